@@ -1,0 +1,91 @@
+import type { GatewayError } from '../errors/gateway-error.js';
+import type { RouteTarget } from '../provider/route-target.js';
+import type { ChatCompletionRequest } from '../types/chat-completion-request.js';
+import type { EmbeddingRequest } from '../types/embedding-request.js';
+import type { Usage } from '../types/usage.js';
+import type { WireFormat } from '../types/wire-format.js';
+import type { Principal } from './principal.js';
+
+/**
+ * Typed per-request variables that plugins add by declaration merging, never by ad-hoc properties:
+ *
+ * @example
+ * declare module '@tollgate/core' {
+ *   interface ContextVariableMap { cacheKey: string }
+ * }
+ * context.set('cacheKey', key);
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- extended by declaration merging
+export interface ContextVariableMap {}
+
+/** Monotonic timestamps (`performance.now()`) of the request's milestones. */
+export interface RequestTimings {
+  readonly receivedAt: number;
+  upstreamStartedAt: number | undefined;
+  /** When the first answer byte (or chunk) from upstream was available. */
+  firstByteAt: number | undefined;
+  endedAt: number | undefined;
+}
+
+/** Fields every request's context has, whatever the operation. */
+export interface GatewayContextBase {
+  readonly requestId: string;
+  /** The wire format the client speaks. */
+  readonly ingress: WireFormat;
+  /** Aborted when the client disconnects: pass it to anything slow. */
+  readonly signal: AbortSignal;
+  /** The client's request headers, lower-cased. Treat `authorization` and `x-api-key` as secrets. */
+  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+  /** The key the client presented (bearer token or `x-api-key`); only `auth` hooks should read it. */
+  readonly credential: string | undefined;
+  /** Milliseconds since the Unix epoch when the request arrived. */
+  readonly startedAt: number;
+  readonly timings: RequestTimings;
+  /** True when the client asked for a streamed answer. */
+  readonly stream: boolean;
+  /** True once a hook called `replaceRequest`: the client's bytes no longer match the request. */
+  readonly requestReplaced: boolean;
+  /** Set by `auth`. */
+  principal: Principal | undefined;
+  /** Set by `route`: the targets to try, in order. */
+  targets: readonly RouteTarget[];
+  /** The target of the current (or last) attempt. */
+  target: RouteTarget | undefined;
+  /** Upstream attempts made so far. */
+  attempts: number;
+  /** Token usage, once known. */
+  usage: Usage | undefined;
+  /** Cost in integer micro-dollars, once known; undefined means unknown, not free. */
+  costMicros: number | undefined;
+  /** The model the upstream says answered. */
+  upstreamModel: string | undefined;
+  /** The HTTP status the client got (set when the request ends). */
+  status: number | undefined;
+  /** The error the request ended with, if any. */
+  error: GatewayError | undefined;
+  /** Reads a plugin variable. */
+  get<K extends keyof ContextVariableMap>(key: K): ContextVariableMap[K] | undefined;
+  /** Sets a plugin variable. */
+  set<K extends keyof ContextVariableMap>(key: K, value: ContextVariableMap[K]): void;
+}
+
+/** The context of a chat completion request. */
+export interface ChatContext extends GatewayContextBase {
+  readonly operation: 'chat';
+  readonly request: ChatCompletionRequest;
+  /** Replaces the request (the only way to change it); the engine then re-encodes it upstream. */
+  replaceRequest(next: ChatCompletionRequest): void;
+}
+
+/** The context of an embeddings request. */
+export interface EmbeddingsContext extends GatewayContextBase {
+  readonly operation: 'embeddings';
+  readonly request: EmbeddingRequest;
+  replaceRequest(next: EmbeddingRequest): void;
+}
+
+/**
+ * Everything a hook knows about one request: the canonical request, the principal, the chosen target,
+ * usage, cost, timings and the client's abort signal. Narrow it with `context.operation`.
+ */
+export type GatewayContext = ChatContext | EmbeddingsContext;

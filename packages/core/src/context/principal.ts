@@ -1,0 +1,18 @@
+/**
+ * Who is calling, as the `auth` phase established it. The governance plugins fill the team, org and
+ * user levels; the first-cut config keys fill `keyId` and `keyName` only.
+ */
+export interface Principal {
+  /** A stable id of the key used (never the key itself). */
+  readonly keyId: string;
+  /** The key's human name or alias, for logs. */
+  readonly keyName: string;
+  /** True for the master key: it may call every model and the admin API. */
+  readonly isMaster: boolean;
+  readonly userId?: string;
+  readonly teamId?: string;
+  readonly orgId?: string;
+  /** Model names (or `prefix/*` patterns) this principal may call; undefined means all. */
+  readonly allowedModels?: readonly string[];
+  readonly metadata?: Readonly<Record<string, string>>;
+}

@@ -1,0 +1,96 @@
+import type { GatewayError } from '../errors/gateway-error.js';
+import type { RouteTarget } from '../provider/route-target.js';
+import type { ChatCompletionRequest } from '../types/chat-completion-request.js';
+import type { EmbeddingRequest } from '../types/embedding-request.js';
+import type { Usage } from '../types/usage.js';
+import type { WireFormat } from '../types/wire-format.js';
+import type { ContextVariableMap, GatewayContext, RequestTimings } from './gateway-context.js';
+import type { Principal } from './principal.js';
+
+/** What the ingress knows when a request arrives. */
+export interface RequestContextInit {
+  readonly requestId: string;
+  readonly operation: 'chat' | 'embeddings';
+  readonly ingress: WireFormat;
+  readonly request: ChatCompletionRequest | EmbeddingRequest;
+  /** The client's body bytes, kept for the passthrough path. */
+  readonly rawBody?: Uint8Array;
+  readonly headers?: Readonly<Record<string, string | readonly string[] | undefined>>;
+  readonly credential?: string;
+  readonly signal?: AbortSignal;
+  /** `performance.now()` when the request arrived; defaults to now. */
+  readonly receivedAt?: number;
+  /** Epoch milliseconds when the request arrived; defaults to now. */
+  readonly startedAt?: number;
+}
+
+/** The engine's implementation of {@link GatewayContext}. */
+export class RequestContext {
+  readonly requestId: string;
+  readonly operation: 'chat' | 'embeddings';
+  readonly ingress: WireFormat;
+  readonly signal: AbortSignal;
+  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+  readonly credential: string | undefined;
+  readonly startedAt: number;
+  readonly timings: RequestTimings;
+  readonly stream: boolean;
+  principal: Principal | undefined = undefined;
+  targets: readonly RouteTarget[] = [];
+  target: RouteTarget | undefined = undefined;
+  attempts = 0;
+  usage: Usage | undefined = undefined;
+  costMicros: number | undefined = undefined;
+  upstreamModel: string | undefined = undefined;
+  status: number | undefined = undefined;
+  error: GatewayError | undefined = undefined;
+  #request: ChatCompletionRequest | EmbeddingRequest;
+  #rawBody: Uint8Array | undefined;
+  #requestReplaced = false;
+  #variables: Map<PropertyKey, unknown> | undefined;
+
+  constructor(init: RequestContextInit) {
+    this.requestId = init.requestId;
+    this.operation = init.operation;
+    this.ingress = init.ingress;
+    this.signal = init.signal ?? new AbortController().signal;
+    this.headers = init.headers ?? {};
+    this.credential = init.credential;
+    this.startedAt = init.startedAt ?? Date.now();
+    this.timings = { receivedAt: init.receivedAt ?? performance.now(), upstreamStartedAt: undefined, firstByteAt: undefined, endedAt: undefined };
+    this.#request = init.request;
+    this.#rawBody = init.rawBody;
+    this.stream = init.operation === 'chat' && (init.request as ChatCompletionRequest).stream === true;
+  }
+
+  get request(): ChatCompletionRequest | EmbeddingRequest {
+    return this.#request;
+  }
+
+  get requestReplaced(): boolean {
+    return this.#requestReplaced;
+  }
+
+  /** The client's bytes, while they still match the request. */
+  get rawBody(): Uint8Array | undefined {
+    return this.#requestReplaced ? undefined : this.#rawBody;
+  }
+
+  replaceRequest(next: ChatCompletionRequest | EmbeddingRequest): void {
+    this.#request = next;
+    this.#requestReplaced = true;
+  }
+
+  get<K extends keyof ContextVariableMap>(key: K): ContextVariableMap[K] | undefined {
+    return this.#variables?.get(key) as ContextVariableMap[K] | undefined;
+  }
+
+  set<K extends keyof ContextVariableMap>(key: K, value: ContextVariableMap[K]): void {
+    (this.#variables ??= new Map()).set(key, value);
+  }
+
+  /** This object under its public type. */
+  asGatewayContext(): GatewayContext {
+    return this as unknown as GatewayContext;
+  }
+}

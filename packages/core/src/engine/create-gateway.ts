@@ -1,0 +1,216 @@
+import 'reflect-metadata';
+import tsyringe from 'tsyringe';
+import type { z } from 'zod';
+import { createConfigKeyAuth } from '../auth/create-config-key-auth.js';
+import { gatewayConfigSchema, type GatewayConfig } from '../config/gateway-config.js';
+import { validateWithSchema } from '../config/validate-with-schema.js';
+import { ConfigError, type ConfigIssue } from '../errors/config-error.js';
+import { GatewayError } from '../errors/gateway-error.js';
+import type { PluginInstance, TollgatePlugin } from '../plugin/define-plugin.js';
+import { isTollgatePlugin } from '../plugin/define-plugin.js';
+import type { HookMap, HookPhase } from '../plugin/hook-map.js';
+import { hookPhases } from '../plugin/hook-map.js';
+import type { PluginApi } from '../plugin/plugin-api.js';
+import type { ProviderDefinition } from '../plugin/provider-definition.js';
+import type { Provider } from '../provider/provider.js';
+import { parseTargetReference } from '../routing/parse-target-reference.js';
+import { ModelRouter } from '../routing/model-router.js';
+import { Clock, systemClock } from '../services/clock.js';
+import { Ledger } from '../services/ledger.js';
+import { Logger, silentLogger } from '../services/logger.js';
+import type { ServiceToken } from '../services/service-token.js';
+import { composeHooks, createHookCollector } from './composed-hooks.js';
+import { Engine } from './engine.js';
+
+/** A plugin module already imported by the host, with the options the config gives it. */
+export interface LoadedPlugin {
+  readonly plugin: TollgatePlugin<any>;
+  readonly options?: unknown;
+  /** Where the plugin appears in the config (`plugins[1]`), for error paths. */
+  readonly configPath?: string;
+}
+
+/** What `createGateway` assembles a gateway from. */
+export interface CreateGatewayOptions {
+  /** The configuration object (after `${ENV}` interpolation); validated here. */
+  readonly config: unknown;
+  /** Plugins in config order. Core imports no modules: the host (the server) loads them. */
+  readonly plugins?: readonly LoadedPlugin[];
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+  /** Where the config came from, for error messages. */
+  readonly source?: string;
+}
+
+/** An assembled gateway: the engine and what it was built from. */
+export interface Gateway {
+  readonly engine: Engine;
+  readonly config: GatewayConfig;
+  readonly logger: Logger;
+  /** Resolves a service provided by a plugin or the host. */
+  resolve<T>(token: ServiceToken<T>): T | undefined;
+  /** Drains finished requests, then closes providers and plugins (in reverse order). Idempotent. */
+  close(): Promise<void>;
+}
+
+const { container: rootContainer } = tsyringe;
+
+/**
+ * The composition root. Validates the config, sets up each plugin once (in config order), builds the
+ * provider instances and the model table, composes the hook arrays and returns the engine. Every
+ * problem found is reported together in one {@link ConfigError}, each under its config path.
+ *
+ * @example
+ * const gateway = await createGateway({ config, plugins: [{ plugin: echoPlugin }] });
+ * const result = await gateway.engine.handleChat(new RequestContext({ ... }));
+ */
+export async function createGateway(options: CreateGatewayOptions): Promise<Gateway> {
+  const logger = options.logger ?? silentLogger;
+  const issues: ConfigIssue[] = [];
+  const parsed = validateWithSchema(gatewayConfigSchema, options.config, '');
+  if (!parsed.ok) issues.push(...parsed.issues);
+  const config = parsed.ok ? parsed.value : undefined;
+
+  // Services live in a child container of tsyringe's: the engine resolves them once, by token.
+  const services = rootContainer.createChildContainer();
+  services.register(Logger.key, { useValue: logger });
+  services.register(Clock.key, { useValue: options.clock ?? systemClock });
+  const resolve = <T>(token: ServiceToken<T>): T | undefined =>
+    services.isRegistered(token.key, true) ? services.resolve<T>(token.key) : undefined;
+
+  const hooks = createHookCollector();
+  const providerTypes = new Map<string, { definition: ProviderDefinition; pluginName: string }>();
+  const instances: PluginInstance[] = [];
+  const closeAll = async () => {
+    for (const instance of [...instances].reverse()) await instance.close?.();
+  };
+
+  if (config !== undefined) {
+    hooks.auth.push(createConfigKeyAuth({ masterKey: config.auth.masterKey, keys: config.auth.keys }));
+  }
+
+  for (const [index, loaded] of (options.plugins ?? []).entries()) {
+    const path = loaded.configPath ?? `plugins[${index}]`;
+    if (!isTollgatePlugin(loaded.plugin)) {
+      issues.push({ path, message: 'is not a Tollgate plugin (its default export must come from definePlugin)' });
+      continue;
+    }
+    const plugin = loaded.plugin;
+    let pluginOptions: unknown = loaded.options;
+    if (plugin.options !== undefined) {
+      const checked = validateWithSchema(plugin.options, loaded.options, `${path}.options`);
+      if (!checked.ok) {
+        issues.push(...checked.issues);
+        continue;
+      }
+      pluginOptions = checked.value;
+    }
+    const api = createPluginApi(plugin.name, logger, hooks, providerTypes, services, resolve, issues, path);
+    try {
+      const instance = await plugin.setup(api, pluginOptions as never);
+      if (instance) instances.push(instance);
+    } catch (error) {
+      issues.push({ path, message: `setup of ${plugin.name} failed: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  }
+
+  const providers = new Map<string, Provider>();
+  const rawProviders = config?.providers ?? objectAt(options.config, 'providers');
+  for (const [name, entry] of Object.entries(rawProviders ?? {})) {
+    const { type, ...instanceOptions } = entry as { type?: unknown };
+    if (typeof type !== 'string') continue; // already reported by the schema
+    const registered = providerTypes.get(type);
+    if (registered === undefined) {
+      const known = [...providerTypes.keys()].join(', ') || 'none (add a provider plugin under `plugins`)';
+      issues.push({ path: `providers.${name}.type`, message: `unknown provider type "${type}"; the loaded plugins provide: ${known}` });
+      continue;
+    }
+    const checked = validateWithSchema(registered.definition.options, instanceOptions, `providers.${name}`);
+    if (!checked.ok) {
+      issues.push(...checked.issues);
+      continue;
+    }
+    if (issues.length === 0) {
+      providers.set(name, registered.definition.create(checked.value, { name, logger: logger.child({ provider: name }) }));
+    } else {
+      providers.set(name, undefined as never); // placeholder: only its name matters for model checks
+    }
+  }
+
+  if (config !== undefined) {
+    for (const [model, route] of Object.entries(config.models)) {
+      const references = route.targets ?? [route.target!];
+      references.forEach((reference, index) => {
+        const { provider } = parseTargetReference(reference);
+        if (!providers.has(provider) && rawProviders?.[provider] === undefined) {
+          const path = route.targets === undefined ? `models.${model}.target` : `models.${model}.targets[${index}]`;
+          const known = Object.keys(rawProviders ?? {}).join(', ') || 'none';
+          issues.push({ path, message: `unknown provider "${provider}"; configured providers: ${known}` });
+        }
+      });
+    }
+  }
+
+  if (issues.length > 0 || config === undefined) {
+    await Promise.allSettled([...providers.values()].filter(Boolean).map((provider) => provider.close?.()));
+    await closeAll().catch(() => undefined);
+    throw new ConfigError(issues, options.source);
+  }
+
+  const ledger = resolve(Ledger);
+  const engine = new Engine({ hooks: composeHooks(hooks), router: new ModelRouter(config.models, providers), logger, ledger });
+  let closing: Promise<void> | undefined;
+  return {
+    engine,
+    config,
+    logger,
+    resolve,
+    close: () =>
+      (closing ??= (async () => {
+        await engine.drain();
+        await ledger?.flush();
+        await Promise.allSettled([...providers.values()].map((provider) => provider.close?.()));
+        await closeAll();
+      })()),
+  };
+}
+
+function objectAt(value: unknown, key: string): Record<string, unknown> | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const inner = (value as Record<string, unknown>)[key];
+  return typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? (inner as Record<string, unknown>) : undefined;
+}
+
+function createPluginApi(
+  pluginName: string,
+  logger: Logger,
+  hooks: { [P in HookPhase]: HookMap[P][] },
+  providerTypes: Map<string, { definition: ProviderDefinition; pluginName: string }>,
+  services: ReturnType<typeof rootContainer.createChildContainer>,
+  resolve: <T>(token: ServiceToken<T>) => T | undefined,
+  issues: ConfigIssue[],
+  path: string,
+): PluginApi {
+  return {
+    pluginName,
+    logger: logger.child({ plugin: pluginName }),
+    registerProvider<TSchema extends z.ZodType>(type: string, definition: ProviderDefinition<TSchema>) {
+      const existing = providerTypes.get(type);
+      if (existing !== undefined) {
+        issues.push({ path, message: `${pluginName} registers provider type "${type}", already registered by ${existing.pluginName}` });
+        return;
+      }
+      providerTypes.set(type, { definition: definition as unknown as ProviderDefinition, pluginName });
+    },
+    addHook(phase, hook) {
+      if (!hookPhases.includes(phase)) {
+        throw new GatewayError('TOLLGATE_PLUGIN_INVALID', `${pluginName} adds a hook to unknown phase "${String(phase)}"; phases are: ${hookPhases.join(', ')}.`);
+      }
+      (hooks[phase] as unknown[]).push(hook);
+    },
+    provide(token, value) {
+      services.register(token.key, { useValue: value });
+    },
+    resolve,
+  };
+}

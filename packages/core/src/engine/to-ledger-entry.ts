@@ -1,0 +1,25 @@
+import type { RequestContext } from '../context/request-context.js';
+import type { LedgerEntry } from '../services/ledger.js';
+
+/** The ledger row of a finished request. */
+export function toLedgerEntry(context: RequestContext): LedgerEntry {
+  const principal = context.principal;
+  return {
+    requestId: context.requestId,
+    startedAt: context.startedAt,
+    operation: context.operation,
+    keyId: principal?.keyId,
+    userId: principal?.userId,
+    teamId: principal?.teamId,
+    orgId: principal?.orgId,
+    model: context.request.model,
+    provider: context.target?.provider.name,
+    upstreamModel: context.upstreamModel,
+    usage: context.usage,
+    costMicros: context.costMicros,
+    latencyMs: (context.timings.endedAt ?? performance.now()) - context.timings.receivedAt,
+    status: context.status ?? 500,
+    errorCode: context.error?.code,
+    stream: context.stream,
+  };
+}

@@ -1,0 +1,63 @@
+// Types of the canonical request and answers (OpenAI chat completions and embeddings).
+export type { ChatMessage, SystemMessage, UserMessage, AssistantMessage, ToolMessage, ToolCall, ContentPart, TextContentPart, ImageContentPart, OtherContentPart } from './types/chat-message.js';
+export type { ChatCompletionRequest, FunctionTool, ToolChoice, ResponseFormat } from './types/chat-completion-request.js';
+export type { ChatCompletionResponse, ChatCompletionChoice, FinishReason } from './types/chat-completion-response.js';
+export type { ChatCompletionChunk, ChatCompletionChunkChoice, ToolCallDelta } from './types/chat-completion-chunk.js';
+export type { EmbeddingRequest } from './types/embedding-request.js';
+export type { EmbeddingResponse } from './types/embedding-response.js';
+export type { Usage } from './types/usage.js';
+export type { WireFormat } from './types/wire-format.js';
+
+// Errors.
+export { errorCatalog } from './errors/error-catalog.js';
+export type { ErrorCode, ErrorCatalogEntry, OpenAIErrorType } from './errors/error-catalog.js';
+export { GatewayError } from './errors/gateway-error.js';
+export type { GatewayErrorOptions, OpenAIErrorBody } from './errors/gateway-error.js';
+export { ProviderError } from './errors/provider-error.js';
+export type { ProviderErrorOptions } from './errors/provider-error.js';
+export { ConfigError } from './errors/config-error.js';
+export type { ConfigIssue } from './errors/config-error.js';
+export { toGatewayError } from './errors/to-gateway-error.js';
+export { redactSecrets } from './errors/redact-secrets.js';
+
+// Request context.
+export type { GatewayContext, GatewayContextBase, ChatContext, EmbeddingsContext, ContextVariableMap, RequestTimings } from './context/gateway-context.js';
+export type { Principal } from './context/principal.js';
+export { RequestContext } from './context/request-context.js';
+export type { RequestContextInit } from './context/request-context.js';
+
+// Providers.
+export type { Provider, ProviderCallOptions, ProviderChatResult, ProviderStream, ProviderEmbedResult, StreamSummary } from './provider/provider.js';
+export type { RouteTarget } from './provider/route-target.js';
+
+// Plugins.
+export { definePlugin, isTollgatePlugin } from './plugin/define-plugin.js';
+export type { TollgatePlugin, PluginDefinition, PluginInstance } from './plugin/define-plugin.js';
+export type { PluginApi } from './plugin/plugin-api.js';
+export type { ProviderDefinition, ProviderInit } from './plugin/provider-definition.js';
+export { hookPhases } from './plugin/hook-map.js';
+export type { HookMap, HookPhase, GatewayResponse } from './plugin/hook-map.js';
+
+// Services.
+export { createServiceToken } from './services/service-token.js';
+export type { ServiceToken } from './services/service-token.js';
+export { Logger, silentLogger } from './services/logger.js';
+export type { LogFunction } from './services/logger.js';
+export { Clock, systemClock } from './services/clock.js';
+export { Ledger } from './services/ledger.js';
+export type { LedgerEntry } from './services/ledger.js';
+
+// Configuration.
+export type { GatewayConfig, GatewayConfigInput, ModelRouteConfig } from './config/gateway-config.js';
+export { validateGatewayConfig } from './config/validate-gateway-config.js';
+
+// Engine.
+export { createGateway } from './engine/create-gateway.js';
+export type { CreateGatewayOptions, Gateway, LoadedPlugin } from './engine/create-gateway.js';
+export { Engine } from './engine/engine.js';
+export type { ChatResult, EmbeddingsResult } from './engine/engine.js';
+export { validateChatRequest, validateEmbeddingRequest } from './engine/validate-chat-request.js';
+export { responseToChunks } from './engine/response-to-chunks.js';
+
+// zod, re-exported so every plugin validates its options with the same copy as the core.
+export { z } from 'zod';

@@ -1,0 +1,77 @@
+import type { ChatCompletionChunk } from '../types/chat-completion-chunk.js';
+import type { ChatCompletionRequest } from '../types/chat-completion-request.js';
+import type { ChatCompletionResponse } from '../types/chat-completion-response.js';
+import type { EmbeddingRequest } from '../types/embedding-request.js';
+import type { EmbeddingResponse } from '../types/embedding-response.js';
+import type { Usage } from '../types/usage.js';
+import type { WireFormat } from '../types/wire-format.js';
+
+/** What the engine hands a provider with every call. */
+export interface ProviderCallOptions {
+  /** The model id to send upstream (after routing). */
+  readonly model: string;
+  /** Aborts when the client disconnects; the provider must pass it to its upstream request. */
+  readonly signal: AbortSignal;
+  readonly requestId: string;
+  /**
+   * The client's body exactly as received. Set only when the client speaks this provider's wire format
+   * and no hook replaced the request: a provider may then send these bytes instead of re-encoding.
+   */
+  readonly rawBody: Uint8Array | undefined;
+  /**
+   * True when the client speaks this provider's wire format and no hook needs decoded content: the
+   * provider may answer with the upstream's bytes (`body` of a result, a `bytes` stream).
+   */
+  readonly passthrough: boolean;
+}
+
+/** A non-streamed answer. */
+export interface ProviderChatResult {
+  /** The answer in canonical form (usage included). */
+  readonly response: ChatCompletionResponse;
+  /** The upstream's exact bytes; set only in passthrough mode, then sent to the client as they are. */
+  readonly body?: Uint8Array;
+}
+
+/**
+ * What a passthrough stream learned while its bytes went by. Filled in as the stream is read; complete
+ * when the stream has ended.
+ */
+export interface StreamSummary {
+  usage: Usage | undefined;
+  /** The model the upstream says answered. */
+  model: string | undefined;
+}
+
+/**
+ * A streamed answer: decoded chunks, or (in passthrough mode) the upstream's SSE bytes in the client's
+ * wire format with a summary tapped from them.
+ */
+export type ProviderStream =
+  | { readonly type: 'chunks'; readonly chunks: AsyncIterable<ChatCompletionChunk> }
+  | { readonly type: 'bytes'; readonly body: AsyncIterable<Uint8Array>; readonly summary: StreamSummary };
+
+/** An embeddings answer; `body` as for {@link ProviderChatResult}. */
+export interface ProviderEmbedResult {
+  readonly response: EmbeddingResponse;
+  readonly body?: Uint8Array;
+}
+
+/**
+ * A model provider instance. Methods prefixed `do` are called by the engine only, after auth, routing,
+ * transforms and budget reservation. A provider throws {@link GatewayError}s (usually `ProviderError`)
+ * and never retries on its own: retries and fallbacks are the engine's.
+ */
+export interface Provider {
+  readonly specificationVersion: 'v1';
+  /** The instance name from the config (`openai`, `gpu-box`). */
+  readonly name: string;
+  /** The wire format the upstream speaks. */
+  readonly wire: WireFormat;
+  doChat(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderChatResult>;
+  /** Starts a stream; resolves once the upstream accepted the request (status and headers known). */
+  doStream(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderStream>;
+  doEmbed?(request: EmbeddingRequest, options: ProviderCallOptions): Promise<ProviderEmbedResult>;
+  /** Releases connections; called once on shutdown. */
+  close?(): Promise<void>;
+}

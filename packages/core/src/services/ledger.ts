@@ -1,0 +1,37 @@
+import { createServiceToken } from './service-token.js';
+import type { Usage } from '../types/usage.js';
+
+/** One finished request, as the ledger records it: exactly once per request. */
+export interface LedgerEntry {
+  readonly requestId: string;
+  /** Milliseconds since the Unix epoch when the request arrived. */
+  readonly startedAt: number;
+  readonly operation: 'chat' | 'embeddings';
+  readonly keyId: string | undefined;
+  readonly userId: string | undefined;
+  readonly teamId: string | undefined;
+  readonly orgId: string | undefined;
+  /** The model name the client asked for. */
+  readonly model: string;
+  readonly provider: string | undefined;
+  readonly upstreamModel: string | undefined;
+  readonly usage: Usage | undefined;
+  /** Cost in integer micro-dollars; undefined when unknown (never silently 0). */
+  readonly costMicros: number | undefined;
+  readonly latencyMs: number;
+  readonly status: number;
+  readonly errorCode: string | undefined;
+  readonly stream: boolean;
+}
+
+/**
+ * Records finished requests. `record` must not block or throw: implementations buffer and write in
+ * batches off the request path; `flush` writes what is buffered (called on shutdown).
+ */
+export interface Ledger {
+  record(entry: LedgerEntry): void;
+  flush(): Promise<void>;
+}
+
+/** Service token of the ledger. */
+export const Ledger = createServiceToken<Ledger>('Ledger');

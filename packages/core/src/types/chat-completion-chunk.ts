@@ -1,0 +1,39 @@
+import type { FinishReason } from './chat-completion-response.js';
+import type { Usage } from './usage.js';
+
+/** A piece of a streamed tool call; `arguments` arrive as fragments of one JSON string. */
+export interface ToolCallDelta {
+  readonly index: number;
+  readonly id?: string;
+  readonly type?: 'function';
+  readonly function?: { readonly name?: string; readonly arguments?: string };
+}
+
+/** One choice's increment within a stream chunk. */
+export interface ChatCompletionChunkChoice {
+  readonly index: number;
+  readonly delta: {
+    readonly role?: 'assistant';
+    readonly content?: string | null;
+    readonly tool_calls?: readonly ToolCallDelta[];
+    readonly refusal?: string | null;
+    readonly [extension: string]: unknown;
+  };
+  readonly finish_reason: FinishReason | null;
+  readonly logprobs?: unknown;
+}
+
+/**
+ * One `chat.completion.chunk` event of a stream. The last chunk of a stream that asked for usage has
+ * empty `choices` and carries `usage`.
+ */
+export interface ChatCompletionChunk {
+  readonly id: string;
+  readonly object: 'chat.completion.chunk';
+  readonly created: number;
+  readonly model: string;
+  readonly choices: readonly ChatCompletionChunkChoice[];
+  readonly usage?: Usage | null;
+  readonly system_fingerprint?: string | null;
+  readonly [extension: string]: unknown;
+}

@@ -1,0 +1,31 @@
+import type { ToolCall } from './chat-message.js';
+import type { Usage } from './usage.js';
+
+/** Why the model stopped. */
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'function_call';
+
+/** One answer of a chat completion. */
+export interface ChatCompletionChoice {
+  readonly index: number;
+  readonly message: {
+    readonly role: 'assistant';
+    readonly content: string | null;
+    readonly tool_calls?: readonly ToolCall[];
+    readonly refusal?: string | null;
+    readonly [extension: string]: unknown;
+  };
+  readonly finish_reason: FinishReason | null;
+  readonly logprobs?: unknown;
+}
+
+/** A complete (non-streamed) chat completion, in OpenAI's shape. */
+export interface ChatCompletionResponse {
+  readonly id: string;
+  readonly object: 'chat.completion';
+  readonly created: number;
+  readonly model: string;
+  readonly choices: readonly ChatCompletionChoice[];
+  readonly usage?: Usage;
+  readonly system_fingerprint?: string | null;
+  readonly [extension: string]: unknown;
+}

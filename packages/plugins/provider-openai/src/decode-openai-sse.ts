@@ -1,0 +1,45 @@
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { GatewayError, z, type ChatCompletionChunk } from '@tollgate/core';
+import { toOpenAIProviderError } from './openai-error.js';
+
+const chunkSchema = z.looseObject({ choices: z.array(z.unknown()).nullish() });
+
+/**
+ * Decodes an OpenAI SSE stream into chunks (for hooks that read them). An error event, or an end
+ * before `data: [DONE]`, becomes an error.
+ */
+export async function* decodeOpenAISse(body: AsyncIterable<Buffer>, options: { provider: string; secrets: readonly string[] }): AsyncGenerator<ChatCompletionChunk> {
+  const decoder = new TextDecoder();
+  let events: EventSourceMessage[] = [];
+  const parser = createParser({ onEvent: (event) => void events.push(event) });
+  let sawDone = false;
+  for await (const bytes of body) {
+    parser.feed(decoder.decode(bytes, { stream: true }));
+    const ready = events;
+    events = [];
+    for (const event of ready) {
+      if (event.data === '[DONE]') {
+        sawDone = true;
+        continue;
+      }
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(event.data);
+      } catch (error) {
+        throw new GatewayError('TOLLGATE_UPSTREAM_INVALID_RESPONSE', `Provider "${options.provider}" sent a stream event that is not JSON.`, { cause: error });
+      }
+      if (typeof parsed === 'object' && parsed !== null && 'error' in parsed) {
+        throw toOpenAIProviderError({ provider: options.provider, status: 502, headers: {}, bodyText: event.data, secrets: options.secrets });
+      }
+      const checked = chunkSchema.safeParse(parsed);
+      if (!checked.success) {
+        throw new GatewayError('TOLLGATE_UPSTREAM_INVALID_RESPONSE', `Provider "${options.provider}" sent a stream event that is not a chat.completion.chunk.`);
+      }
+      const chunk = parsed as ChatCompletionChunk & { choices: ChatCompletionChunk['choices'] | null };
+      yield chunk.choices === null ? { ...chunk, choices: [] } : chunk;
+    }
+  }
+  if (!sawDone) {
+    throw new GatewayError('TOLLGATE_UPSTREAM_STREAM_TRUNCATED', `Provider "${options.provider}" ended its stream before "data: [DONE]"; the answer is incomplete.`);
+  }
+}

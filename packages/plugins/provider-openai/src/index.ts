@@ -1,0 +1,7 @@
+import { openAIPlugin } from './openai-plugin.js';
+
+export default openAIPlugin;
+export { openAIPlugin };
+export { OpenAIProvider } from './openai-provider.js';
+export type { OpenAIProviderOptions } from './openai-provider-options.js';
+export { parseRetryAfter } from './parse-retry-after.js';

@@ -1,0 +1,37 @@
+import { z } from '@tollgate/core';
+
+const milliseconds = z.number().int().positive();
+
+/** Options of one `type: openai` provider instance (validated at startup). */
+export const openAIProviderOptionsSchema = z
+  .strictObject({
+    /** The upstream key, sent as `Authorization: Bearer`; optional for self-hosted servers. */
+    apiKey: z.string().min(1).optional(),
+    /** Base URL including the version path: OpenAI's, or a vLLM/SGLang/Ollama/llama.cpp server's. */
+    baseURL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as "http://10.0.0.7:8000/v1"' }).default('https://api.openai.com/v1'),
+    organization: z.string().optional(),
+    project: z.string().optional(),
+    /** Extra headers sent with every upstream request. */
+    headers: z.record(z.string(), z.string()).default({}),
+    /** Ask for `stream_options.include_usage` so usage is always known; turn off for servers that reject it. */
+    requestUsageInStream: z.boolean().default(true),
+    /** Keep-alive connections to the upstream origin. */
+    maxConnections: z.number().int().positive().default(256),
+    timeouts: z
+      .strictObject({
+        connectMs: milliseconds.default(10_000),
+        /** Until the upstream's response headers arrive. */
+        firstByteMs: milliseconds.default(120_000),
+        /** Longest gap between two pieces of a response body. */
+        idleMs: milliseconds.default(60_000),
+        totalMs: milliseconds.default(600_000),
+      })
+      .prefault({}),
+  })
+  .refine((options) => options.apiKey !== undefined || new URL(options.baseURL).hostname !== 'api.openai.com', {
+    path: ['apiKey'],
+    message: 'required (api.openai.com needs a key; self-hosted servers may leave it out)',
+  });
+
+/** Options of one `type: openai` provider instance, with defaults applied. */
+export type OpenAIProviderOptions = z.output<typeof openAIProviderOptionsSchema>;

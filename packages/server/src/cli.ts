@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// The `tollgate` command. Commands are imported only after the Node version check, so an old Node
+// gets a clear message instead of a syntax or import error.
+import { parseArgs } from 'node:util';
+
+const usage = `Usage: tollgate <command> [options]
+
+Commands:
+  start [--config FILE] [--port N] [--host HOST]   run the gateway
+  check [--config FILE]                            validate a config and exit (1 when invalid)
+
+Without --config, tollgate.config.{yaml,yml,json,js,mjs,ts,mts} is searched in the current folder;
+with none, a built-in offline config (the echo provider) is used.`;
+
+async function main(argv: string[]): Promise<number> {
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < 22) {
+    process.stderr.write(`Tollgate needs Node.js 22.18 or newer; this is ${process.version}. Install Node 24 (for example: npm i node@24).\n`);
+    return 1;
+  }
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(`${usage}\n`);
+    return command === undefined ? 1 : 0;
+  }
+  if (command === '--version' || command === '-v') {
+    const { createRequire } = await import('node:module');
+    process.stdout.write(`${(createRequire(import.meta.url)('../package.json') as { version: string }).version}\n`);
+    return 0;
+  }
+  let values: { config?: string | undefined; port?: string | undefined; host?: string | undefined };
+  try {
+    ({ values } = parseArgs({
+      args: rest,
+      options: { config: { type: 'string', short: 'c' }, port: { type: 'string', short: 'p' }, host: { type: 'string' } },
+      strict: true,
+    }));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${usage}\n`);
+    return 1;
+  }
+  try {
+    if (command === 'start') {
+      const port = values.port === undefined ? undefined : Number(values.port);
+      if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+        process.stderr.write(`--port must be a number from 0 to 65535; got "${values.port}".\n`);
+        return 1;
+      }
+      const { runStart } = await import('./cli/run-start.js');
+      await runStart({ configFile: values.config, port, host: values.host });
+      return -1; // keep running
+    }
+    if (command === 'check') {
+      const { runCheck } = await import('./cli/run-check.js');
+      await runCheck({ configFile: values.config });
+      return 0;
+    }
+    process.stderr.write(`Unknown command "${command}".\n\n${usage}\n`);
+    return 1;
+  } catch (error) {
+    // Config errors list every problem by path; no stack trace for a user's mistake.
+    const { ConfigError } = await import('@tollgate/core');
+    if (ConfigError.isInstance(error)) process.stderr.write(`${error.message}\n`);
+    else if ((error as { code?: string }).code === 'EADDRINUSE') process.stderr.write(`Cannot listen: ${(error as Error).message}. Choose another --port.\n`);
+    else process.stderr.write(`tollgate ${command} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  if (code >= 0) process.exit(code);
+});

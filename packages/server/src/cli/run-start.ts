@@ -1,0 +1,43 @@
+import { startServer } from '../start-server.js';
+
+/** `tollgate start`: runs the gateway until SIGTERM/SIGINT, then drains and exits 0. */
+export async function runStart(options: { configFile?: string | undefined; port?: number | undefined; host?: string | undefined }): Promise<void> {
+  const startedAt = performance.now();
+  const running = await startServer({
+    ...(options.configFile === undefined ? {} : { configFile: options.configFile }),
+    ...(options.port === undefined ? {} : { port: options.port }),
+    ...(options.host === undefined ? {} : { host: options.host }),
+  });
+  const { tollgate } = running;
+  const models = tollgate.gateway.engine.listModels();
+  const lines = [
+    `Tollgate listening on ${running.url} (started in ${Math.round(performance.now() - startedAt)} ms)`,
+    `  config: ${tollgate.configSource}`,
+    `  models: ${models.join(', ') || '(none)'}`,
+    `  OpenAI base URL: ${running.url}/v1`,
+  ];
+  if (tollgate.generatedMasterKey !== undefined) {
+    lines.push(
+      '  No key is configured, so this run uses a generated development key (not stored; shown only here):',
+      `    ${tollgate.generatedMasterKey}`,
+      '  Set TOLLGATE_MASTER_KEY or auth.masterKey to choose your own.',
+    );
+  }
+  process.stderr.write(`${lines.join('\n')}\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    process.stderr.write(`${signal}: draining requests in flight, then exiting\n`);
+    running.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}

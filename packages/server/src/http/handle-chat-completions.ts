@@ -1,0 +1,48 @@
+import type { Request, Response } from 'express';
+import { RequestContext, validateChatRequest, type ChatCompletionChunk } from '@tollgate/core';
+import { extractCredential } from './extract-credential.js';
+import { gatewayHeaders } from './gateway-headers.js';
+import type { HttpDependencies } from './http-dependencies.js';
+import { readJsonBody } from './read-json-body.js';
+import { startRequest } from './start-request.js';
+import { writeSse } from './write-sse.js';
+
+const encodeChunk = (chunk: ChatCompletionChunk) => `data: ${JSON.stringify(chunk)}\n\n`;
+const passBytes = (bytes: Uint8Array) => bytes;
+
+/** `POST /v1/chat/completions`: OpenAI's chat completions, JSON or SSE. */
+export function createChatCompletionsHandler(dependencies: HttpDependencies) {
+  return async function handleChatCompletions(req: Request, res: Response): Promise<void> {
+    const ingress = startRequest(req, res, dependencies);
+    if (ingress === undefined) return;
+    let context: RequestContext | undefined;
+    try {
+      const body = await readJsonBody(req, dependencies.bodyLimit);
+      const request = validateChatRequest(body.value);
+      context = new RequestContext({
+        requestId: ingress.requestId,
+        operation: 'chat',
+        ingress: 'openai',
+        request,
+        ...(body.raw === undefined ? {} : { rawBody: body.raw }),
+        headers: req.headers,
+        ...(extractCredential(req.headers) === undefined ? {} : { credential: extractCredential(req.headers)! }),
+        signal: ingress.signal,
+        receivedAt: ingress.receivedAt,
+      });
+      const result = await dependencies.gateway.engine.handleChat(context);
+      const headers = gatewayHeaders(context.asGatewayContext());
+      if (result.type === 'response') {
+        const payload = result.body ?? JSON.stringify(result.response);
+        res.writeHead(200, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
+        res.end(payload);
+      } else if (result.type === 'chunks') {
+        await writeSse(res, result.chunks, encodeChunk, { signal: ingress.signal, trailer: 'data: [DONE]\n\n', headers });
+      } else {
+        await writeSse(res, result.body, passBytes, { signal: ingress.signal, headers });
+      }
+    } catch (error) {
+      ingress.fail(error, context);
+    }
+  };
+}

@@ -1,0 +1,38 @@
+import type { Request, Response } from 'express';
+import { RequestContext, validateEmbeddingRequest } from '@tollgate/core';
+import { extractCredential } from './extract-credential.js';
+import { gatewayHeaders } from './gateway-headers.js';
+import type { HttpDependencies } from './http-dependencies.js';
+import { readJsonBody } from './read-json-body.js';
+import { startRequest } from './start-request.js';
+
+/** `POST /v1/embeddings`: OpenAI's embeddings. */
+export function createEmbeddingsHandler(dependencies: HttpDependencies) {
+  return async function handleEmbeddings(req: Request, res: Response): Promise<void> {
+    const ingress = startRequest(req, res, dependencies);
+    if (ingress === undefined) return;
+    let context: RequestContext | undefined;
+    try {
+      const body = await readJsonBody(req, dependencies.bodyLimit);
+      const request = validateEmbeddingRequest(body.value);
+      const credential = extractCredential(req.headers);
+      context = new RequestContext({
+        requestId: ingress.requestId,
+        operation: 'embeddings',
+        ingress: 'openai',
+        request,
+        ...(body.raw === undefined ? {} : { rawBody: body.raw }),
+        headers: req.headers,
+        ...(credential === undefined ? {} : { credential }),
+        signal: ingress.signal,
+        receivedAt: ingress.receivedAt,
+      });
+      const result = await dependencies.gateway.engine.handleEmbeddings(context);
+      const payload = result.body ?? JSON.stringify(result.response);
+      res.writeHead(200, { ...gatewayHeaders(context.asGatewayContext()), 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
+      res.end(payload);
+    } catch (error) {
+      ingress.fail(error, context);
+    }
+  };
+}

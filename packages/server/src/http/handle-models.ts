@@ -1,0 +1,31 @@
+import type { Request, Response } from 'express';
+import { RequestContext } from '@tollgate/core';
+import { extractCredential } from './extract-credential.js';
+import type { HttpDependencies } from './http-dependencies.js';
+import { startRequest } from './start-request.js';
+
+/** `GET /v1/models`: the model names the caller's key may use, in OpenAI's list shape. */
+export function createModelsHandler(dependencies: HttpDependencies) {
+  const created = Math.floor(Date.now() / 1000);
+  return async function handleModels(req: Request, res: Response): Promise<void> {
+    const ingress = startRequest(req, res, dependencies);
+    if (ingress === undefined) return;
+    try {
+      const credential = extractCredential(req.headers);
+      const context = new RequestContext({
+        requestId: ingress.requestId,
+        operation: 'chat',
+        ingress: 'openai',
+        request: { model: '', messages: [] },
+        headers: req.headers,
+        ...(credential === undefined ? {} : { credential }),
+        signal: ingress.signal,
+      });
+      const principal = await dependencies.gateway.engine.authenticate(context);
+      const data = dependencies.gateway.engine.listModels(principal).map((id) => ({ id, object: 'model', created, owned_by: 'tollgate' }));
+      res.json({ object: 'list', data });
+    } catch (error) {
+      ingress.fail(error, undefined);
+    }
+  };
+}

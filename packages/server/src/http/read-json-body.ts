@@ -1,0 +1,50 @@
+import type { IncomingMessage } from 'node:http';
+import getRawBody from 'raw-body';
+import { GatewayError } from '@tollgate/core';
+
+const jsonContentType = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/** A request body parsed once, with its bytes kept for the passthrough path. */
+export interface JsonBody {
+  readonly value: unknown;
+  /** The bytes as received; undefined when a host app's body parser consumed them already. */
+  readonly raw: Uint8Array | undefined;
+}
+
+/**
+ * Reads and parses a JSON body: 415 for another content type, 413 over `limit` bytes (checked against
+ * `content-length` before reading), 400 for malformed JSON. When the host Express app already parsed
+ * the body (`express.json()`), its result is used.
+ */
+export async function readJsonBody(req: IncomingMessage & { body?: unknown }, limit: number): Promise<JsonBody> {
+  const contentType = req.headers['content-type'] ?? '';
+  if (!jsonContentType.test(contentType)) {
+    throw new GatewayError('TOLLGATE_UNSUPPORTED_MEDIA_TYPE', `The body must be JSON sent with \`content-type: application/json\`; got ${contentType === '' ? 'no content type' : `"${contentType}"`}.`);
+  }
+  if (req.body !== undefined && req.readableEnded) {
+    if (Buffer.isBuffer(req.body)) return parse(req.body);
+    return { value: req.body, raw: undefined };
+  }
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+  let raw: Buffer;
+  try {
+    raw = await getRawBody(req, { limit, length: req.headers['content-length'] });
+  } catch (error) {
+    if ((error as { type?: string }).type === 'entity.too.large') throw tooLarge(limit);
+    throw new GatewayError('TOLLGATE_INVALID_REQUEST', `The request body could not be read: ${(error as Error).message}.`, { cause: error });
+  }
+  return parse(raw);
+}
+
+function parse(raw: Buffer): JsonBody {
+  try {
+    return { value: JSON.parse(raw.toString('utf8')), raw };
+  } catch (error) {
+    throw new GatewayError('TOLLGATE_INVALID_JSON', `The request body is not valid JSON (${(error as Error).message}). Send a JSON object.`, { cause: error });
+  }
+}
+
+function tooLarge(limit: number): GatewayError {
+  return new GatewayError('TOLLGATE_PAYLOAD_TOO_LARGE', `The request body is larger than this gateway's limit of ${limit} bytes. Send a smaller body, or raise \`server.bodyLimit\`.`);
+}

@@ -1,0 +1,39 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * Counts requests in flight so shutdown can stop taking new ones (`/health/ready` turns 503, new
+ * requests get 503) and wait for the ones already accepted.
+ */
+export class RequestTracker {
+  #inFlight = 0;
+  #draining = false;
+  #idle: (() => void) | undefined;
+
+  get draining(): boolean {
+    return this.#draining;
+  }
+
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /** Marks a request started; call the returned function once it ended. */
+  start(): () => void {
+    this.#inFlight += 1;
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      this.#inFlight -= 1;
+      if (this.#inFlight === 0) this.#idle?.();
+    };
+  }
+
+  /** Refuses new requests and waits (at most `timeoutMs`) for those in flight. */
+  async drain(timeoutMs: number): Promise<void> {
+    this.#draining = true;
+    if (this.#inFlight === 0) return;
+    const idle = new Promise<void>((resolve) => (this.#idle = resolve));
+    await Promise.race([idle, sleep(timeoutMs, undefined, { ref: false })]);
+  }
+}

@@ -1,0 +1,50 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GatewayError, toGatewayError, type RequestContext } from '@tollgate/core';
+import type { HttpDependencies } from './http-dependencies.js';
+import { requestIdFrom } from './request-id.js';
+import { sendError } from './send-error.js';
+
+/** A request as the ingress tracks it, from arrival to the end of its answer. */
+export interface IngressRequest {
+  readonly requestId: string;
+  readonly receivedAt: number;
+  /** Aborted when the client disconnects before the answer ended. */
+  readonly signal: AbortSignal;
+  /** Answers with an error (OpenAI shape), logging it when the engine did not. */
+  fail(error: unknown, context: RequestContext | undefined): void;
+}
+
+/**
+ * Begins handling a request: assigns its id (honoring `x-request-id`), ties an abort signal to the
+ * client's connection, counts it for draining, and refuses it while the server drains.
+ */
+export function startRequest(req: IncomingMessage, res: ServerResponse, dependencies: HttpDependencies): IngressRequest | undefined {
+  const receivedAt = performance.now();
+  const requestId = requestIdFrom(req.headers['x-request-id']);
+  res.setHeader('x-request-id', requestId);
+  const controller = new AbortController();
+  const ended = dependencies.tracker.start();
+  res.on('close', () => {
+    ended();
+    if (!res.writableFinished) controller.abort();
+  });
+  const ingress: IngressRequest = {
+    requestId,
+    receivedAt,
+    signal: controller.signal,
+    fail(error, context) {
+      const failure = toGatewayError(error);
+      if (context === undefined && dependencies.logRequests) {
+        const durationMs = Math.round((performance.now() - receivedAt) * 100) / 100;
+        dependencies.logger.info({ requestId, status: failure.status, path: req.url, errorCode: failure.code, durationMs }, 'request');
+      }
+      if (res.headersSent) res.destroy();
+      else sendError(res, failure);
+    },
+  };
+  if (dependencies.tracker.draining) {
+    ingress.fail(new GatewayError('TOLLGATE_SHUTTING_DOWN', 'This gateway instance is shutting down and takes no new requests. Retry; another instance will answer.'), undefined);
+    return undefined;
+  }
+  return ingress;
+}

@@ -1,0 +1,32 @@
+import type { GatewayContext, HookMap, Logger } from '@tollgate/core';
+
+/** The fields of a request's log line (no secrets: key names and ids only). */
+export function requestLogFields(context: GatewayContext): Record<string, unknown> {
+  const timings = context.timings;
+  const usage = context.usage;
+  return {
+    requestId: context.requestId,
+    operation: context.operation,
+    status: context.status,
+    model: context.request.model,
+    stream: context.stream,
+    keyName: context.principal?.keyName,
+    provider: context.target?.provider.name,
+    upstreamModel: context.upstreamModel ?? context.target?.model,
+    attempts: context.attempts,
+    durationMs: timings.endedAt === undefined ? undefined : Math.round((timings.endedAt - timings.receivedAt) * 100) / 100,
+    firstByteMs: timings.firstByteAt === undefined ? undefined : Math.round((timings.firstByteAt - timings.receivedAt) * 100) / 100,
+    promptTokens: usage?.prompt_tokens,
+    completionTokens: usage?.completion_tokens,
+    errorCode: context.error?.code,
+  };
+}
+
+/** A `log` hook that writes one line per request (after the answer was sent). */
+export function createRequestLogHook(logger: Logger): HookMap['log'] {
+  return function requestLog(context) {
+    const fields = requestLogFields(context);
+    if ((context.status ?? 500) >= 500) logger.warn(fields, 'request');
+    else logger.info(fields, 'request');
+  };
+}

@@ -1,0 +1,225 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { MockReply } from './mock-reply.js';
+import { mockEmbedding, openAIChatCompletion, openAIChunk, openAIError, openAIUsage, toBase64Floats } from './openai-wire.js';
+import type { RecordedRequest } from './recorded-request.js';
+
+/** Options of {@link createMockOpenAI}. */
+export interface MockOpenAIOptions {
+  /** Port to listen on (default: any free port). Always bound to 127.0.0.1. */
+  readonly port?: number;
+  /** Model ids `GET /v1/models` lists. */
+  readonly models?: readonly string[];
+  /** When set, requests without `authorization: Bearer <apiKey>` get OpenAI's 401. */
+  readonly apiKey?: string;
+}
+
+/** A running OpenAI-compatible mock upstream. */
+export interface MockOpenAI {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  /** `http://127.0.0.1:<port>/v1`, the value for a provider's `baseURL`. */
+  readonly baseURL: string;
+  /** Every request received, in order, including aborted ones. */
+  readonly requests: RecordedRequest[];
+  /** Programs the answer to the next request (first in, first out); unprogrammed requests get defaults. */
+  enqueue(...replies: MockReply[]): void;
+  /** Waits (at most `timeoutMs`) until `predicate` holds; returns whether it did. */
+  waitFor(predicate: (mock: MockOpenAI) => boolean, timeoutMs?: number): Promise<boolean>;
+  /** Forgets recorded requests and queued replies. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const encoder = new TextEncoder();
+
+function countWords(value: unknown): number {
+  if (typeof value === 'string') return value.split(/\s+/).filter(Boolean).length;
+  if (Array.isArray(value)) return value.reduce<number>((sum, item) => sum + countWords(item), 0);
+  if (typeof value === 'object' && value !== null) return countWords((value as { content?: unknown; text?: unknown }).content ?? (value as { text?: unknown }).text);
+  return 0;
+}
+
+function lastUserText(body: any): string {
+  const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
+  const last = [...messages].reverse().find((message) => message?.role === 'user');
+  if (typeof last?.content === 'string') return last.content;
+  if (Array.isArray(last?.content)) return last.content.filter((part: any) => part?.type === 'text').map((part: any) => part.text).join(' ');
+  return '';
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+/**
+ * Starts a faithful OpenAI-compatible upstream on 127.0.0.1: chat completions (JSON and SSE, tool-call
+ * deltas, the usage chunk), embeddings (float and base64), models, and errors in OpenAI's shape
+ * (`retry-after` on 429). Programmable per request with {@link MockOpenAI.enqueue}; records every
+ * request, noting those whose client went away.
+ *
+ * @example
+ * const mock = await createMockOpenAI();
+ * mock.enqueue({ status: 429, error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } });
+ */
+export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise<MockOpenAI> {
+  const queue: MockReply[] = [];
+  const requests: RecordedRequest[] = [];
+  let sequence = 0;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const bodyText = Buffer.concat(chunks).toString('utf8');
+    let body: any;
+    try {
+      body = bodyText === '' ? undefined : JSON.parse(bodyText);
+    } catch {
+      body = undefined;
+    }
+    const record: RecordedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, bodyText, body, receivedAt: Date.now(), aborted: false, closedAt: undefined };
+    requests.push(record);
+    res.on('close', () => {
+      record.closedAt = Date.now();
+      if (!res.writableFinished) record.aborted = true;
+    });
+
+    if (options.apiKey !== undefined && req.headers.authorization !== `Bearer ${options.apiKey}`) {
+      sendJson(res, 401, openAIError('Incorrect API key provided: sk-wr******ey. You can find your API key at https://platform.openai.com/account/api-keys.', 'invalid_request_error', 'invalid_api_key'));
+      return;
+    }
+    const path = (req.url ?? '/').split('?')[0];
+    const isChat = req.method === 'POST' && path === '/v1/chat/completions';
+    const isEmbeddings = req.method === 'POST' && path === '/v1/embeddings';
+    const isModels = req.method === 'GET' && path === '/v1/models';
+    const reply: MockReply = isChat || isEmbeddings ? (queue.shift() ?? {}) : {};
+
+    if (reply.delayMs !== undefined) await sleep(reply.delayMs);
+    if (reply.hang === true) return; // the client's timeout or abort ends it
+    if (reply.error !== undefined) {
+      const status = reply.status ?? 400;
+      const headers = status === 429 ? { 'retry-after': '1', 'x-ratelimit-remaining-requests': '0', ...reply.headers } : { ...reply.headers };
+      sendJson(res, status, openAIError(reply.error.message, reply.error.type, reply.error.code ?? null, reply.error.param ?? null), headers);
+      return;
+    }
+    if (reply.rawBody !== undefined) {
+      res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
+      res.end(reply.rawBody);
+      return;
+    }
+    if (reply.body !== undefined) {
+      sendJson(res, reply.status ?? 200, reply.body, reply.headers);
+      return;
+    }
+    if (isModels) {
+      const created = 1_700_000_000;
+      sendJson(res, 200, { object: 'list', data: (options.models ?? ['gpt-4o-mini', 'text-embedding-3-small']).map((id) => ({ id, object: 'model', created, owned_by: 'system' })) });
+      return;
+    }
+    if (isEmbeddings) {
+      const inputs: unknown[] = Array.isArray(body?.input) && typeof body.input[0] !== 'number' ? body.input : [body?.input];
+      const dimensions = typeof body?.dimensions === 'number' ? body.dimensions : 8;
+      const base64 = body?.encoding_format === 'base64';
+      const tokens = countWords(inputs.map(String));
+      sendJson(res, reply.status ?? 200, {
+        object: 'list',
+        data: inputs.map((input, index) => {
+          const vector = mockEmbedding(String(input), dimensions);
+          return { object: 'embedding', index, embedding: base64 ? toBase64Floats(vector) : vector };
+        }),
+        model: body?.model ?? 'text-embedding-3-small',
+        usage: { prompt_tokens: tokens, total_tokens: tokens },
+      }, reply.headers);
+      return;
+    }
+    if (!isChat) {
+      sendJson(res, 404, openAIError(`Invalid URL (${req.method} ${path})`, 'invalid_request_error'));
+      return;
+    }
+
+    sequence += 1;
+    const id = `chatcmpl-mock${sequence}`;
+    const created = Math.floor(Date.now() / 1000);
+    const model = typeof body?.model === 'string' ? body.model : 'gpt-4o-mini';
+    const content = reply.content ?? `Mock answer to: ${lastUserText(body)}`;
+    const promptTokens = reply.usage?.prompt_tokens ?? Math.max(1, countWords(body?.messages));
+    const completionTokens = reply.usage?.completion_tokens ?? countWords(content);
+    const usage = openAIUsage(promptTokens, completionTokens, reply.usage?.cached_tokens, reply.usage?.reasoning_tokens);
+
+    if (body?.stream !== true) {
+      sendJson(res, reply.status ?? 200, openAIChatCompletion({ id, created, model, content, ...(reply.toolCalls ? { toolCalls: reply.toolCalls } : {}), usage }), reply.headers);
+      return;
+    }
+
+    const includeUsage = body?.stream_options?.include_usage === true;
+    const shape = reply.stream ?? {};
+    const base = { id, created, model, includeUsage };
+    const events: unknown[] = [openAIChunk({ ...base, delta: { role: 'assistant', content: '', refusal: null } })];
+    for (const piece of shape.content ?? content.split(/(?<= )/)) events.push(openAIChunk({ ...base, delta: { content: piece } }));
+    (shape.toolCalls ?? []).forEach((call, index) => {
+      events.push(openAIChunk({ ...base, delta: { tool_calls: [{ index, id: call.id ?? `call_${index}_${id}`, type: 'function', function: { name: call.name, arguments: '' } }] } }));
+      const pieces = Math.max(1, shape.argumentPieces ?? 3);
+      const size = Math.ceil(call.arguments.length / pieces);
+      for (let start = 0; start < call.arguments.length; start += size) {
+        events.push(openAIChunk({ ...base, delta: { tool_calls: [{ index, function: { arguments: call.arguments.slice(start, start + size) } }] } }));
+      }
+    });
+    events.push(openAIChunk({ ...base, delta: {}, finishReason: shape.toolCalls?.length ? 'tool_calls' : 'stop' }));
+    if (includeUsage) events.push(openAIChunk({ ...base, usage }));
+
+    res.writeHead(reply.status ?? 200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', ...reply.headers });
+    for (const [index, event] of events.entries()) {
+      if (res.destroyed) return;
+      if (shape.failAfter === index) {
+        res.destroy();
+        return;
+      }
+      if (shape.hangAfter === index) return;
+      if (shape.errorAfter === index) {
+        res.end(encoder.encode(`data: ${JSON.stringify(openAIError('The server had an error while processing your request.', 'server_error'))}\n\n`));
+        return;
+      }
+      if (index > 0 && shape.chunkDelayMs !== undefined) await sleep(shape.chunkDelayMs);
+      res.write(`data: ${JSON.stringify(event)}\n\n`);
+    }
+    res.end('data: [DONE]\n\n');
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, openAIError(`mock failure: ${String(error)}`, 'server_error'));
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+
+  const mock: MockOpenAI = {
+    url,
+    baseURL: `${url}/v1`,
+    requests,
+    enqueue: (...replies) => void queue.push(...replies),
+    async waitFor(predicate, timeoutMs = 2000) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        if (predicate(mock)) return true;
+        await sleep(10);
+      }
+      return predicate(mock);
+    },
+    reset() {
+      queue.length = 0;
+      requests.length = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+  return mock;
+}

@@ -1,0 +1,49 @@
+/** A tool call the mock answers with; streamed as an id/name delta followed by argument fragments. */
+export interface MockToolCall {
+  readonly name: string;
+  /** The complete arguments JSON string. */
+  readonly arguments: string;
+  readonly id?: string;
+}
+
+/** How a mocked stream unfolds. */
+export interface MockStreamShape {
+  /** Content deltas, one chunk each (default: the answer text split into words). */
+  readonly content?: readonly string[];
+  /** Tool calls, streamed after the content; their arguments split into `argumentPieces` fragments. */
+  readonly toolCalls?: readonly MockToolCall[];
+  readonly argumentPieces?: number;
+  /** Milliseconds between chunks. */
+  readonly chunkDelayMs?: number;
+  /** Destroy the connection after this many `data:` events (no finish chunk, no `[DONE]`). */
+  readonly failAfter?: number;
+  /** Stop sending after this many `data:` events but keep the connection open. */
+  readonly hangAfter?: number;
+  /** Send an OpenAI error event (`data: {"error":…}`) after this many events, then end. */
+  readonly errorAfter?: number;
+}
+
+/** One programmed answer. Anything left out takes the mock's faithful default. */
+export interface MockReply {
+  /** HTTP status; with `error`, defaults to 400. */
+  readonly status?: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Milliseconds to wait before sending headers. */
+  readonly delayMs?: number;
+  /** Never answer (until the client gives up). */
+  readonly hang?: boolean;
+  /** Answer with this JSON body instead of the default. */
+  readonly body?: unknown;
+  /** Answer with raw text (for malformed answers). */
+  readonly rawBody?: string;
+  /** Answer with an error in OpenAI's shape. */
+  readonly error?: { readonly message: string; readonly type: string; readonly code?: string | null; readonly param?: string | null };
+  /** The assistant text of a default answer. */
+  readonly content?: string;
+  /** Answer with tool calls (JSON answers) — streams use `stream.toolCalls`. */
+  readonly toolCalls?: readonly MockToolCall[];
+  /** Shape of a streamed answer (used when the request has `stream: true`). */
+  readonly stream?: MockStreamShape;
+  /** Token counts to report. */
+  readonly usage?: { readonly prompt_tokens: number; readonly completion_tokens: number; readonly cached_tokens?: number; readonly reasoning_tokens?: number };
+}
