@@ -78,36 +78,40 @@ export async function createTollgate(options: CreateTollgateOptions = {}): Promi
     pluginBase = file === undefined ? serverDirectory : dirname(file.filepath);
   }
 
+  // Every problem is collected and reported together: env, shape, plugin loading, options, targets.
   const issues: ConfigIssue[] = [];
   const interpolated = interpolateEnv(rawConfig, env, issues) as Record<string, unknown>;
   const shape = validateGatewayConfig(interpolated);
-  if (!shape.ok) issues.push(...shape.issues);
-  if (issues.length > 0 || !shape.ok) throw new ConfigError(issues, source);
+  if (!shape.ok) throw new ConfigError([...issues, ...shape.issues], source);
 
   const logger = options.logger ?? createLogger({ level: shape.config.logging.level });
   const auth = (interpolated.auth ?? {}) as { masterKey?: string; keys?: unknown[] };
   let generatedMasterKey: string | undefined;
-  let masterKey = auth.masterKey ?? env.TOLLGATE_MASTER_KEY;
+  let masterKey = auth.masterKey ?? (env.TOLLGATE_MASTER_KEY || undefined);
   if (masterKey === undefined && (auth.keys ?? []).length === 0) {
     generatedMasterKey = `sk-tollgate-dev-${randomBytes(18).toString('base64url')}`;
     masterKey = generatedMasterKey;
   }
   const config = { ...interpolated, auth: { ...auth, ...(masterKey === undefined ? {} : { masterKey }) } };
 
-  const loaded = await loadPlugins((shape.config.plugins ?? []) as PluginReference[], pluginBase, issues);
-  if (issues.length > 0) throw new ConfigError(issues, source);
+  const loaded = await loadPlugins(shape.config.plugins as PluginReference[], pluginBase, issues);
   const serverPlugin = definePlugin({
     name: '@tollgate/server',
     setup(api) {
       if (shape.config.logging.requests) api.addHook('log', createRequestLogHook(logger));
     },
   });
-  const gateway = await createGateway({
-    config,
-    plugins: [...loaded, ...(options.plugins ?? []), { plugin: serverPlugin }],
-    logger,
-    source,
-  });
+  let gateway: Gateway;
+  try {
+    gateway = await createGateway({ config, plugins: [...loaded, ...(options.plugins ?? []), { plugin: serverPlugin }], logger, source });
+  } catch (error) {
+    if (ConfigError.isInstance(error)) throw new ConfigError([...issues, ...error.issues], source);
+    throw error;
+  }
+  if (issues.length > 0) {
+    await gateway.close();
+    throw new ConfigError(issues, source);
+  }
 
   const tracker = new RequestTracker();
   const router = createRouter({ gateway, logger, bodyLimit: gateway.config.server.bodyLimit, tracker, logRequests: gateway.config.logging.requests });

@@ -171,9 +171,12 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
     if (includeUsage) events.push(openAIChunk({ ...base, usage }));
 
     res.writeHead(reply.status ?? 200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', ...reply.headers });
+    // Writes are flushed before a programmed break, so the events before it really reach the client.
+    const flush = () => new Promise<void>((resolve) => res.write('', () => setTimeout(resolve, 20)));
     for (const [index, event] of events.entries()) {
       if (res.destroyed) return;
       if (shape.failAfter === index) {
+        await flush();
         res.destroy();
         return;
       }

@@ -137,18 +137,19 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
     }
   }
 
-  if (config !== undefined) {
-    for (const [model, route] of Object.entries(config.models)) {
-      const references = route.targets ?? [route.target!];
-      references.forEach((reference, index) => {
-        const { provider } = parseTargetReference(reference);
-        if (!providers.has(provider) && rawProviders?.[provider] === undefined) {
-          const path = route.targets === undefined ? `models.${model}.target` : `models.${model}.targets[${index}]`;
-          const known = Object.keys(rawProviders ?? {}).join(', ') || 'none';
-          issues.push({ path, message: `unknown provider "${provider}"; configured providers: ${known}` });
-        }
-      });
-    }
+  // Targets are checked even when another part of the config failed, so every problem shows at once.
+  for (const [model, route] of Object.entries(config?.models ?? objectAt(options.config, 'models') ?? {})) {
+    const { target, targets } = (route ?? {}) as { target?: unknown; targets?: unknown };
+    const references = Array.isArray(targets) ? targets : [target];
+    references.forEach((reference, index) => {
+      if (typeof reference !== 'string' || !reference.includes('/')) return; // the schema reports it
+      const { provider } = parseTargetReference(reference);
+      if (!providers.has(provider) && rawProviders?.[provider] === undefined) {
+        const path = Array.isArray(targets) ? `models.${model}.targets[${index}]` : `models.${model}.target`;
+        const known = Object.keys(rawProviders ?? {}).join(', ') || 'none';
+        issues.push({ path, message: `unknown provider "${provider}"; configured providers: ${known}` });
+      }
+    });
   }
 
   if (issues.length > 0 || config === undefined) {

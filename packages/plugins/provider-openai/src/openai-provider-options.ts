@@ -28,7 +28,7 @@ export const openAIProviderOptionsSchema = z
       })
       .prefault({}),
   })
-  .refine((options) => options.apiKey !== undefined || new URL(options.baseURL).hostname !== 'api.openai.com', {
+  .refine((options) => options.apiKey !== undefined || !URL.canParse(options.baseURL) || new URL(options.baseURL).hostname !== 'api.openai.com', {
     path: ['apiKey'],
     message: 'required (api.openai.com needs a key; self-hosted servers may leave it out)',
   });

@@ -57,17 +57,8 @@ export async function* tapOpenAISse(body: AsyncIterable<Buffer>, options: TapOpt
   let pending: Buffer | undefined;
   let sawDone = false;
 
-  const inspect = (events: Buffer): Buffer => {
-    if (summary.model === undefined) {
-      const match = /"model"\s*:\s*"([^"]*)"/.exec(events.toString('utf8', 0, Math.min(events.length, 2048)));
-      if (match !== null) summary.model = match[1];
-    }
-    if (events.includes(doneMarker)) sawDone = true;
-    const errorAt = indexOfErrorEvent(events);
-    if (errorAt !== -1) {
-      const { start, end } = eventAround(events, errorAt);
-      throw toOpenAIProviderError({ provider: options.provider, status: 502, headers: {}, bodyText: dataOf(events.toString('utf8', start, end)), secrets: options.secrets });
-    }
+  /** Records usage from the events that carry it; cuts the usage-only event when the client did not ask. */
+  const tapUsage = (events: Buffer): Buffer => {
     let output = events;
     let from = 0;
     for (;;) {
@@ -81,7 +72,7 @@ export async function* tapOpenAISse(body: AsyncIterable<Buffer>, options: TapOpt
       }
       const { start, end } = eventAround(output, at);
       const parsed = JSON.parse(dataOf(output.toString('utf8', start, end))) as { usage?: Usage; choices?: unknown[] };
-      if (parsed.usage) summary.usage = parsed.usage;
+      if (parsed.usage) options.summary.usage = parsed.usage;
       if (options.dropUsageEvent && Array.isArray(parsed.choices) && parsed.choices.length === 0) {
         output = Buffer.concat([output.subarray(0, start), output.subarray(end)]);
         from = start;
@@ -89,6 +80,22 @@ export async function* tapOpenAISse(body: AsyncIterable<Buffer>, options: TapOpt
         from = end;
       }
     }
+  };
+
+  /** Taps complete events; returns the bytes to forward and, when an error event came, the error. */
+  const inspect = (events: Buffer): { bytes: Buffer; error?: unknown } => {
+    if (summary.model === undefined) {
+      const match = /"model"\s*:\s*"([^"]*)"/.exec(events.toString('utf8', 0, Math.min(events.length, 2048)));
+      if (match !== null) summary.model = match[1];
+    }
+    if (events.includes(doneMarker)) sawDone = true;
+    const errorAt = indexOfErrorEvent(events);
+    if (errorAt !== -1) {
+      const { start, end } = eventAround(events, errorAt);
+      const error = toOpenAIProviderError({ provider: options.provider, status: 502, headers: {}, bodyText: dataOf(events.toString('utf8', start, end)), secrets: options.secrets });
+      return { bytes: tapUsage(events.subarray(0, start)), error };
+    }
+    return { bytes: tapUsage(events) };
   };
 
   for await (const chunk of body) {
@@ -99,12 +106,14 @@ export async function* tapOpenAISse(body: AsyncIterable<Buffer>, options: TapOpt
       continue;
     }
     pending = end < data.length ? data.subarray(end) : undefined;
-    const complete = inspect(end < data.length ? data.subarray(0, end) : data);
-    if (complete.length > 0) yield complete;
+    const { bytes, error } = inspect(end < data.length ? data.subarray(0, end) : data);
+    if (bytes.length > 0) yield bytes;
+    if (error !== undefined) throw error;
   }
   if (pending !== undefined && pending.length > 0) {
-    const rest = inspect(pending);
-    if (rest.length > 0) yield rest;
+    const { bytes, error } = inspect(pending);
+    if (bytes.length > 0) yield bytes;
+    if (error !== undefined) throw error;
   }
   if (!sawDone) {
     throw new GatewayError('TOLLGATE_UPSTREAM_STREAM_TRUNCATED', `Provider "${options.provider}" ended its stream before "data: [DONE]"; the answer is incomplete.`);

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { GatewayError, type StreamSummary } from '@tollgate/core';
+import { tapOpenAISse } from './tap-openai-sse.js';
+
+const usage = { prompt_tokens: 9, completion_tokens: 3, total_tokens: 12 };
+const chunk = (content: string) => `data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"gpt-4o-2024-08-06","choices":[{"index":0,"delta":{"content":"${content}"},"finish_reason":null}],"usage":null}\n\n`;
+const usageChunk = `data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"gpt-4o-2024-08-06","choices":[],"usage":${JSON.stringify(usage)}}\n\n`;
+const done = 'data: [DONE]\n\n';
+
+async function run(pieces: string[], dropUsageEvent: boolean): Promise<{ out: string[]; summary: StreamSummary; error?: unknown }> {
+  const summary: StreamSummary = { usage: undefined, model: undefined };
+  async function* source() {
+    for (const piece of pieces) yield Buffer.from(piece);
+  }
+  const out: string[] = [];
+  try {
+    for await (const bytes of tapOpenAISse(source(), { summary, dropUsageEvent, provider: 'openai', secrets: ['sk-secret-value'] })) out.push(Buffer.from(bytes).toString());
+  } catch (error) {
+    return { out, summary, error };
+  }
+  return { out, summary };
+}
+
+describe('tapOpenAISse', () => {
+  it('forwards each complete event as it arrives and taps usage and model', async () => {
+    const { out, summary } = await run([chunk('a'), chunk('b'), usageChunk, done], false);
+    expect(out).toEqual([chunk('a'), chunk('b'), usageChunk, done]);
+    expect(summary).toEqual({ usage, model: 'gpt-4o-2024-08-06' });
+  });
+
+  it('holds a partial event until it completes, whatever the split', async () => {
+    const whole = chunk('hello') + usageChunk + done;
+    for (const cut of [1, 7, 40, whole.length - 3]) {
+      const { out, summary } = await run([whole.slice(0, cut), whole.slice(cut)], false);
+      expect(out.join('')).toBe(whole);
+      expect(out.every((piece) => piece.endsWith('\n\n'))).toBe(true);
+      expect(summary.usage).toEqual(usage);
+    }
+  });
+
+  it('cuts only the usage-only event when the client did not ask for usage', async () => {
+    const { out, summary } = await run([chunk('a') + usageChunk + done], true);
+    expect(out.join('')).toBe(chunk('a') + done);
+    expect(summary.usage).toEqual(usage);
+  });
+
+  it('handles CRLF framing and spaced JSON', async () => {
+    const spaced = 'data: {"model": "m", "choices": [], "usage": {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3}}\r\n\r\n';
+    const { out, summary } = await run([spaced, 'data: [DONE]\r\n\r\n'], false);
+    expect(out.join('')).toBe(`${spaced}data: [DONE]\r\n\r\n`);
+    expect(summary.usage).toEqual({ prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 });
+  });
+
+  it('fails as truncated when the upstream ends before [DONE]', async () => {
+    const { out, error } = await run([chunk('a')], false);
+    expect(out).toEqual([chunk('a')]);
+    expect(GatewayError.isInstance(error) && error.code).toBe('TOLLGATE_UPSTREAM_STREAM_TRUNCATED');
+  });
+
+  it('forwards the events before an error event, then fails with its message, secrets removed', async () => {
+    const errorEvent = 'data: {"error":{"message":"key sk-secret-value exhausted","type":"server_error"}}\n\n';
+    const { out, error } = await run([chunk('a') + errorEvent], false);
+    expect(out).toEqual([chunk('a')]);
+    expect(GatewayError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('exhausted');
+    expect((error as Error).message).not.toContain('sk-secret-value');
+  });
+});

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, testConfig, type TestGateway } from './support/start-test-gateway.js';
+
+let gateway: TestGateway;
+beforeAll(async () => {
+  gateway = await startTestGateway((mock) => testConfig(mock, { server: { bodyLimit: '2kb' } }));
+});
+afterAll(() => gateway.close());
+
+async function expectOpenAIError(response: Response, status: number, code: string): Promise<{ message: string; type: string; code: string; param: string | null }> {
+  expect(response.status).toBe(status);
+  expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+  const body = (await response.json()) as { error: { message: string; type: string; code: string; param: string | null } };
+  expect(Object.keys(body.error).sort()).toEqual(['code', 'message', 'param', 'type']);
+  expect(body.error.code).toBe(code);
+  return body.error;
+}
+
+describe('bad input gets a clear error in the OpenAI shape', () => {
+  it('400 for malformed JSON', async () => {
+    const error = await expectOpenAIError(await gateway.post('/v1/chat/completions', '{"model": "echo", "messages": ['), 400, 'invalid_json');
+    expect(error.message).toMatch(/not valid JSON/);
+  });
+
+  it('400 naming a missing field', async () => {
+    const noMessages = await expectOpenAIError(await gateway.post('/v1/chat/completions', { model: 'echo' }), 400, 'invalid_request');
+    expect(noMessages).toMatchObject({ param: 'messages', message: 'The request is missing the required field "messages".' });
+    const noModel = await expectOpenAIError(await gateway.post('/v1/chat/completions', { messages: [{ role: 'user', content: 'x' }] }), 400, 'invalid_request');
+    expect(noModel.param).toBe('model');
+    const badRole = await expectOpenAIError(await gateway.post('/v1/chat/completions', { model: 'echo', messages: [{ role: 'robot', content: 'x' }] }), 400, 'invalid_request');
+    expect(badRole.param).toBe('messages[0].role');
+    const notObject = await expectOpenAIError(await gateway.post('/v1/chat/completions', '[1,2]'), 400, 'invalid_request');
+    expect(notObject.message).toMatch(/must be a JSON object/);
+    const embeddings = await expectOpenAIError(await gateway.post('/v1/embeddings', { model: 'echo' }), 400, 'invalid_request');
+    expect(embeddings.param).toBe('input');
+  });
+
+  it('404 naming an unknown model', async () => {
+    const error = await expectOpenAIError(await gateway.post('/v1/chat/completions', { model: 'gpt-99-ultra', messages: [{ role: 'user', content: 'x' }] }), 404, 'model_not_found');
+    expect(error).toMatchObject({ param: 'model', type: 'invalid_request_error' });
+    expect(error.message).toContain('"gpt-99-ultra"');
+  });
+
+  it('413 over the body limit, whether declared or streamed', async () => {
+    const large = { model: 'echo', messages: [{ role: 'user', content: 'x'.repeat(4096) }] };
+    const error = await expectOpenAIError(await gateway.post('/v1/chat/completions', large), 413, 'payload_too_large');
+    expect(error.message).toMatch(/larger than this gateway's limit of 2048 bytes/);
+    // Without content-length (chunked), the limit is enforced while reading.
+    const chunked = await fetch(`${gateway.server.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer x', 'content-type': 'application/json' },
+      body: new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode(JSON.stringify(large)));
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    await expectOpenAIError(chunked, 413, 'payload_too_large');
+  });
+
+  it('415 for a body that is not JSON', async () => {
+    const error = await expectOpenAIError(await gateway.post('/v1/chat/completions', 'model=echo', { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'unsupported_media_type');
+    expect(error.message).toContain('application/x-www-form-urlencoded');
+  });
+
+  it('405 for the wrong method and 404 for an unknown path', async () => {
+    const wrongMethod = await fetch(`${gateway.baseURL}/chat/completions`);
+    await expectOpenAIError(wrongMethod, 405, 'method_not_allowed');
+    expect(wrongMethod.headers.get('allow')).toBe('POST');
+    await expectOpenAIError(await fetch(`${gateway.baseURL}/completions-legacy`), 404, 'not_found');
+  });
+
+  it('keeps serving normally after all of the above', async () => {
+    const completion = await gateway.client.chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: 'still here' }] });
+    expect(completion.choices[0]?.message.content).toBe('Echo: still here');
+  });
+});

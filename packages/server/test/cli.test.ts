@@ -1,0 +1,126 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serverPackageDirectory } from './support/start-test-gateway.js';
+
+const cli = join(serverPackageDirectory, 'dist/cli.js');
+let folder: string;
+const started: ChildProcess[] = [];
+
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'tollgate-cli-'));
+  await symlink(join(serverPackageDirectory, 'node_modules'), join(folder, 'node_modules'));
+  await writeFile(
+    join(folder, 'bad.yaml'),
+    ['plugins: ["@tollgate/provider-openai"]', 'providers:', '  openai: { type: openai }', 'models:', '  smart: { targets: [openai/gpt-4o, claud/sonnet] }'].join('\n'),
+  );
+  await writeFile(
+    join(folder, 'tollgate.config.yaml'),
+    ['plugins: ["@tollgate/provider-echo"]', 'auth: { masterKey: sk-cli-test-master-key-01 }', 'providers: { echo: { type: echo, chunkDelayMs: 40 } }', 'models: { echo: { target: echo/echo-1 } }'].join('\n'),
+  );
+});
+
+afterAll(async () => {
+  for (const child of started) if (child.exitCode === null) child.kill('SIGKILL');
+  await rm(folder, { recursive: true, force: true });
+});
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd: folder, env: { ...process.env, TOLLGATE_MASTER_KEY: '' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (data: Buffer) => (stdout += data));
+    child.stderr.on('data', (data: Buffer) => (stderr += data));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Starts `tollgate start` on a free port and resolves with its URL once it listens. */
+function start(args: string[] = []): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, 'start', '--port', '0', ...args], { cwd: folder });
+    started.push(child);
+    let output = '';
+    const onData = (data: Buffer) => {
+      output += data;
+      const match = /listening on (http:\/\/[\d.:]+)/.exec(output);
+      if (match) resolve({ child, url: match[1]!, output: () => output });
+    };
+    child.stderr!.on('data', onData);
+    child.stdout!.on('data', (data: Buffer) => (output += data));
+    child.on('exit', (code) => reject(new Error(`exited ${code}: ${output}`)));
+  });
+}
+
+describe('tollgate check', () => {
+  it('exits 1 listing every problem by path, without a stack trace', async () => {
+    const result = await run(['check', '--config', 'bad.yaml']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('providers.openai.apiKey: required');
+    expect(result.stderr).toContain('models.smart.targets[1]: unknown provider "claud"; configured providers: openai');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('exits 0 for a valid config found in the working folder', async () => {
+    const result = await run(['check']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/tollgate\.config\.yaml: OK \(1 provider: echo; 1 model route: echo\)/);
+  });
+
+  it('exits 1 for a missing file and for bad arguments', async () => {
+    expect((await run(['check', '--config', 'nope.yaml'])).stderr).toContain('config file not found');
+    expect((await run(['start', '--port', 'abc'])).code).toBe(1);
+    expect((await run(['frobnicate'])).code).toBe(1);
+  });
+});
+
+describe('tollgate start', () => {
+  it('serves the openai client, then drains an in-flight stream on SIGTERM and exits 0', async () => {
+    const { child, url } = await start();
+    const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'sk-cli-test-master-key-01', maxRetries: 0 });
+    expect((await client.chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: 'cli' }] })).choices[0]?.message.content).toBe('Echo: cli');
+
+    const stream = await client.chat.completions.create({ model: 'echo', stream: true, messages: [{ role: 'user', content: 'one two three four five six seven eight' }] });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    let text = '';
+    let signalled = false;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      if (!signalled) {
+        signalled = true;
+        child.kill('SIGTERM');
+      }
+    }
+    expect(text).toBe('Echo: one two three four five six seven eight');
+    expect(await exited).toBe(0);
+  });
+
+  it('prints a generated development key when no key is configured, and answers with it', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'tollgate-cli-empty-'));
+    try {
+      const child = spawn(process.execPath, [cli, 'start', '--port', '0'], { cwd: empty, env: { ...process.env, TOLLGATE_MASTER_KEY: '' } });
+      started.push(child);
+      const output = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        child.on('exit', (code) => reject(new Error(`exited ${code}: ${text}`)));
+        child.stderr.on('data', (data: Buffer) => {
+          text += data;
+          if (/sk-tollgate-dev-\S+/.test(text) && /listening on/.test(text)) resolve(text);
+        });
+      });
+      const key = /(sk-tollgate-dev-\S+)/.exec(output)![1]!;
+      const url = /listening on (http:\/\/[\d.:]+)/.exec(output)![1]!;
+      expect(output).toContain('(built-in default)');
+      const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: key, maxRetries: 0 });
+      const answer = await client.chat.completions.create({ model: 'anything-at-all', messages: [{ role: 'user', content: 'offline' }] });
+      expect(answer.choices[0]?.message.content).toBe('Echo: offline');
+      child.kill('SIGTERM');
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,56 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTollgate, type Tollgate } from '../src/index.js';
+import { masterKey, serverPackageDirectory } from './support/start-test-gateway.js';
+
+let server: Server;
+let tollgate: Tollgate;
+let origin: string;
+
+beforeAll(async () => {
+  const app = express();
+  // The host app's own body parser and routes; the gateway copes with an already-parsed body.
+  app.use(express.json());
+  app.get('/api/hello', (_req, res) => void res.json({ hello: 'from the host app' }));
+  app.post('/api/echo', (req, res) => void res.json({ received: req.body }));
+  tollgate = await createTollgate({
+    config: { plugins: ['@tollgate/provider-echo'], auth: { masterKey }, providers: { echo: { type: 'echo' } }, models: { echo: { target: 'echo/echo-1' } } },
+    cwd: serverPackageDirectory,
+    logger: (await import('pino')).pino({ enabled: false }),
+  });
+  app.use('/llm', tollgate.router);
+  app.use((_req, res) => void res.status(404).send('host 404'));
+  server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await tollgate.close();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+describe('the gateway mounted in an existing Express app', () => {
+  it('serves the gateway under the mount path to the openai client, JSON and streaming', async () => {
+    const client = new OpenAI({ baseURL: `${origin}/llm/v1`, apiKey: masterKey, maxRetries: 0 });
+    const completion = await client.chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: 'mounted' }] });
+    expect(completion.choices[0]?.message.content).toBe('Echo: mounted');
+    const stream = await client.chat.completions.create({ model: 'echo', stream: true, messages: [{ role: 'user', content: 'mounted stream' }] });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('Echo: mounted stream');
+    expect((await client.models.list()).data.map((model) => model.id)).toEqual(['echo']);
+    expect((await fetch(`${origin}/llm/health/ready`)).status).toBe(200);
+  });
+
+  it("keeps the host app's own routes working, and leaves unknown paths to the host", async () => {
+    expect(await (await fetch(`${origin}/api/hello`)).json()).toEqual({ hello: 'from the host app' });
+    const echoed = await fetch(`${origin}/api/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
+    expect(await echoed.json()).toEqual({ received: { a: 1 } });
+    expect(await (await fetch(`${origin}/llm/not-a-route`)).text()).toBe('host 404');
+    expect(await (await fetch(`${origin}/v1/chat/completions`)).text()).toBe('host 404');
+  });
+});

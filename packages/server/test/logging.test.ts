@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { limitedKey, masterKey, providerKey, startTestGateway, type TestGateway } from './support/start-test-gateway.js';
+
+let gateway: TestGateway;
+beforeAll(async () => {
+  gateway = await startTestGateway();
+});
+afterAll(() => gateway.close());
+
+describe('request logs', () => {
+  it('writes one line per request, and never a provider key, a virtual key or an authorization header', async () => {
+    gateway.logs.lines.length = 0;
+    const bodies: string[] = [];
+    const send = async (body: object | string, headers: Record<string, string> = {}) => {
+      const response = await gateway.post('/v1/chat/completions', body, headers);
+      bodies.push(await response.text());
+    };
+    await send({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'a' }] });
+    await send({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'b' }] });
+    await send({ model: 'echo', messages: [{ role: 'user', content: 'c' }] }, { authorization: `Bearer ${limitedKey}` });
+    await send({ model: 'smart', messages: [{ role: 'user', content: 'd' }] }, { authorization: `Bearer ${limitedKey}` });
+    await send({ model: 'echo', messages: [{ role: 'user', content: 'e' }] }, { authorization: 'Bearer sk-a-wrong-key-that-is-long-enough' });
+    await send('{broken', { authorization: `Bearer ${masterKey}` });
+    gateway.mock.enqueue({ status: 401, error: { message: `Incorrect API key provided: ${providerKey}`, type: 'invalid_request_error', code: 'invalid_api_key' } });
+    await send({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'f' }] });
+    await gateway.server.tollgate.gateway.engine.drain();
+
+    const lines = gateway.logs.requestLines();
+    expect(lines).toHaveLength(7);
+    expect(lines.map((line) => line.status)).toEqual([200, 200, 200, 403, 401, 400, 502]);
+    expect(lines[2]).toMatchObject({ keyName: 'limited-agent', model: 'echo', provider: 'echo' });
+    expect(lines[0]).toMatchObject({ keyName: 'master', provider: 'openai', upstreamModel: 'gpt-4o-mini', promptTokens: 1, attempts: 1 });
+    expect(typeof lines[0]?.durationMs).toBe('number');
+
+    const everything = [...gateway.logs.raw, ...bodies].join('\n');
+    for (const secret of [providerKey, masterKey, limitedKey, 'sk-a-wrong-key-that-is-long-enough', 'upstreamSECRET']) {
+      expect(everything).not.toContain(secret);
+    }
+    expect(everything.toLowerCase()).not.toContain('bearer');
+  });
+});

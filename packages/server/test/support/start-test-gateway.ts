@@ -1,0 +1,86 @@
+import { dirname, resolve } from 'node:path';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import OpenAI from 'openai';
+import { createMockOpenAI, type MockOpenAI } from '@tollgate/testkit';
+import { createLogger, startServer, type RunningServer } from '../../src/index.js';
+
+export const masterKey = 'sk-tollgate-test-master-0123456789';
+export const limitedKey = 'tg-limited-key-abcdefghijklmnop';
+export const providerKey = 'sk-proj-upstreamSECRET0123456789';
+
+/** The server package's folder: plugins resolve from here (its devDependencies). */
+export const serverPackageDirectory = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Log lines captured from the gateway's pino logger. */
+export class LogCapture extends Writable {
+  readonly lines: Record<string, unknown>[] = [];
+  readonly raw: string[] = [];
+  override _write(chunk: Buffer, _encoding: string, callback: () => void): void {
+    for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+      this.raw.push(line);
+      this.lines.push(JSON.parse(line) as Record<string, unknown>);
+    }
+    callback();
+  }
+  requestLines(): Record<string, unknown>[] {
+    return this.lines.filter((line) => line.msg === 'request');
+  }
+}
+
+export interface TestGateway {
+  readonly mock: MockOpenAI;
+  readonly server: RunningServer;
+  readonly client: OpenAI;
+  readonly baseURL: string;
+  readonly logs: LogCapture;
+  /** fetch against the gateway with the master key unless headers say otherwise. */
+  post(path: string, body: string | object, headers?: Record<string, string>): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** The standard test config: the OpenAI provider on the mock, the echo provider, a few model routes. */
+export function testConfig(mock: MockOpenAI, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    plugins: ['@tollgate/provider-openai', '@tollgate/provider-echo'],
+    auth: { masterKey, keys: [{ key: limitedKey, name: 'limited-agent', models: ['echo', 'gpt-4o-mini'] }] },
+    providers: {
+      openai: { type: 'openai', baseURL: mock.baseURL, apiKey: providerKey, timeouts: { firstByteMs: 5_000, idleMs: 5_000 } },
+      echo: { type: 'echo' },
+    },
+    models: {
+      'gpt-4o-mini': { target: 'openai/gpt-4o-mini' },
+      smart: { target: 'openai/gpt-4o' },
+      'text-embedding-3-small': { target: 'openai/text-embedding-3-small' },
+      echo: { target: 'echo/echo-1' },
+      'bench-*': { target: 'openai/bench-*' },
+    },
+    ...overrides,
+  };
+}
+
+/** Starts a mock upstream and a real Tollgate server (port 0, 127.0.0.1) in front of it. */
+export async function startTestGateway(configure: (mock: MockOpenAI) => Record<string, unknown> = (mock) => testConfig(mock)): Promise<TestGateway> {
+  const mock = await createMockOpenAI();
+  const logs = new LogCapture();
+  const server = await startServer({ config: configure(mock), cwd: serverPackageDirectory, port: 0, host: '127.0.0.1', logger: createLogger({ level: 'info', destination: logs }) });
+  const baseURL = `${server.url}/v1`;
+  const client = new OpenAI({ baseURL, apiKey: masterKey, maxRetries: 0, timeout: 10_000 });
+  return {
+    mock,
+    server,
+    client,
+    baseURL,
+    logs,
+    post: (path, body, headers = {}) =>
+      fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json', ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
+    async close() {
+      await server.close();
+      await mock.close();
+    },
+  };
+}
