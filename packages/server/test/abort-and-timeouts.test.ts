@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import type { ErrorBody } from './support/error-body.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, testConfig, type TestGateway } from './support/start-test-gateway.js';
 
@@ -53,7 +54,7 @@ describe('upstream timeouts, each with its own code', () => {
     gateway.mock.enqueue({ delayMs: 1_500 });
     const response = await gateway.post('/v1/chat/completions', { model: 'gpt-4o-mini', messages });
     expect(response.status).toBe(504);
-    expect((await response.json()).error).toMatchObject({ type: 'timeout_error', code: 'upstream_first_byte_timeout' });
+    expect(((await response.json()) as ErrorBody).error).toMatchObject({ type: 'timeout_error', code: 'upstream_first_byte_timeout' });
   });
 
   it('stream idle: the stream ends with an upstream_idle_timeout error event', async () => {
@@ -74,7 +75,7 @@ describe('upstream timeouts, each with its own code', () => {
   it('connection refused: 502 upstream_unreachable', async () => {
     const response = await gateway.post('/v1/chat/completions', { model: 'nowhere', messages });
     expect(response.status).toBe(502);
-    const error = (await response.json()).error;
+    const error = ((await response.json()) as ErrorBody).error;
     expect(error.code).toBe('upstream_unreachable');
     expect(error.message).toMatch(/Could not reach provider "nowhere" \(http:\/\/127\.0\.0\.1:9\): ECONNREFUSED/);
   });

@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import type { ErrorBody } from './support/error-body.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTollgate } from '../src/index.js';
 import { limitedKey, masterKey, serverPackageDirectory, startTestGateway, type TestGateway } from './support/start-test-gateway.js';
@@ -15,11 +16,18 @@ describe('auth', () => {
   it('401 in the OpenAI shape without a key, and with a wrong one', async () => {
     const missing = await fetch(`${gateway.baseURL}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'echo', messages: [{ role: 'user', content: 'x' }] }) });
     expect(missing.status).toBe(401);
-    expect((await missing.json()).error).toMatchObject({ type: 'authentication_error', code: 'missing_api_key' });
+    expect(((await missing.json()) as ErrorBody).error).toMatchObject({ type: 'authentication_error', code: 'missing_api_key' });
     const wrong = await ask(new OpenAI({ baseURL: gateway.baseURL, apiKey: 'sk-not-a-real-key-000000', maxRetries: 0 })).catch((error: unknown) => error);
     expect(wrong).toBeInstanceOf(OpenAI.AuthenticationError);
     expect((wrong as InstanceType<typeof OpenAI.AuthenticationError>).code).toBe('invalid_api_key');
     expect(String(wrong)).not.toContain('sk-not-a-real-key');
+  });
+
+  it('answers 401 before looking at the body, so an unauthenticated caller learns nothing about it', async () => {
+    const response = await fetch(`${gateway.baseURL}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model": 42}' });
+    expect(response.status).toBe(401);
+    await gateway.server.tollgate.gateway.engine.drain();
+    expect(gateway.logs.requestLines().at(-1)).toMatchObject({ status: 401, errorCode: 'TOLLGATE_MISSING_API_KEY' });
   });
 
   it('accepts the master key and config keys, as a bearer token or in x-api-key', async () => {

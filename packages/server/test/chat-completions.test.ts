@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import type { ErrorBody } from './support/error-body.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from './support/start-test-gateway.js';
 
@@ -49,7 +50,8 @@ describe('POST /v1/chat/completions (JSON)', () => {
       tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }],
     });
     expect(completion.choices[0]?.finish_reason).toBe('tool_calls');
-    expect(JSON.parse(completion.choices[0]!.message.tool_calls![0]!.function.arguments)).toEqual({ city: 'Paris', unit: 'c' });
+    const call = completion.choices[0]!.message.tool_calls![0]! as OpenAI.ChatCompletionMessageFunctionToolCall;
+    expect(JSON.parse(call.function.arguments)).toEqual({ city: 'Paris', unit: 'c' });
   });
 
   it('gives every response a request id, honoring an incoming one', async () => {
@@ -133,7 +135,7 @@ describe('POST /v1/chat/completions (streaming)', () => {
     const text = await response.text();
     const events = text.split('\n\n').filter(Boolean);
     expect(events).toHaveLength(3);
-    expect(JSON.parse(events[2]!.slice(6)).error).toMatchObject({ type: 'upstream_error', message: expect.stringContaining('The server had an error') });
+    expect((JSON.parse(events[2]!.slice(6)) as ErrorBody).error).toMatchObject({ type: 'upstream_error', message: expect.stringContaining('The server had an error') });
     expect(text).not.toContain('[DONE]');
   });
 });
@@ -170,14 +172,14 @@ describe('upstream errors', () => {
     gateway.mock.enqueue({ status: 503, error: { message: 'The engine is currently overloaded', type: 'server_error' } });
     const response = await gateway.post('/v1/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] });
     expect(response.status).toBe(503);
-    expect((await response.json()).error).toEqual({ message: 'Provider "openai" answered 503: The engine is currently overloaded', type: 'upstream_error', code: 'server_error', param: null });
+    expect(((await response.json()) as ErrorBody).error).toEqual({ message: 'Provider "openai" answered 503: The engine is currently overloaded', type: 'upstream_error', code: 'server_error', param: null });
   });
 
   it('reports an answer that is not JSON as an invalid upstream response', async () => {
     gateway.mock.enqueue({ rawBody: '<html>proxy error</html>' });
     const response = await gateway.post('/v1/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] });
     expect(response.status).toBe(502);
-    expect((await response.json()).error.code).toBe('upstream_invalid_response');
+    expect(((await response.json()) as ErrorBody).error.code).toBe('upstream_invalid_response');
   });
 });
 

@@ -18,7 +18,7 @@ async function configIssues(config: unknown, plugins: LoadedPlugin[] = [{ plugin
     (caught: unknown) => caught,
   );
   expect(ConfigError.isInstance(error)).toBe(true);
-  return (error as ConfigError).issues;
+  return [...(error as ConfigError).issues];
 }
 
 describe('createGateway', () => {

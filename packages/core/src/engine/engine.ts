@@ -19,6 +19,7 @@ import type { ComposedHooks } from './composed-hooks.js';
 import { RelayStream, type StreamEnd } from './relay-stream.js';
 import { responseToChunks } from './response-to-chunks.js';
 import { toLedgerEntry } from './to-ledger-entry.js';
+import { validateChatRequest, validateEmbeddingRequest } from './validate-chat-request.js';
 
 /**
  * A chat answer for the ingress to write: a whole response (with the upstream's bytes when they can go
@@ -65,12 +66,16 @@ export class Engine {
     this.#ledger = options.ledger;
   }
 
-  /** Handles a chat completion. Streams are returned once their first chunk is available. */
+  /**
+   * Handles a chat completion. The request is validated after `auth` (so an unauthenticated caller
+   * learns nothing about it); streams are returned once their first chunk is available.
+   */
   async handleChat(context: RequestContext): Promise<ChatResult> {
     const gatewayContext = context.asGatewayContext();
     let reserved = false;
     try {
       await this.#authenticate(gatewayContext);
+      validateChatRequest(context.request);
       await this.#route(gatewayContext);
       const early = await this.#transformRequest(gatewayContext);
       if (early !== undefined) return this.#answerEarly(context, early as ChatCompletionResponse);
@@ -91,12 +96,13 @@ export class Engine {
     }
   }
 
-  /** Handles an embeddings request. */
+  /** Handles an embeddings request; validated after `auth`, like chat. */
   async handleEmbeddings(context: RequestContext): Promise<EmbeddingsResult> {
     const gatewayContext = context.asGatewayContext();
     let reserved = false;
     try {
       await this.#authenticate(gatewayContext);
+      validateEmbeddingRequest(context.request);
       await this.#route(gatewayContext);
       const early = await this.#transformRequest(gatewayContext);
       if (early !== undefined) {

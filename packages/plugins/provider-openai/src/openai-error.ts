@@ -58,12 +58,12 @@ function errorCode(error: unknown): string | undefined {
  * Turns a transport failure (undici error, abort) into a {@link GatewayError} with its own code per
  * timeout kind, so retries and logs can tell them apart.
  */
-export function toTransportError(error: unknown, input: { provider: string; origin: string; totalTimeout: AbortSignal; clientSignal: AbortSignal }): GatewayError {
+export function toTransportError(error: unknown, input: { provider: string; origin: string; timedOut: () => boolean; clientSignal: AbortSignal }): GatewayError {
   if (GatewayError.isInstance(error)) return error;
   const where = `provider "${input.provider}" (${input.origin})`;
   const code = errorCode(error);
   if (input.clientSignal.aborted) return new GatewayError('TOLLGATE_CLIENT_CLOSED_REQUEST', 'The client closed the connection; the upstream request was aborted.', { cause: error });
-  if (input.totalTimeout.aborted) return new GatewayError('TOLLGATE_UPSTREAM_TOTAL_TIMEOUT', `The answer from ${where} took longer than its total timeout.`, { cause: error });
+  if (input.timedOut()) return new GatewayError('TOLLGATE_UPSTREAM_TOTAL_TIMEOUT', `The answer from ${where} took longer than its total timeout.`, { cause: error });
   switch (code) {
     case 'UND_ERR_CONNECT_TIMEOUT':
       return new GatewayError('TOLLGATE_UPSTREAM_CONNECT_TIMEOUT', `Could not connect to ${where} within its connect timeout.`, { cause: error });

@@ -15,8 +15,8 @@ export const openAIProviderOptionsSchema = z
     headers: z.record(z.string(), z.string()).default({}),
     /** Ask for `stream_options.include_usage` so usage is always known; turn off for servers that reject it. */
     requestUsageInStream: z.boolean().default(true),
-    /** Keep-alive connections to the upstream origin. */
-    maxConnections: z.number().int().positive().default(256),
+    /** Cap on keep-alive connections to the upstream origin; none by default (a capped pool queues requests). */
+    maxConnections: z.number().int().positive().optional(),
     timeouts: z
       .strictObject({
         connectMs: milliseconds.default(10_000),

@@ -17,6 +17,7 @@ import { decodeOpenAISse } from './decode-openai-sse.js';
 import { toOpenAIProviderError, toTransportError } from './openai-error.js';
 import type { OpenAIProviderOptions } from './openai-provider-options.js';
 import { tapOpenAISse } from './tap-openai-sse.js';
+import { UpstreamCallSignal } from './upstream-call-signal.js';
 
 const chatResponseSchema = z.looseObject({ choices: z.array(z.looseObject({ message: z.looseObject({}) })), model: z.string().optional() });
 const embeddingResponseSchema = z.looseObject({ data: z.array(z.unknown()), usage: z.looseObject({ prompt_tokens: z.number(), total_tokens: z.number() }) });
@@ -55,7 +56,7 @@ export class OpenAIProvider implements Provider {
     this.#origin = url.origin;
     this.#basePath = url.pathname.replace(/\/+$/, '');
     this.#pool = new Pool(this.#origin, {
-      connections: options.maxConnections,
+      connections: options.maxConnections ?? null,
       keepAliveTimeout: 30_000,
       connect: { timeout: options.timeouts.connectMs },
     });
@@ -110,9 +111,8 @@ export class OpenAIProvider implements Provider {
   }
 
   async #post(path: string, body: Uint8Array | string, options: ProviderCallOptions, stream: boolean): Promise<UpstreamAnswer> {
-    const totalTimeout = AbortSignal.timeout(this.#options.timeouts.totalMs);
-    const signal = AbortSignal.any([options.signal, totalTimeout]);
-    const failure = { provider: this.name, origin: this.#origin, totalTimeout, clientSignal: options.signal };
+    const call = new UpstreamCallSignal(options.signal, this.#options.timeouts.totalMs);
+    const failure = { provider: this.name, origin: this.#origin, timedOut: () => call.timedOut, clientSignal: options.signal, release: () => call.release() };
     let response;
     try {
       response = await this.#pool.request({
@@ -120,15 +120,17 @@ export class OpenAIProvider implements Provider {
         method: 'POST',
         headers: stream ? { ...this.#headers, accept: 'text/event-stream' } : this.#headers,
         body,
-        signal,
+        signal: call.signal,
         headersTimeout: this.#options.timeouts.firstByteMs,
         bodyTimeout: this.#options.timeouts.idleMs,
       });
     } catch (error) {
+      call.release();
       throw toTransportError(error, failure);
     }
     if (response.statusCode >= 400) {
       const bodyText = await response.body.text().catch(() => '');
+      call.release();
       throw toOpenAIProviderError({ provider: this.name, status: response.statusCode, headers: response.headers, bodyText, secrets: this.#secrets });
     }
     return { body: withTransportErrors(response.body as unknown as UpstreamBody, failure) };
@@ -149,16 +151,31 @@ export class OpenAIProvider implements Provider {
 }
 
 /** The response body, whose read errors (idle timeout, reset, abort) become gateway errors. */
-function withTransportErrors(body: UpstreamBody, failure: Parameters<typeof toTransportError>[1]): UpstreamBody {
+/**
+ * The response body, whose read errors (idle timeout, reset, abort) become gateway errors; the call's
+ * timer and listener are released once the body was read, failed or was abandoned.
+ */
+function withTransportErrors(body: UpstreamBody, failure: Parameters<typeof toTransportError>[1] & { release(): void }): UpstreamBody {
   return {
     destroy: (error?: Error) => body.destroy(error),
-    arrayBuffer: () => body.arrayBuffer().catch((error: unknown) => Promise.reject(toTransportError(error, failure))),
+    arrayBuffer: () =>
+      body.arrayBuffer().then(
+        (bytes) => {
+          failure.release();
+          return bytes;
+        },
+        (error: unknown) => {
+          failure.release();
+          throw toTransportError(error, failure);
+        },
+      ),
     async *[Symbol.asyncIterator]() {
       try {
         for await (const chunk of body) yield chunk;
       } catch (error) {
         throw toTransportError(error, failure);
       } finally {
+        failure.release();
         body.destroy();
       }
     },

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { RequestContext, validateChatRequest, type ChatCompletionChunk } from '@tollgate/core';
+import { RequestContext, type ChatCompletionRequest, type ChatCompletionChunk } from '@tollgate/core';
 import { extractCredential } from './extract-credential.js';
 import { gatewayHeaders } from './gateway-headers.js';
 import type { HttpDependencies } from './http-dependencies.js';
@@ -18,12 +18,12 @@ export function createChatCompletionsHandler(dependencies: HttpDependencies) {
     let context: RequestContext | undefined;
     try {
       const body = await readJsonBody(req, dependencies.bodyLimit);
-      const request = validateChatRequest(body.value);
       context = new RequestContext({
         requestId: ingress.requestId,
         operation: 'chat',
         ingress: 'openai',
-        request,
+        // Validated by the engine, after auth.
+        request: body.value as ChatCompletionRequest,
         ...(body.raw === undefined ? {} : { rawBody: body.raw }),
         headers: req.headers,
         ...(extractCredential(req.headers) === undefined ? {} : { credential: extractCredential(req.headers)! }),

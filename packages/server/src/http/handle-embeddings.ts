@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { RequestContext, validateEmbeddingRequest } from '@tollgate/core';
+import { RequestContext, type EmbeddingRequest } from '@tollgate/core';
 import { extractCredential } from './extract-credential.js';
 import { gatewayHeaders } from './gateway-headers.js';
 import type { HttpDependencies } from './http-dependencies.js';
@@ -14,13 +14,13 @@ export function createEmbeddingsHandler(dependencies: HttpDependencies) {
     let context: RequestContext | undefined;
     try {
       const body = await readJsonBody(req, dependencies.bodyLimit);
-      const request = validateEmbeddingRequest(body.value);
       const credential = extractCredential(req.headers);
       context = new RequestContext({
         requestId: ingress.requestId,
         operation: 'embeddings',
         ingress: 'openai',
-        request,
+        // Validated by the engine, after auth.
+        request: body.value as EmbeddingRequest,
         ...(body.raw === undefined ? {} : { rawBody: body.raw }),
         headers: req.headers,
         ...(credential === undefined ? {} : { credential }),

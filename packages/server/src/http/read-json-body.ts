@@ -13,7 +13,7 @@ export interface JsonBody {
 
 /**
  * Reads and parses a JSON body: 415 for another content type, 413 over `limit` bytes (checked against
- * `content-length` before reading), 400 for malformed JSON. When the host Express app already parsed
+ * `content-length` before reading), 400 for malformed JSON or a body that is not a JSON object. When the host Express app already parsed
  * the body (`express.json()`), its result is used.
  */
 export async function readJsonBody(req: IncomingMessage & { body?: unknown }, limit: number): Promise<JsonBody> {
@@ -23,6 +23,9 @@ export async function readJsonBody(req: IncomingMessage & { body?: unknown }, li
   }
   if (req.body !== undefined && req.readableEnded) {
     if (Buffer.isBuffer(req.body)) return parse(req.body);
+    if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
+      throw new GatewayError('TOLLGATE_INVALID_REQUEST', 'The request body must be a JSON object.');
+    }
     return { value: req.body, raw: undefined };
   }
   const declared = Number(req.headers['content-length']);
@@ -38,11 +41,17 @@ export async function readJsonBody(req: IncomingMessage & { body?: unknown }, li
 }
 
 function parse(raw: Buffer): JsonBody {
+  let value: unknown;
   try {
-    return { value: JSON.parse(raw.toString('utf8')), raw };
+    value = JSON.parse(raw.toString('utf8'));
   } catch (error) {
     throw new GatewayError('TOLLGATE_INVALID_JSON', `The request body is not valid JSON (${(error as Error).message}). Send a JSON object.`, { cause: error });
   }
+  // Anything but an object cannot be a request; its fields are validated by the engine, after auth.
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new GatewayError('TOLLGATE_INVALID_REQUEST', 'The request body must be a JSON object.');
+  }
+  return { value, raw };
 }
 
 function tooLarge(limit: number): GatewayError {

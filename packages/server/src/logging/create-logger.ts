@@ -2,7 +2,7 @@ import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
 
 /**
  * Paths pino blanks in every log line, as a second line of defense: Tollgate never puts secrets in log
- * fields in the first place.
+ * fields in the first place. Explicit paths only: wildcard paths cost a few percent of a request.
  */
 export const redactedLogPaths = [
   'authorization',
@@ -10,13 +10,11 @@ export const redactedLogPaths = [
   'headers["x-api-key"]',
   'headers["api-key"]',
   'apiKey',
-  '*.apiKey',
   'masterKey',
-  '*.masterKey',
   'credential',
-  '*.credential',
   'key',
-  '*.key',
+  'options.apiKey',
+  'config.auth',
 ];
 
 /** Options of {@link createLogger}. */
@@ -26,13 +24,12 @@ export interface CreateLoggerOptions {
   readonly destination?: DestinationStream;
 }
 
-/** Creates the gateway's pino logger: JSON lines, ISO times, secrets redacted. */
+/** Creates the gateway's pino logger: JSON lines (pino's epoch-millisecond `time`), secrets redacted. */
 export function createLogger(options: CreateLoggerOptions = {}): PinoLogger {
   return pino(
     {
       level: options.level ?? 'info',
       base: { service: 'tollgate' },
-      timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: redactedLogPaths, censor: '[redacted]' },
     },
     options.destination ?? pino.destination({ dest: 1, sync: false }),
