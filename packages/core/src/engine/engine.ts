@@ -74,12 +74,8 @@ export class Engine {
     const gatewayContext = context.asGatewayContext();
     let reserved = false;
     try {
-      await this.#authenticate(gatewayContext);
-      validateChatRequest(context.request);
-      await this.#route(gatewayContext);
-      const early = await this.#transformRequest(gatewayContext);
+      const early = await this.#admit(context, validateChatRequest);
       if (early !== undefined) return this.#answerEarly(context, early as ChatCompletionResponse);
-      await this.#runEach(this.#hooks['budget.reserve'], gatewayContext);
       reserved = true;
       if (context.stream) return await this.#dispatchStream(context, reserved);
       const result = await this.#tryTargets(context, (target, options) =>
@@ -101,16 +97,12 @@ export class Engine {
     const gatewayContext = context.asGatewayContext();
     let reserved = false;
     try {
-      await this.#authenticate(gatewayContext);
-      validateEmbeddingRequest(context.request);
-      await this.#route(gatewayContext);
-      const early = await this.#transformRequest(gatewayContext);
+      const early = await this.#admit(context, validateEmbeddingRequest);
       if (early !== undefined) {
         context.status = 200;
         this.#finish(context, false);
         return { response: early as EmbeddingResponse, body: undefined };
       }
-      await this.#runEach(this.#hooks['budget.reserve'], gatewayContext);
       reserved = true;
       const result = await this.#tryTargets(context, (target, options) => {
         if (target.provider.doEmbed === undefined) {
@@ -153,6 +145,21 @@ export class Engine {
   /** Waits until every finished request has been settled, recorded and logged. */
   async drain(): Promise<void> {
     while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+  }
+
+  /**
+   * The phases before dispatch: auth, validation, route, transform.request, budget.reserve. Returns a
+   * hook's early answer (then no budget was reserved); throws when a phase refuses the request.
+   */
+  async #admit(context: RequestContext, validate: (request: unknown) => unknown): Promise<GatewayResponse | undefined> {
+    const gatewayContext = context.asGatewayContext();
+    await this.#authenticate(gatewayContext);
+    validate(context.request);
+    await this.#route(gatewayContext);
+    const early = await this.#transformRequest(gatewayContext);
+    if (early !== undefined) return early;
+    await this.#runEach(this.#hooks['budget.reserve'], gatewayContext);
+    return undefined;
   }
 
   async #authenticate(context: GatewayContext): Promise<void> {

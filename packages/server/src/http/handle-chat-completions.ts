@@ -1,6 +1,5 @@
 import type { Request, Response } from 'express';
-import { RequestContext, type ChatCompletionRequest, type ChatCompletionChunk } from '@tollgate/core';
-import { extractCredential } from './extract-credential.js';
+import type { ChatCompletionChunk, RequestContext } from '@tollgate/core';
 import { gatewayHeaders } from './gateway-headers.js';
 import type { HttpDependencies } from './http-dependencies.js';
 import { readJsonBody } from './read-json-body.js';
@@ -17,19 +16,7 @@ export function createChatCompletionsHandler(dependencies: HttpDependencies) {
     if (ingress === undefined) return;
     let context: RequestContext | undefined;
     try {
-      const body = await readJsonBody(req, dependencies.bodyLimit);
-      context = new RequestContext({
-        requestId: ingress.requestId,
-        operation: 'chat',
-        ingress: 'openai',
-        // Validated by the engine, after auth.
-        request: body.value as ChatCompletionRequest,
-        ...(body.raw === undefined ? {} : { rawBody: body.raw }),
-        headers: req.headers,
-        ...(extractCredential(req.headers) === undefined ? {} : { credential: extractCredential(req.headers)! }),
-        signal: ingress.signal,
-        receivedAt: ingress.receivedAt,
-      });
+      context = ingress.createContext('chat', await readJsonBody(req, dependencies.bodyLimit));
       const result = await dependencies.gateway.engine.handleChat(context);
       const headers = gatewayHeaders(context.asGatewayContext());
       if (result.type === 'response') {

@@ -1,6 +1,5 @@
 import type { Request, Response } from 'express';
-import { RequestContext, type EmbeddingRequest } from '@tollgate/core';
-import { extractCredential } from './extract-credential.js';
+import type { RequestContext } from '@tollgate/core';
 import { gatewayHeaders } from './gateway-headers.js';
 import type { HttpDependencies } from './http-dependencies.js';
 import { readJsonBody } from './read-json-body.js';
@@ -13,20 +12,7 @@ export function createEmbeddingsHandler(dependencies: HttpDependencies) {
     if (ingress === undefined) return;
     let context: RequestContext | undefined;
     try {
-      const body = await readJsonBody(req, dependencies.bodyLimit);
-      const credential = extractCredential(req.headers);
-      context = new RequestContext({
-        requestId: ingress.requestId,
-        operation: 'embeddings',
-        ingress: 'openai',
-        // Validated by the engine, after auth.
-        request: body.value as EmbeddingRequest,
-        ...(body.raw === undefined ? {} : { rawBody: body.raw }),
-        headers: req.headers,
-        ...(credential === undefined ? {} : { credential }),
-        signal: ingress.signal,
-        receivedAt: ingress.receivedAt,
-      });
+      context = ingress.createContext('embeddings', await readJsonBody(req, dependencies.bodyLimit));
       const result = await dependencies.gateway.engine.handleEmbeddings(context);
       const payload = result.body ?? JSON.stringify(result.response);
       res.writeHead(200, { ...gatewayHeaders(context.asGatewayContext()), 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });

@@ -1,6 +1,4 @@
 import type { Request, Response } from 'express';
-import { RequestContext } from '@tollgate/core';
-import { extractCredential } from './extract-credential.js';
 import type { HttpDependencies } from './http-dependencies.js';
 import { startRequest } from './start-request.js';
 
@@ -11,16 +9,7 @@ export function createModelsHandler(dependencies: HttpDependencies) {
     const ingress = startRequest(req, res, dependencies);
     if (ingress === undefined) return;
     try {
-      const credential = extractCredential(req.headers);
-      const context = new RequestContext({
-        requestId: ingress.requestId,
-        operation: 'chat',
-        ingress: 'openai',
-        request: { model: '', messages: [] },
-        headers: req.headers,
-        ...(credential === undefined ? {} : { credential }),
-        signal: ingress.signal,
-      });
+      const context = ingress.createContext('chat', { value: { model: '', messages: [] }, raw: undefined });
       const principal = await dependencies.gateway.engine.authenticate(context);
       const data = dependencies.gateway.engine.listModels(principal).map((id) => ({ id, object: 'model', created, owned_by: 'tollgate' }));
       res.json({ object: 'list', data });

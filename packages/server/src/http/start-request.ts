@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GatewayError, toGatewayError, type RequestContext } from '@tollgate/core';
+import { GatewayError, RequestContext, toGatewayError, type ChatCompletionRequest, type EmbeddingRequest } from '@tollgate/core';
+import { extractCredential } from './extract-credential.js';
 import type { HttpDependencies } from './http-dependencies.js';
 import { requestIdFrom } from './request-id.js';
 import { sendError } from './send-error.js';
@@ -10,6 +11,11 @@ export interface IngressRequest {
   readonly receivedAt: number;
   /** Aborted when the client disconnects before the answer ended. */
   readonly signal: AbortSignal;
+  /**
+   * The engine's context for this request: its id, the client's headers, credential and abort signal,
+   * and the parsed body (validated by the engine, after auth) with its bytes for the passthrough path.
+   */
+  createContext(operation: 'chat' | 'embeddings', body: { readonly value: unknown; readonly raw: Uint8Array | undefined }): RequestContext;
   /** Answers with an error (OpenAI shape), logging it when the engine did not. */
   fail(error: unknown, context: RequestContext | undefined): void;
 }
@@ -32,6 +38,20 @@ export function startRequest(req: IncomingMessage, res: ServerResponse, dependen
     requestId,
     receivedAt,
     signal: controller.signal,
+    createContext(operation, body) {
+      const credential = extractCredential(req.headers);
+      return new RequestContext({
+        requestId,
+        operation,
+        ingress: 'openai',
+        request: body.value as ChatCompletionRequest | EmbeddingRequest,
+        ...(body.raw === undefined ? {} : { rawBody: body.raw }),
+        headers: req.headers,
+        ...(credential === undefined ? {} : { credential }),
+        signal: controller.signal,
+        receivedAt,
+      });
+    },
     fail(error, context) {
       const failure = toGatewayError(error);
       if (context === undefined && dependencies.logRequests) {
