@@ -21,8 +21,9 @@ export { toGatewayError } from './errors/to-gateway-error.js';
 export { redactSecrets } from './errors/redact-secrets.js';
 
 // Request context.
-export type { GatewayContext, GatewayContextBase, ChatContext, EmbeddingsContext, ContextVariableMap, RequestTimings } from './context/gateway-context.js';
+export type { GatewayContext, GatewayContextBase, ChatContext, EmbeddingsContext, ContextVariableMap, RequestTimings, RoutingOverrides } from './context/gateway-context.js';
 export type { Principal } from './context/principal.js';
+export type { AttemptRecord } from './context/attempt-record.js';
 export { RequestContext } from './context/request-context.js';
 export type { RequestContextInit } from './context/request-context.js';
 
@@ -48,8 +49,13 @@ export { Ledger } from './services/ledger.js';
 export type { LedgerEntry } from './services/ledger.js';
 
 // Configuration.
-export type { GatewayConfig, GatewayConfigInput, ModelRouteConfig } from './config/gateway-config.js';
+export type { GatewayConfig, GatewayConfigInput, ModelRouteConfig, TargetConfig, UpstreamTimeouts, RoutingDefaults } from './config/gateway-config.js';
 export { validateGatewayConfig } from './config/validate-gateway-config.js';
+
+// Routing.
+export type { RoutePolicy, RetryPolicy, CooldownPolicy } from './routing/route-policy.js';
+export type { RoutingStrategy } from './routing/strategies/routing-strategy.js';
+export { retryableUpstreamStatuses } from './errors/provider-error.js';
 
 // Engine.
 export { createGateway } from './engine/create-gateway.js';

@@ -13,6 +13,8 @@ beforeAll(async () => {
         nowhere: { type: 'openai', baseURL: 'http://127.0.0.1:9/v1', apiKey: 'sk-test-upstream-000000' },
       },
       models: { 'gpt-4o-mini': { target: 'openai/gpt-4o-mini' }, slow: { target: 'slow/gpt-4o-mini' }, nowhere: { target: 'nowhere/gpt-4o-mini' } },
+      // Each timeout surfaces as it is; retrying them is routing.test.ts's subject.
+      routing: { retries: { maxRetries: 0 } },
     }),
   );
 });

@@ -32,7 +32,7 @@ describe('POST /v1/chat/completions (JSON)', () => {
     const response = await gateway.client.chat.completions.create({ model: 'smart', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
     expect(gateway.mock.requests[0]?.body.model).toBe('gpt-4o');
     expect(response.response.headers.get('x-tollgate-provider')).toBe('openai');
-    expect(response.response.headers.get('x-tollgate-upstream-model')).toBe('gpt-4o');
+    expect(response.response.headers.get('x-tollgate-model')).toBe('gpt-4o');
     expect(response.response.headers.get('x-tollgate-attempts')).toBe('1');
     expect(response.data.model).toBe('gpt-4o');
   });
@@ -141,13 +141,14 @@ describe('POST /v1/chat/completions (streaming)', () => {
 });
 
 describe('upstream errors', () => {
-  it('keeps 429 with its retry-after and code', async () => {
-    gateway.mock.enqueue({ status: 429, error: { message: 'Rate limit reached for gpt-4o-mini', type: 'requests', code: 'rate_limit_exceeded' }, headers: { 'retry-after': '7' } });
+  it('keeps 429 with its retry-after and code when the wait is longer than the gateway retries for', async () => {
+    gateway.mock.enqueue({ status: 429, error: { message: 'Rate limit reached for gpt-4o-mini', type: 'requests', code: 'rate_limit_exceeded' }, headers: { 'retry-after': '30' } });
     const error = await gateway.client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
     const apiError = error as InstanceType<typeof OpenAI.RateLimitError>;
     expect(apiError.code).toBe('rate_limit_exceeded');
-    expect(apiError.headers.get('retry-after')).toBe('7');
+    expect(apiError.headers.get('retry-after')).toBe('30');
+    expect(gateway.mock.requests).toHaveLength(1);
     expect(apiError.message).toContain('Rate limit reached for gpt-4o-mini');
   });
 
@@ -169,14 +170,15 @@ describe('upstream errors', () => {
   });
 
   it('passes 5xx through as a server error in the OpenAI shape', async () => {
-    gateway.mock.enqueue({ status: 503, error: { message: 'The engine is currently overloaded', type: 'server_error' } });
+    const overloaded = { status: 503, error: { message: 'The engine is currently overloaded', type: 'server_error' } };
+    gateway.mock.enqueue(overloaded, overloaded); // the first attempt and its one retry
     const response = await gateway.post('/v1/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] });
     expect(response.status).toBe(503);
     expect(((await response.json()) as ErrorBody).error).toEqual({ message: 'Provider "openai" answered 503: The engine is currently overloaded', type: 'upstream_error', code: 'server_error', param: null });
   });
 
   it('reports an answer that is not JSON as an invalid upstream response', async () => {
-    gateway.mock.enqueue({ rawBody: '<html>proxy error</html>' });
+    gateway.mock.enqueue({ rawBody: '<html>proxy error</html>' }, { rawBody: '<html>proxy error</html>' });
     const response = await gateway.post('/v1/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] });
     expect(response.status).toBe(502);
     expect(((await response.json()) as ErrorBody).error.code).toBe('upstream_invalid_response');

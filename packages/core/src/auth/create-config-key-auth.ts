@@ -7,6 +7,7 @@ export interface ConfiguredKey {
   readonly key: string;
   readonly name: string;
   readonly models?: readonly string[] | undefined;
+  readonly routingControl?: boolean | undefined;
 }
 
 /** What the config-key authenticator knows. */
@@ -34,6 +35,7 @@ export function createConfigKeyAuth(options: ConfigKeyAuthOptions): HookMap['aut
       keyId: `config:${configured.name}`,
       keyName: configured.name,
       isMaster: false,
+      routingControl: configured.routingControl === true,
       ...(configured.models === undefined ? {} : { allowedModels: configured.models }),
     });
   }

@@ -4,6 +4,8 @@ import type { ChatCompletionRequest } from '../types/chat-completion-request.js'
 import type { EmbeddingRequest } from '../types/embedding-request.js';
 import type { Usage } from '../types/usage.js';
 import type { WireFormat } from '../types/wire-format.js';
+import type { RoutePolicy } from '../routing/route-policy.js';
+import type { AttemptRecord } from './attempt-record.js';
 import type { Principal } from './principal.js';
 
 /**
@@ -27,6 +29,14 @@ export interface RequestTimings {
   endedAt: number | undefined;
 }
 
+/** Routing narrowed for one request (`x-tollgate-fallbacks: off`, `x-tollgate-timeout-ms: 30000`). */
+export interface RoutingOverrides {
+  /** False: only the first target is tried (its retries still apply). */
+  readonly fallbacks: boolean;
+  /** A total timeout for each upstream call of this request. */
+  readonly timeoutMs: number | undefined;
+}
+
 /** Fields every request's context has, whatever the operation. */
 export interface GatewayContextBase {
   readonly requestId: string;
@@ -47,12 +57,16 @@ export interface GatewayContextBase {
   readonly requestReplaced: boolean;
   /** Set by `auth`. */
   principal: Principal | undefined;
-  /** Set by `route`: the targets to try, in order. */
+  /** Set by `route`: the targets to try, in order (the group's strategy already applied). */
   targets: readonly RouteTarget[];
+  /** Set by `route`: retries, timeouts, cooldown and fallbacks of the model group. */
+  routePolicy: RoutePolicy | undefined;
+  /** Narrowing the caller asked for with routing headers (when its key may). */
+  routing: RoutingOverrides;
   /** The target of the current (or last) attempt. */
   target: RouteTarget | undefined;
-  /** Upstream attempts made so far. */
-  attempts: number;
+  /** Every upstream attempt so far, retries and fallbacks included. */
+  readonly attempts: AttemptRecord[];
   /** Token usage, once known. */
   usage: Usage | undefined;
   /** Cost in integer micro-dollars, once known; undefined means unknown, not free. */

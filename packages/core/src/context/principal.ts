@@ -15,4 +15,6 @@ export interface Principal {
   /** Model names (or `prefix/*` patterns) this principal may call; undefined means all. */
   readonly allowedModels?: readonly string[];
   readonly metadata?: Readonly<Record<string, string>>;
+  /** May narrow routing per request with `x-tollgate-fallbacks` / `x-tollgate-timeout-ms` (always, for the master key). */
+  readonly routingControl?: boolean;
 }

@@ -4,7 +4,9 @@ import type { ChatCompletionRequest } from '../types/chat-completion-request.js'
 import type { EmbeddingRequest } from '../types/embedding-request.js';
 import type { Usage } from '../types/usage.js';
 import type { WireFormat } from '../types/wire-format.js';
-import type { ContextVariableMap, GatewayContext, RequestTimings } from './gateway-context.js';
+import type { RoutePolicy } from '../routing/route-policy.js';
+import type { AttemptRecord } from './attempt-record.js';
+import type { ContextVariableMap, GatewayContext, RequestTimings, RoutingOverrides } from './gateway-context.js';
 import type { Principal } from './principal.js';
 
 /** What the ingress knows when a request arrives. */
@@ -37,8 +39,10 @@ export class RequestContext {
   readonly stream: boolean;
   principal: Principal | undefined = undefined;
   targets: readonly RouteTarget[] = [];
+  routePolicy: RoutePolicy | undefined = undefined;
+  routing: RoutingOverrides = { fallbacks: true, timeoutMs: undefined };
   target: RouteTarget | undefined = undefined;
-  attempts = 0;
+  readonly attempts: AttemptRecord[] = [];
   usage: Usage | undefined = undefined;
   costMicros: number | undefined = undefined;
   upstreamModel: string | undefined = undefined;
@@ -60,7 +64,7 @@ export class RequestContext {
     this.timings = { receivedAt: init.receivedAt ?? performance.now(), upstreamStartedAt: undefined, firstByteAt: undefined, endedAt: undefined };
     this.#request = init.request;
     this.#rawBody = init.rawBody;
-    this.stream = init.operation === 'chat' && (init.request as ChatCompletionRequest).stream === true;
+    this.stream = init.operation === 'chat' && (init.request as ChatCompletionRequest | undefined)?.stream === true;
   }
 
   get request(): ChatCompletionRequest | EmbeddingRequest {

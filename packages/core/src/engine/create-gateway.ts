@@ -40,6 +40,8 @@ export interface CreateGatewayOptions {
   readonly clock?: Clock;
   /** Where the config came from, for error messages. */
   readonly source?: string;
+  /** The random source of routing strategies and backoff jitter (tests make it deterministic). */
+  readonly random?: () => number;
 }
 
 /** An assembled gateway: the engine and what it was built from. */
@@ -141,7 +143,8 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
   for (const [model, route] of Object.entries(config?.models ?? objectAt(options.config, 'models') ?? {})) {
     const { target, targets } = (route ?? {}) as { target?: unknown; targets?: unknown };
     const references = Array.isArray(targets) ? targets : [target];
-    references.forEach((reference, index) => {
+    references.forEach((item: unknown, index) => {
+      const reference = typeof item === 'object' && item !== null ? (item as { target?: unknown }).target : item;
       if (typeof reference !== 'string' || !reference.includes('/')) return; // the schema reports it
       const { provider } = parseTargetReference(reference);
       if (!providers.has(provider) && rawProviders?.[provider] === undefined) {
@@ -152,6 +155,15 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
     });
   }
 
+  // Fallback groups must exist.
+  for (const [model, route] of Object.entries(config?.models ?? {})) {
+    for (const [kind, name] of Object.entries(route.fallbacks ?? {})) {
+      if (name !== undefined && !modelNameIsRouted(name, config!.models)) {
+        issues.push({ path: `models.${model}.fallbacks.${kind}`, message: `unknown model "${name}"; it must be a name under \`models\`` });
+      }
+    }
+  }
+
   if (issues.length > 0 || config === undefined) {
     await Promise.allSettled([...providers.values()].filter(Boolean).map((provider) => provider.close?.()));
     await closeAll().catch(() => undefined);
@@ -159,7 +171,14 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
   }
 
   const ledger = resolve(Ledger);
-  const engine = new Engine({ hooks: composeHooks(hooks), router: new ModelRouter(config.models, providers), logger, ledger });
+  const engine = new Engine({
+    hooks: composeHooks(hooks),
+    router: new ModelRouter(config.models, providers, config.routing, options.random),
+    logger,
+    ledger,
+    clock: options.clock ?? systemClock,
+    ...(options.random === undefined ? {} : { random: options.random }),
+  });
   let closing: Promise<void> | undefined;
   return {
     engine,
@@ -174,6 +193,15 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
         await closeAll();
       })()),
   };
+}
+
+/** True when a model name has a route: an exact name, or a wildcard family that matches it. */
+function modelNameIsRouted(name: string, models: Readonly<Record<string, unknown>>): boolean {
+  if (models[name] !== undefined) return true;
+  return Object.keys(models).some((pattern) => {
+    const star = pattern.indexOf('*');
+    return star !== -1 && name.startsWith(pattern.slice(0, star)) && name.endsWith(pattern.slice(star + 1)) && name.length > pattern.length - 1;
+  });
 }
 
 function objectAt(value: unknown, key: string): Record<string, unknown> | undefined {

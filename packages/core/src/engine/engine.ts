@@ -1,4 +1,5 @@
 import type { GatewayContext } from '../context/gateway-context.js';
+import type { AttemptRecord } from '../context/attempt-record.js';
 import type { Principal } from '../context/principal.js';
 import type { RequestContext } from '../context/request-context.js';
 import { GatewayError } from '../errors/gateway-error.js';
@@ -6,7 +7,13 @@ import { toGatewayError } from '../errors/to-gateway-error.js';
 import type { GatewayResponse } from '../plugin/hook-map.js';
 import type { ProviderCallOptions } from '../provider/provider.js';
 import type { RouteTarget } from '../provider/route-target.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { computeBackoff } from '../routing/compute-backoff.js';
 import { matchesModelPattern } from '../routing/matches-model-pattern.js';
+import type { RoutePolicy } from '../routing/route-policy.js';
+import { TargetHealth } from '../routing/target-health.js';
+import { TargetStats } from '../routing/target-stats.js';
+import type { Clock } from '../services/clock.js';
 import type { ModelRouter } from '../routing/model-router.js';
 import type { Ledger } from '../services/ledger.js';
 import type { Logger } from '../services/logger.js';
@@ -42,7 +49,17 @@ export interface EngineOptions {
   readonly router: ModelRouter;
   readonly logger: Logger;
   readonly ledger: Ledger | undefined;
+  readonly clock: Clock;
+  /** Random source of backoff jitter (strategies get theirs from the router). */
+  readonly random?: () => number;
 }
+
+/** The outcome of one upstream attempt. */
+type AttemptOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: GatewayError };
+
+/** Wire codes of refusals that another model (a configured fallback group) may not give. */
+const contextWindowCodes = new Set(['context_length_exceeded']);
+const contentPolicyCodes = new Set(['content_policy_violation', 'content_filter']);
 
 /**
  * Runs the request lifecycle: auth → route → transform.request → budget.reserve → dispatch →
@@ -58,12 +75,19 @@ export class Engine {
   readonly #ledger: Ledger | undefined;
   readonly #finished = new WeakSet<RequestContext>();
   readonly #pending = new Set<Promise<void>>();
+  readonly #stats = new TargetStats();
+  readonly #health: TargetHealth;
+  readonly #clock: Clock;
+  readonly #random: () => number;
 
   constructor(options: EngineOptions) {
     this.#hooks = options.hooks;
     this.#router = options.router;
     this.#logger = options.logger;
     this.#ledger = options.ledger;
+    this.#health = new TargetHealth(options.clock);
+    this.#clock = options.clock;
+    this.#random = options.random ?? Math.random;
   }
 
   /**
@@ -78,9 +102,7 @@ export class Engine {
       if (early !== undefined) return this.#answerEarly(context, early as ChatCompletionResponse);
       reserved = true;
       if (context.stream) return await this.#dispatchStream(context, reserved);
-      const result = await this.#tryTargets(context, (target, options) =>
-        target.provider.doChat(context.request as ChatCompletionRequest, options),
-      );
+      const result = await this.#dispatch(context, false, (target, options, request) => target.provider.doChat(request as ChatCompletionRequest, options));
       context.usage = result.response.usage;
       context.upstreamModel = result.response.model;
       const response = (await this.#transformResponse(gatewayContext, result.response)) as ChatCompletionResponse;
@@ -104,7 +126,7 @@ export class Engine {
         return { response: early as EmbeddingResponse, body: undefined };
       }
       reserved = true;
-      const result = await this.#tryTargets(context, (target, options) => {
+      const result = await this.#dispatch(context, false, (target, options, request) => {
         if (target.provider.doEmbed === undefined) {
           throw new GatewayError(
             'TOLLGATE_UNSUPPORTED_OPERATION',
@@ -112,7 +134,7 @@ export class Engine {
             { param: 'model' },
           );
         }
-        return target.provider.doEmbed(context.request as EmbeddingRequest, options);
+        return target.provider.doEmbed(request as EmbeddingRequest, options);
       });
       const usage = result.response.usage;
       context.usage = { prompt_tokens: usage.prompt_tokens, completion_tokens: 0, total_tokens: usage.total_tokens };
@@ -184,16 +206,21 @@ export class Engine {
         { param: 'model' },
       );
     }
-    if (context.targets.length > 0) return;
-    const targets = this.#router.resolve(model);
-    if (targets === undefined) {
+    context.routing = readRoutingOverrides(context);
+    if (context.targets.length > 0) {
+      context.routePolicy ??= this.#router.defaultPolicy;
+      return;
+    }
+    const route = this.#router.resolve(model);
+    if (route === undefined) {
       throw new GatewayError(
         'TOLLGATE_MODEL_NOT_FOUND',
         `The model "${model}" does not exist on this gateway. Use a model listed by GET /v1/models, or add it under \`models\` in the config.`,
         { param: 'model' },
       );
     }
-    context.targets = targets;
+    context.targets = route.policy.strategy.order(route.targets, this.#stats);
+    context.routePolicy = route.policy;
   }
 
   async #transformRequest(context: GatewayContext): Promise<GatewayResponse | undefined> {
@@ -234,8 +261,8 @@ export class Engine {
   }
 
   async #dispatchStream(context: RequestContext, reserved: boolean): Promise<ChatResult> {
-    return this.#tryTargets(context, async (target, options): Promise<ChatResult> => {
-      const upstream = await target.provider.doStream(context.request as ChatCompletionRequest, options);
+    return this.#dispatch(context, true, async (target, options, request): Promise<ChatResult> => {
+      const upstream = await target.provider.doStream(request as ChatCompletionRequest, options);
       if (upstream.type === 'bytes') {
         const iterator = upstream.body[Symbol.asyncIterator]();
         const first = await this.#firstOf(iterator);
@@ -244,6 +271,7 @@ export class Engine {
         const onEnd = (end: StreamEnd) => {
           context.usage = summary.usage;
           context.upstreamModel = summary.model;
+          this.#stats.finished(target.id);
           return this.#endStream(context, end, reserved);
         };
         return { type: 'bytes', body: new RelayStream(iterator, first, (bytes) => bytes, onEnd) };
@@ -251,7 +279,11 @@ export class Engine {
       const iterator = upstream.chunks[Symbol.asyncIterator]();
       const first = await this.#firstOf(iterator);
       context.timings.firstByteAt = performance.now();
-      const relay = new RelayStream(iterator, first, (chunk) => this.#relayChunk(context, chunk), (end) => this.#endStream(context, end, reserved));
+      const onEnd = (end: StreamEnd) => {
+        this.#stats.finished(target.id);
+        return this.#endStream(context, end, reserved);
+      };
+      const relay = new RelayStream(iterator, first, (chunk) => this.#relayChunk(context, chunk), onEnd);
       return { type: 'chunks', chunks: relay };
     });
   }
@@ -296,34 +328,124 @@ export class Engine {
     return this.#fail(context, end.error, reserved);
   }
 
-  async #tryTargets<T>(context: RequestContext, attempt: (target: RouteTarget, options: ProviderCallOptions) => Promise<T>): Promise<T> {
+  /**
+   * Tries the route's targets in order: each up to 1 + maxRetries times with backoff (honoring
+   * `retry-after`) on retryable failures, skipping targets whose circuit is open, then the next target.
+   * A refusal that another model could avoid (context window, content policy) moves once to the
+   * group's configured fallback model. For streams, an attempt succeeds with its first chunk, so
+   * everything before the first byte can fail over.
+   */
+  async #dispatch<T>(
+    context: RequestContext,
+    stream: boolean,
+    attempt: (target: RouteTarget, options: ProviderCallOptions, request: ChatCompletionRequest | EmbeddingRequest) => Promise<T>,
+    rerouted = false,
+  ): Promise<T> {
+    const policy = context.routePolicy ?? this.#router.defaultPolicy;
     let lastFailure: GatewayError | undefined;
+    let tried = 0;
     for (const target of context.targets) {
-      if (context.signal.aborted) break;
-      context.target = target;
-      context.attempts += 1;
-      context.timings.upstreamStartedAt = performance.now();
-      try {
-        return await attempt(target, this.#callOptions(context, target));
-      } catch (error) {
-        const failure = this.#asFailure(context, error);
-        if (!failure.retryable || context.signal.aborted) throw failure;
+      if (tried > 0 && !context.routing.fallbacks) break;
+      if (policy.cooldown !== false && this.#health.admit(target.id) === 'open') continue;
+      tried += 1;
+      const maxRetries = target.maxRetries ?? policy.retries.maxRetries;
+      let waitedMs = 0;
+      for (let retry = 0; ; retry += 1) {
+        if (context.signal.aborted) throw this.#asFailure(context, context.signal.reason);
+        const outcome = await this.#attempt(context, target, policy, waitedMs, stream, attempt);
+        if (outcome.ok) return outcome.value;
+        const failure = outcome.failure;
+        if (!failure.retryable || context.signal.aborted) {
+          const fallbackModel = rerouted ? undefined : this.#refusalFallback(failure, policy);
+          const route = fallbackModel === undefined ? undefined : this.#router.resolve(fallbackModel);
+          if (route === undefined) throw failure;
+          this.#logger.info({ requestId: context.requestId, code: failure.wireCode, fallback: fallbackModel }, 'rerouting to the fallback model');
+          context.targets = route.policy.strategy.order(route.targets, this.#stats);
+          context.routePolicy = route.policy;
+          return this.#dispatch(context, stream, attempt, true);
+        }
         lastFailure = failure;
-        this.#logger.warn({ requestId: context.requestId, target: target.id, code: failure.code, status: failure.status }, 'upstream attempt failed');
+        if (retry >= maxRetries) break;
+        const delay = computeBackoff(retry, policy.retries, failure.retryAfterMs, this.#random);
+        if (delay === undefined) break; // the upstream asks for a longer wait than allowed: next target
+        await sleep(delay, undefined, { signal: context.signal }).catch(() => undefined);
+        waitedMs = delay;
       }
     }
-    throw lastFailure ?? this.#asFailure(context, new Error('no target was tried'));
+    if (lastFailure !== undefined) throw lastFailure;
+    if (context.signal.aborted) throw this.#asFailure(context, context.signal.reason);
+    const reopensAt = Math.min(...context.targets.map((target) => this.#health.reopensAt(target.id) ?? Number.POSITIVE_INFINITY));
+    const waitMs = Number.isFinite(reopensAt) ? Math.max(0, reopensAt - this.#clock.now()) : undefined;
+    throw new GatewayError(
+      'TOLLGATE_NO_HEALTHY_TARGET',
+      `Every target of model "${context.request.model}" is cooling down after repeated failures${waitMs === undefined ? '' : `; the next probe is in ${Math.ceil(waitMs / 1000)} s`}.`,
+      waitMs === undefined ? {} : { retryAfterMs: waitMs },
+    );
   }
 
-  #callOptions(context: RequestContext, target: RouteTarget): ProviderCallOptions {
+  /** One upstream attempt, recorded for headers, logs, the ledger, the strategies and the circuit breaker. */
+  async #attempt<T>(
+    context: RequestContext,
+    target: RouteTarget,
+    policy: RoutePolicy,
+    waitedMs: number,
+    stream: boolean,
+    attempt: (target: RouteTarget, options: ProviderCallOptions, request: ChatCompletionRequest | EmbeddingRequest) => Promise<T>,
+  ): Promise<AttemptOutcome<T>> {
+    const record: AttemptRecord = { target: target.id, startedAt: performance.now(), waitedMs, status: undefined, errorCode: undefined, durationMs: undefined };
+    context.attempts.push(record);
+    context.target = target;
+    context.timings.upstreamStartedAt ??= record.startedAt;
+    const request = target.params === undefined ? context.request : { ...context.request, ...target.params };
+    this.#stats.started(target.id);
+    let keepInFlight = false;
+    try {
+      const value = await attempt(target, this.#callOptions(context, target, policy), request as ChatCompletionRequest | EmbeddingRequest);
+      record.durationMs = performance.now() - record.startedAt;
+      record.status = 200;
+      this.#stats.recordLatency(target.id, record.durationMs);
+      if (policy.cooldown !== false) this.#health.recordSuccess(target.id);
+      keepInFlight = stream; // a stream stays in flight until it ends
+      return { ok: true, value };
+    } catch (error) {
+      const failure = this.#asFailure(context, error);
+      record.durationMs = performance.now() - record.startedAt;
+      record.status = failure.status;
+      record.errorCode = failure.code;
+      if (policy.cooldown !== false) {
+        if (failure.code === 'TOLLGATE_CLIENT_CLOSED_REQUEST') this.#health.releaseProbe(target.id);
+        else if (failure.retryable) this.#health.recordFailure(target.id, policy.cooldown);
+        else this.#health.recordSuccess(target.id); // the target answered; the request was the problem
+      }
+      if (failure.retryable) {
+        this.#logger.warn({ requestId: context.requestId, target: target.id, code: failure.code, status: failure.status }, 'upstream attempt failed');
+      }
+      return { ok: false, failure };
+    } finally {
+      if (!keepInFlight) this.#stats.finished(target.id);
+    }
+  }
+
+  /** The group's fallback model for a refusal another model may not give, if one is configured. */
+  #refusalFallback(failure: GatewayError, policy: RoutePolicy): string | undefined {
+    if (contextWindowCodes.has(failure.wireCode)) return policy.fallbacks.contextWindow;
+    if (contentPolicyCodes.has(failure.wireCode)) return policy.fallbacks.contentPolicy;
+    return undefined;
+  }
+
+  #callOptions(context: RequestContext, target: RouteTarget, policy: RoutePolicy): ProviderCallOptions {
     const sameWire = context.ingress === target.provider.wire;
     const decodes = context.stream ? this.#hooks['transform.chunk'].length > 0 : this.#hooks['transform.response'].length > 0;
+    const timeouts = { ...policy.timeouts, ...target.timeouts };
+    if (context.routing.timeoutMs !== undefined) timeouts.totalMs = Math.min(context.routing.timeoutMs, timeouts.totalMs ?? Number.POSITIVE_INFINITY);
     return {
       model: target.model,
       signal: context.signal,
       requestId: context.requestId,
-      rawBody: sameWire ? context.rawBody : undefined,
+      // Target params change the body: the client's bytes no longer match it.
+      rawBody: sameWire && target.params === undefined ? context.rawBody : undefined,
       passthrough: sameWire && !decodes,
+      timeouts,
     };
   }
 
@@ -381,4 +503,35 @@ export class Engine {
       }
     }
   }
+}
+
+function header(context: GatewayContext, name: string): string | undefined {
+  const value = context.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Reads `x-tollgate-fallbacks` and `x-tollgate-timeout-ms`, for keys allowed to narrow routing. */
+function readRoutingOverrides(context: GatewayContext): { fallbacks: boolean; timeoutMs: number | undefined } {
+  const fallbacks = header(context, 'x-tollgate-fallbacks');
+  const timeout = header(context, 'x-tollgate-timeout-ms');
+  if (fallbacks === undefined && timeout === undefined) return { fallbacks: true, timeoutMs: undefined };
+  const principal = context.principal!;
+  if (!principal.isMaster && principal.routingControl !== true) {
+    throw new GatewayError('TOLLGATE_ROUTING_CONTROL_NOT_ALLOWED', `Key "${principal.keyName}" may not set x-tollgate-fallbacks or x-tollgate-timeout-ms. Drop the headers, or ask the operator to set routingControl on the key.`);
+  }
+  let allowFallbacks = true;
+  if (fallbacks !== undefined) {
+    if (!['on', 'off'].includes(fallbacks)) {
+      throw new GatewayError('TOLLGATE_INVALID_REQUEST', `x-tollgate-fallbacks must be "on" or "off"; got "${fallbacks}".`, { param: 'x-tollgate-fallbacks' });
+    }
+    allowFallbacks = fallbacks === 'on';
+  }
+  let timeoutMs: number | undefined;
+  if (timeout !== undefined) {
+    timeoutMs = Number(timeout);
+    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
+      throw new GatewayError('TOLLGATE_INVALID_REQUEST', `x-tollgate-timeout-ms must be a positive whole number of milliseconds; got "${timeout}".`, { param: 'x-tollgate-timeout-ms' });
+    }
+  }
+  return { fallbacks: allowFallbacks, timeoutMs };
 }

@@ -21,5 +21,6 @@ export function toLedgerEntry(context: RequestContext): LedgerEntry {
     status: context.status ?? 500,
     errorCode: context.error?.code,
     stream: context.stream,
+    attempts: context.attempts.map((attempt) => ({ target: attempt.target, status: attempt.status, errorCode: attempt.errorCode, latencyMs: attempt.durationMs })),
   };
 }

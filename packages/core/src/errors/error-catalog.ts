@@ -38,8 +38,10 @@ export const errorCatalog = {
   TOLLGATE_MISSING_API_KEY: { status: 401, type: 'authentication_error', retryable: false, hint: 'Send a key as `Authorization: Bearer <key>` (or `x-api-key`).' },
   TOLLGATE_INVALID_API_KEY: { status: 401, type: 'authentication_error', retryable: false, hint: 'Check the key; ask the gateway operator for a valid one.' },
   TOLLGATE_MODEL_NOT_ALLOWED: { status: 403, type: 'permission_error', retryable: false, hint: 'Use a model this key may call, or ask the operator to allow it.' },
+  TOLLGATE_ROUTING_CONTROL_NOT_ALLOWED: { status: 403, type: 'permission_error', retryable: false, hint: 'Drop the x-tollgate-* routing headers, or ask the operator to set `routingControl: true` on the key.' },
   // Routing.
   TOLLGATE_MODEL_NOT_FOUND: { status: 404, type: 'invalid_request_error', retryable: false, hint: 'Use a model listed by GET /v1/models, or add it under `models` in the config.' },
+  TOLLGATE_NO_HEALTHY_TARGET: { status: 503, type: 'server_error', retryable: true, hint: 'Every target of the model is cooling down after repeated failures; retry after `retry-after`, or add a target to the group.' },
   // Upstream failures.
   TOLLGATE_PROVIDER_ERROR: { status: 502, type: 'upstream_error', retryable: false, hint: 'See the provider\'s message; the status is the provider\'s where it is meaningful to the client.' },
   TOLLGATE_UPSTREAM_UNREACHABLE: { status: 502, type: 'upstream_error', retryable: true, hint: 'Check that the provider\'s baseURL is reachable from the gateway.' },

@@ -15,8 +15,11 @@ export interface ProviderErrorOptions {
   readonly cause?: unknown;
 }
 
-/** Upstream statuses worth retrying (on the same target after backoff, or on the next one). */
-const retryableUpstreamStatuses = new Set([408, 409, 429, 500, 502, 503, 504, 529]);
+/**
+ * Upstream statuses worth retrying (on the same target after backoff, or on the next one). Every
+ * other status — 400, 401, 403, 404, 413, 422 — is never retried: the same request would fail again.
+ */
+export const retryableUpstreamStatuses: ReadonlySet<number> = new Set([408, 409, 429, 500, 502, 503, 504, 529]);
 
 /**
  * An upstream answered with an error. The client sees the upstream's status where it means something to

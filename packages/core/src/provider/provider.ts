@@ -5,6 +5,7 @@ import type { EmbeddingRequest } from '../types/embedding-request.js';
 import type { EmbeddingResponse } from '../types/embedding-response.js';
 import type { Usage } from '../types/usage.js';
 import type { WireFormat } from '../types/wire-format.js';
+import type { UpstreamTimeouts } from '../config/gateway-config.js';
 
 /** What the engine hands a provider with every call. */
 export interface ProviderCallOptions {
@@ -23,6 +24,8 @@ export interface ProviderCallOptions {
    * provider may answer with the upstream's bytes (`body` of a result, a `bytes` stream).
    */
   readonly passthrough: boolean;
+  /** Timeouts for this call from the model group, the target and the request; any left out are the provider's own. */
+  readonly timeouts: UpstreamTimeouts;
 }
 
 /** A non-streamed answer. */

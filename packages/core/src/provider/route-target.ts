@@ -1,11 +1,22 @@
+import type { UpstreamTimeouts } from '../config/gateway-config.js';
 import type { Provider } from './provider.js';
 
-/** One place a request can be sent: a provider instance and the model name it knows. */
+/** One place a request can be sent: a provider instance, the model name it knows, and overrides. */
 export interface RouteTarget {
   /** The provider instance (from `providers:` in the config). */
   readonly provider: Provider;
   /** The model id sent upstream. */
   readonly model: string;
-  /** `provider/model`, as written in the config; used in logs and headers. */
+  /** `provider/model`, as written in the config; used in logs, headers and health state. */
   readonly id: string;
+  /** Share of traffic under the `weighted` strategy (default 1). */
+  readonly weight?: number;
+  /** Timeouts for this target, over the group's and the provider's. */
+  readonly timeouts?: UpstreamTimeouts;
+  /** Retries of this target, over the group's. */
+  readonly maxRetries?: number;
+  /** Upstream parameters merged into the request for this target. */
+  readonly params?: Readonly<Record<string, unknown>>;
+  /** USD per million input and output tokens, for `lowest-cost`. */
+  readonly price?: { readonly input: number; readonly output: number };
 }

@@ -1,46 +1,67 @@
+import type { ModelRouteConfig, RoutingDefaults, TargetConfig } from '../config/gateway-config.js';
 import type { Provider } from '../provider/provider.js';
 import type { RouteTarget } from '../provider/route-target.js';
-import type { ModelRouteConfig } from '../config/gateway-config.js';
 import { parseTargetReference } from './parse-target-reference.js';
+import type { CooldownPolicy, RoutePolicy } from './route-policy.js';
+import { createRoutingStrategy } from './strategies/create-routing-strategy.js';
 
-interface WildcardRoute {
-  readonly prefix: string;
-  readonly suffix: string;
-  readonly targets: readonly string[];
+/** The targets of a model name (in configured order) and how to dispatch them. */
+export interface ResolvedRoute {
+  readonly targets: readonly RouteTarget[];
+  readonly policy: RoutePolicy;
 }
 
+interface WildcardRoute {
+  readonly name: string;
+  readonly prefix: string;
+  readonly suffix: string;
+  readonly targets: readonly TargetConfig[];
+  readonly policy: RoutePolicy;
+}
+
+/** Resolved wildcard names kept, so a family's routes are built once, not per request. */
+const wildcardCacheSize = 1000;
+
 /**
- * Resolves the model name a client sends to the targets to try. Built once at startup: exact names in
- * a map, wildcard names (`or/*`) by longest prefix; a `*` in a target takes what the name's `*` matched.
+ * Resolves the model name a client sends to a route. Built once at startup: exact names in a map,
+ * wildcard names (`or/*`) by longest prefix; a `*` in a target takes what the name's `*` matched.
  */
 export class ModelRouter {
-  readonly #exact = new Map<string, readonly RouteTarget[]>();
+  readonly #exact = new Map<string, ResolvedRoute>();
   readonly #wildcards: WildcardRoute[] = [];
+  readonly #wildcardCache = new Map<string, ResolvedRoute>();
   readonly #providers: ReadonlyMap<string, Provider>;
+  /** The policy of targets a `route` hook chose itself: the gateway's defaults, in the given order. */
+  readonly defaultPolicy: RoutePolicy;
 
-  constructor(models: Readonly<Record<string, ModelRouteConfig>>, providers: ReadonlyMap<string, Provider>) {
+  constructor(models: Readonly<Record<string, ModelRouteConfig>>, providers: ReadonlyMap<string, Provider>, defaults: RoutingDefaults, random: () => number = Math.random) {
     this.#providers = providers;
+    this.defaultPolicy = createPolicy('(route hook)', { strategy: 'fallback', targets: ['-/-', '-/-'] } as ModelRouteConfig, defaults, random);
     for (const [name, route] of Object.entries(models)) {
-      const references = route.targets ?? [route.target!];
+      const targets = route.targets ?? [route.target!];
+      const policy = createPolicy(name, route, defaults, random);
       const star = name.indexOf('*');
       if (star === -1) {
-        this.#exact.set(name, references.map((reference) => this.#target(reference)));
+        this.#exact.set(name, { targets: targets.map((target) => this.#target(target)), policy });
       } else {
-        this.#wildcards.push({ prefix: name.slice(0, star), suffix: name.slice(star + 1), targets: references });
+        this.#wildcards.push({ name, prefix: name.slice(0, star), suffix: name.slice(star + 1), targets, policy });
       }
     }
     this.#wildcards.sort((a, b) => b.prefix.length - a.prefix.length);
   }
 
-  /** The targets for a model name, or undefined when no route matches. */
-  resolve(model: string): readonly RouteTarget[] | undefined {
-    const exact = this.#exact.get(model);
+  /** The route of a model name, or undefined when none matches. */
+  resolve(model: string): ResolvedRoute | undefined {
+    const exact = this.#exact.get(model) ?? this.#wildcardCache.get(model);
     if (exact !== undefined) return exact;
     for (const route of this.#wildcards) {
       if (model.length >= route.prefix.length + route.suffix.length && model.startsWith(route.prefix) && model.endsWith(route.suffix)) {
         const matched = model.slice(route.prefix.length, model.length - route.suffix.length);
         if (matched === '') continue;
-        return route.targets.map((reference) => this.#target(reference.replace('*', matched)));
+        const resolved = { targets: route.targets.map((target) => this.#target(target, matched)), policy: route.policy };
+        if (this.#wildcardCache.size >= wildcardCacheSize) this.#wildcardCache.clear();
+        this.#wildcardCache.set(model, resolved);
+        return resolved;
       }
     }
     return undefined;
@@ -51,9 +72,38 @@ export class ModelRouter {
     return [...this.#exact.keys()];
   }
 
-  #target(reference: string): RouteTarget {
+  #target(config: TargetConfig, matched?: string): RouteTarget {
+    const overrides = typeof config === 'string' ? undefined : config;
+    const written = overrides?.target ?? (config as string);
+    const reference = matched === undefined ? written : written.replace('*', matched);
     const { provider, model } = parseTargetReference(reference);
-    // Startup validation guarantees the provider exists.
-    return { provider: this.#providers.get(provider)!, model, id: reference };
+    return {
+      // Startup validation guarantees the provider exists.
+      provider: this.#providers.get(provider)!,
+      model,
+      id: reference,
+      weight: overrides?.weight ?? 1,
+      ...(overrides?.timeouts === undefined ? {} : { timeouts: overrides.timeouts }),
+      ...(overrides?.maxRetries === undefined ? {} : { maxRetries: overrides.maxRetries }),
+      ...(overrides?.params === undefined ? {} : { params: overrides.params }),
+      ...(overrides?.price === undefined ? {} : { price: overrides.price }),
+    };
   }
+}
+
+function createPolicy(group: string, route: ModelRouteConfig, defaults: RoutingDefaults, random: () => number): RoutePolicy {
+  let cooldown: CooldownPolicy;
+  if (route.cooldown === false || (route.cooldown === undefined && defaults.cooldown === false)) cooldown = false;
+  else {
+    const base = defaults.cooldown === false ? { failures: 3, cooldownMs: 30_000 } : defaults.cooldown;
+    cooldown = { failures: route.cooldown?.failures ?? base.failures, cooldownMs: route.cooldown?.cooldownMs ?? base.cooldownMs };
+  }
+  return {
+    group,
+    strategy: createRoutingStrategy(route.strategy, random),
+    retries: { ...defaults.retries, ...route.retries },
+    timeouts: { ...defaults.timeouts, ...route.timeouts },
+    cooldown: (route.targets?.length ?? 1) > 1 ? cooldown : false,
+    fallbacks: route.fallbacks ?? {},
+  };
 }

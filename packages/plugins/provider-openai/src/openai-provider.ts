@@ -45,7 +45,8 @@ export class OpenAIProvider implements Provider {
   readonly #options: OpenAIProviderOptions;
   readonly #origin: string;
   readonly #basePath: string;
-  readonly #pool: Pool;
+  /** One keep-alive pool per connect timeout (one, unless groups or targets override it). */
+  readonly #pools = new Map<number, Pool>();
   readonly #headers: Record<string, string>;
   readonly #secrets: readonly string[];
 
@@ -55,11 +56,6 @@ export class OpenAIProvider implements Provider {
     const url = new URL(options.baseURL);
     this.#origin = url.origin;
     this.#basePath = url.pathname.replace(/\/+$/, '');
-    this.#pool = new Pool(this.#origin, {
-      connections: options.maxConnections ?? null,
-      keepAliveTimeout: 30_000,
-      connect: { timeout: options.timeouts.connectMs },
-    });
     this.#headers = {
       'content-type': 'application/json',
       ...(options.apiKey === undefined ? {} : { authorization: `Bearer ${options.apiKey}` }),
@@ -96,7 +92,17 @@ export class OpenAIProvider implements Provider {
   }
 
   async close(): Promise<void> {
-    await this.#pool.close();
+    await Promise.all([...this.#pools.values()].map((pool) => pool.close()));
+  }
+
+  /** The pool for a connect timeout; undici sets connect timeouts per pool, not per request. */
+  #pool(connectMs: number): Pool {
+    let pool = this.#pools.get(connectMs);
+    if (pool === undefined) {
+      pool = new Pool(this.#origin, { connections: this.#options.maxConnections ?? null, keepAliveTimeout: 30_000, connect: { timeout: connectMs } });
+      this.#pools.set(connectMs, pool);
+    }
+    return pool;
   }
 
   /** The upstream body: the client's bytes when nothing needs to change, else the request re-encoded. */
@@ -111,18 +117,22 @@ export class OpenAIProvider implements Provider {
   }
 
   async #post(path: string, body: Uint8Array | string, options: ProviderCallOptions, stream: boolean): Promise<UpstreamAnswer> {
-    const call = new UpstreamCallSignal(options.signal, this.#options.timeouts.totalMs);
+    const timeouts = { ...this.#options.timeouts };
+    for (const [key, value] of Object.entries(options.timeouts) as [keyof typeof timeouts, number | undefined][]) {
+      if (value !== undefined) timeouts[key] = value;
+    }
+    const call = new UpstreamCallSignal(options.signal, timeouts.totalMs);
     const failure = { provider: this.name, origin: this.#origin, timedOut: () => call.timedOut, clientSignal: options.signal, release: () => call.release() };
     let response;
     try {
-      response = await this.#pool.request({
+      response = await this.#pool(timeouts.connectMs).request({
         path: this.#basePath + path,
         method: 'POST',
         headers: stream ? { ...this.#headers, accept: 'text/event-stream' } : this.#headers,
         body,
         signal: call.signal,
-        headersTimeout: this.#options.timeouts.firstByteMs,
-        bodyTimeout: this.#options.timeouts.idleMs,
+        headersTimeout: timeouts.firstByteMs,
+        bodyTimeout: timeouts.idleMs,
       });
     } catch (error) {
       call.release();

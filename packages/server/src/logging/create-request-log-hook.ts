@@ -1,5 +1,9 @@
 import type { GatewayContext, HookMap, Logger } from '@tollgate/core';
 
+function round(milliseconds: number | undefined): number | undefined {
+  return milliseconds === undefined ? undefined : Math.round(milliseconds * 100) / 100;
+}
+
 /** The fields of a request's log line (no secrets: key names and ids only). */
 export function requestLogFields(context: GatewayContext): Record<string, unknown> {
   const timings = context.timings;
@@ -13,9 +17,13 @@ export function requestLogFields(context: GatewayContext): Record<string, unknow
     keyName: context.principal?.keyName,
     provider: context.target?.provider.name,
     upstreamModel: context.upstreamModel ?? context.target?.model,
-    attempts: context.attempts,
-    durationMs: timings.endedAt === undefined ? undefined : Math.round((timings.endedAt - timings.receivedAt) * 100) / 100,
-    firstByteMs: timings.firstByteAt === undefined ? undefined : Math.round((timings.firstByteAt - timings.receivedAt) * 100) / 100,
+    attempts: context.attempts.length,
+    // Every attempt when there was more than one: which target, how it ended, how long it took.
+    ...(context.attempts.length > 1
+      ? { attemptLog: context.attempts.map((attempt) => ({ target: attempt.target, status: attempt.status, errorCode: attempt.errorCode, ms: round(attempt.durationMs), waitedMs: round(attempt.waitedMs) })) }
+      : {}),
+    durationMs: timings.endedAt === undefined ? undefined : round(timings.endedAt - timings.receivedAt),
+    firstByteMs: timings.firstByteAt === undefined ? undefined : round(timings.firstByteAt - timings.receivedAt),
     promptTokens: usage?.prompt_tokens,
     completionTokens: usage?.completion_tokens,
     errorCode: context.error?.code,
