@@ -1,7 +1,7 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MockReply } from './mock-reply.js';
+import { applyStopSequences, countWords, flush, sendJson, startMockServer, type MockUpstream } from './mock-server.js';
 import { mockEmbedding, openAIChatCompletion, openAIChunk, openAIError, openAIUsage, toBase64Floats } from './openai-wire.js';
 import type { RecordedRequest } from './recorded-request.js';
 
@@ -16,29 +16,9 @@ export interface MockOpenAIOptions {
 }
 
 /** A running OpenAI-compatible mock upstream. */
-export interface MockOpenAI {
-  /** `http://127.0.0.1:<port>` */
-  readonly url: string;
+export interface MockOpenAI extends MockUpstream<MockReply> {
   /** `http://127.0.0.1:<port>/v1`, the value for a provider's `baseURL`. */
   readonly baseURL: string;
-  /** Every request received, in order, including aborted ones. */
-  readonly requests: RecordedRequest[];
-  /** Programs the answer to the next request (first in, first out); unprogrammed requests get defaults. */
-  enqueue(...replies: MockReply[]): void;
-  /** Waits (at most `timeoutMs`) until `predicate` holds; returns whether it did. */
-  waitFor(predicate: (mock: MockOpenAI) => boolean, timeoutMs?: number): Promise<boolean>;
-  /** Forgets recorded requests and queued replies. */
-  reset(): void;
-  close(): Promise<void>;
-}
-
-const encoder = new TextEncoder();
-
-function countWords(value: unknown): number {
-  if (typeof value === 'string') return value.split(/\s+/).filter(Boolean).length;
-  if (Array.isArray(value)) return value.reduce<number>((sum, item) => sum + countWords(item), 0);
-  if (typeof value === 'object' && value !== null) return countWords((value as { content?: unknown; text?: unknown }).content ?? (value as { text?: unknown }).text);
-  return 0;
 }
 
 function lastUserText(body: any): string {
@@ -47,12 +27,6 @@ function lastUserText(body: any): string {
   if (typeof last?.content === 'string') return last.content;
   if (Array.isArray(last?.content)) return last.content.filter((part: any) => part?.type === 'text').map((part: any) => part.text).join(' ');
   return '';
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
-  res.end(text);
 }
 
 /**
@@ -66,36 +40,19 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
  * mock.enqueue({ status: 429, error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } });
  */
 export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise<MockOpenAI> {
-  const queue: MockReply[] = [];
-  const requests: RecordedRequest[] = [];
   let sequence = 0;
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const bodyText = Buffer.concat(chunks).toString('utf8');
-    let body: any;
-    try {
-      body = bodyText === '' ? undefined : JSON.parse(bodyText);
-    } catch {
-      body = undefined;
-    }
-    const record: RecordedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, bodyText, body, receivedAt: Date.now(), aborted: false, closedAt: undefined };
-    requests.push(record);
-    res.on('close', () => {
-      record.closedAt = Date.now();
-      if (!res.writableFinished) record.aborted = true;
-    });
-
-    if (options.apiKey !== undefined && req.headers.authorization !== `Bearer ${options.apiKey}`) {
+  async function handle(request: RecordedRequest, res: ServerResponse, takeReply: () => MockReply | undefined): Promise<void> {
+    const body = request.body;
+    if (options.apiKey !== undefined && request.headers.authorization !== `Bearer ${options.apiKey}`) {
       sendJson(res, 401, openAIError('Incorrect API key provided: sk-wr******ey. You can find your API key at https://platform.openai.com/account/api-keys.', 'invalid_request_error', 'invalid_api_key'));
       return;
     }
-    const path = (req.url ?? '/').split('?')[0];
-    const isChat = req.method === 'POST' && path === '/v1/chat/completions';
-    const isEmbeddings = req.method === 'POST' && path === '/v1/embeddings';
-    const isModels = req.method === 'GET' && path === '/v1/models';
-    const reply: MockReply = isChat || isEmbeddings ? (queue.shift() ?? {}) : {};
+    const path = request.path.split('?')[0];
+    const isChat = request.method === 'POST' && path === '/v1/chat/completions';
+    const isEmbeddings = request.method === 'POST' && path === '/v1/embeddings';
+    const isModels = request.method === 'GET' && path === '/v1/models';
+    const reply: MockReply = isChat || isEmbeddings ? (takeReply() ?? {}) : {};
 
     if (reply.delayMs !== undefined) await sleep(reply.delayMs);
     if (reply.hang === true) return; // the client's timeout or abort ends it
@@ -136,7 +93,7 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
       return;
     }
     if (!isChat) {
-      sendJson(res, 404, openAIError(`Invalid URL (${req.method} ${path})`, 'invalid_request_error'));
+      sendJson(res, 404, openAIError(`Invalid URL (${request.method} ${path})`, 'invalid_request_error'));
       return;
     }
 
@@ -144,7 +101,8 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
     const id = `chatcmpl-mock${sequence}`;
     const created = Math.floor(Date.now() / 1000);
     const model = typeof body?.model === 'string' ? body.model : 'gpt-4o-mini';
-    const content = reply.content ?? `Mock answer to: ${lastUserText(body)}`;
+    const stops = typeof body?.stop === 'string' ? [body.stop] : Array.isArray(body?.stop) ? (body.stop as string[]) : [];
+    const { text: content } = applyStopSequences(reply.content ?? `Mock answer to: ${lastUserText(body)}`, stops);
     const promptTokens = reply.usage?.prompt_tokens ?? Math.max(1, countWords(body?.messages));
     const completionTokens = reply.usage?.completion_tokens ?? countWords(content);
     const usage = openAIUsage(promptTokens, completionTokens, reply.usage?.cached_tokens, reply.usage?.reasoning_tokens);
@@ -172,17 +130,16 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
 
     res.writeHead(reply.status ?? 200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', ...reply.headers });
     // Writes are flushed before a programmed break, so the events before it really reach the client.
-    const flush = () => new Promise<void>((resolve) => res.write('', () => setTimeout(resolve, 20)));
     for (const [index, event] of events.entries()) {
       if (res.destroyed) return;
       if (shape.failAfter === index) {
-        await flush();
+        await flush(res);
         res.destroy();
         return;
       }
       if (shape.hangAfter === index) return;
       if (shape.errorAfter === index) {
-        res.end(encoder.encode(`data: ${JSON.stringify(openAIError('The server had an error while processing your request.', 'server_error'))}\n\n`));
+        res.end(`data: ${JSON.stringify(openAIError('The server had an error while processing your request.', 'server_error'))}\n\n`);
         return;
       }
       if (index > 0 && shape.chunkDelayMs !== undefined) await sleep(shape.chunkDelayMs);
@@ -191,38 +148,6 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
     res.end('data: [DONE]\n\n');
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, openAIError(`mock failure: ${String(error)}`, 'server_error'));
-      else res.destroy();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
-
-  const mock: MockOpenAI = {
-    url,
-    baseURL: `${url}/v1`,
-    requests,
-    enqueue: (...replies) => void queue.push(...replies),
-    async waitFor(predicate, timeoutMs = 2000) {
-      const deadline = Date.now() + timeoutMs;
-      while (Date.now() < deadline) {
-        if (predicate(mock)) return true;
-        await sleep(10);
-      }
-      return predicate(mock);
-    },
-    reset() {
-      queue.length = 0;
-      requests.length = 0;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-  return mock;
+  const mock = await startMockServer<MockReply>(options.port, handle);
+  return Object.assign(mock, { baseURL: `${mock.url}/v1` });
 }

@@ -1,5 +1,10 @@
 export { createMockOpenAI } from './create-mock-openai.js';
 export type { MockOpenAI, MockOpenAIOptions } from './create-mock-openai.js';
 export type { MockReply, MockStreamShape, MockToolCall } from './mock-reply.js';
+export { createMockAnthropic } from './create-mock-anthropic.js';
+export type { MockAnthropic, MockAnthropicOptions } from './create-mock-anthropic.js';
+export type { MockAnthropicReply, MockToolUse } from './mock-anthropic-reply.js';
+export type { MockUpstream } from './mock-server.js';
 export type { RecordedRequest } from './recorded-request.js';
 export { openAIChatCompletion, openAIChunk, openAIError, openAIUsage, mockEmbedding, toBase64Floats } from './openai-wire.js';
+export { anthropicError, anthropicErrorStatus, anthropicEvent, anthropicUsage } from './anthropic-wire.js';

@@ -4,4 +4,3 @@ export default openAIPlugin;
 export { openAIPlugin };
 export { OpenAIProvider } from './openai-provider.js';
 export type { OpenAIProviderOptions } from './openai-provider-options.js';
-export { parseRetryAfter } from './parse-retry-after.js';

@@ -1,5 +1,4 @@
-import { GatewayError, ProviderError, redactSecrets, z } from '@tollgate/core';
-import { parseRetryAfter } from './parse-retry-after.js';
+import { ProviderError, parseRetryAfter, redactSecrets, z } from '@tollgate/core';
 
 const openAIErrorBodySchema = z.looseObject({
   error: z.looseObject({
@@ -45,33 +44,4 @@ export function toOpenAIProviderError(input: {
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     redactedBody: bodyText,
   });
-}
-
-function errorCode(error: unknown): string | undefined {
-  const direct = (error as { code?: unknown } | undefined)?.code;
-  if (typeof direct === 'string') return direct;
-  const nested = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
-  return typeof nested === 'string' ? nested : undefined;
-}
-
-/**
- * Turns a transport failure (undici error, abort) into a {@link GatewayError} with its own code per
- * timeout kind, so retries and logs can tell them apart.
- */
-export function toTransportError(error: unknown, input: { provider: string; origin: string; timedOut: () => boolean; clientSignal: AbortSignal }): GatewayError {
-  if (GatewayError.isInstance(error)) return error;
-  const where = `provider "${input.provider}" (${input.origin})`;
-  const code = errorCode(error);
-  if (input.clientSignal.aborted) return new GatewayError('TOLLGATE_CLIENT_CLOSED_REQUEST', 'The client closed the connection; the upstream request was aborted.', { cause: error });
-  if (input.timedOut()) return new GatewayError('TOLLGATE_UPSTREAM_TOTAL_TIMEOUT', `The answer from ${where} took longer than its total timeout.`, { cause: error });
-  switch (code) {
-    case 'UND_ERR_CONNECT_TIMEOUT':
-      return new GatewayError('TOLLGATE_UPSTREAM_CONNECT_TIMEOUT', `Could not connect to ${where} within its connect timeout.`, { cause: error });
-    case 'UND_ERR_HEADERS_TIMEOUT':
-      return new GatewayError('TOLLGATE_UPSTREAM_FIRST_BYTE_TIMEOUT', `${where} did not start answering within its first-byte timeout.`, { cause: error });
-    case 'UND_ERR_BODY_TIMEOUT':
-      return new GatewayError('TOLLGATE_UPSTREAM_IDLE_TIMEOUT', `${where} stopped sending in the middle of its answer (idle timeout).`, { cause: error });
-    default:
-      return new GatewayError('TOLLGATE_UPSTREAM_UNREACHABLE', `Could not reach ${where}: ${code ?? (error instanceof Error ? error.message : String(error))}.`, { cause: error });
-  }
 }

@@ -1,6 +1,8 @@
 import { Pool } from 'undici';
 import {
   GatewayError,
+  UpstreamCallSignal,
+  toTransportError,
   z,
   type ChatCompletionRequest,
   type ChatCompletionResponse,
@@ -14,10 +16,9 @@ import {
   type StreamSummary,
 } from '@tollgate/core';
 import { decodeOpenAISse } from './decode-openai-sse.js';
-import { toOpenAIProviderError, toTransportError } from './openai-error.js';
+import { toOpenAIProviderError } from './openai-error.js';
 import type { OpenAIProviderOptions } from './openai-provider-options.js';
 import { tapOpenAISse } from './tap-openai-sse.js';
-import { UpstreamCallSignal } from './upstream-call-signal.js';
 
 const chatResponseSchema = z.looseObject({ choices: z.array(z.looseObject({ message: z.looseObject({}) })), model: z.string().optional() });
 const embeddingResponseSchema = z.looseObject({ data: z.array(z.unknown()), usage: z.looseObject({ prompt_tokens: z.number(), total_tokens: z.number() }) });

@@ -1,0 +1,32 @@
+/**
+ * Builders of Anthropic Messages wire objects, shaped as Anthropic's API reference documents them:
+ * messages, SSE events (`event:` and `data:` lines), usage with cache counts, and error bodies.
+ */
+
+/** The HTTP status Anthropic answers each error type with. */
+export const anthropicErrorStatus: Readonly<Record<string, number>> = {
+  invalid_request_error: 400,
+  authentication_error: 401,
+  permission_error: 403,
+  not_found_error: 404,
+  request_too_large: 413,
+  rate_limit_error: 429,
+  api_error: 500,
+  timeout_error: 504,
+  overloaded_error: 529,
+};
+
+/** An error body: `{"type":"error","error":{"type","message"},"request_id"}`. */
+export function anthropicError(type: string, message: string, requestId = 'req_mock') {
+  return { type: 'error', error: { type, message }, request_id: requestId };
+}
+
+/** Usage in Anthropic's shape: input excludes cached tokens, which are counted apart. */
+export function anthropicUsage(input: number, output: number, cacheRead = 0, cacheCreation = 0) {
+  return { input_tokens: input, cache_creation_input_tokens: cacheCreation, cache_read_input_tokens: cacheRead, output_tokens: output, service_tier: 'standard' };
+}
+
+/** One SSE event as Anthropic sends it. */
+export function anthropicEvent(type: string, data: Record<string, unknown>): string {
+  return `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+}

@@ -1,0 +1,132 @@
+import type { ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { anthropicError, anthropicErrorStatus, anthropicEvent, anthropicUsage } from './anthropic-wire.js';
+import type { MockAnthropicReply } from './mock-anthropic-reply.js';
+import { applyStopSequences, countWords, flush, sendJson, startMockServer, type MockUpstream } from './mock-server.js';
+import type { RecordedRequest } from './recorded-request.js';
+
+/** Options of {@link createMockAnthropic}. */
+export interface MockAnthropicOptions {
+  readonly port?: number;
+  /** When set, requests without `x-api-key: <apiKey>` get Anthropic's 401. */
+  readonly apiKey?: string;
+}
+
+/** A running Anthropic Messages mock upstream. */
+export interface MockAnthropic extends MockUpstream<MockAnthropicReply> {
+  /** The value for a provider's `baseURL` (Anthropic's paths start with /v1). */
+  readonly baseURL: string;
+}
+
+function lastUserText(body: any): string {
+  const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
+  const last = [...messages].reverse().find((message) => message?.role === 'user');
+  if (typeof last?.content === 'string') return last.content;
+  if (Array.isArray(last?.content)) return last.content.filter((block: any) => block?.type === 'text').map((block: any) => block.text).join(' ');
+  return '';
+}
+
+/**
+ * Starts a faithful Anthropic Messages upstream on 127.0.0.1: `POST /v1/messages` (JSON, or SSE with
+ * `event:` lines: message_start, content_block_start/delta/stop with text, `input_json_delta` and
+ * thinking deltas, ping, message_delta, message_stop), `POST /v1/messages/count_tokens`, errors in
+ * Anthropic's shape, the required `anthropic-version` header, stop sequences and cache usage.
+ * Programmable and recording like the OpenAI mock.
+ *
+ * @example
+ * const mock = await createMockAnthropic({ apiKey: 'sk-ant-test' });
+ * mock.enqueue({ toolUses: [{ name: 'get_weather', input: { city: 'Paris' } }] });
+ */
+export async function createMockAnthropic(options: MockAnthropicOptions = {}): Promise<MockAnthropic> {
+  let sequence = 0;
+
+  async function handle(request: RecordedRequest, res: ServerResponse, takeReply: () => MockAnthropicReply | undefined): Promise<void> {
+    const body = request.body;
+    const path = request.path.split('?')[0];
+    const fail = (type: string, message: string, headers: Record<string, string> = {}) => sendJson(res, anthropicErrorStatus[type] ?? 500, anthropicError(type, message), { 'request-id': 'req_mock', ...headers });
+    if (options.apiKey !== undefined && request.headers['x-api-key'] !== options.apiKey) return fail('authentication_error', 'invalid x-api-key');
+    if (request.headers['anthropic-version'] === undefined) return fail('invalid_request_error', 'anthropic-version: header is required');
+    if (request.method === 'POST' && path === '/v1/messages/count_tokens') {
+      return sendJson(res, 200, { input_tokens: Math.max(1, countWords(body?.messages) + countWords(body?.system)) });
+    }
+    if (request.method !== 'POST' || path !== '/v1/messages') return fail('not_found_error', `Not found: ${request.method} ${path}`);
+    if (typeof body?.max_tokens !== 'number') return fail('invalid_request_error', 'max_tokens: Field required');
+
+    const reply = takeReply() ?? {};
+    if (reply.delayMs !== undefined) await sleep(reply.delayMs);
+    if (reply.hang === true) return;
+    if (reply.error !== undefined) {
+      const headers: Record<string, string> = reply.error.type === 'rate_limit_error' ? { 'retry-after': '1', ...reply.headers } : { ...reply.headers };
+      return sendJson(res, reply.status ?? anthropicErrorStatus[reply.error.type] ?? 500, anthropicError(reply.error.type, reply.error.message), { 'request-id': 'req_mock', ...headers });
+    }
+    if (reply.body !== undefined) return sendJson(res, reply.status ?? 200, reply.body, reply.headers);
+
+    sequence += 1;
+    const id = `msg_mock${sequence}`;
+    const model = typeof body?.model === 'string' ? body.model : 'claude-sonnet-4-5';
+    const stops: string[] = Array.isArray(body?.stop_sequences) ? body.stop_sequences : [];
+    const { text, stoppedAt } = applyStopSequences(reply.content ?? `Mock answer to: ${lastUserText(body)}`, stops);
+    const toolUses = (reply.toolUses ?? []).map((use, index) => ({ type: 'tool_use', id: use.id ?? `toolu_${index}_${id}`, name: use.name, input: use.input }));
+    const stopReason = toolUses.length > 0 ? 'tool_use' : stoppedAt !== undefined ? 'stop_sequence' : 'end_turn';
+    const input = reply.usage?.input_tokens ?? Math.max(1, countWords(body?.messages) + countWords(body?.system));
+    const output = reply.usage?.output_tokens ?? countWords(text) + toolUses.length * 5;
+    const usage = anthropicUsage(input, output, reply.usage?.cache_read_input_tokens, reply.usage?.cache_creation_input_tokens);
+    const blocks = [
+      ...(reply.thinking === undefined ? [] : [{ type: 'thinking', thinking: reply.thinking, signature: 'sig_mock' }]),
+      ...(text === '' && toolUses.length > 0 ? [] : [{ type: 'text', text }]),
+      ...toolUses,
+    ];
+
+    if (body?.stream !== true) {
+      return sendJson(res, 200, { id, type: 'message', role: 'assistant', model, content: blocks, stop_reason: stopReason, stop_sequence: stoppedAt ?? null, usage }, { 'request-id': `req_${id}`, ...reply.headers });
+    }
+
+    const shape = reply.stream ?? {};
+    const events: string[] = [
+      anthropicEvent('message_start', { message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } } }),
+    ];
+    blocks.forEach((block, index) => {
+      if (block.type === 'text') {
+        events.push(anthropicEvent('content_block_start', { index, content_block: { type: 'text', text: '' } }));
+        if (index === 0) events.push(anthropicEvent('ping', {}));
+        for (const piece of (block as { text: string }).text.split(/(?<= )/)) events.push(anthropicEvent('content_block_delta', { index, delta: { type: 'text_delta', text: piece } }));
+      } else if (block.type === 'thinking') {
+        events.push(anthropicEvent('content_block_start', { index, content_block: { type: 'thinking', thinking: '', signature: '' } }));
+        events.push(anthropicEvent('content_block_delta', { index, delta: { type: 'thinking_delta', thinking: (block as { thinking: string }).thinking } }));
+        events.push(anthropicEvent('content_block_delta', { index, delta: { type: 'signature_delta', signature: 'sig_mock' } }));
+      } else {
+        const use = block as { id: string; name: string; input: unknown };
+        events.push(anthropicEvent('content_block_start', { index, content_block: { type: 'tool_use', id: use.id, name: use.name, input: {} } }));
+        const json = JSON.stringify(use.input);
+        const size = Math.ceil(json.length / Math.max(1, shape.inputJsonPieces ?? 3));
+        events.push(anthropicEvent('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: '' } }));
+        for (let start = 0; start < json.length; start += size) events.push(anthropicEvent('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: json.slice(start, start + size) } }));
+      }
+      events.push(anthropicEvent('content_block_stop', { index }));
+    });
+    events.push(anthropicEvent('message_delta', { delta: { stop_reason: stopReason, stop_sequence: stoppedAt ?? null }, usage: { output_tokens: output } }));
+    events.push(anthropicEvent('message_stop', {}));
+
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'request-id': `req_${id}`, ...reply.headers });
+    for (const [index, event] of events.entries()) {
+      if (res.destroyed) return;
+      if (shape.failAfter === index) {
+        await flush(res);
+        res.destroy();
+        return;
+      }
+      if (shape.hangAfter === index) return;
+      if (shape.errorAfter === index) {
+        const type = shape.errorType ?? 'overloaded_error';
+        res.end(anthropicEvent('error', { error: { type, message: type === 'overloaded_error' ? 'Overloaded' : 'Internal server error' } }));
+        return;
+      }
+      if (index > 0 && shape.chunkDelayMs !== undefined) await sleep(shape.chunkDelayMs);
+      res.write(event);
+    }
+    res.end();
+  }
+
+  const mock = await startMockServer<MockAnthropicReply>(options.port, handle);
+  return Object.assign(mock, { baseURL: mock.url });
+}

@@ -1,0 +1,45 @@
+/** A tool call the Anthropic mock answers with, as a `tool_use` block. */
+export interface MockToolUse {
+  readonly name: string;
+  readonly input: unknown;
+  readonly id?: string;
+}
+
+/** One programmed Anthropic answer; anything left out takes the mock's faithful default. */
+export interface MockAnthropicReply {
+  readonly status?: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Milliseconds to wait before sending headers. */
+  readonly delayMs?: number;
+  /** Never answer (until the client gives up). */
+  readonly hang?: boolean;
+  /** Answer with this JSON body instead of the default. */
+  readonly body?: unknown;
+  /** An error in Anthropic's shape (`{"type":"error","error":{type,message}}`); status defaults by type. */
+  readonly error?: { readonly type: string; readonly message: string };
+  /** The text of a default answer. */
+  readonly content?: string;
+  /** `tool_use` blocks after the text (the stop reason becomes `tool_use`). */
+  readonly toolUses?: readonly MockToolUse[];
+  /** A `thinking` block before the text. */
+  readonly thinking?: string;
+  readonly usage?: {
+    readonly input_tokens?: number;
+    readonly output_tokens?: number;
+    readonly cache_read_input_tokens?: number;
+    readonly cache_creation_input_tokens?: number;
+  };
+  /** Shape of a streamed answer, counted in SSE events. */
+  readonly stream?: {
+    readonly chunkDelayMs?: number;
+    /** Destroy the connection after this many events. */
+    readonly failAfter?: number;
+    /** Stop sending after this many events, keeping the connection open. */
+    readonly hangAfter?: number;
+    /** Send an `error` event after this many events (`overloaded_error` by default), then end. */
+    readonly errorAfter?: number;
+    readonly errorType?: string;
+    /** Fragments each tool input's JSON is split into (`input_json_delta` events). */
+    readonly inputJsonPieces?: number;
+  };
+}
