@@ -24,6 +24,12 @@ export interface RequestContextInit {
   readonly receivedAt?: number;
   /** Epoch milliseconds when the request arrived; defaults to now. */
   readonly startedAt?: number;
+  /**
+   * Turns a body still in the client's wire format (an Anthropic Messages request) into the canonical
+   * request. The engine calls it after `auth`, so an unauthenticated caller learns nothing about its
+   * body; until then `request` is the body as received.
+   */
+  readonly decode?: (body: unknown) => ChatCompletionRequest | EmbeddingRequest;
 }
 
 /** The engine's implementation of {@link GatewayContext}. */
@@ -51,6 +57,7 @@ export class RequestContext {
   #request: ChatCompletionRequest | EmbeddingRequest;
   #rawBody: Uint8Array | undefined;
   #requestReplaced = false;
+  #decode: ((body: unknown) => ChatCompletionRequest | EmbeddingRequest) | undefined;
   #variables: Map<PropertyKey, unknown> | undefined;
 
   constructor(init: RequestContextInit) {
@@ -64,6 +71,7 @@ export class RequestContext {
     this.timings = { receivedAt: init.receivedAt ?? performance.now(), upstreamStartedAt: undefined, firstByteAt: undefined, endedAt: undefined };
     this.#request = init.request;
     this.#rawBody = init.rawBody;
+    this.#decode = init.decode;
     this.stream = init.operation === 'chat' && (init.request as ChatCompletionRequest | undefined)?.stream === true;
   }
 
@@ -78,6 +86,14 @@ export class RequestContext {
   /** The client's bytes, while they still match the request. */
   get rawBody(): Uint8Array | undefined {
     return this.#requestReplaced ? undefined : this.#rawBody;
+  }
+
+  /** Decodes a wire-format body into the canonical request (once); the client's bytes still match it. */
+  decode(): void {
+    if (this.#decode === undefined) return;
+    const decode = this.#decode;
+    this.#decode = undefined;
+    this.#request = decode(this.#request);
   }
 
   replaceRequest(next: ChatCompletionRequest | EmbeddingRequest): void {

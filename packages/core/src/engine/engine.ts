@@ -176,6 +176,7 @@ export class Engine {
   async #admit(context: RequestContext, validate: (request: unknown) => unknown): Promise<GatewayResponse | undefined> {
     const gatewayContext = context.asGatewayContext();
     await this.#authenticate(gatewayContext);
+    context.decode();
     validate(context.request);
     await this.#route(gatewayContext);
     const early = await this.#transformRequest(gatewayContext);
@@ -446,6 +447,7 @@ export class Engine {
       rawBody: sameWire && target.params === undefined ? context.rawBody : undefined,
       passthrough: sameWire && !decodes,
       timeouts,
+      clientHeaders: context.headers,
     };
   }
 

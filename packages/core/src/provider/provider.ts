@@ -26,6 +26,11 @@ export interface ProviderCallOptions {
   readonly passthrough: boolean;
   /** Timeouts for this call from the model group, the target and the request; any left out are the provider's own. */
   readonly timeouts: UpstreamTimeouts;
+  /**
+   * The client's request headers, for the few a provider forwards on purpose (`anthropic-beta`).
+   * Never forward `authorization` or `x-api-key`: they hold the client's gateway key.
+   */
+  readonly clientHeaders: Readonly<Record<string, string | readonly string[] | undefined>>;
 }
 
 /** A non-streamed answer. */

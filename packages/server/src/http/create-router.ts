@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { GatewayError } from '@tollgate/core';
 import { createChatCompletionsHandler } from './handle-chat-completions.js';
 import { createEmbeddingsHandler } from './handle-embeddings.js';
+import { createMessagesHandler } from './handle-messages.js';
 import { createModelsHandler } from './handle-models.js';
 import type { HttpDependencies } from './http-dependencies.js';
 import { sendError } from './send-error.js';
@@ -14,7 +15,8 @@ function methodNotAllowed(allowed: string) {
 }
 
 /**
- * The gateway's Express router: OpenAI-compatible routes and health checks. Mount it anywhere
+ * The gateway's Express router: OpenAI-compatible routes, the Anthropic-compatible `/v1/messages`, and
+ * health checks. Mount it anywhere
  * (`app.use('/llm', router)`); paths it does not serve fall through to the host app.
  */
 export function createRouter(dependencies: HttpDependencies): Router {
@@ -22,6 +24,7 @@ export function createRouter(dependencies: HttpDependencies): Router {
   router.post('/v1/chat/completions', createChatCompletionsHandler(dependencies));
   router.post('/v1/embeddings', createEmbeddingsHandler(dependencies));
   router.get('/v1/models', createModelsHandler(dependencies));
+  router.post('/v1/messages', createMessagesHandler(dependencies));
   router.get('/health/live', function live(_req, res) {
     res.json({ status: 'ok' });
   });
@@ -29,12 +32,12 @@ export function createRouter(dependencies: HttpDependencies): Router {
     if (dependencies.tracker.draining) res.status(503).json({ status: 'draining' });
     else res.json({ status: 'ready' });
   });
-  router.all(['/v1/chat/completions', '/v1/embeddings'], methodNotAllowed('POST'));
+  router.all(['/v1/chat/completions', '/v1/embeddings', '/v1/messages'], methodNotAllowed('POST'));
   router.all('/v1/models', methodNotAllowed('GET'));
   return router;
 }
 
 /** The last handler of the standalone server: anything unmatched gets a 404 in OpenAI's shape. */
 export function notFound(req: Request, res: Response): void {
-  sendError(res, new GatewayError('TOLLGATE_NOT_FOUND', `No route ${req.method} ${req.path}. Tollgate serves /v1/chat/completions, /v1/embeddings, /v1/models, /health/live and /health/ready.`));
+  sendError(res, new GatewayError('TOLLGATE_NOT_FOUND', `No route ${req.method} ${req.path}. Tollgate serves /v1/chat/completions, /v1/embeddings, /v1/messages, /v1/models, /health/live and /health/ready.`));
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GatewayError, RequestContext, toGatewayError, type ChatCompletionRequest, type EmbeddingRequest } from '@tollgate/core';
+import { GatewayError, RequestContext, toGatewayError, type ChatCompletionRequest, type EmbeddingRequest, type WireFormat } from '@tollgate/core';
 import { extractCredential } from './extract-credential.js';
 import type { HttpDependencies } from './http-dependencies.js';
 import { requestIdFrom } from './request-id.js';
@@ -15,16 +15,20 @@ export interface IngressRequest {
    * The engine's context for this request: its id, the client's headers, credential and abort signal,
    * and the parsed body (validated by the engine, after auth) with its bytes for the passthrough path.
    */
-  createContext(operation: 'chat' | 'embeddings', body: { readonly value: unknown; readonly raw: Uint8Array | undefined }): RequestContext;
+  createContext(
+    operation: 'chat' | 'embeddings',
+    body: { readonly value: unknown; readonly raw: Uint8Array | undefined },
+    decode?: (body: unknown) => ChatCompletionRequest | EmbeddingRequest,
+  ): RequestContext;
   /** Answers with an error (OpenAI shape), logging it when the engine did not. */
   fail(error: unknown, context: RequestContext | undefined): void;
 }
 
 /**
- * Begins handling a request: assigns its id (honoring `x-request-id`), ties an abort signal to the
+ * Begins handling a request in a client wire format (which sets its error shape): assigns its id (honoring `x-request-id`), ties an abort signal to the
  * client's connection, counts it for draining, and refuses it while the server drains.
  */
-export function startRequest(req: IncomingMessage, res: ServerResponse, dependencies: HttpDependencies): IngressRequest | undefined {
+export function startRequest(req: IncomingMessage, res: ServerResponse, dependencies: HttpDependencies, wire: WireFormat = 'openai'): IngressRequest | undefined {
   const receivedAt = performance.now();
   const requestId = requestIdFrom(req.headers['x-request-id']);
   res.setHeader('x-request-id', requestId);
@@ -38,18 +42,19 @@ export function startRequest(req: IncomingMessage, res: ServerResponse, dependen
     requestId,
     receivedAt,
     signal: controller.signal,
-    createContext(operation, body) {
+    createContext(operation, body, decode) {
       const credential = extractCredential(req.headers);
       return new RequestContext({
         requestId,
         operation,
-        ingress: 'openai',
+        ingress: wire,
         request: body.value as ChatCompletionRequest | EmbeddingRequest,
         ...(body.raw === undefined ? {} : { rawBody: body.raw }),
         headers: req.headers,
         ...(credential === undefined ? {} : { credential }),
         signal: controller.signal,
         receivedAt,
+        ...(decode === undefined ? {} : { decode }),
       });
     },
     fail(error, context) {
@@ -59,7 +64,7 @@ export function startRequest(req: IncomingMessage, res: ServerResponse, dependen
         dependencies.logger.info({ requestId, status: failure.status, path: req.url, errorCode: failure.code, durationMs }, 'request');
       }
       if (res.headersSent) res.destroy();
-      else sendError(res, failure);
+      else sendError(res, failure, wire);
     },
   };
   if (dependencies.tracker.draining) {

@@ -1,0 +1,60 @@
+import { ProviderError, parseRetryAfter, redactSecrets, z } from '@tollgate/core';
+
+const anthropicErrorBodySchema = z.looseObject({
+  type: z.literal('error').optional(),
+  error: z.looseObject({ type: z.string(), message: z.string() }),
+});
+
+/** Largest error body read from an upstream. */
+const maxErrorBodyBytes = 64 * 1024;
+
+/**
+ * Turns an Anthropic error (`{"type":"error","error":{type,message}}`, as an answer or a stream
+ * `error` event) into a {@link ProviderError}: the upstream's status (529 for `overloaded_error`, which
+ * is retryable), its message without secrets, its type as the wire code — except a prompt that is too
+ * long, which becomes `context_length_exceeded` so context-window fallbacks apply.
+ */
+export function toAnthropicProviderError(input: {
+  provider: string;
+  status: number;
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  bodyText: string;
+  secrets: readonly string[];
+}): ProviderError {
+  const bodyText = redactSecrets(input.bodyText.slice(0, maxErrorBodyBytes), input.secrets);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bodyText);
+  } catch {
+    parsed = undefined;
+  }
+  const checked = anthropicErrorBodySchema.safeParse(parsed);
+  const upstream = checked.success ? checked.data.error : undefined;
+  const message = upstream?.message ?? (bodyText.trim().slice(0, 500) || 'no error message');
+  const code = /prompt is too long|context window/i.test(message) ? 'context_length_exceeded' : upstream?.type;
+  const credentials = input.status === 401 || input.status === 403 ? ` Check providers.${input.provider}.apiKey.` : '';
+  const retryAfterMs = parseRetryAfter(input.headers);
+  return new ProviderError(`Provider "${input.provider}" answered ${input.status}: ${message}${credentials}`, {
+    provider: input.provider,
+    upstreamStatus: input.status,
+    ...(code === undefined ? {} : { upstreamCode: code }),
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    redactedBody: bodyText,
+  });
+}
+
+/** The HTTP status of an error type seen in a stream `error` event. */
+export function statusOfAnthropicErrorType(type: string | undefined): number {
+  switch (type) {
+    case 'overloaded_error':
+      return 529;
+    case 'rate_limit_error':
+      return 429;
+    case 'invalid_request_error':
+      return 400;
+    case 'timeout_error':
+      return 504;
+    default:
+      return 500;
+  }
+}

@@ -1,0 +1,178 @@
+import { Pool } from 'undici';
+import {
+  GatewayError,
+  UpstreamCallSignal,
+  toTransportError,
+  z,
+  type ChatCompletionRequest,
+  type Logger,
+  type Provider,
+  type ProviderCallOptions,
+  type ProviderChatResult,
+  type ProviderStream,
+  type StreamSummary,
+  type TransportFailureContext,
+} from '@tollgate/core';
+import { toAnthropicProviderError } from './anthropic-error.js';
+import type { AnthropicResponse } from './anthropic-messages.js';
+import type { AnthropicProviderOptions } from './anthropic-provider-options.js';
+import { convertAnthropicStream } from './convert-anthropic-stream.js';
+import { convertFromAnthropicResponse } from './convert-from-anthropic-response.js';
+import { convertToAnthropicRequest, untranslatedOpenAIFields } from './convert-to-anthropic-request.js';
+import { tapAnthropicSse } from './tap-anthropic-sse.js';
+
+const messageSchema = z.looseObject({ id: z.string(), type: z.literal('message'), content: z.array(z.looseObject({ type: z.string() })), usage: z.looseObject({}) });
+
+/** An upstream response body: iterable bytes, or all of them at once. */
+interface UpstreamBody extends AsyncIterable<Buffer> {
+  destroy(error?: Error): unknown;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/**
+ * A provider for Anthropic's Messages API. OpenAI-format requests are translated exactly (see
+ * `convertToAnthropicRequest`); requests from an Anthropic client (the `/v1/messages` ingress) pass
+ * through as bytes — only the model name is rewritten when routing changed it — and their answers and
+ * streams come back as the upstream's bytes with usage tapped.
+ */
+export class AnthropicProvider implements Provider {
+  readonly specificationVersion = 'v1';
+  readonly wire = 'anthropic';
+  readonly name: string;
+  readonly #options: AnthropicProviderOptions;
+  readonly #logger: Logger;
+  readonly #origin: string;
+  readonly #basePath: string;
+  readonly #pools = new Map<number, Pool>();
+  readonly #headers: Record<string, string>;
+  readonly #secrets: readonly string[];
+  readonly #warnedFields = new Set<string>();
+
+  constructor(name: string, options: AnthropicProviderOptions, logger: Logger) {
+    this.name = name;
+    this.#options = options;
+    this.#logger = logger;
+    const url = new URL(options.baseURL);
+    this.#origin = url.origin;
+    this.#basePath = url.pathname.replace(/\/+$/, '');
+    this.#headers = { 'content-type': 'application/json', 'x-api-key': options.apiKey, 'anthropic-version': options.version, ...options.headers };
+    this.#secrets = [options.apiKey];
+  }
+
+  async doChat(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
+    const body = await this.#post(this.#body(request, options, false), options, false);
+    const bytes = Buffer.from(await body.arrayBuffer());
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(bytes.toString('utf8'));
+    } catch (error) {
+      throw new GatewayError('TOLLGATE_UPSTREAM_INVALID_RESPONSE', `Provider "${this.name}" answered with a body that is not JSON; expected a message. Check its baseURL.`, { cause: error });
+    }
+    if (!messageSchema.safeParse(parsed).success) {
+      throw new GatewayError('TOLLGATE_UPSTREAM_INVALID_RESPONSE', `Provider "${this.name}" answered JSON that is not a Messages API message. Check its baseURL.`);
+    }
+    const response = convertFromAnthropicResponse(parsed as AnthropicResponse);
+    return options.passthrough ? { response, body: bytes } : { response };
+  }
+
+  async doStream(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderStream> {
+    const body = await this.#post(this.#body(request, options, true), options, true);
+    const common = { provider: this.name, secrets: this.#secrets };
+    if (!options.passthrough) return { type: 'chunks', chunks: convertAnthropicStream(body, common) };
+    const summary: StreamSummary = { usage: undefined, model: undefined };
+    return { type: 'bytes', body: tapAnthropicSse(body, { ...common, summary }), summary };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#pools.values()].map((pool) => pool.close()));
+  }
+
+  /** The upstream body: an Anthropic client's bytes (model rewritten if needed), or the translation. */
+  #body(request: ChatCompletionRequest, options: ProviderCallOptions, stream: boolean): Uint8Array | string {
+    if (options.rawBody !== undefined) {
+      if (request.model === options.model) return options.rawBody;
+      const original = JSON.parse(Buffer.from(options.rawBody).toString('utf8')) as Record<string, unknown>;
+      return JSON.stringify({ ...original, model: options.model });
+    }
+    for (const field of untranslatedOpenAIFields) {
+      if (request[field] !== undefined && field !== 'stream_options' && !this.#warnedFields.has(field)) {
+        this.#warnedFields.add(field);
+        this.#logger.debug({ field }, 'OpenAI request field has no Anthropic equivalent; dropped');
+      }
+    }
+    const translated = convertToAnthropicRequest(request, { model: options.model, defaultMaxTokens: this.#options.defaultMaxTokens });
+    if (stream) translated.stream = true;
+    return JSON.stringify(translated);
+  }
+
+  #pool(connectMs: number): Pool {
+    let pool = this.#pools.get(connectMs);
+    if (pool === undefined) {
+      pool = new Pool(this.#origin, { connections: this.#options.maxConnections ?? null, keepAliveTimeout: 30_000, connect: { timeout: connectMs } });
+      this.#pools.set(connectMs, pool);
+    }
+    return pool;
+  }
+
+  #requestHeaders(options: ProviderCallOptions, stream: boolean): Record<string, string> {
+    const betas = [...this.#options.betas];
+    const clientBetas = options.clientHeaders['anthropic-beta'];
+    if (this.#options.forwardClientBetas && typeof clientBetas === 'string') betas.push(...clientBetas.split(',').map((beta) => beta.trim()).filter(Boolean));
+    const headers = betas.length > 0 ? { ...this.#headers, 'anthropic-beta': [...new Set(betas)].join(',') } : this.#headers;
+    return stream ? { ...headers, accept: 'text/event-stream' } : headers;
+  }
+
+  async #post(body: Uint8Array | string, options: ProviderCallOptions, stream: boolean): Promise<UpstreamBody> {
+    const timeouts = { ...this.#options.timeouts };
+    for (const [key, value] of Object.entries(options.timeouts) as [keyof typeof timeouts, number | undefined][]) {
+      if (value !== undefined) timeouts[key] = value;
+    }
+    const call = new UpstreamCallSignal(options.signal, timeouts.totalMs);
+    const failure: TransportFailureContext = { provider: this.name, origin: this.#origin, timedOut: () => call.timedOut, clientSignal: options.signal };
+    let response;
+    try {
+      response = await this.#pool(timeouts.connectMs).request({
+        path: `${this.#basePath}/v1/messages`,
+        method: 'POST',
+        headers: this.#requestHeaders(options, stream),
+        body,
+        signal: call.signal,
+        headersTimeout: timeouts.firstByteMs,
+        bodyTimeout: timeouts.idleMs,
+      });
+    } catch (error) {
+      call.release();
+      throw toTransportError(error, failure);
+    }
+    if (response.statusCode >= 400) {
+      const bodyText = await response.body.text().catch(() => '');
+      call.release();
+      throw toAnthropicProviderError({ provider: this.name, status: response.statusCode, headers: response.headers, bodyText, secrets: this.#secrets });
+    }
+    const upstream = response.body as unknown as UpstreamBody;
+    return {
+      destroy: (error?: Error) => upstream.destroy(error),
+      arrayBuffer: () =>
+        upstream.arrayBuffer().then(
+          (bytes) => {
+            call.release();
+            return bytes;
+          },
+          (error: unknown) => {
+            call.release();
+            throw toTransportError(error, failure);
+          },
+        ),
+      async *[Symbol.asyncIterator]() {
+        try {
+          for await (const chunk of upstream) yield chunk;
+        } catch (error) {
+          throw toTransportError(error, failure);
+        } finally {
+          call.release();
+          upstream.destroy();
+        }
+      },
+    };
+  }
+}

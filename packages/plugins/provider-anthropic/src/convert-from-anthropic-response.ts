@@ -1,0 +1,45 @@
+import type { ChatCompletionResponse, ToolCall } from '@tollgate/core';
+import type { AnthropicResponse } from './anthropic-messages.js';
+import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
+import { mapAnthropicUsage } from './map-anthropic-usage.js';
+
+/**
+ * Translates a Messages API response to an OpenAI chat completion: text blocks joined as `content`,
+ * `tool_use` blocks as `tool_calls` with JSON-string arguments, thinking as `reasoning_content`, the
+ * stop reason as `finish_reason`, usage with cache reads and writes kept apart. Structured output
+ * (`output_config.format`) arrives as JSON text, so it needs nothing special.
+ */
+export function convertFromAnthropicResponse(response: AnthropicResponse): ChatCompletionResponse {
+  let text = '';
+  let reasoning = '';
+  const toolCalls: ToolCall[] = [];
+  for (const block of response.content) {
+    if (block.type === 'text') text += (block as { text: string }).text;
+    else if (block.type === 'thinking') reasoning += (block as { thinking: string }).thinking;
+    else if (block.type === 'tool_use') {
+      const use = block as { id: string; name: string; input: unknown };
+      toolCalls.push({ id: use.id, type: 'function', function: { name: use.name, arguments: JSON.stringify(use.input ?? {}) } });
+    }
+  }
+  const finishReason = mapAnthropicStopReason(response.stop_reason);
+  const content = text === '' && toolCalls.length > 0 ? null : text;
+  return {
+    id: response.id,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model: response.model,
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content,
+          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+          ...(reasoning === '' ? {} : { reasoning_content: reasoning }),
+        },
+        finish_reason: finishReason,
+      },
+    ],
+    usage: mapAnthropicUsage(response.usage),
+  };
+}

@@ -1,0 +1,160 @@
+import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
+import type { AnthropicContentBlock, AnthropicMessage, AnthropicRequest } from './anthropic-messages.js';
+
+/**
+ * OpenAI request fields with no Messages API equivalent. They are dropped (the provider logs each
+ * once at debug level); docs and the README list them. The current Messages API (SDK 1.13) takes no
+ * sampling parameters: `temperature` and `top_p` are among them.
+ */
+export const untranslatedOpenAIFields = [
+  'temperature',
+  'top_p',
+  'frequency_penalty',
+  'presence_penalty',
+  'logit_bias',
+  'logprobs',
+  'top_logprobs',
+  'seed',
+  'modalities',
+  'audio',
+  'prediction',
+  'store',
+  'service_tier',
+  'metadata',
+  'web_search_options',
+  'stream_options',
+] as const;
+
+/** OpenAI's `reasoning_effort` as Anthropic's `output_config.effort`. */
+const efforts = { minimal: 'low', low: 'low', medium: 'medium', high: 'high' } as const;
+
+function parseDataUrl(url: string): { mediaType: string; data: string } | undefined {
+  const match = /^data:([^;,]+);base64,(.*)$/s.exec(url);
+  return match === null ? undefined : { mediaType: match[1]!, data: match[2]! };
+}
+
+function convertPart(part: ContentPart, index: number, path: string): AnthropicContentBlock {
+  if (part.type === 'text') return { type: 'text', text: String((part as { text: unknown }).text) };
+  if (part.type === 'image_url') {
+    const url = String((part as { image_url: { url: string } }).image_url.url);
+    const inline = parseDataUrl(url);
+    if (inline !== undefined) return { type: 'image', source: { type: 'base64', media_type: inline.mediaType, data: inline.data } };
+    return { type: 'image', source: { type: 'url', url } };
+  }
+  throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Content part type "${part.type}" cannot be sent to an Anthropic model (text and image_url can).`, { param: `${path}.content[${index}]` });
+}
+
+function textOf(content: string | readonly { type: string; text?: unknown }[] | null | undefined): string {
+  if (content === null || content === undefined) return '';
+  if (typeof content === 'string') return content;
+  return content.map((part) => (part.type === 'text' ? String(part.text) : '')).join('');
+}
+
+function parseArguments(text: string, path: string): unknown {
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Tool call arguments must be a JSON string; ${path} is not JSON.`, { param: path });
+  }
+}
+
+/** Appends blocks to the conversation, merging into the previous turn when it has the same role. */
+function push(messages: AnthropicMessage[], role: 'user' | 'assistant', blocks: AnthropicContentBlock[]): void {
+  if (blocks.length === 0) return;
+  const previous = messages.at(-1);
+  if (previous !== undefined && previous.role === role) {
+    const existing = typeof previous.content === 'string' ? [{ type: 'text', text: previous.content } as AnthropicContentBlock] : previous.content;
+    previous.content = [...existing, ...blocks];
+    return;
+  }
+  const onlyText = blocks.length === 1 && blocks[0]!.type === 'text' && Object.keys(blocks[0]!).length === 2;
+  messages.push({ role, content: onlyText ? (blocks[0] as { text: string }).text : blocks });
+}
+
+function convertMessages(messages: readonly ChatMessage[]): { system: string[]; turns: AnthropicMessage[] } {
+  const system: string[] = [];
+  const turns: AnthropicMessage[] = [];
+  messages.forEach((message, index) => {
+    const path = `messages[${index}]`;
+    switch (message.role) {
+      case 'system':
+      case 'developer':
+        system.push(textOf(message.content));
+        return;
+      case 'user': {
+        const blocks = typeof message.content === 'string' ? [{ type: 'text', text: message.content } as AnthropicContentBlock] : message.content.map((part, partIndex) => convertPart(part, partIndex, path));
+        push(turns, 'user', blocks);
+        return;
+      }
+      case 'assistant': {
+        const blocks: AnthropicContentBlock[] = [];
+        const text = textOf(message.content);
+        if (text !== '') blocks.push({ type: 'text', text });
+        message.tool_calls?.forEach((call, callIndex) => {
+          blocks.push({ type: 'tool_use', id: call.id, name: call.function.name, input: parseArguments(call.function.arguments, `${path}.tool_calls[${callIndex}].function.arguments`) });
+        });
+        push(turns, 'assistant', blocks);
+        return;
+      }
+      case 'tool':
+        // Consecutive tool results (and a user message after them) merge into one user turn.
+        push(turns, 'user', [{ type: 'tool_result', tool_use_id: message.tool_call_id, content: textOf(message.content) }]);
+        return;
+      default:
+        throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Messages with role "${(message as { role: string }).role}" cannot be sent to an Anthropic model.`, { param: `${path}.role` });
+    }
+  });
+  return { system, turns };
+}
+
+/** Options of the translation that come from the provider's config. */
+export interface ConvertToAnthropicOptions {
+  readonly model: string;
+  readonly defaultMaxTokens: number;
+}
+
+/**
+ * Translates an OpenAI chat completions request to a Messages API request: system and developer
+ * messages to `system`, `max_tokens` always set, `stop` to `stop_sequences`, tools and `tool_choice`,
+ * assistant `tool_calls` to `tool_use` blocks, `tool` messages to `tool_result` blocks (consecutive
+ * ones merged into one user turn), images (https and base64 data URLs), `response_format` as native
+ * structured output (`output_config.format`) and `reasoning_effort` as `output_config.effort`.
+ */
+export function convertToAnthropicRequest(request: ChatCompletionRequest, options: ConvertToAnthropicOptions): AnthropicRequest {
+  if (request.n !== undefined && request.n !== null && request.n > 1) {
+    throw new GatewayError('TOLLGATE_INVALID_REQUEST', 'Anthropic models answer one choice per request; send n: 1 (or leave n out).', { param: 'n' });
+  }
+  const { system, turns } = convertMessages(request.messages);
+  const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? options.defaultMaxTokens;
+  const body: AnthropicRequest = { model: options.model, max_tokens: maxTokens, messages: turns };
+  if (system.length > 0) body.system = system.join('\n\n');
+  if (request.stop !== undefined && request.stop !== null) body.stop_sequences = typeof request.stop === 'string' ? [request.stop] : [...request.stop];
+  if (request.user !== undefined) body.metadata = { user_id: request.user };
+  if (request.stream === true) body.stream = true;
+
+  const tools = (request.tools ?? []).map((tool) => ({
+    name: tool.function.name,
+    ...(tool.function.description === undefined ? {} : { description: tool.function.description }),
+    input_schema: tool.function.parameters ?? { type: 'object', properties: {} },
+  }));
+  let toolChoice: AnthropicRequest['tool_choice'];
+  const choice = request.tool_choice;
+  if (choice === 'auto') toolChoice = { type: 'auto' };
+  else if (choice === 'none') toolChoice = { type: 'none' };
+  else if (choice === 'required') toolChoice = { type: 'any' };
+  else if (typeof choice === 'object') toolChoice = { type: 'tool', name: choice.function.name };
+
+  const outputConfig: Record<string, unknown> = {};
+  const format = request.response_format;
+  if (format !== undefined && format.type !== 'text') {
+    outputConfig.format = { type: 'json_schema', schema: format.type === 'json_schema' ? (format.json_schema.schema ?? { type: 'object' }) : { type: 'object' } };
+  }
+  if (request.reasoning_effort !== undefined && request.reasoning_effort !== null) outputConfig.effort = efforts[request.reasoning_effort];
+  if (Object.keys(outputConfig).length > 0) body.output_config = outputConfig;
+  if (tools.length > 0) body.tools = tools;
+  if (request.parallel_tool_calls === false) toolChoice = { ...(toolChoice ?? { type: 'auto' }), disable_parallel_tool_use: true };
+  if (toolChoice !== undefined && (tools.length > 0 || toolChoice.type === 'none')) body.tool_choice = toolChoice;
+
+  return body;
+}

@@ -1,0 +1,88 @@
+import { GatewayError, ProviderError, redactSecrets, type StreamSummary } from '@tollgate/core';
+import type { AnthropicUsage } from './anthropic-messages.js';
+import { statusOfAnthropicErrorType } from './anthropic-error.js';
+import { mapAnthropicUsage } from './map-anthropic-usage.js';
+
+/** Index just past the last complete SSE event (`\n\n` or `\r\n\r\n`), or -1. */
+function endOfLastEvent(data: Buffer): number {
+  const lf = data.lastIndexOf('\n\n');
+  const crlf = data.lastIndexOf('\r\n\r\n');
+  if (lf === -1 && crlf === -1) return -1;
+  return lf > crlf ? lf + 2 : crlf + 4;
+}
+
+/** The JSON of each `data:` line among `events` whose event type is one that matters here. */
+function* interestingEvents(events: Buffer): Generator<{ start: number; end: number; data: any }> {
+  let from = 0;
+  for (;;) {
+    const at = events.indexOf('event: ', from);
+    if (at === -1) return;
+    const next = events.indexOf('\n\n', at);
+    const end = next === -1 ? events.length : next + 2;
+    from = end;
+    const name = events.toString('latin1', at + 7, Math.min(at + 24, end));
+    if (!name.startsWith('message_start') && !name.startsWith('message_delta') && !name.startsWith('message_stop') && !name.startsWith('error')) continue;
+    const text = events.toString('utf8', at, end);
+    const line = text.split(/\r?\n/).find((candidate) => candidate.startsWith('data:'));
+    if (line === undefined) continue;
+    yield { start: at, end, data: JSON.parse(line.slice(line.charAt(5) === ' ' ? 6 : 5)) };
+  }
+}
+
+/**
+ * Passes an Anthropic SSE stream through as bytes (event-aligned, unbatched) to an Anthropic client,
+ * tapping usage (message_start, then message_delta's cumulative counts) and model into `summary`.
+ * Only message_* and error events are parsed. An upstream `error` event, or an end before
+ * message_stop, fails the stream after the events before it were forwarded.
+ */
+export async function* tapAnthropicSse(body: AsyncIterable<Buffer>, options: { summary: StreamSummary; provider: string; secrets: readonly string[] }): AsyncGenerator<Uint8Array> {
+  let pending: Buffer | undefined;
+  let usage: AnthropicUsage = {};
+  let stopped = false;
+
+  const inspect = (events: Buffer): { bytes: Buffer; error?: unknown } => {
+    for (const event of interestingEvents(events)) {
+      const data = event.data;
+      if (data.type === 'message_start') {
+        usage = { ...data.message?.usage };
+        options.summary.model = data.message?.model;
+      } else if (data.type === 'message_delta') {
+        usage = { ...usage, ...data.usage };
+      } else if (data.type === 'message_stop') {
+        stopped = true;
+      } else if (data.type === 'error') {
+        const type: string | undefined = data.error?.type;
+        const error = new ProviderError(`Provider "${options.provider}" sent a stream error (${type}): ${redactSecrets(String(data.error?.message), options.secrets)}`, {
+          provider: options.provider,
+          upstreamStatus: statusOfAnthropicErrorType(type),
+          ...(type === undefined ? {} : { upstreamCode: type }),
+        });
+        options.summary.usage = mapAnthropicUsage(usage);
+        return { bytes: events.subarray(0, event.start), error };
+      }
+      options.summary.usage = mapAnthropicUsage(usage);
+    }
+    return { bytes: events };
+  };
+
+  for await (const chunk of body) {
+    const data = pending === undefined ? chunk : Buffer.concat([pending, chunk]);
+    const end = endOfLastEvent(data);
+    if (end === -1) {
+      pending = data;
+      continue;
+    }
+    pending = end < data.length ? data.subarray(end) : undefined;
+    const { bytes, error } = inspect(end < data.length ? data.subarray(0, end) : data);
+    if (bytes.length > 0) yield bytes;
+    if (error !== undefined) throw error;
+  }
+  if (pending !== undefined && pending.length > 0) {
+    const { bytes, error } = inspect(pending);
+    if (bytes.length > 0) yield bytes;
+    if (error !== undefined) throw error;
+  }
+  if (!stopped) {
+    throw new GatewayError('TOLLGATE_UPSTREAM_STREAM_TRUNCATED', `Provider "${options.provider}" ended its stream before message_stop; the answer is incomplete.`);
+  }
+}

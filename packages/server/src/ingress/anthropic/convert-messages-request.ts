@@ -1,0 +1,105 @@
+import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart, type FunctionTool, type ToolChoice } from '@tollgate/core';
+
+/** Messages API fields an OpenAI-format target has no equivalent for: dropped when translating. */
+export const untranslatedMessagesFields = ['thinking', 'cache_control', 'service_tier', 'container', 'mcp_servers', 'context_management'] as const;
+
+type Block = { type: string; [field: string]: any };
+
+/** Anthropic's `output_config.effort` as OpenAI's `reasoning_effort` (which stops at high). */
+function effortOf(effort: string): string {
+  return effort === 'low' || effort === 'medium' ? effort : 'high';
+}
+
+function invalid(message: string, param: string): GatewayError {
+  return new GatewayError('TOLLGATE_INVALID_REQUEST', message, { param });
+}
+
+function textOfBlocks(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content.filter((block: Block) => block?.type === 'text').map((block: Block) => String(block.text)).join('');
+}
+
+function toPart(block: Block, param: string): ContentPart {
+  if (block.type === 'text') return { type: 'text', text: String(block.text) };
+  if (block.type === 'image') {
+    const source = block.source ?? {};
+    if (source.type === 'base64') return { type: 'image_url', image_url: { url: `data:${source.media_type};base64,${source.data}` } };
+    if (source.type === 'url') return { type: 'image_url', image_url: { url: String(source.url) } };
+  }
+  throw invalid(`Content block type "${block.type}" cannot be sent to this model (text, image, tool_use and tool_result can).`, param);
+}
+
+/**
+ * Translates a Messages API request (from an Anthropic client) to the canonical OpenAI request:
+ * `system` to a system message, `tool_result` blocks to `tool` messages, `tool_use` blocks to
+ * assistant `tool_calls`, images to `image_url` parts, tools and `tool_choice`, `stop_sequences` to
+ * `stop`, `output_config` (format and effort) to `response_format` and `reasoning_effort`, and usage
+ * always requested on streams. Thinking blocks in history are dropped (an
+ * OpenAI-format model cannot take them back).
+ */
+export function convertMessagesRequest(body: Record<string, any>): ChatCompletionRequest {
+  if (typeof body.model !== 'string' || body.model === '') throw invalid('The request is missing the required field "model".', 'model');
+  if (typeof body.max_tokens !== 'number') throw invalid('The request is missing the required field "max_tokens".', 'max_tokens');
+  if (!Array.isArray(body.messages)) throw invalid('The request is missing the required field "messages".', 'messages');
+  const messages: ChatMessage[] = [];
+  const system = typeof body.system === 'string' ? body.system : textOfBlocks(body.system);
+  if (system !== '') messages.push({ role: 'system', content: system });
+  body.messages.forEach((message: { role?: unknown; content?: unknown }, index: number) => {
+    const param = `messages[${index}]`;
+    const blocks: Block[] = typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : Array.isArray(message.content) ? (message.content as Block[]) : [];
+    if (message.role === 'user') {
+      const parts: ContentPart[] = [];
+      for (const [blockIndex, block] of blocks.entries()) {
+        if (block.type === 'tool_result') {
+          messages.push({ role: 'tool', tool_call_id: String(block.tool_use_id), content: textOfBlocks(block.content) });
+        } else parts.push(toPart(block, `${param}.content[${blockIndex}]`));
+      }
+      if (parts.length > 0) {
+        const onlyText = parts.every((part) => part.type === 'text');
+        messages.push({ role: 'user', content: onlyText ? parts.map((part) => (part as { text: string }).text).join('') : parts });
+      }
+    } else if (message.role === 'assistant') {
+      const text = blocks.filter((block) => block.type === 'text').map((block) => String(block.text)).join('');
+      const toolCalls = blocks
+        .filter((block) => block.type === 'tool_use')
+        .map((block) => ({ id: String(block.id), type: 'function' as const, function: { name: String(block.name), arguments: JSON.stringify(block.input ?? {}) } }));
+      messages.push({ role: 'assistant', content: text === '' && toolCalls.length > 0 ? null : text, ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) });
+    } else {
+      throw invalid(`messages[${index}].role must be "user" or "assistant".`, `${param}.role`);
+    }
+  });
+
+  (Array.isArray(body.tools) ? (body.tools as Block[]) : []).forEach((tool, index) => {
+    if (tool.type !== undefined && tool.type !== 'custom') {
+      throw invalid(`Tool "${String(tool.name)}" is an Anthropic server tool (${String(tool.type)}); only custom tools can go to this model. Route the request to an Anthropic model, or drop the tool.`, `tools[${index}]`);
+    }
+  });
+  const tools: FunctionTool[] | undefined = Array.isArray(body.tools)
+    ? body.tools.map((tool: Block) => ({ type: 'function', function: { name: String(tool.name), ...(tool.description === undefined ? {} : { description: String(tool.description) }), parameters: tool.input_schema ?? { type: 'object' } } }))
+    : undefined;
+  let toolChoice: ToolChoice | undefined;
+  const choice = body.tool_choice as Block | undefined;
+  if (choice?.type === 'auto') toolChoice = 'auto';
+  else if (choice?.type === 'any') toolChoice = 'required';
+  else if (choice?.type === 'none') toolChoice = 'none';
+  else if (choice?.type === 'tool') toolChoice = { type: 'function', function: { name: String(choice.name) } };
+
+  const request: Record<string, unknown> = {
+    model: body.model,
+    messages,
+    max_tokens: body.max_tokens,
+    ...(body.stream === true ? { stream: true, stream_options: { include_usage: true } } : {}),
+    ...(Array.isArray(body.stop_sequences) ? { stop: body.stop_sequences } : {}),
+    ...(typeof body.temperature === 'number' ? { temperature: body.temperature } : {}),
+    ...(typeof body.top_p === 'number' ? { top_p: body.top_p } : {}),
+    ...(typeof body.top_k === 'number' ? { top_k: body.top_k } : {}),
+    ...(typeof body.metadata?.user_id === 'string' ? { user: body.metadata.user_id } : {}),
+    ...(tools === undefined || tools.length === 0 ? {} : { tools }),
+    ...(toolChoice === undefined ? {} : { tool_choice: toolChoice }),
+    ...(choice?.disable_parallel_tool_use === true ? { parallel_tool_calls: false } : {}),
+    ...(body.output_config?.format?.type === 'json_schema' ? { response_format: { type: 'json_schema', json_schema: { name: 'output', schema: body.output_config.format.schema } } } : {}),
+    ...(typeof body.output_config?.effort === 'string' ? { reasoning_effort: effortOf(body.output_config.effort) } : {}),
+  };
+  return request as unknown as ChatCompletionRequest;
+}

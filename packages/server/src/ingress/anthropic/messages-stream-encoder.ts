@@ -1,0 +1,73 @@
+import type { ChatCompletionChunk, FinishReason, Usage } from '@tollgate/core';
+import { toMessagesUsage, toStopReason } from './to-messages-response.js';
+
+function event(type: string, data: Record<string, unknown>): string {
+  return `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+}
+
+/**
+ * Turns chat completion chunks into Messages API stream events, in the order the Anthropic SDK
+ * expects: message_start; per block content_block_start, deltas (`text_delta`, `input_json_delta`),
+ * content_block_stop; then message_delta (stop reason and usage) and message_stop once the stream
+ * ended. One encoder per stream.
+ */
+export class MessagesStreamEncoder {
+  #started = false;
+  #blockIndex = -1;
+  #openBlock: 'text' | 'tool_use' | undefined;
+  #finishReason: FinishReason | null = null;
+  #usage: Usage | undefined;
+
+  /** The events for one chunk (possibly none). */
+  encode(chunk: ChatCompletionChunk): string {
+    let out = '';
+    if (!this.#started) {
+      this.#started = true;
+      out += event('message_start', {
+        message: { id: chunk.id.startsWith('msg_') ? chunk.id : `msg_${chunk.id}`, type: 'message', role: 'assistant', content: [], model: chunk.model, stop_reason: null, stop_sequence: null, usage: { input_tokens: 0, output_tokens: 0 } },
+      });
+    }
+    if (chunk.usage != null) this.#usage = chunk.usage;
+    const choice = chunk.choices[0];
+    if (choice === undefined) return out;
+    const { content, tool_calls: toolCalls } = choice.delta;
+    if (typeof content === 'string' && content !== '') {
+      if (this.#openBlock !== 'text') out += this.#startBlock({ type: 'text', text: '' }, 'text');
+      out += event('content_block_delta', { index: this.#blockIndex, delta: { type: 'text_delta', text: content } });
+    }
+    for (const call of toolCalls ?? []) {
+      if (call.id !== undefined) out += this.#startBlock({ type: 'tool_use', id: call.id, name: call.function?.name ?? '', input: {} }, 'tool_use');
+      const fragment = call.function?.arguments;
+      if (fragment !== undefined && fragment !== '' && this.#openBlock === 'tool_use') {
+        out += event('content_block_delta', { index: this.#blockIndex, delta: { type: 'input_json_delta', partial_json: fragment } });
+      }
+    }
+    if (choice.finish_reason !== null && choice.finish_reason !== undefined) {
+      this.#finishReason = choice.finish_reason;
+      out += this.#closeBlock();
+    }
+    return out;
+  }
+
+  /** The closing events, once the upstream stream ended. */
+  finish(): string {
+    return (
+      this.#closeBlock() +
+      event('message_delta', { delta: { stop_reason: toStopReason(this.#finishReason), stop_sequence: null }, usage: toMessagesUsage(this.#usage) }) +
+      event('message_stop', {})
+    );
+  }
+
+  #startBlock(block: Record<string, unknown>, kind: 'text' | 'tool_use'): string {
+    const closed = this.#closeBlock();
+    this.#blockIndex += 1;
+    this.#openBlock = kind;
+    return closed + event('content_block_start', { index: this.#blockIndex, content_block: block });
+  }
+
+  #closeBlock(): string {
+    if (this.#openBlock === undefined) return '';
+    this.#openBlock = undefined;
+    return event('content_block_stop', { index: this.#blockIndex });
+  }
+}

@@ -1,0 +1,56 @@
+import type { ChatCompletionResponse, FinishReason, Usage } from '@tollgate/core';
+
+/** OpenAI's `finish_reason` as Anthropic's `stop_reason`. */
+export function toStopReason(finishReason: FinishReason | null | undefined): string {
+  switch (finishReason) {
+    case 'length':
+      return 'max_tokens';
+    case 'tool_calls':
+    case 'function_call':
+      return 'tool_use';
+    case 'content_filter':
+      return 'refusal';
+    default:
+      return 'end_turn';
+  }
+}
+
+/** OpenAI usage as Anthropic's: cached tokens taken out of `input_tokens` and counted apart. */
+export function toMessagesUsage(usage: Usage | undefined): Record<string, number> {
+  const cacheRead = usage?.prompt_tokens_details?.cached_tokens ?? 0;
+  const cacheWrite = usage?.prompt_tokens_details?.cache_write_tokens ?? 0;
+  return {
+    input_tokens: Math.max(0, (usage?.prompt_tokens ?? 0) - cacheRead - cacheWrite),
+    output_tokens: usage?.completion_tokens ?? 0,
+    cache_read_input_tokens: cacheRead,
+    cache_creation_input_tokens: cacheWrite,
+  };
+}
+
+function parseInput(text: string): unknown {
+  try {
+    return JSON.parse(text === '' ? '{}' : text);
+  } catch {
+    return {};
+  }
+}
+
+/** A chat completion as a Messages API response (for an Anthropic client of an OpenAI-format model). */
+export function toMessagesResponse(response: ChatCompletionResponse): Record<string, unknown> {
+  const choice = response.choices[0];
+  const text = choice?.message.content ?? '';
+  const content = [
+    ...(text === '' ? [] : [{ type: 'text', text }]),
+    ...(choice?.message.tool_calls ?? []).map((call) => ({ type: 'tool_use', id: call.id, name: call.function.name, input: parseInput(call.function.arguments) })),
+  ];
+  return {
+    id: response.id.startsWith('msg_') ? response.id : `msg_${response.id}`,
+    type: 'message',
+    role: 'assistant',
+    model: response.model,
+    content: content.length === 0 ? [{ type: 'text', text: '' }] : content,
+    stop_reason: toStopReason(choice?.finish_reason),
+    stop_sequence: null,
+    usage: toMessagesUsage(response.usage),
+  };
+}
