@@ -23,7 +23,7 @@ it('packs every package into a tarball that installs with npm in an empty folder
     expect(file, `tarball of @tollgate/${name}`).toBeDefined();
     return `file:./tarballs/${file}`;
   };
-  expect(files.length).toBeGreaterThanOrEqual(5);
+  expect(files.length).toBeGreaterThanOrEqual(7);
 
   const app = join(folder, 'app');
   await execFile('mkdir', ['-p', app]);
@@ -34,9 +34,17 @@ it('packs every package into a tarball that installs with npm in an empty folder
       name: 'tollgate-from-tarballs',
       private: true,
       type: 'module',
-      dependencies: { '@tollgate/core': tarball('core'), '@tollgate/server': tarball('server'), '@tollgate/provider-echo': tarball('provider-echo'), '@tollgate/provider-openai': tarball('provider-openai'), express: '^5.3.0' },
+      dependencies: {
+        '@tollgate/core': tarball('core'),
+        '@tollgate/server': tarball('server'),
+        '@tollgate/provider-utils': tarball('provider-utils'),
+        '@tollgate/provider-echo': tarball('provider-echo'),
+        '@tollgate/provider-openai': tarball('provider-openai'),
+        '@tollgate/provider-anthropic': tarball('provider-anthropic'),
+        express: '^5.3.0',
+      },
       // The tarballs depend on each other by version; point those at the local files too.
-      overrides: { '@tollgate/core': '$@tollgate/core', '@tollgate/provider-echo': '$@tollgate/provider-echo' },
+      overrides: { '@tollgate/core': '$@tollgate/core', '@tollgate/provider-echo': '$@tollgate/provider-echo', '@tollgate/provider-utils': '$@tollgate/provider-utils' },
     }),
   );
   await execFile('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: app, timeout: 150_000 });

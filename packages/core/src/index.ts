@@ -31,12 +31,6 @@ export type { RequestContextInit } from './context/request-context.js';
 export type { Provider, ProviderCallOptions, ProviderChatResult, ProviderStream, ProviderEmbedResult, StreamSummary } from './provider/provider.js';
 export type { RouteTarget } from './provider/route-target.js';
 
-// Provider kit: what every HTTP provider needs.
-export { UpstreamCallSignal } from './provider-kit/upstream-call-signal.js';
-export { parseRetryAfter } from './provider-kit/parse-retry-after.js';
-export { toTransportError } from './provider-kit/to-transport-error.js';
-export type { TransportFailureContext } from './provider-kit/to-transport-error.js';
-
 // Plugins.
 export { definePlugin, isTollgatePlugin } from './plugin/define-plugin.js';
 export type { TollgatePlugin, PluginDefinition, PluginInstance } from './plugin/define-plugin.js';

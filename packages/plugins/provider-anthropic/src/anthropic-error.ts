@@ -1,12 +1,10 @@
-import { ProviderError, parseRetryAfter, redactSecrets, z } from '@tollgate/core';
+import { ProviderError, z } from '@tollgate/core';
+import { parseRetryAfter, readErrorBody } from '@tollgate/provider-utils';
 
 const anthropicErrorBodySchema = z.looseObject({
   type: z.literal('error').optional(),
   error: z.looseObject({ type: z.string(), message: z.string() }),
 });
-
-/** Largest error body read from an upstream. */
-const maxErrorBodyBytes = 64 * 1024;
 
 /**
  * Turns an Anthropic error (`{"type":"error","error":{type,message}}`, as an answer or a stream
@@ -21,14 +19,8 @@ export function toAnthropicProviderError(input: {
   bodyText: string;
   secrets: readonly string[];
 }): ProviderError {
-  const bodyText = redactSecrets(input.bodyText.slice(0, maxErrorBodyBytes), input.secrets);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(bodyText);
-  } catch {
-    parsed = undefined;
-  }
-  const checked = anthropicErrorBodySchema.safeParse(parsed);
+  const { text: bodyText, json } = readErrorBody(input.bodyText, input.secrets);
+  const checked = anthropicErrorBodySchema.safeParse(json);
   const upstream = checked.success ? checked.data.error : undefined;
   const message = upstream?.message ?? (bodyText.trim().slice(0, 500) || 'no error message');
   const code = /prompt is too long|context window/i.test(message) ? 'context_length_exceeded' : upstream?.type;

@@ -1,6 +1,5 @@
 import { z } from '@tollgate/core';
-
-const milliseconds = z.number().int().positive();
+import { upstreamTimeoutsSchema } from '@tollgate/provider-utils';
 
 /** Options of one `type: anthropic` provider instance (validated at startup). */
 export const anthropicProviderOptionsSchema = z.strictObject({
@@ -17,14 +16,7 @@ export const anthropicProviderOptionsSchema = z.strictObject({
   defaultMaxTokens: z.number().int().positive().default(4096),
   headers: z.record(z.string(), z.string()).default({}),
   maxConnections: z.number().int().positive().optional(),
-  timeouts: z
-    .strictObject({
-      connectMs: milliseconds.default(10_000),
-      firstByteMs: milliseconds.default(120_000),
-      idleMs: milliseconds.default(60_000),
-      totalMs: milliseconds.default(600_000),
-    })
-    .prefault({}),
+  timeouts: upstreamTimeoutsSchema,
 });
 
 /** Options of one `type: anthropic` provider instance, with defaults applied. */

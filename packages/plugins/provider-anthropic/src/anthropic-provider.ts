@@ -1,8 +1,6 @@
-import { Pool } from 'undici';
+import { HttpUpstream, type UpstreamBody } from '@tollgate/provider-utils';
 import {
   GatewayError,
-  UpstreamCallSignal,
-  toTransportError,
   z,
   type ChatCompletionRequest,
   type Logger,
@@ -11,7 +9,6 @@ import {
   type ProviderChatResult,
   type ProviderStream,
   type StreamSummary,
-  type TransportFailureContext,
 } from '@tollgate/core';
 import { toAnthropicProviderError } from './anthropic-error.js';
 import type { AnthropicResponse } from './anthropic-messages.js';
@@ -22,12 +19,6 @@ import { convertToAnthropicRequest, untranslatedOpenAIFields } from './convert-t
 import { tapAnthropicSse } from './tap-anthropic-sse.js';
 
 const messageSchema = z.looseObject({ id: z.string(), type: z.literal('message'), content: z.array(z.looseObject({ type: z.string() })), usage: z.looseObject({}) });
-
-/** An upstream response body: iterable bytes, or all of them at once. */
-interface UpstreamBody extends AsyncIterable<Buffer> {
-  destroy(error?: Error): unknown;
-  arrayBuffer(): Promise<ArrayBuffer>;
-}
 
 /**
  * A provider for Anthropic's Messages API. OpenAI-format requests are translated exactly (see
@@ -41,9 +32,7 @@ export class AnthropicProvider implements Provider {
   readonly name: string;
   readonly #options: AnthropicProviderOptions;
   readonly #logger: Logger;
-  readonly #origin: string;
-  readonly #basePath: string;
-  readonly #pools = new Map<number, Pool>();
+  readonly #upstream: HttpUpstream;
   readonly #headers: Record<string, string>;
   readonly #secrets: readonly string[];
   readonly #warnedFields = new Set<string>();
@@ -52,9 +41,7 @@ export class AnthropicProvider implements Provider {
     this.name = name;
     this.#options = options;
     this.#logger = logger;
-    const url = new URL(options.baseURL);
-    this.#origin = url.origin;
-    this.#basePath = url.pathname.replace(/\/+$/, '');
+    this.#upstream = new HttpUpstream({ provider: name, baseURL: options.baseURL, timeouts: options.timeouts, maxConnections: options.maxConnections });
     this.#headers = { 'content-type': 'application/json', 'x-api-key': options.apiKey, 'anthropic-version': options.version, ...options.headers };
     this.#secrets = [options.apiKey];
   }
@@ -84,7 +71,7 @@ export class AnthropicProvider implements Provider {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.#pools.values()].map((pool) => pool.close()));
+    await this.#upstream.close();
   }
 
   /** The upstream body: an Anthropic client's bytes (model rewritten if needed), or the translation. */
@@ -105,15 +92,6 @@ export class AnthropicProvider implements Provider {
     return JSON.stringify(translated);
   }
 
-  #pool(connectMs: number): Pool {
-    let pool = this.#pools.get(connectMs);
-    if (pool === undefined) {
-      pool = new Pool(this.#origin, { connections: this.#options.maxConnections ?? null, keepAliveTimeout: 30_000, connect: { timeout: connectMs } });
-      this.#pools.set(connectMs, pool);
-    }
-    return pool;
-  }
-
   #requestHeaders(options: ProviderCallOptions, stream: boolean): Record<string, string> {
     const betas = [...this.#options.betas];
     const clientBetas = options.clientHeaders['anthropic-beta'];
@@ -122,57 +100,13 @@ export class AnthropicProvider implements Provider {
     return stream ? { ...headers, accept: 'text/event-stream' } : headers;
   }
 
-  async #post(body: Uint8Array | string, options: ProviderCallOptions, stream: boolean): Promise<UpstreamBody> {
-    const timeouts = { ...this.#options.timeouts };
-    for (const [key, value] of Object.entries(options.timeouts) as [keyof typeof timeouts, number | undefined][]) {
-      if (value !== undefined) timeouts[key] = value;
-    }
-    const call = new UpstreamCallSignal(options.signal, timeouts.totalMs);
-    const failure: TransportFailureContext = { provider: this.name, origin: this.#origin, timedOut: () => call.timedOut, clientSignal: options.signal };
-    let response;
-    try {
-      response = await this.#pool(timeouts.connectMs).request({
-        path: `${this.#basePath}/v1/messages`,
-        method: 'POST',
-        headers: this.#requestHeaders(options, stream),
-        body,
-        signal: call.signal,
-        headersTimeout: timeouts.firstByteMs,
-        bodyTimeout: timeouts.idleMs,
-      });
-    } catch (error) {
-      call.release();
-      throw toTransportError(error, failure);
-    }
-    if (response.statusCode >= 400) {
-      const bodyText = await response.body.text().catch(() => '');
-      call.release();
-      throw toAnthropicProviderError({ provider: this.name, status: response.statusCode, headers: response.headers, bodyText, secrets: this.#secrets });
-    }
-    const upstream = response.body as unknown as UpstreamBody;
-    return {
-      destroy: (error?: Error) => upstream.destroy(error),
-      arrayBuffer: () =>
-        upstream.arrayBuffer().then(
-          (bytes) => {
-            call.release();
-            return bytes;
-          },
-          (error: unknown) => {
-            call.release();
-            throw toTransportError(error, failure);
-          },
-        ),
-      async *[Symbol.asyncIterator]() {
-        try {
-          for await (const chunk of upstream) yield chunk;
-        } catch (error) {
-          throw toTransportError(error, failure);
-        } finally {
-          call.release();
-          upstream.destroy();
-        }
-      },
-    };
+  #post(body: Uint8Array | string, options: ProviderCallOptions, stream: boolean): Promise<UpstreamBody> {
+    return this.#upstream.post({
+      path: '/v1/messages',
+      headers: this.#requestHeaders(options, stream),
+      body,
+      options,
+      toError: (status, headers, bodyText) => toAnthropicProviderError({ provider: this.name, status, headers, bodyText, secrets: this.#secrets }),
+    });
   }
 }

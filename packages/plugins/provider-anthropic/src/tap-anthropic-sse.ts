@@ -1,15 +1,8 @@
 import { GatewayError, ProviderError, redactSecrets, type StreamSummary } from '@tollgate/core';
+import { forwardSseEvents } from '@tollgate/provider-utils';
 import type { AnthropicUsage } from './anthropic-messages.js';
 import { statusOfAnthropicErrorType } from './anthropic-error.js';
 import { mapAnthropicUsage } from './map-anthropic-usage.js';
-
-/** Index just past the last complete SSE event (`\n\n` or `\r\n\r\n`), or -1. */
-function endOfLastEvent(data: Buffer): number {
-  const lf = data.lastIndexOf('\n\n');
-  const crlf = data.lastIndexOf('\r\n\r\n');
-  if (lf === -1 && crlf === -1) return -1;
-  return lf > crlf ? lf + 2 : crlf + 4;
-}
 
 /** The JSON of each `data:` line among `events` whose event type is one that matters here. */
 function* interestingEvents(events: Buffer): Generator<{ start: number; end: number; data: any }> {
@@ -36,7 +29,6 @@ function* interestingEvents(events: Buffer): Generator<{ start: number; end: num
  * message_stop, fails the stream after the events before it were forwarded.
  */
 export async function* tapAnthropicSse(body: AsyncIterable<Buffer>, options: { summary: StreamSummary; provider: string; secrets: readonly string[] }): AsyncGenerator<Uint8Array> {
-  let pending: Buffer | undefined;
   let usage: AnthropicUsage = {};
   let stopped = false;
 
@@ -65,23 +57,7 @@ export async function* tapAnthropicSse(body: AsyncIterable<Buffer>, options: { s
     return { bytes: events };
   };
 
-  for await (const chunk of body) {
-    const data = pending === undefined ? chunk : Buffer.concat([pending, chunk]);
-    const end = endOfLastEvent(data);
-    if (end === -1) {
-      pending = data;
-      continue;
-    }
-    pending = end < data.length ? data.subarray(end) : undefined;
-    const { bytes, error } = inspect(end < data.length ? data.subarray(0, end) : data);
-    if (bytes.length > 0) yield bytes;
-    if (error !== undefined) throw error;
-  }
-  if (pending !== undefined && pending.length > 0) {
-    const { bytes, error } = inspect(pending);
-    if (bytes.length > 0) yield bytes;
-    if (error !== undefined) throw error;
-  }
+  yield* forwardSseEvents(body, inspect);
   if (!stopped) {
     throw new GatewayError('TOLLGATE_UPSTREAM_STREAM_TRUNCATED', `Provider "${options.provider}" ended its stream before message_stop; the answer is incomplete.`);
   }

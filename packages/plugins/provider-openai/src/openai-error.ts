@@ -1,4 +1,5 @@
-import { ProviderError, parseRetryAfter, redactSecrets, z } from '@tollgate/core';
+import { ProviderError, z } from '@tollgate/core';
+import { parseRetryAfter, readErrorBody } from '@tollgate/provider-utils';
 
 const openAIErrorBodySchema = z.looseObject({
   error: z.looseObject({
@@ -8,9 +9,6 @@ const openAIErrorBodySchema = z.looseObject({
     param: z.string().nullish(),
   }),
 });
-
-/** Largest error body read from an upstream; the rest is dropped. */
-const maxErrorBodyBytes = 64 * 1024;
 
 /**
  * Turns an upstream error answer into a {@link ProviderError}: the upstream's message kept (secrets
@@ -23,14 +21,8 @@ export function toOpenAIProviderError(input: {
   bodyText: string;
   secrets: readonly string[];
 }): ProviderError {
-  const bodyText = redactSecrets(input.bodyText.slice(0, maxErrorBodyBytes), input.secrets);
-  let parsedBody: unknown;
-  try {
-    parsedBody = JSON.parse(bodyText);
-  } catch {
-    parsedBody = undefined;
-  }
-  const parsed = openAIErrorBodySchema.safeParse(parsedBody);
+  const { text: bodyText, json } = readErrorBody(input.bodyText, input.secrets);
+  const parsed = openAIErrorBodySchema.safeParse(json);
   const upstream = parsed.success ? parsed.data.error : undefined;
   const detail = upstream?.message ?? (bodyText.trim().slice(0, 500) || 'no error message');
   const code = upstream?.code ?? upstream?.type ?? undefined;

@@ -1,6 +1,5 @@
 import { z } from '@tollgate/core';
-
-const milliseconds = z.number().int().positive();
+import { upstreamTimeoutsSchema } from '@tollgate/provider-utils';
 
 /** Options of one `type: openai` provider instance (validated at startup). */
 export const openAIProviderOptionsSchema = z
@@ -17,16 +16,7 @@ export const openAIProviderOptionsSchema = z
     requestUsageInStream: z.boolean().default(true),
     /** Cap on keep-alive connections to the upstream origin; none by default (a capped pool queues requests). */
     maxConnections: z.number().int().positive().optional(),
-    timeouts: z
-      .strictObject({
-        connectMs: milliseconds.default(10_000),
-        /** Until the upstream's response headers arrive. */
-        firstByteMs: milliseconds.default(120_000),
-        /** Longest gap between two pieces of a response body. */
-        idleMs: milliseconds.default(60_000),
-        totalMs: milliseconds.default(600_000),
-      })
-      .prefault({}),
+    timeouts: upstreamTimeoutsSchema,
   })
   .refine((options) => options.apiKey !== undefined || !URL.canParse(options.baseURL) || new URL(options.baseURL).hostname !== 'api.openai.com', {
     path: ['apiKey'],

@@ -1,16 +1,9 @@
 import { GatewayError, type StreamSummary, type Usage } from '@tollgate/core';
+import { forwardSseEvents } from '@tollgate/provider-utils';
 import { toOpenAIProviderError } from './openai-error.js';
 
 const usageKey = Buffer.from('"usage"');
 const doneMarker = Buffer.from('[DONE]');
-
-/** Index just past the last complete SSE event (`\n\n` or `\r\n\r\n`), or -1. */
-function endOfLastEvent(data: Buffer): number {
-  const lf = data.lastIndexOf('\n\n');
-  const crlf = data.lastIndexOf('\r\n\r\n');
-  if (lf === -1 && crlf === -1) return -1;
-  return lf > crlf ? lf + 2 : crlf + 4;
-}
 
 /** The bounds of the SSE event around `index`. */
 function eventAround(data: Buffer, index: number): { start: number; end: number } {
@@ -54,7 +47,6 @@ export interface TapOptions {
  */
 export async function* tapOpenAISse(body: AsyncIterable<Buffer>, options: TapOptions): AsyncGenerator<Uint8Array> {
   const { summary } = options;
-  let pending: Buffer | undefined;
   let sawDone = false;
 
   /** Records usage from the events that carry it; cuts the usage-only event when the client did not ask. */
@@ -98,23 +90,7 @@ export async function* tapOpenAISse(body: AsyncIterable<Buffer>, options: TapOpt
     return { bytes: tapUsage(events) };
   };
 
-  for await (const chunk of body) {
-    const data = pending === undefined ? chunk : Buffer.concat([pending, chunk]);
-    const end = endOfLastEvent(data);
-    if (end === -1) {
-      pending = data;
-      continue;
-    }
-    pending = end < data.length ? data.subarray(end) : undefined;
-    const { bytes, error } = inspect(end < data.length ? data.subarray(0, end) : data);
-    if (bytes.length > 0) yield bytes;
-    if (error !== undefined) throw error;
-  }
-  if (pending !== undefined && pending.length > 0) {
-    const { bytes, error } = inspect(pending);
-    if (bytes.length > 0) yield bytes;
-    if (error !== undefined) throw error;
-  }
+  yield* forwardSseEvents(body, inspect);
   if (!sawDone) {
     throw new GatewayError('TOLLGATE_UPSTREAM_STREAM_TRUNCATED', `Provider "${options.provider}" ended its stream before "data: [DONE]"; the answer is incomplete.`);
   }

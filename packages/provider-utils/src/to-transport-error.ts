@@ -1,4 +1,4 @@
-import { GatewayError } from '../errors/gateway-error.js';
+import { GatewayError } from '@tollgate/core';
 
 /** What a provider knows about a failed upstream call, to name the failure. */
 export interface TransportFailureContext {

@@ -1,0 +1,12 @@
+export { HttpUpstream } from './http-upstream.js';
+export type { HttpUpstreamOptions, UpstreamBody, UpstreamPost } from './http-upstream.js';
+export { upstreamTimeoutsSchema } from './upstream-timeouts-schema.js';
+export type { ProviderTimeouts } from './upstream-timeouts-schema.js';
+export { forwardSseEvents } from './forward-sse-events.js';
+export type { InspectedEvents } from './forward-sse-events.js';
+export { readErrorBody } from './read-error-body.js';
+export type { ErrorBody } from './read-error-body.js';
+export { UpstreamCallSignal } from './upstream-call-signal.js';
+export { parseRetryAfter } from './parse-retry-after.js';
+export { toTransportError } from './to-transport-error.js';
+export type { TransportFailureContext } from './to-transport-error.js';
