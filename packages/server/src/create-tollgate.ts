@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Router } from 'express';
 import type { Logger as PinoLogger } from 'pino';
 import { ConfigError, createGateway, definePlugin, validateGatewayConfig, type ConfigIssue, type Gateway, type GatewayConfig, type LoadedPlugin } from '@tollgate/core';
@@ -8,7 +9,9 @@ import { defaultConfig } from './config/default-config.js';
 import { interpolateEnv } from './config/interpolate-env.js';
 import { loadConfigFile } from './config/load-config-file.js';
 import { loadPlugins, type PluginReference } from './config/load-plugins.js';
+import { createRequestListener } from './http/create-request-listener.js';
 import { createRouter } from './http/create-router.js';
+import { createGatewayRoutes } from './http/gateway-routes.js';
 import { RequestTracker } from './http/request-tracker.js';
 import { createLogger } from './logging/create-logger.js';
 import { createRequestLogHook } from './logging/create-request-log-hook.js';
@@ -35,6 +38,8 @@ export interface CreateTollgateOptions {
 export interface Tollgate {
   /** The Express router serving the gateway's routes; mount it under any path. */
   readonly router: Router;
+  /** The same routes as a plain `node:http` request listener (what `tollgate start` serves). */
+  readonly requestListener: (req: IncomingMessage, res: ServerResponse) => void;
   readonly gateway: Gateway;
   readonly config: GatewayConfig;
   readonly logger: PinoLogger;
@@ -114,10 +119,13 @@ export async function createTollgate(options: CreateTollgateOptions = {}): Promi
   }
 
   const tracker = new RequestTracker();
-  const router = createRouter({ gateway, logger, bodyLimit: gateway.config.server.bodyLimit, tracker, logRequests: gateway.config.logging.requests });
+  const routes = createGatewayRoutes({ gateway, logger, bodyLimit: gateway.config.server.bodyLimit, tracker, logRequests: gateway.config.logging.requests });
+  const router = createRouter(routes);
+  const requestListener = createRequestListener(routes);
   let closing: Promise<void> | undefined;
   return {
     router,
+    requestListener,
     gateway,
     config: gateway.config,
     logger,

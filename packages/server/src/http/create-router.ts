@@ -1,43 +1,15 @@
-import { Router, type Request, type Response } from 'express';
-import { GatewayError } from '@tollgate/core';
-import { createChatCompletionsHandler } from './handle-chat-completions.js';
-import { createEmbeddingsHandler } from './handle-embeddings.js';
-import { createMessagesHandler } from './handle-messages.js';
-import { createModelsHandler } from './handle-models.js';
-import type { HttpDependencies } from './http-dependencies.js';
-import { sendError } from './send-error.js';
-
-function methodNotAllowed(allowed: string) {
-  return function handleMethodNotAllowed(req: Request, res: Response): void {
-    res.setHeader('allow', allowed);
-    sendError(res, new GatewayError('TOLLGATE_METHOD_NOT_ALLOWED', `${req.method} is not supported on ${req.baseUrl}${req.path}; use ${allowed}.`));
-  };
-}
+import { Router } from 'express';
+import { sendMethodNotAllowed, type GatewayRoutes } from './gateway-routes.js';
 
 /**
- * The gateway's Express router: OpenAI-compatible routes, the Anthropic-compatible `/v1/messages`, and
- * health checks. Mount it anywhere
- * (`app.use('/llm', router)`); paths it does not serve fall through to the host app.
+ * The gateway's Express router, for mounting in an existing app (`app.use('/llm', router)`): the
+ * gateway's routes, 405 for a wrong method on them; other paths fall through to the host app.
  */
-export function createRouter(dependencies: HttpDependencies): Router {
+export function createRouter(routes: GatewayRoutes): Router {
   const router = Router();
-  router.post('/v1/chat/completions', createChatCompletionsHandler(dependencies));
-  router.post('/v1/embeddings', createEmbeddingsHandler(dependencies));
-  router.get('/v1/models', createModelsHandler(dependencies));
-  router.post('/v1/messages', createMessagesHandler(dependencies));
-  router.get('/health/live', function live(_req, res) {
-    res.json({ status: 'ok' });
-  });
-  router.get('/health/ready', function ready(_req, res) {
-    if (dependencies.tracker.draining) res.status(503).json({ status: 'draining' });
-    else res.json({ status: 'ready' });
-  });
-  router.all(['/v1/chat/completions', '/v1/embeddings', '/v1/messages'], methodNotAllowed('POST'));
-  router.all('/v1/models', methodNotAllowed('GET'));
+  for (const [path, methods] of routes) {
+    for (const [method, handler] of methods) router[method === 'GET' ? 'get' : 'post'](path, handler);
+    router.all(path, (req, res) => sendMethodNotAllowed(res, req.method, `${req.baseUrl}${req.path}`, methods));
+  }
   return router;
-}
-
-/** The last handler of the standalone server: anything unmatched gets a 404 in OpenAI's shape. */
-export function notFound(req: Request, res: Response): void {
-  sendError(res, new GatewayError('TOLLGATE_NOT_FOUND', `No route ${req.method} ${req.path}. Tollgate serves /v1/chat/completions, /v1/embeddings, /v1/messages, /v1/models, /health/live and /health/ready.`));
 }

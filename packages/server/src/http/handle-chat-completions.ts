@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChatCompletionChunk, RequestContext } from '@tollgate/core';
 import { gatewayHeaders } from './gateway-headers.js';
 import type { HttpDependencies } from './http-dependencies.js';
@@ -11,7 +11,7 @@ const passBytes = (bytes: Uint8Array) => bytes;
 
 /** `POST /v1/chat/completions`: OpenAI's chat completions, JSON or SSE. */
 export function createChatCompletionsHandler(dependencies: HttpDependencies) {
-  return async function handleChatCompletions(req: Request, res: Response): Promise<void> {
+  return async function handleChatCompletions(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const ingress = startRequest(req, res, dependencies);
     if (ingress === undefined) return;
     let context: RequestContext | undefined;

@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext } from '@tollgate/core';
 import { gatewayHeaders } from './gateway-headers.js';
 import type { HttpDependencies } from './http-dependencies.js';
@@ -7,7 +7,7 @@ import { startRequest } from './start-request.js';
 
 /** `POST /v1/embeddings`: OpenAI's embeddings. */
 export function createEmbeddingsHandler(dependencies: HttpDependencies) {
-  return async function handleEmbeddings(req: Request, res: Response): Promise<void> {
+  return async function handleEmbeddings(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const ingress = startRequest(req, res, dependencies);
     if (ingress === undefined) return;
     let context: RequestContext | undefined;

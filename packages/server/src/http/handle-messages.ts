@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChatCompletionChunk, RequestContext } from '@tollgate/core';
 import { convertMessagesRequest } from '../ingress/anthropic/convert-messages-request.js';
 import { MessagesStreamEncoder } from '../ingress/anthropic/messages-stream-encoder.js';
@@ -20,7 +20,7 @@ const encodeError = (error: Parameters<typeof toMessagesError>[0]) => `event: er
  * included. Errors use Anthropic's shape.
  */
 export function createMessagesHandler(dependencies: HttpDependencies) {
-  return async function handleMessages(req: Request, res: Response): Promise<void> {
+  return async function handleMessages(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const ingress = startRequest(req, res, dependencies, 'anthropic');
     if (ingress === undefined) return;
     let context: RequestContext | undefined;

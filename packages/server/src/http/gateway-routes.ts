@@ -1,0 +1,41 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GatewayError } from '@tollgate/core';
+import { createChatCompletionsHandler } from './handle-chat-completions.js';
+import { createEmbeddingsHandler } from './handle-embeddings.js';
+import { createMessagesHandler } from './handle-messages.js';
+import { createModelsHandler } from './handle-models.js';
+import type { HttpDependencies } from './http-dependencies.js';
+import { sendError } from './send-error.js';
+import { sendJson } from './send-json.js';
+
+/** A route handler on Node's own request and response (Express's extend them, so it serves both). */
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+/** The gateway's routes: path → method → handler. Built once; shared by the Express router and the standalone server. */
+export type GatewayRoutes = ReadonlyMap<string, ReadonlyMap<string, RouteHandler>>;
+
+/** Builds the route table: OpenAI-compatible routes, `/v1/messages`, and health checks. */
+export function createGatewayRoutes(dependencies: HttpDependencies): GatewayRoutes {
+  const post = (handler: RouteHandler) => new Map([['POST', handler]]);
+  const get = (handler: RouteHandler) => new Map([['GET', handler]]);
+  return new Map([
+    ['/v1/chat/completions', post(createChatCompletionsHandler(dependencies) as RouteHandler)],
+    ['/v1/embeddings', post(createEmbeddingsHandler(dependencies) as RouteHandler)],
+    ['/v1/messages', post(createMessagesHandler(dependencies) as RouteHandler)],
+    ['/v1/models', get(createModelsHandler(dependencies) as RouteHandler)],
+    ['/health/live', get((_req, res) => sendJson(res, 200, { status: 'ok' }))],
+    ['/health/ready', get((_req, res) => (dependencies.tracker.draining ? sendJson(res, 503, { status: 'draining' }) : sendJson(res, 200, { status: 'ready' })))],
+  ]);
+}
+
+/** Answers 405 for a known path with another method, naming the ones it takes. */
+export function sendMethodNotAllowed(res: ServerResponse, method: string, path: string, methods: ReadonlyMap<string, RouteHandler>): void {
+  const allowed = [...methods.keys()].join(', ');
+  res.setHeader('allow', allowed);
+  sendError(res, new GatewayError('TOLLGATE_METHOD_NOT_ALLOWED', `${method} is not supported on ${path}; use ${allowed}.`));
+}
+
+/** Answers 404 in OpenAI's shape. */
+export function sendNotFound(res: ServerResponse, method: string, path: string): void {
+  sendError(res, new GatewayError('TOLLGATE_NOT_FOUND', `No route ${method} ${path}. Tollgate serves /v1/chat/completions, /v1/embeddings, /v1/messages, /v1/models, /health/live and /health/ready.`));
+}

@@ -1,0 +1,50 @@
+// `pnpm bench`: measures Tollgate side by side with the mock alone, a bare undici proxy (the floor) and
+// the Portkey gateway (the Node peer), using the shared harness (../shared/bench, or $BENCH_HARNESS).
+// The harness folder may be read-only, so it is copied to .bench/harness (gitignored) and its pinned
+// dependencies installed there once. Arguments after `--` go to the harness (`--quick`, `--scenario`).
+// `--group` adds a second Tollgate whose model is a two-target fallback group.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, copyFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const source = resolve(process.env.BENCH_HARNESS ?? join(root, '..', 'shared', 'bench'));
+const harness = join(root, '.bench', 'harness');
+const args = process.argv.slice(2).filter((arg) => arg !== '--');
+const withGroup = args.includes('--group');
+const passThrough = args.filter((arg) => arg !== '--group');
+
+if (!existsSync(join(source, 'bench.mjs'))) {
+  console.error(`bench: no harness at ${source}; set BENCH_HARNESS to the shared bench folder.`);
+  process.exit(1);
+}
+if (!existsSync(join(harness, 'node_modules'))) {
+  mkdirSync(harness, { recursive: true });
+  cpSync(source, harness, { recursive: true, filter: (path) => !path.includes('node_modules') && !path.includes(`${source}/results`) });
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: harness, stdio: 'inherit' });
+} else {
+  for (const file of ['bench.mjs', 'mock-upstream.mjs', 'baseline-proxy.mjs']) copyFileSync(join(source, file), join(harness, file));
+}
+if (!existsSync(join(root, 'packages/server/dist/cli.js'))) execFileSync('pnpm', ['build'], { cwd: root, stdio: 'inherit' });
+
+const header = 'authorization: Bearer sk-bench-master-key-000001';
+const target = (name, port, config) => [
+  '--target', `${name}=http://127.0.0.1:${port}/v1`,
+  '--target-cmd', `${name}=node packages/server/dist/cli.js start --config ${config} --port ${port}`,
+  '--target-header', `${name}:${header}`,
+];
+const targets = [...target('tollgate', 4000, 'bench/tollgate.bench.yaml'), ...(withGroup ? target('tollgate-group', 4001, 'bench/tollgate.bench-group.yaml') : [])];
+const result = spawnSync(process.execPath, [join(harness, 'bench.mjs'), ...targets, ...passThrough], { cwd: root, stdio: 'inherit' });
+
+// Keep the run's JSON next to the configs that produced it.
+const results = join(harness, 'results');
+if (existsSync(results)) {
+  const newest = readdirSync(results).map((name) => ({ name, time: statSync(join(results, name)).mtimeMs })).sort((a, b) => b.time - a.time)[0];
+  if (newest !== undefined) {
+    mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+    copyFileSync(join(results, newest.name), join(root, 'bench', 'results', newest.name));
+    console.error(`bench: results copied to bench/results/${newest.name}`);
+  }
+}
+process.exit(result.status ?? 1);
