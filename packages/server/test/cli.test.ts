@@ -80,7 +80,8 @@ describe('tollgate check', () => {
 
 describe('tollgate start', () => {
   it('serves the openai client, then drains an in-flight stream on SIGTERM and exits 0', async () => {
-    const { child, url } = await start();
+    const { child, url } = await start(['--host', '127.0.0.1']);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'sk-cli-test-master-key-01', maxRetries: 0 });
     expect((await client.chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: 'cli' }] })).choices[0]?.message.content).toBe('Echo: cli');
 

@@ -57,7 +57,7 @@ describe('config discovery and plugin loading', () => {
     await tollgate.close();
   });
 
-  it('loads JSON and TypeScript configs, and a local plugin by relative path with its options', async () => {
+  it('loads JSON, JavaScript and TypeScript configs, and a local plugin by relative path with its options', async () => {
     const plugin = `import { definePlugin, z } from '@tollgate/core';
 export default definePlugin({
   name: 'local-rules',
@@ -68,6 +68,8 @@ export default definePlugin({
       'rules.mjs': plugin,
       'tollgate.config.ts': `const config: Record<string, unknown> = { plugins: ['@tollgate/provider-echo', { name: './rules.mjs', options: { tag: 'ts' } }], auth: { masterKey: 'sk-ts-config-master-0001' } };\nexport default config;\n`,
       'other.json': JSON.stringify({ plugins: [{ name: './rules.mjs', options: { tag: 'json' } }], auth: { masterKey: 'sk-json-config-master-01' } }),
+      'plain.js': "export default { plugins: ['@tollgate/provider-echo'], auth: { masterKey: 'sk-js-config-master-0001' } };\n",
+      'package.json': JSON.stringify({ type: 'module' }),
     });
     const fromTs = await createTollgate({ cwd: folder, logger: silent });
     expect(fromTs.configSource).toBe(join(folder, 'tollgate.config.ts'));
@@ -75,6 +77,9 @@ export default definePlugin({
     const fromJson = await createTollgate({ cwd: folder, configFile: join(folder, 'other.json'), logger: silent });
     expect(fromJson.config.auth.masterKey).toBe('sk-json-config-master-01');
     await fromJson.close();
+    const fromJs = await createTollgate({ cwd: folder, configFile: join(folder, 'plain.js'), logger: silent });
+    expect(fromJs.config.auth.masterKey).toBe('sk-js-config-master-0001');
+    await fromJs.close();
   });
 
   it('refuses a bad config listing every problem by path', async () => {
