@@ -1,0 +1,6 @@
+import { ledgerSqlitePlugin } from './ledger-sqlite-plugin.js';
+
+export default ledgerSqlitePlugin;
+export { ledgerSqlitePlugin };
+export { SqliteLedger } from './sqlite-ledger.js';
+export type { LedgerSqliteOptions } from './ledger-sqlite-options.js';

@@ -1,0 +1,16 @@
+import { z } from '@tollgate/core';
+
+/** Options of the SQLite ledger plugin. */
+export const ledgerSqliteOptionsSchema = z
+  .strictObject({
+    /** The database file (created when missing); relative paths are relative to the working folder. */
+    path: z.string().min(1).default('tollgate.sqlite'),
+    /** Rows written per transaction at most. */
+    batchSize: z.number().int().positive().default(500),
+    /** Longest time a finished request waits in memory before it is written. */
+    flushIntervalMs: z.number().int().positive().default(200),
+  })
+  .prefault({});
+
+/** Options of the SQLite ledger plugin, with defaults applied. */
+export type LedgerSqliteOptions = z.output<typeof ledgerSqliteOptionsSchema>;

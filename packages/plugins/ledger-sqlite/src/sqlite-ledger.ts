@@ -1,0 +1,128 @@
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { Ledger, LedgerEntry, Logger } from '@tollgate/core';
+import type { LedgerSqliteOptions } from './ledger-sqlite-options.js';
+import { migrations } from './migrations.js';
+
+const insertSql = `INSERT INTO tollgate_requests (
+  request_id, started_at, operation, key_id, user_id, team_id, org_id, model, provider, upstream_model,
+  prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, cost_micros,
+  latency_ms, status, error_code, stream, attempts
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/** Applies the migrations not applied yet, in one transaction. */
+function migrate(database: DatabaseSync): void {
+  database.exec('CREATE TABLE IF NOT EXISTS tollgate_schema (version INTEGER NOT NULL)');
+  const row = database.prepare('SELECT version FROM tollgate_schema').get() as { version: number } | undefined;
+  const applied = row?.version ?? 0;
+  if (applied >= migrations.length) return;
+  database.exec('BEGIN IMMEDIATE');
+  try {
+    for (const migration of migrations.slice(applied)) database.exec(migration);
+    if (row === undefined) database.prepare('INSERT INTO tollgate_schema (version) VALUES (?)').run(migrations.length);
+    else database.prepare('UPDATE tollgate_schema SET version = ?').run(migrations.length);
+    database.exec('COMMIT');
+  } catch (error) {
+    database.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+/**
+ * The SQLite ledger: one row per finished request. `record` only appends to a memory buffer (no I/O
+ * on the request path); the buffer is written in batched transactions every `flushIntervalMs` or
+ * every `batchSize` rows, and drained by `flush`/`close`. WAL mode, so readers (spend reports) never
+ * block the writer. node:sqlite is synchronous: each batch blocks the event loop for the duration of
+ * one transaction (about a millisecond for hundreds of rows), which is why rows are batched.
+ */
+export class SqliteLedger implements Ledger {
+  readonly #database: DatabaseSync;
+  readonly #insert: StatementSync;
+  readonly #options: LedgerSqliteOptions;
+  readonly #logger: Logger;
+  #buffer: LedgerEntry[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(options: LedgerSqliteOptions, logger: Logger) {
+    this.#options = options;
+    this.#logger = logger;
+    this.#database = new DatabaseSync(options.path);
+    this.#database.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+    migrate(this.#database);
+    this.#insert = this.#database.prepare(insertSql);
+  }
+
+  record(entry: LedgerEntry): void {
+    if (this.#closed) {
+      this.#logger.error({ requestId: entry.requestId }, 'ledger closed; request not recorded');
+      return;
+    }
+    this.#buffer.push(entry);
+    if (this.#buffer.length >= this.#options.batchSize) this.#write();
+    else this.#timer ??= setTimeout(() => this.#write(), this.#options.flushIntervalMs);
+  }
+
+  async flush(): Promise<void> {
+    this.#write();
+  }
+
+  /** Writes what is buffered and closes the database. */
+  close(): void {
+    if (this.#closed) return;
+    this.#write();
+    this.#closed = true;
+    this.#database.close();
+  }
+
+  /** The database, for reports and tests. */
+  get database(): DatabaseSync {
+    return this.#database;
+  }
+
+  #write(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    while (this.#buffer.length > 0) {
+      const batch = this.#buffer.splice(0, this.#options.batchSize);
+      try {
+        this.#database.exec('BEGIN');
+        for (const entry of batch) this.#insertEntry(entry);
+        this.#database.exec('COMMIT');
+      } catch (error) {
+        this.#database.exec('ROLLBACK');
+        // Keep the rows for the next attempt rather than lose them.
+        this.#buffer.unshift(...batch);
+        this.#logger.error({ err: error, rows: batch.length }, 'ledger write failed; rows kept for the next flush');
+        this.#timer ??= setTimeout(() => this.#write(), this.#options.flushIntervalMs * 5);
+        return;
+      }
+    }
+  }
+
+  #insertEntry(entry: LedgerEntry): void {
+    const usage = entry.usage;
+    this.#insert.run(
+      entry.requestId,
+      entry.startedAt,
+      entry.operation,
+      entry.keyId ?? null,
+      entry.userId ?? null,
+      entry.teamId ?? null,
+      entry.orgId ?? null,
+      entry.model,
+      entry.provider ?? null,
+      entry.upstreamModel ?? null,
+      usage?.prompt_tokens ?? null,
+      usage?.completion_tokens ?? null,
+      usage?.prompt_tokens_details?.cached_tokens ?? null,
+      usage?.prompt_tokens_details?.cache_write_tokens ?? null,
+      usage?.completion_tokens_details?.reasoning_tokens ?? null,
+      entry.costMicros ?? null,
+      entry.latencyMs,
+      entry.status,
+      entry.errorCode ?? null,
+      entry.stream ? 1 : 0,
+      JSON.stringify(entry.attempts),
+    );
+  }
+}
