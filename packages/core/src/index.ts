@@ -46,6 +46,8 @@ export { Logger, silentLogger } from './services/logger.js';
 export type { LogFunction } from './services/logger.js';
 export { Clock, systemClock } from './services/clock.js';
 export { Ledger } from './services/ledger.js';
+export { Pricing } from './services/pricing.js';
+export type { ModelPrices, PricedModel } from './services/pricing.js';
 export type { LedgerEntry } from './services/ledger.js';
 
 // Configuration.

@@ -17,6 +17,7 @@ import { parseTargetReference } from '../routing/parse-target-reference.js';
 import { ModelRouter } from '../routing/model-router.js';
 import { Clock, systemClock } from '../services/clock.js';
 import { Ledger } from '../services/ledger.js';
+import { Pricing } from '../services/pricing.js';
 import { Logger, silentLogger } from '../services/logger.js';
 import type { ServiceToken } from '../services/service-token.js';
 import { composeHooks, createHookCollector } from './composed-hooks.js';
@@ -173,9 +174,10 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
   const ledger = resolve(Ledger);
   const engine = new Engine({
     hooks: composeHooks(hooks),
-    router: new ModelRouter(config.models, providers, config.routing, options.random),
+    router: new ModelRouter(config.models, providers, config.routing, options.random, resolve(Pricing)),
     logger,
     ledger,
+    pricing: resolve(Pricing),
     clock: options.clock ?? systemClock,
     ...(options.random === undefined ? {} : { random: options.random }),
   });

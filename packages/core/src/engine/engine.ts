@@ -16,6 +16,7 @@ import { TargetStats } from '../routing/target-stats.js';
 import type { Clock } from '../services/clock.js';
 import type { ModelRouter } from '../routing/model-router.js';
 import type { Ledger } from '../services/ledger.js';
+import type { Pricing } from '../services/pricing.js';
 import type { Logger } from '../services/logger.js';
 import type { ChatCompletionChunk } from '../types/chat-completion-chunk.js';
 import type { ChatCompletionRequest } from '../types/chat-completion-request.js';
@@ -49,6 +50,7 @@ export interface EngineOptions {
   readonly router: ModelRouter;
   readonly logger: Logger;
   readonly ledger: Ledger | undefined;
+  readonly pricing: Pricing | undefined;
   readonly clock: Clock;
   /** Random source of backoff jitter (strategies get theirs from the router). */
   readonly random?: () => number;
@@ -73,6 +75,7 @@ export class Engine {
   readonly #router: ModelRouter;
   readonly #logger: Logger;
   readonly #ledger: Ledger | undefined;
+  readonly #pricing: Pricing | undefined;
   readonly #finished = new WeakSet<RequestContext>();
   readonly #pending = new Set<Promise<void>>();
   readonly #stats = new TargetStats();
@@ -85,6 +88,7 @@ export class Engine {
     this.#router = options.router;
     this.#logger = options.logger;
     this.#ledger = options.ledger;
+    this.#pricing = options.pricing;
     this.#health = new TargetHealth(options.clock);
     this.#clock = options.clock;
     this.#random = options.random ?? Math.random;
@@ -470,6 +474,23 @@ export class Engine {
     return failure;
   }
 
+  /**
+   * What a finished request cost, in micro-dollars: the provider's own figure when it reports one
+   * (OpenRouter's `usage.cost`), else the price source's; undefined when unknown.
+   */
+  #costOf(context: RequestContext): number | undefined {
+    const usage = context.usage;
+    const target = context.target;
+    if (usage === undefined || target === undefined) return undefined;
+    if (typeof usage.cost === 'number' && Number.isFinite(usage.cost)) return Math.round(usage.cost * 1_000_000);
+    try {
+      return this.#pricing?.costMicros({ provider: target.provider.name, priceProvider: target.provider.priceProvider, model: target.model }, usage);
+    } catch (error) {
+      this.#logger.error({ requestId: context.requestId, err: error }, 'pricing failed; cost recorded as unknown');
+      return undefined;
+    }
+  }
+
   /** Schedules settle, ledger and log for a request, once; they run after the answer is written. */
   #finish(context: RequestContext, reserved: boolean): void {
     if (this.#finished.has(context)) return;
@@ -483,6 +504,7 @@ export class Engine {
 
   async #runFinish(context: RequestContext, reserved: boolean): Promise<void> {
     const gatewayContext = context.asGatewayContext();
+    if (context.costMicros === undefined) context.costMicros = this.#costOf(context);
     if (reserved) {
       for (const hook of this.#hooks['budget.settle']) {
         try {

@@ -76,6 +76,8 @@ export interface Provider {
   readonly name: string;
   /** The wire format the upstream speaks. */
   readonly wire: WireFormat;
+  /** The provider's id in price tables (`openai`, `anthropic`, `openrouter`); undefined for self-hosted servers. */
+  readonly priceProvider?: string | undefined;
   doChat(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderChatResult>;
   /** Starts a stream; resolves once the upstream accepted the request (status and headers known). */
   doStream(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderStream>;

@@ -1,6 +1,7 @@
 import type { ModelRouteConfig, RoutingDefaults, TargetConfig } from '../config/gateway-config.js';
 import type { Provider } from '../provider/provider.js';
 import type { RouteTarget } from '../provider/route-target.js';
+import type { Pricing } from '../services/pricing.js';
 import { parseTargetReference } from './parse-target-reference.js';
 import type { CooldownPolicy, RoutePolicy } from './route-policy.js';
 import { createRoutingStrategy } from './strategies/create-routing-strategy.js';
@@ -31,11 +32,19 @@ export class ModelRouter {
   readonly #wildcards: WildcardRoute[] = [];
   readonly #wildcardCache = new Map<string, ResolvedRoute>();
   readonly #providers: ReadonlyMap<string, Provider>;
+  readonly #pricing: Pricing | undefined;
   /** The policy of targets a `route` hook chose itself: the gateway's defaults, in the given order. */
   readonly defaultPolicy: RoutePolicy;
 
-  constructor(models: Readonly<Record<string, ModelRouteConfig>>, providers: ReadonlyMap<string, Provider>, defaults: RoutingDefaults, random: () => number = Math.random) {
+  constructor(
+    models: Readonly<Record<string, ModelRouteConfig>>,
+    providers: ReadonlyMap<string, Provider>,
+    defaults: RoutingDefaults,
+    random: () => number = Math.random,
+    pricing?: Pricing,
+  ) {
     this.#providers = providers;
+    this.#pricing = pricing;
     this.defaultPolicy = createPolicy('(route hook)', { strategy: 'fallback', targets: ['-/-', '-/-'] } as ModelRouteConfig, defaults, random);
     for (const [name, route] of Object.entries(models)) {
       const targets = route.targets ?? [route.target!];
@@ -77,16 +86,19 @@ export class ModelRouter {
     const written = overrides?.target ?? (config as string);
     const reference = matched === undefined ? written : written.replace('*', matched);
     const { provider, model } = parseTargetReference(reference);
+    // Startup validation guarantees the provider exists.
+    const instance = this.#providers.get(provider)!;
+    // A configured price wins; else the price source's, for lowest-cost routing.
+    const price = overrides?.price ?? this.#pricing?.prices({ provider, priceProvider: instance.priceProvider, model });
     return {
-      // Startup validation guarantees the provider exists.
-      provider: this.#providers.get(provider)!,
+      provider: instance,
       model,
       id: reference,
       weight: overrides?.weight ?? 1,
       ...(overrides?.timeouts === undefined ? {} : { timeouts: overrides.timeouts }),
       ...(overrides?.maxRetries === undefined ? {} : { maxRetries: overrides.maxRetries }),
       ...(overrides?.params === undefined ? {} : { params: overrides.params }),
-      ...(overrides?.price === undefined ? {} : { price: overrides.price }),
+      ...(price === undefined ? {} : { price: { input: price.input, output: price.output } }),
     };
   }
 }

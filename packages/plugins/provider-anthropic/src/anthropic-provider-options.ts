@@ -8,6 +8,8 @@ export const anthropicProviderOptionsSchema = z.strictObject({
   baseURL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as "https://api.anthropic.com"' }).default('https://api.anthropic.com'),
   /** The `anthropic-version` header. */
   version: z.string().default('2023-06-01'),
+  /** The id price tables know this upstream by. */
+  priceProvider: z.string().min(1).default('anthropic'),
   /** `anthropic-beta` flags sent with every request. */
   betas: z.array(z.string().min(1)).default([]),
   /** Also send the `anthropic-beta` flags an Anthropic client sent (Claude Code relies on them). */

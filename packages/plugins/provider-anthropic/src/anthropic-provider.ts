@@ -30,6 +30,7 @@ export class AnthropicProvider implements Provider {
   readonly specificationVersion = 'v1';
   readonly wire = 'anthropic';
   readonly name: string;
+  readonly priceProvider: string;
   readonly #options: AnthropicProviderOptions;
   readonly #logger: Logger;
   readonly #upstream: HttpUpstream;
@@ -40,6 +41,7 @@ export class AnthropicProvider implements Provider {
   constructor(name: string, options: AnthropicProviderOptions, logger: Logger) {
     this.name = name;
     this.#options = options;
+    this.priceProvider = options.priceProvider;
     this.#logger = logger;
     this.#upstream = new HttpUpstream({ provider: name, baseURL: options.baseURL, timeouts: options.timeouts, maxConnections: options.maxConnections });
     this.#headers = { 'content-type': 'application/json', 'x-api-key': options.apiKey, 'anthropic-version': options.version, ...options.headers };

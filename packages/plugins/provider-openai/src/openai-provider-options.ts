@@ -10,6 +10,11 @@ export const openAIProviderOptionsSchema = z
     baseURL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as "http://10.0.0.7:8000/v1"' }).default('https://api.openai.com/v1'),
     organization: z.string().optional(),
     project: z.string().optional(),
+    /**
+     * The id price tables know this upstream by; defaults to `openai` for api.openai.com and to none
+     * (prices from `@tollgate/pricing` overrides only) for self-hosted servers.
+     */
+    priceProvider: z.string().min(1).optional(),
     /** Extra headers sent with every upstream request. */
     headers: z.record(z.string(), z.string()).default({}),
     /** Ask for `stream_options.include_usage` so usage is always known; turn off for servers that reject it. */

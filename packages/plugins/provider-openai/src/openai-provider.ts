@@ -30,6 +30,7 @@ export class OpenAIProvider implements Provider {
   readonly specificationVersion = 'v1';
   readonly wire = 'openai';
   readonly name: string;
+  readonly priceProvider: string | undefined;
   readonly #options: OpenAIProviderOptions;
   readonly #upstream: HttpUpstream;
   readonly #headers: Record<string, string>;
@@ -38,6 +39,7 @@ export class OpenAIProvider implements Provider {
   constructor(name: string, options: OpenAIProviderOptions) {
     this.name = name;
     this.#options = options;
+    this.priceProvider = options.priceProvider ?? (new URL(options.baseURL).hostname === 'api.openai.com' ? 'openai' : undefined);
     this.#upstream = new HttpUpstream({ provider: name, baseURL: options.baseURL, timeouts: options.timeouts, maxConnections: options.maxConnections });
     this.#headers = {
       'content-type': 'application/json',

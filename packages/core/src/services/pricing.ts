@@ -1,0 +1,40 @@
+import type { Usage } from '../types/usage.js';
+import { createServiceToken } from './service-token.js';
+
+/** A model's prices in USD per million tokens. */
+export interface ModelPrices {
+  readonly input: number;
+  readonly output: number;
+  /** Cached input read (defaults to `input` when a table gives none). */
+  readonly cacheRead?: number;
+  /** Input written to a cache (defaults to `input`). */
+  readonly cacheWrite?: number;
+  /** The highest input price of a tiered model (long-context tiers), for worst-case estimates. */
+  readonly maxInput?: number;
+  /** The highest output price of a tiered model. */
+  readonly maxOutput?: number;
+}
+
+/** Which model a price is asked for: the provider instance, the id price tables know its upstream by, and the upstream model. */
+export interface PricedModel {
+  /** The provider instance name from the config (`openai`, `gpu-box`). */
+  readonly provider: string;
+  /** The provider's id in price tables (`openai`, `anthropic`, `openrouter`); undefined for self-hosted servers. */
+  readonly priceProvider: string | undefined;
+  /** The upstream model id. */
+  readonly model: string;
+}
+
+/**
+ * Prices models and requests. The engine asks for a finished request's cost (unless the provider
+ * reported one); budgets ask for prices to reserve a worst case; `lowest-cost` routing orders by them.
+ * Unknown means undefined — never a silent 0.
+ */
+export interface Pricing {
+  prices(model: PricedModel): ModelPrices | undefined;
+  /** The cost of `usage` in integer micro-dollars, or undefined when the model's price is unknown. */
+  costMicros(model: PricedModel, usage: Usage): number | undefined;
+}
+
+/** Service token of the price source. */
+export const Pricing = createServiceToken<Pricing>('Pricing');

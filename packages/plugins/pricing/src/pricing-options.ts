@@ -1,0 +1,26 @@
+import { z } from '@tollgate/core';
+
+const perMillion = z.number().min(0);
+
+/** Prices in USD per million tokens. */
+const pricesSchema = z.strictObject({
+  input: perMillion,
+  output: perMillion,
+  cacheRead: perMillion.optional(),
+  cacheWrite: perMillion.optional(),
+});
+
+/** Options of the pricing plugin. */
+export const pricingOptionsSchema = z
+  .strictObject({
+    /**
+     * Prices that win over the table: keyed `provider/model` (a provider instance from the config, as
+     * in model targets) or a bare upstream model id. Self-hosted models (vLLM, Ollama) get their price
+     * here — or `{ input: 0, output: 0 }` to record them as free.
+     */
+    overrides: z.record(z.string().min(1), pricesSchema).default({}),
+  })
+  .prefault({});
+
+/** Options of the pricing plugin, with defaults applied. */
+export type PricingOptions = z.output<typeof pricingOptionsSchema>;

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { Logger } from '@tollgate/core';
+import { TablePricing } from './table-pricing.js';
+
+function recordingLogger(): Logger & { warnings: string[] } {
+  const warnings: string[] = [];
+  const logger = {
+    warnings,
+    debug: () => {},
+    info: () => {},
+    error: () => {},
+    warn: (fields: unknown, message?: string) => void warnings.push(message ?? String(fields)),
+    child: () => logger,
+  };
+  return logger as Logger & { warnings: string[] };
+}
+
+const usage = (prompt: number, completion: number, cached = 0, cacheWrite = 0) => ({
+  prompt_tokens: prompt,
+  completion_tokens: completion,
+  total_tokens: prompt + completion,
+  prompt_tokens_details: { cached_tokens: cached, cache_write_tokens: cacheWrite },
+});
+
+describe('TablePricing', () => {
+  it('prices known models from the bundled table, cached input cheaper, in integer micro-dollars', () => {
+    const pricing = new TablePricing({ overrides: {} }, recordingLogger());
+    const gpt = { provider: 'openai', priceProvider: 'openai', model: 'gpt-4o' };
+    // gpt-4o: $2.50 input, $1.25 cached input, $10 output per million tokens.
+    expect(pricing.prices(gpt)).toEqual({ input: 2.5, output: 10, cacheRead: 1.25 });
+    expect(pricing.costMicros(gpt, usage(1000, 500))).toBe(7500);
+    expect(pricing.costMicros(gpt, usage(1000, 500, 200))).toBe(7250);
+    const claude = { provider: 'claude', priceProvider: 'anthropic', model: 'claude-sonnet-4-5-20250929' };
+    // Tiered: base prices for routing, the long-context tier kept for worst-case estimates.
+    expect(pricing.prices(claude)).toEqual({ input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75, maxInput: 6, maxOutput: 22.5 });
+    expect(pricing.costMicros(claude, usage(1000, 0))).toBe(3000);
+  });
+
+  it('lets overrides win, by provider/model or bare model, and prices self-hosted models only through them', () => {
+    const logger = recordingLogger();
+    const pricing = new TablePricing({ overrides: { 'gpu-box/llama-3.3-70b': { input: 0.1, output: 0.3 }, 'gpt-4o': { input: 1, output: 2 } } }, logger);
+    expect(pricing.costMicros({ provider: 'gpu-box', priceProvider: undefined, model: 'llama-3.3-70b' }, usage(10_000, 1_000))).toBe(1300);
+    expect(pricing.costMicros({ provider: 'openai', priceProvider: 'openai', model: 'gpt-4o' }, usage(1_000_000, 0))).toBe(1_000_000);
+    expect(logger.warnings).toEqual([]);
+  });
+
+  it('records an unknown price as unknown (never 0) and warns once per model', () => {
+    const logger = recordingLogger();
+    const pricing = new TablePricing({ overrides: {} }, logger);
+    const unknown = { provider: 'gpu-box', priceProvider: undefined, model: 'my-finetune' };
+    expect(pricing.costMicros(unknown, usage(10, 10))).toBeUndefined();
+    expect(pricing.costMicros(unknown, usage(10, 10))).toBeUndefined();
+    expect(pricing.prices(unknown)).toBeUndefined();
+    expect(logger.warnings).toHaveLength(1);
+    expect(logger.warnings[0]).toContain('gpu-box/my-finetune');
+  });
+});

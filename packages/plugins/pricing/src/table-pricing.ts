@@ -1,0 +1,101 @@
+import { calcPrice } from '@pydantic/genai-prices';
+import type { Logger, ModelPrices, PricedModel, Pricing, Usage } from '@tollgate/core';
+import type { PricingOptions } from './pricing-options.js';
+
+/** A table price: a number, or tiered (`{ base, tiers: [{ start, price }] }` for long contexts). */
+type TablePrice = number | { base: number; tiers?: { start: number; price: number }[] } | undefined;
+
+/** The base price of a table entry. */
+function base(price: TablePrice): number | undefined {
+  if (typeof price === 'number') return price;
+  return typeof price?.base === 'number' ? price.base : undefined;
+}
+
+/** The highest tier's price of a table entry. */
+function highest(price: TablePrice): number | undefined {
+  if (typeof price === 'number') return price;
+  if (price === undefined) return undefined;
+  return Math.max(price.base, ...(price.tiers ?? []).map((tier) => tier.price));
+}
+
+/** Integer micro-dollars of a USD amount. */
+const toMicros = (usd: number) => Math.round(usd * 1_000_000);
+
+/** The cost of usage at per-million prices; cached reads and cache writes priced apart. */
+function costAt(prices: ModelPrices, usage: Usage): number {
+  const cacheRead = usage.prompt_tokens_details?.cached_tokens ?? 0;
+  const cacheWrite = usage.prompt_tokens_details?.cache_write_tokens ?? 0;
+  const uncached = Math.max(0, usage.prompt_tokens - cacheRead - cacheWrite);
+  const usd = (uncached * prices.input + cacheRead * (prices.cacheRead ?? prices.input) + cacheWrite * (prices.cacheWrite ?? prices.input) + usage.completion_tokens * prices.output) / 1_000_000;
+  return toMicros(usd);
+}
+
+/**
+ * Prices from the `@pydantic/genai-prices` table (bundled data: dated snapshots matched, cache read
+ * and write prices, tiered prices), with config overrides first. A model priced nowhere is unknown:
+ * its cost is undefined and a warning is logged once per model, never a silent $0.
+ */
+export class TablePricing implements Pricing {
+  readonly #overrides: PricingOptions['overrides'];
+  readonly #logger: Logger;
+  readonly #warned = new Set<string>();
+
+  constructor(options: PricingOptions, logger: Logger) {
+    this.#overrides = options.overrides;
+    this.#logger = logger;
+  }
+
+  prices(model: PricedModel): ModelPrices | undefined {
+    const override = this.#override(model);
+    if (override !== undefined) return override;
+    if (model.priceProvider === undefined) return undefined;
+    const result = calcPrice({ input_tokens: 0, output_tokens: 0 }, model.model, { providerId: model.priceProvider });
+    const price = result?.model_price as Record<string, TablePrice> | undefined;
+    const input = base(price?.input_mtok);
+    const output = base(price?.output_mtok);
+    if (input === undefined || output === undefined) return undefined;
+    const cacheRead = base(price?.cache_read_mtok);
+    const cacheWrite = base(price?.cache_write_mtok);
+    const maxInput = highest(price?.input_mtok)!;
+    const maxOutput = highest(price?.output_mtok)!;
+    return {
+      input,
+      output,
+      ...(cacheRead === undefined ? {} : { cacheRead }),
+      ...(cacheWrite === undefined ? {} : { cacheWrite }),
+      ...(maxInput > input ? { maxInput } : {}),
+      ...(maxOutput > output ? { maxOutput } : {}),
+    };
+  }
+
+  costMicros(model: PricedModel, usage: Usage): number | undefined {
+    const override = this.#override(model);
+    if (override !== undefined) return costAt(override, usage);
+    if (model.priceProvider !== undefined) {
+      const result = calcPrice(
+        {
+          input_tokens: usage.prompt_tokens,
+          output_tokens: usage.completion_tokens,
+          cache_read_tokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
+          cache_write_tokens: usage.prompt_tokens_details?.cache_write_tokens ?? 0,
+        },
+        model.model,
+        { providerId: model.priceProvider },
+      );
+      if (result !== null) return toMicros(result.total_price);
+    }
+    this.#warnUnknown(model);
+    return undefined;
+  }
+
+  #override(model: PricedModel): ModelPrices | undefined {
+    return this.#overrides[`${model.provider}/${model.model}`] ?? this.#overrides[model.model];
+  }
+
+  #warnUnknown(model: PricedModel): void {
+    const key = `${model.provider}/${model.model}`;
+    if (this.#warned.has(key)) return;
+    this.#warned.add(key);
+    this.#logger.warn({ provider: model.provider, model: model.model }, `no price for "${key}": costs are recorded as unknown. Add it under the pricing plugin's overrides.`);
+  }
+}

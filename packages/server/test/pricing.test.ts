@@ -1,0 +1,89 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMockOpenAI, type MockOpenAI } from '@tollgate/testkit';
+import { createLogger, startServer, type RunningServer } from '../src/index.js';
+import { LogCapture, masterKey, serverPackageDirectory } from './support/start-test-gateway.js';
+
+let mock: MockOpenAI;
+let server: RunningServer;
+let client: OpenAI;
+let folder: string;
+const logs = new LogCapture();
+
+beforeAll(async () => {
+  mock = await createMockOpenAI();
+  folder = await mkdtemp(join(tmpdir(), 'tollgate-pricing-'));
+  server = await startServer({
+    cwd: serverPackageDirectory,
+    port: 0,
+    logger: createLogger({ destination: logs }),
+    config: {
+      plugins: [
+        '@tollgate/provider-openai',
+        { name: '@tollgate/pricing', options: { overrides: { 'gpu-box/llama-3.3-70b': { input: 0.2, output: 0.6 } } } },
+        { name: '@tollgate/ledger-sqlite', options: { path: join(folder, 'ledger.sqlite'), flushIntervalMs: 10 } },
+      ],
+      auth: { masterKey },
+      providers: {
+        // The mock stands in for api.openai.com: priced as OpenAI.
+        openai: { type: 'openai', baseURL: mock.baseURL, apiKey: 'sk-test-upstream-000000', priceProvider: 'openai' },
+        'gpu-box': { type: 'openai', baseURL: mock.baseURL },
+      },
+      models: {
+        'gpt-4o': { target: 'openai/gpt-4o' },
+        llama: { target: 'gpu-box/llama-3.3-70b' },
+        finetune: { target: 'gpu-box/my-finetune' },
+        cheapest: { strategy: 'lowest-cost', targets: ['openai/gpt-4o', 'openai/gpt-4o-mini'] },
+      },
+    },
+  });
+  client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
+});
+
+afterAll(async () => {
+  await server.close();
+  await mock.close();
+  await rm(folder, { recursive: true, force: true });
+});
+
+function costs(): Record<string, number | null> {
+  const database = new DatabaseSync(join(folder, 'ledger.sqlite'), { readOnly: true });
+  const rows = database.prepare('SELECT request_id, cost_micros FROM tollgate_requests').all() as { request_id: string; cost_micros: number | null }[];
+  database.close();
+  return Object.fromEntries(rows.map((row) => [row.request_id, row.cost_micros]));
+}
+
+async function ask(model: string): Promise<string> {
+  const { response } = await client.chat.completions.create({ model, messages: [{ role: 'user', content: 'price me' }] }).withResponse();
+  return response.headers.get('x-request-id')!;
+}
+
+describe('costs in the ledger', () => {
+  it('prices from the table, from overrides, from the provider’s own usage.cost, and records unknown as NULL', async () => {
+    mock.enqueue({ usage: { prompt_tokens: 1000, completion_tokens: 500, cached_tokens: 200 } });
+    const table = await ask('gpt-4o');
+    mock.enqueue({ usage: { prompt_tokens: 10_000, completion_tokens: 1_000 } });
+    const override = await ask('llama');
+    mock.enqueue({ body: { id: 'x', object: 'chat.completion', created: 1, model: 'gpt-4o', choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }], usage: { prompt_tokens: 5, completion_tokens: 5, total_tokens: 10, cost: 0.001234 } } });
+    const reported = await ask('gpt-4o');
+    const unknown = await ask('finetune');
+    await server.tollgate.gateway.engine.drain();
+    await server.tollgate.gateway.resolve((await import('@tollgate/core')).Ledger)!.flush();
+    const recorded = costs();
+    expect(recorded[table]).toBe(7250); // 800 × $2.50 + 200 × $1.25 + 500 × $10 per million
+    expect(recorded[override]).toBe(2600); // 10,000 × $0.20 + 1,000 × $0.60 per million
+    expect(recorded[reported]).toBe(1234); // the provider's figure wins
+    expect(recorded[unknown]).toBeNull();
+    expect(logs.lines.filter((line) => String(line.msg).includes('no price for "gpu-box/my-finetune"'))).toHaveLength(1);
+  });
+
+  it('orders a lowest-cost group by the table when the config gives no prices', async () => {
+    mock.reset();
+    await ask('cheapest');
+    expect(mock.requests[0]?.body.model).toBe('gpt-4o-mini');
+  });
+});
