@@ -10,3 +10,6 @@ export { UpstreamCallSignal } from './upstream-call-signal.js';
 export { parseRetryAfter } from './parse-retry-after.js';
 export { toTransportError } from './to-transport-error.js';
 export type { TransportFailureContext } from './to-transport-error.js';
+export { tapOpenAICompatibleSse, dataOf } from './tap-openai-compatible-sse.js';
+export type { OpenAICompatibleTapOptions } from './tap-openai-compatible-sse.js';
+export { decodeOpenAICompatibleSse } from './decode-openai-compatible-sse.js';

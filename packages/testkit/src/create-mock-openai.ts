@@ -13,6 +13,12 @@ export interface MockOpenAIOptions {
   readonly models?: readonly string[];
   /** When set, requests without `authorization: Bearer <apiKey>` get OpenAI's 401. */
   readonly apiKey?: string;
+  /**
+   * `openrouter` answers as OpenRouter does on the same wire: errors as `{"error":{"code":<status>,
+   * "message","metadata"}}`, `usage.cost` (USD) and `is_byok`, `: OPENROUTER PROCESSING` comment lines
+   * in streams, and a mid-stream error as a chunk with an `error` field and `finish_reason: "error"`.
+   */
+  readonly flavor?: 'openai' | 'openrouter';
 }
 
 /** A running OpenAI-compatible mock upstream. */
@@ -41,6 +47,7 @@ function lastUserText(body: any): string {
  */
 export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise<MockOpenAI> {
   let sequence = 0;
+  const openRouter = options.flavor === 'openrouter';
 
   async function handle(request: RecordedRequest, res: ServerResponse, takeReply: () => MockReply | undefined): Promise<void> {
     const body = request.body;
@@ -59,7 +66,10 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
     if (reply.error !== undefined) {
       const status = reply.status ?? 400;
       const headers = status === 429 ? { 'retry-after': '1', 'x-ratelimit-remaining-requests': '0', ...reply.headers } : { ...reply.headers };
-      sendJson(res, status, openAIError(reply.error.message, reply.error.type, reply.error.code ?? null, reply.error.param ?? null), headers);
+      const body = openRouter
+        ? { error: { code: status, message: reply.error.message, ...(reply.error.metadata === undefined ? {} : { metadata: reply.error.metadata }) } }
+        : openAIError(reply.error.message, reply.error.type, reply.error.code ?? null, reply.error.param ?? null);
+      sendJson(res, status, body, headers);
       return;
     }
     if (reply.rawBody !== undefined) {
@@ -100,12 +110,14 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
     sequence += 1;
     const id = `chatcmpl-mock${sequence}`;
     const created = Math.floor(Date.now() / 1000);
-    const model = typeof body?.model === 'string' ? body.model : 'gpt-4o-mini';
+    const model = reply.model ?? (typeof body?.model === 'string' ? body.model : 'gpt-4o-mini');
     const stops = typeof body?.stop === 'string' ? [body.stop] : Array.isArray(body?.stop) ? (body.stop as string[]) : [];
     const { text: content } = applyStopSequences(reply.content ?? `Mock answer to: ${lastUserText(body)}`, stops);
     const promptTokens = reply.usage?.prompt_tokens ?? Math.max(1, countWords(body?.messages));
     const completionTokens = reply.usage?.completion_tokens ?? countWords(content);
-    const usage = openAIUsage(promptTokens, completionTokens, reply.usage?.cached_tokens, reply.usage?.reasoning_tokens);
+    const baseUsage = openAIUsage(promptTokens, completionTokens, reply.usage?.cached_tokens, reply.usage?.reasoning_tokens);
+    // OpenRouter adds the cost it charged (here $1 per million prompt and $2 per million completion tokens).
+    const usage = openRouter ? { ...baseUsage, cost: reply.usage?.cost ?? (promptTokens + 2 * completionTokens) / 1_000_000, is_byok: false } : baseUsage;
 
     if (body?.stream !== true) {
       sendJson(res, reply.status ?? 200, openAIChatCompletion({ id, created, model, content, ...(reply.toolCalls ? { toolCalls: reply.toolCalls } : {}), usage }), reply.headers);
@@ -129,6 +141,7 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
     if (includeUsage) events.push(openAIChunk({ ...base, usage }));
 
     res.writeHead(reply.status ?? 200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', ...reply.headers });
+    if (openRouter) res.write(': OPENROUTER PROCESSING\n\n');
     // Writes are flushed before a programmed break, so the events before it really reach the client.
     for (const [index, event] of events.entries()) {
       if (res.destroyed) return;
@@ -139,9 +152,13 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
       }
       if (shape.hangAfter === index) return;
       if (shape.errorAfter === index) {
-        res.end(`data: ${JSON.stringify(openAIError('The server had an error while processing your request.', 'server_error'))}\n\n`);
+        const failure = openRouter
+          ? { id, object: 'chat.completion.chunk', created, model, provider: 'MockProvider', error: { code: 'server_error', message: 'Provider disconnected unexpectedly' }, choices: [{ index: 0, delta: { content: '' }, finish_reason: 'error' }] }
+          : openAIError('The server had an error while processing your request.', 'server_error');
+        res.end(`data: ${JSON.stringify(failure)}\n\n${openRouter ? 'data: [DONE]\n\n' : ''}`);
         return;
       }
+      if (openRouter && index > 0 && index % 3 === 0) res.write(': OPENROUTER PROCESSING\n\n');
       if (index > 0 && shape.chunkDelayMs !== undefined) await sleep(shape.chunkDelayMs);
       res.write(`data: ${JSON.stringify(event)}\n\n`);
     }

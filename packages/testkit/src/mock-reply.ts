@@ -37,7 +37,9 @@ export interface MockReply {
   /** Answer with raw text (for malformed answers). */
   readonly rawBody?: string;
   /** Answer with an error in OpenAI's shape. */
-  readonly error?: { readonly message: string; readonly type: string; readonly code?: string | null; readonly param?: string | null };
+  readonly error?: { readonly message: string; readonly type: string; readonly code?: string | null; readonly param?: string | null; readonly metadata?: Readonly<Record<string, unknown>> };
+  /** The model the answer says it came from (OpenRouter reports the model actually used). */
+  readonly model?: string;
   /** The assistant text of a default answer. */
   readonly content?: string;
   /** Answer with tool calls (JSON answers) — streams use `stream.toolCalls`. */
@@ -45,5 +47,5 @@ export interface MockReply {
   /** Shape of a streamed answer (used when the request has `stream: true`). */
   readonly stream?: MockStreamShape;
   /** Token counts to report. */
-  readonly usage?: { readonly prompt_tokens: number; readonly completion_tokens: number; readonly cached_tokens?: number; readonly reasoning_tokens?: number };
+  readonly usage?: { readonly prompt_tokens: number; readonly completion_tokens: number; readonly cached_tokens?: number; readonly reasoning_tokens?: number; readonly cost?: number };
 }

@@ -360,6 +360,10 @@ export class Engine {
         const outcome = await this.#attempt(context, target, policy, waitedMs, stream, attempt);
         if (outcome.ok) return outcome.value;
         const failure = outcome.failure;
+        if (!failure.retryable && failure.fallback && !context.signal.aborted) {
+          lastFailure = failure; // not worth retrying here, but the next target may answer
+          break;
+        }
         if (!failure.retryable || context.signal.aborted) {
           const fallbackModel = rerouted ? undefined : this.#refusalFallback(failure, policy);
           const route = fallbackModel === undefined ? undefined : this.#router.resolve(fallbackModel);
@@ -452,6 +456,7 @@ export class Engine {
       passthrough: sameWire && !decodes,
       timeouts,
       clientHeaders: context.headers,
+      targetParams: target.params,
     };
   }
 

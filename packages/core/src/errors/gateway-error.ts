@@ -11,6 +11,11 @@ export interface GatewayErrorOptions {
   /** The request field the error is about (`messages`, `model`). */
   readonly param?: string;
   readonly retryable?: boolean;
+  /**
+   * Whether the next target of a group may answer (default: when retryable). True without
+   * `retryable` for failures of one target only, such as a provider account out of credits (402).
+   */
+  readonly fallback?: boolean;
   /** Milliseconds the caller should wait before retrying, when known (from `retry-after`). */
   readonly retryAfterMs?: number;
   readonly cause?: unknown;
@@ -39,6 +44,8 @@ export class GatewayError extends Error {
   readonly status: number;
   readonly type: OpenAIErrorType;
   readonly retryable: boolean;
+  /** The next target of a group may answer (retryable errors, and failures of one target only). */
+  readonly fallback: boolean;
   readonly wireCode: string;
   readonly param: string | undefined;
   readonly retryAfterMs: number | undefined;
@@ -51,6 +58,7 @@ export class GatewayError extends Error {
     this.status = options.status ?? entry.status;
     this.type = entry.type;
     this.retryable = options.retryable ?? entry.retryable;
+    this.fallback = options.fallback ?? this.retryable;
     this.wireCode = options.wireCode ?? code.slice('TOLLGATE_'.length).toLowerCase();
     this.param = options.param;
     this.retryAfterMs = options.retryAfterMs;

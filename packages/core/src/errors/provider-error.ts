@@ -12,6 +12,8 @@ export interface ProviderErrorOptions {
   readonly redactedBody?: string;
   readonly param?: string;
   readonly retryAfterMs?: number;
+  /** The status to answer the client with, when the default rule does not fit (a moderation 403). */
+  readonly clientStatus?: number;
   readonly cause?: unknown;
 }
 
@@ -34,11 +36,13 @@ export class ProviderError extends GatewayError {
   readonly redactedBody: string | undefined;
 
   constructor(message: string, options: ProviderErrorOptions) {
-    const status = options.upstreamStatus === 401 || options.upstreamStatus === 403 ? 502 : options.upstreamStatus;
+    const status = options.clientStatus ?? (options.upstreamStatus === 401 || options.upstreamStatus === 403 ? 502 : options.upstreamStatus);
     super('TOLLGATE_PROVIDER_ERROR', message, {
       status: status >= 400 && status <= 599 ? status : 502,
       wireCode: options.upstreamCode ?? 'provider_error',
       retryable: retryableUpstreamStatuses.has(options.upstreamStatus),
+      // 402: this provider account is out of credits; another target may well answer.
+      fallback: retryableUpstreamStatuses.has(options.upstreamStatus) || options.upstreamStatus === 402,
       ...(options.param === undefined ? {} : { param: options.param }),
       ...(options.retryAfterMs === undefined ? {} : { retryAfterMs: options.retryAfterMs }),
       cause: options.cause,

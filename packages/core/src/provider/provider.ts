@@ -31,6 +31,11 @@ export interface ProviderCallOptions {
    * Never forward `authorization` or `x-api-key`: they hold the client's gateway key.
    */
   readonly clientHeaders: Readonly<Record<string, string | readonly string[] | undefined>>;
+  /**
+   * The target's `params` from the config. The engine already merged them into the request; a
+   * provider that adds its own defaults re-applies them last, so the most specific setting wins.
+   */
+  readonly targetParams: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** A non-streamed answer. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChatCompletionChunk, ProviderCallOptions } from '@tollgate/core';
 import { EchoProvider } from './echo-provider.js';
 
-const options = (signal = new AbortController().signal): ProviderCallOptions => ({ model: 'echo-1', signal, requestId: 'r', rawBody: undefined, passthrough: false, timeouts: {}, clientHeaders: {} });
+const options = (signal = new AbortController().signal): ProviderCallOptions => ({ model: 'echo-1', signal, requestId: 'r', rawBody: undefined, passthrough: false, timeouts: {}, clientHeaders: {}, targetParams: undefined });
 const provider = new EchoProvider('echo', { prefix: 'Echo: ', chunkDelayMs: 0, dimensions: 4 });
 
 describe('EchoProvider', () => {

@@ -1,4 +1,4 @@
-import { HttpUpstream, type UpstreamBody } from '@tollgate/provider-utils';
+import { HttpUpstream, decodeOpenAICompatibleSse, tapOpenAICompatibleSse, type UpstreamBody } from '@tollgate/provider-utils';
 import {
   GatewayError,
   z,
@@ -13,10 +13,8 @@ import {
   type ProviderStream,
   type StreamSummary,
 } from '@tollgate/core';
-import { decodeOpenAISse } from './decode-openai-sse.js';
 import { toOpenAIProviderError } from './openai-error.js';
 import type { OpenAIProviderOptions } from './openai-provider-options.js';
-import { tapOpenAISse } from './tap-openai-sse.js';
 
 const chatResponseSchema = z.looseObject({ choices: z.array(z.looseObject({ message: z.looseObject({}) })), model: z.string().optional() });
 const embeddingResponseSchema = z.looseObject({ data: z.array(z.unknown()), usage: z.looseObject({ prompt_tokens: z.number(), total_tokens: z.number() }) });
@@ -61,11 +59,11 @@ export class OpenAIProvider implements Provider {
   async doStream(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderStream> {
     const askedForUsage = request.stream_options?.include_usage === true;
     const body = await this.#post('/chat/completions', this.#chatBody(request, options, true), options, true);
-    const common = { provider: this.name, secrets: this.#secrets };
-    if (!options.passthrough) return { type: 'chunks', chunks: decodeOpenAISse(body, common) };
+    const common = { provider: this.name, toStreamError: (data: string) => toOpenAIProviderError({ provider: this.name, status: 502, headers: {}, bodyText: data, secrets: this.#secrets }) };
+    if (!options.passthrough) return { type: 'chunks', chunks: decodeOpenAICompatibleSse(body, common) };
     const summary: StreamSummary = { usage: undefined, model: undefined };
     const dropUsageEvent = !askedForUsage && this.#options.requestUsageInStream;
-    return { type: 'bytes', body: tapOpenAISse(body, { ...common, summary, dropUsageEvent }), summary };
+    return { type: 'bytes', body: tapOpenAICompatibleSse(body, { ...common, summary, dropUsageEvent }), summary };
   }
 
   async doEmbed(request: EmbeddingRequest, options: ProviderCallOptions): Promise<ProviderEmbedResult> {

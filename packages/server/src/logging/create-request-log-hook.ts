@@ -26,6 +26,7 @@ export function requestLogFields(context: GatewayContext): Record<string, unknow
     firstByteMs: timings.firstByteAt === undefined ? undefined : round(timings.firstByteAt - timings.receivedAt),
     promptTokens: usage?.prompt_tokens,
     completionTokens: usage?.completion_tokens,
+    costMicros: context.costMicros,
     errorCode: context.error?.code,
   };
 }

@@ -1,27 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError, type StreamSummary } from '@tollgate/core';
-import { tapOpenAISse } from './tap-openai-sse.js';
+import { ProviderError } from '@tollgate/core';
+import { tapOpenAICompatibleSse } from './tap-openai-compatible-sse.js';
 
 const usage = { prompt_tokens: 9, completion_tokens: 3, total_tokens: 12 };
 const chunk = (content: string) => `data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"gpt-4o-2024-08-06","choices":[{"index":0,"delta":{"content":"${content}"},"finish_reason":null}],"usage":null}\n\n`;
 const usageChunk = `data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"gpt-4o-2024-08-06","choices":[],"usage":${JSON.stringify(usage)}}\n\n`;
 const done = 'data: [DONE]\n\n';
 
-async function run(pieces: string[], dropUsageEvent: boolean): Promise<{ out: string[]; summary: StreamSummary; error?: unknown }> {
+async function run(pieces: string[], dropUsageEvent: boolean, dropComments = false): Promise<{ out: string[]; summary: StreamSummary; error?: unknown }> {
   const summary: StreamSummary = { usage: undefined, model: undefined };
   async function* source() {
     for (const piece of pieces) yield Buffer.from(piece);
   }
   const out: string[] = [];
   try {
-    for await (const bytes of tapOpenAISse(source(), { summary, dropUsageEvent, provider: 'openai', secrets: ['sk-secret-value'] })) out.push(Buffer.from(bytes).toString());
+    const toStreamError = (data: string) => new ProviderError(`upstream stream error: ${data.replace('sk-secret-value', '[redacted]')}`, { provider: 'openai', upstreamStatus: 502 });
+    for await (const bytes of tapOpenAICompatibleSse(source(), { summary, dropUsageEvent, dropComments, provider: 'openai', toStreamError })) out.push(Buffer.from(bytes).toString());
   } catch (error) {
     return { out, summary, error };
   }
   return { out, summary };
 }
 
-describe('tapOpenAISse', () => {
+describe('tapOpenAICompatibleSse', () => {
   it('forwards each complete event as it arrives and taps usage and model', async () => {
     const { out, summary } = await run([chunk('a'), chunk('b'), usageChunk, done], false);
     expect(out).toEqual([chunk('a'), chunk('b'), usageChunk, done]);
@@ -55,6 +57,18 @@ describe('tapOpenAISse', () => {
     const { out, error } = await run([chunk('a')], false);
     expect(out).toEqual([chunk('a')]);
     expect(GatewayError.isInstance(error) && error.code).toBe('TOLLGATE_UPSTREAM_STREAM_TRUNCATED');
+  });
+
+  it('drops SSE comment lines when asked (OpenRouter keep-alives), keeping the events intact', async () => {
+    const { out } = await run([': OPENROUTER PROCESSING\n\n', `: OPENROUTER PROCESSING\n\n${chunk('a')}`, done], false, true);
+    expect(out.join('')).toBe(chunk('a') + done);
+  });
+
+  it('fails on a chunk that carries an error field (OpenRouter mid-stream errors), after the chunks before it', async () => {
+    const failing = 'data: {"id":"c1","object":"chat.completion.chunk","model":"m","error":{"code":"server_error","message":"Provider disconnected"},"choices":[{"index":0,"delta":{"content":""},"finish_reason":"error"}]}\n\n';
+    const { out, error } = await run([chunk('a') + failing + done], false);
+    expect(out).toEqual([chunk('a')]);
+    expect((error as Error).message).toContain('Provider disconnected');
   });
 
   it('forwards the events before an error event, then fails with its message, secrets removed', async () => {

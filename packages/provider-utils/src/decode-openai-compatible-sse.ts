@@ -1,14 +1,14 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { GatewayError, z, type ChatCompletionChunk } from '@tollgate/core';
-import { toOpenAIProviderError } from './openai-error.js';
 
 const chunkSchema = z.looseObject({ choices: z.array(z.unknown()).nullish() });
 
 /**
- * Decodes an OpenAI SSE stream into chunks (for hooks that read them). An error event, or an end
- * before `data: [DONE]`, becomes an error.
+ * Decodes an OpenAI-compatible SSE stream into chunks (for hooks that read them, or a client of
+ * another wire format). Comments are skipped (eventsource-parser); an error event — OpenAI's
+ * `{"error":…}` or a chunk with an `error` field — or an end before `data: [DONE]` fails the stream.
  */
-export async function* decodeOpenAISse(body: AsyncIterable<Buffer>, options: { provider: string; secrets: readonly string[] }): AsyncGenerator<ChatCompletionChunk> {
+export async function* decodeOpenAICompatibleSse(body: AsyncIterable<Buffer>, options: { provider: string; toStreamError: (data: string) => Error }): AsyncGenerator<ChatCompletionChunk> {
   const decoder = new TextDecoder();
   let events: EventSourceMessage[] = [];
   const parser = createParser({ onEvent: (event) => void events.push(event) });
@@ -28,15 +28,15 @@ export async function* decodeOpenAISse(body: AsyncIterable<Buffer>, options: { p
       } catch (error) {
         throw new GatewayError('TOLLGATE_UPSTREAM_INVALID_RESPONSE', `Provider "${options.provider}" sent a stream event that is not JSON.`, { cause: error });
       }
-      if (typeof parsed === 'object' && parsed !== null && 'error' in parsed) {
-        throw toOpenAIProviderError({ provider: options.provider, status: 502, headers: {}, bodyText: event.data, secrets: options.secrets });
+      if (typeof parsed === 'object' && parsed !== null && 'error' in parsed && (parsed as { error: unknown }).error != null) {
+        throw options.toStreamError(event.data);
       }
       const checked = chunkSchema.safeParse(parsed);
       if (!checked.success) {
         throw new GatewayError('TOLLGATE_UPSTREAM_INVALID_RESPONSE', `Provider "${options.provider}" sent a stream event that is not a chat.completion.chunk.`);
       }
       const chunk = parsed as ChatCompletionChunk & { choices: ChatCompletionChunk['choices'] | null };
-      yield chunk.choices === null ? { ...chunk, choices: [] } : chunk;
+      yield chunk.choices === null || chunk.choices === undefined ? { ...chunk, choices: [] } : chunk;
     }
   }
   if (!sawDone) {

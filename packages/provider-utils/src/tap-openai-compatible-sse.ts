@@ -1,0 +1,119 @@
+import { GatewayError, type StreamSummary, type Usage } from '@tollgate/core';
+import { forwardSseEvents, type InspectedEvents } from './forward-sse-events.js';
+
+const usageKey = Buffer.from('"usage"');
+const errorKey = Buffer.from('"error"');
+const doneMarker = Buffer.from('[DONE]');
+
+/** The bounds of the SSE event around `index`. */
+function eventAround(data: Buffer, index: number): { start: number; end: number } {
+  const previous = Math.max(data.lastIndexOf('\n\n', index), data.lastIndexOf('\r\n\r\n', index));
+  const start = previous === -1 ? 0 : data[previous] === 0x0d ? previous + 4 : previous + 2;
+  let end = data.indexOf('\n\n', index);
+  end = end === -1 ? data.length : end + 2;
+  return { start, end };
+}
+
+/** The `data:` payload of one SSE event's text. */
+export function dataOf(event: string): string {
+  return event
+    .split(/\r?\n/)
+    .filter((line) => line.startsWith('data:'))
+    .map((line) => line.slice(line.charAt(5) === ' ' ? 6 : 5))
+    .join('\n');
+}
+
+/** Removes SSE comment lines (`: OPENROUTER PROCESSING`) from complete events. */
+function withoutComments(events: Buffer): Buffer {
+  if (events[0] !== 0x3a && events.indexOf('\n:') === -1) return events;
+  const kept = events
+    .toString('utf8')
+    .split(/(?<=\n)/)
+    .filter((line) => !line.startsWith(':'));
+  // A comment-only event leaves a lone blank line behind: drop blank lines that end no event.
+  const text = kept.join('').replace(/^(\r?\n)+/, '').replace(/\n(\r?\n){2,}/g, '\n\n');
+  return Buffer.from(text);
+}
+
+/** Options of {@link tapOpenAICompatibleSse}. */
+export interface OpenAICompatibleTapOptions {
+  readonly summary: StreamSummary;
+  /** Drop the usage-only event: the gateway asked for usage, the client did not. */
+  readonly dropUsageEvent: boolean;
+  /** Drop SSE comment lines, so they never reach the client. */
+  readonly dropComments?: boolean;
+  readonly provider: string;
+  /** The error an error event (a `data:` JSON with a top-level `error`) stands for. */
+  readonly toStreamError: (data: string) => Error;
+}
+
+/**
+ * Passes an OpenAI-compatible SSE stream through as bytes (event-aligned, unbatched), tapping usage
+ * and model into `summary` and `[DONE]`. Only events that carry usage (or look like an error) are
+ * parsed. Ends with an error, after forwarding what came before it, when an error event arrives
+ * (OpenAI's `data: {"error":…}`, or a chunk with an `error` field such as OpenRouter's) or the
+ * stream stops before `[DONE]`.
+ */
+export async function* tapOpenAICompatibleSse(body: AsyncIterable<Buffer>, options: OpenAICompatibleTapOptions): AsyncGenerator<Uint8Array> {
+  const { summary } = options;
+  let sawDone = false;
+
+  /** Records usage from the events that carry it; cuts the usage-only event when the client did not ask. */
+  const tapUsage = (events: Buffer): Buffer => {
+    let output = events;
+    let from = 0;
+    for (;;) {
+      const at = output.indexOf(usageKey, from);
+      if (at === -1) return output;
+      let cursor = at + usageKey.length;
+      while (output[cursor] === 0x20 || output[cursor] === 0x3a) cursor += 1; // spaces and the colon
+      if (output[cursor] !== 0x7b) {
+        from = cursor; // `"usage":null`
+        continue;
+      }
+      const { start, end } = eventAround(output, at);
+      const parsed = JSON.parse(dataOf(output.toString('utf8', start, end))) as { usage?: Usage; choices?: unknown[] };
+      if (parsed.usage) summary.usage = parsed.usage;
+      if (options.dropUsageEvent && Array.isArray(parsed.choices) && parsed.choices.length === 0) {
+        output = Buffer.concat([output.subarray(0, start), output.subarray(end)]);
+        from = start;
+      } else {
+        from = end;
+      }
+    }
+  };
+
+  /** The first event with a top-level `error`, if any (a `"error"` key is checked by parsing). */
+  const findErrorEvent = (events: Buffer): { start: number; data: string } | undefined => {
+    let from = 0;
+    for (;;) {
+      const at = events.indexOf(errorKey, from);
+      if (at === -1) return undefined;
+      const { start, end } = eventAround(events, at);
+      const data = dataOf(events.toString('utf8', start, end));
+      try {
+        if ((JSON.parse(data) as { error?: unknown }).error !== undefined) return { start, data };
+      } catch {
+        // Not JSON: not an error event.
+      }
+      from = end;
+    }
+  };
+
+  const inspect = (raw: Buffer): InspectedEvents => {
+    const events = options.dropComments === true ? withoutComments(raw) : raw;
+    if (summary.model === undefined) {
+      const match = /"model"\s*:\s*"([^"]*)"/.exec(events.toString('utf8', 0, Math.min(events.length, 2048)));
+      if (match !== null) summary.model = match[1];
+    }
+    if (events.includes(doneMarker)) sawDone = true;
+    const failed = findErrorEvent(events);
+    if (failed !== undefined) return { bytes: tapUsage(events.subarray(0, failed.start)), error: options.toStreamError(failed.data) };
+    return { bytes: tapUsage(events) };
+  };
+
+  yield* forwardSseEvents(body, inspect);
+  if (!sawDone) {
+    throw new GatewayError('TOLLGATE_UPSTREAM_STREAM_TRUNCATED', `Provider "${options.provider}" ended its stream before "data: [DONE]"; the answer is incomplete.`);
+  }
+}

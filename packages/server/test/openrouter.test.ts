@@ -1,0 +1,148 @@
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createMockOpenAI, type MockOpenAI } from '@tollgate/testkit';
+import { createLogger, startServer, type RunningServer } from '../src/index.js';
+import type { ErrorBody } from './support/error-body.js';
+import { LogCapture, masterKey, serverPackageDirectory } from './support/start-test-gateway.js';
+
+const openRouterKey = 'sk-or-v1-upstreamSECRET0123456789';
+let openrouter: MockOpenAI;
+let selfHosted: MockOpenAI;
+let server: RunningServer;
+let client: OpenAI;
+const logs = new LogCapture();
+
+beforeAll(async () => {
+  openrouter = await createMockOpenAI({ flavor: 'openrouter', apiKey: openRouterKey });
+  selfHosted = await createMockOpenAI();
+  server = await startServer({
+    cwd: serverPackageDirectory,
+    port: 0,
+    logger: createLogger({ destination: logs }),
+    config: {
+      plugins: ['@tollgate/provider-openai', '@tollgate/provider-openrouter'],
+      auth: { masterKey },
+      providers: {
+        openrouter: {
+          type: 'openrouter',
+          apiKey: openRouterKey,
+          baseURL: openrouter.baseURL,
+          referer: 'https://tollgate.example',
+          title: 'Tollgate tests',
+          extensions: { provider: { data_collection: 'deny', order: ['anthropic', 'openai'] }, transforms: ['middle-out'] },
+        },
+        'gpu-box': { type: 'openai', baseURL: selfHosted.baseURL },
+      },
+      routing: { retries: { baseDelayMs: 10, maxDelayMs: 20 } },
+      models: {
+        auto: { target: { target: 'openrouter/openrouter/auto', params: { models: ['anthropic/claude-sonnet-4.5', 'openai/gpt-4o'] } } },
+        'or/*': { target: 'openrouter/*' },
+        // OpenRouter first, the team's own GPU box when OpenRouter cannot answer.
+        resilient: { targets: ['openrouter/meta-llama/llama-3.3-70b-instruct', 'gpu-box/llama-3.3-70b'] },
+      },
+    },
+  });
+  client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
+});
+
+afterAll(async () => {
+  await server.close();
+  await openrouter.close();
+  await selfHosted.close();
+});
+
+beforeEach(() => {
+  openrouter.reset();
+  selfHosted.reset();
+});
+
+async function lastLine(requestId: string | null): Promise<Record<string, unknown>> {
+  await server.tollgate.gateway.engine.drain();
+  return logs.requestLines().find((line) => line.requestId === requestId)!;
+}
+
+describe('OpenRouter behind self-hosted rules', () => {
+  it('sends the key, attribution and the instance’s extensions over the client’s, with a target’s params over both', async () => {
+    openrouter.enqueue({ model: 'anthropic/claude-sonnet-4.5' });
+    const { data, response } = await client.chat.completions
+      .create({ model: 'auto', messages: [{ role: 'user', content: 'hi' }], provider: { data_collection: 'allow' }, transforms: [] } as OpenAI.ChatCompletionCreateParamsNonStreaming)
+      .withResponse();
+    const upstream = openrouter.requests[0]!;
+    expect(upstream.headers.authorization).toBe(`Bearer ${openRouterKey}`);
+    expect(upstream.headers['http-referer']).toBe('https://tollgate.example');
+    expect(upstream.headers['x-title']).toBe('Tollgate tests');
+    expect(upstream.body).toMatchObject({
+      model: 'openrouter/auto',
+      provider: { data_collection: 'deny', order: ['anthropic', 'openai'] },
+      transforms: ['middle-out'],
+      models: ['anthropic/claude-sonnet-4.5', 'openai/gpt-4o'],
+    });
+    expect(data.model).toBe('anthropic/claude-sonnet-4.5');
+    // The model actually used and OpenRouter's own cost are what the gateway records.
+    expect(await lastLine(response.headers.get('x-request-id'))).toMatchObject({ provider: 'openrouter', upstreamModel: 'anthropic/claude-sonnet-4.5', costMicros: 9 });
+  });
+
+  it('routes a wildcard family to OpenRouter’s catalog', async () => {
+    await client.chat.completions.create({ model: 'or/mistralai/mistral-large', messages: [{ role: 'user', content: 'x' }] });
+    expect(openrouter.requests[0]?.body.model).toBe('mistralai/mistral-large');
+  });
+
+  it('streams without its keep-alive comments, with usage and cost tapped', async () => {
+    const response = await fetch(`${server.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'or/openai/gpt-4o', stream: true, messages: [{ role: 'user', content: 'count to five please' }] }),
+    });
+    const text = await response.text();
+    expect(text).not.toContain('OPENROUTER PROCESSING');
+    const events = text.split('\n\n').filter(Boolean);
+    expect(events.every((event) => event.startsWith('data: '))).toBe(true);
+    expect(events.at(-1)).toBe('data: [DONE]');
+    expect(events.map((event) => (event === 'data: [DONE]' ? '' : (JSON.parse(event.slice(6)).choices[0]?.delta.content ?? ''))).join('')).toBe('Mock answer to: count to five please');
+    expect(await lastLine(response.headers.get('x-request-id'))).toMatchObject({ completionTokens: 7, costMicros: 18 }) // OpenRouter's usage.cost: 4 + 2 × 7 µ$;
+  });
+
+  it('ends the stream with an error event when OpenRouter sends a mid-stream error chunk — never a success', async () => {
+    openrouter.enqueue({ stream: { errorAfter: 3, chunkDelayMs: 5 } });
+    const stream = await client.chat.completions.create({ model: 'or/openai/gpt-4o', stream: true, messages: [{ role: 'user', content: 'one two three four' }] });
+    const failure = await (async () => {
+      for await (const _chunk of stream) void _chunk;
+    })().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(OpenAI.APIError);
+    expect(String(failure)).toContain('Provider disconnected unexpectedly');
+  });
+
+  it('does not retry 402 (credits) and falls back to the self-hosted target', async () => {
+    openrouter.enqueue({ status: 402, error: { message: 'Insufficient credits. Add more using https://openrouter.ai/credits', type: 'payment' } });
+    const { data, response } = await client.chat.completions.create({ model: 'resilient', messages: [{ role: 'user', content: 'x' }] }).withResponse();
+    expect(data.choices[0]?.message.content).toBe('Mock answer to: x');
+    expect(openrouter.requests).toHaveLength(1);
+    expect(selfHosted.requests).toHaveLength(1);
+    expect(response.headers.get('x-tollgate-provider')).toBe('gpu-box');
+    expect(response.headers.get('x-tollgate-attempts')).toBe('2');
+  });
+
+  it('keeps a moderation refusal’s reasons (403, not retried) and retries 429', async () => {
+    openrouter.enqueue({ status: 403, error: { message: 'Input flagged by moderation', type: 'moderation', metadata: { reasons: ['violence', 'self-harm'], flagged_input: 'how to…', provider_name: 'OpenAI' } } });
+    const refused = await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'or/openai/gpt-4o', messages: [{ role: 'user', content: 'x' }] }) });
+    expect(refused.status).toBe(403);
+    const error = ((await refused.json()) as ErrorBody).error;
+    expect(error.code).toBe('content_policy_violation');
+    expect(error.message).toContain('flagged for: violence, self-harm');
+    expect(openrouter.requests).toHaveLength(1);
+
+    openrouter.enqueue({ status: 429, error: { message: 'Rate limit exceeded', type: 'rate_limit' }, headers: { 'retry-after': '0' } });
+    const retried = await client.chat.completions.create({ model: 'or/openai/gpt-4o', messages: [{ role: 'user', content: 'x' }] });
+    expect(retried.choices[0]?.message.content).toBe('Mock answer to: x');
+    expect(openrouter.requests).toHaveLength(3);
+  });
+
+  it('never shows the OpenRouter key to a client or a log', async () => {
+    openrouter.enqueue({ status: 401, error: { message: `Invalid key ${openRouterKey}`, type: 'auth' } });
+    const response = await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'or/x/y', messages: [{ role: 'user', content: 'x' }] }) });
+    expect(response.status).toBe(502);
+    expect(await response.text()).not.toContain('upstreamSECRET');
+    await server.tollgate.gateway.engine.drain();
+    expect(logs.raw.join('\n')).not.toContain('upstreamSECRET');
+  });
+});
