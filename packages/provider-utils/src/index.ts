@@ -13,3 +13,5 @@ export type { TransportFailureContext } from './to-transport-error.js';
 export { tapOpenAICompatibleSse, dataOf } from './tap-openai-compatible-sse.js';
 export type { OpenAICompatibleTapOptions } from './tap-openai-compatible-sse.js';
 export { decodeOpenAICompatibleSse } from './decode-openai-compatible-sse.js';
+export { parseUpstreamJson } from './parse-upstream-json.js';
+export type { UpstreamErrorInput } from './upstream-error-input.js';

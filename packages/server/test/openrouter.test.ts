@@ -137,6 +137,18 @@ describe('OpenRouter behind self-hosted rules', () => {
     expect(openrouter.requests).toHaveLength(3);
   });
 
+  it('treats an error inside a 200 answer as an error, and a non-JSON answer as an invalid response', async () => {
+    openrouter.enqueue({ body: { error: { code: 502, message: 'Upstream provider returned an empty response' } } });
+    const inside = await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json', 'x-tollgate-fallbacks': 'off' }, body: JSON.stringify({ model: 'or/x/y', messages: [{ role: 'user', content: 'x' }] }) });
+    // Retryable: retried once, and the second (default) answer succeeds.
+    expect(inside.status).toBe(200);
+    expect(openrouter.requests).toHaveLength(2);
+    openrouter.enqueue({ rawBody: '<html>oops "error"</html>' }, { rawBody: '<html>oops "error"</html>' });
+    const garbage = await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'or/x/y', messages: [{ role: 'user', content: 'x' }] }) });
+    expect(garbage.status).toBe(502);
+    expect(((await garbage.json()) as ErrorBody).error.code).toBe('upstream_invalid_response');
+  });
+
   it('never shows the OpenRouter key to a client or a log', async () => {
     openrouter.enqueue({ status: 401, error: { message: `Invalid key ${openRouterKey}`, type: 'auth' } });
     const response = await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'or/x/y', messages: [{ role: 'user', content: 'x' }] }) });

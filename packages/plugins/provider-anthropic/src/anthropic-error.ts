@@ -1,5 +1,5 @@
 import { ProviderError, z } from '@tollgate/core';
-import { parseRetryAfter, readErrorBody } from '@tollgate/provider-utils';
+import { parseRetryAfter, readErrorBody, type UpstreamErrorInput } from '@tollgate/provider-utils';
 
 const anthropicErrorBodySchema = z.looseObject({
   type: z.literal('error').optional(),
@@ -12,13 +12,7 @@ const anthropicErrorBodySchema = z.looseObject({
  * is retryable), its message without secrets, its type as the wire code — except a prompt that is too
  * long, which becomes `context_length_exceeded` so context-window fallbacks apply.
  */
-export function toAnthropicProviderError(input: {
-  provider: string;
-  status: number;
-  headers: Readonly<Record<string, string | string[] | undefined>>;
-  bodyText: string;
-  secrets: readonly string[];
-}): ProviderError {
+export function toAnthropicProviderError(input: UpstreamErrorInput): ProviderError {
   const { text: bodyText, json } = readErrorBody(input.bodyText, input.secrets);
   const checked = anthropicErrorBodySchema.safeParse(json);
   const upstream = checked.success ? checked.data.error : undefined;

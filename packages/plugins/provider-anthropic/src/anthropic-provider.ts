@@ -1,6 +1,5 @@
-import { HttpUpstream, type UpstreamBody } from '@tollgate/provider-utils';
+import { HttpUpstream, parseUpstreamJson, type UpstreamBody } from '@tollgate/provider-utils';
 import {
-  GatewayError,
   z,
   type ChatCompletionRequest,
   type Logger,
@@ -51,15 +50,7 @@ export class AnthropicProvider implements Provider {
   async doChat(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
     const body = await this.#post(this.#body(request, options, false), options, false);
     const bytes = Buffer.from(await body.arrayBuffer());
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(bytes.toString('utf8'));
-    } catch (error) {
-      throw new GatewayError('TOLLGATE_UPSTREAM_INVALID_RESPONSE', `Provider "${this.name}" answered with a body that is not JSON; expected a message. Check its baseURL.`, { cause: error });
-    }
-    if (!messageSchema.safeParse(parsed).success) {
-      throw new GatewayError('TOLLGATE_UPSTREAM_INVALID_RESPONSE', `Provider "${this.name}" answered JSON that is not a Messages API message. Check its baseURL.`);
-    }
+    const parsed = parseUpstreamJson(bytes, messageSchema, { provider: this.name, expected: 'a Messages API message' });
     const response = convertFromAnthropicResponse(parsed as AnthropicResponse);
     return options.passthrough ? { response, body: bytes } : { response };
   }

@@ -1,5 +1,5 @@
 import { ProviderError, z } from '@tollgate/core';
-import { parseRetryAfter, readErrorBody } from '@tollgate/provider-utils';
+import { parseRetryAfter, readErrorBody, type UpstreamErrorInput } from '@tollgate/provider-utils';
 
 const openAIErrorBodySchema = z.looseObject({
   error: z.looseObject({
@@ -14,13 +14,7 @@ const openAIErrorBodySchema = z.looseObject({
  * Turns an upstream error answer into a {@link ProviderError}: the upstream's message kept (secrets
  * removed), its code kept on the wire (`context_length_exceeded`), `retry-after` honoured.
  */
-export function toOpenAIProviderError(input: {
-  provider: string;
-  status: number;
-  headers: Readonly<Record<string, string | string[] | undefined>>;
-  bodyText: string;
-  secrets: readonly string[];
-}): ProviderError {
+export function toOpenAIProviderError(input: UpstreamErrorInput): ProviderError {
   const { text: bodyText, json } = readErrorBody(input.bodyText, input.secrets);
   const parsed = openAIErrorBodySchema.safeParse(json);
   const upstream = parsed.success ? parsed.data.error : undefined;

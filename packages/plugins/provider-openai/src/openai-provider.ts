@@ -1,4 +1,4 @@
-import { HttpUpstream, decodeOpenAICompatibleSse, tapOpenAICompatibleSse, type UpstreamBody } from '@tollgate/provider-utils';
+import { HttpUpstream, decodeOpenAICompatibleSse, parseUpstreamJson, tapOpenAICompatibleSse, type UpstreamBody } from '@tollgate/provider-utils';
 import {
   GatewayError,
   z,
@@ -52,7 +52,7 @@ export class OpenAIProvider implements Provider {
   async doChat(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
     const body = await this.#post('/chat/completions', this.#chatBody(request, options, false), options, false);
     const bytes = Buffer.from(await body.arrayBuffer());
-    const response = this.#parse(bytes, chatResponseSchema, 'chat.completion') as ChatCompletionResponse;
+    const response = parseUpstreamJson(bytes, chatResponseSchema, { provider: this.name, expected: 'a chat.completion' }) as ChatCompletionResponse;
     return options.passthrough ? { response, body: bytes } : { response };
   }
 
@@ -70,7 +70,7 @@ export class OpenAIProvider implements Provider {
     const body = options.rawBody !== undefined && request.model === options.model ? options.rawBody : JSON.stringify({ ...request, model: options.model });
     const answer = await this.#post('/embeddings', body, options, false);
     const bytes = Buffer.from(await answer.arrayBuffer());
-    const response = this.#parse(bytes, embeddingResponseSchema, 'embeddings list') as EmbeddingResponse;
+    const response = parseUpstreamJson(bytes, embeddingResponseSchema, { provider: this.name, expected: 'an embeddings list' }) as EmbeddingResponse;
     return options.passthrough ? { response, body: bytes } : { response };
   }
 
@@ -99,18 +99,6 @@ export class OpenAIProvider implements Provider {
     });
   }
 
-  #parse(bytes: Buffer, schema: z.ZodType, what: string): unknown {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(bytes.toString('utf8'));
-    } catch (error) {
-      throw new GatewayError('TOLLGATE_UPSTREAM_INVALID_RESPONSE', `Provider "${this.name}" answered with a body that is not JSON; expected a ${what}. Check its baseURL.`, { cause: error });
-    }
-    if (!schema.safeParse(parsed).success) {
-      throw new GatewayError('TOLLGATE_UPSTREAM_INVALID_RESPONSE', `Provider "${this.name}" answered JSON that is not a ${what}. Check its baseURL.`);
-    }
-    return parsed;
-  }
 }
 
 /** The response body, whose read errors (idle timeout, reset, abort) become gateway errors. */

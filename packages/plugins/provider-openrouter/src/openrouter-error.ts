@@ -1,5 +1,5 @@
 import { ProviderError, z } from '@tollgate/core';
-import { parseRetryAfter, readErrorBody } from '@tollgate/provider-utils';
+import { parseRetryAfter, readErrorBody, type UpstreamErrorInput } from '@tollgate/provider-utils';
 
 const openRouterErrorSchema = z.looseObject({
   error: z.looseObject({
@@ -16,13 +16,7 @@ const openRouterErrorSchema = z.looseObject({
  * as 403 with its reasons and treated as a content-policy refusal (a group's `contentPolicy`
  * fallback applies); 408/429/502/503 are retryable, honoring `retry-after`.
  */
-export function toOpenRouterProviderError(input: {
-  provider: string;
-  status: number;
-  headers: Readonly<Record<string, string | string[] | undefined>>;
-  bodyText: string;
-  secrets: readonly string[];
-}): ProviderError {
+export function toOpenRouterProviderError(input: UpstreamErrorInput): ProviderError {
   const { text, json } = readErrorBody(input.bodyText, input.secrets);
   const parsed = openRouterErrorSchema.safeParse(json);
   const error = parsed.success ? parsed.data.error : undefined;

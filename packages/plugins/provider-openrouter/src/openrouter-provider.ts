@@ -1,5 +1,4 @@
 import {
-  GatewayError,
   z,
   type ChatCompletionRequest,
   type ChatCompletionResponse,
@@ -9,11 +8,20 @@ import {
   type ProviderStream,
   type StreamSummary,
 } from '@tollgate/core';
-import { HttpUpstream, decodeOpenAICompatibleSse, tapOpenAICompatibleSse, type UpstreamBody } from '@tollgate/provider-utils';
+import { HttpUpstream, decodeOpenAICompatibleSse, parseUpstreamJson, tapOpenAICompatibleSse, type UpstreamBody } from '@tollgate/provider-utils';
 import { toOpenRouterProviderError } from './openrouter-error.js';
 import type { OpenRouterProviderOptions } from './openrouter-provider-options.js';
 
 const chatResponseSchema = z.looseObject({ choices: z.array(z.looseObject({ message: z.looseObject({}) })), model: z.string().optional() });
+
+/** The top-level `error` of a JSON body, if it is JSON and has one. */
+function errorFieldOf(bytes: Buffer): unknown {
+  try {
+    return (JSON.parse(bytes.toString('utf8')) as { error?: unknown }).error;
+  } catch {
+    return undefined; // not JSON: parseUpstreamJson names the problem
+  }
+}
 
 /**
  * A provider for OpenRouter (OpenAI's wire, with extensions). The instance's request extensions —
@@ -52,19 +60,11 @@ export class OpenRouterProvider implements Provider {
   async doChat(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
     const body = await this.#post(this.#body(request, options, false), options, false);
     const bytes = Buffer.from(await body.arrayBuffer());
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(bytes.toString('utf8'));
-    } catch (error) {
-      throw new GatewayError('TOLLGATE_UPSTREAM_INVALID_RESPONSE', `Provider "${this.name}" answered with a body that is not JSON.`, { cause: error });
-    }
-    if (typeof parsed === 'object' && parsed !== null && 'error' in parsed && (parsed as { error: unknown }).error != null) {
-      // OpenRouter reports errors that happen after it accepted the request with status 200.
+    // OpenRouter reports errors that happen after it accepted the request inside a 200 answer.
+    if (bytes.includes('"error"') && errorFieldOf(bytes) != null) {
       throw toOpenRouterProviderError({ provider: this.name, status: 502, headers: {}, bodyText: bytes.toString('utf8'), secrets: this.#secrets });
     }
-    if (!chatResponseSchema.safeParse(parsed).success) {
-      throw new GatewayError('TOLLGATE_UPSTREAM_INVALID_RESPONSE', `Provider "${this.name}" answered JSON that is not a chat.completion.`);
-    }
+    const parsed = parseUpstreamJson(bytes, chatResponseSchema, { provider: this.name, expected: 'a chat.completion' });
     const response = parsed as ChatCompletionResponse;
     return options.passthrough ? { response, body: bytes } : { response };
   }
