@@ -45,6 +45,14 @@ describe('TargetHealth (circuit breaker)', () => {
     expect(health.admit('t')).toBe('closed');
   });
 
+  it('keeps no state for healthy targets', () => {
+    const health = new TargetHealth(createClock());
+    health.recordFailure('t', policy);
+    health.recordSuccess('t');
+    expect(health.size).toBe(0);
+    expect(health.admit('t')).toBe('closed');
+  });
+
   it('never opens when cooldown is off', () => {
     const health = new TargetHealth(createClock());
     for (let failure = 0; failure < 10; failure += 1) health.recordFailure('t', false);

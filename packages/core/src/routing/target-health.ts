@@ -9,6 +9,9 @@ interface Health {
   probing: boolean;
 }
 
+/** Circuits kept at most; past this bound the oldest closed (healthy) one is forgotten. */
+const maxTrackedCircuits = 10_000;
+
 /** Whether a target may take a request now: yes, as the single probe of a half-open circuit, or no. */
 export type Admission = 'closed' | 'probe' | 'open';
 
@@ -41,11 +44,8 @@ export class TargetHealth {
   }
 
   recordSuccess(id: string): void {
-    const health = this.#health.get(id);
-    if (health === undefined) return;
-    health.consecutiveFailures = 0;
-    health.openUntil = 0;
-    health.probing = false;
+    // A healthy target needs no state at all: forgetting it keeps the map to the failing few.
+    this.#health.delete(id);
   }
 
   /** Records a retryable failure; opens the circuit once the policy's count is reached. */
@@ -53,6 +53,7 @@ export class TargetHealth {
     if (policy === false) return;
     let health = this.#health.get(id);
     if (health === undefined) {
+      if (this.#health.size >= maxTrackedCircuits) this.#forgetOneClosed();
       health = { consecutiveFailures: 0, openUntil: 0, probing: false };
       this.#health.set(id, health);
     }
@@ -61,6 +62,21 @@ export class TargetHealth {
       health.openUntil = this.#clock.now() + policy.cooldownMs;
       health.probing = false;
     }
+  }
+
+  /** Forgets the oldest closed circuit (an open one must stay open). */
+  #forgetOneClosed(): void {
+    for (const [id, health] of this.#health) {
+      if (health.openUntil === 0) {
+        this.#health.delete(id);
+        return;
+      }
+    }
+  }
+
+  /** How many circuits are tracked. */
+  get size(): number {
+    return this.#health.size;
   }
 
   /** Ends a probe that neither succeeded nor failed upstream (the client left); the next may probe. */

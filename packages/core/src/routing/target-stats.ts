@@ -1,6 +1,12 @@
 /** Weight of the newest sample in the moving average of time to first byte. */
 const smoothing = 0.2;
 
+/**
+ * Targets tracked at most. Wildcard routes let clients name models, so the number of target ids is
+ * theirs to grow: past this bound the least recently used idle entry is forgotten.
+ */
+export const maxTrackedTargets = 10_000;
+
 interface Stats {
   inFlight: number;
   latencyMs: number | undefined;
@@ -17,9 +23,27 @@ export class TargetStats {
     let stats = this.#stats.get(id);
     if (stats === undefined) {
       stats = { inFlight: 0, latencyMs: undefined };
-      this.#stats.set(id, stats);
+      if (this.#stats.size >= maxTrackedTargets) this.#evictOne();
+    } else {
+      this.#stats.delete(id); // re-inserted below: the map's order is least recently used first
     }
+    this.#stats.set(id, stats);
     return stats;
+  }
+
+  /** Forgets the least recently used target with nothing in flight. */
+  #evictOne(): void {
+    for (const [id, stats] of this.#stats) {
+      if (stats.inFlight === 0) {
+        this.#stats.delete(id);
+        return;
+      }
+    }
+  }
+
+  /** How many targets are tracked. */
+  get size(): number {
+    return this.#stats.size;
   }
 
   started(id: string): void {

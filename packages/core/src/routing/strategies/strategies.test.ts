@@ -85,3 +85,16 @@ describe('routing strategies', () => {
     expect(createRoutingStrategy('lowest-cost').order(targets, new TargetStats()).map((t) => t.id)).toEqual(['p/cheap', 'p/pricey', 'p/unknown']);
   });
 });
+
+describe('TargetStats bounds', () => {
+  it('forgets least recently used idle targets past its bound, so client-named wildcard models cannot grow it forever', async () => {
+    const { maxTrackedTargets } = await import('../target-stats.js');
+    const stats = new TargetStats();
+    stats.started('p/busy'); // in flight: never evicted
+    for (let index = 0; index < maxTrackedTargets + 500; index += 1) stats.recordLatency(`p/model-${index}`, 10);
+    expect(stats.size).toBe(maxTrackedTargets);
+    expect(stats.inFlight('p/busy')).toBe(1);
+    expect(stats.latency(`p/model-${maxTrackedTargets + 499}`)).toBe(10);
+    expect(stats.latency('p/model-0')).toBeUndefined();
+  });
+});
