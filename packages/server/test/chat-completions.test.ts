@@ -91,6 +91,31 @@ describe('POST /v1/chat/completions (streaming)', () => {
     expect(usageChunk.usage).toMatchObject({ prompt_tokens: 2, completion_tokens: 5, total_tokens: 7 });
   });
 
+  it('forwards each upstream chunk before the next one is sent (no buffering), on the byte path and the decoded path', async () => {
+    const requests = [
+      // Bytes passed through as they are.
+      { path: '/v1/chat/completions', body: { model: 'gpt-4o-mini', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'x' }] }, pattern: /"content":"(one|two|three|four) "/ },
+      // Bytes passed through with the usage event cut.
+      { path: '/v1/chat/completions', body: { model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'x' }] }, pattern: /"content":"(one|two|three|four) "/ },
+      // Decoded and re-encoded as Anthropic events (an Anthropic client of an OpenAI model).
+      { path: '/v1/messages', body: { model: 'gpt-4o-mini', stream: true, max_tokens: 50, messages: [{ role: 'user', content: 'x' }] }, pattern: /"text":"(one|two|three|four) "/ },
+    ];
+    for (const request of requests) {
+      gateway.mock.enqueue({ stream: { content: ['one ', 'two ', 'three ', 'four '], chunkDelayMs: 80 } });
+      const response = await gateway.post(request.path, request.body);
+      const reader = response.body!.getReader();
+      const arrivals: number[] = [];
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        if (request.pattern.test(new TextDecoder().decode(value))) arrivals.push(performance.now());
+      }
+      // Each content chunk came in its own read, about one upstream interval after the previous one.
+      expect(arrivals, request.path).toHaveLength(4);
+      for (let index = 1; index < arrivals.length; index += 1) expect(arrivals[index]! - arrivals[index - 1]!).toBeGreaterThan(40);
+    }
+  });
+
   it('reassembles streamed tool-call arguments to the exact JSON', async () => {
     const args = '{"query":"tollgate \\"gateway\\"","limit":5,"nested":{"a":[1,2,3]}}';
     gateway.mock.enqueue({ stream: { content: [], toolCalls: [{ name: 'search', arguments: args, id: 'call_1' }], argumentPieces: 7 } });
