@@ -15,3 +15,4 @@ export type { OpenAICompatibleTapOptions } from './tap-openai-compatible-sse.js'
 export { decodeOpenAICompatibleSse } from './decode-openai-compatible-sse.js';
 export { parseUpstreamJson } from './parse-upstream-json.js';
 export type { UpstreamErrorInput } from './upstream-error-input.js';
+export { toOpenAICompatibleError } from './to-openai-compatible-error.js';

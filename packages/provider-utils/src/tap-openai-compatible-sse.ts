@@ -42,6 +42,8 @@ export interface OpenAICompatibleTapOptions {
   readonly dropUsageEvent: boolean;
   /** Drop SSE comment lines, so they never reach the client. */
   readonly dropComments?: boolean;
+  /** Drop chunks with empty `choices` and no usage (Azure's leading `prompt_filter_results` chunk). */
+  readonly dropEmptyChoices?: boolean;
   readonly provider: string;
   /** The error an error event (a `data:` JSON with a top-level `error`) stands for. */
   readonly toStreamError: (data: string) => Error;
@@ -100,8 +102,26 @@ export async function* tapOpenAICompatibleSse(body: AsyncIterable<Buffer>, optio
     }
   };
 
+  /** Cuts events with empty `choices` and no usage. */
+  const withoutEmptyChoices = (events: Buffer): Buffer => {
+    let output = events;
+    let from = 0;
+    for (;;) {
+      const at = output.indexOf('"choices":[]', from);
+      if (at === -1) return output;
+      const { start, end } = eventAround(output, at);
+      if (output.subarray(start, end).includes('"usage":{')) {
+        from = end;
+        continue;
+      }
+      output = Buffer.concat([output.subarray(0, start), output.subarray(end)]);
+      from = start;
+    }
+  };
+
   const inspect = (raw: Buffer): InspectedEvents => {
-    const events = options.dropComments === true ? withoutComments(raw) : raw;
+    const uncommented = options.dropComments === true ? withoutComments(raw) : raw;
+    const events = options.dropEmptyChoices === true ? withoutEmptyChoices(uncommented) : uncommented;
     if (summary.model === undefined) {
       const match = /"model"\s*:\s*"([^"]*)"/.exec(events.toString('utf8', 0, Math.min(events.length, 2048)));
       if (match !== null) summary.model = match[1];

@@ -17,8 +17,12 @@ export interface MockOpenAIOptions {
    * `openrouter` answers as OpenRouter does on the same wire: errors as `{"error":{"code":<status>,
    * "message","metadata"}}`, `usage.cost` (USD) and `is_byok`, `: OPENROUTER PROCESSING` comment lines
    * in streams, and a mid-stream error as a chunk with an `error` field and `finish_reason: "error"`.
+   * `azure` serves Azure OpenAI's paths (`/openai/deployments/{deployment}/chat/completions` and
+   * `/embeddings` with a required `api-version`, or `/openai/v1/…`), checks `api-key` (or a bearer
+   * token) against `apiKey`, answers errors with string codes, and starts streams with a
+   * `prompt_filter_results` chunk whose `choices` are empty.
    */
-  readonly flavor?: 'openai' | 'openrouter';
+  readonly flavor?: 'openai' | 'openrouter' | 'azure';
 }
 
 /** A running OpenAI-compatible mock upstream. */
@@ -48,14 +52,28 @@ function lastUserText(body: any): string {
 export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise<MockOpenAI> {
   let sequence = 0;
   const openRouter = options.flavor === 'openrouter';
+  const azure = options.flavor === 'azure';
+  const azurePath = /^\/openai\/(?:deployments\/[^/]+|v1)\/(chat\/completions|embeddings)$/;
 
   async function handle(request: RecordedRequest, res: ServerResponse, takeReply: () => MockReply | undefined): Promise<void> {
     const body = request.body;
-    if (options.apiKey !== undefined && request.headers.authorization !== `Bearer ${options.apiKey}`) {
+    if (azure) {
+      const presented = request.headers['api-key'] ?? String(request.headers.authorization ?? '').replace(/^Bearer /, '');
+      if (options.apiKey !== undefined && presented !== options.apiKey) {
+        sendJson(res, 401, { error: { code: '401', message: 'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.' } });
+        return;
+      }
+      if (request.path.startsWith('/openai/deployments/') && !/[?&]api-version=/.test(request.path)) {
+        sendJson(res, 404, { error: { code: '404', message: 'Resource not found' } });
+        return;
+      }
+    } else if (options.apiKey !== undefined && request.headers.authorization !== `Bearer ${options.apiKey}`) {
       sendJson(res, 401, openAIError('Incorrect API key provided: sk-wr******ey. You can find your API key at https://platform.openai.com/account/api-keys.', 'invalid_request_error', 'invalid_api_key'));
       return;
     }
-    const path = request.path.split('?')[0];
+    const rawPath = request.path.split('?')[0]!;
+    const azureMatch = azure ? azurePath.exec(rawPath) : null;
+    const path = azureMatch === null ? rawPath : `/v1/${azureMatch[1]}`;
     const isChat = request.method === 'POST' && path === '/v1/chat/completions';
     const isEmbeddings = request.method === 'POST' && path === '/v1/embeddings';
     const isModels = request.method === 'GET' && path === '/v1/models';
@@ -142,6 +160,7 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
 
     res.writeHead(reply.status ?? 200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', ...reply.headers });
     if (openRouter) res.write(': OPENROUTER PROCESSING\n\n');
+    if (azure) res.write(`data: ${JSON.stringify({ choices: [], created: 0, id: '', model: '', object: '', prompt_filter_results: [{ prompt_index: 0, content_filter_results: { hate: { filtered: false, severity: 'safe' } } }] })}\n\n`);
     // Writes are flushed before a programmed break, so the events before it really reach the client.
     for (const [index, event] of events.entries()) {
       if (res.destroyed) return;

@@ -1,4 +1,4 @@
-import { HttpUpstream, decodeOpenAICompatibleSse, parseUpstreamJson, tapOpenAICompatibleSse, type UpstreamBody } from '@tollgate/provider-utils';
+import { HttpUpstream, decodeOpenAICompatibleSse, parseUpstreamJson, tapOpenAICompatibleSse, toOpenAICompatibleError, type UpstreamBody } from '@tollgate/provider-utils';
 import {
   GatewayError,
   z,
@@ -13,7 +13,6 @@ import {
   type ProviderStream,
   type StreamSummary,
 } from '@tollgate/core';
-import { toOpenAIProviderError } from './openai-error.js';
 import type { OpenAIProviderOptions } from './openai-provider-options.js';
 
 const chatResponseSchema = z.looseObject({ choices: z.array(z.looseObject({ message: z.looseObject({}) })), model: z.string().optional() });
@@ -59,7 +58,7 @@ export class OpenAIProvider implements Provider {
   async doStream(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderStream> {
     const askedForUsage = request.stream_options?.include_usage === true;
     const body = await this.#post('/chat/completions', this.#chatBody(request, options, true), options, true);
-    const common = { provider: this.name, toStreamError: (data: string) => toOpenAIProviderError({ provider: this.name, status: 502, headers: {}, bodyText: data, secrets: this.#secrets }) };
+    const common = { provider: this.name, toStreamError: (data: string) => toOpenAICompatibleError({ provider: this.name, status: 502, headers: {}, bodyText: data, secrets: this.#secrets }) };
     if (!options.passthrough) return { type: 'chunks', chunks: decodeOpenAICompatibleSse(body, common) };
     const summary: StreamSummary = { usage: undefined, model: undefined };
     const dropUsageEvent = !askedForUsage && this.#options.requestUsageInStream;
@@ -95,7 +94,7 @@ export class OpenAIProvider implements Provider {
       headers: stream ? { ...this.#headers, accept: 'text/event-stream' } : this.#headers,
       body,
       options,
-      toError: (status, headers, bodyText) => toOpenAIProviderError({ provider: this.name, status, headers, bodyText, secrets: this.#secrets }),
+      toError: (status, headers, bodyText) => toOpenAICompatibleError({ provider: this.name, status, headers, bodyText, secrets: this.#secrets }),
     });
   }
 

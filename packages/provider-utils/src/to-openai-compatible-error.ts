@@ -1,5 +1,7 @@
 import { ProviderError, z } from '@tollgate/core';
-import { parseRetryAfter, readErrorBody, type UpstreamErrorInput } from '@tollgate/provider-utils';
+import { parseRetryAfter } from './parse-retry-after.js';
+import { readErrorBody } from './read-error-body.js';
+import type { UpstreamErrorInput } from './upstream-error-input.js';
 
 const openAIErrorBodySchema = z.looseObject({
   error: z.looseObject({
@@ -11,10 +13,11 @@ const openAIErrorBodySchema = z.looseObject({
 });
 
 /**
- * Turns an upstream error answer into a {@link ProviderError}: the upstream's message kept (secrets
+ * Turns an OpenAI-compatible upstream's error answer (`{"error":{message,type,param,code}}`, as OpenAI,
+ * Azure OpenAI and most OpenAI-compatible servers send it) into a {@link ProviderError}: the upstream's message kept (secrets
  * removed), its code kept on the wire (`context_length_exceeded`), `retry-after` honoured.
  */
-export function toOpenAIProviderError(input: UpstreamErrorInput): ProviderError {
+export function toOpenAICompatibleError(input: UpstreamErrorInput): ProviderError {
   const { text: bodyText, json } = readErrorBody(input.bodyText, input.secrets);
   const parsed = openAIErrorBodySchema.safeParse(json);
   const upstream = parsed.success ? parsed.data.error : undefined;

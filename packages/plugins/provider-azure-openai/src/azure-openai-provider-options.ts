@@ -1,0 +1,24 @@
+import { z } from '@tollgate/core';
+import { upstreamTimeoutsSchema } from '@tollgate/provider-utils';
+
+/** Options of one `type: azure-openai` provider instance. */
+export const azureOpenAIProviderOptionsSchema = z
+  .strictObject({
+    /** The resource endpoint, `https://<resource>.openai.azure.com`. */
+    endpoint: z.url({ protocol: /^https?$/, error: 'must be the resource URL, such as "https://my-resource.openai.azure.com"' }),
+    /** A resource key, sent as `api-key`. */
+    apiKey: z.string().min(1).optional(),
+    /** A Microsoft Entra ID access token, sent as `Authorization: Bearer` (refresh it outside, e.g. `${AZURE_OPENAI_AD_TOKEN}`). */
+    entraToken: z.string().min(1).optional(),
+    /** The `api-version` of the deployments API; `v1` uses the version-less `/openai/v1` API instead. */
+    apiVersion: z.string().min(1).default('2024-10-21'),
+    /** The id price tables know this upstream by. */
+    priceProvider: z.string().min(1).default('azure'),
+    headers: z.record(z.string(), z.string()).default({}),
+    maxConnections: z.number().int().positive().optional(),
+    timeouts: upstreamTimeoutsSchema,
+  })
+  .refine((options) => options.apiKey !== undefined || options.entraToken !== undefined, { path: ['apiKey'], message: 'required (or entraToken)' });
+
+/** Options of one `type: azure-openai` provider instance, with defaults applied. */
+export type AzureOpenAIProviderOptions = z.output<typeof azureOpenAIProviderOptionsSchema>;

@@ -1,0 +1,103 @@
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createMockOpenAI, type MockOpenAI } from '@tollgate/testkit';
+import { createLogger, startServer, type RunningServer } from '../src/index.js';
+import { LogCapture, masterKey, serverPackageDirectory } from './support/start-test-gateway.js';
+
+const azureKey = 'azure-key-SECRET-0123456789abcdef';
+const entraToken = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.entra-SECRET';
+let azure: MockOpenAI;
+let openai: MockOpenAI;
+let server: RunningServer;
+let client: OpenAI;
+const logs = new LogCapture();
+
+beforeAll(async () => {
+  azure = await createMockOpenAI({ flavor: 'azure', apiKey: azureKey });
+  openai = await createMockOpenAI();
+  server = await startServer({
+    cwd: serverPackageDirectory,
+    port: 0,
+    logger: createLogger({ destination: logs }),
+    config: {
+      plugins: ['@tollgate/provider-openai', '@tollgate/provider-azure-openai'],
+      auth: { masterKey },
+      providers: {
+        azure: { type: 'azure-openai', endpoint: azure.url, apiKey: azureKey },
+        'azure-v1': { type: 'azure-openai', endpoint: azure.url, entraToken: azureKey, apiVersion: 'v1' },
+        'azure-wrong': { type: 'azure-openai', endpoint: azure.url, entraToken },
+        openai: { type: 'openai', baseURL: openai.baseURL, apiKey: 'sk-openai-upstream-000000' },
+      },
+      models: {
+        'gpt-4o': { target: 'azure/prod-gpt4o', fallbacks: { contentPolicy: 'lenient' } },
+        'gpt-4o-v1': { target: 'azure-v1/prod-gpt4o' },
+        broken: { target: 'azure-wrong/prod-gpt4o' },
+        embed: { target: 'azure/prod-embedding' },
+        lenient: { target: 'openai/gpt-4o' },
+      },
+    },
+  });
+  client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
+});
+
+afterAll(async () => {
+  await server.close();
+  await azure.close();
+  await openai.close();
+});
+
+beforeEach(() => {
+  azure.reset();
+  openai.reset();
+});
+
+describe('Azure OpenAI', () => {
+  it('calls the deployment with api-version and api-key', async () => {
+    const completion = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hello azure' }] });
+    expect(completion.choices[0]?.message.content).toBe('Mock answer to: hello azure');
+    const upstream = azure.requests[0]!;
+    expect(upstream.path).toBe('/openai/deployments/prod-gpt4o/chat/completions?api-version=2024-10-21');
+    expect(upstream.headers['api-key']).toBe(azureKey);
+    expect(upstream.headers.authorization).toBeUndefined();
+  });
+
+  it('uses the version-less v1 API and an Entra bearer token when configured', async () => {
+    await client.chat.completions.create({ model: 'gpt-4o-v1', messages: [{ role: 'user', content: 'x' }] });
+    expect(azure.requests[0]?.path).toBe('/openai/v1/chat/completions');
+    expect(azure.requests[0]?.headers.authorization).toBe(`Bearer ${azureKey}`);
+    expect(azure.requests[0]?.body.model).toBe('prod-gpt4o');
+  });
+
+  it('streams without Azure’s leading prompt_filter_results chunk, usage tapped', async () => {
+    const response = await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-4o', stream: true, messages: [{ role: 'user', content: 'stream from azure' }] }) });
+    const text = await response.text();
+    expect(text).not.toContain('prompt_filter_results');
+    const events = text.split('\n\n').filter(Boolean);
+    expect(events.every((event) => event === 'data: [DONE]' || JSON.parse(event.slice(6)).choices.length > 0)).toBe(true);
+    await server.tollgate.gateway.engine.drain();
+    expect(logs.requestLines().at(-1)).toMatchObject({ provider: 'azure', completionTokens: 6, status: 200 });
+  });
+
+  it('falls back to the content-policy model on a content_filter refusal', async () => {
+    azure.enqueue({ status: 400, error: { message: "The response was filtered due to the prompt triggering Azure OpenAI's content management policy.", type: 'invalid_request_error', code: 'content_filter', param: 'prompt' } });
+    const { response } = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] }).withResponse();
+    expect(response.headers.get('x-tollgate-provider')).toBe('openai');
+    expect(openai.requests).toHaveLength(1);
+  });
+
+  it('serves embeddings from a deployment', async () => {
+    const result = await client.embeddings.create({ model: 'embed', input: 'vector me', encoding_format: 'float' });
+    expect(result.data[0]?.embedding).toHaveLength(8);
+    expect(azure.requests[0]?.path).toBe('/openai/deployments/prod-embedding/embeddings?api-version=2024-10-21');
+  });
+
+  it('answers 502 naming the provider when Azure refuses its credentials, never showing them', async () => {
+    const response = await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'broken', messages: [{ role: 'user', content: 'x' }] }) });
+    expect(response.status).toBe(502);
+    const text = await response.text();
+    expect(text).toContain('Provider \\"azure-wrong\\" answered 401');
+    expect(text).not.toContain('SECRET');
+    await server.tollgate.gateway.engine.drain();
+    expect(logs.raw.join('\n')).not.toContain('SECRET');
+  });
+});
