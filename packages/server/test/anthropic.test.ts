@@ -350,6 +350,19 @@ describe('a three-turn tool-calling agent loop through each crossing', () => {
   });
 });
 
+describe('count_tokens', () => {
+  it('is answered by an Anthropic target, and refused in Anthropic’s shape for other models', async () => {
+    const counted = await anthropic.messages.countTokens({ model: 'sonnet', system: 'Be brief.', messages: [{ role: 'user', content: 'count these four words' }] });
+    expect(counted.input_tokens).toBe(6);
+    const upstream = claude.requests[0]!;
+    expect(upstream.path).toBe('/v1/messages/count_tokens');
+    expect(upstream.body).toEqual({ model: 'claude-sonnet-4-5', system: 'Be brief.', messages: [{ role: 'user', content: 'count these four words' }] });
+    const fromOpenAIModel = await anthropic.messages.countTokens({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] }).catch((error: unknown) => error);
+    expect(fromOpenAIModel).toBeInstanceOf(Anthropic.BadRequestError);
+    expect(String(fromOpenAIModel)).toContain('can count tokens');
+  });
+});
+
 describe('usage is the same on both paths', () => {
   it('records the same tokens for an Anthropic model whether the client speaks OpenAI or Anthropic', async () => {
     const usage = { input_tokens: 11, output_tokens: 7, cache_read_input_tokens: 30, cache_creation_input_tokens: 2 };

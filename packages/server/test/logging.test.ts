@@ -23,11 +23,13 @@ describe('request logs', () => {
     await send('{broken', { authorization: `Bearer ${masterKey}` });
     gateway.mock.enqueue({ status: 401, error: { message: `Incorrect API key provided: ${providerKey}`, type: 'invalid_request_error', code: 'invalid_api_key' } });
     await send({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'f' }] });
+    await gateway.client.models.list();
     await gateway.server.tollgate.gateway.engine.drain();
 
     const lines = gateway.logs.requestLines();
-    expect(lines).toHaveLength(7);
-    expect(lines.map((line) => line.status)).toEqual([200, 200, 200, 403, 401, 400, 502]);
+    expect(lines).toHaveLength(8);
+    expect(lines.map((line) => line.status)).toEqual([200, 200, 200, 403, 401, 400, 502, 200]);
+    expect(lines[7]).toMatchObject({ path: '/v1/models', keyName: 'master' });
     expect(lines[2]).toMatchObject({ keyName: 'limited-agent', model: 'echo', provider: 'echo' });
     expect(lines[0]).toMatchObject({ keyName: 'master', provider: 'openai', upstreamModel: 'gpt-4o-mini', promptTokens: 1, attempts: 1 });
     expect(typeof lines[0]?.durationMs).toBe('number');

@@ -153,6 +153,28 @@ export class Engine {
   }
 
   /**
+   * Counts a chat request's input tokens with the first target of its route that can (no budget,
+   * no retries: counting is free and fast). Auth, decoding and routing run as for a request.
+   */
+  async countTokens(context: RequestContext): Promise<{ inputTokens: number }> {
+    const gatewayContext = context.asGatewayContext();
+    await this.#authenticate(gatewayContext);
+    context.decode();
+    validateChatRequest(context.request);
+    await this.#route(gatewayContext);
+    const target = context.targets.find((candidate) => candidate.provider.doCountTokens !== undefined);
+    if (target === undefined) {
+      throw new GatewayError(
+        'TOLLGATE_UNSUPPORTED_OPERATION',
+        `Model "${context.request.model}" routes to no provider that can count tokens (Anthropic providers can).`,
+        { param: 'model' },
+      );
+    }
+    context.target = target;
+    return target.provider.doCountTokens!(context.request as ChatCompletionRequest, this.#callOptions(context, target, context.routePolicy ?? this.#router.defaultPolicy));
+  }
+
+  /**
    * Runs the auth phase alone, for routes that carry no model request (`GET /v1/models`). Throws 401
    * like any request would.
    */

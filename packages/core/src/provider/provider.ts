@@ -87,6 +87,8 @@ export interface Provider {
   /** Starts a stream; resolves once the upstream accepted the request (status and headers known). */
   doStream(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderStream>;
   doEmbed?(request: EmbeddingRequest, options: ProviderCallOptions): Promise<ProviderEmbedResult>;
+  /** Counts a request's input tokens upstream, where the upstream can (Anthropic's count_tokens). */
+  doCountTokens?(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<{ readonly inputTokens: number }>;
   /** Releases connections; called once on shutdown. */
   close?(): Promise<void>;
 }

@@ -17,6 +17,7 @@ import { convertFromAnthropicResponse } from './convert-from-anthropic-response.
 import { convertToAnthropicRequest, untranslatedOpenAIFields } from './convert-to-anthropic-request.js';
 import { tapAnthropicSse } from './tap-anthropic-sse.js';
 
+const countSchema = z.looseObject({ input_tokens: z.number() });
 const messageSchema = z.looseObject({ id: z.string(), type: z.literal('message'), content: z.array(z.looseObject({ type: z.string() })), usage: z.looseObject({}) });
 
 /**
@@ -61,6 +62,22 @@ export class AnthropicProvider implements Provider {
     if (!options.passthrough) return { type: 'chunks', chunks: convertAnthropicStream(body, common) };
     const summary: StreamSummary = { usage: undefined, model: undefined };
     return { type: 'bytes', body: tapAnthropicSse(body, { ...common, summary }), summary };
+  }
+
+  async doCountTokens(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<{ inputTokens: number }> {
+    // count_tokens takes a Messages request without max_tokens and stream.
+    const encoded = this.#body(request, options, false);
+    const text = typeof encoded === 'string' ? encoded : Buffer.from(encoded).toString('utf8');
+    const { max_tokens: _maxTokens, stream: _stream, ...body } = JSON.parse(text) as Record<string, unknown>;
+    const answer = await this.#upstream.post({
+      path: '/v1/messages/count_tokens',
+      headers: this.#requestHeaders(options, false),
+      body: JSON.stringify(body),
+      options,
+      toError: (status, headers, bodyText) => toAnthropicProviderError({ provider: this.name, status, headers, bodyText, secrets: this.#secrets }),
+    });
+    const parsed = parseUpstreamJson(Buffer.from(await answer.arrayBuffer()), countSchema, { provider: this.name, expected: 'a token count' }) as { input_tokens: number };
+    return { inputTokens: parsed.input_tokens };
   }
 
   async close(): Promise<void> {

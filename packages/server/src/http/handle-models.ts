@@ -14,6 +14,9 @@ export function createModelsHandler(dependencies: HttpDependencies) {
       const principal = await dependencies.gateway.engine.authenticate(context);
       const data = dependencies.gateway.engine.listModels(principal).map((id) => ({ id, object: 'model', created, owned_by: 'tollgate' }));
       sendJson(res, 200, { object: 'list', data });
+      if (dependencies.logRequests) {
+        dependencies.logger.info({ requestId: ingress.requestId, status: 200, path: '/v1/models', keyName: principal.keyName, durationMs: Math.round((performance.now() - ingress.receivedAt) * 100) / 100 }, 'request');
+      }
     } catch (error) {
       ingress.fail(error, undefined);
     }
