@@ -8,3 +8,8 @@ export type { MockUpstream } from './mock-server.js';
 export type { RecordedRequest } from './recorded-request.js';
 export { openAIChatCompletion, openAIChunk, openAIError, openAIUsage, mockEmbedding, toBase64Floats } from './openai-wire.js';
 export { anthropicError, anthropicErrorStatus, anthropicEvent, anthropicUsage } from './anthropic-wire.js';
+export { providerConformanceChecks } from './conformance/provider-conformance.js';
+export type { ProviderConformanceOptions, ConformanceCheck } from './conformance/provider-conformance.js';
+export type { ConformanceUpstream } from './conformance/conformance-upstream.js';
+export { ConformanceFailure } from './conformance/conformance-failure.js';
+export { openAIConformanceUpstream, anthropicConformanceUpstream } from './conformance/upstream-adapters.js';

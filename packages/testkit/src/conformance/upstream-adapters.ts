@@ -1,0 +1,29 @@
+import type { MockAnthropic } from '../create-mock-anthropic.js';
+import type { MockOpenAI } from '../create-mock-openai.js';
+import type { ConformanceUpstream } from './conformance-upstream.js';
+
+/** The conformance adapter of an OpenAI-compatible mock (any flavor). */
+export function openAIConformanceUpstream(mock: MockOpenAI, input: { providerOptions: Record<string, unknown>; model: string; secret: string }): ConformanceUpstream {
+  return {
+    ...input,
+    requests: mock.requests,
+    enqueueText: (text) => mock.enqueue({ content: text, stream: { content: text.split(/(?<= )/) } }),
+    enqueueError: (status, message) => mock.enqueue({ status, error: { message, type: status === 429 ? 'requests' : 'invalid_request_error' }, headers: status === 429 ? { 'retry-after': '2' } : {} }),
+    enqueueHang: () => mock.enqueue({ hang: true }),
+    close: () => mock.close(),
+  };
+}
+
+const anthropicErrorTypes: Readonly<Record<number, string>> = { 400: 'invalid_request_error', 401: 'authentication_error', 429: 'rate_limit_error', 500: 'api_error', 529: 'overloaded_error' };
+
+/** The conformance adapter of the Anthropic mock. */
+export function anthropicConformanceUpstream(mock: MockAnthropic, input: { providerOptions: Record<string, unknown>; model: string; secret: string }): ConformanceUpstream {
+  return {
+    ...input,
+    requests: mock.requests,
+    enqueueText: (text) => mock.enqueue({ content: text }),
+    enqueueError: (status, message) => mock.enqueue({ status, error: { type: anthropicErrorTypes[status] ?? 'api_error', message }, headers: status === 429 ? { 'retry-after': '2' } : {} }),
+    enqueueHang: () => mock.enqueue({ hang: true }),
+    close: () => mock.close(),
+  };
+}
