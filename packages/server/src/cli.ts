@@ -8,6 +8,8 @@ const usage = `Usage: tollgate <command> [options]
 Commands:
   start [--config FILE] [--port N] [--host HOST]   run the gateway
   check [--config FILE]                            validate a config and exit (1 when invalid)
+  plugin new NAME [--kind provider|guardrail|ledger] [--dir DIR]
+                                                   scaffold a plugin package with tests
 
 Without --config, tollgate.config.{yaml,yml,json,js,mjs,ts,mts} is searched in the current folder;
 with none, a built-in offline config (the echo provider) is used.`;
@@ -27,6 +29,15 @@ async function main(argv: string[]): Promise<number> {
     const { createRequire } = await import('node:module');
     process.stdout.write(`${(createRequire(import.meta.url)('../package.json') as { version: string }).version}\n`);
     return 0;
+  }
+  if (command === 'plugin') {
+    const { values: pluginValues, positionals } = parseArgs({ args: rest, options: { kind: { type: 'string' }, dir: { type: 'string' } }, allowPositionals: true, strict: false });
+    if (positionals[0] !== 'new') {
+      process.stderr.write(`${usage}\n`);
+      return 1;
+    }
+    const { runPluginNew } = await import('./cli/run-plugin-new.js');
+    return runPluginNew({ name: positionals[1], kind: pluginValues.kind as string | undefined, dir: pluginValues.dir as string | undefined });
   }
   let values: { config?: string | undefined; port?: string | undefined; host?: string | undefined };
   try {
