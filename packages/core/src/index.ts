@@ -47,6 +47,7 @@ export type { LogFunction } from './services/logger.js';
 export { Clock, systemClock } from './services/clock.js';
 export { Ledger } from './services/ledger.js';
 export { Pricing } from './services/pricing.js';
+export { MetricsEndpoint } from './services/metrics-endpoint.js';
 export type { ModelPrices, PricedModel } from './services/pricing.js';
 export type { LedgerEntry } from './services/ledger.js';
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GatewayError } from '@tollgate/core';
+import { GatewayError, MetricsEndpoint } from '@tollgate/core';
 import { createChatCompletionsHandler } from './handle-chat-completions.js';
 import { createCountTokensHandler } from './handle-count-tokens.js';
 import { createEmbeddingsHandler } from './handle-embeddings.js';
@@ -19,7 +19,8 @@ export type GatewayRoutes = ReadonlyMap<string, ReadonlyMap<string, RouteHandler
 export function createGatewayRoutes(dependencies: HttpDependencies): GatewayRoutes {
   const post = (handler: RouteHandler) => new Map([['POST', handler]]);
   const get = (handler: RouteHandler) => new Map([['GET', handler]]);
-  return new Map([
+  const metrics = dependencies.gateway.resolve(MetricsEndpoint);
+  const routes = new Map<string, ReadonlyMap<string, RouteHandler>>([
     ['/v1/chat/completions', post(createChatCompletionsHandler(dependencies) as RouteHandler)],
     ['/v1/embeddings', post(createEmbeddingsHandler(dependencies) as RouteHandler)],
     ['/v1/messages', post(createMessagesHandler(dependencies) as RouteHandler)],
@@ -28,6 +29,15 @@ export function createGatewayRoutes(dependencies: HttpDependencies): GatewayRout
     ['/health/live', get((_req, res) => sendJson(res, 200, { status: 'ok' }))],
     ['/health/ready', get((_req, res) => (dependencies.tracker.draining ? sendJson(res, 503, { status: 'draining' }) : sendJson(res, 200, { status: 'ready' })))],
   ]);
+  if (metrics !== undefined) {
+    // Served like health checks, without a key: scrape it from inside the network.
+    routes.set('/metrics', get(async (_req, res) => {
+      const text = await metrics.render();
+      res.writeHead(200, { 'content-type': metrics.contentType, 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+    }));
+  }
+  return routes;
 }
 
 /** Answers 405 for a known path with another method, naming the ones it takes. */

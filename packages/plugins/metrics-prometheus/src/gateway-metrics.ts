@@ -1,0 +1,75 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { GatewayContext } from '@tollgate/core';
+import type { PrometheusOptions } from './prometheus-options.js';
+
+const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+
+/**
+ * The gateway's Prometheus metrics, in their own registry. Recorded from each request's finished
+ * context (after the answer was sent). Label values come from the config, never from what a client
+ * sends, so the series stay bounded: the model label is the configured route (`or/*` for a whole
+ * wildcard family, `unrouted` for unknown models), with provider names, statuses, error codes, team
+ * ids and key names — never a key.
+ */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  readonly #labelKeys: boolean;
+  readonly #requests: Counter<'operation' | 'model' | 'provider' | 'status'>;
+  readonly #duration: Histogram<'operation' | 'model' | 'provider' | 'status'>;
+  readonly #firstToken: Histogram<'model' | 'provider'>;
+  readonly #attempts: Histogram<'provider' | 'outcome'>;
+  readonly #tokens: Counter<'model' | 'team' | 'key' | 'type'>;
+  readonly #cost: Counter<'model' | 'team' | 'key'>;
+  readonly #errors: Counter<'code'>;
+  readonly #inFlight: Gauge;
+
+  constructor(options: PrometheusOptions) {
+    const prefix = options.prefix;
+    const registers = [this.registry];
+    this.#labelKeys = options.labelKeys;
+    this.#requests = new Counter({ name: `${prefix}requests_total`, help: 'Finished requests.', labelNames: ['operation', 'model', 'provider', 'status'], registers });
+    this.#duration = new Histogram({ name: `${prefix}request_duration_seconds`, help: 'Time from arrival to the end of the answer.', labelNames: ['operation', 'model', 'provider', 'status'], buckets: latencyBuckets, registers });
+    this.#firstToken = new Histogram({ name: `${prefix}time_to_first_token_seconds`, help: 'Time from arrival to the first streamed chunk.', labelNames: ['model', 'provider'], buckets: latencyBuckets, registers });
+    this.#attempts = new Histogram({ name: `${prefix}upstream_attempt_duration_seconds`, help: 'Each upstream attempt, until its answer or first chunk.', labelNames: ['provider', 'outcome'], buckets: latencyBuckets, registers });
+    this.#tokens = new Counter({ name: `${prefix}tokens_total`, help: 'Tokens by type: prompt, completion, cached (cache reads), reasoning.', labelNames: ['model', 'team', 'key', 'type'], registers });
+    this.#cost = new Counter({ name: `${prefix}cost_usd_total`, help: 'Cost of requests whose price is known, in USD.', labelNames: ['model', 'team', 'key'], registers });
+    this.#errors = new Counter({ name: `${prefix}errors_total`, help: 'Requests that ended in an error, by Tollgate error code.', labelNames: ['code'], registers });
+    this.#inFlight = new Gauge({ name: `${prefix}requests_in_flight`, help: 'Requests past auth and not yet finished.', registers });
+    if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix });
+  }
+
+  /** A request passed auth and routing. */
+  started(): void {
+    this.#inFlight.inc();
+  }
+
+  /** Records a finished request; `counted` when `started` was called for it. */
+  finished(context: GatewayContext, counted: boolean): void {
+    if (counted) this.#inFlight.dec();
+    const timings = context.timings;
+    const provider = context.target?.provider.name ?? 'none';
+    const model = context.routePolicy?.group ?? 'unrouted';
+    const status = String(context.status ?? 500);
+    const labels = { operation: context.operation, model, provider, status };
+    this.#requests.inc(labels);
+    if (timings.endedAt !== undefined) this.#duration.observe(labels, (timings.endedAt - timings.receivedAt) / 1000);
+    if (context.stream && timings.firstByteAt !== undefined) this.#firstToken.observe({ model, provider }, (timings.firstByteAt - timings.receivedAt) / 1000);
+    for (const attempt of context.attempts) {
+      if (attempt.durationMs === undefined) continue;
+      const provider = attempt.target.slice(0, attempt.target.indexOf('/'));
+      this.#attempts.observe({ provider, outcome: attempt.status === 200 ? 'ok' : (attempt.errorCode ?? 'error') }, attempt.durationMs / 1000);
+    }
+    if (context.error !== undefined) this.#errors.inc({ code: context.error.code });
+    const usage = context.usage;
+    const owner = { model, team: context.principal?.teamId ?? 'none', key: this.#labelKeys ? (context.principal?.keyName ?? 'none') : 'all' };
+    if (usage !== undefined) {
+      this.#tokens.inc({ ...owner, type: 'prompt' }, usage.prompt_tokens);
+      this.#tokens.inc({ ...owner, type: 'completion' }, usage.completion_tokens);
+      const cached = usage.prompt_tokens_details?.cached_tokens ?? 0;
+      if (cached > 0) this.#tokens.inc({ ...owner, type: 'cached' }, cached);
+      const reasoning = usage.completion_tokens_details?.reasoning_tokens ?? 0;
+      if (reasoning > 0) this.#tokens.inc({ ...owner, type: 'reasoning' }, reasoning);
+    }
+    if (context.costMicros !== undefined) this.#cost.inc(owner, context.costMicros / 1_000_000);
+  }
+}

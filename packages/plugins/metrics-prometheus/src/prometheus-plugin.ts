@@ -1,0 +1,32 @@
+import { definePlugin, MetricsEndpoint } from '@tollgate/core';
+import { GatewayMetrics } from './gateway-metrics.js';
+import { prometheusOptionsSchema } from './prometheus-options.js';
+
+declare module '@tollgate/core' {
+  interface ContextVariableMap {
+    /** Set when the request was counted in flight. */
+    prometheusInFlight: boolean;
+  }
+}
+
+/**
+ * Prometheus metrics on `/metrics`: requests and latency by model, provider and status; time to first
+ * token; each upstream attempt; tokens and cost by team, key and model; errors by code; requests in
+ * flight. Recorded by a `log` hook, after the answer was sent.
+ *
+ * @example
+ * plugins: ["@tollgate/provider-openai", "@tollgate/metrics-prometheus"]
+ */
+export const prometheusPlugin = definePlugin({
+  name: '@tollgate/metrics-prometheus',
+  options: prometheusOptionsSchema,
+  setup(api, options) {
+    const metrics = new GatewayMetrics(options);
+    api.addHook('route', (context) => {
+      metrics.started();
+      context.set('prometheusInFlight', true);
+    });
+    api.addHook('log', (context) => metrics.finished(context, context.get('prometheusInFlight') === true));
+    api.provide(MetricsEndpoint, { contentType: metrics.registry.contentType, render: () => metrics.registry.metrics() });
+  },
+});
