@@ -16,3 +16,5 @@ export { decodeOpenAICompatibleSse } from './decode-openai-compatible-sse.js';
 export { parseUpstreamJson } from './parse-upstream-json.js';
 export type { UpstreamErrorInput } from './upstream-error-input.js';
 export { toOpenAICompatibleError } from './to-openai-compatible-error.js';
+export { OpenAICompatibleProvider } from './openai-compatible-provider.js';
+export type { OpenAICompatibleProviderInit } from './openai-compatible-provider.js';

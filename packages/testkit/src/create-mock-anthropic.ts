@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { anthropicError, anthropicErrorStatus, anthropicEvent, anthropicUsage } from './anthropic-wire.js';
 import type { MockAnthropicReply } from './mock-anthropic-reply.js';
-import { applyStopSequences, countWords, flush, sendJson, startMockServer, type MockUpstream } from './mock-server.js';
+import { applyStopSequences, countWords, lastUserText, sendJson, startMockServer, writeMockStream, type MockUpstream } from './mock-server.js';
 import type { RecordedRequest } from './recorded-request.js';
 
 /** Options of {@link createMockAnthropic}. */
@@ -16,14 +16,6 @@ export interface MockAnthropicOptions {
 export interface MockAnthropic extends MockUpstream<MockAnthropicReply> {
   /** The value for a provider's `baseURL` (Anthropic's paths start with /v1). */
   readonly baseURL: string;
-}
-
-function lastUserText(body: any): string {
-  const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
-  const last = [...messages].reverse().find((message) => message?.role === 'user');
-  if (typeof last?.content === 'string') return last.content;
-  if (Array.isArray(last?.content)) return last.content.filter((block: any) => block?.type === 'text').map((block: any) => block.text).join(' ');
-  return '';
 }
 
 /**
@@ -108,23 +100,8 @@ export async function createMockAnthropic(options: MockAnthropicOptions = {}): P
     events.push(anthropicEvent('message_stop', {}));
 
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'request-id': `req_${id}`, ...reply.headers });
-    for (const [index, event] of events.entries()) {
-      if (res.destroyed) return;
-      if (shape.failAfter === index) {
-        await flush(res);
-        res.destroy();
-        return;
-      }
-      if (shape.hangAfter === index) return;
-      if (shape.errorAfter === index) {
-        const type = shape.errorType ?? 'overloaded_error';
-        res.end(anthropicEvent('error', { error: { type, message: type === 'overloaded_error' ? 'Overloaded' : 'Internal server error' } }));
-        return;
-      }
-      if (index > 0 && shape.chunkDelayMs !== undefined) await sleep(shape.chunkDelayMs);
-      res.write(event);
-    }
-    res.end();
+    const errorType = shape.errorType ?? 'overloaded_error';
+    await writeMockStream(res, events, shape, { errorEvent: anthropicEvent('error', { error: { type: errorType, message: errorType === 'overloaded_error' ? 'Overloaded' : 'Internal server error' } }) });
   }
 
   const mock = await startMockServer<MockAnthropicReply>(options.port, handle);

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MockReply } from './mock-reply.js';
-import { applyStopSequences, countWords, flush, sendJson, startMockServer, type MockUpstream } from './mock-server.js';
+import { applyStopSequences, countWords, lastUserText, sendJson, startMockServer, writeMockStream, type MockUpstream } from './mock-server.js';
 import { mockEmbedding, openAIChatCompletion, openAIChunk, openAIError, openAIUsage, toBase64Floats } from './openai-wire.js';
 import type { RecordedRequest } from './recorded-request.js';
 
@@ -29,14 +29,6 @@ export interface MockOpenAIOptions {
 export interface MockOpenAI extends MockUpstream<MockReply> {
   /** `http://127.0.0.1:<port>/v1`, the value for a provider's `baseURL`. */
   readonly baseURL: string;
-}
-
-function lastUserText(body: any): string {
-  const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
-  const last = [...messages].reverse().find((message) => message?.role === 'user');
-  if (typeof last?.content === 'string') return last.content;
-  if (Array.isArray(last?.content)) return last.content.filter((part: any) => part?.type === 'text').map((part: any) => part.text).join(' ');
-  return '';
 }
 
 /**
@@ -161,27 +153,14 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
     res.writeHead(reply.status ?? 200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', ...reply.headers });
     if (openRouter) res.write(': OPENROUTER PROCESSING\n\n');
     if (azure) res.write(`data: ${JSON.stringify({ choices: [], created: 0, id: '', model: '', object: '', prompt_filter_results: [{ prompt_index: 0, content_filter_results: { hate: { filtered: false, severity: 'safe' } } }] })}\n\n`);
-    // Writes are flushed before a programmed break, so the events before it really reach the client.
-    for (const [index, event] of events.entries()) {
-      if (res.destroyed) return;
-      if (shape.failAfter === index) {
-        await flush(res);
-        res.destroy();
-        return;
-      }
-      if (shape.hangAfter === index) return;
-      if (shape.errorAfter === index) {
-        const failure = openRouter
-          ? { id, object: 'chat.completion.chunk', created, model, provider: 'MockProvider', error: { code: 'server_error', message: 'Provider disconnected unexpectedly' }, choices: [{ index: 0, delta: { content: '' }, finish_reason: 'error' }] }
-          : openAIError('The server had an error while processing your request.', 'server_error');
-        res.end(`data: ${JSON.stringify(failure)}\n\n${openRouter ? 'data: [DONE]\n\n' : ''}`);
-        return;
-      }
-      if (openRouter && index > 0 && index % 3 === 0) res.write(': OPENROUTER PROCESSING\n\n');
-      if (index > 0 && shape.chunkDelayMs !== undefined) await sleep(shape.chunkDelayMs);
-      res.write(`data: ${JSON.stringify(event)}\n\n`);
-    }
-    res.end('data: [DONE]\n\n');
+    const failure = openRouter
+      ? { id, object: 'chat.completion.chunk', created, model, provider: 'MockProvider', error: { code: 'server_error', message: 'Provider disconnected unexpectedly' }, choices: [{ index: 0, delta: { content: '' }, finish_reason: 'error' }] }
+      : openAIError('The server had an error while processing your request.', 'server_error');
+    await writeMockStream(res, events.map((event) => `data: ${JSON.stringify(event)}\n\n`), shape, {
+      errorEvent: `data: ${JSON.stringify(failure)}\n\n${openRouter ? 'data: [DONE]\n\n' : ''}`,
+      end: 'data: [DONE]\n\n',
+      between: (index) => (openRouter && index > 0 && index % 3 === 0 ? ': OPENROUTER PROCESSING\n\n' : undefined),
+    });
   }
 
   const mock = await startMockServer<MockReply>(options.port, handle);

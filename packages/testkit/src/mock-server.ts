@@ -90,6 +90,45 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
+/** Where a mocked stream breaks, stalls or fails, counted in events. */
+export interface StreamFaults {
+  readonly chunkDelayMs?: number;
+  readonly failAfter?: number;
+  readonly hangAfter?: number;
+  readonly errorAfter?: number;
+}
+
+/**
+ * Writes SSE events one by one with the programmed faults: a destroyed connection (after flushing
+ * what came before, so it really reaches the client), a stall, or `errorEvent` ending the stream.
+ * `between` may write extra bytes before an event (keep-alive comments). Ends the response with `end`.
+ */
+export async function writeMockStream(
+  res: ServerResponse,
+  events: readonly string[],
+  faults: StreamFaults,
+  options: { readonly errorEvent: string; readonly end?: string; readonly between?: (index: number) => string | undefined },
+): Promise<void> {
+  for (const [index, event] of events.entries()) {
+    if (res.destroyed) return;
+    if (faults.failAfter === index) {
+      await flush(res);
+      res.destroy();
+      return;
+    }
+    if (faults.hangAfter === index) return;
+    if (faults.errorAfter === index) {
+      res.end(options.errorEvent);
+      return;
+    }
+    const extra = options.between?.(index);
+    if (extra !== undefined) res.write(extra);
+    if (index > 0 && faults.chunkDelayMs !== undefined) await sleep(faults.chunkDelayMs);
+    res.write(event);
+  }
+  res.end(options.end);
+}
+
 /** Resolves once what was written so far is flushed (plus a moment), so a programmed break comes after it. */
 export function flush(res: ServerResponse): Promise<void> {
   return new Promise<void>((resolve) => res.write('', () => setTimeout(resolve, 20)));
@@ -115,4 +154,13 @@ export function applyStopSequences(text: string, stops: readonly string[]): { te
     if (index !== -1 && (cut === undefined || index < cut.index)) cut = { index, stop };
   }
   return cut === undefined ? { text, stoppedAt: undefined } : { text: text.slice(0, cut.index), stoppedAt: cut.stop };
+}
+
+/** The text of the last user message of a chat body (OpenAI or Anthropic shape): the mocks echo it. */
+export function lastUserText(body: any): string {
+  const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
+  const last = [...messages].reverse().find((message) => message?.role === 'user');
+  if (typeof last?.content === 'string') return last.content;
+  if (Array.isArray(last?.content)) return last.content.filter((part: any) => part?.type === 'text').map((part: any) => part.text).join(' ');
+  return '';
 }

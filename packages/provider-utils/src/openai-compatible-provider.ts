@@ -1,0 +1,158 @@
+import {
+  GatewayError,
+  z,
+  type ChatCompletionRequest,
+  type ChatCompletionResponse,
+  type EmbeddingRequest,
+  type EmbeddingResponse,
+  type Provider,
+  type ProviderCallOptions,
+  type ProviderChatResult,
+  type ProviderEmbedResult,
+  type ProviderError,
+  type ProviderStream,
+  type StreamSummary,
+} from '@tollgate/core';
+import { decodeOpenAICompatibleSse } from './decode-openai-compatible-sse.js';
+import { HttpUpstream, type UpstreamBody } from './http-upstream.js';
+import { parseUpstreamJson } from './parse-upstream-json.js';
+import { tapOpenAICompatibleSse } from './tap-openai-compatible-sse.js';
+import { toOpenAICompatibleError } from './to-openai-compatible-error.js';
+import type { UpstreamErrorInput } from './upstream-error-input.js';
+import type { ProviderTimeouts } from './upstream-timeouts-schema.js';
+
+const chatResponseSchema = z.looseObject({ choices: z.array(z.looseObject({ message: z.looseObject({}) })), model: z.string().optional() });
+const embeddingResponseSchema = z.looseObject({ data: z.array(z.unknown()), usage: z.looseObject({ prompt_tokens: z.number(), total_tokens: z.number() }) });
+
+/** How an OpenAI-compatible upstream differs from OpenAI's own API. */
+export interface OpenAICompatibleProviderInit {
+  /** The provider instance name. */
+  readonly name: string;
+  readonly baseURL: string;
+  readonly timeouts: ProviderTimeouts;
+  readonly maxConnections?: number | undefined;
+  /** Headers of every request (content type and authentication included). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Values that must never appear in an error: the provider's keys. */
+  readonly secrets: readonly string[];
+  readonly priceProvider?: string | undefined;
+  /** Ask for `stream_options.include_usage` (default true). */
+  readonly requestUsageInStream?: boolean;
+  /** The path of an operation for a model (default `/<operation>`): Azure puts the deployment in it. */
+  readonly pathFor?: (operation: 'chat/completions' | 'embeddings', model: string) => string;
+  /** Fields set over every request (OpenRouter's extensions); a target's params win over them. */
+  readonly extraBody?: Readonly<Record<string, unknown>> | undefined;
+  /** Drop SSE comment lines from passthrough streams. */
+  readonly dropComments?: boolean;
+  /** Drop chunks with empty `choices` and no usage from passthrough streams (Azure). */
+  readonly dropEmptyChoices?: boolean;
+  /** Treat a 200 answer whose JSON has a top-level `error` as an error (OpenRouter). */
+  readonly errorsInsideAnswers?: boolean;
+  /** Serves `/embeddings` (default true). */
+  readonly embeddings?: boolean;
+  /** Maps an error answer or error event (default: OpenAI's error shape). */
+  readonly toError?: (input: UpstreamErrorInput) => ProviderError;
+}
+
+/** The top-level `error` of a JSON body, if it is JSON and has one. */
+function errorFieldOf(bytes: Buffer): unknown {
+  try {
+    return (JSON.parse(bytes.toString('utf8')) as { error?: unknown }).error;
+  } catch {
+    return undefined; // not JSON: parseUpstreamJson names the problem
+  }
+}
+
+/**
+ * A provider for an upstream that speaks OpenAI's chat completions: OpenAI itself, Azure OpenAI,
+ * OpenRouter, vLLM, SGLang, Ollama… One keep-alive pool per connect timeout; the client's body goes
+ * upstream unchanged when nothing changes (same model, usage already asked for, no extra fields); JSON
+ * answers and streams pass through as bytes (usage tapped) to OpenAI clients, or are decoded for
+ * hooks and other wire formats.
+ */
+export class OpenAICompatibleProvider implements Provider {
+  readonly specificationVersion = 'v1';
+  readonly wire = 'openai';
+  readonly name: string;
+  readonly priceProvider: string | undefined;
+  readonly #init: OpenAICompatibleProviderInit;
+  readonly #upstream: HttpUpstream;
+  readonly #requestUsage: boolean;
+  readonly #toError: (input: UpstreamErrorInput) => ProviderError;
+
+  constructor(init: OpenAICompatibleProviderInit) {
+    this.name = init.name;
+    this.priceProvider = init.priceProvider;
+    this.#init = init;
+    this.#upstream = new HttpUpstream({ provider: init.name, baseURL: init.baseURL, timeouts: init.timeouts, maxConnections: init.maxConnections });
+    this.#requestUsage = init.requestUsageInStream ?? true;
+    this.#toError = init.toError ?? toOpenAICompatibleError;
+  }
+
+  async doChat(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
+    const body = await this.#post('chat/completions', this.#chatBody(request, options, false), options, false);
+    const bytes = Buffer.from(await body.arrayBuffer());
+    if (this.#init.errorsInsideAnswers === true && bytes.includes('"error"') && errorFieldOf(bytes) != null) {
+      throw this.#toError({ provider: this.name, status: 502, headers: {}, bodyText: bytes.toString('utf8'), secrets: this.#init.secrets });
+    }
+    const response = parseUpstreamJson(bytes, chatResponseSchema, { provider: this.name, expected: 'a chat.completion' }) as ChatCompletionResponse;
+    return options.passthrough ? { response, body: bytes } : { response };
+  }
+
+  async doStream(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderStream> {
+    const body = await this.#post('chat/completions', this.#chatBody(request, options, true), options, true);
+    const toStreamError = (data: string) => this.#toError({ provider: this.name, status: 502, headers: {}, bodyText: data, secrets: this.#init.secrets });
+    if (!options.passthrough) return { type: 'chunks', chunks: decodeOpenAICompatibleSse(body, { provider: this.name, toStreamError }) };
+    const summary: StreamSummary = { usage: undefined, model: undefined };
+    const dropUsageEvent = request.stream_options?.include_usage !== true && this.#requestUsage;
+    const tapped = tapOpenAICompatibleSse(body, {
+      summary,
+      dropUsageEvent,
+      dropComments: this.#init.dropComments ?? false,
+      dropEmptyChoices: this.#init.dropEmptyChoices ?? false,
+      provider: this.name,
+      toStreamError,
+    });
+    return { type: 'bytes', body: tapped, summary };
+  }
+
+  async doEmbed(request: EmbeddingRequest, options: ProviderCallOptions): Promise<ProviderEmbedResult> {
+    if (this.#init.embeddings === false) {
+      throw new GatewayError('TOLLGATE_UNSUPPORTED_OPERATION', `Provider "${this.name}" does not serve embeddings; route embedding models elsewhere.`, { param: 'model' });
+    }
+    const payload = options.rawBody !== undefined && request.model === options.model ? options.rawBody : JSON.stringify({ ...request, model: options.model });
+    const body = await this.#post('embeddings', payload, options, false);
+    const bytes = Buffer.from(await body.arrayBuffer());
+    const response = parseUpstreamJson(bytes, embeddingResponseSchema, { provider: this.name, expected: 'an embeddings list' }) as EmbeddingResponse;
+    return options.passthrough ? { response, body: bytes } : { response };
+  }
+
+  async close(): Promise<void> {
+    await this.#upstream.close();
+  }
+
+  /** The client's bytes when nothing needs to change; else the request re-encoded. */
+  #chatBody(request: ChatCompletionRequest, options: ProviderCallOptions, stream: boolean): Uint8Array | string {
+    const extra = this.#init.extraBody;
+    const addUsage = stream && this.#requestUsage && request.stream_options?.include_usage !== true;
+    if (options.rawBody !== undefined && request.model === options.model && !addUsage && extra === undefined) return options.rawBody;
+    return JSON.stringify({
+      ...request,
+      ...extra,
+      ...(extra === undefined ? {} : options.targetParams),
+      model: options.model,
+      ...(addUsage ? { stream_options: { ...request.stream_options, include_usage: true } } : {}),
+    });
+  }
+
+  #post(operation: 'chat/completions' | 'embeddings', body: Uint8Array | string, options: ProviderCallOptions, stream: boolean): Promise<UpstreamBody> {
+    const headers = this.#init.headers;
+    return this.#upstream.post({
+      path: this.#init.pathFor?.(operation, options.model) ?? `/${operation}`,
+      headers: stream ? { ...headers, accept: 'text/event-stream' } : headers,
+      body,
+      options,
+      toError: (status, responseHeaders, bodyText) => this.#toError({ provider: this.name, status, headers: responseHeaders, bodyText, secrets: this.#init.secrets }),
+    });
+  }
+}
