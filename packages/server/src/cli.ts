@@ -6,7 +6,8 @@ import { parseArgs } from 'node:util';
 const usage = `Usage: tollgate <command> [options]
 
 Commands:
-  start [--config FILE] [--port N] [--host HOST]   run the gateway
+  start [--config FILE] [--port N] [--host HOST] [--workers N]
+                                                   run the gateway (N processes sharing the port)
   check [--config FILE]                            validate a config and exit (1 when invalid)
   plugin new NAME [--kind provider|guardrail|ledger] [--dir DIR]
                                                    scaffold a plugin package with tests
@@ -39,11 +40,11 @@ async function main(argv: string[]): Promise<number> {
     const { runPluginNew } = await import('./cli/run-plugin-new.js');
     return runPluginNew({ name: positionals[1], kind: pluginValues.kind as string | undefined, dir: pluginValues.dir as string | undefined });
   }
-  let values: { config?: string | undefined; port?: string | undefined; host?: string | undefined };
+  let values: { config?: string | undefined; port?: string | undefined; host?: string | undefined; workers?: string | undefined };
   try {
     ({ values } = parseArgs({
       args: rest,
-      options: { config: { type: 'string', short: 'c' }, port: { type: 'string', short: 'p' }, host: { type: 'string' } },
+      options: { config: { type: 'string', short: 'c' }, port: { type: 'string', short: 'p' }, host: { type: 'string' }, workers: { type: 'string', short: 'w' } },
       strict: true,
     }));
   } catch (error) {
@@ -56,6 +57,16 @@ async function main(argv: string[]): Promise<number> {
       if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
         process.stderr.write(`--port must be a number from 0 to 65535; got "${values.port}".\n`);
         return 1;
+      }
+      const workers = values.workers === undefined ? 1 : Number(values.workers);
+      if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
+        process.stderr.write(`--workers must be a number from 1 to 64; got "${values.workers}".\n`);
+        return 1;
+      }
+      if (workers > 1) {
+        const { runCluster } = await import('./cli/run-cluster.js');
+        await runCluster(workers, rest.filter((_, index) => rest[index - 1] !== '--workers' && rest[index] !== '--workers' && rest[index - 1] !== '-w' && rest[index] !== '-w'));
+        return -1;
       }
       const { runStart } = await import('./cli/run-start.js');
       await runStart({ configFile: values.config, port, host: values.host });

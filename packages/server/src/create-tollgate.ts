@@ -94,7 +94,8 @@ export async function createTollgate(options: CreateTollgateOptions = {}): Promi
   let generatedMasterKey: string | undefined;
   let masterKey = auth.masterKey ?? (env.TOLLGATE_MASTER_KEY || undefined);
   if (masterKey === undefined && (auth.keys ?? []).length === 0) {
-    generatedMasterKey = `sk-tollgate-dev-${randomBytes(18).toString('base64url')}`;
+    // In cluster mode the primary generates one key for all workers.
+    generatedMasterKey = env.TOLLGATE_GENERATED_MASTER_KEY || `sk-tollgate-dev-${randomBytes(18).toString('base64url')}`;
     masterKey = generatedMasterKey;
   }
   const config = { ...interpolated, auth: { ...auth, ...(masterKey === undefined ? {} : { masterKey }) } };

@@ -100,6 +100,42 @@ describe('tollgate start', () => {
     expect(await exited).toBe(0);
   });
 
+  it('runs --workers 2 processes on one port sharing one development key, reloads them on SIGHUP, and exits 0 on SIGTERM', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'tollgate-cli-cluster-'));
+    try {
+      const child = spawn(process.execPath, [cli, 'start', '--workers', '2', '--port', '0'], { cwd: empty, env: { ...process.env, TOLLGATE_MASTER_KEY: '' } });
+      started.push(child);
+      const output = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        child.on('exit', (code) => reject(new Error(`exited ${code}: ${text}`)));
+        child.stderr.on('data', (data: Buffer) => {
+          text += data;
+          if (/sk-tollgate-dev-\S+/.test(text) && /OpenAI base URL: (http:\/\/[\d.:]+)/.test(text)) resolve(text);
+        });
+      });
+      expect(output).toContain('2 workers');
+      const key = /(sk-tollgate-dev-\S+)/.exec(output)![1]!;
+      const url = /OpenAI base URL: (http:\/\/[\d.:]+)\/v1/.exec(output)![1]!;
+      const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: key, maxRetries: 0 });
+      const ids: string[] = [];
+      for (let request = 0; request < 4; request += 1) ids.push((await client.chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: 'x' }] })).id);
+      // Each worker numbers its own answers: two first answers means two workers served.
+      expect(ids.filter((id) => id.endsWith('-1'))).toHaveLength(2);
+      // SIGHUP replaces the workers one by one; the fresh ones number their answers from 1 again.
+      const replaced = new Promise<void>((resolve) => child.stderr.on('data', (data: Buffer) => String(data).includes('all workers replaced') && resolve()));
+      child.kill('SIGHUP');
+      await replaced;
+      const after: string[] = [];
+      for (let request = 0; request < 2; request += 1) after.push((await client.chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: 'x' }] })).id);
+      expect(after.filter((id) => id.endsWith('-1'))).toHaveLength(2);
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+
   it('prints a generated development key when no key is configured, and answers with it', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'tollgate-cli-empty-'));
     try {

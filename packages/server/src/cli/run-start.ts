@@ -23,7 +23,12 @@ export async function runStart(options: { configFile?: string | undefined; port?
       '  Set TOLLGATE_MASTER_KEY or auth.masterKey to choose your own.',
     );
   }
-  process.stderr.write(`${lines.join('\n')}\n`);
+  if (process.send !== undefined && process.env.TOLLGATE_WORKER === '1') {
+    // A cluster worker: the primary prints the banner once for all.
+    process.send({ type: 'tollgate:listening', url: running.url, lines: lines.slice(1) });
+  } else {
+    process.stderr.write(`${lines.join('\n')}\n`);
+  }
 
   let stopping = false;
   const stop = (signal: string) => {
