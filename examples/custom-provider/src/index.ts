@@ -1,0 +1,4 @@
+import { acmePlugin } from './acme-plugin.js';
+
+export default acmePlugin;
+export { acmePlugin };
