@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -110,15 +111,25 @@ describe('tollgate start', () => {
         child.on('exit', (code) => reject(new Error(`exited ${code}: ${text}`)));
         child.stderr.on('data', (data: Buffer) => {
           text += data;
-          if (/sk-tollgate-dev-\S+/.test(text) && /OpenAI base URL: (http:\/\/[\d.:]+)/.test(text)) resolve(text);
+          if (/workers listening/.test(text) && /sk-tollgate-dev-\S+/.test(text) && /OpenAI base URL: (http:\/\/[\d.:]+)/.test(text)) resolve(text);
         });
       });
       expect(output).toContain('2 workers');
       const key = /(sk-tollgate-dev-\S+)/.exec(output)![1]!;
       const url = /OpenAI base URL: (http:\/\/[\d.:]+)\/v1/.exec(output)![1]!;
-      const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: key, maxRetries: 0 });
+      // node:cluster balances connections, not requests: one new connection per request.
+      const ask = () =>
+        new Promise<string>((resolve, reject) => {
+          const request = httpRequest(`${url}/v1/chat/completions`, { method: 'POST', agent: false, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' } }, (response) => {
+            let text = '';
+            response.on('data', (data: Buffer) => (text += data));
+            response.on('end', () => resolve((JSON.parse(text) as { id: string }).id));
+          });
+          request.on('error', reject);
+          request.end(JSON.stringify({ model: 'echo', messages: [{ role: 'user', content: 'x' }] }));
+        });
       const ids: string[] = [];
-      for (let request = 0; request < 4; request += 1) ids.push((await client.chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: 'x' }] })).id);
+      for (let request = 0; request < 4; request += 1) ids.push(await ask());
       // Each worker numbers its own answers: two first answers means two workers served.
       expect(ids.filter((id) => id.endsWith('-1'))).toHaveLength(2);
       // SIGHUP replaces the workers one by one; the fresh ones number their answers from 1 again.
@@ -126,7 +137,7 @@ describe('tollgate start', () => {
       child.kill('SIGHUP');
       await replaced;
       const after: string[] = [];
-      for (let request = 0; request < 2; request += 1) after.push((await client.chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: 'x' }] })).id);
+      for (let request = 0; request < 2; request += 1) after.push(await ask());
       expect(after.filter((id) => id.endsWith('-1'))).toHaveLength(2);
       const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
       child.kill('SIGTERM');

@@ -21,14 +21,12 @@ export async function runCluster(workers: number, args: readonly string[]): Prom
   const generatedKey = `sk-tollgate-dev-${randomBytes(18).toString('base64url')}`;
   cluster.setupPrimary({ args: ['start', ...args], silent: false });
   let stopping = false;
-  let announced = false;
+  let banner: readonly string[] = [];
 
   const fork = (): Worker => {
     const worker = cluster.fork({ TOLLGATE_WORKER: '1', TOLLGATE_GENERATED_MASTER_KEY: generatedKey });
     worker.on('message', (message: WorkerReady) => {
-      if (message?.type !== 'tollgate:listening' || announced) return;
-      announced = true;
-      process.stderr.write(`${[`Tollgate primary ${process.pid}: ${workers} workers`, ...message.lines].join('\n')}\n`);
+      if (message?.type === 'tollgate:listening') banner = message.lines;
     });
     return worker;
   };
@@ -52,6 +50,8 @@ export async function runCluster(workers: number, args: readonly string[]): Prom
     for (const worker of first) worker.kill('SIGTERM');
     throw error;
   }
+  // Announced once every worker listens.
+  process.stderr.write(`${[`Tollgate primary ${process.pid}: ${workers} workers listening`, ...banner].join('\n')}\n`);
 
   const stop = (signal: string) => {
     if (stopping) process.exit(1);
