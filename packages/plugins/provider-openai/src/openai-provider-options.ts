@@ -1,13 +1,16 @@
 import { z } from '@tollgate/core';
 import { upstreamTimeoutsSchema } from '@tollgate/provider-utils';
+import { openAICompatiblePresets, type PresetName } from './presets.js';
 
 /** Options of one `type: openai` provider instance (validated at startup). */
 export const openAIProviderOptionsSchema = z
   .strictObject({
     /** The upstream key, sent as `Authorization: Bearer`; optional for self-hosted servers. */
     apiKey: z.string().min(1).optional(),
-    /** Base URL including the version path: OpenAI's, or a vLLM/SGLang/Ollama/llama.cpp server's. */
-    baseURL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as "http://10.0.0.7:8000/v1"' }).default('https://api.openai.com/v1'),
+    /** A known OpenAI-compatible service or server: sets `baseURL` and `priceProvider` (explicit values win). */
+    preset: z.enum(Object.keys(openAICompatiblePresets) as [PresetName, ...PresetName[]]).optional(),
+    /** Base URL including the version path: OpenAI's (default), the preset's, or any OpenAI-compatible server's. */
+    baseURL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as "http://10.0.0.7:8000/v1"' }).optional(),
     organization: z.string().optional(),
     project: z.string().optional(),
     /**
@@ -23,9 +26,18 @@ export const openAIProviderOptionsSchema = z
     maxConnections: z.number().int().positive().optional(),
     timeouts: upstreamTimeoutsSchema,
   })
-  .refine((options) => options.apiKey !== undefined || !URL.canParse(options.baseURL) || new URL(options.baseURL).hostname !== 'api.openai.com', {
+  .transform((options) => {
+    const preset = options.preset === undefined ? undefined : openAICompatiblePresets[options.preset];
+    return {
+      ...options,
+      baseURL: options.baseURL ?? preset?.baseURL ?? 'https://api.openai.com/v1',
+      priceProvider: options.priceProvider ?? preset?.priceProvider,
+      hostedPreset: preset?.hosted === true,
+    };
+  })
+  .refine((options) => options.apiKey !== undefined || (!options.hostedPreset && (!URL.canParse(options.baseURL) || new URL(options.baseURL).hostname !== 'api.openai.com')), {
     path: ['apiKey'],
-    message: 'required (api.openai.com needs a key; self-hosted servers may leave it out)',
+    message: 'required (hosted services need a key; self-hosted servers may leave it out)',
   });
 
 /** Options of one `type: openai` provider instance, with defaults applied. */

@@ -1,0 +1,31 @@
+/** What a preset sets: the base URL, the price-table id, and whether the service needs a key. */
+export interface OpenAICompatiblePreset {
+  readonly baseURL: string;
+  readonly priceProvider: string | undefined;
+  readonly hosted: boolean;
+}
+
+/**
+ * One-line configs for OpenAI-compatible services and servers (`{ type: openai, preset: groq }`).
+ * Base URLs are the services' documented OpenAI-compatible endpoints; price ids are the
+ * `@pydantic/genai-prices` provider ids whose API pattern matches those hosts. An explicit `baseURL`
+ * or `priceProvider` wins (a local server on another port).
+ */
+export const openAICompatiblePresets = {
+  groq: { baseURL: 'https://api.groq.com/openai/v1', priceProvider: 'groq', hosted: true },
+  mistral: { baseURL: 'https://api.mistral.ai/v1', priceProvider: 'mistral', hosted: true },
+  deepseek: { baseURL: 'https://api.deepseek.com/v1', priceProvider: 'deepseek', hosted: true },
+  together: { baseURL: 'https://api.together.xyz/v1', priceProvider: 'together', hosted: true },
+  fireworks: { baseURL: 'https://api.fireworks.ai/inference/v1', priceProvider: 'fireworks', hosted: true },
+  xai: { baseURL: 'https://api.x.ai/v1', priceProvider: 'x-ai', hosted: true },
+  perplexity: { baseURL: 'https://api.perplexity.ai', priceProvider: 'perplexity', hosted: true },
+  cerebras: { baseURL: 'https://api.cerebras.ai/v1', priceProvider: 'cerebras', hosted: true },
+  vllm: { baseURL: 'http://127.0.0.1:8000/v1', priceProvider: undefined, hosted: false },
+  sglang: { baseURL: 'http://127.0.0.1:30000/v1', priceProvider: undefined, hosted: false },
+  ollama: { baseURL: 'http://127.0.0.1:11434/v1', priceProvider: undefined, hosted: false },
+  lmstudio: { baseURL: 'http://127.0.0.1:1234/v1', priceProvider: undefined, hosted: false },
+  llamacpp: { baseURL: 'http://127.0.0.1:8080/v1', priceProvider: undefined, hosted: false },
+} as const satisfies Record<string, OpenAICompatiblePreset>;
+
+/** A preset's name. */
+export type PresetName = keyof typeof openAICompatiblePresets;
