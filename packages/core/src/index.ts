@@ -54,6 +54,7 @@ export type { LedgerEntry } from './services/ledger.js';
 // Configuration.
 export type { GatewayConfig, GatewayConfigInput, ModelRouteConfig, TargetConfig, UpstreamTimeouts, RoutingDefaults } from './config/gateway-config.js';
 export { validateGatewayConfig } from './config/validate-gateway-config.js';
+export { gatewayConfigJsonSchema } from './config/config-json-schema.js';
 
 // Routing.
 export type { RoutePolicy, RetryPolicy, CooldownPolicy } from './routing/route-policy.js';

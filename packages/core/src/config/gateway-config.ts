@@ -9,82 +9,67 @@ const milliseconds = z.number().int().positive();
 
 /** Upstream timeouts; any left out fall back to the group's, then the provider's. */
 const timeoutsSchema = z.strictObject({
-  connectMs: milliseconds.optional(),
-  firstByteMs: milliseconds.optional(),
-  idleMs: milliseconds.optional(),
-  totalMs: milliseconds.optional(),
+  connectMs: milliseconds.optional().describe('Connecting to the upstream (ms).'),
+  firstByteMs: milliseconds.optional().describe('Until the upstream\'s response headers (ms).'),
+  idleMs: milliseconds.optional().describe('Longest gap between two pieces of a response body: the stream idle timeout (ms).'),
+  totalMs: milliseconds.optional().describe('The whole upstream call (ms).'),
 });
 
 /** Retries of one target before moving to the next. */
 const retriesSchema = z.strictObject({
-  /** Retries of the same target after a retryable failure (0: none). */
-  maxRetries: z.number().int().min(0).max(10).optional(),
-  /** Base of the exponential backoff; each wait is random in [0, min(maxDelayMs, base × 2^retry)]. */
-  baseDelayMs: milliseconds.optional(),
-  maxDelayMs: milliseconds.optional(),
-  /** Longest `retry-after` honoured; a longer one moves on to the next target instead. */
-  maxRetryAfterMs: z.number().int().min(0).optional(),
+  maxRetries: z.number().int().min(0).max(10).optional().describe('Retries of the same target after a retryable failure (0: none).'),
+  baseDelayMs: milliseconds.optional().describe('Base of the exponential backoff; each wait is random in [0, min(maxDelayMs, base × 2^retry)].'),
+  maxDelayMs: milliseconds.optional().describe('Cap of the backoff.'),
+  maxRetryAfterMs: z.number().int().min(0).optional().describe('Longest `retry-after` honoured; a longer one moves on to the next target instead.'),
 });
 
 /** The circuit breaker of each target of a group with more than one target. */
 const cooldownSchema = z.union([
   z.literal(false),
   z.strictObject({
-    /** Consecutive retryable failures that open the circuit. */
-    failures: z.number().int().positive().optional(),
-    /** How long an open target is skipped before one probe request is let through. */
-    cooldownMs: milliseconds.optional(),
+    failures: z.number().int().positive().optional().describe('Consecutive retryable failures that open the circuit.'),
+    cooldownMs: milliseconds.optional().describe('How long an open target is skipped before one probe request is let through.'),
   }),
 ]);
 
 /** A target with per-target overrides. */
 const targetObjectSchema = z.strictObject({
-  target: targetReference,
-  /** Share of traffic under the `weighted` strategy. */
-  weight: z.number().positive().default(1),
+  target: targetReference.describe('Deployment as `provider/model`.'),
+  weight: z.number().positive().default(1).describe('Share of traffic under the `weighted` strategy.'),
   timeouts: timeoutsSchema.optional(),
-  maxRetries: z.number().int().min(0).max(10).optional(),
-  /** Extra upstream parameters merged into the request for this target (`{ temperature: 0 }`). */
-  params: z.record(z.string(), z.unknown()).optional(),
-  /** USD per million tokens, for the `lowest-cost` strategy (overrides the price table). */
-  price: z.strictObject({ input: z.number().min(0), output: z.number().min(0) }).optional(),
+  maxRetries: z.number().int().min(0).max(10).optional().describe('Retries of this target (over the group\'s).'),
+  params: z.record(z.string(), z.unknown()).optional().describe('Extra upstream parameters merged into the request for this target (`{ temperature: 0 }`).'),
+  price: z.strictObject({ input: z.number().min(0).describe('Input (prompt) tokens.'), output: z.number().min(0).describe('Output (completion) tokens.') }).optional().describe('USD per million tokens, for the `lowest-cost` strategy (overrides the price table).'),
 });
 
 const targetSchema = z.union([targetReference, targetObjectSchema]);
 
 const modelRouteSchema = z
   .strictObject({
-    /** One target. */
-    target: targetSchema.optional(),
-    /** A group of targets; `strategy` picks the order they are tried in. */
-    targets: z.array(targetSchema).min(1).optional(),
-    strategy: z.enum(['fallback', 'weighted', 'least-latency', 'least-busy', 'lowest-cost']).default('fallback'),
-    retries: retriesSchema.optional(),
-    timeouts: timeoutsSchema.optional(),
-    cooldown: cooldownSchema.optional(),
-    /** Other model names to try when every target refused for a reason a bigger or other model can fix. */
+    target: targetSchema.optional().describe('One target.'),
+    targets: z.array(targetSchema).min(1).optional().describe('A group of targets; `strategy` picks the order they are tried in.'),
+    strategy: z.enum(['fallback', 'weighted', 'least-latency', 'least-busy', 'lowest-cost']).default('fallback').describe('The order targets are tried in (docs/routing.md).'),
+    retries: retriesSchema.optional().describe('The group\'s retries (over `routing.retries`).'),
+    timeouts: timeoutsSchema.optional().describe('The group\'s upstream timeouts.'),
+    cooldown: cooldownSchema.optional().describe('The group\'s circuit breaker; false turns it off.'),
     fallbacks: z
       .strictObject({
-        /** On `context_length_exceeded`: a model with a larger context window. */
-        contextWindow: z.string().min(1).optional(),
-        /** On a content-policy refusal (`content_policy_violation`, `content_filter`). */
-        contentPolicy: z.string().min(1).optional(),
+        contextWindow: z.string().min(1).optional().describe('On `context_length_exceeded`: a model with a larger context window.'),
+        contentPolicy: z.string().min(1).optional().describe('On a content-policy refusal (`content_policy_violation`, `content_filter`).'),
       })
-      .optional(),
-    description: z.string().optional(),
+      .optional()
+      .describe('Other model names to try when a target refuses for a reason a bigger or other model can fix.'),
+    description: z.string().optional().describe('Free text.'),
   })
   .refine((route) => (route.target === undefined) !== (route.targets === undefined), {
     message: 'give exactly one of "target" or "targets"',
   });
 
 const configuredKeySchema = z.strictObject({
-  /** The secret; use `${ENV_VAR}` rather than writing it in the file. */
-  key: z.string().min(16, 'must be at least 16 characters'),
-  name: z.string().min(1),
-  /** Model names (or `prefix/*` patterns) the key may call; all when left out. */
-  models: z.array(z.string().min(1)).optional(),
-  /** May the key narrow routing per request (`x-tollgate-fallbacks`, `x-tollgate-timeout-ms`)? */
-  routingControl: z.boolean().default(false),
+  key: z.string().min(16, 'must be at least 16 characters').describe('The secret; use `${ENV_VAR}` rather than writing it in the file.'),
+  name: z.string().min(1).describe('The key\'s name, in logs and metrics (never the key).'),
+  models: z.array(z.string().min(1)).optional().describe('Model names (or `prefix/*` patterns) the key may call; all when left out.'),
+  routingControl: z.boolean().default(false).describe('May the key narrow routing per request (`x-tollgate-fallbacks`, `x-tollgate-timeout-ms`)?'),
 });
 
 const pluginReferenceSchema = z.union([
@@ -107,55 +92,56 @@ const byteSize = z.union([
 
 /** The schema of a whole Tollgate configuration file (after `${ENV}` interpolation). */
 export const gatewayConfigSchema = z.strictObject({
-  /** Plugin packages or local files, with options; order is execution order within a phase. */
-  plugins: z.array(pluginReferenceSchema).default([]),
+  plugins: z.array(pluginReferenceSchema).default([]).describe('Plugin packages or local files, with options; order is execution order within a phase.'),
   server: z
     .strictObject({
-      port: z.coerce.number().int().min(0).max(65535).default(4000),
-      host: z.string().min(1).default('127.0.0.1'),
-      /** Largest request body accepted; larger bodies get 413. */
-      bodyLimit: byteSize.default(10 * 1024 * 1024),
+      port: z.coerce.number().int().min(0).max(65535).default(4000).describe('Port of `tollgate start` (`--port` wins).'),
+      host: z.string().min(1).default('127.0.0.1').describe('Host of `tollgate start` (`--host` wins).'),
+      bodyLimit: byteSize.default(10 * 1024 * 1024).describe('Largest request body accepted ("10mb", "512kb" or bytes); larger bodies get 413.'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('The standalone server.'),
   auth: z
     .strictObject({
-      /** The master key: every model and the admin API. Defaults to `$TOLLGATE_MASTER_KEY`. */
-      masterKey: z.string().min(16, 'must be at least 16 characters').optional(),
-      /** Keys declared in the config (virtual keys come from the governance plugins). */
-      keys: z.array(configuredKeySchema).default([]),
+      masterKey: z.string().min(16, 'must be at least 16 characters').optional().describe('The master key: every model and the admin API. Defaults to `$TOLLGATE_MASTER_KEY`.'),
+      keys: z.array(configuredKeySchema).default([]).describe('Keys declared in the config (virtual keys come from the governance plugins).'),
     })
-    .prefault({}),
-  /** Provider instances by name; each entry's other options are validated by its `type`'s plugin. */
-  providers: z.record(z.string().regex(/^[^/\s]+$/, 'must not contain "/" or spaces'), z.looseObject({ type: z.string().min(1) })).default({}),
-  /** Model names clients use, mapped to targets. A name may end in `*` to route a whole family. */
-  models: z.record(z.string().min(1), modelRouteSchema).default({}),
-  /** Defaults for every model group; a group's own settings win. */
+    .prefault({})
+    .describe('Who may call the gateway. With no master key and no keys, a development key is generated per run.'),
+  providers: z.record(z.string().regex(/^[^/\s]+$/, 'must not contain "/" or spaces'), z.looseObject({ type: z.string().min(1).describe('A provider type a loaded plugin registers (openai, anthropic, …); the other options are that plugin\'s.') })).default({}).describe('Provider instances by name; each entry\'s other options are validated by its `type`\'s plugin.'),
+  models: z.record(z.string().min(1), modelRouteSchema).default({}).describe('Model names clients use, mapped to targets. A name may end in `*` to route a whole family.'),
   routing: z
     .strictObject({
       retries: z
         .strictObject({
-          maxRetries: z.number().int().min(0).max(10).default(1),
-          baseDelayMs: milliseconds.default(200),
-          maxDelayMs: milliseconds.default(5_000),
-          maxRetryAfterMs: z.number().int().min(0).default(10_000),
+          maxRetries: z.number().int().min(0).max(10).default(1).describe('Retries of the same target after a retryable failure.'),
+          baseDelayMs: milliseconds.default(200).describe('Base of the full-jitter exponential backoff.'),
+          maxDelayMs: milliseconds.default(5_000).describe('Cap of the backoff.'),
+          maxRetryAfterMs: z.number().int().min(0).default(10_000).describe('Longest retry-after honoured; longer moves on to the next target.'),
         })
-        .prefault({}),
+        .prefault({})
+        .describe('Retries of each target.'),
       cooldown: z
         .union([
           z.literal(false),
-          z.strictObject({ failures: z.number().int().positive().default(3), cooldownMs: milliseconds.default(30_000) }),
+          z.strictObject({
+            failures: z.number().int().positive().default(3).describe('Consecutive retryable failures that open a target\'s circuit.'),
+            cooldownMs: milliseconds.default(30_000).describe('How long an open target is skipped before one probe.'),
+          }),
         ])
-        .prefault({}),
-      timeouts: timeoutsSchema.default({}),
+        .prefault({})
+        .describe('The circuit breaker of targets in groups; false turns it off.'),
+      timeouts: timeoutsSchema.default({}).describe('Upstream timeouts over every provider\'s own.'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('Defaults for every model group; a group\'s own settings win.'),
   logging: z
     .strictObject({
-      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-      /** One log line per request. */
-      requests: z.boolean().default(true),
+      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('The lowest level written.'),
+      requests: z.boolean().default(true).describe('One log line per request.'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('Log lines (pino, JSON).'),
 });
 
 /** A validated Tollgate configuration. */
