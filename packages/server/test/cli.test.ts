@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,6 +28,21 @@ afterAll(async () => {
   for (const child of started) if (child.exitCode === null) child.kill('SIGKILL');
   await rm(folder, { recursive: true, force: true });
 });
+
+/** Starts `tollgate start` in `cwd` with no key configured; resolves with its stderr once `ready` holds. */
+async function startWithoutKey(cwd: string, args: string[], ready: (stderr: string) => boolean): Promise<{ child: ChildProcessWithoutNullStreams; output: string }> {
+  const child = spawn(process.execPath, [cli, 'start', '--port', '0', ...args], { cwd, env: { ...process.env, TOLLGATE_MASTER_KEY: '' } });
+  started.push(child);
+  const output = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    child.on('exit', (code) => reject(new Error(`exited ${code}: ${text}`)));
+    child.stderr.on('data', (data: Buffer) => {
+      text += data;
+      if (ready(text)) resolve(text);
+    });
+  });
+  return { child, output };
+}
 
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -104,16 +119,7 @@ describe('tollgate start', () => {
   it('runs --workers 2 processes on one port sharing one development key, reloads them on SIGHUP, and exits 0 on SIGTERM', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'tollgate-cli-cluster-'));
     try {
-      const child = spawn(process.execPath, [cli, 'start', '--workers', '2', '--port', '0'], { cwd: empty, env: { ...process.env, TOLLGATE_MASTER_KEY: '' } });
-      started.push(child);
-      const output = await new Promise<string>((resolve, reject) => {
-        let text = '';
-        child.on('exit', (code) => reject(new Error(`exited ${code}: ${text}`)));
-        child.stderr.on('data', (data: Buffer) => {
-          text += data;
-          if (/workers listening/.test(text) && /sk-tollgate-dev-\S+/.test(text) && /OpenAI base URL: (http:\/\/[\d.:]+)/.test(text)) resolve(text);
-        });
-      });
+      const { child, output } = await startWithoutKey(empty, ['--workers', '2'], (text) => /workers listening/.test(text) && /sk-tollgate-dev-\S+/.test(text) && /OpenAI base URL: (http:\/\/[\d.:]+)/.test(text));
       expect(output).toContain('2 workers');
       const key = /(sk-tollgate-dev-\S+)/.exec(output)![1]!;
       const url = /OpenAI base URL: (http:\/\/[\d.:]+)\/v1/.exec(output)![1]!;
@@ -150,16 +156,7 @@ describe('tollgate start', () => {
   it('prints a generated development key when no key is configured, and answers with it', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'tollgate-cli-empty-'));
     try {
-      const child = spawn(process.execPath, [cli, 'start', '--port', '0'], { cwd: empty, env: { ...process.env, TOLLGATE_MASTER_KEY: '' } });
-      started.push(child);
-      const output = await new Promise<string>((resolve, reject) => {
-        let text = '';
-        child.on('exit', (code) => reject(new Error(`exited ${code}: ${text}`)));
-        child.stderr.on('data', (data: Buffer) => {
-          text += data;
-          if (/sk-tollgate-dev-\S+/.test(text) && /listening on/.test(text)) resolve(text);
-        });
-      });
+      const { child, output } = await startWithoutKey(empty, [], (text) => /sk-tollgate-dev-\S+/.test(text) && /listening on/.test(text));
       const key = /(sk-tollgate-dev-\S+)/.exec(output)![1]!;
       const url = /listening on (http:\/\/[\d.:]+)/.exec(output)![1]!;
       expect(output).toContain('(built-in default)');
