@@ -50,6 +50,8 @@ export { Pricing } from './services/pricing.js';
 export { MetricsEndpoint } from './services/metrics-endpoint.js';
 export type { ModelPrices, PricedModel } from './services/pricing.js';
 export type { LedgerEntry } from './services/ledger.js';
+export { ledgerColumns, toLedgerRow } from './services/ledger-row.js';
+export type { LedgerColumn } from './services/ledger-row.js';
 
 // Configuration.
 export type { GatewayConfig, GatewayConfigInput, ModelRouteConfig, TargetConfig, UpstreamTimeouts, RoutingDefaults } from './config/gateway-config.js';

@@ -13,3 +13,4 @@ export type { ProviderConformanceOptions, ConformanceCheck } from './conformance
 export type { ConformanceUpstream } from './conformance/conformance-upstream.js';
 export { ConformanceFailure } from './conformance/conformance-failure.js';
 export { openAIConformanceUpstream, anthropicConformanceUpstream } from './conformance/upstream-adapters.js';
+export { sampleLedgerEntry } from './sample-ledger-entry.js';

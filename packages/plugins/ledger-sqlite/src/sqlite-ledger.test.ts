@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger, type LedgerEntry } from '@tollgate/core';
+import { silentLogger } from '@tollgate/core';
+import { sampleLedgerEntry } from '@tollgate/testkit';
 import { SqliteLedger } from './sqlite-ledger.js';
 
 const folders: string[] = [];
@@ -16,27 +17,7 @@ async function databasePath(): Promise<string> {
   return join(folder, 'ledger.sqlite');
 }
 
-function entry(index: number): LedgerEntry {
-  return {
-    requestId: `req-${index}`,
-    startedAt: 1_795_000_000_000 + index,
-    operation: 'chat',
-    keyId: 'config:agent',
-    userId: undefined,
-    teamId: 'search',
-    orgId: undefined,
-    model: 'smart',
-    provider: 'openai',
-    upstreamModel: 'gpt-4o',
-    usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15, prompt_tokens_details: { cached_tokens: 4, cache_write_tokens: 1 } },
-    costMicros: 1234,
-    latencyMs: 12.5,
-    status: 200,
-    errorCode: undefined,
-    stream: true,
-    attempts: [{ target: 'openai/gpt-4o', status: 200, errorCode: undefined, latencyMs: 10 }],
-  };
-}
+const entry = sampleLedgerEntry;
 
 const count = (ledger: SqliteLedger) => (ledger.database.prepare('SELECT count(*) AS n FROM tollgate_requests').get() as { n: number }).n;
 

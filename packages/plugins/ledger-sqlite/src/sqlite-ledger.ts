@@ -1,13 +1,9 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import type { Ledger, LedgerEntry, Logger } from '@tollgate/core';
+import { ledgerColumns, toLedgerRow, type Ledger, type LedgerEntry, type Logger } from '@tollgate/core';
 import type { LedgerSqliteOptions } from './ledger-sqlite-options.js';
 import { migrations } from './migrations.js';
 
-const insertSql = `INSERT INTO tollgate_requests (
-  request_id, started_at, operation, key_id, user_id, team_id, org_id, model, provider, upstream_model,
-  prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, cost_micros,
-  latency_ms, status, error_code, stream, attempts
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const insertSql = `INSERT INTO tollgate_requests (${ledgerColumns.join(', ')}) VALUES (${ledgerColumns.map(() => '?').join(', ')})`;
 
 /** Applies the migrations not applied yet, in one transaction. */
 function migrate(database: DatabaseSync): void {
@@ -100,29 +96,7 @@ export class SqliteLedger implements Ledger {
   }
 
   #insertEntry(entry: LedgerEntry): void {
-    const usage = entry.usage;
-    this.#insert.run(
-      entry.requestId,
-      entry.startedAt,
-      entry.operation,
-      entry.keyId ?? null,
-      entry.userId ?? null,
-      entry.teamId ?? null,
-      entry.orgId ?? null,
-      entry.model,
-      entry.provider ?? null,
-      entry.upstreamModel ?? null,
-      usage?.prompt_tokens ?? null,
-      usage?.completion_tokens ?? null,
-      usage?.prompt_tokens_details?.cached_tokens ?? null,
-      usage?.prompt_tokens_details?.cache_write_tokens ?? null,
-      usage?.completion_tokens_details?.reasoning_tokens ?? null,
-      entry.costMicros ?? null,
-      entry.latencyMs,
-      entry.status,
-      entry.errorCode ?? null,
-      entry.stream ? 1 : 0,
-      JSON.stringify(entry.attempts),
-    );
+    const row = toLedgerRow(entry);
+    this.#insert.run(...ledgerColumns.map((column) => (column === 'stream' ? (entry.stream ? 1 : 0) : (row[column] as string | number | null))));
   }
 }

@@ -1,0 +1,23 @@
+import { z } from '@tollgate/core';
+
+/** Options of the PostgreSQL ledger plugin. */
+export const ledgerPostgresOptionsSchema = z.strictObject({
+  /** `postgres://user:password@host:5432/database`; write `${DATABASE_URL}` rather than the password. */
+  connectionString: z.string().min(1),
+  /** Schema of the ledger's tables (created when missing); the connection's `search_path` when left out. */
+  schema: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier (letters, digits, _)')
+    .optional(),
+  /** Connections the ledger may hold at most (writes are batched: one or two is plenty). */
+  maxConnections: z.number().int().positive().default(2),
+  /** Rows written per insert at most. */
+  batchSize: z.number().int().positive().max(2_000).default(500),
+  /** Longest time a finished request waits in memory before it is written. */
+  flushIntervalMs: z.number().int().positive().default(200),
+  /** Buffered rows kept at most while the database is unreachable; older rows beyond it are dropped and logged. */
+  maxBufferedRows: z.number().int().positive().default(100_000),
+});
+
+/** Options of the PostgreSQL ledger plugin, with defaults applied. */
+export type LedgerPostgresOptions = z.output<typeof ledgerPostgresOptionsSchema>;

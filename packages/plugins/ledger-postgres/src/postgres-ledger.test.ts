@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '@tollgate/core';
+import { sampleLedgerEntry } from '@tollgate/testkit';
+import { ledgerPostgresOptionsSchema } from './ledger-postgres-options.js';
+import { PostgresLedger } from './postgres-ledger.js';
+
+// The real PostgreSQL of the machine and CI (trust auth, database `test`); each test gets its own schema.
+const connectionString = process.env.TOLLGATE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const admin = new pg.Pool({ connectionString, max: 2 });
+const schemas: string[] = [];
+
+beforeAll(async () => {
+  await admin.query('SELECT 1');
+});
+afterAll(async () => {
+  for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await admin.end();
+});
+
+function freshSchema(): string {
+  const schema = `tollgate_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  schemas.push(schema);
+  return schema;
+}
+
+function options(schema: string, overrides: Record<string, unknown> = {}) {
+  return ledgerPostgresOptionsSchema.parse({ connectionString, schema, ...overrides });
+}
+
+const entry = sampleLedgerEntry;
+
+async function count(schema: string): Promise<number> {
+  const { rows } = await admin.query<{ n: string }>(`SELECT count(*) AS n FROM ${schema}.tollgate_requests`);
+  return Number(rows[0]!.n);
+}
+
+describe('PostgresLedger (real PostgreSQL)', () => {
+  it('buffers on record (no query on the request path), writes on flush, and maps every field', async () => {
+    const schema = freshSchema();
+    const ledger = await PostgresLedger.open(options(schema, { flushIntervalMs: 60_000 }), silentLogger);
+    ledger.record(entry(1));
+    expect(await count(schema)).toBe(0);
+    await ledger.flush();
+    expect(await count(schema)).toBe(1);
+    const { rows } = await admin.query(`SELECT * FROM ${schema}.tollgate_requests`);
+    expect(rows[0]).toMatchObject({ request_id: 'req-1', team_id: 'search', user_id: null, prompt_tokens: 10, completion_tokens: 5, cached_tokens: 4, cache_write_tokens: 1, reasoning_tokens: null, cost_micros: '1234', latency_ms: 12.5, status: 200, stream: true });
+    expect((rows[0].started_at as Date).getTime()).toBe(1_795_000_000_001);
+    expect(rows[0].attempts).toEqual([{ target: 'openai/gpt-4o', status: 200, latencyMs: 10 }]);
+    await ledger.close();
+  });
+
+  it('writes full batches as they fill and the rest on its timer, each row once', async () => {
+    const schema = freshSchema();
+    const ledger = await PostgresLedger.open(options(schema, { batchSize: 100, flushIntervalMs: 30 }), silentLogger);
+    for (let index = 0; index < 1_250; index += 1) ledger.record(entry(index));
+    for (let attempt = 0; attempt < 50 && (await count(schema)) < 1_250; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await count(schema)).toBe(1_250);
+    const { rows } = await admin.query<{ n: string }>(`SELECT count(DISTINCT request_id) AS n FROM ${schema}.tollgate_requests`);
+    expect(Number(rows[0]!.n)).toBe(1_250);
+    await ledger.close();
+  });
+
+  it('drains what is buffered on close; instances starting together migrate once', async () => {
+    const schema = freshSchema();
+    const ledgers = await Promise.all([1, 2, 3].map(() => PostgresLedger.open(options(schema, { flushIntervalMs: 60_000 }), silentLogger)));
+    for (const [position, ledger] of ledgers.entries()) for (let index = 0; index < 200; index += 1) ledger.record(entry(position * 1_000 + index));
+    await Promise.all(ledgers.map((ledger) => ledger.close()));
+    expect(await count(schema)).toBe(600);
+    const { rows } = await admin.query(`SELECT version FROM ${schema}.tollgate_schema`);
+    expect(rows).toEqual([{ version: 1 }]);
+  });
+
+  it('keeps the rows of a refused write and records them once the table accepts writes again', async () => {
+    const schema = freshSchema();
+    const ledger = await PostgresLedger.open(options(schema, { flushIntervalMs: 60_000 }), silentLogger);
+    await admin.query(`ALTER TABLE ${schema}.tollgate_requests RENAME TO tollgate_requests_away`);
+    for (let index = 0; index < 30; index += 1) ledger.record(entry(index));
+    await expect(ledger.flush()).rejects.toThrow(/tollgate_requests/);
+    await admin.query(`ALTER TABLE ${schema}.tollgate_requests_away RENAME TO tollgate_requests`);
+    await ledger.flush();
+    expect(await count(schema)).toBe(30);
+    await ledger.close();
+  });
+
+  it('fails to start with the database error when PostgreSQL cannot be reached, without the password', async () => {
+    const unreachable = ledgerPostgresOptionsSchema.parse({ connectionString: 'postgres://tollgate:sk-secret-password@127.0.0.1:1/test' });
+    const failure = await PostgresLedger.open(unreachable, silentLogger).catch((error: unknown) => error as Error);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toMatch(/ECONNREFUSED/);
+    expect(JSON.stringify(failure) + String(failure)).not.toContain('sk-secret-password');
+  });
+});

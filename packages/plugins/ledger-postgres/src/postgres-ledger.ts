@@ -1,0 +1,148 @@
+import pg from 'pg';
+import { ledgerColumns, toLedgerRow, type Ledger, type LedgerEntry, type Logger } from '@tollgate/core';
+import type { LedgerPostgresOptions } from './ledger-postgres-options.js';
+import { migrations } from './migrations.js';
+
+/** `INSERT … VALUES ($1, …), ($22, …)` for `rows` rows. */
+function insertSql(rows: number): string {
+  const tuples: string[] = [];
+  for (let row = 0; row < rows; row += 1) {
+    const first = row * ledgerColumns.length;
+    tuples.push(`(${ledgerColumns.map((_, column) => `$${first + column + 1}`).join(', ')})`);
+  }
+  return `INSERT INTO tollgate_requests (${ledgerColumns.join(', ')}) VALUES ${tuples.join(', ')}`;
+}
+
+/** One entry's values, in `ledgerColumns` order; `started_at` as a timestamp. */
+function rowValues(entry: LedgerEntry): unknown[] {
+  const row = toLedgerRow(entry);
+  return ledgerColumns.map((column) => (column === 'started_at' ? new Date(entry.startedAt) : row[column]));
+}
+
+/** Applies the migrations not applied yet, in one transaction, one instance at a time. */
+async function migrate(pool: pg.Pool, schema: string | undefined): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('tollgate.ledger'))`);
+    if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await client.query('CREATE TABLE IF NOT EXISTS tollgate_schema (version INTEGER NOT NULL)');
+    const { rows } = await client.query<{ version: number }>('SELECT version FROM tollgate_schema');
+    const applied = rows[0]?.version ?? 0;
+    for (const migration of migrations.slice(applied)) await client.query(migration);
+    if (rows.length === 0) await client.query('INSERT INTO tollgate_schema (version) VALUES ($1)', [migrations.length]);
+    else if (applied < migrations.length) await client.query('UPDATE tollgate_schema SET version = $1', [migrations.length]);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * The PostgreSQL ledger: one row per finished request, in a database every gateway instance shares.
+ * `record` only appends to a memory buffer (no I/O on the request path); the buffer is written as
+ * multi-row inserts every `flushIntervalMs` or every `batchSize` rows, one write at a time, and
+ * drained by `flush`/`close`. A failed write keeps its rows and retries; while the database is
+ * unreachable at most `maxBufferedRows` are kept, and what is dropped beyond that is logged.
+ */
+export class PostgresLedger implements Ledger {
+  readonly #pool: pg.Pool;
+  readonly #options: LedgerPostgresOptions;
+  readonly #logger: Logger;
+  #buffer: LedgerEntry[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #writing: Promise<void> | undefined;
+  #closed = false;
+  /** True while the last write failed: retries wait longer than the flush interval. */
+  #failing = false;
+
+  private constructor(options: LedgerPostgresOptions, logger: Logger) {
+    this.#options = options;
+    this.#logger = logger;
+    this.#pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.maxConnections,
+      ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
+    });
+    // An idle connection the server closed must not crash the gateway; the next write reconnects.
+    this.#pool.on('error', (error) => this.#logger.warn({ err: error }, 'ledger connection lost'));
+  }
+
+  /** Connects, applies the migrations, and returns a ledger ready to record. */
+  static async open(options: LedgerPostgresOptions, logger: Logger): Promise<PostgresLedger> {
+    const ledger = new PostgresLedger(options, logger);
+    try {
+      await migrate(ledger.#pool, options.schema);
+    } catch (error) {
+      await ledger.#pool.end();
+      throw error;
+    }
+    return ledger;
+  }
+
+  record(entry: LedgerEntry): void {
+    if (this.#closed) {
+      this.#logger.error({ requestId: entry.requestId }, 'ledger closed; request not recorded');
+      return;
+    }
+    this.#buffer.push(entry);
+    if (this.#buffer.length > this.#options.maxBufferedRows) {
+      const dropped = this.#buffer.splice(0, this.#buffer.length - this.#options.maxBufferedRows);
+      this.#logger.error({ rows: dropped.length, firstRequestId: dropped[0]?.requestId }, 'ledger buffer full while the database is unreachable; oldest rows dropped');
+    }
+    if (this.#buffer.length >= this.#options.batchSize) void this.#write();
+    else this.#timer ??= setTimeout(() => void this.#write(), this.#options.flushIntervalMs);
+  }
+
+  /** Writes what is buffered; rejects when the database refuses (the rows stay buffered). */
+  async flush(): Promise<void> {
+    await this.#write();
+    if (this.#buffer.length > 0) await this.#write(true);
+  }
+
+  /** Writes what is buffered and closes the connections. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      await this.flush();
+    } catch (error) {
+      this.#logger.error({ err: error, rows: this.#buffer.length }, 'ledger could not write its last rows; they are not recorded');
+    }
+    clearTimeout(this.#timer);
+    await this.#pool.end();
+  }
+
+  /** Runs one write loop at a time; a call during a write joins it. */
+  #write(throwOnFailure = false): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#writing ??= this.#drain(throwOnFailure).finally(() => {
+      this.#writing = undefined;
+      // Rows recorded after the loop's last look wait for the next timer.
+      const delay = this.#failing ? Math.max(this.#options.flushIntervalMs * 10, 1_000) : this.#options.flushIntervalMs;
+      if (this.#buffer.length > 0 && !this.#closed) this.#timer ??= setTimeout(() => void this.#write(), delay);
+    });
+    return this.#writing;
+  }
+
+  async #drain(throwOnFailure: boolean): Promise<void> {
+    while (this.#buffer.length > 0) {
+      const batch = this.#buffer.splice(0, this.#options.batchSize);
+      try {
+        await this.#pool.query(insertSql(batch.length), batch.flatMap(rowValues));
+        this.#failing = false;
+      } catch (error) {
+        // Keep the rows for the next attempt rather than lose them.
+        this.#buffer.unshift(...batch);
+        this.#failing = true;
+        if (throwOnFailure) throw error;
+        this.#logger.error({ err: error, rows: batch.length }, 'ledger write failed; rows kept for the next flush');
+        return;
+      }
+    }
+  }
+}
