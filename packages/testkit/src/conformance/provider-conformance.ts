@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createGateway, GatewayError, Ledger, RequestContext, definePlugin, type ChatCompletionChunk, type ChatResult, type LedgerEntry, type TollgatePlugin } from '@tollgate/core';
+import { checkWithFixture, type ConformanceCheck } from './conformance-check.js';
 import { expectContract } from './conformance-failure.js';
 import type { ConformanceUpstream } from './conformance-upstream.js';
 
@@ -10,12 +11,6 @@ export interface ProviderConformanceOptions {
   readonly type: string;
   /** Starts a fresh mock upstream for one check. */
   readonly startUpstream: () => Promise<ConformanceUpstream>;
-}
-
-/** One named check; run it from any test runner (`for (const check of checks) it(check.name, check.run)`). */
-export interface ConformanceCheck {
-  readonly name: string;
-  run(): Promise<void>;
 }
 
 const key = 'sk-conformance-master-0001';
@@ -71,17 +66,7 @@ async function failureOf(promise: Promise<unknown>): Promise<GatewayError> {
  * for (const check of providerConformanceChecks({ plugin: acmePlugin, type: 'acme', startUpstream })) it(check.name, check.run);
  */
 export function providerConformanceChecks(options: ProviderConformanceOptions): ConformanceCheck[] {
-  const check = (name: string, body: (upstream: ConformanceUpstream) => Promise<void>): ConformanceCheck => ({
-    name,
-    async run() {
-      const upstream = await options.startUpstream();
-      try {
-        await body(upstream);
-      } finally {
-        await upstream.close();
-      }
-    },
-  });
+  const check = checkWithFixture(options.startUpstream, (upstream) => upstream.close());
   return [
     check('answers a chat request with the text, a finish reason and usage', async (upstream) => {
       const { gateway, entries, context } = await harness(options, upstream);

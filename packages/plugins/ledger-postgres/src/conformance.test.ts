@@ -1,0 +1,31 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, describe, it } from 'vitest';
+import { silentLogger } from '@tollgate/core';
+import { ledgerConformanceChecks } from '@tollgate/testkit';
+import { ledgerPostgresOptionsSchema } from './ledger-postgres-options.js';
+import { PostgresLedger } from './postgres-ledger.js';
+
+// The real PostgreSQL of the machine and CI (trust auth, database `test`); each check gets its own schema.
+const connectionString = process.env.TOLLGATE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const admin = new pg.Pool({ connectionString, max: 2 });
+afterAll(() => admin.end());
+
+describe('@tollgate/ledger-postgres passes the ledger conformance checks', () => {
+  const checks = ledgerConformanceChecks({
+    async open() {
+      const schema = `tollgate_conformance_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+      const ledger = await PostgresLedger.open(ledgerPostgresOptionsSchema.parse({ connectionString, schema, flushIntervalMs: 60_000 }), silentLogger);
+      return {
+        ledger,
+        close: () => ledger.close(),
+        rows: async () => (await admin.query(`SELECT * FROM ${schema}.tollgate_requests`)).rows,
+        async dispose() {
+          await ledger.close();
+          await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        },
+      };
+    },
+  });
+  for (const check of checks) it(check.name, check.run);
+});
