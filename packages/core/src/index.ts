@@ -53,6 +53,17 @@ export type { LedgerEntry } from './services/ledger.js';
 export { ledgerColumns, toLedgerRow } from './services/ledger-row.js';
 export type { LedgerColumn } from './services/ledger-row.js';
 
+// Governance: virtual keys and hard budgets (stores are plugins; see @tollgate/governance).
+export { KeyStore, applyKeyUpdate } from './governance/key-store.js';
+export type { VirtualKeyUpdate } from './governance/key-store.js';
+export { BudgetStore } from './governance/budget-store.js';
+export type { Budget, BudgetScope, BudgetSubject, BudgetPeriod, ReserveOutcome, ReservationRequest } from './governance/budget-store.js';
+export { generateVirtualKey, hashVirtualKey, virtualKeyPrefix } from './governance/virtual-key.js';
+export type { VirtualKeyRecord, VirtualKeyStatus } from './governance/virtual-key.js';
+export { periodStart, periodEnd } from './governance/budget-period.js';
+export { keyColumns, toKeyRow, fromKeyRow, fromBudgetRow } from './governance/store-rows.js';
+export type { KeyRow, BudgetRow } from './governance/store-rows.js';
+
 // Configuration.
 export type { GatewayConfig, GatewayConfigInput, ModelRouteConfig, TargetConfig, UpstreamTimeouts, RoutingDefaults } from './config/gateway-config.js';
 export { validateGatewayConfig } from './config/validate-gateway-config.js';

@@ -100,36 +100,34 @@ export class Engine {
    */
   async handleChat(context: RequestContext): Promise<ChatResult> {
     const gatewayContext = context.asGatewayContext();
-    let reserved = false;
+    const admission = { reserved: false };
     try {
-      const early = await this.#admit(context, validateChatRequest);
+      const early = await this.#admit(context, validateChatRequest, admission);
       if (early !== undefined) return this.#answerEarly(context, early as ChatCompletionResponse);
-      reserved = true;
-      if (context.stream) return await this.#dispatchStream(context, reserved);
+      if (context.stream) return await this.#dispatchStream(context, admission.reserved);
       const result = await this.#dispatch(context, false, (target, options, request) => target.provider.doChat(request as ChatCompletionRequest, options));
       context.usage = result.response.usage;
       context.upstreamModel = result.response.model;
       const response = (await this.#transformResponse(gatewayContext, result.response)) as ChatCompletionResponse;
       context.status = 200;
-      this.#finish(context, reserved);
+      this.#finish(context, admission.reserved);
       return { type: 'response', response, body: response === result.response ? result.body : undefined };
     } catch (error) {
-      throw this.#fail(context, error, reserved);
+      throw this.#fail(context, error, admission.reserved);
     }
   }
 
   /** Handles an embeddings request; validated after `auth`, like chat. */
   async handleEmbeddings(context: RequestContext): Promise<EmbeddingsResult> {
     const gatewayContext = context.asGatewayContext();
-    let reserved = false;
+    const admission = { reserved: false };
     try {
-      const early = await this.#admit(context, validateEmbeddingRequest);
+      const early = await this.#admit(context, validateEmbeddingRequest, admission);
       if (early !== undefined) {
         context.status = 200;
         this.#finish(context, false);
         return { response: early as EmbeddingResponse, body: undefined };
       }
-      reserved = true;
       const result = await this.#dispatch(context, false, (target, options, request) => {
         if (target.provider.doEmbed === undefined) {
           throw new GatewayError(
@@ -145,10 +143,10 @@ export class Engine {
       context.upstreamModel = result.response.model;
       const response = (await this.#transformResponse(gatewayContext, result.response)) as EmbeddingResponse;
       context.status = 200;
-      this.#finish(context, reserved);
+      this.#finish(context, admission.reserved);
       return { response, body: response === result.response ? result.body : undefined };
     } catch (error) {
-      throw this.#fail(context, error, reserved);
+      throw this.#fail(context, error, admission.reserved);
     }
   }
 
@@ -198,8 +196,10 @@ export class Engine {
   /**
    * The phases before dispatch: auth, validation, route, transform.request, budget.reserve. Returns a
    * hook's early answer (then no budget was reserved); throws when a phase refuses the request.
+   * `admission.reserved` turns true as `budget.reserve` starts, so `budget.settle` runs even when a
+   * later reserve hook refuses (an earlier one may already hold a budget).
    */
-  async #admit(context: RequestContext, validate: (request: unknown) => unknown): Promise<GatewayResponse | undefined> {
+  async #admit(context: RequestContext, validate: (request: unknown) => unknown, admission: { reserved: boolean }): Promise<GatewayResponse | undefined> {
     const gatewayContext = context.asGatewayContext();
     await this.#authenticate(gatewayContext);
     context.decode();
@@ -207,6 +207,7 @@ export class Engine {
     await this.#route(gatewayContext);
     const early = await this.#transformRequest(gatewayContext);
     if (early !== undefined) return early;
+    admission.reserved = this.#hooks['budget.reserve'].length > 0;
     await this.#runEach(this.#hooks['budget.reserve'], gatewayContext);
     return undefined;
   }

@@ -38,7 +38,11 @@ export const errorCatalog = {
   TOLLGATE_MISSING_API_KEY: { status: 401, type: 'authentication_error', retryable: false, hint: 'Send a key as `Authorization: Bearer <key>` (or `x-api-key`).' },
   TOLLGATE_INVALID_API_KEY: { status: 401, type: 'authentication_error', retryable: false, hint: 'Check the key; ask the gateway operator for a valid one.' },
   TOLLGATE_MODEL_NOT_ALLOWED: { status: 403, type: 'permission_error', retryable: false, hint: 'Use a model this key may call, or ask the operator to allow it.' },
+  TOLLGATE_ADMIN_ONLY: { status: 403, type: 'permission_error', retryable: false, hint: 'The admin API takes the master key only.' },
   TOLLGATE_ROUTING_CONTROL_NOT_ALLOWED: { status: 403, type: 'permission_error', retryable: false, hint: 'Drop the x-tollgate-* routing headers, or ask the operator to set `routingControl: true` on the key.' },
+  // Governance: virtual keys and budgets.
+  TOLLGATE_BUDGET_EXCEEDED: { status: 429, type: 'insufficient_quota', retryable: false, hint: 'The budget named in the message has no room for this request until it resets; lower max_tokens or ask the operator to raise the budget.' },
+  TOLLGATE_PRICE_UNKNOWN: { status: 403, type: 'permission_error', retryable: false, hint: 'A budget applies but the model has no known price; the operator must add one (pricing overrides) before budgeted keys can call it.' },
   // Routing.
   TOLLGATE_MODEL_NOT_FOUND: { status: 404, type: 'invalid_request_error', retryable: false, hint: 'Use a model listed by GET /v1/models, or add it under `models` in the config.' },
   TOLLGATE_NO_HEALTHY_TARGET: { status: 503, type: 'server_error', retryable: true, hint: 'Every target of the model is cooling down after repeated failures; retry after `retry-after`, or add a target to the group.' },

@@ -18,7 +18,8 @@ export type GatewayResponse = ChatCompletionResponse | EmbeddingResponse;
  * 6. `transform.response` — a whole answer; return a replacement or nothing. `transform.chunk` — each
  *    streamed chunk; return a replacement, `null` to drop it, or nothing. Registering either turns off
  *    the byte passthrough for that kind of answer.
- * 7. `budget.settle` — after the answer ended (or failed), exactly once if `budget.reserve` ran.
+ * 7. `budget.settle` — after the answer ended (or failed), exactly once if `budget.reserve` started
+ *    (also when a reserve hook refused: an earlier one may hold a budget).
  * 8. `log` — after the answer was sent; errors are logged, never returned to the client.
  */
 export interface HookMap {

@@ -1,10 +1,13 @@
-import { definePlugin, Ledger } from '@tollgate/core';
+import { BudgetStore, definePlugin, KeyStore, Ledger } from '@tollgate/core';
 import { ledgerSqliteOptionsSchema } from './ledger-sqlite-options.js';
+import { openDatabase } from './open-database.js';
+import { SqliteGovernanceStore } from './sqlite-governance-store.js';
 import { SqliteLedger } from './sqlite-ledger.js';
 
 /**
- * Provides the `Ledger` service on SQLite: every finished request becomes one row, written in
- * batches off the request path and drained on shutdown.
+ * Provides the `Ledger`, `KeyStore` and `BudgetStore` services on one SQLite file: every finished
+ * request becomes one row, written in batches off the request path and drained on shutdown; virtual
+ * keys and budgets live in the same file, so several processes on one host can share them.
  *
  * @example
  * plugins:
@@ -15,7 +18,16 @@ export const ledgerSqlitePlugin = definePlugin({
   options: ledgerSqliteOptionsSchema,
   setup(api, options) {
     const ledger = new SqliteLedger(options, api.logger);
+    const governanceDatabase = openDatabase(options.path);
+    const store = new SqliteGovernanceStore(governanceDatabase);
     api.provide(Ledger, ledger);
-    return { close: () => ledger.close() };
+    api.provide(KeyStore, store);
+    api.provide(BudgetStore, store);
+    return {
+      close: () => {
+        ledger.close();
+        governanceDatabase.close();
+      },
+    };
   },
 });

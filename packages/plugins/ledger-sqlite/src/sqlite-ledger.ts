@@ -1,27 +1,9 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { ledgerColumns, toLedgerRow, type Ledger, type LedgerEntry, type Logger } from '@tollgate/core';
 import type { LedgerSqliteOptions } from './ledger-sqlite-options.js';
-import { migrations } from './migrations.js';
+import { openDatabase } from './open-database.js';
 
 const insertSql = `INSERT INTO tollgate_requests (${ledgerColumns.join(', ')}) VALUES (${ledgerColumns.map(() => '?').join(', ')})`;
-
-/** Applies the migrations not applied yet, in one transaction. */
-function migrate(database: DatabaseSync): void {
-  database.exec('CREATE TABLE IF NOT EXISTS tollgate_schema (version INTEGER NOT NULL)');
-  const row = database.prepare('SELECT version FROM tollgate_schema').get() as { version: number } | undefined;
-  const applied = row?.version ?? 0;
-  if (applied >= migrations.length) return;
-  database.exec('BEGIN IMMEDIATE');
-  try {
-    for (const migration of migrations.slice(applied)) database.exec(migration);
-    if (row === undefined) database.prepare('INSERT INTO tollgate_schema (version) VALUES (?)').run(migrations.length);
-    else database.prepare('UPDATE tollgate_schema SET version = ?').run(migrations.length);
-    database.exec('COMMIT');
-  } catch (error) {
-    database.exec('ROLLBACK');
-    throw error;
-  }
-}
 
 /**
  * The SQLite ledger: one row per finished request. `record` only appends to a memory buffer (no I/O
@@ -42,9 +24,7 @@ export class SqliteLedger implements Ledger {
   constructor(options: LedgerSqliteOptions, logger: Logger) {
     this.#options = options;
     this.#logger = logger;
-    this.#database = new DatabaseSync(options.path);
-    this.#database.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
-    migrate(this.#database);
+    this.#database = openDatabase(options.path);
     this.#insert = this.#database.prepare(insertSql);
   }
 

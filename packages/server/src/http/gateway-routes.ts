@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError, MetricsEndpoint } from '@tollgate/core';
+import { createAdminRoutes } from './admin-routes.js';
 import { createChatCompletionsHandler } from './handle-chat-completions.js';
 import { createCountTokensHandler } from './handle-count-tokens.js';
 import { createEmbeddingsHandler } from './handle-embeddings.js';
@@ -15,7 +16,7 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void |
 /** The gateway's routes: path → method → handler. Built once; shared by the Express router and the standalone server. */
 export type GatewayRoutes = ReadonlyMap<string, ReadonlyMap<string, RouteHandler>>;
 
-/** Builds the route table: OpenAI-compatible routes, `/v1/messages`, and health checks. */
+/** Builds the route table: OpenAI-compatible routes, `/v1/messages`, health checks, and the admin API when a key store is loaded. */
 export function createGatewayRoutes(dependencies: HttpDependencies): GatewayRoutes {
   const post = (handler: RouteHandler) => new Map([['POST', handler]]);
   const get = (handler: RouteHandler) => new Map([['GET', handler]]);
@@ -29,6 +30,7 @@ export function createGatewayRoutes(dependencies: HttpDependencies): GatewayRout
     ['/health/live', get((_req, res) => sendJson(res, 200, { status: 'ok' }))],
     ['/health/ready', get((_req, res) => (dependencies.tracker.draining ? sendJson(res, 503, { status: 'draining' }) : sendJson(res, 200, { status: 'ready' })))],
   ]);
+  for (const [path, methods] of createAdminRoutes(dependencies) ?? []) routes.set(path, methods);
   if (metrics !== undefined) {
     // Served like health checks, without a key: scrape it from inside the network.
     routes.set('/metrics', get(async (_req, res) => {

@@ -1,0 +1,39 @@
+import { createServiceToken } from '../services/service-token.js';
+import type { VirtualKeyRecord, VirtualKeyStatus } from './virtual-key.js';
+
+/** A change to a key's mutable fields; fields left out stay as they are. */
+export interface VirtualKeyUpdate {
+  readonly alias?: string;
+  readonly models?: readonly string[] | null;
+  readonly expiresAt?: number | null;
+  readonly status?: VirtualKeyStatus;
+  readonly metadata?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Where virtual keys live: a shared store (SQLite, PostgreSQL) so every instance sees a revocation.
+ * Keys are looked up by the SHA-256 of the presented key; the key itself is never stored.
+ */
+export interface KeyStore {
+  findKeyByHash(hash: string): Promise<VirtualKeyRecord | undefined>;
+  createKey(record: VirtualKeyRecord): Promise<void>;
+  /** Keys, newest first; filtered by team when given. */
+  listKeys(filter?: { readonly teamId?: string }): Promise<VirtualKeyRecord[]>;
+  /** Applies an update; the key after it, or undefined when no key has the id. A revoked key stays revoked. */
+  updateKey(id: string, update: VirtualKeyUpdate): Promise<VirtualKeyRecord | undefined>;
+}
+
+/** Service token of the key store. */
+export const KeyStore = createServiceToken<KeyStore>('KeyStore');
+
+/** A key after an update: fields left out stay, `null` clears, and a revoked key stays revoked. */
+export function applyKeyUpdate(record: VirtualKeyRecord, update: VirtualKeyUpdate): VirtualKeyRecord {
+  return {
+    ...record,
+    alias: update.alias ?? record.alias,
+    models: update.models === undefined ? record.models : (update.models ?? undefined),
+    expiresAt: update.expiresAt === undefined ? record.expiresAt : (update.expiresAt ?? undefined),
+    status: record.status === 'revoked' ? 'revoked' : (update.status ?? record.status),
+    metadata: update.metadata ?? record.metadata,
+  };
+}

@@ -1,0 +1,107 @@
+import {
+  GatewayError,
+  type Budget,
+  type BudgetStore,
+  type BudgetSubject,
+  type ChatCompletionRequest,
+  type Clock,
+  type GatewayContext,
+  type HookMap,
+  type Pricing,
+  type Principal,
+} from '@tollgate/core';
+import { estimatePromptTokens } from './estimate-prompt-tokens.js';
+import type { GovernanceOptions } from './governance-options.js';
+import { worstCasePrices } from './worst-case-prices.js';
+
+/** A request's hold on its budgets, kept on the context from `budget.reserve` to `budget.settle`. */
+export interface BudgetReservation {
+  readonly subjects: readonly BudgetSubject[];
+  readonly amountMicros: number;
+}
+
+declare module '@tollgate/core' {
+  interface ContextVariableMap {
+    budgetReservation: BudgetReservation;
+  }
+}
+
+/** The budget levels of a principal: its key, user, team and org (the master key has none). */
+export function budgetSubjects(principal: Principal): BudgetSubject[] {
+  if (principal.isMaster) return [];
+  const subjects: BudgetSubject[] = [{ scope: 'key', id: principal.keyId }];
+  if (principal.userId !== undefined) subjects.push({ scope: 'user', id: principal.userId });
+  if (principal.teamId !== undefined) subjects.push({ scope: 'team', id: principal.teamId });
+  if (principal.orgId !== undefined) subjects.push({ scope: 'org', id: principal.orgId });
+  return subjects;
+}
+
+function dollars(micros: number): string {
+  return `$${(micros / 1_000_000).toFixed(micros < 10_000 ? 6 : 4)}`;
+}
+
+function budgetExceeded(budget: Budget, availableMicros: number, worstCaseMicros: number): GatewayError {
+  const resets = budget.resetsAt === undefined ? 'It does not reset; ask the operator to raise it.' : `It resets at ${new Date(budget.resetsAt).toISOString()}.`;
+  return new GatewayError(
+    'TOLLGATE_BUDGET_EXCEEDED',
+    `The ${budget.scope} budget of "${budget.id}" (${dollars(budget.limitMicros)}${budget.period === 'none' ? '' : ` ${budget.period}`}) has ${dollars(availableMicros)} left; this request may cost up to ${dollars(worstCaseMicros)}. ${resets}`,
+  );
+}
+
+/** The output-token limit the client set, and under which field. */
+function outputLimit(request: ChatCompletionRequest): { field: 'max_tokens' | 'max_completion_tokens'; tokens: number | undefined } {
+  if (typeof request.max_completion_tokens === 'number') return { field: 'max_completion_tokens', tokens: request.max_completion_tokens };
+  return { field: 'max_tokens', tokens: typeof request.max_tokens === 'number' ? request.max_tokens : undefined };
+}
+
+/**
+ * The `budget.reserve` and `budget.settle` hooks. Reserve bounds the request's worst-case cost
+ * (prompt tokens by tokenizer × the dearest target's input price + the output limit × its output
+ * price) and holds it on every budgeted level at once; settle charges the actual cost and releases
+ * the hold. A budgeted request without an output limit gets `defaultMaxTokens` as one, so the bound
+ * holds; in `clamp` mode a request that does not fit gets the limit the remaining budget buys.
+ */
+export function createBudgetHooks(store: BudgetStore, pricing: Pricing | undefined, clock: Clock, options: GovernanceOptions): Pick<HookMap, 'budget.reserve' | 'budget.settle'> {
+  async function reserve(context: GatewayContext): Promise<void> {
+    const subjects = budgetSubjects(context.principal!);
+    if (subjects.length === 0) return;
+    const prices = worstCasePrices(context.targets, pricing);
+    if (prices === undefined) {
+      if (options.unknownPrice === 'allow' || (await store.getBudgets(subjects, clock.now())).length === 0) return;
+      throw new GatewayError('TOLLGATE_PRICE_UNKNOWN', `A budget applies to key "${context.principal!.keyName}", but model "${context.request.model}" has no known price, so its cost cannot be bounded. The operator can add one under the pricing plugin's overrides.`, { param: 'model' });
+    }
+    const promptMicros = Math.ceil(estimatePromptTokens(context.request, context.operation) * options.promptTokenMargin * prices.input);
+    let outputTokens = 0;
+    if (context.operation === 'chat') {
+      const limit = outputLimit(context.request);
+      outputTokens = limit.tokens ?? options.defaultMaxTokens;
+      if (limit.tokens === undefined) context.replaceRequest({ ...context.request, max_tokens: outputTokens });
+    }
+    for (let attempt = 0; ; attempt += 1) {
+      const amountMicros = promptMicros + Math.ceil(outputTokens * prices.output);
+      const now = clock.now();
+      const outcome = await store.reserve({ id: context.requestId, subjects, amountMicros, expiresAt: now + options.reservationTtlMs, now });
+      if (outcome.ok) {
+        context.set('budgetReservation', { subjects, amountMicros });
+        return;
+      }
+      const affordable = prices.output > 0 ? Math.floor((outcome.availableMicros - promptMicros) / prices.output) : 0;
+      if (options.onInsufficientBudget === 'reject' || context.operation !== 'chat' || attempt > 0 || affordable < options.minClampedTokens) {
+        throw budgetExceeded(outcome.budget, outcome.availableMicros, amountMicros);
+      }
+      outputTokens = Math.min(outputTokens, affordable);
+      context.replaceRequest({ ...context.request, [outputLimit(context.request).field]: outputTokens });
+    }
+  }
+
+  async function settle(context: GatewayContext): Promise<void> {
+    const reservation = context.get('budgetReservation');
+    if (reservation === undefined) return;
+    // Unknown cost after the upstream began answering: charge the worst case rather than nothing.
+    const started = context.timings.firstByteAt !== undefined || context.usage !== undefined;
+    const costMicros = context.costMicros ?? (started ? reservation.amountMicros : 0);
+    await store.settle(context.requestId, reservation.subjects, costMicros, clock.now());
+  }
+
+  return { 'budget.reserve': reserve, 'budget.settle': settle };
+}

@@ -1,0 +1,42 @@
+import { countTokens } from 'gpt-tokenizer';
+import type { ChatCompletionRequest, ChatMessage, EmbeddingRequest } from '@tollgate/core';
+
+/** Tokens OpenAI's chat format adds per message and per reply. */
+const tokensPerMessage = 4;
+const tokensPerReply = 3;
+/** An image counted as a large high-detail tile set, since its size is unknown here. */
+const tokensPerImage = 1_500;
+
+function contentTokens(content: ChatMessage['content']): number {
+  if (content == null) return 0;
+  if (typeof content === 'string') return countTokens(content);
+  let tokens = 0;
+  for (const part of content) {
+    if (part.type === 'text') tokens += countTokens((part as { text: string }).text);
+    else if (part.type === 'image_url') tokens += tokensPerImage;
+    else tokens += countTokens(JSON.stringify(part));
+  }
+  return tokens;
+}
+
+/**
+ * The prompt tokens of a request, counted with the o200k tokenizer (`gpt-tokenizer`): message
+ * contents, names, tool calls and tool definitions, plus the chat format's per-message overhead.
+ * Exact for recent OpenAI models, an estimate for others (the plugin adds a margin).
+ */
+export function estimatePromptTokens(request: ChatCompletionRequest | EmbeddingRequest, operation: 'chat' | 'embeddings'): number {
+  if (operation === 'embeddings') {
+    const input = (request as EmbeddingRequest).input;
+    if (typeof input === 'string') return countTokens(input);
+    return input.reduce<number>((sum, item) => sum + (typeof item === 'string' ? countTokens(item) : typeof item === 'number' ? 1 : item.length), 0);
+  }
+  const chat = request as ChatCompletionRequest;
+  let tokens = tokensPerReply;
+  for (const message of chat.messages) {
+    tokens += tokensPerMessage + contentTokens(message.content);
+    if ('name' in message && typeof message.name === 'string') tokens += countTokens(message.name);
+    if (message.role === 'assistant' && message.tool_calls) tokens += countTokens(JSON.stringify(message.tool_calls));
+  }
+  if (chat.tools !== undefined) tokens += countTokens(JSON.stringify(chat.tools));
+  return tokens;
+}

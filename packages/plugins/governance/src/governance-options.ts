@@ -1,0 +1,33 @@
+import { z } from '@tollgate/core';
+
+/** Options of the governance plugin. */
+export const governanceOptionsSchema = z
+  .strictObject({
+    /**
+     * How long a looked-up key (or a miss) is trusted before the store is asked again. A revocation
+     * or suspension takes effect on every instance within this time.
+     */
+    keyCacheMs: z.number().int().min(0).max(1_000).default(500),
+    /** How long a budget hold lives when its request never settles (a crashed instance). Keep it above your longest request. */
+    reservationTtlMs: z.number().int().positive().default(600_000),
+    /**
+     * When the worst-case cost does not fit a budget but some room remains: `reject` with 429
+     * `budget_exceeded`, or `clamp` the request's `max_tokens` to what the remaining budget buys.
+     */
+    onInsufficientBudget: z.enum(['reject', 'clamp']).default('reject'),
+    /** The fewest output tokens a clamped request may still ask for; below that it is rejected. */
+    minClampedTokens: z.number().int().positive().default(16),
+    /**
+     * Output tokens assumed (and set as `max_tokens`, so the cap is hard) when a budgeted request
+     * gives no limit of its own.
+     */
+    defaultMaxTokens: z.number().int().positive().default(4_096),
+    /** Multiplies the prompt's token count (o200k tokenizer) to cover other providers' tokenizers. */
+    promptTokenMargin: z.number().min(1).max(3).default(1.15),
+    /** A budgeted request to a model without a known price: `reject` (403 `price_unknown`) or `allow` unbudgeted. */
+    unknownPrice: z.enum(['reject', 'allow']).default('reject'),
+  })
+  .prefault({});
+
+/** Options of the governance plugin, with defaults applied. */
+export type GovernanceOptions = z.output<typeof governanceOptionsSchema>;

@@ -1,0 +1,33 @@
+import { BudgetStore, Clock, definePlugin, KeyStore, Pricing, systemClock } from '@tollgate/core';
+import { createBudgetHooks } from './budget-hooks.js';
+import { governanceOptionsSchema } from './governance-options.js';
+import { createVirtualKeyAuth } from './virtual-key-auth.js';
+
+/**
+ * Virtual keys and hard budgets. Reads keys and budgets from the `KeyStore` and `BudgetStore` a
+ * store plugin provides (`@tollgate/ledger-sqlite`, `@tollgate/ledger-postgres`: list it first) and
+ * prices from the pricing plugin. Adds an `auth` hook for `tg-…` keys and the `budget.reserve` /
+ * `budget.settle` hooks; keys and budgets are managed through the admin API (`/admin/…`).
+ *
+ * @example
+ * plugins:
+ *   - "@tollgate/ledger-sqlite"
+ *   - "@tollgate/pricing"
+ *   - { name: "@tollgate/governance", options: { onInsufficientBudget: "clamp" } }
+ */
+export const governancePlugin = definePlugin({
+  name: '@tollgate/governance',
+  options: governanceOptionsSchema,
+  setup(api, options) {
+    const keys = api.resolve(KeyStore);
+    const budgets = api.resolve(BudgetStore);
+    if (keys === undefined || budgets === undefined) {
+      throw new Error('@tollgate/governance needs a key and budget store: list "@tollgate/ledger-sqlite" or "@tollgate/ledger-postgres" before it under `plugins`.');
+    }
+    const clock = api.resolve(Clock) ?? systemClock;
+    api.addHook('auth', createVirtualKeyAuth(keys, clock, options.keyCacheMs));
+    const hooks = createBudgetHooks(budgets, api.resolve(Pricing), clock, options);
+    api.addHook('budget.reserve', hooks['budget.reserve']);
+    api.addHook('budget.settle', hooks['budget.settle']);
+  },
+});

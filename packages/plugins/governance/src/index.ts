@@ -1,0 +1,8 @@
+import { governancePlugin } from './governance-plugin.js';
+
+export default governancePlugin;
+export { governancePlugin };
+export { estimatePromptTokens } from './estimate-prompt-tokens.js';
+export { budgetSubjects } from './budget-hooks.js';
+export type { BudgetReservation } from './budget-hooks.js';
+export type { GovernanceOptions } from './governance-options.js';

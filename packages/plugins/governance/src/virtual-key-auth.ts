@@ -1,0 +1,51 @@
+import { GatewayError, hashVirtualKey, virtualKeyPrefix, type Clock, type HookMap, type KeyStore, type Principal, type VirtualKeyRecord } from '@tollgate/core';
+
+/** Lookups remembered at most; the cache starts over when full (keys are few, lookups cheap). */
+const maxCachedKeys = 10_000;
+
+/**
+ * The `auth` hook of virtual keys: a presented `tg-…` key is hashed and looked up in the shared key
+ * store, remembered for `cacheMs` (so a revocation reaches every instance within that time). Expired,
+ * suspended and revoked keys get 401 saying which; other keys are left to the next auth hook.
+ */
+export function createVirtualKeyAuth(store: KeyStore, clock: Clock, cacheMs: number): HookMap['auth'] {
+  const cache = new Map<string, { readonly record: VirtualKeyRecord | undefined; readonly until: number }>();
+
+  async function lookup(hash: string): Promise<VirtualKeyRecord | undefined> {
+    const now = clock.now();
+    const cached = cache.get(hash);
+    if (cached !== undefined && cached.until > now) return cached.record;
+    const record = await store.findKeyByHash(hash);
+    if (cache.size >= maxCachedKeys) cache.clear();
+    if (cacheMs > 0) cache.set(hash, { record, until: now + cacheMs });
+    return record;
+  }
+
+  return async function virtualKeyAuth(context) {
+    const credential = context.credential;
+    if (context.principal !== undefined || credential === undefined || !credential.startsWith(virtualKeyPrefix)) return;
+    const record = await lookup(hashVirtualKey(credential));
+    if (record === undefined) return;
+    if (record.status !== 'active') {
+      throw new GatewayError('TOLLGATE_INVALID_API_KEY', `The API key "${record.alias}" (${record.id}) is ${record.status}. Ask the gateway operator for an active key.`);
+    }
+    if (record.expiresAt !== undefined && record.expiresAt <= clock.now()) {
+      throw new GatewayError('TOLLGATE_INVALID_API_KEY', `The API key "${record.alias}" (${record.id}) expired at ${new Date(record.expiresAt).toISOString()}. Ask the gateway operator for a new key.`);
+    }
+    context.principal = toPrincipal(record);
+  };
+}
+
+/** The principal a virtual key stands for. */
+function toPrincipal(record: VirtualKeyRecord): Principal {
+  return {
+    keyId: record.id,
+    keyName: record.alias,
+    isMaster: false,
+    ...(record.userId === undefined ? {} : { userId: record.userId }),
+    ...(record.teamId === undefined ? {} : { teamId: record.teamId }),
+    ...(record.orgId === undefined ? {} : { orgId: record.orgId }),
+    ...(record.models === undefined ? {} : { allowedModels: record.models }),
+    metadata: record.metadata,
+  };
+}

@@ -1,0 +1,170 @@
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import {
+  applyKeyUpdate,
+  fromBudgetRow,
+  fromKeyRow,
+  keyColumns,
+  periodStart,
+  toKeyRow,
+  type Budget,
+  type BudgetPeriod,
+  type BudgetRow,
+  type BudgetStore,
+  type BudgetSubject,
+  type KeyRow,
+  type KeyStore,
+  type ReservationRequest,
+  type ReserveOutcome,
+  type VirtualKeyRecord,
+  type VirtualKeyUpdate,
+} from '@tollgate/core';
+
+/**
+ * Virtual keys and hard budgets in the SQLite file. Every reservation and settlement is one
+ * `BEGIN IMMEDIATE` transaction: SQLite's single write lock orders them across every process that
+ * opens the file, and node:sqlite runs each to completion within one tick, so concurrent requests
+ * are judged one after another against the same totals. Lapsed holds are released inside the
+ * reservation transaction, before the budgets are judged.
+ */
+export class SqliteGovernanceStore implements KeyStore, BudgetStore {
+  readonly #database: DatabaseSync;
+  readonly #statements: Record<
+    'findKey' | 'insertKey' | 'updateKey' | 'getBudget' | 'rollPeriod' | 'hold' | 'insertHold' | 'lapsedHolds' | 'releaseHold' | 'deleteLapsed' | 'holdsOf' | 'charge' | 'deleteHolds' | 'upsertBudget' | 'removeBudget' | 'countHolds',
+    StatementSync
+  >;
+
+  constructor(database: DatabaseSync) {
+    this.#database = database;
+    const prepare = (sql: string) => database.prepare(sql);
+    this.#statements = {
+      findKey: prepare('SELECT * FROM tollgate_keys WHERE hash = ?'),
+      insertKey: prepare(`INSERT INTO tollgate_keys (${keyColumns.join(', ')}) VALUES (${keyColumns.map(() => '?').join(', ')})`),
+      updateKey: prepare('UPDATE tollgate_keys SET alias = ?, models = ?, expires_at = ?, status = ?, metadata = ? WHERE id = ?'),
+      getBudget: prepare('SELECT * FROM tollgate_budgets WHERE scope = ? AND subject_id = ?'),
+      rollPeriod: prepare('UPDATE tollgate_budgets SET spent_micros = 0, period_started_at = ? WHERE scope = ? AND subject_id = ? AND period_started_at < ?'),
+      hold: prepare('UPDATE tollgate_budgets SET reserved_micros = reserved_micros + ? WHERE scope = ? AND subject_id = ? AND spent_micros + reserved_micros + ? <= limit_micros'),
+      insertHold: prepare('INSERT INTO tollgate_reservations (id, scope, subject_id, amount_micros, expires_at) VALUES (?, ?, ?, ?, ?)'),
+      lapsedHolds: prepare('SELECT scope, subject_id, amount_micros FROM tollgate_reservations WHERE expires_at <= ?'),
+      releaseHold: prepare('UPDATE tollgate_budgets SET reserved_micros = MAX(0, reserved_micros - ?) WHERE scope = ? AND subject_id = ?'),
+      deleteLapsed: prepare('DELETE FROM tollgate_reservations WHERE expires_at <= ?'),
+      holdsOf: prepare('SELECT scope, subject_id, amount_micros FROM tollgate_reservations WHERE id = ?'),
+      charge: prepare('UPDATE tollgate_budgets SET spent_micros = spent_micros + ? WHERE scope = ? AND subject_id = ?'),
+      deleteHolds: prepare('DELETE FROM tollgate_reservations WHERE id = ?'),
+      upsertBudget: prepare(
+        `INSERT INTO tollgate_budgets (scope, subject_id, limit_micros, period, period_started_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (scope, subject_id) DO UPDATE SET limit_micros = excluded.limit_micros, period = excluded.period`,
+      ),
+      removeBudget: prepare('DELETE FROM tollgate_budgets WHERE scope = ? AND subject_id = ?'),
+      countHolds: prepare('SELECT COUNT(DISTINCT id) AS count FROM tollgate_reservations'),
+    };
+  }
+
+  async findKeyByHash(hash: string): Promise<VirtualKeyRecord | undefined> {
+    const row = this.#statements.findKey.get(hash) as KeyRow | undefined;
+    return row === undefined ? undefined : fromKeyRow(row);
+  }
+
+  async createKey(record: VirtualKeyRecord): Promise<void> {
+    this.#statements.insertKey.run(...toKeyRow(record));
+  }
+
+  async listKeys(filter: { readonly teamId?: string } = {}): Promise<VirtualKeyRecord[]> {
+    const rows = filter.teamId === undefined
+      ? this.#database.prepare('SELECT * FROM tollgate_keys ORDER BY created_at DESC').all()
+      : this.#database.prepare('SELECT * FROM tollgate_keys WHERE team_id = ? ORDER BY created_at DESC').all(filter.teamId);
+    return (rows as unknown as KeyRow[]).map(fromKeyRow);
+  }
+
+  async updateKey(id: string, update: VirtualKeyUpdate): Promise<VirtualKeyRecord | undefined> {
+    return this.#transaction(() => {
+      const row = this.#database.prepare('SELECT * FROM tollgate_keys WHERE id = ?').get(id) as KeyRow | undefined;
+      if (row === undefined) return undefined;
+      const next = applyKeyUpdate(fromKeyRow(row), update);
+      const values = toKeyRow(next);
+      const column = (name: (typeof keyColumns)[number]) => values[keyColumns.indexOf(name)]!;
+      this.#statements.updateKey.run(column('alias'), column('models'), column('expires_at'), column('status'), column('metadata'), id);
+      return next;
+    });
+  }
+
+  async reserve(request: ReservationRequest): Promise<ReserveOutcome> {
+    return this.#transaction(() => {
+      this.#releaseLapsed(request.now);
+      for (const subject of request.subjects) {
+        const budget = this.#currentBudget(subject, request.now);
+        if (budget === undefined) continue;
+        const held = this.#statements.hold.run(request.amountMicros, subject.scope, subject.id, request.amountMicros);
+        if (held.changes === 0) {
+          this.#database.exec('ROLLBACK');
+          return { ok: false, budget, availableMicros: Math.max(0, budget.limitMicros - budget.spentMicros - budget.reservedMicros) } as const;
+        }
+        this.#statements.insertHold.run(request.id, subject.scope, subject.id, request.amountMicros, request.expiresAt);
+      }
+      return { ok: true } as const;
+    });
+  }
+
+  async settle(reservationId: string, subjects: readonly BudgetSubject[], costMicros: number, now: number): Promise<void> {
+    this.#transaction(() => {
+      for (const hold of this.#statements.holdsOf.all(reservationId) as unknown as { scope: string; subject_id: string; amount_micros: number }[]) {
+        this.#statements.releaseHold.run(hold.amount_micros, hold.scope, hold.subject_id);
+      }
+      this.#statements.deleteHolds.run(reservationId);
+      for (const subject of subjects) {
+        if (this.#currentBudget(subject, now) !== undefined) this.#statements.charge.run(costMicros, subject.scope, subject.id);
+      }
+    });
+  }
+
+  async setBudget(subject: BudgetSubject, limitMicros: number, period: BudgetPeriod, now: number): Promise<Budget> {
+    return this.#transaction(() => {
+      this.#statements.upsertBudget.run(subject.scope, subject.id, limitMicros, period, periodStart(period, now));
+      return this.#currentBudget(subject, now)!;
+    });
+  }
+
+  async removeBudget(subject: BudgetSubject): Promise<boolean> {
+    return this.#statements.removeBudget.run(subject.scope, subject.id).changes > 0;
+  }
+
+  async getBudgets(subjects: readonly BudgetSubject[], now: number): Promise<Budget[]> {
+    return this.#transaction(() => {
+      this.#releaseLapsed(now);
+      return subjects.map((subject) => this.#currentBudget(subject, now)).filter((budget) => budget !== undefined);
+    });
+  }
+
+  async countReservations(): Promise<number> {
+    return Number((this.#statements.countHolds.get() as { count: number }).count);
+  }
+
+  /** The subject's budget, its spend reset first when a new period began. */
+  #currentBudget(subject: BudgetSubject, now: number): Budget | undefined {
+    const row = this.#statements.getBudget.get(subject.scope, subject.id) as BudgetRow | undefined;
+    if (row === undefined) return undefined;
+    const start = periodStart(row.period as BudgetPeriod, now);
+    if (Number(row.period_started_at) >= start) return fromBudgetRow(row);
+    this.#statements.rollPeriod.run(start, subject.scope, subject.id, start);
+    return fromBudgetRow(this.#statements.getBudget.get(subject.scope, subject.id) as unknown as BudgetRow);
+  }
+
+  #releaseLapsed(now: number): void {
+    const lapsed = this.#statements.lapsedHolds.all(now) as unknown as { scope: string; subject_id: string; amount_micros: number }[];
+    if (lapsed.length === 0) return;
+    for (const hold of lapsed) this.#statements.releaseHold.run(hold.amount_micros, hold.scope, hold.subject_id);
+    this.#statements.deleteLapsed.run(now);
+  }
+
+  /** Runs `body` in a write transaction; a body that rolled back itself returns without a commit. */
+  #transaction<T>(body: () => T): T {
+    this.#database.exec('BEGIN IMMEDIATE');
+    try {
+      const result = body();
+      if (this.#database.isTransaction) this.#database.exec('COMMIT');
+      return result;
+    } catch (error) {
+      if (this.#database.isTransaction) this.#database.exec('ROLLBACK');
+      throw error;
+    }
+  }
+}

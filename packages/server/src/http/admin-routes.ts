@@ -1,0 +1,203 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  BudgetStore,
+  Clock,
+  GatewayError,
+  generateVirtualKey,
+  KeyStore,
+  systemClock,
+  z,
+  type Budget,
+  type VirtualKeyRecord,
+} from '@tollgate/core';
+import type { RouteHandler } from './gateway-routes.js';
+import type { HttpDependencies } from './http-dependencies.js';
+import { readJsonBody } from './read-json-body.js';
+import { sendJson } from './send-json.js';
+import { startRequest } from './start-request.js';
+
+const modelList = z.array(z.string().min(1)).nullable();
+const metadata = z.record(z.string(), z.string());
+const isoTime = z.iso.datetime({ offset: true }).transform((text) => Date.parse(text));
+
+const createKeySchema = z.strictObject({
+  alias: z.string().min(1).max(200),
+  team_id: z.string().min(1).optional(),
+  user_id: z.string().min(1).optional(),
+  org_id: z.string().min(1).optional(),
+  models: modelList.optional(),
+  expires_at: isoTime.optional(),
+  metadata: metadata.default({}),
+});
+
+const updateKeySchema = z.strictObject({
+  id: z.string().min(1),
+  alias: z.string().min(1).max(200).optional(),
+  models: modelList.optional(),
+  expires_at: isoTime.nullable().optional(),
+  status: z.enum(['active', 'suspended', 'revoked']).optional(),
+  metadata: metadata.optional(),
+});
+
+const subjectSchema = z.strictObject({ scope: z.enum(['key', 'user', 'team', 'org']), id: z.string().min(1) });
+const setBudgetSchema = subjectSchema.extend({
+  limit_usd: z.number().min(0).max(1e9),
+  period: z.enum(['daily', 'weekly', 'monthly', 'none']).default('monthly'),
+});
+
+/** A key as the admin API shows it: never the key or its hash. */
+function keyView(record: VirtualKeyRecord) {
+  return {
+    id: record.id,
+    alias: record.alias,
+    hint: record.hint,
+    status: record.status,
+    team_id: record.teamId ?? null,
+    user_id: record.userId ?? null,
+    org_id: record.orgId ?? null,
+    models: record.models ?? null,
+    expires_at: record.expiresAt === undefined ? null : new Date(record.expiresAt).toISOString(),
+    metadata: record.metadata,
+    created_at: new Date(record.createdAt).toISOString(),
+  };
+}
+
+function budgetView(budget: Budget) {
+  return {
+    scope: budget.scope,
+    id: budget.id,
+    period: budget.period,
+    limit_usd: budget.limitMicros / 1_000_000,
+    spent_usd: budget.spentMicros / 1_000_000,
+    reserved_usd: budget.reservedMicros / 1_000_000,
+    period_started_at: new Date(budget.periodStartedAt).toISOString(),
+    resets_at: budget.resetsAt === undefined ? null : new Date(budget.resetsAt).toISOString(),
+  };
+}
+
+/** Parses with a schema; a mismatch is a 400 naming the field. */
+function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const param = issue.path.join('.');
+  throw new GatewayError('TOLLGATE_INVALID_REQUEST', `${param === '' ? 'The body' : `"${param}"`}: ${issue.message}.`, param === '' ? {} : { param });
+}
+
+function query(req: IncomingMessage): Record<string, string> {
+  return Object.fromEntries(new URL(req.url ?? '/', 'http://admin').searchParams);
+}
+
+/**
+ * The admin API under `/admin` (master key only), present when a store plugin provides keys and
+ * budgets: create, list, update and revoke virtual keys; set, read and remove budgets. A created key
+ * is returned once, in the response to its creation; only its hash is stored.
+ */
+export function createAdminRoutes(dependencies: HttpDependencies): Map<string, ReadonlyMap<string, RouteHandler>> | undefined {
+  const { gateway } = dependencies;
+  const keys = gateway.resolve(KeyStore);
+  const budgets = gateway.resolve(BudgetStore);
+  if (keys === undefined || budgets === undefined) return undefined;
+  const clock = gateway.resolve(Clock) ?? systemClock;
+
+  /** Wraps an admin operation: master key, JSON body for POST, errors in OpenAI's shape, one log line. */
+  const admin = (operation: (input: unknown, req: IncomingMessage) => Promise<{ status?: number; body: unknown }>): RouteHandler =>
+    async (req: IncomingMessage, res: ServerResponse) => {
+      const ingress = startRequest(req, res, dependencies);
+      if (ingress === undefined) return;
+      try {
+        const context = ingress.createContext('chat', { value: { model: '', messages: [] }, raw: undefined });
+        const principal = await gateway.engine.authenticate(context);
+        if (!principal.isMaster) throw new GatewayError('TOLLGATE_ADMIN_ONLY', `Key "${principal.keyName}" may not use the admin API; it takes the master key.`);
+        const input = req.method === 'POST' ? (await readJsonBody(req, dependencies.bodyLimit)).value : query(req);
+        const result = await operation(input, req);
+        sendJson(res, result.status ?? 200, result.body);
+        if (dependencies.logRequests) dependencies.logger.info({ requestId: ingress.requestId, status: result.status ?? 200, path: req.url, method: req.method, durationMs: Math.round((performance.now() - ingress.receivedAt) * 100) / 100 }, 'admin request');
+      } catch (error) {
+        ingress.fail(error, undefined);
+      }
+    };
+
+  const notFound = (what: string) => new GatewayError('TOLLGATE_NOT_FOUND', `No ${what}.`);
+
+  return new Map<string, ReadonlyMap<string, RouteHandler>>([
+    [
+      '/admin/keys',
+      new Map([
+        ['POST', admin(async (input) => {
+          const body = parse(createKeySchema, input);
+          const generated = generateVirtualKey();
+          const record: VirtualKeyRecord = {
+            id: generated.id,
+            hash: generated.hash,
+            hint: generated.hint,
+            alias: body.alias,
+            orgId: body.org_id,
+            teamId: body.team_id,
+            userId: body.user_id,
+            models: body.models ?? undefined,
+            expiresAt: body.expires_at,
+            status: 'active',
+            metadata: body.metadata,
+            createdAt: clock.now(),
+          };
+          await keys.createKey(record);
+          return { status: 201, body: { ...keyView(record), key: generated.key } };
+        })],
+        ['GET', admin(async (input) => {
+          const { team_id: teamId } = input as { team_id?: string };
+          const list = await keys.listKeys(teamId === undefined ? {} : { teamId });
+          return { body: { object: 'list', data: list.map(keyView) } };
+        })],
+      ]),
+    ],
+    [
+      '/admin/keys/update',
+      new Map([['POST', admin(async (input) => {
+        const body = parse(updateKeySchema, input);
+        const updated = await keys.updateKey(body.id, {
+          ...(body.alias === undefined ? {} : { alias: body.alias }),
+          ...(body.models === undefined ? {} : { models: body.models }),
+          ...(body.expires_at === undefined ? {} : { expiresAt: body.expires_at }),
+          ...(body.status === undefined ? {} : { status: body.status }),
+          ...(body.metadata === undefined ? {} : { metadata: body.metadata }),
+        });
+        if (updated === undefined) throw notFound(`key with id "${body.id}"`);
+        return { body: keyView(updated) };
+      })]]),
+    ],
+    [
+      '/admin/keys/revoke',
+      new Map([['POST', admin(async (input) => {
+        const { id } = parse(z.strictObject({ id: z.string().min(1) }), input);
+        const updated = await keys.updateKey(id, { status: 'revoked' });
+        if (updated === undefined) throw notFound(`key with id "${id}"`);
+        return { body: keyView(updated) };
+      })]]),
+    ],
+    [
+      '/admin/budgets',
+      new Map([
+        ['POST', admin(async (input) => {
+          const body = parse(setBudgetSchema, input);
+          const budget = await budgets.setBudget({ scope: body.scope, id: body.id }, Math.round(body.limit_usd * 1_000_000), body.period, clock.now());
+          return { body: budgetView(budget) };
+        })],
+        ['GET', admin(async (input) => {
+          const subject = parse(subjectSchema, input);
+          const [budget] = await budgets.getBudgets([subject], clock.now());
+          if (budget === undefined) throw notFound(`budget on ${subject.scope} "${subject.id}"`);
+          return { body: budgetView(budget) };
+        })],
+      ]),
+    ],
+    [
+      '/admin/budgets/delete',
+      new Map([['POST', admin(async (input) => {
+        const subject = parse(subjectSchema, input);
+        if (!(await budgets.removeBudget(subject))) throw notFound(`budget on ${subject.scope} "${subject.id}"`);
+        return { body: { deleted: true, scope: subject.scope, id: subject.id } };
+      })]]),
+    ],
+  ]);
+}

@@ -1,0 +1,174 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { setTimeout as sleep } from 'node:timers/promises';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMockOpenAI, type MockOpenAI } from '@tollgate/testkit';
+import { startServer, type RunningServer } from '../src/index.js';
+import { serverPackageDirectory } from './support/start-test-gateway.js';
+
+const masterKey = 'sk-governance-master-00000001';
+/** $100 per million input tokens, $200 per million output tokens: 1 token = 100 or 200 micro-dollars. */
+const prices = { input: 100, output: 200 };
+
+let mock: MockOpenAI;
+let server: RunningServer;
+let databasePath: string;
+
+async function adminCall(path: string, body?: object, key = masterKey): Promise<{ status: number; json: any }> {
+  const response = await fetch(`${server.url}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, json: await response.json() };
+}
+
+async function createKey(body: object): Promise<{ id: string; key: string }> {
+  const created = await adminCall('/admin/keys', body);
+  expect(created.status).toBe(201);
+  return created.json;
+}
+
+function clientFor(key: string): OpenAI {
+  return new OpenAI({ baseURL: `${server.url}/v1`, apiKey: key, maxRetries: 0 });
+}
+
+beforeAll(async () => {
+  mock = await createMockOpenAI();
+  databasePath = join(await mkdtemp(join(tmpdir(), 'tollgate-governance-')), 'tollgate.sqlite');
+  server = await startServer({
+    cwd: serverPackageDirectory,
+    port: 0,
+    logger: (await import('pino')).pino({ enabled: false }),
+    config: {
+      plugins: [
+        '@tollgate/provider-openai',
+        { name: '@tollgate/ledger-sqlite', options: { path: databasePath, flushIntervalMs: 20 } },
+        { name: '@tollgate/pricing', options: { overrides: { 'openai/gpt-4o-mini': prices } } },
+        { name: '@tollgate/governance', options: { keyCacheMs: 200 } },
+      ],
+      auth: { masterKey },
+      providers: { openai: { type: 'openai', baseURL: mock.baseURL, apiKey: 'sk-upstream-000000000000' } },
+      models: { 'gpt-4o-mini': { target: 'openai/gpt-4o-mini' }, 'self-hosted': { target: 'openai/unpriced-llama' } },
+    },
+  });
+});
+
+afterAll(async () => {
+  await server?.close();
+  await mock?.close();
+});
+
+describe('virtual keys', () => {
+  it('are created once by the master key, stored only as a hash, and call the models they allow', async () => {
+    const created = await createKey({ alias: 'agent-a', team_id: 'team-a', models: ['gpt-4o-mini'] });
+    expect(created.key).toMatch(/^tg-[\w-]{32}$/);
+    const listed = await adminCall('/admin/keys?team_id=team-a');
+    expect(listed.json.data.find((key: any) => key.id === created.id)).toMatchObject({ alias: 'agent-a', status: 'active', team_id: 'team-a' });
+    expect(JSON.stringify(listed.json)).not.toContain(created.key);
+    const stored = new DatabaseSync(databasePath).prepare('SELECT * FROM tollgate_keys WHERE id = ?').get(created.id) as Record<string, unknown>;
+    expect(JSON.stringify(stored)).not.toContain(created.key.slice(3));
+
+    const answer = await clientFor(created.key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+    expect(answer.choices[0]!.message.content).toContain('Mock answer');
+    const refused = await clientFor(created.key).chat.completions.create({ model: 'self-hosted', messages: [{ role: 'user', content: 'hi' }] }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 403, code: 'model_not_allowed' });
+  });
+
+  it('stop working within a second of revocation or suspension, and expired keys are refused', async () => {
+    const created = await createKey({ alias: 'to-revoke' });
+    const client = clientFor(created.key);
+    await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+    expect((await adminCall('/admin/keys/revoke', { id: created.id })).json.status).toBe('revoked');
+    await sleep(1_000);
+    const refused = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 401, code: 'invalid_api_key' });
+    expect((refused as Error).message).toContain('is revoked');
+    // A revoked key stays revoked.
+    expect((await adminCall('/admin/keys/update', { id: created.id, status: 'active' })).json.status).toBe('revoked');
+
+    const expired = await createKey({ alias: 'expired', expires_at: new Date(Date.now() - 1_000).toISOString() });
+    const late = await clientFor(expired.key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }).catch((error: unknown) => error);
+    expect(late).toMatchObject({ status: 401 });
+    expect((late as Error).message).toContain('expired at');
+  });
+
+  it('keep the admin API to the master key, with clear errors for bad input', async () => {
+    const created = await createKey({ alias: 'not-admin' });
+    expect(await adminCall('/admin/keys', { alias: 'x' }, created.key)).toMatchObject({ status: 403, json: { error: { code: 'admin_only' } } });
+    expect(await adminCall('/admin/keys', { alias: 'x' }, 'sk-nobody-000000000000')).toMatchObject({ status: 401 });
+    expect(await adminCall('/admin/budgets', { scope: 'planet', id: 'x', limit_usd: 1 })).toMatchObject({ status: 400, json: { error: { param: 'scope', type: 'invalid_request_error' } } });
+    expect(await adminCall('/admin/keys/revoke', { id: 'key_missing' })).toMatchObject({ status: 404 });
+  });
+});
+
+describe('hard budgets', () => {
+  it('hold under 200 concurrent requests: spend never exceeds the team budget and every request is accounted for', async () => {
+    const team = 'team-concurrent';
+    const keys = await Promise.all([createKey({ alias: 'c1', team_id: team }), createKey({ alias: 'c2', team_id: team })]);
+    expect((await adminCall('/admin/budgets', { scope: 'team', id: team, limit_usd: 0.05, period: 'monthly' })).status).toBe(200);
+    const requestsBefore = mock.requests.length;
+
+    const outcomes = await Promise.all(
+      Array.from({ length: 200 }, (_, index) =>
+        clientFor(keys[index % 2]!.key)
+          .chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 20, messages: [{ role: 'user', content: `Say hello number ${index}` }] })
+          .then(() => 'ok' as const)
+          .catch((error: { status?: number; code?: string; message?: string }) => error),
+      ),
+    );
+    const succeeded = outcomes.filter((outcome) => outcome === 'ok').length;
+    const rejected = outcomes.filter((outcome) => outcome !== 'ok');
+    expect(succeeded).toBeGreaterThan(0);
+    expect(rejected.length).toBeGreaterThan(0);
+    for (const error of rejected) expect(error).toMatchObject({ status: 429, code: 'budget_exceeded' });
+    expect((rejected[0] as Error).message).toMatch(/team budget of "team-concurrent" \(\$0\.0500 monthly\) has \$0\.\d+ left; this request may cost up to \$0\.\d+\. It resets at \d{4}-/);
+    // A refused request never reached the upstream.
+    expect(mock.requests.length - requestsBefore).toBe(succeeded);
+
+    await sleep(300); // settle and the ledger's batch run after each answer
+    const budget = (await adminCall(`/admin/budgets?scope=team&id=${team}`)).json;
+    const database = new DatabaseSync(databasePath);
+    const recorded = database.prepare('SELECT status, cost_micros FROM tollgate_requests WHERE team_id = ?').all(team) as { status: number; cost_micros: number | null }[];
+    const spentMicros = recorded.reduce((sum, row) => sum + (row.cost_micros ?? 0), 0);
+    console.log(`budget concurrency (SQLite): 200 sent, ${succeeded} succeeded, ${rejected.length} rejected, spend $${(spentMicros / 1e6).toFixed(6)} of $0.05`);
+    expect(recorded).toHaveLength(200);
+    expect(recorded.filter((row) => row.status === 200)).toHaveLength(succeeded);
+    expect(recorded.filter((row) => row.status === 429)).toHaveLength(rejected.length);
+    expect(spentMicros).toBeLessThanOrEqual(50_000);
+    expect(budget.spent_usd * 1e6).toBeCloseTo(spentMicros, 0);
+    expect(budget.reserved_usd).toBe(0);
+    expect((database.prepare('SELECT COUNT(*) AS count FROM tollgate_reservations').get() as { count: number }).count).toBe(0);
+    database.close();
+  });
+
+  it('refuse a request whose worst case does not fit, naming the level that is short', async () => {
+    const created = await createKey({ alias: 'small-budget' });
+    // Room for the prompt and about 50 output tokens.
+    await adminCall('/admin/budgets', { scope: 'key', id: created.id, limit_usd: 0.012, period: 'daily' });
+    const refused = await clientFor(created.key).chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 1_000, messages: [{ role: 'user', content: 'hi' }] }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 429, code: 'budget_exceeded', type: 'insufficient_quota' });
+    expect((refused as Error).message).toContain('key budget of');
+  });
+
+  it('set max_tokens on a budgeted request that gives none, so the worst case is bounded', async () => {
+    const created = await createKey({ alias: 'no-limit', team_id: 'team-default-limit' });
+    await adminCall('/admin/budgets', { scope: 'team', id: 'team-default-limit', limit_usd: 5 });
+    mock.reset();
+    await clientFor(created.key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+    expect((mock.requests[0]!.body as { max_tokens?: number }).max_tokens).toBe(4_096);
+  });
+
+  it('refuse a budgeted key on a model without a price, rather than spend an unbounded amount', async () => {
+    const created = await createKey({ alias: 'unpriced', team_id: 'team-unpriced' });
+    await adminCall('/admin/budgets', { scope: 'team', id: 'team-unpriced', limit_usd: 5 });
+    const refused = await clientFor(created.key).chat.completions.create({ model: 'self-hosted', messages: [{ role: 'user', content: 'hi' }] }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 403, code: 'price_unknown' });
+    // Without a budget, the same model is served.
+    const free = await createKey({ alias: 'unbudgeted' });
+    await expect(clientFor(free.key).chat.completions.create({ model: 'self-hosted', messages: [{ role: 'user', content: 'hi' }] })).resolves.toBeDefined();
+  });
+});
