@@ -17,3 +17,5 @@ export { openAIConformanceUpstream, anthropicConformanceUpstream } from './confo
 export { sampleLedgerEntry } from './sample-ledger-entry.js';
 export { ledgerConformanceChecks } from './conformance/ledger-conformance.js';
 export type { LedgerConformanceOptions, LedgerUnderTest } from './conformance/ledger-conformance.js';
+export { budgetStoreConformanceChecks } from './conformance/budget-store-conformance.js';
+export type { BudgetStoreConformanceOptions, BudgetStoreUnderTest } from './conformance/budget-store-conformance.js';

@@ -253,7 +253,7 @@ describe('engine errors', () => {
     expect(internal.message).not.toContain('hunter2');
   });
 
-  it('settles a reservation exactly once when the upstream fails, and never when reserve failed', async () => {
+  it('settles a reservation exactly once when the upstream fails, and when a later reserve hook refuses', async () => {
     const settled: string[] = [];
     const failing = await createHarness((api) => api.addHook('budget.settle', (context) => void settled.push(context.requestId)));
     failing.primary.failures.push(new GatewayError('TOLLGATE_INVALID_REQUEST', 'bad request upstream'));
@@ -261,17 +261,21 @@ describe('engine errors', () => {
     await failing.gateway.engine.drain();
     expect(settled).toHaveLength(1);
 
-    const refused: string[] = [];
-    const overBudget = await createHarness((api) => {
+    // A budget hook holds, then a rate-limit hook refuses: settle must run so the hold is released.
+    const held: string[] = [];
+    const released: string[] = [];
+    const refusedLater = await createHarness((api) => {
+      api.addHook('budget.reserve', (context) => void held.push(context.requestId));
       api.addHook('budget.reserve', () => {
-        throw new GatewayError('TOLLGATE_MODEL_NOT_ALLOWED', 'over budget');
+        throw new GatewayError('TOLLGATE_BUDGET_EXCEEDED', 'over budget');
       });
-      api.addHook('budget.settle', (context) => void refused.push(context.requestId));
+      api.addHook('budget.settle', (context) => void released.push(context.requestId));
     });
-    await expectGatewayError(overBudget.gateway.engine.handleChat(chatContext()), 'TOLLGATE_MODEL_NOT_ALLOWED');
-    await overBudget.gateway.engine.drain();
-    expect(refused).toHaveLength(0);
-    expect(overBudget.primary.calls).toHaveLength(0);
+    await expectGatewayError(refusedLater.gateway.engine.handleChat(chatContext()), 'TOLLGATE_BUDGET_EXCEEDED');
+    await refusedLater.gateway.engine.drain();
+    expect(released).toEqual(held);
+    expect(released).toHaveLength(1);
+    expect(refusedLater.primary.calls).toHaveLength(0);
   });
 
   it('never lets settle or log hooks fail a request', async () => {

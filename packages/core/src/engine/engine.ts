@@ -207,7 +207,7 @@ export class Engine {
     await this.#route(gatewayContext);
     const early = await this.#transformRequest(gatewayContext);
     if (early !== undefined) return early;
-    admission.reserved = this.#hooks['budget.reserve'].length > 0;
+    admission.reserved = true;
     await this.#runEach(this.#hooks['budget.reserve'], gatewayContext);
     return undefined;
   }

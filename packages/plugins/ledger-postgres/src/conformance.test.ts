@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, it } from 'vitest';
 import { silentLogger } from '@tollgate/core';
-import { ledgerConformanceChecks } from '@tollgate/testkit';
+import { budgetStoreConformanceChecks, ledgerConformanceChecks } from '@tollgate/testkit';
+import { PostgresGovernanceStore } from './postgres-governance-store.js';
 import { ledgerPostgresOptionsSchema } from './ledger-postgres-options.js';
 import { PostgresLedger } from './postgres-ledger.js';
 
@@ -22,6 +23,23 @@ describe('@tollgate/ledger-postgres passes the ledger conformance checks', () =>
         rows: async () => (await admin.query(`SELECT * FROM ${schema}.tollgate_requests`)).rows,
         async dispose() {
           await ledger.close();
+          await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        },
+      };
+    },
+  });
+  for (const check of checks) it(check.name, check.run);
+});
+
+describe('@tollgate/ledger-postgres passes the budget store conformance checks', () => {
+  const checks = budgetStoreConformanceChecks({
+    async open() {
+      const schema = `tollgate_budget_conformance_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+      const store = await PostgresGovernanceStore.open(ledgerPostgresOptionsSchema.parse({ connectionString, schema }), silentLogger);
+      return {
+        store,
+        async dispose() {
+          await store.close();
           await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
         },
       };

@@ -11,6 +11,8 @@ export const ledgerPostgresOptionsSchema = z.strictObject({
     .optional(),
   /** Connections the ledger may hold at most (writes are batched: one or two is plenty). */
   maxConnections: z.number().int().positive().default(2),
+  /** Connections of the key and budget store (a reservation and a settlement per budgeted request). */
+  governanceConnections: z.number().int().positive().default(10),
   /** Rows written per insert at most. */
   batchSize: z.number().int().positive().max(2_000).default(500),
   /** Longest time a finished request waits in memory before it is written. */

@@ -1,10 +1,13 @@
-import { definePlugin, Ledger } from '@tollgate/core';
+import { BudgetStore, definePlugin, KeyStore, Ledger } from '@tollgate/core';
 import { ledgerPostgresOptionsSchema } from './ledger-postgres-options.js';
+import { PostgresGovernanceStore } from './postgres-governance-store.js';
 import { PostgresLedger } from './postgres-ledger.js';
 
 /**
- * Provides the `Ledger` service on PostgreSQL: every finished request becomes one row in a database
- * all gateway instances share, written in batches off the request path and drained on shutdown.
+ * Provides the `Ledger`, `KeyStore` and `BudgetStore` services on PostgreSQL: every finished request
+ * becomes one row in a database all gateway instances share, written in batches off the request path
+ * and drained on shutdown; virtual keys and budgets are shared the same way, so a budget holds across
+ * every instance.
  *
  * @example
  * plugins:
@@ -15,7 +18,18 @@ export const ledgerPostgresPlugin = definePlugin({
   options: ledgerPostgresOptionsSchema,
   async setup(api, options) {
     const ledger = await PostgresLedger.open(options, api.logger);
+    const store = await PostgresGovernanceStore.open(options, api.logger).catch(async (error: unknown) => {
+      await ledger.close();
+      throw error;
+    });
     api.provide(Ledger, ledger);
-    return { close: () => ledger.close() };
+    api.provide(KeyStore, store);
+    api.provide(BudgetStore, store);
+    return {
+      close: async () => {
+        await ledger.close();
+        await store.close();
+      },
+    };
   },
 });

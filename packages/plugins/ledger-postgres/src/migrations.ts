@@ -32,4 +32,38 @@ export const migrations: readonly string[] = [
    CREATE INDEX tollgate_requests_key_time ON tollgate_requests (key_id, started_at);
    CREATE INDEX tollgate_requests_team_time ON tollgate_requests (team_id, started_at);
    CREATE INDEX tollgate_requests_model_time ON tollgate_requests (model, started_at);`,
+  `CREATE TABLE tollgate_keys (
+     id TEXT PRIMARY KEY,
+     hash TEXT NOT NULL UNIQUE,
+     hint TEXT NOT NULL,
+     alias TEXT NOT NULL,
+     org_id TEXT,
+     team_id TEXT,
+     user_id TEXT,
+     models TEXT,
+     expires_at BIGINT,
+     status TEXT NOT NULL,
+     metadata TEXT NOT NULL,
+     created_at BIGINT NOT NULL
+   );
+   CREATE INDEX tollgate_keys_team ON tollgate_keys (team_id);
+   CREATE TABLE tollgate_budgets (
+     scope TEXT NOT NULL,
+     subject_id TEXT NOT NULL,
+     limit_micros BIGINT NOT NULL,
+     period TEXT NOT NULL,
+     spent_micros BIGINT NOT NULL DEFAULT 0,
+     reserved_micros BIGINT NOT NULL DEFAULT 0,
+     period_started_at BIGINT NOT NULL,
+     PRIMARY KEY (scope, subject_id)
+   );
+   CREATE TABLE tollgate_reservations (
+     id TEXT NOT NULL,
+     scope TEXT NOT NULL,
+     subject_id TEXT NOT NULL,
+     amount_micros BIGINT NOT NULL,
+     expires_at BIGINT NOT NULL,
+     PRIMARY KEY (id, scope, subject_id)
+   );
+   CREATE INDEX tollgate_reservations_subject_expiry ON tollgate_reservations (scope, subject_id, expires_at);`,
 ];

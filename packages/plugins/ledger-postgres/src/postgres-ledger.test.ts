@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrations } from './migrations.js';
 import { silentLogger } from '@tollgate/core';
 import { sampleLedgerEntry } from '@tollgate/testkit';
 import { ledgerPostgresOptionsSchema } from './ledger-postgres-options.js';
@@ -69,7 +70,7 @@ describe('PostgresLedger (real PostgreSQL)', () => {
     await Promise.all(ledgers.map((ledger) => ledger.close()));
     expect(await count(schema)).toBe(600);
     const { rows } = await admin.query(`SELECT version FROM ${schema}.tollgate_schema`);
-    expect(rows).toEqual([{ version: 1 }]);
+    expect(rows).toEqual([{ version: migrations.length }]);
   });
 
   it('keeps the rows of a refused write and records them once the table accepts writes again', async () => {

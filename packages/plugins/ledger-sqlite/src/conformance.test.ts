@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, it } from 'vitest';
 import { silentLogger } from '@tollgate/core';
-import { ledgerConformanceChecks } from '@tollgate/testkit';
+import { budgetStoreConformanceChecks, ledgerConformanceChecks } from '@tollgate/testkit';
+import { openDatabase } from './open-database.js';
+import { SqliteGovernanceStore } from './sqlite-governance-store.js';
 import { SqliteLedger } from './sqlite-ledger.js';
 
 describe('@tollgate/ledger-sqlite passes the ledger conformance checks', () => {
@@ -26,6 +28,23 @@ describe('@tollgate/ledger-sqlite passes the ledger conformance checks', () => {
         },
         async dispose() {
           ledger.close();
+          await rm(folder, { recursive: true, force: true });
+        },
+      };
+    },
+  });
+  for (const check of checks) it(check.name, check.run);
+});
+
+describe('@tollgate/ledger-sqlite passes the budget store conformance checks', () => {
+  const checks = budgetStoreConformanceChecks({
+    async open() {
+      const folder = await mkdtemp(join(tmpdir(), 'tollgate-budget-conformance-'));
+      const database = openDatabase(join(folder, 'tollgate.sqlite'));
+      return {
+        store: new SqliteGovernanceStore(database),
+        async dispose() {
+          database.close();
           await rm(folder, { recursive: true, force: true });
         },
       };

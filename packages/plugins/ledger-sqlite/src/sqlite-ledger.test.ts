@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { migrations } from './migrations.js';
 import { silentLogger } from '@tollgate/core';
 import { sampleLedgerEntry } from '@tollgate/testkit';
 import { SqliteLedger } from './sqlite-ledger.js';
@@ -50,7 +51,7 @@ describe('SqliteLedger', () => {
     ledger.close();
     const reopened = new SqliteLedger({ path, batchSize: 1000, flushIntervalMs: 60_000 }, silentLogger);
     expect(count(reopened)).toBe(300);
-    expect(reopened.database.prepare('SELECT version FROM tollgate_schema').all()).toEqual([{ version: 1 }]);
+    expect(reopened.database.prepare('SELECT version FROM tollgate_schema').all()).toEqual([{ version: migrations.length }]);
     expect((reopened.database.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode).toBe('wal');
     reopened.close();
   });

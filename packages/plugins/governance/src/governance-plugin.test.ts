@@ -1,0 +1,72 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BudgetStore, createGateway, definePlugin, generateVirtualKey, GatewayError, KeyStore, RequestContext, type ChatCompletionRequest, type Gateway } from '@tollgate/core';
+import { ledgerSqlitePlugin } from '@tollgate/ledger-sqlite';
+import { echoPlugin } from '@tollgate/provider-echo';
+import { estimatePromptTokens } from './estimate-prompt-tokens.js';
+import { governancePlugin } from './governance-plugin.js';
+
+let gateway: Gateway | undefined;
+let folder: string | undefined;
+afterEach(async () => {
+  await gateway?.close();
+  if (folder !== undefined) await rm(folder, { recursive: true, force: true });
+});
+
+/** A gateway on the echo provider ($100 / $200 per million tokens), the SQLite store and governance; `seen` gets each request as dispatched. */
+async function startGateway(options: Record<string, unknown>) {
+  folder = await mkdtemp(join(tmpdir(), 'tollgate-governance-unit-'));
+  const seen: ChatCompletionRequest[] = [];
+  const spy = definePlugin({ name: 'spy', setup: (api) => api.addHook('log', (context) => void seen.push(context.request as ChatCompletionRequest)) });
+  gateway = await createGateway({
+    config: {
+      auth: { masterKey: 'sk-governance-unit-master' },
+      providers: { echo: { type: 'echo' } },
+      models: { echo: { target: { target: 'echo/echo-1', price: { input: 100, output: 200 } } } },
+    },
+    plugins: [{ plugin: echoPlugin }, { plugin: ledgerSqlitePlugin, options: { path: join(folder, 'tollgate.sqlite') } }, { plugin: governancePlugin, options }, { plugin: spy }],
+  });
+  const generated = generateVirtualKey();
+  await gateway.resolve(KeyStore)!.createKey({ id: generated.id, hash: generated.hash, hint: generated.hint, alias: 'unit', orgId: undefined, teamId: undefined, userId: undefined, models: undefined, expiresAt: undefined, status: 'active', metadata: {}, createdAt: Date.now() });
+  const chat = async (request: Omit<ChatCompletionRequest, 'model'>) => {
+    const context = new RequestContext({ requestId: `r-${Math.random()}`, operation: 'chat', ingress: 'openai', request: { model: 'echo', ...request } as ChatCompletionRequest, credential: generated.key });
+    await gateway!.engine.handleChat(context);
+    await gateway!.engine.drain();
+    return context;
+  };
+  return { chat, seen, keyId: generated.id, budgets: gateway.resolve(BudgetStore)! };
+}
+
+describe('@tollgate/governance', () => {
+  it('in clamp mode lowers max_tokens to what the remaining budget buys, then refuses below minClampedTokens', async () => {
+    const { chat, seen, keyId, budgets } = await startGateway({ onInsufficientBudget: 'clamp' });
+    await budgets.setBudget({ scope: 'key', id: keyId }, 12_000, 'daily', Date.now());
+    await chat({ max_tokens: 1_000, messages: [{ role: 'user', content: 'hi' }] });
+    const promptMicros = Math.ceil(estimatePromptTokens({ model: 'echo', messages: [{ role: 'user', content: 'hi' }] }, 'chat') * 1.15 * 100);
+    expect(seen[0]!.max_tokens).toBe(Math.floor((12_000 - promptMicros) / 200));
+
+    // Spend the rest: the echo answer costs little, so a few clamped requests fit before the floor.
+    let refused: unknown;
+    for (let attempt = 0; attempt < 50 && refused === undefined; attempt += 1) {
+      refused = await chat({ max_tokens: 1_000, messages: [{ role: 'user', content: 'a somewhat longer prompt to spend the budget faster '.repeat(5) }] }).then(() => undefined, (error: unknown) => error);
+    }
+    expect(GatewayError.isInstance(refused) && refused.code).toBe('TOLLGATE_BUDGET_EXCEEDED');
+    const [budget] = await budgets.getBudgets([{ scope: 'key', id: keyId }], Date.now());
+    expect(budget!.spentMicros).toBeLessThanOrEqual(12_000);
+    expect(budget!.reservedMicros).toBe(0);
+    expect(seen.every((request) => (request.max_tokens ?? 0) >= 16)).toBe(true);
+  });
+
+  it('counts prompt tokens with the tokenizer, not characters', () => {
+    const request = { model: 'x', messages: [{ role: 'user' as const, content: 'Hello world' }] };
+    // "Hello world" is 2 o200k tokens, plus 4 for the message and 3 for the reply.
+    expect(estimatePromptTokens(request, 'chat')).toBe(9);
+    expect(estimatePromptTokens({ model: 'x', input: ['Hello world', 'Hello'] }, 'embeddings')).toBe(3);
+  });
+
+  it('refuses to start without a key and budget store, saying which plugin to list first', async () => {
+    await expect(createGateway({ config: {}, plugins: [{ plugin: governancePlugin }] })).rejects.toThrow(/list "@tollgate\/ledger-sqlite" or "@tollgate\/ledger-postgres" before it/);
+  });
+});

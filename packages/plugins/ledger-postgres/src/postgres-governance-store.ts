@@ -1,0 +1,217 @@
+import pg from 'pg';
+import {
+  applyKeyUpdate,
+  fromBudgetRow,
+  fromKeyRow,
+  keyColumns,
+  periodStart,
+  toKeyRow,
+  type Budget,
+  type BudgetPeriod,
+  type BudgetRow,
+  type BudgetStore,
+  type BudgetSubject,
+  type KeyRow,
+  type KeyStore,
+  type Logger,
+  type ReservationRequest,
+  type ReserveOutcome,
+  type VirtualKeyRecord,
+  type VirtualKeyUpdate,
+} from '@tollgate/core';
+import type { LedgerPostgresOptions } from './ledger-postgres-options.js';
+import { migrate } from './migrate.js';
+
+/** Subjects as two parallel arrays, for `unnest`. */
+function subjectArrays(subjects: readonly BudgetSubject[]): [string[], string[]] {
+  return [subjects.map((subject) => subject.scope), subjects.map((subject) => subject.id)];
+}
+
+const inSubjects = '(scope, subject_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))';
+
+/**
+ * Virtual keys and hard budgets in PostgreSQL, shared by every gateway instance. A reservation is one
+ * transaction: it locks the subjects' budget rows (`ORDER BY scope, subject_id FOR UPDATE`: always in the
+ * same order, so concurrent transactions never deadlock), releases their lapsed holds, starts a new period where one
+ * began, judges every level, and holds on all of them or none. Settlement locks the same rows in the
+ * same order before it touches the holds.
+ */
+export class PostgresGovernanceStore implements KeyStore, BudgetStore {
+  readonly #pool: pg.Pool;
+
+  private constructor(pool: pg.Pool) {
+    this.#pool = pool;
+  }
+
+  /** Connects (its own pool: reservations are on the request path) and applies the migrations. */
+  static async open(options: LedgerPostgresOptions, logger: Logger): Promise<PostgresGovernanceStore> {
+    const pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.governanceConnections,
+      ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
+    });
+    pool.on('error', (error) => logger.warn({ err: error }, 'governance store connection lost'));
+    try {
+      await migrate(pool, options.schema);
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return new PostgresGovernanceStore(pool);
+  }
+
+  async findKeyByHash(hash: string): Promise<VirtualKeyRecord | undefined> {
+    const { rows } = await this.#pool.query<KeyRow>({ name: 'tollgate-find-key', text: 'SELECT * FROM tollgate_keys WHERE hash = $1', values: [hash] });
+    return rows[0] === undefined ? undefined : fromKeyRow(rows[0]);
+  }
+
+  async createKey(record: VirtualKeyRecord): Promise<void> {
+    await this.#pool.query(`INSERT INTO tollgate_keys (${keyColumns.join(', ')}) VALUES (${keyColumns.map((_, index) => `$${index + 1}`).join(', ')})`, toKeyRow(record));
+  }
+
+  async listKeys(filter: { readonly teamId?: string } = {}): Promise<VirtualKeyRecord[]> {
+    const { rows } = filter.teamId === undefined
+      ? await this.#pool.query<KeyRow>('SELECT * FROM tollgate_keys ORDER BY created_at DESC')
+      : await this.#pool.query<KeyRow>('SELECT * FROM tollgate_keys WHERE team_id = $1 ORDER BY created_at DESC', [filter.teamId]);
+    return rows.map(fromKeyRow);
+  }
+
+  async updateKey(id: string, update: VirtualKeyUpdate): Promise<VirtualKeyRecord | undefined> {
+    return this.#transaction(async (client) => {
+      const { rows } = await client.query<KeyRow>('SELECT * FROM tollgate_keys WHERE id = $1 FOR UPDATE', [id]);
+      if (rows[0] === undefined) return undefined;
+      const next = applyKeyUpdate(fromKeyRow(rows[0]), update);
+      const values = toKeyRow(next);
+      const column = (name: (typeof keyColumns)[number]) => values[keyColumns.indexOf(name)];
+      await client.query('UPDATE tollgate_keys SET alias = $1, models = $2, expires_at = $3, status = $4, metadata = $5 WHERE id = $6', [column('alias'), column('models'), column('expires_at'), column('status'), column('metadata'), id]);
+      return next;
+    });
+  }
+
+  async reserve(request: ReservationRequest): Promise<ReserveOutcome> {
+    return this.#transaction(async (client) => {
+      const budgets = await this.#lockBudgets(client, request.subjects, request.now);
+      if (budgets.length === 0) return { ok: true } as const;
+      for (const budget of budgets) {
+        const availableMicros = budget.limitMicros - budget.spentMicros - budget.reservedMicros;
+        if (request.amountMicros > availableMicros) return { ok: false, budget, availableMicros: Math.max(0, availableMicros) } as const;
+      }
+      const [scopes, ids] = subjectArrays(budgets);
+      await client.query({ name: 'tollgate-hold', text: `UPDATE tollgate_budgets SET reserved_micros = reserved_micros + $3 WHERE ${inSubjects}`, values: [scopes, ids, request.amountMicros] });
+      await client.query({
+        name: 'tollgate-insert-hold',
+        text: 'INSERT INTO tollgate_reservations (id, scope, subject_id, amount_micros, expires_at) SELECT $3, scope, subject_id, $4, $5 FROM unnest($1::text[], $2::text[]) AS s(scope, subject_id)',
+        values: [scopes, ids, request.id, request.amountMicros, request.expiresAt],
+      });
+      return { ok: true } as const;
+    });
+  }
+
+  async settle(reservationId: string, subjects: readonly BudgetSubject[], costMicros: number, now: number): Promise<void> {
+    await this.#transaction(async (client) => {
+      const budgets = await this.#lockBudgets(client, subjects, now);
+      if (budgets.length === 0) return;
+      const { rows: holds } = await client.query<{ scope: string; subject_id: string; amount_micros: string }>({
+        name: 'tollgate-take-holds',
+        text: 'DELETE FROM tollgate_reservations WHERE id = $1 RETURNING scope, subject_id, amount_micros',
+        values: [reservationId],
+      });
+      const held = new Map(holds.map((hold) => [`${hold.scope}\u0000${hold.subject_id}`, Number(hold.amount_micros)]));
+      const [scopes, ids] = subjectArrays(budgets);
+      const released = budgets.map((budget) => held.get(`${budget.scope}\u0000${budget.id}`) ?? 0);
+      await client.query({
+        name: 'tollgate-settle',
+        text: `UPDATE tollgate_budgets AS b SET reserved_micros = GREATEST(0, b.reserved_micros - s.released), spent_micros = b.spent_micros + $4
+               FROM unnest($1::text[], $2::text[], $3::bigint[]) AS s(scope, subject_id, released)
+               WHERE b.scope = s.scope AND b.subject_id = s.subject_id`,
+        values: [scopes, ids, released, costMicros],
+      });
+    });
+  }
+
+  async setBudget(subject: BudgetSubject, limitMicros: number, period: BudgetPeriod, now: number): Promise<Budget> {
+    return this.#transaction(async (client) => {
+      await client.query(
+        `INSERT INTO tollgate_budgets (scope, subject_id, limit_micros, period, period_started_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (scope, subject_id) DO UPDATE SET limit_micros = excluded.limit_micros, period = excluded.period`,
+        [subject.scope, subject.id, limitMicros, period, periodStart(period, now)],
+      );
+      return (await this.#lockBudgets(client, [subject], now))[0]!;
+    });
+  }
+
+  async removeBudget(subject: BudgetSubject): Promise<boolean> {
+    const { rowCount } = await this.#pool.query('DELETE FROM tollgate_budgets WHERE scope = $1 AND subject_id = $2', [subject.scope, subject.id]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  async getBudgets(subjects: readonly BudgetSubject[], now: number): Promise<Budget[]> {
+    return this.#transaction((client) => this.#lockBudgets(client, subjects, now));
+  }
+
+  async countReservations(): Promise<number> {
+    const { rows } = await this.#pool.query<{ count: string }>('SELECT COUNT(DISTINCT id) AS count FROM tollgate_reservations');
+    return Number(rows[0]!.count);
+  }
+
+  /** Closes the pool. */
+  async close(): Promise<void> {
+    await this.#pool.end();
+  }
+
+  /**
+   * Locks the subjects' budget rows in (scope, subject_id) order, releases their lapsed holds and starts a new
+   * period where one began; returns the budgets as they now stand, in that order.
+   */
+  async #lockBudgets(client: pg.PoolClient, subjects: readonly BudgetSubject[], now: number): Promise<Budget[]> {
+    if (subjects.length === 0) return [];
+    const [scopes, ids] = subjectArrays(subjects);
+    const { rows } = await client.query<BudgetRow>({
+      name: 'tollgate-lock-budgets',
+      text: `SELECT * FROM tollgate_budgets WHERE ${inSubjects} ORDER BY scope, subject_id FOR UPDATE`,
+      values: [scopes, ids],
+    });
+    if (rows.length === 0) return [];
+    const [lockedScopes, lockedIds] = [rows.map((row) => row.scope), rows.map((row) => row.subject_id)];
+    const { rows: lapsed } = await client.query<{ scope: string; subject_id: string; amount: string }>({
+      name: 'tollgate-release-lapsed',
+      text: `WITH lapsed AS (DELETE FROM tollgate_reservations WHERE ${inSubjects} AND expires_at <= $3 RETURNING scope, subject_id, amount_micros)
+             SELECT scope, subject_id, SUM(amount_micros) AS amount FROM lapsed GROUP BY scope, subject_id`,
+      values: [lockedScopes, lockedIds, now],
+    });
+    const budgets: Budget[] = [];
+    for (const row of rows) {
+      const released = Number(lapsed.find((hold) => hold.scope === row.scope && hold.subject_id === row.subject_id)?.amount ?? 0);
+      const start = periodStart(row.period as BudgetPeriod, now);
+      const rolled = Number(row.period_started_at) < start;
+      if (released === 0 && !rolled) {
+        budgets.push(fromBudgetRow(row));
+        continue;
+      }
+      const { rows: updated } = await client.query<BudgetRow>(
+        `UPDATE tollgate_budgets SET reserved_micros = GREATEST(0, reserved_micros - $3),
+           spent_micros = CASE WHEN $4 THEN 0 ELSE spent_micros END,
+           period_started_at = CASE WHEN $4 THEN $5 ELSE period_started_at END
+         WHERE scope = $1 AND subject_id = $2 RETURNING *`,
+        [row.scope, row.subject_id, released, rolled, start],
+      );
+      budgets.push(fromBudgetRow(updated[0]!));
+    }
+    return budgets;
+  }
+
+  async #transaction<T>(body: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await body(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}
