@@ -8,6 +8,9 @@ export interface ConfiguredKey {
   readonly name: string;
   readonly models?: readonly string[] | undefined;
   readonly routingControl?: boolean | undefined;
+  readonly team?: string | undefined;
+  readonly user?: string | undefined;
+  readonly org?: string | undefined;
 }
 
 /** What the config-key authenticator knows. */
@@ -37,6 +40,9 @@ export function createConfigKeyAuth(options: ConfigKeyAuthOptions): HookMap['aut
       isMaster: false,
       routingControl: configured.routingControl === true,
       ...(configured.models === undefined ? {} : { allowedModels: configured.models }),
+      ...(configured.team === undefined ? {} : { teamId: configured.team }),
+      ...(configured.user === undefined ? {} : { userId: configured.user }),
+      ...(configured.org === undefined ? {} : { orgId: configured.org }),
     });
   }
   return function configKeyAuth(context) {

@@ -70,6 +70,9 @@ const configuredKeySchema = z.strictObject({
   name: z.string().min(1).describe('The key\'s name, in logs and metrics (never the key).'),
   models: z.array(z.string().min(1)).optional().describe('Model names (or `prefix/*` patterns) the key may call; all when left out.'),
   routingControl: z.boolean().default(false).describe('May the key narrow routing per request (`x-tollgate-fallbacks`, `x-tollgate-timeout-ms`)?'),
+  team: z.string().min(1).optional().describe('The team the key belongs to (ledger rows, team budgets).'),
+  user: z.string().min(1).optional().describe('The user the key belongs to.'),
+  org: z.string().min(1).optional().describe('The org the key belongs to.'),
 });
 
 const pluginReferenceSchema = z.union([

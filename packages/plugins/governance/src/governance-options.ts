@@ -24,6 +24,21 @@ export const governanceOptionsSchema = z
     defaultMaxTokens: z.number().int().positive().default(4_096),
     /** Multiplies the prompt's token count (o200k tokenizer) to cover other providers' tokenizers. */
     promptTokenMargin: z.number().min(1).max(3).default(1.15),
+    /**
+     * Budgets declared in the config, created or updated at startup (spend so far is kept); others
+     * are managed through the admin API.
+     */
+    budgets: z
+      .array(
+        z.strictObject({
+          scope: z.enum(['key', 'user', 'team', 'org']),
+          /** The key id (`key_…`, or `config:<name>` for a config key), user, team or org id. */
+          id: z.string().min(1),
+          limitUsd: z.number().min(0),
+          period: z.enum(['daily', 'weekly', 'monthly', 'none']).default('monthly'),
+        }),
+      )
+      .default([]),
     /** A budgeted request to a model without a known price: `reject` (403 `price_unknown`) or `allow` unbudgeted. */
     unknownPrice: z.enum(['reject', 'allow']).default('reject'),
   })

@@ -66,6 +66,21 @@ describe('@tollgate/governance', () => {
     expect(estimatePromptTokens({ model: 'x', input: ['Hello world', 'Hello'] }, 'embeddings')).toBe(3);
   });
 
+  it('applies budgets declared in the config to config keys with a team', async () => {
+    folder = await mkdtemp(join(tmpdir(), 'tollgate-governance-unit-'));
+    gateway = await createGateway({
+      config: {
+        auth: { masterKey: 'sk-governance-unit-master', keys: [{ key: 'sk-config-key-of-team-t1', name: 'cfg', team: 't1' }] },
+        providers: { echo: { type: 'echo' } },
+        models: { echo: { target: { target: 'echo/echo-1', price: { input: 100, output: 200 } } } },
+      },
+      plugins: [{ plugin: echoPlugin }, { plugin: ledgerSqlitePlugin, options: { path: join(folder, 'tollgate.sqlite') } }, { plugin: governancePlugin, options: { budgets: [{ scope: 'team', id: 't1', limitUsd: 0.001, period: 'daily' }] } }],
+    });
+    const context = new RequestContext({ requestId: 'r-config', operation: 'chat', ingress: 'openai', request: { model: 'echo', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] }, credential: 'sk-config-key-of-team-t1' });
+    const refused = await gateway.engine.handleChat(context).catch((error: unknown) => error);
+    expect(GatewayError.isInstance(refused) && refused.message).toContain('The team budget of "t1" ($0.001000 daily)');
+  });
+
   it('refuses to start without a key and budget store, saying which plugin to list first', async () => {
     await expect(createGateway({ config: {}, plugins: [{ plugin: governancePlugin }] })).rejects.toThrow(/list "@tollgate\/ledger-sqlite" or "@tollgate\/ledger-postgres" before it/);
   });

@@ -18,13 +18,16 @@ import { createVirtualKeyAuth } from './virtual-key-auth.js';
 export const governancePlugin = definePlugin({
   name: '@tollgate/governance',
   options: governanceOptionsSchema,
-  setup(api, options) {
+  async setup(api, options) {
     const keys = api.resolve(KeyStore);
     const budgets = api.resolve(BudgetStore);
     if (keys === undefined || budgets === undefined) {
       throw new Error('@tollgate/governance needs a key and budget store: list "@tollgate/ledger-sqlite" or "@tollgate/ledger-postgres" before it under `plugins`.');
     }
     const clock = api.resolve(Clock) ?? systemClock;
+    for (const budget of options.budgets) {
+      await budgets.setBudget({ scope: budget.scope, id: budget.id }, Math.round(budget.limitUsd * 1_000_000), budget.period, clock.now());
+    }
     api.addHook('auth', createVirtualKeyAuth(keys, clock, options.keyCacheMs));
     const hooks = createBudgetHooks(budgets, api.resolve(Pricing), clock, options);
     api.addHook('budget.reserve', hooks['budget.reserve']);
