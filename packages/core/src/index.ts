@@ -61,6 +61,8 @@ export type { Budget, BudgetScope, BudgetSubject, BudgetPeriod, ReserveOutcome, 
 export { generateVirtualKey, hashVirtualKey, virtualKeyPrefix } from './governance/virtual-key.js';
 export type { VirtualKeyRecord, VirtualKeyStatus } from './governance/virtual-key.js';
 export { periodStart, periodEnd } from './governance/budget-period.js';
+export { RateLimitStore } from './governance/rate-limit-store.js';
+export type { RateLimitCheck, RateLimitKind, RateLimitState, RateLimitAdmission } from './governance/rate-limit-store.js';
 export { keyColumns, toKeyRow, fromKeyRow, fromBudgetRow } from './governance/store-rows.js';
 export type { KeyRow, BudgetRow } from './governance/store-rows.js';
 

@@ -10,8 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockOpenAI, type MockOpenAI } from '@tollgate/testkit';
 import { serverPackageDirectory } from './support/start-test-gateway.js';
 
-// Two `tollgate start` processes sharing the machine's real PostgreSQL (trust auth, database `test`).
+// Two `tollgate start` processes sharing the machine's real PostgreSQL (trust auth, database `test`)
+// and Redis.
 const connectionString = process.env.TOLLGATE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const redisUrl = process.env.TOLLGATE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const schema = `tollgate_governance_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
 const masterKey = 'sk-governance-pg-master-0001';
 const reservationTtlMs = 2_000;
@@ -60,7 +62,8 @@ beforeAll(async () => {
         '@tollgate/provider-openai',
         { name: '@tollgate/ledger-postgres', options: { connectionString, schema, flushIntervalMs: 50 } },
         { name: '@tollgate/pricing', options: { overrides: { 'openai/gpt-4o-mini': { input: 100, output: 200 } } } },
-        { name: '@tollgate/governance', options: { reservationTtlMs } },
+        { name: '@tollgate/limits-redis', options: { url: redisUrl, prefix: `${schema}:` } },
+        { name: '@tollgate/governance', options: { reservationTtlMs, rateLimits: [{ scope: 'team', id: 'team-rpm', rpm: 10 }] } },
       ],
       auth: { masterKey },
       logging: { requests: false },
@@ -80,7 +83,7 @@ afterAll(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
-describe('governance across two gateway processes sharing PostgreSQL', () => {
+describe('governance across two gateway processes sharing PostgreSQL and Redis', () => {
   it('holds a $0.05 team budget under 200 concurrent requests split across both instances', async () => {
     const [a, b] = instances;
     const team = 'team-shared';
@@ -118,6 +121,23 @@ describe('governance across two gateway processes sharing PostgreSQL', () => {
     expect(Number(budget.spent_micros)).toBe(spentMicros);
     expect(Number(budget.reserved_micros)).toBe(0);
     expect(holds).toBe(0);
+  });
+
+  it('admits exactly 10 requests of a team limited to 10 per minute across both instances', async () => {
+    const [a, b] = instances;
+    const key = await adminCall(a.url, '/admin/keys', { alias: 'rpm-agent', team_id: 'team-rpm' });
+    const clients = [a, b].map((instance) => new OpenAI({ baseURL: `${instance.url}/v1`, apiKey: key.key, maxRetries: 0 }));
+    const outcomes = await Promise.all(
+      Array.from({ length: 30 }, (_, index) =>
+        ask(clients[index % 2]!, `rate limited ${index}`)
+          .then(() => 'ok' as const)
+          .catch((error: { status?: number; code?: string }) => error),
+      ),
+    );
+    const admitted = outcomes.filter((outcome) => outcome === 'ok').length;
+    console.log(`rate limit (2 processes, Redis): 30 sent, ${admitted} admitted under rpm 10`);
+    expect(admitted).toBe(10);
+    for (const outcome of outcomes.filter((outcome) => outcome !== 'ok')) expect(outcome).toMatchObject({ status: 429, code: 'rate_limit_exceeded' });
   });
 
   it('stops a key revoked on one instance on the other within a second', async () => {

@@ -48,7 +48,16 @@ beforeAll(async () => {
         '@tollgate/provider-openai',
         { name: '@tollgate/ledger-sqlite', options: { path: databasePath, flushIntervalMs: 20 } },
         { name: '@tollgate/pricing', options: { overrides: { 'openai/gpt-4o-mini': prices } } },
-        { name: '@tollgate/governance', options: { keyCacheMs: 200 } },
+        {
+          name: '@tollgate/governance',
+          options: {
+            keyCacheMs: 200,
+            rateLimits: [
+              { scope: 'team', id: 'team-rpm', rpm: 3 },
+              { scope: 'team', id: 'team-parallel', parallel: 1 },
+            ],
+          },
+        },
       ],
       auth: { masterKey },
       providers: { openai: { type: 'openai', baseURL: mock.baseURL, apiKey: 'sk-upstream-000000000000' } },
@@ -170,5 +179,45 @@ describe('hard budgets', () => {
     // Without a budget, the same model is served.
     const free = await createKey({ alias: 'unbudgeted' });
     await expect(clientFor(free.key).chat.completions.create({ model: 'self-hosted', messages: [{ role: 'user', content: 'hi' }] })).resolves.toBeDefined();
+  });
+});
+
+describe('rate limits (in memory, one instance)', () => {
+  const chat = (key: string) =>
+    fetch(`${server.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o-mini', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+
+  it('admit a team\'s requests per minute, with OpenAI\'s x-ratelimit headers, then refuse with retry-after', async () => {
+    const { key } = await createKey({ alias: 'rpm-agent', team_id: 'team-rpm' });
+    const first = await chat(key);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('x-ratelimit-limit-requests')).toBe('3');
+    expect(first.headers.get('x-ratelimit-remaining-requests')).toBe('2');
+    expect(first.headers.get('x-ratelimit-reset-requests')).toMatch(/^\d+s$/);
+    expect((await chat(key)).status).toBe(200);
+    expect((await chat(key)).status).toBe(200);
+    const refused = await chat(key);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(20);
+    const body = (await refused.json()) as { error: { code: string; type: string; message: string } };
+    expect(body.error).toMatchObject({ code: 'rate_limit_exceeded', type: 'rate_limit_error' });
+    expect(body.error.message).toMatch(/^The team "team-rpm" is limited to 3 requests per minute; retry in \d+s\.$/);
+  });
+
+  it('hold a team to its parallel requests and free the slot when an answer ends', async () => {
+    const { key } = await createKey({ alias: 'parallel-agent', team_id: 'team-parallel' });
+    mock.enqueue({ delayMs: 400 });
+    const slow = chat(key);
+    await mock.waitFor((m) => m.requests.length > 0 && m.requests.at(-1)!.closedAt === undefined, 2_000);
+    const second = await chat(key);
+    expect(second.status).toBe(429);
+    expect(((await second.json()) as { error: { message: string } }).error.message).toContain('limited to 1 requests at once');
+    expect((await slow).status).toBe(200);
+    await sleep(50); // the slot is freed when the request settles, just after its answer
+    expect((await chat(key)).status).toBe(200);
   });
 });

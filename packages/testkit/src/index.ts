@@ -19,3 +19,5 @@ export { ledgerConformanceChecks } from './conformance/ledger-conformance.js';
 export type { LedgerConformanceOptions, LedgerUnderTest } from './conformance/ledger-conformance.js';
 export { budgetStoreConformanceChecks } from './conformance/budget-store-conformance.js';
 export type { BudgetStoreConformanceOptions, BudgetStoreUnderTest } from './conformance/budget-store-conformance.js';
+export { rateLimitStoreConformanceChecks } from './conformance/rate-limit-store-conformance.js';
+export type { RateLimitStoreConformanceOptions, RateLimitStoreUnderTest } from './conformance/rate-limit-store-conformance.js';

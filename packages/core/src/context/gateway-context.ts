@@ -77,6 +77,10 @@ export interface GatewayContextBase {
   status: number | undefined;
   /** The error the request ended with, if any. */
   error: GatewayError | undefined;
+  /** Headers hooks added to the response (rate-limit state, cache status); sent on answers and errors. */
+  readonly responseHeaders: Readonly<Record<string, string>> | undefined;
+  /** Adds a response header (lower-case name); a later call with the same name wins. */
+  setResponseHeader(name: string, value: string): void;
   /** Reads a plugin variable. */
   get<K extends keyof ContextVariableMap>(key: K): ContextVariableMap[K] | undefined;
   /** Sets a plugin variable. */

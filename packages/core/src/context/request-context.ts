@@ -59,6 +59,7 @@ export class RequestContext {
   #requestReplaced = false;
   #decode: ((body: unknown) => ChatCompletionRequest | EmbeddingRequest) | undefined;
   #variables: Map<PropertyKey, unknown> | undefined;
+  #responseHeaders: Record<string, string> | undefined;
 
   constructor(init: RequestContextInit) {
     this.requestId = init.requestId;
@@ -99,6 +100,14 @@ export class RequestContext {
   replaceRequest(next: ChatCompletionRequest | EmbeddingRequest): void {
     this.#request = next;
     this.#requestReplaced = true;
+  }
+
+  get responseHeaders(): Readonly<Record<string, string>> | undefined {
+    return this.#responseHeaders;
+  }
+
+  setResponseHeader(name: string, value: string): void {
+    (this.#responseHeaders ??= {})[name] = value;
   }
 
   get<K extends keyof ContextVariableMap>(key: K): ContextVariableMap[K] | undefined {

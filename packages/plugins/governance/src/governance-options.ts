@@ -39,6 +39,25 @@ export const governanceOptionsSchema = z
         }),
       )
       .default([]),
+    /**
+     * Rate limits: `rpm` (requests per minute, bursts up to it), `tpm` (tokens per minute, counted
+     * when a request ends), `parallel` (requests in flight), on every key, user, team, org or model
+     * (no `id`) or on one of them (`id`, replacing the general rule for it). Counted in memory unless
+     * a shared store (`@tollgate/limits-redis`) is listed before this plugin.
+     */
+    rateLimits: z
+      .array(
+        z
+          .strictObject({
+            scope: z.enum(['key', 'user', 'team', 'org', 'model']),
+            id: z.string().min(1).optional(),
+            rpm: z.number().int().positive().optional(),
+            tpm: z.number().int().positive().optional(),
+            parallel: z.number().int().positive().optional(),
+          })
+          .refine((rule) => rule.rpm !== undefined || rule.tpm !== undefined || rule.parallel !== undefined, { message: 'give at least one of rpm, tpm, parallel' }),
+      )
+      .default([]),
     /** A budgeted request to a model without a known price: `reject` (403 `price_unknown`) or `allow` unbudgeted. */
     unknownPrice: z.enum(['reject', 'allow']).default('reject'),
   })

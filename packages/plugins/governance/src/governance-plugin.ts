@@ -1,13 +1,16 @@
-import { BudgetStore, Clock, definePlugin, KeyStore, Pricing, systemClock } from '@tollgate/core';
+import { BudgetStore, Clock, definePlugin, KeyStore, Pricing, RateLimitStore, systemClock } from '@tollgate/core';
 import { createBudgetHooks } from './budget-hooks.js';
 import { governanceOptionsSchema } from './governance-options.js';
+import { MemoryRateLimitStore } from './memory-rate-limit-store.js';
+import { createRateLimitHooks } from './rate-limit-hooks.js';
 import { createVirtualKeyAuth } from './virtual-key-auth.js';
 
 /**
  * Virtual keys and hard budgets. Reads keys and budgets from the `KeyStore` and `BudgetStore` a
  * store plugin provides (`@tollgate/ledger-sqlite`, `@tollgate/ledger-postgres`: list it first) and
- * prices from the pricing plugin. Adds an `auth` hook for `tg-…` keys and the `budget.reserve` /
- * `budget.settle` hooks; keys and budgets are managed through the admin API (`/admin/…`).
+ * prices from the pricing plugin. Adds an `auth` hook for `tg-…` keys, rate limits (in memory, or
+ * the `RateLimitStore` of `@tollgate/limits-redis`) and the `budget.reserve` / `budget.settle` hooks;
+ * keys and budgets are managed through the admin API (`/admin/…`).
  *
  * @example
  * plugins:
@@ -29,6 +32,10 @@ export const governancePlugin = definePlugin({
       await budgets.setBudget({ scope: budget.scope, id: budget.id }, Math.round(budget.limitUsd * 1_000_000), budget.period, clock.now());
     }
     api.addHook('auth', createVirtualKeyAuth(keys, clock, options.keyCacheMs));
+    // Rate limits run first: a refused request then holds no budget.
+    const limits = createRateLimitHooks(api.resolve(RateLimitStore) ?? new MemoryRateLimitStore(() => clock.now()), options);
+    api.addHook('budget.reserve', limits['budget.reserve']);
+    api.addHook('budget.settle', limits['budget.settle']);
     const hooks = createBudgetHooks(budgets, api.resolve(Pricing), clock, options);
     api.addHook('budget.reserve', hooks['budget.reserve']);
     api.addHook('budget.settle', hooks['budget.settle']);

@@ -6,3 +6,4 @@ export { estimatePromptTokens } from './estimate-prompt-tokens.js';
 export { budgetSubjects } from './budget-hooks.js';
 export type { BudgetReservation } from './budget-hooks.js';
 export type { GovernanceOptions } from './governance-options.js';
+export { MemoryRateLimitStore } from './memory-rate-limit-store.js';

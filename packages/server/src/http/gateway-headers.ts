@@ -12,10 +12,11 @@ export function gatewayOverheadMs(context: GatewayContext, now = performance.now
 
 /**
  * Response headers that tell what happened: request id, the provider and upstream model that answered,
- * the number of upstream attempts (retries and fallbacks included) and the gateway's own overhead.
+ * the number of upstream attempts (retries and fallbacks included) and the gateway's own overhead,
+ * and the headers hooks added (`x-ratelimit-*`).
  */
 export function gatewayHeaders(context: GatewayContext): Record<string, string | number> {
-  const headers: Record<string, string | number> = { 'x-request-id': context.requestId };
+  const headers: Record<string, string | number> = { ...context.responseHeaders, 'x-request-id': context.requestId };
   if (context.target !== undefined) {
     headers['x-tollgate-provider'] = context.target.provider.name;
     headers['x-tollgate-model'] = context.target.model;

@@ -64,7 +64,7 @@ export function startRequest(req: IncomingMessage, res: ServerResponse, dependen
         dependencies.logger.info({ requestId, status: failure.status, path: req.url, errorCode: failure.code, durationMs }, 'request');
       }
       if (res.headersSent) res.destroy();
-      else sendError(res, failure, wire);
+      else sendError(res, failure, wire, context?.responseHeaders);
     },
   };
   if (dependencies.tracker.draining) {

@@ -1,0 +1,89 @@
+import { GatewayError, type GatewayContext, type HookMap, type RateLimitCheck, type RateLimitState, type RateLimitStore } from '@tollgate/core';
+import { budgetSubjects } from './budget-hooks.js';
+import type { GovernanceOptions } from './governance-options.js';
+
+/** One configured limit: on every subject of a scope, or on one subject when `id` is given. */
+type RateLimitRule = GovernanceOptions['rateLimits'][number];
+
+declare module '@tollgate/core' {
+  interface ContextVariableMap {
+    rateLimitChecks: readonly RateLimitCheck[];
+  }
+}
+
+const kinds = [
+  ['rpm', 'requests', 'requests per minute'],
+  ['tpm', 'tokens', 'tokens per minute'],
+  ['parallel', 'parallel', 'requests at once'],
+] as const;
+
+/** `6m0s`, `1s`, `250ms`: OpenAI's format of `x-ratelimit-reset-*`. */
+function resetText(ms: number): string {
+  if (ms < 1_000) return `${Math.max(0, Math.ceil(ms))}ms`;
+  const seconds = Math.ceil(ms / 1_000);
+  return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m${seconds % 60}s`;
+}
+
+function setHeaders(context: GatewayContext, states: readonly RateLimitState[]): void {
+  for (const [suffix, kind] of [['requests', 'requests'], ['tokens', 'tokens']] as const) {
+    let tightest: RateLimitState | undefined;
+    for (const state of states) if (state.check.kind === kind && (tightest === undefined || state.remaining < tightest.remaining)) tightest = state;
+    if (tightest === undefined) continue;
+    context.setResponseHeader(`x-ratelimit-limit-${suffix}`, String(tightest.check.limit));
+    context.setResponseHeader(`x-ratelimit-remaining-${suffix}`, String(tightest.remaining));
+    context.setResponseHeader(`x-ratelimit-reset-${suffix}`, resetText(tightest.resetMs));
+  }
+}
+
+/**
+ * The rate-limit hooks: admit each request against the limits of its key, user, team, org and model
+ * (`rpm`, `tpm`, `parallel`) before its budget is reserved, and on settle count its tokens and free
+ * its parallel slot. A rule with an `id` replaces the scope's general rule for that subject. The
+ * master key is not limited. Adds OpenAI's `x-ratelimit-*` headers.
+ */
+export function createRateLimitHooks(store: RateLimitStore, options: GovernanceOptions): Pick<HookMap, 'budget.reserve' | 'budget.settle'> {
+  const general = new Map<string, RateLimitRule>();
+  const specific = new Map<string, RateLimitRule>();
+  for (const rule of options.rateLimits) {
+    if (rule.id === undefined) general.set(rule.scope, rule);
+    else specific.set(`${rule.scope}:${rule.id}`, rule);
+  }
+
+  function checksOf(context: GatewayContext): { checks: RateLimitCheck[]; labels: string[] } {
+    const checks: RateLimitCheck[] = [];
+    const labels: string[] = [];
+    const subjects = [...budgetSubjects(context.principal!), { scope: 'model' as const, id: context.request.model }];
+    for (const subject of subjects) {
+      const rule = specific.get(`${subject.scope}:${subject.id}`) ?? general.get(subject.scope);
+      if (rule === undefined) continue;
+      for (const [option, kind, unit] of kinds) {
+        const limit = rule[option];
+        if (limit === undefined) continue;
+        checks.push({ key: `${subject.scope}:${subject.id}:${kind}`, kind, limit });
+        labels.push(`The ${subject.scope} "${subject.id}" is limited to ${limit} ${unit}`);
+      }
+    }
+    return { checks, labels };
+  }
+
+  async function acquire(context: GatewayContext): Promise<void> {
+    if (context.principal!.isMaster || options.rateLimits.length === 0) return;
+    const { checks, labels } = checksOf(context);
+    if (checks.length === 0) return;
+    const admission = await store.acquire(context.requestId, checks, options.reservationTtlMs);
+    if (!admission.ok) {
+      const label = labels[checks.indexOf(admission.check)] ?? `A limit of ${admission.check.limit}`;
+      throw new GatewayError('TOLLGATE_RATE_LIMIT_EXCEEDED', `${label}; retry in ${resetText(admission.retryAfterMs)}.`, { retryAfterMs: Math.max(1, admission.retryAfterMs) });
+    }
+    context.set('rateLimitChecks', checks);
+    setHeaders(context, admission.states);
+  }
+
+  async function release(context: GatewayContext): Promise<void> {
+    const checks = context.get('rateLimitChecks');
+    if (checks === undefined) return;
+    await store.release(context.requestId, checks, context.usage?.total_tokens ?? 0);
+  }
+
+  return { 'budget.reserve': acquire, 'budget.settle': release };
+}
