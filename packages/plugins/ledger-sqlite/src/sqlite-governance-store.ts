@@ -20,14 +20,14 @@ import {
 } from '@tollgate/core';
 
 /**
- * Virtual keys and hard budgets in the SQLite file. Every reservation and settlement is one
- * `BEGIN IMMEDIATE` transaction: SQLite's single write lock orders them across every process that
- * opens the file, and node:sqlite runs each to completion within one tick, so concurrent requests
- * are judged one after another against the same totals. Lapsed holds are released inside the
- * reservation transaction, before the budgets are judged.
+ * Virtual keys and hard budgets in the SQLite file. Reservations and settlements queued in one
+ * event-loop turn run together in one `BEGIN IMMEDIATE` transaction: SQLite's single write lock
+ * orders them across every process that opens the file, and each is judged in turn against the
+ * totals the previous ones left. Lapsed holds are released at the start of each batch.
  */
 export class SqliteGovernanceStore implements KeyStore, BudgetStore {
   readonly #database: DatabaseSync;
+  #queue: { readonly now: number; work(): unknown; resolve(value: unknown): void; reject(error: unknown): void }[] = [];
   readonly #statements: Record<
     'findKey' | 'insertKey' | 'updateKey' | 'getBudget' | 'rollPeriod' | 'hold' | 'insertHold' | 'lapsedHolds' | 'releaseHold' | 'deleteLapsed' | 'holdsOf' | 'charge' | 'deleteHolds' | 'upsertBudget' | 'removeBudget' | 'countHolds',
     StatementSync
@@ -42,7 +42,7 @@ export class SqliteGovernanceStore implements KeyStore, BudgetStore {
       updateKey: prepare('UPDATE tollgate_keys SET alias = ?, models = ?, expires_at = ?, status = ?, metadata = ? WHERE id = ?'),
       getBudget: prepare('SELECT * FROM tollgate_budgets WHERE scope = ? AND subject_id = ?'),
       rollPeriod: prepare('UPDATE tollgate_budgets SET spent_micros = 0, period_started_at = ? WHERE scope = ? AND subject_id = ? AND period_started_at < ?'),
-      hold: prepare('UPDATE tollgate_budgets SET reserved_micros = reserved_micros + ? WHERE scope = ? AND subject_id = ? AND spent_micros + reserved_micros + ? <= limit_micros'),
+      hold: prepare('UPDATE tollgate_budgets SET reserved_micros = reserved_micros + ? WHERE scope = ? AND subject_id = ?'),
       insertHold: prepare('INSERT INTO tollgate_reservations (id, scope, subject_id, amount_micros, expires_at) VALUES (?, ?, ?, ?, ?)'),
       lapsedHolds: prepare('SELECT scope, subject_id, amount_micros FROM tollgate_reservations WHERE expires_at <= ?'),
       releaseHold: prepare('UPDATE tollgate_budgets SET reserved_micros = MAX(0, reserved_micros - ?) WHERE scope = ? AND subject_id = ?'),
@@ -88,24 +88,26 @@ export class SqliteGovernanceStore implements KeyStore, BudgetStore {
   }
 
   async reserve(request: ReservationRequest): Promise<ReserveOutcome> {
-    return this.#transaction(() => {
-      this.#releaseLapsed(request.now);
+    return this.#batched(request.now, () => {
+      const budgets: Budget[] = [];
       for (const subject of request.subjects) {
         const budget = this.#currentBudget(subject, request.now);
         if (budget === undefined) continue;
-        const held = this.#statements.hold.run(request.amountMicros, subject.scope, subject.id, request.amountMicros);
-        if (held.changes === 0) {
-          this.#database.exec('ROLLBACK');
-          return { ok: false, budget, availableMicros: Math.max(0, budget.limitMicros - budget.spentMicros - budget.reservedMicros) } as const;
-        }
-        this.#statements.insertHold.run(request.id, subject.scope, subject.id, request.amountMicros, request.expiresAt);
+        const availableMicros = budget.limitMicros - budget.spentMicros - budget.reservedMicros;
+        if (request.amountMicros > availableMicros) return { ok: false, budget, availableMicros: Math.max(0, availableMicros) } as const;
+        budgets.push(budget);
+      }
+      // Judged on every level under the write lock; now hold on all of them.
+      for (const budget of budgets) {
+        this.#statements.hold.run(request.amountMicros, budget.scope, budget.id);
+        this.#statements.insertHold.run(request.id, budget.scope, budget.id, request.amountMicros, request.expiresAt);
       }
       return { ok: true } as const;
     });
   }
 
   async settle(reservationId: string, subjects: readonly BudgetSubject[], costMicros: number, now: number): Promise<void> {
-    this.#transaction(() => {
+    await this.#batched(now, () => {
       for (const hold of this.#statements.holdsOf.all(reservationId) as unknown as { scope: string; subject_id: string; amount_micros: number }[]) {
         this.#statements.releaseHold.run(hold.amount_micros, hold.scope, hold.subject_id);
       }
@@ -128,10 +130,7 @@ export class SqliteGovernanceStore implements KeyStore, BudgetStore {
   }
 
   async getBudgets(subjects: readonly BudgetSubject[], now: number): Promise<Budget[]> {
-    return this.#transaction(() => {
-      this.#releaseLapsed(now);
-      return subjects.map((subject) => this.#currentBudget(subject, now)).filter((budget) => budget !== undefined);
-    });
+    return this.#batched(now, () => subjects.map((subject) => this.#currentBudget(subject, now)).filter((budget) => budget !== undefined));
   }
 
   async countReservations(): Promise<number> {
@@ -155,16 +154,59 @@ export class SqliteGovernanceStore implements KeyStore, BudgetStore {
     this.#statements.deleteLapsed.run(now);
   }
 
-  /** Runs `body` in a write transaction; a body that rolled back itself returns without a commit. */
+  /** Runs `body` in a write transaction of its own. */
   #transaction<T>(body: () => T): T {
     this.#database.exec('BEGIN IMMEDIATE');
     try {
       const result = body();
-      if (this.#database.isTransaction) this.#database.exec('COMMIT');
+      this.#database.exec('COMMIT');
       return result;
     } catch (error) {
-      if (this.#database.isTransaction) this.#database.exec('ROLLBACK');
+      this.#database.exec('ROLLBACK');
       throw error;
     }
+  }
+
+  /**
+   * Queues `work` for the next batch: every reservation, settlement and budget read queued during one
+   * event-loop turn runs in one write transaction (each in a savepoint, judged one after another), so
+   * the commit — the cost of a SQLite write — is paid once per turn rather than per request. Callers
+   * learn their outcome only once the batch is committed.
+   */
+  #batched<T>(now: number, work: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ now, work, resolve: resolve as (value: unknown) => void, reject });
+      if (this.#queue.length === 1) setImmediate(() => this.#runBatch());
+    });
+  }
+
+  #runBatch(): void {
+    const batch = this.#queue;
+    this.#queue = [];
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    try {
+      this.#database.exec('BEGIN IMMEDIATE');
+      this.#releaseLapsed(Math.max(...batch.map((item) => item.now)));
+      for (const item of batch) {
+        this.#database.exec('SAVEPOINT item');
+        try {
+          outcomes.push({ ok: true, value: item.work() });
+          this.#database.exec('RELEASE item');
+        } catch (error) {
+          this.#database.exec('ROLLBACK TO item; RELEASE item');
+          outcomes.push({ ok: false, error });
+        }
+      }
+      this.#database.exec('COMMIT');
+    } catch (error) {
+      if (this.#database.isTransaction) this.#database.exec('ROLLBACK');
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    batch.forEach((item, index) => {
+      const outcome = outcomes[index]!;
+      if (outcome.ok) item.resolve(outcome.value);
+      else item.reject(outcome.error);
+    });
   }
 }
