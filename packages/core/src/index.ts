@@ -62,6 +62,11 @@ export { generateVirtualKey, hashVirtualKey, virtualKeyPrefix } from './governan
 export type { VirtualKeyRecord, VirtualKeyStatus } from './governance/virtual-key.js';
 export { periodStart, periodEnd } from './governance/budget-period.js';
 export { RateLimitStore } from './governance/rate-limit-store.js';
+export { SpendReports, spendGroupColumns, spendSql, toSpendRow } from './governance/spend-reports.js';
+export type { SpendGroup, SpendQuery, SpendRow } from './governance/spend-reports.js';
+export { AuditLog } from './governance/audit-log.js';
+export type { AuditEntry } from './governance/audit-log.js';
+export type { GovernanceStore } from './governance/governance-store.js';
 export type { RateLimitCheck, RateLimitKind, RateLimitState, RateLimitAdmission } from './governance/rate-limit-store.js';
 export { keyColumns, toKeyRow, fromKeyRow, fromBudgetRow } from './governance/store-rows.js';
 export type { KeyRow, BudgetRow } from './governance/store-rows.js';

@@ -11,6 +11,14 @@ Commands:
   check [--config FILE]                            validate a config and exit (1 when invalid)
   plugin new NAME [--kind provider|guardrail|ledger] [--dir DIR]
                                                    scaffold a plugin package with tests
+  keys create --alias NAME [--team T] [--user U] [--org O] [--models a,b] [--expires ISO]
+  keys list [--team T] | keys revoke ID | keys suspend ID | keys activate ID
+  budgets set SCOPE ID USD [--period daily|weekly|monthly|none] | budgets get SCOPE ID
+  spend [--by key|user|team|org|end_user|model|provider|day] [--from DATE] [--to DATE] [--team T] [--key ID] [--csv]
+  audit [--limit N]
+                                                   manage a running gateway through its admin API
+                                                   (--url, default $TOLLGATE_URL or http://127.0.0.1:4000;
+                                                   the master key from $TOLLGATE_MASTER_KEY)
 
 Without --config, tollgate.config.{yaml,yml,json,js,mjs,ts,mts} is searched in the current folder;
 with none, a built-in offline config (the echo provider) is used.`;
@@ -30,6 +38,10 @@ async function main(argv: string[]): Promise<number> {
     const { createRequire } = await import('node:module');
     process.stdout.write(`${(createRequire(import.meta.url)('../package.json') as { version: string }).version}\n`);
     return 0;
+  }
+  if (['keys', 'budgets', 'spend', 'audit'].includes(command)) {
+    const { runAdmin } = await import('./cli/run-admin.js');
+    return runAdmin(command, rest);
   }
   if (command === 'plugin') {
     const { values: pluginValues, positionals } = parseArgs({ args: rest, options: { kind: { type: 'string' }, dir: { type: 'string' } }, allowPositionals: true, strict: false });

@@ -121,6 +121,12 @@ describe('governance across two gateway processes sharing PostgreSQL and Redis',
     expect(Number(budget.spent_micros)).toBe(spentMicros);
     expect(Number(budget.reserved_micros)).toBe(0);
     expect(holds).toBe(0);
+
+    // The spend report and the audit log read the same shared database from either instance.
+    const report = await adminCall(b.url, `/admin/spend?group_by=team&team_id=${team}`);
+    expect(report.data).toEqual([expect.objectContaining({ group: team, requests: 200, errors: rejected.length, cost_usd: spentMicros / 1e6 })]);
+    const audit = await adminCall(a.url, '/admin/audit?limit=2');
+    expect(audit.data.map((entry: { action: string }) => entry.action)).toEqual(['budget.set', 'key.create']);
   });
 
   it('admits exactly 10 requests of a team limited to 10 per minute across both instances', async () => {

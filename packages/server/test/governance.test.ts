@@ -1,8 +1,10 @@
+import { execFile as execFileCallback } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockOpenAI, type MockOpenAI } from '@tollgate/testkit';
@@ -219,5 +221,78 @@ describe('rate limits (in memory, one instance)', () => {
     expect((await slow).status).toBe(200);
     await sleep(50); // the slot is freed when the request settles, just after its answer
     expect((await chat(key)).status).toBe(200);
+  });
+});
+
+describe('spend reports and the audit log', () => {
+  it('report spend by team, day and end user as JSON and CSV, matching the ledger', async () => {
+    const { key } = await createKey({ alias: 'reporting-agent', team_id: 'team-reports' });
+    const client = clientFor(key);
+    await client.chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 10, user: 'end-user-7', messages: [{ role: 'user', content: 'one two three' }] });
+    await client.chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 10, messages: [{ role: 'user', content: 'four five' }] });
+    await sleep(300); // the ledger writes in batches
+
+    const byTeam = (await adminCall('/admin/spend?group_by=team&team_id=team-reports')).json;
+    const database = new DatabaseSync(databasePath);
+    const recorded = database.prepare("SELECT SUM(cost_micros) AS cost, SUM(prompt_tokens) AS prompt FROM tollgate_requests WHERE team_id = 'team-reports'").get() as { cost: number; prompt: number };
+    database.close();
+    expect(byTeam.data).toEqual([{ group: 'team-reports', requests: 2, errors: 0, prompt_tokens: recorded.prompt, completion_tokens: expect.any(Number), cost_usd: recorded.cost / 1e6, unknown_cost_requests: 0 }]);
+    expect(byTeam.total_cost_usd).toBe(recorded.cost / 1e6);
+
+    const today = new Date().toISOString().slice(0, 10);
+    const byDay = (await adminCall(`/admin/spend?group_by=day&team_id=team-reports&from=${today}`)).json;
+    expect(byDay.data.map((row: { group: string }) => row.group)).toEqual([today]);
+    const byEndUser = (await adminCall('/admin/spend?group_by=end_user&team_id=team-reports')).json;
+    expect(byEndUser.data.map((row: { group: string | null }) => row.group).sort()).toEqual(['end-user-7', null].sort());
+
+    const csv = await fetch(`${server.url}/admin/spend?group_by=team&team_id=team-reports&format=csv`, { headers: { authorization: `Bearer ${masterKey}` } });
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect((await csv.text()).split('\r\n')).toEqual(['group,requests,errors,prompt_tokens,completion_tokens,cost_usd,unknown_cost_requests', expect.stringMatching(/^team-reports,2,0,\d+,\d+,0\.\d+,0$/), '']);
+    expect((await adminCall('/admin/spend?group_by=planet')).status).toBe(400);
+  });
+
+  it('audit every admin change with who made it, and never the key', async () => {
+    const created = await createKey({ alias: 'audited', team_id: 'team-audit' });
+    await adminCall('/admin/keys/update', { id: created.id, alias: 'audited-renamed' });
+    await adminCall('/admin/keys/revoke', { id: created.id });
+    await adminCall('/admin/budgets', { scope: 'team', id: 'team-audit', limit_usd: 2, period: 'weekly' });
+    const log = (await adminCall('/admin/audit?limit=4')).json;
+    expect(log.data.map((entry: { action: string; subject: string; actor: string }) => [entry.action, entry.subject, entry.actor])).toEqual([
+      ['budget.set', 'team:team-audit', 'master'],
+      ['key.revoke', created.id, 'master'],
+      ['key.update', created.id, 'master'],
+      ['key.create', created.id, 'master'],
+    ]);
+    expect(log.data[0].details).toEqual({ limit_usd: 2, period: 'weekly' });
+    expect(JSON.stringify((await adminCall('/admin/audit?limit=1000')).json)).not.toMatch(/tg-[\w-]{32}/);
+  });
+});
+
+describe('the tollgate CLI admin commands', () => {
+  const execFile = promisify(execFileCallback);
+  const cli = join(serverPackageDirectory, 'dist/cli.js');
+  const tollgate = (args: string[], env: Record<string, string> = { TOLLGATE_MASTER_KEY: masterKey }) =>
+    execFile(process.execPath, [cli, ...args, '--url', server.url], { env: { ...process.env, TOLLGATE_MASTER_KEY: '', ...env } }).catch((error: { code: number; stdout: string; stderr: string }) => error);
+
+  it('create a key, set a budget, read spend as CSV and revoke, through the admin API', async () => {
+    const created = (await tollgate(['keys', 'create', '--alias', 'cli-agent', '--team', 'team-cli', '--models', 'gpt-4o-mini'])) as { stdout: string };
+    const key = JSON.parse(created.stdout) as { id: string; key: string; team_id: string; models: string[] };
+    expect(key).toMatchObject({ team_id: 'team-cli', models: ['gpt-4o-mini'] });
+    await expect(clientFor(key.key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })).resolves.toBeDefined();
+
+    const budget = JSON.parse(((await tollgate(['budgets', 'set', 'team', 'team-cli', '1.5', '--period', 'weekly'])) as { stdout: string }).stdout);
+    expect(budget).toMatchObject({ scope: 'team', id: 'team-cli', limit_usd: 1.5, period: 'weekly' });
+    await sleep(300);
+    const csv = ((await tollgate(['spend', '--by', 'team', '--team', 'team-cli', '--csv'])) as { stdout: string }).stdout;
+    expect(csv.split('\r\n')[1]).toMatch(/^team-cli,1,0,/);
+    expect(JSON.parse(((await tollgate(['keys', 'revoke', key.id])) as { stdout: string }).stdout).status).toBe('revoked');
+  });
+
+  it('explain what is missing: the master key, a required option, an unreachable gateway', async () => {
+    expect(await tollgate(['keys', 'list'], {})).toMatchObject({ code: 1, stderr: expect.stringContaining('Set TOLLGATE_MASTER_KEY') });
+    expect(await tollgate(['keys', 'create'])).toMatchObject({ code: 1, stderr: expect.stringContaining('keys create needs --alias NAME.') });
+    expect(await tollgate(['budgets', 'get', 'team', 'no-such-team'])).toMatchObject({ code: 1, stderr: expect.stringContaining('404: No budget on team "no-such-team".') });
+    const unreachable = (await execFile(process.execPath, [cli, 'audit', '--url', 'http://127.0.0.1:1'], { env: { ...process.env, TOLLGATE_MASTER_KEY: masterKey } }).catch((error: unknown) => error)) as { code: number; stderr: string };
+    expect(unreachable).toMatchObject({ code: 1, stderr: expect.stringContaining('Cannot reach the gateway at http://127.0.0.1:1') });
   });
 });

@@ -22,6 +22,7 @@ export function sampleLedgerEntry(index: number): LedgerEntry {
     status: 200,
     errorCode: undefined,
     stream: true,
+    endUser: 'end-user-42',
     attempts: [{ target: 'openai/gpt-4o', status: 200, errorCode: undefined, latencyMs: 10 }],
   };
 }

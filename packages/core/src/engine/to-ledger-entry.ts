@@ -21,6 +21,7 @@ export function toLedgerEntry(context: RequestContext): LedgerEntry {
     status: context.status ?? 500,
     errorCode: context.error?.code,
     stream: context.stream,
+    endUser: typeof (context.request as { user?: unknown }).user === 'string' ? (context.request as { user: string }).user : undefined,
     attempts: context.attempts.map((attempt) => ({ target: attempt.target, status: attempt.status, errorCode: attempt.errorCode, latencyMs: attempt.durationMs })),
   };
 }

@@ -4,7 +4,7 @@ import type { LedgerEntry } from './ledger.js';
 export const ledgerColumns = [
   'request_id', 'started_at', 'operation', 'key_id', 'user_id', 'team_id', 'org_id', 'model', 'provider', 'upstream_model',
   'prompt_tokens', 'completion_tokens', 'cached_tokens', 'cache_write_tokens', 'reasoning_tokens', 'cost_micros',
-  'latency_ms', 'status', 'error_code', 'stream', 'attempts',
+  'latency_ms', 'status', 'error_code', 'stream', 'attempts', 'end_user',
 ] as const;
 
 /** One column's name. */
@@ -39,5 +39,6 @@ export function toLedgerRow(entry: LedgerEntry): Record<LedgerColumn, string | n
     error_code: entry.errorCode ?? null,
     stream: entry.stream,
     attempts: JSON.stringify(entry.attempts),
+    end_user: entry.endUser ?? null,
   };
 }

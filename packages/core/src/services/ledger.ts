@@ -22,6 +22,8 @@ export interface LedgerEntry {
   readonly status: number;
   readonly errorCode: string | undefined;
   readonly stream: boolean;
+  /** The end user the client named in the request's `user` field, if any. */
+  readonly endUser?: string | undefined;
   /** Every upstream attempt: target, status, error code, latency. */
   readonly attempts: readonly { readonly target: string; readonly status: number | undefined; readonly errorCode: string | undefined; readonly latencyMs: number | undefined }[];
 }

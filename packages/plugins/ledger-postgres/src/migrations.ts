@@ -66,4 +66,14 @@ export const migrations: readonly string[] = [
      PRIMARY KEY (id, scope, subject_id)
    );
    CREATE INDEX tollgate_reservations_subject_expiry ON tollgate_reservations (scope, subject_id, expires_at);`,
+  `ALTER TABLE tollgate_requests ADD COLUMN end_user TEXT;
+   CREATE TABLE tollgate_audit (
+     id BIGSERIAL PRIMARY KEY,
+     at BIGINT NOT NULL,
+     actor TEXT NOT NULL,
+     action TEXT NOT NULL,
+     subject TEXT NOT NULL,
+     details JSONB NOT NULL
+   );
+   CREATE INDEX tollgate_audit_at ON tollgate_audit (at);`,
 ];

@@ -9,15 +9,19 @@ import {
   type Budget,
   type BudgetPeriod,
   type BudgetRow,
-  type BudgetStore,
   type BudgetSubject,
+  type GovernanceStore,
   type KeyRow,
-  type KeyStore,
   type Logger,
   type ReservationRequest,
   type ReserveOutcome,
   type VirtualKeyRecord,
   type VirtualKeyUpdate,
+  spendSql,
+  toSpendRow,
+  type AuditEntry,
+  type SpendQuery,
+  type SpendRow,
 } from '@tollgate/core';
 import type { LedgerPostgresOptions } from './ledger-postgres-options.js';
 import { migrate } from './migrate.js';
@@ -36,7 +40,7 @@ const inSubjects = '(scope, subject_id) IN (SELECT * FROM unnest($1::text[], $2:
  * began, judges every level, and holds on all of them or none. Settlement locks the same rows in the
  * same order before it touches the holds.
  */
-export class PostgresGovernanceStore implements KeyStore, BudgetStore {
+export class PostgresGovernanceStore implements GovernanceStore {
   readonly #pool: pg.Pool;
 
   private constructor(pool: pg.Pool) {
@@ -147,6 +151,20 @@ export class PostgresGovernanceStore implements KeyStore, BudgetStore {
 
   async getBudgets(subjects: readonly BudgetSubject[], now: number): Promise<Budget[]> {
     return this.#transaction((client) => this.#lockBudgets(client, subjects, now));
+  }
+
+  async spend(query: SpendQuery): Promise<SpendRow[]> {
+    const { text, values } = spendSql(query, 'postgres');
+    return (await this.#pool.query(text, values)).rows.map(toSpendRow);
+  }
+
+  async record(entry: AuditEntry): Promise<void> {
+    await this.#pool.query('INSERT INTO tollgate_audit (at, actor, action, subject, details) VALUES ($1, $2, $3, $4, $5)', [entry.at, entry.actor, entry.action, entry.subject, JSON.stringify(entry.details)]);
+  }
+
+  async list(limit: number): Promise<AuditEntry[]> {
+    const { rows } = await this.#pool.query<{ at: string; actor: string; action: string; subject: string; details: Record<string, unknown> }>('SELECT at, actor, action, subject, details FROM tollgate_audit ORDER BY id DESC LIMIT $1', [limit]);
+    return rows.map((row) => ({ at: Number(row.at), actor: row.actor, action: row.action, subject: row.subject, details: row.details }));
   }
 
   async countReservations(): Promise<number> {

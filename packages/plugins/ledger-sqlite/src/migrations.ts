@@ -66,4 +66,14 @@ export const migrations: readonly string[] = [
      PRIMARY KEY (id, scope, subject_id)
    );
    CREATE INDEX tollgate_reservations_expiry ON tollgate_reservations (expires_at);`,
+  `ALTER TABLE tollgate_requests ADD COLUMN end_user TEXT;
+   CREATE TABLE tollgate_audit (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     at INTEGER NOT NULL,
+     actor TEXT NOT NULL,
+     action TEXT NOT NULL,
+     subject TEXT NOT NULL,
+     details TEXT NOT NULL
+   );
+   CREATE INDEX tollgate_audit_at ON tollgate_audit (at);`,
 ];

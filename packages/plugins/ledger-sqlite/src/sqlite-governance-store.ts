@@ -9,14 +9,18 @@ import {
   type Budget,
   type BudgetPeriod,
   type BudgetRow,
-  type BudgetStore,
   type BudgetSubject,
+  type GovernanceStore,
   type KeyRow,
-  type KeyStore,
   type ReservationRequest,
   type ReserveOutcome,
   type VirtualKeyRecord,
   type VirtualKeyUpdate,
+  spendSql,
+  toSpendRow,
+  type AuditEntry,
+  type SpendQuery,
+  type SpendRow,
 } from '@tollgate/core';
 
 /**
@@ -25,7 +29,7 @@ import {
  * orders them across every process that opens the file, and each is judged in turn against the
  * totals the previous ones left. Lapsed holds are released at the start of each batch.
  */
-export class SqliteGovernanceStore implements KeyStore, BudgetStore {
+export class SqliteGovernanceStore implements GovernanceStore {
   readonly #database: DatabaseSync;
   #queue: { readonly now: number; work(): unknown; resolve(value: unknown): void; reject(error: unknown): void }[] = [];
   readonly #statements: Record<
@@ -131,6 +135,20 @@ export class SqliteGovernanceStore implements KeyStore, BudgetStore {
 
   async getBudgets(subjects: readonly BudgetSubject[], now: number): Promise<Budget[]> {
     return this.#batched(now, () => subjects.map((subject) => this.#currentBudget(subject, now)).filter((budget) => budget !== undefined));
+  }
+
+  async spend(query: SpendQuery): Promise<SpendRow[]> {
+    const { text, values } = spendSql(query, 'sqlite');
+    return (this.#database.prepare(text).all(...(values as (string | number)[])) as Record<string, unknown>[]).map(toSpendRow);
+  }
+
+  async record(entry: AuditEntry): Promise<void> {
+    this.#database.prepare('INSERT INTO tollgate_audit (at, actor, action, subject, details) VALUES (?, ?, ?, ?, ?)').run(entry.at, entry.actor, entry.action, entry.subject, JSON.stringify(entry.details));
+  }
+
+  async list(limit: number): Promise<AuditEntry[]> {
+    const rows = this.#database.prepare('SELECT at, actor, action, subject, details FROM tollgate_audit ORDER BY id DESC LIMIT ?').all(limit) as { at: number; actor: string; action: string; subject: string; details: string }[];
+    return rows.map((row) => ({ at: Number(row.at), actor: row.actor, action: row.action, subject: row.subject, details: JSON.parse(row.details) as Record<string, unknown> }));
   }
 
   async countReservations(): Promise<number> {

@@ -1,13 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  AuditLog,
   BudgetStore,
   Clock,
+  SpendReports,
   GatewayError,
   generateVirtualKey,
   KeyStore,
   systemClock,
   z,
   type Budget,
+  type SpendRow,
   type VirtualKeyRecord,
 } from '@tollgate/core';
 import type { RouteHandler } from './gateway-routes.js';
@@ -75,6 +78,36 @@ function budgetView(budget: Budget) {
   };
 }
 
+/** An ISO date (`2026-12-01`, UTC midnight) or date-time, as epoch milliseconds. */
+const isoDateOrTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })]).transform((text) => Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text));
+
+const spendQuerySchema = z.strictObject({
+  group_by: z.enum(['key', 'user', 'team', 'org', 'end_user', 'model', 'provider', 'day']).default('day'),
+  from: isoDateOrTime.optional(),
+  to: isoDateOrTime.optional(),
+  team_id: z.string().min(1).optional(),
+  key_id: z.string().min(1).optional(),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+
+function spendView(row: SpendRow) {
+  return {
+    group: row.group,
+    requests: row.requests,
+    errors: row.errors,
+    prompt_tokens: row.promptTokens,
+    completion_tokens: row.completionTokens,
+    cost_usd: row.costMicros / 1_000_000,
+    unknown_cost_requests: row.unknownCostRequests,
+  };
+}
+
+/** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. */
+function csvField(value: unknown): string {
+  const text = value === null || value === undefined ? '' : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
 /** Parses with a schema; a mismatch is a 400 naming the field. */
 function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   const result = schema.safeParse(value);
@@ -90,8 +123,9 @@ function query(req: IncomingMessage): Record<string, string> {
 
 /**
  * The admin API under `/admin` (master key only), present when a store plugin provides keys and
- * budgets: create, list, update and revoke virtual keys; set, read and remove budgets. A created key
- * is returned once, in the response to its creation; only its hash is stored.
+ * budgets: create, list, update and revoke virtual keys; set, read and remove budgets; spend reports
+ * (JSON or CSV) and the audit log of every change made here. A created key is returned once, in the
+ * response to its creation; only its hash is stored.
  */
 export function createAdminRoutes(dependencies: HttpDependencies): Map<string, ReadonlyMap<string, RouteHandler>> | undefined {
   const { gateway } = dependencies;
@@ -99,9 +133,23 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
   const budgets = gateway.resolve(BudgetStore);
   if (keys === undefined || budgets === undefined) return undefined;
   const clock = gateway.resolve(Clock) ?? systemClock;
+  const audit = gateway.resolve(AuditLog);
+  const reports = gateway.resolve(SpendReports);
 
-  /** Wraps an admin operation: master key, JSON body for POST, errors in OpenAI's shape, one log line. */
-  const admin = (operation: (input: unknown, req: IncomingMessage) => Promise<{ status?: number; body: unknown }>): RouteHandler =>
+  /** What an admin operation answers, and the audit entry of the change it made (if any). */
+  interface AdminResult {
+    readonly status?: number;
+    readonly body: unknown;
+    /** Sent as is with this content type (CSV), instead of JSON. */
+    readonly contentType?: string;
+    readonly change?: { readonly action: string; readonly subject: string; readonly details: Record<string, unknown> };
+  }
+
+  /**
+   * Wraps an admin operation: master key, JSON body for POST, errors in OpenAI's shape, the change in
+   * the audit log (before answering, so an answered change is always audited), one log line.
+   */
+  const admin = (operation: (input: unknown, req: IncomingMessage) => Promise<AdminResult>): RouteHandler =>
     async (req: IncomingMessage, res: ServerResponse) => {
       const ingress = startRequest(req, res, dependencies);
       if (ingress === undefined) return;
@@ -111,7 +159,12 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
         if (!principal.isMaster) throw new GatewayError('TOLLGATE_ADMIN_ONLY', `Key "${principal.keyName}" may not use the admin API; it takes the master key.`);
         const input = req.method === 'POST' ? (await readJsonBody(req, dependencies.bodyLimit)).value : query(req);
         const result = await operation(input, req);
-        sendJson(res, result.status ?? 200, result.body);
+        if (result.change !== undefined) await audit?.record({ at: clock.now(), actor: principal.keyName, ...result.change });
+        if (result.contentType === undefined) sendJson(res, result.status ?? 200, result.body);
+        else {
+          res.writeHead(result.status ?? 200, { 'content-type': result.contentType, 'content-length': Buffer.byteLength(result.body as string) });
+          res.end(result.body);
+        }
         if (dependencies.logRequests) dependencies.logger.info({ requestId: ingress.requestId, status: result.status ?? 200, path: req.url, method: req.method, durationMs: Math.round((performance.now() - ingress.receivedAt) * 100) / 100 }, 'admin request');
       } catch (error) {
         ingress.fail(error, undefined);
@@ -142,7 +195,8 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
             createdAt: clock.now(),
           };
           await keys.createKey(record);
-          return { status: 201, body: { ...keyView(record), key: generated.key } };
+          const view = keyView(record);
+          return { status: 201, body: { ...view, key: generated.key }, change: { action: 'key.create', subject: record.id, details: view } };
         })],
         ['GET', admin(async (input) => {
           const { team_id: teamId } = input as { team_id?: string };
@@ -163,7 +217,8 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
           ...(body.metadata === undefined ? {} : { metadata: body.metadata }),
         });
         if (updated === undefined) throw notFound(`key with id "${body.id}"`);
-        return { body: keyView(updated) };
+        const { id: _id, ...changes } = body;
+        return { body: keyView(updated), change: { action: 'key.update', subject: body.id, details: changes } };
       })]]),
     ],
     [
@@ -172,7 +227,7 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
         const { id } = parse(z.strictObject({ id: z.string().min(1) }), input);
         const updated = await keys.updateKey(id, { status: 'revoked' });
         if (updated === undefined) throw notFound(`key with id "${id}"`);
-        return { body: keyView(updated) };
+        return { body: keyView(updated), change: { action: 'key.revoke', subject: id, details: {} } };
       })]]),
     ],
     [
@@ -181,7 +236,7 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
         ['POST', admin(async (input) => {
           const body = parse(setBudgetSchema, input);
           const budget = await budgets.setBudget({ scope: body.scope, id: body.id }, Math.round(body.limit_usd * 1_000_000), body.period, clock.now());
-          return { body: budgetView(budget) };
+          return { body: budgetView(budget), change: { action: 'budget.set', subject: `${body.scope}:${body.id}`, details: { limit_usd: body.limit_usd, period: body.period } } };
         })],
         ['GET', admin(async (input) => {
           const subject = parse(subjectSchema, input);
@@ -196,7 +251,34 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
       new Map([['POST', admin(async (input) => {
         const subject = parse(subjectSchema, input);
         if (!(await budgets.removeBudget(subject))) throw notFound(`budget on ${subject.scope} "${subject.id}"`);
-        return { body: { deleted: true, scope: subject.scope, id: subject.id } };
+        return { body: { deleted: true, scope: subject.scope, id: subject.id }, change: { action: 'budget.delete', subject: `${subject.scope}:${subject.id}`, details: {} } };
+      })]]),
+    ],
+    [
+      '/admin/spend',
+      new Map([['GET', admin(async (input) => {
+        if (reports === undefined) throw notFound('spend reports: the store plugin provides none');
+        const query = parse(spendQuerySchema, input);
+        const now = clock.now();
+        const from = query.from ?? Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), 1);
+        const to = query.to ?? now + 1;
+        const rows = (await reports.spend({ groupBy: query.group_by, from, to, ...(query.team_id === undefined ? {} : { teamId: query.team_id }), ...(query.key_id === undefined ? {} : { keyId: query.key_id }) })).map(spendView);
+        if (query.format === 'csv') {
+          const columns = ['group', 'requests', 'errors', 'prompt_tokens', 'completion_tokens', 'cost_usd', 'unknown_cost_requests'] as const;
+          const lines = [columns.join(','), ...rows.map((row) => columns.map((column) => csvField(row[column])).join(','))];
+          return { body: `${lines.join('\r\n')}\r\n`, contentType: 'text/csv; charset=utf-8' };
+        }
+        const totalMicros = rows.reduce((sum, row) => sum + Math.round(row.cost_usd * 1_000_000), 0);
+        return { body: { object: 'list', group_by: query.group_by, from: new Date(from).toISOString(), to: new Date(to).toISOString(), total_cost_usd: totalMicros / 1_000_000, data: rows } };
+      })]]),
+    ],
+    [
+      '/admin/audit',
+      new Map([['GET', admin(async (input) => {
+        if (audit === undefined) throw notFound('audit log: the store plugin provides none');
+        const { limit } = parse(z.strictObject({ limit: z.coerce.number().int().min(1).max(1_000).default(100) }), input);
+        const entries = await audit.list(limit);
+        return { body: { object: 'list', data: entries.map((entry) => ({ ...entry, at: new Date(entry.at).toISOString() })) } };
       })]]),
     ],
   ]);

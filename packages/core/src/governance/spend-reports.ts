@@ -1,0 +1,88 @@
+import { createServiceToken } from '../services/service-token.js';
+
+/** What spend can be grouped by: a principal level, the end user, the model, the provider or the UTC day. */
+export type SpendGroup = 'key' | 'user' | 'team' | 'org' | 'end_user' | 'model' | 'provider' | 'day';
+
+/** A spend report's question: grouping, a time range (epoch ms, `to` excluded) and optional filters. */
+export interface SpendQuery {
+  readonly groupBy: SpendGroup;
+  readonly from: number;
+  readonly to: number;
+  readonly teamId?: string;
+  readonly keyId?: string;
+}
+
+/** One group of a spend report. */
+export interface SpendRow {
+  /** The key id, team, model, provider or `YYYY-MM-DD`; null for requests without one. */
+  readonly group: string | null;
+  readonly requests: number;
+  /** Requests that ended with an error status. */
+  readonly errors: number;
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  /** Known cost in micro-dollars. */
+  readonly costMicros: number;
+  /** Answered requests whose cost is unknown (not counted in `costMicros`). */
+  readonly unknownCostRequests: number;
+}
+
+/** Spend reports from the ledger, dearest group first. Rows are written in batches, so the last moments may lag. */
+export interface SpendReports {
+  spend(query: SpendQuery): Promise<SpendRow[]>;
+}
+
+/** Service token of the spend reports. */
+export const SpendReports = createServiceToken<SpendReports>('SpendReports');
+
+/** The `tollgate_requests` column of each grouping but `day`, which each SQL dialect computes from `started_at`. */
+export const spendGroupColumns: Readonly<Record<Exclude<SpendGroup, 'day'>, string>> = {
+  key: 'key_id',
+  user: 'user_id',
+  team: 'team_id',
+  org: 'org_id',
+  end_user: 'end_user',
+  model: 'model',
+  provider: 'provider',
+};
+
+/** A spend report as SQL for the `tollgate_requests` table of either built-in ledger. */
+export function spendSql(query: SpendQuery, dialect: 'sqlite' | 'postgres'): { text: string; values: (string | number | Date)[] } {
+  const values: (string | number | Date)[] = [];
+  const parameter = (value: string | number | Date) => {
+    values.push(value);
+    return dialect === 'sqlite' ? '?' : `$${values.length}`;
+  };
+  const time = (epochMs: number) => (dialect === 'sqlite' ? epochMs : new Date(epochMs));
+  const group =
+    query.groupBy !== 'day'
+      ? spendGroupColumns[query.groupBy]
+      : dialect === 'sqlite'
+        ? "strftime('%Y-%m-%d', started_at / 1000, 'unixepoch')"
+        : "to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')";
+  const filters = [`started_at >= ${parameter(time(query.from))}`, `started_at < ${parameter(time(query.to))}`];
+  if (query.teamId !== undefined) filters.push(`team_id = ${parameter(query.teamId)}`);
+  if (query.keyId !== undefined) filters.push(`key_id = ${parameter(query.keyId)}`);
+  const text = `SELECT ${group} AS grp, COUNT(*) AS requests,
+      SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS errors,
+      COALESCE(SUM(prompt_tokens), 0) AS prompt_tokens,
+      COALESCE(SUM(completion_tokens), 0) AS completion_tokens,
+      COALESCE(SUM(cost_micros), 0) AS cost_micros,
+      SUM(CASE WHEN cost_micros IS NULL AND status < 400 THEN 1 ELSE 0 END) AS unknown_cost
+    FROM tollgate_requests WHERE ${filters.join(' AND ')}
+    GROUP BY grp ORDER BY cost_micros DESC, requests DESC`;
+  return { text, values };
+}
+
+/** A row of {@link spendSql}'s result (drivers may give counts as strings) as a spend row. */
+export function toSpendRow(row: Record<string, unknown>): SpendRow {
+  return {
+    group: row.grp === null || row.grp === undefined ? null : String(row.grp),
+    requests: Number(row.requests),
+    errors: Number(row.errors),
+    promptTokens: Number(row.prompt_tokens),
+    completionTokens: Number(row.completion_tokens),
+    costMicros: Number(row.cost_micros),
+    unknownCostRequests: Number(row.unknown_cost),
+  };
+}

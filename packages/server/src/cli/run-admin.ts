@@ -1,0 +1,118 @@
+import { parseArgs } from 'node:util';
+
+const options = {
+  url: { type: 'string' },
+  alias: { type: 'string' },
+  team: { type: 'string' },
+  user: { type: 'string' },
+  org: { type: 'string' },
+  models: { type: 'string' },
+  expires: { type: 'string' },
+  period: { type: 'string' },
+  by: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  key: { type: 'string' },
+  limit: { type: 'string' },
+  csv: { type: 'boolean' },
+} as const;
+
+/** A request to the admin API: method, path (with query) and JSON body. */
+interface AdminCall {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly body?: Record<string, unknown>;
+}
+
+function query(entries: Record<string, string | undefined>): string {
+  const search = new URLSearchParams(Object.entries(entries).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  const text = search.toString();
+  return text === '' ? '' : `?${text}`;
+}
+
+/** Maps a command line to an admin API call, or explains what is missing. */
+function toCall(command: string, args: string[]): AdminCall | string {
+  const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+  const [action, ...rest] = positionals;
+  if (command === 'keys') {
+    if (action === 'create') {
+      if (values.alias === undefined) return 'keys create needs --alias NAME.';
+      const body: Record<string, unknown> = { alias: values.alias };
+      if (values.team !== undefined) body.team_id = values.team;
+      if (values.user !== undefined) body.user_id = values.user;
+      if (values.org !== undefined) body.org_id = values.org;
+      if (values.models !== undefined) body.models = values.models.split(',').map((model) => model.trim()).filter(Boolean);
+      if (values.expires !== undefined) body.expires_at = values.expires;
+      return { method: 'POST', path: '/admin/keys', body };
+    }
+    if (action === 'list') return { method: 'GET', path: `/admin/keys${query({ team_id: values.team })}` };
+    if (action === 'revoke' && rest[0] !== undefined) return { method: 'POST', path: '/admin/keys/revoke', body: { id: rest[0] } };
+    if ((action === 'suspend' || action === 'activate') && rest[0] !== undefined) {
+      return { method: 'POST', path: '/admin/keys/update', body: { id: rest[0], status: action === 'suspend' ? 'suspended' : 'active' } };
+    }
+    return 'Use: keys create|list|revoke ID|suspend ID|activate ID.';
+  }
+  if (command === 'budgets') {
+    if (action === 'set' && rest.length === 3) {
+      const limit = Number(rest[2]);
+      if (!Number.isFinite(limit) || limit < 0) return `budgets set: USD must be a number of dollars; got "${rest[2]}".`;
+      return { method: 'POST', path: '/admin/budgets', body: { scope: rest[0], id: rest[1], limit_usd: limit, ...(values.period === undefined ? {} : { period: values.period }) } };
+    }
+    if (action === 'get' && rest.length === 2) return { method: 'GET', path: `/admin/budgets${query({ scope: rest[0], id: rest[1] })}` };
+    return 'Use: budgets set SCOPE ID USD [--period P] | budgets get SCOPE ID.';
+  }
+  if (command === 'spend') {
+    return { method: 'GET', path: `/admin/spend${query({ group_by: values.by, from: values.from, to: values.to, team_id: values.team, key_id: values.key, format: values.csv === true ? 'csv' : undefined })}` };
+  }
+  return { method: 'GET', path: `/admin/audit${query({ limit: values.limit })}` };
+}
+
+/**
+ * Runs an admin command against a running gateway's admin API and prints the answer (JSON, or CSV
+ * for `spend --csv`). The master key is read from `$TOLLGATE_MASTER_KEY`, never from the command line
+ * (where shell history and `ps` would keep it). Returns the exit code.
+ */
+export async function runAdmin(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let call: AdminCall | string;
+  let url: string;
+  try {
+    call = toCall(command, args);
+    url = (parseArgs({ args, options, allowPositionals: true, strict: true }).values.url ?? env.TOLLGATE_URL ?? 'http://127.0.0.1:4000').replace(/\/+$/, '');
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    return 1;
+  }
+  if (typeof call === 'string') {
+    process.stderr.write(`${call}\n`);
+    return 1;
+  }
+  const masterKey = env.TOLLGATE_MASTER_KEY;
+  if (masterKey === undefined || masterKey === '') {
+    process.stderr.write('Set TOLLGATE_MASTER_KEY to the gateway\'s master key.\n');
+    return 1;
+  }
+  let response: Response;
+  try {
+    response = await fetch(`${url}${call.path}`, {
+      method: call.method,
+      headers: { authorization: `Bearer ${masterKey}`, ...(call.body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
+    });
+  } catch (error) {
+    process.stderr.write(`Cannot reach the gateway at ${url}: ${(error as Error).message}. Set --url or TOLLGATE_URL.\n`);
+    return 1;
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    let message = text;
+    try {
+      message = (JSON.parse(text) as { error: { message: string } }).error.message;
+    } catch {
+      // not JSON: print it as is
+    }
+    process.stderr.write(`${response.status}: ${message}\n`);
+    return 1;
+  }
+  process.stdout.write(response.headers.get('content-type')?.startsWith('text/csv') ? text : `${JSON.stringify(JSON.parse(text), null, 2)}\n`);
+  return 0;
+}
