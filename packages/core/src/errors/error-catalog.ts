@@ -44,6 +44,7 @@ export const errorCatalog = {
   TOLLGATE_BUDGET_EXCEEDED: { status: 429, type: 'insufficient_quota', retryable: false, hint: 'The budget named in the message has no room for this request until it resets; lower max_tokens or ask the operator to raise the budget.' },
   TOLLGATE_RATE_LIMIT_EXCEEDED: { status: 429, type: 'rate_limit_error', retryable: true, hint: 'Wait for `retry-after` seconds; the message names the limit and the `x-ratelimit-*` headers show where it stands.' },
   TOLLGATE_RATE_LIMIT_STORE_UNAVAILABLE: { status: 503, type: 'server_error', retryable: true, hint: 'The shared rate-limit store (Redis) is unreachable and the gateway is set to refuse then (`onError: reject`); retry shortly.' },
+  TOLLGATE_GOVERNANCE_STORE_UNAVAILABLE: { status: 503, type: 'server_error', retryable: true, hint: 'The key and budget store is unreachable; budgets are hard, so requests that need it are refused until it is back. Retry shortly.' },
   TOLLGATE_PRICE_UNKNOWN: { status: 403, type: 'permission_error', retryable: false, hint: 'A budget applies but the model has no known price; the operator must add one (pricing overrides) before budgeted keys can call it.' },
   // Routing.
   TOLLGATE_MODEL_NOT_FOUND: { status: 404, type: 'invalid_request_error', retryable: false, hint: 'Use a model listed by GET /v1/models, or add it under `models` in the config.' },

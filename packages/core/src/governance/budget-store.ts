@@ -53,8 +53,9 @@ export interface BudgetStore {
   /**
    * Releases the reservation's hold (if it has not lapsed) and charges `costMicros` to every subject
    * that has a budget — also when the hold lapsed, so spend is never lost. Called once per reservation.
+   * Returns those budgets as the settlement left them (alerts compare them with their limits).
    */
-  settle(reservationId: string, subjects: readonly BudgetSubject[], costMicros: number, now: number): Promise<void>;
+  settle(reservationId: string, subjects: readonly BudgetSubject[], costMicros: number, now: number): Promise<readonly Budget[]>;
   /** Creates or changes a budget; spend so far is kept. */
   setBudget(subject: BudgetSubject, limitMicros: number, period: BudgetPeriod, now: number): Promise<Budget>;
   removeBudget(subject: BudgetSubject): Promise<boolean>;

@@ -7,9 +7,11 @@ import {
   type Clock,
   type GatewayContext,
   type HookMap,
+  type Logger,
   type Pricing,
   type Principal,
 } from '@tollgate/core';
+import { createBudgetAlerts } from './budget-alerts.js';
 import { estimatePromptTokens } from './estimate-prompt-tokens.js';
 import type { GovernanceOptions } from './governance-options.js';
 import { worstCasePrices } from './worst-case-prices.js';
@@ -54,20 +56,32 @@ function outputLimit(request: ChatCompletionRequest): { field: 'max_tokens' | 'm
   return { field: 'max_tokens', tokens: typeof request.max_tokens === 'number' ? request.max_tokens : undefined };
 }
 
+/** Settlements that failed are tried again this many times, 1 s, 2 s, 4 s… apart, before they are given up (logged). */
+const settleRetries = 5;
+
+/** A store failure as the client sees it: budgets are hard, so no store means no budgeted request. */
+function storeUnavailable(error: unknown): GatewayError {
+  if (GatewayError.isInstance(error)) return error;
+  return new GatewayError('TOLLGATE_GOVERNANCE_STORE_UNAVAILABLE', 'Budgets cannot be checked right now (their store is unreachable); retry shortly.', { retryAfterMs: 1_000, cause: error });
+}
+
 /**
  * The `budget.reserve` and `budget.settle` hooks. Reserve bounds the request's worst-case cost
  * (prompt tokens by tokenizer × the dearest target's input price + the output limit × its output
  * price) and holds it on every budgeted level at once; settle charges the actual cost and releases
  * the hold. A budgeted request without an output limit gets `defaultMaxTokens` as one, so the bound
  * holds; in `clamp` mode a request that does not fit gets the limit the remaining budget buys.
+ * A store that cannot be reached refuses budgeted requests (503); a failed settlement is retried in
+ * the background, and the settlement that crosses an alert threshold sends the alert.
  */
-export function createBudgetHooks(store: BudgetStore, pricing: Pricing | undefined, clock: Clock, options: GovernanceOptions): Pick<HookMap, 'budget.reserve' | 'budget.settle'> {
+export function createBudgetHooks(store: BudgetStore, pricing: Pricing | undefined, clock: Clock, options: GovernanceOptions, logger: Logger): Pick<HookMap, 'budget.reserve' | 'budget.settle'> {
+  const alert = options.alerts === undefined ? undefined : createBudgetAlerts(options.alerts, logger);
   async function reserve(context: GatewayContext): Promise<void> {
     const subjects = budgetSubjects(context.principal!);
     if (subjects.length === 0) return;
     const prices = worstCasePrices(context.targets, pricing);
     if (prices === undefined) {
-      if (options.unknownPrice === 'allow' || (await store.getBudgets(subjects, clock.now())).length === 0) return;
+      if (options.unknownPrice === 'allow' || (await store.getBudgets(subjects, clock.now()).catch((error: unknown) => Promise.reject(storeUnavailable(error)))).length === 0) return;
       throw new GatewayError('TOLLGATE_PRICE_UNKNOWN', `A budget applies to key "${context.principal!.keyName}", but model "${context.request.model}" has no known price, so its cost cannot be bounded. The operator can add one under the pricing plugin's overrides.`, { param: 'model' });
     }
     const promptMicros = Math.ceil(estimatePromptTokens(context.request, context.operation) * options.promptTokenMargin * prices.input);
@@ -80,7 +94,7 @@ export function createBudgetHooks(store: BudgetStore, pricing: Pricing | undefin
     for (let attempt = 0; ; attempt += 1) {
       const amountMicros = promptMicros + Math.ceil(outputTokens * prices.output);
       const now = clock.now();
-      const outcome = await store.reserve({ id: context.requestId, subjects, amountMicros, expiresAt: now + options.reservationTtlMs, now });
+      const outcome = await store.reserve({ id: context.requestId, subjects, amountMicros, expiresAt: now + options.reservationTtlMs, now }).catch((error: unknown) => Promise.reject(storeUnavailable(error)));
       if (outcome.ok) {
         context.set('budgetReservation', { subjects, amountMicros });
         return;
@@ -100,7 +114,21 @@ export function createBudgetHooks(store: BudgetStore, pricing: Pricing | undefin
     // Unknown cost after the upstream began answering: charge the worst case rather than nothing.
     const started = context.timings.firstByteAt !== undefined || context.usage !== undefined;
     const costMicros = context.costMicros ?? (started ? reservation.amountMicros : 0);
-    await store.settle(context.requestId, reservation.subjects, costMicros, clock.now());
+    const requestId = context.requestId;
+    const attempt = async (retry: number): Promise<void> => {
+      try {
+        const settled = await store.settle(requestId, reservation.subjects, costMicros, clock.now());
+        alert?.(settled, costMicros);
+      } catch (error) {
+        if (retry >= settleRetries) {
+          logger.error({ err: error, requestId, costMicros }, 'budget settlement given up: the hold lapses, the cost is in the ledger but not in the budget');
+          return;
+        }
+        logger.warn({ err: error, requestId, retry: retry + 1 }, 'budget settlement failed; retrying');
+        setTimeout(() => void attempt(retry + 1), 1_000 * 2 ** retry).unref();
+      }
+    };
+    await attempt(0);
   }
 
   return { 'budget.reserve': reserve, 'budget.settle': settle };

@@ -58,6 +58,19 @@ export const governanceOptionsSchema = z
           .refine((rule) => rule.rpm !== undefined || rule.tpm !== undefined || rule.parallel !== undefined, { message: 'give at least one of rpm, tpm, parallel' }),
       )
       .default([]),
+    /**
+     * Budget alerts: a JSON POST to `webhookUrl` when a budget's spend crosses one of `thresholds`
+     * (fractions of the limit). Each crossing is detected once, by the settlement that crosses it.
+     */
+    alerts: z
+      .strictObject({
+        webhookUrl: z.url({ protocol: /^https?$/ }),
+        thresholds: z.array(z.number().positive().max(1)).min(1).default([0.8, 1]),
+        /** Extra headers of the POST (an `authorization` the receiver checks). */
+        headers: z.record(z.string(), z.string()).default({}),
+        timeoutMs: z.number().int().positive().default(5_000),
+      })
+      .optional(),
     /** A budgeted request to a model without a known price: `reject` (403 `price_unknown`) or `allow` unbudgeted. */
     unknownPrice: z.enum(['reject', 'allow']).default('reject'),
   })

@@ -1,6 +1,8 @@
+import { createServer } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BudgetStore, createGateway, definePlugin, generateVirtualKey, GatewayError, KeyStore, RequestContext, type ChatCompletionRequest, type Gateway } from '@tollgate/core';
 import { ledgerSqlitePlugin } from '@tollgate/ledger-sqlite';
@@ -79,6 +81,62 @@ describe('@tollgate/governance', () => {
     const context = new RequestContext({ requestId: 'r-config', operation: 'chat', ingress: 'openai', request: { model: 'echo', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] }, credential: 'sk-config-key-of-team-t1' });
     const refused = await gateway.engine.handleChat(context).catch((error: unknown) => error);
     expect(GatewayError.isInstance(refused) && refused.message).toContain('The team budget of "t1" ($0.001000 daily)');
+  });
+
+  it('posts a budget alert once for each threshold a settlement crosses', async () => {
+    const alerts: { threshold: number; spent_usd: number; limit_usd: number; scope: string }[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk));
+      req.on('end', () => {
+        expect(req.headers.authorization).toBe('Bearer alert-secret');
+        alerts.push(JSON.parse(body));
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (receiver.address() as { port: number }).port;
+      const { chat, keyId, budgets } = await startGateway({ alerts: { webhookUrl: `http://127.0.0.1:${port}/hook`, thresholds: [0.1, 0.15, 0.9], headers: { authorization: 'Bearer alert-secret' } } });
+      await budgets.setBudget({ scope: 'key', id: keyId }, 10_000, 'monthly', Date.now());
+      for (let index = 0; index < 2; index += 1) await chat({ max_tokens: 5, messages: [{ role: 'user', content: 'hi there' }] });
+      for (let attempt = 0; attempt < 50 && alerts.length < 2; attempt += 1) await sleep(20);
+      const [budget] = await budgets.getBudgets([{ scope: 'key', id: keyId }], Date.now());
+      // Each request costs the same; the thresholds crossed depend on that cost, so check the rule itself.
+      const perRequest = budget!.spentMicros / 2;
+      const expected = [0.1, 0.15, 0.9].filter((threshold) => perRequest * 2 >= threshold * 10_000);
+      expect(alerts.map((alert) => alert.threshold).sort()).toEqual(expected);
+      expect(new Set(alerts.map((alert) => alert.threshold)).size).toBe(alerts.length);
+      for (const alert of alerts) expect(alert).toMatchObject({ scope: 'key', limit_usd: 0.01 });
+      expect(expected.length).toBeGreaterThan(0);
+    } finally {
+      receiver.close();
+    }
+  });
+
+  it('refuses budgeted requests with 503 while the store is unreachable, rather than spend unchecked', async () => {
+    const failing = new Error('connect ECONNREFUSED 127.0.0.1:5432');
+    const brokenStore = definePlugin({
+      name: 'broken-store',
+      setup(api) {
+        api.provide(KeyStore, { findKeyByHash: () => Promise.reject(failing), createKey: () => Promise.reject(failing), listKeys: () => Promise.reject(failing), updateKey: () => Promise.reject(failing) });
+        api.provide(BudgetStore, { reserve: () => Promise.reject(failing), settle: () => Promise.reject(failing), setBudget: () => Promise.reject(failing), removeBudget: () => Promise.reject(failing), getBudgets: () => Promise.reject(failing), countReservations: () => Promise.reject(failing) });
+      },
+    });
+    gateway = await createGateway({
+      config: {
+        auth: { masterKey: 'sk-governance-unit-master', keys: [{ key: 'sk-config-key-of-team-t1', name: 'cfg', team: 't1' }] },
+        providers: { echo: { type: 'echo' } },
+        models: { echo: { target: { target: 'echo/echo-1', price: { input: 100, output: 200 } } } },
+      },
+      plugins: [{ plugin: echoPlugin }, { plugin: brokenStore }, { plugin: governancePlugin }],
+    });
+    const request = (credential: string) => gateway!.engine.handleChat(new RequestContext({ requestId: `r-${credential}`, operation: 'chat', ingress: 'openai', request: { model: 'echo', messages: [{ role: 'user', content: 'hi' }] }, credential })).catch((error: unknown) => error);
+    const budgeted = await request('sk-config-key-of-team-t1');
+    expect(GatewayError.isInstance(budgeted) && [budgeted.status, budgeted.code]).toEqual([503, 'TOLLGATE_GOVERNANCE_STORE_UNAVAILABLE']);
+    const virtual = await request('tg-some-virtual-key-000000000000000000');
+    expect(GatewayError.isInstance(virtual) && virtual.code).toBe('TOLLGATE_GOVERNANCE_STORE_UNAVAILABLE');
+    expect(JSON.stringify(virtual)).not.toContain('tg-some-virtual-key');
   });
 
   it('refuses to start without a key and budget store, saying which plugin to list first', async () => {

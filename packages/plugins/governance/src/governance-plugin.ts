@@ -36,7 +36,7 @@ export const governancePlugin = definePlugin({
     const limits = createRateLimitHooks(api.resolve(RateLimitStore) ?? new MemoryRateLimitStore(() => clock.now()), options);
     api.addHook('budget.reserve', limits['budget.reserve']);
     api.addHook('budget.settle', limits['budget.settle']);
-    const hooks = createBudgetHooks(budgets, api.resolve(Pricing), clock, options);
+    const hooks = createBudgetHooks(budgets, api.resolve(Pricing), clock, options, api.logger);
     api.addHook('budget.reserve', hooks['budget.reserve']);
     api.addHook('budget.settle', hooks['budget.settle']);
   },

@@ -15,7 +15,12 @@ export function createVirtualKeyAuth(store: KeyStore, clock: Clock, cacheMs: num
     const now = clock.now();
     const cached = cache.get(hash);
     if (cached !== undefined && cached.until > now) return cached.record;
-    const record = await store.findKeyByHash(hash);
+    let record: VirtualKeyRecord | undefined;
+    try {
+      record = await store.findKeyByHash(hash);
+    } catch (error) {
+      throw new GatewayError('TOLLGATE_GOVERNANCE_STORE_UNAVAILABLE', 'Virtual keys cannot be checked right now (their store is unreachable); retry shortly.', { retryAfterMs: 1_000, cause: error });
+    }
     if (cache.size >= maxCachedKeys) cache.clear();
     if (cacheMs > 0) cache.set(hash, { record, until: now + cacheMs });
     return record;

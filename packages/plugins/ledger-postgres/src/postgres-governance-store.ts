@@ -111,10 +111,10 @@ export class PostgresGovernanceStore implements GovernanceStore {
     });
   }
 
-  async settle(reservationId: string, subjects: readonly BudgetSubject[], costMicros: number, now: number): Promise<void> {
-    await this.#transaction(async (client) => {
+  async settle(reservationId: string, subjects: readonly BudgetSubject[], costMicros: number, now: number): Promise<readonly Budget[]> {
+    return this.#transaction(async (client) => {
       const budgets = await this.#lockBudgets(client, subjects, now);
-      if (budgets.length === 0) return;
+      if (budgets.length === 0) return [];
       const { rows: holds } = await client.query<{ scope: string; subject_id: string; amount_micros: string }>({
         name: 'tollgate-take-holds',
         text: 'DELETE FROM tollgate_reservations WHERE id = $1 RETURNING scope, subject_id, amount_micros',
@@ -130,6 +130,7 @@ export class PostgresGovernanceStore implements GovernanceStore {
                WHERE b.scope = s.scope AND b.subject_id = s.subject_id`,
         values: [scopes, ids, released, costMicros],
       });
+      return budgets.map((budget, index) => ({ ...budget, spentMicros: budget.spentMicros + costMicros, reservedMicros: Math.max(0, budget.reservedMicros - released[index]!) }));
     });
   }
 

@@ -110,15 +110,20 @@ export class SqliteGovernanceStore implements GovernanceStore {
     });
   }
 
-  async settle(reservationId: string, subjects: readonly BudgetSubject[], costMicros: number, now: number): Promise<void> {
-    await this.#batched(now, () => {
+  async settle(reservationId: string, subjects: readonly BudgetSubject[], costMicros: number, now: number): Promise<readonly Budget[]> {
+    return this.#batched(now, () => {
       for (const hold of this.#statements.holdsOf.all(reservationId) as unknown as { scope: string; subject_id: string; amount_micros: number }[]) {
         this.#statements.releaseHold.run(hold.amount_micros, hold.scope, hold.subject_id);
       }
       this.#statements.deleteHolds.run(reservationId);
+      const settled: Budget[] = [];
       for (const subject of subjects) {
-        if (this.#currentBudget(subject, now) !== undefined) this.#statements.charge.run(costMicros, subject.scope, subject.id);
+        const budget = this.#currentBudget(subject, now);
+        if (budget === undefined) continue;
+        this.#statements.charge.run(costMicros, subject.scope, subject.id);
+        settled.push({ ...budget, spentMicros: budget.spentMicros + costMicros });
       }
+      return settled;
     });
   }
 

@@ -30,6 +30,7 @@ function checkThenChargeStore(): BudgetStore {
         if (budget !== undefined) budgets.set(name(subject), { ...budget, spentMicros: budget.spentMicros + cost, reservedMicros: budget.reservedMicros - (holds.get(id) ?? 0) });
       }
       holds.delete(id);
+      return [];
     },
     async setBudget(subject, limitMicros, period, now) {
       const budget: Budget = { ...subject, limitMicros, period, spentMicros: 0, reservedMicros: 0, periodStartedAt: now, resetsAt: periodEnd(period, now) };

@@ -63,7 +63,8 @@ export function budgetStoreConformanceChecks(options: BudgetStoreConformanceOpti
     check('settling charges the actual cost and releases the hold', async ({ store }) => {
       await store.setBudget(team, 10_000, 'monthly', now);
       await store.reserve({ id: 'r-settle', subjects: [key, team], amountMicros: 5_000, expiresAt: now + hour, now });
-      await store.settle('r-settle', [key, team], 1_234, now + 1_000);
+      const settled = await store.settle('r-settle', [key, team], 1_234, now + 1_000);
+      point(settled.length === 1 && settled[0]!.id === team.id && settled[0]!.spentMicros === 1_234 && settled[0]!.reservedMicros === 0, 'settle returns the budgeted subjects as it left them', () => JSON.stringify(settled), 'Return the budgets of the subjects that have one, with the cost added and the hold released.');
       const [budget] = await store.getBudgets([team], now + 1_000);
       point(budget?.spentMicros === 1_234 && budget.reservedMicros === 0, 'settle adds the actual cost and removes the hold', () => JSON.stringify(budget), 'In settle, subtract the reservation\'s amount from reserved and add costMicros to spent, then delete the reservation.');
       const holds = await store.countReservations();
