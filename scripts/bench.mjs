@@ -3,7 +3,8 @@
 // The harness folder may be read-only, so it is copied to .bench/harness (gitignored) and its pinned
 // dependencies installed there once. Arguments after `--` go to the harness (`--quick`, `--scenario`).
 // `--group` adds a second Tollgate whose model is a two-target fallback group; `--governed` one with
-// budgets on (the SQLite store and ledger, a team budget reserved and settled per request).
+// budgets and rate limits on (the SQLite store and ledger, limits in memory); `--governed-pg` one with
+// them on PostgreSQL and Redis (both must be running).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, copyFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -15,7 +16,8 @@ const harness = join(root, '.bench', 'harness');
 const args = process.argv.slice(2).filter((arg) => arg !== '--');
 const withGroup = args.includes('--group');
 const withGovernance = args.includes('--governed');
-const passThrough = args.filter((arg) => arg !== '--group' && arg !== '--governed');
+const withSharedGovernance = args.includes('--governed-pg');
+const passThrough = args.filter((arg) => !['--group', '--governed', '--governed-pg'].includes(arg));
 
 if (!existsSync(join(source, 'bench.mjs'))) {
   console.error(`bench: no harness at ${source}; set BENCH_HARNESS to the shared bench folder.`);
@@ -36,7 +38,7 @@ const target = (name, port, config) => [
   '--target-cmd', `${name}=node packages/server/dist/cli.js start --config ${config} --port ${port}`,
   '--target-header', `${name}:${header}`,
 ];
-const targets = [...target('tollgate', 4000, 'bench/tollgate.bench.yaml'), ...(withGroup ? target('tollgate-group', 4001, 'bench/tollgate.bench-group.yaml') : []), ...(withGovernance ? target('tollgate-governed', 4002, 'bench/tollgate.bench-governed.yaml') : [])];
+const targets = [...target('tollgate', 4000, 'bench/tollgate.bench.yaml'), ...(withGroup ? target('tollgate-group', 4001, 'bench/tollgate.bench-group.yaml') : []), ...(withGovernance ? target('tollgate-governed', 4002, 'bench/tollgate.bench-governed.yaml') : []), ...(withSharedGovernance ? target('tollgate-governed-pg', 4003, 'bench/tollgate.bench-governed-pg.yaml') : [])];
 const result = spawnSync(process.execPath, [join(harness, 'bench.mjs'), ...targets, ...passThrough], { cwd: root, stdio: 'inherit' });
 
 // Keep the run's JSON next to the configs that produced it.

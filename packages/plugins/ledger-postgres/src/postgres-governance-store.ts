@@ -25,6 +25,10 @@ import {
 } from '@tollgate/core';
 import type { LedgerPostgresOptions } from './ledger-postgres-options.js';
 import { migrate } from './migrate.js';
+import { runBudgetBatch, type BudgetWork } from './postgres-budget-batch.js';
+
+/** Reservations and settlements written in one transaction at most. */
+const maxBatch = 500;
 
 /** Subjects as two parallel arrays, for `unnest`. */
 function subjectArrays(subjects: readonly BudgetSubject[]): [string[], string[]] {
@@ -34,14 +38,17 @@ function subjectArrays(subjects: readonly BudgetSubject[]): [string[], string[]]
 const inSubjects = '(scope, subject_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))';
 
 /**
- * Virtual keys and hard budgets in PostgreSQL, shared by every gateway instance. A reservation is one
- * transaction: it locks the subjects' budget rows (`ORDER BY scope, subject_id FOR UPDATE`: always in the
- * same order, so concurrent transactions never deadlock), releases their lapsed holds, starts a new period where one
- * began, judges every level, and holds on all of them or none. Settlement locks the same rows in the
- * same order before it touches the holds.
+ * Virtual keys and hard budgets in PostgreSQL, shared by every gateway instance. Reservations and
+ * settlements are written in batches (`runBudgetBatch`), one transaction at a time per instance; a
+ * budget read or change from the admin API is a transaction of its own. Every transaction locks the
+ * budget rows it touches with `ORDER BY scope, subject_id FOR UPDATE` — always in the same order, so
+ * concurrent transactions never deadlock — before it touches their holds, releases lapsed holds and
+ * starts a new period where one began.
  */
 export class PostgresGovernanceStore implements GovernanceStore {
   readonly #pool: pg.Pool;
+  #queue: BudgetWork[] = [];
+  #draining: Promise<void> | undefined;
 
   private constructor(pool: pg.Pool) {
     this.#pool = pool;
@@ -93,45 +100,11 @@ export class PostgresGovernanceStore implements GovernanceStore {
   }
 
   async reserve(request: ReservationRequest): Promise<ReserveOutcome> {
-    return this.#transaction(async (client) => {
-      const budgets = await this.#lockBudgets(client, request.subjects, request.now);
-      if (budgets.length === 0) return { ok: true } as const;
-      for (const budget of budgets) {
-        const availableMicros = budget.limitMicros - budget.spentMicros - budget.reservedMicros;
-        if (request.amountMicros > availableMicros) return { ok: false, budget, availableMicros: Math.max(0, availableMicros) } as const;
-      }
-      const [scopes, ids] = subjectArrays(budgets);
-      await client.query({ name: 'tollgate-hold', text: `UPDATE tollgate_budgets SET reserved_micros = reserved_micros + $3 WHERE ${inSubjects}`, values: [scopes, ids, request.amountMicros] });
-      await client.query({
-        name: 'tollgate-insert-hold',
-        text: 'INSERT INTO tollgate_reservations (id, scope, subject_id, amount_micros, expires_at) SELECT $3, scope, subject_id, $4, $5 FROM unnest($1::text[], $2::text[]) AS s(scope, subject_id)',
-        values: [scopes, ids, request.id, request.amountMicros, request.expiresAt],
-      });
-      return { ok: true } as const;
-    });
+    return new Promise<ReserveOutcome>((resolve, reject) => this.#enqueue({ kind: 'reserve', request, resolve, reject }));
   }
 
   async settle(reservationId: string, subjects: readonly BudgetSubject[], costMicros: number, now: number): Promise<readonly Budget[]> {
-    return this.#transaction(async (client) => {
-      const budgets = await this.#lockBudgets(client, subjects, now);
-      if (budgets.length === 0) return [];
-      const { rows: holds } = await client.query<{ scope: string; subject_id: string; amount_micros: string }>({
-        name: 'tollgate-take-holds',
-        text: 'DELETE FROM tollgate_reservations WHERE id = $1 RETURNING scope, subject_id, amount_micros',
-        values: [reservationId],
-      });
-      const held = new Map(holds.map((hold) => [`${hold.scope}\u0000${hold.subject_id}`, Number(hold.amount_micros)]));
-      const [scopes, ids] = subjectArrays(budgets);
-      const released = budgets.map((budget) => held.get(`${budget.scope}\u0000${budget.id}`) ?? 0);
-      await client.query({
-        name: 'tollgate-settle',
-        text: `UPDATE tollgate_budgets AS b SET reserved_micros = GREATEST(0, b.reserved_micros - s.released), spent_micros = b.spent_micros + $4
-               FROM unnest($1::text[], $2::text[], $3::bigint[]) AS s(scope, subject_id, released)
-               WHERE b.scope = s.scope AND b.subject_id = s.subject_id`,
-        values: [scopes, ids, released, costMicros],
-      });
-      return budgets.map((budget, index) => ({ ...budget, spentMicros: budget.spentMicros + costMicros, reservedMicros: Math.max(0, budget.reservedMicros - released[index]!) }));
-    });
+    return new Promise<readonly Budget[]>((resolve, reject) => this.#enqueue({ kind: 'settle', id: reservationId, subjects, costMicros, now, resolve, reject }));
   }
 
   async setBudget(subject: BudgetSubject, limitMicros: number, period: BudgetPeriod, now: number): Promise<Budget> {
@@ -173,9 +146,33 @@ export class PostgresGovernanceStore implements GovernanceStore {
     return Number(rows[0]!.count);
   }
 
-  /** Closes the pool. */
+  /** Closes the pool once the batch in flight (if any) has been written. */
   async close(): Promise<void> {
+    await this.#draining;
     await this.#pool.end();
+  }
+
+  /**
+   * Queues a reservation or settlement. One batch runs at a time per instance; what arrives while it
+   * runs forms the next batch, so batches grow with load and a lone request waits for nothing.
+   */
+  #enqueue(work: BudgetWork): void {
+    this.#queue.push(work);
+    this.#draining ??= this.#drain().finally(() => {
+      this.#draining = undefined;
+    });
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const batch = this.#queue.splice(0, maxBatch);
+      try {
+        const outcomes = await this.#transaction((client) => runBudgetBatch(client, batch));
+        batch.forEach((work, index) => work.resolve(outcomes[index] as never));
+      } catch (error) {
+        for (const work of batch) work.reject(error);
+      }
+    }
   }
 
   /**
