@@ -67,9 +67,11 @@ export type { SpendGroup, SpendQuery, SpendRow } from './governance/spend-report
 export { AuditLog } from './governance/audit-log.js';
 export type { AuditEntry } from './governance/audit-log.js';
 export type { GovernanceStore } from './governance/governance-store.js';
+export { Directory, directoryParent } from './governance/directory.js';
+export type { DirectoryEntry, DirectoryKind } from './governance/directory.js';
 export type { RateLimitCheck, RateLimitKind, RateLimitState, RateLimitAdmission } from './governance/rate-limit-store.js';
-export { keyColumns, toKeyRow, fromKeyRow, fromBudgetRow } from './governance/store-rows.js';
-export type { KeyRow, BudgetRow } from './governance/store-rows.js';
+export { keyColumns, toKeyRow, fromKeyRow, fromBudgetRow, fromDirectoryRow } from './governance/store-rows.js';
+export type { KeyRow, BudgetRow, DirectoryRow } from './governance/store-rows.js';
 
 // Configuration.
 export type { GatewayConfig, GatewayConfigInput, ModelRouteConfig, TargetConfig, UpstreamTimeouts, RoutingDefaults } from './config/gateway-config.js';

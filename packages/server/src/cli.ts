@@ -12,7 +12,8 @@ Commands:
   plugin new NAME [--kind provider|guardrail|ledger] [--dir DIR]
                                                    scaffold a plugin package with tests
   keys create --alias NAME [--team T] [--user U] [--org O] [--models a,b] [--expires ISO]
-  keys list [--team T] | keys revoke ID | keys suspend ID | keys activate ID
+  keys list [--team T] | keys rotate ID | keys revoke ID | keys suspend ID | keys activate ID
+  orgs|teams|users create ID [--name N] [--org O | --team T] | orgs|teams|users list | … delete ID
   budgets set SCOPE ID USD [--period daily|weekly|monthly|none] | budgets get SCOPE ID
   spend [--by key|user|team|org|end_user|model|provider|day] [--from DATE] [--to DATE] [--team T] [--key ID] [--csv]
   audit [--limit N]
@@ -39,7 +40,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${(createRequire(import.meta.url)('../package.json') as { version: string }).version}\n`);
     return 0;
   }
-  if (['keys', 'budgets', 'spend', 'audit'].includes(command)) {
+  if (['keys', 'orgs', 'teams', 'users', 'budgets', 'spend', 'audit'].includes(command)) {
     const { runAdmin } = await import('./cli/run-admin.js');
     return runAdmin(command, rest);
   }

@@ -156,6 +156,21 @@ describe('governance across two gateway processes sharing PostgreSQL and Redis',
     await expect(ask(onB, 'still there?')).rejects.toMatchObject({ status: 401, code: 'invalid_api_key' });
   });
 
+  it('shares key rotation and the directory of orgs, teams and users between instances', async () => {
+    const [a, b] = instances;
+    await adminCall(a.url, '/admin/orgs', { id: 'org-shared' });
+    await adminCall(a.url, '/admin/teams', { id: 'team-directory', org_id: 'org-shared' });
+    expect((await adminCall(b.url, '/admin/teams?org_id=org-shared')).data).toEqual([expect.objectContaining({ id: 'team-directory', org_id: 'org-shared' })]);
+    const key = await adminCall(b.url, '/admin/keys', { alias: 'rotating', team_id: 'team-directory' });
+    expect(key.org_id).toBe('org-shared');
+    const onA = (secret: string) => new OpenAI({ baseURL: `${a.url}/v1`, apiKey: secret, maxRetries: 0 });
+    await ask(onA(key.key), 'before rotation');
+    const rotated = await adminCall(b.url, '/admin/keys/rotate', { id: key.id });
+    await sleep(1_000);
+    await expect(ask(onA(key.key), 'old secret')).rejects.toMatchObject({ status: 401 });
+    await expect(ask(onA(rotated.key), 'new secret')).resolves.toBeDefined();
+  });
+
   it('frees the holds of an instance killed with SIGKILL once they lapse', async () => {
     const [a, b] = instances;
     const team = 'team-crash';

@@ -107,6 +107,33 @@ describe('virtual keys', () => {
     expect((late as Error).message).toContain('expired at');
   });
 
+  it('rotate to a new secret under the same id: the new one works, the old one stops within a second', async () => {
+    const created = await createKey({ alias: 'to-rotate', team_id: 'team-rotate' });
+    await clientFor(created.key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+    const rotated = (await adminCall('/admin/keys/rotate', { id: created.id })).json as { id: string; key: string; team_id: string };
+    expect(rotated).toMatchObject({ id: created.id, team_id: 'team-rotate' });
+    expect(rotated.key).not.toBe(created.key);
+    await sleep(1_000);
+    await expect(clientFor(rotated.key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })).resolves.toBeDefined();
+    await expect(clientFor(created.key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('sit under orgs, teams and users: a key of a user inherits its team and org', async () => {
+    expect((await adminCall('/admin/orgs', { id: 'acme', name: 'Acme Corp' })).status).toBe(201);
+    expect((await adminCall('/admin/teams', { id: 'search', name: 'Search', org_id: 'acme' })).status).toBe(201);
+    expect((await adminCall('/admin/users', { id: 'agent-7', name: 'Indexing agent', team_id: 'search' })).status).toBe(201);
+    expect(await adminCall('/admin/teams', { id: 'orphans', org_id: 'no-such-org' })).toMatchObject({ status: 400, json: { error: { param: 'org_id' } } });
+    const key = await createKey({ alias: 'agent-7-key', user_id: 'agent-7' });
+    expect((await adminCall('/admin/keys?team_id=search')).json.data.find((listed: { id: string }) => listed.id === key.id)).toMatchObject({ user_id: 'agent-7', team_id: 'search', org_id: 'acme' });
+    expect((await adminCall('/admin/teams?org_id=acme')).json.data).toEqual([expect.objectContaining({ id: 'search', name: 'Search', org_id: 'acme' })]);
+    expect((await adminCall('/admin/teams', { id: 'search', name: 'Search & Ranking', org_id: 'acme' })).status).toBe(200);
+    expect((await adminCall('/admin/users/delete', { id: 'agent-7' })).json).toEqual({ deleted: true, id: 'agent-7' });
+    // Its key and the spend recorded under the ids are untouched.
+    await expect(clientFor(key.key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })).resolves.toBeDefined();
+    const audit = (await adminCall('/admin/audit?limit=6')).json.data.map((entry: { action: string }) => entry.action);
+    expect(audit).toEqual(expect.arrayContaining(['org.create', 'team.create', 'user.create', 'team.update', 'user.delete', 'key.create']));
+  });
+
   it('keep the admin API to the master key, with clear errors for bad input', async () => {
     const created = await createKey({ alias: 'not-admin' });
     expect(await adminCall('/admin/keys', { alias: 'x' }, created.key)).toMatchObject({ status: 403, json: { error: { code: 'admin_only' } } });

@@ -21,6 +21,11 @@ export interface KeyStore {
   listKeys(filter?: { readonly teamId?: string }): Promise<VirtualKeyRecord[]>;
   /** Applies an update; the key after it, or undefined when no key has the id. A revoked key stays revoked. */
   updateKey(id: string, update: VirtualKeyUpdate): Promise<VirtualKeyRecord | undefined>;
+  /**
+   * Gives the key a new secret (its hash and hint); the old secret stops matching at once. Same id,
+   * owner, limits and budget. Undefined when no key has the id or it is revoked.
+   */
+  rotateKey(id: string, hash: string, hint: string): Promise<VirtualKeyRecord | undefined>;
 }
 
 /** Service token of the key store. */

@@ -1,5 +1,6 @@
 import { periodEnd } from './budget-period.js';
 import type { Budget, BudgetPeriod, BudgetScope } from './budget-store.js';
+import type { DirectoryEntry, DirectoryKind } from './directory.js';
 import type { VirtualKeyRecord, VirtualKeyStatus } from './virtual-key.js';
 
 /** A `tollgate_keys` row as the SQL stores read it (snake_case; JSON columns as text). */
@@ -82,4 +83,19 @@ export function fromBudgetRow(row: BudgetRow): Budget {
     periodStartedAt,
     resetsAt: periodEnd(period, periodStartedAt),
   };
+}
+
+/** A `tollgate_directory` row as the SQL stores read it. */
+export interface DirectoryRow {
+  readonly kind: string;
+  readonly id: string;
+  readonly name: string;
+  readonly parent_id: string | null;
+  readonly metadata: string;
+  readonly created_at: number | string;
+}
+
+/** A `tollgate_directory` row as a directory entry. */
+export function fromDirectoryRow(row: DirectoryRow): DirectoryEntry {
+  return { kind: row.kind as DirectoryKind, id: row.id, name: row.name, parentId: row.parent_id ?? undefined, metadata: JSON.parse(row.metadata) as Record<string, string>, createdAt: Number(row.created_at) };
 }

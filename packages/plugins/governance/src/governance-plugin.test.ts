@@ -119,7 +119,7 @@ describe('@tollgate/governance', () => {
     const brokenStore = definePlugin({
       name: 'broken-store',
       setup(api) {
-        api.provide(KeyStore, { findKeyByHash: () => Promise.reject(failing), createKey: () => Promise.reject(failing), listKeys: () => Promise.reject(failing), updateKey: () => Promise.reject(failing) });
+        api.provide(KeyStore, { findKeyByHash: () => Promise.reject(failing), createKey: () => Promise.reject(failing), listKeys: () => Promise.reject(failing), updateKey: () => Promise.reject(failing), rotateKey: () => Promise.reject(failing) });
         api.provide(BudgetStore, { reserve: () => Promise.reject(failing), settle: () => Promise.reject(failing), setBudget: () => Promise.reject(failing), removeBudget: () => Promise.reject(failing), getBudgets: () => Promise.reject(failing), countReservations: () => Promise.reject(failing) });
       },
     });

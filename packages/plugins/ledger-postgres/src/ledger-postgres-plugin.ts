@@ -1,10 +1,10 @@
-import { AuditLog, BudgetStore, definePlugin, KeyStore, Ledger, SpendReports } from '@tollgate/core';
+import { AuditLog, BudgetStore, definePlugin, Directory, KeyStore, Ledger, SpendReports } from '@tollgate/core';
 import { ledgerPostgresOptionsSchema } from './ledger-postgres-options.js';
 import { PostgresGovernanceStore } from './postgres-governance-store.js';
 import { PostgresLedger } from './postgres-ledger.js';
 
 /**
- * Provides the `Ledger`, `KeyStore`, `BudgetStore`, `SpendReports` and `AuditLog` services on PostgreSQL: every finished request
+ * Provides the `Ledger`, `KeyStore`, `BudgetStore`, `Directory`, `SpendReports` and `AuditLog` services on PostgreSQL: every finished request
  * becomes one row in a database all gateway instances share, written in batches off the request path
  * and drained on shutdown; virtual keys and budgets are shared the same way, so a budget holds across
  * every instance.
@@ -25,6 +25,7 @@ export const ledgerPostgresPlugin = definePlugin({
     api.provide(Ledger, ledger);
     api.provide(KeyStore, store);
     api.provide(BudgetStore, store);
+    api.provide(Directory, store);
     api.provide(SpendReports, store);
     api.provide(AuditLog, store);
     return {

@@ -76,4 +76,14 @@ export const migrations: readonly string[] = [
      details JSONB NOT NULL
    );
    CREATE INDEX tollgate_audit_at ON tollgate_audit (at);`,
+  `CREATE TABLE tollgate_directory (
+     kind TEXT NOT NULL,
+     id TEXT NOT NULL,
+     name TEXT NOT NULL,
+     parent_id TEXT,
+     metadata TEXT NOT NULL,
+     created_at BIGINT NOT NULL,
+     PRIMARY KEY (kind, id)
+   );
+   CREATE INDEX tollgate_directory_parent ON tollgate_directory (kind, parent_id);`,
 ];

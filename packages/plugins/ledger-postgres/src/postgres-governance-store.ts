@@ -10,6 +10,9 @@ import {
   type BudgetPeriod,
   type BudgetRow,
   type BudgetSubject,
+  type DirectoryEntry,
+  type DirectoryKind,
+  type DirectoryRow,
   type GovernanceStore,
   type KeyRow,
   type Logger,
@@ -17,6 +20,7 @@ import {
   type ReserveOutcome,
   type VirtualKeyRecord,
   type VirtualKeyUpdate,
+  fromDirectoryRow,
   spendSql,
   toSpendRow,
   type AuditEntry,
@@ -99,6 +103,11 @@ export class PostgresGovernanceStore implements GovernanceStore {
     });
   }
 
+  async rotateKey(id: string, hash: string, hint: string): Promise<VirtualKeyRecord | undefined> {
+    const { rows } = await this.#pool.query<KeyRow>("UPDATE tollgate_keys SET hash = $1, hint = $2 WHERE id = $3 AND status <> 'revoked' RETURNING *", [hash, hint, id]);
+    return rows[0] === undefined ? undefined : fromKeyRow(rows[0]);
+  }
+
   async reserve(request: ReservationRequest): Promise<ReserveOutcome> {
     return new Promise<ReserveOutcome>((resolve, reject) => this.#enqueue({ kind: 'reserve', request, resolve, reject }));
   }
@@ -125,6 +134,32 @@ export class PostgresGovernanceStore implements GovernanceStore {
 
   async getBudgets(subjects: readonly BudgetSubject[], now: number): Promise<Budget[]> {
     return this.#transaction((client) => this.#lockBudgets(client, subjects, now));
+  }
+
+  async putEntry(entry: DirectoryEntry): Promise<DirectoryEntry> {
+    const { rows } = await this.#pool.query<DirectoryRow>(
+      `INSERT INTO tollgate_directory (kind, id, name, parent_id, metadata, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (kind, id) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id, metadata = excluded.metadata RETURNING *`,
+      [entry.kind, entry.id, entry.name, entry.parentId ?? null, JSON.stringify(entry.metadata), entry.createdAt],
+    );
+    return fromDirectoryRow(rows[0]!);
+  }
+
+  async getEntry(kind: DirectoryKind, id: string): Promise<DirectoryEntry | undefined> {
+    const { rows } = await this.#pool.query<DirectoryRow>('SELECT * FROM tollgate_directory WHERE kind = $1 AND id = $2', [kind, id]);
+    return rows[0] === undefined ? undefined : fromDirectoryRow(rows[0]);
+  }
+
+  async listEntries(kind: DirectoryKind, parentId?: string): Promise<DirectoryEntry[]> {
+    const { rows } = parentId === undefined
+      ? await this.#pool.query<DirectoryRow>('SELECT * FROM tollgate_directory WHERE kind = $1 ORDER BY id', [kind])
+      : await this.#pool.query<DirectoryRow>('SELECT * FROM tollgate_directory WHERE kind = $1 AND parent_id = $2 ORDER BY id', [kind, parentId]);
+    return rows.map(fromDirectoryRow);
+  }
+
+  async removeEntry(kind: DirectoryKind, id: string): Promise<boolean> {
+    const { rowCount } = await this.#pool.query('DELETE FROM tollgate_directory WHERE kind = $1 AND id = $2', [kind, id]);
+    return (rowCount ?? 0) > 0;
   }
 
   async spend(query: SpendQuery): Promise<SpendRow[]> {

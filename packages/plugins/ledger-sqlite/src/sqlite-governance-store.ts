@@ -10,12 +10,16 @@ import {
   type BudgetPeriod,
   type BudgetRow,
   type BudgetSubject,
+  type DirectoryEntry,
+  type DirectoryKind,
+  type DirectoryRow,
   type GovernanceStore,
   type KeyRow,
   type ReservationRequest,
   type ReserveOutcome,
   type VirtualKeyRecord,
   type VirtualKeyUpdate,
+  fromDirectoryRow,
   spendSql,
   toSpendRow,
   type AuditEntry,
@@ -91,6 +95,11 @@ export class SqliteGovernanceStore implements GovernanceStore {
     });
   }
 
+  async rotateKey(id: string, hash: string, hint: string): Promise<VirtualKeyRecord | undefined> {
+    const row = this.#database.prepare("UPDATE tollgate_keys SET hash = ?, hint = ? WHERE id = ? AND status != 'revoked' RETURNING *").get(hash, hint, id) as KeyRow | undefined;
+    return row === undefined ? undefined : fromKeyRow(row);
+  }
+
   async reserve(request: ReservationRequest): Promise<ReserveOutcome> {
     return this.#batched(request.now, () => {
       const budgets: Budget[] = [];
@@ -140,6 +149,32 @@ export class SqliteGovernanceStore implements GovernanceStore {
 
   async getBudgets(subjects: readonly BudgetSubject[], now: number): Promise<Budget[]> {
     return this.#batched(now, () => subjects.map((subject) => this.#currentBudget(subject, now)).filter((budget) => budget !== undefined));
+  }
+
+  async putEntry(entry: DirectoryEntry): Promise<DirectoryEntry> {
+    const row = this.#database
+      .prepare(
+        `INSERT INTO tollgate_directory (kind, id, name, parent_id, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (kind, id) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id, metadata = excluded.metadata RETURNING *`,
+      )
+      .get(entry.kind, entry.id, entry.name, entry.parentId ?? null, JSON.stringify(entry.metadata), entry.createdAt) as unknown as DirectoryRow;
+    return fromDirectoryRow(row);
+  }
+
+  async getEntry(kind: DirectoryKind, id: string): Promise<DirectoryEntry | undefined> {
+    const row = this.#database.prepare('SELECT * FROM tollgate_directory WHERE kind = ? AND id = ?').get(kind, id) as DirectoryRow | undefined;
+    return row === undefined ? undefined : fromDirectoryRow(row);
+  }
+
+  async listEntries(kind: DirectoryKind, parentId?: string): Promise<DirectoryEntry[]> {
+    const rows = parentId === undefined
+      ? this.#database.prepare('SELECT * FROM tollgate_directory WHERE kind = ? ORDER BY id').all(kind)
+      : this.#database.prepare('SELECT * FROM tollgate_directory WHERE kind = ? AND parent_id = ? ORDER BY id').all(kind, parentId);
+    return (rows as unknown as DirectoryRow[]).map(fromDirectoryRow);
+  }
+
+  async removeEntry(kind: DirectoryKind, id: string): Promise<boolean> {
+    return this.#database.prepare('DELETE FROM tollgate_directory WHERE kind = ? AND id = ?').run(kind, id).changes > 0;
   }
 
   async spend(query: SpendQuery): Promise<SpendRow[]> {

@@ -14,6 +14,7 @@ const options = {
   to: { type: 'string' },
   key: { type: 'string' },
   limit: { type: 'string' },
+  name: { type: 'string' },
   csv: { type: 'boolean' },
 } as const;
 
@@ -46,11 +47,21 @@ function toCall(command: string, args: string[]): AdminCall | string {
       return { method: 'POST', path: '/admin/keys', body };
     }
     if (action === 'list') return { method: 'GET', path: `/admin/keys${query({ team_id: values.team })}` };
-    if (action === 'revoke' && rest[0] !== undefined) return { method: 'POST', path: '/admin/keys/revoke', body: { id: rest[0] } };
+    if ((action === 'revoke' || action === 'rotate') && rest[0] !== undefined) return { method: 'POST', path: `/admin/keys/${action}`, body: { id: rest[0] } };
     if ((action === 'suspend' || action === 'activate') && rest[0] !== undefined) {
       return { method: 'POST', path: '/admin/keys/update', body: { id: rest[0], status: action === 'suspend' ? 'suspended' : 'active' } };
     }
-    return 'Use: keys create|list|revoke ID|suspend ID|activate ID.';
+    return 'Use: keys create|list|rotate ID|revoke ID|suspend ID|activate ID.';
+  }
+  if (command === 'orgs' || command === 'teams' || command === 'users') {
+    const parentField = command === 'teams' ? 'org_id' : command === 'users' ? 'team_id' : undefined;
+    const parentValue = command === 'teams' ? values.org : command === 'users' ? values.team : undefined;
+    if (action === 'create' && rest[0] !== undefined) {
+      return { method: 'POST', path: `/admin/${command}`, body: { id: rest[0], ...(values.name === undefined ? {} : { name: values.name }), ...(parentField === undefined || parentValue === undefined ? {} : { [parentField]: parentValue }) } };
+    }
+    if (action === 'list') return { method: 'GET', path: `/admin/${command}${parentField === undefined ? '' : query({ [parentField]: parentValue })}` };
+    if (action === 'delete' && rest[0] !== undefined) return { method: 'POST', path: `/admin/${command}/delete`, body: { id: rest[0] } };
+    return `Use: ${command} create ID [--name N]${command === 'teams' ? ' [--org O]' : command === 'users' ? ' [--team T]' : ''} | ${command} list | ${command} delete ID.`;
   }
   if (command === 'budgets') {
     if (action === 'set' && rest.length === 3) {

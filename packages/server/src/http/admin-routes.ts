@@ -3,6 +3,8 @@ import {
   AuditLog,
   BudgetStore,
   Clock,
+  Directory,
+  directoryParent,
   SpendReports,
   GatewayError,
   generateVirtualKey,
@@ -10,6 +12,8 @@ import {
   systemClock,
   z,
   type Budget,
+  type DirectoryEntry,
+  type DirectoryKind,
   type SpendRow,
   type VirtualKeyRecord,
 } from '@tollgate/core';
@@ -78,6 +82,14 @@ function budgetView(budget: Budget) {
   };
 }
 
+/** The parent field of each directory kind in the admin API (`org_id` of a team, `team_id` of a user). */
+const parentField: Readonly<Record<DirectoryKind, 'org_id' | 'team_id' | undefined>> = { org: undefined, team: 'org_id', user: 'team_id' };
+
+function entryView(entry: DirectoryEntry) {
+  const field = parentField[entry.kind];
+  return { id: entry.id, name: entry.name, ...(field === undefined ? {} : { [field]: entry.parentId ?? null }), metadata: entry.metadata, created_at: new Date(entry.createdAt).toISOString() };
+}
+
 /** An ISO date (`2026-12-01`, UTC midnight) or date-time, as epoch milliseconds. */
 const isoDateOrTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })]).transform((text) => Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text));
 
@@ -134,6 +146,7 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
   if (keys === undefined || budgets === undefined) return undefined;
   const clock = gateway.resolve(Clock) ?? systemClock;
   const audit = gateway.resolve(AuditLog);
+  const directory = gateway.resolve(Directory);
   const reports = gateway.resolve(SpendReports);
 
   /** What an admin operation answers, and the audit entry of the change it made (if any). */
@@ -173,20 +186,66 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
 
   const notFound = (what: string) => new GatewayError('TOLLGATE_NOT_FOUND', `No ${what}.`);
 
+  /** `POST /admin/<kind>s` (create or update), `GET /admin/<kind>s`, `POST /admin/<kind>s/delete`. */
+  function directoryRoutes(kind: DirectoryKind, store: Directory): [string, ReadonlyMap<string, RouteHandler>][] {
+    const field = parentField[kind];
+    const parent = directoryParent[kind];
+    const putSchema = z.strictObject({
+      id: z.string().min(1).max(200),
+      name: z.string().min(1).max(200).optional(),
+      ...(field === undefined ? {} : { [field]: z.string().min(1).optional() }),
+      metadata: metadata.default({}),
+    });
+    return [
+      [
+        `/admin/${kind}s`,
+        new Map([
+          ['POST', admin(async (input) => {
+            const body = parse(putSchema, input) as { id: string; name?: string; metadata: Record<string, string> } & Record<string, string | undefined>;
+            const parentId = field === undefined ? undefined : body[field];
+            if (parent !== undefined && parentId !== undefined && (await store.getEntry(parent, parentId)) === undefined) {
+              throw new GatewayError('TOLLGATE_INVALID_REQUEST', `No ${parent} "${parentId}"; create it first (POST /admin/${parent}s).`, { param: field! });
+            }
+            const existing = await store.getEntry(kind, body.id);
+            const entry = await store.putEntry({ kind, id: body.id, name: body.name ?? existing?.name ?? body.id, parentId, metadata: body.metadata, createdAt: existing?.createdAt ?? clock.now() });
+            const view = entryView(entry);
+            return { status: existing === undefined ? 201 : 200, body: view, change: { action: `${kind}.${existing === undefined ? 'create' : 'update'}`, subject: body.id, details: view } };
+          })],
+          ['GET', admin(async (input) => {
+            const query = parse(z.strictObject(field === undefined ? {} : { [field]: z.string().min(1).optional() }), input) as Record<string, string | undefined>;
+            const entries = await store.listEntries(kind, field === undefined ? undefined : query[field]);
+            return { body: { object: 'list', data: entries.map(entryView) } };
+          })],
+        ]),
+      ],
+      [
+        `/admin/${kind}s/delete`,
+        new Map([['POST', admin(async (input) => {
+          const { id } = parse(z.strictObject({ id: z.string().min(1) }), input);
+          if (!(await store.removeEntry(kind, id))) throw notFound(`${kind} "${id}"`);
+          return { body: { deleted: true, id }, change: { action: `${kind}.delete`, subject: id, details: {} } };
+        })]]),
+      ],
+    ];
+  }
+
   return new Map<string, ReadonlyMap<string, RouteHandler>>([
     [
       '/admin/keys',
       new Map([
         ['POST', admin(async (input) => {
           const body = parse(createKeySchema, input);
+          // A key under a user inherits the user's team, and a team its org, when the directory knows them.
+          const teamId = body.team_id ?? (body.user_id === undefined ? undefined : (await directory?.getEntry('user', body.user_id))?.parentId);
+          const orgId = body.org_id ?? (teamId === undefined ? undefined : (await directory?.getEntry('team', teamId))?.parentId);
           const generated = generateVirtualKey();
           const record: VirtualKeyRecord = {
             id: generated.id,
             hash: generated.hash,
             hint: generated.hint,
             alias: body.alias,
-            orgId: body.org_id,
-            teamId: body.team_id,
+            orgId,
+            teamId,
             userId: body.user_id,
             models: body.models ?? undefined,
             expiresAt: body.expires_at,
@@ -231,6 +290,17 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
       })]]),
     ],
     [
+      '/admin/keys/rotate',
+      new Map([['POST', admin(async (input) => {
+        const { id } = parse(z.strictObject({ id: z.string().min(1) }), input);
+        const generated = generateVirtualKey();
+        const rotated = await keys.rotateKey(id, generated.hash, generated.hint);
+        if (rotated === undefined) throw notFound(`active or suspended key with id "${id}"`);
+        const view = keyView(rotated);
+        return { body: { ...view, key: generated.key }, change: { action: 'key.rotate', subject: id, details: { hint: view.hint } } };
+      })]]),
+    ],
+    [
       '/admin/budgets',
       new Map([
         ['POST', admin(async (input) => {
@@ -254,6 +324,7 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
         return { body: { deleted: true, scope: subject.scope, id: subject.id }, change: { action: 'budget.delete', subject: `${subject.scope}:${subject.id}`, details: {} } };
       })]]),
     ],
+    ...(directory === undefined ? [] : (['org', 'team', 'user'] as const).flatMap((kind) => directoryRoutes(kind, directory))),
     [
       '/admin/spend',
       new Map([['GET', admin(async (input) => {
