@@ -47,6 +47,7 @@ export type { LogFunction } from './services/logger.js';
 export { Clock, systemClock } from './services/clock.js';
 export { Ledger } from './services/ledger.js';
 export { Pricing } from './services/pricing.js';
+export { Cache } from './services/cache.js';
 export { MetricsEndpoint } from './services/metrics-endpoint.js';
 export type { ModelPrices, PricedModel } from './services/pricing.js';
 export type { LedgerEntry } from './services/ledger.js';
@@ -90,6 +91,7 @@ export { Engine } from './engine/engine.js';
 export type { ChatResult, EmbeddingsResult } from './engine/engine.js';
 export { validateChatRequest, validateEmbeddingRequest } from './engine/validate-chat-request.js';
 export { responseToChunks } from './engine/response-to-chunks.js';
+export { ChunkAccumulator } from './engine/chunk-accumulator.js';
 
 // zod, re-exported so every plugin validates its options with the same copy as the core.
 export { z } from 'zod';

@@ -84,3 +84,15 @@ export async function startTestGateway(configure: (mock: MockOpenAI) => Record<s
     },
   };
 }
+
+/** A gateway from a config object, logging nothing, on a free port; plugins resolve from the server package. */
+export async function startQuietServer(config: Record<string, unknown>): Promise<RunningServer> {
+  return startServer({ cwd: serverPackageDirectory, port: 0, logger: (await import('pino')).pino({ enabled: false }), config });
+}
+
+/** A fresh SQLite file path in a new temporary folder. */
+export async function temporaryDatabasePath(prefix: string): Promise<string> {
+  const { mkdtemp } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  return resolve(await mkdtemp(resolve(tmpdir(), `${prefix}-`)), 'tollgate.sqlite');
+}

@@ -1,0 +1,39 @@
+import { createHash } from 'node:crypto';
+import type { ChatCompletionRequest, GatewayContext } from '@tollgate/core';
+import type { ResponseCacheOptions } from './response-cache-options.js';
+
+/** Request fields that do not change the answer: left out of the key. */
+const ignoredFields = new Set(['stream', 'stream_options', 'user', 'metadata', 'store', 'service_tier']);
+
+/** JSON with object keys sorted at every level, so equal requests give equal text. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, item]) => item !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${stableJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** The tenant a cached answer belongs to: `team:search`, `key:key_…`, `org:acme` or `global`. */
+export function cacheTenant(context: GatewayContext, scope: ResponseCacheOptions['scope']): string {
+  const principal = context.principal!;
+  if (scope === 'global') return 'global';
+  if (scope === 'team' && principal.teamId !== undefined) return `team:${principal.teamId}`;
+  if (scope === 'org' && principal.orgId !== undefined) return `org:${principal.orgId}`;
+  return `key:${principal.keyId}`;
+}
+
+/**
+ * The cache key of a chat request: the namespace, the tenant, and a SHA-256 of what determines the
+ * answer — the targets the request was routed to (not only the model name clients use) and every
+ * request field but the ones that only shape delivery (`stream`, `user`, `metadata`, …).
+ */
+export function cacheKey(context: GatewayContext, options: ResponseCacheOptions): string {
+  const request = context.request as ChatCompletionRequest;
+  const fields = Object.fromEntries(Object.entries(request).filter(([field]) => !ignoredFields.has(field)));
+  const hash = createHash('sha256')
+    .update(stableJson({ targets: context.targets.map((target) => target.id), request: fields }))
+    .digest('base64url');
+  return `${options.namespace}resp:${cacheTenant(context, options.scope)}:${hash}`;
+}

@@ -1,0 +1,108 @@
+import { Cache as CacheService, ChunkAccumulator, type Cache, type ChatCompletionRequest, type ChatCompletionResponse, type GatewayContext, type HookMap, type Logger, type PluginApi } from '@tollgate/core';
+import { cacheKey } from './cache-key.js';
+import type { ResponseCacheOptions } from './response-cache-options.js';
+
+/** A request the cache will store once answered: its key, TTL, and (for a stream) its chunks so far. */
+export interface PendingCacheEntry {
+  readonly key: string;
+  readonly ttlMs: number;
+  readonly chunks: ChunkAccumulator | undefined;
+}
+
+declare module '@tollgate/core' {
+  interface ContextVariableMap {
+    responseCache: PendingCacheEntry;
+  }
+}
+
+/** What `x-tollgate-cache` says of a request. */
+export type CacheStatus = 'hit' | 'miss' | 'bypass';
+
+function header(context: GatewayContext, name: string): string | undefined {
+  const value = context.headers[name];
+  return typeof value === 'string' ? value.toLowerCase() : undefined;
+}
+
+/**
+ * The response cache's hooks over any `Cache` store:
+ *
+ * - `transform.request` — decides whether the request may be cached (the mode, `cache-control:
+ *   no-store` / `no-cache`, `x-tollgate-cache: use`), looks its key up, and answers a hit in place of
+ *   the upstream (replayed as SSE to a streaming client; $0 in the ledger); sets `x-tollgate-cache`.
+ * - `transform.response` — stores a whole answer of a miss (the response bytes still pass through).
+ * - `transform.chunk` — adds up a streamed miss; `log` stores it once the stream ended complete
+ *   (never a partial or failed one).
+ */
+export function createResponseCacheHooks(
+  cache: Cache,
+  options: ResponseCacheOptions,
+  logger: Logger,
+): Pick<HookMap, 'transform.request' | 'transform.response' | 'transform.chunk' | 'log'> {
+  const store = (entry: PendingCacheEntry, response: ChatCompletionResponse) => {
+    cache.set(entry.key, JSON.stringify(response), entry.ttlMs).catch((error: unknown) => logger.warn({ err: error }, 'response cache write failed'));
+  };
+
+  return {
+    async 'transform.request'(context) {
+      if (context.operation !== 'chat') return undefined;
+      const request = context.request as ChatCompletionRequest;
+      const control = header(context, 'cache-control') ?? '';
+      const asked = header(context, 'x-tollgate-cache') === 'use';
+      const eligible = asked || options.mode === 'always' || (options.mode === 'deterministic' && request.temperature === 0);
+      if (!eligible || control.includes('no-store')) {
+        context.setResponseHeader('x-tollgate-cache', 'bypass');
+        return undefined;
+      }
+      const key = cacheKey(context, options);
+      const requestedTtl = Number(header(context, 'x-tollgate-cache-ttl'));
+      const ttlMs = Number.isFinite(requestedTtl) && requestedTtl > 0 ? Math.min(requestedTtl * 1_000, options.maxTtlMs) : options.ttlMs;
+      if (!control.includes('no-cache')) {
+        const cached = await cache.get(key).catch((error: unknown) => {
+          logger.warn({ err: error }, 'response cache read failed; treated as a miss');
+          return undefined;
+        });
+        if (cached !== undefined) {
+          context.setResponseHeader('x-tollgate-cache', 'hit');
+          context.costMicros = 0;
+          return JSON.parse(cached) as ChatCompletionResponse;
+        }
+      }
+      context.setResponseHeader('x-tollgate-cache', 'miss');
+      context.set('responseCache', { key, ttlMs, chunks: context.stream ? new ChunkAccumulator() : undefined });
+      return undefined;
+    },
+
+    'transform.response'(context, response) {
+      const entry = context.get('responseCache');
+      if (entry !== undefined && context.operation === 'chat') store(entry, response as ChatCompletionResponse);
+      return undefined;
+    },
+
+    'transform.chunk'(context, chunk) {
+      context.get('responseCache')?.chunks?.add(chunk);
+      return undefined;
+    },
+
+    log(context) {
+      const entry = context.get('responseCache');
+      if (entry?.chunks === undefined || context.status !== 200 || context.error !== undefined || !entry.chunks.finished) return;
+      store(entry, entry.chunks.toResponse());
+    },
+  };
+}
+
+/**
+ * What a cache plugin's `setup` does with its store: provides it as the `Cache` service and adds the
+ * response cache's hooks.
+ *
+ * @example
+ * setup(api, options) { useResponseCache(api, new MyCache(options), options); }
+ */
+export function useResponseCache(api: PluginApi, cache: Cache, options: ResponseCacheOptions): void {
+  api.provide(CacheService, cache);
+  const hooks = createResponseCacheHooks(cache, options, api.logger);
+  api.addHook('transform.request', hooks['transform.request']);
+  api.addHook('transform.response', hooks['transform.response']);
+  api.addHook('transform.chunk', hooks['transform.chunk']);
+  api.addHook('log', hooks.log);
+}

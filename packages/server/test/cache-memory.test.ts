@@ -1,0 +1,122 @@
+import { DatabaseSync } from 'node:sqlite';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createMockOpenAI, type MockOpenAI } from '@tollgate/testkit';
+import type { RunningServer } from '../src/index.js';
+import { startQuietServer, temporaryDatabasePath } from './support/start-test-gateway.js';
+
+const masterKey = 'sk-cache-master-000000000001';
+const teamA = 'sk-cache-team-a-key-000000001';
+const teamB = 'sk-cache-team-b-key-000000001';
+let mock: MockOpenAI;
+let server: RunningServer;
+let databasePath: string;
+
+beforeAll(async () => {
+  mock = await createMockOpenAI();
+  databasePath = await temporaryDatabasePath('tollgate-cache');
+  server = await startQuietServer({
+    plugins: [
+      '@tollgate/provider-openai',
+      { name: '@tollgate/ledger-sqlite', options: { path: databasePath, flushIntervalMs: 20 } },
+      { name: '@tollgate/pricing', options: { overrides: { 'openai/gpt-4o-mini': { input: 100, output: 200 } } } },
+      { name: '@tollgate/cache-memory', options: { maxBytes: 1_000_000 } },
+    ],
+    auth: { masterKey, keys: [{ key: teamA, name: 'agent-a', team: 'team-a' }, { key: teamB, name: 'agent-b', team: 'team-b' }] },
+    providers: { openai: { type: 'openai', baseURL: mock.baseURL, apiKey: 'sk-upstream-000000000000' } },
+    models: { 'gpt-4o-mini': { target: 'openai/gpt-4o-mini' } },
+  });
+});
+
+afterAll(async () => {
+  await server?.close();
+  await mock?.close();
+});
+
+beforeEach(() => mock.reset());
+
+const client = (key: string) => new OpenAI({ baseURL: `${server.url}/v1`, apiKey: key, maxRetries: 0 });
+const ask = (key: string, content: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
+  client(key).chat.completions.create({ model: 'gpt-4o-mini', temperature: 0, messages: [{ role: 'user', content }], ...extra }, { headers }).withResponse();
+
+describe('the memory response cache', () => {
+  it('answers a repeated deterministic request from the cache, at $0 in the ledger, and says so', async () => {
+    const first = await ask(teamA, 'What is the capital of France?');
+    expect(first.response.headers.get('x-tollgate-cache')).toBe('miss');
+    const second = await ask(teamA, 'What is the capital of France?');
+    expect(second.response.headers.get('x-tollgate-cache')).toBe('hit');
+    expect(second.data.choices[0]!.message.content).toBe(first.data.choices[0]!.message.content);
+    expect(mock.requests).toHaveLength(1);
+
+    await sleep(100);
+    const database = new DatabaseSync(databasePath);
+    const rows = database.prepare("SELECT cost_micros, provider, status FROM tollgate_requests WHERE team_id = 'team-a' ORDER BY id").all() as { cost_micros: number; provider: string | null; status: number }[];
+    database.close();
+    expect(rows).toHaveLength(2);
+    expect(rows[0]!.cost_micros).toBeGreaterThan(0);
+    expect(rows[1]).toEqual({ cost_micros: 0, provider: null, status: 200 });
+  });
+
+  it('never serves one team\'s answer to another team', async () => {
+    await ask(teamA, 'Team secret question');
+    const other = await ask(teamB, 'Team secret question');
+    expect(other.response.headers.get('x-tollgate-cache')).toBe('miss');
+    expect(mock.requests).toHaveLength(2);
+    expect((await ask(teamB, 'Team secret question')).response.headers.get('x-tollgate-cache')).toBe('hit');
+  });
+
+  it('bypasses requests that are not deterministic, unless they opt in; honours no-store and no-cache', async () => {
+    const warm = await ask(teamA, 'Write a poem', { temperature: 0.9 });
+    expect(warm.response.headers.get('x-tollgate-cache')).toBe('bypass');
+    expect((await ask(teamA, 'Write a poem', { temperature: 0.9 })).response.headers.get('x-tollgate-cache')).toBe('bypass');
+    expect(mock.requests).toHaveLength(2);
+    await ask(teamA, 'Write a poem', { temperature: 0.9 }, { 'x-tollgate-cache': 'use' });
+    expect((await ask(teamA, 'Write a poem', { temperature: 0.9 }, { 'x-tollgate-cache': 'use' })).response.headers.get('x-tollgate-cache')).toBe('hit');
+
+    await ask(teamA, 'Fresh please');
+    expect((await ask(teamA, 'Fresh please', {}, { 'cache-control': 'no-store' })).response.headers.get('x-tollgate-cache')).toBe('bypass');
+    expect((await ask(teamA, 'Fresh please', {}, { 'cache-control': 'no-cache' })).response.headers.get('x-tollgate-cache')).toBe('miss');
+    // The poem twice (bypassed), once opted in (then a hit), and "Fresh please" three times (the first, no-store, no-cache).
+    expect(mock.requests).toHaveLength(6);
+  });
+
+  it('stores a streamed answer once it is complete and replays it as SSE to OpenAI and Anthropic clients', async () => {
+    mock.enqueue({ content: 'Paris is the capital of France.', stream: { chunkDelayMs: 5 } });
+    // Opted in, with max_tokens as the Anthropic client must send it: all three clients ask the same request.
+    const optIn = { headers: { 'x-tollgate-cache': 'use' } };
+    const stream = await client(teamA).chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 100, stream: true, messages: [{ role: 'user', content: 'Capital, streamed?' }] }, optIn);
+    let streamed = '';
+    for await (const chunk of stream) streamed += chunk.choices[0]?.delta.content ?? '';
+    expect(streamed).toBe('Paris is the capital of France.');
+    await sleep(20); // stored by the log phase, just after the stream ended
+
+    const replay = await client(teamA).chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 100, stream: true, messages: [{ role: 'user', content: 'Capital, streamed?' }] }, optIn).withResponse();
+    expect(replay.response.headers.get('x-tollgate-cache')).toBe('hit');
+    let replayed = '';
+    for await (const chunk of replay.data) replayed += chunk.choices[0]?.delta.content ?? '';
+    expect(replayed).toBe(streamed);
+    const whole = await client(teamA).chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 100, messages: [{ role: 'user', content: 'Capital, streamed?' }] }, optIn).withResponse();
+    expect(whole.data.choices[0]!.message.content).toBe(streamed);
+    expect(mock.requests).toHaveLength(1);
+
+    const anthropic = new Anthropic({ baseURL: server.url, apiKey: teamA, maxRetries: 0 });
+    const events = await anthropic.messages.create({ model: 'gpt-4o-mini', max_tokens: 100, stream: true, messages: [{ role: 'user', content: 'Capital, streamed?' }] }, optIn);
+    let text = '';
+    for await (const event of events) if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') text += event.delta.text;
+    expect(text).toBe(streamed);
+  });
+
+  it('never stores a stream that broke off', async () => {
+    mock.enqueue({ content: 'one two three four five six', stream: { failAfter: 3 } });
+    const stream = await client(teamA).chat.completions.create({ model: 'gpt-4o-mini', temperature: 0, stream: true, messages: [{ role: 'user', content: 'Break please' }] });
+    await expect((async () => {
+      for await (const _chunk of stream) {
+        // read until it breaks
+      }
+    })()).rejects.toThrow();
+    await sleep(20);
+    expect((await ask(teamA, 'Break please')).response.headers.get('x-tollgate-cache')).toBe('miss');
+  });
+});
