@@ -3,9 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMockOpenAI, type MockOpenAI } from '@tollgate/testkit';
+import type { MockOpenAI } from '@tollgate/testkit';
 import type { RunningServer } from '../src/index.js';
-import { startQuietServer, temporaryDatabasePath } from './support/start-test-gateway.js';
+import { startLedgeredGateway } from './support/start-test-gateway.js';
 
 const masterKey = 'sk-cache-master-000000000001';
 const teamA = 'sk-cache-team-a-key-000000001';
@@ -15,19 +15,12 @@ let server: RunningServer;
 let databasePath: string;
 
 beforeAll(async () => {
-  mock = await createMockOpenAI();
-  databasePath = await temporaryDatabasePath('tollgate-cache');
-  server = await startQuietServer({
-    plugins: [
-      '@tollgate/provider-openai',
-      { name: '@tollgate/ledger-sqlite', options: { path: databasePath, flushIntervalMs: 20 } },
-      { name: '@tollgate/pricing', options: { overrides: { 'openai/gpt-4o-mini': { input: 100, output: 200 } } } },
-      { name: '@tollgate/cache-memory', options: { maxBytes: 1_000_000 } },
-    ],
+  ({ mock, server, databasePath } = await startLedgeredGateway('tollgate-cache', [
+    { name: '@tollgate/pricing', options: { overrides: { 'openai/gpt-4o-mini': { input: 100, output: 200 } } } },
+    { name: '@tollgate/cache-memory', options: { maxBytes: 1_000_000 } },
+  ], {
     auth: { masterKey, keys: [{ key: teamA, name: 'agent-a', team: 'team-a' }, { key: teamB, name: 'agent-b', team: 'team-b' }] },
-    providers: { openai: { type: 'openai', baseURL: mock.baseURL, apiKey: 'sk-upstream-000000000000' } },
-    models: { 'gpt-4o-mini': { target: 'openai/gpt-4o-mini' } },
-  });
+  }));
 });
 
 afterAll(async () => {

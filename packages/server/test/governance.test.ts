@@ -5,9 +5,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMockOpenAI, type MockOpenAI } from '@tollgate/testkit';
+import type { MockOpenAI } from '@tollgate/testkit';
 import type { RunningServer } from '../src/index.js';
-import { serverPackageDirectory, startQuietServer, temporaryDatabasePath } from './support/start-test-gateway.js';
+import { serverPackageDirectory, startLedgeredGateway } from './support/start-test-gateway.js';
 
 const masterKey = 'sk-governance-master-00000001';
 /** $100 per million input tokens, $200 per million output tokens: 1 token = 100 or 200 micro-dollars. */
@@ -37,28 +37,22 @@ function clientFor(key: string): OpenAI {
 }
 
 beforeAll(async () => {
-  mock = await createMockOpenAI();
-  databasePath = await temporaryDatabasePath('tollgate-governance');
-  server = await startQuietServer({
-    plugins: [
-      '@tollgate/provider-openai',
-      { name: '@tollgate/ledger-sqlite', options: { path: databasePath, flushIntervalMs: 20 } },
-      { name: '@tollgate/pricing', options: { overrides: { 'openai/gpt-4o-mini': prices } } },
-      {
-        name: '@tollgate/governance',
-        options: {
-          keyCacheMs: 200,
-          rateLimits: [
-            { scope: 'team', id: 'team-rpm', rpm: 3 },
-            { scope: 'team', id: 'team-parallel', parallel: 1 },
-          ],
-        },
+  ({ mock, server, databasePath } = await startLedgeredGateway('tollgate-governance', [
+    { name: '@tollgate/pricing', options: { overrides: { 'openai/gpt-4o-mini': prices } } },
+    {
+      name: '@tollgate/governance',
+      options: {
+        keyCacheMs: 200,
+        rateLimits: [
+          { scope: 'team', id: 'team-rpm', rpm: 3 },
+          { scope: 'team', id: 'team-parallel', parallel: 1 },
+        ],
       },
-    ],
+    },
+  ], {
     auth: { masterKey },
-    providers: { openai: { type: 'openai', baseURL: mock.baseURL, apiKey: 'sk-upstream-000000000000' } },
     models: { 'gpt-4o-mini': { target: 'openai/gpt-4o-mini' }, 'self-hosted': { target: 'openai/unpriced-llama' } },
-  });
+  }));
 });
 
 afterAll(async () => {

@@ -77,6 +77,10 @@ export interface GatewayContextBase {
   status: number | undefined;
   /** The error the request ended with, if any. */
   error: GatewayError | undefined;
+  /** The guardrails that ran on this request (its response header and ledger row list them). */
+  readonly guardrails: readonly string[];
+  /** Notes that a guardrail ran (once per name) and lists them in `x-tollgate-guardrails`. */
+  noteGuardrail(name: string): void;
   /** Headers hooks added to the response (rate-limit state, cache status); sent on answers and errors. */
   readonly responseHeaders: Readonly<Record<string, string>> | undefined;
   /** Adds a response header (lower-case name); a later call with the same name wins. */

@@ -60,6 +60,7 @@ export class RequestContext {
   #decode: ((body: unknown) => ChatCompletionRequest | EmbeddingRequest) | undefined;
   #variables: Map<PropertyKey, unknown> | undefined;
   #responseHeaders: Record<string, string> | undefined;
+  #guardrails: string[] | undefined;
 
   constructor(init: RequestContextInit) {
     this.requestId = init.requestId;
@@ -100,6 +101,17 @@ export class RequestContext {
   replaceRequest(next: ChatCompletionRequest | EmbeddingRequest): void {
     this.#request = next;
     this.#requestReplaced = true;
+  }
+
+  get guardrails(): readonly string[] {
+    return this.#guardrails ?? [];
+  }
+
+  noteGuardrail(name: string): void {
+    const guardrails = (this.#guardrails ??= []);
+    if (guardrails.includes(name)) return;
+    guardrails.push(name);
+    this.setResponseHeader('x-tollgate-guardrails', guardrails.join(', '));
   }
 
   get responseHeaders(): Readonly<Record<string, string>> | undefined {

@@ -22,6 +22,7 @@ export function toLedgerEntry(context: RequestContext): LedgerEntry {
     errorCode: context.error?.code,
     stream: context.stream,
     endUser: typeof (context.request as { user?: unknown }).user === 'string' ? (context.request as { user: string }).user : undefined,
+    guardrails: context.guardrails.length === 0 ? undefined : context.guardrails,
     attempts: context.attempts.map((attempt) => ({ target: attempt.target, status: attempt.status, errorCode: attempt.errorCode, latencyMs: attempt.durationMs })),
   };
 }

@@ -46,6 +46,9 @@ export const errorCatalog = {
   TOLLGATE_RATE_LIMIT_STORE_UNAVAILABLE: { status: 503, type: 'server_error', retryable: true, hint: 'The shared rate-limit store (Redis) is unreachable and the gateway is set to refuse then (`onError: reject`); retry shortly.' },
   TOLLGATE_GOVERNANCE_STORE_UNAVAILABLE: { status: 503, type: 'server_error', retryable: true, hint: 'The key and budget store is unreachable; budgets are hard, so requests that need it are refused until it is back. Retry shortly.' },
   TOLLGATE_PRICE_UNKNOWN: { status: 403, type: 'permission_error', retryable: false, hint: 'A budget applies but the model has no known price; the operator must add one (pricing overrides) before budgeted keys can call it.' },
+  // Guardrails.
+  TOLLGATE_GUARDRAIL_BLOCKED: { status: 400, type: 'invalid_request_error', retryable: false, hint: 'A guardrail refused the content; the message names the guardrail and the category (never the value). Remove it and send again.' },
+  TOLLGATE_GUARDRAIL_UNAVAILABLE: { status: 503, type: 'server_error', retryable: true, hint: 'A guardrail that fails closed could not reach its service in time; retry shortly.' },
   // Routing.
   TOLLGATE_MODEL_NOT_FOUND: { status: 404, type: 'invalid_request_error', retryable: false, hint: 'Use a model listed by GET /v1/models, or add it under `models` in the config.' },
   TOLLGATE_NO_HEALTHY_TARGET: { status: 503, type: 'server_error', retryable: true, hint: 'Every target of the model is cooling down after repeated failures; retry after `retry-after`, or add a target to the group.' },

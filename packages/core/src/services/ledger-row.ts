@@ -4,7 +4,7 @@ import type { LedgerEntry } from './ledger.js';
 export const ledgerColumns = [
   'request_id', 'started_at', 'operation', 'key_id', 'user_id', 'team_id', 'org_id', 'model', 'provider', 'upstream_model',
   'prompt_tokens', 'completion_tokens', 'cached_tokens', 'cache_write_tokens', 'reasoning_tokens', 'cost_micros',
-  'latency_ms', 'status', 'error_code', 'stream', 'attempts', 'end_user',
+  'latency_ms', 'status', 'error_code', 'stream', 'attempts', 'end_user', 'guardrails',
 ] as const;
 
 /** One column's name. */
@@ -40,5 +40,6 @@ export function toLedgerRow(entry: LedgerEntry): Record<LedgerColumn, string | n
     stream: entry.stream,
     attempts: JSON.stringify(entry.attempts),
     end_user: entry.endUser ?? null,
+    guardrails: entry.guardrails === undefined || entry.guardrails.length === 0 ? null : entry.guardrails.join(','),
   };
 }

@@ -24,6 +24,8 @@ export interface LedgerEntry {
   readonly stream: boolean;
   /** The end user the client named in the request's `user` field, if any. */
   readonly endUser?: string | undefined;
+  /** The guardrails that ran on the request, by name. */
+  readonly guardrails?: readonly string[] | undefined;
   /** Every upstream attempt: target, status, error code, latency. */
   readonly attempts: readonly { readonly target: string; readonly status: number | undefined; readonly errorCode: string | undefined; readonly latencyMs: number | undefined }[];
 }

@@ -86,4 +86,5 @@ export const migrations: readonly string[] = [
      PRIMARY KEY (kind, id)
    );
    CREATE INDEX tollgate_directory_parent ON tollgate_directory (kind, parent_id);`,
+  `ALTER TABLE tollgate_requests ADD COLUMN guardrails TEXT;`,
 ];

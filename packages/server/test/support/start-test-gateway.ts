@@ -96,3 +96,26 @@ export async function temporaryDatabasePath(prefix: string): Promise<string> {
   const { tmpdir } = await import('node:os');
   return resolve(await mkdtemp(resolve(tmpdir(), `${prefix}-`)), 'tollgate.sqlite');
 }
+
+/** A quiet gateway in front of a fresh OpenAI mock, with the SQLite ledger (flushing every 20 ms) and `plugins` after it. */
+export interface LedgeredGateway {
+  readonly mock: MockOpenAI;
+  readonly server: RunningServer;
+  readonly databasePath: string;
+}
+
+/**
+ * Starts a {@link LedgeredGateway}: `gpt-4o-mini` routed to the mock (override `models` in `config`),
+ * `config` merged over the rest (`auth` at least).
+ */
+export async function startLedgeredGateway(prefix: string, plugins: unknown[], config: Record<string, unknown>): Promise<LedgeredGateway> {
+  const mock = await createMockOpenAI();
+  const databasePath = await temporaryDatabasePath(prefix);
+  const server = await startQuietServer({
+    plugins: ['@tollgate/provider-openai', { name: '@tollgate/ledger-sqlite', options: { path: databasePath, flushIntervalMs: 20 } }, ...plugins],
+    providers: { openai: { type: 'openai', baseURL: mock.baseURL, apiKey: 'sk-upstream-000000000000' } },
+    models: { 'gpt-4o-mini': { target: 'openai/gpt-4o-mini' } },
+    ...config,
+  });
+  return { mock, server, databasePath };
+}

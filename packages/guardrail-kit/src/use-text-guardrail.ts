@@ -1,0 +1,118 @@
+import { GatewayError, type ChatCompletionChunk, type ChatCompletionRequest, type ChatCompletionResponse, type GatewayContext, type PluginApi } from '@tollgate/core';
+import { applyGuard } from './apply-guard.js';
+import { guardrailApplies, type GuardrailScope } from './guardrail-scope.js';
+import { StreamTextFilter } from './stream-text-filter.js';
+import type { GuardAction, TextGuard, TextMatch } from './text-guard.js';
+import { mapRequestText, mapResponseText } from './walk-text.js';
+
+/** How a text guardrail is wired: its name, detector, actions, scope and directions. */
+export interface TextGuardrailOptions {
+  /** Shown in `x-tollgate-guardrails`, the ledger row, logs and block messages. */
+  readonly name: string;
+  readonly guard: TextGuard;
+  readonly actionOf: (category: string) => GuardAction;
+  /** The text a redacted match becomes; `index` counts the request's redactions of the category. */
+  readonly placeholder: (match: TextMatch, index: number) => string;
+  readonly scope: GuardrailScope;
+  /** How a block message names a category (`a US social security number`); default: `content of category "x"`. */
+  readonly describe?: (category: string) => string;
+  /** Guard requests before they leave (default true). */
+  readonly requests?: boolean;
+  /** Guard answers, whole and streamed (default true). */
+  readonly responses?: boolean;
+  /** Put the originals back where the answer repeats a request's placeholder. */
+  readonly restore?: boolean;
+  /** Characters a stream holds back to catch a match split across chunks (default: the guard's longest match). */
+  readonly holdback?: number;
+}
+
+/** Per-request state: placeholders handed out (for restoring), and the stream filter. */
+interface GuardState {
+  readonly originals: Map<string, string>;
+  readonly counts: Map<string, number>;
+  filter: StreamTextFilter | undefined;
+}
+
+function blockedError(name: string, match: TextMatch, where: 'request' | 'answer', describe: ((category: string) => string) | undefined): GatewayError {
+  const what = describe?.(match.category) ?? `content of category "${match.category}"`;
+  return new GatewayError('TOLLGATE_GUARDRAIL_BLOCKED', `Guardrail "${name}" blocked the ${where}: it contains ${what} (${match.category}).`, where === 'request' ? { param: 'messages' } : {});
+}
+
+/**
+ * Wires a text guard into a plugin: `transform.request` guards the request's texts before it leaves
+ * (redacting, blocking with 400 `guardrail_blocked` naming the category — never the value — or
+ * logging), `transform.response` the answer, `transform.chunk` a streamed answer (holding back
+ * enough text to catch a match split across chunks). Notes the guardrail on the request
+ * (`x-tollgate-guardrails`, the ledger row) wherever it applies.
+ */
+export function useTextGuardrail(api: PluginApi, options: TextGuardrailOptions): void {
+  const states = new WeakMap<GatewayContext, GuardState>();
+  const stateOf = (context: GatewayContext): GuardState => {
+    let state = states.get(context);
+    if (state === undefined) states.set(context, (state = { originals: new Map(), counts: new Map(), filter: undefined }));
+    return state;
+  };
+  const log = (context: GatewayContext, where: string, matches: readonly TextMatch[], action: string) => {
+    if (matches.length > 0) api.logger.info({ requestId: context.requestId, guardrail: options.name, where, action, categories: [...new Set(matches.map((match) => match.category))] }, 'guardrail matched');
+  };
+  const guardText = (context: GatewayContext, text: string, where: 'request' | 'answer'): string => {
+    const state = stateOf(context);
+    const outcome = applyGuard(text, options.guard, options.actionOf, (match, original) => {
+      const index = (state.counts.get(match.category) ?? 0) + 1;
+      state.counts.set(match.category, index);
+      const placeholder = options.placeholder(match, index);
+      if (where === 'request') state.originals.set(placeholder, original);
+      return placeholder;
+    });
+    if (outcome.blocked !== undefined) {
+      log(context, where, [outcome.blocked], 'block');
+      throw blockedError(options.name, outcome.blocked, where, options.describe);
+    }
+    log(context, where, outcome.redacted, 'redact');
+    log(context, where, outcome.logged, 'log');
+    return outcome.text;
+  };
+  const restore = (context: GatewayContext, text: string): string => {
+    const originals = states.get(context)?.originals;
+    if (!options.restore || originals === undefined || originals.size === 0) return text;
+    let restored = text;
+    for (const [placeholder, original] of originals) restored = restored.replaceAll(placeholder, original);
+    return restored;
+  };
+
+  if (options.requests !== false) {
+    api.addHook('transform.request', (context) => {
+      if (context.operation !== 'chat' || !guardrailApplies(context, options.scope)) return undefined;
+      context.noteGuardrail(options.name);
+      const guarded = mapRequestText(context.request, (text) => guardText(context, text, 'request'));
+      if (guarded !== context.request) context.replaceRequest(guarded as ChatCompletionRequest);
+      return undefined;
+    });
+  }
+  if (options.responses !== false) {
+    api.addHook('transform.response', (context, response) => {
+      if (context.operation !== 'chat' || !guardrailApplies(context, options.scope)) return undefined;
+      context.noteGuardrail(options.name);
+      const guarded = mapResponseText(response as ChatCompletionResponse, (text) => restore(context, guardText(context, text, 'answer')));
+      return guarded === response ? undefined : guarded;
+    });
+    const holdback = options.holdback ?? options.guard.maxMatchLength;
+    api.addHook('transform.chunk', (context, chunk): ChatCompletionChunk | undefined => {
+      if (!guardrailApplies(context, options.scope)) return undefined;
+      const state = stateOf(context);
+      state.filter ??= new StreamTextFilter(holdback, (text) => options.guard.find(text), (text) => restore(context, guardText(context, text, 'answer')));
+      if (chunk.choices.length === 0) return undefined;
+      let changed = false;
+      const choices = chunk.choices.map((choice) => {
+        const text = typeof choice.delta.content === 'string' ? choice.delta.content : '';
+        const finished = choice.finish_reason !== null;
+        if (text === '' && !finished) return choice;
+        const released = state.filter!.push(choice.index, text, finished);
+        if (released === text) return choice;
+        changed = true;
+        return { ...choice, delta: { ...choice.delta, content: released } };
+      });
+      return changed ? { ...chunk, choices } : undefined;
+    });
+  }
+}

@@ -1,0 +1,42 @@
+import type { ChatCompletionRequest, ChatCompletionResponse, ChatMessage } from '@tollgate/core';
+
+/** Maps every text a chat request carries (message contents and text parts); the same object when nothing changed. */
+export function mapRequestText(request: ChatCompletionRequest, map: (text: string) => string): ChatCompletionRequest {
+  let changed = false;
+  const messages = request.messages.map((message) => {
+    const content = message.content;
+    if (typeof content === 'string') {
+      const next = map(content);
+      if (next === content) return message;
+      changed = true;
+      return { ...message, content: next } as ChatMessage;
+    }
+    if (!Array.isArray(content)) return message;
+    let partChanged = false;
+    const parts = content.map((part: { type: string; text?: string }) => {
+      if (part.type !== 'text' || typeof part.text !== 'string') return part;
+      const next = map(part.text);
+      if (next === part.text) return part;
+      partChanged = true;
+      return { ...part, text: next };
+    });
+    if (!partChanged) return message;
+    changed = true;
+    return { ...message, content: parts } as ChatMessage;
+  });
+  return changed ? { ...request, messages } : request;
+}
+
+/** Maps the text of every choice of an answer; the same object when nothing changed. */
+export function mapResponseText(response: ChatCompletionResponse, map: (text: string) => string): ChatCompletionResponse {
+  let changed = false;
+  const choices = response.choices.map((choice) => {
+    const content = choice.message.content;
+    if (typeof content !== 'string') return choice;
+    const next = map(content);
+    if (next === content) return choice;
+    changed = true;
+    return { ...choice, message: { ...choice.message, content: next } };
+  });
+  return changed ? { ...response, choices } : response;
+}

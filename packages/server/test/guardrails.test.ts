@@ -1,0 +1,80 @@
+import { DatabaseSync } from 'node:sqlite';
+import { setTimeout as sleep } from 'node:timers/promises';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { MockOpenAI } from '@tollgate/testkit';
+import type { RunningServer } from '../src/index.js';
+import { startLedgeredGateway } from './support/start-test-gateway.js';
+
+const agent = 'sk-guardrails-agent-key-00001';
+const restricted = 'sk-guardrails-restricted-0001';
+const secret = 'sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv';
+let mock: MockOpenAI;
+let server: RunningServer;
+let databasePath: string;
+
+beforeAll(async () => {
+  ({ mock, server, databasePath } = await startLedgeredGateway('tollgate-guardrails', [
+    { name: '@tollgate/guardrail-pii', options: { action: 'redact', categories: { us_ssn: 'block' }, restore: true, streamHoldback: 64 } },
+    { name: '@tollgate/guardrail-keywords', options: { deny: ['Project Falcon'], appliesTo: { teams: ['team-restricted'] } } },
+  ], {
+    auth: { masterKey: 'sk-guardrails-master-000001', keys: [{ key: agent, name: 'agent', team: 'team-open' }, { key: restricted, name: 'restricted', team: 'team-restricted' }] },
+  }));
+});
+
+afterAll(async () => {
+  await server?.close();
+  await mock?.close();
+});
+
+beforeEach(() => mock.reset());
+
+const client = (key: string) => new OpenAI({ baseURL: `${server.url}/v1`, apiKey: key, maxRetries: 0 });
+const say = (key: string, content: string) => client(key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }] }).withResponse();
+
+describe('guardrails over HTTP', () => {
+  it('redact PII before the request leaves, and put the user\'s own values back in the answer', async () => {
+    mock.enqueue({ content: 'I will write to [EMAIL_1] and call [PHONE_1].' });
+    const answer = await say(agent, `My mail is jane.doe@example.com, phone +44 20 7946 0958, key ${secret}.`);
+    const upstream = (mock.requests[0]!.body as { messages: { content: string }[] }).messages[0]!.content;
+    expect(upstream).toBe('My mail is [EMAIL_1], phone [PHONE_1], key [SECRET_1].');
+    expect(mock.requests[0]!.bodyText).not.toContain('jane.doe');
+    expect(answer.data.choices[0]!.message.content).toBe('I will write to jane.doe@example.com and call +44 20 7946 0958.');
+    expect(answer.response.headers.get('x-tollgate-guardrails')).toBe('pii');
+  });
+
+  it('block a category with 400 naming it — never the value — and never reach the upstream', async () => {
+    const refused = await say(agent, 'My SSN is 123-45-6789, can you keep it?').catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 400, code: 'guardrail_blocked', type: 'invalid_request_error' });
+    expect((refused as { error: { message: string } }).error.message).toBe('Guardrail "pii" blocked the request: it contains a US social security number (us_ssn).');
+    expect((refused as Error).message).not.toContain('123-45-6789');
+    expect(mock.requests).toHaveLength(0);
+  });
+
+  it('redact a secret in a streamed answer even when it straddles two chunks', async () => {
+    mock.enqueue({ stream: { content: ['Sure, the key is ', secret.slice(0, 14), secret.slice(14), ' — keep it safe and never share it with anyone else.'], chunkDelayMs: 5 } });
+    const stream = await client(agent).chat.completions.create({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'What is the key?' }] });
+    const pieces: string[] = [];
+    for await (const chunk of stream) pieces.push(chunk.choices[0]?.delta.content ?? '');
+    expect(pieces.join('')).toBe('Sure, the key is [SECRET_1] — keep it safe and never share it with anyone else.');
+    for (const piece of pieces) expect(piece).not.toMatch(/sk-proj|Ab3dEf|tUv/);
+  });
+
+  it('apply per team: the keyword list binds the restricted team only, and the ledger row lists what ran', async () => {
+    const refused = await say(restricted, 'Status of project falcon?').catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 400, code: 'guardrail_blocked' });
+    expect((refused as { error: { message: string } }).error.message).toBe('Guardrail "keywords" blocked the request: it contains a deny-listed term (deny_list).');
+    const open = await say(agent, 'Status of project falcon?');
+    expect(open.response.headers.get('x-tollgate-guardrails')).toBe('pii');
+    const allowed = await say(restricted, 'Status of the other project?');
+    expect(allowed.response.headers.get('x-tollgate-guardrails')).toBe('pii, keywords');
+    await sleep(100);
+    const database = new DatabaseSync(databasePath);
+    const rows = database.prepare("SELECT team_id, status, guardrails FROM tollgate_requests WHERE team_id = 'team-restricted' ORDER BY id").all();
+    database.close();
+    expect(rows).toEqual([
+      { team_id: 'team-restricted', status: 400, guardrails: 'pii,keywords' },
+      { team_id: 'team-restricted', status: 200, guardrails: 'pii,keywords' },
+    ]);
+  });
+});
