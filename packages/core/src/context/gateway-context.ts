@@ -42,8 +42,14 @@ export interface GatewayContextBase {
   readonly requestId: string;
   /** The wire format the client speaks. */
   readonly ingress: WireFormat;
-  /** Aborted when the client disconnects: pass it to anything slow. */
+  /** Aborted when the client disconnects (or a hook cancels the request): pass it to anything slow. */
   readonly signal: AbortSignal;
+  /**
+   * Lets a hook cancel the request later — the upstream call and a stream in flight included — with
+   * its own error (a guardrail's verdict arriving while the upstream answers). Call it before
+   * dispatch (in `transform.request`); the function it returns aborts `signal` with the error.
+   */
+  makeCancellable(): (reason: GatewayError) => void;
   /** The client's request headers, lower-cased. Treat `authorization` and `x-api-key` as secrets. */
   readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
   /** The key the client presented (bearer token or `x-api-key`); only `auth` hooks should read it. */

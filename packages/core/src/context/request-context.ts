@@ -37,7 +37,7 @@ export class RequestContext {
   readonly requestId: string;
   readonly operation: 'chat' | 'embeddings';
   readonly ingress: WireFormat;
-  readonly signal: AbortSignal;
+  #signal: AbortSignal;
   readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
   readonly credential: string | undefined;
   readonly startedAt: number;
@@ -66,7 +66,7 @@ export class RequestContext {
     this.requestId = init.requestId;
     this.operation = init.operation;
     this.ingress = init.ingress;
-    this.signal = init.signal ?? new AbortController().signal;
+    this.#signal = init.signal ?? new AbortController().signal;
     this.headers = init.headers ?? {};
     this.credential = init.credential;
     this.startedAt = init.startedAt ?? Date.now();
@@ -101,6 +101,17 @@ export class RequestContext {
   replaceRequest(next: ChatCompletionRequest | EmbeddingRequest): void {
     this.#request = next;
     this.#requestReplaced = true;
+  }
+
+  /** Aborted when the client disconnects, or when a hook cancels the request (see `makeCancellable`). */
+  get signal(): AbortSignal {
+    return this.#signal;
+  }
+
+  makeCancellable(): (reason: GatewayError) => void {
+    const canceller = new AbortController();
+    this.#signal = AbortSignal.any([this.#signal, canceller.signal]);
+    return (reason) => canceller.abort(reason);
   }
 
   get guardrails(): readonly string[] {

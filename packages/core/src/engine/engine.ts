@@ -484,6 +484,8 @@ export class Engine {
   }
 
   #asFailure(context: RequestContext, error: unknown): GatewayError {
+    // A hook cancelled the request with its own error (see `makeCancellable`).
+    if (context.signal.aborted && GatewayError.isInstance(context.signal.reason)) return context.signal.reason;
     if (context.signal.aborted && !(GatewayError.isInstance(error) && error.code === 'TOLLGATE_CLIENT_CLOSED_REQUEST')) {
       return new GatewayError('TOLLGATE_CLIENT_CLOSED_REQUEST', 'The client closed the connection before the answer was complete.', { cause: error });
     }

@@ -1,0 +1,38 @@
+import { GatewayError, type ChatCompletionRequest, type GatewayContext } from '@tollgate/core';
+import type { GuardrailWebhookOptions } from './guardrail-webhook-options.js';
+
+/** What the moderation service answers: `{ "allowed": true }` or `{ "allowed": false, "category": "…" }`. */
+export interface ModerationVerdict {
+  readonly allowed: boolean;
+  readonly category?: string;
+}
+
+/**
+ * Asks the moderation service about a request: a JSON POST with the request id, model, messages and
+ * who is calling (key, team and user ids — never the key), answered within `timeoutMs`. Resolves to
+ * undefined when the request may go on, or to the error the client gets: 400 `guardrail_blocked`
+ * naming the service's category, or — failing closed — 503 `guardrail_unavailable`.
+ */
+export async function askModeration(context: GatewayContext, options: GuardrailWebhookOptions, log: (message: string, error: unknown) => void): Promise<GatewayError | undefined> {
+  const principal = context.principal!;
+  const request = context.request as ChatCompletionRequest;
+  let verdict: ModerationVerdict;
+  try {
+    const response = await fetch(options.url, {
+      method: 'POST',
+      headers: { ...options.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ request_id: context.requestId, model: request.model, messages: request.messages, key_id: principal.keyId, team_id: principal.teamId ?? null, user_id: principal.userId ?? null }),
+      signal: AbortSignal.timeout(options.timeoutMs),
+    });
+    if (!response.ok) throw new Error(`the moderation service answered ${response.status}`);
+    verdict = (await response.json()) as ModerationVerdict;
+    if (typeof verdict.allowed !== 'boolean') throw new Error('the moderation service answered without a boolean "allowed"');
+  } catch (error) {
+    log(options.failMode === 'open' ? 'moderation webhook failed; request let through (failMode: open)' : 'moderation webhook failed; request refused (failMode: closed)', error);
+    if (options.failMode === 'open') return undefined;
+    return new GatewayError('TOLLGATE_GUARDRAIL_UNAVAILABLE', 'Guardrail "webhook" could not get a verdict in time, and it fails closed; retry shortly.', { retryAfterMs: 1_000 });
+  }
+  if (verdict.allowed) return undefined;
+  const category = typeof verdict.category === 'string' && /^[\w.-]{1,64}$/.test(verdict.category) ? verdict.category : 'unspecified';
+  return new GatewayError('TOLLGATE_GUARDRAIL_BLOCKED', `Guardrail "webhook" blocked the request: the moderation service flagged it (${category}).`, { param: 'messages' });
+}
