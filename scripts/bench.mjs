@@ -4,7 +4,8 @@
 // dependencies installed there once. Arguments after `--` go to the harness (`--quick`, `--scenario`).
 // `--group` adds a second Tollgate whose model is a two-target fallback group; `--governed` one with
 // budgets and rate limits on (the SQLite store and ledger, limits in memory); `--governed-pg` one with
-// them on PostgreSQL and Redis (both must be running).
+// them on PostgreSQL and Redis (both must be running); `--cached` one answering from its memory cache.
+// After the side-by-side run, scripts/bench-guardrails.mjs times the PII guardrail on 4 KB and 64 KB.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, copyFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -17,7 +18,8 @@ const args = process.argv.slice(2).filter((arg) => arg !== '--');
 const withGroup = args.includes('--group');
 const withGovernance = args.includes('--governed');
 const withSharedGovernance = args.includes('--governed-pg');
-const passThrough = args.filter((arg) => !['--group', '--governed', '--governed-pg'].includes(arg));
+const withCache = args.includes('--cached');
+const passThrough = args.filter((arg) => !['--group', '--governed', '--governed-pg', '--cached'].includes(arg));
 
 if (!existsSync(join(source, 'bench.mjs'))) {
   console.error(`bench: no harness at ${source}; set BENCH_HARNESS to the shared bench folder.`);
@@ -38,7 +40,7 @@ const target = (name, port, config) => [
   '--target-cmd', `${name}=node packages/server/dist/cli.js start --config ${config} --port ${port}`,
   '--target-header', `${name}:${header}`,
 ];
-const targets = [...target('tollgate', 4000, 'bench/tollgate.bench.yaml'), ...(withGroup ? target('tollgate-group', 4001, 'bench/tollgate.bench-group.yaml') : []), ...(withGovernance ? target('tollgate-governed', 4002, 'bench/tollgate.bench-governed.yaml') : []), ...(withSharedGovernance ? target('tollgate-governed-pg', 4003, 'bench/tollgate.bench-governed-pg.yaml') : [])];
+const targets = [...target('tollgate', 4000, 'bench/tollgate.bench.yaml'), ...(withGroup ? target('tollgate-group', 4001, 'bench/tollgate.bench-group.yaml') : []), ...(withGovernance ? target('tollgate-governed', 4002, 'bench/tollgate.bench-governed.yaml') : []), ...(withSharedGovernance ? target('tollgate-governed-pg', 4003, 'bench/tollgate.bench-governed-pg.yaml') : []), ...(withCache ? target('tollgate-cached', 4004, 'bench/tollgate.bench-cached.yaml') : [])];
 const result = spawnSync(process.execPath, [join(harness, 'bench.mjs'), ...targets, ...passThrough], { cwd: root, stdio: 'inherit' });
 
 // Keep the run's JSON next to the configs that produced it.
@@ -51,4 +53,5 @@ if (existsSync(results)) {
     console.error(`bench: results copied to bench/results/${newest.name}`);
   }
 }
-process.exit(result.status ?? 1);
+const guardrails = spawnSync(process.execPath, [join(root, 'scripts', 'bench-guardrails.mjs')], { cwd: root, stdio: 'inherit' });
+process.exit(result.status === 0 ? (guardrails.status ?? 1) : (result.status ?? 1));

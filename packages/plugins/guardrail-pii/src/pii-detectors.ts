@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { electronicFormatIBAN, isValidIBAN } from 'ibantools';
-import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { TextMatch } from '@tollgate/guardrail-kit';
 
 /** The PII categories this guardrail knows. */
@@ -19,6 +19,9 @@ const ipv6Candidate = /(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\
 const knownSecret =
   /\b(?:sk-(?:proj-|ant-(?:api\d\d-)?)?[A-Za-z0-9_-]{20,}|AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,}|xox[abprs]-[A-Za-z0-9-]{10,}|AIza[0-9A-Za-z_-]{35}|glpat-[A-Za-z0-9_-]{20,}|[rs]k_live_[A-Za-z0-9]{20,}|tg-[A-Za-z0-9_-]{32}|eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})/g;
 const tokenCandidate = /\b[A-Za-z0-9+/_-]{32,}={0,2}/g;
+/** Runs that could be a phone number (7+ digits with separators); only these go to libphonenumber, which is slow on long texts. */
+const isoDateOrTime = /^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?$/;
+const phoneCandidate = /(?:\+|\(|\b)\d[\d \t().\/-]{5,}\d/g;
 
 /** Luhn's checksum, which every card number passes (and most digit runs do not). */
 function passesLuhn(digits: string): boolean {
@@ -50,10 +53,11 @@ function* matchesOf(pattern: RegExp, text: string, category: PiiCategory, accept
 }
 
 /**
- * Finds PII in a text, by category: e-mail addresses, phone numbers (`libphonenumber-js`: valid numbers
- * in international form, or national ones of `phoneCountry`), card numbers (13–19 digits passing
- * Luhn), IBANs (checksum-validated by `ibantools`), US SSNs, IPv4 and IPv6 addresses (validated by
- * `node:net`), and secrets (well-known key prefixes, JWTs, and long high-entropy tokens).
+ * Finds PII in a text, by category: e-mail addresses, phone numbers (runs of 7–15 digits that
+ * `libphonenumber-js` parses as a valid number, international or of `phoneCountry`), card numbers
+ * (13–19 digits passing Luhn), IBANs (checksum-validated by `ibantools`), US SSNs, IPv4 and IPv6
+ * addresses (validated by `node:net`), and secrets (well-known key prefixes, JWTs, and long
+ * high-entropy tokens).
  */
 export function findPii(text: string, categories: ReadonlySet<PiiCategory>, phoneCountry: CountryCode): TextMatch[] {
   const found: TextMatch[] = [];
@@ -70,8 +74,12 @@ export function findPii(text: string, categories: ReadonlySet<PiiCategory>, phon
     found.push(...matchesOf(ipv6Candidate, text, 'ip_address', (candidate) => isIP(candidate) === 6));
   }
   if (categories.has('phone')) {
-    for (const number of findPhoneNumbersInText(text, { defaultCountry: phoneCountry })) {
-      found.push({ start: number.startsAt, end: number.endsAt, category: 'phone' });
+    for (const candidate of text.matchAll(phoneCandidate)) {
+      const digits = candidate[0].replace(/\D/g, '').length;
+      // E.164 numbers have at most 15 digits; ISO dates and times are not numbers anyone dials.
+      if (digits < 7 || digits > 15 || isoDateOrTime.test(candidate[0])) continue;
+      const number = candidate[0].replace(/[\s.(/-]+$/, '');
+      if (parsePhoneNumberFromString(number, phoneCountry)?.isValid() === true) found.push({ start: candidate.index, end: candidate.index + number.length, category: 'phone' });
     }
   }
   // Earlier and longer first; a match overlapping one kept is dropped (a key prefix over its entropy, a card over a phone).
