@@ -71,6 +71,12 @@ export const governanceOptionsSchema = z
         timeoutMs: z.number().int().positive().default(5_000),
       })
       .optional(),
+    /**
+     * Count requests answered from the response cache against the rate limits (they are admitted in
+     * `transform.request`, so list this plugin before the cache plugin). `false`: only requests that
+     * reach the upstream count.
+     */
+    countCacheHits: z.boolean().default(true),
     /** A budgeted request to a model without a known price: `reject` (403 `price_unknown`) or `allow` unbudgeted. */
     unknownPrice: z.enum(['reject', 'allow']).default('reject'),
   })

@@ -32,10 +32,12 @@ export const governancePlugin = definePlugin({
       await budgets.setBudget({ scope: budget.scope, id: budget.id }, Math.round(budget.limitUsd * 1_000_000), budget.period, clock.now());
     }
     api.addHook('auth', createVirtualKeyAuth(keys, clock, options.keyCacheMs));
-    // Rate limits run first: a refused request then holds no budget.
+    // Rate limits run before the budget (a refused request holds none); with countCacheHits, before
+    // the cache too (list this plugin before the cache plugin), so a cache hit counts as a request.
     const limits = createRateLimitHooks(api.resolve(RateLimitStore) ?? new MemoryRateLimitStore(() => clock.now()), options);
-    api.addHook('budget.reserve', limits['budget.reserve']);
-    api.addHook('budget.settle', limits['budget.settle']);
+    if (options.countCacheHits) api.addHook('transform.request', limits.acquire);
+    else api.addHook('budget.reserve', limits.acquire);
+    api.addHook('log', limits.release);
     const hooks = createBudgetHooks(budgets, api.resolve(Pricing), clock, options, api.logger);
     api.addHook('budget.reserve', hooks['budget.reserve']);
     api.addHook('budget.settle', hooks['budget.settle']);

@@ -35,13 +35,20 @@ function setHeaders(context: GatewayContext, states: readonly RateLimitState[]):
   }
 }
 
+/** The two halves of rate limiting: admission before the request is answered, release once it ended. */
+export interface RateLimitHooks {
+  readonly acquire: (context: GatewayContext) => Promise<void>;
+  readonly release: HookMap['log'];
+}
+
 /**
- * The rate-limit hooks: admit each request against the limits of its key, user, team, org and model
- * (`rpm`, `tpm`, `parallel`) before its budget is reserved, and on settle count its tokens and free
- * its parallel slot. A rule with an `id` replaces the scope's general rule for that subject. The
- * master key is not limited. Adds OpenAI's `x-ratelimit-*` headers.
+ * The rate-limit hooks: `acquire` admits a request against the limits of its key, user, team, org
+ * and model (`rpm`, `tpm`, `parallel`), `release` counts its tokens and frees its parallel slot once
+ * it ended (it runs in the `log` phase, which every request reaches — cache hits included). A rule
+ * with an `id` replaces the scope's general rule for that subject. The master key is not limited.
+ * Adds OpenAI's `x-ratelimit-*` headers.
  */
-export function createRateLimitHooks(store: RateLimitStore, options: GovernanceOptions): Pick<HookMap, 'budget.reserve' | 'budget.settle'> {
+export function createRateLimitHooks(store: RateLimitStore, options: GovernanceOptions): RateLimitHooks {
   const general = new Map<string, RateLimitRule>();
   const specific = new Map<string, RateLimitRule>();
   for (const rule of options.rateLimits) {
@@ -85,5 +92,5 @@ export function createRateLimitHooks(store: RateLimitStore, options: GovernanceO
     await store.release(context.requestId, checks, context.usage?.total_tokens ?? 0);
   }
 
-  return { 'budget.reserve': acquire, 'budget.settle': release };
+  return { acquire, release };
 }
