@@ -23,3 +23,5 @@ export { rateLimitStoreConformanceChecks } from './conformance/rate-limit-store-
 export type { RateLimitStoreConformanceOptions, RateLimitStoreUnderTest } from './conformance/rate-limit-store-conformance.js';
 export { cacheConformanceChecks } from './conformance/cache-conformance.js';
 export type { CacheConformanceOptions, CacheUnderTest } from './conformance/cache-conformance.js';
+export { guardrailConformanceChecks } from './conformance/guardrail-conformance.js';
+export type { GuardrailConformanceOptions } from './conformance/guardrail-conformance.js';
