@@ -32,7 +32,7 @@ async function useLocalPackages(packageFolder: string): Promise<void> {
 }
 
 describe('tollgate plugin new', () => {
-  for (const kind of ['provider', 'guardrail', 'ledger']) {
+  for (const kind of ['provider', 'guardrail', 'ledger', 'cache']) {
     it(`scaffolds a ${kind} plugin that installs, builds and passes its own tests`, async () => {
       const created = await execFile(process.execPath, [cli, 'plugin', 'new', `tollgate-${kind}-acme`, '--kind', kind, '--dir', folder]);
       expect(created.stdout).toContain(`Created tollgate-${kind}-acme (${kind})`);
@@ -55,7 +55,7 @@ describe('tollgate plugin new', () => {
   it('refuses a bad name, an unknown kind and an existing folder', async () => {
     const run = (args: string[]) => execFile(process.execPath, [cli, 'plugin', 'new', ...args, '--dir', folder]).then(() => 0, (error: { code: number }) => error.code);
     expect(await run(['Bad Name'])).toBe(1);
-    expect(await run(['tollgate-cache-acme', '--kind', 'cache'])).toBe(1);
+    expect(await run(['tollgate-router-acme', '--kind', 'router'])).toBe(1);
     expect(await run(['tollgate-provider-acme', '--kind', 'provider'])).toBe(1);
   });
 });

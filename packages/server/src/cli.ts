@@ -9,7 +9,7 @@ Commands:
   start [--config FILE] [--port N] [--host HOST] [--workers N]
                                                    run the gateway (N processes sharing the port)
   check [--config FILE]                            validate a config and exit (1 when invalid)
-  plugin new NAME [--kind provider|guardrail|ledger] [--dir DIR]
+  plugin new NAME [--kind provider|guardrail|ledger|cache] [--dir DIR]
                                                    scaffold a plugin package with tests
   keys create --alias NAME [--team T] [--user U] [--org O] [--models a,b] [--expires ISO]
   keys list [--team T] | keys rotate ID | keys revoke ID | keys suspend ID | keys activate ID

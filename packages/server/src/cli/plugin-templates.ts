@@ -1,5 +1,5 @@
 /** The plugin kinds `tollgate plugin new` scaffolds. */
-export type PluginKind = 'provider' | 'guardrail' | 'ledger';
+export type PluginKind = 'provider' | 'guardrail' | 'ledger' | 'cache';
 
 /** What a template is filled with. */
 export interface TemplateValues {
@@ -48,7 +48,7 @@ function packageJson(values: TemplateValues, kind: PluginKind): string {
     typescript: '^7.0.2',
     vitest: '^5.1.1',
   };
-  if (kind === 'guardrail') devDependencies['@tollgate/provider-echo'] = values.tollgateRange;
+  if (kind === 'guardrail' || kind === 'cache') devDependencies['@tollgate/provider-echo'] = values.tollgateRange;
   return `${JSON.stringify(
     {
       name: values.packageName,
@@ -63,6 +63,7 @@ function packageJson(values: TemplateValues, kind: PluginKind): string {
       scripts: { build: 'tsc -p tsconfig.json', test: 'vitest run', changeset: 'changeset', release: 'npm run build && changeset publish' },
       peerDependencies: { '@tollgate/core': values.tollgateRange },
       ...(kind === 'provider' ? { dependencies: { '@tollgate/provider-utils': values.tollgateRange } } : {}),
+      ...(kind === 'cache' ? { dependencies: { '@tollgate/response-cache': values.tollgateRange } } : {}),
       devDependencies,
     },
     null,
@@ -352,13 +353,88 @@ describe('${values.packageName}', () => {
   };
 }
 
+function cacheFiles(values: TemplateValues): Record<string, string> {
+  const { slug } = values;
+  return {
+    'src/index.ts': `import { ${slug}Plugin } from './${slug}-plugin.js';
+
+export default ${slug}Plugin;
+export { ${slug}Plugin };
+`,
+    [`src/${slug}-plugin.ts`]: `import { definePlugin, z, type Cache } from '@tollgate/core';
+import { responseCacheOptionsSchema, useResponseCache } from '@tollgate/response-cache';
+
+/** Options: the response cache's (mode, scope, ttlMs, …) and how many answers to keep. */
+export const ${slug}OptionsSchema = responseCacheOptionsSchema.extend({ maxEntries: z.number().int().positive().default(10_000) }).prefault({});
+
+/** A Cache store: a Map with a TTL per entry, dropping the oldest entry when full. Replace it with your store. */
+export class MapCache implements Cache {
+  readonly #entries = new Map<string, { value: string; expiresAt: number }>();
+  constructor(private readonly maxEntries: number) {}
+
+  async get(key: string): Promise<string | undefined> {
+    const entry = this.#entries.get(key);
+    if (entry === undefined || entry.expiresAt <= Date.now()) return undefined;
+    return entry.value;
+  }
+
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    this.#entries.delete(key);
+    if (this.#entries.size >= this.maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
+    this.#entries.set(key, { value, expiresAt: Date.now() + ttlMs });
+  }
+}
+
+/** Serves repeated requests from the cache; provides the Cache service. */
+export const ${slug}Plugin = definePlugin({
+  name: '${values.packageName}',
+  options: ${slug}OptionsSchema,
+  setup(api, options) {
+    useResponseCache(api, new MapCache(options.maxEntries), options);
+  },
+});
+`,
+    [`src/${slug}-plugin.test.ts`]: `import { describe, expect, it } from 'vitest';
+import echoPlugin from '@tollgate/provider-echo';
+import { createGateway, RequestContext } from '@tollgate/core';
+import { cacheConformanceChecks } from '@tollgate/testkit';
+import { MapCache, ${slug}Plugin } from './${slug}-plugin.js';
+
+const key = 'sk-${slug}-test-master-0001';
+
+describe('${values.packageName}', () => {
+  for (const check of cacheConformanceChecks({ open: async () => ({ cache: new MapCache(1_000), dispose: async () => {} }) })) it(check.name, check.run);
+
+  it('answers a repeated request from the cache', async () => {
+    const gateway = await createGateway({
+      config: { auth: { masterKey: key }, providers: { echo: { type: 'echo' } }, models: { echo: { target: 'echo/echo-1' } } },
+      plugins: [{ plugin: echoPlugin }, { plugin: ${slug}Plugin, options: { mode: 'always' } }],
+    });
+    const ask = async () => {
+      const context = new RequestContext({ requestId: String(Math.random()), operation: 'chat', ingress: 'openai', request: { model: 'echo', messages: [{ role: 'user', content: 'hello' }] }, credential: key });
+      await gateway.engine.handleChat(context);
+      await gateway.engine.drain();
+      return context.responseHeaders?.['x-tollgate-cache'];
+    };
+    expect(await ask()).toBe('miss');
+    expect(await ask()).toBe('hit');
+    await gateway.close();
+  });
+});
+`,
+    'README.md': readme(values, 'cache', `plugins:
+  - "@tollgate/provider-openai"
+  - { name: "${values.packageName}", options: { mode: deterministic, scope: team, ttlMs: 600000 } }`, '| option | default | meaning |\n| --- | --- | --- |\n| `maxEntries` | 10000 | answers kept at most |\n| `mode`, `scope`, `ttlMs`, `maxTtlMs`, `namespace` | | the response cache\'s options (see `@tollgate/response-cache`) |'),
+  };
+}
+
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** Every file of a new plugin package of `kind`, by path. */
 export function pluginTemplate(kind: PluginKind, values: TemplateValues): Record<string, string> {
-  const files = kind === 'provider' ? providerFiles(values) : kind === 'guardrail' ? guardrailFiles(values) : ledgerFiles(values);
+  const files = kind === 'provider' ? providerFiles(values) : kind === 'guardrail' ? guardrailFiles(values) : kind === 'cache' ? cacheFiles(values) : ledgerFiles(values);
   return {
     ...files,
     'package.json': packageJson(values, kind),
