@@ -1,6 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFile as execFileCallback } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { validateGatewayConfig } from '@tollgate/core';
@@ -8,6 +10,8 @@ import { validateGatewayConfig } from '@tollgate/core';
 // Every YAML config shown in the docs and READMEs is checked: it parses, its shape passes the core
 // schema, and every `@tollgate/…` plugin it names is a package of this repository. Fragments (a
 // plugin entry alone, a partial list) are recognised by not being a mapping of top-level config keys.
+// Every ```ts block is a complete module and is type-checked against the workspace packages; excerpts
+// that use the reader's own names are fenced ```typescript instead.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const topLevelKeys = new Set(['plugins', 'server', 'auth', 'providers', 'models', 'routing', 'logging']);
 
@@ -65,4 +69,26 @@ describe('the configs shown in the docs', () => {
       for (const plugin of plugins.filter((plugin) => plugin.startsWith('@tollgate/'))) expect(packageNames, `${plugin} is not a package here`).toContain(plugin);
     });
   }
+});
+
+describe('the TypeScript shown in the docs', () => {
+  it('type-checks, every ```ts block as a module of its own', async () => {
+    const folder = join(root, 'test', '.snippets');
+    rmSync(folder, { recursive: true, force: true });
+    mkdirSync(folder, { recursive: true });
+    let count = 0;
+    for (const file of markdownFiles()) {
+      [...readFileSync(file, 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].forEach((match, index) => {
+        writeFileSync(join(folder, `${relative(root, file).replaceAll('/', '_').replace(/\.md$/, '')}_${index + 1}.ts`), `${match[1]}\nexport {};\n`);
+        count += 1;
+      });
+    }
+    writeFileSync(join(folder, 'tsconfig.json'), JSON.stringify({ extends: '../../tsconfig.base.json', compilerOptions: { noEmit: true, declaration: false, declarationMap: false, sourceMap: false }, include: ['*.ts'] }));
+    expect(count).toBeGreaterThanOrEqual(5);
+    const result = await promisify(execFileCallback)(join(root, 'node_modules', '.bin', 'tsc'), ['-p', join(folder, 'tsconfig.json')], { cwd: root }).then(
+      () => '',
+      (error: { stdout: string }) => error.stdout,
+    );
+    expect(result).toBe('');
+  }, 120_000);
 });
