@@ -1,4 +1,5 @@
 import { execFile as execFileCallback } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -57,4 +58,21 @@ describe('every published package', () => {
     }
     expect(findings).toEqual([]);
   }, 120_000);
+});
+
+describe('every published package\'s README', () => {
+  const packages = ['packages', 'packages/plugins'].flatMap((folder) =>
+    readdirSync(join(root, folder))
+      .map((name) => join(root, folder, name))
+      .filter((path) => existsSync(join(path, 'package.json')) && !(JSON.parse(readFileSync(join(path, 'package.json'), 'utf8')) as { private?: boolean }).private),
+  );
+  for (const path of packages) {
+    const { name } = JSON.parse(readFileSync(join(path, 'package.json'), 'utf8')) as { name: string };
+    it(`${name}: says how to install it, shows an example and its options or API`, () => {
+      const readme = existsSync(join(path, 'README.md')) ? readFileSync(join(path, 'README.md'), 'utf8') : '';
+      expect(readme).toMatch(new RegExp(`npm install (--save-dev )?${name.replace('/', '\\/')}`));
+      expect(readme.match(/```(yaml|ts|typescript|js|sh)\n/g)?.length ?? 0).toBeGreaterThanOrEqual(2);
+      expect(readme).toMatch(/\| option|\| `[a-zA-Z]+`|## /);
+    });
+  }
 });
