@@ -25,6 +25,8 @@ export interface GuardrailConformanceOptions {
   readonly action: 'redact' | 'block';
   /** A text the guardrail must let through unchanged. */
   readonly clean?: string;
+  /** False for a guardrail that judges requests only (a moderation webhook): the answer checks are left out. */
+  readonly answers?: boolean;
 }
 
 const key = 'sk-guardrail-conformance-0001';
@@ -107,6 +109,20 @@ export function guardrailConformanceChecks(options: GuardrailConformanceOptions)
   const { text, value } = options.sample;
   const half = Math.floor(value.length / 2);
   const at = text.indexOf(value);
+  const answerChecks = [
+    check('a value in an answer is caught', async ({ gateway, upstream }) => {
+      upstream.answer = text;
+      const outcome = await chat(gateway, options.clean ?? 'Tell me.');
+      point(outcome.error !== undefined || !(outcome.text ?? '').includes(value), 'the value does not reach the client in a whole answer', () => String(outcome.text), 'Guard answers in transform.response.');
+    }),
+    check('a value split across two stream chunks is caught, with no fragment released', async ({ gateway, upstream }) => {
+      upstream.answer = [text.slice(0, at + half), text.slice(at + half), ' And a few more words to close the answer.'];
+      const outcome = await chat(gateway, options.clean ?? 'Tell me.', true);
+      const released = outcome.chunks ?? [];
+      const leaked = released.join('').includes(value) || released.some((piece) => piece.includes(value.slice(0, half)) || piece.includes(value.slice(half)));
+      point(outcome.error !== undefined || !leaked, 'a match split across chunks is caught before any part of it is sent', () => JSON.stringify(released), 'Hold back the tail of the stream (StreamTextFilter from @tollgate/guardrail-kit) so a match can complete before it is released.');
+    }),
+  ];
   return [
     check('a caught value never reaches the upstream', async ({ gateway, upstream }) => {
       const outcome = await chat(gateway, text);
@@ -121,18 +137,7 @@ export function guardrailConformanceChecks(options: GuardrailConformanceOptions)
       const { context } = await chat(gateway, options.clean ?? 'Nothing to see here.');
       point(context.guardrails.length > 0, 'a guardrail that ran is listed (x-tollgate-guardrails, the ledger row)', () => JSON.stringify(context.guardrails), 'Call context.noteGuardrail(name) wherever the guardrail applies.');
     }),
-    check('a value in an answer is caught', async ({ gateway, upstream }) => {
-      upstream.answer = text;
-      const outcome = await chat(gateway, options.clean ?? 'Tell me.');
-      point(outcome.error !== undefined || !(outcome.text ?? '').includes(value), 'the value does not reach the client in a whole answer', () => String(outcome.text), 'Guard answers in transform.response.');
-    }),
-    check('a value split across two stream chunks is caught, with no fragment released', async ({ gateway, upstream }) => {
-      upstream.answer = [text.slice(0, at + half), text.slice(at + half), ' And a few more words to close the answer.'];
-      const outcome = await chat(gateway, options.clean ?? 'Tell me.', true);
-      const released = outcome.chunks ?? [];
-      const leaked = released.join('').includes(value) || released.some((piece) => piece.includes(value.slice(0, half)) || piece.includes(value.slice(half)));
-      point(outcome.error !== undefined || !leaked, 'a match split across chunks is caught before any part of it is sent', () => JSON.stringify(released), 'Hold back the tail of the stream (StreamTextFilter from @tollgate/guardrail-kit) so a match can complete before it is released.');
-    }),
+    ...(options.answers === false ? [] : answerChecks),
     check('clean text passes unchanged', async ({ gateway, upstream }) => {
       const clean = options.clean ?? 'Nothing to see here.';
       upstream.answer = clean;
