@@ -9,6 +9,8 @@ Commands:
   start [--config FILE] [--port N] [--host HOST] [--workers N]
                                                    run the gateway (N processes sharing the port)
   check [--config FILE]                            validate a config and exit (1 when invalid)
+  models sync openrouter [--config FILE] [--out FILE]
+                                                   fetch OpenRouter's catalog (prices, context sizes) into a file
   plugin new NAME [--kind provider|guardrail|ledger|cache] [--dir DIR]
                                                    scaffold a plugin package with tests
   keys create --alias NAME [--team T] [--user U] [--org O] [--models a,b] [--expires ISO]
@@ -43,6 +45,15 @@ async function main(argv: string[]): Promise<number> {
   if (['keys', 'orgs', 'teams', 'users', 'budgets', 'spend', 'audit'].includes(command)) {
     const { runAdmin } = await import('./cli/run-admin.js');
     return runAdmin(command, rest);
+  }
+  if (command === 'models') {
+    const { values: modelValues, positionals } = parseArgs({ args: rest, options: { config: { type: 'string', short: 'c' }, out: { type: 'string' } }, allowPositionals: true, strict: false });
+    if (positionals[0] !== 'sync') {
+      process.stderr.write(`${usage}\n`);
+      return 1;
+    }
+    const { runModelsSync } = await import('./cli/run-models-sync.js');
+    return runModelsSync({ source: positionals[1], configFile: modelValues.config as string | undefined, out: modelValues.out as string | undefined });
   }
   if (command === 'plugin') {
     const { values: pluginValues, positionals } = parseArgs({ args: rest, options: { kind: { type: 'string' }, dir: { type: 'string' } }, allowPositionals: true, strict: false });

@@ -23,6 +23,47 @@ export interface MockOpenAIOptions {
    * `prompt_filter_results` chunk whose `choices` are empty.
    */
   readonly flavor?: 'openai' | 'openrouter' | 'azure';
+  /** The `openrouter` flavor's catalog (`GET /v1/models`): prices in USD per million tokens. */
+  readonly catalog?: readonly MockCatalogModel[];
+}
+
+/** A model of the mock OpenRouter catalog. */
+export interface MockCatalogModel {
+  readonly id: string;
+  /** USD per million tokens. */
+  readonly input: number;
+  readonly output: number;
+  readonly cacheRead?: number;
+  readonly contextLength?: number;
+  readonly maxCompletionTokens?: number;
+}
+
+const defaultOpenRouterCatalog: readonly MockCatalogModel[] = [
+  { id: 'openai/gpt-4o-mini', input: 0.15, output: 0.6, cacheRead: 0.075, contextLength: 128_000, maxCompletionTokens: 16_384 },
+  { id: 'anthropic/claude-sonnet-4.5', input: 3, output: 15, cacheRead: 0.3, contextLength: 1_000_000, maxCompletionTokens: 64_000 },
+  { id: 'meta-llama/llama-3.3-70b-instruct', input: 0.13, output: 0.4, contextLength: 131_072, maxCompletionTokens: 16_384 },
+];
+
+/** USD per million tokens as OpenRouter writes a price: USD per token, a decimal string. */
+function perToken(perMillion: number): string {
+  return String(perMillion / 1_000_000);
+}
+
+/** A catalog model in the shape of OpenRouter's `GET /api/v1/models`. */
+function openRouterModelCard(model: MockCatalogModel, created: number) {
+  return {
+    id: model.id,
+    canonical_slug: model.id,
+    name: model.id,
+    created,
+    description: `${model.id} (mock)`,
+    context_length: model.contextLength ?? 128_000,
+    architecture: { modality: 'text->text', input_modalities: ['text'], output_modalities: ['text'], tokenizer: 'Other', instruct_type: null },
+    pricing: { prompt: perToken(model.input), completion: perToken(model.output), request: '0', image: '0', web_search: '0', internal_reasoning: '0', ...(model.cacheRead === undefined ? {} : { input_cache_read: perToken(model.cacheRead) }) },
+    top_provider: { context_length: model.contextLength ?? 128_000, max_completion_tokens: model.maxCompletionTokens ?? null, is_moderated: false },
+    per_request_limits: null,
+    supported_parameters: ['max_tokens', 'temperature', 'tools', 'tool_choice', 'stop'],
+  };
 }
 
 /** A running OpenAI-compatible mock upstream. */
@@ -93,6 +134,11 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
     }
     if (isModels) {
       const created = 1_700_000_000;
+      if (openRouter) {
+        // OpenRouter's catalog: prices in USD per token, as decimal strings; context and output limits.
+        sendJson(res, 200, { data: (options.catalog ?? defaultOpenRouterCatalog).map((model) => openRouterModelCard(model, created)) });
+        return;
+      }
       sendJson(res, 200, { object: 'list', data: (options.models ?? ['gpt-4o-mini', 'text-embedding-3-small']).map((id) => ({ id, object: 'model', created, owned_by: 'system' })) });
       return;
     }

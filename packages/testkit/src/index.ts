@@ -1,5 +1,5 @@
 export { createMockOpenAI } from './create-mock-openai.js';
-export type { MockOpenAI, MockOpenAIOptions } from './create-mock-openai.js';
+export type { MockOpenAI, MockOpenAIOptions, MockCatalogModel } from './create-mock-openai.js';
 export type { MockReply, MockStreamShape, MockToolCall } from './mock-reply.js';
 export { createMockAnthropic } from './create-mock-anthropic.js';
 export type { MockAnthropic, MockAnthropicOptions } from './create-mock-anthropic.js';

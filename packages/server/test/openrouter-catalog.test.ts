@@ -1,0 +1,100 @@
+import { execFile as execFileCallback } from 'node:child_process';
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMockOpenAI, type MockOpenAI } from '@tollgate/testkit';
+import type { RunningServer } from '../src/index.js';
+import { serverPackageDirectory, startQuietServer } from './support/start-test-gateway.js';
+
+const execFile = promisify(execFileCallback);
+const cli = join(serverPackageDirectory, 'dist/cli.js');
+const openRouterKey = 'sk-or-v1-catalog-test-000000000';
+const agent = 'sk-catalog-agent-key-0000001';
+let openrouter: MockOpenAI;
+let folder: string;
+let catalogFile: string;
+
+beforeAll(async () => {
+  // One model only the catalog knows (no price table has it): priced only if the catalog works.
+  openrouter = await createMockOpenAI({
+    flavor: 'openrouter',
+    apiKey: openRouterKey,
+    catalog: [
+      { id: 'openai/gpt-4o-mini', input: 0.15, output: 0.6, cacheRead: 0.075, contextLength: 128_000, maxCompletionTokens: 16_384 },
+      { id: 'anthropic/claude-sonnet-4.5', input: 3, output: 15, contextLength: 1_000_000 },
+      { id: 'tollgate-test/catalog-only', input: 1, output: 2, contextLength: 32_768 },
+    ],
+  });
+  folder = await mkdtemp(join(tmpdir(), 'tollgate-catalog-'));
+  await symlink(join(serverPackageDirectory, 'node_modules'), join(folder, 'node_modules'));
+  catalogFile = join(folder, 'catalog', 'openrouter-models.json');
+});
+
+afterAll(async () => {
+  await openrouter?.close();
+  await rm(folder, { recursive: true, force: true });
+});
+
+/** A gateway routing every OpenRouter model (`openrouter/*`), with a team budget and the catalog as price source. */
+function gateway(catalog: Record<string, unknown>): Promise<RunningServer> {
+  return startQuietServer({
+    plugins: [
+      '@tollgate/ledger-sqlite',
+      '@tollgate/pricing',
+      { name: '@tollgate/provider-openrouter', options: { catalog: { file: catalogFile, ...catalog } } },
+      { name: '@tollgate/governance', options: { budgets: [{ scope: 'team', id: 'research', limitUsd: 10 }] } },
+    ].map((plugin) => (plugin === '@tollgate/ledger-sqlite' ? { name: plugin, options: { path: join(folder, `ledger-${Math.random()}.sqlite`) } } : plugin)),
+    auth: { masterKey: 'sk-catalog-master-000000001', keys: [{ key: agent, name: 'agent', team: 'research' }] },
+    providers: { openrouter: { type: 'openrouter', apiKey: openRouterKey, baseURL: openrouter.baseURL } },
+    models: { 'openrouter/*': { target: 'openrouter/*' } },
+  });
+}
+
+const ask = (server: RunningServer, model: string) =>
+  new OpenAI({ baseURL: `${server.url}/v1`, apiKey: agent, maxRetries: 0 }).chat.completions.create({ model, max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] });
+
+describe("OpenRouter's catalog", () => {
+  it('`tollgate models sync openrouter` writes it, with prices per million tokens and context sizes', async () => {
+    await writeFile(
+      join(folder, 'tollgate.config.json'),
+      JSON.stringify({
+        plugins: ['@tollgate/provider-openrouter'],
+        providers: { openrouter: { type: 'openrouter', apiKey: '${OPENROUTER_API_KEY}', baseURL: openrouter.baseURL } },
+      }),
+    );
+    const { stdout } = await execFile(process.execPath, [cli, 'models', 'sync', 'openrouter', '--config', 'tollgate.config.json', '--out', catalogFile], { cwd: folder, env: { ...process.env, OPENROUTER_API_KEY: openRouterKey } });
+    expect(stdout).toContain(`Synced 3 OpenRouter models (prices, context sizes) from ${openrouter.baseURL} into ${catalogFile}`);
+    const catalog = JSON.parse(await readFile(catalogFile, 'utf8')) as { models: { id: string; contextLength: number; prices: { input: number; output: number; cacheRead?: number } }[] };
+    expect(catalog.models.find((model) => model.id === 'openai/gpt-4o-mini')).toEqual({ id: 'openai/gpt-4o-mini', contextLength: 128_000, maxCompletionTokens: 16_384, prices: { input: 0.15, output: 0.6, cacheRead: 0.075 } });
+    expect(openrouter.requests.at(-1)!.headers.authorization).toBe(`Bearer ${openRouterKey}`);
+  });
+
+  it('prices `openrouter/*` routes, so a budgeted team can call them; a model it does not know stays unpriced', async () => {
+    const server = await gateway({});
+    try {
+      await expect(ask(server, 'openrouter/tollgate-test/catalog-only')).resolves.toBeDefined();
+      await expect(ask(server, 'openrouter/acme/unlisted-model-9000')).rejects.toMatchObject({ status: 403, code: 'price_unknown' });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('syncs at startup when asked, and falls back to the cached file when OpenRouter cannot be reached', async () => {
+    await rm(catalogFile);
+    const unsynced = await gateway({});
+    await expect(ask(unsynced, 'openrouter/tollgate-test/catalog-only')).rejects.toMatchObject({ code: 'price_unknown' });
+    await unsynced.close();
+    const synced = await gateway({ syncAtStartup: true, baseURL: openrouter.baseURL, apiKey: openRouterKey });
+    await expect(ask(synced, 'openrouter/tollgate-test/catalog-only')).resolves.toBeDefined();
+    await synced.close();
+    const offline = await gateway({ syncAtStartup: true, baseURL: 'http://127.0.0.1:1/api/v1' });
+    try {
+      await expect(ask(offline, 'openrouter/tollgate-test/catalog-only')).resolves.toBeDefined();
+    } finally {
+      await offline.close();
+    }
+  });
+});
