@@ -67,7 +67,7 @@ export class HttpUpstream {
       response = await this.#pool(timeouts.connectMs).request({
         path: this.#basePath + call.path,
         method: 'POST',
-        headers: call.headers,
+        headers: call.options.upstreamHeaders === undefined ? call.headers : { ...call.options.upstreamHeaders, ...call.headers },
         body: call.body,
         signal: signal.signal,
         headersTimeout: timeouts.firstByteMs,

@@ -87,6 +87,10 @@ export interface GatewayContextBase {
   readonly guardrails: readonly string[];
   /** Notes that a guardrail ran (once per name) and lists them in `x-tollgate-guardrails`. */
   noteGuardrail(name: string): void;
+  /** Headers hooks asked to send to the upstream (trace context), if any. */
+  readonly upstreamHeaders: Readonly<Record<string, string>> | undefined;
+  /** Asks providers to send a header upstream with this request's calls (set before dispatch). */
+  setUpstreamHeader(name: string, value: string): void;
   /** Headers hooks added to the response (rate-limit state, cache status); sent on answers and errors. */
   readonly responseHeaders: Readonly<Record<string, string>> | undefined;
   /** Adds a response header (lower-case name); a later call with the same name wins. */

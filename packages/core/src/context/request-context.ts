@@ -61,6 +61,7 @@ export class RequestContext {
   #variables: Map<PropertyKey, unknown> | undefined;
   #responseHeaders: Record<string, string> | undefined;
   #guardrails: string[] | undefined;
+  #upstreamHeaders: Record<string, string> | undefined;
 
   constructor(init: RequestContextInit) {
     this.requestId = init.requestId;
@@ -123,6 +124,14 @@ export class RequestContext {
     if (guardrails.includes(name)) return;
     guardrails.push(name);
     this.setResponseHeader('x-tollgate-guardrails', guardrails.join(', '));
+  }
+
+  get upstreamHeaders(): Readonly<Record<string, string>> | undefined {
+    return this.#upstreamHeaders;
+  }
+
+  setUpstreamHeader(name: string, value: string): void {
+    (this.#upstreamHeaders ??= {})[name] = value;
   }
 
   get responseHeaders(): Readonly<Record<string, string>> | undefined {

@@ -480,6 +480,7 @@ export class Engine {
       timeouts,
       clientHeaders: context.headers,
       targetParams: target.params,
+      upstreamHeaders: context.upstreamHeaders,
     };
   }
 

@@ -36,6 +36,8 @@ export interface ProviderCallOptions {
    * provider that adds its own defaults re-applies them last, so the most specific setting wins.
    */
   readonly targetParams: Readonly<Record<string, unknown>> | undefined;
+  /** Headers hooks asked to send upstream (W3C `traceparent`); an HTTP provider adds them to its own. */
+  readonly upstreamHeaders?: Readonly<Record<string, string>> | undefined;
 }
 
 /** A non-streamed answer. */

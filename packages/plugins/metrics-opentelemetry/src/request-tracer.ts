@@ -1,0 +1,86 @@
+import { context as otelContext, propagation, SpanKind, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import type { ChatCompletionRequest, GatewayContext, HookMap } from '@tollgate/core';
+
+declare module '@tollgate/core' {
+  interface ContextVariableMap {
+    otelRequestSpan: Span;
+  }
+}
+
+const propagator = new W3CTraceContextPropagator();
+
+/** Reads a header the W3C propagator asks for from the client's headers. */
+const headerGetter = {
+  keys: (carrier: GatewayContext['headers']) => Object.keys(carrier),
+  get: (carrier: GatewayContext['headers'], key: string) => carrier[key.toLowerCase()] as string | string[] | undefined,
+};
+
+/** Epoch milliseconds of a `performance.now()` timestamp of this request. */
+function epoch(context: GatewayContext, at: number): number {
+  return context.startedAt + (at - context.timings.receivedAt);
+}
+
+/**
+ * The tracing hooks: `route` starts the request's span (a child of the client's `traceparent`, if
+ * any) and asks providers to send its trace context upstream; `log` — which every request reaches —
+ * adds the GenAI attributes, a span for admission (auth, routing, transforms, budget) and one per
+ * upstream attempt (retries and fallbacks included), and ends the request span when the answer ended.
+ * Spans are built from the request's own timings, so no work runs between the hooks.
+ */
+export function createRequestTracer(tracer: Tracer): Pick<HookMap, 'route' | 'log'> {
+  function start(context: GatewayContext): Span {
+    const operation = context.operation === 'chat' ? 'chat' : 'embeddings';
+    const parent: Context = propagator.extract(otelContext.active(), context.headers, headerGetter);
+    const span = tracer.startSpan(`${operation} ${context.request.model}`, { kind: SpanKind.SERVER, startTime: context.startedAt, attributes: { 'gen_ai.operation.name': operation, 'gen_ai.request.model': context.request.model } }, parent);
+    context.set('otelRequestSpan', span);
+    return span;
+  }
+
+  return {
+    route(context) {
+      const span = start(context);
+      const carrier: Record<string, string> = {};
+      propagator.inject(trace.setSpan(otelContext.active(), span), carrier, { set: (target, key, value) => void (target[key] = value) });
+      for (const [name, value] of Object.entries(carrier)) context.setUpstreamHeader(name, value);
+    },
+
+    log(context) {
+      const span = context.get('otelRequestSpan') ?? start(context);
+      const request = context.request as Partial<ChatCompletionRequest>;
+      const principal = context.principal;
+      span.setAttributes({
+        ...(context.target === undefined ? {} : { 'gen_ai.provider.name': context.target.provider.priceProvider ?? context.target.provider.name, 'tollgate.target': context.target.id }),
+        ...(context.upstreamModel === undefined ? {} : { 'gen_ai.response.model': context.upstreamModel }),
+        ...(typeof request.max_tokens === 'number' ? { 'gen_ai.request.max_tokens': request.max_tokens } : {}),
+        ...(typeof request.temperature === 'number' ? { 'gen_ai.request.temperature': request.temperature } : {}),
+        ...(context.usage === undefined ? {} : { 'gen_ai.usage.input_tokens': context.usage.prompt_tokens, 'gen_ai.usage.output_tokens': context.usage.completion_tokens }),
+        ...(context.costMicros === undefined ? {} : { 'tollgate.cost_usd': context.costMicros / 1_000_000 }),
+        ...(principal === undefined ? {} : { 'tollgate.key_id': principal.keyId, ...(principal.teamId === undefined ? {} : { 'tollgate.team_id': principal.teamId }) }),
+        'tollgate.request_id': context.requestId,
+        'tollgate.stream': context.stream,
+        'tollgate.attempts': context.attempts.length,
+        'http.response.status_code': context.status ?? 500,
+      });
+      if (context.timings.firstByteAt !== undefined) span.addEvent('gen_ai.first_token', epoch(context, context.timings.firstByteAt));
+      const parent = trace.setSpan(otelContext.active(), span);
+      const end = epoch(context, context.timings.endedAt ?? performance.now());
+      const firstAttempt = context.attempts[0];
+      tracer.startSpan('tollgate.admission', { startTime: context.startedAt }, parent).end(firstAttempt === undefined ? end : epoch(context, firstAttempt.startedAt));
+      for (const attempt of context.attempts) {
+        const provider = attempt.target.split('/')[0]!;
+        const child = tracer.startSpan(`chat ${attempt.target}`, { kind: SpanKind.CLIENT, startTime: epoch(context, attempt.startedAt), attributes: { 'gen_ai.operation.name': 'chat', 'tollgate.target': attempt.target, 'gen_ai.provider.name': provider, 'tollgate.waited_ms': attempt.waitedMs, ...(attempt.status === undefined ? {} : { 'http.response.status_code': attempt.status }) } }, parent);
+        if (attempt.errorCode !== undefined) {
+          child.setAttribute('error.type', attempt.errorCode);
+          child.setStatus({ code: SpanStatusCode.ERROR, message: attempt.errorCode });
+        }
+        child.end(attempt.durationMs === undefined ? end : epoch(context, attempt.startedAt + attempt.durationMs));
+      }
+      if (context.error !== undefined) {
+        span.setAttribute('error.type', context.error.wireCode);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: context.error.wireCode });
+      }
+      span.end(end);
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import { createServer, type Server } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTelemetryPluginWith } from '@tollgate/metrics-opentelemetry';
+import { createMockOpenAI, type MockOpenAI } from '@tollgate/testkit';
+import { startServer, type RunningServer } from '../src/index.js';
+import { serverPackageDirectory, startQuietServer } from './support/start-test-gateway.js';
+
+const masterKey = 'sk-otel-master-key-000000001';
+const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+const clientSpanId = '00f067aa0ba902b7';
+let primary: MockOpenAI;
+let backup: MockOpenAI;
+const exporter = new InMemorySpanExporter();
+let server: RunningServer;
+
+const config = (extraPlugins: unknown[] = []) => ({
+  plugins: ['@tollgate/provider-openai', ...extraPlugins],
+  auth: { masterKey },
+  routing: { retries: { maxRetries: 0 } },
+  providers: { primary: { type: 'openai', baseURL: primary.baseURL, apiKey: 'sk-upstream-000000000000' }, backup: { type: 'openai', baseURL: backup.baseURL, apiKey: 'sk-upstream-000000000000' } },
+  models: { smart: { targets: ['primary/gpt-4o', 'backup/gpt-4o-mini'] } },
+});
+
+beforeAll(async () => {
+  primary = await createMockOpenAI();
+  backup = await createMockOpenAI();
+  server = await startServer({ cwd: serverPackageDirectory, port: 0, logger: (await import('pino')).pino({ enabled: false }), config: config(), plugins: [{ plugin: openTelemetryPluginWith([new SimpleSpanProcessor({ exporter })]) }] });
+});
+
+afterAll(async () => {
+  await server?.close();
+  await primary?.close();
+  await backup?.close();
+});
+
+async function spansOf(traceIdWanted: string, count: number): Promise<ReadableSpan[]> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const spans = exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === traceIdWanted);
+    if (spans.length >= count) return spans;
+    await sleep(20);
+  }
+  return exporter.getFinishedSpans();
+}
+
+describe('OpenTelemetry traces', () => {
+  it('a span per request and per upstream attempt, with GenAI attributes, under the client\'s trace and passed on upstream', async () => {
+    primary.enqueue({ status: 503, error: { message: 'overloaded', type: 'server_error' } });
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
+    await client.chat.completions.create({ model: 'smart', max_tokens: 30, messages: [{ role: 'user', content: 'trace me' }] }, { headers: { traceparent: `00-${traceId}-${clientSpanId}-01` } });
+
+    const spans = await spansOf(traceId, 4);
+    const root = spans.find((span) => span.name === 'chat smart')!;
+    expect(root).toBeDefined();
+    expect(root.parentSpanContext?.spanId).toBe(clientSpanId);
+    expect(root.attributes).toMatchObject({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.request.model': 'smart',
+      'gen_ai.response.model': 'gpt-4o-mini',
+      'gen_ai.request.max_tokens': 30,
+      'gen_ai.usage.input_tokens': expect.any(Number),
+      'gen_ai.usage.output_tokens': expect.any(Number),
+      'tollgate.attempts': 2,
+      'http.response.status_code': 200,
+    });
+    const children = spans.filter((span) => span.parentSpanContext?.spanId === root.spanContext().spanId);
+    expect(children.map((span) => span.name).sort()).toEqual(['chat backup/gpt-4o-mini', 'chat primary/gpt-4o', 'tollgate.admission']);
+    expect(children.find((span) => span.name === 'chat primary/gpt-4o')!.attributes).toMatchObject({ 'error.type': 'TOLLGATE_PROVIDER_ERROR', 'http.response.status_code': 503 });
+    // W3C trace context went upstream, under the request's span.
+    for (const mock of [primary, backup]) expect(mock.requests.at(-1)!.headers.traceparent).toBe(`00-${traceId}-${root.spanContext().spanId}-01`);
+  });
+
+  it('exports over OTLP/HTTP to the configured endpoint', async () => {
+    const received: { path: string; type: string | undefined; body: string }[] = [];
+    const collector: Server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk));
+      req.on('end', () => {
+        received.push({ path: req.url ?? '', type: req.headers['content-type'], body });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(collector.address() as { port: number }).port}/v1/traces`;
+    const exporting = await startQuietServer(config([{ name: '@tollgate/metrics-opentelemetry', options: { url, serviceName: 'tollgate-test' } }]));
+    try {
+      await new OpenAI({ baseURL: `${exporting.url}/v1`, apiKey: masterKey, maxRetries: 0 }).chat.completions.create({ model: 'smart', messages: [{ role: 'user', content: 'export me' }] });
+    } finally {
+      await exporting.close(); // flushes the batch
+      collector.close();
+    }
+    expect(received.length).toBeGreaterThan(0);
+    expect(received[0]!.path).toBe('/v1/traces');
+    expect(received.map((request) => request.body).join('')).toContain('tollgate-test');
+  });
+});
