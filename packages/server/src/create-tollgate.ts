@@ -14,6 +14,7 @@ import { createRouter } from './http/create-router.js';
 import { createGatewayRoutes } from './http/gateway-routes.js';
 import { RequestTracker } from './http/request-tracker.js';
 import { createLogger } from './logging/create-logger.js';
+import { createBodyCaptureHooks } from './logging/body-capture.js';
 import { createRequestLogHook } from './logging/create-request-log-hook.js';
 
 /** Options of {@link createTollgate}: a config file, or a config object. */
@@ -104,7 +105,13 @@ export async function createTollgate(options: CreateTollgateOptions = {}): Promi
   const serverPlugin = definePlugin({
     name: '@tollgate/server',
     setup(api) {
-      if (shape.config.logging.requests) api.addHook('log', createRequestLogHook(logger));
+      const { requests, bodies } = shape.config.logging;
+      if (requests && bodies) {
+        const capture = createBodyCaptureHooks();
+        api.addHook('transform.response', capture['transform.response']);
+        api.addHook('transform.chunk', capture['transform.chunk']);
+      }
+      if (requests) api.addHook('log', createRequestLogHook(logger, bodies));
     },
   });
   let gateway: Gateway;

@@ -142,6 +142,11 @@ export const gatewayConfigSchema = z.strictObject({
     .strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('The lowest level written.'),
       requests: z.boolean().default(true).describe('One log line per request.'),
+      modules: z
+        .record(z.string().min(1), z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
+        .default({})
+        .describe('Levels per module, over `level`: a plugin by package name (`@tollgate/governance`) or a provider instance by name (`openai`).'),
+      bodies: z.boolean().default(false).describe('Add the request messages and the answer text to each request line (secrets redacted, 8 KB at most each). Off by default: prompts are data.'),
     })
     .prefault({})
     .describe('Log lines (pino, JSON).'),

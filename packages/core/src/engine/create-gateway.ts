@@ -108,7 +108,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
       }
       pluginOptions = checked.value;
     }
-    const api = createPluginApi(plugin.name, logger, hooks, providerTypes, services, resolve, issues, path);
+    const api = createPluginApi(plugin.name, moduleLogger(logger, { plugin: plugin.name }, config?.logging.modules[plugin.name]), hooks, providerTypes, services, resolve, issues, path);
     try {
       const instance = await plugin.setup(api, pluginOptions as never);
       if (instance) instances.push(instance);
@@ -134,7 +134,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
       continue;
     }
     if (issues.length === 0) {
-      providers.set(name, registered.definition.create(checked.value, { name, logger: logger.child({ provider: name }) }));
+      providers.set(name, registered.definition.create(checked.value, { name, logger: moduleLogger(logger, { provider: name }, config?.logging.modules[name]) }));
     } else {
       providers.set(name, undefined as never); // placeholder: only its name matters for model checks
     }
@@ -212,8 +212,14 @@ function objectAt(value: unknown, key: string): Record<string, unknown> | undefi
   return typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? (inner as Record<string, unknown>) : undefined;
 }
 
+/** A module's logger: its fields on every line, and its own level when the config gives one. */
+function moduleLogger(logger: Logger, bindings: Record<string, unknown>, level: string | undefined): Logger {
+  return level === undefined ? logger.child(bindings) : logger.child(bindings, { level });
+}
+
 function createPluginApi(
   pluginName: string,
+  /** The plugin's own logger (bound to its name, at its module level). */
   logger: Logger,
   hooks: { [P in HookPhase]: HookMap[P][] },
   providerTypes: Map<string, { definition: ProviderDefinition; pluginName: string }>,
@@ -224,7 +230,7 @@ function createPluginApi(
 ): PluginApi {
   return {
     pluginName,
-    logger: logger.child({ plugin: pluginName }),
+    logger,
     registerProvider<TSchema extends z.ZodType>(type: string, definition: ProviderDefinition<TSchema>) {
       const existing = providerTypes.get(type);
       if (existing !== undefined) {

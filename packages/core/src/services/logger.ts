@@ -12,7 +12,8 @@ export interface Logger {
   readonly info: LogFunction;
   readonly warn: LogFunction;
   readonly error: LogFunction;
-  child(bindings: Readonly<Record<string, unknown>>): Logger;
+  /** A logger with these fields on every line; `level` sets its own lowest level (pino's child options). */
+  child(bindings: Readonly<Record<string, unknown>>, options?: { readonly level?: string }): Logger;
 }
 
 /** Service token of the gateway's logger. */

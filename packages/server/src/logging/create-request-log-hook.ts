@@ -1,4 +1,5 @@
 import type { GatewayContext, HookMap, Logger } from '@tollgate/core';
+import { bodyLogFields } from './body-capture.js';
 
 function round(milliseconds: number | undefined): number | undefined {
   return milliseconds === undefined ? undefined : Math.round(milliseconds * 100) / 100;
@@ -31,10 +32,10 @@ export function requestLogFields(context: GatewayContext): Record<string, unknow
   };
 }
 
-/** A `log` hook that writes one line per request (after the answer was sent). */
-export function createRequestLogHook(logger: Logger): HookMap['log'] {
+/** A `log` hook that writes one line per request (after the answer was sent); with `bodies`, the redacted request and answer too. */
+export function createRequestLogHook(logger: Logger, bodies = false): HookMap['log'] {
   return function requestLog(context) {
-    const fields = requestLogFields(context);
+    const fields = bodies ? { ...requestLogFields(context), ...bodyLogFields(context) } : requestLogFields(context);
     if ((context.status ?? 500) >= 500) logger.warn(fields, 'request');
     else logger.info(fields, 'request');
   };
