@@ -1,0 +1,100 @@
+// `pnpm soak [-- --minutes 10 --rate 500]`: the memory soak. Starts the shared harness's mock upstream
+// and Tollgate on its production path (bench/tollgate.soak.yaml: key auth, one target, the SQLite
+// ledger, request logs), sends `rate` requests per second open-loop for `minutes`, samples the
+// gateway's RSS every 10 s, and reports it against the first sample after one minute of warm-up:
+// flat means within ±10 %. Prints a markdown table and writes bench/results/soak-<time>.json.
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const harness = join(root, '.bench', 'harness');
+const { values } = parseArgs({ args: process.argv.slice(2).filter((arg) => arg !== '--'), options: { minutes: { type: 'string', default: '10' }, rate: { type: 'string', default: '500' } } });
+const minutes = Number(values.minutes);
+const rate = Number(values.rate);
+const { Pool } = createRequire(join(harness, 'package.json'))('undici');
+
+function start(command, args, env, ready) {
+  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (data) => (output = (output + data).slice(-4_000)));
+  child.stderr.on('data', (data) => (output = (output + data).slice(-4_000)));
+  return new Promise((resolveStart, reject) => {
+    const timer = setInterval(() => {
+      if (ready(output)) {
+        clearInterval(timer);
+        resolveStart(child);
+      }
+    }, 50);
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      reject(new Error(`${args.join(' ')} exited ${code}: ${output}`));
+    });
+  });
+}
+
+function rssMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
+}
+
+const mockPort = 18190;
+const gatewayPort = 4190;
+rmSync(join(root, '.bench', 'soak.sqlite'), { force: true });
+rmSync(join(root, '.bench', 'soak.sqlite-wal'), { force: true });
+const mock = await start(process.execPath, [join(harness, 'mock-upstream.mjs'), '--port', String(mockPort)], {}, (out) => /listen|:18190/i.test(out));
+const gateway = await start(process.execPath, [join(root, 'packages/server/dist/cli.js'), 'start', '--config', 'bench/tollgate.soak.yaml', '--port', String(gatewayPort)], { MOCK_UPSTREAM_URL: `http://127.0.0.1:${mockPort}/v1` }, (out) => out.includes('listening on'));
+gateway.stdout.resume();
+const pool = new Pool(`http://127.0.0.1:${gatewayPort}`, { connections: 64, pipelining: 1 });
+const body = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Write one sentence about foxes.' }], max_tokens: 64 });
+const headers = { authorization: 'Bearer sk-bench-master-key-000001', 'content-type': 'application/json' };
+
+let sent = 0;
+let ok = 0;
+let failed = 0;
+const samples = [];
+const startedAt = Date.now();
+const endAt = startedAt + minutes * 60_000;
+const sampler = setInterval(() => samples.push({ second: Math.round((Date.now() - startedAt) / 1000), rssMb: rssMb(gateway.pid) }), 10_000);
+const interval = 1000 / rate;
+let next = performance.now();
+const inFlight = new Set();
+while (Date.now() < endAt) {
+  next += interval;
+  const wait = next - performance.now();
+  if (wait > 1) await sleep(wait);
+  sent += 1;
+  const request = pool
+    .request({ path: '/v1/chat/completions', method: 'POST', headers, body })
+    .then(async (response) => {
+      await response.body.dump();
+      if (response.statusCode === 200) ok += 1;
+      else failed += 1;
+    }, () => (failed += 1))
+    .finally(() => inFlight.delete(request));
+  inFlight.add(request);
+}
+await Promise.allSettled([...inFlight]);
+clearInterval(sampler);
+await pool.close();
+gateway.kill('SIGTERM');
+mock.kill('SIGTERM');
+
+const afterWarmUp = samples.filter((sample) => sample.second >= 60);
+const warm = afterWarmUp.length > 0 ? afterWarmUp : samples; // a run shorter than the warm-up compares every sample
+const baseline = warm[0].rssMb;
+const last = warm.at(-1).rssMb;
+const maxDeviation = Math.max(...warm.map((sample) => Math.abs(sample.rssMb - baseline) / baseline));
+const result = { minutes, rate, sent, ok, failed, baselineRssMb: baseline, lastRssMb: last, maxDeviationPercent: Math.round(maxDeviation * 1000) / 10, samples };
+mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+const file = join(root, 'bench', 'results', `soak-${new Date().toISOString().replaceAll(':', '-')}.json`);
+writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+console.log(`\n### Soak: ${minutes} min at ${rate} req/s, production path\n`);
+console.log('| sent | ok | failed | RSS after 1 min warm-up | RSS at the end | largest deviation |');
+console.log('|--:|--:|--:|--:|--:|--:|');
+console.log(`| ${sent.toLocaleString('en')} | ${ok.toLocaleString('en')} | ${failed} | ${baseline.toFixed(1)} MB | ${last.toFixed(1)} MB | ${result.maxDeviationPercent} % |`);
+console.log(`\n${maxDeviation <= 0.1 ? 'Flat: within ±10 %.' : 'NOT flat: more than ±10 %.'} Results: ${file}`);
