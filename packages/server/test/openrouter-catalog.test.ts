@@ -89,6 +89,9 @@ describe("OpenRouter's catalog", () => {
     await unsynced.close();
     const synced = await gateway({ syncAtStartup: true, baseURL: openrouter.baseURL, apiKey: openRouterKey });
     await expect(ask(synced, 'openrouter/tollgate-test/catalog-only')).resolves.toBeDefined();
+    // The wildcard route lists the catalog's models.
+    const listed = await new OpenAI({ baseURL: `${synced.url}/v1`, apiKey: agent, maxRetries: 0 }).models.list();
+    expect(listed.data.map((model) => model.id).sort()).toEqual(['openrouter/anthropic/claude-sonnet-4.5', 'openrouter/openai/gpt-4o-mini', 'openrouter/tollgate-test/catalog-only']);
     await synced.close();
     const offline = await gateway({ syncAtStartup: true, baseURL: 'http://127.0.0.1:1/api/v1' });
     try {

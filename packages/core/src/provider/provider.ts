@@ -85,6 +85,8 @@ export interface Provider {
   readonly wire: WireFormat;
   /** The provider's id in price tables (`openai`, `anthropic`, `openrouter`); undefined for self-hosted servers. */
   readonly priceProvider?: string | undefined;
+  /** Upstream model ids this provider knows it serves (from a catalog): `GET /v1/models` lists a wildcard route's models from them. */
+  readonly knownModels?: readonly string[] | undefined;
   doChat(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderChatResult>;
   /** Starts a stream; resolves once the upstream accepted the request (status and headers known). */
   doStream(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderStream>;

@@ -76,9 +76,22 @@ export class ModelRouter {
     return undefined;
   }
 
-  /** The model names clients can use (exact names; wildcard families are not listed). */
+  /** The model names clients can use: exact names, and the models of a wildcard family its provider knows (a catalog). */
   listModels(): string[] {
-    return [...this.#exact.keys()];
+    const names = [...this.#exact.keys()];
+    // A wildcard route lists the models its provider knows (a catalog), mapped through its `*`.
+    for (const route of this.#wildcards) {
+      const first = route.targets[0]!;
+      const { provider, model } = parseTargetReference(typeof first === 'string' ? first : first.target);
+      const star = model.indexOf('*');
+      const known = this.#providers.get(provider)?.knownModels;
+      if (star === -1 || known === undefined) continue;
+      const [prefix, suffix] = [model.slice(0, star), model.slice(star + 1)];
+      for (const id of known) {
+        if (id.length >= prefix.length + suffix.length && id.startsWith(prefix) && id.endsWith(suffix)) names.push(`${route.prefix}${id.slice(prefix.length, id.length - suffix.length)}${route.suffix}`);
+      }
+    }
+    return [...new Set(names)];
   }
 
   #target(config: TargetConfig, matched?: string): RouteTarget {

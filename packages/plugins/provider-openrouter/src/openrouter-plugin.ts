@@ -39,9 +39,11 @@ export const openRouterPlugin = definePlugin({
   name: '@tollgate/provider-openrouter',
   options: openRouterPluginOptionsSchema,
   async setup(api, options) {
+    // Provider instances are built after every plugin's setup, so they see the catalog loaded below.
+    let catalogIds: readonly string[] | undefined;
     api.registerProvider('openrouter', {
       options: openRouterProviderOptionsSchema,
-      create: (providerOptions, init) => new OpenRouterProvider(init.name, providerOptions),
+      create: (providerOptions, init) => new OpenRouterProvider(init.name, providerOptions, catalogIds),
     });
     const settings = options.catalog;
     if (settings === undefined) return;
@@ -57,6 +59,7 @@ export const openRouterPlugin = definePlugin({
       api.logger.warn({ file: settings.file }, 'no OpenRouter catalog yet: run `tollgate models sync openrouter` (OpenRouter models are priced by the price table only)');
       return;
     }
+    catalogIds = catalog.models.map((model) => model.id);
     api.provide(Pricing, catalogPricing(catalog.models, api.resolve(Pricing)));
     api.logger.info({ models: catalog.models.length, fetchedAt: catalog.fetchedAt }, 'OpenRouter catalog loaded');
   },

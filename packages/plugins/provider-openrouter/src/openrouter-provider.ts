@@ -11,7 +11,10 @@ import type { OpenRouterProviderOptions } from './openrouter-provider-options.js
  * and a mid-stream error chunk ends the client's stream with an error event.
  */
 export class OpenRouterProvider extends OpenAICompatibleProvider {
-  constructor(name: string, options: OpenRouterProviderOptions) {
+  /** The catalog's model ids, when the plugin loaded a catalog. */
+  readonly knownModels: readonly string[] | undefined;
+
+  constructor(name: string, options: OpenRouterProviderOptions, knownModels?: readonly string[]) {
     super({
       name,
       baseURL: options.baseURL,
@@ -32,5 +35,6 @@ export class OpenRouterProvider extends OpenAICompatibleProvider {
       embeddings: false,
       toError: toOpenRouterProviderError,
     });
+    this.knownModels = knownModels;
   }
 }
