@@ -60,7 +60,7 @@ export type { VirtualKeyUpdate } from './governance/key-store.js';
 export { BudgetStore } from './governance/budget-store.js';
 export type { Budget, BudgetScope, BudgetSubject, BudgetPeriod, ReserveOutcome, ReservationRequest } from './governance/budget-store.js';
 export { generateVirtualKey, hashVirtualKey, virtualKeyPrefix } from './governance/virtual-key.js';
-export type { VirtualKeyRecord, VirtualKeyStatus } from './governance/virtual-key.js';
+export type { VirtualKeyRecord, VirtualKeyStatus, KeyRateLimits } from './governance/virtual-key.js';
 export { periodStart, periodEnd } from './governance/budget-period.js';
 export { RateLimitStore } from './governance/rate-limit-store.js';
 export { SpendReports, spendGroupColumns, spendSql, toSpendRow } from './governance/spend-reports.js';

@@ -224,6 +224,20 @@ describe('rate limits (in memory, one instance)', () => {
     expect(body.error.message).toMatch(/^The team "team-rpm" is limited to 3 requests per minute; retry in \d+s\.$/);
   });
 
+  it('give a virtual key its own limits through the admin API (LiteLLM-named fields), and take them back', async () => {
+    const created = await createKey({ alias: 'own-limits', rpm_limit: 2 });
+    expect((await adminCall('/admin/keys')).json.data.find((key: { id: string }) => key.id === (created as { id: string }).id)).toMatchObject({ rpm_limit: 2, tpm_limit: null, max_parallel_requests: null });
+    await sleep(250); // the key cache (200 ms here) forgets the lookup of the first request
+    expect((await chat(created.key)).status).toBe(200);
+    expect((await chat(created.key)).status).toBe(200);
+    const refused = await chat(created.key);
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/^The key "key_[\w-]+" is limited to 2 requests per minute/);
+    expect((await adminCall('/admin/keys/update', { id: created.id, rpm_limit: null })).json.rpm_limit).toBeNull();
+    await sleep(250);
+    expect((await chat(created.key)).status).toBe(200);
+  });
+
   it('hold a team to its parallel requests and free the slot when an answer ends', async () => {
     const { key } = await createKey({ alias: 'parallel-agent', team_id: 'team-parallel' });
     mock.enqueue({ delayMs: 400 });

@@ -15,6 +15,8 @@ export interface Principal {
   /** Model names (or `prefix/*` patterns) this principal may call; undefined means all. */
   readonly allowedModels?: readonly string[];
   readonly metadata?: Readonly<Record<string, string>>;
+  /** The key's own rate limits (a virtual key's), over the config's rules for keys. */
+  readonly rateLimits?: { readonly rpm?: number; readonly tpm?: number; readonly parallel?: number };
   /** May narrow routing per request with `x-tollgate-fallbacks` / `x-tollgate-timeout-ms` (always, for the master key). */
   readonly routingControl?: boolean;
 }

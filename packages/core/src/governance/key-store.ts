@@ -1,5 +1,5 @@
 import { createServiceToken } from '../services/service-token.js';
-import type { VirtualKeyRecord, VirtualKeyStatus } from './virtual-key.js';
+import type { KeyRateLimits, VirtualKeyRecord, VirtualKeyStatus } from './virtual-key.js';
 
 /** A change to a key's mutable fields; fields left out stay as they are. */
 export interface VirtualKeyUpdate {
@@ -8,6 +8,8 @@ export interface VirtualKeyUpdate {
   readonly expiresAt?: number | null;
   readonly status?: VirtualKeyStatus;
   readonly metadata?: Readonly<Record<string, string>>;
+  /** The key's own rate limits; `null` goes back to the config's rules. */
+  readonly limits?: KeyRateLimits | null;
 }
 
 /**
@@ -40,5 +42,6 @@ export function applyKeyUpdate(record: VirtualKeyRecord, update: VirtualKeyUpdat
     expiresAt: update.expiresAt === undefined ? record.expiresAt : (update.expiresAt ?? undefined),
     status: record.status === 'revoked' ? 'revoked' : (update.status ?? record.status),
     metadata: update.metadata ?? record.metadata,
+    limits: update.limits === undefined ? record.limits : (update.limits ?? undefined),
   };
 }

@@ -1,7 +1,7 @@
 import { periodEnd } from './budget-period.js';
 import type { Budget, BudgetPeriod, BudgetScope } from './budget-store.js';
 import type { DirectoryEntry, DirectoryKind } from './directory.js';
-import type { VirtualKeyRecord, VirtualKeyStatus } from './virtual-key.js';
+import type { KeyRateLimits, VirtualKeyRecord, VirtualKeyStatus } from './virtual-key.js';
 
 /** A `tollgate_keys` row as the SQL stores read it (snake_case; JSON columns as text). */
 export interface KeyRow {
@@ -17,6 +17,7 @@ export interface KeyRow {
   readonly status: string;
   readonly metadata: string;
   readonly created_at: number | string;
+  readonly limits?: string | null;
 }
 
 /** A `tollgate_budgets` row as the SQL stores read it (bigints may arrive as strings). */
@@ -31,7 +32,7 @@ export interface BudgetRow {
 }
 
 /** The `tollgate_keys` columns, in the order {@link toKeyRow} gives values. */
-export const keyColumns = ['id', 'hash', 'hint', 'alias', 'org_id', 'team_id', 'user_id', 'models', 'expires_at', 'status', 'metadata', 'created_at'] as const;
+export const keyColumns = ['id', 'hash', 'hint', 'alias', 'org_id', 'team_id', 'user_id', 'models', 'expires_at', 'status', 'metadata', 'created_at', 'limits'] as const;
 
 /** A key record as `tollgate_keys` values, in {@link keyColumns} order. */
 export function toKeyRow(record: VirtualKeyRecord): (string | number | null)[] {
@@ -48,6 +49,7 @@ export function toKeyRow(record: VirtualKeyRecord): (string | number | null)[] {
     record.status,
     JSON.stringify(record.metadata),
     record.createdAt,
+    record.limits === undefined ? null : JSON.stringify(record.limits),
   ];
 }
 
@@ -66,6 +68,7 @@ export function fromKeyRow(row: KeyRow): VirtualKeyRecord {
     status: row.status as VirtualKeyStatus,
     metadata: JSON.parse(row.metadata) as Record<string, string>,
     createdAt: Number(row.created_at),
+    ...(row.limits === undefined || row.limits === null ? {} : { limits: JSON.parse(row.limits) as KeyRateLimits }),
   };
 }
 

@@ -18,7 +18,16 @@ export interface VirtualKeyRecord {
   readonly expiresAt: number | undefined;
   readonly status: VirtualKeyStatus;
   readonly metadata: Readonly<Record<string, string>>;
+  /** The key's own rate limits (over the config's rules for keys); undefined: the config's. */
+  readonly limits?: KeyRateLimits | undefined;
   readonly createdAt: number;
+}
+
+/** Rate limits of one key: requests and tokens per minute, requests at once. */
+export interface KeyRateLimits {
+  readonly rpm?: number;
+  readonly tpm?: number;
+  readonly parallel?: number;
 }
 
 /** A suspended key can be activated again; a revoked one cannot. */

@@ -61,7 +61,8 @@ export function createRateLimitHooks(store: RateLimitStore, options: GovernanceO
     const labels: string[] = [];
     const subjects = [...budgetSubjects(context.principal!), { scope: 'model' as const, id: context.request.model }];
     for (const subject of subjects) {
-      const rule = specific.get(`${subject.scope}:${subject.id}`) ?? general.get(subject.scope);
+      const own = subject.scope === 'key' ? context.principal!.rateLimits : undefined;
+      const rule = own === undefined ? (specific.get(`${subject.scope}:${subject.id}`) ?? general.get(subject.scope)) : { scope: 'key' as const, ...own };
       if (rule === undefined) continue;
       for (const [option, kind, unit] of kinds) {
         const limit = rule[option];
@@ -74,7 +75,7 @@ export function createRateLimitHooks(store: RateLimitStore, options: GovernanceO
   }
 
   async function acquire(context: GatewayContext): Promise<void> {
-    if (context.principal!.isMaster || options.rateLimits.length === 0) return;
+    if (context.principal!.isMaster || (options.rateLimits.length === 0 && context.principal!.rateLimits === undefined)) return;
     const { checks, labels } = checksOf(context);
     if (checks.length === 0) return;
     const admission = await store.acquire(context.requestId, checks, options.reservationTtlMs);

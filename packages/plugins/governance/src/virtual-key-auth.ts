@@ -52,5 +52,6 @@ function toPrincipal(record: VirtualKeyRecord): Principal {
     ...(record.orgId === undefined ? {} : { orgId: record.orgId }),
     ...(record.models === undefined ? {} : { allowedModels: record.models }),
     metadata: record.metadata,
+    ...(record.limits === undefined ? {} : { rateLimits: record.limits }),
   };
 }

@@ -87,4 +87,5 @@ export const migrations: readonly string[] = [
    );
    CREATE INDEX tollgate_directory_parent ON tollgate_directory (kind, parent_id);`,
   `ALTER TABLE tollgate_requests ADD COLUMN guardrails TEXT;`,
+  `ALTER TABLE tollgate_keys ADD COLUMN limits TEXT;`,
 ];

@@ -47,7 +47,7 @@ export class SqliteGovernanceStore implements GovernanceStore {
     this.#statements = {
       findKey: prepare('SELECT * FROM tollgate_keys WHERE hash = ?'),
       insertKey: prepare(`INSERT INTO tollgate_keys (${keyColumns.join(', ')}) VALUES (${keyColumns.map(() => '?').join(', ')})`),
-      updateKey: prepare('UPDATE tollgate_keys SET alias = ?, models = ?, expires_at = ?, status = ?, metadata = ? WHERE id = ?'),
+      updateKey: prepare('UPDATE tollgate_keys SET alias = ?, models = ?, expires_at = ?, status = ?, metadata = ?, limits = ? WHERE id = ?'),
       getBudget: prepare('SELECT * FROM tollgate_budgets WHERE scope = ? AND subject_id = ?'),
       rollPeriod: prepare('UPDATE tollgate_budgets SET spent_micros = 0, period_started_at = ? WHERE scope = ? AND subject_id = ? AND period_started_at < ?'),
       hold: prepare('UPDATE tollgate_budgets SET reserved_micros = reserved_micros + ? WHERE scope = ? AND subject_id = ?'),
@@ -90,7 +90,7 @@ export class SqliteGovernanceStore implements GovernanceStore {
       const next = applyKeyUpdate(fromKeyRow(row), update);
       const values = toKeyRow(next);
       const column = (name: (typeof keyColumns)[number]) => values[keyColumns.indexOf(name)]!;
-      this.#statements.updateKey.run(column('alias'), column('models'), column('expires_at'), column('status'), column('metadata'), id);
+      this.#statements.updateKey.run(column('alias'), column('models'), column('expires_at'), column('status'), column('metadata'), column('limits'), id);
       return next;
     });
   }

@@ -15,6 +15,9 @@ const options = {
   key: { type: 'string' },
   limit: { type: 'string' },
   name: { type: 'string' },
+  rpm: { type: 'string' },
+  tpm: { type: 'string' },
+  parallel: { type: 'string' },
   csv: { type: 'boolean' },
 } as const;
 
@@ -44,6 +47,9 @@ function toCall(command: string, args: string[]): AdminCall | string {
       if (values.org !== undefined) body.org_id = values.org;
       if (values.models !== undefined) body.models = values.models.split(',').map((model) => model.trim()).filter(Boolean);
       if (values.expires !== undefined) body.expires_at = values.expires;
+      if (values.rpm !== undefined) body.rpm_limit = Number(values.rpm);
+      if (values.tpm !== undefined) body.tpm_limit = Number(values.tpm);
+      if (values.parallel !== undefined) body.max_parallel_requests = Number(values.parallel);
       return { method: 'POST', path: '/admin/keys', body };
     }
     if (action === 'list') return { method: 'GET', path: `/admin/keys${query({ team_id: values.team })}` };

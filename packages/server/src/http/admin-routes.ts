@@ -27,6 +27,18 @@ const modelList = z.array(z.string().min(1)).nullable();
 const metadata = z.record(z.string(), z.string());
 const isoTime = z.iso.datetime({ offset: true }).transform((text) => Date.parse(text));
 
+const limit = z.number().int().positive();
+
+/** The key's own rate limits from the LiteLLM-named fields; undefined when none is given. */
+function limitsOf(body: { rpm_limit?: number | null; tpm_limit?: number | null; max_parallel_requests?: number | null }) {
+  const limits = {
+    ...(body.rpm_limit == null ? {} : { rpm: body.rpm_limit }),
+    ...(body.tpm_limit == null ? {} : { tpm: body.tpm_limit }),
+    ...(body.max_parallel_requests == null ? {} : { parallel: body.max_parallel_requests }),
+  };
+  return Object.keys(limits).length === 0 ? undefined : limits;
+}
+
 const createKeySchema = z.strictObject({
   alias: z.string().min(1).max(200),
   team_id: z.string().min(1).optional(),
@@ -35,6 +47,9 @@ const createKeySchema = z.strictObject({
   models: modelList.optional(),
   expires_at: isoTime.optional(),
   metadata: metadata.default({}),
+  rpm_limit: limit.optional(),
+  tpm_limit: limit.optional(),
+  max_parallel_requests: limit.optional(),
 });
 
 const updateKeySchema = z.strictObject({
@@ -44,6 +59,9 @@ const updateKeySchema = z.strictObject({
   expires_at: isoTime.nullable().optional(),
   status: z.enum(['active', 'suspended', 'revoked']).optional(),
   metadata: metadata.optional(),
+  rpm_limit: limit.nullable().optional(),
+  tpm_limit: limit.nullable().optional(),
+  max_parallel_requests: limit.nullable().optional(),
 });
 
 const subjectSchema = z.strictObject({ scope: z.enum(['key', 'user', 'team', 'org']), id: z.string().min(1) });
@@ -65,6 +83,9 @@ function keyView(record: VirtualKeyRecord) {
     models: record.models ?? null,
     expires_at: record.expiresAt === undefined ? null : new Date(record.expiresAt).toISOString(),
     metadata: record.metadata,
+    rpm_limit: record.limits?.rpm ?? null,
+    tpm_limit: record.limits?.tpm ?? null,
+    max_parallel_requests: record.limits?.parallel ?? null,
     created_at: new Date(record.createdAt).toISOString(),
   };
 }
@@ -251,6 +272,7 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
             expiresAt: body.expires_at,
             status: 'active',
             metadata: body.metadata,
+            ...(limitsOf(body) === undefined ? {} : { limits: limitsOf(body) }),
             createdAt: clock.now(),
           };
           await keys.createKey(record);
@@ -274,6 +296,8 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
           ...(body.expires_at === undefined ? {} : { expiresAt: body.expires_at }),
           ...(body.status === undefined ? {} : { status: body.status }),
           ...(body.metadata === undefined ? {} : { metadata: body.metadata }),
+          // The limit fields, given together, replace the key's own limits; all null: the config's rules.
+          ...(body.rpm_limit === undefined && body.tpm_limit === undefined && body.max_parallel_requests === undefined ? {} : { limits: limitsOf(body) ?? null }),
         });
         if (updated === undefined) throw notFound(`key with id "${body.id}"`);
         const { id: _id, ...changes } = body;
