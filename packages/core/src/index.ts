@@ -67,6 +67,7 @@ export { SpendReports, spendGroupColumns, spendSql, toSpendRow } from './governa
 export type { SpendGroup, SpendQuery, SpendRow } from './governance/spend-reports.js';
 export { AuditLog } from './governance/audit-log.js';
 export type { AuditEntry } from './governance/audit-log.js';
+export { provideGovernanceStore } from './governance/governance-store.js';
 export type { GovernanceStore } from './governance/governance-store.js';
 export { Directory, directoryParent } from './governance/directory.js';
 export type { DirectoryEntry, DirectoryKind } from './governance/directory.js';
@@ -83,6 +84,7 @@ export { gatewayConfigJsonSchema } from './config/config-json-schema.js';
 export type { RoutePolicy, RetryPolicy, CooldownPolicy } from './routing/route-policy.js';
 export type { RoutingStrategy } from './routing/strategies/routing-strategy.js';
 export { retryableUpstreamStatuses } from './errors/provider-error.js';
+export { matchesModelPattern } from './routing/matches-model-pattern.js';
 
 // Engine.
 export { createGateway } from './engine/create-gateway.js';

@@ -1,4 +1,4 @@
-import { z, type GatewayContext } from '@tollgate/core';
+import { matchesModelPattern, z, type GatewayContext } from '@tollgate/core';
 
 /**
  * Where a guardrail applies: left out, everywhere; otherwise only to requests of these teams, these
@@ -16,16 +16,12 @@ export const guardrailScopeSchema = z
 /** A guardrail's scope, as configured. */
 export type GuardrailScope = z.output<typeof guardrailScopeSchema>;
 
-function matchesModel(model: string, pattern: string): boolean {
-  return pattern.endsWith('*') ? model.startsWith(pattern.slice(0, -1)) : model === pattern;
-}
-
 /** Whether a guardrail with this scope applies to the request. */
 export function guardrailApplies(context: GatewayContext, scope: GuardrailScope): boolean {
   if (scope === undefined) return true;
   const principal = context.principal;
   if (scope.teams !== undefined && (principal?.teamId === undefined || !scope.teams.includes(principal.teamId))) return false;
   if (scope.keys !== undefined && (principal === undefined || !(scope.keys.includes(principal.keyName) || scope.keys.includes(principal.keyId)))) return false;
-  if (scope.models !== undefined && !scope.models.some((pattern) => matchesModel(context.request.model, pattern))) return false;
+  if (scope.models !== undefined && !scope.models.some((pattern) => matchesModelPattern(context.request.model, pattern))) return false;
   return true;
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serverPackageDirectory } from './support/start-test-gateway.js';
+import { serverPackageDirectory, startCliInstance, type CliInstance } from './support/start-test-gateway.js';
 
 const cli = join(serverPackageDirectory, 'dist/cli.js');
 let folder: string;
@@ -56,20 +56,10 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
 }
 
 /** Starts `tollgate start` on a free port and resolves with its URL once it listens. */
-function start(args: string[] = []): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, 'start', '--port', '0', ...args], { cwd: folder });
-    started.push(child);
-    let output = '';
-    const onData = (data: Buffer) => {
-      output += data;
-      const match = /listening on (http:\/\/[\d.:]+)/.exec(output);
-      if (match) resolve({ child, url: match[1]!, output: () => output });
-    };
-    child.stderr!.on('data', onData);
-    child.stdout!.on('data', (data: Buffer) => (output += data));
-    child.on('exit', (code) => reject(new Error(`exited ${code}: ${output}`)));
-  });
+async function start(args: string[] = []): Promise<CliInstance> {
+  const instance = await startCliInstance(folder, args);
+  started.push(instance.child);
+  return instance;
 }
 
 describe('tollgate check', () => {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,7 @@ import OpenAI from 'openai';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockOpenAI, type MockOpenAI } from '@tollgate/testkit';
-import { serverPackageDirectory } from './support/start-test-gateway.js';
+import { serverPackageDirectory, startCliInstance } from './support/start-test-gateway.js';
 
 // Two `tollgate start` processes sharing the machine's real PostgreSQL (trust auth, database `test`)
 // and Redis.
@@ -17,27 +17,16 @@ const redisUrl = process.env.TOLLGATE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
 const schema = `tollgate_governance_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
 const masterKey = 'sk-governance-pg-master-0001';
 const reservationTtlMs = 2_000;
-const cli = join(serverPackageDirectory, 'dist/cli.js');
 const admin = new pg.Pool({ connectionString, max: 2 });
 const started: ChildProcess[] = [];
 let folder: string;
 let mock: MockOpenAI;
 let instances: [{ child: ChildProcess; url: string }, { child: ChildProcess; url: string }];
 
-function startInstance(): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, 'start', '--port', '0', '--config', 'tollgate.config.json'], { cwd: folder });
-    started.push(child);
-    let output = '';
-    const onData = (data: Buffer) => {
-      output += data;
-      const match = /listening on (http:\/\/[\d.:]+)/.exec(output);
-      if (match) resolve({ child, url: match[1]! });
-    };
-    child.stderr!.on('data', onData);
-    child.stdout!.on('data', (data: Buffer) => (output += data));
-    child.on('exit', (code) => reject(new Error(`exited ${code}: ${output}`)));
-  });
+async function startInstance(): Promise<{ child: ChildProcess; url: string }> {
+  const instance = await startCliInstance(folder, ['--config', 'tollgate.config.json']);
+  started.push(instance.child);
+  return instance;
 }
 
 async function adminCall(url: string, path: string, body?: object): Promise<any> {

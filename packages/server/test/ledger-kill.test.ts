@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serverPackageDirectory } from './support/start-test-gateway.js';
+import { serverPackageDirectory, startCliInstance } from './support/start-test-gateway.js';
 
 // What a ledger loses when its process is killed with SIGKILL: the rows still buffered in memory,
 // at most the requests finished in the last `flushIntervalMs` (documented in the ledgers' READMEs).
@@ -14,7 +14,6 @@ const connectionString = process.env.TOLLGATE_TEST_DATABASE_URL ?? 'postgres://p
 const schema = `tollgate_kill_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
 const masterKey = 'sk-ledger-kill-master-0001';
 const flushIntervalMs = 200;
-const cli = join(serverPackageDirectory, 'dist/cli.js');
 const admin = new pg.Pool({ connectionString, max: 1 });
 const started: ChildProcess[] = [];
 let folder: string;
@@ -31,23 +30,11 @@ afterAll(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
-function start(config: object, file: string): Promise<{ child: ChildProcess; url: string }> {
-  return writeFile(join(folder, file), JSON.stringify(config)).then(
-    () =>
-      new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [cli, 'start', '--port', '0', '--config', file], { cwd: folder });
-        started.push(child);
-        let output = '';
-        const onData = (data: Buffer) => {
-          output += data;
-          const match = /listening on (http:\/\/[\d.:]+)/.exec(output);
-          if (match) resolve({ child, url: match[1]! });
-        };
-        child.stderr!.on('data', onData);
-        child.stdout!.on('data', (data: Buffer) => (output += data));
-        child.on('exit', (code) => reject(new Error(`exited ${code}: ${output}`)));
-      }),
-  );
+async function start(config: object, file: string): Promise<{ child: ChildProcess; url: string }> {
+  await writeFile(join(folder, file), JSON.stringify(config));
+  const instance = await startCliInstance(folder, ['--config', file]);
+  started.push(instance.child);
+  return instance;
 }
 
 /** Sends requests 8 at a time until `killAfterMs`, kills the process with SIGKILL, and returns when each success finished. */

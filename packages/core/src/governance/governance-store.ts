@@ -1,8 +1,9 @@
-import type { AuditLog } from './audit-log.js';
-import type { BudgetStore } from './budget-store.js';
-import type { Directory } from './directory.js';
-import type { KeyStore } from './key-store.js';
-import type { SpendReports } from './spend-reports.js';
+import type { PluginApi } from '../plugin/plugin-api.js';
+import { AuditLog } from './audit-log.js';
+import { BudgetStore } from './budget-store.js';
+import { Directory } from './directory.js';
+import { KeyStore } from './key-store.js';
+import { SpendReports } from './spend-reports.js';
 
 /**
  * Everything a governance store plugin provides (the built-in SQLite and PostgreSQL ledgers do):
@@ -10,3 +11,12 @@ import type { SpendReports } from './spend-reports.js';
  * usable on its own service token.
  */
 export interface GovernanceStore extends KeyStore, BudgetStore, Directory, SpendReports, AuditLog {}
+
+/** Provides a governance store under each of its service tokens (what a store plugin's `setup` does). */
+export function provideGovernanceStore(api: PluginApi, store: GovernanceStore): void {
+  api.provide(KeyStore, store);
+  api.provide(BudgetStore, store);
+  api.provide(Directory, store);
+  api.provide(SpendReports, store);
+  api.provide(AuditLog, store);
+}

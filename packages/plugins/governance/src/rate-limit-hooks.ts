@@ -5,6 +5,12 @@ import type { GovernanceOptions } from './governance-options.js';
 /** One configured limit: on every subject of a scope, or on one subject when `id` is given. */
 type RateLimitRule = GovernanceOptions['rateLimits'][number];
 
+/** Who a limit belongs to: a key, user, team, org or model. */
+interface LimitOwner {
+  readonly scope: RateLimitRule['scope'];
+  readonly id: string;
+}
+
 declare module '@tollgate/core' {
   interface ContextVariableMap {
     rateLimitChecks: readonly RateLimitCheck[];
@@ -56,31 +62,34 @@ export function createRateLimitHooks(store: RateLimitStore, options: GovernanceO
     else specific.set(`${rule.scope}:${rule.id}`, rule);
   }
 
-  function checksOf(context: GatewayContext): { checks: RateLimitCheck[]; labels: string[] } {
+  /** The request's checks, and the subject each belongs to (its refusal message is built only when refused). */
+  function checksOf(context: GatewayContext): { checks: RateLimitCheck[]; owners: LimitOwner[] } {
     const checks: RateLimitCheck[] = [];
-    const labels: string[] = [];
-    const subjects = [...budgetSubjects(context.principal!), { scope: 'model' as const, id: context.request.model }];
+    const owners: LimitOwner[] = [];
+    const subjects: LimitOwner[] = [...budgetSubjects(context.principal!), { scope: 'model', id: context.request.model }];
     for (const subject of subjects) {
       const own = subject.scope === 'key' ? context.principal!.rateLimits : undefined;
       const rule = own === undefined ? (specific.get(`${subject.scope}:${subject.id}`) ?? general.get(subject.scope)) : { scope: 'key' as const, ...own };
       if (rule === undefined) continue;
-      for (const [option, kind, unit] of kinds) {
+      for (const [option, kind] of kinds) {
         const limit = rule[option];
         if (limit === undefined) continue;
         checks.push({ key: `${subject.scope}:${subject.id}:${kind}`, kind, limit });
-        labels.push(`The ${subject.scope} "${subject.id}" is limited to ${limit} ${unit}`);
+        owners.push(subject);
       }
     }
-    return { checks, labels };
+    return { checks, owners };
   }
 
   async function acquire(context: GatewayContext): Promise<void> {
     if (context.principal!.isMaster || (options.rateLimits.length === 0 && context.principal!.rateLimits === undefined)) return;
-    const { checks, labels } = checksOf(context);
+    const { checks, owners } = checksOf(context);
     if (checks.length === 0) return;
     const admission = await store.acquire(context.requestId, checks, options.reservationTtlMs);
     if (!admission.ok) {
-      const label = labels[checks.indexOf(admission.check)] ?? `A limit of ${admission.check.limit}`;
+      const owner = owners[checks.indexOf(admission.check)];
+      const unit = kinds.find(([, kind]) => kind === admission.check.kind)![2];
+      const label = owner === undefined ? `A limit of ${admission.check.limit} ${unit}` : `The ${owner.scope} "${owner.id}" is limited to ${admission.check.limit} ${unit}`;
       throw new GatewayError('TOLLGATE_RATE_LIMIT_EXCEEDED', `${label}; retry in ${resetText(admission.retryAfterMs)}.`, { retryAfterMs: Math.max(1, admission.retryAfterMs) });
     }
     context.set('rateLimitChecks', checks);

@@ -1,4 +1,4 @@
-import { AuditLog, BudgetStore, definePlugin, Directory, KeyStore, Ledger, SpendReports } from '@tollgate/core';
+import { definePlugin, Ledger, provideGovernanceStore } from '@tollgate/core';
 import { ledgerPostgresOptionsSchema } from './ledger-postgres-options.js';
 import { PostgresGovernanceStore } from './postgres-governance-store.js';
 import { PostgresLedger } from './postgres-ledger.js';
@@ -18,16 +18,13 @@ export const ledgerPostgresPlugin = definePlugin({
   options: ledgerPostgresOptionsSchema,
   async setup(api, options) {
     const ledger = await PostgresLedger.open(options, api.logger);
-    const store = await PostgresGovernanceStore.open(options, api.logger).catch(async (error: unknown) => {
+    // The ledger has just applied the migrations: the store's own pool need not run them again.
+    const store = await PostgresGovernanceStore.open(options, api.logger, { migrated: true }).catch(async (error: unknown) => {
       await ledger.close();
       throw error;
     });
     api.provide(Ledger, ledger);
-    api.provide(KeyStore, store);
-    api.provide(BudgetStore, store);
-    api.provide(Directory, store);
-    api.provide(SpendReports, store);
-    api.provide(AuditLog, store);
+    provideGovernanceStore(api, store);
     return {
       close: async () => {
         await ledger.close();

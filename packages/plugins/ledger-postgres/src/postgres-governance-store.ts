@@ -58,8 +58,8 @@ export class PostgresGovernanceStore implements GovernanceStore {
     this.#pool = pool;
   }
 
-  /** Connects (its own pool: reservations are on the request path) and applies the migrations. */
-  static async open(options: LedgerPostgresOptions, logger: Logger): Promise<PostgresGovernanceStore> {
+  /** Connects (its own pool: reservations are on the request path) and applies the migrations, unless they just were. */
+  static async open(options: LedgerPostgresOptions, logger: Logger, { migrated = false }: { readonly migrated?: boolean } = {}): Promise<PostgresGovernanceStore> {
     const pool = new pg.Pool({
       connectionString: options.connectionString,
       max: options.governanceConnections,
@@ -67,7 +67,7 @@ export class PostgresGovernanceStore implements GovernanceStore {
     });
     pool.on('error', (error) => logger.warn({ err: error }, 'governance store connection lost'));
     try {
-      await migrate(pool, options.schema);
+      if (!migrated) await migrate(pool, options.schema);
     } catch (error) {
       await pool.end();
       throw error;

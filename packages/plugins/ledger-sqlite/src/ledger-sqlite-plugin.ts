@@ -1,6 +1,5 @@
-import { AuditLog, BudgetStore, definePlugin, Directory, KeyStore, Ledger, SpendReports } from '@tollgate/core';
+import { definePlugin, Ledger, provideGovernanceStore } from '@tollgate/core';
 import { ledgerSqliteOptionsSchema } from './ledger-sqlite-options.js';
-import { openDatabase } from './open-database.js';
 import { SqliteGovernanceStore } from './sqlite-governance-store.js';
 import { SqliteLedger } from './sqlite-ledger.js';
 
@@ -18,19 +17,10 @@ export const ledgerSqlitePlugin = definePlugin({
   options: ledgerSqliteOptionsSchema,
   setup(api, options) {
     const ledger = new SqliteLedger(options, api.logger);
-    const governanceDatabase = openDatabase(options.path);
-    const store = new SqliteGovernanceStore(governanceDatabase);
+    // One connection, opened and migrated once: the ledger's writes and the store's batches each run
+    // to completion synchronously, so they never interleave on it.
     api.provide(Ledger, ledger);
-    api.provide(KeyStore, store);
-    api.provide(BudgetStore, store);
-    api.provide(Directory, store);
-    api.provide(SpendReports, store);
-    api.provide(AuditLog, store);
-    return {
-      close: () => {
-        ledger.close();
-        governanceDatabase.close();
-      },
-    };
+    provideGovernanceStore(api, new SqliteGovernanceStore(ledger.database));
+    return { close: () => ledger.close() };
   },
 });

@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -118,4 +119,32 @@ export async function startLedgeredGateway(prefix: string, plugins: unknown[], c
     ...config,
   });
   return { mock, server, databasePath };
+}
+
+/** A `tollgate start` process of a test, once it listens. */
+export interface CliInstance {
+  readonly child: ChildProcess;
+  readonly url: string;
+  /** Everything it printed so far. */
+  output(): string;
+}
+
+/**
+ * Starts `tollgate start --port 0 …args` (the built CLI) in `cwd` and resolves once it listens;
+ * rejects with its output if it exits first. The caller ends it (by its `child`).
+ */
+export function startCliInstance(cwd: string, args: readonly string[] = [], env?: NodeJS.ProcessEnv): Promise<CliInstance> {
+  const cli = resolve(serverPackageDirectory, 'dist/cli.js');
+  return new Promise((listening, reject) => {
+    const child = spawn(process.execPath, [cli, 'start', '--port', '0', ...args], { cwd, ...(env === undefined ? {} : { env }) });
+    let output = '';
+    const onData = (data: Buffer) => {
+      output += data;
+      const match = /listening on (http:\/\/[\d.:]+)/.exec(output);
+      if (match) listening({ child, url: match[1]!, output: () => output });
+    };
+    child.stderr.on('data', onData);
+    child.stdout.on('data', (data: Buffer) => (output += data));
+    child.on('exit', (code) => reject(new Error(`exited ${code}: ${output}`)));
+  });
 }
