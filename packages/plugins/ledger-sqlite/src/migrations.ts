@@ -88,4 +88,6 @@ export const migrations: readonly string[] = [
    CREATE INDEX tollgate_directory_parent ON tollgate_directory (kind, parent_id);`,
   `ALTER TABLE tollgate_requests ADD COLUMN guardrails TEXT;`,
   `ALTER TABLE tollgate_keys ADD COLUMN limits TEXT;`,
+  // Spend reports over a time range with no key or team filter (by day, model, provider, end user).
+  `CREATE INDEX tollgate_requests_time ON tollgate_requests (started_at);`,
 ];
