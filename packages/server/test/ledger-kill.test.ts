@@ -55,10 +55,12 @@ async function loadThenKill(url: string, child: ChildProcess, killAfterMs: numbe
   };
   const workers = Array.from({ length: 8 }, worker);
   await new Promise((resolve) => setTimeout(resolve, killAfterMs));
+  // Listen before killing: the exit event may fire while the workers are still finishing.
+  const exited = new Promise((resolve) => child.once('exit', resolve));
   killedAt = Date.now();
   child.kill('SIGKILL');
   await Promise.all(workers);
-  await new Promise((resolve) => child.once('exit', resolve));
+  await exited;
   return { succeeded: succeeded.filter((at) => at <= killedAt), killedAt };
 }
 
