@@ -1,4 +1,5 @@
 import type { MockAnthropic } from '../create-mock-anthropic.js';
+import type { MockGemini } from '../create-mock-gemini.js';
 import type { MockOpenAI } from '../create-mock-openai.js';
 import type { ConformanceUpstream } from './conformance-upstream.js';
 
@@ -23,6 +24,21 @@ export function anthropicConformanceUpstream(mock: MockAnthropic, input: { provi
     requests: mock.requests,
     enqueueText: (text) => mock.enqueue({ content: text }),
     enqueueError: (status, message) => mock.enqueue({ status, error: { type: anthropicErrorTypes[status] ?? 'api_error', message }, headers: status === 429 ? { 'retry-after': '2' } : {} }),
+    enqueueHang: () => mock.enqueue({ hang: true }),
+    close: () => mock.close(),
+  };
+}
+
+const geminiErrorStatuses: Readonly<Record<number, string>> = { 400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE' };
+
+/** The conformance adapter of the Gemini mock: a 429 says when to retry in `RetryInfo`, as Google does. */
+export function geminiConformanceUpstream(mock: MockGemini, input: { providerOptions: Record<string, unknown>; model: string; secret: string }): ConformanceUpstream {
+  return {
+    ...input,
+    requests: mock.requests,
+    enqueueText: (text) => mock.enqueue({ content: text }),
+    enqueueError: (status, message) =>
+      mock.enqueue({ status, error: { status: geminiErrorStatuses[status] ?? 'INTERNAL', message, details: status === 429 ? [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '2s' }] : [] } }),
     enqueueHang: () => mock.enqueue({ hang: true }),
     close: () => mock.close(),
   };

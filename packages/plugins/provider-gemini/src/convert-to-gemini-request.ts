@@ -1,0 +1,191 @@
+import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
+import type { GeminiContent, GeminiPart, GeminiRequest } from './gemini-content.js';
+import { fromToolCallId } from './gemini-tool-call-id.js';
+
+/**
+ * OpenAI request fields with no Gemini equivalent. They are dropped (the provider logs each once at
+ * debug level); the README lists them.
+ */
+export const untranslatedOpenAIFields = ['logit_bias', 'user', 'metadata', 'store', 'service_tier', 'modalities', 'audio', 'prediction', 'web_search_options', 'parallel_tool_calls', 'stream_options'] as const;
+
+/** `reasoning_effort` as a Gemini 2.5 thinking budget (tokens). */
+const thinkingBudgets = { minimal: 512, low: 1024, medium: 8192, high: 24576 } as const;
+/** `reasoning_effort` as a Gemini 3 thinking level. */
+const thinkingLevels = { minimal: 'low', low: 'low', medium: 'high', high: 'high' } as const;
+
+const imageTypes: Readonly<Record<string, string>> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif', heic: 'image/heic', heif: 'image/heif', pdf: 'application/pdf' };
+const audioTypes: Readonly<Record<string, string>> = { wav: 'audio/wav', mp3: 'audio/mp3' };
+
+function parseDataUrl(url: string): { mimeType: string; data: string } | undefined {
+  const match = /^data:([^;,]+);base64,(.*)$/s.exec(url);
+  return match === null ? undefined : { mimeType: match[1]!, data: match[2]! };
+}
+
+function convertPart(part: ContentPart, index: number, path: string): GeminiPart {
+  const param = `${path}.content[${index}]`;
+  if (part.type === 'text') return { text: String((part as { text: unknown }).text) };
+  if (part.type === 'image_url') {
+    const url = String((part as { image_url: { url: string } }).image_url.url);
+    const inline = parseDataUrl(url);
+    if (inline !== undefined) return { inlineData: inline };
+    const extension = /\.([a-z0-9]+)(?:[?#]|$)/i.exec(url)?.[1]?.toLowerCase();
+    return { fileData: { fileUri: url, mimeType: (extension === undefined ? undefined : imageTypes[extension]) ?? 'image/jpeg' } };
+  }
+  if (part.type === 'input_audio') {
+    const audio = part.input_audio as { data: string; format: string };
+    const mimeType = audioTypes[audio.format];
+    if (mimeType === undefined) throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Audio format "${audio.format}" cannot be sent to a Gemini model (wav and mp3 can).`, { param });
+    return { inlineData: { mimeType, data: audio.data } };
+  }
+  if (part.type === 'file') {
+    const inline = parseDataUrl(String((part.file as { file_data?: string } | undefined)?.file_data ?? ''));
+    if (inline !== undefined) return { inlineData: inline };
+  }
+  throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Content part type "${part.type}" cannot be sent to a Gemini model (text, image_url, input_audio and file with file_data can).`, { param });
+}
+
+function textOf(content: string | readonly { type: string; text?: unknown }[] | null | undefined): string {
+  if (content === null || content === undefined) return '';
+  if (typeof content === 'string') return content;
+  return content.map((part) => (part.type === 'text' ? String(part.text) : '')).join('');
+}
+
+function parseArguments(text: string, path: string): Record<string, unknown> {
+  if (text.trim() === '') return {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Tool call arguments must be a JSON object string; ${path} is not.`, { param: path });
+}
+
+/** A tool result as a function response: JSON objects as they are, anything else under `result`. */
+function toolResponse(text: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // plain text
+  }
+  return { result: text };
+}
+
+/** Appends parts to the conversation, merging into the previous turn when it has the same role. */
+function push(contents: GeminiContent[], role: 'user' | 'model', parts: GeminiPart[]): void {
+  if (parts.length === 0) return;
+  const previous = contents.at(-1);
+  if (previous !== undefined && previous.role === role) previous.parts.push(...parts);
+  else contents.push({ role, parts });
+}
+
+function convertMessages(messages: readonly ChatMessage[]): { system: string[]; contents: GeminiContent[] } {
+  const system: string[] = [];
+  const contents: GeminiContent[] = [];
+  // A tool message names only its call id; Gemini's function response needs the function's name.
+  const callNames = new Map<string, string>();
+  messages.forEach((message, index) => {
+    const path = `messages[${index}]`;
+    switch (message.role) {
+      case 'system':
+      case 'developer':
+        system.push(textOf(message.content));
+        return;
+      case 'user':
+        push(contents, 'user', typeof message.content === 'string' ? [{ text: message.content }] : message.content.map((part, partIndex) => convertPart(part, partIndex, path)));
+        return;
+      case 'assistant': {
+        const parts: GeminiPart[] = [];
+        const text = textOf(message.content);
+        if (text !== '') parts.push({ text });
+        message.tool_calls?.forEach((call, callIndex) => {
+          callNames.set(call.id, call.function.name);
+          const { id, signature } = fromToolCallId(call.id);
+          const args = parseArguments(call.function.arguments, `${path}.tool_calls[${callIndex}].function.arguments`);
+          parts.push({ functionCall: { ...(id === undefined ? {} : { id }), name: call.function.name, args }, ...(signature === undefined ? {} : { thoughtSignature: signature }) });
+        });
+        push(contents, 'model', parts);
+        return;
+      }
+      case 'tool': {
+        const name = callNames.get(message.tool_call_id);
+        if (name === undefined) {
+          throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Tool message ${path} answers tool call "${message.tool_call_id}", which no earlier assistant message made; Gemini needs the function's name.`, { param: `${path}.tool_call_id` });
+        }
+        const { id } = fromToolCallId(message.tool_call_id);
+        // Consecutive tool results (and a user message after them) merge into one user turn.
+        push(contents, 'user', [{ functionResponse: { ...(id === undefined ? {} : { id }), name, response: toolResponse(textOf(message.content)) } }]);
+        return;
+      }
+      default:
+        throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Messages with role "${(message as { role: string }).role}" cannot be sent to a Gemini model.`, { param: `${path}.role` });
+    }
+  });
+  return { system, contents };
+}
+
+/** Options of the translation that come from the provider's config. */
+export interface ConvertToGeminiOptions {
+  readonly model: string;
+  /** Ask for thought summaries (returned as `reasoning_content`). */
+  readonly includeThoughts: boolean;
+}
+
+/**
+ * Translates an OpenAI chat completions request to a Gemini `GenerateContentRequest`: system and
+ * developer messages to `systemInstruction`; user and assistant turns to `user` and `model` contents
+ * (consecutive ones merged); images, audio and files to `inlineData` / `fileData`; assistant
+ * `tool_calls` to `functionCall` parts (with their thought signatures) and `tool` messages to
+ * `functionResponse` parts; `tools` and `tool_choice` to `functionDeclarations` and
+ * `functionCallingConfig`; sampling, stop, `n`, `seed`, penalties, logprobs, `response_format`
+ * (`responseJsonSchema`) and `reasoning_effort` (a thinking budget, or level on Gemini 3) to
+ * `generationConfig`.
+ */
+export function convertToGeminiRequest(request: ChatCompletionRequest, options: ConvertToGeminiOptions): GeminiRequest {
+  const { system, contents } = convertMessages(request.messages);
+  const body: GeminiRequest = { contents };
+  if (system.length > 0) body.systemInstruction = { parts: [{ text: system.join('\n\n') }] };
+
+  const config: Record<string, unknown> = {};
+  const maxTokens = request.max_completion_tokens ?? request.max_tokens;
+  if (maxTokens !== undefined && maxTokens !== null) config.maxOutputTokens = maxTokens;
+  if (request.temperature !== undefined && request.temperature !== null) config.temperature = request.temperature;
+  if (request.top_p !== undefined && request.top_p !== null) config.topP = request.top_p;
+  if (request.stop !== undefined && request.stop !== null) config.stopSequences = typeof request.stop === 'string' ? [request.stop] : [...request.stop];
+  if (request.n !== undefined && request.n !== null && request.n !== 1) config.candidateCount = request.n;
+  if (request.seed !== undefined && request.seed !== null) config.seed = request.seed;
+  if (request.presence_penalty !== undefined && request.presence_penalty !== null) config.presencePenalty = request.presence_penalty;
+  if (request.frequency_penalty !== undefined && request.frequency_penalty !== null) config.frequencyPenalty = request.frequency_penalty;
+  if (request.logprobs === true) config.responseLogprobs = true;
+  if (request.top_logprobs !== undefined && request.top_logprobs !== null) config.logprobs = request.top_logprobs;
+  const format = request.response_format;
+  if (format !== undefined && format.type !== 'text') {
+    config.responseMimeType = 'application/json';
+    if (format.type === 'json_schema' && format.json_schema.schema !== undefined) config.responseJsonSchema = format.json_schema.schema;
+  }
+  const effort = request.reasoning_effort;
+  if ((effort !== undefined && effort !== null) || options.includeThoughts) {
+    const thinking: Record<string, unknown> = {};
+    if (effort !== undefined && effort !== null) {
+      if (/^gemini-[3-9]/.test(options.model)) thinking.thinkingLevel = thinkingLevels[effort];
+      else thinking.thinkingBudget = thinkingBudgets[effort];
+    }
+    if (options.includeThoughts) thinking.includeThoughts = true;
+    config.thinkingConfig = thinking;
+  }
+  if (Object.keys(config).length > 0) body.generationConfig = config;
+
+  const declarations = (request.tools ?? []).map((tool) => ({
+    name: tool.function.name,
+    ...(tool.function.description === undefined ? {} : { description: tool.function.description }),
+    ...(tool.function.parameters === undefined ? {} : { parametersJsonSchema: tool.function.parameters }),
+  }));
+  if (declarations.length > 0) body.tools = [{ functionDeclarations: declarations }];
+  const choice = request.tool_choice;
+  if (choice === 'auto') body.toolConfig = { functionCallingConfig: { mode: 'AUTO' } };
+  else if (choice === 'none') body.toolConfig = { functionCallingConfig: { mode: 'NONE' } };
+  else if (choice === 'required') body.toolConfig = { functionCallingConfig: { mode: 'ANY' } };
+  else if (typeof choice === 'object') body.toolConfig = { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: [choice.function.name] } };
+  return body;
+}

@@ -1,0 +1,91 @@
+import { HttpUpstream, parseUpstreamJson, type UpstreamBody } from '@tollgate/provider-utils';
+import { z, type ChatCompletionRequest, type Logger, type Provider, type ProviderCallOptions, type ProviderChatResult, type ProviderStream } from '@tollgate/core';
+import type { GeminiResponse } from './gemini-content.js';
+import { toGeminiProviderError } from './gemini-error.js';
+import type { GeminiProviderOptions } from './gemini-provider-options.js';
+import { convertFromGeminiResponse } from './convert-from-gemini-response.js';
+import { convertGeminiStream } from './convert-gemini-stream.js';
+import { convertToGeminiRequest, untranslatedOpenAIFields } from './convert-to-gemini-request.js';
+
+const responseSchema = z.looseObject({ candidates: z.array(z.looseObject({})).optional(), promptFeedback: z.looseObject({}).optional() });
+const countSchema = z.looseObject({ totalTokens: z.number() });
+
+/**
+ * A provider for Google's Gemini API (`generateContent`, `streamGenerateContent?alt=sse`,
+ * `countTokens`). Gemini speaks its own wire format, which no Tollgate ingress speaks, so every
+ * request is translated exactly (see `convertToGeminiRequest`) and every answer translated back.
+ */
+export class GeminiProvider implements Provider {
+  readonly specificationVersion = 'v1';
+  readonly wire = 'gemini';
+  readonly name: string;
+  readonly priceProvider: string;
+  readonly #options: GeminiProviderOptions;
+  readonly #logger: Logger;
+  readonly #upstream: HttpUpstream;
+  readonly #headers: Record<string, string>;
+  readonly #streamHeaders: Record<string, string>;
+  readonly #secrets: readonly string[];
+  readonly #warnedFields = new Set<string>();
+
+  constructor(name: string, options: GeminiProviderOptions, logger: Logger) {
+    this.name = name;
+    this.#options = options;
+    this.priceProvider = options.priceProvider;
+    this.#logger = logger;
+    this.#upstream = new HttpUpstream({ provider: name, baseURL: options.baseURL, timeouts: options.timeouts, maxConnections: options.maxConnections });
+    this.#headers = { 'content-type': 'application/json', 'x-goog-api-key': options.apiKey, ...options.headers };
+    this.#streamHeaders = { ...this.#headers, accept: 'text/event-stream' };
+    this.#secrets = [options.apiKey];
+  }
+
+  async doChat(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
+    const body = await this.#post(`${this.#modelPath(options.model)}:generateContent`, this.#headers, this.#body(request, options), options);
+    const parsed = parseUpstreamJson(Buffer.from(await body.arrayBuffer()), responseSchema, { provider: this.name, expected: 'a GenerateContentResponse' });
+    return { response: convertFromGeminiResponse(parsed as GeminiResponse, options.model) };
+  }
+
+  async doStream(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderStream> {
+    const body = await this.#post(`${this.#modelPath(options.model)}:streamGenerateContent?alt=sse`, this.#streamHeaders, this.#body(request, options), options);
+    return { type: 'chunks', chunks: convertGeminiStream(body, { provider: this.name, model: options.model, secrets: this.#secrets }) };
+  }
+
+  async doCountTokens(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<{ inputTokens: number }> {
+    const { contents, systemInstruction, tools } = convertToGeminiRequest(request, { model: options.model, includeThoughts: false });
+    const generateContentRequest = { model: `models/${options.model}`, contents, ...(systemInstruction === undefined ? {} : { systemInstruction }), ...(tools === undefined ? {} : { tools }) };
+    const answer = await this.#post(`${this.#modelPath(options.model)}:countTokens`, this.#headers, JSON.stringify({ generateContentRequest }), options);
+    const parsed = parseUpstreamJson(Buffer.from(await answer.arrayBuffer()), countSchema, { provider: this.name, expected: 'a token count' }) as { totalTokens: number };
+    return { inputTokens: parsed.totalTokens };
+  }
+
+  async close(): Promise<void> {
+    await this.#upstream.close();
+  }
+
+  /** `/v1beta/models/<model>`: a `models/` prefix in the configured id is accepted and not doubled. */
+  #modelPath(model: string): string {
+    return `/${this.#options.apiVersion}/models/${encodeURIComponent(model.replace(/^models\//, ''))}`;
+  }
+
+  #body(request: ChatCompletionRequest, options: ProviderCallOptions): string {
+    for (const field of untranslatedOpenAIFields) {
+      if (request[field] !== undefined && field !== 'stream_options' && !this.#warnedFields.has(field)) {
+        this.#warnedFields.add(field);
+        this.#logger.debug({ field }, 'OpenAI request field has no Gemini equivalent; dropped');
+      }
+    }
+    const translated = convertToGeminiRequest(request, { model: options.model, includeThoughts: this.#options.includeThoughts });
+    if (this.#options.safetySettings !== undefined) translated.safetySettings = this.#options.safetySettings;
+    return JSON.stringify(translated);
+  }
+
+  #post(path: string, headers: Record<string, string>, body: string, options: ProviderCallOptions): Promise<UpstreamBody> {
+    return this.#upstream.post({
+      path,
+      headers,
+      body,
+      options,
+      toError: (status, responseHeaders, bodyText) => toGeminiProviderError({ provider: this.name, status, headers: responseHeaders, bodyText, secrets: this.#secrets }),
+    });
+  }
+}

@@ -1,0 +1,148 @@
+import type { ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { geminiError, geminiErrorStatus, geminiEvent, geminiUsage } from './gemini-wire.js';
+import type { MockGeminiReply } from './mock-gemini-reply.js';
+import { applyStopSequences, sendJson, startMockServer, writeMockStream, type MockUpstream } from './mock-server.js';
+import type { RecordedRequest } from './recorded-request.js';
+
+/** Options of {@link createMockGemini}. */
+export interface MockGeminiOptions {
+  readonly port?: number;
+  /** When set, requests without this key (`x-goog-api-key` header or `key` query) get Google's 400 `API_KEY_INVALID`. */
+  readonly apiKey?: string;
+}
+
+/** A running Gemini API mock upstream. */
+export interface MockGemini extends MockUpstream<MockGeminiReply> {
+  /** The value for a provider's `baseURL` (the API's paths start with /v1beta). */
+  readonly baseURL: string;
+}
+
+const route = /^\/(v1beta|v1)\/models\/([^:/]+):(generateContent|streamGenerateContent|countTokens)$/;
+
+function words(text: string): number {
+  return text.split(/\s+/).filter(Boolean).length;
+}
+
+/** Words of every text part of `contents` and `systemInstruction`: the mock's token count. */
+function promptWords(body: any): number {
+  const contents: any[] = [...(Array.isArray(body?.contents) ? body.contents : []), ...(body?.systemInstruction ? [body.systemInstruction] : [])];
+  let count = 0;
+  for (const content of contents) for (const part of Array.isArray(content?.parts) ? content.parts : []) if (typeof part?.text === 'string') count += words(part.text);
+  return count;
+}
+
+function lastUserText(body: any): string {
+  const contents: any[] = Array.isArray(body?.contents) ? body.contents : [];
+  const last = [...contents].reverse().find((content) => content?.role === undefined || content.role === 'user');
+  const parts: any[] = Array.isArray(last?.parts) ? last.parts : [];
+  return parts.filter((part) => typeof part?.text === 'string').map((part) => part.text).join(' ');
+}
+
+/** What the API rejects before generating: the messages Google answers them with. */
+function invalidRequest(body: any): string | undefined {
+  if (!Array.isArray(body?.contents) || body.contents.length === 0) return '* GenerateContentRequest.contents: contents is not specified\n';
+  for (const [index, content] of body.contents.entries()) {
+    if (content?.role !== undefined && content.role !== 'user' && content.role !== 'model') return `Please use a valid role: user, model.`;
+    if (!Array.isArray(content?.parts) || content.parts.length === 0) return `* GenerateContentRequest.contents[${index}].parts: contents.parts must not be empty.\n`;
+    for (const part of content.parts) {
+      if (part?.functionResponse !== undefined && typeof part.functionResponse.name !== 'string') return `* GenerateContentRequest.contents[${index}].parts.function_response.name: Name cannot be empty.\n`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Starts a faithful Gemini API upstream on 127.0.0.1: `POST /v1beta/models/{model}:generateContent`,
+ * `:streamGenerateContent?alt=sse` (`data:` events, each a `GenerateContentResponse`; the last one
+ * carries `finishReason` and the full `usageMetadata`), `:countTokens`, the `x-goog-api-key` header (or
+ * `key` query), errors as `google.rpc.Status` bodies (an invalid key is a 400 `API_KEY_INVALID`, a 429
+ * carries `RetryInfo.retryDelay`), thought parts, function calls, stop sequences, `maxOutputTokens`,
+ * blocked prompts and cached/thinking token counts. Programmable and recording like the other mocks.
+ *
+ * @example
+ * const mock = await createMockGemini({ apiKey: 'gemini-test-key' });
+ * mock.enqueue({ functionCalls: [{ name: 'get_weather', args: { city: 'Paris' } }] });
+ */
+export async function createMockGemini(options: MockGeminiOptions = {}): Promise<MockGemini> {
+  let sequence = 0;
+
+  async function handle(request: RecordedRequest, res: ServerResponse, takeReply: () => MockGeminiReply | undefined): Promise<void> {
+    const url = new URL(request.path, 'http://mock');
+    const body: any = request.body;
+    const fail = (status: string, message: string, details: readonly unknown[] = []) => sendJson(res, geminiErrorStatus[status] ?? 500, geminiError(status, message, details));
+    const key = request.headers['x-goog-api-key'] ?? url.searchParams.get('key') ?? undefined;
+    if (options.apiKey !== undefined && key !== options.apiKey) {
+      return fail('INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.', [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }]);
+    }
+    const match = route.exec(url.pathname);
+    if (request.method !== 'POST' || match === null) return fail('NOT_FOUND', `Method not found: ${request.method} ${url.pathname}`);
+    const [, , model, method] = match as unknown as [string, string, string, string];
+    if (body === undefined) return fail('INVALID_ARGUMENT', 'Invalid JSON payload received.');
+    if (method === 'countTokens') return sendJson(res, 200, { totalTokens: Math.max(1, promptWords(body.generateContentRequest ?? body)) });
+    const invalid = invalidRequest(body);
+    if (invalid !== undefined) return fail('INVALID_ARGUMENT', invalid);
+
+    const reply = takeReply() ?? {};
+    if (reply.delayMs !== undefined) await sleep(reply.delayMs);
+    if (reply.hang === true) return;
+    if (reply.error !== undefined) {
+      return sendJson(res, reply.status ?? geminiErrorStatus[reply.error.status] ?? 500, geminiError(reply.error.status, reply.error.message, reply.error.details), reply.headers);
+    }
+    if (reply.body !== undefined) return sendJson(res, reply.status ?? 200, reply.body, reply.headers);
+
+    sequence += 1;
+    const responseId = `mockResponse${sequence}`;
+    const config = body.generationConfig ?? {};
+    const stops: string[] = Array.isArray(config.stopSequences) ? config.stopSequences : [];
+    let { text } = applyStopSequences(reply.content ?? `Mock answer to: ${lastUserText(body)}`, stops);
+    let finishReason = reply.finishReason ?? 'STOP';
+    if (typeof config.maxOutputTokens === 'number' && words(text) > config.maxOutputTokens) {
+      text = text.split(/(?<= )/).slice(0, config.maxOutputTokens).join('');
+      finishReason = 'MAX_TOKENS';
+    }
+    const calls = (reply.functionCalls ?? []).map((call) => ({ functionCall: { ...(call.id === undefined ? {} : { id: call.id }), name: call.name, args: call.args } }));
+    const prompt = reply.usage?.promptTokenCount ?? Math.max(1, promptWords(body));
+    const thoughts = reply.usage?.thoughtsTokenCount ?? (reply.thought === undefined ? 0 : words(reply.thought));
+    const usage = geminiUsage(prompt, reply.usage?.candidatesTokenCount ?? words(text) + calls.length * 5, reply.usage?.cachedContentTokenCount, thoughts);
+    const envelope = { usageMetadata: usage, modelVersion: model, responseId };
+    const stream = method === 'streamGenerateContent';
+
+    if (reply.blockReason !== undefined) {
+      const blocked = { promptFeedback: { blockReason: reply.blockReason, safetyRatings: [{ category: 'HARM_CATEGORY_DANGEROUS_CONTENT', probability: 'HIGH' }] }, ...envelope, usageMetadata: geminiUsage(prompt, 0) };
+      if (!stream) return sendJson(res, 200, blocked, reply.headers);
+      res.writeHead(200, { 'content-type': 'text/event-stream', ...reply.headers });
+      res.end(geminiEvent(blocked));
+      return;
+    }
+
+    const parts = [...(reply.thought === undefined ? [] : [{ text: reply.thought, thought: true }]), ...(text === '' && calls.length > 0 ? [] : [{ text }]), ...calls];
+    const candidateCount = typeof config.candidateCount === 'number' ? config.candidateCount : 1;
+    if (!stream || url.searchParams.get('alt') !== 'sse') {
+      const candidates = Array.from({ length: candidateCount }, (_, index) => ({ content: { parts, role: 'model' }, finishReason, index }));
+      const answer = { candidates, ...envelope };
+      // Without alt=sse the streaming method answers a JSON array of responses.
+      return sendJson(res, 200, stream ? [answer] : answer, reply.headers);
+    }
+
+    // One event per thought, per text piece, and one for all function calls; the last one finishes.
+    const pieces: object[][] = [
+      ...(reply.thought === undefined ? [] : [[{ text: reply.thought, thought: true }]]),
+      ...(text === '' && calls.length > 0 ? [] : text.split(/(?<= )/).map((piece) => [{ text: piece }])),
+      ...(calls.length > 0 ? [calls] : []),
+    ];
+    const running = { promptTokenCount: prompt, totalTokenCount: prompt, promptTokensDetails: usage.promptTokensDetails };
+    const events = pieces.map((piece, index) => {
+      const last = index === pieces.length - 1;
+      const candidate = { content: { parts: piece, role: 'model' }, ...(last ? { finishReason } : {}), index: 0 };
+      return geminiEvent({ candidates: [candidate], usageMetadata: last ? usage : running, modelVersion: model, responseId });
+    });
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'x-content-type-options': 'nosniff', ...reply.headers });
+    const shape = reply.stream ?? {};
+    const errorStatus = shape.errorStatus ?? 'INTERNAL';
+    await writeMockStream(res, events, shape, { errorEvent: geminiEvent(geminiError(errorStatus, errorStatus === 'INTERNAL' ? 'An internal error has occurred.' : 'The model is overloaded. Please try again later.')) });
+  }
+
+  const mock = await startMockServer<MockGeminiReply>(options.port, handle);
+  return Object.assign(mock, { baseURL: mock.url });
+}

@@ -1,0 +1,41 @@
+/**
+ * Builders of Gemini API (`generativelanguage.googleapis.com/v1beta`) wire objects, shaped as the API
+ * reference documents them: `GenerateContentResponse`s, `usageMetadata`, SSE events and
+ * `google.rpc.Status` error bodies.
+ */
+
+/** The HTTP status of each canonical error status the Gemini API answers with. */
+export const geminiErrorStatus: Readonly<Record<string, number>> = {
+  INVALID_ARGUMENT: 400,
+  FAILED_PRECONDITION: 400,
+  UNAUTHENTICATED: 401,
+  PERMISSION_DENIED: 403,
+  NOT_FOUND: 404,
+  RESOURCE_EXHAUSTED: 429,
+  CANCELLED: 499,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+  DEADLINE_EXCEEDED: 504,
+};
+
+/** An error body: `{"error":{"code","message","status","details"}}`. */
+export function geminiError(status: string, message: string, details: readonly unknown[] = []) {
+  return { error: { code: geminiErrorStatus[status] ?? 500, message, status, ...(details.length > 0 ? { details } : {}) } };
+}
+
+/** Counts in Gemini's shape: `promptTokenCount` includes cached tokens; thoughts are apart from candidates. */
+export function geminiUsage(prompt: number, candidates: number, cached = 0, thoughts = 0) {
+  return {
+    promptTokenCount: prompt,
+    candidatesTokenCount: candidates,
+    totalTokenCount: prompt + candidates + thoughts,
+    ...(cached > 0 ? { cachedContentTokenCount: cached } : {}),
+    ...(thoughts > 0 ? { thoughtsTokenCount: thoughts } : {}),
+    promptTokensDetails: [{ modality: 'TEXT', tokenCount: prompt }],
+  };
+}
+
+/** One SSE event of `streamGenerateContent?alt=sse`: a `data:` line ended by CRLF CRLF, as Google sends it. */
+export function geminiEvent(data: unknown): string {
+  return `data: ${JSON.stringify(data)}\r\n\r\n`;
+}
