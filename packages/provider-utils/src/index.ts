@@ -18,3 +18,5 @@ export type { UpstreamErrorInput } from './upstream-error-input.js';
 export { toOpenAICompatibleError } from './to-openai-compatible-error.js';
 export { OpenAICompatibleProvider } from './openai-compatible-provider.js';
 export type { OpenAICompatibleProviderInit } from './openai-compatible-provider.js';
+export { parseDataUrl } from './parse-data-url.js';
+export { textOfContent } from './text-of-content.js';

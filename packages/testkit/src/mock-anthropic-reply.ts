@@ -1,3 +1,5 @@
+import type { MockReplyBasics } from './mock-reply-basics.js';
+
 /** A tool call the Anthropic mock answers with, as a `tool_use` block. */
 export interface MockToolUse {
   readonly name: string;
@@ -6,15 +8,7 @@ export interface MockToolUse {
 }
 
 /** One programmed Anthropic answer; anything left out takes the mock's faithful default. */
-export interface MockAnthropicReply {
-  readonly status?: number;
-  readonly headers?: Readonly<Record<string, string>>;
-  /** Milliseconds to wait before sending headers. */
-  readonly delayMs?: number;
-  /** Never answer (until the client gives up). */
-  readonly hang?: boolean;
-  /** Answer with this JSON body instead of the default. */
-  readonly body?: unknown;
+export interface MockAnthropicReply extends MockReplyBasics {
   /** An error in Anthropic's shape (`{"type":"error","error":{type,message}}`); status defaults by type. */
   readonly error?: { readonly type: string; readonly message: string };
   /** The text of a default answer. */

@@ -1,3 +1,5 @@
+import type { MockReplyBasics } from './mock-reply-basics.js';
+
 /** A function call the Gemini mock answers with, as a `functionCall` part. */
 export interface MockFunctionCall {
   readonly name: string;
@@ -7,15 +9,7 @@ export interface MockFunctionCall {
 }
 
 /** One programmed Gemini answer; anything left out takes the mock's faithful default. */
-export interface MockGeminiReply {
-  readonly status?: number;
-  readonly headers?: Readonly<Record<string, string>>;
-  /** Milliseconds to wait before sending headers. */
-  readonly delayMs?: number;
-  /** Never answer (until the client gives up). */
-  readonly hang?: boolean;
-  /** Answer with this JSON body instead of the default. */
-  readonly body?: unknown;
+export interface MockGeminiReply extends MockReplyBasics {
   /** An error in Google's shape; the HTTP status follows `status` (`RESOURCE_EXHAUSTED` → 429). */
   readonly error?: { readonly status: string; readonly message: string; readonly details?: readonly unknown[] };
   /** The text of a default answer. */

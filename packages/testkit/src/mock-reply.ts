@@ -1,3 +1,5 @@
+import type { MockReplyBasics } from './mock-reply-basics.js';
+
 /** A tool call the mock answers with; streamed as an id/name delta followed by argument fragments. */
 export interface MockToolCall {
   readonly name: string;
@@ -24,16 +26,7 @@ export interface MockStreamShape {
 }
 
 /** One programmed answer. Anything left out takes the mock's faithful default. */
-export interface MockReply {
-  /** HTTP status; with `error`, defaults to 400. */
-  readonly status?: number;
-  readonly headers?: Readonly<Record<string, string>>;
-  /** Milliseconds to wait before sending headers. */
-  readonly delayMs?: number;
-  /** Never answer (until the client gives up). */
-  readonly hang?: boolean;
-  /** Answer with this JSON body instead of the default. */
-  readonly body?: unknown;
+export interface MockReply extends MockReplyBasics {
   /** Answer with raw text (for malformed answers). */
   readonly rawBody?: string;
   /** Answer with an error in OpenAI's shape. */

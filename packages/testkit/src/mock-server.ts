@@ -99,15 +99,15 @@ export interface StreamFaults {
 }
 
 /**
- * Writes SSE events one by one with the programmed faults: a destroyed connection (after flushing
+ * Writes events (SSE text, or binary frames) one by one with the programmed faults: a destroyed connection (after flushing
  * what came before, so it really reaches the client), a stall, or `errorEvent` ending the stream.
  * `between` may write extra bytes before an event (keep-alive comments). Ends the response with `end`.
  */
 export async function writeMockStream(
   res: ServerResponse,
-  events: readonly string[],
+  events: readonly (string | Uint8Array)[],
   faults: StreamFaults,
-  options: { readonly errorEvent: string; readonly end?: string; readonly between?: (index: number) => string | undefined },
+  options: { readonly errorEvent: string | Uint8Array; readonly end?: string; readonly between?: (index: number) => string | undefined },
 ): Promise<void> {
   for (const [index, event] of events.entries()) {
     if (res.destroyed) return;

@@ -1,4 +1,5 @@
 import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
+import { parseDataUrl, textOfContent } from '@tollgate/provider-utils';
 import type { AnthropicContentBlock, AnthropicMessage, AnthropicRequest } from './anthropic-messages.js';
 
 /**
@@ -28,11 +29,6 @@ export const untranslatedOpenAIFields = [
 /** OpenAI's `reasoning_effort` as Anthropic's `output_config.effort`. */
 const efforts = { minimal: 'low', low: 'low', medium: 'medium', high: 'high' } as const;
 
-function parseDataUrl(url: string): { mediaType: string; data: string } | undefined {
-  const match = /^data:([^;,]+);base64,(.*)$/s.exec(url);
-  return match === null ? undefined : { mediaType: match[1]!, data: match[2]! };
-}
-
 function convertPart(part: ContentPart, index: number, path: string): AnthropicContentBlock {
   if (part.type === 'text') return { type: 'text', text: String((part as { text: unknown }).text) };
   if (part.type === 'image_url') {
@@ -42,12 +38,6 @@ function convertPart(part: ContentPart, index: number, path: string): AnthropicC
     return { type: 'image', source: { type: 'url', url } };
   }
   throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Content part type "${part.type}" cannot be sent to an Anthropic model (text and image_url can).`, { param: `${path}.content[${index}]` });
-}
-
-function textOf(content: string | readonly { type: string; text?: unknown }[] | null | undefined): string {
-  if (content === null || content === undefined) return '';
-  if (typeof content === 'string') return content;
-  return content.map((part) => (part.type === 'text' ? String(part.text) : '')).join('');
 }
 
 function parseArguments(text: string, path: string): unknown {
@@ -80,7 +70,7 @@ function convertMessages(messages: readonly ChatMessage[]): { system: string[]; 
     switch (message.role) {
       case 'system':
       case 'developer':
-        system.push(textOf(message.content));
+        system.push(textOfContent(message.content));
         return;
       case 'user': {
         const blocks = typeof message.content === 'string' ? [{ type: 'text', text: message.content } as AnthropicContentBlock] : message.content.map((part, partIndex) => convertPart(part, partIndex, path));
@@ -89,7 +79,7 @@ function convertMessages(messages: readonly ChatMessage[]): { system: string[]; 
       }
       case 'assistant': {
         const blocks: AnthropicContentBlock[] = [];
-        const text = textOf(message.content);
+        const text = textOfContent(message.content);
         if (text !== '') blocks.push({ type: 'text', text });
         message.tool_calls?.forEach((call, callIndex) => {
           blocks.push({ type: 'tool_use', id: call.id, name: call.function.name, input: parseArguments(call.function.arguments, `${path}.tool_calls[${callIndex}].function.arguments`) });
@@ -99,7 +89,7 @@ function convertMessages(messages: readonly ChatMessage[]): { system: string[]; 
       }
       case 'tool':
         // Consecutive tool results (and a user message after them) merge into one user turn.
-        push(turns, 'user', [{ type: 'tool_result', tool_use_id: message.tool_call_id, content: textOf(message.content) }]);
+        push(turns, 'user', [{ type: 'tool_result', tool_use_id: message.tool_call_id, content: textOfContent(message.content) }]);
         return;
       default:
         throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Messages with role "${(message as { role: string }).role}" cannot be sent to an Anthropic model.`, { param: `${path}.role` });

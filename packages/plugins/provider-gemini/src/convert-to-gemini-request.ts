@@ -1,4 +1,5 @@
 import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
+import { parseDataUrl, textOfContent } from '@tollgate/provider-utils';
 import type { GeminiContent, GeminiPart, GeminiRequest } from './gemini-content.js';
 import { fromToolCallId } from './gemini-tool-call-id.js';
 
@@ -16,9 +17,10 @@ const thinkingLevels = { minimal: 'low', low: 'low', medium: 'high', high: 'high
 const imageTypes: Readonly<Record<string, string>> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif', heic: 'image/heic', heif: 'image/heif', pdf: 'application/pdf' };
 const audioTypes: Readonly<Record<string, string>> = { wav: 'audio/wav', mp3: 'audio/mp3' };
 
-function parseDataUrl(url: string): { mimeType: string; data: string } | undefined {
-  const match = /^data:([^;,]+);base64,(.*)$/s.exec(url);
-  return match === null ? undefined : { mimeType: match[1]!, data: match[2]! };
+/** A `data:` URL as Gemini inline data. */
+function inlineDataOf(url: string): GeminiPart['inlineData'] {
+  const inline = parseDataUrl(url);
+  return inline === undefined ? undefined : { mimeType: inline.mediaType, data: inline.data };
 }
 
 function convertPart(part: ContentPart, index: number, path: string): GeminiPart {
@@ -26,7 +28,7 @@ function convertPart(part: ContentPart, index: number, path: string): GeminiPart
   if (part.type === 'text') return { text: String((part as { text: unknown }).text) };
   if (part.type === 'image_url') {
     const url = String((part as { image_url: { url: string } }).image_url.url);
-    const inline = parseDataUrl(url);
+    const inline = inlineDataOf(url);
     if (inline !== undefined) return { inlineData: inline };
     const extension = /\.([a-z0-9]+)(?:[?#]|$)/i.exec(url)?.[1]?.toLowerCase();
     return { fileData: { fileUri: url, mimeType: (extension === undefined ? undefined : imageTypes[extension]) ?? 'image/jpeg' } };
@@ -38,16 +40,10 @@ function convertPart(part: ContentPart, index: number, path: string): GeminiPart
     return { inlineData: { mimeType, data: audio.data } };
   }
   if (part.type === 'file') {
-    const inline = parseDataUrl(String((part.file as { file_data?: string } | undefined)?.file_data ?? ''));
+    const inline = inlineDataOf(String((part.file as { file_data?: string } | undefined)?.file_data ?? ''));
     if (inline !== undefined) return { inlineData: inline };
   }
   throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Content part type "${part.type}" cannot be sent to a Gemini model (text, image_url, input_audio and file with file_data can).`, { param });
-}
-
-function textOf(content: string | readonly { type: string; text?: unknown }[] | null | undefined): string {
-  if (content === null || content === undefined) return '';
-  if (typeof content === 'string') return content;
-  return content.map((part) => (part.type === 'text' ? String(part.text) : '')).join('');
 }
 
 function parseArguments(text: string, path: string): Record<string, unknown> {
@@ -90,14 +86,14 @@ function convertMessages(messages: readonly ChatMessage[]): { system: string[]; 
     switch (message.role) {
       case 'system':
       case 'developer':
-        system.push(textOf(message.content));
+        system.push(textOfContent(message.content));
         return;
       case 'user':
         push(contents, 'user', typeof message.content === 'string' ? [{ text: message.content }] : message.content.map((part, partIndex) => convertPart(part, partIndex, path)));
         return;
       case 'assistant': {
         const parts: GeminiPart[] = [];
-        const text = textOf(message.content);
+        const text = textOfContent(message.content);
         if (text !== '') parts.push({ text });
         message.tool_calls?.forEach((call, callIndex) => {
           callNames.set(call.id, call.function.name);
@@ -115,7 +111,7 @@ function convertMessages(messages: readonly ChatMessage[]): { system: string[]; 
         }
         const { id } = fromToolCallId(message.tool_call_id);
         // Consecutive tool results (and a user message after them) merge into one user turn.
-        push(contents, 'user', [{ functionResponse: { ...(id === undefined ? {} : { id }), name, response: toolResponse(textOf(message.content)) } }]);
+        push(contents, 'user', [{ functionResponse: { ...(id === undefined ? {} : { id }), name, response: toolResponse(textOfContent(message.content)) } }]);
         return;
       }
       default:

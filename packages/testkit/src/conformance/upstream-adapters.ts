@@ -1,4 +1,5 @@
 import type { MockAnthropic } from '../create-mock-anthropic.js';
+import type { MockBedrock } from '../create-mock-bedrock.js';
 import type { MockGemini } from '../create-mock-gemini.js';
 import type { MockOpenAI } from '../create-mock-openai.js';
 import type { ConformanceUpstream } from './conformance-upstream.js';
@@ -39,6 +40,20 @@ export function geminiConformanceUpstream(mock: MockGemini, input: { providerOpt
     enqueueText: (text) => mock.enqueue({ content: text }),
     enqueueError: (status, message) =>
       mock.enqueue({ status, error: { status: geminiErrorStatuses[status] ?? 'INTERNAL', message, details: status === 429 ? [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '2s' }] : [] } }),
+    enqueueHang: () => mock.enqueue({ hang: true }),
+    close: () => mock.close(),
+  };
+}
+
+const bedrockErrorTypes: Readonly<Record<number, string>> = { 400: 'ValidationException', 401: 'UnrecognizedClientException', 403: 'AccessDeniedException', 429: 'ThrottlingException', 500: 'InternalServerException', 503: 'ServiceUnavailableException' };
+
+/** The conformance adapter of the Bedrock mock (Bedrock sends no `retry-after`; the 429 here carries one as a proxy in front would). */
+export function bedrockConformanceUpstream(mock: MockBedrock, input: { providerOptions: Record<string, unknown>; model: string; secret: string }): ConformanceUpstream {
+  return {
+    ...input,
+    requests: mock.requests,
+    enqueueText: (text) => mock.enqueue({ content: text }),
+    enqueueError: (status, message) => mock.enqueue({ status, error: { type: bedrockErrorTypes[status] ?? 'InternalServerException', message }, headers: status === 429 ? { 'retry-after': '2' } : {} }),
     enqueueHang: () => mock.enqueue({ hang: true }),
     close: () => mock.close(),
   };

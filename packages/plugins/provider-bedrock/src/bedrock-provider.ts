@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { HttpUpstream, parseUpstreamJson, type UpstreamBody } from '@tollgate/provider-utils';
+import { ConfigError, z, type ChatCompletionRequest, type Logger, type Provider, type ProviderCallOptions, type ProviderChatResult, type ProviderStream } from '@tollgate/core';
+import type { BedrockResponse } from './bedrock-content.js';
+import { toBedrockProviderError } from './bedrock-error.js';
+import type { BedrockProviderOptions } from './bedrock-provider-options.js';
+import { BedrockRequestSigner } from './bedrock-request-signer.js';
+import { convertBedrockStream } from './convert-bedrock-stream.js';
+import { convertFromBedrockResponse } from './convert-from-bedrock-response.js';
+import { convertToBedrockRequest, untranslatedOpenAIFields } from './convert-to-bedrock-request.js';
+
+const responseSchema = z.looseObject({ output: z.looseObject({ message: z.looseObject({ content: z.array(z.looseObject({})) }) }), stopReason: z.string() });
+
+/**
+ * A provider for Amazon Bedrock's Converse API (`/model/{modelId}/converse` and `/converse-stream`).
+ * Converse speaks its own wire format (and a binary event stream), which no Tollgate ingress speaks,
+ * so every request is translated exactly (see `convertToBedrockRequest`) and signed with SigV4 (or a
+ * Bedrock API key).
+ */
+export class BedrockProvider implements Provider {
+  readonly specificationVersion = 'v1';
+  readonly wire = 'bedrock';
+  readonly name: string;
+  readonly priceProvider: string;
+  readonly #options: BedrockProviderOptions;
+  readonly #logger: Logger;
+  readonly #upstream: HttpUpstream;
+  readonly #base: URL;
+  readonly #signer: BedrockRequestSigner;
+  readonly #secrets: readonly string[];
+  readonly #warnedFields = new Set<string>();
+
+  constructor(name: string, options: BedrockProviderOptions, logger: Logger) {
+    const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+    if (region === undefined || region === '') throw new ConfigError([{ path: `providers.${name}.region`, message: 'set the AWS region here or in AWS_REGION' }]);
+    this.name = name;
+    this.#options = options;
+    this.priceProvider = options.priceProvider;
+    this.#logger = logger;
+    this.#base = new URL(options.baseURL ?? `https://bedrock-runtime.${region}.amazonaws.com`);
+    this.#upstream = new HttpUpstream({ provider: name, baseURL: this.#base.href, timeouts: options.timeouts, maxConnections: options.maxConnections });
+    this.#signer = new BedrockRequestSigner({ region, apiKey: options.apiKey, credentials: options.credentials });
+    this.#secrets = [options.apiKey, options.credentials?.secretAccessKey, options.credentials?.sessionToken].filter((secret): secret is string => secret !== undefined);
+  }
+
+  async doChat(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
+    const body = await this.#post('converse', request, options);
+    const parsed = parseUpstreamJson(Buffer.from(await body.arrayBuffer()), responseSchema, { provider: this.name, expected: 'a Converse response' });
+    return { response: convertFromBedrockResponse(parsed as unknown as BedrockResponse, { id: `chatcmpl-${randomUUID()}`, model: options.model }) };
+  }
+
+  async doStream(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderStream> {
+    const body = await this.#post('converse-stream', request, options);
+    return { type: 'chunks', chunks: convertBedrockStream(body, { provider: this.name, id: `chatcmpl-${randomUUID()}`, model: options.model, secrets: this.#secrets }) };
+  }
+
+  async close(): Promise<void> {
+    await this.#upstream.close();
+  }
+
+  #body(request: ChatCompletionRequest, options: ProviderCallOptions): string {
+    for (const field of untranslatedOpenAIFields) {
+      if (request[field] !== undefined && field !== 'stream_options' && !this.#warnedFields.has(field)) {
+        this.#warnedFields.add(field);
+        this.#logger.debug({ field }, 'OpenAI request field has no Converse equivalent; dropped');
+      }
+    }
+    const translated = convertToBedrockRequest(request, { model: options.model });
+    if (this.#options.additionalModelRequestFields !== undefined) translated.additionalModelRequestFields = { ...this.#options.additionalModelRequestFields, ...translated.additionalModelRequestFields };
+    const guardrail = this.#options.guardrail;
+    if (guardrail !== undefined) translated.guardrailConfig = { guardrailIdentifier: guardrail.identifier, guardrailVersion: guardrail.version, ...(guardrail.trace === undefined ? {} : { trace: guardrail.trace }) };
+    return JSON.stringify(translated);
+  }
+
+  async #post(operation: 'converse' | 'converse-stream', request: ChatCompletionRequest, options: ProviderCallOptions): Promise<UpstreamBody> {
+    const body = this.#body(request, options);
+    // A model id may be an ARN or hold a colon (`…-v1:0`): one encoded path segment.
+    const path = `/model/${encodeURIComponent(options.model)}/${operation}`;
+    const url = new URL(this.#base.pathname.replace(/\/+$/, '') + path, this.#base.origin);
+    const accept = operation === 'converse' ? 'application/json' : 'application/vnd.amazon.eventstream';
+    const headers = await this.#signer.sign({ url, headers: { 'content-type': 'application/json', accept, ...this.#options.headers }, body });
+    return this.#upstream.post({
+      path,
+      headers,
+      body,
+      options,
+      toError: (status, responseHeaders, bodyText) => toBedrockProviderError({ provider: this.name, status, headers: responseHeaders, bodyText, secrets: this.#secrets }),
+    });
+  }
+}

@@ -1,0 +1,187 @@
+import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
+import { parseDataUrl, textOfContent } from '@tollgate/provider-utils';
+import type { BedrockContentBlock, BedrockMessage, BedrockRequest, BedrockTool } from './bedrock-content.js';
+import { jsonResponseToolName } from './json-response-tool.js';
+
+/**
+ * OpenAI request fields with no Converse equivalent. They are dropped (the provider logs each once at
+ * debug level); the README lists them.
+ */
+export const untranslatedOpenAIFields = ['frequency_penalty', 'presence_penalty', 'logit_bias', 'logprobs', 'top_logprobs', 'seed', 'user', 'metadata', 'store', 'service_tier', 'modalities', 'audio', 'prediction', 'web_search_options', 'parallel_tool_calls', 'stream_options'] as const;
+
+/** `reasoning_effort` as an Anthropic thinking budget (tokens), for Claude models on Bedrock. */
+const thinkingBudgets = { minimal: 1024, low: 2048, medium: 8192, high: 24576 } as const;
+
+const imageFormats: Readonly<Record<string, string>> = { 'image/png': 'png', 'image/jpeg': 'jpeg', 'image/jpg': 'jpeg', 'image/gif': 'gif', 'image/webp': 'webp' };
+const documentFormats: Readonly<Record<string, string>> = {
+  'application/pdf': 'pdf',
+  'text/csv': 'csv',
+  'application/msword': 'doc',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
+  'application/vnd.ms-excel': 'xls',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'xlsx',
+  'text/html': 'html',
+  'text/plain': 'txt',
+  'text/markdown': 'md',
+};
+
+function convertPart(part: ContentPart, index: number, path: string): BedrockContentBlock {
+  const param = `${path}.content[${index}]`;
+  if (part.type === 'text') return { text: String((part as { text: unknown }).text) };
+  if (part.type === 'image_url') {
+    const url = String((part as { image_url: { url: string } }).image_url.url);
+    const inline = parseDataUrl(url);
+    if (inline !== undefined) {
+      const format = imageFormats[inline.mediaType];
+      if (format === undefined) throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Image type "${inline.mediaType}" cannot be sent to a Bedrock model (png, jpeg, gif and webp can).`, { param });
+      return { image: { format, source: { bytes: inline.data } } };
+    }
+    if (url.startsWith('s3://')) {
+      const extension = /\.([a-z]+)$/i.exec(url)?.[1]?.toLowerCase();
+      const format = extension === 'jpg' ? 'jpeg' : extension;
+      if (format === undefined || !Object.values(imageFormats).includes(format)) throw new GatewayError('TOLLGATE_INVALID_REQUEST', `The S3 image ${url} must end in .png, .jpg, .jpeg, .gif or .webp.`, { param });
+      return { image: { format, source: { s3Location: { uri: url } } } };
+    }
+    throw new GatewayError('TOLLGATE_INVALID_REQUEST', 'Bedrock models take images as base64 data: URLs or s3:// URIs; the gateway does not fetch web URLs.', { param });
+  }
+  if (part.type === 'file') {
+    const file = part.file as { file_data?: string; filename?: string } | undefined;
+    const inline = parseDataUrl(String(file?.file_data ?? ''));
+    const format = inline === undefined ? undefined : documentFormats[inline.mediaType];
+    if (inline !== undefined && format !== undefined) {
+      // Document names may hold letters, digits, spaces, hyphens, parentheses and brackets only.
+      const name = (file?.filename ?? `document-${index}`).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9 ()[\]-]+/g, '-').slice(0, 200) || `document-${index}`;
+      return { document: { format, name, source: { bytes: inline.data } } };
+    }
+  }
+  throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Content part type "${part.type}" cannot be sent to a Bedrock model (text, image_url and file with a base64 document can).`, { param });
+}
+
+function parseArguments(text: string, path: string): unknown {
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Tool call arguments must be a JSON string; ${path} is not JSON.`, { param: path });
+  }
+}
+
+/** A tool result: a JSON object as a `json` block, anything else as text. */
+function toolResultContent(text: string): ({ text: string } | { json: unknown })[] {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return [{ json: parsed }];
+  } catch {
+    // plain text
+  }
+  return [{ text }];
+}
+
+/** Appends blocks to the conversation, merging into the previous turn when it has the same role (Converse requires alternation). */
+function push(messages: BedrockMessage[], role: 'user' | 'assistant', blocks: BedrockContentBlock[]): void {
+  if (blocks.length === 0) return;
+  const previous = messages.at(-1);
+  if (previous !== undefined && previous.role === role) previous.content.push(...blocks);
+  else messages.push({ role, content: blocks });
+}
+
+function convertMessages(messages: readonly ChatMessage[]): { system: string[]; turns: BedrockMessage[]; toolNames: Set<string> } {
+  const system: string[] = [];
+  const turns: BedrockMessage[] = [];
+  const toolNames = new Set<string>();
+  messages.forEach((message, index) => {
+    const path = `messages[${index}]`;
+    switch (message.role) {
+      case 'system':
+      case 'developer':
+        system.push(textOfContent(message.content));
+        return;
+      case 'user':
+        push(turns, 'user', typeof message.content === 'string' ? [{ text: message.content }] : message.content.map((part, partIndex) => convertPart(part, partIndex, path)));
+        return;
+      case 'assistant': {
+        const blocks: BedrockContentBlock[] = [];
+        const text = textOfContent(message.content);
+        if (text !== '') blocks.push({ text });
+        message.tool_calls?.forEach((call, callIndex) => {
+          toolNames.add(call.function.name);
+          blocks.push({ toolUse: { toolUseId: call.id, name: call.function.name, input: parseArguments(call.function.arguments, `${path}.tool_calls[${callIndex}].function.arguments`) } });
+        });
+        push(turns, 'assistant', blocks);
+        return;
+      }
+      case 'tool':
+        // Consecutive tool results (and a user message after them) merge into one user turn.
+        push(turns, 'user', [{ toolResult: { toolUseId: message.tool_call_id, content: toolResultContent(textOfContent(message.content)) } }]);
+        return;
+      default:
+        throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Messages with role "${(message as { role: string }).role}" cannot be sent to a Bedrock model.`, { param: `${path}.role` });
+    }
+  });
+  return { system, turns, toolNames };
+}
+
+/** Options of the translation that come from the provider's config. */
+export interface ConvertToBedrockOptions {
+  readonly model: string;
+}
+
+/**
+ * Translates an OpenAI chat completions request to a Converse request: system and developer messages
+ * to `system`; turns merged so roles alternate; images (base64 or S3) and base64 documents; assistant
+ * `tool_calls` to `toolUse` blocks and `tool` messages to `toolResult` blocks; `max_tokens`,
+ * `temperature`, `top_p` and `stop` to `inferenceConfig`; tools and `tool_choice` to `toolConfig`
+ * (declared from the history when a conversation holds tool blocks but the request no tools, since
+ * Converse refuses that); `response_format` as a forced JSON tool; `reasoning_effort` as Claude's
+ * thinking budget in `additionalModelRequestFields`.
+ */
+export function convertToBedrockRequest(request: ChatCompletionRequest, options: ConvertToBedrockOptions): BedrockRequest {
+  if (request.n !== undefined && request.n !== null && request.n > 1) {
+    throw new GatewayError('TOLLGATE_INVALID_REQUEST', 'Bedrock models answer one choice per request; send n: 1 (or leave n out).', { param: 'n' });
+  }
+  const { system, turns, toolNames } = convertMessages(request.messages);
+  const body: BedrockRequest = { messages: turns };
+  if (system.length > 0) body.system = [{ text: system.join('\n\n') }];
+
+  const inference: NonNullable<BedrockRequest['inferenceConfig']> = {};
+  const maxTokens = request.max_completion_tokens ?? request.max_tokens;
+  if (maxTokens !== undefined && maxTokens !== null) inference.maxTokens = maxTokens;
+  if (request.temperature !== undefined && request.temperature !== null) inference.temperature = request.temperature;
+  if (request.top_p !== undefined && request.top_p !== null) inference.topP = request.top_p;
+  if (request.stop !== undefined && request.stop !== null) inference.stopSequences = typeof request.stop === 'string' ? [request.stop] : [...request.stop];
+  if (Object.keys(inference).length > 0) body.inferenceConfig = inference;
+
+  const tools: BedrockTool[] =
+    request.tool_choice === 'none'
+      ? []
+      : (request.tools ?? []).map((tool) => ({
+          toolSpec: {
+            name: tool.function.name,
+            ...(tool.function.description === undefined ? {} : { description: tool.function.description }),
+            inputSchema: { json: tool.function.parameters ?? { type: 'object', properties: {} } },
+          },
+        }));
+  let toolChoice: NonNullable<BedrockRequest['toolConfig']>['toolChoice'];
+  const choice = request.tool_choice;
+  if (choice === 'auto') toolChoice = { auto: {} };
+  else if (choice === 'required') toolChoice = { any: {} };
+  else if (typeof choice === 'object') toolChoice = { tool: { name: choice.function.name } };
+
+  const format = request.response_format;
+  if (format !== undefined && format.type !== 'text') {
+    const schema = format.type === 'json_schema' ? (format.json_schema.schema ?? { type: 'object' }) : { type: 'object' };
+    tools.push({ toolSpec: { name: jsonResponseToolName, description: 'Answer with this tool: its input is the whole answer.', inputSchema: { json: schema } } });
+    toolChoice = { tool: { name: jsonResponseToolName } };
+  }
+  // Converse refuses toolUse/toolResult blocks without a toolConfig: declare the tools the history used.
+  for (const name of toolNames) {
+    if (!tools.some((tool) => tool.toolSpec.name === name)) tools.push({ toolSpec: { name, inputSchema: { json: { type: 'object' } } } });
+  }
+  if (tools.length > 0) body.toolConfig = { tools, ...(toolChoice === undefined ? {} : { toolChoice }) };
+
+  const effort = request.reasoning_effort;
+  if (effort !== undefined && effort !== null && /(^|\.)anthropic\./.test(options.model)) {
+    body.additionalModelRequestFields = { thinking: { type: 'enabled', budget_tokens: thinkingBudgets[effort] } };
+  }
+  return body;
+}

@@ -1,0 +1,191 @@
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createMockBedrock, type MockBedrock } from '@tollgate/testkit';
+import { createLogger, startServer, type RunningServer } from '../src/index.js';
+import { LogCapture, masterKey, serverPackageDirectory } from './support/start-test-gateway.js';
+
+const credentials = { accessKeyId: 'AKIDTOLLGATETEST0001', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCY-SECRET', sessionToken: 'FwoGZXIvYXdzEXAMPLE-session-SECRET' };
+const bedrockApiKey = 'ABSKQmVkcm9ja0FQSUtleS-SECRET';
+const modelId = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
+let signed: MockBedrock;
+let keyed: MockBedrock;
+let server: RunningServer;
+let openai: OpenAI;
+let anthropic: Anthropic;
+const logs = new LogCapture();
+
+beforeAll(async () => {
+  signed = await createMockBedrock({ region: 'us-west-2', credentials });
+  keyed = await createMockBedrock({ region: 'us-west-2', apiKey: bedrockApiKey });
+  server = await startServer({
+    cwd: serverPackageDirectory,
+    port: 0,
+    logger: createLogger({ destination: logs }),
+    config: {
+      plugins: ['@tollgate/provider-bedrock'],
+      auth: { masterKey },
+      providers: {
+        aws: { type: 'bedrock', region: 'us-west-2', baseURL: signed.baseURL, credentials },
+        'aws-wrong-secret': { type: 'bedrock', region: 'us-west-2', baseURL: signed.baseURL, credentials: { ...credentials, secretAccessKey: 'not-the-SECRET' } },
+        'aws-api-key': { type: 'bedrock', region: 'us-west-2', baseURL: keyed.baseURL, apiKey: bedrockApiKey },
+      },
+      routing: { retries: { maxRetries: 1, baseDelayMs: 10, maxDelayMs: 20 } },
+      models: {
+        sonnet: { target: `aws/${modelId}` },
+        'sonnet-wrong-secret': { target: `aws-wrong-secret/${modelId}` },
+        'sonnet-api-key': { target: `aws-api-key/${modelId}` },
+      },
+    },
+  });
+  openai = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
+  anthropic = new Anthropic({ baseURL: server.url, apiKey: masterKey, maxRetries: 0 });
+});
+
+afterAll(async () => {
+  await server.close();
+  await signed.close();
+  await keyed.close();
+});
+
+beforeEach(() => {
+  signed.reset();
+  keyed.reset();
+});
+
+const weatherTool = { type: 'function' as const, function: { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } };
+
+describe('OpenAI client → Bedrock model (Converse, SigV4)', () => {
+  it('signs the Converse call with SigV4 (the mock recomputes the signature) and maps the answer and cache usage', async () => {
+    signed.enqueue({ content: 'Seattle is rainy. END here', usage: { inputTokens: 20, outputTokens: 4, cacheReadInputTokens: 100, cacheWriteInputTokens: 5 } });
+    const completion = await openai.chat.completions.create({
+      model: 'sonnet',
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Weather in Seattle?' },
+      ],
+      stop: ['END'],
+      temperature: 0.2,
+      max_tokens: 64,
+    });
+    const upstream = signed.requests[0]!;
+    expect(upstream.path).toBe('/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/converse');
+    expect(upstream.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDTOLLGATETEST0001\/\d{8}\/us-west-2\/bedrock\/aws4_request, SignedHeaders=[^,]*x-amz-security-token[^,]*, Signature=[0-9a-f]{64}$/);
+    expect(upstream.headers['x-amz-security-token']).toBe(credentials.sessionToken);
+    expect(upstream.body).toEqual({
+      messages: [{ role: 'user', content: [{ text: 'Weather in Seattle?' }] }],
+      system: [{ text: 'Be brief.' }],
+      inferenceConfig: { maxTokens: 64, temperature: 0.2, stopSequences: ['END'] },
+    });
+    expect(completion.choices[0]?.message.content).toBe('Seattle is rainy. ');
+    expect(completion.choices[0]?.finish_reason).toBe('stop');
+    expect(completion.usage).toMatchObject({ prompt_tokens: 125, completion_tokens: 4, total_tokens: 129, prompt_tokens_details: { cached_tokens: 100, cache_write_tokens: 5 } });
+  });
+
+  it('answers 502 when Bedrock refuses the signature, without showing a secret', async () => {
+    const response = await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'sonnet-wrong-secret', messages: [{ role: 'user', content: 'x' }] }) });
+    expect(response.status).toBe(502);
+    const text = await response.text();
+    expect(JSON.parse(text).error).toMatchObject({ code: 'InvalidSignatureException', message: expect.stringContaining('signature we calculated does not match') });
+    expect(text).not.toContain('SECRET');
+    expect(signed.requests).toHaveLength(1);
+  });
+
+  it('sends a Bedrock API key as a bearer token instead of signing', async () => {
+    const completion = await openai.chat.completions.create({ model: 'sonnet-api-key', messages: [{ role: 'user', content: 'hello' }] });
+    expect(keyed.requests[0]?.headers.authorization).toBe(`Bearer ${bedrockApiKey}`);
+    expect(completion.choices[0]?.message.content).toBe('Mock answer to: hello');
+  });
+
+  it('round-trips tools: toolSpecs and toolChoice out, toolUse back as tool_calls, results as toolResult blocks', async () => {
+    signed.enqueue({ content: '', toolUses: [{ name: 'get_weather', input: { city: 'Paris' }, toolUseId: 'tooluse_1' }] });
+    const first = await openai.chat.completions.create({ model: 'sonnet', messages: [{ role: 'user', content: 'weather?' }], tools: [weatherTool], tool_choice: { type: 'function', function: { name: 'get_weather' } } });
+    expect(signed.requests[0]?.body.toolConfig).toEqual({ tools: [{ toolSpec: { name: 'get_weather', description: 'Weather for a city', inputSchema: { json: weatherTool.function.parameters } } }], toolChoice: { tool: { name: 'get_weather' } } });
+    const call = first.choices[0]!.message.tool_calls![0]! as OpenAI.ChatCompletionMessageFunctionToolCall;
+    expect(first.choices[0]?.finish_reason).toBe('tool_calls');
+    expect(call).toEqual({ id: 'tooluse_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } });
+
+    // No tools on the follow-up: the mock refuses tool blocks without a toolConfig, as Bedrock does.
+    const second = await openai.chat.completions.create({
+      model: 'sonnet',
+      messages: [
+        { role: 'user', content: 'weather?' },
+        { role: 'assistant', content: null, tool_calls: [call] },
+        { role: 'tool', tool_call_id: 'tooluse_1', content: 'sunny' },
+      ],
+    });
+    expect(second.choices[0]?.message.content).toBe('Mock answer to: ');
+    expect(signed.requests[1]?.body.messages[2]).toEqual({ role: 'user', content: [{ toolResult: { toolUseId: 'tooluse_1', content: [{ text: 'sunny' }] } }] });
+  });
+
+  it('streams over the binary event stream: text, tool arguments that reassemble to the non-streamed ones, finish and usage', async () => {
+    signed.enqueue({ content: 'streamed words here', stream: { chunkDelayMs: 5 } });
+    const text = await openai.chat.completions.create({ model: 'sonnet', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'one two three' }] });
+    let content = '';
+    let usage: OpenAI.CompletionUsage | undefined;
+    for await (const chunk of text) {
+      content += chunk.choices[0]?.delta.content ?? '';
+      usage = chunk.usage ?? usage;
+    }
+    expect(signed.requests[0]?.path).toBe('/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/converse-stream');
+    expect(content).toBe('streamed words here');
+    expect(usage).toMatchObject({ prompt_tokens: 3, completion_tokens: 3 });
+
+    const input = { city: 'São Paulo', days: [1, 2, 3], note: 'say "hi"' };
+    signed.enqueue({ content: '', toolUses: [{ name: 'get_weather', input, toolUseId: 'tooluse_s' }] });
+    const whole = await openai.chat.completions.create({ model: 'sonnet', messages: [{ role: 'user', content: 'x' }], tools: [weatherTool] });
+    signed.enqueue({ content: '', toolUses: [{ name: 'get_weather', input, toolUseId: 'tooluse_s' }], stream: { inputJsonPieces: 7 } });
+    const stream = await openai.chat.completions.create({ model: 'sonnet', stream: true, messages: [{ role: 'user', content: 'x' }], tools: [weatherTool] });
+    let args = '';
+    let finish: string | null = null;
+    for await (const chunk of stream) {
+      args += chunk.choices[0]?.delta.tool_calls?.[0]?.function?.arguments ?? '';
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+    }
+    expect(args).toBe((whole.choices[0]!.message.tool_calls![0] as OpenAI.ChatCompletionMessageFunctionToolCall).function.arguments);
+    expect(finish).toBe('tool_calls');
+  });
+
+  it('answers response_format with JSON content, streamed and not', async () => {
+    const schema = { type: 'object', properties: { answer: { type: 'number' } } };
+    const format = { type: 'json_schema' as const, json_schema: { name: 'answer', schema } };
+    signed.enqueue({ content: '', toolUses: [{ name: 'tollgate_json_response', input: { answer: 42 } }] });
+    const whole = await openai.chat.completions.create({ model: 'sonnet', messages: [{ role: 'user', content: 'answer?' }], response_format: format });
+    expect(JSON.parse(whole.choices[0]!.message.content!)).toEqual({ answer: 42 });
+    expect(whole.choices[0]?.finish_reason).toBe('stop');
+    signed.enqueue({ content: '', toolUses: [{ name: 'tollgate_json_response', input: { answer: 7 } }], stream: { inputJsonPieces: 3 } });
+    const stream = await openai.chat.completions.create({ model: 'sonnet', stream: true, messages: [{ role: 'user', content: 'answer?' }], response_format: format });
+    let content = '';
+    for await (const chunk of stream) {
+      content += chunk.choices[0]?.delta.content ?? '';
+      expect(chunk.choices[0]?.delta.tool_calls).toBeUndefined();
+    }
+    expect(JSON.parse(content)).toEqual({ answer: 7 });
+  });
+
+  it('retries throttling, and ends a stream with an exception frame as a client-visible error', async () => {
+    signed.enqueue({ error: { type: 'ThrottlingException', message: 'Too many requests, please wait before trying again.' } });
+    const retried = await openai.chat.completions.create({ model: 'sonnet', messages: [{ role: 'user', content: 'x' }] });
+    expect(retried.choices[0]?.message.content).toBe('Mock answer to: x');
+    expect(signed.requests).toHaveLength(2);
+
+    signed.enqueue({ stream: { errorAfter: 3, chunkDelayMs: 5, exceptionType: 'internalServerException' } });
+    const broken = await openai.chat.completions.create({ model: 'sonnet', stream: true, messages: [{ role: 'user', content: 'one two three four' }] });
+    let streamed = '';
+    const failure = await (async () => {
+      for await (const chunk of broken) streamed += chunk.choices[0]?.delta.content ?? '';
+    })().catch((error: unknown) => error);
+    expect(streamed).toBe('Mock answer ');
+    expect(String(failure)).toContain('unexpected error');
+    expect(logs.raw.join('\n')).not.toContain('SECRET');
+  });
+});
+
+describe('Anthropic client → Bedrock model', () => {
+  it('answers /v1/messages through Converse', async () => {
+    signed.enqueue({ content: 'Hello from Bedrock' });
+    const message = await anthropic.messages.create({ model: 'sonnet', max_tokens: 100, messages: [{ role: 'user', content: 'hello' }] });
+    expect(message.content).toEqual([{ type: 'text', text: 'Hello from Bedrock' }]);
+    expect(signed.requests[0]?.body.inferenceConfig).toEqual({ maxTokens: 100 });
+  });
+});

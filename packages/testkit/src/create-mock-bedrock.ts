@@ -1,0 +1,158 @@
+import type { ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { bedrockErrorHeaders, bedrockErrorStatus, bedrockEvent, bedrockExceptionEvent, bedrockUsage } from './bedrock-wire.js';
+import type { MockBedrockReply } from './mock-bedrock-reply.js';
+import { applyStopSequences, sendJson, startMockServer, writeMockStream, type MockUpstream } from './mock-server.js';
+import type { RecordedRequest } from './recorded-request.js';
+import { verifySigV4, type MockAwsCredentials } from './verify-sigv4.js';
+
+/** Options of {@link createMockBedrock}. */
+export interface MockBedrockOptions {
+  readonly port?: number;
+  /** The region requests must be signed for. */
+  readonly region?: string;
+  /** When set, every request's SigV4 signature is recomputed with this secret and must match. */
+  readonly credentials?: MockAwsCredentials;
+  /** When set, requests must carry `Authorization: Bearer <apiKey>` (a Bedrock API key) instead. */
+  readonly apiKey?: string;
+}
+
+/** A running Bedrock Runtime mock upstream. */
+export interface MockBedrock extends MockUpstream<MockBedrockReply> {
+  /** The value for a provider's `baseURL`. */
+  readonly baseURL: string;
+  /** The region it checks signatures for. */
+  readonly region: string;
+}
+
+const route = /^\/model\/([^/]+)\/(converse|converse-stream)$/;
+
+function words(text: string): number {
+  return text.split(/\s+/).filter(Boolean).length;
+}
+
+/** Words of every text block of `messages` and `system`: the mock's token count. */
+function promptWords(body: any): number {
+  let count = 0;
+  for (const block of Array.isArray(body?.system) ? body.system : []) if (typeof block?.text === 'string') count += words(block.text);
+  for (const message of Array.isArray(body?.messages) ? body.messages : []) {
+    for (const block of Array.isArray(message?.content) ? message.content : []) if (typeof block?.text === 'string') count += words(block.text);
+  }
+  return count;
+}
+
+function lastUserText(body: any): string {
+  const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
+  const last = [...messages].reverse().find((message) => message?.role === 'user');
+  const blocks: any[] = Array.isArray(last?.content) ? last.content : [];
+  return blocks.filter((block) => typeof block?.text === 'string').map((block) => block.text).join(' ');
+}
+
+/** What Converse rejects before calling the model, with Bedrock's messages. */
+function invalidRequest(body: any): string | undefined {
+  const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
+  if (messages.length === 0) return 'The model returned the following errors: messages: at least one message is required';
+  if (messages[0]?.role !== 'user') return 'A conversation must start with a user message. Try again with a conversation that starts with a user message.';
+  for (let index = 1; index < messages.length; index += 1) {
+    if (messages[index]?.role === messages[index - 1]?.role) return 'A conversation must alternate between user and assistant roles. Make sure the conversation alternates between user and assistant roles and try again.';
+  }
+  const usesTools = messages.some((message) => (Array.isArray(message?.content) ? message.content : []).some((block: any) => block?.toolUse !== undefined || block?.toolResult !== undefined));
+  if (usesTools && body?.toolConfig === undefined) return 'The toolConfig field must be defined when using toolUse and toolResult content blocks.';
+  for (const message of messages) {
+    if (!Array.isArray(message?.content) || message.content.length === 0) return 'The content field in the Message object is empty. Add a ContentBlock object to the content field and try again.';
+  }
+  return undefined;
+}
+
+/**
+ * Starts a faithful Amazon Bedrock Runtime upstream on 127.0.0.1: `POST /model/{modelId}/converse`
+ * (JSON) and `/model/{modelId}/converse-stream` (`application/vnd.amazon.eventstream` frames with CRCs:
+ * messageStart, contentBlockStart/Delta/Stop with text, `toolUse.input` fragments and reasoning,
+ * messageStop, metadata with usage; a modeled exception frame on a fault). Every request's SigV4
+ * signature is recomputed and checked (or its Bedrock API key), errors come with `x-amzn-ErrorType`,
+ * and Converse's own validation is applied: the first message from the user, roles alternating, a
+ * `toolConfig` wherever tool blocks appear.
+ *
+ * @example
+ * const mock = await createMockBedrock({ region: 'us-east-1', credentials: { accessKeyId: 'AKIDMOCK', secretAccessKey: 'secret' } });
+ * mock.enqueue({ toolUses: [{ name: 'get_weather', input: { city: 'Paris' } }] });
+ */
+export async function createMockBedrock(options: MockBedrockOptions = {}): Promise<MockBedrock> {
+  const region = options.region ?? 'us-east-1';
+  let sequence = 0;
+
+  async function handle(request: RecordedRequest, res: ServerResponse, takeReply: () => MockBedrockReply | undefined): Promise<void> {
+    const body: any = request.body;
+    const fail = (type: string, message: string, status = bedrockErrorStatus[type] ?? 500, headers: Record<string, string> = {}) => sendJson(res, status, { message }, { ...bedrockErrorHeaders(type), ...headers });
+    if (options.apiKey !== undefined) {
+      if (request.headers.authorization !== `Bearer ${options.apiKey}`) return fail('UnrecognizedClientException', 'Invalid API Key format: Must start with pre-defined prefix');
+    } else if (options.credentials !== undefined) {
+      const problem = await verifySigV4(request, options.credentials, region, 'bedrock');
+      if (problem !== undefined) return fail(problem.startsWith('The request signature') ? 'InvalidSignatureException' : 'UnrecognizedClientException', problem);
+    }
+    const match = route.exec(request.path.split('?')[0]!);
+    if (request.method !== 'POST' || match === null) return fail('UnknownOperationException', `Unknown operation: ${request.method} ${request.path}`, 404);
+    const stream = match[2] === 'converse-stream';
+    if (body === undefined) return fail('ValidationException', 'Malformed input request, please reformat your input and try again.');
+    const invalid = invalidRequest(body);
+    if (invalid !== undefined) return fail('ValidationException', invalid);
+
+    const reply = takeReply() ?? {};
+    if (reply.delayMs !== undefined) await sleep(reply.delayMs);
+    if (reply.hang === true) return;
+    if (reply.error !== undefined) return fail(reply.error.type, reply.error.message, reply.status, { ...reply.headers });
+    if (reply.body !== undefined) return sendJson(res, reply.status ?? 200, reply.body, reply.headers);
+
+    sequence += 1;
+    const config = body.inferenceConfig ?? {};
+    const stops: string[] = Array.isArray(config.stopSequences) ? config.stopSequences : [];
+    let { text, stoppedAt } = applyStopSequences(reply.content ?? `Mock answer to: ${lastUserText(body)}`, stops);
+    let stopReason = stoppedAt !== undefined ? 'stop_sequence' : 'end_turn';
+    if (typeof config.maxTokens === 'number' && words(text) > config.maxTokens) {
+      text = text.split(/(?<= )/).slice(0, config.maxTokens).join('');
+      stopReason = 'max_tokens';
+    }
+    const toolUses = (reply.toolUses ?? []).map((use, index) => ({ toolUseId: use.toolUseId ?? `tooluse_mock${sequence}_${index}`, name: use.name, input: use.input }));
+    if (toolUses.length > 0) stopReason = 'tool_use';
+    stopReason = reply.stopReason ?? stopReason;
+    const input = reply.usage?.inputTokens ?? Math.max(1, promptWords(body));
+    const output = reply.usage?.outputTokens ?? words(text) + toolUses.length * 5 + (reply.reasoning === undefined ? 0 : words(reply.reasoning));
+    const usage = bedrockUsage(input, output, reply.usage?.cacheReadInputTokens, reply.usage?.cacheWriteInputTokens);
+    const blocks: object[] = [
+      ...(reply.reasoning === undefined ? [] : [{ reasoningContent: { reasoningText: { text: reply.reasoning, signature: 'mock-signature' } } }]),
+      ...(text === '' && toolUses.length > 0 ? [] : [{ text }]),
+      ...toolUses.map((toolUse) => ({ toolUse })),
+    ];
+
+    if (!stream) {
+      return sendJson(res, 200, { output: { message: { role: 'assistant', content: blocks } }, stopReason, usage, metrics: { latencyMs: 42 } }, { 'x-amzn-requestid': `mock-${sequence}`, ...reply.headers });
+    }
+
+    const shape = reply.stream ?? {};
+    const events: Uint8Array[] = [bedrockEvent('messageStart', { role: 'assistant' })];
+    blocks.forEach((block, contentBlockIndex) => {
+      if ('reasoningContent' in block) {
+        events.push(bedrockEvent('contentBlockDelta', { contentBlockIndex, delta: { reasoningContent: { text: reply.reasoning } } }));
+        events.push(bedrockEvent('contentBlockDelta', { contentBlockIndex, delta: { reasoningContent: { signature: 'mock-signature' } } }));
+      } else if ('text' in block) {
+        for (const piece of (block as { text: string }).text.split(/(?<= )/)) events.push(bedrockEvent('contentBlockDelta', { contentBlockIndex, delta: { text: piece } }));
+      } else {
+        const { toolUse } = block as { toolUse: { toolUseId: string; name: string; input: unknown } };
+        events.push(bedrockEvent('contentBlockStart', { contentBlockIndex, start: { toolUse: { toolUseId: toolUse.toolUseId, name: toolUse.name } } }));
+        const json = JSON.stringify(toolUse.input);
+        const size = Math.ceil(json.length / Math.max(1, shape.inputJsonPieces ?? 3));
+        for (let start = 0; start < json.length; start += size) events.push(bedrockEvent('contentBlockDelta', { contentBlockIndex, delta: { toolUse: { input: json.slice(start, start + size) } } }));
+      }
+      events.push(bedrockEvent('contentBlockStop', { contentBlockIndex }));
+    });
+    events.push(bedrockEvent('messageStop', { stopReason }));
+    events.push(bedrockEvent('metadata', { usage, metrics: { latencyMs: 42 } }));
+
+    res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': `mock-${sequence}`, ...reply.headers });
+    const exceptionType = shape.exceptionType ?? 'throttlingException';
+    await writeMockStream(res, events, shape, { errorEvent: bedrockExceptionEvent(exceptionType, exceptionType === 'throttlingException' ? 'Too many requests, please wait before trying again.' : 'The system encountered an unexpected error during processing. Try your request again.') });
+  }
+
+  const mock = await startMockServer<MockBedrockReply>(options.port, handle);
+  return Object.assign(mock, { baseURL: mock.url, region });
+}
