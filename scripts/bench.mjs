@@ -6,14 +6,13 @@
 // budgets and rate limits on (the SQLite store and ledger, limits in memory); `--governed-pg` one with
 // them on PostgreSQL and Redis (both must be running); `--cached` one answering from its memory cache.
 // After the side-by-side run, scripts/bench-guardrails.mjs times the PII guardrail on 4 KB and 64 KB.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, copyFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, copyFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { prepareHarness } from './prepare-harness.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const source = resolve(process.env.BENCH_HARNESS ?? join(root, '..', 'shared', 'bench'));
-const harness = join(root, '.bench', 'harness');
 const args = process.argv.slice(2).filter((arg) => arg !== '--');
 const withGroup = args.includes('--group');
 const withGovernance = args.includes('--governed');
@@ -21,18 +20,7 @@ const withSharedGovernance = args.includes('--governed-pg');
 const withCache = args.includes('--cached');
 const passThrough = args.filter((arg) => !['--group', '--governed', '--governed-pg', '--cached'].includes(arg));
 
-if (!existsSync(join(source, 'bench.mjs'))) {
-  console.error(`bench: no harness at ${source}; set BENCH_HARNESS to the shared bench folder.`);
-  process.exit(1);
-}
-if (!existsSync(join(harness, 'node_modules'))) {
-  mkdirSync(harness, { recursive: true });
-  cpSync(source, harness, { recursive: true, filter: (path) => !path.includes('node_modules') && !path.includes(`${source}/results`) });
-  execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: harness, stdio: 'inherit' });
-} else {
-  for (const file of ['bench.mjs', 'mock-upstream.mjs', 'baseline-proxy.mjs']) copyFileSync(join(source, file), join(harness, file));
-}
-if (!existsSync(join(root, 'packages/server/dist/cli.js'))) execFileSync('pnpm', ['build'], { cwd: root, stdio: 'inherit' });
+const harness = prepareHarness(root);
 
 const header = 'authorization: Bearer sk-bench-master-key-000001';
 const target = (name, port, config) => [

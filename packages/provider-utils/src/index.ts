@@ -14,6 +14,7 @@ export { tapOpenAICompatibleSse, dataOf } from './tap-openai-compatible-sse.js';
 export type { OpenAICompatibleTapOptions } from './tap-openai-compatible-sse.js';
 export { decodeOpenAICompatibleSse } from './decode-openai-compatible-sse.js';
 export { parseUpstreamJson } from './parse-upstream-json.js';
+export type { UpstreamShape } from './parse-upstream-json.js';
 export type { UpstreamErrorInput } from './upstream-error-input.js';
 export { toOpenAICompatibleError } from './to-openai-compatible-error.js';
 export { OpenAICompatibleProvider } from './openai-compatible-provider.js';

@@ -21,7 +21,14 @@ import { toOpenAICompatibleError } from './to-openai-compatible-error.js';
 import type { UpstreamErrorInput } from './upstream-error-input.js';
 import type { ProviderTimeouts } from './upstream-timeouts-schema.js';
 
-const chatResponseSchema = z.looseObject({ choices: z.array(z.looseObject({ message: z.looseObject({}) })), model: z.string().optional() });
+/** A `chat.completion`: `choices` with a `message` object each. A guard, not a schema: it runs on every answer. */
+function isChatCompletion(value: unknown): boolean {
+  const choices = (value as { choices?: unknown } | null)?.choices;
+  if (!Array.isArray(choices)) return false;
+  for (const choice of choices) if (typeof choice?.message !== 'object' || choice.message === null) return false;
+  const model = (value as { model?: unknown }).model;
+  return model === undefined || typeof model === 'string';
+}
 const embeddingResponseSchema = z.looseObject({ data: z.array(z.unknown()), usage: z.looseObject({ prompt_tokens: z.number(), total_tokens: z.number() }) });
 
 /** How an OpenAI-compatible upstream differs from OpenAI's own API. */
@@ -95,7 +102,7 @@ export class OpenAICompatibleProvider implements Provider {
     if (this.#init.errorsInsideAnswers === true && bytes.includes('"error"') && errorFieldOf(bytes) != null) {
       throw this.#toError({ provider: this.name, status: 502, headers: {}, bodyText: bytes.toString('utf8'), secrets: this.#init.secrets });
     }
-    const response = parseUpstreamJson(bytes, chatResponseSchema, { provider: this.name, expected: 'a chat.completion' }) as ChatCompletionResponse;
+    const response = parseUpstreamJson(bytes, isChatCompletion, { provider: this.name, expected: 'a chat.completion' }) as ChatCompletionResponse;
     return options.passthrough ? { response, body: bytes } : { response };
   }
 

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { Principal } from '../context/principal.js';
 import type { HookMap } from '../plugin/hook-map.js';
 
@@ -19,14 +19,20 @@ export interface ConfigKeyAuthOptions {
   readonly keys: readonly ConfiguredKey[];
 }
 
+/** One-shot SHA-256 (`crypto.hash`: no Hash object per request). */
 function sha256(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
+  return hash('sha256', text, 'buffer');
 }
+
+/** How many recently accepted credentials are remembered, so a busy key is not hashed on every request. */
+const rememberedCredentials = 256;
 
 /**
  * The first `auth` hook: recognizes the master key and the keys declared in the config. Keys are
- * hashed once at startup; a presented key is hashed once per request, then compared in constant time
- * (master key) or looked up by hash (config keys), so timing reveals nothing about a key.
+ * hashed once at startup; a presented key is hashed, then compared in constant time (master key) or
+ * looked up by hash (config keys), so timing reveals nothing about a key. The last few hundred
+ * credentials that matched are remembered (they are config keys, in memory anyway), which saves the
+ * hash on the requests of a busy key; a credential that did not match is never remembered.
  */
 export function createConfigKeyAuth(options: ConfigKeyAuthOptions): HookMap['auth'] {
   const masterHash = options.masterKey === undefined ? undefined : sha256(options.masterKey);
@@ -45,14 +51,19 @@ export function createConfigKeyAuth(options: ConfigKeyAuthOptions): HookMap['aut
       ...(configured.org === undefined ? {} : { orgId: configured.org }),
     });
   }
+  const accepted = new Map<string, Principal>();
   return function configKeyAuth(context) {
     if (context.principal !== undefined || context.credential === undefined) return;
-    const presented = sha256(context.credential);
-    if (masterHash !== undefined && timingSafeEqual(presented, masterHash)) {
-      context.principal = master;
+    const known = accepted.get(context.credential);
+    if (known !== undefined) {
+      context.principal = known;
       return;
     }
-    const principal = byHash.get(presented.toString('hex'));
-    if (principal !== undefined) context.principal = principal;
+    const presented = sha256(context.credential);
+    const principal = masterHash !== undefined && timingSafeEqual(presented, masterHash) ? master : byHash.get(presented.toString('hex'));
+    if (principal === undefined) return;
+    if (accepted.size >= rememberedCredentials) accepted.delete(accepted.keys().next().value!);
+    accepted.set(context.credential, principal);
+    context.principal = principal;
   };
 }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /** What a virtual key may do and whom it belongs to, as stored (never the key itself). */
 export interface VirtualKeyRecord {
@@ -38,7 +38,7 @@ export const virtualKeyPrefix = 'tg-';
 
 /** SHA-256 of a presented key, hex: how keys are stored and looked up. */
 export function hashVirtualKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return hash('sha256', key, 'hex');
 }
 
 /**

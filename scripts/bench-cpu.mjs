@@ -1,0 +1,127 @@
+// `pnpm bench:cpu`: CPU time each gateway spends per request, next to the bare proxy's — a figure the
+// shared machine's contention does not move, unlike req/s. Starts the harness's mock upstream, the bare
+// undici proxy and Tollgate (bench/tollgate.bench.yaml, or --config), then for each in turn sends
+// non-streaming (and streaming) requests open-loop at a fixed rate and reads the process's user+system
+// CPU time from /proc before and after. `--cpu-prof` writes a V8 CPU profile of Tollgate to .bench/.
+// Flags: --rate 2000 --seconds 8 --rounds 3 --config bench/tollgate.bench.yaml --stream.
+import { spawn } from 'node:child_process';
+import { readFileSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { prepareHarness } from './prepare-harness.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const harness = prepareHarness(root);
+// The harness's pinned undici drives the load.
+const { Agent, request } = await import(join(harness, 'node_modules', 'undici', 'index.js'));
+const { values: options } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '2000' },
+    seconds: { type: 'string', default: '8' },
+    rounds: { type: 'string', default: '3' },
+    config: { type: 'string', default: 'bench/tollgate.bench.yaml' },
+    stream: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
+  },
+});
+const rate = Number(options.rate);
+const seconds = Number(options.seconds);
+const clockTicks = 100; // USER_HZ on Linux
+const children = [];
+
+function start(name, args, env = {}) {
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.resume();
+  child.stderr.on('data', (data) => process.stderr.write(`[${name}] ${data}`));
+  children.push(child);
+  return child;
+}
+
+/** User + system CPU seconds of a process, from /proc/<pid>/stat. */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+}
+
+async function waitReady(url, headers) {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    try {
+      const response = await request(url, { headers });
+      await response.body.dump();
+      if (response.statusCode < 500) return;
+    } catch {
+      // not yet
+    }
+    await sleep(100);
+  }
+  throw new Error(`${url} never answered`);
+}
+
+const body = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Say hello to the benchmark.' }], ...(options.stream ? { stream: true } : {}) });
+
+/** Sends `rate` requests a second for `seconds`, open loop; returns how many succeeded. */
+async function load(base, headers) {
+  const agent = new Agent({ connections: 256, pipelining: 1 });
+  const total = rate * seconds;
+  const started = performance.now();
+  let ok = 0;
+  let failed = 0;
+  const pending = [];
+  for (let index = 0; index < total; index += 1) {
+    const due = started + (index * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await sleep(wait);
+    pending.push(
+      request(`${base}/chat/completions`, { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/json', ...headers }, body })
+        .then(async (response) => {
+          await response.body.dump({ limit: 1 << 20 });
+          if (response.statusCode === 200) ok += 1;
+          else failed += 1;
+        })
+        .catch(() => void (failed += 1)),
+    );
+  }
+  await Promise.all(pending);
+  await agent.close();
+  return { ok, failed };
+}
+
+const mockEnv = { MOCK_UPSTREAM_URL: 'http://127.0.0.1:18180/v1', MOCK_SLOW_UPSTREAM_URL: 'http://127.0.0.1:18180/v1' };
+start('mock', [join(harness, 'mock-upstream.mjs'), '--port', '18180']);
+const baseline = start('baseline', [join(harness, 'baseline-proxy.mjs'), '--port', '18181', '--upstream', mockEnv.MOCK_UPSTREAM_URL]);
+mkdirSync(join(root, '.bench'), { recursive: true });
+const profile = options['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', join(root, '.bench')] : [];
+const tollgate = start('tollgate', [...profile, 'packages/server/dist/cli.js', 'start', '--config', options.config, '--port', '14100'], mockEnv);
+const auth = { authorization: 'Bearer sk-bench-master-key-000001' };
+const targets = [
+  { name: 'baseline', pid: baseline.pid, base: 'http://127.0.0.1:18181/v1', headers: {} },
+  { name: 'tollgate', pid: tollgate.pid, base: 'http://127.0.0.1:14100/v1', headers: auth },
+];
+try {
+  await waitReady('http://127.0.0.1:18180/v1/models', {});
+  for (const target of targets) await waitReady(`${target.base}/models`, target.headers);
+  for (const target of targets) await load(target.base, target.headers); // warm-up (JIT)
+  const samples = Object.fromEntries(targets.map((target) => [target.name, []]));
+  for (let round = 0; round < Number(options.rounds); round += 1) {
+    for (const target of targets) {
+      const before = cpuSeconds(target.pid);
+      const { ok, failed } = await load(target.base, target.headers);
+      const used = cpuSeconds(target.pid) - before;
+      samples[target.name].push({ microsPerRequest: (used * 1e6) / ok, ok, failed });
+    }
+  }
+  const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const floor = median(samples.baseline.map((sample) => sample.microsPerRequest));
+  console.log(`| ${options.stream ? 'streaming' : 'non-streaming'}, ${rate} req/s | CPU µs per request (median of ${options.rounds}) | × baseline | failed |`);
+  console.log('|---|--:|--:|--:|');
+  for (const target of targets) {
+    const value = median(samples[target.name].map((sample) => sample.microsPerRequest));
+    const failed = samples[target.name].reduce((sum, sample) => sum + sample.failed, 0);
+    console.log(`| ${target.name} | ${value.toFixed(1)} | ${(value / floor).toFixed(2)}× | ${failed} |`);
+  }
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+  await sleep(500);
+}
