@@ -1,6 +1,17 @@
-import { v7 as uuidv7 } from 'uuid';
+import { randomUUID } from 'node:crypto';
 
 const acceptableRequestId = /^[\w.:-]{1,128}$/;
+
+/**
+ * A UUID v7 (RFC 9562): 48 bits of Unix milliseconds, version 7, then the random bits (and variant) of
+ * a v4 UUID from Node's `randomUUID`, which draws from a pooled buffer. The `uuid` package's v7 asks
+ * the system for 16 fresh bytes per id, which cost several percent of a request's CPU.
+ */
+export function uuidv7(): string {
+  const random = randomUUID();
+  const time = Date.now().toString(16).padStart(12, '0');
+  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${random.slice(15, 18)}-${random.slice(19)}`;
+}
 
 /**
  * The incoming `x-request-id` when it is a sane token, else a fresh UUID v7. Version 7 ids begin with
