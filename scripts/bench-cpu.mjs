@@ -3,7 +3,8 @@
 // undici proxy and Tollgate (bench/tollgate.bench.yaml, or --config), then for each in turn sends
 // non-streaming (and streaming) requests open-loop at a fixed rate and reads the process's user+system
 // CPU time from /proc before and after. `--cpu-prof` writes a V8 CPU profile of Tollgate to .bench/.
-// Flags: --rate 2000 --seconds 8 --rounds 3 --config bench/tollgate.bench.yaml --stream.
+// Flags: --rate 2000 --seconds 8 --rounds 3 --config bench/tollgate.bench.yaml --stream, and
+// --node-flag=--max-semi-space-size=32 (repeatable) to try a V8 flag on Tollgate's process.
 import { spawn } from 'node:child_process';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -24,6 +25,7 @@ const { values: options } = parseArgs({
     config: { type: 'string', default: 'bench/tollgate.bench.yaml' },
     stream: { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
+    'node-flag': { type: 'string', multiple: true, default: [] },
   },
 });
 const rate = Number(options.rate);
@@ -93,7 +95,7 @@ start('mock', [join(harness, 'mock-upstream.mjs'), '--port', '18180']);
 const baseline = start('baseline', [join(harness, 'baseline-proxy.mjs'), '--port', '18181', '--upstream', mockEnv.MOCK_UPSTREAM_URL]);
 mkdirSync(join(root, '.bench'), { recursive: true });
 const profile = options['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', join(root, '.bench')] : [];
-const tollgate = start('tollgate', [...profile, 'packages/server/dist/cli.js', 'start', '--config', options.config, '--port', '14100'], mockEnv);
+const tollgate = start('tollgate', [...profile, ...options['node-flag'], 'packages/server/dist/cli.js', 'start', '--config', options.config, '--port', '14100'], mockEnv);
 const auth = { authorization: 'Bearer sk-bench-master-key-000001' };
 const targets = [
   { name: 'baseline', pid: baseline.pid, base: 'http://127.0.0.1:18181/v1', headers: {} },

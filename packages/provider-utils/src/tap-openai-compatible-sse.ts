@@ -4,6 +4,7 @@ import { forwardSseEvents, type InspectedEvents } from './forward-sse-events.js'
 const usageKey = Buffer.from('"usage"');
 const errorKey = Buffer.from('"error"');
 const doneMarker = Buffer.from('[DONE]');
+const modelKey = Buffer.from('"model"');
 
 /** The bounds of the SSE event around `index`. */
 function eventAround(data: Buffer, index: number): { start: number; end: number } {
@@ -123,7 +124,9 @@ export async function* tapOpenAICompatibleSse(body: AsyncIterable<Buffer>, optio
     const uncommented = options.dropComments === true ? withoutComments(raw) : raw;
     const events = options.dropEmptyChoices === true ? withoutEmptyChoices(uncommented) : uncommented;
     if (summary.model === undefined) {
-      const match = /"model"\s*:\s*"([^"]*)"/.exec(events.toString('utf8', 0, Math.min(events.length, 2048)));
+      // Decode only the few bytes after the first `"model"` key, not the events.
+      const at = events.indexOf(modelKey);
+      const match = at === -1 ? null : /^"model"\s*:\s*"([^"]*)"/.exec(events.toString('utf8', at, Math.min(events.length, at + 256)));
       if (match !== null) summary.model = match[1];
     }
     if (events.includes(doneMarker)) sawDone = true;

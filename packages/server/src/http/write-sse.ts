@@ -10,6 +10,27 @@ export const sseHeaders = {
 } as const;
 
 /**
+ * Writes `data` so that it leaves in this turn of the event loop, together with whatever else this
+ * turn writes to the response. Node uncorks a chunked write on the next tick, before the promise
+ * callbacks that bring a stream's next item (or its end) run, so the end of a stream that arrived in
+ * the same upstream read would cost a system call of its own; uncorking the socket in `setImmediate` (after this
+ * turn's I/O callbacks and microtasks, before the next upstream read is handled) joins them without
+ * holding anything for a later read.
+ */
+function writeNow(res: ServerResponse, data: string | Uint8Array): void {
+  // The socket, not the response: a corked response buffers chunks of its own and sends them after
+  // an `end()` that comes before the uncork, past the stream's last chunk.
+  const socket = res.socket;
+  if (socket === null) {
+    res.write(data);
+    return;
+  }
+  socket.cork();
+  res.write(data);
+  setImmediate(() => socket.uncork());
+}
+
+/**
  * Writes a stream to the client as it arrives (one write per item, no batching), honoring
  * backpressure. An error after the first byte ends the stream with an error event in the client's
  * format (OpenAI: `data: {"error":…}` and no `[DONE]`), never as a silent truncated success. When the client goes
@@ -33,7 +54,8 @@ export async function writeSse<T>(
     for (;;) {
       const step = await items.next();
       if (step.done === true) break;
-      if (!res.write(encode(step.value))) await once(res, 'drain', { signal: options.signal });
+      writeNow(res, encode(step.value));
+      if (res.writableNeedDrain) await once(res, 'drain', { signal: options.signal });
     }
     res.end(typeof options.trailer === 'function' ? options.trailer() : options.trailer);
   } catch (error) {
