@@ -148,12 +148,17 @@ describe('OpenAI client → Gemini model (translated)', () => {
 });
 
 describe('Anthropic client → Gemini model (translated through the canonical form)', () => {
-  it('answers /v1/messages from a Gemini model, streamed and not', async () => {
+  it('answers /v1/messages from a Gemini model, streamed and not, and counts tokens with countTokens', async () => {
     gemini.enqueue({ content: 'Bonjour from Gemini' });
     const message = await anthropic.messages.create({ model: 'flash', max_tokens: 100, messages: [{ role: 'user', content: 'hello' }] });
     expect(message.content).toEqual([{ type: 'text', text: 'Bonjour from Gemini' }]);
     expect(message.stop_reason).toBe('end_turn');
     expect(gemini.requests[0]?.body.generationConfig).toEqual({ maxOutputTokens: 100 });
+
+    const counted = await anthropic.messages.countTokens({ model: 'flash', system: 'Be brief', messages: [{ role: 'user', content: 'count these four words' }] });
+    expect(counted.input_tokens).toBe(6);
+    expect(gemini.requests.at(-1)?.path).toBe('/v1beta/models/gemini-2.5-flash:countTokens');
+    expect(gemini.requests.at(-1)?.body).toEqual({ generateContentRequest: { model: 'models/gemini-2.5-flash', contents: [{ role: 'user', parts: [{ text: 'count these four words' }] }], systemInstruction: { parts: [{ text: 'Be brief' }] } } });
 
     gemini.enqueue({ content: 'streamed to Claude Code' });
     const stream = anthropic.messages.stream({ model: 'flash', max_tokens: 100, messages: [{ role: 'user', content: 'hello' }] });

@@ -164,7 +164,7 @@ export class Engine {
     if (target === undefined) {
       throw new GatewayError(
         'TOLLGATE_UNSUPPORTED_OPERATION',
-        `Model "${context.request.model}" routes to no provider that can count tokens (Anthropic providers can).`,
+        `Model "${context.request.model}" routes to no provider that can count tokens (Anthropic and Gemini providers can).`,
         { param: 'model' },
       );
     }

@@ -52,7 +52,7 @@ export class GeminiProvider implements Provider {
 
   async doCountTokens(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<{ inputTokens: number }> {
     const { contents, systemInstruction, tools } = convertToGeminiRequest(request, { model: options.model, includeThoughts: false });
-    const generateContentRequest = { model: `models/${options.model}`, contents, ...(systemInstruction === undefined ? {} : { systemInstruction }), ...(tools === undefined ? {} : { tools }) };
+    const generateContentRequest = { model: `models/${options.model.replace(/^models\//, '')}`, contents, ...(systemInstruction === undefined ? {} : { systemInstruction }), ...(tools === undefined ? {} : { tools }) };
     const answer = await this.#post(`${this.#modelPath(options.model)}:countTokens`, this.#headers, JSON.stringify({ generateContentRequest }), options);
     const parsed = parseUpstreamJson(Buffer.from(await answer.arrayBuffer()), countSchema, { provider: this.name, expected: 'a token count' }) as { totalTokens: number };
     return { inputTokens: parsed.totalTokens };
