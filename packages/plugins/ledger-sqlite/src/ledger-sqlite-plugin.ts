@@ -20,7 +20,13 @@ export const ledgerSqlitePlugin = definePlugin({
     // One connection, opened and migrated once: the ledger's writes and the store's batches each run
     // to completion synchronously, so they never interleave on it.
     api.provide(Ledger, ledger);
-    provideGovernanceStore(api, new SqliteGovernanceStore(ledger.database));
-    return { close: () => ledger.close() };
+    const store = new SqliteGovernanceStore(ledger.database);
+    provideGovernanceStore(api, store);
+    return {
+      close: () => {
+        store.drain();
+        ledger.close();
+      },
+    };
   },
 });
