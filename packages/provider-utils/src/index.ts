@@ -21,3 +21,5 @@ export { OpenAICompatibleProvider } from './openai-compatible-provider.js';
 export type { OpenAICompatibleProviderInit } from './openai-compatible-provider.js';
 export { parseDataUrl } from './parse-data-url.js';
 export { textOfContent } from './text-of-content.js';
+export { DroppedFieldLog } from './dropped-field-log.js';
+export { parseToolArguments, parseJsonObject } from './parse-tool-json.js';

@@ -1,4 +1,4 @@
-import { HttpUpstream, parseUpstreamJson, type UpstreamBody } from '@tollgate/provider-utils';
+import { DroppedFieldLog, HttpUpstream, parseUpstreamJson, type UpstreamBody } from '@tollgate/provider-utils';
 import {
   z,
   type ChatCompletionRequest,
@@ -32,17 +32,16 @@ export class AnthropicProvider implements Provider {
   readonly name: string;
   readonly priceProvider: string;
   readonly #options: AnthropicProviderOptions;
-  readonly #logger: Logger;
   readonly #upstream: HttpUpstream;
   readonly #headers: Record<string, string>;
   readonly #secrets: readonly string[];
-  readonly #warnedFields = new Set<string>();
+  readonly #droppedFields: DroppedFieldLog;
 
   constructor(name: string, options: AnthropicProviderOptions, logger: Logger) {
     this.name = name;
     this.#options = options;
     this.priceProvider = options.priceProvider;
-    this.#logger = logger;
+    this.#droppedFields = new DroppedFieldLog(untranslatedOpenAIFields, logger, 'Anthropic');
     this.#upstream = new HttpUpstream({ provider: name, baseURL: options.baseURL, timeouts: options.timeouts, maxConnections: options.maxConnections });
     this.#headers = { 'content-type': 'application/json', 'x-api-key': options.apiKey, 'anthropic-version': options.version, ...options.headers };
     this.#secrets = [options.apiKey];
@@ -91,12 +90,7 @@ export class AnthropicProvider implements Provider {
       const original = JSON.parse(Buffer.from(options.rawBody).toString('utf8')) as Record<string, unknown>;
       return JSON.stringify({ ...original, model: options.model });
     }
-    for (const field of untranslatedOpenAIFields) {
-      if (request[field] !== undefined && field !== 'stream_options' && !this.#warnedFields.has(field)) {
-        this.#warnedFields.add(field);
-        this.#logger.debug({ field }, 'OpenAI request field has no Anthropic equivalent; dropped');
-      }
-    }
+    this.#droppedFields.check(request);
     const translated = convertToAnthropicRequest(request, { model: options.model, defaultMaxTokens: this.#options.defaultMaxTokens });
     if (stream) translated.stream = true;
     return JSON.stringify(translated);

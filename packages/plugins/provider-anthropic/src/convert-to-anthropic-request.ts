@@ -1,5 +1,5 @@
 import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
-import { parseDataUrl, textOfContent } from '@tollgate/provider-utils';
+import { parseDataUrl, parseToolArguments, textOfContent } from '@tollgate/provider-utils';
 import type { AnthropicContentBlock, AnthropicMessage, AnthropicRequest } from './anthropic-messages.js';
 
 /**
@@ -40,15 +40,6 @@ function convertPart(part: ContentPart, index: number, path: string): AnthropicC
   throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Content part type "${part.type}" cannot be sent to an Anthropic model (text and image_url can).`, { param: `${path}.content[${index}]` });
 }
 
-function parseArguments(text: string, path: string): unknown {
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Tool call arguments must be a JSON string; ${path} is not JSON.`, { param: path });
-  }
-}
-
 /** Appends blocks to the conversation, merging into the previous turn when it has the same role. */
 function push(messages: AnthropicMessage[], role: 'user' | 'assistant', blocks: AnthropicContentBlock[]): void {
   if (blocks.length === 0) return;
@@ -82,7 +73,7 @@ function convertMessages(messages: readonly ChatMessage[]): { system: string[]; 
         const text = textOfContent(message.content);
         if (text !== '') blocks.push({ type: 'text', text });
         message.tool_calls?.forEach((call, callIndex) => {
-          blocks.push({ type: 'tool_use', id: call.id, name: call.function.name, input: parseArguments(call.function.arguments, `${path}.tool_calls[${callIndex}].function.arguments`) });
+          blocks.push({ type: 'tool_use', id: call.id, name: call.function.name, input: parseToolArguments(call.function.arguments, `${path}.tool_calls[${callIndex}].function.arguments`) });
         });
         push(turns, 'assistant', blocks);
         return;

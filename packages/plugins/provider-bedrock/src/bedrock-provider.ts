@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { HttpUpstream, parseUpstreamJson, type UpstreamBody } from '@tollgate/provider-utils';
+import { DroppedFieldLog, HttpUpstream, parseUpstreamJson, type UpstreamBody } from '@tollgate/provider-utils';
 import { ConfigError, z, type ChatCompletionRequest, type Logger, type Provider, type ProviderCallOptions, type ProviderChatResult, type ProviderStream } from '@tollgate/core';
 import type { BedrockResponse } from './bedrock-content.js';
 import { toBedrockProviderError } from './bedrock-error.js';
@@ -23,12 +23,16 @@ export class BedrockProvider implements Provider {
   readonly name: string;
   readonly priceProvider: string;
   readonly #options: BedrockProviderOptions;
-  readonly #logger: Logger;
   readonly #upstream: HttpUpstream;
-  readonly #base: URL;
+  /** The base URL's path (empty for the public endpoint), which signed paths start with. */
+  readonly #basePath: string;
+  /** `guardrailConfig` from the options, built once. */
+  readonly #guardrailConfig: Record<string, unknown> | undefined;
+  /** The headers to sign for each operation, built once. */
+  readonly #headers: Readonly<Record<'converse' | 'converse-stream', Record<string, string>>>;
   readonly #signer: BedrockRequestSigner;
   readonly #secrets: readonly string[];
-  readonly #warnedFields = new Set<string>();
+  readonly #droppedFields: DroppedFieldLog;
 
   constructor(name: string, options: BedrockProviderOptions, logger: Logger) {
     const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
@@ -36,10 +40,17 @@ export class BedrockProvider implements Provider {
     this.name = name;
     this.#options = options;
     this.priceProvider = options.priceProvider;
-    this.#logger = logger;
-    this.#base = new URL(options.baseURL ?? `https://bedrock-runtime.${region}.amazonaws.com`);
-    this.#upstream = new HttpUpstream({ provider: name, baseURL: this.#base.href, timeouts: options.timeouts, maxConnections: options.maxConnections });
-    this.#signer = new BedrockRequestSigner({ region, apiKey: options.apiKey, credentials: options.credentials });
+    this.#droppedFields = new DroppedFieldLog(untranslatedOpenAIFields, logger, 'Converse');
+    const base = new URL(options.baseURL ?? `https://bedrock-runtime.${region}.amazonaws.com`);
+    this.#basePath = base.pathname.replace(/\/+$/, '');
+    const guardrail = options.guardrail;
+    this.#guardrailConfig = guardrail === undefined ? undefined : { guardrailIdentifier: guardrail.identifier, guardrailVersion: guardrail.version, ...(guardrail.trace === undefined ? {} : { trace: guardrail.trace }) };
+    this.#headers = {
+      converse: { 'content-type': 'application/json', accept: 'application/json', ...options.headers },
+      'converse-stream': { 'content-type': 'application/json', accept: 'application/vnd.amazon.eventstream', ...options.headers },
+    };
+    this.#upstream = new HttpUpstream({ provider: name, baseURL: base.href, timeouts: options.timeouts, maxConnections: options.maxConnections });
+    this.#signer = new BedrockRequestSigner({ region, origin: base, apiKey: options.apiKey, credentials: options.credentials });
     this.#secrets = [options.apiKey, options.credentials?.secretAccessKey, options.credentials?.sessionToken].filter((secret): secret is string => secret !== undefined);
   }
 
@@ -59,16 +70,10 @@ export class BedrockProvider implements Provider {
   }
 
   #body(request: ChatCompletionRequest, options: ProviderCallOptions): string {
-    for (const field of untranslatedOpenAIFields) {
-      if (request[field] !== undefined && field !== 'stream_options' && !this.#warnedFields.has(field)) {
-        this.#warnedFields.add(field);
-        this.#logger.debug({ field }, 'OpenAI request field has no Converse equivalent; dropped');
-      }
-    }
+    this.#droppedFields.check(request);
     const translated = convertToBedrockRequest(request, { model: options.model });
     if (this.#options.additionalModelRequestFields !== undefined) translated.additionalModelRequestFields = { ...this.#options.additionalModelRequestFields, ...translated.additionalModelRequestFields };
-    const guardrail = this.#options.guardrail;
-    if (guardrail !== undefined) translated.guardrailConfig = { guardrailIdentifier: guardrail.identifier, guardrailVersion: guardrail.version, ...(guardrail.trace === undefined ? {} : { trace: guardrail.trace }) };
+    if (this.#guardrailConfig !== undefined) translated.guardrailConfig = this.#guardrailConfig;
     return JSON.stringify(translated);
   }
 
@@ -76,9 +81,7 @@ export class BedrockProvider implements Provider {
     const body = this.#body(request, options);
     // A model id may be an ARN or hold a colon (`…-v1:0`): one encoded path segment.
     const path = `/model/${encodeURIComponent(options.model)}/${operation}`;
-    const url = new URL(this.#base.pathname.replace(/\/+$/, '') + path, this.#base.origin);
-    const accept = operation === 'converse' ? 'application/json' : 'application/vnd.amazon.eventstream';
-    const headers = await this.#signer.sign({ url, headers: { 'content-type': 'application/json', accept, ...this.#options.headers }, body });
+    const headers = await this.#signer.sign({ path: this.#basePath + path, headers: this.#headers[operation], body });
     return this.#upstream.post({
       path,
       headers,

@@ -13,6 +13,8 @@ type CredentialsProvider = () => Promise<AwsCredentials>;
 /** How a provider instance authenticates: a Bedrock API key, static credentials, or the AWS default chain. */
 export interface BedrockAuthOptions {
   readonly region: string;
+  /** The upstream origin every request goes to (signed as `host`). */
+  readonly origin: URL;
   readonly apiKey?: string | undefined;
   readonly credentials?: AwsCredentials | undefined;
 }
@@ -37,19 +39,20 @@ export class BedrockRequestSigner {
     this.#options = options;
   }
 
-  /** The headers to send: `headers` plus authentication for this exact request. */
-  async sign(request: { url: URL; headers: Record<string, string>; body: string }): Promise<Record<string, string>> {
+  /** The headers to send: `headers` plus authentication for this exact POST to `path` (origin-relative). */
+  async sign(request: { path: string; headers: Record<string, string>; body: string }): Promise<Record<string, string>> {
     if (this.#options.apiKey !== undefined) return { ...request.headers, authorization: `Bearer ${this.#options.apiKey}` };
     this.#signer ??= this.#createSigner();
     const signer = await this.#signer;
+    const origin = this.#options.origin;
     const signed = await signer.sign({
       method: 'POST',
-      protocol: request.url.protocol,
-      hostname: request.url.hostname,
-      ...(request.url.port === '' ? {} : { port: Number(request.url.port) }),
-      path: request.url.pathname,
+      protocol: origin.protocol,
+      hostname: origin.hostname,
+      ...(origin.port === '' ? {} : { port: Number(origin.port) }),
+      path: request.path,
       query: {},
-      headers: { ...request.headers, host: request.url.host },
+      headers: { ...request.headers, host: origin.host },
       body: request.body,
     });
     return signed.headers as Record<string, string>;

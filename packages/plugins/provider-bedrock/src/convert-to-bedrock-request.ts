@@ -1,5 +1,5 @@
 import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
-import { parseDataUrl, textOfContent } from '@tollgate/provider-utils';
+import { parseDataUrl, parseJsonObject, parseToolArguments, textOfContent } from '@tollgate/provider-utils';
 import type { BedrockContentBlock, BedrockMessage, BedrockRequest, BedrockTool } from './bedrock-content.js';
 import { jsonResponseToolName } from './json-response-tool.js';
 
@@ -57,24 +57,10 @@ function convertPart(part: ContentPart, index: number, path: string): BedrockCon
   throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Content part type "${part.type}" cannot be sent to a Bedrock model (text, image_url and file with a base64 document can).`, { param });
 }
 
-function parseArguments(text: string, path: string): unknown {
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Tool call arguments must be a JSON string; ${path} is not JSON.`, { param: path });
-  }
-}
-
 /** A tool result: a JSON object as a `json` block, anything else as text. */
 function toolResultContent(text: string): ({ text: string } | { json: unknown })[] {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return [{ json: parsed }];
-  } catch {
-    // plain text
-  }
-  return [{ text }];
+  const json = parseJsonObject(text);
+  return json === undefined ? [{ text }] : [{ json }];
 }
 
 /** Appends blocks to the conversation, merging into the previous turn when it has the same role (Converse requires alternation). */
@@ -105,7 +91,7 @@ function convertMessages(messages: readonly ChatMessage[]): { system: string[]; 
         if (text !== '') blocks.push({ text });
         message.tool_calls?.forEach((call, callIndex) => {
           toolNames.add(call.function.name);
-          blocks.push({ toolUse: { toolUseId: call.id, name: call.function.name, input: parseArguments(call.function.arguments, `${path}.tool_calls[${callIndex}].function.arguments`) } });
+          blocks.push({ toolUse: { toolUseId: call.id, name: call.function.name, input: parseToolArguments(call.function.arguments, `${path}.tool_calls[${callIndex}].function.arguments`) } });
         });
         push(turns, 'assistant', blocks);
         return;

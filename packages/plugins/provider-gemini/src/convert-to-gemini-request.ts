@@ -1,5 +1,5 @@
 import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
-import { parseDataUrl, textOfContent } from '@tollgate/provider-utils';
+import { parseDataUrl, parseJsonObject, parseToolArguments, textOfContent } from '@tollgate/provider-utils';
 import type { GeminiContent, GeminiPart, GeminiRequest } from './gemini-content.js';
 import { fromToolCallId } from './gemini-tool-call-id.js';
 
@@ -46,26 +46,16 @@ function convertPart(part: ContentPart, index: number, path: string): GeminiPart
   throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Content part type "${part.type}" cannot be sent to a Gemini model (text, image_url, input_audio and file with file_data can).`, { param });
 }
 
-function parseArguments(text: string, path: string): Record<string, unknown> {
-  if (text.trim() === '') return {};
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-  } catch {
-    // reported below
-  }
-  throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Tool call arguments must be a JSON object string; ${path} is not.`, { param: path });
+/** Tool call arguments as Gemini's `args`, which must be an object. */
+function toolArguments(text: string, path: string): Record<string, unknown> {
+  const args = parseToolArguments(text, path);
+  if (typeof args === 'object' && args !== null && !Array.isArray(args)) return args as Record<string, unknown>;
+  throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Tool call arguments must be a JSON object for a Gemini model; ${path} is not an object.`, { param: path });
 }
 
 /** A tool result as a function response: JSON objects as they are, anything else under `result`. */
 function toolResponse(text: string): Record<string, unknown> {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-  } catch {
-    // plain text
-  }
-  return { result: text };
+  return parseJsonObject(text) ?? { result: text };
 }
 
 /** Appends parts to the conversation, merging into the previous turn when it has the same role. */
@@ -98,7 +88,7 @@ function convertMessages(messages: readonly ChatMessage[]): { system: string[]; 
         message.tool_calls?.forEach((call, callIndex) => {
           callNames.set(call.id, call.function.name);
           const { id, signature } = fromToolCallId(call.id);
-          const args = parseArguments(call.function.arguments, `${path}.tool_calls[${callIndex}].function.arguments`);
+          const args = toolArguments(call.function.arguments, `${path}.tool_calls[${callIndex}].function.arguments`);
           parts.push({ functionCall: { ...(id === undefined ? {} : { id }), name: call.function.name, args }, ...(signature === undefined ? {} : { thoughtSignature: signature }) });
         });
         push(contents, 'model', parts);

@@ -1,4 +1,4 @@
-import { HttpUpstream, parseUpstreamJson, type UpstreamBody } from '@tollgate/provider-utils';
+import { DroppedFieldLog, HttpUpstream, parseUpstreamJson, type UpstreamBody } from '@tollgate/provider-utils';
 import { z, type ChatCompletionRequest, type Logger, type Provider, type ProviderCallOptions, type ProviderChatResult, type ProviderStream } from '@tollgate/core';
 import type { GeminiResponse } from './gemini-content.js';
 import { toGeminiProviderError } from './gemini-error.js';
@@ -21,18 +21,17 @@ export class GeminiProvider implements Provider {
   readonly name: string;
   readonly priceProvider: string;
   readonly #options: GeminiProviderOptions;
-  readonly #logger: Logger;
   readonly #upstream: HttpUpstream;
   readonly #headers: Record<string, string>;
   readonly #streamHeaders: Record<string, string>;
   readonly #secrets: readonly string[];
-  readonly #warnedFields = new Set<string>();
+  readonly #droppedFields: DroppedFieldLog;
 
   constructor(name: string, options: GeminiProviderOptions, logger: Logger) {
     this.name = name;
     this.#options = options;
     this.priceProvider = options.priceProvider;
-    this.#logger = logger;
+    this.#droppedFields = new DroppedFieldLog(untranslatedOpenAIFields, logger, 'Gemini');
     this.#upstream = new HttpUpstream({ provider: name, baseURL: options.baseURL, timeouts: options.timeouts, maxConnections: options.maxConnections });
     this.#headers = { 'content-type': 'application/json', 'x-goog-api-key': options.apiKey, ...options.headers };
     this.#streamHeaders = { ...this.#headers, accept: 'text/event-stream' };
@@ -68,12 +67,7 @@ export class GeminiProvider implements Provider {
   }
 
   #body(request: ChatCompletionRequest, options: ProviderCallOptions): string {
-    for (const field of untranslatedOpenAIFields) {
-      if (request[field] !== undefined && field !== 'stream_options' && !this.#warnedFields.has(field)) {
-        this.#warnedFields.add(field);
-        this.#logger.debug({ field }, 'OpenAI request field has no Gemini equivalent; dropped');
-      }
-    }
+    this.#droppedFields.check(request);
     const translated = convertToGeminiRequest(request, { model: options.model, includeThoughts: this.#options.includeThoughts });
     if (this.#options.safetySettings !== undefined) translated.safetySettings = this.#options.safetySettings;
     return JSON.stringify(translated);
