@@ -18,6 +18,8 @@ const harness = prepareHarness(root);
 // The harness's pinned undici drives the load.
 const { Agent, request } = await import(join(harness, 'node_modules', 'undici', 'index.js'));
 const { values: options } = parseArgs({
+  // `pnpm bench:cpu -- --rate 1000` passes the `--` through.
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     rate: { type: 'string', default: '2000' },
     seconds: { type: 'string', default: '8' },

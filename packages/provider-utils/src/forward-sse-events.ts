@@ -4,37 +4,123 @@ export interface InspectedEvents {
   readonly error?: unknown;
 }
 
+const lineFeed = 0x0a;
+const carriageReturn = 0x0d;
+
 /** Index just past the last complete SSE event (`\n\n` or `\r\n\r\n`), or -1. */
 function endOfLastEvent(data: Buffer): number {
+  // Upstreams write whole events, so a read usually ends with one: no search then.
+  const length = data.length;
+  if (data[length - 1] === lineFeed && (data[length - 2] === lineFeed || (data[length - 2] === carriageReturn && data[length - 3] === lineFeed && data[length - 4] === carriageReturn))) return length;
   const lf = data.lastIndexOf('\n\n');
   const crlf = data.lastIndexOf('\r\n\r\n');
   if (lf === -1 && crlf === -1) return -1;
   return lf > crlf ? lf + 2 : crlf + 4;
 }
 
+const finished: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/**
+ * The iterator behind {@link forwardSseEvents}: a plain object rather than an async generator, since
+ * it sits on every chunk of every stream (a generator frame per layer and per chunk showed in the profile).
+ */
+class SseEventForwarder implements AsyncIterableIterator<Uint8Array> {
+  readonly #source: AsyncIterator<Buffer>;
+  readonly #inspect: (events: Buffer) => InspectedEvents;
+  readonly #atEnd: (() => void) | undefined;
+  #pending: Buffer | undefined;
+  /** An error to throw once the bytes before it were taken. */
+  #failure: { readonly error: unknown } | undefined;
+  #done = false;
+  /** The source ended and its last events were handed out: `atEnd` runs on the next call. */
+  #endNext = false;
+
+  constructor(source: AsyncIterable<Buffer>, inspect: (events: Buffer) => InspectedEvents, atEnd: (() => void) | undefined) {
+    this.#source = source[Symbol.asyncIterator]();
+    this.#inspect = inspect;
+    this.#atEnd = atEnd;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<Uint8Array>> {
+    if (this.#failure !== undefined) return this.#fail(this.#failure.error);
+    if (this.#endNext) {
+      this.#endNext = false;
+      this.#atEnd?.();
+    }
+    if (this.#done) return finished;
+    for (;;) {
+      const step = await this.#source.next();
+      if (step.done === true) {
+        this.#done = true;
+        const rest = this.#pending;
+        this.#pending = undefined;
+        if (rest !== undefined && rest.length > 0) {
+          const forwarded = this.#forward(rest);
+          if (forwarded !== undefined) {
+            this.#endNext = this.#failure === undefined;
+            return forwarded;
+          }
+        }
+        this.#atEnd?.();
+        return finished;
+      }
+      const data = this.#pending === undefined ? step.value : Buffer.concat([this.#pending, step.value]);
+      const end = endOfLastEvent(data);
+      if (end === -1) {
+        this.#pending = data;
+        continue;
+      }
+      this.#pending = end < data.length ? data.subarray(end) : undefined;
+      const forwarded = this.#forward(end < data.length ? data.subarray(0, end) : data);
+      if (forwarded !== undefined) return forwarded;
+    }
+  }
+
+  async return(): Promise<IteratorResult<Uint8Array>> {
+    if (!this.#done) {
+      this.#done = true;
+      await this.#source.return?.();
+    }
+    return finished;
+  }
+
+  /** Inspects complete events: their bytes to hand out, undefined when none (or throws an error with none before it). */
+  #forward(events: Buffer): IteratorResult<Uint8Array> | undefined {
+    const { bytes, error } = this.#inspect(events);
+    if (error !== undefined) {
+      if (bytes.length === 0) throw this.#stop(error);
+      this.#failure = { error };
+      return { done: false, value: bytes };
+    }
+    return bytes.length > 0 ? { done: false, value: bytes } : undefined;
+  }
+
+  async #fail(error: unknown): Promise<never> {
+    throw this.#stop(error);
+  }
+
+  /** Ends the stream for an error: the upstream is released, as leaving a `for await` would. */
+  #stop(error: unknown): unknown {
+    this.#failure = undefined;
+    if (!this.#done) {
+      this.#done = true;
+      void Promise.resolve(this.#source.return?.()).catch(() => undefined);
+    }
+    return error;
+  }
+}
+
 /**
  * Forwards an SSE byte stream event-aligned and unbatched: each read's complete events go out as soon
  * as they arrived (a partial event waits for its end), after `inspect` saw them — to tap usage, cut an
- * event, or stop with an error once the events before it were forwarded. The passthrough path of
+ * event, or stop with an error once the events before it were forwarded. `atEnd` runs when the
+ * upstream ended cleanly and may throw (a stream cut before its last event). The passthrough path of
  * every streaming provider.
  */
-export async function* forwardSseEvents(body: AsyncIterable<Buffer>, inspect: (events: Buffer) => InspectedEvents): AsyncGenerator<Uint8Array> {
-  let pending: Buffer | undefined;
-  for await (const chunk of body) {
-    const data = pending === undefined ? chunk : Buffer.concat([pending, chunk]);
-    const end = endOfLastEvent(data);
-    if (end === -1) {
-      pending = data;
-      continue;
-    }
-    pending = end < data.length ? data.subarray(end) : undefined;
-    const { bytes, error } = inspect(end < data.length ? data.subarray(0, end) : data);
-    if (bytes.length > 0) yield bytes;
-    if (error !== undefined) throw error;
-  }
-  if (pending !== undefined && pending.length > 0) {
-    const { bytes, error } = inspect(pending);
-    if (bytes.length > 0) yield bytes;
-    if (error !== undefined) throw error;
-  }
+export function forwardSseEvents(body: AsyncIterable<Buffer>, inspect: (events: Buffer) => InspectedEvents, atEnd?: () => void): AsyncIterableIterator<Uint8Array> {
+  return new SseEventForwarder(body, inspect, atEnd);
 }

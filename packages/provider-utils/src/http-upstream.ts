@@ -1,13 +1,9 @@
 import { Pool } from 'undici';
 import type { ProviderCallOptions } from '@tollgate/core';
-import { toTransportError, type TransportFailureContext } from './to-transport-error.js';
-import { UpstreamCallSignal } from './upstream-call-signal.js';
+import { UpstreamExchange, type UpstreamBody } from './upstream-exchange.js';
 import type { ProviderTimeouts } from './upstream-timeouts-schema.js';
 
-/** An upstream response body: its bytes as they come, or all at once. */
-export interface UpstreamBody extends AsyncIterable<Buffer> {
-  arrayBuffer(): Promise<ArrayBuffer>;
-}
+export type { UpstreamBody } from './upstream-exchange.js';
 
 /** Options of an {@link HttpUpstream}. */
 export interface HttpUpstreamOptions {
@@ -55,57 +51,29 @@ export class HttpUpstream {
   }
 
   /** Sends a POST; resolves with the body of a 2xx answer, rejects with a `GatewayError` otherwise. */
-  async post(call: UpstreamPost): Promise<UpstreamBody> {
-    const timeouts = { ...this.#options.timeouts };
-    for (const [key, value] of Object.entries(call.options.timeouts) as [keyof ProviderTimeouts, number | undefined][]) {
-      if (value !== undefined) timeouts[key] = value;
-    }
-    const signal = new UpstreamCallSignal(call.options.signal, timeouts.totalMs);
-    const failure: TransportFailureContext = { provider: this.#options.provider, origin: this.#origin, timedOut: () => signal.timedOut, clientSignal: call.options.signal };
-    let response;
-    try {
-      response = await this.#pool(timeouts.connectMs).request({
+  post(call: UpstreamPost): Promise<UpstreamBody> {
+    const overrides = call.options.timeouts;
+    const base = this.#options.timeouts;
+    const connectMs = overrides.connectMs ?? base.connectMs;
+    const exchange = new UpstreamExchange({
+      provider: this.#options.provider,
+      origin: this.#origin,
+      clientSignal: call.options.signal,
+      totalMs: overrides.totalMs ?? base.totalMs,
+      toError: call.toError,
+    });
+    this.#pool(connectMs).dispatch(
+      {
         path: this.#basePath + call.path,
         method: 'POST',
         headers: call.options.upstreamHeaders === undefined ? call.headers : { ...call.options.upstreamHeaders, ...call.headers },
         body: call.body,
-        signal: signal.signal,
-        headersTimeout: timeouts.firstByteMs,
-        bodyTimeout: timeouts.idleMs,
-      });
-    } catch (error) {
-      signal.release();
-      throw toTransportError(error, failure);
-    }
-    if (response.statusCode >= 400) {
-      const bodyText = await response.body.text().catch(() => '');
-      signal.release();
-      throw call.toError(response.statusCode, response.headers, bodyText);
-    }
-    const upstream = response.body;
-    return {
-      arrayBuffer: () =>
-        upstream.arrayBuffer().then(
-          (bytes) => {
-            signal.release();
-            return bytes;
-          },
-          (error: unknown) => {
-            signal.release();
-            throw toTransportError(error, failure);
-          },
-        ),
-      async *[Symbol.asyncIterator]() {
-        try {
-          for await (const chunk of upstream) yield chunk as Buffer;
-        } catch (error) {
-          throw toTransportError(error, failure);
-        } finally {
-          signal.release();
-          upstream.destroy();
-        }
+        headersTimeout: overrides.firstByteMs ?? base.firstByteMs,
+        bodyTimeout: overrides.idleMs ?? base.idleMs,
       },
-    };
+      exchange,
+    );
+    return exchange.answered;
   }
 
   /** Closes every pool. */

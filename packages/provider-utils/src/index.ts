@@ -6,7 +6,7 @@ export { forwardSseEvents } from './forward-sse-events.js';
 export type { InspectedEvents } from './forward-sse-events.js';
 export { readErrorBody } from './read-error-body.js';
 export type { ErrorBody } from './read-error-body.js';
-export { UpstreamCallSignal } from './upstream-call-signal.js';
+export { UpstreamExchange, type UpstreamExchangeInit } from './upstream-exchange.js';
 export { parseRetryAfter } from './parse-retry-after.js';
 export { toTransportError } from './to-transport-error.js';
 export type { TransportFailureContext } from './to-transport-error.js';

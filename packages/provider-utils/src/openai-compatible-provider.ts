@@ -98,7 +98,7 @@ export class OpenAICompatibleProvider implements Provider {
 
   async doChat(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
     const body = await this.#post('chat/completions', this.#chatBody(request, options, false), options, false);
-    const bytes = Buffer.from(await body.arrayBuffer());
+    const bytes = await body.bytes();
     if (this.#init.errorsInsideAnswers === true && bytes.includes('"error"') && errorFieldOf(bytes) != null) {
       throw this.#toError({ provider: this.name, status: 502, headers: {}, bodyText: bytes.toString('utf8'), secrets: this.#init.secrets });
     }
@@ -129,7 +129,7 @@ export class OpenAICompatibleProvider implements Provider {
     }
     const payload = options.rawBody !== undefined && request.model === options.model ? options.rawBody : JSON.stringify({ ...request, model: options.model });
     const body = await this.#post('embeddings', payload, options, false);
-    const bytes = Buffer.from(await body.arrayBuffer());
+    const bytes = await body.bytes();
     const response = parseUpstreamJson(bytes, embeddingResponseSchema, { provider: this.name, expected: 'an embeddings list' }) as EmbeddingResponse;
     return options.passthrough ? { response, body: bytes } : { response };
   }

@@ -1,10 +1,39 @@
 import { GatewayError, type StreamSummary, type Usage } from '@tollgate/core';
 import { forwardSseEvents, type InspectedEvents } from './forward-sse-events.js';
 
-const usageKey = Buffer.from('"usage"');
-const errorKey = Buffer.from('"error"');
+// Needles start past the key's opening quote: Buffer#indexOf skips ahead by its first byte, and `"`
+// comes every few bytes in JSON while `u`, `r` and `[` are rare (`"usage"` took 4.2 µs over a 4 KB
+// read, `usage"` 0.5 µs). A match is then checked for the bytes before it.
+const usageKey = Buffer.from('usage"');
+const errorKey = Buffer.from('rror"');
+const emptyChoices = Buffer.from('[]');
 const doneMarker = Buffer.from('[DONE]');
 const modelKey = Buffer.from('"model"');
+const quote = 0x22;
+
+/** Index of the next `"usage"` key at or after `from`, or -1. */
+function indexOfUsageKey(data: Buffer, from: number): number {
+  for (let at = data.indexOf(usageKey, from); at !== -1; at = data.indexOf(usageKey, at + 1)) {
+    if (data[at - 1] === quote) return at - 1;
+  }
+  return -1;
+}
+
+/** Index of the next `"error"` key at or after `from`, or -1. */
+function indexOfErrorKey(data: Buffer, from: number): number {
+  for (let at = data.indexOf(errorKey, from); at !== -1; at = data.indexOf(errorKey, at + 1)) {
+    if (data[at - 1] === 0x65 && data[at - 2] === quote) return at - 2; // `"e` before `rror"`
+  }
+  return -1;
+}
+
+/** Index of the next `"choices":[]` at or after `from`, or -1. */
+function indexOfEmptyChoices(data: Buffer, from: number): number {
+  for (let at = data.indexOf(emptyChoices, from); at !== -1; at = data.indexOf(emptyChoices, at + 1)) {
+    if (at >= 10 && data.toString('latin1', at - 10, at) === '"choices":') return at - 10;
+  }
+  return -1;
+}
 
 /** The bounds of the SSE event around `index`. */
 function eventAround(data: Buffer, index: number): { start: number; end: number } {
@@ -57,7 +86,7 @@ export interface OpenAICompatibleTapOptions {
  * (OpenAI's `data: {"error":…}`, or a chunk with an `error` field such as OpenRouter's) or the
  * stream stops before `[DONE]`.
  */
-export async function* tapOpenAICompatibleSse(body: AsyncIterable<Buffer>, options: OpenAICompatibleTapOptions): AsyncGenerator<Uint8Array> {
+export function tapOpenAICompatibleSse(body: AsyncIterable<Buffer>, options: OpenAICompatibleTapOptions): AsyncIterableIterator<Uint8Array> {
   const { summary } = options;
   let sawDone = false;
 
@@ -66,9 +95,9 @@ export async function* tapOpenAICompatibleSse(body: AsyncIterable<Buffer>, optio
     let output = events;
     let from = 0;
     for (;;) {
-      const at = output.indexOf(usageKey, from);
+      const at = indexOfUsageKey(output, from);
       if (at === -1) return output;
-      let cursor = at + usageKey.length;
+      let cursor = at + '"usage"'.length;
       while (output[cursor] === 0x20 || output[cursor] === 0x3a) cursor += 1; // spaces and the colon
       if (output[cursor] !== 0x7b) {
         from = cursor; // `"usage":null`
@@ -90,7 +119,7 @@ export async function* tapOpenAICompatibleSse(body: AsyncIterable<Buffer>, optio
   const findErrorEvent = (events: Buffer): { start: number; data: string } | undefined => {
     let from = 0;
     for (;;) {
-      const at = events.indexOf(errorKey, from);
+      const at = indexOfErrorKey(events, from);
       if (at === -1) return undefined;
       const { start, end } = eventAround(events, at);
       const data = dataOf(events.toString('utf8', start, end));
@@ -108,7 +137,7 @@ export async function* tapOpenAICompatibleSse(body: AsyncIterable<Buffer>, optio
     let output = events;
     let from = 0;
     for (;;) {
-      const at = output.indexOf('"choices":[]', from);
+      const at = indexOfEmptyChoices(output, from);
       if (at === -1) return output;
       const { start, end } = eventAround(output, at);
       if (output.subarray(start, end).includes('"usage":{')) {
@@ -135,8 +164,9 @@ export async function* tapOpenAICompatibleSse(body: AsyncIterable<Buffer>, optio
     return { bytes: tapUsage(events) };
   };
 
-  yield* forwardSseEvents(body, inspect);
-  if (!sawDone) {
-    throw new GatewayError('TOLLGATE_UPSTREAM_STREAM_TRUNCATED', `Provider "${options.provider}" ended its stream before "data: [DONE]"; the answer is incomplete.`);
-  }
+  return forwardSseEvents(body, inspect, () => {
+    if (!sawDone) {
+      throw new GatewayError('TOLLGATE_UPSTREAM_STREAM_TRUNCATED', `Provider "${options.provider}" ended its stream before "data: [DONE]"; the answer is incomplete.`);
+    }
+  });
 }

@@ -27,7 +27,7 @@ describe('@tollgate/ledger-sqlite passes the ledger conformance checks', () => {
           }
         },
         async dispose() {
-          ledger.close();
+          await ledger.close();
           await rm(folder, { recursive: true, force: true });
         },
       };

@@ -17,15 +17,15 @@ export const ledgerSqlitePlugin = definePlugin({
   options: ledgerSqliteOptionsSchema,
   setup(api, options) {
     const ledger = new SqliteLedger(options, api.logger);
-    // One connection, opened and migrated once: the ledger's writes and the store's batches each run
-    // to completion synchronously, so they never interleave on it.
+    // The store shares the ledger's connection (opened and migrated once); the ledger's inserts run
+    // on their own connection in a writer thread, ordered with the store's by SQLite's write lock.
     api.provide(Ledger, ledger);
     const store = new SqliteGovernanceStore(ledger.database);
     provideGovernanceStore(api, store);
     return {
-      close: () => {
+      close: async () => {
         store.drain();
-        ledger.close();
+        await ledger.close();
       },
     };
   },

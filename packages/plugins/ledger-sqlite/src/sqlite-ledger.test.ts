@@ -32,27 +32,51 @@ describe('SqliteLedger', () => {
     const row = ledger.database.prepare('SELECT * FROM tollgate_requests').get() as Record<string, unknown>;
     expect(row).toMatchObject({ request_id: 'req-1', team_id: 'search', prompt_tokens: 10, completion_tokens: 5, cached_tokens: 4, cache_write_tokens: 1, cost_micros: 1234, status: 200, stream: 1 });
     expect(JSON.parse(row.attempts as string)).toEqual([{ target: 'openai/gpt-4o', status: 200, latencyMs: 10 }]);
-    ledger.close();
+    await ledger.close();
   });
 
-  it('writes a full batch at once and the rest on its timer', async () => {
-    const ledger = new SqliteLedger({ path: await databasePath(), batchSize: 100, flushIntervalMs: 20 }, silentLogger);
+  it('writes a full batch at once and the rest on its timer, off the event loop', async () => {
+    const ledger = new SqliteLedger({ path: await databasePath(), batchSize: 100, flushIntervalMs: 600 }, silentLogger);
     for (let index = 0; index < 250; index += 1) ledger.record(entry(index));
-    expect(count(ledger)).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    // Nothing is written on this thread: the two full batches went to the writer thread.
+    expect(count(ledger)).toBe(0);
+    const seen: number[] = [];
+    for (let attempt = 0; attempt < 200 && count(ledger) < 250; attempt += 1) {
+      seen.push(count(ledger));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(seen).toContain(200); // the full batches, before the timer sent the rest
     expect(count(ledger)).toBe(250);
-    ledger.close();
+    await ledger.close();
   });
 
   it('drains every buffered row on close, and a reopened file keeps them and its schema', async () => {
     const path = await databasePath();
     const ledger = new SqliteLedger({ path, batchSize: 1000, flushIntervalMs: 60_000 }, silentLogger);
     for (let index = 0; index < 300; index += 1) ledger.record(entry(index));
-    ledger.close();
+    await ledger.close();
+    await ledger.close(); // a second close is harmless
     const reopened = new SqliteLedger({ path, batchSize: 1000, flushIntervalMs: 60_000 }, silentLogger);
     expect(count(reopened)).toBe(300);
     expect(reopened.database.prepare('SELECT version FROM tollgate_schema').all()).toEqual([{ version: migrations.length }]);
     expect((reopened.database.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode).toBe('wal');
-    reopened.close();
+    await reopened.close();
+  });
+});
+
+describe('SqliteLedger writer thread', () => {
+  it('keeps the rows of a failed batch and writes them once the database takes writes again', async () => {
+    const path = await databasePath();
+    const ledger = new SqliteLedger({ path, batchSize: 500, flushIntervalMs: 10 }, silentLogger);
+    // A trigger makes every insert fail, as a full disk would.
+    ledger.database.exec('CREATE TRIGGER refuse BEFORE INSERT ON tollgate_requests BEGIN SELECT RAISE(ABORT, \'refused\'); END');
+    ledger.record(entry(1));
+    ledger.record(entry(2));
+    await ledger.flush();
+    expect(count(ledger)).toBe(0);
+    ledger.database.exec('DROP TRIGGER refuse');
+    for (let attempt = 0; attempt < 100 && count(ledger) < 2; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(count(ledger)).toBe(2);
+    await ledger.close();
   });
 });

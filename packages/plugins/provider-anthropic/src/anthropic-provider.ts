@@ -49,7 +49,7 @@ export class AnthropicProvider implements Provider {
 
   async doChat(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
     const body = await this.#post(this.#body(request, options, false), options, false);
-    const bytes = Buffer.from(await body.arrayBuffer());
+    const bytes = await body.bytes();
     const parsed = parseUpstreamJson(bytes, messageSchema, { provider: this.name, expected: 'a Messages API message' });
     const response = convertFromAnthropicResponse(parsed as AnthropicResponse);
     return options.passthrough ? { response, body: bytes } : { response };
@@ -75,7 +75,7 @@ export class AnthropicProvider implements Provider {
       options,
       toError: (status, headers, bodyText) => toAnthropicProviderError({ provider: this.name, status, headers, bodyText, secrets: this.#secrets }),
     });
-    const parsed = parseUpstreamJson(Buffer.from(await answer.arrayBuffer()), countSchema, { provider: this.name, expected: 'a token count' }) as { input_tokens: number };
+    const parsed = parseUpstreamJson(await answer.bytes(), countSchema, { provider: this.name, expected: 'a token count' }) as { input_tokens: number };
     return { inputTokens: parsed.input_tokens };
   }
 

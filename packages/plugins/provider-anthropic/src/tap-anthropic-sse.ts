@@ -28,7 +28,7 @@ function* interestingEvents(events: Buffer): Generator<{ start: number; end: num
  * Only message_* and error events are parsed. An upstream `error` event, or an end before
  * message_stop, fails the stream after the events before it were forwarded.
  */
-export async function* tapAnthropicSse(body: AsyncIterable<Buffer>, options: { summary: StreamSummary; provider: string; secrets: readonly string[] }): AsyncGenerator<Uint8Array> {
+export function tapAnthropicSse(body: AsyncIterable<Buffer>, options: { summary: StreamSummary; provider: string; secrets: readonly string[] }): AsyncIterableIterator<Uint8Array> {
   let usage: AnthropicUsage = {};
   let stopped = false;
 
@@ -57,8 +57,9 @@ export async function* tapAnthropicSse(body: AsyncIterable<Buffer>, options: { s
     return { bytes: events };
   };
 
-  yield* forwardSseEvents(body, inspect);
-  if (!stopped) {
-    throw new GatewayError('TOLLGATE_UPSTREAM_STREAM_TRUNCATED', `Provider "${options.provider}" ended its stream before message_stop; the answer is incomplete.`);
-  }
+  return forwardSseEvents(body, inspect, () => {
+    if (!stopped) {
+      throw new GatewayError('TOLLGATE_UPSTREAM_STREAM_TRUNCATED', `Provider "${options.provider}" ended its stream before message_stop; the answer is incomplete.`);
+    }
+  });
 }

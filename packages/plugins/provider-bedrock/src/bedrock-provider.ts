@@ -56,7 +56,7 @@ export class BedrockProvider implements Provider {
 
   async doChat(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
     const body = await this.#post('converse', request, options);
-    const parsed = parseUpstreamJson(Buffer.from(await body.arrayBuffer()), responseSchema, { provider: this.name, expected: 'a Converse response' });
+    const parsed = parseUpstreamJson(await body.bytes(), responseSchema, { provider: this.name, expected: 'a Converse response' });
     return { response: convertFromBedrockResponse(parsed as unknown as BedrockResponse, { id: `chatcmpl-${randomUUID()}`, model: options.model }) };
   }
 

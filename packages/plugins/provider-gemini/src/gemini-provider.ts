@@ -40,7 +40,7 @@ export class GeminiProvider implements Provider {
 
   async doChat(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
     const body = await this.#post(`${this.#modelPath(options.model)}:generateContent`, this.#headers, this.#body(request, options), options);
-    const parsed = parseUpstreamJson(Buffer.from(await body.arrayBuffer()), responseSchema, { provider: this.name, expected: 'a GenerateContentResponse' });
+    const parsed = parseUpstreamJson(await body.bytes(), responseSchema, { provider: this.name, expected: 'a GenerateContentResponse' });
     return { response: convertFromGeminiResponse(parsed as GeminiResponse, options.model) };
   }
 
@@ -53,7 +53,7 @@ export class GeminiProvider implements Provider {
     const { contents, systemInstruction, tools } = convertToGeminiRequest(request, { model: options.model, includeThoughts: false });
     const generateContentRequest = { model: `models/${options.model.replace(/^models\//, '')}`, contents, ...(systemInstruction === undefined ? {} : { systemInstruction }), ...(tools === undefined ? {} : { tools }) };
     const answer = await this.#post(`${this.#modelPath(options.model)}:countTokens`, this.#headers, JSON.stringify({ generateContentRequest }), options);
-    const parsed = parseUpstreamJson(Buffer.from(await answer.arrayBuffer()), countSchema, { provider: this.name, expected: 'a token count' }) as { totalTokens: number };
+    const parsed = parseUpstreamJson(await answer.bytes(), countSchema, { provider: this.name, expected: 'a token count' }) as { totalTokens: number };
     return { inputTokens: parsed.totalTokens };
   }
 

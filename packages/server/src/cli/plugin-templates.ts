@@ -149,7 +149,7 @@ export class ${capitalize(slug)}Provider implements Provider {
 
   async doChat(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
     const body = await this.#post(this.#body(request, options, false), options);
-    const response = parseUpstreamJson(Buffer.from(await body.arrayBuffer()), responseSchema, { provider: this.name, expected: 'a chat.completion' });
+    const response = parseUpstreamJson(await body.bytes(), responseSchema, { provider: this.name, expected: 'a chat.completion' });
     return { response: response as ChatCompletionResponse };
   }
 
