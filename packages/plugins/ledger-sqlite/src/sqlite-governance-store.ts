@@ -43,7 +43,9 @@ export class SqliteGovernanceStore implements GovernanceStore {
   #scheduled: 'immediate' | 'timer' | undefined;
   #timer: NodeJS.Timeout | undefined;
   readonly #statements: Record<
-    'findKey' | 'insertKey' | 'updateKey' | 'getBudget' | 'rollPeriod' | 'hold' | 'insertHold' | 'lapsedHolds' | 'releaseHold' | 'deleteLapsed' | 'holdsOf' | 'charge' | 'deleteHolds' | 'upsertBudget' | 'removeBudget' | 'countHolds',
+    | 'findKey' | 'insertKey' | 'updateKey' | 'getBudget' | 'rollPeriod' | 'hold' | 'insertHold' | 'lapsedHolds' | 'releaseHold' | 'deleteLapsed' | 'holdsOf' | 'charge' | 'deleteHolds' | 'upsertBudget' | 'removeBudget' | 'countHolds'
+    // Prepared once: `exec` compiles its SQL on every call (3.4 µs a savepoint pair, 1 µs prepared).
+    | 'begin' | 'commit' | 'savepoint' | 'releaseSavepoint' | 'rollbackToSavepoint',
     StatementSync
   >;
 
@@ -70,6 +72,11 @@ export class SqliteGovernanceStore implements GovernanceStore {
       ),
       removeBudget: prepare('DELETE FROM tollgate_budgets WHERE scope = ? AND subject_id = ?'),
       countHolds: prepare('SELECT COUNT(DISTINCT id) AS count FROM tollgate_reservations'),
+      begin: prepare('BEGIN IMMEDIATE'),
+      commit: prepare('COMMIT'),
+      savepoint: prepare('SAVEPOINT item'),
+      releaseSavepoint: prepare('RELEASE item'),
+      rollbackToSavepoint: prepare('ROLLBACK TO item'),
     };
   }
 
@@ -267,23 +274,12 @@ export class SqliteGovernanceStore implements GovernanceStore {
     const batch = this.#queue;
     this.#queue = [];
     if (batch.length === 0) return;
-    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    let outcomes: Outcome[];
     try {
-      this.#database.exec('BEGIN IMMEDIATE');
-      this.#releaseLapsed(Math.max(...batch.map((item) => item.now)));
-      for (const item of batch) {
-        this.#database.exec('SAVEPOINT item');
-        try {
-          outcomes.push({ ok: true, value: item.work() });
-          this.#database.exec('RELEASE item');
-        } catch (error) {
-          this.#database.exec('ROLLBACK TO item; RELEASE item');
-          outcomes.push({ ok: false, error });
-        }
-      }
-      this.#database.exec('COMMIT');
+      // Items do not throw but on a database error: run them plainly, and only if one throws, run the
+      // batch again with a savepoint around each, so the others still commit.
+      outcomes = this.#runInTransaction(batch, false) ?? this.#runInTransaction(batch, true)!;
     } catch (error) {
-      if (this.#database.isTransaction) this.#database.exec('ROLLBACK');
       for (const item of batch) item.reject(error);
       return;
     }
@@ -293,4 +289,40 @@ export class SqliteGovernanceStore implements GovernanceStore {
       else item.reject(outcome.error);
     });
   }
+
+  /**
+   * Runs a batch in one write transaction. Without savepoints, the first item that throws rolls the
+   * whole transaction back and the result is undefined; with them, each item's failure is its own.
+   */
+  #runInTransaction(batch: readonly { readonly now: number; work(): unknown }[], savepoints: boolean): Outcome[] | undefined {
+    const outcomes: Outcome[] = [];
+    try {
+      this.#statements.begin.run();
+      this.#releaseLapsed(Math.max(...batch.map((item) => item.now)));
+      for (const item of batch) {
+        if (!savepoints) {
+          outcomes.push({ ok: true, value: item.work() });
+          continue;
+        }
+        this.#statements.savepoint.run();
+        try {
+          outcomes.push({ ok: true, value: item.work() });
+          this.#statements.releaseSavepoint.run();
+        } catch (error) {
+          this.#statements.rollbackToSavepoint.run();
+          this.#statements.releaseSavepoint.run();
+          outcomes.push({ ok: false, error });
+        }
+      }
+      this.#statements.commit.run();
+      return outcomes;
+    } catch (error) {
+      if (this.#database.isTransaction) this.#database.exec('ROLLBACK');
+      if (!savepoints) return undefined;
+      throw error;
+    }
+  }
 }
+
+/** How one queued item of a batch ended. */
+type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
