@@ -2,7 +2,10 @@
 // and Tollgate on its production path (bench/tollgate.soak.yaml: key auth, one target, the SQLite
 // ledger, request logs), sends `rate` requests per second open-loop for `minutes`, samples the
 // gateway's RSS every 10 s, and reports it against the first sample after one minute of warm-up:
-// flat means within ±10 %. Prints a markdown table and writes bench/results/soak-<time>.json.
+// flat means within ±10 %. The gateway runs with --trace-gc, so the live heap after each full GC
+// (every isolate: the main thread's and the ledger's writer thread's) is sampled too: it tells a leak
+// (live heap grows) from V8 keeping more heap committed (RSS steps, live heap flat).
+// Prints a markdown table and writes bench/results/soak-<time>.json.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -47,8 +50,21 @@ const gatewayPort = 4190;
 rmSync(join(root, '.bench', 'soak.sqlite'), { force: true });
 rmSync(join(root, '.bench', 'soak.sqlite-wal'), { force: true });
 const mock = await start(process.execPath, [join(harness, 'mock-upstream.mjs'), '--port', String(mockPort)], {}, (out) => /listen|:18190/i.test(out));
-const gateway = await start(process.execPath, [join(root, 'packages/server/dist/cli.js'), 'start', '--config', 'bench/tollgate.soak.yaml', '--port', String(gatewayPort)], { MOCK_UPSTREAM_URL: `http://127.0.0.1:${mockPort}/v1` }, (out) => out.includes('listening on'));
-gateway.stdout.resume();
+const gateway = await start(process.execPath, ['--trace-gc', join(root, 'packages/server/dist/cli.js'), 'start', '--config', 'bench/tollgate.soak.yaml', '--port', String(gatewayPort)], { MOCK_UPSTREAM_URL: `http://127.0.0.1:${mockPort}/v1` }, (out) => out.includes('listening on'));
+/** Live MB after the latest full GC, per isolate (`[pid:0x…]` in --trace-gc lines). */
+const liveAfterFullGc = new Map();
+const fullGc = /^\[\d+:(0x[0-9a-f]+)\]\s+\d+ ms: Mark-Compact(?: \(reduce\))? [\d.]+ \([\d.]+\) -> ([\d.]+) \(/;
+let partialLine = '';
+gateway.stdout.setEncoding('utf8');
+gateway.stdout.on('data', (data) => {
+  const lines = (partialLine + data).split('\n');
+  partialLine = lines.pop();
+  for (const line of lines) {
+    const match = fullGc.exec(line);
+    if (match !== null) liveAfterFullGc.set(match[1], Number(match[2]));
+  }
+});
+const liveHeapMb = () => (liveAfterFullGc.size === 0 ? undefined : [...liveAfterFullGc.values()].reduce((sum, value) => sum + value, 0));
 const pool = new Pool(`http://127.0.0.1:${gatewayPort}`, { connections: 64, pipelining: 1 });
 const body = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Write one sentence about foxes.' }], max_tokens: 64 });
 const headers = { authorization: 'Bearer sk-bench-master-key-000001', 'content-type': 'application/json' };
@@ -59,7 +75,7 @@ let failed = 0;
 const samples = [];
 const startedAt = Date.now();
 const endAt = startedAt + minutes * 60_000;
-const sampler = setInterval(() => samples.push({ second: Math.round((Date.now() - startedAt) / 1000), rssMb: rssMb(gateway.pid) }), 10_000);
+const sampler = setInterval(() => samples.push({ second: Math.round((Date.now() - startedAt) / 1000), rssMb: rssMb(gateway.pid), liveHeapMb: liveHeapMb() }), 10_000);
 const interval = 1000 / rate;
 let next = performance.now();
 const inFlight = new Set();
@@ -89,12 +105,20 @@ const warm = afterWarmUp.length > 0 ? afterWarmUp : samples; // a run shorter th
 const baseline = warm[0].rssMb;
 const last = warm.at(-1).rssMb;
 const maxDeviation = Math.max(...warm.map((sample) => Math.abs(sample.rssMb - baseline) / baseline));
-const result = { minutes, rate, sent, ok, failed, baselineRssMb: baseline, lastRssMb: last, maxDeviationPercent: Math.round(maxDeviation * 1000) / 10, samples };
+const live = warm.filter((sample) => sample.liveHeapMb !== undefined).map((sample) => sample.liveHeapMb);
+const liveDeviation = live.length === 0 ? undefined : Math.max(...live.map((value) => Math.abs(value - live[0]) / live[0]));
+const result = {
+  minutes, rate, sent, ok, failed,
+  baselineRssMb: baseline, lastRssMb: last, maxDeviationPercent: Math.round(maxDeviation * 1000) / 10,
+  baselineLiveHeapMb: live[0], lastLiveHeapMb: live.at(-1), maxLiveHeapDeviationPercent: liveDeviation === undefined ? undefined : Math.round(liveDeviation * 1000) / 10,
+  samples,
+};
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
 const file = join(root, 'bench', 'results', `soak-${new Date().toISOString().replaceAll(':', '-')}.json`);
 writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 console.log(`\n### Soak: ${minutes} min at ${rate} req/s, production path\n`);
-console.log('| sent | ok | failed | RSS after 1 min warm-up | RSS at the end | largest deviation |');
-console.log('|--:|--:|--:|--:|--:|--:|');
-console.log(`| ${sent.toLocaleString('en')} | ${ok.toLocaleString('en')} | ${failed} | ${baseline.toFixed(1)} MB | ${last.toFixed(1)} MB | ${result.maxDeviationPercent} % |`);
-console.log(`\n${maxDeviation <= 0.1 ? 'Flat: within ±10 %.' : 'NOT flat: more than ±10 %.'} Results: ${file}`);
+const mb = (value) => (value === undefined ? '–' : `${value.toFixed(1)} MB`);
+console.log('| sent | ok | failed | RSS after 1 min warm-up | RSS at the end | largest deviation | live heap after full GC, after warm-up → end | largest deviation |');
+console.log('|--:|--:|--:|--:|--:|--:|--:|--:|');
+console.log(`| ${sent.toLocaleString('en')} | ${ok.toLocaleString('en')} | ${failed} | ${mb(baseline)} | ${mb(last)} | ${result.maxDeviationPercent} % | ${mb(live[0])} → ${mb(live.at(-1))} | ${result.maxLiveHeapDeviationPercent ?? '–'} % |`);
+console.log(`\nRSS ${maxDeviation <= 0.1 ? 'flat: within ±10 %.' : 'NOT flat: more than ±10 %.'} Live heap after full GC ${liveDeviation === undefined ? 'not sampled (no full GC after warm-up)' : liveDeviation <= 0.1 ? 'flat: within ±10 % (no growth per request).' : 'NOT flat: more than ±10 %.'} Results: ${file}`);

@@ -26,7 +26,7 @@ export class AcmeProvider implements Provider {
 
   async doChat(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
     const body = await this.#post(this.#body(request, options, false), options);
-    const response = parseUpstreamJson(Buffer.from(await body.arrayBuffer()), responseSchema, { provider: this.name, expected: 'a chat.completion' });
+    const response = parseUpstreamJson(await body.bytes(), responseSchema, { provider: this.name, expected: 'a chat.completion' });
     return { response: response as ChatCompletionResponse };
   }
 
