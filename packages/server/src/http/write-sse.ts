@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { toGatewayError, type GatewayError } from '@tollgate/core';
 
 /** Headers of every SSE answer; `x-accel-buffering: no` keeps nginx from batching events. */
@@ -10,24 +11,41 @@ export const sseHeaders = {
 } as const;
 
 /**
- * Writes `data` so that it leaves in this turn of the event loop, together with whatever else this
- * turn writes to the response. Node uncorks a chunked write on the next tick, before the promise
- * callbacks that bring a stream's next item (or its end) run, so the end of a stream that arrived in
- * the same upstream read would cost a system call of its own; uncorking the socket in `setImmediate` (after this
- * turn's I/O callbacks and microtasks, before the next upstream read is handled) joins them without
- * holding anything for a later read.
+ * Holds a response's writes of one event-loop turn together. Node uncorks a chunked write on the next
+ * tick, before the promise callbacks that bring a stream's next item (or its end) run, so items that
+ * arrived in the same upstream read would each cost a system call. The socket (not the response: a
+ * corked response buffers chunks of its own and sends them after an `end()` that comes before the
+ * uncork) is corked at the first write of a turn and uncorked as soon as the stream ends, or in
+ * `setImmediate` (after this turn's I/O callbacks and microtasks) when it goes on: nothing waits for
+ * a later read, and a stream that arrived whole leaves at once, in one write.
  */
-function writeNow(res: ServerResponse, data: string | Uint8Array): void {
-  // The socket, not the response: a corked response buffers chunks of its own and sends them after
-  // an `end()` that comes before the uncork, past the stream's last chunk.
-  const socket = res.socket;
-  if (socket === null) {
-    res.write(data);
-    return;
+class TurnBatch {
+  readonly #res: ServerResponse;
+  #corked: Socket | undefined;
+  readonly #release = () => {
+    const socket = this.#corked;
+    this.#corked = undefined;
+    socket?.uncork();
+  };
+
+  constructor(res: ServerResponse) {
+    this.#res = res;
   }
-  socket.cork();
-  res.write(data);
-  setImmediate(() => socket.uncork());
+
+  write(data: string | Uint8Array): void {
+    const socket = this.#res.socket;
+    if (this.#corked === undefined && socket !== null) {
+      socket.cork();
+      this.#corked = socket;
+      setImmediate(this.#release);
+    }
+    this.#res.write(data);
+  }
+
+  end(data: string | undefined): void {
+    this.#res.end(data);
+    this.#release();
+  }
 }
 
 /**
@@ -50,14 +68,15 @@ export async function writeSse<T>(
   },
 ): Promise<void> {
   res.writeHead(200, { ...sseHeaders, ...options.headers });
+  const batch = new TurnBatch(res);
   try {
     for (;;) {
       const step = await items.next();
       if (step.done === true) break;
-      writeNow(res, encode(step.value));
+      batch.write(encode(step.value));
       if (res.writableNeedDrain) await once(res, 'drain', { signal: options.signal });
     }
-    res.end(typeof options.trailer === 'function' ? options.trailer() : options.trailer);
+    batch.end(typeof options.trailer === 'function' ? options.trailer() : options.trailer);
   } catch (error) {
     if (options.signal.aborted || res.destroyed) {
       await items.return?.();
@@ -65,6 +84,6 @@ export async function writeSse<T>(
       return;
     }
     const failure = toGatewayError(error);
-    res.end(options.encodeError === undefined ? `data: ${JSON.stringify(failure.toJSON())}\n\n` : options.encodeError(failure));
+    batch.end(options.encodeError === undefined ? `data: ${JSON.stringify(failure.toJSON())}\n\n` : options.encodeError(failure));
   }
 }
