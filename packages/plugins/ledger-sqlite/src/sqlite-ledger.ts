@@ -30,7 +30,7 @@ export class SqliteLedger implements Ledger {
   readonly #database: DatabaseSync;
   readonly #options: LedgerSqliteOptions;
   readonly #logger: Logger;
-  #writer: Worker;
+  #writer: Worker | undefined;
   #buffer: RowValues[] = [];
   readonly #inFlight = new Map<number, { rows: RowValues[]; done: () => void }>();
   #nextBatchId = 0;
@@ -71,7 +71,7 @@ export class SqliteLedger implements Ledger {
     await this.flush();
     this.#closed = true;
     clearTimeout(this.#timer);
-    await this.#writer.terminate();
+    await this.#writer?.terminate();
     this.#database.close();
   }
 
@@ -82,7 +82,8 @@ export class SqliteLedger implements Ledger {
 
   /**
    * Starts the writer thread. It keeps the process alive only while batches are in flight. Should it
-   * die, its batches go back to the buffer and a new one takes over.
+   * die, its batches go back to the buffer, and the next send (the retry timer's, at the latest)
+   * starts another: a thread that cannot start is retried every `5 × flushIntervalMs`, not in a loop.
    */
   #startWriter(): Worker {
     const writer = new Worker(writerScript, { workerData: { path: this.#options.path, insertSql } });
@@ -90,10 +91,10 @@ export class SqliteLedger implements Ledger {
     writer.on('message', (answer: { id: number; error?: string }) => this.#settle(answer));
     writer.on('error', (error) => this.#logger.error({ err: error }, 'ledger writer thread failed'));
     writer.on('exit', () => {
-      if (this.#closed || writer !== this.#writer) return;
-      const lost = [...this.#inFlight.keys()];
-      for (const id of lost) this.#settle({ id, error: 'the writer thread exited' });
-      this.#writer = this.#startWriter();
+      if (writer !== this.#writer) return;
+      this.#writer = undefined;
+      if (this.#closed) return;
+      for (const id of [...this.#inFlight.keys()]) this.#settle({ id, error: 'the writer thread exited' });
     });
     return writer;
   }
@@ -105,9 +106,10 @@ export class SqliteLedger implements Ledger {
     while (this.#buffer.length > 0) {
       const rows = this.#buffer.splice(0, this.#options.batchSize);
       const id = this.#nextBatchId++;
-      if (this.#inFlight.size === 0) this.#writer.ref();
+      const writer = (this.#writer ??= this.#startWriter());
+      if (this.#inFlight.size === 0) writer.ref();
       this.#inFlight.set(id, { rows, done: () => undefined });
-      this.#writer.postMessage({ id, rows });
+      writer.postMessage({ id, rows });
     }
   }
 
@@ -115,7 +117,7 @@ export class SqliteLedger implements Ledger {
     const batch = this.#inFlight.get(answer.id);
     if (batch === undefined) return;
     this.#inFlight.delete(answer.id);
-    if (this.#inFlight.size === 0) this.#writer.unref();
+    if (this.#inFlight.size === 0) this.#writer?.unref();
     if (answer.error !== undefined) {
       // Keep the rows for the next attempt rather than lose them.
       this.#buffer.unshift(...batch.rows);
