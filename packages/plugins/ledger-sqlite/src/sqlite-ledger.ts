@@ -56,7 +56,7 @@ export class SqliteLedger implements Ledger {
     else this.#timer ??= setTimeout(() => this.#send(), this.#options.flushIntervalMs);
   }
 
-  /** Resolves once every row recorded so far is committed. */
+  /** Resolves once every row recorded so far is committed, or failed and is kept for the retry. */
   async flush(): Promise<void> {
     this.#send();
     await Promise.all([...this.#inFlight.values()].map((batch) => new Promise<void>((resolve) => {
