@@ -80,3 +80,29 @@ describe('SqliteLedger writer thread', () => {
     await ledger.close();
   });
 });
+
+describe('SqliteLedger writer thread that cannot start', () => {
+  it('keeps the rows and starts another thread once per retry interval, not in a loop', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'tollgate-ledger-gone-'));
+    folders.push(folder);
+    const messages: string[] = [];
+    const failedAt: number[] = [];
+    const logger = {
+      ...silentLogger,
+      error: (_fields: unknown, message?: string) => {
+        messages.push(message ?? '');
+        if (message === 'ledger writer thread failed') failedAt.push(performance.now());
+      },
+    };
+    const ledger = new SqliteLedger({ path: join(folder, 'ledger.sqlite'), batchSize: 500, flushIntervalMs: 100 }, logger);
+    // The folder goes before the writer thread opens the file: every writer thread fails to start.
+    await rm(folder, { recursive: true, force: true });
+    ledger.record(entry(1));
+    for (let attempt = 0; attempt < 100 && failedAt.length < 3; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(failedAt.length).toBeGreaterThanOrEqual(3);
+    // Restarted by the retry timer (5 × 100 ms after the rows came back), not as soon as the last one died.
+    expect(failedAt[2]! - failedAt[1]!).toBeGreaterThanOrEqual(400);
+    expect(messages).toContain('ledger write failed; rows kept for the next flush');
+    await ledger.close();
+  });
+});
