@@ -29,11 +29,12 @@ class SseEventForwarder implements AsyncIterableIterator<Uint8Array> {
   readonly #inspect: (events: Buffer) => InspectedEvents;
   readonly #atEnd: (() => void) | undefined;
   #pending: Buffer | undefined;
-  /** An error to throw once the bytes before it were taken. */
-  #failure: { readonly error: unknown } | undefined;
+  /**
+   * What the next call does first, once the bytes before it were handed out: throw the error an
+   * inspection found, or run `atEnd` after the source's last events.
+   */
+  #deferred: (() => void) | undefined;
   #done = false;
-  /** The source ended and its last events were handed out: `atEnd` runs on the next call. */
-  #endNext = false;
 
   constructor(source: AsyncIterable<Buffer>, inspect: (events: Buffer) => InspectedEvents, atEnd: (() => void) | undefined) {
     this.#source = source[Symbol.asyncIterator]();
@@ -46,11 +47,9 @@ class SseEventForwarder implements AsyncIterableIterator<Uint8Array> {
   }
 
   async next(): Promise<IteratorResult<Uint8Array>> {
-    if (this.#failure !== undefined) return this.#fail(this.#failure.error);
-    if (this.#endNext) {
-      this.#endNext = false;
-      this.#atEnd?.();
-    }
+    const deferred = this.#deferred;
+    this.#deferred = undefined;
+    deferred?.();
     if (this.#done) return finished;
     for (;;) {
       const step = await this.#source.next();
@@ -58,12 +57,10 @@ class SseEventForwarder implements AsyncIterableIterator<Uint8Array> {
         this.#done = true;
         const rest = this.#pending;
         this.#pending = undefined;
-        if (rest !== undefined && rest.length > 0) {
-          const forwarded = this.#forward(rest);
-          if (forwarded !== undefined) {
-            this.#endNext = this.#failure === undefined;
-            return forwarded;
-          }
+        const forwarded = rest === undefined || rest.length === 0 ? undefined : this.#forward(rest);
+        if (forwarded !== undefined) {
+          this.#deferred ??= this.#atEnd;
+          return forwarded;
         }
         this.#atEnd?.();
         return finished;
@@ -93,19 +90,16 @@ class SseEventForwarder implements AsyncIterableIterator<Uint8Array> {
     const { bytes, error } = this.#inspect(events);
     if (error !== undefined) {
       if (bytes.length === 0) throw this.#stop(error);
-      this.#failure = { error };
+      this.#deferred = () => {
+        throw this.#stop(error);
+      };
       return { done: false, value: bytes };
     }
     return bytes.length > 0 ? { done: false, value: bytes } : undefined;
   }
 
-  async #fail(error: unknown): Promise<never> {
-    throw this.#stop(error);
-  }
-
   /** Ends the stream for an error: the upstream is released, as leaving a `for await` would. */
   #stop(error: unknown): unknown {
-    this.#failure = undefined;
     if (!this.#done) {
       this.#done = true;
       void Promise.resolve(this.#source.return?.()).catch(() => undefined);

@@ -32,7 +32,8 @@ export class SqliteLedger implements Ledger {
   readonly #logger: Logger;
   #writer: Worker | undefined;
   #buffer: RowValues[] = [];
-  readonly #inFlight = new Map<number, { rows: RowValues[]; done: () => void }>();
+  /** Batches posted to the writer thread and not answered yet; `answered` resolves with the answer. */
+  readonly #inFlight = new Map<number, { readonly rows: RowValues[]; readonly answered: Promise<void>; readonly answer: () => void }>();
   #nextBatchId = 0;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
@@ -59,10 +60,7 @@ export class SqliteLedger implements Ledger {
   /** Resolves once every row recorded so far is committed, or failed and is kept for the retry. */
   async flush(): Promise<void> {
     this.#send();
-    await Promise.all([...this.#inFlight.values()].map((batch) => new Promise<void>((resolve) => {
-      const done = batch.done;
-      batch.done = () => (done(), resolve());
-    })));
+    await Promise.all([...this.#inFlight.values()].map((batch) => batch.answered));
   }
 
   /** Writes what is buffered, stops the writer thread and closes the database. */
@@ -108,7 +106,9 @@ export class SqliteLedger implements Ledger {
       const id = this.#nextBatchId++;
       const writer = (this.#writer ??= this.#startWriter());
       if (this.#inFlight.size === 0) writer.ref();
-      this.#inFlight.set(id, { rows, done: () => undefined });
+      let answer!: () => void;
+      const answered = new Promise<void>((resolve) => (answer = resolve));
+      this.#inFlight.set(id, { rows, answered, answer });
       writer.postMessage({ id, rows });
     }
   }
@@ -124,6 +124,6 @@ export class SqliteLedger implements Ledger {
       this.#logger.error({ err: new Error(answer.error), rows: batch.rows.length }, 'ledger write failed; rows kept for the next flush');
       if (!this.#closed) this.#timer ??= setTimeout(() => this.#send(), this.#options.flushIntervalMs * 5);
     }
-    batch.done();
+    batch.answer();
   }
 }
