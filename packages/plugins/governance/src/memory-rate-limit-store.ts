@@ -25,7 +25,10 @@ export class MemoryRateLimitStore implements RateLimitStore {
     const next: number[] = [];
     for (const check of checks) {
       if (check.kind === 'parallel') {
-        const slots = this.#liveSlots(check.key, now);
+        const slots = this.#slotsOf(check.key);
+        // Slots that lapsed (their request never released them) only matter at the limit: drop them then,
+        // rather than walk every request in flight on every admission.
+        if (slots.size >= check.limit) this.#dropLapsed(slots, now);
         if (slots.size >= check.limit) {
           const soonest = Math.min(...slots.values());
           return { ok: false, check, retryAfterMs: Math.max(0, soonest - now) };
@@ -45,7 +48,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
       next.push(newTat);
     }
     checks.forEach((check, index) => {
-      if (check.kind === 'parallel') this.#liveSlots(check.key, now).set(requestId, now + slotTtlMs);
+      if (check.kind === 'parallel') this.#slotsOf(check.key).set(requestId, now + slotTtlMs);
       else this.#cells.set(check.key, next[index]!);
     });
     return { ok: true, states };
@@ -60,11 +63,14 @@ export class MemoryRateLimitStore implements RateLimitStore {
     this.#sweep(now);
   }
 
-  #liveSlots(key: string, now: number): Map<string, number> {
+  #slotsOf(key: string): Map<string, number> {
     let slots = this.#slots.get(key);
     if (slots === undefined) this.#slots.set(key, (slots = new Map()));
-    for (const [id, expiresAt] of slots) if (expiresAt <= now) slots.delete(id);
     return slots;
+  }
+
+  #dropLapsed(slots: Map<string, number>, now: number): void {
+    for (const [id, expiresAt] of slots) if (expiresAt <= now) slots.delete(id);
   }
 
   /** Forgets cells that are back to full and empty slot sets, so memory follows the active keys only. */

@@ -41,9 +41,11 @@ describe('@tollgate/ledger-sqlite passes the budget store conformance checks', (
     async open() {
       const folder = await mkdtemp(join(tmpdir(), 'tollgate-budget-conformance-'));
       const database = openDatabase(join(folder, 'tollgate.sqlite'));
+      const store = new SqliteGovernanceStore(database);
       return {
-        store: new SqliteGovernanceStore(database),
+        store,
         async dispose() {
+          await store.close();
           database.close();
           await rm(folder, { recursive: true, force: true });
         },

@@ -17,14 +17,15 @@ export const ledgerSqlitePlugin = definePlugin({
   options: ledgerSqliteOptionsSchema,
   setup(api, options) {
     const ledger = new SqliteLedger(options, api.logger);
-    // The store shares the ledger's connection (opened and migrated once); the ledger's inserts run
-    // on their own connection in a writer thread, ordered with the store's by SQLite's write lock.
+    // The store shares the ledger's connection (opened and migrated once) and opens one for its
+    // batches; the ledger's inserts run on their own connection in a writer thread, ordered with the
+    // store's batches by SQLite's write lock.
     api.provide(Ledger, ledger);
     const store = new SqliteGovernanceStore(ledger.database);
     provideGovernanceStore(api, store);
     return {
       close: async () => {
-        store.drain();
+        await store.close();
         await ledger.close();
       },
     };

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from './open-database.js';
 import { SqliteGovernanceStore } from './sqlite-governance-store.js';
@@ -26,6 +27,38 @@ describe('SqliteGovernanceStore batches', () => {
     const [budget] = await store.getBudgets([team], now);
     expect(budget!.reservedMicros).toBe(200);
     expect(await store.countReservations()).toBe(2);
+    await store.close();
+    database.close();
+  });
+
+  it('waits for a write lock held elsewhere without blocking the event loop', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'tollgate-store-'));
+    folders.push(folder);
+    const path = join(folder, 'tollgate.sqlite');
+    const database = openDatabase(path);
+    const store = new SqliteGovernanceStore(database);
+    const now = Date.now();
+    const team = { scope: 'team', id: 'search' } as const;
+    await store.setBudget(team, 1_000_000, 'none', now);
+    // Another process (here: another connection) holds the write lock for 300 ms.
+    const other = new DatabaseSync(path);
+    other.exec('BEGIN IMMEDIATE');
+    const started = performance.now();
+    let releasedAt = 0;
+    setTimeout(() => {
+      releasedAt = performance.now() - started;
+      other.exec('COMMIT');
+    }, 300);
+    const outcome = await store.reserve({ id: 'a', subjects: [team], amountMicros: 100, expiresAt: now + 60_000, now });
+    // The reservation waited for the lock without blocking: this thread ran the timer that released it.
+    expect(outcome).toEqual({ ok: true });
+    expect(releasedAt).toBeGreaterThanOrEqual(290);
+    expect(releasedAt).toBeLessThan(1_000);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    const [budget] = await store.getBudgets([team], now);
+    expect(budget!.reservedMicros).toBe(100);
+    other.close();
+    await store.close();
     database.close();
   });
 });

@@ -1,14 +1,12 @@
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import {
   applyKeyUpdate,
-  fromBudgetRow,
   fromKeyRow,
   keyColumns,
   periodStart,
   toKeyRow,
   type Budget,
   type BudgetPeriod,
-  type BudgetRow,
   type BudgetSubject,
   type DirectoryEntry,
   type DirectoryKind,
@@ -26,57 +24,71 @@ import {
   type SpendQuery,
   type SpendRow,
 } from '@tollgate/core';
+import { BudgetBatch, type BudgetWork } from './budget-batch.js';
 
 /** How long a settlement waits for others to share its commit. */
 const settleDelayMs = 10;
+/** While another connection holds the write lock, how often a batch tries again, and for how long at most. */
+const lockedRetryMs = 2;
+const lockedGiveUpMs = 5_000;
+
+/** A budget operation waiting for its batch, and its caller's promise. */
+interface QueuedWork {
+  readonly work: BudgetWork;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+/** SQLite's `SQLITE_BUSY`: another connection holds the write lock. */
+function isLocked(error: unknown): boolean {
+  return (error as { errcode?: unknown } | null)?.errcode === 5;
+}
 
 /**
- * Virtual keys and hard budgets in the SQLite file. Reservations and settlements queued in one
- * event-loop turn (settlements: within 10 ms) run together in one `BEGIN IMMEDIATE` transaction: SQLite's single write lock
- * orders them across every process that opens the file, and each is judged in turn against the
- * totals the previous ones left. Lapsed holds are released at the start of each batch.
+ * Virtual keys and hard budgets in the SQLite file. Reservations, settlements and budget reads queued
+ * in one event-loop turn (settlements: within 10 ms) run together in one `BEGIN IMMEDIATE`
+ * transaction (see {@link BudgetBatch}): SQLite's write lock orders them across every process that
+ * opens the file, and each is judged in turn against the totals the previous ones left. Batches run
+ * on a connection of their own that never waits for the lock: while another connection holds it (the
+ * ledger's writer thread, another process), the batch tries again 2 ms later, so the event loop is
+ * never blocked on it. Keys, budget changes, the directory and the audit log use the connection the
+ * store is given: rare writes, which may wait (blocking) up to its busy timeout.
  */
 export class SqliteGovernanceStore implements GovernanceStore {
   readonly #database: DatabaseSync;
-  #queue: { readonly now: number; work(): unknown; resolve(value: unknown): void; reject(error: unknown): void }[] = [];
-  /** How the next batch is scheduled: at the end of this turn, or after {@link settleDelayMs}. */
+  /** The batches' connection: `synchronous = NORMAL` like the others (no sync per commit), no busy timeout, no checkpoints (the ledger's writer thread runs them). */
+  readonly #batchDatabase: DatabaseSync;
+  readonly #batches: BudgetBatch;
+  /** Budget reads and period roll-overs on the given connection, for `setBudget`. */
+  readonly #budgets: BudgetBatch;
+  #queue: QueuedWork[] = [];
+  /** How the next batch is scheduled: at the end of this turn, after {@link settleDelayMs}, or after {@link lockedRetryMs}. */
   #scheduled: 'immediate' | 'timer' | undefined;
   #timer: NodeJS.Timeout | undefined;
-  readonly #statements: Record<
-    | 'findKey' | 'insertKey' | 'updateKey' | 'getBudget' | 'rollPeriod' | 'hold' | 'insertHold' | 'lapsedHolds' | 'releaseHold' | 'deleteLapsed' | 'holdsOf' | 'charge' | 'deleteHolds' | 'upsertBudget' | 'removeBudget' | 'countHolds'
-    // Prepared once: `exec` compiles its SQL on every call (3.4 µs a savepoint pair, 1 µs prepared).
-    | 'begin' | 'commit' | 'savepoint' | 'releaseSavepoint' | 'rollbackToSavepoint',
-    StatementSync
-  >;
+  /** When the batch first found the write lock taken (performance.now()), while it waits for it. */
+  #lockedSince: number | undefined;
+  readonly #statements: Record<'findKey' | 'insertKey' | 'updateKey' | 'upsertBudget' | 'removeBudget' | 'countHolds', StatementSync>;
 
+  /** `database` is a migrated Tollgate file's connection (see `openDatabase`); the store opens a second one on the same file for its batches. */
   constructor(database: DatabaseSync) {
     this.#database = database;
-    const prepare = (sql: string) => database.prepare(sql);
+    this.#budgets = new BudgetBatch(database);
+    const location = database.location();
+    if (location === null) throw new Error('The SQLite governance store needs a database file, not an in-memory database.');
+    this.#batchDatabase = new DatabaseSync(location);
+    this.#batchDatabase.exec('PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 0; PRAGMA wal_autocheckpoint = 0;');
+    this.#batches = new BudgetBatch(this.#batchDatabase);
+    const prepare = (sql: string) => this.#database.prepare(sql);
     this.#statements = {
       findKey: prepare('SELECT * FROM tollgate_keys WHERE hash = ?'),
       insertKey: prepare(`INSERT INTO tollgate_keys (${keyColumns.join(', ')}) VALUES (${keyColumns.map(() => '?').join(', ')})`),
       updateKey: prepare('UPDATE tollgate_keys SET alias = ?, models = ?, expires_at = ?, status = ?, metadata = ?, limits = ? WHERE id = ?'),
-      getBudget: prepare('SELECT * FROM tollgate_budgets WHERE scope = ? AND subject_id = ?'),
-      rollPeriod: prepare('UPDATE tollgate_budgets SET spent_micros = 0, period_started_at = ? WHERE scope = ? AND subject_id = ? AND period_started_at < ?'),
-      hold: prepare('UPDATE tollgate_budgets SET reserved_micros = reserved_micros + ? WHERE scope = ? AND subject_id = ?'),
-      insertHold: prepare('INSERT INTO tollgate_reservations (id, scope, subject_id, amount_micros, expires_at) VALUES (?, ?, ?, ?, ?)'),
-      lapsedHolds: prepare('SELECT scope, subject_id, amount_micros FROM tollgate_reservations WHERE expires_at <= ?'),
-      releaseHold: prepare('UPDATE tollgate_budgets SET reserved_micros = MAX(0, reserved_micros - ?) WHERE scope = ? AND subject_id = ?'),
-      deleteLapsed: prepare('DELETE FROM tollgate_reservations WHERE expires_at <= ?'),
-      holdsOf: prepare('SELECT scope, subject_id, amount_micros FROM tollgate_reservations WHERE id = ?'),
-      charge: prepare('UPDATE tollgate_budgets SET spent_micros = spent_micros + ? WHERE scope = ? AND subject_id = ?'),
-      deleteHolds: prepare('DELETE FROM tollgate_reservations WHERE id = ?'),
       upsertBudget: prepare(
         `INSERT INTO tollgate_budgets (scope, subject_id, limit_micros, period, period_started_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (scope, subject_id) DO UPDATE SET limit_micros = excluded.limit_micros, period = excluded.period`,
       ),
       removeBudget: prepare('DELETE FROM tollgate_budgets WHERE scope = ? AND subject_id = ?'),
       countHolds: prepare('SELECT COUNT(DISTINCT id) AS count FROM tollgate_reservations'),
-      begin: prepare('BEGIN IMMEDIATE'),
-      commit: prepare('COMMIT'),
-      savepoint: prepare('SAVEPOINT item'),
-      releaseSavepoint: prepare('RELEASE item'),
-      rollbackToSavepoint: prepare('ROLLBACK TO item'),
     };
   }
 
@@ -114,46 +126,18 @@ export class SqliteGovernanceStore implements GovernanceStore {
   }
 
   async reserve(request: ReservationRequest): Promise<ReserveOutcome> {
-    return this.#batched(request.now, true, () => {
-      const budgets: Budget[] = [];
-      for (const subject of request.subjects) {
-        const budget = this.#currentBudget(subject, request.now);
-        if (budget === undefined) continue;
-        const availableMicros = budget.limitMicros - budget.spentMicros - budget.reservedMicros;
-        if (request.amountMicros > availableMicros) return { ok: false, budget, availableMicros: Math.max(0, availableMicros) } as const;
-        budgets.push(budget);
-      }
-      // Judged on every level under the write lock; now hold on all of them.
-      for (const budget of budgets) {
-        this.#statements.hold.run(request.amountMicros, budget.scope, budget.id);
-        this.#statements.insertHold.run(request.id, budget.scope, budget.id, request.amountMicros, request.expiresAt);
-      }
-      return { ok: true } as const;
-    });
+    return this.#batched({ op: 'reserve', request }, true) as Promise<ReserveOutcome>;
   }
 
   async settle(reservationId: string, subjects: readonly BudgetSubject[], costMicros: number, now: number): Promise<readonly Budget[]> {
     // Not urgent: until it is settled the hold keeps the budget more conservative, never less.
-    return this.#batched(now, false, () => {
-      for (const hold of this.#statements.holdsOf.all(reservationId) as unknown as { scope: string; subject_id: string; amount_micros: number }[]) {
-        this.#statements.releaseHold.run(hold.amount_micros, hold.scope, hold.subject_id);
-      }
-      this.#statements.deleteHolds.run(reservationId);
-      const settled: Budget[] = [];
-      for (const subject of subjects) {
-        const budget = this.#currentBudget(subject, now);
-        if (budget === undefined) continue;
-        this.#statements.charge.run(costMicros, subject.scope, subject.id);
-        settled.push({ ...budget, spentMicros: budget.spentMicros + costMicros });
-      }
-      return settled;
-    });
+    return this.#batched({ op: 'settle', reservationId, subjects, costMicros, now }, false) as Promise<readonly Budget[]>;
   }
 
   async setBudget(subject: BudgetSubject, limitMicros: number, period: BudgetPeriod, now: number): Promise<Budget> {
     return this.#transaction(() => {
       this.#statements.upsertBudget.run(subject.scope, subject.id, limitMicros, period, periodStart(period, now));
-      return this.#currentBudget(subject, now)!;
+      return this.#budgets.currentBudget(subject, now)!;
     });
   }
 
@@ -162,7 +146,7 @@ export class SqliteGovernanceStore implements GovernanceStore {
   }
 
   async getBudgets(subjects: readonly BudgetSubject[], now: number): Promise<Budget[]> {
-    return this.#batched(now, true, () => subjects.map((subject) => this.#currentBudget(subject, now)).filter((budget) => budget !== undefined));
+    return this.#batched({ op: 'getBudgets', subjects, now }, true) as Promise<Budget[]>;
   }
 
   async putEntry(entry: DirectoryEntry): Promise<DirectoryEntry> {
@@ -209,23 +193,6 @@ export class SqliteGovernanceStore implements GovernanceStore {
     return Number((this.#statements.countHolds.get() as { count: number }).count);
   }
 
-  /** The subject's budget, its spend reset first when a new period began. */
-  #currentBudget(subject: BudgetSubject, now: number): Budget | undefined {
-    const row = this.#statements.getBudget.get(subject.scope, subject.id) as BudgetRow | undefined;
-    if (row === undefined) return undefined;
-    const start = periodStart(row.period as BudgetPeriod, now);
-    if (Number(row.period_started_at) >= start) return fromBudgetRow(row);
-    this.#statements.rollPeriod.run(start, subject.scope, subject.id, start);
-    return fromBudgetRow(this.#statements.getBudget.get(subject.scope, subject.id) as unknown as BudgetRow);
-  }
-
-  #releaseLapsed(now: number): void {
-    const lapsed = this.#statements.lapsedHolds.all(now) as unknown as { scope: string; subject_id: string; amount_micros: number }[];
-    if (lapsed.length === 0) return;
-    for (const hold of lapsed) this.#statements.releaseHold.run(hold.amount_micros, hold.scope, hold.subject_id);
-    this.#statements.deleteLapsed.run(now);
-  }
-
   /** Runs `body` in a write transaction of its own. */
   #transaction<T>(body: () => T): T {
     this.#database.exec('BEGIN IMMEDIATE');
@@ -240,17 +207,15 @@ export class SqliteGovernanceStore implements GovernanceStore {
   }
 
   /**
-   * Queues `work` for the next batch: every reservation, settlement and budget read queued meanwhile
-   * runs in one write transaction (each in a savepoint, judged one after another), so the commit —
-   * about 10 µs of CPU, the cost of a SQLite write — is paid once per batch rather than per request.
+   * Queues an operation for the next batch; the caller learns its outcome once the batch is committed.
    * Urgent work (a reservation a request waits for) runs at the end of this event-loop turn;
-   * settlements wait up to {@link settleDelayMs} for company, or ride along with the next reservation.
-   * Callers learn their outcome only once the batch is committed.
+   * settlements wait up to {@link settleDelayMs} for company, or ride along with the next batch.
    */
-  #batched<T>(now: number, urgent: boolean, work: () => T): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ now, work, resolve: resolve as (value: unknown) => void, reject });
-      if (this.#scheduled === 'immediate' || (this.#scheduled === 'timer' && !urgent)) return;
+  #batched(work: BudgetWork, urgent: boolean): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ work, resolve, reject });
+      // Waiting for the lock: the retry timer runs what is queued.
+      if (this.#lockedSince !== undefined || this.#scheduled === 'immediate' || (this.#scheduled === 'timer' && !urgent)) return;
       clearTimeout(this.#timer);
       if (urgent) {
         this.#scheduled = 'immediate';
@@ -262,9 +227,14 @@ export class SqliteGovernanceStore implements GovernanceStore {
     });
   }
 
-  /** Commits what is queued now, without waiting for its turn or timer (on shutdown). */
-  drain(): void {
-    this.#runBatch();
+  /** Commits what is queued now, without waiting for its turn or timer, then closes the batches' connection (on shutdown). */
+  async close(): Promise<void> {
+    while (this.#queue.length > 0 && this.#batchDatabase.isOpen) {
+      this.#runBatch();
+      if (this.#queue.length > 0) await new Promise((resolve) => setTimeout(resolve, lockedRetryMs));
+    }
+    clearTimeout(this.#timer);
+    if (this.#batchDatabase.isOpen) this.#batchDatabase.close();
   }
 
   #runBatch(): void {
@@ -274,55 +244,27 @@ export class SqliteGovernanceStore implements GovernanceStore {
     const batch = this.#queue;
     this.#queue = [];
     if (batch.length === 0) return;
-    let outcomes: Outcome[];
+    let outcomes;
     try {
-      // Items do not throw but on a database error: run them plainly, and only if one throws, run the
-      // batch again with a savepoint around each, so the others still commit.
-      outcomes = this.#runInTransaction(batch, false) ?? this.#runInTransaction(batch, true)!;
+      outcomes = this.#batches.run(batch.map((queued) => queued.work));
     } catch (error) {
-      for (const item of batch) item.reject(error);
+      const waited = this.#lockedSince === undefined ? 0 : performance.now() - this.#lockedSince;
+      if (isLocked(error) && waited < lockedGiveUpMs) {
+        // Taken by another connection: try again shortly, this batch first, without blocking the event loop.
+        this.#lockedSince ??= performance.now();
+        this.#queue = batch.concat(this.#queue);
+        this.#timer = setTimeout(() => this.#runBatch(), lockedRetryMs);
+        return;
+      }
+      this.#lockedSince = undefined;
+      for (const queued of batch) queued.reject(error);
       return;
     }
-    batch.forEach((item, index) => {
+    this.#lockedSince = undefined;
+    batch.forEach((queued, index) => {
       const outcome = outcomes[index]!;
-      if (outcome.ok) item.resolve(outcome.value);
-      else item.reject(outcome.error);
+      if (outcome.ok) queued.resolve(outcome.value);
+      else queued.reject(outcome.error);
     });
   }
-
-  /**
-   * Runs a batch in one write transaction. Without savepoints, the first item that throws rolls the
-   * whole transaction back and the result is undefined; with them, each item's failure is its own.
-   */
-  #runInTransaction(batch: readonly { readonly now: number; work(): unknown }[], savepoints: boolean): Outcome[] | undefined {
-    const outcomes: Outcome[] = [];
-    try {
-      this.#statements.begin.run();
-      this.#releaseLapsed(Math.max(...batch.map((item) => item.now)));
-      for (const item of batch) {
-        if (!savepoints) {
-          outcomes.push({ ok: true, value: item.work() });
-          continue;
-        }
-        this.#statements.savepoint.run();
-        try {
-          outcomes.push({ ok: true, value: item.work() });
-          this.#statements.releaseSavepoint.run();
-        } catch (error) {
-          this.#statements.rollbackToSavepoint.run();
-          this.#statements.releaseSavepoint.run();
-          outcomes.push({ ok: false, error });
-        }
-      }
-      this.#statements.commit.run();
-      return outcomes;
-    } catch (error) {
-      if (this.#database.isTransaction) this.#database.exec('ROLLBACK');
-      if (!savepoints) return undefined;
-      throw error;
-    }
-  }
 }
-
-/** How one queued item of a batch ended. */
-type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
