@@ -1,11 +1,15 @@
-import { countTokens } from 'gpt-tokenizer';
 import type { ChatCompletionRequest, ChatMessage, EmbeddingRequest } from '@tollgate/core';
+import { TokenCountCache } from './token-count-cache.js';
 
 /** Tokens OpenAI's chat format adds per message and per reply. */
 const tokensPerMessage = 4;
 const tokensPerReply = 3;
 /** An image counted as a large high-detail tile set, since its size is unknown here. */
 const tokensPerImage = 1_500;
+
+/** This process's counts of long texts: a conversation's earlier turns are counted once. */
+const cache = new TokenCountCache();
+const countTokens = (text: string): number => cache.count(text);
 
 function contentTokens(content: ChatMessage['content']): number {
   if (content == null) return 0;
@@ -22,7 +26,9 @@ function contentTokens(content: ChatMessage['content']): number {
 /**
  * The prompt tokens of a request, counted with the o200k tokenizer (`gpt-tokenizer`): message
  * contents, names, tool calls and tool definitions, plus the chat format's per-message overhead.
- * Exact for recent OpenAI models, an estimate for others (the plugin adds a margin).
+ * Exact for recent OpenAI models, an estimate for others (the plugin adds a margin). Long texts'
+ * counts are remembered (see {@link TokenCountCache}), so an agent's growing conversation costs only
+ * its new messages.
  */
 export function estimatePromptTokens(request: ChatCompletionRequest | EmbeddingRequest, operation: 'chat' | 'embeddings'): number {
   if (operation === 'embeddings') {
