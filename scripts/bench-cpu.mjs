@@ -3,7 +3,8 @@
 // undici proxy and Tollgate (bench/tollgate.bench.yaml, or --config), then for each in turn sends
 // non-streaming (and streaming) requests open-loop at a fixed rate and reads the process's user+system
 // CPU time from /proc before and after. `--cpu-prof` writes a V8 CPU profile of Tollgate to .bench/.
-// Flags: --rate 2000 --seconds 8 --rounds 3 --config bench/tollgate.bench.yaml --stream, and
+// Flags: --rate 2000 --seconds 8 --rounds 3 --config bench/tollgate.bench.yaml --stream, --prompt-kb 100
+// (an agent-sized prompt: that many KB of earlier turns in the messages), and
 // --node-flag=--max-semi-space-size=32 (repeatable) to try a V8 flag on Tollgate's process.
 import { spawn } from 'node:child_process';
 import { readFileSync, mkdirSync } from 'node:fs';
@@ -26,6 +27,7 @@ const { values: options } = parseArgs({
     rounds: { type: 'string', default: '3' },
     config: { type: 'string', default: 'bench/tollgate.bench.yaml' },
     stream: { type: 'boolean', default: false },
+    'prompt-kb': { type: 'string', default: '0' },
     'cpu-prof': { type: 'boolean', default: false },
     'node-flag': { type: 'string', multiple: true, default: [] },
   },
@@ -63,7 +65,16 @@ async function waitReady(url, headers) {
   throw new Error(`${url} never answered`);
 }
 
-const body = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Say hello to the benchmark.' }], ...(options.stream ? { stream: true } : {}) });
+/** Earlier turns of an agent's conversation, about `--prompt-kb` KB of them. */
+function history(kilobytes) {
+  const turns = [];
+  for (let turn = 0; turns.reduce((sum, message) => sum + message.content.length, 0) < kilobytes * 1024; turn += 1) {
+    turns.push({ role: 'user', content: `Step ${turn}: run the tests.` }, { role: 'assistant', content: `Tool output ${turn}: ` + '{"file": "src/a.ts", "line": 12, "ok": true} the suite ran 463 tests. '.repeat(40) });
+  }
+  return turns;
+}
+const messages = [...history(Number(options['prompt-kb'])), { role: 'user', content: 'Say hello to the benchmark.' }];
+const body = JSON.stringify({ model: 'bench-model', messages, ...(options.stream ? { stream: true } : {}) });
 
 /** Sends `rate` requests a second for `seconds`, open loop; returns how many succeeded. */
 async function load(base, headers) {
@@ -118,7 +129,7 @@ try {
   }
   const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const floor = median(samples.baseline.map((sample) => sample.microsPerRequest));
-  console.log(`| ${options.stream ? 'streaming' : 'non-streaming'}, ${rate} req/s | CPU µs per request (median of ${options.rounds}) | × baseline | failed |`);
+  console.log(`| ${options.stream ? 'streaming' : 'non-streaming'}, ${rate} req/s, ${(body.length / 1024).toFixed(0)} KB body | CPU µs per request (median of ${options.rounds}) | × baseline | failed |`);
   console.log('|---|--:|--:|--:|');
   for (const target of targets) {
     const value = median(samples[target.name].map((sample) => sample.microsPerRequest));

@@ -30,6 +30,7 @@ export type { RequestContextInit } from './context/request-context.js';
 // Providers.
 export type { Provider, ProviderCallOptions, ProviderChatResult, ProviderStream, ProviderEmbedResult, StreamSummary } from './provider/provider.js';
 export type { RouteTarget } from './provider/route-target.js';
+export { spliceJsonFields } from './provider/splice-json-fields.js';
 
 // Plugins.
 export { definePlugin, isTollgatePlugin } from './plugin/define-plugin.js';

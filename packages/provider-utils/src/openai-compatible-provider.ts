@@ -1,5 +1,6 @@
 import {
   GatewayError,
+  spliceJsonFields,
   z,
   type ChatCompletionRequest,
   type ChatCompletionResponse,
@@ -138,11 +139,20 @@ export class OpenAICompatibleProvider implements Provider {
     await this.#upstream.close();
   }
 
-  /** The client's bytes when nothing needs to change; else the request re-encoded. */
+  /**
+   * The client's bytes when nothing needs to change, or when only `stream_options` must be added (most
+   * streaming clients leave it out): spliced in, not re-encoded. Else the request re-encoded.
+   */
   #chatBody(request: ChatCompletionRequest, options: ProviderCallOptions, stream: boolean): Uint8Array | string {
     const extra = this.#init.extraBody;
     const addUsage = stream && this.#requestUsage && request.stream_options?.include_usage !== true;
-    if (options.rawBody !== undefined && request.model === options.model && !addUsage && extra === undefined) return options.rawBody;
+    if (options.rawBody !== undefined && request.model === options.model && extra === undefined) {
+      if (!addUsage) return options.rawBody;
+      if (request.stream_options === undefined) {
+        const spliced = spliceJsonFields(options.rawBody, { stream_options: { include_usage: true } });
+        if (spliced !== undefined) return spliced;
+      }
+    }
     return JSON.stringify({
       ...request,
       ...extra,

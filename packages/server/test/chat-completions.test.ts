@@ -28,6 +28,15 @@ describe('POST /v1/chat/completions (JSON)', () => {
     expect(gateway.mock.requests[0]?.bodyText).toBe(body);
   });
 
+  it('splices stream_options into the client bytes of a stream that did not ask for usage (no re-encode)', async () => {
+    const body = '{ "model" : "gpt-4o-mini", "stream": true,\n  "messages": [ { "role": "user", "content": "exact bytes \u00e9t\u00e9" } ] }';
+    const response = await gateway.post('/v1/chat/completions', body);
+    expect(response.status).toBe(200);
+    await response.text();
+    // The client's formatting and escapes survive; only the field the gateway needs was added in front.
+    expect(gateway.mock.requests[0]?.bodyText).toBe(`{"stream_options":{"include_usage":true},${body.slice(1)}`);
+  });
+
   it('maps an alias to its upstream model and says so in the headers', async () => {
     const response = await gateway.client.chat.completions.create({ model: 'smart', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
     expect(gateway.mock.requests[0]?.body.model).toBe('gpt-4o');

@@ -185,6 +185,8 @@ describe('hard budgets', () => {
     mock.reset();
     await clientFor(created.key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
     expect((mock.requests[0]!.body as { max_tokens?: number }).max_tokens).toBe(4_096);
+    // Spliced into the client's bytes, not re-encoded (a re-encode puts the new field last).
+    expect(mock.requests[0]!.bodyText).toMatch(/^\{"max_tokens":4096,"model":"gpt-4o-mini","messages":/);
   });
 
   it('refuse a budgeted key on a model without a price, rather than spend an unbounded amount', async () => {

@@ -105,8 +105,14 @@ export interface GatewayContextBase {
 export interface ChatContext extends GatewayContextBase {
   readonly operation: 'chat';
   readonly request: ChatCompletionRequest;
-  /** Replaces the request (the only way to change it); the engine then re-encodes it upstream. */
+  /** Replaces the request; the engine then re-encodes it upstream. */
   replaceRequest(next: ChatCompletionRequest): void;
+  /**
+   * Adds top-level fields the request does not have (`max_tokens` where none was set): the client's
+   * bytes still go upstream, with the fields spliced in, never re-encoded. A field it already has
+   * makes this a `replaceRequest`.
+   */
+  addRequestFields(fields: Partial<ChatCompletionRequest>): void;
 }
 
 /** The context of an embeddings request. */
@@ -114,6 +120,8 @@ export interface EmbeddingsContext extends GatewayContextBase {
   readonly operation: 'embeddings';
   readonly request: EmbeddingRequest;
   replaceRequest(next: EmbeddingRequest): void;
+  /** As for chat: adds top-level fields the request lacks, keeping the client's bytes. */
+  addRequestFields(fields: Partial<EmbeddingRequest>): void;
 }
 
 /**

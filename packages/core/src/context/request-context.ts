@@ -8,6 +8,7 @@ import type { RoutePolicy } from '../routing/route-policy.js';
 import type { AttemptRecord } from './attempt-record.js';
 import type { ContextVariableMap, GatewayContext, RequestTimings, RoutingOverrides } from './gateway-context.js';
 import type { Principal } from './principal.js';
+import { spliceJsonFields } from '../provider/splice-json-fields.js';
 
 /** What the ingress knows when a request arrives. */
 export interface RequestContextInit {
@@ -57,6 +58,9 @@ export class RequestContext {
   #request: ChatCompletionRequest | EmbeddingRequest;
   #rawBody: Uint8Array | undefined;
   #requestReplaced = false;
+  /** Fields added by `addRequestFields`, and the client's bytes with them spliced in (made once). */
+  #addedFields: Record<string, unknown> | undefined;
+  #splicedBody: Uint8Array | undefined;
   #decode: ((body: unknown) => ChatCompletionRequest | EmbeddingRequest) | undefined;
   #variables: Map<PropertyKey, unknown> | undefined;
   #responseHeaders: Record<string, string> | undefined;
@@ -86,9 +90,12 @@ export class RequestContext {
     return this.#requestReplaced;
   }
 
-  /** The client's bytes, while they still match the request. */
+  /** The client's bytes (with any added fields spliced in), while they still match the request. */
   get rawBody(): Uint8Array | undefined {
-    return this.#requestReplaced ? undefined : this.#rawBody;
+    if (this.#requestReplaced || this.#rawBody === undefined) return undefined;
+    if (this.#addedFields === undefined) return this.#rawBody;
+    this.#splicedBody ??= spliceJsonFields(this.#rawBody, this.#addedFields);
+    return this.#splicedBody;
   }
 
   /** Decodes a wire-format body into the canonical request (once); the client's bytes still match it. */
@@ -102,6 +109,18 @@ export class RequestContext {
   replaceRequest(next: ChatCompletionRequest | EmbeddingRequest): void {
     this.#request = next;
     this.#requestReplaced = true;
+  }
+
+  addRequestFields(fields: Readonly<Record<string, unknown>>): void {
+    const request = this.#request as unknown as Record<string, unknown>;
+    const next = { ...this.#request, ...fields } as ChatCompletionRequest | EmbeddingRequest;
+    if (Object.keys(fields).some((name) => request[name] !== undefined)) {
+      this.replaceRequest(next);
+      return;
+    }
+    this.#request = next;
+    this.#addedFields = { ...this.#addedFields, ...fields };
+    this.#splicedBody = undefined;
   }
 
   /** Aborted when the client disconnects, or when a hook cancels the request (see `makeCancellable`). */

@@ -89,7 +89,8 @@ export function createBudgetHooks(store: BudgetStore, pricing: Pricing | undefin
     if (context.operation === 'chat') {
       const limit = outputLimit(context.request);
       outputTokens = limit.tokens ?? options.defaultMaxTokens;
-      if (limit.tokens === undefined) context.replaceRequest({ ...context.request, max_tokens: outputTokens });
+      // Added, not replaced: the client's bytes still go upstream, with `max_tokens` spliced in.
+      if (limit.tokens === undefined) context.addRequestFields({ max_tokens: outputTokens });
     }
     for (let attempt = 0; ; attempt += 1) {
       const amountMicros = promptMicros + Math.ceil(outputTokens * prices.output);
