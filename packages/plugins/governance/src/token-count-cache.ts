@@ -12,8 +12,7 @@ export class TokenCountCache {
   readonly #maxChars: number;
   readonly #minChars: number;
   #chars = 0;
-  /** Counts answered from the cache, for tests and diagnostics. */
-  hits = 0;
+  #hits = 0;
 
   constructor(options: { readonly maxChars?: number; readonly minChars?: number } = {}) {
     this.#maxChars = options.maxChars ?? 4_000_000;
@@ -25,7 +24,7 @@ export class TokenCountCache {
     if (text.length < this.#minChars || text.length > this.#maxChars) return countTokens(text);
     const known = this.#counts.get(text);
     if (known !== undefined) {
-      this.hits += 1;
+      this.#hits += 1;
       // Most recently used last: re-insert.
       this.#counts.delete(text);
       this.#counts.set(text, known);
@@ -40,6 +39,11 @@ export class TokenCountCache {
       this.#chars -= oldest.length;
     }
     return tokens;
+  }
+
+  /** Counts answered from the cache, for tests and diagnostics. */
+  get hits(): number {
+    return this.#hits;
   }
 
   /** Characters of the texts kept. */
