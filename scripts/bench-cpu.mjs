@@ -5,7 +5,8 @@
 // CPU time from /proc before and after. `--cpu-prof` writes a V8 CPU profile of Tollgate to .bench/.
 // Flags: --rate 2000 --seconds 8 --rounds 3 --config bench/tollgate.bench.yaml --stream, --prompt-kb 100
 // (an agent-sized prompt: that many KB of earlier turns in the messages), and
-// --node-flag=--max-semi-space-size=32 (repeatable) to try a V8 flag on Tollgate's process.
+// --node-flag=--max-semi-space-size=32 (repeatable) to try a V8 flag on Tollgate's process, and
+// --before ../tollgate-old (another checkout, built) to measure its Tollgate in the same rounds.
 import { spawn } from 'node:child_process';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -30,6 +31,7 @@ const { values: options } = parseArgs({
     'prompt-kb': { type: 'string', default: '0' },
     'cpu-prof': { type: 'boolean', default: false },
     'node-flag': { type: 'string', multiple: true, default: [] },
+    before: { type: 'string' },
   },
 });
 const rate = Number(options.rate);
@@ -37,8 +39,8 @@ const seconds = Number(options.seconds);
 const clockTicks = 100; // USER_HZ on Linux
 const children = [];
 
-function start(name, args, env = {}) {
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function start(name, args, env = {}, cwd = root) {
+  const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.resume();
   child.stderr.on('data', (data) => process.stderr.write(`[${name}] ${data}`));
   children.push(child);
@@ -114,6 +116,11 @@ const targets = [
   { name: 'baseline', pid: baseline.pid, base: 'http://127.0.0.1:18181/v1', headers: {} },
   { name: 'tollgate', pid: tollgate.pid, base: 'http://127.0.0.1:14100/v1', headers: auth },
 ];
+if (options.before !== undefined) {
+  // Another checkout's build, same config (relative paths resolve in its folder), in the same rounds.
+  const before = start('before', ['packages/server/dist/cli.js', 'start', '--config', options.config, '--port', '14101'], mockEnv, resolve(options.before));
+  targets.push({ name: 'before', pid: before.pid, base: 'http://127.0.0.1:14101/v1', headers: auth });
+}
 try {
   await waitReady('http://127.0.0.1:18180/v1/models', {});
   for (const target of targets) await waitReady(`${target.base}/models`, target.headers);

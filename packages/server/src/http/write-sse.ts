@@ -16,8 +16,8 @@ export const sseHeaders = {
  * of its own and sends them after an `end()` that comes before the uncork) is corked at the first
  * write and uncorked as soon as the stream ends, or on the next tick when it goes on: Node runs that
  * tick once the microtasks that bring the items already read are done, so nothing waits for a later
- * read, nor (as `setImmediate` did: +2.7 ms TTFB p50 at 32 streams, same-run A/B) for the rest of
- * the event loop's poll phase. A stream that arrived whole leaves at once, in one write.
+ * read, nor (as with `setImmediate` before) for the rest of the event loop's poll phase. A stream
+ * that arrived whole leaves at once, in one write.
  */
 class TurnBatch {
   readonly #res: ServerResponse;
