@@ -61,4 +61,34 @@ describe('SqliteGovernanceStore batches', () => {
     await store.close();
     database.close();
   });
+
+  it('gives up on a lock held elsewhere after 5 s: the reservation fails rather than hang, the event loop free all along', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'tollgate-store-'));
+    folders.push(folder);
+    const path = join(folder, 'tollgate.sqlite');
+    const database = openDatabase(path);
+    const store = new SqliteGovernanceStore(database);
+    const now = Date.now();
+    const team = { scope: 'team', id: 'search' } as const;
+    await store.setBudget(team, 1_000_000, 'none', now);
+    const other = new DatabaseSync(path);
+    other.exec('BEGIN IMMEDIATE'); // never released while the reservation waits
+    let ticks = 0;
+    const ticker = setInterval(() => (ticks += 1), 50);
+    const started = performance.now();
+    const failure = await store.reserve({ id: 'a', subjects: [team], amountMicros: 100, expiresAt: now + 60_000, now }).catch((error: unknown) => error);
+    const waited = performance.now() - started;
+    clearInterval(ticker);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toMatch(/locked/);
+    expect(waited).toBeGreaterThanOrEqual(4_900);
+    expect(waited).toBeLessThan(8_000);
+    expect(ticks).toBeGreaterThan(50); // ~100 ticks of 50 ms: the loop ran throughout
+    other.exec('COMMIT');
+    // Once the lock is free again, the store works.
+    expect(await store.reserve({ id: 'b', subjects: [team], amountMicros: 100, expiresAt: now + 60_000, now })).toEqual({ ok: true });
+    other.close();
+    await store.close();
+    database.close();
+  });
 });
