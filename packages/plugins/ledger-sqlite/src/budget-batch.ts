@@ -53,8 +53,8 @@ export class BudgetBatch {
     };
   }
 
-  /** The subject's budget, its spend reset first when a new period began; call inside a write transaction. */
-  currentBudget(subject: BudgetSubject, now: number): Budget | undefined {
+  /** The subject's budget, its spend reset first when a new period began (inside the batch's transaction). */
+  #currentBudget(subject: BudgetSubject, now: number): Budget | undefined {
     const row = this.#statements.getBudget.get(subject.scope, subject.id) as BudgetRow | undefined;
     if (row === undefined) return undefined;
     const start = periodStart(row.period as BudgetPeriod, now);
@@ -75,13 +75,13 @@ export class BudgetBatch {
   #perform(work: BudgetWork): unknown {
     if (work.op === 'reserve') return this.#reserve(work.request);
     if (work.op === 'settle') return this.#settle(work.reservationId, work.subjects, work.costMicros, work.now);
-    return work.subjects.map((subject) => this.currentBudget(subject, work.now)).filter((budget) => budget !== undefined);
+    return work.subjects.map((subject) => this.#currentBudget(subject, work.now)).filter((budget) => budget !== undefined);
   }
 
   #reserve(request: ReservationRequest): unknown {
     const budgets: Budget[] = [];
     for (const subject of request.subjects) {
-      const budget = this.currentBudget(subject, request.now);
+      const budget = this.#currentBudget(subject, request.now);
       if (budget === undefined) continue;
       const availableMicros = budget.limitMicros - budget.spentMicros - budget.reservedMicros;
       if (request.amountMicros > availableMicros) return { ok: false, budget, availableMicros: Math.max(0, availableMicros) };
@@ -101,7 +101,7 @@ export class BudgetBatch {
     }
     const settled: Budget[] = [];
     for (const subject of subjects) {
-      const budget = this.currentBudget(subject, now);
+      const budget = this.#currentBudget(subject, now);
       if (budget === undefined) continue;
       this.#statements.charge.run(costMicros, subject.scope, subject.id);
       settled.push({ ...budget, spentMicros: budget.spentMicros + costMicros });

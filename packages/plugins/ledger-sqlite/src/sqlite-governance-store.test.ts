@@ -7,39 +7,44 @@ import { openDatabase } from './open-database.js';
 import { SqliteGovernanceStore } from './sqlite-governance-store.js';
 
 const folders: string[] = [];
+const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
   await Promise.all(folders.splice(0).map((folder) => rm(folder, { recursive: true, force: true })));
 });
 
+const team = { scope: 'team', id: 'search' } as const;
+
+/** A store on a new file with a $1 budget on the team; `hold(id)` is a $0.0001 reservation on it. */
+async function openStore() {
+  const folder = await mkdtemp(join(tmpdir(), 'tollgate-store-'));
+  folders.push(folder);
+  const path = join(folder, 'tollgate.sqlite');
+  const database = openDatabase(path);
+  const store = new SqliteGovernanceStore(database);
+  cleanups.push(async () => {
+    await store.close();
+    database.close();
+  });
+  const now = Date.now();
+  await store.setBudget(team, 1_000_000, 'none', now);
+  const hold = (id: string) => ({ id, subjects: [team], amountMicros: 100, expiresAt: now + 60_000, now });
+  return { path, store, now, hold };
+}
+
 describe('SqliteGovernanceStore batches', () => {
   it('commits the other items of a batch when one fails', async () => {
-    const folder = await mkdtemp(join(tmpdir(), 'tollgate-store-'));
-    folders.push(folder);
-    const database = openDatabase(join(folder, 'tollgate.sqlite'));
-    const store = new SqliteGovernanceStore(database);
-    const now = Date.now();
-    const team = { scope: 'team', id: 'search' } as const;
-    await store.setBudget(team, 1_000_000, 'none', now);
-    const hold = (id: string) => ({ id, subjects: [team], amountMicros: 100, expiresAt: now + 60_000, now });
+    const { store, now, hold } = await openStore();
     // One batch (same turn): the second reservation reuses the first one's id, which the table refuses.
     const outcomes = await Promise.allSettled([store.reserve(hold('a')), store.reserve(hold('a')), store.reserve(hold('b'))]);
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     const [budget] = await store.getBudgets([team], now);
     expect(budget!.reservedMicros).toBe(200);
     expect(await store.countReservations()).toBe(2);
-    await store.close();
-    database.close();
   });
 
   it('waits for a write lock held elsewhere without blocking the event loop', async () => {
-    const folder = await mkdtemp(join(tmpdir(), 'tollgate-store-'));
-    folders.push(folder);
-    const path = join(folder, 'tollgate.sqlite');
-    const database = openDatabase(path);
-    const store = new SqliteGovernanceStore(database);
-    const now = Date.now();
-    const team = { scope: 'team', id: 'search' } as const;
-    await store.setBudget(team, 1_000_000, 'none', now);
+    const { path, store, now, hold } = await openStore();
     // Another process (here: another connection) holds the write lock for 300 ms.
     const other = new DatabaseSync(path);
     other.exec('BEGIN IMMEDIATE');
@@ -49,7 +54,7 @@ describe('SqliteGovernanceStore batches', () => {
       releasedAt = performance.now() - started;
       other.exec('COMMIT');
     }, 300);
-    const outcome = await store.reserve({ id: 'a', subjects: [team], amountMicros: 100, expiresAt: now + 60_000, now });
+    const outcome = await store.reserve(hold('a'));
     // The reservation waited for the lock without blocking: this thread ran the timer that released it.
     expect(outcome).toEqual({ ok: true });
     expect(releasedAt).toBeGreaterThanOrEqual(290);
@@ -58,25 +63,16 @@ describe('SqliteGovernanceStore batches', () => {
     const [budget] = await store.getBudgets([team], now);
     expect(budget!.reservedMicros).toBe(100);
     other.close();
-    await store.close();
-    database.close();
   });
 
   it('gives up on a lock held elsewhere after 5 s: the reservation fails rather than hang, the event loop free all along', async () => {
-    const folder = await mkdtemp(join(tmpdir(), 'tollgate-store-'));
-    folders.push(folder);
-    const path = join(folder, 'tollgate.sqlite');
-    const database = openDatabase(path);
-    const store = new SqliteGovernanceStore(database);
-    const now = Date.now();
-    const team = { scope: 'team', id: 'search' } as const;
-    await store.setBudget(team, 1_000_000, 'none', now);
+    const { path, store, hold } = await openStore();
     const other = new DatabaseSync(path);
     other.exec('BEGIN IMMEDIATE'); // never released while the reservation waits
     let ticks = 0;
     const ticker = setInterval(() => (ticks += 1), 50);
     const started = performance.now();
-    const failure = await store.reserve({ id: 'a', subjects: [team], amountMicros: 100, expiresAt: now + 60_000, now }).catch((error: unknown) => error);
+    const failure = await store.reserve(hold('a')).catch((error: unknown) => error);
     const waited = performance.now() - started;
     clearInterval(ticker);
     expect(failure).toBeInstanceOf(Error);
@@ -86,9 +82,7 @@ describe('SqliteGovernanceStore batches', () => {
     expect(ticks).toBeGreaterThan(50); // ~100 ticks of 50 ms: the loop ran throughout
     other.exec('COMMIT');
     // Once the lock is free again, the store works.
-    expect(await store.reserve({ id: 'b', subjects: [team], amountMicros: 100, expiresAt: now + 60_000, now })).toEqual({ ok: true });
+    expect(await store.reserve(hold('b'))).toEqual({ ok: true });
     other.close();
-    await store.close();
-    database.close();
   });
 });

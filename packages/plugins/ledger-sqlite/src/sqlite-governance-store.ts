@@ -59,8 +59,6 @@ export class SqliteGovernanceStore implements GovernanceStore {
   /** The batches' connection: `synchronous = NORMAL` like the others (no sync per commit), no busy timeout, no checkpoints (the ledger's writer thread runs them). */
   readonly #batchDatabase: DatabaseSync;
   readonly #batches: BudgetBatch;
-  /** Budget reads and period roll-overs on the given connection, for `setBudget`. */
-  readonly #budgets: BudgetBatch;
   #queue: QueuedWork[] = [];
   /** How the next batch is scheduled: at the end of this turn, after {@link settleDelayMs}, or after {@link lockedRetryMs}. */
   #scheduled: 'immediate' | 'timer' | undefined;
@@ -72,7 +70,6 @@ export class SqliteGovernanceStore implements GovernanceStore {
   /** `database` is a migrated Tollgate file's connection (see `openDatabase`); the store opens a second one on the same file for its batches. */
   constructor(database: DatabaseSync) {
     this.#database = database;
-    this.#budgets = new BudgetBatch(database);
     const location = database.location();
     if (location === null) throw new Error('The SQLite governance store needs a database file, not an in-memory database.');
     this.#batchDatabase = new DatabaseSync(location);
@@ -135,10 +132,10 @@ export class SqliteGovernanceStore implements GovernanceStore {
   }
 
   async setBudget(subject: BudgetSubject, limitMicros: number, period: BudgetPeriod, now: number): Promise<Budget> {
-    return this.#transaction(() => {
-      this.#statements.upsertBudget.run(subject.scope, subject.id, limitMicros, period, periodStart(period, now));
-      return this.#budgets.currentBudget(subject, now)!;
-    });
+    this.#statements.upsertBudget.run(subject.scope, subject.id, limitMicros, period, periodStart(period, now));
+    // Read back through the batches, which roll the period over when a new one began.
+    const [budget] = await this.getBudgets([subject], now);
+    return budget!;
   }
 
   async removeBudget(subject: BudgetSubject): Promise<boolean> {
