@@ -6,7 +6,9 @@
 // Flags: --rate 2000 --seconds 8 --rounds 3 --config bench/tollgate.bench.yaml --stream, --prompt-kb 100
 // (an agent-sized prompt: that many KB of earlier turns in the messages), and
 // --node-flag=--max-semi-space-size=32 (repeatable) to try a V8 flag on Tollgate's process, and
-// --before ../tollgate-old (another checkout, built) to measure its Tollgate in the same rounds.
+// --before ../tollgate-old (another checkout, built) to measure its Tollgate in the same rounds, and
+// --before-config bench/other.yaml to give it (or this checkout, with `--before .`) another config:
+// what one feature costs.
 import { spawn } from 'node:child_process';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -32,6 +34,7 @@ const { values: options } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     'node-flag': { type: 'string', multiple: true, default: [] },
     before: { type: 'string' },
+    'before-config': { type: 'string' },
   },
 });
 const rate = Number(options.rate);
@@ -117,8 +120,9 @@ const targets = [
   { name: 'tollgate', pid: tollgate.pid, base: 'http://127.0.0.1:14100/v1', headers: auth },
 ];
 if (options.before !== undefined) {
-  // Another checkout's build, same config (relative paths resolve in its folder), in the same rounds.
-  const before = start('before', ['packages/server/dist/cli.js', 'start', '--config', options.config, '--port', '14101'], mockEnv, resolve(options.before));
+  // Another checkout's build, same config unless told (relative paths resolve in its folder), in the same rounds.
+  const config = options['before-config'] ?? options.config;
+  const before = start('before', ['packages/server/dist/cli.js', 'start', '--config', config, '--port', '14101'], { ...mockEnv, TOLLGATE_BENCH_DB: '.bench/before.sqlite' }, resolve(options.before));
   targets.push({ name: 'before', pid: before.pid, base: 'http://127.0.0.1:14101/v1', headers: auth });
 }
 try {

@@ -77,7 +77,10 @@ export class Engine {
   readonly #ledger: Ledger | undefined;
   readonly #pricing: Pricing | undefined;
   readonly #finished = new WeakSet<RequestContext>();
-  readonly #pending = new Set<Promise<void>>();
+  /** Requests finished whose settle, ledger and log phases have not run to the end yet. */
+  #unfinished = 0;
+  /** `drain` calls waiting for {@link #unfinished} to reach zero. */
+  #drained: (() => void)[] = [];
   readonly #stats = new TargetStats();
   readonly #health: TargetHealth;
   readonly #clock: Clock;
@@ -190,7 +193,7 @@ export class Engine {
 
   /** Waits until every finished request has been settled, recorded and logged. */
   async drain(): Promise<void> {
-    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+    while (this.#unfinished > 0) await new Promise<void>((resolve) => this.#drained.push(resolve));
   }
 
   /**
@@ -527,10 +530,13 @@ export class Engine {
     if (this.#finished.has(context)) return;
     this.#finished.add(context);
     context.timings.endedAt = performance.now();
-    const task = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => this.#runFinish(context, reserved))
-      .finally(() => this.#pending.delete(task));
-    this.#pending.add(task);
+    this.#unfinished += 1;
+    setImmediate(() => {
+      void this.#runFinish(context, reserved).finally(() => {
+        this.#unfinished -= 1;
+        if (this.#unfinished === 0) for (const resolve of this.#drained.splice(0)) resolve();
+      });
+    });
   }
 
   async #runFinish(context: RequestContext, reserved: boolean): Promise<void> {

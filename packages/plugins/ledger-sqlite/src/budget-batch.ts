@@ -1,5 +1,6 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { fromBudgetRow, periodStart, type Budget, type BudgetPeriod, type BudgetRow, type BudgetSubject, type ReservationRequest } from '@tollgate/core';
+import type { Budget, BudgetSubject, ReservationRequest } from '@tollgate/core';
+import { BatchBudgets } from './batch-budgets.js';
 
 /** One budget operation of a batch. */
 export type BudgetWork =
@@ -18,15 +19,17 @@ interface HoldRow {
 }
 
 /**
- * The budget statements on one connection: a budget read with its period rolled over, and batches of
- * reservations, settlements and reads run in one `BEGIN IMMEDIATE` transaction. SQLite's write lock
- * orders batches across every process that opens the file, and each operation is judged against the
- * totals the previous ones left. Lapsed holds are released at the start of each batch.
+ * The budget statements on one connection: batches of reservations, settlements and reads run in one
+ * `BEGIN IMMEDIATE` transaction. SQLite's write lock orders batches across every process that opens
+ * the file, and each operation is judged against the totals the previous ones left: the batch reads
+ * each budget once, changes it in memory and writes it back once before the commit (see
+ * {@link BatchBudgets}); each hold is still a row of its own. Lapsed holds are released at the start
+ * of each batch.
  */
 export class BudgetBatch {
   readonly #database: DatabaseSync;
   readonly #statements: Record<
-    | 'getBudget' | 'rollPeriod' | 'hold' | 'insertHold' | 'lapsedHolds' | 'releaseHold' | 'deleteLapsed' | 'takeHolds' | 'charge'
+    | 'getBudget' | 'writeBudget' | 'insertHold' | 'lapsedHolds' | 'releaseHold' | 'deleteLapsed' | 'takeHolds'
     // Prepared once: `exec` compiles its SQL on every call (3.4 µs a savepoint pair, 1 µs prepared).
     | 'begin' | 'commit' | 'savepoint' | 'releaseSavepoint' | 'rollbackToSavepoint',
     StatementSync
@@ -37,30 +40,18 @@ export class BudgetBatch {
     const prepare = (sql: string) => database.prepare(sql);
     this.#statements = {
       getBudget: prepare('SELECT * FROM tollgate_budgets WHERE scope = ? AND subject_id = ?'),
-      rollPeriod: prepare('UPDATE tollgate_budgets SET spent_micros = 0, period_started_at = ? WHERE scope = ? AND subject_id = ? AND period_started_at < ?'),
-      hold: prepare('UPDATE tollgate_budgets SET reserved_micros = reserved_micros + ? WHERE scope = ? AND subject_id = ?'),
+      writeBudget: prepare('UPDATE tollgate_budgets SET spent_micros = ?, reserved_micros = ?, period_started_at = ? WHERE scope = ? AND subject_id = ?'),
       insertHold: prepare('INSERT INTO tollgate_reservations (id, scope, subject_id, amount_micros, expires_at) VALUES (?, ?, ?, ?, ?)'),
       lapsedHolds: prepare('SELECT scope, subject_id, amount_micros FROM tollgate_reservations WHERE expires_at <= ?'),
       releaseHold: prepare('UPDATE tollgate_budgets SET reserved_micros = MAX(0, reserved_micros - ?) WHERE scope = ? AND subject_id = ?'),
       deleteLapsed: prepare('DELETE FROM tollgate_reservations WHERE expires_at <= ?'),
       takeHolds: prepare('DELETE FROM tollgate_reservations WHERE id = ? RETURNING scope, subject_id, amount_micros'),
-      charge: prepare('UPDATE tollgate_budgets SET spent_micros = spent_micros + ? WHERE scope = ? AND subject_id = ?'),
       begin: prepare('BEGIN IMMEDIATE'),
       commit: prepare('COMMIT'),
       savepoint: prepare('SAVEPOINT item'),
       releaseSavepoint: prepare('RELEASE item'),
       rollbackToSavepoint: prepare('ROLLBACK TO item'),
     };
-  }
-
-  /** The subject's budget, its spend reset first when a new period began (inside the batch's transaction). */
-  #currentBudget(subject: BudgetSubject, now: number): Budget | undefined {
-    const row = this.#statements.getBudget.get(subject.scope, subject.id) as BudgetRow | undefined;
-    if (row === undefined) return undefined;
-    const start = periodStart(row.period as BudgetPeriod, now);
-    if (Number(row.period_started_at) >= start) return fromBudgetRow(row);
-    this.#statements.rollPeriod.run(start, subject.scope, subject.id, start);
-    return fromBudgetRow(this.#statements.getBudget.get(subject.scope, subject.id) as unknown as BudgetRow);
   }
 
   /**
@@ -72,39 +63,43 @@ export class BudgetBatch {
     return this.#runInTransaction(batch, false) ?? this.#runInTransaction(batch, true)!;
   }
 
-  #perform(work: BudgetWork): unknown {
-    if (work.op === 'reserve') return this.#reserve(work.request);
-    if (work.op === 'settle') return this.#settle(work.reservationId, work.subjects, work.costMicros, work.now);
-    return work.subjects.map((subject) => this.#currentBudget(subject, work.now)).filter((budget) => budget !== undefined);
+  #perform(work: BudgetWork, budgets: BatchBudgets): unknown {
+    if (work.op === 'reserve') return this.#reserve(work.request, budgets);
+    if (work.op === 'settle') return this.#settle(work, budgets);
+    const found: Budget[] = [];
+    for (const subject of work.subjects) {
+      const budget = budgets.current(subject, work.now);
+      if (budget !== undefined) found.push({ ...budget });
+    }
+    return found;
   }
 
-  #reserve(request: ReservationRequest): unknown {
-    const budgets: Budget[] = [];
+  #reserve(request: ReservationRequest, budgets: BatchBudgets): unknown {
+    const held: BudgetSubject[] = [];
     for (const subject of request.subjects) {
-      const budget = this.#currentBudget(subject, request.now);
+      const budget = budgets.current(subject, request.now);
       if (budget === undefined) continue;
       const availableMicros = budget.limitMicros - budget.spentMicros - budget.reservedMicros;
-      if (request.amountMicros > availableMicros) return { ok: false, budget, availableMicros: Math.max(0, availableMicros) };
-      budgets.push(budget);
+      if (request.amountMicros > availableMicros) return { ok: false, budget: { ...budget }, availableMicros: Math.max(0, availableMicros) };
+      held.push(budget);
     }
     // Judged on every level under the write lock; now hold on all of them.
-    for (const budget of budgets) {
-      this.#statements.hold.run(request.amountMicros, budget.scope, budget.id);
-      this.#statements.insertHold.run(request.id, budget.scope, budget.id, request.amountMicros, request.expiresAt);
+    for (const subject of held) {
+      this.#statements.insertHold.run(request.id, subject.scope, subject.id, request.amountMicros, request.expiresAt);
+      budgets.change(subject, request.now, { reservedMicros: request.amountMicros });
     }
     return { ok: true };
   }
 
-  #settle(reservationId: string, subjects: readonly BudgetSubject[], costMicros: number, now: number): Budget[] {
-    for (const hold of this.#statements.takeHolds.all(reservationId) as unknown as HoldRow[]) {
-      this.#statements.releaseHold.run(hold.amount_micros, hold.scope, hold.subject_id);
+  #settle(work: Extract<BudgetWork, { op: 'settle' }>, budgets: BatchBudgets): Budget[] {
+    for (const hold of this.#statements.takeHolds.all(work.reservationId) as unknown as HoldRow[]) {
+      budgets.change({ scope: hold.scope as BudgetSubject['scope'], id: hold.subject_id }, work.now, { reservedMicros: -hold.amount_micros });
     }
     const settled: Budget[] = [];
-    for (const subject of subjects) {
-      const budget = this.#currentBudget(subject, now);
-      if (budget === undefined) continue;
-      this.#statements.charge.run(costMicros, subject.scope, subject.id);
-      settled.push({ ...budget, spentMicros: budget.spentMicros + costMicros });
+    for (const subject of work.subjects) {
+      if (budgets.current(subject, work.now) === undefined) continue;
+      budgets.change(subject, work.now, { spentMicros: work.costMicros });
+      settled.push({ ...budgets.current(subject, work.now)! });
     }
     return settled;
   }
@@ -122,6 +117,7 @@ export class BudgetBatch {
    */
   #runInTransaction(batch: readonly BudgetWork[], savepoints: boolean): BudgetOutcome[] | undefined {
     const outcomes: BudgetOutcome[] = [];
+    const budgets = new BatchBudgets(this.#statements);
     try {
       this.#statements.begin.run();
       let latest = 0;
@@ -129,19 +125,22 @@ export class BudgetBatch {
       this.#releaseLapsed(latest);
       for (const work of batch) {
         if (!savepoints) {
-          outcomes.push({ ok: true, value: this.#perform(work) });
+          outcomes.push({ ok: true, value: this.#perform(work, budgets) });
           continue;
         }
         this.#statements.savepoint.run();
+        const before = budgets.snapshot();
         try {
-          outcomes.push({ ok: true, value: this.#perform(work) });
+          outcomes.push({ ok: true, value: this.#perform(work, budgets) });
           this.#statements.releaseSavepoint.run();
         } catch (error) {
           this.#statements.rollbackToSavepoint.run();
           this.#statements.releaseSavepoint.run();
+          budgets.restore(before);
           outcomes.push({ ok: false, error });
         }
       }
+      budgets.writeBack();
       this.#statements.commit.run();
       return outcomes;
     } catch (error) {

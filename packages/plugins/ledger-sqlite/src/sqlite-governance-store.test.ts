@@ -43,6 +43,18 @@ describe('SqliteGovernanceStore batches', () => {
     expect(await store.countReservations()).toBe(2);
   });
 
+  it('undoes all of a failed item, on every level, and keeps what the batch did around it', async () => {
+    const { store, now, hold } = await openStore();
+    const org = { scope: 'org', id: 'acme' } as const;
+    await store.setBudget(org, 1_000_000, 'none', now);
+    await store.reserve({ ...hold('x'), subjects: [org] });
+    // One batch: 'x' holds on the team, then fails on the org (that hold exists): the team's hold must go too.
+    const outcomes = await Promise.allSettled([store.reserve(hold('a')), store.reserve({ ...hold('x'), subjects: [team, org] }), store.settle('a', [team], 40, now)]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const budgets = await store.getBudgets([team, org], now);
+    expect(budgets.map((budget) => [budget.id, budget.reservedMicros, budget.spentMicros])).toEqual([['search', 0, 40], ['acme', 100, 0]]);
+  });
+
   it('waits for a write lock held elsewhere without blocking the event loop', async () => {
     const { path, store, now, hold } = await openStore();
     // Another process (here: another connection) holds the write lock for 300 ms.

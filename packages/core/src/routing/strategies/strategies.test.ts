@@ -97,4 +97,15 @@ describe('TargetStats bounds', () => {
     expect(stats.latency(`p/model-${maxTrackedTargets + 499}`)).toBe(10);
     expect(stats.latency('p/model-0')).toBeUndefined();
   });
+
+  it('keeps a target used again, forgetting the one unused for longest instead', async () => {
+    const { maxTrackedTargets } = await import('../target-stats.js');
+    const stats = new TargetStats();
+    for (let index = 0; index < maxTrackedTargets; index += 1) stats.recordLatency(`p/model-${index}`, 10);
+    stats.recordLatency('p/model-0', 20);
+    stats.recordLatency('p/new', 10);
+    expect(stats.latency('p/model-0')).toBe(12);
+    expect(stats.latency('p/model-1')).toBeUndefined();
+    expect(stats.size).toBe(maxTrackedTargets);
+  });
 });
