@@ -3,7 +3,7 @@ const smoothing = 0.2;
 
 /**
  * Targets tracked at most. Wildcard routes let clients name models, so the number of target ids is
- * theirs to grow: past this bound the least recently used idle entry is forgotten.
+ * theirs to grow: at this bound the least recently used tenth of the idle entries is forgotten.
  */
 export const maxTrackedTargets = 10_000;
 
@@ -25,7 +25,7 @@ export class TargetStats {
   #get(id: string): Stats {
     let stats = this.#stats.get(id);
     if (stats === undefined) {
-      if (this.#stats.size >= maxTrackedTargets) this.#evictOne();
+      if (this.#stats.size >= maxTrackedTargets) this.#evictLeastRecentlyUsed();
       stats = { inFlight: 0, latencyMs: undefined, lastUsed: 0 };
       this.#stats.set(id, stats);
     }
@@ -35,13 +35,13 @@ export class TargetStats {
     return stats;
   }
 
-  /** Forgets the least recently used target with nothing in flight (a walk, only past the bound). */
-  #evictOne(): void {
-    let oldest: [string, Stats] | undefined;
-    for (const entry of this.#stats) {
-      if (entry[1].inFlight === 0 && (oldest === undefined || entry[1].lastUsed < oldest[1].lastUsed)) oldest = entry;
-    }
-    if (oldest !== undefined) this.#stats.delete(oldest[0]);
+  /**
+   * Forgets the tenth of the bound's targets used longest ago among those with nothing in flight: one
+   * sort per thousand new targets past the bound, not a walk per new target.
+   */
+  #evictLeastRecentlyUsed(): void {
+    const idle = [...this.#stats].filter(([, stats]) => stats.inFlight === 0).sort((a, b) => a[1].lastUsed - b[1].lastUsed);
+    for (const [id] of idle.slice(0, Math.ceil(maxTrackedTargets / 10))) this.#stats.delete(id);
   }
 
   /** How many targets are tracked. */
