@@ -5,11 +5,13 @@
 // `--group` adds a second Tollgate whose model is a two-target fallback group; `--governed` one with
 // budgets and rate limits on (the SQLite store and ledger, limits in memory); `--governed-pg` one with
 // them on PostgreSQL and Redis (both must be running); `--cached` one answering from its memory cache.
-// After the side-by-side run, scripts/bench-guardrails.mjs times the PII guardrail on 4 KB and 64 KB.
+// After the side-by-side run it prints the ratios round by round (scripts/bench-round-ratios.mjs), and
+// scripts/bench-guardrails.mjs times the PII guardrail on 4 KB and 64 KB.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, copyFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, copyFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { roundRatiosTable } from './bench-round-ratios.mjs';
 import { prepareHarness } from './prepare-harness.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -39,6 +41,7 @@ if (existsSync(results)) {
     mkdirSync(join(root, 'bench', 'results'), { recursive: true });
     copyFileSync(join(results, newest.name), join(root, 'bench', 'results', newest.name));
     console.error(`bench: results copied to bench/results/${newest.name}`);
+    console.log(`\n### Ratios round by round\n\n${roundRatiosTable(JSON.parse(readFileSync(join(results, newest.name), 'utf8')))}\n`);
   }
 }
 const guardrails = spawnSync(process.execPath, [join(root, 'scripts', 'bench-guardrails.mjs')], { cwd: root, stdio: 'inherit' });
