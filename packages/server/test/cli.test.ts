@@ -143,6 +143,23 @@ describe('tollgate start', () => {
     }
   });
 
+  it('names the Node version and flags in its banner, and drains and exits 0 on a SIGTERM sent right after it', async () => {
+    const child = spawn(process.execPath, ['--max-semi-space-size=8', cli, 'start', '--port', '0'], { cwd: folder, env: process.env });
+    started.push(child);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const output = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      void exited.then((code) => reject(new Error(`exited ${code}: ${text}`)));
+      child.stderr.on('data', (data: Buffer) => {
+        text += data;
+        if (/\n {2}Node v.*\n/.test(text)) resolve(text);
+      });
+    });
+    child.kill('SIGTERM');
+    expect(/\n {2}(Node v.*)\n/.exec(output)![1]).toMatch(/^Node v\S+ \(--max-semi-space-size=8\)$/);
+    expect(await exited).toBe(0);
+  });
+
   it('prints a generated development key when no key is configured, and answers with it', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'tollgate-cli-empty-'));
     try {

@@ -15,6 +15,7 @@ export async function runStart(options: { configFile?: string | undefined; port?
     `  config: ${tollgate.configSource}`,
     `  models: ${models.join(', ') || '(none)'}`,
     `  OpenAI base URL: ${running.url}/v1`,
+    `  Node ${process.version}${process.execArgv.length > 0 ? ` (${process.execArgv.join(' ')})` : ''}`,
   ];
   if (tollgate.generatedMasterKey !== undefined) {
     lines.push(
@@ -22,12 +23,6 @@ export async function runStart(options: { configFile?: string | undefined; port?
       `    ${tollgate.generatedMasterKey}`,
       '  Set TOLLGATE_MASTER_KEY or auth.masterKey to choose your own.',
     );
-  }
-  if (process.send !== undefined && process.env.TOLLGATE_WORKER === '1') {
-    // A cluster worker: the primary prints the banner once for all.
-    process.send({ type: 'tollgate:listening', url: running.url, lines: lines.slice(1) });
-  } else {
-    process.stderr.write(`${lines.join('\n')}\n`);
   }
 
   let stopping = false;
@@ -45,4 +40,12 @@ export async function runStart(options: { configFile?: string | undefined; port?
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+
+  // Announced once the signals drain: a SIGTERM right after the banner exits 0, not by the signal.
+  if (process.send !== undefined && process.env.TOLLGATE_WORKER === '1') {
+    // A cluster worker: the primary prints the banner once for all.
+    process.send({ type: 'tollgate:listening', url: running.url, lines: lines.slice(1) });
+  } else {
+    process.stderr.write(`${lines.join('\n')}\n`);
+  }
 }
