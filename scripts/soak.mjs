@@ -103,25 +103,27 @@ await pool.close();
 gateway.kill('SIGTERM');
 mock.kill('SIGTERM');
 
-/** The largest deviation of RSS from the first sample at or after `second`, in percent. */
+/** The largest deviation of RSS from the first sample at or after `second`, as a fraction. */
 function rssDeviationAfter(second) {
   const warm = samples.filter((sample) => sample.second >= second);
   if (warm.length === 0) return undefined;
-  return Math.round(Math.max(...warm.map((sample) => Math.abs(sample.rssMb - warm[0].rssMb) / warm[0].rssMb)) * 1000) / 10;
+  return Math.max(...warm.map((sample) => Math.abs(sample.rssMb - warm[0].rssMb) / warm[0].rssMb));
 }
+const percent = (fraction) => (fraction === undefined ? undefined : Math.round(fraction * 1000) / 10);
 const afterWarmUp = samples.filter((sample) => sample.second >= 60);
 const warm = afterWarmUp.length > 0 ? afterWarmUp : samples; // a run shorter than the warm-up compares every sample
 const baseline = warm[0].rssMb;
 const last = warm.at(-1).rssMb;
-const maxDeviation = Math.max(...warm.map((sample) => Math.abs(sample.rssMb - baseline) / baseline));
+const maxDeviation = rssDeviationAfter(warm[0].second);
+const deviationAfterThree = rssDeviationAfter(180);
 const live = warm.filter((sample) => sample.liveHeapMb !== undefined).map((sample) => sample.liveHeapMb);
 const liveDeviation = live.length === 0 ? undefined : Math.max(...live.map((value) => Math.abs(value - live[0]) / live[0]));
 const result = {
   minutes, rate, nodeFlags: values['node-flag'], sent, ok, failed,
-  baselineRssMb: baseline, lastRssMb: last, maxDeviationPercent: Math.round(maxDeviation * 1000) / 10,
+  baselineRssMb: baseline, lastRssMb: last, maxDeviationPercent: percent(maxDeviation),
   // V8 sizes its heaps over the first full GCs (~2 minutes here): the same figure after 3 minutes.
-  maxDeviationAfterThreeMinutesPercent: rssDeviationAfter(180),
-  baselineLiveHeapMb: live[0], lastLiveHeapMb: live.at(-1), maxLiveHeapDeviationPercent: liveDeviation === undefined ? undefined : Math.round(liveDeviation * 1000) / 10,
+  maxDeviationAfterThreeMinutesPercent: percent(deviationAfterThree),
+  baselineLiveHeapMb: live[0], lastLiveHeapMb: live.at(-1), maxLiveHeapDeviationPercent: percent(liveDeviation),
   samples,
 };
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
@@ -133,4 +135,4 @@ console.log('| sent | ok | failed | RSS after 1 min warm-up | RSS at the end | l
 console.log('|--:|--:|--:|--:|--:|--:|--:|--:|');
 console.log(`| ${sent.toLocaleString('en')} | ${ok.toLocaleString('en')} | ${failed} | ${mb(baseline)} | ${mb(last)} | ${result.maxDeviationPercent} % | ${mb(live[0])} → ${mb(live.at(-1))} | ${result.maxLiveHeapDeviationPercent ?? '–'} % |`);
 const afterThree = result.maxDeviationAfterThreeMinutesPercent;
-console.log(`\nRSS ${maxDeviation <= 0.1 ? 'flat: within ±10 %.' : 'NOT flat: more than ±10 %.'}${afterThree === undefined ? '' : ` After 3 minutes (V8's heaps sized): largest deviation ${afterThree} %, ${afterThree <= 10 ? 'flat' : 'NOT flat'}.`} Live heap after full GC ${liveDeviation === undefined ? 'not sampled (no full GC after warm-up)' : liveDeviation <= 0.1 ? 'flat: within ±10 % (no growth per request).' : 'NOT flat: more than ±10 %.'} Results: ${file}`);
+console.log(`\nRSS ${maxDeviation <= 0.1 ? 'flat: within ±10 %.' : 'NOT flat: more than ±10 %.'}${afterThree === undefined ? '' : ` After 3 minutes (V8's heaps sized): largest deviation ${afterThree} %, ${deviationAfterThree <= 0.1 ? 'flat' : 'NOT flat'}.`} Live heap after full GC ${liveDeviation === undefined ? 'not sampled (no full GC after warm-up)' : liveDeviation <= 0.1 ? 'flat: within ±10 % (no growth per request).' : 'NOT flat: more than ±10 %.'} Results: ${file}`);

@@ -49,13 +49,14 @@ export class BatchBudgets {
     return budget;
   }
 
-  /** Adds to a budget's hold (negative: releases, never below zero) and spend. */
-  change(subject: BudgetSubject, now: number, change: { readonly reservedMicros?: number; readonly spentMicros?: number }): void {
+  /** Adds to a budget's hold (negative: releases, never below zero) and spend; returns the budget, or undefined when the subject has none. */
+  change(subject: BudgetSubject, now: number, change: { readonly reservedMicros?: number; readonly spentMicros?: number }): Budget | undefined {
     const budget = this.current(subject, now) as WorkingBudget | undefined;
-    if (budget === undefined) return;
+    if (budget === undefined) return undefined;
     budget.reservedMicros = Math.max(0, budget.reservedMicros + (change.reservedMicros ?? 0));
     budget.spentMicros += change.spentMicros ?? 0;
     this.#changed.add(`${subject.scope}:${subject.id}`);
+    return budget;
   }
 
   /** What the batch holds now, to put back with {@link restore} when an operation fails under a savepoint. */

@@ -97,9 +97,8 @@ export class BudgetBatch {
     }
     const settled: Budget[] = [];
     for (const subject of work.subjects) {
-      if (budgets.current(subject, work.now) === undefined) continue;
-      budgets.change(subject, work.now, { spentMicros: work.costMicros });
-      settled.push({ ...budgets.current(subject, work.now)! });
+      const budget = budgets.change(subject, work.now, { spentMicros: work.costMicros });
+      if (budget !== undefined) settled.push({ ...budget });
     }
     return settled;
   }
