@@ -143,7 +143,11 @@ export async function createTollgate(options: CreateTollgateOptions = {}): Promi
       (closing ??= (async () => {
         await tracker.drain(options.drainTimeoutMs ?? 30_000);
         await gateway.close();
-        logger.flush();
+        // The last lines written before the process may exit; a destination that never answers does not hold shutdown up.
+        await new Promise<void>((resolve) => {
+          setTimeout(resolve, 2_000).unref();
+          logger.flush(() => resolve());
+        });
       })()),
   };
 }
