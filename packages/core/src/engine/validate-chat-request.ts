@@ -23,6 +23,32 @@ const embeddingRequestSchema = z.looseObject({
   encoding_format: z.enum(['float', 'base64']).optional(),
 });
 
+const roles = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isTokenCount(value: unknown): boolean {
+  return value == null || (Number.isSafeInteger(value) && (value as number) > 0);
+}
+
+/**
+ * True when `body` surely passes {@link chatRequestSchema}: the usual request, checked by hand in a
+ * fraction of zod's time (zod's parse was ~1.5 % of a request's CPU). Anything else goes to the schema,
+ * which decides and names the problem, so this may say false for a valid body but never true for an
+ * invalid one.
+ */
+function isPlainChatRequest(body: Record<string, unknown>): boolean {
+  const { model, messages, stream, stream_options: streamOptions } = body;
+  if (typeof model !== 'string' || model.length === 0) return false;
+  if (!Array.isArray(messages) || messages.length === 0) return false;
+  for (const message of messages) if (!isPlainObject(message) || !roles.has(message.role as string)) return false;
+  if (stream != null && typeof stream !== 'boolean') return false;
+  if (streamOptions != null && !(isPlainObject(streamOptions) && (streamOptions.include_usage === undefined || typeof streamOptions.include_usage === 'boolean'))) return false;
+  return isTokenCount(body.max_tokens) && isTokenCount(body.max_completion_tokens) && isTokenCount(body.n);
+}
+
 function toRequestError(error: z.ZodError, body: unknown): GatewayError {
   const issue = error.issues[0]!;
   const param = formatIssuePath(issue.path);
@@ -52,6 +78,7 @@ function requireObject(body: unknown): void {
  */
 export function validateChatRequest(body: unknown): ChatCompletionRequest {
   requireObject(body);
+  if (isPlainChatRequest(body as Record<string, unknown>)) return body as ChatCompletionRequest;
   const result = chatRequestSchema.safeParse(body);
   if (!result.success) throw toRequestError(result.error, body);
   return body as ChatCompletionRequest;

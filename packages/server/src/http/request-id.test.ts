@@ -15,6 +15,16 @@ describe('request ids', () => {
     expect(new Set(ids).size).toBe(50);
   });
 
+  it('take the time of each new millisecond', async () => {
+    const first = uuidv7();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const later = Date.now();
+    const second = uuidv7();
+    const millis = (id: string) => parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+    expect(millis(second)).toBeGreaterThanOrEqual(later);
+    expect(millis(second)).toBeGreaterThan(millis(first));
+  });
+
   it('keep a sane incoming x-request-id and replace anything else', () => {
     expect(requestIdFrom('trace-123:abc')).toBe('trace-123:abc');
     expect(requestIdFrom('bad id with spaces')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
