@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import type { ErrorBody } from './support/error-body.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from './support/start-test-gateway.js';
+import { masterKey, startTestGateway, type TestGateway } from './support/start-test-gateway.js';
 
 let gateway: TestGateway;
 beforeAll(async () => {
@@ -70,6 +70,15 @@ describe('POST /v1/chat/completions (JSON)', () => {
     expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     const failed = await gateway.post('/v1/chat/completions', '{bad json');
     expect(failed.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const streamed = await gateway.post('/v1/chat/completions', { model: 'echo', stream: true, messages: [{ role: 'user', content: 'x' }] }, { 'x-request-id': 'trace-stream' });
+    expect(streamed.headers.get('x-request-id')).toBe('trace-stream');
+    await streamed.text();
+    const models = await fetch(`${gateway.baseURL}/models`, { headers: { authorization: `Bearer ${masterKey}`, 'x-request-id': 'trace-models' } });
+    expect(models.status).toBe(200);
+    expect(models.headers.get('x-request-id')).toBe('trace-models');
+    const refused = await fetch(`${gateway.baseURL}/models`, { headers: { authorization: 'Bearer sk-not-a-key-of-this-gateway', 'x-request-id': 'trace-refused' } });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('x-request-id')).toBe('trace-refused');
   });
 });
 

@@ -58,6 +58,7 @@ export class RequestContext {
   #request: ChatCompletionRequest | EmbeddingRequest;
   #rawBody: Uint8Array | undefined;
   #requestReplaced = false;
+  #finished = false;
   /** Fields added by `addRequestFields`, and the client's bytes with them spliced in (made once). */
   #addedFields: Record<string, unknown> | undefined;
   #splicedBody: Uint8Array | undefined;
@@ -167,6 +168,13 @@ export class RequestContext {
 
   set<K extends keyof ContextVariableMap>(key: K, value: ContextVariableMap[K]): void {
     (this.#variables ??= new Map()).set(key, value);
+  }
+
+  /** Marks the request finished (its answer decided); false when it already was, so it is finished once. */
+  markFinished(): boolean {
+    if (this.#finished) return false;
+    this.#finished = true;
+    return true;
   }
 
   /** This object under its public type. */

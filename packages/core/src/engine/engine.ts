@@ -76,9 +76,10 @@ export class Engine {
   readonly #logger: Logger;
   readonly #ledger: Ledger | undefined;
   readonly #pricing: Pricing | undefined;
-  readonly #finished = new WeakSet<RequestContext>();
   /** Requests finished whose settle, ledger and log phases have not run to the end yet. */
   #unfinished = 0;
+  /** Finished requests waiting for the end of this event-loop turn to be settled, recorded and logged. */
+  #toFinish: { readonly context: RequestContext; readonly reserved: boolean }[] = [];
   /** `drain` calls waiting for {@link #unfinished} to reach zero. */
   #drained: (() => void)[] = [];
   readonly #stats = new TargetStats();
@@ -208,10 +209,13 @@ export class Engine {
     context.decode();
     validate(context.request);
     await this.#route(gatewayContext);
-    const early = await this.#transformRequest(gatewayContext);
-    if (early !== undefined) return early;
+    // Phases without hooks are skipped rather than awaited: each await is a turn of the microtask queue.
+    if (this.#hooks['transform.request'].length > 0) {
+      const early = await this.#transformRequest(gatewayContext);
+      if (early !== undefined) return early;
+    }
     admission.reserved = true;
-    await this.#runEach(this.#hooks['budget.reserve'], gatewayContext);
+    if (this.#hooks['budget.reserve'].length > 0) await this.#runEach(this.#hooks['budget.reserve'], gatewayContext);
     return undefined;
   }
 
@@ -227,7 +231,7 @@ export class Engine {
   }
 
   async #route(context: GatewayContext): Promise<void> {
-    await this.#runEach(this.#hooks.route, context);
+    if (this.#hooks.route.length > 0) await this.#runEach(this.#hooks.route, context);
     const model = context.request.model;
     const principal = context.principal!;
     if (!principal.isMaster && principal.allowedModels !== undefined && !principal.allowedModels.some((pattern) => matchesModelPattern(model, pattern))) {
@@ -525,19 +529,28 @@ export class Engine {
     }
   }
 
-  /** Schedules settle, ledger and log for a request, once; they run after the answer is written. */
+  /**
+   * Schedules settle, ledger and log for a request, once; they run after the answer is written, at the
+   * end of the event-loop turn (one `setImmediate` for every request finished in that turn).
+   */
   #finish(context: RequestContext, reserved: boolean): void {
-    if (this.#finished.has(context)) return;
-    this.#finished.add(context);
+    if (!context.markFinished()) return;
     context.timings.endedAt = performance.now();
     this.#unfinished += 1;
-    setImmediate(() => {
-      void this.#runFinish(context, reserved).finally(() => {
-        this.#unfinished -= 1;
-        if (this.#unfinished === 0) for (const resolve of this.#drained.splice(0)) resolve();
-      });
-    });
+    if (this.#toFinish.length === 0) setImmediate(this.#finishQueued);
+    this.#toFinish.push({ context, reserved });
   }
+
+  readonly #finishQueued = (): void => {
+    const queued = this.#toFinish;
+    this.#toFinish = [];
+    for (const { context, reserved } of queued) void this.#runFinish(context, reserved).finally(this.#finished);
+  };
+
+  readonly #finished = (): void => {
+    this.#unfinished -= 1;
+    if (this.#unfinished === 0) for (const resolve of this.#drained.splice(0)) resolve();
+  };
 
   async #runFinish(context: RequestContext, reserved: boolean): Promise<void> {
     const gatewayContext = context.asGatewayContext();
@@ -558,7 +571,8 @@ export class Engine {
     }
     for (const hook of this.#hooks.log) {
       try {
-        await hook(gatewayContext);
+        const logged = hook(gatewayContext);
+        if (logged !== undefined) await logged; // most log hooks are synchronous: no microtask turn for them
       } catch (error) {
         this.#logger.error({ requestId: context.requestId, err: error }, 'log hook failed');
       }

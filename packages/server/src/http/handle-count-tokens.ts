@@ -20,7 +20,7 @@ export function createCountTokensHandler(dependencies: HttpDependencies) {
       // count_tokens bodies have no max_tokens; the translation wants one.
       context = ingress.createContext('chat', body, (value) => convertMessagesRequest({ max_tokens: 1, ...(value as Record<string, unknown>) }));
       const { inputTokens } = await dependencies.gateway.engine.countTokens(context);
-      sendJson(res, 200, { input_tokens: inputTokens });
+      sendJson(res, 200, { input_tokens: inputTokens }, { 'x-request-id': ingress.requestId });
     } catch (error) {
       ingress.fail(error, undefined);
     }

@@ -13,7 +13,7 @@ export function createModelsHandler(dependencies: HttpDependencies) {
       const context = ingress.createContext('chat', { value: { model: '', messages: [] }, raw: undefined });
       const principal = await dependencies.gateway.engine.authenticate(context);
       const data = dependencies.gateway.engine.listModels(principal).map((id) => ({ id, object: 'model', created, owned_by: 'tollgate' }));
-      sendJson(res, 200, { object: 'list', data });
+      sendJson(res, 200, { object: 'list', data }, { 'x-request-id': ingress.requestId });
       if (dependencies.logRequests) {
         dependencies.logger.info({ requestId: ingress.requestId, status: 200, path: '/v1/models', keyName: principal.keyName, durationMs: Math.round((performance.now() - ingress.receivedAt) * 100) / 100 }, 'request');
       }

@@ -31,7 +31,8 @@ export interface IngressRequest {
 export function startRequest(req: IncomingMessage, res: ServerResponse, dependencies: HttpDependencies, wire: WireFormat = 'openai'): IngressRequest | undefined {
   const receivedAt = performance.now();
   const requestId = requestIdFrom(req.headers['x-request-id']);
-  res.setHeader('x-request-id', requestId);
+  // Not set here with `setHeader`: answers carry it in their `writeHead` headers, which keeps Node on
+  // its fast path (a header set earlier makes `writeHead` merge every header through `setHeader`).
   const controller = new AbortController();
   const ended = dependencies.tracker.start();
   res.on('close', () => {
@@ -64,7 +65,7 @@ export function startRequest(req: IncomingMessage, res: ServerResponse, dependen
         dependencies.logger.info({ requestId, status: failure.status, path: req.url, errorCode: failure.code, durationMs }, 'request');
       }
       if (res.headersSent) res.destroy();
-      else sendError(res, failure, wire, context?.responseHeaders);
+      else sendError(res, failure, wire, { ...context?.responseHeaders, 'x-request-id': requestId });
     },
   };
   if (dependencies.tracker.draining) {
