@@ -9,27 +9,29 @@ const maxCachedKeys = 10_000;
  * suspended and revoked keys get 401 saying which; other keys are left to the next auth hook.
  */
 export function createVirtualKeyAuth(store: KeyStore, clock: Clock, cacheMs: number): HookMap['auth'] {
-  const cache = new Map<string, { readonly record: VirtualKeyRecord | undefined; readonly until: number }>();
+  /** By key hash: the record, and its principal built once (hooks may cache by principal, as rate limits do). */
+  const cache = new Map<string, { readonly record: VirtualKeyRecord | undefined; readonly principal: Principal | undefined; readonly until: number }>();
 
-  async function lookup(hash: string): Promise<VirtualKeyRecord | undefined> {
+  async function lookup(hash: string): Promise<{ readonly record: VirtualKeyRecord | undefined; readonly principal: Principal | undefined }> {
     const now = clock.now();
     const cached = cache.get(hash);
-    if (cached !== undefined && cached.until > now) return cached.record;
+    if (cached !== undefined && cached.until > now) return cached;
     let record: VirtualKeyRecord | undefined;
     try {
       record = await store.findKeyByHash(hash);
     } catch (error) {
       throw new GatewayError('TOLLGATE_GOVERNANCE_STORE_UNAVAILABLE', 'Virtual keys cannot be checked right now (their store is unreachable); retry shortly.', { retryAfterMs: 1_000, cause: error });
     }
+    const found = { record, principal: record === undefined ? undefined : toPrincipal(record) };
     if (cache.size >= maxCachedKeys) cache.clear();
-    if (cacheMs > 0) cache.set(hash, { record, until: now + cacheMs });
-    return record;
+    if (cacheMs > 0) cache.set(hash, { ...found, until: now + cacheMs });
+    return found;
   }
 
   return async function virtualKeyAuth(context) {
     const credential = context.credential;
     if (context.principal !== undefined || credential === undefined || !credential.startsWith(virtualKeyPrefix)) return;
-    const record = await lookup(hashVirtualKey(credential));
+    const { record, principal } = await lookup(hashVirtualKey(credential));
     if (record === undefined) return;
     if (record.status !== 'active') {
       throw new GatewayError('TOLLGATE_INVALID_API_KEY', `The API key "${record.alias}" (${record.id}) is ${record.status}. Ask the gateway operator for an active key.`);
@@ -37,7 +39,7 @@ export function createVirtualKeyAuth(store: KeyStore, clock: Clock, cacheMs: num
     if (record.expiresAt !== undefined && record.expiresAt <= clock.now()) {
       throw new GatewayError('TOLLGATE_INVALID_API_KEY', `The API key "${record.alias}" (${record.id}) expired at ${new Date(record.expiresAt).toISOString()}. Ask the gateway operator for a new key.`);
     }
-    context.principal = toPrincipal(record);
+    context.principal = principal;
   };
 }
 
