@@ -81,6 +81,27 @@ describe('HttpUpstream', () => {
     expect(writtenWhileAsleep).toBeLessThan((piece.length * pieces) / 2);
   });
 
+  it('hands out what arrived together as one piece, and what arrives later on its own', async () => {
+    const events = Array.from({ length: 24 }, (_, index) => `data: {"n":${index}}\n\n`);
+    let sendLast!: () => void;
+    const base = await serve((res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      // 24 chunks of a chunked answer written at once (not corked: Node would merge them into one chunk).
+      for (const event of events) res.write(event);
+      sendLast = () => res.end('data: [DONE]\n\n');
+    });
+    const body = await upstreamAt(base).post({ path: '/x', headers: {}, body: '{}', options: callOptions(), toError });
+    const pieces: string[] = [];
+    for await (const chunk of body) {
+      pieces.push(chunk.toString());
+      if (pieces.join('').length === events.join('').length) setTimeout(() => sendLast(), 50);
+    }
+    expect(pieces.join('')).toBe(`${events.join('')}data: [DONE]\n\n`);
+    // undici hands each of the 24 chunks over separately; the reader gets them in at most a couple of pieces.
+    expect(pieces.length).toBeLessThanOrEqual(3);
+    expect(pieces.at(-1)).toBe('data: [DONE]\n\n');
+  });
+
   it('aborts the upstream call when the reader stops early or the client goes away', async () => {
     const closed: string[] = [];
     const base = await serve((res) => {

@@ -151,12 +151,17 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamBod
     return this;
   }
 
+  /**
+   * The next bytes: everything queued since the last call, as one buffer. An upstream's stream comes
+   * as many small pieces (undici hands over each chunk of a chunked answer, often one SSE event each,
+   * dozens per socket read); handing out what already arrived together saves the relay its per-piece
+   * work, while what arrives later still goes out on its own, as soon as it comes.
+   */
   next(): Promise<IteratorResult<Buffer>> {
-    const chunk = this.#chunks.shift();
-    if (chunk !== undefined) {
-      this.#queuedBytes -= chunk.length;
-      if (this.#queuedBytes === 0) this.#controller?.resume();
-      return Promise.resolve({ done: false, value: chunk });
+    if (this.#chunks.length > 0) {
+      const bytes = this.#concat();
+      this.#controller?.resume();
+      return Promise.resolve({ done: false, value: bytes });
     }
     if (this.#error !== undefined) return Promise.reject(this.#error);
     if (this.#ended) return Promise.resolve({ done: true, value: undefined });
