@@ -18,6 +18,12 @@ interface HoldRow {
   readonly amount_micros: number;
 }
 
+/** The hold rows of one reservation this connection made, as committed. */
+interface OwnHolds {
+  readonly rows: HoldRow[];
+  readonly expiresAt: number;
+}
+
 /**
  * The budget statements on one connection: batches of reservations, settlements and reads run in one
  * `BEGIN IMMEDIATE` transaction. SQLite's write lock orders batches across every process that opens
@@ -29,11 +35,20 @@ interface HoldRow {
 export class BudgetBatch {
   readonly #database: DatabaseSync;
   readonly #statements: Record<
-    | 'getBudget' | 'writeBudget' | 'insertHold' | 'lapsedHolds' | 'releaseHold' | 'deleteLapsed' | 'takeHolds'
+    | 'getBudget' | 'writeBudget' | 'insertHold' | 'lapsedHolds' | 'releaseHold' | 'deleteLapsed' | 'takeHolds' | 'deleteHolds'
     // Prepared once: `exec` compiles its SQL on every call (3.4 µs a savepoint pair, 1 µs prepared).
     | 'begin' | 'commit' | 'savepoint' | 'releaseSavepoint' | 'rollbackToSavepoint',
     StatementSync
   >;
+  /**
+   * The holds this connection reserved and has not settled, by reservation id, as committed: a
+   * settlement then deletes them with a plain `DELETE` and knows their amounts, instead of a
+   * `DELETE … RETURNING` (5.5 µs more per settlement, measured). Added once their batch committed;
+   * a settlement not found here (another connection's hold, or a retry) takes the rows' word.
+   */
+  readonly #ownHolds = new Map<string, OwnHolds>();
+  /** Holds reserved by the running batch, added to {@link #ownHolds} once it commits. */
+  #reservedInBatch: [string, OwnHolds][] = [];
 
   constructor(database: DatabaseSync) {
     this.#database = database;
@@ -46,6 +61,7 @@ export class BudgetBatch {
       releaseHold: prepare('UPDATE tollgate_budgets SET reserved_micros = MAX(0, reserved_micros - ?) WHERE scope = ? AND subject_id = ?'),
       deleteLapsed: prepare('DELETE FROM tollgate_reservations WHERE expires_at <= ?'),
       takeHolds: prepare('DELETE FROM tollgate_reservations WHERE id = ? RETURNING scope, subject_id, amount_micros'),
+      deleteHolds: prepare('DELETE FROM tollgate_reservations WHERE id = ?'),
       begin: prepare('BEGIN IMMEDIATE'),
       commit: prepare('COMMIT'),
       savepoint: prepare('SAVEPOINT item'),
@@ -84,15 +100,18 @@ export class BudgetBatch {
       held.push(budget);
     }
     // Judged on every level under the write lock; now hold on all of them.
+    const rows: HoldRow[] = [];
     for (const subject of held) {
       this.#statements.insertHold.run(request.id, subject.scope, subject.id, request.amountMicros, request.expiresAt);
       budgets.change(subject, request.now, { reservedMicros: request.amountMicros });
+      rows.push({ scope: subject.scope, subject_id: subject.id, amount_micros: request.amountMicros });
     }
+    if (rows.length > 0) this.#reservedInBatch.push([request.id, { rows, expiresAt: request.expiresAt }]);
     return { ok: true };
   }
 
   #settle(work: Extract<BudgetWork, { op: 'settle' }>, budgets: BatchBudgets): Budget[] {
-    for (const hold of this.#statements.takeHolds.all(work.reservationId) as unknown as HoldRow[]) {
+    for (const hold of this.#takeHolds(work.reservationId)) {
       budgets.change({ scope: hold.scope as BudgetSubject['scope'], id: hold.subject_id }, work.now, { reservedMicros: -hold.amount_micros });
     }
     const settled: Budget[] = [];
@@ -103,11 +122,24 @@ export class BudgetBatch {
     return settled;
   }
 
+  /**
+   * Deletes a reservation's hold rows and returns them. Our own holds are known: a plain `DELETE`,
+   * whose count tells whether they were still there (all rows of a reservation lapse together).
+   */
+  #takeHolds(reservationId: string): readonly HoldRow[] {
+    const own = this.#ownHolds.get(reservationId);
+    if (own === undefined) return this.#statements.takeHolds.all(reservationId) as unknown as HoldRow[];
+    // Forgotten now: should this batch roll back, a retry finds the rows by `RETURNING`.
+    this.#ownHolds.delete(reservationId);
+    return this.#statements.deleteHolds.run(reservationId).changes > 0 ? own.rows : [];
+  }
+
   #releaseLapsed(now: number): void {
     const lapsed = this.#statements.lapsedHolds.all(now) as unknown as HoldRow[];
     if (lapsed.length === 0) return;
     for (const hold of lapsed) this.#statements.releaseHold.run(hold.amount_micros, hold.scope, hold.subject_id);
     this.#statements.deleteLapsed.run(now);
+    for (const [id, own] of this.#ownHolds) if (own.expiresAt <= now) this.#ownHolds.delete(id);
   }
 
   /**
@@ -117,6 +149,7 @@ export class BudgetBatch {
   #runInTransaction(batch: readonly BudgetWork[], savepoints: boolean): BudgetOutcome[] | undefined {
     const outcomes: BudgetOutcome[] = [];
     const budgets = new BatchBudgets(this.#statements);
+    this.#reservedInBatch = [];
     try {
       this.#statements.begin.run();
       let latest = 0;
@@ -129,6 +162,7 @@ export class BudgetBatch {
         }
         this.#statements.savepoint.run();
         const before = budgets.snapshot();
+        const reservedBefore = this.#reservedInBatch.length;
         try {
           outcomes.push({ ok: true, value: this.#perform(work, budgets) });
           this.#statements.releaseSavepoint.run();
@@ -136,11 +170,13 @@ export class BudgetBatch {
           this.#statements.rollbackToSavepoint.run();
           this.#statements.releaseSavepoint.run();
           budgets.restore(before);
+          this.#reservedInBatch.length = reservedBefore;
           outcomes.push({ ok: false, error });
         }
       }
       budgets.writeBack();
       this.#statements.commit.run();
+      for (const [id, own] of this.#reservedInBatch) this.#ownHolds.set(id, own);
       return outcomes;
     } catch (error) {
       if (this.#database.isTransaction) this.#database.exec('ROLLBACK');

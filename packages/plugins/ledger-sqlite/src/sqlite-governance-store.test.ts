@@ -55,6 +55,32 @@ describe('SqliteGovernanceStore batches', () => {
     expect(budgets.map((budget) => [budget.id, budget.reservedMicros, budget.spentMicros])).toEqual([['search', 0, 40], ['acme', 100, 0]]);
   });
 
+  it('settles its own holds and those another store on the file made (another process), each released once', async () => {
+    const { path, store, now, hold } = await openStore();
+    const otherDatabase = openDatabase(path);
+    const other = new SqliteGovernanceStore(otherDatabase);
+    cleanups.push(async () => {
+      await other.close();
+      otherDatabase.close();
+    });
+    await store.reserve(hold('mine'));
+    await other.reserve(hold('theirs'));
+    await other.reserve(hold('lapsing'));
+    expect((await store.getBudgets([team], now))[0]!.reservedMicros).toBe(300);
+    await store.settle('mine', [team], 10, now);
+    await store.settle('theirs', [team], 20, now); // made by the other store: its rows tell the amount
+    expect((await store.getBudgets([team], now))[0]).toMatchObject({ reservedMicros: 100, spentMicros: 30 });
+    // The other store's hold lapses; this store's next batch releases it, and holds a new one.
+    const later = now + 120_000;
+    await store.reserve({ ...hold('fresh'), now: later, expiresAt: later + 60_000 });
+    expect((await store.getBudgets([team], later))[0]).toMatchObject({ reservedMicros: 100, spentMicros: 30 });
+    // Settled late by the store that made it: charged, and nothing released twice ('fresh' keeps its hold).
+    await other.settle('lapsing', [team], 5, later);
+    expect((await other.getBudgets([team], later))[0]).toMatchObject({ reservedMicros: 100, spentMicros: 35 });
+    await store.settle('fresh', [team], 0, later);
+    expect(await store.countReservations()).toBe(0);
+  });
+
   it('waits for a write lock held elsewhere without blocking the event loop', async () => {
     const { path, store, now, hold } = await openStore();
     // Another process (here: another connection) holds the write lock for 300 ms.
