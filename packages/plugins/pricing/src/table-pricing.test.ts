@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Logger } from '@tollgate/core';
 import { TablePricing } from './table-pricing.js';
 
@@ -22,6 +22,10 @@ const usage = (prompt: number, completion: number, cached = 0, cacheWrite = 0) =
   prompt_tokens_details: { cached_tokens: cached, cache_write_tokens: cacheWrite },
 });
 
+afterEach(() => {
+  vi.useRealTimers();
+});
+
 describe('TablePricing', () => {
   it('prices known models from the bundled table, cached input cheaper, in integer micro-dollars', () => {
     const pricing = new TablePricing({ overrides: {} }, recordingLogger());
@@ -34,6 +38,22 @@ describe('TablePricing', () => {
     // Tiered: base prices for routing, the long-context tier kept for worst-case estimates.
     expect(pricing.prices(claude)).toEqual({ input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75, maxInput: 6, maxOutput: 22.5 });
     expect(pricing.costMicros(claude, usage(1000, 0))).toBe(3000);
+  });
+
+  it('looks a model up once, unless its prices depend on the time of day (DeepSeek\'s off-peak hours)', () => {
+    const pricing = new TablePricing({ overrides: {} }, recordingLogger());
+    const gpt = { provider: 'openai', priceProvider: 'openai', model: 'gpt-4o' };
+    const mini = { provider: 'openai', priceProvider: 'openai', model: 'gpt-4o-mini' };
+    for (let round = 0; round < 2; round += 1) {
+      expect(pricing.prices(gpt)).toEqual({ input: 2.5, output: 10, cacheRead: 1.25 });
+      expect(pricing.prices(mini)).toEqual({ input: 0.15, output: 0.6, cacheRead: 0.075 });
+    }
+    const deepseek = { provider: 'deepseek', priceProvider: 'deepseek', model: 'deepseek-chat' };
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-01-15T10:00:00Z'));
+    expect(pricing.prices(deepseek)).toMatchObject({ input: 0.27, output: 1.1 });
+    vi.setSystemTime(new Date('2026-01-15T20:00:00Z')); // off-peak: the same instance, the other price
+    expect(pricing.prices(deepseek)).toMatchObject({ input: 0.135, output: 0.55 });
   });
 
   it('lets overrides win, by provider/model or bare model, and prices self-hosted models only through them', () => {

@@ -21,6 +21,9 @@ function highest(price: TablePrice): number | undefined {
 /** Integer micro-dollars of a USD amount. */
 const toMicros = (usd: number) => Math.round(usd * 1_000_000);
 
+/** Table lookups remembered at most; past it the cache starts over (wildcard routes can name any model). */
+const maxCachedModels = 10_000;
+
 /** The cost of usage at per-million prices; cached reads and cache writes priced apart. */
 function costAt(prices: ModelPrices, usage: Usage): number {
   const cacheRead = usage.prompt_tokens_details?.cached_tokens ?? 0;
@@ -28,6 +31,25 @@ function costAt(prices: ModelPrices, usage: Usage): number {
   const uncached = Math.max(0, usage.prompt_tokens - cacheRead - cacheWrite);
   const usd = (uncached * prices.input + cacheRead * (prices.cacheRead ?? prices.input) + cacheWrite * (prices.cacheWrite ?? prices.input) + usage.completion_tokens * prices.output) / 1_000_000;
   return toMicros(usd);
+}
+
+/** The prices of a table entry: base prices, and the highest tier's where tiers are dearer; undefined without input and output prices. */
+function toModelPrices(price: Record<string, TablePrice> | undefined): ModelPrices | undefined {
+  const input = base(price?.input_mtok);
+  const output = base(price?.output_mtok);
+  if (input === undefined || output === undefined) return undefined;
+  const cacheRead = base(price?.cache_read_mtok);
+  const cacheWrite = base(price?.cache_write_mtok);
+  const maxInput = highest(price?.input_mtok)!;
+  const maxOutput = highest(price?.output_mtok)!;
+  return {
+    input,
+    output,
+    ...(cacheRead === undefined ? {} : { cacheRead }),
+    ...(cacheWrite === undefined ? {} : { cacheWrite }),
+    ...(maxInput > input ? { maxInput } : {}),
+    ...(maxOutput > output ? { maxOutput } : {}),
+  };
 }
 
 /**
@@ -39,6 +61,12 @@ export class TablePricing implements Pricing {
   readonly #overrides: PricingOptions['overrides'];
   readonly #logger: Logger;
   readonly #warned = new Set<string>();
+  /**
+   * The table's prices of models whose prices do not depend on the date or the time of day, by price
+   * provider and model: a lookup runs `calcPrice`, ~18 µs (it matches the model against the
+   * provider's table on every call), once per target of every budgeted request.
+   */
+  readonly #staticPrices = new Map<string, ModelPrices | undefined>();
 
   constructor(options: PricingOptions, logger: Logger) {
     this.#overrides = options.overrides;
@@ -49,23 +77,16 @@ export class TablePricing implements Pricing {
     const override = this.#override(model);
     if (override !== undefined) return override;
     if (model.priceProvider === undefined) return undefined;
+    const key = `${model.priceProvider}\u0000${model.model}`;
+    if (this.#staticPrices.has(key)) return this.#staticPrices.get(key);
     const result = calcPrice({ input_tokens: 0, output_tokens: 0 }, model.model, { providerId: model.priceProvider });
-    const price = result?.model_price as Record<string, TablePrice> | undefined;
-    const input = base(price?.input_mtok);
-    const output = base(price?.output_mtok);
-    if (input === undefined || output === undefined) return undefined;
-    const cacheRead = base(price?.cache_read_mtok);
-    const cacheWrite = base(price?.cache_write_mtok);
-    const maxInput = highest(price?.input_mtok)!;
-    const maxOutput = highest(price?.output_mtok)!;
-    return {
-      input,
-      output,
-      ...(cacheRead === undefined ? {} : { cacheRead }),
-      ...(cacheWrite === undefined ? {} : { cacheWrite }),
-      ...(maxInput > input ? { maxInput } : {}),
-      ...(maxOutput > output ? { maxOutput } : {}),
-    };
+    const prices = toModelPrices(result?.model_price as Record<string, TablePrice> | undefined);
+    // Conditional prices (a start date, off-peak hours) are looked up each time; the rest never change.
+    if (result === null || !Array.isArray(result.model.prices)) {
+      if (this.#staticPrices.size >= maxCachedModels) this.#staticPrices.clear();
+      this.#staticPrices.set(key, prices);
+    }
+    return prices;
   }
 
   costMicros(model: PricedModel, usage: Usage): number | undefined {
