@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { calcPrice, findProvider } from '@pydantic/genai-prices';
 import type { Logger } from '@tollgate/core';
 import { TablePricing } from './table-pricing.js';
 
@@ -54,6 +55,30 @@ describe('TablePricing', () => {
     expect(pricing.prices(deepseek)).toMatchObject({ input: 0.27, output: 1.1 });
     vi.setSystemTime(new Date('2026-01-15T20:00:00Z')); // off-peak: the same instance, the other price
     expect(pricing.prices(deepseek)).toMatchObject({ input: 0.135, output: 0.55 });
+  });
+
+  it('charges exactly what calcPrice charges, for every model of the bundled table, without calling it for simple prices', () => {
+    const pricing = new TablePricing({ overrides: {} }, recordingLogger());
+    const usages = [usage(0, 0), usage(1, 1), usage(1234, 567), usage(1234, 567, 1000), usage(1234, 567, 200, 34), usage(987_654, 12_345, 500_000, 1_000), usage(250_000, 99, 0, 240_000)];
+    let compared = 0;
+    for (const providerId of ['openai', 'anthropic', 'google', 'deepseek', 'mistral', 'groq', 'openrouter', 'x-ai', 'cohere', 'together', 'fireworks', 'aws', 'azure']) {
+      for (const entry of findProvider({ providerId })?.models ?? []) {
+        const model = { provider: providerId, priceProvider: providerId, model: entry.id };
+        for (const used of usages) {
+          const tokens = { input_tokens: used.prompt_tokens, output_tokens: used.completion_tokens, cache_read_tokens: used.prompt_tokens_details.cached_tokens, cache_write_tokens: used.prompt_tokens_details.cache_write_tokens };
+          let expected: number | undefined;
+          try {
+            const result = calcPrice(tokens, entry.id, { providerId });
+            expected = result === null ? undefined : Math.round(result.total_price * 1_000_000);
+          } catch {
+            continue; // usage the table refuses for this model (more cached than input tokens, by its rules)
+          }
+          expect({ model: entry.id, used, cost: pricing.costMicros(model, used) }).toEqual({ model: entry.id, used, cost: expected });
+          compared += 1;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(5_000);
   });
 
   it('lets overrides win, by provider/model or bare model, and prices self-hosted models only through them', () => {
