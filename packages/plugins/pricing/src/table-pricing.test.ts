@@ -98,5 +98,11 @@ describe('TablePricing', () => {
     expect(pricing.prices(unknown)).toBeUndefined();
     expect(logger.warnings).toHaveLength(1);
     expect(logger.warnings[0]).toContain('gpu-box/my-finetune');
+    // A model the table does not know, under a provider it does: unknown too, each time.
+    const finetune = { provider: 'openai', priceProvider: 'openai', model: 'ft:not-a-table-model:acme::x1' };
+    expect(pricing.costMicros(finetune, usage(10, 10))).toBeUndefined();
+    expect(pricing.costMicros(finetune, usage(10, 10))).toBeUndefined();
+    expect(pricing.prices(finetune)).toBeUndefined();
+    expect(logger.warnings).toHaveLength(2);
   });
 });

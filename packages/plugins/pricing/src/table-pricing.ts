@@ -24,6 +24,13 @@ const toMicros = (usd: number) => Math.round(usd * 1_000_000);
 /** Table lookups remembered at most; past it the cache starts over (wildcard routes can name any model). */
 const maxCachedModels = 10_000;
 
+/** What the table says of a model: whether it is in it, its prices, and its simple rates when they never change. */
+interface TableEntry {
+  readonly known: boolean;
+  readonly prices: ModelPrices | undefined;
+  readonly rates: SimpleRates | undefined;
+}
+
 /** Prices a cost can be computed from without `calcPrice`: per-million token prices, no tiers. */
 interface SimpleRates {
   /** Each price key in the table's order (the order `calcPrice` adds them in), with its price. */
@@ -104,7 +111,7 @@ export class TablePricing implements Pricing {
    * provider and model: a lookup runs `calcPrice`, ~18 µs (it matches the model against the
    * provider's table on every call), once per target of every budgeted request.
    */
-  readonly #staticPrices = new Map<string, { readonly prices: ModelPrices | undefined; readonly rates: SimpleRates | undefined }>();
+  readonly #staticPrices = new Map<string, TableEntry>();
 
   constructor(options: PricingOptions, logger: Logger) {
     this.#overrides = options.overrides;
@@ -123,15 +130,15 @@ export class TablePricing implements Pricing {
    * prices depend on the date or the time of day are looked up by `calcPrice` each time (no rates);
    * the others once.
    */
-  #tableEntry(priceProvider: string, modelName: string): { readonly prices: ModelPrices | undefined; readonly rates: SimpleRates | undefined } {
+  #tableEntry(priceProvider: string, modelName: string): TableEntry {
     const key = `${priceProvider}\u0000${modelName}`;
     const cached = this.#staticPrices.get(key);
     if (cached !== undefined) return cached;
     const result = calcPrice({ input_tokens: 0, output_tokens: 0 }, modelName, { providerId: priceProvider });
     const price = result?.model_price as Record<string, TablePrice> | undefined;
     // Conditional prices (a start date, off-peak hours) are looked up each time; the rest never change.
-    if (result !== null && Array.isArray(result.model.prices)) return { prices: toModelPrices(price), rates: undefined };
-    const entry = { prices: toModelPrices(price), rates: price === undefined ? undefined : simpleRates(price) };
+    if (result !== null && Array.isArray(result.model.prices)) return { known: true, prices: toModelPrices(price), rates: undefined };
+    const entry = { known: result !== null, prices: toModelPrices(price), rates: price === undefined ? undefined : simpleRates(price) };
     if (this.#staticPrices.size >= maxCachedModels) this.#staticPrices.clear();
     this.#staticPrices.set(key, entry);
     return entry;
@@ -142,10 +149,10 @@ export class TablePricing implements Pricing {
     if (override !== undefined) return costAt(override, usage);
     if (model.priceProvider !== undefined) {
       // Simple static prices: the same arithmetic as calcPrice, without its ~10 µs per call (test: the whole table).
-      const rates = this.#tableEntry(model.priceProvider, model.model).rates;
-      const usd = rates === undefined ? undefined : simpleCost(rates, usage);
+      const entry = this.#tableEntry(model.priceProvider, model.model);
+      const usd = entry.rates === undefined ? undefined : simpleCost(entry.rates, usage);
       if (usd !== undefined) return toMicros(usd);
-      const result = calcPrice(
+      const result = !entry.known ? null : calcPrice(
         {
           input_tokens: usage.prompt_tokens,
           output_tokens: usage.completion_tokens,
