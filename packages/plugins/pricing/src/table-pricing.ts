@@ -24,9 +24,11 @@ const toMicros = (usd: number) => Math.round(usd * 1_000_000);
 /** Table lookups remembered at most; past it the cache starts over (wildcard routes can name any model). */
 const maxCachedModels = 10_000;
 
-/** What the table says of a model: whether it is in it, its prices, and its simple rates when they never change. */
+/** What the table says of a model: whether it is in it, whether its prices change with time, its prices, and its simple rates. */
 interface TableEntry {
   readonly known: boolean;
+  /** Prices that depend on the date or the time of day: `prices` and `rates` are undefined, `calcPrice` decides each time. */
+  readonly conditional: boolean;
   readonly prices: ModelPrices | undefined;
   readonly rates: SimpleRates | undefined;
 }
@@ -107,9 +109,9 @@ export class TablePricing implements Pricing {
   readonly #logger: Logger;
   readonly #warned = new Set<string>();
   /**
-   * The table's prices of models whose prices do not depend on the date or the time of day, by price
-   * provider and model: a lookup runs `calcPrice`, ~18 µs (it matches the model against the
-   * provider's table on every call), once per target of every budgeted request.
+   * Table entries by price provider and model: a lookup runs `calcPrice`, ~18 µs (it matches the model
+   * against the provider's table on every call), and was made once per target of every budgeted
+   * request and once per finished request.
    */
   readonly #staticPrices = new Map<string, TableEntry>();
 
@@ -122,23 +124,24 @@ export class TablePricing implements Pricing {
     const override = this.#override(model);
     if (override !== undefined) return override;
     if (model.priceProvider === undefined) return undefined;
-    return this.#tableEntry(model.priceProvider, model.model).prices;
+    const entry = this.#tableEntry(model.priceProvider, model.model);
+    if (!entry.conditional) return entry.prices;
+    const now = calcPrice({ input_tokens: 0, output_tokens: 0 }, model.model, { providerId: model.priceProvider });
+    return toModelPrices(now?.model_price as Record<string, TablePrice> | undefined);
   }
 
-  /**
-   * A model's table entry: its prices, and its simple rates when they never change. Entries whose
-   * prices depend on the date or the time of day are looked up by `calcPrice` each time (no rates);
-   * the others once.
-   */
+  /** A model's table entry, looked up once (for a model whose prices change with time, only that fact). */
   #tableEntry(priceProvider: string, modelName: string): TableEntry {
     const key = `${priceProvider}\u0000${modelName}`;
     const cached = this.#staticPrices.get(key);
     if (cached !== undefined) return cached;
     const result = calcPrice({ input_tokens: 0, output_tokens: 0 }, modelName, { providerId: priceProvider });
     const price = result?.model_price as Record<string, TablePrice> | undefined;
-    // Conditional prices (a start date, off-peak hours) are looked up each time; the rest never change.
-    if (result !== null && Array.isArray(result.model.prices)) return { known: true, prices: toModelPrices(price), rates: undefined };
-    const entry = { known: result !== null, prices: toModelPrices(price), rates: price === undefined ? undefined : simpleRates(price) };
+    // Conditional prices (a start date, off-peak hours) are left to calcPrice each time; the rest never change.
+    const entry: TableEntry =
+      result !== null && Array.isArray(result.model.prices)
+        ? { known: true, conditional: true, prices: undefined, rates: undefined }
+        : { known: result !== null, conditional: false, prices: toModelPrices(price), rates: price === undefined ? undefined : simpleRates(price) };
     if (this.#staticPrices.size >= maxCachedModels) this.#staticPrices.clear();
     this.#staticPrices.set(key, entry);
     return entry;
