@@ -5,11 +5,13 @@ import type { ChatCompletionRequest } from '../types/chat-completion-request.js'
 import type { EmbeddingRequest } from '../types/embedding-request.js';
 
 const tokenCount = z.number().int().positive().nullish();
+/** The message roles a chat request may use. */
+const chatRoles = ['system', 'developer', 'user', 'assistant', 'tool', 'function'] as const;
 
 // Only what the engine relies on is checked; every other field is the upstream's to validate.
 const chatRequestSchema = z.looseObject({
   model: z.string().min(1),
-  messages: z.array(z.looseObject({ role: z.enum(['system', 'developer', 'user', 'assistant', 'tool', 'function']) })).min(1),
+  messages: z.array(z.looseObject({ role: z.enum(chatRoles) })).min(1),
   stream: z.boolean().nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
   max_tokens: tokenCount,
@@ -23,7 +25,7 @@ const embeddingRequestSchema = z.looseObject({
   encoding_format: z.enum(['float', 'base64']).optional(),
 });
 
-const roles = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
+const roles = new Set<string>(chatRoles);
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -3,7 +3,6 @@ import type { RequestContext } from '@tollgate/core';
 import { convertMessagesRequest } from '../ingress/anthropic/convert-messages-request.js';
 import type { HttpDependencies } from './http-dependencies.js';
 import { readJsonBody } from './read-json-body.js';
-import { sendJson } from './send-json.js';
 import { startRequest } from './start-request.js';
 
 /**
@@ -20,7 +19,7 @@ export function createCountTokensHandler(dependencies: HttpDependencies) {
       // count_tokens bodies have no max_tokens; the translation wants one.
       context = ingress.createContext('chat', body, (value) => convertMessagesRequest({ max_tokens: 1, ...(value as Record<string, unknown>) }));
       const { inputTokens } = await dependencies.gateway.engine.countTokens(context);
-      sendJson(res, 200, { input_tokens: inputTokens }, { 'x-request-id': ingress.requestId });
+      ingress.sendJson(200, { input_tokens: inputTokens });
     } catch (error) {
       ingress.fail(error, undefined);
     }

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendJson } from './send-json.js';
 import type { HttpDependencies } from './http-dependencies.js';
 import { startRequest } from './start-request.js';
 
@@ -13,7 +12,7 @@ export function createModelsHandler(dependencies: HttpDependencies) {
       const context = ingress.createContext('chat', { value: { model: '', messages: [] }, raw: undefined });
       const principal = await dependencies.gateway.engine.authenticate(context);
       const data = dependencies.gateway.engine.listModels(principal).map((id) => ({ id, object: 'model', created, owned_by: 'tollgate' }));
-      sendJson(res, 200, { object: 'list', data }, { 'x-request-id': ingress.requestId });
+      ingress.sendJson(200, { object: 'list', data });
       if (dependencies.logRequests) {
         dependencies.logger.info({ requestId: ingress.requestId, status: 200, path: '/v1/models', keyName: principal.keyName, durationMs: Math.round((performance.now() - ingress.receivedAt) * 100) / 100 }, 'request');
       }

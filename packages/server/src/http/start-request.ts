@@ -4,6 +4,7 @@ import { extractCredential } from './extract-credential.js';
 import type { HttpDependencies } from './http-dependencies.js';
 import { requestIdFrom } from './request-id.js';
 import { sendError } from './send-error.js';
+import { sendJson } from './send-json.js';
 
 /** A request as the ingress tracks it, from arrival to the end of its answer. */
 export interface IngressRequest {
@@ -20,6 +21,8 @@ export interface IngressRequest {
     body: { readonly value: unknown; readonly raw: Uint8Array | undefined },
     decode?: (body: unknown) => ChatCompletionRequest | EmbeddingRequest,
   ): RequestContext;
+  /** Answers with a JSON body, carrying the request id. */
+  sendJson(status: number, body: unknown): void;
   /** Answers with an error (OpenAI shape), logging it when the engine did not. */
   fail(error: unknown, context: RequestContext | undefined): void;
 }
@@ -57,6 +60,9 @@ export function startRequest(req: IncomingMessage, res: ServerResponse, dependen
         receivedAt,
         ...(decode === undefined ? {} : { decode }),
       });
+    },
+    sendJson(status, body) {
+      sendJson(res, status, body, { 'x-request-id': requestId });
     },
     fail(error, context) {
       const failure = toGatewayError(error);
