@@ -61,7 +61,8 @@ export class BudgetBatch {
       releaseHold: prepare('UPDATE tollgate_budgets SET reserved_micros = MAX(0, reserved_micros - ?) WHERE scope = ? AND subject_id = ?'),
       deleteLapsed: prepare('DELETE FROM tollgate_reservations WHERE expires_at <= ?'),
       takeHolds: prepare('DELETE FROM tollgate_reservations WHERE id = ? RETURNING scope, subject_id, amount_micros'),
-      deleteHolds: prepare('DELETE FROM tollgate_reservations WHERE id = ?'),
+      // The table's key starts with the expiry: this one finds the rows without a scan.
+      deleteHolds: prepare('DELETE FROM tollgate_reservations WHERE expires_at = ? AND id = ?'),
       begin: prepare('BEGIN IMMEDIATE'),
       commit: prepare('COMMIT'),
       savepoint: prepare('SAVEPOINT item'),
@@ -125,13 +126,15 @@ export class BudgetBatch {
   /**
    * Deletes a reservation's hold rows and returns them. Our own holds are known: a plain `DELETE`,
    * whose count tells whether they were still there (all rows of a reservation lapse together).
+   * Another connection's hold (or a retried batch's) is found by its id alone: a scan of the holds in
+   * flight, a rare path.
    */
   #takeHolds(reservationId: string): readonly HoldRow[] {
     const own = this.#ownHolds.get(reservationId);
     if (own === undefined) return this.#statements.takeHolds.all(reservationId) as unknown as HoldRow[];
     // Forgotten now: should this batch roll back, a retry finds the rows by `RETURNING`.
     this.#ownHolds.delete(reservationId);
-    return this.#statements.deleteHolds.run(reservationId).changes > 0 ? own.rows : [];
+    return this.#statements.deleteHolds.run(own.expiresAt, reservationId).changes > 0 ? own.rows : [];
   }
 
   #releaseLapsed(now: number): void {

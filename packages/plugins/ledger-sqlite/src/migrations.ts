@@ -1,7 +1,7 @@
 /**
  * The ledger's schema, one migration per entry, applied in order inside a transaction at startup.
- * Migrations only add: they never drop or rewrite data. The applied version is kept in
- * `tollgate_schema`.
+ * Migrations never drop data: they add, or rebuild a table with every row kept. The applied version
+ * is kept in `tollgate_schema`.
  */
 export const migrations: readonly string[] = [
   `CREATE TABLE tollgate_requests (
@@ -90,4 +90,20 @@ export const migrations: readonly string[] = [
   `ALTER TABLE tollgate_keys ADD COLUMN limits TEXT;`,
   // Spend reports over a time range with no key or team filter (by day, model, provider, end user).
   `CREATE INDEX tollgate_requests_time ON tollgate_requests (started_at);`,
+  // Holds in one B-tree, ordered by expiry: a hold was a row, its primary-key index and an expiry
+  // index, three trees written by every reservation and settlement (~35 µs of a governed request
+  // when requests arrive one by one). Same name and columns, so a process still on the previous
+  // version keeps working against it; the holds in flight are kept.
+  `CREATE TABLE tollgate_reservations_by_expiry (
+     expires_at INTEGER NOT NULL,
+     id TEXT NOT NULL,
+     scope TEXT NOT NULL,
+     subject_id TEXT NOT NULL,
+     amount_micros INTEGER NOT NULL,
+     PRIMARY KEY (expires_at, id, scope, subject_id)
+   ) WITHOUT ROWID;
+   INSERT INTO tollgate_reservations_by_expiry (expires_at, id, scope, subject_id, amount_micros)
+     SELECT expires_at, id, scope, subject_id, amount_micros FROM tollgate_reservations;
+   DROP TABLE tollgate_reservations;
+   ALTER TABLE tollgate_reservations_by_expiry RENAME TO tollgate_reservations;`,
 ];

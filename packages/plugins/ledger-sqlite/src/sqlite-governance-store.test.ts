@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
+import { migrations } from './migrations.js';
 import { openDatabase } from './open-database.js';
 import { SqliteGovernanceStore } from './sqlite-governance-store.js';
 
@@ -122,5 +123,35 @@ describe('SqliteGovernanceStore batches', () => {
     // Once the lock is free again, the store works.
     expect(await store.reserve(hold('b'))).toEqual({ ok: true });
     other.close();
+  });
+});
+
+describe('SqliteGovernanceStore on a file from the previous version', () => {
+  it('keeps the holds in flight when the upgrade rebuilds the reservations table, and settles them', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'tollgate-store-upgrade-'));
+    folders.push(folder);
+    const path = join(folder, 'tollgate.sqlite');
+    // The file as the previous version left it: every migration but the last, a budget and a hold in flight.
+    const previous = new DatabaseSync(path);
+    previous.exec('CREATE TABLE tollgate_schema (version INTEGER NOT NULL)');
+    for (const migration of migrations.slice(0, -1)) previous.exec(migration);
+    previous.prepare('INSERT INTO tollgate_schema (version) VALUES (?)').run(migrations.length - 1);
+    const now = Date.now();
+    previous.prepare("INSERT INTO tollgate_budgets (scope, subject_id, limit_micros, period, reserved_micros, period_started_at) VALUES ('team', 'search', 1000, 'none', 300, 0)").run();
+    previous.prepare("INSERT INTO tollgate_reservations (id, scope, subject_id, amount_micros, expires_at) VALUES ('in-flight', 'team', 'search', 300, ?)").run(now + 60_000);
+    previous.close();
+
+    const database = openDatabase(path);
+    const store = new SqliteGovernanceStore(database);
+    cleanups.push(async () => {
+      await store.close();
+      database.close();
+    });
+    expect(await store.countReservations()).toBe(1);
+    // The hold still counts: 700 of 1,000 remain.
+    expect(await store.reserve({ id: 'too-big', subjects: [team], amountMicros: 800, expiresAt: now + 60_000, now })).toMatchObject({ ok: false, availableMicros: 700 });
+    await store.settle('in-flight', [team], 120, now);
+    expect((await store.getBudgets([team], now))[0]).toMatchObject({ reservedMicros: 0, spentMicros: 120 });
+    expect(await store.countReservations()).toBe(0);
   });
 });
