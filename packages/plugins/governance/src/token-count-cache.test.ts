@@ -16,22 +16,38 @@ describe('TokenCountCache', () => {
     expect(cache.hits).toBe(1);
   });
 
-  it('counts short texts directly, without keeping them', () => {
-    const cache = new TokenCountCache({ minChars: 512 });
-    expect(cache.count('Hello there')).toBe(countTokens('Hello there'));
-    cache.count('Hello there');
-    expect(cache.hits).toBe(0);
-    expect(cache.chars).toBe(0);
+  it('keeps a short message too (a system prompt resent every turn), but not a name', () => {
+    const cache = new TokenCountCache();
+    expect(cache.count('Write one sentence about foxes.')).toBe(countTokens('Write one sentence about foxes.'));
+    expect(cache.count(`Write one sentence${' about foxes.'}`)).toBe(countTokens('Write one sentence about foxes.'));
+    expect(cache.hits).toBe(1);
+    const kept = cache.chars;
+    expect(cache.count('assistant')).toBe(countTokens('assistant'));
+    cache.count('assistant');
+    expect(cache.hits).toBe(1);
+    expect(cache.chars).toBe(kept);
+  });
+
+  it('bounds what a flood of distinct short texts holds: each counts its entry, not only its characters', () => {
+    const cache = new TokenCountCache({ maxChars: 10_000 });
+    for (let index = 0; index < 1_000; index += 1) cache.count(`message number ${index} of the flood`);
+    expect(cache.chars).toBeLessThanOrEqual(10_000);
+    // ~30 characters each, and 64 more for the entry: about 100 of them fit, not 300.
+    const first = cache.hits;
+    cache.count('message number 999 of the flood');
+    cache.count('message number 850 of the flood');
+    expect(cache.hits).toBe(first + 1);
   });
 
   it('keeps at most maxChars characters, dropping the least recently used text first', () => {
     const [a, b, c] = ['a', 'b', 'c'].map(longText);
-    const cache = new TokenCountCache({ maxChars: a!.length * 2 + 10 });
+    const room = (a!.length + 64) * 2 + 10; // two texts and their entries
+    const cache = new TokenCountCache({ maxChars: room });
     cache.count(a!);
     cache.count(b!);
     cache.count(a!); // a is now the most recently used
     cache.count(c!); // evicts b
-    expect(cache.chars).toBeLessThanOrEqual(a!.length * 2 + 10);
+    expect(cache.chars).toBeLessThanOrEqual(room);
     const hits = cache.hits;
     cache.count(a!);
     expect(cache.hits).toBe(hits + 1);

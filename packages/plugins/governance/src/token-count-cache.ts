@@ -1,11 +1,16 @@
 import { countTokens } from 'gpt-tokenizer';
 
+/** What one kept text costs besides its characters (the map entry and the string's header), in characters. */
+const entryChars = 64;
+
 /**
- * Token counts of the long texts seen recently, least recently used first out. An agent resends its
- * whole conversation (and its tool definitions) on every turn, so without it each turn tokenizes
- * every earlier message again on the event loop: about 15–20 ms per 125 KB of text with the o200k
- * tokenizer. Texts shorter than `minChars` are counted directly (a lookup would not pay); the texts
- * kept total at most `maxChars` characters. Counts are exact either way.
+ * Token counts of the texts seen recently, least recently used first out. An agent resends its
+ * whole conversation (system prompt and tool definitions included) on every turn, so without it
+ * each turn tokenizes every earlier message again on the event loop: about 15–20 ms per 125 KB of
+ * text with the o200k tokenizer, and ~5 µs even for a 30-character message (a lookup: ~0.3 µs).
+ * Texts shorter than `minChars` (16: names) are counted directly; the texts kept total at most
+ * `maxChars` characters, each counted {@link entryChars} more for its entry, so a flood of short
+ * texts cannot hold more memory than a few long ones. Counts are exact either way.
  */
 export class TokenCountCache {
   readonly #counts = new Map<string, number>();
@@ -16,7 +21,7 @@ export class TokenCountCache {
 
   constructor(options: { readonly maxChars?: number; readonly minChars?: number } = {}) {
     this.#maxChars = options.maxChars ?? 4_000_000;
-    this.#minChars = options.minChars ?? 512;
+    this.#minChars = options.minChars ?? 16;
   }
 
   /** The o200k token count of `text`. */
@@ -32,11 +37,11 @@ export class TokenCountCache {
     }
     const tokens = countTokens(text);
     this.#counts.set(text, tokens);
-    this.#chars += text.length;
+    this.#chars += text.length + entryChars;
     for (const oldest of this.#counts.keys()) {
       if (this.#chars <= this.#maxChars) break;
       this.#counts.delete(oldest);
-      this.#chars -= oldest.length;
+      this.#chars -= oldest.length + entryChars;
     }
     return tokens;
   }
@@ -46,7 +51,7 @@ export class TokenCountCache {
     return this.#hits;
   }
 
-  /** Characters of the texts kept. */
+  /** Characters of the texts kept, each counted {@link entryChars} more for its entry. */
   get chars(): number {
     return this.#chars;
   }
