@@ -4,7 +4,8 @@
 // dependencies installed there once. Arguments after `--` go to the harness (`--quick`, `--scenario`).
 // `--group` adds a second Tollgate whose model is a two-target fallback group; `--governed` one with
 // budgets and rate limits on (the SQLite store and ledger, limits in memory); `--governed-pg` one with
-// them on PostgreSQL and Redis (both must be running); `--cached` one answering from its memory cache.
+// them on PostgreSQL and Redis (both must be running); `--cached` one answering from its memory cache;
+// `--node-flags="--max-semi-space-size=8"` one on the production path started with those Node flags.
 // After the side-by-side run it prints the ratios round by round (scripts/bench-round-ratios.mjs), and
 // scripts/bench-guardrails.mjs times the PII guardrail on 4 KB and 64 KB.
 import { spawnSync } from 'node:child_process';
@@ -20,17 +21,19 @@ const withGroup = args.includes('--group');
 const withGovernance = args.includes('--governed');
 const withSharedGovernance = args.includes('--governed-pg');
 const withCache = args.includes('--cached');
-const passThrough = args.filter((arg) => !['--group', '--governed', '--governed-pg', '--cached'].includes(arg));
+const nodeFlags = args.find((arg) => arg.startsWith('--node-flags='))?.slice('--node-flags='.length);
+const passThrough = args.filter((arg) => !['--group', '--governed', '--governed-pg', '--cached'].includes(arg) && !arg.startsWith('--node-flags='));
 
 const harness = prepareHarness(root);
 
 const header = 'authorization: Bearer sk-bench-master-key-000001';
-const target = (name, port, config) => [
+const target = (name, port, config, flags = '') => [
   '--target', `${name}=http://127.0.0.1:${port}/v1`,
-  '--target-cmd', `${name}=node packages/server/dist/cli.js start --config ${config} --port ${port}`,
+  // With flags, a ledger file of its own: two gateways appending to one file would wait on each other.
+  '--target-cmd', `${name}=${flags ? `TOLLGATE_BENCH_DB=.bench/bench-flags.sqlite node ${flags} ` : 'node '}packages/server/dist/cli.js start --config ${config} --port ${port}`,
   '--target-header', `${name}:${header}`,
 ];
-const targets = [...target('tollgate', 4000, 'bench/tollgate.bench.yaml'), ...(withGroup ? target('tollgate-group', 4001, 'bench/tollgate.bench-group.yaml') : []), ...(withGovernance ? target('tollgate-governed', 4002, 'bench/tollgate.bench-governed.yaml') : []), ...(withSharedGovernance ? target('tollgate-governed-pg', 4003, 'bench/tollgate.bench-governed-pg.yaml') : []), ...(withCache ? target('tollgate-cached', 4004, 'bench/tollgate.bench-cached.yaml') : [])];
+const targets = [...target('tollgate', 4000, 'bench/tollgate.bench.yaml'), ...(withGroup ? target('tollgate-group', 4001, 'bench/tollgate.bench-group.yaml') : []), ...(withGovernance ? target('tollgate-governed', 4002, 'bench/tollgate.bench-governed.yaml') : []), ...(withSharedGovernance ? target('tollgate-governed-pg', 4003, 'bench/tollgate.bench-governed-pg.yaml') : []), ...(withCache ? target('tollgate-cached', 4004, 'bench/tollgate.bench-cached.yaml') : []), ...(nodeFlags ? target('tollgate-flags', 4005, 'bench/tollgate.bench.yaml', nodeFlags) : [])];
 const result = spawnSync(process.execPath, [join(harness, 'bench.mjs'), ...targets, ...passThrough], { cwd: root, stdio: 'inherit' });
 
 // Keep the run's JSON next to the configs that produced it.

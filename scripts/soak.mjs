@@ -1,8 +1,9 @@
-// `pnpm soak [-- --minutes 10 --rate 500 --node-flag=--min-semi-space-size=16]`: the memory soak. Starts the shared harness's mock upstream
-// and Tollgate on its production path (bench/tollgate.soak.yaml: key auth, one target, the SQLite
-// ledger, request logs), sends `rate` requests per second open-loop for `minutes`, samples the
-// gateway's RSS every 10 s, and reports it against the first sample after one minute of warm-up:
-// flat means within ±10 %. The gateway runs with --trace-gc, so the live heap after each full GC
+// `pnpm soak [-- --minutes 10 --rate 500 --warmup-seconds 60 --warmup-rate 500 --node-flag=--min-semi-space-size=16]`:
+// the memory soak. Starts the shared harness's mock upstream and Tollgate on its production path
+// (bench/tollgate.soak.yaml: key auth, one target, the SQLite ledger, request logs), warms it up with
+// `warmup-rate` requests per second (the soak's rate unless given) for `warmup-seconds`, then sends
+// `rate` requests per second open-loop for `minutes`, samples the gateway's RSS every 10 s, and
+// reports the soak's samples against its first one: flat means within ±10 %. The gateway runs with --trace-gc, so the live heap after each full GC
 // (every isolate: the main thread's and the ledger's writer thread's) is sampled too: it tells a leak
 // (live heap grows) from V8 keeping more heap committed (RSS steps, live heap flat).
 // Prints a markdown table and writes bench/results/soak-<time>.json.
@@ -18,10 +19,18 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const harness = join(root, '.bench', 'harness');
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== '--'),
-  options: { minutes: { type: 'string', default: '10' }, rate: { type: 'string', default: '500' }, 'node-flag': { type: 'string', multiple: true, default: [] } },
+  options: {
+    minutes: { type: 'string', default: '10' },
+    rate: { type: 'string', default: '500' },
+    'warmup-seconds': { type: 'string', default: '60' },
+    'warmup-rate': { type: 'string' },
+    'node-flag': { type: 'string', multiple: true, default: [] },
+  },
 });
 const minutes = Number(values.minutes);
 const rate = Number(values.rate);
+const warmupSeconds = Number(values['warmup-seconds']);
+const warmupRate = Number(values['warmup-rate'] ?? values.rate);
 const { Pool } = createRequire(join(harness, 'package.json'))('undici');
 
 function start(command, args, env, ready) {
@@ -77,26 +86,34 @@ let ok = 0;
 let failed = 0;
 const samples = [];
 const startedAt = Date.now();
-const endAt = startedAt + minutes * 60_000;
-const sampler = setInterval(() => samples.push({ second: Math.round((Date.now() - startedAt) / 1000), rssMb: rssMb(gateway.pid), liveHeapMb: liveHeapMb() }), 10_000);
-const interval = 1000 / rate;
-let next = performance.now();
+const soakStartsAt = startedAt + warmupSeconds * 1000;
+const endAt = soakStartsAt + minutes * 60_000;
+// `second` counts from the soak's start: warm-up samples are negative.
+const sampler = setInterval(() => samples.push({ second: Math.round((Date.now() - soakStartsAt) / 1000), rssMb: rssMb(gateway.pid), liveHeapMb: liveHeapMb() }), 10_000);
 const inFlight = new Set();
-while (Date.now() < endAt) {
-  next += interval;
-  const wait = next - performance.now();
-  if (wait > 1) await sleep(wait);
-  sent += 1;
-  const request = pool
-    .request({ path: '/v1/chat/completions', method: 'POST', headers, body })
-    .then(async (response) => {
-      await response.body.dump();
-      if (response.statusCode === 200) ok += 1;
-      else failed += 1;
-    }, () => (failed += 1))
-    .finally(() => inFlight.delete(request));
-  inFlight.add(request);
+
+/** Sends `perSecond` requests a second, open loop, until `until` (epoch ms). */
+async function drive(perSecond, until) {
+  const interval = 1000 / perSecond;
+  let next = performance.now();
+  while (Date.now() < until) {
+    next += interval;
+    const wait = next - performance.now();
+    if (wait > 1) await sleep(wait);
+    sent += 1;
+    const request = pool
+      .request({ path: '/v1/chat/completions', method: 'POST', headers, body })
+      .then(async (response) => {
+        await response.body.dump();
+        if (response.statusCode === 200) ok += 1;
+        else failed += 1;
+      }, () => (failed += 1))
+      .finally(() => inFlight.delete(request));
+    inFlight.add(request);
+  }
 }
+await drive(warmupRate, soakStartsAt);
+await drive(rate, endAt);
 await Promise.allSettled([...inFlight]);
 clearInterval(sampler);
 await pool.close();
@@ -110,8 +127,8 @@ function rssDeviationAfter(second) {
   return Math.max(...warm.map((sample) => Math.abs(sample.rssMb - warm[0].rssMb) / warm[0].rssMb));
 }
 const percent = (fraction) => (fraction === undefined ? undefined : Math.round(fraction * 1000) / 10);
-const afterWarmUp = samples.filter((sample) => sample.second >= 60);
-const warm = afterWarmUp.length > 0 ? afterWarmUp : samples; // a run shorter than the warm-up compares every sample
+const afterWarmUp = samples.filter((sample) => sample.second >= 0);
+const warm = afterWarmUp.length > 0 ? afterWarmUp : samples; // a run shorter than a sampling interval compares every sample
 const baseline = warm[0].rssMb;
 const last = warm.at(-1).rssMb;
 const maxDeviation = rssDeviationAfter(warm[0].second);
@@ -119,9 +136,9 @@ const deviationAfterThree = rssDeviationAfter(180);
 const live = warm.filter((sample) => sample.liveHeapMb !== undefined).map((sample) => sample.liveHeapMb);
 const liveDeviation = live.length === 0 ? undefined : Math.max(...live.map((value) => Math.abs(value - live[0]) / live[0]));
 const result = {
-  minutes, rate, nodeFlags: values['node-flag'], sent, ok, failed,
+  minutes, rate, warmupSeconds, warmupRate, nodeFlags: values['node-flag'], sent, ok, failed,
   baselineRssMb: baseline, lastRssMb: last, maxDeviationPercent: percent(maxDeviation),
-  // V8 sizes its heaps over the first full GCs (~2 minutes here): the same figure after 3 minutes.
+  // V8 sizes its heaps over the first full GCs: the same figure from 3 minutes into the soak.
   maxDeviationAfterThreeMinutesPercent: percent(deviationAfterThree),
   baselineLiveHeapMb: live[0], lastLiveHeapMb: live.at(-1), maxLiveHeapDeviationPercent: percent(liveDeviation),
   samples,
@@ -129,9 +146,9 @@ const result = {
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
 const file = join(root, 'bench', 'results', `soak-${new Date().toISOString().replaceAll(':', '-')}.json`);
 writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-console.log(`\n### Soak: ${minutes} min at ${rate} req/s, production path\n`);
+console.log(`\n### Soak: ${minutes} min at ${rate} req/s after ${warmupSeconds} s of warm-up at ${warmupRate} req/s, production path\n`);
 const mb = (value) => (value === undefined ? '–' : `${value.toFixed(1)} MB`);
-console.log('| sent | ok | failed | RSS after 1 min warm-up | RSS at the end | largest deviation | live heap after full GC, after warm-up → end | largest deviation |');
+console.log('| sent | ok | failed | RSS after warm-up | RSS at the end | largest deviation | live heap after full GC, after warm-up → end | largest deviation |');
 console.log('|--:|--:|--:|--:|--:|--:|--:|--:|');
 console.log(`| ${sent.toLocaleString('en')} | ${ok.toLocaleString('en')} | ${failed} | ${mb(baseline)} | ${mb(last)} | ${result.maxDeviationPercent} % | ${mb(live[0])} → ${mb(live.at(-1))} | ${result.maxLiveHeapDeviationPercent ?? '–'} % |`);
 const afterThree = result.maxDeviationAfterThreeMinutesPercent;
