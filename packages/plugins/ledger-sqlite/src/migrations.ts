@@ -91,9 +91,9 @@ export const migrations: readonly string[] = [
   // Spend reports over a time range with no key or team filter (by day, model, provider, end user).
   `CREATE INDEX tollgate_requests_time ON tollgate_requests (started_at);`,
   // Holds in one B-tree, ordered by expiry: a hold was a row, its primary-key index and an expiry
-  // index, three trees written by every reservation and settlement (~35 µs of a governed request
-  // when requests arrive one by one). Same name and columns, so a process still on the previous
-  // version keeps working against it; the holds in flight are kept.
+  // index, three trees written by every reservation and settlement (in isolation, a reserve and a
+  // settle in transactions of their own: 92–126 µs before, 66–71 µs after). Same name and columns,
+  // so a process still on the previous version keeps working against it; the holds in flight are kept.
   `CREATE TABLE tollgate_reservations_by_expiry (
      expires_at INTEGER NOT NULL,
      id TEXT NOT NULL,
