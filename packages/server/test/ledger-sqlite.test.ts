@@ -24,7 +24,7 @@ beforeAll(async () => {
 afterAll(() => rm(folder, { recursive: true, force: true }));
 
 describe('the SQLite ledger in a running gateway', () => {
-  it('records every request exactly once — refused ones too — and SIGTERM drains what is buffered', async () => {
+  it('records every request exactly once — refused ones too, with or without a model — and SIGTERM drains what is buffered', async () => {
     const child = spawn(process.execPath, [join(serverPackageDirectory, 'dist/cli.js'), 'start', '--port', '0'], { cwd: folder });
     const url = await new Promise<string>((resolve, reject) => {
       let output = '';
@@ -39,6 +39,12 @@ describe('the SQLite ledger in a running gateway', () => {
     await Promise.all(Array.from({ length: 20 }, (_, index) => client.chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: `hello ${index}` }] })));
     await client.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'x' }] }).catch(() => undefined);
     await new OpenAI({ baseURL: `${url}/v1`, apiKey: 'sk-wrong-key-0000000000', maxRetries: 0 }).chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: 'x' }] }).catch(() => undefined);
+    // Refused at auth before their bodies were validated: no model, and a model that is not a string.
+    // Each is recorded with an empty model, and neither keeps the others out of the ledger.
+    for (const body of ['{}', '{"model":{"name":"echo"},"messages":[]}']) {
+      const response = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(response.status).toBe(401);
+    }
     // A stream still running when SIGTERM arrives is finished, then recorded.
     const stream = await client.chat.completions.create({ model: 'echo', stream: true, messages: [{ role: 'user', content: 'one two three four five' }] });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -54,10 +60,11 @@ describe('the SQLite ledger in a running gateway', () => {
     const database = new DatabaseSync(join(folder, 'ledger.sqlite'), { readOnly: true });
     const rows = database.prepare('SELECT model, status, error_code, stream, prompt_tokens, completion_tokens FROM tollgate_requests ORDER BY id').all() as Record<string, unknown>[];
     database.close();
-    expect(rows).toHaveLength(23);
+    expect(rows).toHaveLength(25);
     expect(rows.filter((row) => row.status === 200)).toHaveLength(21);
     expect(rows.find((row) => row.status === 404)).toMatchObject({ model: 'nope', error_code: 'TOLLGATE_MODEL_NOT_FOUND' });
-    expect(rows.find((row) => row.status === 401)).toMatchObject({ error_code: 'TOLLGATE_INVALID_API_KEY' });
+    expect(rows.find((row) => row.status === 401)).toMatchObject({ model: 'echo', error_code: 'TOLLGATE_INVALID_API_KEY' });
+    expect(rows.filter((row) => row.status === 401 && row.model === '')).toHaveLength(2);
     expect(rows.at(-1)).toMatchObject({ stream: 1, status: 200, completion_tokens: 6 });
   });
 });

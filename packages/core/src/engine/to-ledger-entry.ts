@@ -1,7 +1,10 @@
 import type { RequestContext } from '../context/request-context.js';
 import type { LedgerEntry } from '../services/ledger.js';
 
-/** The ledger row of a finished request. */
+/**
+ * The ledger row of a finished request. The request body is the client's and may not have been
+ * validated (a request refused at auth), so its model is recorded only when it is a string.
+ */
 export function toLedgerEntry(context: RequestContext): LedgerEntry {
   const principal = context.principal;
   return {
@@ -12,7 +15,7 @@ export function toLedgerEntry(context: RequestContext): LedgerEntry {
     userId: principal?.userId,
     teamId: principal?.teamId,
     orgId: principal?.orgId,
-    model: context.request.model,
+    model: typeof context.request.model === 'string' ? context.request.model : '',
     provider: context.target?.provider.name,
     upstreamModel: context.upstreamModel,
     usage: context.usage,

@@ -21,14 +21,51 @@ const database = new DatabaseSync(path);
 database.exec('PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
 const insert = database.prepare(insertSql);
 
-parentPort!.on('message', (batch: WriteBatch) => {
+/** Inserts the rows in one transaction; throws what SQLite threw, having rolled back. */
+function insertAll(rows: WriteBatch['rows']): void {
+  database.exec('BEGIN IMMEDIATE');
   try {
-    database.exec('BEGIN IMMEDIATE');
-    for (const row of batch.rows) insert.run(...row);
+    for (const row of rows) insert.run(...row);
     database.exec('COMMIT');
-    parentPort!.postMessage({ id: batch.id });
   } catch (error) {
     if (database.isTransaction) database.exec('ROLLBACK');
-    parentPort!.postMessage({ id: batch.id, error: error instanceof Error ? error.message : String(error) });
+    throw error;
   }
+}
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** SQLite's extended result codes for a row that can never be written: a NOT NULL or CHECK constraint, a type mismatch. */
+const refusedRowCodes = new Set([1299, 275, 20]);
+
+/** Whether a row's failure is its own (a value that cannot be bound or stored), not the database's. */
+function isRowRefused(error: unknown): boolean {
+  const { code, errcode } = (error ?? {}) as { code?: unknown; errcode?: unknown };
+  if (code !== 'ERR_SQLITE_ERROR') return true;
+  return typeof errcode === 'number' && refusedRowCodes.has(errcode);
+}
+
+/**
+ * A batch SQLite refused is tried row by row, so one bad row cannot hold the others back: rows that
+ * fail for themselves (a value it cannot bind or store) are answered as `refused`, rows that fail for
+ * the database's sake (the disk, a lock) as `retry`, the others are committed.
+ */
+parentPort!.on('message', (batch: WriteBatch) => {
+  try {
+    insertAll(batch.rows);
+    parentPort!.postMessage({ id: batch.id });
+    return;
+  } catch {
+    // Row by row below.
+  }
+  const refused: { index: number; error: string }[] = [];
+  const retry: { index: number; error: string }[] = [];
+  batch.rows.forEach((row, index) => {
+    try {
+      insertAll([row]);
+    } catch (error) {
+      (isRowRefused(error) ? refused : retry).push({ index, error: message(error) });
+    }
+  });
+  parentPort!.postMessage({ id: batch.id, refused, retry });
 });

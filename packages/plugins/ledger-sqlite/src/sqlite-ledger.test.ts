@@ -106,3 +106,26 @@ describe('SqliteLedger writer thread that cannot start', () => {
     await ledger.close();
   });
 });
+
+describe('SqliteLedger with a row the database refuses', () => {
+  it('writes the rest of the batch, drops that row with an error naming its request, and keeps writing', async () => {
+    const errors: { fields: Record<string, unknown>; message: string }[] = [];
+    const logger = { ...silentLogger, error: (fields: Record<string, unknown>, message: string) => errors.push({ fields, message }), child: () => logger };
+    const ledger = new SqliteLedger({ path: await databasePath(), batchSize: 500, flushIntervalMs: 60_000 }, logger as unknown as typeof silentLogger);
+    ledger.record(entry(1));
+    // A model SQLite cannot bind (a client's body that was never validated, as the engine once passed on).
+    ledger.record({ ...entry(2), model: undefined as unknown as string });
+    ledger.record(entry(3));
+    await ledger.flush();
+    expect(count(ledger)).toBe(2);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toMatch(/refused/);
+    expect(errors[0]!.fields.requestId).toBe(entry(2).requestId);
+    // Nothing is kept to poison the next batches.
+    ledger.record(entry(4));
+    await ledger.flush();
+    expect(count(ledger)).toBe(3);
+    expect(errors).toHaveLength(1);
+    await ledger.close();
+  });
+});

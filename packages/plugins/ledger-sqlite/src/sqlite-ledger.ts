@@ -9,6 +9,14 @@ const insertSql = `INSERT INTO tollgate_requests (${ledgerColumns.join(', ')}) V
 /** One row's column values, in `insertSql`'s order. */
 type RowValues = (string | number | null)[];
 
+/** How the writer thread answered a batch: all committed, or the rows it refused and those to retry (the rest committed), or an error for all. */
+interface WriterAnswer {
+  readonly id: number;
+  readonly error?: string;
+  readonly refused?: readonly { readonly index: number; readonly error: string }[];
+  readonly retry?: readonly { readonly index: number; readonly error: string }[];
+}
+
 /**
  * The writer thread's young generation, in MB: the rows it is posted die young, a few hundred KB a
  * second at 500 req/s. Left to V8, a thread's young generation may grow to 128 MB (measured on Node
@@ -96,7 +104,7 @@ export class SqliteLedger implements Ledger {
       resourceLimits: { maxYoungGenerationSizeMb: writerYoungGenerationMb },
     });
     writer.unref();
-    writer.on('message', (answer: { id: number; error?: string }) => this.#settle(answer));
+    writer.on('message', (answer: WriterAnswer) => this.#settle(answer));
     writer.on('error', (error) => this.#logger.error({ err: error }, 'ledger writer thread failed'));
     writer.on('exit', () => {
       if (writer !== this.#writer) return;
@@ -123,15 +131,20 @@ export class SqliteLedger implements Ledger {
     }
   }
 
-  #settle(answer: { id: number; error?: string }): void {
+  #settle(answer: WriterAnswer): void {
     const batch = this.#inFlight.get(answer.id);
     if (batch === undefined) return;
     this.#inFlight.delete(answer.id);
     if (this.#inFlight.size === 0) this.#writer?.unref();
-    if (answer.error !== undefined) {
+    for (const { index, error } of answer.refused ?? []) {
+      // It can never be written (a value SQLite cannot bind or store): say which request, and drop it.
+      this.#logger.error({ err: new Error(error), requestId: batch.rows[index]![0] }, 'ledger row refused by the database; request not recorded');
+    }
+    const kept = answer.error !== undefined ? batch.rows : (answer.retry ?? []).map(({ index }) => batch.rows[index]!);
+    if (kept.length > 0) {
       // Keep the rows for the next attempt rather than lose them.
-      this.#buffer.unshift(...batch.rows);
-      this.#logger.error({ err: new Error(answer.error), rows: batch.rows.length }, 'ledger write failed; rows kept for the next flush');
+      this.#buffer.unshift(...kept);
+      this.#logger.error({ err: new Error(answer.error ?? answer.retry![0]!.error), rows: kept.length }, 'ledger write failed; rows kept for the next flush');
       if (!this.#closed) this.#timer ??= setTimeout(() => this.#send(), this.#options.flushIntervalMs * 5);
     }
     batch.answer();
