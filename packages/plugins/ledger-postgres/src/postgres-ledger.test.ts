@@ -85,6 +85,24 @@ describe('PostgresLedger (real PostgreSQL)', () => {
     await ledger.close();
   });
 
+  it('writes the rest of a batch with a row PostgreSQL refuses, drops that row naming its request, and keeps writing', async () => {
+    const schema = freshSchema();
+    const errors: { fields: Record<string, unknown>; message: string }[] = [];
+    const logger = { ...silentLogger, error: (fields: Record<string, unknown>, message: string) => errors.push({ fields, message }), child: () => logger };
+    const ledger = await PostgresLedger.open(options(schema, { flushIntervalMs: 60_000 }), logger as unknown as typeof silentLogger);
+    ledger.record(entry(1));
+    ledger.record({ ...entry(2), model: undefined as unknown as string }); // NOT NULL: refused for itself
+    ledger.record(entry(3));
+    await ledger.flush();
+    expect(await count(schema)).toBe(2);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ message: expect.stringMatching(/refused/), fields: { requestId: entry(2).requestId } });
+    ledger.record(entry(4));
+    await ledger.flush();
+    expect(await count(schema)).toBe(3);
+    await ledger.close();
+  });
+
   it('fails to start with the database error when PostgreSQL cannot be reached, without the password', async () => {
     const unreachable = ledgerPostgresOptionsSchema.parse({ connectionString: 'postgres://tollgate:sk-secret-password@127.0.0.1:1/test' });
     const failure = await PostgresLedger.open(unreachable, silentLogger).catch((error: unknown) => error as Error);

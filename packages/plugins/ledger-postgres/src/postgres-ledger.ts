@@ -19,12 +19,19 @@ function rowValues(entry: LedgerEntry): unknown[] {
   return ledgerColumns.map((column) => (column === 'started_at' ? new Date(entry.startedAt) : row[column]));
 }
 
+/** Whether PostgreSQL refused a row for itself: a data exception (class 22) or an integrity constraint (class 23). */
+function isRowRefused(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+}
+
 /**
  * The PostgreSQL ledger: one row per finished request, in a database every gateway instance shares.
  * `record` only appends to a memory buffer (no I/O on the request path); the buffer is written as
  * multi-row inserts every `flushIntervalMs` or every `batchSize` rows, one write at a time, and
  * drained by `flush`/`close`. A failed write keeps its rows and retries; while the database is
- * unreachable at most `maxBufferedRows` are kept, and what is dropped beyond that is logged.
+ * unreachable at most `maxBufferedRows` are kept, and what is dropped beyond that is logged. A row
+ * the database refuses for itself (a NOT NULL or type error) is dropped and logged, the rest written.
  */
 export class PostgresLedger implements Ledger {
   readonly #pool: pg.Pool;
@@ -114,13 +121,32 @@ export class PostgresLedger implements Ledger {
         await this.#pool.query(insertSql(batch.length), batch.flatMap(rowValues));
         this.#failing = false;
       } catch (error) {
+        // One bad row must not hold the others back (they would be retried with it forever): row by row.
+        const kept = isRowRefused(error) ? await this.#insertOneByOne(batch) : { rows: batch, error };
+        if (kept.rows.length === 0) continue;
         // Keep the rows for the next attempt rather than lose them.
-        this.#buffer.unshift(...batch);
+        this.#buffer.unshift(...kept.rows);
         this.#failing = true;
-        if (throwOnFailure) throw error;
-        this.#logger.error({ err: error, rows: batch.length }, 'ledger write failed; rows kept for the next flush');
+        if (throwOnFailure) throw kept.error;
+        this.#logger.error({ err: kept.error, rows: kept.rows.length }, 'ledger write failed; rows kept for the next flush');
         return;
       }
     }
+  }
+
+  /**
+   * Inserts the rows one at a time: a row PostgreSQL refuses for itself is dropped with an error naming
+   * its request; at the first other failure, that row and the rest are returned to be kept.
+   */
+  async #insertOneByOne(batch: LedgerEntry[]): Promise<{ rows: LedgerEntry[]; error?: unknown }> {
+    for (const [index, entry] of batch.entries()) {
+      try {
+        await this.#pool.query(insertSql(1), rowValues(entry));
+      } catch (error) {
+        if (!isRowRefused(error)) return { rows: batch.slice(index), error };
+        this.#logger.error({ err: error, requestId: entry.requestId }, 'ledger row refused by the database; request not recorded');
+      }
+    }
+    return { rows: [] };
   }
 }
