@@ -51,21 +51,23 @@ function isRowRefused(error: unknown): boolean {
  * the database's sake (the disk, a lock) as `retry`, the others are committed.
  */
 parentPort!.on('message', (batch: WriteBatch) => {
+  const refused: { index: number; error: string }[] = [];
+  const retry: { index: number; error: string }[] = [];
+  const sort = (index: number, error: unknown) => (isRowRefused(error) ? refused : retry).push({ index, error: message(error) });
   try {
     insertAll(batch.rows);
     parentPort!.postMessage({ id: batch.id });
     return;
-  } catch {
-    // Row by row below.
+  } catch (error) {
+    // A batch of one has just been tried alone.
+    if (batch.rows.length === 1) sort(0, error);
+    else batch.rows.forEach((row, index) => {
+      try {
+        insertAll([row]);
+      } catch (rowError) {
+        sort(index, rowError);
+      }
+    });
   }
-  const refused: { index: number; error: string }[] = [];
-  const retry: { index: number; error: string }[] = [];
-  batch.rows.forEach((row, index) => {
-    try {
-      insertAll([row]);
-    } catch (error) {
-      (isRowRefused(error) ? refused : retry).push({ index, error: message(error) });
-    }
-  });
   parentPort!.postMessage({ id: batch.id, refused, retry });
 });

@@ -126,6 +126,14 @@ describe('SqliteLedger with a row the database refuses', () => {
     await ledger.flush();
     expect(count(ledger)).toBe(3);
     expect(errors).toHaveLength(1);
+    // A bad row alone in its batch is refused too, not kept for a retry.
+    ledger.record({ ...entry(5), model: undefined as unknown as string });
+    await ledger.flush();
+    expect(errors.map((error) => error.message)).toEqual([expect.stringMatching(/refused/), expect.stringMatching(/refused/)]);
+    ledger.record(entry(6));
+    await ledger.flush();
+    expect(count(ledger)).toBe(4);
+    expect(errors).toHaveLength(2);
     await ledger.close();
   });
 });
