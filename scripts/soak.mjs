@@ -1,8 +1,8 @@
-// `pnpm soak [-- --minutes 10 --rate 500 --warmup-seconds 60 --warmup-rate 500 --node-flag=--max-semi-space-size=8]`:
-// the memory soak. Starts the shared harness's mock upstream and Tollgate on its production path
-// (bench/tollgate.soak.yaml: key auth, one target, the SQLite ledger, request logs), warms it up with
-// `warmup-rate` requests per second (the soak's rate unless given) for `warmup-seconds`, then sends
-// `rate` requests per second open-loop for `minutes`, samples the gateway's RSS every 10 s, and
+// `pnpm soak [-- --minutes 10 --rate 500 --warmup-seconds 60 --warmup-rate 500 --node-flag=--max-semi-space-size=8
+// --config bench/tollgate.soak.yaml]`: the memory soak. Starts the shared harness's mock upstream and Tollgate on
+// its production path (bench/tollgate.soak.yaml, or --config: key auth, one target, the SQLite ledger, request
+// logs), warms it up with `warmup-rate` requests per second (the soak's rate unless given) for
+// `warmup-seconds`, then sends `rate` requests per second open-loop for `minutes`, samples the gateway's RSS every 10 s, and
 // reports the soak's samples against its first one: flat means within ±10 %. The gateway runs with
 // --trace-gc, so the live heap after each full GC (every isolate: the main thread's and the ledger's
 // writer thread's) is sampled too: it tells a leak (live heap grows) from V8 keeping more heap
@@ -26,6 +26,7 @@ const { values } = parseArgs({
     'warmup-seconds': { type: 'string', default: '60' },
     'warmup-rate': { type: 'string' },
     'node-flag': { type: 'string', multiple: true, default: [] },
+    config: { type: 'string', default: 'bench/tollgate.soak.yaml' },
   },
 });
 const minutes = Number(values.minutes);
@@ -63,7 +64,7 @@ const gatewayPort = 4190;
 rmSync(join(root, '.bench', 'soak.sqlite'), { force: true });
 rmSync(join(root, '.bench', 'soak.sqlite-wal'), { force: true });
 const mock = await start(process.execPath, [join(harness, 'mock-upstream.mjs'), '--port', String(mockPort)], {}, (out) => /listen|:18190/i.test(out));
-const gateway = await start(process.execPath, ['--trace-gc', ...values['node-flag'], join(root, 'packages/server/dist/cli.js'), 'start', '--config', 'bench/tollgate.soak.yaml', '--port', String(gatewayPort)], { MOCK_UPSTREAM_URL: `http://127.0.0.1:${mockPort}/v1` }, (out) => out.includes('listening on'));
+const gateway = await start(process.execPath, ['--trace-gc', ...values['node-flag'], join(root, 'packages/server/dist/cli.js'), 'start', '--config', values.config, '--port', String(gatewayPort)], { MOCK_UPSTREAM_URL: `http://127.0.0.1:${mockPort}/v1` }, (out) => out.includes('listening on'));
 /** Live MB after the latest full GC, per isolate (`[pid:0x…]` in --trace-gc lines). */
 const liveAfterFullGc = new Map();
 const fullGc = /^\[\d+:(0x[0-9a-f]+)\]\s+\d+ ms: Mark-Compact(?: \(reduce\))? [\d.]+ \([\d.]+\) -> ([\d.]+) \(/;
