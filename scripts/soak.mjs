@@ -1,8 +1,9 @@
-// `pnpm soak [-- --minutes 10 --rate 500 --warmup-seconds 60 --warmup-rate 500 --node-flag=--max-semi-space-size=8
-// --config bench/tollgate.soak.yaml]`: the memory soak. Starts the shared harness's mock upstream and Tollgate on
-// its production path (bench/tollgate.soak.yaml, or --config: key auth, one target, the SQLite ledger, request
-// logs), warms it up with `warmup-rate` requests per second (the soak's rate unless given) for
-// `warmup-seconds`, then sends `rate` requests per second open-loop for `minutes`, samples the gateway's RSS every 10 s, and
+// `pnpm soak [-- --minutes 10 --rate 500 --warmup-seconds 60 --warmup-rate 500
+// --node-flag=--max-semi-space-size=8 --config bench/tollgate.soak.yaml]`: the memory soak. Starts the
+// shared harness's mock upstream and Tollgate on its production path (bench/tollgate.soak.yaml, or
+// --config: key auth, one target, the SQLite ledger, request logs), warms it up with `warmup-rate`
+// requests per second (the soak's rate unless given) for `warmup-seconds`, then sends `rate` requests
+// per second open-loop for `minutes`, samples the gateway's RSS every 10 s, and
 // reports the soak's samples against its first one: flat means within ±10 %. The gateway runs with
 // --trace-gc, so the live heap after each full GC (every isolate: the main thread's and the ledger's
 // writer thread's) is sampled too: it tells a leak (live heap grows) from V8 keeping more heap
