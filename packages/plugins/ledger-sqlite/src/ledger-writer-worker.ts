@@ -45,29 +45,40 @@ function isRowRefused(error: unknown): boolean {
   return typeof errcode === 'number' && refusedRowCodes.has(errcode);
 }
 
+/** A row's index in its batch, and why it was not written. */
+type RowFailure = { index: number; error: string };
+
 /**
- * A batch SQLite refused is tried row by row, so one bad row cannot hold the others back: rows that
- * fail for themselves (a value it cannot bind or store) are answered as `refused`, rows that fail for
- * the database's sake (the disk, a lock) as `retry`, the others are committed.
+ * Inserts a batch refused for one of its rows row by row, so that row cannot hold the others back:
+ * rows that fail for themselves are `refused`; at the first failure for the database's sake (the disk,
+ * a lock), that row and the rest are returned to `retry`, untried, as PostgresLedger does.
+ */
+function insertOneByOne(rows: WriteBatch['rows'], batchError: unknown): { refused: RowFailure[]; retry: RowFailure[] } {
+  // A batch of one has just been tried alone.
+  if (rows.length === 1) return { refused: [{ index: 0, error: message(batchError) }], retry: [] };
+  const refused: RowFailure[] = [];
+  for (const [index, row] of rows.entries()) {
+    try {
+      insertAll([row]);
+    } catch (error) {
+      if (!isRowRefused(error)) return { refused, retry: rows.slice(index).map((_, offset) => ({ index: index + offset, error: message(error) })) };
+      refused.push({ index, error: message(error) });
+    }
+  }
+  return { refused, retry: [] };
+}
+
+/**
+ * Each batch in one transaction. A batch that failed for the database's sake is answered with the
+ * error and kept whole for the retry (trying its rows one by one would only fail as many times); one
+ * refused for a row's own sake is written row by row.
  */
 parentPort!.on('message', (batch: WriteBatch) => {
-  const refused: { index: number; error: string }[] = [];
-  const retry: { index: number; error: string }[] = [];
-  const sort = (index: number, error: unknown) => (isRowRefused(error) ? refused : retry).push({ index, error: message(error) });
   try {
     insertAll(batch.rows);
     parentPort!.postMessage({ id: batch.id });
-    return;
   } catch (error) {
-    // A batch of one has just been tried alone.
-    if (batch.rows.length === 1) sort(0, error);
-    else batch.rows.forEach((row, index) => {
-      try {
-        insertAll([row]);
-      } catch (rowError) {
-        sort(index, rowError);
-      }
-    });
+    if (!isRowRefused(error)) parentPort!.postMessage({ id: batch.id, error: message(error) });
+    else parentPort!.postMessage({ id: batch.id, ...insertOneByOne(batch.rows, error) });
   }
-  parentPort!.postMessage({ id: batch.id, refused, retry });
 });
