@@ -1,12 +1,14 @@
 // `pnpm soak [-- --minutes 10 --rate 500 --warmup-seconds 60 --warmup-rate 500
-// --node-flag=--max-semi-space-size=8 --config bench/tollgate.soak.yaml]`: the memory soak. Starts the
-// shared harness's mock upstream and Tollgate on its production path (bench/tollgate.soak.yaml, or
-// --config: key auth, one target, the SQLite ledger, request logs), warms it up with `warmup-rate`
+// --node-flag=--max-semi-space-size=8 --config bench/tollgate.soak.yaml --target tollgate]`: the memory
+// soak. Starts the shared harness's mock upstream and Tollgate on its production path
+// (bench/tollgate.soak.yaml, or --config: key auth, one target, the SQLite ledger, request logs), or
+// with `--target baseline` the harness's bare proxy (the floor: what V8 does to any Node proxy under
+// this load), warms it up with `warmup-rate`
 // requests per second (the soak's rate unless given) for `warmup-seconds`, then sends `rate` requests
 // per second open-loop for `minutes`, samples the gateway's RSS every 10 s, and
 // reports the soak's samples against its first one: flat means within ±10 %. The gateway runs with
-// --trace-gc, so the live heap after each full GC (every isolate: the main thread's and the ledger's
-// writer thread's) is sampled too: it tells a leak (live heap grows) from V8 keeping more heap
+// --trace-gc, so the live heap after each full GC of the soak (every isolate: the main thread's and the
+// ledger's writer thread's) is sampled too: it tells a leak (live heap grows) from V8 keeping more heap
 // committed (RSS steps, live heap flat).
 // Prints a markdown table and writes bench/results/soak-<time>.json.
 import { spawn } from 'node:child_process';
@@ -16,9 +18,10 @@ import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { prepareHarness } from './prepare-harness.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const harness = join(root, '.bench', 'harness');
+const harness = prepareHarness(root);
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
@@ -28,12 +31,17 @@ const { values } = parseArgs({
     'warmup-rate': { type: 'string' },
     'node-flag': { type: 'string', multiple: true, default: [] },
     config: { type: 'string', default: 'bench/tollgate.soak.yaml' },
+    target: { type: 'string', default: 'tollgate' },
   },
 });
 const minutes = Number(values.minutes);
 const rate = Number(values.rate);
 const warmupSeconds = Number(values['warmup-seconds']);
 const warmupRate = Number(values['warmup-rate'] ?? values.rate);
+if (values.target !== 'tollgate' && values.target !== 'baseline') {
+  console.error(`soak: --target is tollgate or baseline, not "${values.target}".`);
+  process.exit(1);
+}
 const { Pool } = createRequire(join(harness, 'package.json'))('undici');
 
 function start(command, args, env, ready) {
@@ -65,7 +73,11 @@ const gatewayPort = 4190;
 rmSync(join(root, '.bench', 'soak.sqlite'), { force: true });
 rmSync(join(root, '.bench', 'soak.sqlite-wal'), { force: true });
 const mock = await start(process.execPath, [join(harness, 'mock-upstream.mjs'), '--port', String(mockPort)], {}, (out) => /listen|:18190/i.test(out));
-const gateway = await start(process.execPath, ['--trace-gc', ...values['node-flag'], join(root, 'packages/server/dist/cli.js'), 'start', '--config', values.config, '--port', String(gatewayPort)], { MOCK_UPSTREAM_URL: `http://127.0.0.1:${mockPort}/v1` }, (out) => out.includes('listening on'));
+const mockUrl = `http://127.0.0.1:${mockPort}/v1`;
+const gateway =
+  values.target === 'baseline'
+    ? await start(process.execPath, ['--trace-gc', ...values['node-flag'], join(harness, 'baseline-proxy.mjs'), '--port', String(gatewayPort), '--upstream', mockUrl], {}, (out) => out.includes('baseline proxy on'))
+    : await start(process.execPath, ['--trace-gc', ...values['node-flag'], join(root, 'packages/server/dist/cli.js'), 'start', '--config', values.config, '--port', String(gatewayPort)], { MOCK_UPSTREAM_URL: mockUrl }, (out) => out.includes('listening on'));
 /** Live MB after the latest full GC, per isolate (`[pid:0x…]` in --trace-gc lines). */
 const liveAfterFullGc = new Map();
 const fullGc = /^\[\d+:(0x[0-9a-f]+)\]\s+\d+ ms: Mark-Compact(?: \(reduce\))? [\d.]+ \([\d.]+\) -> ([\d.]+) \(/;
@@ -116,6 +128,8 @@ async function drive(perSecond, until) {
   }
 }
 await drive(warmupRate, soakStartsAt);
+// The live heap is compared from the soak's first full GC on, not a start-up one before any traffic.
+liveAfterFullGc.clear();
 await drive(rate, endAt);
 await Promise.allSettled([...inFlight]);
 clearInterval(sampler);
@@ -139,7 +153,7 @@ const deviationAfterThree = rssDeviationAfter(180);
 const live = warm.filter((sample) => sample.liveHeapMb !== undefined).map((sample) => sample.liveHeapMb);
 const liveDeviation = live.length === 0 ? undefined : Math.max(...live.map((value) => Math.abs(value - live[0]) / live[0]));
 const result = {
-  minutes, rate, warmupSeconds, warmupRate, nodeFlags: values['node-flag'], sent, ok, failed,
+  target: values.target, minutes, rate, warmupSeconds, warmupRate, nodeFlags: values['node-flag'], sent, ok, failed,
   baselineRssMb: baseline, lastRssMb: last, maxDeviationPercent: percent(maxDeviation),
   // V8 sizes its heaps over the first full GCs: the same figure from 3 minutes into the soak.
   maxDeviationAfterThreeMinutesPercent: percent(deviationAfterThree),
@@ -149,7 +163,8 @@ const result = {
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
 const file = join(root, 'bench', 'results', `soak-${new Date().toISOString().replaceAll(':', '-')}.json`);
 writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-console.log(`\n### Soak: ${minutes} min at ${rate} req/s after ${warmupSeconds} s of warm-up at ${warmupRate} req/s, production path\n`);
+const soaked = values.target === 'baseline' ? 'the bare proxy' : `Tollgate (${values.config})`;
+console.log(`\n### Soak of ${soaked}: ${minutes} min at ${rate} req/s after ${warmupSeconds} s of warm-up at ${warmupRate} req/s\n`);
 const mb = (value) => (value === undefined ? '–' : `${value.toFixed(1)} MB`);
 console.log('| sent | ok | failed | RSS after warm-up | RSS at the end | largest deviation | live heap after full GC, after warm-up → end | largest deviation |');
 console.log('|--:|--:|--:|--:|--:|--:|--:|--:|');

@@ -19,6 +19,10 @@ beforeAll(async () => {
     ['plugins: ["@tollgate/provider-openai"]', 'providers:', '  openai: { type: openai }', 'models:', '  smart: { targets: [openai/gpt-4o, claud/sonnet] }'].join('\n'),
   );
   await writeFile(
+    join(folder, 'young-generation.yaml'),
+    ['plugins: ["@tollgate/provider-echo", "@tollgate/metrics-prometheus"]', 'auth: { masterKey: sk-cli-test-master-key-01 }', 'providers: { echo: { type: echo } }', 'models: { echo: { target: echo/echo-1 } }', 'logging: { level: warn }'].join('\n'),
+  );
+  await writeFile(
     join(folder, 'tollgate.config.yaml'),
     ['plugins: ["@tollgate/provider-echo"]', 'auth: { masterKey: sk-cli-test-master-key-01 }', 'providers: { echo: { type: echo, chunkDelayMs: 40 } }', 'models: { echo: { target: echo/echo-1 } }'].join('\n'),
   );
@@ -174,5 +178,32 @@ describe('tollgate start', () => {
     } finally {
       await rm(empty, { recursive: true, force: true });
     }
+  });
+  it('grows its young generation to full size at the first growth, and leaves V8 its default with TOLLGATE_V8_DEFAULT_HEAP=1', async () => {
+    /** The young generation's size in MB (prom-client's process metrics) at start and after its first growth under traffic. */
+    async function firstGrowth(env: NodeJS.ProcessEnv): Promise<{ initial: number; grown: number }> {
+      const instance = await startCliInstance(folder, ['--config', 'young-generation.yaml'], env);
+      started.push(instance.child);
+      const client = new OpenAI({ baseURL: `${instance.url}/v1`, apiKey: 'sk-cli-test-master-key-01', maxRetries: 0 });
+      const youngGenerationMb = async () => {
+        const metrics = await (await fetch(`${instance.url}/metrics`)).text();
+        const line = metrics.split('\n').find((candidate) => candidate.startsWith('tollgate_nodejs_heap_space_size_total_bytes{space="new"} '));
+        expect(line, metrics.slice(0, 2_000)).toBeDefined();
+        return Number(line!.split(' ')[1]) / 1024 / 1024;
+      };
+      const initial = await youngGenerationMb();
+      let grown = initial;
+      for (let batch = 0; batch < 200 && grown === initial; batch += 1) {
+        await Promise.all(Array.from({ length: 10 }, () => client.chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: 'x'.repeat(2_000) }] })));
+        grown = await youngGenerationMb();
+      }
+      instance.child.kill('SIGTERM');
+      return { initial, grown };
+    }
+    const atOnce = await firstGrowth({ ...process.env, TOLLGATE_V8_DEFAULT_HEAP: '' });
+    const v8Default = await firstGrowth({ ...process.env, TOLLGATE_V8_DEFAULT_HEAP: '1' });
+    expect(atOnce.grown).toBeGreaterThanOrEqual(4 * atOnce.initial);
+    expect(v8Default.grown).toBeGreaterThan(v8Default.initial);
+    expect(v8Default.grown).toBeLessThan(atOnce.grown);
   });
 });

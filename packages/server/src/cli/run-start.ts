@@ -1,8 +1,11 @@
 import { startServer } from '../start-server.js';
+import { growYoungGenerationAtOnce } from './grow-young-generation-at-once.js';
 
 /** `tollgate start`: runs the gateway until SIGTERM/SIGINT, then drains and exits 0. */
 export async function runStart(options: { configFile?: string | undefined; port?: number | undefined; host?: string | undefined }): Promise<void> {
   const startedAt = performance.now();
+  // Before the server allocates: its young generation then reaches full size at its first growth.
+  const youngGenerationAtOnce = growYoungGenerationAtOnce();
   const running = await startServer({
     ...(options.configFile === undefined ? {} : { configFile: options.configFile }),
     ...(options.port === undefined ? {} : { port: options.port }),
@@ -15,7 +18,7 @@ export async function runStart(options: { configFile?: string | undefined; port?
     `  config: ${tollgate.configSource}`,
     `  models: ${models.join(', ') || '(none)'}`,
     `  OpenAI base URL: ${running.url}/v1`,
-    `  Node ${process.version}${process.execArgv.length > 0 ? ` (${process.execArgv.join(' ')})` : ''}`,
+    `  Node ${process.version}${process.execArgv.length > 0 ? ` (${process.execArgv.join(' ')})` : ''}${youngGenerationAtOnce ? '' : ', V8 default heap sizing'}`,
   ];
   if (tollgate.generatedMasterKey !== undefined) {
     lines.push(
