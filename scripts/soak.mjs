@@ -130,6 +130,7 @@ async function drive(perSecond, until) {
 await drive(warmupRate, soakStartsAt);
 // The live heap is compared from the soak's first full GC on, not a start-up one before any traffic.
 liveAfterFullGc.clear();
+const firstSoakSample = samples.length;
 await drive(rate, endAt);
 await Promise.allSettled([...inFlight]);
 clearInterval(sampler);
@@ -150,7 +151,7 @@ const baseline = warm[0].rssMb;
 const last = warm.at(-1).rssMb;
 const maxDeviation = rssDeviationAfter(warm[0].second);
 const deviationAfterThree = rssDeviationAfter(180);
-const live = warm.filter((sample) => sample.liveHeapMb !== undefined).map((sample) => sample.liveHeapMb);
+const live = samples.slice(firstSoakSample).filter((sample) => sample.liveHeapMb !== undefined).map((sample) => sample.liveHeapMb);
 const liveDeviation = live.length === 0 ? undefined : Math.max(...live.map((value) => Math.abs(value - live[0]) / live[0]));
 const result = {
   target: values.target, minutes, rate, warmupSeconds, warmupRate, nodeFlags: values['node-flag'], sent, ok, failed,
