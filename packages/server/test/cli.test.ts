@@ -179,8 +179,9 @@ describe('tollgate start', () => {
       await rm(empty, { recursive: true, force: true });
     }
   });
+
   it('grows its young generation to full size at the first growth, and leaves V8 its default with TOLLGATE_V8_DEFAULT_HEAP=1', async () => {
-    /** The young generation's size in MB (prom-client's process metrics) at start and after its first growth under traffic. */
+    /** The young generation's size in MB (prom-client's process metrics) at start, and once traffic has grown it past that. */
     async function firstGrowth(env: NodeJS.ProcessEnv): Promise<{ initial: number; grown: number }> {
       const instance = await startCliInstance(folder, ['--config', 'young-generation.yaml'], env);
       started.push(instance.child);
@@ -193,7 +194,7 @@ describe('tollgate start', () => {
       };
       const initial = await youngGenerationMb();
       let grown = initial;
-      for (let batch = 0; batch < 200 && grown === initial; batch += 1) {
+      for (let batch = 0; batch < 200 && grown <= initial; batch += 1) {
         await Promise.all(Array.from({ length: 10 }, () => client.chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: 'x'.repeat(2_000) }] })));
         grown = await youngGenerationMb();
       }
