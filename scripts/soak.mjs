@@ -3,9 +3,9 @@
 // soak. Starts the shared harness's mock upstream and Tollgate on its production path
 // (bench/tollgate.soak.yaml, or --config: key auth, one target, the SQLite ledger, request logs), or
 // with `--target baseline` the harness's bare proxy (the floor: what V8 does to any Node proxy under
-// this load), warms it up with `warmup-rate`
-// requests per second (the soak's rate unless given) for `warmup-seconds`, then sends `rate` requests
-// per second open-loop for `minutes`, samples the gateway's RSS every 10 s, and
+// this load), warms it up with `warmup-rate` requests per second (the soak's rate unless given) for
+// `warmup-seconds`, then sends `rate` requests per second open-loop for `minutes`, samples the
+// gateway's RSS every 10 s, and
 // reports the soak's samples against its first one: flat means within ±10 %. The gateway runs with
 // --trace-gc, so the live heap after each full GC of the soak (every isolate: the main thread's and the
 // ledger's writer thread's) is sampled too: it tells a leak (live heap grows) from V8 keeping more heap
@@ -74,10 +74,12 @@ rmSync(join(root, '.bench', 'soak.sqlite'), { force: true });
 rmSync(join(root, '.bench', 'soak.sqlite-wal'), { force: true });
 const mock = await start(process.execPath, [join(harness, 'mock-upstream.mjs'), '--port', String(mockPort)], {}, (out) => /listen|:18190/i.test(out));
 const mockUrl = `http://127.0.0.1:${mockPort}/v1`;
-const gateway =
+/** The soaked process's script and arguments, and what it prints once it listens. */
+const soaked =
   values.target === 'baseline'
-    ? await start(process.execPath, ['--trace-gc', ...values['node-flag'], join(harness, 'baseline-proxy.mjs'), '--port', String(gatewayPort), '--upstream', mockUrl], {}, (out) => out.includes('baseline proxy on'))
-    : await start(process.execPath, ['--trace-gc', ...values['node-flag'], join(root, 'packages/server/dist/cli.js'), 'start', '--config', values.config, '--port', String(gatewayPort)], { MOCK_UPSTREAM_URL: mockUrl }, (out) => out.includes('listening on'));
+    ? { name: 'the bare proxy', args: [join(harness, 'baseline-proxy.mjs'), '--upstream', mockUrl], ready: 'baseline proxy on' }
+    : { name: `Tollgate (${values.config})`, args: [join(root, 'packages/server/dist/cli.js'), 'start', '--config', values.config], ready: 'listening on' };
+const gateway = await start(process.execPath, ['--trace-gc', ...values['node-flag'], ...soaked.args, '--port', String(gatewayPort)], { MOCK_UPSTREAM_URL: mockUrl }, (out) => out.includes(soaked.ready));
 /** Live MB after the latest full GC, per isolate (`[pid:0x…]` in --trace-gc lines). */
 const liveAfterFullGc = new Map();
 const fullGc = /^\[\d+:(0x[0-9a-f]+)\]\s+\d+ ms: Mark-Compact(?: \(reduce\))? [\d.]+ \([\d.]+\) -> ([\d.]+) \(/;
@@ -164,8 +166,7 @@ const result = {
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
 const file = join(root, 'bench', 'results', `soak-${new Date().toISOString().replaceAll(':', '-')}.json`);
 writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-const soaked = values.target === 'baseline' ? 'the bare proxy' : `Tollgate (${values.config})`;
-console.log(`\n### Soak of ${soaked}: ${minutes} min at ${rate} req/s after ${warmupSeconds} s of warm-up at ${warmupRate} req/s\n`);
+console.log(`\n### Soak of ${soaked.name}: ${minutes} min at ${rate} req/s after ${warmupSeconds} s of warm-up at ${warmupRate} req/s\n`);
 const mb = (value) => (value === undefined ? '–' : `${value.toFixed(1)} MB`);
 console.log('| sent | ok | failed | RSS after warm-up | RSS at the end | largest deviation | live heap after full GC, after warm-up → end | largest deviation |');
 console.log('|--:|--:|--:|--:|--:|--:|--:|--:|');
