@@ -2,7 +2,8 @@
 // shared machine's contention does not move, unlike req/s. Starts the harness's mock upstream, the bare
 // undici proxy and Tollgate (bench/tollgate.bench.yaml, or --config), then for each in turn sends
 // non-streaming (and streaming) requests open-loop at a fixed rate and reads the process's user+system
-// CPU time from /proc before and after. `--cpu-prof` writes a V8 CPU profile of Tollgate to .bench/.
+// CPU time from /proc before and after. `--cpu-prof` writes V8 CPU profiles of Tollgate and the bare
+// proxy to .bench/, each named after its process ID (printed at the start).
 // Flags: --rate 2000 --seconds 8 --rounds 3 --config bench/tollgate.bench.yaml --stream, --prompt-kb 100
 // (an agent-sized prompt: that many KB of earlier turns in the messages), and
 // --node-flag=--max-semi-space-size=32 (repeatable) to try a V8 flag on Tollgate's process, and
@@ -110,10 +111,11 @@ async function load(base, headers) {
 
 const mockEnv = { MOCK_UPSTREAM_URL: 'http://127.0.0.1:18180/v1', MOCK_SLOW_UPSTREAM_URL: 'http://127.0.0.1:18180/v1' };
 start('mock', [join(harness, 'mock-upstream.mjs'), '--port', '18180']);
-const baseline = start('baseline', [join(harness, 'baseline-proxy.mjs'), '--port', '18181', '--upstream', mockEnv.MOCK_UPSTREAM_URL]);
 mkdirSync(join(root, '.bench'), { recursive: true });
 const profile = options['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', join(root, '.bench')] : [];
+const baseline = start('baseline', [...profile, join(harness, 'baseline-proxy.mjs'), '--port', '18181', '--upstream', mockEnv.MOCK_UPSTREAM_URL]);
 const tollgate = start('tollgate', [...profile, ...options['node-flag'], 'packages/server/dist/cli.js', 'start', '--config', options.config, '--port', '14100'], mockEnv);
+if (options['cpu-prof']) console.log(`CPU profiles in .bench/: baseline PID ${baseline.pid}, tollgate PID ${tollgate.pid}`);
 const auth = { authorization: 'Bearer sk-bench-master-key-000001' };
 const targets = [
   { name: 'baseline', pid: baseline.pid, base: 'http://127.0.0.1:18181/v1', headers: {} },

@@ -12,6 +12,7 @@ import {
   type Principal,
 } from '@tollgate/core';
 import { createBudgetAlerts } from './budget-alerts.js';
+import { BudgetLeases } from './budget-leases.js';
 import { estimatePromptTokens } from './estimate-prompt-tokens.js';
 import type { GovernanceOptions } from './governance-options.js';
 import { worstCasePrices } from './worst-case-prices.js';
@@ -71,11 +72,23 @@ function storeUnavailable(error: unknown): GatewayError {
  * price) and holds it on every budgeted level at once; settle charges the actual cost and releases
  * the hold. A budgeted request without an output limit gets `defaultMaxTokens` as one, so the bound
  * holds; in `clamp` mode a request that does not fit gets the limit the remaining budget buys.
+ * Holds are drawn on the instance's budget leases ({@link BudgetLeases}) unless `budgetLeaseRequests` is 0.
  * A store that cannot be reached refuses budgeted requests (503); a failed settlement is retried in
  * the background, and the settlement that crosses an alert threshold sends the alert.
  */
-export function createBudgetHooks(store: BudgetStore, pricing: Pricing | undefined, clock: Clock, options: GovernanceOptions, logger: Logger): Pick<HookMap, 'budget.reserve' | 'budget.settle'> {
+export function createBudgetHooks(
+  store: BudgetStore,
+  pricing: Pricing | undefined,
+  clock: Clock,
+  options: GovernanceOptions,
+  logger: Logger,
+): Pick<HookMap, 'budget.reserve' | 'budget.settle'> & { close(): Promise<void> } {
   const alert = options.alerts === undefined ? undefined : createBudgetAlerts(options.alerts, logger);
+  // Requests hold on the instance's lease when leases are on (see BudgetLeases), else each in the store.
+  const holds: Pick<BudgetStore, 'reserve' | 'settle'> & { close?(): Promise<void> } =
+    options.budgetLeaseRequests === 0
+      ? store
+      : new BudgetLeases(store, clock, { requests: options.budgetLeaseRequests, reservationTtlMs: options.reservationTtlMs }, (settled, costMicros) => alert?.(settled, costMicros), logger);
   async function reserve(context: GatewayContext): Promise<void> {
     const subjects = budgetSubjects(context.principal!);
     if (subjects.length === 0) return;
@@ -95,7 +108,7 @@ export function createBudgetHooks(store: BudgetStore, pricing: Pricing | undefin
     for (let attempt = 0; ; attempt += 1) {
       const amountMicros = promptMicros + Math.ceil(outputTokens * prices.output);
       const now = clock.now();
-      const outcome = await store.reserve({ id: context.requestId, subjects, amountMicros, expiresAt: now + options.reservationTtlMs, now }).catch((error: unknown) => Promise.reject(storeUnavailable(error)));
+      const outcome = await holds.reserve({ id: context.requestId, subjects, amountMicros, expiresAt: now + options.reservationTtlMs, now }).catch((error: unknown) => Promise.reject(storeUnavailable(error)));
       if (outcome.ok) {
         context.set('budgetReservation', { subjects, amountMicros });
         return;
@@ -118,7 +131,7 @@ export function createBudgetHooks(store: BudgetStore, pricing: Pricing | undefin
     const requestId = context.requestId;
     const attempt = async (retry: number): Promise<void> => {
       try {
-        const settled = await store.settle(requestId, reservation.subjects, costMicros, clock.now());
+        const settled = await holds.settle(requestId, reservation.subjects, costMicros, clock.now());
         alert?.(settled, costMicros);
       } catch (error) {
         if (retry >= settleRetries) {
@@ -132,5 +145,5 @@ export function createBudgetHooks(store: BudgetStore, pricing: Pricing | undefin
     await attempt(0);
   }
 
-  return { 'budget.reserve': reserve, 'budget.settle': settle };
+  return { 'budget.reserve': reserve, 'budget.settle': settle, close: async () => holds.close?.() };
 }

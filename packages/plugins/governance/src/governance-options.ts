@@ -11,6 +11,13 @@ export const governanceOptionsSchema = z
     /** How long a budget hold lives when its request never settles (a crashed instance). Keep it above your longest request. */
     reservationTtlMs: z.number().int().positive().default(600_000),
     /**
+     * Budget leases: each instance holds this many times a request's worst case on a budget at once
+     * and admits its requests against that hold in memory, instead of a store transaction per request.
+     * Budgets stay hard; spend reaches the budget within about a second; near the limit requests hold
+     * on their own. `0`: every request holds on its own.
+     */
+    budgetLeaseRequests: z.number().int().min(0).max(1_000).default(32),
+    /**
      * When the worst-case cost does not fit a budget but some room remains: `reject` with 429
      * `budget_exceeded`, or `clamp` the request's `max_tokens` to what the remaining budget buys.
      */

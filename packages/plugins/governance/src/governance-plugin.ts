@@ -41,5 +41,7 @@ export const governancePlugin = definePlugin({
     const hooks = createBudgetHooks(budgets, api.resolve(Pricing), clock, options, api.logger);
     api.addHook('budget.reserve', hooks['budget.reserve']);
     api.addHook('budget.settle', hooks['budget.settle']);
+    // Returns the budget leases (charging their costs) before the store closes: it was set up first.
+    return { close: () => hooks.close() };
   },
 });

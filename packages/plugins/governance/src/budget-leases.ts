@@ -1,0 +1,227 @@
+import { randomUUID } from 'node:crypto';
+import type { Budget, BudgetStore, BudgetSubject, Clock, Logger, ReservationRequest, ReserveOutcome } from '@tollgate/core';
+
+/** How budget leases are sized and kept. */
+export interface BudgetLeaseOptions {
+  /** A lease holds this many times the worst case of the request that takes it. */
+  readonly requests: number;
+  /** How long a hold lives when its instance dies (`reservationTtlMs`): a lease too; it is renewed at half of it. */
+  readonly reservationTtlMs: number;
+}
+
+/** A lease whose requests have all ended is returned after this long without a new one. */
+const idleMs = 1_000;
+/** Costs charged to a lease reach the budget's spend at least this often (the lease is renewed). */
+const flushMs = 1_000;
+/** After a lease was refused (the budget is near its limit), requests of that key hold on their own for this long. */
+const pausedMs = 1_000;
+/** Settling a lease is tried again this many times, 1 s, 2 s, 4 s… apart, before it is given up (logged). */
+const settleRetries = 5;
+
+/** One hold in the store that this instance's requests draw on. */
+interface Lease {
+  /** The store's reservation id (`lease-…`); a renewal changes it. */
+  id: string;
+  readonly subjects: readonly BudgetSubject[];
+  /** Held in the store on every subject. */
+  holdMicros: number;
+  /** The worst cases of the requests in flight that drew on it. */
+  inflightMicros: number;
+  /** The costs of its settled requests, not yet in the budget's spend: charged when the lease is settled. */
+  chargedMicros: number;
+  /** The part of the hold meant for new requests when it was taken (what a renewal asks for again). */
+  readonly sizeMicros: number;
+  takenAt: number;
+  lastUsedAt: number;
+  /** Refused a renewal: no new requests; returned once its requests end. */
+  retiring: boolean;
+  /** Settled in the store: costs of requests still ending are charged on their own. */
+  returned: boolean;
+}
+
+/** The lease of one set of budget subjects (a key with its user, team and org), and its renewal. */
+interface LeaseSlot {
+  lease: Lease | undefined;
+  /** A renewal or first lease being taken: new requests wait for it. */
+  renewing: Promise<void> | undefined;
+  /** Until then (a lease was refused), requests hold on their own. */
+  pausedUntil: number;
+}
+
+/** The space a lease has left for new requests. */
+function room(lease: Lease): number {
+  return lease.holdMicros - lease.inflightMicros - lease.chargedMicros;
+}
+
+/**
+ * Budget leases: most reservations judged in memory instead of in a store transaction each. An
+ * instance holds, per set of budget subjects, one hold in the store (a reservation like any other,
+ * `lease-…`) worth `requests` times a request's worst case, judged against the budget like a
+ * request's own; requests draw their worst case on it and, when they end, return it and charge their
+ * cost to it. The budget stays hard: everything drawn in flight plus everything charged never exceeds
+ * the hold, and the hold was admitted under the store's lock. A lease is renewed (a new hold for its
+ * requests in flight plus its size, then the old one settled with the costs charged to it) when it
+ * runs out, every second while it has charges (so spend reaches the budget within about a second),
+ * and at half its life (`reservationTtlMs`); it is returned after a second without requests. When the store refuses a
+ * lease the budget is near its limit: the lease retires (returned once its requests end) and for a
+ * second requests hold on their own, judged exactly as without leases. Near the limit, another
+ * instance's lease keeps up to its unused part from this one until it is returned.
+ */
+export class BudgetLeases {
+  readonly #store: BudgetStore;
+  readonly #clock: Clock;
+  readonly #options: BudgetLeaseOptions;
+  readonly #logger: Logger;
+  /** Told of every lease settlement (budget alerts): the budgets as it left them and the cost it charged. */
+  readonly #onSettled: (settled: readonly Budget[], costMicros: number) => void;
+  /** By the subjects' key (see {@link slotKey}). */
+  readonly #slots = new Map<string, LeaseSlot>();
+  /** Requests in flight that drew on a lease, by reservation id. */
+  readonly #drawn = new Map<string, { readonly lease: Lease; readonly amountMicros: number }>();
+  readonly #sweep: NodeJS.Timeout;
+  #closed = false;
+
+  constructor(store: BudgetStore, clock: Clock, options: BudgetLeaseOptions, onSettled: (settled: readonly Budget[], costMicros: number) => void, logger: Logger) {
+    this.#store = store;
+    this.#clock = clock;
+    this.#options = options;
+    this.#onSettled = onSettled;
+    this.#logger = logger;
+    this.#sweep = setInterval(() => this.#tend(), 250).unref();
+  }
+
+  /** Holds the request's worst case: on its lease when there is room, else on its own in the store. */
+  async reserve(request: ReservationRequest): Promise<ReserveOutcome> {
+    if (this.#closed) return this.#store.reserve(request);
+    const slot = this.#slot(request.subjects);
+    for (let round = 0; round < 2; round += 1) {
+      if (slot.renewing !== undefined) await slot.renewing;
+      const lease = slot.lease;
+      if (lease !== undefined && !lease.retiring && room(lease) >= request.amountMicros) {
+        lease.inflightMicros += request.amountMicros;
+        lease.lastUsedAt = request.now;
+        this.#drawn.set(request.id, { lease, amountMicros: request.amountMicros });
+        return { ok: true };
+      }
+      if (slot.renewing !== undefined) continue;
+      if (this.#clock.now() < slot.pausedUntil) break;
+      await this.#renew(slot, request.subjects, request.amountMicros * this.#options.requests);
+    }
+    return this.#store.reserve(request);
+  }
+
+  /** Ends a request's hold: on its lease, returns the worst case and charges the cost to it; else settles in the store. */
+  async settle(reservationId: string, subjects: readonly BudgetSubject[], costMicros: number, now: number): Promise<readonly Budget[]> {
+    const drawn = this.#drawn.get(reservationId);
+    if (drawn === undefined) return this.#store.settle(reservationId, subjects, costMicros, now);
+    this.#drawn.delete(reservationId);
+    const { lease } = drawn;
+    lease.inflightMicros -= drawn.amountMicros;
+    // Returned already (shutdown): no lease to carry the cost, so it is charged on its own.
+    if (lease.returned) return this.#store.settle(reservationId, subjects, costMicros, now);
+    lease.chargedMicros += costMicros;
+    lease.lastUsedAt = now;
+    // While a renewal runs, it returns the lease when it ends.
+    const slot = this.#slot(subjects);
+    if (lease.retiring && lease.inflightMicros === 0 && slot.renewing === undefined) void this.#return(slot);
+    return [];
+  }
+
+  /** Returns every lease, charging what was charged to it; requests still in flight are then settled on their own. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearInterval(this.#sweep);
+    const settled: Promise<void>[] = [];
+    for (const slot of this.#slots.values()) {
+      if (slot.renewing !== undefined) await slot.renewing;
+      if (slot.lease !== undefined) settled.push(this.#return(slot));
+    }
+    await Promise.all(settled);
+  }
+
+  #slot(subjects: readonly BudgetSubject[]): LeaseSlot {
+    let key = '';
+    for (const subject of subjects) key += `${subject.scope}:${subject.id}\n`;
+    let slot = this.#slots.get(key);
+    if (slot === undefined) {
+      slot = { lease: undefined, renewing: undefined, pausedUntil: 0 };
+      this.#slots.set(key, slot);
+    }
+    return slot;
+  }
+
+  /** Takes a lease, or a new hold for the current one (its requests in flight move over). Refused: the current one retires. */
+  #renew(slot: LeaseSlot, subjects: readonly BudgetSubject[], sizeMicros: number): Promise<void> {
+    const renewal = (async () => {
+      const current = slot.lease;
+      const now = this.#clock.now();
+      const id = `lease-${randomUUID()}`;
+      const holdMicros = sizeMicros + (current?.inflightMicros ?? 0);
+      const expiresAt = now + this.#options.reservationTtlMs;
+      const outcome = await this.#store.reserve({ id, subjects, amountMicros: holdMicros, expiresAt, now }).catch((error: unknown) => {
+        this.#logger.warn({ err: error }, 'budget lease not taken: requests hold on their own for a second');
+        return undefined;
+      });
+      if (outcome?.ok !== true) {
+        slot.pausedUntil = this.#clock.now() + pausedMs;
+        if (current !== undefined) current.retiring = true;
+        return;
+      }
+      if (current === undefined) {
+        slot.lease = { id, subjects, holdMicros, inflightMicros: 0, chargedMicros: 0, sizeMicros, takenAt: now, lastUsedAt: now, retiring: false, returned: false };
+        return;
+      }
+      // No request drew on it meanwhile (they wait for the renewal): the new hold covers those in flight.
+      const previous = { id: current.id, chargedMicros: current.chargedMicros };
+      // A renewal with room for new requests ends a retirement; one for those in flight only does not.
+      Object.assign(current, { id, holdMicros, chargedMicros: 0, takenAt: now, retiring: current.retiring && sizeMicros === 0 });
+      void this.#settleInStore(previous.id, subjects, previous.chargedMicros, 0);
+    })();
+    slot.renewing = renewal;
+    return renewal.finally(() => {
+      slot.renewing = undefined;
+      if (slot.lease?.retiring === true && slot.lease.inflightMicros === 0) void this.#return(slot);
+    });
+  }
+
+  /** Settles a lease in the store, charging its costs, and forgets it. */
+  #return(slot: LeaseSlot): Promise<void> {
+    const lease = slot.lease!;
+    slot.lease = undefined;
+    lease.returned = true;
+    return this.#settleInStore(lease.id, lease.subjects, lease.chargedMicros, 0);
+  }
+
+  async #settleInStore(id: string, subjects: readonly BudgetSubject[], costMicros: number, retry: number): Promise<void> {
+    try {
+      this.#onSettled(await this.#store.settle(id, subjects, costMicros, this.#clock.now()), costMicros);
+    } catch (error) {
+      if (retry >= settleRetries) {
+        this.#logger.error({ err: error, leaseId: id, costMicros }, 'budget lease settlement given up: the hold lapses, the cost is in the ledger but not in the budget');
+        return;
+      }
+      this.#logger.warn({ err: error, leaseId: id, retry: retry + 1 }, 'budget lease settlement failed; retrying');
+      setTimeout(() => void this.#settleInStore(id, subjects, costMicros, retry + 1), 1_000 * 2 ** retry).unref();
+    }
+  }
+
+  /**
+   * Every 250 ms: returns idle and drained leases, renews those with charges or past half their life
+   * (a retiring one for its requests in flight only), forgets empty slots.
+   */
+  #tend(): void {
+    const now = this.#clock.now();
+    const halfLife = this.#options.reservationTtlMs / 2;
+    for (const [key, slot] of this.#slots) {
+      if (slot.renewing !== undefined) continue;
+      const lease = slot.lease;
+      if (lease === undefined) {
+        if (now >= slot.pausedUntil) this.#slots.delete(key);
+      } else if (lease.inflightMicros === 0 && (lease.retiring || now - lease.lastUsedAt >= idleMs)) {
+        void this.#return(slot);
+      } else if (now - lease.takenAt >= halfLife || (!lease.retiring && lease.chargedMicros > 0 && now - lease.takenAt >= flushMs)) {
+        void this.#renew(slot, lease.subjects, lease.retiring ? 0 : lease.sizeMicros);
+      }
+    }
+  }
+}
