@@ -138,6 +138,27 @@ describe('BudgetLeases', () => {
     expect(await budget()).toMatchObject({ spentMicros: 40_000, reservedMicros: 0 });
   });
 
+  it('binds a budget set on another instance within about a second while requests flow', async () => {
+    const { first, instance } = await openBudget(1_000_000);
+    const admin = instance(0);
+    // The key has no budget of its own yet: its requests draw on a lease the team's budget admitted.
+    const held = request(1_000);
+    expect(await first.leases.reserve(held)).toEqual({ ok: true });
+    await first.leases.settle(held.id, held.subjects, 1_000, Date.now());
+    await admin.store.setBudget(key, 500, 'none', Date.now());
+    // Requests every 50 ms for at most about 2 s.
+    let refused: unknown;
+    for (let attempt = 0; attempt < 40 && refused === undefined; attempt += 1) {
+      const next = request(1_000);
+      const outcome = await first.leases.reserve(next);
+      if (outcome.ok) {
+        await first.leases.settle(next.id, next.subjects, 0, Date.now());
+        await sleep(50);
+      } else refused = outcome;
+    }
+    expect(refused).toMatchObject({ ok: false, budget: { scope: 'key', id: 'key_agent', limitMicros: 500 } });
+  });
+
   it('keeps large requests in flight held in the store when small ones renew the lease', async () => {
     const { first, budget } = await openBudget(1_000_000);
     // A lease of 32 × 5,000; 20 large requests in flight on it.

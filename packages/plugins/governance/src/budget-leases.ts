@@ -11,8 +11,11 @@ export interface BudgetLeaseOptions {
 
 /** A lease whose requests have all ended is returned after this long without a new one. */
 const idleMs = 1_000;
-/** Costs charged to a lease reach the budget's spend at least this often (the lease is renewed). */
-const flushMs = 1_000;
+/**
+ * A lease in use is renewed this often: its charges reach the budget's spend, and a budget created,
+ * raised or lowered meanwhile (on any instance) is judged again.
+ */
+const renewMs = 1_000;
 /** After a lease was refused (the budget is near its limit), requests of that key hold on their own for this long. */
 const pausedMs = 1_000;
 /** Settling a lease is tried again this many times, 1 s, 2 s, 4 s… apart, before it is given up (logged). */
@@ -61,11 +64,11 @@ function room(lease: Lease): number {
  * cost to it. The budget stays hard: everything drawn in flight plus everything charged never exceeds
  * the hold, and the hold was admitted under the store's lock. A lease is renewed (a new hold for its
  * requests in flight plus its size, then the old one settled with the costs charged to it) when it
- * runs out, every second while it has charges (so spend reaches the budget within about a second),
- * and at half its life (`reservationTtlMs`); it is returned after a second without requests. When the store refuses a
- * lease the budget is near its limit: the lease retires (returned once its requests end) and for a
- * second requests hold on their own, judged exactly as without leases. Near the limit, another
- * instance's lease keeps up to its unused part from this one until it is returned.
+ * runs out and every second while in use (so spend reaches the budget, and a budget changed on any
+ * instance binds it, within about a second); it is returned after a second without requests. When
+ * the store refuses a lease the budget is near its limit: the lease retires (returned once its
+ * requests end) and for a second requests hold on their own, judged exactly as without leases. Near
+ * the limit, another instance's lease keeps up to its unused part from this one until it is returned.
  */
 export class BudgetLeases {
   readonly #store: BudgetStore;
@@ -206,8 +209,8 @@ export class BudgetLeases {
   }
 
   /**
-   * Every 250 ms: returns idle and drained leases, renews those with charges or past half their life
-   * (a retiring one for its requests in flight only), forgets empty slots.
+   * Every 250 ms: returns idle and drained leases, renews those in use every second (a retiring one
+   * at half its life, for its requests in flight only), forgets empty slots.
    */
   #tend(): void {
     const now = this.#clock.now();
@@ -219,7 +222,7 @@ export class BudgetLeases {
         if (now >= slot.pausedUntil) this.#slots.delete(key);
       } else if (lease.inflightMicros === 0 && (lease.retiring || now - lease.lastUsedAt >= idleMs)) {
         void this.#return(slot);
-      } else if (now - lease.takenAt >= halfLife || (!lease.retiring && lease.chargedMicros > 0 && now - lease.takenAt >= flushMs)) {
+      } else if (now - lease.takenAt >= (lease.retiring ? halfLife : Math.min(renewMs, halfLife))) {
         void this.#renew(slot, lease.subjects, lease.retiring ? 0 : lease.sizeMicros);
       }
     }
