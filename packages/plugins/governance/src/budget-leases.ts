@@ -16,6 +16,12 @@ const idleMs = 1_000;
  * raised or lowered meanwhile (on any instance) is judged again.
  */
 const renewMs = 1_000;
+/**
+ * A lease that ran out sooner than this after it was taken is renewed twice as large (up to
+ * {@link maxGrowth} times its base size), so a busy key renews a few times a second, not per 32 requests.
+ */
+const quickRenewalMs = 250;
+const maxGrowth = 32;
 /** After a lease was refused (the budget is near its limit), requests of that key hold on their own for this long. */
 const pausedMs = 1_000;
 /** Settling a lease is tried again this many times, 1 s, 2 s, 4 s… apart, before it is given up (logged). */
@@ -33,7 +39,7 @@ interface Lease {
   /** The costs of its settled requests, not yet in the budget's spend: charged when the lease is settled. */
   chargedMicros: number;
   /** The part of the hold meant for new requests when it was taken (what a renewal asks for again). */
-  readonly sizeMicros: number;
+  sizeMicros: number;
   takenAt: number;
   lastUsedAt: number;
   /** Refused a renewal: no new requests; returned once its requests end. */
@@ -59,8 +65,8 @@ function room(lease: Lease): number {
 /**
  * Budget leases: most reservations judged in memory instead of in a store transaction each. An
  * instance holds, per set of budget subjects, one hold in the store (a reservation like any other,
- * `lease-…`) worth `requests` times a request's worst case, judged against the budget like a
- * request's own; requests draw their worst case on it and, when they end, return it and charge their
+ * `lease-…`) worth `requests` times a request's worst case (more for a busy key, see
+ * {@link quickRenewalMs}), judged against the budget like a request's own; requests draw their worst case on it and, when they end, return it and charge their
  * cost to it. The budget stays hard: everything drawn in flight plus everything charged never exceeds
  * the hold, and the hold was admitted under the store's lock. A lease is renewed (a new hold for its
  * requests in flight plus its size, then the old one settled with the costs charged to it) when it
@@ -107,8 +113,11 @@ export class BudgetLeases {
         return { ok: true };
       }
       if (slot.renewing !== undefined) continue;
-      if (this.#clock.now() < slot.pausedUntil) break;
-      await this.#renew(slot, request.subjects, request.amountMicros * this.#options.requests);
+      const now = this.#clock.now();
+      if (now < slot.pausedUntil) break;
+      const baseMicros = request.amountMicros * this.#options.requests;
+      const grown = lease !== undefined && !lease.retiring && now - lease.takenAt < quickRenewalMs ? Math.min(lease.sizeMicros * 2, baseMicros * maxGrowth) : 0;
+      await this.#renew(slot, request.subjects, Math.max(baseMicros, grown));
     }
     return this.#store.reserve(request);
   }
@@ -177,7 +186,7 @@ export class BudgetLeases {
       // No request drew on it meanwhile (they wait for the renewal): the new hold covers those in flight.
       const previous = { id: current.id, chargedMicros: current.chargedMicros };
       // A renewal with room for new requests ends a retirement; one for those in flight only does not.
-      Object.assign(current, { id, holdMicros, chargedMicros: 0, takenAt: now, retiring: current.retiring && sizeMicros === 0 });
+      Object.assign(current, { id, holdMicros, chargedMicros: 0, takenAt: now, retiring: current.retiring && sizeMicros === 0, sizeMicros: sizeMicros === 0 ? current.sizeMicros : sizeMicros });
       void this.#settleInStore(previous.id, subjects, previous.chargedMicros, 0);
     })();
     slot.renewing = renewal;
