@@ -66,15 +66,16 @@ function room(lease: Lease): number {
  * Budget leases: most reservations judged in memory instead of in a store transaction each. An
  * instance holds, per set of budget subjects, one hold in the store (a reservation like any other,
  * `lease-…`) worth `requests` times a request's worst case (more for a busy key, see
- * {@link quickRenewalMs}), judged against the budget like a request's own; requests draw their worst case on it and, when they end, return it and charge their
- * cost to it. The budget stays hard: everything drawn in flight plus everything charged never exceeds
- * the hold, and the hold was admitted under the store's lock. A lease is renewed (a new hold for its
- * requests in flight plus its size, then the old one settled with the costs charged to it) when it
- * runs out and every second while in use (so spend reaches the budget, and a budget changed on any
- * instance binds it, within about a second); it is returned after a second without requests. When
- * the store refuses a lease the budget is near its limit: the lease retires (returned once its
- * requests end) and for a second requests hold on their own, judged exactly as without leases. Near
- * the limit, another instance's lease keeps up to its unused part from this one until it is returned.
+ * {@link quickRenewalMs}), judged against the budget like a request's own; requests draw their worst
+ * case on it and, when they end, return it and charge their cost to it. The budget stays hard:
+ * everything drawn in flight plus everything charged never exceeds the hold, and the hold was admitted
+ * under the store's lock. A lease is renewed (a new hold for its requests in flight plus its size,
+ * then the old one settled with the costs charged to it) when it runs out and every second while in
+ * use (so spend reaches the budget, and a budget changed on any instance binds it, within about a
+ * second); it is returned after a second without requests. When the store refuses a lease the budget
+ * is near its limit: the lease retires (returned once its requests end) and for a second requests hold
+ * on their own, judged exactly as without leases. Near the limit, another instance's lease keeps up
+ * to its unused part from this one until it is returned.
  */
 export class BudgetLeases {
   readonly #store: BudgetStore;
@@ -83,7 +84,7 @@ export class BudgetLeases {
   readonly #logger: Logger;
   /** Told of every lease settlement (budget alerts): the budgets as it left them and the cost it charged. */
   readonly #onSettled: (settled: readonly Budget[], costMicros: number) => void;
-  /** By the subjects' key (see {@link slotKey}). */
+  /** By the request's budget subjects, joined (see `#slot`). */
   readonly #slots = new Map<string, LeaseSlot>();
   /** Requests in flight that drew on a lease, by reservation id. */
   readonly #drawn = new Map<string, { readonly lease: Lease; readonly amountMicros: number }>();
@@ -186,7 +187,15 @@ export class BudgetLeases {
       // No request drew on it meanwhile (they wait for the renewal): the new hold covers those in flight.
       const previous = { id: current.id, chargedMicros: current.chargedMicros };
       // A renewal with room for new requests ends a retirement; one for those in flight only does not.
-      Object.assign(current, { id, holdMicros, chargedMicros: 0, takenAt: now, retiring: current.retiring && sizeMicros === 0, sizeMicros: sizeMicros === 0 ? current.sizeMicros : sizeMicros });
+      const forInFlightOnly = sizeMicros === 0;
+      Object.assign(current, {
+        id,
+        holdMicros,
+        chargedMicros: 0,
+        takenAt: now,
+        retiring: current.retiring && forInFlightOnly,
+        sizeMicros: forInFlightOnly ? current.sizeMicros : sizeMicros,
+      });
       void this.#settleInStore(previous.id, subjects, previous.chargedMicros, 0);
     })();
     slot.renewing = renewal;
