@@ -170,6 +170,37 @@ describe('hard budgets', () => {
     database.close();
   });
 
+  it('admit a budget with room through a lease: spend reaches the budget within about a second and nothing stays held', async () => {
+    const team = 'team-leased';
+    const created = await createKey({ alias: 'leased', team_id: team });
+    await adminCall('/admin/budgets', { scope: 'team', id: team, limit_usd: 5, period: 'monthly' });
+    const database = new DatabaseSync(databasePath);
+    const holds = () => database.prepare('SELECT id FROM tollgate_reservations WHERE subject_id = ?').all(team) as { id: string }[];
+    const client = clientFor(created.key);
+    const ask = (index: number) => client.chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 20, messages: [{ role: 'user', content: `Say hello number ${index}` }] });
+    // Two waves of 40. Right after the first, the team's hold is the instance's lease (kept for a
+    // second without requests), where requests holding on their own would have left none.
+    await Promise.all(Array.from({ length: 40 }, (_, index) => ask(index)));
+    const heldBetween = holds();
+    await Promise.all(Array.from({ length: 40 }, (_, index) => ask(40 + index)));
+    // (Two for a moment while a renewal settles the old one.)
+    expect(heldBetween.length).toBeGreaterThan(0);
+    expect(heldBetween.every((hold) => hold.id.startsWith('lease-'))).toBe(true);
+
+    const ledgerSpend = () => (database.prepare('SELECT COALESCE(SUM(cost_micros), 0) AS spent, COUNT(*) AS rows FROM tollgate_requests WHERE team_id = ?').get(team) as { spent: number; rows: number });
+    // Bounded wait: the ledger writes every 50 ms, a lease in use settles every second, an idle one is returned after one.
+    let budget = (await adminCall(`/admin/budgets?scope=team&id=${team}`)).json;
+    for (let attempt = 0; attempt < 40 && (budget.reserved_usd !== 0 || ledgerSpend().rows < 80 || Math.round(budget.spent_usd * 1e6) !== ledgerSpend().spent); attempt += 1) {
+      await sleep(100);
+      budget = (await adminCall(`/admin/budgets?scope=team&id=${team}`)).json;
+    }
+    expect(ledgerSpend().rows).toBe(80);
+    expect(Math.round(budget.spent_usd * 1e6)).toBe(ledgerSpend().spent);
+    expect(budget.reserved_usd).toBe(0);
+    expect(holds()).toHaveLength(0);
+    database.close();
+  });
+
   it('refuse a request whose worst case does not fit, naming the level that is short', async () => {
     const created = await createKey({ alias: 'small-budget' });
     // Room for the prompt and about 50 output tokens.
