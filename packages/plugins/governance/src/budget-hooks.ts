@@ -15,6 +15,7 @@ import { createBudgetAlerts } from './budget-alerts.js';
 import { BudgetLeases } from './budget-leases.js';
 import { estimatePromptTokens } from './estimate-prompt-tokens.js';
 import type { GovernanceOptions } from './governance-options.js';
+import { settleWithRetries } from './settle-with-retries.js';
 import { worstCasePrices } from './worst-case-prices.js';
 
 /** A request's hold on its budgets, kept on the context from `budget.reserve` to `budget.settle`. */
@@ -56,9 +57,6 @@ function outputLimit(request: ChatCompletionRequest): { field: 'max_tokens' | 'm
   if (typeof request.max_completion_tokens === 'number') return { field: 'max_completion_tokens', tokens: request.max_completion_tokens };
   return { field: 'max_tokens', tokens: typeof request.max_tokens === 'number' ? request.max_tokens : undefined };
 }
-
-/** Settlements that failed are tried again this many times, 1 s, 2 s, 4 s… apart, before they are given up (logged). */
-const settleRetries = 5;
 
 /** A store failure as the client sees it: budgets are hard, so no store means no budgeted request. */
 function storeUnavailable(error: unknown): GatewayError {
@@ -128,21 +126,14 @@ export function createBudgetHooks(
     // Unknown cost after the upstream began answering: charge the worst case rather than nothing.
     const started = context.timings.firstByteAt !== undefined || context.usage !== undefined;
     const costMicros = context.costMicros ?? (started ? reservation.amountMicros : 0);
-    const requestId = context.requestId;
-    const attempt = async (retry: number): Promise<void> => {
-      try {
-        const settled = await holds.settle(requestId, reservation.subjects, costMicros, clock.now());
-        alert?.(settled, costMicros);
-      } catch (error) {
-        if (retry >= settleRetries) {
-          logger.error({ err: error, requestId, costMicros }, 'budget settlement given up: the hold lapses, the cost is in the ledger but not in the budget');
-          return;
-        }
-        logger.warn({ err: error, requestId, retry: retry + 1 }, 'budget settlement failed; retrying');
-        setTimeout(() => void attempt(retry + 1), 1_000 * 2 ** retry).unref();
-      }
-    };
-    await attempt(0);
+    await settleWithRetries(holds, clock, logger, {
+      id: context.requestId,
+      subjects: reservation.subjects,
+      costMicros,
+      label: 'budget settlement',
+      fields: { requestId: context.requestId },
+      onSettled: alert === undefined ? undefined : (settled) => alert(settled, costMicros),
+    });
   }
 
   return { 'budget.reserve': reserve, 'budget.settle': settle, close: async () => holds.close?.() };

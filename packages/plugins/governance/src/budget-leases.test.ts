@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger, systemClock, type Budget, type BudgetStore, type ReservationRequest } from '@tollgate/core';
+import { silentLogger, systemClock, type Budget, type ReservationRequest } from '@tollgate/core';
 import { openDatabase, SqliteGovernanceStore } from '@tollgate/ledger-sqlite';
 import { BudgetLeases } from './budget-leases.js';
 
@@ -24,10 +24,10 @@ async function openBudget(limitMicros: number) {
     const database = openDatabase(path);
     const store = new SqliteGovernanceStore(database);
     let reserveCalls = 0;
-    const counted: BudgetStore = Object.assign(Object.create(store) as BudgetStore, {
+    const counted = {
       reserve: (request: ReservationRequest) => ((reserveCalls += 1), store.reserve(request)),
       settle: store.settle.bind(store),
-    });
+    };
     const settlements: { settled: readonly Budget[]; costMicros: number }[] = [];
     const leases = new BudgetLeases(counted, systemClock, { requests, reservationTtlMs: 600_000 }, (settled, costMicros) => settlements.push({ settled, costMicros }), silentLogger);
     let closed = false;

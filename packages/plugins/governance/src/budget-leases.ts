@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Budget, BudgetStore, BudgetSubject, Clock, Logger, ReservationRequest, ReserveOutcome } from '@tollgate/core';
+import { settleWithRetries } from './settle-with-retries.js';
 
 /** How budget leases are sized and kept. */
 export interface BudgetLeaseOptions {
@@ -24,8 +25,6 @@ const quickRenewalMs = 250;
 const maxGrowth = 32;
 /** After a lease was refused (the budget is near its limit), requests of that key hold on their own for this long. */
 const pausedMs = 1_000;
-/** Settling a lease is tried again this many times, 1 s, 2 s, 4 s… apart, before it is given up (logged). */
-const settleRetries = 5;
 
 /** One hold in the store that this instance's requests draw on. */
 interface Lease {
@@ -78,7 +77,7 @@ function room(lease: Lease): number {
  * to its unused part from this one until it is returned.
  */
 export class BudgetLeases {
-  readonly #store: BudgetStore;
+  readonly #store: Pick<BudgetStore, 'reserve' | 'settle'>;
   readonly #clock: Clock;
   readonly #options: BudgetLeaseOptions;
   readonly #logger: Logger;
@@ -91,7 +90,7 @@ export class BudgetLeases {
   readonly #sweep: NodeJS.Timeout;
   #closed = false;
 
-  constructor(store: BudgetStore, clock: Clock, options: BudgetLeaseOptions, onSettled: (settled: readonly Budget[], costMicros: number) => void, logger: Logger) {
+  constructor(store: Pick<BudgetStore, 'reserve' | 'settle'>, clock: Clock, options: BudgetLeaseOptions, onSettled: (settled: readonly Budget[], costMicros: number) => void, logger: Logger) {
     this.#store = store;
     this.#clock = clock;
     this.#options = options;
@@ -134,9 +133,11 @@ export class BudgetLeases {
     if (lease.returned) return this.#store.settle(reservationId, subjects, costMicros, now);
     lease.chargedMicros += costMicros;
     lease.lastUsedAt = now;
-    // While a renewal runs, it returns the lease when it ends.
-    const slot = this.#slot(subjects);
-    if (lease.retiring && lease.inflightMicros === 0 && slot.renewing === undefined) void this.#return(slot);
+    if (lease.retiring && lease.inflightMicros === 0) {
+      // While a renewal runs, it returns the lease when it ends.
+      const slot = this.#slot(subjects);
+      if (slot.renewing === undefined) void this.#return(slot);
+    }
     return [];
   }
 
@@ -196,7 +197,7 @@ export class BudgetLeases {
         retiring: current.retiring && forInFlightOnly,
         sizeMicros: forInFlightOnly ? current.sizeMicros : sizeMicros,
       });
-      void this.#settleInStore(previous.id, subjects, previous.chargedMicros, 0);
+      void this.#settleInStore(previous.id, subjects, previous.chargedMicros);
     })();
     slot.renewing = renewal;
     return renewal.finally(() => {
@@ -210,20 +211,18 @@ export class BudgetLeases {
     const lease = slot.lease!;
     slot.lease = undefined;
     lease.returned = true;
-    return this.#settleInStore(lease.id, lease.subjects, lease.chargedMicros, 0);
+    return this.#settleInStore(lease.id, lease.subjects, lease.chargedMicros);
   }
 
-  async #settleInStore(id: string, subjects: readonly BudgetSubject[], costMicros: number, retry: number): Promise<void> {
-    try {
-      this.#onSettled(await this.#store.settle(id, subjects, costMicros, this.#clock.now()), costMicros);
-    } catch (error) {
-      if (retry >= settleRetries) {
-        this.#logger.error({ err: error, leaseId: id, costMicros }, 'budget lease settlement given up: the hold lapses, the cost is in the ledger but not in the budget');
-        return;
-      }
-      this.#logger.warn({ err: error, leaseId: id, retry: retry + 1 }, 'budget lease settlement failed; retrying');
-      setTimeout(() => void this.#settleInStore(id, subjects, costMicros, retry + 1), 1_000 * 2 ** retry).unref();
-    }
+  #settleInStore(id: string, subjects: readonly BudgetSubject[], costMicros: number): Promise<void> {
+    return settleWithRetries(this.#store, this.#clock, this.#logger, {
+      id,
+      subjects,
+      costMicros,
+      label: 'budget lease settlement',
+      fields: { leaseId: id },
+      onSettled: (settled) => this.#onSettled(settled, costMicros),
+    });
   }
 
   /**
