@@ -6,12 +6,15 @@
 // proxy to .bench/, each named after its process ID (printed at the start).
 // Flags: --rate 2000 --seconds 8 --rounds 3 --config bench/tollgate.bench.yaml --stream, --prompt-kb 100
 // (an agent-sized prompt: that many KB of earlier turns in the messages), and
-// --node-flag=--max-semi-space-size=32 (repeatable) to try a V8 flag on Tollgate's process, and
+// --node-flag=--max-semi-space-size=32 (repeatable) to try a V8 flag on Tollgate's processes, and
 // --before ../tollgate-old (another checkout, built) to measure its Tollgate in the same rounds, and
 // --before-config bench/other.yaml to give it (or this checkout, with `--before .`) another config:
-// what one feature costs.
+// what one feature costs. `--threads` adds where each target's CPU went, by thread (the main thread,
+// worker threads such as the ledger's writer, libuv's pool, V8's helpers), from /proc/<pid>/task.
+// `--alloc` adds the bytes each target's JavaScript allocated per request (V8's `--trace-gc-nvp`
+// reports them at every collection): steadier from run to run than CPU time on a shared machine.
 import { spawn } from 'node:child_process';
-import { readFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, readdirSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +36,8 @@ const { values: options } = parseArgs({
     stream: { type: 'boolean', default: false },
     'prompt-kb': { type: 'string', default: '0' },
     'cpu-prof': { type: 'boolean', default: false },
+    threads: { type: 'boolean', default: false },
+    alloc: { type: 'boolean', default: false },
     'node-flag': { type: 'string', multiple: true, default: [] },
     before: { type: 'string' },
     'before-config': { type: 'string' },
@@ -43,9 +48,24 @@ const seconds = Number(options.seconds);
 const clockTicks = 100; // USER_HZ on Linux
 const children = [];
 
+/** Bytes allocated by each child's isolates, as their collections reported them (`--alloc`). */
+const allocated = new Map();
+
 function start(name, args, env = {}, cwd = root) {
-  const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.resume();
+  const flags = options.alloc ? ['--trace-gc-nvp'] : [];
+  const child = spawn(process.execPath, [...flags, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  allocated.set(child.pid, 0);
+  if (options.alloc) {
+    let rest = '';
+    child.stdout.setEncoding('utf8').on('data', (text) => {
+      const lines = (rest + text).split('\n');
+      rest = lines.pop();
+      for (const line of lines) {
+        const match = / allocated=(\d+) /.exec(line);
+        if (match !== null) allocated.set(child.pid, allocated.get(child.pid) + Number(match[1]));
+      }
+    });
+  } else child.stdout.resume();
   child.stderr.on('data', (data) => process.stderr.write(`[${name}] ${data}`));
   children.push(child);
   return child;
@@ -55,6 +75,27 @@ function start(name, args, env = {}, cwd = root) {
 function cpuSeconds(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+}
+
+/**
+ * User + system CPU seconds of each of a process's threads, summed by kind: the main thread
+ * ("main"), then by the name the thread goes by (libuv's pool, V8's helpers, worker threads).
+ */
+function cpuSecondsByThread(pid) {
+  const byKind = {};
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const kind = tid === String(pid) ? 'main' : name.replace(/[0-9]+$/, '').trim();
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    byKind[kind] = (byKind[kind] ?? 0) + (Number(fields[11]) + Number(fields[12])) / clockTicks;
+  }
+  return byKind;
 }
 
 async function waitReady(url, headers) {
@@ -124,7 +165,7 @@ const targets = [
 if (options.before !== undefined) {
   // Another checkout's build, same config unless told (relative paths resolve in its folder), in the same rounds.
   const config = options['before-config'] ?? options.config;
-  const before = start('before', ['packages/server/dist/cli.js', 'start', '--config', config, '--port', '14101'], { ...mockEnv, TOLLGATE_BENCH_DB: '.bench/before.sqlite' }, resolve(options.before));
+  const before = start('before', [...options['node-flag'], 'packages/server/dist/cli.js', 'start', '--config', config, '--port', '14101'], { ...mockEnv, TOLLGATE_BENCH_DB: '.bench/before.sqlite' }, resolve(options.before));
   targets.push({ name: 'before', pid: before.pid, base: 'http://127.0.0.1:14101/v1', headers: auth });
 }
 try {
@@ -132,14 +173,25 @@ try {
   for (const target of targets) await waitReady(`${target.base}/models`, target.headers);
   for (const target of targets) await load(target.base, target.headers); // warm-up (JIT)
   const samples = Object.fromEntries(targets.map((target) => [target.name, []]));
+  const byThread = Object.fromEntries(targets.map((target) => [target.name, {}]));
+  const allocations = Object.fromEntries(targets.map((target) => [target.name, []]));
   for (let round = 0; round < Number(options.rounds); round += 1) {
     // Each round starts with another target, so none is always measured at the same point of a round
     // (the machine's state drifts within one; single samples here moved by up to 60 %).
     const order = targets.map((_, index) => targets[(index + round) % targets.length]);
     for (const target of order) {
       const before = cpuSeconds(target.pid);
+      const threadsBefore = options.threads ? cpuSecondsByThread(target.pid) : {};
+      const allocatedBefore = allocated.get(target.pid);
       const { ok, failed } = await load(target.base, target.headers);
       const used = cpuSeconds(target.pid) - before;
+      allocations[target.name].push((allocated.get(target.pid) - allocatedBefore) / ok);
+      if (options.threads) {
+        for (const [kind, seconds] of Object.entries(cpuSecondsByThread(target.pid))) {
+          const perRequest = ((seconds - (threadsBefore[kind] ?? 0)) * 1e6) / ok;
+          (byThread[target.name][kind] ??= []).push(perRequest);
+        }
+      }
       samples[target.name].push({ microsPerRequest: (used * 1e6) / ok, ok, failed });
     }
   }
@@ -151,6 +203,21 @@ try {
     const value = median(samples[target.name].map((sample) => sample.microsPerRequest));
     const failed = samples[target.name].reduce((sum, sample) => sum + sample.failed, 0);
     console.log(`| ${target.name} | ${value.toFixed(1)} | ${(value / floor).toFixed(2)}× | ${failed} |`);
+  }
+  if (options.alloc) {
+    // Counted when a collection runs, so a round's figure is off by up to one collection's worth.
+    console.log('\n| KB allocated per request (median) | ' + targets.map((target) => target.name).join(' | ') + ' |');
+    console.log('|---|' + targets.map(() => '--:|').join(''));
+    console.log('| all isolates | ' + targets.map((target) => (median(allocations[target.name]) / 1024).toFixed(1)).join(' | ') + ' |');
+  }
+  if (options.threads) {
+    console.log('\n| CPU µs per request, by thread (median) | ' + targets.map((target) => target.name).join(' | ') + ' |');
+    console.log('|---|' + targets.map(() => '--:|').join(''));
+    const kinds = [...new Set(targets.flatMap((target) => Object.keys(byThread[target.name])))];
+    for (const kind of kinds) {
+      const cells = targets.map((target) => (byThread[target.name][kind] ? median(byThread[target.name][kind]).toFixed(1) : '–'));
+      console.log(`| ${kind} | ${cells.join(' | ')} |`);
+    }
   }
 } finally {
   for (const child of children) child.kill('SIGTERM');
