@@ -293,6 +293,67 @@ describe('engine errors', () => {
     expect(ledger).toHaveLength(1);
   });
 
+  it('runs synchronous and asynchronous hooks of a phase in order, each after the one before it ended, past failures', async () => {
+    const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const { gateway, events, ledger } = await createHarness((api, events) => {
+      // Not this hook's key: auth goes on to the harness's synchronous hook.
+      api.addHook('auth', async () => {
+        await later(2);
+        events.push('auth (async, no match)');
+      });
+      api.addHook('route', async () => {
+        await later(2);
+        events.push('route (async)');
+      });
+      api.addHook('transform.request', async () => {
+        await later(2);
+        events.push('transform.request 1 (async)');
+      });
+      api.addHook('transform.request', () => void events.push('transform.request 2'));
+      api.addHook('budget.reserve', () => void events.push('reserve 1'));
+      api.addHook('budget.reserve', async () => {
+        await later(2);
+        events.push('reserve 2 (async)');
+      });
+      api.addHook('budget.reserve', () => void events.push('reserve 3'));
+      api.addHook('budget.settle', async () => {
+        await later(5);
+        events.push('settle 1 (async)');
+      });
+      api.addHook('budget.settle', () => {
+        events.push('settle 2 (throws)');
+        throw new Error('settle broke');
+      });
+      api.addHook('budget.settle', () => void events.push('settle 3'));
+      api.addHook('log', () => void events.push(`log 1 (ledger rows: ${ledger.length})`));
+      api.addHook('log', async () => {
+        await later(5);
+        events.push('log 2 (async, rejects)');
+        throw new Error('log broke');
+      });
+      api.addHook('log', () => void events.push('log 3'));
+    });
+    const result = await gateway.engine.handleChat(chatContext());
+    expect(result.type).toBe('response');
+    await gateway.engine.drain();
+    expect(events).toEqual([
+      'auth (async, no match)',
+      'route (async)',
+      'transform.request 1 (async)',
+      'transform.request 2',
+      'reserve 1',
+      'reserve 2 (async)',
+      'reserve 3',
+      'settle 1 (async)',
+      'settle 2 (throws)',
+      'settle 3',
+      'log 1 (ledger rows: 1)',
+      'log 2 (async, rejects)',
+      'log 3',
+    ]);
+    expect(ledger).toHaveLength(1);
+  });
+
   it('falls back to the next target on a retryable failure only', async () => {
     const retryable = await createHarness();
     retryable.primary.failures.push(new GatewayError('TOLLGATE_UPSTREAM_UNREACHABLE', 'down'));

@@ -59,6 +59,9 @@ export interface EngineOptions {
 /** The outcome of one upstream attempt. */
 type AttemptOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: GatewayError };
 
+/** A non-streaming chat attempt: one function for every request, not a closure each. */
+const callDoChat = (target: RouteTarget, options: ProviderCallOptions, request: ChatCompletionRequest | EmbeddingRequest) => target.provider.doChat(request as ChatCompletionRequest, options);
+
 /** Wire codes of refusals that another model (a configured fallback group) may not give. */
 const contextWindowCodes = new Set(['context_length_exceeded']);
 const contentPolicyCodes = new Set(['content_policy_violation', 'content_filter']);
@@ -109,10 +112,10 @@ export class Engine {
       const early = await this.#admit(context, validateChatRequest, admission);
       if (early !== undefined) return this.#answerEarly(context, early as ChatCompletionResponse);
       if (context.stream) return await this.#dispatchStream(context, admission.reserved);
-      const result = await this.#dispatch(context, false, (target, options, request) => target.provider.doChat(request as ChatCompletionRequest, options));
+      const result = await this.#dispatch(context, false, callDoChat);
       context.usage = result.response.usage;
       context.upstreamModel = result.response.model;
-      const response = (await this.#transformResponse(gatewayContext, result.response)) as ChatCompletionResponse;
+      const response = (this.#hooks['transform.response'].length === 0 ? result.response : await this.#transformResponse(gatewayContext, result.response)) as ChatCompletionResponse;
       context.status = 200;
       this.#finish(context, admission.reserved);
       return { type: 'response', response, body: response === result.response ? result.body : undefined };
@@ -145,7 +148,7 @@ export class Engine {
       const usage = result.response.usage;
       context.usage = { prompt_tokens: usage.prompt_tokens, completion_tokens: 0, total_tokens: usage.total_tokens };
       context.upstreamModel = result.response.model;
-      const response = (await this.#transformResponse(gatewayContext, result.response)) as EmbeddingResponse;
+      const response = (this.#hooks['transform.response'].length === 0 ? result.response : await this.#transformResponse(gatewayContext, result.response)) as EmbeddingResponse;
       context.status = 200;
       this.#finish(context, admission.reserved);
       return { response, body: response === result.response ? result.body : undefined };
@@ -205,33 +208,58 @@ export class Engine {
    */
   async #admit(context: RequestContext, validate: (request: unknown) => unknown, admission: { reserved: boolean }): Promise<GatewayResponse | undefined> {
     const gatewayContext = context.asGatewayContext();
-    await this.#authenticate(gatewayContext);
+    // Phases without hooks are skipped, and phases whose hooks all ran synchronously return nothing
+    // to await: each await is a turn of the microtask queue.
+    const authenticated = this.#authenticate(gatewayContext);
+    if (authenticated !== undefined) await authenticated;
     context.decode();
     validate(context.request);
-    await this.#route(gatewayContext);
-    // Phases without hooks are skipped rather than awaited: each await is a turn of the microtask queue.
+    const routed = this.#route(gatewayContext);
+    if (routed !== undefined) await routed;
     if (this.#hooks['transform.request'].length > 0) {
-      const early = await this.#transformRequest(gatewayContext);
+      const transformed = this.#transformRequest(gatewayContext);
+      const early = transformed instanceof Promise ? await transformed : transformed;
       if (early !== undefined) return early;
     }
     admission.reserved = true;
-    if (this.#hooks['budget.reserve'].length > 0) await this.#runEach(this.#hooks['budget.reserve'], gatewayContext);
+    const reserving = this.#runEach(this.#hooks['budget.reserve'], gatewayContext);
+    if (reserving !== undefined) await reserving;
     return undefined;
   }
 
-  async #authenticate(context: GatewayContext): Promise<void> {
-    for (const hook of this.#hooks.auth) {
-      await hook(context);
-      if (context.principal !== undefined) return;
+  /**
+   * Runs the `auth` hooks until one names a principal; throws 401 when none does. Returns a promise
+   * only once a hook returned one (the config-key hook never does).
+   */
+  #authenticate(context: GatewayContext, from = 0): Promise<void> | undefined {
+    const hooks = this.#hooks.auth;
+    for (let index = from; index < hooks.length; index += 1) {
+      const pending = hooks[index]!(context);
+      if (pending !== undefined) {
+        return pending.then(() => (context.principal === undefined ? this.#authenticate(context, index + 1) : undefined));
+      }
+      if (context.principal !== undefined) return undefined;
     }
+    return this.#refuseUnauthenticated(context);
+  }
+
+  #refuseUnauthenticated(context: GatewayContext): never {
     if (context.credential === undefined || context.credential === '') {
       throw new GatewayError('TOLLGATE_MISSING_API_KEY', 'No API key was sent. Send one as `Authorization: Bearer <key>` or in `x-api-key`.');
     }
     throw new GatewayError('TOLLGATE_INVALID_API_KEY', 'The API key is not valid. Check it, or ask the gateway operator for a key.');
   }
 
-  async #route(context: GatewayContext): Promise<void> {
-    if (this.#hooks.route.length > 0) await this.#runEach(this.#hooks.route, context);
+  /** The `route` hooks, then the route of the request's model; a promise only once a hook returned one. */
+  #route(context: GatewayContext): Promise<void> | undefined {
+    const routing = this.#runEach(this.#hooks.route, context);
+    if (routing !== undefined) return routing.then(() => this.#resolveRoute(context));
+    this.#resolveRoute(context);
+    return undefined;
+  }
+
+  /** Checks the key may call the model and sets the request's targets and route policy (unless a `route` hook set targets). */
+  #resolveRoute(context: GatewayContext): void {
     const model = context.request.model;
     const principal = context.principal!;
     if (!principal.isMaster && principal.allowedModels !== undefined && !principal.allowedModels.some((pattern) => matchesModelPattern(model, pattern))) {
@@ -258,9 +286,15 @@ export class Engine {
     context.routePolicy = route.policy;
   }
 
-  async #transformRequest(context: GatewayContext): Promise<GatewayResponse | undefined> {
-    for (const hook of this.#hooks['transform.request']) {
-      const answer = await hook(context);
+  /**
+   * The `transform.request` hooks until one answers in place of the upstream (the answer, else
+   * undefined); a promise only once a hook returned one.
+   */
+  #transformRequest(context: GatewayContext, from = 0): GatewayResponse | undefined | Promise<GatewayResponse | undefined> {
+    const hooks = this.#hooks['transform.request'];
+    for (let index = from; index < hooks.length; index += 1) {
+      const answer = hooks[index]!(context);
+      if (answer instanceof Promise) return answer.then((resolved) => resolved ?? this.#transformRequest(context, index + 1));
       if (answer !== undefined) return answer;
     }
     return undefined;
@@ -275,8 +309,13 @@ export class Engine {
     return current;
   }
 
-  async #runEach(hooks: readonly ((context: GatewayContext) => void | Promise<void>)[], context: GatewayContext): Promise<void> {
-    for (const hook of hooks) await hook(context);
+  /** Runs hooks in order, each once the one before it ended; a promise only once a hook returned one. */
+  #runEach(hooks: readonly ((context: GatewayContext) => void | Promise<void>)[], context: GatewayContext, from = 0): Promise<void> | undefined {
+    for (let index = from; index < hooks.length; index += 1) {
+      const pending = hooks[index]!(context);
+      if (pending !== undefined) return pending.then(() => this.#runEach(hooks, context, index + 1));
+    }
+    return undefined;
   }
 
   /** A hook answered in place of the upstream: no budget, no dispatch, no response transforms. */
@@ -544,7 +583,11 @@ export class Engine {
   readonly #finishQueued = (): void => {
     const queued = this.#toFinish;
     this.#toFinish = [];
-    for (const { context, reserved } of queued) void this.#runFinish(context, reserved).finally(this.#finished);
+    for (const { context, reserved } of queued) {
+      const pending = this.#runFinish(context, reserved);
+      if (pending === undefined) this.#finished();
+      else void pending.finally(this.#finished);
+    }
   };
 
   readonly #finished = (): void => {
@@ -552,31 +595,53 @@ export class Engine {
     if (this.#unfinished === 0) for (const resolve of this.#drained.splice(0)) resolve();
   };
 
-  async #runFinish(context: RequestContext, reserved: boolean): Promise<void> {
+  /**
+   * Settles, records and logs a finished request. Never throws: each step's failure is logged. Runs
+   * synchronously as long as its hooks do (a promise is returned only once a hook returned one), so a
+   * request whose hooks are all synchronous costs no promise and no microtask turn here.
+   */
+  #runFinish(context: RequestContext, reserved: boolean): Promise<void> | undefined {
     const gatewayContext = context.asGatewayContext();
     if (context.costMicros === undefined) context.costMicros = this.#costOf(context);
-    if (reserved) {
-      for (const hook of this.#hooks['budget.settle']) {
-        try {
-          await hook(gatewayContext);
-        } catch (error) {
-          this.#logger.error({ requestId: context.requestId, err: error }, 'budget.settle hook failed');
-        }
-      }
-    }
+    const settling = reserved ? this.#runFinishingHooks(this.#hooks['budget.settle'], 0, gatewayContext, 'budget.settle hook failed') : undefined;
+    if (settling !== undefined) return settling.then(() => this.#recordAndLog(context, gatewayContext));
+    return this.#recordAndLog(context, gatewayContext);
+  }
+
+  /** The ledger row, then the `log` hooks. */
+  #recordAndLog(context: RequestContext, gatewayContext: GatewayContext): Promise<void> | undefined {
     try {
       this.#ledger?.record(toLedgerEntry(context));
     } catch (error) {
       this.#logger.error({ requestId: context.requestId, err: error }, 'ledger record failed');
     }
-    for (const hook of this.#hooks.log) {
+    return this.#runFinishingHooks(this.#hooks.log, 0, gatewayContext, 'log hook failed');
+  }
+
+  /**
+   * Runs finishing hooks (`budget.settle`, `log`) from `from` on, each once the one before it ended; a
+   * failure is logged under `failure` and the rest still run. A promise only once a hook returned one.
+   */
+  #runFinishingHooks(hooks: readonly ((context: GatewayContext) => void | Promise<void>)[], from: number, context: GatewayContext, failure: string): Promise<void> | undefined {
+    for (let index = from; index < hooks.length; index += 1) {
+      let pending: void | Promise<void>;
       try {
-        const logged = hook(gatewayContext);
-        if (logged !== undefined) await logged; // most log hooks are synchronous: no microtask turn for them
+        pending = hooks[index]!(context);
       } catch (error) {
-        this.#logger.error({ requestId: context.requestId, err: error }, 'log hook failed');
+        this.#logger.error({ requestId: context.requestId, err: error }, failure);
+        continue;
+      }
+      if (pending !== undefined) {
+        return pending.then(
+          () => this.#runFinishingHooks(hooks, index + 1, context, failure),
+          (error: unknown) => {
+            this.#logger.error({ requestId: context.requestId, err: error }, failure);
+            return this.#runFinishingHooks(hooks, index + 1, context, failure);
+          },
+        );
       }
     }
+    return undefined;
   }
 }
 

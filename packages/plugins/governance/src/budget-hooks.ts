@@ -16,7 +16,7 @@ import { BudgetLeases } from './budget-leases.js';
 import { estimatePromptTokens } from './estimate-prompt-tokens.js';
 import type { GovernanceOptions } from './governance-options.js';
 import { settleWithRetries } from './settle-with-retries.js';
-import { worstCasePrices } from './worst-case-prices.js';
+import { worstCasePrices, type WorstCasePrices } from './worst-case-prices.js';
 
 /** A request's hold on its budgets, kept on the context from `budget.reserve` to `budget.settle`. */
 export interface BudgetReservation {
@@ -83,18 +83,25 @@ export function createBudgetHooks(
 ): Pick<HookMap, 'budget.reserve' | 'budget.settle'> & { close(): Promise<void> } {
   const alert = options.alerts === undefined ? undefined : createBudgetAlerts(options.alerts, logger);
   // Requests hold on the instance's lease when leases are on (see BudgetLeases), else each in the store.
-  const holds: Pick<BudgetStore, 'reserve' | 'settle'> & { close?(): Promise<void> } =
+  const leases =
     options.budgetLeaseRequests === 0
-      ? store
+      ? undefined
       : new BudgetLeases(store, clock, { requests: options.budgetLeaseRequests, reservationTtlMs: options.reservationTtlMs }, (settled, costMicros) => alert?.(settled, costMicros), logger);
-  async function reserve(context: GatewayContext): Promise<void> {
-    const subjects = budgetSubjects(context.principal!);
+  const holds: Pick<BudgetStore, 'reserve' | 'settle'> = leases ?? store;
+  /** Each principal's budget subjects, built once (auth hands out one principal object per key). */
+  const subjectsByPrincipal = new WeakMap<Principal, readonly BudgetSubject[]>();
+
+  /**
+   * Bounds the request's worst case and holds it. Drawn on a lease with room, it returns at once (no
+   * promise, no microtask turn); else it holds in the store.
+   */
+  function reserve(context: GatewayContext): void | Promise<void> {
+    const principal = context.principal!;
+    let subjects = subjectsByPrincipal.get(principal);
+    if (subjects === undefined) subjectsByPrincipal.set(principal, (subjects = budgetSubjects(principal)));
     if (subjects.length === 0) return;
     const prices = worstCasePrices(context.targets, pricing);
-    if (prices === undefined) {
-      if (options.unknownPrice === 'allow' || (await store.getBudgets(subjects, clock.now()).catch((error: unknown) => Promise.reject(storeUnavailable(error)))).length === 0) return;
-      throw new GatewayError('TOLLGATE_PRICE_UNKNOWN', `A budget applies to key "${context.principal!.keyName}", but model "${context.request.model}" has no known price, so its cost cannot be bounded. The operator can add one under the pricing plugin's overrides.`, { param: 'model' });
-    }
+    if (prices === undefined) return refuseUnpriced(context, subjects);
     const promptMicros = Math.ceil(estimatePromptTokens(context.request, context.operation) * options.promptTokenMargin * prices.input);
     let outputTokens = 0;
     if (context.operation === 'chat') {
@@ -103,6 +110,24 @@ export function createBudgetHooks(
       // Added, not replaced: the client's bytes still go upstream, with `max_tokens` spliced in.
       if (limit.tokens === undefined) context.addRequestFields({ max_tokens: outputTokens });
     }
+    const amountMicros = promptMicros + Math.ceil(outputTokens * prices.output);
+    const now = clock.now();
+    if (leases?.draw({ id: context.requestId, subjects, amountMicros, expiresAt: now + options.reservationTtlMs, now }) === true) {
+      context.set('budgetReservation', { subjects, amountMicros });
+      return;
+    }
+    return reserveInStore(context, subjects, prices, promptMicros, outputTokens);
+  }
+
+  /** A model without a known price: allowed when configured so or when no budget applies, else refused (403). */
+  async function refuseUnpriced(context: GatewayContext, subjects: readonly BudgetSubject[]): Promise<void> {
+    if (options.unknownPrice === 'allow' || (await store.getBudgets(subjects, clock.now()).catch((error: unknown) => Promise.reject(storeUnavailable(error)))).length === 0) return;
+    throw new GatewayError('TOLLGATE_PRICE_UNKNOWN', `A budget applies to key "${context.principal!.keyName}", but model "${context.request.model}" has no known price, so its cost cannot be bounded. The operator can add one under the pricing plugin's overrides.`, { param: 'model' });
+  }
+
+  /** Holds the worst case through the store (or a lease being renewed); in `clamp` mode, once more with the output the budget buys. */
+  async function reserveInStore(context: GatewayContext, subjects: readonly BudgetSubject[], prices: WorstCasePrices, promptMicros: number, initialOutputTokens: number): Promise<void> {
+    let outputTokens = initialOutputTokens;
     for (let attempt = 0; ; attempt += 1) {
       const amountMicros = promptMicros + Math.ceil(outputTokens * prices.output);
       const now = clock.now();
@@ -120,13 +145,16 @@ export function createBudgetHooks(
     }
   }
 
-  async function settle(context: GatewayContext): Promise<void> {
+  /** Charges the request's cost and ends its hold: at once on a lease, else in the store. */
+  function settle(context: GatewayContext): void | Promise<void> {
     const reservation = context.get('budgetReservation');
     if (reservation === undefined) return;
     // Unknown cost after the upstream began answering: charge the worst case rather than nothing.
     const started = context.timings.firstByteAt !== undefined || context.usage !== undefined;
     const costMicros = context.costMicros ?? (started ? reservation.amountMicros : 0);
-    await settleWithRetries(holds, clock, logger, {
+    // A lease reports to the alerts when it is settled in the store, not per request.
+    if (leases?.charge(context.requestId, reservation.subjects, costMicros, clock.now()) === true) return;
+    return settleWithRetries(holds, clock, logger, {
       id: context.requestId,
       subjects: reservation.subjects,
       costMicros,
@@ -136,5 +164,5 @@ export function createBudgetHooks(
     });
   }
 
-  return { 'budget.reserve': reserve, 'budget.settle': settle, close: async () => holds.close?.() };
+  return { 'budget.reserve': reserve, 'budget.settle': settle, close: async () => leases?.close() };
 }

@@ -61,6 +61,23 @@ function request(amountMicros: number): ReservationRequest {
 }
 
 describe('BudgetLeases', () => {
+  it('draws and charges at once on a lease with room (the hooks\' path without a promise), and leaves everything else to reserve and settle', async () => {
+    const { first, budget } = await openBudget(1_000_000);
+    const before = request(100);
+    expect(first.leases.draw(before)).toBe(false); // no lease yet: reserve takes one
+    expect(await first.leases.reserve(before)).toEqual({ ok: true });
+    const drawn = request(100);
+    expect(first.leases.draw(drawn)).toBe(true);
+    expect(first.reserveCalls()).toBe(1);
+    expect(first.leases.draw(request(32 * 100))).toBe(false); // more than the room left
+    expect(first.leases.charge(drawn.id, drawn.subjects, 40, Date.now())).toBe(true);
+    expect(first.leases.charge(drawn.id, drawn.subjects, 40, Date.now())).toBe(false); // charged once only
+    await first.leases.settle(before.id, before.subjects, 60, Date.now());
+    await first.close();
+    expect(first.leases.draw(request(100))).toBe(false); // closed: holds go to the store
+    expect(await budget()).toMatchObject({ spentMicros: 100, reservedMicros: 0 });
+  });
+
   it('admits most requests in memory: 200 requests take a handful of store reservations, and spend is exact once the lease is returned', async () => {
     const { first, budget, holds } = await openBudget(1_000_000);
     let costs = 0;

@@ -85,6 +85,8 @@ export class BudgetLeases {
   readonly #onSettled: (settled: readonly Budget[], costMicros: number) => void;
   /** By the request's budget subjects, joined (see `#slot`). */
   readonly #slots = new Map<string, LeaseSlot>();
+  /** The `#slots` key of each subjects array seen: the hooks pass one array per principal. */
+  readonly #slotKeys = new WeakMap<readonly BudgetSubject[], string>();
   /** Requests in flight that drew on a lease, by reservation id. */
   readonly #drawn = new Map<string, { readonly lease: Lease; readonly amountMicros: number }>();
   readonly #sweep: NodeJS.Timeout;
@@ -99,6 +101,17 @@ export class BudgetLeases {
     this.#sweep = setInterval(() => this.#tend(), 250).unref();
   }
 
+  /**
+   * Draws the request's worst case on its lease at once, when the lease has room and is not being
+   * renewed: true then (settle it with {@link BudgetLeases.charge} or `settle`); false when the request
+   * must go through {@link BudgetLeases.reserve}. The budget hooks' path without a promise.
+   */
+  draw(request: ReservationRequest): boolean {
+    if (this.#closed) return false;
+    const slot = this.#slot(request.subjects);
+    return slot.renewing === undefined && this.#drawOn(slot.lease, request);
+  }
+
   /** Holds the request's worst case: on its lease when there is room, else on its own in the store. */
   async reserve(request: ReservationRequest): Promise<ReserveOutcome> {
     if (this.#closed) return this.#store.reserve(request);
@@ -106,12 +119,7 @@ export class BudgetLeases {
     for (let round = 0; round < 2; round += 1) {
       if (slot.renewing !== undefined) await slot.renewing;
       const lease = slot.lease;
-      if (lease !== undefined && !lease.retiring && room(lease) >= request.amountMicros) {
-        lease.inflightMicros += request.amountMicros;
-        lease.lastUsedAt = request.now;
-        this.#drawn.set(request.id, { lease, amountMicros: request.amountMicros });
-        return { ok: true };
-      }
+      if (this.#drawOn(lease, request)) return { ok: true };
       if (slot.renewing !== undefined) continue;
       const now = this.#clock.now();
       if (now < slot.pausedUntil) break;
@@ -124,13 +132,23 @@ export class BudgetLeases {
 
   /** Ends a request's hold: on its lease, returns the worst case and charges the cost to it; else settles in the store. */
   async settle(reservationId: string, subjects: readonly BudgetSubject[], costMicros: number, now: number): Promise<readonly Budget[]> {
+    if (this.charge(reservationId, subjects, costMicros, now)) return [];
+    return this.#store.settle(reservationId, subjects, costMicros, now);
+  }
+
+  /**
+   * Ends the hold of a request that drew on a lease, at once: returns its worst case and charges its
+   * cost to the lease. False when it holds in the store instead (or its lease was returned, at
+   * shutdown): settle it there, with `settle`.
+   */
+  charge(reservationId: string, subjects: readonly BudgetSubject[], costMicros: number, now: number): boolean {
     const drawn = this.#drawn.get(reservationId);
-    if (drawn === undefined) return this.#store.settle(reservationId, subjects, costMicros, now);
+    if (drawn === undefined) return false;
     this.#drawn.delete(reservationId);
     const { lease } = drawn;
     lease.inflightMicros -= drawn.amountMicros;
     // Returned already (shutdown): no lease to carry the cost, so it is charged on its own.
-    if (lease.returned) return this.#store.settle(reservationId, subjects, costMicros, now);
+    if (lease.returned) return false;
     lease.chargedMicros += costMicros;
     lease.lastUsedAt = now;
     if (lease.retiring && lease.inflightMicros === 0) {
@@ -138,7 +156,7 @@ export class BudgetLeases {
       const slot = this.#slot(subjects);
       if (slot.renewing === undefined) void this.#return(slot);
     }
-    return [];
+    return true;
   }
 
   /** Returns every lease, charging what was charged to it; requests still in flight are then settled on their own. */
@@ -153,9 +171,22 @@ export class BudgetLeases {
     await Promise.all(settled);
   }
 
+  /** Draws the request's worst case on `lease` if it takes new requests and has room for it. */
+  #drawOn(lease: Lease | undefined, request: ReservationRequest): boolean {
+    if (lease === undefined || lease.retiring || room(lease) < request.amountMicros) return false;
+    lease.inflightMicros += request.amountMicros;
+    lease.lastUsedAt = request.now;
+    this.#drawn.set(request.id, { lease, amountMicros: request.amountMicros });
+    return true;
+  }
+
   #slot(subjects: readonly BudgetSubject[]): LeaseSlot {
-    let key = '';
-    for (const subject of subjects) key += `${subject.scope}:${subject.id}\n`;
+    let key = this.#slotKeys.get(subjects);
+    if (key === undefined) {
+      key = '';
+      for (const subject of subjects) key += `${subject.scope}:${subject.id}\n`;
+      this.#slotKeys.set(subjects, key);
+    }
     let slot = this.#slots.get(key);
     if (slot === undefined) {
       slot = { lease: undefined, renewing: undefined, pausedUntil: 0 };

@@ -6,7 +6,9 @@ const minute = 60_000;
  * Rate-limit counters in this process's memory: right for one instance (several instances each
  * count alone; use `@tollgate/limits-redis` for shared limits). `requests` and `tokens` are GCRA
  * cells over one minute (one number per key: the theoretical arrival time); `parallel` slots are
- * request ids with an expiry. Admission is synchronous, hence atomic across the checks.
+ * request ids with an expiry. Admission is synchronous, hence atomic across the checks; the governance
+ * hooks call {@link MemoryRateLimitStore.acquireNow} and {@link MemoryRateLimitStore.releaseNow}
+ * directly, without a promise.
  */
 export class MemoryRateLimitStore implements RateLimitStore {
   /** key → theoretical arrival time (epoch ms) of `requests` and `tokens` cells. */
@@ -20,6 +22,15 @@ export class MemoryRateLimitStore implements RateLimitStore {
   }
 
   async acquire(requestId: string, checks: readonly RateLimitCheck[], slotTtlMs: number): Promise<RateLimitAdmission> {
+    return this.acquireNow(requestId, checks, slotTtlMs);
+  }
+
+  async release(requestId: string, checks: readonly RateLimitCheck[], tokens: number): Promise<void> {
+    this.releaseNow(requestId, checks, tokens);
+  }
+
+  /** {@link MemoryRateLimitStore.acquire}, answered at once. */
+  acquireNow(requestId: string, checks: readonly RateLimitCheck[], slotTtlMs: number): RateLimitAdmission {
     const now = this.#now();
     const states: RateLimitState[] = [];
     const next: number[] = [];
@@ -54,7 +65,8 @@ export class MemoryRateLimitStore implements RateLimitStore {
     return { ok: true, states };
   }
 
-  async release(requestId: string, checks: readonly RateLimitCheck[], tokens: number): Promise<void> {
+  /** {@link MemoryRateLimitStore.release}, done at once. */
+  releaseNow(requestId: string, checks: readonly RateLimitCheck[], tokens: number): void {
     const now = this.#now();
     for (const check of checks) {
       if (check.kind === 'parallel') this.#slots.get(check.key)?.delete(requestId);

@@ -1,6 +1,7 @@
-import { GatewayError, type GatewayContext, type HookMap, type Principal, type RateLimitCheck, type RateLimitState, type RateLimitStore } from '@tollgate/core';
+import { GatewayError, type GatewayContext, type HookMap, type Principal, type RateLimitAdmission, type RateLimitCheck, type RateLimitState, type RateLimitStore } from '@tollgate/core';
 import { budgetSubjects } from './budget-hooks.js';
 import type { GovernanceOptions } from './governance-options.js';
+import { MemoryRateLimitStore } from './memory-rate-limit-store.js';
 
 /** One configured limit: on every subject of a scope, or on one subject when `id` is given. */
 type RateLimitRule = GovernanceOptions['rateLimits'][number];
@@ -52,7 +53,7 @@ const maxCachedModels = 1_000;
 
 /** The two halves of rate limiting: admission before the request is answered, release once it ended. */
 export interface RateLimitHooks {
-  readonly acquire: (context: GatewayContext) => Promise<void>;
+  readonly acquire: (context: GatewayContext) => void | Promise<void>;
   readonly release: HookMap['log'];
 }
 
@@ -61,7 +62,8 @@ export interface RateLimitHooks {
  * and model (`rpm`, `tpm`, `parallel`), `release` counts its tokens and frees its parallel slot once
  * it ended (it runs in the `log` phase, which every request reaches — cache hits included). A rule
  * with an `id` replaces the scope's general rule for that subject. The master key is not limited.
- * Adds OpenAI's `x-ratelimit-*` headers.
+ * Adds OpenAI's `x-ratelimit-*` headers. With the in-memory store both run synchronously: no promise
+ * and no microtask turn per request.
  */
 export function createRateLimitHooks(store: RateLimitStore, options: GovernanceOptions): RateLimitHooks {
   const general = new Map<string, RateLimitRule>();
@@ -107,11 +109,18 @@ export function createRateLimitHooks(store: RateLimitStore, options: GovernanceO
     return { checks, owners };
   }
 
-  async function acquire(context: GatewayContext): Promise<void> {
+  const memory = store instanceof MemoryRateLimitStore ? store : undefined;
+
+  function acquire(context: GatewayContext): void | Promise<void> {
     if (context.principal!.isMaster || (options.rateLimits.length === 0 && context.principal!.rateLimits === undefined)) return;
     const { checks, owners } = checksOf(context.principal!, context.request.model);
     if (checks.length === 0) return;
-    const admission = await store.acquire(context.requestId, checks, options.reservationTtlMs);
+    if (memory !== undefined) return admit(context, checks, owners, memory.acquireNow(context.requestId, checks, options.reservationTtlMs));
+    return store.acquire(context.requestId, checks, options.reservationTtlMs).then((admission) => admit(context, checks, owners, admission));
+  }
+
+  /** Records an admission on the request (checks, headers), or throws its refusal (429). */
+  function admit(context: GatewayContext, checks: readonly RateLimitCheck[], owners: readonly LimitOwner[], admission: RateLimitAdmission): void {
     if (!admission.ok) {
       const owner = owners[checks.indexOf(admission.check)];
       const unit = kinds.find(([, kind]) => kind === admission.check.kind)![2];
@@ -122,10 +131,11 @@ export function createRateLimitHooks(store: RateLimitStore, options: GovernanceO
     setHeaders(context, admission.states);
   }
 
-  async function release(context: GatewayContext): Promise<void> {
+  function release(context: GatewayContext): void | Promise<void> {
     const checks = context.get('rateLimitChecks');
     if (checks === undefined) return;
-    await store.release(context.requestId, checks, context.usage?.total_tokens ?? 0);
+    if (memory !== undefined) return memory.releaseNow(context.requestId, checks, context.usage?.total_tokens ?? 0);
+    return store.release(context.requestId, checks, context.usage?.total_tokens ?? 0);
   }
 
   return { acquire, release };

@@ -13,7 +13,7 @@ export function gatewayOverheadMs(context: GatewayContext, now = performance.now
 /**
  * Response headers that tell what happened: request id, the provider and upstream model that answered,
  * the number of upstream attempts (retries and fallbacks included) and the gateway's own overhead,
- * and the headers hooks added (`x-ratelimit-*`).
+ * and the headers hooks added (`x-ratelimit-*`). A new object each call: the caller adds its own.
  */
 export function gatewayHeaders(context: GatewayContext): Record<string, string | number> {
   const headers: Record<string, string | number> = { ...context.responseHeaders, 'x-request-id': context.requestId };

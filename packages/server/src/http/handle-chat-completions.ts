@@ -21,7 +21,9 @@ export function createChatCompletionsHandler(dependencies: HttpDependencies) {
       const headers = gatewayHeaders(context.asGatewayContext());
       if (result.type === 'response') {
         const payload = result.body ?? JSON.stringify(result.response);
-        res.writeHead(200, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
+        headers['content-type'] = 'application/json';
+        headers['content-length'] = Buffer.byteLength(payload);
+        res.writeHead(200, headers);
         res.end(payload);
       } else if (result.type === 'chunks') {
         await writeSse(res, result.chunks, encodeChunk, { signal: ingress.signal, trailer: 'data: [DONE]\n\n', headers });

@@ -17,16 +17,15 @@ export class RequestTracker {
     return this.#inFlight;
   }
 
-  /** Marks a request started; call the returned function once it ended. */
-  start(): () => void {
+  /** Counts a request started; {@link RequestTracker.end} once for each when it ended. */
+  start(): void {
     this.#inFlight += 1;
-    let ended = false;
-    return () => {
-      if (ended) return;
-      ended = true;
-      this.#inFlight -= 1;
-      if (this.#inFlight === 0) this.#idle?.();
-    };
+  }
+
+  /** Counts a request ended. */
+  end(): void {
+    this.#inFlight -= 1;
+    if (this.#inFlight === 0) this.#idle?.();
   }
 
   /** Refuses new requests and waits (at most `timeoutMs`) for those in flight. */

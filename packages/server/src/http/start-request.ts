@@ -28,52 +28,87 @@ export interface IngressRequest {
 }
 
 /**
+ * The ingress side of one request: its methods live on the prototype, so a request costs this object,
+ * its abort controller and one `close` listener, not a closure per method.
+ */
+class HttpIngressRequest implements IngressRequest {
+  readonly requestId: string;
+  readonly receivedAt: number;
+  readonly #req: IncomingMessage;
+  readonly #res: ServerResponse;
+  readonly #dependencies: HttpDependencies;
+  readonly #wire: WireFormat;
+  readonly #controller = new AbortController();
+  #tracked = true;
+
+  constructor(req: IncomingMessage, res: ServerResponse, dependencies: HttpDependencies, wire: WireFormat) {
+    this.receivedAt = performance.now();
+    // Not set on the response with `setHeader`: answers carry it in their `writeHead` headers, which keeps
+    // Node on its fast path (a header set earlier makes `writeHead` merge every header through `setHeader`).
+    this.requestId = requestIdFrom(req.headers['x-request-id']);
+    this.#req = req;
+    this.#res = res;
+    this.#dependencies = dependencies;
+    this.#wire = wire;
+    dependencies.tracker.start();
+    res.on('close', () => this.#closed());
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  createContext(
+    operation: 'chat' | 'embeddings',
+    body: { readonly value: unknown; readonly raw: Uint8Array | undefined },
+    decode?: (body: unknown) => ChatCompletionRequest | EmbeddingRequest,
+  ): RequestContext {
+    const credential = extractCredential(this.#req.headers);
+    return new RequestContext({
+      requestId: this.requestId,
+      operation,
+      ingress: this.#wire,
+      request: body.value as ChatCompletionRequest | EmbeddingRequest,
+      ...(body.raw === undefined ? {} : { rawBody: body.raw }),
+      headers: this.#req.headers,
+      ...(credential === undefined ? {} : { credential }),
+      signal: this.#controller.signal,
+      receivedAt: this.receivedAt,
+      ...(decode === undefined ? {} : { decode }),
+    });
+  }
+
+  sendJson(status: number, body: unknown): void {
+    sendJson(this.#res, status, body, { 'x-request-id': this.requestId });
+  }
+
+  fail(error: unknown, context: RequestContext | undefined): void {
+    const failure = toGatewayError(error);
+    const dependencies = this.#dependencies;
+    if (context === undefined && dependencies.logRequests) {
+      const durationMs = Math.round((performance.now() - this.receivedAt) * 100) / 100;
+      dependencies.logger.info({ requestId: this.requestId, status: failure.status, path: this.#req.url, errorCode: failure.code, durationMs }, 'request');
+    }
+    if (this.#res.headersSent) this.#res.destroy();
+    else sendError(this.#res, failure, this.#wire, { ...context?.responseHeaders, 'x-request-id': this.requestId });
+  }
+
+  /** The connection closed: the request no longer counts for draining; aborted if its answer had not ended. */
+  #closed(): void {
+    if (this.#tracked) {
+      this.#tracked = false;
+      this.#dependencies.tracker.end();
+    }
+    if (!this.#res.writableFinished) this.#controller.abort();
+  }
+}
+
+/**
  * Begins handling a request in a client wire format (which sets its error shape): assigns its id (honoring `x-request-id`), ties an abort signal to the
  * client's connection, counts it for draining, and refuses it while the server drains.
  */
 export function startRequest(req: IncomingMessage, res: ServerResponse, dependencies: HttpDependencies, wire: WireFormat = 'openai'): IngressRequest | undefined {
-  const receivedAt = performance.now();
-  const requestId = requestIdFrom(req.headers['x-request-id']);
-  // Not set here with `setHeader`: answers carry it in their `writeHead` headers, which keeps Node on
-  // its fast path (a header set earlier makes `writeHead` merge every header through `setHeader`).
-  const controller = new AbortController();
-  const ended = dependencies.tracker.start();
-  res.on('close', () => {
-    ended();
-    if (!res.writableFinished) controller.abort();
-  });
-  const ingress: IngressRequest = {
-    requestId,
-    receivedAt,
-    signal: controller.signal,
-    createContext(operation, body, decode) {
-      const credential = extractCredential(req.headers);
-      return new RequestContext({
-        requestId,
-        operation,
-        ingress: wire,
-        request: body.value as ChatCompletionRequest | EmbeddingRequest,
-        ...(body.raw === undefined ? {} : { rawBody: body.raw }),
-        headers: req.headers,
-        ...(credential === undefined ? {} : { credential }),
-        signal: controller.signal,
-        receivedAt,
-        ...(decode === undefined ? {} : { decode }),
-      });
-    },
-    sendJson(status, body) {
-      sendJson(res, status, body, { 'x-request-id': requestId });
-    },
-    fail(error, context) {
-      const failure = toGatewayError(error);
-      if (context === undefined && dependencies.logRequests) {
-        const durationMs = Math.round((performance.now() - receivedAt) * 100) / 100;
-        dependencies.logger.info({ requestId, status: failure.status, path: req.url, errorCode: failure.code, durationMs }, 'request');
-      }
-      if (res.headersSent) res.destroy();
-      else sendError(res, failure, wire, { ...context?.responseHeaders, 'x-request-id': requestId });
-    },
-  };
+  const ingress = new HttpIngressRequest(req, res, dependencies, wire);
   if (dependencies.tracker.draining) {
     ingress.fail(new GatewayError('TOLLGATE_SHUTTING_DOWN', 'This gateway instance is shutting down and takes no new requests. Retry; another instance will answer.'), undefined);
     return undefined;
