@@ -1,5 +1,7 @@
-/** JSON whitespace bytes: space, tab, line feed, carriage return. */
-const whitespace = new Set([0x20, 0x09, 0x0a, 0x0d]);
+/** Whether a byte is JSON whitespace: space, tab, line feed, carriage return. */
+function isWhitespace(byte: number | undefined): boolean {
+  return byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d;
+}
 
 /**
  * A JSON object's bytes with `fields` added at its top level, spliced in after the opening brace: a
@@ -9,14 +11,22 @@ const whitespace = new Set([0x20, 0x09, 0x0a, 0x0d]);
  */
 export function spliceJsonFields(json: Uint8Array, fields: Readonly<Record<string, unknown>>): Uint8Array | undefined {
   let open = 0;
-  while (open < json.length && whitespace.has(json[open]!)) open += 1;
+  while (open < json.length && isWhitespace(json[open])) open += 1;
   if (json[open] !== 0x7b) return undefined; // `{`
   let next = open + 1;
-  while (next < json.length && whitespace.has(json[next]!)) next += 1;
-  const members: string[] = [];
-  for (const [name, value] of Object.entries(fields)) if (value !== undefined) members.push(`${JSON.stringify(name)}:${JSON.stringify(value)}`);
-  if (members.length === 0) return json;
+  while (next < json.length && isWhitespace(json[next])) next += 1;
+  let members = '';
+  for (const name in fields) {
+    const value = fields[name];
+    if (value !== undefined && Object.hasOwn(fields, name)) members += `${members === '' ? '' : ','}${JSON.stringify(name)}:${JSON.stringify(value)}`;
+  }
+  if (members === '') return json;
   const empty = json[next] === 0x7d; // `}`: no comma after the new members
-  const head = Buffer.from(`{${members.join(',')}${empty ? '' : ','}`);
-  return Buffer.concat([head, json.subarray(open + 1)]);
+  const head = `{${members}${empty ? '' : ','}`;
+  // One buffer, written in place: the new members, then the client's bytes after its brace.
+  const headBytes = Buffer.byteLength(head);
+  const spliced = Buffer.allocUnsafe(headBytes + json.length - open - 1);
+  spliced.write(head, 0, headBytes, 'utf8');
+  spliced.set(json.subarray(open + 1), headBytes);
+  return spliced;
 }
