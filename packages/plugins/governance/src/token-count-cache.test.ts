@@ -54,4 +54,22 @@ describe('TokenCountCache', () => {
     cache.count(b!);
     expect(cache.hits).toBe(hits + 1); // b was dropped: counted again
   });
+
+  it('still makes room when every kept text was asked for again: the oldest goes once all had their second chance', () => {
+    const [a, b, c] = ['a', 'b', 'c'].map(longText);
+    const room = (a!.length + 64) * 2 + 10;
+    const cache = new TokenCountCache({ maxChars: room });
+    cache.count(a!);
+    cache.count(b!);
+    cache.count(a!);
+    cache.count(b!); // both marked
+    expect(cache.count(c!)).toBe(countTokens(c!));
+    expect(cache.chars).toBeLessThanOrEqual(room);
+    const hits = cache.hits;
+    cache.count(b!);
+    cache.count(c!);
+    expect(cache.hits).toBe(hits + 2); // b and c kept
+    cache.count(a!);
+    expect(cache.hits).toBe(hits + 2); // a, the oldest, went
+  });
 });

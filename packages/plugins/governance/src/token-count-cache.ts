@@ -3,17 +3,25 @@ import { countTokens } from 'gpt-tokenizer';
 /** What one kept text costs besides its characters (the map entry and the string's header), in characters. */
 const entryChars = 64;
 
+/** A kept count, and whether it was asked for since eviction last passed it. */
+interface CountEntry {
+  readonly tokens: number;
+  used: boolean;
+}
+
 /**
- * Token counts of the texts seen recently, least recently used first out. An agent resends its
- * whole conversation (system prompt and tool definitions included) on every turn, so without it
- * each turn tokenizes every earlier message again on the event loop: about 15–20 ms per 125 KB of
- * text with the o200k tokenizer, and ~5 µs even for a 30-character message (a lookup: ~0.3 µs).
- * Texts shorter than `minChars` (16: names) are counted directly; the texts kept total at most
- * `maxChars` characters, each counted {@link entryChars} more for its entry, so a flood of short
- * texts cannot hold more memory than a few long ones. Counts are exact either way.
+ * Token counts of the texts seen recently. An agent resends its whole conversation (system prompt
+ * and tool definitions included) on every turn, so without it each turn tokenizes every earlier
+ * message again on the event loop: about 15–20 ms per 125 KB of text with the o200k tokenizer, and
+ * ~5 µs even for a 30-character message (a lookup: ~0.3 µs). Texts shorter than `minChars` (16:
+ * names) are counted directly; the texts kept total at most `maxChars` characters, each counted
+ * {@link entryChars} more for its entry, so a flood of short texts cannot hold more memory than a few
+ * long ones. Counts are exact either way. The least recently used go first, by second chance: a hit
+ * marks its entry (one lookup, where moving it to the newest end cost a delete and an insert per
+ * message per turn) and eviction moves a marked entry to the newest end instead of dropping it.
  */
 export class TokenCountCache {
-  readonly #counts = new Map<string, number>();
+  readonly #entries = new Map<string, CountEntry>();
   readonly #maxChars: number;
   readonly #minChars: number;
   #chars = 0;
@@ -26,23 +34,18 @@ export class TokenCountCache {
 
   /** The o200k token count of `text`. */
   count(text: string): number {
-    if (text.length < this.#minChars || text.length > this.#maxChars) return countTokens(text);
-    const known = this.#counts.get(text);
+    const size = text.length + entryChars;
+    if (text.length < this.#minChars || size > this.#maxChars) return countTokens(text);
+    const known = this.#entries.get(text);
     if (known !== undefined) {
       this.#hits += 1;
-      // Most recently used last: re-insert.
-      this.#counts.delete(text);
-      this.#counts.set(text, known);
-      return known;
+      known.used = true;
+      return known.tokens;
     }
     const tokens = countTokens(text);
-    this.#counts.set(text, tokens);
-    this.#chars += text.length + entryChars;
-    for (const oldest of this.#counts.keys()) {
-      if (this.#chars <= this.#maxChars) break;
-      this.#counts.delete(oldest);
-      this.#chars -= oldest.length + entryChars;
-    }
+    this.#makeRoom(size);
+    this.#entries.set(text, { tokens, used: false });
+    this.#chars += size;
     return tokens;
   }
 
@@ -54,5 +57,22 @@ export class TokenCountCache {
   /** Characters of the texts kept, each counted {@link entryChars} more for its entry. */
   get chars(): number {
     return this.#chars;
+  }
+
+  /**
+   * Drops the oldest unmarked entries until `size` more fits; marked ones are unmarked and move to the
+   * newest end. Done before the new text goes in, so it is not the one dropped.
+   */
+  #makeRoom(size: number): void {
+    while (this.#chars + size > this.#maxChars) {
+      const [oldest, entry] = this.#entries.entries().next().value!;
+      this.#entries.delete(oldest);
+      if (entry.used) {
+        entry.used = false;
+        this.#entries.set(oldest, entry);
+      } else {
+        this.#chars -= oldest.length + entryChars;
+      }
+    }
   }
 }
