@@ -243,6 +243,7 @@ export class Engine {
     return this.#refuseUnauthenticated(context);
   }
 
+  /** The 401 of a request no `auth` hook recognized: its key is missing, or unknown. */
   #refuseUnauthenticated(context: GatewayContext): never {
     if (context.credential === undefined || context.credential === '') {
       throw new GatewayError('TOLLGATE_MISSING_API_KEY', 'No API key was sent. Send one as `Authorization: Bearer <key>` or in `x-api-key`.');
