@@ -101,7 +101,7 @@ export function createBudgetHooks(
     if (subjects === undefined) subjectsByPrincipal.set(principal, (subjects = budgetSubjects(principal)));
     if (subjects.length === 0) return;
     const prices = worstCasePrices(context.targets, pricing);
-    if (prices === undefined) return refuseUnpriced(context, subjects);
+    if (prices === undefined) return admitUnpriced(context, subjects);
     const promptMicros = Math.ceil(estimatePromptTokens(context.request, context.operation) * options.promptTokenMargin * prices.input);
     let outputTokens = 0;
     if (context.operation === 'chat') {
@@ -119,8 +119,8 @@ export function createBudgetHooks(
     return reserveInStore(context, subjects, prices, promptMicros, outputTokens);
   }
 
-  /** A model without a known price: allowed when configured so or when no budget applies, else refused (403). */
-  async function refuseUnpriced(context: GatewayContext, subjects: readonly BudgetSubject[]): Promise<void> {
+  /** A model without a known price: admitted unbudgeted when `unknownPrice` is `allow` or no budget applies, else refused (403). */
+  async function admitUnpriced(context: GatewayContext, subjects: readonly BudgetSubject[]): Promise<void> {
     if (options.unknownPrice === 'allow' || (await store.getBudgets(subjects, clock.now()).catch((error: unknown) => Promise.reject(storeUnavailable(error)))).length === 0) return;
     throw new GatewayError('TOLLGATE_PRICE_UNKNOWN', `A budget applies to key "${context.principal!.keyName}", but model "${context.request.model}" has no known price, so its cost cannot be bounded. The operator can add one under the pricing plugin's overrides.`, { param: 'model' });
   }
