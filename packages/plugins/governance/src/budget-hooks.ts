@@ -87,7 +87,7 @@ export function createBudgetHooks(
     options.budgetLeaseRequests === 0
       ? undefined
       : new BudgetLeases(store, clock, { requests: options.budgetLeaseRequests, reservationTtlMs: options.reservationTtlMs }, (settled, costMicros) => alert?.(settled, costMicros), logger);
-  const holds: Pick<BudgetStore, 'reserve' | 'settle'> = leases ?? store;
+  const holds: Pick<BudgetStore, 'reserve'> = leases ?? store;
   /** Each principal's budget subjects, built once (auth hands out one principal object per key). */
   const subjectsByPrincipal = new WeakMap<Principal, readonly BudgetSubject[]>();
 
@@ -154,7 +154,8 @@ export function createBudgetHooks(
     const costMicros = context.costMicros ?? (started ? reservation.amountMicros : 0);
     // A lease reports to the alerts when it is settled in the store, not per request.
     if (leases?.charge(context.requestId, reservation.subjects, costMicros, clock.now()) === true) return;
-    return settleWithRetries(holds, clock, logger, {
+    // Not drawn on a lease (or its lease was returned at shutdown): the hold is the store's.
+    return settleWithRetries(store, clock, logger, {
       id: context.requestId,
       subjects: reservation.subjects,
       costMicros,
