@@ -31,14 +31,20 @@ function resetText(ms: number): string {
   return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m${seconds % 60}s`;
 }
 
+/** OpenAI's `x-ratelimit-*` header names for each kind of limit, spelled out once (not built per request). */
+const headerNames = [
+  { kind: 'requests', limit: 'x-ratelimit-limit-requests', remaining: 'x-ratelimit-remaining-requests', reset: 'x-ratelimit-reset-requests' },
+  { kind: 'tokens', limit: 'x-ratelimit-limit-tokens', remaining: 'x-ratelimit-remaining-tokens', reset: 'x-ratelimit-reset-tokens' },
+] as const;
+
 function setHeaders(context: GatewayContext, states: readonly RateLimitState[]): void {
-  for (const [suffix, kind] of [['requests', 'requests'], ['tokens', 'tokens']] as const) {
+  for (const names of headerNames) {
     let tightest: RateLimitState | undefined;
-    for (const state of states) if (state.check.kind === kind && (tightest === undefined || state.remaining < tightest.remaining)) tightest = state;
+    for (const state of states) if (state.check.kind === names.kind && (tightest === undefined || state.remaining < tightest.remaining)) tightest = state;
     if (tightest === undefined) continue;
-    context.setResponseHeader(`x-ratelimit-limit-${suffix}`, String(tightest.check.limit));
-    context.setResponseHeader(`x-ratelimit-remaining-${suffix}`, String(tightest.remaining));
-    context.setResponseHeader(`x-ratelimit-reset-${suffix}`, resetText(tightest.resetMs));
+    context.setResponseHeader(names.limit, String(tightest.check.limit));
+    context.setResponseHeader(names.remaining, String(tightest.remaining));
+    context.setResponseHeader(names.reset, resetText(tightest.resetMs));
   }
 }
 

@@ -23,7 +23,7 @@ export interface CreateLoggerOptions {
   readonly level?: string;
   /**
    * Where lines go; default stdout through a {@link BatchedLogDestination}: written asynchronously
-   * (never blocking a request) in batches of 16 K characters or every 200 ms, whichever comes first,
+   * (never blocking a request) in batches of 64 K characters or every 200 ms, whichever comes first,
    * and flushed on exit. One write per log line cost ~7 % of a request's CPU (a system call each).
    */
   readonly destination?: DestinationStream;
