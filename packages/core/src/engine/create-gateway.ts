@@ -20,6 +20,7 @@ import { Ledger } from '../services/ledger.js';
 import { Pricing } from '../services/pricing.js';
 import { Logger, silentLogger } from '../services/logger.js';
 import type { ServiceToken } from '../services/service-token.js';
+import { TargetCircuits } from '../services/target-circuits.js';
 import { composeHooks, createHookCollector } from './composed-hooks.js';
 import { Engine } from './engine.js';
 
@@ -181,6 +182,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
     clock: options.clock ?? systemClock,
     ...(options.random === undefined ? {} : { random: options.random }),
   });
+  services.register(TargetCircuits.key, { useValue: { coolingTargets: () => engine.coolingTargets() } satisfies TargetCircuits });
   let closing: Promise<void> | undefined;
   return {
     engine,

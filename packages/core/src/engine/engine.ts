@@ -17,6 +17,7 @@ import type { Clock } from '../services/clock.js';
 import type { ModelRouter } from '../routing/model-router.js';
 import type { Ledger } from '../services/ledger.js';
 import type { Pricing } from '../services/pricing.js';
+import type { CoolingTarget, TargetCircuits } from '../services/target-circuits.js';
 import type { Logger } from '../services/logger.js';
 import type { ChatCompletionChunk } from '../types/chat-completion-chunk.js';
 import type { ChatCompletionRequest } from '../types/chat-completion-request.js';
@@ -73,7 +74,7 @@ const contentPolicyCodes = new Set(['content_policy_violation', 'content_filter'
  * request is finished (settled, recorded, logged) exactly once, whether it succeeds, fails, or the
  * client goes away.
  */
-export class Engine {
+export class Engine implements TargetCircuits {
   readonly #hooks: ComposedHooks;
   readonly #router: ModelRouter;
   readonly #logger: Logger;
@@ -193,6 +194,11 @@ export class Engine {
     const models = this.#router.listModels();
     const allowed = principal?.isMaster === true ? undefined : principal?.allowedModels;
     return allowed === undefined ? models : models.filter((model) => allowed.some((pattern) => matchesModelPattern(model, pattern)));
+  }
+
+  /** The targets whose circuit breaker is open or half-open in this instance. */
+  coolingTargets(): readonly CoolingTarget[] {
+    return this.#health.coolingTargets();
   }
 
   /** Waits until every finished request has been settled, recorded and logged. */

@@ -1,4 +1,5 @@
 import { errorCatalog, type ErrorCode, type OpenAIErrorType } from './error-catalog.js';
+import type { RefusingLevel } from './refusing-level.js';
 
 const gatewayErrorMarker = Symbol.for('tollgate.gateway-error');
 
@@ -18,6 +19,8 @@ export interface GatewayErrorOptions {
   readonly fallback?: boolean;
   /** Milliseconds the caller should wait before retrying, when known (from `retry-after`). */
   readonly retryAfterMs?: number;
+  /** The budget or rate limit that refused the request: its level and owner. */
+  readonly refusedBy?: RefusingLevel;
   readonly cause?: unknown;
 }
 
@@ -49,6 +52,8 @@ export class GatewayError extends Error {
   readonly wireCode: string;
   readonly param: string | undefined;
   readonly retryAfterMs: number | undefined;
+  /** The budget or rate limit that refused the request, when one did. */
+  readonly refusedBy: RefusingLevel | undefined;
 
   constructor(code: ErrorCode, message: string, options: GatewayErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -62,6 +67,7 @@ export class GatewayError extends Error {
     this.wireCode = options.wireCode ?? code.slice('TOLLGATE_'.length).toLowerCase();
     this.param = options.param;
     this.retryAfterMs = options.retryAfterMs;
+    this.refusedBy = options.refusedBy;
   }
 
   /** Identity that survives duplicate copies of this package (a plugin bundling its own core). */

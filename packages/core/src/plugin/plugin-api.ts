@@ -19,6 +19,9 @@ export interface PluginApi {
   addHook<P extends HookPhase>(phase: P, hook: HookMap[P]): void;
   /** Provides a service (a ledger, a cache) under its token; a later plugin's value wins. */
   provide<T>(token: ServiceToken<T>, value: T): void;
-  /** A service provided by the host or an earlier plugin, if any. */
+  /**
+   * A service provided by the host or an earlier plugin, if any. What the assembled gateway provides
+   * (`TargetCircuits`) is there once setup is over: resolve it when it is used, not in `setup`.
+   */
   resolve<T>(token: ServiceToken<T>): T | undefined;
 }

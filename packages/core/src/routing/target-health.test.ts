@@ -26,6 +26,19 @@ describe('TargetHealth (circuit breaker)', () => {
     expect(health.admit('t')).toBe('closed');
   });
 
+  it('lists the targets cooling down: open, then half-open once the cooldown is over, then none once a probe succeeds', () => {
+    const clock = createClock();
+    const health = new TargetHealth(clock);
+    for (let failure = 0; failure < 3; failure += 1) health.recordFailure('openai/gpt-4o', policy);
+    health.recordFailure('backup/gpt-4o', policy); // one failure: still closed
+    expect(health.coolingTargets()).toEqual([{ target: 'openai/gpt-4o', provider: 'openai', state: 'open', reopensAt: clock.now() + 10_000 }]);
+    clock.advance(10_000);
+    expect(health.coolingTargets()).toMatchObject([{ target: 'openai/gpt-4o', state: 'half-open' }]);
+    expect(health.admit('openai/gpt-4o')).toBe('probe');
+    health.recordSuccess('openai/gpt-4o');
+    expect(health.coolingTargets()).toEqual([]);
+  });
+
   it('re-opens for a full cooldown when the probe fails, and a success resets the count', () => {
     const clock = createClock();
     const health = new TargetHealth(clock);

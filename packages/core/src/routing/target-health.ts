@@ -1,4 +1,5 @@
 import type { Clock } from '../services/clock.js';
+import type { CoolingTarget } from '../services/target-circuits.js';
 import type { CooldownPolicy } from './route-policy.js';
 
 interface Health {
@@ -72,6 +73,17 @@ export class TargetHealth {
         return;
       }
     }
+  }
+
+  /** The targets whose circuit is open or half-open. */
+  coolingTargets(): CoolingTarget[] {
+    const now = this.#clock.now();
+    const cooling: CoolingTarget[] = [];
+    for (const [id, health] of this.#health) {
+      if (health.openUntil === 0) continue;
+      cooling.push({ target: id, provider: id.slice(0, id.indexOf('/')), state: now < health.openUntil ? 'open' : 'half-open', reopensAt: health.openUntil });
+    }
+    return cooling;
   }
 
   /** How many circuits are tracked. */

@@ -49,6 +49,7 @@ function budgetExceeded(budget: Budget, availableMicros: number, worstCaseMicros
   return new GatewayError(
     'TOLLGATE_BUDGET_EXCEEDED',
     `The ${budget.scope} budget of "${budget.id}" (${dollars(budget.limitMicros)}${budget.period === 'none' ? '' : ` ${budget.period}`}) has ${dollars(availableMicros)} left; this request may cost up to ${dollars(worstCaseMicros)}. ${resets}`,
+    { refusedBy: { scope: budget.scope, id: budget.id } },
   );
 }
 

@@ -1,4 +1,4 @@
-import { GatewayError, type GatewayContext, type HookMap, type Principal, type RateLimitAdmission, type RateLimitCheck, type RateLimitState, type RateLimitStore } from '@tollgate/core';
+import { GatewayError, type GatewayContext, type HookMap, type Principal, type RateLimitAdmission, type RateLimitCheck, type RateLimitState, type RateLimitStore, type RefusingLevel } from '@tollgate/core';
 import { budgetSubjects } from './budget-hooks.js';
 import type { GovernanceOptions } from './governance-options.js';
 import { MemoryRateLimitStore } from './memory-rate-limit-store.js';
@@ -6,11 +6,8 @@ import { MemoryRateLimitStore } from './memory-rate-limit-store.js';
 /** One configured limit: on every subject of a scope, or on one subject when `id` is given. */
 type RateLimitRule = GovernanceOptions['rateLimits'][number];
 
-/** Who a limit belongs to: a key, user, team, org or model. */
-interface LimitOwner {
-  readonly scope: RateLimitRule['scope'];
-  readonly id: string;
-}
+/** Who a limit belongs to: a key, user, team, org or model (the level a refusal names). */
+type LimitOwner = RefusingLevel;
 
 declare module '@tollgate/core' {
   interface ContextVariableMap {
@@ -131,7 +128,7 @@ export function createRateLimitHooks(store: RateLimitStore, options: GovernanceO
       const owner = owners[checks.indexOf(admission.check)];
       const unit = kinds.find(([, kind]) => kind === admission.check.kind)![2];
       const label = owner === undefined ? `A limit of ${admission.check.limit} ${unit}` : `The ${owner.scope} "${owner.id}" is limited to ${admission.check.limit} ${unit}`;
-      throw new GatewayError('TOLLGATE_RATE_LIMIT_EXCEEDED', `${label}; retry in ${resetText(admission.retryAfterMs)}.`, { retryAfterMs: Math.max(1, admission.retryAfterMs) });
+      throw new GatewayError('TOLLGATE_RATE_LIMIT_EXCEEDED', `${label}; retry in ${resetText(admission.retryAfterMs)}.`, { retryAfterMs: Math.max(1, admission.retryAfterMs), ...(owner === undefined ? {} : { refusedBy: owner }) });
     }
     context.set('rateLimitChecks', checks);
     setHeaders(context, admission.states);

@@ -1,8 +1,20 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { GatewayContext } from '@tollgate/core';
+import type { GatewayContext, TargetCircuits } from '@tollgate/core';
 import type { PrometheusOptions } from './prometheus-options.js';
 
 const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+
+/** The governance refusals counted, by error code. */
+const rejectionReasons: Readonly<Record<string, string>> = { TOLLGATE_BUDGET_EXCEEDED: 'budget', TOLLGATE_RATE_LIMIT_EXCEEDED: 'rate_limit' };
+
+/** What the response cache may tell a client (`x-tollgate-cache`); anything else is not counted. */
+const cacheResults = new Set(['hit', 'miss', 'bypass']);
+
+/**
+ * Cooling targets listed at most: a wildcard route names its targets after the models clients ask for,
+ * so during a provider-wide outage their number is not the config's. The rest are summed under `other`.
+ */
+const maxCoolingSeries = 100;
 
 /**
  * The gateway's Prometheus metrics, in their own registry. Recorded from each request's finished
@@ -21,9 +33,12 @@ export class GatewayMetrics {
   readonly #tokens: Counter<'model' | 'team' | 'key' | 'type'>;
   readonly #cost: Counter<'model' | 'team' | 'key'>;
   readonly #errors: Counter<'code'>;
+  readonly #rejections: Counter<'reason' | 'scope' | 'model' | 'team' | 'key'>;
+  readonly #cache: Counter<'model' | 'result'>;
   readonly #inFlight: Gauge;
 
-  constructor(options: PrometheusOptions) {
+  /** `circuits` reads the engine's circuit breakers at each scrape (undefined until the gateway is assembled). */
+  constructor(options: PrometheusOptions, circuits: () => TargetCircuits | undefined = () => undefined) {
     const prefix = options.prefix;
     const registers = [this.registry];
     this.#labelKeys = options.labelKeys;
@@ -34,7 +49,23 @@ export class GatewayMetrics {
     this.#tokens = new Counter({ name: `${prefix}tokens_total`, help: 'Tokens by type: prompt, completion, cached (cache reads), reasoning.', labelNames: ['model', 'team', 'key', 'type'], registers });
     this.#cost = new Counter({ name: `${prefix}cost_usd_total`, help: 'Cost of requests whose price is known, in USD.', labelNames: ['model', 'team', 'key'], registers });
     this.#errors = new Counter({ name: `${prefix}errors_total`, help: 'Requests that ended in an error, by Tollgate error code.', labelNames: ['code'], registers });
+    this.#rejections = new Counter({ name: `${prefix}rejections_total`, help: 'Requests refused by a budget or a rate limit, by the level that refused them (key, user, team, org, model).', labelNames: ['reason', 'scope', 'model', 'team', 'key'], registers });
+    this.#cache = new Counter({ name: `${prefix}cache_requests_total`, help: 'Requests the response cache answered (hit), passed upstream to store (miss) or left alone (bypass).', labelNames: ['model', 'result'], registers });
     this.#inFlight = new Gauge({ name: `${prefix}requests_in_flight`, help: 'Requests past auth and not yet finished.', registers });
+    new Gauge({
+      name: `${prefix}target_cooling_down`,
+      help: 'Targets whose circuit breaker is open (skipped) or half-open (one probe allowed), per gateway instance: 1 while cooling down, absent when healthy.',
+      labelNames: ['provider', 'target', 'state'],
+      registers,
+      collect() {
+        this.reset();
+        const cooling = circuits()?.coolingTargets() ?? [];
+        cooling.forEach((circuit, index) => {
+          const listed = index < maxCoolingSeries;
+          this.inc({ provider: circuit.provider, target: listed ? circuit.target : 'other', state: listed ? circuit.state : 'any' });
+        });
+      },
+    });
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix });
   }
 
@@ -59,9 +90,16 @@ export class GatewayMetrics {
       const provider = attempt.target.slice(0, attempt.target.indexOf('/'));
       this.#attempts.observe({ provider, outcome: attempt.status === 200 ? 'ok' : (attempt.errorCode ?? 'error') }, attempt.durationMs / 1000);
     }
-    if (context.error !== undefined) this.#errors.inc({ code: context.error.code });
     const usage = context.usage;
     const owner = { model, team: context.principal?.teamId ?? 'none', key: this.#labelKeys ? (context.principal?.keyName ?? 'none') : 'all' };
+    const error = context.error;
+    if (error !== undefined) {
+      this.#errors.inc({ code: error.code });
+      const reason = rejectionReasons[error.code];
+      if (reason !== undefined) this.#rejections.inc({ reason, scope: error.refusedBy?.scope ?? 'unknown', ...owner });
+    }
+    const cacheResult = context.responseHeaders?.['x-tollgate-cache'];
+    if (cacheResult !== undefined && cacheResults.has(cacheResult)) this.#cache.inc({ model, result: cacheResult });
     if (usage !== undefined) {
       this.#tokens.inc({ ...owner, type: 'prompt' }, usage.prompt_tokens);
       this.#tokens.inc({ ...owner, type: 'completion' }, usage.completion_tokens);

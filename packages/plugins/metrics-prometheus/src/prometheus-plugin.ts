@@ -1,4 +1,4 @@
-import { definePlugin, MetricsEndpoint } from '@tollgate/core';
+import { definePlugin, MetricsEndpoint, TargetCircuits } from '@tollgate/core';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { prometheusOptionsSchema } from './prometheus-options.js';
 
@@ -11,8 +11,9 @@ declare module '@tollgate/core' {
 
 /**
  * Prometheus metrics on `/metrics`: requests and latency by model, provider and status; time to first
- * token; each upstream attempt; tokens and cost by team, key and model; errors by code; requests in
- * flight. Recorded by a `log` hook, after the answer was sent.
+ * token; each upstream attempt; tokens and cost by team, key and model; errors by code; budget and
+ * rate-limit refusals by level; response-cache hits; requests in flight; targets cooling down.
+ * Recorded by a `log` hook, after the answer was sent; cooldowns read at each scrape.
  *
  * @example
  * plugins: ["@tollgate/provider-openai", "@tollgate/metrics-prometheus"]
@@ -21,7 +22,8 @@ export const prometheusPlugin = definePlugin({
   name: '@tollgate/metrics-prometheus',
   options: prometheusOptionsSchema,
   setup(api, options) {
-    const metrics = new GatewayMetrics(options);
+    // The engine's circuit breakers exist once the gateway is assembled, after every plugin's setup.
+    const metrics = new GatewayMetrics(options, () => api.resolve(TargetCircuits));
     api.addHook('route', (context) => {
       metrics.started();
       context.set('prometheusInFlight', true);

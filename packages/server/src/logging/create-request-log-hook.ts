@@ -16,6 +16,7 @@ export function requestLogFields(context: GatewayContext): Record<string, unknow
     model: context.request.model,
     stream: context.stream,
     keyName: context.principal?.keyName,
+    teamId: context.principal?.teamId,
     provider: context.target?.provider.name,
     upstreamModel: context.upstreamModel ?? context.target?.model,
     attempts: context.attempts.length,
@@ -29,6 +30,10 @@ export function requestLogFields(context: GatewayContext): Record<string, unknow
     completionTokens: usage?.completion_tokens,
     costMicros: context.costMicros,
     errorCode: context.error?.code,
+    // The budget or rate limit that refused the request ({ scope: "team", id: "research" }).
+    refusedBy: context.error?.refusedBy,
+    // What the response cache did: hit, miss or bypass (set when a response cache is loaded).
+    cache: context.responseHeaders?.['x-tollgate-cache'],
   };
 }
 
