@@ -17,7 +17,7 @@ const exporter = new InMemorySpanExporter();
 let server: RunningServer;
 
 const config = (extraPlugins: unknown[] = []) => ({
-  plugins: ['@tollgate/provider-openai', ...extraPlugins],
+  plugins: ['@tollgate/provider-openai', { name: '@tollgate/guardrail-keywords', options: { deny: ['Project Falcon'] } }, ...extraPlugins],
   auth: { masterKey },
   routing: { retries: { maxRetries: 0 } },
   providers: { primary: { type: 'openai', baseURL: primary.baseURL, apiKey: 'sk-upstream-000000000000' }, backup: { type: 'openai', baseURL: backup.baseURL, apiKey: 'sk-upstream-000000000000' } },
@@ -35,6 +35,12 @@ afterAll(async () => {
   await primary?.close();
   await backup?.close();
 });
+
+/** `SpanStatusCode` of `@opentelemetry/api` (not a dependency of this package). */
+const SpanStatusCode = { UNSET: 0, ERROR: 2 } as const;
+
+/** Milliseconds of an OpenTelemetry `[seconds, nanoseconds]` time. */
+const hrMs = (time: [number, number]) => time[0] * 1_000 + time[1] / 1e6;
 
 async function spansOf(traceIdWanted: string, count: number): Promise<ReadableSpan[]> {
   for (let attempt = 0; attempt < 50; attempt += 1) {
@@ -68,8 +74,31 @@ describe('OpenTelemetry traces', () => {
     const children = spans.filter((span) => span.parentSpanContext?.spanId === root.spanContext().spanId);
     expect(children.map((span) => span.name).sort()).toEqual(['chat backup/gpt-4o-mini', 'chat primary/gpt-4o', 'tollgate.admission']);
     expect(children.find((span) => span.name === 'chat primary/gpt-4o')!.attributes).toMatchObject({ 'error.type': 'TOLLGATE_PROVIDER_ERROR', 'http.response.status_code': 503 });
+    // Each admission phase with hooks, one after the other, within the admission span (budget.reserve has none here).
+    const admission = children.find((span) => span.name === 'tollgate.admission')!;
+    const phases = spans.filter((span) => span.parentSpanContext?.spanId === admission.spanContext().spanId).sort((a, b) => hrMs(a.startTime) - hrMs(b.startTime));
+    expect(phases.map((span) => span.name)).toEqual(['tollgate.auth', 'tollgate.route', 'tollgate.transform.request']);
+    for (const [index, phase] of phases.entries()) {
+      expect(hrMs(phase.startTime)).toBeCloseTo(index === 0 ? hrMs(admission.startTime) : hrMs(phases[index - 1]!.endTime), 3);
+      expect(hrMs(phase.endTime)).toBeLessThanOrEqual(hrMs(admission.endTime) + 0.001);
+    }
     // W3C trace context went upstream, under the request's span.
     for (const mock of [primary, backup]) expect(mock.requests.at(-1)!.headers.traceparent).toBe(`00-${traceId}-${root.spanContext().spanId}-01`);
+  });
+
+  it('marks the phase that refused a request', async () => {
+    const refusedTrace = '0af7651916cd43dd8448eb211c80319c';
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
+    await expect(client.chat.completions.create({ model: 'smart', messages: [{ role: 'user', content: 'about Project Falcon' }] }, { headers: { traceparent: `00-${refusedTrace}-${clientSpanId}-01` } })).rejects.toMatchObject({ status: 400 });
+
+    const spans = await spansOf(refusedTrace, 5);
+    const named = (name: string) => spans.find((span) => span.name === name);
+    expect(named('chat smart')!.attributes['error.type']).toBe('guardrail_blocked');
+    expect(named('tollgate.auth')!.status.code).toBe(SpanStatusCode.UNSET);
+    expect(named('tollgate.route')!.status.code).toBe(SpanStatusCode.UNSET);
+    expect(named('tollgate.transform.request')).toMatchObject({ status: { code: SpanStatusCode.ERROR }, attributes: { 'error.type': 'guardrail_blocked' } });
+    expect(named('tollgate.budget.reserve')).toBeUndefined();
+    expect(primary.requests.filter((request) => request.headers.traceparent?.includes(refusedTrace))).toHaveLength(0);
   });
 
   it('exports over OTLP/HTTP to the configured endpoint', async () => {

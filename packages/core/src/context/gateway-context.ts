@@ -23,6 +23,14 @@ export interface ContextVariableMap {}
 /** Monotonic timestamps (`performance.now()`) of the request's milestones. */
 export interface RequestTimings {
   readonly receivedAt: number;
+  /** When `auth` ended: a principal was named. */
+  authenticatedAt: number | undefined;
+  /** When the request was validated and routed (`route` hooks, then the model's targets). */
+  routedAt: number | undefined;
+  /** When `transform.request` ended (guardrails, cache lookups); `routedAt` when it has no hooks. */
+  transformedAt: number | undefined;
+  /** When `budget.reserve` ended (rate limits, budgets): the request was admitted; `transformedAt` when it has no hooks. */
+  reservedAt: number | undefined;
   upstreamStartedAt: number | undefined;
   /** When the first answer byte (or chunk) from upstream was available. */
   firstByteAt: number | undefined;

@@ -76,7 +76,16 @@ export class RequestContext {
     this.headers = init.headers ?? {};
     this.credential = init.credential;
     this.startedAt = init.startedAt ?? Date.now();
-    this.timings = { receivedAt: init.receivedAt ?? performance.now(), upstreamStartedAt: undefined, firstByteAt: undefined, endedAt: undefined };
+    this.timings = {
+      receivedAt: init.receivedAt ?? performance.now(),
+      authenticatedAt: undefined,
+      routedAt: undefined,
+      transformedAt: undefined,
+      reservedAt: undefined,
+      upstreamStartedAt: undefined,
+      firstByteAt: undefined,
+      endedAt: undefined,
+    };
     this.#request = init.request;
     this.#rawBody = init.rawBody;
     this.#decode = init.decode;

@@ -214,22 +214,30 @@ export class Engine implements TargetCircuits {
    */
   async #admit(context: RequestContext, validate: (request: unknown) => unknown, admission: { reserved: boolean }): Promise<GatewayResponse | undefined> {
     const gatewayContext = context.asGatewayContext();
+    const timings = context.timings;
     // Phases without hooks are skipped, and phases whose hooks all ran synchronously return nothing
-    // to await: each await is a turn of the microtask queue.
+    // to await: each await is a turn of the microtask queue. Each phase's end is timed (for traces).
     const authenticated = this.#authenticate(gatewayContext);
     if (authenticated !== undefined) await authenticated;
+    timings.authenticatedAt = performance.now();
     context.decode();
     validate(context.request);
     const routed = this.#route(gatewayContext);
     if (routed !== undefined) await routed;
+    timings.routedAt = performance.now();
     if (this.#hooks['transform.request'].length > 0) {
       const transformed = this.#transformRequest(gatewayContext);
       const early = transformed instanceof Promise ? await transformed : transformed;
+      timings.transformedAt = performance.now();
       if (early !== undefined) return early;
+    } else {
+      timings.transformedAt = timings.routedAt;
     }
     admission.reserved = true;
-    const reserving = this.#runEach(this.#hooks['budget.reserve'], gatewayContext);
+    const reserveHooks = this.#hooks['budget.reserve'];
+    const reserving = this.#runEach(reserveHooks, gatewayContext);
     if (reserving !== undefined) await reserving;
+    timings.reservedAt = reserveHooks.length === 0 ? timings.transformedAt : performance.now();
     return undefined;
   }
 

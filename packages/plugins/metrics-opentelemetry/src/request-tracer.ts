@@ -21,11 +21,47 @@ function epoch(context: GatewayContext, at: number): number {
   return context.startedAt + (at - context.timings.receivedAt);
 }
 
+/** The admission phases, in order, with the timing that marks each one's end. */
+const admissionPhases = [
+  ['tollgate.auth', 'authenticatedAt'],
+  ['tollgate.route', 'routedAt'],
+  ['tollgate.transform.request', 'transformedAt'],
+  ['tollgate.budget.reserve', 'reservedAt'],
+] as const;
+
+/**
+ * A span per admission phase the request went through, under `parent`, each from the end of the one
+ * before; a phase without hooks (it ends as it starts) has none. The phase a refusal came from (the
+ * first without an end, when no upstream was called) ends with the admission, as an error.
+ */
+function traceAdmissionPhases(tracer: Tracer, context: GatewayContext, parent: Context, admissionEnd: number): void {
+  const timings = context.timings;
+  let startedAt = context.startedAt;
+  let previousEnd: number | undefined;
+  for (const [name, field] of admissionPhases) {
+    const endedAt = timings[field];
+    if (endedAt === undefined) {
+      if (context.error !== undefined && context.attempts.length === 0) {
+        const failed = tracer.startSpan(name, { startTime: startedAt }, parent);
+        failed.setAttribute('error.type', context.error.wireCode);
+        failed.setStatus({ code: SpanStatusCode.ERROR, message: context.error.wireCode });
+        failed.end(Math.max(startedAt, admissionEnd));
+      }
+      return;
+    }
+    if (endedAt === previousEnd) continue;
+    tracer.startSpan(name, { startTime: startedAt }, parent).end(epoch(context, endedAt));
+    startedAt = epoch(context, endedAt);
+    previousEnd = endedAt;
+  }
+}
+
 /**
  * The tracing hooks: `route` starts the request's span (a child of the client's `traceparent`, if
  * any) and asks providers to send its trace context upstream; `log` — which every request reaches —
- * adds the GenAI attributes, a span for admission (auth, routing, transforms, budget) and one per
- * upstream attempt (retries and fallbacks included), and ends the request span when the answer ended.
+ * adds the GenAI attributes, a span for admission with one per phase under it (auth, route,
+ * transform.request, budget.reserve), one per upstream attempt (retries and fallbacks included), and
+ * ends the request span when the answer ended.
  * Spans are built from the request's own timings, so no work runs between the hooks.
  */
 export function createRequestTracer(tracer: Tracer): Pick<HookMap, 'route' | 'log'> {
@@ -66,7 +102,10 @@ export function createRequestTracer(tracer: Tracer): Pick<HookMap, 'route' | 'lo
       const parent = trace.setSpan(otelContext.active(), span);
       const end = epoch(context, context.timings.endedAt ?? performance.now());
       const firstAttempt = context.attempts[0];
-      tracer.startSpan('tollgate.admission', { startTime: context.startedAt }, parent).end(firstAttempt === undefined ? end : epoch(context, firstAttempt.startedAt));
+      const admissionEnd = firstAttempt === undefined ? end : epoch(context, firstAttempt.startedAt);
+      const admission = tracer.startSpan('tollgate.admission', { startTime: context.startedAt }, parent);
+      traceAdmissionPhases(tracer, context, trace.setSpan(otelContext.active(), admission), admissionEnd);
+      admission.end(admissionEnd);
       for (const attempt of context.attempts) {
         const provider = attempt.target.split('/')[0]!;
         const child = tracer.startSpan(`chat ${attempt.target}`, { kind: SpanKind.CLIENT, startTime: epoch(context, attempt.startedAt), attributes: { 'gen_ai.operation.name': 'chat', 'tollgate.target': attempt.target, 'gen_ai.provider.name': provider, 'tollgate.waited_ms': attempt.waitedMs, ...(attempt.status === undefined ? {} : { 'http.response.status_code': attempt.status }) } }, parent);
