@@ -1,11 +1,13 @@
 import { startServer } from '../start-server.js';
 import { growYoungGenerationAtOnce } from './grow-young-generation-at-once.js';
+import { reduceMemoryOnlyWhenIdle } from './reduce-memory-only-when-idle.js';
 
 /** `tollgate start`: runs the gateway until SIGTERM/SIGINT, then drains and exits 0. */
 export async function runStart(options: { configFile?: string | undefined; port?: number | undefined; host?: string | undefined }): Promise<void> {
   const startedAt = performance.now();
   // Before the server allocates: its young generation then reaches full size at its first growth.
   const youngGenerationAtOnce = growYoungGenerationAtOnce();
+  if (youngGenerationAtOnce) reduceMemoryOnlyWhenIdle();
   const running = await startServer({
     ...(options.configFile === undefined ? {} : { configFile: options.configFile }),
     ...(options.port === undefined ? {} : { port: options.port }),
