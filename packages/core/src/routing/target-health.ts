@@ -1,5 +1,6 @@
 import type { Clock } from '../services/clock.js';
 import type { CoolingTarget } from '../services/target-circuits.js';
+import { parseTargetReference } from './parse-target-reference.js';
 import type { CooldownPolicy } from './route-policy.js';
 
 interface Health {
@@ -81,7 +82,7 @@ export class TargetHealth {
     const cooling: CoolingTarget[] = [];
     for (const [id, health] of this.#health) {
       if (health.openUntil === 0) continue;
-      cooling.push({ target: id, provider: id.slice(0, id.indexOf('/')), state: now < health.openUntil ? 'open' : 'half-open', reopensAt: health.openUntil });
+      cooling.push({ target: id, provider: parseTargetReference(id).provider, state: now < health.openUntil ? 'open' : 'half-open', reopensAt: health.openUntil });
     }
     return cooling;
   }

@@ -36,10 +36,10 @@ const admissionPhases = [
  */
 function traceAdmissionPhases(tracer: Tracer, context: GatewayContext, parent: Context, admissionEnd: number): void {
   const timings = context.timings;
-  let startedAt = context.startedAt;
   let previousEnd: number | undefined;
   for (const [name, field] of admissionPhases) {
     const endedAt = timings[field];
+    const startedAt = previousEnd === undefined ? context.startedAt : epoch(context, previousEnd);
     if (endedAt === undefined) {
       if (context.error !== undefined && context.attempts.length === 0) {
         const failed = tracer.startSpan(name, { startTime: startedAt }, parent);
@@ -51,7 +51,6 @@ function traceAdmissionPhases(tracer: Tracer, context: GatewayContext, parent: C
     }
     if (endedAt === previousEnd) continue;
     tracer.startSpan(name, { startTime: startedAt }, parent).end(epoch(context, endedAt));
-    startedAt = epoch(context, endedAt);
     previousEnd = endedAt;
   }
 }
