@@ -7,13 +7,15 @@
 // them on PostgreSQL and Redis (both must be running); `--cached` one answering from its memory cache;
 // `--node-flags="--max-semi-space-size=8"` one on the production path started with those Node flags;
 // `--workers=2` one on the production path started with `tollgate start --workers 2` (cluster mode).
-// After the side-by-side run it prints the ratios round by round (scripts/bench-round-ratios.mjs), and
+// After the side-by-side run it prints the ratios round by round (scripts/bench-round-ratios.mjs), the
+// targets of issue 10 judged on the run (scripts/bench-targets.mjs), and
 // scripts/bench-guardrails.mjs times the PII guardrail on 4 KB and 64 KB.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, copyFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { roundRatiosTable } from './bench-round-ratios.mjs';
+import { targetsTable } from './bench-targets.mjs';
 import { prepareHarness } from './prepare-harness.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -48,6 +50,7 @@ if (existsSync(results)) {
     copyFileSync(join(results, newest.name), join(root, 'bench', 'results', newest.name));
     console.error(`bench: results copied to bench/results/${newest.name}`);
     console.log(`\n### Ratios round by round\n\n${roundRatiosTable(JSON.parse(readFileSync(join(results, newest.name), 'utf8')))}\n`);
+    console.log(`### Targets, this run (pool runs with \`pnpm bench:targets -- <files>\`)\n\n${targetsTable([join(root, 'bench', 'results', newest.name)])}\n`);
   }
 }
 const guardrails = spawnSync(process.execPath, [join(root, 'scripts', 'bench-guardrails.mjs')], { cwd: root, stdio: 'inherit' });
