@@ -53,6 +53,23 @@ describe('tapOpenAICompatibleSse', () => {
     expect(summary.usage).toEqual({ prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 });
   });
 
+  it('taps, cuts and stops on CRLF-framed events that arrive in one read (sse-starlette frames with CRLF)', async () => {
+    const crlf = (event: string) => event.replace(/\n\n$/, '\r\n\r\n');
+    const whole = crlf(chunk('a')) + crlf(usageChunk) + crlf(done);
+    const kept = await run([whole], false);
+    expect(kept.error).toBeUndefined();
+    expect(kept.out.join('')).toBe(whole);
+    expect(kept.summary.usage).toEqual(usage);
+    const cut = await run([whole], true);
+    expect(cut.error).toBeUndefined();
+    expect(cut.out.join('')).toBe(crlf(chunk('a')) + crlf(done));
+    expect(cut.summary.usage).toEqual(usage);
+    const errorEvent = 'data: {"error":{"message":"overloaded","type":"server_error"}}\r\n\r\n';
+    const failed = await run([crlf(chunk('a')) + errorEvent + crlf(done)], false);
+    expect(failed.out.join('')).toBe(crlf(chunk('a')));
+    expect((failed.error as Error).message).toContain('overloaded');
+  });
+
   it('fails as truncated when the upstream ends before [DONE]', async () => {
     const { out, error } = await run([chunk('a')], false);
     expect(out).toEqual([chunk('a')]);

@@ -1,5 +1,6 @@
 import { GatewayError, type StreamSummary, type Usage } from '@tollgate/core';
 import { forwardSseEvents, type InspectedEvents } from './forward-sse-events.js';
+import { endOfEvent, startOfEvent } from './sse-event-bounds.js';
 
 // Needles leave out the first bytes of what they look for: Buffer#indexOf skips ahead by its
 // needle's first byte, and `"` comes every few bytes in JSON while `u`, `r` and `[` are rare (`"usage"`
@@ -28,11 +29,7 @@ function indexOfKey(data: Buffer, key: SplitKey, from: number): number {
 
 /** The bounds of the SSE event around `index`. */
 function eventAround(data: Buffer, index: number): { start: number; end: number } {
-  const previous = Math.max(data.lastIndexOf('\n\n', index), data.lastIndexOf('\r\n\r\n', index));
-  const start = previous === -1 ? 0 : data[previous] === 0x0d ? previous + 4 : previous + 2;
-  let end = data.indexOf('\n\n', index);
-  end = end === -1 ? data.length : end + 2;
-  return { start, end };
+  return { start: startOfEvent(data, index), end: endOfEvent(data, index) };
 }
 
 /** The `data:` payload of one SSE event's text. */

@@ -53,6 +53,15 @@ describe('recorded Messages API samples', () => {
     expect(summary).toEqual({ model: 'claude-sonnet-4-5-20250929', usage: { prompt_tokens: 772, completion_tokens: 89, total_tokens: 861, prompt_tokens_details: { cached_tokens: 300, cache_write_tokens: 0 } } });
   });
 
+  it('passes a CRLF-framed stream through whole, its usage tapped, when it arrives in one read', async () => {
+    const text = fixture('stream-text-and-tool-use.chunks.txt').replace(/\r?\n/g, '\r\n');
+    const summary: StreamSummary = { usage: undefined, model: undefined };
+    let out = '';
+    for await (const bytes of tapAnthropicSse(pieces(text, text.length), { summary, provider: 'claude', secrets: [] })) out += Buffer.from(bytes).toString();
+    expect(out).toBe(text);
+    expect(summary.usage).toEqual({ prompt_tokens: 772, completion_tokens: 89, total_tokens: 861, prompt_tokens_details: { cached_tokens: 300, cache_write_tokens: 0 } });
+  });
+
   it('ends a truncated stream with an error instead of a silent success', async () => {
     const text = fixture('stream-text-and-tool-use.chunks.txt');
     const cut = text.slice(0, text.indexOf('event: message_delta'));

@@ -1,5 +1,5 @@
 import { GatewayError, ProviderError, redactSecrets, type StreamSummary } from '@tollgate/core';
-import { forwardSseEvents } from '@tollgate/provider-utils';
+import { endOfEvent, forwardSseEvents } from '@tollgate/provider-utils';
 import type { AnthropicUsage } from './anthropic-messages.js';
 import { statusOfAnthropicErrorType } from './anthropic-error.js';
 import { mapAnthropicUsage } from './map-anthropic-usage.js';
@@ -10,8 +10,7 @@ function* interestingEvents(events: Buffer): Generator<{ start: number; end: num
   for (;;) {
     const at = events.indexOf('event: ', from);
     if (at === -1) return;
-    const next = events.indexOf('\n\n', at);
-    const end = next === -1 ? events.length : next + 2;
+    const end = endOfEvent(events, at);
     from = end;
     const name = events.toString('latin1', at + 7, Math.min(at + 24, end));
     if (!name.startsWith('message_start') && !name.startsWith('message_delta') && !name.startsWith('message_stop') && !name.startsWith('error')) continue;
