@@ -3,8 +3,8 @@ export type { HttpUpstreamOptions, UpstreamBody, UpstreamPost } from './http-ups
 export { upstreamTimeoutsSchema } from './upstream-timeouts-schema.js';
 export type { ProviderTimeouts } from './upstream-timeouts-schema.js';
 export { forwardSseEvents } from './forward-sse-events.js';
-export { startOfEvent, endOfEvent } from './sse-event-bounds.js';
 export type { InspectedEvents } from './forward-sse-events.js';
+export { startOfEvent, endOfEvent } from './sse-event-bounds.js';
 export { readErrorBody } from './read-error-body.js';
 export type { ErrorBody } from './read-error-body.js';
 export { UpstreamExchange, type UpstreamExchangeInit } from './upstream-exchange.js';
