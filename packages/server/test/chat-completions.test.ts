@@ -109,6 +109,17 @@ describe('POST /v1/chat/completions (streaming)', () => {
     expect(usageChunk.usage).toMatchObject({ prompt_tokens: 2, completion_tokens: 5, total_tokens: 7 });
   });
 
+  it('relays a CRLF-framed stream (sse-starlette servers) whole, its usage tapped and its usage-only event cut', async () => {
+    gateway.mock.enqueue({ stream: { crlf: true } });
+    const stream = await gateway.client.chat.completions.create({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'framed' }] });
+    const chunks: OpenAI.ChatCompletionChunk[] = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('')).toBe('Mock answer to: framed');
+    expect(chunks.every((chunk) => chunk.choices.length > 0)).toBe(true);
+    await gateway.server.tollgate.gateway.engine.drain();
+    expect(gateway.logs.requestLines().at(-1)).toMatchObject({ stream: true, status: 200, promptTokens: 1, completionTokens: 4 });
+  });
+
   it('forwards each upstream chunk before the next one is sent (no buffering), on the byte path and the decoded path', async () => {
     const requests = [
       // Bytes passed through as they are.

@@ -202,9 +202,11 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
     const failure = openRouter
       ? { id, object: 'chat.completion.chunk', created, model, provider: 'MockProvider', error: { code: 'server_error', message: 'Provider disconnected unexpectedly' }, choices: [{ index: 0, delta: { content: '' }, finish_reason: 'error' }] }
       : openAIError('The server had an error while processing your request.', 'server_error');
-    await writeMockStream(res, events.map((event) => `data: ${JSON.stringify(event)}\n\n`), shape, {
-      errorEvent: `data: ${JSON.stringify(failure)}\n\n${openRouter ? 'data: [DONE]\n\n' : ''}`,
-      end: 'data: [DONE]\n\n',
+    // JSON holds no raw line feeds, so every `\n` of an event is framing.
+    const frame = (text: string) => (shape.crlf === true ? text.replaceAll('\n', '\r\n') : text);
+    await writeMockStream(res, events.map((event) => frame(`data: ${JSON.stringify(event)}\n\n`)), shape, {
+      errorEvent: frame(`data: ${JSON.stringify(failure)}\n\n${openRouter ? 'data: [DONE]\n\n' : ''}`),
+      end: frame('data: [DONE]\n\n'),
       between: (index) => (openRouter && index > 0 && index % 3 === 0 ? ': OPENROUTER PROCESSING\n\n' : undefined),
     });
   }

@@ -23,6 +23,8 @@ export interface MockStreamShape {
   readonly hangAfter?: number;
   /** Send an OpenAI error event (`data: {"error":…}`) after this many events, then end. */
   readonly errorAfter?: number;
+  /** Frame the events with `\r\n` line endings, as servers built on sse-starlette do (llama-cpp-python's). */
+  readonly crlf?: boolean;
 }
 
 /** One programmed answer. Anything left out takes the mock's faithful default. */
