@@ -13,14 +13,14 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Each target: how one round measures it (undefined when the run lacks what it needs), its line, and how it is printed. */
 const targets = [
-  { name: 'throughput ≥ 85 % of the bare proxy', limit: 0.85, atLeast: true, format: (v) => `${(v * 100).toFixed(1)} %`, measure: (round) => ratio(round.throughput?.tollgate, round.throughput?.baseline) },
-  { name: 'throughput ≥ 5× Portkey', limit: 5, atLeast: true, format: (v) => `${v.toFixed(2)}×`, measure: (round) => ratio(round.throughput?.tollgate, round.throughput?.portkey) },
+  { name: 'throughput ≥ 85 % of the bare proxy', limit: 0.85, atLeast: true, format: percent, measure: (round) => ratio(round.throughput?.tollgate, round.throughput?.baseline) },
+  { name: 'throughput ≥ 5× Portkey', limit: 5, atLeast: true, format: times, measure: (round) => ratio(round.throughput?.tollgate, round.throughput?.portkey) },
   { name: '1,000 req/s: added p50 ≤ the proxy\'s + 0.25 ms', limit: 0.25, atLeast: false, format: signedMs, measure: (round) => difference(round['fixed-rate']?.tollgate?.p50, round['fixed-rate']?.baseline?.p50) },
   {
     name: '1,000 req/s: added p99 ≤ 2× the proxy\'s',
     limit: 2,
     atLeast: false,
-    format: (v) => `${v.toFixed(2)}×`,
+    format: times,
     measure: (round) => {
       const rate = round['fixed-rate'];
       if (rate?.direct === undefined || rate.tollgate === undefined || rate.baseline === undefined) return undefined;
@@ -28,8 +28,8 @@ const targets = [
     },
   },
   { name: 'stream: added TTFB p50 ≤ the proxy\'s + 0.5 ms', limit: 0.5, atLeast: false, format: signedMs, measure: (round) => difference(round.stream?.tollgate?.ttfbP50, round.stream?.baseline?.ttfbP50) },
-  { name: 'slow upstream ≥ 90 % of the bare proxy', limit: 0.9, atLeast: true, format: (v) => `${(v * 100).toFixed(1)} %`, measure: (round) => ratio(round['slow-upstream']?.tollgate, round['slow-upstream']?.baseline) },
-  { name: 'governance on: throughput ≥ 70 % of the bare proxy', limit: 0.7, atLeast: true, format: (v) => `${(v * 100).toFixed(1)} %`, measure: (round) => ratio(round.throughput?.['tollgate-governed'], round.throughput?.baseline) },
+  { name: 'slow upstream ≥ 90 % of the bare proxy', limit: 0.9, atLeast: true, format: percent, measure: (round) => ratio(round['slow-upstream']?.tollgate, round['slow-upstream']?.baseline) },
+  { name: 'governance on: throughput ≥ 70 % of the bare proxy', limit: 0.7, atLeast: true, format: percent, measure: (round) => ratio(round.throughput?.['tollgate-governed'], round.throughput?.baseline) },
 ];
 
 function ratio(sample, reference) {
@@ -38,6 +38,14 @@ function ratio(sample, reference) {
 
 function difference(value, reference) {
   return value === undefined || reference === undefined ? undefined : value - reference;
+}
+
+function percent(value) {
+  return `${(value * 100).toFixed(1)} %`;
+}
+
+function times(value) {
+  return `${value.toFixed(2)}×`;
 }
 
 function signedMs(value) {

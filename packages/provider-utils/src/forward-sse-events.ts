@@ -1,21 +1,9 @@
+import { endOfLastEvent } from './sse-event-bounds.js';
+
 /** What an inspector makes of complete SSE events: the bytes to forward, and an error to end with. */
 export interface InspectedEvents {
   readonly bytes: Buffer;
   readonly error?: unknown;
-}
-
-const lineFeed = 0x0a;
-const carriageReturn = 0x0d;
-
-/** Index just past the last complete SSE event (`\n\n` or `\r\n\r\n`), or -1. */
-function endOfLastEvent(data: Buffer): number {
-  // Upstreams write whole events, so a read usually ends with one: no search then.
-  const length = data.length;
-  if (data[length - 1] === lineFeed && (data[length - 2] === lineFeed || (data[length - 2] === carriageReturn && data[length - 3] === lineFeed && data[length - 4] === carriageReturn))) return length;
-  const lf = data.lastIndexOf('\n\n');
-  const crlf = data.lastIndexOf('\r\n\r\n');
-  if (lf === -1 && crlf === -1) return -1;
-  return lf > crlf ? lf + 2 : crlf + 4;
 }
 
 const finished: IteratorReturnResult<undefined> = { done: true, value: undefined };
