@@ -7,7 +7,7 @@ import { openDatabase } from './open-database.js';
 const insertSql = `INSERT INTO tollgate_requests (${ledgerColumns.join(', ')}) VALUES (${ledgerColumns.map(() => '?').join(', ')})`;
 
 /** One row's column values, in `insertSql`'s order. */
-type RowValues = (string | number | null)[];
+export type RowValues = (string | number | null)[];
 
 /** How the writer thread answered a batch: all committed, or the rows it refused and those to retry (the rest committed), or an error for all. */
 interface WriterAnswer {
@@ -27,9 +27,17 @@ const writerYoungGenerationMb = 4;
 /** The writer thread's script: built next to this file, or the TypeScript source under tests. */
 const writerScript = new URL(import.meta.url.endsWith('.ts') ? './ledger-writer-worker.ts' : './ledger-writer-worker.js', import.meta.url);
 
-function toRowValues(entry: LedgerEntry): RowValues {
+/**
+ * One entry's column values, in `insertSql`'s order, as a packed array. Not `ledgerColumns.map`: that
+ * makes a holey array, which the structured clone that posts rows to the writer thread writes as a
+ * sparse one (each index a property key): 2.2 µs a row to post against 0.3–1.0, and as slow again
+ * for the writer to read back (measured with `v8.serialize`, 500-row batches).
+ */
+export function toRowValues(entry: LedgerEntry): RowValues {
   const row = toLedgerRow(entry);
-  return ledgerColumns.map((column) => (column === 'stream' ? (entry.stream ? 1 : 0) : (row[column] as string | number | null)));
+  const values: RowValues = [];
+  for (const column of ledgerColumns) values.push(column === 'stream' ? (entry.stream ? 1 : 0) : (row[column] as string | number | null));
+  return values;
 }
 
 /**
