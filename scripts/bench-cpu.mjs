@@ -13,12 +13,15 @@
 // worker threads such as the ledger's writer, libuv's pool, V8's helpers), from /proc/<pid>/task.
 // `--alloc` adds the bytes each target's JavaScript allocated per request (V8's `--trace-gc-nvp`
 // reports them at every collection): steadier from run to run than CPU time on a shared machine.
+// With `--cpu-prof`, each main thread's profile of the measured rounds (start-up and warm-up left out) is
+// also drawn as a flame graph, .bench/flame-<target>.svg, and summed up by area, per request.
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync, mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync, readdirSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { areasTable, flameGraphSvg, frameTree } from './flame-graph.mjs';
 import { prepareHarness } from './prepare-harness.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -168,10 +171,13 @@ if (options.before !== undefined) {
   const before = start('before', [...options['node-flag'], 'packages/server/dist/cli.js', 'start', '--config', config, '--port', '14101'], { ...mockEnv, TOLLGATE_BENCH_DB: '.bench/before.sqlite' }, resolve(options.before));
   targets.push({ name: 'before', pid: before.pid, base: 'http://127.0.0.1:14101/v1', headers: auth });
 }
+/** When the measured rounds began, on the clock CPU profiles keep (`process.hrtime()`'s, in microseconds). */
+let measuredFrom = 0;
 try {
   await waitReady('http://127.0.0.1:18180/v1/models', {});
   for (const target of targets) await waitReady(`${target.base}/models`, target.headers);
   for (const target of targets) await load(target.base, target.headers); // warm-up (JIT)
+  measuredFrom = Number(process.hrtime.bigint() / 1000n);
   const samples = Object.fromEntries(targets.map((target) => [target.name, []]));
   const byThread = Object.fromEntries(targets.map((target) => [target.name, {}]));
   const allocations = Object.fromEntries(targets.map((target) => [target.name, []]));
@@ -193,6 +199,7 @@ try {
         }
       }
       samples[target.name].push({ microsPerRequest: (used * 1e6) / ok, ok, failed });
+      target.requests = (target.requests ?? 0) + ok + failed;
     }
   }
   const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -220,6 +227,23 @@ try {
     }
   }
 } finally {
+  const exited = children.map((child) => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', resolve))));
   for (const child of children) child.kill('SIGTERM');
-  await sleep(500);
+  // A profile is written as its process exits.
+  await Promise.race([Promise.all(exited), sleep(10_000)]);
+}
+
+if (options['cpu-prof'] && targets.every((target) => target.requests > 0)) {
+  const profiled = targets.filter((target) => target.name !== 'before');
+  const columns = profiled.map((target) => {
+    // Named CPU.<date>.<time>.<pid>.<thread>.<sequence>.cpuprofile; thread 0 is the main thread.
+    const file = readdirSync(join(root, '.bench')).find((name) => name.startsWith('CPU.') && name.includes(`.${target.pid}.0.`) && name.endsWith('.cpuprofile'));
+    if (file === undefined) return undefined;
+    const tree = frameTree(JSON.parse(readFileSync(join(root, '.bench', file), 'utf8')), { from: measuredFrom });
+    const svg = join(root, '.bench', `flame-${target.name}.svg`);
+    writeFileSync(svg, flameGraphSvg(tree, `${target.name}: main thread, ${options.rounds} rounds at ${rate} req/s${options.stream ? ', streaming' : ''} (${basename(options.config)})`));
+    console.log(`flame graph of ${target.name}: ${svg}`);
+    return { name: target.name, tree, requests: target.requests };
+  });
+  if (columns.every((column) => column !== undefined)) console.log(`\n${areasTable(columns)}`);
 }
