@@ -71,7 +71,8 @@ export function frameTree(profile, { from = 0 } = {}) {
     frame.total = frame.self + [...frame.children.values()].reduce((sum, child) => sum + child.total, 0);
     return frame;
   };
-  const rootNode = profile.nodes.find((node) => !profile.nodes.some((other) => other.children?.includes(node.id)));
+  const called = new Set(profile.nodes.flatMap((node) => node.children ?? []));
+  const rootNode = profile.nodes.find((node) => !called.has(node.id));
   const tree = build(rootNode);
   tree.name = 'all busy time';
   return tree;
