@@ -236,8 +236,12 @@ try {
 if (options['cpu-prof'] && targets.every((target) => target.requests > 0)) {
   const profiled = targets.filter((target) => target.name !== 'before');
   const columns = profiled.map((target) => {
-    // Named CPU.<date>.<time>.<pid>.<thread>.<sequence>.cpuprofile; thread 0 is the main thread.
-    const file = readdirSync(join(root, '.bench')).find((name) => name.startsWith('CPU.') && name.includes(`.${target.pid}.0.`) && name.endsWith('.cpuprofile'));
+    // Named CPU.<date>.<time>.<pid>.<thread>.<sequence>.cpuprofile; thread 0 is the main thread. The
+    // newest, should an earlier run's process have had the same ID.
+    const file = readdirSync(join(root, '.bench'))
+      .filter((name) => name.startsWith('CPU.') && name.includes(`.${target.pid}.0.`) && name.endsWith('.cpuprofile'))
+      .sort()
+      .at(-1);
     if (file === undefined) return undefined;
     const tree = frameTree(JSON.parse(readFileSync(join(root, '.bench', file), 'utf8')), { from: measuredFrom });
     const svg = join(root, '.bench', `flame-${target.name}.svg`);

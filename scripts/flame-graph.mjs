@@ -78,6 +78,7 @@ export function frameTree(profile, { from = 0 } = {}) {
   return tree;
 }
 
+/** Adds a frame's times and callees into another frame of the same function under the same caller. */
 function mergeInto(target, source) {
   target.self += source.self;
   target.total += source.total;
@@ -116,6 +117,7 @@ function shade(name) {
   return hash % 20;
 }
 
+/** A frame's fill: its area's hue, its name's shade. */
 function colour(frame) {
   const area = areaOf(frame.url);
   const offset = shade(frame.name);
@@ -163,19 +165,23 @@ export function flameGraphSvg(tree, title) {
   ].join('\n');
 }
 
-/** The busy-time-by-area table of one or more profiles, side by side, as markdown; per request when counts are given. */
+/**
+ * The busy-time-by-area table of one or more profiles, side by side, as markdown: µs per request when
+ * every column gives its `requests`, else milliseconds.
+ */
 export function areasTable(columns) {
+  const perRequest = columns.every((column) => column.requests !== undefined);
+  const format = (ms, requests) => (perRequest ? `${((ms * 1000) / requests).toFixed(1)} µs` : `${ms.toFixed(0)} ms`);
   const areas = new Map();
   for (const { name, tree, requests } of columns) {
     for (const [area, ms] of busyByArea(tree)) {
       if (!areas.has(area)) areas.set(area, {});
-      areas.get(area)[name] = requests === undefined ? `${ms.toFixed(0)} ms` : `${((ms * 1000) / requests).toFixed(1)} µs`;
+      areas.get(area)[name] = format(ms, requests);
     }
   }
-  const unit = columns.every((column) => column.requests !== undefined) ? 'busy µs per request' : 'busy ms';
-  const lines = [`| ${unit}, by area | ${columns.map((column) => column.name).join(' | ')} |`, `|---|${columns.map(() => '--:|').join('')}`];
+  const lines = [`| ${perRequest ? 'busy µs per request' : 'busy ms'}, by area | ${columns.map((column) => column.name).join(' | ')} |`, `|---|${columns.map(() => '--:|').join('')}`];
   for (const [area, cells] of areas) lines.push(`| ${area} | ${columns.map((column) => cells[column.name] ?? '–').join(' | ')} |`);
-  lines.push(`| **all** | ${columns.map(({ tree, requests }) => (requests === undefined ? `${tree.total.toFixed(0)} ms` : `${((tree.total * 1000) / requests).toFixed(1)} µs`)).join(' | ')} |`);
+  lines.push(`| **all** | ${columns.map(({ tree, requests }) => format(tree.total, requests)).join(' | ')} |`);
   return lines.join('\n');
 }
 
