@@ -2,8 +2,8 @@
 // graph of a V8 CPU profile (`node --cpu-prof`, or `pnpm bench:cpu -- --cpu-prof`) as one standalone SVG,
 // and where the busy time went by area — Tollgate's own code, each dependency, Node's internals, V8 and
 // the system calls. Each frame's width is its share of the thread's busy time (idle left out); callers
-// below, callees above; hover a frame for its time. Colours tell the areas apart: Tollgate orange,
-// dependencies yellow, Node blue, native grey. `pnpm bench:cpu -- --cpu-prof` draws one per process.
+// below, callees above; hover a frame for its time. Colours tell the areas apart: Tollgate (or another
+// script's own code) orange, dependencies yellow, Node blue, native grey. `pnpm bench:cpu -- --cpu-prof` draws one per process.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -121,7 +121,7 @@ function shade(name) {
 function colour(frame) {
   const area = areaOf(frame.url);
   const offset = shade(frame.name);
-  if (area.startsWith('tollgate')) return `hsl(${15 + offset / 2}, 85%, ${55 + offset / 2}%)`;
+  if (area.startsWith('tollgate') || area.startsWith('code')) return `hsl(${15 + offset / 2}, 85%, ${55 + offset / 2}%)`;
   if (area.startsWith('dependency')) return `hsl(${45 + offset / 2}, 80%, ${55 + offset / 2}%)`;
   if (area === 'node') return `hsl(${200 + offset}, 55%, ${65 + offset / 2}%)`;
   return `hsl(0, 0%, ${62 + offset}%)`;
@@ -158,7 +158,7 @@ export function flameGraphSvg(tree, title) {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Verdana, sans-serif" font-size="11">`,
     `<rect width="100%" height="100%" fill="#fdfdf8"/>`,
     `<text x="${width / 2}" y="16" font-size="14" text-anchor="middle">${escapeXml(title)}</text>`,
-    `<text x="${width / 2}" y="30" fill="#555" text-anchor="middle">${tree.total.toFixed(0)} ms busy; orange Tollgate, yellow dependencies, blue Node, grey V8 and system calls; hover a frame for its time</text>`,
+    `<text x="${width / 2}" y="30" fill="#555" text-anchor="middle">${tree.total.toFixed(0)} ms busy; orange Tollgate (or the script's own code), yellow dependencies, blue Node, grey V8 and system calls; hover a frame for its time</text>`,
     ...body,
     '</svg>',
     '',
