@@ -18,11 +18,17 @@ const headerHeight = 36;
 /** Frames narrower than this (pixels) are left out, with their callees. */
 const narrowest = 1;
 
+/** A dependency's file as its path inside `node_modules` (`pino/lib/tools.js`), or undefined for any other file. */
+function inDependency(url) {
+  const at = url.lastIndexOf('/node_modules/');
+  return at === -1 ? undefined : url.slice(at + '/node_modules/'.length);
+}
+
 /** A file's place, as short as still tells it: a dependency's path inside its package, Tollgate's from the repository. */
 export function shortLocation(url) {
   if (url === '') return '';
-  const dependency = url.lastIndexOf('/node_modules/');
-  if (dependency !== -1) return url.slice(dependency + '/node_modules/'.length);
+  const dependency = inDependency(url);
+  if (dependency !== undefined) return dependency;
   const path = url.startsWith('file://') ? fileURLToPath(url) : url;
   return path.startsWith(`${root}/`) ? path.slice(root.length + 1) : path;
 }
@@ -31,12 +37,12 @@ export function shortLocation(url) {
 export function areaOf(url) {
   if (url === '' || url.startsWith('wasm://')) return 'native';
   if (url.startsWith('node:')) return 'node';
-  const dependency = url.lastIndexOf('/node_modules/');
-  if (dependency === -1) {
+  const dependency = inDependency(url);
+  if (dependency === undefined) {
     const ownPackage = /\/packages\/(?:plugins\/)?([^/]+)\//.exec(url);
     return ownPackage === null ? `code ${basename(url)}` : `tollgate ${ownPackage[1]}`;
   }
-  const [scopeOrName, name] = url.slice(dependency + '/node_modules/'.length).split('/');
+  const [scopeOrName, name] = dependency.split('/');
   return `dependency ${scopeOrName.startsWith('@') ? `${scopeOrName}/${name}` : scopeOrName.replace(/@[^@]+$/, '')}`;
 }
 
