@@ -55,7 +55,7 @@ export { TargetCircuits } from './services/target-circuits.js';
 export type { CoolingTarget } from './services/target-circuits.js';
 export type { ModelPrices, PricedModel } from './services/pricing.js';
 export type { LedgerEntry } from './services/ledger.js';
-export { ledgerColumns, toLedgerRow } from './services/ledger-row.js';
+export { ledgerColumns, toLedgerRow, toLedgerValues, type LedgerValue } from './services/ledger-row.js';
 export type { LedgerColumn } from './services/ledger-row.js';
 
 // Governance: virtual keys and hard budgets (stores are plugins; see @tollgate/governance).

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { ledgerColumns, toLedgerRow, type Ledger, type LedgerEntry, type Logger } from '@tollgate/core';
+import { ledgerColumns, toLedgerValues, type Ledger, type LedgerEntry, type Logger } from '@tollgate/core';
 import type { LedgerPostgresOptions } from './ledger-postgres-options.js';
 import { migrate } from './migrate.js';
 
@@ -13,10 +13,14 @@ function insertSql(rows: number): string {
   return `INSERT INTO tollgate_requests (${ledgerColumns.join(', ')}) VALUES ${tuples.join(', ')}`;
 }
 
+/** Where `started_at` is in a row. */
+const startedAtColumn = ledgerColumns.indexOf('started_at');
+
 /** One entry's values, in `ledgerColumns` order; `started_at` as a timestamp. */
 function rowValues(entry: LedgerEntry): unknown[] {
-  const row = toLedgerRow(entry);
-  return ledgerColumns.map((column) => (column === 'started_at' ? new Date(entry.startedAt) : row[column]));
+  const values: unknown[] = toLedgerValues(entry);
+  values[startedAtColumn] = new Date(entry.startedAt);
+  return values;
 }
 
 /** Whether PostgreSQL refused a row for itself: a data exception (class 22) or an integrity constraint (class 23). */
