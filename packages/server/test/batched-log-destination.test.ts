@@ -42,7 +42,7 @@ function numbersOf(stdout: string): number[] {
 describe('BatchedLogDestination', () => {
   it('writes every line in order, in batches and on its timer, and calls back once a flush is written', async () => {
     const { stdout, stderr, code } = await runChild(`
-      const destination = new BatchedLogDestination({ batchChars: 4096, flushIntervalMs: 50 });
+      const destination = new BatchedLogDestination({ batchBytes: 4096, flushIntervalMs: 50 });
       ${writeLines(1000)}
       destination.write('{"n":1000,"msg":"alone"}\\n'); // under a batch: the timer writes it
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -55,9 +55,28 @@ describe('BatchedLogDestination', () => {
     expect(numbersOf(stdout)).toEqual(Array.from({ length: 1011 }, (_, index) => index));
   });
 
+  it('writes lines of any size and script whole: multi-byte characters across batch ends, a line larger than a batch', async () => {
+    // Batches of 1 KB: lines of 2–4-byte characters fill them unevenly, every 7th line is 3 KB.
+    const { stdout, code } = await runChild(`
+      const destination = new BatchedLogDestination({ batchBytes: 1024, flushIntervalMs: 20 });
+      for (let i = 0; i < 300; i += 1) {
+        const text = i % 7 === 0 ? 'ü'.repeat(1500) : 'é'.repeat(i % 50) + '\u{1F600}'.repeat(i % 9) + '語'.repeat(i % 13);
+        destination.write(JSON.stringify({ n: i, text }) + '\\n');
+        if (i % 100 === 99) await new Promise((resolve) => setTimeout(resolve, 30));
+      }
+      destination.flush(() => process.stderr.write('flushed\\n'));
+    `);
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { n: number; text: string });
+    expect(lines.map((line) => line.n)).toEqual(Array.from({ length: 300 }, (_, index) => index));
+    for (const { n, text } of lines) {
+      expect(text).toBe(n % 7 === 0 ? 'ü'.repeat(1500) : 'é'.repeat(n % 50) + '\u{1F600}'.repeat(n % 9) + '語'.repeat(n % 13));
+    }
+  });
+
   it('loses no line when the process exits with lines still queued', async () => {
     const { stdout, code } = await runChild(`
-      const destination = new BatchedLogDestination({ batchChars: 1 << 20, flushIntervalMs: 60_000 });
+      const destination = new BatchedLogDestination({ batchBytes: 1 << 20, flushIntervalMs: 60_000 });
       ${writeLines(500)}
       process.exit(3);
     `);
@@ -68,7 +87,7 @@ describe('BatchedLogDestination', () => {
   it('waits for a reader that does not keep up (a full pipe), and drops lines only past its limit, saying how many', async () => {
     // 4,000 lines of ~100 characters: 400 KB, far more than a pipe holds while nobody reads it.
     const kept = await runChild(`
-      const destination = new BatchedLogDestination({ batchChars: 8192, flushIntervalMs: 50 });
+      const destination = new BatchedLogDestination({ batchBytes: 8192, flushIntervalMs: 50 });
       ${writeLines(4000)}
       process.stderr.write('queued\\n');
       destination.flush(() => process.stderr.write('flushed\\n'));
@@ -77,7 +96,7 @@ describe('BatchedLogDestination', () => {
     expect(numbersOf(kept.stdout)).toEqual(Array.from({ length: 4000 }, (_, index) => index));
 
     const dropped = await runChild(`
-      const destination = new BatchedLogDestination({ batchChars: 8192, flushIntervalMs: 50, maxPendingChars: 200_000 });
+      const destination = new BatchedLogDestination({ batchBytes: 8192, flushIntervalMs: 50, maxPendingBytes: 200_000 });
       ${writeLines(4000)}
       process.stderr.write('queued\\n');
       destination.flush(() => process.stderr.write('flushed\\n'));

@@ -1,0 +1,60 @@
+import type { GatewayContext } from '@tollgate/core';
+
+/** Milliseconds rounded to hundredths, as the log line carries them. */
+export function roundMs(milliseconds: number | undefined): number | undefined {
+  return milliseconds === undefined ? undefined : Math.round(milliseconds * 100) / 100;
+}
+
+/** `,"name":"value"`, or nothing when the value is undefined. */
+function stringField(name: string, value: string | undefined): string {
+  return value === undefined ? '' : `,"${name}":${JSON.stringify(value)}`;
+}
+
+/** `,"name":value`, or nothing when undefined; `null` when not finite (as pino writes NaN). */
+function numberField(name: string, value: number | undefined): string {
+  if (value === undefined) return '';
+  return `,"${name}":${Number.isFinite(value) ? value : 'null'}`;
+}
+
+/** `,"name":<JSON>`, or nothing when undefined. */
+function jsonField(name: string, value: unknown): string {
+  return value === undefined ? '' : `,"${name}":${JSON.stringify(value)}`;
+}
+
+/**
+ * The fields of a request's log line as JSON text, without the braces (no secrets: key names and ids
+ * only); undefined fields are left out. Written directly rather than as an object for pino to walk key
+ * by key: in the running gateway at 3,000 req/s, building that object and pino's line took ~5 µs a request.
+ */
+export function requestLogLine(context: GatewayContext): string {
+  const timings = context.timings;
+  const usage = context.usage;
+  const principal = context.principal;
+  const target = context.target;
+  const attempts = context.attempts;
+  return (
+    `"requestId":${JSON.stringify(context.requestId)},"operation":"${context.operation}"` +
+    numberField('status', context.status) +
+    stringField('model', context.request.model) +
+    `,"stream":${context.stream}` +
+    stringField('keyName', principal?.keyName) +
+    stringField('teamId', principal?.teamId) +
+    stringField('provider', target?.provider.name) +
+    stringField('upstreamModel', context.upstreamModel ?? target?.model) +
+    `,"attempts":${attempts.length}` +
+    (attempts.length > 1 ? jsonField('attemptLog', attemptLog(context)) : '') +
+    numberField('durationMs', timings.endedAt === undefined ? undefined : roundMs(timings.endedAt - timings.receivedAt)) +
+    numberField('firstByteMs', timings.firstByteAt === undefined ? undefined : roundMs(timings.firstByteAt - timings.receivedAt)) +
+    numberField('promptTokens', usage?.prompt_tokens) +
+    numberField('completionTokens', usage?.completion_tokens) +
+    numberField('costMicros', context.costMicros) +
+    stringField('errorCode', context.error?.code) +
+    jsonField('refusedBy', context.error?.refusedBy) +
+    stringField('cache', context.responseHeaders?.['x-tollgate-cache'])
+  );
+}
+
+/** Every attempt, when there was more than one: which target, how it ended, how long it took. */
+export function attemptLog(context: GatewayContext): object[] {
+  return context.attempts.map((attempt) => ({ target: attempt.target, status: attempt.status, errorCode: attempt.errorCode, ms: roundMs(attempt.durationMs), waitedMs: roundMs(attempt.waitedMs) }));
+}
