@@ -211,6 +211,17 @@ try {
     const failed = samples[target.name].reduce((sum, sample) => sum + sample.failed, 0);
     console.log(`| ${target.name} | ${value.toFixed(1)} | ${(value / floor).toFixed(2)}× | ${failed} |`);
   }
+  // Each round's figures, and each target over the baseline in that round: on a shared machine a
+  // round's state moves all targets together, so a ratio within a round is steadier than the medians.
+  console.log('\n| round | ' + targets.map((target) => target.name).join(' | ') + ' |');
+  console.log('|---|' + targets.map(() => '--:|').join(''));
+  for (let round = 0; round < Number(options.rounds); round += 1) {
+    const floorOfRound = samples.baseline[round].microsPerRequest;
+    const cells = targets.map((target) => `${samples[target.name][round].microsPerRequest.toFixed(1)}${target.name === 'baseline' ? '' : ` (${(samples[target.name][round].microsPerRequest / floorOfRound).toFixed(2)}×)`}`);
+    console.log(`| ${round + 1} | ${cells.join(' | ')} |`);
+  }
+  const medianRatio = (name) => median(samples[name].map((sample, round) => sample.microsPerRequest / samples.baseline[round].microsPerRequest));
+  console.log('| median of the ratios | – | ' + targets.filter((target) => target.name !== 'baseline').map((target) => `${medianRatio(target.name).toFixed(2)}×`).join(' | ') + ' |');
   if (options.alloc) {
     // Counted when a collection runs, so a round's figure is off by up to one collection's worth.
     console.log('\n| KB allocated per request (median) | ' + targets.map((target) => target.name).join(' | ') + ' |');
