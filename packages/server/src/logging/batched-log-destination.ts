@@ -118,18 +118,21 @@ export class BatchedLogDestination {
     }
   }
 
+  /** Bytes waiting to be written (the write in progress not counted). */
   #pendingBytes(): number {
     return this.#sealedBytes + this.#used - this.#start;
   }
 
   /** Encodes a line after the waiting bytes: into the current chunk, or a new one when it may not fit. */
   #append(line: string): void {
+    const room = this.#chunk.length - this.#used;
     // UTF-8 takes at most 3 bytes per UTF-16 unit: only a line that may not fit is measured.
-    if (line.length * 3 > this.#chunk.length - this.#used && Buffer.byteLength(line) > this.#chunk.length - this.#used) {
+    const bytes = line.length * 3 > room ? Buffer.byteLength(line) : 0;
+    if (bytes > room) {
       this.#seal();
-      if (Buffer.byteLength(line) > this.#batchBytes) {
+      if (bytes > this.#batchBytes) {
         this.#sealed.push(Buffer.from(line));
-        this.#sealedBytes += this.#sealed.at(-1)!.length;
+        this.#sealedBytes += bytes;
         return;
       }
       this.#chunk = Buffer.allocUnsafe(this.#batchBytes);
