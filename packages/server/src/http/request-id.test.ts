@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { requestIdFrom, uuidv7 } from './request-id.js';
 
 describe('request ids', () => {
@@ -23,6 +23,21 @@ describe('request ids', () => {
     const millis = (id: string) => parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
     expect(millis(second)).toBeGreaterThanOrEqual(later);
     expect(millis(second)).toBeGreaterThan(millis(first));
+  });
+
+  it('carry the exact millisecond on both sides of a change in its upper 32 bits (every 65.5 s)', () => {
+    const millis = (id: string) => parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+    vi.useFakeTimers();
+    try {
+      for (const at of [0x019a_ffff_fffe, 0x019a_ffff_ffff, 0x019b_0000_0000, 0x019b_0000_0001, 0x019b_0000_00ff, 0x019b_0000_0100, Date.UTC(2026, 11, 6)]) {
+        vi.setSystemTime(at);
+        const id = uuidv7();
+        expect(millis(id), id).toBe(at);
+        expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      }
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('keep a sane incoming x-request-id and replace anything else', () => {
