@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { Deadlines, type Deadline } from './deadlines.js';
 import { toTransportError, type TransportFailureContext } from './to-transport-error.js';
 
 /** An upstream response body: its bytes as they come, or all at once. */
@@ -44,7 +45,8 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamBod
   /** Resolves with this exchange when a 2xx answer's headers arrived; rejects with the call's error. */
   readonly answered: Promise<UpstreamExchange>;
   readonly #toError: UpstreamExchangeInit['toError'];
-  readonly #timer: NodeJS.Timeout;
+  /** The total timeout: one link in the queue of every call with the same timeout, not a timer each. */
+  readonly #deadline: Deadline;
   readonly #onClientAbort = () => this.#abort(this.clientSignal.reason as Error);
   #answer!: Waiter<UpstreamExchange>;
   #controller: Dispatcher.DispatchController | undefined;
@@ -65,10 +67,10 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamBod
     this.clientSignal = init.clientSignal;
     this.#toError = init.toError;
     this.answered = new Promise((resolve, reject) => (this.#answer = { resolve, reject }));
-    this.#timer = setTimeout(() => {
+    this.#deadline = Deadlines.after(init.totalMs).add(() => {
       this.#timedOut = true;
       this.#abort(new DOMException('The upstream call took longer than its total timeout.', 'TimeoutError') as unknown as Error);
-    }, init.totalMs);
+    });
     if (init.clientSignal.aborted) this.#abort(init.clientSignal.reason as Error);
     else init.clientSignal.addEventListener('abort', this.#onClientAbort, { once: true });
   }
@@ -194,7 +196,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamBod
   }
 
   #release(): void {
-    clearTimeout(this.#timer);
+    this.#deadline.cancel();
     this.clientSignal.removeEventListener('abort', this.#onClientAbort);
   }
 }

@@ -42,6 +42,7 @@ export function requestLogLine(context: GatewayContext): string {
     stringField('provider', target?.provider.name) +
     stringField('upstreamModel', context.upstreamModel ?? target?.model) +
     `,"attempts":${attempts.length}` +
+    // Every attempt when there was more than one: which target, how it ended, how long it took.
     (attempts.length > 1 ? jsonField('attemptLog', attemptLog(context)) : '') +
     numberField('durationMs', timings.endedAt === undefined ? undefined : roundMs(timings.endedAt - timings.receivedAt)) +
     numberField('firstByteMs', timings.firstByteAt === undefined ? undefined : roundMs(timings.firstByteAt - timings.receivedAt)) +
@@ -49,7 +50,9 @@ export function requestLogLine(context: GatewayContext): string {
     numberField('completionTokens', usage?.completion_tokens) +
     numberField('costMicros', context.costMicros) +
     stringField('errorCode', context.error?.code) +
+    // The budget or rate limit that refused the request ({ scope: "team", id: "research" }).
     jsonField('refusedBy', context.error?.refusedBy) +
+    // What the response cache did: hit, miss or bypass (set when a response cache is loaded).
     stringField('cache', context.responseHeaders?.['x-tollgate-cache'])
   );
 }
