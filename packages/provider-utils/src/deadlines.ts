@@ -4,7 +4,9 @@ export class Deadline {
   readonly at: number;
   readonly #queue: Deadlines;
   readonly onExpire: () => void;
+  /** The deadline added just before this one and still waiting (its queue's links). */
   previous: Deadline | undefined = undefined;
+  /** The deadline added just after this one and still waiting. */
   next: Deadline | undefined = undefined;
   /** Still waiting: neither expired nor cancelled. */
   waiting = true;
