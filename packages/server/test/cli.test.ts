@@ -194,17 +194,21 @@ describe('tollgate start', () => {
       };
       const initial = await youngGenerationMb();
       let grown = initial;
-      for (let batch = 0; batch < 200 && grown <= initial; batch += 1) {
-        await Promise.all(Array.from({ length: 10 }, () => client.chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: 'x'.repeat(2_000) }] })));
+      // V8 grows it once enough bytes survived its scavenges: requests in flight with 20 KB prompts.
+      for (let batch = 0; batch < 300 && grown <= initial; batch += 1) {
+        await Promise.all(Array.from({ length: 20 }, () => client.chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: 'x'.repeat(20_000) }] })));
         grown = await youngGenerationMb();
       }
       instance.child.kill('SIGTERM');
       return { initial, grown };
     }
-    const atOnce = await firstGrowth({ ...process.env, TOLLGATE_V8_DEFAULT_HEAP: '' });
     const v8Default = await firstGrowth({ ...process.env, TOLLGATE_V8_DEFAULT_HEAP: '1' });
-    expect(atOnce.grown).toBeGreaterThanOrEqual(4 * atOnce.initial);
-    expect(v8Default.grown).toBeGreaterThan(v8Default.initial);
+    const atOnce = await firstGrowth({ ...process.env, TOLLGATE_V8_DEFAULT_HEAP: '' });
+    // Against the size a process starts with (V8's): at once, the first growth (at start-up, or under
+    // the traffic) reaches at least 4 times it; V8's own at most doubles it (some runs, not at all
+    // within the traffic: V8 grows it once enough bytes survived, and its memory reducer may shrink it).
+    expect(atOnce.grown).toBeGreaterThanOrEqual(4 * v8Default.initial);
+    expect(v8Default.grown).toBeLessThan(4 * v8Default.initial);
     expect(v8Default.grown).toBeLessThan(atOnce.grown);
   });
 });
