@@ -215,12 +215,12 @@ try {
   // round's state moves all targets together, so a ratio within a round is steadier than the medians.
   console.log('\n| round | ' + targets.map((target) => target.name).join(' | ') + ' |');
   console.log('|---|' + targets.map(() => '--:|').join(''));
+  const ratioInRound = (name, round) => samples[name][round].microsPerRequest / samples.baseline[round].microsPerRequest;
   for (let round = 0; round < Number(options.rounds); round += 1) {
-    const floorOfRound = samples.baseline[round].microsPerRequest;
-    const cells = targets.map((target) => `${samples[target.name][round].microsPerRequest.toFixed(1)}${target.name === 'baseline' ? '' : ` (${(samples[target.name][round].microsPerRequest / floorOfRound).toFixed(2)}×)`}`);
+    const cells = targets.map((target) => `${samples[target.name][round].microsPerRequest.toFixed(1)}${target.name === 'baseline' ? '' : ` (${ratioInRound(target.name, round).toFixed(2)}×)`}`);
     console.log(`| ${round + 1} | ${cells.join(' | ')} |`);
   }
-  const medianRatio = (name) => median(samples[name].map((sample, round) => sample.microsPerRequest / samples.baseline[round].microsPerRequest));
+  const medianRatio = (name) => median(samples[name].map((_, round) => ratioInRound(name, round)));
   console.log('| median of the ratios | – | ' + targets.filter((target) => target.name !== 'baseline').map((target) => `${medianRatio(target.name).toFixed(2)}×`).join(' | ') + ' |');
   if (options.alloc) {
     // Counted when a collection runs, so a round's figure is off by up to one collection's worth.

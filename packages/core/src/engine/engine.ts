@@ -461,7 +461,12 @@ export class Engine implements TargetCircuits {
         if (retry >= maxRetries) break;
         const delay = computeBackoff(retry, policy.retries, failure.retryAfterMs, this.#random);
         if (delay === undefined) break; // the upstream asks for a longer wait than allowed: next target
-        await sleep(delay, undefined, { signal: context.signal }).catch(() => undefined);
+        // Node's timers run on the event loop's cached clock, which can lag the real one by a turn's
+        // work: what is left of the backoff is waited again, so a body is never resent sooner.
+        const until = performance.now() + delay;
+        for (let left = delay; left > 0 && !context.signal.aborted; left = until - performance.now()) {
+          await sleep(Math.ceil(left), undefined, { signal: context.signal }).catch(() => undefined);
+        }
         waitedMs = delay;
       }
     }

@@ -45,20 +45,21 @@ export function createLogger(options: CreateLoggerOptions = {}): PinoLogger {
 }
 
 /** Writes one line of already-serialized fields at a level (30 info, 40 warn), as its logger would. */
-export type LineWriter = (level: number, fields: string, message: string) => void;
+export type LineWriter = (level: number, fields: string) => void;
 
 /**
- * A writer of lines whose fields are JSON text already, straight to the destination of a logger
- * {@link createLogger} made, in the same shape pino writes (`level`, `time`, the base fields, the
- * fields, `msg`) and honoring its level; undefined for any other logger (the host's own pino, with
- * its own formatters). For the request line only: its fields are never secret, so redaction has
- * nothing to do (`redactedLogPaths` names none of them).
+ * A writer of lines with one message whose fields are JSON text already, straight to the destination
+ * of a logger {@link createLogger} made, in the same shape pino writes (`level`, `time`, the base
+ * fields, the fields, `msg`) and honoring its level; undefined for any other logger (the host's own
+ * pino, with its own formatters). For the request line only: its fields are never secret, so
+ * redaction has nothing to do (`redactedLogPaths` names none of them).
  */
-export function lineWriterOf(logger: PinoLogger): LineWriter | undefined {
+export function lineWriterOf(logger: PinoLogger, message: string): LineWriter | undefined {
   const destination = destinations.get(logger);
   if (destination === undefined) return undefined;
-  return (level, fields, message) => {
+  const ending = `,"msg":${JSON.stringify(message)}}\n`;
+  return (level, fields) => {
     if (level < logger.levelVal) return;
-    destination.write(`{"level":${level},"time":${Date.now()},${baseText},${fields},"msg":${JSON.stringify(message)}}\n`);
+    destination.write(`{"level":${level},"time":${Date.now()},${baseText},${fields}${ending}`);
   };
 }

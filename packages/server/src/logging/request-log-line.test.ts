@@ -75,7 +75,7 @@ describe('the request log line', () => {
     const lines: string[] = [];
     const logger = createLogger({ level: 'info', destination: { write: (line: string) => lines.push(line) } });
     const fields = requestLogLine(fullContext().asGatewayContext());
-    lineWriterOf(logger)!(30, fields, 'request');
+    lineWriterOf(logger, 'request')!(30, fields);
     logger.info(parse(fields), 'request');
     const [direct, throughPino] = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines[0]!.endsWith('}\n')).toBe(true);
@@ -84,13 +84,13 @@ describe('the request log line', () => {
     expect(Math.abs((direct!.time as number) - Date.now())).toBeLessThan(60_000);
 
     logger.level = 'warn';
-    lineWriterOf(logger)!(30, fields, 'request');
-    lineWriterOf(logger)!(40, fields, 'request');
+    lineWriterOf(logger, 'request')!(30, fields);
+    lineWriterOf(logger, 'request')!(40, fields);
     expect(lines).toHaveLength(3);
     expect(JSON.parse(lines[2]!)).toMatchObject({ level: 40, msg: 'request', requestId: 'req-1' });
   });
 
   it("is left to pino's own methods for a host's logger (its formatters, its destination)", () => {
-    expect(lineWriterOf(pino({ enabled: false }))).toBeUndefined();
+    expect(lineWriterOf(pino({ enabled: false }), 'request')).toBeUndefined();
   });
 });

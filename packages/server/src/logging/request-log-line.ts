@@ -1,7 +1,7 @@
 import type { GatewayContext } from '@tollgate/core';
 
 /** Milliseconds rounded to hundredths, as the log line carries them. */
-export function roundMs(milliseconds: number | undefined): number | undefined {
+function roundMs(milliseconds: number | undefined): number | undefined {
   return milliseconds === undefined ? undefined : Math.round(milliseconds * 100) / 100;
 }
 
@@ -58,6 +58,6 @@ export function requestLogLine(context: GatewayContext): string {
 }
 
 /** Every attempt, when there was more than one: which target, how it ended, how long it took. */
-export function attemptLog(context: GatewayContext): object[] {
+function attemptLog(context: GatewayContext): object[] {
   return context.attempts.map((attempt) => ({ target: attempt.target, status: attempt.status, errorCode: attempt.errorCode, ms: roundMs(attempt.durationMs), waitedMs: roundMs(attempt.waitedMs) }));
 }
