@@ -13,6 +13,7 @@
 // worker threads such as the ledger's writer, libuv's pool, V8's helpers), from /proc/<pid>/task.
 // `--alloc` adds the bytes each target's JavaScript allocated per request (V8's `--trace-gc-nvp`
 // reports them at every collection): steadier from run to run than CPU time on a shared machine.
+// `--syscalls` adds each target's read and write system calls per request (/proc/<pid>/io).
 // With `--cpu-prof`, each main thread's profile of the measured rounds (start-up and warm-up left out) is
 // also drawn as a flame graph, .bench/flame-<target>.svg, and summed up by area, per request.
 import { spawn } from 'node:child_process';
@@ -41,6 +42,7 @@ const { values: options } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     threads: { type: 'boolean', default: false },
     alloc: { type: 'boolean', default: false },
+    syscalls: { type: 'boolean', default: false },
     'node-flag': { type: 'string', multiple: true, default: [] },
     before: { type: 'string' },
     'before-config': { type: 'string' },
@@ -99,6 +101,12 @@ function cpuSecondsByThread(pid) {
     byKind[kind] = (byKind[kind] ?? 0) + (Number(fields[11]) + Number(fields[12])) / clockTicks;
   }
   return byKind;
+}
+
+/** Read and write system calls a process made so far (`syscr`, `syscw` of /proc/<pid>/io). */
+function syscallCounts(pid) {
+  const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+  return { reads: Number(/syscr: (\d+)/.exec(io)[1]), writes: Number(/syscw: (\d+)/.exec(io)[1]) };
 }
 
 async function waitReady(url, headers) {
@@ -181,6 +189,7 @@ try {
   const samples = Object.fromEntries(targets.map((target) => [target.name, []]));
   const byThread = Object.fromEntries(targets.map((target) => [target.name, {}]));
   const allocations = Object.fromEntries(targets.map((target) => [target.name, []]));
+  const syscalls = Object.fromEntries(targets.map((target) => [target.name, { reads: [], writes: [] }]));
   for (let round = 0; round < Number(options.rounds); round += 1) {
     // Each round starts with another target, so none is always measured at the same point of a round
     // (the machine's state drifts within one; single samples here moved by up to 60 %).
@@ -189,7 +198,13 @@ try {
       const before = cpuSeconds(target.pid);
       const threadsBefore = options.threads ? cpuSecondsByThread(target.pid) : {};
       const allocatedBefore = allocated.get(target.pid);
+      const syscallsBefore = options.syscalls ? syscallCounts(target.pid) : undefined;
       const { ok, failed } = await load(target.base, target.headers);
+      if (syscallsBefore !== undefined) {
+        const after = syscallCounts(target.pid);
+        syscalls[target.name].reads.push((after.reads - syscallsBefore.reads) / ok);
+        syscalls[target.name].writes.push((after.writes - syscallsBefore.writes) / ok);
+      }
       const used = cpuSeconds(target.pid) - before;
       allocations[target.name].push((allocated.get(target.pid) - allocatedBefore) / ok);
       if (options.threads) {
@@ -227,6 +242,11 @@ try {
     console.log('\n| KB allocated per request (median) | ' + targets.map((target) => target.name).join(' | ') + ' |');
     console.log('|---|' + targets.map(() => '--:|').join(''));
     console.log('| all isolates | ' + targets.map((target) => (median(allocations[target.name]) / 1024).toFixed(1)).join(' | ') + ' |');
+  }
+  if (options.syscalls) {
+    console.log('\n| system calls per request (median) | ' + targets.map((target) => target.name).join(' | ') + ' |');
+    console.log('|---|' + targets.map(() => '--:|').join(''));
+    for (const kind of ['reads', 'writes']) console.log(`| ${kind} | ${targets.map((target) => median(syscalls[target.name][kind]).toFixed(2)).join(' | ')} |`);
   }
   if (options.threads) {
     console.log('\n| CPU µs per request, by thread (median) | ' + targets.map((target) => target.name).join(' | ') + ' |');

@@ -58,7 +58,7 @@ describe('the SQLite ledger in a running gateway', () => {
     expect(await exited).toBe(0);
 
     const database = new DatabaseSync(join(folder, 'ledger.sqlite'), { readOnly: true });
-    const rows = database.prepare('SELECT model, status, error_code, stream, prompt_tokens, completion_tokens FROM tollgate_requests ORDER BY id').all() as Record<string, unknown>[];
+    const rows = database.prepare('SELECT model, status, error_code, stream, prompt_tokens, completion_tokens, latency_ms, attempts FROM tollgate_requests ORDER BY id').all() as Record<string, unknown>[];
     database.close();
     expect(rows).toHaveLength(25);
     expect(rows.filter((row) => row.status === 200)).toHaveLength(21);
@@ -66,5 +66,14 @@ describe('the SQLite ledger in a running gateway', () => {
     expect(rows.find((row) => row.status === 401)).toMatchObject({ model: 'echo', error_code: 'TOLLGATE_INVALID_API_KEY' });
     expect(rows.filter((row) => row.status === 401 && row.model === '')).toHaveLength(2);
     expect(rows.at(-1)).toMatchObject({ stream: 1, status: 200, completion_tokens: 6 });
+    // Latencies in milliseconds to two decimals, the request's and each upstream attempt's; the stream's
+    // six chunks came 30 ms apart (150 ms; timers may fire a little early).
+    const hundredths = (milliseconds: number) => Math.round(milliseconds * 100) / 100;
+    for (const row of rows) {
+      expect(row.latency_ms).toBe(hundredths(row.latency_ms as number));
+      for (const attempt of JSON.parse(row.attempts as string) as { latencyMs?: number }[]) expect(attempt.latencyMs).toBe(hundredths(attempt.latencyMs!));
+    }
+    expect(rows.at(-1)!.latency_ms).toBeGreaterThanOrEqual(100);
+    expect(JSON.parse(rows.at(-1)!.attempts as string)).toEqual([{ target: 'echo/echo-1', status: 200, latencyMs: expect.any(Number) }]);
   });
 });

@@ -18,6 +18,7 @@ export interface LedgerEntry {
   readonly usage: Usage | undefined;
   /** Cost in integer micro-dollars; undefined when unknown (never silently 0). */
   readonly costMicros: number | undefined;
+  /** From arrival to the end of the answer, in milliseconds to two decimals (as the request log's `durationMs`). */
   readonly latencyMs: number;
   readonly status: number;
   readonly errorCode: string | undefined;
@@ -26,7 +27,7 @@ export interface LedgerEntry {
   readonly endUser?: string | undefined;
   /** The guardrails that ran on the request, by name. */
   readonly guardrails?: readonly string[] | undefined;
-  /** Every upstream attempt: target, status, error code, latency. */
+  /** Every upstream attempt: target, status, error code, latency (milliseconds to two decimals). */
   readonly attempts: readonly { readonly target: string; readonly status: number | undefined; readonly errorCode: string | undefined; readonly latencyMs: number | undefined }[];
 }
 

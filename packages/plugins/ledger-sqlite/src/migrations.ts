@@ -106,4 +106,8 @@ export const migrations: readonly string[] = [
      SELECT expires_at, id, scope, subject_id, amount_micros FROM tollgate_reservations;
    DROP TABLE tollgate_reservations;
    ALTER TABLE tollgate_reservations_by_expiry RENAME TO tollgate_reservations;`,
+  // No query filters on the model: spend by model over a time range goes through the time index. It
+  // was a sixth B-tree written by every request (31 of a row's ~350 bytes; with it, the gateway's
+  // throughput on the bench was 1.5 points lower).
+  `DROP INDEX IF EXISTS tollgate_requests_model_time;`,
 ];

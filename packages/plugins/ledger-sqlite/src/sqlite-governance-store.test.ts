@@ -131,11 +131,13 @@ describe('SqliteGovernanceStore on a file from the previous version', () => {
     const folder = await mkdtemp(join(tmpdir(), 'tollgate-store-upgrade-'));
     folders.push(folder);
     const path = join(folder, 'tollgate.sqlite');
-    // The file as the previous version left it: every migration but the last, a budget and a hold in flight.
+    // The file as the version before the rebuild left it: the migrations before it, a budget and a hold in flight.
+    const rebuild = migrations.findIndex((migration) => migration.includes('CREATE TABLE tollgate_reservations_by_expiry'));
+    expect(rebuild).toBeGreaterThan(0);
     const previous = new DatabaseSync(path);
     previous.exec('CREATE TABLE tollgate_schema (version INTEGER NOT NULL)');
-    for (const migration of migrations.slice(0, -1)) previous.exec(migration);
-    previous.prepare('INSERT INTO tollgate_schema (version) VALUES (?)').run(migrations.length - 1);
+    for (const migration of migrations.slice(0, rebuild)) previous.exec(migration);
+    previous.prepare('INSERT INTO tollgate_schema (version) VALUES (?)').run(rebuild);
     const now = Date.now();
     previous.prepare("INSERT INTO tollgate_budgets (scope, subject_id, limit_micros, period, reserved_micros, period_started_at) VALUES ('team', 'search', 1000, 'none', 300, 0)").run();
     previous.prepare("INSERT INTO tollgate_reservations (id, scope, subject_id, amount_micros, expires_at) VALUES ('in-flight', 'team', 'search', 300, ?)").run(now + 60_000);

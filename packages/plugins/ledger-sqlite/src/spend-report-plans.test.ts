@@ -1,0 +1,39 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { spendSql, type SpendGroup, type SpendQuery } from '@tollgate/core';
+import { openDatabase } from './open-database.js';
+
+const folder = await mkdtemp(join(tmpdir(), 'tollgate-plans-'));
+afterAll(() => rm(folder, { recursive: true, force: true }));
+
+const database = openDatabase(join(folder, 'ledger.sqlite'));
+const groups: SpendGroup[] = ['key', 'user', 'team', 'org', 'end_user', 'model', 'provider', 'day'];
+const filters: Partial<SpendQuery>[] = [{}, { teamId: 'search' }, { keyId: 'key-1' }];
+
+/** The lines of SQLite's plan for a query, e.g. `SEARCH tollgate_requests USING INDEX … (started_at>? AND started_at<?)`. */
+function plan(query: SpendQuery): string[] {
+  const { text, values } = spendSql(query, 'sqlite');
+  return (database.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...values) as { detail: string }[]).map((row) => row.detail);
+}
+
+describe('spend reports on the SQLite ledger', () => {
+  // The ledger grows by a row per request: a report that scanned the table would take longer every day.
+  it.each(groups.flatMap((groupBy) => filters.map((filter) => ({ groupBy, ...filter }))))('reads $groupBy (team $teamId, key $keyId) through an index, never a scan of the table', (query) => {
+    const lines = plan({ from: 0, to: 1, ...query });
+    const table = lines.filter((line) => line.includes('tollgate_requests'));
+    expect(table).toHaveLength(1);
+    expect(table[0]).toMatch(/^SEARCH tollgate_requests USING INDEX tollgate_requests_\w+ \(.*started_at>\? AND started_at<\?\)$/);
+    // A filter on a key or team uses the index that leads with it.
+    if (query.teamId !== undefined) expect(table[0]).toContain('tollgate_requests_team_time');
+    if (query.keyId !== undefined) expect(table[0]).toContain('tollgate_requests_key_time');
+  });
+
+  it('keeps no index that a report does not use (each is written by every request)', () => {
+    const used = new Set(groups.flatMap((groupBy) => filters.flatMap((filter) => plan({ groupBy, from: 0, to: 1, ...filter }))).flatMap((line) => /USING INDEX (\w+)/.exec(line)?.[1] ?? []));
+    const indexes = (database.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'tollgate_requests'").all() as { name: string }[]).map((row) => row.name);
+    // The request id's index is for finding one request (an operator's lookup), which no report does.
+    expect(indexes.filter((name) => name !== 'tollgate_requests_request_id').sort()).toEqual([...used].sort());
+  });
+});
