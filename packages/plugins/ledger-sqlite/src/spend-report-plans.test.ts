@@ -30,6 +30,20 @@ describe('spend reports on the SQLite ledger', () => {
     if (query.keyId !== undefined) expect(table[0]).toContain('tollgate_requests_key_time');
   });
 
+  it('counts through the key and team indexes every row of that key or team, though rows without one are not in them', () => {
+    const insert = database.prepare('INSERT INTO tollgate_requests (request_id, started_at, operation, key_id, team_id, model, latency_ms, status, stream, attempts, prompt_tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const rows: [string, string | null, string | null][] = [['r1', 'key-1', 'search'], ['r2', 'key-1', null], ['r3', null, null], ['r4', 'key-2', 'search']];
+    for (const [id, key, team] of rows) insert.run(id, 10, 'chat', key, team, 'gpt-4o', 1, 200, 0, '[]', 5);
+    const report = (query: Partial<SpendQuery>) => {
+      const { text, values } = spendSql({ groupBy: 'model', from: 0, to: 100, ...query }, 'sqlite');
+      return database.prepare(text).all(...values).map((row) => [row.grp, row.requests, row.prompt_tokens]);
+    };
+    expect(report({ teamId: 'search' })).toEqual([['gpt-4o', 2, 10]]);
+    expect(report({ keyId: 'key-1' })).toEqual([['gpt-4o', 2, 10]]);
+    expect(report({})).toEqual([['gpt-4o', 4, 20]]);
+    database.exec('DELETE FROM tollgate_requests');
+  });
+
   it('keeps no index that a report does not use (each is written by every request)', () => {
     const used = new Set(groups.flatMap((groupBy) => filters.flatMap((filter) => plan({ groupBy, from: 0, to: 1, ...filter }))).flatMap((line) => /USING INDEX (\w+)/.exec(line)?.[1] ?? []));
     const indexes = (database.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'tollgate_requests'").all() as { name: string }[]).map((row) => row.name);
