@@ -15,7 +15,7 @@ const filters: Partial<SpendQuery>[] = [{}, { teamId: 'search' }, { keyId: 'key-
 /** The lines of SQLite's plan for a query, e.g. `SEARCH tollgate_requests USING INDEX … (started_at>? AND started_at<?)`. */
 function plan(query: SpendQuery): string[] {
   const { text, values } = spendSql(query, 'sqlite');
-  return (database.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...values) as { detail: string }[]).map((row) => row.detail);
+  return (database.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...(values as (string | number)[])) as { detail: string }[]).map((row) => row.detail);
 }
 
 describe('spend reports on the SQLite ledger', () => {
@@ -36,7 +36,7 @@ describe('spend reports on the SQLite ledger', () => {
     for (const [id, key, team] of rows) insert.run(id, 10, 'chat', key, team, 'gpt-4o', 1, 200, 0, '[]', 5);
     const report = (query: Partial<SpendQuery>) => {
       const { text, values } = spendSql({ groupBy: 'model', from: 0, to: 100, ...query }, 'sqlite');
-      return database.prepare(text).all(...values).map((row) => [row.grp, row.requests, row.prompt_tokens]);
+      return database.prepare(text).all(...(values as (string | number)[])).map((row) => [row.grp, row.requests, row.prompt_tokens]);
     };
     expect(report({ teamId: 'search' })).toEqual([['gpt-4o', 2, 10]]);
     expect(report({ keyId: 'key-1' })).toEqual([['gpt-4o', 2, 10]]);
