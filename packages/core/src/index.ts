@@ -26,6 +26,7 @@ export type { GatewayContext, GatewayContextBase, ChatContext, EmbeddingsContext
 export type { Principal } from './context/principal.js';
 export type { AttemptRecord } from './context/attempt-record.js';
 export { RequestContext } from './context/request-context.js';
+export { roundMs } from './context/round-ms.js';
 export type { RequestContextInit } from './context/request-context.js';
 
 // Providers.

@@ -9,6 +9,7 @@ import {
   GatewayError,
   generateVirtualKey,
   KeyStore,
+  roundMs,
   systemClock,
   z,
   type Budget,
@@ -199,7 +200,7 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
           res.writeHead(result.status ?? 200, { 'content-type': result.contentType, 'content-length': Buffer.byteLength(result.body as string) });
           res.end(result.body);
         }
-        if (dependencies.logRequests) dependencies.logger.info({ requestId: ingress.requestId, status: result.status ?? 200, path: req.url, method: req.method, durationMs: Math.round((performance.now() - ingress.receivedAt) * 100) / 100 }, 'admin request');
+        if (dependencies.logRequests) dependencies.logger.info({ requestId: ingress.requestId, status: result.status ?? 200, path: req.url, method: req.method, durationMs: roundMs(performance.now() - ingress.receivedAt) }, 'admin request');
       } catch (error) {
         ingress.fail(error, undefined);
       }

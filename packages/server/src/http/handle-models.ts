@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { roundMs } from '@tollgate/core';
 import type { HttpDependencies } from './http-dependencies.js';
 import { startRequest } from './start-request.js';
 
@@ -14,7 +15,7 @@ export function createModelsHandler(dependencies: HttpDependencies) {
       const data = dependencies.gateway.engine.listModels(principal).map((id) => ({ id, object: 'model', created, owned_by: 'tollgate' }));
       ingress.sendJson(200, { object: 'list', data });
       if (dependencies.logRequests) {
-        dependencies.logger.info({ requestId: ingress.requestId, status: 200, path: '/v1/models', keyName: principal.keyName, durationMs: Math.round((performance.now() - ingress.receivedAt) * 100) / 100 }, 'request');
+        dependencies.logger.info({ requestId: ingress.requestId, status: 200, path: '/v1/models', keyName: principal.keyName, durationMs: roundMs(performance.now() - ingress.receivedAt) }, 'request');
       }
     } catch (error) {
       ingress.fail(error, undefined);

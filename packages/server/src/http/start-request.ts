@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GatewayError, RequestContext, toGatewayError, type ChatCompletionRequest, type EmbeddingRequest, type WireFormat } from '@tollgate/core';
+import { GatewayError, RequestContext, roundMs, toGatewayError, type ChatCompletionRequest, type EmbeddingRequest, type WireFormat } from '@tollgate/core';
 import { extractCredential } from './extract-credential.js';
 import type { HttpDependencies } from './http-dependencies.js';
 import { requestIdFrom } from './request-id.js';
@@ -86,7 +86,7 @@ class HttpIngressRequest implements IngressRequest {
     const failure = toGatewayError(error);
     const dependencies = this.#dependencies;
     if (context === undefined && dependencies.logRequests) {
-      const durationMs = Math.round((performance.now() - this.receivedAt) * 100) / 100;
+      const durationMs = roundMs(performance.now() - this.receivedAt);
       dependencies.logger.info({ requestId: this.requestId, status: failure.status, path: this.#req.url, errorCode: failure.code, durationMs }, 'request');
     }
     if (this.#res.headersSent) this.#res.destroy();

@@ -1,9 +1,4 @@
-import type { GatewayContext } from '@tollgate/core';
-
-/** Milliseconds rounded to hundredths, as the log line carries them. */
-function roundMs(milliseconds: number | undefined): number | undefined {
-  return milliseconds === undefined ? undefined : Math.round(milliseconds * 100) / 100;
-}
+import { roundMs, type GatewayContext } from '@tollgate/core';
 
 /** `,"name":"value"`, or nothing when the value is undefined. */
 function stringField(name: string, value: string | undefined): string {
@@ -59,5 +54,5 @@ export function requestLogLine(context: GatewayContext): string {
 
 /** Every attempt, when there was more than one: which target, how it ended, how long it took. */
 function attemptLog(context: GatewayContext): object[] {
-  return context.attempts.map((attempt) => ({ target: attempt.target, status: attempt.status, errorCode: attempt.errorCode, ms: roundMs(attempt.durationMs), waitedMs: roundMs(attempt.waitedMs) }));
+  return context.attempts.map((attempt) => ({ target: attempt.target, status: attempt.status, errorCode: attempt.errorCode, ms: attempt.durationMs === undefined ? undefined : roundMs(attempt.durationMs), waitedMs: roundMs(attempt.waitedMs) }));
 }
