@@ -3,7 +3,10 @@
 // within seconds, so each target's figure is taken against the bare proxy's of the same round (a ratio,
 // or a difference of milliseconds), and the median is taken over every round of every file given: the
 // figure a noisy shared machine moves least. Without files, the newest results in bench/results/.
-// Peak RSS is the exception: the highest of each target in each file, against the proxy's.
+// Peak RSS is the exception: the highest of each target in each file, against the proxy's. Each figure
+// comes with a 95 % interval from a two-level bootstrap (runs drawn with replacement, then rounds within
+// each drawn run, the median taken each time): how far the noise of this machine leaves the figure
+// uncertain. A line inside the interval is "not settled" by these runs, whichever side the median is on.
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +55,43 @@ function signedMs(value) {
   return `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(2)} ms`;
 }
 
+/** Draws of the bootstrap: enough for the 2.5th and 97.5th percentiles to settle to the shown digits. */
+const bootstrapDraws = 2000;
+
+/** A seeded generator of uniform numbers in [0, 1) (mulberry32), so the same files give the same interval. */
+function seededRandom(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * The 95 % interval of the median of values grouped by run: each draw picks as many runs as there are,
+ * with replacement, and from each picked run as many of its values, with replacement. Rounds of one run
+ * share the machine's state of those minutes, so runs are drawn first, not rounds alone.
+ */
+export function bootstrapInterval(valuesByRun) {
+  const runs = valuesByRun.filter((values) => values.length > 0);
+  const random = seededRandom(0x7011);
+  const pick = (array) => array[Math.floor(random() * array.length)];
+  const medians = [];
+  for (let draw = 0; draw < bootstrapDraws; draw += 1) {
+    const sample = [];
+    for (let run = 0; run < runs.length; run += 1) {
+      const values = pick(runs);
+      for (let index = 0; index < values.length; index += 1) sample.push(pick(values));
+    }
+    medians.push(median(sample));
+  }
+  medians.sort((a, b) => a - b);
+  return [medians[Math.floor(bootstrapDraws * 0.025)], medians[Math.ceil(bootstrapDraws * 0.975) - 1]];
+}
+
 /** The rounds of a results JSON, each as `{ scenario: { target: sample } }`. */
 function roundsOf(results) {
   const rounds = [];
@@ -79,17 +119,22 @@ function peakRss(results, target) {
 /** The markdown table of the targets over the given results files. */
 export function targetsTable(files) {
   const runs = files.map((file) => JSON.parse(readFileSync(file, 'utf8')));
-  const rounds = runs.flatMap(roundsOf);
-  const lines = [`Pooled over ${rounds.length} round${rounds.length === 1 ? '' : 's'} of ${runs.length} run${runs.length === 1 ? '' : 's'}: ${files.map((file) => basename(file, '.json')).join(', ')}`, '', '| target | measured | rounds | holds |', '|---|--:|--:|---|'];
+  const roundsByRun = runs.map(roundsOf);
+  const rounds = roundsByRun.flat();
+  const lines = [`Pooled over ${rounds.length} round${rounds.length === 1 ? '' : 's'} of ${runs.length} run${runs.length === 1 ? '' : 's'}: ${files.map((file) => basename(file, '.json')).join(', ')}`, '', '| target | measured | 95 % interval | rounds | holds |', '|---|--:|--:|--:|---|'];
+  const measured = (value) => value !== undefined && Number.isFinite(value);
   for (const target of targets) {
-    const values = rounds.map(target.measure).filter((value) => value !== undefined && Number.isFinite(value));
+    const valuesByRun = roundsByRun.map((runRounds) => runRounds.map(target.measure).filter(measured));
+    const values = valuesByRun.flat();
     if (values.length === 0) {
-      lines.push(`| ${target.name} | – | 0 | not measured |`);
+      lines.push(`| ${target.name} | – | – | 0 | not measured |`);
       continue;
     }
     const value = median(values);
+    const [low, high] = bootstrapInterval(valuesByRun);
     const holds = target.atLeast ? value >= target.limit : value <= target.limit;
-    lines.push(`| ${target.name} | ${target.format(value)} | ${values.length} | ${holds ? 'yes' : '**no**'} |`);
+    const settled = target.limit < low || target.limit > high;
+    lines.push(`| ${target.name} | ${target.format(value)} | ${target.format(low)} – ${target.format(high)} | ${values.length} | ${holds ? 'yes' : '**no**'}${settled ? '' : ' (not settled)'} |`);
   }
   const rssRatios = runs.map((results) => {
     const tollgate = peakRss(results, 'tollgate');
@@ -98,7 +143,7 @@ export function targetsTable(files) {
   }).filter((value) => value !== undefined);
   if (rssRatios.length > 0) {
     const worst = Math.max(...rssRatios);
-    lines.push(`| peak RSS ≤ 1.5× the proxy's (the worst run) | ${worst.toFixed(2)}× | – | ${worst <= 1.5 ? 'yes' : '**no**'} |`);
+    lines.push(`| peak RSS ≤ 1.5× the proxy's (the worst run) | ${worst.toFixed(2)}× | – | – | ${worst <= 1.5 ? 'yes' : '**no**'} |`);
   }
   return lines.join('\n');
 }
