@@ -10,6 +10,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seededRandom } from '../packages/core/src/test-support/seeded-random.ts';
 import { median } from './bench-round-ratios.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -58,18 +59,6 @@ function signedMs(value) {
 /** Draws of the bootstrap: enough for the 2.5th and 97.5th percentiles to settle to the shown digits. */
 const bootstrapDraws = 2000;
 
-/** A seeded generator of uniform numbers in [0, 1) (mulberry32), so the same files give the same interval. */
-function seededRandom(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * The 95 % interval of the median of values grouped by run: each draw picks as many runs as there are,
  * with replacement, and from each picked run as many of its values, with replacement. Rounds of one run
@@ -77,6 +66,7 @@ function seededRandom(seed) {
  */
 export function bootstrapInterval(valuesByRun) {
   const runs = valuesByRun.filter((values) => values.length > 0);
+  // Seeded, so the same files give the same interval.
   const random = seededRandom(0x7011);
   const pick = (array) => array[Math.floor(random() * array.length)];
   const medians = [];
