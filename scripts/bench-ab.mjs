@@ -1,0 +1,119 @@
+// `pnpm bench:ab -- a=bench/tollgate.bench.yaml b=bench/other.yaml [c=…] [--rounds 16] [--duration 1]`:
+// what one configuration costs next to another, measured finely enough to see a few per cent on this
+// shared machine, where one Tollgate's req/s moves by tens of per cent from round to round. Each variant
+// runs as two Tollgates in one harness run, mirrored (a b c c-2 b-2 a-2), so a drift across a round
+// weighs on every variant alike. Each round, each copy of a variant is divided by the same copy of the
+// first variant (the reference), measured seconds before or after it; the ratios of every round and both
+// copies are pooled: their median and a 95 % interval (rounds resampled). The reference's second copy
+// against its first is printed too: two identical gateways, so its interval shows what this run can tell.
+// A spec is name=config, name=config@flags for Node flags and environment variables, space-separated
+// (`b=bench/tollgate.bench.yaml@--max-semi-space-size=32`, `b=bench/tollgate.bench.yaml@UV_THREADPOOL_SIZE=8`),
+// or name=folder:config for another checkout's build (`b=../tollgate-change:bench/tollgate.bench.yaml`).
+// Other flags go to the harness (default `--scenario throughput --no-peer`); the run's JSON is kept as
+// bench/results/ab-<time>.json. Usable alone on a kept run: `node scripts/bench-ab.mjs --results <file> a b`.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { bootstrapInterval } from './bench-targets.mjs';
+import { median } from './bench-round-ratios.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The name of a variant's second copy in the harness run. */
+export const secondCopy = (name) => `${name}-2`;
+
+/**
+ * Round by round, each copy of `variant` over the same copy of `reference` in one scenario of a harness
+ * results JSON, pooled: the median and its 95 % interval, and how many ratios there were.
+ */
+export function pairedRatio(results, scenario, reference, variant) {
+  const rounds = results.rounds?.[scenario] ?? {};
+  const ratios = [];
+  for (const [copyOfVariant, copyOfReference] of [[variant, reference], [secondCopy(variant), secondCopy(reference)]]) {
+    const samples = rounds[copyOfVariant];
+    const references = rounds[copyOfReference];
+    if (samples === undefined || references === undefined) continue;
+    samples.forEach((sample, round) => {
+      const against = references[round];
+      if (sample?.rps > 0 && against?.rps > 0) ratios.push(sample.rps / against.rps);
+    });
+  }
+  if (ratios.length === 0) return undefined;
+  const [low, high] = bootstrapInterval([ratios]);
+  return { median: median(ratios), low, high, count: ratios.length };
+}
+
+/** The markdown table of every variant against the reference and against the bare proxy. */
+export function abTable(results, scenario, names) {
+  const [reference, ...variants] = names;
+  const cell = (paired) => (paired === undefined ? '– | – | 0' : `${paired.median.toFixed(3)}× | ${paired.low.toFixed(3)} – ${paired.high.toFixed(3)} | ${paired.count}`);
+  const lines = [`| ${scenario}: variant | × ${reference}, median of paired rounds | 95 % interval | ratios | × bare proxy |`, '|---|--:|--:|--:|--:|'];
+  const againstProxy = (name) => {
+    const rounds = results.rounds?.[scenario] ?? {};
+    const ratios = [name, secondCopy(name)].flatMap((copy) => (rounds[copy] ?? []).map((sample, round) => sample.rps / rounds.baseline?.[round]?.rps)).filter(Number.isFinite);
+    return ratios.length === 0 ? '–' : `${median(ratios).toFixed(3)}×`;
+  };
+  // Two copies of one gateway: the interval of this row is the run's own noise.
+  const identical = (() => {
+    const rounds = results.rounds?.[scenario] ?? {};
+    const ratios = (rounds[secondCopy(reference)] ?? []).map((sample, round) => sample.rps / rounds[reference]?.[round]?.rps).filter(Number.isFinite);
+    if (ratios.length === 0) return undefined;
+    const [low, high] = bootstrapInterval([ratios]);
+    return { median: median(ratios), low, high, count: ratios.length };
+  })();
+  lines.push(`| ${secondCopy(reference)} (the same as ${reference}) | ${cell(identical)} | ${againstProxy(reference)} |`);
+  for (const variant of variants) lines.push(`| ${variant} | ${cell(pairedRatio(results, scenario, reference, variant))} | ${againstProxy(variant)} |`);
+  return lines.join('\n');
+}
+
+/** `name=[folder:]config[@flags]` as its parts: the folder is this checkout unless given; `NAME=value` flags are environment variables. */
+export function parseSpec(spec) {
+  const match = /^([a-z][\w-]*)=(?:([^:@]+):)?([^:@]+)(?:@(.+))?$/i.exec(spec);
+  if (match === null) throw new Error(`bench:ab: "${spec}" is not name=config, name=config@flags or name=folder:config`);
+  const words = (match[4] ?? '').split(' ').filter((word) => word !== '');
+  const isVariable = (word) => /^[A-Z_][A-Z0-9_]*=/.test(word);
+  return { name: match[1], folder: resolve(match[2] ?? root), config: match[3], env: words.filter(isVariable).join(' '), flags: words.filter((word) => !isVariable(word)).join(' '), label: match[4] ?? '' };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values: options, positionals } = parseArgs({
+    args: process.argv.slice(2).filter((arg) => arg !== '--'),
+    options: { results: { type: 'string' }, scenario: { type: 'string', default: 'throughput' }, rounds: { type: 'string', default: '16' }, duration: { type: 'string', default: '1' } },
+    allowPositionals: true,
+    strict: false,
+  });
+  if (options.results !== undefined) {
+    console.log(abTable(JSON.parse(readFileSync(options.results, 'utf8')), options.scenario, positionals));
+    process.exit(0);
+  }
+  const specs = positionals.map(parseSpec);
+  if (specs.length < 2) {
+    console.error('bench:ab: give two variants or more, the reference first: a=bench/tollgate.bench.yaml b=other.yaml');
+    process.exit(1);
+  }
+  const { prepareHarness } = await import('./prepare-harness.mjs');
+  const harness = prepareHarness(root);
+  const header = 'authorization: Bearer sk-bench-master-key-000001';
+  const mirrored = [...specs.map((spec) => ({ ...spec, copy: spec.name })), ...specs.toReversed().map((spec) => ({ ...spec, copy: secondCopy(spec.name) }))];
+  const targets = mirrored.flatMap(({ copy, folder, config, env, flags }, index) => {
+    const port = 4100 + index;
+    return [
+      '--target', `${copy}=http://127.0.0.1:${port}/v1`,
+      // A ledger file each, new each run: two gateways appending to one file would wait on each other.
+      '--target-cmd', `${copy}=cd ${folder} && mkdir -p .bench && rm -f .bench/ab-${copy}.sqlite* && TOLLGATE_BENCH_DB=.bench/ab-${copy}.sqlite ${env} node ${flags} packages/server/dist/cli.js start --config ${config} --port ${port}`,
+      '--target-header', `${copy}:${header}`,
+    ];
+  });
+  const run = spawnSync(process.execPath, [join(harness, 'bench.mjs'), '--scenario', options.scenario, '--no-peer', '--rounds', options.rounds, '--duration', options.duration, ...targets], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (run.status !== 0) process.exit(run.status ?? 1);
+  const resultsFolder = join(harness, 'results');
+  const newest = readdirSync(resultsFolder).map((name) => ({ name, time: statSync(join(resultsFolder, name)).mtimeMs })).sort((a, b) => b.time - a.time)[0];
+  const kept = join(root, 'bench', 'results', `ab-${newest.name}`);
+  copyFileSync(join(resultsFolder, newest.name), kept);
+  const where = (folder) => (folder === root ? '' : `${folder}: `);
+  console.log(`${specs.map(({ name, folder, config, label }) => `${name}: ${where(folder)}${config}${label ? ` with ${label}` : ''}`).join('; ')}\n`);
+  console.log(abTable(JSON.parse(readFileSync(kept, 'utf8')), options.scenario, specs.map((spec) => spec.name)));
+  console.log(`\nJSON: bench/results/${basename(kept)}`);
+}
