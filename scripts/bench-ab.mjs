@@ -10,7 +10,9 @@
 // (`b=bench/tollgate.bench.yaml@--max-semi-space-size=32`, `b=bench/tollgate.bench.yaml@UV_THREADPOOL_SIZE=8`),
 // or name=folder:config for another checkout's build (`b=../tollgate-change:bench/tollgate.bench.yaml`).
 // Other flags go to the harness (default `--scenario throughput --no-peer`); the run's JSON is kept as
-// bench/results/ab-<time>.json. Usable alone on a kept run: `node scripts/bench-ab.mjs --results <file> a b`.
+// bench/results/ab-<time>.json. Runs of the same variants pooled (runs drawn first, then rounds, as
+// bench:targets does: a run's machine state moves all its rounds, and one run's interval is too narrow
+// for the next run): `node scripts/bench-ab.mjs --results <file> --results <file> … a b`.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -25,10 +27,10 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const secondCopy = (name) => `${name}-2`;
 
 /**
- * Round by round, each copy of `variant` over the same copy of `reference` in one scenario of a harness
- * results JSON, pooled: the median and its 95 % interval, and how many ratios there were.
+ * Round by round, each copy of `variant` divided by the same copy of `reference` (`a` by `a`, `a-2` by
+ * `a-2`), in one scenario of a harness results JSON: every ratio of the run.
  */
-export function pairedRatio(results, scenario, reference, variant) {
+export function pairedRatios(results, scenario, reference, variant) {
   const rounds = results.rounds?.[scenario] ?? {};
   const ratios = [];
   for (const [copyOfVariant, copyOfReference] of [[variant, reference], [secondCopy(variant), secondCopy(reference)]]) {
@@ -40,31 +42,42 @@ export function pairedRatio(results, scenario, reference, variant) {
       if (sample?.rps > 0 && against?.rps > 0) ratios.push(sample.rps / against.rps);
     });
   }
-  if (ratios.length === 0) return undefined;
-  const [low, high] = bootstrapInterval([ratios]);
-  return { median: median(ratios), low, high, count: ratios.length };
+  return ratios;
 }
 
-/** The markdown table of every variant against the reference and against the bare proxy. */
-export function abTable(results, scenario, names) {
+/**
+ * Ratios of one or more runs pooled: the median, its 95 % interval (runs drawn first, then rounds within
+ * them: one run's machine state moves all its rounds together) and how many ratios; undefined for none.
+ */
+export function pooled(ratiosByRun) {
+  const ratios = ratiosByRun.flat();
+  if (ratios.length === 0) return undefined;
+  const [low, high] = bootstrapInterval(ratiosByRun);
+  return { median: median(ratios), low, high, count: ratios.length, runs: ratiosByRun.filter((run) => run.length > 0).length };
+}
+
+/**
+ * The markdown table of every variant against the reference and against the bare proxy, over one or
+ * more runs of the same variants. First the reference's second copy against its first: two identical
+ * gateways, so its interval is the noise the runs leave.
+ */
+export function abTable(runs, scenario, names) {
   const [reference, ...variants] = names;
   const cell = (paired) => (paired === undefined ? '– | – | 0' : `${paired.median.toFixed(3)}× | ${paired.low.toFixed(3)} – ${paired.high.toFixed(3)} | ${paired.count}`);
-  const lines = [`| ${scenario}: variant | × ${reference}, median of paired rounds | 95 % interval | ratios | × bare proxy |`, '|---|--:|--:|--:|--:|'];
   const againstProxy = (name) => {
-    const rounds = results.rounds?.[scenario] ?? {};
-    const ratios = [name, secondCopy(name)].flatMap((copy) => (rounds[copy] ?? []).map((sample, round) => sample.rps / rounds.baseline?.[round]?.rps)).filter(Number.isFinite);
+    const ratios = runs.flatMap((results) => {
+      const rounds = results.rounds?.[scenario] ?? {};
+      return [name, secondCopy(name)].flatMap((copy) => (rounds[copy] ?? []).map((sample, round) => sample.rps / rounds.baseline?.[round]?.rps));
+    }).filter(Number.isFinite);
     return ratios.length === 0 ? '–' : `${median(ratios).toFixed(3)}×`;
   };
-  // Two copies of one gateway: the interval of this row is the run's own noise.
-  const identical = (() => {
+  const identical = pooled(runs.map((results) => {
     const rounds = results.rounds?.[scenario] ?? {};
-    const ratios = (rounds[secondCopy(reference)] ?? []).map((sample, round) => sample.rps / rounds[reference]?.[round]?.rps).filter(Number.isFinite);
-    if (ratios.length === 0) return undefined;
-    const [low, high] = bootstrapInterval([ratios]);
-    return { median: median(ratios), low, high, count: ratios.length };
-  })();
+    return (rounds[secondCopy(reference)] ?? []).map((sample, round) => sample.rps / rounds[reference]?.[round]?.rps).filter(Number.isFinite);
+  }));
+  const lines = [`| ${scenario}: variant | × ${reference}, median of paired rounds | 95 % interval | ratios | × bare proxy |`, '|---|--:|--:|--:|--:|'];
   lines.push(`| ${secondCopy(reference)} (the same as ${reference}) | ${cell(identical)} | ${againstProxy(reference)} |`);
-  for (const variant of variants) lines.push(`| ${variant} | ${cell(pairedRatio(results, scenario, reference, variant))} | ${againstProxy(variant)} |`);
+  for (const variant of variants) lines.push(`| ${variant} | ${cell(pooled(runs.map((results) => pairedRatios(results, scenario, reference, variant))))} | ${againstProxy(variant)} |`);
   return lines.join('\n');
 }
 
@@ -80,12 +93,12 @@ export function parseSpec(spec) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { values: options, positionals } = parseArgs({
     args: process.argv.slice(2).filter((arg) => arg !== '--'),
-    options: { results: { type: 'string' }, scenario: { type: 'string', default: 'throughput' }, rounds: { type: 'string', default: '16' }, duration: { type: 'string', default: '1' } },
+    options: { results: { type: 'string', multiple: true }, scenario: { type: 'string', default: 'throughput' }, rounds: { type: 'string', default: '16' }, duration: { type: 'string', default: '1' } },
     allowPositionals: true,
     strict: false,
   });
   if (options.results !== undefined) {
-    console.log(abTable(JSON.parse(readFileSync(options.results, 'utf8')), options.scenario, positionals));
+    console.log(abTable(options.results.map((file) => JSON.parse(readFileSync(file, 'utf8'))), options.scenario, positionals));
     process.exit(0);
   }
   const specs = positionals.map(parseSpec);
@@ -114,6 +127,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   copyFileSync(join(resultsFolder, newest.name), kept);
   const where = (folder) => (folder === root ? '' : `${folder}: `);
   console.log(`${specs.map(({ name, folder, config, label }) => `${name}: ${where(folder)}${config}${label ? ` with ${label}` : ''}`).join('; ')}\n`);
-  console.log(abTable(JSON.parse(readFileSync(kept, 'utf8')), options.scenario, specs.map((spec) => spec.name)));
+  console.log(abTable([JSON.parse(readFileSync(kept, 'utf8'))], options.scenario, specs.map((spec) => spec.name)));
   console.log(`\nJSON: bench/results/${basename(kept)}`);
 }
