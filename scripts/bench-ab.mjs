@@ -9,8 +9,8 @@
 // A spec is name=config, name=config@flags for Node flags and environment variables, space-separated
 // (`b=bench/tollgate.bench.yaml@--max-semi-space-size=32`, `b=bench/tollgate.bench.yaml@UV_THREADPOOL_SIZE=8`),
 // or name=folder:config for another checkout's build (`b=../tollgate-change:bench/tollgate.bench.yaml`).
-// Other flags go to the harness (default `--scenario throughput --no-peer`); the run's JSON is kept as
-// bench/results/ab-<time>.json. Runs of the same variants pooled (runs drawn first, then rounds, as
+// `--scenario` (throughput; stream and slow-upstream work too), `--rounds` (16), `--duration` (1 s);
+// Portkey is left out. The run's JSON is kept as bench/results/ab-<time>.json. Runs of the same variants pooled (runs drawn first, then rounds, as
 // bench:targets does: a run's machine state moves all its rounds, and one run's interval is too narrow
 // for the next run): `node scripts/bench-ab.mjs --results <file> --results <file> … a b`.
 import { spawnSync } from 'node:child_process';
@@ -91,12 +91,18 @@ export function parseSpec(spec) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values: options, positionals } = parseArgs({
-    args: process.argv.slice(2).filter((arg) => arg !== '--'),
-    options: { results: { type: 'string', multiple: true }, scenario: { type: 'string', default: 'throughput' }, rounds: { type: 'string', default: '16' }, duration: { type: 'string', default: '1' } },
-    allowPositionals: true,
-    strict: false,
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: process.argv.slice(2).filter((arg) => arg !== '--'),
+      options: { results: { type: 'string', multiple: true }, scenario: { type: 'string', default: 'throughput' }, rounds: { type: 'string', default: '16' }, duration: { type: 'string', default: '1' } },
+      allowPositionals: true,
+    });
+  } catch (error) {
+    console.error(`bench:ab: ${error.message}`);
+    process.exit(1);
+  }
+  const { values: options, positionals } = parsed;
   if (options.results !== undefined) {
     console.log(abTable(options.results.map((file) => JSON.parse(readFileSync(file, 'utf8'))), options.scenario, positionals));
     process.exit(0);
