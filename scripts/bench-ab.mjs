@@ -19,12 +19,16 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bootstrapInterval } from './bench-targets.mjs';
-import { median } from './bench-round-ratios.mjs';
+import { median, roundRatios } from './bench-round-ratios.mjs';
+import { prepareHarness } from './prepare-harness.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The name of a variant's second copy in the harness run. */
 export const secondCopy = (name) => `${name}-2`;
+
+/** A ratio both rounds measured: neither side missing nor at 0 req/s. */
+const measured = (ratio) => Number.isFinite(ratio) && ratio > 0;
 
 /**
  * Round by round, each copy of `variant` divided by the same copy of `reference` (`a` by `a`, `a-2` by
@@ -32,17 +36,7 @@ export const secondCopy = (name) => `${name}-2`;
  */
 export function pairedRatios(results, scenario, reference, variant) {
   const rounds = results.rounds?.[scenario] ?? {};
-  const ratios = [];
-  for (const [copyOfVariant, copyOfReference] of [[variant, reference], [secondCopy(variant), secondCopy(reference)]]) {
-    const samples = rounds[copyOfVariant];
-    const references = rounds[copyOfReference];
-    if (samples === undefined || references === undefined) continue;
-    samples.forEach((sample, round) => {
-      const against = references[round];
-      if (sample?.rps > 0 && against?.rps > 0) ratios.push(sample.rps / against.rps);
-    });
-  }
-  return ratios;
+  return [...roundRatios(rounds, variant, reference), ...roundRatios(rounds, secondCopy(variant), secondCopy(reference))].filter(measured);
 }
 
 /**
@@ -64,17 +58,12 @@ export function pooled(ratiosByRun) {
 export function abTable(runs, scenario, names) {
   const [reference, ...variants] = names;
   const cell = (paired) => (paired === undefined ? '– | – | 0' : `${paired.median.toFixed(3)}× | ${paired.low.toFixed(3)} – ${paired.high.toFixed(3)} | ${paired.count}`);
+  const scenarioRounds = (results) => results.rounds?.[scenario] ?? {};
   const againstProxy = (name) => {
-    const ratios = runs.flatMap((results) => {
-      const rounds = results.rounds?.[scenario] ?? {};
-      return [name, secondCopy(name)].flatMap((copy) => (rounds[copy] ?? []).map((sample, round) => sample.rps / rounds.baseline?.[round]?.rps));
-    }).filter(Number.isFinite);
+    const ratios = runs.flatMap((results) => [name, secondCopy(name)].flatMap((copy) => roundRatios(scenarioRounds(results), copy, 'baseline'))).filter(measured);
     return ratios.length === 0 ? '–' : `${median(ratios).toFixed(3)}×`;
   };
-  const identical = pooled(runs.map((results) => {
-    const rounds = results.rounds?.[scenario] ?? {};
-    return (rounds[secondCopy(reference)] ?? []).map((sample, round) => sample.rps / rounds[reference]?.[round]?.rps).filter(Number.isFinite);
-  }));
+  const identical = pooled(runs.map((results) => roundRatios(scenarioRounds(results), secondCopy(reference), reference).filter(measured)));
   const lines = [`| ${scenario}: variant | × ${reference}, median of paired rounds | 95 % interval | ratios | × bare proxy |`, '|---|--:|--:|--:|--:|'];
   lines.push(`| ${secondCopy(reference)} (the same as ${reference}) | ${cell(identical)} | ${againstProxy(reference)} |`);
   for (const variant of variants) lines.push(`| ${variant} | ${cell(pooled(runs.map((results) => pairedRatios(results, scenario, reference, variant))))} | ${againstProxy(variant)} |`);
@@ -87,7 +76,7 @@ export function parseSpec(spec) {
   if (match === null) throw new Error(`bench:ab: "${spec}" is not name=config, name=config@flags or name=folder:config`);
   const words = (match[4] ?? '').split(' ').filter((word) => word !== '');
   const isVariable = (word) => /^[A-Z_][A-Z0-9_]*=/.test(word);
-  return { name: match[1], folder: resolve(match[2] ?? root), config: match[3], env: words.filter(isVariable).join(' '), flags: words.filter((word) => !isVariable(word)).join(' '), label: match[4] ?? '' };
+  return { name: match[1], folder: resolve(match[2] ?? root), config: match[3], env: words.filter(isVariable).join(' '), flags: words.filter((word) => !isVariable(word)).join(' ') };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
@@ -112,7 +101,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.error('bench:ab: give two variants or more, the reference first: a=bench/tollgate.bench.yaml b=other.yaml');
     process.exit(1);
   }
-  const { prepareHarness } = await import('./prepare-harness.mjs');
   const harness = prepareHarness(root);
   const header = 'authorization: Bearer sk-bench-master-key-000001';
   const mirrored = [...specs.map((spec) => ({ ...spec, copy: spec.name })), ...specs.toReversed().map((spec) => ({ ...spec, copy: secondCopy(spec.name) }))];
@@ -132,7 +120,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const kept = join(root, 'bench', 'results', `ab-${newest.name}`);
   copyFileSync(join(resultsFolder, newest.name), kept);
   const where = (folder) => (folder === root ? '' : `${folder}: `);
-  console.log(`${specs.map(({ name, folder, config, label }) => `${name}: ${where(folder)}${config}${label ? ` with ${label}` : ''}`).join('; ')}\n`);
+  const settings = ({ env, flags }) => [env, flags].filter((words) => words !== '').join(' ');
+  console.log(`${specs.map((spec) => `${spec.name}: ${where(spec.folder)}${spec.config}${settings(spec) ? ` with ${settings(spec)}` : ''}`).join('; ')}\n`);
   console.log(abTable([JSON.parse(readFileSync(kept, 'utf8'))], options.scenario, specs.map((spec) => spec.name)));
   console.log(`\nJSON: bench/results/${basename(kept)}`);
 }

@@ -13,16 +13,24 @@ export const median = (values) => {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
 
+/**
+ * Round by round, `target`'s req/s (streams/s) over `against`'s, from one scenario's samples by target;
+ * NaN for a round either lacks.
+ */
+export function roundRatios(rounds, target, against) {
+  return (rounds[target] ?? []).map((sample, round) => sample.rps / rounds[against]?.[round]?.rps);
+}
+
 /** The markdown table of per-round ratios for the closed-loop scenarios of a results JSON. */
 export function roundRatiosTable(results) {
   const lines = ['| scenario | target | × baseline, each round | median | × portkey, median |', '|---|---|---|--:|--:|'];
   for (const scenario of ['throughput', 'stream', 'slow-upstream']) {
     const rounds = results.rounds?.[scenario];
     if (rounds?.baseline === undefined) continue;
-    for (const [name, samples] of Object.entries(rounds)) {
+    for (const name of Object.keys(rounds)) {
       if (name === 'direct' || name === 'baseline' || name === 'portkey') continue;
-      const ratios = samples.map((sample, round) => sample.rps / rounds.baseline[round].rps);
-      const versusPortkey = rounds.portkey === undefined ? '–' : `${median(samples.map((sample, round) => sample.rps / rounds.portkey[round].rps)).toFixed(1)}×`;
+      const ratios = roundRatios(rounds, name, 'baseline');
+      const versusPortkey = rounds.portkey === undefined ? '–' : `${median(roundRatios(rounds, name, 'portkey')).toFixed(1)}×`;
       lines.push(`| ${scenario} | ${name} | ${ratios.map((ratio) => ratio.toFixed(2)).join(' ')} | ${median(ratios).toFixed(2)}× | ${versusPortkey} |`);
     }
   }
