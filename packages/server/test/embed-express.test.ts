@@ -43,6 +43,8 @@ describe('the gateway mounted in an existing Express app', () => {
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
     expect(text).toBe('Echo: mounted stream');
     expect((await client.models.list()).data.map((model) => model.id)).toEqual(['echo']);
+    expect(await client.models.retrieve('echo')).toMatchObject({ id: 'echo', object: 'model' });
+    await expect(client.models.retrieve('nope')).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
     expect((await fetch(`${origin}/llm/health/ready`)).status).toBe(200);
   });
 

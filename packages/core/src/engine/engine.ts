@@ -30,6 +30,12 @@ import { responseToChunks } from './response-to-chunks.js';
 import { toLedgerEntry } from './to-ledger-entry.js';
 import { validateChatRequest, validateEmbeddingRequest } from './validate-chat-request.js';
 
+/** Whether a principal's key may call a model: the master key may call any; others their allowed patterns, if they have any. */
+function mayCall(principal: Principal, model: string): boolean {
+  if (principal.isMaster || principal.allowedModels === undefined) return true;
+  return principal.allowedModels.some((pattern) => matchesModelPattern(model, pattern));
+}
+
 /**
  * A chat answer for the ingress to write: a whole response (with the upstream's bytes when they can go
  * out unchanged), decoded chunks, or passthrough SSE bytes already in the client's wire format.
@@ -192,8 +198,16 @@ export class Engine implements TargetCircuits {
   /** The model names clients can use; only those a principal may call, when one is given. */
   listModels(principal?: Principal): string[] {
     const models = this.#router.listModels();
-    const allowed = principal?.isMaster === true ? undefined : principal?.allowedModels;
-    return allowed === undefined ? models : models.filter((model) => allowed.some((pattern) => matchesModelPattern(model, pattern)));
+    return principal === undefined ? models : models.filter((model) => mayCall(principal, model));
+  }
+
+  /**
+   * Whether a model name routes on this gateway (an exact name, or one a wildcard family takes) and the
+   * principal, when one is given, may call it. Routes a `route` hook would choose are not known here.
+   */
+  hasModel(model: string, principal?: Principal): boolean {
+    if (principal !== undefined && !mayCall(principal, model)) return false;
+    return this.#router.resolve(model) !== undefined;
   }
 
   /** The targets whose circuit breaker is open or half-open in this instance. */
@@ -277,10 +291,10 @@ export class Engine implements TargetCircuits {
   #resolveRoute(context: GatewayContext): void {
     const model = context.request.model;
     const principal = context.principal!;
-    if (!principal.isMaster && principal.allowedModels !== undefined && !principal.allowedModels.some((pattern) => matchesModelPattern(model, pattern))) {
+    if (!mayCall(principal, model)) {
       throw new GatewayError(
         'TOLLGATE_MODEL_NOT_ALLOWED',
-        `Key "${principal.keyName}" may not call model "${model}". It may call: ${principal.allowedModels.join(', ') || 'no model'}.`,
+        `Key "${principal.keyName}" may not call model "${model}". It may call: ${principal.allowedModels?.join(', ') || 'no model'}.`,
         { param: 'model' },
       );
     }

@@ -3,11 +3,13 @@ import { sendMethodNotAllowed, type GatewayRoutes } from './gateway-routes.js';
 
 /**
  * The gateway's Express router, for mounting in an existing app (`app.use('/llm', router)`): the
- * gateway's routes, 405 for a wrong method on them; other paths fall through to the host app.
+ * gateway's routes, 405 for a wrong method on them; other paths fall through to the host app. A
+ * prefix route (`/v1/models/*`) becomes Express's named wildcard (`/v1/models/*rest`).
  */
 export function createRouter(routes: GatewayRoutes): Router {
   const router = Router();
-  for (const [path, methods] of routes) {
+  for (const [route, methods] of routes) {
+    const path = route.endsWith('*') ? `${route}rest` : route;
     for (const [method, handler] of methods) router[method === 'GET' ? 'get' : 'post'](path, handler);
     router.all(path, (req, res) => sendMethodNotAllowed(res, req.method, `${req.baseUrl}${req.path}`, methods));
   }

@@ -5,7 +5,7 @@ import { createChatCompletionsHandler } from './handle-chat-completions.js';
 import { createCountTokensHandler } from './handle-count-tokens.js';
 import { createEmbeddingsHandler } from './handle-embeddings.js';
 import { createMessagesHandler } from './handle-messages.js';
-import { createModelsHandler } from './handle-models.js';
+import { createModelHandler, createModelsHandler, modelRoutePrefix } from './handle-models.js';
 import type { HttpDependencies } from './http-dependencies.js';
 import { sendError } from './send-error.js';
 import { sendJson } from './send-json.js';
@@ -13,10 +13,16 @@ import { sendJson } from './send-json.js';
 /** A route handler on Node's own request and response (Express's extend them, so it serves both). */
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
-/** The gateway's routes: path → method → handler. Built once; shared by the Express router and the standalone server. */
+/**
+ * The gateway's routes: path → method → handler. Built once; shared by the Express router and the
+ * standalone server. A path ending in `*` takes every path that begins with what precedes the star.
+ */
 export type GatewayRoutes = ReadonlyMap<string, ReadonlyMap<string, RouteHandler>>;
 
-/** Builds the route table: OpenAI-compatible routes, `/v1/messages`, health checks, and the admin API when a key store is loaded. */
+/** OpenAI's routes that are also served without their `/v1` prefix. */
+const unversionedOpenAIRoutes = ['/v1/chat/completions', '/v1/embeddings', '/v1/models', `${modelRoutePrefix}*`];
+
+/** Builds the route table: OpenAI-compatible routes (with and without `/v1`), `/v1/messages`, health checks, and the admin API when a key store is loaded. */
 export function createGatewayRoutes(dependencies: HttpDependencies): GatewayRoutes {
   const post = (handler: RouteHandler) => new Map([['POST', handler]]);
   const get = (handler: RouteHandler) => new Map([['GET', handler]]);
@@ -27,9 +33,12 @@ export function createGatewayRoutes(dependencies: HttpDependencies): GatewayRout
     ['/v1/messages', post(createMessagesHandler(dependencies) as RouteHandler)],
     ['/v1/messages/count_tokens', post(createCountTokensHandler(dependencies) as RouteHandler)],
     ['/v1/models', get(createModelsHandler(dependencies) as RouteHandler)],
+    [`${modelRoutePrefix}*`, get(createModelHandler(dependencies) as RouteHandler)],
     ['/health/live', get((_req, res) => sendJson(res, 200, { status: 'ok' }))],
     ['/health/ready', get((_req, res) => (dependencies.tracker.draining ? sendJson(res, 503, { status: 'draining' }) : sendJson(res, 200, { status: 'ready' })))],
   ]);
+  // As the LiteLLM proxy does: a client whose base URL lacks `/v1` (LiteLLM's own examples) works unchanged.
+  for (const path of unversionedOpenAIRoutes) routes.set(path.slice('/v1'.length), routes.get(path)!);
   for (const [path, methods] of createAdminRoutes(dependencies) ?? []) routes.set(path, methods);
   if (metrics !== undefined) {
     // Served like health checks, without a key: scrape it from inside the network.
@@ -51,5 +60,5 @@ export function sendMethodNotAllowed(res: ServerResponse, method: string, path: 
 
 /** Answers 404 in OpenAI's shape. */
 export function sendNotFound(res: ServerResponse, method: string, path: string): void {
-  sendError(res, new GatewayError('TOLLGATE_NOT_FOUND', `No route ${method} ${path}. Tollgate serves /v1/chat/completions, /v1/embeddings, /v1/messages, /v1/models, /health/live and /health/ready.`));
+  sendError(res, new GatewayError('TOLLGATE_NOT_FOUND', `No route ${method} ${path}. Tollgate serves /v1/chat/completions, /v1/embeddings, /v1/messages, /v1/models, /v1/models/{model} (the OpenAI ones also without /v1), /health/live and /health/ready.`));
 }

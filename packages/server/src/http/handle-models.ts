@@ -1,24 +1,95 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { roundMs } from '@tollgate/core';
+import { GatewayError, roundMs, type Principal, type WireFormat } from '@tollgate/core';
+import { toAnthropicModelInfo, toModelsPage } from '../ingress/anthropic/to-models-page.js';
 import type { HttpDependencies } from './http-dependencies.js';
-import { startRequest } from './start-request.js';
+import { startRequest, type IngressRequest } from './start-request.js';
 
-/** `GET /v1/models`: the model names the caller's key may use, in OpenAI's list shape. */
-export function createModelsHandler(dependencies: HttpDependencies) {
-  const created = Math.floor(Date.now() / 1000);
-  return async function handleModels(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const ingress = startRequest(req, res, dependencies);
-    if (ingress === undefined) return;
-    try {
-      const context = ingress.createContext('chat', { value: { model: '', messages: [] }, raw: undefined });
-      const principal = await dependencies.gateway.engine.authenticate(context);
-      const data = dependencies.gateway.engine.listModels(principal).map((id) => ({ id, object: 'model', created, owned_by: 'tollgate' }));
-      ingress.sendJson(200, { object: 'list', data });
-      if (dependencies.logRequests) {
-        dependencies.logger.info({ requestId: ingress.requestId, status: 200, path: '/v1/models', keyName: principal.keyName, durationMs: roundMs(performance.now() - ingress.receivedAt) }, 'request');
-      }
-    } catch (error) {
-      ingress.fail(error, undefined);
+/** Where a model's own route begins: `GET /v1/models/{model}`. */
+export const modelRoutePrefix = '/v1/models/';
+
+/** Anthropic's shape for a client that sends `anthropic-version` (its SDKs always do), else OpenAI's. */
+function wireOf(req: IncomingMessage): WireFormat {
+  return req.headers['anthropic-version'] === undefined ? 'openai' : 'anthropic';
+}
+
+/** When the gateway started: the `created` of every model it lists. */
+interface Created {
+  /** Unix seconds, for OpenAI's shape. */
+  readonly seconds: number;
+  /** RFC 3339, for Anthropic's. */
+  readonly iso: string;
+}
+
+function startedNow(): Created {
+  const seconds = Math.floor(Date.now() / 1000);
+  return { seconds, iso: new Date(seconds * 1000).toISOString().replace('.000Z', 'Z') };
+}
+
+const toOpenAIModel = (id: string, created: Created) => ({ id, object: 'model', created: created.seconds, owned_by: 'tollgate' });
+
+/** Authenticates a models request and answers with `answer`'s body, logging it like any request. */
+async function answerModels(req: IncomingMessage, res: ServerResponse, dependencies: HttpDependencies, answer: (principal: Principal, wire: WireFormat) => unknown): Promise<void> {
+  const wire = wireOf(req);
+  const ingress: IngressRequest | undefined = startRequest(req, res, dependencies, wire);
+  if (ingress === undefined) return;
+  try {
+    const context = ingress.createContext('chat', { value: { model: '', messages: [] }, raw: undefined });
+    const principal = await dependencies.gateway.engine.authenticate(context);
+    ingress.sendJson(200, answer(principal, wire));
+    if (dependencies.logRequests) {
+      dependencies.logger.info({ requestId: ingress.requestId, status: 200, path: pathOf(req.url ?? '/'), keyName: principal.keyName, durationMs: roundMs(performance.now() - ingress.receivedAt) }, 'request');
     }
+  } catch (error) {
+    ingress.fail(error, undefined);
+  }
+}
+
+/**
+ * `GET /v1/models`: the model names the caller's key may use — OpenAI's list, or Anthropic's page
+ * (`limit`, `after_id`, `before_id`) for a client that sends `anthropic-version`.
+ */
+export function createModelsHandler(dependencies: HttpDependencies) {
+  const created = startedNow();
+  return function handleModels(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    return answerModels(req, res, dependencies, (principal, wire) => {
+      const ids = dependencies.gateway.engine.listModels(principal);
+      if (wire === 'anthropic') return toModelsPage(ids, new URL(req.url ?? '/', 'http://localhost').searchParams, created.iso);
+      return { object: 'list', data: ids.map((id) => toOpenAIModel(id, created)) };
+    });
   };
+}
+
+/**
+ * `GET /v1/models/{model}`: one model, in OpenAI's or Anthropic's shape, when it routes on this gateway
+ * (listed, or taken by a wildcard family) and the caller's key may call it; else 404 `model_not_found`,
+ * as OpenAI answers for a model the key cannot see. The name is URL-decoded (SDKs send `a/b` as `a%2Fb`).
+ */
+export function createModelHandler(dependencies: HttpDependencies) {
+  const created = startedNow();
+  return function handleModel(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    return answerModels(req, res, dependencies, (principal, wire) => {
+      const model = modelOf(req.url ?? '');
+      if (!dependencies.gateway.engine.hasModel(model, principal)) {
+        throw new GatewayError('TOLLGATE_MODEL_NOT_FOUND', `The model "${model}" does not exist on this gateway, or this key may not call it. GET /v1/models lists the ones it may.`, { param: 'model' });
+      }
+      return wire === 'anthropic' ? toAnthropicModelInfo(model, created.iso) : toOpenAIModel(model, created);
+    });
+  };
+}
+
+/** A URL without its query. */
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+/** The model name in a `/v1/models/{model}` or `/models/{model}` URL (relative to the router's mount point). */
+function modelOf(url: string): string {
+  const path = pathOf(url);
+  const encoded = path.slice(path.startsWith(modelRoutePrefix) ? modelRoutePrefix.length : '/models/'.length);
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw new GatewayError('TOLLGATE_INVALID_REQUEST', `The model name in the path is not valid URL encoding: "${encoded}".`, { param: 'model' });
+  }
 }
