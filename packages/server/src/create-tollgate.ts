@@ -9,6 +9,7 @@ import { defaultConfig } from './config/default-config.js';
 import { interpolateEnv } from './config/interpolate-env.js';
 import { loadConfigFile } from './config/load-config-file.js';
 import { loadPlugins, type PluginReference } from './config/load-plugins.js';
+import { createCorsHandler } from './http/cors.js';
 import { createRequestListener } from './http/create-request-listener.js';
 import { createRouter } from './http/create-router.js';
 import { createGatewayRoutes } from './http/gateway-routes.js';
@@ -128,8 +129,9 @@ export async function createTollgate(options: CreateTollgateOptions = {}): Promi
 
   const tracker = new RequestTracker();
   const routes = createGatewayRoutes({ gateway, logger, bodyLimit: gateway.config.server.bodyLimit, tracker, logRequests: gateway.config.logging.requests });
-  const router = createRouter(routes);
-  const requestListener = createRequestListener(routes);
+  const cors = gateway.config.server.cors === undefined ? undefined : createCorsHandler(gateway.config.server.cors);
+  const router = createRouter(routes, cors);
+  const requestListener = createRequestListener(routes, cors);
   let closing: Promise<void> | undefined;
   return {
     router,

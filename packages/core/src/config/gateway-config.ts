@@ -93,6 +93,15 @@ const byteSize = z.union([
     }),
 ]);
 
+/** Browser access from other origins (CORS): which origins, and how long a browser may keep a preflight's answer. */
+const corsSchema = z.strictObject({
+  origins: z
+    .array(z.union([z.literal('*'), z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be an origin such as "https://app.example.com" (scheme and host, no path), or "*"')]))
+    .min(1)
+    .describe('Origins whose pages may call the gateway (`https://app.example.com`), or `"*"` for any.'),
+  maxAgeSeconds: z.number().int().min(0).max(86_400).default(600).describe('How long a browser may cache a preflight\'s answer.'),
+});
+
 /** The schema of a whole Tollgate configuration file (after `${ENV}` interpolation). */
 export const gatewayConfigSchema = z.strictObject({
   plugins: z.array(pluginReferenceSchema).default([]).describe('Plugin packages or local files, with options; order is execution order within a phase.'),
@@ -101,6 +110,7 @@ export const gatewayConfigSchema = z.strictObject({
       port: z.coerce.number().int().min(0).max(65535).default(4000).describe('Port of `tollgate start` (`--port` wins).'),
       host: z.string().min(1).default('127.0.0.1').describe('Host of `tollgate start` (`--host` wins).'),
       bodyLimit: byteSize.default(10 * 1024 * 1024).describe('Largest request body accepted ("10mb", "512kb" or bytes); larger bodies get 413.'),
+      cors: corsSchema.optional().describe('Lets web pages on other origins call the gateway from a browser (CORS). Off when absent.'),
     })
     .prefault({})
     .describe('The standalone server.'),

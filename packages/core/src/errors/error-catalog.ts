@@ -40,6 +40,7 @@ export const errorCatalog = {
   TOLLGATE_MODEL_NOT_ALLOWED: { status: 403, type: 'permission_error', retryable: false, hint: 'Use a model this key may call, or ask the operator to allow it.' },
   TOLLGATE_ADMIN_ONLY: { status: 403, type: 'permission_error', retryable: false, hint: 'The admin API takes the master key only.' },
   TOLLGATE_ROUTING_CONTROL_NOT_ALLOWED: { status: 403, type: 'permission_error', retryable: false, hint: 'Drop the x-tollgate-* routing headers, or ask the operator to set `routingControl: true` on the key.' },
+  TOLLGATE_ORIGIN_NOT_ALLOWED: { status: 403, type: 'permission_error', retryable: false, hint: 'Call from a page on an origin listed in `server.cors.origins`, or ask the operator to add yours.' },
   // Governance: virtual keys and budgets.
   TOLLGATE_BUDGET_EXCEEDED: { status: 429, type: 'insufficient_quota', retryable: false, hint: 'The budget named in the message has no room for this request until it resets; lower max_tokens or ask the operator to raise the budget.' },
   TOLLGATE_RATE_LIMIT_EXCEEDED: { status: 429, type: 'rate_limit_error', retryable: true, hint: 'Wait for `retry-after` seconds; the message names the limit and the `x-ratelimit-*` headers show where it stands.' },
