@@ -16,16 +16,18 @@ describe('TokenCountCache', () => {
     expect(cache.hits).toBe(1);
   });
 
-  it('keeps a short message too (a system prompt resent every turn), but not a name', () => {
+  it('keeps short texts too: a system prompt resent every turn, a one-word reply, a name', () => {
     const cache = new TokenCountCache();
     expect(cache.count('Write one sentence about foxes.')).toBe(countTokens('Write one sentence about foxes.'));
     expect(cache.count(`Write one sentence${' about foxes.'}`)).toBe(countTokens('Write one sentence about foxes.'));
     expect(cache.hits).toBe(1);
     const kept = cache.chars;
-    expect(cache.count('assistant')).toBe(countTokens('assistant'));
-    cache.count('assistant');
-    expect(cache.hits).toBe(1);
-    expect(cache.chars).toBe(kept);
+    expect(cache.count('yes')).toBe(countTokens('yes'));
+    expect(cache.count(['y', 'es'].join(''))).toBe(countTokens('yes'));
+    expect(cache.count('get_weather')).toBe(countTokens('get_weather'));
+    expect(cache.hits).toBe(2);
+    // Each counted with its entry, as long texts are.
+    expect(cache.chars).toBe(kept + 'yes'.length + 64 + 'get_weather'.length + 64);
   });
 
   it('bounds what a flood of distinct short texts holds: each counts its entry, not only its characters', () => {

@@ -13,8 +13,8 @@ interface CountEntry {
  * Token counts of the texts seen recently. An agent resends its whole conversation (system prompt
  * and tool definitions included) on every turn, so without it each turn tokenizes every earlier
  * message again on the event loop: about 15–20 ms per 125 KB of text with the o200k tokenizer, and
- * ~5 µs even for a 30-character message (a lookup: ~0.3 µs). Texts shorter than `minChars` (16:
- * names) are counted directly; the texts kept total at most `maxChars` characters, each counted
+ * ~5 µs even for a 30-character message, ~3 µs for a one-word one (a lookup: ~0.3 µs), so texts of
+ * every length are kept, names included. The texts kept total at most `maxChars` characters, each counted
  * {@link entryChars} more for its entry, so a flood of short texts cannot hold more memory than a few
  * long ones. Counts are exact either way. The least recently used go first, by second chance: a hit
  * marks its entry (one lookup, where moving it to the newest end cost a delete and an insert per
@@ -23,19 +23,17 @@ interface CountEntry {
 export class TokenCountCache {
   readonly #entries = new Map<string, CountEntry>();
   readonly #maxChars: number;
-  readonly #minChars: number;
   #chars = 0;
   #hits = 0;
 
-  constructor(options: { readonly maxChars?: number; readonly minChars?: number } = {}) {
+  constructor(options: { readonly maxChars?: number } = {}) {
     this.#maxChars = options.maxChars ?? 4_000_000;
-    this.#minChars = options.minChars ?? 16;
   }
 
   /** The o200k token count of `text`. */
   count(text: string): number {
     const size = text.length + entryChars;
-    if (text.length < this.#minChars || size > this.#maxChars) return countTokens(text);
+    if (size > this.#maxChars) return countTokens(text);
     const known = this.#entries.get(text);
     if (known !== undefined) {
       this.#hits += 1;
