@@ -1,9 +1,7 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTollgate, type RunningServer, type Tollgate } from '../src/index.js';
-import { masterKey, serverPackageDirectory, startQuietServer } from './support/start-test-gateway.js';
+import { listenLocally, masterKey, serverPackageDirectory, startQuietServer } from './support/start-test-gateway.js';
 
 const app = 'https://app.example.com';
 const config = (cors?: unknown) => ({
@@ -86,20 +84,19 @@ describe('server.cors: browsers on other origins', () => {
 });
 
 describe('server.cors on the router mounted in an Express app', () => {
-  let host: Server;
+  let host: Awaited<ReturnType<typeof listenLocally>>;
   let tollgate: Tollgate;
   let origin: string;
   beforeAll(async () => {
     tollgate = await createTollgate({ config: config({ origins: [app] }), cwd: serverPackageDirectory, logger: (await import('pino')).pino({ enabled: false }) });
     const hostApp = express();
     hostApp.use('/llm', tollgate.router);
-    host = createServer(hostApp);
-    await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
+    host = await listenLocally(hostApp);
+    origin = host.origin;
   });
   afterAll(async () => {
     await tollgate.close();
-    await new Promise((resolve) => host.close(resolve));
+    await host.close();
   });
 
   it('answers preflights and marks answers under the mount path', async () => {

@@ -1,12 +1,10 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTollgate, type Tollgate } from '../src/index.js';
-import { masterKey, serverPackageDirectory } from './support/start-test-gateway.js';
+import { listenLocally, masterKey, serverPackageDirectory } from './support/start-test-gateway.js';
 
-let server: Server;
+let server: Awaited<ReturnType<typeof listenLocally>>;
 let tollgate: Tollgate;
 let origin: string;
 
@@ -23,14 +21,13 @@ beforeAll(async () => {
   });
   app.use('/llm', tollgate.router);
   app.use((_req, res) => void res.status(404).send('host 404'));
-  server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await listenLocally(app);
+  origin = server.origin;
 });
 
 afterAll(async () => {
   await tollgate.close();
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
 });
 
 describe('the gateway mounted in an existing Express app', () => {

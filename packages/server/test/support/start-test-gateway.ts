@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type RequestListener } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -147,4 +149,14 @@ export function startCliInstance(cwd: string, args: readonly string[] = [], env?
     child.stdout.on('data', (data: Buffer) => (output += data));
     child.on('exit', (code) => reject(new Error(`exited ${code}: ${output}`)));
   });
+}
+
+/** An HTTP server (a host Express app, say) on a free port of 127.0.0.1: its origin, and how to close it. */
+export async function listenLocally(listener: RequestListener): Promise<{ readonly origin: string; close(): Promise<void> }> {
+  const server = createServer(listener);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+  };
 }
