@@ -6,4 +6,4 @@ export type { TextGuard, TextMatch, GuardAction } from './text-guard.js';
 export { applyGuard } from './apply-guard.js';
 export type { GuardOutcome } from './apply-guard.js';
 export { StreamTextFilter } from './stream-text-filter.js';
-export { mapRequestText, mapResponseText } from './walk-text.js';
+export { mapEmbeddingText, mapRequestText, mapResponseText } from './walk-text.js';

@@ -1,9 +1,9 @@
-import { GatewayError, type ChatCompletionChunk, type ChatCompletionRequest, type ChatCompletionResponse, type GatewayContext, type PluginApi } from '@tollgate/core';
+import { GatewayError, type ChatCompletionChunk, type ChatCompletionResponse, type GatewayContext, type PluginApi } from '@tollgate/core';
 import { applyGuard } from './apply-guard.js';
 import { guardrailApplies, type GuardrailScope } from './guardrail-scope.js';
 import { StreamTextFilter } from './stream-text-filter.js';
 import type { GuardAction, TextGuard, TextMatch } from './text-guard.js';
-import { mapRequestText, mapResponseText } from './walk-text.js';
+import { mapEmbeddingText, mapRequestText, mapResponseText } from './walk-text.js';
 
 /** How a text guardrail is wired: its name, detector, actions, scope and directions. */
 export interface TextGuardrailOptions {
@@ -33,15 +33,16 @@ interface GuardState {
   filter: StreamTextFilter | undefined;
 }
 
-function blockedError(name: string, match: TextMatch, where: 'request' | 'answer', describe: ((category: string) => string) | undefined): GatewayError {
+function blockedError(name: string, match: TextMatch, where: 'request' | 'answer', param: string | undefined, describe: ((category: string) => string) | undefined): GatewayError {
   const what = describe?.(match.category) ?? `content of category "${match.category}"`;
-  return new GatewayError('TOLLGATE_GUARDRAIL_BLOCKED', `Guardrail "${name}" blocked the ${where}: it contains ${what} (${match.category}).`, where === 'request' ? { param: 'messages' } : {});
+  return new GatewayError('TOLLGATE_GUARDRAIL_BLOCKED', `Guardrail "${name}" blocked the ${where}: it contains ${what} (${match.category}).`, param === undefined ? {} : { param });
 }
 
 /**
- * Wires a text guard into a plugin: `transform.request` guards the request's texts before it leaves
- * (redacting, blocking with 400 `guardrail_blocked` naming the category — never the value — or
- * logging), `transform.response` the answer, `transform.chunk` a streamed answer (holding back
+ * Wires a text guard into a plugin: `transform.request` guards the request's texts before they leave
+ * — a chat request's messages, an embeddings request's `input` strings (token ids have no text to
+ * read) — redacting, blocking with 400 `guardrail_blocked` naming the category (never the value), or
+ * logging; `transform.response` the answer, `transform.chunk` a streamed answer (holding back
  * enough text to catch a match split across chunks). Notes the guardrail on the request
  * (`x-tollgate-guardrails`, the ledger row) wherever it applies.
  */
@@ -66,7 +67,8 @@ export function useTextGuardrail(api: PluginApi, options: TextGuardrailOptions):
     });
     if (outcome.blocked !== undefined) {
       log(context, where, [outcome.blocked], 'block');
-      throw blockedError(options.name, outcome.blocked, where, options.describe);
+      const param = where === 'answer' ? undefined : context.operation === 'embeddings' ? 'input' : 'messages';
+      throw blockedError(options.name, outcome.blocked, where, param, options.describe);
     }
     log(context, where, outcome.redacted, 'redact');
     log(context, where, outcome.logged, 'log');
@@ -82,10 +84,16 @@ export function useTextGuardrail(api: PluginApi, options: TextGuardrailOptions):
 
   if (options.requests !== false) {
     api.addHook('transform.request', (context) => {
-      if (context.operation !== 'chat' || !guardrailApplies(context, options.scope)) return undefined;
+      if (!guardrailApplies(context, options.scope)) return undefined;
       context.noteGuardrail(options.name);
-      const guarded = mapRequestText(context.request, (text) => guardText(context, text, 'request'));
-      if (guarded !== context.request) context.replaceRequest(guarded as ChatCompletionRequest);
+      const guard = (text: string) => guardText(context, text, 'request');
+      if (context.operation === 'embeddings') {
+        const guarded = mapEmbeddingText(context.request, guard);
+        if (guarded !== context.request) context.replaceRequest(guarded);
+      } else {
+        const guarded = mapRequestText(context.request, guard);
+        if (guarded !== context.request) context.replaceRequest(guarded);
+      }
       return undefined;
     });
   }

@@ -1,4 +1,4 @@
-import type { ChatCompletionRequest, ChatCompletionResponse, ChatMessage } from '@tollgate/core';
+import type { ChatCompletionRequest, ChatCompletionResponse, ChatMessage, EmbeddingRequest } from '@tollgate/core';
 
 /** Maps every text a chat request carries (message contents and text parts); the same object when nothing changed. */
 export function mapRequestText(request: ChatCompletionRequest, map: (text: string) => string): ChatCompletionRequest {
@@ -39,4 +39,24 @@ export function mapResponseText(response: ChatCompletionResponse, map: (text: st
     return { ...choice, message: { ...choice.message, content: next } };
   });
   return changed ? { ...response, choices } : response;
+}
+
+/**
+ * Maps every text of an embeddings request's `input` (a string, or strings); token ids are left as
+ * they are, having no text to look at. The same object when nothing changed.
+ */
+export function mapEmbeddingText(request: EmbeddingRequest, map: (text: string) => string): EmbeddingRequest {
+  const input = request.input;
+  if (typeof input === 'string') {
+    const next = map(input);
+    return next === input ? request : { ...request, input: next };
+  }
+  let changed = false;
+  const items = (input as readonly unknown[]).map((item) => {
+    if (typeof item !== 'string') return item;
+    const next = map(item);
+    if (next !== item) changed = true;
+    return next;
+  });
+  return changed ? { ...request, input: items as string[] } : request;
 }

@@ -77,4 +77,17 @@ describe('guardrails over HTTP', () => {
       { team_id: 'team-restricted', status: 200, guardrails: 'pii,keywords' },
     ]);
   });
+
+  it('guard the texts of an embeddings request too: redacted before they leave, blocked on a blocking category; token ids pass', async () => {
+    const embedded = await client(agent).embeddings.create({ model: 'gpt-4o-mini', input: ['Reach me at jane.doe@example.com', 'no personal data here'], encoding_format: 'float' }).withResponse();
+    expect(embedded.data.data).toHaveLength(2);
+    expect(embedded.response.headers.get('x-tollgate-guardrails')).toBe('pii');
+    expect(mock.requests[0]!.body.input).toEqual(['Reach me at [EMAIL_1]', 'no personal data here']);
+    expect(mock.requests[0]!.bodyText).not.toContain('jane.doe');
+    const refused = await client(agent).embeddings.create({ model: 'gpt-4o-mini', input: 'SSN 123-45-6789' }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 400, code: 'guardrail_blocked', param: 'input' });
+    expect(mock.requests).toHaveLength(1);
+    await client(agent).embeddings.create({ model: 'gpt-4o-mini', input: [[1234, 5678]], encoding_format: 'float' });
+    expect(mock.requests[1]!.body.input).toEqual([[1234, 5678]]);
+  });
 });
