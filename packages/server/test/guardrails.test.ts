@@ -1,10 +1,11 @@
 import { DatabaseSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { MockOpenAI } from '@tollgate/testkit';
+import { createMockAnthropic, type MockAnthropic, type MockOpenAI } from '@tollgate/testkit';
 import type { RunningServer } from '../src/index.js';
-import { startLedgeredGateway } from './support/start-test-gateway.js';
+import { masterKey, startLedgeredGateway, startQuietServer } from './support/start-test-gateway.js';
 
 const agent = 'sk-guardrails-agent-key-00001';
 const restricted = 'sk-guardrails-restricted-0001';
@@ -89,5 +90,38 @@ describe('guardrails over HTTP', () => {
     expect(mock.requests).toHaveLength(1);
     await client(agent).embeddings.create({ model: 'gpt-4o-mini', input: [[1234, 5678]], encoding_format: 'float' });
     expect(mock.requests[1]!.body.input).toEqual([[1234, 5678]]);
+  });
+});
+
+describe('guardrails on Anthropic token counting (its text leaves for the upstream too)', () => {
+  const anthropicKey = 'sk-ant-upstream-guardrails-0001';
+  let claude: MockAnthropic;
+  let counting: RunningServer;
+  let anthropic: Anthropic;
+  beforeAll(async () => {
+    claude = await createMockAnthropic({ apiKey: anthropicKey });
+    counting = await startQuietServer({
+      plugins: ['@tollgate/provider-anthropic', { name: '@tollgate/guardrail-pii', options: { action: 'redact', categories: { us_ssn: 'block' } } }],
+      auth: { masterKey },
+      providers: { claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: anthropicKey } },
+      models: { sonnet: { target: 'claude/claude-sonnet-4-5' } },
+    });
+    anthropic = new Anthropic({ baseURL: counting.url, apiKey: masterKey, maxRetries: 0 });
+  });
+  afterAll(async () => {
+    await counting.close();
+    await claude.close();
+  });
+
+  it('redacts before counting, and blocks a blocking category without calling the upstream', async () => {
+    await anthropic.messages.countTokens({ model: 'sonnet', messages: [{ role: 'user', content: 'Mail me at jane.doe@example.com' }] });
+    expect(claude.requests).toHaveLength(1);
+    expect(claude.requests[0]!.path).toBe('/v1/messages/count_tokens');
+    expect(JSON.stringify(claude.requests[0]!.body)).toContain('[EMAIL_1]');
+    expect(JSON.stringify(claude.requests[0]!.body)).not.toContain('jane.doe');
+    const refused = await anthropic.messages.countTokens({ model: 'sonnet', messages: [{ role: 'user', content: 'SSN 123-45-6789' }] }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(Anthropic.BadRequestError);
+    expect(String(refused)).toContain('us_ssn');
+    expect(claude.requests).toHaveLength(1);
   });
 });

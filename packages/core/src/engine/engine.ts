@@ -166,7 +166,10 @@ export class Engine implements TargetCircuits {
 
   /**
    * Counts a chat request's input tokens with the first target of its route that can (no budget,
-   * no retries: counting is free and fast). Auth, decoding and routing run as for a request.
+   * no retries: counting is free and fast). Auth, decoding, routing and `transform.request` run as
+   * for a request, since the request's text leaves for the upstream all the same (a guardrail
+   * redacts or blocks it); an answer a hook gives in place of the upstream (a cache hit) does not
+   * count tokens and is set aside.
    */
   async countTokens(context: RequestContext): Promise<{ inputTokens: number }> {
     const gatewayContext = context.asGatewayContext();
@@ -174,6 +177,7 @@ export class Engine implements TargetCircuits {
     context.decode();
     validateChatRequest(context.request);
     await this.#route(gatewayContext);
+    await this.#transformRequest(gatewayContext);
     const target = context.targets.find((candidate) => candidate.provider.doCountTokens !== undefined);
     if (target === undefined) {
       throw new GatewayError(

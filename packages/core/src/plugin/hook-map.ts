@@ -12,7 +12,8 @@ export type GatewayResponse = ChatCompletionResponse | EmbeddingResponse;
  * 1. `auth` — set `context.principal` (or throw 401/403). Runs until a hook sets a principal.
  * 2. `route` — set `context.targets`; the config's model table runs last, if no hook set targets.
  * 3. `transform.request` — guardrails, rewrites (`context.replaceRequest`), cache lookups; returning a
- *    response short-circuits: no budget, no upstream, no `transform.response`.
+ *    response short-circuits: no budget, no upstream, no `transform.response`. Also runs before
+ *    Anthropic token counting, whose text leaves too (there an answer is set aside).
  * 4. `budget.reserve` — rate limits and worst-case budget reservation (may throw 429).
  * 5. (dispatch to the targets)
  * 6. `transform.response` — a whole answer; return a replacement or nothing. `transform.chunk` — each
