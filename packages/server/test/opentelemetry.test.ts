@@ -55,7 +55,10 @@ describe('OpenTelemetry traces', () => {
   it('a span per request and per upstream attempt, with GenAI attributes, under the client\'s trace and passed on upstream', async () => {
     primary.enqueue({ status: 503, error: { message: 'overloaded', type: 'server_error' } });
     const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
-    await client.chat.completions.create({ model: 'smart', max_tokens: 30, messages: [{ role: 'user', content: 'trace me' }] }, { headers: { traceparent: `00-${traceId}-${clientSpanId}-01` } });
+    await client.chat.completions.create(
+      { model: 'smart', max_tokens: 30, temperature: 0.2, top_p: 0.9, seed: 7, n: 2, stop: ['END'], response_format: { type: 'json_object' }, messages: [{ role: 'user', content: 'trace me as JSON' }] },
+      { headers: { traceparent: `00-${traceId}-${clientSpanId}-01` } },
+    );
 
     const spans = await spansOf(traceId, 4);
     const root = spans.find((span) => span.name === 'chat smart')!;
@@ -66,6 +69,14 @@ describe('OpenTelemetry traces', () => {
       'gen_ai.request.model': 'smart',
       'gen_ai.response.model': 'gpt-4o-mini',
       'gen_ai.request.max_tokens': 30,
+      'gen_ai.request.temperature': 0.2,
+      'gen_ai.request.top_p': 0.9,
+      'gen_ai.request.seed': 7,
+      'gen_ai.request.choice.count': 2,
+      'gen_ai.request.stop_sequences': ['END'],
+      'gen_ai.output.type': 'json',
+      // OpenTelemetry's well-known name for an OpenAI-compatible upstream, not the instance name.
+      'gen_ai.provider.name': 'openai',
       'gen_ai.usage.input_tokens': expect.any(Number),
       'gen_ai.usage.output_tokens': expect.any(Number),
       'tollgate.attempts': 2,
@@ -73,7 +84,7 @@ describe('OpenTelemetry traces', () => {
     });
     const children = spans.filter((span) => span.parentSpanContext?.spanId === root.spanContext().spanId);
     expect(children.map((span) => span.name).sort()).toEqual(['chat backup/gpt-4o-mini', 'chat primary/gpt-4o', 'tollgate.admission']);
-    expect(children.find((span) => span.name === 'chat primary/gpt-4o')!.attributes).toMatchObject({ 'error.type': 'TOLLGATE_PROVIDER_ERROR', 'http.response.status_code': 503 });
+    expect(children.find((span) => span.name === 'chat primary/gpt-4o')!.attributes).toMatchObject({ 'error.type': 'TOLLGATE_PROVIDER_ERROR', 'http.response.status_code': 503, 'gen_ai.provider.name': 'openai', 'gen_ai.operation.name': 'chat' });
     // Each admission phase with hooks, one after the other, within the admission span (budget.reserve has none here).
     const admission = children.find((span) => span.name === 'tollgate.admission')!;
     const phases = spans.filter((span) => span.parentSpanContext?.spanId === admission.spanContext().spanId).sort((a, b) => hrMs(a.startTime) - hrMs(b.startTime));
@@ -84,6 +95,19 @@ describe('OpenTelemetry traces', () => {
     }
     // W3C trace context went upstream, under the request's span.
     for (const mock of [primary, backup]) expect(mock.requests.at(-1)!.headers.traceparent).toBe(`00-${traceId}-${root.spanContext().spanId}-01`);
+  });
+
+  it('names an embeddings request and its attempts as embeddings, with its dimensions and encoding format', async () => {
+    const embeddingsTrace = '5bf92f3577b34da6a3ce929d0e0e4737';
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
+    await client.embeddings.create({ model: 'smart', input: 'vectors', dimensions: 8, encoding_format: 'float' }, { headers: { traceparent: `00-${embeddingsTrace}-${clientSpanId}-01` } });
+
+    const spans = await spansOf(embeddingsTrace, 3);
+    const root = spans.find((span) => span.name === 'embeddings smart')!;
+    expect(root.attributes).toMatchObject({ 'gen_ai.operation.name': 'embeddings', 'gen_ai.embeddings.dimension.count': 8, 'gen_ai.request.encoding_formats': ['float'], 'gen_ai.provider.name': 'openai' });
+    const attempt = spans.find((span) => span.parentSpanContext?.spanId === root.spanContext().spanId && span.name !== 'tollgate.admission')!;
+    expect(attempt.name).toBe('embeddings primary/gpt-4o');
+    expect(attempt.attributes['gen_ai.operation.name']).toBe('embeddings');
   });
 
   it('marks the phase that refused a request', async () => {

@@ -1,6 +1,7 @@
 import { context as otelContext, propagation, SpanKind, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import type { ChatCompletionRequest, GatewayContext, HookMap } from '@tollgate/core';
+import type { GatewayContext, HookMap } from '@tollgate/core';
+import { attemptProviderName, providerName, requestAttributes } from './genai-attributes.js';
 
 declare module '@tollgate/core' {
   interface ContextVariableMap {
@@ -20,6 +21,9 @@ const headerGetter = {
 function epoch(context: GatewayContext, at: number): number {
   return context.startedAt + (at - context.timings.receivedAt);
 }
+
+/** `gen_ai.operation.name` of a request. */
+const operationName = (context: GatewayContext): 'chat' | 'embeddings' => (context.operation === 'chat' ? 'chat' : 'embeddings');
 
 /** The admission phases, in order, with the timing that marks each one's end. */
 const admissionPhases = [
@@ -65,7 +69,7 @@ function traceAdmissionPhases(tracer: Tracer, context: GatewayContext, parent: C
  */
 export function createRequestTracer(tracer: Tracer): Pick<HookMap, 'route' | 'log'> {
   function start(context: GatewayContext): Span {
-    const operation = context.operation === 'chat' ? 'chat' : 'embeddings';
+    const operation = operationName(context);
     const parent: Context = propagator.extract(otelContext.active(), context.headers, headerGetter);
     const span = tracer.startSpan(`${operation} ${context.request.model}`, { kind: SpanKind.SERVER, startTime: context.startedAt, attributes: { 'gen_ai.operation.name': operation, 'gen_ai.request.model': context.request.model } }, parent);
     context.set('otelRequestSpan', span);
@@ -82,13 +86,12 @@ export function createRequestTracer(tracer: Tracer): Pick<HookMap, 'route' | 'lo
 
     log(context) {
       const span = context.get('otelRequestSpan') ?? start(context);
-      const request = context.request as Partial<ChatCompletionRequest>;
+      const operation = operationName(context);
       const principal = context.principal;
       span.setAttributes({
-        ...(context.target === undefined ? {} : { 'gen_ai.provider.name': context.target.provider.priceProvider ?? context.target.provider.name, 'tollgate.target': context.target.id }),
+        ...(context.target === undefined ? {} : { 'gen_ai.provider.name': providerName(context.target.provider), 'tollgate.target': context.target.id }),
         ...(context.upstreamModel === undefined ? {} : { 'gen_ai.response.model': context.upstreamModel }),
-        ...(typeof request.max_tokens === 'number' ? { 'gen_ai.request.max_tokens': request.max_tokens } : {}),
-        ...(typeof request.temperature === 'number' ? { 'gen_ai.request.temperature': request.temperature } : {}),
+        ...requestAttributes(context),
         ...(context.usage === undefined ? {} : { 'gen_ai.usage.input_tokens': context.usage.prompt_tokens, 'gen_ai.usage.output_tokens': context.usage.completion_tokens }),
         ...(context.costMicros === undefined ? {} : { 'tollgate.cost_usd': context.costMicros / 1_000_000 }),
         ...(principal === undefined ? {} : { 'tollgate.key_id': principal.keyId, ...(principal.teamId === undefined ? {} : { 'tollgate.team_id': principal.teamId }) }),
@@ -106,8 +109,8 @@ export function createRequestTracer(tracer: Tracer): Pick<HookMap, 'route' | 'lo
       traceAdmissionPhases(tracer, context, trace.setSpan(otelContext.active(), admission), admissionEnd);
       admission.end(admissionEnd);
       for (const attempt of context.attempts) {
-        const provider = attempt.target.split('/')[0]!;
-        const child = tracer.startSpan(`chat ${attempt.target}`, { kind: SpanKind.CLIENT, startTime: epoch(context, attempt.startedAt), attributes: { 'gen_ai.operation.name': 'chat', 'tollgate.target': attempt.target, 'gen_ai.provider.name': provider, 'tollgate.waited_ms': attempt.waitedMs, ...(attempt.status === undefined ? {} : { 'http.response.status_code': attempt.status }) } }, parent);
+        const attributes = { 'gen_ai.operation.name': operation, 'tollgate.target': attempt.target, 'gen_ai.provider.name': attemptProviderName(context, attempt.target), 'tollgate.waited_ms': attempt.waitedMs, ...(attempt.status === undefined ? {} : { 'http.response.status_code': attempt.status }) };
+        const child = tracer.startSpan(`${operation} ${attempt.target}`, { kind: SpanKind.CLIENT, startTime: epoch(context, attempt.startedAt), attributes }, parent);
         if (attempt.errorCode !== undefined) {
           child.setAttribute('error.type', attempt.errorCode);
           child.setStatus({ code: SpanStatusCode.ERROR, message: attempt.errorCode });
