@@ -63,6 +63,7 @@ export type { LedgerColumn } from './services/ledger-row.js';
 export { KeyStore, applyKeyUpdate } from './governance/key-store.js';
 export type { VirtualKeyUpdate } from './governance/key-store.js';
 export { BudgetStore } from './governance/budget-store.js';
+export { budgetSubjects } from './governance/budget-subjects.js';
 export type { Budget, BudgetScope, BudgetSubject, BudgetPeriod, ReserveOutcome, ReservationRequest } from './governance/budget-store.js';
 export { generateVirtualKey, hashVirtualKey, virtualKeyPrefix } from './governance/virtual-key.js';
 export type { VirtualKeyRecord, VirtualKeyStatus, KeyRateLimits } from './governance/virtual-key.js';

@@ -231,6 +231,44 @@ describe('hard budgets', () => {
   });
 });
 
+describe('GET /v1/key: what a key may do and has left', () => {
+  it('shows the caller its own levels, models, limits and budgets with what remains (the least of them too), never the key', async () => {
+    const created = await createKey({ alias: 'self-aware', team_id: 'team-self', models: ['gpt-4o-mini'], rpm_limit: 50 });
+    await adminCall('/admin/budgets', { scope: 'key', id: created.id, limit_usd: 1, period: 'daily' });
+    await adminCall('/admin/budgets', { scope: 'team', id: 'team-self', limit_usd: 5, period: 'monthly' });
+    const info = await adminCall('/v1/key', undefined, created.key);
+    expect(info.status).toBe(200);
+    expect(info.json.data).toMatchObject({
+      id: created.id,
+      alias: 'self-aware',
+      is_master: false,
+      team_id: 'team-self',
+      models: ['gpt-4o-mini'],
+      rpm_limit: 50,
+      tpm_limit: null,
+      max_parallel_requests: null,
+      limit_remaining_usd: 1,
+    });
+    expect(info.json.data.budgets).toEqual([
+      expect.objectContaining({ scope: 'key', id: created.id, period: 'daily', limit_usd: 1, spent_usd: 0, remaining_usd: 1 }),
+      expect.objectContaining({ scope: 'team', id: 'team-self', period: 'monthly', limit_usd: 5, remaining_usd: 5 }),
+    ]);
+    expect(JSON.stringify(info.json)).not.toContain(created.key);
+
+    // After a request, what it spent (or a lease still holds) is no longer remaining.
+    await clientFor(created.key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+    const after = await adminCall('/v1/key', undefined, created.key);
+    const keyBudget = after.json.data.budgets.find((budget: any) => budget.scope === 'key');
+    expect(keyBudget.spent_usd + keyBudget.reserved_usd).toBeGreaterThan(0);
+    expect(keyBudget.remaining_usd).toBeCloseTo(1 - keyBudget.spent_usd - keyBudget.reserved_usd, 9);
+    expect(after.json.data.limit_remaining_usd).toBe(keyBudget.remaining_usd);
+
+    const master = await adminCall('/v1/key');
+    expect(master.json.data).toMatchObject({ is_master: true, models: null, budgets: [], limit_remaining_usd: null });
+    expect((await fetch(`${server.url}/v1/key`)).status).toBe(401);
+  });
+});
+
 describe('rate limits (in memory, one instance)', () => {
   const chat = (key: string) =>
     fetch(`${server.url}/v1/chat/completions`, {

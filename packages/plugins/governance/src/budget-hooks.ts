@@ -1,5 +1,6 @@
 import {
   GatewayError,
+  budgetSubjects,
   type Budget,
   type BudgetStore,
   type BudgetSubject,
@@ -30,15 +31,6 @@ declare module '@tollgate/core' {
   }
 }
 
-/** The budget levels of a principal: its key, user, team and org (the master key has none). */
-export function budgetSubjects(principal: Principal): BudgetSubject[] {
-  if (principal.isMaster) return [];
-  const subjects: BudgetSubject[] = [{ scope: 'key', id: principal.keyId }];
-  if (principal.userId !== undefined) subjects.push({ scope: 'user', id: principal.userId });
-  if (principal.teamId !== undefined) subjects.push({ scope: 'team', id: principal.teamId });
-  if (principal.orgId !== undefined) subjects.push({ scope: 'org', id: principal.orgId });
-  return subjects;
-}
 
 function dollars(micros: number): string {
   return `$${(micros / 1_000_000).toFixed(micros < 10_000 ? 6 : 4)}`;

@@ -1,5 +1,4 @@
-import { GatewayError, type GatewayContext, type HookMap, type Principal, type RateLimitAdmission, type RateLimitCheck, type RateLimitState, type RateLimitStore, type RefusingLevel } from '@tollgate/core';
-import { budgetSubjects } from './budget-hooks.js';
+import { GatewayError, budgetSubjects, type GatewayContext, type HookMap, type Principal, type RateLimitAdmission, type RateLimitCheck, type RateLimitState, type RateLimitStore, type RefusingLevel } from '@tollgate/core';
 import type { GovernanceOptions } from './governance-options.js';
 import { MemoryRateLimitStore } from './memory-rate-limit-store.js';
 

@@ -12,12 +12,12 @@ import {
   roundMs,
   systemClock,
   z,
-  type Budget,
   type DirectoryEntry,
   type DirectoryKind,
   type SpendRow,
   type VirtualKeyRecord,
 } from '@tollgate/core';
+import { budgetView } from './budget-view.js';
 import type { RouteHandler } from './gateway-routes.js';
 import type { HttpDependencies } from './http-dependencies.js';
 import { readJsonBody } from './read-json-body.js';
@@ -88,19 +88,6 @@ function keyView(record: VirtualKeyRecord) {
     tpm_limit: record.limits?.tpm ?? null,
     max_parallel_requests: record.limits?.parallel ?? null,
     created_at: new Date(record.createdAt).toISOString(),
-  };
-}
-
-function budgetView(budget: Budget) {
-  return {
-    scope: budget.scope,
-    id: budget.id,
-    period: budget.period,
-    limit_usd: budget.limitMicros / 1_000_000,
-    spent_usd: budget.spentMicros / 1_000_000,
-    reserved_usd: budget.reservedMicros / 1_000_000,
-    period_started_at: new Date(budget.periodStartedAt).toISOString(),
-    resets_at: budget.resetsAt === undefined ? null : new Date(budget.resetsAt).toISOString(),
   };
 }
 

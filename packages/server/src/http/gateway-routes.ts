@@ -4,6 +4,7 @@ import { createAdminRoutes } from './admin-routes.js';
 import { createChatCompletionsHandler } from './handle-chat-completions.js';
 import { createCountTokensHandler } from './handle-count-tokens.js';
 import { createEmbeddingsHandler } from './handle-embeddings.js';
+import { createKeyInfoHandler } from './handle-key-info.js';
 import { createMessagesHandler } from './handle-messages.js';
 import { createModelHandler, createModelsHandler, modelRoutePrefix } from './handle-models.js';
 import type { HttpDependencies } from './http-dependencies.js';
@@ -34,6 +35,7 @@ export function createGatewayRoutes(dependencies: HttpDependencies): GatewayRout
     ['/v1/messages/count_tokens', post(createCountTokensHandler(dependencies) as RouteHandler)],
     ['/v1/models', get(createModelsHandler(dependencies) as RouteHandler)],
     [`${modelRoutePrefix}*`, get(createModelHandler(dependencies) as RouteHandler)],
+    ['/v1/key', get(createKeyInfoHandler(dependencies) as RouteHandler)],
     ['/health/live', get((_req, res) => sendJson(res, 200, { status: 'ok' }))],
     ['/health/ready', get((_req, res) => (dependencies.tracker.draining ? sendJson(res, 503, { status: 'draining' }) : sendJson(res, 200, { status: 'ready' })))],
   ]);
@@ -60,5 +62,5 @@ export function sendMethodNotAllowed(res: ServerResponse, method: string, path: 
 
 /** Answers 404 in OpenAI's shape. */
 export function sendNotFound(res: ServerResponse, method: string, path: string): void {
-  sendError(res, new GatewayError('TOLLGATE_NOT_FOUND', `No route ${method} ${path}. Tollgate serves /v1/chat/completions, /v1/embeddings, /v1/messages, /v1/models, /v1/models/{model} (the OpenAI ones also without /v1), /health/live and /health/ready.`));
+  sendError(res, new GatewayError('TOLLGATE_NOT_FOUND', `No route ${method} ${path}. Tollgate serves /v1/chat/completions, /v1/embeddings, /v1/messages, /v1/models, /v1/models/{model} (the OpenAI ones also without /v1), /v1/key, /health/live and /health/ready.`));
 }

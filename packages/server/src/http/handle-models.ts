@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GatewayError, roundMs, type Principal, type WireFormat } from '@tollgate/core';
+import { GatewayError, type WireFormat } from '@tollgate/core';
 import { toAnthropicModelInfo, toModelsPage } from '../ingress/anthropic/to-models-page.js';
+import { answerAuthenticated, pathOf } from './answer-authenticated.js';
 import type { HttpDependencies } from './http-dependencies.js';
-import { startRequest, type IngressRequest } from './start-request.js';
 
 /** Where a model's own route begins: `GET /v1/models/{model}`. */
 export const modelRoutePrefix = '/v1/models/';
@@ -27,23 +27,6 @@ function startedNow(): Created {
 
 const toOpenAIModel = (id: string, created: Created) => ({ id, object: 'model', created: created.seconds, owned_by: 'tollgate' });
 
-/** Authenticates a models request and answers with `answer`'s body, logging it like any request. */
-async function answerModels(req: IncomingMessage, res: ServerResponse, dependencies: HttpDependencies, answer: (principal: Principal, wire: WireFormat) => unknown): Promise<void> {
-  const wire = wireOf(req);
-  const ingress: IngressRequest | undefined = startRequest(req, res, dependencies, wire);
-  if (ingress === undefined) return;
-  try {
-    const context = ingress.createContext('chat', { value: { model: '', messages: [] }, raw: undefined });
-    const principal = await dependencies.gateway.engine.authenticate(context);
-    ingress.sendJson(200, answer(principal, wire));
-    if (dependencies.logRequests) {
-      dependencies.logger.info({ requestId: ingress.requestId, status: 200, path: pathOf(req.url ?? '/'), keyName: principal.keyName, durationMs: roundMs(performance.now() - ingress.receivedAt) }, 'request');
-    }
-  } catch (error) {
-    ingress.fail(error, undefined);
-  }
-}
-
 /**
  * `GET /v1/models`: the model names the caller's key may use — OpenAI's list, or Anthropic's page
  * (`limit`, `after_id`, `before_id`) for a client that sends `anthropic-version`.
@@ -51,11 +34,12 @@ async function answerModels(req: IncomingMessage, res: ServerResponse, dependenc
 export function createModelsHandler(dependencies: HttpDependencies) {
   const created = startedNow();
   return function handleModels(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    return answerModels(req, res, dependencies, (principal, wire) => {
+    const wire = wireOf(req);
+    return answerAuthenticated(req, res, dependencies, (principal) => {
       const ids = dependencies.gateway.engine.listModels(principal);
       if (wire === 'anthropic') return toModelsPage(ids, new URL(req.url ?? '/', 'http://localhost').searchParams, created.iso);
       return { object: 'list', data: ids.map((id) => toOpenAIModel(id, created)) };
-    });
+    }, wire);
   };
 }
 
@@ -67,20 +51,15 @@ export function createModelsHandler(dependencies: HttpDependencies) {
 export function createModelHandler(dependencies: HttpDependencies) {
   const created = startedNow();
   return function handleModel(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    return answerModels(req, res, dependencies, (principal, wire) => {
+    const wire = wireOf(req);
+    return answerAuthenticated(req, res, dependencies, (principal) => {
       const model = modelOf(req.url ?? '');
       if (!dependencies.gateway.engine.hasModel(model, principal)) {
         throw new GatewayError('TOLLGATE_MODEL_NOT_FOUND', `The model "${model}" does not exist on this gateway, or this key may not call it. GET /v1/models lists the ones it may.`, { param: 'model' });
       }
       return wire === 'anthropic' ? toAnthropicModelInfo(model, created.iso) : toOpenAIModel(model, created);
-    });
+    }, wire);
   };
-}
-
-/** A URL without its query. */
-function pathOf(url: string): string {
-  const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
 }
 
 /** The model name in a `/v1/models/{model}` or `/models/{model}` URL (relative to the router's mount point). */
