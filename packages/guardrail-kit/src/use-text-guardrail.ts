@@ -79,6 +79,8 @@ export function useTextGuardrail(api: PluginApi, options: TextGuardrailOptions):
     if (!options.restore || originals === undefined || originals.size === 0) return text;
     let restored = text;
     for (const [placeholder, original] of originals) restored = restored.replaceAll(placeholder, original);
+    // The answer now holds this caller's own values: no cache may hand it to another caller.
+    if (restored !== text) context.markAnswerPrivate();
     return restored;
   };
 

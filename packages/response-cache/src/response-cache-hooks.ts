@@ -32,6 +32,9 @@ function header(context: GatewayContext, name: string): string | undefined {
  * - `transform.response` — stores a whole answer of a miss (the response bytes still pass through).
  * - `transform.chunk` — adds up a streamed miss; `log` stores it once the stream ended complete
  *   (never a partial or failed one).
+ *
+ * An answer a hook marked private (`context.answerPrivate`: a guardrail restored the caller's own
+ * values into it) is never stored.
  */
 export function createResponseCacheHooks(
   cache: Cache,
@@ -74,7 +77,7 @@ export function createResponseCacheHooks(
 
     'transform.response'(context, response) {
       const entry = context.get('responseCache');
-      if (entry !== undefined && context.operation === 'chat') store(entry, response as ChatCompletionResponse);
+      if (entry !== undefined && context.operation === 'chat' && !context.answerPrivate) store(entry, response as ChatCompletionResponse);
       return undefined;
     },
 
@@ -85,7 +88,7 @@ export function createResponseCacheHooks(
 
     log(context) {
       const entry = context.get('responseCache');
-      if (entry?.chunks === undefined || context.status !== 200 || context.error !== undefined || !entry.chunks.finished) return;
+      if (entry?.chunks === undefined || context.status !== 200 || context.error !== undefined || !entry.chunks.finished || context.answerPrivate) return;
       store(entry, entry.chunks.toResponse());
     },
   };

@@ -125,3 +125,52 @@ describe('guardrails on Anthropic token counting (its text leaves for the upstre
     expect(claude.requests).toHaveLength(1);
   });
 });
+
+describe('guardrails that put a caller’s own values back, next to the response cache', () => {
+  const alice = 'sk-guardrails-alice-key-000001';
+  const bob = 'sk-guardrails-bob-key-0000001';
+  let cacheMock: MockOpenAI;
+  let cached: RunningServer;
+  beforeAll(async () => {
+    ({ mock: cacheMock, server: cached } = await startLedgeredGateway('tollgate-guardrails-cache', [
+      { name: '@tollgate/guardrail-pii', options: { action: 'redact', restore: true } },
+      { name: '@tollgate/cache-memory', options: { mode: 'always' } },
+    ], {
+      auth: { masterKey: 'sk-guardrails-master-000002', keys: [{ key: alice, name: 'alice', team: 'support' }, { key: bob, name: 'bob', team: 'support' }] },
+    }));
+  });
+  afterAll(async () => {
+    await cached?.close();
+    await cacheMock?.close();
+  });
+
+  const ask = (key: string, content: string) => new OpenAI({ baseURL: `${cached.url}/v1`, apiKey: key, maxRetries: 0 }).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }] }).withResponse();
+
+  it('never serve one caller’s restored values to another from the cache (the same redacted prompt, the same team)', async () => {
+    cacheMock.enqueue({ content: 'I will write to [EMAIL_1].' }, { content: 'I will write to [EMAIL_1].' });
+    const first = await ask(alice, 'Write to me at alice@example.com');
+    expect(first.data.choices[0]!.message.content).toBe('I will write to alice@example.com.');
+    const second = await ask(bob, 'Write to me at bob@example.org');
+    expect(second.data.choices[0]!.message.content).toBe('I will write to bob@example.org.');
+    expect(JSON.stringify(second.data)).not.toContain('alice');
+    // An answer with nothing of the caller's in it is still cached and shared.
+    cacheMock.enqueue({ content: 'Paris.' });
+    await ask(alice, 'Capital of France?');
+    const shared = await ask(bob, 'Capital of France?');
+    expect(shared.response.headers.get('x-tollgate-cache')).toBe('hit');
+    expect(cacheMock.requests).toHaveLength(3);
+  });
+
+  it('nor from a streamed answer', async () => {
+    const streamOf = async (key: string, content: string) => {
+      const stream = await new OpenAI({ baseURL: `${cached.url}/v1`, apiKey: key, maxRetries: 0 }).chat.completions.create({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content }] });
+      let text = '';
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+      return text;
+    };
+    cacheMock.enqueue({ stream: { content: ['Calling ', '[PHONE_1]', ' now.'] } }, { stream: { content: ['Calling ', '[PHONE_1]', ' now.'] } });
+    expect(await streamOf(alice, 'Call me on +44 20 7946 0958')).toBe('Calling +44 20 7946 0958 now.');
+    await sleep(50); // the cache stores a stream in the log phase, after the answer ended
+    expect(await streamOf(bob, 'Call me on +1 212 555 0199')).toBe('Calling +1 212 555 0199 now.');
+  });
+});

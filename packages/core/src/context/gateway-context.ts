@@ -95,6 +95,13 @@ export interface GatewayContextBase {
   readonly guardrails: readonly string[];
   /** Notes that a guardrail ran (once per name) and lists them in `x-tollgate-guardrails`. */
   noteGuardrail(name: string): void;
+  /** True once a hook marked the answer as this caller's alone: a response cache must not keep it. */
+  readonly answerPrivate: boolean;
+  /**
+   * Marks the answer as this caller's alone — a guardrail put the caller's own redacted values back
+   * into it — so a response cache does not serve it to another caller whose request redacts the same.
+   */
+  markAnswerPrivate(): void;
   /** Headers hooks asked to send to the upstream (trace context), if any. */
   readonly upstreamHeaders: Readonly<Record<string, string>> | undefined;
   /** Asks providers to send a header upstream with this request's calls (set before dispatch). */

@@ -66,6 +66,7 @@ export class RequestContext {
   #variables: Map<PropertyKey, unknown> | undefined;
   #responseHeaders: Record<string, string> | undefined;
   #guardrails: string[] | undefined;
+  #answerPrivate = false;
   #upstreamHeaders: Record<string, string> | undefined;
 
   constructor(init: RequestContextInit) {
@@ -146,6 +147,14 @@ export class RequestContext {
 
   get guardrails(): readonly string[] {
     return this.#guardrails ?? [];
+  }
+
+  get answerPrivate(): boolean {
+    return this.#answerPrivate;
+  }
+
+  markAnswerPrivate(): void {
+    this.#answerPrivate = true;
   }
 
   noteGuardrail(name: string): void {
