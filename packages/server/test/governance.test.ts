@@ -210,6 +210,17 @@ describe('hard budgets', () => {
     expect((refused as Error).message).toContain('key budget of');
   });
 
+  it('hold the worst case of every answer a request asks for (n): four answers may cost four times one', async () => {
+    const created = await createKey({ alias: 'many-choices' });
+    // Room for one answer of 1,000 output tokens ($0.20 at $200 per million), not for four ($0.80).
+    await adminCall('/admin/budgets', { scope: 'key', id: created.id, limit_usd: 0.5, period: 'daily' });
+    const client = clientFor(created.key);
+    const refused = await client.chat.completions.create({ model: 'gpt-4o-mini', n: 4, max_tokens: 1_000, messages: [{ role: 'user', content: 'hi' }] }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 429, code: 'budget_exceeded' });
+    expect((refused as Error).message).toMatch(/may cost up to \$0\.80/);
+    await expect(client.chat.completions.create({ model: 'gpt-4o-mini', n: 2, max_tokens: 1_000, messages: [{ role: 'user', content: 'hi' }] })).resolves.toBeDefined();
+  });
+
   it('set max_tokens on a budgeted request that gives none, so the worst case is bounded', async () => {
     const created = await createKey({ alias: 'no-limit', team_id: 'team-default-limit' });
     await adminCall('/admin/budgets', { scope: 'team', id: 'team-default-limit', limit_usd: 5 });

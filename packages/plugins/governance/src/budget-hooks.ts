@@ -51,6 +51,11 @@ function outputLimit(request: ChatCompletionRequest): { field: 'max_tokens' | 'm
   return { field: 'max_tokens', tokens: typeof request.max_tokens === 'number' ? request.max_tokens : undefined };
 }
 
+/** How many answers a chat request asks for (`n`): each may use the whole output limit. */
+function choiceCount(request: ChatCompletionRequest): number {
+  return typeof request.n === 'number' && request.n > 1 ? Math.floor(request.n) : 1;
+}
+
 /** A store failure as the client sees it: budgets are hard, so no store means no budgeted request. */
 function storeUnavailable(error: unknown): GatewayError {
   if (GatewayError.isInstance(error)) return error;
@@ -97,19 +102,22 @@ export function createBudgetHooks(
     if (prices === undefined) return admitUnpriced(context, subjects);
     const promptMicros = Math.ceil(estimatePromptTokens(context.request, context.operation) * options.promptTokenMargin * prices.input);
     let outputTokens = 0;
+    let choices = 1;
     if (context.operation === 'chat') {
       const limit = outputLimit(context.request);
       outputTokens = limit.tokens ?? options.defaultMaxTokens;
+      choices = choiceCount(context.request);
       // Added, not replaced: the client's bytes still go upstream, with `max_tokens` spliced in.
       if (limit.tokens === undefined) context.addRequestFields({ max_tokens: outputTokens });
     }
-    const amountMicros = promptMicros + Math.ceil(outputTokens * prices.output);
+    // Each of the `n` answers may use the whole output limit.
+    const amountMicros = promptMicros + Math.ceil(outputTokens * choices * prices.output);
     const now = clock.now();
     if (leases?.draw({ id: context.requestId, subjects, amountMicros, expiresAt: now + options.reservationTtlMs, now }) === true) {
       context.set('budgetReservation', { subjects, amountMicros });
       return;
     }
-    return reserveInStore(context, subjects, prices, promptMicros, outputTokens);
+    return reserveInStore(context, subjects, prices, promptMicros, outputTokens, choices);
   }
 
   /** A model without a known price: admitted unbudgeted when `unknownPrice` is `allow` or no budget applies, else refused (403). */
@@ -119,17 +127,17 @@ export function createBudgetHooks(
   }
 
   /** Holds the worst case through the store (or a lease being renewed); in `clamp` mode, once more with the output the budget buys. */
-  async function reserveInStore(context: GatewayContext, subjects: readonly BudgetSubject[], prices: WorstCasePrices, promptMicros: number, initialOutputTokens: number): Promise<void> {
+  async function reserveInStore(context: GatewayContext, subjects: readonly BudgetSubject[], prices: WorstCasePrices, promptMicros: number, initialOutputTokens: number, choices: number): Promise<void> {
     let outputTokens = initialOutputTokens;
     for (let attempt = 0; ; attempt += 1) {
-      const amountMicros = promptMicros + Math.ceil(outputTokens * prices.output);
+      const amountMicros = promptMicros + Math.ceil(outputTokens * choices * prices.output);
       const now = clock.now();
       const outcome = await holds.reserve({ id: context.requestId, subjects, amountMicros, expiresAt: now + options.reservationTtlMs, now }).catch((error: unknown) => Promise.reject(storeUnavailable(error)));
       if (outcome.ok) {
         context.set('budgetReservation', { subjects, amountMicros });
         return;
       }
-      const affordable = prices.output > 0 ? Math.floor((outcome.availableMicros - promptMicros) / prices.output) : 0;
+      const affordable = prices.output > 0 ? Math.floor((outcome.availableMicros - promptMicros) / (prices.output * choices)) : 0;
       if (options.onInsufficientBudget === 'reject' || context.operation !== 'chat' || attempt > 0 || affordable < options.minClampedTokens) {
         throw budgetExceeded(outcome.budget, outcome.availableMicros, amountMicros);
       }
