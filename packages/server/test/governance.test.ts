@@ -38,7 +38,7 @@ function clientFor(key: string): OpenAI {
 
 beforeAll(async () => {
   ({ mock, server, databasePath } = await startLedgeredGateway('tollgate-governance', [
-    { name: '@tollgate/pricing', options: { overrides: { 'openai/gpt-4o-mini': prices } } },
+    { name: '@tollgate/pricing', options: { overrides: { 'openai/gpt-4o-mini': prices, 'openai/long-context': { input: 1_000, output: 2_000 } } } },
     {
       name: '@tollgate/governance',
       options: {
@@ -51,7 +51,13 @@ beforeAll(async () => {
     },
   ], {
     auth: { masterKey },
-    models: { 'gpt-4o-mini': { target: 'openai/gpt-4o-mini' }, 'self-hosted': { target: 'openai/unpriced-llama' } },
+    models: {
+      'gpt-4o-mini': { target: 'openai/gpt-4o-mini' },
+      'self-hosted': { target: 'openai/unpriced-llama' },
+      // A refusal for length moves the request to a model ten times dearer.
+      'with-fallback': { target: 'openai/gpt-4o-mini', fallbacks: { contextWindow: 'long-context' } },
+      'long-context': { target: 'openai/long-context' },
+    },
   }));
 });
 
@@ -219,6 +225,19 @@ describe('hard budgets', () => {
     expect(refused).toMatchObject({ status: 429, code: 'budget_exceeded' });
     expect((refused as Error).message).toMatch(/may cost up to \$0\.80/);
     await expect(client.chat.completions.create({ model: 'gpt-4o-mini', n: 2, max_tokens: 1_000, messages: [{ role: 'user', content: 'hi' }] })).resolves.toBeDefined();
+  });
+
+  it('price the worst case at the group\'s fallback model too, since a refusal may move the request there', async () => {
+    const created = await createKey({ alias: 'falls-back' });
+    // One answer of 1,000 tokens: $0.20 on gpt-4o-mini, $2.00 on the fallback.
+    await adminCall('/admin/budgets', { scope: 'key', id: created.id, limit_usd: 0.5, period: 'daily' });
+    const refused = await clientFor(created.key).chat.completions.create({ model: 'with-fallback', max_tokens: 1_000, messages: [{ role: 'user', content: 'hi' }] }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 429, code: 'budget_exceeded' });
+    expect((refused as Error).message).toMatch(/may cost up to \$2\.0/);
+    // A key that may not call the fallback is not held for it (and is never moved to it).
+    const limited = await createKey({ alias: 'no-fallback', models: ['with-fallback'] });
+    await adminCall('/admin/budgets', { scope: 'key', id: limited.id, limit_usd: 0.5, period: 'daily' });
+    await expect(clientFor(limited.key).chat.completions.create({ model: 'with-fallback', max_tokens: 1_000, messages: [{ role: 'user', content: 'hi' }] })).resolves.toBeDefined();
   });
 
   it('set max_tokens on a budgeted request that gives none, so the worst case is bounded', async () => {

@@ -6,6 +6,7 @@ import type { ErrorBody } from './support/error-body.js';
 import { LogCapture, limitedKey, masterKey, serverPackageDirectory } from './support/start-test-gateway.js';
 
 const opsKey = 'tg-ops-routing-control-0001';
+const smallOnlyKey = 'tg-small-only-routing-00001';
 let primary: MockOpenAI;
 let secondary: MockOpenAI;
 let server: RunningServer;
@@ -22,7 +23,7 @@ beforeAll(async () => {
     logger: createLogger({ destination: logs }),
     config: {
       plugins: ['@tollgate/provider-openai'],
-      auth: { masterKey, keys: [{ key: limitedKey, name: 'limited-agent' }, { key: opsKey, name: 'ops', routingControl: true }] },
+      auth: { masterKey, keys: [{ key: limitedKey, name: 'limited-agent' }, { key: opsKey, name: 'ops', routingControl: true }, { key: smallOnlyKey, name: 'small-only', models: ['small'] }] },
       providers: { primary: upstream(primary), secondary: upstream(secondary), dead: { type: 'openai', baseURL: 'http://127.0.0.1:9/v1', apiKey: 'sk-test-upstream-000000' } },
       // Short backoff so the tests run fast; the policy itself is unit-tested.
       routing: { retries: { baseDelayMs: 20, maxDelayMs: 100 } },
@@ -132,6 +133,14 @@ describe('fallbacks', () => {
     primary.enqueue({ status: 400, error: { message: 'Your request was rejected by the safety system.', type: 'invalid_request_error', code: 'content_policy_violation' } });
     const safer = await ask('small');
     expect(safer.response.headers.get('x-tollgate-model')).toBe('safe-1');
+  });
+
+  it('does not move a key to a fallback model it may not call: it gets the refusal', async () => {
+    primary.enqueue({ status: 400, error: { message: "This model's maximum context length is 8192 tokens.", type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } });
+    const limited = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: smallOnlyKey, maxRetries: 0 });
+    const refused = await limited.chat.completions.create({ model: 'small', messages: [{ role: 'user', content: 'route me' }] }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 400, code: 'context_length_exceeded' });
+    expect(secondary.requests).toHaveLength(0);
   });
 });
 

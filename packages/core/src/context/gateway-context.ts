@@ -73,6 +73,12 @@ export interface GatewayContextBase {
   principal: Principal | undefined;
   /** Set by `route`: the targets to try, in order (the group's strategy already applied). */
   targets: readonly RouteTarget[];
+  /**
+   * Set by `route`: the targets of the group's refusal fallbacks (`fallbacks.contextWindow`,
+   * `fallbacks.contentPolicy`) that the key may call — where a refusal may move the request, so a
+   * budget's worst case prices them too. Empty when the group has none.
+   */
+  fallbackTargets: readonly RouteTarget[];
   /** Set by `route`: retries, timeouts, cooldown and fallbacks of the model group. */
   routePolicy: RoutePolicy | undefined;
   /** Narrowing the caller asked for with routing headers (when its key may). */

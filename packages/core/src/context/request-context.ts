@@ -46,6 +46,7 @@ export class RequestContext {
   readonly stream: boolean;
   principal: Principal | undefined = undefined;
   targets: readonly RouteTarget[] = [];
+  fallbackTargets: readonly RouteTarget[] = [];
   routePolicy: RoutePolicy | undefined = undefined;
   routing: RoutingOverrides = { fallbacks: true, timeoutMs: undefined };
   target: RouteTarget | undefined = undefined;

@@ -317,6 +317,17 @@ export class Engine implements TargetCircuits {
     }
     context.targets = route.policy.strategy.order(route.targets, this.#stats);
     context.routePolicy = route.policy;
+    const { contextWindow, contentPolicy } = route.policy.fallbacks;
+    if (contextWindow !== undefined || contentPolicy !== undefined) context.fallbackTargets = this.#fallbackTargets(principal, contextWindow, contentPolicy);
+  }
+
+  /** The targets of the refusal fallback models a principal may call (the route's worst case includes them). */
+  #fallbackTargets(principal: Principal, ...models: (string | undefined)[]): RouteTarget[] {
+    const targets: RouteTarget[] = [];
+    for (const model of models) {
+      if (model !== undefined && mayCall(principal, model)) targets.push(...(this.#router.resolve(model)?.targets ?? []));
+    }
+    return targets;
   }
 
   /**
@@ -468,7 +479,9 @@ export class Engine implements TargetCircuits {
         }
         if (!failure.retryable || context.signal.aborted) {
           const fallbackModel = rerouted ? undefined : this.#refusalFallback(failure, policy);
-          const route = fallbackModel === undefined ? undefined : this.#router.resolve(fallbackModel);
+          // A key limited to some models is not moved to one it may not call: it gets the refusal.
+          const allowed = fallbackModel !== undefined && context.principal !== undefined && mayCall(context.principal, fallbackModel);
+          const route = allowed ? this.#router.resolve(fallbackModel) : undefined;
           if (route === undefined) throw failure;
           this.#logger.info({ requestId: context.requestId, code: failure.wireCode, fallback: fallbackModel }, 'rerouting to the fallback model');
           context.targets = route.policy.strategy.order(route.targets, this.#stats);

@@ -98,7 +98,8 @@ export function createBudgetHooks(
     let subjects = subjectsByPrincipal.get(principal);
     if (subjects === undefined) subjectsByPrincipal.set(principal, (subjects = budgetSubjects(principal)));
     if (subjects.length === 0) return;
-    const prices = worstCasePrices(context.targets, pricing);
+    // A refusal may move the request to the group's fallback model: its targets may be dearer.
+    const prices = worstCasePrices(context.fallbackTargets.length === 0 ? context.targets : [...context.targets, ...context.fallbackTargets], pricing);
     if (prices === undefined) return admitUnpriced(context, subjects);
     const promptMicros = Math.ceil(estimatePromptTokens(context.request, context.operation) * options.promptTokenMargin * prices.input);
     let outputTokens = 0;
