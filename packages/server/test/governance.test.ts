@@ -46,6 +46,7 @@ beforeAll(async () => {
         rateLimits: [
           { scope: 'team', id: 'team-rpm', rpm: 3 },
           { scope: 'team', id: 'team-parallel', parallel: 1 },
+          { scope: 'team', id: 'team-parallel-2', parallel: 2 },
         ],
       },
     },
@@ -240,6 +241,28 @@ describe('hard budgets', () => {
     await expect(clientFor(limited.key).chat.completions.create({ model: 'with-fallback', max_tokens: 1_000, messages: [{ role: 'user', content: 'hi' }] })).resolves.toBeDefined();
   });
 
+  it('hold each request on its own when clients send the same x-request-id: the second does not slip into the first one\'s hold', async () => {
+    const created = await createKey({ alias: 'same-id-budget' });
+    // Each request may cost up to ~$0.30 (1,500 output tokens); the budget holds one, not two.
+    await adminCall('/admin/budgets', { scope: 'key', id: created.id, limit_usd: 0.5, period: 'daily' });
+    const ask = () => fetch(`${server.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${created.key}`, 'content-type': 'application/json', 'x-request-id': 'client-retry-budget-0001' },
+      body: JSON.stringify({ model: 'gpt-4o-mini', max_tokens: 1_500, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    mock.enqueue({ delayMs: 400 });
+    const slow = ask();
+    await mock.waitFor((m) => m.requests.length > 0 && m.requests.at(-1)!.closedAt === undefined, 2_000);
+    const second = await ask();
+    expect(second.status).toBe(429);
+    // The refusal must not have released the first request's hold: a third is refused while it runs.
+    expect((await ask()).status).toBe(429);
+    expect((await slow).status).toBe(200);
+    // Once the first settled, its cost is charged once and its hold freed: the next one fits.
+    await sleep(50);
+    expect((await ask()).status).toBe(200);
+  });
+
   it('set max_tokens on a budgeted request that gives none, so the worst case is bounded', async () => {
     const created = await createKey({ alias: 'no-limit', team_id: 'team-default-limit' });
     await adminCall('/admin/budgets', { scope: 'team', id: 'team-default-limit', limit_usd: 5 });
@@ -300,10 +323,10 @@ describe('GET /v1/key: what a key may do and has left', () => {
 });
 
 describe('rate limits (in memory, one instance)', () => {
-  const chat = (key: string) =>
+  const chat = (key: string, headers: Record<string, string> = {}) =>
     fetch(`${server.url}/v1/chat/completions`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ model: 'gpt-4o-mini', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
     });
 
@@ -350,6 +373,22 @@ describe('rate limits (in memory, one instance)', () => {
     expect((await slow).status).toBe(200);
     await sleep(50); // the slot is freed when the request settles, just after its answer
     expect((await chat(key)).status).toBe(200);
+  });
+
+  it('give each request its own slot when clients send the same x-request-id (retries while the first is in flight)', async () => {
+    const { key } = await createKey({ alias: 'same-id-agent', team_id: 'team-parallel-2' });
+    const sameId = { 'x-request-id': 'client-retry-0001' };
+    mock.enqueue({ delayMs: 400 }, { delayMs: 400 });
+    const first = chat(key, sameId);
+    const second = chat(key, sameId);
+    await mock.waitFor((m) => m.requests.filter((request) => request.closedAt === undefined).length >= 2, 2_000);
+    // Two in flight under one id fill a limit of two: a third is refused, whatever id it sends.
+    expect((await chat(key, sameId)).status).toBe(429);
+    const answers = await Promise.all([first, second]);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+    expect(answers[0]!.headers.get('x-request-id')).toBe('client-retry-0001');
+    await sleep(50);
+    expect((await chat(key, sameId)).status).toBe(200);
   });
 });
 

@@ -15,12 +15,15 @@ import {
 import { createBudgetAlerts } from './budget-alerts.js';
 import { BudgetLeases } from './budget-leases.js';
 import { estimatePromptTokens } from './estimate-prompt-tokens.js';
+import { createHoldIds } from './hold-ids.js';
 import type { GovernanceOptions } from './governance-options.js';
 import { settleWithRetries } from './settle-with-retries.js';
 import { worstCasePrices, type WorstCasePrices } from './worst-case-prices.js';
 
 /** A request's hold on its budgets, kept on the context from `budget.reserve` to `budget.settle`. */
 export interface BudgetReservation {
+  /** The hold's id in the store or lease: its own, not the request id, which two requests may share. */
+  readonly id: string;
   readonly subjects: readonly BudgetSubject[];
   readonly amountMicros: number;
 }
@@ -86,6 +89,7 @@ export function createBudgetHooks(
       ? undefined
       : new BudgetLeases(store, clock, { requests: options.budgetLeaseRequests, reservationTtlMs: options.reservationTtlMs }, (settled, costMicros) => alert?.(settled, costMicros), logger);
   const holds: Pick<BudgetStore, 'reserve'> = leases ?? store;
+  const nextHoldId = createHoldIds();
   /** Each principal's budget subjects, built once (auth hands out one principal object per key). */
   const subjectsByPrincipal = new WeakMap<Principal, readonly BudgetSubject[]>();
 
@@ -114,11 +118,12 @@ export function createBudgetHooks(
     // Each of the `n` answers may use the whole output limit.
     const amountMicros = promptMicros + Math.ceil(outputTokens * choices * prices.output);
     const now = clock.now();
-    if (leases?.draw({ id: context.requestId, subjects, amountMicros, expiresAt: now + options.reservationTtlMs, now }) === true) {
-      context.set('budgetReservation', { subjects, amountMicros });
+    const id = nextHoldId();
+    if (leases?.draw({ id, subjects, amountMicros, expiresAt: now + options.reservationTtlMs, now }) === true) {
+      context.set('budgetReservation', { id, subjects, amountMicros });
       return;
     }
-    return reserveInStore(context, subjects, prices, promptMicros, outputTokens, choices);
+    return reserveInStore(context, id, subjects, prices, promptMicros, outputTokens, choices);
   }
 
   /** A model without a known price: admitted unbudgeted when `unknownPrice` is `allow` or no budget applies, else refused (403). */
@@ -128,14 +133,14 @@ export function createBudgetHooks(
   }
 
   /** Holds the worst case through the store (or a lease being renewed); in `clamp` mode, once more with the output the budget buys. */
-  async function reserveInStore(context: GatewayContext, subjects: readonly BudgetSubject[], prices: WorstCasePrices, promptMicros: number, initialOutputTokens: number, choices: number): Promise<void> {
+  async function reserveInStore(context: GatewayContext, id: string, subjects: readonly BudgetSubject[], prices: WorstCasePrices, promptMicros: number, initialOutputTokens: number, choices: number): Promise<void> {
     let outputTokens = initialOutputTokens;
     for (let attempt = 0; ; attempt += 1) {
       const amountMicros = promptMicros + Math.ceil(outputTokens * choices * prices.output);
       const now = clock.now();
-      const outcome = await holds.reserve({ id: context.requestId, subjects, amountMicros, expiresAt: now + options.reservationTtlMs, now }).catch((error: unknown) => Promise.reject(storeUnavailable(error)));
+      const outcome = await holds.reserve({ id, subjects, amountMicros, expiresAt: now + options.reservationTtlMs, now }).catch((error: unknown) => Promise.reject(storeUnavailable(error)));
       if (outcome.ok) {
-        context.set('budgetReservation', { subjects, amountMicros });
+        context.set('budgetReservation', { id, subjects, amountMicros });
         return;
       }
       const affordable = prices.output > 0 ? Math.floor((outcome.availableMicros - promptMicros) / (prices.output * choices)) : 0;
@@ -155,10 +160,10 @@ export function createBudgetHooks(
     const started = context.timings.firstByteAt !== undefined || context.usage !== undefined;
     const costMicros = context.costMicros ?? (started ? reservation.amountMicros : 0);
     // A lease reports to the alerts when it is settled in the store, not per request.
-    if (leases?.charge(context.requestId, reservation.subjects, costMicros, clock.now()) === true) return;
+    if (leases?.charge(reservation.id, reservation.subjects, costMicros, clock.now()) === true) return;
     // Not drawn on a lease (or its lease was returned at shutdown): the hold is the store's.
     return settleWithRetries(store, clock, logger, {
-      id: context.requestId,
+      id: reservation.id,
       subjects: reservation.subjects,
       costMicros,
       label: 'budget settlement',

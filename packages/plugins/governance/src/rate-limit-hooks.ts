@@ -1,5 +1,6 @@
 import { GatewayError, budgetSubjects, type GatewayContext, type HookMap, type Principal, type RateLimitAdmission, type RateLimitCheck, type RateLimitState, type RateLimitStore, type RefusingLevel } from '@tollgate/core';
 import type { GovernanceOptions } from './governance-options.js';
+import { createHoldIds } from './hold-ids.js';
 import { MemoryRateLimitStore } from './memory-rate-limit-store.js';
 
 /** One configured limit: on every subject of a scope, or on one subject when `id` is given. */
@@ -10,7 +11,8 @@ type LimitOwner = RefusingLevel;
 
 declare module '@tollgate/core' {
   interface ContextVariableMap {
-    rateLimitChecks: readonly RateLimitCheck[];
+    /** The request's admission: its slot id in the store and the checks it was counted against. */
+    rateLimitSlot: { readonly id: string; readonly checks: readonly RateLimitCheck[] };
   }
 }
 
@@ -112,32 +114,34 @@ export function createRateLimitHooks(store: RateLimitStore, options: GovernanceO
   }
 
   const memory = store instanceof MemoryRateLimitStore ? store : undefined;
+  const nextSlotId = createHoldIds();
 
   function acquire(context: GatewayContext): void | Promise<void> {
     if (context.principal!.isMaster || (options.rateLimits.length === 0 && context.principal!.rateLimits === undefined)) return;
     const { checks, owners } = checksOf(context.principal!, context.request.model);
     if (checks.length === 0) return;
-    if (memory !== undefined) return admit(context, checks, owners, memory.acquireNow(context.requestId, checks, options.reservationTtlMs));
-    return store.acquire(context.requestId, checks, options.reservationTtlMs).then((admission) => admit(context, checks, owners, admission));
+    const slotId = nextSlotId();
+    if (memory !== undefined) return admit(context, slotId, checks, owners, memory.acquireNow(slotId, checks, options.reservationTtlMs));
+    return store.acquire(slotId, checks, options.reservationTtlMs).then((admission) => admit(context, slotId, checks, owners, admission));
   }
 
-  /** Records an admission on the request (checks, headers), or throws its refusal (429). */
-  function admit(context: GatewayContext, checks: readonly RateLimitCheck[], owners: readonly LimitOwner[], admission: RateLimitAdmission): void {
+  /** Records an admission on the request (its slot, checks, headers), or throws its refusal (429). */
+  function admit(context: GatewayContext, slotId: string, checks: readonly RateLimitCheck[], owners: readonly LimitOwner[], admission: RateLimitAdmission): void {
     if (!admission.ok) {
       const owner = owners[checks.indexOf(admission.check)];
       const unit = kinds.find(([, kind]) => kind === admission.check.kind)![2];
       const label = owner === undefined ? `A limit of ${admission.check.limit} ${unit}` : `The ${owner.scope} "${owner.id}" is limited to ${admission.check.limit} ${unit}`;
       throw new GatewayError('TOLLGATE_RATE_LIMIT_EXCEEDED', `${label}; retry in ${resetText(admission.retryAfterMs)}.`, { retryAfterMs: Math.max(1, admission.retryAfterMs), ...(owner === undefined ? {} : { refusedBy: owner }) });
     }
-    context.set('rateLimitChecks', checks);
+    context.set('rateLimitSlot', { id: slotId, checks });
     setHeaders(context, admission.states);
   }
 
   function release(context: GatewayContext): void | Promise<void> {
-    const checks = context.get('rateLimitChecks');
-    if (checks === undefined) return;
-    if (memory !== undefined) return memory.releaseNow(context.requestId, checks, context.usage?.total_tokens ?? 0);
-    return store.release(context.requestId, checks, context.usage?.total_tokens ?? 0);
+    const slot = context.get('rateLimitSlot');
+    if (slot === undefined) return;
+    if (memory !== undefined) return memory.releaseNow(slot.id, slot.checks, context.usage?.total_tokens ?? 0);
+    return store.release(slot.id, slot.checks, context.usage?.total_tokens ?? 0);
   }
 
   return { acquire, release };
