@@ -18,6 +18,7 @@ import {
   type VirtualKeyRecord,
 } from '@tollgate/core';
 import { budgetView } from './budget-view.js';
+import { ownerView } from './owner-view.js';
 import type { RouteHandler } from './gateway-routes.js';
 import type { HttpDependencies } from './http-dependencies.js';
 import { readJsonBody } from './read-json-body.js';
@@ -78,9 +79,7 @@ function keyView(record: VirtualKeyRecord) {
     alias: record.alias,
     hint: record.hint,
     status: record.status,
-    team_id: record.teamId ?? null,
-    user_id: record.userId ?? null,
-    org_id: record.orgId ?? null,
+    ...ownerView(record),
     models: record.models ?? null,
     expires_at: record.expiresAt === undefined ? null : new Date(record.expiresAt).toISOString(),
     metadata: record.metadata,

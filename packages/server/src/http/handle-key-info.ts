@@ -3,6 +3,7 @@ import { BudgetStore, budgetSubjects, Clock, systemClock } from '@tollgate/core'
 import { answerAuthenticated } from './answer-authenticated.js';
 import { budgetView } from './budget-view.js';
 import type { HttpDependencies } from './http-dependencies.js';
+import { ownerView } from './owner-view.js';
 
 /**
  * `GET /v1/key`: what the caller's own key may do and has left, as OpenRouter's `GET /api/v1/key`
@@ -26,9 +27,7 @@ export function createKeyInfoHandler(dependencies: HttpDependencies) {
           id: principal.keyId,
           alias: principal.keyName,
           is_master: principal.isMaster,
-          team_id: principal.teamId ?? null,
-          user_id: principal.userId ?? null,
-          org_id: principal.orgId ?? null,
+          ...ownerView(principal),
           models: principal.isMaster ? null : (principal.allowedModels ?? null),
           rpm_limit: limits?.rpm ?? null,
           tpm_limit: limits?.tpm ?? null,
