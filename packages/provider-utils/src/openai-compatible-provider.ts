@@ -44,6 +44,11 @@ export interface OpenAICompatibleProviderInit {
   /** Values that must never appear in an error: the provider's keys. */
   readonly secrets: readonly string[];
   readonly priceProvider?: string | undefined;
+  /**
+   * Models that refuse `max_tokens` and take `max_completion_tokens` (OpenAI's reasoning models): a
+   * request's `max_tokens` — the client's, or the one a budget added — goes to them renamed.
+   */
+  readonly maxCompletionTokensOnly?: (model: string) => boolean;
   /** Ask for `stream_options.include_usage` (default true). */
   readonly requestUsageInStream?: boolean;
   /** The path of an operation for a model (default `/<operation>`): Azure puts the deployment in it. */
@@ -146,7 +151,8 @@ export class OpenAICompatibleProvider implements Provider {
   #chatBody(request: ChatCompletionRequest, options: ProviderCallOptions, stream: boolean): Uint8Array | string {
     const extra = this.#init.extraBody;
     const addUsage = stream && this.#requestUsage && request.stream_options?.include_usage !== true;
-    if (options.rawBody !== undefined && request.model === options.model && extra === undefined) {
+    const renameLimit = request.max_tokens != null && request.max_completion_tokens == null && this.#init.maxCompletionTokensOnly?.(options.model) === true;
+    if (options.rawBody !== undefined && request.model === options.model && extra === undefined && !renameLimit) {
       if (!addUsage) return options.rawBody;
       if (request.stream_options === undefined) {
         const spliced = spliceJsonFields(options.rawBody, { stream_options: { include_usage: true } });
@@ -159,6 +165,8 @@ export class OpenAICompatibleProvider implements Provider {
       ...(extra === undefined ? {} : options.targetParams),
       model: options.model,
       ...(addUsage ? { stream_options: { ...request.stream_options, include_usage: true } } : {}),
+      // JSON leaves out an undefined field: `max_tokens` goes, under its new name.
+      ...(renameLimit ? { max_tokens: undefined, max_completion_tokens: request.max_tokens } : {}),
     });
   }
 

@@ -82,6 +82,9 @@ export interface MockOpenAI extends MockUpstream<MockReply> {
  * const mock = await createMockOpenAI();
  * mock.enqueue({ status: 429, error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } });
  */
+/** OpenAI's reasoning models, which take `max_completion_tokens` and refuse `max_tokens`. */
+const reasoningModel = /^(?:o\d|gpt-5|codex-)/;
+
 export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise<MockOpenAI> {
   let sequence = 0;
   const openRouter = options.flavor === 'openrouter';
@@ -110,6 +113,11 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
     const isChat = request.method === 'POST' && path === '/v1/chat/completions';
     const isEmbeddings = request.method === 'POST' && path === '/v1/embeddings';
     const isModels = request.method === 'GET' && path === '/v1/models';
+    // OpenAI's reasoning models (o-series, GPT-5) refuse the deprecated `max_tokens`, before anything else.
+    if (isChat && !openRouter && !azure && reasoningModel.test(String((body as { model?: unknown } | undefined)?.model)) && (body as { max_tokens?: unknown }).max_tokens !== undefined) {
+      sendJson(res, 400, openAIError("Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", 'invalid_request_error', 'unsupported_parameter', 'max_tokens'));
+      return;
+    }
     const reply: MockReply = isChat || isEmbeddings ? (takeReply() ?? {}) : {};
 
     if (reply.delayMs !== undefined) await sleep(reply.delayMs);

@@ -1,6 +1,9 @@
 import { OpenAICompatibleProvider } from '@tollgate/provider-utils';
 import type { OpenAIProviderOptions } from './openai-provider-options.js';
 
+/** OpenAI's reasoning models (o1, o3, o4-mini, the GPT-5 family, codex-…): they take `max_completion_tokens` only. */
+const isOpenAIReasoningModel = (model: string): boolean => /^(?:o\d|gpt-5|codex-)/.test(model);
+
 /**
  * A provider for OpenAI and OpenAI-compatible servers (vLLM, SGLang, Ollama, llama.cpp) by `baseURL`:
  * the body goes upstream unchanged where it can, streams pass through as bytes with usage tapped, and
@@ -8,6 +11,7 @@ import type { OpenAIProviderOptions } from './openai-provider-options.js';
  */
 export class OpenAIProvider extends OpenAICompatibleProvider {
   constructor(name: string, options: OpenAIProviderOptions) {
+    const priceProvider = options.priceProvider ?? (new URL(options.baseURL).hostname === 'api.openai.com' ? 'openai' : undefined);
     super({
       name,
       baseURL: options.baseURL,
@@ -21,8 +25,10 @@ export class OpenAIProvider extends OpenAICompatibleProvider {
         ...options.headers,
       },
       secrets: options.apiKey === undefined ? [] : [options.apiKey],
-      priceProvider: options.priceProvider ?? (new URL(options.baseURL).hostname === 'api.openai.com' ? 'openai' : undefined),
+      priceProvider,
       requestUsageInStream: options.requestUsageInStream,
+      // OpenAI's own API (its price provider says so) refuses `max_tokens` for its reasoning models.
+      maxCompletionTokensOnly: priceProvider === 'openai' ? isOpenAIReasoningModel : undefined,
     });
   }
 }
