@@ -24,3 +24,4 @@ export { parseDataUrl } from './parse-data-url.js';
 export { textOfContent } from './text-of-content.js';
 export { DroppedFieldLog } from './dropped-field-log.js';
 export { parseToolArguments, parseJsonObject } from './parse-tool-json.js';
+export { isOpenAIReasoningModel } from './openai-reasoning-model.js';

@@ -23,7 +23,7 @@ beforeAll(async () => {
       plugins: ['@tollgate/provider-openai', '@tollgate/provider-azure-openai'],
       auth: { masterKey },
       providers: {
-        azure: { type: 'azure-openai', endpoint: azure.url, apiKey: azureKey },
+        azure: { type: 'azure-openai', endpoint: azure.url, apiKey: azureKey, maxCompletionTokensDeployments: ['team-thinker'] },
         'azure-v1': { type: 'azure-openai', endpoint: azure.url, entraToken: azureKey, apiVersion: 'v1' },
         'azure-wrong': { type: 'azure-openai', endpoint: azure.url, entraToken },
         openai: { type: 'openai', baseURL: openai.baseURL, apiKey: 'sk-openai-upstream-000000' },
@@ -33,6 +33,8 @@ beforeAll(async () => {
         'gpt-4o-v1': { target: 'azure-v1/prod-gpt4o' },
         broken: { target: 'azure-wrong/prod-gpt4o' },
         embed: { target: 'azure/prod-embedding' },
+        reasoner: { target: 'azure/o4-mini-prod' },
+        'named-reasoner': { target: 'azure/team-thinker' },
         lenient: { target: 'openai/gpt-4o' },
       },
     },
@@ -99,5 +101,12 @@ describe('Azure OpenAI', () => {
     expect(text).not.toContain('SECRET');
     await server.tollgate.gateway.engine.drain();
     expect(logs.raw.join('\n')).not.toContain('SECRET');
+  });
+
+  it('send max_tokens to reasoning deployments as max_completion_tokens (by name, or listed), to others as sent', async () => {
+    azure.reset();
+    for (const model of ['reasoner', 'named-reasoner', 'gpt-4o']) await client.chat.completions.create({ model, max_tokens: 64, messages: [{ role: 'user', content: 'x' }] });
+    const bodies = azure.requests.map((request) => request.body as Record<string, unknown>);
+    expect(bodies.map((body) => [body.max_completion_tokens, body.max_tokens])).toEqual([[64, undefined], [64, undefined], [undefined, 64]]);
   });
 });

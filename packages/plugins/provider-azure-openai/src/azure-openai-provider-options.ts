@@ -12,6 +12,11 @@ export const azureOpenAIProviderOptionsSchema = z
     entraToken: z.string().min(1).optional(),
     /** The `api-version` of the deployments API; `v1` uses the version-less `/openai/v1` API instead. */
     apiVersion: z.string().min(1).default('2024-10-21'),
+    /**
+     * Deployments of reasoning models whose names do not say so: like deployments named `o3…`,
+     * `gpt-5…` or `codex-…`, they get a request's `max_tokens` as `max_completion_tokens`.
+     */
+    maxCompletionTokensDeployments: z.array(z.string().min(1)).default([]),
     /** The id price tables know this upstream by. */
     priceProvider: z.string().min(1).default('azure'),
     headers: z.record(z.string(), z.string()).default({}),

@@ -1,4 +1,4 @@
-import { OpenAICompatibleProvider } from '@tollgate/provider-utils';
+import { isOpenAIReasoningModel, OpenAICompatibleProvider } from '@tollgate/provider-utils';
 import type { AzureOpenAIProviderOptions } from './azure-openai-provider-options.js';
 
 /**
@@ -24,6 +24,8 @@ export class AzureOpenAIProvider extends OpenAICompatibleProvider {
       secrets: [options.apiKey, options.entraToken].filter((secret): secret is string => secret !== undefined),
       priceProvider: options.priceProvider,
       dropEmptyChoices: true,
+      // Reasoning deployments refuse max_tokens, as OpenAI's reasoning models do.
+      maxCompletionTokensOnly: (deployment) => isOpenAIReasoningModel(deployment) || options.maxCompletionTokensDeployments.includes(deployment),
       pathFor: (operation, deployment) =>
         options.apiVersion === 'v1'
           ? `/openai/v1/${operation}`

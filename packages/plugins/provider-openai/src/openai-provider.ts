@@ -1,8 +1,5 @@
-import { OpenAICompatibleProvider } from '@tollgate/provider-utils';
+import { isOpenAIReasoningModel, OpenAICompatibleProvider } from '@tollgate/provider-utils';
 import type { OpenAIProviderOptions } from './openai-provider-options.js';
-
-/** OpenAI's reasoning models (o1, o3, o4-mini, the GPT-5 family, codex-…): they take `max_completion_tokens` only. */
-const isOpenAIReasoningModel = (model: string): boolean => /^(?:o\d|gpt-5|codex-)/.test(model);
 
 /**
  * A provider for OpenAI and OpenAI-compatible servers (vLLM, SGLang, Ollama, llama.cpp) by `baseURL`:
