@@ -54,6 +54,13 @@ describe('auth', () => {
     expect((await fetch(`${gateway.baseURL}/models`)).status).toBe(401);
     expect(await (await fetch(`${gateway.server.url}/health/live`)).json()).toEqual({ status: 'ok' });
     expect(await (await fetch(`${gateway.server.url}/health/ready`)).json()).toEqual({ status: 'ready' });
+    // Load balancers probing with HEAD get the GET answer's status and headers, no body.
+    const head = await fetch(`${gateway.server.url}/health/ready`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toContain('application/json');
+    expect(await head.text()).toBe('');
+    expect((await fetch(`${gateway.baseURL}/models`, { method: 'HEAD' })).status).toBe(401);
+    expect((await fetch(`${gateway.baseURL}/chat/completions`, { method: 'HEAD' })).status).toBe(405);
   });
 
   it('takes the master key from TOLLGATE_MASTER_KEY, and generates one only when no key exists', async () => {

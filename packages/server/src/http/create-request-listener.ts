@@ -20,7 +20,9 @@ export function createRequestListener(routes: GatewayRoutes, cors?: CorsHandler)
     const methods = routes.get(path) ?? byPrefix(path);
     if (methods === undefined) return sendNotFound(res, req.method ?? 'GET', path);
     if (cors !== undefined && cors(req, res, methods)) return;
-    const handler = methods.get(req.method ?? 'GET');
+    // HEAD is answered as GET, as Express does: Node leaves the body out of a HEAD answer.
+    const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
+    const handler = methods.get(method);
     if (handler === undefined) return sendMethodNotAllowed(res, req.method ?? 'GET', path, methods);
     void handler(req, res);
   };
