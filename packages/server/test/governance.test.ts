@@ -57,6 +57,7 @@ beforeAll(async () => {
       'self-hosted': { target: 'openai/unpriced-llama' },
       // A refusal for length moves the request to a model ten times dearer.
       'with-fallback': { target: 'openai/gpt-4o-mini', fallbacks: { contextWindow: 'long-context' } },
+      'with-unpriced-fallback': { target: 'openai/gpt-4o-mini', fallbacks: { contextWindow: 'self-hosted' } },
       'long-context': { target: 'openai/long-context' },
     },
   }));
@@ -239,6 +240,8 @@ describe('hard budgets', () => {
     const limited = await createKey({ alias: 'no-fallback', models: ['with-fallback'] });
     await adminCall('/admin/budgets', { scope: 'key', id: limited.id, limit_usd: 0.5, period: 'daily' });
     await expect(clientFor(limited.key).chat.completions.create({ model: 'with-fallback', max_tokens: 1_000, messages: [{ role: 'user', content: 'hi' }] })).resolves.toBeDefined();
+    // A fallback without a price does not refuse the request: moved there, its unknown cost is charged at the hold.
+    await expect(clientFor(created.key).chat.completions.create({ model: 'with-unpriced-fallback', max_tokens: 1_000, messages: [{ role: 'user', content: 'hi' }] })).resolves.toBeDefined();
   });
 
   it('hold each request on its own when clients send the same x-request-id: the second does not slip into the first one\'s hold', async () => {

@@ -103,7 +103,7 @@ export function createBudgetHooks(
     if (subjects === undefined) subjectsByPrincipal.set(principal, (subjects = budgetSubjects(principal)));
     if (subjects.length === 0) return;
     // A refusal may move the request to the group's fallback model: its targets may be dearer.
-    const prices = worstCasePrices(context.fallbackTargets.length === 0 ? context.targets : [...context.targets, ...context.fallbackTargets], pricing);
+    const prices = worstCasePrices(context.targets, pricing, context.fallbackTargets);
     if (prices === undefined) return admitUnpriced(context, subjects);
     const promptMicros = Math.ceil(estimatePromptTokens(context.request, context.operation) * options.promptTokenMargin * prices.input);
     let outputTokens = 0;

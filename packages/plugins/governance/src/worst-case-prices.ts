@@ -6,19 +6,32 @@ export interface WorstCasePrices {
   readonly output: number;
 }
 
+/** A target's prices: its own, else the pricing service's; undefined when unknown. */
+function pricesOf(target: RouteTarget, pricing: Pricing | undefined): ModelPrices | undefined {
+  return target.price ?? pricing?.prices({ provider: target.provider.name, priceProvider: target.provider.priceProvider, model: target.model });
+}
+
 /**
  * The highest prices any of the targets may charge (a fallback may be dearer than the first target;
  * long-context tiers count at their highest). Undefined when any target's price is unknown: a worst
- * case cannot be bounded then.
+ * case cannot be bounded then. `fallbackTargets` (where a refusal may move the request) count when
+ * priced; one without a price is left out, as a request moved there is charged its hold.
  */
-export function worstCasePrices(targets: readonly RouteTarget[], pricing: Pricing | undefined): WorstCasePrices | undefined {
+export function worstCasePrices(targets: readonly RouteTarget[], pricing: Pricing | undefined, fallbackTargets: readonly RouteTarget[] = []): WorstCasePrices | undefined {
   let input = 0;
   let output = 0;
-  for (const target of targets) {
-    const prices: ModelPrices | undefined = target.price ?? pricing?.prices({ provider: target.provider.name, priceProvider: target.provider.priceProvider, model: target.model });
-    if (prices === undefined) return undefined;
+  const take = (prices: ModelPrices) => {
     input = Math.max(input, prices.maxInput ?? prices.input, prices.cacheWrite ?? 0);
     output = Math.max(output, prices.maxOutput ?? prices.output);
+  };
+  for (const target of targets) {
+    const prices = pricesOf(target, pricing);
+    if (prices === undefined) return undefined;
+    take(prices);
+  }
+  for (const target of fallbackTargets) {
+    const prices = pricesOf(target, pricing);
+    if (prices !== undefined) take(prices);
   }
   return targets.length === 0 ? undefined : { input, output };
 }
