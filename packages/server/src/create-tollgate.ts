@@ -12,7 +12,7 @@ import { loadPlugins, type PluginReference } from './config/load-plugins.js';
 import { createCorsHandler } from './http/cors.js';
 import { createRequestListener } from './http/create-request-listener.js';
 import { createRouter } from './http/create-router.js';
-import { createGatewayRoutes } from './http/gateway-routes.js';
+import { createGatewayRoutes, withUnversionedOpenAIRoutes } from './http/gateway-routes.js';
 import { RequestTracker } from './http/request-tracker.js';
 import { createLogger } from './logging/create-logger.js';
 import { createBodyCaptureHooks } from './logging/body-capture.js';
@@ -131,7 +131,7 @@ export async function createTollgate(options: CreateTollgateOptions = {}): Promi
   const routes = createGatewayRoutes({ gateway, logger, bodyLimit: gateway.config.server.bodyLimit, tracker, logRequests: gateway.config.logging.requests });
   const cors = gateway.config.server.cors === undefined ? undefined : createCorsHandler(gateway.config.server.cors);
   const router = createRouter(routes, cors);
-  const requestListener = createRequestListener(routes, cors);
+  const requestListener = createRequestListener(withUnversionedOpenAIRoutes(routes), cors);
   let closing: Promise<void> | undefined;
   return {
     router,

@@ -50,6 +50,8 @@ describe('the gateway mounted in an existing Express app', () => {
     const echoed = await fetch(`${origin}/api/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
     expect(await echoed.json()).toEqual({ received: { a: 1 } });
     expect(await (await fetch(`${origin}/llm/not-a-route`)).text()).toBe('host 404');
+    // The paths without /v1 are the standalone server's: mounted, the router leaves them to the host.
+    expect(await (await fetch(`${origin}/llm/models`)).text()).toBe('host 404');
     expect(await (await fetch(`${origin}/v1/chat/completions`)).text()).toBe('host 404');
   });
 });

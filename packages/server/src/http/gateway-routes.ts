@@ -20,10 +20,22 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void |
  */
 export type GatewayRoutes = ReadonlyMap<string, ReadonlyMap<string, RouteHandler>>;
 
-/** OpenAI's routes that are also served without their `/v1` prefix. */
+/** OpenAI's routes that the standalone server also serves without their `/v1` prefix. */
 const unversionedOpenAIRoutes = ['/v1/chat/completions', '/v1/embeddings', '/v1/models', `${modelRoutePrefix}*`];
 
-/** Builds the route table: OpenAI-compatible routes (with and without `/v1`), `/v1/messages`, health checks, and the admin API when a key store is loaded. */
+/**
+ * The route table with OpenAI's routes also without `/v1`, as the LiteLLM proxy serves them, so a
+ * client whose base URL lacks `/v1` (LiteLLM's own examples) works unchanged. For the standalone
+ * server only: mounted in a host app, the router keeps to its `/v1` paths and leaves the host's own
+ * `/models` or `/embeddings` alone.
+ */
+export function withUnversionedOpenAIRoutes(routes: GatewayRoutes): GatewayRoutes {
+  const all = new Map(routes);
+  for (const path of unversionedOpenAIRoutes) all.set(path.slice('/v1'.length), routes.get(path)!);
+  return all;
+}
+
+/** Builds the route table: OpenAI-compatible routes, `/v1/messages`, health checks, and the admin API when a key store is loaded. */
 export function createGatewayRoutes(dependencies: HttpDependencies): GatewayRoutes {
   const post = (handler: RouteHandler) => new Map([['POST', handler]]);
   const get = (handler: RouteHandler) => new Map([['GET', handler]]);
@@ -39,8 +51,6 @@ export function createGatewayRoutes(dependencies: HttpDependencies): GatewayRout
     ['/health/live', get((_req, res) => sendJson(res, 200, { status: 'ok' }))],
     ['/health/ready', get((_req, res) => (dependencies.tracker.draining ? sendJson(res, 503, { status: 'draining' }) : sendJson(res, 200, { status: 'ready' })))],
   ]);
-  // As the LiteLLM proxy does: a client whose base URL lacks `/v1` (LiteLLM's own examples) works unchanged.
-  for (const path of unversionedOpenAIRoutes) routes.set(path.slice('/v1'.length), routes.get(path)!);
   for (const [path, methods] of createAdminRoutes(dependencies) ?? []) routes.set(path, methods);
   if (metrics !== undefined) {
     // Served like health checks, without a key: scrape it from inside the network.
@@ -62,5 +72,5 @@ export function sendMethodNotAllowed(res: ServerResponse, method: string, path: 
 
 /** Answers 404 in OpenAI's shape. */
 export function sendNotFound(res: ServerResponse, method: string, path: string): void {
-  sendError(res, new GatewayError('TOLLGATE_NOT_FOUND', `No route ${method} ${path}. Tollgate serves /v1/chat/completions, /v1/embeddings, /v1/messages, /v1/models, /v1/models/{model} (the OpenAI ones also without /v1), /v1/key, /health/live and /health/ready.`));
+  sendError(res, new GatewayError('TOLLGATE_NOT_FOUND', `No route ${method} ${path}. Tollgate serves /v1/chat/completions, /v1/embeddings, /v1/messages, /v1/models, /v1/models/{model}, /v1/key, /health/live and /health/ready.`));
 }
