@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { roundMs, type Principal, type WireFormat } from '@tollgate/core';
 import type { HttpDependencies } from './http-dependencies.js';
+import { pathOf } from './path-of.js';
 import { startRequest } from './start-request.js';
 
 /**
@@ -27,10 +28,4 @@ export async function answerAuthenticated(
   } catch (error) {
     ingress.fail(error, undefined);
   }
-}
-
-/** A URL without its query. */
-export function pathOf(url: string): string {
-  const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CorsHandler } from './cors.js';
 import { sendMethodNotAllowed, sendNotFound, type GatewayRoutes, type RouteHandler } from './gateway-routes.js';
+import { pathOf } from './path-of.js';
 
 /**
  * The standalone server's request listener: an exact-match lookup in the route table, then the
@@ -14,9 +15,7 @@ export function createRequestListener(routes: GatewayRoutes, cors?: CorsHandler)
   const byPrefix = (path: string): ReadonlyMap<string, RouteHandler> | undefined =>
     prefixRoutes.find(({ prefix }) => path.length > prefix.length && path.startsWith(prefix))?.methods;
   return function handleRequest(req, res) {
-    const url = req.url ?? '/';
-    const query = url.indexOf('?');
-    const path = query === -1 ? url : url.slice(0, query);
+    const path = pathOf(req.url ?? '/');
     const methods = routes.get(path) ?? byPrefix(path);
     if (methods === undefined) return sendNotFound(res, req.method ?? 'GET', path);
     if (cors !== undefined && cors(req, res, methods)) return;

@@ -6,7 +6,7 @@ import { createCountTokensHandler } from './handle-count-tokens.js';
 import { createEmbeddingsHandler } from './handle-embeddings.js';
 import { createKeyInfoHandler } from './handle-key-info.js';
 import { createMessagesHandler } from './handle-messages.js';
-import { createModelHandler, createModelsHandler, modelRoutePrefix } from './handle-models.js';
+import { createModelsHandlers, modelRoutePrefix } from './handle-models.js';
 import type { HttpDependencies } from './http-dependencies.js';
 import { sendError } from './send-error.js';
 import { sendJson } from './send-json.js';
@@ -40,13 +40,14 @@ export function createGatewayRoutes(dependencies: HttpDependencies): GatewayRout
   const post = (handler: RouteHandler) => new Map([['POST', handler]]);
   const get = (handler: RouteHandler) => new Map([['GET', handler]]);
   const metrics = dependencies.gateway.resolve(MetricsEndpoint);
+  const models = createModelsHandlers(dependencies);
   const routes = new Map<string, ReadonlyMap<string, RouteHandler>>([
     ['/v1/chat/completions', post(createChatCompletionsHandler(dependencies) as RouteHandler)],
     ['/v1/embeddings', post(createEmbeddingsHandler(dependencies) as RouteHandler)],
     ['/v1/messages', post(createMessagesHandler(dependencies) as RouteHandler)],
     ['/v1/messages/count_tokens', post(createCountTokensHandler(dependencies) as RouteHandler)],
-    ['/v1/models', get(createModelsHandler(dependencies) as RouteHandler)],
-    [`${modelRoutePrefix}*`, get(createModelHandler(dependencies) as RouteHandler)],
+    ['/v1/models', get(models.list)],
+    [`${modelRoutePrefix}*`, get(models.model)],
     ['/v1/key', get(createKeyInfoHandler(dependencies) as RouteHandler)],
     ['/health/live', get((_req, res) => sendJson(res, 200, { status: 'ok' }))],
     ['/health/ready', get((_req, res) => (dependencies.tracker.draining ? sendJson(res, 503, { status: 'draining' }) : sendJson(res, 200, { status: 'ready' })))],

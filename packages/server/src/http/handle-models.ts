@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError, type WireFormat } from '@tollgate/core';
 import { toAnthropicModelInfo, toModelsPage } from '../ingress/anthropic/to-models-page.js';
-import { answerAuthenticated, pathOf } from './answer-authenticated.js';
+import { answerAuthenticated } from './answer-authenticated.js';
 import type { HttpDependencies } from './http-dependencies.js';
+import { pathOf } from './path-of.js';
 
 /** Where a model's own route begins: `GET /v1/models/{model}`. */
 export const modelRoutePrefix = '/v1/models/';
@@ -28,37 +29,37 @@ function startedNow(): Created {
 const toOpenAIModel = (id: string, created: Created) => ({ id, object: 'model', created: created.seconds, owned_by: 'tollgate' });
 
 /**
- * `GET /v1/models`: the model names the caller's key may use — OpenAI's list, or Anthropic's page
- * (`limit`, `after_id`, `before_id`) for a client that sends `anthropic-version`.
+ * The models routes, with one `created` time for both:
+ *
+ * - `list` — `GET /v1/models`: the model names the caller's key may use, OpenAI's list, or
+ *   Anthropic's page (`limit`, `after_id`, `before_id`) for a client that sends `anthropic-version`;
+ * - `model` — `GET /v1/models/{model}`: one model, in either shape, when it routes on this gateway
+ *   (listed, or taken by a wildcard family) and the caller's key may call it; else 404
+ *   `model_not_found`, as OpenAI answers for a model the key cannot see. The name is URL-decoded
+ *   (SDKs send `a/b` as `a%2Fb`).
  */
-export function createModelsHandler(dependencies: HttpDependencies) {
+export function createModelsHandlers(dependencies: HttpDependencies) {
   const created = startedNow();
-  return function handleModels(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const wire = wireOf(req);
-    return answerAuthenticated(req, res, dependencies, (principal) => {
-      const ids = dependencies.gateway.engine.listModels(principal);
-      if (wire === 'anthropic') return toModelsPage(ids, new URL(req.url ?? '/', 'http://localhost').searchParams, created.iso);
-      return { object: 'list', data: ids.map((id) => toOpenAIModel(id, created)) };
-    }, wire);
-  };
-}
-
-/**
- * `GET /v1/models/{model}`: one model, in OpenAI's or Anthropic's shape, when it routes on this gateway
- * (listed, or taken by a wildcard family) and the caller's key may call it; else 404 `model_not_found`,
- * as OpenAI answers for a model the key cannot see. The name is URL-decoded (SDKs send `a/b` as `a%2Fb`).
- */
-export function createModelHandler(dependencies: HttpDependencies) {
-  const created = startedNow();
-  return function handleModel(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const wire = wireOf(req);
-    return answerAuthenticated(req, res, dependencies, (principal) => {
-      const model = modelOf(req.url ?? '');
-      if (!dependencies.gateway.engine.hasModel(model, principal)) {
-        throw new GatewayError('TOLLGATE_MODEL_NOT_FOUND', `The model "${model}" does not exist on this gateway, or this key may not call it. GET /v1/models lists the ones it may.`, { param: 'model' });
-      }
-      return wire === 'anthropic' ? toAnthropicModelInfo(model, created.iso) : toOpenAIModel(model, created);
-    }, wire);
+  const { engine } = dependencies.gateway;
+  return {
+    list(req: IncomingMessage, res: ServerResponse): Promise<void> {
+      const wire = wireOf(req);
+      return answerAuthenticated(req, res, dependencies, (principal) => {
+        const ids = engine.listModels(principal);
+        if (wire === 'anthropic') return toModelsPage(ids, new URL(req.url ?? '/', 'http://localhost').searchParams, created.iso);
+        return { object: 'list', data: ids.map((id) => toOpenAIModel(id, created)) };
+      }, wire);
+    },
+    model(req: IncomingMessage, res: ServerResponse): Promise<void> {
+      const wire = wireOf(req);
+      return answerAuthenticated(req, res, dependencies, (principal) => {
+        const model = modelOf(req.url ?? '');
+        if (!engine.hasModel(model, principal)) {
+          throw new GatewayError('TOLLGATE_MODEL_NOT_FOUND', `The model "${model}" does not exist on this gateway, or this key may not call it. GET /v1/models lists the ones it may.`, { param: 'model' });
+        }
+        return wire === 'anthropic' ? toAnthropicModelInfo(model, created.iso) : toOpenAIModel(model, created);
+      }, wire);
+    },
   };
 }
 

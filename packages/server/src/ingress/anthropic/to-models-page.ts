@@ -38,17 +38,19 @@ export function toModelsPage(ids: readonly string[], query: URLSearchParams, cre
   if (afterId !== null && beforeId !== null) {
     throw new GatewayError('TOLLGATE_INVALID_REQUEST', 'Send `after_id` or `before_id`, not both.', { param: 'before_id' });
   }
-  let start = 0;
-  let end = Math.min(ids.length, limit);
-  let hasMore = end < ids.length;
-  if (afterId !== null) {
-    start = cursorIndex(ids, afterId, 'after_id') + 1;
-    end = Math.min(ids.length, start + limit);
-    hasMore = end < ids.length;
-  } else if (beforeId !== null) {
+  let start: number;
+  let end: number;
+  let hasMore: boolean;
+  if (beforeId !== null) {
+    // Backwards: the page just before the cursor; more lie before it.
     end = cursorIndex(ids, beforeId, 'before_id');
     start = Math.max(0, end - limit);
     hasMore = start > 0;
+  } else {
+    // Forwards: from the start, or just after the cursor; more lie after it.
+    start = afterId === null ? 0 : cursorIndex(ids, afterId, 'after_id') + 1;
+    end = Math.min(ids.length, start + limit);
+    hasMore = end < ids.length;
   }
   const data = ids.slice(start, end).map((id) => toAnthropicModelInfo(id, createdAt));
   return { data, has_more: hasMore, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
