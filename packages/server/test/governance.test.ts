@@ -229,6 +229,22 @@ describe('hard budgets', () => {
     await expect(client.chat.completions.create({ model: 'gpt-4o-mini', n: 2, max_tokens: 1_000, messages: [{ role: 'user', content: 'hi' }] })).resolves.toBeDefined();
   });
 
+  it('hold Responses API requests (Codex) to the same budget: the worst case of max_output_tokens is refused, real usage is charged', async () => {
+    const created = await createKey({ alias: 'codex-agent' });
+    // Room for 2,000 output tokens ($0.40), not for 5,000 ($1.00).
+    await adminCall('/admin/budgets', { scope: 'key', id: created.id, limit_usd: 0.5, period: 'daily' });
+    const client = clientFor(created.key);
+    const refused = await client.responses.create({ model: 'gpt-4o-mini', input: 'hi', max_output_tokens: 5_000 }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 429, code: 'budget_exceeded', type: 'insufficient_quota' });
+    mock.reset();
+    mock.enqueue({ content: 'Hello.', usage: { prompt_tokens: 10, completion_tokens: 20 } });
+    const served = await client.responses.create({ model: 'gpt-4o-mini', input: 'hi', max_output_tokens: 100 });
+    expect(served.usage).toMatchObject({ input_tokens: 10, output_tokens: 20 });
+    // 10 × $100 + 20 × $200 per million tokens = $0.005.
+    const info = await fetch(`${server.url}/v1/key`, { headers: { authorization: `Bearer ${created.key}` } }).then((response) => response.json());
+    expect(info.data.limit_remaining_usd).toBeCloseTo(0.495, 6);
+  });
+
   it('price the worst case at the group\'s fallback model too, since a refusal may move the request there', async () => {
     const created = await createKey({ alias: 'falls-back' });
     // One answer of 1,000 tokens: $0.20 on gpt-4o-mini, $2.00 on the fallback.

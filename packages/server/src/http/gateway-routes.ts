@@ -7,6 +7,7 @@ import { createEmbeddingsHandler } from './handle-embeddings.js';
 import { createKeyInfoHandler } from './handle-key-info.js';
 import { createMessagesHandler } from './handle-messages.js';
 import { createModelsHandlers, modelRoutePrefix } from './handle-models.js';
+import { createResponsesHandler } from './handle-responses.js';
 import type { HttpDependencies } from './http-dependencies.js';
 import { sendError } from './send-error.js';
 import { sendJson } from './send-json.js';
@@ -21,7 +22,7 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void |
 export type GatewayRoutes = ReadonlyMap<string, ReadonlyMap<string, RouteHandler>>;
 
 /** OpenAI's routes that the standalone server also serves without their `/v1` prefix. */
-const unversionedOpenAIRoutes = ['/v1/chat/completions', '/v1/embeddings', '/v1/models', `${modelRoutePrefix}*`];
+const unversionedOpenAIRoutes = ['/v1/chat/completions', '/v1/responses', '/v1/embeddings', '/v1/models', `${modelRoutePrefix}*`];
 
 /**
  * The route table with OpenAI's routes also without `/v1`, as the LiteLLM proxy serves them, so a
@@ -35,7 +36,7 @@ export function withUnversionedOpenAIRoutes(routes: GatewayRoutes): GatewayRoute
   return all;
 }
 
-/** Builds the route table: OpenAI-compatible routes, `/v1/messages`, health checks, and the admin API when a key store is loaded. */
+/** Builds the route table: OpenAI-compatible routes (`/v1/chat/completions`, `/v1/responses`, …), `/v1/messages`, health checks, and the admin API when a key store is loaded. */
 export function createGatewayRoutes(dependencies: HttpDependencies): GatewayRoutes {
   const post = (handler: RouteHandler) => new Map([['POST', handler]]);
   const get = (handler: RouteHandler) => new Map([['GET', handler]]);
@@ -43,6 +44,7 @@ export function createGatewayRoutes(dependencies: HttpDependencies): GatewayRout
   const models = createModelsHandlers(dependencies);
   const routes = new Map<string, ReadonlyMap<string, RouteHandler>>([
     ['/v1/chat/completions', post(createChatCompletionsHandler(dependencies) as RouteHandler)],
+    ['/v1/responses', post(createResponsesHandler(dependencies) as RouteHandler)],
     ['/v1/embeddings', post(createEmbeddingsHandler(dependencies) as RouteHandler)],
     ['/v1/messages', post(createMessagesHandler(dependencies) as RouteHandler)],
     ['/v1/messages/count_tokens', post(createCountTokensHandler(dependencies) as RouteHandler)],
@@ -73,5 +75,5 @@ export function sendMethodNotAllowed(res: ServerResponse, method: string, path: 
 
 /** Answers 404 in OpenAI's shape. */
 export function sendNotFound(res: ServerResponse, method: string, path: string): void {
-  sendError(res, new GatewayError('TOLLGATE_NOT_FOUND', `No route ${method} ${path}. Tollgate serves /v1/chat/completions, /v1/embeddings, /v1/messages, /v1/models, /v1/models/{model}, /v1/key, /health/live and /health/ready.`));
+  sendError(res, new GatewayError('TOLLGATE_NOT_FOUND', `No route ${method} ${path}. Tollgate serves /v1/chat/completions, /v1/responses, /v1/embeddings, /v1/messages, /v1/models, /v1/models/{model}, /v1/key, /health/live and /health/ready.`));
 }

@@ -1,0 +1,192 @@
+import { GatewayError, type AssistantMessage, type ChatCompletionRequest, type ChatMessage, type ContentPart, type FunctionTool, type ToolCall, type ToolChoice } from '@tollgate/core';
+
+type Item = { type?: string; [field: string]: any };
+
+/** The one string parameter a `custom` (freeform) tool becomes when it goes to a chat model as a function. */
+export const customToolInput = 'input';
+
+function invalid(message: string, param: string): GatewayError {
+  return new GatewayError('TOLLGATE_INVALID_REQUEST', message, { param });
+}
+
+/** Request fields that need state kept by the server, which a gateway does not keep. */
+const statefulFields = ['previous_response_id', 'conversation', 'prompt'] as const;
+
+/** A Responses content part as a chat one: text, images by URL or data URL, files by their data. */
+function toPart(part: Item, param: string): ContentPart {
+  switch (part.type) {
+    case 'input_text':
+    case 'output_text':
+      return { type: 'text', text: String(part.text) };
+    case 'refusal':
+      return { type: 'text', text: String(part.refusal) };
+    case 'input_image':
+      if (typeof part.image_url !== 'string') throw invalid('An `input_image` must carry `image_url` (a URL or a data URL); `file_id` needs OpenAI\'s file storage, which a gateway does not have.', param);
+      return { type: 'image_url', image_url: { url: part.image_url, ...(part.detail === 'low' || part.detail === 'high' || part.detail === 'auto' ? { detail: part.detail } : {}) } };
+    case 'input_file':
+      if (typeof part.file_data !== 'string') throw invalid('An `input_file` must carry `file_data`; `file_id` and `file_url` need OpenAI\'s file storage, which a gateway does not have.', param);
+      return { type: 'file', file: { file_data: part.file_data, ...(typeof part.filename === 'string' ? { filename: part.filename } : {}) } };
+    default:
+      throw invalid(`Content part type "${String(part.type)}" cannot be sent to this model (input_text, input_image, input_file and output_text can).`, param);
+  }
+}
+
+/** A message's content as chat content: a string stays one, parts become chat parts (all-text parts joined). */
+function toContent(content: unknown, param: string): string | ContentPart[] {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) throw invalid('A message\'s `content` must be a string or an array of content parts.', `${param}.content`);
+  const parts = content.map((part: Item, index: number) => toPart(part, `${param}.content[${index}]`));
+  return parts.every((part) => part.type === 'text') ? parts.map((part) => (part as { text: string }).text).join('') : parts;
+}
+
+/** A tool's output, which the Responses API lets be text or content parts, as a tool message's text. */
+function outputText(output: unknown): string {
+  if (typeof output === 'string') return output;
+  if (!Array.isArray(output)) return JSON.stringify(output ?? '');
+  return output.map((part: Item) => (part.type === 'input_text' || part.type === 'output_text' ? String(part.text) : '')).join('');
+}
+
+/**
+ * The conversation as chat messages. Consecutive assistant output (a message, then the function calls
+ * that followed it) becomes one assistant message with `tool_calls`, as chat models expect; reasoning
+ * items are dropped (a chat model cannot take them back, and their encrypted content is OpenAI's own).
+ */
+function toMessages(input: unknown, instructions: unknown): ChatMessage[] {
+  const messages: ChatMessage[] = [];
+  if (typeof instructions === 'string' && instructions !== '') messages.push({ role: 'system', content: instructions });
+  if (typeof input === 'string') {
+    messages.push({ role: 'user', content: input });
+    return messages;
+  }
+  if (!Array.isArray(input)) throw invalid('The request is missing the required field "input" (a string, or an array of input items).', 'input');
+  let assistant: { content: string; toolCalls: ToolCall[] } | undefined;
+  const flushAssistant = () => {
+    if (assistant === undefined) return;
+    const message: AssistantMessage = {
+      role: 'assistant',
+      content: assistant.content === '' && assistant.toolCalls.length > 0 ? null : assistant.content,
+      ...(assistant.toolCalls.length > 0 ? { tool_calls: assistant.toolCalls } : {}),
+    };
+    messages.push(message);
+    assistant = undefined;
+  };
+  input.forEach((item: Item, index: number) => {
+    const param = `input[${index}]`;
+    const type = item?.type ?? 'message';
+    if (type === 'message' && item.role === 'assistant') {
+      const content = toContent(item.content, param);
+      assistant ??= { content: '', toolCalls: [] };
+      assistant.content += typeof content === 'string' ? content : content.map((part) => (part.type === 'text' ? (part as { text: string }).text : '')).join('');
+      return;
+    }
+    if (type === 'function_call' || type === 'custom_tool_call') {
+      if (typeof item.call_id !== 'string' || typeof item.name !== 'string') throw invalid(`A ${type} item needs \`call_id\` and \`name\`.`, param);
+      const args = type === 'function_call' ? String(item.arguments ?? '{}') : JSON.stringify({ [customToolInput]: String(item.input ?? '') });
+      assistant ??= { content: '', toolCalls: [] };
+      assistant.toolCalls.push({ id: item.call_id, type: 'function', function: { name: item.name, arguments: args } });
+      return;
+    }
+    if (type === 'reasoning') return;
+    flushAssistant();
+    if (type === 'message') {
+      if (item.role === 'user') messages.push({ role: 'user', content: toContent(item.content, param) });
+      else if (item.role === 'system' || item.role === 'developer') {
+        const content = toContent(item.content, param);
+        if (typeof content !== 'string') throw invalid(`A ${String(item.role)} message can hold text only.`, `${param}.content`);
+        messages.push({ role: item.role, content });
+      } else throw invalid(`${param}.role must be "user", "assistant", "system" or "developer".`, `${param}.role`);
+    } else if (type === 'function_call_output' || type === 'custom_tool_call_output') {
+      if (typeof item.call_id !== 'string') throw invalid(`A ${type} item needs the \`call_id\` of the call it answers.`, param);
+      messages.push({ role: 'tool', tool_call_id: item.call_id, content: outputText(item.output) });
+    } else if (type === 'item_reference') {
+      throw invalid('`item_reference` input items point at items stored by OpenAI, which a gateway does not keep. Send the items themselves.', param);
+    } else {
+      throw invalid(`Input item type "${String(type)}" belongs to a built-in tool and cannot be sent through this gateway (messages, function and custom tool calls and their outputs, and reasoning items can).`, param);
+    }
+  });
+  flushAssistant();
+  return messages;
+}
+
+/** Function and custom tools as chat functions; a custom tool takes one string, `input`. */
+function toTools(tools: unknown): FunctionTool[] | undefined {
+  if (!Array.isArray(tools) || tools.length === 0) return undefined;
+  return tools.map((tool: Item, index: number) => {
+    const description = typeof tool.description === 'string' ? { description: tool.description } : {};
+    if (tool.type === 'function') {
+      return { type: 'function', function: { name: String(tool.name), ...description, parameters: tool.parameters ?? { type: 'object', properties: {} }, ...(typeof tool.strict === 'boolean' ? { strict: tool.strict } : {}) } };
+    }
+    if (tool.type === 'custom') {
+      const parameters = { type: 'object', properties: { [customToolInput]: { type: 'string' } }, required: [customToolInput], additionalProperties: false };
+      return { type: 'function', function: { name: String(tool.name), ...description, parameters } };
+    }
+    throw invalid(`Tool type "${String(tool.type)}" is one of OpenAI's built-in tools, which a gateway cannot run; only function and custom tools can go to this model.`, `tools[${index}]`);
+  });
+}
+
+function toToolChoice(choice: unknown): ToolChoice | undefined {
+  if (choice === undefined || choice === null) return undefined;
+  if (choice === 'auto' || choice === 'none' || choice === 'required') return choice;
+  const named = choice as Item;
+  if ((named.type === 'function' || named.type === 'custom') && typeof named.name === 'string') return { type: 'function', function: { name: named.name } };
+  throw invalid('`tool_choice` must be "auto", "none", "required", or a function or custom tool by name.', 'tool_choice');
+}
+
+/** `text.format` as chat's `response_format`. */
+function toResponseFormat(format: Item | undefined): Record<string, unknown> | undefined {
+  if (format === undefined || format.type === 'text') return undefined;
+  if (format.type === 'json_object') return { type: 'json_object' };
+  if (format.type === 'json_schema') {
+    return {
+      type: 'json_schema',
+      json_schema: {
+        name: typeof format.name === 'string' ? format.name : 'output',
+        ...(format.schema === undefined ? {} : { schema: format.schema }),
+        ...(typeof format.strict === 'boolean' ? { strict: format.strict } : {}),
+        ...(typeof format.description === 'string' ? { description: format.description } : {}),
+      },
+    };
+  }
+  throw invalid('`text.format.type` must be "text", "json_object" or "json_schema".', 'text.format');
+}
+
+/**
+ * Translates a Responses API request (OpenAI's `POST /v1/responses`, which Codex and the Agents SDK
+ * speak) to the canonical chat request: `instructions` to a system message, input items to messages
+ * (function calls and their outputs to `tool_calls` and `tool` messages), function and custom tools
+ * to functions, `max_output_tokens`, `text.format` and `reasoning.effort` to their chat names, and
+ * usage always requested on streams. Stateless only: what needs a response or conversation stored by
+ * the server (`previous_response_id`, `conversation`, stored prompts, `background`) is refused with a
+ * 400 naming the field.
+ */
+export function convertResponsesRequest(body: Record<string, any>): ChatCompletionRequest {
+  if (typeof body.model !== 'string' || body.model === '') throw invalid('The request is missing the required field "model".', 'model');
+  for (const field of statefulFields) {
+    if (body[field] !== undefined && body[field] !== null) {
+      throw invalid(`\`${field}\` needs state stored by OpenAI, which a gateway does not keep. Send the whole conversation in \`input\` (with \`store: false\`), as Codex does.`, field);
+    }
+  }
+  if (body.background === true) throw invalid('Background responses need a response stored by the server, which a gateway does not keep. Send the request without `background`.', 'background');
+  const tools = toTools(body.tools);
+  const toolChoice = toToolChoice(body.tool_choice);
+  const responseFormat = toResponseFormat(body.text?.format);
+  const request: Record<string, unknown> = {
+    model: body.model,
+    messages: toMessages(body.input, body.instructions),
+    ...(typeof body.max_output_tokens === 'number' ? { max_tokens: body.max_output_tokens } : {}),
+    ...(body.stream === true ? { stream: true, stream_options: { include_usage: true } } : {}),
+    ...(typeof body.temperature === 'number' ? { temperature: body.temperature } : {}),
+    ...(typeof body.top_p === 'number' ? { top_p: body.top_p } : {}),
+    ...(typeof body.top_logprobs === 'number' ? { logprobs: true, top_logprobs: body.top_logprobs } : {}),
+    ...(typeof body.user === 'string' ? { user: body.user } : typeof body.safety_identifier === 'string' ? { user: body.safety_identifier } : {}),
+    ...(typeof body.prompt_cache_key === 'string' ? { prompt_cache_key: body.prompt_cache_key } : {}),
+    ...(typeof body.service_tier === 'string' ? { service_tier: body.service_tier } : {}),
+    ...(tools === undefined ? {} : { tools }),
+    ...(toolChoice === undefined ? {} : { tool_choice: toolChoice }),
+    ...(typeof body.parallel_tool_calls === 'boolean' && tools !== undefined ? { parallel_tool_calls: body.parallel_tool_calls } : {}),
+    ...(responseFormat === undefined ? {} : { response_format: responseFormat }),
+    ...(typeof body.text?.verbosity === 'string' ? { verbosity: body.text.verbosity } : {}),
+    ...(typeof body.reasoning?.effort === 'string' ? { reasoning_effort: body.reasoning.effort } : {}),
+  };
+  return request as unknown as ChatCompletionRequest;
+}

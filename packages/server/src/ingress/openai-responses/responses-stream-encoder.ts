@@ -1,0 +1,225 @@
+import type { ChatCompletionChunk, FinishReason, GatewayError, Usage } from '@tollgate/core';
+import {
+  completionOf,
+  customToolNames,
+  messageItem,
+  outputTextPart,
+  reasoningItem,
+  responseIds,
+  responseObject,
+  toolCallItem,
+  toResponsesUsage,
+  type ResponseIds,
+  type ResponseOutputItem,
+  type ResponsesRequestBody,
+} from './to-responses-response.js';
+
+/** A message or reasoning item still receiving text. */
+interface OpenText {
+  readonly kind: 'message' | 'reasoning';
+  readonly outputIndex: number;
+  readonly id: string;
+  text: string;
+}
+
+/** A tool call still receiving its arguments. */
+interface OpenTool {
+  readonly outputIndex: number;
+  readonly id: string;
+  readonly callId: string;
+  readonly name: string;
+  readonly custom: boolean;
+  args: string;
+}
+
+/**
+ * Turns chat completion chunks into the Responses API's stream events, as OpenAI's SDKs and Codex
+ * read them: `response.created` and `response.in_progress`; per output item `output_item.added`,
+ * its deltas (`output_text`, `reasoning_text`, `function_call_arguments`; a custom tool's input at
+ * once, when its call is complete) and `output_item.done`; then `response.completed` (or
+ * `response.incomplete` when the model hit its token limit) with the whole response and usage. Every
+ * event carries the next `sequence_number`. One encoder per stream.
+ */
+export class ResponsesStreamEncoder {
+  readonly #body: ResponsesRequestBody;
+  readonly #customTools: ReadonlySet<string>;
+  #sequence = 0;
+  #ids: ResponseIds | undefined;
+  #createdAt = 0;
+  #model = '';
+  readonly #output: ResponseOutputItem[] = [];
+  /** The open text or reasoning item, and the open tool calls by their index in the chat stream. */
+  #open: OpenText | undefined;
+  readonly #openTools = new Map<number, OpenTool>();
+  #finishReason: FinishReason | null = null;
+  #usage: Usage | undefined;
+  #counts = { msg: 0, rs: 0, tool: 0 };
+
+  constructor(body: ResponsesRequestBody) {
+    this.#body = body;
+    this.#customTools = customToolNames(body);
+  }
+
+  /** The events for one chunk (possibly none). */
+  encode(chunk: ChatCompletionChunk): string {
+    let out = '';
+    if (this.#ids === undefined) out += this.#start(chunk.id, chunk.created, chunk.model);
+    if (chunk.usage != null) this.#usage = chunk.usage;
+    const choice = chunk.choices[0];
+    if (choice === undefined) return out;
+    const delta = choice.delta;
+    if (typeof delta.reasoning_content === 'string' && delta.reasoning_content !== '') out += this.#text('reasoning', delta.reasoning_content);
+    if (typeof delta.content === 'string' && delta.content !== '') out += this.#text('message', delta.content);
+    if (typeof delta.refusal === 'string' && delta.refusal !== '') out += this.#refusal(delta.refusal);
+    for (const call of delta.tool_calls ?? []) {
+      let item = this.#openTools.get(call.index);
+      if (item === undefined) {
+        out += this.#closeOpen();
+        item = this.#openTool(call.index, call.id, call.function?.name ?? '');
+        out += this.#event('response.output_item.added', { output_index: item.outputIndex, item: this.#toolItem(item, 'in_progress') });
+      }
+      const fragment = call.function?.arguments;
+      if (fragment !== undefined && fragment !== '') {
+        item.args += fragment;
+        if (!item.custom) out += this.#event('response.function_call_arguments.delta', { item_id: item.id, output_index: item.outputIndex, delta: fragment });
+      }
+    }
+    if (choice.finish_reason !== null && choice.finish_reason !== undefined) {
+      this.#finishReason = choice.finish_reason;
+      out += this.#closeAll();
+    }
+    return out;
+  }
+
+  /** The closing events once the upstream stream ended: `response.completed`, or `response.incomplete`. */
+  finish(): string {
+    const closed = this.#closeAll();
+    const { status, incompleteDetails } = completionOf(this.#finishReason);
+    return closed + this.#event(status === 'completed' ? 'response.completed' : 'response.incomplete', { response: this.#response(status, incompleteDetails) });
+  }
+
+  /**
+   * The events that end a stream the upstream broke off: an `error` event (which OpenAI's SDKs raise
+   * as an `APIError`), then `response.failed` with the error, for clients that follow the lifecycle.
+   */
+  fail(error: GatewayError): string {
+    const { message, code, param } = error.toJSON().error;
+    const started = this.#ids === undefined ? this.#start('failed', Math.floor(Date.now() / 1000), String(this.#body.model ?? '')) : '';
+    // Items still open are left out: they never completed.
+    const output = this.#output.filter((item) => item.type !== undefined);
+    const failed = { ...this.#response('failed', null), output, error: { code, message } };
+    return started + this.#event('error', { code, message, param }) + this.#event('response.failed', { response: failed });
+  }
+
+  /** `response.created` and `response.in_progress`, once the first chunk tells the answer's id and model. */
+  #start(upstreamId: string, createdAt: number, model: string): string {
+    this.#ids = responseIds(upstreamId);
+    this.#createdAt = createdAt;
+    this.#model = model;
+    const response = this.#response('in_progress', null);
+    return this.#event('response.created', { response }) + this.#event('response.in_progress', { response });
+  }
+
+  #event(type: string, data: Record<string, unknown>): string {
+    const payload = JSON.stringify({ type, ...data, sequence_number: this.#sequence });
+    this.#sequence += 1;
+    return `event: ${type}\ndata: ${payload}\n\n`;
+  }
+
+  #response(status: string, incompleteDetails: unknown): Record<string, unknown> {
+    return responseObject(this.#body, { id: this.#ids!.response, createdAt: this.#createdAt, model: this.#model, status, output: this.#output, usage: status === 'in_progress' ? null : toResponsesUsage(this.#usage), incompleteDetails });
+  }
+
+  /** A text delta of the message or the reasoning, opening its item (and closing any other) first. */
+  #text(kind: 'message' | 'reasoning', text: string): string {
+    let out = '';
+    let open = this.#open;
+    if (open?.kind !== kind) {
+      out += this.#closeOpen();
+      const id = kind === 'message' ? this.#ids!.item('msg', this.#counts.msg++) : this.#ids!.item('rs', this.#counts.rs++);
+      open = { kind, outputIndex: this.#output.length, id, text: '' };
+      this.#output.push({});
+      this.#open = open;
+      const item = kind === 'message' ? { id, type: 'message', status: 'in_progress', role: 'assistant', content: [] } : { id, type: 'reasoning', summary: [], content: [] };
+      const part = kind === 'message' ? outputTextPart('') : { type: 'reasoning_text', text: '' };
+      out += this.#event('response.output_item.added', { output_index: open.outputIndex, item });
+      out += this.#event('response.content_part.added', { item_id: id, output_index: open.outputIndex, content_index: 0, part });
+    }
+    open.text += text;
+    const type = kind === 'message' ? 'response.output_text.delta' : 'response.reasoning_text.delta';
+    return out + this.#event(type, { item_id: open.id, output_index: open.outputIndex, content_index: 0, delta: text, ...(kind === 'message' ? { logprobs: [] } : {}) });
+  }
+
+  /** A refusal: its own message item, whole (chat models send refusals in one piece or a few). */
+  #refusal(refusal: string): string {
+    let out = this.#closeOpen();
+    const id = this.#ids!.item('msg', this.#counts.msg++);
+    const outputIndex = this.#output.length;
+    const part = { type: 'refusal', refusal };
+    this.#output.push(messageItem(id, part, 'completed'));
+    out += this.#event('response.output_item.added', { output_index: outputIndex, item: { id, type: 'message', status: 'in_progress', role: 'assistant', content: [] } });
+    out += this.#event('response.content_part.added', { item_id: id, output_index: outputIndex, content_index: 0, part: { type: 'refusal', refusal: '' } });
+    out += this.#event('response.refusal.delta', { item_id: id, output_index: outputIndex, content_index: 0, delta: refusal });
+    out += this.#event('response.refusal.done', { item_id: id, output_index: outputIndex, content_index: 0, refusal });
+    out += this.#event('response.content_part.done', { item_id: id, output_index: outputIndex, content_index: 0, part });
+    return out + this.#event('response.output_item.done', { output_index: outputIndex, item: this.#output[outputIndex] });
+  }
+
+  #openTool(callIndex: number, callId: string | undefined, name: string): OpenTool {
+    const custom = this.#customTools.has(name);
+    const index = this.#counts.tool++;
+    const item: OpenTool = { outputIndex: this.#output.length, id: this.#ids!.item(custom ? 'ctc' : 'fc', index), callId: callId ?? `call_${index}`, name, custom, args: '' };
+    this.#output.push({});
+    this.#openTools.set(callIndex, item);
+    return item;
+  }
+
+  #toolItem(item: OpenTool, status: string): ResponseOutputItem {
+    const whole = toolCallItem(item.id, { id: item.callId, name: item.name, arguments: item.args }, item.custom, status);
+    return status === 'in_progress' && item.custom ? { ...whole, input: '' } : whole;
+  }
+
+  /** Closes the open message or reasoning item. */
+  #closeOpen(): string {
+    const open = this.#open;
+    if (open === undefined) return '';
+    this.#open = undefined;
+    const status = completionOf(this.#finishReason).status === 'completed' ? 'completed' : 'incomplete';
+    const location = { item_id: open.id, output_index: open.outputIndex, content_index: 0 };
+    if (open.kind === 'message') {
+      const part = outputTextPart(open.text);
+      this.#output[open.outputIndex] = messageItem(open.id, part, status);
+      return (
+        this.#event('response.output_text.done', { ...location, text: open.text, logprobs: [] }) +
+        this.#event('response.content_part.done', { ...location, part }) +
+        this.#event('response.output_item.done', { output_index: open.outputIndex, item: this.#output[open.outputIndex] })
+      );
+    }
+    this.#output[open.outputIndex] = reasoningItem(open.id, open.text);
+    return (
+      this.#event('response.reasoning_text.done', { ...location, text: open.text }) +
+      this.#event('response.content_part.done', { ...location, part: { type: 'reasoning_text', text: open.text } }) +
+      this.#event('response.output_item.done', { output_index: open.outputIndex, item: this.#output[open.outputIndex] })
+    );
+  }
+
+  /** Closes every open item: the text or reasoning one, then the tool calls in the order they began. */
+  #closeAll(): string {
+    let out = this.#closeOpen();
+    for (const item of this.#openTools.values()) {
+      const location = { item_id: item.id, output_index: item.outputIndex };
+      const done = this.#toolItem(item, 'completed');
+      this.#output[item.outputIndex] = done;
+      if (item.custom) {
+        const input = String(done.input);
+        out += this.#event('response.custom_tool_call_input.delta', { ...location, delta: input });
+        out += this.#event('response.custom_tool_call_input.done', { ...location, input });
+      } else {
+        out += this.#event('response.function_call_arguments.done', { ...location, name: item.name, arguments: item.args });
+      }
+      out += this.#event('response.output_item.done', { output_index: item.outputIndex, item: done });
+    }
+    this.#openTools.clear();
+    return out;
+  }
+}

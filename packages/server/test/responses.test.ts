@@ -1,0 +1,279 @@
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createMockAnthropic, createMockOpenAI, type MockAnthropic, type MockOpenAI } from '@tollgate/testkit';
+import { createLogger, startServer, type RunningServer } from '../src/index.js';
+import { LogCapture, masterKey, serverPackageDirectory } from './support/start-test-gateway.js';
+
+const anthropicKey = 'sk-ant-upstream-SECRET-0123456789';
+let claude: MockAnthropic;
+let gpt: MockOpenAI;
+let server: RunningServer;
+let openai: OpenAI;
+const logs = new LogCapture();
+
+beforeAll(async () => {
+  claude = await createMockAnthropic({ apiKey: anthropicKey });
+  gpt = await createMockOpenAI();
+  server = await startServer({
+    cwd: serverPackageDirectory,
+    port: 0,
+    logger: createLogger({ destination: logs }),
+    config: {
+      plugins: ['@tollgate/provider-openai', '@tollgate/provider-anthropic'],
+      auth: { masterKey },
+      providers: {
+        claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: anthropicKey, defaultMaxTokens: 1024 },
+        // Priced as OpenAI's own API, as api.openai.com is: its reasoning models take max_completion_tokens.
+        openai: { type: 'openai', baseURL: gpt.baseURL, apiKey: 'sk-openai-upstream-000000', priceProvider: 'openai', timeouts: { firstByteMs: 5_000, idleMs: 5_000 } },
+      },
+      models: {
+        sonnet: { target: 'claude/claude-sonnet-4-5' },
+        'gpt-4o': { target: 'openai/gpt-4o' },
+        'gpt-5': { target: 'openai/gpt-5' },
+      },
+    },
+  });
+  openai = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0, timeout: 10_000 });
+});
+
+afterAll(async () => {
+  await server.close();
+  await claude.close();
+  await gpt.close();
+});
+
+beforeEach(() => {
+  claude.reset();
+  gpt.reset();
+});
+
+const weatherTool = { type: 'function' as const, name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }, strict: true };
+const patchTool = { type: 'custom' as const, name: 'apply_patch', description: 'Apply a patch to the working tree' };
+
+/** The events of a raw stream, in order, with the SDK's strict accumulator checking them as it goes. */
+async function eventsOf(stream: AsyncIterable<{ type: string; sequence_number: number }>) {
+  const events: { type: string; sequence_number: number; [field: string]: unknown }[] = [];
+  for await (const event of stream) events.push(event as (typeof events)[number]);
+  return events;
+}
+
+describe('POST /v1/responses', () => {
+  it('answers a Responses client from a chat model: instructions, input, limits and sampling translated; output, status and usage mapped back', async () => {
+    gpt.enqueue({ content: 'Paris is lovely.', usage: { prompt_tokens: 21, completion_tokens: 4, cached_tokens: 8 } });
+    const response = await openai.responses.create({
+      model: 'gpt-4o',
+      instructions: 'Be brief.',
+      input: 'Tell me about Paris',
+      max_output_tokens: 100,
+      temperature: 0.2,
+      top_p: 0.9,
+      user: 'end-user-7',
+    });
+    expect(gpt.requests[0]!.body).toEqual({
+      model: 'gpt-4o',
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Tell me about Paris' },
+      ],
+      max_tokens: 100,
+      temperature: 0.2,
+      top_p: 0.9,
+      user: 'end-user-7',
+    });
+    expect(response.object).toBe('response');
+    expect(response.id).toMatch(/^resp_/);
+    expect(response.status).toBe('completed');
+    expect(response.output_text).toBe('Paris is lovely.');
+    expect(response.output).toEqual([{ id: expect.stringMatching(/^msg_/), type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'Paris is lovely.', annotations: [], logprobs: [] }] }]);
+    expect(response.usage).toEqual({ input_tokens: 21, input_tokens_details: { cached_tokens: 8 }, output_tokens: 4, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 25 });
+    expect(response).toMatchObject({ model: 'gpt-4o', instructions: 'Be brief.', max_output_tokens: 100, temperature: 0.2, store: false, previous_response_id: null, error: null, incomplete_details: null });
+    const line = logs.requestLines().at(-1)!;
+    expect(line).toMatchObject({ operation: 'chat', status: 200, model: 'gpt-4o', provider: 'openai', promptTokens: 21, completionTokens: 4 });
+  });
+
+  it('sends a reasoning model its limit as max_completion_tokens and reasoning.effort as reasoning_effort', async () => {
+    gpt.enqueue({ content: 'Done.', usage: { prompt_tokens: 10, completion_tokens: 30, reasoning_tokens: 26 } });
+    const response = await openai.responses.create({ model: 'gpt-5', input: 'Think, then answer', max_output_tokens: 500, reasoning: { effort: 'low' }, text: { verbosity: 'low' } });
+    expect(gpt.requests[0]!.body).toMatchObject({ model: 'gpt-5', max_completion_tokens: 500, reasoning_effort: 'low', verbosity: 'low' });
+    expect(gpt.requests[0]!.body).not.toHaveProperty('max_tokens');
+    expect(response.usage?.output_tokens_details.reasoning_tokens).toBe(26);
+    expect(response.reasoning).toMatchObject({ effort: 'low' });
+  });
+
+  it('streams text as Responses events the SDK accumulates, numbered in order, ending with the usage', async () => {
+    gpt.enqueue({ stream: { content: ['Hel', 'lo', ' there'] }, usage: { prompt_tokens: 5, completion_tokens: 3 } });
+    const stream = openai.responses.stream({ model: 'gpt-4o', input: [{ role: 'user', content: 'Say hello' }] });
+    const deltas: string[] = [];
+    stream.on('response.output_text.delta', (event) => deltas.push(event.delta));
+    const events = await eventsOf(stream);
+    const response = await stream.finalResponse();
+    expect(gpt.requests[0]!.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+    expect(deltas).toEqual(['Hel', 'lo', ' there']);
+    expect(response.output_text).toBe('Hello there');
+    expect(response.status).toBe('completed');
+    expect(response.usage).toMatchObject({ input_tokens: 5, output_tokens: 3, total_tokens: 8 });
+    expect(events.map((event) => event.type)).toEqual([
+      'response.created',
+      'response.in_progress',
+      'response.output_item.added',
+      'response.content_part.added',
+      'response.output_text.delta',
+      'response.output_text.delta',
+      'response.output_text.delta',
+      'response.output_text.done',
+      'response.content_part.done',
+      'response.output_item.done',
+      'response.completed',
+    ]);
+    expect(events.map((event) => event.sequence_number)).toEqual(events.map((_event, index) => index));
+  });
+
+  it('carries a tool loop: function tools go up as functions, calls come back as function_call items, and the next turn replays call and output', async () => {
+    gpt.enqueue({ toolCalls: [{ id: 'call_w1', name: 'get_weather', arguments: '{"city":"Paris"}' }] });
+    const first = await openai.responses.create({ model: 'gpt-4o', input: 'Weather in Paris?', tools: [weatherTool], tool_choice: 'required', parallel_tool_calls: false });
+    expect(gpt.requests[0]!.body).toMatchObject({
+      tools: [{ type: 'function', function: { name: 'get_weather', description: 'Weather for a city', parameters: weatherTool.parameters, strict: true } }],
+      tool_choice: 'required',
+      parallel_tool_calls: false,
+    });
+    expect(first.output).toEqual([{ id: expect.stringMatching(/^fc_/), type: 'function_call', status: 'completed', call_id: 'call_w1', name: 'get_weather', arguments: '{"city":"Paris"}' }]);
+
+    gpt.enqueue({ content: 'Sunny, 21 °C.' });
+    const second = await openai.responses.create({
+      model: 'gpt-4o',
+      tools: [weatherTool],
+      input: [
+        { role: 'user', content: 'Weather in Paris?' },
+        { type: 'reasoning', id: 'rs_1', summary: [], encrypted_content: 'opaque' },
+        { type: 'function_call', call_id: 'call_w1', name: 'get_weather', arguments: '{"city":"Paris"}' },
+        { type: 'function_call_output', call_id: 'call_w1', output: '{"sky":"sunny","celsius":21}' },
+      ],
+    });
+    expect(gpt.requests[1]!.body).toMatchObject({
+      messages: [
+        { role: 'user', content: 'Weather in Paris?' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'call_w1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+        { role: 'tool', tool_call_id: 'call_w1', content: '{"sky":"sunny","celsius":21}' },
+      ],
+    });
+    expect(second.output_text).toBe('Sunny, 21 °C.');
+  });
+
+  it('streams function call arguments as deltas the SDK joins', async () => {
+    gpt.enqueue({ stream: { content: ['Checking.'], toolCalls: [{ id: 'call_a', name: 'get_weather', arguments: '{"city":"Paris"}' }, { id: 'call_b', name: 'get_weather', arguments: '{"city":"Rome"}' }], argumentPieces: 3 } });
+    const stream = openai.responses.stream({ model: 'gpt-4o', input: 'Weather in Paris and Rome?', tools: [weatherTool] });
+    const events = await eventsOf(stream);
+    const response = await stream.finalResponse();
+    expect(response.output.map((item) => item.type)).toEqual(['message', 'function_call', 'function_call']);
+    expect(response.output_text).toBe('Checking.');
+    expect(response.output.slice(1)).toMatchObject([
+      { id: expect.stringMatching(/^fc_/), type: 'function_call', status: 'completed', call_id: 'call_a', name: 'get_weather', arguments: '{"city":"Paris"}' },
+      { id: expect.stringMatching(/^fc_/), type: 'function_call', status: 'completed', call_id: 'call_b', name: 'get_weather', arguments: '{"city":"Rome"}' },
+    ]);
+    expect(events.filter((event) => event.type === 'response.function_call_arguments.delta').length).toBeGreaterThanOrEqual(4);
+    expect(events.filter((event) => event.type === 'response.function_call_arguments.done').map((event) => event.arguments)).toEqual(['{"city":"Paris"}', '{"city":"Rome"}']);
+  });
+
+  it('gives a custom (freeform) tool to a chat model as a one-string function and answers with custom_tool_call items, whole and streamed', async () => {
+    gpt.enqueue({ toolCalls: [{ id: 'call_p1', name: 'apply_patch', arguments: '{"input":"*** Begin Patch\\n*** End Patch"}' }] });
+    const response = await openai.responses.create({ model: 'gpt-4o', input: 'Fix the typo', tools: [patchTool] });
+    expect(gpt.requests[0]!.body).toMatchObject({
+      tools: [{ type: 'function', function: { name: 'apply_patch', description: 'Apply a patch to the working tree', parameters: { type: 'object', properties: { input: { type: 'string' } }, required: ['input'] } } }],
+    });
+    expect(response.output).toEqual([{ id: expect.stringMatching(/^ctc_/), type: 'custom_tool_call', status: 'completed', call_id: 'call_p1', name: 'apply_patch', input: '*** Begin Patch\n*** End Patch' }]);
+
+    gpt.enqueue({ stream: { content: [], toolCalls: [{ id: 'call_p2', name: 'apply_patch', arguments: '{"input":"*** Begin Patch"}' }], argumentPieces: 4 } });
+    const stream = openai.responses.stream({
+      model: 'gpt-4o',
+      tools: [patchTool],
+      input: [
+        { role: 'user', content: 'Fix the typo' },
+        { type: 'custom_tool_call', call_id: 'call_p1', name: 'apply_patch', input: '*** Begin Patch\n*** End Patch' },
+        { type: 'custom_tool_call_output', call_id: 'call_p1', output: 'Done' },
+      ],
+    });
+    const streamed = await stream.finalResponse();
+    expect(gpt.requests[1]!.body).toMatchObject({
+      messages: [
+        { role: 'user', content: 'Fix the typo' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'call_p1', type: 'function', function: { name: 'apply_patch', arguments: '{"input":"*** Begin Patch\\n*** End Patch"}' } }] },
+        { role: 'tool', tool_call_id: 'call_p1', content: 'Done' },
+      ],
+    });
+    expect(streamed.output).toEqual([{ id: expect.stringMatching(/^ctc_/), type: 'custom_tool_call', status: 'completed', call_id: 'call_p2', name: 'apply_patch', input: '*** Begin Patch' }]);
+  });
+
+  it('answers from an Anthropic model, its thinking as a reasoning item, whole and streamed', async () => {
+    claude.enqueue({ thinking: 'The user wants a greeting.', content: 'Hello!', usage: { input_tokens: 12, output_tokens: 9 } });
+    const response = await openai.responses.create({ model: 'sonnet', instructions: 'Be warm.', input: [{ role: 'user', content: [{ type: 'input_text', text: 'Greet me' }] }], max_output_tokens: 200 });
+    expect(claude.requests[0]!.body).toMatchObject({ model: 'claude-sonnet-4-5', max_tokens: 200, system: 'Be warm.', messages: [{ role: 'user', content: 'Greet me' }] });
+    expect(response.output).toEqual([
+      { id: expect.stringMatching(/^rs_/), type: 'reasoning', summary: [], content: [{ type: 'reasoning_text', text: 'The user wants a greeting.' }] },
+      { id: expect.stringMatching(/^msg_/), type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'Hello!', annotations: [], logprobs: [] }] },
+    ]);
+    expect(response.usage).toMatchObject({ input_tokens: 12, output_tokens: 9 });
+
+    claude.enqueue({ thinking: 'Greeting again.', content: 'Hello again!' });
+    const stream = openai.responses.stream({ model: 'sonnet', input: 'Greet me again' });
+    const streamed = await stream.finalResponse();
+    expect(streamed.output.map((item) => item.type)).toEqual(['reasoning', 'message']);
+    expect(streamed.output[0]).toMatchObject({ content: [{ type: 'reasoning_text', text: 'Greeting again.' }] });
+    expect(streamed.output_text).toBe('Hello again!');
+  });
+
+  it('reports an answer cut at the token limit as incomplete', async () => {
+    gpt.enqueue({ body: { id: 'chatcmpl-cut', object: 'chat.completion', created: 1_700_000_000, model: 'gpt-4o', choices: [{ index: 0, message: { role: 'assistant', content: 'Once upon a' }, finish_reason: 'length' }], usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 } } });
+    const response = await openai.responses.create({ model: 'gpt-4o', input: 'Tell me a story', max_output_tokens: 3 });
+    expect(response.status).toBe('incomplete');
+    expect(response.incomplete_details).toEqual({ reason: 'max_output_tokens' });
+    expect(response.output[0]).toMatchObject({ type: 'message', status: 'incomplete' });
+    expect(response.output_text).toBe('Once upon a');
+  });
+
+  it('ends a stream the upstream broke off with an error the SDK raises, then response.failed, never response.completed', async () => {
+    gpt.enqueue({ stream: { content: ['one ', 'two ', 'three ', 'four'], errorAfter: 3, chunkDelayMs: 5 } });
+    const stream = openai.responses.stream({ model: 'gpt-4o', input: 'Count' });
+    const texts: string[] = [];
+    stream.on('response.output_text.delta', (event) => texts.push(event.delta));
+    const failure = await stream.finalResponse().then(() => undefined, (error: unknown) => error);
+    expect(failure).toBeInstanceOf(OpenAI.APIError);
+    expect(failure).toMatchObject({ message: expect.stringContaining('The server had an error') });
+    expect(texts.length).toBeGreaterThan(0);
+
+    gpt.enqueue({ stream: { content: ['one ', 'two ', 'three ', 'four'], errorAfter: 3, chunkDelayMs: 5 } });
+    const raw = await fetch(`${server.url}/v1/responses`, { method: 'POST', headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-4o', input: 'Count', stream: true }) });
+    const text = await raw.text();
+    const types = [...text.matchAll(/^event: (.+)$/gm)].map((match) => match[1]);
+    expect(types.slice(-2)).toEqual(['error', 'response.failed']);
+    expect(types).not.toContain('response.completed');
+    const failed = JSON.parse(text.trim().split('\n').at(-1)!.slice('data: '.length));
+    // The message item still open when the upstream failed is not in the output: it never completed.
+    expect(failed.response).toMatchObject({ status: 'failed', error: { code: 'server_error', message: expect.stringContaining('The server had an error') }, output: [] });
+  });
+
+  it('refuses what needs server-side state or built-in tools with a 400 naming the field, before calling the upstream', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ model: 'gpt-4o', input: 'Go on', previous_response_id: 'resp_123' }, 'previous_response_id'],
+      [{ model: 'gpt-4o', input: 'Go on', conversation: 'conv_1' }, 'conversation'],
+      [{ model: 'gpt-4o', input: 'Search', tools: [{ type: 'web_search' }] }, 'tools[0]'],
+      [{ model: 'gpt-4o', input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input[0]'],
+      [{ model: 'gpt-4o' }, 'input'],
+      [{ input: 'Hi' }, 'model'],
+    ];
+    for (const [body, param] of cases) {
+      const error = await openai.responses.create(body as never).then(() => undefined, (failure: unknown) => failure);
+      expect(error, param).toBeInstanceOf(OpenAI.BadRequestError);
+      expect((error as InstanceType<typeof OpenAI.APIError>).error, param).toMatchObject({ type: 'invalid_request_error', code: 'invalid_request', param });
+    }
+    expect(gpt.requests).toHaveLength(0);
+    const unauthenticated = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'sk-wrong', maxRetries: 0 });
+    await expect(unauthenticated.responses.create({ model: 'gpt-4o', input: 'Hi' })).rejects.toMatchObject({ status: 401, error: { type: 'authentication_error', code: 'invalid_api_key' } });
+  });
+
+  it('is served without /v1 too, as LiteLLM serves OpenAI routes', async () => {
+    gpt.enqueue({ content: 'Unversioned.' });
+    const unversioned = new OpenAI({ baseURL: server.url, apiKey: masterKey, maxRetries: 0 });
+    const response = await unversioned.responses.create({ model: 'gpt-4o', input: 'Hi' });
+    expect(response.output_text).toBe('Unversioned.');
+  });
+});
