@@ -25,3 +25,6 @@ export { textOfContent } from './text-of-content.js';
 export { DroppedFieldLog } from './dropped-field-log.js';
 export { parseToolArguments, parseJsonObject } from './parse-tool-json.js';
 export { isOpenAIReasoningModel } from './openai-reasoning-model.js';
+export { fromResponsesUsage, isResponseObject, chatCompletionOfResponse } from './responses-answer.js';
+export { tapResponsesSse } from './tap-responses-sse.js';
+export type { ResponsesTapOptions } from './tap-responses-sse.js';

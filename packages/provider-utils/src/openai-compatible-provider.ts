@@ -13,11 +13,14 @@ import {
   type ProviderError,
   type ProviderStream,
   type StreamSummary,
+  type WireFormat,
 } from '@tollgate/core';
 import { decodeOpenAICompatibleSse } from './decode-openai-compatible-sse.js';
 import { HttpUpstream, type UpstreamBody } from './http-upstream.js';
 import { parseUpstreamJson } from './parse-upstream-json.js';
+import { chatCompletionOfResponse, isResponseObject } from './responses-answer.js';
 import { tapOpenAICompatibleSse } from './tap-openai-compatible-sse.js';
+import { tapResponsesSse } from './tap-responses-sse.js';
 import { toOpenAICompatibleError } from './to-openai-compatible-error.js';
 import type { UpstreamErrorInput } from './upstream-error-input.js';
 import type { ProviderTimeouts } from './upstream-timeouts-schema.js';
@@ -65,6 +68,12 @@ export interface OpenAICompatibleProviderInit {
   readonly embeddings?: boolean;
   /** Maps an error answer or error event (default: OpenAI's error shape). */
   readonly toError?: (input: UpstreamErrorInput) => ProviderError;
+  /**
+   * The upstream also serves OpenAI's Responses API at `/responses` (OpenAI's own API; vLLM): a
+   * Responses client is passed through to it, so what only that API has (Responses-only models,
+   * reasoning items, built-in tools) reaches the model.
+   */
+  readonly responsesAPI?: boolean;
 }
 
 /** The top-level `error` of a JSON body, if it is JSON and has one. */
@@ -86,6 +95,7 @@ function errorFieldOf(bytes: Buffer): unknown {
 export class OpenAICompatibleProvider implements Provider {
   readonly specificationVersion = 'v1';
   readonly wire = 'openai';
+  readonly passthroughWires: readonly WireFormat[] | undefined;
   readonly name: string;
   readonly priceProvider: string | undefined;
   readonly #init: OpenAICompatibleProviderInit;
@@ -100,9 +110,14 @@ export class OpenAICompatibleProvider implements Provider {
     this.#upstream = new HttpUpstream({ provider: init.name, baseURL: init.baseURL, timeouts: init.timeouts, maxConnections: init.maxConnections });
     this.#requestUsage = init.requestUsageInStream ?? true;
     this.#toError = init.toError ?? toOpenAICompatibleError;
+    this.passthroughWires = init.responsesAPI === true ? ['openai-responses'] : undefined;
   }
 
   async doChat(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
+    if (options.passthroughWire === 'openai-responses') {
+      const bytes = await (await this.#post('responses', this.#responsesBody(request, options), options, false)).bytes();
+      return { response: chatCompletionOfResponse(parseUpstreamJson(bytes, isResponseObject, { provider: this.name, expected: 'a Responses API response' }) as Record<string, unknown>), body: bytes };
+    }
     const body = await this.#post('chat/completions', this.#chatBody(request, options, false), options, false);
     const bytes = await body.bytes();
     if (this.#init.errorsInsideAnswers === true && bytes.includes('"error"') && errorFieldOf(bytes) != null) {
@@ -113,8 +128,13 @@ export class OpenAICompatibleProvider implements Provider {
   }
 
   async doStream(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderStream> {
-    const body = await this.#post('chat/completions', this.#chatBody(request, options, true), options, true);
     const toStreamError = (data: string) => this.#toError({ provider: this.name, status: 502, headers: {}, bodyText: data, secrets: this.#init.secrets });
+    if (options.passthroughWire === 'openai-responses') {
+      const summary: StreamSummary = { usage: undefined, model: undefined };
+      const body = await this.#post('responses', this.#responsesBody(request, options), options, true);
+      return { type: 'bytes', body: tapResponsesSse(body, { summary, provider: this.name, toStreamError }), summary };
+    }
+    const body = await this.#post('chat/completions', this.#chatBody(request, options, true), options, true);
     if (!options.passthrough) return { type: 'chunks', chunks: decodeOpenAICompatibleSse(body, { provider: this.name, toStreamError }) };
     const summary: StreamSummary = { usage: undefined, model: undefined };
     const dropUsageEvent = request.stream_options?.include_usage !== true && this.#requestUsage;
@@ -170,10 +190,17 @@ export class OpenAICompatibleProvider implements Provider {
     });
   }
 
-  #post(operation: 'chat/completions' | 'embeddings', body: Uint8Array | string, options: ProviderCallOptions, stream: boolean): Promise<UpstreamBody> {
+  /** A Responses client's bytes, with the routed model in place of the one it asked for (an alias). */
+  #responsesBody(request: ChatCompletionRequest, options: ProviderCallOptions): Uint8Array | string {
+    const raw = options.rawBody!;
+    if (request.model === options.model) return raw;
+    return JSON.stringify({ ...(JSON.parse(Buffer.from(raw).toString('utf8')) as Record<string, unknown>), model: options.model });
+  }
+
+  #post(operation: 'chat/completions' | 'embeddings' | 'responses', body: Uint8Array | string, options: ProviderCallOptions, stream: boolean): Promise<UpstreamBody> {
     const headers = this.#init.headers;
     return this.#upstream.post({
-      path: this.#init.pathFor?.(operation, options.model) ?? `/${operation}`,
+      path: (operation === 'responses' ? undefined : this.#init.pathFor?.(operation, options.model)) ?? `/${operation}`,
       headers: stream ? { ...headers, accept: 'text/event-stream' } : headers,
       body,
       options,

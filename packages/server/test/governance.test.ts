@@ -38,7 +38,7 @@ function clientFor(key: string): OpenAI {
 
 beforeAll(async () => {
   ({ mock, server, databasePath } = await startLedgeredGateway('tollgate-governance', [
-    { name: '@tollgate/pricing', options: { overrides: { 'openai/gpt-4o-mini': prices, 'openai/long-context': { input: 1_000, output: 2_000 } } } },
+    { name: '@tollgate/pricing', options: { overrides: { 'openai/gpt-4o-mini': prices, 'native/gpt-4o-mini': prices, 'openai/long-context': { input: 1_000, output: 2_000 } } } },
     {
       name: '@tollgate/governance',
       options: {
@@ -50,17 +50,23 @@ beforeAll(async () => {
         ],
       },
     },
-  ], {
+  ], (upstream) => ({
     auth: { masterKey },
+    providers: {
+      openai: { type: 'openai', baseURL: upstream.baseURL, apiKey: 'sk-upstream-000000000000' },
+      // The same upstream as a server of the Responses API too: Responses clients pass through to it.
+      native: { type: 'openai', baseURL: upstream.baseURL, apiKey: 'sk-upstream-000000000000', responsesAPI: true },
+    },
     models: {
       'gpt-4o-mini': { target: 'openai/gpt-4o-mini' },
+      'native-mini': { target: 'native/gpt-4o-mini' },
       'self-hosted': { target: 'openai/unpriced-llama' },
       // A refusal for length moves the request to a model ten times dearer.
       'with-fallback': { target: 'openai/gpt-4o-mini', fallbacks: { contextWindow: 'long-context' } },
       'with-unpriced-fallback': { target: 'openai/gpt-4o-mini', fallbacks: { contextWindow: 'self-hosted' } },
       'long-context': { target: 'openai/long-context' },
     },
-  }));
+  })));
 });
 
 afterAll(async () => {
@@ -241,8 +247,20 @@ describe('hard budgets', () => {
     const served = await client.responses.create({ model: 'gpt-4o-mini', input: 'hi', max_output_tokens: 100 });
     expect(served.usage).toMatchObject({ input_tokens: 10, output_tokens: 20 });
     // 10 × $100 + 20 × $200 per million tokens = $0.005.
-    const info = await fetch(`${server.url}/v1/key`, { headers: { authorization: `Bearer ${created.key}` } }).then((response) => response.json());
+    const info = (await fetch(`${server.url}/v1/key`, { headers: { authorization: `Bearer ${created.key}` } }).then((response) => response.json())) as { data: { limit_remaining_usd: number } };
     expect(info.data.limit_remaining_usd).toBeCloseTo(0.495, 6);
+
+    // Passed through to an upstream serving the Responses API: the budget's limit goes into the client's
+    // bytes under the Responses API's name (`max_tokens` there is a 400), and the answer's usage is charged.
+    const roomy = await createKey({ alias: 'codex-agent-2' });
+    await adminCall('/admin/budgets', { scope: 'key', id: roomy.id, limit_usd: 5, period: 'daily' });
+    mock.reset();
+    mock.enqueue({ content: 'Hello again.', usage: { prompt_tokens: 10, completion_tokens: 20 } });
+    await clientFor(roomy.key).responses.create({ model: 'native-mini', input: 'hi' });
+    expect(mock.requests[0]!.path).toBe('/v1/responses');
+    expect(mock.requests[0]!.bodyText).toBe('{"max_output_tokens":4096,"model":"gpt-4o-mini","input":"hi"}');
+    const after = (await fetch(`${server.url}/v1/key`, { headers: { authorization: `Bearer ${roomy.key}` } }).then((response) => response.json())) as { data: { limit_remaining_usd: number } };
+    expect(after.data.limit_remaining_usd).toBeCloseTo(4.995, 6);
   });
 
   it('price the worst case at the group\'s fallback model too, since a refusal may move the request there', async () => {

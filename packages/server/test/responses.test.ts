@@ -23,13 +23,19 @@ beforeAll(async () => {
       auth: { masterKey },
       providers: {
         claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: anthropicKey, defaultMaxTokens: 1024 },
-        // Priced as OpenAI's own API, as api.openai.com is: its reasoning models take max_completion_tokens.
+        // OpenAI's own API (its price provider says so): it serves the Responses API, which clients pass through to.
         openai: { type: 'openai', baseURL: gpt.baseURL, apiKey: 'sk-openai-upstream-000000', priceProvider: 'openai', timeouts: { firstByteMs: 5_000, idleMs: 5_000 } },
+        // The same API reached through chat completions only, and a self-hosted server: Responses clients are translated.
+        'openai-chat': { type: 'openai', baseURL: gpt.baseURL, apiKey: 'sk-openai-upstream-000000', priceProvider: 'openai', responsesAPI: false },
+        local: { type: 'openai', baseURL: gpt.baseURL, timeouts: { firstByteMs: 5_000, idleMs: 5_000 } },
       },
       models: {
         sonnet: { target: 'claude/claude-sonnet-4-5' },
-        'gpt-4o': { target: 'openai/gpt-4o' },
-        'gpt-5': { target: 'openai/gpt-5' },
+        llama: { target: 'local/llama-3.1-8b' },
+        'gpt-5-chat': { target: 'openai-chat/gpt-5' },
+        'gpt-5-codex': { target: 'openai/gpt-5-codex' },
+        codex: { target: 'openai/gpt-5-codex' },
+        'codex-via-chat': { target: 'openai-chat/gpt-5-codex' },
       },
     },
   });
@@ -61,7 +67,7 @@ describe('POST /v1/responses', () => {
   it('answers a Responses client from a chat model: instructions, input, limits and sampling translated; output, status and usage mapped back', async () => {
     gpt.enqueue({ content: 'Paris is lovely.', usage: { prompt_tokens: 21, completion_tokens: 4, cached_tokens: 8 } });
     const response = await openai.responses.create({
-      model: 'gpt-4o',
+      model: 'llama',
       instructions: 'Be brief.',
       input: 'Tell me about Paris',
       max_output_tokens: 100,
@@ -69,8 +75,9 @@ describe('POST /v1/responses', () => {
       top_p: 0.9,
       user: 'end-user-7',
     });
+    expect(gpt.requests[0]!.path).toBe('/v1/chat/completions');
     expect(gpt.requests[0]!.body).toEqual({
-      model: 'gpt-4o',
+      model: 'llama-3.1-8b',
       messages: [
         { role: 'system', content: 'Be brief.' },
         { role: 'user', content: 'Tell me about Paris' },
@@ -86,14 +93,14 @@ describe('POST /v1/responses', () => {
     expect(response.output_text).toBe('Paris is lovely.');
     expect(response.output).toEqual([{ id: expect.stringMatching(/^msg_/), type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'Paris is lovely.', annotations: [], logprobs: [] }] }]);
     expect(response.usage).toEqual({ input_tokens: 21, input_tokens_details: { cached_tokens: 8 }, output_tokens: 4, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 25 });
-    expect(response).toMatchObject({ model: 'gpt-4o', instructions: 'Be brief.', max_output_tokens: 100, temperature: 0.2, store: false, previous_response_id: null, error: null, incomplete_details: null });
+    expect(response).toMatchObject({ model: 'llama-3.1-8b', instructions: 'Be brief.', max_output_tokens: 100, temperature: 0.2, store: false, previous_response_id: null, error: null, incomplete_details: null });
     const line = logs.requestLines().at(-1)!;
-    expect(line).toMatchObject({ operation: 'chat', status: 200, model: 'gpt-4o', provider: 'openai', promptTokens: 21, completionTokens: 4 });
+    expect(line).toMatchObject({ operation: 'chat', status: 200, model: 'llama', provider: 'local', promptTokens: 21, completionTokens: 4 });
   });
 
-  it('sends a reasoning model its limit as max_completion_tokens and reasoning.effort as reasoning_effort', async () => {
+  it('translated to a reasoning model, sends its limit as max_completion_tokens and reasoning.effort as reasoning_effort', async () => {
     gpt.enqueue({ content: 'Done.', usage: { prompt_tokens: 10, completion_tokens: 30, reasoning_tokens: 26 } });
-    const response = await openai.responses.create({ model: 'gpt-5', input: 'Think, then answer', max_output_tokens: 500, reasoning: { effort: 'low' }, text: { verbosity: 'low' } });
+    const response = await openai.responses.create({ model: 'gpt-5-chat', input: 'Think, then answer', max_output_tokens: 500, reasoning: { effort: 'low' }, text: { verbosity: 'low' } });
     expect(gpt.requests[0]!.body).toMatchObject({ model: 'gpt-5', max_completion_tokens: 500, reasoning_effort: 'low', verbosity: 'low' });
     expect(gpt.requests[0]!.body).not.toHaveProperty('max_tokens');
     expect(response.usage?.output_tokens_details.reasoning_tokens).toBe(26);
@@ -102,7 +109,7 @@ describe('POST /v1/responses', () => {
 
   it('streams text as Responses events the SDK accumulates, numbered in order, ending with the usage', async () => {
     gpt.enqueue({ stream: { content: ['Hel', 'lo', ' there'] }, usage: { prompt_tokens: 5, completion_tokens: 3 } });
-    const stream = openai.responses.stream({ model: 'gpt-4o', input: [{ role: 'user', content: 'Say hello' }] });
+    const stream = openai.responses.stream({ model: 'llama', input: [{ role: 'user', content: 'Say hello' }] });
     const deltas: string[] = [];
     stream.on('response.output_text.delta', (event) => deltas.push(event.delta));
     const events = await eventsOf(stream);
@@ -130,7 +137,7 @@ describe('POST /v1/responses', () => {
 
   it('carries a tool loop: function tools go up as functions, calls come back as function_call items, and the next turn replays call and output', async () => {
     gpt.enqueue({ toolCalls: [{ id: 'call_w1', name: 'get_weather', arguments: '{"city":"Paris"}' }] });
-    const first = await openai.responses.create({ model: 'gpt-4o', input: 'Weather in Paris?', tools: [weatherTool], tool_choice: 'required', parallel_tool_calls: false });
+    const first = await openai.responses.create({ model: 'llama', input: 'Weather in Paris?', tools: [weatherTool], tool_choice: 'required', parallel_tool_calls: false });
     expect(gpt.requests[0]!.body).toMatchObject({
       tools: [{ type: 'function', function: { name: 'get_weather', description: 'Weather for a city', parameters: weatherTool.parameters, strict: true } }],
       tool_choice: 'required',
@@ -140,7 +147,7 @@ describe('POST /v1/responses', () => {
 
     gpt.enqueue({ content: 'Sunny, 21 °C.' });
     const second = await openai.responses.create({
-      model: 'gpt-4o',
+      model: 'llama',
       tools: [weatherTool],
       input: [
         { role: 'user', content: 'Weather in Paris?' },
@@ -161,7 +168,7 @@ describe('POST /v1/responses', () => {
 
   it('streams function call arguments as deltas the SDK joins', async () => {
     gpt.enqueue({ stream: { content: ['Checking.'], toolCalls: [{ id: 'call_a', name: 'get_weather', arguments: '{"city":"Paris"}' }, { id: 'call_b', name: 'get_weather', arguments: '{"city":"Rome"}' }], argumentPieces: 3 } });
-    const stream = openai.responses.stream({ model: 'gpt-4o', input: 'Weather in Paris and Rome?', tools: [weatherTool] });
+    const stream = openai.responses.stream({ model: 'llama', input: 'Weather in Paris and Rome?', tools: [weatherTool] });
     const events = await eventsOf(stream);
     const response = await stream.finalResponse();
     expect(response.output.map((item) => item.type)).toEqual(['message', 'function_call', 'function_call']);
@@ -176,7 +183,7 @@ describe('POST /v1/responses', () => {
 
   it('gives a custom (freeform) tool to a chat model as a one-string function and answers with custom_tool_call items, whole and streamed', async () => {
     gpt.enqueue({ toolCalls: [{ id: 'call_p1', name: 'apply_patch', arguments: '{"input":"*** Begin Patch\\n*** End Patch"}' }] });
-    const response = await openai.responses.create({ model: 'gpt-4o', input: 'Fix the typo', tools: [patchTool] });
+    const response = await openai.responses.create({ model: 'llama', input: 'Fix the typo', tools: [patchTool] });
     expect(gpt.requests[0]!.body).toMatchObject({
       tools: [{ type: 'function', function: { name: 'apply_patch', description: 'Apply a patch to the working tree', parameters: { type: 'object', properties: { input: { type: 'string' } }, required: ['input'] } } }],
     });
@@ -184,7 +191,7 @@ describe('POST /v1/responses', () => {
 
     gpt.enqueue({ stream: { content: [], toolCalls: [{ id: 'call_p2', name: 'apply_patch', arguments: '{"input":"*** Begin Patch"}' }], argumentPieces: 4 } });
     const stream = openai.responses.stream({
-      model: 'gpt-4o',
+      model: 'llama',
       tools: [patchTool],
       input: [
         { role: 'user', content: 'Fix the typo' },
@@ -222,8 +229,8 @@ describe('POST /v1/responses', () => {
   });
 
   it('reports an answer cut at the token limit as incomplete', async () => {
-    gpt.enqueue({ body: { id: 'chatcmpl-cut', object: 'chat.completion', created: 1_700_000_000, model: 'gpt-4o', choices: [{ index: 0, message: { role: 'assistant', content: 'Once upon a' }, finish_reason: 'length' }], usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 } } });
-    const response = await openai.responses.create({ model: 'gpt-4o', input: 'Tell me a story', max_output_tokens: 3 });
+    gpt.enqueue({ body: { id: 'chatcmpl-cut', object: 'chat.completion', created: 1_700_000_000, model: 'llama', choices: [{ index: 0, message: { role: 'assistant', content: 'Once upon a' }, finish_reason: 'length' }], usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 } } });
+    const response = await openai.responses.create({ model: 'llama', input: 'Tell me a story', max_output_tokens: 3 });
     expect(response.status).toBe('incomplete');
     expect(response.incomplete_details).toEqual({ reason: 'max_output_tokens' });
     expect(response.output[0]).toMatchObject({ type: 'message', status: 'incomplete' });
@@ -232,7 +239,7 @@ describe('POST /v1/responses', () => {
 
   it('ends a stream the upstream broke off with an error the SDK raises, then response.failed, never response.completed', async () => {
     gpt.enqueue({ stream: { content: ['one ', 'two ', 'three ', 'four'], errorAfter: 3, chunkDelayMs: 5 } });
-    const stream = openai.responses.stream({ model: 'gpt-4o', input: 'Count' });
+    const stream = openai.responses.stream({ model: 'llama', input: 'Count' });
     const texts: string[] = [];
     stream.on('response.output_text.delta', (event) => texts.push(event.delta));
     const failure = await stream.finalResponse().then(() => undefined, (error: unknown) => error);
@@ -241,7 +248,7 @@ describe('POST /v1/responses', () => {
     expect(texts.length).toBeGreaterThan(0);
 
     gpt.enqueue({ stream: { content: ['one ', 'two ', 'three ', 'four'], errorAfter: 3, chunkDelayMs: 5 } });
-    const raw = await fetch(`${server.url}/v1/responses`, { method: 'POST', headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-4o', input: 'Count', stream: true }) });
+    const raw = await fetch(`${server.url}/v1/responses`, { method: 'POST', headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'llama', input: 'Count', stream: true }) });
     const text = await raw.text();
     const types = [...text.matchAll(/^event: (.+)$/gm)].map((match) => match[1]);
     expect(types.slice(-2)).toEqual(['error', 'response.failed']);
@@ -253,11 +260,11 @@ describe('POST /v1/responses', () => {
 
   it('refuses what needs server-side state or built-in tools with a 400 naming the field, before calling the upstream', async () => {
     const cases: [Record<string, unknown>, string][] = [
-      [{ model: 'gpt-4o', input: 'Go on', previous_response_id: 'resp_123' }, 'previous_response_id'],
-      [{ model: 'gpt-4o', input: 'Go on', conversation: 'conv_1' }, 'conversation'],
-      [{ model: 'gpt-4o', input: 'Search', tools: [{ type: 'web_search' }] }, 'tools[0]'],
-      [{ model: 'gpt-4o', input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input[0]'],
-      [{ model: 'gpt-4o' }, 'input'],
+      [{ model: 'llama', input: 'Go on', previous_response_id: 'resp_123' }, 'previous_response_id'],
+      [{ model: 'llama', input: 'Go on', conversation: 'conv_1' }, 'conversation'],
+      [{ model: 'llama', input: 'Search', tools: [{ type: 'web_search' }] }, 'tools[0]'],
+      [{ model: 'llama', input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input[0]'],
+      [{ model: 'llama' }, 'input'],
       [{ input: 'Hi' }, 'model'],
     ];
     for (const [body, param] of cases) {
@@ -267,13 +274,68 @@ describe('POST /v1/responses', () => {
     }
     expect(gpt.requests).toHaveLength(0);
     const unauthenticated = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'sk-wrong', maxRetries: 0 });
-    await expect(unauthenticated.responses.create({ model: 'gpt-4o', input: 'Hi' })).rejects.toMatchObject({ status: 401, error: { type: 'authentication_error', code: 'invalid_api_key' } });
+    await expect(unauthenticated.responses.create({ model: 'llama', input: 'Hi' })).rejects.toMatchObject({ status: 401, error: { type: 'authentication_error', code: 'invalid_api_key' } });
+  });
+
+  it('passes a Codex request through to OpenAI\'s own Responses API: the bytes go up as sent, reasoning items and Responses-only models work', async () => {
+    const body = {
+      model: 'gpt-5-codex',
+      instructions: 'You are Codex.',
+      input: [
+        { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Fix the bug' }] },
+        { type: 'reasoning', id: 'rs_earlier', summary: [], encrypted_content: 'gAAAA-earlier' },
+        { type: 'function_call', call_id: 'call_1', name: 'shell', arguments: '{"command":["ls"]}' },
+        { type: 'function_call_output', call_id: 'call_1', output: 'main.ts' },
+      ],
+      tools: [{ type: 'function', name: 'shell', parameters: { type: 'object', properties: { command: { type: 'array', items: { type: 'string' } } } } }, patchTool],
+      reasoning: { effort: 'high' },
+      include: ['reasoning.encrypted_content'],
+      store: false,
+      stream: true,
+    };
+    gpt.enqueue({ stream: { content: ['Looking ', 'now.'] }, usage: { prompt_tokens: 40, completion_tokens: 12, reasoning_tokens: 8 } });
+    const stream = openai.responses.stream(body as never);
+    const response = await stream.finalResponse();
+    const upstream = gpt.requests[0]!;
+    expect(upstream.path).toBe('/v1/responses');
+    expect(upstream.headers.authorization).toBe('Bearer sk-openai-upstream-000000');
+    // The client's own bytes: reasoning items with their encrypted content, the custom tool, `store` and `include` as sent.
+    expect(upstream.body).toEqual(body);
+    expect(response.id).toBe(`resp_mock${response.id.slice('resp_mock'.length)}`);
+    expect(response.output.map((item) => item.type)).toEqual(['reasoning', 'message']);
+    expect(response.output[0]).toMatchObject({ type: 'reasoning', encrypted_content: expect.stringMatching(/^gAAAA/) });
+    expect(response.output_text).toBe('Looking now.');
+    const line = logs.requestLines().at(-1)!;
+    expect(line).toMatchObject({ model: 'gpt-5-codex', provider: 'openai', status: 200, stream: true, promptTokens: 40, completionTokens: 12 });
+
+    gpt.enqueue({ content: 'Fixed.', toolCalls: [{ id: 'call_2', name: 'shell', arguments: '{"command":["npm","test"]}' }] });
+    const whole = await openai.responses.create({ ...body, stream: false, model: 'codex' } as never);
+    // An alias: only `model` is rewritten.
+    expect(gpt.requests[1]!.body).toEqual({ ...body, stream: false, model: 'gpt-5-codex' });
+    expect(whole.output.map((item) => item.type)).toEqual(['reasoning', 'message', 'function_call']);
+    expect(whole.output[2]).toMatchObject({ call_id: 'call_2', name: 'shell', arguments: '{"command":["npm","test"]}' });
+  });
+
+  it('ends a passed-through stream the upstream broke off with the gateway\'s error event', async () => {
+    gpt.enqueue({ stream: { content: ['one ', 'two ', 'three'], errorAfter: 5 } });
+    const stream = openai.responses.stream({ model: 'gpt-5-codex', input: 'Count' });
+    const failure = await stream.finalResponse().then(() => undefined, (error: unknown) => error);
+    expect(failure).toBeInstanceOf(OpenAI.APIError);
+    expect(failure).toMatchObject({ code: 'server_error', message: expect.stringContaining('The server had an error') });
+    expect(gpt.requests[0]!.path).toBe('/v1/responses');
+    expect(logs.requestLines().at(-1)).toMatchObject({ model: 'gpt-5-codex', status: 502 });
+  });
+
+  it('cannot reach a Responses-only model through a chat-only provider: the client hears OpenAI\'s reason', async () => {
+    const failure = await openai.responses.create({ model: 'codex-via-chat', input: 'Hi' }).then(() => undefined, (error: unknown) => error);
+    expect(gpt.requests[0]!.path).toBe('/v1/chat/completions');
+    expect(failure).toMatchObject({ status: 400, message: expect.stringContaining('only supported in v1/responses') });
   });
 
   it('is served without /v1 too, as LiteLLM serves OpenAI routes', async () => {
     gpt.enqueue({ content: 'Unversioned.' });
     const unversioned = new OpenAI({ baseURL: server.url, apiKey: masterKey, maxRetries: 0 });
-    const response = await unversioned.responses.create({ model: 'gpt-4o', input: 'Hi' });
+    const response = await unversioned.responses.create({ model: 'llama', input: 'Hi' });
     expect(response.output_text).toBe('Unversioned.');
   });
 });

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MockReply } from './mock-reply.js';
 import { applyStopSequences, countWords, lastUserText, sendJson, startMockServer, writeMockStream, type MockUpstream } from './mock-server.js';
+import { lastResponsesUserText, openAIResponseAnswer, openAIResponseEvents } from './openai-responses-wire.js';
 import { mockEmbedding, openAIChatCompletion, openAIChunk, openAIError, openAIUsage, toBase64Floats } from './openai-wire.js';
 import type { RecordedRequest } from './recorded-request.js';
 
@@ -72,9 +73,50 @@ export interface MockOpenAI extends MockUpstream<MockReply> {
   readonly baseURL: string;
 }
 
+/** OpenAI's reasoning models, which take `max_completion_tokens` and refuse `max_tokens`. */
+const reasoningModel = /^(?:o\d|gpt-5|codex-)/;
+/** OpenAI's models served by the Responses API only (gpt-5-codex, codex-mini-latest). */
+const responsesOnlyModel = /codex/;
+/** Chat fields the Responses API refuses, and their new names there. */
+const movedResponsesFields = [['max_tokens', 'max_output_tokens'], ['messages', 'input'], ['response_format', 'text.format']] as const;
+
+/** Answers `POST /v1/responses` as OpenAI's Responses API does: a response object, or its stream of events. */
+async function answerResponses(res: ServerResponse, body: Record<string, any>, reply: MockReply, sequence: number): Promise<void> {
+  const model = reply.model ?? (typeof body.model === 'string' ? body.model : 'gpt-4o-mini');
+  const shape = reply.stream ?? {};
+  const streamed = body.stream === true;
+  const text = streamed && shape.content !== undefined ? shape.content.join('') : (reply.content ?? `Mock answer to: ${lastResponsesUserText(body.input)}`);
+  const toolCalls = (streamed ? shape.toolCalls : reply.toolCalls) ?? [];
+  const input = {
+    sequence,
+    body,
+    model,
+    text,
+    toolCalls,
+    reasoning: reasoningModel.test(model) && body.reasoning != null,
+    usage: {
+      input: reply.usage?.prompt_tokens ?? Math.max(1, countWords(body.input) + countWords(body.instructions)),
+      output: reply.usage?.completion_tokens ?? countWords(text),
+      cached: reply.usage?.cached_tokens ?? 0,
+      reasoning: reply.usage?.reasoning_tokens ?? 0,
+    },
+  };
+  if (!streamed) {
+    sendJson(res, reply.status ?? 200, openAIResponseAnswer(input), reply.headers);
+    return;
+  }
+  const events = openAIResponseEvents(input, shape);
+  res.writeHead(reply.status ?? 200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', ...reply.headers });
+  const errorAt = shape.errorAfter ?? 0;
+  const failure = { type: 'error', code: 'server_error', message: 'The server had an error while processing your request.', param: null, sequence_number: errorAt };
+  await writeMockStream(res, events, shape, { errorEvent: `event: error\ndata: ${JSON.stringify(failure)}\n\n` });
+}
+
 /**
  * Starts a faithful OpenAI-compatible upstream on 127.0.0.1: chat completions (JSON and SSE, tool-call
- * deltas, the usage chunk), embeddings (float and base64), models, and errors in OpenAI's shape
+ * deltas, the usage chunk), the Responses API (`POST /v1/responses`: response objects and their
+ * numbered stream events, reasoning items for reasoning models; Codex models refuse chat completions),
+ * embeddings (float and base64), models, and errors in OpenAI's shape
  * (`retry-after` on 429). Programmable per request with {@link MockOpenAI.enqueue}; records every
  * request, noting those whose client went away.
  *
@@ -82,9 +124,6 @@ export interface MockOpenAI extends MockUpstream<MockReply> {
  * const mock = await createMockOpenAI();
  * mock.enqueue({ status: 429, error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } });
  */
-/** OpenAI's reasoning models, which take `max_completion_tokens` and refuse `max_tokens`. */
-const reasoningModel = /^(?:o\d|gpt-5|codex-)/;
-
 export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise<MockOpenAI> {
   let sequence = 0;
   const openRouter = options.flavor === 'openrouter';
@@ -113,12 +152,26 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
     const isChat = request.method === 'POST' && path === '/v1/chat/completions';
     const isEmbeddings = request.method === 'POST' && path === '/v1/embeddings';
     const isModels = request.method === 'GET' && path === '/v1/models';
+    const isResponses = request.method === 'POST' && path === '/v1/responses' && !openRouter && !azure;
+    const requestedModel = String((body as { model?: unknown } | undefined)?.model);
+    // Codex models are served by the Responses API only.
+    if (isChat && !openRouter && !azure && responsesOnlyModel.test(requestedModel)) {
+      sendJson(res, 400, openAIError('This model is only supported in v1/responses and not in v1/chat/completions.', 'invalid_request_error', null, 'model'));
+      return;
+    }
+    // The Responses API renamed chat's fields, and says so.
+    for (const [field, moved] of isResponses ? movedResponsesFields : []) {
+      if ((body as Record<string, unknown>)[field] !== undefined) {
+        sendJson(res, 400, openAIError(`Unsupported parameter: '${field}'. In the Responses API, this parameter has moved to '${moved}'.`, 'invalid_request_error', 'unsupported_parameter', field));
+        return;
+      }
+    }
     // OpenAI's reasoning models (o-series, GPT-5) refuse the deprecated `max_tokens`, before anything else.
     if (isChat && !openRouter && !azure && reasoningModel.test(String((body as { model?: unknown } | undefined)?.model)) && (body as { max_tokens?: unknown }).max_tokens !== undefined) {
       sendJson(res, 400, openAIError("Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", 'invalid_request_error', 'unsupported_parameter', 'max_tokens'));
       return;
     }
-    const reply: MockReply = isChat || isEmbeddings ? (takeReply() ?? {}) : {};
+    const reply: MockReply = isChat || isEmbeddings || isResponses ? (takeReply() ?? {}) : {};
 
     if (reply.delayMs !== undefined) await sleep(reply.delayMs);
     if (reply.hang === true) return; // the client's timeout or abort ends it
@@ -164,6 +217,10 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
         model: body?.model ?? 'text-embedding-3-small',
         usage: { prompt_tokens: tokens, total_tokens: tokens },
       }, reply.headers);
+      return;
+    }
+    if (isResponses) {
+      await answerResponses(res, body as Record<string, any>, reply, (sequence += 1));
       return;
     }
     if (!isChat) {

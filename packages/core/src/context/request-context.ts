@@ -31,6 +31,13 @@ export interface RequestContextInit {
    * body; until then `request` is the body as received.
    */
   readonly decode?: (body: unknown) => ChatCompletionRequest | EmbeddingRequest;
+  /**
+   * Names the canonical fields a hook added (`addRequestFields`) as the client's wire format does, for
+   * splicing into the client's bytes (the Responses API's `max_output_tokens` for `max_tokens`); undefined
+   * when the wire has no name for one, and the bytes then no longer serve. Without it, the fields keep
+   * their canonical names (the chat and Messages APIs share them).
+   */
+  readonly encodeAddedFields?: (fields: Readonly<Record<string, unknown>>) => Record<string, unknown> | undefined;
 }
 
 /** The engine's implementation of {@link GatewayContext}. */
@@ -64,6 +71,7 @@ export class RequestContext {
   #addedFields: Record<string, unknown> | undefined;
   #splicedBody: Uint8Array | undefined;
   #decode: ((body: unknown) => ChatCompletionRequest | EmbeddingRequest) | undefined;
+  readonly #encodeAddedFields: RequestContextInit['encodeAddedFields'];
   #variables: Map<PropertyKey, unknown> | undefined;
   #responseHeaders: Record<string, string> | undefined;
   #guardrails: string[] | undefined;
@@ -91,6 +99,7 @@ export class RequestContext {
     this.#request = init.request;
     this.#rawBody = init.rawBody;
     this.#decode = init.decode;
+    this.#encodeAddedFields = init.encodeAddedFields;
     this.stream = init.operation === 'chat' && (init.request as ChatCompletionRequest | undefined)?.stream === true;
   }
 
@@ -106,7 +115,11 @@ export class RequestContext {
   get rawBody(): Uint8Array | undefined {
     if (this.#requestReplaced || this.#rawBody === undefined) return undefined;
     if (this.#addedFields === undefined) return this.#rawBody;
-    this.#splicedBody ??= spliceJsonFields(this.#rawBody, this.#addedFields);
+    if (this.#splicedBody === undefined) {
+      const fields = this.#encodeAddedFields === undefined ? this.#addedFields : this.#encodeAddedFields(this.#addedFields);
+      if (fields === undefined) return undefined;
+      this.#splicedBody = spliceJsonFields(this.#rawBody, fields);
+    }
     return this.#splicedBody;
   }
 

@@ -567,13 +567,17 @@ export class Engine implements TargetCircuits {
     const decodes = context.stream ? this.#hooks['transform.chunk'].length > 0 : this.#hooks['transform.response'].length > 0;
     const timeouts = { ...policy.timeouts, ...target.timeouts };
     if (context.routing.timeoutMs !== undefined) timeouts.totalMs = Math.min(context.routing.timeoutMs, timeouts.totalMs ?? Number.POSITIVE_INFINITY);
+    // Target params change the body: the client's bytes no longer match it.
+    const rawBody = target.params === undefined ? context.rawBody : undefined;
+    // Another wire the provider speaks: only as a whole passthrough, since nothing else can be sent in it.
+    const otherWire = !sameWire && !decodes && rawBody !== undefined && target.provider.passthroughWires?.includes(context.ingress) === true;
     return {
       model: target.model,
       signal: context.signal,
       requestId: context.requestId,
-      // Target params change the body: the client's bytes no longer match it.
-      rawBody: sameWire && target.params === undefined ? context.rawBody : undefined,
-      passthrough: sameWire && !decodes,
+      rawBody: sameWire || otherWire ? rawBody : undefined,
+      passthrough: (sameWire && !decodes) || otherWire,
+      passthroughWire: otherWire ? context.ingress : undefined,
       timeouts,
       clientHeaders: context.headers,
       targetParams: target.params,

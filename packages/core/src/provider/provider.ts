@@ -38,6 +38,12 @@ export interface ProviderCallOptions {
   readonly targetParams: Readonly<Record<string, unknown>> | undefined;
   /** Headers hooks asked to send upstream (W3C `traceparent`); an HTTP provider adds them to its own. */
   readonly upstreamHeaders?: Readonly<Record<string, string>> | undefined;
+  /**
+   * Set when the client speaks one of the provider's {@link Provider.passthroughWires} rather than its
+   * `wire`: `rawBody` is in this format and the answer goes back as the upstream's bytes (`passthrough`
+   * is true), so the provider calls its upstream's endpoint for this format.
+   */
+  readonly passthroughWire?: WireFormat | undefined;
 }
 
 /** A non-streamed answer. */
@@ -83,6 +89,13 @@ export interface Provider {
   readonly name: string;
   /** The wire format the upstream speaks. */
   readonly wire: WireFormat;
+  /**
+   * Other wire formats the upstream also serves natively (OpenAI's Responses API next to chat
+   * completions). A client speaking one of them is passed through when no hook needs decoded content
+   * and its bytes still match the request (see {@link ProviderCallOptions.passthroughWire}); otherwise
+   * it is translated like any other client.
+   */
+  readonly passthroughWires?: readonly WireFormat[] | undefined;
   /** The provider's id in price tables (`openai`, `anthropic`, `openrouter`); undefined for self-hosted servers. */
   readonly priceProvider?: string | undefined;
   /** Upstream model ids this provider knows it serves (from a catalog): `GET /v1/models` lists a wildcard route's models from them. */

@@ -22,6 +22,12 @@ export const openAIProviderOptionsSchema = z
     headers: z.record(z.string(), z.string()).default({}),
     /** Ask for `stream_options.include_usage` so usage is always known; turn off for servers that reject it. */
     requestUsageInStream: z.boolean().default(true),
+    /**
+     * The upstream serves OpenAI's Responses API at `<baseURL>/responses`: Responses clients (Codex) are
+     * passed through to it instead of translated to chat completions. Default: on for OpenAI's own API
+     * (price provider `openai`), off otherwise; turn on for a vLLM server, which serves it too.
+     */
+    responsesAPI: z.boolean().optional(),
     /** Cap on keep-alive connections to the upstream origin; none by default (a capped pool queues requests). */
     maxConnections: z.number().int().positive().optional(),
     timeouts: upstreamTimeoutsSchema,

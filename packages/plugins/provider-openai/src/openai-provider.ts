@@ -4,7 +4,8 @@ import type { OpenAIProviderOptions } from './openai-provider-options.js';
 /**
  * A provider for OpenAI and OpenAI-compatible servers (vLLM, SGLang, Ollama, llama.cpp) by `baseURL`:
  * the body goes upstream unchanged where it can, streams pass through as bytes with usage tapped, and
- * usage is always asked for.
+ * usage is always asked for. Responses API clients pass through to `/responses` where the upstream
+ * serves it (OpenAI's own API by default).
  */
 export class OpenAIProvider extends OpenAICompatibleProvider {
   constructor(name: string, options: OpenAIProviderOptions) {
@@ -26,6 +27,7 @@ export class OpenAIProvider extends OpenAICompatibleProvider {
       requestUsageInStream: options.requestUsageInStream,
       // OpenAI's own API (its price provider says so) refuses `max_tokens` for its reasoning models.
       maxCompletionTokensOnly: priceProvider === 'openai' ? isOpenAIReasoningModel : undefined,
+      responsesAPI: options.responsesAPI ?? priceProvider === 'openai',
     });
   }
 }

@@ -17,7 +17,7 @@ export function createCountTokensHandler(dependencies: HttpDependencies) {
     try {
       const body = await readJsonBody(req, dependencies.bodyLimit);
       // count_tokens bodies have no max_tokens; the translation wants one.
-      context = ingress.createContext('chat', body, (value) => convertMessagesRequest({ max_tokens: 1, ...(value as Record<string, unknown>) }));
+      context = ingress.createContext('chat', body, { decode: (value) => convertMessagesRequest({ max_tokens: 1, ...(value as Record<string, unknown>) }) });
       const { inputTokens } = await dependencies.gateway.engine.countTokens(context);
       ingress.sendJson(200, { input_tokens: inputTokens });
     } catch (error) {

@@ -27,7 +27,7 @@ export function createMessagesHandler(dependencies: HttpDependencies) {
     try {
       const body = await readJsonBody(req, dependencies.bodyLimit);
       // Translated by the engine after auth, like any request's validation.
-      context = ingress.createContext('chat', body, (value) => convertMessagesRequest(value as Record<string, unknown>));
+      context = ingress.createContext('chat', body, { decode: (value) => convertMessagesRequest(value as Record<string, unknown>) });
       const result = await dependencies.gateway.engine.handleChat(context);
       const headers = gatewayHeaders(context.asGatewayContext());
       if (result.type === 'response') {

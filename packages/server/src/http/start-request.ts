@@ -6,6 +6,14 @@ import { requestIdFrom } from './request-id.js';
 import { sendError } from './send-error.js';
 import { sendJson } from './send-json.js';
 
+/** How an ingress whose wire format is not the canonical one (Anthropic's, the Responses API's) reads its body. */
+export interface WireTranslation {
+  /** The body as the canonical request; the engine calls it after auth. */
+  readonly decode: (body: unknown) => ChatCompletionRequest | EmbeddingRequest;
+  /** Canonical fields a hook added, under the wire's names (see `RequestContextInit.encodeAddedFields`). */
+  readonly encodeAddedFields?: (fields: Readonly<Record<string, unknown>>) => Record<string, unknown> | undefined;
+}
+
 /** A request as the ingress tracks it, from arrival to the end of its answer. */
 export interface IngressRequest {
   readonly requestId: string;
@@ -14,13 +22,10 @@ export interface IngressRequest {
   readonly signal: AbortSignal;
   /**
    * The engine's context for this request: its id, the client's headers, credential and abort signal,
-   * and the parsed body (validated by the engine, after auth) with its bytes for the passthrough path.
+   * and the parsed body (validated by the engine, after auth) with its bytes for the passthrough path;
+   * `translation` for a body in another wire format than the canonical one.
    */
-  createContext(
-    operation: 'chat' | 'embeddings',
-    body: { readonly value: unknown; readonly raw: Uint8Array | undefined },
-    decode?: (body: unknown) => ChatCompletionRequest | EmbeddingRequest,
-  ): RequestContext;
+  createContext(operation: 'chat' | 'embeddings', body: { readonly value: unknown; readonly raw: Uint8Array | undefined }, translation?: WireTranslation): RequestContext;
   /** Answers with a JSON body, carrying the request id. */
   sendJson(status: number, body: unknown): void;
   /** Answers with an error (OpenAI shape), logging it when the engine did not. */
@@ -58,11 +63,7 @@ class HttpIngressRequest implements IngressRequest {
     return this.#controller.signal;
   }
 
-  createContext(
-    operation: 'chat' | 'embeddings',
-    body: { readonly value: unknown; readonly raw: Uint8Array | undefined },
-    decode?: (body: unknown) => ChatCompletionRequest | EmbeddingRequest,
-  ): RequestContext {
+  createContext(operation: 'chat' | 'embeddings', body: { readonly value: unknown; readonly raw: Uint8Array | undefined }, translation?: WireTranslation): RequestContext {
     const credential = extractCredential(this.#req.headers);
     return new RequestContext({
       requestId: this.requestId,
@@ -74,7 +75,7 @@ class HttpIngressRequest implements IngressRequest {
       ...(credential === undefined ? {} : { credential }),
       signal: this.#controller.signal,
       receivedAt: this.receivedAt,
-      ...(decode === undefined ? {} : { decode }),
+      ...(translation === undefined ? {} : translation),
     });
   }
 

@@ -109,16 +109,16 @@ export interface LedgeredGateway {
 
 /**
  * Starts a {@link LedgeredGateway}: `gpt-4o-mini` routed to the mock (override `models` in `config`),
- * `config` merged over the rest (`auth` at least).
+ * `config` merged over the rest (`auth` at least); a function of the mock when it needs its URL.
  */
-export async function startLedgeredGateway(prefix: string, plugins: unknown[], config: Record<string, unknown>): Promise<LedgeredGateway> {
+export async function startLedgeredGateway(prefix: string, plugins: unknown[], config: Record<string, unknown> | ((mock: MockOpenAI) => Record<string, unknown>)): Promise<LedgeredGateway> {
   const mock = await createMockOpenAI();
   const databasePath = await temporaryDatabasePath(prefix);
   const server = await startQuietServer({
     plugins: ['@tollgate/provider-openai', { name: '@tollgate/ledger-sqlite', options: { path: databasePath, flushIntervalMs: 20 } }, ...plugins],
     providers: { openai: { type: 'openai', baseURL: mock.baseURL, apiKey: 'sk-upstream-000000000000' } },
     models: { 'gpt-4o-mini': { target: 'openai/gpt-4o-mini' } },
-    ...config,
+    ...(typeof config === 'function' ? config(mock) : config),
   });
   return { mock, server, databasePath };
 }

@@ -190,3 +190,30 @@ export function convertResponsesRequest(body: Record<string, any>): ChatCompleti
   };
   return request as unknown as ChatCompletionRequest;
 }
+
+/** Canonical fields a hook may add (a budget's `max_tokens`), by their name in the Responses API. */
+const responsesFieldNames: Readonly<Record<string, string>> = {
+  max_tokens: 'max_output_tokens',
+  max_completion_tokens: 'max_output_tokens',
+  temperature: 'temperature',
+  top_p: 'top_p',
+  user: 'user',
+  metadata: 'metadata',
+  parallel_tool_calls: 'parallel_tool_calls',
+  prompt_cache_key: 'prompt_cache_key',
+  service_tier: 'service_tier',
+};
+
+/**
+ * Fields a hook added to the canonical request, as the Responses API names them, for splicing into a
+ * passed-through Responses body; undefined when one has no Responses name (the request is then translated).
+ */
+export function encodeResponsesFields(fields: Readonly<Record<string, unknown>>): Record<string, unknown> | undefined {
+  const encoded: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(fields)) {
+    const wireName = responsesFieldNames[name];
+    if (wireName === undefined) return undefined;
+    encoded[wireName] = value;
+  }
+  return encoded;
+}

@@ -1,4 +1,5 @@
 import type { ChatCompletionChunk, FinishReason, GatewayError, Usage } from '@tollgate/core';
+import { responsesErrorEvent } from './responses-error-event.js';
 import {
   completionOf,
   customToolNames,
@@ -103,12 +104,14 @@ export class ResponsesStreamEncoder {
    * as an `APIError`), then `response.failed` with the error, for clients that follow the lifecycle.
    */
   fail(error: GatewayError): string {
-    const { message, code, param } = error.toJSON().error;
+    const { message, code } = error.toJSON().error;
     const started = this.#ids === undefined ? this.#start('failed', Math.floor(Date.now() / 1000), String(this.#body.model ?? '')) : '';
     // Items still open are left out: they never completed.
     const output = this.#output.filter((item) => item.type !== undefined);
     const failed = { ...this.#response('failed', null), output, error: { code, message } };
-    return started + this.#event('error', { code, message, param }) + this.#event('response.failed', { response: failed });
+    const errorEvent = responsesErrorEvent(error, this.#sequence);
+    this.#sequence += 1;
+    return started + errorEvent + this.#event('response.failed', { response: failed });
   }
 
   /** `response.created` and `response.in_progress`, once the first chunk tells the answer's id and model. */

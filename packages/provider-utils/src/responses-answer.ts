@@ -1,0 +1,51 @@
+import type { ChatCompletionResponse, FinishReason, ToolCall, Usage } from '@tollgate/core';
+
+type ResponsesItem = { readonly type?: string; readonly [field: string]: any };
+
+/** A Responses API `usage` object as canonical usage: input and output tokens, cached and reasoning ones among them. */
+export function fromResponsesUsage(usage: Readonly<Record<string, any>> | null | undefined): Usage | undefined {
+  if (usage == null || typeof usage.input_tokens !== 'number' || typeof usage.output_tokens !== 'number') return undefined;
+  return {
+    prompt_tokens: usage.input_tokens,
+    completion_tokens: usage.output_tokens,
+    total_tokens: typeof usage.total_tokens === 'number' ? usage.total_tokens : usage.input_tokens + usage.output_tokens,
+    prompt_tokens_details: { cached_tokens: usage.input_tokens_details?.cached_tokens ?? 0 },
+    completion_tokens_details: { reasoning_tokens: usage.output_tokens_details?.reasoning_tokens ?? 0 },
+    ...(typeof usage.cost === 'number' ? { cost: usage.cost } : {}),
+  };
+}
+
+/** A response object of the Responses API: `object: "response"` and an `output` array. A guard, not a schema. */
+export function isResponseObject(value: unknown): boolean {
+  const response = value as { object?: unknown; output?: unknown } | null;
+  return response?.object === 'response' && Array.isArray(response.output);
+}
+
+/**
+ * A Responses API answer in canonical form, for what the gateway reads of every answer (usage, model,
+ * finish reason) while the client gets the upstream's own bytes: the messages' text as `content`,
+ * function calls as `tool_calls`, the status as `finish_reason`.
+ */
+export function chatCompletionOfResponse(response: Readonly<Record<string, any>>): ChatCompletionResponse {
+  const output: ResponsesItem[] = response.output;
+  let content = '';
+  const toolCalls: ToolCall[] = [];
+  for (const item of output) {
+    if (item.type === 'message' && Array.isArray(item.content)) {
+      for (const part of item.content) if (part?.type === 'output_text') content += String(part.text);
+    } else if (item.type === 'function_call') {
+      toolCalls.push({ id: String(item.call_id), type: 'function', function: { name: String(item.name), arguments: String(item.arguments ?? '') } });
+    }
+  }
+  const reason = response.incomplete_details?.reason;
+  const finishReason: FinishReason = response.status === 'incomplete' ? (reason === 'content_filter' ? 'content_filter' : 'length') : toolCalls.length > 0 ? 'tool_calls' : 'stop';
+  const usage = fromResponsesUsage(response.usage);
+  return {
+    id: String(response.id),
+    object: 'chat.completion',
+    created: typeof response.created_at === 'number' ? response.created_at : Math.floor(Date.now() / 1000),
+    model: String(response.model),
+    choices: [{ index: 0, message: { role: 'assistant', content, ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) }, finish_reason: finishReason }],
+    ...(usage === undefined ? {} : { usage }),
+  };
+}

@@ -1,0 +1,60 @@
+import { GatewayError, type StreamSummary } from '@tollgate/core';
+import { forwardSseEvents, type InspectedEvents } from './forward-sse-events.js';
+import { fromResponsesUsage } from './responses-answer.js';
+import { dataOf } from './tap-openai-compatible-sse.js';
+
+/** The events whose payload the tap reads; every other event (the deltas) passes unparsed. */
+const readEvents = new Set(['response.created', 'response.completed', 'response.incomplete', 'response.failed', 'error']);
+
+/** The `event:` name of one SSE event's text, or its data's `type` when the line is missing. */
+function nameOf(event: string): string | undefined {
+  const match = /^event:\s*(.+?)\s*$/m.exec(event);
+  if (match !== null) return match[1];
+  return /"type"\s*:\s*"([^"]+)"/.exec(event)?.[1];
+}
+
+/** Options of {@link tapResponsesSse}. */
+export interface ResponsesTapOptions {
+  readonly summary: StreamSummary;
+  readonly provider: string;
+  /** The error an `error` or `response.failed` event stands for, given as an OpenAI error body (`{"error":{…}}`). */
+  readonly toStreamError: (errorBody: string) => Error;
+}
+
+/**
+ * Passes a Responses API stream through as bytes (event-aligned, unbatched), tapping the model from
+ * `response.created` and usage from `response.completed` or `response.incomplete` into `summary`. Ends
+ * with an error, after forwarding what came before it, at an `error` or `response.failed` event, or
+ * when the stream stops before a final event.
+ */
+export function tapResponsesSse(body: AsyncIterable<Buffer>, options: ResponsesTapOptions): AsyncIterableIterator<Uint8Array> {
+  const { summary } = options;
+  let ended = false;
+  const inspect = (raw: Buffer): InspectedEvents => {
+    const text = raw.toString('utf8');
+    let offset = 0;
+    for (const event of text.split(/(?<=\r?\n\r?\n)/)) {
+      const name = nameOf(event);
+      if (name !== undefined && readEvents.has(name)) {
+        const data = JSON.parse(dataOf(event)) as { response?: Record<string, any>; code?: unknown; message?: unknown; param?: unknown };
+        if (name === 'response.created') summary.model = String(data.response?.model ?? '') || undefined;
+        else if (name === 'response.completed' || name === 'response.incomplete') {
+          summary.usage = fromResponsesUsage(data.response?.usage);
+          summary.model = String(data.response?.model ?? summary.model ?? '') || undefined;
+          ended = true;
+        } else {
+          const error = name === 'error' ? data : (data.response?.error ?? {});
+          const errorBody = JSON.stringify({ error: { message: String(error.message ?? 'The response failed.'), type: 'server_error', code: error.code ?? null, param: error.param ?? null } });
+          return { bytes: Buffer.from(text.slice(0, offset)), error: options.toStreamError(errorBody) };
+        }
+      }
+      offset += event.length;
+    }
+    return { bytes: raw };
+  };
+  return forwardSseEvents(body, inspect, () => {
+    if (!ended) {
+      throw new GatewayError('TOLLGATE_UPSTREAM_STREAM_TRUNCATED', `Provider "${options.provider}" ended its stream before "response.completed"; the answer is incomplete.`);
+    }
+  });
+}
