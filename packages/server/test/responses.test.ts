@@ -228,6 +228,53 @@ describe('POST /v1/responses', () => {
     expect(streamed.output_text).toBe('Hello again!');
   });
 
+  it('takes a Codex-shaped turn to a Claude model: its shell function and freeform apply_patch tool, a call back as custom_tool_call', async () => {
+    const codexTurn = {
+      model: 'sonnet',
+      instructions: 'You are Codex, a coding agent.',
+      input: [
+        { type: 'message', role: 'developer', content: [{ type: 'input_text', text: '<environment_context>cwd: /repo</environment_context>' }] },
+        { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Rename foo to bar' }] },
+        { type: 'reasoning', id: 'rs_0', summary: [{ type: 'summary_text', text: 'Looking.' }], encrypted_content: 'gAAAA-opaque' },
+        { type: 'function_call', call_id: 'toolu_1', name: 'shell', arguments: '{"command":["rg","foo"]}' },
+        { type: 'function_call_output', call_id: 'toolu_1', output: 'src/a.ts:1:foo' },
+      ],
+      tools: [
+        { type: 'function', name: 'shell', description: 'Runs a command', strict: false, parameters: { type: 'object', properties: { command: { type: 'array', items: { type: 'string' } } }, required: ['command'] } },
+        { type: 'custom', name: 'apply_patch', description: 'Edit files', format: { type: 'grammar', syntax: 'lark', definition: 'start: begin_patch hunk+ end_patch' } },
+      ],
+      tool_choice: 'auto',
+      parallel_tool_calls: false,
+      reasoning: { effort: 'medium', summary: 'auto' },
+      store: false,
+      stream: true,
+      include: ['reasoning.encrypted_content'],
+      prompt_cache_key: '3f2a9c1e-session',
+      text: { verbosity: 'low' },
+    };
+    claude.enqueue({ content: 'Renaming.', toolUses: [{ id: 'toolu_2', name: 'apply_patch', input: { input: '*** Begin Patch\n*** Update File: src/a.ts\n-foo\n+bar\n*** End Patch' } }], usage: { input_tokens: 300, output_tokens: 40 } });
+    const stream = openai.responses.stream(codexTurn as never);
+    const response = await stream.finalResponse();
+    const upstream = claude.requests[0]!.body as Record<string, any>;
+    expect(upstream).toMatchObject({
+      model: 'claude-sonnet-4-5',
+      stream: true,
+      system: 'You are Codex, a coding agent.\n\n<environment_context>cwd: /repo</environment_context>',
+      messages: [
+        { role: 'user', content: 'Rename foo to bar' },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'shell', input: { command: ['rg', 'foo'] } }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'src/a.ts:1:foo' }] },
+      ],
+      tool_choice: { type: 'auto', disable_parallel_tool_use: true },
+    });
+    expect(upstream.tools.map((tool: { name: string }) => tool.name)).toEqual(['shell', 'apply_patch']);
+    expect(upstream.tools[1].input_schema).toEqual({ type: 'object', properties: { input: { type: 'string' } }, required: ['input'], additionalProperties: false });
+    expect(response.status).toBe('completed');
+    expect(response.output_text).toBe('Renaming.');
+    expect(response.output.at(-1)).toEqual({ id: expect.stringMatching(/^ctc_/), type: 'custom_tool_call', status: 'completed', call_id: 'toolu_2', name: 'apply_patch', input: '*** Begin Patch\n*** Update File: src/a.ts\n-foo\n+bar\n*** End Patch' });
+    expect(response.usage).toMatchObject({ input_tokens: 300, output_tokens: 40 });
+  });
+
   it('reports an answer cut at the token limit as incomplete', async () => {
     gpt.enqueue({ body: { id: 'chatcmpl-cut', object: 'chat.completion', created: 1_700_000_000, model: 'llama', choices: [{ index: 0, message: { role: 'assistant', content: 'Once upon a' }, finish_reason: 'length' }], usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 } } });
     const response = await openai.responses.create({ model: 'llama', input: 'Tell me a story', max_output_tokens: 3 });
