@@ -71,7 +71,7 @@ export interface OpenAICompatibleProviderInit {
   /**
    * The upstream also serves OpenAI's Responses API at `/responses` (OpenAI's own API; vLLM): a
    * Responses client is passed through to it, so what only that API has (Responses-only models,
-   * reasoning items, built-in tools) reaches the model.
+   * reasoning items with their encrypted content) reaches the model.
    */
   readonly responsesAPI?: boolean;
 }

@@ -99,6 +99,14 @@ describe('the memory response cache', () => {
     let text = '';
     for await (const event of events) if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') text += event.delta.text;
     expect(text).toBe(streamed);
+
+    // And to Responses API clients, streamed (the SDK's strict accumulator) and whole.
+    const responses = await client(teamA).responses.stream({ model: 'gpt-4o-mini', max_output_tokens: 100, input: 'Capital, streamed?' }, optIn).finalResponse();
+    expect(responses.output_text).toBe(streamed);
+    const wholeResponse = await client(teamA).responses.create({ model: 'gpt-4o-mini', max_output_tokens: 100, input: 'Capital, streamed?' }, optIn).withResponse();
+    expect(wholeResponse.response.headers.get('x-tollgate-cache')).toBe('hit');
+    expect(wholeResponse.data.output_text).toBe(streamed);
+    expect(mock.requests).toHaveLength(1);
   });
 
   it('never stores a stream that broke off', async () => {
