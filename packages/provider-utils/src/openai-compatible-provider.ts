@@ -18,9 +18,11 @@ import {
 import { decodeOpenAICompatibleSse } from './decode-openai-compatible-sse.js';
 import { HttpUpstream, type UpstreamBody } from './http-upstream.js';
 import { parseUpstreamJson } from './parse-upstream-json.js';
+import { decodeResponsesSse } from './decode-responses-sse.js';
 import { chatCompletionOfResponse, isResponseObject } from './responses-answer.js';
 import { tapOpenAICompatibleSse } from './tap-openai-compatible-sse.js';
 import { tapResponsesSse } from './tap-responses-sse.js';
+import { toResponsesRequest } from './to-responses-request.js';
 import { toOpenAICompatibleError } from './to-openai-compatible-error.js';
 import type { UpstreamErrorInput } from './upstream-error-input.js';
 import type { ProviderTimeouts } from './upstream-timeouts-schema.js';
@@ -74,6 +76,11 @@ export interface OpenAICompatibleProviderInit {
    * reasoning items with their encrypted content) reaches the model.
    */
   readonly responsesAPI?: boolean;
+  /**
+   * Models the upstream serves through the Responses API only (OpenAI's Codex models): any client's
+   * request to one is translated to a Responses request and its answer back.
+   */
+  readonly responsesOnly?: (model: string) => boolean;
 }
 
 /** The top-level `error` of a JSON body, if it is JSON and has one. */
@@ -114,9 +121,12 @@ export class OpenAICompatibleProvider implements Provider {
   }
 
   async doChat(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
-    if (options.passthroughWire === 'openai-responses') {
-      const bytes = await (await this.#post('responses', this.#responsesBody(request, options), options, false)).bytes();
-      return { response: chatCompletionOfResponse(parseUpstreamJson(bytes, isResponseObject, { provider: this.name, expected: 'a Responses API response' }) as Record<string, unknown>), body: bytes };
+    const passedThrough = options.passthroughWire === 'openai-responses';
+    if (passedThrough || this.#init.responsesOnly?.(options.model) === true) {
+      const payload = passedThrough ? this.#responsesBody(request, options) : JSON.stringify(toResponsesRequest(request, options.model));
+      const bytes = await (await this.#post('responses', payload, options, false)).bytes();
+      const response = chatCompletionOfResponse(parseUpstreamJson(bytes, isResponseObject, { provider: this.name, expected: 'a Responses API response' }) as Record<string, unknown>);
+      return passedThrough ? { response, body: bytes } : { response };
     }
     const body = await this.#post('chat/completions', this.#chatBody(request, options, false), options, false);
     const bytes = await body.bytes();
@@ -133,6 +143,10 @@ export class OpenAICompatibleProvider implements Provider {
       const summary: StreamSummary = { usage: undefined, model: undefined };
       const body = await this.#post('responses', this.#responsesBody(request, options), options, true);
       return { type: 'bytes', body: tapResponsesSse(body, { summary, provider: this.name, toStreamError }), summary };
+    }
+    if (this.#init.responsesOnly?.(options.model) === true) {
+      const body = await this.#post('responses', JSON.stringify(toResponsesRequest(request, options.model)), options, true);
+      return { type: 'chunks', chunks: decodeResponsesSse(body, { provider: this.name, toStreamError }) };
     }
     const body = await this.#post('chat/completions', this.#chatBody(request, options, true), options, true);
     if (!options.passthrough) return { type: 'chunks', chunks: decodeOpenAICompatibleSse(body, { provider: this.name, toStreamError }) };

@@ -15,6 +15,15 @@ export function fromResponsesUsage(usage: Readonly<Record<string, any>> | null |
   };
 }
 
+/**
+ * The error an `error` or `response.failed` stream event reports, as an OpenAI error body
+ * (`{"error":{"message","type","code","param"}}`) for the provider's error mapping.
+ */
+export function errorBodyOfResponsesEvent(event: Readonly<Record<string, any>>): string {
+  const error = event.type === 'response.failed' ? (event.response?.error ?? {}) : event;
+  return JSON.stringify({ error: { message: String(error.message ?? 'The response failed.'), type: 'server_error', code: error.code ?? null, param: error.param ?? null } });
+}
+
 /** A response object of the Responses API: `object: "response"` and an `output` array. A guard, not a schema. */
 export function isResponseObject(value: unknown): boolean {
   const response = value as { object?: unknown; output?: unknown } | null;
@@ -22,19 +31,30 @@ export function isResponseObject(value: unknown): boolean {
 }
 
 /**
- * A Responses API answer in canonical form, for what the gateway reads of every answer (usage, model,
- * finish reason) while the client gets the upstream's own bytes: the messages' text as `content`,
- * function calls as `tool_calls`, the status as `finish_reason`.
+ * A Responses API answer in canonical form: for what the gateway reads of every answer (usage, model,
+ * finish reason) when the client gets the upstream's own bytes, and for a chat client of a model served
+ * through the Responses API only. The messages' text as `content` (refusals as `refusal`), reasoning
+ * text as `reasoning_content`, function calls as `tool_calls` (a custom tool's input as `{"input": …}`
+ * arguments), the status as `finish_reason`.
  */
 export function chatCompletionOfResponse(response: Readonly<Record<string, any>>): ChatCompletionResponse {
   const output: ResponsesItem[] = response.output;
   let content = '';
+  let refusal = '';
+  let reasoning = '';
   const toolCalls: ToolCall[] = [];
   for (const item of output) {
     if (item.type === 'message' && Array.isArray(item.content)) {
-      for (const part of item.content) if (part?.type === 'output_text') content += String(part.text);
+      for (const part of item.content) {
+        if (part?.type === 'output_text') content += String(part.text);
+        else if (part?.type === 'refusal') refusal += String(part.refusal);
+      }
     } else if (item.type === 'function_call') {
       toolCalls.push({ id: String(item.call_id), type: 'function', function: { name: String(item.name), arguments: String(item.arguments ?? '') } });
+    } else if (item.type === 'custom_tool_call') {
+      toolCalls.push({ id: String(item.call_id), type: 'function', function: { name: String(item.name), arguments: JSON.stringify({ input: String(item.input ?? '') }) } });
+    } else if (item.type === 'reasoning') {
+      for (const part of [...(item.summary ?? []), ...(item.content ?? [])]) if (typeof part?.text === 'string') reasoning += part.text;
     }
   }
   const reason = response.incomplete_details?.reason;
@@ -45,7 +65,13 @@ export function chatCompletionOfResponse(response: Readonly<Record<string, any>>
     object: 'chat.completion',
     created: typeof response.created_at === 'number' ? response.created_at : Math.floor(Date.now() / 1000),
     model: String(response.model),
-    choices: [{ index: 0, message: { role: 'assistant', content, ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) }, finish_reason: finishReason }],
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content, ...(refusal === '' ? {} : { refusal }), ...(reasoning === '' ? {} : { reasoning_content: reasoning }), ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) },
+        finish_reason: finishReason,
+      },
+    ],
     ...(usage === undefined ? {} : { usage }),
   };
 }

@@ -1,6 +1,6 @@
 import { GatewayError, type StreamSummary } from '@tollgate/core';
 import { forwardSseEvents, type InspectedEvents } from './forward-sse-events.js';
-import { fromResponsesUsage } from './responses-answer.js';
+import { errorBodyOfResponsesEvent, fromResponsesUsage } from './responses-answer.js';
 import { dataOf } from './tap-openai-compatible-sse.js';
 
 /** The events whose payload the tap reads; every other event (the deltas) passes unparsed. */
@@ -43,9 +43,7 @@ export function tapResponsesSse(body: AsyncIterable<Buffer>, options: ResponsesT
           summary.model = String(data.response?.model ?? summary.model ?? '') || undefined;
           ended = true;
         } else {
-          const error = name === 'error' ? data : (data.response?.error ?? {});
-          const errorBody = JSON.stringify({ error: { message: String(error.message ?? 'The response failed.'), type: 'server_error', code: error.code ?? null, param: error.param ?? null } });
-          return { bytes: Buffer.from(text.slice(0, offset)), error: options.toStreamError(errorBody) };
+          return { bytes: Buffer.from(text.slice(0, offset)), error: options.toStreamError(errorBodyOfResponsesEvent({ type: name, ...data })) };
         }
       }
       offset += event.length;

@@ -1,3 +1,4 @@
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMockAnthropic, createMockOpenAI, type MockAnthropic, type MockOpenAI } from '@tollgate/testkit';
@@ -25,7 +26,8 @@ beforeAll(async () => {
         claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: anthropicKey, defaultMaxTokens: 1024 },
         // OpenAI's own API (its price provider says so): it serves the Responses API, which clients pass through to.
         openai: { type: 'openai', baseURL: gpt.baseURL, apiKey: 'sk-openai-upstream-000000', priceProvider: 'openai', timeouts: { firstByteMs: 5_000, idleMs: 5_000 } },
-        // The same API reached through chat completions only, and a self-hosted server: Responses clients are translated.
+        // The same API without Responses passthrough (its Responses-only models still go there, translated), and a
+        // self-hosted server: Responses clients are translated.
         'openai-chat': { type: 'openai', baseURL: gpt.baseURL, apiKey: 'sk-openai-upstream-000000', priceProvider: 'openai', responsesAPI: false },
         local: { type: 'openai', baseURL: gpt.baseURL, timeouts: { firstByteMs: 5_000, idleMs: 5_000 } },
       },
@@ -36,6 +38,7 @@ beforeAll(async () => {
         'gpt-5-codex': { target: 'openai/gpt-5-codex' },
         codex: { target: 'openai/gpt-5-codex' },
         'codex-via-chat': { target: 'openai-chat/gpt-5-codex' },
+        'codex-local': { target: 'local/gpt-5-codex' },
       },
     },
   });
@@ -373,8 +376,8 @@ describe('POST /v1/responses', () => {
     expect(logs.requestLines().at(-1)).toMatchObject({ model: 'gpt-5-codex', status: 502 });
   });
 
-  it('cannot reach a Responses-only model through a chat-only provider: the client hears OpenAI\'s reason', async () => {
-    const failure = await openai.responses.create({ model: 'codex-via-chat', input: 'Hi' }).then(() => undefined, (error: unknown) => error);
+  it('passes on OpenAI\'s refusal when a Responses-only model sits behind a server not known to serve the Responses API', async () => {
+    const failure = await openai.responses.create({ model: 'codex-local', input: 'Hi' }).then(() => undefined, (error: unknown) => error);
     expect(gpt.requests[0]!.path).toBe('/v1/chat/completions');
     expect(failure).toMatchObject({ status: 400, message: expect.stringContaining('only supported in v1/responses') });
   });
@@ -384,5 +387,78 @@ describe('POST /v1/responses', () => {
     const unversioned = new OpenAI({ baseURL: server.url, apiKey: masterKey, maxRetries: 0 });
     const response = await unversioned.responses.create({ model: 'llama', input: 'Hi' });
     expect(response.output_text).toBe('Unversioned.');
+  });
+});
+
+describe('OpenAI\'s Responses-only models (Codex) from any client', () => {
+  it('serves a chat client: the request goes to /v1/responses translated, the answer comes back as a chat completion, whole and streamed', async () => {
+    gpt.enqueue({ content: 'Patched.', usage: { prompt_tokens: 12, completion_tokens: 3 } });
+    const completion = await openai.chat.completions.create({
+      model: 'codex-via-chat',
+      messages: [
+        { role: 'system', content: 'You are a coding agent.' },
+        { role: 'user', content: 'Fix it' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'shell', arguments: '{"command":["ls"]}' } }] },
+        { role: 'tool', tool_call_id: 'call_1', content: 'main.ts' },
+      ],
+      tools: [{ type: 'function', function: { name: 'shell', parameters: { type: 'object', properties: {} } } }],
+      max_tokens: 200,
+      stop: ['END'],
+      reasoning_effort: 'low',
+    });
+    const upstream = gpt.requests[0]!;
+    expect(upstream.path).toBe('/v1/responses');
+    expect(upstream.body).toEqual({
+      model: 'gpt-5-codex',
+      input: [
+        { type: 'message', role: 'system', content: 'You are a coding agent.' },
+        { type: 'message', role: 'user', content: 'Fix it' },
+        { type: 'function_call', call_id: 'call_1', name: 'shell', arguments: '{"command":["ls"]}' },
+        { type: 'function_call_output', call_id: 'call_1', output: 'main.ts' },
+      ],
+      store: false,
+      max_output_tokens: 200,
+      tools: [{ type: 'function', name: 'shell', parameters: { type: 'object', properties: {} } }],
+      reasoning: { effort: 'low' },
+    });
+    expect(completion.choices[0]!.message.content).toBe('Patched.');
+    expect(completion.usage).toMatchObject({ prompt_tokens: 12, completion_tokens: 3 });
+
+    gpt.enqueue({ stream: { content: ['Run', 'ning.'], toolCalls: [{ id: 'call_2', name: 'shell', arguments: '{"command":["npm","test"]}' }] } });
+    const stream = await openai.chat.completions.create({ model: 'codex-via-chat', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'Test it' }], tools: [{ type: 'function', function: { name: 'shell', parameters: { type: 'object', properties: {} } } }] });
+    let text = '';
+    let args = '';
+    let finish: string | null | undefined;
+    let usage: unknown;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      args += chunk.choices[0]?.delta.tool_calls?.[0]?.function?.arguments ?? '';
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+      usage = chunk.usage ?? usage;
+    }
+    expect(gpt.requests[1]!.body).toMatchObject({ model: 'gpt-5-codex', stream: true, store: false });
+    expect(text).toBe('Running.');
+    expect(args).toBe('{"command":["npm","test"]}');
+    expect(finish).toBe('tool_calls');
+    expect(usage).toMatchObject({ prompt_tokens: expect.any(Number), completion_tokens: expect.any(Number) });
+  });
+
+  it('serves Claude Code on /v1/messages, streamed, with a tool call', async () => {
+    const anthropic = new Anthropic({ baseURL: server.url, apiKey: masterKey, maxRetries: 0 });
+    gpt.enqueue({ stream: { content: ['Let me look.'], toolCalls: [{ id: 'call_9', name: 'Bash', arguments: '{"command":"ls"}' }] } });
+    const stream = anthropic.messages.stream({ model: 'codex-via-chat', max_tokens: 500, system: 'You are Claude Code.', messages: [{ role: 'user', content: 'List files' }], tools: [{ name: 'Bash', input_schema: { type: 'object', properties: { command: { type: 'string' } } } }] });
+    const message = await stream.finalMessage();
+    expect(gpt.requests[0]!.path).toBe('/v1/responses');
+    expect(gpt.requests[0]!.body).toMatchObject({ model: 'gpt-5-codex', max_output_tokens: 500, stream: true, input: [{ role: 'system', content: 'You are Claude Code.' }, { role: 'user', content: 'List files' }] });
+    expect(message.content).toEqual([{ type: 'text', text: 'Let me look.' }, { type: 'tool_use', id: 'call_9', name: 'Bash', input: { command: 'ls' } }]);
+    expect(message.stop_reason).toBe('tool_use');
+  });
+
+  it('serves a Responses client whose request cannot pass through (no Responses passthrough here): translated there and back', async () => {
+    gpt.enqueue({ stream: { content: [], toolCalls: [{ id: 'call_p', name: 'apply_patch', arguments: '{"input":"*** Begin Patch"}' }] } });
+    const response = await openai.responses.stream({ model: 'codex-via-chat', input: 'Fix the typo', tools: [patchTool] }).finalResponse();
+    expect(gpt.requests[0]!.path).toBe('/v1/responses');
+    expect(gpt.requests[0]!.body).toMatchObject({ model: 'gpt-5-codex', stream: true, store: false, tools: [{ type: 'function', name: 'apply_patch', parameters: { properties: { input: { type: 'string' } } } }] });
+    expect(response.output).toEqual([{ id: expect.stringMatching(/^ctc_/), type: 'custom_tool_call', status: 'completed', call_id: 'call_p', name: 'apply_patch', input: '*** Begin Patch' }]);
   });
 });

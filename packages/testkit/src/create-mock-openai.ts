@@ -75,8 +75,10 @@ export interface MockOpenAI extends MockUpstream<MockReply> {
 
 /** OpenAI's reasoning models, which take `max_completion_tokens` and refuse `max_tokens`. */
 const reasoningModel = /^(?:o\d|gpt-5|codex-)/;
-/** OpenAI's models served by the Responses API only (gpt-5-codex, codex-mini-latest). */
-const responsesOnlyModel = /codex/;
+/** OpenAI's models served by the Responses API only (the Codex, -pro and deep-research models). */
+const responsesOnlyModel = /codex|^o\d+-pro|^gpt-5(?:\.\d+)?-pro|deep-research/;
+/** The fields `POST /v1/responses` takes; any other is refused, as OpenAI does. */
+const responsesFields = new Set(['model', 'input', 'instructions', 'tools', 'tool_choice', 'parallel_tool_calls', 'max_output_tokens', 'max_tool_calls', 'temperature', 'top_p', 'top_logprobs', 'user', 'safety_identifier', 'metadata', 'store', 'stream', 'stream_options', 'reasoning', 'text', 'truncation', 'include', 'previous_response_id', 'conversation', 'prompt', 'prompt_cache_key', 'prompt_cache_retention', 'service_tier', 'background']);
 /** Chat fields the Responses API refuses, and their new names there. */
 const movedResponsesFields = [['max_tokens', 'max_output_tokens'], ['messages', 'input'], ['response_format', 'text.format']] as const;
 
@@ -165,6 +167,11 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
         sendJson(res, 400, openAIError(`Unsupported parameter: '${field}'. In the Responses API, this parameter has moved to '${moved}'.`, 'invalid_request_error', 'unsupported_parameter', field));
         return;
       }
+    }
+    const unknownField = isResponses ? Object.keys(body ?? {}).find((field) => !responsesFields.has(field)) : undefined;
+    if (unknownField !== undefined) {
+      sendJson(res, 400, openAIError(`Unknown parameter: '${unknownField}'.`, 'invalid_request_error', 'unknown_parameter', unknownField));
+      return;
     }
     // OpenAI's reasoning models (o-series, GPT-5) refuse the deprecated `max_tokens`, before anything else.
     if (isChat && !openRouter && !azure && reasoningModel.test(String((body as { model?: unknown } | undefined)?.model)) && (body as { max_tokens?: unknown }).max_tokens !== undefined) {

@@ -1,11 +1,12 @@
-import { isOpenAIReasoningModel, OpenAICompatibleProvider } from '@tollgate/provider-utils';
+import { isOpenAIReasoningModel, isOpenAIResponsesOnlyModel, OpenAICompatibleProvider } from '@tollgate/provider-utils';
 import type { OpenAIProviderOptions } from './openai-provider-options.js';
 
 /**
  * A provider for OpenAI and OpenAI-compatible servers (vLLM, SGLang, Ollama, llama.cpp) by `baseURL`:
  * the body goes upstream unchanged where it can, streams pass through as bytes with usage tapped, and
  * usage is always asked for. Responses API clients pass through to `/responses` where the upstream
- * serves it (OpenAI's own API by default).
+ * serves it (OpenAI's own API by default), and OpenAI's Responses-only models are reached through it
+ * by every client.
  */
 export class OpenAIProvider extends OpenAICompatibleProvider {
   constructor(name: string, options: OpenAIProviderOptions) {
@@ -28,6 +29,8 @@ export class OpenAIProvider extends OpenAICompatibleProvider {
       // OpenAI's own API (its price provider says so) refuses `max_tokens` for its reasoning models.
       maxCompletionTokensOnly: priceProvider === 'openai' ? isOpenAIReasoningModel : undefined,
       responsesAPI: options.responsesAPI ?? priceProvider === 'openai',
+      // Its Codex and -pro models answer on the Responses API only: every client's request goes there.
+      responsesOnly: priceProvider === 'openai' ? isOpenAIResponsesOnlyModel : undefined,
     });
   }
 }

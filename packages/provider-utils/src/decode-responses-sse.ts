@@ -1,0 +1,102 @@
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { GatewayError, type ChatCompletionChunk, type FinishReason } from '@tollgate/core';
+import { errorBodyOfResponsesEvent, fromResponsesUsage } from './responses-answer.js';
+
+type ResponsesEvent = { readonly type?: string; readonly [field: string]: any };
+
+/** Where the stream stands: the answer's id and model, and its tool calls by output index. */
+interface DecodeState {
+  id: string;
+  model: string;
+  created: number;
+  readonly toolCalls: Map<number, number>;
+}
+
+function chunk(state: DecodeState, delta: Record<string, unknown>, finishReason: FinishReason | null = null): ChatCompletionChunk {
+  return { id: state.id, object: 'chat.completion.chunk', created: state.created, model: state.model, choices: [{ index: 0, delta, finish_reason: finishReason }] };
+}
+
+/** The `{"input": …}` arguments a custom tool's input goes in, as fragments: its start, each piece escaped, its end. */
+const customInputStart = '{"input":"';
+const customInputEnd = '"}';
+const escaped = (text: string) => JSON.stringify(text).slice(1, -1);
+
+/** The chunks one Responses event stands for (none for most lifecycle events). */
+function chunksOf(event: ResponsesEvent, state: DecodeState): ChatCompletionChunk[] {
+  switch (event.type) {
+    case 'response.created':
+      state.id = String(event.response?.id ?? state.id);
+      state.model = String(event.response?.model ?? state.model);
+      if (typeof event.response?.created_at === 'number') state.created = event.response.created_at;
+      return [chunk(state, { role: 'assistant', content: '' })];
+    case 'response.output_text.delta':
+      return [chunk(state, { content: String(event.delta) })];
+    case 'response.reasoning_text.delta':
+    case 'response.reasoning_summary_text.delta':
+      return [chunk(state, { reasoning_content: String(event.delta) })];
+    case 'response.refusal.delta':
+      return [chunk(state, { refusal: String(event.delta) })];
+    case 'response.output_item.added': {
+      const item = event.item ?? {};
+      if (item.type !== 'function_call' && item.type !== 'custom_tool_call') return [];
+      const index = state.toolCalls.size;
+      state.toolCalls.set(event.output_index, index);
+      const start = item.type === 'custom_tool_call' ? customInputStart : '';
+      return [chunk(state, { tool_calls: [{ index, id: String(item.call_id), type: 'function', function: { name: String(item.name), arguments: start } }] })];
+    }
+    case 'response.function_call_arguments.delta':
+    case 'response.custom_tool_call_input.delta': {
+      const index = state.toolCalls.get(event.output_index);
+      if (index === undefined) return [];
+      const fragment = event.type === 'response.custom_tool_call_input.delta' ? escaped(String(event.delta)) : String(event.delta);
+      return [chunk(state, { tool_calls: [{ index, function: { arguments: fragment } }] })];
+    }
+    case 'response.output_item.done': {
+      const index = state.toolCalls.get(event.output_index);
+      return event.item?.type === 'custom_tool_call' && index !== undefined ? [chunk(state, { tool_calls: [{ index, function: { arguments: customInputEnd } }] })] : [];
+    }
+    case 'response.completed':
+    case 'response.incomplete': {
+      const response = event.response ?? {};
+      const reason = response.incomplete_details?.reason;
+      const finishReason: FinishReason = event.type === 'response.incomplete' ? (reason === 'content_filter' ? 'content_filter' : 'length') : state.toolCalls.size > 0 ? 'tool_calls' : 'stop';
+      const usage = fromResponsesUsage(response.usage);
+      return [chunk(state, {}, finishReason), ...(usage === undefined ? [] : [{ ...chunk(state, {}), choices: [], usage }])];
+    }
+    default:
+      return [];
+  }
+}
+
+/**
+ * Decodes a Responses API stream into chat completion chunks, for a chat (or Messages) client of a
+ * model served through the Responses API only: text, reasoning and refusal deltas, function and custom
+ * tool calls (a custom tool's input as `{"input": …}` arguments), then the finish chunk and a usage
+ * chunk. An `error` or `response.failed` event, or an end before the final event, fails the stream.
+ */
+export async function* decodeResponsesSse(body: AsyncIterable<Buffer>, options: { provider: string; toStreamError: (errorBody: string) => Error }): AsyncGenerator<ChatCompletionChunk> {
+  const decoder = new TextDecoder();
+  let events: EventSourceMessage[] = [];
+  const parser = createParser({ onEvent: (event) => void events.push(event) });
+  const state: DecodeState = { id: 'resp', model: '', created: Math.floor(Date.now() / 1000), toolCalls: new Map() };
+  let ended = false;
+  for await (const bytes of body) {
+    parser.feed(decoder.decode(bytes, { stream: true }));
+    const ready = events;
+    events = [];
+    for (const message of ready) {
+      let event: ResponsesEvent;
+      try {
+        event = JSON.parse(message.data) as ResponsesEvent;
+      } catch (error) {
+        throw new GatewayError('TOLLGATE_UPSTREAM_INVALID_RESPONSE', `Provider "${options.provider}" sent a stream event that is not JSON.`, { cause: error });
+      }
+      if (event.type === 'error' || event.type === 'response.failed') throw options.toStreamError(errorBodyOfResponsesEvent(event));
+      if (event.type === 'response.completed' || event.type === 'response.incomplete') ended = true;
+      yield* chunksOf(event, state);
+    }
+  }
+  if (!ended) {
+    throw new GatewayError('TOLLGATE_UPSTREAM_STREAM_TRUNCATED', `Provider "${options.provider}" ended its stream before "response.completed"; the answer is incomplete.`);
+  }
+}
