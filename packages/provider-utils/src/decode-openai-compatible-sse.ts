@@ -1,5 +1,5 @@
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { GatewayError, z, type ChatCompletionChunk } from '@tollgate/core';
+import { parseStreamEvent, sseMessages } from './sse-messages.js';
 
 const chunkSchema = z.looseObject({ choices: z.array(z.unknown()).nullish() });
 
@@ -9,35 +9,22 @@ const chunkSchema = z.looseObject({ choices: z.array(z.unknown()).nullish() });
  * `{"error":…}` or a chunk with an `error` field — or an end before `data: [DONE]` fails the stream.
  */
 export async function* decodeOpenAICompatibleSse(body: AsyncIterable<Buffer>, options: { provider: string; toStreamError: (data: string) => Error }): AsyncGenerator<ChatCompletionChunk> {
-  const decoder = new TextDecoder();
-  let events: EventSourceMessage[] = [];
-  const parser = createParser({ onEvent: (event) => void events.push(event) });
   let sawDone = false;
-  for await (const bytes of body) {
-    parser.feed(decoder.decode(bytes, { stream: true }));
-    const ready = events;
-    events = [];
-    for (const event of ready) {
-      if (event.data === '[DONE]') {
-        sawDone = true;
-        continue;
-      }
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(event.data);
-      } catch (error) {
-        throw new GatewayError('TOLLGATE_UPSTREAM_INVALID_RESPONSE', `Provider "${options.provider}" sent a stream event that is not JSON.`, { cause: error });
-      }
-      if (typeof parsed === 'object' && parsed !== null && 'error' in parsed && (parsed as { error: unknown }).error != null) {
-        throw options.toStreamError(event.data);
-      }
-      const checked = chunkSchema.safeParse(parsed);
-      if (!checked.success) {
-        throw new GatewayError('TOLLGATE_UPSTREAM_INVALID_RESPONSE', `Provider "${options.provider}" sent a stream event that is not a chat.completion.chunk.`);
-      }
-      const chunk = parsed as ChatCompletionChunk & { choices: ChatCompletionChunk['choices'] | null };
-      yield chunk.choices === null || chunk.choices === undefined ? { ...chunk, choices: [] } : chunk;
+  for await (const event of sseMessages(body)) {
+    if (event.data === '[DONE]') {
+      sawDone = true;
+      continue;
     }
+    const parsed = parseStreamEvent(event.data, options.provider);
+    if (typeof parsed === 'object' && parsed !== null && 'error' in parsed && (parsed as { error: unknown }).error != null) {
+      throw options.toStreamError(event.data);
+    }
+    const checked = chunkSchema.safeParse(parsed);
+    if (!checked.success) {
+      throw new GatewayError('TOLLGATE_UPSTREAM_INVALID_RESPONSE', `Provider "${options.provider}" sent a stream event that is not a chat.completion.chunk.`);
+    }
+    const chunk = parsed as ChatCompletionChunk & { choices: ChatCompletionChunk['choices'] | null };
+    yield chunk.choices === null || chunk.choices === undefined ? { ...chunk, choices: [] } : chunk;
   }
   if (!sawDone) {
     throw new GatewayError('TOLLGATE_UPSTREAM_STREAM_TRUNCATED', `Provider "${options.provider}" ended its stream before "data: [DONE]"; the answer is incomplete.`);

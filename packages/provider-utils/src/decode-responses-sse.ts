@@ -1,6 +1,6 @@
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { GatewayError, type ChatCompletionChunk, type FinishReason } from '@tollgate/core';
 import { errorBodyOfResponsesEvent, fromResponsesUsage } from './responses-answer.js';
+import { parseStreamEvent, sseMessages } from './sse-messages.js';
 
 type ResponsesEvent = { readonly type?: string; readonly [field: string]: any };
 
@@ -75,26 +75,13 @@ function chunksOf(event: ResponsesEvent, state: DecodeState): ChatCompletionChun
  * chunk. An `error` or `response.failed` event, or an end before the final event, fails the stream.
  */
 export async function* decodeResponsesSse(body: AsyncIterable<Buffer>, options: { provider: string; toStreamError: (errorBody: string) => Error }): AsyncGenerator<ChatCompletionChunk> {
-  const decoder = new TextDecoder();
-  let events: EventSourceMessage[] = [];
-  const parser = createParser({ onEvent: (event) => void events.push(event) });
   const state: DecodeState = { id: 'resp', model: '', created: Math.floor(Date.now() / 1000), toolCalls: new Map() };
   let ended = false;
-  for await (const bytes of body) {
-    parser.feed(decoder.decode(bytes, { stream: true }));
-    const ready = events;
-    events = [];
-    for (const message of ready) {
-      let event: ResponsesEvent;
-      try {
-        event = JSON.parse(message.data) as ResponsesEvent;
-      } catch (error) {
-        throw new GatewayError('TOLLGATE_UPSTREAM_INVALID_RESPONSE', `Provider "${options.provider}" sent a stream event that is not JSON.`, { cause: error });
-      }
-      if (event.type === 'error' || event.type === 'response.failed') throw options.toStreamError(errorBodyOfResponsesEvent(event));
-      if (event.type === 'response.completed' || event.type === 'response.incomplete') ended = true;
-      yield* chunksOf(event, state);
-    }
+  for await (const message of sseMessages(body)) {
+    const event = parseStreamEvent(message.data, options.provider) as ResponsesEvent;
+    if (event.type === 'error' || event.type === 'response.failed') throw options.toStreamError(errorBodyOfResponsesEvent(event));
+    if (event.type === 'response.completed' || event.type === 'response.incomplete') ended = true;
+    yield* chunksOf(event, state);
   }
   if (!ended) {
     throw new GatewayError('TOLLGATE_UPSTREAM_STREAM_TRUNCATED', `Provider "${options.provider}" ended its stream before "response.completed"; the answer is incomplete.`);

@@ -31,3 +31,4 @@ export { decodeResponsesSse } from './decode-responses-sse.js';
 export { tapResponsesSse } from './tap-responses-sse.js';
 export type { ResponsesTapOptions } from './tap-responses-sse.js';
 export { isOpenAIResponsesOnlyModel } from './openai-responses-only-model.js';
+export { sseMessages, parseStreamEvent } from './sse-messages.js';

@@ -2,8 +2,8 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMockAnthropic, createMockOpenAI, type MockAnthropic, type MockOpenAI } from '@tollgate/testkit';
-import { createLogger, startServer, type RunningServer } from '../src/index.js';
-import { LogCapture, masterKey, serverPackageDirectory } from './support/start-test-gateway.js';
+import type { RunningServer } from '../src/index.js';
+import { LogCapture, masterKey, startLoggedServer } from './support/start-test-gateway.js';
 
 const anthropicKey = 'sk-ant-upstream-SECRET-0123456789';
 let claude: MockAnthropic;
@@ -16,23 +16,18 @@ const logs = new LogCapture();
 beforeAll(async () => {
   claude = await createMockAnthropic({ apiKey: anthropicKey });
   gpt = await createMockOpenAI();
-  server = await startServer({
-    cwd: serverPackageDirectory,
-    port: 0,
-    logger: createLogger({ destination: logs }),
-    config: {
-      plugins: ['@tollgate/provider-openai', '@tollgate/provider-anthropic'],
-      auth: { masterKey },
-      providers: {
-        claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: anthropicKey, defaultMaxTokens: 1024 },
-        openai: { type: 'openai', baseURL: gpt.baseURL, apiKey: 'sk-openai-upstream-000000' },
-      },
-      routing: { retries: { baseDelayMs: 10, maxDelayMs: 20 } },
-      models: {
-        'claude-sonnet-4-5': { target: 'claude/claude-sonnet-4-5' },
-        sonnet: { target: 'claude/claude-sonnet-4-5' },
-        'gpt-4o': { target: 'openai/gpt-4o' },
-      },
+  server = await startLoggedServer(logs, {
+    plugins: ['@tollgate/provider-openai', '@tollgate/provider-anthropic'],
+    auth: { masterKey },
+    providers: {
+      claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: anthropicKey, defaultMaxTokens: 1024 },
+      openai: { type: 'openai', baseURL: gpt.baseURL, apiKey: 'sk-openai-upstream-000000' },
+    },
+    routing: { retries: { baseDelayMs: 10, maxDelayMs: 20 } },
+    models: {
+      'claude-sonnet-4-5': { target: 'claude/claude-sonnet-4-5' },
+      sonnet: { target: 'claude/claude-sonnet-4-5' },
+      'gpt-4o': { target: 'openai/gpt-4o' },
     },
   });
   openai = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });

@@ -1,8 +1,8 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMockOpenAI, type MockOpenAI } from '@tollgate/testkit';
-import { createLogger, startServer, type RunningServer } from '../src/index.js';
-import { LogCapture, masterKey, serverPackageDirectory } from './support/start-test-gateway.js';
+import type { RunningServer } from '../src/index.js';
+import { LogCapture, masterKey, startLoggedServer } from './support/start-test-gateway.js';
 
 const azureKey = 'azure-key-SECRET-0123456789abcdef';
 const entraToken = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.entra-SECRET';
@@ -15,28 +15,23 @@ const logs = new LogCapture();
 beforeAll(async () => {
   azure = await createMockOpenAI({ flavor: 'azure', apiKey: azureKey });
   openai = await createMockOpenAI();
-  server = await startServer({
-    cwd: serverPackageDirectory,
-    port: 0,
-    logger: createLogger({ destination: logs }),
-    config: {
-      plugins: ['@tollgate/provider-openai', '@tollgate/provider-azure-openai'],
-      auth: { masterKey },
-      providers: {
-        azure: { type: 'azure-openai', endpoint: azure.url, apiKey: azureKey, maxCompletionTokensDeployments: ['team-thinker'] },
-        'azure-v1': { type: 'azure-openai', endpoint: azure.url, entraToken: azureKey, apiVersion: 'v1' },
-        'azure-wrong': { type: 'azure-openai', endpoint: azure.url, entraToken },
-        openai: { type: 'openai', baseURL: openai.baseURL, apiKey: 'sk-openai-upstream-000000' },
-      },
-      models: {
-        'gpt-4o': { target: 'azure/prod-gpt4o', fallbacks: { contentPolicy: 'lenient' } },
-        'gpt-4o-v1': { target: 'azure-v1/prod-gpt4o' },
-        broken: { target: 'azure-wrong/prod-gpt4o' },
-        embed: { target: 'azure/prod-embedding' },
-        reasoner: { target: 'azure/o4-mini-prod' },
-        'named-reasoner': { target: 'azure/team-thinker' },
-        lenient: { target: 'openai/gpt-4o' },
-      },
+  server = await startLoggedServer(logs, {
+    plugins: ['@tollgate/provider-openai', '@tollgate/provider-azure-openai'],
+    auth: { masterKey },
+    providers: {
+      azure: { type: 'azure-openai', endpoint: azure.url, apiKey: azureKey, maxCompletionTokensDeployments: ['team-thinker'] },
+      'azure-v1': { type: 'azure-openai', endpoint: azure.url, entraToken: azureKey, apiVersion: 'v1' },
+      'azure-wrong': { type: 'azure-openai', endpoint: azure.url, entraToken },
+      openai: { type: 'openai', baseURL: openai.baseURL, apiKey: 'sk-openai-upstream-000000' },
+    },
+    models: {
+      'gpt-4o': { target: 'azure/prod-gpt4o', fallbacks: { contentPolicy: 'lenient' } },
+      'gpt-4o-v1': { target: 'azure-v1/prod-gpt4o' },
+      broken: { target: 'azure-wrong/prod-gpt4o' },
+      embed: { target: 'azure/prod-embedding' },
+      reasoner: { target: 'azure/o4-mini-prod' },
+      'named-reasoner': { target: 'azure/team-thinker' },
+      lenient: { target: 'openai/gpt-4o' },
     },
   });
   client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });

@@ -2,8 +2,8 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMockBedrock, type MockBedrock } from '@tollgate/testkit';
-import { createLogger, startServer, type RunningServer } from '../src/index.js';
-import { LogCapture, masterKey, serverPackageDirectory } from './support/start-test-gateway.js';
+import type { RunningServer } from '../src/index.js';
+import { LogCapture, masterKey, startLoggedServer } from './support/start-test-gateway.js';
 
 const credentials = { accessKeyId: 'AKIDTOLLGATETEST0001', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCY-SECRET', sessionToken: 'FwoGZXIvYXdzEXAMPLE-session-SECRET' };
 const bedrockApiKey = 'ABSKQmVkcm9ja0FQSUtleS-SECRET';
@@ -18,24 +18,19 @@ const logs = new LogCapture();
 beforeAll(async () => {
   signed = await createMockBedrock({ region: 'us-west-2', credentials });
   keyed = await createMockBedrock({ region: 'us-west-2', apiKey: bedrockApiKey });
-  server = await startServer({
-    cwd: serverPackageDirectory,
-    port: 0,
-    logger: createLogger({ destination: logs }),
-    config: {
-      plugins: ['@tollgate/provider-bedrock'],
-      auth: { masterKey },
-      providers: {
-        aws: { type: 'bedrock', region: 'us-west-2', baseURL: signed.baseURL, credentials },
-        'aws-wrong-secret': { type: 'bedrock', region: 'us-west-2', baseURL: signed.baseURL, credentials: { ...credentials, secretAccessKey: 'not-the-SECRET' } },
-        'aws-api-key': { type: 'bedrock', region: 'us-west-2', baseURL: keyed.baseURL, apiKey: bedrockApiKey },
-      },
-      routing: { retries: { maxRetries: 1, baseDelayMs: 10, maxDelayMs: 20 } },
-      models: {
-        sonnet: { target: `aws/${modelId}` },
-        'sonnet-wrong-secret': { target: `aws-wrong-secret/${modelId}` },
-        'sonnet-api-key': { target: `aws-api-key/${modelId}` },
-      },
+  server = await startLoggedServer(logs, {
+    plugins: ['@tollgate/provider-bedrock'],
+    auth: { masterKey },
+    providers: {
+      aws: { type: 'bedrock', region: 'us-west-2', baseURL: signed.baseURL, credentials },
+      'aws-wrong-secret': { type: 'bedrock', region: 'us-west-2', baseURL: signed.baseURL, credentials: { ...credentials, secretAccessKey: 'not-the-SECRET' } },
+      'aws-api-key': { type: 'bedrock', region: 'us-west-2', baseURL: keyed.baseURL, apiKey: bedrockApiKey },
+    },
+    routing: { retries: { maxRetries: 1, baseDelayMs: 10, maxDelayMs: 20 } },
+    models: {
+      sonnet: { target: `aws/${modelId}` },
+      'sonnet-wrong-secret': { target: `aws-wrong-secret/${modelId}` },
+      'sonnet-api-key': { target: `aws-api-key/${modelId}` },
     },
   });
   openai = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });

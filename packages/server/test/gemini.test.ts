@@ -2,8 +2,8 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMockGemini, type MockGemini } from '@tollgate/testkit';
-import { createLogger, startServer, type RunningServer } from '../src/index.js';
-import { LogCapture, masterKey, serverPackageDirectory } from './support/start-test-gateway.js';
+import type { RunningServer } from '../src/index.js';
+import { LogCapture, masterKey, startLoggedServer } from './support/start-test-gateway.js';
 
 const geminiKey = 'AIzaSy-upstream-SECRET-0123456789';
 let gemini: MockGemini;
@@ -14,17 +14,12 @@ const logs = new LogCapture();
 
 beforeAll(async () => {
   gemini = await createMockGemini({ apiKey: geminiKey });
-  server = await startServer({
-    cwd: serverPackageDirectory,
-    port: 0,
-    logger: createLogger({ destination: logs }),
-    config: {
-      plugins: ['@tollgate/provider-gemini'],
-      auth: { masterKey },
-      providers: { google: { type: 'gemini', baseURL: gemini.baseURL, apiKey: geminiKey } },
-      routing: { retries: { maxRetries: 1, baseDelayMs: 10, maxDelayMs: 20 } },
-      models: { flash: { target: 'google/gemini-2.5-flash' } },
-    },
+  server = await startLoggedServer(logs, {
+    plugins: ['@tollgate/provider-gemini'],
+    auth: { masterKey },
+    providers: { google: { type: 'gemini', baseURL: gemini.baseURL, apiKey: geminiKey } },
+    routing: { retries: { maxRetries: 1, baseDelayMs: 10, maxDelayMs: 20 } },
+    models: { flash: { target: 'google/gemini-2.5-flash' } },
   });
   openai = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
   anthropic = new Anthropic({ baseURL: server.url, apiKey: masterKey, maxRetries: 0 });

@@ -1,9 +1,9 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMockOpenAI, type MockOpenAI } from '@tollgate/testkit';
-import { createLogger, startServer, type RunningServer } from '../src/index.js';
+import type { RunningServer } from '../src/index.js';
 import type { ErrorBody } from './support/error-body.js';
-import { LogCapture, masterKey, serverPackageDirectory } from './support/start-test-gateway.js';
+import { LogCapture, masterKey, startLoggedServer } from './support/start-test-gateway.js';
 
 const openRouterKey = 'sk-or-v1-upstreamSECRET0123456789';
 let openrouter: MockOpenAI;
@@ -15,31 +15,26 @@ const logs = new LogCapture();
 beforeAll(async () => {
   openrouter = await createMockOpenAI({ flavor: 'openrouter', apiKey: openRouterKey });
   selfHosted = await createMockOpenAI();
-  server = await startServer({
-    cwd: serverPackageDirectory,
-    port: 0,
-    logger: createLogger({ destination: logs }),
-    config: {
-      plugins: ['@tollgate/provider-openai', '@tollgate/provider-openrouter'],
-      auth: { masterKey },
-      providers: {
-        openrouter: {
-          type: 'openrouter',
-          apiKey: openRouterKey,
-          baseURL: openrouter.baseURL,
-          referer: 'https://tollgate.example',
-          title: 'Tollgate tests',
-          extensions: { provider: { data_collection: 'deny', order: ['anthropic', 'openai'] }, transforms: ['middle-out'] },
-        },
-        'gpu-box': { type: 'openai', baseURL: selfHosted.baseURL },
+  server = await startLoggedServer(logs, {
+    plugins: ['@tollgate/provider-openai', '@tollgate/provider-openrouter'],
+    auth: { masterKey },
+    providers: {
+      openrouter: {
+        type: 'openrouter',
+        apiKey: openRouterKey,
+        baseURL: openrouter.baseURL,
+        referer: 'https://tollgate.example',
+        title: 'Tollgate tests',
+        extensions: { provider: { data_collection: 'deny', order: ['anthropic', 'openai'] }, transforms: ['middle-out'] },
       },
-      routing: { retries: { baseDelayMs: 10, maxDelayMs: 20 } },
-      models: {
-        auto: { target: { target: 'openrouter/openrouter/auto', params: { models: ['anthropic/claude-sonnet-4.5', 'openai/gpt-4o'] } } },
-        'or/*': { target: 'openrouter/*' },
-        // OpenRouter first, the team's own GPU box when OpenRouter cannot answer.
-        resilient: { targets: ['openrouter/meta-llama/llama-3.3-70b-instruct', 'gpu-box/llama-3.3-70b'] },
-      },
+      'gpu-box': { type: 'openai', baseURL: selfHosted.baseURL },
+    },
+    routing: { retries: { baseDelayMs: 10, maxDelayMs: 20 } },
+    models: {
+      auto: { target: { target: 'openrouter/openrouter/auto', params: { models: ['anthropic/claude-sonnet-4.5', 'openai/gpt-4o'] } } },
+      'or/*': { target: 'openrouter/*' },
+      // OpenRouter first, the team's own GPU box when OpenRouter cannot answer.
+      resilient: { targets: ['openrouter/meta-llama/llama-3.3-70b-instruct', 'gpu-box/llama-3.3-70b'] },
     },
   });
   client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });

@@ -5,8 +5,8 @@ import { DatabaseSync } from 'node:sqlite';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockOpenAI, type MockOpenAI } from '@tollgate/testkit';
-import { createLogger, startServer, type RunningServer } from '../src/index.js';
-import { LogCapture, masterKey, serverPackageDirectory } from './support/start-test-gateway.js';
+import type { RunningServer } from '../src/index.js';
+import { LogCapture, masterKey, startLoggedServer } from './support/start-test-gateway.js';
 
 let mock: MockOpenAI;
 let server: RunningServer;
@@ -17,28 +17,23 @@ const logs = new LogCapture();
 beforeAll(async () => {
   mock = await createMockOpenAI();
   folder = await mkdtemp(join(tmpdir(), 'tollgate-pricing-'));
-  server = await startServer({
-    cwd: serverPackageDirectory,
-    port: 0,
-    logger: createLogger({ destination: logs }),
-    config: {
-      plugins: [
-        '@tollgate/provider-openai',
-        { name: '@tollgate/pricing', options: { overrides: { 'gpu-box/llama-3.3-70b': { input: 0.2, output: 0.6 } } } },
-        { name: '@tollgate/ledger-sqlite', options: { path: join(folder, 'ledger.sqlite'), flushIntervalMs: 10 } },
-      ],
-      auth: { masterKey },
-      providers: {
-        // The mock stands in for api.openai.com: priced as OpenAI.
-        openai: { type: 'openai', baseURL: mock.baseURL, apiKey: 'sk-test-upstream-000000', priceProvider: 'openai' },
-        'gpu-box': { type: 'openai', baseURL: mock.baseURL },
-      },
-      models: {
-        'gpt-4o': { target: 'openai/gpt-4o' },
-        llama: { target: 'gpu-box/llama-3.3-70b' },
-        finetune: { target: 'gpu-box/my-finetune' },
-        cheapest: { strategy: 'lowest-cost', targets: ['openai/gpt-4o', 'openai/gpt-4o-mini'] },
-      },
+  server = await startLoggedServer(logs, {
+    plugins: [
+      '@tollgate/provider-openai',
+      { name: '@tollgate/pricing', options: { overrides: { 'gpu-box/llama-3.3-70b': { input: 0.2, output: 0.6 } } } },
+      { name: '@tollgate/ledger-sqlite', options: { path: join(folder, 'ledger.sqlite'), flushIntervalMs: 10 } },
+    ],
+    auth: { masterKey },
+    providers: {
+      // The mock stands in for api.openai.com: priced as OpenAI.
+      openai: { type: 'openai', baseURL: mock.baseURL, apiKey: 'sk-test-upstream-000000', priceProvider: 'openai' },
+      'gpu-box': { type: 'openai', baseURL: mock.baseURL },
+    },
+    models: {
+      'gpt-4o': { target: 'openai/gpt-4o' },
+      llama: { target: 'gpu-box/llama-3.3-70b' },
+      finetune: { target: 'gpu-box/my-finetune' },
+      cheapest: { strategy: 'lowest-cost', targets: ['openai/gpt-4o', 'openai/gpt-4o-mini'] },
     },
   });
   client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });

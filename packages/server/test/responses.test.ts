@@ -2,8 +2,8 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMockAnthropic, createMockOpenAI, type MockAnthropic, type MockOpenAI } from '@tollgate/testkit';
-import { createLogger, startServer, type RunningServer } from '../src/index.js';
-import { LogCapture, masterKey, serverPackageDirectory } from './support/start-test-gateway.js';
+import type { RunningServer } from '../src/index.js';
+import { LogCapture, masterKey, startLoggedServer } from './support/start-test-gateway.js';
 
 const anthropicKey = 'sk-ant-upstream-SECRET-0123456789';
 let claude: MockAnthropic;
@@ -15,31 +15,26 @@ const logs = new LogCapture();
 beforeAll(async () => {
   claude = await createMockAnthropic({ apiKey: anthropicKey });
   gpt = await createMockOpenAI();
-  server = await startServer({
-    cwd: serverPackageDirectory,
-    port: 0,
-    logger: createLogger({ destination: logs }),
-    config: {
-      plugins: ['@tollgate/provider-openai', '@tollgate/provider-anthropic'],
-      auth: { masterKey },
-      providers: {
-        claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: anthropicKey, defaultMaxTokens: 1024 },
-        // OpenAI's own API (its price provider says so): it serves the Responses API, which clients pass through to.
-        openai: { type: 'openai', baseURL: gpt.baseURL, apiKey: 'sk-openai-upstream-000000', priceProvider: 'openai', timeouts: { firstByteMs: 5_000, idleMs: 5_000 } },
-        // The same API without Responses passthrough (its Responses-only models still go there, translated), and a
-        // self-hosted server: Responses clients are translated.
-        'openai-chat': { type: 'openai', baseURL: gpt.baseURL, apiKey: 'sk-openai-upstream-000000', priceProvider: 'openai', responsesAPI: false },
-        local: { type: 'openai', baseURL: gpt.baseURL, timeouts: { firstByteMs: 5_000, idleMs: 5_000 } },
-      },
-      models: {
-        sonnet: { target: 'claude/claude-sonnet-4-5' },
-        llama: { target: 'local/llama-3.1-8b' },
-        'gpt-5-chat': { target: 'openai-chat/gpt-5' },
-        'gpt-5-codex': { target: 'openai/gpt-5-codex' },
-        codex: { target: 'openai/gpt-5-codex' },
-        'codex-via-chat': { target: 'openai-chat/gpt-5-codex' },
-        'codex-local': { target: 'local/gpt-5-codex' },
-      },
+  server = await startLoggedServer(logs, {
+    plugins: ['@tollgate/provider-openai', '@tollgate/provider-anthropic'],
+    auth: { masterKey },
+    providers: {
+      claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: anthropicKey, defaultMaxTokens: 1024 },
+      // OpenAI's own API (its price provider says so): it serves the Responses API, which clients pass through to.
+      openai: { type: 'openai', baseURL: gpt.baseURL, apiKey: 'sk-openai-upstream-000000', priceProvider: 'openai', timeouts: { firstByteMs: 5_000, idleMs: 5_000 } },
+      // The same API without Responses passthrough (its Responses-only models still go there, translated), and a
+      // self-hosted server: Responses clients are translated.
+      'openai-chat': { type: 'openai', baseURL: gpt.baseURL, apiKey: 'sk-openai-upstream-000000', priceProvider: 'openai', responsesAPI: false },
+      local: { type: 'openai', baseURL: gpt.baseURL, timeouts: { firstByteMs: 5_000, idleMs: 5_000 } },
+    },
+    models: {
+      sonnet: { target: 'claude/claude-sonnet-4-5' },
+      llama: { target: 'local/llama-3.1-8b' },
+      'gpt-5-chat': { target: 'openai-chat/gpt-5' },
+      'gpt-5-codex': { target: 'openai/gpt-5-codex' },
+      codex: { target: 'openai/gpt-5-codex' },
+      'codex-via-chat': { target: 'openai-chat/gpt-5-codex' },
+      'codex-local': { target: 'local/gpt-5-codex' },
     },
   });
   openai = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0, timeout: 10_000 });

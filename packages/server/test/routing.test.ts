@@ -1,9 +1,9 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMockOpenAI, type MockOpenAI } from '@tollgate/testkit';
-import { createLogger, startServer, type RunningServer } from '../src/index.js';
+import type { RunningServer } from '../src/index.js';
 import type { ErrorBody } from './support/error-body.js';
-import { LogCapture, limitedKey, masterKey, serverPackageDirectory } from './support/start-test-gateway.js';
+import { limitedKey, LogCapture, masterKey, startLoggedServer } from './support/start-test-gateway.js';
 
 const opsKey = 'tg-ops-routing-control-0001';
 const smallOnlyKey = 'tg-small-only-routing-00001';
@@ -17,27 +17,22 @@ beforeAll(async () => {
   primary = await createMockOpenAI();
   secondary = await createMockOpenAI();
   const upstream = (mock: MockOpenAI) => ({ type: 'openai', baseURL: mock.baseURL, apiKey: 'sk-test-upstream-000000' });
-  server = await startServer({
-    cwd: serverPackageDirectory,
-    port: 0,
-    logger: createLogger({ destination: logs }),
-    config: {
-      plugins: ['@tollgate/provider-openai'],
-      auth: { masterKey, keys: [{ key: limitedKey, name: 'limited-agent' }, { key: opsKey, name: 'ops', routingControl: true }, { key: smallOnlyKey, name: 'small-only', models: ['small'] }] },
-      providers: { primary: upstream(primary), secondary: upstream(secondary), dead: { type: 'openai', baseURL: 'http://127.0.0.1:9/v1', apiKey: 'sk-test-upstream-000000' } },
-      // Short backoff so the tests run fast; the policy itself is unit-tested.
-      routing: { retries: { baseDelayMs: 20, maxDelayMs: 100 } },
-      models: {
-        pair: { targets: ['primary/pair-1', 'secondary/pair-2'], retries: { maxRetries: 0 }, cooldown: false },
-        single: { target: 'primary/single-1' },
-        'hung-first': { targets: [{ target: 'primary/hung-1', timeouts: { firstByteMs: 300 } }, 'secondary/hung-2'], retries: { maxRetries: 0 } },
-        'with-dead': { strategy: 'weighted', targets: ['dead/dead-0', 'secondary/alive-2'], cooldown: { failures: 3, cooldownMs: 60_000 } },
-        cooling: { targets: ['primary/cool-1', 'secondary/cool-2'], retries: { maxRetries: 0 }, cooldown: { failures: 2, cooldownMs: 500 } },
-        small: { target: 'primary/small-8k', fallbacks: { contextWindow: 'big', contentPolicy: 'safe' } },
-        big: { target: 'secondary/big-128k' },
-        safe: { target: 'secondary/safe-1' },
-        tuned: { target: { target: 'primary/tuned-1', params: { temperature: 0, seed: 42 } } },
-      },
+  server = await startLoggedServer(logs, {
+    plugins: ['@tollgate/provider-openai'],
+    auth: { masterKey, keys: [{ key: limitedKey, name: 'limited-agent' }, { key: opsKey, name: 'ops', routingControl: true }, { key: smallOnlyKey, name: 'small-only', models: ['small'] }] },
+    providers: { primary: upstream(primary), secondary: upstream(secondary), dead: { type: 'openai', baseURL: 'http://127.0.0.1:9/v1', apiKey: 'sk-test-upstream-000000' } },
+    // Short backoff so the tests run fast; the policy itself is unit-tested.
+    routing: { retries: { baseDelayMs: 20, maxDelayMs: 100 } },
+    models: {
+      pair: { targets: ['primary/pair-1', 'secondary/pair-2'], retries: { maxRetries: 0 }, cooldown: false },
+      single: { target: 'primary/single-1' },
+      'hung-first': { targets: [{ target: 'primary/hung-1', timeouts: { firstByteMs: 300 } }, 'secondary/hung-2'], retries: { maxRetries: 0 } },
+      'with-dead': { strategy: 'weighted', targets: ['dead/dead-0', 'secondary/alive-2'], cooldown: { failures: 3, cooldownMs: 60_000 } },
+      cooling: { targets: ['primary/cool-1', 'secondary/cool-2'], retries: { maxRetries: 0 }, cooldown: { failures: 2, cooldownMs: 500 } },
+      small: { target: 'primary/small-8k', fallbacks: { contextWindow: 'big', contentPolicy: 'safe' } },
+      big: { target: 'secondary/big-128k' },
+      safe: { target: 'secondary/safe-1' },
+      tuned: { target: { target: 'primary/tuned-1', params: { temperature: 0, seed: 42 } } },
     },
   });
   client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0, timeout: 10_000 });

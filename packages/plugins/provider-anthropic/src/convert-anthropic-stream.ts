@@ -1,5 +1,5 @@
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { GatewayError, ProviderError, redactSecrets, type ChatCompletionChunk, type ChatCompletionChunkChoice, type Usage } from '@tollgate/core';
+import { parseStreamEvent, sseMessages } from '@tollgate/provider-utils';
 import type { AnthropicUsage } from './anthropic-messages.js';
 import { statusOfAnthropicErrorType } from './anthropic-error.js';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
@@ -23,9 +23,6 @@ interface StreamState {
  * message_stop, fails the stream.
  */
 export async function* convertAnthropicStream(body: AsyncIterable<Buffer>, options: { provider: string; secrets: readonly string[] }): AsyncGenerator<ChatCompletionChunk> {
-  const decoder = new TextDecoder();
-  let events: EventSourceMessage[] = [];
-  const parser = createParser({ onEvent: (event) => void events.push(event) });
   const state: StreamState = { id: '', model: '', usage: {}, toolIndexes: new Map(), nextToolIndex: 0 };
   let stopped = false;
   const chunk = (delta: ChatCompletionChunkChoice['delta'], finishReason: ChatCompletionChunkChoice['finish_reason'] = null): ChatCompletionChunk => ({
@@ -36,68 +33,58 @@ export async function* convertAnthropicStream(body: AsyncIterable<Buffer>, optio
     choices: [{ index: 0, delta, finish_reason: finishReason }],
   });
 
-  for await (const bytes of body) {
-    parser.feed(decoder.decode(bytes, { stream: true }));
-    const ready = events;
-    events = [];
-    for (const event of ready) {
-      let data: any;
-      try {
-        data = JSON.parse(event.data);
-      } catch (error) {
-        throw new GatewayError('TOLLGATE_UPSTREAM_INVALID_RESPONSE', `Provider "${options.provider}" sent a stream event that is not JSON.`, { cause: error });
+  for await (const event of sseMessages(body)) {
+    const data = parseStreamEvent(event.data, options.provider) as any;
+    switch (data.type) {
+      case 'message_start':
+        state.id = data.message.id;
+        state.model = data.message.model;
+        state.usage = { ...data.message.usage };
+        yield chunk({ role: 'assistant', content: '' });
+        break;
+      case 'content_block_start': {
+        const block = data.content_block;
+        if (block.type === 'tool_use') {
+          const toolIndex = state.nextToolIndex++;
+          state.toolIndexes.set(data.index, toolIndex);
+          yield chunk({ tool_calls: [{ index: toolIndex, id: block.id, type: 'function', function: { name: block.name, arguments: '' } }] });
+        } else if (block.type === 'text' && block.text) {
+          yield chunk({ content: block.text });
+        }
+        break;
       }
-      switch (data.type) {
-        case 'message_start':
-          state.id = data.message.id;
-          state.model = data.message.model;
-          state.usage = { ...data.message.usage };
-          yield chunk({ role: 'assistant', content: '' });
-          break;
-        case 'content_block_start': {
-          const block = data.content_block;
-          if (block.type === 'tool_use') {
-            const toolIndex = state.nextToolIndex++;
-            state.toolIndexes.set(data.index, toolIndex);
-            yield chunk({ tool_calls: [{ index: toolIndex, id: block.id, type: 'function', function: { name: block.name, arguments: '' } }] });
-          } else if (block.type === 'text' && block.text) {
-            yield chunk({ content: block.text });
-          }
-          break;
+      case 'content_block_delta': {
+        const delta = data.delta;
+        if (delta.type === 'text_delta') yield chunk({ content: delta.text });
+        else if (delta.type === 'thinking_delta') yield chunk({ reasoning_content: delta.thinking });
+        else if (delta.type === 'input_json_delta' && delta.partial_json !== '') {
+          const toolIndex = state.toolIndexes.get(data.index);
+          if (toolIndex !== undefined) yield chunk({ tool_calls: [{ index: toolIndex, function: { arguments: delta.partial_json } }] });
         }
-        case 'content_block_delta': {
-          const delta = data.delta;
-          if (delta.type === 'text_delta') yield chunk({ content: delta.text });
-          else if (delta.type === 'thinking_delta') yield chunk({ reasoning_content: delta.thinking });
-          else if (delta.type === 'input_json_delta' && delta.partial_json !== '') {
-            const toolIndex = state.toolIndexes.get(data.index);
-            if (toolIndex !== undefined) yield chunk({ tool_calls: [{ index: toolIndex, function: { arguments: delta.partial_json } }] });
-          }
-          break;
-        }
-        case 'message_delta': {
-          state.usage = { ...state.usage, ...data.usage };
-          yield chunk({}, mapAnthropicStopReason(data.delta?.stop_reason));
-          break;
-        }
-        case 'message_stop': {
-          stopped = true;
-          const usage: Usage = mapAnthropicUsage(state.usage);
-          yield { ...chunk({}), choices: [], usage };
-          break;
-        }
-        case 'error': {
-          const type: string | undefined = data.error?.type;
-          const message = redactSecrets(String(data.error?.message ?? 'stream error'), options.secrets);
-          throw new ProviderError(`Provider "${options.provider}" sent a stream error (${type}): ${message}`, {
-            provider: options.provider,
-            upstreamStatus: statusOfAnthropicErrorType(type),
-            ...(type === undefined ? {} : { upstreamCode: type }),
-          });
-        }
-        default:
-          break; // ping, content_block_stop, unknown future events
+        break;
       }
+      case 'message_delta': {
+        state.usage = { ...state.usage, ...data.usage };
+        yield chunk({}, mapAnthropicStopReason(data.delta?.stop_reason));
+        break;
+      }
+      case 'message_stop': {
+        stopped = true;
+        const usage: Usage = mapAnthropicUsage(state.usage);
+        yield { ...chunk({}), choices: [], usage };
+        break;
+      }
+      case 'error': {
+        const type: string | undefined = data.error?.type;
+        const message = redactSecrets(String(data.error?.message ?? 'stream error'), options.secrets);
+        throw new ProviderError(`Provider "${options.provider}" sent a stream error (${type}): ${message}`, {
+          provider: options.provider,
+          upstreamStatus: statusOfAnthropicErrorType(type),
+          ...(type === undefined ? {} : { upstreamCode: type }),
+        });
+      }
+      default:
+        break; // ping, content_block_stop, unknown future events
     }
   }
   if (!stopped) {

@@ -1,5 +1,5 @@
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { GatewayError, type ChatCompletionChunk, type ChatCompletionChunkChoice } from '@tollgate/core';
+import { parseStreamEvent, sseMessages } from '@tollgate/provider-utils';
 import type { GeminiResponse, GeminiUsageMetadata } from './gemini-content.js';
 import { toGeminiStreamError } from './gemini-error.js';
 import { mapGeminiFinishReason } from './map-gemini-finish-reason.js';
@@ -21,9 +21,6 @@ interface CandidateState {
  * `{"error":{…}}` fails the stream, as does an end before every candidate finished.
  */
 export async function* convertGeminiStream(body: AsyncIterable<Buffer>, options: { provider: string; model: string; secrets: readonly string[] }): AsyncGenerator<ChatCompletionChunk> {
-  const decoder = new TextDecoder();
-  let events: EventSourceMessage[] = [];
-  const parser = createParser({ onEvent: (event) => void events.push(event) });
   const candidates = new Map<number, CandidateState>();
   let id = '';
   let model = options.model;
@@ -37,48 +34,38 @@ export async function* convertGeminiStream(body: AsyncIterable<Buffer>, options:
     choices: [{ index, delta, finish_reason: finishReason }],
   });
 
-  for await (const bytes of body) {
-    parser.feed(decoder.decode(bytes, { stream: true }));
-    const ready = events;
-    events = [];
-    for (const event of ready) {
-      let data: GeminiResponse & { error?: unknown };
-      try {
-        data = JSON.parse(event.data) as GeminiResponse & { error?: unknown };
-      } catch (error) {
-        throw new GatewayError('TOLLGATE_UPSTREAM_INVALID_RESPONSE', `Provider "${options.provider}" sent a stream event that is not JSON.`, { cause: error });
+  for await (const event of sseMessages(body)) {
+    const data = parseStreamEvent(event.data, options.provider) as GeminiResponse & { error?: unknown };
+    if (data.error !== undefined) throw toGeminiStreamError(options.provider, event.data, options.secrets);
+    id = data.responseId ?? id;
+    model = data.modelVersion ?? model;
+    usage = data.usageMetadata ?? usage;
+    if (data.promptFeedback?.blockReason !== undefined && (data.candidates ?? []).length === 0) {
+      blocked = true;
+      yield chunk(0, { role: 'assistant', content: '' });
+      yield chunk(0, {}, 'content_filter');
+      continue;
+    }
+    for (const [position, candidate] of (data.candidates ?? []).entries()) {
+      const index = candidate.index ?? position;
+      let state = candidates.get(index);
+      if (state === undefined) {
+        state = { toolCalls: 0, finished: false };
+        candidates.set(index, state);
+        yield chunk(index, { role: 'assistant', content: '' });
       }
-      if (data.error !== undefined) throw toGeminiStreamError(options.provider, event.data, options.secrets);
-      id = data.responseId ?? id;
-      model = data.modelVersion ?? model;
-      usage = data.usageMetadata ?? usage;
-      if (data.promptFeedback?.blockReason !== undefined && (data.candidates ?? []).length === 0) {
-        blocked = true;
-        yield chunk(0, { role: 'assistant', content: '' });
-        yield chunk(0, {}, 'content_filter');
-        continue;
+      for (const part of candidate.content?.parts ?? []) {
+        if (part.functionCall !== undefined) {
+          const toolIndex = state.toolCalls++;
+          const callId = toToolCallId(part.functionCall.id, part.thoughtSignature, `${id}_${index}_${toolIndex}`);
+          yield chunk(index, { tool_calls: [{ index: toolIndex, id: callId, type: 'function', function: { name: part.functionCall.name, arguments: JSON.stringify(part.functionCall.args ?? {}) } }] });
+        } else if (part.text !== undefined && part.text !== '') {
+          yield chunk(index, part.thought === true ? { reasoning_content: part.text } : { content: part.text });
+        }
       }
-      for (const [position, candidate] of (data.candidates ?? []).entries()) {
-        const index = candidate.index ?? position;
-        let state = candidates.get(index);
-        if (state === undefined) {
-          state = { toolCalls: 0, finished: false };
-          candidates.set(index, state);
-          yield chunk(index, { role: 'assistant', content: '' });
-        }
-        for (const part of candidate.content?.parts ?? []) {
-          if (part.functionCall !== undefined) {
-            const toolIndex = state.toolCalls++;
-            const callId = toToolCallId(part.functionCall.id, part.thoughtSignature, `${id}_${index}_${toolIndex}`);
-            yield chunk(index, { tool_calls: [{ index: toolIndex, id: callId, type: 'function', function: { name: part.functionCall.name, arguments: JSON.stringify(part.functionCall.args ?? {}) } }] });
-          } else if (part.text !== undefined && part.text !== '') {
-            yield chunk(index, part.thought === true ? { reasoning_content: part.text } : { content: part.text });
-          }
-        }
-        if (candidate.finishReason !== undefined) {
-          state.finished = true;
-          yield chunk(index, {}, mapGeminiFinishReason(candidate.finishReason, state.toolCalls > 0));
-        }
+      if (candidate.finishReason !== undefined) {
+        state.finished = true;
+        yield chunk(index, {}, mapGeminiFinishReason(candidate.finishReason, state.toolCalls > 0));
       }
     }
   }

@@ -88,6 +88,11 @@ export async function startTestGateway(configure: (mock: MockOpenAI) => Record<s
   };
 }
 
+/** A gateway from a config object on a free port, its log lines captured in `logs`; plugins resolve from the server package. */
+export function startLoggedServer(logs: LogCapture, config: Record<string, unknown>): Promise<RunningServer> {
+  return startServer({ cwd: serverPackageDirectory, port: 0, logger: createLogger({ destination: logs }), config });
+}
+
 /** A gateway from a config object, logging nothing, on a free port; plugins resolve from the server package. */
 export async function startQuietServer(config: Record<string, unknown>): Promise<RunningServer> {
   return startServer({ cwd: serverPackageDirectory, port: 0, logger: (await import('pino')).pino({ enabled: false }), config });
