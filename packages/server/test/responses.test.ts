@@ -273,6 +273,18 @@ describe('POST /v1/responses', () => {
     expect(response.usage).toMatchObject({ input_tokens: 300, output_tokens: 40 });
   });
 
+  it('streams an answer with no text as one empty message, as the whole answer has', async () => {
+    gpt.enqueue({ stream: { content: [] } });
+    const streamed = await openai.responses.stream({ model: 'llama', input: 'Say nothing' }).finalResponse();
+    gpt.enqueue({ content: '' });
+    const whole = await openai.responses.create({ model: 'llama', input: 'Say nothing' });
+    const emptyMessage = { id: expect.stringMatching(/^msg_/), type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: '', annotations: [], logprobs: [] }] };
+    // The stream helper adds its own `parsed` field to each text part.
+    expect(streamed.output).toMatchObject([emptyMessage]);
+    expect(streamed.output).toHaveLength(1);
+    expect(whole.output).toEqual([emptyMessage]);
+  });
+
   it('reports an answer cut at the token limit as incomplete', async () => {
     gpt.enqueue({ body: { id: 'chatcmpl-cut', object: 'chat.completion', created: 1_700_000_000, model: 'llama', choices: [{ index: 0, message: { role: 'assistant', content: 'Once upon a' }, finish_reason: 'length' }], usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 } } });
     const response = await openai.responses.create({ model: 'llama', input: 'Tell me a story', max_output_tokens: 3 });

@@ -94,7 +94,9 @@ export class ResponsesStreamEncoder {
 
   /** The closing events once the upstream stream ended: `response.completed`, or `response.incomplete`. */
   finish(): string {
-    const closed = this.#closeAll();
+    // An answer with no text and no tool call still has its (empty) message, as a whole answer does.
+    const empty = this.#output.length === 0 ? this.#openText('message') : '';
+    const closed = empty + this.#closeAll();
     const { status, incompleteDetails } = completionOf(this.#finishReason);
     return closed + this.#event(status === 'completed' ? 'response.completed' : 'response.incomplete', { response: this.#response(status, incompleteDetails) });
   }
@@ -135,22 +137,23 @@ export class ResponsesStreamEncoder {
 
   /** A text delta of the message or the reasoning, opening its item (and closing any other) first. */
   #text(kind: 'message' | 'reasoning', text: string): string {
-    let out = '';
-    let open = this.#open;
-    if (open?.kind !== kind) {
-      out += this.#closeOpen();
-      const id = kind === 'message' ? this.#ids!.item('msg', this.#counts.msg++) : this.#ids!.item('rs', this.#counts.rs++);
-      open = { kind, outputIndex: this.#output.length, id, text: '' };
-      this.#output.push({});
-      this.#open = open;
-      const item = kind === 'message' ? { id, type: 'message', status: 'in_progress', role: 'assistant', content: [] } : { id, type: 'reasoning', summary: [], content: [] };
-      const part = kind === 'message' ? outputTextPart('') : { type: 'reasoning_text', text: '' };
-      out += this.#event('response.output_item.added', { output_index: open.outputIndex, item });
-      out += this.#event('response.content_part.added', { item_id: id, output_index: open.outputIndex, content_index: 0, part });
-    }
+    const out = this.#open?.kind === kind ? '' : this.#openText(kind);
+    const open = this.#open!;
     open.text += text;
     const type = kind === 'message' ? 'response.output_text.delta' : 'response.reasoning_text.delta';
     return out + this.#event(type, { item_id: open.id, output_index: open.outputIndex, content_index: 0, delta: text, ...(kind === 'message' ? { logprobs: [] } : {}) });
+  }
+
+  /** Opens a message or reasoning item with its one (empty) text part, closing any other first. */
+  #openText(kind: 'message' | 'reasoning'): string {
+    const closed = this.#closeOpen();
+    const id = kind === 'message' ? this.#ids!.item('msg', this.#counts.msg++) : this.#ids!.item('rs', this.#counts.rs++);
+    const open: OpenText = { kind, outputIndex: this.#output.length, id, text: '' };
+    this.#output.push({});
+    this.#open = open;
+    const item = kind === 'message' ? { id, type: 'message', status: 'in_progress', role: 'assistant', content: [] } : { id, type: 'reasoning', summary: [], content: [] };
+    const part = kind === 'message' ? outputTextPart('') : { type: 'reasoning_text', text: '' };
+    return closed + this.#event('response.output_item.added', { output_index: open.outputIndex, item }) + this.#event('response.content_part.added', { item_id: id, output_index: open.outputIndex, content_index: 0, part });
   }
 
   /** A refusal: its own message item, whole (chat models send refusals in one piece or a few). */
