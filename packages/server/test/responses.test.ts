@@ -285,6 +285,21 @@ describe('POST /v1/responses', () => {
     expect(whole.output).toEqual([emptyMessage]);
   });
 
+  it('gives the reasoning as the reasoning item\'s summary when the client asks for one (Codex shows summaries), whole and streamed', async () => {
+    claude.enqueue({ thinking: 'Plan: rename foo.', content: 'Done.' });
+    const whole = await openai.responses.create({ model: 'sonnet', input: 'Rename foo', reasoning: { effort: 'low', summary: 'auto' } });
+    expect(whole.output[0]).toEqual({ id: expect.stringMatching(/^rs_/), type: 'reasoning', summary: [{ type: 'summary_text', text: 'Plan: rename foo.' }] });
+
+    claude.enqueue({ thinking: 'Plan: rename bar.', content: 'Done.' });
+    const stream = openai.responses.stream({ model: 'sonnet', input: 'Rename bar', reasoning: { effort: 'low', summary: 'auto' } });
+    const summaryDeltas: string[] = [];
+    stream.on('response.reasoning_summary_text.delta', (event) => summaryDeltas.push(event.delta));
+    const streamed = await stream.finalResponse();
+    expect(summaryDeltas.join('')).toBe('Plan: rename bar.');
+    expect(streamed.output[0]).toMatchObject({ type: 'reasoning', summary: [{ type: 'summary_text', text: 'Plan: rename bar.' }] });
+    expect(streamed.output_text).toBe('Done.');
+  });
+
   it('reports an answer cut at the token limit as incomplete', async () => {
     gpt.enqueue({ body: { id: 'chatcmpl-cut', object: 'chat.completion', created: 1_700_000_000, model: 'llama', choices: [{ index: 0, message: { role: 'assistant', content: 'Once upon a' }, finish_reason: 'length' }], usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 } } });
     const response = await openai.responses.create({ model: 'llama', input: 'Tell me a story', max_output_tokens: 3 });

@@ -10,6 +10,7 @@ import {
   responseObject,
   toolCallItem,
   toResponsesUsage,
+  wantsReasoningSummary,
   type ResponseIds,
   type ResponseOutputItem,
   type ResponsesRequestBody,
@@ -44,6 +45,8 @@ interface OpenTool {
 export class ResponsesStreamEncoder {
   readonly #body: ResponsesRequestBody;
   readonly #customTools: ReadonlySet<string>;
+  /** Reasoning goes out as the reasoning item's summary (the client asked for one), else as its content. */
+  readonly #reasoningAsSummary: boolean;
   #sequence = 0;
   #ids: ResponseIds | undefined;
   #createdAt = 0;
@@ -59,6 +62,7 @@ export class ResponsesStreamEncoder {
   constructor(body: ResponsesRequestBody) {
     this.#body = body;
     this.#customTools = customToolNames(body);
+    this.#reasoningAsSummary = wantsReasoningSummary(body);
   }
 
   /** The events for one chunk (possibly none). */
@@ -140,8 +144,9 @@ export class ResponsesStreamEncoder {
     const out = this.#open?.kind === kind ? '' : this.#openText(kind);
     const open = this.#open!;
     open.text += text;
-    const type = kind === 'message' ? 'response.output_text.delta' : 'response.reasoning_text.delta';
-    return out + this.#event(type, { item_id: open.id, output_index: open.outputIndex, content_index: 0, delta: text, ...(kind === 'message' ? { logprobs: [] } : {}) });
+    const location = this.#partLocation(open);
+    if (kind === 'message') return out + this.#event('response.output_text.delta', { ...location, delta: text, logprobs: [] });
+    return out + this.#event(this.#reasoningAsSummary ? 'response.reasoning_summary_text.delta' : 'response.reasoning_text.delta', { ...location, delta: text });
   }
 
   /** Opens a message or reasoning item with its one (empty) text part, closing any other first. */
@@ -151,9 +156,21 @@ export class ResponsesStreamEncoder {
     const open: OpenText = { kind, outputIndex: this.#output.length, id, text: '' };
     this.#output.push({});
     this.#open = open;
-    const item = kind === 'message' ? { id, type: 'message', status: 'in_progress', role: 'assistant', content: [] } : { id, type: 'reasoning', summary: [], content: [] };
-    const part = kind === 'message' ? outputTextPart('') : { type: 'reasoning_text', text: '' };
-    return closed + this.#event('response.output_item.added', { output_index: open.outputIndex, item }) + this.#event('response.content_part.added', { item_id: id, output_index: open.outputIndex, content_index: 0, part });
+    const item = kind === 'message' ? { id, type: 'message', status: 'in_progress', role: 'assistant', content: [] } : { id, type: 'reasoning', summary: [], ...(this.#reasoningAsSummary ? {} : { content: [] }) };
+    const added = this.#event('response.output_item.added', { output_index: open.outputIndex, item });
+    const partAdded = kind === 'reasoning' && this.#reasoningAsSummary ? 'response.reasoning_summary_part.added' : 'response.content_part.added';
+    return closed + added + this.#event(partAdded, { ...this.#partLocation(open), part: this.#textPart(open.kind, '') });
+  }
+
+  /** Where an item's one text part is: its content part 0, or its summary part 0 for a reasoning summary. */
+  #partLocation(open: OpenText): Record<string, unknown> {
+    const index = open.kind === 'reasoning' && this.#reasoningAsSummary ? { summary_index: 0 } : { content_index: 0 };
+    return { item_id: open.id, output_index: open.outputIndex, ...index };
+  }
+
+  #textPart(kind: OpenText['kind'], text: string): Record<string, unknown> {
+    if (kind === 'message') return outputTextPart(text);
+    return this.#reasoningAsSummary ? { type: 'summary_text', text } : { type: 'reasoning_text', text };
   }
 
   /** A refusal: its own message item, whole (chat models send refusals in one piece or a few). */
@@ -191,9 +208,9 @@ export class ResponsesStreamEncoder {
     if (open === undefined) return '';
     this.#open = undefined;
     const status = completionOf(this.#finishReason).status === 'completed' ? 'completed' : 'incomplete';
-    const location = { item_id: open.id, output_index: open.outputIndex, content_index: 0 };
+    const location = this.#partLocation(open);
+    const part = this.#textPart(open.kind, open.text);
     if (open.kind === 'message') {
-      const part = outputTextPart(open.text);
       this.#output[open.outputIndex] = messageItem(open.id, part, status);
       return (
         this.#event('response.output_text.done', { ...location, text: open.text, logprobs: [] }) +
@@ -201,10 +218,11 @@ export class ResponsesStreamEncoder {
         this.#event('response.output_item.done', { output_index: open.outputIndex, item: this.#output[open.outputIndex] })
       );
     }
-    this.#output[open.outputIndex] = reasoningItem(open.id, open.text);
+    this.#output[open.outputIndex] = reasoningItem(open.id, open.text, this.#reasoningAsSummary);
+    const [textDone, partDone] = this.#reasoningAsSummary ? ['response.reasoning_summary_text.done', 'response.reasoning_summary_part.done'] : ['response.reasoning_text.done', 'response.content_part.done'];
     return (
-      this.#event('response.reasoning_text.done', { ...location, text: open.text }) +
-      this.#event('response.content_part.done', { ...location, part: { type: 'reasoning_text', text: open.text } }) +
+      this.#event(textDone, { ...location, text: open.text }) +
+      this.#event(partDone, { ...location, part }) +
       this.#event('response.output_item.done', { output_index: open.outputIndex, item: this.#output[open.outputIndex] })
     );
   }

@@ -36,9 +36,19 @@ export function outputTextPart(text: string): Record<string, unknown> {
   return { type: 'output_text', text, annotations: [], logprobs: [] };
 }
 
-/** A `reasoning` item carrying the model's reasoning text (what chat answers call `reasoning_content`). */
-export function reasoningItem(id: string, text: string): ResponseOutputItem {
-  return { id, type: 'reasoning', summary: [], content: [{ type: 'reasoning_text', text }] };
+/**
+ * Whether the client asked for reasoning summaries (`reasoning.summary`, as Codex does): the model's
+ * reasoning text then goes back as the reasoning item's summary, which such clients show, rather than
+ * as its raw content. Anthropic's thinking and Gemini's thoughts are summaries already.
+ */
+export function wantsReasoningSummary(body: ResponsesRequestBody): boolean {
+  const summary = body.reasoning?.summary;
+  return typeof summary === 'string' && summary !== 'none';
+}
+
+/** A `reasoning` item carrying the model's reasoning text (what chat answers call `reasoning_content`), as its summary or its content. */
+export function reasoningItem(id: string, text: string, asSummary: boolean): ResponseOutputItem {
+  return asSummary ? { id, type: 'reasoning', summary: [{ type: 'summary_text', text }] } : { id, type: 'reasoning', summary: [], content: [{ type: 'reasoning_text', text }] };
 }
 
 /** A tool call as its output item: `function_call`, or `custom_tool_call` with the `input` string unwrapped. */
@@ -123,7 +133,7 @@ export function toResponsesResponse(response: ChatCompletionResponse, body: Resp
   const itemStatus = status === 'completed' ? 'completed' : 'incomplete';
   const output: ResponseOutputItem[] = [];
   const reasoning = message?.reasoning_content;
-  if (typeof reasoning === 'string' && reasoning !== '') output.push(reasoningItem(ids.item('rs', 0), reasoning));
+  if (typeof reasoning === 'string' && reasoning !== '') output.push(reasoningItem(ids.item('rs', 0), reasoning, wantsReasoningSummary(body)));
   const toolCalls = message?.tool_calls ?? [];
   if (typeof message?.refusal === 'string' && message.refusal !== '') {
     output.push(messageItem(ids.item('msg', 0), { type: 'refusal', refusal: message.refusal }, itemStatus));
