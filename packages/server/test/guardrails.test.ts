@@ -18,9 +18,15 @@ beforeAll(async () => {
   ({ mock, server, databasePath } = await startLedgeredGateway('tollgate-guardrails', [
     { name: '@tollgate/guardrail-pii', options: { action: 'redact', categories: { us_ssn: 'block' }, restore: true, streamHoldback: 64 } },
     { name: '@tollgate/guardrail-keywords', options: { deny: ['Project Falcon'], appliesTo: { teams: ['team-restricted'] } } },
-  ], {
+  ], (upstream) => ({
     auth: { masterKey: 'sk-guardrails-master-000001', keys: [{ key: agent, name: 'agent', team: 'team-open' }, { key: restricted, name: 'restricted', team: 'team-restricted' }] },
-  }));
+    providers: {
+      openai: { type: 'openai', baseURL: upstream.baseURL, apiKey: 'sk-upstream-000000000000' },
+      // Serves the Responses API too: a Responses client's bytes could pass through to it.
+      native: { type: 'openai', baseURL: upstream.baseURL, apiKey: 'sk-upstream-000000000000', responsesAPI: true },
+    },
+    models: { 'gpt-4o-mini': { target: 'openai/gpt-4o-mini' }, 'native-mini': { target: 'native/gpt-4o-mini' } },
+  })));
 });
 
 afterAll(async () => {
@@ -42,6 +48,15 @@ describe('guardrails over HTTP', () => {
     expect(mock.requests[0]!.bodyText).not.toContain('jane.doe');
     expect(answer.data.choices[0]!.message.content).toBe('I will write to jane.doe@example.com and call +44 20 7946 0958.');
     expect(answer.response.headers.get('x-tollgate-guardrails')).toBe('pii');
+  });
+
+  it('redact for a Responses client too, even toward an upstream that serves the Responses API: the redacted request goes, never the client\'s bytes', async () => {
+    mock.enqueue({ content: 'I will write to [EMAIL_1].' });
+    const response = await client(agent).responses.create({ model: 'native-mini', input: 'My mail is jane.doe@example.com.' });
+    expect(mock.requests[0]!.path).toBe('/v1/chat/completions');
+    expect(mock.requests[0]!.bodyText).not.toContain('jane.doe');
+    expect((mock.requests[0]!.body as { messages: { content: string }[] }).messages[0]!.content).toBe('My mail is [EMAIL_1].');
+    expect(response.output_text).toBe('I will write to jane.doe@example.com.');
   });
 
   it('block a category with 400 naming it — never the value — and never reach the upstream', async () => {
