@@ -19,7 +19,7 @@ export type { UpstreamShape } from './parse-upstream-json.js';
 export type { UpstreamErrorInput } from './upstream-error-input.js';
 export { toOpenAICompatibleError } from './to-openai-compatible-error.js';
 export { OpenAICompatibleProvider } from './openai-compatible-provider.js';
-export type { OpenAICompatibleProviderInit } from './openai-compatible-provider.js';
+export type { OpenAICompatibleProviderInit, UpstreamOperation } from './openai-compatible-provider.js';
 export { parseDataUrl } from './parse-data-url.js';
 export { textOfContent } from './text-of-content.js';
 export { DroppedFieldLog } from './dropped-field-log.js';

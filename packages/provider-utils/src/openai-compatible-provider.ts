@@ -37,6 +37,9 @@ function isChatCompletion(value: unknown): boolean {
 }
 const embeddingResponseSchema = z.looseObject({ data: z.array(z.unknown()), usage: z.looseObject({ prompt_tokens: z.number(), total_tokens: z.number() }) });
 
+/** An endpoint of an OpenAI-compatible upstream, as a path below its base URL. */
+export type UpstreamOperation = 'chat/completions' | 'embeddings' | 'responses';
+
 /** How an OpenAI-compatible upstream differs from OpenAI's own API. */
 export interface OpenAICompatibleProviderInit {
   /** The provider instance name. */
@@ -57,7 +60,7 @@ export interface OpenAICompatibleProviderInit {
   /** Ask for `stream_options.include_usage` (default true). */
   readonly requestUsageInStream?: boolean;
   /** The path of an operation for a model (default `/<operation>`): Azure puts the deployment in it. */
-  readonly pathFor?: (operation: 'chat/completions' | 'embeddings', model: string) => string;
+  readonly pathFor?: (operation: UpstreamOperation, model: string) => string;
   /** Fields set over every request (OpenRouter's extensions); a target's params win over them. */
   readonly extraBody?: Readonly<Record<string, unknown>> | undefined;
   /** Drop SSE comment lines from passthrough streams. */
@@ -211,10 +214,10 @@ export class OpenAICompatibleProvider implements Provider {
     return JSON.stringify({ ...(JSON.parse(Buffer.from(raw).toString('utf8')) as Record<string, unknown>), model: options.model });
   }
 
-  #post(operation: 'chat/completions' | 'embeddings' | 'responses', body: Uint8Array | string, options: ProviderCallOptions, stream: boolean): Promise<UpstreamBody> {
+  #post(operation: UpstreamOperation, body: Uint8Array | string, options: ProviderCallOptions, stream: boolean): Promise<UpstreamBody> {
     const headers = this.#init.headers;
     return this.#upstream.post({
-      path: (operation === 'responses' ? undefined : this.#init.pathFor?.(operation, options.model)) ?? `/${operation}`,
+      path: this.#init.pathFor?.(operation, options.model) ?? `/${operation}`,
       headers: stream ? { ...headers, accept: 'text/event-stream' } : headers,
       body,
       options,

@@ -27,6 +27,8 @@ beforeAll(async () => {
     models: {
       'gpt-4o': { target: 'azure/prod-gpt4o', fallbacks: { contentPolicy: 'lenient' } },
       'gpt-4o-v1': { target: 'azure-v1/prod-gpt4o' },
+      'codex-v1': { target: 'azure-v1/gpt-5-codex-prod' },
+      'codex-deployments': { target: 'azure/gpt-5-codex-prod' },
       broken: { target: 'azure-wrong/prod-gpt4o' },
       embed: { target: 'azure/prod-embedding' },
       reasoner: { target: 'azure/o4-mini-prod' },
@@ -63,6 +65,27 @@ describe('Azure OpenAI', () => {
     expect(azure.requests[0]?.path).toBe('/openai/v1/chat/completions');
     expect(azure.requests[0]?.headers.authorization).toBe(`Bearer ${azureKey}`);
     expect(azure.requests[0]?.body.model).toBe('prod-gpt4o');
+  });
+
+  it('on the v1 API, passes Responses clients through to /openai/v1/responses and reaches Responses-only deployments from chat clients', async () => {
+    azure.enqueue({ stream: { content: ['Hi ', 'there.'] } });
+    const streamed = await client.responses.stream({ model: 'gpt-4o-v1', input: 'Hello', store: false }).finalResponse();
+    expect(azure.requests[0]?.path).toBe('/openai/v1/responses');
+    expect(azure.requests[0]?.headers.authorization).toBe(`Bearer ${azureKey}`);
+    // The client's request, only its model now the deployment.
+    expect(azure.requests[0]?.body).toEqual({ model: 'prod-gpt4o', input: 'Hello', store: false, stream: true });
+    expect(streamed.output_text).toBe('Hi there.');
+
+    azure.enqueue({ content: 'Patched.' });
+    const completion = await client.chat.completions.create({ model: 'codex-v1', messages: [{ role: 'user', content: 'Fix it' }] });
+    expect(azure.requests[1]?.path).toBe('/openai/v1/responses');
+    expect(azure.requests[1]?.body).toMatchObject({ model: 'gpt-5-codex-prod', input: [{ type: 'message', role: 'user', content: 'Fix it' }], store: false });
+    expect(completion.choices[0]!.message.content).toBe('Patched.');
+
+    // The deployments API has no Responses endpoint here: Azure's own refusal comes back.
+    const refused = await client.chat.completions.create({ model: 'codex-deployments', messages: [{ role: 'user', content: 'Fix it' }] }).catch((error: unknown) => error);
+    expect(azure.requests[2]?.path).toMatch(/^\/openai\/deployments\/gpt-5-codex-prod\/chat\/completions/);
+    expect(refused).toMatchObject({ status: 400, message: expect.stringContaining('only supported in v1/responses') });
   });
 
   it('streams without Azure’s leading prompt_filter_results chunk, usage tapped', async () => {

@@ -19,7 +19,7 @@ export interface MockOpenAIOptions {
    * "message","metadata"}}`, `usage.cost` (USD) and `is_byok`, `: OPENROUTER PROCESSING` comment lines
    * in streams, and a mid-stream error as a chunk with an `error` field and `finish_reason: "error"`.
    * `azure` serves Azure OpenAI's paths (`/openai/deployments/{deployment}/chat/completions` and
-   * `/embeddings` with a required `api-version`, or `/openai/v1/…`), checks `api-key` (or a bearer
+   * `/embeddings` with a required `api-version`, or `/openai/v1/…` with `/openai/v1/responses` too), checks `api-key` (or a bearer
    * token) against `apiKey`, answers errors with string codes, and starts streams with a
    * `prompt_filter_results` chunk whose `choices` are empty.
    */
@@ -130,7 +130,7 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
   let sequence = 0;
   const openRouter = options.flavor === 'openrouter';
   const azure = options.flavor === 'azure';
-  const azurePath = /^\/openai\/(?:deployments\/[^/]+|v1)\/(chat\/completions|embeddings)$/;
+  const azurePath = /^\/openai\/(?:deployments\/[^/]+\/(chat\/completions|embeddings)|v1\/(chat\/completions|embeddings|responses))$/;
 
   async function handle(request: RecordedRequest, res: ServerResponse, takeReply: () => MockReply | undefined): Promise<void> {
     const body = request.body;
@@ -150,14 +150,14 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
     }
     const rawPath = request.path.split('?')[0]!;
     const azureMatch = azure ? azurePath.exec(rawPath) : null;
-    const path = azureMatch === null ? rawPath : `/v1/${azureMatch[1]}`;
+    const path = azureMatch === null ? rawPath : `/v1/${azureMatch[1] ?? azureMatch[2]}`;
     const isChat = request.method === 'POST' && path === '/v1/chat/completions';
     const isEmbeddings = request.method === 'POST' && path === '/v1/embeddings';
     const isModels = request.method === 'GET' && path === '/v1/models';
-    const isResponses = request.method === 'POST' && path === '/v1/responses' && !openRouter && !azure;
+    const isResponses = request.method === 'POST' && path === '/v1/responses' && !openRouter;
     const requestedModel = String((body as { model?: unknown } | undefined)?.model);
     // Codex models are served by the Responses API only.
-    if (isChat && !openRouter && !azure && responsesOnlyModel.test(requestedModel)) {
+    if (isChat && !openRouter && responsesOnlyModel.test(requestedModel)) {
       sendJson(res, 400, openAIError('This model is only supported in v1/responses and not in v1/chat/completions.', 'invalid_request_error', null, 'model'));
       return;
     }

@@ -17,6 +17,11 @@ export const azureOpenAIProviderOptionsSchema = z
      * `gpt-5…` or `codex-…`, they get a request's `max_tokens` as `max_completion_tokens`.
      */
     maxCompletionTokensDeployments: z.array(z.string().min(1)).default([]),
+    /**
+     * Deployments of Responses-only models (Codex) whose names do not say so: like deployments named
+     * `…codex…`, every client's request to them goes to `/openai/v1/responses` (with `apiVersion: v1`).
+     */
+    responsesOnlyDeployments: z.array(z.string().min(1)).default([]),
     /** The id price tables know this upstream by. */
     priceProvider: z.string().min(1).default('azure'),
     headers: z.record(z.string(), z.string()).default({}),

@@ -1,4 +1,4 @@
-import { isOpenAIReasoningModel, OpenAICompatibleProvider } from '@tollgate/provider-utils';
+import { isOpenAIReasoningModel, isOpenAIResponsesOnlyModel, OpenAICompatibleProvider } from '@tollgate/provider-utils';
 import type { AzureOpenAIProviderOptions } from './azure-openai-provider-options.js';
 
 /**
@@ -7,7 +7,8 @@ import type { AzureOpenAIProviderOptions } from './azure-openai-provider-options
  * (or the version-less `/openai/v1/…` API with `apiVersion: v1`), authenticated with `api-key` or an
  * Entra ID bearer token. The wire is OpenAI's; Azure's leading `prompt_filter_results` chunk (empty
  * `choices`) is not passed to clients, and a `content_filter` refusal triggers a group's
- * content-policy fallback.
+ * content-policy fallback. On the v1 API, Responses API clients pass through to `/openai/v1/responses`,
+ * where Responses-only deployments are reached by every client.
  */
 export class AzureOpenAIProvider extends OpenAICompatibleProvider {
   constructor(name: string, options: AzureOpenAIProviderOptions) {
@@ -30,6 +31,10 @@ export class AzureOpenAIProvider extends OpenAICompatibleProvider {
         options.apiVersion === 'v1'
           ? `/openai/v1/${operation}`
           : `/openai/deployments/${encodeURIComponent(deployment)}/${operation}?api-version=${encodeURIComponent(options.apiVersion)}`,
+      // The v1 API serves the Responses API too (the model is the deployment name): Responses clients pass
+      // through, and Responses-only deployments (named like gpt-5-codex) are reached through it.
+      responsesAPI: options.apiVersion === 'v1',
+      responsesOnly: options.apiVersion === 'v1' ? (deployment) => isOpenAIResponsesOnlyModel(deployment) || options.responsesOnlyDeployments.includes(deployment) : undefined,
     });
   }
 }
