@@ -37,8 +37,8 @@ interface OpenTool {
 /**
  * Turns chat completion chunks into the Responses API's stream events, as OpenAI's SDKs and Codex
  * read them: `response.created` and `response.in_progress`; per output item `output_item.added`,
- * its deltas (`output_text`, `reasoning_text`, `function_call_arguments`; a custom tool's input at
- * once, when its call is complete) and `output_item.done`; then `response.completed` (or
+ * its deltas (`output_text`, `reasoning_summary_text` or `reasoning_text`, `function_call_arguments`;
+ * a custom tool's input at once, when its call is complete) and `output_item.done`; then `response.completed` (or
  * `response.incomplete` when the model hit its token limit) with the whole response and usage. Every
  * event carries the next `sequence_number`. One encoder per stream.
  */
@@ -57,7 +57,7 @@ export class ResponsesStreamEncoder {
   readonly #openTools = new Map<number, OpenTool>();
   #finishReason: FinishReason | null = null;
   #usage: Usage | undefined;
-  #counts = { msg: 0, rs: 0, tool: 0 };
+  readonly #counts = { msg: 0, rs: 0, tool: 0 };
 
   constructor(body: ResponsesRequestBody) {
     this.#body = body;
