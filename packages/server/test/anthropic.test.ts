@@ -28,6 +28,7 @@ beforeAll(async () => {
       'claude-sonnet-4-5': { target: 'claude/claude-sonnet-4-5' },
       sonnet: { target: 'claude/claude-sonnet-4-5' },
       'gpt-4o': { target: 'openai/gpt-4o' },
+      'gpt-then-claude': { targets: ['openai/gpt-4o', 'claude/claude-sonnet-4-5'] },
     },
   });
   openai = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
@@ -218,6 +219,23 @@ describe('Anthropic client → Anthropic model (passthrough)', () => {
     expect(upstream.headers['anthropic-beta']).toBe('interleaved-thinking-2025-05-14');
     await server.tollgate.gateway.engine.drain();
     expect(logs.requestLines().at(-1)).toMatchObject({ stream: true, provider: 'claude', completionTokens: message.usage.output_tokens });
+  });
+
+  it('passes server tools (Claude Code\'s web search and fetch) through to the Anthropic model, and refuses them for other models', async () => {
+    const tools = [{ type: 'web_search_20250305', name: 'web_search', max_uses: 8 }, { name: 'Read', input_schema: { type: 'object', properties: { path: { type: 'string' } } } }];
+    const message = await anthropic.messages.create({ model: 'sonnet', max_tokens: 300, tools: tools as never, messages: [{ role: 'user', content: 'What changed in Node 24?' }] });
+    expect(claude.requests[0]!.body).toMatchObject({ model: 'claude-sonnet-4-5', tools });
+    expect(message.content[0]).toMatchObject({ type: 'text' });
+
+    const refused = await anthropic.messages.create({ model: 'gpt-4o', max_tokens: 300, tools: tools as never, messages: [{ role: 'user', content: 'What changed in Node 24?' }] }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(Anthropic.BadRequestError);
+    expect((refused as Error).message).toMatch(/web_search.{0,4} is an Anthropic server tool \(web_search_20250305\), which only an Anthropic model can run/);
+    expect(gpt.requests).toHaveLength(0);
+
+    // In a group, such a request goes to the first target that takes its bytes.
+    await anthropic.messages.create({ model: 'gpt-then-claude', max_tokens: 300, tools: tools as never, messages: [{ role: 'user', content: 'What changed in Node 24?' }] });
+    expect(gpt.requests).toHaveLength(0);
+    expect(claude.requests).toHaveLength(2);
   });
 
   it('ends a broken stream with an Anthropic error event', async () => {

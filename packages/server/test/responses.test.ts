@@ -388,6 +388,21 @@ describe('POST /v1/responses', () => {
     expect(whole.output[2]).toMatchObject({ call_id: 'call_2', name: 'shell', arguments: '{"command":["npm","test"]}' });
   });
 
+  it('passes OpenAI\'s built-in tools (web search) through to OpenAI, and refuses them for models that cannot run them', async () => {
+    const body = { model: 'gpt-5-codex', input: [{ role: 'user', content: 'Latest Node release?' }, { type: 'web_search_call', id: 'ws_1', status: 'completed', action: { type: 'search', query: 'node release' } }], tools: [{ type: 'web_search' }], tool_choice: { type: 'web_search' } };
+    gpt.enqueue({ content: 'Node 24.' });
+    const response = await openai.responses.create(body as never);
+    expect(gpt.requests[0]!.path).toBe('/v1/responses');
+    expect(gpt.requests[0]!.body).toEqual(body);
+    expect(response.output_text).toBe('Node 24.');
+
+    const refused = await openai.responses.create({ ...body, model: 'sonnet' } as never).then(() => undefined, (error: unknown) => error);
+    expect(refused).toMatchObject({ status: 400, error: { code: 'invalid_request', param: 'tools[0]', message: expect.stringContaining('Tool type "web_search" is one of OpenAI\'s built-in tools') } });
+    const item = await openai.responses.create({ ...body, tools: undefined, tool_choice: undefined, model: 'sonnet' } as never).then(() => undefined, (error: unknown) => error);
+    expect(item).toMatchObject({ status: 400, error: { param: 'input[1]' } });
+    expect(claude.requests).toHaveLength(0);
+  });
+
   it('ends a passed-through stream the upstream broke off with the gateway\'s error event', async () => {
     gpt.enqueue({ stream: { content: ['one ', 'two ', 'three'], errorAfter: 5 } });
     const stream = openai.responses.stream({ model: 'gpt-5-codex', input: 'Count' });

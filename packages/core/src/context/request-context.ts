@@ -38,6 +38,13 @@ export interface RequestContextInit {
    * their canonical names (the chat and Messages APIs share them).
    */
   readonly encodeAddedFields?: (fields: Readonly<Record<string, unknown>>) => Record<string, unknown> | undefined;
+  /**
+   * What in a body in the client's wire format no translation carries (an Anthropic server tool,
+   * OpenAI's built-in tools), as the error to answer when the request cannot go upstream as the
+   * client's bytes; undefined when all of it translates. `decode` leaves such parts out of the
+   * canonical request; the engine sends the request only to targets that take the bytes.
+   */
+  readonly untranslatable?: (body: unknown) => GatewayError | undefined;
 }
 
 /** The engine's implementation of {@link GatewayContext}. */
@@ -72,6 +79,8 @@ export class RequestContext {
   #splicedBody: Uint8Array | undefined;
   #decode: ((body: unknown) => ChatCompletionRequest | EmbeddingRequest) | undefined;
   readonly #encodeAddedFields: RequestContextInit['encodeAddedFields'];
+  readonly #findUntranslatable: RequestContextInit['untranslatable'];
+  #untranslatable: GatewayError | undefined;
   #variables: Map<PropertyKey, unknown> | undefined;
   #responseHeaders: Record<string, string> | undefined;
   #guardrails: string[] | undefined;
@@ -100,6 +109,7 @@ export class RequestContext {
     this.#rawBody = init.rawBody;
     this.#decode = init.decode;
     this.#encodeAddedFields = init.encodeAddedFields;
+    this.#findUntranslatable = init.untranslatable;
     this.stream = init.operation === 'chat' && (init.request as ChatCompletionRequest | undefined)?.stream === true;
   }
 
@@ -128,7 +138,13 @@ export class RequestContext {
     if (this.#decode === undefined) return;
     const decode = this.#decode;
     this.#decode = undefined;
+    this.#untranslatable = this.#findUntranslatable?.(this.#request);
     this.#request = decode(this.#request);
+  }
+
+  /** Why the request can only go upstream as the client's bytes (see `RequestContextInit.untranslatable`); undefined when it translates. */
+  get untranslatable(): GatewayError | undefined {
+    return this.#untranslatable;
   }
 
   replaceRequest(next: ChatCompletionRequest | EmbeddingRequest): void {

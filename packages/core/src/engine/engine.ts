@@ -465,6 +465,11 @@ export class Engine implements TargetCircuits {
     for (const target of context.targets) {
       if (tried > 0 && !context.routing.fallbacks) break;
       if (policy.cooldown !== false && this.#health.admit(target.id) === 'open') continue;
+      // A request with parts no translation carries goes only where the client's bytes go.
+      if (context.untranslatable !== undefined && this.#clientBytesFor(context, target).rawBody === undefined) {
+        lastFailure = context.untranslatable;
+        continue;
+      }
       tried += 1;
       const maxRetries = target.maxRetries ?? policy.retries.maxRetries;
       let waitedMs = 0;
@@ -563,26 +568,35 @@ export class Engine implements TargetCircuits {
   }
 
   #callOptions(context: RequestContext, target: RouteTarget, policy: RoutePolicy): ProviderCallOptions {
-    const sameWire = context.ingress === target.provider.wire;
-    const decodes = context.stream ? this.#hooks['transform.chunk'].length > 0 : this.#hooks['transform.response'].length > 0;
     const timeouts = { ...policy.timeouts, ...target.timeouts };
     if (context.routing.timeoutMs !== undefined) timeouts.totalMs = Math.min(context.routing.timeoutMs, timeouts.totalMs ?? Number.POSITIVE_INFINITY);
-    // Target params change the body: the client's bytes no longer match it.
-    const rawBody = target.params === undefined ? context.rawBody : undefined;
-    // Another wire the provider speaks: only as a whole passthrough, since nothing else can be sent in it.
-    const otherWire = !sameWire && !decodes && rawBody !== undefined && target.provider.passthroughWires?.includes(context.ingress) === true;
+    const { rawBody, passthrough, passthroughWire } = this.#clientBytesFor(context, target);
     return {
       model: target.model,
       signal: context.signal,
       requestId: context.requestId,
-      rawBody: sameWire || otherWire ? rawBody : undefined,
-      passthrough: (sameWire && !decodes) || otherWire,
-      passthroughWire: otherWire ? context.ingress : undefined,
+      rawBody,
+      passthrough,
+      passthroughWire,
       timeouts,
       clientHeaders: context.headers,
       targetParams: target.params,
       upstreamHeaders: context.upstreamHeaders,
     };
+  }
+
+  /**
+   * Whether a target gets the client's bytes (`rawBody`) and may answer with its own (`passthrough`):
+   * when it speaks the client's wire, or another of its `passthroughWires` (then only as a whole
+   * passthrough, since nothing else can be sent in that wire); never once target params or a hook
+   * changed the request.
+   */
+  #clientBytesFor(context: RequestContext, target: RouteTarget): Pick<ProviderCallOptions, 'rawBody' | 'passthrough' | 'passthroughWire'> {
+    const sameWire = context.ingress === target.provider.wire;
+    const decodes = context.stream ? this.#hooks['transform.chunk'].length > 0 : this.#hooks['transform.response'].length > 0;
+    const rawBody = target.params === undefined ? context.rawBody : undefined;
+    const otherWire = !sameWire && !decodes && rawBody !== undefined && target.provider.passthroughWires?.includes(context.ingress) === true;
+    return { rawBody: sameWire || otherWire ? rawBody : undefined, passthrough: (sameWire && !decodes) || otherWire, passthroughWire: otherWire ? context.ingress : undefined };
   }
 
   #asFailure(context: RequestContext, error: unknown): GatewayError {

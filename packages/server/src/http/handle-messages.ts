@@ -1,16 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChatCompletionChunk, RequestContext } from '@tollgate/core';
-import { convertMessagesRequest } from '../ingress/anthropic/convert-messages-request.js';
+import { convertMessagesRequest, untranslatableMessagesParts } from '../ingress/anthropic/convert-messages-request.js';
 import { MessagesStreamEncoder } from '../ingress/anthropic/messages-stream-encoder.js';
 import { toMessagesError } from '../ingress/anthropic/to-messages-error.js';
 import { toMessagesResponse } from '../ingress/anthropic/to-messages-response.js';
 import { gatewayHeaders } from './gateway-headers.js';
 import type { HttpDependencies } from './http-dependencies.js';
 import { readJsonBody } from './read-json-body.js';
-import { startRequest } from './start-request.js';
+import { startRequest, type WireTranslation } from './start-request.js';
 import { writeSse } from './write-sse.js';
 
 const passBytes = (bytes: Uint8Array) => bytes;
+
+/** A Messages body as the canonical chat request, and what only Anthropic runs. */
+const messagesTranslation: WireTranslation = { decode: (value) => convertMessagesRequest(value as Record<string, unknown>), untranslatable: untranslatableMessagesParts };
 const encodeError = (error: Parameters<typeof toMessagesError>[0]) => `event: error\ndata: ${JSON.stringify(toMessagesError(error))}\n\n`;
 
 /**
@@ -27,7 +30,7 @@ export function createMessagesHandler(dependencies: HttpDependencies) {
     try {
       const body = await readJsonBody(req, dependencies.bodyLimit);
       // Translated by the engine after auth, like any request's validation.
-      context = ingress.createContext('chat', body, { decode: (value) => convertMessagesRequest(value as Record<string, unknown>) });
+      context = ingress.createContext('chat', body, messagesTranslation);
       const result = await dependencies.gateway.engine.handleChat(context);
       const headers = gatewayHeaders(context.asGatewayContext());
       if (result.type === 'response') {

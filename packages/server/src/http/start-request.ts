@@ -12,6 +12,8 @@ export interface WireTranslation {
   readonly decode: (body: unknown) => ChatCompletionRequest | EmbeddingRequest;
   /** Canonical fields a hook added, under the wire's names (see `RequestContextInit.encodeAddedFields`). */
   readonly encodeAddedFields?: (fields: Readonly<Record<string, unknown>>) => Record<string, unknown> | undefined;
+  /** What in the body no translation carries, as the error to answer (see `RequestContextInit.untranslatable`). */
+  readonly untranslatable?: (body: unknown) => GatewayError | undefined;
 }
 
 /** A request as the ingress tracks it, from arrival to the end of its answer. */

@@ -30,13 +30,32 @@ function toPart(block: Block, param: string): ContentPart {
   throw invalid(`Content block type "${block.type}" cannot be sent to this model (text, image, tool_use and tool_result can).`, param);
 }
 
+/** An Anthropic server tool (`web_search_20250305`, `code_execution_…`): run by Anthropic, not by the client. */
+function isServerTool(tool: Block): boolean {
+  return tool?.type !== undefined && tool.type !== 'custom';
+}
+
+/**
+ * What in a Messages request only Anthropic can run — a server tool (web search, web fetch, code
+ * execution) — as the 400 to answer when the request cannot reach an Anthropic model as it was sent;
+ * undefined when everything translates.
+ */
+export function untranslatableMessagesParts(body: unknown): GatewayError | undefined {
+  const tools: unknown = (body as { tools?: unknown } | null)?.tools;
+  if (!Array.isArray(tools)) return undefined;
+  const index = tools.findIndex((tool: Block) => isServerTool(tool));
+  if (index === -1) return undefined;
+  const tool = tools[index] as Block;
+  return invalid(`Tool "${String(tool.name)}" is an Anthropic server tool (${String(tool.type)}), which only an Anthropic model can run, sent the request as it came. Route the request to an Anthropic model (without target params, or a hook that rewrites the request), or drop the tool.`, `tools[${index}]`);
+}
+
 /**
  * Translates a Messages API request (from an Anthropic client) to the canonical OpenAI request:
  * `system` to a system message, `tool_result` blocks to `tool` messages, `tool_use` blocks to
  * assistant `tool_calls`, images to `image_url` parts, tools and `tool_choice`, `stop_sequences` to
  * `stop`, `output_config` (format and effort) to `response_format` and `reasoning_effort`, and usage
  * always requested on streams. Thinking blocks in history are dropped (an
- * OpenAI-format model cannot take them back).
+ * OpenAI-format model cannot take them back), and so are server tools ({@link untranslatableMessagesParts}).
  */
 export function convertMessagesRequest(body: Record<string, any>): ChatCompletionRequest {
   if (typeof body.model !== 'string' || body.model === '') throw invalid('The request is missing the required field "model".', 'model');
@@ -70,13 +89,11 @@ export function convertMessagesRequest(body: Record<string, any>): ChatCompletio
     }
   });
 
-  (Array.isArray(body.tools) ? (body.tools as Block[]) : []).forEach((tool, index) => {
-    if (tool.type !== undefined && tool.type !== 'custom') {
-      throw invalid(`Tool "${String(tool.name)}" is an Anthropic server tool (${String(tool.type)}); only custom tools can go to this model. Route the request to an Anthropic model, or drop the tool.`, `tools[${index}]`);
-    }
-  });
+  // Server tools (web search, code execution) have no chat equivalent: see untranslatableMessagesParts.
   const tools: FunctionTool[] | undefined = Array.isArray(body.tools)
-    ? body.tools.map((tool: Block) => ({ type: 'function', function: { name: String(tool.name), ...(tool.description === undefined ? {} : { description: String(tool.description) }), parameters: tool.input_schema ?? { type: 'object' } } }))
+    ? body.tools
+        .filter((tool: Block) => !isServerTool(tool))
+        .map((tool: Block) => ({ type: 'function', function: { name: String(tool.name), ...(tool.description === undefined ? {} : { description: String(tool.description) }), parameters: tool.input_schema ?? { type: 'object' } } }))
     : undefined;
   let toolChoice: ToolChoice | undefined;
   const choice = body.tool_choice as Block | undefined;

@@ -100,28 +100,51 @@ function toMessages(input: unknown, instructions: unknown): ChatMessage[] {
       messages.push({ role: 'tool', tool_call_id: item.call_id, content: outputText(item.output) });
     } else if (type === 'item_reference') {
       throw invalid('`item_reference` input items point at items stored by OpenAI, which a gateway does not keep. Send the items themselves.', param);
-    } else {
-      throw invalid(`Input item type "${String(type)}" belongs to a built-in tool and cannot be sent through this gateway (messages, function and custom tool calls and their outputs, and reasoning items can).`, param);
     }
+    // Items of OpenAI's built-in tools have no chat equivalent: see untranslatableResponsesParts.
   });
   flushAssistant();
   return messages;
 }
 
-/** Function and custom tools as chat functions; a custom tool takes one string, `input`. */
+/** Input item types a chat request can carry; any other belongs to one of OpenAI's built-in tools. */
+const translatableItemTypes = new Set(['message', 'function_call', 'function_call_output', 'custom_tool_call', 'custom_tool_call_output', 'reasoning', 'item_reference']);
+
+/** A function or custom tool, which the client runs; any other type is one of OpenAI's built-in tools. */
+function isClientTool(tool: Item): boolean {
+  return tool?.type === 'function' || tool?.type === 'custom';
+}
+
+/** Function and custom tools as chat functions; a custom tool takes one string, `input`. Built-in tools are left out. */
 function toTools(tools: unknown): FunctionTool[] | undefined {
-  if (!Array.isArray(tools) || tools.length === 0) return undefined;
-  return tools.map((tool: Item, index: number) => {
+  const clientTools = Array.isArray(tools) ? tools.filter(isClientTool) : [];
+  if (clientTools.length === 0) return undefined;
+  return clientTools.map((tool: Item) => {
     const description = typeof tool.description === 'string' ? { description: tool.description } : {};
     if (tool.type === 'function') {
       return { type: 'function', function: { name: String(tool.name), ...description, parameters: tool.parameters ?? { type: 'object', properties: {} }, ...(typeof tool.strict === 'boolean' ? { strict: tool.strict } : {}) } };
     }
-    if (tool.type === 'custom') {
-      const parameters = { type: 'object', properties: { [customToolInput]: { type: 'string' } }, required: [customToolInput], additionalProperties: false };
-      return { type: 'function', function: { name: String(tool.name), ...description, parameters } };
-    }
-    throw invalid(`Tool type "${String(tool.type)}" is one of OpenAI's built-in tools, which a gateway cannot run; only function and custom tools can go to this model.`, `tools[${index}]`);
+    const parameters = { type: 'object', properties: { [customToolInput]: { type: 'string' } }, required: [customToolInput], additionalProperties: false };
+    return { type: 'function', function: { name: String(tool.name), ...description, parameters } };
   });
+}
+
+/**
+ * What in a Responses request only OpenAI can run — a built-in tool (`web_search`, `file_search`,
+ * `code_interpreter`, …) or an item of one in `input` — as the 400 to answer when the request cannot
+ * reach an upstream serving the Responses API as it was sent; undefined when everything translates.
+ */
+export function untranslatableResponsesParts(body: unknown): GatewayError | undefined {
+  const { tools, input } = (body ?? {}) as { tools?: unknown; input?: unknown };
+  const toolIndex = Array.isArray(tools) ? tools.findIndex((tool: Item) => !isClientTool(tool)) : -1;
+  if (toolIndex !== -1) {
+    const type = String((tools as Item[])[toolIndex]!.type);
+    return invalid(`Tool type "${type}" is one of OpenAI's built-in tools, which only an upstream serving the Responses API can run, sent the request as it came. Route the request to OpenAI (without target params, or a hook that rewrites or reads it), or drop the tool.`, `tools[${toolIndex}]`);
+  }
+  const itemIndex = Array.isArray(input) ? input.findIndex((item: Item) => !translatableItemTypes.has(item?.type ?? 'message')) : -1;
+  if (itemIndex === -1) return undefined;
+  const type = String((input as Item[])[itemIndex]!.type);
+  return invalid(`Input item type "${type}" belongs to one of OpenAI's built-in tools, which only an upstream serving the Responses API can take. Route the request to OpenAI, or leave the item out.`, `input[${itemIndex}]`);
 }
 
 function toToolChoice(choice: unknown): ToolChoice | undefined {
@@ -129,7 +152,9 @@ function toToolChoice(choice: unknown): ToolChoice | undefined {
   if (choice === 'auto' || choice === 'none' || choice === 'required') return choice;
   const named = choice as Item;
   if ((named.type === 'function' || named.type === 'custom') && typeof named.name === 'string') return { type: 'function', function: { name: named.name } };
-  throw invalid('`tool_choice` must be "auto", "none", "required", or a function or custom tool by name.', 'tool_choice');
+  // A built-in tool's choice goes with the tool: only as the client's bytes (see untranslatableResponsesParts).
+  if (typeof named.type === 'string' && named.type !== 'allowed_tools' && named.type !== 'mcp') return undefined;
+  throw invalid('`tool_choice` must be "auto", "none", "required", a tool by name or type.', 'tool_choice');
 }
 
 /** `text.format` as chat's `response_format`. */
@@ -157,7 +182,7 @@ function toResponseFormat(format: Item | undefined): Record<string, unknown> | u
  * to functions, `max_output_tokens`, `text.format` and `reasoning.effort` to their chat names, and
  * usage always requested on streams. Stateless only: what needs a response or conversation stored by
  * the server (`previous_response_id`, `conversation`, stored prompts, `background`) is refused with a
- * 400 naming the field.
+ * 400 naming the field. OpenAI's built-in tools are left out ({@link untranslatableResponsesParts}).
  */
 export function convertResponsesRequest(body: Record<string, any>): ChatCompletionRequest {
   if (typeof body.model !== 'string' || body.model === '') throw invalid('The request is missing the required field "model".', 'model');
