@@ -14,6 +14,7 @@ const passBytes = (bytes: Uint8Array) => bytes;
 
 /** A Messages body as the canonical chat request, and what only Anthropic runs. */
 const messagesTranslation: WireTranslation = { decode: (value) => convertMessagesRequest(value as Record<string, unknown>), untranslatable: untranslatableMessagesParts };
+
 const encodeError = (error: Parameters<typeof toMessagesError>[0]) => `event: error\ndata: ${JSON.stringify(toMessagesError(error))}\n\n`;
 
 /**
