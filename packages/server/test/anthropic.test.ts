@@ -238,6 +238,18 @@ describe('Anthropic client → Anthropic model (passthrough)', () => {
     expect(claude.requests).toHaveLength(2);
   });
 
+  it('passes a PDF document through to the Anthropic model, and refuses it for other models naming the block', async () => {
+    const pdf = { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: Buffer.from('%PDF-1.4 mock').toString('base64') }, title: 'spec.pdf' };
+    const content = [pdf, { type: 'text', text: 'Summarize this.' }];
+    await anthropic.messages.create({ model: 'sonnet', max_tokens: 300, messages: [{ role: 'user', content: content as never }] });
+    expect(claude.requests[0]!.body).toMatchObject({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content }] });
+
+    const refused = await anthropic.messages.create({ model: 'gpt-4o', max_tokens: 300, messages: [{ role: 'user', content: content as never }] }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(Anthropic.BadRequestError);
+    expect((refused as Error).message).toMatch(/Content block type .{0,2}document.{0,2} only an Anthropic model can take/);
+    expect(gpt.requests).toHaveLength(0);
+  });
+
   it('ends a broken stream with an Anthropic error event', async () => {
     claude.enqueue({ stream: { errorAfter: 5, chunkDelayMs: 5 } });
     const stream = anthropic.messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 50, messages: [{ role: 'user', content: 'a b c d' }] });

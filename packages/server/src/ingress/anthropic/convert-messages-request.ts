@@ -20,14 +20,21 @@ function textOfBlocks(content: unknown): string {
   return content.filter((block: Block) => block?.type === 'text').map((block: Block) => String(block.text)).join('');
 }
 
-function toPart(block: Block, param: string): ContentPart {
+/** A text block, or an image by base64 data or URL: the user content blocks a chat request can carry. */
+function isTranslatableBlock(block: Block): boolean {
+  return block?.type === 'text' || (block?.type === 'image' && (block.source?.type === 'base64' || block.source?.type === 'url'));
+}
+
+/**
+ * A user content block as a chat part. A block no chat model takes (a document, a search result, a
+ * file by id) is kept as it is — counted for a budget's worst case, sent only as the client's bytes
+ * (see {@link untranslatableMessagesParts}).
+ */
+function toPart(block: Block): ContentPart {
+  if (!isTranslatableBlock(block)) return { ...block };
   if (block.type === 'text') return { type: 'text', text: String(block.text) };
-  if (block.type === 'image') {
-    const source = block.source ?? {};
-    if (source.type === 'base64') return { type: 'image_url', image_url: { url: `data:${source.media_type};base64,${source.data}` } };
-    if (source.type === 'url') return { type: 'image_url', image_url: { url: String(source.url) } };
-  }
-  throw invalid(`Content block type "${block.type}" cannot be sent to this model (text, image, tool_use and tool_result can).`, param);
+  const source = block.source;
+  return { type: 'image_url', image_url: { url: source.type === 'base64' ? `data:${source.media_type};base64,${source.data}` : String(source.url) } };
 }
 
 /** An Anthropic server tool (`web_search_20250305`, `code_execution_…`): run by Anthropic, not by the client. */
@@ -36,17 +43,26 @@ function isServerTool(tool: Block): boolean {
 }
 
 /**
- * What in a Messages request only Anthropic can run — a server tool (web search, web fetch, code
- * execution) — as the 400 to answer when the request cannot reach an Anthropic model as it was sent;
- * undefined when everything translates.
+ * What in a Messages request only Anthropic can run or read — a server tool (web search, web fetch,
+ * code execution), a user content block other than text and images by data or URL (a PDF document, a
+ * search result, a file by id) — as the 400 to answer when the request cannot reach an Anthropic model
+ * as it was sent; undefined when everything translates.
  */
 export function untranslatableMessagesParts(body: unknown): GatewayError | undefined {
-  const tools: unknown = (body as { tools?: unknown } | null)?.tools;
-  if (!Array.isArray(tools)) return undefined;
-  const index = tools.findIndex((tool: Block) => isServerTool(tool));
-  if (index === -1) return undefined;
-  const tool = tools[index] as Block;
-  return invalid(`Tool "${String(tool.name)}" is an Anthropic server tool (${String(tool.type)}), which only an Anthropic model can run, sent the request as it came. Route the request to an Anthropic model (without target params, or a hook that rewrites the request), or drop the tool.`, `tools[${index}]`);
+  const { tools, messages } = (body ?? {}) as { tools?: unknown; messages?: unknown };
+  const index = Array.isArray(tools) ? tools.findIndex((tool: Block) => isServerTool(tool)) : -1;
+  if (index !== -1) {
+    const tool = (tools as Block[])[index]!;
+    return invalid(`Tool "${String(tool.name)}" is an Anthropic server tool (${String(tool.type)}), which only an Anthropic model can run, sent the request as it came. Route the request to an Anthropic model (without target params, or a hook that rewrites the request), or drop the tool.`, `tools[${index}]`);
+  }
+  for (const [messageIndex, message] of (Array.isArray(messages) ? messages : []).entries()) {
+    if (message?.role !== 'user' || !Array.isArray(message.content)) continue;
+    const blockIndex = message.content.findIndex((block: Block) => block?.type !== 'tool_result' && !isTranslatableBlock(block));
+    if (blockIndex === -1) continue;
+    const type = String(message.content[blockIndex]?.type);
+    return invalid(`Content block type "${type}" only an Anthropic model can take, sent the request as it came (text, images by data or URL, tool_use and tool_result translate). Route the request to an Anthropic model, or send the content as text.`, `messages[${messageIndex}].content[${blockIndex}]`);
+  }
+  return undefined;
 }
 
 /**
@@ -69,10 +85,10 @@ export function convertMessagesRequest(body: Record<string, any>): ChatCompletio
     const blocks: Block[] = typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : Array.isArray(message.content) ? (message.content as Block[]) : [];
     if (message.role === 'user') {
       const parts: ContentPart[] = [];
-      for (const [blockIndex, block] of blocks.entries()) {
+      for (const block of blocks) {
         if (block.type === 'tool_result') {
           messages.push({ role: 'tool', tool_call_id: String(block.tool_use_id), content: textOfBlocks(block.content) });
-        } else parts.push(toPart(block, `${param}.content[${blockIndex}]`));
+        } else parts.push(toPart(block));
       }
       if (parts.length > 0) {
         const onlyText = parts.every((part) => part.type === 'text');
