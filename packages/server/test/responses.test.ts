@@ -401,6 +401,14 @@ describe('POST /v1/responses', () => {
     const item = await openai.responses.create({ ...body, tools: undefined, tool_choice: undefined, model: 'sonnet' } as never).then(() => undefined, (error: unknown) => error);
     expect(item).toMatchObject({ status: 400, error: { param: 'input[1]' } });
     expect(claude.requests).toHaveLength(0);
+
+    // An image in OpenAI's file storage: to OpenAI as sent, refused for others.
+    const stored = { model: 'gpt-5-codex', input: [{ role: 'user', content: [{ type: 'input_text', text: 'What is this?' }, { type: 'input_image', file_id: 'file-abc123', detail: 'auto' }] }] };
+    gpt.enqueue({ content: 'A cat.' });
+    await openai.responses.create(stored as never);
+    expect(gpt.requests[1]!.body).toEqual(stored);
+    const storedElsewhere = await openai.responses.create({ ...stored, model: 'sonnet' } as never).then(() => undefined, (error: unknown) => error);
+    expect(storedElsewhere).toMatchObject({ status: 400, error: { param: 'input[0].content[1]' } });
   });
 
   it('ends a passed-through stream the upstream broke off with the gateway\'s error event', async () => {

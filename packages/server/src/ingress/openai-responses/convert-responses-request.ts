@@ -12,7 +12,7 @@ function invalid(message: string, param: string): GatewayError {
 /** Request fields that need state kept by the server, which a gateway does not keep. */
 const statefulFields = ['previous_response_id', 'conversation', 'prompt'] as const;
 
-/** A Responses content part as a chat one: text, images by URL or data URL, files by their data. */
+/** A Responses content part as a chat one: text, images by URL or data URL, files by their data; one by `file_id` kept as it is. */
 function toPart(part: Item, param: string): ContentPart {
   switch (part.type) {
     case 'input_text':
@@ -21,10 +21,11 @@ function toPart(part: Item, param: string): ContentPart {
     case 'refusal':
       return { type: 'text', text: String(part.refusal) };
     case 'input_image':
-      if (typeof part.image_url !== 'string') throw invalid('An `input_image` must carry `image_url` (a URL or a data URL); `file_id` needs OpenAI\'s file storage, which a gateway does not have.', param);
+      // By `file_id`: kept as it is, for OpenAI only (see untranslatableResponsesParts).
+      if (typeof part.image_url !== 'string') return { ...part } as ContentPart;
       return { type: 'image_url', image_url: { url: part.image_url, ...(part.detail === 'low' || part.detail === 'high' || part.detail === 'auto' ? { detail: part.detail } : {}) } };
     case 'input_file':
-      if (typeof part.file_data !== 'string') throw invalid('An `input_file` must carry `file_data`; `file_id` and `file_url` need OpenAI\'s file storage, which a gateway does not have.', param);
+      if (typeof part.file_data !== 'string') return { ...part } as ContentPart;
       return { type: 'file', file: { file_data: part.file_data, ...(typeof part.filename === 'string' ? { filename: part.filename } : {}) } };
     default:
       throw invalid(`Content part type "${String(part.type)}" cannot be sent to this model (input_text, input_image, input_file and output_text can).`, param);
@@ -130,9 +131,10 @@ function toTools(tools: unknown): FunctionTool[] | undefined {
 }
 
 /**
- * What in a Responses request only OpenAI can run — a built-in tool (`web_search`, `file_search`,
- * `code_interpreter`, …) or an item of one in `input` — as the 400 to answer when the request cannot
- * reach an upstream serving the Responses API as it was sent; undefined when everything translates.
+ * What in a Responses request only OpenAI can run or read — a built-in tool (`web_search`,
+ * `file_search`, `code_interpreter`, …), an item of one in `input`, an image or file by `file_id` — as
+ * the 400 to answer when the request cannot reach an upstream serving the Responses API as it was
+ * sent; undefined when everything translates.
  */
 export function untranslatableResponsesParts(body: unknown): GatewayError | undefined {
   const { tools, input } = (body ?? {}) as { tools?: unknown; input?: unknown };
@@ -141,10 +143,23 @@ export function untranslatableResponsesParts(body: unknown): GatewayError | unde
     const type = String((tools as Item[])[toolIndex]!.type);
     return invalid(`Tool type "${type}" is one of OpenAI's built-in tools, which only an upstream serving the Responses API can run, sent the request as it came. Route the request to OpenAI (without target params, or a hook that rewrites or reads it), or drop the tool.`, `tools[${toolIndex}]`);
   }
-  const itemIndex = Array.isArray(input) ? input.findIndex((item: Item) => !translatableItemTypes.has(item?.type ?? 'message')) : -1;
-  if (itemIndex === -1) return undefined;
-  const type = String((input as Item[])[itemIndex]!.type);
-  return invalid(`Input item type "${type}" belongs to one of OpenAI's built-in tools, which only an upstream serving the Responses API can take. Route the request to OpenAI, or leave the item out.`, `input[${itemIndex}]`);
+  const items: Item[] = Array.isArray(input) ? input : [];
+  const itemIndex = items.findIndex((item) => !translatableItemTypes.has(item?.type ?? 'message'));
+  if (itemIndex !== -1) {
+    return invalid(`Input item type "${String(items[itemIndex]!.type)}" belongs to one of OpenAI's built-in tools, which only an upstream serving the Responses API can take. Route the request to OpenAI, or leave the item out.`, `input[${itemIndex}]`);
+  }
+  for (const [index, item] of items.entries()) {
+    const partIndex = Array.isArray(item?.content) ? item.content.findIndex(isStoredFilePart) : -1;
+    if (partIndex !== -1) {
+      return invalid('This content part points at a file in OpenAI\'s storage (`file_id` or `file_url`), which only OpenAI can read. Route the request to OpenAI, or send the image or file inline (`image_url` as a data URL, `file_data`).', `input[${index}].content[${partIndex}]`);
+    }
+  }
+  return undefined;
+}
+
+/** An image or file part by `file_id` (or a file by `file_url`): OpenAI's storage, not inline content. */
+function isStoredFilePart(part: Item): boolean {
+  return (part?.type === 'input_image' && typeof part.image_url !== 'string') || (part?.type === 'input_file' && typeof part.file_data !== 'string');
 }
 
 function toToolChoice(choice: unknown): ToolChoice | undefined {
