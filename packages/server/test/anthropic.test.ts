@@ -202,7 +202,7 @@ describe('Anthropic client → Anthropic model (passthrough)', () => {
     const message = (await response.json()) as Anthropic.Message;
     expect(message.usage).toMatchObject({ input_tokens: 3, output_tokens: 4, cache_read_input_tokens: 50 });
     await server.tollgate.gateway.engine.drain();
-    expect(logs.requestLines().at(-1)).toMatchObject({ provider: 'claude', promptTokens: 53, completionTokens: 4 });
+    expect(logs.requestLines().at(-1)).toMatchObject({ ingress: 'anthropic', provider: 'claude', promptTokens: 53, completionTokens: 4 });
   });
 
   it('streams through the Anthropic SDK with usage tapped, rewriting only the model for an alias, and forwards anthropic-beta', async () => {

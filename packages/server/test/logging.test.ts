@@ -32,6 +32,8 @@ describe('request logs', () => {
     expect(lines[7]).toMatchObject({ path: '/v1/models', keyName: 'master' });
     expect(lines[2]).toMatchObject({ keyName: 'limited-agent', model: 'echo', provider: 'echo' });
     expect(lines[0]).toMatchObject({ keyName: 'master', provider: 'openai', upstreamModel: 'gpt-4o-mini', promptTokens: 1, attempts: 1 });
+    // Chat completions, the default API, are not marked.
+    expect(lines[0]).not.toHaveProperty('ingress');
     expect(typeof lines[0]?.durationMs).toBe('number');
     expect(lines[0]).not.toHaveProperty('request'); // bodies are off by default
 

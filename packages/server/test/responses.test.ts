@@ -93,7 +93,7 @@ describe('POST /v1/responses', () => {
     expect(response.usage).toEqual({ input_tokens: 21, input_tokens_details: { cached_tokens: 8 }, output_tokens: 4, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 25 });
     expect(response).toMatchObject({ model: 'llama-3.1-8b', instructions: 'Be brief.', max_output_tokens: 100, temperature: 0.2, store: false, previous_response_id: null, error: null, incomplete_details: null });
     const line = logs.requestLines().at(-1)!;
-    expect(line).toMatchObject({ operation: 'chat', status: 200, model: 'llama', provider: 'local', promptTokens: 21, completionTokens: 4 });
+    expect(line).toMatchObject({ operation: 'chat', ingress: 'openai-responses', status: 200, model: 'llama', provider: 'local', promptTokens: 21, completionTokens: 4 });
   });
 
   it('translated to a reasoning model, sends its limit as max_completion_tokens and reasoning.effort as reasoning_effort', async () => {

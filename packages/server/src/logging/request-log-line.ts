@@ -29,6 +29,8 @@ export function requestLogLine(context: GatewayContext): string {
   const attempts = context.attempts;
   return (
     `"requestId":${JSON.stringify(context.requestId)},"operation":"${context.operation}"` +
+    // The API the client spoke, when not OpenAI's chat completions: `anthropic` (Messages), `openai-responses`.
+    (context.ingress === 'openai' ? '' : stringField('ingress', context.ingress)) +
     numberField('status', context.status) +
     stringField('model', context.request.model) +
     `,"stream":${context.stream}` +
