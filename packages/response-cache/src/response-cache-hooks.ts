@@ -34,7 +34,8 @@ function header(context: GatewayContext, name: string): string | undefined {
  *   (never a partial or failed one).
  *
  * An answer a hook marked private (`context.answerPrivate`: a guardrail restored the caller's own
- * values into it) is never stored.
+ * values into it) is never stored, and a request with parts the canonical request leaves out
+ * (`context.untranslatable`: a server tool) is bypassed.
  */
 export function createResponseCacheHooks(
   cache: Cache,
@@ -52,7 +53,8 @@ export function createResponseCacheHooks(
       const control = header(context, 'cache-control') ?? '';
       const asked = header(context, 'x-tollgate-cache') === 'use';
       const eligible = asked || options.mode === 'always' || (options.mode === 'deterministic' && request.temperature === 0);
-      if (!eligible || control.includes('no-store')) {
+      // A request with parts the canonical request leaves out (a server tool) has no key that describes it.
+      if (!eligible || control.includes('no-store') || context.untranslatable !== undefined) {
         context.setResponseHeader('x-tollgate-cache', 'bypass');
         return undefined;
       }

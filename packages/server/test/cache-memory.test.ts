@@ -3,9 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { MockOpenAI } from '@tollgate/testkit';
+import { createMockAnthropic, type MockOpenAI } from '@tollgate/testkit';
 import type { RunningServer } from '../src/index.js';
-import { startLedgeredGateway } from './support/start-test-gateway.js';
+import { LogCapture, startLedgeredGateway, startLoggedServer } from './support/start-test-gateway.js';
 
 const masterKey = 'sk-cache-master-000000000001';
 const teamA = 'sk-cache-team-a-key-000000001';
@@ -119,5 +119,32 @@ describe('the memory response cache', () => {
     })()).rejects.toThrow();
     await sleep(20);
     expect((await ask(teamA, 'Break please')).response.headers.get('x-tollgate-cache')).toBe('miss');
+  });
+});
+
+describe('the response cache and requests the canonical request does not describe whole', () => {
+  it('bypasses a request with an Anthropic server tool, which must not share a key with the same request without it', async () => {
+    const claude = await createMockAnthropic({ apiKey: 'sk-ant-cache-0000000001' });
+    const gateway = await startLoggedServer(new LogCapture(), {
+      plugins: ['@tollgate/provider-anthropic', { name: '@tollgate/cache-memory', options: { maxBytes: 1_000_000 } }],
+      auth: { masterKey },
+      providers: { claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: 'sk-ant-cache-0000000001' } },
+      models: { sonnet: { target: 'claude/claude-sonnet-4-5' } },
+    });
+    try {
+      const anthropic = new Anthropic({ baseURL: gateway.url, apiKey: masterKey, maxRetries: 0 });
+      const ask = (tools: unknown[] | undefined) =>
+        anthropic.messages.create({ model: 'sonnet', max_tokens: 100, temperature: 0, ...(tools === undefined ? {} : { tools: tools as never }), messages: [{ role: 'user', content: 'Latest Node release?' }] }).withResponse();
+      claude.enqueue({ content: 'Node 24, from memory.' });
+      expect((await ask(undefined)).response.headers.get('x-tollgate-cache')).toBe('miss');
+      claude.enqueue({ content: 'Node 25, searched just now.' });
+      const searched = await ask([{ type: 'web_search_20250305', name: 'web_search', max_uses: 3 }]);
+      expect(searched.response.headers.get('x-tollgate-cache')).toBe('bypass');
+      expect(searched.data.content[0]).toMatchObject({ text: 'Node 25, searched just now.' });
+      expect(claude.requests).toHaveLength(2);
+    } finally {
+      await gateway.close();
+      await claude.close();
+    }
   });
 });

@@ -101,6 +101,13 @@ export interface GatewayContextBase {
   readonly guardrails: readonly string[];
   /** Notes that a guardrail ran (once per name) and lists them in `x-tollgate-guardrails`. */
   noteGuardrail(name: string): void;
+  /**
+   * Set when the client's request carries parts the canonical `request` leaves out (an Anthropic server
+   * tool, OpenAI's built-in tools): it goes upstream only as the client's bytes, and the error is what
+   * a target that cannot take them answers. A hook that keys on `request` (a response cache) must not
+   * take two such requests for the same one.
+   */
+  readonly untranslatable: GatewayError | undefined;
   /** True once a hook marked the answer as this caller's alone: a response cache must not keep it. */
   readonly answerPrivate: boolean;
   /**
