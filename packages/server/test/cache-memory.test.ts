@@ -134,7 +134,7 @@ describe('the response cache and requests the canonical request does not describ
     try {
       const anthropic = new Anthropic({ baseURL: gateway.url, apiKey: masterKey, maxRetries: 0 });
       const ask = (tools: unknown[] | undefined) =>
-        anthropic.messages.create({ model: 'sonnet', max_tokens: 100, temperature: 0, ...(tools === undefined ? {} : { tools: tools as never }), messages: [{ role: 'user', content: 'Latest Node release?' }] }).withResponse();
+        anthropic.messages.create({ model: 'sonnet', max_tokens: 100, ...(tools === undefined ? {} : { tools: tools as never }), messages: [{ role: 'user', content: 'Latest Node release?' }] }, { headers: { 'x-tollgate-cache': 'use' } }).withResponse();
       claude.enqueue({ content: 'Node 24, from memory.' });
       expect((await ask(undefined)).response.headers.get('x-tollgate-cache')).toBe('miss');
       claude.enqueue({ content: 'Node 25, searched just now.' });
