@@ -1,0 +1,95 @@
+// `npm start`: the gateway of tollgate.config.yaml run end to end, offline. Two mock upstreams stand
+// in for Anthropic and OpenAI (the testkit's, which speak their wire formats); the gateway starts on
+// the example's own config, and five scenes show Claude Code and Codex through it, each request shaped
+// as the agent sends it. With real keys, `npm run serve` runs the same config for real.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { pino } from 'pino';
+import { startServer } from '@tollgate/server';
+import { createMockAnthropic, createMockOpenAI } from '@tollgate/testkit';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const keys = { master: 'sk-demo-master-key-00000001', claudeCode: 'sk-demo-claude-code-0000001', codex: 'sk-demo-codex-agent-0000001', anthropic: 'sk-ant-demo-000000000000001', openai: 'sk-proj-demo-00000000000001' };
+
+/** Codex's freeform patch tool and its shell function, as Codex declares them. */
+const codexTools = [
+  { type: 'function', name: 'shell', description: 'Runs a shell command', strict: false, parameters: { type: 'object', properties: { command: { type: 'array', items: { type: 'string' } } }, required: ['command'] } },
+  { type: 'custom', name: 'apply_patch', description: 'Edits files with a patch', format: { type: 'grammar', syntax: 'lark', definition: 'start: begin_patch hunk+ end_patch' } },
+];
+
+/** A Codex turn: the whole conversation in `input`, nothing stored, reasoning asked back encrypted. */
+function codexTurn(model, text) {
+  return { model, instructions: 'You are Codex, a coding agent.', input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text }] }], tools: codexTools, tool_choice: 'auto', parallel_tool_calls: false, reasoning: { effort: 'medium', summary: 'auto' }, store: false, include: ['reasoning.encrypted_content'] };
+}
+
+/** Runs the five scenes and returns what each showed; `say` narrates. */
+export async function runDemo(say = (line) => console.log(line)) {
+  const anthropicMock = await createMockAnthropic({ apiKey: keys.anthropic });
+  const openaiMock = await createMockOpenAI({ apiKey: keys.openai });
+  const database = join(await mkdtemp(join(tmpdir(), 'tollgate-example-')), 'tollgate.sqlite');
+  const server = await startServer({
+    configFile: join(here, 'tollgate.config.yaml'),
+    cwd: here,
+    port: 0,
+    logger: pino({ enabled: false }),
+    env: { ...process.env, ANTHROPIC_URL: anthropicMock.baseURL, OPENAI_URL: openaiMock.baseURL, ANTHROPIC_API_KEY: keys.anthropic, OPENAI_API_KEY: keys.openai, TOLLGATE_MASTER_KEY: keys.master, CLAUDE_CODE_KEY: keys.claudeCode, CODEX_KEY: keys.codex, TOLLGATE_DB: database },
+  });
+  // Codex: OPENAI base URL at the gateway, wire_api = "responses". Claude Code: ANTHROPIC_BASE_URL at the gateway.
+  const codex = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: keys.codex, maxRetries: 0 });
+  const claudeCode = new Anthropic({ baseURL: server.url, apiKey: keys.claudeCode, maxRetries: 0 });
+  const admin = async (path, body) => {
+    const response = await fetch(`${server.url}${path}`, { method: body ? 'POST' : 'GET', headers: { authorization: `Bearer ${keys.master}`, 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+    return response.json();
+  };
+  const results = {};
+  try {
+    say(`Gateway on ${server.url}; Anthropic mock ${anthropicMock.baseURL}; OpenAI mock ${openaiMock.baseURL}\n`);
+
+    say('1. Codex on gpt-5-codex: its request passes through to OpenAI\'s Responses API as sent.');
+    openaiMock.enqueue({ stream: { content: ['Reading ', 'the code.'] } });
+    const native = await codex.responses.stream(codexTurn('gpt-5-codex', 'Rename foo to bar')).finalResponse();
+    results.codexNativePath = openaiMock.requests.at(-1).path;
+    results.codexNativeOutput = native.output.map((item) => item.type);
+    results.codexNativeEncrypted = typeof native.output[0]?.encrypted_content === 'string';
+    say(`   upstream ${results.codexNativePath}; output ${results.codexNativeOutput.join(', ')} (the reasoning item carries OpenAI's encrypted content)\n`);
+
+    say('2. Codex on Claude: translated there and back; its apply_patch call comes back as Codex expects it.');
+    anthropicMock.enqueue({ thinking: 'A one-line rename.', content: 'Patching.', toolUses: [{ id: 'toolu_1', name: 'apply_patch', input: { input: '*** Begin Patch\n*** Update File: a.ts\n-foo\n+bar\n*** End Patch' } }] });
+    const translated = await codex.responses.stream(codexTurn('claude-sonnet-4-5', 'Rename foo to bar')).finalResponse();
+    results.codexOnClaude = translated.output.map((item) => item.type);
+    say(`   output ${results.codexOnClaude.join(', ')}\n`);
+
+    say('3. Claude Code on Claude, with its web search server tool: passed through to Anthropic as sent.');
+    const webSearch = { type: 'web_search_20250305', name: 'web_search', max_uses: 5 };
+    await claudeCode.messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 1024, system: 'You are Claude Code.', tools: [webSearch], messages: [{ role: 'user', content: 'What changed in Node 24?' }] }).finalMessage();
+    results.claudeCodeTools = anthropicMock.requests.at(-1).body.tools;
+    say(`   Anthropic received tools ${JSON.stringify(results.claudeCodeTools)}\n`);
+
+    say('4. Claude Code on gpt-5-codex, which OpenAI serves through the Responses API only: translated to it.');
+    openaiMock.enqueue({ stream: { content: ['Let me look.'], toolCalls: [{ id: 'call_1', name: 'Bash', arguments: '{"command":"ls"}' }] } });
+    const bridged = await claudeCode.messages.stream({ model: 'gpt-5-codex', max_tokens: 1024, tools: [{ name: 'Bash', input_schema: { type: 'object', properties: { command: { type: 'string' } } } }], messages: [{ role: 'user', content: 'List the files' }] }).finalMessage();
+    results.claudeCodeOnCodexPath = openaiMock.requests.at(-1).path;
+    results.claudeCodeOnCodexStop = bridged.stop_reason;
+    say(`   upstream ${results.claudeCodeOnCodexPath}; stop reason ${results.claudeCodeOnCodexStop}\n`);
+
+    say('5. The team\'s daily budget is hard: a turn whose worst case (3,000,000 output tokens) exceeds what is left of $25 is refused before it leaves.');
+    results.overBudget = await codex.responses.create({ ...codexTurn('gpt-5-codex', 'Rewrite everything'), max_output_tokens: 3_000_000 }).then(() => undefined, (error) => error.code);
+    say(`   ${results.overBudget}\n`);
+
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the ledger writes in batches
+    const spend = await admin('/admin/spend?group_by=key');
+    results.requestsByKey = Object.fromEntries(spend.data.map((row) => [row.group, row.requests]));
+    say(`Requests by key today: ${JSON.stringify(results.requestsByKey)}`);
+    return results;
+  } finally {
+    await server.close();
+    await anthropicMock.close();
+    await openaiMock.close();
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await runDemo();

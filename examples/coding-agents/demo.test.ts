@@ -1,0 +1,22 @@
+import { expect, it } from 'vitest';
+// @ts-expect-error -- the demo is plain JavaScript, run as is by `npm start`.
+import { runDemo } from './demo.mjs';
+
+it('runs Claude Code and Codex through one gateway: passthrough to their own vendor, translation across, one hard team budget, the ledger', async () => {
+  const lines: string[] = [];
+  const results = await runDemo((line: string) => lines.push(line));
+  expect(results).toMatchObject({
+    codexNativePath: '/v1/responses',
+    codexNativeOutput: ['reasoning', 'message'],
+    codexNativeEncrypted: true,
+    codexOnClaude: ['reasoning', 'message', 'custom_tool_call'],
+    claudeCodeTools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 5 }],
+    claudeCodeOnCodexPath: '/v1/responses',
+    claudeCodeOnCodexStop: 'tool_use',
+    overBudget: 'budget_exceeded',
+  });
+  // Both agents' requests are in the ledger under their own keys (the refused one included).
+  expect(Object.values(results.requestsByKey as Record<string, number>).reduce((sum, count) => sum + count, 0)).toBe(5);
+  expect(Object.keys(results.requestsByKey as object)).toHaveLength(2);
+  expect(lines.join('\n')).toContain('Anthropic received tools');
+});
