@@ -1,4 +1,5 @@
 import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
+import { textOfContent } from './text-of-content.js';
 
 type Part = ContentPart & { readonly [field: string]: any };
 
@@ -10,26 +11,21 @@ function toInputPart(part: Part, param: string): Record<string, unknown> {
   throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Content part type "${part.type}" cannot be sent to the Responses API (text, image_url and file with file_data can).`, { param });
 }
 
-function textOf(content: string | readonly ContentPart[] | null | undefined): string {
-  if (content == null) return '';
-  return typeof content === 'string' ? content : content.map((part) => (part.type === 'text' ? String((part as { text: string }).text) : '')).join('');
-}
-
 /** Chat messages as Responses input items: messages, assistant tool calls as `function_call` items, tool messages as their outputs. */
 function toInput(messages: readonly ChatMessage[]): Record<string, unknown>[] {
   const input: Record<string, unknown>[] = [];
   messages.forEach((message, index) => {
     if (message.role === 'tool') {
-      input.push({ type: 'function_call_output', call_id: message.tool_call_id, output: textOf(message.content) });
+      input.push({ type: 'function_call_output', call_id: message.tool_call_id, output: textOfContent(message.content) });
     } else if (message.role === 'assistant') {
-      const text = textOf(message.content);
+      const text = textOfContent(message.content);
       if (text !== '') input.push({ type: 'message', role: 'assistant', content: text });
       for (const call of message.tool_calls ?? []) input.push({ type: 'function_call', call_id: call.id, name: call.function.name, arguments: call.function.arguments });
     } else if (message.role === 'user') {
       const content = typeof message.content === 'string' ? message.content : message.content.map((part, partIndex) => toInputPart(part as Part, `messages[${index}].content[${partIndex}]`));
       input.push({ type: 'message', role: 'user', content });
     } else {
-      input.push({ type: 'message', role: message.role, content: textOf(message.content) });
+      input.push({ type: 'message', role: message.role, content: textOfContent(message.content) });
     }
   });
   return input;

@@ -39,7 +39,7 @@ function outputItems(input: MockResponseInput): Record<string, unknown>[] {
 }
 
 /** OpenAI's response object, as `POST /v1/responses` answers it (and `response.*` lifecycle events carry it). */
-export function openAIResponse(input: MockResponseInput, status: string, output: readonly Record<string, unknown>[]) {
+function openAIResponse(input: MockResponseInput, status: string, output: readonly Record<string, unknown>[]) {
   const { body, usage } = input;
   return {
     id: `resp_mock${input.sequence}`,

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GatewayError, RequestContext, roundMs, toGatewayError, type ChatCompletionRequest, type EmbeddingRequest, type WireFormat } from '@tollgate/core';
+import { GatewayError, RequestContext, roundMs, toGatewayError, type ChatCompletionRequest, type EmbeddingRequest, type RequestContextInit, type WireFormat } from '@tollgate/core';
 import { extractCredential } from './extract-credential.js';
 import type { HttpDependencies } from './http-dependencies.js';
 import { requestIdFrom } from './request-id.js';
@@ -7,14 +7,7 @@ import { sendError } from './send-error.js';
 import { sendJson } from './send-json.js';
 
 /** How an ingress whose wire format is not the canonical one (Anthropic's, the Responses API's) reads its body. */
-export interface WireTranslation {
-  /** The body as the canonical request; the engine calls it after auth. */
-  readonly decode: (body: unknown) => ChatCompletionRequest | EmbeddingRequest;
-  /** Canonical fields a hook added, under the wire's names (see `RequestContextInit.encodeAddedFields`). */
-  readonly encodeAddedFields?: (fields: Readonly<Record<string, unknown>>) => Record<string, unknown> | undefined;
-  /** What in the body no translation carries, as the error to answer (see `RequestContextInit.untranslatable`). */
-  readonly untranslatable?: (body: unknown) => GatewayError | undefined;
-}
+export type WireTranslation = Required<Pick<RequestContextInit, 'decode'>> & Pick<RequestContextInit, 'encodeAddedFields' | 'untranslatable'>;
 
 /** A request as the ingress tracks it, from arrival to the end of its answer. */
 export interface IngressRequest {
