@@ -60,7 +60,7 @@ function chunksOf(event: ResponsesEvent, state: DecodeState): ChatCompletionChun
       const response = event.response ?? {};
       const reason = response.incomplete_details?.reason;
       const finishReason: FinishReason = event.type === 'response.incomplete' ? (reason === 'content_filter' ? 'content_filter' : 'length') : state.toolCalls.size > 0 ? 'tool_calls' : 'stop';
-      const usage = fromResponsesUsage(response.usage);
+      const usage = fromResponsesUsage(response.usage, response.output);
       return [chunk(state, {}, finishReason), ...(usage === undefined ? [] : [{ ...chunk(state, {}), choices: [], usage }])];
     }
     default:

@@ -2,15 +2,28 @@ import type { ChatCompletionResponse, FinishReason, ToolCall, Usage } from '@tol
 
 type ResponsesItem = { readonly type?: string; readonly [field: string]: any };
 
-/** A Responses API `usage` object as canonical usage: input and output tokens, cached and reasoning ones among them. */
-export function fromResponsesUsage(usage: Readonly<Record<string, any>> | null | undefined): Usage | undefined {
+/** How many `web_search_call` items a response's output holds: OpenAI bills its built-in web search per call. */
+function webSearchCalls(output: unknown): number {
+  if (!Array.isArray(output)) return 0;
+  let calls = 0;
+  for (const item of output as ResponsesItem[]) if (item?.type === 'web_search_call') calls += 1;
+  return calls;
+}
+
+/**
+ * A Responses API `usage` object as canonical usage: input and output tokens, cached and reasoning ones
+ * among them; with the response's `output`, the built-in web searches it ran as `server_tool_use`.
+ */
+export function fromResponsesUsage(usage: Readonly<Record<string, any>> | null | undefined, output?: unknown): Usage | undefined {
   if (usage == null || typeof usage.input_tokens !== 'number' || typeof usage.output_tokens !== 'number') return undefined;
+  const webSearches = webSearchCalls(output);
   return {
     prompt_tokens: usage.input_tokens,
     completion_tokens: usage.output_tokens,
     total_tokens: typeof usage.total_tokens === 'number' ? usage.total_tokens : usage.input_tokens + usage.output_tokens,
     prompt_tokens_details: { cached_tokens: usage.input_tokens_details?.cached_tokens ?? 0 },
     completion_tokens_details: { reasoning_tokens: usage.output_tokens_details?.reasoning_tokens ?? 0 },
+    ...(webSearches > 0 ? { server_tool_use: { web_search_requests: webSearches } } : {}),
     ...(typeof usage.cost === 'number' ? { cost: usage.cost } : {}),
   };
 }
@@ -59,7 +72,7 @@ export function chatCompletionOfResponse(response: Readonly<Record<string, any>>
   }
   const reason = response.incomplete_details?.reason;
   const finishReason: FinishReason = response.status === 'incomplete' ? (reason === 'content_filter' ? 'content_filter' : 'length') : toolCalls.length > 0 ? 'tool_calls' : 'stop';
-  const usage = fromResponsesUsage(response.usage);
+  const usage = fromResponsesUsage(response.usage, output);
   return {
     id: String(response.id),
     object: 'chat.completion',

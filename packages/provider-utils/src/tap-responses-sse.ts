@@ -39,7 +39,7 @@ export function tapResponsesSse(body: AsyncIterable<Buffer>, options: ResponsesT
         const data = JSON.parse(dataOf(event)) as { response?: Record<string, any>; code?: unknown; message?: unknown; param?: unknown };
         if (name === 'response.created') summary.model = String(data.response?.model ?? '') || undefined;
         else if (name === 'response.completed' || name === 'response.incomplete') {
-          summary.usage = fromResponsesUsage(data.response?.usage);
+          summary.usage = fromResponsesUsage(data.response?.usage, data.response?.output);
           summary.model = String(data.response?.model ?? summary.model ?? '') || undefined;
           ended = true;
         } else {

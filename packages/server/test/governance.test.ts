@@ -56,6 +56,8 @@ beforeAll(async () => {
       openai: { type: 'openai', baseURL: upstream.baseURL, apiKey: 'sk-upstream-000000000000' },
       // The same upstream as a server of the Responses API too: Responses clients pass through to it.
       native: { type: 'openai', baseURL: upstream.baseURL, apiKey: 'sk-upstream-000000000000', responsesAPI: true },
+      // The same upstream priced as OpenAI's own models, by the bundled price table.
+      tabled: { type: 'openai', baseURL: upstream.baseURL, apiKey: 'sk-upstream-000000000000', priceProvider: 'openai' },
     },
     models: {
       'gpt-4o-mini': { target: 'openai/gpt-4o-mini' },
@@ -65,6 +67,8 @@ beforeAll(async () => {
       'with-fallback': { target: 'openai/gpt-4o-mini', fallbacks: { contextWindow: 'long-context' } },
       'with-unpriced-fallback': { target: 'openai/gpt-4o-mini', fallbacks: { contextWindow: 'self-hosted' } },
       'long-context': { target: 'openai/long-context' },
+      // Priced by the bundled table: $2.50 / $15 per million tokens, $5 / $22.50 past 272K input tokens.
+      'gpt-5.4': { target: 'tabled/gpt-5.4' },
     },
   })));
 });
@@ -261,6 +265,17 @@ describe('hard budgets', () => {
     expect(mock.requests[0]!.bodyText).toBe('{"max_output_tokens":4096,"model":"gpt-4o-mini","input":"hi"}');
     const after = (await fetch(`${server.url}/v1/key`, { headers: { authorization: `Bearer ${roomy.key}` } }).then((response) => response.json())) as { data: { limit_remaining_usd: number } };
     expect(after.data.limit_remaining_usd).toBeCloseTo(4.995, 6);
+  });
+
+  it('price the worst case from the price table as the request will be charged: at a long-context tier\'s price', async () => {
+    const created = await createKey({ alias: 'tiered-model' });
+    // 2,000 output tokens: $0.030 at the base price, $0.045 past 272K input tokens, which the
+    // estimate cannot rule out for the whole answer; a $0.04 budget does not cover that.
+    await adminCall('/admin/budgets', { scope: 'key', id: created.id, limit_usd: 0.04, period: 'daily' });
+    const refused = await clientFor(created.key).chat.completions.create({ model: 'gpt-5.4', max_tokens: 2_000, messages: [{ role: 'user', content: 'hi' }] }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 429, code: 'budget_exceeded' });
+    expect((refused as Error).message).toMatch(/may cost up to \$0\.0450/);
+    await expect(clientFor(created.key).chat.completions.create({ model: 'gpt-5.4', max_tokens: 1_000, messages: [{ role: 'user', content: 'hi' }] })).resolves.toBeDefined();
   });
 
   it('price the worst case at the group\'s fallback model too, since a refusal may move the request there', async () => {

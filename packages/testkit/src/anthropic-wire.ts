@@ -30,3 +30,14 @@ export function anthropicUsage(input: number, output: number, cacheRead = 0, cac
 export function anthropicEvent(type: string, data: Record<string, unknown>): string {
   return `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
 }
+
+/** A web search server tool's blocks: Claude's `server_tool_use` and the result Anthropic adds (or `max_uses_exceeded`). */
+export function anthropicWebSearchBlocks(id: string, toolName: string, query: string, allowed: boolean) {
+  const content = allowed
+    ? [{ type: 'web_search_result', url: `https://example.com/search?q=${encodeURIComponent(query)}`, title: `Results for ${query}`, encrypted_content: 'EqgfCioIARgBIiQ3-mock', page_age: null }]
+    : { type: 'web_search_tool_result_error', error_code: 'max_uses_exceeded' };
+  return [
+    { type: 'server_tool_use', id, name: toolName, input: { query } },
+    { type: 'web_search_tool_result', tool_use_id: id, content },
+  ];
+}

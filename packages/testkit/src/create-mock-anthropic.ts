@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { anthropicError, anthropicErrorStatus, anthropicEvent, anthropicUsage } from './anthropic-wire.js';
+import { anthropicError, anthropicErrorStatus, anthropicEvent, anthropicUsage, anthropicWebSearchBlocks } from './anthropic-wire.js';
 import type { MockAnthropicReply } from './mock-anthropic-reply.js';
 import { applyStopSequences, countWords, lastUserText, sendJson, startMockServer, writeMockStream, type MockUpstream } from './mock-server.js';
 import type { RecordedRequest } from './recorded-request.js';
@@ -22,7 +22,8 @@ export interface MockAnthropic extends MockUpstream<MockAnthropicReply> {
  * Starts a faithful Anthropic Messages upstream on 127.0.0.1: `POST /v1/messages` (JSON, or SSE with
  * `event:` lines: message_start, content_block_start/delta/stop with text, `input_json_delta` and
  * thinking deltas, ping, message_delta, message_stop), `POST /v1/messages/count_tokens`, errors in
- * Anthropic's shape, the required `anthropic-version` header, stop sequences and cache usage.
+ * Anthropic's shape, the required `anthropic-version` header, stop sequences, cache usage, and web
+ * searches by its server tool (blocks, `max_uses`, `usage.server_tool_use`).
  * Programmable and recording like the OpenAI mock.
  *
  * @example
@@ -60,11 +61,22 @@ export async function createMockAnthropic(options: MockAnthropicOptions = {}): P
     const { text, stoppedAt } = applyStopSequences(reply.content ?? `Mock answer to: ${lastUserText(body)}`, stops);
     const toolUses = (reply.toolUses ?? []).map((use, index) => ({ type: 'tool_use', id: use.id ?? `toolu_${index}_${id}`, name: use.name, input: use.input }));
     const stopReason = toolUses.length > 0 ? 'tool_use' : stoppedAt !== undefined ? 'stop_sequence' : 'end_turn';
-    const input = reply.usage?.input_tokens ?? Math.max(1, countWords(body?.messages) + countWords(body?.system));
-    const output = reply.usage?.output_tokens ?? countWords(text) + toolUses.length * 5;
-    const usage = anthropicUsage(input, output, reply.usage?.cache_read_input_tokens, reply.usage?.cache_creation_input_tokens);
+    // Web searches run only with a web search server tool, and count up to its max_uses.
+    const searchTool = (Array.isArray(body?.tools) ? body.tools : []).find((tool: any) => typeof tool?.type === 'string' && tool.type.startsWith('web_search_'));
+    const queries = searchTool === undefined ? [] : (reply.webSearches ?? []);
+    const searches = Math.min(queries.length, typeof searchTool?.max_uses === 'number' ? searchTool.max_uses : Infinity);
+    const searchBlocks = queries.flatMap((query, index) => anthropicWebSearchBlocks(`srvtoolu_${index}_${id}`, String(searchTool.name), query, index < searches));
+    const firstInput = reply.usage?.input_tokens ?? Math.max(1, countWords(body?.messages) + countWords(body?.system));
+    // Each search's results are read as input: the count grows while the server tools run.
+    const input = firstInput + searches * 1_000;
+    const output = reply.usage?.output_tokens ?? countWords(text) + toolUses.length * 5 + queries.length * 10;
+    const usage = {
+      ...anthropicUsage(input, output, reply.usage?.cache_read_input_tokens, reply.usage?.cache_creation_input_tokens),
+      ...(searchTool === undefined ? {} : { server_tool_use: { web_search_requests: searches, web_fetch_requests: 0 } }),
+    };
     const blocks = [
       ...(reply.thinking === undefined ? [] : [{ type: 'thinking', thinking: reply.thinking, signature: 'sig_mock' }]),
+      ...searchBlocks,
       ...(text === '' && toolUses.length > 0 ? [] : [{ type: 'text', text }]),
       ...toolUses,
     ];
@@ -75,7 +87,7 @@ export async function createMockAnthropic(options: MockAnthropicOptions = {}): P
 
     const shape = reply.stream ?? {};
     const events: string[] = [
-      anthropicEvent('message_start', { message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } } }),
+      anthropicEvent('message_start', { message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, input_tokens: firstInput, output_tokens: 1, server_tool_use: undefined } } }),
     ];
     blocks.forEach((block, index) => {
       if (block.type === 'text') {
@@ -86,9 +98,11 @@ export async function createMockAnthropic(options: MockAnthropicOptions = {}): P
         events.push(anthropicEvent('content_block_start', { index, content_block: { type: 'thinking', thinking: '', signature: '' } }));
         events.push(anthropicEvent('content_block_delta', { index, delta: { type: 'thinking_delta', thinking: (block as { thinking: string }).thinking } }));
         events.push(anthropicEvent('content_block_delta', { index, delta: { type: 'signature_delta', signature: 'sig_mock' } }));
+      } else if (block.type === 'web_search_tool_result') {
+        events.push(anthropicEvent('content_block_start', { index, content_block: block }));
       } else {
-        const use = block as { id: string; name: string; input: unknown };
-        events.push(anthropicEvent('content_block_start', { index, content_block: { type: 'tool_use', id: use.id, name: use.name, input: {} } }));
+        const use = block as { type: string; id: string; name: string; input: unknown };
+        events.push(anthropicEvent('content_block_start', { index, content_block: { type: use.type, id: use.id, name: use.name, input: {} } }));
         const json = JSON.stringify(use.input);
         const size = Math.ceil(json.length / Math.max(1, shape.inputJsonPieces ?? 3));
         events.push(anthropicEvent('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: '' } }));
@@ -96,7 +110,9 @@ export async function createMockAnthropic(options: MockAnthropicOptions = {}): P
       }
       events.push(anthropicEvent('content_block_stop', { index }));
     });
-    events.push(anthropicEvent('message_delta', { delta: { stop_reason: stopReason, stop_sequence: stoppedAt ?? null }, usage: { output_tokens: output } }));
+    // With server tools the final counts are cumulative, input included; otherwise output tokens only.
+    const finalUsage = searchTool === undefined ? { output_tokens: output } : { ...usage, service_tier: undefined };
+    events.push(anthropicEvent('message_delta', { delta: { stop_reason: stopReason, stop_sequence: stoppedAt ?? null }, usage: finalUsage }));
     events.push(anthropicEvent('message_stop', {}));
 
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'request-id': `req_${id}`, ...reply.headers });

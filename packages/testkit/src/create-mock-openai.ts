@@ -96,6 +96,10 @@ async function answerResponses(res: ServerResponse, body: Record<string, any>, r
     text,
     toolCalls,
     reasoning: reasoningModel.test(model) && body.reasoning != null,
+    // Searches run only with the built-in web search tool, and stop at max_tool_calls.
+    webSearches: Array.isArray(body.tools) && body.tools.some((tool: any) => typeof tool?.type === 'string' && tool.type.startsWith('web_search'))
+      ? (reply.webSearches ?? []).slice(0, typeof body.max_tool_calls === 'number' ? body.max_tool_calls : undefined)
+      : [],
     usage: {
       input: reply.usage?.prompt_tokens ?? Math.max(1, countWords(body.input) + countWords(body.instructions)),
       output: reply.usage?.completion_tokens ?? countWords(text),

@@ -17,6 +17,13 @@ export interface MockAnthropicReply extends MockReplyBasics {
   readonly toolUses?: readonly MockToolUse[];
   /** A `thinking` block before the text. */
   readonly thinking?: string;
+  /**
+   * Queries Claude searches the web for before it answers, when the request carries a web search server
+   * tool (`web_search_…`): a `server_tool_use` block and its `web_search_tool_result` each, counted in
+   * `usage.server_tool_use.web_search_requests` up to the tool's `max_uses` (a search past it gets a
+   * `max_uses_exceeded` result), and ~1,000 input tokens of results per search.
+   */
+  readonly webSearches?: readonly string[];
   readonly usage?: {
     readonly input_tokens?: number;
     readonly output_tokens?: number;

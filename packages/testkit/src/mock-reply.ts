@@ -41,6 +41,11 @@ export interface MockReply extends MockReplyBasics {
   readonly toolCalls?: readonly MockToolCall[];
   /** Shape of a streamed answer (used when the request has `stream: true`). */
   readonly stream?: MockStreamShape;
+  /**
+   * Queries the model searches the web for on the Responses API, when the request carries the built-in
+   * `web_search` tool: a `web_search_call` item each before the message, up to `max_tool_calls`.
+   */
+  readonly webSearches?: readonly string[];
   /** Token counts to report. */
   readonly usage?: { readonly prompt_tokens: number; readonly completion_tokens: number; readonly cached_tokens?: number; readonly reasoning_tokens?: number; readonly cost?: number };
 }

@@ -9,6 +9,8 @@ export interface MockResponseInput {
   readonly toolCalls: readonly MockToolCall[];
   /** A reasoning item first (a reasoning model asked for `reasoning`), with its encrypted content when `include` asks for it. */
   readonly reasoning: boolean;
+  /** Queries of the built-in web search, run before the message (a `web_search_call` item each). */
+  readonly webSearches: readonly string[];
   readonly usage: { readonly input: number; readonly output: number; readonly cached: number; readonly reasoning: number };
 }
 
@@ -26,11 +28,12 @@ function outputText(text: string) {
   return { type: 'output_text', text, annotations: [], logprobs: [] };
 }
 
-/** The output items of an answer, complete, in order: reasoning, the message, the function calls. */
+/** The output items of an answer, complete, in order: reasoning, web searches, the message, the function calls. */
 function outputItems(input: MockResponseInput): Record<string, unknown>[] {
   const items: Record<string, unknown>[] = [];
   const encrypted = Array.isArray(input.body.include) && input.body.include.includes('reasoning.encrypted_content');
   if (input.reasoning) items.push({ id: `rs_mock${input.sequence}`, type: 'reasoning', summary: [], ...(encrypted ? { encrypted_content: `gAAAA-mock-${input.sequence}` } : {}) });
+  input.webSearches.forEach((query, index) => items.push({ id: `ws_mock${input.sequence}_${index}`, type: 'web_search_call', status: 'completed', action: { type: 'search', query } }));
   if (input.text !== '' || input.toolCalls.length === 0) {
     items.push({ id: `msg_mock${input.sequence}`, type: 'message', status: 'completed', role: 'assistant', content: [outputText(input.text)] });
   }
@@ -91,6 +94,9 @@ export function openAIResponseEvents(input: MockResponseInput, shape: MockStream
   items.forEach((item, outputIndex) => {
     if (item.type === 'reasoning') {
       event('response.output_item.added', { output_index: outputIndex, item: { ...item, encrypted_content: undefined } });
+    } else if (item.type === 'web_search_call') {
+      event('response.output_item.added', { output_index: outputIndex, item: { id: item.id, type: item.type, status: 'in_progress' } });
+      for (const step of ['in_progress', 'searching', 'completed']) event(`response.web_search_call.${step}`, { output_index: outputIndex, item_id: item.id });
     } else if (item.type === 'message') {
       const location = { item_id: item.id, output_index: outputIndex, content_index: 0 };
       event('response.output_item.added', { output_index: outputIndex, item: { ...item, status: 'in_progress', content: [] } });

@@ -108,6 +108,12 @@ export interface GatewayContextBase {
    * take two such requests for the same one.
    */
   readonly untranslatable: GatewayError | undefined;
+  /**
+   * The most web searches the upstream may run, and bill, for this request as a server tool (an
+   * Anthropic web search tool's `max_uses`, OpenAI's `max_tool_calls`): 0 without a search tool,
+   * `Infinity` when nothing bounds them. Budgets reserve their fees.
+   */
+  readonly webSearchLimit: number;
   /** True once a hook marked the answer as this caller's alone: a response cache must not keep it. */
   readonly answerPrivate: boolean;
   /**

@@ -45,6 +45,11 @@ export interface RequestContextInit {
    * canonical request; the engine sends the request only to targets that take the bytes.
    */
   readonly untranslatable?: (body: unknown) => GatewayError | undefined;
+  /**
+   * The most web searches an upstream may run for a body in the client's wire format (its server
+   * tools' `max_uses`, `max_tool_calls`): 0 without a search tool, `Infinity` when nothing bounds them.
+   */
+  readonly webSearchLimit?: (body: unknown) => number;
 }
 
 /** The engine's implementation of {@link GatewayContext}. */
@@ -81,6 +86,8 @@ export class RequestContext {
   readonly #encodeAddedFields: RequestContextInit['encodeAddedFields'];
   readonly #findUntranslatable: RequestContextInit['untranslatable'];
   #untranslatable: GatewayError | undefined;
+  readonly #findWebSearchLimit: RequestContextInit['webSearchLimit'];
+  #webSearchLimit = 0;
   #variables: Map<PropertyKey, unknown> | undefined;
   #responseHeaders: Record<string, string> | undefined;
   #guardrails: string[] | undefined;
@@ -110,6 +117,7 @@ export class RequestContext {
     this.#decode = init.decode;
     this.#encodeAddedFields = init.encodeAddedFields;
     this.#findUntranslatable = init.untranslatable;
+    this.#findWebSearchLimit = init.webSearchLimit;
     this.stream = init.operation === 'chat' && (init.request as ChatCompletionRequest | undefined)?.stream === true;
   }
 
@@ -139,12 +147,18 @@ export class RequestContext {
     const decode = this.#decode;
     this.#decode = undefined;
     this.#untranslatable = this.#findUntranslatable?.(this.#request);
+    this.#webSearchLimit = this.#findWebSearchLimit?.(this.#request) ?? 0;
     this.#request = decode(this.#request);
   }
 
   /** Why the request can only go upstream as the client's bytes (see `RequestContextInit.untranslatable`); undefined when it translates. */
   get untranslatable(): GatewayError | undefined {
     return this.#untranslatable;
+  }
+
+  /** The most web searches the upstream may bill for this request (see `RequestContextInit.webSearchLimit`). */
+  get webSearchLimit(): number {
+    return this.#webSearchLimit;
   }
 
   replaceRequest(next: ChatCompletionRequest | EmbeddingRequest): void {

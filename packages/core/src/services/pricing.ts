@@ -1,7 +1,7 @@
 import type { Usage } from '../types/usage.js';
 import { createServiceToken } from './service-token.js';
 
-/** A model's prices in USD per million tokens. */
+/** A model's prices in USD per million tokens (web searches per thousand). */
 export interface ModelPrices {
   readonly input: number;
   readonly output: number;
@@ -13,6 +13,8 @@ export interface ModelPrices {
   readonly maxInput?: number;
   /** The highest output price of a tiered model. */
   readonly maxOutput?: number;
+  /** USD per 1,000 web searches the upstream runs as a server tool (Anthropic's, OpenAI's built-in). */
+  readonly webSearch?: number;
 }
 
 /** Which model a price is asked for: the provider instance, the id price tables know its upstream by, and the upstream model. */

@@ -1,6 +1,6 @@
 /**
  * Token usage in OpenAI's shape. `cost` is the provider-reported cost in USD where the provider reports
- * one (OpenRouter's `usage.cost`).
+ * one (OpenRouter's `usage.cost`); `server_tool_use` counts the web searches an upstream ran and bills.
  */
 export interface Usage {
   readonly prompt_tokens: number;
@@ -16,6 +16,14 @@ export interface Usage {
     readonly audio_tokens?: number;
     readonly accepted_prediction_tokens?: number;
     readonly rejected_prediction_tokens?: number;
+  } | null;
+  /**
+   * Runs of tools the upstream executed itself and bills apart from tokens: Anthropic's
+   * `server_tool_use` (its web search), and OpenAI's built-in web search counted from its
+   * `web_search_call` output items.
+   */
+  readonly server_tool_use?: {
+    readonly web_search_requests?: number;
   } | null;
   readonly cost?: number;
 }

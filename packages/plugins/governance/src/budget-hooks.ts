@@ -68,7 +68,7 @@ function storeUnavailable(error: unknown): GatewayError {
 /**
  * The `budget.reserve` and `budget.settle` hooks. Reserve bounds the request's worst-case cost
  * (prompt tokens by tokenizer × the dearest target's input price + the output limit × its output
- * price) and holds it on every budgeted level at once; settle charges the actual cost and releases
+ * price + the web searches its server tool may run × their price) and holds it on every budgeted level at once; settle charges the actual cost and releases
  * the hold. A budgeted request without an output limit gets `defaultMaxTokens` as one, so the bound
  * holds; in `clamp` mode a request that does not fit gets the limit the remaining budget buys.
  * Holds are drawn on the instance's budget leases ({@link BudgetLeases}) unless `budgetLeaseRequests` is 0.
@@ -105,7 +105,8 @@ export function createBudgetHooks(
     // A refusal may move the request to the group's fallback model: its targets may be dearer.
     const prices = worstCasePrices(context.targets, pricing, context.fallbackTargets);
     if (prices === undefined) return admitUnpriced(context, subjects);
-    const promptMicros = Math.ceil(estimatePromptTokens(context.request, context.operation) * options.promptTokenMargin * prices.input);
+    // What the request costs whatever its output: its prompt, and the web searches the upstream may run.
+    const fixedMicros = Math.ceil(estimatePromptTokens(context.request, context.operation) * options.promptTokenMargin * prices.input) + webSearchMicros(context, prices);
     let outputTokens = 0;
     let choices = 1;
     if (context.operation === 'chat') {
@@ -116,14 +117,30 @@ export function createBudgetHooks(
       if (limit.tokens === undefined) context.addRequestFields({ max_tokens: outputTokens });
     }
     // Each of the `n` answers may use the whole output limit.
-    const amountMicros = promptMicros + Math.ceil(outputTokens * choices * prices.output);
+    const amountMicros = fixedMicros + Math.ceil(outputTokens * choices * prices.output);
     const now = clock.now();
     const id = nextHoldId();
     if (leases?.draw({ id, subjects, amountMicros, expiresAt: now + options.reservationTtlMs, now }) === true) {
       context.set('budgetReservation', { id, subjects, amountMicros });
       return;
     }
-    return reserveInStore(context, id, subjects, prices, promptMicros, outputTokens, choices);
+    return reserveInStore(context, id, subjects, prices, fixedMicros, outputTokens, choices);
+  }
+
+  /**
+   * What the request's web searches may cost: as many as its search tool allows, at the dearest
+   * target's price. Unbounded, `unboundedWebSearches` are assumed — and set as `max_tool_calls` on
+   * the Responses API, so they bound the searches too.
+   */
+  function webSearchMicros(context: GatewayContext, prices: WorstCasePrices): number {
+    const limit = context.webSearchLimit;
+    if (limit === 0 || prices.webSearch === 0) return 0;
+    let searches = limit;
+    if (!Number.isFinite(limit)) {
+      searches = options.unboundedWebSearches;
+      if (context.ingress === 'openai-responses' && context.operation === 'chat') context.addRequestFields({ max_tool_calls: searches });
+    }
+    return Math.ceil(searches * prices.webSearch * 1_000);
   }
 
   /** A model without a known price: admitted unbudgeted when `unknownPrice` is `allow` or no budget applies, else refused (403). */
@@ -133,17 +150,17 @@ export function createBudgetHooks(
   }
 
   /** Holds the worst case through the store (or a lease being renewed); in `clamp` mode, once more with the output the budget buys. */
-  async function reserveInStore(context: GatewayContext, id: string, subjects: readonly BudgetSubject[], prices: WorstCasePrices, promptMicros: number, initialOutputTokens: number, choices: number): Promise<void> {
+  async function reserveInStore(context: GatewayContext, id: string, subjects: readonly BudgetSubject[], prices: WorstCasePrices, fixedMicros: number, initialOutputTokens: number, choices: number): Promise<void> {
     let outputTokens = initialOutputTokens;
     for (let attempt = 0; ; attempt += 1) {
-      const amountMicros = promptMicros + Math.ceil(outputTokens * choices * prices.output);
+      const amountMicros = fixedMicros + Math.ceil(outputTokens * choices * prices.output);
       const now = clock.now();
       const outcome = await holds.reserve({ id, subjects, amountMicros, expiresAt: now + options.reservationTtlMs, now }).catch((error: unknown) => Promise.reject(storeUnavailable(error)));
       if (outcome.ok) {
         context.set('budgetReservation', { id, subjects, amountMicros });
         return;
       }
-      const affordable = prices.output > 0 ? Math.floor((outcome.availableMicros - promptMicros) / (prices.output * choices)) : 0;
+      const affordable = prices.output > 0 ? Math.floor((outcome.availableMicros - fixedMicros) / (prices.output * choices)) : 0;
       if (options.onInsufficientBudget === 'reject' || context.operation !== 'chat' || attempt > 0 || affordable < options.minClampedTokens) {
         throw budgetExceeded(outcome.budget, outcome.availableMicros, amountMicros);
       }

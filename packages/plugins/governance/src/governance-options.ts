@@ -29,6 +29,13 @@ export const governanceOptionsSchema = z
      * gives no limit of its own.
      */
     defaultMaxTokens: z.number().int().positive().default(4_096),
+    /**
+     * Web searches assumed for a budgeted request whose web search server tool sets no limit (an
+     * Anthropic tool's `max_uses`; `max_tool_calls` on the Responses API, where this is set as
+     * `max_tool_calls`, so the cap is hard). Each search is priced as its model's table says ($10 per
+     * thousand for Claude and OpenAI's models) and charged as the upstream reports it.
+     */
+    unboundedWebSearches: z.number().int().min(0).max(1_000).default(10),
     /** Multiplies the prompt's token count (o200k tokenizer) to cover other providers' tokenizers. */
     promptTokenMargin: z.number().min(1).max(3).default(1.15),
     /**

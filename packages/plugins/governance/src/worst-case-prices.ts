@@ -1,28 +1,35 @@
 import type { ModelPrices, Pricing, RouteTarget } from '@tollgate/core';
 
-/** USD per million tokens: the highest input and output price among a request's targets. */
+/** USD per million tokens: the highest input and output price among a request's targets; web searches per thousand. */
 export interface WorstCasePrices {
   readonly input: number;
   readonly output: number;
+  readonly webSearch: number;
 }
 
-/** A target's prices: its own, else the pricing service's; undefined when unknown. */
+/**
+ * A target's prices: the pricing service's, which the request will be charged by (with their
+ * long-context tiers, cache writes and web searches, and as of now where they change with the time of
+ * day); else the price configured on the target for `lowest-cost` routing; undefined when unknown.
+ */
 function pricesOf(target: RouteTarget, pricing: Pricing | undefined): ModelPrices | undefined {
-  return target.price ?? pricing?.prices({ provider: target.provider.name, priceProvider: target.provider.priceProvider, model: target.model });
+  return pricing?.prices({ provider: target.provider.name, priceProvider: target.provider.priceProvider, model: target.model }) ?? target.price;
 }
 
 /**
  * The highest prices any of the targets may charge (a fallback may be dearer than the first target;
- * long-context tiers count at their highest). Undefined when any target's price is unknown: a worst
+ * long-context tiers count at their highest; so does the dearest web search). Undefined when any target's price is unknown: a worst
  * case cannot be bounded then. `fallbackTargets` (where a refusal may move the request) count when
  * priced; one without a price is left out, as a request moved there is charged its hold.
  */
 export function worstCasePrices(targets: readonly RouteTarget[], pricing: Pricing | undefined, fallbackTargets: readonly RouteTarget[] = []): WorstCasePrices | undefined {
   let input = 0;
   let output = 0;
+  let webSearch = 0;
   const take = (prices: ModelPrices) => {
     input = Math.max(input, prices.maxInput ?? prices.input, prices.cacheWrite ?? 0);
     output = Math.max(output, prices.maxOutput ?? prices.output);
+    webSearch = Math.max(webSearch, prices.webSearch ?? 0);
   };
   for (const target of targets) {
     const prices = pricesOf(target, pricing);
@@ -33,5 +40,5 @@ export function worstCasePrices(targets: readonly RouteTarget[], pricing: Pricin
     const prices = pricesOf(target, pricing);
     if (prices !== undefined) take(prices);
   }
-  return targets.length === 0 ? undefined : { input, output };
+  return targets.length === 0 ? undefined : { input, output, webSearch };
 }

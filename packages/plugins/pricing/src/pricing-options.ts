@@ -2,12 +2,13 @@ import { z } from '@tollgate/core';
 
 const perMillion = z.number().min(0);
 
-/** Prices in USD per million tokens. */
+/** Prices in USD per million tokens; web searches (a server tool the upstream runs) in USD per thousand. */
 const pricesSchema = z.strictObject({
   input: perMillion,
   output: perMillion,
   cacheRead: perMillion.optional(),
   cacheWrite: perMillion.optional(),
+  webSearch: z.number().min(0).optional(),
 });
 
 /** Options of the pricing plugin. */

@@ -16,11 +16,12 @@ function recordingLogger(): Logger & { warnings: string[] } {
   return logger as Logger & { warnings: string[] };
 }
 
-const usage = (prompt: number, completion: number, cached = 0, cacheWrite = 0) => ({
+const usage = (prompt: number, completion: number, cached = 0, cacheWrite = 0, webSearches = 0) => ({
   prompt_tokens: prompt,
   completion_tokens: completion,
   total_tokens: prompt + completion,
   prompt_tokens_details: { cached_tokens: cached, cache_write_tokens: cacheWrite },
+  ...(webSearches === 0 ? {} : { server_tool_use: { web_search_requests: webSearches } }),
 });
 
 afterEach(() => {
@@ -31,14 +32,17 @@ describe('TablePricing', () => {
   it('prices known models from the bundled table, cached input cheaper, in integer micro-dollars', () => {
     const pricing = new TablePricing({ overrides: {} }, recordingLogger());
     const gpt = { provider: 'openai', priceProvider: 'openai', model: 'gpt-4o' };
-    // gpt-4o: $2.50 input, $1.25 cached input, $10 output per million tokens.
-    expect(pricing.prices(gpt)).toEqual({ input: 2.5, output: 10, cacheRead: 1.25 });
+    // gpt-4o: $2.50 input, $1.25 cached input, $10 output per million tokens; its built-in web search $10 per thousand.
+    expect(pricing.prices(gpt)).toEqual({ input: 2.5, output: 10, cacheRead: 1.25, webSearch: 10 });
     expect(pricing.costMicros(gpt, usage(1000, 500))).toBe(7500);
     expect(pricing.costMicros(gpt, usage(1000, 500, 200))).toBe(7250);
     const claude = { provider: 'claude', priceProvider: 'anthropic', model: 'claude-sonnet-4-5-20250929' };
     // Tiered: base prices for routing, the long-context tier kept for worst-case estimates.
-    expect(pricing.prices(claude)).toEqual({ input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75, maxInput: 6, maxOutput: 22.5 });
+    expect(pricing.prices(claude)).toEqual({ input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75, webSearch: 10, maxInput: 6, maxOutput: 22.5 });
     expect(pricing.costMicros(claude, usage(1000, 0))).toBe(3000);
+    // Web searches Anthropic ran as a server tool: $10 per thousand, on top of the tokens.
+    expect(pricing.costMicros(claude, usage(1000, 0, 0, 0, 3))).toBe(33_000);
+    expect(pricing.costMicros(gpt, usage(1000, 500, 0, 0, 2))).toBe(27_500);
   });
 
   it('looks a model up once, unless its prices depend on the time of day (DeepSeek\'s off-peak hours)', () => {
@@ -46,8 +50,8 @@ describe('TablePricing', () => {
     const gpt = { provider: 'openai', priceProvider: 'openai', model: 'gpt-4o' };
     const mini = { provider: 'openai', priceProvider: 'openai', model: 'gpt-4o-mini' };
     for (let round = 0; round < 2; round += 1) {
-      expect(pricing.prices(gpt)).toEqual({ input: 2.5, output: 10, cacheRead: 1.25 });
-      expect(pricing.prices(mini)).toEqual({ input: 0.15, output: 0.6, cacheRead: 0.075 });
+      expect(pricing.prices(gpt)).toEqual({ input: 2.5, output: 10, cacheRead: 1.25, webSearch: 10 });
+      expect(pricing.prices(mini)).toEqual({ input: 0.15, output: 0.6, cacheRead: 0.075, webSearch: 10 });
     }
     const deepseek = { provider: 'deepseek', priceProvider: 'deepseek', model: 'deepseek-chat' };
     vi.useFakeTimers({ toFake: ['Date'] });
@@ -59,13 +63,13 @@ describe('TablePricing', () => {
 
   it('charges exactly what calcPrice charges, for every model of the bundled table, without calling it for simple prices', () => {
     const pricing = new TablePricing({ overrides: {} }, recordingLogger());
-    const usages = [usage(0, 0), usage(1, 1), usage(1234, 567), usage(1234, 567, 1000), usage(1234, 567, 200, 34), usage(987_654, 12_345, 500_000, 1_000), usage(250_000, 99, 0, 240_000)];
+    const usages = [usage(0, 0), usage(1, 1), usage(1234, 567), usage(1234, 567, 1000), usage(1234, 567, 200, 34), usage(987_654, 12_345, 500_000, 1_000), usage(250_000, 99, 0, 240_000), usage(1234, 567, 200, 34, 3)];
     let compared = 0;
     for (const providerId of ['openai', 'anthropic', 'google', 'deepseek', 'mistral', 'groq', 'openrouter', 'x-ai', 'cohere', 'together', 'fireworks', 'aws', 'azure']) {
       for (const entry of findProvider({ providerId })?.models ?? []) {
         const model = { provider: providerId, priceProvider: providerId, model: entry.id };
         for (const used of usages) {
-          const tokens = { input_tokens: used.prompt_tokens, output_tokens: used.completion_tokens, cache_read_tokens: used.prompt_tokens_details.cached_tokens, cache_write_tokens: used.prompt_tokens_details.cache_write_tokens };
+          const tokens = { input_tokens: used.prompt_tokens, output_tokens: used.completion_tokens, cache_read_tokens: used.prompt_tokens_details.cached_tokens, cache_write_tokens: used.prompt_tokens_details.cache_write_tokens, web_searches: used.server_tool_use?.web_search_requests ?? 0 };
           let expected: number | undefined;
           try {
             const result = calcPrice(tokens, entry.id, { providerId });
@@ -83,9 +87,12 @@ describe('TablePricing', () => {
 
   it('lets overrides win, by provider/model or bare model, and prices self-hosted models only through them', () => {
     const logger = recordingLogger();
-    const pricing = new TablePricing({ overrides: { 'gpu-box/llama-3.3-70b': { input: 0.1, output: 0.3 }, 'gpt-4o': { input: 1, output: 2 } } }, logger);
+    const pricing = new TablePricing({ overrides: { 'gpu-box/llama-3.3-70b': { input: 0.1, output: 0.3 }, 'gpt-4o': { input: 1, output: 2, webSearch: 25 } } }, logger);
     expect(pricing.costMicros({ provider: 'gpu-box', priceProvider: undefined, model: 'llama-3.3-70b' }, usage(10_000, 1_000))).toBe(1300);
     expect(pricing.costMicros({ provider: 'openai', priceProvider: 'openai', model: 'gpt-4o' }, usage(1_000_000, 0))).toBe(1_000_000);
+    expect(pricing.costMicros({ provider: 'openai', priceProvider: 'openai', model: 'gpt-4o' }, usage(1_000_000, 0, 0, 0, 4))).toBe(1_100_000);
+    // An override without a web search price charges searches nothing, as it says.
+    expect(pricing.costMicros({ provider: 'gpu-box', priceProvider: undefined, model: 'llama-3.3-70b' }, usage(10_000, 1_000, 0, 0, 4))).toBe(1300);
     expect(logger.warnings).toEqual([]);
   });
 

@@ -33,15 +33,18 @@ interface TableEntry {
   readonly rates: SimpleRates | undefined;
 }
 
-/** Prices a cost can be computed from without `calcPrice`: per-million token prices, no tiers. */
+/** A price key {@link SimpleRates} charges: per million tokens, or per thousand web searches. */
+type SimpleKey = 'input_mtok' | 'cache_read_mtok' | 'cache_write_mtok' | 'output_mtok' | 'web_searches_kcount';
+
+/** Prices a cost can be computed from without `calcPrice`: per-million token prices and web searches, no tiers. */
 interface SimpleRates {
   /** Each price key in the table's order (the order `calcPrice` adds them in), with its price. */
-  readonly terms: readonly (readonly ['input_mtok' | 'cache_read_mtok' | 'cache_write_mtok' | 'output_mtok', number])[];
+  readonly terms: readonly (readonly [SimpleKey, number])[];
   readonly cacheRead: boolean;
   readonly cacheWrite: boolean;
 }
 
-/** Price keys of a table entry whose cost {@link SimpleRates} computes exactly; the search counts are charged only when their usage is given, which Tollgate never gives. */
+/** Price keys of a table entry whose cost {@link SimpleRates} computes exactly; file (storage) searches are charged only when their usage is given, which Tollgate never gives. */
 const simpleKeys = new Set(['input_mtok', 'cache_read_mtok', 'cache_write_mtok', 'output_mtok', 'web_searches_kcount', 'storage_searches_kcount']);
 
 /** The rates of an entry whose prices are all plain numbers of {@link simpleKeys}; undefined otherwise (tiers, audio, images…). */
@@ -49,12 +52,12 @@ function simpleRates(price: Record<string, TablePrice>): SimpleRates | undefined
   const terms: [SimpleRates['terms'][number][0], number][] = [];
   for (const [key, value] of Object.entries(price)) {
     if (!simpleKeys.has(key) || (value !== undefined && typeof value !== 'number')) return undefined;
-    if (key.endsWith('_mtok') && typeof value === 'number') terms.push([key as SimpleRates['terms'][number][0], value]);
+    if (key !== 'storage_searches_kcount' && typeof value === 'number') terms.push([key as SimpleKey, value]);
   }
   return { terms, cacheRead: price.cache_read_mtok !== undefined, cacheWrite: price.cache_write_mtok !== undefined };
 }
 
-/** What `calcPrice` charges for these tokens at simple rates (input tokens include cached ones); undefined when the usage is inconsistent. */
+/** What `calcPrice` charges for this usage at simple rates (input tokens include cached ones); undefined when the usage is inconsistent. */
 function simpleCost(rates: SimpleRates, usage: Usage): number | undefined {
   const cacheRead = usage.prompt_tokens_details?.cached_tokens ?? 0;
   const cacheWrite = usage.prompt_tokens_details?.cache_write_tokens ?? 0;
@@ -63,30 +66,33 @@ function simpleCost(rates: SimpleRates, usage: Usage): number | undefined {
   const tokens = { input_mtok: uncached, cache_read_mtok: cacheRead, cache_write_mtok: cacheWrite, output_mtok: usage.completion_tokens };
   let input = 0;
   let output = 0;
+  let searches = 0;
   for (const [key, price] of rates.terms) {
-    const usd = (price * tokens[key]) / 1_000_000;
-    if (key === 'output_mtok') output += usd;
-    else input += usd;
+    if (key === 'web_searches_kcount') searches += (price * (usage.server_tool_use?.web_search_requests ?? 0)) / 1_000;
+    else if (key === 'output_mtok') output += (price * tokens[key]) / 1_000_000;
+    else input += (price * tokens[key]) / 1_000_000;
   }
-  return input + output;
+  return input + output + searches;
 }
 
-/** The cost of usage at per-million prices; cached reads and cache writes priced apart. */
+/** The cost of usage at per-million prices; cached reads and cache writes priced apart, web searches per thousand. */
 function costAt(prices: ModelPrices, usage: Usage): number {
   const cacheRead = usage.prompt_tokens_details?.cached_tokens ?? 0;
   const cacheWrite = usage.prompt_tokens_details?.cache_write_tokens ?? 0;
   const uncached = Math.max(0, usage.prompt_tokens - cacheRead - cacheWrite);
   const usd = (uncached * prices.input + cacheRead * (prices.cacheRead ?? prices.input) + cacheWrite * (prices.cacheWrite ?? prices.input) + usage.completion_tokens * prices.output) / 1_000_000;
-  return toMicros(usd);
+  const searches = ((usage.server_tool_use?.web_search_requests ?? 0) * (prices.webSearch ?? 0)) / 1_000;
+  return toMicros(usd + searches);
 }
 
-/** The prices of a table entry: base prices, and the highest tier's where tiers are dearer; undefined without input and output prices. */
+/** The prices of a table entry: base prices, and the highest tier's where tiers are dearer, web searches' too; undefined without input and output prices. */
 function toModelPrices(price: Record<string, TablePrice> | undefined): ModelPrices | undefined {
   const input = base(price?.input_mtok);
   const output = base(price?.output_mtok);
   if (input === undefined || output === undefined) return undefined;
   const cacheRead = base(price?.cache_read_mtok);
   const cacheWrite = base(price?.cache_write_mtok);
+  const webSearch = base(price?.web_searches_kcount);
   const maxInput = highest(price?.input_mtok)!;
   const maxOutput = highest(price?.output_mtok)!;
   return {
@@ -94,6 +100,7 @@ function toModelPrices(price: Record<string, TablePrice> | undefined): ModelPric
     output,
     ...(cacheRead === undefined ? {} : { cacheRead }),
     ...(cacheWrite === undefined ? {} : { cacheWrite }),
+    ...(webSearch === undefined ? {} : { webSearch }),
     ...(maxInput > input ? { maxInput } : {}),
     ...(maxOutput > output ? { maxOutput } : {}),
   };
@@ -161,6 +168,7 @@ export class TablePricing implements Pricing {
           output_tokens: usage.completion_tokens,
           cache_read_tokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
           cache_write_tokens: usage.prompt_tokens_details?.cache_write_tokens ?? 0,
+          web_searches: usage.server_tool_use?.web_search_requests ?? 0,
         },
         model.model,
         { providerId: model.priceProvider },

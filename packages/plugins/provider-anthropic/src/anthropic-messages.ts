@@ -32,12 +32,17 @@ export interface AnthropicRequest {
   [extension: string]: unknown;
 }
 
-/** Anthropic's usage counts; `input_tokens` excludes cached tokens. */
+/**
+ * Anthropic's usage counts; `input_tokens` excludes cached tokens. `server_tool_use` counts the server
+ * tools Anthropic ran (web searches are billed per search). A stream's `message_delta` carries the
+ * counts so far, any of them null.
+ */
 export interface AnthropicUsage {
-  input_tokens?: number;
-  output_tokens?: number;
+  input_tokens?: number | null;
+  output_tokens?: number | null;
   cache_creation_input_tokens?: number | null;
   cache_read_input_tokens?: number | null;
+  server_tool_use?: { web_search_requests?: number | null; web_fetch_requests?: number | null } | null;
 }
 
 /** A Messages API response body. */

@@ -3,7 +3,7 @@ import { parseStreamEvent, sseMessages } from '@tollgate/provider-utils';
 import type { AnthropicUsage } from './anthropic-messages.js';
 import { statusOfAnthropicErrorType } from './anthropic-error.js';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
-import { mapAnthropicUsage } from './map-anthropic-usage.js';
+import { mapAnthropicUsage, mergeAnthropicUsage } from './map-anthropic-usage.js';
 
 interface StreamState {
   id: string;
@@ -64,7 +64,7 @@ export async function* convertAnthropicStream(body: AsyncIterable<Buffer>, optio
         break;
       }
       case 'message_delta': {
-        state.usage = { ...state.usage, ...data.usage };
+        state.usage = mergeAnthropicUsage(state.usage, data.usage);
         yield chunk({}, mapAnthropicStopReason(data.delta?.stop_reason));
         break;
       }

@@ -2,7 +2,7 @@ import { GatewayError, ProviderError, redactSecrets, type StreamSummary } from '
 import { endOfEvent, forwardSseEvents } from '@tollgate/provider-utils';
 import type { AnthropicUsage } from './anthropic-messages.js';
 import { statusOfAnthropicErrorType } from './anthropic-error.js';
-import { mapAnthropicUsage } from './map-anthropic-usage.js';
+import { mapAnthropicUsage, mergeAnthropicUsage } from './map-anthropic-usage.js';
 
 /** The JSON of each `data:` line among `events` whose event type is one that matters here. */
 function* interestingEvents(events: Buffer): Generator<{ start: number; end: number; data: any }> {
@@ -38,7 +38,7 @@ export function tapAnthropicSse(body: AsyncIterable<Buffer>, options: { summary:
         usage = { ...data.message?.usage };
         options.summary.model = data.message?.model;
       } else if (data.type === 'message_delta') {
-        usage = { ...usage, ...data.usage };
+        usage = mergeAnthropicUsage(usage, data.usage);
       } else if (data.type === 'message_stop') {
         stopped = true;
       } else if (data.type === 'error') {

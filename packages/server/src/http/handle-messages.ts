@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChatCompletionChunk, RequestContext } from '@tollgate/core';
-import { convertMessagesRequest, untranslatableMessagesParts } from '../ingress/anthropic/convert-messages-request.js';
+import { convertMessagesRequest, messagesWebSearchLimit, untranslatableMessagesParts } from '../ingress/anthropic/convert-messages-request.js';
 import { MessagesStreamEncoder } from '../ingress/anthropic/messages-stream-encoder.js';
 import { toMessagesError } from '../ingress/anthropic/to-messages-error.js';
 import { toMessagesResponse } from '../ingress/anthropic/to-messages-response.js';
@@ -12,8 +12,12 @@ import { writeSse } from './write-sse.js';
 
 const passBytes = (bytes: Uint8Array) => bytes;
 
-/** A Messages body as the canonical chat request, and what only Anthropic runs. */
-const messagesTranslation: WireTranslation = { decode: (value) => convertMessagesRequest(value as Record<string, unknown>), untranslatable: untranslatableMessagesParts };
+/** A Messages body as the canonical chat request, what only Anthropic runs, and the web searches it may bill. */
+const messagesTranslation: WireTranslation = {
+  decode: (value) => convertMessagesRequest(value as Record<string, unknown>),
+  untranslatable: untranslatableMessagesParts,
+  webSearchLimit: messagesWebSearchLimit,
+};
 
 const encodeError = (error: Parameters<typeof toMessagesError>[0]) => `event: error\ndata: ${JSON.stringify(toMessagesError(error))}\n\n`;
 

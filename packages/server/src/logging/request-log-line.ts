@@ -45,6 +45,8 @@ export function requestLogLine(context: GatewayContext): string {
     numberField('firstByteMs', timings.firstByteAt === undefined ? undefined : roundMs(timings.firstByteAt - timings.receivedAt)) +
     numberField('promptTokens', usage?.prompt_tokens) +
     numberField('completionTokens', usage?.completion_tokens) +
+    // Web searches the upstream ran and bills (a server tool), when it ran any.
+    numberField('webSearches', usage?.server_tool_use?.web_search_requests) +
     numberField('costMicros', context.costMicros) +
     stringField('errorCode', context.error?.code) +
     // The budget or rate limit that refused the request ({ scope: "team", id: "research" }).

@@ -66,6 +66,21 @@ export function untranslatableMessagesParts(body: unknown): GatewayError | undef
 }
 
 /**
+ * The most web searches Anthropic may run for a Messages request: the `max_uses` of its web search
+ * server tools (`web_search_20250305` and later versions), `Infinity` when one sets none, 0 without one.
+ */
+export function messagesWebSearchLimit(body: unknown): number {
+  const { tools } = (body ?? {}) as { tools?: unknown };
+  if (!Array.isArray(tools)) return 0;
+  let limit = 0;
+  for (const tool of tools as Block[]) {
+    if (typeof tool?.type !== 'string' || !tool.type.startsWith('web_search_')) continue;
+    limit += typeof tool.max_uses === 'number' && tool.max_uses >= 0 ? tool.max_uses : Infinity;
+  }
+  return limit;
+}
+
+/**
  * Translates a Messages API request (from an Anthropic client) to the canonical OpenAI request:
  * `system` to a system message, `tool_result` blocks to `tool` messages, `tool_use` blocks to
  * assistant `tool_calls`, images to `image_url` parts, tools and `tool_choice`, `stop_sequences` to

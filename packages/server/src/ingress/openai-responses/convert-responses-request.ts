@@ -157,6 +157,17 @@ export function untranslatableResponsesParts(body: unknown): GatewayError | unde
   return undefined;
 }
 
+/**
+ * The most web searches OpenAI may run for a Responses request with its built-in web search tool
+ * (`web_search`, `web_search_preview` and their dated versions): `max_tool_calls`, which bounds every
+ * built-in tool call of the response, else `Infinity`; 0 without the tool.
+ */
+export function responsesWebSearchLimit(body: unknown): number {
+  const { tools, max_tool_calls: maxToolCalls } = (body ?? {}) as { tools?: unknown; max_tool_calls?: unknown };
+  if (!Array.isArray(tools) || !tools.some((tool: Item) => typeof tool?.type === 'string' && tool.type.startsWith('web_search'))) return 0;
+  return typeof maxToolCalls === 'number' && maxToolCalls >= 0 ? maxToolCalls : Infinity;
+}
+
 /** An image or file part by `file_id` (or a file by `file_url`): OpenAI's storage, not inline content. */
 function isStoredFilePart(part: Item): boolean {
   return (part?.type === 'input_image' && typeof part.image_url !== 'string') || (part?.type === 'input_file' && typeof part.file_data !== 'string');
@@ -242,6 +253,8 @@ const responsesFieldNames: Readonly<Record<string, string>> = {
   parallel_tool_calls: 'parallel_tool_calls',
   prompt_cache_key: 'prompt_cache_key',
   service_tier: 'service_tier',
+  // A budget's bound on the built-in tools' calls (web searches), on requests that pass through only.
+  max_tool_calls: 'max_tool_calls',
 };
 
 /**

@@ -1,0 +1,150 @@
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createMockAnthropic, createMockOpenAI, type MockAnthropic, type MockOpenAI } from '@tollgate/testkit';
+import type { RunningServer } from '../src/index.js';
+import { LogCapture, masterKey, startLoggedServer, temporaryDatabasePath } from './support/start-test-gateway.js';
+
+const anthropicKey = 'sk-ant-upstream-SECRET-0123456789';
+/** Claude's web search as Claude Code sends it, next to one of its own tools. */
+const searchTool = (maxUses?: number) => ({ type: 'web_search_20250305', name: 'web_search', ...(maxUses === undefined ? {} : { max_uses: maxUses }) });
+const readTool = { name: 'Read', description: 'Read a file', input_schema: { type: 'object', properties: { path: { type: 'string' } } } };
+
+let claude: MockAnthropic;
+let gpt: MockOpenAI;
+let server: RunningServer;
+const logs = new LogCapture();
+
+async function createKey(alias: string, limitUsd: number): Promise<string> {
+  const admin = (path: string, body: object) =>
+    fetch(`${server.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((response) => response.json()) as Promise<any>;
+  const created = await admin('/admin/keys', { alias });
+  await admin('/admin/budgets', { scope: 'key', id: created.id, limit_usd: limitUsd, period: 'daily' });
+  return created.key as string;
+}
+
+async function remainingUsd(key: string): Promise<number> {
+  const info = (await fetch(`${server.url}/v1/key`, { headers: { authorization: `Bearer ${key}` } }).then((response) => response.json())) as { data: { limit_remaining_usd: number } };
+  return info.data.limit_remaining_usd;
+}
+
+/** The request's log line, once the request has ended. */
+async function logLineOf(requestId: string | null): Promise<Record<string, unknown>> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const line = logs.requestLines().find((candidate) => candidate.requestId === requestId);
+    if (line !== undefined) return line;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`no log line for ${requestId}`);
+}
+
+beforeAll(async () => {
+  claude = await createMockAnthropic({ apiKey: anthropicKey });
+  gpt = await createMockOpenAI();
+  server = await startLoggedServer(logs, {
+    plugins: [
+      '@tollgate/provider-openai',
+      '@tollgate/provider-anthropic',
+      { name: '@tollgate/ledger-sqlite', options: { path: await temporaryDatabasePath('tollgate-web-search'), flushIntervalMs: 20 } },
+      // Claude priced from the bundled table; GPT at round prices, its web search at $25 per thousand.
+      { name: '@tollgate/pricing', options: { overrides: { 'openai/gpt-5': { input: 100, output: 200, webSearch: 25 } } } },
+      { name: '@tollgate/governance', options: { keyCacheMs: 200, budgetLeaseRequests: 0 } },
+    ],
+    auth: { masterKey },
+    providers: {
+      claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: anthropicKey },
+      openai: { type: 'openai', baseURL: gpt.baseURL, apiKey: 'sk-openai-upstream-000000', responsesAPI: true },
+    },
+    models: {
+      sonnet: { target: 'claude/claude-sonnet-4-5' },
+      'gpt-5': { target: 'openai/gpt-5' },
+    },
+  });
+});
+
+afterAll(async () => {
+  await server.close();
+  await claude.close();
+  await gpt.close();
+});
+
+beforeEach(() => {
+  claude.reset();
+  gpt.reset();
+});
+
+/** Claude Sonnet 4.5 in the bundled table: $3 input, $15 output per million tokens, $10 per thousand web searches. */
+const sonnetMicros = (input: number, output: number, searches: number) => input * 3 + output * 15 + searches * 10_000;
+
+describe('web searches an upstream runs as a server tool', () => {
+  it('are charged to the budget and recorded: Claude Code\'s web search, whole and streamed', async () => {
+    const key = await createKey('claude-code-search', 5);
+    const client = new Anthropic({ baseURL: server.url, apiKey: key, maxRetries: 0 });
+
+    claude.enqueue({ webSearches: ['node 24 release notes', 'node 24 lts date'], content: 'Node 24 is LTS.', usage: { input_tokens: 40, output_tokens: 30 } });
+    const { data: message, response } = await client.messages.create({ model: 'sonnet', max_tokens: 500, tools: [searchTool(5), readTool] as never, messages: [{ role: 'user', content: 'What changed in Node 24?' }] }).withResponse();
+    expect(message.content.map((block) => block.type)).toEqual(['server_tool_use', 'web_search_tool_result', 'server_tool_use', 'web_search_tool_result', 'text']);
+    expect(message.usage).toMatchObject({ input_tokens: 2_040, output_tokens: 30, server_tool_use: { web_search_requests: 2 } });
+    const whole = await logLineOf(response.headers.get('x-request-id'));
+    expect(whole).toMatchObject({ ingress: 'anthropic', promptTokens: 2_040, completionTokens: 30, webSearches: 2, costMicros: sonnetMicros(2_040, 30, 2) });
+
+    // Streamed: the counts of message_start are the first sampling's; the final message_delta's, cumulative, win.
+    claude.enqueue({ webSearches: ['node 24 permissions'], content: 'It has a permission model.', usage: { input_tokens: 40, output_tokens: 20 } });
+    const stream = client.messages.stream({ model: 'sonnet', max_tokens: 500, tools: [searchTool(5)] as never, messages: [{ role: 'user', content: 'And permissions?' }] });
+    const final = await stream.finalMessage();
+    expect(final.usage).toMatchObject({ input_tokens: 1_040, output_tokens: 20, server_tool_use: { web_search_requests: 1 } });
+    const streamed = await logLineOf((await stream.withResponse()).response.headers.get('x-request-id'));
+    expect(streamed).toMatchObject({ stream: true, promptTokens: 1_040, completionTokens: 20, webSearches: 1, costMicros: sonnetMicros(1_040, 20, 1) });
+
+    expect(await remainingUsd(key)).toBeCloseTo(5 - (sonnetMicros(2_040, 30, 2) + sonnetMicros(1_040, 20, 1)) / 1_000_000, 6);
+  });
+
+  it('count in the worst case a budget holds: max_uses searches may cost more than the budget has left', async () => {
+    // $0.04 covers the prompt and 500 output tokens (at most $0.0113, at the long-context tier's $22.50
+    // per million), not eight searches at $0.01.
+    const key = await createKey('claude-code-small', 0.04);
+    const client = new Anthropic({ baseURL: server.url, apiKey: key, maxRetries: 0 });
+    const refused = await client.messages.create({ model: 'sonnet', max_tokens: 500, tools: [searchTool(8)] as never, messages: [{ role: 'user', content: 'Search widely.' }] }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(Anthropic.RateLimitError);
+    expect((refused as Error).message).toMatch(/may cost up to \$0\.091\d\./);
+    expect(claude.requests).toHaveLength(0);
+    // A search tool without max_uses is held at `unboundedWebSearches` (10): refused too.
+    const unbounded = await client.messages.create({ model: 'sonnet', max_tokens: 500, tools: [searchTool()] as never, messages: [{ role: 'user', content: 'Search widely.' }] }).catch((error: unknown) => error);
+    expect((unbounded as Error).message).toMatch(/may cost up to \$0\.111\d\./);
+    // Two searches fit.
+    claude.enqueue({ webSearches: ['one'] });
+    await expect(client.messages.create({ model: 'sonnet', max_tokens: 500, tools: [searchTool(2)] as never, messages: [{ role: 'user', content: 'Search once.' }] })).resolves.toMatchObject({ usage: { server_tool_use: { web_search_requests: 1 } } });
+    // The same request without the tool holds no search fees.
+    await expect(client.messages.create({ model: 'sonnet', max_tokens: 500, messages: [{ role: 'user', content: 'Search widely.' }] })).resolves.toBeDefined();
+  });
+
+  it('are charged for OpenAI\'s built-in web search on the Responses API (Codex), and bounded by max_tool_calls for a budgeted key', async () => {
+    const key = await createKey('codex-search', 5);
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: key, maxRetries: 0 });
+    gpt.enqueue({ webSearches: ['undici pool', 'undici keep-alive', 'node fetch'], content: 'Use a pool.', usage: { prompt_tokens: 100, completion_tokens: 50 } });
+    const { data: answer, response } = await client.responses.create({ model: 'gpt-5', input: 'How do I pool connections?', tools: [{ type: 'web_search' }], max_output_tokens: 1_000 }).withResponse();
+    expect(answer.output.map((item) => item.type)).toEqual(['web_search_call', 'web_search_call', 'web_search_call', 'message']);
+    // The tool sets no limit: the budget's assumption goes upstream as max_tool_calls, in the client's bytes.
+    expect(gpt.requests[0]!.path).toBe('/v1/responses');
+    expect(gpt.requests[0]!.body).toEqual({ max_tool_calls: 10, model: 'gpt-5', input: 'How do I pool connections?', tools: [{ type: 'web_search' }], max_output_tokens: 1_000 });
+    // 100 × $100 + 50 × $200 per million tokens, and 3 searches at $25 per thousand.
+    const whole = await logLineOf(response.headers.get('x-request-id'));
+    expect(whole).toMatchObject({ ingress: 'openai-responses', webSearches: 3, costMicros: 10_000 + 10_000 + 75_000 });
+
+    gpt.enqueue({ webSearches: ['a', 'b', 'c'], content: 'Two searches.', usage: { prompt_tokens: 100, completion_tokens: 50 } });
+    const { data: events, response: streamResponse } = await client.responses.create({ model: 'gpt-5', input: 'Search twice at most.', tools: [{ type: 'web_search' }], max_tool_calls: 2, max_output_tokens: 1_000, stream: true }).withResponse();
+    const searchEvents: string[] = [];
+    let final: OpenAI.Responses.Response | undefined;
+    for await (const event of events) {
+      if (event.type.startsWith('response.web_search_call.')) searchEvents.push(event.type);
+      if (event.type === 'response.completed') final = event.response;
+    }
+    expect(searchEvents).toEqual(['in_progress', 'searching', 'completed', 'in_progress', 'searching', 'completed'].map((step) => `response.web_search_call.${step}`));
+    // The client's own limit stands (nothing added), and the upstream stops at it.
+    expect(gpt.requests[1]!.body).toMatchObject({ max_tool_calls: 2 });
+    expect(final!.output.filter((item) => item.type === 'web_search_call')).toHaveLength(2);
+    const streamed = await logLineOf(streamResponse.headers.get('x-request-id'));
+    expect(streamed).toMatchObject({ stream: true, webSearches: 2, costMicros: 10_000 + 10_000 + 50_000 });
+    expect(await remainingUsd(key)).toBeCloseTo(5 - 0.095 - 0.07, 6);
+  });
+});
