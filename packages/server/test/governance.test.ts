@@ -267,15 +267,21 @@ describe('hard budgets', () => {
     expect(after.data.limit_remaining_usd).toBeCloseTo(4.995, 6);
   });
 
-  it('price the worst case from the price table as the request will be charged: at a long-context tier\'s price', async () => {
-    const created = await createKey({ alias: 'tiered-model' });
-    // 2,000 output tokens: $0.030 at the base price, $0.045 past 272K input tokens, which the
-    // estimate cannot rule out for the whole answer; a $0.04 budget does not cover that.
-    await adminCall('/admin/budgets', { scope: 'key', id: created.id, limit_usd: 0.04, period: 'daily' });
-    const refused = await clientFor(created.key).chat.completions.create({ model: 'gpt-5.4', max_tokens: 2_000, messages: [{ role: 'user', content: 'hi' }] }).catch((error: unknown) => error);
+  it('price the worst case from the price table as the request will be charged: at a long-context tier\'s prices once the prompt may pass its start', async () => {
+    // A short prompt stays below GPT-5.4's tier (272K input tokens): 2,000 output tokens at $15 per
+    // million ($0.030) fit a $0.04 budget, at the tier's $22.50 ($0.045) they would not.
+    const short = await createKey({ alias: 'tiered-model-short' });
+    await adminCall('/admin/budgets', { scope: 'key', id: short.id, limit_usd: 0.04, period: 'daily' });
+    await expect(clientFor(short.key).chat.completions.create({ model: 'gpt-5.4', max_tokens: 2_000, messages: [{ role: 'user', content: 'hi' }] })).resolves.toBeDefined();
+    // 240K tokens (276K with the tokenizer margin) may pass it: $5 per million input tokens and
+    // $22.50 per million output tokens, $1.42 in all, where the base prices make $0.72.
+    const long = await createKey({ alias: 'tiered-model-long' });
+    await adminCall('/admin/budgets', { scope: 'key', id: long.id, limit_usd: 1.2, period: 'daily' });
+    mock.reset();
+    const refused = await clientFor(long.key).chat.completions.create({ model: 'gpt-5.4', max_tokens: 2_000, messages: [{ role: 'user', content: 'word '.repeat(240_000) }] }).catch((error: unknown) => error);
     expect(refused).toMatchObject({ status: 429, code: 'budget_exceeded' });
-    expect((refused as Error).message).toMatch(/may cost up to \$0\.0450/);
-    await expect(clientFor(created.key).chat.completions.create({ model: 'gpt-5.4', max_tokens: 1_000, messages: [{ role: 'user', content: 'hi' }] })).resolves.toBeDefined();
+    expect((refused as Error).message).toMatch(/may cost up to \$1\.42\d\d/);
+    expect(mock.requests).toHaveLength(0);
   });
 
   it('price the worst case at the group\'s fallback model too, since a refusal may move the request there', async () => {

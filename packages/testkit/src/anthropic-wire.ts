@@ -21,9 +21,16 @@ export function anthropicError(type: string, message: string, requestId = 'req_m
   return { type: 'error', error: { type, message }, request_id: requestId };
 }
 
-/** Usage in Anthropic's shape: input excludes cached tokens, which are counted apart. */
-export function anthropicUsage(input: number, output: number, cacheRead = 0, cacheCreation = 0) {
-  return { input_tokens: input, cache_creation_input_tokens: cacheCreation, cache_read_input_tokens: cacheRead, output_tokens: output, service_tier: 'standard' };
+/** Usage in Anthropic's shape: input excludes cached tokens, which are counted apart, cache writes by time to live too. */
+export function anthropicUsage(input: number, output: number, cacheRead = 0, cacheCreation = 0, hourCacheCreation = 0) {
+  return {
+    input_tokens: input,
+    cache_creation_input_tokens: cacheCreation,
+    cache_read_input_tokens: cacheRead,
+    cache_creation: { ephemeral_5m_input_tokens: cacheCreation - hourCacheCreation, ephemeral_1h_input_tokens: hourCacheCreation },
+    output_tokens: output,
+    service_tier: 'standard',
+  };
 }
 
 /** One SSE event as Anthropic sends it. */

@@ -71,7 +71,7 @@ export async function createMockAnthropic(options: MockAnthropicOptions = {}): P
     const input = firstInput + searches * 1_000;
     const output = reply.usage?.output_tokens ?? countWords(text) + toolUses.length * 5 + queries.length * 10;
     const usage = {
-      ...anthropicUsage(input, output, reply.usage?.cache_read_input_tokens, reply.usage?.cache_creation_input_tokens),
+      ...anthropicUsage(input, output, reply.usage?.cache_read_input_tokens, reply.usage?.cache_creation_input_tokens, reply.usage?.ephemeral_1h_input_tokens),
       ...(searchTool === undefined ? {} : { server_tool_use: { web_search_requests: searches, web_fetch_requests: 0 } }),
     };
     const blocks = [

@@ -29,6 +29,8 @@ export interface MockAnthropicReply extends MockReplyBasics {
     readonly output_tokens?: number;
     readonly cache_read_input_tokens?: number;
     readonly cache_creation_input_tokens?: number;
+    /** Of `cache_creation_input_tokens`, those written for an hour (`cache_creation.ephemeral_1h_input_tokens`). */
+    readonly ephemeral_1h_input_tokens?: number;
   };
   /** Shape of a streamed answer, counted in SSE events. */
   readonly stream?: {

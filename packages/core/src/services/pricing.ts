@@ -9,10 +9,19 @@ export interface ModelPrices {
   readonly cacheRead?: number;
   /** Input written to a cache (defaults to `input`). */
   readonly cacheWrite?: number;
-  /** The highest input price of a tiered model (long-context tiers), for worst-case estimates. */
+  /** Input written to a cache for an hour (Anthropic's 1-hour TTL; defaults to `cacheWrite`). */
+  readonly cacheWrite1h?: number;
+  /**
+   * The dearest an input token may be charged below any long-context tier — written to a cache, for an
+   * hour — for worst-case estimates; absent when `input` is it.
+   */
   readonly maxInput?: number;
-  /** The highest output price of a tiered model. */
-  readonly maxOutput?: number;
+  /**
+   * A long-context tier (Claude Sonnet 4.5 past 200K input tokens, GPT-5.4 past 272K): past
+   * `fromTokens` input tokens, the dearest an input token (its cache writes included) and an output
+   * token may be charged. Worst-case estimates of longer prompts use them.
+   */
+  readonly longContext?: { readonly fromTokens: number; readonly maxInput: number; readonly maxOutput: number };
   /** USD per 1,000 web searches the upstream runs as a server tool (Anthropic's, OpenAI's built-in). */
   readonly webSearch?: number;
 }

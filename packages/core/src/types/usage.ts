@@ -9,6 +9,8 @@ export interface Usage {
   readonly prompt_tokens_details?: {
     readonly cached_tokens?: number;
     readonly cache_write_tokens?: number;
+    /** Of `cache_write_tokens`, those written for an hour (Anthropic's 1-hour cache TTL), priced higher. */
+    readonly cache_write_1h_tokens?: number;
     readonly audio_tokens?: number;
   } | null;
   readonly completion_tokens_details?: {

@@ -102,11 +102,12 @@ export function createBudgetHooks(
     let subjects = subjectsByPrincipal.get(principal);
     if (subjects === undefined) subjectsByPrincipal.set(principal, (subjects = budgetSubjects(principal)));
     if (subjects.length === 0) return;
+    const promptTokens = estimatePromptTokens(context.request, context.operation) * options.promptTokenMargin;
     // A refusal may move the request to the group's fallback model: its targets may be dearer.
-    const prices = worstCasePrices(context.targets, pricing, context.fallbackTargets);
+    const prices = worstCasePrices(context.targets, pricing, promptTokens, context.fallbackTargets);
     if (prices === undefined) return admitUnpriced(context, subjects);
     // What the request costs whatever its output: its prompt, and the web searches the upstream may run.
-    const fixedMicros = Math.ceil(estimatePromptTokens(context.request, context.operation) * options.promptTokenMargin * prices.input) + webSearchMicros(context, prices);
+    const fixedMicros = Math.ceil(promptTokens * prices.input) + webSearchMicros(context, prices);
     let outputTokens = 0;
     let choices = 1;
     if (context.operation === 'chat') {

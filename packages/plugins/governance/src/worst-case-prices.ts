@@ -17,18 +17,21 @@ function pricesOf(target: RouteTarget, pricing: Pricing | undefined): ModelPrice
 }
 
 /**
- * The highest prices any of the targets may charge (a fallback may be dearer than the first target;
- * long-context tiers count at their highest; so does the dearest web search). Undefined when any target's price is unknown: a worst
- * case cannot be bounded then. `fallbackTargets` (where a refusal may move the request) count when
- * priced; one without a price is left out, as a request moved there is charged its hold.
+ * The highest prices any of the targets may charge a prompt of `promptTokens` (a fallback may be
+ * dearer than the first target; an input token counts at its dearest, a cache write's; a long-context
+ * tier's prices count once the prompt may pass its start; so does the dearest web search). Undefined
+ * when any target's price is unknown: a worst case cannot be bounded then. `fallbackTargets` (where a
+ * refusal may move the request) count when priced; one without a price is left out, as a request moved
+ * there is charged its hold.
  */
-export function worstCasePrices(targets: readonly RouteTarget[], pricing: Pricing | undefined, fallbackTargets: readonly RouteTarget[] = []): WorstCasePrices | undefined {
+export function worstCasePrices(targets: readonly RouteTarget[], pricing: Pricing | undefined, promptTokens: number, fallbackTargets: readonly RouteTarget[] = []): WorstCasePrices | undefined {
   let input = 0;
   let output = 0;
   let webSearch = 0;
   const take = (prices: ModelPrices) => {
-    input = Math.max(input, prices.maxInput ?? prices.input, prices.cacheWrite ?? 0);
-    output = Math.max(output, prices.maxOutput ?? prices.output);
+    const long = prices.longContext !== undefined && promptTokens > prices.longContext.fromTokens ? prices.longContext : undefined;
+    input = Math.max(input, long?.maxInput ?? prices.maxInput ?? prices.input, prices.cacheWrite ?? 0);
+    output = Math.max(output, long?.maxOutput ?? prices.output);
     webSearch = Math.max(webSearch, prices.webSearch ?? 0);
   };
   for (const target of targets) {

@@ -8,6 +8,7 @@ const pricesSchema = z.strictObject({
   output: perMillion,
   cacheRead: perMillion.optional(),
   cacheWrite: perMillion.optional(),
+  cacheWrite1h: perMillion.optional(),
   webSearch: z.number().min(0).optional(),
 });
 

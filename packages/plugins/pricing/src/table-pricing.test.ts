@@ -16,11 +16,11 @@ function recordingLogger(): Logger & { warnings: string[] } {
   return logger as Logger & { warnings: string[] };
 }
 
-const usage = (prompt: number, completion: number, cached = 0, cacheWrite = 0, webSearches = 0) => ({
+const usage = (prompt: number, completion: number, cached = 0, cacheWrite = 0, webSearches = 0, hourCacheWrite = 0) => ({
   prompt_tokens: prompt,
   completion_tokens: completion,
   total_tokens: prompt + completion,
-  prompt_tokens_details: { cached_tokens: cached, cache_write_tokens: cacheWrite },
+  prompt_tokens_details: { cached_tokens: cached, cache_write_tokens: cacheWrite, ...(hourCacheWrite === 0 ? {} : { cache_write_1h_tokens: hourCacheWrite }) },
   ...(webSearches === 0 ? {} : { server_tool_use: { web_search_requests: webSearches } }),
 });
 
@@ -37,9 +37,22 @@ describe('TablePricing', () => {
     expect(pricing.costMicros(gpt, usage(1000, 500))).toBe(7500);
     expect(pricing.costMicros(gpt, usage(1000, 500, 200))).toBe(7250);
     const claude = { provider: 'claude', priceProvider: 'anthropic', model: 'claude-sonnet-4-5-20250929' };
-    // Tiered: base prices for routing, the long-context tier kept for worst-case estimates.
-    expect(pricing.prices(claude)).toEqual({ input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75, webSearch: 10, maxInput: 6, maxOutput: 22.5 });
+    // Tiered: base prices for routing; for worst-case estimates the dearest an input token may be
+    // charged (written to an hour-long cache: $6; past 200K input tokens $12) and the long-context output price.
+    expect(pricing.prices(claude)).toEqual({
+      input: 3,
+      output: 15,
+      cacheRead: 0.3,
+      cacheWrite: 3.75,
+      cacheWrite1h: 6,
+      webSearch: 10,
+      maxInput: 6,
+      longContext: { fromTokens: 200_000, maxInput: 12, maxOutput: 22.5 },
+    });
     expect(pricing.costMicros(claude, usage(1000, 0))).toBe(3000);
+    // Cache writes: $3.75 per million for five minutes, $6 for an hour.
+    expect(pricing.costMicros(claude, usage(1000, 0, 0, 1000))).toBe(3750);
+    expect(pricing.costMicros(claude, usage(1000, 0, 0, 1000, 0, 400))).toBe(4650);
     // Web searches Anthropic ran as a server tool: $10 per thousand, on top of the tokens.
     expect(pricing.costMicros(claude, usage(1000, 0, 0, 0, 3))).toBe(33_000);
     expect(pricing.costMicros(gpt, usage(1000, 500, 0, 0, 2))).toBe(27_500);
@@ -63,13 +76,13 @@ describe('TablePricing', () => {
 
   it('charges exactly what calcPrice charges, for every model of the bundled table, without calling it for simple prices', () => {
     const pricing = new TablePricing({ overrides: {} }, recordingLogger());
-    const usages = [usage(0, 0), usage(1, 1), usage(1234, 567), usage(1234, 567, 1000), usage(1234, 567, 200, 34), usage(987_654, 12_345, 500_000, 1_000), usage(250_000, 99, 0, 240_000), usage(1234, 567, 200, 34, 3)];
+    const usages = [usage(0, 0), usage(1, 1), usage(1234, 567), usage(1234, 567, 1000), usage(1234, 567, 200, 34), usage(987_654, 12_345, 500_000, 1_000), usage(250_000, 99, 0, 240_000), usage(1234, 567, 200, 34, 3), usage(250_000, 99, 0, 240_000, 0, 200_000)];
     let compared = 0;
     for (const providerId of ['openai', 'anthropic', 'google', 'deepseek', 'mistral', 'groq', 'openrouter', 'x-ai', 'cohere', 'together', 'fireworks', 'aws', 'azure']) {
       for (const entry of findProvider({ providerId })?.models ?? []) {
         const model = { provider: providerId, priceProvider: providerId, model: entry.id };
         for (const used of usages) {
-          const tokens = { input_tokens: used.prompt_tokens, output_tokens: used.completion_tokens, cache_read_tokens: used.prompt_tokens_details.cached_tokens, cache_write_tokens: used.prompt_tokens_details.cache_write_tokens, web_searches: used.server_tool_use?.web_search_requests ?? 0 };
+          const tokens = { input_tokens: used.prompt_tokens, output_tokens: used.completion_tokens, cache_read_tokens: used.prompt_tokens_details.cached_tokens, cache_write_tokens: used.prompt_tokens_details.cache_write_tokens, cache_write_1h_tokens: used.prompt_tokens_details.cache_write_1h_tokens ?? 0, web_searches: used.server_tool_use?.web_search_requests ?? 0 };
           let expected: number | undefined;
           try {
             const result = calcPrice(tokens, entry.id, { providerId });
@@ -87,10 +100,12 @@ describe('TablePricing', () => {
 
   it('lets overrides win, by provider/model or bare model, and prices self-hosted models only through them', () => {
     const logger = recordingLogger();
-    const pricing = new TablePricing({ overrides: { 'gpu-box/llama-3.3-70b': { input: 0.1, output: 0.3 }, 'gpt-4o': { input: 1, output: 2, webSearch: 25 } } }, logger);
+    const pricing = new TablePricing({ overrides: { 'gpu-box/llama-3.3-70b': { input: 0.1, output: 0.3 }, 'gpt-4o': { input: 1, output: 2, webSearch: 25 }, 'claude/claude-haiku-4-5': { input: 1, output: 5, cacheWrite: 1.25, cacheWrite1h: 2 } } }, logger);
     expect(pricing.costMicros({ provider: 'gpu-box', priceProvider: undefined, model: 'llama-3.3-70b' }, usage(10_000, 1_000))).toBe(1300);
     expect(pricing.costMicros({ provider: 'openai', priceProvider: 'openai', model: 'gpt-4o' }, usage(1_000_000, 0))).toBe(1_000_000);
     expect(pricing.costMicros({ provider: 'openai', priceProvider: 'openai', model: 'gpt-4o' }, usage(1_000_000, 0, 0, 0, 4))).toBe(1_100_000);
+    // 600 tokens written for five minutes at $1.25, 400 for an hour at $2, 100 uncached at $1.
+    expect(pricing.costMicros({ provider: 'claude', priceProvider: 'anthropic', model: 'claude-haiku-4-5' }, usage(1_100, 0, 0, 1_000, 0, 400))).toBe(1650);
     // An override without a web search price charges searches nothing, as it says.
     expect(pricing.costMicros({ provider: 'gpu-box', priceProvider: undefined, model: 'llama-3.3-70b' }, usage(10_000, 1_000, 0, 0, 4))).toBe(1300);
     expect(logger.warnings).toEqual([]);

@@ -18,6 +18,16 @@ function highest(price: TablePrice): number | undefined {
   return Math.max(price.base, ...(price.tiers ?? []).map((tier) => tier.price));
 }
 
+/** The fewest input tokens at which any of these prices leaves its base: the long-context tier's start. */
+function firstTierStart(prices: readonly TablePrice[]): number | undefined {
+  let start: number | undefined;
+  for (const price of prices) {
+    if (typeof price !== 'object') continue;
+    for (const tier of price.tiers ?? []) start = Math.min(start ?? tier.start, tier.start);
+  }
+  return start;
+}
+
 /** Integer micro-dollars of a USD amount. */
 const toMicros = (usd: number) => Math.round(usd * 1_000_000);
 
@@ -75,34 +85,42 @@ function simpleCost(rates: SimpleRates, usage: Usage): number | undefined {
   return input + output + searches;
 }
 
-/** The cost of usage at per-million prices; cached reads and cache writes priced apart, web searches per thousand. */
+/** The cost of usage at per-million prices; cached reads and cache writes (hour-long ones too) priced apart, web searches per thousand. */
 function costAt(prices: ModelPrices, usage: Usage): number {
   const cacheRead = usage.prompt_tokens_details?.cached_tokens ?? 0;
   const cacheWrite = usage.prompt_tokens_details?.cache_write_tokens ?? 0;
+  const cacheWrite1h = Math.min(cacheWrite, usage.prompt_tokens_details?.cache_write_1h_tokens ?? 0);
   const uncached = Math.max(0, usage.prompt_tokens - cacheRead - cacheWrite);
-  const usd = (uncached * prices.input + cacheRead * (prices.cacheRead ?? prices.input) + cacheWrite * (prices.cacheWrite ?? prices.input) + usage.completion_tokens * prices.output) / 1_000_000;
+  const writePrice = prices.cacheWrite ?? prices.input;
+  const writes = (cacheWrite - cacheWrite1h) * writePrice + cacheWrite1h * (prices.cacheWrite1h ?? writePrice);
+  const usd = (uncached * prices.input + cacheRead * (prices.cacheRead ?? prices.input) + writes + usage.completion_tokens * prices.output) / 1_000_000;
   const searches = ((usage.server_tool_use?.web_search_requests ?? 0) * (prices.webSearch ?? 0)) / 1_000;
   return toMicros(usd + searches);
 }
 
-/** The prices of a table entry: base prices, and the highest tier's where tiers are dearer, web searches' too; undefined without input and output prices. */
+/** The prices of a table entry: base prices (cache writes and web searches too), the dearest an input token may be charged, and a long-context tier's; undefined without input and output prices. */
 function toModelPrices(price: Record<string, TablePrice> | undefined): ModelPrices | undefined {
   const input = base(price?.input_mtok);
   const output = base(price?.output_mtok);
   if (input === undefined || output === undefined) return undefined;
   const cacheRead = base(price?.cache_read_mtok);
   const cacheWrite = base(price?.cache_write_mtok);
+  const cacheWrite1h = base(price?.cache_write_1h_mtok);
   const webSearch = base(price?.web_searches_kcount);
-  const maxInput = highest(price?.input_mtok)!;
-  const maxOutput = highest(price?.output_mtok)!;
+  // Any input token may be written to a cache, for an hour: the dearest of the three, below the tier and past it.
+  const inputSide = [price?.input_mtok, price?.cache_write_mtok, price?.cache_write_1h_mtok];
+  const maxInput = Math.max(...inputSide.map((entry) => base(entry) ?? 0));
+  const fromTokens = firstTierStart([...inputSide, price?.output_mtok]);
+  const longContext = fromTokens === undefined ? undefined : { fromTokens, maxInput: Math.max(...inputSide.map((entry) => highest(entry) ?? 0)), maxOutput: highest(price?.output_mtok)! };
   return {
     input,
     output,
     ...(cacheRead === undefined ? {} : { cacheRead }),
     ...(cacheWrite === undefined ? {} : { cacheWrite }),
+    ...(cacheWrite1h === undefined ? {} : { cacheWrite1h }),
     ...(webSearch === undefined ? {} : { webSearch }),
     ...(maxInput > input ? { maxInput } : {}),
-    ...(maxOutput > output ? { maxOutput } : {}),
+    ...(longContext === undefined ? {} : { longContext }),
   };
 }
 
@@ -168,6 +186,7 @@ export class TablePricing implements Pricing {
           output_tokens: usage.completion_tokens,
           cache_read_tokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
           cache_write_tokens: usage.prompt_tokens_details?.cache_write_tokens ?? 0,
+          cache_write_1h_tokens: usage.prompt_tokens_details?.cache_write_1h_tokens ?? 0,
           web_searches: usage.server_tool_use?.web_search_requests ?? 0,
         },
         model.model,

@@ -18,6 +18,13 @@ describe('Anthropic usage', () => {
     expect(mergeAnthropicUsage(started, undefined)).toBe(started);
   });
 
+  it('keeps hour-long cache writes apart, among the cache writes', () => {
+    expect(mapAnthropicUsage({ input_tokens: 10, cache_creation_input_tokens: 3_000, cache_creation: { ephemeral_5m_input_tokens: 1_000, ephemeral_1h_input_tokens: 2_000 }, output_tokens: 5 })).toMatchObject({
+      prompt_tokens: 3_010,
+      prompt_tokens_details: { cached_tokens: 0, cache_write_tokens: 3_000, cache_write_1h_tokens: 2_000 },
+    });
+  });
+
   it('leaves server_tool_use out when no search ran', () => {
     expect(mapAnthropicUsage({ input_tokens: 5, output_tokens: 7, server_tool_use: { web_search_requests: 0 } })).not.toHaveProperty('server_tool_use');
     expect(mapAnthropicUsage({ input_tokens: 5, output_tokens: 7, server_tool_use: null })).not.toHaveProperty('server_tool_use');

@@ -4,7 +4,8 @@ import type { AnthropicUsage } from './anthropic-messages.js';
 /**
  * Anthropic usage in OpenAI's shape. Anthropic's `input_tokens` excludes cache reads and writes;
  * OpenAI's `prompt_tokens` includes cached tokens, so they are added back, and kept apart in
- * `prompt_tokens_details` (`cached_tokens` reads, `cache_write_tokens` writes) to be priced apart;
+ * `prompt_tokens_details` (`cached_tokens` reads, `cache_write_tokens` writes, of which
+ * `cache_write_1h_tokens` for an hour) to be priced apart;
  * web searches Anthropic ran go to `server_tool_use`, priced per search.
  */
 export function mapAnthropicUsage(usage: AnthropicUsage): Usage {
@@ -13,11 +14,12 @@ export function mapAnthropicUsage(usage: AnthropicUsage): Usage {
   const prompt = (usage.input_tokens ?? 0) + cacheRead + cacheWrite;
   const completion = usage.output_tokens ?? 0;
   const webSearches = usage.server_tool_use?.web_search_requests ?? 0;
+  const hourWrites = usage.cache_creation?.ephemeral_1h_input_tokens ?? 0;
   return {
     prompt_tokens: prompt,
     completion_tokens: completion,
     total_tokens: prompt + completion,
-    prompt_tokens_details: { cached_tokens: cacheRead, cache_write_tokens: cacheWrite },
+    prompt_tokens_details: { cached_tokens: cacheRead, cache_write_tokens: cacheWrite, ...(hourWrites > 0 ? { cache_write_1h_tokens: hourWrites } : {}) },
     ...(webSearches > 0 ? { server_tool_use: { web_search_requests: webSearches } } : {}),
   };
 }

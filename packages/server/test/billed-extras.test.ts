@@ -76,6 +76,26 @@ beforeEach(() => {
 /** Claude Sonnet 4.5 in the bundled table: $3 input, $15 output per million tokens, $10 per thousand web searches. */
 const sonnetMicros = (input: number, output: number, searches: number) => input * 3 + output * 15 + searches * 10_000;
 
+describe('cache writes an upstream keeps for an hour', () => {
+  it('are charged at their price (2× input, against 1.25× for five minutes), whole and streamed', async () => {
+    const key = await createKey('claude-code-cache', 5);
+    const client = new Anthropic({ baseURL: server.url, apiKey: key, maxRetries: 0 });
+    const system = [{ type: 'text' as const, text: 'You are Claude Code.', cache_control: { type: 'ephemeral' as const, ttl: '1h' as const } }];
+    // 10 uncached, 3,000 written (1,000 for five minutes, 2,000 for an hour), 20 output tokens.
+    const usage = { input_tokens: 10, output_tokens: 20, cache_creation_input_tokens: 3_000, ephemeral_1h_input_tokens: 2_000 };
+    // $3 × 10 + $3.75 × 1,000 + $6 × 2,000 + $15 × 20 per million.
+    const expected = 30 + 3_750 + 12_000 + 300;
+    claude.enqueue({ usage });
+    const { response } = await client.messages.create({ model: 'sonnet', max_tokens: 100, system, messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+    expect(await logLineOf(response.headers.get('x-request-id'))).toMatchObject({ promptTokens: 3_010, costMicros: expected });
+    claude.enqueue({ usage });
+    const stream = client.messages.stream({ model: 'sonnet', max_tokens: 100, system, messages: [{ role: 'user', content: 'hi' }] });
+    await stream.finalMessage();
+    expect(await logLineOf((await stream.withResponse()).response.headers.get('x-request-id'))).toMatchObject({ stream: true, promptTokens: 3_010, costMicros: expected });
+    expect(await remainingUsd(key)).toBeCloseTo(5 - (2 * expected) / 1_000_000, 6);
+  });
+});
+
 describe('web searches an upstream runs as a server tool', () => {
   it('are charged to the budget and recorded: Claude Code\'s web search, whole and streamed', async () => {
     const key = await createKey('claude-code-search', 5);
@@ -100,17 +120,16 @@ describe('web searches an upstream runs as a server tool', () => {
   });
 
   it('count in the worst case a budget holds: max_uses searches may cost more than the budget has left', async () => {
-    // $0.04 covers the prompt and 500 output tokens (at most $0.0113, at the long-context tier's $22.50
-    // per million), not eight searches at $0.01.
+    // $0.04 covers the prompt and 500 output tokens ($0.0075 at $15 per million), not eight searches at $0.01.
     const key = await createKey('claude-code-small', 0.04);
     const client = new Anthropic({ baseURL: server.url, apiKey: key, maxRetries: 0 });
     const refused = await client.messages.create({ model: 'sonnet', max_tokens: 500, tools: [searchTool(8)] as never, messages: [{ role: 'user', content: 'Search widely.' }] }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(Anthropic.RateLimitError);
-    expect((refused as Error).message).toMatch(/may cost up to \$0\.091\d\./);
+    expect((refused as Error).message).toMatch(/may cost up to \$0\.087\d\./);
     expect(claude.requests).toHaveLength(0);
     // A search tool without max_uses is held at `unboundedWebSearches` (10): refused too.
     const unbounded = await client.messages.create({ model: 'sonnet', max_tokens: 500, tools: [searchTool()] as never, messages: [{ role: 'user', content: 'Search widely.' }] }).catch((error: unknown) => error);
-    expect((unbounded as Error).message).toMatch(/may cost up to \$0\.111\d\./);
+    expect((unbounded as Error).message).toMatch(/may cost up to \$0\.107\d\./);
     // Two searches fit.
     claude.enqueue({ webSearches: ['one'] });
     await expect(client.messages.create({ model: 'sonnet', max_tokens: 500, tools: [searchTool(2)] as never, messages: [{ role: 'user', content: 'Search once.' }] })).resolves.toMatchObject({ usage: { server_tool_use: { web_search_requests: 1 } } });
