@@ -284,6 +284,21 @@ describe('hard budgets', () => {
     expect(mock.requests).toHaveLength(0);
   });
 
+  it('refuse a budgeted request that continues a conversation OpenAI stores: its prompt cannot be counted', async () => {
+    const budgeted = await createKey({ alias: 'stateful-app' });
+    await adminCall('/admin/budgets', { scope: 'key', id: budgeted.id, limit_usd: 5, period: 'daily' });
+    mock.reset();
+    const refused = await clientFor(budgeted.key).responses.create({ model: 'native-mini', previous_response_id: 'resp_mock1', input: 'And then?' }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 400, code: 'budget_uncountable', type: 'invalid_request_error', param: 'previous_response_id' });
+    expect((refused as Error).message).toContain('whose tokens cannot be counted before the call');
+    expect(mock.requests).toHaveLength(0);
+    // Without a budget it goes through to OpenAI, which adds the stored conversation itself.
+    mock.enqueue({ content: 'First.' });
+    const first = await clientFor(masterKey).responses.create({ model: 'native-mini', input: 'Start.' });
+    mock.enqueue({ content: 'Then.' });
+    await expect(clientFor(masterKey).responses.create({ model: 'native-mini', previous_response_id: first.id, input: 'And then?' })).resolves.toMatchObject({ output_text: 'Then.' });
+  });
+
   it('price the worst case at the group\'s fallback model too, since a refusal may move the request there', async () => {
     const created = await createKey({ alias: 'falls-back' });
     // One answer of 1,000 tokens: $0.20 on gpt-4o-mini, $2.00 on the fallback.

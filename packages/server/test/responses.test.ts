@@ -330,10 +330,12 @@ describe('POST /v1/responses', () => {
     expect(failed.response).toMatchObject({ status: 'failed', error: { code: 'server_error', message: expect.stringContaining('The server had an error') }, output: [] });
   });
 
-  it('refuses what needs server-side state or built-in tools with a 400 naming the field, before calling the upstream', async () => {
+  it('refuses what needs state OpenAI stores or its built-in tools, for a model elsewhere, with a 400 naming the field, before calling the upstream', async () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ model: 'llama', input: 'Go on', previous_response_id: 'resp_123' }, 'previous_response_id'],
       [{ model: 'llama', input: 'Go on', conversation: 'conv_1' }, 'conversation'],
+      [{ model: 'gpt-5-codex', input: 'Go on', prompt: { id: 'pmpt_1' } }, 'prompt'],
+      [{ model: 'gpt-5-codex', input: 'Go on', background: true }, 'background'],
       [{ model: 'llama', input: 'Search', tools: [{ type: 'web_search' }] }, 'tools[0]'],
       [{ model: 'llama', input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input[0]'],
       [{ model: 'llama' }, 'input'],
@@ -419,6 +421,34 @@ describe('POST /v1/responses', () => {
     expect(failure).toMatchObject({ code: 'server_error', message: expect.stringContaining('The server had an error') });
     expect(gpt.requests[0]!.path).toBe('/v1/responses');
     expect(logs.requestLines().at(-1)).toMatchObject({ model: 'gpt-5-codex', status: 502 });
+  });
+
+  it('passes a conversation OpenAI stores through to it (previous_response_id, conversation, item references), and refuses it for other models', async () => {
+    gpt.enqueue({ content: 'Noted, Ada.' });
+    const first = await openai.responses.create({ model: 'gpt-5-codex', input: 'My name is Ada.' });
+    gpt.enqueue({ content: 'Your name is Ada.' });
+    const second = await openai.responses.create({ model: 'gpt-5-codex', previous_response_id: first.id, input: 'What is my name?' });
+    expect(gpt.requests[1]!.path).toBe('/v1/responses');
+    expect(gpt.requests[1]!.bodyText).toBe(JSON.stringify({ model: 'gpt-5-codex', previous_response_id: first.id, input: 'What is my name?' }));
+    expect(second.output_text).toBe('Your name is Ada.');
+
+    // Streamed, with a referenced item and a conversation: the bytes go as sent.
+    gpt.enqueue({ stream: { content: ['Still ', 'Ada.'] } });
+    const body = { model: 'gpt-5-codex', conversation: 'conv_ada', input: [{ type: 'item_reference', id: 'msg_earlier' }, { role: 'user', content: 'And now?' }], stream: true };
+    const events = await eventsOf(await openai.responses.create(body as never) as never);
+    expect(events.at(-1)).toMatchObject({ type: 'response.completed' });
+    expect(gpt.requests[2]!.body).toEqual(body);
+
+    // A response OpenAI did not store: its own 400 reaches the client.
+    const unknown = await openai.responses.create({ model: 'gpt-5-codex', previous_response_id: 'resp_unknown', input: 'Hi' }).catch((error: unknown) => error);
+    expect(unknown).toMatchObject({ status: 400, message: expect.stringContaining("Previous response with id 'resp_unknown' not found") });
+
+    // To a model elsewhere the stored part cannot go: 400 naming it, nothing sent.
+    const refused = await openai.responses.create({ model: 'sonnet', previous_response_id: first.id, input: 'What is my name?' }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((refused as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({ code: 'invalid_request', param: 'previous_response_id' });
+    expect((refused as Error).message).toMatch(/refers to input OpenAI stores, which only OpenAI's Responses API can add/);
+    expect(claude.requests).toHaveLength(0);
   });
 
   it('passes on OpenAI\'s refusal when a Responses-only model sits behind a server not known to serve the Responses API', async () => {

@@ -132,6 +132,8 @@ async function answerResponses(res: ServerResponse, body: Record<string, any>, r
  */
 export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise<MockOpenAI> {
   let sequence = 0;
+  /** Responses answered with `store` on (OpenAI's default): a later `previous_response_id` may name them. */
+  const storedResponses = new Set<string>();
   const openRouter = options.flavor === 'openrouter';
   const azure = options.flavor === 'azure';
   const azurePath = /^\/openai\/(?:deployments\/[^/]+\/(chat\/completions|embeddings)|v1\/(chat\/completions|embeddings|responses))$/;
@@ -175,6 +177,12 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
     const unknownField = isResponses ? Object.keys(body ?? {}).find((field) => !responsesFields.has(field)) : undefined;
     if (unknownField !== undefined) {
       sendJson(res, 400, openAIError(`Unknown parameter: '${unknownField}'.`, 'invalid_request_error', 'unknown_parameter', unknownField));
+      return;
+    }
+    // A previous response must be one this upstream stored.
+    const previous = isResponses ? (body as { previous_response_id?: unknown }).previous_response_id : undefined;
+    if (typeof previous === 'string' && !storedResponses.has(previous)) {
+      sendJson(res, 400, openAIError(`Previous response with id '${previous}' not found.`, 'invalid_request_error', 'previous_response_not_found', 'previous_response_id'));
       return;
     }
     // OpenAI's reasoning models (o-series, GPT-5) refuse the deprecated `max_tokens`, before anything else.
@@ -231,7 +239,9 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
       return;
     }
     if (isResponses) {
-      await answerResponses(res, body as Record<string, any>, reply, (sequence += 1));
+      sequence += 1;
+      if ((body as { store?: unknown }).store !== false) storedResponses.add(`resp_mock${sequence}`);
+      await answerResponses(res, body as Record<string, any>, reply, sequence);
       return;
     }
     if (!isChat) {

@@ -114,6 +114,12 @@ export interface GatewayContextBase {
    * `Infinity` when nothing bounds them. Budgets reserve their fees.
    */
   readonly webSearchLimit: number;
+  /**
+   * Set when the upstream adds input it stores to this request (OpenAI's `previous_response_id` or
+   * `conversation`): the field's name. That input is out of the gateway's sight: `request` holds only
+   * what the client sent, so its prompt cannot be counted (a budget cannot bound it).
+   */
+  readonly storedInput: string | undefined;
   /** True once a hook marked the answer as this caller's alone: a response cache must not keep it. */
   readonly answerPrivate: boolean;
   /**

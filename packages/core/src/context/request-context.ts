@@ -50,6 +50,11 @@ export interface RequestContextInit {
    * tools' `max_uses`, `max_tool_calls`): 0 without a search tool, `Infinity` when nothing bounds them.
    */
   readonly webSearchLimit?: (body: unknown) => number;
+  /**
+   * The field of a body in the client's wire format by which the upstream adds input it stores
+   * (OpenAI's `previous_response_id`, `conversation`), for what counts the prompt; undefined without one.
+   */
+  readonly storedInput?: (body: unknown) => string | undefined;
 }
 
 /** The engine's implementation of {@link GatewayContext}. */
@@ -88,6 +93,8 @@ export class RequestContext {
   #untranslatable: GatewayError | undefined;
   readonly #findWebSearchLimit: RequestContextInit['webSearchLimit'];
   #webSearchLimit = 0;
+  readonly #findStoredInput: RequestContextInit['storedInput'];
+  #storedInput: string | undefined;
   #variables: Map<PropertyKey, unknown> | undefined;
   #responseHeaders: Record<string, string> | undefined;
   #guardrails: string[] | undefined;
@@ -118,6 +125,7 @@ export class RequestContext {
     this.#encodeAddedFields = init.encodeAddedFields;
     this.#findUntranslatable = init.untranslatable;
     this.#findWebSearchLimit = init.webSearchLimit;
+    this.#findStoredInput = init.storedInput;
     this.stream = init.operation === 'chat' && (init.request as ChatCompletionRequest | undefined)?.stream === true;
   }
 
@@ -148,6 +156,7 @@ export class RequestContext {
     this.#decode = undefined;
     this.#untranslatable = this.#findUntranslatable?.(this.#request);
     this.#webSearchLimit = this.#findWebSearchLimit?.(this.#request) ?? 0;
+    this.#storedInput = this.#findStoredInput?.(this.#request);
     this.#request = decode(this.#request);
   }
 
@@ -159,6 +168,11 @@ export class RequestContext {
   /** The most web searches the upstream may bill for this request (see `RequestContextInit.webSearchLimit`). */
   get webSearchLimit(): number {
     return this.#webSearchLimit;
+  }
+
+  /** The client's field by which the upstream adds input it stores (see `RequestContextInit.storedInput`). */
+  get storedInput(): string | undefined {
+    return this.#storedInput;
   }
 
   replaceRequest(next: ChatCompletionRequest | EmbeddingRequest): void {

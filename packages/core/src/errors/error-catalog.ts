@@ -47,6 +47,7 @@ export const errorCatalog = {
   TOLLGATE_RATE_LIMIT_STORE_UNAVAILABLE: { status: 503, type: 'server_error', retryable: true, hint: 'The shared rate-limit store (Redis) is unreachable and the gateway is set to refuse then (`onError: reject`); retry shortly.' },
   TOLLGATE_GOVERNANCE_STORE_UNAVAILABLE: { status: 503, type: 'server_error', retryable: true, hint: 'The key and budget store is unreachable; budgets are hard, so requests that need it are refused until it is back. Retry shortly.' },
   TOLLGATE_PRICE_UNKNOWN: { status: 403, type: 'permission_error', retryable: false, hint: 'A budget applies but the model has no known price; the operator must add one (pricing overrides) before budgeted keys can call it.' },
+  TOLLGATE_BUDGET_UNCOUNTABLE: { status: 400, type: 'invalid_request_error', retryable: false, hint: 'A budget applies, and the request continues a conversation the upstream stores (previous_response_id, conversation), whose tokens cannot be counted before the call. Send the whole conversation in `input` (with `store: false`).' },
   // Guardrails.
   TOLLGATE_GUARDRAIL_BLOCKED: { status: 400, type: 'invalid_request_error', retryable: false, hint: 'A guardrail refused the content; the message names the guardrail and the category (never the value). Remove it and send again.' },
   TOLLGATE_GUARDRAIL_UNAVAILABLE: { status: 503, type: 'server_error', retryable: true, hint: 'A guardrail that fails closed could not reach its service in time; retry shortly.' },

@@ -59,6 +59,15 @@ function choiceCount(request: ChatCompletionRequest): number {
   return typeof request.n === 'number' && request.n > 1 ? Math.floor(request.n) : 1;
 }
 
+/** A budgeted request whose prompt the upstream completes from what it stores: its cost cannot be bounded. */
+function uncountable(context: GatewayContext): GatewayError {
+  return new GatewayError(
+    'TOLLGATE_BUDGET_UNCOUNTABLE',
+    `A budget applies to key "${context.principal!.keyName}", and \`${context.storedInput}\` makes the upstream add input it stores, whose tokens cannot be counted before the call, so its cost cannot be bounded. Send the whole conversation in \`input\` (with \`store: false\`).`,
+    { param: context.storedInput },
+  );
+}
+
 /** A store failure as the client sees it: budgets are hard, so no store means no budgeted request. */
 function storeUnavailable(error: unknown): GatewayError {
   if (GatewayError.isInstance(error)) return error;
@@ -102,6 +111,7 @@ export function createBudgetHooks(
     let subjects = subjectsByPrincipal.get(principal);
     if (subjects === undefined) subjectsByPrincipal.set(principal, (subjects = budgetSubjects(principal)));
     if (subjects.length === 0) return;
+    if (context.storedInput !== undefined) throw uncountable(context);
     const promptTokens = estimatePromptTokens(context.request, context.operation) * options.promptTokenMargin;
     // A refusal may move the request to the group's fallback model: its targets may be dearer.
     const prices = worstCasePrices(context.targets, pricing, promptTokens, context.fallbackTargets);

@@ -9,8 +9,8 @@ function invalid(message: string, param: string): GatewayError {
   return new GatewayError('TOLLGATE_INVALID_REQUEST', message, { param });
 }
 
-/** Request fields that need state kept by the server, which a gateway does not keep. */
-const statefulFields = ['previous_response_id', 'conversation', 'prompt'] as const;
+/** Request fields by which OpenAI adds input it stores: such a request passes through to OpenAI only. */
+const storedInputFields = ['previous_response_id', 'conversation'] as const;
 
 /** A Responses content part as a chat one: text, images by URL or data URL, files by their data; one by `file_id` kept as it is. */
 function toPart(part: Item, param: string): ContentPart {
@@ -100,7 +100,8 @@ function toMessages(input: unknown, instructions: unknown): ChatMessage[] {
       if (typeof item.call_id !== 'string') throw invalid(`A ${type} item needs the \`call_id\` of the call it answers.`, param);
       messages.push({ role: 'tool', tool_call_id: item.call_id, content: outputText(item.output) });
     } else if (type === 'item_reference') {
-      throw invalid('`item_reference` input items point at items stored by OpenAI, which a gateway does not keep. Send the items themselves.', param);
+      // Kept as it is, for OpenAI only (see untranslatableResponsesParts): what it refers to is OpenAI's.
+      messages.push({ role: 'user', content: [{ ...item } as unknown as ContentPart] });
     }
     // Items of OpenAI's built-in tools have no chat equivalent: see untranslatableResponsesParts.
   });
@@ -108,8 +109,8 @@ function toMessages(input: unknown, instructions: unknown): ChatMessage[] {
   return messages;
 }
 
-/** Input item types a chat request can carry; any other belongs to one of OpenAI's built-in tools. */
-const translatableItemTypes = new Set(['message', 'function_call', 'function_call_output', 'custom_tool_call', 'custom_tool_call_output', 'reasoning', 'item_reference']);
+/** Input item types a chat request can carry; any other belongs to one of OpenAI's built-in tools, or refers to a stored item. */
+const translatableItemTypes = new Set(['message', 'function_call', 'function_call_output', 'custom_tool_call', 'custom_tool_call_output', 'reasoning']);
 
 /** A function or custom tool, which the client runs; any other type is one of OpenAI's built-in tools. */
 function isClientTool(tool: Item): boolean {
@@ -131,12 +132,28 @@ function toTools(tools: unknown): FunctionTool[] | undefined {
 }
 
 /**
- * What in a Responses request only OpenAI can run or read — a built-in tool (`web_search`,
- * `file_search`, `code_interpreter`, …), an item of one in `input`, an image or file by `file_id` — as
- * the 400 to answer when the request cannot reach an upstream serving the Responses API as it was
- * sent; undefined when everything translates.
+ * The field by which OpenAI adds input it stores to a Responses request (`previous_response_id`,
+ * `conversation`, an `item_reference` input item); undefined when the request carries all of its input.
+ */
+export function storedResponsesInput(body: unknown): string | undefined {
+  const request = (body ?? {}) as Record<string, unknown>;
+  const field = storedInputFields.find((name) => request[name] !== undefined && request[name] !== null);
+  if (field !== undefined) return field;
+  const index = Array.isArray(request.input) ? request.input.findIndex((item: Item) => item?.type === 'item_reference') : -1;
+  return index === -1 ? undefined : `input[${index}]`;
+}
+
+/**
+ * What in a Responses request only OpenAI can run or read — input OpenAI stores (a previous response,
+ * a conversation, a referenced item), a built-in tool (`web_search`, `file_search`, `code_interpreter`,
+ * …), an item of one in `input`, an image or file by `file_id` — as the 400 to answer when the request
+ * cannot reach an upstream serving the Responses API as it was sent; undefined when everything translates.
  */
 export function untranslatableResponsesParts(body: unknown): GatewayError | undefined {
+  const stored = storedResponsesInput(body);
+  if (stored !== undefined) {
+    return invalid(`\`${stored.startsWith('input[') ? 'item_reference' : stored}\` refers to input OpenAI stores, which only OpenAI's Responses API can add, sent the request as it came. Route the request to OpenAI, or send the whole conversation in \`input\` (with \`store: false\`), as Codex does.`, stored);
+  }
   const { tools, input } = (body ?? {}) as { tools?: unknown; input?: unknown };
   const toolIndex = Array.isArray(tools) ? tools.findIndex((tool: Item) => !isClientTool(tool)) : -1;
   if (toolIndex !== -1) {
@@ -206,16 +223,15 @@ function toResponseFormat(format: Item | undefined): Record<string, unknown> | u
  * speak) to the canonical chat request: `instructions` to a system message, input items to messages
  * (function calls and their outputs to `tool_calls` and `tool` messages), function and custom tools
  * to functions, `max_output_tokens`, `text.format` and `reasoning.effort` to their chat names, and
- * usage always requested on streams. Stateless only: what needs a response or conversation stored by
- * the server (`previous_response_id`, `conversation`, stored prompts, `background`) is refused with a
- * 400 naming the field. OpenAI's built-in tools are left out ({@link untranslatableResponsesParts}).
+ * usage always requested on streams. Input OpenAI stores (`previous_response_id`, `conversation`,
+ * `item_reference` items) and OpenAI's built-in tools are left out ({@link untranslatableResponsesParts});
+ * stored prompt templates and `background` responses, which need a response kept for later, are
+ * refused with a 400 naming the field.
  */
 export function convertResponsesRequest(body: Record<string, any>): ChatCompletionRequest {
   if (typeof body.model !== 'string' || body.model === '') throw invalid('The request is missing the required field "model".', 'model');
-  for (const field of statefulFields) {
-    if (body[field] !== undefined && body[field] !== null) {
-      throw invalid(`\`${field}\` needs state stored by OpenAI, which a gateway does not keep. Send the whole conversation in \`input\` (with \`store: false\`), as Codex does.`, field);
-    }
+  if (body.prompt !== undefined && body.prompt !== null) {
+    throw invalid('Stored prompt templates (`prompt`) are not served: send the prompt\'s text in `instructions` and `input`.', 'prompt');
   }
   if (body.background === true) throw invalid('Background responses need a response stored by the server, which a gateway does not keep. Send the request without `background`.', 'background');
   const tools = toTools(body.tools);
