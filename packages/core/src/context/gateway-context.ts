@@ -148,9 +148,9 @@ export interface ChatContext extends GatewayContextBase {
   /** Replaces the request; the engine then re-encodes it upstream. */
   replaceRequest(next: ChatCompletionRequest): void;
   /**
-   * Adds top-level fields the request does not have (`max_tokens` where none was set): the client's
-   * bytes still go upstream, with the fields spliced in, never re-encoded. A field it already has
-   * makes this a `replaceRequest`.
+   * Sets top-level fields (`max_tokens`) and keeps the client's bytes going upstream (passthrough, with
+   * what only they carry): fields the request lacks are spliced in, never re-encoded; setting one the
+   * client set re-encodes the bytes once with the new value.
    */
   addRequestFields(fields: Partial<ChatCompletionRequest>): void;
 }
@@ -160,7 +160,7 @@ export interface EmbeddingsContext extends GatewayContextBase {
   readonly operation: 'embeddings';
   readonly request: EmbeddingRequest;
   replaceRequest(next: EmbeddingRequest): void;
-  /** As for chat: adds top-level fields the request lacks, keeping the client's bytes. */
+  /** As for chat: sets top-level fields, keeping the client's bytes. */
   addRequestFields(fields: Partial<EmbeddingRequest>): void;
 }
 

@@ -8,7 +8,7 @@ import type { RoutePolicy } from '../routing/route-policy.js';
 import type { AttemptRecord } from './attempt-record.js';
 import type { ContextVariableMap, GatewayContext, RequestTimings, RoutingOverrides } from './gateway-context.js';
 import type { Principal } from './principal.js';
-import { spliceJsonFields } from '../provider/splice-json-fields.js';
+import { setJsonFields, spliceJsonFields } from '../provider/splice-json-fields.js';
 
 /** What the ingress knows when a request arrives. */
 export interface RequestContextInit {
@@ -84,8 +84,10 @@ export class RequestContext {
   #rawBody: Uint8Array | undefined;
   #requestReplaced = false;
   #finished = false;
-  /** Fields added by `addRequestFields`, and the client's bytes with them spliced in (made once). */
+  /** Fields set by `addRequestFields`, and the client's bytes with them (made once). */
   #addedFields: Record<string, unknown> | undefined;
+  /** True once `addRequestFields` set a field the client had set: its bytes are then re-encoded, not spliced. */
+  #overridesClientFields = false;
   #splicedBody: Uint8Array | undefined;
   #decode: ((body: unknown) => ChatCompletionRequest | EmbeddingRequest) | undefined;
   readonly #encodeAddedFields: RequestContextInit['encodeAddedFields'];
@@ -137,14 +139,14 @@ export class RequestContext {
     return this.#requestReplaced;
   }
 
-  /** The client's bytes (with any added fields spliced in), while they still match the request. */
+  /** The client's bytes (with any fields hooks set), while they still match the request. */
   get rawBody(): Uint8Array | undefined {
     if (this.#requestReplaced || this.#rawBody === undefined) return undefined;
     if (this.#addedFields === undefined) return this.#rawBody;
     if (this.#splicedBody === undefined) {
       const fields = this.#encodeAddedFields === undefined ? this.#addedFields : this.#encodeAddedFields(this.#addedFields);
       if (fields === undefined) return undefined;
-      this.#splicedBody = spliceJsonFields(this.#rawBody, fields);
+      this.#splicedBody = this.#overridesClientFields ? setJsonFields(this.#rawBody, fields) : spliceJsonFields(this.#rawBody, fields);
     }
     return this.#splicedBody;
   }
@@ -182,12 +184,9 @@ export class RequestContext {
 
   addRequestFields(fields: Readonly<Record<string, unknown>>): void {
     const request = this.#request as unknown as Record<string, unknown>;
-    const next = { ...this.#request, ...fields } as ChatCompletionRequest | EmbeddingRequest;
-    if (Object.keys(fields).some((name) => request[name] !== undefined)) {
-      this.replaceRequest(next);
-      return;
-    }
-    this.#request = next;
+    // A field the client set too: its bytes are re-encoded with the new value (once, when read) rather than spliced.
+    if (Object.keys(fields).some((name) => request[name] !== undefined)) this.#overridesClientFields = true;
+    this.#request = { ...this.#request, ...fields } as ChatCompletionRequest | EmbeddingRequest;
     this.#addedFields = { ...this.#addedFields, ...fields };
     this.#splicedBody = undefined;
   }

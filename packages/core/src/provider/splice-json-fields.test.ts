@@ -31,11 +31,13 @@ describe('RequestContext.addRequestFields', () => {
     expect(context.requestReplaced).toBe(false);
   });
 
-  it('becomes a replacement when the request already has the field: the bytes no longer match', () => {
-    const context = start('{"model":"m","messages":[],"max_tokens":5}');
+  it('sets a field the client set in its bytes, re-encoded once, and still counts them as the request', () => {
+    const context = start('{"model":"m","messages":[{"role":"user","content":"caf\\u00e9"}],"max_tokens":5,"x_vendor":{"a":1}}');
     context.addRequestFields({ max_tokens: 100 });
-    expect(context.request).toMatchObject({ max_tokens: 100 });
-    expect(context.rawBody).toBeUndefined();
-    expect(context.requestReplaced).toBe(true);
+    context.addRequestFields({ temperature: 0 });
+    expect(context.request).toMatchObject({ max_tokens: 100, temperature: 0 });
+    expect(text(context.rawBody)).toBe('{"model":"m","messages":[{"role":"user","content":"café"}],"max_tokens":100,"x_vendor":{"a":1},"temperature":0}');
+    expect(context.rawBody).toBe(context.rawBody);
+    expect(context.requestReplaced).toBe(false);
   });
 });

@@ -30,3 +30,15 @@ export function spliceJsonFields(json: Uint8Array, fields: Readonly<Record<strin
   spliced.set(json.subarray(open + 1), headBytes);
   return spliced;
 }
+
+/**
+ * A JSON object's bytes with `fields` set at its top level, over the values it had: parsed and
+ * re-encoded, for a field the client set (a budget lowering its `max_tokens`), where a splice would
+ * leave two of it. Undefined if the bytes are not an object.
+ */
+export function setJsonFields(json: Uint8Array, fields: Readonly<Record<string, unknown>>): Uint8Array | undefined {
+  const body = JSON.parse(Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString('utf8')) as unknown;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  for (const name in fields) if (fields[name] !== undefined && Object.hasOwn(fields, name)) (body as Record<string, unknown>)[name] = fields[name];
+  return Buffer.from(JSON.stringify(body));
+}

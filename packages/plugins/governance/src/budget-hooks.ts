@@ -176,7 +176,8 @@ export function createBudgetHooks(
         throw budgetExceeded(outcome.budget, outcome.availableMicros, amountMicros);
       }
       outputTokens = Math.min(outputTokens, affordable);
-      context.replaceRequest({ ...context.request, [outputLimit(context.request).field]: outputTokens });
+      // Set, not replaced: the client's bytes still go upstream (passthrough), with the lower limit.
+      context.addRequestFields({ [outputLimit(context.request).field]: outputTokens });
     }
   }
 

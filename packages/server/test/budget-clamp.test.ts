@@ -1,0 +1,89 @@
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createMockAnthropic, createMockOpenAI, type MockAnthropic, type MockOpenAI } from '@tollgate/testkit';
+import type { RunningServer } from '../src/index.js';
+import { masterKey, startQuietServer, temporaryDatabasePath } from './support/start-test-gateway.js';
+
+const anthropicKey = 'sk-ant-upstream-SECRET-0123456789';
+/** $100 per million input tokens, $1,000 per million output tokens: 1 output token = 1,000 micro-dollars. */
+const prices = { input: 100, output: 1_000 };
+
+let claude: MockAnthropic;
+let gpt: MockOpenAI;
+let server: RunningServer;
+
+async function keyWithBudget(alias: string, limitUsd: number): Promise<string> {
+  const admin = (path: string, body: object) =>
+    fetch(`${server.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((response) => response.json()) as Promise<any>;
+  const created = await admin('/admin/keys', { alias });
+  await admin('/admin/budgets', { scope: 'key', id: created.id, limit_usd: limitUsd, period: 'daily' });
+  return created.key as string;
+}
+
+beforeAll(async () => {
+  claude = await createMockAnthropic({ apiKey: anthropicKey });
+  gpt = await createMockOpenAI();
+  server = await startQuietServer({
+    plugins: [
+      '@tollgate/provider-openai',
+      '@tollgate/provider-anthropic',
+      { name: '@tollgate/ledger-sqlite', options: { path: await temporaryDatabasePath('tollgate-clamp'), flushIntervalMs: 20 } },
+      { name: '@tollgate/pricing', options: { overrides: { 'claude/claude-sonnet-4-5': prices, 'openai/gpt-5-codex': prices } } },
+      { name: '@tollgate/governance', options: { onInsufficientBudget: 'clamp', budgetLeaseRequests: 0 } },
+    ],
+    auth: { masterKey },
+    providers: {
+      claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: anthropicKey },
+      openai: { type: 'openai', baseURL: gpt.baseURL, apiKey: 'sk-openai-upstream-000000', responsesAPI: true },
+    },
+    models: { sonnet: { target: 'claude/claude-sonnet-4-5' }, 'gpt-5-codex': { target: 'openai/gpt-5-codex' } },
+  });
+});
+
+afterAll(async () => {
+  await server.close();
+  await claude.close();
+  await gpt.close();
+});
+
+beforeEach(() => {
+  claude.reset();
+  gpt.reset();
+});
+
+describe('a budget in clamp mode', () => {
+  it('lowers Claude Code\'s max_tokens in its own bytes: server tools, thinking history and cache marks still reach Claude', async () => {
+    // $0.50 buys ~500 output tokens after the prompt, not the 32,000 asked for.
+    const key = await keyWithBudget('claude-code-clamped', 0.5);
+    const body = {
+      model: 'sonnet',
+      max_tokens: 32_000,
+      system: [{ type: 'text', text: 'You are Claude Code.', cache_control: { type: 'ephemeral' } }],
+      thinking: { type: 'enabled', budget_tokens: 256 },
+      tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 2 }],
+      messages: [
+        { role: 'user', content: 'Look it up.' },
+        { role: 'assistant', content: [{ type: 'thinking', thinking: 'I should search.', signature: 'sig_earlier' }, { type: 'text', text: 'Searching.' }] },
+        { role: 'user', content: 'Go on.' },
+      ],
+    };
+    // Streamed, as Claude Code does (the SDK refuses a whole answer of 32,000 tokens).
+    const message = await new Anthropic({ baseURL: server.url, apiKey: key, maxRetries: 0 }).messages.stream(body as never).finalMessage();
+    expect(message.type).toBe('message');
+    const sent = claude.requests[0]!.body as Record<string, unknown>;
+    expect(sent.max_tokens).toBeGreaterThan(16);
+    expect(sent.max_tokens).toBeLessThan(500);
+    expect(sent).toEqual({ ...body, stream: true, model: 'claude-sonnet-4-5', max_tokens: sent.max_tokens });
+  });
+
+  it('lowers Codex\'s max_output_tokens in its own bytes: the request still goes to OpenAI\'s Responses API', async () => {
+    const key = await keyWithBudget('codex-clamped', 0.5);
+    const body = { model: 'gpt-5-codex', input: [{ type: 'reasoning', id: 'rs_1', summary: [], encrypted_content: 'gAAAA-earlier' }, { role: 'user', content: 'Fix it.' }], max_output_tokens: 32_000, store: false };
+    await new OpenAI({ baseURL: `${server.url}/v1`, apiKey: key, maxRetries: 0 }).responses.create(body as never);
+    expect(gpt.requests[0]!.path).toBe('/v1/responses');
+    const sent = gpt.requests[0]!.body as Record<string, unknown>;
+    expect(sent.max_output_tokens).toBeLessThan(500);
+    expect(sent).toEqual({ ...body, max_output_tokens: sent.max_output_tokens });
+  });
+});
