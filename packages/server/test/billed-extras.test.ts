@@ -49,6 +49,7 @@ beforeAll(async () => {
       // Claude priced from the bundled table; GPT at round prices, its web search at $25 per thousand.
       { name: '@tollgate/pricing', options: { overrides: { 'openai/gpt-5': { input: 100, output: 200, webSearch: 25 } } } },
       { name: '@tollgate/governance', options: { keyCacheMs: 200, budgetLeaseRequests: 0 } },
+      { name: '@tollgate/metrics-prometheus', options: { processMetrics: false } },
     ],
     auth: { masterKey },
     providers: {
@@ -93,6 +94,9 @@ describe('cache writes an upstream keeps for an hour', () => {
     await stream.finalMessage();
     expect(await logLineOf((await stream.withResponse()).response.headers.get('x-request-id'))).toMatchObject({ stream: true, promptTokens: 3_010, costMicros: expected });
     expect(await remainingUsd(key)).toBeCloseTo(5 - (2 * expected) / 1_000_000, 6);
+    await server.tollgate.gateway.engine.drain();
+    const metrics = await fetch(`${server.url}/metrics`).then((response) => response.text());
+    expect(metrics).toContain('tollgate_tokens_total{model="sonnet",team="none",key="claude-code-cache",type="cache_write"} 6000');
   });
 });
 
@@ -117,6 +121,9 @@ describe('web searches an upstream runs as a server tool', () => {
     expect(streamed).toMatchObject({ stream: true, promptTokens: 1_040, completionTokens: 20, webSearches: 1, costMicros: sonnetMicros(1_040, 20, 1) });
 
     expect(await remainingUsd(key)).toBeCloseTo(5 - (sonnetMicros(2_040, 30, 2) + sonnetMicros(1_040, 20, 1)) / 1_000_000, 6);
+    await server.tollgate.gateway.engine.drain();
+    const metrics = await fetch(`${server.url}/metrics`).then((response) => response.text());
+    expect(metrics).toContain('tollgate_web_searches_total{model="sonnet",team="none",key="claude-code-search"} 3');
   });
 
   it('count in the worst case a budget holds: max_uses searches may cost more than the budget has left', async () => {

@@ -32,6 +32,7 @@ export class GatewayMetrics {
   readonly #attempts: Histogram<'provider' | 'outcome'>;
   readonly #tokens: Counter<'model' | 'team' | 'key' | 'type'>;
   readonly #cost: Counter<'model' | 'team' | 'key'>;
+  readonly #webSearches: Counter<'model' | 'team' | 'key'>;
   readonly #errors: Counter<'code'>;
   readonly #rejections: Counter<'reason' | 'scope' | 'model' | 'team' | 'key'>;
   readonly #cache: Counter<'model' | 'result'>;
@@ -46,7 +47,8 @@ export class GatewayMetrics {
     this.#duration = new Histogram({ name: `${prefix}request_duration_seconds`, help: 'Time from arrival to the end of the answer.', labelNames: ['operation', 'model', 'provider', 'status'], buckets: latencyBuckets, registers });
     this.#firstToken = new Histogram({ name: `${prefix}time_to_first_token_seconds`, help: 'Time from arrival to the first streamed chunk.', labelNames: ['model', 'provider'], buckets: latencyBuckets, registers });
     this.#attempts = new Histogram({ name: `${prefix}upstream_attempt_duration_seconds`, help: 'Each upstream attempt, until its answer or first chunk.', labelNames: ['provider', 'outcome'], buckets: latencyBuckets, registers });
-    this.#tokens = new Counter({ name: `${prefix}tokens_total`, help: 'Tokens by type: prompt, completion, cached (cache reads), reasoning.', labelNames: ['model', 'team', 'key', 'type'], registers });
+    this.#tokens = new Counter({ name: `${prefix}tokens_total`, help: 'Tokens by type: prompt, completion, cached (cache reads), cache_write, reasoning.', labelNames: ['model', 'team', 'key', 'type'], registers });
+    this.#webSearches = new Counter({ name: `${prefix}web_searches_total`, help: 'Web searches upstreams ran as a server tool and bill (Claude\'s web search, OpenAI\'s built-in one).', labelNames: ['model', 'team', 'key'], registers });
     this.#cost = new Counter({ name: `${prefix}cost_usd_total`, help: 'Cost of requests whose price is known, in USD.', labelNames: ['model', 'team', 'key'], registers });
     this.#errors = new Counter({ name: `${prefix}errors_total`, help: 'Requests that ended in an error, by Tollgate error code.', labelNames: ['code'], registers });
     this.#rejections = new Counter({ name: `${prefix}rejections_total`, help: 'Requests refused by a budget or a rate limit, by the level that refused them (key, user, team, org, model).', labelNames: ['reason', 'scope', 'model', 'team', 'key'], registers });
@@ -105,8 +107,12 @@ export class GatewayMetrics {
       this.#tokens.inc({ ...owner, type: 'completion' }, usage.completion_tokens);
       const cached = usage.prompt_tokens_details?.cached_tokens ?? 0;
       if (cached > 0) this.#tokens.inc({ ...owner, type: 'cached' }, cached);
+      const cacheWrites = usage.prompt_tokens_details?.cache_write_tokens ?? 0;
+      if (cacheWrites > 0) this.#tokens.inc({ ...owner, type: 'cache_write' }, cacheWrites);
       const reasoning = usage.completion_tokens_details?.reasoning_tokens ?? 0;
       if (reasoning > 0) this.#tokens.inc({ ...owner, type: 'reasoning' }, reasoning);
+      const webSearches = usage.server_tool_use?.web_search_requests ?? 0;
+      if (webSearches > 0) this.#webSearches.inc(owner, webSearches);
     }
     if (context.costMicros !== undefined) this.#cost.inc(owner, context.costMicros / 1_000_000);
   }
