@@ -1,27 +1,18 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMockAnthropic, createMockOpenAI, type MockAnthropic, type MockOpenAI } from '@tollgate/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/index.js';
 import { LogCapture, masterKey, startLoggedServer, temporaryDatabasePath } from './support/start-test-gateway.js';
+import { anthropicKey, startClaudeAndGptMocks } from './support/claude-and-gpt-mocks.js';
+import { createBudgetedKey } from './support/create-budgeted-key.js';
 
-const anthropicKey = 'sk-ant-upstream-SECRET-0123456789';
 /** Claude's web search as Claude Code sends it, next to one of its own tools. */
 const searchTool = (maxUses?: number) => ({ type: 'web_search_20250305', name: 'web_search', ...(maxUses === undefined ? {} : { max_uses: maxUses }) });
 const readTool = { name: 'Read', description: 'Read a file', input_schema: { type: 'object', properties: { path: { type: 'string' } } } };
 
-let claude: MockAnthropic;
-let gpt: MockOpenAI;
+const { claude, gpt } = await startClaudeAndGptMocks();
 let server: RunningServer;
 const logs = new LogCapture();
-
-async function createKey(alias: string, limitUsd: number): Promise<string> {
-  const admin = (path: string, body: object) =>
-    fetch(`${server.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((response) => response.json()) as Promise<any>;
-  const created = await admin('/admin/keys', { alias });
-  await admin('/admin/budgets', { scope: 'key', id: created.id, limit_usd: limitUsd, period: 'daily' });
-  return created.key as string;
-}
 
 async function remainingUsd(key: string): Promise<number> {
   const info = (await fetch(`${server.url}/v1/key`, { headers: { authorization: `Bearer ${key}` } }).then((response) => response.json())) as { data: { limit_remaining_usd: number } };
@@ -39,8 +30,6 @@ async function logLineOf(requestId: string | null): Promise<Record<string, unkno
 }
 
 beforeAll(async () => {
-  claude = await createMockAnthropic({ apiKey: anthropicKey });
-  gpt = await createMockOpenAI();
   server = await startLoggedServer(logs, {
     plugins: [
       '@tollgate/provider-openai',
@@ -65,13 +54,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server.close();
-  await claude.close();
-  await gpt.close();
-});
-
-beforeEach(() => {
-  claude.reset();
-  gpt.reset();
 });
 
 /** Claude Sonnet 4.5 in the bundled table: $3 input, $15 output per million tokens, $10 per thousand web searches. */
@@ -79,7 +61,7 @@ const sonnetMicros = (input: number, output: number, searches: number) => input 
 
 describe('cache writes an upstream keeps for an hour', () => {
   it('are charged at their price (2× input, against 1.25× for five minutes), whole and streamed', async () => {
-    const key = await createKey('claude-code-cache', 5);
+    const key = await createBudgetedKey(server.url, 'claude-code-cache', 5);
     const client = new Anthropic({ baseURL: server.url, apiKey: key, maxRetries: 0 });
     const system = [{ type: 'text' as const, text: 'You are Claude Code.', cache_control: { type: 'ephemeral' as const, ttl: '1h' as const } }];
     // 10 uncached, 3,000 written (1,000 for five minutes, 2,000 for an hour), 20 output tokens.
@@ -102,7 +84,7 @@ describe('cache writes an upstream keeps for an hour', () => {
 
 describe('web searches an upstream runs as a server tool', () => {
   it('are charged to the budget and recorded: Claude Code\'s web search, whole and streamed', async () => {
-    const key = await createKey('claude-code-search', 5);
+    const key = await createBudgetedKey(server.url, 'claude-code-search', 5);
     const client = new Anthropic({ baseURL: server.url, apiKey: key, maxRetries: 0 });
 
     claude.enqueue({ webSearches: ['node 24 release notes', 'node 24 lts date'], content: 'Node 24 is LTS.', usage: { input_tokens: 40, output_tokens: 30 } });
@@ -128,7 +110,7 @@ describe('web searches an upstream runs as a server tool', () => {
 
   it('count in the worst case a budget holds: max_uses searches may cost more than the budget has left', async () => {
     // $0.04 covers the prompt and 500 output tokens ($0.0075 at $15 per million), not eight searches at $0.01.
-    const key = await createKey('claude-code-small', 0.04);
+    const key = await createBudgetedKey(server.url, 'claude-code-small', 0.04);
     const client = new Anthropic({ baseURL: server.url, apiKey: key, maxRetries: 0 });
     const refused = await client.messages.create({ model: 'sonnet', max_tokens: 500, tools: [searchTool(8)] as never, messages: [{ role: 'user', content: 'Search widely.' }] }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(Anthropic.RateLimitError);
@@ -145,7 +127,7 @@ describe('web searches an upstream runs as a server tool', () => {
   });
 
   it('are charged for OpenAI\'s built-in web search on the Responses API (Codex), and bounded by max_tool_calls for a budgeted key', async () => {
-    const key = await createKey('codex-search', 5);
+    const key = await createBudgetedKey(server.url, 'codex-search', 5);
     const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: key, maxRetries: 0 });
     gpt.enqueue({ webSearches: ['undici pool', 'undici keep-alive', 'node fetch'], content: 'Use a pool.', usage: { prompt_tokens: 100, completion_tokens: 50 } });
     const { data: answer, response } = await client.responses.create({ model: 'gpt-5', input: 'How do I pool connections?', tools: [{ type: 'web_search' }], max_output_tokens: 1_000 }).withResponse();

@@ -1,29 +1,18 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMockAnthropic, createMockOpenAI, type MockAnthropic, type MockOpenAI } from '@tollgate/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/index.js';
 import { masterKey, startQuietServer, temporaryDatabasePath } from './support/start-test-gateway.js';
+import { anthropicKey, startClaudeAndGptMocks } from './support/claude-and-gpt-mocks.js';
+import { createBudgetedKey } from './support/create-budgeted-key.js';
 
-const anthropicKey = 'sk-ant-upstream-SECRET-0123456789';
 /** $100 per million input tokens, $1,000 per million output tokens: 1 output token = 1,000 micro-dollars. */
 const prices = { input: 100, output: 1_000 };
 
-let claude: MockAnthropic;
-let gpt: MockOpenAI;
+const { claude, gpt } = await startClaudeAndGptMocks();
 let server: RunningServer;
 
-async function keyWithBudget(alias: string, limitUsd: number): Promise<string> {
-  const admin = (path: string, body: object) =>
-    fetch(`${server.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((response) => response.json()) as Promise<any>;
-  const created = await admin('/admin/keys', { alias });
-  await admin('/admin/budgets', { scope: 'key', id: created.id, limit_usd: limitUsd, period: 'daily' });
-  return created.key as string;
-}
-
 beforeAll(async () => {
-  claude = await createMockAnthropic({ apiKey: anthropicKey });
-  gpt = await createMockOpenAI();
   server = await startQuietServer({
     plugins: [
       '@tollgate/provider-openai',
@@ -43,19 +32,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server.close();
-  await claude.close();
-  await gpt.close();
-});
-
-beforeEach(() => {
-  claude.reset();
-  gpt.reset();
 });
 
 describe('a budget in clamp mode', () => {
   it('lowers Claude Code\'s max_tokens in its own bytes: server tools, thinking history and cache marks still reach Claude', async () => {
     // $0.50 buys ~500 output tokens after the prompt, not the 32,000 asked for.
-    const key = await keyWithBudget('claude-code-clamped', 0.5);
+    const key = await createBudgetedKey(server.url, 'claude-code-clamped', 0.5);
     const body = {
       model: 'sonnet',
       max_tokens: 32_000,
@@ -78,7 +60,7 @@ describe('a budget in clamp mode', () => {
   });
 
   it('lowers Codex\'s max_output_tokens in its own bytes: the request still goes to OpenAI\'s Responses API', async () => {
-    const key = await keyWithBudget('codex-clamped', 0.5);
+    const key = await createBudgetedKey(server.url, 'codex-clamped', 0.5);
     const body = { model: 'gpt-5-codex', input: [{ type: 'reasoning', id: 'rs_1', summary: [], encrypted_content: 'gAAAA-earlier' }, { role: 'user', content: 'Fix it.' }], max_output_tokens: 32_000, store: false };
     await new OpenAI({ baseURL: `${server.url}/v1`, apiKey: key, maxRetries: 0 }).responses.create(body as never);
     expect(gpt.requests[0]!.path).toBe('/v1/responses');

@@ -1,20 +1,16 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMockAnthropic, createMockOpenAI, type MockAnthropic, type MockOpenAI } from '@tollgate/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/index.js';
 import { LogCapture, masterKey, startLoggedServer } from './support/start-test-gateway.js';
+import { anthropicKey, startClaudeAndGptMocks } from './support/claude-and-gpt-mocks.js';
 
-const anthropicKey = 'sk-ant-upstream-SECRET-0123456789';
-let claude: MockAnthropic;
-let gpt: MockOpenAI;
+const { claude, gpt } = await startClaudeAndGptMocks();
 let server: RunningServer;
 let openai: OpenAI;
 const logs = new LogCapture();
 
 beforeAll(async () => {
-  claude = await createMockAnthropic({ apiKey: anthropicKey });
-  gpt = await createMockOpenAI();
   server = await startLoggedServer(logs, {
     plugins: ['@tollgate/provider-openai', '@tollgate/provider-anthropic'],
     auth: { masterKey },
@@ -42,13 +38,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server.close();
-  await claude.close();
-  await gpt.close();
-});
-
-beforeEach(() => {
-  claude.reset();
-  gpt.reset();
 });
 
 const weatherTool = { type: 'function' as const, name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }, strict: true };
