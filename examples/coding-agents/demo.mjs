@@ -59,15 +59,17 @@ export async function runDemo(say = (line) => console.log(line)) {
 
     say('2. Codex on Claude: translated there and back; its apply_patch call comes back as Codex expects it.');
     anthropicMock.enqueue({ thinking: 'A one-line rename.', content: 'Patching.', toolUses: [{ id: 'toolu_1', name: 'apply_patch', input: { input: '*** Begin Patch\n*** Update File: a.ts\n-foo\n+bar\n*** End Patch' } }] });
-    const translated = await codex.responses.stream(codexTurn('claude-sonnet-4-5', 'Rename foo to bar')).finalResponse();
+    const translated = await codex.responses.stream(codexTurn('claude-sonnet-5', 'Rename foo to bar')).finalResponse();
     results.codexOnClaude = translated.output.map((item) => item.type);
     say(`   output ${results.codexOnClaude.join(', ')}\n`);
 
-    say('3. Claude Code on Claude, with its web search server tool: passed through to Anthropic as sent.');
+    say('3. Claude Code on Claude, with its web search server tool: passed through to Anthropic as sent; the searches are charged.');
     const webSearch = { type: 'web_search_20250305', name: 'web_search', max_uses: 5 };
-    await claudeCode.messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 1024, system: 'You are Claude Code.', tools: [webSearch], messages: [{ role: 'user', content: 'What changed in Node 24?' }] }).finalMessage();
+    anthropicMock.enqueue({ webSearches: ['node 24 release notes', 'node 24 permission model'], content: 'Node 24 ships a stable permission model.' });
+    const searched = await claudeCode.messages.stream({ model: 'claude-sonnet-5', max_tokens: 1024, system: 'You are Claude Code.', tools: [webSearch], messages: [{ role: 'user', content: 'What changed in Node 24?' }] }).finalMessage();
     results.claudeCodeTools = anthropicMock.requests.at(-1).body.tools;
-    say(`   Anthropic received tools ${JSON.stringify(results.claudeCodeTools)}\n`);
+    results.claudeCodeSearches = searched.usage.server_tool_use?.web_search_requests;
+    say(`   Anthropic received tools ${JSON.stringify(results.claudeCodeTools)}; it searched ${results.claudeCodeSearches} times ($10 per thousand, held in the budget's worst case and charged)\n`);
 
     say('4. Claude Code on gpt-5-codex, which OpenAI serves through the Responses API only: translated to it.');
     openaiMock.enqueue({ stream: { content: ['Let me look.'], toolCalls: [{ id: 'call_1', name: 'Bash', arguments: '{"command":"ls"}' }] } });
@@ -83,7 +85,8 @@ export async function runDemo(say = (line) => console.log(line)) {
     await new Promise((resolve) => setTimeout(resolve, 300)); // the ledger writes in batches
     const spend = await admin('/admin/spend?group_by=key');
     results.requestsByKey = Object.fromEntries(spend.data.map((row) => [row.group, row.requests]));
-    say(`Requests by key today: ${JSON.stringify(results.requestsByKey)}`);
+    results.costByKey = Object.fromEntries(spend.data.map((row) => [row.group, row.cost_usd]));
+    say(`Requests by key today: ${JSON.stringify(results.requestsByKey)}; cost in USD: ${JSON.stringify(results.costByKey)}`);
     return results;
   } finally {
     await server.close();

@@ -11,6 +11,7 @@ it('runs Claude Code and Codex through one gateway: passthrough to their own ven
     codexNativeEncrypted: true,
     codexOnClaude: ['reasoning', 'message', 'custom_tool_call'],
     claudeCodeTools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 5 }],
+    claudeCodeSearches: 2,
     claudeCodeOnCodexPath: '/v1/responses',
     claudeCodeOnCodexStop: 'tool_use',
     overBudget: 'budget_exceeded',
@@ -18,5 +19,7 @@ it('runs Claude Code and Codex through one gateway: passthrough to their own ven
   // Both agents' requests are in the ledger under their own keys (the refused one included).
   expect(Object.values(results.requestsByKey as Record<string, number>).reduce((sum, count) => sum + count, 0)).toBe(5);
   expect(Object.keys(results.requestsByKey as object)).toHaveLength(2);
+  // Claude Code's two web searches cost $0.02 on top of its tokens (Claude Sonnet 5, the price table).
+  expect((results.costByKey as Record<string, number>)['config:claude-code']).toBeGreaterThan(0.02);
   expect(lines.join('\n')).toContain('Anthropic received tools');
 });
