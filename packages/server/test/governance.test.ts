@@ -38,7 +38,7 @@ function clientFor(key: string): OpenAI {
 
 beforeAll(async () => {
   ({ mock, server, databasePath } = await startLedgeredGateway('tollgate-governance', [
-    { name: '@tollgate/pricing', options: { overrides: { 'openai/gpt-4o-mini': prices, 'native/gpt-4o-mini': prices, 'openai/long-context': { input: 1_000, output: 2_000 } } } },
+    { name: '@tollgate/pricing', options: { overrides: { 'openai/gpt-4o-mini': prices, 'native/gpt-4o-mini': prices, 'openai/long-context': { input: 1_000, output: 2_000 }, 'openai/per-call': { ...prices, request: 50 } } } },
     {
       name: '@tollgate/governance',
       options: {
@@ -69,6 +69,8 @@ beforeAll(async () => {
       'long-context': { target: 'openai/long-context' },
       // Priced by the bundled table: $2.50 / $15 per million tokens, $5 / $22.50 past 272K input tokens.
       'gpt-5.4': { target: 'tabled/gpt-5.4' },
+      // A fee of $0.05 per request on top of its tokens ($50 per thousand requests).
+      'per-call': { target: 'openai/per-call' },
     },
   })));
 });
@@ -282,6 +284,22 @@ describe('hard budgets', () => {
     expect(refused).toMatchObject({ status: 429, code: 'budget_exceeded' });
     expect((refused as Error).message).toMatch(/may cost up to \$1\.42\d\d/);
     expect(mock.requests).toHaveLength(0);
+  });
+
+  it('hold and charge a model\'s fee per request, whatever its tokens', async () => {
+    const created = await createKey({ alias: 'per-call-fee' });
+    // $0.06 holds the fee ($0.05) and a few tokens, not 100 output tokens ($0.02) on top.
+    await adminCall('/admin/budgets', { scope: 'key', id: created.id, limit_usd: 0.06, period: 'daily' });
+    const client = clientFor(created.key);
+    const refused = await client.chat.completions.create({ model: 'per-call', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 429, code: 'budget_exceeded' });
+    expect((refused as Error).message).toMatch(/may cost up to \$0\.070\d/);
+    mock.reset();
+    mock.enqueue({ content: 'Hi.', usage: { prompt_tokens: 10, completion_tokens: 5 } });
+    await client.chat.completions.create({ model: 'per-call', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] });
+    // 10 × $100 + 5 × $200 per million tokens, and the $0.05 fee.
+    const info = (await fetch(`${server.url}/v1/key`, { headers: { authorization: `Bearer ${created.key}` } }).then((response) => response.json())) as { data: { limit_remaining_usd: number } };
+    expect(info.data.limit_remaining_usd).toBeCloseTo(0.06 - 0.052, 6);
   });
 
   it('refuse a budgeted request that continues a conversation OpenAI stores: its prompt cannot be counted', async () => {

@@ -26,6 +26,8 @@ beforeAll(async () => {
       { id: 'openai/gpt-4o-mini', input: 0.15, output: 0.6, cacheRead: 0.075, contextLength: 128_000, maxCompletionTokens: 16_384 },
       { id: 'anthropic/claude-sonnet-4.5', input: 3, output: 15, contextLength: 1_000_000 },
       { id: 'tollgate-test/catalog-only', input: 1, output: 2, contextLength: 32_768 },
+      // A fee per request and per web search on top of the tokens.
+      { id: 'perplexity/sonar', input: 1, output: 1, request: 0.005, webSearch: 0.005, contextLength: 127_072 },
     ],
   });
   folder = await mkdtemp(join(tmpdir(), 'tollgate-catalog-'));
@@ -66,9 +68,11 @@ describe("OpenRouter's catalog", () => {
       }),
     );
     const { stdout } = await execFile(process.execPath, [cli, 'models', 'sync', 'openrouter', '--config', 'tollgate.config.json', '--out', catalogFile], { cwd: folder, env: { ...process.env, OPENROUTER_API_KEY: openRouterKey } });
-    expect(stdout).toContain(`Synced 3 OpenRouter models (prices, context sizes) from ${openrouter.baseURL} into ${catalogFile}`);
+    expect(stdout).toContain(`Synced 4 OpenRouter models (prices, context sizes) from ${openrouter.baseURL} into ${catalogFile}`);
     const catalog = JSON.parse(await readFile(catalogFile, 'utf8')) as { models: { id: string; contextLength: number; prices: { input: number; output: number; cacheRead?: number } }[] };
     expect(catalog.models.find((model) => model.id === 'openai/gpt-4o-mini')).toEqual({ id: 'openai/gpt-4o-mini', contextLength: 128_000, maxCompletionTokens: 16_384, prices: { input: 0.15, output: 0.6, cacheRead: 0.075 } });
+    // Fees per request and per search, per thousand as the price table has them: $0.005 each is $5.
+    expect(catalog.models.find((model) => model.id === 'perplexity/sonar')?.prices).toEqual({ input: 1, output: 1, request: 5, webSearch: 5 });
     expect(openrouter.requests.at(-1)!.headers.authorization).toBe(`Bearer ${openRouterKey}`);
   });
 
@@ -91,7 +95,7 @@ describe("OpenRouter's catalog", () => {
     await expect(ask(synced, 'openrouter/tollgate-test/catalog-only')).resolves.toBeDefined();
     // The wildcard route lists the catalog's models.
     const listed = await new OpenAI({ baseURL: `${synced.url}/v1`, apiKey: agent, maxRetries: 0 }).models.list();
-    expect(listed.data.map((model) => model.id).sort()).toEqual(['openrouter/anthropic/claude-sonnet-4.5', 'openrouter/openai/gpt-4o-mini', 'openrouter/tollgate-test/catalog-only']);
+    expect(listed.data.map((model) => model.id).sort()).toEqual(['openrouter/anthropic/claude-sonnet-4.5', 'openrouter/openai/gpt-4o-mini', 'openrouter/perplexity/sonar', 'openrouter/tollgate-test/catalog-only']);
     await synced.close();
     const offline = await gateway({ syncAtStartup: true, baseURL: 'http://127.0.0.1:1/api/v1' });
     try {

@@ -35,6 +35,10 @@ export interface MockCatalogModel {
   readonly input: number;
   readonly output: number;
   readonly cacheRead?: number;
+  /** USD per request, whatever its tokens (Perplexity's models). */
+  readonly request?: number;
+  /** USD per web search. */
+  readonly webSearch?: number;
   readonly contextLength?: number;
   readonly maxCompletionTokens?: number;
 }
@@ -60,7 +64,7 @@ function openRouterModelCard(model: MockCatalogModel, created: number) {
     description: `${model.id} (mock)`,
     context_length: model.contextLength ?? 128_000,
     architecture: { modality: 'text->text', input_modalities: ['text'], output_modalities: ['text'], tokenizer: 'Other', instruct_type: null },
-    pricing: { prompt: perToken(model.input), completion: perToken(model.output), request: '0', image: '0', web_search: '0', internal_reasoning: '0', ...(model.cacheRead === undefined ? {} : { input_cache_read: perToken(model.cacheRead) }) },
+    pricing: { prompt: perToken(model.input), completion: perToken(model.output), request: String(model.request ?? 0), image: '0', web_search: String(model.webSearch ?? 0), internal_reasoning: '0', ...(model.cacheRead === undefined ? {} : { input_cache_read: perToken(model.cacheRead) }) },
     top_provider: { context_length: model.contextLength ?? 128_000, max_completion_tokens: model.maxCompletionTokens ?? null, is_moderated: false },
     per_request_limits: null,
     supported_parameters: ['max_tokens', 'temperature', 'tools', 'tool_choice', 'stop'],

@@ -1,7 +1,7 @@
 import type { Usage } from '../types/usage.js';
 import { createServiceToken } from './service-token.js';
 
-/** A model's prices in USD per million tokens (web searches per thousand). */
+/** A model's prices in USD per million tokens (web searches and requests per thousand). */
 export interface ModelPrices {
   readonly input: number;
   readonly output: number;
@@ -24,6 +24,8 @@ export interface ModelPrices {
   readonly longContext?: { readonly fromTokens: number; readonly maxInput: number; readonly maxOutput: number };
   /** USD per 1,000 web searches the upstream runs as a server tool (Anthropic's, OpenAI's built-in). */
   readonly webSearch?: number;
+  /** USD per 1,000 requests: a fee per call whatever its tokens (Perplexity's Sonar models). */
+  readonly request?: number;
 }
 
 /** Which model a price is asked for: the provider instance, the id price tables know its upstream by, and the upstream model. */

@@ -77,8 +77,8 @@ function storeUnavailable(error: unknown): GatewayError {
 /**
  * The `budget.reserve` and `budget.settle` hooks. Reserve bounds the request's worst-case cost
  * (prompt tokens by tokenizer × the dearest target's input price + the output limit × its output
- * price + the web searches its server tool may run × their price) and holds it on every budgeted
- * level at once; settle charges the actual cost and releases the hold. A budgeted request without an
+ * price + a fee per request + the web searches its server tool may run × their price) and holds it
+ * on every budgeted level at once; settle charges the actual cost and releases the hold. A budgeted request without an
  * output limit gets `defaultMaxTokens` as one, so the bound holds; in `clamp` mode a request that does
  * not fit gets the limit the remaining budget buys (both set in the client's bytes, which still go
  * upstream). Holds are drawn on the instance's budget leases ({@link BudgetLeases}) unless
@@ -118,8 +118,8 @@ export function createBudgetHooks(
     // A refusal may move the request to the group's fallback model: its targets may be dearer.
     const prices = worstCasePrices(context.targets, pricing, promptTokens, context.fallbackTargets);
     if (prices === undefined) return admitUnpriced(context, subjects);
-    // What the request costs whatever its output: its prompt, and the web searches the upstream may run.
-    const fixedMicros = Math.ceil(promptTokens * prices.input) + webSearchMicros(context, prices);
+    // What the request costs whatever its output: its prompt, its fee per call, and the web searches the upstream may run.
+    const fixedMicros = Math.ceil(promptTokens * prices.input) + Math.ceil(prices.request * 1_000) + webSearchMicros(context, prices);
     let outputTokens = 0;
     let choices = 1;
     if (context.operation === 'chat') {

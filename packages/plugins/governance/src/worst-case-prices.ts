@@ -5,6 +5,8 @@ export interface WorstCasePrices {
   readonly input: number;
   readonly output: number;
   readonly webSearch: number;
+  /** USD per thousand requests: a fee per call whatever its tokens. */
+  readonly request: number;
 }
 
 /**
@@ -19,7 +21,7 @@ function pricesOf(target: RouteTarget, pricing: Pricing | undefined): ModelPrice
 /**
  * The highest prices any of the targets may charge a prompt of `promptTokens` (a fallback may be
  * dearer than the first target; an input token counts at its dearest, a cache write's; a long-context
- * tier's prices count once the prompt may pass its start; so does the dearest web search). Undefined
+ * tier's prices count once the prompt may pass its start; so do the dearest web search and fee per request). Undefined
  * when any target's price is unknown: a worst case cannot be bounded then. `fallbackTargets` (where a
  * refusal may move the request) count when priced; one without a price is left out, as a request moved
  * there is charged its hold.
@@ -28,11 +30,13 @@ export function worstCasePrices(targets: readonly RouteTarget[], pricing: Pricin
   let input = 0;
   let output = 0;
   let webSearch = 0;
+  let request = 0;
   const take = (prices: ModelPrices) => {
     const long = prices.longContext !== undefined && promptTokens > prices.longContext.fromTokens ? prices.longContext : undefined;
     input = Math.max(input, long?.maxInput ?? prices.maxInput ?? prices.input, prices.cacheWrite ?? 0);
     output = Math.max(output, long?.maxOutput ?? prices.output);
     webSearch = Math.max(webSearch, prices.webSearch ?? 0);
+    request = Math.max(request, prices.request ?? 0);
   };
   for (const target of targets) {
     const prices = pricesOf(target, pricing);
@@ -43,5 +47,5 @@ export function worstCasePrices(targets: readonly RouteTarget[], pricing: Pricin
     const prices = pricesOf(target, pricing);
     if (prices !== undefined) take(prices);
   }
-  return targets.length === 0 ? undefined : { input, output, webSearch };
+  return targets.length === 0 ? undefined : { input, output, webSearch, request };
 }

@@ -2,7 +2,7 @@ import { z } from '@tollgate/core';
 
 const perMillion = z.number().min(0);
 
-/** Prices in USD per million tokens; web searches (a server tool the upstream runs) in USD per thousand. */
+/** Prices in USD per million tokens; web searches (a server tool the upstream runs) and requests (a fee per call) in USD per thousand. */
 const pricesSchema = z.strictObject({
   input: perMillion,
   output: perMillion,
@@ -10,6 +10,7 @@ const pricesSchema = z.strictObject({
   cacheWrite: perMillion.optional(),
   cacheWrite1h: perMillion.optional(),
   webSearch: z.number().min(0).optional(),
+  request: z.number().min(0).optional(),
 });
 
 /** Options of the pricing plugin. */

@@ -50,6 +50,10 @@ describe('TablePricing', () => {
       longContext: { fromTokens: 200_000, maxInput: 12, maxOutput: 22.5 },
     });
     expect(pricing.costMicros(claude, usage(1000, 0))).toBe(3000);
+    // A fee per request whatever the tokens: Perplexity's Sonar, $12 per thousand requests.
+    const sonar = { provider: 'perplexity', priceProvider: 'perplexity', model: 'sonar' };
+    expect(pricing.prices(sonar)).toEqual({ input: 1, output: 1, request: 12 });
+    expect(pricing.costMicros(sonar, usage(1000, 100))).toBe(1_100 + 12_000);
     // Cache writes: $3.75 per million for five minutes, $6 for an hour.
     expect(pricing.costMicros(claude, usage(1000, 0, 0, 1000))).toBe(3750);
     expect(pricing.costMicros(claude, usage(1000, 0, 0, 1000, 0, 400))).toBe(4650);
@@ -78,7 +82,7 @@ describe('TablePricing', () => {
     const pricing = new TablePricing({ overrides: {} }, recordingLogger());
     const usages = [usage(0, 0), usage(1, 1), usage(1234, 567), usage(1234, 567, 1000), usage(1234, 567, 200, 34), usage(987_654, 12_345, 500_000, 1_000), usage(250_000, 99, 0, 240_000), usage(1234, 567, 200, 34, 3), usage(250_000, 99, 0, 240_000, 0, 200_000)];
     let compared = 0;
-    for (const providerId of ['openai', 'anthropic', 'google', 'deepseek', 'mistral', 'groq', 'openrouter', 'x-ai', 'cohere', 'together', 'fireworks', 'aws', 'azure']) {
+    for (const providerId of ['openai', 'anthropic', 'google', 'deepseek', 'mistral', 'groq', 'openrouter', 'x-ai', 'cohere', 'together', 'fireworks', 'aws', 'azure', 'perplexity']) {
       for (const entry of findProvider({ providerId })?.models ?? []) {
         const model = { provider: providerId, priceProvider: providerId, model: entry.id };
         for (const used of usages) {

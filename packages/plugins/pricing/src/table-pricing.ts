@@ -85,7 +85,7 @@ function simpleCost(rates: SimpleRates, usage: Usage): number | undefined {
   return input + output + searches;
 }
 
-/** The cost of usage at per-million prices; cached reads and cache writes (hour-long ones too) priced apart, web searches per thousand. */
+/** The cost of usage at per-million prices; cached reads and cache writes (hour-long ones too) priced apart, web searches and the request's own fee per thousand. */
 function costAt(prices: ModelPrices, usage: Usage): number {
   const cacheRead = usage.prompt_tokens_details?.cached_tokens ?? 0;
   const cacheWrite = usage.prompt_tokens_details?.cache_write_tokens ?? 0;
@@ -95,7 +95,7 @@ function costAt(prices: ModelPrices, usage: Usage): number {
   const writes = (cacheWrite - cacheWrite1h) * writePrice + cacheWrite1h * (prices.cacheWrite1h ?? writePrice);
   const usd = (uncached * prices.input + cacheRead * (prices.cacheRead ?? prices.input) + writes + usage.completion_tokens * prices.output) / 1_000_000;
   const searches = ((usage.server_tool_use?.web_search_requests ?? 0) * (prices.webSearch ?? 0)) / 1_000;
-  return toMicros(usd + searches);
+  return toMicros(usd + searches + (prices.request ?? 0) / 1_000);
 }
 
 /** The prices of a table entry: base prices (cache writes and web searches too), the dearest an input token may be charged, and a long-context tier's; undefined without input and output prices. */
@@ -107,6 +107,7 @@ function toModelPrices(price: Record<string, TablePrice> | undefined): ModelPric
   const cacheWrite = base(price?.cache_write_mtok);
   const cacheWrite1h = base(price?.cache_write_1h_mtok);
   const webSearch = base(price?.web_searches_kcount);
+  const request = base(price?.requests_kcount);
   // Any input token may be written to a cache, for an hour: the dearest of the three, below the tier and past it.
   const inputSide = [price?.input_mtok, price?.cache_write_mtok, price?.cache_write_1h_mtok];
   const maxInput = Math.max(...inputSide.map((entry) => base(entry) ?? 0));
@@ -119,6 +120,7 @@ function toModelPrices(price: Record<string, TablePrice> | undefined): ModelPric
     ...(cacheWrite === undefined ? {} : { cacheWrite }),
     ...(cacheWrite1h === undefined ? {} : { cacheWrite1h }),
     ...(webSearch === undefined ? {} : { webSearch }),
+    ...(request === undefined ? {} : { request }),
     ...(maxInput > input ? { maxInput } : {}),
     ...(longContext === undefined ? {} : { longContext }),
   };

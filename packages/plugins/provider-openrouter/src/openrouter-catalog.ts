@@ -22,7 +22,7 @@ export interface CatalogFile {
 interface OpenRouterModelCard {
   readonly id: string;
   readonly context_length?: number | null;
-  readonly pricing?: { readonly prompt?: string; readonly completion?: string; readonly input_cache_read?: string; readonly input_cache_write?: string };
+  readonly pricing?: { readonly prompt?: string; readonly completion?: string; readonly input_cache_read?: string; readonly input_cache_write?: string; readonly request?: string; readonly web_search?: string };
   readonly top_provider?: { readonly context_length?: number | null; readonly max_completion_tokens?: number | null };
 }
 
@@ -32,7 +32,13 @@ function perMillion(value: string | undefined): number | undefined {
   return value === undefined || !Number.isFinite(price) || price < 0 ? undefined : Math.round(price * 1e6 * 1e6) / 1e6;
 }
 
-/** Reads OpenRouter's catalog (`GET <baseURL>/models`): every model with a prompt and completion price. */
+/** USD per request or per search (a decimal string) as USD per thousand; undefined when missing, not a price, or 0. */
+function perThousand(value: string | undefined): number | undefined {
+  const price = Number(value);
+  return value === undefined || !Number.isFinite(price) || price <= 0 ? undefined : Math.round(price * 1e3 * 1e6) / 1e6;
+}
+
+/** Reads OpenRouter's catalog (`GET <baseURL>/models`): every model with a prompt and completion price, and its fees per request and per web search. */
 export async function fetchOpenRouterCatalog(baseURL: string, apiKey?: string, signal: AbortSignal = AbortSignal.timeout(30_000)): Promise<CatalogModel[]> {
   const response = await fetch(`${baseURL.replace(/\/+$/, '')}/models`, { headers: { accept: 'application/json', ...(apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` }) }, signal });
   if (!response.ok) throw new Error(`OpenRouter's catalog answered ${response.status} at ${baseURL}/models`);
@@ -45,11 +51,20 @@ export async function fetchOpenRouterCatalog(baseURL: string, apiKey?: string, s
     if (typeof card.id !== 'string' || input === undefined || output === undefined) continue;
     const cacheRead = perMillion(card.pricing?.input_cache_read);
     const cacheWrite = perMillion(card.pricing?.input_cache_write);
+    const request = perThousand(card.pricing?.request);
+    const webSearch = perThousand(card.pricing?.web_search);
     models.push({
       id: card.id,
       contextLength: card.context_length ?? card.top_provider?.context_length ?? undefined,
       maxCompletionTokens: card.top_provider?.max_completion_tokens ?? undefined,
-      prices: { input, output, ...(cacheRead === undefined ? {} : { cacheRead }), ...(cacheWrite === undefined ? {} : { cacheWrite }) },
+      prices: {
+        input,
+        output,
+        ...(cacheRead === undefined ? {} : { cacheRead }),
+        ...(cacheWrite === undefined ? {} : { cacheWrite }),
+        ...(request === undefined ? {} : { request }),
+        ...(webSearch === undefined ? {} : { webSearch }),
+      },
     });
   }
   return models;
@@ -91,7 +106,8 @@ export function catalogPricing(catalog: readonly CatalogModel[], fallback: Prici
       if (known === undefined) return fallback?.costMicros(model, usage);
       const cached = usage.prompt_tokens_details?.cached_tokens ?? 0;
       const uncached = Math.max(0, usage.prompt_tokens - cached);
-      return Math.round(uncached * known.input + cached * (known.cacheRead ?? known.input) + usage.completion_tokens * known.output);
+      const searches = usage.server_tool_use?.web_search_requests ?? 0;
+      return Math.round(uncached * known.input + cached * (known.cacheRead ?? known.input) + usage.completion_tokens * known.output + searches * (known.webSearch ?? 0) * 1_000 + (known.request ?? 0) * 1_000);
     },
   };
 }
