@@ -129,7 +129,7 @@ export class OpenAICompatibleProvider implements Provider {
       const payload = passedThrough ? this.#responsesBody(request, options) : JSON.stringify(toResponsesRequest(request, options.model));
       const bytes = await (await this.#post('responses', payload, options, false)).bytes();
       const response = chatCompletionOfResponse(parseUpstreamJson(bytes, isResponseObject, { provider: this.name, expected: 'a Responses API response' }) as Record<string, unknown>);
-      return passedThrough ? { response, body: bytes } : { response };
+      return passedThrough && options.passthrough ? { response, body: bytes } : { response };
     }
     const body = await this.#post('chat/completions', this.#chatBody(request, options, false), options, false);
     const bytes = await body.bytes();
@@ -143,8 +143,10 @@ export class OpenAICompatibleProvider implements Provider {
   async doStream(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderStream> {
     const toStreamError = (data: string) => this.#toError({ provider: this.name, status: 502, headers: {}, bodyText: data, secrets: this.#init.secrets });
     if (options.passthroughWire === 'openai-responses') {
-      const summary: StreamSummary = { usage: undefined, model: undefined };
       const body = await this.#post('responses', this.#responsesBody(request, options), options, true);
+      // The client's bytes went as they are; a hook that reads the answer gets it decoded.
+      if (!options.passthrough) return { type: 'chunks', chunks: decodeResponsesSse(body, { provider: this.name, toStreamError }) };
+      const summary: StreamSummary = { usage: undefined, model: undefined };
       return { type: 'bytes', body: tapResponsesSse(body, { summary, provider: this.name, toStreamError }), summary };
     }
     if (this.#init.responsesOnly?.(options.model) === true) {

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMockAnthropic, type MockOpenAI } from '@tollgate/testkit';
+import { createMockAnthropic, createMockOpenAI, type MockOpenAI } from '@tollgate/testkit';
 import type { RunningServer } from '../src/index.js';
 import { LogCapture, startLedgeredGateway, startLoggedServer } from './support/start-test-gateway.js';
 
@@ -145,6 +145,55 @@ describe('the response cache and requests the canonical request does not describ
     } finally {
       await gateway.close();
       await claude.close();
+    }
+  });
+});
+
+describe('the response cache in front of OpenAI\'s Responses API', () => {
+  it('lets a Responses client\'s bytes go to OpenAI as sent — a stored conversation, web search, reasoning items — and caches what it may', async () => {
+    const openai = await createMockOpenAI();
+    const gateway = await startLoggedServer(new LogCapture(), {
+      plugins: ['@tollgate/provider-openai', { name: '@tollgate/cache-memory', options: { maxBytes: 1_000_000 } }],
+      auth: { masterKey },
+      providers: { openai: { type: 'openai', baseURL: openai.baseURL, apiKey: 'sk-openai-cache-000000001', responsesAPI: true } },
+      models: { 'gpt-5': { target: 'openai/gpt-5' } },
+    });
+    try {
+      const responses = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: masterKey, maxRetries: 0 }).responses;
+      const optIn = { headers: { 'x-tollgate-cache': 'use' } };
+      // A cacheable request: its bytes go to /v1/responses as sent; the answer, read by the cache, comes back re-encoded.
+      const body = { model: 'gpt-5', input: [{ type: 'reasoning', id: 'rs_1', summary: [], encrypted_content: 'gAAAA-earlier' }, { role: 'user', content: 'Capital of France?' }], max_output_tokens: 100, store: false };
+      openai.enqueue({ content: 'Paris.' });
+      const first = await responses.create(body as never, optIn).withResponse();
+      expect(first.response.headers.get('x-tollgate-cache')).toBe('miss');
+      expect(first.data.output_text).toBe('Paris.');
+      expect(openai.requests[0]!.path).toBe('/v1/responses');
+      expect(openai.requests[0]!.body).toEqual(body);
+      const second = await responses.create(body as never, optIn).withResponse();
+      expect(second.response.headers.get('x-tollgate-cache')).toBe('hit');
+      expect(second.data.output_text).toBe('Paris.');
+      expect(openai.requests).toHaveLength(1);
+
+      // A conversation OpenAI stores, streamed: it reaches OpenAI (the cache lets it by), and the stream comes back.
+      openai.enqueue({ content: 'Noted.' });
+      const stored = await responses.create({ model: 'gpt-5', input: 'Remember: Paris.' });
+      openai.enqueue({ stream: { content: ['Still ', 'Paris.'] } });
+      const continued = await responses.create({ model: 'gpt-5', previous_response_id: stored.id, input: 'And Italy?', stream: true }, optIn).withResponse();
+      expect(continued.response.headers.get('x-tollgate-cache')).toBe('bypass');
+      let text = '';
+      for await (const event of continued.data) if (event.type === 'response.output_text.delta') text += event.delta;
+      expect(text).toBe('Still Paris.');
+      expect(openai.requests[2]!.body).toEqual({ model: 'gpt-5', previous_response_id: stored.id, input: 'And Italy?', stream: true });
+
+      // OpenAI's built-in web search: through to OpenAI, its searches counted.
+      openai.enqueue({ webSearches: ['capital of italy'], content: 'Rome.' });
+      const searched = await responses.create({ model: 'gpt-5', input: 'Capital of Italy?', tools: [{ type: 'web_search' }] }, optIn).withResponse();
+      expect(searched.response.headers.get('x-tollgate-cache')).toBe('bypass');
+      expect(searched.data.output_text).toBe('Rome.');
+      expect(openai.requests[3]!.body).toEqual({ model: 'gpt-5', input: 'Capital of Italy?', tools: [{ type: 'web_search' }] });
+    } finally {
+      await gateway.close();
+      await openai.close();
     }
   });
 });

@@ -587,16 +587,16 @@ export class Engine implements TargetCircuits {
 
   /**
    * Whether a target gets the client's bytes (`rawBody`) and may answer with its own (`passthrough`):
-   * when it speaks the client's wire, or another of its `passthroughWires` (then only as a whole
-   * passthrough, since nothing else can be sent in that wire); never once target params or a hook
-   * changed the request.
+   * when it speaks the client's wire, or another of its `passthroughWires` (`passthroughWire` set: it
+   * answers in that wire as bytes, or decoded when a hook reads the answer); never once target params
+   * or a hook changed the request.
    */
   #clientBytesFor(context: RequestContext, target: RouteTarget): Pick<ProviderCallOptions, 'rawBody' | 'passthrough' | 'passthroughWire'> {
     const sameWire = context.ingress === target.provider.wire;
     const decodes = context.stream ? this.#hooks['transform.chunk'].length > 0 : this.#hooks['transform.response'].length > 0;
     const rawBody = target.params === undefined ? context.rawBody : undefined;
-    const otherWire = !sameWire && !decodes && rawBody !== undefined && target.provider.passthroughWires?.includes(context.ingress) === true;
-    return { rawBody: sameWire || otherWire ? rawBody : undefined, passthrough: (sameWire && !decodes) || otherWire, passthroughWire: otherWire ? context.ingress : undefined };
+    const otherWire = !sameWire && rawBody !== undefined && target.provider.passthroughWires?.includes(context.ingress) === true;
+    return { rawBody: sameWire || otherWire ? rawBody : undefined, passthrough: (sameWire || otherWire) && !decodes, passthroughWire: otherWire ? context.ingress : undefined };
   }
 
   #asFailure(context: RequestContext, error: unknown): GatewayError {

@@ -40,8 +40,9 @@ export interface ProviderCallOptions {
   readonly upstreamHeaders?: Readonly<Record<string, string>> | undefined;
   /**
    * Set when the client speaks one of the provider's {@link Provider.passthroughWires} rather than its
-   * `wire`: `rawBody` is in this format and the answer goes back as the upstream's bytes (`passthrough`
-   * is true), so the provider calls its upstream's endpoint for this format.
+   * `wire`: `rawBody` is in this format, so the provider calls its upstream's endpoint for this format
+   * with it. The answer goes back as the upstream's bytes when `passthrough` is true; else (a hook reads
+   * the answer) decoded to the canonical response or chunks, like a translated one.
    */
   readonly passthroughWire?: WireFormat | undefined;
 }
@@ -91,9 +92,10 @@ export interface Provider {
   readonly wire: WireFormat;
   /**
    * Other wire formats the upstream also serves natively (OpenAI's Responses API next to chat
-   * completions). A client speaking one of them is passed through when no hook needs decoded content
-   * and its bytes still match the request (see {@link ProviderCallOptions.passthroughWire}); otherwise
-   * it is translated like any other client.
+   * completions). A client speaking one of them gets its bytes sent as they are while they still match
+   * the request, and the answer passed through unless a hook reads it (see
+   * {@link ProviderCallOptions.passthroughWire}); once a hook changed the request it is translated like
+   * any other client.
    */
   readonly passthroughWires?: readonly WireFormat[] | undefined;
   /** The provider's id in price tables (`openai`, `anthropic`, `openrouter`); undefined for self-hosted servers. */
