@@ -310,11 +310,12 @@ describe('hard budgets', () => {
     expect(refused).toMatchObject({ status: 400, code: 'budget_uncountable', type: 'invalid_request_error', param: 'previous_response_id' });
     expect((refused as Error).message).toContain('whose tokens cannot be counted before the call');
     expect(mock.requests).toHaveLength(0);
-    // Without a budget it goes through to OpenAI, which adds the stored conversation itself.
+    // A key without a budget goes through to OpenAI, which adds the stored conversation itself.
+    const unbudgeted = await createKey({ alias: 'stateful-app-free' });
     mock.enqueue({ content: 'First.' });
-    const first = await clientFor(masterKey).responses.create({ model: 'native-mini', input: 'Start.' });
+    const first = await clientFor(unbudgeted.key).responses.create({ model: 'native-mini', input: 'Start.' });
     mock.enqueue({ content: 'Then.' });
-    await expect(clientFor(masterKey).responses.create({ model: 'native-mini', previous_response_id: first.id, input: 'And then?' })).resolves.toMatchObject({ output_text: 'Then.' });
+    await expect(clientFor(unbudgeted.key).responses.create({ model: 'native-mini', previous_response_id: first.id, input: 'And then?' })).resolves.toMatchObject({ output_text: 'Then.' });
   });
 
   it('price the worst case at the group\'s fallback model too, since a refusal may move the request there', async () => {

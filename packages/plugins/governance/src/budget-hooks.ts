@@ -113,7 +113,7 @@ export function createBudgetHooks(
     let subjects = subjectsByPrincipal.get(principal);
     if (subjects === undefined) subjectsByPrincipal.set(principal, (subjects = budgetSubjects(principal)));
     if (subjects.length === 0) return;
-    if (context.storedInput !== undefined) throw uncountable(context);
+    if (context.storedInput !== undefined) return admitUncountable(context, subjects);
     const promptTokens = estimatePromptTokens(context.request, context.operation) * options.promptTokenMargin;
     // A refusal may move the request to the group's fallback model: its targets may be dearer.
     const prices = worstCasePrices(context.targets, pricing, promptTokens, context.fallbackTargets);
@@ -154,6 +154,12 @@ export function createBudgetHooks(
       if (context.ingress === 'openai-responses' && context.operation === 'chat') context.addRequestFields({ max_tool_calls: searches });
     }
     return Math.ceil(searches * prices.webSearch * 1_000);
+  }
+
+  /** A request whose prompt the upstream completes from what it stores: admitted unbudgeted when no budget applies, else refused (400). */
+  async function admitUncountable(context: GatewayContext, subjects: readonly BudgetSubject[]): Promise<void> {
+    if ((await store.getBudgets(subjects, clock.now()).catch((error: unknown) => Promise.reject(storeUnavailable(error)))).length === 0) return;
+    throw uncountable(context);
   }
 
   /** A model without a known price: admitted unbudgeted when `unknownPrice` is `allow` or no budget applies, else refused (403). */
