@@ -365,6 +365,20 @@ describe('hard budgets', () => {
     expect(mock.requests[0]!.bodyText).toMatch(/^\{"max_tokens":4096,"model":"gpt-4o-mini","messages":/);
   });
 
+  it('leave a request no budget applies to as it came — no max_tokens set — and bind a budget set later within keyCacheMs', async () => {
+    const created = await createKey({ alias: 'no-budget', team_id: 'team-no-budget' });
+    mock.reset();
+    const body = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] };
+    await clientFor(created.key).chat.completions.create(body as never);
+    await clientFor(created.key).chat.completions.create(body as never);
+    // A reasoning model capped at 4,096 tokens it never asked for may spend them all thinking and answer nothing.
+    expect(mock.requests.map((request) => request.bodyText)).toEqual([JSON.stringify(body), JSON.stringify(body)]);
+    await adminCall('/admin/budgets', { scope: 'team', id: 'team-no-budget', limit_usd: 5 });
+    await sleep(250); // keyCacheMs is 200 here
+    await clientFor(created.key).chat.completions.create(body as never);
+    expect((mock.requests[2]!.body as { max_tokens?: number }).max_tokens).toBe(4_096);
+  });
+
   it('refuse a budgeted key on a model without a price, rather than spend an unbounded amount', async () => {
     const created = await createKey({ alias: 'unpriced', team_id: 'team-unpriced' });
     await adminCall('/admin/budgets', { scope: 'team', id: 'team-unpriced', limit_usd: 5 });

@@ -103,21 +103,41 @@ export function createBudgetHooks(
   const nextHoldId = createHoldIds();
   /** Each principal's budget subjects, built once (auth hands out one principal object per key). */
   const subjectsByPrincipal = new WeakMap<Principal, readonly BudgetSubject[]>();
+  /** Whether a budget applies to a principal's subjects, as the store last said, trusted for `keyCacheMs`. */
+  const budgetedByPrincipal = new WeakMap<Principal, { readonly budgeted: boolean; readonly until: number }>();
 
   /**
-   * Bounds the request's worst case and holds it. Drawn on a lease with room, it returns at once (no
-   * promise, no microtask turn); else it holds in the store.
+   * Holds the request's worst case when a budget applies to its key, user, team or org; a request no
+   * budget applies to is left as it came (no limit set, nothing held). Whether one applies is asked of
+   * the store once per `keyCacheMs` for each key, so a budget set on a key that had none binds within it.
    */
   function reserve(context: GatewayContext): void | Promise<void> {
     const principal = context.principal!;
     let subjects = subjectsByPrincipal.get(principal);
     if (subjects === undefined) subjectsByPrincipal.set(principal, (subjects = budgetSubjects(principal)));
     if (subjects.length === 0) return;
-    if (context.storedInput !== undefined) return admitUncountable(context, subjects);
+    const known = budgetedByPrincipal.get(principal);
+    if (known === undefined || known.until <= clock.now()) return lookUpBudgets(context, principal, subjects);
+    if (known.budgeted) return hold(context, subjects);
+  }
+
+  /** Asks the store whether a budget applies to the principal's subjects, remembers it, and holds if one does. */
+  async function lookUpBudgets(context: GatewayContext, principal: Principal, subjects: readonly BudgetSubject[]): Promise<void> {
+    const budgets = await store.getBudgets(subjects, clock.now()).catch((error: unknown) => Promise.reject(storeUnavailable(error)));
+    budgetedByPrincipal.set(principal, { budgeted: budgets.length > 0, until: clock.now() + options.keyCacheMs });
+    if (budgets.length > 0) await hold(context, subjects);
+  }
+
+  /**
+   * Bounds the worst case of a request a budget applies to and holds it. Drawn on a lease with room, it
+   * returns at once (no promise, no microtask turn); else it holds in the store.
+   */
+  function hold(context: GatewayContext, subjects: readonly BudgetSubject[]): void | Promise<void> {
+    if (context.storedInput !== undefined) throw uncountable(context);
     const promptTokens = estimatePromptTokens(context.request, context.operation) * options.promptTokenMargin;
     // A refusal may move the request to the group's fallback model: its targets may be dearer.
     const prices = worstCasePrices(context.targets, pricing, promptTokens, context.fallbackTargets);
-    if (prices === undefined) return admitUnpriced(context, subjects);
+    if (prices === undefined) return admitUnpriced(context);
     // What the request costs whatever its output: its prompt, its fee per call, and the web searches the upstream may run.
     const fixedMicros = Math.ceil(promptTokens * prices.input) + Math.ceil(prices.request * 1_000) + webSearchMicros(context, prices);
     let outputTokens = 0;
@@ -156,15 +176,9 @@ export function createBudgetHooks(
     return Math.ceil(searches * prices.webSearch * 1_000);
   }
 
-  /** A request whose prompt the upstream completes from what it stores: admitted unbudgeted when no budget applies, else refused (400). */
-  async function admitUncountable(context: GatewayContext, subjects: readonly BudgetSubject[]): Promise<void> {
-    if ((await store.getBudgets(subjects, clock.now()).catch((error: unknown) => Promise.reject(storeUnavailable(error)))).length === 0) return;
-    throw uncountable(context);
-  }
-
-  /** A model without a known price: admitted unbudgeted when `unknownPrice` is `allow` or no budget applies, else refused (403). */
-  async function admitUnpriced(context: GatewayContext, subjects: readonly BudgetSubject[]): Promise<void> {
-    if (options.unknownPrice === 'allow' || (await store.getBudgets(subjects, clock.now()).catch((error: unknown) => Promise.reject(storeUnavailable(error)))).length === 0) return;
+  /** A budgeted request to a model without a known price: admitted unbudgeted when `unknownPrice` is `allow`, else refused (403). */
+  function admitUnpriced(context: GatewayContext): void {
+    if (options.unknownPrice === 'allow') return;
     throw new GatewayError('TOLLGATE_PRICE_UNKNOWN', `A budget applies to key "${context.principal!.keyName}", but model "${context.request.model}" has no known price, so its cost cannot be bounded. The operator can add one under the pricing plugin's overrides.`, { param: 'model' });
   }
 

@@ -4,8 +4,9 @@ import { z } from '@tollgate/core';
 export const governanceOptionsSchema = z
   .strictObject({
     /**
-     * How long a looked-up key (or a miss) is trusted before the store is asked again. A revocation
-     * or suspension takes effect on every instance within this time.
+     * How long a looked-up key (or a miss), and whether a budget applies to it, is trusted before the
+     * store is asked again. A revocation or suspension, or a key's first budget, takes effect on every
+     * instance within this time.
      */
     keyCacheMs: z.number().int().min(0).max(1_000).default(500),
     /** How long a budget hold lives when its request never settles (a crashed instance). Keep it above your longest request. */
