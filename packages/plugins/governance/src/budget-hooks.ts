@@ -78,11 +78,11 @@ function storeUnavailable(error: unknown): GatewayError {
  * The `budget.reserve` and `budget.settle` hooks. Reserve bounds the request's worst-case cost
  * (prompt tokens by tokenizer × the dearest target's input price + the output limit × its output
  * price + a fee per request + the web searches its server tool may run × their price) and holds it
- * on every budgeted level at once; settle charges the actual cost and releases the hold. A budgeted request without an
- * output limit gets `defaultMaxTokens` as one, so the bound holds; in `clamp` mode a request that does
- * not fit gets the limit the remaining budget buys (both set in the client's bytes, which still go
- * upstream). Holds are drawn on the instance's budget leases ({@link BudgetLeases}) unless
- * `budgetLeaseRequests` is 0.
+ * on every budgeted level at once; settle charges the actual cost and releases the hold. A budgeted
+ * request without an output limit gets `defaultMaxTokens` as one, so the bound holds; in `clamp` mode
+ * a request that does not fit gets the limit the remaining budget buys (both set in the client's
+ * bytes, which still go upstream). Holds are drawn on the instance's budget leases
+ * ({@link BudgetLeases}) unless `budgetLeaseRequests` is 0.
  * A store that cannot be reached refuses budgeted requests (503); a failed settlement is retried in
  * the background, and the settlement that crosses an alert threshold sends the alert.
  */
