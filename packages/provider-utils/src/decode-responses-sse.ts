@@ -1,4 +1,4 @@
-import { GatewayError, type ChatCompletionChunk, type FinishReason } from '@tollgate/core';
+import { GatewayError, customToolInput, type ChatCompletionChunk, type FinishReason } from '@tollgate/core';
 import { errorBodyOfResponsesEvent, fromResponsesUsage } from './responses-answer.js';
 import { parseStreamEvent, sseMessages } from './sse-messages.js';
 
@@ -17,7 +17,7 @@ function chunk(state: DecodeState, delta: Record<string, unknown>, finishReason:
 }
 
 /** The `{"input": …}` arguments a custom tool's input goes in, as fragments: its start, each piece escaped, its end. */
-const customInputStart = '{"input":"';
+const customInputStart = `{${JSON.stringify(customToolInput)}:"`;
 const customInputEnd = '"}';
 const escaped = (text: string) => JSON.stringify(text).slice(1, -1);
 

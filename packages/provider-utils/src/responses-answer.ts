@@ -1,4 +1,4 @@
-import type { ChatCompletionResponse, FinishReason, ToolCall, Usage } from '@tollgate/core';
+import { customToolInput, type ChatCompletionResponse, type FinishReason, type ToolCall, type Usage } from '@tollgate/core';
 
 type ResponsesItem = { readonly type?: string; readonly [field: string]: any };
 
@@ -65,7 +65,7 @@ export function chatCompletionOfResponse(response: Readonly<Record<string, any>>
     } else if (item.type === 'function_call') {
       toolCalls.push({ id: String(item.call_id), type: 'function', function: { name: String(item.name), arguments: String(item.arguments ?? '') } });
     } else if (item.type === 'custom_tool_call') {
-      toolCalls.push({ id: String(item.call_id), type: 'function', function: { name: String(item.name), arguments: JSON.stringify({ input: String(item.input ?? '') }) } });
+      toolCalls.push({ id: String(item.call_id), type: 'function', function: { name: String(item.name), arguments: JSON.stringify({ [customToolInput]: String(item.input ?? '') }) } });
     } else if (item.type === 'reasoning') {
       for (const part of [...(item.summary ?? []), ...(item.content ?? [])]) if (typeof part?.text === 'string') reasoning += part.text;
     }

@@ -1,9 +1,7 @@
-import { GatewayError, type AssistantMessage, type ChatCompletionRequest, type ChatMessage, type ContentPart, type FunctionTool, type ToolCall, type ToolChoice } from '@tollgate/core';
+import { GatewayError, customToolInput, type AssistantMessage, type ChatCompletionRequest, type ChatMessage, type ContentPart, type FunctionTool, type ToolCall, type ToolChoice } from '@tollgate/core';
 
 type Item = { type?: string; [field: string]: any };
 
-/** The one string parameter a `custom` (freeform) tool becomes when it goes to a chat model as a function. */
-export const customToolInput = 'input';
 
 function invalid(message: string, param: string): GatewayError {
   return new GatewayError('TOLLGATE_INVALID_REQUEST', message, { param });

@@ -1,5 +1,4 @@
-import type { ChatCompletionResponse, FinishReason, Usage } from '@tollgate/core';
-import { customToolInput } from './convert-responses-request.js';
+import { customToolInput, type ChatCompletionResponse, type FinishReason, type Usage } from '@tollgate/core';
 
 /** A Responses API request body as the client sent it; the response echoes its settings. */
 export type ResponsesRequestBody = Readonly<Record<string, any>>;
