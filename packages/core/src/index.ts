@@ -28,12 +28,12 @@ export type { Principal } from './context/principal.js';
 export type { AttemptRecord } from './context/attempt-record.js';
 export { RequestContext } from './context/request-context.js';
 export { roundMs } from './context/round-ms.js';
-export type { RequestContextInit } from './context/request-context.js';
+export type { ClientBodyFacts, RequestContextInit } from './context/request-context.js';
 
 // Providers.
 export type { Provider, ProviderCallOptions, ProviderChatResult, ProviderStream, ProviderEmbedResult, StreamSummary } from './provider/provider.js';
 export type { RouteTarget } from './provider/route-target.js';
-export { spliceJsonFields } from './provider/splice-json-fields.js';
+export { setJsonFields, spliceJsonFields } from './provider/splice-json-fields.js';
 
 // Plugins.
 export { definePlugin, isTollgatePlugin } from './plugin/define-plugin.js';
@@ -50,7 +50,7 @@ export { Logger, silentLogger } from './services/logger.js';
 export type { LogFunction } from './services/logger.js';
 export { Clock, systemClock } from './services/clock.js';
 export { Ledger } from './services/ledger.js';
-export { Pricing } from './services/pricing.js';
+export { Pricing, costAtPrices } from './services/pricing.js';
 export { Cache } from './services/cache.js';
 export { MetricsEndpoint } from './services/metrics-endpoint.js';
 export { TargetCircuits } from './services/target-circuits.js';

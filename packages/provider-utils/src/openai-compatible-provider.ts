@@ -1,5 +1,6 @@
 import {
   GatewayError,
+  setJsonFields,
   spliceJsonFields,
   z,
   type ChatCompletionRequest,
@@ -212,8 +213,8 @@ export class OpenAICompatibleProvider implements Provider {
   /** A Responses client's bytes, with the routed model in place of the one it asked for (an alias). */
   #responsesBody(request: ChatCompletionRequest, options: ProviderCallOptions): Uint8Array | string {
     const raw = options.rawBody!;
-    if (request.model === options.model) return raw;
-    return JSON.stringify({ ...(JSON.parse(Buffer.from(raw).toString('utf8')) as Record<string, unknown>), model: options.model });
+    // The ingress takes JSON objects only, so the bytes are one.
+    return request.model === options.model ? raw : setJsonFields(raw, { model: options.model })!;
   }
 
   #post(operation: UpstreamOperation, body: Uint8Array | string, options: ProviderCallOptions, stream: boolean): Promise<UpstreamBody> {

@@ -38,24 +38,27 @@ export interface RequestContextInit {
    * their canonical names (the chat and Messages APIs share them).
    */
   readonly encodeAddedFields?: (fields: Readonly<Record<string, unknown>>) => Record<string, unknown> | undefined;
-  /**
-   * What in a body in the client's wire format no translation carries (an Anthropic server tool,
-   * OpenAI's built-in tools), as the error to answer when the request cannot go upstream as the
-   * client's bytes; undefined when all of it translates. `decode` leaves such parts out of the
-   * canonical request; the engine sends the request only to targets that take the bytes.
-   */
-  readonly untranslatable?: (body: unknown) => GatewayError | undefined;
-  /**
-   * The most web searches an upstream may run for a body in the client's wire format (its server
-   * tools' `max_uses`, `max_tool_calls`): 0 without a search tool, `Infinity` when nothing bounds them.
-   */
-  readonly webSearchLimit?: (body: unknown) => number;
-  /**
-   * The field of a body in the client's wire format by which the upstream adds input it stores
-   * (OpenAI's `previous_response_id`, `conversation`), for what counts the prompt; undefined without one.
-   */
-  readonly storedInput?: (body: unknown) => string | undefined;
+  /** Reads what the canonical request will not say of a body in the client's wire format; called with `decode`. */
+  readonly inspect?: (body: unknown) => ClientBodyFacts;
 }
+
+/** What a body in the client's wire format holds that its canonical request does not say. */
+export interface ClientBodyFacts {
+  /**
+   * What in it no translation carries (an Anthropic server tool, OpenAI's built-in tools, a
+   * conversation OpenAI stores), as the error to answer when the request cannot go upstream as the
+   * client's bytes; absent when all of it translates. `decode` leaves such parts out of the canonical
+   * request; the engine sends the request only to targets that take the bytes.
+   */
+  readonly untranslatable?: GatewayError | undefined;
+  /** The most web searches an upstream may run for it (its server tools' `max_uses`, `max_tool_calls`); `Infinity` when nothing bounds them, absent or 0 without a search tool. */
+  readonly webSearchLimit?: number;
+  /** The field by which the upstream adds input it stores (OpenAI's `previous_response_id`, `conversation`), for what counts the prompt. */
+  readonly storedInput?: string | undefined;
+}
+
+/** The facts of a body that holds nothing beyond its canonical request. */
+const noFacts: ClientBodyFacts = Object.freeze({});
 
 /** The engine's implementation of {@link GatewayContext}. */
 export class RequestContext {
@@ -91,12 +94,8 @@ export class RequestContext {
   #splicedBody: Uint8Array | undefined;
   #decode: ((body: unknown) => ChatCompletionRequest | EmbeddingRequest) | undefined;
   readonly #encodeAddedFields: RequestContextInit['encodeAddedFields'];
-  readonly #findUntranslatable: RequestContextInit['untranslatable'];
-  #untranslatable: GatewayError | undefined;
-  readonly #findWebSearchLimit: RequestContextInit['webSearchLimit'];
-  #webSearchLimit = 0;
-  readonly #findStoredInput: RequestContextInit['storedInput'];
-  #storedInput: string | undefined;
+  readonly #inspect: RequestContextInit['inspect'];
+  #facts: ClientBodyFacts = noFacts;
   #variables: Map<PropertyKey, unknown> | undefined;
   #responseHeaders: Record<string, string> | undefined;
   #guardrails: string[] | undefined;
@@ -125,9 +124,7 @@ export class RequestContext {
     this.#rawBody = init.rawBody;
     this.#decode = init.decode;
     this.#encodeAddedFields = init.encodeAddedFields;
-    this.#findUntranslatable = init.untranslatable;
-    this.#findWebSearchLimit = init.webSearchLimit;
-    this.#findStoredInput = init.storedInput;
+    this.#inspect = init.inspect;
     this.stream = init.operation === 'chat' && (init.request as ChatCompletionRequest | undefined)?.stream === true;
   }
 
@@ -156,25 +153,23 @@ export class RequestContext {
     if (this.#decode === undefined) return;
     const decode = this.#decode;
     this.#decode = undefined;
-    this.#untranslatable = this.#findUntranslatable?.(this.#request);
-    this.#webSearchLimit = this.#findWebSearchLimit?.(this.#request) ?? 0;
-    this.#storedInput = this.#findStoredInput?.(this.#request);
+    if (this.#inspect !== undefined) this.#facts = this.#inspect(this.#request);
     this.#request = decode(this.#request);
   }
 
-  /** Why the request can only go upstream as the client's bytes (see `RequestContextInit.untranslatable`); undefined when it translates. */
+  /** Why the request can only go upstream as the client's bytes (see {@link ClientBodyFacts}); undefined when it translates. */
   get untranslatable(): GatewayError | undefined {
-    return this.#untranslatable;
+    return this.#facts.untranslatable;
   }
 
-  /** The most web searches the upstream may bill for this request (see `RequestContextInit.webSearchLimit`). */
+  /** The most web searches the upstream may bill for this request (see {@link ClientBodyFacts}). */
   get webSearchLimit(): number {
-    return this.#webSearchLimit;
+    return this.#facts.webSearchLimit ?? 0;
   }
 
-  /** The client's field by which the upstream adds input it stores (see `RequestContextInit.storedInput`). */
+  /** The client's field by which the upstream adds input it stores (see {@link ClientBodyFacts}). */
   get storedInput(): string | undefined {
-    return this.#storedInput;
+    return this.#facts.storedInput;
   }
 
   replaceRequest(next: ChatCompletionRequest | EmbeddingRequest): void {

@@ -49,5 +49,23 @@ export interface Pricing {
   costMicros(model: PricedModel, usage: Usage): number | undefined;
 }
 
+/**
+ * The cost of `usage` at `prices`, in integer micro-dollars: uncached input, cached reads and cache
+ * writes (hour-long ones at their own price) apart, output, web searches, and the fee per request.
+ * For price sources that hold plain prices (pricing overrides, a catalog).
+ */
+export function costAtPrices(prices: ModelPrices, usage: Usage): number {
+  const details = usage.prompt_tokens_details;
+  const cacheRead = details?.cached_tokens ?? 0;
+  const cacheWrite = details?.cache_write_tokens ?? 0;
+  const hourWrites = Math.min(cacheWrite, details?.cache_write_1h_tokens ?? 0);
+  const uncached = Math.max(0, usage.prompt_tokens - cacheRead - cacheWrite);
+  const writePrice = prices.cacheWrite ?? prices.input;
+  const writes = (cacheWrite - hourWrites) * writePrice + hourWrites * (prices.cacheWrite1h ?? writePrice);
+  const tokensUsd = (uncached * prices.input + cacheRead * (prices.cacheRead ?? prices.input) + writes + usage.completion_tokens * prices.output) / 1_000_000;
+  const feesUsd = ((usage.server_tool_use?.web_search_requests ?? 0) * (prices.webSearch ?? 0) + (prices.request ?? 0)) / 1_000;
+  return Math.round((tokensUsd + feesUsd) * 1_000_000);
+}
+
 /** Service token of the price source. */
 export const Pricing = createServiceToken<Pricing>('Pricing');

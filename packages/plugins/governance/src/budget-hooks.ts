@@ -138,8 +138,9 @@ export function createBudgetHooks(
     // A refusal may move the request to the group's fallback model: its targets may be dearer.
     const prices = worstCasePrices(context.targets, pricing, promptTokens, context.fallbackTargets);
     if (prices === undefined) return admitUnpriced(context);
+    const searches = prices.webSearch > 0 ? boundWebSearches(context) : 0;
     // What the request costs whatever its output: its prompt, its fee per call, and the web searches the upstream may run.
-    const fixedMicros = Math.ceil(promptTokens * prices.input) + Math.ceil(prices.request * 1_000) + webSearchMicros(context, prices);
+    const fixedMicros = Math.ceil(promptTokens * prices.input) + Math.ceil(prices.request * 1_000) + Math.ceil(searches * prices.webSearch * 1_000);
     let outputTokens = 0;
     let choices = 1;
     if (context.operation === 'chat') {
@@ -161,19 +162,13 @@ export function createBudgetHooks(
   }
 
   /**
-   * What the request's web searches may cost: as many as its search tool allows, at the dearest
-   * target's price. Unbounded, `unboundedWebSearches` are assumed — and set as `max_tool_calls` on
-   * the Responses API, so they bound the searches too.
+   * The most web searches the request may run: as many as its search tool allows; when nothing bounds
+   * them, `unboundedWebSearches` — set as `max_tool_calls` on the Responses API, so they bound them.
    */
-  function webSearchMicros(context: GatewayContext, prices: WorstCasePrices): number {
-    const limit = context.webSearchLimit;
-    if (limit === 0 || prices.webSearch === 0) return 0;
-    let searches = limit;
-    if (!Number.isFinite(limit)) {
-      searches = options.unboundedWebSearches;
-      if (context.ingress === 'openai-responses' && context.operation === 'chat') context.addRequestFields({ max_tool_calls: searches });
-    }
-    return Math.ceil(searches * prices.webSearch * 1_000);
+  function boundWebSearches(context: GatewayContext): number {
+    if (Number.isFinite(context.webSearchLimit)) return context.webSearchLimit;
+    if (context.ingress === 'openai-responses' && context.operation === 'chat') context.addRequestFields({ max_tool_calls: options.unboundedWebSearches });
+    return options.unboundedWebSearches;
   }
 
   /** A budgeted request to a model without a known price: admitted unbudgeted when `unknownPrice` is `allow`, else refused (403). */

@@ -1,5 +1,5 @@
 import { calcPrice } from '@pydantic/genai-prices';
-import type { Logger, ModelPrices, PricedModel, Pricing, Usage } from '@tollgate/core';
+import { costAtPrices, type Logger, type ModelPrices, type PricedModel, type Pricing, type Usage } from '@tollgate/core';
 import type { PricingOptions } from './pricing-options.js';
 
 /** A table price: a number, or tiered (`{ base, tiers: [{ start, price }] }` for long contexts). */
@@ -85,19 +85,6 @@ function simpleCost(rates: SimpleRates, usage: Usage): number | undefined {
   return input + output + searches;
 }
 
-/** The cost of usage at per-million prices; cached reads and cache writes (hour-long ones too) priced apart, web searches and the request's own fee per thousand. */
-function costAt(prices: ModelPrices, usage: Usage): number {
-  const cacheRead = usage.prompt_tokens_details?.cached_tokens ?? 0;
-  const cacheWrite = usage.prompt_tokens_details?.cache_write_tokens ?? 0;
-  const cacheWrite1h = Math.min(cacheWrite, usage.prompt_tokens_details?.cache_write_1h_tokens ?? 0);
-  const uncached = Math.max(0, usage.prompt_tokens - cacheRead - cacheWrite);
-  const writePrice = prices.cacheWrite ?? prices.input;
-  const writes = (cacheWrite - cacheWrite1h) * writePrice + cacheWrite1h * (prices.cacheWrite1h ?? writePrice);
-  const usd = (uncached * prices.input + cacheRead * (prices.cacheRead ?? prices.input) + writes + usage.completion_tokens * prices.output) / 1_000_000;
-  const searches = ((usage.server_tool_use?.web_search_requests ?? 0) * (prices.webSearch ?? 0)) / 1_000;
-  return toMicros(usd + searches + (prices.request ?? 0) / 1_000);
-}
-
 /** The prices of a table entry: base prices (cache writes and web searches too), the dearest an input token may be charged, and a long-context tier's; undefined without input and output prices. */
 function toModelPrices(price: Record<string, TablePrice> | undefined): ModelPrices | undefined {
   const input = base(price?.input_mtok);
@@ -176,7 +163,7 @@ export class TablePricing implements Pricing {
 
   costMicros(model: PricedModel, usage: Usage): number | undefined {
     const override = this.#override(model);
-    if (override !== undefined) return costAt(override, usage);
+    if (override !== undefined) return costAtPrices(override, usage);
     if (model.priceProvider !== undefined) {
       // Simple static prices: the same arithmetic as calcPrice, without its ~10 µs per call (test: the whole table).
       const entry = this.#tableEntry(model.priceProvider, model.model);

@@ -1,5 +1,6 @@
 import { DroppedFieldLog, HttpUpstream, parseUpstreamJson, type UpstreamBody } from '@tollgate/provider-utils';
 import {
+  setJsonFields,
   z,
   type ChatCompletionRequest,
   type Logger,
@@ -86,9 +87,8 @@ export class AnthropicProvider implements Provider {
   /** The upstream body: an Anthropic client's bytes (model rewritten if needed), or the translation. */
   #body(request: ChatCompletionRequest, options: ProviderCallOptions, stream: boolean): Uint8Array | string {
     if (options.rawBody !== undefined) {
-      if (request.model === options.model) return options.rawBody;
-      const original = JSON.parse(Buffer.from(options.rawBody).toString('utf8')) as Record<string, unknown>;
-      return JSON.stringify({ ...original, model: options.model });
+      // The ingress takes JSON objects only, so the bytes are one.
+      return request.model === options.model ? options.rawBody : setJsonFields(options.rawBody, { model: options.model })!;
     }
     this.#droppedFields.check(request);
     const translated = convertToAnthropicRequest(request, { model: options.model, defaultMaxTokens: this.#options.defaultMaxTokens });

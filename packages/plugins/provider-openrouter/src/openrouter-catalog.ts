@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { ModelPrices, PricedModel, Pricing, Usage } from '@tollgate/core';
+import { costAtPrices, type ModelPrices, type PricedModel, type Pricing, type Usage } from '@tollgate/core';
 
 /** One model of OpenRouter's catalog, as Tollgate keeps it: context size, output limit and prices (USD per million tokens). */
 export interface CatalogModel {
@@ -103,11 +103,7 @@ export function catalogPricing(catalog: readonly CatalogModel[], fallback: Prici
     prices,
     costMicros(model: PricedModel, usage: Usage): number | undefined {
       const known = model.priceProvider === 'openrouter' ? byId.get(model.model)?.prices : undefined;
-      if (known === undefined) return fallback?.costMicros(model, usage);
-      const cached = usage.prompt_tokens_details?.cached_tokens ?? 0;
-      const uncached = Math.max(0, usage.prompt_tokens - cached);
-      const searches = usage.server_tool_use?.web_search_requests ?? 0;
-      return Math.round(uncached * known.input + cached * (known.cacheRead ?? known.input) + usage.completion_tokens * known.output + searches * (known.webSearch ?? 0) * 1_000 + (known.request ?? 0) * 1_000);
+      return known === undefined ? fallback?.costMicros(model, usage) : costAtPrices(known, usage);
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChatCompletionChunk, RequestContext } from '@tollgate/core';
-import { convertResponsesRequest, encodeResponsesFields, responsesWebSearchLimit, storedResponsesInput, untranslatableResponsesParts } from '../ingress/openai-responses/convert-responses-request.js';
+import { convertResponsesRequest, encodeResponsesFields, inspectResponsesBody } from '../ingress/openai-responses/convert-responses-request.js';
 import { responsesErrorEvent } from '../ingress/openai-responses/responses-error-event.js';
 import { ResponsesStreamEncoder } from '../ingress/openai-responses/responses-stream-encoder.js';
 import { toResponsesResponse, type ResponsesRequestBody } from '../ingress/openai-responses/to-responses-response.js';
@@ -16,9 +16,7 @@ const passBytes = (bytes: Uint8Array) => bytes;
 const responsesTranslation: WireTranslation = {
   decode: (value) => convertResponsesRequest(value as Record<string, unknown>),
   encodeAddedFields: encodeResponsesFields,
-  untranslatable: untranslatableResponsesParts,
-  webSearchLimit: responsesWebSearchLimit,
-  storedInput: storedResponsesInput,
+  inspect: inspectResponsesBody,
 };
 
 /**

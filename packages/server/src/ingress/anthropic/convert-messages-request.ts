@@ -1,4 +1,4 @@
-import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart, type FunctionTool, type ToolChoice } from '@tollgate/core';
+import { GatewayError, type ChatCompletionRequest, type ClientBodyFacts, type ChatMessage, type ContentPart, type FunctionTool, type ToolChoice } from '@tollgate/core';
 
 /** Messages API fields an OpenAI-format target has no equivalent for: dropped when translating. */
 export const untranslatedMessagesFields = ['thinking', 'cache_control', 'service_tier', 'container', 'mcp_servers', 'context_management'] as const;
@@ -48,7 +48,7 @@ function isServerTool(tool: Block): boolean {
  * search result, a file by id) — as the 400 to answer when the request cannot reach an Anthropic model
  * as it was sent; undefined when everything translates.
  */
-export function untranslatableMessagesParts(body: unknown): GatewayError | undefined {
+function untranslatableMessagesParts(body: unknown): GatewayError | undefined {
   const { tools, messages } = (body ?? {}) as { tools?: unknown; messages?: unknown };
   const index = Array.isArray(tools) ? tools.findIndex((tool: Block) => isServerTool(tool)) : -1;
   if (index !== -1) {
@@ -69,7 +69,7 @@ export function untranslatableMessagesParts(body: unknown): GatewayError | undef
  * The most web searches Anthropic may run for a Messages request: the `max_uses` of its web search
  * server tools (`web_search_20250305` and later versions), `Infinity` when one sets none, 0 without one.
  */
-export function messagesWebSearchLimit(body: unknown): number {
+function messagesWebSearchLimit(body: unknown): number {
   const { tools } = (body ?? {}) as { tools?: unknown };
   if (!Array.isArray(tools)) return 0;
   let limit = 0;
@@ -78,6 +78,11 @@ export function messagesWebSearchLimit(body: unknown): number {
     limit += typeof tool.max_uses === 'number' && tool.max_uses >= 0 ? tool.max_uses : Infinity;
   }
   return limit;
+}
+
+/** What only the bytes of a Messages request carry: what only Anthropic runs or reads, and the web searches it may bill. */
+export function inspectMessagesBody(body: unknown): ClientBodyFacts {
+  return { untranslatable: untranslatableMessagesParts(body), webSearchLimit: messagesWebSearchLimit(body) };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { GatewayError, customToolInput, type AssistantMessage, type ChatCompletionRequest, type ChatMessage, type ContentPart, type FunctionTool, type ToolCall, type ToolChoice } from '@tollgate/core';
+import { GatewayError, customToolInput, type AssistantMessage, type ClientBodyFacts, type ChatCompletionRequest, type ChatMessage, type ContentPart, type FunctionTool, type ToolCall, type ToolChoice } from '@tollgate/core';
 
 type Item = { type?: string; [field: string]: any };
 
@@ -98,7 +98,7 @@ function toMessages(input: unknown, instructions: unknown): ChatMessage[] {
       if (typeof item.call_id !== 'string') throw invalid(`A ${type} item needs the \`call_id\` of the call it answers.`, param);
       messages.push({ role: 'tool', tool_call_id: item.call_id, content: outputText(item.output) });
     } else if (type === 'item_reference') {
-      // Kept as it is, for OpenAI only (see untranslatableResponsesParts): what it refers to is OpenAI's.
+      // Kept as it is, for OpenAI only (see inspectResponsesBody): what it refers to is OpenAI's.
       messages.push({ role: 'user', content: [{ ...item } as unknown as ContentPart] });
     }
     // Items of OpenAI's built-in tools have no chat equivalent: see untranslatableResponsesParts.
@@ -133,7 +133,7 @@ function toTools(tools: unknown): FunctionTool[] | undefined {
  * The field by which OpenAI adds input it stores to a Responses request (`previous_response_id`,
  * `conversation`, an `item_reference` input item); undefined when the request carries all of its input.
  */
-export function storedResponsesInput(body: unknown): string | undefined {
+function storedResponsesInput(body: unknown): string | undefined {
   const request = (body ?? {}) as Record<string, unknown>;
   const field = storedInputFields.find((name) => request[name] !== undefined && request[name] !== null);
   if (field !== undefined) return field;
@@ -142,16 +142,22 @@ export function storedResponsesInput(body: unknown): string | undefined {
 }
 
 /**
- * What in a Responses request only OpenAI can run or read — input OpenAI stores (a previous response,
- * a conversation, a referenced item), a built-in tool (`web_search`, `file_search`, `code_interpreter`,
- * …), an item of one in `input`, an image or file by `file_id` — as the 400 to answer when the request
- * cannot reach an upstream serving the Responses API as it was sent; undefined when everything translates.
+ * What only the bytes of a Responses request carry: input OpenAI stores (a previous response, a
+ * conversation, a referenced item), what only OpenAI runs or reads, and the web searches it may bill.
  */
-export function untranslatableResponsesParts(body: unknown): GatewayError | undefined {
-  const stored = storedResponsesInput(body);
-  if (stored !== undefined) {
-    return invalid(`\`${stored.startsWith('input[') ? 'item_reference' : stored}\` refers to input OpenAI stores, which only OpenAI's Responses API can add, sent the request as it came. Route the request to OpenAI, or send the whole conversation in \`input\` (with \`store: false\`), as Codex does.`, stored);
-  }
+export function inspectResponsesBody(body: unknown): ClientBodyFacts {
+  const storedInput = storedResponsesInput(body);
+  const untranslatable = storedInput === undefined ? untranslatableResponsesParts(body) : invalid(`\`${storedInput.startsWith('input[') ? 'item_reference' : storedInput}\` refers to input OpenAI stores, which only OpenAI's Responses API can add, sent the request as it came. Route the request to OpenAI, or send the whole conversation in \`input\` (with \`store: false\`), as Codex does.`, storedInput);
+  return { untranslatable, webSearchLimit: responsesWebSearchLimit(body), storedInput };
+}
+
+/**
+ * What in a Responses request only OpenAI can run or read — a built-in tool (`web_search`,
+ * `file_search`, `code_interpreter`, …), an item of one in `input`, an image or file by `file_id` — as
+ * the 400 to answer when the request cannot reach an upstream serving the Responses API as it was
+ * sent; undefined when everything translates.
+ */
+function untranslatableResponsesParts(body: unknown): GatewayError | undefined {
   const { tools, input } = (body ?? {}) as { tools?: unknown; input?: unknown };
   const toolIndex = Array.isArray(tools) ? tools.findIndex((tool: Item) => !isClientTool(tool)) : -1;
   if (toolIndex !== -1) {
@@ -177,7 +183,7 @@ export function untranslatableResponsesParts(body: unknown): GatewayError | unde
  * (`web_search`, `web_search_preview` and their dated versions): `max_tool_calls`, which bounds every
  * built-in tool call of the response, else `Infinity`; 0 without the tool.
  */
-export function responsesWebSearchLimit(body: unknown): number {
+function responsesWebSearchLimit(body: unknown): number {
   const { tools, max_tool_calls: maxToolCalls } = (body ?? {}) as { tools?: unknown; max_tool_calls?: unknown };
   if (!Array.isArray(tools) || !tools.some((tool: Item) => typeof tool?.type === 'string' && tool.type.startsWith('web_search'))) return 0;
   return typeof maxToolCalls === 'number' && maxToolCalls >= 0 ? maxToolCalls : Infinity;
@@ -222,7 +228,7 @@ function toResponseFormat(format: Item | undefined): Record<string, unknown> | u
  * (function calls and their outputs to `tool_calls` and `tool` messages), function and custom tools
  * to functions, `max_output_tokens`, `text.format` and `reasoning.effort` to their chat names, and
  * usage always requested on streams. Input OpenAI stores (`previous_response_id`, `conversation`,
- * `item_reference` items) and OpenAI's built-in tools are left out ({@link untranslatableResponsesParts});
+ * `item_reference` items) and OpenAI's built-in tools are left out ({@link inspectResponsesBody});
  * stored prompt templates and `background` responses, which need a response kept for later, are
  * refused with a 400 naming the field.
  */
