@@ -1,5 +1,5 @@
 import { GatewayError, customToolInput, type ChatCompletionChunk, type FinishReason } from '@tollgate/core';
-import { errorBodyOfResponsesEvent, fromResponsesUsage } from './responses-answer.js';
+import { errorBodyOfResponsesEvent, finishReasonOfResponse, fromResponsesUsage } from './responses-answer.js';
 import { parseStreamEvent, sseMessages } from './sse-messages.js';
 
 type ResponsesEvent = { readonly type?: string; readonly [field: string]: any };
@@ -58,8 +58,7 @@ function chunksOf(event: ResponsesEvent, state: DecodeState): ChatCompletionChun
     case 'response.completed':
     case 'response.incomplete': {
       const response = event.response ?? {};
-      const reason = response.incomplete_details?.reason;
-      const finishReason: FinishReason = event.type === 'response.incomplete' ? (reason === 'content_filter' ? 'content_filter' : 'length') : state.toolCalls.size > 0 ? 'tool_calls' : 'stop';
+      const finishReason = finishReasonOfResponse(event.type === 'response.incomplete' ? 'incomplete' : 'completed', response.incomplete_details?.reason, state.toolCalls.size > 0);
       const usage = fromResponsesUsage(response.usage, response.output);
       return [chunk(state, {}, finishReason), ...(usage === undefined ? [] : [{ ...chunk(state, {}), choices: [], usage }])];
     }

@@ -37,6 +37,20 @@ export function errorBodyOfResponsesEvent(event: Readonly<Record<string, any>>):
   return JSON.stringify({ error: { message: String(error.message ?? 'The response failed.'), type: 'server_error', code: error.code ?? null, param: error.param ?? null } });
 }
 
+/**
+ * A Responses API answer's end as OpenAI's `finish_reason`: an incomplete one stopped at its output
+ * limit (`length`) or its content filter; a complete one at its tool calls or its answer's end.
+ */
+export function finishReasonOfResponse(status: unknown, incompleteReason: unknown, calledTools: boolean): FinishReason {
+  if (status === 'incomplete') return incompleteReason === 'content_filter' ? 'content_filter' : 'length';
+  return calledTools ? 'tool_calls' : 'stop';
+}
+
+/** Whether a Responses API output holds a call of the client's tools (a function or custom tool). */
+export function callsClientTools(output: unknown): boolean {
+  return Array.isArray(output) && output.some((item) => item?.type === 'function_call' || item?.type === 'custom_tool_call');
+}
+
 /** A response object of the Responses API: `object: "response"` and an `output` array. A guard, not a schema. */
 export function isResponseObject(value: unknown): boolean {
   const response = value as { object?: unknown; output?: unknown } | null;
@@ -70,8 +84,7 @@ export function chatCompletionOfResponse(response: Readonly<Record<string, any>>
       for (const part of [...(item.summary ?? []), ...(item.content ?? [])]) if (typeof part?.text === 'string') reasoning += part.text;
     }
   }
-  const reason = response.incomplete_details?.reason;
-  const finishReason: FinishReason = response.status === 'incomplete' ? (reason === 'content_filter' ? 'content_filter' : 'length') : toolCalls.length > 0 ? 'tool_calls' : 'stop';
+  const finishReason = finishReasonOfResponse(response.status, response.incomplete_details?.reason, toolCalls.length > 0);
   const usage = fromResponsesUsage(response.usage, output);
   return {
     id: String(response.id),

@@ -27,7 +27,22 @@ describe('tapOpenAICompatibleSse', () => {
   it('forwards each complete event as it arrives and taps usage and model', async () => {
     const { out, summary } = await run([chunk('a'), chunk('b'), usageChunk, done], false);
     expect(out).toEqual([chunk('a'), chunk('b'), usageChunk, done]);
-    expect(summary).toEqual({ usage, model: 'gpt-4o-2024-08-06' });
+    expect(summary).toEqual({ usage, model: 'gpt-4o-2024-08-06', id: 'c1' });
+  });
+
+  it('taps each choice\'s finish reason as it ends, and the chunk\'s own id, whatever the spacing', async () => {
+    const finish = (index: number, reason: string) => `data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":${index},"delta":{},"finish_reason":"${reason}"}]}\n\n`;
+    // Text that spells a finish reason is escaped inside its JSON string: not a finish reason.
+    const quoting = chunk('say \\"finish_reason\\":\\"length\\" and \\"id\\":\\"x\\"');
+    const spaced = 'data: {"id": "c1", "model": "m", "choices": [{"index": 1, "delta": {}, "finish_reason": "length"}]}\n\n';
+    const { out, summary } = await run([quoting + chunk('b'), finish(0, 'stop') + spaced, usageChunk, done], false);
+    expect(out.join('')).toBe(quoting + chunk('b') + finish(0, 'stop') + spaced + usageChunk + done);
+    expect(summary.finishReasons).toEqual(['stop', 'length']);
+    expect(summary.id).toBe('c1');
+
+    // A stream whose first chunk opens a tool call: the chunk's id, not the call's.
+    const toolCall = 'data: {"id":"chatcmpl-9","object":"chat.completion.chunk","model":"m","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function"}]},"finish_reason":null}]}\n\n';
+    expect((await run([toolCall, finish(0, 'tool_calls'), done], false)).summary).toMatchObject({ id: 'chatcmpl-9', finishReasons: ['tool_calls'] });
   });
 
   it('holds a partial event until it completes, whatever the split', async () => {

@@ -7,6 +7,7 @@ import { endOfEvent, startOfEvent } from './sse-event-bounds.js';
 // took 4.2 µs over a 4 KB read, `usage"` 0.5 µs). A match is then checked for the bytes before it.
 const doneMarker = Buffer.from('[DONE]');
 const modelKey = Buffer.from('"model"');
+const idKey = Buffer.from('"id"');
 
 /** Something to find in SSE bytes: `needle`, preceded by `prefix`. */
 interface SplitKey {
@@ -17,6 +18,7 @@ interface SplitKey {
 const usageKey: SplitKey = { needle: Buffer.from('usage"'), prefix: '"' };
 const errorKey: SplitKey = { needle: Buffer.from('rror"'), prefix: '"e' };
 const emptyChoices: SplitKey = { needle: Buffer.from('[]'), prefix: '"choices":' };
+const finishReasonKey: SplitKey = { needle: Buffer.from('finish_reason"'), prefix: '"' };
 
 /** Index of the next `prefix + needle` at or after `from`, or -1. */
 function indexOfKey(data: Buffer, key: SplitKey, from: number): number {
@@ -25,6 +27,12 @@ function indexOfKey(data: Buffer, key: SplitKey, from: number): number {
     if (data.toString('latin1', at - prefix.length, at) === prefix) return at - prefix.length;
   }
   return -1;
+}
+
+/** The string value of the JSON key at `at` (`"key": "value"`), decoding only the bytes after it; undefined when not a string. */
+function stringValueAt(data: Buffer, at: number): string | undefined {
+  const match = /^"[^"]*"\s*:\s*"([^"]*)"/.exec(data.toString('utf8', at, Math.min(data.length, at + 256)));
+  return match === null ? undefined : match[1];
 }
 
 /** The bounds of the SSE event around `index`. */
@@ -68,8 +76,8 @@ export interface OpenAICompatibleTapOptions {
 }
 
 /**
- * Passes an OpenAI-compatible SSE stream through as bytes (event-aligned, unbatched), tapping usage
- * and model into `summary` and `[DONE]`. Only events that carry usage (or look like an error) are
+ * Passes an OpenAI-compatible SSE stream through as bytes (event-aligned, unbatched), tapping usage,
+ * model, id and finish reasons into `summary` and `[DONE]`. Only events that carry usage (or look like an error) are
  * parsed. Ends with an error, after forwarding what came before it, when an error event arrives
  * (OpenAI's `data: {"error":…}`, or a chunk with an `error` field such as OpenRouter's) or the
  * stream stops before `[DONE]`.
@@ -100,6 +108,14 @@ export function tapOpenAICompatibleSse(body: AsyncIterable<Buffer>, options: Ope
       } else {
         from = end;
       }
+    }
+  };
+
+  /** Records each choice's finish reason as it comes (`"finish_reason":null` is skipped at its first byte). */
+  const tapFinishReasons = (events: Buffer): void => {
+    for (let at = indexOfKey(events, finishReasonKey, 0); at !== -1; at = indexOfKey(events, finishReasonKey, at + 1)) {
+      const reason = stringValueAt(events, at);
+      if (reason !== undefined) (summary.finishReasons ??= []).push(reason);
     }
   };
 
@@ -141,11 +157,14 @@ export function tapOpenAICompatibleSse(body: AsyncIterable<Buffer>, options: Ope
     const uncommented = options.dropComments === true ? withoutComments(raw) : raw;
     const events = options.dropEmptyChoices === true ? withoutEmptyChoices(uncommented) : uncommented;
     if (summary.model === undefined) {
-      // Decode only the few bytes after the first `"model"` key, not the events.
+      // Decode only the few bytes after the first `"model"` and `"id"` keys (the chunk's own, ahead
+      // of any tool call's), not the events.
       const at = events.indexOf(modelKey);
-      const match = at === -1 ? null : /^"model"\s*:\s*"([^"]*)"/.exec(events.toString('utf8', at, Math.min(events.length, at + 256)));
-      if (match !== null) summary.model = match[1];
+      if (at !== -1) summary.model = stringValueAt(events, at);
+      const idAt = events.indexOf(idKey);
+      if (idAt !== -1) summary.id = stringValueAt(events, idAt);
     }
+    tapFinishReasons(events);
     if (events.includes(doneMarker)) sawDone = true;
     const failed = findErrorEvent(events);
     if (failed !== undefined) return { bytes: tapUsage(events.subarray(0, failed.start)), error: options.toStreamError(failed.data) };

@@ -34,6 +34,8 @@ describe('tapResponsesSse', () => {
       expect(out.every((piece) => piece.endsWith('\n\n'))).toBe(true);
       expect(summary).toEqual({
         model: 'gpt-5-codex-2025-09-15',
+        id: 'resp_1',
+        finishReasons: ['stop'],
         usage: { prompt_tokens: 30, completion_tokens: 9, total_tokens: 39, prompt_tokens_details: { cached_tokens: 20 }, completion_tokens_details: { reasoning_tokens: 4 } },
       });
     }
@@ -60,5 +62,14 @@ describe('tapResponsesSse', () => {
     const incomplete = await run([created, delta('Hel', 1), event('response.incomplete', { sequence_number: 2, response: response('incomplete', usage) })]);
     expect(incomplete.error).toBeUndefined();
     expect(incomplete.summary.usage?.completion_tokens).toBe(9);
+    expect(incomplete.summary.finishReasons).toEqual(['length']);
+    const filtered = await run([created, event('response.incomplete', { sequence_number: 1, response: { ...response('incomplete', usage), incomplete_details: { reason: 'content_filter' } } })]);
+    expect(filtered.summary.finishReasons).toEqual(['content_filter']);
+  });
+
+  it('reads a complete answer that called the client\'s tools as `tool_calls`', async () => {
+    const called = { ...response('completed', usage), output: [{ type: 'function_call', id: 'fc_1', call_id: 'call_1', name: 'shell', arguments: '{}' }] };
+    const { summary } = await run([created, event('response.completed', { sequence_number: 1, response: called })]);
+    expect(summary.finishReasons).toEqual(['tool_calls']);
   });
 });

@@ -1,6 +1,6 @@
 import { GatewayError, type StreamSummary } from '@tollgate/core';
 import { forwardSseEvents, type InspectedEvents } from './forward-sse-events.js';
-import { errorBodyOfResponsesEvent, fromResponsesUsage } from './responses-answer.js';
+import { callsClientTools, errorBodyOfResponsesEvent, finishReasonOfResponse, fromResponsesUsage } from './responses-answer.js';
 import { dataOf } from './tap-openai-compatible-sse.js';
 
 /** The events whose payload the tap reads; every other event (the deltas) passes unparsed. */
@@ -22,8 +22,9 @@ export interface ResponsesTapOptions {
 }
 
 /**
- * Passes a Responses API stream through as bytes (event-aligned, unbatched), tapping the model from
- * `response.created` and usage from `response.completed` or `response.incomplete` into `summary`. Ends
+ * Passes a Responses API stream through as bytes (event-aligned, unbatched), tapping the model and id
+ * from `response.created`, usage and the finish reason from `response.completed` or
+ * `response.incomplete` into `summary`. Ends
  * with an error, after forwarding what came before it, at an `error` or `response.failed` event, or
  * when the stream stops before a final event.
  */
@@ -37,10 +38,15 @@ export function tapResponsesSse(body: AsyncIterable<Buffer>, options: ResponsesT
       const name = nameOf(event);
       if (name !== undefined && readEvents.has(name)) {
         const data = JSON.parse(dataOf(event)) as { response?: Record<string, any>; code?: unknown; message?: unknown; param?: unknown };
-        if (name === 'response.created') summary.model = String(data.response?.model ?? '') || undefined;
-        else if (name === 'response.completed' || name === 'response.incomplete') {
-          summary.usage = fromResponsesUsage(data.response?.usage, data.response?.output);
-          summary.model = String(data.response?.model ?? summary.model ?? '') || undefined;
+        if (name === 'response.created') {
+          summary.model = String(data.response?.model ?? '') || undefined;
+          summary.id = typeof data.response?.id === 'string' ? data.response.id : undefined;
+        } else if (name === 'response.completed' || name === 'response.incomplete') {
+          const response = data.response;
+          summary.usage = fromResponsesUsage(response?.usage, response?.output);
+          summary.model = String(response?.model ?? summary.model ?? '') || undefined;
+          if (typeof response?.id === 'string') summary.id = response.id;
+          summary.finishReasons = [finishReasonOfResponse(name === 'response.incomplete' ? 'incomplete' : 'completed', response?.incomplete_details?.reason, callsClientTools(response?.output))];
           ended = true;
         } else {
           return { bytes: Buffer.from(text.slice(0, offset)), error: options.toStreamError(errorBodyOfResponsesEvent({ type: name, ...data })) };

@@ -83,8 +83,12 @@ describe('OpenTelemetry traces', () => {
       'http.response.status_code': 200,
     });
     const children = spans.filter((span) => span.parentSpanContext?.spanId === root.spanContext().spanId);
-    expect(children.map((span) => span.name).sort()).toEqual(['chat backup/gpt-4o-mini', 'chat primary/gpt-4o', 'tollgate.admission']);
-    expect(children.find((span) => span.name === 'chat primary/gpt-4o')!.attributes).toMatchObject({ 'error.type': 'TOLLGATE_PROVIDER_ERROR', 'http.response.status_code': 503, 'gen_ai.provider.name': 'openai', 'gen_ai.operation.name': 'chat' });
+    // Each attempt named as the GenAI conventions name an inference span: `{operation} {model sent upstream}`.
+    expect(children.map((span) => span.name).sort()).toEqual(['chat gpt-4o', 'chat gpt-4o-mini', 'tollgate.admission']);
+    expect(children.find((span) => span.name === 'chat gpt-4o')!.attributes).toMatchObject({ 'error.type': 'TOLLGATE_PROVIDER_ERROR', 'http.response.status_code': 503, 'gen_ai.provider.name': 'openai', 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'tollgate.target': 'primary/gpt-4o' });
+    // The failed attempt has no answer; the one that answered carries its id.
+    expect(children.find((span) => span.name === 'chat gpt-4o')!.attributes).not.toHaveProperty('gen_ai.response.id');
+    expect(children.find((span) => span.name === 'chat gpt-4o-mini')!.attributes).toMatchObject({ 'tollgate.target': 'backup/gpt-4o-mini', 'gen_ai.response.id': root.attributes['gen_ai.response.id'], 'gen_ai.response.finish_reasons': ['stop'] });
     // Each admission phase with hooks, one after the other, within the admission span (budget.reserve has none here).
     const admission = children.find((span) => span.name === 'tollgate.admission')!;
     const phases = spans.filter((span) => span.parentSpanContext?.spanId === admission.spanContext().spanId).sort((a, b) => hrMs(a.startTime) - hrMs(b.startTime));
@@ -106,7 +110,7 @@ describe('OpenTelemetry traces', () => {
     const root = spans.find((span) => span.name === 'embeddings smart')!;
     expect(root.attributes).toMatchObject({ 'gen_ai.operation.name': 'embeddings', 'gen_ai.embeddings.dimension.count': 8, 'gen_ai.request.encoding_formats': ['float'], 'gen_ai.provider.name': 'openai' });
     const attempt = spans.find((span) => span.parentSpanContext?.spanId === root.spanContext().spanId && span.name !== 'tollgate.admission')!;
-    expect(attempt.name).toBe('embeddings primary/gpt-4o');
+    expect(attempt.name).toBe('embeddings gpt-4o');
     expect(attempt.attributes['gen_ai.operation.name']).toBe('embeddings');
   });
 

@@ -60,7 +60,7 @@ export async function createMockAnthropic(options: MockAnthropicOptions = {}): P
     const stops: string[] = Array.isArray(body?.stop_sequences) ? body.stop_sequences : [];
     const { text, stoppedAt } = applyStopSequences(reply.content ?? `Mock answer to: ${lastUserText(body)}`, stops);
     const toolUses = (reply.toolUses ?? []).map((use, index) => ({ type: 'tool_use', id: use.id ?? `toolu_${index}_${id}`, name: use.name, input: use.input }));
-    const stopReason = toolUses.length > 0 ? 'tool_use' : stoppedAt !== undefined ? 'stop_sequence' : 'end_turn';
+    const stopReason = reply.stopReason ?? (toolUses.length > 0 ? 'tool_use' : stoppedAt !== undefined ? 'stop_sequence' : 'end_turn');
     // Web searches run only with a web search server tool, and count up to its max_uses.
     const searchTool = (Array.isArray(body?.tools) ? body.tools : []).find((tool: any) => typeof tool?.type === 'string' && tool.type.startsWith('web_search_'));
     const queries = searchTool === undefined ? [] : (reply.webSearches ?? []);

@@ -100,6 +100,7 @@ async function answerResponses(res: ServerResponse, body: Record<string, any>, r
     text,
     toolCalls,
     reasoning: reasoningModel.test(model) && body.reasoning != null,
+    incompleteReason: reply.finishReason === undefined ? undefined : reply.finishReason === 'length' ? 'max_output_tokens' : 'content_filter',
     // Searches run only with the built-in web search tool, and stop at max_tool_calls.
     webSearches: Array.isArray(body.tools) && body.tools.some((tool: any) => typeof tool?.type === 'string' && tool.type.startsWith('web_search'))
       ? (reply.webSearches ?? []).slice(0, typeof body.max_tool_calls === 'number' ? body.max_tool_calls : undefined)
@@ -266,7 +267,7 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
     const usage = openRouter ? { ...baseUsage, cost: reply.usage?.cost ?? (promptTokens + 2 * completionTokens) / 1_000_000, is_byok: false } : baseUsage;
 
     if (body?.stream !== true) {
-      sendJson(res, reply.status ?? 200, openAIChatCompletion({ id, created, model, content, ...(reply.toolCalls ? { toolCalls: reply.toolCalls } : {}), usage }), reply.headers);
+      sendJson(res, reply.status ?? 200, openAIChatCompletion({ id, created, model, content, ...(reply.toolCalls ? { toolCalls: reply.toolCalls } : {}), ...(reply.finishReason ? { finishReason: reply.finishReason } : {}), usage }), reply.headers);
       return;
     }
 
@@ -283,7 +284,7 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
         events.push(openAIChunk({ ...base, delta: { tool_calls: [{ index, function: { arguments: call.arguments.slice(start, start + size) } }] } }));
       }
     });
-    events.push(openAIChunk({ ...base, delta: {}, finishReason: shape.toolCalls?.length ? 'tool_calls' : 'stop' }));
+    events.push(openAIChunk({ ...base, delta: {}, finishReason: reply.finishReason ?? (shape.toolCalls?.length ? 'tool_calls' : 'stop') }));
     if (includeUsage) events.push(openAIChunk({ ...base, usage }));
 
     res.writeHead(reply.status ?? 200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', ...reply.headers });

@@ -13,6 +13,8 @@ export interface MockAnthropicReply extends MockReplyBasics {
   readonly error?: { readonly type: string; readonly message: string };
   /** The text of a default answer. */
   readonly content?: string;
+  /** Overrides the stop reason: `max_tokens` (cut at the output limit), `refusal`, `pause_turn`. */
+  readonly stopReason?: string;
   /** `tool_use` blocks after the text (the stop reason becomes `tool_use`). */
   readonly toolUses?: readonly MockToolUse[];
   /** A `thinking` block before the text. */

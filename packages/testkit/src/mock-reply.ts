@@ -37,6 +37,12 @@ export interface MockReply extends MockReplyBasics {
   readonly model?: string;
   /** The assistant text of a default answer. */
   readonly content?: string;
+  /**
+   * Ends the answer as a model cut short does: `length` (its output limit reached) or `content_filter`;
+   * on the Responses API, an `incomplete` response whose `incomplete_details.reason` is
+   * `max_output_tokens` or `content_filter`, ending its stream with `response.incomplete`.
+   */
+  readonly finishReason?: 'length' | 'content_filter';
   /** Answer with tool calls (JSON answers) — streams use `stream.toolCalls`. */
   readonly toolCalls?: readonly MockToolCall[];
   /** Shape of a streamed answer (used when the request has `stream: true`). */

@@ -11,6 +11,8 @@ export interface MockResponseInput {
   readonly reasoning: boolean;
   /** Queries of the built-in web search, run before the message (a `web_search_call` item each). */
   readonly webSearches: readonly string[];
+  /** Cut short: the response is `incomplete` for this reason (`max_output_tokens`, `content_filter`). */
+  readonly incompleteReason: string | undefined;
   readonly usage: { readonly input: number; readonly output: number; readonly cached: number; readonly reasoning: number };
 }
 
@@ -35,7 +37,7 @@ function outputItems(input: MockResponseInput): Record<string, unknown>[] {
   if (input.reasoning) items.push({ id: `rs_mock${input.sequence}`, type: 'reasoning', summary: [], ...(encrypted ? { encrypted_content: `gAAAA-mock-${input.sequence}` } : {}) });
   input.webSearches.forEach((query, index) => items.push({ id: `ws_mock${input.sequence}_${index}`, type: 'web_search_call', status: 'completed', action: { type: 'search', query } }));
   if (input.text !== '' || input.toolCalls.length === 0) {
-    items.push({ id: `msg_mock${input.sequence}`, type: 'message', status: 'completed', role: 'assistant', content: [outputText(input.text)] });
+    items.push({ id: `msg_mock${input.sequence}`, type: 'message', status: input.incompleteReason === undefined ? 'completed' : 'incomplete', role: 'assistant', content: [outputText(input.text)] });
   }
   input.toolCalls.forEach((call, index) => items.push({ id: `fc_mock${input.sequence}_${index}`, type: 'function_call', status: 'completed', call_id: call.id ?? `call_${index}_mock${input.sequence}`, name: call.name, arguments: call.arguments }));
   return items;
@@ -51,7 +53,7 @@ function openAIResponse(input: MockResponseInput, status: string, output: readon
     status,
     background: false,
     error: null,
-    incomplete_details: null,
+    incomplete_details: status === 'incomplete' ? { reason: input.incompleteReason } : null,
     instructions: body.instructions ?? null,
     max_output_tokens: body.max_output_tokens ?? null,
     model: input.model,
@@ -75,15 +77,18 @@ function openAIResponse(input: MockResponseInput, status: string, output: readon
   };
 }
 
+/** How the answer ended: `completed`, or `incomplete` when cut short. */
+const finalStatus = (input: MockResponseInput) => (input.incompleteReason === undefined ? 'completed' : 'incomplete');
+
 /** The whole answer, as a non-streamed `POST /v1/responses` returns it. */
 export function openAIResponseAnswer(input: MockResponseInput) {
-  return openAIResponse(input, 'completed', outputItems(input));
+  return openAIResponse(input, finalStatus(input), outputItems(input));
 }
 
 /**
  * The answer as the Responses API streams it: `response.created`, `response.in_progress`, each item's
  * `output_item.added`, deltas (text split as `shape.content`, arguments in `shape.argumentPieces`) and
- * `.done` events, then `response.completed`; every event named by an `event:` line and numbered.
+ * `.done` events, then `response.completed` (`response.incomplete` when cut short); every event named by an `event:` line and numbered.
  */
 export function openAIResponseEvents(input: MockResponseInput, shape: MockStreamShape): string[] {
   const events: string[] = [];
@@ -113,6 +118,6 @@ export function openAIResponseEvents(input: MockResponseInput, shape: MockStream
     }
     event('response.output_item.done', { output_index: outputIndex, item });
   });
-  event('response.completed', { response: openAIResponse(input, 'completed', items) });
+  event(`response.${finalStatus(input)}`, { response: openAIResponse(input, finalStatus(input), items) });
   return events;
 }

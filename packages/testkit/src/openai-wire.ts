@@ -17,7 +17,7 @@ export function openAIUsage(prompt: number, completion: number, cached = 0, reas
 }
 
 /** A complete `chat.completion`. */
-export function openAIChatCompletion(input: { id: string; created: number; model: string; content: string | null; toolCalls?: readonly MockToolCall[]; usage: ReturnType<typeof openAIUsage> }) {
+export function openAIChatCompletion(input: { id: string; created: number; model: string; content: string | null; toolCalls?: readonly MockToolCall[]; finishReason?: string; usage: ReturnType<typeof openAIUsage> }) {
   const toolCalls = input.toolCalls?.map((call, index) => ({ id: call.id ?? `call_${index}_${input.id}`, type: 'function', function: { name: call.name, arguments: call.arguments } }));
   return {
     id: input.id,
@@ -28,7 +28,7 @@ export function openAIChatCompletion(input: { id: string; created: number; model
       index: 0,
       message: { role: 'assistant', content: toolCalls === undefined ? input.content : null, refusal: null, annotations: [], ...(toolCalls === undefined ? {} : { tool_calls: toolCalls }) },
       logprobs: null,
-      finish_reason: toolCalls === undefined ? 'stop' : 'tool_calls',
+      finish_reason: input.finishReason ?? (toolCalls === undefined ? 'stop' : 'tool_calls'),
     }],
     usage: input.usage,
     service_tier: 'default',

@@ -93,6 +93,13 @@ export interface GatewayContextBase {
   costMicros: number | undefined;
   /** The model the upstream says answered. */
   upstreamModel: string | undefined;
+  /** The id the upstream gave its answer (`chatcmpl-…`, `msg_…`, `resp_…`), once known. */
+  responseId: string | undefined;
+  /**
+   * Why the model stopped (`stop`, `length`, `tool_calls`, `content_filter`), one per choice, in
+   * OpenAI's vocabulary whatever the upstream's; set when the answer ended.
+   */
+  finishReasons: readonly string[] | undefined;
   /** The HTTP status the client got (set when the request ends). */
   status: number | undefined;
   /** The error the request ended with, if any. */

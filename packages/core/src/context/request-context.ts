@@ -81,6 +81,8 @@ export class RequestContext {
   usage: Usage | undefined = undefined;
   costMicros: number | undefined = undefined;
   upstreamModel: string | undefined = undefined;
+  responseId: string | undefined = undefined;
+  finishReasons: readonly string[] | undefined = undefined;
   status: number | undefined = undefined;
   error: GatewayError | undefined = undefined;
   #request: ChatCompletionRequest | EmbeddingRequest;

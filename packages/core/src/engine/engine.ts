@@ -120,8 +120,7 @@ export class Engine implements TargetCircuits {
       if (early !== undefined) return this.#answerEarly(context, early as ChatCompletionResponse);
       if (context.stream) return await this.#dispatchStream(context, admission.reserved);
       const result = await this.#dispatch(context, false, callDoChat);
-      context.usage = result.response.usage;
-      context.upstreamModel = result.response.model;
+      noteAnswer(context, result.response);
       const response = (this.#hooks['transform.response'].length === 0 ? result.response : await this.#transformResponse(gatewayContext, result.response)) as ChatCompletionResponse;
       context.status = 200;
       this.#finish(context, admission.reserved);
@@ -364,8 +363,7 @@ export class Engine implements TargetCircuits {
 
   /** A hook answered in place of the upstream: no budget, no dispatch, no response transforms. */
   #answerEarly(context: RequestContext, response: ChatCompletionResponse): ChatResult {
-    context.usage = response.usage;
-    context.upstreamModel = response.model;
+    noteAnswer(context, response);
     context.status = 200;
     if (!context.stream) {
       this.#finish(context, false);
@@ -389,6 +387,8 @@ export class Engine implements TargetCircuits {
         const onEnd = (end: StreamEnd) => {
           context.usage = summary.usage;
           context.upstreamModel = summary.model;
+          context.responseId = summary.id;
+          context.finishReasons = summary.finishReasons;
           this.#stats.finished(target.id);
           return this.#endStream(context, end, reserved);
         };
@@ -419,6 +419,10 @@ export class Engine implements TargetCircuits {
   #relayChunk(context: RequestContext, chunk: ChatCompletionChunk): ChatCompletionChunk | undefined {
     if (chunk.usage != null) context.usage = chunk.usage;
     if (context.upstreamModel === undefined) context.upstreamModel = chunk.model;
+    if (context.responseId === undefined) context.responseId = chunk.id;
+    for (const choice of chunk.choices) {
+      if (choice.finish_reason != null) context.finishReasons = [...(context.finishReasons ?? []), choice.finish_reason];
+    }
     let current: ChatCompletionChunk | null = chunk;
     for (const hook of this.#hooks['transform.chunk']) {
       const replacement = hook(context.asGatewayContext(), current);
@@ -743,4 +747,15 @@ function readRoutingOverrides(context: GatewayContext): { fallbacks: boolean; ti
     }
   }
   return { fallbacks: allowFallbacks, timeoutMs };
+}
+
+/** Records what a whole answer says of itself: usage, model, id and each choice's finish reason. */
+function noteAnswer(context: RequestContext, response: ChatCompletionResponse): void {
+  context.usage = response.usage;
+  context.upstreamModel = response.model;
+  context.responseId = response.id;
+  const choices = response.choices;
+  // One choice is the rule: its reason without a map over the choices.
+  if (choices.length === 1) context.finishReasons = choices[0]!.finish_reason == null ? undefined : [choices[0]!.finish_reason];
+  else context.finishReasons = choices.flatMap((choice) => (choice.finish_reason == null ? [] : [choice.finish_reason]));
 }

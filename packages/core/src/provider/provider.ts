@@ -63,6 +63,10 @@ export interface StreamSummary {
   usage: Usage | undefined;
   /** The model the upstream says answered. */
   model: string | undefined;
+  /** The id the upstream gave its answer (`chatcmpl-…`, `msg_…`, `resp_…`), once seen. */
+  id?: string;
+  /** Why the model stopped, one per choice as each ended, in OpenAI's `finish_reason` vocabulary. */
+  finishReasons?: string[];
 }
 
 /**

@@ -14,19 +14,48 @@ const wellKnownProviderNames: Readonly<Record<string, string>> = {
   'x-ai': 'x_ai',
 };
 
+const isNumber = (value: unknown): value is number => typeof value === 'number';
+
 /** `gen_ai.provider.name` of a provider: its family (`priceProvider`), else its wire format (`openai` for any OpenAI-compatible server). */
 export function providerName(provider: Provider): string {
   const family = provider.priceProvider ?? provider.wire;
   return wellKnownProviderNames[family] ?? family;
 }
 
-/** `gen_ai.provider.name` of an attempt's target (`provider/model`), from the route's targets; the instance name when it is not among them. */
-export function attemptProviderName(context: GatewayContext, targetId: string): string {
-  const target = context.targets.find((candidate) => candidate.id === targetId);
-  return target === undefined ? targetId.split('/')[0]! : providerName(target.provider);
+/**
+ * `gen_ai.provider.name` and `gen_ai.request.model` of an attempt's target (`provider/model`), from the
+ * route's targets and refusal fallbacks; the instance name and the model written after it when the
+ * target is among neither.
+ */
+export function attemptTargetAttributes(context: GatewayContext, targetId: string): { 'gen_ai.provider.name': string; 'gen_ai.request.model': string } {
+  const target = context.targets.find((candidate) => candidate.id === targetId) ?? context.fallbackTargets.find((candidate) => candidate.id === targetId);
+  if (target !== undefined) return { 'gen_ai.provider.name': providerName(target.provider), 'gen_ai.request.model': target.model };
+  const slash = targetId.indexOf('/');
+  return { 'gen_ai.provider.name': targetId.slice(0, slash), 'gen_ai.request.model': targetId.slice(slash + 1) };
 }
 
-const isNumber = (value: unknown): value is number => typeof value === 'number';
+/**
+ * What the answer says of itself, as the GenAI conventions name it: its id, each choice's finish
+ * reason, the model that answered, and its tokens (cache reads and writes of the input, reasoning of
+ * the output, each a part of its total).
+ */
+export function responseAttributes(context: GatewayContext): Attributes {
+  const attributes: Attributes = {};
+  if (context.responseId !== undefined) attributes['gen_ai.response.id'] = context.responseId;
+  if (context.finishReasons !== undefined) attributes['gen_ai.response.finish_reasons'] = [...context.finishReasons];
+  if (context.upstreamModel !== undefined) attributes['gen_ai.response.model'] = context.upstreamModel;
+  const usage = context.usage;
+  if (usage === undefined) return attributes;
+  attributes['gen_ai.usage.input_tokens'] = usage.prompt_tokens;
+  attributes['gen_ai.usage.output_tokens'] = usage.completion_tokens;
+  const cacheRead = usage.prompt_tokens_details?.cached_tokens;
+  const cacheWrite = usage.prompt_tokens_details?.cache_write_tokens;
+  const reasoning = usage.completion_tokens_details?.reasoning_tokens;
+  if (isNumber(cacheRead) && cacheRead > 0) attributes['gen_ai.usage.cache_read.input_tokens'] = cacheRead;
+  if (isNumber(cacheWrite) && cacheWrite > 0) attributes['gen_ai.usage.cache_creation.input_tokens'] = cacheWrite;
+  if (isNumber(reasoning) && reasoning > 0) attributes['gen_ai.usage.reasoning.output_tokens'] = reasoning;
+  return attributes;
+}
 
 /**
  * The request's settings as the GenAI conventions' recommended attributes: for chat, `max_tokens`

@@ -1,7 +1,7 @@
 import { context as otelContext, propagation, SpanKind, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { GatewayContext, HookMap } from '@tollgate/core';
-import { attemptProviderName, providerName, requestAttributes } from './genai-attributes.js';
+import { attemptTargetAttributes, providerName, requestAttributes, responseAttributes } from './genai-attributes.js';
 
 declare module '@tollgate/core' {
   interface ContextVariableMap {
@@ -62,9 +62,10 @@ function traceAdmissionPhases(tracer: Tracer, context: GatewayContext, parent: C
 /**
  * The tracing hooks: `route` starts the request's span (a child of the client's `traceparent`, if
  * any) and asks providers to send its trace context upstream; `log` — which every request reaches —
- * adds the GenAI attributes, a span for admission with one per phase under it (auth, route,
- * transform.request, budget.reserve), one per upstream attempt (retries and fallbacks included), and
- * ends the request span when the answer ended.
+ * adds the GenAI attributes (the request's settings; the answer's id, finish reasons, model and
+ * tokens), a span for admission with one per phase under it (auth, route, transform.request,
+ * budget.reserve), one per upstream attempt (retries and fallbacks included; the one that answered
+ * with the answer's attributes), and ends the request span when the answer ended.
  * Spans are built from the request's own timings, so no work runs between the hooks.
  */
 export function createRequestTracer(tracer: Tracer): Pick<HookMap, 'route' | 'log'> {
@@ -88,11 +89,11 @@ export function createRequestTracer(tracer: Tracer): Pick<HookMap, 'route' | 'lo
       const span = context.get('otelRequestSpan') ?? start(context);
       const operation = operationName(context);
       const principal = context.principal;
+      const answer = responseAttributes(context);
       span.setAttributes({
         ...(context.target === undefined ? {} : { 'gen_ai.provider.name': providerName(context.target.provider), 'tollgate.target': context.target.id }),
-        ...(context.upstreamModel === undefined ? {} : { 'gen_ai.response.model': context.upstreamModel }),
         ...requestAttributes(context),
-        ...(context.usage === undefined ? {} : { 'gen_ai.usage.input_tokens': context.usage.prompt_tokens, 'gen_ai.usage.output_tokens': context.usage.completion_tokens }),
+        ...answer,
         ...(context.costMicros === undefined ? {} : { 'tollgate.cost_usd': context.costMicros / 1_000_000 }),
         ...(principal === undefined ? {} : { 'tollgate.key_id': principal.keyId, ...(principal.teamId === undefined ? {} : { 'tollgate.team_id': principal.teamId }) }),
         'tollgate.request_id': context.requestId,
@@ -108,9 +109,14 @@ export function createRequestTracer(tracer: Tracer): Pick<HookMap, 'route' | 'lo
       const admission = tracer.startSpan('tollgate.admission', { startTime: context.startedAt }, parent);
       traceAdmissionPhases(tracer, context, trace.setSpan(otelContext.active(), admission), admissionEnd);
       admission.end(admissionEnd);
-      for (const attempt of context.attempts) {
-        const attributes = { 'gen_ai.operation.name': operation, 'tollgate.target': attempt.target, 'gen_ai.provider.name': attemptProviderName(context, attempt.target), 'tollgate.waited_ms': attempt.waitedMs, ...(attempt.status === undefined ? {} : { 'http.response.status_code': attempt.status }) };
-        const child = tracer.startSpan(`${operation} ${attempt.target}`, { kind: SpanKind.CLIENT, startTime: epoch(context, attempt.startedAt), attributes }, parent);
+      const attempts = context.attempts;
+      for (const [index, attempt] of attempts.entries()) {
+        const target = attemptTargetAttributes(context, attempt.target);
+        // The attempt that answered carries what the answer says of itself, as an inference span does.
+        const answered = index === attempts.length - 1 && attempt.status === 200;
+        const attributes = { 'gen_ai.operation.name': operation, ...target, 'tollgate.target': attempt.target, 'tollgate.waited_ms': attempt.waitedMs, ...(attempt.status === undefined ? {} : { 'http.response.status_code': attempt.status }), ...(answered ? answer : {}) };
+        // Named `{operation} {model sent upstream}`, as the GenAI conventions name an inference span.
+        const child = tracer.startSpan(`${operation} ${target['gen_ai.request.model']}`, { kind: SpanKind.CLIENT, startTime: epoch(context, attempt.startedAt), attributes }, parent);
         if (attempt.errorCode !== undefined) {
           child.setAttribute('error.type', attempt.errorCode);
           child.setStatus({ code: SpanStatusCode.ERROR, message: attempt.errorCode });

@@ -44,13 +44,13 @@ describe('recorded Messages API samples', () => {
     expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 772, completion_tokens: 89, prompt_tokens_details: { cached_tokens: 300 } } });
   });
 
-  it('passes a recorded stream through byte for byte, tapping usage and model', async () => {
+  it('passes a recorded stream through byte for byte, tapping usage, model, id and the stop reason', async () => {
     const text = fixture('stream-text-and-tool-use.chunks.txt');
     const summary: StreamSummary = { usage: undefined, model: undefined };
     let out = '';
     for await (const bytes of tapAnthropicSse(pieces(text), { summary, provider: 'claude', secrets: [] })) out += Buffer.from(bytes).toString();
     expect(out).toBe(text);
-    expect(summary).toEqual({ model: 'claude-sonnet-4-5-20250929', usage: { prompt_tokens: 772, completion_tokens: 89, total_tokens: 861, prompt_tokens_details: { cached_tokens: 300, cache_write_tokens: 0 } } });
+    expect(summary).toEqual({ model: 'claude-sonnet-4-5-20250929', id: 'msg_014p7gG3wDgGV9EUtLvnow3U', finishReasons: ['tool_calls'], usage: { prompt_tokens: 772, completion_tokens: 89, total_tokens: 861, prompt_tokens_details: { cached_tokens: 300, cache_write_tokens: 0 } } });
   });
 
   it('passes a CRLF-framed stream through whole, its usage tapped, when it arrives in one read', async () => {

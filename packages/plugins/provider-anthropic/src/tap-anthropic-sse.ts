@@ -2,6 +2,7 @@ import { GatewayError, ProviderError, redactSecrets, type StreamSummary } from '
 import { endOfEvent, forwardSseEvents } from '@tollgate/provider-utils';
 import type { AnthropicUsage } from './anthropic-messages.js';
 import { statusOfAnthropicErrorType } from './anthropic-error.js';
+import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
 import { mapAnthropicUsage, mergeAnthropicUsage } from './map-anthropic-usage.js';
 
 /** The JSON of each `data:` line among `events` whose event type is one that matters here. */
@@ -23,7 +24,8 @@ function* interestingEvents(events: Buffer): Generator<{ start: number; end: num
 
 /**
  * Passes an Anthropic SSE stream through as bytes (event-aligned, unbatched) to an Anthropic client,
- * tapping usage (message_start, then message_delta's cumulative counts) and model into `summary`.
+ * tapping usage (message_start, then message_delta's cumulative counts), model, id and the stop reason
+ * (as OpenAI's finish reason) into `summary`.
  * Only message_* and error events are parsed. An upstream `error` event, or an end before
  * message_stop, fails the stream after the events before it were forwarded.
  */
@@ -37,8 +39,11 @@ export function tapAnthropicSse(body: AsyncIterable<Buffer>, options: { summary:
       if (data.type === 'message_start') {
         usage = { ...data.message?.usage };
         options.summary.model = data.message?.model;
+        options.summary.id = data.message?.id;
       } else if (data.type === 'message_delta') {
         usage = mergeAnthropicUsage(usage, data.usage);
+        const finishReason = mapAnthropicStopReason(data.delta?.stop_reason);
+        if (finishReason !== null) options.summary.finishReasons = [finishReason];
       } else if (data.type === 'message_stop') {
         stopped = true;
       } else if (data.type === 'error') {

@@ -27,6 +27,7 @@ export function requestLogLine(context: GatewayContext): string {
   const principal = context.principal;
   const target = context.target;
   const attempts = context.attempts;
+  const finishReasons = context.finishReasons;
   return (
     `"requestId":${JSON.stringify(context.requestId)},"operation":"${context.operation}"` +
     // The API the client spoke, when not OpenAI's chat completions: `anthropic` (Messages), `openai-responses`.
@@ -38,6 +39,8 @@ export function requestLogLine(context: GatewayContext): string {
     stringField('teamId', principal?.teamId) +
     stringField('provider', target?.provider.name) +
     stringField('upstreamModel', context.upstreamModel ?? target?.model) +
+    // The upstream's id of its answer (`chatcmpl-…`, `msg_…`): what its own logs and support know it by.
+    stringField('responseId', context.responseId) +
     `,"attempts":${attempts.length}` +
     // Every attempt when there was more than one: which target, how it ended, how long it took.
     (attempts.length > 1 ? jsonField('attemptLog', attemptLog(context)) : '') +
@@ -45,6 +48,8 @@ export function requestLogLine(context: GatewayContext): string {
     numberField('firstByteMs', timings.firstByteAt === undefined ? undefined : roundMs(timings.firstByteAt - timings.receivedAt)) +
     numberField('promptTokens', usage?.prompt_tokens) +
     numberField('completionTokens', usage?.completion_tokens) +
+    // Why the model stopped (`length`: cut at the output limit), comma-separated when several choices.
+    (finishReasons === undefined ? '' : stringField('finishReason', finishReasons.join(','))) +
     // Web searches the upstream ran and bills (a server tool), when it ran any.
     numberField('webSearches', usage?.server_tool_use?.web_search_requests) +
     numberField('costMicros', context.costMicros) +
