@@ -14,8 +14,10 @@ import {
   type ProviderError,
   type ProviderStream,
   type StreamSummary,
+  type Logger,
   type WireFormat,
 } from '@tollgate/core';
+import { DroppedFieldLog } from './dropped-field-log.js';
 import { decodeOpenAICompatibleSse } from './decode-openai-compatible-sse.js';
 import { HttpUpstream, type UpstreamBody } from './http-upstream.js';
 import { parseUpstreamJson } from './parse-upstream-json.js';
@@ -62,6 +64,14 @@ export interface OpenAICompatibleProviderInit {
   readonly requestUsageInStream?: boolean;
   /** The path of an operation for a model (default `/<operation>`): Azure puts the deployment in it. */
   readonly pathFor?: (operation: UpstreamOperation, model: string) => string;
+  /**
+   * Which of a client's request fields not to send (`paramDropper` of the `dropParams` option): fields
+   * the upstream refuses, such as another server's extensions on a fallback to OpenAI's own API. A
+   * target's `params` are the operator's and always sent.
+   */
+  readonly dropParam?: ((field: string) => boolean) | undefined;
+  /** Where the fields dropped are noted (debug, once each). */
+  readonly logger?: Logger | undefined;
   /** Fields set over every request (OpenRouter's extensions); a target's params win over them. */
   readonly extraBody?: Readonly<Record<string, unknown>> | undefined;
   /** Drop SSE comment lines from passthrough streams. */
@@ -113,6 +123,7 @@ export class OpenAICompatibleProvider implements Provider {
   readonly #upstream: HttpUpstream;
   readonly #requestUsage: boolean;
   readonly #toError: (input: UpstreamErrorInput) => ProviderError;
+  readonly #droppedFields: DroppedFieldLog | undefined;
 
   constructor(init: OpenAICompatibleProviderInit) {
     this.name = init.name;
@@ -122,6 +133,7 @@ export class OpenAICompatibleProvider implements Provider {
     this.#requestUsage = init.requestUsageInStream ?? true;
     this.#toError = init.toError ?? toOpenAICompatibleError;
     this.passthroughWires = init.responsesAPI === true ? ['openai-responses'] : undefined;
+    this.#droppedFields = init.dropParam === undefined || init.logger === undefined ? undefined : new DroppedFieldLog([], init.logger, init.name, `Request field provider "${init.name}" does not take (dropParams); dropped`);
   }
 
   async doChat(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
@@ -192,7 +204,8 @@ export class OpenAICompatibleProvider implements Provider {
     const extra = this.#init.extraBody;
     const addUsage = stream && this.#requestUsage && request.stream_options?.include_usage !== true;
     const renameLimit = request.max_tokens != null && request.max_completion_tokens == null && this.#init.maxCompletionTokensOnly?.(options.model) === true;
-    if (options.rawBody !== undefined && request.model === options.model && extra === undefined && !renameLimit) {
+    const dropped = this.#init.dropParam === undefined ? undefined : this.#fieldsToDrop(request, this.#init.dropParam);
+    if (options.rawBody !== undefined && request.model === options.model && extra === undefined && !renameLimit && dropped === undefined) {
       if (!addUsage) return options.rawBody;
       if (request.stream_options === undefined) {
         const spliced = spliceJsonFields(options.rawBody, { stream_options: { include_usage: true } });
@@ -201,6 +214,8 @@ export class OpenAICompatibleProvider implements Provider {
     }
     return JSON.stringify({
       ...request,
+      // JSON leaves out an undefined field: the dropped ones go.
+      ...(dropped === undefined ? {} : Object.fromEntries(dropped.map((field) => [field, undefined]))),
       ...extra,
       ...(extra === undefined ? {} : options.targetParams),
       model: options.model,
@@ -208,6 +223,16 @@ export class OpenAICompatibleProvider implements Provider {
       // JSON leaves out an undefined field: `max_tokens` goes, under its new name.
       ...(renameLimit ? { max_tokens: undefined, max_completion_tokens: request.max_tokens } : {}),
     });
+  }
+
+  /** The fields of `request` not to send, noted in the log; undefined when none. */
+  #fieldsToDrop(request: ChatCompletionRequest, dropParam: (field: string) => boolean): string[] | undefined {
+    let dropped: string[] | undefined;
+    for (const field in request) {
+      if (request[field] !== undefined && dropParam(field)) (dropped ??= []).push(field);
+    }
+    if (dropped !== undefined) for (const field of dropped) this.#droppedFields?.note(field);
+    return dropped;
   }
 
   /** A Responses client's bytes, with the routed model in place of the one it asked for (an alias). */

@@ -24,6 +24,12 @@ export interface MockOpenAIOptions {
    * `prompt_filter_results` chunk whose `choices` are empty.
    */
   readonly flavor?: 'openai' | 'openrouter' | 'azure';
+  /**
+   * Refuse a chat completion request with a field OpenAI's API reference does not list, as OpenAI's own
+   * API does (`400 Unrecognized request argument supplied: top_k`). Off by default: the mock also
+   * stands for vLLM, SGLang and other servers that take their own extensions.
+   */
+  readonly refuseUnknownFields?: boolean;
   /** The `openrouter` flavor's catalog (`GET /v1/models`): prices in USD per million tokens. */
   readonly catalog?: readonly MockCatalogModel[];
 }
@@ -83,6 +89,17 @@ const reasoningModel = /^(?:o\d|gpt-5|codex-)/;
 const responsesOnlyModel = /codex|^o\d+-pro|^gpt-5(?:\.\d+)?-pro|deep-research/;
 /** The fields `POST /v1/responses` takes; any other is refused, as OpenAI does. */
 const responsesFields = new Set(['model', 'input', 'instructions', 'tools', 'tool_choice', 'parallel_tool_calls', 'max_output_tokens', 'max_tool_calls', 'temperature', 'top_p', 'top_logprobs', 'user', 'safety_identifier', 'metadata', 'store', 'stream', 'stream_options', 'reasoning', 'text', 'truncation', 'include', 'previous_response_id', 'conversation', 'prompt', 'prompt_cache_key', 'prompt_cache_retention', 'service_tier', 'background']);
+/**
+ * The fields of OpenAI's `POST /chat/completions`, from its API reference (the mock's own copy: a
+ * gateway's list is what it tests).
+ */
+const chatFields = new Set([
+  'messages', 'model', 'audio', 'frequency_penalty', 'function_call', 'functions', 'logit_bias', 'logprobs', 'max_completion_tokens', 'max_tokens',
+  'metadata', 'modalities', 'n', 'parallel_tool_calls', 'prediction', 'presence_penalty', 'prompt_cache_key', 'prompt_cache_retention',
+  'reasoning_effort', 'response_format', 'safety_identifier', 'seed', 'service_tier', 'stop', 'store', 'stream', 'stream_options',
+  'temperature', 'tool_choice', 'tools', 'top_logprobs', 'top_p', 'user', 'verbosity', 'web_search_options',
+]);
+
 /** Chat fields the Responses API refuses, and their new names there. */
 const movedResponsesFields = [['max_tokens', 'max_output_tokens'], ['messages', 'input'], ['response_format', 'text.format']] as const;
 
@@ -178,6 +195,11 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
         sendJson(res, 400, openAIError(`Unsupported parameter: '${field}'. In the Responses API, this parameter has moved to '${moved}'.`, 'invalid_request_error', 'unsupported_parameter', field));
         return;
       }
+    }
+    const unknownChatField = isChat && options.refuseUnknownFields === true ? Object.keys(body ?? {}).find((field) => !chatFields.has(field)) : undefined;
+    if (unknownChatField !== undefined) {
+      sendJson(res, 400, openAIError(`Unrecognized request argument supplied: ${unknownChatField}`, 'invalid_request_error'));
+      return;
     }
     const unknownField = isResponses ? Object.keys(body ?? {}).find((field) => !responsesFields.has(field)) : undefined;
     if (unknownField !== undefined) {

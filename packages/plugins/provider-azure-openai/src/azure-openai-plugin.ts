@@ -17,7 +17,7 @@ export const azureOpenAIPlugin = definePlugin({
   setup(api) {
     api.registerProvider('azure-openai', {
       options: azureOpenAIProviderOptionsSchema,
-      create: (options, init) => new AzureOpenAIProvider(init.name, options),
+      create: (options, init) => new AzureOpenAIProvider(init.name, options, init.logger),
     });
   },
 });

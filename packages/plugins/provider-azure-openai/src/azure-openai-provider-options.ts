@@ -22,6 +22,14 @@ export const azureOpenAIProviderOptionsSchema = z
      * `…codex…`, every client's request to them goes to `/openai/v1/responses` (with `apiVersion: v1`).
      */
     responsesOnlyDeployments: z.array(z.string().min(1)).default([]),
+    /**
+     * Request fields not to send upstream: `true`, every field OpenAI's chat completions API does not
+     * define (another server's extensions a client sent — vLLM's `top_k`, OpenRouter's `provider` —
+     * which OpenAI's API refuses with a 400: set it on a fallback to OpenAI behind other targets); a
+     * list, the fields named. Dropped fields are logged at debug level; a target's `params` always go.
+     * Default false: every field the client sent goes.
+     */
+    dropParams: z.union([z.boolean(), z.array(z.string().min(1))]).default(false),
     /** The id price tables know this upstream by. */
     priceProvider: z.string().min(1).default('azure'),
     headers: z.record(z.string(), z.string()).default({}),

@@ -1,4 +1,5 @@
-import { isOpenAIReasoningModel, isOpenAIResponsesOnlyModel, OpenAICompatibleProvider } from '@tollgate/provider-utils';
+import type { Logger } from '@tollgate/core';
+import { isOpenAIReasoningModel, isOpenAIResponsesOnlyModel, OpenAICompatibleProvider, openAIChatParams, paramDropper } from '@tollgate/provider-utils';
 import type { AzureOpenAIProviderOptions } from './azure-openai-provider-options.js';
 
 /**
@@ -10,8 +11,11 @@ import type { AzureOpenAIProviderOptions } from './azure-openai-provider-options
  * content-policy fallback. On the v1 API, Responses API clients pass through to `/openai/v1/responses`,
  * where Responses-only deployments are reached by every client.
  */
+/** Azure's own chat completions fields beyond OpenAI's: "On Your Data" sources. */
+const azureChatParams: ReadonlySet<string> = new Set([...openAIChatParams, 'data_sources']);
+
 export class AzureOpenAIProvider extends OpenAICompatibleProvider {
-  constructor(name: string, options: AzureOpenAIProviderOptions) {
+  constructor(name: string, options: AzureOpenAIProviderOptions, logger?: Logger) {
     super({
       name,
       baseURL: options.endpoint,
@@ -25,6 +29,8 @@ export class AzureOpenAIProvider extends OpenAICompatibleProvider {
       secrets: [options.apiKey, options.entraToken].filter((secret): secret is string => secret !== undefined),
       priceProvider: options.priceProvider,
       dropEmptyChoices: true,
+      dropParam: paramDropper(options.dropParams, azureChatParams),
+      logger,
       // Reasoning deployments refuse max_tokens, as OpenAI's reasoning models do.
       maxCompletionTokensOnly: (deployment) => isOpenAIReasoningModel(deployment) || options.maxCompletionTokensDeployments.includes(deployment),
       pathFor: (operation, deployment) =>

@@ -17,7 +17,7 @@ export const openAIPlugin = definePlugin({
   setup(api) {
     api.registerProvider('openai', {
       options: openAIProviderOptionsSchema,
-      create: (options, init) => new OpenAIProvider(init.name, options),
+      create: (options, init) => new OpenAIProvider(init.name, options, init.logger),
     });
   },
 });

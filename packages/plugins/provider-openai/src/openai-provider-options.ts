@@ -28,6 +28,14 @@ export const openAIProviderOptionsSchema = z
      * (price provider `openai`), off otherwise; turn on for a vLLM server, which serves it too.
      */
     responsesAPI: z.boolean().optional(),
+    /**
+     * Request fields not to send upstream: `true`, every field OpenAI's chat completions API does not
+     * define (another server's extensions a client sent — vLLM's `top_k`, OpenRouter's `provider` —
+     * which OpenAI's API refuses with a 400: set it on a fallback to OpenAI behind other targets); a
+     * list, the fields named. Dropped fields are logged at debug level; a target's `params` always go.
+     * Default false: every field the client sent goes.
+     */
+    dropParams: z.union([z.boolean(), z.array(z.string().min(1))]).default(false),
     /** Cap on keep-alive connections to the upstream origin; none by default (a capped pool queues requests). */
     maxConnections: z.number().int().positive().optional(),
     timeouts: upstreamTimeoutsSchema,

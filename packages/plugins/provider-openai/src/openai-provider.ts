@@ -1,4 +1,5 @@
-import { isOpenAIReasoningModel, isOpenAIResponsesOnlyModel, OpenAICompatibleProvider } from '@tollgate/provider-utils';
+import type { Logger } from '@tollgate/core';
+import { isOpenAIReasoningModel, isOpenAIResponsesOnlyModel, OpenAICompatibleProvider, openAIChatParams, paramDropper } from '@tollgate/provider-utils';
 import type { OpenAIProviderOptions } from './openai-provider-options.js';
 
 /**
@@ -9,7 +10,7 @@ import type { OpenAIProviderOptions } from './openai-provider-options.js';
  * by every client.
  */
 export class OpenAIProvider extends OpenAICompatibleProvider {
-  constructor(name: string, options: OpenAIProviderOptions) {
+  constructor(name: string, options: OpenAIProviderOptions, logger?: Logger) {
     const priceProvider = options.priceProvider ?? (new URL(options.baseURL).hostname === 'api.openai.com' ? 'openai' : undefined);
     super({
       name,
@@ -26,6 +27,8 @@ export class OpenAIProvider extends OpenAICompatibleProvider {
       secrets: options.apiKey === undefined ? [] : [options.apiKey],
       priceProvider,
       requestUsageInStream: options.requestUsageInStream,
+      dropParam: paramDropper(options.dropParams, openAIChatParams),
+      logger,
       // OpenAI's own API (its price provider says so) refuses `max_tokens` for its reasoning models.
       maxCompletionTokensOnly: priceProvider === 'openai' ? isOpenAIReasoningModel : undefined,
       responsesAPI: options.responsesAPI ?? priceProvider === 'openai',

@@ -1,0 +1,24 @@
+/**
+ * The top-level fields of OpenAI's `POST /chat/completions` request, as its API reference lists them.
+ * OpenAI's own API (and Azure OpenAI) refuses any other with a 400 (`Unrecognized request argument
+ * supplied`): another server's extension a client sent — vLLM's `top_k`, OpenRouter's `provider` —
+ * fails a fallback to it unless the provider drops it (`dropParams`).
+ */
+export const openAIChatParams: ReadonlySet<string> = new Set([
+  'messages', 'model', 'audio', 'frequency_penalty', 'function_call', 'functions', 'logit_bias', 'logprobs',
+  'max_completion_tokens', 'max_tokens', 'metadata', 'modalities', 'n', 'parallel_tool_calls', 'prediction',
+  'presence_penalty', 'prompt_cache_key', 'prompt_cache_retention', 'reasoning_effort', 'response_format',
+  'safety_identifier', 'seed', 'service_tier', 'stop', 'store', 'stream', 'stream_options', 'temperature',
+  'tool_choice', 'tools', 'top_logprobs', 'top_p', 'user', 'verbosity', 'web_search_options',
+]);
+
+/**
+ * Which of a request's fields a provider drops, from its `dropParams` option: `true`, every field its
+ * upstream does not define (`known`); a list, the fields named; `false`, none (undefined: no check).
+ */
+export function paramDropper(dropParams: boolean | readonly string[], known: ReadonlySet<string>): ((field: string) => boolean) | undefined {
+  if (dropParams === false) return undefined;
+  if (dropParams === true) return (field) => !known.has(field);
+  const named = new Set(dropParams);
+  return (field) => named.has(field);
+}

@@ -1,0 +1,108 @@
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createMockOpenAI, type MockOpenAI } from '@tollgate/testkit';
+import { createLogger, startServer, type RunningServer } from '../src/index.js';
+import { LogCapture, masterKey, serverPackageDirectory } from './support/start-test-gateway.js';
+
+// A self-hosted vLLM server first, OpenAI's own API behind it: the client's vLLM extensions (`top_k`,
+// `repetition_penalty`) and OpenRouter's routing preferences (`provider`) go to vLLM as sent, and a
+// fallback to OpenAI — which refuses any field it does not define — must not fail on them.
+
+let vllm: MockOpenAI;
+let openai: MockOpenAI;
+let server: RunningServer;
+const logs = new LogCapture();
+
+/** What an agent tuned for its self-hosted model sends. */
+const tunedRequest = {
+  model: 'coder',
+  messages: [{ role: 'user' as const, content: 'fix the failing test' }],
+  max_tokens: 64,
+  temperature: 0.2,
+  top_k: 40,
+  repetition_penalty: 1.05,
+  provider: { order: ['deepinfra'] },
+};
+
+beforeAll(async () => {
+  vllm = await createMockOpenAI();
+  openai = await createMockOpenAI({ refuseUnknownFields: true });
+  server = await startServer({ cwd: serverPackageDirectory, port: 0, logger: createLogger({ level: 'debug', destination: logs }), config: {
+    plugins: ['@tollgate/provider-openai'],
+    auth: { masterKey },
+    providers: {
+      vllm: { type: 'openai', baseURL: vllm.baseURL },
+      openai: { type: 'openai', baseURL: openai.baseURL, apiKey: 'sk-openai-upstream-000000', dropParams: true },
+      'openai-as-sent': { type: 'openai', baseURL: openai.baseURL, apiKey: 'sk-openai-upstream-000000' },
+      'openai-named': { type: 'openai', baseURL: openai.baseURL, apiKey: 'sk-openai-upstream-000000', dropParams: ['top_k'] },
+    },
+    models: {
+      coder: { targets: ['vllm/qwen3-coder', { target: 'openai/gpt-4.1', params: { top_logprobs: 2, logprobs: true } }], retries: { maxRetries: 0 } },
+      'coder-as-sent': { targets: ['vllm/qwen3-coder', 'openai-as-sent/gpt-4.1'], retries: { maxRetries: 0 } },
+      'gpt-4.1': { target: 'openai-named/gpt-4.1' },
+    },
+  } });
+});
+
+afterAll(async () => {
+  await server.close();
+  await vllm.close();
+  await openai.close();
+});
+
+beforeEach(() => {
+  vllm.reset();
+  openai.reset();
+});
+
+const client = () => new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
+const overloaded = { status: 503, error: { message: 'The server is overloaded', type: 'server_error' } };
+
+describe('dropParams: fields an upstream does not take, left out of what it is sent', () => {
+  it('fails over from vLLM to OpenAI with the client\'s extensions left out, whole and streamed', async () => {
+    vllm.enqueue(overloaded);
+    const answer = await client().chat.completions.create(tunedRequest as never);
+    expect(answer.choices[0]!.message.content).toContain('fix the failing test');
+    // vLLM got every field the client sent; OpenAI every field it defines, and the target's own params.
+    expect(vllm.requests[0]!.body).toMatchObject({ top_k: 40, repetition_penalty: 1.05, provider: { order: ['deepinfra'] } });
+    const sentToOpenAI = openai.requests[0]!.body as Record<string, unknown>;
+    expect(Object.keys(sentToOpenAI).sort()).toEqual(['logprobs', 'max_tokens', 'messages', 'model', 'temperature', 'top_logprobs']);
+    expect(sentToOpenAI).toMatchObject({ model: 'gpt-4.1', max_tokens: 64, temperature: 0.2, top_logprobs: 2 });
+
+    vllm.enqueue(overloaded);
+    const stream = await client().chat.completions.create({ ...tunedRequest, stream: true } as never);
+    let text = '';
+    for await (const chunk of stream as unknown as AsyncIterable<OpenAI.ChatCompletionChunk>) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toContain('fix the failing test');
+    expect(openai.requests[1]!.body).not.toHaveProperty('top_k');
+    expect(openai.requests[1]!.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+
+    // Each dropped field noted once, at debug level, naming the provider.
+    const dropped = logs.lines.filter((line) => String(line.msg).includes('dropParams'));
+    expect(dropped.map((line) => line.field).sort()).toEqual(['provider', 'repetition_penalty', 'top_k']);
+    expect(dropped[0]).toMatchObject({ level: 20, msg: 'Request field provider "openai" does not take (dropParams); dropped' });
+  });
+
+  it('without it, OpenAI refuses the fallback as it refuses any field it does not define', async () => {
+    vllm.enqueue(overloaded);
+    await expect(client().chat.completions.create({ ...tunedRequest, model: 'coder-as-sent' } as never)).rejects.toMatchObject({
+      status: 400,
+      error: { message: expect.stringContaining('Unrecognized request argument supplied: top_k') },
+    });
+  });
+
+  it('drops only the fields it names, and sends a request without them as the client\'s own bytes', async () => {
+    // The model's name is the upstream's: the client's bytes would go as they are, but for the dropped field.
+    await client().chat.completions.create({ ...tunedRequest, model: 'gpt-4.1', provider: undefined, repetition_penalty: undefined } as never);
+    expect(openai.requests[0]!.body).not.toHaveProperty('top_k');
+    expect(openai.requests[0]!.body).toMatchObject({ model: 'gpt-4.1', temperature: 0.2 });
+
+    openai.enqueue({ status: 400, error: { message: 'Unrecognized request argument supplied: repetition_penalty', type: 'invalid_request_error' } });
+    await expect(client().chat.completions.create({ ...tunedRequest, model: 'gpt-4.1', provider: undefined } as never)).rejects.toMatchObject({ status: 400 });
+    expect(openai.requests[1]!.body).toMatchObject({ repetition_penalty: 1.05 });
+
+    const plain = JSON.stringify({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5 });
+    await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' }, body: plain });
+    expect(openai.requests[2]!.bodyText).toBe(plain);
+  });
+});
