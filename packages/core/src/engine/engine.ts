@@ -749,13 +749,26 @@ function readRoutingOverrides(context: GatewayContext): { fallbacks: boolean; ti
   return { fallbacks: allowFallbacks, timeoutMs };
 }
 
+/** One answer's finish reason as the list a context holds, made once per reason (no array per request). */
+const singleFinishReasons = new Map<string, readonly string[]>();
+
 /** Records what a whole answer says of itself: usage, model, id and each choice's finish reason. */
 function noteAnswer(context: RequestContext, response: ChatCompletionResponse): void {
   context.usage = response.usage;
   context.upstreamModel = response.model;
   context.responseId = response.id;
   const choices = response.choices;
-  // One choice is the rule: its reason without a map over the choices.
-  if (choices.length === 1) context.finishReasons = choices[0]!.finish_reason == null ? undefined : [choices[0]!.finish_reason];
-  else context.finishReasons = choices.flatMap((choice) => (choice.finish_reason == null ? [] : [choice.finish_reason]));
+  if (choices.length !== 1) {
+    context.finishReasons = choices.flatMap((choice) => (choice.finish_reason == null ? [] : [choice.finish_reason]));
+    return;
+  }
+  const reason = choices[0]!.finish_reason;
+  if (reason == null) return;
+  let reasons = singleFinishReasons.get(reason);
+  // Upstreams' own reasons are few; an unbounded variety is not kept.
+  if (reasons === undefined) {
+    reasons = Object.freeze([reason]);
+    if (singleFinishReasons.size < 64) singleFinishReasons.set(reason, reasons);
+  }
+  context.finishReasons = reasons;
 }

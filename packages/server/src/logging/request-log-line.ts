@@ -49,7 +49,7 @@ export function requestLogLine(context: GatewayContext): string {
     numberField('promptTokens', usage?.prompt_tokens) +
     numberField('completionTokens', usage?.completion_tokens) +
     // Why the model stopped (`length`: cut at the output limit), comma-separated when several choices.
-    (finishReasons === undefined ? '' : stringField('finishReason', finishReasons.join(','))) +
+    (finishReasons === undefined ? '' : stringField('finishReason', finishReasons.length === 1 ? finishReasons[0] : finishReasons.join(','))) +
     // Web searches the upstream ran and bills (a server tool), when it ran any.
     numberField('webSearches', usage?.server_tool_use?.web_search_requests) +
     numberField('costMicros', context.costMicros) +
