@@ -28,7 +28,7 @@ export type { Principal } from './context/principal.js';
 export type { AttemptRecord } from './context/attempt-record.js';
 export { RequestContext } from './context/request-context.js';
 export { roundMs } from './context/round-ms.js';
-export type { ClientBodyFacts, RequestContextInit } from './context/request-context.js';
+export type { BoundedWebSearches, ClientBodyFacts, RequestContextInit } from './context/request-context.js';
 
 // Providers.
 export type { Provider, ProviderCallOptions, ProviderChatResult, ProviderStream, ProviderEmbedResult, StreamSummary } from './provider/provider.js';

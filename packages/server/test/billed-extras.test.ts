@@ -126,6 +126,31 @@ describe('web searches an upstream runs as a server tool', () => {
     await expect(client.messages.create({ model: 'sonnet', max_tokens: 500, messages: [{ role: 'user', content: 'Search widely.' }] })).resolves.toBeDefined();
   });
 
+  it('are bounded for a budgeted key when Claude\'s search tool sets no max_uses: the hold\'s assumption goes upstream as max_uses', async () => {
+    const key = await createBudgetedKey(server.url, 'unbounded-search', 5);
+    const client = new Anthropic({ baseURL: server.url, apiKey: key, maxRetries: 0 });
+    const queries = Array.from({ length: 14 }, (_, index) => `query ${index}`);
+    const request = { model: 'sonnet', max_tokens: 500, system: [{ type: 'text', text: 'You are Claude Code.', cache_control: { type: 'ephemeral' } }], tools: [readTool, searchTool()], messages: [{ role: 'user', content: 'Research this thoroughly.' }] };
+
+    claude.enqueue({ webSearches: queries, content: 'Done.', usage: { input_tokens: 40, output_tokens: 10 } });
+    const { data: message, response } = await client.messages.create(request as never).withResponse();
+    // The body Claude got is the client's, but for the search tool's limit: `unboundedWebSearches` (10).
+    expect(claude.requests[0]!.body).toEqual({ ...request, model: 'claude-sonnet-4-5', tools: [readTool, { ...searchTool(), max_uses: 10 }] });
+    expect(message.usage.server_tool_use?.web_search_requests).toBe(10);
+    expect(await logLineOf(response.headers.get('x-request-id'))).toMatchObject({ webSearches: 10, costMicros: sonnetMicros(10_040, 10, 10) });
+
+    // Streamed, the same; and a key no budget applies to sends the tool as it came.
+    claude.enqueue({ webSearches: queries, content: 'Done.', usage: { input_tokens: 40, output_tokens: 10 } });
+    const final = await client.messages.stream(request as never).finalMessage();
+    expect(final.usage.server_tool_use?.web_search_requests).toBe(10);
+    expect((claude.requests[1]!.body as { tools: unknown[] }).tools[1]).toEqual({ ...searchTool(), max_uses: 10 });
+    expect(await remainingUsd(key)).toBeCloseTo(5 - 2 * sonnetMicros(10_040, 10, 10) / 1_000_000, 6);
+
+    claude.enqueue({ webSearches: queries.slice(0, 12), content: 'Done.' });
+    await new Anthropic({ baseURL: server.url, apiKey: masterKey, maxRetries: 0 }).messages.create(request as never);
+    expect(claude.requests[2]!.body).toEqual({ ...request, model: 'claude-sonnet-4-5' });
+  });
+
   it('are charged for OpenAI\'s built-in web search on the Responses API (Codex), and bounded by max_tool_calls for a budgeted key', async () => {
     const key = await createBudgetedKey(server.url, 'codex-search', 5);
     const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: key, maxRetries: 0 });

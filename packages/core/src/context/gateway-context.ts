@@ -122,6 +122,13 @@ export interface GatewayContextBase {
    */
   readonly webSearchLimit: number;
   /**
+   * Bounds the web searches the client's request leaves unbounded at `limit`, in its own wire format
+   * (the Responses API's `max_tool_calls`, `max_uses` on a Messages web search tool), so an upstream
+   * cannot run and bill more; `webSearchLimit` then says how many it may run. Does nothing when they are
+   * bounded already, or when the client's wire has no way to bound them.
+   */
+  boundWebSearches(limit: number): void;
+  /**
    * Set when the upstream adds input it stores to this request (OpenAI's `previous_response_id` or
    * `conversation`): the field's name. That input is out of the gateway's sight: `request` holds only
    * what the client sent, so its prompt cannot be counted (a budget cannot bound it).

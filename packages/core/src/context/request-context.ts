@@ -40,6 +40,18 @@ export interface RequestContextInit {
   readonly encodeAddedFields?: (fields: Readonly<Record<string, unknown>>) => Record<string, unknown> | undefined;
   /** Reads what the canonical request will not say of a body in the client's wire format; called with `decode`. */
   readonly inspect?: (body: unknown) => ClientBodyFacts;
+  /**
+   * The fields of the client's wire format that bound, at `limit` each, the web searches a body leaves
+   * unbounded (the Responses API's `max_tool_calls`; `max_uses` on the Messages API's web search tools),
+   * and the most it may then run; undefined when the wire cannot bound them.
+   */
+  readonly boundWebSearches?: (body: unknown, limit: number) => BoundedWebSearches | undefined;
+}
+
+/** A body's web searches bounded: the client's-wire fields to set, and the most searches it may then run. */
+export interface BoundedWebSearches {
+  readonly fields: Readonly<Record<string, unknown>>;
+  readonly webSearchLimit: number;
 }
 
 /** What a body in the client's wire format holds that its canonical request does not say. */
@@ -94,6 +106,11 @@ export class RequestContext {
   /** True once `addRequestFields` set a field the client had set: its bytes are then re-encoded, not spliced. */
   #overridesClientFields = false;
   #splicedBody: Uint8Array | undefined;
+  /** Fields set in the client's wire format itself (bounding its web searches), over the added ones. */
+  #wireFields: Record<string, unknown> | undefined;
+  /** The body as the client sent it, kept after decoding only while its web searches may still be bounded. */
+  #clientBody: unknown;
+  readonly #boundWebSearches: RequestContextInit['boundWebSearches'];
   #decode: ((body: unknown) => ChatCompletionRequest | EmbeddingRequest) | undefined;
   readonly #encodeAddedFields: RequestContextInit['encodeAddedFields'];
   readonly #inspect: RequestContextInit['inspect'];
@@ -127,6 +144,7 @@ export class RequestContext {
     this.#decode = init.decode;
     this.#encodeAddedFields = init.encodeAddedFields;
     this.#inspect = init.inspect;
+    this.#boundWebSearches = init.boundWebSearches;
     this.stream = init.operation === 'chat' && (init.request as ChatCompletionRequest | undefined)?.stream === true;
   }
 
@@ -141,10 +159,11 @@ export class RequestContext {
   /** The client's bytes (with any fields hooks set), while they still match the request. */
   get rawBody(): Uint8Array | undefined {
     if (this.#requestReplaced || this.#rawBody === undefined) return undefined;
-    if (this.#addedFields === undefined) return this.#rawBody;
+    if (this.#addedFields === undefined && this.#wireFields === undefined) return this.#rawBody;
     if (this.#splicedBody === undefined) {
-      const fields = this.#encodeAddedFields === undefined ? this.#addedFields : this.#encodeAddedFields(this.#addedFields);
-      if (fields === undefined) return undefined;
+      const added = this.#addedFields === undefined || this.#encodeAddedFields === undefined ? this.#addedFields : this.#encodeAddedFields(this.#addedFields);
+      if (this.#addedFields !== undefined && added === undefined) return undefined;
+      const fields = { ...added, ...this.#wireFields };
       this.#splicedBody = this.#overridesClientFields ? setJsonFields(this.#rawBody, fields) : spliceJsonFields(this.#rawBody, fields);
     }
     return this.#splicedBody;
@@ -156,6 +175,7 @@ export class RequestContext {
     const decode = this.#decode;
     this.#decode = undefined;
     if (this.#inspect !== undefined) this.#facts = this.#inspect(this.#request);
+    if (this.#facts.webSearchLimit === Infinity && this.#boundWebSearches !== undefined) this.#clientBody = this.#request;
     this.#request = decode(this.#request);
   }
 
@@ -172,6 +192,24 @@ export class RequestContext {
   /** The client's field by which the upstream adds input it stores (see {@link ClientBodyFacts}). */
   get storedInput(): string | undefined {
     return this.#facts.storedInput;
+  }
+
+  /**
+   * Bounds the web searches the client's request leaves unbounded at `limit`, in its own wire format
+   * (`max_tool_calls`, a search tool's `max_uses`); `webSearchLimit` then says how many it may run. Does
+   * nothing when they are bounded or the wire cannot bound them.
+   */
+  boundWebSearches(limit: number): void {
+    const body = this.#clientBody;
+    if (body === undefined || this.#boundWebSearches === undefined) return;
+    const bounded = this.#boundWebSearches(body, limit);
+    if (bounded === undefined) return;
+    this.#clientBody = undefined;
+    // A field the client set (its `tools`): the bytes are re-encoded with the new value rather than spliced.
+    if (Object.keys(bounded.fields).some((name) => (body as Record<string, unknown>)[name] !== undefined)) this.#overridesClientFields = true;
+    this.#wireFields = { ...this.#wireFields, ...bounded.fields };
+    this.#facts = { ...this.#facts, webSearchLimit: bounded.webSearchLimit };
+    this.#splicedBody = undefined;
   }
 
   replaceRequest(next: ChatCompletionRequest | EmbeddingRequest): void {

@@ -162,13 +162,13 @@ export function createBudgetHooks(
   }
 
   /**
-   * The most web searches the request may run: as many as its search tool allows; when nothing bounds
-   * them, `unboundedWebSearches` — set as `max_tool_calls` on the Responses API, so they bound them.
+   * The most web searches the request may run: as many as its search tools allow; when nothing bounds
+   * them, `unboundedWebSearches` — set in the client's request (`max_tool_calls`, a search tool's
+   * `max_uses`), so the upstream stops there.
    */
   function boundWebSearches(context: GatewayContext): number {
-    if (Number.isFinite(context.webSearchLimit)) return context.webSearchLimit;
-    if (context.ingress === 'openai-responses' && context.operation === 'chat') context.addRequestFields({ max_tool_calls: options.unboundedWebSearches });
-    return options.unboundedWebSearches;
+    if (!Number.isFinite(context.webSearchLimit)) context.boundWebSearches(options.unboundedWebSearches);
+    return Number.isFinite(context.webSearchLimit) ? context.webSearchLimit : options.unboundedWebSearches;
   }
 
   /** A budgeted request to a model without a known price: admitted unbudgeted when `unknownPrice` is `allow`, else refused (403). */

@@ -31,9 +31,9 @@ export const governanceOptionsSchema = z
      */
     defaultMaxTokens: z.number().int().positive().default(4_096),
     /**
-     * Web searches assumed for a budgeted request whose web search server tool sets no limit (an
-     * Anthropic tool's `max_uses`; `max_tool_calls` on the Responses API, where this is set as
-     * `max_tool_calls`, so the cap is hard). Each search is priced as its model's table says ($10 per
+     * Web searches a budgeted request may run when its web search server tool sets no limit, set in
+     * the request so the cap is hard: as the search tool's `max_uses` on the Messages API, as
+     * `max_tool_calls` on the Responses API. Each search is priced as its model's table says ($10 per
      * thousand for Claude and OpenAI's models) and charged as the upstream reports it.
      */
     unboundedWebSearches: z.number().int().min(0).max(1_000).default(10),

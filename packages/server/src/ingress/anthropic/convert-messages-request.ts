@@ -1,4 +1,4 @@
-import { GatewayError, type ChatCompletionRequest, type ClientBodyFacts, type ChatMessage, type ContentPart, type FunctionTool, type ToolChoice } from '@tollgate/core';
+import { GatewayError, type BoundedWebSearches, type ChatCompletionRequest, type ClientBodyFacts, type ChatMessage, type ContentPart, type FunctionTool, type ToolChoice } from '@tollgate/core';
 
 /** Messages API fields an OpenAI-format target has no equivalent for: dropped when translating. */
 export const untranslatedMessagesFields = ['thinking', 'cache_control', 'service_tier', 'container', 'mcp_servers', 'context_management'] as const;
@@ -65,6 +65,12 @@ function untranslatableMessagesParts(body: unknown): GatewayError | undefined {
   return undefined;
 }
 
+/** Whether a Messages tool is a web search server tool (`web_search_20250305` and later versions). */
+const isWebSearchTool = (tool: Block | undefined): boolean => typeof tool?.type === 'string' && tool.type.startsWith('web_search_');
+
+/** Whether a web search tool bounds its searches (`max_uses`). */
+const hasMaxUses = (tool: Block): boolean => typeof tool.max_uses === 'number' && tool.max_uses >= 0;
+
 /**
  * The most web searches Anthropic may run for a Messages request: the `max_uses` of its web search
  * server tools (`web_search_20250305` and later versions), `Infinity` when one sets none, 0 without one.
@@ -74,10 +80,20 @@ function messagesWebSearchLimit(body: unknown): number {
   if (!Array.isArray(tools)) return 0;
   let limit = 0;
   for (const tool of tools as Block[]) {
-    if (typeof tool?.type !== 'string' || !tool.type.startsWith('web_search_')) continue;
-    limit += typeof tool.max_uses === 'number' && tool.max_uses >= 0 ? tool.max_uses : Infinity;
+    if (isWebSearchTool(tool)) limit += hasMaxUses(tool) ? (tool.max_uses as number) : Infinity;
   }
   return limit;
+}
+
+/**
+ * A Messages request's web search tools bounded: `max_uses: limit` on each that sets none (the rest of
+ * `tools` as sent), so Anthropic runs, and bills, no more searches than a budget held for.
+ */
+export function boundMessagesWebSearches(body: unknown, limit: number): BoundedWebSearches | undefined {
+  const { tools } = (body ?? {}) as { tools?: unknown };
+  if (!Array.isArray(tools)) return undefined;
+  const bounded = (tools as Block[]).map((tool) => (isWebSearchTool(tool) && !hasMaxUses(tool) ? { ...tool, max_uses: limit } : tool));
+  return { fields: { tools: bounded }, webSearchLimit: messagesWebSearchLimit({ tools: bounded }) };
 }
 
 /** What only the bytes of a Messages request carry: what only Anthropic runs or reads, and the web searches it may bill. */

@@ -1,4 +1,4 @@
-import { GatewayError, customToolInput, type AssistantMessage, type ClientBodyFacts, type ChatCompletionRequest, type ChatMessage, type ContentPart, type FunctionTool, type ToolCall, type ToolChoice } from '@tollgate/core';
+import { GatewayError, customToolInput, type AssistantMessage, type BoundedWebSearches, type ClientBodyFacts, type ChatCompletionRequest, type ChatMessage, type ContentPart, type FunctionTool, type ToolCall, type ToolChoice } from '@tollgate/core';
 
 type Item = { type?: string; [field: string]: any };
 
@@ -187,6 +187,14 @@ function responsesWebSearchLimit(body: unknown): number {
   const { tools, max_tool_calls: maxToolCalls } = (body ?? {}) as { tools?: unknown; max_tool_calls?: unknown };
   if (!Array.isArray(tools) || !tools.some((tool: Item) => typeof tool?.type === 'string' && tool.type.startsWith('web_search'))) return 0;
   return typeof maxToolCalls === 'number' && maxToolCalls >= 0 ? maxToolCalls : Infinity;
+}
+
+/**
+ * A Responses request's web searches bounded: `max_tool_calls: limit`, which OpenAI applies to every
+ * built-in tool call of the response, so it runs, and bills, no more searches than a budget held for.
+ */
+export function boundResponsesWebSearches(_body: unknown, limit: number): BoundedWebSearches {
+  return { fields: { max_tool_calls: limit }, webSearchLimit: limit };
 }
 
 /** An image or file part by `file_id` (or a file by `file_url`): OpenAI's storage, not inline content. */
