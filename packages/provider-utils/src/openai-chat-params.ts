@@ -12,6 +12,9 @@ export const openAIChatParams: ReadonlySet<string> = new Set([
   'tool_choice', 'tools', 'top_logprobs', 'top_p', 'user', 'verbosity', 'web_search_options',
 ]);
 
+/** The top-level fields of OpenAI's `POST /embeddings` request, as its API reference lists them. */
+export const openAIEmbeddingParams: ReadonlySet<string> = new Set(['input', 'model', 'encoding_format', 'dimensions', 'user']);
+
 /**
  * Which of a request's fields a provider drops, from its `dropParams` option: `true`, every field its
  * upstream does not define (`known`); a list, the fields named; `false`, none (undefined: no check).

@@ -65,11 +65,13 @@ export interface OpenAICompatibleProviderInit {
   /** The path of an operation for a model (default `/<operation>`): Azure puts the deployment in it. */
   readonly pathFor?: (operation: UpstreamOperation, model: string) => string;
   /**
-   * Which of a client's request fields not to send (`paramDropper` of the `dropParams` option): fields
-   * the upstream refuses, such as another server's extensions on a fallback to OpenAI's own API. A
-   * target's `params` are the operator's and always sent.
+   * Which of a client's chat request fields not to send (`paramDropper` of the `dropParams` option):
+   * fields the upstream refuses, such as another server's extensions on a fallback to OpenAI's own API.
+   * A target's `params` are the operator's and always sent.
    */
   readonly dropParam?: ((field: string) => boolean) | undefined;
+  /** As `dropParam`, for embeddings requests. */
+  readonly dropEmbeddingParam?: ((field: string) => boolean) | undefined;
   /** Where the fields dropped are noted (debug, once each). */
   readonly logger?: Logger | undefined;
   /** Fields set over every request (OpenRouter's extensions); a target's params win over them. */
@@ -133,7 +135,7 @@ export class OpenAICompatibleProvider implements Provider {
     this.#requestUsage = init.requestUsageInStream ?? true;
     this.#toError = init.toError ?? toOpenAICompatibleError;
     this.passthroughWires = init.responsesAPI === true ? ['openai-responses'] : undefined;
-    this.#droppedFields = init.dropParam === undefined || init.logger === undefined ? undefined : new DroppedFieldLog([], init.logger, init.name, `Request field provider "${init.name}" does not take (dropParams); dropped`);
+    this.#droppedFields = (init.dropParam === undefined && init.dropEmbeddingParam === undefined) || init.logger === undefined ? undefined : new DroppedFieldLog([], init.logger, init.name, `Request field provider "${init.name}" does not take (dropParams); dropped`);
   }
 
   async doChat(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
@@ -185,7 +187,11 @@ export class OpenAICompatibleProvider implements Provider {
     if (this.#init.embeddings === false) {
       throw new GatewayError('TOLLGATE_UNSUPPORTED_OPERATION', `Provider "${this.name}" does not serve embeddings; route embedding models elsewhere.`, { param: 'model' });
     }
-    const payload = options.rawBody !== undefined && request.model === options.model ? options.rawBody : JSON.stringify({ ...request, model: options.model });
+    const dropped = this.#init.dropEmbeddingParam === undefined ? undefined : this.#fieldsToDrop(request, this.#init.dropEmbeddingParam);
+    const payload =
+      options.rawBody !== undefined && request.model === options.model && dropped === undefined
+        ? options.rawBody
+        : JSON.stringify({ ...request, ...(dropped === undefined ? {} : Object.fromEntries(dropped.map((field) => [field, undefined]))), model: options.model });
     const body = await this.#post('embeddings', payload, options, false);
     const bytes = await body.bytes();
     const response = parseUpstreamJson(bytes, embeddingResponseSchema, { provider: this.name, expected: 'an embeddings list' }) as EmbeddingResponse;
@@ -226,10 +232,10 @@ export class OpenAICompatibleProvider implements Provider {
   }
 
   /** The fields of `request` not to send, noted in the log; undefined when none. */
-  #fieldsToDrop(request: ChatCompletionRequest, dropParam: (field: string) => boolean): string[] | undefined {
+  #fieldsToDrop(request: ChatCompletionRequest | EmbeddingRequest, dropParam: (field: string) => boolean): string[] | undefined {
     let dropped: string[] | undefined;
     for (const field in request) {
-      if (request[field] !== undefined && dropParam(field)) (dropped ??= []).push(field);
+      if ((request as unknown as Record<string, unknown>)[field] !== undefined && dropParam(field)) (dropped ??= []).push(field);
     }
     if (dropped !== undefined) for (const field of dropped) this.#droppedFields?.note(field);
     return dropped;

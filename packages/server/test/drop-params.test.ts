@@ -40,6 +40,7 @@ beforeAll(async () => {
       coder: { targets: ['vllm/qwen3-coder', { target: 'openai/gpt-4.1', params: { top_logprobs: 2, logprobs: true } }], retries: { maxRetries: 0 } },
       'coder-as-sent': { targets: ['vllm/qwen3-coder', 'openai-as-sent/gpt-4.1'], retries: { maxRetries: 0 } },
       'gpt-4.1': { target: 'openai-named/gpt-4.1' },
+      embedder: { targets: ['vllm/bge-m3', 'openai/text-embedding-3-small'], retries: { maxRetries: 0 } },
     },
   } });
 });
@@ -81,6 +82,14 @@ describe('dropParams: fields an upstream does not take, left out of what it is s
     const dropped = logs.lines.filter((line) => String(line.msg).includes('dropParams'));
     expect(dropped.map((line) => line.field).sort()).toEqual(['provider', 'repetition_penalty', 'top_k']);
     expect(dropped[0]).toMatchObject({ level: 20, msg: 'Request field provider "openai" does not take (dropParams); dropped' });
+  });
+
+  it('leaves an embedding server\'s fields out of an embeddings request that falls back to OpenAI', async () => {
+    vllm.enqueue(overloaded);
+    const embedded = await client().embeddings.create({ model: 'embedder', input: 'where is the retry policy?', input_type: 'query', truncate: 'END' } as never);
+    expect(embedded.data).toHaveLength(1);
+    expect(vllm.requests[0]!.body).toMatchObject({ input_type: 'query', truncate: 'END' });
+    expect(Object.keys(openai.requests[0]!.body as object).sort()).toEqual(['encoding_format', 'input', 'model']);
   });
 
   it('without it, OpenAI refuses the fallback as it refuses any field it does not define', async () => {

@@ -25,8 +25,8 @@ export interface MockOpenAIOptions {
    */
   readonly flavor?: 'openai' | 'openrouter' | 'azure';
   /**
-   * Refuse a chat completion request with a field OpenAI's API reference does not list, as OpenAI's own
-   * API does (`400 Unrecognized request argument supplied: top_k`). Off by default: the mock also
+   * Refuse a chat completion or embeddings request with a field OpenAI's API reference does not list,
+   * as OpenAI's own API does (`400 Unrecognized request argument supplied: top_k`). Off by default: the mock also
    * stands for vLLM, SGLang and other servers that take their own extensions.
    */
   readonly refuseUnknownFields?: boolean;
@@ -99,6 +99,9 @@ const chatFields = new Set([
   'reasoning_effort', 'response_format', 'safety_identifier', 'seed', 'service_tier', 'stop', 'store', 'stream', 'stream_options',
   'temperature', 'tool_choice', 'tools', 'top_logprobs', 'top_p', 'user', 'verbosity', 'web_search_options',
 ]);
+
+/** The fields of OpenAI's `POST /embeddings`, from its API reference. */
+const embeddingFields = new Set(['input', 'model', 'encoding_format', 'dimensions', 'user']);
 
 /** Chat fields the Responses API refuses, and their new names there. */
 const movedResponsesFields = [['max_tokens', 'max_output_tokens'], ['messages', 'input'], ['response_format', 'text.format']] as const;
@@ -196,9 +199,10 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
         return;
       }
     }
-    const unknownChatField = isChat && options.refuseUnknownFields === true ? Object.keys(body ?? {}).find((field) => !chatFields.has(field)) : undefined;
-    if (unknownChatField !== undefined) {
-      sendJson(res, 400, openAIError(`Unrecognized request argument supplied: ${unknownChatField}`, 'invalid_request_error'));
+    const definedFields = isChat ? chatFields : isEmbeddings ? embeddingFields : undefined;
+    const unknownDefinedField = definedFields !== undefined && options.refuseUnknownFields === true ? Object.keys(body ?? {}).find((field) => !definedFields.has(field)) : undefined;
+    if (unknownDefinedField !== undefined) {
+      sendJson(res, 400, openAIError(`Unrecognized request argument supplied: ${unknownDefinedField}`, 'invalid_request_error'));
       return;
     }
     const unknownField = isResponses ? Object.keys(body ?? {}).find((field) => !responsesFields.has(field)) : undefined;

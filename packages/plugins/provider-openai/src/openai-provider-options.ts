@@ -29,8 +29,9 @@ export const openAIProviderOptionsSchema = z
      */
     responsesAPI: z.boolean().optional(),
     /**
-     * Request fields not to send upstream: `true`, every field OpenAI's chat completions API does not
-     * define (another server's extensions a client sent — vLLM's `top_k`, OpenRouter's `provider` —
+     * Request fields not to send upstream: `true`, every field OpenAI's API does not define for the
+     * operation, chat completions or embeddings (another server's extensions a client sent — vLLM's
+     * `top_k`, OpenRouter's `provider`, an embedding server's `input_type` —
      * which OpenAI's API refuses with a 400: set it on a fallback to OpenAI behind other targets); a
      * list, the fields named. Dropped fields are logged at debug level; a target's `params` always go.
      * Default false: every field the client sent goes.
