@@ -138,6 +138,11 @@ export class OpenAICompatibleProvider implements Provider {
     this.#droppedFields = (init.dropParam === undefined && init.dropEmbeddingParam === undefined) || init.logger === undefined ? undefined : new DroppedFieldLog([], init.logger, init.name, `Request field provider "${init.name}" does not take (dropParams); dropped`);
   }
 
+  /** The upstream's origin (for traces). */
+  get origin(): string {
+    return this.#upstream.origin;
+  }
+
   async doChat(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
     const passedThrough = options.passthroughWire === 'openai-responses';
     if (passedThrough || this.#init.responsesOnly?.(options.model) === true) {

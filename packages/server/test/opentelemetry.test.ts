@@ -85,10 +85,10 @@ describe('OpenTelemetry traces', () => {
     const children = spans.filter((span) => span.parentSpanContext?.spanId === root.spanContext().spanId);
     // Each attempt named as the GenAI conventions name an inference span: `{operation} {model sent upstream}`.
     expect(children.map((span) => span.name).sort()).toEqual(['chat gpt-4o', 'chat gpt-4o-mini', 'tollgate.admission']);
-    expect(children.find((span) => span.name === 'chat gpt-4o')!.attributes).toMatchObject({ 'error.type': 'TOLLGATE_PROVIDER_ERROR', 'http.response.status_code': 503, 'gen_ai.provider.name': 'openai', 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'tollgate.target': 'primary/gpt-4o' });
+    expect(children.find((span) => span.name === 'chat gpt-4o')!.attributes).toMatchObject({ 'error.type': 'TOLLGATE_PROVIDER_ERROR', 'http.response.status_code': 503, 'gen_ai.provider.name': 'openai', 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'tollgate.target': 'primary/gpt-4o', 'server.address': '127.0.0.1', 'server.port': Number(new URL(primary.baseURL).port) });
     // The failed attempt has no answer; the one that answered carries its id.
     expect(children.find((span) => span.name === 'chat gpt-4o')!.attributes).not.toHaveProperty('gen_ai.response.id');
-    expect(children.find((span) => span.name === 'chat gpt-4o-mini')!.attributes).toMatchObject({ 'tollgate.target': 'backup/gpt-4o-mini', 'gen_ai.response.id': root.attributes['gen_ai.response.id'], 'gen_ai.response.finish_reasons': ['stop'] });
+    expect(children.find((span) => span.name === 'chat gpt-4o-mini')!.attributes).toMatchObject({ 'tollgate.target': 'backup/gpt-4o-mini', 'server.address': '127.0.0.1', 'server.port': Number(new URL(backup.baseURL).port), 'gen_ai.response.id': root.attributes['gen_ai.response.id'], 'gen_ai.response.finish_reasons': ['stop'] });
     // Each admission phase with hooks, one after the other, within the admission span (budget.reserve has none here).
     const admission = children.find((span) => span.name === 'tollgate.admission')!;
     const phases = spans.filter((span) => span.parentSpanContext?.spanId === admission.spanContext().spanId).sort((a, b) => hrMs(a.startTime) - hrMs(b.startTime));

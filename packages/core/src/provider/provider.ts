@@ -104,6 +104,11 @@ export interface Provider {
   readonly passthroughWires?: readonly WireFormat[] | undefined;
   /** The provider's id in price tables (`openai`, `anthropic`, `openrouter`); undefined for self-hosted servers. */
   readonly priceProvider?: string | undefined;
+  /**
+   * The upstream's origin (`https://api.openai.com`, `http://10.0.0.7:8000`), which traces name as
+   * `server.address` and `server.port`; undefined for a provider without one (answers locally).
+   */
+  readonly origin?: string | undefined;
   /** Upstream model ids this provider knows it serves (from a catalog): `GET /v1/models` lists a wildcard route's models from them. */
   readonly knownModels?: readonly string[] | undefined;
   doChat(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderChatResult>;

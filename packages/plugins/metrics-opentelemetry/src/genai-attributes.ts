@@ -27,11 +27,25 @@ export function providerName(provider: Provider): string {
  * route's targets and refusal fallbacks; the instance name and the model written after it when the
  * target is among neither.
  */
-export function attemptTargetAttributes(context: GatewayContext, targetId: string): { 'gen_ai.provider.name': string; 'gen_ai.request.model': string } {
+export function attemptTargetAttributes(context: GatewayContext, targetId: string): Attributes & { 'gen_ai.request.model': string } {
   const target = context.targets.find((candidate) => candidate.id === targetId) ?? context.fallbackTargets.find((candidate) => candidate.id === targetId);
-  if (target !== undefined) return { 'gen_ai.provider.name': providerName(target.provider), 'gen_ai.request.model': target.model };
+  if (target !== undefined) return { 'gen_ai.provider.name': providerName(target.provider), 'gen_ai.request.model': target.model, ...serverAttributes(target.provider) };
   const slash = targetId.indexOf('/');
   return { 'gen_ai.provider.name': targetId.slice(0, slash), 'gen_ai.request.model': targetId.slice(slash + 1) };
+}
+
+/** `server.address` and `server.port` of each provider's upstream, worked out once. */
+const serverAttributesOf = new WeakMap<Provider, Attributes>();
+
+/** `server.address` and `server.port` of a provider's upstream (the port its scheme implies when its origin names none); none without an origin. */
+function serverAttributes(provider: Provider): Attributes {
+  let attributes = serverAttributesOf.get(provider);
+  if (attributes === undefined) {
+    const url = provider.origin === undefined || !URL.canParse(provider.origin) ? undefined : new URL(provider.origin);
+    attributes = url === undefined ? {} : { 'server.address': url.hostname.replace(/^\[(.*)\]$/, '$1'), 'server.port': url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port) };
+    serverAttributesOf.set(provider, attributes);
+  }
+  return attributes;
 }
 
 /**

@@ -48,6 +48,11 @@ export class AnthropicProvider implements Provider {
     this.#secrets = [options.apiKey];
   }
 
+  /** The upstream's origin (for traces). */
+  get origin(): string {
+    return this.#upstream.origin;
+  }
+
   async doChat(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
     const body = await this.#post(this.#body(request, options, false), options, false);
     const bytes = await body.bytes();

@@ -54,6 +54,11 @@ export class BedrockProvider implements Provider {
     this.#secrets = [options.apiKey, options.credentials?.secretAccessKey, options.credentials?.sessionToken].filter((secret): secret is string => secret !== undefined);
   }
 
+  /** The upstream's origin (for traces). */
+  get origin(): string {
+    return this.#upstream.origin;
+  }
+
   async doChat(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
     const body = await this.#post('converse', request, options);
     const parsed = parseUpstreamJson(await body.bytes(), responseSchema, { provider: this.name, expected: 'a Converse response' });

@@ -38,6 +38,11 @@ export class GeminiProvider implements Provider {
     this.#secrets = [options.apiKey];
   }
 
+  /** The upstream's origin (for traces). */
+  get origin(): string {
+    return this.#upstream.origin;
+  }
+
   async doChat(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
     const body = await this.#post(`${this.#modelPath(options.model)}:generateContent`, this.#headers, this.#body(request, options), options);
     const parsed = parseUpstreamJson(await body.bytes(), responseSchema, { provider: this.name, expected: 'a GenerateContentResponse' });

@@ -147,6 +147,11 @@ export class ${capitalize(slug)}Provider implements Provider {
     this.#secrets = [options.apiKey];
   }
 
+  /** The upstream's origin (traces name it as \`server.address\` and \`server.port\`). */
+  get origin(): string {
+    return this.#upstream.origin;
+  }
+
   async doChat(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
     const body = await this.#post(this.#body(request, options, false), options);
     const response = parseUpstreamJson(await body.bytes(), responseSchema, { provider: this.name, expected: 'a chat.completion' });
