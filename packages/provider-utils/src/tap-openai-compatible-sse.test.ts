@@ -98,9 +98,11 @@ describe('tapOpenAICompatibleSse', () => {
 
   it('fails on a chunk that carries an error field (OpenRouter mid-stream errors), after the chunks before it', async () => {
     const failing = 'data: {"id":"c1","object":"chat.completion.chunk","model":"m","error":{"code":"server_error","message":"Provider disconnected"},"choices":[{"index":0,"delta":{"content":""},"finish_reason":"error"}]}\n\n';
-    const { out, error } = await run([chunk('a') + failing + done], false);
+    const { out, error, summary } = await run([chunk('a') + failing + done], false);
     expect(out).toEqual([chunk('a')]);
     expect((error as Error).message).toContain('Provider disconnected');
+    // The error chunk's `finish_reason: "error"` never reached the client: not a finish reason.
+    expect(summary.finishReasons).toBeUndefined();
   });
 
   it('forwards the events before an error event, then fails with its message, secrets removed', async () => {

@@ -164,10 +164,12 @@ export function tapOpenAICompatibleSse(body: AsyncIterable<Buffer>, options: Ope
       const idAt = events.indexOf(idKey);
       if (idAt !== -1) summary.id = stringValueAt(events, idAt);
     }
-    tapFinishReasons(events);
     if (events.includes(doneMarker)) sawDone = true;
     const failed = findErrorEvent(events);
-    if (failed !== undefined) return { bytes: tapUsage(events.subarray(0, failed.start)), error: options.toStreamError(failed.data) };
+    // Only what goes on to the client counts: an error chunk's `finish_reason: "error"` (OpenRouter's) does not.
+    const forwarded = failed === undefined ? events : events.subarray(0, failed.start);
+    tapFinishReasons(forwarded);
+    if (failed !== undefined) return { bytes: tapUsage(forwarded), error: options.toStreamError(failed.data) };
     return { bytes: tapUsage(events) };
   };
 
