@@ -18,6 +18,7 @@ import {
   type WireFormat,
 } from '@tollgate/core';
 import { DroppedFieldLog } from './dropped-field-log.js';
+import { withoutFields } from './openai-request-params.js';
 import { decodeOpenAICompatibleSse } from './decode-openai-compatible-sse.js';
 import { HttpUpstream, type UpstreamBody } from './http-upstream.js';
 import { parseUpstreamJson } from './parse-upstream-json.js';
@@ -196,7 +197,7 @@ export class OpenAICompatibleProvider implements Provider {
     const payload =
       options.rawBody !== undefined && request.model === options.model && dropped === undefined
         ? options.rawBody
-        : JSON.stringify({ ...request, ...(dropped === undefined ? {} : Object.fromEntries(dropped.map((field) => [field, undefined]))), model: options.model });
+        : JSON.stringify({ ...withoutFields(request, dropped), model: options.model });
     const body = await this.#post('embeddings', payload, options, false);
     const bytes = await body.bytes();
     const response = parseUpstreamJson(bytes, embeddingResponseSchema, { provider: this.name, expected: 'an embeddings list' }) as EmbeddingResponse;
@@ -224,9 +225,7 @@ export class OpenAICompatibleProvider implements Provider {
       }
     }
     return JSON.stringify({
-      ...request,
-      // JSON leaves out an undefined field: the dropped ones go.
-      ...(dropped === undefined ? {} : Object.fromEntries(dropped.map((field) => [field, undefined]))),
+      ...withoutFields(request, dropped),
       ...extra,
       ...(extra === undefined ? {} : options.targetParams),
       model: options.model,

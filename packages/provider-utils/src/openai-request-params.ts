@@ -25,3 +25,11 @@ export function paramDropper(dropParams: boolean | readonly string[], known: Rea
   const named = new Set(dropParams);
   return (field) => named.has(field);
 }
+
+/** `request` without the fields named (JSON leaves out an undefined field), for encoding. */
+export function withoutFields<T extends object>(request: T, fields: readonly string[] | undefined): T {
+  if (fields === undefined) return request;
+  const copy = { ...request } as Record<string, unknown>;
+  for (const field of fields) copy[field] = undefined;
+  return copy as T;
+}
