@@ -79,7 +79,8 @@ describe('how an answer ended, in the log line and the trace', () => {
     const answer = await openai().chat.completions.create({ model: 'gpt', max_tokens: 16, messages: [{ role: 'user', content: 'write a long poem' }] }, withId('ends-chat'));
     expect(answer.choices[0]!.finish_reason).toBe('length');
 
-    expect(await logLineOf('ends-chat')).toMatchObject({ responseId: answer.id, finishReason: 'length', completionTokens: 16 });
+    // …and which client sent it (the SDK's user-agent).
+    expect(await logLineOf('ends-chat')).toMatchObject({ responseId: answer.id, finishReason: 'length', completionTokens: 16, userAgent: expect.stringMatching(/^OpenAI\/JS \d/) });
     const { request, attempts } = await spansOf('ends-chat');
     const answerAttributes = {
       'gen_ai.response.id': answer.id,
@@ -113,7 +114,7 @@ describe('how an answer ended, in the log line and the trace', () => {
     const message = await stream.finalMessage();
     expect(message.stop_reason).toBe('max_tokens');
 
-    expect(await logLineOf('ends-claude-stream')).toMatchObject({ ingress: 'anthropic', stream: true, responseId: message.id, finishReason: 'length' });
+    expect(await logLineOf('ends-claude-stream')).toMatchObject({ ingress: 'anthropic', stream: true, responseId: message.id, finishReason: 'length', userAgent: expect.stringMatching(/^Anthropic\/JS \d/) });
     const { request, attempts } = await spansOf('ends-claude-stream');
     expect(request.attributes).toMatchObject({ 'gen_ai.response.id': message.id, 'gen_ai.response.finish_reasons': ['length'], 'gen_ai.provider.name': 'anthropic' });
     expect(attempts.map((span) => span.name)).toEqual(['chat claude-sonnet-4-5']);

@@ -13,11 +13,14 @@ function fullContext(): RequestContext {
     operation: 'chat',
     ingress: 'openai',
     request: { model: 'smart "4o"\n\u2028é', messages: [{ role: 'user', content: 'hi' }] },
+    headers: { 'user-agent': `claude-cli/2.1.3 (external, cli) ${'x'.repeat(300)}` },
     receivedAt: 1_000,
   });
   context.principal = { keyId: 'k1', keyName: 'agent "one"', isMaster: false, teamId: 'search' };
   context.target = { provider, model: 'gpt-4o', id: 'openai/gpt-4o' };
   context.upstreamModel = 'gpt-4o-2024-08-06';
+  context.responseId = 'chatcmpl-abc';
+  context.finishReasons = ['length', 'stop'];
   context.attempts.push(
     { target: 'openai/gpt-4o', startedAt: 1_001, waitedMs: 0, status: 429, errorCode: 'rate_limited', durationMs: 12.3456 },
     { target: 'anthropic/claude', startedAt: 1_020, waitedMs: 5.5, status: 200, errorCode: undefined, durationMs: 40 },
@@ -47,6 +50,7 @@ describe('the request log line', () => {
       teamId: 'search',
       provider: 'openai',
       upstreamModel: 'gpt-4o-2024-08-06',
+      responseId: 'chatcmpl-abc',
       attempts: 2,
       attemptLog: [
         { target: 'openai/gpt-4o', status: 429, errorCode: 'rate_limited', ms: 12.35, waitedMs: 0 },
@@ -56,10 +60,13 @@ describe('the request log line', () => {
       firstByteMs: 30.12,
       promptTokens: 12,
       completionTokens: 7,
+      finishReason: 'length,stop',
       costMicros: 345,
       errorCode: 'TOLLGATE_BUDGET_EXCEEDED',
       refusedBy: { scope: 'team', id: 'search' },
       cache: 'miss',
+      // Its first 200 characters.
+      userAgent: `claude-cli/2.1.3 (external, cli) ${'x'.repeat(300)}`.slice(0, 200),
     });
     expect(Object.keys(fields).slice(0, 4)).toEqual(['requestId', 'operation', 'status', 'model']);
   });

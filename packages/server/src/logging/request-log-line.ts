@@ -57,8 +57,17 @@ export function requestLogLine(context: GatewayContext): string {
     // The budget or rate limit that refused the request ({ scope: "team", id: "research" }).
     jsonField('refusedBy', context.error?.refusedBy) +
     // What the response cache did: hit, miss or bypass (set when a response cache is loaded).
-    stringField('cache', context.responseHeaders?.['x-tollgate-cache'])
+    stringField('cache', context.responseHeaders?.['x-tollgate-cache']) +
+    // Which client sent it (`claude-cli/2.1.3 (external, cli)`, `codex_cli_rs/0.63.0`), cut to its first 200 characters.
+    stringField('userAgent', userAgentOf(context))
   );
+}
+
+/** The client's `user-agent`, at most 200 characters of it; undefined when it sent none. */
+function userAgentOf(context: GatewayContext): string | undefined {
+  const userAgent = context.headers['user-agent'];
+  if (typeof userAgent !== 'string' || userAgent === '') return undefined;
+  return userAgent.length > 200 ? userAgent.slice(0, 200) : userAgent;
 }
 
 /** Every attempt, when there was more than one: which target, how it ended, how long it took. */
