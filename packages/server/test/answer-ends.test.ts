@@ -23,7 +23,7 @@ beforeAll(async () => {
     logger: createLogger({ level: 'info', destination: logs }),
     plugins: [{ plugin: openTelemetryPluginWith([new SimpleSpanProcessor({ exporter })]) }],
     config: {
-      plugins: ['@tollgate/provider-openai', '@tollgate/provider-anthropic'],
+      plugins: ['@tollgate/provider-openai', '@tollgate/provider-anthropic', { name: '@tollgate/metrics-prometheus', options: { processMetrics: false } }],
       auth: { masterKey },
       routing: { retries: { maxRetries: 0 } },
       providers: {
@@ -71,6 +71,14 @@ async function spansOf(requestId: string): Promise<{ request: ReadableSpan; atte
   if (request === undefined) throw new Error(`no span for ${requestId}`);
   const attempts = spans.filter((span) => span.parentSpanContext?.spanId === request.spanContext().spanId && span.name !== 'tollgate.admission');
   return { request, attempts };
+}
+
+/** `tollgate_finish_reasons_total` by `model/reason`, from a scrape of /metrics. */
+async function finishReasonCounts(): Promise<Record<string, number>> {
+  const text = await fetch(`${server.url}/metrics`).then((response) => response.text());
+  const counts: Record<string, number> = {};
+  for (const match of text.matchAll(/^tollgate_finish_reasons_total\{model="([^"]*)",reason="([^"]*)"\} (\d+)$/gm)) counts[`${match[1]}/${match[2]}`] = Number(match[3]);
+  return counts;
 }
 
 describe('how an answer ended, in the log line and the trace', () => {
@@ -151,6 +159,20 @@ describe('how an answer ended, in the log line and the trace', () => {
     expect(await logLineOf('ends-responses')).toMatchObject({ responseId: whole.id, finishReason: 'content_filter' });
     // Both went upstream as the client's bytes, to OpenAI's Responses API.
     expect(gpt.requests.map((request) => request.path)).toEqual(['/v1/responses', '/v1/responses']);
+  });
+
+  it('counts answers by finish reason in Prometheus metrics, an upstream\'s own reasons as other', async () => {
+    const before = await finishReasonCounts();
+    gpt.enqueue({ finishReason: 'length' });
+    await openai().chat.completions.create({ model: 'gpt', messages: [{ role: 'user', content: 'long' }] });
+    // A vLLM server's own reason, not OpenAI's: bounded as `other`.
+    gpt.enqueue({ body: { id: 'cmpl-vllm-1', object: 'chat.completion', created: 1, model: 'gpt-4o', choices: [{ index: 0, message: { role: 'assistant', content: 'cut' }, finish_reason: 'abort' }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } } });
+    await openai().chat.completions.create({ model: 'gpt', messages: [{ role: 'user', content: 'cut' }] });
+    await server.tollgate.gateway.engine.drain();
+    const after = await finishReasonCounts();
+    expect(after['gpt/length']! - (before['gpt/length'] ?? 0)).toBe(1);
+    expect(after['gpt/other']! - (before['gpt/other'] ?? 0)).toBe(1);
+    expect(Object.keys(after).some((series) => series.includes('abort'))).toBe(false);
   });
 
   it('a request refused before any answer has neither', async () => {

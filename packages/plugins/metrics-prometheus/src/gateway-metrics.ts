@@ -16,6 +16,9 @@ const cacheResults = new Set(['hit', 'miss', 'bypass']);
  */
 const maxCoolingSeries = 100;
 
+/** Finish reasons in OpenAI's words, the values `finish_reasons_total` labels (any other is `other`). */
+const knownFinishReasons = new Set(['stop', 'length', 'tool_calls', 'content_filter', 'function_call']);
+
 /**
  * The gateway's Prometheus metrics, in their own registry. Recorded from each request's finished
  * context (after the answer was sent). Label values come from the config, never from what a client
@@ -33,6 +36,7 @@ export class GatewayMetrics {
   readonly #tokens: Counter<'model' | 'team' | 'key' | 'type'>;
   readonly #cost: Counter<'model' | 'team' | 'key'>;
   readonly #webSearches: Counter<'model' | 'team' | 'key'>;
+  readonly #finishReasons: Counter<'model' | 'reason'>;
   readonly #errors: Counter<'code'>;
   readonly #rejections: Counter<'reason' | 'scope' | 'model' | 'team' | 'key'>;
   readonly #cache: Counter<'model' | 'result'>;
@@ -49,6 +53,7 @@ export class GatewayMetrics {
     this.#attempts = new Histogram({ name: `${prefix}upstream_attempt_duration_seconds`, help: 'Each upstream attempt, until its answer or first chunk.', labelNames: ['provider', 'outcome'], buckets: latencyBuckets, registers });
     this.#tokens = new Counter({ name: `${prefix}tokens_total`, help: 'Tokens by type: prompt, completion, cached (cache reads), cache_write, reasoning.', labelNames: ['model', 'team', 'key', 'type'], registers });
     this.#webSearches = new Counter({ name: `${prefix}web_searches_total`, help: 'Web searches upstreams ran as a server tool and bill (Claude\'s web search, OpenAI\'s built-in one).', labelNames: ['model', 'team', 'key'], registers });
+    this.#finishReasons = new Counter({ name: `${prefix}finish_reasons_total`, help: 'Answers by why the model stopped: stop, length (cut at its output limit), tool_calls, content_filter, function_call, other.', labelNames: ['model', 'reason'], registers });
     this.#cost = new Counter({ name: `${prefix}cost_usd_total`, help: 'Cost of requests whose price is known, in USD.', labelNames: ['model', 'team', 'key'], registers });
     this.#errors = new Counter({ name: `${prefix}errors_total`, help: 'Requests that ended in an error, by Tollgate error code.', labelNames: ['code'], registers });
     this.#rejections = new Counter({ name: `${prefix}rejections_total`, help: 'Requests refused by a budget or a rate limit, by the level that refused them (key, user, team, org, model).', labelNames: ['reason', 'scope', 'model', 'team', 'key'], registers });
@@ -115,5 +120,7 @@ export class GatewayMetrics {
       if (webSearches > 0) this.#webSearches.inc(owner, webSearches);
     }
     if (context.costMicros !== undefined) this.#cost.inc(owner, context.costMicros / 1_000_000);
+    // An upstream's own reasons (vLLM's `abort`) count as `other`: label values stay a known few.
+    for (const reason of context.finishReasons ?? []) this.#finishReasons.inc({ model, reason: knownFinishReasons.has(reason) ? reason : 'other' });
   }
 }
