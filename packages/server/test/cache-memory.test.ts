@@ -197,3 +197,43 @@ describe('the response cache in front of OpenAI\'s Responses API', () => {
     }
   });
 });
+
+describe('a request the response cache leaves alone', () => {
+  it('passes through as the upstream\'s bytes: Codex keeps its encrypted reasoning, Claude Code its thinking signatures, a web search its items', async () => {
+    const openai = await createMockOpenAI();
+    const claude = await createMockAnthropic({ apiKey: 'sk-ant-cache-0000000002' });
+    const gateway = await startLoggedServer(new LogCapture(), {
+      plugins: ['@tollgate/provider-openai', '@tollgate/provider-anthropic', { name: '@tollgate/cache-memory', options: { maxBytes: 1_000_000 } }],
+      auth: { masterKey },
+      providers: {
+        openai: { type: 'openai', baseURL: openai.baseURL, apiKey: 'sk-openai-cache-000000002', responsesAPI: true },
+        claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: 'sk-ant-cache-0000000002' },
+      },
+      models: { 'gpt-5-codex': { target: 'openai/gpt-5-codex' }, sonnet: { target: 'claude/claude-sonnet-4-5' } },
+    });
+    try {
+      // Codex's turn: not deterministic (no temperature 0), so the cache bypasses it — and its answer is not decoded for it.
+      const codex = await new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: masterKey, maxRetries: 0 }).responses
+        .stream({ model: 'gpt-5-codex', input: 'Rename foo to bar', reasoning: { effort: 'medium' }, store: false, include: ['reasoning.encrypted_content'] } as never)
+        .finalResponse();
+      expect(codex.output.map((item) => item.type)).toEqual(['reasoning', 'message']);
+      expect(codex.output[0]).toMatchObject({ type: 'reasoning', id: 'rs_mock1', encrypted_content: 'gAAAA-mock-1' });
+
+      // Claude Code's streamed turn with thinking: the signature its next turn must send back arrives.
+      claude.enqueue({ thinking: 'Look at the parser first.', content: 'The parser drops the last token.' });
+      const message = await new Anthropic({ baseURL: gateway.url, apiKey: masterKey, maxRetries: 0 }).messages
+        .stream({ model: 'sonnet', max_tokens: 1_024, thinking: { type: 'enabled', budget_tokens: 512 }, messages: [{ role: 'user', content: 'Why does the test fail?' }] } as never)
+        .finalMessage();
+      expect(message.content[0]).toMatchObject({ type: 'thinking', thinking: 'Look at the parser first.', signature: 'sig_mock' });
+
+      // A web search on the Responses API, whole: its web_search_call item reaches the client.
+      openai.enqueue({ webSearches: ['node 24'], content: 'Node 24 is LTS.' });
+      const searched = await new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: masterKey, maxRetries: 0 }).responses.create({ model: 'gpt-5-codex', input: 'Node LTS?', tools: [{ type: 'web_search' }] });
+      expect(searched.output.map((item) => item.type)).toEqual(['web_search_call', 'message']);
+    } finally {
+      await gateway.close();
+      await openai.close();
+      await claude.close();
+    }
+  });
+});

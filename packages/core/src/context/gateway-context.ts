@@ -141,6 +141,15 @@ export interface GatewayContextBase {
    * into it — so a response cache does not serve it to another caller whose request redacts the same.
    */
   markAnswerPrivate(): void;
+  /**
+   * Says this plugin's answer hooks (`transform.response`, `transform.chunk`) have nothing to do for
+   * this request (a response cache bypassing it); call it from `transform.request`, with the plugin's
+   * name (`api.pluginName`). When every plugin with such hooks said so, the answer passes through as
+   * the upstream's own bytes instead of being decoded for them — what only those bytes carry (Codex's
+   * encrypted reasoning, Claude's thinking signatures) then reaches the client — and those hooks may not
+   * be called for it.
+   */
+  leaveAnswerUnread(pluginName: string): void;
   /** Headers hooks asked to send to the upstream (trace context), if any. */
   readonly upstreamHeaders: Readonly<Record<string, string>> | undefined;
   /** Asks providers to send a header upstream with this request's calls (set before dispatch). */

@@ -119,6 +119,8 @@ export class RequestContext {
   #responseHeaders: Record<string, string> | undefined;
   #guardrails: string[] | undefined;
   #answerPrivate = false;
+  /** Plugins that said this request's answer is nothing to their hooks. */
+  #answerUnreadBy: Set<string> | undefined;
   #upstreamHeaders: Record<string, string> | undefined;
 
   constructor(init: RequestContextInit) {
@@ -247,6 +249,18 @@ export class RequestContext {
 
   markAnswerPrivate(): void {
     this.#answerPrivate = true;
+  }
+
+  leaveAnswerUnread(pluginName: string): void {
+    (this.#answerUnreadBy ??= new Set()).add(pluginName);
+  }
+
+  /** Whether every plugin of `readers` left this request's answer unread (never, when they are not known). */
+  answerUnreadByAll(readers: ReadonlySet<string> | undefined): boolean {
+    const unreadBy = this.#answerUnreadBy;
+    if (readers === undefined || unreadBy === undefined) return false;
+    for (const reader of readers) if (!unreadBy.has(reader)) return false;
+    return true;
   }
 
   noteGuardrail(name: string): void {

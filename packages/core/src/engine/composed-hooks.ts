@@ -3,6 +3,16 @@ import type { HookMap, HookPhase } from '../plugin/hook-map.js';
 /** The hooks of every phase, composed once at startup and frozen: nothing is assembled per request. */
 export type ComposedHooks = { readonly [P in HookPhase]: readonly HookMap[P][] };
 
+/**
+ * The plugins whose hooks read answers: whole ones (`transform.response`) and streamed ones
+ * (`transform.chunk`). When each of them leaves a request's answer unread
+ * (`context.leaveAnswerUnread`), the answer passes through as the upstream's bytes.
+ */
+export interface AnswerReaders {
+  readonly response: ReadonlySet<string>;
+  readonly chunk: ReadonlySet<string>;
+}
+
 /** Freezes hook lists collected during plugin setup. */
 export function composeHooks(collected: { [P in HookPhase]: HookMap[P][] }): ComposedHooks {
   const composed = {} as { [P in HookPhase]: readonly HookMap[P][] };

@@ -21,7 +21,7 @@ import { Pricing } from '../services/pricing.js';
 import { Logger, silentLogger } from '../services/logger.js';
 import type { ServiceToken } from '../services/service-token.js';
 import { TargetCircuits } from '../services/target-circuits.js';
-import { composeHooks, createHookCollector } from './composed-hooks.js';
+import { composeHooks, createHookCollector, type AnswerReaders } from './composed-hooks.js';
 import { Engine } from './engine.js';
 
 /** A plugin module already imported by the host, with the options the config gives it. */
@@ -83,6 +83,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
     services.isRegistered(token.key, true) ? services.resolve<T>(token.key) : undefined;
 
   const hooks = createHookCollector();
+  const answerReaders: AnswerReaders = { response: new Set(), chunk: new Set() };
   const providerTypes = new Map<string, { definition: ProviderDefinition; pluginName: string }>();
   const instances: PluginInstance[] = [];
   const closeAll = async () => {
@@ -109,7 +110,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
       }
       pluginOptions = checked.value;
     }
-    const api = createPluginApi(plugin.name, moduleLogger(logger, { plugin: plugin.name }, config?.logging.modules[plugin.name]), hooks, providerTypes, services, resolve, issues, path);
+    const api = createPluginApi(plugin.name, moduleLogger(logger, { plugin: plugin.name }, config?.logging.modules[plugin.name]), hooks, answerReaders, providerTypes, services, resolve, issues, path);
     try {
       const instance = await plugin.setup(api, pluginOptions as never);
       if (instance) instances.push(instance);
@@ -175,6 +176,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
   const ledger = resolve(Ledger);
   const engine = new Engine({
     hooks: composeHooks(hooks),
+    answerReaders,
     router: new ModelRouter(config.models, providers, config.routing, options.random, resolve(Pricing)),
     logger,
     ledger,
@@ -224,6 +226,7 @@ function createPluginApi(
   /** The plugin's own logger (bound to its name, at its module level). */
   logger: Logger,
   hooks: { [P in HookPhase]: HookMap[P][] },
+  answerReaders: AnswerReaders,
   providerTypes: Map<string, { definition: ProviderDefinition; pluginName: string }>,
   services: ReturnType<typeof rootContainer.createChildContainer>,
   resolve: <T>(token: ServiceToken<T>) => T | undefined,
@@ -246,6 +249,8 @@ function createPluginApi(
         throw new GatewayError('TOLLGATE_PLUGIN_INVALID', `${pluginName} adds a hook to unknown phase "${String(phase)}"; phases are: ${hookPhases.join(', ')}.`);
       }
       (hooks[phase] as unknown[]).push(hook);
+      if (phase === 'transform.response') (answerReaders.response as Set<string>).add(pluginName);
+      if (phase === 'transform.chunk') (answerReaders.chunk as Set<string>).add(pluginName);
     },
     provide(token, value) {
       services.register(token.key, { useValue: value });

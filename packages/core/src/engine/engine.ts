@@ -24,7 +24,7 @@ import type { ChatCompletionRequest } from '../types/chat-completion-request.js'
 import type { ChatCompletionResponse } from '../types/chat-completion-response.js';
 import type { EmbeddingRequest } from '../types/embedding-request.js';
 import type { EmbeddingResponse } from '../types/embedding-response.js';
-import type { ComposedHooks } from './composed-hooks.js';
+import type { AnswerReaders, ComposedHooks } from './composed-hooks.js';
 import { RelayStream, type StreamEnd } from './relay-stream.js';
 import { responseToChunks } from './response-to-chunks.js';
 import { toLedgerEntry } from './to-ledger-entry.js';
@@ -54,6 +54,8 @@ export interface EmbeddingsResult {
 /** What the engine is built from; assembled once by `createGateway`. */
 export interface EngineOptions {
   readonly hooks: ComposedHooks;
+  /** Which plugins added the answer hooks; without it, no request's answer is left unread by them all. */
+  readonly answerReaders?: AnswerReaders;
   readonly router: ModelRouter;
   readonly logger: Logger;
   readonly ledger: Ledger | undefined;
@@ -82,6 +84,7 @@ const contentPolicyCodes = new Set(['content_policy_violation', 'content_filter'
  */
 export class Engine implements TargetCircuits {
   readonly #hooks: ComposedHooks;
+  readonly #answerReaders: AnswerReaders | undefined;
   readonly #router: ModelRouter;
   readonly #logger: Logger;
   readonly #ledger: Ledger | undefined;
@@ -99,6 +102,7 @@ export class Engine implements TargetCircuits {
 
   constructor(options: EngineOptions) {
     this.#hooks = options.hooks;
+    this.#answerReaders = options.answerReaders;
     this.#router = options.router;
     this.#logger = options.logger;
     this.#ledger = options.ledger;
@@ -597,7 +601,9 @@ export class Engine implements TargetCircuits {
    */
   #clientBytesFor(context: RequestContext, target: RouteTarget): Pick<ProviderCallOptions, 'rawBody' | 'passthrough' | 'passthroughWire'> {
     const sameWire = context.ingress === target.provider.wire;
-    const decodes = context.stream ? this.#hooks['transform.chunk'].length > 0 : this.#hooks['transform.response'].length > 0;
+    const decodes = context.stream
+      ? this.#hooks['transform.chunk'].length > 0 && !context.answerUnreadByAll(this.#answerReaders?.chunk)
+      : this.#hooks['transform.response'].length > 0 && !context.answerUnreadByAll(this.#answerReaders?.response);
     const rawBody = target.params === undefined ? context.rawBody : undefined;
     const otherWire = !sameWire && rawBody !== undefined && target.provider.passthroughWires?.includes(context.ingress) === true;
     return { rawBody: sameWire || otherWire ? rawBody : undefined, passthrough: (sameWire || otherWire) && !decodes, passthroughWire: otherWire ? context.ingress : undefined };
