@@ -84,9 +84,16 @@ export function useTextGuardrail(api: PluginApi, options: TextGuardrailOptions):
     return restored;
   };
 
+  // A request out of scope: the answer hooks have nothing to do, so it may pass through as the upstream's bytes.
+  const leaveUnread = (context: GatewayContext) => {
+    if (options.responses !== false) context.leaveAnswerUnread(api.pluginName);
+  };
   if (options.requests !== false) {
     api.addHook('transform.request', (context) => {
-      if (!guardrailApplies(context, options.scope)) return undefined;
+      if (!guardrailApplies(context, options.scope)) {
+        leaveUnread(context);
+        return undefined;
+      }
       context.noteGuardrail(options.name);
       const guard = (text: string) => guardText(context, text, 'request');
       if (context.operation === 'embeddings') {
@@ -96,6 +103,11 @@ export function useTextGuardrail(api: PluginApi, options: TextGuardrailOptions):
         const guarded = mapRequestText(context.request, guard);
         if (guarded !== context.request) context.replaceRequest(guarded);
       }
+      return undefined;
+    });
+  } else if (options.responses !== false && options.scope !== undefined) {
+    api.addHook('transform.request', (context) => {
+      if (!guardrailApplies(context, options.scope)) leaveUnread(context);
       return undefined;
     });
   }
