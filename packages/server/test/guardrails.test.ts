@@ -3,9 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMockAnthropic, type MockAnthropic, type MockOpenAI } from '@tollgate/testkit';
+import { createMockAnthropic, createMockOpenAI, type MockAnthropic, type MockOpenAI } from '@tollgate/testkit';
 import type { RunningServer } from '../src/index.js';
-import { masterKey, startLedgeredGateway, startQuietServer } from './support/start-test-gateway.js';
+import { LogCapture, masterKey, startLedgeredGateway, startLoggedServer, startQuietServer } from './support/start-test-gateway.js';
 
 const agent = 'sk-guardrails-agent-key-00001';
 const restricted = 'sk-guardrails-restricted-0001';
@@ -187,5 +187,30 @@ describe('guardrails that put a caller’s own values back, next to the response
     expect(await streamOf(alice, 'Call me on +44 20 7946 0958')).toBe('Calling +44 20 7946 0958 now.');
     await sleep(50); // the cache stores a stream in the log phase, after the answer ended
     expect(await streamOf(bob, 'Call me on +1 212 555 0199')).toBe('Calling +1 212 555 0199 now.');
+  });
+});
+
+describe('an output guardrail scoped to other keys', () => {
+  it('leaves the answers of requests out of its scope alone: Codex keeps its encrypted reasoning; in scope, the guardrail reads the answer', async () => {
+    const openai = await createMockOpenAI();
+    const gateway = await startLoggedServer(new LogCapture(), {
+      plugins: ['@tollgate/provider-openai', { name: '@tollgate/guardrail-keywords', options: { deny: ['Project Falcon'], appliesTo: { keys: ['reviewed-agent'] } } }],
+      auth: { masterKey, keys: [{ key: agent, name: 'reviewed-agent' }] },
+      providers: { openai: { type: 'openai', baseURL: openai.baseURL, apiKey: 'sk-openai-cache-000000003', responsesAPI: true } },
+      models: { 'gpt-5-codex': { target: 'openai/gpt-5-codex' } },
+    });
+    const codexTurn = { model: 'gpt-5-codex', input: 'Rename foo to bar', reasoning: { effort: 'medium' }, store: false, include: ['reasoning.encrypted_content'] };
+    try {
+      const outOfScope = await new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: masterKey, maxRetries: 0 }).responses.stream(codexTurn as never).finalResponse();
+      expect(outOfScope.output[0]).toMatchObject({ type: 'reasoning', encrypted_content: 'gAAAA-mock-1' });
+      expect(openai.requests).toHaveLength(1);
+      // In its scope the guardrail runs, and reads the streamed answer.
+      const inScope = await new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: agent, maxRetries: 0 }).responses.create({ ...codexTurn, stream: true } as never).withResponse();
+      expect(inScope.response.headers.get('x-tollgate-guardrails')).toBe('keywords');
+      for await (const _event of inScope.data as unknown as AsyncIterable<unknown>) void _event;
+    } finally {
+      await gateway.close();
+      await openai.close();
+    }
   });
 });
