@@ -86,7 +86,7 @@ export function useTextGuardrail(api: PluginApi, options: TextGuardrailOptions):
 
   // A request out of scope: the answer hooks have nothing to do, so it may pass through as the upstream's bytes.
   const leaveUnread = (context: GatewayContext) => {
-    if (options.responses !== false) context.leaveAnswerUnread(api.pluginName);
+    if (options.responses !== false) context.leaveAnswerUnread(api);
   };
   if (options.requests !== false) {
     api.addHook('transform.request', (context) => {

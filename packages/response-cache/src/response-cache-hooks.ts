@@ -36,13 +36,13 @@ function header(context: GatewayContext, name: string): string | undefined {
  * An answer a hook marked private (`context.answerPrivate`: a guardrail restored the caller's own
  * values into it) is never stored, and a request with parts the canonical request leaves out
  * (`context.untranslatable`: a server tool) is bypassed. A bypassed request's answer is left unread
- * (`context.leaveAnswerUnread`, given `pluginName`), so it passes through as the upstream's bytes.
+ * (`context.leaveAnswerUnread`, given the plugin's `reader` api), so it passes through as the upstream's bytes.
  */
 export function createResponseCacheHooks(
   cache: Cache,
   options: ResponseCacheOptions,
   logger: Logger,
-  pluginName?: string,
+  reader?: PluginApi,
 ): Pick<HookMap, 'transform.request' | 'transform.response' | 'transform.chunk' | 'log'> {
   const store = (entry: PendingCacheEntry, response: ChatCompletionResponse) => {
     cache.set(entry.key, JSON.stringify(response), entry.ttlMs).catch((error: unknown) => logger.warn({ err: error }, 'response cache write failed'));
@@ -59,7 +59,7 @@ export function createResponseCacheHooks(
       if (!eligible || control.includes('no-store') || context.untranslatable !== undefined) {
         context.setResponseHeader('x-tollgate-cache', 'bypass');
         // Nothing to store: the answer may pass through as the upstream's bytes, as without a cache.
-        if (pluginName !== undefined) context.leaveAnswerUnread(pluginName);
+        if (reader !== undefined) context.leaveAnswerUnread(reader);
         return undefined;
       }
       const key = cacheKey(context, options);
@@ -109,7 +109,7 @@ export function createResponseCacheHooks(
  */
 export function useResponseCache(api: PluginApi, cache: Cache, options: ResponseCacheOptions): void {
   api.provide(CacheService, cache);
-  const hooks = createResponseCacheHooks(cache, options, api.logger, api.pluginName);
+  const hooks = createResponseCacheHooks(cache, options, api.logger, api);
   api.addHook('transform.request', hooks['transform.request']);
   api.addHook('transform.response', hooks['transform.response']);
   api.addHook('transform.chunk', hooks['transform.chunk']);

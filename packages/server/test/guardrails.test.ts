@@ -214,3 +214,33 @@ describe('an output guardrail scoped to other keys', () => {
     }
   });
 });
+
+describe('a guardrail listed twice, with different scopes', () => {
+  it('still guards a stream in one instance\'s scope when the other instance leaves its answer unread', async () => {
+    const openai = await createMockOpenAI();
+    const gateway = await startLoggedServer(new LogCapture(), {
+      plugins: [
+        '@tollgate/provider-openai',
+        { name: '@tollgate/guardrail-keywords', options: { deny: ['Project Heron'], appliesTo: { keys: ['someone-else'] } } },
+        { name: '@tollgate/guardrail-keywords', options: { deny: ['Project Falcon'], appliesTo: { keys: ['reviewed-agent'] } } },
+      ],
+      auth: { masterKey, keys: [{ key: agent, name: 'reviewed-agent' }] },
+      providers: { openai: { type: 'openai', baseURL: openai.baseURL, apiKey: 'sk-openai-guard-000000004' } },
+      models: { 'gpt-4o-mini': { target: 'openai/gpt-4o-mini' } },
+    });
+    try {
+      openai.enqueue({ stream: { content: ['The plan is ', 'Project Falcon', ', launching soon.'] } });
+      const stream = await new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: agent, maxRetries: 0 }).chat.completions.create({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'What is the plan?' }] });
+      let text = '';
+      const ended = await (async () => {
+        for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+      })().then(() => 'complete', (error: unknown) => error);
+      // The second instance guards the answer: the denied phrase never reaches the client.
+      expect(text).not.toContain('Project Falcon');
+      expect(ended).toMatchObject({ error: { code: 'guardrail_blocked' } });
+    } finally {
+      await gateway.close();
+      await openai.close();
+    }
+  });
+});

@@ -7,6 +7,7 @@ import type { WireFormat } from '../types/wire-format.js';
 import type { RoutePolicy } from '../routing/route-policy.js';
 import type { AttemptRecord } from './attempt-record.js';
 import type { Principal } from './principal.js';
+import type { PluginApi } from '../plugin/plugin-api.js';
 
 /**
  * Typed per-request variables that plugins add by declaration merging, never by ad-hoc properties:
@@ -142,14 +143,15 @@ export interface GatewayContextBase {
    */
   markAnswerPrivate(): void;
   /**
-   * Says this plugin's answer hooks (`transform.response`, `transform.chunk`) have nothing to do for
-   * this request (a response cache bypassing it); call it from `transform.request`, with the plugin's
-   * name (`api.pluginName`). When every plugin with such hooks said so, the answer passes through as
-   * the upstream's own bytes instead of being decoded for them — what only those bytes carry (Codex's
-   * encrypted reasoning, Claude's thinking signatures) then reaches the client — and those hooks may not
-   * be called for it.
+   * Says this plugin's answer hooks have nothing to do for this request (a response cache bypassing
+   * it, a guardrail out of scope); call it from `transform.request` with the plugin's own `api` (a
+   * plugin listed twice speaks for one instance). When every plugin instance with answer hooks said so,
+   * the answer passes through as the upstream's own bytes instead of being decoded for them — what only
+   * those bytes carry (Codex's encrypted reasoning, Claude's thinking signatures) then reaches the
+   * client: a stream's `transform.chunk` hooks are not called; a whole answer's `transform.response`
+   * hooks still are, with the answer decoded, and the bytes go out unless one returns a replacement.
    */
-  leaveAnswerUnread(pluginName: string): void;
+  leaveAnswerUnread(reader: PluginApi): void;
   /** Headers hooks asked to send to the upstream (trace context), if any. */
   readonly upstreamHeaders: Readonly<Record<string, string>> | undefined;
   /** Asks providers to send a header upstream with this request's calls (set before dispatch). */

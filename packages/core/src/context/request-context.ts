@@ -8,6 +8,7 @@ import type { RoutePolicy } from '../routing/route-policy.js';
 import type { AttemptRecord } from './attempt-record.js';
 import type { ContextVariableMap, GatewayContext, RequestTimings, RoutingOverrides } from './gateway-context.js';
 import type { Principal } from './principal.js';
+import type { PluginApi } from '../plugin/plugin-api.js';
 import { setJsonFields, spliceJsonFields } from '../provider/splice-json-fields.js';
 
 /** What the ingress knows when a request arrives. */
@@ -119,8 +120,8 @@ export class RequestContext {
   #responseHeaders: Record<string, string> | undefined;
   #guardrails: string[] | undefined;
   #answerPrivate = false;
-  /** Plugins that said this request's answer is nothing to their hooks. */
-  #answerUnreadBy: Set<string> | undefined;
+  /** Plugin instances (their `api`) that said this request's answer is nothing to their hooks. */
+  #answerUnreadBy: Set<object> | undefined;
   #upstreamHeaders: Record<string, string> | undefined;
 
   constructor(init: RequestContextInit) {
@@ -251,12 +252,12 @@ export class RequestContext {
     this.#answerPrivate = true;
   }
 
-  leaveAnswerUnread(pluginName: string): void {
-    (this.#answerUnreadBy ??= new Set()).add(pluginName);
+  leaveAnswerUnread(reader: PluginApi): void {
+    (this.#answerUnreadBy ??= new Set()).add(reader);
   }
 
   /** Whether every plugin of `readers` left this request's answer unread (never, when they are not known). */
-  answerUnreadByAll(readers: ReadonlySet<string> | undefined): boolean {
+  answerUnreadByAll(readers: ReadonlySet<object> | undefined): boolean {
     const unreadBy = this.#answerUnreadBy;
     if (readers === undefined || unreadBy === undefined) return false;
     for (const reader of readers) if (!unreadBy.has(reader)) return false;

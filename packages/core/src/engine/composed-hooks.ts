@@ -4,13 +4,14 @@ import type { HookMap, HookPhase } from '../plugin/hook-map.js';
 export type ComposedHooks = { readonly [P in HookPhase]: readonly HookMap[P][] };
 
 /**
- * The plugins whose hooks read answers: whole ones (`transform.response`) and streamed ones
- * (`transform.chunk`). When each of them leaves a request's answer unread
- * (`context.leaveAnswerUnread`), the answer passes through as the upstream's bytes.
+ * The plugin instances (their `api` objects: a plugin listed twice is two readers) whose hooks read
+ * answers: whole ones (`transform.response`) and streamed ones (`transform.chunk`). When each of them
+ * leaves a request's answer unread (`context.leaveAnswerUnread`), the answer passes through as the
+ * upstream's bytes.
  */
 export interface AnswerReaders {
-  readonly response: ReadonlySet<string>;
-  readonly chunk: ReadonlySet<string>;
+  readonly response: ReadonlySet<object>;
+  readonly chunk: ReadonlySet<object>;
 }
 
 /** Freezes hook lists collected during plugin setup. */

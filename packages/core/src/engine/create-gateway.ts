@@ -233,7 +233,7 @@ function createPluginApi(
   issues: ConfigIssue[],
   path: string,
 ): PluginApi {
-  return {
+  const api: PluginApi = {
     pluginName,
     logger,
     registerProvider<TSchema extends z.ZodType>(type: string, definition: ProviderDefinition<TSchema>) {
@@ -249,12 +249,13 @@ function createPluginApi(
         throw new GatewayError('TOLLGATE_PLUGIN_INVALID', `${pluginName} adds a hook to unknown phase "${String(phase)}"; phases are: ${hookPhases.join(', ')}.`);
       }
       (hooks[phase] as unknown[]).push(hook);
-      if (phase === 'transform.response') (answerReaders.response as Set<string>).add(pluginName);
-      if (phase === 'transform.chunk') (answerReaders.chunk as Set<string>).add(pluginName);
+      if (phase === 'transform.response') (answerReaders.response as Set<object>).add(api);
+      if (phase === 'transform.chunk') (answerReaders.chunk as Set<object>).add(api);
     },
     provide(token, value) {
       services.register(token.key, { useValue: value });
     },
     resolve,
   };
+  return api;
 }
