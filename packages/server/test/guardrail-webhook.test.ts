@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { MockOpenAI } from '@tollgate/testkit';
+import { createMockOpenAI, type MockOpenAI } from '@tollgate/testkit';
 import type { RunningServer } from '../src/index.js';
-import { startLedgeredGateway } from './support/start-test-gateway.js';
+import { startLedgeredGateway, startQuietServer } from './support/start-test-gateway.js';
 
 const keys = { open: 'sk-webhook-open-team-0000001', closed: 'sk-webhook-closed-team-000001', parallel: 'sk-webhook-parallel-team-0001' };
 let mock: MockOpenAI;
@@ -88,5 +88,26 @@ describe('the webhook guardrail', () => {
     mock.enqueue({ content: 'All good.' });
     const allowed = await say(keys.parallel, 'fine delay=200');
     expect(allowed.choices[0]!.message.content).toBe('All good.');
+  });
+
+  it('in parallel, leaves a whole answer as the upstream sent it: a Codex turn keeps its encrypted reasoning, and a block still stops it', async () => {
+    const openai = await createMockOpenAI();
+    const url = `http://127.0.0.1:${(moderation.address() as { port: number }).port}/check`;
+    const gateway = await startQuietServer({
+      plugins: ['@tollgate/provider-openai', { name: '@tollgate/guardrail-webhook', options: { url, mode: 'parallel', failMode: 'closed', timeoutMs: 2_000 } }],
+      auth: { masterKey: 'sk-webhook-master-0000000001' },
+      providers: { openai: { type: 'openai', baseURL: openai.baseURL, apiKey: 'sk-openai-webhook-00000001', responsesAPI: true } },
+      models: { 'gpt-5-codex': { target: 'openai/gpt-5-codex' } },
+    });
+    try {
+      const responses = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'sk-webhook-master-0000000001', maxRetries: 0 }).responses;
+      const turn = (text: string) => ({ model: 'gpt-5-codex', input: text, reasoning: { effort: 'low' }, store: false, include: ['reasoning.encrypted_content'] });
+      const answer = await responses.create(turn('fine delay=100') as never);
+      expect(answer.output[0]).toMatchObject({ type: 'reasoning', encrypted_content: 'gAAAA-mock-1' });
+      await expect(responses.create(turn('forbidden delay=100') as never)).rejects.toMatchObject({ status: 400, code: 'guardrail_blocked' });
+    } finally {
+      await gateway.close();
+      await openai.close();
+    }
   });
 });

@@ -24,6 +24,8 @@ export const guardrailWebhookPlugin = definePlugin({
   setup(api, options) {
     const log = (message: string, error: unknown) => api.logger.warn({ err: error }, message);
     api.addHook('transform.request', async (context) => {
+      // Its answer hook only waits for the verdict, never reads the answer: the upstream's bytes may pass.
+      if (options.mode === 'parallel') context.leaveAnswerUnread(api);
       if (context.operation !== 'chat' || !guardrailApplies(context, options.appliesTo)) return undefined;
       context.noteGuardrail('webhook');
       if (options.mode === 'before') {
