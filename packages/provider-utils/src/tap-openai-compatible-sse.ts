@@ -111,11 +111,17 @@ export function tapOpenAICompatibleSse(body: AsyncIterable<Buffer>, options: Ope
     }
   };
 
-  /** Records each choice's finish reason as it comes (`"finish_reason":null` is skipped at its first byte). */
+  /**
+   * Records each choice's finish reason as it comes. Every chunk has the key (`"finish_reason":null`
+   * until the last): only a value that opens a string is decoded, so a chunk costs a byte search.
+   */
   const tapFinishReasons = (events: Buffer): void => {
     for (let at = indexOfKey(events, finishReasonKey, 0); at !== -1; at = indexOfKey(events, finishReasonKey, at + 1)) {
-      const reason = stringValueAt(events, at);
-      if (reason !== undefined) (summary.finishReasons ??= []).push(reason);
+      let cursor = at + '"finish_reason"'.length;
+      while (events[cursor] === 0x20 || events[cursor] === 0x3a) cursor += 1; // spaces and the colon
+      if (events[cursor] !== 0x22) continue; // null
+      const end = events.indexOf(0x22, cursor + 1);
+      if (end !== -1) (summary.finishReasons ??= []).push(events.toString('utf8', cursor + 1, end));
     }
   };
 
