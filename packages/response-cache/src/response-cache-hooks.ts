@@ -35,7 +35,8 @@ function header(context: GatewayContext, name: string): string | undefined {
  *
  * An answer a hook marked private (`context.answerPrivate`: a guardrail restored the caller's own
  * values into it) is never stored, and a request with parts the canonical request leaves out
- * (`context.untranslatable`: a server tool) is bypassed. A bypassed request's answer is left unread
+ * (`context.untranslatable`: a server tool) or asking for what only the upstream's answer carries
+ * (`context.needsUpstreamAnswer`: Codex's encrypted reasoning, Claude's signed thinking) is bypassed. A bypassed request's answer is left unread
  * (`context.leaveAnswerUnread`, given the plugin's `reader` api), so it passes through as the upstream's bytes.
  */
 export function createResponseCacheHooks(
@@ -56,7 +57,8 @@ export function createResponseCacheHooks(
       const asked = header(context, 'x-tollgate-cache') === 'use';
       const eligible = asked || options.mode === 'always' || (options.mode === 'deterministic' && request.temperature === 0);
       // A request with parts the canonical request leaves out (a server tool) has no key that describes it.
-      if (!eligible || control.includes('no-store') || context.untranslatable !== undefined) {
+      // Nor one whose client needs the upstream's own answer (encrypted reasoning, signed thinking): a canonical copy would break its next turn.
+      if (!eligible || control.includes('no-store') || context.untranslatable !== undefined || context.needsUpstreamAnswer !== undefined) {
         context.setResponseHeader('x-tollgate-cache', 'bypass');
         // Nothing to store: the answer may pass through as the upstream's bytes, as without a cache.
         if (reader !== undefined) context.leaveAnswerUnread(reader);

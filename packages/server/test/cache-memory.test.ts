@@ -236,4 +236,45 @@ describe('a request the response cache leaves alone', () => {
       await claude.close();
     }
   });
+
+  it('in `always` mode too, when the client needs what only the upstream\'s answer carries: Codex\'s encrypted reasoning, Claude\'s signed thinking', async () => {
+    const openai = await createMockOpenAI();
+    const claude = await createMockAnthropic({ apiKey: 'sk-ant-cache-0000000003' });
+    const gateway = await startLoggedServer(new LogCapture(), {
+      plugins: ['@tollgate/provider-openai', '@tollgate/provider-anthropic', { name: '@tollgate/cache-memory', options: { maxBytes: 1_000_000, mode: 'always' } }],
+      auth: { masterKey },
+      providers: {
+        openai: { type: 'openai', baseURL: openai.baseURL, apiKey: 'sk-openai-cache-000000003', responsesAPI: true },
+        claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: 'sk-ant-cache-0000000003' },
+      },
+      models: { 'gpt-5-codex': { target: 'openai/gpt-5-codex' }, sonnet: { target: 'claude/claude-sonnet-4-5' } },
+    });
+    try {
+      const responses = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: masterKey, maxRetries: 0 }).responses;
+      const codexTurn = { model: 'gpt-5-codex', input: 'Rename foo to bar', reasoning: { effort: 'medium' }, store: false, include: ['reasoning.encrypted_content'] };
+      for (const expected of ['gAAAA-mock-1', 'gAAAA-mock-2']) {
+        const turn = await responses.create(codexTurn as never).withResponse();
+        expect(turn.response.headers.get('x-tollgate-cache')).toBe('bypass');
+        expect(turn.data.output[0]).toMatchObject({ type: 'reasoning', encrypted_content: expected });
+      }
+      // The same request without asking for encrypted reasoning is cached, as `always` says.
+      const { include: _include, ...plain } = codexTurn;
+      expect((await responses.create(plain as never).withResponse()).response.headers.get('x-tollgate-cache')).toBe('miss');
+      expect((await responses.create(plain as never).withResponse()).response.headers.get('x-tollgate-cache')).toBe('hit');
+
+      const anthropic = new Anthropic({ baseURL: gateway.url, apiKey: masterKey, maxRetries: 0 });
+      const thinkingTurn = { model: 'sonnet', max_tokens: 1_024, thinking: { type: 'enabled', budget_tokens: 512 }, messages: [{ role: 'user', content: 'Why does the test fail?' }] };
+      for (let turn = 0; turn < 2; turn += 1) {
+        claude.enqueue({ thinking: 'Look at the parser first.', content: 'The parser drops the last token.' });
+        const { data, response } = await anthropic.messages.create(thinkingTurn as never).withResponse();
+        expect(response.headers.get('x-tollgate-cache')).toBe('bypass');
+        expect(data.content[0]).toMatchObject({ type: 'thinking', signature: 'sig_mock' });
+      }
+      expect(claude.requests).toHaveLength(2);
+    } finally {
+      await gateway.close();
+      await openai.close();
+      await claude.close();
+    }
+  });
 });

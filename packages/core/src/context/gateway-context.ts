@@ -135,6 +135,13 @@ export interface GatewayContextBase {
    * what the client sent, so its prompt cannot be counted (a budget cannot bound it).
    */
   readonly storedInput: string | undefined;
+  /**
+   * Set when the client asked for parts of the answer only the upstream's own bytes carry (the Responses
+   * API's `include: ["reasoning.encrypted_content"]`, the Messages API's `thinking`, whose blocks come
+   * signed), which its next turn sends back: the field's name. A response cache must not answer it from
+   * its canonical copy.
+   */
+  readonly needsUpstreamAnswer: string | undefined;
   /** True once a hook marked the answer as this caller's alone: a response cache must not keep it. */
   readonly answerPrivate: boolean;
   /**

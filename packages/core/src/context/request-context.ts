@@ -68,6 +68,12 @@ export interface ClientBodyFacts {
   readonly webSearchLimit?: number;
   /** The field by which the upstream adds input it stores (OpenAI's `previous_response_id`, `conversation`), for what counts the prompt. */
   readonly storedInput?: string | undefined;
+  /**
+   * The field by which the client asks for parts of the answer only the upstream's own bytes carry
+   * (the Responses API's `include` of encrypted reasoning; the Messages API's `thinking`, whose blocks
+   * come signed): its next turn sends them back, so no canonical copy of an answer may stand in for it.
+   */
+  readonly needsUpstreamAnswer?: string | undefined;
 }
 
 /** The facts of a body that holds nothing beyond its canonical request. */
@@ -195,6 +201,11 @@ export class RequestContext {
   /** The client's field by which the upstream adds input it stores (see {@link ClientBodyFacts}). */
   get storedInput(): string | undefined {
     return this.#facts.storedInput;
+  }
+
+  /** The client's field that asks for what only the upstream's own answer carries (see {@link ClientBodyFacts}). */
+  get needsUpstreamAnswer(): string | undefined {
+    return this.#facts.needsUpstreamAnswer;
   }
 
   /**

@@ -98,7 +98,9 @@ export function boundMessagesWebSearches(body: unknown, limit: number): BoundedW
 
 /** What only the bytes of a Messages request carry: what only Anthropic runs or reads, and the web searches it may bill. */
 export function inspectMessagesBody(body: unknown): ClientBodyFacts {
-  return { untranslatable: untranslatableMessagesParts(body), webSearchLimit: messagesWebSearchLimit(body) };
+  const thinking = (body as { thinking?: { type?: unknown } } | null)?.thinking;
+  const needsUpstreamAnswer = thinking != null && thinking.type !== 'disabled' ? 'thinking' : undefined;
+  return { untranslatable: untranslatableMessagesParts(body), webSearchLimit: messagesWebSearchLimit(body), needsUpstreamAnswer };
 }
 
 /**

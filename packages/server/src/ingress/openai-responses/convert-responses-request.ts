@@ -148,7 +148,9 @@ function storedResponsesInput(body: unknown): string | undefined {
 export function inspectResponsesBody(body: unknown): ClientBodyFacts {
   const storedInput = storedResponsesInput(body);
   const untranslatable = storedInput === undefined ? untranslatableResponsesParts(body) : invalid(`\`${storedInput.startsWith('input[') ? 'item_reference' : storedInput}\` refers to input OpenAI stores, which only OpenAI's Responses API can add, sent the request as it came. Route the request to OpenAI, or send the whole conversation in \`input\` (with \`store: false\`), as Codex does.`, storedInput);
-  return { untranslatable, webSearchLimit: responsesWebSearchLimit(body), storedInput };
+  const include = (body as { include?: unknown } | null)?.include;
+  const needsUpstreamAnswer = Array.isArray(include) && include.includes('reasoning.encrypted_content') ? 'include' : undefined;
+  return { untranslatable, webSearchLimit: responsesWebSearchLimit(body), storedInput, needsUpstreamAnswer };
 }
 
 /**
