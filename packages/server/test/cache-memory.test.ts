@@ -198,19 +198,30 @@ describe('the response cache in front of OpenAI\'s Responses API', () => {
   });
 });
 
+/** Codex's upstream (OpenAI, with its Responses API) and Claude Code's, behind a gateway with the memory cache in `options`. */
+async function startAgentsBehindCache(options: Record<string, unknown>) {
+  const openai = await createMockOpenAI();
+  const claude = await createMockAnthropic({ apiKey: 'sk-ant-cache-0000000002' });
+  const gateway = await startLoggedServer(new LogCapture(), {
+    plugins: ['@tollgate/provider-openai', '@tollgate/provider-anthropic', { name: '@tollgate/cache-memory', options: { maxBytes: 1_000_000, ...options } }],
+    auth: { masterKey },
+    providers: {
+      openai: { type: 'openai', baseURL: openai.baseURL, apiKey: 'sk-openai-cache-000000002', responsesAPI: true },
+      claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: 'sk-ant-cache-0000000002' },
+    },
+    models: { 'gpt-5-codex': { target: 'openai/gpt-5-codex' }, sonnet: { target: 'claude/claude-sonnet-4-5' } },
+  });
+  const close = async () => {
+    await gateway.close();
+    await openai.close();
+    await claude.close();
+  };
+  return { openai, claude, gateway, close };
+}
+
 describe('a request the response cache leaves alone', () => {
   it('passes through as the upstream\'s bytes: Codex keeps its encrypted reasoning, Claude Code its thinking signatures, a web search its items', async () => {
-    const openai = await createMockOpenAI();
-    const claude = await createMockAnthropic({ apiKey: 'sk-ant-cache-0000000002' });
-    const gateway = await startLoggedServer(new LogCapture(), {
-      plugins: ['@tollgate/provider-openai', '@tollgate/provider-anthropic', { name: '@tollgate/cache-memory', options: { maxBytes: 1_000_000 } }],
-      auth: { masterKey },
-      providers: {
-        openai: { type: 'openai', baseURL: openai.baseURL, apiKey: 'sk-openai-cache-000000002', responsesAPI: true },
-        claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: 'sk-ant-cache-0000000002' },
-      },
-      models: { 'gpt-5-codex': { target: 'openai/gpt-5-codex' }, sonnet: { target: 'claude/claude-sonnet-4-5' } },
-    });
+    const { openai, claude, gateway, close } = await startAgentsBehindCache({});
     try {
       // Codex's turn: not deterministic (no temperature 0), so the cache bypasses it — and its answer is not decoded for it.
       const codex = await new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: masterKey, maxRetries: 0 }).responses
@@ -231,24 +242,12 @@ describe('a request the response cache leaves alone', () => {
       const searched = await new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: masterKey, maxRetries: 0 }).responses.create({ model: 'gpt-5-codex', input: 'Node LTS?', tools: [{ type: 'web_search' }] });
       expect(searched.output.map((item) => item.type)).toEqual(['web_search_call', 'message']);
     } finally {
-      await gateway.close();
-      await openai.close();
-      await claude.close();
+      await close();
     }
   });
 
   it('in `always` mode too, when the client needs what only the upstream\'s answer carries: Codex\'s encrypted reasoning, Claude\'s signed thinking', async () => {
-    const openai = await createMockOpenAI();
-    const claude = await createMockAnthropic({ apiKey: 'sk-ant-cache-0000000003' });
-    const gateway = await startLoggedServer(new LogCapture(), {
-      plugins: ['@tollgate/provider-openai', '@tollgate/provider-anthropic', { name: '@tollgate/cache-memory', options: { maxBytes: 1_000_000, mode: 'always' } }],
-      auth: { masterKey },
-      providers: {
-        openai: { type: 'openai', baseURL: openai.baseURL, apiKey: 'sk-openai-cache-000000003', responsesAPI: true },
-        claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: 'sk-ant-cache-0000000003' },
-      },
-      models: { 'gpt-5-codex': { target: 'openai/gpt-5-codex' }, sonnet: { target: 'claude/claude-sonnet-4-5' } },
-    });
+    const { openai, claude, gateway, close } = await startAgentsBehindCache({ mode: 'always' });
     try {
       const responses = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: masterKey, maxRetries: 0 }).responses;
       const codexTurn = { model: 'gpt-5-codex', input: 'Rename foo to bar', reasoning: { effort: 'medium' }, store: false, include: ['reasoning.encrypted_content'] };
@@ -272,9 +271,7 @@ describe('a request the response cache leaves alone', () => {
       }
       expect(claude.requests).toHaveLength(2);
     } finally {
-      await gateway.close();
-      await openai.close();
-      await claude.close();
+      await close();
     }
   });
 });
