@@ -215,6 +215,47 @@ describe('an output guardrail scoped to other keys', () => {
   });
 });
 
+describe('an output guardrail reading a whole answer', () => {
+  it('lets the answer go as the upstream sent it when it changes nothing: Codex keeps its encrypted reasoning, Claude its thinking signature; a denied phrase is still blocked', async () => {
+    const openai = await createMockOpenAI();
+    const claude = await createMockAnthropic({ apiKey: 'sk-ant-guard-00000000005' });
+    const gateway = await startLoggedServer(new LogCapture(), {
+      plugins: ['@tollgate/provider-openai', '@tollgate/provider-anthropic', { name: '@tollgate/guardrail-keywords', options: { deny: ['Project Falcon'] } }],
+      auth: { masterKey },
+      providers: {
+        openai: { type: 'openai', baseURL: openai.baseURL, apiKey: 'sk-openai-guard-000000005', responsesAPI: true },
+        claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: 'sk-ant-guard-00000000005' },
+      },
+      models: { 'gpt-5-codex': { target: 'openai/gpt-5-codex' }, sonnet: { target: 'claude/claude-sonnet-4-5' } },
+    });
+    try {
+      const responses = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: masterKey, maxRetries: 0 }).responses;
+      const codexTurn = { model: 'gpt-5-codex', input: 'Rename foo to bar', reasoning: { effort: 'medium' }, store: false, include: ['reasoning.encrypted_content'] };
+      const codex = await responses.create(codexTurn as never).withResponse();
+      expect(codex.response.headers.get('x-tollgate-guardrails')).toBe('keywords');
+      expect(codex.data.output.map((item) => item.type)).toEqual(['reasoning', 'message']);
+      expect(codex.data.output[0]).toMatchObject({ type: 'reasoning', id: 'rs_mock1', encrypted_content: 'gAAAA-mock-1' });
+
+      claude.enqueue({ thinking: 'Look at the parser first.', content: 'The parser drops the last token.' });
+      const anthropic = new Anthropic({ baseURL: gateway.url, apiKey: masterKey, maxRetries: 0 });
+      const thinkingTurn = { model: 'sonnet', max_tokens: 1_024, thinking: { type: 'enabled', budget_tokens: 512 }, messages: [{ role: 'user', content: 'Why does the test fail?' }] };
+      const message = await anthropic.messages.create(thinkingTurn as never).withResponse();
+      expect(message.response.headers.get('x-tollgate-guardrails')).toBe('keywords');
+      expect(message.data.content[0]).toMatchObject({ type: 'thinking', thinking: 'Look at the parser first.', signature: 'sig_mock' });
+
+      // The guardrail still reads what it lets through.
+      claude.enqueue({ content: 'The plan is Project Falcon.' });
+      const blocked = await anthropic.messages.create(thinkingTurn as never).then(() => undefined, (error: unknown) => error);
+      expect(blocked).toMatchObject({ status: 400, error: { error: { type: 'invalid_request_error' } } });
+      expect(JSON.stringify((blocked as { error: unknown }).error)).toContain('Guardrail \\"keywords\\" blocked the answer');
+    } finally {
+      await gateway.close();
+      await openai.close();
+      await claude.close();
+    }
+  });
+});
+
 describe('a guardrail listed twice, with different scopes', () => {
   it('still guards a stream in one instance\'s scope when the other instance leaves its answer unread', async () => {
     const openai = await createMockOpenAI();

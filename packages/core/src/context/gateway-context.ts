@@ -152,11 +152,10 @@ export interface GatewayContextBase {
   /**
    * Says this plugin's answer hooks have nothing to do for this request (a response cache bypassing
    * it, a guardrail out of scope); call it from `transform.request` with the plugin's own `api` (a
-   * plugin listed twice speaks for one instance). When every plugin instance with answer hooks said so,
-   * the answer passes through as the upstream's own bytes instead of being decoded for them — what only
-   * those bytes carry (Codex's encrypted reasoning, Claude's thinking signatures) then reaches the
-   * client: a stream's `transform.chunk` hooks are not called; a whole answer's `transform.response`
-   * hooks still are, with the answer decoded, and the bytes go out unless one returns a replacement.
+   * plugin listed twice speaks for one instance). When every plugin instance with `transform.chunk`
+   * hooks said so, a stream passes through as the upstream's own bytes instead of being decoded for
+   * them, and those hooks are not called. (A whole answer needs no such word: `transform.response`
+   * hooks read it decoded, and its bytes go out unless one returns a replacement.)
    */
   leaveAnswerUnread(reader: PluginApi): void;
   /** Headers hooks asked to send to the upstream (trace context), if any. */

@@ -5,12 +5,11 @@ export type ComposedHooks = { readonly [P in HookPhase]: readonly HookMap[P][] }
 
 /**
  * The plugin instances (their `api` objects: a plugin listed twice is two readers) whose hooks read
- * answers: whole ones (`transform.response`) and streamed ones (`transform.chunk`). When each of them
- * leaves a request's answer unread (`context.leaveAnswerUnread`), the answer passes through as the
- * upstream's bytes.
+ * streamed answers (`transform.chunk`). When each of them leaves a request's answer unread
+ * (`context.leaveAnswerUnread`), the stream passes through as the upstream's bytes. (A whole answer
+ * always comes with its bytes, which go out unless a `transform.response` hook replaced it.)
  */
 export interface AnswerReaders {
-  readonly response: ReadonlySet<object>;
   readonly chunk: ReadonlySet<object>;
 }
 

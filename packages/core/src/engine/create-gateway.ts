@@ -83,7 +83,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
     services.isRegistered(token.key, true) ? services.resolve<T>(token.key) : undefined;
 
   const hooks = createHookCollector();
-  const answerReaders: AnswerReaders = { response: new Set(), chunk: new Set() };
+  const answerReaders: AnswerReaders = { chunk: new Set() };
   const providerTypes = new Map<string, { definition: ProviderDefinition; pluginName: string }>();
   const instances: PluginInstance[] = [];
   const closeAll = async () => {
@@ -249,7 +249,6 @@ function createPluginApi(
         throw new GatewayError('TOLLGATE_PLUGIN_INVALID', `${pluginName} adds a hook to unknown phase "${String(phase)}"; phases are: ${hookPhases.join(', ')}.`);
       }
       (hooks[phase] as unknown[]).push(hook);
-      if (phase === 'transform.response') (answerReaders.response as Set<object>).add(api);
       if (phase === 'transform.chunk') (answerReaders.chunk as Set<object>).add(api);
     },
     provide(token, value) {
