@@ -127,9 +127,11 @@ export function useTextGuardrail(api: PluginApi, options: TextGuardrailOptions):
       let changed = false;
       const choices = chunk.choices.map((choice) => {
         const text = typeof choice.delta.content === 'string' ? choice.delta.content : '';
-        const finished = choice.finish_reason !== null;
-        if (text === '' && !finished) return choice;
-        const released = state.filter!.push(choice.index, text, finished);
+        // The text ends where the choice finishes or a tool call starts: what is held back goes out
+        // ahead of the call, so the answer keeps its order (Claude's text block before its tool_use).
+        const textEnds = choice.finish_reason !== null || (choice.delta.tool_calls?.length ?? 0) > 0;
+        if (text === '' && !textEnds) return choice;
+        const released = state.filter!.push(choice.index, text, textEnds);
         if (released === text) return choice;
         changed = true;
         return { ...choice, delta: { ...choice.delta, content: released } };

@@ -44,6 +44,26 @@ describe('decodeResponsesSse', () => {
     expect(chunks.at(-1)!.usage).toMatchObject({ prompt_tokens: 30, completion_tokens: 9, completion_tokens_details: { reasoning_tokens: 4 } });
   });
 
+  it("gives each reasoning item's blocks as reasoning_details pieces: its id, a piece per summary part, its encrypted content", async () => {
+    const location = { item_id: 'rs_7', output_index: 0 };
+    const { chunks } = await decode([
+      event('response.created', { response: response('in_progress') }),
+      event('response.output_item.added', { output_index: 0, item: { id: 'rs_7', type: 'reasoning', summary: [] } }),
+      event('response.reasoning_summary_text.delta', { ...location, summary_index: 0, delta: 'Read ' }),
+      event('response.reasoning_summary_text.delta', { ...location, summary_index: 0, delta: 'the file.' }),
+      event('response.reasoning_summary_text.delta', { ...location, summary_index: 1, delta: 'Patch it.' }),
+      event('response.output_item.done', { output_index: 0, item: { id: 'rs_7', type: 'reasoning', summary: [], encrypted_content: 'gAAAA-7' } }),
+      event('response.completed', { response: response('completed', { usage }) }),
+    ]);
+    const format = 'openai-responses-v1';
+    expect(chunks.flatMap((chunk) => chunk.choices[0]?.delta.reasoning_details ?? [])).toEqual([
+      { type: 'reasoning.summary', summary: 'Read ', id: 'rs_7', format, index: 0 },
+      { type: 'reasoning.summary', summary: 'the file.', id: 'rs_7', format, index: 0 },
+      { type: 'reasoning.summary', summary: 'Patch it.', id: 'rs_7', format, index: 1 },
+      { type: 'reasoning.encrypted', data: 'gAAAA-7', id: 'rs_7', format, index: 2 },
+    ]);
+  });
+
   it('finishes an incomplete response with length, and fails on an error event or a stream cut before its final event', async () => {
     const incomplete = await decode([event('response.created', { response: response('in_progress') }), event('response.incomplete', { response: response('incomplete', { incomplete_details: { reason: 'max_output_tokens' }, usage }) })]);
     expect(incomplete.chunks.at(-2)!.choices[0]!.finish_reason).toBe('length');

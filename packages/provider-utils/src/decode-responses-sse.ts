@@ -1,15 +1,26 @@
-import { GatewayError, customToolInput, type ChatCompletionChunk, type FinishReason } from '@tollgate/core';
+import { GatewayError, customToolInput, reasoningFormats, type ChatCompletionChunk, type FinishReason, type ReasoningDetail } from '@tollgate/core';
 import { errorBodyOfResponsesEvent, finishReasonOfResponse, fromResponsesUsage } from './responses-answer.js';
 import { parseStreamEvent, sseMessages } from './sse-messages.js';
 
 type ResponsesEvent = { readonly type?: string; readonly [field: string]: any };
 
-/** Where the stream stands: the answer's id and model, and its tool calls by output index. */
+/** Where the stream stands: the answer's id and model, its tool calls by output index, its reasoning blocks. */
 interface DecodeState {
   id: string;
   model: string;
   created: number;
   readonly toolCalls: Map<number, number>;
+  /** A reasoning block (`<item id>/summary/<n>`, `…/text/<n>`, `…/encrypted`) → its index among `reasoning_details`. */
+  readonly reasoningBlocks: Map<string, number>;
+}
+
+/** A piece of a reasoning item's block, as a `reasoning_details` entry with the item's id and the block's index. */
+function reasoningPiece(state: DecodeState, event: ResponsesEvent, block: string, piece: { type: 'reasoning.summary'; summary: string } | { type: 'reasoning.text'; text: string } | { type: 'reasoning.encrypted'; data: string }): ReasoningDetail {
+  const itemId = String(event.item_id ?? event.item?.id ?? '');
+  const key = `${itemId}/${block}`;
+  let index = state.reasoningBlocks.get(key);
+  if (index === undefined) state.reasoningBlocks.set(key, (index = state.reasoningBlocks.size));
+  return { ...piece, id: itemId, format: reasoningFormats.openaiResponses, index };
 }
 
 function chunk(state: DecodeState, delta: Record<string, unknown>, finishReason: FinishReason | null = null): ChatCompletionChunk {
@@ -31,9 +42,14 @@ function chunksOf(event: ResponsesEvent, state: DecodeState): ChatCompletionChun
       return [chunk(state, { role: 'assistant', content: '' })];
     case 'response.output_text.delta':
       return [chunk(state, { content: String(event.delta) })];
-    case 'response.reasoning_text.delta':
-    case 'response.reasoning_summary_text.delta':
-      return [chunk(state, { reasoning_content: String(event.delta) })];
+    case 'response.reasoning_text.delta': {
+      const text = String(event.delta);
+      return [chunk(state, { reasoning_content: text, reasoning_details: [reasoningPiece(state, event, `text/${Number(event.content_index ?? 0)}`, { type: 'reasoning.text', text })] })];
+    }
+    case 'response.reasoning_summary_text.delta': {
+      const summary = String(event.delta);
+      return [chunk(state, { reasoning_content: summary, reasoning_details: [reasoningPiece(state, event, `summary/${Number(event.summary_index ?? 0)}`, { type: 'reasoning.summary', summary })] })];
+    }
     case 'response.refusal.delta':
       return [chunk(state, { refusal: String(event.delta) })];
     case 'response.output_item.added': {
@@ -52,6 +68,10 @@ function chunksOf(event: ResponsesEvent, state: DecodeState): ChatCompletionChun
       return [chunk(state, { tool_calls: [{ index, function: { arguments: fragment } }] })];
     }
     case 'response.output_item.done': {
+      if (event.item?.type === 'reasoning') {
+        const data = event.item.encrypted_content;
+        return typeof data === 'string' ? [chunk(state, { reasoning_details: [reasoningPiece(state, event, 'encrypted', { type: 'reasoning.encrypted', data })] })] : [];
+      }
       const index = state.toolCalls.get(event.output_index);
       return event.item?.type === 'custom_tool_call' && index !== undefined ? [chunk(state, { tool_calls: [{ index, function: { arguments: customInputEnd } }] })] : [];
     }
@@ -69,12 +89,14 @@ function chunksOf(event: ResponsesEvent, state: DecodeState): ChatCompletionChun
 
 /**
  * Decodes a Responses API stream into chat completion chunks, for a chat (or Messages) client of a
- * model served through the Responses API only: text, reasoning and refusal deltas, function and custom
+ * model served through the Responses API only (or a client of the Responses API whose answer a hook
+ * reads): text, reasoning (with each reasoning item's blocks as `reasoning_details` pieces — its id,
+ * summary, encrypted content) and refusal deltas, function and custom
  * tool calls (a custom tool's input as `{"input": …}` arguments), then the finish chunk and a usage
  * chunk. An `error` or `response.failed` event, or an end before the final event, fails the stream.
  */
 export async function* decodeResponsesSse(body: AsyncIterable<Buffer>, options: { provider: string; toStreamError: (errorBody: string) => Error }): AsyncGenerator<ChatCompletionChunk> {
-  const state: DecodeState = { id: 'resp', model: '', created: Math.floor(Date.now() / 1000), toolCalls: new Map() };
+  const state: DecodeState = { id: 'resp', model: '', created: Math.floor(Date.now() / 1000), toolCalls: new Map(), reasoningBlocks: new Map() };
   let ended = false;
   for await (const message of sseMessages(body)) {
     const event = parseStreamEvent(message.data, options.provider) as ResponsesEvent;

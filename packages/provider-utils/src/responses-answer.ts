@@ -1,4 +1,4 @@
-import { customToolInput, type ChatCompletionResponse, type FinishReason, type ToolCall, type Usage } from '@tollgate/core';
+import { customToolInput, reasoningFormats, type ChatCompletionResponse, type FinishReason, type ReasoningDetail, type ToolCall, type Usage } from '@tollgate/core';
 
 type ResponsesItem = { readonly type?: string; readonly [field: string]: any };
 
@@ -58,10 +58,28 @@ export function isResponseObject(value: unknown): boolean {
 }
 
 /**
+ * A reasoning item's blocks as `reasoning_details` (format `openai-responses-v1`, each with the item's
+ * id), numbered on from `index`: each summary part, each part of its text, its encrypted content.
+ */
+export function reasoningDetailsOfItem(item: Readonly<Record<string, any>>, index: number): ReasoningDetail[] {
+  const common = { id: typeof item.id === 'string' ? item.id : null, format: reasoningFormats.openaiResponses };
+  const details: ReasoningDetail[] = [];
+  for (const part of Array.isArray(item.summary) ? item.summary : []) {
+    if (typeof part?.text === 'string') details.push({ type: 'reasoning.summary', summary: part.text, ...common, index: index + details.length });
+  }
+  for (const part of Array.isArray(item.content) ? item.content : []) {
+    if (typeof part?.text === 'string') details.push({ type: 'reasoning.text', text: part.text, ...common, index: index + details.length });
+  }
+  if (typeof item.encrypted_content === 'string') details.push({ type: 'reasoning.encrypted', data: item.encrypted_content, ...common, index: index + details.length });
+  return details;
+}
+
+/**
  * A Responses API answer in canonical form: for what the gateway reads of every answer (usage, model,
  * finish reason) when the client gets the upstream's own bytes, and for a chat client of a model served
  * through the Responses API only. The messages' text as `content` (refusals as `refusal`), reasoning
- * text as `reasoning_content`, function calls as `tool_calls` (a custom tool's input as `{"input": …}`
+ * text as `reasoning_content` and each reasoning item as `reasoning_details` (its id, summary and
+ * encrypted content, which the client's next turn sends back), function calls as `tool_calls` (a custom tool's input as `{"input": …}`
  * arguments), the status as `finish_reason`.
  */
 export function chatCompletionOfResponse(response: Readonly<Record<string, any>>): ChatCompletionResponse {
@@ -69,6 +87,7 @@ export function chatCompletionOfResponse(response: Readonly<Record<string, any>>
   let content = '';
   let refusal = '';
   let reasoning = '';
+  const details: ReasoningDetail[] = [];
   const toolCalls: ToolCall[] = [];
   for (const item of output) {
     if (item.type === 'message' && Array.isArray(item.content)) {
@@ -82,6 +101,7 @@ export function chatCompletionOfResponse(response: Readonly<Record<string, any>>
       toolCalls.push({ id: String(item.call_id), type: 'function', function: { name: String(item.name), arguments: JSON.stringify({ [customToolInput]: String(item.input ?? '') }) } });
     } else if (item.type === 'reasoning') {
       for (const part of [...(item.summary ?? []), ...(item.content ?? [])]) if (typeof part?.text === 'string') reasoning += part.text;
+      details.push(...reasoningDetailsOfItem(item, details.length));
     }
   }
   const finishReason = finishReasonOfResponse(response.status, response.incomplete_details?.reason, toolCalls.length > 0);
@@ -94,7 +114,7 @@ export function chatCompletionOfResponse(response: Readonly<Record<string, any>>
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content, ...(refusal === '' ? {} : { refusal }), ...(reasoning === '' ? {} : { reasoning_content: reasoning }), ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) },
+        message: { role: 'assistant', content, ...(refusal === '' ? {} : { refusal }), ...(reasoning === '' ? {} : { reasoning_content: reasoning }), ...(details.length === 0 ? {} : { reasoning_details: details }), ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) },
         finish_reason: finishReason,
       },
     ],

@@ -20,8 +20,8 @@ export interface MockAnthropic extends MockUpstream<MockAnthropicReply> {
 
 /**
  * Starts a faithful Anthropic Messages upstream on 127.0.0.1: `POST /v1/messages` (JSON, or SSE with
- * `event:` lines: message_start, content_block_start/delta/stop with text, `input_json_delta` and
- * thinking deltas, ping, message_delta, message_stop), `POST /v1/messages/count_tokens`, errors in
+ * `event:` lines: message_start, content_block_start/delta/stop with text, `input_json_delta`,
+ * thinking and signature deltas, redacted thinking, ping, message_delta, message_stop), `POST /v1/messages/count_tokens`, errors in
  * Anthropic's shape, the required `anthropic-version` header, stop sequences, cache usage, and web
  * searches by its server tool (blocks, `max_uses`, `usage.server_tool_use`).
  * Programmable and recording like the OpenAI mock.
@@ -75,6 +75,7 @@ export async function createMockAnthropic(options: MockAnthropicOptions = {}): P
       ...(searchTool === undefined ? {} : { server_tool_use: { web_search_requests: searches, web_fetch_requests: 0 } }),
     };
     const blocks = [
+      ...(reply.redactedThinking === undefined ? [] : [{ type: 'redacted_thinking', data: reply.redactedThinking }]),
       ...(reply.thinking === undefined ? [] : [{ type: 'thinking', thinking: reply.thinking, signature: 'sig_mock' }]),
       ...searchBlocks,
       ...(text === '' && toolUses.length > 0 ? [] : [{ type: 'text', text }]),
@@ -98,7 +99,7 @@ export async function createMockAnthropic(options: MockAnthropicOptions = {}): P
         events.push(anthropicEvent('content_block_start', { index, content_block: { type: 'thinking', thinking: '', signature: '' } }));
         events.push(anthropicEvent('content_block_delta', { index, delta: { type: 'thinking_delta', thinking: (block as { thinking: string }).thinking } }));
         events.push(anthropicEvent('content_block_delta', { index, delta: { type: 'signature_delta', signature: 'sig_mock' } }));
-      } else if (block.type === 'web_search_tool_result') {
+      } else if (block.type === 'web_search_tool_result' || block.type === 'redacted_thinking') {
         events.push(anthropicEvent('content_block_start', { index, content_block: block }));
       } else {
         const use = block as { type: string; id: string; name: string; input: unknown };

@@ -120,6 +120,7 @@ async function answerResponses(res: ServerResponse, body: Record<string, any>, r
     text,
     toolCalls,
     reasoning: reasoningModel.test(model) && body.reasoning != null,
+    reasoningSummary: typeof body.reasoning?.summary === 'string' && body.reasoning.summary !== 'none' ? (reply.reasoningSummary ?? []) : [],
     incompleteReason: reply.finishReason === undefined ? undefined : reply.finishReason === 'length' ? 'max_output_tokens' : 'content_filter',
     // Searches run only with the built-in web search tool, and stop at max_tool_calls.
     webSearches: Array.isArray(body.tools) && body.tools.some((tool: any) => typeof tool?.type === 'string' && tool.type.startsWith('web_search'))

@@ -17,8 +17,10 @@ export interface MockAnthropicReply extends MockReplyBasics {
   readonly stopReason?: string;
   /** `tool_use` blocks after the text (the stop reason becomes `tool_use`). */
   readonly toolUses?: readonly MockToolUse[];
-  /** A `thinking` block before the text. */
+  /** A `thinking` block before the text, signed `sig_mock`. */
   readonly thinking?: string;
+  /** A `redacted_thinking` block (its encrypted `data`) before the thinking block. */
+  readonly redactedThinking?: string;
   /**
    * Queries Claude searches the web for before it answers, when the request carries a web search server
    * tool (`web_search_…`): a `server_tool_use` block and its `web_search_tool_result` each, counted in

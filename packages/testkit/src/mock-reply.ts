@@ -43,6 +43,11 @@ export interface MockReply extends MockReplyBasics {
    * `max_output_tokens` or `content_filter`, ending its stream with `response.incomplete`.
    */
   readonly finishReason?: 'length' | 'content_filter';
+  /**
+   * On the Responses API, the reasoning item's summary parts, when the model reasons and the request
+   * asks for a summary (`reasoning.summary`); streamed as `response.reasoning_summary_*` events.
+   */
+  readonly reasoningSummary?: readonly string[];
   /** Answer with tool calls (JSON answers) — streams use `stream.toolCalls`. */
   readonly toolCalls?: readonly MockToolCall[];
   /** Shape of a streamed answer (used when the request has `stream: true`). */

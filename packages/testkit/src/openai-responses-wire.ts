@@ -9,6 +9,8 @@ export interface MockResponseInput {
   readonly toolCalls: readonly MockToolCall[];
   /** A reasoning item first (a reasoning model asked for `reasoning`), with its encrypted content when `include` asks for it. */
   readonly reasoning: boolean;
+  /** The reasoning item's summary parts (the request asked for a summary). */
+  readonly reasoningSummary: readonly string[];
   /** Queries of the built-in web search, run before the message (a `web_search_call` item each). */
   readonly webSearches: readonly string[];
   /** Cut short: the response is `incomplete` for this reason (`max_output_tokens`, `content_filter`). */
@@ -34,7 +36,8 @@ function outputText(text: string) {
 function outputItems(input: MockResponseInput): Record<string, unknown>[] {
   const items: Record<string, unknown>[] = [];
   const encrypted = Array.isArray(input.body.include) && input.body.include.includes('reasoning.encrypted_content');
-  if (input.reasoning) items.push({ id: `rs_mock${input.sequence}`, type: 'reasoning', summary: [], ...(encrypted ? { encrypted_content: `gAAAA-mock-${input.sequence}` } : {}) });
+  const summary = input.reasoningSummary.map((text) => ({ type: 'summary_text', text }));
+  if (input.reasoning) items.push({ id: `rs_mock${input.sequence}`, type: 'reasoning', summary, ...(encrypted ? { encrypted_content: `gAAAA-mock-${input.sequence}` } : {}) });
   input.webSearches.forEach((query, index) => items.push({ id: `ws_mock${input.sequence}_${index}`, type: 'web_search_call', status: 'completed', action: { type: 'search', query } }));
   if (input.text !== '' || input.toolCalls.length === 0) {
     items.push({ id: `msg_mock${input.sequence}`, type: 'message', status: input.incompleteReason === undefined ? 'completed' : 'incomplete', role: 'assistant', content: [outputText(input.text)] });
@@ -87,7 +90,8 @@ export function openAIResponseAnswer(input: MockResponseInput) {
 
 /**
  * The answer as the Responses API streams it: `response.created`, `response.in_progress`, each item's
- * `output_item.added`, deltas (text split as `shape.content`, arguments in `shape.argumentPieces`) and
+ * `output_item.added`, deltas (text split as `shape.content`, arguments in `shape.argumentPieces`, a
+ * reasoning summary part by part) and
  * `.done` events, then `response.completed` (`response.incomplete` when cut short); every event named by an `event:` line and numbered.
  */
 export function openAIResponseEvents(input: MockResponseInput, shape: MockStreamShape): string[] {
@@ -98,7 +102,14 @@ export function openAIResponseEvents(input: MockResponseInput, shape: MockStream
   const items = outputItems(input);
   items.forEach((item, outputIndex) => {
     if (item.type === 'reasoning') {
-      event('response.output_item.added', { output_index: outputIndex, item: { ...item, encrypted_content: undefined } });
+      event('response.output_item.added', { output_index: outputIndex, item: { ...item, summary: [], encrypted_content: undefined } });
+      (item.summary as { text: string }[]).forEach(({ text }, summaryIndex) => {
+        const location = { item_id: item.id, output_index: outputIndex, summary_index: summaryIndex };
+        event('response.reasoning_summary_part.added', { ...location, part: { type: 'summary_text', text: '' } });
+        for (const piece of text.split(/(?<= )/)) event('response.reasoning_summary_text.delta', { ...location, delta: piece });
+        event('response.reasoning_summary_text.done', { ...location, text });
+        event('response.reasoning_summary_part.done', { ...location, part: { type: 'summary_text', text } });
+      });
     } else if (item.type === 'web_search_call') {
       event('response.output_item.added', { output_index: outputIndex, item: { id: item.id, type: item.type, status: 'in_progress' } });
       for (const step of ['in_progress', 'searching', 'completed']) event(`response.web_search_call.${step}`, { output_index: outputIndex, item_id: item.id });

@@ -1,4 +1,5 @@
 import type { FinishReason } from './chat-completion-response.js';
+import type { ReasoningDetail } from './reasoning-detail.js';
 import type { Usage } from './usage.js';
 
 /** A piece of a streamed tool call; `arguments` arrive as fragments of one JSON string. */
@@ -17,6 +18,8 @@ export interface ChatCompletionChunkChoice {
     readonly content?: string | null;
     readonly tool_calls?: readonly ToolCallDelta[];
     readonly refusal?: string | null;
+    /** Pieces of the model's reasoning blocks; pieces with the same `index` join (see {@link ReasoningDetail}). */
+    readonly reasoning_details?: readonly ReasoningDetail[];
     readonly [extension: string]: unknown;
   };
   readonly finish_reason: FinishReason | null;

@@ -1,4 +1,5 @@
 import type { ToolCall } from './chat-message.js';
+import type { ReasoningDetail } from './reasoning-detail.js';
 import type { Usage } from './usage.js';
 
 /** Why the model stopped. */
@@ -12,6 +13,8 @@ export interface ChatCompletionChoice {
     readonly content: string | null;
     readonly tool_calls?: readonly ToolCall[];
     readonly refusal?: string | null;
+    /** The model's reasoning as the upstream's blocks (signed thinking, encrypted reasoning), for the client's next turn. */
+    readonly reasoning_details?: readonly ReasoningDetail[];
     readonly [extension: string]: unknown;
   };
   readonly finish_reason: FinishReason | null;

@@ -1,4 +1,4 @@
-import { GatewayError, ProviderError, redactSecrets, type ChatCompletionChunk, type ChatCompletionChunkChoice, type Usage } from '@tollgate/core';
+import { GatewayError, ProviderError, reasoningFormats, redactSecrets, type ChatCompletionChunk, type ChatCompletionChunkChoice, type ReasoningDetail, type Usage } from '@tollgate/core';
 import { parseStreamEvent, sseMessages } from '@tollgate/provider-utils';
 import type { AnthropicUsage } from './anthropic-messages.js';
 import { statusOfAnthropicErrorType } from './anthropic-error.js';
@@ -12,18 +12,33 @@ interface StreamState {
   /** Anthropic content block index → OpenAI tool call index. */
   toolIndexes: Map<number, number>;
   nextToolIndex: number;
+  /** Anthropic content block index → the thinking block's index among the answer's `reasoning_details`. */
+  reasoningIndexes: Map<number, number>;
+}
+
+/** A piece of a thinking block as a `reasoning_details` entry. */
+function thinkingPiece(state: StreamState, blockIndex: number, piece: { text: string } | { signature: string }): ReasoningDetail {
+  return { type: 'reasoning.text', ...piece, format: reasoningFormats.anthropic, index: reasoningIndexOf(state, blockIndex) };
+}
+
+/** The reasoning index of an Anthropic content block, assigned in the order the blocks start. */
+function reasoningIndexOf(state: StreamState, blockIndex: number): number {
+  let index = state.reasoningIndexes.get(blockIndex);
+  if (index === undefined) state.reasoningIndexes.set(blockIndex, (index = state.reasoningIndexes.size));
+  return index;
 }
 
 /**
  * Translates an Anthropic SSE stream into `chat.completion.chunk`s: message_start → the role chunk;
  * `text_delta` → content; a `tool_use` block start → a tool call with its id and name, its
  * `input_json_delta`s → argument fragments (which reassemble to the exact JSON); `thinking_delta` →
- * `reasoning_content`; message_delta → the finish chunk; message_stop → a usage chunk (cache reads and
- * writes apart). `ping` and `signature_delta` are skipped. An `error` event, or an end before
- * message_stop, fails the stream.
+ * `reasoning_content` and a `reasoning_details` piece, `signature_delta` → the piece with the
+ * block's signature, a `redacted_thinking` block → an encrypted piece (format `anthropic-claude-v1`);
+ * message_delta → the finish chunk; message_stop → a usage chunk (cache reads and writes apart).
+ * `ping` is skipped. An `error` event, or an end before message_stop, fails the stream.
  */
 export async function* convertAnthropicStream(body: AsyncIterable<Buffer>, options: { provider: string; secrets: readonly string[] }): AsyncGenerator<ChatCompletionChunk> {
-  const state: StreamState = { id: '', model: '', usage: {}, toolIndexes: new Map(), nextToolIndex: 0 };
+  const state: StreamState = { id: '', model: '', usage: {}, toolIndexes: new Map(), nextToolIndex: 0, reasoningIndexes: new Map() };
   let stopped = false;
   const chunk = (delta: ChatCompletionChunkChoice['delta'], finishReason: ChatCompletionChunkChoice['finish_reason'] = null): ChatCompletionChunk => ({
     id: state.id,
@@ -50,13 +65,16 @@ export async function* convertAnthropicStream(body: AsyncIterable<Buffer>, optio
           yield chunk({ tool_calls: [{ index: toolIndex, id: block.id, type: 'function', function: { name: block.name, arguments: '' } }] });
         } else if (block.type === 'text' && block.text) {
           yield chunk({ content: block.text });
+        } else if (block.type === 'redacted_thinking') {
+          yield chunk({ reasoning_details: [{ type: 'reasoning.encrypted', data: String(block.data), format: reasoningFormats.anthropic, index: reasoningIndexOf(state, data.index) }] });
         }
         break;
       }
       case 'content_block_delta': {
         const delta = data.delta;
         if (delta.type === 'text_delta') yield chunk({ content: delta.text });
-        else if (delta.type === 'thinking_delta') yield chunk({ reasoning_content: delta.thinking });
+        else if (delta.type === 'thinking_delta') yield chunk({ reasoning_content: delta.thinking, reasoning_details: [thinkingPiece(state, data.index, { text: delta.thinking })] });
+        else if (delta.type === 'signature_delta') yield chunk({ reasoning_details: [thinkingPiece(state, data.index, { signature: delta.signature })] });
         else if (delta.type === 'input_json_delta' && delta.partial_json !== '') {
           const toolIndex = state.toolIndexes.get(data.index);
           if (toolIndex !== undefined) yield chunk({ tool_calls: [{ index: toolIndex, function: { arguments: delta.partial_json } }] });

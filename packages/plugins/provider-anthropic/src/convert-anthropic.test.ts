@@ -27,6 +27,7 @@ describe('recorded Messages API samples', () => {
         content: "I'll check the weather in San Francisco.",
         tool_calls: [{ id: 'toolu_01A09q90qw90lq917835lq9', type: 'function', function: { name: 'get_weather', arguments: '{"location":"San Francisco, CA","unit":"celsius"}' } }],
         reasoning_content: 'The user wants the weather; I should call the tool.',
+        reasoning_details: [{ type: 'reasoning.text', text: 'The user wants the weather; I should call the tool.', signature: 'EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds', format: 'anthropic-claude-v1', index: 0 }],
       },
       finish_reason: 'tool_calls',
     });

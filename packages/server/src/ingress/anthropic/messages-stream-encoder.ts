@@ -1,5 +1,8 @@
-import type { ChatCompletionChunk, FinishReason, Usage } from '@tollgate/core';
+import { reasoningFormats, type ChatCompletionChunk, type FinishReason, type ReasoningDetail, type Usage } from '@tollgate/core';
 import { toMessagesUsage, toStopReason } from './to-messages-response.js';
+
+/** The kinds of content block a Messages answer streams. */
+type BlockKind = 'thinking' | 'redacted_thinking' | 'text' | 'tool_use';
 
 function event(type: string, data: Record<string, unknown>): string {
   return `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
@@ -7,14 +10,17 @@ function event(type: string, data: Record<string, unknown>): string {
 
 /**
  * Turns chat completion chunks into Messages API stream events, in the order the Anthropic SDK
- * expects: message_start; per block content_block_start, deltas (`text_delta`, `input_json_delta`),
+ * expects: message_start; per block content_block_start, deltas (`thinking_delta` and
+ * `signature_delta` for Claude's own reasoning blocks, `text_delta`, `input_json_delta`),
  * content_block_stop; then message_delta (stop reason and usage) and message_stop once the stream
  * ended. One encoder per stream.
  */
 export class MessagesStreamEncoder {
   #started = false;
   #blockIndex = -1;
-  #openBlock: 'text' | 'tool_use' | undefined;
+  #openBlock: BlockKind | undefined;
+  /** The `reasoning_details` index of the open thinking block. */
+  #openReasoning: number | undefined;
   #finishReason: FinishReason | null = null;
   #usage: Usage | undefined;
 
@@ -30,7 +36,8 @@ export class MessagesStreamEncoder {
     if (chunk.usage != null) this.#usage = chunk.usage;
     const choice = chunk.choices[0];
     if (choice === undefined) return out;
-    const { content, tool_calls: toolCalls } = choice.delta;
+    const { content, tool_calls: toolCalls, reasoning_details: reasoning } = choice.delta;
+    if (reasoning !== undefined) out += this.#reasoning(reasoning);
     if (typeof content === 'string' && content !== '') {
       if (this.#openBlock !== 'text') out += this.#startBlock({ type: 'text', text: '' }, 'text');
       out += event('content_block_delta', { index: this.#blockIndex, delta: { type: 'text_delta', text: content } });
@@ -58,7 +65,27 @@ export class MessagesStreamEncoder {
     );
   }
 
-  #startBlock(block: Record<string, unknown>, kind: 'text' | 'tool_use'): string {
+  /** Claude's reasoning pieces as its thinking blocks: a new index opens a block; text and signature go as their deltas. */
+  #reasoning(pieces: readonly ReasoningDetail[]): string {
+    let out = '';
+    for (const piece of pieces) {
+      if (piece.format !== reasoningFormats.anthropic) continue;
+      if (piece.type === 'reasoning.encrypted') {
+        out += this.#startBlock({ type: 'redacted_thinking', data: piece.data }, 'redacted_thinking');
+        this.#openReasoning = piece.index;
+      } else if (piece.type === 'reasoning.text') {
+        if (this.#openBlock !== 'thinking' || this.#openReasoning !== piece.index) {
+          out += this.#startBlock({ type: 'thinking', thinking: '', signature: '' }, 'thinking');
+          this.#openReasoning = piece.index;
+        }
+        if (piece.text !== undefined && piece.text !== '') out += event('content_block_delta', { index: this.#blockIndex, delta: { type: 'thinking_delta', thinking: piece.text } });
+        if (piece.signature) out += event('content_block_delta', { index: this.#blockIndex, delta: { type: 'signature_delta', signature: piece.signature } });
+      }
+    }
+    return out;
+  }
+
+  #startBlock(block: Record<string, unknown>, kind: BlockKind): string {
     const closed = this.#closeBlock();
     this.#blockIndex += 1;
     this.#openBlock = kind;
@@ -68,6 +95,7 @@ export class MessagesStreamEncoder {
   #closeBlock(): string {
     if (this.#openBlock === undefined) return '';
     this.#openBlock = undefined;
+    this.#openReasoning = undefined;
     return event('content_block_stop', { index: this.#blockIndex });
   }
 }

@@ -1,4 +1,4 @@
-import type { ChatCompletionResponse, FinishReason, Usage } from '@tollgate/core';
+import { reasoningFormats, type ChatCompletionResponse, type FinishReason, type ReasoningDetail, type Usage } from '@tollgate/core';
 
 /** OpenAI's `finish_reason` as Anthropic's `stop_reason`. */
 export function toStopReason(finishReason: FinishReason | null | undefined): string {
@@ -35,11 +35,29 @@ function parseInput(text: string): unknown {
   }
 }
 
-/** A chat completion as a Messages API response (for an Anthropic client of an OpenAI-format model). */
+/**
+ * Claude's reasoning blocks as it wrote them: `thinking` with its signature, `redacted_thinking` with
+ * its data — what Claude needs back on the next turn. Blocks of another format are not Claude's to take.
+ */
+export function thinkingBlocks(details: readonly ReasoningDetail[] | undefined): Record<string, unknown>[] {
+  const blocks: Record<string, unknown>[] = [];
+  for (const detail of details ?? []) {
+    if (detail.format !== reasoningFormats.anthropic) continue;
+    if (detail.type === 'reasoning.text') blocks.push({ type: 'thinking', thinking: detail.text ?? '', signature: detail.signature ?? '' });
+    else if (detail.type === 'reasoning.encrypted') blocks.push({ type: 'redacted_thinking', data: detail.data });
+  }
+  return blocks;
+}
+
+/**
+ * A chat completion as a Messages API response (for an Anthropic client of an OpenAI-format model, or
+ * of Claude's answer a hook read): Claude's thinking first, then the text and the tool calls.
+ */
 export function toMessagesResponse(response: ChatCompletionResponse): Record<string, unknown> {
   const choice = response.choices[0];
   const text = choice?.message.content ?? '';
   const content = [
+    ...thinkingBlocks(choice?.message.reasoning_details),
     ...(text === '' ? [] : [{ type: 'text', text }]),
     ...(choice?.message.tool_calls ?? []).map((call) => ({ type: 'tool_use', id: call.id, name: call.function.name, input: parseInput(call.function.arguments) })),
   ];

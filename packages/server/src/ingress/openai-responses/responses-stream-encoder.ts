@@ -1,11 +1,10 @@
-import type { ChatCompletionChunk, FinishReason, GatewayError, Usage } from '@tollgate/core';
+import { reasoningFormats, type ChatCompletionChunk, type FinishReason, type GatewayError, type ReasoningDetail, type Usage } from '@tollgate/core';
 import { responsesErrorEvent } from './responses-error-event.js';
 import {
   completionOf,
   customToolNames,
   messageItem,
   outputTextPart,
-  reasoningItem,
   responseIds,
   responseObject,
   toolCallItem,
@@ -16,12 +15,26 @@ import {
   type ResponsesRequestBody,
 } from './to-responses-response.js';
 
-/** A message or reasoning item still receiving text. */
+/** A message item still receiving text. */
 interface OpenText {
-  readonly kind: 'message' | 'reasoning';
+  readonly kind: 'message';
   readonly outputIndex: number;
   readonly id: string;
   text: string;
+}
+
+/** A reasoning item still receiving its parts: summary parts, text parts, its encrypted content. */
+interface OpenReasoning {
+  readonly kind: 'reasoning';
+  readonly outputIndex: number;
+  readonly id: string;
+  readonly summary: string[];
+  readonly content: string[];
+  /** Whether the item has a `content` list even while empty (reasoning text announced as such). */
+  readonly hasContent: boolean;
+  encrypted: string | undefined;
+  /** The part receiving text: a summary part or a text part, with the key its pieces come under. */
+  part: { readonly kind: 'summary' | 'text'; readonly key: number } | undefined;
 }
 
 /** A tool call still receiving its arguments. */
@@ -32,6 +45,11 @@ interface OpenTool {
   readonly name: string;
   readonly custom: boolean;
   args: string;
+}
+
+/** A reasoning item's summary part or text part. */
+function reasoningPart(kind: 'summary' | 'text', text: string): Record<string, unknown> {
+  return kind === 'summary' ? { type: 'summary_text', text } : { type: 'reasoning_text', text };
 }
 
 /**
@@ -53,7 +71,7 @@ export class ResponsesStreamEncoder {
   #model = '';
   readonly #output: ResponseOutputItem[] = [];
   /** The open text or reasoning item, and the open tool calls by their index in the chat stream. */
-  #open: OpenText | undefined;
+  #open: OpenText | OpenReasoning | undefined;
   readonly #openTools = new Map<number, OpenTool>();
   #finishReason: FinishReason | null = null;
   #usage: Usage | undefined;
@@ -73,8 +91,10 @@ export class ResponsesStreamEncoder {
     const choice = chunk.choices[0];
     if (choice === undefined) return out;
     const delta = choice.delta;
-    if (typeof delta.reasoning_content === 'string' && delta.reasoning_content !== '') out += this.#text('reasoning', delta.reasoning_content);
-    if (typeof delta.content === 'string' && delta.content !== '') out += this.#text('message', delta.content);
+    const openAIReasoning = delta.reasoning_details?.filter((piece) => piece.format === reasoningFormats.openaiResponses) ?? [];
+    if (openAIReasoning.length > 0) out += this.#upstreamReasoning(openAIReasoning);
+    else if (typeof delta.reasoning_content === 'string' && delta.reasoning_content !== '') out += this.#reasoningText(undefined, this.#reasoningAsSummary ? 'summary' : 'text', 0, delta.reasoning_content);
+    if (typeof delta.content === 'string' && delta.content !== '') out += this.#text(delta.content);
     if (typeof delta.refusal === 'string' && delta.refusal !== '') out += this.#refusal(delta.refusal);
     for (const call of delta.tool_calls ?? []) {
       let item = this.#openTools.get(call.index);
@@ -99,7 +119,7 @@ export class ResponsesStreamEncoder {
   /** The closing events once the upstream stream ended: `response.completed`, or `response.incomplete`. */
   finish(): string {
     // An answer with no text and no tool call still has its (empty) message, as a whole answer does.
-    const empty = this.#output.length === 0 ? this.#openText('message') : '';
+    const empty = this.#output.length === 0 ? this.#openText() : '';
     const closed = empty + this.#closeAll();
     const { status, incompleteDetails } = completionOf(this.#finishReason);
     return closed + this.#event(status === 'completed' ? 'response.completed' : 'response.incomplete', { response: this.#response(status, incompleteDetails) });
@@ -139,38 +159,100 @@ export class ResponsesStreamEncoder {
     return responseObject(this.#body, { id: this.#ids!.response, createdAt: this.#createdAt, model: this.#model, status, output: this.#output, usage: status === 'in_progress' ? null : toResponsesUsage(this.#usage), incompleteDetails });
   }
 
-  /** A text delta of the message or the reasoning, opening its item (and closing any other) first. */
-  #text(kind: 'message' | 'reasoning', text: string): string {
-    const out = this.#open?.kind === kind ? '' : this.#openText(kind);
-    const open = this.#open!;
+  /** A text delta of the message, opening its item (and closing any other) first. */
+  #text(text: string): string {
+    const out = this.#open?.kind === 'message' ? '' : this.#openText();
+    const open = this.#open as OpenText;
     open.text += text;
-    const location = this.#partLocation(open);
-    if (kind === 'message') return out + this.#event('response.output_text.delta', { ...location, delta: text, logprobs: [] });
-    return out + this.#event(this.#reasoningAsSummary ? 'response.reasoning_summary_text.delta' : 'response.reasoning_text.delta', { ...location, delta: text });
+    return out + this.#event('response.output_text.delta', { ...this.#messageLocation(open), delta: text, logprobs: [] });
   }
 
-  /** Opens a message or reasoning item with its one (empty) text part, closing any other first. */
-  #openText(kind: 'message' | 'reasoning'): string {
+  /** Opens a message item with its one (empty) text part, closing any other first. */
+  #openText(): string {
     const closed = this.#closeOpen();
-    const id = kind === 'message' ? this.#ids!.item('msg', this.#counts.msg++) : this.#ids!.item('rs', this.#counts.rs++);
-    const open: OpenText = { kind, outputIndex: this.#output.length, id, text: '' };
+    const id = this.#ids!.item('msg', this.#counts.msg++);
+    const open: OpenText = { kind: 'message', outputIndex: this.#output.length, id, text: '' };
     this.#output.push({});
     this.#open = open;
-    const item = kind === 'message' ? { id, type: 'message', status: 'in_progress', role: 'assistant', content: [] } : { id, type: 'reasoning', summary: [], ...(this.#reasoningAsSummary ? {} : { content: [] }) };
-    const added = this.#event('response.output_item.added', { output_index: open.outputIndex, item });
-    const partAdded = kind === 'reasoning' && this.#reasoningAsSummary ? 'response.reasoning_summary_part.added' : 'response.content_part.added';
-    return closed + added + this.#event(partAdded, { ...this.#partLocation(open), part: this.#textPart(open.kind, '') });
+    const added = this.#event('response.output_item.added', { output_index: open.outputIndex, item: { id, type: 'message', status: 'in_progress', role: 'assistant', content: [] } });
+    return closed + added + this.#event('response.content_part.added', { ...this.#messageLocation(open), part: outputTextPart('') });
   }
 
-  /** Where an item's one text part is: its content part 0, or its summary part 0 for a reasoning summary. */
-  #partLocation(open: OpenText): Record<string, unknown> {
-    const index = open.kind === 'reasoning' && this.#reasoningAsSummary ? { summary_index: 0 } : { content_index: 0 };
+  /** Where a message's one text part is. */
+  #messageLocation(open: OpenText): Record<string, unknown> {
+    return { item_id: open.id, output_index: open.outputIndex, content_index: 0 };
+  }
+
+  /**
+   * The pieces of the upstream's own reasoning items (`reasoning_details` of format
+   * `openai-responses-v1`): each item under its upstream id, each summary or text part as it came,
+   * its encrypted content on the item — so the client can send the item back on its next turn.
+   */
+  #upstreamReasoning(pieces: readonly ReasoningDetail[]): string {
+    let out = '';
+    for (const piece of pieces) {
+      const key = piece.index ?? 0;
+      const id = piece.id ?? undefined;
+      if (piece.type === 'reasoning.summary') out += this.#reasoningText(id, 'summary', key, piece.summary);
+      else if (piece.type === 'reasoning.text') out += this.#reasoningText(id, 'text', key, piece.text ?? '');
+      else {
+        if (!this.#isOpenReasoning(id)) out += this.#openReasoning(id, false);
+        (this.#open as OpenReasoning).encrypted = piece.data;
+      }
+    }
+    return out;
+  }
+
+  /** Whether the open item is a reasoning item, and the one with this id when one is given. */
+  #isOpenReasoning(id: string | undefined): boolean {
+    return this.#open?.kind === 'reasoning' && (id === undefined || this.#open.id === id);
+  }
+
+  /** A delta of a reasoning item's summary or text part, opening the item and the part first when they are new. */
+  #reasoningText(id: string | undefined, kind: 'summary' | 'text', key: number, text: string): string {
+    let out = this.#isOpenReasoning(id) ? '' : this.#openReasoning(id, kind === 'text' && id === undefined);
+    const open = this.#open as OpenReasoning;
+    if (open.part?.kind !== kind || open.part.key !== key) out += this.#closePart(open) + this.#openPart(open, kind, key);
+    const parts = kind === 'summary' ? open.summary : open.content;
+    parts[parts.length - 1] += text;
+    const type = kind === 'summary' ? 'response.reasoning_summary_text.delta' : 'response.reasoning_text.delta';
+    return out + this.#event(type, { ...this.#partLocation(open), delta: text });
+  }
+
+  /** Opens a reasoning item (the upstream's id, else one of the answer's own), closing any other first. */
+  #openReasoning(upstreamId: string | undefined, hasContent: boolean): string {
+    const closed = this.#closeOpen();
+    const id = upstreamId ?? this.#ids!.item('rs', this.#counts.rs++);
+    const open: OpenReasoning = { kind: 'reasoning', outputIndex: this.#output.length, id, summary: [], content: [], hasContent, encrypted: undefined, part: undefined };
+    this.#output.push({});
+    this.#open = open;
+    return closed + this.#event('response.output_item.added', { output_index: open.outputIndex, item: { id, type: 'reasoning', summary: [], ...(hasContent ? { content: [] } : {}) } });
+  }
+
+  /** Opens the next summary or text part of a reasoning item. */
+  #openPart(open: OpenReasoning, kind: 'summary' | 'text', key: number): string {
+    const parts = kind === 'summary' ? open.summary : open.content;
+    parts.push('');
+    open.part = { kind, key };
+    const type = kind === 'summary' ? 'response.reasoning_summary_part.added' : 'response.content_part.added';
+    return this.#event(type, { ...this.#partLocation(open), part: reasoningPart(kind, '') });
+  }
+
+  /** Closes a reasoning item's open part with its whole text. */
+  #closePart(open: OpenReasoning): string {
+    const part = open.part;
+    if (part === undefined) return '';
+    const location = this.#partLocation(open);
+    open.part = undefined;
+    const text = (part.kind === 'summary' ? open.summary : open.content).at(-1)!;
+    const [textDone, partDone] = part.kind === 'summary' ? ['response.reasoning_summary_text.done', 'response.reasoning_summary_part.done'] : ['response.reasoning_text.done', 'response.content_part.done'];
+    return this.#event(textDone, { ...location, text }) + this.#event(partDone, { ...location, part: reasoningPart(part.kind, text) });
+  }
+
+  /** Where a reasoning item's open part is: its summary index or its content index. */
+  #partLocation(open: OpenReasoning): Record<string, unknown> {
+    const index = open.part?.kind === 'summary' ? { summary_index: open.summary.length - 1 } : { content_index: open.content.length - 1 };
     return { item_id: open.id, output_index: open.outputIndex, ...index };
-  }
-
-  #textPart(kind: OpenText['kind'], text: string): Record<string, unknown> {
-    if (kind === 'message') return outputTextPart(text);
-    return this.#reasoningAsSummary ? { type: 'summary_text', text } : { type: 'reasoning_text', text };
   }
 
   /** A refusal: its own message item, whole (chat models send refusals in one piece or a few). */
@@ -207,22 +289,24 @@ export class ResponsesStreamEncoder {
     const open = this.#open;
     if (open === undefined) return '';
     this.#open = undefined;
-    const status = completionOf(this.#finishReason).status === 'completed' ? 'completed' : 'incomplete';
-    const location = this.#partLocation(open);
-    const part = this.#textPart(open.kind, open.text);
-    if (open.kind === 'message') {
-      this.#output[open.outputIndex] = messageItem(open.id, part, status);
-      return (
-        this.#event('response.output_text.done', { ...location, text: open.text, logprobs: [] }) +
-        this.#event('response.content_part.done', { ...location, part }) +
-        this.#event('response.output_item.done', { output_index: open.outputIndex, item: this.#output[open.outputIndex] })
-      );
+    if (open.kind === 'reasoning') {
+      const closed = this.#closePart(open);
+      this.#output[open.outputIndex] = {
+        id: open.id,
+        type: 'reasoning',
+        summary: open.summary.map((text) => reasoningPart('summary', text)),
+        ...(open.hasContent || open.content.length > 0 ? { content: open.content.map((text) => reasoningPart('text', text)) } : {}),
+        ...(open.encrypted === undefined ? {} : { encrypted_content: open.encrypted }),
+      };
+      return closed + this.#event('response.output_item.done', { output_index: open.outputIndex, item: this.#output[open.outputIndex] });
     }
-    this.#output[open.outputIndex] = reasoningItem(open.id, open.text, this.#reasoningAsSummary);
-    const [textDone, partDone] = this.#reasoningAsSummary ? ['response.reasoning_summary_text.done', 'response.reasoning_summary_part.done'] : ['response.reasoning_text.done', 'response.content_part.done'];
+    const status = completionOf(this.#finishReason).status === 'completed' ? 'completed' : 'incomplete';
+    const location = this.#messageLocation(open);
+    const part = outputTextPart(open.text);
+    this.#output[open.outputIndex] = messageItem(open.id, part, status);
     return (
-      this.#event(textDone, { ...location, text: open.text }) +
-      this.#event(partDone, { ...location, part }) +
+      this.#event('response.output_text.done', { ...location, text: open.text, logprobs: [] }) +
+      this.#event('response.content_part.done', { ...location, part }) +
       this.#event('response.output_item.done', { output_index: open.outputIndex, item: this.#output[open.outputIndex] })
     );
   }

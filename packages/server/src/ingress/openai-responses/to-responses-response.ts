@@ -1,4 +1,4 @@
-import { customToolInput, type ChatCompletionResponse, type FinishReason, type Usage } from '@tollgate/core';
+import { customToolInput, reasoningFormats, type ChatCompletionResponse, type FinishReason, type ReasoningDetail, type Usage } from '@tollgate/core';
 
 /** A Responses API request body as the client sent it; the response echoes its settings. */
 export type ResponsesRequestBody = Readonly<Record<string, any>>;
@@ -48,6 +48,25 @@ export function wantsReasoningSummary(body: ResponsesRequestBody): boolean {
 /** A `reasoning` item carrying the model's reasoning text (what chat answers call `reasoning_content`), as its summary or its content. */
 export function reasoningItem(id: string, text: string, asSummary: boolean): ResponseOutputItem {
   return asSummary ? { id, type: 'reasoning', summary: [{ type: 'summary_text', text }] } : { id, type: 'reasoning', summary: [], content: [{ type: 'reasoning_text', text }] };
+}
+
+/**
+ * The upstream's own reasoning items, from their `reasoning_details` (format `openai-responses-v1`):
+ * each under its id, with its summary and text parts and its encrypted content, as OpenAI sent them —
+ * what a client sends back on its next turn. None when the reasoning came from another API.
+ */
+export function upstreamReasoningItems(details: readonly ReasoningDetail[] | undefined): ResponseOutputItem[] {
+  const items = new Map<string, { id: string; type: 'reasoning'; summary: unknown[]; content?: unknown[]; encrypted_content?: string }>();
+  for (const detail of details ?? []) {
+    if (detail.format !== reasoningFormats.openaiResponses) continue;
+    const id = detail.id ?? '';
+    let item = items.get(id);
+    if (item === undefined) items.set(id, (item = { id, type: 'reasoning', summary: [] }));
+    if (detail.type === 'reasoning.summary') item.summary.push({ type: 'summary_text', text: detail.summary });
+    else if (detail.type === 'reasoning.text') (item.content ??= []).push({ type: 'reasoning_text', text: detail.text ?? '' });
+    else item.encrypted_content = detail.data;
+  }
+  return [...items.values()];
 }
 
 /** A tool call as its output item: `function_call`, or `custom_tool_call` with the `input` string unwrapped. */
@@ -132,7 +151,9 @@ export function toResponsesResponse(response: ChatCompletionResponse, body: Resp
   const itemStatus = status === 'completed' ? 'completed' : 'incomplete';
   const output: ResponseOutputItem[] = [];
   const reasoning = message?.reasoning_content;
-  if (typeof reasoning === 'string' && reasoning !== '') output.push(reasoningItem(ids.item('rs', 0), reasoning, wantsReasoningSummary(body)));
+  const upstreamReasoning = upstreamReasoningItems(message?.reasoning_details);
+  if (upstreamReasoning.length > 0) output.push(...upstreamReasoning);
+  else if (typeof reasoning === 'string' && reasoning !== '') output.push(reasoningItem(ids.item('rs', 0), reasoning, wantsReasoningSummary(body)));
   const toolCalls = message?.tool_calls ?? [];
   if (typeof message?.refusal === 'string' && message.refusal !== '') {
     output.push(messageItem(ids.item('msg', 0), { type: 'refusal', refusal: message.refusal }, itemStatus));

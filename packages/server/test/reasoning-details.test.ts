@@ -1,0 +1,155 @@
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createMockAnthropic, createMockOpenAI, type MockAnthropic, type MockOpenAI } from '@tollgate/testkit';
+import type { RunningServer } from '../src/index.js';
+import { LogCapture, masterKey, startLoggedServer } from './support/start-test-gateway.js';
+
+// A model's reasoning carries what its next turn needs back — Claude's signed thinking, OpenAI's
+// encrypted reasoning items. When a hook reads an answer (here an output guardrail, which reads every
+// stream), the answer is decoded to the canonical form and encoded again for the client: these tests
+// show the reasoning survives that, and reaches chat clients as OpenRouter's `reasoning_details`.
+
+let openai: MockOpenAI;
+let claude: MockAnthropic;
+let gateway: RunningServer;
+
+beforeAll(async () => {
+  openai = await createMockOpenAI();
+  claude = await createMockAnthropic({ apiKey: 'sk-ant-reasoning-000001' });
+  gateway = await startLoggedServer(new LogCapture(), {
+    plugins: ['@tollgate/provider-openai', '@tollgate/provider-anthropic', { name: '@tollgate/guardrail-keywords', options: { deny: ['Project Falcon'] } }],
+    auth: { masterKey },
+    providers: {
+      openai: { type: 'openai', baseURL: openai.baseURL, apiKey: 'sk-openai-reasoning-0001', responsesAPI: true },
+      claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: 'sk-ant-reasoning-000001' },
+    },
+    models: { 'gpt-5-codex': { target: 'openai/gpt-5-codex' }, sonnet: { target: 'claude/claude-sonnet-4-5' } },
+  });
+});
+
+afterAll(async () => {
+  await gateway?.close();
+  await openai?.close();
+  await claude?.close();
+});
+
+beforeEach(() => {
+  openai.reset();
+  claude.reset();
+});
+
+const responsesClient = () => new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: masterKey, maxRetries: 0 }).responses;
+const anthropicClient = () => new Anthropic({ baseURL: gateway.url, apiKey: masterKey, maxRetries: 0 });
+const chatClient = () => new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: masterKey, maxRetries: 0 }).chat.completions;
+const codexTurn = { model: 'gpt-5-codex', input: 'Rename foo to bar', reasoning: { effort: 'medium', summary: 'auto' }, store: false, include: ['reasoning.encrypted_content'] };
+const claudeTurn = { model: 'sonnet', max_tokens: 1_024, thinking: { type: 'enabled', budget_tokens: 512 }, messages: [{ role: 'user' as const, content: 'Why does the test fail?' }] };
+
+describe('reasoning through a hook that reads the stream', () => {
+  it("keeps Codex's reasoning item: its upstream id, each summary part and its encrypted content, in the events and the final response", async () => {
+    openai.enqueue({ reasoningSummary: ['First, find every foo.', 'Then rename each one.'], stream: { content: ['Renamed ', 'foo to bar.'] } });
+    const { data, response } = await responsesClient().create({ ...codexTurn, stream: true } as never).withResponse();
+    expect(response.headers.get('x-tollgate-guardrails')).toBe('keywords');
+    const events: { type: string; [field: string]: unknown }[] = [];
+    for await (const event of data as unknown as AsyncIterable<{ type: string }>) events.push(event);
+
+    const reasoning = { id: 'rs_mock1', type: 'reasoning', summary: [{ type: 'summary_text', text: 'First, find every foo.' }, { type: 'summary_text', text: 'Then rename each one.' }], encrypted_content: 'gAAAA-mock-1' };
+    const completed = events.find((event) => event.type === 'response.completed') as unknown as { response: { output: Record<string, unknown>[] } };
+    expect(completed.response.output[0]).toEqual(reasoning);
+    expect(completed.response.output[1]).toMatchObject({ type: 'message', content: [{ type: 'output_text', text: 'Renamed foo to bar.' }] });
+    expect(events.find((event) => event.type === 'response.output_item.done')).toMatchObject({ output_index: 0, item: reasoning });
+    // Each summary part streams as its own part, as OpenAI streams it.
+    const parts = events.filter((event) => event.type === 'response.reasoning_summary_part.done');
+    expect(parts).toMatchObject([{ item_id: 'rs_mock1', summary_index: 0, part: { text: 'First, find every foo.' } }, { item_id: 'rs_mock1', summary_index: 1, part: { text: 'Then rename each one.' } }]);
+    // The sequence numbers run on without a gap.
+    expect(events.map((event) => event.sequence_number)).toEqual(events.map((_event, index) => index));
+
+    // The next turn sends the item back as it came: the gateway passes it to OpenAI untouched.
+    const next = await responsesClient().create({ ...codexTurn, input: [{ role: 'user', content: 'Rename foo to bar' }, reasoning, { role: 'assistant', content: 'Renamed foo to bar.' }, { role: 'user', content: 'Now baz.' }] } as never);
+    expect(next.output[0]).toMatchObject({ type: 'reasoning', encrypted_content: 'gAAAA-mock-2' });
+    expect((openai.requests[1]!.body as { input: unknown[] }).input[1]).toEqual(reasoning);
+  });
+
+  it("keeps Claude's thinking: the redacted block's data and the thinking block's signature, ahead of the text and the tool call", async () => {
+    claude.enqueue({ redactedThinking: 'EmwKAhgBEgy-mock', thinking: 'Look at the parser first.', content: 'Reading the parser.', toolUses: [{ id: 'toolu_read', name: 'Read', input: { path: 'src/parser.ts' } }] });
+    const { data, response } = await anthropicClient().messages.create({ ...claudeTurn, stream: true } as never).withResponse();
+    expect(response.headers.get('x-tollgate-guardrails')).toBe('keywords');
+    const events: { type: string; [field: string]: unknown }[] = [];
+    for await (const event of data as unknown as AsyncIterable<{ type: string }>) events.push(event);
+    expect(events.filter((event) => event.type === 'content_block_start').map((event) => (event.content_block as { type: string }).type)).toEqual(['redacted_thinking', 'thinking', 'text', 'tool_use']);
+
+    claude.enqueue({ redactedThinking: 'EmwKAhgBEgy-mock', thinking: 'Look at the parser first.', content: 'Reading the parser.', toolUses: [{ id: 'toolu_read', name: 'Read', input: { path: 'src/parser.ts' } }] });
+    const message = await anthropicClient().messages.stream(claudeTurn as never).finalMessage();
+    expect(message.content).toEqual([
+      { type: 'redacted_thinking', data: 'EmwKAhgBEgy-mock' },
+      { type: 'thinking', thinking: 'Look at the parser first.', signature: 'sig_mock' },
+      { type: 'text', text: 'Reading the parser.' },
+      { type: 'tool_use', id: 'toolu_read', name: 'Read', input: { path: 'src/parser.ts' } },
+    ]);
+    expect(message.stop_reason).toBe('tool_use');
+  });
+
+  it('still reads what it lets through: a denied phrase in a reasoning model\'s answer is blocked mid-stream', async () => {
+    openai.enqueue({ reasoningSummary: ['Recall the plan.'], stream: { content: ['The plan is ', 'Project Falcon', '.'] } });
+    const stream = await responsesClient().create({ ...codexTurn, stream: true } as never);
+    let text = '';
+    const ended = await (async () => {
+      for await (const event of stream as unknown as AsyncIterable<{ type: string; delta?: string }>) if (event.type === 'response.output_text.delta') text += event.delta;
+    })().then(() => 'complete', (error: unknown) => error);
+    expect(text).not.toContain('Project Falcon');
+    expect(ended).toMatchObject({ code: 'guardrail_blocked' });
+  });
+});
+
+describe('reasoning in a whole answer a hook rewrites', () => {
+  it('survives the rewrite: a PII guardrail redacts an address in the answer, and Claude\'s signed thinking and Codex\'s encrypted reasoning item still reach the client', async () => {
+    const redacting = await startLoggedServer(new LogCapture(), {
+      plugins: ['@tollgate/provider-openai', '@tollgate/provider-anthropic', { name: '@tollgate/guardrail-pii', options: { action: 'redact' } }],
+      auth: { masterKey },
+      providers: {
+        openai: { type: 'openai', baseURL: openai.baseURL, apiKey: 'sk-openai-reasoning-0001', responsesAPI: true },
+        claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: 'sk-ant-reasoning-000001' },
+      },
+      models: { 'gpt-5-codex': { target: 'openai/gpt-5-codex' }, sonnet: { target: 'claude/claude-sonnet-4-5' } },
+    });
+    try {
+      claude.enqueue({ redactedThinking: 'EmwKAhgBEgy-mock', thinking: 'Find the owner.', content: 'Write to jane.doe@example.com.' });
+      const message = await new Anthropic({ baseURL: redacting.url, apiKey: masterKey, maxRetries: 0 }).messages.create(claudeTurn as never);
+      expect(message.content).toEqual([
+        { type: 'redacted_thinking', data: 'EmwKAhgBEgy-mock' },
+        { type: 'thinking', thinking: 'Find the owner.', signature: 'sig_mock' },
+        { type: 'text', text: 'Write to [EMAIL_1].' },
+      ]);
+
+      openai.enqueue({ reasoningSummary: ['Find the owner.'], content: 'Write to jane.doe@example.com.' });
+      const response = await new OpenAI({ baseURL: `${redacting.url}/v1`, apiKey: masterKey, maxRetries: 0 }).responses.create(codexTurn as never);
+      // The mock numbers its answers across the file: the item's id and its encrypted content share the number.
+      const number = /^rs_mock(\d+)$/.exec(String(response.output[0]?.id))?.[1];
+      expect(response.output[0]).toEqual({ id: `rs_mock${number}`, type: 'reasoning', summary: [{ type: 'summary_text', text: 'Find the owner.' }], encrypted_content: `gAAAA-mock-${number}` });
+      expect(response.output_text).toBe('Write to [EMAIL_1].');
+    } finally {
+      await redacting.close();
+    }
+  });
+});
+
+describe('reasoning for a chat client, as OpenRouter gives it', () => {
+  it("gives Claude's signed thinking as reasoning_details, whole and streamed", async () => {
+    const details = [
+      { type: 'reasoning.encrypted', data: 'EmwKAhgBEgy-mock', format: 'anthropic-claude-v1', index: 0 },
+      { type: 'reasoning.text', text: 'Look at the parser first.', signature: 'sig_mock', format: 'anthropic-claude-v1', index: 1 },
+    ];
+    claude.enqueue({ redactedThinking: 'EmwKAhgBEgy-mock', thinking: 'Look at the parser first.', content: 'The parser drops the last token.' });
+    const whole = await chatClient().create({ model: 'sonnet', messages: [{ role: 'user', content: 'Why does the test fail?' }] });
+    expect((whole.choices[0]!.message as unknown as { reasoning_details: unknown }).reasoning_details).toEqual(details);
+
+    claude.enqueue({ redactedThinking: 'EmwKAhgBEgy-mock', thinking: 'Look at the parser first.', content: 'The parser drops the last token.' });
+    const pieces: { index: number; [field: string]: unknown }[] = [];
+    for await (const chunk of await chatClient().create({ model: 'sonnet', stream: true, messages: [{ role: 'user', content: 'Why does the test fail?' }] })) {
+      pieces.push(...((chunk.choices[0]?.delta as { reasoning_details?: { index: number }[] } | undefined)?.reasoning_details ?? []));
+    }
+    // Pieces with one index are one block: its text in pieces, its signature whole.
+    const blocks = [0, 1].map((index) => pieces.filter((piece) => piece.index === index).reduce((block, piece) => ({ ...block, ...piece, ...(piece.text === undefined ? {} : { text: String(block.text ?? '') + String(piece.text) }) }), {} as Record<string, unknown>));
+    expect(blocks).toEqual(details);
+  });
+});
