@@ -40,8 +40,9 @@ function blockedError(name: string, match: TextMatch, where: 'request' | 'answer
 
 /**
  * Wires a text guard into a plugin: `transform.request` guards the request's texts before they leave
- * — a chat request's messages, an embeddings request's `input` strings (token ids have no text to
- * read) — redacting, blocking with 400 `guardrail_blocked` naming the category (never the value), or
+ * — a chat request's messages (in the client's own wire where its bytes go upstream, so a redaction
+ * keeps Claude Code's cache marks and thinking blocks, Codex's reasoning items), an embeddings
+ * request's `input` strings (token ids have no text to read) — redacting, blocking with 400 `guardrail_blocked` naming the category (never the value), or
  * logging; `transform.response` the answer, `transform.chunk` a streamed answer (holding back
  * enough text to catch a match split across chunks). Notes the guardrail on the request
  * (`x-tollgate-guardrails`, the ledger row) wherever it applies.
@@ -99,7 +100,8 @@ export function useTextGuardrail(api: PluginApi, options: TextGuardrailOptions):
       if (context.operation === 'embeddings') {
         const guarded = mapEmbeddingText(context.request, guard);
         if (guarded !== context.request) context.replaceRequest(guarded);
-      } else {
+      } else if (context.rewriteClientTexts(guard) === undefined) {
+        // The client's wire is the canonical one (or its bytes already gave way): guard the canonical request.
         const guarded = mapRequestText(context.request, guard);
         if (guarded !== context.request) context.replaceRequest(guarded);
       }

@@ -50,12 +50,12 @@ describe('guardrails over HTTP', () => {
     expect(answer.response.headers.get('x-tollgate-guardrails')).toBe('pii');
   });
 
-  it('redact for a Responses client too, even toward an upstream that serves the Responses API: the redacted request goes, never the client\'s bytes', async () => {
+  it('redact for a Responses client too, in its own wire toward an upstream that serves the Responses API: the redacted body goes there, never the original', async () => {
     mock.enqueue({ content: 'I will write to [EMAIL_1].' });
     const response = await client(agent).responses.create({ model: 'native-mini', input: 'My mail is jane.doe@example.com.' });
-    expect(mock.requests[0]!.path).toBe('/v1/chat/completions');
+    expect(mock.requests[0]!.path).toBe('/v1/responses');
     expect(mock.requests[0]!.bodyText).not.toContain('jane.doe');
-    expect((mock.requests[0]!.body as { messages: { content: string }[] }).messages[0]!.content).toBe('My mail is [EMAIL_1].');
+    expect((mock.requests[0]!.body as { input: string }).input).toBe('My mail is [EMAIL_1].');
     expect(response.output_text).toBe('I will write to jane.doe@example.com.');
   });
 
@@ -187,6 +187,85 @@ describe('guardrails that put a caller’s own values back, next to the response
     expect(await streamOf(alice, 'Call me on +44 20 7946 0958')).toBe('Calling +44 20 7946 0958 now.');
     await sleep(50); // the cache stores a stream in the log phase, after the answer ended
     expect(await streamOf(bob, 'Call me on +1 212 555 0199')).toBe('Calling +1 212 555 0199 now.');
+  });
+});
+
+describe('a redaction in a coding agent\'s own wire', () => {
+  it('changes only the texts: Claude Code keeps its cache marks, thinking and signed history; Codex its encrypted reasoning items — the answers restored', async () => {
+    const openai = await createMockOpenAI();
+    const claude = await createMockAnthropic({ apiKey: 'sk-ant-guard-00000000006' });
+    const gateway = await startLoggedServer(new LogCapture(), {
+      plugins: ['@tollgate/provider-openai', '@tollgate/provider-anthropic', { name: '@tollgate/guardrail-pii', options: { action: 'redact', restore: true } }],
+      auth: { masterKey },
+      providers: {
+        openai: { type: 'openai', baseURL: openai.baseURL, apiKey: 'sk-openai-guard-000000006', responsesAPI: true },
+        claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: 'sk-ant-guard-00000000006' },
+      },
+      models: {
+        'gpt-5-codex': { target: 'openai/gpt-5-codex' },
+        sonnet: { target: 'claude/claude-sonnet-4-5' },
+        'sonnet-or-gpt': { targets: ['claude/claude-sonnet-4-5', 'openai/gpt-4.1'], retries: { maxRetries: 0 } },
+      },
+    });
+    try {
+      // Claude Code's next turn: a cached system prompt, its signed thinking and tool call, the tool's result naming a person.
+      const claudeCodeTurn = {
+        model: 'sonnet',
+        max_tokens: 2_048,
+        thinking: { type: 'enabled', budget_tokens: 1_024 },
+        system: [{ type: 'text', text: 'You are Claude Code.', cache_control: { type: 'ephemeral' } }],
+        messages: [
+          { role: 'user', content: [{ type: 'text', text: 'Who owns the parser?' }] },
+          { role: 'assistant', content: [{ type: 'thinking', thinking: 'Check the CODEOWNERS file.', signature: 'sig_earlier' }, { type: 'tool_use', id: 'toolu_1', name: 'Read', input: { path: 'CODEOWNERS' } }] },
+          { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'parser/ jane.doe@example.com' }, { type: 'text', text: 'Answer briefly.', cache_control: { type: 'ephemeral' } }] },
+        ],
+      };
+      claude.enqueue({ content: 'The parser belongs to [EMAIL_1].' });
+      const message = await new Anthropic({ baseURL: gateway.url, apiKey: masterKey, maxRetries: 0 }).messages.create(claudeCodeTurn as never);
+      expect(claude.requests[0]!.bodyText).not.toContain('jane.doe');
+      const sent = structuredClone(claudeCodeTurn) as { messages: { content: { content?: string }[] }[] };
+      sent.messages[2]!.content[0]!.content = 'parser/ [EMAIL_1]';
+      expect(claude.requests[0]!.body).toEqual({ ...sent, model: 'claude-sonnet-4-5' });
+      expect(message.content).toEqual([{ type: 'text', text: 'The parser belongs to jane.doe@example.com.' }]);
+
+      // Claude overloaded, the group falls back to an OpenAI model: the translated request is the redacted one too.
+      claude.enqueue({ error: { type: 'overloaded_error', message: 'Overloaded' } });
+      openai.enqueue({ content: 'It is [EMAIL_1].' });
+      const fallback = await new Anthropic({ baseURL: gateway.url, apiKey: masterKey, maxRetries: 0 }).messages.create({ ...claudeCodeTurn, model: 'sonnet-or-gpt' } as never);
+      expect(openai.requests[0]!.path).toBe('/v1/chat/completions');
+      expect(openai.requests[0]!.bodyText).not.toContain('jane.doe');
+      expect(openai.requests[0]!.bodyText).toContain('parser/ [EMAIL_1]');
+      expect(fallback.content).toEqual([{ type: 'text', text: 'It is jane.doe@example.com.' }]);
+      openai.reset();
+
+      // Codex's next turn with store: false: its earlier reasoning item goes back with its encrypted content.
+      const reasoning = { id: 'rs_earlier', type: 'reasoning', summary: [], encrypted_content: 'gAAAA-earlier' };
+      const codexTurn = {
+        model: 'gpt-5-codex',
+        store: false,
+        include: ['reasoning.encrypted_content'],
+        reasoning: { effort: 'medium' },
+        instructions: 'You are Codex.',
+        input: [
+          { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Who owns the parser?' }] },
+          reasoning,
+          { type: 'function_call', call_id: 'call_1', name: 'shell', arguments: '{"command":["cat","CODEOWNERS"]}' },
+          { type: 'function_call_output', call_id: 'call_1', output: 'parser/ jane.doe@example.com' },
+        ],
+      };
+      openai.enqueue({ content: 'It is [EMAIL_1].' });
+      const response = await new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: masterKey, maxRetries: 0 }).responses.create(codexTurn as never);
+      expect(openai.requests[0]!.path).toBe('/v1/responses');
+      expect(openai.requests[0]!.bodyText).not.toContain('jane.doe');
+      const codexSent = structuredClone(codexTurn) as { input: { output?: string }[] };
+      codexSent.input[3]!.output = 'parser/ [EMAIL_1]';
+      expect(openai.requests[0]!.body).toEqual(codexSent);
+      expect(response.output_text).toBe('It is jane.doe@example.com.');
+    } finally {
+      await gateway.close();
+      await openai.close();
+      await claude.close();
+    }
   });
 });
 

@@ -179,6 +179,16 @@ export interface ChatContext extends GatewayContextBase {
   /** Replaces the request; the engine then re-encodes it upstream. */
   replaceRequest(next: ChatCompletionRequest): void;
   /**
+   * Rewrites the texts of the request's messages (system text, user and assistant texts, tool results)
+   * with `map` in the client's own wire format, while the request still goes upstream as the client's
+   * bytes — so what only those bytes carry goes on as sent (Claude Code's `cache_control` marks and
+   * thinking blocks, Codex's reasoning items) — and decodes the canonical request from the result.
+   * Returns whether a text changed; undefined when the client's wire is the canonical one or its bytes
+   * no longer match the request, and nothing was called: map the canonical request then
+   * (`replaceRequest`).
+   */
+  rewriteClientTexts(map: (text: string) => string): boolean | undefined;
+  /**
    * Sets top-level fields (`max_tokens`) and keeps the client's bytes going upstream (passthrough, with
    * what only they carry): fields the request lacks are spliced in, never re-encoded; setting one the
    * client set re-encodes the bytes once with the new value.

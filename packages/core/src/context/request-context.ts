@@ -47,6 +47,12 @@ export interface RequestContextInit {
    * and the most it may then run; undefined when the wire cannot bound them.
    */
   readonly boundWebSearches?: (body: unknown, limit: number) => BoundedWebSearches | undefined;
+  /**
+   * Maps the texts of a body in the client's wire format (its messages' texts, not their signed or
+   * encrypted parts): the same object when no text changed. With it, a hook can rewrite texts and keep
+   * the client's bytes going upstream (see `rewriteClientTexts`).
+   */
+  readonly mapClientTexts?: (body: unknown, map: (text: string) => string) => unknown;
 }
 
 /** A body's web searches bounded: the client's-wire fields to set, and the most searches it may then run. */
@@ -115,10 +121,13 @@ export class RequestContext {
   #splicedBody: Uint8Array | undefined;
   /** Fields set in the client's wire format itself (bounding its web searches), over the added ones. */
   #wireFields: Record<string, unknown> | undefined;
-  /** The body as the client sent it, kept after decoding only while its web searches may still be bounded. */
+  /** The body in the client's wire, kept after decoding while its web searches may be bounded or its texts rewritten. */
   #clientBody: unknown;
   readonly #boundWebSearches: RequestContextInit['boundWebSearches'];
+  readonly #mapClientTexts: RequestContextInit['mapClientTexts'];
   #decode: ((body: unknown) => ChatCompletionRequest | EmbeddingRequest) | undefined;
+  /** The decoder, kept while the client's texts may be rewritten (the request is then decoded again). */
+  #decoder: ((body: unknown) => ChatCompletionRequest | EmbeddingRequest) | undefined;
   readonly #encodeAddedFields: RequestContextInit['encodeAddedFields'];
   readonly #inspect: RequestContextInit['inspect'];
   #facts: ClientBodyFacts = noFacts;
@@ -154,6 +163,7 @@ export class RequestContext {
     this.#encodeAddedFields = init.encodeAddedFields;
     this.#inspect = init.inspect;
     this.#boundWebSearches = init.boundWebSearches;
+    this.#mapClientTexts = init.mapClientTexts;
     this.stream = init.operation === 'chat' && (init.request as ChatCompletionRequest | undefined)?.stream === true;
   }
 
@@ -184,8 +194,21 @@ export class RequestContext {
     const decode = this.#decode;
     this.#decode = undefined;
     if (this.#inspect !== undefined) this.#facts = this.#inspect(this.#request);
-    if (this.#facts.webSearchLimit === Infinity && this.#boundWebSearches !== undefined) this.#clientBody = this.#request;
+    if (this.#mapClientTexts !== undefined) this.#decoder = decode;
+    if (this.#mapClientTexts !== undefined || (this.#facts.webSearchLimit === Infinity && this.#boundWebSearches !== undefined)) this.#clientBody = this.#request;
     this.#request = decode(this.#request);
+  }
+
+  rewriteClientTexts(map: (text: string) => string): boolean | undefined {
+    const body = this.#clientBody;
+    if (this.#requestReplaced || this.#rawBody === undefined || body === undefined || this.#mapClientTexts === undefined || this.#decoder === undefined) return undefined;
+    const next = this.#mapClientTexts(body, map);
+    if (next === body) return false;
+    this.#clientBody = next;
+    this.#rawBody = Buffer.from(JSON.stringify(next));
+    this.#splicedBody = undefined;
+    this.#request = { ...this.#decoder(next), ...this.#addedFields } as ChatCompletionRequest | EmbeddingRequest;
+    return true;
   }
 
   /** Why the request can only go upstream as the client's bytes (see {@link ClientBodyFacts}); undefined when it translates. */
@@ -215,10 +238,9 @@ export class RequestContext {
    */
   boundWebSearches(limit: number): void {
     const body = this.#clientBody;
-    if (body === undefined || this.#boundWebSearches === undefined) return;
+    if (body === undefined || this.#boundWebSearches === undefined || this.#facts.webSearchLimit !== Infinity) return;
     const bounded = this.#boundWebSearches(body, limit);
     if (bounded === undefined) return;
-    this.#clientBody = undefined;
     // A field the client set (its `tools`): the bytes are re-encoded with the new value rather than spliced.
     if (Object.keys(bounded.fields).some((name) => (body as Record<string, unknown>)[name] !== undefined)) this.#overridesClientFields = true;
     this.#wireFields = { ...this.#wireFields, ...bounded.fields };

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChatCompletionChunk, RequestContext } from '@tollgate/core';
 import { boundMessagesWebSearches, convertMessagesRequest, inspectMessagesBody } from '../ingress/anthropic/convert-messages-request.js';
+import { mapMessagesTexts } from '../ingress/anthropic/map-messages-texts.js';
 import { MessagesStreamEncoder } from '../ingress/anthropic/messages-stream-encoder.js';
 import { toMessagesError } from '../ingress/anthropic/to-messages-error.js';
 import { toMessagesResponse } from '../ingress/anthropic/to-messages-response.js';
@@ -12,11 +13,12 @@ import { writeSse } from './write-sse.js';
 
 const passBytes = (bytes: Uint8Array) => bytes;
 
-/** A Messages body as the canonical chat request, what only Anthropic runs, and the web searches it may bill and how to bound them. */
+/** A Messages body as the canonical chat request, what only Anthropic runs, the web searches it may bill and how to bound them, and its texts for a guardrail to rewrite. */
 const messagesTranslation: WireTranslation = {
   decode: (value) => convertMessagesRequest(value as Record<string, unknown>),
   inspect: inspectMessagesBody,
   boundWebSearches: boundMessagesWebSearches,
+  mapClientTexts: mapMessagesTexts,
 };
 
 const encodeError = (error: Parameters<typeof toMessagesError>[0]) => `event: error\ndata: ${JSON.stringify(toMessagesError(error))}\n\n`;

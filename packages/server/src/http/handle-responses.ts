@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChatCompletionChunk, RequestContext } from '@tollgate/core';
 import { boundResponsesWebSearches, convertResponsesRequest, encodeResponsesFields, inspectResponsesBody } from '../ingress/openai-responses/convert-responses-request.js';
+import { mapResponsesTexts } from '../ingress/openai-responses/map-responses-texts.js';
 import { responsesErrorEvent } from '../ingress/openai-responses/responses-error-event.js';
 import { ResponsesStreamEncoder } from '../ingress/openai-responses/responses-stream-encoder.js';
 import { toResponsesResponse, type ResponsesRequestBody } from '../ingress/openai-responses/to-responses-response.js';
@@ -12,12 +13,13 @@ import { writeSse } from './write-sse.js';
 
 const passBytes = (bytes: Uint8Array) => bytes;
 
-/** A Responses body as the canonical chat request, what hooks add to it under the Responses API's names, what only OpenAI runs or stores, and the web searches it may bill and how to bound them. */
+/** A Responses body as the canonical chat request, what hooks add to it under the Responses API's names, what only OpenAI runs or stores, the web searches it may bill and how to bound them, and its texts for a guardrail to rewrite. */
 const responsesTranslation: WireTranslation = {
   decode: (value) => convertResponsesRequest(value as Record<string, unknown>),
   encodeAddedFields: encodeResponsesFields,
   inspect: inspectResponsesBody,
   boundWebSearches: boundResponsesWebSearches,
+  mapClientTexts: mapResponsesTexts,
 };
 
 /**

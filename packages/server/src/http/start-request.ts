@@ -7,7 +7,7 @@ import { sendError } from './send-error.js';
 import { sendJson } from './send-json.js';
 
 /** How an ingress whose wire format is not the canonical one (Anthropic's, the Responses API's) reads its body. */
-export type WireTranslation = Required<Pick<RequestContextInit, 'decode'>> & Pick<RequestContextInit, 'encodeAddedFields' | 'inspect' | 'boundWebSearches'>;
+export type WireTranslation = Required<Pick<RequestContextInit, 'decode'>> & Pick<RequestContextInit, 'encodeAddedFields' | 'inspect' | 'boundWebSearches' | 'mapClientTexts'>;
 
 /** A request as the ingress tracks it, from arrival to the end of its answer. */
 export interface IngressRequest {
