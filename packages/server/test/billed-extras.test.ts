@@ -1,5 +1,7 @@
+import { DatabaseSync } from 'node:sqlite';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
+import { Ledger } from '@tollgate/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/index.js';
 import { LogCapture, masterKey, startLoggedServer, temporaryDatabasePath } from './support/start-test-gateway.js';
@@ -13,6 +15,7 @@ const readTool = { name: 'Read', description: 'Read a file', input_schema: { typ
 const { claude, gpt } = await startClaudeAndGptMocks();
 let server: RunningServer;
 const logs = new LogCapture();
+const databasePath = await temporaryDatabasePath('tollgate-web-search');
 
 async function remainingUsd(key: string): Promise<number> {
   const info = (await fetch(`${server.url}/v1/key`, { headers: { authorization: `Bearer ${key}` } }).then((response) => response.json())) as { data: { limit_remaining_usd: number } };
@@ -34,7 +37,7 @@ beforeAll(async () => {
     plugins: [
       '@tollgate/provider-openai',
       '@tollgate/provider-anthropic',
-      { name: '@tollgate/ledger-sqlite', options: { path: await temporaryDatabasePath('tollgate-web-search'), flushIntervalMs: 20 } },
+      { name: '@tollgate/ledger-sqlite', options: { path: databasePath, flushIntervalMs: 20 } },
       // Claude priced from the bundled table; GPT at round prices, its web search at $25 per thousand.
       { name: '@tollgate/pricing', options: { overrides: { 'openai/gpt-5': { input: 100, output: 200, webSearch: 25 } } } },
       { name: '@tollgate/governance', options: { keyCacheMs: 200, budgetLeaseRequests: 0 } },
@@ -106,6 +109,16 @@ describe('web searches an upstream runs as a server tool', () => {
     await server.tollgate.gateway.engine.drain();
     const metrics = await fetch(`${server.url}/metrics`).then((response) => response.text());
     expect(metrics).toContain('tollgate_web_searches_total{model="sonnet",team="none",key="claude-code-search"} 3');
+
+    // The ledger says why each cost holds more than tokens, and which of Anthropic's answers it was.
+    await server.tollgate.gateway.resolve(Ledger)?.flush();
+    const database = new DatabaseSync(databasePath, { readOnly: true });
+    const rows = database.prepare('SELECT response_id, finish_reason, web_searches, cost_micros FROM tollgate_requests WHERE request_id IN (?, ?) ORDER BY started_at').all(String(response.headers.get('x-request-id')), String((await stream.withResponse()).response.headers.get('x-request-id')));
+    database.close();
+    expect(rows.map((row) => ({ ...row }))).toEqual([
+      { response_id: message.id, finish_reason: 'stop', web_searches: 2, cost_micros: sonnetMicros(2_040, 30, 2) },
+      { response_id: final.id, finish_reason: 'stop', web_searches: 1, cost_micros: sonnetMicros(1_040, 20, 1) },
+    ]);
   });
 
   it('count in the worst case a budget holds: max_uses searches may cost more than the budget has left', async () => {

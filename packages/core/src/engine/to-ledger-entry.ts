@@ -27,6 +27,8 @@ export function toLedgerEntry(context: RequestContext): LedgerEntry {
     stream: context.stream,
     endUser: typeof (context.request as { user?: unknown }).user === 'string' ? (context.request as { user: string }).user : undefined,
     guardrails: context.guardrails.length === 0 ? undefined : context.guardrails,
+    responseId: context.responseId,
+    finishReasons: context.finishReasons,
     attempts: context.attempts.map((attempt) => ({ target: attempt.target, status: attempt.status, errorCode: attempt.errorCode, latencyMs: attempt.durationMs === undefined ? undefined : roundMs(attempt.durationMs) })),
   };
 }

@@ -14,7 +14,7 @@ const fullEntry: LedgerEntry = {
   model: 'smart',
   provider: 'openai',
   upstreamModel: 'gpt-4o',
-  usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15, prompt_tokens_details: { cached_tokens: 4, cache_write_tokens: 1 }, completion_tokens_details: { reasoning_tokens: 3 } },
+  usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15, prompt_tokens_details: { cached_tokens: 4, cache_write_tokens: 1 }, completion_tokens_details: { reasoning_tokens: 3 }, server_tool_use: { web_search_requests: 2 } },
   costMicros: 1234,
   latencyMs: 12.5,
   status: 429,
@@ -22,6 +22,8 @@ const fullEntry: LedgerEntry = {
   stream: true,
   endUser: 'end-user-42',
   guardrails: ['pii', 'keywords'],
+  responseId: 'chatcmpl-abc',
+  finishReasons: ['length', 'stop'],
   attempts: [{ target: 'openai/gpt-4o', status: 429, errorCode: 'rate_limited', latencyMs: 10 }],
 };
 
@@ -51,14 +53,17 @@ describe('ledger rows', () => {
       attempts: '[{"target":"openai/gpt-4o","status":429,"errorCode":"rate_limited","latencyMs":10}]',
       end_user: 'end-user-42',
       guardrails: 'pii,keywords',
+      response_id: 'chatcmpl-abc',
+      finish_reason: 'length,stop',
+      web_searches: 2,
     });
     expect(Object.keys(toLedgerRow(fullEntry))).toEqual([...ledgerColumns]);
     expect(toLedgerValues(fullEntry)).toHaveLength(ledgerColumns.length);
   });
 
   it('store what is unknown as null, never as 0 or an empty string', () => {
-    const row = toLedgerRow({ ...fullEntry, keyId: undefined, usage: undefined, costMicros: undefined, errorCode: undefined, endUser: undefined, guardrails: [] });
-    for (const column of ['key_id', 'prompt_tokens', 'completion_tokens', 'cached_tokens', 'reasoning_tokens', 'cost_micros', 'error_code', 'end_user', 'guardrails'] as const) {
+    const row = toLedgerRow({ ...fullEntry, keyId: undefined, usage: undefined, costMicros: undefined, errorCode: undefined, endUser: undefined, guardrails: [], responseId: undefined, finishReasons: [] });
+    for (const column of ['key_id', 'prompt_tokens', 'completion_tokens', 'cached_tokens', 'reasoning_tokens', 'cost_micros', 'error_code', 'end_user', 'guardrails', 'response_id', 'finish_reason', 'web_searches'] as const) {
       expect(row[column], column).toBeNull();
     }
   });

@@ -4,13 +4,16 @@ import type { LedgerEntry } from './ledger.js';
 export const ledgerColumns = [
   'request_id', 'started_at', 'operation', 'key_id', 'user_id', 'team_id', 'org_id', 'model', 'provider', 'upstream_model',
   'prompt_tokens', 'completion_tokens', 'cached_tokens', 'cache_write_tokens', 'reasoning_tokens', 'cost_micros',
-  'latency_ms', 'status', 'error_code', 'stream', 'attempts', 'end_user', 'guardrails',
+  'latency_ms', 'status', 'error_code', 'stream', 'attempts', 'end_user', 'guardrails', 'response_id', 'finish_reason', 'web_searches',
 ] as const;
 
 /** One column's name. */
 export type LedgerColumn = (typeof ledgerColumns)[number];
 
-/** One column's value: unknowns are `null`, `started_at` is epoch milliseconds and `attempts` is JSON. */
+/**
+ * One column's value: unknowns are `null`, `started_at` is epoch milliseconds, `attempts` is JSON,
+ * `guardrails` and `finish_reason` are comma-separated (a finish reason per choice).
+ */
 export type LedgerValue = string | number | boolean | null;
 
 /**
@@ -45,6 +48,9 @@ export function toLedgerValues(entry: LedgerEntry): LedgerValue[] {
     JSON.stringify(entry.attempts),
     entry.endUser ?? null,
     entry.guardrails === undefined || entry.guardrails.length === 0 ? null : entry.guardrails.join(','),
+    entry.responseId ?? null,
+    entry.finishReasons === undefined || entry.finishReasons.length === 0 ? null : entry.finishReasons.join(','),
+    usage?.server_tool_use?.web_search_requests ?? null,
   ];
 }
 

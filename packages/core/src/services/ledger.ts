@@ -27,6 +27,10 @@ export interface LedgerEntry {
   readonly endUser?: string | undefined;
   /** The guardrails that ran on the request, by name. */
   readonly guardrails?: readonly string[] | undefined;
+  /** The id the upstream gave its answer (`chatcmpl-…`, `msg_…`, `resp_…`): the request in the provider's own records. */
+  readonly responseId?: string | undefined;
+  /** Why the model stopped, one per choice as each ended, in OpenAI's `finish_reason` words (`length`: cut at its limit). */
+  readonly finishReasons?: readonly string[] | undefined;
   /** Every upstream attempt: target, status, error code, latency (milliseconds to two decimals). */
   readonly attempts: readonly { readonly target: string; readonly status: number | undefined; readonly errorCode: string | undefined; readonly latencyMs: number | undefined }[];
 }

@@ -93,4 +93,9 @@ export const migrations: readonly string[] = [
   // No query filters on the model: spend by model over a time range goes through the time index, and
   // every insert wrote this index for nothing.
   `DROP INDEX IF EXISTS tollgate_requests_model_time;`,
+  // What an operator looks a request up by in the provider's own records, why the answer ended, and the
+  // web searches billed with it (the cost holds their fees: this says why).
+  `ALTER TABLE tollgate_requests ADD COLUMN response_id TEXT;
+   ALTER TABLE tollgate_requests ADD COLUMN finish_reason TEXT;
+   ALTER TABLE tollgate_requests ADD COLUMN web_searches INTEGER;`,
 ];

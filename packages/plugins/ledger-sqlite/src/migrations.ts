@@ -116,4 +116,9 @@ export const migrations: readonly string[] = [
    CREATE INDEX tollgate_requests_key_time ON tollgate_requests (key_id, started_at) WHERE key_id IS NOT NULL;
    DROP INDEX tollgate_requests_team_time;
    CREATE INDEX tollgate_requests_team_time ON tollgate_requests (team_id, started_at) WHERE team_id IS NOT NULL;`,
+  // What an operator looks a request up by in the provider's own records, why the answer ended, and the
+  // web searches billed with it (the cost holds their fees: this says why).
+  `ALTER TABLE tollgate_requests ADD COLUMN response_id TEXT;
+   ALTER TABLE tollgate_requests ADD COLUMN finish_reason TEXT;
+   ALTER TABLE tollgate_requests ADD COLUMN web_searches INTEGER;`,
 ];

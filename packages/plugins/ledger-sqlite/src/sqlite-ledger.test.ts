@@ -145,6 +145,6 @@ describe('SqliteLedger with a row the database refuses', () => {
     for (let index = 1; index <= 100_000; index += 1) row = toRowValues(entry(index));
     const bytes = serialize(row);
     expect(String.fromCharCode(bytes[2]!)).toBe('A');
-    expect(row).toHaveLength(23);
+    expect(row).toHaveLength(26);
   });
 });
