@@ -7,7 +7,8 @@ export type { ChatCompletionChunk, ChatCompletionChunkChoice, ToolCallDelta } fr
 export type { EmbeddingRequest } from './types/embedding-request.js';
 export type { EmbeddingResponse } from './types/embedding-response.js';
 export type { Usage } from './types/usage.js';
-export { reasoningFormats, type ReasoningDetail, type ReasoningFormat } from './types/reasoning-detail.js';
+export type { ReasoningDetail } from './types/reasoning-detail.js';
+export { upstreamFormats, type UpstreamFormat, type UpstreamItem } from './types/upstream-item.js';
 export type { WireFormat } from './types/wire-format.js';
 
 // Errors.

@@ -1,5 +1,5 @@
-import { GatewayError, customToolInput, reasoningFormats, type ChatCompletionChunk, type FinishReason, type ReasoningDetail } from '@tollgate/core';
-import { errorBodyOfResponsesEvent, finishReasonOfResponse, fromResponsesUsage } from './responses-answer.js';
+import { GatewayError, customToolInput, upstreamFormats, type ChatCompletionChunk, type FinishReason, type ReasoningDetail } from '@tollgate/core';
+import { errorBodyOfResponsesEvent, finishReasonOfResponse, fromResponsesUsage, isUpstreamOnlyItem } from './responses-answer.js';
 import { parseStreamEvent, sseMessages } from './sse-messages.js';
 
 type ResponsesEvent = { readonly type?: string; readonly [field: string]: any };
@@ -20,7 +20,7 @@ function reasoningPiece(state: DecodeState, event: ResponsesEvent, block: string
   const key = `${itemId}/${block}`;
   let index = state.reasoningBlocks.get(key);
   if (index === undefined) state.reasoningBlocks.set(key, (index = state.reasoningBlocks.size));
-  return { ...piece, id: itemId, format: reasoningFormats.openaiResponses, index };
+  return { ...piece, id: itemId, format: upstreamFormats.openaiResponses, index };
 }
 
 function chunk(state: DecodeState, delta: Record<string, unknown>, finishReason: FinishReason | null = null): ChatCompletionChunk {
@@ -68,6 +68,7 @@ function chunksOf(event: ResponsesEvent, state: DecodeState): ChatCompletionChun
       return [chunk(state, { tool_calls: [{ index, function: { arguments: fragment } }] })];
     }
     case 'response.output_item.done': {
+      if (isUpstreamOnlyItem(event.item)) return [chunk(state, { upstream_items: [{ format: upstreamFormats.openaiResponses, item: event.item }] })];
       if (event.item?.type === 'reasoning') {
         const data = event.item.encrypted_content;
         return typeof data === 'string' ? [chunk(state, { reasoning_details: [reasoningPiece(state, event, 'encrypted', { type: 'reasoning.encrypted', data })] })] : [];
@@ -91,7 +92,8 @@ function chunksOf(event: ResponsesEvent, state: DecodeState): ChatCompletionChun
  * Decodes a Responses API stream into chat completion chunks, for a chat (or Messages) client of a
  * model served through the Responses API only (or a client of the Responses API whose answer a hook
  * reads): text, reasoning (with each reasoning item's blocks as `reasoning_details` pieces — its id,
- * summary, encrypted content) and refusal deltas, function and custom
+ * summary, encrypted content) and refusal deltas, a built-in tool's item (`web_search_call`) whole as
+ * an upstream item when it is done, function and custom
  * tool calls (a custom tool's input as `{"input": …}` arguments), then the finish chunk and a usage
  * chunk. An `error` or `response.failed` event, or an end before the final event, fails the stream.
  */

@@ -1,4 +1,4 @@
-import { customToolInput, reasoningFormats, type ChatCompletionResponse, type FinishReason, type ReasoningDetail, type ToolCall, type Usage } from '@tollgate/core';
+import { customToolInput, upstreamFormats, type ChatCompletionResponse, type FinishReason, type ReasoningDetail, type ToolCall, type UpstreamItem, type Usage } from '@tollgate/core';
 
 type ResponsesItem = { readonly type?: string; readonly [field: string]: any };
 
@@ -57,12 +57,21 @@ export function isResponseObject(value: unknown): boolean {
   return response?.object === 'response' && Array.isArray(response.output);
 }
 
+/** Output item types the canonical form has fields for (text, refusals, calls of the client's tools, reasoning). */
+const translatedItems = new Set(['message', 'function_call', 'custom_tool_call', 'reasoning']);
+
+/** Whether a Responses output item has no canonical field (a built-in tool's item: `web_search_call`), so it travels whole. */
+export function isUpstreamOnlyItem(item: unknown): boolean {
+  const type = (item as { type?: unknown } | null)?.type;
+  return typeof type === 'string' && !translatedItems.has(type);
+}
+
 /**
  * A reasoning item's blocks as `reasoning_details` (format `openai-responses-v1`, each with the item's
  * id), numbered on from `index`: each summary part, each part of its text, its encrypted content.
  */
 export function reasoningDetailsOfItem(item: Readonly<Record<string, any>>, index: number): ReasoningDetail[] {
-  const common = { id: typeof item.id === 'string' ? item.id : null, format: reasoningFormats.openaiResponses };
+  const common = { id: typeof item.id === 'string' ? item.id : null, format: upstreamFormats.openaiResponses };
   const details: ReasoningDetail[] = [];
   for (const part of Array.isArray(item.summary) ? item.summary : []) {
     if (typeof part?.text === 'string') details.push({ type: 'reasoning.summary', summary: part.text, ...common, index: index + details.length });
@@ -79,7 +88,8 @@ export function reasoningDetailsOfItem(item: Readonly<Record<string, any>>, inde
  * finish reason) when the client gets the upstream's own bytes, and for a chat client of a model served
  * through the Responses API only. The messages' text as `content` (refusals as `refusal`), reasoning
  * text as `reasoning_content` and each reasoning item as `reasoning_details` (its id, summary and
- * encrypted content, which the client's next turn sends back), function calls as `tool_calls` (a custom tool's input as `{"input": …}`
+ * encrypted content, which the client's next turn sends back), a built-in tool's items whole as
+ * `upstream_items`, function calls as `tool_calls` (a custom tool's input as `{"input": …}`
  * arguments), the status as `finish_reason`.
  */
 export function chatCompletionOfResponse(response: Readonly<Record<string, any>>): ChatCompletionResponse {
@@ -88,6 +98,7 @@ export function chatCompletionOfResponse(response: Readonly<Record<string, any>>
   let refusal = '';
   let reasoning = '';
   const details: ReasoningDetail[] = [];
+  const others: UpstreamItem[] = [];
   const toolCalls: ToolCall[] = [];
   for (const item of output) {
     if (item.type === 'message' && Array.isArray(item.content)) {
@@ -102,6 +113,8 @@ export function chatCompletionOfResponse(response: Readonly<Record<string, any>>
     } else if (item.type === 'reasoning') {
       for (const part of [...(item.summary ?? []), ...(item.content ?? [])]) if (typeof part?.text === 'string') reasoning += part.text;
       details.push(...reasoningDetailsOfItem(item, details.length));
+    } else if (isUpstreamOnlyItem(item)) {
+      others.push({ format: upstreamFormats.openaiResponses, item });
     }
   }
   const finishReason = finishReasonOfResponse(response.status, response.incomplete_details?.reason, toolCalls.length > 0);
@@ -114,7 +127,7 @@ export function chatCompletionOfResponse(response: Readonly<Record<string, any>>
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content, ...(refusal === '' ? {} : { refusal }), ...(reasoning === '' ? {} : { reasoning_content: reasoning }), ...(details.length === 0 ? {} : { reasoning_details: details }), ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) },
+        message: { role: 'assistant', content, ...(refusal === '' ? {} : { refusal }), ...(reasoning === '' ? {} : { reasoning_content: reasoning }), ...(details.length === 0 ? {} : { reasoning_details: details }), ...(others.length === 0 ? {} : { upstream_items: others }), ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) },
         finish_reason: finishReason,
       },
     ],

@@ -1,5 +1,6 @@
 import type { FinishReason } from './chat-completion-response.js';
 import type { ReasoningDetail } from './reasoning-detail.js';
+import type { UpstreamItem } from './upstream-item.js';
 import type { Usage } from './usage.js';
 
 /** A piece of a streamed tool call; `arguments` arrive as fragments of one JSON string. */
@@ -20,6 +21,8 @@ export interface ChatCompletionChunkChoice {
     readonly refusal?: string | null;
     /** Pieces of the model's reasoning blocks; pieces with the same `index` join (see {@link ReasoningDetail}). */
     readonly reasoning_details?: readonly ReasoningDetail[];
+    /** Whole parts of the answer in the upstream's own shape, in their place in the stream (see {@link UpstreamItem}). */
+    readonly upstream_items?: readonly UpstreamItem[];
     readonly [extension: string]: unknown;
   };
   readonly finish_reason: FinishReason | null;

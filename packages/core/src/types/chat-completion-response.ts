@@ -1,5 +1,6 @@
 import type { ToolCall } from './chat-message.js';
 import type { ReasoningDetail } from './reasoning-detail.js';
+import type { UpstreamItem } from './upstream-item.js';
 import type { Usage } from './usage.js';
 
 /** Why the model stopped. */
@@ -15,6 +16,8 @@ export interface ChatCompletionChoice {
     readonly refusal?: string | null;
     /** The model's reasoning as the upstream's blocks (signed thinking, encrypted reasoning), for the client's next turn. */
     readonly reasoning_details?: readonly ReasoningDetail[];
+    /** Parts of the answer in the upstream's own shape, for an ingress of its API (server tool blocks, built-in tool items). */
+    readonly upstream_items?: readonly UpstreamItem[];
     readonly [extension: string]: unknown;
   };
   readonly finish_reason: FinishReason | null;

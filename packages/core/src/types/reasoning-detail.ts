@@ -1,17 +1,10 @@
-/**
- * Which API a reasoning block came from, which decides who can take it back: Anthropic's thinking
- * blocks (`anthropic-claude-v1`), OpenAI's Responses API reasoning items (`openai-responses-v1`).
- */
-export type ReasoningFormat = 'anthropic-claude-v1' | 'openai-responses-v1' | (string & {});
-
-/** The formats the gateway's own providers and ingresses read and write. */
-export const reasoningFormats = { anthropic: 'anthropic-claude-v1', openaiResponses: 'openai-responses-v1' } as const;
+import type { UpstreamFormat } from './upstream-item.js';
 
 /** What every reasoning block has: the upstream's item id, its format, its place among the answer's blocks. */
 interface ReasoningDetailBase {
   /** The upstream's id of the item the block belongs to (`rs_…`); several blocks may share one. */
   readonly id?: string | null;
-  readonly format?: ReasoningFormat;
+  readonly format?: UpstreamFormat;
   /** The block's position among the answer's reasoning blocks; in a stream, what joins its pieces. */
   readonly index?: number;
 }

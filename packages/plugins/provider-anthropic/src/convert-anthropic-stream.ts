@@ -1,4 +1,4 @@
-import { GatewayError, ProviderError, reasoningFormats, redactSecrets, type ChatCompletionChunk, type ChatCompletionChunkChoice, type ReasoningDetail, type Usage } from '@tollgate/core';
+import { GatewayError, ProviderError, upstreamFormats, redactSecrets, type ChatCompletionChunk, type ChatCompletionChunkChoice, type ReasoningDetail, type Usage } from '@tollgate/core';
 import { parseStreamEvent, sseMessages } from '@tollgate/provider-utils';
 import type { AnthropicUsage } from './anthropic-messages.js';
 import { statusOfAnthropicErrorType } from './anthropic-error.js';
@@ -14,11 +14,16 @@ interface StreamState {
   nextToolIndex: number;
   /** Anthropic content block index → the thinking block's index among the answer's `reasoning_details`. */
   reasoningIndexes: Map<number, number>;
+  /** Blocks with no canonical field (server tool use and results), by index, with their input's JSON so far. */
+  otherBlocks: Map<number, { readonly block: Record<string, unknown>; json: string }>;
 }
+
+/** Block types the canonical form has fields for; any other goes whole as an upstream item. */
+const translatedBlocks = new Set(['text', 'thinking', 'redacted_thinking', 'tool_use']);
 
 /** A piece of a thinking block as a `reasoning_details` entry. */
 function thinkingPiece(state: StreamState, blockIndex: number, piece: { text: string } | { signature: string }): ReasoningDetail {
-  return { type: 'reasoning.text', ...piece, format: reasoningFormats.anthropic, index: reasoningIndexOf(state, blockIndex) };
+  return { type: 'reasoning.text', ...piece, format: upstreamFormats.anthropic, index: reasoningIndexOf(state, blockIndex) };
 }
 
 /** The reasoning index of an Anthropic content block, assigned in the order the blocks start. */
@@ -34,11 +39,12 @@ function reasoningIndexOf(state: StreamState, blockIndex: number): number {
  * `input_json_delta`s → argument fragments (which reassemble to the exact JSON); `thinking_delta` →
  * `reasoning_content` and a `reasoning_details` piece, `signature_delta` → the piece with the
  * block's signature, a `redacted_thinking` block → an encrypted piece (format `anthropic-claude-v1`);
+ * any other block (a server tool's use and its result) → an upstream item, whole at its block's end;
  * message_delta → the finish chunk; message_stop → a usage chunk (cache reads and writes apart).
  * `ping` is skipped. An `error` event, or an end before message_stop, fails the stream.
  */
 export async function* convertAnthropicStream(body: AsyncIterable<Buffer>, options: { provider: string; secrets: readonly string[] }): AsyncGenerator<ChatCompletionChunk> {
-  const state: StreamState = { id: '', model: '', usage: {}, toolIndexes: new Map(), nextToolIndex: 0, reasoningIndexes: new Map() };
+  const state: StreamState = { id: '', model: '', usage: {}, toolIndexes: new Map(), nextToolIndex: 0, reasoningIndexes: new Map(), otherBlocks: new Map() };
   let stopped = false;
   const chunk = (delta: ChatCompletionChunkChoice['delta'], finishReason: ChatCompletionChunkChoice['finish_reason'] = null): ChatCompletionChunk => ({
     id: state.id,
@@ -66,8 +72,18 @@ export async function* convertAnthropicStream(body: AsyncIterable<Buffer>, optio
         } else if (block.type === 'text' && block.text) {
           yield chunk({ content: block.text });
         } else if (block.type === 'redacted_thinking') {
-          yield chunk({ reasoning_details: [{ type: 'reasoning.encrypted', data: String(block.data), format: reasoningFormats.anthropic, index: reasoningIndexOf(state, data.index) }] });
+          yield chunk({ reasoning_details: [{ type: 'reasoning.encrypted', data: String(block.data), format: upstreamFormats.anthropic, index: reasoningIndexOf(state, data.index) }] });
+        } else if (!translatedBlocks.has(block.type)) {
+          state.otherBlocks.set(data.index, { block, json: '' });
         }
+        break;
+      }
+      case 'content_block_stop': {
+        const other = state.otherBlocks.get(data.index);
+        if (other === undefined) break;
+        state.otherBlocks.delete(data.index);
+        const item = other.json === '' ? other.block : { ...other.block, input: JSON.parse(other.json) };
+        yield chunk({ upstream_items: [{ format: upstreamFormats.anthropic, item }] });
         break;
       }
       case 'content_block_delta': {
@@ -78,6 +94,8 @@ export async function* convertAnthropicStream(body: AsyncIterable<Buffer>, optio
         else if (delta.type === 'input_json_delta' && delta.partial_json !== '') {
           const toolIndex = state.toolIndexes.get(data.index);
           if (toolIndex !== undefined) yield chunk({ tool_calls: [{ index: toolIndex, function: { arguments: delta.partial_json } }] });
+          const other = state.otherBlocks.get(data.index);
+          if (other !== undefined) other.json += delta.partial_json;
         }
         break;
       }
@@ -102,7 +120,7 @@ export async function* convertAnthropicStream(body: AsyncIterable<Buffer>, optio
         });
       }
       default:
-        break; // ping, content_block_stop, unknown future events
+        break; // ping, unknown future events
     }
   }
   if (!stopped) {

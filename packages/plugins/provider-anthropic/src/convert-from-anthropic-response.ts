@@ -1,4 +1,4 @@
-import { reasoningFormats, type ChatCompletionResponse, type ReasoningDetail, type ToolCall } from '@tollgate/core';
+import { upstreamFormats, type ChatCompletionResponse, type ReasoningDetail, type ToolCall, type UpstreamItem } from '@tollgate/core';
 import type { AnthropicResponse } from './anthropic-messages.js';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
 import { mapAnthropicUsage } from './map-anthropic-usage.js';
@@ -6,7 +6,8 @@ import { mapAnthropicUsage } from './map-anthropic-usage.js';
 /**
  * Translates a Messages API response to an OpenAI chat completion: text blocks joined as `content`,
  * `tool_use` blocks as `tool_calls` with JSON-string arguments, thinking as `reasoning_content` and —
- * with its signature, and redacted thinking — as `reasoning_details` (format `anthropic-claude-v1`), the
+ * with its signature, and redacted thinking — as `reasoning_details` (format `anthropic-claude-v1`),
+ * any other block (a server tool's use and result) whole as an upstream item, the
  * stop reason as `finish_reason`, usage with cache reads and writes kept apart. Structured output
  * (`output_config.format`) arrives as JSON text, so it needs nothing special.
  */
@@ -14,18 +15,21 @@ export function convertFromAnthropicResponse(response: AnthropicResponse): ChatC
   let text = '';
   let reasoning = '';
   const details: ReasoningDetail[] = [];
+  const others: UpstreamItem[] = [];
   const toolCalls: ToolCall[] = [];
   for (const block of response.content) {
     if (block.type === 'text') text += (block as { text: string }).text;
     else if (block.type === 'thinking') {
       const { thinking, signature } = block as { thinking: string; signature?: string };
       reasoning += thinking;
-      details.push({ type: 'reasoning.text', text: thinking, signature: signature ?? null, format: reasoningFormats.anthropic, index: details.length });
+      details.push({ type: 'reasoning.text', text: thinking, signature: signature ?? null, format: upstreamFormats.anthropic, index: details.length });
     } else if (block.type === 'redacted_thinking') {
-      details.push({ type: 'reasoning.encrypted', data: (block as { data: string }).data, format: reasoningFormats.anthropic, index: details.length });
+      details.push({ type: 'reasoning.encrypted', data: (block as { data: string }).data, format: upstreamFormats.anthropic, index: details.length });
     } else if (block.type === 'tool_use') {
       const use = block as { id: string; name: string; input: unknown };
       toolCalls.push({ id: use.id, type: 'function', function: { name: use.name, arguments: JSON.stringify(use.input ?? {}) } });
+    } else {
+      others.push({ format: upstreamFormats.anthropic, item: block as Record<string, unknown> });
     }
   }
   const finishReason = mapAnthropicStopReason(response.stop_reason);
@@ -44,6 +48,7 @@ export function convertFromAnthropicResponse(response: AnthropicResponse): ChatC
           ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
           ...(reasoning === '' ? {} : { reasoning_content: reasoning }),
           ...(details.length === 0 ? {} : { reasoning_details: details }),
+          ...(others.length === 0 ? {} : { upstream_items: others }),
         },
         finish_reason: finishReason,
       },

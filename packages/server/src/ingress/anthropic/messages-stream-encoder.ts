@@ -1,8 +1,8 @@
-import { reasoningFormats, type ChatCompletionChunk, type FinishReason, type ReasoningDetail, type Usage } from '@tollgate/core';
+import { upstreamFormats, type ChatCompletionChunk, type FinishReason, type ReasoningDetail, type UpstreamItem, type Usage } from '@tollgate/core';
 import { toMessagesUsage, toStopReason } from './to-messages-response.js';
 
 /** The kinds of content block a Messages answer streams. */
-type BlockKind = 'thinking' | 'redacted_thinking' | 'text' | 'tool_use';
+type BlockKind = 'thinking' | 'redacted_thinking' | 'text' | 'tool_use' | 'upstream';
 
 function event(type: string, data: Record<string, unknown>): string {
   return `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
@@ -11,7 +11,8 @@ function event(type: string, data: Record<string, unknown>): string {
 /**
  * Turns chat completion chunks into Messages API stream events, in the order the Anthropic SDK
  * expects: message_start; per block content_block_start, deltas (`thinking_delta` and
- * `signature_delta` for Claude's own reasoning blocks, `text_delta`, `input_json_delta`),
+ * `signature_delta` for Claude's own reasoning blocks, `text_delta`, `input_json_delta`; Claude's
+ * server tool blocks whole),
  * content_block_stop; then message_delta (stop reason and usage) and message_stop once the stream
  * ended. One encoder per stream.
  */
@@ -36,8 +37,9 @@ export class MessagesStreamEncoder {
     if (chunk.usage != null) this.#usage = chunk.usage;
     const choice = chunk.choices[0];
     if (choice === undefined) return out;
-    const { content, tool_calls: toolCalls, reasoning_details: reasoning } = choice.delta;
+    const { content, tool_calls: toolCalls, reasoning_details: reasoning, upstream_items: items } = choice.delta;
     if (reasoning !== undefined) out += this.#reasoning(reasoning);
+    if (items !== undefined) out += this.#upstreamItems(items);
     if (typeof content === 'string' && content !== '') {
       if (this.#openBlock !== 'text') out += this.#startBlock({ type: 'text', text: '' }, 'text');
       out += event('content_block_delta', { index: this.#blockIndex, delta: { type: 'text_delta', text: content } });
@@ -69,7 +71,7 @@ export class MessagesStreamEncoder {
   #reasoning(pieces: readonly ReasoningDetail[]): string {
     let out = '';
     for (const piece of pieces) {
-      if (piece.format !== reasoningFormats.anthropic) continue;
+      if (piece.format !== upstreamFormats.anthropic) continue;
       if (piece.type === 'reasoning.encrypted') {
         out += this.#startBlock({ type: 'redacted_thinking', data: piece.data }, 'redacted_thinking');
         this.#openReasoning = piece.index;
@@ -85,7 +87,16 @@ export class MessagesStreamEncoder {
     return out;
   }
 
-  #startBlock(block: Record<string, unknown>, kind: BlockKind): string {
+  /** Claude's blocks with no canonical field (server tool use and results), each whole, in its place. */
+  #upstreamItems(items: readonly UpstreamItem[]): string {
+    let out = '';
+    for (const { format, item } of items) {
+      if (format === upstreamFormats.anthropic) out += this.#startBlock(item, 'upstream') + this.#closeBlock();
+    }
+    return out;
+  }
+
+  #startBlock(block: Readonly<Record<string, unknown>>, kind: BlockKind): string {
     const closed = this.#closeBlock();
     this.#blockIndex += 1;
     this.#openBlock = kind;

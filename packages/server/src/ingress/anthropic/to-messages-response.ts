@@ -1,4 +1,4 @@
-import { reasoningFormats, type ChatCompletionResponse, type FinishReason, type ReasoningDetail, type Usage } from '@tollgate/core';
+import { upstreamFormats, type ChatCompletionResponse, type FinishReason, type ReasoningDetail, type Usage } from '@tollgate/core';
 
 /** OpenAI's `finish_reason` as Anthropic's `stop_reason`. */
 export function toStopReason(finishReason: FinishReason | null | undefined): string {
@@ -15,8 +15,8 @@ export function toStopReason(finishReason: FinishReason | null | undefined): str
   }
 }
 
-/** OpenAI usage as Anthropic's: cached tokens taken out of `input_tokens` and counted apart. */
-export function toMessagesUsage(usage: Usage | undefined): Record<string, number> {
+/** OpenAI usage as Anthropic's: cached tokens taken out of `input_tokens` and counted apart, web searches as `server_tool_use`. */
+export function toMessagesUsage(usage: Usage | undefined): Record<string, unknown> {
   const cacheRead = usage?.prompt_tokens_details?.cached_tokens ?? 0;
   const cacheWrite = usage?.prompt_tokens_details?.cache_write_tokens ?? 0;
   return {
@@ -24,6 +24,7 @@ export function toMessagesUsage(usage: Usage | undefined): Record<string, number
     output_tokens: usage?.completion_tokens ?? 0,
     cache_read_input_tokens: cacheRead,
     cache_creation_input_tokens: cacheWrite,
+    ...(usage?.server_tool_use?.web_search_requests ? { server_tool_use: { web_search_requests: usage.server_tool_use.web_search_requests } } : {}),
   };
 }
 
@@ -42,7 +43,7 @@ function parseInput(text: string): unknown {
 export function thinkingBlocks(details: readonly ReasoningDetail[] | undefined): Record<string, unknown>[] {
   const blocks: Record<string, unknown>[] = [];
   for (const detail of details ?? []) {
-    if (detail.format !== reasoningFormats.anthropic) continue;
+    if (detail.format !== upstreamFormats.anthropic) continue;
     if (detail.type === 'reasoning.text') blocks.push({ type: 'thinking', thinking: detail.text ?? '', signature: detail.signature ?? '' });
     else if (detail.type === 'reasoning.encrypted') blocks.push({ type: 'redacted_thinking', data: detail.data });
   }
@@ -51,13 +52,15 @@ export function thinkingBlocks(details: readonly ReasoningDetail[] | undefined):
 
 /**
  * A chat completion as a Messages API response (for an Anthropic client of an OpenAI-format model, or
- * of Claude's answer a hook read): Claude's thinking first, then the text and the tool calls.
+ * of Claude's answer a hook rewrote): Claude's thinking first, its server tool blocks, then the text
+ * and the tool calls.
  */
 export function toMessagesResponse(response: ChatCompletionResponse): Record<string, unknown> {
   const choice = response.choices[0];
   const text = choice?.message.content ?? '';
   const content = [
     ...thinkingBlocks(choice?.message.reasoning_details),
+    ...(choice?.message.upstream_items ?? []).filter((part) => part.format === upstreamFormats.anthropic).map((part) => part.item),
     ...(text === '' ? [] : [{ type: 'text', text }]),
     ...(choice?.message.tool_calls ?? []).map((call) => ({ type: 'tool_use', id: call.id, name: call.function.name, input: parseInput(call.function.arguments) })),
   ];

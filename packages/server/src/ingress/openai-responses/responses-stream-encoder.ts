@@ -1,4 +1,4 @@
-import { reasoningFormats, type ChatCompletionChunk, type FinishReason, type GatewayError, type ReasoningDetail, type Usage } from '@tollgate/core';
+import { upstreamFormats, type ChatCompletionChunk, type FinishReason, type GatewayError, type ReasoningDetail, type UpstreamItem, type Usage } from '@tollgate/core';
 import { responsesErrorEvent } from './responses-error-event.js';
 import {
   completionOf,
@@ -91,9 +91,10 @@ export class ResponsesStreamEncoder {
     const choice = chunk.choices[0];
     if (choice === undefined) return out;
     const delta = choice.delta;
-    const openAIReasoning = delta.reasoning_details?.filter((piece) => piece.format === reasoningFormats.openaiResponses) ?? [];
+    const openAIReasoning = delta.reasoning_details?.filter((piece) => piece.format === upstreamFormats.openaiResponses) ?? [];
     if (openAIReasoning.length > 0) out += this.#upstreamReasoning(openAIReasoning);
     else if (typeof delta.reasoning_content === 'string' && delta.reasoning_content !== '') out += this.#reasoningText(undefined, this.#reasoningAsSummary ? 'summary' : 'text', 0, delta.reasoning_content);
+    if (delta.upstream_items !== undefined) out += this.#upstreamItems(delta.upstream_items);
     if (typeof delta.content === 'string' && delta.content !== '') out += this.#text(delta.content);
     if (typeof delta.refusal === 'string' && delta.refusal !== '') out += this.#refusal(delta.refusal);
     for (const call of delta.tool_calls ?? []) {
@@ -199,6 +200,19 @@ export class ResponsesStreamEncoder {
         if (!this.#isOpenReasoning(id)) out += this.#openReasoning(id, false);
         (this.#open as OpenReasoning).encrypted = piece.data;
       }
+    }
+    return out;
+  }
+
+  /** OpenAI's items with no canonical field (a built-in tool's `web_search_call`), each whole, in its place. */
+  #upstreamItems(items: readonly UpstreamItem[]): string {
+    let out = '';
+    for (const { format, item } of items) {
+      if (format !== upstreamFormats.openaiResponses) continue;
+      out += this.#closeOpen();
+      const outputIndex = this.#output.length;
+      this.#output.push(item);
+      out += this.#event('response.output_item.added', { output_index: outputIndex, item }) + this.#event('response.output_item.done', { output_index: outputIndex, item });
     }
     return out;
   }

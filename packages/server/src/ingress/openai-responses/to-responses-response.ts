@@ -1,4 +1,4 @@
-import { customToolInput, reasoningFormats, type ChatCompletionResponse, type FinishReason, type ReasoningDetail, type Usage } from '@tollgate/core';
+import { customToolInput, upstreamFormats, type ChatCompletionResponse, type FinishReason, type ReasoningDetail, type Usage } from '@tollgate/core';
 
 /** A Responses API request body as the client sent it; the response echoes its settings. */
 export type ResponsesRequestBody = Readonly<Record<string, any>>;
@@ -58,7 +58,7 @@ export function reasoningItem(id: string, text: string, asSummary: boolean): Res
 export function upstreamReasoningItems(details: readonly ReasoningDetail[] | undefined): ResponseOutputItem[] {
   const items = new Map<string, { id: string; type: 'reasoning'; summary: unknown[]; content?: unknown[]; encrypted_content?: string }>();
   for (const detail of details ?? []) {
-    if (detail.format !== reasoningFormats.openaiResponses) continue;
+    if (detail.format !== upstreamFormats.openaiResponses) continue;
     const id = detail.id ?? '';
     let item = items.get(id);
     if (item === undefined) items.set(id, (item = { id, type: 'reasoning', summary: [] }));
@@ -154,6 +154,7 @@ export function toResponsesResponse(response: ChatCompletionResponse, body: Resp
   const upstreamReasoning = upstreamReasoningItems(message?.reasoning_details);
   if (upstreamReasoning.length > 0) output.push(...upstreamReasoning);
   else if (typeof reasoning === 'string' && reasoning !== '') output.push(reasoningItem(ids.item('rs', 0), reasoning, wantsReasoningSummary(body)));
+  for (const part of message?.upstream_items ?? []) if (part.format === upstreamFormats.openaiResponses) output.push({ ...part.item });
   const toolCalls = message?.tool_calls ?? [];
   if (typeof message?.refusal === 'string' && message.refusal !== '') {
     output.push(messageItem(ids.item('msg', 0), { type: 'refusal', refusal: message.refusal }, itemStatus));

@@ -6,9 +6,10 @@ import type { RunningServer } from '../src/index.js';
 import { LogCapture, masterKey, startLoggedServer } from './support/start-test-gateway.js';
 
 // A model's reasoning carries what its next turn needs back — Claude's signed thinking, OpenAI's
-// encrypted reasoning items. When a hook reads an answer (here an output guardrail, which reads every
-// stream), the answer is decoded to the canonical form and encoded again for the client: these tests
-// show the reasoning survives that, and reaches chat clients as OpenRouter's `reasoning_details`.
+// encrypted reasoning items — and a server tool's blocks or items what the client shows of it. When a
+// hook reads an answer (here an output guardrail, which reads every stream), the answer is decoded to
+// the canonical form and encoded again for the client: these tests show all of it survives that, and
+// that reasoning reaches chat clients as OpenRouter's `reasoning_details`.
 
 let openai: MockOpenAI;
 let claude: MockAnthropic;
@@ -89,6 +90,23 @@ describe('reasoning through a hook that reads the stream', () => {
     expect(message.stop_reason).toBe('tool_use');
   });
 
+  it("keeps Claude Code's web search: each server_tool_use block with its query, each result, in their places, and the searches in usage", async () => {
+    claude.enqueue({ webSearches: ['node 24 release notes', 'node 24 lts date'], content: 'Node 24 is LTS.' });
+    const message = await anthropicClient().messages.stream({ ...claudeTurn, tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 5 }] } as never).finalMessage();
+    expect(message.content.map((block) => block.type)).toEqual(['server_tool_use', 'web_search_tool_result', 'server_tool_use', 'web_search_tool_result', 'text']);
+    expect(message.content[0]).toMatchObject({ type: 'server_tool_use', name: 'web_search', input: { query: 'node 24 release notes' } });
+    expect(message.content[1]).toMatchObject({ type: 'web_search_tool_result', tool_use_id: (message.content[0] as { id: string }).id, content: [{ type: 'web_search_result', url: expect.stringContaining('node%2024%20release%20notes') }] });
+    expect(message.content[2]).toMatchObject({ type: 'server_tool_use', input: { query: 'node 24 lts date' } });
+    expect(message.usage).toMatchObject({ server_tool_use: { web_search_requests: 2 } });
+  });
+
+  it("keeps Codex's web search: its web_search_call item, between the reasoning and the message", async () => {
+    openai.enqueue({ webSearches: ['node 24'], stream: { content: ['Node 24 is LTS.'] } });
+    const response = await responsesClient().stream({ ...codexTurn, tools: [{ type: 'web_search' }] } as never).finalResponse();
+    expect(response.output.map((item) => item.type)).toEqual(['reasoning', 'web_search_call', 'message']);
+    expect(response.output[1]).toMatchObject({ type: 'web_search_call', status: 'completed', action: { type: 'search', query: 'node 24' } });
+  });
+
   it('still reads what it lets through: a denied phrase in a reasoning model\'s answer is blocked mid-stream', async () => {
     openai.enqueue({ reasoningSummary: ['Recall the plan.'], stream: { content: ['The plan is ', 'Project Falcon', '.'] } });
     const stream = await responsesClient().create({ ...codexTurn, stream: true } as never);
@@ -102,7 +120,7 @@ describe('reasoning through a hook that reads the stream', () => {
 });
 
 describe('reasoning in a whole answer a hook rewrites', () => {
-  it('survives the rewrite: a PII guardrail redacts an address in the answer, and Claude\'s signed thinking and Codex\'s encrypted reasoning item still reach the client', async () => {
+  it('survives the rewrite: a PII guardrail redacts an address in the answer, and Claude\'s signed thinking, Codex\'s encrypted reasoning item and their web searches still reach the client', async () => {
     const redacting = await startLoggedServer(new LogCapture(), {
       plugins: ['@tollgate/provider-openai', '@tollgate/provider-anthropic', { name: '@tollgate/guardrail-pii', options: { action: 'redact' } }],
       auth: { masterKey },
@@ -127,6 +145,17 @@ describe('reasoning in a whole answer a hook rewrites', () => {
       const number = /^rs_mock(\d+)$/.exec(String(response.output[0]?.id))?.[1];
       expect(response.output[0]).toEqual({ id: `rs_mock${number}`, type: 'reasoning', summary: [{ type: 'summary_text', text: 'Find the owner.' }], encrypted_content: `gAAAA-mock-${number}` });
       expect(response.output_text).toBe('Write to [EMAIL_1].');
+
+      // A web search's blocks and items, too.
+      claude.enqueue({ webSearches: ['parser owner'], content: 'Write to jane.doe@example.com.' });
+      const searched = await new Anthropic({ baseURL: redacting.url, apiKey: masterKey, maxRetries: 0 }).messages.create({ ...claudeTurn, tools: [{ type: 'web_search_20250305', name: 'web_search' }] } as never);
+      expect(searched.content.map((block) => block.type)).toEqual(['server_tool_use', 'web_search_tool_result', 'text']);
+      expect(searched.content[0]).toMatchObject({ input: { query: 'parser owner' } });
+      expect(searched.usage).toMatchObject({ server_tool_use: { web_search_requests: 1 } });
+      openai.enqueue({ webSearches: ['parser owner'], content: 'Write to jane.doe@example.com.' });
+      const codexSearched = await new OpenAI({ baseURL: `${redacting.url}/v1`, apiKey: masterKey, maxRetries: 0 }).responses.create({ ...codexTurn, tools: [{ type: 'web_search' }] } as never);
+      expect(codexSearched.output.map((item) => item.type)).toEqual(['reasoning', 'web_search_call', 'message']);
+      expect(codexSearched.output_text).toBe('Write to [EMAIL_1].');
     } finally {
       await redacting.close();
     }
