@@ -1,6 +1,6 @@
 // `npm start`: the gateway of tollgate.config.yaml run end to end, offline. Two mock upstreams stand
 // in for Anthropic and OpenAI (the testkit's, which speak their wire formats); the gateway starts on
-// the example's own config, and five scenes show Claude Code and Codex through it, each request shaped
+// the example's own config, and six scenes show Claude Code and Codex through it, each request shaped
 // as the agent sends it. With real keys, `npm run serve` runs the same config for real.
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,7 +26,7 @@ function codexTurn(model, text) {
   return { model, instructions: 'You are Codex, a coding agent.', input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text }] }], tools: codexTools, tool_choice: 'auto', parallel_tool_calls: false, reasoning: { effort: 'medium', summary: 'auto' }, store: false, include: ['reasoning.encrypted_content'] };
 }
 
-/** Runs the five scenes and returns what each showed; `say` narrates. */
+/** Runs the six scenes and returns what each showed; `say` narrates. */
 export async function runDemo(say = (line) => console.log(line)) {
   const anthropicMock = await createMockAnthropic({ apiKey: keys.anthropic });
   const openaiMock = await createMockOpenAI({ apiKey: keys.openai });
@@ -81,6 +81,28 @@ export async function runDemo(say = (line) => console.log(line)) {
     say('5. The team\'s daily budget is hard: a turn whose worst case (3,000,000 output tokens) exceeds what is left of $25 is refused before it leaves.');
     results.overBudget = await codex.responses.create({ ...codexTurn('gpt-5-codex', 'Rewrite everything'), max_output_tokens: 3_000_000 }).then(() => undefined, (error) => error.code);
     say(`   ${results.overBudget}\n`);
+
+    say('6. Personal data never leaves: an address in Claude Code\'s tool result is redacted in its own request, so only that text changes, and put back in the answer.');
+    const claudeCodeTurn = {
+      model: 'claude-sonnet-5',
+      max_tokens: 2048,
+      thinking: { type: 'enabled', budget_tokens: 1024 },
+      system: [{ type: 'text', text: 'You are Claude Code.', cache_control: { type: 'ephemeral' } }],
+      messages: [
+        { role: 'user', content: 'Who owns the parser?' },
+        { role: 'assistant', content: [{ type: 'thinking', thinking: 'CODEOWNERS says.', signature: 'sig_earlier' }, { type: 'tool_use', id: 'toolu_9', name: 'Read', input: { path: 'CODEOWNERS' } }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_9', content: 'parser/ jane.doe@example.com' }, { type: 'text', text: 'Answer in one line.', cache_control: { type: 'ephemeral' } }] },
+      ],
+    };
+    anthropicMock.enqueue({ thinking: 'Name the owner.', content: 'The parser belongs to [EMAIL_1].' });
+    const owned = await claudeCode.messages.stream(claudeCodeTurn).finalMessage();
+    const sent = anthropicMock.requests.at(-1).body;
+    results.redactedToolResult = sent.messages[2].content[0].content;
+    // Only the text changed: the cache marks, the thinking setting and the signed history went as sent.
+    results.restOfRequestAsSent = JSON.stringify({ ...sent, model: claudeCodeTurn.model, messages: sent.messages.map((message, index) => (index === 2 ? claudeCodeTurn.messages[2] : message)) }) === JSON.stringify({ ...claudeCodeTurn, stream: true });
+    results.restoredAnswer = owned.content.find((block) => block.type === 'text')?.text;
+    results.answerThinkingSigned = owned.content[0]?.type === 'thinking' && typeof owned.content[0].signature === 'string';
+    say(`   Anthropic received "${results.redactedToolResult}", the rest of the request as sent: ${results.restOfRequestAsSent}; the answer reads "${results.restoredAnswer}", its thinking signed: ${results.answerThinkingSigned}\n`);
 
     await new Promise((resolve) => setTimeout(resolve, 300)); // the ledger writes in batches
     const spend = await admin('/admin/spend?group_by=key');
