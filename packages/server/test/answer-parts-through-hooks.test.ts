@@ -1,9 +1,10 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMockAnthropic, createMockOpenAI, type MockAnthropic, type MockOpenAI } from '@tollgate/testkit';
+import type { MockAnthropic, MockOpenAI } from '@tollgate/testkit';
 import type { RunningServer } from '../src/index.js';
-import { LogCapture, masterKey, startLoggedServer } from './support/start-test-gateway.js';
+import { startAgentUpstreams, startAgentsGateway } from './support/start-agents-gateway.js';
+import { masterKey } from './support/start-test-gateway.js';
 
 // A model's reasoning carries what its next turn needs back — Claude's signed thinking, OpenAI's
 // encrypted reasoning items — and a server tool's blocks or items what the client shows of it. When a
@@ -16,17 +17,8 @@ let claude: MockAnthropic;
 let gateway: RunningServer;
 
 beforeAll(async () => {
-  openai = await createMockOpenAI();
-  claude = await createMockAnthropic({ apiKey: 'sk-ant-reasoning-000001' });
-  gateway = await startLoggedServer(new LogCapture(), {
-    plugins: ['@tollgate/provider-openai', '@tollgate/provider-anthropic', { name: '@tollgate/guardrail-keywords', options: { deny: ['Project Falcon'] } }],
-    auth: { masterKey },
-    providers: {
-      openai: { type: 'openai', baseURL: openai.baseURL, apiKey: 'sk-openai-reasoning-0001', responsesAPI: true },
-      claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: 'sk-ant-reasoning-000001' },
-    },
-    models: { 'gpt-5-codex': { target: 'openai/gpt-5-codex' }, sonnet: { target: 'claude/claude-sonnet-4-5' } },
-  });
+  ({ openai, claude } = await startAgentUpstreams());
+  gateway = await startAgentsGateway({ openai, claude }, [{ name: '@tollgate/guardrail-keywords', options: { deny: ['Project Falcon'] } }]);
 });
 
 afterAll(async () => {
@@ -121,15 +113,7 @@ describe('reasoning through a hook that reads the stream', () => {
 
 describe('reasoning in a whole answer a hook rewrites', () => {
   it('survives the rewrite: a PII guardrail redacts an address in the answer, and Claude\'s signed thinking, Codex\'s encrypted reasoning item and their web searches still reach the client', async () => {
-    const redacting = await startLoggedServer(new LogCapture(), {
-      plugins: ['@tollgate/provider-openai', '@tollgate/provider-anthropic', { name: '@tollgate/guardrail-pii', options: { action: 'redact' } }],
-      auth: { masterKey },
-      providers: {
-        openai: { type: 'openai', baseURL: openai.baseURL, apiKey: 'sk-openai-reasoning-0001', responsesAPI: true },
-        claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: 'sk-ant-reasoning-000001' },
-      },
-      models: { 'gpt-5-codex': { target: 'openai/gpt-5-codex' }, sonnet: { target: 'claude/claude-sonnet-4-5' } },
-    });
+    const redacting = await startAgentsGateway({ openai, claude }, [{ name: '@tollgate/guardrail-pii', options: { action: 'redact' } }]);
     try {
       claude.enqueue({ redactedThinking: 'EmwKAhgBEgy-mock', thinking: 'Find the owner.', content: 'Write to jane.doe@example.com.' });
       const message = await new Anthropic({ baseURL: redacting.url, apiKey: masterKey, maxRetries: 0 }).messages.create(claudeTurn as never);

@@ -5,7 +5,8 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMockAnthropic, createMockOpenAI, type MockOpenAI } from '@tollgate/testkit';
 import type { RunningServer } from '../src/index.js';
-import { LogCapture, startLedgeredGateway, startLoggedServer } from './support/start-test-gateway.js';
+import { LogCapture, masterKey as agentsKey, startLedgeredGateway, startLoggedServer } from './support/start-test-gateway.js';
+import { startAgentsBehind } from './support/start-agents-gateway.js';
 
 const masterKey = 'sk-cache-master-000000000001';
 const teamA = 'sk-cache-team-a-key-000000001';
@@ -199,32 +200,14 @@ describe('the response cache in front of OpenAI\'s Responses API', () => {
 });
 
 /** Codex's upstream (OpenAI, with its Responses API) and Claude Code's, behind a gateway with the memory cache in `options`. */
-async function startAgentsBehindCache(options: Record<string, unknown>) {
-  const openai = await createMockOpenAI();
-  const claude = await createMockAnthropic({ apiKey: 'sk-ant-cache-0000000002' });
-  const gateway = await startLoggedServer(new LogCapture(), {
-    plugins: ['@tollgate/provider-openai', '@tollgate/provider-anthropic', { name: '@tollgate/cache-memory', options: { maxBytes: 1_000_000, ...options } }],
-    auth: { masterKey },
-    providers: {
-      openai: { type: 'openai', baseURL: openai.baseURL, apiKey: 'sk-openai-cache-000000002', responsesAPI: true },
-      claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: 'sk-ant-cache-0000000002' },
-    },
-    models: { 'gpt-5-codex': { target: 'openai/gpt-5-codex' }, sonnet: { target: 'claude/claude-sonnet-4-5' } },
-  });
-  const close = async () => {
-    await gateway.close();
-    await openai.close();
-    await claude.close();
-  };
-  return { openai, claude, gateway, close };
-}
+const startAgentsBehindCache = (options: Record<string, unknown>) => startAgentsBehind([{ name: '@tollgate/cache-memory', options: { maxBytes: 1_000_000, ...options } }]);
 
 describe('a request the response cache leaves alone', () => {
   it('passes through as the upstream\'s bytes: Codex keeps its encrypted reasoning, Claude Code its thinking signatures, a web search its items', async () => {
     const { openai, claude, gateway, close } = await startAgentsBehindCache({});
     try {
       // Codex's turn: not deterministic (no temperature 0), so the cache bypasses it — and its answer is not decoded for it.
-      const codex = await new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: masterKey, maxRetries: 0 }).responses
+      const codex = await new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: agentsKey, maxRetries: 0 }).responses
         .stream({ model: 'gpt-5-codex', input: 'Rename foo to bar', reasoning: { effort: 'medium' }, store: false, include: ['reasoning.encrypted_content'] } as never)
         .finalResponse();
       expect(codex.output.map((item) => item.type)).toEqual(['reasoning', 'message']);
@@ -232,14 +215,14 @@ describe('a request the response cache leaves alone', () => {
 
       // Claude Code's streamed turn with thinking: the signature its next turn must send back arrives.
       claude.enqueue({ thinking: 'Look at the parser first.', content: 'The parser drops the last token.' });
-      const message = await new Anthropic({ baseURL: gateway.url, apiKey: masterKey, maxRetries: 0 }).messages
+      const message = await new Anthropic({ baseURL: gateway.url, apiKey: agentsKey, maxRetries: 0 }).messages
         .stream({ model: 'sonnet', max_tokens: 1_024, thinking: { type: 'enabled', budget_tokens: 512 }, messages: [{ role: 'user', content: 'Why does the test fail?' }] } as never)
         .finalMessage();
       expect(message.content[0]).toMatchObject({ type: 'thinking', thinking: 'Look at the parser first.', signature: 'sig_mock' });
 
       // A web search on the Responses API, whole: its web_search_call item reaches the client.
       openai.enqueue({ webSearches: ['node 24'], content: 'Node 24 is LTS.' });
-      const searched = await new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: masterKey, maxRetries: 0 }).responses.create({ model: 'gpt-5-codex', input: 'Node LTS?', tools: [{ type: 'web_search' }] });
+      const searched = await new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: agentsKey, maxRetries: 0 }).responses.create({ model: 'gpt-5-codex', input: 'Node LTS?', tools: [{ type: 'web_search' }] });
       expect(searched.output.map((item) => item.type)).toEqual(['web_search_call', 'message']);
     } finally {
       await close();
@@ -249,7 +232,7 @@ describe('a request the response cache leaves alone', () => {
   it('in `always` mode too, when the client needs what only the upstream\'s answer carries: Codex\'s encrypted reasoning, Claude\'s signed thinking', async () => {
     const { openai, claude, gateway, close } = await startAgentsBehindCache({ mode: 'always' });
     try {
-      const responses = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: masterKey, maxRetries: 0 }).responses;
+      const responses = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: agentsKey, maxRetries: 0 }).responses;
       const codexTurn = { model: 'gpt-5-codex', input: 'Rename foo to bar', reasoning: { effort: 'medium' }, store: false, include: ['reasoning.encrypted_content'] };
       for (const expected of ['gAAAA-mock-1', 'gAAAA-mock-2']) {
         const turn = await responses.create(codexTurn as never).withResponse();
@@ -261,7 +244,7 @@ describe('a request the response cache leaves alone', () => {
       expect((await responses.create(plain as never).withResponse()).response.headers.get('x-tollgate-cache')).toBe('miss');
       expect((await responses.create(plain as never).withResponse()).response.headers.get('x-tollgate-cache')).toBe('hit');
 
-      const anthropic = new Anthropic({ baseURL: gateway.url, apiKey: masterKey, maxRetries: 0 });
+      const anthropic = new Anthropic({ baseURL: gateway.url, apiKey: agentsKey, maxRetries: 0 });
       const thinkingTurn = { model: 'sonnet', max_tokens: 1_024, thinking: { type: 'enabled', budget_tokens: 512 }, messages: [{ role: 'user', content: 'Why does the test fail?' }] };
       for (let turn = 0; turn < 2; turn += 1) {
         claude.enqueue({ thinking: 'Look at the parser first.', content: 'The parser drops the last token.' });

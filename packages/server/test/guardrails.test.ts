@@ -5,6 +5,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMockAnthropic, createMockOpenAI, type MockAnthropic, type MockOpenAI } from '@tollgate/testkit';
 import type { RunningServer } from '../src/index.js';
+import { startAgentsBehind } from './support/start-agents-gateway.js';
 import { LogCapture, masterKey, startLedgeredGateway, startLoggedServer, startQuietServer } from './support/start-test-gateway.js';
 
 const agent = 'sk-guardrails-agent-key-00001';
@@ -192,20 +193,8 @@ describe('guardrails that put a caller’s own values back, next to the response
 
 describe('a redaction in a coding agent\'s own wire', () => {
   it('changes only the texts: Claude Code keeps its cache marks, thinking and signed history; Codex its encrypted reasoning items — the answers restored', async () => {
-    const openai = await createMockOpenAI();
-    const claude = await createMockAnthropic({ apiKey: 'sk-ant-guard-00000000006' });
-    const gateway = await startLoggedServer(new LogCapture(), {
-      plugins: ['@tollgate/provider-openai', '@tollgate/provider-anthropic', { name: '@tollgate/guardrail-pii', options: { action: 'redact', restore: true } }],
-      auth: { masterKey },
-      providers: {
-        openai: { type: 'openai', baseURL: openai.baseURL, apiKey: 'sk-openai-guard-000000006', responsesAPI: true },
-        claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: 'sk-ant-guard-00000000006' },
-      },
-      models: {
-        'gpt-5-codex': { target: 'openai/gpt-5-codex' },
-        sonnet: { target: 'claude/claude-sonnet-4-5' },
-        'sonnet-or-gpt': { targets: ['claude/claude-sonnet-4-5', 'openai/gpt-4.1'], retries: { maxRetries: 0 } },
-      },
+    const { openai, claude, gateway, close } = await startAgentsBehind([{ name: '@tollgate/guardrail-pii', options: { action: 'redact', restore: true } }], {
+      'sonnet-or-gpt': { targets: ['claude/claude-sonnet-4-5', 'openai/gpt-4.1'], retries: { maxRetries: 0 } },
     });
     try {
       // Claude Code's next turn: a cached system prompt, its signed thinking and tool call, the tool's result naming a person.
@@ -262,9 +251,7 @@ describe('a redaction in a coding agent\'s own wire', () => {
       expect(openai.requests[0]!.body).toEqual(codexSent);
       expect(response.output_text).toBe('It is jane.doe@example.com.');
     } finally {
-      await gateway.close();
-      await openai.close();
-      await claude.close();
+      await close();
     }
   });
 });
@@ -296,17 +283,7 @@ describe('an output guardrail scoped to other keys', () => {
 
 describe('an output guardrail reading a whole answer', () => {
   it('lets the answer go as the upstream sent it when it changes nothing: Codex keeps its encrypted reasoning, Claude its thinking signature; a denied phrase is still blocked', async () => {
-    const openai = await createMockOpenAI();
-    const claude = await createMockAnthropic({ apiKey: 'sk-ant-guard-00000000005' });
-    const gateway = await startLoggedServer(new LogCapture(), {
-      plugins: ['@tollgate/provider-openai', '@tollgate/provider-anthropic', { name: '@tollgate/guardrail-keywords', options: { deny: ['Project Falcon'] } }],
-      auth: { masterKey },
-      providers: {
-        openai: { type: 'openai', baseURL: openai.baseURL, apiKey: 'sk-openai-guard-000000005', responsesAPI: true },
-        claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: 'sk-ant-guard-00000000005' },
-      },
-      models: { 'gpt-5-codex': { target: 'openai/gpt-5-codex' }, sonnet: { target: 'claude/claude-sonnet-4-5' } },
-    });
+    const { openai, claude, gateway, close } = await startAgentsBehind([{ name: '@tollgate/guardrail-keywords', options: { deny: ['Project Falcon'] } }]);
     try {
       const responses = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: masterKey, maxRetries: 0 }).responses;
       const codexTurn = { model: 'gpt-5-codex', input: 'Rename foo to bar', reasoning: { effort: 'medium' }, store: false, include: ['reasoning.encrypted_content'] };
@@ -328,9 +305,7 @@ describe('an output guardrail reading a whole answer', () => {
       expect(blocked).toMatchObject({ status: 400, error: { error: { type: 'invalid_request_error' } } });
       expect(JSON.stringify((blocked as { error: unknown }).error)).toContain('Guardrail \\"keywords\\" blocked the answer');
     } finally {
-      await gateway.close();
-      await openai.close();
-      await claude.close();
+      await close();
     }
   });
 });
