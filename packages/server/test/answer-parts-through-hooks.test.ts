@@ -153,16 +153,44 @@ describe('reasoning for a chat client, as OpenRouter gives it', () => {
       { type: 'reasoning.text', text: 'Look at the parser first.', signature: 'sig_mock', format: 'anthropic-claude-v1', index: 1 },
     ];
     claude.enqueue({ redactedThinking: 'EmwKAhgBEgy-mock', thinking: 'Look at the parser first.', content: 'The parser drops the last token.' });
-    const whole = await chatClient().create({ model: 'sonnet', messages: [{ role: 'user', content: 'Why does the test fail?' }] });
+    const whole = await chatClient().create({ model: 'sonnet', thinking: { type: 'enabled', budget_tokens: 1_024 }, messages: [{ role: 'user', content: 'Why does the test fail?' }] } as never);
     expect((whole.choices[0]!.message as unknown as { reasoning_details: unknown }).reasoning_details).toEqual(details);
 
     claude.enqueue({ redactedThinking: 'EmwKAhgBEgy-mock', thinking: 'Look at the parser first.', content: 'The parser drops the last token.' });
     const pieces: { index: number; [field: string]: unknown }[] = [];
-    for await (const chunk of await chatClient().create({ model: 'sonnet', stream: true, messages: [{ role: 'user', content: 'Why does the test fail?' }] })) {
+    for await (const chunk of await chatClient().create({ model: 'sonnet', stream: true, thinking: { type: 'enabled', budget_tokens: 1_024 }, messages: [{ role: 'user', content: 'Why does the test fail?' }] } as never) as unknown as AsyncIterable<{ choices: { delta: unknown }[] }>) {
       pieces.push(...((chunk.choices[0]?.delta as { reasoning_details?: { index: number }[] } | undefined)?.reasoning_details ?? []));
     }
     // Pieces with one index are one block: its text in pieces, its signature whole.
     const blocks = [0, 1].map((index) => pieces.filter((piece) => piece.index === index).reduce((block, piece) => ({ ...block, ...piece, ...(piece.text === undefined ? {} : { text: String(block.text ?? '') + String(piece.text) }) }), {} as Record<string, unknown>));
     expect(blocks).toEqual(details);
+  });
+  it("takes Claude's signed thinking back on a tool loop's next turn, whole or as the stream's pieces: the assistant turn reaches Claude starting with it", async () => {
+    const tools = [{ type: 'function' as const, function: { name: 'read_file', parameters: { type: 'object', properties: { path: { type: 'string' } } } } }];
+    const thinking = { type: 'enabled', budget_tokens: 1_024 };
+    const question = { role: 'user' as const, content: 'Why does the test fail?' };
+    const toolResult = { role: 'tool' as const, tool_call_id: 'toolu_read', content: 'export function parse() {}' };
+    const toolUse = { type: 'tool_use', id: 'toolu_read', name: 'read_file', input: { path: 'src/parser.ts' } };
+    const signedThinking = { type: 'thinking', thinking: 'Read the parser first.', signature: 'sig_mock' };
+
+    claude.enqueue({ thinking: 'Read the parser first.', content: '', toolUses: [{ id: 'toolu_read', name: 'read_file', input: { path: 'src/parser.ts' } }] });
+    const first = await chatClient().create({ model: 'sonnet', messages: [question], tools, thinking } as never);
+    expect((claude.requests[0]!.body as { thinking: unknown }).thinking).toEqual(thinking);
+    claude.enqueue({ content: 'The parser drops the last token.' });
+    const second = await chatClient().create({ model: 'sonnet', messages: [question, first.choices[0]!.message, toolResult], tools, thinking } as never);
+    expect(second.choices[0]!.message.content).toBe('The parser drops the last token.');
+    expect((claude.requests[1]!.body as { messages: { content: unknown }[] }).messages[1]!.content).toEqual([signedThinking, toolUse]);
+
+    // Streamed: the client sends the pieces back as they came; they are joined by their index.
+    claude.enqueue({ thinking: 'Read the parser first.', content: '', toolUses: [{ id: 'toolu_read', name: 'read_file', input: { path: 'src/parser.ts' } }] });
+    const pieces: unknown[] = [];
+    for await (const chunk of await chatClient().create({ model: 'sonnet', stream: true, messages: [question], tools, thinking } as never) as unknown as AsyncIterable<{ choices: { delta: { reasoning_details?: unknown[] } }[] }>) {
+      pieces.push(...(chunk.choices[0]?.delta.reasoning_details ?? []));
+    }
+    expect(pieces.length).toBeGreaterThan(1);
+    const streamedTurn = { role: 'assistant', content: null, tool_calls: [{ id: 'toolu_read', type: 'function', function: { name: 'read_file', arguments: '{"path":"src/parser.ts"}' } }], reasoning_details: pieces };
+    claude.enqueue({ content: 'The parser drops the last token.' });
+    await chatClient().create({ model: 'sonnet', messages: [question, streamedTurn, toolResult], tools, thinking } as never);
+    expect((claude.requests[3]!.body as { messages: { content: unknown }[] }).messages[1]!.content).toEqual([signedThinking, toolUse]);
   });
 });

@@ -19,10 +19,32 @@ export interface MockAnthropic extends MockUpstream<MockAnthropicReply> {
 }
 
 /**
+ * What Anthropic refuses of a request with thinking on: the assistant turn a tool loop continues (the
+ * one before the last message's `tool_result`s) must start with a thinking block, Claude's own, signed.
+ */
+function missingThinking(body: any): string | undefined {
+  const type = body?.thinking?.type;
+  const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
+  if ((type !== 'enabled' && type !== 'adaptive') || messages.length < 2) return undefined;
+  const last = messages.at(-1);
+  const continuesTools = Array.isArray(last?.content) && last.content.some((block: any) => block?.type === 'tool_result');
+  const assistant = messages.at(-2);
+  if (!continuesTools || assistant?.role !== 'assistant') return undefined;
+  const position = `messages.${messages.length - 2}.content.0`;
+  const first = Array.isArray(assistant.content) ? assistant.content[0] : { type: 'text' };
+  if (first?.type === 'redacted_thinking') return undefined;
+  if (first?.type !== 'thinking') {
+    return `${position}.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${String(first?.type)}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block (preceeding the lastmost set of \`tool_use\` and \`tool_result\` blocks). To avoid this requirement, disable \`thinking\`.`;
+  }
+  return typeof first.signature === 'string' && first.signature !== '' ? undefined : `${position}.thinking.signature: Field required`;
+}
+
+/**
  * Starts a faithful Anthropic Messages upstream on 127.0.0.1: `POST /v1/messages` (JSON, or SSE with
  * `event:` lines: message_start, content_block_start/delta/stop with text, `input_json_delta`,
  * thinking and signature deltas, redacted thinking, ping, message_delta, message_stop), `POST /v1/messages/count_tokens`, errors in
- * Anthropic's shape, the required `anthropic-version` header, stop sequences, cache usage, and web
+ * Anthropic's shape, the required `anthropic-version` header, stop sequences, cache usage, thinking
+ * required (signed) at the head of the assistant turn a tool loop continues when it is on, and web
  * searches by its server tool (blocks, `max_uses`, `usage.server_tool_use`).
  * Programmable and recording like the OpenAI mock.
  *
@@ -44,6 +66,8 @@ export async function createMockAnthropic(options: MockAnthropicOptions = {}): P
     }
     if (request.method !== 'POST' || path !== '/v1/messages') return fail('not_found_error', `Not found: ${request.method} ${path}`);
     if (typeof body?.max_tokens !== 'number') return fail('invalid_request_error', 'max_tokens: Field required');
+    const thinkingProblem = missingThinking(body);
+    if (thinkingProblem !== undefined) return fail('invalid_request_error', thinkingProblem);
 
     const reply = takeReply() ?? {};
     if (reply.delayMs !== undefined) await sleep(reply.delayMs);

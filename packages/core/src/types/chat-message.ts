@@ -1,3 +1,5 @@
+import type { ReasoningDetail } from './reasoning-detail.js';
+
 /** A text part of a multi-part message content. */
 export interface TextContentPart {
   readonly type: 'text';
@@ -47,6 +49,8 @@ export interface AssistantMessage {
   readonly tool_calls?: readonly ToolCall[];
   readonly refusal?: string | null;
   readonly name?: string;
+  /** The answer's reasoning as it came (signed thinking), sent back so the model resumes it; see {@link ReasoningDetail}. */
+  readonly reasoning_details?: readonly ReasoningDetail[];
 }
 
 /** The result of a tool call, answering the call with `tool_call_id`. */

@@ -28,7 +28,7 @@ export interface AnthropicRequest {
   metadata?: { user_id?: string };
   tools?: { name: string; description?: string; input_schema: unknown }[];
   tool_choice?: { type: 'auto' | 'any' | 'none' | 'tool'; name?: string; disable_parallel_tool_use?: boolean };
-  thinking?: { type: 'enabled'; budget_tokens: number } | { type: 'disabled' };
+  thinking?: { type: 'enabled'; budget_tokens: number } | { type: 'adaptive' } | { type: 'disabled' };
   [extension: string]: unknown;
 }
 

@@ -1,4 +1,4 @@
-import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
+import { GatewayError, upstreamFormats, type ChatCompletionRequest, type ChatMessage, type ContentPart, type ReasoningDetail } from '@tollgate/core';
 import { parseDataUrl, parseToolArguments, textOfContent } from '@tollgate/provider-utils';
 import type { AnthropicContentBlock, AnthropicMessage, AnthropicRequest } from './anthropic-messages.js';
 
@@ -26,6 +26,12 @@ export const untranslatedOpenAIFields = [
   'stream_options',
 ] as const;
 
+/** A `thinking` setting in the Messages API's shape: `enabled` with its `budget_tokens`, `adaptive` or `disabled`. */
+function isThinkingSetting(value: unknown): value is NonNullable<AnthropicRequest['thinking']> {
+  const setting = value as { type?: unknown; budget_tokens?: unknown } | null | undefined;
+  return (setting?.type === 'enabled' && typeof setting.budget_tokens === 'number') || setting?.type === 'adaptive' || setting?.type === 'disabled';
+}
+
 /** OpenAI's `reasoning_effort` as Anthropic's `output_config.effort`. */
 const efforts = { minimal: 'low', low: 'low', medium: 'medium', high: 'high' } as const;
 
@@ -38,6 +44,35 @@ function convertPart(part: ContentPart, index: number, path: string): AnthropicC
     return { type: 'image', source: { type: 'url', url } };
   }
   throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Content part type "${part.type}" cannot be sent to an Anthropic model (text and image_url can).`, { param: `${path}.content[${index}]` });
+}
+
+/**
+ * Claude's own thinking blocks from an earlier answer's `reasoning_details` (format
+ * `anthropic-claude-v1`), as a chat client sends them back — whole, or as the pieces a stream gave
+ * (joined by `index`): a signed block as `thinking`, an encrypted one as `redacted_thinking`. A block
+ * without a signature is left out: Claude takes back only what it signed.
+ */
+function thinkingBlocksOf(details: unknown): AnthropicContentBlock[] {
+  if (!Array.isArray(details)) return [];
+  const blocks = new Map<number, { text: string; signature: string; data: string | undefined }>();
+  for (const [position, detail] of (details as ReasoningDetail[]).entries()) {
+    if (detail?.format !== upstreamFormats.anthropic) continue;
+    const index = typeof detail.index === 'number' ? detail.index : -1 - position;
+    const block = blocks.get(index) ?? { text: '', signature: '', data: undefined };
+    blocks.set(index, block);
+    if (detail.type === 'reasoning.text') {
+      block.text += detail.text ?? '';
+      if (detail.signature) block.signature = detail.signature;
+    } else if (detail.type === 'reasoning.encrypted') {
+      block.data = detail.data;
+    }
+  }
+  const out: AnthropicContentBlock[] = [];
+  for (const block of blocks.values()) {
+    if (block.data !== undefined) out.push({ type: 'redacted_thinking', data: block.data });
+    else if (block.signature !== '') out.push({ type: 'thinking', thinking: block.text, signature: block.signature });
+  }
+  return out;
 }
 
 /** Appends blocks to the conversation, merging into the previous turn when it has the same role. */
@@ -69,7 +104,7 @@ function convertMessages(messages: readonly ChatMessage[]): { system: string[]; 
         return;
       }
       case 'assistant': {
-        const blocks: AnthropicContentBlock[] = [];
+        const blocks: AnthropicContentBlock[] = thinkingBlocksOf(message.reasoning_details);
         const text = textOfContent(message.content);
         if (text !== '') blocks.push({ type: 'text', text });
         message.tool_calls?.forEach((call, callIndex) => {
@@ -98,8 +133,9 @@ export interface ConvertToAnthropicOptions {
 /**
  * Translates an OpenAI chat completions request to a Messages API request: system and developer
  * messages to `system`, `max_tokens` always set, `stop` to `stop_sequences`, tools and `tool_choice`,
- * assistant `tool_calls` to `tool_use` blocks, `tool` messages to `tool_result` blocks (consecutive
- * ones merged into one user turn), images (https and base64 data URLs), `response_format` as native
+ * assistant `tool_calls` to `tool_use` blocks (after Claude's signed thinking, from the message's
+ * `reasoning_details`), `tool` messages to `tool_result` blocks (consecutive ones merged into one user
+ * turn), `thinking` as it is, images (https and base64 data URLs), `response_format` as native
  * structured output (`output_config.format`) and `reasoning_effort` as `output_config.effort`.
  */
 export function convertToAnthropicRequest(request: ChatCompletionRequest, options: ConvertToAnthropicOptions): AnthropicRequest {
@@ -113,6 +149,9 @@ export function convertToAnthropicRequest(request: ChatCompletionRequest, option
   if (request.stop !== undefined && request.stop !== null) body.stop_sequences = typeof request.stop === 'string' ? [request.stop] : [...request.stop];
   if (request.user !== undefined) body.metadata = { user_id: request.user };
   if (request.stream === true) body.stream = true;
+  // Extended thinking as the Messages API takes it (as LiteLLM accepts it from chat clients).
+  const thinking = (request as { thinking?: unknown }).thinking;
+  if (isThinkingSetting(thinking)) body.thinking = thinking;
 
   const tools = (request.tools ?? []).map((tool) => ({
     name: tool.function.name,
