@@ -38,7 +38,7 @@ const targetObjectSchema = z.strictObject({
   weight: z.number().positive().default(1).describe('Share of traffic under the `weighted` strategy.'),
   timeouts: timeoutsSchema.optional(),
   maxRetries: z.number().int().min(0).max(10).optional().describe('Retries of this target (over the group\'s).'),
-  params: z.record(z.string(), z.unknown()).optional().describe('Extra upstream parameters merged into the request for this target (`{ temperature: 0 }`).'),
+  params: z.record(z.string(), z.unknown()).optional().describe("Extra upstream parameters merged into the request for this target (`{ temperature: 0 }`); for a target of the client's own API, set in the client's body under that API's names when it has them all."),
   price: z.strictObject({ input: z.number().min(0).describe('Input (prompt) tokens.'), output: z.number().min(0).describe('Output (completion) tokens.') }).optional().describe('USD per million tokens, for the `lowest-cost` strategy (overrides the price table).'),
 });
 

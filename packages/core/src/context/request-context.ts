@@ -33,10 +33,10 @@ export interface RequestContextInit {
    */
   readonly decode?: (body: unknown) => ChatCompletionRequest | EmbeddingRequest;
   /**
-   * Names the canonical fields a hook added (`addRequestFields`) as the client's wire format does, for
-   * splicing into the client's bytes (the Responses API's `max_output_tokens` for `max_tokens`); undefined
+   * Names the canonical fields a hook added (`addRequestFields`), or a target's params, as the client's
+   * wire format does, for setting in the client's bytes (the Responses API's `max_output_tokens` for `max_tokens`); undefined
    * when the wire has no name for one, and the bytes then no longer serve. Without it, the fields keep
-   * their canonical names (the chat and Messages APIs share them).
+   * their canonical names (the chat wire is the canonical one).
    */
   readonly encodeAddedFields?: (fields: Readonly<Record<string, unknown>>) => Record<string, unknown> | undefined;
   /** Reads what the canonical request will not say of a body in the client's wire format; called with `decode`. */
@@ -119,6 +119,8 @@ export class RequestContext {
   /** True once `addRequestFields` set a field the client had set: its bytes are then re-encoded, not spliced. */
   #overridesClientFields = false;
   #splicedBody: Uint8Array | undefined;
+  /** The client's bytes with the last target params asked for (see `rawBodyWith`). */
+  #withParams: { readonly params: object; readonly base: Uint8Array; readonly bytes: Uint8Array | undefined } | undefined;
   /** Fields set in the client's wire format itself (bounding its web searches), over the added ones. */
   #wireFields: Record<string, unknown> | undefined;
   /** The body in the client's wire, kept after decoding while its web searches may be bounded or its texts rewritten. */
@@ -186,6 +188,23 @@ export class RequestContext {
       this.#splicedBody = this.#overridesClientFields ? setJsonFields(this.#rawBody, fields) : spliceJsonFields(this.#rawBody, fields);
     }
     return this.#splicedBody;
+  }
+
+  /**
+   * The client's bytes with a target's `params` set over them, under the names the client's wire
+   * gives them (a Messages body's `stop_sequences` for `stop`, a Responses body's `max_output_tokens`
+   * for `max_tokens`), so a target of the client's own wire with params still gets its bytes; undefined
+   * when a param has no such name, or the bytes no longer match the request. Made once per params.
+   */
+  rawBodyWith(params: Readonly<Record<string, unknown>>): Uint8Array | undefined {
+    const base = this.rawBody;
+    if (base === undefined) return undefined;
+    const cached = this.#withParams;
+    if (cached !== undefined && cached.params === params && cached.base === base) return cached.bytes;
+    const fields = this.#encodeAddedFields === undefined ? params : this.#encodeAddedFields(params);
+    const bytes = fields === undefined ? undefined : setJsonFields(base, fields);
+    this.#withParams = { params, base, bytes };
+    return bytes;
   }
 
   /** Decodes a wire-format body into the canonical request (once); the client's bytes still match it. */

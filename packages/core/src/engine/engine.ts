@@ -596,14 +596,15 @@ export class Engine implements TargetCircuits {
   /**
    * Whether a target gets the client's bytes (`rawBody`) and may answer with its own (`passthrough`):
    * when it speaks the client's wire, or another of its `passthroughWires` (`passthroughWire` set: it
-   * answers in that wire as bytes, or a stream decoded when a hook reads its chunks); never once target
-   * params or a hook changed the request. A whole answer comes decoded with its bytes alike, so a hook
-   * reads it either way and the bytes go out unless one replaced it.
+   * answers in that wire as bytes, or a stream decoded when a hook reads its chunks), with the target's
+   * params set in them where the client's wire names them all; never once a hook replaced the request.
+   * A whole answer comes decoded with its bytes alike, so a hook reads it either way and the bytes go
+   * out unless one replaced it.
    */
   #clientBytesFor(context: RequestContext, target: RouteTarget): Pick<ProviderCallOptions, 'rawBody' | 'passthrough' | 'passthroughWire'> {
     const sameWire = context.ingress === target.provider.wire;
     const decodes = context.stream && this.#hooks['transform.chunk'].length > 0 && !context.answerUnreadByAll(this.#answerReaders?.chunk);
-    const rawBody = target.params === undefined ? context.rawBody : undefined;
+    const rawBody = target.params === undefined ? context.rawBody : context.rawBodyWith(target.params);
     const otherWire = !sameWire && rawBody !== undefined && target.provider.passthroughWires?.includes(context.ingress) === true;
     return { rawBody: sameWire || otherWire ? rawBody : undefined, passthrough: (sameWire || otherWire) && !decodes, passthroughWire: otherWire ? context.ingress : undefined };
   }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChatCompletionChunk, RequestContext } from '@tollgate/core';
-import { boundMessagesWebSearches, convertMessagesRequest, inspectMessagesBody } from '../ingress/anthropic/convert-messages-request.js';
+import { boundMessagesWebSearches, convertMessagesRequest, encodeMessagesFields, inspectMessagesBody } from '../ingress/anthropic/convert-messages-request.js';
 import { mapMessagesTexts } from '../ingress/anthropic/map-messages-texts.js';
 import { MessagesStreamEncoder } from '../ingress/anthropic/messages-stream-encoder.js';
 import { toMessagesError } from '../ingress/anthropic/to-messages-error.js';
@@ -13,9 +13,10 @@ import { writeSse } from './write-sse.js';
 
 const passBytes = (bytes: Uint8Array) => bytes;
 
-/** A Messages body as the canonical chat request, what only Anthropic runs, the web searches it may bill and how to bound them, and its texts for a guardrail to rewrite. */
+/** A Messages body as the canonical chat request, what hooks and target params set in it under the Messages API's names, what only Anthropic runs, the web searches it may bill and how to bound them, and its texts for a guardrail to rewrite. */
 const messagesTranslation: WireTranslation = {
   decode: (value) => convertMessagesRequest(value as Record<string, unknown>),
+  encodeAddedFields: encodeMessagesFields,
   inspect: inspectMessagesBody,
   boundWebSearches: boundMessagesWebSearches,
   mapClientTexts: mapMessagesTexts,

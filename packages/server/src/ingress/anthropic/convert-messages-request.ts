@@ -96,6 +96,23 @@ export function boundMessagesWebSearches(body: unknown, limit: number): BoundedW
   return { fields: { tools: bounded }, webSearchLimit: messagesWebSearchLimit({ tools: bounded }) };
 }
 
+/**
+ * Canonical fields a hook adds (a budget's `max_tokens`) or a target's params set, as the Messages API
+ * names them, for setting in a Messages client's bytes: `max_tokens` (`max_completion_tokens` too),
+ * `stop` as `stop_sequences`, and `thinking`, which both share; undefined when one has no Messages
+ * name (the request is then translated).
+ */
+export function encodeMessagesFields(fields: Readonly<Record<string, unknown>>): Record<string, unknown> | undefined {
+  const encoded: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(fields)) {
+    if (name === 'max_tokens' || name === 'max_completion_tokens') encoded.max_tokens = value;
+    else if (name === 'stop') encoded.stop_sequences = typeof value === 'string' ? [value] : value;
+    else if (name === 'thinking') encoded.thinking = value;
+    else return undefined;
+  }
+  return encoded;
+}
+
 /** What only the bytes of a Messages request carry: what only Anthropic runs or reads, and the web searches it may bill. */
 export function inspectMessagesBody(body: unknown): ClientBodyFacts {
   const thinking = (body as { thinking?: { type?: unknown } } | null)?.thinking;
