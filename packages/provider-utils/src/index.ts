@@ -23,7 +23,7 @@ export type { OpenAICompatibleProviderInit, UpstreamOperation } from './openai-c
 export { parseDataUrl } from './parse-data-url.js';
 export { textOfContent } from './text-of-content.js';
 export { DroppedFieldLog } from './dropped-field-log.js';
-export { openAIChatParams, openAIEmbeddingParams, paramDropper } from './openai-request-params.js';
+export { openAIAssistantMessageFields, openAIChatParams, openAIEmbeddingParams, paramDropper } from './openai-request-params.js';
 export { parseToolArguments, parseJsonObject } from './parse-tool-json.js';
 export { isOpenAIReasoningModel } from './openai-reasoning-model.js';
 export { fromResponsesUsage, isResponseObject, chatCompletionOfResponse, errorBodyOfResponsesEvent } from './responses-answer.js';

@@ -18,7 +18,7 @@ import {
   type WireFormat,
 } from '@tollgate/core';
 import { DroppedFieldLog } from './dropped-field-log.js';
-import { withoutFields } from './openai-request-params.js';
+import { withoutAssistantFields, withoutFields } from './openai-request-params.js';
 import { decodeOpenAICompatibleSse } from './decode-openai-compatible-sse.js';
 import { HttpUpstream, type UpstreamBody } from './http-upstream.js';
 import { parseUpstreamJson } from './parse-upstream-json.js';
@@ -71,6 +71,8 @@ export interface OpenAICompatibleProviderInit {
    * A target's `params` are the operator's and always sent.
    */
   readonly dropParam?: ((field: string) => boolean) | undefined;
+  /** As `dropParam`, for the fields of the assistant messages in a chat request (what another API's answer added). */
+  readonly dropMessageField?: ((field: string) => boolean) | undefined;
   /** As `dropParam`, for embeddings requests. */
   readonly dropEmbeddingParam?: ((field: string) => boolean) | undefined;
   /** Where the fields dropped are noted (debug, once each). */
@@ -217,7 +219,8 @@ export class OpenAICompatibleProvider implements Provider {
     const addUsage = stream && this.#requestUsage && request.stream_options?.include_usage !== true;
     const renameLimit = request.max_tokens != null && request.max_completion_tokens == null && this.#init.maxCompletionTokensOnly?.(options.model) === true;
     const dropped = this.#init.dropParam === undefined ? undefined : this.#fieldsToDrop(request, this.#init.dropParam);
-    if (options.rawBody !== undefined && request.model === options.model && extra === undefined && !renameLimit && dropped === undefined) {
+    const messages = this.#messagesToSend(request);
+    if (options.rawBody !== undefined && request.model === options.model && extra === undefined && !renameLimit && dropped === undefined && messages === request.messages) {
       if (!addUsage) return options.rawBody;
       if (request.stream_options === undefined) {
         const spliced = spliceJsonFields(options.rawBody, { stream_options: { include_usage: true } });
@@ -226,6 +229,7 @@ export class OpenAICompatibleProvider implements Provider {
     }
     return JSON.stringify({
       ...withoutFields(request, dropped),
+      ...(messages === request.messages ? {} : { messages }),
       ...extra,
       ...(extra === undefined ? {} : options.targetParams),
       model: options.model,
@@ -236,6 +240,15 @@ export class OpenAICompatibleProvider implements Provider {
   }
 
   /** The fields of `request` not to send, noted in the log; undefined when none. */
+  /** The request's messages without the assistant message fields `dropParams` leaves out (noted once each); the same array when none. */
+  #messagesToSend(request: ChatCompletionRequest): ChatCompletionRequest['messages'] {
+    const drop = this.#init.dropMessageField;
+    if (drop === undefined || !Array.isArray(request.messages)) return request.messages;
+    const { messages, dropped } = withoutAssistantFields(request.messages, drop);
+    for (const field of dropped) this.#droppedFields?.note(`messages[].${field}`);
+    return messages;
+  }
+
   #fieldsToDrop(request: ChatCompletionRequest | EmbeddingRequest, dropParam: (field: string) => boolean): string[] | undefined {
     let dropped: string[] | undefined;
     for (const field in request) {

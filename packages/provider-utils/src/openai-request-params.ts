@@ -12,6 +12,13 @@ export const openAIChatParams: ReadonlySet<string> = new Set([
   'tool_choice', 'tools', 'top_logprobs', 'top_p', 'user', 'verbosity', 'web_search_options',
 ]);
 
+/**
+ * The fields of an assistant message in OpenAI's chat completions request, as its API reference lists
+ * them. What another API's answer added to a message a client sends back — `reasoning_content`,
+ * `reasoning_details` (Claude's signed thinking, OpenRouter's) — is not among them.
+ */
+export const openAIAssistantMessageFields: ReadonlySet<string> = new Set(['role', 'content', 'name', 'refusal', 'tool_calls', 'function_call', 'audio']);
+
 /** The top-level fields of OpenAI's `POST /embeddings` request, as its API reference lists them. */
 export const openAIEmbeddingParams: ReadonlySet<string> = new Set(['input', 'model', 'encoding_format', 'dimensions', 'user']);
 
@@ -24,6 +31,26 @@ export function paramDropper(dropParams: boolean | readonly string[], known: Rea
   if (dropParams === true) return (field) => !known.has(field);
   const named = new Set(dropParams);
   return (field) => named.has(field);
+}
+
+/**
+ * The messages with the fields `drop` says of left out of each assistant message, and the names left
+ * out; the same array (and no names) when there were none.
+ */
+export function withoutAssistantFields<T extends { readonly role: string }>(messages: readonly T[], drop: (field: string) => boolean): { readonly messages: readonly T[]; readonly dropped: readonly string[] } {
+  const dropped = new Set<string>();
+  const kept = messages.map((message) => {
+    if (message.role !== 'assistant') return message;
+    let copy: Record<string, unknown> | undefined;
+    for (const field in message) {
+      if ((message as Record<string, unknown>)[field] === undefined || !drop(field)) continue;
+      copy ??= { ...message };
+      copy[field] = undefined;
+      dropped.add(field);
+    }
+    return (copy as T | undefined) ?? message;
+  });
+  return dropped.size === 0 ? { messages, dropped: [] } : { messages: kept, dropped: [...dropped] };
 }
 
 /** `request` without the fields named (JSON leaves out an undefined field), for encoding. */

@@ -84,6 +84,31 @@ describe('dropParams: fields an upstream does not take, left out of what it is s
     expect(dropped[0]).toMatchObject({ level: 20, msg: 'Request field provider "openai" does not take (dropParams); dropped' });
   });
 
+  it('leaves out what another API\'s answer added to an assistant message the client sends back (Claude\'s signed thinking), and only with it', async () => {
+    const conversation = [
+      { role: 'user', content: 'fix the failing test' },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'read_file', arguments: '{"path":"a.ts"}' } }],
+        reasoning_content: 'Read the file first.',
+        reasoning_details: [{ type: 'reasoning.text', text: 'Read the file first.', signature: 'sig_1', format: 'anthropic-claude-v1', index: 0 }],
+      },
+      { role: 'tool', tool_call_id: 'call_1', content: 'export const a = 1;' },
+    ];
+    vllm.enqueue(overloaded);
+    await client().chat.completions.create({ model: 'coder', messages: conversation } as never);
+    expect((vllm.requests[0]!.body as { messages: unknown[] }).messages[1]).toEqual(conversation[1]);
+    const { reasoning_content: _text, reasoning_details: _details, ...plainTurn } = conversation[1] as Record<string, unknown>;
+    expect((openai.requests[0]!.body as { messages: unknown[] }).messages).toEqual([conversation[0], plainTurn, conversation[2]]);
+    const dropped = logs.lines.filter((line) => String(line.msg).includes('dropParams')).map((line) => line.field);
+    expect(dropped).toEqual(expect.arrayContaining(['messages[].reasoning_content', 'messages[].reasoning_details']));
+
+    vllm.enqueue(overloaded);
+    await client().chat.completions.create({ model: 'coder-as-sent', messages: conversation } as never);
+    expect((openai.requests[1]!.body as { messages: unknown[] }).messages[1]).toEqual(conversation[1]);
+  });
+
   it('leaves an embedding server\'s fields out of an embeddings request that falls back to OpenAI', async () => {
     vllm.enqueue(overloaded);
     const embedded = await client().embeddings.create({ model: 'embedder', input: 'where is the retry policy?', input_type: 'query', truncate: 'END' } as never);

@@ -1,5 +1,5 @@
 import type { Logger } from '@tollgate/core';
-import { isOpenAIReasoningModel, isOpenAIResponsesOnlyModel, OpenAICompatibleProvider, openAIChatParams, openAIEmbeddingParams, paramDropper } from '@tollgate/provider-utils';
+import { isOpenAIReasoningModel, isOpenAIResponsesOnlyModel, OpenAICompatibleProvider, openAIAssistantMessageFields, openAIChatParams, openAIEmbeddingParams, paramDropper } from '@tollgate/provider-utils';
 import type { AzureOpenAIProviderOptions } from './azure-openai-provider-options.js';
 
 /**
@@ -30,6 +30,7 @@ export class AzureOpenAIProvider extends OpenAICompatibleProvider {
       priceProvider: options.priceProvider,
       dropEmptyChoices: true,
       dropParam: paramDropper(options.dropParams, azureChatParams),
+      dropMessageField: paramDropper(options.dropParams, openAIAssistantMessageFields),
       dropEmbeddingParam: paramDropper(options.dropParams, openAIEmbeddingParams),
       logger,
       // Reasoning deployments refuse max_tokens, as OpenAI's reasoning models do.

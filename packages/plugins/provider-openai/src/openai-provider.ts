@@ -1,5 +1,5 @@
 import type { Logger } from '@tollgate/core';
-import { isOpenAIReasoningModel, isOpenAIResponsesOnlyModel, OpenAICompatibleProvider, openAIChatParams, openAIEmbeddingParams, paramDropper } from '@tollgate/provider-utils';
+import { isOpenAIReasoningModel, isOpenAIResponsesOnlyModel, OpenAICompatibleProvider, openAIAssistantMessageFields, openAIChatParams, openAIEmbeddingParams, paramDropper } from '@tollgate/provider-utils';
 import type { OpenAIProviderOptions } from './openai-provider-options.js';
 
 /**
@@ -28,6 +28,7 @@ export class OpenAIProvider extends OpenAICompatibleProvider {
       priceProvider,
       requestUsageInStream: options.requestUsageInStream,
       dropParam: paramDropper(options.dropParams, openAIChatParams),
+      dropMessageField: paramDropper(options.dropParams, openAIAssistantMessageFields),
       dropEmbeddingParam: paramDropper(options.dropParams, openAIEmbeddingParams),
       logger,
       // OpenAI's own API (its price provider says so) refuses `max_tokens` for its reasoning models.
