@@ -79,6 +79,40 @@ describe('recorded Messages API samples', () => {
 });
 
 describe('convertToAnthropicRequest edge cases', () => {
+  it("puts Claude's own thinking from reasoning_details first in its turn: pieces joined by index, redacted kept, unsigned or another API's left out", () => {
+    const claude = 'anthropic-claude-v1';
+    const body = convertToAnthropicRequest(
+      {
+        model: 'x',
+        thinking: { type: 'enabled', budget_tokens: 1_024 },
+        messages: [
+          { role: 'user', content: 'go' },
+          {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id: 't1', type: 'function', function: { name: 'f', arguments: '{}' } }],
+            reasoning_details: [
+              { type: 'reasoning.encrypted', data: 'EmwK-redacted', format: claude, index: 0 },
+              { type: 'reasoning.text', text: 'Check ', format: claude, index: 1 },
+              { type: 'reasoning.text', text: 'f first.', format: claude, index: 1 },
+              { type: 'reasoning.text', signature: 'sig_1', format: claude, index: 1 },
+              { type: 'reasoning.text', text: 'Never signed.', format: claude, index: 2 },
+              { type: 'reasoning.summary', summary: 'An OpenAI summary.', id: 'rs_1', format: 'openai-responses-v1', index: 3 },
+            ],
+          },
+          { role: 'tool', tool_call_id: 't1', content: 'done' },
+        ],
+      } as never,
+      options,
+    );
+    expect(body.thinking).toEqual({ type: 'enabled', budget_tokens: 1_024 });
+    expect(body.messages[1]!.content).toEqual([
+      { type: 'redacted_thinking', data: 'EmwK-redacted' },
+      { type: 'thinking', thinking: 'Check f first.', signature: 'sig_1' },
+      { type: 'tool_use', id: 't1', name: 'f', input: {} },
+    ]);
+  });
+
   it('merges a user message that follows tool results into the same user turn', () => {
     const body = convertToAnthropicRequest(
       {
