@@ -119,6 +119,10 @@ describe('web searches an upstream runs as a server tool', () => {
       { response_id: message.id, finish_reason: 'stop', web_searches: 2, cost_micros: sonnetMicros(2_040, 30, 2) },
       { response_id: final.id, finish_reason: 'stop', web_searches: 1, cost_micros: sonnetMicros(1_040, 20, 1) },
     ]);
+    // And the spend report counts them by key.
+    const spend = (await fetch(`${server.url}/admin/spend?group_by=key`, { headers: { authorization: `Bearer ${masterKey}` } }).then((answer) => answer.json())) as { data: { group: string; web_searches: number; cost_usd: number }[] };
+    const keyRow = spend.data.find((row) => row.web_searches > 0);
+    expect(keyRow).toMatchObject({ web_searches: 3, cost_usd: (sonnetMicros(2_040, 30, 2) + sonnetMicros(1_040, 20, 1)) / 1e6 });
   });
 
   it('count in the worst case a budget holds: max_uses searches may cost more than the budget has left', async () => {

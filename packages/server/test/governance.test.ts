@@ -510,7 +510,7 @@ describe('spend reports and the audit log', () => {
     const database = new DatabaseSync(databasePath);
     const recorded = database.prepare("SELECT SUM(cost_micros) AS cost, SUM(prompt_tokens) AS prompt FROM tollgate_requests WHERE team_id = 'team-reports'").get() as { cost: number; prompt: number };
     database.close();
-    expect(byTeam.data).toEqual([{ group: 'team-reports', requests: 2, errors: 0, prompt_tokens: recorded.prompt, completion_tokens: expect.any(Number), cost_usd: recorded.cost / 1e6, unknown_cost_requests: 0 }]);
+    expect(byTeam.data).toEqual([{ group: 'team-reports', requests: 2, errors: 0, prompt_tokens: recorded.prompt, completion_tokens: expect.any(Number), cost_usd: recorded.cost / 1e6, unknown_cost_requests: 0, web_searches: 0 }]);
     expect(byTeam.total_cost_usd).toBe(recorded.cost / 1e6);
 
     const today = new Date().toISOString().slice(0, 10);
@@ -521,7 +521,7 @@ describe('spend reports and the audit log', () => {
 
     const csv = await fetch(`${server.url}/admin/spend?group_by=team&team_id=team-reports&format=csv`, { headers: { authorization: `Bearer ${masterKey}` } });
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    expect((await csv.text()).split('\r\n')).toEqual(['group,requests,errors,prompt_tokens,completion_tokens,cost_usd,unknown_cost_requests', expect.stringMatching(/^team-reports,2,0,\d+,\d+,0\.\d+,0$/), '']);
+    expect((await csv.text()).split('\r\n')).toEqual(['group,requests,errors,prompt_tokens,completion_tokens,cost_usd,unknown_cost_requests,web_searches', expect.stringMatching(/^team-reports,2,0,\d+,\d+,0\.\d+,0,0$/), '']);
     expect((await adminCall('/admin/spend?group_by=planet')).status).toBe(400);
   });
 

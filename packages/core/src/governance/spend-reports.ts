@@ -25,6 +25,8 @@ export interface SpendRow {
   readonly costMicros: number;
   /** Answered requests whose cost is unknown (not counted in `costMicros`). */
   readonly unknownCostRequests: number;
+  /** Web searches the upstreams ran and billed (their fees are in `costMicros`). */
+  readonly webSearches: number;
 }
 
 /** Spend reports from the ledger, dearest group first. Rows are written in batches, so the last moments may lag. */
@@ -68,7 +70,8 @@ export function spendSql(query: SpendQuery, dialect: 'sqlite' | 'postgres'): { t
       COALESCE(SUM(prompt_tokens), 0) AS prompt_tokens,
       COALESCE(SUM(completion_tokens), 0) AS completion_tokens,
       COALESCE(SUM(cost_micros), 0) AS cost_micros,
-      SUM(CASE WHEN cost_micros IS NULL AND status < 400 THEN 1 ELSE 0 END) AS unknown_cost
+      SUM(CASE WHEN cost_micros IS NULL AND status < 400 THEN 1 ELSE 0 END) AS unknown_cost,
+      COALESCE(SUM(web_searches), 0) AS web_searches
     FROM tollgate_requests WHERE ${filters.join(' AND ')}
     GROUP BY grp ORDER BY cost_micros DESC, requests DESC`;
   return { text, values };
@@ -84,5 +87,6 @@ export function toSpendRow(row: Record<string, unknown>): SpendRow {
     completionTokens: Number(row.completion_tokens),
     costMicros: Number(row.cost_micros),
     unknownCostRequests: Number(row.unknown_cost),
+    webSearches: Number(row.web_searches),
   };
 }

@@ -119,6 +119,7 @@ function spendView(row: SpendRow) {
     completion_tokens: row.completionTokens,
     cost_usd: row.costMicros / 1_000_000,
     unknown_cost_requests: row.unknownCostRequests,
+    web_searches: row.webSearches,
   };
 }
 
@@ -346,7 +347,7 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
         const to = query.to ?? now + 1;
         const rows = (await reports.spend({ groupBy: query.group_by, from, to, ...(query.team_id === undefined ? {} : { teamId: query.team_id }), ...(query.key_id === undefined ? {} : { keyId: query.key_id }) })).map(spendView);
         if (query.format === 'csv') {
-          const columns = ['group', 'requests', 'errors', 'prompt_tokens', 'completion_tokens', 'cost_usd', 'unknown_cost_requests'] as const;
+          const columns = ['group', 'requests', 'errors', 'prompt_tokens', 'completion_tokens', 'cost_usd', 'unknown_cost_requests', 'web_searches'] as const;
           const lines = [columns.join(','), ...rows.map((row) => columns.map((column) => csvField(row[column])).join(','))];
           return { body: `${lines.join('\r\n')}\r\n`, contentType: 'text/csv; charset=utf-8' };
         }
