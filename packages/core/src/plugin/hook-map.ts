@@ -16,9 +16,10 @@ export type GatewayResponse = ChatCompletionResponse | EmbeddingResponse;
  *    Anthropic token counting, whose text leaves too (there an answer is set aside).
  * 4. `budget.reserve` — rate limits and worst-case budget reservation (may throw 429).
  * 5. (dispatch to the targets)
- * 6. `transform.response` — a whole answer; return a replacement or nothing. `transform.chunk` — each
- *    streamed chunk; return a replacement, `null` to drop it, or nothing. Registering either turns off
- *    the byte passthrough for that kind of answer.
+ * 6. `transform.response` — a whole answer, decoded; return a replacement or nothing (the upstream's
+ *    bytes go out unless a hook returned a replacement: never change the answer in place).
+ *    `transform.chunk` — each streamed chunk; return a replacement, `null` to drop it, or nothing.
+ *    Registering it turns off the byte passthrough for streams (see `context.leaveAnswerUnread`).
  * 7. `budget.settle` — after the answer ended (or failed), exactly once if `budget.reserve` started
  *    (also when a reserve hook refused: an earlier one may hold a budget).
  * 8. `log` — after the answer was sent; errors are logged, never returned to the client.
