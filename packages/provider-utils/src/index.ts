@@ -33,3 +33,4 @@ export { tapResponsesSse } from './tap-responses-sse.js';
 export type { ResponsesTapOptions } from './tap-responses-sse.js';
 export { isOpenAIResponsesOnlyModel } from './openai-responses-only-model.js';
 export { sseMessages, parseStreamEvent } from './sse-messages.js';
+export { claudeReasoningBlocks, type ClaudeReasoningBlock } from './claude-reasoning-blocks.js';

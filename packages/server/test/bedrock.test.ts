@@ -113,6 +113,31 @@ describe('OpenAI client → Bedrock model (Converse, SigV4)', () => {
     expect(signed.requests[1]?.body.messages[2]).toEqual({ role: 'user', content: [{ toolResult: { toolUseId: 'tooluse_1', content: [{ text: 'sunny' }] } }] });
   });
 
+  it('gives Claude\'s signed reasoning as reasoning_details and takes it back on a tool loop\'s next turn, whole or as the stream\'s pieces, as Converse requires with thinking on', async () => {
+    const messages = [{ role: 'user' as const, content: 'weather?' }];
+    const reasoningBlock = { reasoningContent: { reasoningText: { text: 'Look it up.', signature: 'mock-signature' } } };
+    const toolUseBlock = { toolUse: { toolUseId: 'tooluse_2', name: 'get_weather', input: { city: 'Paris' } } };
+    signed.enqueue({ reasoning: 'Look it up.', content: '', toolUses: [{ name: 'get_weather', input: { city: 'Paris' }, toolUseId: 'tooluse_2' }] });
+    const first = await openai.chat.completions.create({ model: 'sonnet', messages, tools: [weatherTool], reasoning_effort: 'low' });
+    expect(signed.requests[0]?.body.additionalModelRequestFields).toEqual({ thinking: { type: 'enabled', budget_tokens: 2048 } });
+    expect((first.choices[0]!.message as unknown as { reasoning_details: unknown }).reasoning_details).toEqual([{ type: 'reasoning.text', text: 'Look it up.', signature: 'mock-signature', format: 'anthropic-claude-v1', index: 0 }]);
+    const result = { role: 'tool' as const, tool_call_id: 'tooluse_2', content: 'sunny' };
+    const second = await openai.chat.completions.create({ model: 'sonnet', messages: [...messages, first.choices[0]!.message, result], tools: [weatherTool], reasoning_effort: 'low' });
+    expect(second.choices[0]?.message.content).toBe('Mock answer to: ');
+    expect(signed.requests[1]?.body.messages[1]).toEqual({ role: 'assistant', content: [reasoningBlock, toolUseBlock] });
+
+    // Streamed: the pieces (text, then the signature) sent back as they came.
+    signed.enqueue({ reasoning: 'Look it up.', content: '', toolUses: [{ name: 'get_weather', input: { city: 'Paris' }, toolUseId: 'tooluse_2' }] });
+    const pieces: unknown[] = [];
+    for await (const chunk of await openai.chat.completions.create({ model: 'sonnet', stream: true, messages, tools: [weatherTool], reasoning_effort: 'low' })) {
+      pieces.push(...((chunk.choices[0]?.delta as { reasoning_details?: unknown[] } | undefined)?.reasoning_details ?? []));
+    }
+    expect(pieces).toHaveLength(2);
+    const streamedTurn = { role: 'assistant', content: null, tool_calls: first.choices[0]!.message.tool_calls, reasoning_details: pieces };
+    await openai.chat.completions.create({ model: 'sonnet', messages: [...messages, streamedTurn, result], tools: [weatherTool], reasoning_effort: 'low' } as never);
+    expect(signed.requests[3]?.body.messages[1]).toEqual({ role: 'assistant', content: [reasoningBlock, toolUseBlock] });
+  });
+
   it('streams over the binary event stream: text, tool arguments that reassemble to the non-streamed ones, finish and usage', async () => {
     signed.enqueue({ content: 'streamed words here', stream: { chunkDelayMs: 5 } });
     const text = await openai.chat.completions.create({ model: 'sonnet', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'one two three' }] });

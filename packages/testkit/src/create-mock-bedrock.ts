@@ -61,7 +61,21 @@ function invalidRequest(body: any): string | undefined {
   for (const message of messages) {
     if (!Array.isArray(message?.content) || message.content.length === 0) return 'The content field in the Message object is empty. Add a ContentBlock object to the content field and try again.';
   }
-  return undefined;
+  return missingReasoning(body, messages);
+}
+
+/**
+ * What Claude refuses through Converse with thinking on (`additionalModelRequestFields.thinking`): the
+ * assistant turn a tool loop continues must start with its reasoning, signed (or redacted).
+ */
+function missingReasoning(body: any, messages: any[]): string | undefined {
+  if (body?.additionalModelRequestFields?.thinking?.type !== 'enabled' || messages.length < 2) return undefined;
+  const continuesTools = (messages.at(-1)?.content as any[]).some((block: any) => block?.toolResult !== undefined);
+  const assistant = messages.at(-2);
+  if (!continuesTools || assistant?.role !== 'assistant') return undefined;
+  const reasoning = assistant.content[0]?.reasoningContent;
+  if (typeof reasoning?.redactedContent === 'string' || (typeof reasoning?.reasoningText?.signature === 'string' && reasoning.reasoningText.signature !== '')) return undefined;
+  return `The model returned the following errors: messages.${messages.length - 2}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${reasoning === undefined ? 'text or tool_use' : 'thinking without a signature'}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block.`;
 }
 
 /**
@@ -71,7 +85,8 @@ function invalidRequest(body: any): string | undefined {
  * messageStop, metadata with usage; a modeled exception frame on a fault). Every request's SigV4
  * signature is recomputed and checked (or its Bedrock API key), errors come with `x-amzn-ErrorType`,
  * and Converse's own validation is applied: the first message from the user, roles alternating, a
- * `toolConfig` wherever tool blocks appear.
+ * `toolConfig` wherever tool blocks appear, and with Claude's thinking on, signed reasoning at the head
+ * of the assistant turn a tool loop continues.
  *
  * @example
  * const mock = await createMockBedrock({ region: 'us-east-1', credentials: { accessKeyId: 'AKIDMOCK', secretAccessKey: 'secret' } });

@@ -1,5 +1,5 @@
-import { GatewayError, upstreamFormats, type ChatCompletionRequest, type ChatMessage, type ContentPart, type ReasoningDetail } from '@tollgate/core';
-import { parseDataUrl, parseToolArguments, textOfContent } from '@tollgate/provider-utils';
+import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
+import { claudeReasoningBlocks, parseDataUrl, parseToolArguments, textOfContent } from '@tollgate/provider-utils';
 import type { AnthropicContentBlock, AnthropicMessage, AnthropicRequest } from './anthropic-messages.js';
 
 /**
@@ -46,33 +46,9 @@ function convertPart(part: ContentPart, index: number, path: string): AnthropicC
   throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Content part type "${part.type}" cannot be sent to an Anthropic model (text and image_url can).`, { param: `${path}.content[${index}]` });
 }
 
-/**
- * Claude's own thinking blocks from an earlier answer's `reasoning_details` (format
- * `anthropic-claude-v1`), as a chat client sends them back — whole, or as the pieces a stream gave
- * (joined by `index`): a signed block as `thinking`, an encrypted one as `redacted_thinking`. A block
- * without a signature is left out: Claude takes back only what it signed.
- */
+/** Claude's signed and redacted thinking from a message's `reasoning_details`, as Messages API blocks. */
 function thinkingBlocksOf(details: unknown): AnthropicContentBlock[] {
-  if (!Array.isArray(details)) return [];
-  const blocks = new Map<number, { text: string; signature: string; data: string | undefined }>();
-  for (const [position, detail] of (details as ReasoningDetail[]).entries()) {
-    if (detail?.format !== upstreamFormats.anthropic) continue;
-    const index = typeof detail.index === 'number' ? detail.index : -1 - position;
-    const block = blocks.get(index) ?? { text: '', signature: '', data: undefined };
-    blocks.set(index, block);
-    if (detail.type === 'reasoning.text') {
-      block.text += detail.text ?? '';
-      if (detail.signature) block.signature = detail.signature;
-    } else if (detail.type === 'reasoning.encrypted') {
-      block.data = detail.data;
-    }
-  }
-  const out: AnthropicContentBlock[] = [];
-  for (const block of blocks.values()) {
-    if (block.data !== undefined) out.push({ type: 'redacted_thinking', data: block.data });
-    else if (block.signature !== '') out.push({ type: 'thinking', thinking: block.text, signature: block.signature });
-  }
-  return out;
+  return claudeReasoningBlocks(details).map((block) => (block.kind === 'thinking' ? { type: 'thinking', thinking: block.text, signature: block.signature } : { type: 'redacted_thinking', data: block.data }));
 }
 
 /** Appends blocks to the conversation, merging into the previous turn when it has the same role. */

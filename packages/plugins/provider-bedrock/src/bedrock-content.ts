@@ -7,7 +7,7 @@ export interface BedrockContentBlock {
   document?: { format: string; name: string; source: { bytes: string } };
   toolUse?: { toolUseId: string; name: string; input: unknown };
   toolResult?: { toolUseId: string; content: ({ text: string } | { json: unknown })[]; status?: 'success' | 'error' };
-  reasoningContent?: { reasoningText?: { text: string; signature?: string } };
+  reasoningContent?: { reasoningText?: { text: string; signature?: string }; redactedContent?: string };
 }
 
 /** A turn of the conversation; Converse requires them to alternate, starting with the user. */

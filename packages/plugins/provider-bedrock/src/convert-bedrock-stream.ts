@@ -1,4 +1,4 @@
-import { GatewayError, type ChatCompletionChunk, type ChatCompletionChunkChoice } from '@tollgate/core';
+import { GatewayError, upstreamFormats, type ChatCompletionChunk, type ChatCompletionChunkChoice } from '@tollgate/core';
 import type { BedrockUsage } from './bedrock-content.js';
 import { toBedrockStreamError } from './bedrock-error.js';
 import { decodeEventStream } from './decode-event-stream.js';
@@ -10,13 +10,21 @@ import { mapBedrockUsage } from './map-bedrock-usage.js';
  * Translates a ConverseStream (binary event stream) into `chat.completion.chunk`s: messageStart → the
  * role chunk; text deltas → content; a `toolUse` block start → a tool call with its id and name, its
  * `toolUse.input` deltas → argument fragments (the JSON-response tool's fragments → content instead);
- * reasoning text → `reasoning_content`; messageStop → the finish chunk; metadata → the usage chunk
+ * reasoning text → `reasoning_content` and a `reasoning_details` piece, its signature and redacted
+ * reasoning → pieces too (format `anthropic-claude-v1`); messageStop → the finish chunk; metadata → the usage chunk
  * (cache reads and writes apart). An exception frame, or an end before messageStop, fails the stream.
  */
 export async function* convertBedrockStream(body: AsyncIterable<Uint8Array>, options: { provider: string; id: string; model: string; secrets: readonly string[] }): AsyncGenerator<ChatCompletionChunk> {
   /** Converse content block index → OpenAI tool call index, or 'json' for the JSON-response tool. */
   const blocks = new Map<number, number | 'json'>();
   let nextToolIndex = 0;
+  /** Converse content block index → the reasoning block's index among `reasoning_details`. */
+  const reasoningBlocks = new Map<number, number>();
+  const reasoningIndex = (blockIndex: number) => {
+    let index = reasoningBlocks.get(blockIndex);
+    if (index === undefined) reasoningBlocks.set(blockIndex, (index = reasoningBlocks.size));
+    return index;
+  };
   let stopped = false;
   let answeredAsJson = false;
   let usage: BedrockUsage | undefined;
@@ -56,7 +64,13 @@ export async function* convertBedrockStream(body: AsyncIterable<Uint8Array>, opt
       case 'contentBlockDelta': {
         const delta = data.delta ?? {};
         if (typeof delta.text === 'string') yield chunk({ content: delta.text });
-        else if (typeof delta.reasoningContent?.text === 'string') yield chunk({ reasoning_content: delta.reasoningContent.text });
+        else if (delta.reasoningContent !== undefined) {
+          const piece = delta.reasoningContent;
+          const common = { format: upstreamFormats.anthropic, index: reasoningIndex(data.contentBlockIndex) };
+          if (typeof piece.text === 'string') yield chunk({ reasoning_content: piece.text, reasoning_details: [{ type: 'reasoning.text', text: piece.text, ...common }] });
+          else if (typeof piece.signature === 'string') yield chunk({ reasoning_details: [{ type: 'reasoning.text', signature: piece.signature, ...common }] });
+          else if (typeof piece.redactedContent === 'string') yield chunk({ reasoning_details: [{ type: 'reasoning.encrypted', data: piece.redactedContent, ...common }] });
+        }
         else if (typeof delta.toolUse?.input === 'string' && delta.toolUse.input !== '') {
           const target = blocks.get(data.contentBlockIndex);
           if (target === 'json') yield chunk({ content: delta.toolUse.input });

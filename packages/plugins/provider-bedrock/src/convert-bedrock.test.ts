@@ -34,6 +34,7 @@ describe('recorded Converse samples', () => {
         content: "I'll check the weather in Seattle.",
         tool_calls: [{ id: 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Seattle, WA","unit":"celsius"}' } }],
         reasoning_content: 'The user wants the weather; I should call the tool.',
+        reasoning_details: [{ type: 'reasoning.text', text: 'The user wants the weather; I should call the tool.', signature: 'ErUBCkYIBBgCIkDtS3Xq', format: 'anthropic-claude-v1', index: 0 }],
       },
       finish_reason: 'tool_calls',
     });

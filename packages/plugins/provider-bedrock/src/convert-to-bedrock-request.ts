@@ -1,5 +1,5 @@
 import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
-import { parseDataUrl, parseJsonObject, parseToolArguments, textOfContent } from '@tollgate/provider-utils';
+import { claudeReasoningBlocks, parseDataUrl, parseJsonObject, parseToolArguments, textOfContent } from '@tollgate/provider-utils';
 import type { BedrockContentBlock, BedrockMessage, BedrockRequest, BedrockTool } from './bedrock-content.js';
 import { jsonResponseToolName } from './json-response-tool.js';
 
@@ -86,7 +86,10 @@ function convertMessages(messages: readonly ChatMessage[]): { system: string[]; 
         push(turns, 'user', typeof message.content === 'string' ? [{ text: message.content }] : message.content.map((part, partIndex) => convertPart(part, partIndex, path)));
         return;
       case 'assistant': {
-        const blocks: BedrockContentBlock[] = [];
+        // Claude's signed reasoning first, as Converse requires when a tool loop goes on with thinking on.
+        const blocks: BedrockContentBlock[] = claudeReasoningBlocks(message.reasoning_details).map((block) =>
+          block.kind === 'thinking' ? { reasoningContent: { reasoningText: { text: block.text, signature: block.signature } } } : { reasoningContent: { redactedContent: block.data } },
+        );
         const text = textOfContent(message.content);
         if (text !== '') blocks.push({ text });
         message.tool_calls?.forEach((call, callIndex) => {
