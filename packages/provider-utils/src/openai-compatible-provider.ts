@@ -73,6 +73,12 @@ export interface OpenAICompatibleProviderInit {
   readonly dropParam?: ((field: string) => boolean) | undefined;
   /** As `dropParam`, for the fields of the assistant messages in a chat request (what another API's answer added). */
   readonly dropMessageField?: ((field: string) => boolean) | undefined;
+  /**
+   * The upstream takes `reasoning_details` back in assistant messages (OpenRouter, whose field it is);
+   * any other upstream gets them left out, whatever `dropParams` says: they are Claude's signed
+   * thinking for a Claude target, no OpenAI-format server's to read.
+   */
+  readonly takesReasoningDetails?: boolean;
   /** As `dropParam`, for embeddings requests. */
   readonly dropEmbeddingParam?: ((field: string) => boolean) | undefined;
   /** Where the fields dropped are noted (debug, once each). */
@@ -129,6 +135,8 @@ export class OpenAICompatibleProvider implements Provider {
   readonly #requestUsage: boolean;
   readonly #toError: (input: UpstreamErrorInput) => ProviderError;
   readonly #droppedFields: DroppedFieldLog | undefined;
+  /** Which assistant message fields are left out (see `#messagesToSend`). */
+  readonly #dropMessageField: (field: string) => boolean;
 
   constructor(init: OpenAICompatibleProviderInit) {
     this.name = init.name;
@@ -138,6 +146,9 @@ export class OpenAICompatibleProvider implements Provider {
     this.#requestUsage = init.requestUsageInStream ?? true;
     this.#toError = init.toError ?? toOpenAICompatibleError;
     this.passthroughWires = init.responsesAPI === true ? ['openai-responses'] : undefined;
+    const dropMessageField = init.dropMessageField;
+    const keepDetails = init.takesReasoningDetails === true;
+    this.#dropMessageField = (field) => (field === 'reasoning_details' && !keepDetails) || dropMessageField?.(field) === true;
     this.#droppedFields = (init.dropParam === undefined && init.dropEmbeddingParam === undefined) || init.logger === undefined ? undefined : new DroppedFieldLog([], init.logger, init.name, `Request field provider "${init.name}" does not take (dropParams); dropped`);
   }
 
@@ -239,15 +250,18 @@ export class OpenAICompatibleProvider implements Provider {
     });
   }
 
-  /** The fields of `request` not to send, noted in the log; undefined when none. */
-  /** The request's messages without the assistant message fields `dropParams` leaves out (noted once each); the same array when none. */
+  /**
+   * The request's messages without the assistant message fields `dropParams` leaves out, nor Claude's
+   * `reasoning_details` for an upstream that does not take them (noted once each); the same array when none.
+   */
   #messagesToSend(request: ChatCompletionRequest): ChatCompletionRequest['messages'] {
-    const drop = this.#init.dropMessageField;
-    if (drop === undefined || !Array.isArray(request.messages)) return request.messages;
-    const { messages, dropped } = withoutAssistantFields(request.messages, drop);
+    if (!Array.isArray(request.messages)) return request.messages;
+    const { messages, dropped } = withoutAssistantFields(request.messages, this.#dropMessageField);
     for (const field of dropped) this.#droppedFields?.note(`messages[].${field}`);
     return messages;
   }
+
+  /** The fields of `request` not to send, noted in the log; undefined when none. */
 
   #fieldsToDrop(request: ChatCompletionRequest | EmbeddingRequest, dropParam: (field: string) => boolean): string[] | undefined {
     let dropped: string[] | undefined;

@@ -208,4 +208,24 @@ describe('Anthropic client → Bedrock model', () => {
     expect(message.content).toEqual([{ type: 'text', text: 'Hello from Bedrock' }]);
     expect(signed.requests[0]?.body.inferenceConfig).toEqual({ maxTokens: 100 });
   });
+
+  it("carries Claude Code's tool loop with thinking: its effort turns thinking on, its signed thinking gets back to Claude first in the turn", async () => {
+    const readTool = { name: 'Read', input_schema: { type: 'object', properties: { path: { type: 'string' } } } };
+    const question = { role: 'user' as const, content: 'Why does the test fail?' };
+    signed.enqueue({ reasoning: 'Read the parser.', content: '', toolUses: [{ name: 'Read', input: { path: 'parser.ts' }, toolUseId: 'tooluse_read' }] });
+    const first = await anthropic.messages.create({ model: 'sonnet', max_tokens: 4_096, output_config: { effort: 'low' }, tools: [readTool], messages: [question] } as never);
+    expect(signed.requests[0]?.body.additionalModelRequestFields).toEqual({ thinking: { type: 'enabled', budget_tokens: 2048 } });
+    expect(first.content[0]).toEqual({ type: 'thinking', thinking: 'Read the parser.', signature: 'mock-signature' });
+
+    signed.enqueue({ content: 'The parser drops the last token.' });
+    const second = await anthropic.messages.create({
+      model: 'sonnet',
+      max_tokens: 4_096,
+      output_config: { effort: 'low' },
+      tools: [readTool],
+      messages: [question, { role: 'assistant', content: first.content }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'tooluse_read', content: 'export function parse() {}' }] }],
+    } as never);
+    expect(second.content).toEqual([{ type: 'text', text: 'The parser drops the last token.' }]);
+    expect(signed.requests[1]?.body.messages[1].content[0]).toEqual({ reasoningContent: { reasoningText: { text: 'Read the parser.', signature: 'mock-signature' } } });
+  });
 });

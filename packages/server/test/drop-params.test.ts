@@ -84,7 +84,7 @@ describe('dropParams: fields an upstream does not take, left out of what it is s
     expect(dropped[0]).toMatchObject({ level: 20, msg: 'Request field provider "openai" does not take (dropParams); dropped' });
   });
 
-  it('leaves out what another API\'s answer added to an assistant message the client sends back (Claude\'s signed thinking), and only with it', async () => {
+  it('leaves out what another API\'s answer added to an assistant message the client sends back: Claude\'s signed thinking for any OpenAI-format server, reasoning_content with dropParams', async () => {
     const conversation = [
       { role: 'user', content: 'fix the failing test' },
       {
@@ -98,15 +98,16 @@ describe('dropParams: fields an upstream does not take, left out of what it is s
     ];
     vllm.enqueue(overloaded);
     await client().chat.completions.create({ model: 'coder', messages: conversation } as never);
-    expect((vllm.requests[0]!.body as { messages: unknown[] }).messages[1]).toEqual(conversation[1]);
+    // Claude's reasoning_details are no OpenAI-format server's to read (only OpenRouter takes them): vLLM gets the rest as sent.
     const { reasoning_content: _text, reasoning_details: _details, ...plainTurn } = conversation[1] as Record<string, unknown>;
+    expect((vllm.requests[0]!.body as { messages: unknown[] }).messages[1]).toEqual({ ...plainTurn, reasoning_content: 'Read the file first.' });
     expect((openai.requests[0]!.body as { messages: unknown[] }).messages).toEqual([conversation[0], plainTurn, conversation[2]]);
     const dropped = logs.lines.filter((line) => String(line.msg).includes('dropParams')).map((line) => line.field);
     expect(dropped).toEqual(expect.arrayContaining(['messages[].reasoning_content', 'messages[].reasoning_details']));
 
     vllm.enqueue(overloaded);
     await client().chat.completions.create({ model: 'coder-as-sent', messages: conversation } as never);
-    expect((openai.requests[1]!.body as { messages: unknown[] }).messages[1]).toEqual(conversation[1]);
+    expect((openai.requests[1]!.body as { messages: unknown[] }).messages[1]).toEqual({ ...plainTurn, reasoning_content: 'Read the file first.' });
   });
 
   it('leaves an embedding server\'s fields out of an embeddings request that falls back to OpenAI', async () => {

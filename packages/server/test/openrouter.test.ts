@@ -82,6 +82,13 @@ describe('OpenRouter behind self-hosted rules', () => {
     expect(openrouter.requests[0]?.body.model).toBe('mistralai/mistral-large');
   });
 
+  it('sends an assistant message\'s reasoning_details back, as OpenRouter takes them (any other OpenAI-format server gets them left out)', async () => {
+    const details = [{ type: 'reasoning.text', text: 'Think.', signature: 'sig_or', format: 'anthropic-claude-v1', index: 0 }];
+    const turn = { role: 'assistant', content: 'Done.', reasoning_details: details };
+    await client.chat.completions.create({ model: 'or/anthropic/claude-sonnet-4.5', messages: [{ role: 'user', content: 'x' }, turn, { role: 'user', content: 'y' }] } as never);
+    expect((openrouter.requests.at(-1)!.body as { messages: unknown[] }).messages[1]).toEqual(turn);
+  });
+
   it('streams without its keep-alive comments, with usage and cost tapped', async () => {
     const response = await fetch(`${server.url}/v1/chat/completions`, {
       method: 'POST',

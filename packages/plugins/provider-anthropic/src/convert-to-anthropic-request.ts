@@ -64,7 +64,8 @@ function push(messages: AnthropicMessage[], role: 'user' | 'assistant', blocks: 
   messages.push({ role, content: onlyText ? (blocks[0] as { text: string }).text : blocks });
 }
 
-function convertMessages(messages: readonly ChatMessage[]): { system: string[]; turns: AnthropicMessage[] } {
+/** The conversation as Messages API turns; Claude's earlier thinking goes back only with thinking on (`withThinking`), as Claude requires it then. */
+function convertMessages(messages: readonly ChatMessage[], withThinking: boolean): { system: string[]; turns: AnthropicMessage[] } {
   const system: string[] = [];
   const turns: AnthropicMessage[] = [];
   messages.forEach((message, index) => {
@@ -80,7 +81,7 @@ function convertMessages(messages: readonly ChatMessage[]): { system: string[]; 
         return;
       }
       case 'assistant': {
-        const blocks: AnthropicContentBlock[] = thinkingBlocksOf(message.reasoning_details);
+        const blocks: AnthropicContentBlock[] = withThinking ? thinkingBlocksOf(message.reasoning_details) : [];
         const text = textOfContent(message.content);
         if (text !== '') blocks.push({ type: 'text', text });
         message.tool_calls?.forEach((call, callIndex) => {
@@ -118,15 +119,16 @@ export function convertToAnthropicRequest(request: ChatCompletionRequest, option
   if (request.n !== undefined && request.n !== null && request.n > 1) {
     throw new GatewayError('TOLLGATE_INVALID_REQUEST', 'Anthropic models answer one choice per request; send n: 1 (or leave n out).', { param: 'n' });
   }
-  const { system, turns } = convertMessages(request.messages);
+  // Extended thinking as the Messages API takes it (as LiteLLM accepts it from chat clients).
+  const thinking = (request as { thinking?: unknown }).thinking;
+  const withThinking = isThinkingSetting(thinking) && thinking.type !== 'disabled';
+  const { system, turns } = convertMessages(request.messages, withThinking);
   const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? options.defaultMaxTokens;
   const body: AnthropicRequest = { model: options.model, max_tokens: maxTokens, messages: turns };
   if (system.length > 0) body.system = system.join('\n\n');
   if (request.stop !== undefined && request.stop !== null) body.stop_sequences = typeof request.stop === 'string' ? [request.stop] : [...request.stop];
   if (request.user !== undefined) body.metadata = { user_id: request.user };
   if (request.stream === true) body.stream = true;
-  // Extended thinking as the Messages API takes it (as LiteLLM accepts it from chat clients).
-  const thinking = (request as { thinking?: unknown }).thinking;
   if (isThinkingSetting(thinking)) body.thinking = thinking;
 
   const tools = (request.tools ?? []).map((tool) => ({

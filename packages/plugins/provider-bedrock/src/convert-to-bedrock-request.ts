@@ -71,7 +71,8 @@ function push(messages: BedrockMessage[], role: 'user' | 'assistant', blocks: Be
   else messages.push({ role, content: blocks });
 }
 
-function convertMessages(messages: readonly ChatMessage[]): { system: string[]; turns: BedrockMessage[]; toolNames: Set<string> } {
+/** The conversation as Converse turns; Claude's earlier reasoning goes back only with thinking on (`withThinking`), as Claude requires it then. */
+function convertMessages(messages: readonly ChatMessage[], withThinking: boolean): { system: string[]; turns: BedrockMessage[]; toolNames: Set<string> } {
   const system: string[] = [];
   const turns: BedrockMessage[] = [];
   const toolNames = new Set<string>();
@@ -87,7 +88,7 @@ function convertMessages(messages: readonly ChatMessage[]): { system: string[]; 
         return;
       case 'assistant': {
         // Claude's signed reasoning first, as Converse requires when a tool loop goes on with thinking on.
-        const blocks: BedrockContentBlock[] = claudeReasoningBlocks(message.reasoning_details).map((block) =>
+        const blocks: BedrockContentBlock[] = (withThinking ? claudeReasoningBlocks(message.reasoning_details) : []).map((block) =>
           block.kind === 'thinking' ? { reasoningContent: { reasoningText: { text: block.text, signature: block.signature } } } : { reasoningContent: { redactedContent: block.data } },
         );
         const text = textOfContent(message.content);
@@ -128,7 +129,9 @@ export function convertToBedrockRequest(request: ChatCompletionRequest, options:
   if (request.n !== undefined && request.n !== null && request.n > 1) {
     throw new GatewayError('TOLLGATE_INVALID_REQUEST', 'Bedrock models answer one choice per request; send n: 1 (or leave n out).', { param: 'n' });
   }
-  const { system, turns, toolNames } = convertMessages(request.messages);
+  const effort = request.reasoning_effort;
+  const thinkingBudget = effort !== undefined && effort !== null && /(^|\.)anthropic\./.test(options.model) ? thinkingBudgets[effort] : undefined;
+  const { system, turns, toolNames } = convertMessages(request.messages, thinkingBudget !== undefined);
   const body: BedrockRequest = { messages: turns };
   if (system.length > 0) body.system = [{ text: system.join('\n\n') }];
 
@@ -168,9 +171,6 @@ export function convertToBedrockRequest(request: ChatCompletionRequest, options:
   }
   if (tools.length > 0) body.toolConfig = { tools, ...(toolChoice === undefined ? {} : { toolChoice }) };
 
-  const effort = request.reasoning_effort;
-  if (effort !== undefined && effort !== null && /(^|\.)anthropic\./.test(options.model)) {
-    body.additionalModelRequestFields = { thinking: { type: 'enabled', budget_tokens: thinkingBudgets[effort] } };
-  }
+  if (thinkingBudget !== undefined) body.additionalModelRequestFields = { thinking: { type: 'enabled', budget_tokens: thinkingBudget } };
   return body;
 }

@@ -28,6 +28,8 @@ export class OpenRouterProvider extends OpenAICompatibleProvider {
         ...options.headers,
       },
       secrets: [options.apiKey],
+      // OpenRouter's own field: Claude's (and others') reasoning, taken back in assistant messages.
+      takesReasoningDetails: true,
       priceProvider: 'openrouter',
       extraBody: Object.keys(options.extensions).length > 0 ? options.extensions : undefined,
       dropComments: true,

@@ -1,4 +1,4 @@
-import { GatewayError, type BoundedWebSearches, type ChatCompletionRequest, type ClientBodyFacts, type ChatMessage, type ContentPart, type FunctionTool, type ToolChoice } from '@tollgate/core';
+import { GatewayError, upstreamFormats, type BoundedWebSearches, type ChatCompletionRequest, type ClientBodyFacts, type ChatMessage, type ContentPart, type FunctionTool, type ReasoningDetail, type ToolChoice } from '@tollgate/core';
 
 /** Messages API fields an OpenAI-format target has no equivalent for: dropped when translating. */
 export const untranslatedMessagesFields = ['thinking', 'cache_control', 'service_tier', 'container', 'mcp_servers', 'context_management'] as const;
@@ -35,6 +35,20 @@ function toPart(block: Block): ContentPart {
   if (block.type === 'text') return { type: 'text', text: String(block.text) };
   const source = block.source;
   return { type: 'image_url', image_url: { url: source.type === 'base64' ? `data:${source.media_type};base64,${source.data}` : String(source.url) } };
+}
+
+/**
+ * Claude's thinking blocks of an assistant turn as `reasoning_details` (format `anthropic-claude-v1`):
+ * a Claude target on another API (Bedrock) takes them back when thinking is on, as Claude requires.
+ */
+function reasoningDetailsOf(blocks: readonly Block[]): ReasoningDetail[] {
+  const details: ReasoningDetail[] = [];
+  for (const block of blocks) {
+    const index = details.length;
+    if (block.type === 'thinking') details.push({ type: 'reasoning.text', text: String(block.thinking ?? ''), signature: typeof block.signature === 'string' ? block.signature : null, format: upstreamFormats.anthropic, index });
+    else if (block.type === 'redacted_thinking') details.push({ type: 'reasoning.encrypted', data: String(block.data), format: upstreamFormats.anthropic, index });
+  }
+  return details;
 }
 
 /** An Anthropic server tool (`web_search_20250305`, `code_execution_…`): run by Anthropic, not by the client. */
@@ -125,8 +139,9 @@ export function inspectMessagesBody(body: unknown): ClientBodyFacts {
  * `system` to a system message, `tool_result` blocks to `tool` messages, `tool_use` blocks to
  * assistant `tool_calls`, images to `image_url` parts, tools and `tool_choice`, `stop_sequences` to
  * `stop`, `output_config` (format and effort) to `response_format` and `reasoning_effort`, and usage
- * always requested on streams. Thinking blocks in history are dropped (an
- * OpenAI-format model cannot take them back), and so are server tools ({@link untranslatableMessagesParts}).
+ * always requested on streams. Thinking blocks in history become the assistant message's
+ * `reasoning_details` (a Claude target elsewhere takes them back; `dropParams` leaves them out for
+ * OpenAI); server tools are left out ({@link untranslatableMessagesParts}).
  */
 export function convertMessagesRequest(body: Record<string, any>): ChatCompletionRequest {
   if (typeof body.model !== 'string' || body.model === '') throw invalid('The request is missing the required field "model".', 'model');
@@ -154,7 +169,8 @@ export function convertMessagesRequest(body: Record<string, any>): ChatCompletio
       const toolCalls = blocks
         .filter((block) => block.type === 'tool_use')
         .map((block) => ({ id: String(block.id), type: 'function' as const, function: { name: String(block.name), arguments: JSON.stringify(block.input ?? {}) } }));
-      messages.push({ role: 'assistant', content: text === '' && toolCalls.length > 0 ? null : text, ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) });
+      const reasoning = reasoningDetailsOf(blocks);
+      messages.push({ role: 'assistant', content: text === '' && toolCalls.length > 0 ? null : text, ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}), ...(reasoning.length > 0 ? { reasoning_details: reasoning } : {}) });
     } else {
       throw invalid(`messages[${index}].role must be "user" or "assistant".`, `${param}.role`);
     }
