@@ -38,6 +38,8 @@ export function paramDropper(dropParams: boolean | readonly string[], known: Rea
  * out; the same array (and no names) when there were none.
  */
 export function withoutAssistantFields<T extends { readonly role: string }>(messages: readonly T[], drop: (field: string) => boolean): { readonly messages: readonly T[]; readonly dropped: readonly string[] } {
+  // Every chat request comes by here: a look without allocating first, a copy only when a field goes.
+  if (!messages.some((message) => message.role === 'assistant' && hasDroppedField(message, drop))) return { messages, dropped: noFields };
   const dropped = new Set<string>();
   const kept = messages.map((message) => {
     if (message.role !== 'assistant') return message;
@@ -50,7 +52,15 @@ export function withoutAssistantFields<T extends { readonly role: string }>(mess
     }
     return (copy as T | undefined) ?? message;
   });
-  return dropped.size === 0 ? { messages, dropped: [] } : { messages: kept, dropped: [...dropped] };
+  return { messages: kept, dropped: [...dropped] };
+}
+
+const noFields: readonly string[] = Object.freeze([]);
+
+/** Whether a message has a field, set, that `drop` leaves out. */
+function hasDroppedField(message: object, drop: (field: string) => boolean): boolean {
+  for (const field in message) if ((message as Record<string, unknown>)[field] !== undefined && drop(field)) return true;
+  return false;
 }
 
 /** `request` without the fields named (JSON leaves out an undefined field), for encoding. */
