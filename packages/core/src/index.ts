@@ -7,7 +7,7 @@ export type { ChatCompletionChunk, ChatCompletionChunkChoice, ToolCallDelta } fr
 export type { EmbeddingRequest } from './types/embedding-request.js';
 export type { EmbeddingResponse } from './types/embedding-response.js';
 export type { Usage } from './types/usage.js';
-export type { ReasoningDetail } from './types/reasoning-detail.js';
+export { claudeThinkingDetail, type ReasoningDetail } from './types/reasoning-detail.js';
 export { upstreamFormats, type UpstreamFormat, type UpstreamItem } from './types/upstream-item.js';
 export type { WireFormat } from './types/wire-format.js';
 

@@ -1,4 +1,4 @@
-import type { UpstreamFormat } from './upstream-item.js';
+import { upstreamFormats, type UpstreamFormat } from './upstream-item.js';
 
 /** What every reasoning block has: the upstream's item id, its format, its place among the answer's blocks. */
 interface ReasoningDetailBase {
@@ -22,3 +22,14 @@ export type ReasoningDetail =
   | (ReasoningDetailBase & { readonly type: 'reasoning.text'; readonly text?: string; readonly signature?: string | null })
   | (ReasoningDetailBase & { readonly type: 'reasoning.summary'; readonly summary: string })
   | (ReasoningDetailBase & { readonly type: 'reasoning.encrypted'; readonly data: string });
+
+/**
+ * One of Claude's content blocks as a reasoning block of format `anthropic-claude-v1`, at `index`:
+ * `thinking` with its signature, `redacted_thinking` with its data; undefined for any other block.
+ * The Messages API's answers and a Messages client's history are read the same way.
+ */
+export function claudeThinkingDetail(block: { readonly type?: unknown; readonly [field: string]: unknown }, index: number): ReasoningDetail | undefined {
+  if (block.type === 'thinking') return { type: 'reasoning.text', text: String(block.thinking ?? ''), signature: typeof block.signature === 'string' ? block.signature : null, format: upstreamFormats.anthropic, index };
+  if (block.type === 'redacted_thinking') return { type: 'reasoning.encrypted', data: String(block.data), format: upstreamFormats.anthropic, index };
+  return undefined;
+}

@@ -1,4 +1,4 @@
-import { upstreamFormats, type ChatCompletionResponse, type ReasoningDetail, type ToolCall, type UpstreamItem } from '@tollgate/core';
+import { claudeThinkingDetail, upstreamFormats, type ChatCompletionResponse, type ReasoningDetail, type ToolCall, type UpstreamItem } from '@tollgate/core';
 import type { AnthropicResponse } from './anthropic-messages.js';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
 import { mapAnthropicUsage } from './map-anthropic-usage.js';
@@ -18,13 +18,11 @@ export function convertFromAnthropicResponse(response: AnthropicResponse): ChatC
   const others: UpstreamItem[] = [];
   const toolCalls: ToolCall[] = [];
   for (const block of response.content) {
+    const thought = claudeThinkingDetail(block, details.length);
     if (block.type === 'text') text += (block as { text: string }).text;
-    else if (block.type === 'thinking') {
-      const { thinking, signature } = block as { thinking: string; signature?: string };
-      reasoning += thinking;
-      details.push({ type: 'reasoning.text', text: thinking, signature: signature ?? null, format: upstreamFormats.anthropic, index: details.length });
-    } else if (block.type === 'redacted_thinking') {
-      details.push({ type: 'reasoning.encrypted', data: (block as { data: string }).data, format: upstreamFormats.anthropic, index: details.length });
+    else if (thought !== undefined) {
+      details.push(thought);
+      if (thought.type === 'reasoning.text') reasoning += thought.text ?? '';
     } else if (block.type === 'tool_use') {
       const use = block as { id: string; name: string; input: unknown };
       toolCalls.push({ id: use.id, type: 'function', function: { name: use.name, arguments: JSON.stringify(use.input ?? {}) } });

@@ -1,4 +1,4 @@
-import { GatewayError, upstreamFormats, type BoundedWebSearches, type ChatCompletionRequest, type ClientBodyFacts, type ChatMessage, type ContentPart, type FunctionTool, type ReasoningDetail, type ToolChoice } from '@tollgate/core';
+import { GatewayError, claudeThinkingDetail, type BoundedWebSearches, type ChatCompletionRequest, type ClientBodyFacts, type ChatMessage, type ContentPart, type FunctionTool, type ReasoningDetail, type ToolChoice } from '@tollgate/core';
 
 /** Messages API fields an OpenAI-format target has no equivalent for: dropped when translating. */
 export const untranslatedMessagesFields = ['thinking', 'cache_control', 'service_tier', 'container', 'mcp_servers', 'context_management'] as const;
@@ -44,9 +44,8 @@ function toPart(block: Block): ContentPart {
 function reasoningDetailsOf(blocks: readonly Block[]): ReasoningDetail[] {
   const details: ReasoningDetail[] = [];
   for (const block of blocks) {
-    const index = details.length;
-    if (block.type === 'thinking') details.push({ type: 'reasoning.text', text: String(block.thinking ?? ''), signature: typeof block.signature === 'string' ? block.signature : null, format: upstreamFormats.anthropic, index });
-    else if (block.type === 'redacted_thinking') details.push({ type: 'reasoning.encrypted', data: String(block.data), format: upstreamFormats.anthropic, index });
+    const detail = claudeThinkingDetail(block, details.length);
+    if (detail !== undefined) details.push(detail);
   }
   return details;
 }

@@ -5,6 +5,7 @@ import {
   customToolNames,
   messageItem,
   outputTextPart,
+  reasoningPart,
   responseIds,
   responseObject,
   toolCallItem,
@@ -45,11 +46,6 @@ interface OpenTool {
   readonly name: string;
   readonly custom: boolean;
   args: string;
-}
-
-/** A reasoning item's summary part or text part. */
-function reasoningPart(kind: 'summary' | 'text', text: string): Record<string, unknown> {
-  return kind === 'summary' ? { type: 'summary_text', text } : { type: 'reasoning_text', text };
 }
 
 /**

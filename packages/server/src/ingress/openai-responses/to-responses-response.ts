@@ -45,9 +45,14 @@ export function wantsReasoningSummary(body: ResponsesRequestBody): boolean {
   return typeof summary === 'string' && summary !== 'none';
 }
 
+/** A reasoning item's summary part (`summary_text`) or text part (`reasoning_text`). */
+export function reasoningPart(kind: 'summary' | 'text', text: string): Record<string, unknown> {
+  return kind === 'summary' ? { type: 'summary_text', text } : { type: 'reasoning_text', text };
+}
+
 /** A `reasoning` item carrying the model's reasoning text (what chat answers call `reasoning_content`), as its summary or its content. */
 export function reasoningItem(id: string, text: string, asSummary: boolean): ResponseOutputItem {
-  return asSummary ? { id, type: 'reasoning', summary: [{ type: 'summary_text', text }] } : { id, type: 'reasoning', summary: [], content: [{ type: 'reasoning_text', text }] };
+  return asSummary ? { id, type: 'reasoning', summary: [reasoningPart('summary', text)] } : { id, type: 'reasoning', summary: [], content: [reasoningPart('text', text)] };
 }
 
 /**
@@ -62,8 +67,8 @@ export function upstreamReasoningItems(details: readonly ReasoningDetail[] | und
     const id = detail.id ?? '';
     let item = items.get(id);
     if (item === undefined) items.set(id, (item = { id, type: 'reasoning', summary: [] }));
-    if (detail.type === 'reasoning.summary') item.summary.push({ type: 'summary_text', text: detail.summary });
-    else if (detail.type === 'reasoning.text') (item.content ??= []).push({ type: 'reasoning_text', text: detail.text ?? '' });
+    if (detail.type === 'reasoning.summary') item.summary.push(reasoningPart('summary', detail.summary));
+    else if (detail.type === 'reasoning.text') (item.content ??= []).push(reasoningPart('text', detail.text ?? ''));
     else item.encrypted_content = detail.data;
   }
   return [...items.values()];
