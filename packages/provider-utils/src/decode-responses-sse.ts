@@ -81,7 +81,8 @@ function chunksOf(event: ResponsesEvent, state: DecodeState): ChatCompletionChun
       const response = event.response ?? {};
       const finishReason = finishReasonOfResponse(event.type === 'response.incomplete' ? 'incomplete' : 'completed', response.incomplete_details?.reason, state.toolCalls.size > 0);
       const usage = fromResponsesUsage(response.usage, response.output);
-      return [chunk(state, {}, finishReason), ...(usage === undefined ? [] : [{ ...chunk(state, {}), choices: [], usage }])];
+      const tier = typeof response.service_tier === 'string' ? { service_tier: response.service_tier } : {};
+      return [{ ...chunk(state, {}, finishReason), ...tier }, ...(usage === undefined ? [] : [{ ...chunk(state, {}), choices: [], usage, ...tier }])];
     }
     default:
       return [];

@@ -132,5 +132,6 @@ export function chatCompletionOfResponse(response: Readonly<Record<string, any>>
       },
     ],
     ...(usage === undefined ? {} : { usage }),
+    ...(typeof response.service_tier === 'string' ? { service_tier: response.service_tier } : {}),
   };
 }

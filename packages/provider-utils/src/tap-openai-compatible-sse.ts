@@ -76,8 +76,8 @@ export interface OpenAICompatibleTapOptions {
 }
 
 /**
- * Passes an OpenAI-compatible SSE stream through as bytes (event-aligned, unbatched), tapping usage,
- * model, id and finish reasons into `summary` and `[DONE]`. Only events that carry usage (or look like an error) are
+ * Passes an OpenAI-compatible SSE stream through as bytes (event-aligned, unbatched), tapping usage
+ * (and the service tier its chunk names), model, id and finish reasons into `summary` and `[DONE]`. Only events that carry usage (or look like an error) are
  * parsed. Ends with an error, after forwarding what came before it, when an error event arrives
  * (OpenAI's `data: {"error":…}`, or a chunk with an `error` field such as OpenRouter's) or the
  * stream stops before `[DONE]`.
@@ -100,8 +100,9 @@ export function tapOpenAICompatibleSse(body: AsyncIterable<Buffer>, options: Ope
         continue;
       }
       const { start, end } = eventAround(output, at);
-      const parsed = JSON.parse(dataOf(output.toString('utf8', start, end))) as { usage?: Usage; choices?: unknown[] };
+      const parsed = JSON.parse(dataOf(output.toString('utf8', start, end))) as { usage?: Usage; choices?: unknown[]; service_tier?: unknown };
       if (parsed.usage) summary.usage = parsed.usage;
+      if (typeof parsed.service_tier === 'string') summary.serviceTier = parsed.service_tier;
       if (options.dropUsageEvent && Array.isArray(parsed.choices) && parsed.choices.length === 0) {
         output = Buffer.concat([output.subarray(0, start), output.subarray(end)]);
         from = start;

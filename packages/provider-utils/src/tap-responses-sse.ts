@@ -23,7 +23,7 @@ export interface ResponsesTapOptions {
 
 /**
  * Passes a Responses API stream through as bytes (event-aligned, unbatched), tapping the model and id
- * from `response.created`, usage and the finish reason from `response.completed` or
+ * from `response.created`, usage, the finish reason and the service tier from `response.completed` or
  * `response.incomplete` into `summary`. Ends
  * with an error, after forwarding what came before it, at an `error` or `response.failed` event, or
  * when the stream stops before a final event.
@@ -46,6 +46,7 @@ export function tapResponsesSse(body: AsyncIterable<Buffer>, options: ResponsesT
           summary.usage = fromResponsesUsage(response?.usage, response?.output);
           summary.model = String(response?.model ?? summary.model ?? '') || undefined;
           if (typeof response?.id === 'string') summary.id = response.id;
+          if (typeof response?.service_tier === 'string') summary.serviceTier = response.service_tier;
           summary.finishReasons = [finishReasonOfResponse(name === 'response.incomplete' ? 'incomplete' : 'completed', response?.incomplete_details?.reason, callsClientTools(response?.output))];
           ended = true;
         } else {

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { MockReply } from './mock-reply.js';
 import { applyStopSequences, countWords, lastUserText, sendJson, startMockServer, writeMockStream, type MockUpstream } from './mock-server.js';
 import { lastResponsesUserText, openAIResponseAnswer, openAIResponseEvents } from './openai-responses-wire.js';
-import { mockEmbedding, openAIChatCompletion, openAIChunk, openAIError, openAIUsage, toBase64Floats } from './openai-wire.js';
+import { mockEmbedding, openAIChatCompletion, openAIChunk, openAIError, openAIUsage, servedServiceTier, toBase64Floats } from './openai-wire.js';
 import type { RecordedRequest } from './recorded-request.js';
 
 /** Options of {@link createMockOpenAI}. */
@@ -122,6 +122,7 @@ async function answerResponses(res: ServerResponse, body: Record<string, any>, r
     reasoning: reasoningModel.test(model) && body.reasoning != null,
     reasoningSummary: typeof body.reasoning?.summary === 'string' && body.reasoning.summary !== 'none' ? (reply.reasoningSummary ?? []) : [],
     incompleteReason: reply.finishReason === undefined ? undefined : reply.finishReason === 'length' ? 'max_output_tokens' : 'content_filter',
+    serviceTier: reply.serviceTier ?? servedServiceTier(body.service_tier),
     // Searches run only with the built-in web search tool, and stop at max_tool_calls.
     webSearches: Array.isArray(body.tools) && body.tools.some((tool: any) => typeof tool?.type === 'string' && tool.type.startsWith('web_search'))
       ? (reply.webSearches ?? []).slice(0, typeof body.max_tool_calls === 'number' ? body.max_tool_calls : undefined)
@@ -291,16 +292,17 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
     const completionTokens = reply.usage?.completion_tokens ?? countWords(content);
     const baseUsage = openAIUsage(promptTokens, completionTokens, reply.usage?.cached_tokens, reply.usage?.reasoning_tokens);
     // OpenRouter adds the cost it charged (here $1 per million prompt and $2 per million completion tokens).
+    const serviceTier = reply.serviceTier ?? servedServiceTier(body?.service_tier);
     const usage = openRouter ? { ...baseUsage, cost: reply.usage?.cost ?? (promptTokens + 2 * completionTokens) / 1_000_000, is_byok: false } : baseUsage;
 
     if (body?.stream !== true) {
-      sendJson(res, reply.status ?? 200, openAIChatCompletion({ id, created, model, content, ...(reply.toolCalls ? { toolCalls: reply.toolCalls } : {}), ...(reply.finishReason ? { finishReason: reply.finishReason } : {}), usage }), reply.headers);
+      sendJson(res, reply.status ?? 200, openAIChatCompletion({ id, created, model, content, ...(reply.toolCalls ? { toolCalls: reply.toolCalls } : {}), ...(reply.finishReason ? { finishReason: reply.finishReason } : {}), usage, serviceTier }), reply.headers);
       return;
     }
 
     const includeUsage = body?.stream_options?.include_usage === true;
     const shape = reply.stream ?? {};
-    const base = { id, created, model, includeUsage };
+    const base = { id, created, model, includeUsage, serviceTier };
     const events: unknown[] = [openAIChunk({ ...base, delta: { role: 'assistant', content: '', refusal: null } })];
     for (const piece of shape.content ?? content.split(/(?<= )/)) events.push(openAIChunk({ ...base, delta: { content: piece } }));
     (shape.toolCalls ?? []).forEach((call, index) => {

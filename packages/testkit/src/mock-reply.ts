@@ -57,6 +57,12 @@ export interface MockReply extends MockReplyBasics {
    * `web_search` tool: a `web_search_call` item each before the message, up to `max_tool_calls`.
    */
   readonly webSearches?: readonly string[];
+  /**
+   * The processing tier the answer says it was served at (OpenAI's `service_tier`), whatever the
+   * request asked: a project whose default tier is `priority`. Without it, the tier the request asked
+   * for (`priority`, `flex`), else `default`.
+   */
+  readonly serviceTier?: string;
   /** Token counts to report. */
   readonly usage?: { readonly prompt_tokens: number; readonly completion_tokens: number; readonly cached_tokens?: number; readonly reasoning_tokens?: number; readonly cost?: number };
 }

@@ -15,6 +15,8 @@ export interface MockResponseInput {
   readonly webSearches: readonly string[];
   /** Cut short: the response is `incomplete` for this reason (`max_output_tokens`, `content_filter`). */
   readonly incompleteReason: string | undefined;
+  /** The processing tier the response says it was served at (`default`, `priority`, `flex`). */
+  readonly serviceTier: string;
   readonly usage: { readonly input: number; readonly output: number; readonly cached: number; readonly reasoning: number };
 }
 
@@ -64,6 +66,7 @@ function openAIResponse(input: MockResponseInput, status: string, output: readon
     parallel_tool_calls: body.parallel_tool_calls ?? true,
     previous_response_id: null,
     reasoning: { effort: body.reasoning?.effort ?? null, summary: body.reasoning?.summary ?? null },
+    service_tier: input.serviceTier,
     store: body.store ?? true,
     temperature: body.temperature ?? 1,
     text: { format: body.text?.format ?? { type: 'text' }, verbosity: body.text?.verbosity ?? 'medium' },

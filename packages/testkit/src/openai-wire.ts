@@ -16,8 +16,16 @@ export function openAIUsage(prompt: number, completion: number, cached = 0, reas
   };
 }
 
+/**
+ * The tier OpenAI says it served a request at: the one asked for when it is `priority` or `flex`
+ * (`auto` and `default` are served at `default`, as for a project without a default tier of its own).
+ */
+export function servedServiceTier(requested: unknown): string {
+  return requested === 'priority' || requested === 'flex' ? requested : 'default';
+}
+
 /** A complete `chat.completion`. */
-export function openAIChatCompletion(input: { id: string; created: number; model: string; content: string | null; toolCalls?: readonly MockToolCall[]; finishReason?: string; usage: ReturnType<typeof openAIUsage> }) {
+export function openAIChatCompletion(input: { id: string; created: number; model: string; content: string | null; toolCalls?: readonly MockToolCall[]; finishReason?: string; usage: ReturnType<typeof openAIUsage>; serviceTier?: string }) {
   const toolCalls = input.toolCalls?.map((call, index) => ({ id: call.id ?? `call_${index}_${input.id}`, type: 'function', function: { name: call.name, arguments: call.arguments } }));
   return {
     id: input.id,
@@ -31,19 +39,19 @@ export function openAIChatCompletion(input: { id: string; created: number; model
       finish_reason: input.finishReason ?? (toolCalls === undefined ? 'stop' : 'tool_calls'),
     }],
     usage: input.usage,
-    service_tier: 'default',
+    service_tier: input.serviceTier ?? 'default',
     system_fingerprint: 'fp_tollgate_mock',
   };
 }
 
 /** One `chat.completion.chunk` with a single choice (or none, for the usage chunk). */
-export function openAIChunk(input: { id: string; created: number; model: string; includeUsage: boolean; delta?: Record<string, unknown>; finishReason?: string | null; usage?: ReturnType<typeof openAIUsage> }) {
+export function openAIChunk(input: { id: string; created: number; model: string; includeUsage: boolean; delta?: Record<string, unknown>; finishReason?: string | null; usage?: ReturnType<typeof openAIUsage>; serviceTier?: string }) {
   return {
     id: input.id,
     object: 'chat.completion.chunk',
     created: input.created,
     model: input.model,
-    service_tier: 'default',
+    service_tier: input.serviceTier ?? 'default',
     system_fingerprint: 'fp_tollgate_mock',
     choices: input.delta === undefined ? [] : [{ index: 0, delta: input.delta, logprobs: null, finish_reason: input.finishReason ?? null }],
     ...(input.includeUsage ? { usage: input.usage ?? null } : {}),

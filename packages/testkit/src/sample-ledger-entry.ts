@@ -25,6 +25,7 @@ export function sampleLedgerEntry(index: number): LedgerEntry {
     endUser: 'end-user-42',
     responseId: `chatcmpl-${index}`,
     finishReasons: ['stop'],
+    serviceTier: 'priority',
     attempts: [{ target: 'openai/gpt-4o', status: 200, errorCode: undefined, latencyMs: 10 }],
   };
 }

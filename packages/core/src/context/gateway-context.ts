@@ -101,6 +101,11 @@ export interface GatewayContextBase {
    * OpenAI's vocabulary whatever the upstream's; set when the answer ended.
    */
   finishReasons: readonly string[] | undefined;
+  /**
+   * The processing tier the upstream says it served the request at (OpenAI's `default`, `flex`,
+   * `priority`), once known; undefined where the upstream does not say. Prices follow it.
+   */
+  serviceTier: string | undefined;
   /** The HTTP status the client got (set when the request ends). */
   status: number | undefined;
   /** The error the request ended with, if any. */

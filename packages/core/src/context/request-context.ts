@@ -108,6 +108,7 @@ export class RequestContext {
   upstreamModel: string | undefined = undefined;
   responseId: string | undefined = undefined;
   finishReasons: readonly string[] | undefined = undefined;
+  serviceTier: string | undefined = undefined;
   status: number | undefined = undefined;
   error: GatewayError | undefined = undefined;
   #request: ChatCompletionRequest | EmbeddingRequest;

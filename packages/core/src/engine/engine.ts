@@ -393,6 +393,7 @@ export class Engine implements TargetCircuits {
           context.upstreamModel = summary.model;
           context.responseId = summary.id;
           context.finishReasons = summary.finishReasons;
+          context.serviceTier = summary.serviceTier;
           this.#stats.finished(target.id);
           return this.#endStream(context, end, reserved);
         };
@@ -424,6 +425,7 @@ export class Engine implements TargetCircuits {
     if (chunk.usage != null) context.usage = chunk.usage;
     if (context.upstreamModel === undefined) context.upstreamModel = chunk.model;
     if (context.responseId === undefined) context.responseId = chunk.id;
+    if (typeof chunk.service_tier === 'string') context.serviceTier = chunk.service_tier;
     for (const choice of chunk.choices) {
       if (choice.finish_reason != null) context.finishReasons = [...(context.finishReasons ?? []), choice.finish_reason];
     }
@@ -640,7 +642,8 @@ export class Engine implements TargetCircuits {
     if (usage === undefined || target === undefined) return undefined;
     if (typeof usage.cost === 'number' && Number.isFinite(usage.cost)) return Math.round(usage.cost * 1_000_000);
     try {
-      return this.#pricing?.costMicros({ provider: target.provider.name, priceProvider: target.provider.priceProvider, model: target.model }, usage);
+      const model = { provider: target.provider.name, priceProvider: target.provider.priceProvider, model: target.model, serviceTier: context.serviceTier };
+      return this.#pricing?.costMicros(model, usage);
     } catch (error) {
       this.#logger.error({ requestId: context.requestId, err: error }, 'pricing failed; cost recorded as unknown');
       return undefined;
@@ -763,6 +766,7 @@ function noteAnswer(context: RequestContext, response: ChatCompletionResponse): 
   context.usage = response.usage;
   context.upstreamModel = response.model;
   context.responseId = response.id;
+  if (typeof response.service_tier === 'string') context.serviceTier = response.service_tier;
   const choices = response.choices;
   if (choices.length !== 1) {
     context.finishReasons = choices.flatMap((choice) => (choice.finish_reason == null ? [] : [choice.finish_reason]));

@@ -29,6 +29,7 @@ export function toLedgerEntry(context: RequestContext): LedgerEntry {
     guardrails: context.guardrails.length === 0 ? undefined : context.guardrails,
     responseId: context.responseId,
     finishReasons: context.finishReasons,
+    serviceTier: context.serviceTier,
     attempts: context.attempts.map((attempt) => ({ target: attempt.target, status: attempt.status, errorCode: attempt.errorCode, latencyMs: attempt.durationMs === undefined ? undefined : roundMs(attempt.durationMs) })),
   };
 }

@@ -67,6 +67,8 @@ export interface StreamSummary {
   id?: string;
   /** Why the model stopped, one per choice as each ended, in OpenAI's `finish_reason` vocabulary. */
   finishReasons?: string[];
+  /** The processing tier the upstream says it serves the request at (OpenAI's `service_tier`), once seen. */
+  serviceTier?: string;
 }
 
 /**

@@ -5,6 +5,7 @@ export const ledgerColumns = [
   'request_id', 'started_at', 'operation', 'key_id', 'user_id', 'team_id', 'org_id', 'model', 'provider', 'upstream_model',
   'prompt_tokens', 'completion_tokens', 'cached_tokens', 'cache_write_tokens', 'reasoning_tokens', 'cost_micros',
   'latency_ms', 'status', 'error_code', 'stream', 'attempts', 'end_user', 'guardrails', 'response_id', 'finish_reason', 'web_searches',
+  'service_tier',
 ] as const;
 
 /** One column's name. */
@@ -51,6 +52,7 @@ export function toLedgerValues(entry: LedgerEntry): LedgerValue[] {
     entry.responseId ?? null,
     entry.finishReasons === undefined || entry.finishReasons.length === 0 ? null : entry.finishReasons.join(','),
     usage?.server_tool_use?.web_search_requests ?? null,
+    entry.serviceTier ?? null,
   ];
 }
 

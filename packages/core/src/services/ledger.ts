@@ -31,6 +31,8 @@ export interface LedgerEntry {
   readonly responseId?: string | undefined;
   /** Why the model stopped, one per choice as each ended, in OpenAI's `finish_reason` words (`length`: cut at its limit). */
   readonly finishReasons?: readonly string[] | undefined;
+  /** The processing tier the upstream served the request at (`default`, `flex`, `priority`), where it says; the cost is at its prices. */
+  readonly serviceTier?: string | undefined;
   /** Every upstream attempt: target, status, error code, latency (milliseconds to two decimals). */
   readonly attempts: readonly { readonly target: string; readonly status: number | undefined; readonly errorCode: string | undefined; readonly latencyMs: number | undefined }[];
 }

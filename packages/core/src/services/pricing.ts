@@ -36,6 +36,12 @@ export interface PricedModel {
   readonly priceProvider: string | undefined;
   /** The upstream model id. */
   readonly model: string;
+  /**
+   * The processing tier to price at: the one the upstream served the request at (OpenAI's `flex`,
+   * `priority`), or the one a request asks for when a worst case is reserved. Undefined, `auto`,
+   * `default` and `standard` mean the standard prices.
+   */
+  readonly serviceTier?: string | undefined;
 }
 
 /**

@@ -40,6 +40,8 @@ export interface ChatCompletionChunk {
   readonly model: string;
   readonly choices: readonly ChatCompletionChunkChoice[];
   readonly usage?: Usage | null;
+  /** The processing tier the upstream serves the request at (OpenAI's `default`, `flex`, `priority`). */
+  readonly service_tier?: string | null;
   readonly system_fingerprint?: string | null;
   readonly [extension: string]: unknown;
 }

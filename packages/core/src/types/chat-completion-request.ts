@@ -61,5 +61,7 @@ export interface ChatCompletionRequest {
   readonly response_format?: ResponseFormat;
   readonly reasoning_effort?: 'minimal' | 'low' | 'medium' | 'high' | null;
   readonly metadata?: Readonly<Record<string, string>> | null;
+  /** The processing tier asked for (OpenAI's `auto`, `default`, `flex`, `priority`): priced apart. */
+  readonly service_tier?: string | null;
   readonly [extension: string]: unknown;
 }

@@ -32,6 +32,8 @@ export interface ChatCompletionResponse {
   readonly model: string;
   readonly choices: readonly ChatCompletionChoice[];
   readonly usage?: Usage;
+  /** The processing tier the upstream served the request at (OpenAI's `default`, `flex`, `priority`). */
+  readonly service_tier?: string | null;
   readonly system_fingerprint?: string | null;
   readonly [extension: string]: unknown;
 }

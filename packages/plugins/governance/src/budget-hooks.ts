@@ -54,6 +54,12 @@ function outputLimit(request: ChatCompletionRequest): { field: 'max_tokens' | 'm
   return { field: 'max_tokens', tokens: typeof request.max_tokens === 'number' ? request.max_tokens : undefined };
 }
 
+/** The processing tier a request asks for (`service_tier`), if it names one. */
+function serviceTierOf(request: GatewayContext['request']): string | undefined {
+  const tier = (request as ChatCompletionRequest).service_tier;
+  return typeof tier === 'string' ? tier : undefined;
+}
+
 /** How many answers a chat request asks for (`n`): each may use the whole output limit. */
 function choiceCount(request: ChatCompletionRequest): number {
   return typeof request.n === 'number' && request.n > 1 ? Math.floor(request.n) : 1;
@@ -136,8 +142,9 @@ export function createBudgetHooks(
     if (context.storedInput !== undefined) throw uncountable(context);
     const promptTokens = estimatePromptTokens(context.request, context.operation) * options.promptTokenMargin;
     // A refusal may move the request to the group's fallback model: its targets may be dearer.
-    const prices = worstCasePrices(context.targets, pricing, promptTokens, context.fallbackTargets);
-    if (prices === undefined) return admitUnpriced(context);
+    const serviceTier = serviceTierOf(context.request);
+    const prices = worstCasePrices(context.targets, pricing, promptTokens, context.fallbackTargets, serviceTier);
+    if (prices === undefined) return admitUnpriced(context, worstCasePrices(context.targets, pricing, promptTokens, context.fallbackTargets) !== undefined);
     const searches = prices.webSearch > 0 ? boundWebSearches(context) : 0;
     // What the request costs whatever its output: its prompt, its fee per call, and the web searches the upstream may run.
     const fixedMicros = Math.ceil(promptTokens * prices.input) + Math.ceil(prices.request * 1_000) + Math.ceil(searches * prices.webSearch * 1_000);
@@ -171,10 +178,19 @@ export function createBudgetHooks(
     return Number.isFinite(context.webSearchLimit) ? context.webSearchLimit : options.unboundedWebSearches;
   }
 
-  /** A budgeted request to a model without a known price: admitted unbudgeted when `unknownPrice` is `allow`, else refused (403). */
-  function admitUnpriced(context: GatewayContext): void {
+  /**
+   * A budgeted request to a model without a known price (`tierUnpriced`: known at the standard tier,
+   * not at the service tier the request goes at): admitted unbudgeted when `unknownPrice` is `allow`,
+   * else refused (403).
+   */
+  function admitUnpriced(context: GatewayContext, tierUnpriced: boolean): void {
     if (options.unknownPrice === 'allow') return;
-    throw new GatewayError('TOLLGATE_PRICE_UNKNOWN', `A budget applies to key "${context.principal!.keyName}", but model "${context.request.model}" has no known price, so its cost cannot be bounded. The operator can add one under the pricing plugin's overrides.`, { param: 'model' });
+    const key = context.principal!.keyName;
+    if (tierUnpriced) {
+      const tier = serviceTierOf(context.request) ?? context.targets.map((target) => target.params?.service_tier).find((configured) => typeof configured === 'string');
+      throw new GatewayError('TOLLGATE_PRICE_UNKNOWN', `A budget applies to key "${key}", but model "${context.request.model}" has no known price at the "${String(tier)}" service tier, so its cost cannot be bounded. The operator can add one under the pricing plugin's serviceTiers.`, { param: 'service_tier' });
+    }
+    throw new GatewayError('TOLLGATE_PRICE_UNKNOWN', `A budget applies to key "${key}", but model "${context.request.model}" has no known price, so its cost cannot be bounded. The operator can add one under the pricing plugin's overrides.`, { param: 'model' });
   }
 
   /** Holds the worst case through the store (or a lease being renewed); in `clamp` mode, once more with the output the budget buys. */

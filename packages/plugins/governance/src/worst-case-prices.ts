@@ -19,14 +19,38 @@ function pricesOf(target: RouteTarget, pricing: Pricing | undefined): ModelPrice
 }
 
 /**
+ * A target's prices at the processing tier a request asks for (`service_tier: priority`): the pricing
+ * service's for that tier only (a standard price configured on the target says nothing of it);
+ * undefined when unknown.
+ */
+function tierPricesOf(target: RouteTarget, pricing: Pricing | undefined, serviceTier: string): ModelPrices | undefined {
+  if (pricing === undefined) return target.price;
+  return pricing.prices({ provider: target.provider.name, priceProvider: target.provider.priceProvider, model: target.model, serviceTier });
+}
+
+/** The processing tier a request goes to a target at: the target's `params` set it over the request's. */
+function tierAt(target: RouteTarget, requested: string | undefined): string | undefined {
+  const configured = target.params?.service_tier;
+  return typeof configured === 'string' ? configured : requested;
+}
+
+/**
  * The highest prices any of the targets may charge a prompt of `promptTokens` (a fallback may be
  * dearer than the first target; an input token counts at its dearest, a cache write's; a long-context
  * tier's prices count once the prompt may pass its start; so do the dearest web search and fee per request). Undefined
  * when any target's price is unknown: a worst case cannot be bounded then. `fallbackTargets` (where a
  * refusal may move the request) count when priced; one without a price is left out, as a request moved
- * there is charged its hold.
+ * there is charged its hold. A request that asks for a processing tier (`serviceTier`, or a target's
+ * `params.service_tier`) counts the dearer of its standard prices and the tier's (undefined when the
+ * tier's are unknown): the upstream may serve it at either.
  */
-export function worstCasePrices(targets: readonly RouteTarget[], pricing: Pricing | undefined, promptTokens: number, fallbackTargets: readonly RouteTarget[] = []): WorstCasePrices | undefined {
+export function worstCasePrices(
+  targets: readonly RouteTarget[],
+  pricing: Pricing | undefined,
+  promptTokens: number,
+  fallbackTargets: readonly RouteTarget[] = [],
+  serviceTier?: string,
+): WorstCasePrices | undefined {
   let input = 0;
   let output = 0;
   let webSearch = 0;
@@ -42,10 +66,18 @@ export function worstCasePrices(targets: readonly RouteTarget[], pricing: Pricin
     const prices = pricesOf(target, pricing);
     if (prices === undefined) return undefined;
     take(prices);
+    const tier = tierAt(target, serviceTier);
+    if (tier === undefined) continue;
+    const tierPrices = tierPricesOf(target, pricing, tier);
+    if (tierPrices === undefined) return undefined;
+    take(tierPrices);
   }
   for (const target of fallbackTargets) {
     const prices = pricesOf(target, pricing);
     if (prices !== undefined) take(prices);
+    const tier = tierAt(target, serviceTier);
+    const tierPrices = tier === undefined ? undefined : tierPricesOf(target, pricing, tier);
+    if (tierPrices !== undefined) take(tierPrices);
   }
   return targets.length === 0 ? undefined : { input, output, webSearch, request };
 }

@@ -98,4 +98,6 @@ export const migrations: readonly string[] = [
   `ALTER TABLE tollgate_requests ADD COLUMN response_id TEXT;
    ALTER TABLE tollgate_requests ADD COLUMN finish_reason TEXT;
    ALTER TABLE tollgate_requests ADD COLUMN web_searches INTEGER;`,
+  // The processing tier the upstream served each request at (`priority` costs more, `flex` less): why a cost is what it is.
+  `ALTER TABLE tollgate_requests ADD COLUMN service_tier TEXT;`,
 ];

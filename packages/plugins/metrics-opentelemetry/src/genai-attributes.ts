@@ -50,7 +50,7 @@ function serverAttributes(provider: Provider): Attributes {
 
 /**
  * What the answer says of itself, as the GenAI conventions name it: its id, each choice's finish
- * reason, the model that answered, and its tokens (cache reads and writes of the input, reasoning of
+ * reason, the model that answered, the service tier it was served at (`openai.response.service_tier`), and its tokens (cache reads and writes of the input, reasoning of
  * the output, each a part of its total).
  */
 export function responseAttributes(context: GatewayContext): Attributes {
@@ -58,6 +58,7 @@ export function responseAttributes(context: GatewayContext): Attributes {
   if (context.responseId !== undefined) attributes['gen_ai.response.id'] = context.responseId;
   if (context.finishReasons !== undefined) attributes['gen_ai.response.finish_reasons'] = [...context.finishReasons];
   if (context.upstreamModel !== undefined) attributes['gen_ai.response.model'] = context.upstreamModel;
+  if (context.serviceTier !== undefined) attributes['openai.response.service_tier'] = context.serviceTier;
   const usage = context.usage;
   if (usage === undefined) return attributes;
   attributes['gen_ai.usage.input_tokens'] = usage.prompt_tokens;
@@ -74,7 +75,7 @@ export function responseAttributes(context: GatewayContext): Attributes {
 /**
  * The request's settings as the GenAI conventions' recommended attributes: for chat, `max_tokens`
  * (or `max_completion_tokens`), sampling settings, stop sequences, seed, the choice count when not 1
- * and the output type asked for; for embeddings, the dimensions and encoding format.
+ * the output type and the service tier asked for; for embeddings, the dimensions and encoding format.
  */
 export function requestAttributes(context: GatewayContext): Attributes {
   const attributes: Attributes = {};
@@ -95,6 +96,7 @@ export function requestAttributes(context: GatewayContext): Attributes {
   if (isNumber(request.n) && request.n !== 1) attributes['gen_ai.request.choice.count'] = request.n;
   if (typeof request.stop === 'string') attributes['gen_ai.request.stop_sequences'] = [request.stop];
   else if (Array.isArray(request.stop)) attributes['gen_ai.request.stop_sequences'] = request.stop.filter((sequence) => typeof sequence === 'string');
+  if (typeof request.service_tier === 'string') attributes['openai.request.service_tier'] = request.service_tier;
   const format = request.response_format?.type;
   if (format !== undefined) attributes['gen_ai.output.type'] = format === 'text' ? 'text' : 'json';
   return attributes;

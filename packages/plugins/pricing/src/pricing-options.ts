@@ -22,6 +22,12 @@ export const pricingOptionsSchema = z
      * here — or `{ input: 0, output: 0 }` to record them as free.
      */
     overrides: z.record(z.string().min(1), pricesSchema).default({}),
+    /**
+     * Prices of processing tiers other than the standard one (the `service_tier` an upstream says it
+     * served a request at), keyed as `overrides`, then by tier: `{ "gpt-5.9": { priority: { input,
+     * output, cacheRead } } }`. They win over what Tollgate knows of OpenAI's Priority and Flex.
+     */
+    serviceTiers: z.record(z.string().min(1), z.record(z.string().min(1), pricesSchema)).default({}),
   })
   .prefault({});
 

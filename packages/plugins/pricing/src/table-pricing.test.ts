@@ -30,7 +30,7 @@ afterEach(() => {
 
 describe('TablePricing', () => {
   it('prices known models from the bundled table, cached input cheaper, in integer micro-dollars', () => {
-    const pricing = new TablePricing({ overrides: {} }, recordingLogger());
+    const pricing = new TablePricing({ overrides: {}, serviceTiers: {} }, recordingLogger());
     const gpt = { provider: 'openai', priceProvider: 'openai', model: 'gpt-4o' };
     // gpt-4o: $2.50 input, $1.25 cached input, $10 output per million tokens; its built-in web search $10 per thousand.
     expect(pricing.prices(gpt)).toEqual({ input: 2.5, output: 10, cacheRead: 1.25, webSearch: 10 });
@@ -63,7 +63,7 @@ describe('TablePricing', () => {
   });
 
   it('looks a model up once, unless its prices depend on the time of day (DeepSeek\'s off-peak hours)', () => {
-    const pricing = new TablePricing({ overrides: {} }, recordingLogger());
+    const pricing = new TablePricing({ overrides: {}, serviceTiers: {} }, recordingLogger());
     const gpt = { provider: 'openai', priceProvider: 'openai', model: 'gpt-4o' };
     const mini = { provider: 'openai', priceProvider: 'openai', model: 'gpt-4o-mini' };
     for (let round = 0; round < 2; round += 1) {
@@ -79,7 +79,7 @@ describe('TablePricing', () => {
   });
 
   it('charges exactly what calcPrice charges, for every model of the bundled table, without calling it for simple prices', () => {
-    const pricing = new TablePricing({ overrides: {} }, recordingLogger());
+    const pricing = new TablePricing({ overrides: {}, serviceTiers: {} }, recordingLogger());
     const usages = [usage(0, 0), usage(1, 1), usage(1234, 567), usage(1234, 567, 1000), usage(1234, 567, 200, 34), usage(987_654, 12_345, 500_000, 1_000), usage(250_000, 99, 0, 240_000), usage(1234, 567, 200, 34, 3), usage(250_000, 99, 0, 240_000, 0, 200_000)];
     let compared = 0;
     for (const providerId of ['openai', 'anthropic', 'google', 'deepseek', 'mistral', 'groq', 'openrouter', 'x-ai', 'cohere', 'together', 'fireworks', 'aws', 'azure', 'perplexity']) {
@@ -104,7 +104,7 @@ describe('TablePricing', () => {
 
   it('lets overrides win, by provider/model or bare model, and prices self-hosted models only through them', () => {
     const logger = recordingLogger();
-    const pricing = new TablePricing({ overrides: { 'gpu-box/llama-3.3-70b': { input: 0.1, output: 0.3 }, 'gpt-4o': { input: 1, output: 2, webSearch: 25 }, 'claude/claude-haiku-4-5': { input: 1, output: 5, cacheWrite: 1.25, cacheWrite1h: 2 } } }, logger);
+    const pricing = new TablePricing({ overrides: { 'gpu-box/llama-3.3-70b': { input: 0.1, output: 0.3 }, 'gpt-4o': { input: 1, output: 2, webSearch: 25 }, 'claude/claude-haiku-4-5': { input: 1, output: 5, cacheWrite: 1.25, cacheWrite1h: 2 } }, serviceTiers: {} }, logger);
     expect(pricing.costMicros({ provider: 'gpu-box', priceProvider: undefined, model: 'llama-3.3-70b' }, usage(10_000, 1_000))).toBe(1300);
     expect(pricing.costMicros({ provider: 'openai', priceProvider: 'openai', model: 'gpt-4o' }, usage(1_000_000, 0))).toBe(1_000_000);
     expect(pricing.costMicros({ provider: 'openai', priceProvider: 'openai', model: 'gpt-4o' }, usage(1_000_000, 0, 0, 0, 4))).toBe(1_100_000);
@@ -117,7 +117,7 @@ describe('TablePricing', () => {
 
   it('records an unknown price as unknown (never 0) and warns once per model', () => {
     const logger = recordingLogger();
-    const pricing = new TablePricing({ overrides: {} }, logger);
+    const pricing = new TablePricing({ overrides: {}, serviceTiers: {} }, logger);
     const unknown = { provider: 'gpu-box', priceProvider: undefined, model: 'my-finetune' };
     expect(pricing.costMicros(unknown, usage(10, 10))).toBeUndefined();
     expect(pricing.costMicros(unknown, usage(10, 10))).toBeUndefined();
@@ -130,5 +130,60 @@ describe('TablePricing', () => {
     expect(pricing.costMicros(finetune, usage(10, 10))).toBeUndefined();
     expect(pricing.prices(finetune)).toBeUndefined();
     expect(logger.warnings).toHaveLength(2);
+  });
+});
+
+describe('TablePricing at a processing tier (service_tier)', () => {
+  const gpt5 = { provider: 'openai', priceProvider: 'openai', model: 'gpt-5' };
+  // 800K uncached, 200K cached, 100K out: at gpt-5's standard $1.25 / $0.125 / $10, $2.025.
+  const turn = usage(1_000_000, 100_000, 200_000);
+
+  it("prices OpenAI's Priority tier from its published list, dated snapshots as their model", () => {
+    const logger = recordingLogger();
+    const pricing = new TablePricing({ overrides: {}, serviceTiers: {} }, logger);
+    expect(pricing.costMicros(gpt5, turn)).toBe(2_025_000);
+    // $2.50 / $0.25 / $20.
+    expect(pricing.costMicros({ ...gpt5, serviceTier: 'priority' }, turn)).toBe(4_050_000);
+    expect(pricing.costMicros({ ...gpt5, model: 'gpt-5-2025-08-07', serviceTier: 'priority' }, turn)).toBe(4_050_000);
+    // gpt-4o's May 2024 snapshot has its own price, and no cached one: its cached tokens at its input price ($8.75 / $26.25).
+    expect(pricing.costMicros({ ...gpt5, model: 'gpt-4o-2024-05-13', serviceTier: 'priority' }, turn)).toBe(8_750_000 + 2_625_000);
+    expect(pricing.prices({ ...gpt5, serviceTier: 'priority' })).toMatchObject({ input: 2.5, output: 20, cacheRead: 0.25 });
+    // The standard tier's names price as the standard tier.
+    for (const standard of ['default', 'auto', 'standard', 'on_demand']) expect(pricing.costMicros({ ...gpt5, serviceTier: standard }, turn)).toBe(2_025_000);
+    expect(logger.warnings).toEqual([]);
+  });
+
+  it('prices Flex at half the standard tokens on OpenAI and Azure, web searches at full price, and Groq Flex as on demand', () => {
+    const pricing = new TablePricing({ overrides: {}, serviceTiers: {} }, recordingLogger());
+    expect(pricing.costMicros({ ...gpt5, serviceTier: 'flex' }, turn)).toBe(1_012_500);
+    const searching = usage(1_000_000, 100_000, 200_000, 0, 2);
+    const searchFees = pricing.costMicros(gpt5, searching)! - 2_025_000;
+    expect(searchFees).toBeGreaterThan(0);
+    expect(pricing.costMicros({ ...gpt5, serviceTier: 'flex' }, searching)).toBe(1_012_500 + searchFees);
+    expect(pricing.prices({ ...gpt5, serviceTier: 'flex' })).toMatchObject({ input: 0.625, output: 5, cacheRead: 0.0625 });
+    const azure = { provider: 'azure', priceProvider: 'azure', model: 'gpt-4.1' };
+    const azureStandard = pricing.costMicros(azure, turn);
+    expect(azureStandard).toBeGreaterThan(0);
+    expect(pricing.costMicros({ ...azure, serviceTier: 'flex' }, turn)).toBe(Math.round(azureStandard! / 2));
+    const groq = { provider: 'groq', priceProvider: 'groq', model: 'llama-3.3-70b-versatile' };
+    expect(pricing.costMicros(groq, turn)).toBeGreaterThan(0);
+    expect(pricing.costMicros({ ...groq, serviceTier: 'flex' }, turn)).toBe(pricing.costMicros(groq, turn));
+  });
+
+  it('records a tier it knows no price for as unknown, warning once per model and tier, and takes configured tier prices first', () => {
+    const logger = recordingLogger();
+    const pricing = new TablePricing({ overrides: {}, serviceTiers: { 'gpt-5': { priority: { input: 3, output: 30 } }, 'openai/gpt-3.5-turbo': { priority: { input: 1, output: 2 } } } }, logger);
+    expect(pricing.costMicros({ ...gpt5, serviceTier: 'scale' }, turn)).toBeUndefined();
+    expect(pricing.costMicros({ ...gpt5, serviceTier: 'scale' }, turn)).toBeUndefined();
+    expect(pricing.prices({ ...gpt5, serviceTier: 'scale' })).toBeUndefined();
+    const unlisted = { ...gpt5, model: 'gpt-4-turbo', serviceTier: 'priority' };
+    expect(pricing.costMicros(unlisted, turn)).toBeUndefined();
+    expect(pricing.prices(unlisted)).toBeUndefined();
+    expect(logger.warnings).toHaveLength(2);
+    expect(logger.warnings[0]).toContain('"openai/gpt-5" at the "scale" service tier');
+    expect(logger.warnings[0]).toContain('serviceTiers');
+    // Configured: $3 for every input token (cached ones too, no cached price given) and $30 out.
+    expect(pricing.costMicros({ ...gpt5, serviceTier: 'priority' }, turn)).toBe(3_000_000 + 3_000_000);
+    expect(pricing.costMicros({ ...gpt5, model: 'gpt-3.5-turbo', serviceTier: 'priority' }, usage(1_000_000, 0))).toBe(1_000_000);
   });
 });

@@ -1,6 +1,7 @@
 import { calcPrice } from '@pydantic/genai-prices';
 import { costAtPrices, type Logger, type ModelPrices, type PricedModel, type Pricing, type Usage } from '@tollgate/core';
 import type { PricingOptions } from './pricing-options.js';
+import { isStandardTier, openAIPriorityPricesOf, tierRuleOf, tokenPricesTimes } from './service-tier-prices.js';
 
 /** A table price: a number, or tiered (`{ base, tiers: [{ start, price }] }` for long contexts). */
 type TablePrice = number | { base: number; tiers?: { start: number; price: number }[] } | undefined;
@@ -113,13 +114,21 @@ function toModelPrices(price: Record<string, TablePrice> | undefined): ModelPric
   };
 }
 
+/** Usage of no tokens, with `usage`'s web searches: what a request is charged whatever its tokens. */
+function feesOnly(usage: Usage): Usage {
+  return { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, server_tool_use: usage.server_tool_use ?? null };
+}
+
 /**
  * Prices from the `@pydantic/genai-prices` table (bundled data: dated snapshots matched, cache read
- * and write prices, tiered prices), with config overrides first. A model priced nowhere is unknown:
- * its cost is undefined and a warning is logged once per model, never a silent $0.
+ * and write prices, tiered prices), with config overrides first. A processing tier other than the
+ * standard one (`service_tier: priority`, `flex`) is priced by the `serviceTiers` option, else by
+ * what Tollgate knows of it (see `tierRuleOf`). A model or tier priced nowhere is unknown: its cost is
+ * undefined and a warning is logged once per model and tier, never a silent $0.
  */
 export class TablePricing implements Pricing {
   readonly #overrides: PricingOptions['overrides'];
+  readonly #serviceTiers: PricingOptions['serviceTiers'];
   readonly #logger: Logger;
   readonly #warned = new Set<string>();
   /**
@@ -131,10 +140,25 @@ export class TablePricing implements Pricing {
 
   constructor(options: PricingOptions, logger: Logger) {
     this.#overrides = options.overrides;
+    this.#serviceTiers = options.serviceTiers;
     this.#logger = logger;
   }
 
   prices(model: PricedModel): ModelPrices | undefined {
+    const standard = this.#standardPrices(model);
+    return isStandardTier(model.serviceTier) ? standard : this.#tierPrices(model, model.serviceTier!, standard);
+  }
+
+  /** The prices of a tier other than the standard one: configured, else by Tollgate's rule for it; undefined when unknown. */
+  #tierPrices(model: PricedModel, tier: string, standard: ModelPrices | undefined): ModelPrices | undefined {
+    const configured = (this.#serviceTiers[`${model.provider}/${model.model}`] ?? this.#serviceTiers[model.model])?.[tier];
+    if (configured !== undefined) return configured;
+    const rule = tierRuleOf(model.priceProvider, tier);
+    if (rule === undefined || standard === undefined) return undefined;
+    return rule.kind === 'times' ? tokenPricesTimes(standard, rule.factor) : openAIPriorityPricesOf(model.model, standard);
+  }
+
+  #standardPrices(model: PricedModel): ModelPrices | undefined {
     const override = this.#override(model);
     if (override !== undefined) return override;
     if (model.priceProvider === undefined) return undefined;
@@ -162,6 +186,24 @@ export class TablePricing implements Pricing {
   }
 
   costMicros(model: PricedModel, usage: Usage): number | undefined {
+    const tier = model.serviceTier;
+    if (isStandardTier(tier)) return this.#standardCostMicros(model, usage);
+    const rule = tierRuleOf(model.priceProvider, tier!);
+    const configured = this.#serviceTiers[`${model.provider}/${model.model}`] ?? this.#serviceTiers[model.model];
+    if (configured?.[tier!] === undefined && rule?.kind === 'times') {
+      // The standard cost's token part at the tier's factor (long-context tiers and conditional prices included), its fees as they are.
+      const total = this.#standardCostMicros(model, usage);
+      if (total === undefined) return undefined;
+      const fees = this.#standardCostMicros(model, feesOnly(usage)) ?? 0;
+      return Math.round((total - fees) * rule.factor) + fees;
+    }
+    const prices = this.#tierPrices(model, tier!, this.#standardPrices(model));
+    if (prices !== undefined) return costAtPrices(prices, usage);
+    this.#warnUnknownTier(model, tier!);
+    return undefined;
+  }
+
+  #standardCostMicros(model: PricedModel, usage: Usage): number | undefined {
     const override = this.#override(model);
     if (override !== undefined) return costAtPrices(override, usage);
     if (model.priceProvider !== undefined) {
@@ -189,6 +231,16 @@ export class TablePricing implements Pricing {
 
   #override(model: PricedModel): ModelPrices | undefined {
     return this.#overrides[`${model.provider}/${model.model}`] ?? this.#overrides[model.model];
+  }
+
+  #warnUnknownTier(model: PricedModel, tier: string): void {
+    const key = `${model.provider}/${model.model}`;
+    if (this.#warned.has(`${key}\u0000${tier}`)) return;
+    this.#warned.add(`${key}\u0000${tier}`);
+    this.#logger.warn(
+      { provider: model.provider, model: model.model, serviceTier: tier },
+      `no price for "${key}" at the "${tier}" service tier: its costs are recorded as unknown. Add it under the pricing plugin's serviceTiers.`,
+    );
   }
 
   #warnUnknown(model: PricedModel): void {

@@ -52,6 +52,8 @@ export function requestLogLine(context: GatewayContext): string {
     (finishReasons === undefined ? '' : stringField('finishReason', finishReasons.length === 1 ? finishReasons[0] : finishReasons.join(','))) +
     // Web searches the upstream ran and bills (a server tool), when it ran any.
     numberField('webSearches', usage?.server_tool_use?.web_search_requests) +
+    // The processing tier the upstream served it at, when not its default: `priority` costs more, `flex` less.
+    (context.serviceTier === undefined || context.serviceTier === 'default' ? '' : stringField('serviceTier', context.serviceTier)) +
     numberField('costMicros', context.costMicros) +
     stringField('errorCode', context.error?.code) +
     // The budget or rate limit that refused the request ({ scope: "team", id: "research" }).

@@ -55,8 +55,8 @@ export function ledgerConformanceChecks(options: LedgerConformanceOptions): Conf
       const row = stored.find((candidate) => candidate.request_id === 'req-7');
       const expected = toLedgerRow(entries[7]!);
       const kept = (['prompt_tokens', 'completion_tokens', 'cached_tokens', 'cache_write_tokens', 'web_searches', 'cost_micros', 'latency_ms', 'status'] as const).filter((column) => numeric(row?.[column]) !== numeric(expected[column]));
-      const texts = (['response_id', 'finish_reason'] as const).filter((column) => row?.[column] !== expected[column]);
-      point(kept.length === 0 && texts.length === 0, 'counts, cost, latency, status and the answer\'s id and finish reason are stored as recorded', () => `differs: ${[...kept, ...texts].join(', ')}`, 'Store each LedgerEntry field in its column (toLedgerRow from @tollgate/core).');
+      const texts = (['response_id', 'finish_reason', 'service_tier'] as const).filter((column) => row?.[column] !== expected[column]);
+      point(kept.length === 0 && texts.length === 0, 'counts, cost, latency, status and the answer\'s id, finish reason and service tier are stored as recorded', () => `differs: ${[...kept, ...texts].join(', ')}`, 'Store each LedgerEntry field in its column (toLedgerRow from @tollgate/core).');
       await close();
     }),
     check('an unknown cost is stored as unknown, never as 0', async ({ ledger, rows, close }) => {

@@ -71,6 +71,7 @@ export class ResponsesStreamEncoder {
   readonly #openTools = new Map<number, OpenTool>();
   #finishReason: FinishReason | null = null;
   #usage: Usage | undefined;
+  #serviceTier: string | undefined;
   readonly #counts = { msg: 0, rs: 0, tool: 0 };
 
   constructor(body: ResponsesRequestBody) {
@@ -84,6 +85,7 @@ export class ResponsesStreamEncoder {
     let out = '';
     if (this.#ids === undefined) out += this.#start(chunk.id, chunk.created, chunk.model);
     if (chunk.usage != null) this.#usage = chunk.usage;
+    if (typeof chunk.service_tier === 'string') this.#serviceTier = chunk.service_tier;
     const choice = chunk.choices[0];
     if (choice === undefined) return out;
     const delta = choice.delta;
@@ -153,7 +155,7 @@ export class ResponsesStreamEncoder {
   }
 
   #response(status: string, incompleteDetails: unknown): Record<string, unknown> {
-    return responseObject(this.#body, { id: this.#ids!.response, createdAt: this.#createdAt, model: this.#model, status, output: this.#output, usage: status === 'in_progress' ? null : toResponsesUsage(this.#usage), incompleteDetails });
+    return responseObject(this.#body, { id: this.#ids!.response, createdAt: this.#createdAt, model: this.#model, status, output: this.#output, usage: status === 'in_progress' ? null : toResponsesUsage(this.#usage), incompleteDetails, serviceTier: this.#serviceTier });
   }
 
   /** A text delta of the message, opening its item (and closing any other) first. */

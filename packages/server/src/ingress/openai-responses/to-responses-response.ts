@@ -117,7 +117,18 @@ export function completionOf(finishReason: FinishReason | null | undefined): { r
  */
 export function responseObject(
   body: ResponsesRequestBody,
-  answer: { readonly id: string; readonly createdAt: number; readonly model: string; readonly status: string; readonly output: readonly ResponseOutputItem[]; readonly usage: Record<string, unknown> | null; readonly incompleteDetails?: unknown; readonly error?: unknown },
+  answer: {
+    readonly id: string;
+    readonly createdAt: number;
+    readonly model: string;
+    readonly status: string;
+    readonly output: readonly ResponseOutputItem[];
+    readonly usage: Record<string, unknown> | null;
+    readonly incompleteDetails?: unknown;
+    readonly error?: unknown;
+    /** The tier the upstream says it served the request at, where it says. */
+    readonly serviceTier?: string | undefined;
+  },
 ): Record<string, unknown> {
   return {
     id: answer.id,
@@ -134,6 +145,7 @@ export function responseObject(
     parallel_tool_calls: body.parallel_tool_calls ?? true,
     previous_response_id: null,
     reasoning: { effort: body.reasoning?.effort ?? null, summary: body.reasoning?.summary ?? null },
+    ...(answer.serviceTier === undefined ? {} : { service_tier: answer.serviceTier }),
     store: false,
     temperature: body.temperature ?? null,
     text: { format: body.text?.format ?? { type: 'text' }, ...(body.text?.verbosity === undefined ? {} : { verbosity: body.text.verbosity }) },
@@ -171,5 +183,5 @@ export function toResponsesResponse(response: ChatCompletionResponse, body: Resp
     const isCustom = custom.has(call.function.name);
     output.push(toolCallItem(ids.item(isCustom ? 'ctc' : 'fc', index), { id: call.id, name: call.function.name, arguments: call.function.arguments }, isCustom, 'completed'));
   });
-  return responseObject(body, { id: ids.response, createdAt: response.created, model: response.model, status, output, usage: toResponsesUsage(response.usage), incompleteDetails });
+  return responseObject(body, { id: ids.response, createdAt: response.created, model: response.model, status, output, usage: toResponsesUsage(response.usage), incompleteDetails, serviceTier: response.service_tier ?? undefined });
 }

@@ -1,0 +1,217 @@
+import { DatabaseSync } from 'node:sqlite';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
+import OpenAI from 'openai';
+import { openTelemetryPluginWith } from '@tollgate/metrics-opentelemetry';
+import { Ledger } from '@tollgate/core';
+import { createMockOpenAI } from '@tollgate/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../src/index.js';
+import { createBudgetedKey } from './support/create-budgeted-key.js';
+import { createLogger, startServer } from '../src/index.js';
+import { LogCapture, masterKey, serverPackageDirectory, temporaryDatabasePath } from './support/start-test-gateway.js';
+
+const gpt = await createMockOpenAI();
+let server: RunningServer;
+const logs = new LogCapture();
+const databasePath = await temporaryDatabasePath('tollgate-service-tiers');
+const spans = new InMemorySpanExporter();
+
+/** The attributes of the request's span, once the request has ended. */
+async function spanAttributesOf(requestId: string | null): Promise<Record<string, unknown>> {
+  await logLineOf(requestId);
+  const span = spans.getFinishedSpans().find((candidate) => candidate.attributes['tollgate.request_id'] === requestId);
+  if (span === undefined) throw new Error(`no span for ${requestId}`);
+  return span.attributes;
+}
+
+/** The request's log line, once the request has ended. */
+async function logLineOf(requestId: string | null): Promise<Record<string, unknown>> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const line = logs.requestLines().find((candidate) => candidate.requestId === requestId);
+    if (line !== undefined) return line;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`no log line for ${requestId}`);
+}
+
+async function remainingUsd(key: string): Promise<number> {
+  const info = (await fetch(`${server.url}/v1/key`, { headers: { authorization: `Bearer ${key}` } }).then((response) => response.json())) as { data: { limit_remaining_usd: number } };
+  return info.data.limit_remaining_usd;
+}
+
+/** The ledger's `service_tier` and `cost_micros` of each request, in the order given. */
+async function ledgerRows(requestIds: readonly (string | null)[]): Promise<{ service_tier: unknown; cost_micros: unknown }[]> {
+  await server.tollgate.gateway.engine.drain();
+  await server.tollgate.gateway.resolve(Ledger)?.flush();
+  const database = new DatabaseSync(databasePath, { readOnly: true });
+  const statement = database.prepare('SELECT service_tier, cost_micros FROM tollgate_requests WHERE request_id = ?');
+  const rows = requestIds.map((id) => ({ ...(statement.get(String(id)) as { service_tier: unknown; cost_micros: unknown }) }));
+  database.close();
+  return rows;
+}
+
+/** A streamed Responses turn: the response its `response.completed` event carries, and the gateway's request id. */
+async function streamedTurn(client: OpenAI, model: string, turn: Omit<OpenAI.Responses.ResponseCreateParamsStreaming, 'model' | 'stream'>) {
+  const { data: stream, response } = await client.responses.create({ model, ...turn, stream: true }).withResponse();
+  let final: OpenAI.Responses.Response | undefined;
+  for await (const event of stream) if (event.type === 'response.completed') final = event.response;
+  return { final, requestId: response.headers.get('x-request-id') };
+}
+
+beforeAll(async () => {
+  server = await startServer({
+    cwd: serverPackageDirectory,
+    port: 0,
+    logger: createLogger({ destination: logs }),
+    plugins: [{ plugin: openTelemetryPluginWith([new SimpleSpanProcessor({ exporter: spans })]) }],
+    config: {
+      plugins: [
+        '@tollgate/provider-openai',
+        { name: '@tollgate/ledger-sqlite', options: { path: databasePath, flushIntervalMs: 20 } },
+        // Every price from the bundled table and what Tollgate knows of OpenAI's tiers: no overrides.
+        '@tollgate/pricing',
+        { name: '@tollgate/governance', options: { keyCacheMs: 200, budgetLeaseRequests: 0 } },
+      ],
+      auth: { masterKey },
+      providers: {
+        openai: { type: 'openai', baseURL: gpt.baseURL, apiKey: 'sk-openai-upstream-000000', priceProvider: 'openai' },
+        // The same API reached through chat completions only: a Responses client's turn is translated.
+        'openai-chat': { type: 'openai', baseURL: gpt.baseURL, apiKey: 'sk-openai-upstream-000000', priceProvider: 'openai', responsesAPI: false },
+      },
+      models: {
+        'gpt-4.1': { target: 'openai/gpt-4.1' },
+        'gpt-4.1-via-chat': { target: 'openai-chat/gpt-4.1' },
+        'gpt-5': { target: 'openai/gpt-5' },
+        // Served only on the Responses API: a chat client's turn is translated to it.
+        'gpt-5-codex': { target: 'openai/gpt-5-codex' },
+      },
+    },
+  });
+});
+
+afterAll(async () => {
+  await server.close();
+  await gpt.close();
+});
+
+// 1,000 prompt tokens (200 of them cached) and 500 out.
+const usage = { prompt_tokens: 1_000, completion_tokens: 500, cached_tokens: 200 };
+/** GPT-4.1's cost of `usage` in micro-dollars: standard $2 / $0.50 / $8 per million; Priority $3.50 / $0.875 / $14; Flex half the standard. */
+const gpt41 = { default: 800 * 2 + 200 * 0.5 + 500 * 8, priority: 800 * 3.5 + 200 * 0.875 + 500 * 14, flex: (800 * 2 + 200 * 0.5 + 500 * 8) / 2 };
+/** GPT-5's (and GPT-5 Codex's): standard $1.25 / $0.125 / $10; Priority $2.50 / $0.25 / $20. */
+const gpt5 = { default: 800 * 1.25 + 200 * 0.125 + 500 * 10, priority: 800 * 2.5 + 200 * 0.25 + 500 * 20 };
+
+describe('a request served at a processing tier other than the standard one (service_tier)', () => {
+  it('is charged, budgeted and recorded at the prices of the tier OpenAI served it at: chat completions, whole and streamed', async () => {
+    const key = await createBudgetedKey(server.url, 'tiers-chat', 5);
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: key, maxRetries: 0 });
+    const messages = [{ role: 'user' as const, content: 'Summarize the release notes.' }];
+    const ids: (string | null)[] = [];
+    for (const tier of ['priority', 'flex', 'default'] as const) {
+      gpt.enqueue({ usage });
+      const { data, response } = await client.chat.completions.create({ model: 'gpt-4.1', service_tier: tier, max_tokens: 1_000, messages }).withResponse();
+      expect(data.service_tier).toBe(tier);
+      ids.push(response.headers.get('x-request-id'));
+      expect(await spanAttributesOf(ids.at(-1)!)).toMatchObject({ 'openai.request.service_tier': tier, 'openai.response.service_tier': tier });
+      expect(await logLineOf(ids.at(-1)!)).toMatchObject({ costMicros: gpt41[tier], ...(tier === 'default' ? {} : { serviceTier: tier }) });
+    }
+    gpt.enqueue({ usage });
+    const { data: stream, response } = await client.chat.completions.create({ model: 'gpt-4.1', service_tier: 'priority', max_tokens: 1_000, stream: true, messages }).withResponse();
+    const tiers = new Set<unknown>();
+    for await (const chunk of stream) tiers.add(chunk.service_tier);
+    expect([...tiers]).toEqual(['priority']);
+    ids.push(response.headers.get('x-request-id'));
+    expect(await logLineOf(ids.at(-1)!)).toMatchObject({ stream: true, serviceTier: 'priority', costMicros: gpt41.priority });
+
+    expect(await ledgerRows(ids)).toEqual([
+      { service_tier: 'priority', cost_micros: gpt41.priority },
+      { service_tier: 'flex', cost_micros: gpt41.flex },
+      { service_tier: 'default', cost_micros: gpt41.default },
+      { service_tier: 'priority', cost_micros: gpt41.priority },
+    ]);
+    expect(await remainingUsd(key)).toBeCloseTo(5 - (2 * gpt41.priority + gpt41.flex + gpt41.default) / 1_000_000, 6);
+  });
+
+  it('is charged at the tier the answer says, not the one asked for: a project whose default tier is priority', async () => {
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
+    gpt.enqueue({ usage, serviceTier: 'priority' });
+    const { data, response } = await client.chat.completions.create({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+    expect(data.service_tier).toBe('priority');
+    expect(await logLineOf(response.headers.get('x-request-id'))).toMatchObject({ serviceTier: 'priority', costMicros: gpt41.priority });
+    // The trace says so too, as OpenTelemetry's OpenAI attributes name it (the request asked for none).
+    const attributes = await spanAttributesOf(response.headers.get('x-request-id'));
+    expect(attributes['openai.response.service_tier']).toBe('priority');
+    expect(attributes['openai.request.service_tier']).toBeUndefined();
+  });
+
+  it("is charged at the tier for Codex on the Responses API, passed through or translated to chat completions, whole and streamed", async () => {
+    const key = await createBudgetedKey(server.url, 'tiers-codex', 5);
+    const codex = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: key, maxRetries: 0 });
+    const turn = { service_tier: 'priority' as const, max_output_tokens: 1_000, input: 'Rename foo to bar in the parser.' };
+
+    gpt.enqueue({ usage });
+    const { data: whole, response } = await codex.responses.create({ model: 'gpt-5', ...turn }).withResponse();
+    expect(gpt.requests.at(-1)!.path).toBe('/v1/responses');
+    expect(whole.service_tier).toBe('priority');
+    expect(await logLineOf(response.headers.get('x-request-id'))).toMatchObject({ ingress: 'openai-responses', serviceTier: 'priority', costMicros: gpt5.priority });
+
+    gpt.enqueue({ usage });
+    const passedStream = await streamedTurn(codex, 'gpt-5', turn);
+    expect(passedStream.final?.service_tier).toBe('priority');
+    expect(await logLineOf(passedStream.requestId)).toMatchObject({ stream: true, serviceTier: 'priority', costMicros: gpt5.priority });
+
+    // Translated: the chat answer's tier goes into the response object, and prices the turn.
+    gpt.enqueue({ usage });
+    const { data: translated, response: translatedResponse } = await codex.responses.create({ model: 'gpt-4.1-via-chat', ...turn }).withResponse();
+    expect(gpt.requests.at(-1)!.path).toBe('/v1/chat/completions');
+    expect(gpt.requests.at(-1)!.body).toMatchObject({ service_tier: 'priority' });
+    expect(translated.service_tier).toBe('priority');
+    expect(await logLineOf(translatedResponse.headers.get('x-request-id'))).toMatchObject({ serviceTier: 'priority', costMicros: gpt41.priority });
+
+    gpt.enqueue({ usage });
+    const translatedStream = await streamedTurn(codex, 'gpt-4.1-via-chat', turn);
+    expect(translatedStream.final?.service_tier).toBe('priority');
+    expect(await logLineOf(translatedStream.requestId)).toMatchObject({ stream: true, serviceTier: 'priority', costMicros: gpt41.priority });
+
+    expect(await remainingUsd(key)).toBeCloseTo(5 - (2 * gpt5.priority + 2 * gpt41.priority) / 1_000_000, 6);
+  });
+
+  it('is charged at the tier for a chat client of a model served only on the Responses API, whole and streamed', async () => {
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
+    const request = { model: 'gpt-5-codex', service_tier: 'priority' as const, messages: [{ role: 'user' as const, content: 'Rename foo to bar.' }] };
+    gpt.enqueue({ usage });
+    const { data, response } = await client.chat.completions.create(request).withResponse();
+    expect(gpt.requests.at(-1)!.path).toBe('/v1/responses');
+    expect(data.service_tier).toBe('priority');
+    expect(await logLineOf(response.headers.get('x-request-id'))).toMatchObject({ serviceTier: 'priority', costMicros: gpt5.priority });
+    gpt.enqueue({ usage });
+    const { data: stream, response: streamed } = await client.chat.completions.create({ ...request, stream: true }).withResponse();
+    const tiers = new Set<unknown>();
+    for await (const chunk of stream) if (chunk.service_tier !== undefined) tiers.add(chunk.service_tier);
+    expect([...tiers]).toEqual(['priority']);
+    expect(await logLineOf(streamed.headers.get('x-request-id'))).toMatchObject({ stream: true, serviceTier: 'priority', costMicros: gpt5.priority });
+  });
+
+  it("reserves the tier's worst case: a budget that holds a standard request refuses the same at priority, and a tier with no known price", async () => {
+    // 2,000 output tokens: $0.016 at GPT-4.1's standard $8 per million, $0.028 at Priority's $14.
+    const key = await createBudgetedKey(server.url, 'tiers-budget', 0.02);
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: key, maxRetries: 0 });
+    const request = { model: 'gpt-4.1', max_tokens: 2_000, messages: [{ role: 'user' as const, content: 'hi' }] };
+    const sent = gpt.requests.length;
+    const refused = await client.chat.completions.create({ ...request, service_tier: 'priority' }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(OpenAI.APIError);
+    expect((refused as InstanceType<typeof OpenAI.APIError>).status).toBe(429);
+    expect((refused as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({ code: 'budget_exceeded', type: 'insufficient_quota' });
+    expect((refused as InstanceType<typeof OpenAI.APIError>).message).toContain('may cost up to $0.028');
+
+    const unpriced = await client.chat.completions.create({ ...request, max_tokens: 10, service_tier: 'scale' }).catch((error: unknown) => error);
+    expect((unpriced as InstanceType<typeof OpenAI.APIError>).status).toBe(403);
+    expect((unpriced as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({ type: 'permission_error', param: 'service_tier' });
+    expect((unpriced as InstanceType<typeof OpenAI.APIError>).message).toContain('no known price at the "scale" service tier');
+    expect(gpt.requests.length).toBe(sent);
+
+    gpt.enqueue({ usage });
+    const admitted = await client.chat.completions.create({ ...request, service_tier: 'default' });
+    expect(admitted.service_tier).toBe('default');
+  });
+});
