@@ -1,16 +1,17 @@
 import { DatabaseSync } from 'node:sqlite';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { openTelemetryPluginWith } from '@tollgate/metrics-opentelemetry';
 import { Ledger } from '@tollgate/core';
-import { createMockOpenAI } from '@tollgate/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/index.js';
+import { anthropicKey, startClaudeAndGptMocks } from './support/claude-and-gpt-mocks.js';
 import { createBudgetedKey } from './support/create-budgeted-key.js';
 import { createLogger, startServer } from '../src/index.js';
 import { LogCapture, masterKey, serverPackageDirectory, temporaryDatabasePath } from './support/start-test-gateway.js';
 
-const gpt = await createMockOpenAI();
+const { claude, gpt } = await startClaudeAndGptMocks();
 let server: RunningServer;
 const logs = new LogCapture();
 const databasePath = await temporaryDatabasePath('tollgate-service-tiers');
@@ -67,6 +68,7 @@ beforeAll(async () => {
     config: {
       plugins: [
         '@tollgate/provider-openai',
+        '@tollgate/provider-anthropic',
         { name: '@tollgate/ledger-sqlite', options: { path: databasePath, flushIntervalMs: 20 } },
         // Every price from the bundled table and what Tollgate knows of OpenAI's tiers: no overrides.
         '@tollgate/pricing',
@@ -74,11 +76,14 @@ beforeAll(async () => {
       ],
       auth: { masterKey },
       providers: {
+        claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: anthropicKey },
         openai: { type: 'openai', baseURL: gpt.baseURL, apiKey: 'sk-openai-upstream-000000', priceProvider: 'openai' },
         // The same API reached through chat completions only: a Responses client's turn is translated.
         'openai-chat': { type: 'openai', baseURL: gpt.baseURL, apiKey: 'sk-openai-upstream-000000', priceProvider: 'openai', responsesAPI: false },
       },
       models: {
+        opus: { target: 'claude/claude-opus-4-6' },
+        'opus-5.5': { target: 'claude/claude-opus-5-5' },
         'gpt-4.1': { target: 'openai/gpt-4.1' },
         'gpt-4.1-via-chat': { target: 'openai-chat/gpt-4.1' },
         'gpt-5': { target: 'openai/gpt-5' },
@@ -91,7 +96,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server.close();
-  await gpt.close();
 });
 
 // 1,000 prompt tokens (200 of them cached) and 500 out.
@@ -213,5 +217,61 @@ describe('a request served at a processing tier other than the standard one (ser
     gpt.enqueue({ usage });
     const admitted = await client.chat.completions.create({ ...request, service_tier: 'default' });
     expect(admitted.service_tier).toBe('default');
+  });
+});
+
+describe("Claude's fast mode (Claude Code's /fast: speed fast)", () => {
+  /** Claude Opus 4.6: $5 / $25 per million tokens; fast mode at 6× ($30 / $150). */
+  const opus = { standard: 1_000 * 5 + 500 * 25, fast: 6 * (1_000 * 5 + 500 * 25) };
+  const fastTurn = { max_tokens: 1_000, speed: 'fast', messages: [{ role: 'user' as const, content: 'Fix the failing test.' }] };
+  const fastMode = { headers: { 'anthropic-beta': 'fast-mode-2026-02-01' } };
+
+  it("is charged at its model's multiple of the standard rates, whole and streamed, as Anthropic's usage says", async () => {
+    const key = await createBudgetedKey(server.url, 'claude-code-fast', 5);
+    const client = new Anthropic({ baseURL: server.url, apiKey: key, maxRetries: 0 });
+    claude.enqueue({ usage: { input_tokens: 1_000, output_tokens: 500 } });
+    const { data: message, response } = await client.messages.create({ model: 'opus', ...fastTurn } as never, fastMode).withResponse();
+    expect(claude.requests.at(-1)!.body).toMatchObject({ speed: 'fast' });
+    expect(claude.requests.at(-1)!.headers['anthropic-beta']).toContain('fast-mode-2026-02-01');
+    expect((message as Anthropic.Message).usage).toMatchObject({ speed: 'fast' });
+    const ids = [response.headers.get('x-request-id')];
+    expect(await logLineOf(ids[0]!)).toMatchObject({ ingress: 'anthropic', serviceTier: 'fast', costMicros: opus.fast });
+
+    claude.enqueue({ usage: { input_tokens: 1_000, output_tokens: 500 } });
+    const stream = client.messages.stream({ model: 'opus', ...fastTurn } as never, fastMode);
+    expect((await stream.finalMessage()).usage).toMatchObject({ speed: 'fast' });
+    ids.push((await stream.withResponse()).response.headers.get('x-request-id'));
+    expect(await logLineOf(ids[1]!)).toMatchObject({ stream: true, serviceTier: 'fast', costMicros: opus.fast });
+
+    // Without fast mode, the standard rates.
+    claude.enqueue({ usage: { input_tokens: 1_000, output_tokens: 500 } });
+    const { response: standard } = await client.messages.create({ model: 'opus', max_tokens: 1_000, messages: fastTurn.messages }).withResponse();
+    ids.push(standard.headers.get('x-request-id'));
+    expect(await logLineOf(ids[2]!)).toMatchObject({ costMicros: opus.standard });
+    expect(await ledgerRows(ids)).toEqual([
+      { service_tier: 'fast', cost_micros: opus.fast },
+      { service_tier: 'fast', cost_micros: opus.fast },
+      { service_tier: null, cost_micros: opus.standard },
+    ]);
+    expect(await remainingUsd(key)).toBeCloseTo(5 - (2 * opus.fast + opus.standard) / 1_000_000, 6);
+  });
+
+  it('is reserved at its multiple: refused where the standard speed fits, and where its price is unknown', async () => {
+    // 1,000 output tokens: $0.025 at Opus 4.6's standard $25 per million, $0.15 in fast mode.
+    const key = await createBudgetedKey(server.url, 'claude-code-fast-budget', 0.05);
+    const client = new Anthropic({ baseURL: server.url, apiKey: key, maxRetries: 0 });
+    const refused = await client.messages.create({ model: 'opus', ...fastTurn } as never, fastMode).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(Anthropic.APIError);
+    expect((refused as InstanceType<typeof Anthropic.APIError>).status).toBe(429);
+    expect((refused as InstanceType<typeof Anthropic.APIError>).message).toContain('may cost up to $0.15');
+    const unpriced = await client.messages.create({ model: 'opus-5.5', ...fastTurn } as never, fastMode).catch((error: unknown) => error);
+    expect((unpriced as InstanceType<typeof Anthropic.APIError>).status).toBe(403);
+    expect((unpriced as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ type: 'error', error: { type: 'permission_error' } });
+    expect(((unpriced as InstanceType<typeof Anthropic.APIError>).error as { error: { message: string } }).error.message).toContain('no known price at the "fast" service tier');
+    expect(claude.requests).toHaveLength(0);
+
+    claude.enqueue({ usage: { input_tokens: 1_000, output_tokens: 500 } });
+    await client.messages.create({ model: 'opus', max_tokens: 1_000, messages: fastTurn.messages });
+    expect(claude.requests).toHaveLength(1);
   });
 });

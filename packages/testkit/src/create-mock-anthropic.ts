@@ -44,8 +44,9 @@ function missingThinking(body: any): string | undefined {
  * `event:` lines: message_start, content_block_start/delta/stop with text, `input_json_delta`,
  * thinking and signature deltas, redacted thinking, ping, message_delta, message_stop), `POST /v1/messages/count_tokens`, errors in
  * Anthropic's shape, the required `anthropic-version` header, stop sequences, cache usage, thinking
- * required (signed) at the head of the assistant turn a tool loop continues when it is on, and web
- * searches by its server tool (blocks, `max_uses`, `usage.server_tool_use`).
+ * required (signed) at the head of the assistant turn a tool loop continues when it is on, web
+ * searches by its server tool (blocks, `max_uses`, `usage.server_tool_use`), and fast mode (`speed:
+ * "fast"` on an Opus model: `usage.speed`).
  * Programmable and recording like the OpenAI mock.
  *
  * @example
@@ -97,6 +98,8 @@ export async function createMockAnthropic(options: MockAnthropicOptions = {}): P
     const usage = {
       ...anthropicUsage(input, output, reply.usage?.cache_read_input_tokens, reply.usage?.cache_creation_input_tokens, reply.usage?.ephemeral_1h_input_tokens),
       ...(searchTool === undefined ? {} : { server_tool_use: { web_search_requests: searches, web_fetch_requests: 0 } }),
+      // Fast mode serves Opus models (Anthropic's answer says which speed it used); others at standard speed.
+      ...(typeof body?.speed === 'string' ? { speed: body.speed === 'fast' && /^claude-opus-/.test(String(body.model)) ? 'fast' : 'standard' } : {}),
     };
     const blocks = [
       ...(reply.redactedThinking === undefined ? [] : [{ type: 'redacted_thinking', data: reply.redactedThinking }]),

@@ -128,6 +128,12 @@ export interface GatewayContextBase {
    */
   readonly webSearchLimit: number;
   /**
+   * The processing tier the client asks for: the request's `service_tier` (OpenAI's `priority`,
+   * `flex`), or `fast` for the Messages API's `speed: "fast"`; undefined when it names none. Budgets
+   * reserve at its prices; the request is charged at the tier the answer says (`serviceTier`).
+   */
+  readonly requestedServiceTier: string | undefined;
+  /**
    * Bounds the web searches the client's request leaves unbounded at `limit`, in its own wire format
    * (the Responses API's `max_tool_calls`, `max_uses` on a Messages web search tool), so an upstream
    * cannot run and bill more; `webSearchLimit` then says how many it may run. Does nothing when they are

@@ -80,6 +80,11 @@ export interface ClientBodyFacts {
    * come signed): its next turn sends them back, so no canonical copy of an answer may stand in for it.
    */
   readonly needsUpstreamAnswer?: string | undefined;
+  /**
+   * The processing tier the body asks for where the canonical request has no field for it: `fast` for
+   * the Messages API's `speed: "fast"` (Claude's fast mode, priced at a multiple of the standard rates).
+   */
+  readonly serviceTier?: string | undefined;
 }
 
 /** The facts of a body that holds nothing beyond its canonical request. */
@@ -249,6 +254,13 @@ export class RequestContext {
   /** The client's field that asks for what only the upstream's own answer carries (see {@link ClientBodyFacts}). */
   get needsUpstreamAnswer(): string | undefined {
     return this.#facts.needsUpstreamAnswer;
+  }
+
+  /** The processing tier the client asks for: its body's (see {@link ClientBodyFacts}), else the request's `service_tier`. */
+  get requestedServiceTier(): string | undefined {
+    if (this.#facts.serviceTier !== undefined) return this.#facts.serviceTier;
+    const tier = (this.#request as { service_tier?: unknown }).service_tier;
+    return typeof tier === 'string' ? tier : undefined;
   }
 
   /**

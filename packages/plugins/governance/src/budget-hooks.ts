@@ -54,12 +54,6 @@ function outputLimit(request: ChatCompletionRequest): { field: 'max_tokens' | 'm
   return { field: 'max_tokens', tokens: typeof request.max_tokens === 'number' ? request.max_tokens : undefined };
 }
 
-/** The processing tier a request asks for (`service_tier`), if it names one. */
-function serviceTierOf(request: GatewayContext['request']): string | undefined {
-  const tier = (request as ChatCompletionRequest).service_tier;
-  return typeof tier === 'string' ? tier : undefined;
-}
-
 /** How many answers a chat request asks for (`n`): each may use the whole output limit. */
 function choiceCount(request: ChatCompletionRequest): number {
   return typeof request.n === 'number' && request.n > 1 ? Math.floor(request.n) : 1;
@@ -142,7 +136,7 @@ export function createBudgetHooks(
     if (context.storedInput !== undefined) throw uncountable(context);
     const promptTokens = estimatePromptTokens(context.request, context.operation) * options.promptTokenMargin;
     // A refusal may move the request to the group's fallback model: its targets may be dearer.
-    const serviceTier = serviceTierOf(context.request);
+    const serviceTier = context.requestedServiceTier;
     const prices = worstCasePrices(context.targets, pricing, promptTokens, context.fallbackTargets, serviceTier);
     if (prices === undefined) return admitUnpriced(context, worstCasePrices(context.targets, pricing, promptTokens, context.fallbackTargets) !== undefined);
     const searches = prices.webSearch > 0 ? boundWebSearches(context) : 0;
@@ -187,7 +181,7 @@ export function createBudgetHooks(
     if (options.unknownPrice === 'allow') return;
     const key = context.principal!.keyName;
     if (tierUnpriced) {
-      const tier = serviceTierOf(context.request) ?? context.targets.map((target) => target.params?.service_tier).find((configured) => typeof configured === 'string');
+      const tier = context.requestedServiceTier ?? context.targets.map((target) => target.params?.service_tier).find((configured) => typeof configured === 'string');
       throw new GatewayError('TOLLGATE_PRICE_UNKNOWN', `A budget applies to key "${key}", but model "${context.request.model}" has no known price at the "${String(tier)}" service tier, so its cost cannot be bounded. The operator can add one under the pricing plugin's serviceTiers.`, { param: 'service_tier' });
     }
     throw new GatewayError('TOLLGATE_PRICE_UNKNOWN', `A budget applies to key "${key}", but model "${context.request.model}" has no known price, so its cost cannot be bounded. The operator can add one under the pricing plugin's overrides.`, { param: 'model' });

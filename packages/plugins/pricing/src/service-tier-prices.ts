@@ -69,16 +69,36 @@ export function tokenPricesTimes(prices: ModelPrices, factor: number): ModelPric
 }
 
 /**
+ * Claude's fast mode (`speed: "fast"`, answered with `usage.speed: "fast"`): the multiple of the
+ * standard rates each model is charged at, cache reads and writes included, across the whole context
+ * window — Opus 4.6 and 4.7 at $30 / $150 per million tokens, Opus 4.8 and Opus 5 at $10 / $50
+ * (platform.claude.com's fast mode page, read 2026-12-07; Opus 5's from its fast listing at OpenRouter
+ * and Vercel). Dated snapshots as their model.
+ */
+const claudeFastModeFactors: readonly (readonly [model: RegExp, factor: number])[] = [
+  [/^claude-opus-4-[67](-\d{8})?$/, 6],
+  [/^claude-opus-4-8(-\d{8})?$/, 2],
+  [/^claude-opus-5(-\d{8})?$/, 2],
+];
+
+/**
  * How a price provider charges a tier other than its standard one, where Tollgate knows it: OpenAI's
  * Priority from its list; Flex at half the standard prices on OpenAI and Azure OpenAI (their Batch
- * rates); Groq's Flex at its on-demand prices. Undefined for any other tier: its prices are unknown.
+ * rates); Groq's Flex at its on-demand prices; Claude's fast mode at its model's multiple on
+ * Anthropic's API, and at the standard prices elsewhere (only Anthropic's API takes `speed`).
+ * Undefined for any other tier: its prices are unknown.
  */
 export type TierRule = { readonly kind: 'openai-priority' } | { readonly kind: 'times'; readonly factor: number };
 
-/** The rule that prices `tier` at `priceProvider`, if Tollgate knows one. */
-export function tierRuleOf(priceProvider: string | undefined, tier: string): TierRule | undefined {
+/** The rule that prices `tier` for `model` at `priceProvider`, if Tollgate knows one. */
+export function tierRuleOf(priceProvider: string | undefined, tier: string, model: string): TierRule | undefined {
   if (tier === 'priority' && priceProvider === 'openai') return { kind: 'openai-priority' };
   if (tier === 'flex' && (priceProvider === 'openai' || priceProvider === 'azure')) return { kind: 'times', factor: 0.5 };
   if (tier === 'flex' && priceProvider === 'groq') return { kind: 'times', factor: 1 };
+  if (tier === 'fast' && priceProvider !== 'anthropic') return { kind: 'times', factor: 1 };
+  if (tier === 'fast') {
+    const factor = claudeFastModeFactors.find(([pattern]) => pattern.test(model))?.[1];
+    return factor === undefined ? undefined : { kind: 'times', factor };
+  }
   return undefined;
 }

@@ -187,3 +187,31 @@ describe('TablePricing at a processing tier (service_tier)', () => {
     expect(pricing.costMicros({ ...gpt5, model: 'gpt-3.5-turbo', serviceTier: 'priority' }, usage(1_000_000, 0))).toBe(1_000_000);
   });
 });
+
+describe("TablePricing for Claude's fast mode (the tier `fast`)", () => {
+  // 100K uncached in, 10K out; Claude Opus 4.6, 4.8 and 5 at $5 / $25 standard: $0.75.
+  const turn = usage(100_000, 10_000);
+  const claude = (model: string) => ({ provider: 'claude', priceProvider: 'anthropic', model });
+
+  it("charges each model's multiple of the standard rates, cache writes included, on Anthropic's API only", () => {
+    const logger = recordingLogger();
+    const pricing = new TablePricing({ overrides: {}, serviceTiers: {} }, logger);
+    expect(pricing.costMicros(claude('claude-opus-4-6'), turn)).toBe(750_000);
+    expect(pricing.costMicros({ ...claude('claude-opus-4-6'), serviceTier: 'fast' }, turn)).toBe(4_500_000);
+    expect(pricing.costMicros({ ...claude('claude-opus-4-7'), serviceTier: 'fast' }, turn)).toBe(4_500_000);
+    expect(pricing.costMicros({ ...claude('claude-opus-4-8'), serviceTier: 'fast' }, turn)).toBe(1_500_000);
+    expect(pricing.costMicros({ ...claude('claude-opus-5'), serviceTier: 'fast' }, turn)).toBe(1_500_000);
+    expect(pricing.prices({ ...claude('claude-opus-4-6'), serviceTier: 'fast' })).toMatchObject({ input: 30, output: 150 });
+    // 1,000 written to the cache for five minutes: 1.25× input, then 6×.
+    const written = usage(1_000, 0, 0, 1_000);
+    expect(pricing.costMicros({ ...claude('claude-opus-4-6'), serviceTier: 'fast' }, written)).toBe(6 * pricing.costMicros(claude('claude-opus-4-6'), written)!);
+    // Speed is a Messages API field: another API serves the same model at its standard prices.
+    const bedrock = { provider: 'bedrock', priceProvider: 'aws', model: 'anthropic.claude-sonnet-4-5-20250929-v1:0' };
+    expect(pricing.costMicros({ ...bedrock, serviceTier: 'fast' }, turn)).toBe(pricing.costMicros(bedrock, turn));
+    expect(logger.warnings).toEqual([]);
+    // A model whose fast mode Tollgate has no price for: unknown, never the standard price.
+    expect(pricing.costMicros({ ...claude('claude-opus-5-5'), serviceTier: 'fast' }, turn)).toBeUndefined();
+    expect(pricing.prices({ ...claude('claude-opus-5-5'), serviceTier: 'fast' })).toBeUndefined();
+    expect(logger.warnings).toHaveLength(1);
+  });
+});

@@ -153,7 +153,7 @@ export class TablePricing implements Pricing {
   #tierPrices(model: PricedModel, tier: string, standard: ModelPrices | undefined): ModelPrices | undefined {
     const configured = (this.#serviceTiers[`${model.provider}/${model.model}`] ?? this.#serviceTiers[model.model])?.[tier];
     if (configured !== undefined) return configured;
-    const rule = tierRuleOf(model.priceProvider, tier);
+    const rule = tierRuleOf(model.priceProvider, tier, model.model);
     if (rule === undefined || standard === undefined) return undefined;
     return rule.kind === 'times' ? tokenPricesTimes(standard, rule.factor) : openAIPriorityPricesOf(model.model, standard);
   }
@@ -188,7 +188,7 @@ export class TablePricing implements Pricing {
   costMicros(model: PricedModel, usage: Usage): number | undefined {
     const tier = model.serviceTier;
     if (isStandardTier(tier)) return this.#standardCostMicros(model, usage);
-    const rule = tierRuleOf(model.priceProvider, tier!);
+    const rule = tierRuleOf(model.priceProvider, tier!, model.model);
     const configured = this.#serviceTiers[`${model.provider}/${model.model}`] ?? this.#serviceTiers[model.model];
     if (configured?.[tier!] === undefined && rule?.kind === 'times') {
       // The standard cost's token part at the tier's factor (long-context tiers and conditional prices included), its fees as they are.

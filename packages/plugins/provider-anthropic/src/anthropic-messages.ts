@@ -45,6 +45,8 @@ export interface AnthropicUsage {
   /** Cache writes by time to live: 1-hour writes cost more (2× input against 1.25×). */
   cache_creation?: { ephemeral_5m_input_tokens?: number | null; ephemeral_1h_input_tokens?: number | null } | null;
   server_tool_use?: { web_search_requests?: number | null; web_fetch_requests?: number | null } | null;
+  /** The speed the answer was served at: `fast` (fast mode, priced at a multiple of the standard rates) or `standard`. */
+  speed?: string | null;
 }
 
 /** A Messages API response body. */

@@ -3,7 +3,7 @@ import { parseStreamEvent, sseMessages } from '@tollgate/provider-utils';
 import type { AnthropicUsage } from './anthropic-messages.js';
 import { statusOfAnthropicErrorType } from './anthropic-error.js';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
-import { mapAnthropicUsage, mergeAnthropicUsage } from './map-anthropic-usage.js';
+import { anthropicServiceTier, mapAnthropicUsage, mergeAnthropicUsage } from './map-anthropic-usage.js';
 
 interface StreamState {
   id: string;
@@ -107,7 +107,8 @@ export async function* convertAnthropicStream(body: AsyncIterable<Buffer>, optio
       case 'message_stop': {
         stopped = true;
         const usage: Usage = mapAnthropicUsage(state.usage);
-        yield { ...chunk({}), choices: [], usage };
+        const tier = anthropicServiceTier(state.usage);
+        yield { ...chunk({}), choices: [], usage, ...(tier === undefined ? {} : { service_tier: tier }) };
         break;
       }
       case 'error': {

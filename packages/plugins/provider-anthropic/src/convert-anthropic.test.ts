@@ -54,6 +54,20 @@ describe('recorded Messages API samples', () => {
     expect(summary).toEqual({ model: 'claude-sonnet-4-5-20250929', id: 'msg_014p7gG3wDgGV9EUtLvnow3U', finishReasons: ['tool_calls'], usage: { prompt_tokens: 772, completion_tokens: 89, total_tokens: 861, prompt_tokens_details: { cached_tokens: 300, cache_write_tokens: 0 } } });
   });
 
+  it("names fast mode (usage.speed) as the service tier `fast`: decoded, tapped and whole", async () => {
+    const fast = fixture('stream-text-and-tool-use.chunks.txt').replace('"output_tokens":2}', '"output_tokens":2,"speed":"fast"}');
+    expect(fast).toContain('"speed":"fast"');
+    const chunks: ChatCompletionChunk[] = [];
+    for await (const chunk of convertAnthropicStream(pieces(fast), { provider: 'claude', secrets: [] })) chunks.push(chunk);
+    expect(chunks.at(-1)).toMatchObject({ choices: [], service_tier: 'fast', usage: { prompt_tokens: 772 } });
+    const summary: StreamSummary = { usage: undefined, model: undefined };
+    for await (const _ of tapAnthropicSse(pieces(fast), { summary, provider: 'claude', secrets: [] })) void _;
+    expect(summary.serviceTier).toBe('fast');
+    const message = JSON.parse(fixture('message-tool-use.json')) as AnthropicResponse;
+    expect(convertFromAnthropicResponse({ ...message, usage: { ...message.usage, speed: 'fast' } }).service_tier).toBe('fast');
+    expect(convertFromAnthropicResponse(message).service_tier).toBeUndefined();
+  });
+
   it('passes a CRLF-framed stream through whole, its usage tapped, when it arrives in one read', async () => {
     const text = fixture('stream-text-and-tool-use.chunks.txt').replace(/\r?\n/g, '\r\n');
     const summary: StreamSummary = { usage: undefined, model: undefined };

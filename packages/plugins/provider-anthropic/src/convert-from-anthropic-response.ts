@@ -1,7 +1,7 @@
 import { claudeThinkingDetail, upstreamFormats, type ChatCompletionResponse, type ReasoningDetail, type ToolCall, type UpstreamItem } from '@tollgate/core';
 import type { AnthropicResponse } from './anthropic-messages.js';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
-import { mapAnthropicUsage } from './map-anthropic-usage.js';
+import { anthropicServiceTier, mapAnthropicUsage } from './map-anthropic-usage.js';
 
 /**
  * Translates a Messages API response to an OpenAI chat completion: text blocks joined as `content`,
@@ -52,5 +52,6 @@ export function convertFromAnthropicResponse(response: AnthropicResponse): ChatC
       },
     ],
     usage: mapAnthropicUsage(response.usage),
+    ...(anthropicServiceTier(response.usage) === undefined ? {} : { service_tier: anthropicServiceTier(response.usage) }),
   };
 }

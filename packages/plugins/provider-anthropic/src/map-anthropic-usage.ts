@@ -25,6 +25,15 @@ export function mapAnthropicUsage(usage: AnthropicUsage): Usage {
 }
 
 /**
+ * The processing tier Anthropic's usage names, as the engine prices it: `fast` when fast mode served
+ * the answer (`usage.speed`); undefined at standard speed. (Anthropic's `service_tier: priority` is a
+ * capacity commitment, not a per-token price: it is not reported.)
+ */
+export function anthropicServiceTier(usage: AnthropicUsage | undefined): 'fast' | undefined {
+  return usage?.speed === 'fast' ? 'fast' : undefined;
+}
+
+/**
  * Usage so far with a stream event's counts over it: `message_delta` carries cumulative counts (input
  * and cache counts too, which grow while server tools run), and a count it leaves null or out is kept.
  */

@@ -3,7 +3,7 @@ import { endOfEvent, forwardSseEvents } from '@tollgate/provider-utils';
 import type { AnthropicUsage } from './anthropic-messages.js';
 import { statusOfAnthropicErrorType } from './anthropic-error.js';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
-import { mapAnthropicUsage, mergeAnthropicUsage } from './map-anthropic-usage.js';
+import { anthropicServiceTier, mapAnthropicUsage, mergeAnthropicUsage } from './map-anthropic-usage.js';
 
 /** The JSON of each `data:` line among `events` whose event type is one that matters here. */
 function* interestingEvents(events: Buffer): Generator<{ start: number; end: number; data: any }> {
@@ -24,8 +24,8 @@ function* interestingEvents(events: Buffer): Generator<{ start: number; end: num
 
 /**
  * Passes an Anthropic SSE stream through as bytes (event-aligned, unbatched) to an Anthropic client,
- * tapping usage (message_start, then message_delta's cumulative counts), model, id and the stop reason
- * (as OpenAI's finish reason) into `summary`.
+ * tapping usage (message_start, then message_delta's cumulative counts; fast mode as the service
+ * tier `fast`), model, id and the stop reason (as OpenAI's finish reason) into `summary`.
  * Only message_* and error events are parsed. An upstream `error` event, or an end before
  * message_stop, fails the stream after the events before it were forwarded.
  */
@@ -57,6 +57,7 @@ export function tapAnthropicSse(body: AsyncIterable<Buffer>, options: { summary:
         return { bytes: events.subarray(0, event.start), error };
       }
       options.summary.usage = mapAnthropicUsage(usage);
+      options.summary.serviceTier = anthropicServiceTier(usage);
     }
     return { bytes: events };
   };

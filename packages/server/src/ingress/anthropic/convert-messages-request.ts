@@ -126,11 +126,13 @@ export function encodeMessagesFields(fields: Readonly<Record<string, unknown>>):
   return encoded;
 }
 
-/** What only the bytes of a Messages request carry: what only Anthropic runs or reads, and the web searches it may bill. */
+/** What only the bytes of a Messages request carry: what only Anthropic runs or reads, the web searches it may bill, and its fast mode. */
 export function inspectMessagesBody(body: unknown): ClientBodyFacts {
   const thinking = (body as { thinking?: { type?: unknown } } | null)?.thinking;
   const needsUpstreamAnswer = thinking != null && thinking.type !== 'disabled' ? 'thinking' : undefined;
-  return { untranslatable: untranslatableMessagesParts(body), webSearchLimit: messagesWebSearchLimit(body), needsUpstreamAnswer };
+  // Claude's fast mode: the canonical request has no field for it, and only Anthropic's API takes it.
+  const serviceTier = (body as { speed?: unknown } | null)?.speed === 'fast' ? 'fast' : undefined;
+  return { untranslatable: untranslatableMessagesParts(body), webSearchLimit: messagesWebSearchLimit(body), needsUpstreamAnswer, serviceTier };
 }
 
 /**
