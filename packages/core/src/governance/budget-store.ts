@@ -1,9 +1,13 @@
 import { createServiceToken } from '../services/service-token.js';
 
-/** The levels a budget can be set on. */
-export type BudgetScope = 'key' | 'user' | 'team' | 'org';
+/**
+ * The levels a budget can be set on: a key, the user, team and org it belongs to, and an end user —
+ * the `user` a request names (OpenAI's `user`, a Messages request's `metadata.user_id`), whichever key
+ * sends it.
+ */
+export type BudgetScope = 'key' | 'user' | 'team' | 'org' | 'end_user';
 
-/** One budget level of a request: the scope and the id of the key, user, team or org. */
+/** One budget level of a request: the scope and the id of the key, user, team or org, or the end user's name. */
 export interface BudgetSubject {
   readonly scope: BudgetScope;
   readonly id: string;

@@ -43,7 +43,7 @@ function budgetExceeded(budget: Budget, availableMicros: number, worstCaseMicros
   const resets = budget.resetsAt === undefined ? 'It does not reset; ask the operator to raise it.' : `It resets at ${new Date(budget.resetsAt).toISOString()}.`;
   return new GatewayError(
     'TOLLGATE_BUDGET_EXCEEDED',
-    `The ${budget.scope} budget of "${budget.id}" (${dollars(budget.limitMicros)}${budget.period === 'none' ? '' : ` ${budget.period}`}) has ${dollars(availableMicros)} left; this request may cost up to ${dollars(worstCaseMicros)}. ${resets}`,
+    `The ${budget.scope === 'end_user' ? 'end user' : budget.scope} budget of "${budget.id}" (${dollars(budget.limitMicros)}${budget.period === 'none' ? '' : ` ${budget.period}`}) has ${dollars(availableMicros)} left; this request may cost up to ${dollars(worstCaseMicros)}. ${resets}`,
     { refusedBy: { scope: budget.scope, id: budget.id } },
   );
 }
@@ -53,6 +53,15 @@ function outputLimit(request: ChatCompletionRequest): { field: 'max_tokens' | 'm
   if (typeof request.max_completion_tokens === 'number') return { field: 'max_completion_tokens', tokens: request.max_completion_tokens };
   return { field: 'max_tokens', tokens: typeof request.max_tokens === 'number' ? request.max_tokens : undefined };
 }
+
+/** The end user a request names (`user`; a Messages request's `metadata.user_id`), if any. */
+function endUserOf(request: GatewayContext['request']): string | undefined {
+  const user = (request as { user?: unknown }).user;
+  return typeof user === 'string' && user !== '' ? user : undefined;
+}
+
+/** End users whose budget state is remembered at most; past it the memory starts over (any client can name any end user). */
+const maxRememberedEndUsers = 10_000;
 
 /** How many answers a chat request asks for (`n`): each may use the whole output limit. */
 function choiceCount(request: ChatCompletionRequest): number {
@@ -105,6 +114,8 @@ export function createBudgetHooks(
   const subjectsByPrincipal = new WeakMap<Principal, readonly BudgetSubject[]>();
   /** Whether a budget applies to a principal's subjects, as the store last said, trusted for `keyCacheMs`. */
   const budgetedByPrincipal = new WeakMap<Principal, { readonly budgeted: boolean; readonly until: number }>();
+  /** Whether an end user has a budget, as the store last said, trusted for `keyCacheMs`. */
+  const budgetedEndUsers = new Map<string, { readonly budgeted: boolean; readonly until: number }>();
 
   /**
    * Holds the request's worst case when a budget applies to its key, user, team or org; a request no
@@ -116,9 +127,42 @@ export function createBudgetHooks(
     let subjects = subjectsByPrincipal.get(principal);
     if (subjects === undefined) subjectsByPrincipal.set(principal, (subjects = budgetSubjects(principal)));
     if (subjects.length === 0) return;
+    const endUser = endUserOf(context.request);
+    if (endUser !== undefined) return reserveWithEndUser(context, principal, subjects, endUser);
     const known = budgetedByPrincipal.get(principal);
     if (known === undefined || known.until <= clock.now()) return lookUpBudgets(context, principal, subjects);
     if (known.budgeted) return hold(context, subjects);
+  }
+
+  /**
+   * As {@link reserve}, for a request that names an end user: the end user's budget, when it has one,
+   * is held on too (all levels at once, in the store: an end user's requests draw on no lease, as many
+   * end users each holding a lease would tie up their key's budget). Whether it has one is asked of the
+   * store once per `keyCacheMs` for each end user, with the key's levels when they are due too.
+   */
+  function reserveWithEndUser(context: GatewayContext, principal: Principal, subjects: readonly BudgetSubject[], endUser: string): void | Promise<void> {
+    const now = clock.now();
+    const knownKey = budgetedByPrincipal.get(principal);
+    const knownEndUser = budgetedEndUsers.get(endUser);
+    if (knownKey !== undefined && knownKey.until > now && knownEndUser !== undefined && knownEndUser.until > now) {
+      if (knownEndUser.budgeted) return hold(context, [...subjects, { scope: 'end_user', id: endUser }], false);
+      if (knownKey.budgeted) return hold(context, subjects);
+      return;
+    }
+    return lookUpWithEndUser(context, principal, subjects, { scope: 'end_user', id: endUser });
+  }
+
+  /** Asks the store whether budgets apply to the key's levels and to the end user, remembers both, and holds if one does. */
+  async function lookUpWithEndUser(context: GatewayContext, principal: Principal, subjects: readonly BudgetSubject[], endUserSubject: BudgetSubject): Promise<void> {
+    const all = [...subjects, endUserSubject];
+    const budgets = await store.getBudgets(all, clock.now()).catch((error: unknown) => Promise.reject(storeUnavailable(error)));
+    const until = clock.now() + options.keyCacheMs;
+    const endUserBudgeted = budgets.some((budget) => budget.scope === 'end_user');
+    budgetedByPrincipal.set(principal, { budgeted: budgets.some((budget) => budget.scope !== 'end_user'), until });
+    if (budgetedEndUsers.size >= maxRememberedEndUsers) budgetedEndUsers.clear();
+    budgetedEndUsers.set(endUserSubject.id, { budgeted: endUserBudgeted, until });
+    if (endUserBudgeted) await hold(context, all, false);
+    else if (budgets.length > 0) await hold(context, subjects);
   }
 
   /** Asks the store whether a budget applies to the principal's subjects, remembers it, and holds if one does. */
@@ -132,7 +176,7 @@ export function createBudgetHooks(
    * Bounds the worst case of a request a budget applies to and holds it. Drawn on a lease with room, it
    * returns at once (no promise, no microtask turn); else it holds in the store.
    */
-  function hold(context: GatewayContext, subjects: readonly BudgetSubject[]): void | Promise<void> {
+  function hold(context: GatewayContext, subjects: readonly BudgetSubject[], onLease = true): void | Promise<void> {
     if (context.storedInput !== undefined) throw uncountable(context);
     const promptTokens = estimatePromptTokens(context.request, context.operation) * options.promptTokenMargin;
     // A refusal may move the request to the group's fallback model: its targets may be dearer.
@@ -155,11 +199,11 @@ export function createBudgetHooks(
     const amountMicros = fixedMicros + Math.ceil(outputTokens * choices * prices.output);
     const now = clock.now();
     const id = nextHoldId();
-    if (leases?.draw({ id, subjects, amountMicros, expiresAt: now + options.reservationTtlMs, now }) === true) {
+    if (onLease && leases?.draw({ id, subjects, amountMicros, expiresAt: now + options.reservationTtlMs, now }) === true) {
       context.set('budgetReservation', { id, subjects, amountMicros });
       return;
     }
-    return reserveInStore(context, id, subjects, prices, fixedMicros, outputTokens, choices);
+    return reserveInStore(context, id, subjects, prices, fixedMicros, outputTokens, choices, onLease ? holds : store);
   }
 
   /**
@@ -187,13 +231,22 @@ export function createBudgetHooks(
     throw new GatewayError('TOLLGATE_PRICE_UNKNOWN', `A budget applies to key "${key}", but model "${context.request.model}" has no known price, so its cost cannot be bounded. The operator can add one under the pricing plugin's overrides.`, { param: 'model' });
   }
 
-  /** Holds the worst case through the store (or a lease being renewed); in `clamp` mode, once more with the output the budget buys. */
-  async function reserveInStore(context: GatewayContext, id: string, subjects: readonly BudgetSubject[], prices: WorstCasePrices, fixedMicros: number, initialOutputTokens: number, choices: number): Promise<void> {
+  /** Holds the worst case through `holder`, the store or the leases (one being renewed); in `clamp` mode, once more with the output the budget buys. */
+  async function reserveInStore(
+    context: GatewayContext,
+    id: string,
+    subjects: readonly BudgetSubject[],
+    prices: WorstCasePrices,
+    fixedMicros: number,
+    initialOutputTokens: number,
+    choices: number,
+    holder: Pick<BudgetStore, 'reserve'>,
+  ): Promise<void> {
     let outputTokens = initialOutputTokens;
     for (let attempt = 0; ; attempt += 1) {
       const amountMicros = fixedMicros + Math.ceil(outputTokens * choices * prices.output);
       const now = clock.now();
-      const outcome = await holds.reserve({ id, subjects, amountMicros, expiresAt: now + options.reservationTtlMs, now }).catch((error: unknown) => Promise.reject(storeUnavailable(error)));
+      const outcome = await holder.reserve({ id, subjects, amountMicros, expiresAt: now + options.reservationTtlMs, now }).catch((error: unknown) => Promise.reject(storeUnavailable(error)));
       if (outcome.ok) {
         context.set('budgetReservation', { id, subjects, amountMicros });
         return;

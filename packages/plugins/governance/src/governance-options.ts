@@ -46,8 +46,8 @@ export const governanceOptionsSchema = z
     budgets: z
       .array(
         z.strictObject({
-          scope: z.enum(['key', 'user', 'team', 'org']),
-          /** The key id (`key_…`, or `config:<name>` for a config key), user, team or org id. */
+          scope: z.enum(['key', 'user', 'team', 'org', 'end_user']),
+          /** The key id (`key_…`, or `config:<name>` for a config key), user, team or org id, or the end user's name (a request's `user`). */
           id: z.string().min(1),
           limitUsd: z.number().min(0),
           period: z.enum(['daily', 'weekly', 'monthly', 'none']).default('monthly'),
