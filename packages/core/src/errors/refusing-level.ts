@@ -4,6 +4,6 @@ import type { BudgetScope } from '../governance/budget-store.js';
 export interface RefusingLevel {
   /** A budget's level, or `model` for a rate limit on a model. */
   readonly scope: BudgetScope | 'model';
-  /** The key, user, team, org or model id. */
+  /** The key, user, team, org or model id, or the end user's name. */
   readonly id: string;
 }

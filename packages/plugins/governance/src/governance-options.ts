@@ -56,15 +56,16 @@ export const governanceOptionsSchema = z
       .default([]),
     /**
      * Rate limits: `rpm` (requests per minute, bursts up to it), `tpm` (tokens per minute, counted
-     * when a request ends), `parallel` (requests in flight), on every key, user, team, org or model
-     * (no `id`) or on one of them (`id`, replacing the general rule for it). Counted in memory unless
+     * when a request ends), `parallel` (requests in flight), on every key, user, team, org, model or
+     * end user (the `user` a request names) (no `id`) or on one of them (`id`, replacing the general
+     * rule for it). Counted in memory unless
      * a shared store (`@tollgate/limits-redis`) is listed before this plugin.
      */
     rateLimits: z
       .array(
         z
           .strictObject({
-            scope: z.enum(['key', 'user', 'team', 'org', 'model']),
+            scope: z.enum(['key', 'user', 'team', 'org', 'model', 'end_user']),
             id: z.string().min(1).optional(),
             rpm: z.number().int().positive().optional(),
             tpm: z.number().int().positive().optional(),

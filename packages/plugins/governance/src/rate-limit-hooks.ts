@@ -54,6 +54,14 @@ interface RequestChecks {
 
 /** Models whose checks are remembered per principal; past it, that principal's start over (wildcard routes). */
 const maxCachedModels = 1_000;
+/** End users whose checks are remembered; past it the memory starts over (any client can name any end user). */
+const maxCachedEndUsers = 10_000;
+
+/** The end user a request names (`user`; a Messages request's `metadata.user_id`), if any. */
+function endUserOf(context: GatewayContext): string | undefined {
+  const user = (context.request as { user?: unknown }).user;
+  return typeof user === 'string' && user !== '' ? user : undefined;
+}
 
 /** The two halves of rate limiting: admission before the request is answered, release once it ended. */
 export interface RateLimitHooks {
@@ -62,8 +70,8 @@ export interface RateLimitHooks {
 }
 
 /**
- * The rate-limit hooks: `acquire` admits a request against the limits of its key, user, team, org
- * and model (`rpm`, `tpm`, `parallel`), `release` counts its tokens and frees its parallel slot once
+ * The rate-limit hooks: `acquire` admits a request against the limits of its key, user, team, org,
+ * model and end user (`rpm`, `tpm`, `parallel`), `release` counts its tokens and frees its parallel slot once
  * it ended (it runs in the `log` phase, which every request reaches — cache hits included). A rule
  * with an `id` replaces the scope's general rule for that subject. The master key is not limited.
  * Adds OpenAI's `x-ratelimit-*` headers. With the in-memory store both run synchronously: no promise
@@ -101,16 +109,44 @@ export function createRateLimitHooks(store: RateLimitStore, options: GovernanceO
     const subjects: LimitOwner[] = [...budgetSubjects(principal), { scope: 'model', id: model }];
     for (const subject of subjects) {
       const own = subject.scope === 'key' ? principal.rateLimits : undefined;
-      const rule = own === undefined ? (specific.get(`${subject.scope}:${subject.id}`) ?? general.get(subject.scope)) : { scope: 'key' as const, ...own };
-      if (rule === undefined) continue;
-      for (const [option, kind] of kinds) {
-        const limit = rule[option];
-        if (limit === undefined) continue;
-        checks.push({ key: `${subject.scope}:${subject.id}:${kind}`, kind, limit });
-        owners.push(subject);
-      }
+      addChecks(checks, owners, subject, own === undefined ? ruleOf(subject) : { scope: 'key' as const, ...own });
     }
     return { checks, owners };
+  }
+
+  function ruleOf(subject: LimitOwner): RateLimitRule | undefined {
+    return specific.get(`${subject.scope}:${subject.id}`) ?? general.get(subject.scope);
+  }
+
+  function addChecks(checks: RateLimitCheck[], owners: LimitOwner[], subject: LimitOwner, rule: RateLimitRule | undefined): void {
+    if (rule === undefined) return;
+    for (const [option, kind] of kinds) {
+      const limit = rule[option];
+      if (limit === undefined) continue;
+      checks.push({ key: `${subject.scope}:${subject.id}:${kind}`, kind, limit });
+      owners.push(subject);
+    }
+  }
+
+  /** Whether any rule is on end users: only then does a request's `user` add checks. */
+  const endUserRules = options.rateLimits.some((rule) => rule.scope === 'end_user');
+  /** Each end user's own checks, built once (bounded). */
+  const endUserChecks = new Map<string, RequestChecks>();
+
+  /** A request's checks: its principal's and model's, and its end user's when rules are on end users. */
+  function requestChecks(context: GatewayContext): RequestChecks {
+    const checks = checksOf(context.principal!, context.request.model);
+    const endUser = endUserRules ? endUserOf(context) : undefined;
+    if (endUser === undefined) return checks;
+    let own = endUserChecks.get(endUser);
+    if (own === undefined) {
+      if (endUserChecks.size >= maxCachedEndUsers) endUserChecks.clear();
+      const subject: LimitOwner = { scope: 'end_user', id: endUser };
+      own = { checks: [], owners: [] };
+      addChecks(own.checks as RateLimitCheck[], own.owners as LimitOwner[], subject, ruleOf(subject));
+      endUserChecks.set(endUser, own);
+    }
+    return own.checks.length === 0 ? checks : { checks: [...checks.checks, ...own.checks], owners: [...checks.owners, ...own.owners] };
   }
 
   const memory = store instanceof MemoryRateLimitStore ? store : undefined;
@@ -118,7 +154,7 @@ export function createRateLimitHooks(store: RateLimitStore, options: GovernanceO
 
   function acquire(context: GatewayContext): void | Promise<void> {
     if (context.principal!.isMaster || (options.rateLimits.length === 0 && context.principal!.rateLimits === undefined)) return;
-    const { checks, owners } = checksOf(context.principal!, context.request.model);
+    const { checks, owners } = requestChecks(context);
     if (checks.length === 0) return;
     const slotId = nextSlotId();
     if (memory !== undefined) return admit(context, slotId, checks, owners, memory.acquireNow(slotId, checks, options.reservationTtlMs));
@@ -130,7 +166,7 @@ export function createRateLimitHooks(store: RateLimitStore, options: GovernanceO
     if (!admission.ok) {
       const owner = owners[checks.indexOf(admission.check)];
       const unit = kinds.find(([, kind]) => kind === admission.check.kind)![2];
-      const label = owner === undefined ? `A limit of ${admission.check.limit} ${unit}` : `The ${owner.scope} "${owner.id}" is limited to ${admission.check.limit} ${unit}`;
+      const label = owner === undefined ? `A limit of ${admission.check.limit} ${unit}` : `The ${owner.scope === 'end_user' ? 'end user' : owner.scope} "${owner.id}" is limited to ${admission.check.limit} ${unit}`;
       throw new GatewayError('TOLLGATE_RATE_LIMIT_EXCEEDED', `${label}; retry in ${resetText(admission.retryAfterMs)}.`, { retryAfterMs: Math.max(1, admission.retryAfterMs), ...(owner === undefined ? {} : { refusedBy: owner }) });
     }
     context.set('rateLimitSlot', { id: slotId, checks });
