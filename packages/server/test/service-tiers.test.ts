@@ -134,6 +134,13 @@ describe('a request served at a processing tier other than the standard one (ser
       { service_tier: 'priority', cost_micros: gpt41.priority },
     ]);
     expect(await remainingUsd(key)).toBeCloseTo(5 - (2 * gpt41.priority + gpt41.flex + gpt41.default) / 1_000_000, 6);
+    // What each tier cost, from the spend report (this file's first requests).
+    const report = (await fetch(`${server.url}/admin/spend?group_by=service_tier`, { headers: { authorization: `Bearer ${masterKey}` } }).then((response) => response.json())) as { data: { group: string; requests: number; cost_usd: number }[] };
+    expect(report.data.map(({ group, requests, cost_usd }) => ({ group, requests, cost_usd }))).toEqual([
+      { group: 'priority', requests: 2, cost_usd: (2 * gpt41.priority) / 1_000_000 },
+      { group: 'default', requests: 1, cost_usd: gpt41.default / 1_000_000 },
+      { group: 'flex', requests: 1, cost_usd: gpt41.flex / 1_000_000 },
+    ]);
   });
 
   it('is charged at the tier the answer says, not the one asked for: a project whose default tier is priority', async () => {

@@ -1,7 +1,7 @@
 import { createServiceToken } from '../services/service-token.js';
 
-/** What spend can be grouped by: a principal level, the end user, the model, the provider or the UTC day. */
-export type SpendGroup = 'key' | 'user' | 'team' | 'org' | 'end_user' | 'model' | 'provider' | 'day';
+/** What spend can be grouped by: a principal level, the end user, the model, the provider, the service tier or the UTC day. */
+export type SpendGroup = 'key' | 'user' | 'team' | 'org' | 'end_user' | 'model' | 'provider' | 'service_tier' | 'day';
 
 /** A spend report's question: grouping, a time range (epoch ms, `to` excluded) and optional filters. */
 export interface SpendQuery {
@@ -14,7 +14,7 @@ export interface SpendQuery {
 
 /** One group of a spend report. */
 export interface SpendRow {
-  /** The key id, team, model, provider or `YYYY-MM-DD`; null for requests without one. */
+  /** The key id, team, model, provider, service tier or `YYYY-MM-DD`; null for requests without one. */
   readonly group: string | null;
   readonly requests: number;
   /** Requests that ended with an error status. */
@@ -46,6 +46,7 @@ export const spendGroupColumns: Readonly<Record<Exclude<SpendGroup, 'day'>, stri
   end_user: 'end_user',
   model: 'model',
   provider: 'provider',
+  service_tier: 'service_tier',
 };
 
 /** A spend report as SQL for the `tollgate_requests` table of either built-in ledger. */

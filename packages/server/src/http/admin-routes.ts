@@ -102,7 +102,7 @@ function entryView(entry: DirectoryEntry) {
 const isoDateOrTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })]).transform((text) => Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text));
 
 const spendQuerySchema = z.strictObject({
-  group_by: z.enum(['key', 'user', 'team', 'org', 'end_user', 'model', 'provider', 'day']).default('day'),
+  group_by: z.enum(['key', 'user', 'team', 'org', 'end_user', 'model', 'provider', 'service_tier', 'day']).default('day'),
   from: isoDateOrTime.optional(),
   to: isoDateOrTime.optional(),
   team_id: z.string().min(1).optional(),
