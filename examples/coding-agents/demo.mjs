@@ -1,6 +1,6 @@
 // `npm start`: the gateway of tollgate.config.yaml run end to end, offline. Two mock upstreams stand
 // in for Anthropic and OpenAI (the testkit's, which speak their wire formats); the gateway starts on
-// the example's own config, and six scenes show Claude Code and Codex through it, each request shaped
+// the example's own config, and seven scenes show Claude Code and Codex through it, each request shaped
 // as the agent sends it. With real keys, `npm run serve` runs the same config for real.
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,7 +26,7 @@ function codexTurn(model, text) {
   return { model, instructions: 'You are Codex, a coding agent.', input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text }] }], tools: codexTools, tool_choice: 'auto', parallel_tool_calls: false, reasoning: { effort: 'medium', summary: 'auto' }, store: false, include: ['reasoning.encrypted_content'] };
 }
 
-/** Runs the six scenes and returns what each showed; `say` narrates. */
+/** Runs the seven scenes and returns what each showed; `say` narrates. */
 export async function runDemo(say = (line) => console.log(line)) {
   const anthropicMock = await createMockAnthropic({ apiKey: keys.anthropic });
   const openaiMock = await createMockOpenAI({ apiKey: keys.openai });
@@ -104,7 +104,17 @@ export async function runDemo(say = (line) => console.log(line)) {
     results.answerThinkingSigned = owned.content[0]?.type === 'thinking' && typeof owned.content[0].signature === 'string';
     say(`   Anthropic received "${results.redactedToolResult}", the rest of the request as sent: ${results.restOfRequestAsSent}; the answer reads "${results.restoredAnswer}", its thinking signed: ${results.answerThinkingSigned}\n`);
 
+    say('7. Codex at OpenAI\'s Priority tier and Claude Code in /fast mode: each charged what its vendor bills for that tier, as the answer says.');
+    openaiMock.enqueue({ usage: { prompt_tokens: 1_000, completion_tokens: 500 } });
+    const priority = await codex.responses.create({ ...codexTurn('gpt-5-codex', 'Fix the flaky test'), service_tier: 'priority' });
+    anthropicMock.enqueue({ content: 'Fixed.', usage: { input_tokens: 1_000, output_tokens: 500 } });
+    const fast = await claudeCode.messages.create({ model: 'claude-opus-4-6', max_tokens: 1024, speed: 'fast', messages: [{ role: 'user', content: 'Fix the flaky test' }] }, { headers: { 'anthropic-beta': 'fast-mode-2026-02-01' } });
+    results.servedTiers = [priority.service_tier, fast.usage.speed];
     await new Promise((resolve) => setTimeout(resolve, 300)); // the ledger writes in batches
+    const byTier = await admin('/admin/spend?group_by=service_tier');
+    results.costByTier = Object.fromEntries(byTier.data.filter((row) => row.group === 'priority' || row.group === 'fast').map((row) => [row.group, row.cost_usd]));
+    say(`   served at ${results.servedTiers.join(' and ')}; cost in USD: ${JSON.stringify(results.costByTier)} (GPT-5 Codex at $2.50 / $20 per million instead of $1.25 / $10; Opus 4.6 at 6× its $5 / $25)\n`);
+
     const spend = await admin('/admin/spend?group_by=key');
     results.requestsByKey = Object.fromEntries(spend.data.map((row) => [row.group, row.requests]));
     results.costByKey = Object.fromEntries(spend.data.map((row) => [row.group, row.cost_usd]));
