@@ -25,12 +25,16 @@ beforeAll(async () => {
       aws: { type: 'bedrock', region: 'us-west-2', baseURL: signed.baseURL, credentials },
       'aws-wrong-secret': { type: 'bedrock', region: 'us-west-2', baseURL: signed.baseURL, credentials: { ...credentials, secretAccessKey: 'not-the-SECRET' } },
       'aws-api-key': { type: 'bedrock', region: 'us-west-2', baseURL: keyed.baseURL, apiKey: bedrockApiKey },
+      // Claude through Converse only: an Anthropic client's request is translated.
+      'aws-converse': { type: 'bedrock', region: 'us-west-2', baseURL: signed.baseURL, credentials, messagesAPI: false },
     },
     routing: { retries: { maxRetries: 1, baseDelayMs: 10, maxDelayMs: 20 } },
     models: {
       sonnet: { target: `aws/${modelId}` },
       'sonnet-wrong-secret': { target: `aws-wrong-secret/${modelId}` },
       'sonnet-api-key': { target: `aws-api-key/${modelId}` },
+      'sonnet-converse': { target: `aws-converse/${modelId}` },
+      nova: { target: 'aws/us.amazon.nova-pro-v1:0' },
     },
   });
   openai = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
@@ -47,6 +51,16 @@ beforeEach(() => {
   signed.reset();
   keyed.reset();
 });
+
+/** The request's log line, once the request has ended. */
+async function logLineOf(requestId: string | null): Promise<Record<string, unknown>> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const line = logs.requestLines().find((candidate) => candidate.requestId === requestId);
+    if (line !== undefined) return line;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`no log line for ${requestId}`);
+}
 
 const weatherTool = { type: 'function' as const, function: { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } };
 
@@ -201,25 +215,28 @@ describe('OpenAI client → Bedrock model (Converse, SigV4)', () => {
   });
 });
 
-describe('Anthropic client → Bedrock model', () => {
+describe('Anthropic client → Bedrock model through Converse (messagesAPI: false, or a model other than Claude)', () => {
   it('answers /v1/messages through Converse', async () => {
-    signed.enqueue({ content: 'Hello from Bedrock' });
-    const message = await anthropic.messages.create({ model: 'sonnet', max_tokens: 100, messages: [{ role: 'user', content: 'hello' }] });
-    expect(message.content).toEqual([{ type: 'text', text: 'Hello from Bedrock' }]);
-    expect(signed.requests[0]?.body.inferenceConfig).toEqual({ maxTokens: 100 });
+    for (const model of ['sonnet-converse', 'nova']) {
+      signed.enqueue({ content: 'Hello from Bedrock' });
+      const message = await anthropic.messages.create({ model, max_tokens: 100, messages: [{ role: 'user', content: 'hello' }] });
+      expect(message.content).toEqual([{ type: 'text', text: 'Hello from Bedrock' }]);
+      expect(signed.requests.at(-1)?.path).toMatch(/\/converse$/);
+      expect(signed.requests.at(-1)?.body.inferenceConfig).toEqual({ maxTokens: 100 });
+    }
   });
 
   it("carries Claude Code's tool loop with thinking: its effort turns thinking on, its signed thinking gets back to Claude first in the turn", async () => {
     const readTool = { name: 'Read', input_schema: { type: 'object', properties: { path: { type: 'string' } } } };
     const question = { role: 'user' as const, content: 'Why does the test fail?' };
     signed.enqueue({ reasoning: 'Read the parser.', content: '', toolUses: [{ name: 'Read', input: { path: 'parser.ts' }, toolUseId: 'tooluse_read' }] });
-    const first = await anthropic.messages.create({ model: 'sonnet', max_tokens: 4_096, output_config: { effort: 'low' }, tools: [readTool], messages: [question] } as never);
+    const first = await anthropic.messages.create({ model: 'sonnet-converse', max_tokens: 4_096, output_config: { effort: 'low' }, tools: [readTool], messages: [question] } as never);
     expect(signed.requests[0]?.body.additionalModelRequestFields).toEqual({ thinking: { type: 'enabled', budget_tokens: 2048 } });
     expect(first.content[0]).toEqual({ type: 'thinking', thinking: 'Read the parser.', signature: 'mock-signature' });
 
     signed.enqueue({ content: 'The parser drops the last token.' });
     const second = await anthropic.messages.create({
-      model: 'sonnet',
+      model: 'sonnet-converse',
       max_tokens: 4_096,
       output_config: { effort: 'low' },
       tools: [readTool],
@@ -227,5 +244,75 @@ describe('Anthropic client → Bedrock model', () => {
     } as never);
     expect(second.content).toEqual([{ type: 'text', text: 'The parser drops the last token.' }]);
     expect(signed.requests[1]?.body.messages[1].content[0]).toEqual({ reasoningContent: { reasoningText: { text: 'Read the parser.', signature: 'mock-signature' } } });
+  });
+});
+
+describe('Anthropic client (Claude Code) → Claude on Bedrock through InvokeModel, as sent', () => {
+  const readTool = { name: 'Read', description: 'Read a file', input_schema: { type: 'object', properties: { path: { type: 'string' } } } };
+  /** A Claude Code turn: thinking on, its signed thinking in history, cache marks, its session in metadata. */
+  const claudeCodeTurn = {
+    model: 'sonnet',
+    max_tokens: 2_048,
+    thinking: { type: 'enabled', budget_tokens: 1_024 },
+    system: [{ type: 'text', text: 'You are Claude Code.', cache_control: { type: 'ephemeral' } }],
+    metadata: { user_id: 'user_abc_account__session_1' },
+    tools: [readTool],
+    messages: [
+      { role: 'user', content: 'Why does the test fail?' },
+      { role: 'assistant', content: [{ type: 'thinking', thinking: 'Read the parser.', signature: 'sig_earlier' }, { type: 'tool_use', id: 'toolu_1', name: 'Read', input: { path: 'parser.ts' } }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'export function parse() {}' }, { type: 'text', text: 'Go on.', cache_control: { type: 'ephemeral' } }] },
+    ],
+  };
+  const betas = { headers: { 'anthropic-beta': 'interleaved-thinking-2025-05-14, context-1m-2025-08-07' } };
+  const { model: _model, ...sentFields } = claudeCodeTurn;
+  /** What InvokeModel must receive: the client's body without `model` and `stream`, with Bedrock's version and the client's betas. */
+  const expectedBody = { ...sentFields, anthropic_version: 'bedrock-2023-05-31', anthropic_beta: ['interleaved-thinking-2025-05-14', 'context-1m-2025-08-07'] };
+  const reply = { reasoning: 'The last token is dropped.', content: 'The parser drops the last token.', usage: { inputTokens: 40, outputTokens: 12, cacheReadInputTokens: 1_000 } };
+  const answer = [{ type: 'thinking', thinking: 'The last token is dropped.', signature: 'sig_mock' }, { type: 'text', text: 'The parser drops the last token.' }];
+
+  it('sends the turn to /invoke as the client sent it (thinking, its signed history, cache marks) and answers with Claude\'s own message', async () => {
+    signed.enqueue(reply);
+    const { data: message, response } = await anthropic.messages.create(claudeCodeTurn as never, betas).withResponse();
+    const upstream = signed.requests.at(-1)!;
+    expect(upstream.path).toBe('/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/invoke');
+    expect(upstream.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDTOLLGATETEST0001\//);
+    expect(upstream.body).toEqual(expectedBody);
+    expect((message as Anthropic.Message).content).toEqual(answer);
+    expect((message as Anthropic.Message).id).toMatch(/^msg_bdrk_mock/);
+    expect((message as Anthropic.Message).usage).toMatchObject({ input_tokens: 40, cache_read_input_tokens: 1_000, output_tokens: 12 });
+    const line = await logLineOf(response.headers.get('x-request-id'));
+    expect(line).toMatchObject({ ingress: 'anthropic', provider: 'aws', promptTokens: 1_040, completionTokens: 12, finishReason: 'stop', responseId: (message as Anthropic.Message).id });
+  });
+
+  it('streams Claude\'s events from /invoke-with-response-stream to the client as the Messages API streams them', async () => {
+    signed.enqueue(reply);
+    const stream = anthropic.messages.stream(claudeCodeTurn as never, betas);
+    const types: string[] = [];
+    stream.on('streamEvent', (event) => types.push(event.type));
+    const final = await stream.finalMessage();
+    const upstream = signed.requests.at(-1)!;
+    expect(upstream.path).toBe('/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/invoke-with-response-stream');
+    expect(upstream.body).toEqual(expectedBody);
+    expect(final.content).toEqual(answer);
+    // Every event Claude sent, in order: the thinking block (its text, then its signature), the text word by word.
+    const thinking = ['content_block_start', 'content_block_delta', 'content_block_delta', 'content_block_stop'];
+    const text = ['content_block_start', ...Array<string>(6).fill('content_block_delta'), 'content_block_stop'];
+    expect(types).toEqual(['message_start', ...thinking, ...text, 'message_delta', 'message_stop']);
+    const line = await logLineOf((await stream.withResponse()).response.headers.get('x-request-id'));
+    expect(line).toMatchObject({ stream: true, provider: 'aws', promptTokens: 1_040, completionTokens: 12, finishReason: 'stop', responseId: final.id });
+  });
+
+  it("ends the client's stream with an error event when Bedrock sends an exception frame, and refuses what Bedrock refuses", async () => {
+    signed.enqueue({ ...reply, stream: { errorAfter: 4, chunkDelayMs: 5, exceptionType: 'modelStreamErrorException' } });
+    const stream = anthropic.messages.stream(claudeCodeTurn as never, betas);
+    const failure = await stream.finalMessage().catch((error: unknown) => error);
+    expect(String(failure)).toContain('unexpected error');
+
+    // A turn that continues a tool loop without its signed thinking, as Claude refuses it on Bedrock too.
+    const unsigned = { ...claudeCodeTurn, messages: [claudeCodeTurn.messages[0], { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Read', input: { path: 'parser.ts' } }] }, claudeCodeTurn.messages[2]] };
+    const refused = await anthropic.messages.create(unsigned as never).catch((error: unknown) => error);
+    expect((refused as InstanceType<typeof Anthropic.APIError>).status).toBe(400);
+    expect(String(refused)).toContain('must start with a thinking block');
+    expect(logs.raw.join('\n')).not.toContain('SECRET');
   });
 });

@@ -1,6 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { buildAnthropicAnswer, missingThinking } from './anthropic-answer.js';
 import { bedrockErrorHeaders, bedrockErrorStatus, bedrockEvent, bedrockExceptionEvent, bedrockUsage } from './bedrock-wire.js';
+import type { MockAnthropicReply } from './mock-anthropic-reply.js';
 import type { MockBedrockReply } from './mock-bedrock-reply.js';
 import { applyStopSequences, sendJson, startMockServer, writeMockStream, type MockUpstream } from './mock-server.js';
 import type { RecordedRequest } from './recorded-request.js';
@@ -26,6 +28,46 @@ export interface MockBedrock extends MockUpstream<MockBedrockReply> {
 }
 
 const route = /^\/model\/([^/]+)\/(converse|converse-stream)$/;
+/** InvokeModel: the model's native body (Claude's: the Messages API's). */
+const invokeRoute = /^\/model\/([^/]+)\/(invoke|invoke-with-response-stream)$/;
+
+/** The Anthropic model name Bedrock answers with for a model id (`us.anthropic.claude-sonnet-4-5-20250929-v1:0` → `claude-sonnet-4-5-20250929`). */
+function claudeModelName(modelId: string): string {
+  return modelId.replace(/^(?:[a-z]+\.)?anthropic\./, '').replace(/-v\d+(?::\d+)?$/, '');
+}
+
+/** What InvokeModel refuses of a Messages body for Claude, with Bedrock's messages (its JSON-schema check, then Claude's own). */
+function invalidMessagesBody(body: any): string | undefined {
+  if (body === undefined || typeof body !== 'object' || body === null) return 'Malformed input request, please reformat your input and try again.';
+  for (const key of ['model', 'stream']) {
+    if (key in body) return `Malformed input request: #: extraneous key [${key}] is not permitted, please reformat your input and try again.`;
+  }
+  for (const key of ['anthropic_version', 'max_tokens', 'messages']) {
+    if (!(key in body)) return `Malformed input request: #: required key [${key}] not found, please reformat your input and try again.`;
+  }
+  if (body.anthropic_version !== 'bedrock-2023-05-31') return 'Invalid API version: anthropic_version must be bedrock-2023-05-31.';
+  if (body.anthropic_beta !== undefined && (!Array.isArray(body.anthropic_beta) || body.anthropic_beta.some((flag: unknown) => typeof flag !== 'string'))) {
+    return 'Malformed input request: #/anthropic_beta: expected type: JSONArray, please reformat your input and try again.';
+  }
+  return missingThinking(body);
+}
+
+/** A Bedrock reply as the Anthropic answer builder takes it. */
+function asAnthropicReply(reply: MockBedrockReply, sequence: number): MockAnthropicReply {
+  return {
+    ...(reply.content === undefined ? {} : { content: reply.content }),
+    ...(reply.reasoning === undefined ? {} : { thinking: reply.reasoning }),
+    ...(reply.stopReason === undefined ? {} : { stopReason: reply.stopReason }),
+    ...(reply.toolUses === undefined ? {} : { toolUses: reply.toolUses.map((use, index) => ({ id: use.toolUseId ?? `toolu_bdrk_mock${sequence}_${index}`, name: use.name, input: use.input })) }),
+    usage: {
+      ...(reply.usage?.inputTokens === undefined ? {} : { input_tokens: reply.usage.inputTokens }),
+      ...(reply.usage?.outputTokens === undefined ? {} : { output_tokens: reply.usage.outputTokens }),
+      ...(reply.usage?.cacheReadInputTokens === undefined ? {} : { cache_read_input_tokens: reply.usage.cacheReadInputTokens }),
+      ...(reply.usage?.cacheWriteInputTokens === undefined ? {} : { cache_creation_input_tokens: reply.usage.cacheWriteInputTokens }),
+    },
+    ...(reply.stream?.inputJsonPieces === undefined ? {} : { stream: { inputJsonPieces: reply.stream.inputJsonPieces } }),
+  } as MockAnthropicReply;
+}
 
 function words(text: string): number {
   return text.split(/\s+/).filter(Boolean).length;
@@ -86,7 +128,9 @@ function missingReasoning(body: any, messages: any[]): string | undefined {
  * signature is recomputed and checked (or its Bedrock API key), errors come with `x-amzn-ErrorType`,
  * and Converse's own validation is applied: the first message from the user, roles alternating, a
  * `toolConfig` wherever tool blocks appear, and with Claude's thinking on, signed reasoning at the head
- * of the assistant turn a tool loop continues.
+ * of the assistant turn a tool loop continues. `/model/{modelId}/invoke` and
+ * `/invoke-with-response-stream` serve Claude's Messages API body as InvokeModel does (see
+ * `answerInvoke`): `model` and `stream` refused as extraneous keys, `anthropic_version` required.
  *
  * @example
  * const mock = await createMockBedrock({ region: 'us-east-1', credentials: { accessKeyId: 'AKIDMOCK', secretAccessKey: 'secret' } });
@@ -105,6 +149,8 @@ export async function createMockBedrock(options: MockBedrockOptions = {}): Promi
       const problem = await verifySigV4(request, options.credentials, region, 'bedrock');
       if (problem !== undefined) return fail(problem.startsWith('The request signature') ? 'InvalidSignatureException' : 'UnrecognizedClientException', problem);
     }
+    const invoke = invokeRoute.exec(request.path.split('?')[0]!);
+    if (request.method === 'POST' && invoke !== null) return answerInvoke(decodeURIComponent(invoke[1]!), invoke[2] === 'invoke-with-response-stream', body, res, takeReply, fail);
     const match = route.exec(request.path.split('?')[0]!);
     if (request.method !== 'POST' || match === null) return fail('UnknownOperationException', `Unknown operation: ${request.method} ${request.path}`, 404);
     const stream = match[2] === 'converse-stream';
@@ -166,6 +212,36 @@ export async function createMockBedrock(options: MockBedrockOptions = {}): Promi
     res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': `mock-${sequence}`, ...reply.headers });
     const exceptionType = shape.exceptionType ?? 'throttlingException';
     await writeMockStream(res, events, shape, { errorEvent: bedrockExceptionEvent(exceptionType, exceptionType === 'throttlingException' ? 'Too many requests, please wait before trying again.' : 'The system encountered an unexpected error during processing. Try your request again.') });
+  }
+
+  /**
+   * InvokeModel for Claude: the Messages API body without `model` and `stream` and with
+   * `anthropic_version: bedrock-2023-05-31` (`anthropic_beta` for beta flags); the answer is Claude's
+   * message, or its stream events base64-encoded in event-stream `chunk` frames (`{"bytes"}`), the
+   * last carrying `amazon-bedrock-invocationMetrics`.
+   */
+  async function answerInvoke(modelId: string, stream: boolean, body: any, res: ServerResponse, takeReply: () => MockBedrockReply | undefined, fail: (type: string, message: string, status?: number, headers?: Record<string, string>) => void): Promise<void> {
+    if (!/anthropic\.claude/.test(modelId)) return fail('ValidationException', `The mock serves InvokeModel for Claude models only; got ${modelId}.`);
+    const invalid = invalidMessagesBody(body);
+    if (invalid !== undefined) return fail('ValidationException', invalid);
+    const reply = takeReply() ?? {};
+    if (reply.delayMs !== undefined) await sleep(reply.delayMs);
+    if (reply.hang === true) return;
+    if (reply.error !== undefined) return fail(reply.error.type, reply.error.message, reply.status, { ...reply.headers });
+    sequence += 1;
+    const { message, events } = buildAnthropicAnswer(body, asAnthropicReply(reply, sequence), `msg_bdrk_mock${sequence}`, claudeModelName(modelId));
+    const usage = message.usage as { input_tokens: number; output_tokens: number };
+    const counts = { 'x-amzn-bedrock-input-token-count': String(usage.input_tokens), 'x-amzn-bedrock-output-token-count': String(usage.output_tokens) };
+    if (!stream) return sendJson(res, 200, message, { 'x-amzn-requestid': `mock-${sequence}`, ...counts, ...reply.headers });
+    const metrics = { inputTokenCount: usage.input_tokens, outputTokenCount: usage.output_tokens, invocationLatency: 42, firstByteLatency: 12 };
+    const frames = events.map(({ type, data }) => {
+      const json = JSON.stringify({ type, ...data, ...(type === 'message_stop' ? { 'amazon-bedrock-invocationMetrics': metrics } : {}) });
+      return bedrockEvent('chunk', { bytes: Buffer.from(json).toString('base64') });
+    });
+    res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': `mock-${sequence}`, ...reply.headers });
+    const shape = reply.stream ?? {};
+    const exceptionType = shape.exceptionType ?? 'throttlingException';
+    await writeMockStream(res, frames, shape, { errorEvent: bedrockExceptionEvent(exceptionType, exceptionType === 'throttlingException' ? 'Too many requests, please wait before trying again.' : 'The system encountered an unexpected error during processing. Try your request again.') });
   }
 
   const mock = await startMockServer<MockBedrockReply>(options.port, handle);

@@ -607,7 +607,8 @@ export class Engine implements TargetCircuits {
     const sameWire = context.ingress === target.provider.wire;
     const decodes = context.stream && this.#hooks['transform.chunk'].length > 0 && !context.answerUnreadByAll(this.#answerReaders?.chunk);
     const rawBody = target.params === undefined ? context.rawBody : context.rawBodyWith(target.params);
-    const otherWire = !sameWire && rawBody !== undefined && target.provider.passthroughWires?.includes(context.ingress) === true;
+    const provider = target.provider;
+    const otherWire = !sameWire && rawBody !== undefined && provider.passthroughWires?.includes(context.ingress) === true && (provider.takesWire?.(context.ingress, target.model) ?? true);
     return { rawBody: sameWire || otherWire ? rawBody : undefined, passthrough: (sameWire || otherWire) && !decodes, passthroughWire: otherWire ? context.ingress : undefined };
   }
 

@@ -104,6 +104,11 @@ export interface Provider {
    * any other client.
    */
   readonly passthroughWires?: readonly WireFormat[] | undefined;
+  /**
+   * Whether the upstream serves `model` in `wire`, one of {@link passthroughWires}, when it does not
+   * for every model (Bedrock serves the Messages API for Claude models only); absent: every model.
+   */
+  takesWire?(wire: WireFormat, model: string): boolean;
   /** The provider's id in price tables (`openai`, `anthropic`, `openrouter`); undefined for self-hosted servers. */
   readonly priceProvider?: string | undefined;
   /**

@@ -28,19 +28,3 @@ export function toAnthropicProviderError(input: UpstreamErrorInput): ProviderErr
     redactedBody: bodyText,
   });
 }
-
-/** The HTTP status of an error type seen in a stream `error` event. */
-export function statusOfAnthropicErrorType(type: string | undefined): number {
-  switch (type) {
-    case 'overloaded_error':
-      return 529;
-    case 'rate_limit_error':
-      return 429;
-    case 'invalid_request_error':
-      return 400;
-    case 'timeout_error':
-      return 504;
-    default:
-      return 500;
-  }
-}

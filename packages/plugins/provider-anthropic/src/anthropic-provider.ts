@@ -1,4 +1,4 @@
-import { DroppedFieldLog, HttpUpstream, parseUpstreamJson, type UpstreamBody } from '@tollgate/provider-utils';
+import { DroppedFieldLog, HttpUpstream, convertAnthropicStream, convertFromAnthropicResponse, parseUpstreamJson, type AnthropicResponse, type UpstreamBody } from '@tollgate/provider-utils';
 import {
   setJsonFields,
   z,
@@ -11,10 +11,7 @@ import {
   type StreamSummary,
 } from '@tollgate/core';
 import { toAnthropicProviderError } from './anthropic-error.js';
-import type { AnthropicResponse } from './anthropic-messages.js';
 import type { AnthropicProviderOptions } from './anthropic-provider-options.js';
-import { convertAnthropicStream } from './convert-anthropic-stream.js';
-import { convertFromAnthropicResponse } from './convert-from-anthropic-response.js';
 import { convertToAnthropicRequest, untranslatedOpenAIFields } from './convert-to-anthropic-request.js';
 import { tapAnthropicSse } from './tap-anthropic-sse.js';
 

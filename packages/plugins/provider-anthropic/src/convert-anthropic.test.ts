@@ -2,9 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { GatewayError, type ChatCompletionChunk, type StreamSummary } from '@tollgate/core';
 import { toAnthropicProviderError } from './anthropic-error.js';
-import type { AnthropicResponse } from './anthropic-messages.js';
-import { convertAnthropicStream } from './convert-anthropic-stream.js';
-import { convertFromAnthropicResponse } from './convert-from-anthropic-response.js';
+import { convertAnthropicStream, convertFromAnthropicResponse, type AnthropicResponse } from '@tollgate/provider-utils';
 import { convertToAnthropicRequest } from './convert-to-anthropic-request.js';
 import { tapAnthropicSse } from './tap-anthropic-sse.js';
 

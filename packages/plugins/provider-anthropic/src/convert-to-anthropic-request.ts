@@ -1,6 +1,5 @@
 import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
-import { claudeReasoningBlocks, parseDataUrl, parseToolArguments, textOfContent } from '@tollgate/provider-utils';
-import type { AnthropicContentBlock, AnthropicMessage, AnthropicRequest } from './anthropic-messages.js';
+import { claudeReasoningBlocks, parseDataUrl, parseToolArguments, textOfContent, type AnthropicContentBlock, type AnthropicMessage, type AnthropicRequest } from '@tollgate/provider-utils';
 
 /**
  * OpenAI request fields with no Messages API equivalent. They are dropped (the provider logs each

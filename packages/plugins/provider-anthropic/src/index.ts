@@ -5,4 +5,4 @@ export { anthropicPlugin };
 export { AnthropicProvider } from './anthropic-provider.js';
 export type { AnthropicProviderOptions } from './anthropic-provider-options.js';
 export { convertToAnthropicRequest, untranslatedOpenAIFields } from './convert-to-anthropic-request.js';
-export { convertFromAnthropicResponse } from './convert-from-anthropic-response.js';
+export { convertFromAnthropicResponse } from '@tollgate/provider-utils';

@@ -19,6 +19,12 @@ export const bedrockProviderOptionsSchema = z.strictObject({
   apiKey: z.string().min(1).optional(),
   /** The id price tables know this upstream by. */
   priceProvider: z.string().min(1).default('aws'),
+  /**
+   * Claude models take the Messages API's body through InvokeModel: Anthropic clients (Claude Code)
+   * are passed through to it as they sent it instead of translated to Converse. `false`: every request
+   * goes through Converse.
+   */
+  messagesAPI: z.boolean().default(true),
   /** Model-specific fields sent with every request (`additionalModelRequestFields`), such as `{ top_k: 50 }`. */
   additionalModelRequestFields: z.record(z.string(), z.unknown()).optional(),
   /** A Bedrock guardrail applied to every request. */

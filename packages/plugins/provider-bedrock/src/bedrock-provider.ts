@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DroppedFieldLog, HttpUpstream, parseUpstreamJson, type UpstreamBody } from '@tollgate/provider-utils';
-import { ConfigError, z, type ChatCompletionRequest, type Logger, type Provider, type ProviderCallOptions, type ProviderChatResult, type ProviderStream } from '@tollgate/core';
+import { DroppedFieldLog, HttpUpstream, convertAnthropicEvents, convertFromAnthropicResponse, parseUpstreamJson, type AnthropicResponse, type UpstreamBody } from '@tollgate/provider-utils';
+import { ConfigError, z, type ChatCompletionRequest, type Logger, type Provider, type ProviderCallOptions, type ProviderChatResult, type ProviderStream, type StreamSummary, type WireFormat } from '@tollgate/core';
 import type { BedrockResponse } from './bedrock-content.js';
 import { toBedrockProviderError } from './bedrock-error.js';
 import type { BedrockProviderOptions } from './bedrock-provider-options.js';
@@ -8,18 +8,27 @@ import { BedrockRequestSigner } from './bedrock-request-signer.js';
 import { convertBedrockStream } from './convert-bedrock-stream.js';
 import { convertFromBedrockResponse } from './convert-from-bedrock-response.js';
 import { convertToBedrockRequest, untranslatedOpenAIFields } from './convert-to-bedrock-request.js';
+import { claudeEventTexts, claudeEventsAsSse, claudeInvokeBody, isClaudeModel, parsedClaudeEvents } from './invoke-claude.js';
 
 const responseSchema = z.looseObject({ output: z.looseObject({ message: z.looseObject({ content: z.array(z.looseObject({})) }) }), stopReason: z.string() });
+const messageSchema = z.looseObject({ type: z.literal('message'), content: z.array(z.looseObject({ type: z.string() })) });
+
+/** The operations a request goes to: Converse for a translated request, InvokeModel for a Claude model's Messages API body. */
+type Operation = 'converse' | 'converse-stream' | 'invoke' | 'invoke-with-response-stream';
 
 /**
- * A provider for Amazon Bedrock's Converse API (`/model/{modelId}/converse` and `/converse-stream`).
- * Converse speaks its own wire format (and a binary event stream), which no Tollgate ingress speaks,
- * so every request is translated exactly (see `convertToBedrockRequest`) and signed with SigV4 (or a
- * Bedrock API key).
+ * A provider for Amazon Bedrock: the Converse API (`/model/{modelId}/converse` and `/converse-stream`)
+ * for every model, its own wire format (and a binary event stream) which no Tollgate ingress speaks,
+ * so requests are translated exactly (see `convertToBedrockRequest`); and for Claude models InvokeModel
+ * (`/invoke`, `/invoke-with-response-stream`), which takes the Messages API's body, so an Anthropic
+ * client's request (Claude Code's) goes as it sent it — thinking, cache marks and all — and its answer
+ * comes back as Anthropic's events (see `invoke-claude.ts`). Signed with SigV4 (or a Bedrock API key).
  */
 export class BedrockProvider implements Provider {
   readonly specificationVersion = 'v1';
   readonly wire = 'bedrock';
+  /** Claude models on Bedrock take the Messages API's body through InvokeModel (see {@link takesWire}). */
+  readonly passthroughWires: readonly WireFormat[] = ['anthropic'];
   readonly name: string;
   readonly priceProvider: string;
   readonly #options: BedrockProviderOptions;
@@ -29,7 +38,7 @@ export class BedrockProvider implements Provider {
   /** `guardrailConfig` from the options, built once. */
   readonly #guardrailConfig: Record<string, unknown> | undefined;
   /** The headers to sign for each operation, built once. */
-  readonly #headers: Readonly<Record<'converse' | 'converse-stream', Record<string, string>>>;
+  readonly #headers: Readonly<Record<Operation, Record<string, string>>>;
   readonly #signer: BedrockRequestSigner;
   readonly #secrets: readonly string[];
   readonly #droppedFields: DroppedFieldLog;
@@ -45,9 +54,16 @@ export class BedrockProvider implements Provider {
     this.#basePath = base.pathname.replace(/\/+$/, '');
     const guardrail = options.guardrail;
     this.#guardrailConfig = guardrail === undefined ? undefined : { guardrailIdentifier: guardrail.identifier, guardrailVersion: guardrail.version, ...(guardrail.trace === undefined ? {} : { trace: guardrail.trace }) };
+    // InvokeModel takes a guardrail in headers, where Converse takes it in the body.
+    const invokeGuardrail: Record<string, string> =
+      guardrail === undefined
+        ? {}
+        : { 'x-amzn-bedrock-guardrailidentifier': guardrail.identifier, 'x-amzn-bedrock-guardrailversion': guardrail.version, ...(guardrail.trace === undefined ? {} : { 'x-amzn-bedrock-trace': guardrail.trace.toUpperCase() }) };
     this.#headers = {
       converse: { 'content-type': 'application/json', accept: 'application/json', ...options.headers },
       'converse-stream': { 'content-type': 'application/json', accept: 'application/vnd.amazon.eventstream', ...options.headers },
+      invoke: { 'content-type': 'application/json', accept: 'application/json', ...invokeGuardrail, ...options.headers },
+      'invoke-with-response-stream': { 'content-type': 'application/json', accept: 'application/vnd.amazon.eventstream', ...invokeGuardrail, ...options.headers },
     };
     this.#upstream = new HttpUpstream({ provider: name, baseURL: base.href, timeouts: options.timeouts, maxConnections: options.maxConnections });
     this.#signer = new BedrockRequestSigner({ region, origin: base, apiKey: options.apiKey, credentials: options.credentials });
@@ -59,13 +75,31 @@ export class BedrockProvider implements Provider {
     return this.#upstream.origin;
   }
 
+  /** Whether `model` takes an Anthropic client's body: Claude models do, through InvokeModel. */
+  takesWire(wire: WireFormat, model: string): boolean {
+    return wire === 'anthropic' && this.#options.messagesAPI && isClaudeModel(model);
+  }
+
   async doChat(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
+    if (options.passthroughWire === 'anthropic' && options.rawBody !== undefined) {
+      const answer = await this.#send('invoke', this.#invokeBody(options.rawBody, options), options);
+      const bytes = await answer.bytes();
+      const response = convertFromAnthropicResponse(parseUpstreamJson(bytes, messageSchema, { provider: this.name, expected: 'a Messages API message' }) as AnthropicResponse);
+      return options.passthrough ? { response, body: bytes } : { response };
+    }
     const body = await this.#post('converse', request, options);
     const parsed = parseUpstreamJson(await body.bytes(), responseSchema, { provider: this.name, expected: 'a Converse response' });
     return { response: convertFromBedrockResponse(parsed as unknown as BedrockResponse, { id: `chatcmpl-${randomUUID()}`, model: options.model }) };
   }
 
   async doStream(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderStream> {
+    if (options.passthroughWire === 'anthropic' && options.rawBody !== undefined) {
+      const answer = await this.#send('invoke-with-response-stream', this.#invokeBody(options.rawBody, options), options);
+      const texts = claudeEventTexts(answer, this.name, this.#secrets);
+      if (!options.passthrough) return { type: 'chunks', chunks: convertAnthropicEvents(parsedClaudeEvents(texts), { provider: this.name, secrets: this.#secrets }) };
+      const summary: StreamSummary = { usage: undefined, model: undefined };
+      return { type: 'bytes', body: claudeEventsAsSse(texts, summary, this.name, this.#secrets), summary };
+    }
     const body = await this.#post('converse-stream', request, options);
     return { type: 'chunks', chunks: convertBedrockStream(body, { provider: this.name, id: `chatcmpl-${randomUUID()}`, model: options.model, secrets: this.#secrets }) };
   }
@@ -82,8 +116,16 @@ export class BedrockProvider implements Provider {
     return JSON.stringify(translated);
   }
 
-  async #post(operation: 'converse' | 'converse-stream', request: ChatCompletionRequest, options: ProviderCallOptions): Promise<UpstreamBody> {
-    const body = this.#body(request, options);
+  /** An Anthropic client's body as InvokeModel takes it for Claude (see `claudeInvokeBody`). */
+  #invokeBody(rawBody: Uint8Array, options: ProviderCallOptions): string {
+    return claudeInvokeBody(rawBody, options.clientHeaders['anthropic-beta'], this.#options.additionalModelRequestFields);
+  }
+
+  #post(operation: 'converse' | 'converse-stream', request: ChatCompletionRequest, options: ProviderCallOptions): Promise<UpstreamBody> {
+    return this.#send(operation, this.#body(request, options), options);
+  }
+
+  async #send(operation: Operation, body: string, options: ProviderCallOptions): Promise<UpstreamBody> {
     // A model id may be an ARN or hold a colon (`…-v1:0`): one encoded path segment.
     const path = `/model/${encodeURIComponent(options.model)}/${operation}`;
     const headers = await this.#signer.sign({ path: this.#basePath + path, headers: this.#headers[operation], body });

@@ -1,7 +1,7 @@
 import { GatewayError, ProviderError, upstreamFormats, redactSecrets, type ChatCompletionChunk, type ChatCompletionChunkChoice, type ReasoningDetail, type Usage } from '@tollgate/core';
-import { parseStreamEvent, sseMessages } from '@tollgate/provider-utils';
 import type { AnthropicUsage } from './anthropic-messages.js';
-import { statusOfAnthropicErrorType } from './anthropic-error.js';
+import { statusOfAnthropicErrorType } from './anthropic-error-status.js';
+import { parseStreamEvent, sseMessages } from './sse-messages.js';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
 import { anthropicServiceTier, mapAnthropicUsage, mergeAnthropicUsage } from './map-anthropic-usage.js';
 
@@ -43,7 +43,20 @@ function reasoningIndexOf(state: StreamState, blockIndex: number): number {
  * message_delta → the finish chunk; message_stop → a usage chunk (cache reads and writes apart).
  * `ping` is skipped. An `error` event, or an end before message_stop, fails the stream.
  */
-export async function* convertAnthropicStream(body: AsyncIterable<Buffer>, options: { provider: string; secrets: readonly string[] }): AsyncGenerator<ChatCompletionChunk> {
+export function convertAnthropicStream(body: AsyncIterable<Buffer>, options: { provider: string; secrets: readonly string[] }): AsyncGenerator<ChatCompletionChunk> {
+  return convertAnthropicEvents(parsedEvents(body, options.provider), options);
+}
+
+/** The events of an Anthropic SSE stream, parsed. */
+async function* parsedEvents(body: AsyncIterable<Buffer>, provider: string): AsyncGenerator<Record<string, any>> {
+  for await (const event of sseMessages(body)) yield parseStreamEvent(event.data, provider) as Record<string, any>;
+}
+
+/**
+ * Translates Messages API stream events, parsed (from Anthropic's SSE, or from Bedrock's InvokeModel
+ * stream for Claude), into `chat.completion.chunk`s, as {@link convertAnthropicStream} describes.
+ */
+export async function* convertAnthropicEvents(events: AsyncIterable<Record<string, any>>, options: { provider: string; secrets: readonly string[] }): AsyncGenerator<ChatCompletionChunk> {
   const state: StreamState = { id: '', model: '', usage: {}, toolIndexes: new Map(), nextToolIndex: 0, reasoningIndexes: new Map(), otherBlocks: new Map() };
   let stopped = false;
   const chunk = (delta: ChatCompletionChunkChoice['delta'], finishReason: ChatCompletionChunkChoice['finish_reason'] = null): ChatCompletionChunk => ({
@@ -54,8 +67,7 @@ export async function* convertAnthropicStream(body: AsyncIterable<Buffer>, optio
     choices: [{ index: 0, delta, finish_reason: finishReason }],
   });
 
-  for await (const event of sseMessages(body)) {
-    const data = parseStreamEvent(event.data, options.provider) as any;
+  for await (const data of events) {
     switch (data.type) {
       case 'message_start':
         state.id = data.message.id;
