@@ -3,7 +3,7 @@ import { applyGuard } from './apply-guard.js';
 import { guardrailApplies, type GuardrailScope } from './guardrail-scope.js';
 import { StreamTextFilter } from './stream-text-filter.js';
 import type { GuardAction, TextGuard, TextMatch } from './text-guard.js';
-import { mapEmbeddingText, mapRequestText, mapResponseText } from './walk-text.js';
+import { mapEmbeddingText, mapRequestText, mapResponseText, reasoningTexts } from './walk-text.js';
 
 /** How a text guardrail is wired: its name, detector, actions, scope and directions. */
 export interface TextGuardrailOptions {
@@ -26,11 +26,13 @@ export interface TextGuardrailOptions {
   readonly holdback?: number;
 }
 
-/** Per-request state: placeholders handed out (for restoring), and the stream filter. */
+/** Per-request state: placeholders handed out (for restoring), the stream filter, and each choice's last reasoning characters. */
 interface GuardState {
   readonly originals: Map<string, string>;
   readonly counts: Map<string, number>;
   filter: StreamTextFilter | undefined;
+  /** The end of each streamed choice's reasoning so far, to catch a match split across chunks. */
+  reasoningTails: Map<number, string> | undefined;
 }
 
 function blockedError(name: string, match: TextMatch, where: 'request' | 'answer', param: string | undefined, describe: ((category: string) => string) | undefined): GatewayError {
@@ -44,14 +46,16 @@ function blockedError(name: string, match: TextMatch, where: 'request' | 'answer
  * keeps Claude Code's cache marks and thinking blocks, Codex's reasoning items), an embeddings
  * request's `input` strings (token ids have no text to read) — redacting, blocking with 400 `guardrail_blocked` naming the category (never the value), or
  * logging; `transform.response` the answer, `transform.chunk` a streamed answer (holding back
- * enough text to catch a match split across chunks). Notes the guardrail on the request
+ * enough text to catch a match split across chunks). A model's reasoning (Claude's thinking, OpenAI's
+ * summaries) is read, whole and streamed, but never rewritten — it may be signed: a match to block
+ * blocks the answer (a stream ends before the chunk that completes it), any other is logged. Notes the guardrail on the request
  * (`x-tollgate-guardrails`, the ledger row) wherever it applies.
  */
 export function useTextGuardrail(api: PluginApi, options: TextGuardrailOptions): void {
   const states = new WeakMap<GatewayContext, GuardState>();
   const stateOf = (context: GatewayContext): GuardState => {
     let state = states.get(context);
-    if (state === undefined) states.set(context, (state = { originals: new Map(), counts: new Map(), filter: undefined }));
+    if (state === undefined) states.set(context, (state = { originals: new Map(), counts: new Map(), filter: undefined, reasoningTails: undefined }));
     return state;
   };
   const log = (context: GatewayContext, where: string, matches: readonly TextMatch[], action: string) => {
@@ -74,6 +78,19 @@ export function useTextGuardrail(api: PluginApi, options: TextGuardrailOptions):
     log(context, where, outcome.redacted, 'redact');
     log(context, where, outcome.logged, 'log');
     return outcome.text;
+  };
+  /**
+   * Checks a model's reasoning without rewriting it (it may be signed): a `block` match blocks the
+   * answer, any other is logged. `from` is where new text starts (a stream's text before it was checked).
+   */
+  const checkReasoning = (context: GatewayContext, text: string, from = 0): void => {
+    const matches = options.guard.find(text).filter((match) => match.end > from);
+    const blocked = matches.find((match) => options.actionOf(match.category) === 'block');
+    if (blocked !== undefined) {
+      log(context, 'answer reasoning', [blocked], 'block');
+      throw blockedError(options.name, blocked, 'answer', undefined, options.describe);
+    }
+    log(context, 'answer reasoning', matches, 'log');
   };
   const restore = (context: GatewayContext, text: string): string => {
     const originals = states.get(context)?.originals;
@@ -117,6 +134,7 @@ export function useTextGuardrail(api: PluginApi, options: TextGuardrailOptions):
     api.addHook('transform.response', (context, response) => {
       if (context.operation !== 'chat' || !guardrailApplies(context, options.scope)) return undefined;
       context.noteGuardrail(options.name);
+      for (const choice of (response as ChatCompletionResponse).choices) for (const text of reasoningTexts(choice.message)) checkReasoning(context, text);
       const guarded = mapResponseText(response as ChatCompletionResponse, (text) => restore(context, guardText(context, text, 'answer')));
       return guarded === response ? undefined : guarded;
     });
@@ -126,6 +144,15 @@ export function useTextGuardrail(api: PluginApi, options: TextGuardrailOptions):
       const state = stateOf(context);
       state.filter ??= new StreamTextFilter(holdback, (text) => options.guard.find(text), (text) => restore(context, guardText(context, text, 'answer')));
       if (chunk.choices.length === 0) return undefined;
+      for (const choice of chunk.choices) {
+        const pieces = reasoningTexts(choice.delta);
+        if (pieces.length === 0) continue;
+        state.reasoningTails ??= new Map();
+        const tail = state.reasoningTails.get(choice.index) ?? '';
+        const window = tail + pieces.join('');
+        checkReasoning(context, window, tail.length);
+        state.reasoningTails.set(choice.index, window.slice(-Math.max(0, holdback - 1)));
+      }
       let changed = false;
       const choices = chunk.choices.map((choice) => {
         const text = typeof choice.delta.content === 'string' ? choice.delta.content : '';

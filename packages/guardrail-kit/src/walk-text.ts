@@ -1,4 +1,4 @@
-import type { ChatCompletionRequest, ChatCompletionResponse, ChatMessage, EmbeddingRequest } from '@tollgate/core';
+import type { ChatCompletionRequest, ChatCompletionResponse, ChatMessage, EmbeddingRequest, ReasoningDetail } from '@tollgate/core';
 
 /** Maps every text a chat request carries (message contents and text parts); the same object when nothing changed. */
 export function mapRequestText(request: ChatCompletionRequest, map: (text: string) => string): ChatCompletionRequest {
@@ -59,4 +59,22 @@ export function mapEmbeddingText(request: EmbeddingRequest, map: (text: string) 
     return next;
   });
   return changed ? { ...request, input: items as string[] } : request;
+}
+
+/**
+ * The reasoning texts of an answer's message or a stream chunk's delta: its `reasoning_details`'
+ * thinking text and summaries (Claude's, OpenAI's), else its `reasoning_content`. Read, never
+ * rewritten: Claude's thinking is signed, and a changed one is refused on the next turn.
+ */
+export function reasoningTexts(message: { readonly reasoning_content?: unknown; readonly reasoning_details?: readonly ReasoningDetail[] | undefined }): string[] {
+  const details = message.reasoning_details;
+  if (details !== undefined && details.length > 0) {
+    const texts: string[] = [];
+    for (const detail of details) {
+      const text = detail.type === 'reasoning.text' ? detail.text : detail.type === 'reasoning.summary' ? detail.summary : undefined;
+      if (text !== undefined && text !== '') texts.push(text);
+    }
+    return texts;
+  }
+  return typeof message.reasoning_content === 'string' && message.reasoning_content !== '' ? [message.reasoning_content] : [];
 }

@@ -111,6 +111,38 @@ describe('reasoning through a hook that reads the stream', () => {
   });
 });
 
+describe("a guardrail reading a model's reasoning", () => {
+  it("blocks a denied phrase in Claude's thinking, whole and streamed, without rewriting thinking it lets through", async () => {
+    claude.enqueue({ thinking: 'Recall Project Falcon and its owner.', content: 'The parser is owned by the core team.' });
+    const whole = await anthropicClient().messages.create(claudeTurn as never).catch((error: unknown) => error);
+    expect((whole as InstanceType<typeof Anthropic.APIError>).status).toBe(400);
+    expect(((whole as InstanceType<typeof Anthropic.APIError>).error as { error: { message: string } }).error.message).toBe('Guardrail "keywords" blocked the answer: it contains a deny-listed term (deny_list).');
+
+    claude.enqueue({ thinking: 'Recall Project Falcon and its owner.', content: 'The parser is owned by the core team.' });
+    const stream = anthropicClient().messages.stream(claudeTurn as never);
+    const thinking: string[] = [];
+    stream.on('thinking', (delta) => thinking.push(delta));
+    const ended = await stream.finalMessage().then(() => 'complete', (error: unknown) => error);
+    expect(String(ended)).toContain('blocked the answer');
+    expect(thinking.join('')).not.toContain('Project Falcon');
+
+    claude.enqueue({ thinking: 'Recall the plan and its owner.', content: 'The parser is owned by the core team.' });
+    const allowed = await anthropicClient().messages.create(claudeTurn as never);
+    expect(allowed.content[0]).toEqual({ type: 'thinking', thinking: 'Recall the plan and its owner.', signature: 'sig_mock' });
+  });
+
+  it("blocks a denied phrase in Codex's reasoning summary before the part that completes it reaches the client", async () => {
+    openai.enqueue({ reasoningSummary: ['Recall Project Falcon.'], stream: { content: ['Renamed.'] } });
+    const stream = await responsesClient().create({ ...codexTurn, stream: true } as never);
+    let summary = '';
+    const ended = await (async () => {
+      for await (const event of stream as unknown as AsyncIterable<{ type: string; delta?: string }>) if (event.type === 'response.reasoning_summary_text.delta') summary += event.delta;
+    })().then(() => 'complete', (error: unknown) => error);
+    expect(ended).toMatchObject({ code: 'guardrail_blocked' });
+    expect(summary).not.toContain('Project Falcon');
+  });
+});
+
 describe('reasoning in a whole answer a hook rewrites', () => {
   it('survives the rewrite: a PII guardrail redacts an address in the answer, and Claude\'s signed thinking, Codex\'s encrypted reasoning item and their web searches still reach the client', async () => {
     const redacting = await startAgentsGateway({ openai, claude }, [{ name: '@tollgate/guardrail-pii', options: { action: 'redact' } }]);
