@@ -54,14 +54,7 @@ const anthropic = () => new Anthropic({ baseURL: server.url, apiKey: masterKey, 
 const withId = (requestId: string) => ({ headers: { 'x-request-id': requestId } });
 
 /** The request's log line, once the request has ended. */
-async function logLineOf(requestId: string): Promise<Record<string, unknown>> {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    const line = logs.requestLines().find((candidate) => candidate.requestId === requestId);
-    if (line !== undefined) return line;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`no log line for ${requestId}`);
-}
+const logLineOf = (requestId: string) => logs.requestLine(requestId);
 
 /** The request's span and its upstream attempts' spans, once ended. */
 async function spansOf(requestId: string): Promise<{ request: ReadableSpan; attempts: ReadableSpan[] }> {

@@ -53,14 +53,7 @@ beforeEach(() => {
 });
 
 /** The request's log line, once the request has ended. */
-async function logLineOf(requestId: string | null): Promise<Record<string, unknown>> {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    const line = logs.requestLines().find((candidate) => candidate.requestId === requestId);
-    if (line !== undefined) return line;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`no log line for ${requestId}`);
-}
+const logLineOf = (requestId: string | null) => logs.requestLine(requestId);
 
 const weatherTool = { type: 'function' as const, function: { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } };
 

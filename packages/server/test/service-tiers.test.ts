@@ -26,14 +26,7 @@ async function spanAttributesOf(requestId: string | null): Promise<Record<string
 }
 
 /** The request's log line, once the request has ended. */
-async function logLineOf(requestId: string | null): Promise<Record<string, unknown>> {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    const line = logs.requestLines().find((candidate) => candidate.requestId === requestId);
-    if (line !== undefined) return line;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`no log line for ${requestId}`);
-}
+const logLineOf = (requestId: string | null) => logs.requestLine(requestId);
 
 async function remainingUsd(key: string): Promise<number> {
   const info = (await fetch(`${server.url}/v1/key`, { headers: { authorization: `Bearer ${key}` } }).then((response) => response.json())) as { data: { limit_remaining_usd: number } };

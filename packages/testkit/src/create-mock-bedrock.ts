@@ -149,20 +149,28 @@ export async function createMockBedrock(options: MockBedrockOptions = {}): Promi
       const problem = await verifySigV4(request, options.credentials, region, 'bedrock');
       if (problem !== undefined) return fail(problem.startsWith('The request signature') ? 'InvalidSignatureException' : 'UnrecognizedClientException', problem);
     }
-    const invoke = invokeRoute.exec(request.path.split('?')[0]!);
-    if (request.method === 'POST' && invoke !== null) return answerInvoke(decodeURIComponent(invoke[1]!), invoke[2] === 'invoke-with-response-stream', body, res, takeReply, fail);
-    const match = route.exec(request.path.split('?')[0]!);
-    if (request.method !== 'POST' || match === null) return fail('UnknownOperationException', `Unknown operation: ${request.method} ${request.path}`, 404);
-    const stream = match[2] === 'converse-stream';
-    if (body === undefined) return fail('ValidationException', 'Malformed input request, please reformat your input and try again.');
-    const invalid = invalidRequest(body);
-    if (invalid !== undefined) return fail('ValidationException', invalid);
+    const path = request.path.split('?')[0]!;
+    const invoke = request.method === 'POST' ? invokeRoute.exec(path) : null;
+    const match = route.exec(path);
+    if (invoke !== null) {
+      const modelId = decodeURIComponent(invoke[1]!);
+      if (!/anthropic\.claude/.test(modelId)) return fail('ValidationException', `The mock serves InvokeModel for Claude models only; got ${modelId}.`);
+      const invalid = invalidMessagesBody(body);
+      if (invalid !== undefined) return fail('ValidationException', invalid);
+    } else {
+      if (request.method !== 'POST' || match === null) return fail('UnknownOperationException', `Unknown operation: ${request.method} ${request.path}`, 404);
+      if (body === undefined) return fail('ValidationException', 'Malformed input request, please reformat your input and try again.');
+      const invalid = invalidRequest(body);
+      if (invalid !== undefined) return fail('ValidationException', invalid);
+    }
 
     const reply = takeReply() ?? {};
     if (reply.delayMs !== undefined) await sleep(reply.delayMs);
     if (reply.hang === true) return;
     if (reply.error !== undefined) return fail(reply.error.type, reply.error.message, reply.status, { ...reply.headers });
     if (reply.body !== undefined) return sendJson(res, reply.status ?? 200, reply.body, reply.headers);
+    if (invoke !== null) return answerInvoke(decodeURIComponent(invoke[1]!), invoke[2] === 'invoke-with-response-stream', body, reply, res);
+    const stream = match![2] === 'converse-stream';
 
     sequence += 1;
     const config = body.inferenceConfig ?? {};
@@ -220,14 +228,7 @@ export async function createMockBedrock(options: MockBedrockOptions = {}): Promi
    * message, or its stream events base64-encoded in event-stream `chunk` frames (`{"bytes"}`), the
    * last carrying `amazon-bedrock-invocationMetrics`.
    */
-  async function answerInvoke(modelId: string, stream: boolean, body: any, res: ServerResponse, takeReply: () => MockBedrockReply | undefined, fail: (type: string, message: string, status?: number, headers?: Record<string, string>) => void): Promise<void> {
-    if (!/anthropic\.claude/.test(modelId)) return fail('ValidationException', `The mock serves InvokeModel for Claude models only; got ${modelId}.`);
-    const invalid = invalidMessagesBody(body);
-    if (invalid !== undefined) return fail('ValidationException', invalid);
-    const reply = takeReply() ?? {};
-    if (reply.delayMs !== undefined) await sleep(reply.delayMs);
-    if (reply.hang === true) return;
-    if (reply.error !== undefined) return fail(reply.error.type, reply.error.message, reply.status, { ...reply.headers });
+  async function answerInvoke(modelId: string, stream: boolean, body: any, reply: MockBedrockReply, res: ServerResponse): Promise<void> {
     sequence += 1;
     const { message, events } = buildAnthropicAnswer(body, asAnthropicReply(reply, sequence), `msg_bdrk_mock${sequence}`, claudeModelName(modelId));
     const usage = message.usage as { input_tokens: number; output_tokens: number };

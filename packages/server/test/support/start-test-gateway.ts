@@ -29,6 +29,15 @@ export class LogCapture extends Writable {
   requestLines(): Record<string, unknown>[] {
     return this.lines.filter((line) => line.msg === 'request');
   }
+  /** The request log line of `requestId`, once the request has ended (waits up to a second for it). */
+  async requestLine(requestId: string | null): Promise<Record<string, unknown>> {
+    for (let attempt = 0; attempt < 100; attempt += 1) {
+      const line = this.requestLines().find((candidate) => candidate.requestId === requestId);
+      if (line !== undefined) return line;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error(`no log line for ${requestId}`);
+  }
 }
 
 export interface TestGateway {
