@@ -72,7 +72,7 @@ function choiceCount(request: ChatCompletionRequest): number {
 function uncountable(context: GatewayContext): GatewayError {
   return new GatewayError(
     'TOLLGATE_BUDGET_UNCOUNTABLE',
-    `A budget applies to key "${context.principal!.keyName}", and \`${context.storedInput}\` makes the upstream add input it stores, whose tokens cannot be counted before the call, so its cost cannot be bounded. Send the whole conversation in \`input\` (with \`store: false\`).`,
+    `A budget applies to key "${context.principal!.keyName}", and \`${context.storedInput}\` makes the upstream add input it stores, whose tokens cannot be counted before the call, so its cost cannot be bounded. Send the whole conversation in \`input\` (with \`store: false\`), or ask the operator to bound it (the governance plugin's storedInputTokens).`,
     { param: context.storedInput },
   );
 }
@@ -177,8 +177,10 @@ export function createBudgetHooks(
    * returns at once (no promise, no microtask turn); else it holds in the store.
    */
   function hold(context: GatewayContext, subjects: readonly BudgetSubject[], onLease = true): void | Promise<void> {
-    if (context.storedInput !== undefined) throw uncountable(context);
-    const promptTokens = estimatePromptTokens(context.request, context.operation) * options.promptTokenMargin;
+    if (context.storedInput !== undefined && options.storedInputTokens === undefined) throw uncountable(context);
+    // What the upstream adds from a stored conversation is bounded by `storedInputTokens` (its context window).
+    const storedTokens = context.storedInput === undefined ? 0 : options.storedInputTokens!;
+    const promptTokens = estimatePromptTokens(context.request, context.operation) * options.promptTokenMargin + storedTokens;
     // A refusal may move the request to the group's fallback model: its targets may be dearer.
     const serviceTier = context.requestedServiceTier;
     const prices = worstCasePrices(context.targets, pricing, promptTokens, context.fallbackTargets, serviceTier);

@@ -37,6 +37,13 @@ export const governanceOptionsSchema = z
      * thousand for Claude and OpenAI's models) and charged as the upstream reports it.
      */
     unboundedWebSearches: z.number().int().min(0).max(1_000).default(10),
+    /**
+     * The most input tokens a conversation the upstream stores may add to a request (the Responses
+     * API's `previous_response_id` or `conversation`): the models' context window. With it, such a
+     * budgeted request holds them at the input price on top of its own counted prompt, and is charged
+     * what the upstream reports; without it, it is refused with 400 `budget_uncountable`.
+     */
+    storedInputTokens: z.number().int().positive().optional(),
     /** Multiplies the prompt's token count (o200k tokenizer) to cover other providers' tokenizers. */
     promptTokenMargin: z.number().min(1).max(3).default(1.15),
     /**
