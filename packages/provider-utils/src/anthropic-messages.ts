@@ -29,6 +29,8 @@ export interface AnthropicRequest {
   tools?: { name: string; description?: string; input_schema: unknown }[];
   tool_choice?: { type: 'auto' | 'any' | 'none' | 'tool'; name?: string; disable_parallel_tool_use?: boolean };
   thinking?: { type: 'enabled'; budget_tokens: number } | { type: 'adaptive' } | { type: 'disabled' };
+  /** Fast mode (`fast`): a faster configuration of some Opus models, at a multiple of the standard rates. */
+  speed?: 'fast' | 'standard';
   [extension: string]: unknown;
 }
 

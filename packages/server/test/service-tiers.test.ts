@@ -76,6 +76,8 @@ beforeAll(async () => {
       },
       models: {
         opus: { target: 'claude/claude-opus-4-6' },
+        // An alias that asks for fast mode on every request: Opus 4.6's `speed: fast`.
+        'opus-fast': { target: { target: 'claude/claude-opus-4-6', params: { speed: 'fast' } } },
         'opus-5.5': { target: 'claude/claude-opus-5-5' },
         'gpt-4.1': { target: 'openai/gpt-4.1' },
         'gpt-4.1-via-chat': { target: 'openai-chat/gpt-4.1' },
@@ -273,5 +275,38 @@ describe("Claude's fast mode (Claude Code's /fast: speed fast)", () => {
     claude.enqueue({ usage: { input_tokens: 1_000, output_tokens: 500 } });
     await client.messages.create({ model: 'opus', max_tokens: 1_000, messages: fastTurn.messages });
     expect(claude.requests).toHaveLength(1);
+  });
+
+  it('is asked for by a target\'s params or a chat client\'s own field: sent in the Messages request, charged and reserved at its multiple', async () => {
+    const chat = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
+    const messages = [{ role: 'user' as const, content: 'Fix the failing test.' }];
+    claude.enqueue({ usage: { input_tokens: 1_000, output_tokens: 500 } });
+    const { data: viaAlias, response: aliasResponse } = await chat.chat.completions.create({ model: 'opus-fast', max_tokens: 1_000, messages }).withResponse();
+    expect(claude.requests.at(-1)!.body).toMatchObject({ model: 'claude-opus-4-6', speed: 'fast' });
+    expect(viaAlias.service_tier).toBe('fast');
+    expect(await logLineOf(aliasResponse.headers.get('x-request-id'))).toMatchObject({ serviceTier: 'fast', costMicros: opus.fast });
+
+    claude.enqueue({ usage: { input_tokens: 1_000, output_tokens: 500 } });
+    const { response: ownResponse } = await chat.chat.completions.create({ model: 'opus', max_tokens: 1_000, messages, speed: 'fast' } as never).withResponse();
+    expect(claude.requests.at(-1)!.body).toMatchObject({ speed: 'fast' });
+    expect(await logLineOf(ownResponse.headers.get('x-request-id'))).toMatchObject({ serviceTier: 'fast', costMicros: opus.fast });
+
+    // Claude Code on the alias: its own bytes go, with the param set in them (its cache mark kept).
+    const claudeCode = new Anthropic({ baseURL: server.url, apiKey: masterKey, maxRetries: 0 });
+    const turn = { model: 'opus-fast', max_tokens: 1_000, system: [{ type: 'text' as const, text: 'You are Claude Code.', cache_control: { type: 'ephemeral' as const } }], messages };
+    claude.enqueue({ usage: { input_tokens: 1_000, output_tokens: 500 } });
+    const { response: bytesResponse } = await claudeCode.messages.create(turn).withResponse();
+    expect(claude.requests.at(-1)!.body).toEqual({ ...turn, model: 'claude-opus-4-6', speed: 'fast' });
+    expect(await logLineOf(bytesResponse.headers.get('x-request-id'))).toMatchObject({ serviceTier: 'fast', costMicros: opus.fast });
+
+    // Reserved at the multiple: a $0.05 key that holds the standard speed's worst case is refused.
+    const key = await createBudgetedKey(server.url, 'opus-fast-budget', 0.05);
+    const sent = claude.requests.length;
+    const refused = await new OpenAI({ baseURL: `${server.url}/v1`, apiKey: key, maxRetries: 0 }).chat.completions.create({ model: 'opus-fast', max_tokens: 1_000, messages }).catch((error: unknown) => error);
+    expect((refused as InstanceType<typeof OpenAI.APIError>).status).toBe(429);
+    expect((refused as InstanceType<typeof OpenAI.APIError>).message).toContain('may cost up to $0.15');
+    const ownRefused = await new OpenAI({ baseURL: `${server.url}/v1`, apiKey: key, maxRetries: 0 }).chat.completions.create({ model: 'opus', max_tokens: 1_000, messages, speed: 'fast' } as never).catch((error: unknown) => error);
+    expect((ownRefused as InstanceType<typeof OpenAI.APIError>).status).toBe(429);
+    expect(claude.requests).toHaveLength(sent);
   });
 });

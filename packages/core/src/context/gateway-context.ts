@@ -129,7 +129,7 @@ export interface GatewayContextBase {
   readonly webSearchLimit: number;
   /**
    * The processing tier the client asks for: the request's `service_tier` (OpenAI's `priority`,
-   * `flex`), or `fast` for the Messages API's `speed: "fast"`; undefined when it names none. Budgets
+   * `flex`), or `fast` for `speed: "fast"` (Claude's fast mode); undefined when it names none. Budgets
    * reserve at its prices; the request is charged at the tier the answer says (`serviceTier`).
    */
   readonly requestedServiceTier: string | undefined;

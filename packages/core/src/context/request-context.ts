@@ -256,11 +256,15 @@ export class RequestContext {
     return this.#facts.needsUpstreamAnswer;
   }
 
-  /** The processing tier the client asks for: its body's (see {@link ClientBodyFacts}), else the request's `service_tier`. */
+  /**
+   * The processing tier the client asks for: its body's (see {@link ClientBodyFacts}), else the
+   * request's `service_tier`, else `fast` for a chat request's `speed: "fast"` (Claude's fast mode).
+   */
   get requestedServiceTier(): string | undefined {
     if (this.#facts.serviceTier !== undefined) return this.#facts.serviceTier;
-    const tier = (this.#request as { service_tier?: unknown }).service_tier;
-    return typeof tier === 'string' ? tier : undefined;
+    const request = this.#request as { service_tier?: unknown; speed?: unknown };
+    if (typeof request.service_tier === 'string') return request.service_tier;
+    return request.speed === 'fast' ? 'fast' : undefined;
   }
 
   /**

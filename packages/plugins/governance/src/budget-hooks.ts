@@ -18,7 +18,7 @@ import { estimatePromptTokens } from './estimate-prompt-tokens.js';
 import { createHoldIds } from './hold-ids.js';
 import type { GovernanceOptions } from './governance-options.js';
 import { settleWithRetries } from './settle-with-retries.js';
-import { worstCasePrices, type WorstCasePrices } from './worst-case-prices.js';
+import { tierAt, worstCasePrices, type WorstCasePrices } from './worst-case-prices.js';
 
 /** A request's hold on its budgets, kept on the context from `budget.reserve` to `budget.settle`. */
 export interface BudgetReservation {
@@ -227,7 +227,7 @@ export function createBudgetHooks(
     if (options.unknownPrice === 'allow') return;
     const key = context.principal!.keyName;
     if (tierUnpriced) {
-      const tier = context.requestedServiceTier ?? context.targets.map((target) => target.params?.service_tier).find((configured) => typeof configured === 'string');
+      const tier = context.targets.map((target) => tierAt(target, context.requestedServiceTier)).find((named) => named !== undefined);
       throw new GatewayError('TOLLGATE_PRICE_UNKNOWN', `A budget applies to key "${key}", but model "${context.request.model}" has no known price at the "${String(tier)}" service tier, so its cost cannot be bounded. The operator can add one under the pricing plugin's serviceTiers.`, { param: 'service_tier' });
     }
     throw new GatewayError('TOLLGATE_PRICE_UNKNOWN', `A budget applies to key "${key}", but model "${context.request.model}" has no known price, so its cost cannot be bounded. The operator can add one under the pricing plugin's overrides.`, { param: 'model' });

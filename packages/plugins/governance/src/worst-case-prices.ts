@@ -28,10 +28,14 @@ function tierPricesOf(target: RouteTarget, pricing: Pricing | undefined, service
   return pricing.prices({ provider: target.provider.name, priceProvider: target.provider.priceProvider, model: target.model, serviceTier });
 }
 
-/** The processing tier a request goes to a target at: the target's `params` set it over the request's. */
-function tierAt(target: RouteTarget, requested: string | undefined): string | undefined {
-  const configured = target.params?.service_tier;
-  return typeof configured === 'string' ? configured : requested;
+/**
+ * The processing tier a request goes to a target at: the target's `params` set it over the request's
+ * (`service_tier`, or `speed: "fast"`, Claude's fast mode).
+ */
+export function tierAt(target: RouteTarget, requested: string | undefined): string | undefined {
+  const params = target.params;
+  if (typeof params?.service_tier === 'string') return params.service_tier;
+  return params?.speed === 'fast' ? 'fast' : requested;
 }
 
 /**

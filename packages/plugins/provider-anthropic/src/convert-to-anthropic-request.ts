@@ -111,7 +111,7 @@ export interface ConvertToAnthropicOptions {
  * messages to `system`, `max_tokens` always set, `stop` to `stop_sequences`, tools and `tool_choice`,
  * assistant `tool_calls` to `tool_use` blocks (after Claude's signed thinking, from the message's
  * `reasoning_details`), `tool` messages to `tool_result` blocks (consecutive ones merged into one user
- * turn), `thinking` as it is, images (https and base64 data URLs), `response_format` as native
+ * turn), `thinking` and `speed` (fast mode) as they are, images (https and base64 data URLs), `response_format` as native
  * structured output (`output_config.format`) and `reasoning_effort` as `output_config.effort`.
  */
 export function convertToAnthropicRequest(request: ChatCompletionRequest, options: ConvertToAnthropicOptions): AnthropicRequest {
@@ -129,6 +129,9 @@ export function convertToAnthropicRequest(request: ChatCompletionRequest, option
   if (request.user !== undefined) body.metadata = { user_id: request.user };
   if (request.stream === true) body.stream = true;
   if (isThinkingSetting(thinking)) body.thinking = thinking;
+  // Claude's fast mode, as the Messages API takes it (a chat client's field, or a target's params).
+  const speed = (request as { speed?: unknown }).speed;
+  if (speed === 'fast' || speed === 'standard') body.speed = speed;
 
   const tools = (request.tools ?? []).map((tool) => ({
     name: tool.function.name,

@@ -112,7 +112,7 @@ export function boundMessagesWebSearches(body: unknown, limit: number): BoundedW
 /**
  * Canonical fields a hook adds (a budget's `max_tokens`) or a target's params set, as the Messages API
  * names them, for setting in a Messages client's bytes: `max_tokens` (`max_completion_tokens` too),
- * `stop` as `stop_sequences`, and `thinking`, which both share; undefined when one has no Messages
+ * `stop` as `stop_sequences`, and `thinking` and `speed` (fast mode), which both share; undefined when one has no Messages
  * name (the request is then translated).
  */
 export function encodeMessagesFields(fields: Readonly<Record<string, unknown>>): Record<string, unknown> | undefined {
@@ -120,7 +120,7 @@ export function encodeMessagesFields(fields: Readonly<Record<string, unknown>>):
   for (const [name, value] of Object.entries(fields)) {
     if (name === 'max_tokens' || name === 'max_completion_tokens') encoded.max_tokens = value;
     else if (name === 'stop') encoded.stop_sequences = typeof value === 'string' ? [value] : value;
-    else if (name === 'thinking') encoded.thinking = value;
+    else if (name === 'thinking' || name === 'speed') encoded[name] = value;
     else return undefined;
   }
   return encoded;
