@@ -14,6 +14,9 @@ beforeAll(async () => {
   agents = await startAgentsBehind([], {
     'sonnet-capped': { targets: [{ target: 'claude/claude-sonnet-4-5', params: { max_tokens: 4_096, stop: '###' } }] },
     'sonnet-low-effort': { targets: [{ target: 'claude/claude-sonnet-4-5', params: { reasoning_effort: 'low' } }] },
+    // `seed` has no name in the Messages API.
+    'sonnet-seeded': { targets: [{ target: 'claude/claude-sonnet-4-5', params: { seed: 7 } }] },
+    'codex-low-effort': { targets: [{ target: 'openai/gpt-5-codex', params: { reasoning_effort: 'low' } }] },
     'codex-capped': { targets: [{ target: 'openai/gpt-5-codex', params: { max_tokens: 2_000 } }] },
   });
 });
@@ -50,14 +53,26 @@ describe('target params and the client\'s bytes', () => {
     expect(agents.openai.requests[0]!.body).toEqual({ ...codexTurn, model: 'gpt-5-codex', max_output_tokens: 2_000 });
   });
 
+  it('set reasoning_effort inside the client\'s own object: Claude Code\'s output_config, Codex\'s reasoning, the rest of each as sent', async () => {
+    // Claude Code's turn with an output format of its own: the effort joins it.
+    const withFormat = { ...claudeCodeTurn, output_config: { format: { type: 'json_schema', schema: { type: 'object' } } } };
+    agents.claude.enqueue({ content: '{}' });
+    await new Anthropic({ baseURL: agents.gateway.url, apiKey: masterKey, maxRetries: 0 }).messages.create({ ...withFormat, model: 'sonnet-low-effort' } as never);
+    expect(agents.claude.requests[0]!.body).toEqual({ ...withFormat, model: 'claude-sonnet-4-5', output_config: { format: { type: 'json_schema', schema: { type: 'object' } }, effort: 'low' } });
+
+    const codexTurn = { model: 'codex-low-effort', store: false, include: ['reasoning.encrypted_content'], reasoning: { effort: 'high', summary: 'auto' }, input: [{ role: 'user', content: 'Rename foo' }, { id: 'rs_earlier', type: 'reasoning', summary: [], encrypted_content: 'gAAAA-earlier' }, { role: 'user', content: 'And bar.' }] };
+    await new OpenAI({ baseURL: `${agents.gateway.url}/v1`, apiKey: masterKey, maxRetries: 0 }).responses.create(codexTurn as never);
+    expect(agents.openai.requests[0]!.path).toBe('/v1/responses');
+    expect(agents.openai.requests[0]!.body).toEqual({ ...codexTurn, model: 'gpt-5-codex', reasoning: { effort: 'low', summary: 'auto' } });
+  });
+
   it('translate the request as before when a param has no name in the client\'s wire, and refuse what only the bytes carry', async () => {
-    const refused = await new Anthropic({ baseURL: agents.gateway.url, apiKey: masterKey, maxRetries: 0 }).messages.create({ ...claudeCodeTurn, model: 'sonnet-low-effort' } as never).then(() => undefined, (error: unknown) => error);
+    const refused = await new Anthropic({ baseURL: agents.gateway.url, apiKey: masterKey, maxRetries: 0 }).messages.create({ ...claudeCodeTurn, model: 'sonnet-seeded' } as never).then(() => undefined, (error: unknown) => error);
     expect(refused).toMatchObject({ status: 400 });
     expect(JSON.stringify((refused as { error: unknown }).error)).toContain('Anthropic server tool');
     const { tools: _tools, ...withoutServerTool } = claudeCodeTurn;
     agents.claude.enqueue({ content: 'Node 24 is LTS.' });
-    await new Anthropic({ baseURL: agents.gateway.url, apiKey: masterKey, maxRetries: 0 }).messages.create({ ...withoutServerTool, model: 'sonnet-low-effort' } as never);
-    expect(agents.claude.requests[0]!.body).toMatchObject({ output_config: { effort: 'low' } });
+    await new Anthropic({ baseURL: agents.gateway.url, apiKey: masterKey, maxRetries: 0 }).messages.create({ ...withoutServerTool, model: 'sonnet-seeded' } as never);
     expect(agents.claude.requests[0]!.bodyText).not.toContain('cache_control');
   });
 });

@@ -35,10 +35,12 @@ export interface RequestContextInit {
   /**
    * Names the canonical fields a hook added (`addRequestFields`), or a target's params, as the client's
    * wire format does, for setting in the client's bytes (the Responses API's `max_output_tokens` for `max_tokens`); undefined
-   * when the wire has no name for one, and the bytes then no longer serve. Without it, the fields keep
-   * their canonical names (the chat wire is the canonical one).
+   * when the wire has no name for one, and the bytes then no longer serve. `clientBody` is the client's
+   * parsed body (where it is kept), for a field set inside one of its objects (`reasoning_effort` in a
+   * Messages body's `output_config`). Without it, the fields keep their canonical names (the chat wire
+   * is the canonical one).
    */
-  readonly encodeAddedFields?: (fields: Readonly<Record<string, unknown>>) => Record<string, unknown> | undefined;
+  readonly encodeAddedFields?: (fields: Readonly<Record<string, unknown>>, clientBody: unknown) => Record<string, unknown> | undefined;
   /** Reads what the canonical request will not say of a body in the client's wire format; called with `decode`. */
   readonly inspect?: (body: unknown) => ClientBodyFacts;
   /**
@@ -188,7 +190,7 @@ export class RequestContext {
     if (this.#requestReplaced || this.#rawBody === undefined) return undefined;
     if (this.#addedFields === undefined && this.#wireFields === undefined) return this.#rawBody;
     if (this.#splicedBody === undefined) {
-      const added = this.#addedFields === undefined || this.#encodeAddedFields === undefined ? this.#addedFields : this.#encodeAddedFields(this.#addedFields);
+      const added = this.#addedFields === undefined || this.#encodeAddedFields === undefined ? this.#addedFields : this.#encodeAddedFields(this.#addedFields, this.#clientBody);
       if (this.#addedFields !== undefined && added === undefined) return undefined;
       const fields = { ...added, ...this.#wireFields };
       this.#splicedBody = this.#overridesClientFields ? setJsonFields(this.#rawBody, fields) : spliceJsonFields(this.#rawBody, fields);
@@ -207,7 +209,7 @@ export class RequestContext {
     if (base === undefined) return undefined;
     const cached = this.#withParams;
     if (cached !== undefined && cached.params === params && cached.base === base) return cached.bytes;
-    const fields = this.#encodeAddedFields === undefined ? params : this.#encodeAddedFields(params);
+    const fields = this.#encodeAddedFields === undefined ? params : this.#encodeAddedFields(params, this.#clientBody);
     const bytes = fields === undefined ? undefined : setJsonFields(base, fields);
     this.#withParams = { params, base, bytes };
     return bytes;

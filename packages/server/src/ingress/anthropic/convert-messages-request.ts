@@ -112,19 +112,27 @@ export function boundMessagesWebSearches(body: unknown, limit: number): BoundedW
 /**
  * Canonical fields a hook adds (a budget's `max_tokens`) or a target's params set, as the Messages API
  * names them, for setting in a Messages client's bytes: `max_tokens` (`max_completion_tokens` too),
- * `stop` as `stop_sequences`, and `thinking` and `speed` (fast mode), which both share; undefined when one has no Messages
- * name (the request is then translated).
+ * `stop` as `stop_sequences`, `reasoning_effort` as `output_config.effort` (in the client's own
+ * `output_config`), and `thinking` and `speed` (fast mode), which both share; undefined when one has no
+ * Messages name (the request is then translated).
  */
-export function encodeMessagesFields(fields: Readonly<Record<string, unknown>>): Record<string, unknown> | undefined {
+export function encodeMessagesFields(fields: Readonly<Record<string, unknown>>, clientBody?: unknown): Record<string, unknown> | undefined {
   const encoded: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(fields)) {
     if (name === 'max_tokens' || name === 'max_completion_tokens') encoded.max_tokens = value;
     else if (name === 'stop') encoded.stop_sequences = typeof value === 'string' ? [value] : value;
     else if (name === 'thinking' || name === 'speed') encoded[name] = value;
-    else return undefined;
+    else if (name === 'reasoning_effort' && typeof value === 'string' && value in messagesEfforts) {
+      // Set inside the client's own output_config, whatever else it holds (its output format).
+      const own = (clientBody as { output_config?: unknown } | undefined)?.output_config;
+      encoded.output_config = { ...(typeof own === 'object' && own !== null ? own : {}), effort: messagesEfforts[value as keyof typeof messagesEfforts] };
+    } else return undefined;
   }
   return encoded;
 }
+
+/** A chat request's `reasoning_effort` as the Messages API's `output_config.effort`. */
+const messagesEfforts = { minimal: 'low', low: 'low', medium: 'medium', high: 'high' } as const;
 
 /** What only the bytes of a Messages request carry: what only Anthropic runs or reads, the web searches it may bill, and its fast mode. */
 export function inspectMessagesBody(body: unknown): ClientBodyFacts {

@@ -289,11 +289,18 @@ const responsesFieldNames: Readonly<Record<string, string>> = {
 
 /**
  * Fields a hook added to the canonical request, as the Responses API names them, for splicing into a
- * passed-through Responses body; undefined when one has no Responses name (the request is then translated).
+ * passed-through Responses body (`reasoning_effort` as `reasoning.effort`, in the client's own
+ * `reasoning`); undefined when one has no Responses name (the request is then translated).
  */
-export function encodeResponsesFields(fields: Readonly<Record<string, unknown>>): Record<string, unknown> | undefined {
+export function encodeResponsesFields(fields: Readonly<Record<string, unknown>>, clientBody?: unknown): Record<string, unknown> | undefined {
   const encoded: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(fields)) {
+    if (name === 'reasoning_effort' && typeof value === 'string') {
+      // Set inside the client's own `reasoning`, whatever else it holds (its summary setting).
+      const own = (clientBody as { reasoning?: unknown } | undefined)?.reasoning;
+      encoded.reasoning = { ...(typeof own === 'object' && own !== null ? own : {}), effort: value };
+      continue;
+    }
     const wireName = responsesFieldNames[name];
     if (wireName === undefined) return undefined;
     encoded[wireName] = value;
