@@ -52,7 +52,7 @@ export { Logger, silentLogger } from './services/logger.js';
 export type { LogFunction } from './services/logger.js';
 export { Clock, systemClock } from './services/clock.js';
 export { Ledger } from './services/ledger.js';
-export { Pricing, costAtPrices } from './services/pricing.js';
+export { Pricing, costAtPrices, requestedServiceTier } from './services/pricing.js';
 export { Cache } from './services/cache.js';
 export { MetricsEndpoint } from './services/metrics-endpoint.js';
 export { TargetCircuits } from './services/target-circuits.js';

@@ -10,6 +10,7 @@ import type { ContextVariableMap, GatewayContext, RequestTimings, RoutingOverrid
 import type { Principal } from './principal.js';
 import type { PluginApi } from '../plugin/plugin-api.js';
 import { setJsonFields, spliceJsonFields } from '../provider/splice-json-fields.js';
+import { requestedServiceTier } from '../services/pricing.js';
 
 /** What the ingress knows when a request arrives. */
 export interface RequestContextInit {
@@ -263,10 +264,7 @@ export class RequestContext {
    * request's `service_tier`, else `fast` for a chat request's `speed: "fast"` (Claude's fast mode).
    */
   get requestedServiceTier(): string | undefined {
-    if (this.#facts.serviceTier !== undefined) return this.#facts.serviceTier;
-    const request = this.#request as { service_tier?: unknown; speed?: unknown };
-    if (typeof request.service_tier === 'string') return request.service_tier;
-    return request.speed === 'fast' ? 'fast' : undefined;
+    return this.#facts.serviceTier ?? requestedServiceTier(this.#request as { service_tier?: unknown; speed?: unknown });
   }
 
   /**

@@ -45,6 +45,16 @@ export interface PricedModel {
 }
 
 /**
+ * The processing tier a request's fields ask for: `service_tier` (OpenAI's `priority`, `flex`), else
+ * `fast` for `speed: "fast"` (Claude's fast mode); undefined when they name none. Read of a request, a
+ * client's body or a target's `params` alike.
+ */
+export function requestedServiceTier(fields: { readonly service_tier?: unknown; readonly speed?: unknown } | null | undefined): string | undefined {
+  if (typeof fields?.service_tier === 'string') return fields.service_tier;
+  return fields?.speed === 'fast' ? 'fast' : undefined;
+}
+
+/**
  * Prices models and requests. The engine asks for a finished request's cost (unless the provider
  * reported one); budgets ask for prices to reserve a worst case; `lowest-cost` routing orders by them.
  * Unknown means undefined — never a silent 0.

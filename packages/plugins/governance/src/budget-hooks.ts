@@ -14,6 +14,7 @@ import {
 } from '@tollgate/core';
 import { createBudgetAlerts } from './budget-alerts.js';
 import { BudgetLeases } from './budget-leases.js';
+import { endUserOf } from './end-user-of.js';
 import { estimatePromptTokens } from './estimate-prompt-tokens.js';
 import { createHoldIds } from './hold-ids.js';
 import type { GovernanceOptions } from './governance-options.js';
@@ -52,12 +53,6 @@ function budgetExceeded(budget: Budget, availableMicros: number, worstCaseMicros
 function outputLimit(request: ChatCompletionRequest): { field: 'max_tokens' | 'max_completion_tokens'; tokens: number | undefined } {
   if (typeof request.max_completion_tokens === 'number') return { field: 'max_completion_tokens', tokens: request.max_completion_tokens };
   return { field: 'max_tokens', tokens: typeof request.max_tokens === 'number' ? request.max_tokens : undefined };
-}
-
-/** The end user a request names (`user`; a Messages request's `metadata.user_id`), if any. */
-function endUserOf(request: GatewayContext['request']): string | undefined {
-  const user = (request as { user?: unknown }).user;
-  return typeof user === 'string' && user !== '' ? user : undefined;
 }
 
 /** End users whose budget state is remembered at most; past it the memory starts over (any client can name any end user). */

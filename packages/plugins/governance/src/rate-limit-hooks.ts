@@ -1,5 +1,6 @@
 import { GatewayError, budgetSubjects, type GatewayContext, type HookMap, type Principal, type RateLimitAdmission, type RateLimitCheck, type RateLimitState, type RateLimitStore, type RefusingLevel } from '@tollgate/core';
 import type { GovernanceOptions } from './governance-options.js';
+import { endUserOf } from './end-user-of.js';
 import { createHoldIds } from './hold-ids.js';
 import { MemoryRateLimitStore } from './memory-rate-limit-store.js';
 
@@ -57,11 +58,6 @@ const maxCachedModels = 1_000;
 /** End users whose checks are remembered; past it the memory starts over (any client can name any end user). */
 const maxCachedEndUsers = 10_000;
 
-/** The end user a request names (`user`; a Messages request's `metadata.user_id`), if any. */
-function endUserOf(context: GatewayContext): string | undefined {
-  const user = (context.request as { user?: unknown }).user;
-  return typeof user === 'string' && user !== '' ? user : undefined;
-}
 
 /** The two halves of rate limiting: admission before the request is answered, release once it ended. */
 export interface RateLimitHooks {
@@ -136,7 +132,7 @@ export function createRateLimitHooks(store: RateLimitStore, options: GovernanceO
   /** A request's checks: its principal's and model's, and its end user's when rules are on end users. */
   function requestChecks(context: GatewayContext): RequestChecks {
     const checks = checksOf(context.principal!, context.request.model);
-    const endUser = endUserRules ? endUserOf(context) : undefined;
+    const endUser = endUserRules ? endUserOf(context.request) : undefined;
     if (endUser === undefined) return checks;
     let own = endUserChecks.get(endUser);
     if (own === undefined) {

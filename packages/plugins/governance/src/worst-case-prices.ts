@@ -1,4 +1,4 @@
-import type { ModelPrices, Pricing, RouteTarget } from '@tollgate/core';
+import { requestedServiceTier, type ModelPrices, type Pricing, type RouteTarget } from '@tollgate/core';
 
 /** USD per million tokens: the highest input and output price among a request's targets; web searches per thousand. */
 export interface WorstCasePrices {
@@ -33,9 +33,7 @@ function tierPricesOf(target: RouteTarget, pricing: Pricing | undefined, service
  * (`service_tier`, or `speed: "fast"`, Claude's fast mode).
  */
 export function tierAt(target: RouteTarget, requested: string | undefined): string | undefined {
-  const params = target.params;
-  if (typeof params?.service_tier === 'string') return params.service_tier;
-  return params?.speed === 'fast' ? 'fast' : requested;
+  return requestedServiceTier(target.params) ?? requested;
 }
 
 /**

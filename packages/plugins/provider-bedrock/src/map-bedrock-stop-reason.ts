@@ -1,22 +1,10 @@
 import type { FinishReason } from '@tollgate/core';
+import { mapAnthropicStopReason } from '@tollgate/provider-utils';
 
-/** Converse's `stopReason` as OpenAI's `finish_reason`. */
+/**
+ * Converse's `stopReason` as OpenAI's `finish_reason`: Claude's words (Converse's are Anthropic's),
+ * and its own guardrail and content filter as `content_filter`.
+ */
 export function mapBedrockStopReason(stopReason: string | undefined): FinishReason | null {
-  switch (stopReason) {
-    case 'end_turn':
-    case 'stop_sequence':
-      return 'stop';
-    case 'max_tokens':
-    case 'model_context_window_exceeded':
-      return 'length';
-    case 'tool_use':
-      return 'tool_calls';
-    case 'guardrail_intervened':
-    case 'content_filtered':
-      return 'content_filter';
-    case undefined:
-      return null;
-    default:
-      return 'stop';
-  }
+  return stopReason === 'guardrail_intervened' || stopReason === 'content_filtered' ? 'content_filter' : mapAnthropicStopReason(stopReason);
 }
