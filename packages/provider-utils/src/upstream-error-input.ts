@@ -8,4 +8,6 @@ export interface UpstreamErrorInput {
   readonly bodyText: string;
   /** Values to strip from messages: the provider's own key. */
   readonly secrets: readonly string[];
+  /** The option an operator checks when the upstream refuses the gateway's credentials (`apiKey` by default; `vertex` on Vertex AI). */
+  readonly credentialOption?: string | undefined;
 }

@@ -34,7 +34,7 @@ export interface MockAnthropic extends MockUpstream<MockAnthropicReply> {
  * mock.enqueue({ toolUses: [{ name: 'get_weather', input: { city: 'Paris' } }] });
  */
 export async function createMockAnthropic(options: MockAnthropicOptions = {}): Promise<MockAnthropic> {
-  let sequence = 0;
+  const answer = anthropicAnswerer('msg_mock');
 
   async function handle(request: RecordedRequest, res: ServerResponse, takeReply: () => MockAnthropicReply | undefined): Promise<void> {
     const body = request.body;
@@ -46,6 +46,22 @@ export async function createMockAnthropic(options: MockAnthropicOptions = {}): P
       return sendJson(res, 200, { input_tokens: Math.max(1, countWords(body?.messages) + countWords(body?.system)) });
     }
     if (request.method !== 'POST' || path !== '/v1/messages') return fail('not_found_error', `Not found: ${request.method} ${path}`);
+    await answer(request, res, takeReply, typeof body?.model === 'string' ? body.model : 'claude-sonnet-4-5');
+  }
+
+  const mock = await startMockServer<MockAnthropicReply>(options.port, handle);
+  return Object.assign(mock, { baseURL: mock.url });
+}
+
+/**
+ * Answers one Messages request for `model` as Claude does (whole, or streamed when the body says
+ * `stream: true`), its message ids starting with `idPrefix` (`msg_vrtx_` on Vertex AI).
+ */
+export function anthropicAnswerer(idPrefix: string): (request: RecordedRequest, res: ServerResponse, takeReply: () => MockAnthropicReply | undefined, model: string) => Promise<void> {
+  let sequence = 0;
+  return async (request, res, takeReply, model) => {
+    const body = request.body as any;
+    const fail = (type: string, message: string) => sendJson(res, anthropicErrorStatus[type] ?? 500, anthropicError(type, message), { 'request-id': 'req_mock' });
     if (typeof body?.max_tokens !== 'number') return fail('invalid_request_error', 'max_tokens: Field required');
     const thinkingProblem = missingThinking(body);
     if (thinkingProblem !== undefined) return fail('invalid_request_error', thinkingProblem);
@@ -60,16 +76,13 @@ export async function createMockAnthropic(options: MockAnthropicOptions = {}): P
     if (reply.body !== undefined) return sendJson(res, reply.status ?? 200, reply.body, reply.headers);
 
     sequence += 1;
-    const id = `msg_mock${sequence}`;
-    const { message, events } = buildAnthropicAnswer(body, reply, id, typeof body?.model === 'string' ? body.model : 'claude-sonnet-4-5');
+    const id = `${idPrefix}${sequence}`;
+    const { message, events } = buildAnthropicAnswer(body, reply, id, model);
     if (body?.stream !== true) return sendJson(res, 200, message, { 'request-id': `req_${id}`, ...reply.headers });
 
     const shape = reply.stream ?? {};
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'request-id': `req_${id}`, ...reply.headers });
     const errorType = shape.errorType ?? 'overloaded_error';
     await writeMockStream(res, events.map((event) => anthropicEvent(event.type, event.data)), shape, { errorEvent: anthropicEvent('error', { error: { type: errorType, message: errorType === 'overloaded_error' ? 'Overloaded' : 'Internal server error' } }) });
-  }
-
-  const mock = await startMockServer<MockAnthropicReply>(options.port, handle);
-  return Object.assign(mock, { baseURL: mock.url });
+  };
 }

@@ -40,10 +40,11 @@ function lastUserText(body: any): string {
 }
 
 /** What the API rejects before generating: the messages Google answers them with. */
-function invalidRequest(body: any): string | undefined {
+function invalidRequest(body: any, flavor: 'gemini' | 'vertex'): string | undefined {
   if (!Array.isArray(body?.contents) || body.contents.length === 0) return '* GenerateContentRequest.contents: contents is not specified\n';
   for (const [index, content] of body.contents.entries()) {
-    if (content?.role !== undefined && content.role !== 'user' && content.role !== 'model') return `Please use a valid role: user, model.`;
+    // The Gemini API takes a content without a role as the user's; Vertex AI requires one.
+    if ((content?.role !== undefined || flavor === 'vertex') && content?.role !== 'user' && content?.role !== 'model') return `Please use a valid role: user, model.`;
     if (!Array.isArray(content?.parts) || content.parts.length === 0) return `* GenerateContentRequest.contents[${index}].parts: contents.parts must not be empty.\n`;
     for (const part of content.parts) {
       if (part?.functionResponse !== undefined && typeof part.functionResponse.name !== 'string') return `* GenerateContentRequest.contents[${index}].parts.function_response.name: Name cannot be empty.\n`;
@@ -65,11 +66,10 @@ function invalidRequest(body: any): string | undefined {
  * mock.enqueue({ functionCalls: [{ name: 'get_weather', args: { city: 'Paris' } }] });
  */
 export async function createMockGemini(options: MockGeminiOptions = {}): Promise<MockGemini> {
-  let sequence = 0;
+  const answer = geminiAnswerer('gemini');
 
   async function handle(request: RecordedRequest, res: ServerResponse, takeReply: () => MockGeminiReply | undefined): Promise<void> {
     const url = new URL(request.path, 'http://mock');
-    const body: any = request.body;
     const fail = (status: string, message: string, details: readonly unknown[] = []) => sendJson(res, geminiErrorStatus[status] ?? 500, geminiError(status, message, details));
     const key = request.headers['x-goog-api-key'] ?? url.searchParams.get('key') ?? undefined;
     if (options.apiKey !== undefined && key !== options.apiKey) {
@@ -78,9 +78,32 @@ export async function createMockGemini(options: MockGeminiOptions = {}): Promise
     const match = route.exec(url.pathname);
     if (request.method !== 'POST' || match === null) return fail('NOT_FOUND', `Method not found: ${request.method} ${url.pathname}`);
     const [, , model, method] = match as unknown as [string, string, string, string];
+    await answer(request, res, takeReply, model, method);
+  }
+
+  const mock = await startMockServer<MockGeminiReply>(options.port, handle);
+  return Object.assign(mock, { baseURL: mock.url });
+}
+
+/**
+ * Answers one `generateContent`, `streamGenerateContent` or `countTokens` call of `model`, as the
+ * Gemini API (`gemini`) or Vertex AI (`vertex`: every content names its role, usage says its traffic
+ * type, answers carry `createTime`, `countTokens` takes the request's fields at its top level and
+ * counts billable characters) does.
+ */
+export function geminiAnswerer(flavor: 'gemini' | 'vertex'): (request: RecordedRequest, res: ServerResponse, takeReply: () => MockGeminiReply | undefined, model: string, method: string) => Promise<void> {
+  let sequence = 0;
+  return async (request, res, takeReply, model, method) => {
+    const url = new URL(request.path, 'http://mock');
+    const body: any = request.body;
+    const fail = (status: string, message: string, details: readonly unknown[] = []) => sendJson(res, geminiErrorStatus[status] ?? 500, geminiError(status, message, details));
     if (body === undefined) return fail('INVALID_ARGUMENT', 'Invalid JSON payload received.');
-    if (method === 'countTokens') return sendJson(res, 200, { totalTokens: Math.max(1, promptWords(body.generateContentRequest ?? body)) });
-    const invalid = invalidRequest(body);
+    if (method === 'countTokens') {
+      if (flavor === 'gemini') return sendJson(res, 200, { totalTokens: Math.max(1, promptWords(body.generateContentRequest ?? body)) });
+      if (body.generateContentRequest !== undefined) return fail('INVALID_ARGUMENT', 'Invalid JSON payload received. Unknown name "generateContentRequest": Cannot find field.');
+      return sendJson(res, 200, { totalTokens: Math.max(1, promptWords(body)), totalBillableCharacters: JSON.stringify(body.contents ?? []).length });
+    }
+    const invalid = invalidRequest(body, flavor);
     if (invalid !== undefined) return fail('INVALID_ARGUMENT', invalid);
 
     const reply = takeReply() ?? {};
@@ -104,8 +127,9 @@ export async function createMockGemini(options: MockGeminiOptions = {}): Promise
     const calls = (reply.functionCalls ?? []).map((call) => ({ functionCall: { ...(call.id === undefined ? {} : { id: call.id }), name: call.name, args: call.args } }));
     const prompt = reply.usage?.promptTokenCount ?? Math.max(1, promptWords(body));
     const thoughts = reply.usage?.thoughtsTokenCount ?? (reply.thought === undefined ? 0 : words(reply.thought));
-    const usage = geminiUsage(prompt, reply.usage?.candidatesTokenCount ?? words(text) + calls.length * 5, reply.usage?.cachedContentTokenCount, thoughts);
-    const envelope = { usageMetadata: usage, modelVersion: model, responseId };
+    const counted = geminiUsage(prompt, reply.usage?.candidatesTokenCount ?? words(text) + calls.length * 5, reply.usage?.cachedContentTokenCount, thoughts);
+    const usage = flavor === 'vertex' ? { ...counted, trafficType: 'ON_DEMAND' } : counted;
+    const envelope = { usageMetadata: usage, modelVersion: model, ...(flavor === 'vertex' ? { createTime: new Date().toISOString() } : {}), responseId };
     const stream = method === 'streamGenerateContent';
 
     if (reply.blockReason !== undefined) {
@@ -141,8 +165,5 @@ export async function createMockGemini(options: MockGeminiOptions = {}): Promise
     const shape = reply.stream ?? {};
     const errorStatus = shape.errorStatus ?? 'INTERNAL';
     await writeMockStream(res, events, shape, { errorEvent: geminiEvent(geminiError(errorStatus, errorStatus === 'INTERNAL' ? 'An internal error has occurred.' : 'The model is overloaded. Please try again later.')) });
-  }
-
-  const mock = await startMockServer<MockGeminiReply>(options.port, handle);
-  return Object.assign(mock, { baseURL: mock.url });
+  };
 }

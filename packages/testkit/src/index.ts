@@ -36,3 +36,6 @@ export { cacheConformanceChecks } from './conformance/cache-conformance.js';
 export type { CacheConformanceOptions, CacheUnderTest } from './conformance/cache-conformance.js';
 export { guardrailConformanceChecks } from './conformance/guardrail-conformance.js';
 export type { GuardrailConformanceOptions } from './conformance/guardrail-conformance.js';
+export { createMockVertex } from './create-mock-vertex.js';
+export type { MockVertex, MockVertexOptions, MockVertexReply } from './create-mock-vertex.js';
+export type { MockServiceAccount, MockAuthorizedUser, MockGoogleOAuthOptions } from './mock-google-oauth.js';

@@ -3,12 +3,13 @@ import { parseRetryAfter, readErrorBody, type UpstreamErrorInput } from '@tollga
 
 const anthropicErrorBodySchema = z.looseObject({
   type: z.literal('error').optional(),
-  error: z.looseObject({ type: z.string(), message: z.string() }),
+  // Anthropic's errors name a type; Vertex AI's own (authentication, quota) are Google's, with a status.
+  error: z.looseObject({ type: z.string().optional(), status: z.string().optional(), message: z.string() }),
 });
 
 /**
  * Turns an Anthropic error (`{"type":"error","error":{type,message}}`, as an answer or a stream
- * `error` event) into a {@link ProviderError}: the upstream's status (529 for `overloaded_error`, which
+ * `error` event; on Vertex AI also Google's `{"error":{code,message,status}}`) into a {@link ProviderError}: the upstream's status (529 for `overloaded_error`, which
  * is retryable), its message without secrets, its type as the wire code — except a prompt that is too
  * long, which becomes `context_length_exceeded` so context-window fallbacks apply.
  */
@@ -17,8 +18,8 @@ export function toAnthropicProviderError(input: UpstreamErrorInput): ProviderErr
   const checked = anthropicErrorBodySchema.safeParse(json);
   const upstream = checked.success ? checked.data.error : undefined;
   const message = upstream?.message ?? (bodyText.trim().slice(0, 500) || 'no error message');
-  const code = /prompt is too long|context window/i.test(message) ? 'context_length_exceeded' : upstream?.type;
-  const credentials = input.status === 401 || input.status === 403 ? ` Check providers.${input.provider}.apiKey.` : '';
+  const code = /prompt is too long|context window/i.test(message) ? 'context_length_exceeded' : (upstream?.type ?? upstream?.status?.toLowerCase());
+  const credentials = input.status === 401 || input.status === 403 ? ` Check providers.${input.provider}.${input.credentialOption ?? 'apiKey'}.` : '';
   const retryAfterMs = parseRetryAfter(input.headers);
   return new ProviderError(`Provider "${input.provider}" answered ${input.status}: ${message}${credentials}`, {
     provider: input.provider,

@@ -1,4 +1,4 @@
-import { DroppedFieldLog, HttpUpstream, convertAnthropicStream, convertFromAnthropicResponse, parseUpstreamJson, type AnthropicResponse, type UpstreamBody } from '@tollgate/provider-utils';
+import { DroppedFieldLog, HttpUpstream, VertexEndpoint, convertAnthropicStream, vertexBaseURL, convertFromAnthropicResponse, parseUpstreamJson, type AnthropicResponse, type UpstreamBody } from '@tollgate/provider-utils';
 import {
   setJsonFields,
   z,
@@ -16,13 +16,18 @@ import { convertToAnthropicRequest, untranslatedOpenAIFields } from './convert-t
 import { tapAnthropicSse } from './tap-anthropic-sse.js';
 
 const countSchema = z.looseObject({ input_tokens: z.number() });
+/** The `anthropic_version` Claude on Vertex AI takes in the body. */
+const vertexAnthropicVersion = 'vertex-2023-10-16';
 const messageSchema = z.looseObject({ id: z.string(), type: z.literal('message'), content: z.array(z.looseObject({ type: z.string() })), usage: z.looseObject({}) });
 
 /**
  * A provider for Anthropic's Messages API. OpenAI-format requests are translated exactly (see
  * `convertToAnthropicRequest`); requests from an Anthropic client (the `/v1/messages` ingress) pass
  * through as bytes — only the model name is rewritten when routing changed it — and their answers and
- * streams come back as the upstream's bytes with usage tapped.
+ * streams come back as the upstream's bytes with usage tapped. With `vertex`, Claude on Vertex AI:
+ * the same body without `model` (the path names it) and with `anthropic_version: vertex-2023-10-16`,
+ * to `…/publishers/anthropic/models/{model}:rawPredict` (`:streamRawPredict` when streamed) with a
+ * Google access token; the answers are Claude's own.
  */
 export class AnthropicProvider implements Provider {
   readonly specificationVersion = 'v1';
@@ -34,15 +39,18 @@ export class AnthropicProvider implements Provider {
   readonly #headers: Record<string, string>;
   readonly #secrets: readonly string[];
   readonly #droppedFields: DroppedFieldLog;
+  readonly #vertex: VertexEndpoint | undefined;
 
   constructor(name: string, options: AnthropicProviderOptions, logger: Logger) {
     this.name = name;
     this.#options = options;
-    this.priceProvider = options.priceProvider;
+    this.#vertex = options.vertex === undefined ? undefined : new VertexEndpoint(name, options.vertex);
+    this.priceProvider = options.priceProvider ?? (this.#vertex === undefined ? 'anthropic' : 'google');
     this.#droppedFields = new DroppedFieldLog(untranslatedOpenAIFields, logger, 'Anthropic');
-    this.#upstream = new HttpUpstream({ provider: name, baseURL: options.baseURL, timeouts: options.timeouts, maxConnections: options.maxConnections });
-    this.#headers = { 'content-type': 'application/json', 'x-api-key': options.apiKey, 'anthropic-version': options.version, ...options.headers };
-    this.#secrets = [options.apiKey];
+    const baseURL = options.baseURL ?? (this.#vertex === undefined ? 'https://api.anthropic.com' : vertexBaseURL(this.#vertex.location));
+    this.#upstream = new HttpUpstream({ provider: name, baseURL, timeouts: options.timeouts, maxConnections: options.maxConnections });
+    this.#headers = { 'content-type': 'application/json', ...(options.apiKey === undefined ? {} : { 'x-api-key': options.apiKey }), 'anthropic-version': options.version, ...options.headers };
+    this.#secrets = options.apiKey === undefined ? [] : [options.apiKey];
   }
 
   /** The upstream's origin (for traces). */
@@ -70,13 +78,16 @@ export class AnthropicProvider implements Provider {
     // count_tokens takes a Messages request without max_tokens and stream.
     const encoded = this.#body(request, options, false);
     const text = typeof encoded === 'string' ? encoded : Buffer.from(encoded).toString('utf8');
-    const { max_tokens: _maxTokens, stream: _stream, ...body } = JSON.parse(text) as Record<string, unknown>;
+    const { max_tokens: _maxTokens, stream: _stream, anthropic_version: _version, ...body } = JSON.parse(text) as Record<string, unknown>;
+    const vertex = this.#vertex;
+    // Vertex AI counts at one path for every Claude model, which the body names.
+    const onVertex = vertex === undefined ? undefined : { path: `${vertex.modelPath('anthropic', 'count-tokens')}:rawPredict`, body: { ...body, model: options.model, anthropic_version: vertexAnthropicVersion } };
     const answer = await this.#upstream.post({
-      path: '/v1/messages/count_tokens',
-      headers: this.#requestHeaders(options, false),
-      body: JSON.stringify(body),
+      path: onVertex?.path ?? '/v1/messages/count_tokens',
+      headers: await this.#requestHeaders(options, false),
+      body: JSON.stringify(onVertex?.body ?? body),
       options,
-      toError: (status, headers, bodyText) => toAnthropicProviderError({ provider: this.name, status, headers, bodyText, secrets: this.#secrets }),
+      toError: (status, headers, bodyText) => this.#error(status, headers, bodyText),
     });
     const parsed = parseUpstreamJson(await answer.bytes(), countSchema, { provider: this.name, expected: 'a token count' }) as { input_tokens: number };
     return { inputTokens: parsed.input_tokens };
@@ -86,33 +97,49 @@ export class AnthropicProvider implements Provider {
     await this.#upstream.close();
   }
 
-  /** The upstream body: an Anthropic client's bytes (model rewritten if needed), or the translation. */
+  /**
+   * The upstream body: an Anthropic client's bytes (model rewritten if needed), or the translation;
+   * on Vertex AI either one without `model` and with `anthropic_version`.
+   */
   #body(request: ChatCompletionRequest, options: ProviderCallOptions, stream: boolean): Uint8Array | string {
     if (options.rawBody !== undefined) {
       // The ingress takes JSON objects only, so the bytes are one.
+      if (this.#vertex !== undefined) return JSON.stringify(toVertexBody(JSON.parse(Buffer.from(options.rawBody).toString('utf8')) as Record<string, unknown>));
       return request.model === options.model ? options.rawBody : setJsonFields(options.rawBody, { model: options.model })!;
     }
     this.#droppedFields.check(request);
     const translated = convertToAnthropicRequest(request, { model: options.model, defaultMaxTokens: this.#options.defaultMaxTokens });
     if (stream) translated.stream = true;
-    return JSON.stringify(translated);
+    return JSON.stringify(this.#vertex === undefined ? translated : toVertexBody(translated as unknown as Record<string, unknown>));
   }
 
-  #requestHeaders(options: ProviderCallOptions, stream: boolean): Record<string, string> {
+  async #requestHeaders(options: ProviderCallOptions, stream: boolean): Promise<Record<string, string>> {
     const betas = [...this.#options.betas];
     const clientBetas = options.clientHeaders['anthropic-beta'];
     if (this.#options.forwardClientBetas && typeof clientBetas === 'string') betas.push(...clientBetas.split(',').map((beta) => beta.trim()).filter(Boolean));
     const headers = betas.length > 0 ? { ...this.#headers, 'anthropic-beta': [...new Set(betas)].join(',') } : this.#headers;
-    return stream ? { ...headers, accept: 'text/event-stream' } : headers;
+    const signedIn = this.#vertex === undefined ? headers : { ...headers, authorization: `Bearer ${await this.#vertex.accessToken.get()}` };
+    return stream ? { ...signedIn, accept: 'text/event-stream' } : signedIn;
   }
 
-  #post(body: Uint8Array | string, options: ProviderCallOptions, stream: boolean): Promise<UpstreamBody> {
+  async #post(body: Uint8Array | string, options: ProviderCallOptions, stream: boolean): Promise<UpstreamBody> {
+    const vertex = this.#vertex;
     return this.#upstream.post({
-      path: '/v1/messages',
-      headers: this.#requestHeaders(options, stream),
+      path: vertex === undefined ? '/v1/messages' : `${vertex.modelPath('anthropic', options.model)}:${stream ? 'streamRawPredict' : 'rawPredict'}`,
+      headers: await this.#requestHeaders(options, stream),
       body,
       options,
-      toError: (status, headers, bodyText) => toAnthropicProviderError({ provider: this.name, status, headers, bodyText, secrets: this.#secrets }),
+      toError: (status, headers, bodyText) => this.#error(status, headers, bodyText),
     });
   }
+
+  #error(status: number, headers: Readonly<Record<string, string | string[] | undefined>>, bodyText: string): Error {
+    return toAnthropicProviderError({ provider: this.name, status, headers, bodyText, secrets: this.#secrets, credentialOption: this.#vertex === undefined ? 'apiKey' : 'vertex' });
+  }
+}
+
+/** A Messages request as Claude on Vertex AI takes it: the model named by the path, the version in the body. */
+function toVertexBody(body: Record<string, unknown>): Record<string, unknown> {
+  const { model: _model, ...fields } = body;
+  return { ...fields, anthropic_version: vertexAnthropicVersion };
 }

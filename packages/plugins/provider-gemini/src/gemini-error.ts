@@ -33,6 +33,7 @@ interface GeminiErrorInput {
   readonly json: unknown;
   readonly bodyText: string;
   readonly retryAfterMs: number | undefined;
+  readonly credentialOption: string;
 }
 
 function toError(input: GeminiErrorInput): ProviderError {
@@ -43,7 +44,7 @@ function toError(input: GeminiErrorInput): ProviderError {
   const badKey = upstream?.details?.some((detail) => detail.reason === 'API_KEY_INVALID') === true;
   const status = badKey ? 401 : input.status;
   const code = /input token count.*exceeds the maximum|exceeds the maximum number of tokens/i.test(message) ? 'context_length_exceeded' : upstream?.status?.toLowerCase();
-  const credentials = status === 401 || status === 403 ? ` Check providers.${input.provider}.apiKey.` : '';
+  const credentials = status === 401 || status === 403 ? ` Check providers.${input.provider}.${input.credentialOption}.` : '';
   const retryAfterMs = input.retryAfterMs ?? retryDelayMs(upstream?.details);
   return new ProviderError(`Provider "${input.provider}" answered ${input.status}: ${message}${credentials}`, {
     provider: input.provider,
@@ -63,13 +64,13 @@ function toError(input: GeminiErrorInput): ProviderError {
  */
 export function toGeminiProviderError(input: UpstreamErrorInput): ProviderError {
   const { text, json } = readErrorBody(input.bodyText, input.secrets);
-  return toError({ provider: input.provider, status: input.status, json, bodyText: text, retryAfterMs: parseRetryAfter(input.headers) });
+  return toError({ provider: input.provider, status: input.status, json, bodyText: text, retryAfterMs: parseRetryAfter(input.headers), credentialOption: input.credentialOption ?? 'apiKey' });
 }
 
 /** The error of a stream event whose data is `{"error":{…}}`; its status is the error's `code`. */
-export function toGeminiStreamError(provider: string, eventData: string, secrets: readonly string[]): ProviderError {
+export function toGeminiStreamError(provider: string, eventData: string, secrets: readonly string[], credentialOption = 'apiKey'): ProviderError {
   const { text, json } = readErrorBody(eventData, secrets);
   const error = (json as { error?: { code?: unknown; status?: unknown } } | undefined)?.error;
   const status = typeof error?.code === 'number' ? error.code : (statusOfCanonical[String(error?.status)] ?? 500);
-  return toError({ provider, status, json, bodyText: text, retryAfterMs: undefined });
+  return toError({ provider, status, json, bodyText: text, retryAfterMs: undefined, credentialOption });
 }

@@ -1,4 +1,4 @@
-import { DroppedFieldLog, HttpUpstream, parseUpstreamJson, type UpstreamBody } from '@tollgate/provider-utils';
+import { DroppedFieldLog, HttpUpstream, VertexEndpoint, parseUpstreamJson, vertexBaseURL, type UpstreamBody } from '@tollgate/provider-utils';
 import { z, type ChatCompletionRequest, type Logger, type Provider, type ProviderCallOptions, type ProviderChatResult, type ProviderStream } from '@tollgate/core';
 import type { GeminiResponse } from './gemini-content.js';
 import { toGeminiProviderError } from './gemini-error.js';
@@ -12,8 +12,10 @@ const countSchema = z.looseObject({ totalTokens: z.number() });
 
 /**
  * A provider for Google's Gemini API (`generateContent`, `streamGenerateContent?alt=sse`,
- * `countTokens`). Gemini speaks its own wire format, which no Tollgate ingress speaks, so every
- * request is translated exactly (see `convertToGeminiRequest`) and every answer translated back.
+ * `countTokens`), or for Gemini models on Vertex AI (`vertex`: the same methods under
+ * `/v1/projects/{project}/locations/{location}/publishers/google/models/`, with a Google access token
+ * instead of an API key). Gemini speaks its own wire format, which no Tollgate ingress speaks, so
+ * every request is translated exactly (see `convertToGeminiRequest`) and every answer translated back.
  */
 export class GeminiProvider implements Provider {
   readonly specificationVersion = 'v1';
@@ -26,16 +28,19 @@ export class GeminiProvider implements Provider {
   readonly #streamHeaders: Record<string, string>;
   readonly #secrets: readonly string[];
   readonly #droppedFields: DroppedFieldLog;
+  readonly #vertex: VertexEndpoint | undefined;
 
   constructor(name: string, options: GeminiProviderOptions, logger: Logger) {
     this.name = name;
     this.#options = options;
     this.priceProvider = options.priceProvider;
     this.#droppedFields = new DroppedFieldLog(untranslatedOpenAIFields, logger, 'Gemini');
-    this.#upstream = new HttpUpstream({ provider: name, baseURL: options.baseURL, timeouts: options.timeouts, maxConnections: options.maxConnections });
-    this.#headers = { 'content-type': 'application/json', 'x-goog-api-key': options.apiKey, ...options.headers };
+    this.#vertex = options.vertex === undefined ? undefined : new VertexEndpoint(name, options.vertex);
+    const baseURL = options.baseURL ?? (this.#vertex === undefined ? 'https://generativelanguage.googleapis.com' : vertexBaseURL(this.#vertex.location));
+    this.#upstream = new HttpUpstream({ provider: name, baseURL, timeouts: options.timeouts, maxConnections: options.maxConnections });
+    this.#headers = { 'content-type': 'application/json', ...(options.apiKey === undefined ? {} : { 'x-goog-api-key': options.apiKey }), ...options.headers };
     this.#streamHeaders = { ...this.#headers, accept: 'text/event-stream' };
-    this.#secrets = [options.apiKey];
+    this.#secrets = options.apiKey === undefined ? [] : [options.apiKey];
   }
 
   /** The upstream's origin (for traces). */
@@ -56,8 +61,10 @@ export class GeminiProvider implements Provider {
 
   async doCountTokens(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<{ inputTokens: number }> {
     const { contents, systemInstruction, tools } = convertToGeminiRequest(request, { model: options.model, includeThoughts: false });
-    const generateContentRequest = { model: `models/${options.model.replace(/^models\//, '')}`, contents, ...(systemInstruction === undefined ? {} : { systemInstruction }), ...(tools === undefined ? {} : { tools }) };
-    const answer = await this.#post(`${this.#modelPath(options.model)}:countTokens`, this.#headers, JSON.stringify({ generateContentRequest }), options);
+    const prompt = { contents, ...(systemInstruction === undefined ? {} : { systemInstruction }), ...(tools === undefined ? {} : { tools }) };
+    // The Gemini API counts a whole GenerateContentRequest; Vertex AI takes the prompt's fields as they are.
+    const countRequest = this.#vertex === undefined ? { generateContentRequest: { model: `models/${options.model.replace(/^models\//, '')}`, ...prompt } } : prompt;
+    const answer = await this.#post(`${this.#modelPath(options.model)}:countTokens`, this.#headers, JSON.stringify(countRequest), options);
     const parsed = parseUpstreamJson(await answer.bytes(), countSchema, { provider: this.name, expected: 'a token count' }) as { totalTokens: number };
     return { inputTokens: parsed.totalTokens };
   }
@@ -66,9 +73,10 @@ export class GeminiProvider implements Provider {
     await this.#upstream.close();
   }
 
-  /** `/v1beta/models/<model>`: a `models/` prefix in the configured id is accepted and not doubled. */
+  /** `/v1beta/models/<model>` (a `models/` prefix in the configured id is accepted and not doubled), or the model's path on Vertex AI. */
   #modelPath(model: string): string {
-    return `/${this.#options.apiVersion}/models/${encodeURIComponent(model.replace(/^models\//, ''))}`;
+    const id = model.replace(/^models\//, '');
+    return this.#vertex === undefined ? `/${this.#options.apiVersion}/models/${encodeURIComponent(id)}` : this.#vertex.modelPath('google', id);
   }
 
   #body(request: ChatCompletionRequest, options: ProviderCallOptions): string {
@@ -78,13 +86,14 @@ export class GeminiProvider implements Provider {
     return JSON.stringify(translated);
   }
 
-  #post(path: string, headers: Record<string, string>, body: string, options: ProviderCallOptions): Promise<UpstreamBody> {
+  async #post(path: string, headers: Record<string, string>, body: string, options: ProviderCallOptions): Promise<UpstreamBody> {
+    const vertex = this.#vertex;
     return this.#upstream.post({
       path,
-      headers,
+      headers: vertex === undefined ? headers : { ...headers, authorization: `Bearer ${await vertex.accessToken.get()}` },
       body,
       options,
-      toError: (status, responseHeaders, bodyText) => toGeminiProviderError({ provider: this.name, status, headers: responseHeaders, bodyText, secrets: this.#secrets }),
+      toError: (status, responseHeaders, bodyText) => toGeminiProviderError({ provider: this.name, status, headers: responseHeaders, bodyText, secrets: this.#secrets, credentialOption: this.#vertex === undefined ? 'apiKey' : 'vertex' }),
     });
   }
 }

@@ -1,0 +1,97 @@
+import type { ServerResponse } from 'node:http';
+import { anthropicError, anthropicErrorStatus } from './anthropic-wire.js';
+import { anthropicAnswerer } from './create-mock-anthropic.js';
+import { geminiAnswerer } from './create-mock-gemini.js';
+import { geminiError, geminiErrorStatus } from './gemini-wire.js';
+import type { MockAnthropicReply } from './mock-anthropic-reply.js';
+import type { MockGeminiReply } from './mock-gemini-reply.js';
+import { MockGoogleOAuth, type MockAuthorizedUser, type MockGoogleOAuthOptions, type MockServiceAccount } from './mock-google-oauth.js';
+import { countWords, sendJson, startMockServer, type MockUpstream } from './mock-server.js';
+import type { RecordedRequest } from './recorded-request.js';
+
+/** A reply programmed for a Gemini model (`publishers/google`) or a Claude model (`publishers/anthropic`). */
+export type MockVertexReply = MockGeminiReply | MockAnthropicReply;
+
+/** Options of {@link createMockVertex}. */
+export interface MockVertexOptions extends MockGoogleOAuthOptions {
+  readonly port?: number;
+  /** The only project it serves (others get 403 PERMISSION_DENIED). */
+  readonly project: string;
+  /** The only location it serves (others get 404). */
+  readonly location?: string;
+  readonly serviceAccount?: MockServiceAccount;
+  readonly authorizedUser?: MockAuthorizedUser;
+}
+
+/** A running Vertex AI mock upstream, with Google's token endpoint and a metadata server on the same port. */
+export interface MockVertex extends MockUpstream<MockVertexReply> {
+  /** The value for a provider's `baseURL`. */
+  readonly baseURL: string;
+  /** The token endpoint, for a key file's `token_uri`. */
+  readonly tokenURL: string;
+  /** `127.0.0.1:<port>`, for `GCE_METADATA_HOST`. */
+  readonly metadataHost: string;
+  /** How many access tokens it issued. */
+  readonly tokensIssued: number;
+}
+
+const modelRoute = /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/(google|anthropic)\/models\/([^/:]+):([A-Za-z]+)$/;
+/** The `anthropic_version` Claude on Vertex AI takes in the body. */
+const vertexAnthropicVersion = 'vertex-2023-10-16';
+
+/**
+ * Starts a faithful Vertex AI upstream on 127.0.0.1, answering only a bearer token it issued itself
+ * (Google's 401 `UNAUTHENTICATED` otherwise, expired tokens included):
+ * - Gemini models: `…/publishers/google/models/{model}:generateContent`, `:streamGenerateContent?alt=sse`
+ *   and `:countTokens`, as the Gemini API mock answers them but for Vertex's differences (every content
+ *   must name its role, `usageMetadata.trafficType`, `createTime`);
+ * - Claude models: `…/publishers/anthropic/models/{model}:rawPredict` and `:streamRawPredict`, taking
+ *   the Messages API's body without `model` and with `anthropic_version: vertex-2023-10-16` (message ids
+ *   `msg_vrtx_…`), and `count-tokens:rawPredict`;
+ * - Google's token endpoint (`POST /token`) and a metadata server (see {@link MockGoogleOAuth}).
+ *
+ * @example
+ * const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+ * const mock = await createMockVertex({ project: 'acme', serviceAccount: { clientEmail: 'gw@acme.iam.gserviceaccount.com', publicKey } });
+ */
+export async function createMockVertex(options: MockVertexOptions): Promise<MockVertex> {
+  const oauth = new MockGoogleOAuth(options);
+  const answerGemini = geminiAnswerer('vertex');
+  const answerClaude = anthropicAnswerer('msg_vrtx_');
+  let tokenURL = '';
+
+  async function handle(request: RecordedRequest, res: ServerResponse, takeReply: () => MockVertexReply | undefined): Promise<void> {
+    if (oauth.answer(request, res, tokenURL)) return;
+    const googleFail = (status: string, message: string) => sendJson(res, geminiErrorStatus[status] ?? 500, geminiError(status, message));
+    if (!oauth.accepts(request.headers.authorization)) {
+      return googleFail('UNAUTHENTICATED', 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.');
+    }
+    const match = modelRoute.exec(request.path.split('?')[0]!);
+    if (request.method !== 'POST' || match === null) return googleFail('NOT_FOUND', `The requested URL ${request.path} was not found on this server.`);
+    const [, project, location, publisher, encodedModel, method] = match as unknown as [string, string, string, string, string, string];
+    const model = decodeURIComponent(encodedModel);
+    if (project !== options.project) return googleFail('PERMISSION_DENIED', `Permission 'aiplatform.endpoints.predict' denied on resource '//aiplatform.googleapis.com/projects/${project}/locations/${location}/publishers/${publisher}/models/${model}' (or it may not exist).`);
+    if (location !== (options.location ?? 'global')) return googleFail('NOT_FOUND', `Publisher Model \`projects/${project}/locations/${location}/publishers/${publisher}/models/${model}\` not found.`);
+    if (publisher === 'google') {
+      if (method !== 'generateContent' && method !== 'streamGenerateContent' && method !== 'countTokens') return googleFail('NOT_FOUND', `Method not found: ${method}`);
+      return answerGemini(request, res, takeReply as () => MockGeminiReply | undefined, model, method);
+    }
+    const claudeFail = (type: string, message: string) => sendJson(res, anthropicErrorStatus[type] ?? 500, anthropicError(type, message));
+    const body = request.body;
+    if (method !== 'rawPredict' && method !== 'streamRawPredict') return googleFail('NOT_FOUND', `Method not found: ${method}`);
+    if (body?.anthropic_version !== vertexAnthropicVersion) return claudeFail('invalid_request_error', `anthropic_version: Input should be '${vertexAnthropicVersion}'`);
+    if (model === 'count-tokens') {
+      if (typeof body.model !== 'string') return claudeFail('invalid_request_error', 'model: Field required');
+      return sendJson(res, 200, { input_tokens: Math.max(1, countWords(body.messages) + countWords(body.system)) });
+    }
+    if (body.model !== undefined) return claudeFail('invalid_request_error', 'model: Extra inputs are not permitted');
+    if ((method === 'streamRawPredict') !== (body.stream === true)) return claudeFail('invalid_request_error', `${method} takes ${method === 'streamRawPredict' ? '"stream": true' : 'no "stream": true'}`);
+    return answerClaude(request, res, takeReply as () => MockAnthropicReply | undefined, model);
+  }
+
+  const mock = await startMockServer<MockVertexReply>(options.port, handle);
+  tokenURL = `${mock.url}/token`;
+  const vertex = Object.assign(mock, { baseURL: mock.url, tokenURL, metadataHost: new URL(mock.url).host });
+  // A getter: Object.assign would copy its value once.
+  return Object.defineProperty(vertex, 'tokensIssued', { get: () => oauth.issued }) as MockVertex;
+}
