@@ -47,7 +47,7 @@ beforeAll(async () => {
   const credentials = keyFile('key.json', serviceKey, vertex.tokenURL);
   const onVertex = (extra: Record<string, unknown> = {}) => ({ location: 'us-east5', credentials, ...extra });
   server = await startLoggedServer(logs, {
-    plugins: ['@tollgate/provider-anthropic', '@tollgate/provider-gemini'],
+    plugins: ['@tollgate/provider-anthropic', '@tollgate/provider-gemini', '@tollgate/pricing'],
     auth: { masterKey },
     providers: {
       'vertex-claude': { type: 'anthropic', baseURL: vertex.baseURL, vertex: onVertex() },
@@ -129,7 +129,8 @@ describe('Claude on Vertex AI', () => {
     expect(types.at(-1)).toBe('message_stop');
     expect(final.content).toEqual([expect.objectContaining({ type: 'text', text: 'one two three' })]);
     const line = await logs.requestLine((await stream.withResponse()).response.headers.get('x-request-id'));
-    expect(line).toMatchObject({ provider: 'vertex-claude', promptTokens: 12, completionTokens: 3 });
+    // Priced by Vertex AI's table (the `google` provider lists Claude Sonnet 4.5 at $3 / $15 per million).
+    expect(line).toMatchObject({ provider: 'vertex-claude', promptTokens: 12, completionTokens: 3, costMicros: 81 });
   });
 
   it('translates an OpenAI client, whole and streamed', async () => {
