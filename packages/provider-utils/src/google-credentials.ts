@@ -2,7 +2,7 @@ import { createPrivateKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { GatewayError, z } from '@tollgate/core';
+import { ConfigError, z } from '@tollgate/core';
 
 /** Google's OAuth 2.0 token endpoint, for key files that name none. */
 export const googleTokenURL = 'https://oauth2.googleapis.com/token';
@@ -46,8 +46,8 @@ export interface GoogleCredentialsSource {
   readonly accessToken?: string | undefined;
 }
 
-function invalid(message: string): GatewayError {
-  return new GatewayError('TOLLGATE_CONFIG_INVALID', message);
+function invalid(where: string, message: string): ConfigError {
+  return new ConfigError([{ path: where, message }]);
 }
 
 function readKeyFile(path: string, where: string): unknown {
@@ -55,12 +55,12 @@ function readKeyFile(path: string, where: string): unknown {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw invalid(`${where}: cannot read the Google credentials file "${path}" (${(error as NodeJS.ErrnoException).code ?? 'unreadable'}).`);
+    throw invalid(where, `cannot read the Google credentials file "${path}" (${(error as NodeJS.ErrnoException).code ?? 'unreadable'}).`);
   }
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw invalid(`${where}: the Google credentials file "${path}" is not JSON.`);
+    throw invalid(where, `the Google credentials file "${path}" is not JSON.`);
   }
 }
 
@@ -68,7 +68,7 @@ function parseInlineKey(text: string, where: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw invalid(`${where}: the Google credentials given inline are not JSON.`);
+    throw invalid(where, `the Google credentials given inline are not JSON.`);
   }
 }
 
@@ -77,9 +77,10 @@ function fromKeyJson(json: unknown, where: string): GoogleCredentials {
   if (!checked.success) {
     const type = (json as { type?: unknown } | null)?.type;
     throw invalid(
+      where,
       typeof type === 'string' && type !== 'service_account' && type !== 'authorized_user'
-        ? `${where}: Google credentials of type "${type}" are not supported (use a service account key, a user's application-default credentials, or the metadata server).`
-        : `${where}: the Google credentials lack ${checked.error.issues.map((issue) => issue.path.join('.')).join(', ')}.`,
+        ? `Google credentials of type "${type}" are not supported (use a service account key, a user's application-default credentials, or the metadata server).`
+        : `the Google credentials lack ${checked.error.issues.map((issue) => issue.path.join('.') || 'type').join(', ')}.`,
     );
   }
   const file = checked.data;
@@ -89,7 +90,7 @@ function fromKeyJson(json: unknown, where: string): GoogleCredentials {
   try {
     createPrivateKey(file.private_key);
   } catch {
-    throw invalid(`${where}: the service account key's private_key is not a PEM private key.`);
+    throw invalid(where, `the service account key's private_key is not a PEM private key.`);
   }
   return { kind: 'service-account', clientEmail: file.client_email, privateKey: file.private_key, privateKeyId: file.private_key_id, tokenURL: file.token_uri ?? googleTokenURL, projectId: file.project_id };
 }
@@ -99,7 +100,7 @@ function fromKeyJson(json: unknown, where: string): GoogleCredentials {
  * `credentials` (a path or the key's JSON); or else Application Default Credentials as Google's
  * libraries find them — the file `GOOGLE_APPLICATION_CREDENTIALS` names, gcloud's
  * `application_default_credentials.json`, then the metadata server (`GCE_METADATA_HOST` or
- * `metadata.google.internal`). `where` prefixes error messages (`providers.vertex.vertex`).
+ * `metadata.google.internal`). `where` is the config path a problem is reported at (`providers.vertex.vertex`).
  */
 export function resolveGoogleCredentials(source: GoogleCredentialsSource, where: string, env: NodeJS.ProcessEnv = process.env): GoogleCredentials {
   if (source.accessToken !== undefined) return { kind: 'access-token', token: source.accessToken, projectId: undefined };

@@ -1,4 +1,4 @@
-import { GatewayError, z } from '@tollgate/core';
+import { ConfigError, z } from '@tollgate/core';
 import { GoogleAccessToken } from './google-access-token.js';
 import { resolveGoogleCredentials } from './google-credentials.js';
 
@@ -41,7 +41,7 @@ export class VertexEndpoint {
     const where = `providers.${provider}.vertex`;
     const credentials = resolveGoogleCredentials(options, where);
     const project = options.project ?? credentials.projectId;
-    if (project === undefined) throw new GatewayError('TOLLGATE_CONFIG_INVALID', `${where}.project: required (the credentials name no project).`);
+    if (project === undefined) throw new ConfigError([{ path: `${where}.project`, message: 'required (the credentials name no project)' }]);
     this.project = project;
     this.location = options.location;
     this.accessToken = new GoogleAccessToken(provider, credentials);

@@ -309,3 +309,24 @@ describe('Anthropic client (Claude Code) → Claude on Bedrock through InvokeMod
     expect(logs.raw.join('\n')).not.toContain('SECRET');
   });
 });
+
+describe("Anthropic client → Bedrock's CountTokens", () => {
+  it("counts Claude Code's prompt with the model's own tokenizer, at the foundation model behind a cross-region profile", async () => {
+    const counted = await anthropic.messages.countTokens({ model: 'sonnet', system: 'You are terse.', messages: [{ role: 'user', content: 'one two three four' }], tools: [{ name: 'get_weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }] });
+    expect(counted.input_tokens).toBe(7);
+    const upstream = signed.requests[0]!;
+    expect(upstream.path).toBe('/model/anthropic.claude-sonnet-4-5-20250929-v1%3A0/count-tokens');
+    expect(upstream.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDTOLLGATETEST0001\//);
+    expect(upstream.body.input.converse).toMatchObject({
+      messages: [{ role: 'user', content: [{ text: 'one two three four' }] }],
+      system: [{ text: 'You are terse.' }],
+      toolConfig: { tools: [{ toolSpec: expect.objectContaining({ name: 'get_weather' }) }] },
+    });
+  });
+
+  it("answers Bedrock's refusal as a 400 for a model that cannot count", async () => {
+    const refused = await anthropic.messages.countTokens({ model: 'nova', messages: [{ role: 'user', content: 'Hi' }] }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(Anthropic.BadRequestError);
+    expect((refused as InstanceType<typeof Anthropic.BadRequestError>).message).toContain("The provided model doesn't support counting tokens.");
+  });
+});

@@ -30,6 +30,9 @@ export interface MockBedrock extends MockUpstream<MockBedrockReply> {
 const route = /^\/model\/([^/]+)\/(converse|converse-stream)$/;
 /** InvokeModel: the model's native body (Claude's: the Messages API's). */
 const invokeRoute = /^\/model\/([^/]+)\/(invoke|invoke-with-response-stream)$/;
+const countRoute = /^\/model\/([^/]+)\/count-tokens$/;
+/** A cross-region inference profile's id (`us.anthropic.…`): CountTokens takes foundation-model ids only. */
+const inferenceProfile = /^(?:us|eu|apac|jp|au|ca|us-gov|global)\./;
 
 /** The Anthropic model name Bedrock answers with for a model id (`us.anthropic.claude-sonnet-4-5-20250929-v1:0` → `claude-sonnet-4-5-20250929`). */
 function claudeModelName(modelId: string): string {
@@ -131,6 +134,8 @@ function missingReasoning(body: any, messages: any[]): string | undefined {
  * of the assistant turn a tool loop continues. `/model/{modelId}/invoke` and
  * `/invoke-with-response-stream` serve Claude's Messages API body as InvokeModel does (see
  * `answerInvoke`): `model` and `stream` refused as extraneous keys, `anthropic_version` required.
+ * `/model/{modelId}/count-tokens` counts the words of a Converse (`input.converse`) or InvokeModel
+ * (`input.invokeModel.body`, base64) request for a Claude foundation model, refusing inference profiles.
  *
  * @example
  * const mock = await createMockBedrock({ region: 'us-east-1', credentials: { accessKeyId: 'AKIDMOCK', secretAccessKey: 'secret' } });
@@ -150,6 +155,18 @@ export async function createMockBedrock(options: MockBedrockOptions = {}): Promi
       if (problem !== undefined) return fail(problem.startsWith('The request signature') ? 'InvalidSignatureException' : 'UnrecognizedClientException', problem);
     }
     const path = request.path.split('?')[0]!;
+    const count = request.method === 'POST' ? countRoute.exec(path) : null;
+    if (count !== null) {
+      const modelId = decodeURIComponent(count[1]!);
+      if (inferenceProfile.test(modelId) || !/anthropic\.claude/.test(modelId)) return fail('ValidationException', "The provided model doesn't support counting tokens.");
+      const input = body?.input;
+      const kinds = input === null || typeof input !== 'object' ? [] : Object.keys(input);
+      if (kinds.length !== 1 || (kinds[0] !== 'converse' && kinds[0] !== 'invokeModel')) return fail('ValidationException', '1 validation error detected: Value at \'input\' failed to satisfy constraint: Member must have exactly one of converse, invokeModel set');
+      const counted = kinds[0] === 'converse' ? input.converse : JSON.parse(Buffer.from(String(input.invokeModel?.body ?? ''), 'base64').toString('utf8') || '{}');
+      const invalid = kinds[0] === 'converse' ? invalidRequest(counted) : invalidMessagesBody(counted);
+      if (invalid !== undefined) return fail('ValidationException', invalid);
+      return sendJson(res, 200, { inputTokens: Math.max(1, promptWords(counted)) });
+    }
     const invoke = request.method === 'POST' ? invokeRoute.exec(path) : null;
     const match = route.exec(path);
     if (invoke !== null) {

@@ -14,7 +14,14 @@ const responseSchema = z.looseObject({ output: z.looseObject({ message: z.looseO
 const messageSchema = z.looseObject({ type: z.literal('message'), content: z.array(z.looseObject({ type: z.string() })) });
 
 /** The operations a request goes to: Converse for a translated request, InvokeModel for a Claude model's Messages API body. */
-type Operation = 'converse' | 'converse-stream' | 'invoke' | 'invoke-with-response-stream';
+type Operation = 'converse' | 'converse-stream' | 'invoke' | 'invoke-with-response-stream' | 'count-tokens';
+
+const countSchema = z.looseObject({ inputTokens: z.number() });
+
+/** A model id without a cross-region inference profile's geography prefix (`us.anthropic.…` → `anthropic.…`). */
+function foundationModelId(model: string): string {
+  return model.replace(/^(?:us|eu|apac|jp|au|ca|us-gov|global)\./, '');
+}
 
 /**
  * A provider for Amazon Bedrock: the Converse API (`/model/{modelId}/converse` and `/converse-stream`)
@@ -64,6 +71,7 @@ export class BedrockProvider implements Provider {
       'converse-stream': { 'content-type': 'application/json', accept: 'application/vnd.amazon.eventstream', ...options.headers },
       invoke: { 'content-type': 'application/json', accept: 'application/json', ...invokeGuardrail, ...options.headers },
       'invoke-with-response-stream': { 'content-type': 'application/json', accept: 'application/vnd.amazon.eventstream', ...invokeGuardrail, ...options.headers },
+      'count-tokens': { 'content-type': 'application/json', accept: 'application/json', ...options.headers },
     };
     this.#upstream = new HttpUpstream({ provider: name, baseURL: base.href, timeouts: options.timeouts, maxConnections: options.maxConnections });
     this.#signer = new BedrockRequestSigner({ region, origin: base, apiKey: options.apiKey, credentials: options.credentials });
@@ -102,6 +110,19 @@ export class BedrockProvider implements Provider {
     }
     const body = await this.#post('converse-stream', request, options);
     return { type: 'chunks', chunks: convertBedrockStream(body, { provider: this.name, id: `chatcmpl-${randomUUID()}`, model: options.model, secrets: this.#secrets }) };
+  }
+
+  /**
+   * CountTokens (`/model/{id}/count-tokens`) with the request as Converse takes it: the model's own
+   * tokenizer, no inference, no cost. It takes foundation-model ids only, so a cross-region inference
+   * profile's geography prefix (`us.`, `eu.`, `global.`…) is dropped.
+   */
+  async doCountTokens(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<{ inputTokens: number }> {
+    const { messages, system, toolConfig, additionalModelRequestFields } = JSON.parse(this.#body(request, options)) as Record<string, unknown>;
+    const body = JSON.stringify({ input: { converse: { messages, system, toolConfig, additionalModelRequestFields } } });
+    const answer = await this.#send('count-tokens', body, { ...options, model: foundationModelId(options.model) });
+    const parsed = parseUpstreamJson(await answer.bytes(), countSchema, { provider: this.name, expected: 'a token count' }) as { inputTokens: number };
+    return { inputTokens: parsed.inputTokens };
   }
 
   async close(): Promise<void> {
