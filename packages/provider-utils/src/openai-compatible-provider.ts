@@ -53,6 +53,8 @@ export interface OpenAICompatibleProviderInit {
   readonly maxConnections?: number | undefined;
   /** Headers of every request (content type and authentication included). */
   readonly headers: Readonly<Record<string, string>>;
+  /** A token got per request and sent as `Authorization: Bearer` (Vertex AI's Google access token), over `headers`. */
+  readonly bearerToken?: (() => Promise<string>) | undefined;
   /** Values that must never appear in an error: the provider's keys. */
   readonly secrets: readonly string[];
   readonly priceProvider?: string | undefined;
@@ -280,7 +282,15 @@ export class OpenAICompatibleProvider implements Provider {
   }
 
   #post(operation: UpstreamOperation, body: Uint8Array | string, options: ProviderCallOptions, stream: boolean): Promise<UpstreamBody> {
-    const headers = this.#init.headers;
+    if (this.#init.bearerToken !== undefined) return this.#postWithToken(this.#init.bearerToken, operation, body, options, stream);
+    return this.#send(this.#init.headers, operation, body, options, stream);
+  }
+
+  async #postWithToken(token: () => Promise<string>, operation: UpstreamOperation, body: Uint8Array | string, options: ProviderCallOptions, stream: boolean): Promise<UpstreamBody> {
+    return this.#send({ ...this.#init.headers, authorization: `Bearer ${await token()}` }, operation, body, options, stream);
+  }
+
+  #send(headers: Readonly<Record<string, string>>, operation: UpstreamOperation, body: Uint8Array | string, options: ProviderCallOptions, stream: boolean): Promise<UpstreamBody> {
     return this.#upstream.post({
       path: this.#init.pathFor?.(operation, options.model) ?? `/${operation}`,
       headers: stream ? { ...headers, accept: 'text/event-stream' } : headers,

@@ -47,6 +47,11 @@ export class VertexEndpoint {
     this.accessToken = new GoogleAccessToken(provider, credentials);
   }
 
+  /** `/v1/projects/{project}/locations/{location}/endpoints/{endpoint}`: `openapi` is Vertex AI's OpenAI-compatible endpoint for its hosted models. */
+  endpointPath(endpoint: string): string {
+    return `/v1/projects/${encodeURIComponent(this.project)}/locations/${this.location}/endpoints/${encodeURIComponent(endpoint)}`;
+  }
+
   /** `/v1/projects/{project}/locations/{location}/publishers/{publisher}/models/{model}` (a version's `@` kept). */
   modelPath(publisher: 'google' | 'anthropic', model: string): string {
     return `/v1/projects/${encodeURIComponent(this.project)}/locations/${this.location}/publishers/${publisher}/models/${encodeURIComponent(model).replaceAll('%40', '@')}`;

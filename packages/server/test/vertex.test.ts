@@ -47,7 +47,7 @@ beforeAll(async () => {
   const credentials = keyFile('key.json', serviceKey, vertex.tokenURL);
   const onVertex = (extra: Record<string, unknown> = {}) => ({ location: 'us-east5', credentials, ...extra });
   server = await startLoggedServer(logs, {
-    plugins: ['@tollgate/provider-anthropic', '@tollgate/provider-gemini', '@tollgate/pricing'],
+    plugins: ['@tollgate/provider-anthropic', '@tollgate/provider-gemini', '@tollgate/provider-openai', '@tollgate/pricing'],
     auth: { masterKey },
     providers: {
       'vertex-claude': { type: 'anthropic', baseURL: vertex.baseURL, vertex: onVertex() },
@@ -55,6 +55,7 @@ beforeAll(async () => {
       'vertex-user': { type: 'gemini', baseURL: vertex.baseURL, vertex: { project, location: 'us-east5', credentials: { type: 'authorized_user', client_id: user.clientId, client_secret: user.clientSecret, refresh_token: user.refreshToken, token_uri: vertex.tokenURL } } },
       'vertex-metadata': { type: 'anthropic', baseURL: vertex.baseURL, vertex: { project, location: 'us-east5' } },
       'vertex-wrong-key': { type: 'anthropic', baseURL: vertex.baseURL, vertex: onVertex({ credentials: keyFile('other.json', otherKey, vertex.tokenURL) }) },
+      'vertex-maas': { type: 'openai', baseURL: vertex.baseURL, vertex: onVertex() },
       'vertex-short': { type: 'gemini', baseURL: shortLived.baseURL, vertex: { credentials: keyFile('short.json', serviceKey, shortLived.tokenURL) } },
     },
     routing: { retries: { maxRetries: 0 } },
@@ -65,6 +66,7 @@ beforeAll(async () => {
       'sonnet-metadata': { target: `vertex-metadata/${sonnet}` },
       'sonnet-wrong-key': { target: `vertex-wrong-key/${sonnet}` },
       'flash-short': { target: 'vertex-short/gemini-2.5-flash' },
+      llama: { target: 'vertex-maas/meta/llama-3.3-70b-instruct-maas' },
       'sonnet-or-flash': { targets: [`vertex-claude/${sonnet}`, 'vertex-gemini/gemini-2.5-flash'] },
     },
   });
@@ -208,6 +210,25 @@ describe('Gemini on Vertex AI', () => {
     expect(completion.choices[0]!.message.content).toBe('Mock answer to: Hi');
     const token = vertex.requests.find((request) => request.path === '/token');
     expect(Object.fromEntries(new URLSearchParams(token!.bodyText))).toEqual({ grant_type: 'refresh_token', client_id: user.clientId, client_secret: user.clientSecret, refresh_token: user.refreshToken });
+  });
+});
+
+describe("Vertex AI's OpenAI-compatible endpoint", () => {
+  it('passes chat completions for the models Vertex AI hosts to endpoints/openapi, whole and streamed, with a Google access token', async () => {
+    vertex.enqueue({ content: 'Llama says hi.' }, { content: 'one two three' });
+    const completion = await openai.chat.completions.create({ model: 'llama', messages: [{ role: 'user', content: 'Hello' }], temperature: 0.3 });
+    expect(completion.choices[0]!.message.content).toBe('Llama says hi.');
+    const { data: stream, response } = await openai.chat.completions.create({ model: 'llama', messages: [{ role: 'user', content: 'Count' }], stream: true }).withResponse();
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('one two three');
+    const [whole, streamed] = modelCalls(vertex);
+    expect(whole!.path).toBe(`/v1/projects/${project}/locations/us-east5/endpoints/openapi/chat/completions`);
+    expect(whole!.headers.authorization).toMatch(/^Bearer ya29\.mock-/);
+    expect(whole!.body).toEqual({ model: 'meta/llama-3.3-70b-instruct-maas', messages: [{ role: 'user', content: 'Hello' }], temperature: 0.3 });
+    expect(streamed!.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+    const line = await logs.requestLine(response.headers.get('x-request-id'));
+    expect(line).toMatchObject({ provider: 'vertex-maas', upstreamModel: 'meta/llama-3.3-70b-instruct-maas', completionTokens: 3 });
   });
 });
 

@@ -5,12 +5,14 @@ import { geminiAnswerer } from './create-mock-gemini.js';
 import { geminiError, geminiErrorStatus } from './gemini-wire.js';
 import type { MockAnthropicReply } from './mock-anthropic-reply.js';
 import type { MockGeminiReply } from './mock-gemini-reply.js';
+import type { MockReply } from './mock-reply.js';
+import { openAIChatCompletion, openAIChunk, openAIUsage } from './openai-wire.js';
 import { MockGoogleOAuth, type MockAuthorizedUser, type MockGoogleOAuthOptions, type MockServiceAccount } from './mock-google-oauth.js';
 import { countWords, sendJson, startMockServer, type MockUpstream } from './mock-server.js';
 import type { RecordedRequest } from './recorded-request.js';
 
-/** A reply programmed for a Gemini model (`publishers/google`) or a Claude model (`publishers/anthropic`). */
-export type MockVertexReply = MockGeminiReply | MockAnthropicReply;
+/** A reply programmed for a Gemini model (`publishers/google`), a Claude model (`publishers/anthropic`) or the OpenAI-compatible endpoint. */
+export type MockVertexReply = MockGeminiReply | MockAnthropicReply | MockReply;
 
 /** Options of {@link createMockVertex}. */
 export interface MockVertexOptions extends MockGoogleOAuthOptions {
@@ -36,6 +38,7 @@ export interface MockVertex extends MockUpstream<MockVertexReply> {
 }
 
 const modelRoute = /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/(google|anthropic)\/models\/([^/:]+):([A-Za-z]+)$/;
+const chatRoute = /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/endpoints\/([^/]+)\/chat\/completions$/;
 /** The `anthropic_version` Claude on Vertex AI takes in the body. */
 const vertexAnthropicVersion = 'vertex-2023-10-16';
 
@@ -45,6 +48,8 @@ const vertexAnthropicVersion = 'vertex-2023-10-16';
  * - Gemini models: `…/publishers/google/models/{model}:generateContent`, `:streamGenerateContent?alt=sse`
  *   and `:countTokens`, as the Gemini API mock answers them but for Vertex's differences (every content
  *   must name its role, `usageMetadata.trafficType`, `createTime`);
+ * - the OpenAI-compatible endpoint (`…/endpoints/{endpoint}/chat/completions`: `openapi` for the models
+ *   Vertex AI hosts, such as `meta/llama-3.3-70b-instruct-maas`), OpenAI's chat completions and chunks;
  * - Claude models: `…/publishers/anthropic/models/{model}:rawPredict` and `:streamRawPredict`, taking
  *   the Messages API's body without `model` and with `anthropic_version: vertex-2023-10-16` (message ids
  *   `msg_vrtx_…`), and `count-tokens:rawPredict`;
@@ -59,12 +64,18 @@ export async function createMockVertex(options: MockVertexOptions): Promise<Mock
   const answerGemini = geminiAnswerer('vertex');
   const answerClaude = anthropicAnswerer('msg_vrtx_');
   let tokenURL = '';
+  let chatSequence = 0;
 
   async function handle(request: RecordedRequest, res: ServerResponse, takeReply: () => MockVertexReply | undefined): Promise<void> {
     if (oauth.answer(request, res, tokenURL)) return;
     const googleFail = (status: string, message: string) => sendJson(res, geminiErrorStatus[status] ?? 500, geminiError(status, message));
     if (!oauth.accepts(request.headers.authorization)) {
       return googleFail('UNAUTHENTICATED', 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.');
+    }
+    const chat = request.method === 'POST' ? chatRoute.exec(request.path.split('?')[0]!) : null;
+    if (chat !== null) {
+      if (chat[1] !== options.project || chat[2] !== (options.location ?? 'global')) return googleFail('NOT_FOUND', `Endpoint \`projects/${chat[1]}/locations/${chat[2]}/endpoints/${chat[3]}\` not found.`);
+      return answerChat(request, res, takeReply as () => MockReply | undefined);
     }
     const match = modelRoute.exec(request.path.split('?')[0]!);
     if (request.method !== 'POST' || match === null) return googleFail('NOT_FOUND', `The requested URL ${request.path} was not found on this server.`);
@@ -87,6 +98,29 @@ export async function createMockVertex(options: MockVertexOptions): Promise<Mock
     if (body.model !== undefined) return claudeFail('invalid_request_error', 'model: Extra inputs are not permitted');
     if ((method === 'streamRawPredict') !== (body.stream === true)) return claudeFail('invalid_request_error', `${method} takes ${method === 'streamRawPredict' ? '"stream": true' : 'no "stream": true'}`);
     return answerClaude(request, res, takeReply as () => MockAnthropicReply | undefined, model);
+  }
+
+  /** The OpenAI-compatible endpoint: a `chat.completion`, or its chunks (and a usage chunk when asked for). */
+  async function answerChat(request: RecordedRequest, res: ServerResponse, takeReply: () => MockReply | undefined): Promise<void> {
+    const body = request.body;
+    if (typeof body?.model !== 'string' || !Array.isArray(body.messages)) return sendJson(res, 400, geminiError('INVALID_ARGUMENT', 'Invalid JSON payload: model and messages are required.'));
+    const reply = takeReply() ?? {};
+    if (reply.body !== undefined) return sendJson(res, reply.status ?? 200, reply.body, reply.headers);
+    chatSequence += 1;
+    const id = `chatcmpl-vertex-${chatSequence}`;
+    const created = Math.floor(Date.now() / 1000);
+    const lastUser = [...body.messages].reverse().find((message: any) => message?.role === 'user');
+    const content = reply.content ?? `Mock answer to: ${typeof lastUser?.content === 'string' ? lastUser.content : ''}`;
+    const usage = openAIUsage(Math.max(1, countWords(body.messages)), content.split(/\s+/).filter(Boolean).length);
+    if (body.stream !== true) return sendJson(res, 200, openAIChatCompletion({ id, created, model: body.model, content, usage }));
+    const includeUsage = body.stream_options?.include_usage === true;
+    const chunk = (fields: Omit<Parameters<typeof openAIChunk>[0], 'id' | 'created' | 'model' | 'includeUsage'>) => `data: ${JSON.stringify(openAIChunk({ id, created, model: body.model, includeUsage, ...fields }))}\n\n`;
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write(chunk({ delta: { role: 'assistant', content: '' } }));
+    for (const piece of content.split(/(?<= )/)) res.write(chunk({ delta: { content: piece } }));
+    res.write(chunk({ delta: {}, finishReason: 'stop' }));
+    if (includeUsage) res.write(chunk({ usage }));
+    res.end('data: [DONE]\n\n');
   }
 
   const mock = await startMockServer<MockVertexReply>(options.port, handle);

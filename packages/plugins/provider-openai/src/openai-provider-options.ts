@@ -1,5 +1,5 @@
 import { z } from '@tollgate/core';
-import { upstreamTimeoutsSchema } from '@tollgate/provider-utils';
+import { upstreamTimeoutsSchema, vertexOptionsSchema } from '@tollgate/provider-utils';
 import { openAICompatiblePresets, type PresetName } from './presets.js';
 
 /** Options of one `type: openai` provider instance (validated at startup). */
@@ -7,6 +7,11 @@ export const openAIProviderOptionsSchema = z
   .strictObject({
     /** The upstream key, sent as `Authorization: Bearer`; optional for self-hosted servers. */
     apiKey: z.string().min(1).optional(),
+    /**
+     * Vertex AI's OpenAI-compatible endpoint (the partner and open models it hosts, `meta/llama-…-maas`,
+     * or a model of yours deployed to an endpoint), signed in with Google credentials instead of `apiKey`.
+     */
+    vertex: vertexOptionsSchema.extend({ endpoint: z.string().min(1).default('openapi') }).optional(),
     /** A known OpenAI-compatible service or server: sets `baseURL` and `priceProvider` (explicit values win). */
     preset: z.enum(Object.keys(openAICompatiblePresets) as [PresetName, ...PresetName[]]).optional(),
     /** Base URL including the version path: OpenAI's (default), the preset's, or any OpenAI-compatible server's. */
@@ -45,15 +50,17 @@ export const openAIProviderOptionsSchema = z
     const preset = options.preset === undefined ? undefined : openAICompatiblePresets[options.preset];
     return {
       ...options,
-      baseURL: options.baseURL ?? preset?.baseURL ?? 'https://api.openai.com/v1',
+      // With `vertex`, the provider builds it from the project and location its credentials give.
+      baseURL: options.baseURL ?? preset?.baseURL ?? (options.vertex === undefined ? 'https://api.openai.com/v1' : undefined),
       priceProvider: options.priceProvider ?? preset?.priceProvider,
       hostedPreset: preset?.hosted === true,
     };
   })
-  .refine((options) => options.apiKey !== undefined || (!options.hostedPreset && (!URL.canParse(options.baseURL) || new URL(options.baseURL).hostname !== 'api.openai.com')), {
+  .refine((options) => options.apiKey !== undefined || options.vertex !== undefined || (!options.hostedPreset && (options.baseURL === undefined || !URL.canParse(options.baseURL) || new URL(options.baseURL).hostname !== 'api.openai.com')), {
     path: ['apiKey'],
     message: 'required (hosted services need a key; self-hosted servers may leave it out)',
-  });
+  })
+  .refine((options) => options.apiKey === undefined || options.vertex === undefined, { path: ['apiKey'], message: 'give either apiKey or vertex (Vertex AI), not both' });
 
 /** Options of one `type: openai` provider instance, with defaults applied. */
 export type OpenAIProviderOptions = z.output<typeof openAIProviderOptionsSchema>;

@@ -1,5 +1,5 @@
 import type { Logger } from '@tollgate/core';
-import { isOpenAIReasoningModel, isOpenAIResponsesOnlyModel, OpenAICompatibleProvider, openAIAssistantMessageFields, openAIChatParams, openAIEmbeddingParams, paramDropper } from '@tollgate/provider-utils';
+import { isOpenAIReasoningModel, isOpenAIResponsesOnlyModel, OpenAICompatibleProvider, openAIAssistantMessageFields, openAIChatParams, openAIEmbeddingParams, paramDropper, VertexEndpoint, vertexBaseURL } from '@tollgate/provider-utils';
 import type { OpenAIProviderOptions } from './openai-provider-options.js';
 
 /**
@@ -7,14 +7,17 @@ import type { OpenAIProviderOptions } from './openai-provider-options.js';
  * the body goes upstream unchanged where it can, streams pass through as bytes with usage tapped, and
  * usage is always asked for. Responses API clients pass through to `/responses` where the upstream
  * serves it (OpenAI's own API by default), and OpenAI's Responses-only models are reached through it
- * by every client.
+ * by every client. With `vertex`, Vertex AI's OpenAI-compatible endpoint, with a Google access token.
  */
 export class OpenAIProvider extends OpenAICompatibleProvider {
   constructor(name: string, options: OpenAIProviderOptions, logger?: Logger) {
-    const priceProvider = options.priceProvider ?? (new URL(options.baseURL).hostname === 'api.openai.com' ? 'openai' : undefined);
+    const vertex = options.vertex === undefined ? undefined : new VertexEndpoint(name, options.vertex);
+    // On Vertex AI, `baseURL` (if any) is the address in place of the location's; the endpoint's path follows it.
+    const baseURL = vertex === undefined ? options.baseURL! : `${(options.baseURL ?? vertexBaseURL(vertex.location)).replace(/\/+$/, '')}${vertex.endpointPath(options.vertex!.endpoint)}`;
+    const priceProvider = options.priceProvider ?? (new URL(baseURL).hostname === 'api.openai.com' ? 'openai' : undefined);
     super({
       name,
-      baseURL: options.baseURL,
+      baseURL,
       timeouts: options.timeouts,
       maxConnections: options.maxConnections,
       headers: {
@@ -25,6 +28,7 @@ export class OpenAIProvider extends OpenAICompatibleProvider {
         ...options.headers,
       },
       secrets: options.apiKey === undefined ? [] : [options.apiKey],
+      bearerToken: vertex === undefined ? undefined : () => vertex.accessToken.get(),
       priceProvider,
       requestUsageInStream: options.requestUsageInStream,
       dropParam: paramDropper(options.dropParams, openAIChatParams),
