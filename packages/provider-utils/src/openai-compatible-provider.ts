@@ -282,12 +282,9 @@ export class OpenAICompatibleProvider implements Provider {
   }
 
   #post(operation: UpstreamOperation, body: Uint8Array | string, options: ProviderCallOptions, stream: boolean): Promise<UpstreamBody> {
-    if (this.#init.bearerToken !== undefined) return this.#postWithToken(this.#init.bearerToken, operation, body, options, stream);
-    return this.#send(this.#init.headers, operation, body, options, stream);
-  }
-
-  async #postWithToken(token: () => Promise<string>, operation: UpstreamOperation, body: Uint8Array | string, options: ProviderCallOptions, stream: boolean): Promise<UpstreamBody> {
-    return this.#send({ ...this.#init.headers, authorization: `Bearer ${await token()}` }, operation, body, options, stream);
+    const bearerToken = this.#init.bearerToken;
+    if (bearerToken === undefined) return this.#send(this.#init.headers, operation, body, options, stream);
+    return bearerToken().then((token) => this.#send({ ...this.#init.headers, authorization: `Bearer ${token}` }, operation, body, options, stream));
   }
 
   #send(headers: Readonly<Record<string, string>>, operation: UpstreamOperation, body: Uint8Array | string, options: ProviderCallOptions, stream: boolean): Promise<UpstreamBody> {

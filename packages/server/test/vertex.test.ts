@@ -180,6 +180,15 @@ describe('Claude on Vertex AI', () => {
 });
 
 describe('Gemini on Vertex AI', () => {
+  it('never passes on a Google access token an upstream error echoes', async () => {
+    vertex.enqueue({ status: 400, body: { error: { code: 400, message: 'Request contains an invalid argument: ya29.a0AfB_byCmockTokenEchoed-0123456789 is malformed.', status: 'INVALID_ARGUMENT' } } });
+    const refused = await openai.chat.completions.create({ model: 'flash', messages: [{ role: 'user', content: 'Hi' }] }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(OpenAI.BadRequestError);
+    const error = refused as InstanceType<typeof OpenAI.BadRequestError>;
+    expect(error.message).toContain('Request contains an invalid argument: [redacted] is malformed.');
+    expect(JSON.stringify(error.error) + logs.raw.join('\n')).not.toContain('ya29.a0AfB_byCmockTokenEchoed');
+  });
+
   it('translates chat completions to generateContent and streamGenerateContent on the Google publisher', async () => {
     vertex.enqueue({ content: 'Bonjour.', usage: { promptTokenCount: 7, candidatesTokenCount: 2 } }, { content: 'one two' });
     const completion = await openai.chat.completions.create({ model: 'flash', messages: [{ role: 'system', content: 'Answer in French.' }, { role: 'user', content: 'Hello' }] });

@@ -82,13 +82,7 @@ export class AnthropicProvider implements Provider {
     const vertex = this.#vertex;
     // Vertex AI counts at one path for every Claude model, which the body names.
     const onVertex = vertex === undefined ? undefined : { path: `${vertex.modelPath('anthropic', 'count-tokens')}:rawPredict`, body: { ...body, model: options.model, anthropic_version: vertexAnthropicVersion } };
-    const answer = await this.#upstream.post({
-      path: onVertex?.path ?? '/v1/messages/count_tokens',
-      headers: await this.#requestHeaders(options, false),
-      body: JSON.stringify(onVertex?.body ?? body),
-      options,
-      toError: (status, headers, bodyText) => this.#error(status, headers, bodyText),
-    });
+    const answer = await this.#send(onVertex?.path ?? '/v1/messages/count_tokens', this.#requestHeaders(options, false), JSON.stringify(onVertex?.body ?? body), options);
     const parsed = parseUpstreamJson(await answer.bytes(), countSchema, { provider: this.name, expected: 'a token count' }) as { input_tokens: number };
     return { inputTokens: parsed.input_tokens };
   }
@@ -113,24 +107,26 @@ export class AnthropicProvider implements Provider {
     return JSON.stringify(this.#vertex === undefined ? translated : toVertexBody(translated as unknown as Record<string, unknown>));
   }
 
-  async #requestHeaders(options: ProviderCallOptions, stream: boolean): Promise<Record<string, string>> {
+  #requestHeaders(options: ProviderCallOptions, stream: boolean): Record<string, string> {
     const betas = [...this.#options.betas];
     const clientBetas = options.clientHeaders['anthropic-beta'];
     if (this.#options.forwardClientBetas && typeof clientBetas === 'string') betas.push(...clientBetas.split(',').map((beta) => beta.trim()).filter(Boolean));
     const headers = betas.length > 0 ? { ...this.#headers, 'anthropic-beta': [...new Set(betas)].join(',') } : this.#headers;
-    const signedIn = this.#vertex === undefined ? headers : { ...headers, authorization: `Bearer ${await this.#vertex.accessToken.get()}` };
-    return stream ? { ...signedIn, accept: 'text/event-stream' } : signedIn;
+    return stream ? { ...headers, accept: 'text/event-stream' } : headers;
   }
 
-  async #post(body: Uint8Array | string, options: ProviderCallOptions, stream: boolean): Promise<UpstreamBody> {
+  #post(body: Uint8Array | string, options: ProviderCallOptions, stream: boolean): Promise<UpstreamBody> {
     const vertex = this.#vertex;
-    return this.#upstream.post({
-      path: vertex === undefined ? '/v1/messages' : `${vertex.modelPath('anthropic', options.model)}:${stream ? 'streamRawPredict' : 'rawPredict'}`,
-      headers: await this.#requestHeaders(options, stream),
-      body,
-      options,
-      toError: (status, headers, bodyText) => this.#error(status, headers, bodyText),
-    });
+    const path = vertex === undefined ? '/v1/messages' : `${vertex.modelPath('anthropic', options.model)}:${stream ? 'streamRawPredict' : 'rawPredict'}`;
+    return this.#send(path, this.#requestHeaders(options, stream), body, options);
+  }
+
+  /** One upstream call; on Vertex AI with the provider's Google access token. */
+  #send(path: string, headers: Record<string, string>, body: Uint8Array | string, options: ProviderCallOptions): Promise<UpstreamBody> {
+    const toError = (status: number, responseHeaders: Readonly<Record<string, string | string[] | undefined>>, bodyText: string) => this.#error(status, responseHeaders, bodyText);
+    const vertex = this.#vertex;
+    if (vertex === undefined) return this.#upstream.post({ path, headers, body, options, toError });
+    return vertex.accessToken.get().then((token) => this.#upstream.post({ path, headers: { ...headers, authorization: `Bearer ${token}` }, body, options, toError }));
   }
 
   #error(status: number, headers: Readonly<Record<string, string | string[] | undefined>>, bodyText: string): Error {

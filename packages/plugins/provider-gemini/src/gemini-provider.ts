@@ -86,14 +86,12 @@ export class GeminiProvider implements Provider {
     return JSON.stringify(translated);
   }
 
-  async #post(path: string, headers: Record<string, string>, body: string, options: ProviderCallOptions): Promise<UpstreamBody> {
+  /** One upstream call; on Vertex AI with the provider's Google access token. */
+  #post(path: string, headers: Record<string, string>, body: string, options: ProviderCallOptions): Promise<UpstreamBody> {
+    const toError = (status: number, responseHeaders: Readonly<Record<string, string | string[] | undefined>>, bodyText: string) =>
+      toGeminiProviderError({ provider: this.name, status, headers: responseHeaders, bodyText, secrets: this.#secrets, credentialOption: this.#vertex === undefined ? 'apiKey' : 'vertex' });
     const vertex = this.#vertex;
-    return this.#upstream.post({
-      path,
-      headers: vertex === undefined ? headers : { ...headers, authorization: `Bearer ${await vertex.accessToken.get()}` },
-      body,
-      options,
-      toError: (status, responseHeaders, bodyText) => toGeminiProviderError({ provider: this.name, status, headers: responseHeaders, bodyText, secrets: this.#secrets, credentialOption: this.#vertex === undefined ? 'apiKey' : 'vertex' }),
-    });
+    if (vertex === undefined) return this.#upstream.post({ path, headers, body, options, toError });
+    return vertex.accessToken.get().then((token) => this.#upstream.post({ path, headers: { ...headers, authorization: `Bearer ${token}` }, body, options, toError }));
   }
 }
