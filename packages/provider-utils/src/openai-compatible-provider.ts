@@ -42,7 +42,11 @@ function isChatCompletion(value: unknown): boolean {
 const embeddingResponseSchema = z.looseObject({ data: z.array(z.unknown()), usage: z.looseObject({ prompt_tokens: z.number(), total_tokens: z.number() }) });
 
 /** An endpoint of an OpenAI-compatible upstream, as a path below its base URL. */
-export type UpstreamOperation = 'chat/completions' | 'embeddings' | 'responses';
+export type UpstreamOperation = 'chat/completions' | 'embeddings' | 'responses' | 'responses/input_tokens';
+
+/** The fields OpenAI's `POST /responses/input_tokens` takes of a Responses request. */
+const inputTokenFields = ['model', 'input', 'instructions', 'tools', 'tool_choice', 'parallel_tool_calls', 'reasoning', 'text', 'truncation'] as const;
+const inputTokenCountSchema = z.looseObject({ input_tokens: z.number() });
 
 /** How an OpenAI-compatible upstream differs from OpenAI's own API. */
 export interface OpenAICompatibleProviderInit {
@@ -108,6 +112,11 @@ export interface OpenAICompatibleProviderInit {
    * request to one is translated to a Responses request and its answer back.
    */
   readonly responsesOnly?: (model: string) => boolean;
+  /**
+   * The upstream counts a request's input tokens at `/responses/input_tokens` (OpenAI's own API): an
+   * Anthropic client's `count_tokens` (Claude Code's, before it compacts) is answered there.
+   */
+  readonly countsInputTokens?: boolean;
 }
 
 /** The top-level `error` of a JSON body, if it is JSON and has one. */
@@ -139,6 +148,8 @@ export class OpenAICompatibleProvider implements Provider {
   readonly #droppedFields: DroppedFieldLog | undefined;
   /** Which assistant message fields are left out (see `#messagesToSend`). */
   readonly #dropMessageField: (field: string) => boolean;
+  /** Counts a request's input tokens upstream; only where the upstream can (`countsInputTokens`). */
+  readonly doCountTokens?: (request: ChatCompletionRequest, options: ProviderCallOptions) => Promise<{ readonly inputTokens: number }>;
 
   constructor(init: OpenAICompatibleProviderInit) {
     this.name = init.name;
@@ -148,6 +159,7 @@ export class OpenAICompatibleProvider implements Provider {
     this.#requestUsage = init.requestUsageInStream ?? true;
     this.#toError = init.toError ?? toOpenAICompatibleError;
     this.passthroughWires = init.responsesAPI === true ? ['openai-responses'] : undefined;
+    if (init.countsInputTokens === true) this.doCountTokens = (request, options) => this.#countInputTokens(request, options);
     const dropMessageField = init.dropMessageField;
     const keepDetails = init.takesReasoningDetails === true;
     this.#dropMessageField = (field) => (field === 'reasoning_details' && !keepDetails) || dropMessageField?.(field) === true;
@@ -221,6 +233,16 @@ export class OpenAICompatibleProvider implements Provider {
 
   async close(): Promise<void> {
     await this.#upstream.close();
+  }
+
+  /** The request as the Responses API takes it, less what the counting endpoint does not take, counted upstream. */
+  async #countInputTokens(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<{ inputTokens: number }> {
+    const translated = toResponsesRequest(request, options.model);
+    const counted: Record<string, unknown> = {};
+    for (const field of inputTokenFields) if (translated[field] !== undefined) counted[field] = translated[field];
+    const answer = await this.#post('responses/input_tokens', JSON.stringify(counted), options, false);
+    const parsed = parseUpstreamJson(await answer.bytes(), inputTokenCountSchema, { provider: this.name, expected: 'an input token count' }) as { input_tokens: number };
+    return { inputTokens: parsed.input_tokens };
   }
 
   /**

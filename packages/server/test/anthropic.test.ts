@@ -18,12 +18,15 @@ beforeAll(async () => {
     providers: {
       claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: anthropicKey, defaultMaxTokens: 1024 },
       openai: { type: 'openai', baseURL: gpt.baseURL, apiKey: 'sk-openai-upstream-000000' },
+      // OpenAI's own API (its price provider says so), which counts input tokens.
+      'openai-api': { type: 'openai', baseURL: gpt.baseURL, apiKey: 'sk-openai-upstream-000000', priceProvider: 'openai' },
     },
     routing: { retries: { baseDelayMs: 10, maxDelayMs: 20 } },
     models: {
       'claude-sonnet-4-5': { target: 'claude/claude-sonnet-4-5' },
       sonnet: { target: 'claude/claude-sonnet-4-5' },
       'gpt-4o': { target: 'openai/gpt-4o' },
+      'gpt-5': { target: 'openai-api/gpt-5' },
       'gpt-then-claude': { targets: ['openai/gpt-4o', 'claude/claude-sonnet-4-5'] },
     },
   });
@@ -374,6 +377,21 @@ describe('count_tokens', () => {
     const fromOpenAIModel = await anthropic.messages.countTokens({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] }).catch((error: unknown) => error);
     expect(fromOpenAIModel).toBeInstanceOf(Anthropic.BadRequestError);
     expect(String(fromOpenAIModel)).toContain('can count tokens');
+  });
+
+  it("is answered by OpenAI's input token count for Claude Code on an OpenAI model", async () => {
+    const counted = await anthropic.messages.countTokens({
+      model: 'gpt-5',
+      system: 'Be brief.',
+      messages: [{ role: 'user', content: 'count these four words' }],
+      tools: [{ name: 'get_weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }],
+    });
+    expect(counted.input_tokens).toBe(6);
+    const upstream = gpt.requests[0]!;
+    expect(upstream.path).toBe('/v1/responses/input_tokens');
+    expect(upstream.headers.authorization).toBe('Bearer sk-openai-upstream-000000');
+    expect(upstream.body).toMatchObject({ model: 'gpt-5', tools: [{ type: 'function', name: 'get_weather' }] });
+    expect(JSON.stringify(upstream.body.input)).toContain('count these four words');
   });
 });
 

@@ -103,6 +103,9 @@ const chatFields = new Set([
 /** The fields of OpenAI's `POST /embeddings`, from its API reference. */
 const embeddingFields = new Set(['input', 'model', 'encoding_format', 'dimensions', 'user']);
 
+/** The fields `POST /v1/responses/input_tokens` takes; any other is refused. */
+const inputTokenFields = new Set(['model', 'input', 'instructions', 'tools', 'tool_choice', 'parallel_tool_calls', 'reasoning', 'text', 'truncation', 'conversation', 'previous_response_id']);
+
 /** Chat fields the Responses API refuses, and their new names there. */
 const movedResponsesFields = [['max_tokens', 'max_output_tokens'], ['messages', 'input'], ['response_format', 'text.format']] as const;
 
@@ -148,7 +151,8 @@ async function answerResponses(res: ServerResponse, body: Record<string, any>, r
 /**
  * Starts a faithful OpenAI-compatible upstream on 127.0.0.1: chat completions (JSON and SSE, tool-call
  * deltas, the usage chunk), the Responses API (`POST /v1/responses`: response objects and their
- * numbered stream events, reasoning items for reasoning models; Codex models refuse chat completions),
+ * numbered stream events, reasoning items for reasoning models; Codex models refuse chat completions;
+ * `POST /v1/responses/input_tokens`, the words of `input` and `instructions` as `input_tokens`),
  * embeddings (float and base64), models, and errors in OpenAI's shape
  * (`retry-after` on 429). Programmable per request with {@link MockOpenAI.enqueue}; records every
  * request, noting those whose client went away.
@@ -188,6 +192,12 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
     const isEmbeddings = request.method === 'POST' && path === '/v1/embeddings';
     const isModels = request.method === 'GET' && path === '/v1/models';
     const isResponses = request.method === 'POST' && path === '/v1/responses' && !openRouter;
+    if (request.method === 'POST' && path === '/v1/responses/input_tokens' && !openRouter && !azure) {
+      const unknown = Object.keys(body ?? {}).find((field) => !inputTokenFields.has(field));
+      if (unknown !== undefined) return sendJson(res, 400, openAIError(`Unknown parameter: '${unknown}'.`, 'invalid_request_error', 'unknown_parameter', unknown));
+      const words = countWords((body as { input?: unknown } | undefined)?.input) + countWords((body as { instructions?: unknown } | undefined)?.instructions);
+      return sendJson(res, 200, { object: 'response.input_tokens', input_tokens: Math.max(1, words) });
+    }
     const requestedModel = String((body as { model?: unknown } | undefined)?.model);
     // Codex models are served by the Responses API only.
     if (isChat && !openRouter && responsesOnlyModel.test(requestedModel)) {

@@ -40,6 +40,8 @@ export class OpenAIProvider extends OpenAICompatibleProvider {
       responsesAPI: options.responsesAPI ?? priceProvider === 'openai',
       // Its Codex and -pro models answer on the Responses API only: every client's request goes there.
       responsesOnly: priceProvider === 'openai' ? isOpenAIResponsesOnlyModel : undefined,
+      // It counts a request's input tokens, for Anthropic clients' count_tokens.
+      countsInputTokens: priceProvider === 'openai',
     });
   }
 }
