@@ -11,6 +11,29 @@ const renewAheadMs = 5 * 60_000;
 const tokenAnswerSchema = z.looseObject({ access_token: z.string().min(1), expires_in: z.number().positive() });
 const tokenErrorSchema = z.looseObject({ error: z.string(), error_description: z.string().optional() });
 
+/** The token endpoint's (or the metadata server's) request for a token. */
+interface TokenRequest {
+  readonly url: string;
+  readonly method: 'GET' | 'POST';
+  readonly headers: Record<string, string>;
+  readonly body?: string;
+}
+
+/**
+ * How each kind of credentials asks for a token: a service account posts its signed JWT (the
+ * `jwt-bearer` grant), a user its refresh token, a workload asks its metadata server.
+ */
+function tokenRequestOf(credentials: Exclude<GoogleCredentials, { kind: 'access-token' }>, nowMs: number): TokenRequest {
+  if (credentials.kind === 'metadata-server') {
+    return { url: `${credentials.origin}/computeMetadata/v1/instance/service-accounts/default/token`, method: 'GET', headers: { 'metadata-flavor': 'Google' } };
+  }
+  const form: Record<string, string> =
+    credentials.kind === 'service-account'
+      ? { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: signedAssertion(credentials, Math.floor(nowMs / 1000)) }
+      : { grant_type: 'refresh_token', client_id: credentials.clientId, client_secret: credentials.clientSecret, refresh_token: credentials.refreshToken };
+  return { url: credentials.tokenURL, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() };
+}
+
 interface HeldToken {
   readonly token: string;
   readonly renewAt: number;
@@ -59,34 +82,19 @@ export class GoogleAccessToken {
 
   /** A valid access token. */
   get(): Promise<string> {
-    if (this.#credentials.kind === 'access-token') return Promise.resolve(this.#credentials.token);
+    const credentials = this.#credentials;
+    if (credentials.kind === 'access-token') return Promise.resolve(credentials.token);
     const held = this.#held;
     if (held !== undefined && this.#now() < held.renewAt) return Promise.resolve(held.token);
-    this.#renewing ??= this.#fetch().finally(() => {
+    this.#renewing ??= this.#fetch(credentials).finally(() => {
       this.#renewing = undefined;
     });
     return this.#renewing;
   }
 
-  async #fetch(): Promise<string> {
-    const credentials = this.#credentials;
+  async #fetch(credentials: Exclude<GoogleCredentials, { kind: 'access-token' }>): Promise<string> {
     const startedAt = this.#now();
-    let url: string;
-    let init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string };
-    if (credentials.kind === 'metadata-server') {
-      url = `${credentials.origin}/computeMetadata/v1/instance/service-accounts/default/token`;
-      init = { method: 'GET', headers: { 'metadata-flavor': 'Google' } };
-    } else if (credentials.kind === 'service-account') {
-      url = credentials.tokenURL;
-      const form = new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: signedAssertion(credentials, Math.floor(startedAt / 1000)) });
-      init = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() };
-    } else if (credentials.kind === 'authorized-user') {
-      url = credentials.tokenURL;
-      const form = new URLSearchParams({ grant_type: 'refresh_token', client_id: credentials.clientId, client_secret: credentials.clientSecret, refresh_token: credentials.refreshToken });
-      init = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() };
-    } else {
-      return credentials.token;
-    }
+    const { url, ...init } = tokenRequestOf(credentials, startedAt);
     let answer: Awaited<ReturnType<typeof request>>;
     try {
       answer = await request(url, { ...init, headersTimeout: 30_000, bodyTimeout: 30_000 });
