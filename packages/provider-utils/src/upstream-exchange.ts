@@ -8,6 +8,8 @@ export interface UpstreamBody extends AsyncIterable<Buffer> {
   bytes(): Promise<Buffer>;
   /** The whole body as an `ArrayBuffer` (a copy; prefer {@link UpstreamBody.bytes}). */
   arrayBuffer(): Promise<ArrayBuffer>;
+  /** The answer's headers (Gemini names the tier it served at in one). */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 /** What an {@link UpstreamExchange} needs besides the dispatcher. */

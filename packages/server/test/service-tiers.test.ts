@@ -4,6 +4,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { openTelemetryPluginWith } from '@tollgate/metrics-opentelemetry';
 import { Ledger } from '@tollgate/core';
+import { createMockGemini } from '@tollgate/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/index.js';
 import { anthropicKey, startClaudeAndGptMocks } from './support/claude-and-gpt-mocks.js';
@@ -12,6 +13,7 @@ import { createLogger, startServer } from '../src/index.js';
 import { LogCapture, masterKey, serverPackageDirectory, temporaryDatabasePath } from './support/start-test-gateway.js';
 
 const { claude, gpt } = await startClaudeAndGptMocks();
+const gemini = await createMockGemini({ apiKey: 'AIza-gemini-upstream-0000000000000' });
 let server: RunningServer;
 const logs = new LogCapture();
 const databasePath = await temporaryDatabasePath('tollgate-service-tiers');
@@ -62,6 +64,7 @@ beforeAll(async () => {
       plugins: [
         '@tollgate/provider-openai',
         '@tollgate/provider-anthropic',
+        '@tollgate/provider-gemini',
         { name: '@tollgate/ledger-sqlite', options: { path: databasePath, flushIntervalMs: 20 } },
         // Every price from the bundled table and what Tollgate knows of OpenAI's tiers: no overrides.
         '@tollgate/pricing',
@@ -73,6 +76,7 @@ beforeAll(async () => {
         openai: { type: 'openai', baseURL: gpt.baseURL, apiKey: 'sk-openai-upstream-000000', priceProvider: 'openai' },
         // The same API reached through chat completions only: a Responses client's turn is translated.
         'openai-chat': { type: 'openai', baseURL: gpt.baseURL, apiKey: 'sk-openai-upstream-000000', priceProvider: 'openai', responsesAPI: false },
+        google: { type: 'gemini', baseURL: gemini.baseURL, apiKey: 'AIza-gemini-upstream-0000000000000' },
       },
       models: {
         opus: { target: 'claude/claude-opus-4-6' },
@@ -84,6 +88,7 @@ beforeAll(async () => {
         'gpt-5': { target: 'openai/gpt-5' },
         // Served only on the Responses API: a chat client's turn is translated to it.
         'gpt-5-codex': { target: 'openai/gpt-5-codex' },
+        flash: { target: 'google/gemini-2.5-flash' },
       },
     },
   });
@@ -91,6 +96,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server.close();
+  await gemini.close();
 });
 
 // 1,000 prompt tokens (200 of them cached) and 500 out.
@@ -308,5 +314,73 @@ describe("Claude's fast mode (Claude Code's /fast: speed fast)", () => {
     const ownRefused = await new OpenAI({ baseURL: `${server.url}/v1`, apiKey: key, maxRetries: 0 }).chat.completions.create({ model: 'opus', max_tokens: 1_000, messages, speed: 'fast' } as never).catch((error: unknown) => error);
     expect((ownRefused as InstanceType<typeof OpenAI.APIError>).status).toBe(429);
     expect(claude.requests).toHaveLength(sent);
+  });
+});
+
+describe("Gemini's Flex and Priority tiers", () => {
+  // 1,000 prompt tokens and 500 out on Gemini 2.5 Flash: $0.30 / $2.50 per million at the standard tier, Flex half.
+  const flashUsage = { promptTokenCount: 1_000, candidatesTokenCount: 500 };
+  const flash = { default: 1_000 * 0.3 + 500 * 2.5, flex: (1_000 * 0.3 + 500 * 2.5) / 2 };
+  const messages = [{ role: 'user' as const, content: 'Classify these tickets.' }];
+
+  it('asks the Gemini API for the tier and charges the tier its answer names: Flex at half, whole and streamed; a downgraded Priority at the standard price', async () => {
+    gemini.reset();
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
+    const ids: (string | null)[] = [];
+
+    gemini.enqueue({ usage: flashUsage });
+    const flexWhole = await client.chat.completions.create({ model: 'flash', service_tier: 'flex', messages }).withResponse();
+    expect(flexWhole.data.service_tier).toBe('flex');
+    ids.push(flexWhole.response.headers.get('x-request-id'));
+    expect(await logLineOf(ids.at(-1)!)).toMatchObject({ serviceTier: 'flex', costMicros: flash.flex });
+
+    gemini.enqueue({ usage: flashUsage });
+    const { data: stream, response } = await client.chat.completions.create({ model: 'flash', service_tier: 'flex', messages, stream: true, stream_options: { include_usage: true } }).withResponse();
+    const tiers = new Set<unknown>();
+    for await (const chunk of stream) tiers.add(chunk.service_tier);
+    expect([...tiers]).toEqual(['flex']);
+    ids.push(response.headers.get('x-request-id'));
+    expect(await logLineOf(ids.at(-1)!)).toMatchObject({ stream: true, serviceTier: 'flex', costMicros: flash.flex });
+
+    // Past its Priority limit a request is served at the standard tier, and the answer says so.
+    gemini.enqueue({ usage: flashUsage, serviceTier: 'standard' });
+    const downgraded = await client.chat.completions.create({ model: 'flash', service_tier: 'priority', messages }).withResponse();
+    expect(downgraded.data.service_tier).toBe('default');
+    ids.push(downgraded.response.headers.get('x-request-id'));
+    expect(await logLineOf(ids.at(-1)!)).toMatchObject({ costMicros: flash.default });
+
+    // Served at Priority: "75 to 100 % more" than standard, by model; Tollgate knows no list, so the cost is unknown, never standard.
+    gemini.enqueue({ usage: flashUsage });
+    const priority = await client.chat.completions.create({ model: 'flash', service_tier: 'priority', messages }).withResponse();
+    expect(priority.data.service_tier).toBe('priority');
+    ids.push(priority.response.headers.get('x-request-id'));
+    expect((await logLineOf(ids.at(-1)!)).costMicros).toBeUndefined();
+
+    gemini.enqueue({ usage: flashUsage });
+    const standard = await client.chat.completions.create({ model: 'flash', service_tier: 'default', messages }).withResponse();
+    expect(standard.data.service_tier).toBe('default');
+    ids.push(standard.response.headers.get('x-request-id'));
+
+    expect(gemini.requests.map((request) => request.body.serviceTier)).toEqual(['flex', 'flex', 'priority', 'priority', undefined]);
+    expect(await ledgerRows(ids)).toEqual([
+      { service_tier: 'flex', cost_micros: flash.flex },
+      { service_tier: 'flex', cost_micros: flash.flex },
+      { service_tier: 'default', cost_micros: flash.default },
+      { service_tier: 'priority', cost_micros: null },
+      { service_tier: 'default', cost_micros: flash.default },
+    ]);
+  });
+
+  it("refuses Gemini's Priority tier for a budgeted key (no known price) before the upstream, and admits Flex", async () => {
+    gemini.reset();
+    const key = await createBudgetedKey(server.url, 'tiers-gemini', 5);
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: key, maxRetries: 0 });
+    const refused = await client.chat.completions.create({ model: 'flash', service_tier: 'priority', max_tokens: 100, messages }).catch((error: unknown) => error);
+    expect((refused as InstanceType<typeof OpenAI.APIError>).status).toBe(403);
+    expect((refused as InstanceType<typeof OpenAI.APIError>).message).toContain('no known price at the "priority" service tier');
+    expect(gemini.requests).toHaveLength(0);
+    gemini.enqueue({ usage: flashUsage });
+    const admitted = await client.chat.completions.create({ model: 'flash', service_tier: 'flex', max_tokens: 100, messages });
+    expect(admitted.service_tier).toBe('flex');
   });
 });

@@ -59,7 +59,9 @@ function invalidRequest(body: any, flavor: 'gemini' | 'vertex'): string | undefi
  * carries `finishReason` and the full `usageMetadata`), `:countTokens`, the `x-goog-api-key` header (or
  * `key` query), errors as `google.rpc.Status` bodies (an invalid key is a 400 `API_KEY_INVALID`, a 429
  * carries `RetryInfo.retryDelay`), thought parts, function calls, stop sequences, `maxOutputTokens`,
- * blocked prompts and cached/thinking token counts. Programmable and recording like the other mocks.
+ * blocked prompts and cached/thinking token counts, and the processing tier (`serviceTier` in the body,
+ * `x-gemini-service-tier` on the answer: the one asked for, `standard` by default). Programmable and
+ * recording like the other mocks.
  *
  * @example
  * const mock = await createMockGemini({ apiKey: 'gemini-test-key' });
@@ -105,8 +107,14 @@ export function geminiAnswerer(flavor: 'gemini' | 'vertex'): (request: RecordedR
     }
     const invalid = invalidRequest(body, flavor);
     if (invalid !== undefined) return fail('INVALID_ARGUMENT', invalid);
+    // Proto JSON: the field by either name. The Gemini API serves flex and priority; Vertex AI takes no tier in the body.
+    const askedTier = body.serviceTier ?? body.service_tier;
+    if (askedTier !== undefined && (flavor === 'vertex' || !['standard', 'flex', 'priority'].includes(askedTier))) {
+      return fail('INVALID_ARGUMENT', flavor === 'vertex' ? 'Invalid JSON payload received. Unknown name "serviceTier": Cannot find field.' : `Invalid value at 'service_tier' (type.googleapis.com/google.ai.generativelanguage.v1beta.ServiceTier), "${String(askedTier)}"`);
+    }
 
     const reply = takeReply() ?? {};
+    const tierHeader: Record<string, string> = flavor === 'gemini' ? { 'x-gemini-service-tier': reply.serviceTier ?? askedTier ?? 'standard' } : {};
     if (reply.delayMs !== undefined) await sleep(reply.delayMs);
     if (reply.hang === true) return;
     if (reply.error !== undefined) {
@@ -134,8 +142,8 @@ export function geminiAnswerer(flavor: 'gemini' | 'vertex'): (request: RecordedR
 
     if (reply.blockReason !== undefined) {
       const blocked = { promptFeedback: { blockReason: reply.blockReason, safetyRatings: [{ category: 'HARM_CATEGORY_DANGEROUS_CONTENT', probability: 'HIGH' }] }, ...envelope, usageMetadata: geminiUsage(prompt, 0) };
-      if (!stream) return sendJson(res, 200, blocked, reply.headers);
-      res.writeHead(200, { 'content-type': 'text/event-stream', ...reply.headers });
+      if (!stream) return sendJson(res, 200, blocked, { ...tierHeader, ...reply.headers });
+      res.writeHead(200, { 'content-type': 'text/event-stream', ...tierHeader, ...reply.headers });
       res.end(geminiEvent(blocked));
       return;
     }
@@ -146,7 +154,7 @@ export function geminiAnswerer(flavor: 'gemini' | 'vertex'): (request: RecordedR
       const candidates = Array.from({ length: candidateCount }, (_, index) => ({ content: { parts, role: 'model' }, finishReason, index }));
       const answer = { candidates, ...envelope };
       // Without alt=sse the streaming method answers a JSON array of responses.
-      return sendJson(res, 200, stream ? [answer] : answer, reply.headers);
+      return sendJson(res, 200, stream ? [answer] : answer, { ...tierHeader, ...reply.headers });
     }
 
     // One event per thought, per text piece, and one for all function calls; the last one finishes.
@@ -161,7 +169,7 @@ export function geminiAnswerer(flavor: 'gemini' | 'vertex'): (request: RecordedR
       const candidate = { content: { parts: piece, role: 'model' }, ...(last ? { finishReason } : {}), index: 0 };
       return geminiEvent({ candidates: [candidate], usageMetadata: last ? usage : running, modelVersion: model, responseId });
     });
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'x-content-type-options': 'nosniff', ...reply.headers });
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'x-content-type-options': 'nosniff', ...tierHeader, ...reply.headers });
     const shape = reply.stream ?? {};
     const errorStatus = shape.errorStatus ?? 'INTERNAL';
     await writeMockStream(res, events, shape, { errorEvent: geminiEvent(geminiError(errorStatus, errorStatus === 'INTERNAL' ? 'An internal error has occurred.' : 'The model is overloaded. Please try again later.')) });

@@ -22,6 +22,8 @@ export interface MockGeminiReply extends MockReplyBasics {
   readonly finishReason?: string;
   /** Blocks the prompt: no candidates, `promptFeedback.blockReason` set. */
   readonly blockReason?: string;
+  /** The tier the answer says it was served at (`x-gemini-service-tier`): a priority request past its limit is served at `standard`. */
+  readonly serviceTier?: 'standard' | 'flex' | 'priority';
   readonly usage?: {
     readonly promptTokenCount?: number;
     readonly candidatesTokenCount?: number;

@@ -93,7 +93,8 @@ export type TierRule = { readonly kind: 'openai-priority' } | { readonly kind: '
 /** The rule that prices `tier` for `model` at `priceProvider`, if Tollgate knows one. */
 export function tierRuleOf(priceProvider: string | undefined, tier: string, model: string): TierRule | undefined {
   if (tier === 'priority' && priceProvider === 'openai') return { kind: 'openai-priority' };
-  if (tier === 'flex' && (priceProvider === 'openai' || priceProvider === 'azure')) return { kind: 'times', factor: 0.5 };
+  // Flex is half the standard prices on OpenAI's API, Azure's and the Gemini API.
+  if (tier === 'flex' && (priceProvider === 'openai' || priceProvider === 'azure' || priceProvider === 'google')) return { kind: 'times', factor: 0.5 };
   if (tier === 'flex' && priceProvider === 'groq') return { kind: 'times', factor: 1 };
   if (tier === 'fast' && priceProvider !== 'anthropic') return { kind: 'times', factor: 1 };
   if (tier === 'fast') {

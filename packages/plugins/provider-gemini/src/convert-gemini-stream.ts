@@ -18,9 +18,10 @@ interface CandidateState {
  * content, thought parts → `reasoning_content`, each `functionCall` part → one tool call delta with its
  * id, name and complete arguments (Gemini sends a call whole); `finishReason` → the finish chunk; after
  * the last event a usage chunk (the last `usageMetadata` holds the totals). An event
- * `{"error":{…}}` fails the stream, as does an end before every candidate finished.
+ * `{"error":{…}}` fails the stream, as does an end before every candidate finished. `serviceTier`, the
+ * tier the answer's headers name, is on every chunk.
  */
-export async function* convertGeminiStream(body: AsyncIterable<Buffer>, options: { provider: string; model: string; secrets: readonly string[] }): AsyncGenerator<ChatCompletionChunk> {
+export async function* convertGeminiStream(body: AsyncIterable<Buffer>, options: { provider: string; model: string; secrets: readonly string[]; serviceTier?: string | undefined }): AsyncGenerator<ChatCompletionChunk> {
   const candidates = new Map<number, CandidateState>();
   let id = '';
   let model = options.model;
@@ -31,6 +32,7 @@ export async function* convertGeminiStream(body: AsyncIterable<Buffer>, options:
     object: 'chat.completion.chunk',
     created: Math.floor(Date.now() / 1000),
     model,
+    ...(options.serviceTier === undefined ? {} : { service_tier: options.serviceTier }),
     choices: [{ index, delta, finish_reason: finishReason }],
   });
 

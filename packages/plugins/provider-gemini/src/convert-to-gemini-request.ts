@@ -7,7 +7,7 @@ import { fromToolCallId } from './gemini-tool-call-id.js';
  * OpenAI request fields with no Gemini equivalent. They are dropped (the provider logs each once at
  * debug level); the README lists them.
  */
-export const untranslatedOpenAIFields = ['logit_bias', 'user', 'metadata', 'store', 'service_tier', 'modalities', 'audio', 'prediction', 'web_search_options', 'parallel_tool_calls', 'stream_options'] as const;
+export const untranslatedOpenAIFields = ['logit_bias', 'user', 'metadata', 'store', 'modalities', 'audio', 'prediction', 'web_search_options', 'parallel_tool_calls', 'stream_options'] as const;
 
 /** `reasoning_effort` as a Gemini 2.5 thinking budget (tokens). */
 const thinkingBudgets = { minimal: 512, low: 1024, medium: 8192, high: 24576 } as const;
@@ -126,12 +126,14 @@ export interface ConvertToGeminiOptions {
  * `functionResponse` parts; `tools` and `tool_choice` to `functionDeclarations` and
  * `functionCallingConfig`; sampling, stop, `n`, `seed`, penalties, logprobs, `response_format`
  * (`responseJsonSchema`) and `reasoning_effort` (a thinking budget, or level on Gemini 3) to
- * `generationConfig`.
+ * `generationConfig`; `service_tier` `flex` or `priority` to `serviceTier` (Gemini's standard tier is
+ * the default, so `default` and `auto` ask for nothing).
  */
 export function convertToGeminiRequest(request: ChatCompletionRequest, options: ConvertToGeminiOptions): GeminiRequest {
   const { system, contents } = convertMessages(request.messages);
   const body: GeminiRequest = { contents };
   if (system.length > 0) body.systemInstruction = { parts: [{ text: system.join('\n\n') }] };
+  if (request.service_tier === 'flex' || request.service_tier === 'priority') body.serviceTier = request.service_tier;
 
   const config: Record<string, unknown> = {};
   const maxTokens = request.max_completion_tokens ?? request.max_tokens;

@@ -26,6 +26,8 @@ export interface GeminiRequest {
   toolConfig?: { functionCallingConfig: { mode: 'AUTO' | 'ANY' | 'NONE'; allowedFunctionNames?: string[] } };
   generationConfig?: Record<string, unknown>;
   safetySettings?: unknown[];
+  /** The processing tier asked for (`flex`, `priority`); the standard one when left out. */
+  serviceTier?: 'flex' | 'priority';
   cachedContent?: string;
 }
 

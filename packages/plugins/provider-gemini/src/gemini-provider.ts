@@ -6,6 +6,7 @@ import type { GeminiProviderOptions } from './gemini-provider-options.js';
 import { convertFromGeminiResponse } from './convert-from-gemini-response.js';
 import { convertGeminiStream } from './convert-gemini-stream.js';
 import { convertToGeminiRequest, untranslatedOpenAIFields } from './convert-to-gemini-request.js';
+import { servedServiceTier } from './gemini-service-tier.js';
 
 const responseSchema = z.looseObject({ candidates: z.array(z.looseObject({})).optional(), promptFeedback: z.looseObject({}).optional() });
 const countSchema = z.looseObject({ totalTokens: z.number() });
@@ -51,12 +52,14 @@ export class GeminiProvider implements Provider {
   async doChat(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
     const body = await this.#post(`${this.#modelPath(options.model)}:generateContent`, this.#headers, this.#body(request, options), options);
     const parsed = parseUpstreamJson(await body.bytes(), responseSchema, { provider: this.name, expected: 'a GenerateContentResponse' });
-    return { response: convertFromGeminiResponse(parsed as GeminiResponse, options.model) };
+    const response = convertFromGeminiResponse(parsed as GeminiResponse, options.model);
+    const serviceTier = servedServiceTier(body.headers);
+    return { response: serviceTier === undefined ? response : { ...response, service_tier: serviceTier } };
   }
 
   async doStream(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderStream> {
     const body = await this.#post(`${this.#modelPath(options.model)}:streamGenerateContent?alt=sse`, this.#streamHeaders, this.#body(request, options), options);
-    return { type: 'chunks', chunks: convertGeminiStream(body, { provider: this.name, model: options.model, secrets: this.#secrets }) };
+    return { type: 'chunks', chunks: convertGeminiStream(body, { provider: this.name, model: options.model, secrets: this.#secrets, serviceTier: servedServiceTier(body.headers) }) };
   }
 
   async doCountTokens(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<{ inputTokens: number }> {
@@ -83,6 +86,8 @@ export class GeminiProvider implements Provider {
     this.#droppedFields.check(request);
     const translated = convertToGeminiRequest(request, { model: options.model, includeThoughts: this.#options.includeThoughts });
     if (this.#options.safetySettings !== undefined) translated.safetySettings = this.#options.safetySettings;
+    // Vertex AI asks for a tier otherwise than the Gemini API (not in the body): not sent there.
+    if (this.#vertex !== undefined) delete translated.serviceTier;
     return JSON.stringify(translated);
   }
 
