@@ -56,6 +56,8 @@ beforeAll(async () => {
       'vertex-metadata': { type: 'anthropic', baseURL: vertex.baseURL, vertex: { project, location: 'us-east5' } },
       'vertex-wrong-key': { type: 'anthropic', baseURL: vertex.baseURL, vertex: onVertex({ credentials: keyFile('other.json', otherKey, vertex.tokenURL) }) },
       'vertex-maas': { type: 'openai', baseURL: vertex.baseURL, vertex: onVertex() },
+      // Its key names a token endpoint nothing listens on.
+      'vertex-no-token-endpoint': { type: 'anthropic', baseURL: vertex.baseURL, vertex: onVertex({ credentials: keyFile('unreachable.json', serviceKey, 'http://127.0.0.1:9/token') }) },
       'vertex-short': { type: 'gemini', baseURL: shortLived.baseURL, vertex: { credentials: keyFile('short.json', serviceKey, shortLived.tokenURL) } },
     },
     routing: { retries: { maxRetries: 0 } },
@@ -67,6 +69,7 @@ beforeAll(async () => {
       'sonnet-wrong-key': { target: `vertex-wrong-key/${sonnet}` },
       'flash-short': { target: 'vertex-short/gemini-2.5-flash' },
       llama: { target: 'vertex-maas/meta/llama-3.3-70b-instruct-maas' },
+      'sonnet-no-token-then-flash': { targets: [`vertex-no-token-endpoint/${sonnet}`, 'vertex-gemini/gemini-2.5-flash'] },
       'sonnet-or-flash': { targets: [`vertex-claude/${sonnet}`, 'vertex-gemini/gemini-2.5-flash'] },
     },
   });
@@ -274,6 +277,19 @@ describe('Google access tokens', () => {
     expect(modelCalls(vertex)).toHaveLength(0);
     const everything = JSON.stringify(error.error) + logs.raw.join('\n');
     for (const secret of [pem(otherKey).split('\n')[1]!, user.clientSecret, user.refreshToken, 'ya29.mock-']) expect(everything).not.toContain(secret);
+  });
+
+  it('treats a token endpoint it cannot reach as a retryable failure: the group falls over to its next target', async () => {
+    vertex.enqueue({ content: 'Gemini answered.' });
+    const { data, response } = await openai.chat.completions.create({ model: 'sonnet-no-token-then-flash', messages: [{ role: 'user', content: 'Hi' }] }).withResponse();
+    expect(data.choices[0]!.message.content).toBe('Gemini answered.');
+    expect(response.headers.get('x-tollgate-provider')).toBe('vertex-gemini');
+    expect(modelCalls(vertex).map((call) => call.path)).toEqual([`${flashPath}:generateContent`]);
+    const line = await logs.requestLine(response.headers.get('x-request-id'));
+    expect(line.attemptLog).toEqual([
+      expect.objectContaining({ target: `vertex-no-token-endpoint/${sonnet}`, status: 502, errorCode: 'TOLLGATE_UPSTREAM_UNREACHABLE' }),
+      expect.objectContaining({ target: 'vertex-gemini/gemini-2.5-flash', status: 200 }),
+    ]);
   });
 
   it('refuses a config with no project, or with both an API key and vertex, at startup', async () => {
