@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMockVertex, type MockVertex } from '@tollgate/testkit';
+import { createMockVertex, mockEmbedding, type MockVertex } from '@tollgate/testkit';
 import type { RunningServer } from '../src/index.js';
 import { LogCapture, masterKey, startLoggedServer, startQuietServer } from './support/start-test-gateway.js';
 
@@ -56,6 +56,8 @@ beforeAll(async () => {
       'vertex-metadata': { type: 'anthropic', baseURL: vertex.baseURL, vertex: { project, location: 'us-east5' } },
       'vertex-wrong-key': { type: 'anthropic', baseURL: vertex.baseURL, vertex: onVertex({ credentials: keyFile('other.json', otherKey, vertex.tokenURL) }) },
       'vertex-maas': { type: 'openai', baseURL: vertex.baseURL, vertex: onVertex() },
+      // The Gemini API (an API key), next to Vertex AI.
+      'gemini-api': { type: 'gemini', baseURL: vertex.baseURL, apiKey: 'AIza-gemini-api-key-000000000000000' },
       // Its key names a token endpoint nothing listens on.
       'vertex-no-token-endpoint': { type: 'anthropic', baseURL: vertex.baseURL, vertex: onVertex({ credentials: keyFile('unreachable.json', serviceKey, 'http://127.0.0.1:9/token') }) },
       'vertex-short': { type: 'gemini', baseURL: shortLived.baseURL, vertex: { credentials: keyFile('short.json', serviceKey, shortLived.tokenURL) } },
@@ -69,6 +71,9 @@ beforeAll(async () => {
       'sonnet-wrong-key': { target: `vertex-wrong-key/${sonnet}` },
       'flash-short': { target: 'vertex-short/gemini-2.5-flash' },
       llama: { target: 'vertex-maas/meta/llama-3.3-70b-instruct-maas' },
+      'gemini-embedding': { target: 'vertex-gemini/gemini-embedding-001' },
+      'text-embedding-005': { target: 'vertex-gemini/text-embedding-005' },
+      'gemini-api-embedding': { target: 'gemini-api/gemini-embedding-001' },
       'sonnet-no-token-then-flash': { targets: [`vertex-no-token-endpoint/${sonnet}`, 'vertex-gemini/gemini-2.5-flash'] },
       'sonnet-or-flash': { targets: [`vertex-claude/${sonnet}`, 'vertex-gemini/gemini-2.5-flash'] },
     },
@@ -222,6 +227,53 @@ describe('Gemini on Vertex AI', () => {
     expect(completion.choices[0]!.message.content).toBe('Mock answer to: Hi');
     const token = vertex.requests.find((request) => request.path === '/token');
     expect(Object.fromEntries(new URLSearchParams(token!.bodyText))).toEqual({ grant_type: 'refresh_token', client_id: user.clientId, client_secret: user.clientSecret, refresh_token: user.refreshToken });
+  });
+});
+
+describe('embeddings on Vertex AI', () => {
+  const texts = ['the quick brown fox', 'jumps over', 'the lazy dog today'];
+
+  it("embeds through the model's :predict, one text a call for Gemini's embedding model, as OpenAI's SDK asks (base64), with the tokens Vertex counted", async () => {
+    const { data: answer, response } = await openai.embeddings.create({ model: 'gemini-embedding', input: texts, dimensions: 8 }).withResponse();
+    expect(answer.data.map((item) => item.index)).toEqual([0, 1, 2]);
+    // The SDK asked for base64 and decoded it: the vectors are Vertex's, in input order.
+    expect(answer.data.map((item) => item.embedding)).toEqual(texts.map((text) => mockEmbedding(text, 8)));
+    expect(answer.usage).toEqual({ prompt_tokens: 10, total_tokens: 10 });
+    const calls = modelCalls(vertex);
+    expect(calls.map((call) => call.path)).toEqual(Array(3).fill(`/v1/projects/${project}/locations/us-east5/publishers/google/models/gemini-embedding-001:predict`));
+    expect(calls.map((call) => call.body).sort((a, b) => a.instances[0].content.localeCompare(b.instances[0].content))).toEqual(
+      [...texts].sort().map((content) => ({ instances: [{ content }], parameters: { outputDimensionality: 8 } })),
+    );
+    // Priced: gemini-embedding-001 at $0.15 per million tokens.
+    const line = await logs.requestLine(response.headers.get('x-request-id'));
+    expect(line).toMatchObject({ provider: 'vertex-gemini', promptTokens: 10 });
+    expect(line.costMicros).toBeGreaterThan(0);
+  });
+
+  it('sends the texts in one call to a model that takes many, with the task type a request names', async () => {
+    const answer = await openai.embeddings.create({ model: 'text-embedding-005', input: texts, encoding_format: 'float', task_type: 'RETRIEVAL_DOCUMENT' } as never);
+    expect(answer.data).toHaveLength(3);
+    expect(answer.data[1]!.embedding).toEqual(mockEmbedding('jumps over', 768));
+    const [call] = modelCalls(vertex);
+    expect(modelCalls(vertex)).toHaveLength(1);
+    expect(call!.body).toEqual({ instances: texts.map((content) => ({ content, task_type: 'RETRIEVAL_DOCUMENT' })) });
+
+    // Asked for base64: little-endian float32 bytes, as OpenAI encodes them.
+    const raw = await fetch(`${server.url}/v1/embeddings`, { method: 'POST', headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'text-embedding-005', input: 'jumps over', encoding_format: 'base64' }) });
+    const encoded = ((await raw.json()) as { data: { embedding: string }[] }).data[0]!.embedding;
+    expect(typeof encoded).toBe('string');
+    const bytes = Buffer.from(encoded, 'base64');
+    expect([...new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4)]).toEqual(mockEmbedding('jumps over', 768));
+  });
+
+  it('refuses token ids, and embeddings on the Gemini API (whose answers count no tokens to charge)', async () => {
+    const ids = await openai.embeddings.create({ model: 'gemini-embedding', input: [[1, 2, 3]] }).catch((error: unknown) => error);
+    expect((ids as InstanceType<typeof OpenAI.APIError>).status).toBe(400);
+    expect((ids as InstanceType<typeof OpenAI.APIError>).message).toContain('not token ids');
+    const onApi = await openai.embeddings.create({ model: 'gemini-api-embedding', input: 'hello' }).catch((error: unknown) => error);
+    expect((onApi as InstanceType<typeof OpenAI.APIError>).status).toBe(400);
+    expect((onApi as InstanceType<typeof OpenAI.APIError>).message).toContain('serves embeddings on Vertex AI only');
+    expect(modelCalls(vertex)).toHaveLength(0);
   });
 });
 

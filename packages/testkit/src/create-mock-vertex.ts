@@ -6,7 +6,7 @@ import { geminiError, geminiErrorStatus } from './gemini-wire.js';
 import type { MockAnthropicReply } from './mock-anthropic-reply.js';
 import type { MockGeminiReply } from './mock-gemini-reply.js';
 import type { MockReply } from './mock-reply.js';
-import { openAIChatCompletion, openAIChunk, openAIUsage } from './openai-wire.js';
+import { mockEmbedding, openAIChatCompletion, openAIChunk, openAIUsage } from './openai-wire.js';
 import { MockGoogleOAuth, type MockAuthorizedUser, type MockGoogleOAuthOptions, type MockServiceAccount } from './mock-google-oauth.js';
 import { countWords, sendJson, startMockServer, type MockUpstream } from './mock-server.js';
 import type { RecordedRequest } from './recorded-request.js';
@@ -53,6 +53,9 @@ const vertexAnthropicVersion = 'vertex-2023-10-16';
  * - Claude models: `…/publishers/anthropic/models/{model}:rawPredict` and `:streamRawPredict`, taking
  *   the Messages API's body without `model` and with `anthropic_version: vertex-2023-10-16` (message ids
  *   `msg_vrtx_…`), and `count-tokens:rawPredict`;
+ * - text embedding models: `…/publishers/google/models/{model}:predict` (`instances[].content` →
+ *   `predictions[].embeddings.values` and `statistics.token_count`; one instance a request for
+ *   Gemini's embedding models);
  * - Google's token endpoint (`POST /token`) and a metadata server (see {@link MockGoogleOAuth}).
  *
  * @example
@@ -83,6 +86,7 @@ export async function createMockVertex(options: MockVertexOptions): Promise<Mock
     const model = decodeURIComponent(encodedModel);
     if (project !== options.project) return googleFail('PERMISSION_DENIED', `Permission 'aiplatform.endpoints.predict' denied on resource '//aiplatform.googleapis.com/projects/${project}/locations/${location}/publishers/${publisher}/models/${model}' (or it may not exist).`);
     if (location !== (options.location ?? 'global')) return googleFail('NOT_FOUND', `Publisher Model \`projects/${project}/locations/${location}/publishers/${publisher}/models/${model}\` not found.`);
+    if (publisher === 'google' && method === 'predict') return answerEmbeddings(request, res, model);
     if (publisher === 'google') {
       if (method !== 'generateContent' && method !== 'streamGenerateContent' && method !== 'countTokens') return googleFail('NOT_FOUND', `Method not found: ${method}`);
       return answerGemini(request, res, takeReply as () => MockGeminiReply | undefined, model, method);
@@ -98,6 +102,22 @@ export async function createMockVertex(options: MockVertexOptions): Promise<Mock
     if (body.model !== undefined) return claudeFail('invalid_request_error', 'model: Extra inputs are not permitted');
     if ((method === 'streamRawPredict') !== (body.stream === true)) return claudeFail('invalid_request_error', `${method} takes ${method === 'streamRawPredict' ? '"stream": true' : 'no "stream": true'}`);
     return answerClaude(request, res, takeReply as () => MockAnthropicReply | undefined, model);
+  }
+
+  /**
+   * A text embedding model's `:predict`: each instance's `content` embedded (a deterministic vector,
+   * `outputDimensionality` long, 768 by default or 3,072 for Gemini's), its words as `token_count`;
+   * Gemini's embedding models take one instance a request, the others up to 250.
+   */
+  function answerEmbeddings(request: RecordedRequest, res: ServerResponse, model: string): void {
+    const body = request.body;
+    const instances: any[] = Array.isArray(body?.instances) ? body.instances : [];
+    const limit = model.startsWith('gemini-embedding') ? 1 : 250;
+    if (instances.length === 0 || instances.some((instance) => typeof instance?.content !== 'string')) return sendJson(res, 400, geminiError('INVALID_ARGUMENT', 'Invalid JSON payload: instances[].content is required.'));
+    if (instances.length > limit) return sendJson(res, 400, geminiError('INVALID_ARGUMENT', `Unable to submit request because the model supports up to ${limit} instances per request, but ${instances.length} were sent.`));
+    const dimensions = typeof body.parameters?.outputDimensionality === 'number' ? body.parameters.outputDimensionality : model.startsWith('gemini-embedding') ? 3072 : 768;
+    const predictions = instances.map((instance) => ({ embeddings: { statistics: { truncated: false, token_count: Math.max(1, countWords(instance.content)) }, values: mockEmbedding(instance.content, dimensions) } }));
+    sendJson(res, 200, { predictions, metadata: { billableCharacterCount: instances.reduce((sum, instance) => sum + instance.content.length, 0) } });
   }
 
   /** The OpenAI-compatible endpoint: a `chat.completion`, or its chunks (and a usage chunk when asked for). */

@@ -1,5 +1,5 @@
 import { DroppedFieldLog, HttpUpstream, VertexEndpoint, parseUpstreamJson, vertexBaseURL, type UpstreamBody } from '@tollgate/provider-utils';
-import { z, type ChatCompletionRequest, type Logger, type Provider, type ProviderCallOptions, type ProviderChatResult, type ProviderStream } from '@tollgate/core';
+import { GatewayError, z, type ChatCompletionRequest, type EmbeddingRequest, type Logger, type Provider, type ProviderCallOptions, type ProviderChatResult, type ProviderEmbedResult, type ProviderStream } from '@tollgate/core';
 import type { GeminiResponse } from './gemini-content.js';
 import { toGeminiProviderError } from './gemini-error.js';
 import type { GeminiProviderOptions } from './gemini-provider-options.js';
@@ -7,9 +7,13 @@ import { convertFromGeminiResponse } from './convert-from-gemini-response.js';
 import { convertGeminiStream } from './convert-gemini-stream.js';
 import { convertToGeminiRequest, untranslatedOpenAIFields } from './convert-to-gemini-request.js';
 import { servedServiceTier } from './gemini-service-tier.js';
+import { fromVertexEmbeddingAnswers, toVertexEmbeddingBodies, type VertexEmbeddingAnswer } from './vertex-embeddings.js';
 
 const responseSchema = z.looseObject({ candidates: z.array(z.looseObject({})).optional(), promptFeedback: z.looseObject({}).optional() });
 const countSchema = z.looseObject({ totalTokens: z.number() });
+/** Embedding calls a request may have in flight at once (a model that takes one text a call). */
+const embeddingCallsAtOnce = 8;
+const predictionsSchema = z.looseObject({ predictions: z.array(z.looseObject({ embeddings: z.looseObject({ values: z.array(z.number()) }) })) });
 
 /**
  * A provider for Google's Gemini API (`generateContent`, `streamGenerateContent?alt=sse`,
@@ -70,6 +74,31 @@ export class GeminiProvider implements Provider {
     const answer = await this.#post(`${this.#modelPath(options.model)}:countTokens`, this.#headers, JSON.stringify(countRequest), options);
     const parsed = parseUpstreamJson(await answer.bytes(), countSchema, { provider: this.name, expected: 'a token count' }) as { totalTokens: number };
     return { inputTokens: parsed.totalTokens };
+  }
+
+  /**
+   * Embeddings, on Vertex AI: its text embedding models' `:predict` (`text-embedding-005`,
+   * `gemini-embedding-001`…), whose answers count each text's tokens. The Gemini API's embedding
+   * answers count none, so nothing could be charged for them: refused there.
+   */
+  async doEmbed(request: EmbeddingRequest, options: ProviderCallOptions): Promise<ProviderEmbedResult> {
+    if (this.#vertex === undefined) {
+      throw new GatewayError('TOLLGATE_UNSUPPORTED_OPERATION', `Provider "${this.name}" serves embeddings on Vertex AI only (the Gemini API's embedding answers carry no token counts to charge); give it the vertex option, or route embedding models elsewhere.`, { param: 'model' });
+    }
+    const path = `${this.#modelPath(options.model)}:predict`;
+    const bodies = toVertexEmbeddingBodies(request, options.model);
+    const answers: VertexEmbeddingAnswer[] = [];
+    let next = 0;
+    // A model that takes one text a call gets as many calls, at most `embeddingCallsAtOnce` at a time.
+    const caller = async (): Promise<void> => {
+      while (next < bodies.length) {
+        const index = next++;
+        const answer = await this.#post(path, this.#headers, bodies[index]!, options);
+        answers[index] = parseUpstreamJson(await answer.bytes(), predictionsSchema, { provider: this.name, expected: 'embedding predictions' }) as VertexEmbeddingAnswer;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(embeddingCallsAtOnce, bodies.length) }, caller));
+    return { response: fromVertexEmbeddingAnswers(answers, request, options.model) };
   }
 
   async close(): Promise<void> {
