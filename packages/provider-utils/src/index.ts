@@ -46,3 +46,4 @@ export type { GoogleCredentials, GoogleCredentialsSource } from './google-creden
 export { GoogleAccessToken } from './google-access-token.js';
 export { vertexOptionsSchema, vertexBaseURL, VertexEndpoint } from './vertex-options.js';
 export type { VertexOptions } from './vertex-options.js';
+export { mapAtMost } from './map-at-most.js';

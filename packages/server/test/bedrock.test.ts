@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMockBedrock, type MockBedrock } from '@tollgate/testkit';
+import { createMockBedrock, mockEmbedding, type MockBedrock } from '@tollgate/testkit';
 import type { RunningServer } from '../src/index.js';
 import { LogCapture, masterKey, startLoggedServer } from './support/start-test-gateway.js';
 
@@ -35,6 +35,7 @@ beforeAll(async () => {
       'sonnet-api-key': { target: `aws-api-key/${modelId}` },
       'sonnet-converse': { target: `aws-converse/${modelId}` },
       nova: { target: 'aws/us.amazon.nova-pro-v1:0' },
+      'titan-embed': { target: 'aws/amazon.titan-embed-text-v2:0' },
     },
   });
   openai = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
@@ -328,5 +329,34 @@ describe("Anthropic client → Bedrock's CountTokens", () => {
     const refused = await anthropic.messages.countTokens({ model: 'nova', messages: [{ role: 'user', content: 'Hi' }] }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(Anthropic.BadRequestError);
     expect((refused as InstanceType<typeof Anthropic.BadRequestError>).message).toContain("The provided model doesn't support counting tokens.");
+  });
+});
+
+describe('OpenAI client → Titan Text Embeddings on Bedrock', () => {
+  it('embeds each text through a signed InvokeModel call, the vectors in input order, the tokens Titan counted as usage', async () => {
+    const texts = ['the quick brown fox', 'jumps over', 'the lazy dog today'];
+    const answer = await openai.embeddings.create({ model: 'titan-embed', input: texts, dimensions: 256, encoding_format: 'float' });
+    expect(answer.data.map((item) => item.embedding)).toEqual(texts.map((text) => mockEmbedding(text, 256)));
+    expect(answer.usage).toEqual({ prompt_tokens: 10, total_tokens: 10 });
+    const calls = signed.requests;
+    expect(calls).toHaveLength(3);
+    for (const call of calls) {
+      expect(call.path).toBe('/model/amazon.titan-embed-text-v2%3A0/invoke');
+      expect(call.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDTOLLGATETEST0001\//);
+    }
+    expect(calls.map((call) => call.body.inputText).sort()).toEqual([...texts].sort());
+    expect(calls.every((call) => call.body.dimensions === 256)).toBe(true);
+
+    // Titan refuses a size it does not make; the client gets its 400.
+    const refused = await openai.embeddings.create({ model: 'titan-embed', input: 'hi', dimensions: 300 }).catch((error: unknown) => error);
+    expect((refused as InstanceType<typeof OpenAI.APIError>).status).toBe(400);
+    expect((refused as InstanceType<typeof OpenAI.APIError>).message).toContain('300 is not a valid enum value');
+  });
+
+  it('refuses embeddings for a model whose body it does not translate', async () => {
+    const refused = await openai.embeddings.create({ model: 'nova', input: 'hi' }).catch((error: unknown) => error);
+    expect((refused as InstanceType<typeof OpenAI.APIError>).status).toBe(400);
+    expect((refused as InstanceType<typeof OpenAI.APIError>).message).toContain('Titan Text Embeddings models');
+    expect(signed.requests).toHaveLength(0);
   });
 });

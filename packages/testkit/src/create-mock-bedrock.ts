@@ -7,6 +7,7 @@ import type { MockBedrockReply } from './mock-bedrock-reply.js';
 import { applyStopSequences, sendJson, startMockServer, writeMockStream, type MockUpstream } from './mock-server.js';
 import type { RecordedRequest } from './recorded-request.js';
 import { verifySigV4, type MockAwsCredentials } from './verify-sigv4.js';
+import { mockEmbedding } from './openai-wire.js';
 
 /** Options of {@link createMockBedrock}. */
 export interface MockBedrockOptions {
@@ -169,9 +170,10 @@ export async function createMockBedrock(options: MockBedrockOptions = {}): Promi
     }
     const invoke = request.method === 'POST' ? invokeRoute.exec(path) : null;
     const match = route.exec(path);
+    if (invoke !== null && invoke[2] === 'invoke' && /amazon\.titan-embed-text/.test(decodeURIComponent(invoke[1]!))) return answerTitanEmbedding(decodeURIComponent(invoke[1]!), body, res, fail);
     if (invoke !== null) {
       const modelId = decodeURIComponent(invoke[1]!);
-      if (!/anthropic\.claude/.test(modelId)) return fail('ValidationException', `The mock serves InvokeModel for Claude models only; got ${modelId}.`);
+      if (!/anthropic\.claude/.test(modelId)) return fail('ValidationException', `The mock serves InvokeModel for Claude models and Titan text embeddings only; got ${modelId}.`);
       const invalid = invalidMessagesBody(body);
       if (invalid !== undefined) return fail('ValidationException', invalid);
     } else {
@@ -237,6 +239,22 @@ export async function createMockBedrock(options: MockBedrockOptions = {}): Promi
     res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': `mock-${sequence}`, ...reply.headers });
     const exceptionType = shape.exceptionType ?? 'throttlingException';
     await writeMockStream(res, events, shape, { errorEvent: bedrockExceptionEvent(exceptionType, exceptionType === 'throttlingException' ? 'Too many requests, please wait before trying again.' : 'The system encountered an unexpected error during processing. Try your request again.') });
+  }
+
+  /**
+   * InvokeModel for Titan Text Embeddings: `{inputText, dimensions?, normalize?}` (v2 takes 256, 512 or
+   * 1,024 dimensions, 1,024 by default; v1 no `dimensions`, 1,536) → `{embedding, inputTextTokenCount}`
+   * (the text's words), with the input token count in `x-amzn-bedrock-input-token-count` too.
+   */
+  function answerTitanEmbedding(modelId: string, body: any, res: ServerResponse, fail: (type: string, message: string) => void): void {
+    const v2 = modelId.includes('titan-embed-text-v2');
+    if (typeof body?.inputText !== 'string' || body.inputText === '') return fail('ValidationException', 'Malformed input request: #: required key [inputText] not found, please reformat your input and try again.');
+    const extraneous = Object.keys(body).find((key) => !['inputText', ...(v2 ? ['dimensions', 'normalize', 'embeddingTypes'] : [])].includes(key));
+    if (extraneous !== undefined) return fail('ValidationException', `Malformed input request: #: extraneous key [${extraneous}] is not permitted, please reformat your input and try again.`);
+    if (body.dimensions !== undefined && ![256, 512, 1024].includes(body.dimensions)) return fail('ValidationException', `Malformed input request: #/dimensions: ${String(body.dimensions)} is not a valid enum value, please reformat your input and try again.`);
+    sequence += 1;
+    const tokens = Math.max(1, words(body.inputText));
+    sendJson(res, 200, { embedding: mockEmbedding(body.inputText, body.dimensions ?? (v2 ? 1024 : 1536)), inputTextTokenCount: tokens }, { 'x-amzn-requestid': `mock-${sequence}`, 'x-amzn-bedrock-input-token-count': String(tokens) });
   }
 
   /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DroppedFieldLog, HttpUpstream, convertAnthropicEvents, convertFromAnthropicResponse, parseUpstreamJson, type AnthropicResponse, type UpstreamBody } from '@tollgate/provider-utils';
-import { ConfigError, z, type ChatCompletionRequest, type Logger, type Provider, type ProviderCallOptions, type ProviderChatResult, type ProviderStream, type StreamSummary, type WireFormat } from '@tollgate/core';
+import { DroppedFieldLog, HttpUpstream, convertAnthropicEvents, convertFromAnthropicResponse, mapAtMost, parseUpstreamJson, type AnthropicResponse, type UpstreamBody } from '@tollgate/provider-utils';
+import { ConfigError, GatewayError, z, type ChatCompletionRequest, type EmbeddingRequest, type Logger, type Provider, type ProviderCallOptions, type ProviderChatResult, type ProviderEmbedResult, type ProviderStream, type StreamSummary, type WireFormat } from '@tollgate/core';
 import type { BedrockResponse } from './bedrock-content.js';
 import { toBedrockProviderError } from './bedrock-error.js';
 import type { BedrockProviderOptions } from './bedrock-provider-options.js';
@@ -9,6 +9,7 @@ import { convertBedrockStream } from './convert-bedrock-stream.js';
 import { convertFromBedrockResponse } from './convert-from-bedrock-response.js';
 import { convertToBedrockRequest, untranslatedOpenAIFields } from './convert-to-bedrock-request.js';
 import { claudeEventTexts, claudeEventsAsSse, claudeInvokeBody, isClaudeModel, parsedClaudeEvents } from './invoke-claude.js';
+import { fromTitanEmbeddingAnswers, isTitanTextEmbeddingModel, toTitanEmbeddingBodies, type TitanEmbeddingAnswer } from './titan-embeddings.js';
 
 const responseSchema = z.looseObject({ output: z.looseObject({ message: z.looseObject({ content: z.array(z.looseObject({})) }) }), stopReason: z.string() });
 const messageSchema = z.looseObject({ type: z.literal('message'), content: z.array(z.looseObject({ type: z.string() })) });
@@ -17,6 +18,9 @@ const messageSchema = z.looseObject({ type: z.literal('message'), content: z.arr
 type Operation = 'converse' | 'converse-stream' | 'invoke' | 'invoke-with-response-stream' | 'count-tokens';
 
 const countSchema = z.looseObject({ inputTokens: z.number() });
+const titanEmbeddingSchema = z.looseObject({ embedding: z.array(z.number()), inputTextTokenCount: z.number() });
+/** Embedding calls a request may have in flight at once (Titan embeds one text a call). */
+const embeddingCallsAtOnce = 8;
 
 /** A model id without a cross-region inference profile's geography prefix (`us.anthropic.…` → `anthropic.…`). */
 function foundationModelId(model: string): string {
@@ -46,6 +50,8 @@ export class BedrockProvider implements Provider {
   readonly #guardrailConfig: Record<string, unknown> | undefined;
   /** The headers to sign for each operation, built once. */
   readonly #headers: Readonly<Record<Operation, Record<string, string>>>;
+  /** The headers to sign for an embedding call (InvokeModel without a guardrail). */
+  readonly #embeddingHeaders: Record<string, string>;
   readonly #signer: BedrockRequestSigner;
   readonly #secrets: readonly string[];
   readonly #droppedFields: DroppedFieldLog;
@@ -73,6 +79,7 @@ export class BedrockProvider implements Provider {
       'invoke-with-response-stream': { 'content-type': 'application/json', accept: 'application/vnd.amazon.eventstream', ...invokeGuardrail, ...options.headers },
       'count-tokens': { 'content-type': 'application/json', accept: 'application/json', ...options.headers },
     };
+    this.#embeddingHeaders = { 'content-type': 'application/json', accept: 'application/json', ...options.headers };
     this.#upstream = new HttpUpstream({ provider: name, baseURL: base.href, timeouts: options.timeouts, maxConnections: options.maxConnections });
     this.#signer = new BedrockRequestSigner({ region, origin: base, apiKey: options.apiKey, credentials: options.credentials });
     this.#secrets = [options.apiKey, options.credentials?.secretAccessKey, options.credentials?.sessionToken].filter((secret): secret is string => secret !== undefined);
@@ -125,6 +132,22 @@ export class BedrockProvider implements Provider {
     return { inputTokens: parsed.inputTokens };
   }
 
+  /**
+   * Embeddings with Amazon's Titan Text Embeddings (v1, v2) through InvokeModel: one call a text (8 at
+   * a time), `dimensions` passed on, the tokens Titan counted as the usage. Other embedding models'
+   * bodies (Cohere's) are not translated: refused.
+   */
+  async doEmbed(request: EmbeddingRequest, options: ProviderCallOptions): Promise<ProviderEmbedResult> {
+    if (!isTitanTextEmbeddingModel(options.model)) {
+      throw new GatewayError('TOLLGATE_UNSUPPORTED_OPERATION', `Provider "${this.name}" embeds with Titan Text Embeddings models (amazon.titan-embed-text-…) only; route "${request.model}" elsewhere.`, { param: 'model' });
+    }
+    const answers = await mapAtMost(toTitanEmbeddingBodies(request), embeddingCallsAtOnce, async (body) => {
+      const answer = await this.#send('invoke', body, options, this.#embeddingHeaders);
+      return parseUpstreamJson(await answer.bytes(), titanEmbeddingSchema, { provider: this.name, expected: 'a Titan embedding' }) as TitanEmbeddingAnswer;
+    });
+    return { response: fromTitanEmbeddingAnswers(answers, request, options.model) };
+  }
+
   async close(): Promise<void> {
     await this.#upstream.close();
   }
@@ -146,10 +169,10 @@ export class BedrockProvider implements Provider {
     return this.#send(operation, this.#body(request, options), options);
   }
 
-  async #send(operation: Operation, body: string, options: ProviderCallOptions): Promise<UpstreamBody> {
+  async #send(operation: Operation, body: string, options: ProviderCallOptions, operationHeaders = this.#headers[operation]): Promise<UpstreamBody> {
     // A model id may be an ARN or hold a colon (`…-v1:0`): one encoded path segment.
     const path = `/model/${encodeURIComponent(options.model)}/${operation}`;
-    const headers = await this.#signer.sign({ path: this.#basePath + path, headers: this.#headers[operation], body });
+    const headers = await this.#signer.sign({ path: this.#basePath + path, headers: operationHeaders, body });
     return this.#upstream.post({
       path,
       headers,

@@ -1,4 +1,4 @@
-import { DroppedFieldLog, HttpUpstream, VertexEndpoint, parseUpstreamJson, vertexBaseURL, type UpstreamBody } from '@tollgate/provider-utils';
+import { DroppedFieldLog, HttpUpstream, VertexEndpoint, mapAtMost, parseUpstreamJson, vertexBaseURL, type UpstreamBody } from '@tollgate/provider-utils';
 import { GatewayError, z, type ChatCompletionRequest, type EmbeddingRequest, type Logger, type Provider, type ProviderCallOptions, type ProviderChatResult, type ProviderEmbedResult, type ProviderStream } from '@tollgate/core';
 import type { GeminiResponse } from './gemini-content.js';
 import { toGeminiProviderError } from './gemini-error.js';
@@ -86,18 +86,11 @@ export class GeminiProvider implements Provider {
       throw new GatewayError('TOLLGATE_UNSUPPORTED_OPERATION', `Provider "${this.name}" serves embeddings on Vertex AI only (the Gemini API's embedding answers carry no token counts to charge); give it the vertex option, or route embedding models elsewhere.`, { param: 'model' });
     }
     const path = `${this.#modelPath(options.model)}:predict`;
-    const bodies = toVertexEmbeddingBodies(request, options.model);
-    const answers: VertexEmbeddingAnswer[] = [];
-    let next = 0;
     // A model that takes one text a call gets as many calls, at most `embeddingCallsAtOnce` at a time.
-    const caller = async (): Promise<void> => {
-      while (next < bodies.length) {
-        const index = next++;
-        const answer = await this.#post(path, this.#headers, bodies[index]!, options);
-        answers[index] = parseUpstreamJson(await answer.bytes(), predictionsSchema, { provider: this.name, expected: 'embedding predictions' }) as VertexEmbeddingAnswer;
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(embeddingCallsAtOnce, bodies.length) }, caller));
+    const answers = await mapAtMost(toVertexEmbeddingBodies(request, options.model), embeddingCallsAtOnce, async (body) => {
+      const answer = await this.#post(path, this.#headers, body, options);
+      return parseUpstreamJson(await answer.bytes(), predictionsSchema, { provider: this.name, expected: 'embedding predictions' }) as VertexEmbeddingAnswer;
+    });
     return { response: fromVertexEmbeddingAnswers(answers, request, options.model) };
   }
 
