@@ -9,7 +9,7 @@ import { convertBedrockStream } from './convert-bedrock-stream.js';
 import { convertFromBedrockResponse } from './convert-from-bedrock-response.js';
 import { convertToBedrockRequest, untranslatedOpenAIFields } from './convert-to-bedrock-request.js';
 import { claudeEventTexts, claudeEventsAsSse, claudeInvokeBody, isClaudeModel, parsedClaudeEvents } from './invoke-claude.js';
-import { fromTitanEmbeddingAnswers, isTitanTextEmbeddingModel, toTitanEmbeddingBodies, type TitanEmbeddingAnswer } from './titan-embeddings.js';
+import { fromTitanEmbeddingAnswers, isTitanTextEmbeddingModel, titanEmbeddingAnswerSchema, toTitanEmbeddingBodies, type TitanEmbeddingAnswer } from './titan-embeddings.js';
 
 const responseSchema = z.looseObject({ output: z.looseObject({ message: z.looseObject({ content: z.array(z.looseObject({})) }) }), stopReason: z.string() });
 const messageSchema = z.looseObject({ type: z.literal('message'), content: z.array(z.looseObject({ type: z.string() })) });
@@ -18,7 +18,6 @@ const messageSchema = z.looseObject({ type: z.literal('message'), content: z.arr
 type Operation = 'converse' | 'converse-stream' | 'invoke' | 'invoke-with-response-stream' | 'count-tokens';
 
 const countSchema = z.looseObject({ inputTokens: z.number() });
-const titanEmbeddingSchema = z.looseObject({ embedding: z.array(z.number()), inputTextTokenCount: z.number() });
 /** Embedding calls a request may have in flight at once (Titan embeds one text a call). */
 const embeddingCallsAtOnce = 8;
 
@@ -143,7 +142,7 @@ export class BedrockProvider implements Provider {
     }
     const answers = await mapAtMost(toTitanEmbeddingBodies(request), embeddingCallsAtOnce, async (body) => {
       const answer = await this.#send('invoke', body, options, this.#embeddingHeaders);
-      return parseUpstreamJson(await answer.bytes(), titanEmbeddingSchema, { provider: this.name, expected: 'a Titan embedding' }) as TitanEmbeddingAnswer;
+      return parseUpstreamJson(await answer.bytes(), titanEmbeddingAnswerSchema, { provider: this.name, expected: 'a Titan embedding' }) as TitanEmbeddingAnswer;
     });
     return { response: fromTitanEmbeddingAnswers(answers, request, options.model) };
   }

@@ -1,9 +1,12 @@
-import { GatewayError, type EmbeddingRequest, type EmbeddingResponse } from '@tollgate/core';
+import { GatewayError, z, type EmbeddingRequest, type EmbeddingResponse } from '@tollgate/core';
 
 /** Whether a Bedrock model id names one of Amazon's Titan Text Embeddings models (v1, v2). */
 export function isTitanTextEmbeddingModel(model: string): boolean {
   return model.includes('amazon.titan-embed-text');
 }
+
+/** What Titan's answer must hold to be read. */
+export const titanEmbeddingAnswerSchema = z.looseObject({ embedding: z.array(z.number()), inputTextTokenCount: z.number() });
 
 /** Titan's InvokeModel answer: one text's vector, and the tokens it took. */
 export interface TitanEmbeddingAnswer {

@@ -7,13 +7,12 @@ import { convertFromGeminiResponse } from './convert-from-gemini-response.js';
 import { convertGeminiStream } from './convert-gemini-stream.js';
 import { convertToGeminiRequest, untranslatedOpenAIFields } from './convert-to-gemini-request.js';
 import { servedServiceTier } from './gemini-service-tier.js';
-import { fromVertexEmbeddingAnswers, toVertexEmbeddingBodies, type VertexEmbeddingAnswer } from './vertex-embeddings.js';
+import { fromVertexEmbeddingAnswers, toVertexEmbeddingBodies, vertexEmbeddingAnswerSchema, type VertexEmbeddingAnswer } from './vertex-embeddings.js';
 
 const responseSchema = z.looseObject({ candidates: z.array(z.looseObject({})).optional(), promptFeedback: z.looseObject({}).optional() });
 const countSchema = z.looseObject({ totalTokens: z.number() });
 /** Embedding calls a request may have in flight at once (a model that takes one text a call). */
 const embeddingCallsAtOnce = 8;
-const predictionsSchema = z.looseObject({ predictions: z.array(z.looseObject({ embeddings: z.looseObject({ values: z.array(z.number()) }) })) });
 
 /**
  * A provider for Google's Gemini API (`generateContent`, `streamGenerateContent?alt=sse`,
@@ -89,7 +88,7 @@ export class GeminiProvider implements Provider {
     // A model that takes one text a call gets as many calls, at most `embeddingCallsAtOnce` at a time.
     const answers = await mapAtMost(toVertexEmbeddingBodies(request, options.model), embeddingCallsAtOnce, async (body) => {
       const answer = await this.#post(path, this.#headers, body, options);
-      return parseUpstreamJson(await answer.bytes(), predictionsSchema, { provider: this.name, expected: 'embedding predictions' }) as VertexEmbeddingAnswer;
+      return parseUpstreamJson(await answer.bytes(), vertexEmbeddingAnswerSchema, { provider: this.name, expected: 'embedding predictions' }) as VertexEmbeddingAnswer;
     });
     return { response: fromVertexEmbeddingAnswers(answers, request, options.model) };
   }

@@ -1,9 +1,12 @@
-import { GatewayError, type EmbeddingRequest, type EmbeddingResponse } from '@tollgate/core';
+import { GatewayError, z, type EmbeddingRequest, type EmbeddingResponse } from '@tollgate/core';
 
 /** One prediction of Vertex AI's text embedding models: the vector, and the tokens its text took. */
 interface VertexEmbeddingPrediction {
   readonly embeddings?: { readonly values?: readonly number[]; readonly statistics?: { readonly token_count?: number; readonly truncated?: boolean } };
 }
+
+/** What an embedding answer must hold to be read: a vector per prediction. */
+export const vertexEmbeddingAnswerSchema = z.looseObject({ predictions: z.array(z.looseObject({ embeddings: z.looseObject({ values: z.array(z.number()) }) })) });
 
 /** Vertex AI's `:predict` answer for a text embedding model. */
 export interface VertexEmbeddingAnswer {
