@@ -5,8 +5,10 @@ import type { GoogleCredentials } from './google-credentials.js';
 
 /** The OAuth scope Vertex AI's API takes. */
 const cloudPlatformScope = 'https://www.googleapis.com/auth/cloud-platform';
-/** A token is renewed this long before it expires (or at three quarters of a shorter life). */
+/** A token is renewed this long before it expires (or at three quarters of a shorter life), in the background. */
 const renewAheadMs = 5 * 60_000;
+/** Past this long before it expires (or nine tenths of a shorter life), a request waits for the new token. */
+const mustRenewAheadMs = 60_000;
 
 const tokenAnswerSchema = z.looseObject({ access_token: z.string().min(1), expires_in: z.number().positive() });
 const tokenErrorSchema = z.looseObject({ error: z.string(), error_description: z.string().optional() });
@@ -36,7 +38,10 @@ function tokenRequestOf(credentials: Exclude<GoogleCredentials, { kind: 'access-
 
 interface HeldToken {
   readonly token: string;
+  /** From here a new token is fetched in the background while this one still serves. */
   readonly renewAt: number;
+  /** From here requests wait for the new token. */
+  readonly mustRenewAt: number;
 }
 
 function base64url(json: object): string {
@@ -52,8 +57,9 @@ function signedAssertion(credentials: Extract<GoogleCredentials, { kind: 'servic
 }
 
 /**
- * A Google OAuth access token for one provider instance: fetched when first needed, kept until five
- * minutes before it expires, renewed by one fetch however many requests wait for it. A token the
+ * A Google OAuth access token for one provider instance: fetched when first needed, renewed in the
+ * background from five minutes before it expires (requests go on with it meanwhile, so none waits for
+ * Google), waited for only in its last minute; one fetch however many requests ask. A token the
  * config gives is used as it is. A token endpoint that refuses the credentials is the provider's
  * credential problem (a 401 upstream, never retried); one that cannot be reached or fails is
  * retryable. No token, key or refresh token ever appears in an error.
@@ -85,16 +91,21 @@ export class GoogleAccessToken {
     const credentials = this.#credentials;
     if (credentials.kind === 'access-token') return Promise.resolve(credentials.token);
     const held = this.#held;
-    if (held !== undefined && this.#now() < held.renewAt) return Promise.resolve(held.token);
+    const now = this.#now();
+    if (held !== undefined && now < held.renewAt) return Promise.resolve(held.token);
     this.#renewing ??= this.#fetch(credentials).finally(() => {
       this.#renewing = undefined;
     });
-    return this.#renewing;
+    if (held === undefined || now >= held.mustRenewAt) return this.#renewing;
+    // A failed background renewal is tried again by a later request; the last minute's waits report it.
+    this.#renewing.catch(() => undefined);
+    return Promise.resolve(held.token);
   }
 
   async #fetch(credentials: Exclude<GoogleCredentials, { kind: 'access-token' }>): Promise<string> {
     const startedAt = this.#now();
-    const { url, ...init } = tokenRequestOf(credentials, startedAt);
+    // The JWT's times are Google's wall clock, whatever clock the cache keeps.
+    const { url, ...init } = tokenRequestOf(credentials, Date.now());
     let answer: Awaited<ReturnType<typeof request>>;
     try {
       answer = await request(url, { ...init, headersTimeout: 30_000, bodyTimeout: 30_000 });
@@ -112,7 +123,8 @@ export class GoogleAccessToken {
     const checked = tokenAnswerSchema.safeParse(json);
     if (!checked.success) throw new GatewayError('TOLLGATE_UPSTREAM_INVALID_RESPONSE', `Provider "${this.#provider}" got no access token from ${new URL(url).origin}.`);
     const lifetimeMs = checked.data.expires_in * 1000;
-    this.#held = { token: checked.data.access_token, renewAt: startedAt + lifetimeMs - Math.min(renewAheadMs, lifetimeMs / 4) };
+    const expiresAt = startedAt + lifetimeMs;
+    this.#held = { token: checked.data.access_token, renewAt: expiresAt - Math.min(renewAheadMs, lifetimeMs / 4), mustRenewAt: expiresAt - Math.min(mustRenewAheadMs, lifetimeMs / 10) };
     return checked.data.access_token;
   }
 
