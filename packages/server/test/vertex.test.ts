@@ -344,9 +344,25 @@ describe('Google access tokens', () => {
     ]);
   });
 
-  it('refuses a config with no project, or with both an API key and vertex, at startup', async () => {
+  it('says at startup where each provider signs in, never with a secret', () => {
+    const lines = logs.lines.filter((line) => line.msg === 'provider calls Vertex AI');
+    expect(lines).toContainEqual(expect.objectContaining({ provider: 'vertex-claude', project, location: 'us-east5', signsInWith: `service account ${clientEmail}` }));
+    expect(lines).toContainEqual(expect.objectContaining({ provider: 'vertex-user', signsInWith: "a user's application-default credentials" }));
+    expect(lines).toContainEqual(expect.objectContaining({ provider: 'vertex-metadata', signsInWith: `the metadata server at http://${vertex.metadataHost}` }));
+    expect(JSON.stringify(lines)).not.toContain('PRIVATE KEY');
+  });
+
+  it('refuses a config with no project, or with both an API key and vertex, at startup; takes the project from GOOGLE_CLOUD_PROJECT', async () => {
     const config = (provider: Record<string, unknown>) => ({ plugins: ['@tollgate/provider-gemini'], auth: { masterKey }, providers: { g: provider }, models: { m: { target: 'g/gemini-2.5-flash' } } });
+    delete process.env.GOOGLE_CLOUD_PROJECT;
+    delete process.env.GCLOUD_PROJECT;
     await expect(startQuietServer(config({ type: 'gemini', vertex: { accessToken: 'ya29.given' } }))).rejects.toThrow(/providers\.g\.vertex\.project: required/);
+    process.env.GOOGLE_CLOUD_PROJECT = 'from-the-environment';
+    const startup = new LogCapture();
+    const started = await startLoggedServer(startup, config({ type: 'gemini', vertex: { accessToken: 'ya29.given' } }));
+    await started.close();
+    delete process.env.GOOGLE_CLOUD_PROJECT;
+    expect(startup.lines.find((line) => line.msg === 'provider calls Vertex AI')).toMatchObject({ provider: 'g', project: 'from-the-environment', signsInWith: 'the configured accessToken' });
     await expect(startQuietServer(config({ type: 'gemini', apiKey: 'AIza-key', vertex: { project, accessToken: 'ya29.given' } }))).rejects.toThrow(/either apiKey .* or vertex/);
     await expect(startQuietServer(config({ type: 'gemini', vertex: { project, credentials: join(folder, 'missing.json') } }))).rejects.toThrow(/cannot read the Google credentials file/);
   });

@@ -44,7 +44,7 @@ export class AnthropicProvider implements Provider {
   constructor(name: string, options: AnthropicProviderOptions, logger: Logger) {
     this.name = name;
     this.#options = options;
-    this.#vertex = options.vertex === undefined ? undefined : new VertexEndpoint(name, options.vertex);
+    this.#vertex = options.vertex === undefined ? undefined : new VertexEndpoint(name, options.vertex, logger);
     this.priceProvider = options.priceProvider ?? (this.#vertex === undefined ? 'anthropic' : 'google');
     this.#droppedFields = new DroppedFieldLog(untranslatedOpenAIFields, logger, 'Anthropic');
     const baseURL = options.baseURL ?? (this.#vertex === undefined ? 'https://api.anthropic.com' : vertexBaseURL(this.#vertex.location));

@@ -39,7 +39,7 @@ export class GeminiProvider implements Provider {
     this.#options = options;
     this.priceProvider = options.priceProvider;
     this.#droppedFields = new DroppedFieldLog(untranslatedOpenAIFields, logger, 'Gemini');
-    this.#vertex = options.vertex === undefined ? undefined : new VertexEndpoint(name, options.vertex);
+    this.#vertex = options.vertex === undefined ? undefined : new VertexEndpoint(name, options.vertex, logger);
     const baseURL = options.baseURL ?? (this.#vertex === undefined ? 'https://generativelanguage.googleapis.com' : vertexBaseURL(this.#vertex.location));
     this.#upstream = new HttpUpstream({ provider: name, baseURL, timeouts: options.timeouts, maxConnections: options.maxConnections });
     this.#headers = { 'content-type': 'application/json', ...(options.apiKey === undefined ? {} : { 'x-goog-api-key': options.apiKey }), ...options.headers };

@@ -11,7 +11,7 @@ import type { OpenAIProviderOptions } from './openai-provider-options.js';
  */
 export class OpenAIProvider extends OpenAICompatibleProvider {
   constructor(name: string, options: OpenAIProviderOptions, logger?: Logger) {
-    const vertex = options.vertex === undefined ? undefined : new VertexEndpoint(name, options.vertex);
+    const vertex = options.vertex === undefined ? undefined : new VertexEndpoint(name, options.vertex, logger);
     // On Vertex AI, `baseURL` (if any) is the address in place of the location's; the endpoint's path follows it.
     const baseURL = vertex === undefined ? options.baseURL! : `${(options.baseURL ?? vertexBaseURL(vertex.location)).replace(/\/+$/, '')}${vertex.endpointPath(options.vertex!.endpoint)}`;
     const priceProvider = options.priceProvider ?? (new URL(baseURL).hostname === 'api.openai.com' ? 'openai' : undefined);
