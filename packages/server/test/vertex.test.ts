@@ -21,6 +21,7 @@ const pem = (key: typeof serviceKey) => key.privateKey.export({ type: 'pkcs8', f
 
 let vertex: MockVertex;
 let shortLived: MockVertex;
+let failingTokens: MockVertex;
 let server: RunningServer;
 let openai: OpenAI;
 let anthropic: Anthropic;
@@ -40,6 +41,7 @@ beforeAll(async () => {
   const serviceAccount = { clientEmail, publicKey: serviceKey.publicKey };
   vertex = await createMockVertex({ project, location: 'us-east5', serviceAccount, authorizedUser: user });
   shortLived = await createMockVertex({ project, serviceAccount, tokenLifetimeSeconds: 2 });
+  failingTokens = await createMockVertex({ project, serviceAccount, failWith: { status: 503, error: 'backend_error', description: 'The service is currently unavailable.' } });
   // Application Default Credentials find neither a key file nor gcloud's: the metadata server answers.
   delete process.env.GOOGLE_APPLICATION_CREDENTIALS;
   process.env.CLOUDSDK_CONFIG = folder;
@@ -59,6 +61,7 @@ beforeAll(async () => {
       // The Gemini API (an API key), next to Vertex AI.
       'gemini-api': { type: 'gemini', baseURL: vertex.baseURL, apiKey: 'AIza-gemini-api-key-000000000000000' },
       // Its key names a token endpoint nothing listens on.
+      'vertex-token-503': { type: 'anthropic', baseURL: vertex.baseURL, vertex: onVertex({ credentials: keyFile('failing.json', serviceKey, failingTokens.tokenURL) }) },
       'vertex-no-token-endpoint': { type: 'anthropic', baseURL: vertex.baseURL, vertex: onVertex({ credentials: keyFile('unreachable.json', serviceKey, 'http://127.0.0.1:9/token') }) },
       'vertex-short': { type: 'gemini', baseURL: shortLived.baseURL, vertex: { credentials: keyFile('short.json', serviceKey, shortLived.tokenURL) } },
     },
@@ -74,6 +77,8 @@ beforeAll(async () => {
       'gemini-embedding': { target: 'vertex-gemini/gemini-embedding-001' },
       'text-embedding-005': { target: 'vertex-gemini/text-embedding-005' },
       'gemini-api-embedding': { target: 'gemini-api/gemini-embedding-001' },
+      'sonnet-token-503': { target: `vertex-token-503/${sonnet}` },
+      'sonnet-token-503-then-flash': { targets: [`vertex-token-503/${sonnet}`, 'vertex-gemini/gemini-2.5-flash'] },
       'sonnet-no-token-then-flash': { targets: [`vertex-no-token-endpoint/${sonnet}`, 'vertex-gemini/gemini-2.5-flash'] },
       'sonnet-or-flash': { targets: [`vertex-claude/${sonnet}`, 'vertex-gemini/gemini-2.5-flash'] },
     },
@@ -87,6 +92,7 @@ afterAll(async () => {
   await server.close();
   await vertex.close();
   await shortLived.close();
+  await failingTokens.close();
   rmSync(folder, { recursive: true, force: true });
 });
 
@@ -329,6 +335,17 @@ describe('Google access tokens', () => {
     expect(modelCalls(vertex)).toHaveLength(0);
     const everything = JSON.stringify(error.error) + logs.raw.join('\n');
     for (const secret of [pem(otherKey).split('\n')[1]!, user.clientSecret, user.refreshToken, 'ya29.mock-']) expect(everything).not.toContain(secret);
+  });
+
+  it('treats a token endpoint that fails (5xx) as retryable: the group falls over, the error naming Google\'s reason', async () => {
+    vertex.enqueue({ content: 'Gemini answered.' });
+    const { data, response } = await openai.chat.completions.create({ model: 'sonnet-token-503-then-flash', messages: [{ role: 'user', content: 'Hi' }] }).withResponse();
+    expect(data.choices[0]!.message.content).toBe('Gemini answered.');
+    const line = await logs.requestLine(response.headers.get('x-request-id'));
+    expect(line.attemptLog).toEqual([expect.objectContaining({ target: `vertex-token-503/${sonnet}`, status: 503 }), expect.objectContaining({ target: 'vertex-gemini/gemini-2.5-flash', status: 200 })]);
+    const alone = await openai.chat.completions.create({ model: 'sonnet-token-503', messages: [{ role: 'user', content: 'Hi' }] }).catch((error: unknown) => error);
+    expect((alone as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
+    expect((alone as InstanceType<typeof OpenAI.APIError>).message).toContain(`could not get a Google access token with service account ${clientEmail}: backend_error: The service is currently unavailable.`);
   });
 
   it('treats a token endpoint it cannot reach as a retryable failure: the group falls over to its next target', async () => {
