@@ -44,6 +44,6 @@ export { AnthropicEventTap } from './anthropic-event-tap.js';
 export { resolveGoogleCredentials, googleTokenURL } from './google-credentials.js';
 export type { GoogleCredentials, GoogleCredentialsSource } from './google-credentials.js';
 export { GoogleAccessToken } from './google-access-token.js';
-export { vertexOptionsSchema, vertexBaseURL, VertexEndpoint } from './vertex-options.js';
+export { vertexOptionsSchema, vertexBaseURL, vertexPlatform, VertexEndpoint } from './vertex-options.js';
 export type { VertexOptions } from './vertex-options.js';
 export { mapAtMost } from './map-at-most.js';

@@ -62,6 +62,8 @@ export interface OpenAICompatibleProviderInit {
   /** Values that must never appear in an error: the provider's keys. */
   readonly secrets: readonly string[];
   readonly priceProvider?: string | undefined;
+  /** The platform serving the models when not the vendor's own API (`gcp.vertex_ai`), for traces. */
+  readonly platform?: string | undefined;
   /**
    * Models that refuse `max_tokens` and take `max_completion_tokens` (OpenAI's reasoning models): a
    * request's `max_tokens` — the client's, or the one a budget added — goes to them renamed.
@@ -141,6 +143,7 @@ export class OpenAICompatibleProvider implements Provider {
   readonly passthroughWires: readonly WireFormat[] | undefined;
   readonly name: string;
   readonly priceProvider: string | undefined;
+  readonly platform: string | undefined;
   readonly #init: OpenAICompatibleProviderInit;
   readonly #upstream: HttpUpstream;
   readonly #requestUsage: boolean;
@@ -154,6 +157,7 @@ export class OpenAICompatibleProvider implements Provider {
   constructor(init: OpenAICompatibleProviderInit) {
     this.name = init.name;
     this.priceProvider = init.priceProvider;
+    this.platform = init.platform;
     this.#init = init;
     this.#upstream = new HttpUpstream({ provider: init.name, baseURL: init.baseURL, timeouts: init.timeouts, maxConnections: init.maxConnections });
     this.#requestUsage = init.requestUsageInStream ?? true;

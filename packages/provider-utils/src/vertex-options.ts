@@ -20,6 +20,9 @@ export const vertexOptionsSchema = z.strictObject({
 /** A provider's `vertex` option, defaults applied. */
 export type VertexOptions = z.output<typeof vertexOptionsSchema>;
 
+/** Vertex AI as OpenTelemetry's `gen_ai.provider.name` names it: a Vertex provider's `platform`. */
+export const vertexPlatform = 'gcp.vertex_ai';
+
 /** Vertex AI's address for a location, as Google's SDKs build it. */
 export function vertexBaseURL(location: string): string {
   if (location === 'global') return 'https://aiplatform.googleapis.com';

@@ -7,7 +7,10 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMockVertex, mockEmbedding, type MockVertex } from '@tollgate/testkit';
 import type { RunningServer } from '../src/index.js';
-import { LogCapture, masterKey, startLoggedServer, startQuietServer } from './support/start-test-gateway.js';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
+import { openTelemetryPluginWith } from '@tollgate/metrics-opentelemetry';
+import { createLogger, startServer } from '../src/index.js';
+import { LogCapture, masterKey, serverPackageDirectory, startLoggedServer, startQuietServer } from './support/start-test-gateway.js';
 
 const project = 'acme-ai';
 const clientEmail = 'tollgate@acme-ai.iam.gserviceaccount.com';
@@ -27,6 +30,7 @@ let openai: OpenAI;
 let anthropic: Anthropic;
 let folder: string;
 const logs = new LogCapture();
+const spans = new InMemorySpanExporter();
 const savedEnv = { ...process.env };
 
 /** A service account key file, as the Cloud console downloads it, naming the mock's token endpoint. */
@@ -48,7 +52,7 @@ beforeAll(async () => {
   process.env.GCE_METADATA_HOST = vertex.metadataHost;
   const credentials = keyFile('key.json', serviceKey, vertex.tokenURL);
   const onVertex = (extra: Record<string, unknown> = {}) => ({ location: 'us-east5', credentials, ...extra });
-  server = await startLoggedServer(logs, {
+  const config = {
     plugins: ['@tollgate/provider-anthropic', '@tollgate/provider-gemini', '@tollgate/provider-openai', '@tollgate/pricing'],
     auth: { masterKey },
     providers: {
@@ -82,7 +86,9 @@ beforeAll(async () => {
       'sonnet-no-token-then-flash': { targets: [`vertex-no-token-endpoint/${sonnet}`, 'vertex-gemini/gemini-2.5-flash'] },
       'sonnet-or-flash': { targets: [`vertex-claude/${sonnet}`, 'vertex-gemini/gemini-2.5-flash'] },
     },
-  });
+  };
+  const tracing = openTelemetryPluginWith([new SimpleSpanProcessor({ exporter: spans })]);
+  server = await startServer({ cwd: serverPackageDirectory, port: 0, logger: createLogger({ destination: logs }), plugins: [{ plugin: tracing }], config });
   openai = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
   anthropic = new Anthropic({ baseURL: server.url, apiKey: masterKey, maxRetries: 0 });
 });
@@ -359,6 +365,18 @@ describe('Google access tokens', () => {
       expect.objectContaining({ target: `vertex-no-token-endpoint/${sonnet}`, status: 502, errorCode: 'TOLLGATE_UPSTREAM_UNREACHABLE' }),
       expect.objectContaining({ target: 'vertex-gemini/gemini-2.5-flash', status: 200 }),
     ]);
+  });
+
+  it('names Vertex AI as the platform in traces (gen_ai.provider.name gcp.vertex_ai), for Claude, Gemini and the OpenAI-compatible endpoint', async () => {
+    vertex.enqueue({ content: 'a' }, { content: 'b' }, { content: 'c' });
+    const names: unknown[] = [];
+    for (const model of ['sonnet', 'flash', 'llama']) {
+      const { response } = await openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'Hi' }] }).withResponse();
+      const requestId = response.headers.get('x-request-id');
+      await logs.requestLine(requestId);
+      names.push(spans.getFinishedSpans().find((span) => span.attributes['tollgate.request_id'] === requestId)?.attributes['gen_ai.provider.name']);
+    }
+    expect(names).toEqual(['gcp.vertex_ai', 'gcp.vertex_ai', 'gcp.vertex_ai']);
   });
 
   it('says at startup where each provider signs in, never with a secret', () => {

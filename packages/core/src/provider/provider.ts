@@ -112,6 +112,12 @@ export interface Provider {
   /** The provider's id in price tables (`openai`, `anthropic`, `openrouter`); undefined for self-hosted servers. */
   readonly priceProvider?: string | undefined;
   /**
+   * The platform that serves the models when it is not the vendor's own API, as OpenTelemetry's
+   * `gen_ai.provider.name` names it (`gcp.vertex_ai` for Claude or Gemini on Vertex AI); traces name it
+   * before the price family.
+   */
+  readonly platform?: string | undefined;
+  /**
    * The upstream's origin (`https://api.openai.com`, `http://10.0.0.7:8000`), which traces name as
    * `server.address` and `server.port`; undefined for a provider without one (answers locally).
    */

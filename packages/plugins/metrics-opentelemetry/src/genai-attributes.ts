@@ -16,8 +16,12 @@ const wellKnownProviderNames: Readonly<Record<string, string>> = {
 
 const isNumber = (value: unknown): value is number => typeof value === 'number';
 
-/** `gen_ai.provider.name` of a provider: its family (`priceProvider`), else its wire format (`openai` for any OpenAI-compatible server). */
+/**
+ * `gen_ai.provider.name` of a provider: the platform serving it when it says one (`gcp.vertex_ai`), else
+ * its family (`priceProvider`), else its wire format (`openai` for any OpenAI-compatible server).
+ */
 export function providerName(provider: Provider): string {
+  if (provider.platform !== undefined) return provider.platform;
   const family = provider.priceProvider ?? provider.wire;
   return wellKnownProviderNames[family] ?? family;
 }

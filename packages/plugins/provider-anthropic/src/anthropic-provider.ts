@@ -1,4 +1,4 @@
-import { DroppedFieldLog, HttpUpstream, VertexEndpoint, convertAnthropicStream, vertexBaseURL, convertFromAnthropicResponse, parseUpstreamJson, type AnthropicResponse, type UpstreamBody } from '@tollgate/provider-utils';
+import { DroppedFieldLog, HttpUpstream, VertexEndpoint, vertexPlatform, convertAnthropicStream, vertexBaseURL, convertFromAnthropicResponse, parseUpstreamJson, type AnthropicResponse, type UpstreamBody } from '@tollgate/provider-utils';
 import {
   setJsonFields,
   z,
@@ -34,6 +34,8 @@ export class AnthropicProvider implements Provider {
   readonly wire = 'anthropic';
   readonly name: string;
   readonly priceProvider: string;
+  /** `gcp.vertex_ai` on Vertex AI. */
+  readonly platform: string | undefined;
   readonly #options: AnthropicProviderOptions;
   readonly #upstream: HttpUpstream;
   readonly #headers: Record<string, string>;
@@ -45,6 +47,7 @@ export class AnthropicProvider implements Provider {
     this.name = name;
     this.#options = options;
     this.#vertex = options.vertex === undefined ? undefined : new VertexEndpoint(name, options.vertex, logger);
+    this.platform = this.#vertex === undefined ? undefined : vertexPlatform;
     this.priceProvider = options.priceProvider ?? (this.#vertex === undefined ? 'anthropic' : 'google');
     this.#droppedFields = new DroppedFieldLog(untranslatedOpenAIFields, logger, 'Anthropic');
     const baseURL = options.baseURL ?? (this.#vertex === undefined ? 'https://api.anthropic.com' : vertexBaseURL(this.#vertex.location));

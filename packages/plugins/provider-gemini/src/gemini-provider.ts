@@ -1,4 +1,4 @@
-import { DroppedFieldLog, HttpUpstream, VertexEndpoint, mapAtMost, parseUpstreamJson, vertexBaseURL, type UpstreamBody } from '@tollgate/provider-utils';
+import { DroppedFieldLog, HttpUpstream, VertexEndpoint, vertexPlatform, mapAtMost, parseUpstreamJson, vertexBaseURL, type UpstreamBody } from '@tollgate/provider-utils';
 import { GatewayError, z, type ChatCompletionRequest, type EmbeddingRequest, type Logger, type Provider, type ProviderCallOptions, type ProviderChatResult, type ProviderEmbedResult, type ProviderStream } from '@tollgate/core';
 import type { GeminiResponse } from './gemini-content.js';
 import { toGeminiProviderError } from './gemini-error.js';
@@ -26,6 +26,8 @@ export class GeminiProvider implements Provider {
   readonly wire = 'gemini';
   readonly name: string;
   readonly priceProvider: string;
+  /** `gcp.vertex_ai` on Vertex AI. */
+  readonly platform: string | undefined;
   readonly #options: GeminiProviderOptions;
   readonly #upstream: HttpUpstream;
   readonly #headers: Record<string, string>;
@@ -40,6 +42,7 @@ export class GeminiProvider implements Provider {
     this.priceProvider = options.priceProvider;
     this.#droppedFields = new DroppedFieldLog(untranslatedOpenAIFields, logger, 'Gemini');
     this.#vertex = options.vertex === undefined ? undefined : new VertexEndpoint(name, options.vertex, logger);
+    this.platform = this.#vertex === undefined ? undefined : vertexPlatform;
     const baseURL = options.baseURL ?? (this.#vertex === undefined ? 'https://generativelanguage.googleapis.com' : vertexBaseURL(this.#vertex.location));
     this.#upstream = new HttpUpstream({ provider: name, baseURL, timeouts: options.timeouts, maxConnections: options.maxConnections });
     this.#headers = { 'content-type': 'application/json', ...(options.apiKey === undefined ? {} : { 'x-goog-api-key': options.apiKey }), ...options.headers };

@@ -1,5 +1,5 @@
 import type { Logger } from '@tollgate/core';
-import { isOpenAIReasoningModel, isOpenAIResponsesOnlyModel, OpenAICompatibleProvider, openAIAssistantMessageFields, openAIChatParams, openAIEmbeddingParams, paramDropper, VertexEndpoint, vertexBaseURL } from '@tollgate/provider-utils';
+import { isOpenAIReasoningModel, isOpenAIResponsesOnlyModel, OpenAICompatibleProvider, openAIAssistantMessageFields, openAIChatParams, openAIEmbeddingParams, paramDropper, VertexEndpoint, vertexBaseURL, vertexPlatform } from '@tollgate/provider-utils';
 import type { OpenAIProviderOptions } from './openai-provider-options.js';
 
 /**
@@ -30,6 +30,7 @@ export class OpenAIProvider extends OpenAICompatibleProvider {
       secrets: options.apiKey === undefined ? [] : [options.apiKey],
       bearerToken: vertex === undefined ? undefined : () => vertex.accessToken.get(),
       priceProvider,
+      platform: vertex === undefined ? undefined : vertexPlatform,
       requestUsageInStream: options.requestUsageInStream,
       dropParam: paramDropper(options.dropParams, openAIChatParams),
       dropMessageField: paramDropper(options.dropParams, openAIAssistantMessageFields),
