@@ -47,3 +47,7 @@ export { GoogleAccessToken } from './google-access-token.js';
 export { vertexOptionsSchema, vertexBaseURL, vertexPlatform, VertexEndpoint } from './vertex-options.js';
 export type { VertexOptions } from './vertex-options.js';
 export { mapAtMost } from './map-at-most.js';
+export { RenewingToken } from './renewing-token.js';
+export type { FetchedToken } from './renewing-token.js';
+export { requestOAuthToken } from './request-oauth-token.js';
+export type { OAuthTokenRequest } from './request-oauth-token.js';
