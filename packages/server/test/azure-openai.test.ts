@@ -1,11 +1,14 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMockOpenAI, type MockOpenAI } from '@tollgate/testkit';
+import { createMockEntraId, createMockOpenAI, type MockEntraId, type MockOpenAI } from '@tollgate/testkit';
 import type { RunningServer } from '../src/index.js';
 import { LogCapture, masterKey, startLoggedServer } from './support/start-test-gateway.js';
 
 const azureKey = 'azure-key-SECRET-0123456789abcdef';
 const entraToken = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.entra-SECRET';
+const app = { tenantId: 'contoso-tenant', clientId: '00000000-app-0000-0000-tollgate0001', clientSecret: 'entra-client-SECRET-value~0123456789' };
+let entra: MockEntraId;
+let azureEntra: MockOpenAI;
 let azure: MockOpenAI;
 let openai: MockOpenAI;
 let server: RunningServer;
@@ -15,6 +18,9 @@ const logs = new LogCapture();
 beforeAll(async () => {
   azure = await createMockOpenAI({ flavor: 'azure', apiKey: azureKey });
   openai = await createMockOpenAI();
+  entra = await createMockEntraId(app);
+  // An Azure OpenAI resource that takes Entra ID tokens only.
+  azureEntra = await createMockOpenAI({ flavor: 'azure', acceptsBearer: (authorization) => entra.accepts(authorization) });
   server = await startLoggedServer(logs, {
     plugins: ['@tollgate/provider-openai', '@tollgate/provider-azure-openai'],
     auth: { masterKey },
@@ -23,6 +29,9 @@ beforeAll(async () => {
       'azure-v1': { type: 'azure-openai', endpoint: azure.url, entraToken: azureKey, apiVersion: 'v1' },
       'azure-wrong': { type: 'azure-openai', endpoint: azure.url, entraToken },
       openai: { type: 'openai', baseURL: openai.baseURL, apiKey: 'sk-openai-upstream-000000' },
+      'azure-entra': { type: 'azure-openai', endpoint: azureEntra.url, entra: { ...app, authorityHost: entra.url } },
+      'azure-managed-identity': { type: 'azure-openai', endpoint: azureEntra.url, entra: { managedIdentity: true, imdsEndpoint: entra.url } },
+      'azure-entra-wrong-secret': { type: 'azure-openai', endpoint: azureEntra.url, entra: { ...app, clientSecret: 'not-the-SECRET-value', authorityHost: entra.url } },
     },
     models: {
       'gpt-4o': { target: 'azure/prod-gpt4o', fallbacks: { contentPolicy: 'lenient' } },
@@ -34,6 +43,9 @@ beforeAll(async () => {
       reasoner: { target: 'azure/o4-mini-prod' },
       'named-reasoner': { target: 'azure/team-thinker' },
       lenient: { target: 'openai/gpt-4o' },
+      'gpt-4o-entra': { target: 'azure-entra/prod-gpt4o' },
+      'gpt-4o-managed-identity': { target: 'azure-managed-identity/prod-gpt4o' },
+      'gpt-4o-entra-wrong-secret': { target: 'azure-entra-wrong-secret/prod-gpt4o' },
     },
   });
   client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
@@ -43,6 +55,8 @@ afterAll(async () => {
   await server.close();
   await azure.close();
   await openai.close();
+  await azureEntra.close();
+  await entra.close();
 });
 
 beforeEach(() => {
@@ -126,5 +140,38 @@ describe('Azure OpenAI', () => {
     for (const model of ['reasoner', 'named-reasoner', 'gpt-4o']) await client.chat.completions.create({ model, max_tokens: 64, messages: [{ role: 'user', content: 'x' }] });
     const bodies = azure.requests.map((request) => request.body as Record<string, unknown>);
     expect(bodies.map((body) => [body.max_completion_tokens, body.max_tokens])).toEqual([[64, undefined], [64, undefined], [undefined, 64]]);
+  });
+});
+
+describe('Microsoft Entra ID tokens the gateway fetches (entra)', () => {
+  it("signs in with a service principal's client secret: one token for concurrent requests, sent as the bearer, never the secret", async () => {
+    const before = entra.tokensIssued;
+    const answers = await Promise.all(['one', 'two', 'three'].map((word) => client.chat.completions.create({ model: 'gpt-4o-entra', messages: [{ role: 'user', content: word }] })));
+    expect(answers.map((answer) => answer.choices[0]!.message.content)).toEqual(['Mock answer to: one', 'Mock answer to: two', 'Mock answer to: three']);
+    expect(entra.tokensIssued).toBe(before + 1);
+    const tokenRequest = entra.requests.find((request) => request.method === 'POST')!;
+    expect(tokenRequest.path).toBe(`/${app.tenantId}/oauth2/v2.0/token`);
+    expect(Object.fromEntries(new URLSearchParams(tokenRequest.bodyText))).toEqual({ grant_type: 'client_credentials', client_id: app.clientId, client_secret: app.clientSecret, scope: 'https://cognitiveservices.azure.com/.default' });
+    const calls = azureEntra.requests.slice(-3);
+    expect(new Set(calls.map((call) => call.headers.authorization)).size).toBe(1);
+    expect(calls[0]!.headers.authorization).toMatch(/^Bearer eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9\.mock-entra-/);
+    expect(calls[0]!.headers['api-key']).toBeUndefined();
+  });
+
+  it("signs in with the managed identity through the instance metadata service", async () => {
+    const answer = await client.chat.completions.create({ model: 'gpt-4o-managed-identity', messages: [{ role: 'user', content: 'hi' }] });
+    expect(answer.choices[0]!.message.content).toBe('Mock answer to: hi');
+    const metadata = entra.requests.find((request) => request.method === 'GET')!;
+    expect(metadata.path).toBe('/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fcognitiveservices.azure.com%2F');
+    expect(metadata.headers.metadata).toBe('true');
+  });
+
+  it("answers 502 naming the app and Entra's reason when the secret is refused, with the secret nowhere", async () => {
+    const refused = await client.chat.completions.create({ model: 'gpt-4o-entra-wrong-secret', messages: [{ role: 'user', content: 'hi' }] }).catch((error: unknown) => error);
+    expect((refused as InstanceType<typeof OpenAI.APIError>).status).toBe(502);
+    expect((refused as InstanceType<typeof OpenAI.APIError>).message).toContain(`could not get a Microsoft Entra ID token with client ${app.clientId} of tenant ${app.tenantId}: invalid_client: AADSTS7000215: Invalid client secret provided.`);
+    const everything = JSON.stringify((refused as InstanceType<typeof OpenAI.APIError>).error) + logs.raw.join('\n');
+    expect(everything).not.toContain('SECRET-value');
+    expect(everything).not.toContain('mock-entra-');
   });
 });

@@ -32,6 +32,8 @@ export interface MockOpenAIOptions {
   readonly refuseUnknownFields?: boolean;
   /** The `openrouter` flavor's catalog (`GET /v1/models`): prices in USD per million tokens. */
   readonly catalog?: readonly MockCatalogModel[];
+  /** The `azure` flavor also lets through a bearer token this accepts (a Microsoft Entra ID token: `createMockEntraId`'s `accepts`). */
+  readonly acceptsBearer?: (authorization: string | string[] | undefined) => boolean;
 }
 
 /** A model of the mock OpenRouter catalog. */
@@ -173,7 +175,8 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
     const body = request.body;
     if (azure) {
       const presented = request.headers['api-key'] ?? String(request.headers.authorization ?? '').replace(/^Bearer /, '');
-      if (options.apiKey !== undefined && presented !== options.apiKey) {
+      const signedIn = options.acceptsBearer?.(request.headers.authorization) === true;
+      if (!signedIn && (options.apiKey !== undefined ? presented !== options.apiKey : options.acceptsBearer !== undefined)) {
         sendJson(res, 401, { error: { code: '401', message: 'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.' } });
         return;
       }

@@ -39,3 +39,5 @@ export type { GuardrailConformanceOptions } from './conformance/guardrail-confor
 export { createMockVertex } from './create-mock-vertex.js';
 export type { MockVertex, MockVertexOptions, MockVertexReply } from './create-mock-vertex.js';
 export type { MockServiceAccount, MockAuthorizedUser, MockGoogleOAuthOptions } from './mock-google-oauth.js';
+export { createMockEntraId } from './create-mock-entra-id.js';
+export type { MockEntraId, MockEntraIdOptions } from './create-mock-entra-id.js';

@@ -1,5 +1,6 @@
 import { z } from '@tollgate/core';
 import { upstreamTimeoutsSchema } from '@tollgate/provider-utils';
+import { entraOptionsSchema } from './entra-token.js';
 
 /** Options of one `type: azure-openai` provider instance. */
 export const azureOpenAIProviderOptionsSchema = z
@@ -10,6 +11,11 @@ export const azureOpenAIProviderOptionsSchema = z
     apiKey: z.string().min(1).optional(),
     /** A Microsoft Entra ID access token, sent as `Authorization: Bearer` (refresh it outside, e.g. `${AZURE_OPENAI_AD_TOKEN}`). */
     entraToken: z.string().min(1).optional(),
+    /**
+     * Microsoft Entra ID tokens the gateway fetches and renews itself: `{ tenantId, clientId,
+     * clientSecret }` (a service principal) or `{ managedIdentity: true, clientId? }`.
+     */
+    entra: entraOptionsSchema.optional(),
     /** The `api-version` of the deployments API; `v1` uses the version-less `/openai/v1` API instead. */
     apiVersion: z.string().min(1).default('2024-10-21'),
     /**
@@ -37,7 +43,7 @@ export const azureOpenAIProviderOptionsSchema = z
     maxConnections: z.number().int().positive().optional(),
     timeouts: upstreamTimeoutsSchema,
   })
-  .refine((options) => options.apiKey !== undefined || options.entraToken !== undefined, { path: ['apiKey'], message: 'required (or entraToken)' });
+  .refine((options) => [options.apiKey, options.entraToken, options.entra].filter((given) => given !== undefined).length === 1, { path: ['apiKey'], message: 'give one of apiKey, entraToken or entra' });
 
 /** Options of one `type: azure-openai` provider instance, with defaults applied. */
 export type AzureOpenAIProviderOptions = z.output<typeof azureOpenAIProviderOptionsSchema>;

@@ -1,12 +1,14 @@
 import type { Logger } from '@tollgate/core';
-import { isOpenAIReasoningModel, isOpenAIResponsesOnlyModel, OpenAICompatibleProvider, openAIAssistantMessageFields, openAIChatParams, openAIEmbeddingParams, paramDropper } from '@tollgate/provider-utils';
+import { isOpenAIReasoningModel, isOpenAIResponsesOnlyModel, OpenAICompatibleProvider, openAIAssistantMessageFields, openAIChatParams, openAIEmbeddingParams, paramDropper, RenewingToken, requestOAuthToken } from '@tollgate/provider-utils';
+import { entraSource, entraTokenRequestOf } from './entra-token.js';
 import type { AzureOpenAIProviderOptions } from './azure-openai-provider-options.js';
 
 /**
  * A provider for Azure OpenAI. A target's model is the deployment name
  * (`azure/my-gpt4o-deployment`): requests go to `/openai/deployments/<deployment>/…?api-version=…`
- * (or the version-less `/openai/v1/…` API with `apiVersion: v1`), authenticated with `api-key` or an
- * Entra ID bearer token. The wire is OpenAI's; Azure's leading `prompt_filter_results` chunk (empty
+ * (or the version-less `/openai/v1/…` API with `apiVersion: v1`), authenticated with `api-key`, an
+ * Entra ID bearer token given, or Entra ID tokens the gateway fetches and renews (`entra`: a service
+ * principal's client secret, or a managed identity). The wire is OpenAI's; Azure's leading `prompt_filter_results` chunk (empty
  * `choices`) is not passed to clients, and a `content_filter` refusal triggers a group's
  * content-policy fallback. On the v1 API, Responses API clients pass through to `/openai/v1/responses`,
  * where Responses-only deployments are reached by every client.
@@ -16,6 +18,9 @@ const azureChatParams: ReadonlySet<string> = new Set([...openAIChatParams, 'data
 
 export class AzureOpenAIProvider extends OpenAICompatibleProvider {
   constructor(name: string, options: AzureOpenAIProviderOptions, logger?: Logger) {
+    const entra = options.entra;
+    const entraToken = entra === undefined ? undefined : new RenewingToken(() => requestOAuthToken(name, { name: 'a Microsoft Entra ID token', source: entraSource(entra) }, entraTokenRequestOf(entra)));
+    if (entra !== undefined) logger?.info({ provider: name, signsInWith: entraSource(entra) }, 'provider signs in to Azure OpenAI with Entra ID');
     super({
       name,
       baseURL: options.endpoint,
@@ -23,10 +28,11 @@ export class AzureOpenAIProvider extends OpenAICompatibleProvider {
       maxConnections: options.maxConnections,
       headers: {
         'content-type': 'application/json',
-        ...(options.apiKey !== undefined ? { 'api-key': options.apiKey } : { authorization: `Bearer ${options.entraToken}` }),
+        ...(options.apiKey !== undefined ? { 'api-key': options.apiKey } : options.entraToken !== undefined ? { authorization: `Bearer ${options.entraToken}` } : {}),
         ...options.headers,
       },
-      secrets: [options.apiKey, options.entraToken].filter((secret): secret is string => secret !== undefined),
+      secrets: [options.apiKey, options.entraToken, entra !== undefined && 'clientSecret' in entra ? entra.clientSecret : undefined].filter((secret): secret is string => secret !== undefined),
+      bearerToken: entraToken === undefined ? undefined : () => entraToken.get(),
       priceProvider: options.priceProvider,
       dropEmptyChoices: true,
       dropParam: paramDropper(options.dropParams, azureChatParams),

@@ -1,0 +1,91 @@
+import type { ServerResponse } from 'node:http';
+import { sendJson, startMockServer } from './mock-server.js';
+import type { RecordedRequest } from './recorded-request.js';
+
+/** Options of {@link createMockEntraId}. */
+export interface MockEntraIdOptions {
+  readonly port?: number;
+  /** The one tenant, and the app registration (client id and secret) it knows. */
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** `expires_in` of every token issued (Entra's: about an hour; the metadata service's a day). */
+  readonly tokenLifetimeSeconds?: number;
+}
+
+/** A running Microsoft Entra ID token endpoint and Azure instance metadata service. */
+export interface MockEntraId {
+  /** The authority host, for a provider's `authorityHost` (`https://login.microsoftonline.com`'s stand-in). */
+  readonly url: string;
+  /** Every request received, in order. */
+  readonly requests: RecordedRequest[];
+  /** How many tokens it issued. */
+  readonly tokensIssued: number;
+  /** Whether `authorization` carries a token it issued that has not expired. */
+  accepts(authorization: string | string[] | undefined): boolean;
+  close(): Promise<void>;
+}
+
+const cognitiveServicesScope = 'https://cognitiveservices.azure.com/.default';
+const cognitiveServicesResource = 'https://cognitiveservices.azure.com/';
+
+/**
+ * Starts Microsoft Entra ID's token endpoint and Azure's instance metadata service on 127.0.0.1, as
+ * Azure OpenAI's callers meet them: `POST /{tenant}/oauth2/v2.0/token` with the client credentials
+ * grant (`client_id`, `client_secret`, `scope` the Cognitive Services `.default`) answers
+ * `{token_type, expires_in, ext_expires_in, access_token}`, refusing a wrong secret with 401
+ * `invalid_client` (AADSTS7000215), an unknown tenant or scope with 400; `GET
+ * /metadata/identity/oauth2/token?api-version=…&resource=…` with `Metadata: true` answers a managed
+ * identity's token (`expires_in` as a string, as IMDS sends it). Remembers what it issued.
+ *
+ * @example
+ * const entra = await createMockEntraId({ tenantId: 'contoso-tenant', clientId: 'app-1', clientSecret: 's3cret' });
+ * const azure = await createMockOpenAI({ flavor: 'azure', acceptsBearer: (authorization) => entra.accepts(authorization) });
+ */
+export async function createMockEntraId(options: MockEntraIdOptions): Promise<MockEntraId> {
+  const expiries = new Map<string, number>();
+  let issued = 0;
+  const issue = (res: ServerResponse, shape: 'oauth' | 'imds') => {
+    issued += 1;
+    const lifetime = options.tokenLifetimeSeconds ?? (shape === 'oauth' ? 3599 : 86399);
+    const token = `eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.mock-entra-${issued}-${Math.random().toString(36).slice(2)}`;
+    expiries.set(token, Date.now() + lifetime * 1000);
+    if (shape === 'oauth') return sendJson(res, 200, { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: token });
+    const expiresOn = String(Math.floor(Date.now() / 1000) + lifetime);
+    sendJson(res, 200, { access_token: token, client_id: options.clientId, expires_in: String(lifetime), expires_on: expiresOn, ext_expires_in: String(lifetime), not_before: String(Math.floor(Date.now() / 1000)), resource: cognitiveServicesResource, token_type: 'Bearer' });
+  };
+  const refuse = (res: ServerResponse, status: number, error: string, description: string) => sendJson(res, status, { error, error_description: description, error_codes: [Number(/AADSTS(\d+)/.exec(description)?.[1] ?? 0)] });
+
+  async function handle(request: RecordedRequest, res: ServerResponse): Promise<void> {
+    const url = new URL(request.path, 'http://mock');
+    if (request.method === 'GET' && url.pathname === '/metadata/identity/oauth2/token') {
+      if (request.headers.metadata !== 'true') return sendJson(res, 400, { error: 'invalid_request', error_description: 'Required metadata header not specified' });
+      if (url.searchParams.get('resource') !== cognitiveServicesResource || url.searchParams.get('api-version') === null) return sendJson(res, 400, { error: 'invalid_resource', error_description: 'AADSTS500011: The resource principal was not found.' });
+      return issue(res, 'imds');
+    }
+    const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
+    if (request.method !== 'POST' || token === null) return sendJson(res, 404, { error: 'not_found', error_description: `No route for ${request.method} ${url.pathname}` });
+    if (token[1] !== options.tenantId) return refuse(res, 400, 'invalid_request', `AADSTS90002: Tenant '${token[1]}' not found.`);
+    const form = new URLSearchParams(request.bodyText);
+    if (form.get('grant_type') !== 'client_credentials') return refuse(res, 400, 'unsupported_grant_type', 'AADSTS70003: The app requested an unsupported grant type.');
+    if (form.get('scope') !== cognitiveServicesScope) return refuse(res, 400, 'invalid_scope', `AADSTS70011: The provided value for the input parameter 'scope' is not valid.`);
+    if (form.get('client_id') !== options.clientId) return refuse(res, 400, 'unauthorized_client', `AADSTS700016: Application with identifier '${form.get('client_id')}' was not found in the directory.`);
+    if (form.get('client_secret') !== options.clientSecret) return refuse(res, 401, 'invalid_client', 'AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.');
+    return issue(res, 'oauth');
+  }
+
+  const mock = await startMockServer<never>(options.port, handle);
+  return {
+    url: mock.url,
+    requests: mock.requests,
+    get tokensIssued() {
+      return issued;
+    },
+    accepts(authorization) {
+      const match = typeof authorization === 'string' ? /^Bearer (\S+)$/.exec(authorization) : null;
+      const expiry = match === null ? undefined : expiries.get(match[1]!);
+      return expiry !== undefined && Date.now() < expiry;
+    },
+    close: () => mock.close(),
+  };
+}
