@@ -166,6 +166,15 @@ describe('Microsoft Entra ID tokens the gateway fetches (entra)', () => {
     expect(metadata.headers.metadata).toBe('true');
   });
 
+  it('never passes on a token an upstream error echoes', async () => {
+    const echoed = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL2NvZ25pdGl2ZXNlcnZpY2VzIn0.c2lnbmF0dXJlLW1vY2s';
+    azureEntra.enqueue({ status: 400, error: { message: `The token ${echoed} is not valid for this resource.`, type: 'invalid_request_error' } });
+    const refused = await client.chat.completions.create({ model: 'gpt-4o-entra', messages: [{ role: 'user', content: 'hi' }] }).catch((error: unknown) => error);
+    expect((refused as InstanceType<typeof OpenAI.APIError>).status).toBe(400);
+    expect((refused as InstanceType<typeof OpenAI.APIError>).message).toContain('The token [redacted] is not valid for this resource.');
+    expect(JSON.stringify((refused as InstanceType<typeof OpenAI.APIError>).error) + logs.raw.join('\n')).not.toContain('eyJhdWQiOiJodHRwczovL2NvZ25pdGl2ZXNlcnZpY2VzIn0');
+  });
+
   it("answers 502 naming the app and Entra's reason when the secret is refused, with the secret nowhere", async () => {
     const refused = await client.chat.completions.create({ model: 'gpt-4o-entra-wrong-secret', messages: [{ role: 'user', content: 'hi' }] }).catch((error: unknown) => error);
     expect((refused as InstanceType<typeof OpenAI.APIError>).status).toBe(502);
