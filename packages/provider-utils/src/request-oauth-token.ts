@@ -10,8 +10,10 @@ export interface OAuthTokenRequest {
   readonly body?: string;
 }
 
-// `expires_in` is a number at OAuth token endpoints, a string at Azure's instance metadata service.
-const tokenAnswerSchema = z.looseObject({ access_token: z.string().min(1), expires_in: z.union([z.number().positive(), z.string().regex(/^\d+$/)]) });
+const seconds = z.union([z.number().positive(), z.string().regex(/^\d+$/)]);
+// `expires_in` is a number at OAuth token endpoints, a string at Azure's instance metadata service;
+// App Service's identity endpoint says `expires_on` (epoch seconds) instead.
+const tokenAnswerSchema = z.looseObject({ access_token: z.string().min(1), expires_in: seconds.optional(), expires_on: seconds.optional() }).refine((answer) => answer.expires_in !== undefined || answer.expires_on !== undefined);
 const tokenErrorSchema = z.looseObject({ error: z.string(), error_description: z.string().optional() });
 
 /**
@@ -44,5 +46,6 @@ export async function requestOAuthToken(provider: string, token: { readonly name
   }
   const checked = tokenAnswerSchema.safeParse(json);
   if (!checked.success) throw new GatewayError('TOLLGATE_UPSTREAM_INVALID_RESPONSE', `Provider "${provider}" got no ${token.name.replace(/^an? /, '')} from ${new URL(url).origin}.`);
-  return { token: checked.data.access_token, lifetimeMs: Number(checked.data.expires_in) * 1000 };
+  const lifetimeMs = checked.data.expires_in !== undefined ? Number(checked.data.expires_in) * 1000 : Number(checked.data.expires_on) * 1000 - Date.now();
+  return { token: checked.data.access_token, lifetimeMs };
 }

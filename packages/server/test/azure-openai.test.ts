@@ -1,12 +1,20 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMockEntraId, createMockOpenAI, type MockEntraId, type MockOpenAI } from '@tollgate/testkit';
 import type { RunningServer } from '../src/index.js';
-import { LogCapture, masterKey, startLoggedServer } from './support/start-test-gateway.js';
+import { LogCapture, masterKey, startLoggedServer, startQuietServer } from './support/start-test-gateway.js';
 
 const azureKey = 'azure-key-SECRET-0123456789abcdef';
 const entraToken = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.entra-SECRET';
 const app = { tenantId: 'contoso-tenant', clientId: '00000000-app-0000-0000-tollgate0001', clientSecret: 'entra-client-SECRET-value~0123456789' };
+// AKS projects a service account token into the pod; the app registration trusts it as a client assertion.
+const federatedToken = 'eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJodHRwczovL29pZGMuYWtzIn0.federated-SECRET';
+const federatedTokenFile = join(mkdtempSync(join(tmpdir(), 'tollgate-workload-')), 'azure-identity-token');
+writeFileSync(federatedTokenFile, `${federatedToken}\n`);
+const identityHeader = 'app-service-identity-header-SECRET';
 let entra: MockEntraId;
 let azureEntra: MockOpenAI;
 let azure: MockOpenAI;
@@ -18,7 +26,7 @@ const logs = new LogCapture();
 beforeAll(async () => {
   azure = await createMockOpenAI({ flavor: 'azure', apiKey: azureKey });
   openai = await createMockOpenAI();
-  entra = await createMockEntraId(app);
+  entra = await createMockEntraId({ ...app, federatedToken, identityHeader });
   // An Azure OpenAI resource that takes Entra ID tokens only.
   azureEntra = await createMockOpenAI({ flavor: 'azure', acceptsBearer: (authorization) => entra.accepts(authorization) });
   server = await startLoggedServer(logs, {
@@ -31,6 +39,7 @@ beforeAll(async () => {
       openai: { type: 'openai', baseURL: openai.baseURL, apiKey: 'sk-openai-upstream-000000' },
       'azure-entra': { type: 'azure-openai', endpoint: azureEntra.url, entra: { ...app, authorityHost: entra.url } },
       'azure-managed-identity': { type: 'azure-openai', endpoint: azureEntra.url, entra: { managedIdentity: true, imdsEndpoint: entra.url } },
+      'azure-workload-identity': { type: 'azure-openai', endpoint: azureEntra.url, entra: { workloadIdentity: true, tenantId: app.tenantId, clientId: app.clientId, federatedTokenFile, authorityHost: entra.url } },
       'azure-entra-wrong-secret': { type: 'azure-openai', endpoint: azureEntra.url, entra: { ...app, clientSecret: 'not-the-SECRET-value', authorityHost: entra.url } },
     },
     models: {
@@ -45,6 +54,7 @@ beforeAll(async () => {
       lenient: { target: 'openai/gpt-4o' },
       'gpt-4o-entra': { target: 'azure-entra/prod-gpt4o' },
       'gpt-4o-managed-identity': { target: 'azure-managed-identity/prod-gpt4o' },
+      'gpt-4o-workload-identity': { target: 'azure-workload-identity/prod-gpt4o' },
       'gpt-4o-entra-wrong-secret': { target: 'azure-entra-wrong-secret/prod-gpt4o' },
     },
   });
@@ -164,6 +174,39 @@ describe('Microsoft Entra ID tokens the gateway fetches (entra)', () => {
     const metadata = entra.requests.find((request) => request.method === 'GET')!;
     expect(metadata.path).toBe('/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fcognitiveservices.azure.com%2F');
     expect(metadata.headers.metadata).toBe('true');
+  });
+
+  it("signs in with AKS workload identity: the pod's federated token as the client assertion, no secret", async () => {
+    const answer = await client.chat.completions.create({ model: 'gpt-4o-workload-identity', messages: [{ role: 'user', content: 'hi' }] });
+    expect(answer.choices[0]!.message.content).toBe('Mock answer to: hi');
+    const tokenRequest = entra.requests.filter((request) => request.method === 'POST').find((request) => request.bodyText.includes('client_assertion'))!;
+    expect(Object.fromEntries(new URLSearchParams(tokenRequest.bodyText))).toEqual({ grant_type: 'client_credentials', client_id: app.clientId, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: federatedToken, scope: 'https://cognitiveservices.azure.com/.default' });
+  });
+
+  it("signs in with App Service's or Container Apps' managed identity where IDENTITY_ENDPOINT and IDENTITY_HEADER are set", async () => {
+    const saved = { ...process.env };
+    process.env.IDENTITY_ENDPOINT = `${entra.url}/msi/token`;
+    process.env.IDENTITY_HEADER = identityHeader;
+    const appService = await startQuietServer({
+      plugins: ['@tollgate/provider-azure-openai'],
+      auth: { masterKey },
+      providers: { azure: { type: 'azure-openai', endpoint: azureEntra.url, entra: { managedIdentity: true } } },
+      models: { 'gpt-4o': { target: 'azure/prod-gpt4o' } },
+    });
+    process.env = saved;
+    try {
+      const answer = await new OpenAI({ baseURL: `${appService.url}/v1`, apiKey: masterKey, maxRetries: 0 }).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
+      expect(answer.choices[0]!.message.content).toBe('Mock answer to: hi');
+      const identityRequest = entra.requests.find((request) => request.path.startsWith('/msi/token'))!;
+      expect(identityRequest.path).toBe('/msi/token?api-version=2019-08-01&resource=https%3A%2F%2Fcognitiveservices.azure.com%2F');
+      expect(identityRequest.headers['x-identity-header']).toBe(identityHeader);
+      // The endpoint says when its token expires (`expires_on`), not how long it lives: it is kept until then.
+      await new OpenAI({ baseURL: `${appService.url}/v1`, apiKey: masterKey, maxRetries: 0 }).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'again' }] });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(entra.requests.filter((request) => request.path.startsWith('/msi/token'))).toHaveLength(1);
+    } finally {
+      await appService.close();
+    }
   });
 
   it('never passes on a token an upstream error echoes', async () => {

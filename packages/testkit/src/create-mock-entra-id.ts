@@ -11,6 +11,10 @@ export interface MockEntraIdOptions {
   readonly clientSecret: string;
   /** `expires_in` of every token issued (Entra's: about an hour; the metadata service's a day). */
   readonly tokenLifetimeSeconds?: number;
+  /** The federated token (AKS workload identity's service account token) the app trusts as a client assertion. */
+  readonly federatedToken?: string;
+  /** The `X-IDENTITY-HEADER` App Service's identity endpoint (`/msi/token`) wants. */
+  readonly identityHeader?: string;
 }
 
 /** A running Microsoft Entra ID token endpoint and Azure instance metadata service. */
@@ -36,7 +40,9 @@ const cognitiveServicesResource = 'https://cognitiveservices.azure.com/';
  * `{token_type, expires_in, ext_expires_in, access_token}`, refusing a wrong secret with 401
  * `invalid_client` (AADSTS7000215), an unknown tenant or scope with 400; `GET
  * /metadata/identity/oauth2/token?api-version=…&resource=…` with `Metadata: true` answers a managed
- * identity's token (`expires_in` as a string, as IMDS sends it). Remembers what it issued.
+ * identity's token (`expires_in` as a string, as IMDS sends it); the client credentials grant with
+ * a federated token as `client_assertion` (AKS workload identity); App Service's identity endpoint
+ * (`GET /msi/token`, `X-IDENTITY-HEADER`, `expires_on` instead of `expires_in`). Remembers what it issued.
  *
  * @example
  * const entra = await createMockEntraId({ tenantId: 'contoso-tenant', clientId: 'app-1', clientSecret: 's3cret' });
@@ -45,13 +51,15 @@ const cognitiveServicesResource = 'https://cognitiveservices.azure.com/';
 export async function createMockEntraId(options: MockEntraIdOptions): Promise<MockEntraId> {
   const expiries = new Map<string, number>();
   let issued = 0;
-  const issue = (res: ServerResponse, shape: 'oauth' | 'imds') => {
+  const issue = (res: ServerResponse, shape: 'oauth' | 'imds' | 'app-service') => {
     issued += 1;
     const lifetime = options.tokenLifetimeSeconds ?? (shape === 'oauth' ? 3599 : 86399);
     const token = `eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.mock-entra-${issued}-${Math.random().toString(36).slice(2)}`;
     expiries.set(token, Date.now() + lifetime * 1000);
     if (shape === 'oauth') return sendJson(res, 200, { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: token });
     const expiresOn = String(Math.floor(Date.now() / 1000) + lifetime);
+    // App Service's identity endpoint says when the token expires, not how long it lives.
+    if (shape === 'app-service') return sendJson(res, 200, { access_token: token, expires_on: expiresOn, resource: cognitiveServicesResource, token_type: 'Bearer', client_id: options.clientId });
     sendJson(res, 200, { access_token: token, client_id: options.clientId, expires_in: String(lifetime), expires_on: expiresOn, ext_expires_in: String(lifetime), not_before: String(Math.floor(Date.now() / 1000)), resource: cognitiveServicesResource, token_type: 'Bearer' });
   };
   const refuse = (res: ServerResponse, status: number, error: string, description: string) => sendJson(res, status, { error, error_description: description, error_codes: [Number(/AADSTS(\d+)/.exec(description)?.[1] ?? 0)] });
@@ -63,6 +71,11 @@ export async function createMockEntraId(options: MockEntraIdOptions): Promise<Mo
       if (url.searchParams.get('resource') !== cognitiveServicesResource || url.searchParams.get('api-version') === null) return sendJson(res, 400, { error: 'invalid_resource', error_description: 'AADSTS500011: The resource principal was not found.' });
       return issue(res, 'imds');
     }
+    if (request.method === 'GET' && url.pathname === '/msi/token') {
+      if (options.identityHeader === undefined || request.headers['x-identity-header'] !== options.identityHeader) return sendJson(res, 401, { error: 'unauthorized_client', error_description: 'The X-IDENTITY-HEADER is missing or not valid.' });
+      if (url.searchParams.get('resource') !== cognitiveServicesResource || url.searchParams.get('api-version') !== '2019-08-01') return sendJson(res, 400, { error: 'invalid_request', error_description: 'resource and api-version 2019-08-01 are required.' });
+      return issue(res, 'app-service');
+    }
     const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
     if (request.method !== 'POST' || token === null) return sendJson(res, 404, { error: 'not_found', error_description: `No route for ${request.method} ${url.pathname}` });
     if (token[1] !== options.tenantId) return refuse(res, 400, 'invalid_request', `AADSTS90002: Tenant '${token[1]}' not found.`);
@@ -70,6 +83,10 @@ export async function createMockEntraId(options: MockEntraIdOptions): Promise<Mo
     if (form.get('grant_type') !== 'client_credentials') return refuse(res, 400, 'unsupported_grant_type', 'AADSTS70003: The app requested an unsupported grant type.');
     if (form.get('scope') !== cognitiveServicesScope) return refuse(res, 400, 'invalid_scope', `AADSTS70011: The provided value for the input parameter 'scope' is not valid.`);
     if (form.get('client_id') !== options.clientId) return refuse(res, 400, 'unauthorized_client', `AADSTS700016: Application with identifier '${form.get('client_id')}' was not found in the directory.`);
+    if (form.get('client_assertion_type') === 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer') {
+      if (options.federatedToken === undefined || form.get('client_assertion') !== options.federatedToken) return refuse(res, 401, 'invalid_client', 'AADSTS70021: No matching federated identity record found for presented assertion.');
+      return issue(res, 'oauth');
+    }
     if (form.get('client_secret') !== options.clientSecret) return refuse(res, 401, 'invalid_client', 'AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.');
     return issue(res, 'oauth');
   }

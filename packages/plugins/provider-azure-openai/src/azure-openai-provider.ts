@@ -1,6 +1,6 @@
 import type { Logger } from '@tollgate/core';
 import { isOpenAIReasoningModel, isOpenAIResponsesOnlyModel, OpenAICompatibleProvider, openAIAssistantMessageFields, openAIChatParams, openAIEmbeddingParams, paramDropper, RenewingToken, requestOAuthToken } from '@tollgate/provider-utils';
-import { entraSource, entraTokenRequestOf } from './entra-token.js';
+import { entraSource, entraTokenRequestOf, resolveEntraSignIn } from './entra-token.js';
 import type { AzureOpenAIProviderOptions } from './azure-openai-provider-options.js';
 
 /**
@@ -18,9 +18,9 @@ const azureChatParams: ReadonlySet<string> = new Set([...openAIChatParams, 'data
 
 export class AzureOpenAIProvider extends OpenAICompatibleProvider {
   constructor(name: string, options: AzureOpenAIProviderOptions, logger?: Logger) {
-    const entra = options.entra;
-    const entraToken = entra === undefined ? undefined : new RenewingToken(() => requestOAuthToken(name, { name: 'a Microsoft Entra ID token', source: entraSource(entra) }, entraTokenRequestOf(entra)));
-    if (entra !== undefined) logger?.info({ provider: name, signsInWith: entraSource(entra) }, 'provider signs in to Azure OpenAI with Entra ID');
+    const signIn = options.entra === undefined ? undefined : resolveEntraSignIn(options.entra, name);
+    const entraToken = signIn === undefined ? undefined : new RenewingToken(async () => requestOAuthToken(name, { name: 'a Microsoft Entra ID token', source: entraSource(signIn) }, await entraTokenRequestOf(signIn)));
+    if (signIn !== undefined) logger?.info({ provider: name, signsInWith: entraSource(signIn) }, 'provider signs in to Azure OpenAI with Entra ID');
     super({
       name,
       baseURL: options.endpoint,
@@ -31,7 +31,7 @@ export class AzureOpenAIProvider extends OpenAICompatibleProvider {
         ...(options.apiKey !== undefined ? { 'api-key': options.apiKey } : options.entraToken !== undefined ? { authorization: `Bearer ${options.entraToken}` } : {}),
         ...options.headers,
       },
-      secrets: [options.apiKey, options.entraToken, entra !== undefined && 'clientSecret' in entra ? entra.clientSecret : undefined].filter((secret): secret is string => secret !== undefined),
+      secrets: [options.apiKey, options.entraToken, signIn?.kind === 'client-secret' ? signIn.clientSecret : undefined].filter((secret): secret is string => secret !== undefined),
       bearerToken: entraToken === undefined ? undefined : () => entraToken.get(),
       priceProvider: options.priceProvider,
       dropEmptyChoices: true,
