@@ -57,7 +57,7 @@ export interface OpenAICompatibleProviderInit {
   readonly maxConnections?: number | undefined;
   /** Headers of every request (content type and authentication included). */
   readonly headers: Readonly<Record<string, string>>;
-  /** A token got per request and sent as `Authorization: Bearer` (Vertex AI's Google access token), over `headers`. */
+  /** A token got per request and sent as `Authorization: Bearer` (Vertex AI's Google access token, Azure's Entra ID token), over `headers`. */
   readonly bearerToken?: (() => Promise<string>) | undefined;
   /** Values that must never appear in an error: the provider's keys. */
   readonly secrets: readonly string[];
