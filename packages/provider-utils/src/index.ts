@@ -51,3 +51,4 @@ export { RenewingToken } from './renewing-token.js';
 export type { FetchedToken } from './renewing-token.js';
 export { requestOAuthToken } from './request-oauth-token.js';
 export type { OAuthTokenRequest } from './request-oauth-token.js';
+export { embeddingTexts, encodeEmbedding } from './openai-embeddings.js';

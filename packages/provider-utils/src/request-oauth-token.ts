@@ -42,7 +42,7 @@ export async function requestOAuthToken(provider: string, token: { readonly name
     const checked = tokenErrorSchema.safeParse(json);
     const reason = checked.success ? `${checked.data.error}${checked.data.error_description === undefined ? '' : `: ${checked.data.error_description}`}` : `status ${answer.statusCode}`;
     // 4xx: the credentials are refused (a credential problem of the gateway's); 5xx: try again.
-    return Promise.reject(new ProviderError(`Provider "${provider}" could not get ${token.name} with ${token.source}: ${reason}.`, { provider, upstreamStatus: answer.statusCode >= 500 ? 503 : 401, upstreamCode: 'token_refused' }));
+    throw new ProviderError(`Provider "${provider}" could not get ${token.name} with ${token.source}: ${reason}.`, { provider, upstreamStatus: answer.statusCode >= 500 ? 503 : 401, upstreamCode: 'token_refused' });
   }
   const checked = tokenAnswerSchema.safeParse(json);
   if (!checked.success) throw new GatewayError('TOLLGATE_UPSTREAM_INVALID_RESPONSE', `Provider "${provider}" got no ${token.name.replace(/^an? /, '')} from ${new URL(url).origin}.`);

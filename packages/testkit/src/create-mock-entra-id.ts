@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { IssuedTokens } from './issued-tokens.js';
 import { sendJson, startMockServer } from './mock-server.js';
 import type { RecordedRequest } from './recorded-request.js';
 
@@ -49,13 +50,10 @@ const cognitiveServicesResource = 'https://cognitiveservices.azure.com/';
  * const azure = await createMockOpenAI({ flavor: 'azure', acceptsBearer: (authorization) => entra.accepts(authorization) });
  */
 export async function createMockEntraId(options: MockEntraIdOptions): Promise<MockEntraId> {
-  const expiries = new Map<string, number>();
-  let issued = 0;
+  const tokens = new IssuedTokens('eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.mock-entra-');
   const issue = (res: ServerResponse, shape: 'oauth' | 'imds' | 'app-service') => {
-    issued += 1;
     const lifetime = options.tokenLifetimeSeconds ?? (shape === 'oauth' ? 3599 : 86399);
-    const token = `eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.mock-entra-${issued}-${Math.random().toString(36).slice(2)}`;
-    expiries.set(token, Date.now() + lifetime * 1000);
+    const token = tokens.issue(lifetime);
     if (shape === 'oauth') return sendJson(res, 200, { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: token });
     const expiresOn = String(Math.floor(Date.now() / 1000) + lifetime);
     // App Service's identity endpoint says when the token expires, not how long it lives.
@@ -96,13 +94,9 @@ export async function createMockEntraId(options: MockEntraIdOptions): Promise<Mo
     url: mock.url,
     requests: mock.requests,
     get tokensIssued() {
-      return issued;
+      return tokens.count;
     },
-    accepts(authorization) {
-      const match = typeof authorization === 'string' ? /^Bearer (\S+)$/.exec(authorization) : null;
-      const expiry = match === null ? undefined : expiries.get(match[1]!);
-      return expiry !== undefined && Date.now() < expiry;
-    },
+    accepts: (authorization) => tokens.accepts(authorization),
     close: () => mock.close(),
   };
 }

@@ -1,5 +1,6 @@
 import { verify, type KeyObject } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
+import { IssuedTokens } from './issued-tokens.js';
 import { sendJson } from './mock-server.js';
 import type { RecordedRequest } from './recorded-request.js';
 
@@ -41,8 +42,7 @@ const cloudPlatformScope = 'https://www.googleapis.com/auth/cloud-platform';
  */
 export class MockGoogleOAuth {
   readonly #options: MockGoogleOAuthOptions;
-  readonly #expiries = new Map<string, number>();
-  #issued = 0;
+  readonly #tokens = new IssuedTokens('ya29.mock-');
 
   constructor(options: MockGoogleOAuthOptions) {
     this.#options = options;
@@ -50,14 +50,12 @@ export class MockGoogleOAuth {
 
   /** How many tokens were issued. */
   get issued(): number {
-    return this.#issued;
+    return this.#tokens.count;
   }
 
   /** Whether `authorization` carries a token this mock issued that has not expired. */
   accepts(authorization: string | string[] | undefined): boolean {
-    const match = typeof authorization === 'string' ? /^Bearer (\S+)$/.exec(authorization) : null;
-    const expiry = match === null ? undefined : this.#expiries.get(match[1]!);
-    return expiry !== undefined && Date.now() < expiry;
+    return this.#tokens.accepts(authorization);
   }
 
   /** Answers the request if it is the token endpoint's or the metadata server's; returns whether it did. */
@@ -114,10 +112,8 @@ export class MockGoogleOAuth {
   #issue(res: ServerResponse): void {
     const failure = this.#options.failWith;
     if (failure !== undefined) return sendJson(res, failure.status, { error: failure.error, error_description: failure.description });
-    this.#issued += 1;
     const lifetime = this.#options.tokenLifetimeSeconds ?? 3599;
-    const token = `ya29.mock-${this.#issued}-${Math.random().toString(36).slice(2)}`;
-    this.#expiries.set(token, Date.now() + lifetime * 1000);
+    const token = this.#tokens.issue(lifetime);
     sendJson(res, 200, { access_token: token, expires_in: lifetime, token_type: 'Bearer' });
   }
 }

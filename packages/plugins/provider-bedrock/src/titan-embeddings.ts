@@ -1,4 +1,5 @@
-import { GatewayError, z, type EmbeddingRequest, type EmbeddingResponse } from '@tollgate/core';
+import { z, type EmbeddingRequest, type EmbeddingResponse } from '@tollgate/core';
+import { embeddingTexts, encodeEmbedding } from '@tollgate/provider-utils';
 
 /** Whether a Bedrock model id names one of Amazon's Titan Text Embeddings models (v1, v2). */
 export function isTitanTextEmbeddingModel(model: string): boolean {
@@ -20,12 +21,7 @@ export interface TitanEmbeddingAnswer {
  * have no text to send: refused.
  */
 export function toTitanEmbeddingBodies(request: EmbeddingRequest): string[] {
-  const input = request.input;
-  const texts = typeof input === 'string' ? [input] : (input as readonly unknown[]);
-  if (texts.length === 0 || texts.some((text) => typeof text !== 'string')) {
-    throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Model "${request.model}" embeds text: send input as a string or an array of strings, not token ids.`, { param: 'input' });
-  }
-  return (texts as string[]).map((inputText) => JSON.stringify(typeof request.dimensions === 'number' ? { inputText, dimensions: request.dimensions } : { inputText }));
+  return embeddingTexts(request).map((inputText) => JSON.stringify(typeof request.dimensions === 'number' ? { inputText, dimensions: request.dimensions } : { inputText }));
 }
 
 /** Titan's answers, in input order, as one OpenAI embeddings answer (base64 when asked for), their token counts summed as its usage. */
@@ -33,8 +29,7 @@ export function fromTitanEmbeddingAnswers(answers: readonly TitanEmbeddingAnswer
   let tokens = 0;
   const data = answers.map((answer, index) => {
     tokens += answer.inputTextTokenCount;
-    const embedding = request.encoding_format === 'base64' ? Buffer.from(new Float32Array(answer.embedding).buffer).toString('base64') : answer.embedding;
-    return { object: 'embedding' as const, index, embedding };
+    return { object: 'embedding' as const, index, embedding: encodeEmbedding(answer.embedding, request.encoding_format) };
   });
   return { object: 'list', data, model, usage: { prompt_tokens: tokens, total_tokens: tokens } };
 }

@@ -1,4 +1,5 @@
-import { GatewayError, z, type EmbeddingRequest, type EmbeddingResponse } from '@tollgate/core';
+import { z, type EmbeddingRequest, type EmbeddingResponse } from '@tollgate/core';
+import { embeddingTexts, encodeEmbedding } from '@tollgate/provider-utils';
 
 /** One prediction of Vertex AI's text embedding models: the vector, and the tokens its text took. */
 interface VertexEmbeddingPrediction {
@@ -25,17 +26,13 @@ function textsPerRequest(model: string): number {
  * Token ids have no text to send: refused.
  */
 export function toVertexEmbeddingBodies(request: EmbeddingRequest, model: string): string[] {
-  const input = request.input;
-  const texts = typeof input === 'string' ? [input] : (input as readonly unknown[]);
-  if (texts.length === 0 || texts.some((text) => typeof text !== 'string')) {
-    throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Model "${request.model}" on Vertex AI embeds text: send input as a string or an array of strings, not token ids.`, { param: 'input' });
-  }
+  const texts = embeddingTexts(request);
   const taskType = typeof request.task_type === 'string' ? request.task_type : undefined;
   const parameters = typeof request.dimensions === 'number' ? { outputDimensionality: request.dimensions } : undefined;
   const size = textsPerRequest(model);
   const bodies: string[] = [];
   for (let start = 0; start < texts.length; start += size) {
-    const instances = (texts.slice(start, start + size) as string[]).map((content) => (taskType === undefined ? { content } : { content, task_type: taskType }));
+    const instances = texts.slice(start, start + size).map((content) => (taskType === undefined ? { content } : { content, task_type: taskType }));
     bodies.push(JSON.stringify(parameters === undefined ? { instances } : { instances, parameters }));
   }
   return bodies;
@@ -53,8 +50,7 @@ export function fromVertexEmbeddingAnswers(answers: readonly VertexEmbeddingAnsw
     for (const prediction of answer.predictions ?? []) {
       const values = prediction.embeddings?.values ?? [];
       tokens += prediction.embeddings?.statistics?.token_count ?? 0;
-      const embedding = request.encoding_format === 'base64' ? Buffer.from(new Float32Array(values).buffer).toString('base64') : values;
-      data.push({ object: 'embedding', index: data.length, embedding });
+      data.push({ object: 'embedding', index: data.length, embedding: encodeEmbedding(values, request.encoding_format) });
     }
   }
   return { object: 'list', data, model, usage: { prompt_tokens: tokens, total_tokens: tokens } };
