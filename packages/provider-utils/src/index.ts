@@ -26,6 +26,7 @@ export { DroppedFieldLog } from './dropped-field-log.js';
 export { openAIAssistantMessageFields, openAIChatParams, openAIEmbeddingParams, paramDropper } from './openai-request-params.js';
 export { parseToolArguments, parseJsonObject } from './parse-tool-json.js';
 export { isOpenAIReasoningModel } from './openai-reasoning-model.js';
+export { isOpenAICompletionsModel } from './openai-completions-model.js';
 export { fromResponsesUsage, isResponseObject, chatCompletionOfResponse, errorBodyOfResponsesEvent } from './responses-answer.js';
 export { toResponsesRequest } from './to-responses-request.js';
 export { decodeResponsesSse } from './decode-responses-sse.js';

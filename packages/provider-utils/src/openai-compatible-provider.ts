@@ -26,6 +26,7 @@ import { decodeResponsesSse } from './decode-responses-sse.js';
 import { chatCompletionOfResponse, isResponseObject } from './responses-answer.js';
 import { tapOpenAICompatibleSse } from './tap-openai-compatible-sse.js';
 import { tapResponsesSse } from './tap-responses-sse.js';
+import { chatCompletionOfTextCompletion, decodeTextCompletionSse, isTextCompletion } from './text-completion.js';
 import { toResponsesRequest } from './to-responses-request.js';
 import { toOpenAICompatibleError } from './to-openai-compatible-error.js';
 import type { UpstreamErrorInput } from './upstream-error-input.js';
@@ -42,7 +43,7 @@ function isChatCompletion(value: unknown): boolean {
 const embeddingResponseSchema = z.looseObject({ data: z.array(z.unknown()), usage: z.looseObject({ prompt_tokens: z.number(), total_tokens: z.number() }) });
 
 /** An endpoint of an OpenAI-compatible upstream, as a path below its base URL. */
-export type UpstreamOperation = 'chat/completions' | 'embeddings' | 'responses' | 'responses/input_tokens';
+export type UpstreamOperation = 'chat/completions' | 'completions' | 'embeddings' | 'responses' | 'responses/input_tokens';
 
 /** The fields OpenAI's `POST /responses/input_tokens` takes of a Responses request. */
 const inputTokenFields = ['model', 'input', 'instructions', 'tools', 'tool_choice', 'parallel_tool_calls', 'reasoning', 'text', 'truncation'] as const;
@@ -110,6 +111,15 @@ export interface OpenAICompatibleProviderInit {
    */
   readonly responsesAPI?: boolean;
   /**
+   * The upstream serves OpenAI's legacy completions at `/completions` (vLLM, SGLang, Ollama, llama.cpp,
+   * OpenRouter; OpenAI's own for its instruct models): a `/v1/completions` client is passed through to
+   * it, so what only that API has (`suffix` for fill-in-the-middle, `echo`, `logprobs`, several prompts)
+   * reaches the model. Otherwise the prompt is translated to a chat request.
+   */
+  readonly completionsAPI?: boolean;
+  /** Of the models, those the upstream serves at `/completions` when not all (OpenAI's instruct models); the others are sent a chat request. */
+  readonly completionsModel?: ((model: string) => boolean) | undefined;
+  /**
    * Models the upstream serves through the Responses API only (OpenAI's Codex models): any client's
    * request to one is translated to a Responses request and its answer back.
    */
@@ -162,7 +172,10 @@ export class OpenAICompatibleProvider implements Provider {
     this.#upstream = new HttpUpstream({ provider: init.name, baseURL: init.baseURL, timeouts: init.timeouts, maxConnections: init.maxConnections });
     this.#requestUsage = init.requestUsageInStream ?? true;
     this.#toError = init.toError ?? toOpenAICompatibleError;
-    this.passthroughWires = init.responsesAPI === true ? ['openai-responses'] : undefined;
+    const wires: WireFormat[] = [];
+    if (init.responsesAPI === true) wires.push('openai-responses');
+    if (init.completionsAPI === true) wires.push('openai-completions');
+    this.passthroughWires = wires.length === 0 ? undefined : wires;
     if (init.countsInputTokens === true) this.doCountTokens = (request, options) => this.#countInputTokens(request, options);
     const dropMessageField = init.dropMessageField;
     const keepDetails = init.takesReasoningDetails === true;
@@ -175,7 +188,18 @@ export class OpenAICompatibleProvider implements Provider {
     return this.#upstream.origin;
   }
 
+  /** Every model takes the wires the upstream serves, but the legacy completions wire only the `completionsModel` ones. */
+  takesWire(wire: WireFormat, model: string): boolean {
+    return wire !== 'openai-completions' || (this.#init.completionsModel?.(model) ?? true);
+  }
+
   async doChat(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
+    if (options.passthroughWire === 'openai-completions') {
+      const bytes = await (await this.#post('completions', this.#completionsBody(request, options, false), options, false)).bytes();
+      this.#throwErrorInsideAnswer(bytes);
+      const response = chatCompletionOfTextCompletion(parseUpstreamJson(bytes, isTextCompletion, { provider: this.name, expected: 'a text_completion' }));
+      return options.passthrough ? { response, body: bytes } : { response };
+    }
     const passedThrough = options.passthroughWire === 'openai-responses';
     if (passedThrough || this.#init.responsesOnly?.(options.model) === true) {
       const payload = passedThrough ? this.#responsesBody(request, options) : JSON.stringify(toResponsesRequest(request, options.model));
@@ -185,9 +209,7 @@ export class OpenAICompatibleProvider implements Provider {
     }
     const body = await this.#post('chat/completions', this.#chatBody(request, options, false), options, false);
     const bytes = await body.bytes();
-    if (this.#init.errorsInsideAnswers === true && bytes.includes('"error"') && errorFieldOf(bytes) != null) {
-      throw this.#toError({ provider: this.name, status: 502, headers: {}, bodyText: bytes.toString('utf8'), secrets: this.#init.secrets });
-    }
+    this.#throwErrorInsideAnswer(bytes);
     const response = parseUpstreamJson(bytes, isChatCompletion, { provider: this.name, expected: 'a chat.completion' }) as ChatCompletionResponse;
     return options.passthrough ? { response, body: bytes } : { response };
   }
@@ -205,8 +227,11 @@ export class OpenAICompatibleProvider implements Provider {
       const body = await this.#post('responses', JSON.stringify(toResponsesRequest(request, options.model)), options, true);
       return { type: 'chunks', chunks: decodeResponsesSse(body, { provider: this.name, toStreamError }) };
     }
-    const body = await this.#post('chat/completions', this.#chatBody(request, options, true), options, true);
-    if (!options.passthrough) return { type: 'chunks', chunks: decodeOpenAICompatibleSse(body, { provider: this.name, toStreamError }) };
+    const legacy = options.passthroughWire === 'openai-completions';
+    const body = legacy
+      ? await this.#post('completions', this.#completionsBody(request, options, true), options, true)
+      : await this.#post('chat/completions', this.#chatBody(request, options, true), options, true);
+    if (!options.passthrough) return { type: 'chunks', chunks: (legacy ? decodeTextCompletionSse : decodeOpenAICompatibleSse)(body, { provider: this.name, toStreamError }) };
     const summary: StreamSummary = { usage: undefined, model: undefined };
     const dropUsageEvent = request.stream_options?.include_usage !== true && this.#requestUsage;
     const tapped = tapOpenAICompatibleSse(body, {
@@ -298,6 +323,36 @@ export class OpenAICompatibleProvider implements Provider {
     }
     if (dropped !== undefined) for (const field of dropped) this.#droppedFields?.note(field);
     return dropped;
+  }
+
+  /**
+   * A legacy completions client's bytes, with the routed model in place of the one it asked for, usage
+   * asked for on a stream, and the provider's extra fields (a target's params over them).
+   */
+  #completionsBody(request: ChatCompletionRequest, options: ProviderCallOptions, stream: boolean): Uint8Array | string {
+    const extra = this.#init.extraBody;
+    const addUsage = stream && this.#requestUsage && request.stream_options?.include_usage !== true;
+    const raw = options.rawBody!;
+    if (request.model === options.model && extra === undefined) {
+      if (!addUsage) return raw;
+      const spliced = request.stream_options === undefined ? spliceJsonFields(raw, { stream_options: { include_usage: true } }) : undefined;
+      if (spliced !== undefined) return spliced;
+    }
+    const fields = {
+      ...extra,
+      ...(extra === undefined ? {} : options.targetParams),
+      ...(request.model === options.model ? {} : { model: options.model }),
+      ...(addUsage ? { stream_options: { ...request.stream_options, include_usage: true } } : {}),
+    };
+    // The ingress takes JSON objects only, so the bytes are one.
+    return setJsonFields(raw, fields)!;
+  }
+
+  /** An answer with a 200 status that is an error (OpenRouter's `{"error":…}`), thrown as one. */
+  #throwErrorInsideAnswer(bytes: Buffer): void {
+    if (this.#init.errorsInsideAnswers === true && bytes.includes('"error"') && errorFieldOf(bytes) != null) {
+      throw this.#toError({ provider: this.name, status: 502, headers: {}, bodyText: bytes.toString('utf8'), secrets: this.#init.secrets });
+    }
   }
 
   /** A Responses client's bytes, with the routed model in place of the one it asked for (an alias). */

@@ -26,14 +26,17 @@ export function cacheTenant(context: GatewayContext, scope: ResponseCacheOptions
 
 /**
  * The cache key of a chat request: the namespace, the tenant, and a SHA-256 of what determines the
- * answer — the targets the request was routed to (not only the model name clients use) and every
- * request field but the ones that only shape delivery (`stream`, `user`, `metadata`, …).
+ * answer — the targets the request was routed to (not only the model name clients use), every
+ * request field but the ones that only shape delivery (`stream`, `user`, `metadata`, …), and for a
+ * legacy completions client its wire.
  */
 export function cacheKey(context: GatewayContext, options: ResponseCacheOptions): string {
   const request = context.request as ChatCompletionRequest;
   const fields = Object.fromEntries(Object.entries(request).filter(([field]) => !ignoredFields.has(field)));
+  // A prompt the legacy completions API continues as raw text is another request than the chat message it decodes to.
+  const wire = context.ingress === 'openai-completions' ? { ingress: context.ingress } : {};
   const hash = createHash('sha256')
-    .update(stableJson({ targets: context.targets.map((target) => target.id), request: fields }))
+    .update(stableJson({ targets: context.targets.map((target) => target.id), request: fields, ...wire }))
     .digest('base64url');
   return `${options.namespace}resp:${cacheTenant(context, options.scope)}:${hash}`;
 }

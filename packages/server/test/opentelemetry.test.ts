@@ -114,6 +114,19 @@ describe('OpenTelemetry traces', () => {
     expect(attempt.attributes['gen_ai.operation.name']).toBe('embeddings');
   });
 
+  it('names a legacy completions request and its attempts as text_completion', async () => {
+    const completionTrace = '6bf92f3577b34da6a3ce929d0e0e4738';
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
+    await client.completions.create({ model: 'smart', prompt: 'def add(a, b):', max_tokens: 8 }, { headers: { traceparent: `00-${completionTrace}-${clientSpanId}-01` } });
+
+    const spans = await spansOf(completionTrace, 3);
+    const root = spans.find((span) => span.name === 'text_completion smart')!;
+    expect(root.attributes).toMatchObject({ 'gen_ai.operation.name': 'text_completion', 'gen_ai.request.model': 'smart', 'gen_ai.usage.input_tokens': 3 });
+    const attempt = spans.find((span) => span.parentSpanContext?.spanId === root.spanContext().spanId && span.name !== 'tollgate.admission')!;
+    expect(attempt.name).toBe('text_completion gpt-4o');
+    expect(attempt.attributes).toMatchObject({ 'gen_ai.operation.name': 'text_completion', 'gen_ai.response.model': 'gpt-4o' });
+  });
+
   it('marks the phase that refused a request', async () => {
     const refusedTrace = '0af7651916cd43dd8448eb211c80319c';
     const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MockReply } from './mock-reply.js';
 import { applyStopSequences, countWords, lastUserText, sendJson, startMockServer, writeMockStream, type MockUpstream } from './mock-server.js';
+import { answerCompletions, completionsFields } from './openai-completions-wire.js';
 import { lastResponsesUserText, openAIResponseAnswer, openAIResponseEvents } from './openai-responses-wire.js';
 import { mockEmbedding, openAIChatCompletion, openAIChunk, openAIError, openAIUsage, servedServiceTier, toBase64Floats } from './openai-wire.js';
 import type { RecordedRequest } from './recorded-request.js';
@@ -32,6 +33,12 @@ export interface MockOpenAIOptions {
   readonly refuseUnknownFields?: boolean;
   /** The `openrouter` flavor's catalog (`GET /v1/models`): prices in USD per million tokens. */
   readonly catalog?: readonly MockCatalogModel[];
+  /**
+   * Models `POST /v1/completions` refuses as OpenAI's own API refuses its chat models (404 "This is a
+   * chat model and not supported in the v1/completions endpoint"); by default every model is served, as
+   * vLLM, SGLang and Ollama serve any model they load there.
+   */
+  readonly chatOnlyModels?: (model: string) => boolean;
   /** The `azure` flavor also lets through a bearer token this accepts (a Microsoft Entra ID token: `createMockEntraId`'s `accepts`). */
   readonly acceptsBearer?: (authorization: string | string[] | undefined) => boolean;
 }
@@ -155,7 +162,8 @@ async function answerResponses(res: ServerResponse, body: Record<string, any>, r
  * deltas, the usage chunk), the Responses API (`POST /v1/responses`: response objects and their
  * numbered stream events, reasoning items for reasoning models; Codex models refuse chat completions;
  * `POST /v1/responses/input_tokens`, the words of `input` and `instructions` as `input_tokens`),
- * embeddings (float and base64), models, and errors in OpenAI's shape
+ * legacy completions (`POST /v1/completions`: `text_completion` objects and their streams, `max_tokens`
+ * 16 when left out, `echo`, `suffix` taken, legacy `logprobs`), embeddings (float and base64), models, and errors in OpenAI's shape
  * (`retry-after` on 429). Programmable per request with {@link MockOpenAI.enqueue}; records every
  * request, noting those whose client went away.
  *
@@ -169,7 +177,7 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
   const storedResponses = new Set<string>();
   const openRouter = options.flavor === 'openrouter';
   const azure = options.flavor === 'azure';
-  const azurePath = /^\/openai\/(?:deployments\/[^/]+\/(chat\/completions|embeddings)|v1\/(chat\/completions|embeddings|responses))$/;
+  const azurePath = /^\/openai\/(?:deployments\/[^/]+\/(chat\/completions|completions|embeddings)|v1\/(chat\/completions|completions|embeddings|responses))$/;
 
   async function handle(request: RecordedRequest, res: ServerResponse, takeReply: () => MockReply | undefined): Promise<void> {
     const body = request.body;
@@ -195,6 +203,7 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
     const isEmbeddings = request.method === 'POST' && path === '/v1/embeddings';
     const isModels = request.method === 'GET' && path === '/v1/models';
     const isResponses = request.method === 'POST' && path === '/v1/responses' && !openRouter;
+    const isCompletions = request.method === 'POST' && path === '/v1/completions';
     if (request.method === 'POST' && path === '/v1/responses/input_tokens' && !openRouter && !azure) {
       const unknown = Object.keys(body ?? {}).find((field) => !inputTokenFields.has(field));
       if (unknown !== undefined) return sendJson(res, 400, openAIError(`Unknown parameter: '${unknown}'.`, 'invalid_request_error', 'unknown_parameter', unknown));
@@ -207,6 +216,10 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
       sendJson(res, 400, openAIError('This model is only supported in v1/responses and not in v1/chat/completions.', 'invalid_request_error', null, 'model'));
       return;
     }
+    if (isCompletions && options.chatOnlyModels?.(requestedModel) === true) {
+      sendJson(res, 404, openAIError('This is a chat model and not supported in the v1/completions endpoint. Did you mean to use v1/chat/completions?', 'invalid_request_error', null, 'model'));
+      return;
+    }
     // The Responses API renamed chat's fields, and says so.
     for (const [field, moved] of isResponses ? movedResponsesFields : []) {
       if ((body as Record<string, unknown>)[field] !== undefined) {
@@ -214,7 +227,7 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
         return;
       }
     }
-    const definedFields = isChat ? chatFields : isEmbeddings ? embeddingFields : undefined;
+    const definedFields = isChat ? chatFields : isEmbeddings ? embeddingFields : isCompletions ? completionsFields : undefined;
     const unknownDefinedField = definedFields !== undefined && options.refuseUnknownFields === true ? Object.keys(body ?? {}).find((field) => !definedFields.has(field)) : undefined;
     if (unknownDefinedField !== undefined) {
       sendJson(res, 400, openAIError(`Unrecognized request argument supplied: ${unknownDefinedField}`, 'invalid_request_error'));
@@ -236,7 +249,7 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
       sendJson(res, 400, openAIError("Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", 'invalid_request_error', 'unsupported_parameter', 'max_tokens'));
       return;
     }
-    const reply: MockReply = isChat || isEmbeddings || isResponses ? (takeReply() ?? {}) : {};
+    const reply: MockReply = isChat || isEmbeddings || isResponses || isCompletions ? (takeReply() ?? {}) : {};
 
     if (reply.delayMs !== undefined) await sleep(reply.delayMs);
     if (reply.hang === true) return; // the client's timeout or abort ends it
@@ -288,6 +301,11 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
       sequence += 1;
       if ((body as { store?: unknown }).store !== false) storedResponses.add(`resp_mock${sequence}`);
       await answerResponses(res, body as Record<string, any>, reply, sequence);
+      return;
+    }
+    if (isCompletions) {
+      sequence += 1;
+      await answerCompletions(res, { body: body as Record<string, any>, reply, id: `cmpl-mock${sequence}`, model: reply.model ?? (typeof body?.model === 'string' ? body.model : 'gpt-3.5-turbo-instruct') });
       return;
     }
     if (!isChat) {

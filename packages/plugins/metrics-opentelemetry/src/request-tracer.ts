@@ -22,8 +22,9 @@ function epoch(context: GatewayContext, at: number): number {
   return context.startedAt + (at - context.timings.receivedAt);
 }
 
-/** `gen_ai.operation.name` of a request. */
-const operationName = (context: GatewayContext): 'chat' | 'embeddings' => (context.operation === 'chat' ? 'chat' : 'embeddings');
+/** `gen_ai.operation.name` of a request: a legacy completions client's is `text_completion`, whatever its target speaks. */
+const operationName = (context: GatewayContext): 'chat' | 'text_completion' | 'embeddings' =>
+  context.operation === 'embeddings' ? 'embeddings' : context.ingress === 'openai-completions' ? 'text_completion' : 'chat';
 
 /** The admission phases, in order, with the timing that marks each one's end. */
 const admissionPhases = [

@@ -34,6 +34,14 @@ export const openAIProviderOptionsSchema = z
      */
     responsesAPI: z.boolean().optional(),
     /**
+     * The upstream serves OpenAI's legacy completions at `<baseURL>/completions`: `/v1/completions`
+     * clients (code completion with `suffix`, `echo`, `logprobs`) are passed through to it instead of
+     * translated to chat completions. Default: on for OpenAI's own API (its instruct models only: its
+     * chat models get a chat request), for a `baseURL` of your own (vLLM, SGLang, Ollama, llama.cpp serve
+     * it) and for the presets whose services do; off for the others and for Vertex AI.
+     */
+    completionsAPI: z.boolean().optional(),
+    /**
      * Request fields not to send upstream: `true`, every field OpenAI's API does not define for the
      * operation, chat completions or embeddings (another server's extensions a client sent — vLLM's
      * `top_k`, OpenRouter's `provider`, an embedding server's `input_type` —
@@ -53,6 +61,8 @@ export const openAIProviderOptionsSchema = z
       // With `vertex`, the provider builds it from the project and location its credentials give.
       baseURL: options.baseURL ?? preset?.baseURL ?? (options.vertex === undefined ? 'https://api.openai.com/v1' : undefined),
       priceProvider: options.priceProvider ?? preset?.priceProvider,
+      // Vertex AI's OpenAI-compatible endpoint serves chat completions only.
+      completionsAPI: options.completionsAPI ?? preset?.completionsAPI ?? options.vertex === undefined,
       hostedPreset: preset?.hosted === true,
     };
   })

@@ -1,11 +1,12 @@
 import type { Logger } from '@tollgate/core';
-import { isOpenAIReasoningModel, isOpenAIResponsesOnlyModel, OpenAICompatibleProvider, openAIAssistantMessageFields, openAIChatParams, openAIEmbeddingParams, paramDropper, VertexEndpoint, vertexBaseURL, vertexPlatform } from '@tollgate/provider-utils';
+import { isOpenAICompletionsModel, isOpenAIReasoningModel, isOpenAIResponsesOnlyModel, OpenAICompatibleProvider, openAIAssistantMessageFields, openAIChatParams, openAIEmbeddingParams, paramDropper, VertexEndpoint, vertexBaseURL, vertexPlatform } from '@tollgate/provider-utils';
 import type { OpenAIProviderOptions } from './openai-provider-options.js';
 
 /**
  * A provider for OpenAI and OpenAI-compatible servers (vLLM, SGLang, Ollama, llama.cpp) by `baseURL`:
  * the body goes upstream unchanged where it can, streams pass through as bytes with usage tapped, and
- * usage is always asked for. Responses API clients pass through to `/responses` where the upstream
+ * usage is always asked for. Legacy completions clients pass through to `/completions` where the
+ * upstream serves it, Responses API clients to `/responses` where the upstream
  * serves it (OpenAI's own API by default), and OpenAI's Responses-only models are reached through it
  * by every client. With `vertex`, Vertex AI's OpenAI-compatible endpoint, with a Google access token.
  */
@@ -39,6 +40,9 @@ export class OpenAIProvider extends OpenAICompatibleProvider {
       // OpenAI's own API (its price provider says so) refuses `max_tokens` for its reasoning models.
       maxCompletionTokensOnly: priceProvider === 'openai' ? isOpenAIReasoningModel : undefined,
       responsesAPI: options.responsesAPI ?? priceProvider === 'openai',
+      // Legacy completions clients pass through; OpenAI's own API serves only its instruct models there.
+      completionsAPI: options.completionsAPI,
+      completionsModel: priceProvider === 'openai' ? isOpenAICompletionsModel : undefined,
       // Its Codex and -pro models answer on the Responses API only: every client's request goes there.
       responsesOnly: priceProvider === 'openai' ? isOpenAIResponsesOnlyModel : undefined,
       // It counts a request's input tokens, for Anthropic clients' count_tokens.

@@ -1,8 +1,12 @@
-/** What a preset sets: the base URL, the price-table id, and whether the service needs a key. */
+/**
+ * What a preset sets: the base URL, the price-table id, whether the service needs a key, and whether it
+ * serves OpenAI's legacy completions at `/completions` (the `completionsAPI` default).
+ */
 export interface OpenAICompatiblePreset {
   readonly baseURL: string;
   readonly priceProvider: string | undefined;
   readonly hosted: boolean;
+  readonly completionsAPI: boolean;
 }
 
 /**
@@ -12,19 +16,19 @@ export interface OpenAICompatiblePreset {
  * or `priceProvider` wins (a local server on another port).
  */
 export const openAICompatiblePresets = {
-  groq: { baseURL: 'https://api.groq.com/openai/v1', priceProvider: 'groq', hosted: true },
-  mistral: { baseURL: 'https://api.mistral.ai/v1', priceProvider: 'mistral', hosted: true },
-  deepseek: { baseURL: 'https://api.deepseek.com/v1', priceProvider: 'deepseek', hosted: true },
-  together: { baseURL: 'https://api.together.xyz/v1', priceProvider: 'together', hosted: true },
-  fireworks: { baseURL: 'https://api.fireworks.ai/inference/v1', priceProvider: 'fireworks', hosted: true },
-  xai: { baseURL: 'https://api.x.ai/v1', priceProvider: 'x-ai', hosted: true },
-  perplexity: { baseURL: 'https://api.perplexity.ai', priceProvider: 'perplexity', hosted: true },
-  cerebras: { baseURL: 'https://api.cerebras.ai/v1', priceProvider: 'cerebras', hosted: true },
-  vllm: { baseURL: 'http://127.0.0.1:8000/v1', priceProvider: undefined, hosted: false },
-  sglang: { baseURL: 'http://127.0.0.1:30000/v1', priceProvider: undefined, hosted: false },
-  ollama: { baseURL: 'http://127.0.0.1:11434/v1', priceProvider: undefined, hosted: false },
-  lmstudio: { baseURL: 'http://127.0.0.1:1234/v1', priceProvider: undefined, hosted: false },
-  llamacpp: { baseURL: 'http://127.0.0.1:8080/v1', priceProvider: undefined, hosted: false },
+  groq: { baseURL: 'https://api.groq.com/openai/v1', priceProvider: 'groq', hosted: true, completionsAPI: false },
+  mistral: { baseURL: 'https://api.mistral.ai/v1', priceProvider: 'mistral', hosted: true, completionsAPI: false },
+  deepseek: { baseURL: 'https://api.deepseek.com/v1', priceProvider: 'deepseek', hosted: true, completionsAPI: false },
+  together: { baseURL: 'https://api.together.xyz/v1', priceProvider: 'together', hosted: true, completionsAPI: true },
+  fireworks: { baseURL: 'https://api.fireworks.ai/inference/v1', priceProvider: 'fireworks', hosted: true, completionsAPI: true },
+  xai: { baseURL: 'https://api.x.ai/v1', priceProvider: 'x-ai', hosted: true, completionsAPI: false },
+  perplexity: { baseURL: 'https://api.perplexity.ai', priceProvider: 'perplexity', hosted: true, completionsAPI: false },
+  cerebras: { baseURL: 'https://api.cerebras.ai/v1', priceProvider: 'cerebras', hosted: true, completionsAPI: false },
+  vllm: { baseURL: 'http://127.0.0.1:8000/v1', priceProvider: undefined, hosted: false, completionsAPI: true },
+  sglang: { baseURL: 'http://127.0.0.1:30000/v1', priceProvider: undefined, hosted: false, completionsAPI: true },
+  ollama: { baseURL: 'http://127.0.0.1:11434/v1', priceProvider: undefined, hosted: false, completionsAPI: true },
+  lmstudio: { baseURL: 'http://127.0.0.1:1234/v1', priceProvider: undefined, hosted: false, completionsAPI: true },
+  llamacpp: { baseURL: 'http://127.0.0.1:8080/v1', priceProvider: undefined, hosted: false, completionsAPI: true },
 } as const satisfies Record<string, OpenAICompatiblePreset>;
 
 /** A preset's name. */

@@ -35,6 +35,8 @@ export class OpenRouterProvider extends OpenAICompatibleProvider {
       dropComments: true,
       errorsInsideAnswers: true,
       embeddings: false,
+      // It serves the legacy completions API too (`/api/v1/completions`), for every model it routes.
+      completionsAPI: true,
       toError: toOpenRouterProviderError,
     });
     this.knownModels = knownModels;

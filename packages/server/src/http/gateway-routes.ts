@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError, MetricsEndpoint } from '@tollgate/core';
 import { createAdminRoutes } from './admin-routes.js';
 import { createChatCompletionsHandler } from './handle-chat-completions.js';
+import { createCompletionsHandler } from './handle-completions.js';
 import { createCountTokensHandler } from './handle-count-tokens.js';
 import { createEmbeddingsHandler } from './handle-embeddings.js';
 import { createKeyInfoHandler } from './handle-key-info.js';
@@ -22,7 +23,7 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void |
 export type GatewayRoutes = ReadonlyMap<string, ReadonlyMap<string, RouteHandler>>;
 
 /** OpenAI's routes that the standalone server also serves without their `/v1` prefix. */
-const unversionedOpenAIRoutes = ['/v1/chat/completions', '/v1/responses', '/v1/embeddings', '/v1/models', `${modelRoutePrefix}*`];
+const unversionedOpenAIRoutes = ['/v1/chat/completions', '/v1/completions', '/v1/responses', '/v1/embeddings', '/v1/models', `${modelRoutePrefix}*`];
 
 /**
  * The route table with OpenAI's routes also without `/v1`, as the LiteLLM proxy serves them, so a
@@ -36,7 +37,7 @@ export function withUnversionedOpenAIRoutes(routes: GatewayRoutes): GatewayRoute
   return all;
 }
 
-/** Builds the route table: OpenAI-compatible routes (`/v1/chat/completions`, `/v1/responses`, …), `/v1/messages`, health checks, and the admin API when a key store is loaded. */
+/** Builds the route table: OpenAI-compatible routes (`/v1/chat/completions`, `/v1/completions`, `/v1/responses`, …), `/v1/messages`, health checks, and the admin API when a key store is loaded. */
 export function createGatewayRoutes(dependencies: HttpDependencies): GatewayRoutes {
   const post = (handler: RouteHandler) => new Map([['POST', handler]]);
   const get = (handler: RouteHandler) => new Map([['GET', handler]]);
@@ -44,6 +45,7 @@ export function createGatewayRoutes(dependencies: HttpDependencies): GatewayRout
   const models = createModelsHandlers(dependencies);
   const routes = new Map<string, ReadonlyMap<string, RouteHandler>>([
     ['/v1/chat/completions', post(createChatCompletionsHandler(dependencies) as RouteHandler)],
+    ['/v1/completions', post(createCompletionsHandler(dependencies) as RouteHandler)],
     ['/v1/responses', post(createResponsesHandler(dependencies) as RouteHandler)],
     ['/v1/embeddings', post(createEmbeddingsHandler(dependencies) as RouteHandler)],
     ['/v1/messages', post(createMessagesHandler(dependencies) as RouteHandler)],
@@ -75,5 +77,5 @@ export function sendMethodNotAllowed(res: ServerResponse, method: string, path: 
 
 /** Answers 404 in OpenAI's shape. */
 export function sendNotFound(res: ServerResponse, method: string, path: string): void {
-  sendError(res, new GatewayError('TOLLGATE_NOT_FOUND', `No route ${method} ${path}. Tollgate serves /v1/chat/completions, /v1/responses, /v1/embeddings, /v1/messages, /v1/models, /v1/models/{model}, /v1/key, /health/live and /health/ready.`));
+  sendError(res, new GatewayError('TOLLGATE_NOT_FOUND', `No route ${method} ${path}. Tollgate serves /v1/chat/completions, /v1/completions, /v1/responses, /v1/embeddings, /v1/messages, /v1/models, /v1/models/{model}, /v1/key, /health/live and /health/ready.`));
 }
