@@ -17,7 +17,7 @@ Commands:
   keys list [--team T] | keys rotate ID | keys revoke ID | keys suspend ID | keys activate ID
   orgs|teams|users create ID [--name N] [--org O | --team T] | orgs|teams|users list | … delete ID
   budgets set SCOPE ID USD [--period daily|weekly|monthly|none] | budgets get SCOPE ID
-  spend [--by key|user|team|org|end_user|model|provider|day] [--from DATE] [--to DATE] [--team T] [--key ID] [--csv]
+  spend [--by key|user|team|org|end_user|model|provider|service_tier|day|tag] [--from DATE] [--to DATE] [--team T] [--key ID] [--tag T] [--csv]
   audit [--limit N]
                                                    manage a running gateway through its admin API
                                                    (--url, default $TOLLGATE_URL or http://127.0.0.1:4000;

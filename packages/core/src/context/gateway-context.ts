@@ -72,6 +72,11 @@ export interface GatewayContextBase {
   readonly requestReplaced: boolean;
   /** Set by `auth`. */
   principal: Principal | undefined;
+  /**
+   * The tags the client gave the request (`x-tollgate-tags`), each once, in its order; read after
+   * `auth` (a malformed list is a 400). Recorded in the ledger, where spend is reported by tag.
+   */
+  readonly tags: readonly string[] | undefined;
   /** Set by `route`: the targets to try, in order (the group's strategy already applied). */
   targets: readonly RouteTarget[];
   /**

@@ -117,6 +117,7 @@ export class RequestContext {
   responseId: string | undefined = undefined;
   finishReasons: readonly string[] | undefined = undefined;
   serviceTier: string | undefined = undefined;
+  tags: readonly string[] | undefined = undefined;
   status: number | undefined = undefined;
   error: GatewayError | undefined = undefined;
   #request: ChatCompletionRequest | EmbeddingRequest;

@@ -2,6 +2,7 @@ import type { GatewayContext } from '../context/gateway-context.js';
 import type { AttemptRecord } from '../context/attempt-record.js';
 import type { Principal } from '../context/principal.js';
 import type { RequestContext } from '../context/request-context.js';
+import { parseRequestTags, requestTagsHeader } from '../context/request-tags.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { toGatewayError } from '../errors/to-gateway-error.js';
 import type { GatewayResponse } from '../plugin/hook-map.js';
@@ -243,6 +244,8 @@ export class Engine implements TargetCircuits {
     timings.authenticatedAt = performance.now();
     context.decode();
     validate(context.request);
+    const tags = context.headers[requestTagsHeader];
+    if (tags !== undefined) context.tags = parseRequestTags(tags);
     const routed = this.#route(gatewayContext);
     if (routed !== undefined) await routed;
     timings.routedAt = performance.now();

@@ -30,6 +30,7 @@ export function toLedgerEntry(context: RequestContext): LedgerEntry {
     responseId: context.responseId,
     finishReasons: context.finishReasons,
     serviceTier: context.serviceTier,
+    tags: context.tags,
     attempts: context.attempts.map((attempt) => ({ target: attempt.target, status: attempt.status, errorCode: attempt.errorCode, latencyMs: attempt.durationMs === undefined ? undefined : roundMs(attempt.durationMs) })),
   };
 }

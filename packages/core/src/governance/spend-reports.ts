@@ -1,7 +1,11 @@
 import { createServiceToken } from '../services/service-token.js';
 
-/** What spend can be grouped by: a principal level, the end user, the model, the provider, the service tier or the UTC day. */
-export type SpendGroup = 'key' | 'user' | 'team' | 'org' | 'end_user' | 'model' | 'provider' | 'service_tier' | 'day';
+/**
+ * What spend can be grouped by: a principal level, the end user, the model, the provider, the service
+ * tier, the UTC day, or the request's tags (a request counts once in each of its tags' groups, and in
+ * the `null` group without any).
+ */
+export type SpendGroup = 'key' | 'user' | 'team' | 'org' | 'end_user' | 'model' | 'provider' | 'service_tier' | 'day' | 'tag';
 
 /** A spend report's question: grouping, a time range (epoch ms, `to` excluded) and optional filters. */
 export interface SpendQuery {
@@ -10,6 +14,8 @@ export interface SpendQuery {
   readonly to: number;
   readonly teamId?: string;
   readonly keyId?: string;
+  /** Only requests carrying this tag. */
+  readonly tag?: string;
 }
 
 /** One group of a spend report. */
@@ -37,8 +43,8 @@ export interface SpendReports {
 /** Service token of the spend reports. */
 export const SpendReports = createServiceToken<SpendReports>('SpendReports');
 
-/** The `tollgate_requests` column of each grouping but `day`, which each SQL dialect computes from `started_at`. */
-export const spendGroupColumns: Readonly<Record<Exclude<SpendGroup, 'day'>, string>> = {
+/** The `tollgate_requests` column of each grouping but `day`, which each SQL dialect computes from `started_at`, and `tag`, read from the `tags` array. */
+export const spendGroupColumns: Readonly<Record<Exclude<SpendGroup, 'day' | 'tag'>, string>> = {
   key: 'key_id',
   user: 'user_id',
   team: 'team_id',
@@ -58,14 +64,30 @@ export function spendSql(query: SpendQuery, dialect: 'sqlite' | 'postgres'): { t
   };
   const time = (epochMs: number) => (dialect === 'sqlite' ? epochMs : new Date(epochMs));
   const group =
-    query.groupBy !== 'day'
-      ? spendGroupColumns[query.groupBy]
+    query.groupBy === 'tag'
+      ? 'tag.value'
+      : query.groupBy !== 'day'
+        ? spendGroupColumns[query.groupBy]
+        : dialect === 'sqlite'
+          ? "strftime('%Y-%m-%d', started_at / 1000, 'unixepoch')"
+          : "to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')";
+  // Each tag of a request's JSON array a row of its own; a request without tags one row with a null tag.
+  const source =
+    query.groupBy !== 'tag'
+      ? 'tollgate_requests'
       : dialect === 'sqlite'
-        ? "strftime('%Y-%m-%d', started_at / 1000, 'unixepoch')"
-        : "to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')";
+        ? 'tollgate_requests LEFT JOIN json_each(tollgate_requests.tags) AS tag'
+        : 'tollgate_requests LEFT JOIN LATERAL jsonb_array_elements_text(tollgate_requests.tags::jsonb) AS tag(value) ON true';
   const filters = [`started_at >= ${parameter(time(query.from))}`, `started_at < ${parameter(time(query.to))}`];
   if (query.teamId !== undefined) filters.push(`team_id = ${parameter(query.teamId)}`);
   if (query.keyId !== undefined) filters.push(`key_id = ${parameter(query.keyId)}`);
+  if (query.tag !== undefined) {
+    filters.push(
+      dialect === 'sqlite'
+        ? `EXISTS (SELECT 1 FROM json_each(tollgate_requests.tags) WHERE json_each.value = ${parameter(query.tag)})`
+        : `tollgate_requests.tags::jsonb @> jsonb_build_array(${parameter(query.tag)}::text)`,
+    );
+  }
   const text = `SELECT ${group} AS grp, COUNT(*) AS requests,
       SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS errors,
       COALESCE(SUM(prompt_tokens), 0) AS prompt_tokens,
@@ -73,7 +95,7 @@ export function spendSql(query: SpendQuery, dialect: 'sqlite' | 'postgres'): { t
       COALESCE(SUM(cost_micros), 0) AS cost_micros,
       SUM(CASE WHEN cost_micros IS NULL AND status < 400 THEN 1 ELSE 0 END) AS unknown_cost,
       COALESCE(SUM(web_searches), 0) AS web_searches
-    FROM tollgate_requests WHERE ${filters.join(' AND ')}
+    FROM ${source} WHERE ${filters.join(' AND ')}
     GROUP BY grp ORDER BY cost_micros DESC, requests DESC`;
   return { text, values };
 }

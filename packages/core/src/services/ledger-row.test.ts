@@ -25,6 +25,7 @@ const fullEntry: LedgerEntry = {
   responseId: 'chatcmpl-abc',
   finishReasons: ['length', 'stop'],
   serviceTier: 'priority',
+  tags: ['feature:search', 'customer:acme'],
   attempts: [{ target: 'openai/gpt-4o', status: 429, errorCode: 'rate_limited', latencyMs: 10 }],
 };
 
@@ -58,14 +59,15 @@ describe('ledger rows', () => {
       finish_reason: 'length,stop',
       web_searches: 2,
       service_tier: 'priority',
+      tags: '["feature:search","customer:acme"]',
     });
     expect(Object.keys(toLedgerRow(fullEntry))).toEqual([...ledgerColumns]);
     expect(toLedgerValues(fullEntry)).toHaveLength(ledgerColumns.length);
   });
 
   it('store what is unknown as null, never as 0 or an empty string', () => {
-    const row = toLedgerRow({ ...fullEntry, keyId: undefined, usage: undefined, costMicros: undefined, errorCode: undefined, endUser: undefined, guardrails: [], responseId: undefined, finishReasons: [], serviceTier: undefined });
-    for (const column of ['key_id', 'prompt_tokens', 'completion_tokens', 'cached_tokens', 'reasoning_tokens', 'cost_micros', 'error_code', 'end_user', 'guardrails', 'response_id', 'finish_reason', 'web_searches', 'service_tier'] as const) {
+    const row = toLedgerRow({ ...fullEntry, keyId: undefined, usage: undefined, costMicros: undefined, errorCode: undefined, endUser: undefined, guardrails: [], responseId: undefined, finishReasons: [], serviceTier: undefined, tags: undefined });
+    for (const column of ['key_id', 'prompt_tokens', 'completion_tokens', 'cached_tokens', 'reasoning_tokens', 'cost_micros', 'error_code', 'end_user', 'guardrails', 'response_id', 'finish_reason', 'web_searches', 'service_tier', 'tags'] as const) {
       expect(row[column], column).toBeNull();
     }
   });

@@ -5,7 +5,7 @@ export const ledgerColumns = [
   'request_id', 'started_at', 'operation', 'key_id', 'user_id', 'team_id', 'org_id', 'model', 'provider', 'upstream_model',
   'prompt_tokens', 'completion_tokens', 'cached_tokens', 'cache_write_tokens', 'reasoning_tokens', 'cost_micros',
   'latency_ms', 'status', 'error_code', 'stream', 'attempts', 'end_user', 'guardrails', 'response_id', 'finish_reason', 'web_searches',
-  'service_tier',
+  'service_tier', 'tags',
 ] as const;
 
 /** One column's name. */
@@ -13,7 +13,8 @@ export type LedgerColumn = (typeof ledgerColumns)[number];
 
 /**
  * One column's value: unknowns are `null`, `started_at` is epoch milliseconds, `attempts` is JSON,
- * `guardrails` and `finish_reason` are comma-separated (a finish reason per choice).
+ * `guardrails` and `finish_reason` are comma-separated (a finish reason per choice), `tags` a JSON
+ * array of strings (spend reports expand it: a request counts once for each of its tags).
  */
 export type LedgerValue = string | number | boolean | null;
 
@@ -53,6 +54,7 @@ export function toLedgerValues(entry: LedgerEntry): LedgerValue[] {
     entry.finishReasons === undefined || entry.finishReasons.length === 0 ? null : entry.finishReasons.join(','),
     usage?.server_tool_use?.web_search_requests ?? null,
     entry.serviceTier ?? null,
+    entry.tags === undefined ? null : JSON.stringify(entry.tags),
   ];
 }
 

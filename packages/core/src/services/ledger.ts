@@ -33,6 +33,8 @@ export interface LedgerEntry {
   readonly finishReasons?: readonly string[] | undefined;
   /** The processing tier the upstream served the request at (`default`, `flex`, `priority`), where it says; the cost is at its prices. */
   readonly serviceTier?: string | undefined;
+  /** The tags the client gave the request (`x-tollgate-tags`). */
+  readonly tags?: readonly string[] | undefined;
   /** Every upstream attempt: target, status, error code, latency (milliseconds to two decimals). */
   readonly attempts: readonly { readonly target: string; readonly status: number | undefined; readonly errorCode: string | undefined; readonly latencyMs: number | undefined }[];
 }

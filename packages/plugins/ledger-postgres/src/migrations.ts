@@ -100,4 +100,6 @@ export const migrations: readonly string[] = [
    ALTER TABLE tollgate_requests ADD COLUMN web_searches INTEGER;`,
   // The processing tier the upstream served each request at (`priority` costs more, `flex` less): why a cost is what it is.
   `ALTER TABLE tollgate_requests ADD COLUMN service_tier TEXT;`,
+  // The tags a client gave each request (`x-tollgate-tags`), as a JSON array: spend by tag reads it.
+  `ALTER TABLE tollgate_requests ADD COLUMN tags TEXT;`,
 ];

@@ -5,6 +5,7 @@ import { migrations } from './migrations.js';
 import { silentLogger } from '@tollgate/core';
 import { sampleLedgerEntry } from '@tollgate/testkit';
 import { ledgerPostgresOptionsSchema } from './ledger-postgres-options.js';
+import { PostgresGovernanceStore } from './postgres-governance-store.js';
 import { PostgresLedger } from './postgres-ledger.js';
 
 // The real PostgreSQL of the machine and CI (trust auth, database `test`); each test gets its own schema.
@@ -100,6 +101,29 @@ describe('PostgresLedger (real PostgreSQL)', () => {
     ledger.record(entry(4));
     await ledger.flush();
     expect(await count(schema)).toBe(3);
+    await ledger.close();
+  });
+
+  it('reports spend by tag from the recorded tags — a request in each of its tags, one without any in the null group — and filters by a tag', async () => {
+    const schema = freshSchema();
+    const ledger = await PostgresLedger.open(options(schema), silentLogger);
+    ledger.record({ ...entry(1), tags: ['feature:search', 'customer:acme'], costMicros: 20 });
+    ledger.record({ ...entry(2), tags: ['customer:acme'], costMicros: 40 });
+    ledger.record({ ...entry(3), tags: undefined, costMicros: 3 });
+    await ledger.flush();
+    const { rows } = await admin.query(`SELECT tags FROM ${schema}.tollgate_requests ORDER BY request_id`);
+    expect(rows.map((row) => row.tags)).toEqual(['["feature:search","customer:acme"]', '["customer:acme"]', null]);
+    const store = await PostgresGovernanceStore.open(options(schema), silentLogger, { migrated: true });
+    const range = { from: 0, to: 2_000_000_000_000 };
+    const byTag = await store.spend({ groupBy: 'tag', ...range });
+    expect(byTag.map(({ group, requests, costMicros }) => ({ group, requests, costMicros }))).toEqual([
+      { group: 'customer:acme', requests: 2, costMicros: 60 },
+      { group: 'feature:search', requests: 1, costMicros: 20 },
+      { group: null, requests: 1, costMicros: 3 },
+    ]);
+    const acme = await store.spend({ groupBy: 'team', tag: 'customer:acme', ...range });
+    expect(acme.map(({ group, requests, costMicros }) => ({ group, requests, costMicros }))).toEqual([{ group: 'search', requests: 2, costMicros: 60 }]);
+    await store.close();
     await ledger.close();
   });
 

@@ -12,11 +12,12 @@ afterAll(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
-const groups: SpendGroup[] = ['key', 'user', 'team', 'org', 'end_user', 'model', 'provider', 'day'];
+const groups: SpendGroup[] = ['key', 'user', 'team', 'org', 'end_user', 'model', 'provider', 'service_tier', 'day', 'tag'];
 const filters: { readonly name: string; readonly filter: Partial<SpendQuery> }[] = [
   { name: 'all requests', filter: {} },
   { name: 'one team', filter: { teamId: 'search' } },
   { name: 'one key', filter: { keyId: 'key-1' } },
+  { name: 'one tag', filter: { tag: 'customer:acme' } },
 ];
 
 /** The lines of SQLite's plan for a query, e.g. `SEARCH tollgate_requests USING INDEX … (started_at>? AND started_at<?)`. */

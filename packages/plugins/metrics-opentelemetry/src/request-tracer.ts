@@ -98,6 +98,7 @@ export function createRequestTracer(tracer: Tracer): Pick<HookMap, 'route' | 'lo
         ...(context.costMicros === undefined ? {} : { 'tollgate.cost_usd': context.costMicros / 1_000_000 }),
         ...(principal === undefined ? {} : { 'tollgate.key_id': principal.keyId, ...(principal.teamId === undefined ? {} : { 'tollgate.team_id': principal.teamId }) }),
         'tollgate.request_id': context.requestId,
+        ...(context.tags === undefined ? {} : { 'tollgate.tags': [...context.tags] }),
         'tollgate.stream': context.stream,
         'tollgate.attempts': context.attempts.length,
         'http.response.status_code': context.status ?? 500,

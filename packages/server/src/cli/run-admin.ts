@@ -13,6 +13,7 @@ const options = {
   from: { type: 'string' },
   to: { type: 'string' },
   key: { type: 'string' },
+  tag: { type: 'string' },
   limit: { type: 'string' },
   name: { type: 'string' },
   rpm: { type: 'string' },
@@ -79,7 +80,7 @@ function toCall(command: string, args: string[]): AdminCall | string {
     return 'Use: budgets set SCOPE ID USD [--period P] | budgets get SCOPE ID.';
   }
   if (command === 'spend') {
-    return { method: 'GET', path: `/admin/spend${query({ group_by: values.by, from: values.from, to: values.to, team_id: values.team, key_id: values.key, format: values.csv === true ? 'csv' : undefined })}` };
+    return { method: 'GET', path: `/admin/spend${query({ group_by: values.by, from: values.from, to: values.to, team_id: values.team, key_id: values.key, tag: values.tag, format: values.csv === true ? 'csv' : undefined })}` };
   }
   return { method: 'GET', path: `/admin/audit${query({ limit: values.limit })}` };
 }

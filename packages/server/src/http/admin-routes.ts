@@ -102,11 +102,12 @@ function entryView(entry: DirectoryEntry) {
 const isoDateOrTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })]).transform((text) => Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text));
 
 const spendQuerySchema = z.strictObject({
-  group_by: z.enum(['key', 'user', 'team', 'org', 'end_user', 'model', 'provider', 'service_tier', 'day']).default('day'),
+  group_by: z.enum(['key', 'user', 'team', 'org', 'end_user', 'model', 'provider', 'service_tier', 'day', 'tag']).default('day'),
   from: isoDateOrTime.optional(),
   to: isoDateOrTime.optional(),
   team_id: z.string().min(1).optional(),
   key_id: z.string().min(1).optional(),
+  tag: z.string().min(1).optional(),
   format: z.enum(['json', 'csv']).default('json'),
 });
 
@@ -345,13 +346,16 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
         const now = clock.now();
         const from = query.from ?? Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), 1);
         const to = query.to ?? now + 1;
-        const rows = (await reports.spend({ groupBy: query.group_by, from, to, ...(query.team_id === undefined ? {} : { teamId: query.team_id }), ...(query.key_id === undefined ? {} : { keyId: query.key_id }) })).map(spendView);
+        const filters = { from, to, ...(query.team_id === undefined ? {} : { teamId: query.team_id }), ...(query.key_id === undefined ? {} : { keyId: query.key_id }), ...(query.tag === undefined ? {} : { tag: query.tag }) };
+        const rows = (await reports.spend({ groupBy: query.group_by, ...filters })).map(spendView);
         if (query.format === 'csv') {
           const columns = ['group', 'requests', 'errors', 'prompt_tokens', 'completion_tokens', 'cost_usd', 'unknown_cost_requests', 'web_searches'] as const;
           const lines = [columns.join(','), ...rows.map((row) => columns.map((column) => csvField(row[column])).join(','))];
           return { body: `${lines.join('\r\n')}\r\n`, contentType: 'text/csv; charset=utf-8' };
         }
-        const totalMicros = rows.reduce((sum, row) => sum + Math.round(row.cost_usd * 1_000_000), 0);
+        // By tag, a request with several tags is in several groups: the total comes from the requests themselves.
+        const totalRows = query.group_by === 'tag' ? (await reports.spend({ groupBy: 'day', ...filters })).map(spendView) : rows;
+        const totalMicros = totalRows.reduce((sum, row) => sum + Math.round(row.cost_usd * 1_000_000), 0);
         return { body: { object: 'list', group_by: query.group_by, from: new Date(from).toISOString(), to: new Date(to).toISOString(), total_cost_usd: totalMicros / 1_000_000, data: rows } };
       })]]),
     ],

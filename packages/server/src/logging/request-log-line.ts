@@ -37,6 +37,8 @@ export function requestLogLine(context: GatewayContext): string {
     `,"stream":${context.stream}` +
     stringField('keyName', principal?.keyName) +
     stringField('teamId', principal?.teamId) +
+    // The tags the client gave it (`x-tollgate-tags`), for grepping one feature's or customer's requests.
+    jsonField('tags', context.tags) +
     stringField('provider', target?.provider.name) +
     stringField('upstreamModel', context.upstreamModel ?? target?.model) +
     // The upstream's id of its answer (`chatcmpl-…`, `msg_…`): what its own logs and support know it by.

@@ -1,0 +1,32 @@
+import { GatewayError } from '../errors/gateway-error.js';
+
+/** The header a client tags its request with (`x-tollgate-tags: feature:search, customer:acme`): spend is reported by tag. */
+export const requestTagsHeader = 'x-tollgate-tags';
+
+/** The most tags one request may carry. */
+export const maxRequestTags = 10;
+
+/** A tag: a letter or digit, then up to 63 letters, digits and `_ . : / @ = + -`. */
+const tagPattern = /^[A-Za-z0-9][\w.:/@=+-]{0,63}$/;
+
+/**
+ * The tags of a request's `x-tollgate-tags` header (comma-separated; the header given twice counts
+ * as one list), trimmed, each once, in the client's order; undefined without any. A malformed tag or
+ * more than {@link maxRequestTags} is a 400 naming the header.
+ */
+export function parseRequestTags(value: string | readonly string[] | undefined): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  const tags: string[] = [];
+  for (const part of (typeof value === 'string' ? value : value.join(',')).split(',')) {
+    const tag = part.trim();
+    if (tag === '' || tags.includes(tag)) continue;
+    if (!tagPattern.test(tag)) {
+      throw new GatewayError('TOLLGATE_INVALID_REQUEST', `${requestTagsHeader} holds "${tag.slice(0, 80)}", which is not a tag: a tag is 1 to 64 letters, digits and _ . : / @ = + -, starting with a letter or digit, and tags are separated by commas.`, { param: requestTagsHeader });
+    }
+    tags.push(tag);
+  }
+  if (tags.length > maxRequestTags) {
+    throw new GatewayError('TOLLGATE_INVALID_REQUEST', `${requestTagsHeader} holds ${tags.length} tags; a request may carry ${maxRequestTags} at most.`, { param: requestTagsHeader });
+  }
+  return tags.length === 0 ? undefined : tags;
+}
