@@ -6,6 +6,8 @@ export type { ChatCompletionResponse, ChatCompletionChoice, FinishReason } from 
 export type { ChatCompletionChunk, ChatCompletionChunkChoice, ToolCallDelta } from './types/chat-completion-chunk.js';
 export type { EmbeddingRequest } from './types/embedding-request.js';
 export type { EmbeddingResponse } from './types/embedding-response.js';
+export type { RerankDocument, RerankRequest } from './types/rerank-request.js';
+export type { RerankResponse } from './types/rerank-response.js';
 export type { Usage } from './types/usage.js';
 export { claudeThinkingDetail, type ReasoningDetail } from './types/reasoning-detail.js';
 export { upstreamFormats, type UpstreamFormat, type UpstreamItem } from './types/upstream-item.js';
@@ -25,7 +27,7 @@ export { toGatewayError } from './errors/to-gateway-error.js';
 export { redactSecrets } from './errors/redact-secrets.js';
 
 // Request context.
-export type { GatewayContext, GatewayContextBase, ChatContext, EmbeddingsContext, ContextVariableMap, RequestTimings, RoutingOverrides } from './context/gateway-context.js';
+export type { GatewayContext, GatewayContextBase, ChatContext, EmbeddingsContext, RerankContext, ContextVariableMap, RequestTimings, RoutingOverrides } from './context/gateway-context.js';
 export type { Principal } from './context/principal.js';
 export type { AttemptRecord } from './context/attempt-record.js';
 export { RequestContext } from './context/request-context.js';
@@ -34,7 +36,7 @@ export { maxRequestTags, parseRequestTags, requestTagsHeader } from './context/r
 export type { BoundedWebSearches, ClientBodyFacts, RequestContextInit } from './context/request-context.js';
 
 // Providers.
-export type { Provider, ProviderCallOptions, ProviderChatResult, ProviderStream, ProviderEmbedResult, StreamSummary } from './provider/provider.js';
+export type { Provider, ProviderCallOptions, ProviderChatResult, ProviderStream, ProviderEmbedResult, ProviderRerankResult, StreamSummary } from './provider/provider.js';
 export type { RouteTarget } from './provider/route-target.js';
 export { setJsonFields, spliceJsonFields } from './provider/splice-json-fields.js';
 
@@ -100,8 +102,8 @@ export { matchesModelPattern } from './routing/matches-model-pattern.js';
 export { createGateway } from './engine/create-gateway.js';
 export type { CreateGatewayOptions, Gateway, LoadedPlugin } from './engine/create-gateway.js';
 export { Engine } from './engine/engine.js';
-export type { ChatResult, EmbeddingsResult } from './engine/engine.js';
-export { validateChatRequest, validateEmbeddingRequest } from './engine/validate-chat-request.js';
+export type { ChatResult, EmbeddingsResult, RerankResult } from './engine/engine.js';
+export { validateChatRequest, validateEmbeddingRequest, validateRerankRequest } from './engine/validate-chat-request.js';
 export { responseToChunks } from './engine/response-to-chunks.js';
 export { ChunkAccumulator } from './engine/chunk-accumulator.js';
 

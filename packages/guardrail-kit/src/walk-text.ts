@@ -1,4 +1,4 @@
-import type { ChatCompletionRequest, ChatCompletionResponse, ChatMessage, EmbeddingRequest, ReasoningDetail } from '@tollgate/core';
+import type { ChatCompletionRequest, ChatCompletionResponse, ChatMessage, EmbeddingRequest, ReasoningDetail, RerankDocument, RerankRequest } from '@tollgate/core';
 
 /** Maps every text a chat request carries (message contents and text parts); the same object when nothing changed. */
 export function mapRequestText(request: ChatCompletionRequest, map: (text: string) => string): ChatCompletionRequest {
@@ -59,6 +59,20 @@ export function mapEmbeddingText(request: EmbeddingRequest, map: (text: string) 
     return next;
   });
   return changed ? { ...request, input: items as string[] } : request;
+}
+
+/** Maps a rerank request's query and its documents' texts (strings, or `{ text }`); the same object when nothing changed. */
+export function mapRerankText(request: RerankRequest, map: (text: string) => string): RerankRequest {
+  const query = map(request.query);
+  let changed = query !== request.query;
+  const documents = request.documents.map((document): RerankDocument => {
+    const text = typeof document === 'string' ? document : document.text;
+    const next = map(text);
+    if (next === text) return document;
+    changed = true;
+    return typeof document === 'string' ? next : { ...document, text: next };
+  });
+  return changed ? { ...request, query, documents } : request;
 }
 
 /**

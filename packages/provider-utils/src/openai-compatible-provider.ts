@@ -12,7 +12,10 @@ import {
   type ProviderChatResult,
   type ProviderEmbedResult,
   type ProviderError,
+  type ProviderRerankResult,
   type ProviderStream,
+  type RerankRequest,
+  type RerankResponse,
   type StreamSummary,
   type Logger,
   type WireFormat,
@@ -22,6 +25,7 @@ import { withoutAssistantFields, withoutFields } from './openai-request-params.j
 import { decodeOpenAICompatibleSse } from './decode-openai-compatible-sse.js';
 import { HttpUpstream, type UpstreamBody } from './http-upstream.js';
 import { parseUpstreamJson } from './parse-upstream-json.js';
+import { isRerankResponse } from './rerank-answer.js';
 import { decodeResponsesSse } from './decode-responses-sse.js';
 import { chatCompletionOfResponse, isResponseObject } from './responses-answer.js';
 import { tapOpenAICompatibleSse } from './tap-openai-compatible-sse.js';
@@ -43,7 +47,7 @@ function isChatCompletion(value: unknown): boolean {
 const embeddingResponseSchema = z.looseObject({ data: z.array(z.unknown()), usage: z.looseObject({ prompt_tokens: z.number(), total_tokens: z.number() }) });
 
 /** An endpoint of an OpenAI-compatible upstream, as a path below its base URL. */
-export type UpstreamOperation = 'chat/completions' | 'completions' | 'embeddings' | 'responses' | 'responses/input_tokens';
+export type UpstreamOperation = 'chat/completions' | 'completions' | 'embeddings' | 'rerank' | 'responses' | 'responses/input_tokens';
 
 /** The fields OpenAI's `POST /responses/input_tokens` takes of a Responses request. */
 const inputTokenFields = ['model', 'input', 'instructions', 'tools', 'tool_choice', 'parallel_tool_calls', 'reasoning', 'text', 'truncation'] as const;
@@ -102,6 +106,11 @@ export interface OpenAICompatibleProviderInit {
   readonly errorsInsideAnswers?: boolean;
   /** Serves `/embeddings` (default true). */
   readonly embeddings?: boolean;
+  /**
+   * Serves a rerank API at `/rerank` (vLLM, SGLang, llama.cpp, Infinity, Jina's, Cohere's v2, Together's):
+   * `/v1/rerank` requests go there as the client's bytes and come back as the upstream's.
+   */
+  readonly rerank?: boolean;
   /** Maps an error answer or error event (default: OpenAI's error shape). */
   readonly toError?: (input: UpstreamErrorInput) => ProviderError;
   /**
@@ -163,6 +172,8 @@ export class OpenAICompatibleProvider implements Provider {
   readonly #dropMessageField: (field: string) => boolean;
   /** Counts a request's input tokens upstream; only where the upstream can (`countsInputTokens`). */
   readonly doCountTokens?: (request: ChatCompletionRequest, options: ProviderCallOptions) => Promise<{ readonly inputTokens: number }>;
+  /** Ranks documents at the upstream's `/rerank`; only where it serves one (`rerank`). */
+  readonly doRerank?: (request: RerankRequest, options: ProviderCallOptions) => Promise<ProviderRerankResult>;
 
   constructor(init: OpenAICompatibleProviderInit) {
     this.name = init.name;
@@ -177,6 +188,7 @@ export class OpenAICompatibleProvider implements Provider {
     if (init.completionsAPI === true) wires.push('openai-completions');
     this.passthroughWires = wires.length === 0 ? undefined : wires;
     if (init.countsInputTokens === true) this.doCountTokens = (request, options) => this.#countInputTokens(request, options);
+    if (init.rerank === true) this.doRerank = (request, options) => this.#rerank(request, options);
     const dropMessageField = init.dropMessageField;
     const keepDetails = init.takesReasoningDetails === true;
     this.#dropMessageField = (field) => (field === 'reasoning_details' && !keepDetails) || dropMessageField?.(field) === true;
@@ -262,6 +274,15 @@ export class OpenAICompatibleProvider implements Provider {
 
   async close(): Promise<void> {
     await this.#upstream.close();
+  }
+
+  /** A rerank request as the client sent it (its bytes, with the routed model for an alias), and the upstream's answer. */
+  async #rerank(request: RerankRequest, options: ProviderCallOptions): Promise<ProviderRerankResult> {
+    const payload =
+      options.rawBody === undefined ? JSON.stringify({ ...request, model: options.model }) : request.model === options.model ? options.rawBody : setJsonFields(options.rawBody, { model: options.model })!;
+    const bytes = await (await this.#post('rerank', payload, options, false)).bytes();
+    const response = parseUpstreamJson(bytes, isRerankResponse, { provider: this.name, expected: 'a rerank answer (`results` with an `index` and a `relevance_score` each)' }) as RerankResponse;
+    return options.passthrough ? { response, body: bytes } : { response };
   }
 
   /** The request as the Responses API takes it, less what the counting endpoint does not take, counted upstream. */

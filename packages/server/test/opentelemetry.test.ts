@@ -127,6 +127,18 @@ describe('OpenTelemetry traces', () => {
     expect(attempt.attributes).toMatchObject({ 'gen_ai.operation.name': 'text_completion', 'gen_ai.response.model': 'gpt-4o' });
   });
 
+  it('names a rerank request and its attempts as rerank, with the documents ranked', async () => {
+    const rerankTrace = '7bf92f3577b34da6a3ce929d0e0e4739';
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
+    await client.post('/rerank', { body: { model: 'smart', query: 'capital', documents: ['Paris is a capital.', 'A river.'], top_n: 1 }, headers: { traceparent: `00-${rerankTrace}-${clientSpanId}-01` } });
+
+    const spans = await spansOf(rerankTrace, 3);
+    const root = spans.find((span) => span.name === 'rerank smart')!;
+    expect(root.attributes).toMatchObject({ 'gen_ai.operation.name': 'rerank', 'tollgate.rerank.documents': 2, 'tollgate.rerank.top_n': 1 });
+    const attempt = spans.find((span) => span.parentSpanContext?.spanId === root.spanContext().spanId && span.name !== 'tollgate.admission')!;
+    expect(attempt.name).toBe('rerank gpt-4o');
+  });
+
   it('marks the phase that refused a request', async () => {
     const refusedTrace = '0af7651916cd43dd8448eb211c80319c';
     const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });

@@ -4,6 +4,7 @@ import type { MockReply } from './mock-reply.js';
 import { applyStopSequences, countWords, lastUserText, sendJson, startMockServer, writeMockStream, type MockUpstream } from './mock-server.js';
 import { answerCompletions, completionsFields } from './openai-completions-wire.js';
 import { lastResponsesUserText, openAIResponseAnswer, openAIResponseEvents } from './openai-responses-wire.js';
+import { rerankAnswer, type RerankShape } from './rerank-wire.js';
 import { mockEmbedding, openAIChatCompletion, openAIChunk, openAIError, openAIUsage, servedServiceTier, toBase64Floats } from './openai-wire.js';
 import type { RecordedRequest } from './recorded-request.js';
 
@@ -39,6 +40,11 @@ export interface MockOpenAIOptions {
    * vLLM, SGLang and Ollama serve any model they load there.
    */
   readonly chatOnlyModels?: (model: string) => boolean;
+  /**
+   * `POST /v1/rerank` answers as Jina's rerank API (default; vLLM, SGLang and Infinity follow it) or as
+   * Cohere's v2 (no token usage: billed search units instead).
+   */
+  readonly rerankShape?: RerankShape;
   /** The `azure` flavor also lets through a bearer token this accepts (a Microsoft Entra ID token: `createMockEntraId`'s `accepts`). */
   readonly acceptsBearer?: (authorization: string | string[] | undefined) => boolean;
 }
@@ -162,7 +168,7 @@ async function answerResponses(res: ServerResponse, body: Record<string, any>, r
  * deltas, the usage chunk), the Responses API (`POST /v1/responses`: response objects and their
  * numbered stream events, reasoning items for reasoning models; Codex models refuse chat completions;
  * `POST /v1/responses/input_tokens`, the words of `input` and `instructions` as `input_tokens`),
- * legacy completions (`POST /v1/completions`: `text_completion` objects and their streams, `max_tokens`
+ * rerank (`POST /v1/rerank`, Jina's or Cohere's shape), legacy completions (`POST /v1/completions`: `text_completion` objects and their streams, `max_tokens`
  * 16 when left out, `echo`, `suffix` taken, legacy `logprobs`), embeddings (float and base64), models, and errors in OpenAI's shape
  * (`retry-after` on 429). Programmable per request with {@link MockOpenAI.enqueue}; records every
  * request, noting those whose client went away.
@@ -204,6 +210,7 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
     const isModels = request.method === 'GET' && path === '/v1/models';
     const isResponses = request.method === 'POST' && path === '/v1/responses' && !openRouter;
     const isCompletions = request.method === 'POST' && path === '/v1/completions';
+    const isRerank = request.method === 'POST' && path === '/v1/rerank' && !openRouter && !azure;
     if (request.method === 'POST' && path === '/v1/responses/input_tokens' && !openRouter && !azure) {
       const unknown = Object.keys(body ?? {}).find((field) => !inputTokenFields.has(field));
       if (unknown !== undefined) return sendJson(res, 400, openAIError(`Unknown parameter: '${unknown}'.`, 'invalid_request_error', 'unknown_parameter', unknown));
@@ -249,7 +256,7 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
       sendJson(res, 400, openAIError("Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", 'invalid_request_error', 'unsupported_parameter', 'max_tokens'));
       return;
     }
-    const reply: MockReply = isChat || isEmbeddings || isResponses || isCompletions ? (takeReply() ?? {}) : {};
+    const reply: MockReply = isChat || isEmbeddings || isResponses || isCompletions || isRerank ? (takeReply() ?? {}) : {};
 
     if (reply.delayMs !== undefined) await sleep(reply.delayMs);
     if (reply.hang === true) return; // the client's timeout or abort ends it
@@ -301,6 +308,15 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
       sequence += 1;
       if ((body as { store?: unknown }).store !== false) storedResponses.add(`resp_mock${sequence}`);
       await answerResponses(res, body as Record<string, any>, reply, sequence);
+      return;
+    }
+    if (isRerank) {
+      if (typeof body?.query !== 'string' || !Array.isArray(body?.documents)) {
+        sendJson(res, 400, openAIError('`query` (a string) and `documents` (a list) are required.', 'invalid_request_error'));
+        return;
+      }
+      sequence += 1;
+      sendJson(res, 200, rerankAnswer(body as Record<string, any>, options.rerankShape ?? 'jina', `rerank-mock${sequence}`), reply.headers);
       return;
     }
     if (isCompletions) {

@@ -2,6 +2,7 @@ import type { GatewayError } from '../errors/gateway-error.js';
 import type { RouteTarget } from '../provider/route-target.js';
 import type { ChatCompletionRequest } from '../types/chat-completion-request.js';
 import type { EmbeddingRequest } from '../types/embedding-request.js';
+import type { RerankRequest } from '../types/rerank-request.js';
 import type { Usage } from '../types/usage.js';
 import type { WireFormat } from '../types/wire-format.js';
 import type { RoutePolicy } from '../routing/route-policy.js';
@@ -221,8 +222,17 @@ export interface EmbeddingsContext extends GatewayContextBase {
   addRequestFields(fields: Partial<EmbeddingRequest>): void;
 }
 
+/** The context of a rerank request (`POST /v1/rerank`). */
+export interface RerankContext extends GatewayContextBase {
+  readonly operation: 'rerank';
+  readonly request: RerankRequest;
+  replaceRequest(next: RerankRequest): void;
+  /** As for chat: sets top-level fields, keeping the client's bytes. */
+  addRequestFields(fields: Partial<RerankRequest>): void;
+}
+
 /**
  * Everything a hook knows about one request: the canonical request, the principal, the chosen target,
  * usage, cost, timings and the client's abort signal. Narrow it with `context.operation`.
  */
-export type GatewayContext = ChatContext | EmbeddingsContext;
+export type GatewayContext = ChatContext | EmbeddingsContext | RerankContext;

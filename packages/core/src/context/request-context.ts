@@ -2,6 +2,7 @@ import type { GatewayError } from '../errors/gateway-error.js';
 import type { RouteTarget } from '../provider/route-target.js';
 import type { ChatCompletionRequest } from '../types/chat-completion-request.js';
 import type { EmbeddingRequest } from '../types/embedding-request.js';
+import type { RerankRequest } from '../types/rerank-request.js';
 import type { Usage } from '../types/usage.js';
 import type { WireFormat } from '../types/wire-format.js';
 import type { RoutePolicy } from '../routing/route-policy.js';
@@ -15,9 +16,9 @@ import { requestedServiceTier } from '../services/pricing.js';
 /** What the ingress knows when a request arrives. */
 export interface RequestContextInit {
   readonly requestId: string;
-  readonly operation: 'chat' | 'embeddings';
+  readonly operation: 'chat' | 'embeddings' | 'rerank';
   readonly ingress: WireFormat;
-  readonly request: ChatCompletionRequest | EmbeddingRequest;
+  readonly request: ChatCompletionRequest | EmbeddingRequest | RerankRequest;
   /** The client's body bytes, kept for the passthrough path. */
   readonly rawBody?: Uint8Array;
   readonly headers?: Readonly<Record<string, string | readonly string[] | undefined>>;
@@ -32,7 +33,7 @@ export interface RequestContextInit {
    * request. The engine calls it after `auth`, so an unauthenticated caller learns nothing about its
    * body; until then `request` is the body as received.
    */
-  readonly decode?: (body: unknown) => ChatCompletionRequest | EmbeddingRequest;
+  readonly decode?: (body: unknown) => ChatCompletionRequest | EmbeddingRequest | RerankRequest;
   /**
    * Names the canonical fields a hook added (`addRequestFields`), or a target's params, as the client's
    * wire format does, for setting in the client's bytes (the Responses API's `max_output_tokens` for `max_tokens`); undefined
@@ -96,7 +97,7 @@ const noFacts: ClientBodyFacts = Object.freeze({});
 /** The engine's implementation of {@link GatewayContext}. */
 export class RequestContext {
   readonly requestId: string;
-  readonly operation: 'chat' | 'embeddings';
+  readonly operation: 'chat' | 'embeddings' | 'rerank';
   readonly ingress: WireFormat;
   #signal: AbortSignal;
   readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
@@ -120,7 +121,7 @@ export class RequestContext {
   tags: readonly string[] | undefined = undefined;
   status: number | undefined = undefined;
   error: GatewayError | undefined = undefined;
-  #request: ChatCompletionRequest | EmbeddingRequest;
+  #request: ChatCompletionRequest | EmbeddingRequest | RerankRequest;
   #rawBody: Uint8Array | undefined;
   #requestReplaced = false;
   #finished = false;
@@ -137,9 +138,9 @@ export class RequestContext {
   #clientBody: unknown;
   readonly #boundWebSearches: RequestContextInit['boundWebSearches'];
   readonly #mapClientTexts: RequestContextInit['mapClientTexts'];
-  #decode: ((body: unknown) => ChatCompletionRequest | EmbeddingRequest) | undefined;
+  #decode: ((body: unknown) => ChatCompletionRequest | EmbeddingRequest | RerankRequest) | undefined;
   /** The decoder, kept while the client's texts may be rewritten (the request is then decoded again). */
-  #decoder: ((body: unknown) => ChatCompletionRequest | EmbeddingRequest) | undefined;
+  #decoder: ((body: unknown) => ChatCompletionRequest | EmbeddingRequest | RerankRequest) | undefined;
   readonly #encodeAddedFields: RequestContextInit['encodeAddedFields'];
   readonly #inspect: RequestContextInit['inspect'];
   #facts: ClientBodyFacts = noFacts;
@@ -179,7 +180,7 @@ export class RequestContext {
     this.stream = init.operation === 'chat' && (init.request as ChatCompletionRequest | undefined)?.stream === true;
   }
 
-  get request(): ChatCompletionRequest | EmbeddingRequest {
+  get request(): ChatCompletionRequest | EmbeddingRequest | RerankRequest {
     return this.#request;
   }
 
@@ -236,7 +237,7 @@ export class RequestContext {
     this.#clientBody = next;
     this.#rawBody = Buffer.from(JSON.stringify(next));
     this.#splicedBody = undefined;
-    this.#request = { ...this.#decoder(next), ...this.#addedFields } as ChatCompletionRequest | EmbeddingRequest;
+    this.#request = { ...this.#decoder(next), ...this.#addedFields } as ChatCompletionRequest | EmbeddingRequest | RerankRequest;
     return true;
   }
 
@@ -285,7 +286,7 @@ export class RequestContext {
     this.#splicedBody = undefined;
   }
 
-  replaceRequest(next: ChatCompletionRequest | EmbeddingRequest): void {
+  replaceRequest(next: ChatCompletionRequest | EmbeddingRequest | RerankRequest): void {
     this.#request = next;
     this.#requestReplaced = true;
   }
@@ -294,7 +295,7 @@ export class RequestContext {
     const request = this.#request as unknown as Record<string, unknown>;
     // A field the client set too: its bytes are re-encoded with the new value (once, when read) rather than spliced.
     if (Object.keys(fields).some((name) => request[name] !== undefined)) this.#overridesClientFields = true;
-    this.#request = { ...this.#request, ...fields } as ChatCompletionRequest | EmbeddingRequest;
+    this.#request = { ...this.#request, ...fields } as ChatCompletionRequest | EmbeddingRequest | RerankRequest;
     this.#addedFields = { ...this.#addedFields, ...fields };
     this.#splicedBody = undefined;
   }

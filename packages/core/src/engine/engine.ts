@@ -24,12 +24,14 @@ import type { ChatCompletionChunk } from '../types/chat-completion-chunk.js';
 import type { ChatCompletionRequest } from '../types/chat-completion-request.js';
 import type { ChatCompletionResponse } from '../types/chat-completion-response.js';
 import type { EmbeddingRequest } from '../types/embedding-request.js';
+import type { RerankRequest } from '../types/rerank-request.js';
+import type { RerankResponse } from '../types/rerank-response.js';
 import type { EmbeddingResponse } from '../types/embedding-response.js';
 import type { AnswerReaders, ComposedHooks } from './composed-hooks.js';
 import { RelayStream, type StreamEnd } from './relay-stream.js';
 import { responseToChunks } from './response-to-chunks.js';
 import { toLedgerEntry } from './to-ledger-entry.js';
-import { validateChatRequest, validateEmbeddingRequest } from './validate-chat-request.js';
+import { validateChatRequest, validateEmbeddingRequest, validateRerankRequest } from './validate-chat-request.js';
 
 /** Whether a principal's key may call a model: the master key may call any; others their allowed patterns, if they have any. */
 function mayCall(principal: Principal, model: string): boolean {
@@ -45,6 +47,12 @@ export type ChatResult =
   | { readonly type: 'response'; readonly response: ChatCompletionResponse; readonly body: Uint8Array | undefined }
   | { readonly type: 'chunks'; readonly chunks: AsyncIterableIterator<ChatCompletionChunk> }
   | { readonly type: 'bytes'; readonly body: AsyncIterableIterator<Uint8Array> };
+
+/** A rerank answer for the ingress to write; `body` the upstream's bytes when they pass through. */
+export interface RerankResult {
+  readonly response: RerankResponse;
+  readonly body: Uint8Array | undefined;
+}
 
 /** An embeddings answer for the ingress to write. */
 export interface EmbeddingsResult {
@@ -70,7 +78,7 @@ export interface EngineOptions {
 type AttemptOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: GatewayError };
 
 /** A non-streaming chat attempt: one function for every request, not a closure each. */
-const callDoChat = (target: RouteTarget, options: ProviderCallOptions, request: ChatCompletionRequest | EmbeddingRequest) => target.provider.doChat(request as ChatCompletionRequest, options);
+const callDoChat = (target: RouteTarget, options: ProviderCallOptions, request: ChatCompletionRequest | EmbeddingRequest | RerankRequest) => target.provider.doChat(request as ChatCompletionRequest, options);
 
 /** Wire codes of refusals that another model (a configured fallback group) may not give. */
 const contextWindowCodes = new Set(['context_length_exceeded']);
@@ -160,6 +168,44 @@ export class Engine implements TargetCircuits {
       context.usage = { prompt_tokens: usage.prompt_tokens, completion_tokens: 0, total_tokens: usage.total_tokens };
       context.upstreamModel = result.response.model;
       const response = (this.#hooks['transform.response'].length === 0 ? result.response : await this.#transformResponse(gatewayContext, result.response)) as EmbeddingResponse;
+      context.status = 200;
+      this.#finish(context, admission.reserved);
+      return { response, body: response === result.response ? result.body : undefined };
+    } catch (error) {
+      throw this.#fail(context, error, admission.reserved);
+    }
+  }
+
+  /**
+   * Handles a rerank request (`POST /v1/rerank`), like embeddings: validated after `auth`, routed,
+   * budgeted and recorded; its usage the tokens the upstream counts, as input (none when it bills by
+   * search: a `request` price then).
+   */
+  async handleRerank(context: RequestContext): Promise<RerankResult> {
+    const gatewayContext = context.asGatewayContext();
+    const admission = { reserved: false };
+    try {
+      const early = await this.#admit(context, validateRerankRequest, admission);
+      if (early !== undefined) {
+        context.status = 200;
+        this.#finish(context, false);
+        return { response: early as RerankResponse, body: undefined };
+      }
+      const result = await this.#dispatch(context, false, (target, options, request) => {
+        if (target.provider.doRerank === undefined) {
+          throw new GatewayError(
+            'TOLLGATE_UNSUPPORTED_OPERATION',
+            `Provider "${target.provider.name}" does not serve reranking, but model "${context.request.model}" routes to it. Route rerank models to a provider whose upstream serves a rerank API.`,
+            { param: 'model' },
+          );
+        }
+        return target.provider.doRerank(request as RerankRequest, options);
+      });
+      const tokens = result.response.usage?.total_tokens ?? result.response.usage?.prompt_tokens ?? 0;
+      context.usage = { prompt_tokens: tokens, completion_tokens: 0, total_tokens: tokens };
+      if (typeof result.response.model === 'string') context.upstreamModel = result.response.model;
+      if (typeof result.response.id === 'string') context.responseId = result.response.id;
+      const response = (this.#hooks['transform.response'].length === 0 ? result.response : await this.#transformResponse(gatewayContext, result.response)) as RerankResponse;
       context.status = 200;
       this.#finish(context, admission.reserved);
       return { response, body: response === result.response ? result.body : undefined };
@@ -469,7 +515,7 @@ export class Engine implements TargetCircuits {
   async #dispatch<T>(
     context: RequestContext,
     stream: boolean,
-    attempt: (target: RouteTarget, options: ProviderCallOptions, request: ChatCompletionRequest | EmbeddingRequest) => Promise<T>,
+    attempt: (target: RouteTarget, options: ProviderCallOptions, request: ChatCompletionRequest | EmbeddingRequest | RerankRequest) => Promise<T>,
     rerouted = false,
   ): Promise<T> {
     const policy = context.routePolicy ?? this.#router.defaultPolicy;
@@ -537,7 +583,7 @@ export class Engine implements TargetCircuits {
     policy: RoutePolicy,
     waitedMs: number,
     stream: boolean,
-    attempt: (target: RouteTarget, options: ProviderCallOptions, request: ChatCompletionRequest | EmbeddingRequest) => Promise<T>,
+    attempt: (target: RouteTarget, options: ProviderCallOptions, request: ChatCompletionRequest | EmbeddingRequest | RerankRequest) => Promise<T>,
   ): Promise<AttemptOutcome<T>> {
     const record: AttemptRecord = { target: target.id, startedAt: performance.now(), waitedMs, status: undefined, errorCode: undefined, durationMs: undefined };
     context.attempts.push(record);
@@ -547,7 +593,7 @@ export class Engine implements TargetCircuits {
     this.#stats.started(target.id);
     let keepInFlight = false;
     try {
-      const value = await attempt(target, this.#callOptions(context, target, policy), request as ChatCompletionRequest | EmbeddingRequest);
+      const value = await attempt(target, this.#callOptions(context, target, policy), request as ChatCompletionRequest | EmbeddingRequest | RerankRequest);
       record.durationMs = performance.now() - record.startedAt;
       record.status = 200;
       this.#stats.recordLatency(target.id, record.durationMs);

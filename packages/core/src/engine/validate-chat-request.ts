@@ -3,6 +3,7 @@ import { formatIssuePath } from '../config/format-issue-path.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { ChatCompletionRequest } from '../types/chat-completion-request.js';
 import type { EmbeddingRequest } from '../types/embedding-request.js';
+import type { RerankRequest } from '../types/rerank-request.js';
 
 const tokenCount = z.number().int().positive().nullish();
 /** The message roles a chat request may use. */
@@ -23,6 +24,14 @@ const embeddingRequestSchema = z.looseObject({
   model: z.string().min(1),
   input: z.union([z.string(), z.array(z.string()).min(1), z.array(z.number()).min(1), z.array(z.array(z.number())).min(1)]),
   encoding_format: z.enum(['float', 'base64']).optional(),
+});
+
+const rerankRequestSchema = z.looseObject({
+  model: z.string().min(1),
+  query: z.string().min(1),
+  documents: z.array(z.union([z.string(), z.looseObject({ text: z.string() })])).min(1).max(10_000),
+  top_n: z.number().int().positive().optional(),
+  return_documents: z.boolean().optional(),
 });
 
 const roles = new Set<string>(chatRoles);
@@ -84,6 +93,14 @@ export function validateChatRequest(body: unknown): ChatCompletionRequest {
   const result = chatRequestSchema.safeParse(body);
   if (!result.success) throw toRequestError(result.error, body);
   return body as ChatCompletionRequest;
+}
+
+/** Checks a parsed body as a rerank request (`model`, a non-empty `query`, 1 to 10,000 `documents` as strings or `{ text }`, `top_n`); as {@link validateChatRequest}. */
+export function validateRerankRequest(body: unknown): RerankRequest {
+  requireObject(body);
+  const result = rerankRequestSchema.safeParse(body);
+  if (!result.success) throw toRequestError(result.error, body);
+  return body as RerankRequest;
 }
 
 /** Checks a parsed body as an embeddings request; as {@link validateChatRequest}. */

@@ -3,6 +3,8 @@ import type { ChatCompletionRequest } from '../types/chat-completion-request.js'
 import type { ChatCompletionResponse } from '../types/chat-completion-response.js';
 import type { EmbeddingRequest } from '../types/embedding-request.js';
 import type { EmbeddingResponse } from '../types/embedding-response.js';
+import type { RerankRequest } from '../types/rerank-request.js';
+import type { RerankResponse } from '../types/rerank-response.js';
 import type { Usage } from '../types/usage.js';
 import type { WireFormat } from '../types/wire-format.js';
 import type { UpstreamTimeouts } from '../config/gateway-config.js';
@@ -85,6 +87,12 @@ export interface ProviderEmbedResult {
   readonly body?: Uint8Array;
 }
 
+/** A rerank answer; `body` as for {@link ProviderChatResult}. */
+export interface ProviderRerankResult {
+  readonly response: RerankResponse;
+  readonly body?: Uint8Array;
+}
+
 /**
  * A model provider instance. Methods prefixed `do` are called by the engine only, after auth, routing,
  * transforms and budget reservation. A provider throws {@link GatewayError}s (usually `ProviderError`)
@@ -128,6 +136,8 @@ export interface Provider {
   /** Starts a stream; resolves once the upstream accepted the request (status and headers known). */
   doStream(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderStream>;
   doEmbed?(request: EmbeddingRequest, options: ProviderCallOptions): Promise<ProviderEmbedResult>;
+  /** Ranks documents by relevance to a query (`POST /v1/rerank`), where the upstream serves a rerank API. */
+  doRerank?(request: RerankRequest, options: ProviderCallOptions): Promise<ProviderRerankResult>;
   /** Counts a request's input tokens upstream, where the upstream can (Anthropic's count_tokens). */
   doCountTokens?(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<{ readonly inputTokens: number }>;
   /** Releases connections; called once on shutdown. */

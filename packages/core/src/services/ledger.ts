@@ -6,7 +6,7 @@ export interface LedgerEntry {
   readonly requestId: string;
   /** Milliseconds since the Unix epoch when the request arrived. */
   readonly startedAt: number;
-  readonly operation: 'chat' | 'embeddings';
+  readonly operation: 'chat' | 'embeddings' | 'rerank';
   readonly keyId: string | undefined;
   readonly userId: string | undefined;
   readonly teamId: string | undefined;

@@ -1,4 +1,4 @@
-import type { ChatCompletionRequest, ChatMessage, EmbeddingRequest } from '@tollgate/core';
+import type { ChatCompletionRequest, ChatMessage, EmbeddingRequest, RerankRequest } from '@tollgate/core';
 import { TokenCountCache } from './token-count-cache.js';
 
 /** Tokens OpenAI's chat format adds per message and per reply. */
@@ -25,12 +25,19 @@ function contentTokens(content: ChatMessage['content']): number {
 
 /**
  * The prompt tokens of a request, counted with the o200k tokenizer (`gpt-tokenizer`): message
- * contents, names, tool calls and tool definitions, plus the chat format's per-message overhead.
+ * contents, names, tool calls and tool definitions, plus the chat format's per-message overhead; an
+ * embeddings request's input; a rerank request's query with each of its documents.
  * Exact for recent OpenAI models, an estimate for others (the plugin adds a margin). Long texts'
  * counts are remembered (see {@link TokenCountCache}), so an agent's growing conversation costs only
  * its new messages.
  */
-export function estimatePromptTokens(request: ChatCompletionRequest | EmbeddingRequest, operation: 'chat' | 'embeddings'): number {
+export function estimatePromptTokens(request: ChatCompletionRequest | EmbeddingRequest | RerankRequest, operation: 'chat' | 'embeddings' | 'rerank'): number {
+  if (operation === 'rerank') {
+    // A cross-encoder reads the query with each document: what rerank servers count.
+    const rerank = request as RerankRequest;
+    const queryTokens = countTokens(rerank.query);
+    return rerank.documents.reduce<number>((sum, document) => sum + queryTokens + countTokens(typeof document === 'string' ? document : document.text), 0);
+  }
   if (operation === 'embeddings') {
     const input = (request as EmbeddingRequest).input;
     if (typeof input === 'string') return countTokens(input);

@@ -79,7 +79,9 @@ export function responseAttributes(context: GatewayContext): Attributes {
 /**
  * The request's settings as the GenAI conventions' recommended attributes: for chat, `max_tokens`
  * (or `max_completion_tokens`), sampling settings, stop sequences, seed, the choice count when not 1
- * the output type and the service tier asked for; for embeddings, the dimensions and encoding format.
+ * the output type and the service tier asked for; for embeddings, the dimensions and encoding format;
+ * for reranking, the documents ranked and how many of the best are returned (Tollgate's names: the
+ * conventions define none).
  */
 export function requestAttributes(context: GatewayContext): Attributes {
   const attributes: Attributes = {};
@@ -87,6 +89,12 @@ export function requestAttributes(context: GatewayContext): Attributes {
     const { dimensions, encoding_format: encodingFormat } = context.request;
     if (isNumber(dimensions)) attributes['gen_ai.embeddings.dimension.count'] = dimensions;
     if (typeof encodingFormat === 'string') attributes['gen_ai.request.encoding_formats'] = [encodingFormat];
+    return attributes;
+  }
+  if (context.operation === 'rerank') {
+    const topN = context.request.top_n;
+    if (isNumber(topN)) attributes['tollgate.rerank.top_n'] = topN;
+    attributes['tollgate.rerank.documents'] = context.request.documents.length;
     return attributes;
   }
   const request = context.request;

@@ -22,9 +22,12 @@ function epoch(context: GatewayContext, at: number): number {
   return context.startedAt + (at - context.timings.receivedAt);
 }
 
-/** `gen_ai.operation.name` of a request: a legacy completions client's is `text_completion`, whatever its target speaks. */
-const operationName = (context: GatewayContext): 'chat' | 'text_completion' | 'embeddings' =>
-  context.operation === 'embeddings' ? 'embeddings' : context.ingress === 'openai-completions' ? 'text_completion' : 'chat';
+/**
+ * `gen_ai.operation.name` of a request: a legacy completions client's is `text_completion`, whatever its
+ * target speaks; a rerank request's `rerank` (no well-known value names it).
+ */
+const operationName = (context: GatewayContext): 'chat' | 'text_completion' | 'embeddings' | 'rerank' =>
+  context.operation !== 'chat' ? context.operation : context.ingress === 'openai-completions' ? 'text_completion' : 'chat';
 
 /** The admission phases, in order, with the timing that marks each one's end. */
 const admissionPhases = [

@@ -42,6 +42,12 @@ export const openAIProviderOptionsSchema = z
      */
     completionsAPI: z.boolean().optional(),
     /**
+     * The upstream serves a rerank API at `<baseURL>/rerank` (vLLM, SGLang, llama.cpp, Infinity, Jina's
+     * `https://api.jina.ai/v1`, Cohere's `https://api.cohere.com/v2`, Together's): `/v1/rerank`
+     * requests pass through to it. Default: on, but for OpenAI's own API and Vertex AI, which have none.
+     */
+    rerankAPI: z.boolean().optional(),
+    /**
      * Request fields not to send upstream: `true`, every field OpenAI's API does not define for the
      * operation, chat completions or embeddings (another server's extensions a client sent — vLLM's
      * `top_k`, OpenRouter's `provider`, an embedding server's `input_type` —

@@ -43,6 +43,8 @@ export class OpenAIProvider extends OpenAICompatibleProvider {
       // Legacy completions clients pass through; OpenAI's own API serves only its instruct models there.
       completionsAPI: options.completionsAPI,
       completionsModel: priceProvider === 'openai' ? isOpenAICompletionsModel : undefined,
+      // Rerank requests pass through to `/rerank`; OpenAI's own API and Vertex AI's endpoint have none.
+      rerank: options.rerankAPI ?? (priceProvider !== 'openai' && vertex === undefined),
       // Its Codex and -pro models answer on the Responses API only: every client's request goes there.
       responsesOnly: priceProvider === 'openai' ? isOpenAIResponsesOnlyModel : undefined,
       // It counts a request's input tokens, for Anthropic clients' count_tokens.

@@ -8,6 +8,7 @@ import { createEmbeddingsHandler } from './handle-embeddings.js';
 import { createKeyInfoHandler } from './handle-key-info.js';
 import { createMessagesHandler } from './handle-messages.js';
 import { createModelsHandlers, modelRoutePrefix } from './handle-models.js';
+import { createRerankHandler } from './handle-rerank.js';
 import { createResponsesHandler } from './handle-responses.js';
 import type { HttpDependencies } from './http-dependencies.js';
 import { sendError } from './send-error.js';
@@ -23,7 +24,7 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void |
 export type GatewayRoutes = ReadonlyMap<string, ReadonlyMap<string, RouteHandler>>;
 
 /** OpenAI's routes that the standalone server also serves without their `/v1` prefix. */
-const unversionedOpenAIRoutes = ['/v1/chat/completions', '/v1/completions', '/v1/responses', '/v1/embeddings', '/v1/models', `${modelRoutePrefix}*`];
+const unversionedOpenAIRoutes = ['/v1/chat/completions', '/v1/completions', '/v1/responses', '/v1/embeddings', '/v1/rerank', '/v1/models', `${modelRoutePrefix}*`];
 
 /**
  * The route table with OpenAI's routes also without `/v1`, as the LiteLLM proxy serves them, so a
@@ -43,11 +44,15 @@ export function createGatewayRoutes(dependencies: HttpDependencies): GatewayRout
   const get = (handler: RouteHandler) => new Map([['GET', handler]]);
   const metrics = dependencies.gateway.resolve(MetricsEndpoint);
   const models = createModelsHandlers(dependencies);
+  const rerank = createRerankHandler(dependencies) as RouteHandler;
   const routes = new Map<string, ReadonlyMap<string, RouteHandler>>([
     ['/v1/chat/completions', post(createChatCompletionsHandler(dependencies) as RouteHandler)],
     ['/v1/completions', post(createCompletionsHandler(dependencies) as RouteHandler)],
     ['/v1/responses', post(createResponsesHandler(dependencies) as RouteHandler)],
     ['/v1/embeddings', post(createEmbeddingsHandler(dependencies) as RouteHandler)],
+    ['/v1/rerank', post(rerank)],
+    // Where Cohere's SDKs post (`{base}/v2/rerank`).
+    ['/v2/rerank', post(rerank)],
     ['/v1/messages', post(createMessagesHandler(dependencies) as RouteHandler)],
     ['/v1/messages/count_tokens', post(createCountTokensHandler(dependencies) as RouteHandler)],
     ['/v1/models', get(models.list)],
@@ -77,5 +82,5 @@ export function sendMethodNotAllowed(res: ServerResponse, method: string, path: 
 
 /** Answers 404 in OpenAI's shape. */
 export function sendNotFound(res: ServerResponse, method: string, path: string): void {
-  sendError(res, new GatewayError('TOLLGATE_NOT_FOUND', `No route ${method} ${path}. Tollgate serves /v1/chat/completions, /v1/completions, /v1/responses, /v1/embeddings, /v1/messages, /v1/models, /v1/models/{model}, /v1/key, /health/live and /health/ready.`));
+  sendError(res, new GatewayError('TOLLGATE_NOT_FOUND', `No route ${method} ${path}. Tollgate serves /v1/chat/completions, /v1/completions, /v1/responses, /v1/embeddings, /v1/rerank, /v1/messages, /v1/models, /v1/models/{model}, /v1/key, /health/live and /health/ready.`));
 }

@@ -1,0 +1,18 @@
+/** A document to rank: its text, or an object with the text (Jina's and vLLM's `{ text }`). */
+export type RerankDocument = string | { readonly text: string; readonly [extension: string]: unknown };
+
+/**
+ * The canonical rerank request: the body of `POST /v1/rerank` as Cohere's v2 API, Jina's, vLLM's and
+ * the other rerank servers take it — rank `documents` by relevance to `query`.
+ */
+export interface RerankRequest {
+  readonly model: string;
+  readonly query: string;
+  readonly documents: readonly RerankDocument[];
+  /** How many of the best documents to return (default: all). */
+  readonly top_n?: number;
+  /** Whether each result carries its document's text (Jina's and vLLM's field). */
+  readonly return_documents?: boolean;
+  readonly user?: string;
+  readonly [extension: string]: unknown;
+}
