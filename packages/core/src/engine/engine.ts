@@ -144,68 +144,59 @@ export class Engine implements TargetCircuits {
   }
 
   /** Handles an embeddings request; validated after `auth`, like chat. */
-  async handleEmbeddings(context: RequestContext): Promise<EmbeddingsResult> {
-    const gatewayContext = context.asGatewayContext();
-    const admission = { reserved: false };
-    try {
-      const early = await this.#admit(context, validateEmbeddingRequest, admission);
-      if (early !== undefined) {
-        context.status = 200;
-        this.#finish(context, false);
-        return { response: early as EmbeddingResponse, body: undefined };
-      }
-      const result = await this.#dispatch(context, false, (target, options, request) => {
-        if (target.provider.doEmbed === undefined) {
-          throw new GatewayError(
-            'TOLLGATE_UNSUPPORTED_OPERATION',
-            `Provider "${target.provider.name}" does not serve embeddings, but model "${context.request.model}" routes to it. Route embedding models to a provider that supports them.`,
-            { param: 'model' },
-          );
-        }
-        return target.provider.doEmbed(request as EmbeddingRequest, options);
-      });
-      const usage = result.response.usage;
-      context.usage = { prompt_tokens: usage.prompt_tokens, completion_tokens: 0, total_tokens: usage.total_tokens };
-      context.upstreamModel = result.response.model;
-      const response = (this.#hooks['transform.response'].length === 0 ? result.response : await this.#transformResponse(gatewayContext, result.response)) as EmbeddingResponse;
-      context.status = 200;
-      this.#finish(context, admission.reserved);
-      return { response, body: response === result.response ? result.body : undefined };
-    } catch (error) {
-      throw this.#fail(context, error, admission.reserved);
-    }
+  handleEmbeddings(context: RequestContext): Promise<EmbeddingsResult> {
+    return this.#handleWhole(context, validateEmbeddingRequest, 'doEmbed', 'embeddings', (response: EmbeddingResponse) => {
+      context.usage = { prompt_tokens: response.usage.prompt_tokens, completion_tokens: 0, total_tokens: response.usage.total_tokens };
+      context.upstreamModel = response.model;
+    });
   }
 
   /**
-   * Handles a rerank request (`POST /v1/rerank`), like embeddings: validated after `auth`, routed,
-   * budgeted and recorded; its usage the tokens the upstream counts, as input (none when it bills by
-   * search: a `request` price then).
+   * Handles a rerank request (`POST /v1/rerank`), like embeddings: its usage the tokens the upstream
+   * counts, as input (none when it bills by search: a `request` price then).
    */
-  async handleRerank(context: RequestContext): Promise<RerankResult> {
-    const gatewayContext = context.asGatewayContext();
+  handleRerank(context: RequestContext): Promise<RerankResult> {
+    return this.#handleWhole(context, validateRerankRequest, 'doRerank', 'reranking', (response: RerankResponse) => {
+      const tokens = response.usage?.total_tokens ?? response.usage?.prompt_tokens ?? 0;
+      context.usage = { prompt_tokens: tokens, completion_tokens: 0, total_tokens: tokens };
+      if (typeof response.model === 'string') context.upstreamModel = response.model;
+      if (typeof response.id === 'string') context.responseId = response.id;
+    });
+  }
+
+  /**
+   * A request one provider call answers whole (embeddings, rerank): admitted like chat, sent with
+   * the provider's `method` (a 400 naming the provider where it has none), its answer noted, read by
+   * hooks and recorded.
+   */
+  async #handleWhole<Response extends EmbeddingResponse | RerankResponse>(
+    context: RequestContext,
+    validate: (request: unknown) => unknown,
+    method: 'doEmbed' | 'doRerank',
+    operation: string,
+    note: (response: Response) => void,
+  ): Promise<{ readonly response: Response; readonly body: Uint8Array | undefined }> {
     const admission = { reserved: false };
     try {
-      const early = await this.#admit(context, validateRerankRequest, admission);
+      const early = await this.#admit(context, validate, admission);
       if (early !== undefined) {
         context.status = 200;
         this.#finish(context, false);
-        return { response: early as RerankResponse, body: undefined };
+        return { response: early as Response, body: undefined };
       }
       const result = await this.#dispatch(context, false, (target, options, request) => {
-        if (target.provider.doRerank === undefined) {
+        const call = target.provider[method] as ((request: unknown, options: ProviderCallOptions) => Promise<{ readonly response: Response; readonly body?: Uint8Array }>) | undefined;
+        if (call === undefined) {
           throw new GatewayError(
             'TOLLGATE_UNSUPPORTED_OPERATION',
-            `Provider "${target.provider.name}" does not serve reranking, but model "${context.request.model}" routes to it. Route rerank models to a provider whose upstream serves a rerank API.`,
+            `Provider "${target.provider.name}" does not serve ${operation}, but model "${context.request.model}" routes to it. Route the model to a provider whose upstream serves ${operation}.`,
             { param: 'model' },
           );
         }
-        return target.provider.doRerank(request as RerankRequest, options);
+        return call.call(target.provider, request, options);
       });
-      const tokens = result.response.usage?.total_tokens ?? result.response.usage?.prompt_tokens ?? 0;
-      context.usage = { prompt_tokens: tokens, completion_tokens: 0, total_tokens: tokens };
-      if (typeof result.response.model === 'string') context.upstreamModel = result.response.model;
-      if (typeof result.response.id === 'string') context.responseId = result.response.id;
-      const response = (this.#hooks['transform.response'].length === 0 ? result.response : await this.#transformResponse(gatewayContext, result.response)) as RerankResponse;
+      note(result.response);
+      const response = (this.#hooks['transform.response'].length === 0 ? result.response : await this.#transformResponse(context.asGatewayContext(), result.response)) as Response;
       context.status = 200;
       this.#finish(context, admission.reserved);
       return { response, body: response === result.response ? result.body : undefined };

@@ -4,12 +4,11 @@ import { createAdminRoutes } from './admin-routes.js';
 import { createChatCompletionsHandler } from './handle-chat-completions.js';
 import { createCompletionsHandler } from './handle-completions.js';
 import { createCountTokensHandler } from './handle-count-tokens.js';
-import { createEmbeddingsHandler } from './handle-embeddings.js';
 import { createKeyInfoHandler } from './handle-key-info.js';
 import { createMessagesHandler } from './handle-messages.js';
 import { createModelsHandlers, modelRoutePrefix } from './handle-models.js';
-import { createRerankHandler } from './handle-rerank.js';
 import { createResponsesHandler } from './handle-responses.js';
+import { createWholeAnswerHandler } from './handle-whole-answer.js';
 import type { HttpDependencies } from './http-dependencies.js';
 import { sendError } from './send-error.js';
 import { sendJson } from './send-json.js';
@@ -44,12 +43,12 @@ export function createGatewayRoutes(dependencies: HttpDependencies): GatewayRout
   const get = (handler: RouteHandler) => new Map([['GET', handler]]);
   const metrics = dependencies.gateway.resolve(MetricsEndpoint);
   const models = createModelsHandlers(dependencies);
-  const rerank = createRerankHandler(dependencies) as RouteHandler;
+  const rerank = createWholeAnswerHandler(dependencies, 'rerank') as RouteHandler;
   const routes = new Map<string, ReadonlyMap<string, RouteHandler>>([
     ['/v1/chat/completions', post(createChatCompletionsHandler(dependencies) as RouteHandler)],
     ['/v1/completions', post(createCompletionsHandler(dependencies) as RouteHandler)],
     ['/v1/responses', post(createResponsesHandler(dependencies) as RouteHandler)],
-    ['/v1/embeddings', post(createEmbeddingsHandler(dependencies) as RouteHandler)],
+    ['/v1/embeddings', post(createWholeAnswerHandler(dependencies, 'embeddings') as RouteHandler)],
     ['/v1/rerank', post(rerank)],
     // Where Cohere's SDKs post (`{base}/v2/rerank`).
     ['/v2/rerank', post(rerank)],

@@ -1,0 +1,31 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestContext } from '@tollgate/core';
+import { gatewayHeaders } from './gateway-headers.js';
+import type { HttpDependencies } from './http-dependencies.js';
+import { readJsonBody } from './read-json-body.js';
+import { startRequest } from './start-request.js';
+
+/**
+ * A route answered whole by one provider call: `POST /v1/embeddings` (OpenAI's embeddings), or
+ * `POST /v1/rerank` (also `/v2/rerank`, where Cohere's SDKs post: documents ranked by relevance to a
+ * query, in the shape Cohere's v2, Jina's and vLLM's rerank APIs share). Same auth, routing, budgets,
+ * guardrails and logs as chat; the upstream's answer goes back as its bytes where no hook changed it.
+ */
+export function createWholeAnswerHandler(dependencies: HttpDependencies, operation: 'embeddings' | 'rerank') {
+  const engine = dependencies.gateway.engine;
+  const handle = operation === 'embeddings' ? (context: RequestContext) => engine.handleEmbeddings(context) : (context: RequestContext) => engine.handleRerank(context);
+  return async function handleWholeAnswer(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const ingress = startRequest(req, res, dependencies);
+    if (ingress === undefined) return;
+    let context: RequestContext | undefined;
+    try {
+      context = ingress.createContext(operation, await readJsonBody(req, dependencies.bodyLimit));
+      const result = await handle(context);
+      const payload = result.body ?? JSON.stringify(result.response);
+      res.writeHead(200, { ...gatewayHeaders(context.asGatewayContext()), 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
+      res.end(payload);
+    } catch (error) {
+      ingress.fail(error, context);
+    }
+  };
+}
