@@ -32,7 +32,7 @@ export type { Principal } from './context/principal.js';
 export type { AttemptRecord } from './context/attempt-record.js';
 export { RequestContext } from './context/request-context.js';
 export { roundMs } from './context/round-ms.js';
-export { maxRequestTags, parseRequestTags, requestTagsHeader } from './context/request-tags.js';
+export { isTag, maxRequestTags, parseRequestTags, requestTags, requestTagsHeader, tagRule } from './context/request-tags.js';
 export type { BoundedWebSearches, ClientBodyFacts, RequestContextInit } from './context/request-context.js';
 
 // Providers.

@@ -21,9 +21,10 @@ beforeAll(async () => {
       { name: '@tollgate/ledger-sqlite', options: { path: databasePath, flushIntervalMs: 10 } },
       // $1 per million input tokens, $2 per million output tokens, on both models: costs in whole micro-dollars.
       { name: '@tollgate/pricing', options: { overrides: { 'local/llama-3.3-70b': { input: 1, output: 2 }, 'claude/claude-sonnet-4-5': { input: 1, output: 2 } } } },
-      '@tollgate/governance',
+      // Key changes seen at once (by default within half a second).
+      { name: '@tollgate/governance', options: { keyCacheMs: 0 } },
     ],
-    auth: { masterKey },
+    auth: { masterKey, keys: [{ key: 'sk-config-key-tagged-0000000001', name: 'nightly-eval', tags: ['env:eval'] }] },
     providers: {
       local: { type: 'openai', baseURL: gpt.baseURL },
       claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: anthropicKey },
@@ -86,6 +87,29 @@ describe('request tags (x-tollgate-tags)', () => {
     const csv = await admin('/admin/spend?group_by=tag&tag=feature:coding&format=csv');
     // The requests tagged feature:coding, grouped by every tag they carry.
     expect(csv.split('\r\n').slice(1).filter(Boolean).sort()).toEqual(['customer:acme,1,0,20,10,0.00004,0,0', 'feature:coding,1,0,20,10,0.00004,0,0']);
+  });
+
+  it('start with the tags of the key — a virtual key\'s, set and changed through the admin API, or a config key\'s — then the client\'s', async () => {
+    const adminPost = (path: string, body: object) => fetch(`${server.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const created = await adminPost('/admin/keys', { alias: 'search-agent', tags: ['project:search', 'cost-center:42'] });
+    expect(created.status).toBe(201);
+    const key = (await created.json()) as { id: string; key: string; tags: string[] };
+    expect(key.tags).toEqual(['project:search', 'cost-center:42']);
+    const asKey = (secret: string, tags?: string) => new OpenAI({ baseURL: `${server.url}/v1`, apiKey: secret, maxRetries: 0, ...(tags === undefined ? {} : { defaultHeaders: { 'x-tollgate-tags': tags } }) });
+    const ask = async (client: OpenAI) => (await client.chat.completions.create({ model: 'llama', messages: [{ role: 'user', content: 'hi' }] }).withResponse()).response.headers.get('x-request-id');
+
+    expect((await logs.requestLine(await ask(asKey(key.key, 'customer:acme, project:search')))).tags).toEqual(['project:search', 'cost-center:42', 'customer:acme']);
+    expect((await logs.requestLine(await ask(asKey(key.key)))).tags).toEqual(['project:search', 'cost-center:42']);
+    const updated = await adminPost('/admin/keys/update', { id: key.id, tags: ['project:indexing'] });
+    expect(((await updated.json()) as { tags: string[] }).tags).toEqual(['project:indexing']);
+    expect((await logs.requestLine(await ask(asKey(key.key)))).tags).toEqual(['project:indexing']);
+    await adminPost('/admin/keys/update', { id: key.id, tags: null });
+    expect((await logs.requestLine(await ask(asKey(key.key)))).tags).toBeUndefined();
+    expect((await logs.requestLine(await ask(asKey('sk-config-key-tagged-0000000001', 'run:17')))).tags).toEqual(['env:eval', 'run:17']);
+
+    const refused = await adminPost('/admin/keys', { alias: 'bad-tags', tags: ['has space'] });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as ErrorBody).error.message).toContain('a tag is 1 to 64 letters');
   });
 
   it('refuse a malformed list with 400 naming the header, before any upstream call; auth comes first', async () => {

@@ -11,6 +11,7 @@ export interface ConfiguredKey {
   readonly team?: string | undefined;
   readonly user?: string | undefined;
   readonly org?: string | undefined;
+  readonly tags?: readonly string[] | undefined;
 }
 
 /** What the config-key authenticator knows. */
@@ -49,6 +50,7 @@ export function createConfigKeyAuth(options: ConfigKeyAuthOptions): HookMap['aut
       ...(configured.team === undefined ? {} : { teamId: configured.team }),
       ...(configured.user === undefined ? {} : { userId: configured.user }),
       ...(configured.org === undefined ? {} : { orgId: configured.org }),
+      ...(configured.tags === undefined || configured.tags.length === 0 ? {} : { tags: configured.tags }),
     });
   }
   const accepted = new Map<string, Principal>();

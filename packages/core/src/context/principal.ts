@@ -17,6 +17,8 @@ export interface Principal {
   readonly metadata?: Readonly<Record<string, string>>;
   /** The key's own rate limits (a virtual key's), over the config's rules for keys. */
   readonly rateLimits?: { readonly rpm?: number; readonly tpm?: number; readonly parallel?: number };
+  /** Tags every request of the key carries (a virtual key's or a config key's `tags`), ahead of the client's `x-tollgate-tags`. */
+  readonly tags?: readonly string[];
   /** May narrow routing per request with `x-tollgate-fallbacks` / `x-tollgate-timeout-ms` (always, for the master key). */
   readonly routingControl?: boolean;
 }

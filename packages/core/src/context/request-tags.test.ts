@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../errors/gateway-error.js';
-import { parseRequestTags } from './request-tags.js';
+import { parseRequestTags, requestTags } from './request-tags.js';
 
 describe('request tags', () => {
   it('read a comma-separated header, trimmed, each once, in order; a header given twice is one list', () => {
@@ -8,6 +8,13 @@ describe('request tags', () => {
     expect(parseRequestTags(['env=prod', 'team/ml@eu'])).toEqual(['env=prod', 'team/ml@eu']);
     expect(parseRequestTags(undefined)).toBeUndefined();
     expect(parseRequestTags(' , ')).toBeUndefined();
+  });
+
+  it('put a key\'s tags first, then the client\'s it did not already carry', () => {
+    expect(requestTags(['project:search', 'env:prod'], 'env:prod, customer:acme')).toEqual(['project:search', 'env:prod', 'customer:acme']);
+    expect(requestTags(['project:search'], undefined)).toEqual(['project:search']);
+    expect(requestTags(undefined, 'customer:acme')).toEqual(['customer:acme']);
+    expect(requestTags([], undefined)).toBeUndefined();
   });
 
   it('refuse a malformed tag or too many, naming the header', () => {

@@ -9,6 +9,25 @@ export const maxRequestTags = 10;
 /** A tag: a letter or digit, then up to 63 letters, digits and `_ . : / @ = + -`. */
 const tagPattern = /^[A-Za-z0-9][\w.:/@=+-]{0,63}$/;
 
+/** What a tag is, for the messages that refuse one. */
+export const tagRule = 'a tag is 1 to 64 letters, digits and _ . : / @ = + -, starting with a letter or digit';
+
+/** Whether a text is a tag (see {@link tagRule}). */
+export function isTag(text: string): boolean {
+  return tagPattern.test(text);
+}
+
+/**
+ * A request's tags: its key's (`Principal.tags`) first, then the client's from the header (see
+ * {@link parseRequestTags}), each once; undefined without any.
+ */
+export function requestTags(keyTags: readonly string[] | undefined, header: string | readonly string[] | undefined): readonly string[] | undefined {
+  const own = parseRequestTags(header);
+  if (keyTags === undefined || keyTags.length === 0) return own;
+  if (own === undefined) return keyTags;
+  return [...keyTags, ...own.filter((tag) => !keyTags.includes(tag))];
+}
+
 /**
  * The tags of a request's `x-tollgate-tags` header (comma-separated; the header given twice counts
  * as one list), trimmed, each once, in the client's order; undefined without any. A malformed tag or
@@ -21,7 +40,7 @@ export function parseRequestTags(value: string | readonly string[] | undefined):
     const tag = part.trim();
     if (tag === '' || tags.includes(tag)) continue;
     if (!tagPattern.test(tag)) {
-      throw new GatewayError('TOLLGATE_INVALID_REQUEST', `${requestTagsHeader} holds "${tag.slice(0, 80)}", which is not a tag: a tag is 1 to 64 letters, digits and _ . : / @ = + -, starting with a letter or digit, and tags are separated by commas.`, { param: requestTagsHeader });
+      throw new GatewayError('TOLLGATE_INVALID_REQUEST', `${requestTagsHeader} holds "${tag.slice(0, 80)}", which is not a tag: ${tagRule}, and tags are separated by commas.`, { param: requestTagsHeader });
     }
     tags.push(tag);
   }

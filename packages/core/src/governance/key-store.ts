@@ -10,6 +10,8 @@ export interface VirtualKeyUpdate {
   readonly metadata?: Readonly<Record<string, string>>;
   /** The key's own rate limits; `null` goes back to the config's rules. */
   readonly limits?: KeyRateLimits | null;
+  /** The tags every request of the key carries; `null` or an empty list: none. */
+  readonly tags?: readonly string[] | null;
 }
 
 /**
@@ -43,5 +45,6 @@ export function applyKeyUpdate(record: VirtualKeyRecord, update: VirtualKeyUpdat
     status: record.status === 'revoked' ? 'revoked' : (update.status ?? record.status),
     metadata: update.metadata ?? record.metadata,
     limits: update.limits === undefined ? record.limits : (update.limits ?? undefined),
+    tags: update.tags === undefined ? record.tags : update.tags === null || update.tags.length === 0 ? undefined : update.tags,
   };
 }

@@ -18,6 +18,7 @@ export interface KeyRow {
   readonly metadata: string;
   readonly created_at: number | string;
   readonly limits?: string | null;
+  readonly tags?: string | null;
 }
 
 /** A `tollgate_budgets` row as the SQL stores read it (bigints may arrive as strings). */
@@ -32,7 +33,7 @@ export interface BudgetRow {
 }
 
 /** The `tollgate_keys` columns, in the order {@link toKeyRow} gives values. */
-export const keyColumns = ['id', 'hash', 'hint', 'alias', 'org_id', 'team_id', 'user_id', 'models', 'expires_at', 'status', 'metadata', 'created_at', 'limits'] as const;
+export const keyColumns = ['id', 'hash', 'hint', 'alias', 'org_id', 'team_id', 'user_id', 'models', 'expires_at', 'status', 'metadata', 'created_at', 'limits', 'tags'] as const;
 
 /** A key record as `tollgate_keys` values, in {@link keyColumns} order. */
 export function toKeyRow(record: VirtualKeyRecord): (string | number | null)[] {
@@ -50,6 +51,7 @@ export function toKeyRow(record: VirtualKeyRecord): (string | number | null)[] {
     JSON.stringify(record.metadata),
     record.createdAt,
     record.limits === undefined ? null : JSON.stringify(record.limits),
+    record.tags === undefined ? null : JSON.stringify(record.tags),
   ];
 }
 
@@ -69,6 +71,7 @@ export function fromKeyRow(row: KeyRow): VirtualKeyRecord {
     metadata: JSON.parse(row.metadata) as Record<string, string>,
     createdAt: Number(row.created_at),
     ...(row.limits === undefined || row.limits === null ? {} : { limits: JSON.parse(row.limits) as KeyRateLimits }),
+    ...(row.tags === undefined || row.tags === null ? {} : { tags: JSON.parse(row.tags) as string[] }),
   };
 }
 

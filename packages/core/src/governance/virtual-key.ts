@@ -20,6 +20,8 @@ export interface VirtualKeyRecord {
   readonly metadata: Readonly<Record<string, string>>;
   /** The key's own rate limits (over the config's rules for keys); undefined: the config's. */
   readonly limits?: KeyRateLimits | undefined;
+  /** Tags every request of the key carries (`project:search`), ahead of the client's own, for spend by tag. */
+  readonly tags?: readonly string[] | undefined;
   readonly createdAt: number;
 }
 

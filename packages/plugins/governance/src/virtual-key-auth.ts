@@ -55,5 +55,6 @@ function toPrincipal(record: VirtualKeyRecord): Principal {
     ...(record.models === undefined ? {} : { allowedModels: record.models }),
     metadata: record.metadata,
     ...(record.limits === undefined ? {} : { rateLimits: record.limits }),
+    ...(record.tags === undefined ? {} : { tags: record.tags }),
   };
 }

@@ -102,4 +102,6 @@ export const migrations: readonly string[] = [
   `ALTER TABLE tollgate_requests ADD COLUMN service_tier TEXT;`,
   // The tags a client gave each request (`x-tollgate-tags`), as a JSON array: spend by tag reads it.
   `ALTER TABLE tollgate_requests ADD COLUMN tags TEXT;`,
+  // Tags every request of a key carries (a JSON array), ahead of the client's own.
+  `ALTER TABLE tollgate_keys ADD COLUMN tags TEXT;`,
 ];

@@ -98,7 +98,7 @@ export class PostgresGovernanceStore implements GovernanceStore {
       const next = applyKeyUpdate(fromKeyRow(rows[0]), update);
       const values = toKeyRow(next);
       const column = (name: (typeof keyColumns)[number]) => values[keyColumns.indexOf(name)];
-      await client.query('UPDATE tollgate_keys SET alias = $1, models = $2, expires_at = $3, status = $4, metadata = $5, limits = $6 WHERE id = $7', [column('alias'), column('models'), column('expires_at'), column('status'), column('metadata'), column('limits'), id]);
+      await client.query('UPDATE tollgate_keys SET alias = $1, models = $2, expires_at = $3, status = $4, metadata = $5, limits = $6, tags = $7 WHERE id = $8', [column('alias'), column('models'), column('expires_at'), column('status'), column('metadata'), column('limits'), column('tags'), id]);
       return next;
     });
   }

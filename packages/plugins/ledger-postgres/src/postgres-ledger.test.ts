@@ -127,6 +127,19 @@ describe('PostgresLedger (real PostgreSQL)', () => {
     await ledger.close();
   });
 
+  it('keeps a virtual key\'s tags, changes them and clears them', async () => {
+    const schema = freshSchema();
+    const store = await PostgresGovernanceStore.open(options(schema), silentLogger);
+    const key = { id: 'key_tags', hash: 'a'.repeat(64), hint: 'tg-abc…wxyz', alias: 'tagged', orgId: undefined, teamId: undefined, userId: undefined, models: undefined, expiresAt: undefined, status: 'active' as const, metadata: {}, tags: ['project:search', 'env:prod'], createdAt: 1 };
+    await store.createKey(key);
+    expect((await store.findKeyByHash(key.hash))?.tags).toEqual(['project:search', 'env:prod']);
+    expect((await store.updateKey(key.id, { tags: ['project:indexing'] }))?.tags).toEqual(['project:indexing']);
+    expect((await store.findKeyByHash(key.hash))?.tags).toEqual(['project:indexing']);
+    await store.updateKey(key.id, { tags: null });
+    expect((await store.findKeyByHash(key.hash))?.tags).toBeUndefined();
+    await store.close();
+  });
+
   it('fails to start with the database error when PostgreSQL cannot be reached, without the password', async () => {
     const unreachable = ledgerPostgresOptionsSchema.parse({ connectionString: 'postgres://tollgate:sk-secret-password@127.0.0.1:1/test' });
     const failure = await PostgresLedger.open(unreachable, silentLogger).catch((error: unknown) => error as Error);

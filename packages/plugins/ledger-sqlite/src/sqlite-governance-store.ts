@@ -79,7 +79,7 @@ export class SqliteGovernanceStore implements GovernanceStore {
     this.#statements = {
       findKey: prepare('SELECT * FROM tollgate_keys WHERE hash = ?'),
       insertKey: prepare(`INSERT INTO tollgate_keys (${keyColumns.join(', ')}) VALUES (${keyColumns.map(() => '?').join(', ')})`),
-      updateKey: prepare('UPDATE tollgate_keys SET alias = ?, models = ?, expires_at = ?, status = ?, metadata = ?, limits = ? WHERE id = ?'),
+      updateKey: prepare('UPDATE tollgate_keys SET alias = ?, models = ?, expires_at = ?, status = ?, metadata = ?, limits = ?, tags = ? WHERE id = ?'),
       upsertBudget: prepare(
         `INSERT INTO tollgate_budgets (scope, subject_id, limit_micros, period, period_started_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (scope, subject_id) DO UPDATE SET limit_micros = excluded.limit_micros, period = excluded.period`,
@@ -112,7 +112,7 @@ export class SqliteGovernanceStore implements GovernanceStore {
       const next = applyKeyUpdate(fromKeyRow(row), update);
       const values = toKeyRow(next);
       const column = (name: (typeof keyColumns)[number]) => values[keyColumns.indexOf(name)]!;
-      this.#statements.updateKey.run(column('alias'), column('models'), column('expires_at'), column('status'), column('metadata'), column('limits'), id);
+      this.#statements.updateKey.run(column('alias'), column('models'), column('expires_at'), column('status'), column('metadata'), column('limits'), column('tags'), id);
       return next;
     });
   }

@@ -14,6 +14,7 @@ const options = {
   to: { type: 'string' },
   key: { type: 'string' },
   tag: { type: 'string' },
+  tags: { type: 'string' },
   limit: { type: 'string' },
   name: { type: 'string' },
   rpm: { type: 'string' },
@@ -47,6 +48,7 @@ function toCall(command: string, args: string[]): AdminCall | string {
       if (values.user !== undefined) body.user_id = values.user;
       if (values.org !== undefined) body.org_id = values.org;
       if (values.models !== undefined) body.models = values.models.split(',').map((model) => model.trim()).filter(Boolean);
+      if (values.tags !== undefined) body.tags = values.tags.split(',').map((tag) => tag.trim()).filter(Boolean);
       if (values.expires !== undefined) body.expires_at = values.expires;
       if (values.rpm !== undefined) body.rpm_limit = Number(values.rpm);
       if (values.tpm !== undefined) body.tpm_limit = Number(values.tpm);

@@ -8,9 +8,12 @@ import {
   SpendReports,
   GatewayError,
   generateVirtualKey,
+  isTag,
   KeyStore,
+  maxRequestTags,
   roundMs,
   systemClock,
+  tagRule,
   z,
   type DirectoryEntry,
   type DirectoryKind,
@@ -41,6 +44,9 @@ function limitsOf(body: { rpm_limit?: number | null; tpm_limit?: number | null; 
   return Object.keys(limits).length === 0 ? undefined : limits;
 }
 
+/** A key's tags: each a tag (`project:search`), at most as many as a request may carry. */
+const keyTags = z.array(z.string().refine(isTag, tagRule)).max(maxRequestTags);
+
 const createKeySchema = z.strictObject({
   alias: z.string().min(1).max(200),
   team_id: z.string().min(1).optional(),
@@ -49,6 +55,7 @@ const createKeySchema = z.strictObject({
   models: modelList.optional(),
   expires_at: isoTime.optional(),
   metadata: metadata.default({}),
+  tags: keyTags.optional(),
   rpm_limit: limit.optional(),
   tpm_limit: limit.optional(),
   max_parallel_requests: limit.optional(),
@@ -61,6 +68,7 @@ const updateKeySchema = z.strictObject({
   expires_at: isoTime.nullable().optional(),
   status: z.enum(['active', 'suspended', 'revoked']).optional(),
   metadata: metadata.optional(),
+  tags: keyTags.nullable().optional(),
   rpm_limit: limit.nullable().optional(),
   tpm_limit: limit.nullable().optional(),
   max_parallel_requests: limit.nullable().optional(),
@@ -83,6 +91,7 @@ function keyView(record: VirtualKeyRecord) {
     models: record.models ?? null,
     expires_at: record.expiresAt === undefined ? null : new Date(record.expiresAt).toISOString(),
     metadata: record.metadata,
+    tags: record.tags ?? [],
     rpm_limit: record.limits?.rpm ?? null,
     tpm_limit: record.limits?.tpm ?? null,
     max_parallel_requests: record.limits?.parallel ?? null,
@@ -262,6 +271,7 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
             status: 'active',
             metadata: body.metadata,
             ...(limitsOf(body) === undefined ? {} : { limits: limitsOf(body) }),
+            ...(body.tags === undefined || body.tags.length === 0 ? {} : { tags: [...new Set(body.tags)] }),
             createdAt: clock.now(),
           };
           await keys.createKey(record);
@@ -285,6 +295,7 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
           ...(body.expires_at === undefined ? {} : { expiresAt: body.expires_at }),
           ...(body.status === undefined ? {} : { status: body.status }),
           ...(body.metadata === undefined ? {} : { metadata: body.metadata }),
+          ...(body.tags === undefined ? {} : { tags: body.tags === null ? null : [...new Set(body.tags)] }),
           // The limit fields, given together, replace the key's own limits; all null: the config's rules.
           ...(body.rpm_limit === undefined && body.tpm_limit === undefined && body.max_parallel_requests === undefined ? {} : { limits: limitsOf(body) ?? null }),
         });
