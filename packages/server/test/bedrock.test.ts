@@ -19,10 +19,11 @@ beforeAll(async () => {
   signed = await createMockBedrock({ region: 'us-west-2', credentials });
   keyed = await createMockBedrock({ region: 'us-west-2', apiKey: bedrockApiKey });
   server = await startLoggedServer(logs, {
-    plugins: ['@tollgate/provider-bedrock'],
+    plugins: ['@tollgate/provider-bedrock', { name: '@tollgate/pricing', options: { overrides: { 'aws/cohere.rerank-v3-5:0': { input: 0, output: 0, request: 2 } } } }],
     auth: { masterKey },
     providers: {
-      aws: { type: 'bedrock', region: 'us-west-2', baseURL: signed.baseURL, credentials },
+      // The mock serves the Agent Runtime (Rerank) on the same port.
+      aws: { type: 'bedrock', region: 'us-west-2', baseURL: signed.baseURL, agentRuntimeURL: signed.baseURL, credentials },
       'aws-wrong-secret': { type: 'bedrock', region: 'us-west-2', baseURL: signed.baseURL, credentials: { ...credentials, secretAccessKey: 'not-the-SECRET' } },
       'aws-api-key': { type: 'bedrock', region: 'us-west-2', baseURL: keyed.baseURL, apiKey: bedrockApiKey },
       // Claude through Converse only: an Anthropic client's request is translated.
@@ -36,6 +37,7 @@ beforeAll(async () => {
       'sonnet-converse': { target: `aws-converse/${modelId}` },
       nova: { target: 'aws/us.amazon.nova-pro-v1:0' },
       'titan-embed': { target: 'aws/amazon.titan-embed-text-v2:0' },
+      'cohere-rerank': { target: 'aws/cohere.rerank-v3-5:0' },
     },
   });
   openai = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
@@ -329,6 +331,36 @@ describe("Anthropic client → Bedrock's CountTokens", () => {
     const refused = await anthropic.messages.countTokens({ model: 'nova', messages: [{ role: 'user', content: 'Hi' }] }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(Anthropic.BadRequestError);
     expect((refused as InstanceType<typeof Anthropic.BadRequestError>).message).toContain("The provided model doesn't support counting tokens.");
+  });
+});
+
+describe('rerank on Bedrock (the Agent Runtime\'s Rerank API)', () => {
+  it('ranks the documents through a signed Rerank call naming the model\'s ARN, answers in the rerank API\'s shape, priced per query', async () => {
+    const documents = ['Paris is the capital of France.', 'Berlin is the capital of Germany.', { text: 'The capital of France has many museums.' }];
+    const { data, response } = await openai.post<Record<string, any>>('/rerank', { body: { model: 'cohere-rerank', query: 'capital of France', documents, top_n: 2, return_documents: true } }).withResponse();
+    const sent = signed.requests[0]!;
+    expect(sent.path).toBe('/rerank');
+    expect(String(sent.headers.authorization)).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDTOLLGATETEST0001\/\d{8}\/us-west-2\/bedrock\/aws4_request/);
+    expect(sent.body).toEqual({
+      queries: [{ type: 'TEXT', textQuery: { text: 'capital of France' } }],
+      sources: ['Paris is the capital of France.', 'Berlin is the capital of Germany.', 'The capital of France has many museums.'].map((text) => ({ type: 'INLINE', inlineDocumentSource: { type: 'TEXT', textDocument: { text } } })),
+      rerankingConfiguration: { type: 'BEDROCK_RERANKING_MODEL', bedrockRerankingConfiguration: { numberOfResults: 2, modelConfiguration: { modelArn: 'arn:aws:bedrock:us-west-2::foundation-model/cohere.rerank-v3-5:0' } } },
+    });
+    expect(data).toEqual({
+      model: 'cohere.rerank-v3-5:0',
+      results: [
+        { index: 0, relevance_score: 0.99, document: { text: 'Paris is the capital of France.' } },
+        { index: 2, relevance_score: 0.93, document: { text: 'The capital of France has many museums.' } },
+      ],
+    });
+    expect(await logLineOf(response.headers.get('x-request-id'))).toMatchObject({ operation: 'rerank', provider: 'aws', promptTokens: 0, costMicros: 2_000 });
+  });
+
+  it('answers Bedrock\'s refusal of a model that is not a reranker as its error', async () => {
+    const refused = await openai.post('/rerank', { body: { model: 'nova', query: 'q', documents: ['d'] } }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(OpenAI.APIError);
+    expect((refused as InstanceType<typeof OpenAI.APIError>).status).toBe(400);
+    expect((refused as InstanceType<typeof OpenAI.APIError>).message).toContain('The provided model identifier is invalid: arn:aws:bedrock:us-west-2::foundation-model/us.amazon.nova-pro-v1:0');
   });
 });
 

@@ -6,6 +6,7 @@ import type { MockAnthropicReply } from './mock-anthropic-reply.js';
 import type { MockBedrockReply } from './mock-bedrock-reply.js';
 import { applyStopSequences, sendJson, startMockServer, writeMockStream, type MockUpstream } from './mock-server.js';
 import type { RecordedRequest } from './recorded-request.js';
+import { scoreDocuments } from './rerank-wire.js';
 import { verifySigV4, type MockAwsCredentials } from './verify-sigv4.js';
 import { mockEmbedding } from './openai-wire.js';
 
@@ -124,6 +125,36 @@ function missingReasoning(body: any, messages: any[]): string | undefined {
   return `The model returned the following errors: messages.${messages.length - 2}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${reasoning === undefined ? 'text or tool_use' : 'thinking without a signature'}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block.`;
 }
 
+/** Bedrock's reranker models, as the Rerank API names them in a foundation model's ARN. */
+const rerankModelArn = /^arn:aws:bedrock:[a-z0-9-]+::foundation-model\/(?:amazon\.rerank-v1:0|cohere\.rerank-v3-5:0)$/;
+
+/**
+ * Answers the Agent Runtime's `POST /rerank` as Bedrock does: one `TEXT` query, 1 to 1,000 `INLINE`
+ * `TEXT` sources, a `BEDROCK_RERANKING_MODEL` configuration naming a reranker's ARN, `numberOfResults`
+ * at most the sources; `{ results: [{ index, relevanceScore }] }`, best first (no usage: Bedrock bills
+ * reranking per query).
+ */
+function answerRerank(body: any, res: ServerResponse, fail: (type: string, message: string) => void): void {
+  const queries: any[] = Array.isArray(body?.queries) ? body.queries : [];
+  const sources: any[] = Array.isArray(body?.sources) ? body.sources : [];
+  const configuration = body?.rerankingConfiguration;
+  const bedrock = configuration?.bedrockRerankingConfiguration;
+  if (queries.length !== 1 || queries[0]?.type !== 'TEXT' || typeof queries[0]?.textQuery?.text !== 'string') {
+    return fail('ValidationException', "1 validation error detected: Value at 'queries' failed to satisfy constraint: Member must have length less than or equal to 1 and hold one TEXT query");
+  }
+  if (sources.length === 0 || sources.length > 1000 || sources.some((source) => source?.type !== 'INLINE' || source.inlineDocumentSource?.type !== 'TEXT' || typeof source.inlineDocumentSource?.textDocument?.text !== 'string')) {
+    return fail('ValidationException', "1 validation error detected: Value at 'sources' failed to satisfy constraint: Member must have length between 1 and 1000, each an INLINE TEXT document");
+  }
+  if (configuration?.type !== 'BEDROCK_RERANKING_MODEL' || typeof bedrock?.modelConfiguration?.modelArn !== 'string') {
+    return fail('ValidationException', "1 validation error detected: Value at 'rerankingConfiguration' failed to satisfy constraint: Member must not be null");
+  }
+  if (!rerankModelArn.test(bedrock.modelConfiguration.modelArn)) return fail('ValidationException', `The provided model identifier is invalid: ${bedrock.modelConfiguration.modelArn}`);
+  if (typeof bedrock.numberOfResults === 'number' && bedrock.numberOfResults > sources.length) return fail('ValidationException', 'numberOfResults must be less than or equal to the number of sources.');
+  const scored = scoreDocuments(queries[0].textQuery.text, sources.map((source) => source.inlineDocumentSource.textDocument.text));
+  const top = typeof bedrock.numberOfResults === 'number' ? scored.slice(0, bedrock.numberOfResults) : scored;
+  sendJson(res, 200, { results: top.map(({ index, relevance_score }) => ({ index, relevanceScore: relevance_score })) });
+}
+
 /**
  * Starts a faithful Amazon Bedrock Runtime upstream on 127.0.0.1: `POST /model/{modelId}/converse`
  * (JSON) and `/model/{modelId}/converse-stream` (`application/vnd.amazon.eventstream` frames with CRCs:
@@ -137,6 +168,7 @@ function missingReasoning(body: any, messages: any[]): string | undefined {
  * `answerInvoke`): `model` and `stream` refused as extraneous keys, `anthropic_version` required.
  * `/model/{modelId}/count-tokens` counts the words of a Converse (`input.converse`) or InvokeModel
  * (`input.invokeModel.body`, base64) request for a Claude foundation model, refusing inference profiles.
+ * `POST /rerank` is the Agent Runtime's Rerank API (served on the same port; see `answerRerank`).
  *
  * @example
  * const mock = await createMockBedrock({ region: 'us-east-1', credentials: { accessKeyId: 'AKIDMOCK', secretAccessKey: 'secret' } });
@@ -156,6 +188,7 @@ export async function createMockBedrock(options: MockBedrockOptions = {}): Promi
       if (problem !== undefined) return fail(problem.startsWith('The request signature') ? 'InvalidSignatureException' : 'UnrecognizedClientException', problem);
     }
     const path = request.path.split('?')[0]!;
+    if (request.method === 'POST' && path === '/rerank') return answerRerank(body, res, fail);
     const count = request.method === 'POST' ? countRoute.exec(path) : null;
     if (count !== null) {
       const modelId = decodeURIComponent(count[1]!);

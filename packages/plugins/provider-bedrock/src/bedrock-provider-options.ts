@@ -7,6 +7,11 @@ export const bedrockProviderOptionsSchema = z.strictObject({
   region: z.string().min(1).optional(),
   /** Defaults to `https://bedrock-runtime.<region>.amazonaws.com` (set it for a VPC endpoint or a proxy). */
   baseURL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as "https://bedrock-runtime.us-east-1.amazonaws.com"' }).optional(),
+  /**
+   * The Agent Runtime, where `/v1/rerank` requests go (its Rerank API); defaults to
+   * `https://bedrock-agent-runtime.<region>.amazonaws.com`.
+   */
+  agentRuntimeURL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as "https://bedrock-agent-runtime.us-east-1.amazonaws.com"' }).optional(),
   /** Static credentials for SigV4; without them (and without `apiKey`) the AWS default chain is used: env, profile, SSO, web identity, ECS, EC2. */
   credentials: z
     .strictObject({

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { DroppedFieldLog, HttpUpstream, convertAnthropicEvents, convertFromAnthropicResponse, mapAtMost, parseUpstreamJson, type AnthropicResponse, type UpstreamBody } from '@tollgate/provider-utils';
-import { ConfigError, GatewayError, z, type ChatCompletionRequest, type EmbeddingRequest, type Logger, type Provider, type ProviderCallOptions, type ProviderChatResult, type ProviderEmbedResult, type ProviderStream, type StreamSummary, type WireFormat } from '@tollgate/core';
+import { ConfigError, GatewayError, z, type ChatCompletionRequest, type EmbeddingRequest, type Logger, type Provider, type ProviderCallOptions, type ProviderChatResult, type ProviderEmbedResult, type ProviderRerankResult, type ProviderStream, type RerankRequest, type StreamSummary, type WireFormat } from '@tollgate/core';
 import type { BedrockResponse } from './bedrock-content.js';
 import { toBedrockProviderError } from './bedrock-error.js';
 import type { BedrockProviderOptions } from './bedrock-provider-options.js';
 import { BedrockRequestSigner } from './bedrock-request-signer.js';
+import { bedrockRerankAnswerSchema, fromBedrockRerankAnswer, toBedrockRerankBody, type BedrockRerankAnswer } from './bedrock-rerank.js';
 import { convertBedrockStream } from './convert-bedrock-stream.js';
 import { convertFromBedrockResponse } from './convert-from-bedrock-response.js';
 import { convertToBedrockRequest, untranslatedOpenAIFields } from './convert-to-bedrock-request.js';
@@ -49,9 +50,12 @@ export class BedrockProvider implements Provider {
   readonly #guardrailConfig: Record<string, unknown> | undefined;
   /** The headers to sign for each operation, built once. */
   readonly #headers: Readonly<Record<Operation, Record<string, string>>>;
-  /** The headers to sign for an embedding call (InvokeModel without a guardrail). */
-  readonly #embeddingHeaders: Record<string, string>;
+  /** The headers to sign for JSON in and out without a guardrail: embedding calls (InvokeModel) and reranking. */
+  readonly #jsonHeaders: Record<string, string>;
   readonly #signer: BedrockRequestSigner;
+  /** The Agent Runtime (Rerank): its own origin, signed alike. */
+  readonly #agentRuntime: { readonly upstream: HttpUpstream; readonly signer: BedrockRequestSigner; readonly basePath: string };
+  readonly #region: string;
   readonly #secrets: readonly string[];
   readonly #droppedFields: DroppedFieldLog;
 
@@ -78,9 +82,16 @@ export class BedrockProvider implements Provider {
       'invoke-with-response-stream': { 'content-type': 'application/json', accept: 'application/vnd.amazon.eventstream', ...invokeGuardrail, ...options.headers },
       'count-tokens': { 'content-type': 'application/json', accept: 'application/json', ...options.headers },
     };
-    this.#embeddingHeaders = { 'content-type': 'application/json', accept: 'application/json', ...options.headers };
+    this.#jsonHeaders = { 'content-type': 'application/json', accept: 'application/json', ...options.headers };
     this.#upstream = new HttpUpstream({ provider: name, baseURL: base.href, timeouts: options.timeouts, maxConnections: options.maxConnections });
     this.#signer = new BedrockRequestSigner({ region, origin: base, apiKey: options.apiKey, credentials: options.credentials });
+    this.#region = region;
+    const agentRuntime = new URL(options.agentRuntimeURL ?? `https://bedrock-agent-runtime.${region}.amazonaws.com`);
+    this.#agentRuntime = {
+      upstream: new HttpUpstream({ provider: name, baseURL: agentRuntime.href, timeouts: options.timeouts, maxConnections: options.maxConnections }),
+      signer: new BedrockRequestSigner({ region, origin: agentRuntime, apiKey: options.apiKey, credentials: options.credentials }),
+      basePath: agentRuntime.pathname.replace(/\/+$/, ''),
+    };
     this.#secrets = [options.apiKey, options.credentials?.secretAccessKey, options.credentials?.sessionToken].filter((secret): secret is string => secret !== undefined);
   }
 
@@ -141,14 +152,33 @@ export class BedrockProvider implements Provider {
       throw new GatewayError('TOLLGATE_UNSUPPORTED_OPERATION', `Provider "${this.name}" embeds with Titan Text Embeddings models (amazon.titan-embed-text-…) only; route "${request.model}" elsewhere.`, { param: 'model' });
     }
     const answers = await mapAtMost(toTitanEmbeddingBodies(request), embeddingCallsAtOnce, async (body) => {
-      const answer = await this.#send('invoke', body, options, this.#embeddingHeaders);
+      const answer = await this.#send('invoke', body, options, this.#jsonHeaders);
       return parseUpstreamJson(await answer.bytes(), titanEmbeddingAnswerSchema, { provider: this.name, expected: 'a Titan embedding' }) as TitanEmbeddingAnswer;
     });
     return { response: fromTitanEmbeddingAnswers(answers, request, options.model) };
   }
 
+  /**
+   * Reranking with Bedrock's reranker models (`amazon.rerank-v1:0`, `cohere.rerank-v3-5:0`, or a
+   * model's ARN) through the Agent Runtime's Rerank API, its answer in the rerank API's shape.
+   */
+  async doRerank(request: RerankRequest, options: ProviderCallOptions): Promise<ProviderRerankResult> {
+    const body = toBedrockRerankBody(request, options.model, this.#region);
+    const { upstream, signer, basePath } = this.#agentRuntime;
+    const headers = await signer.sign({ path: `${basePath}/rerank`, headers: this.#jsonHeaders, body });
+    const answer = await upstream.post({
+      path: '/rerank',
+      headers,
+      body,
+      options,
+      toError: (status, responseHeaders, bodyText) => toBedrockProviderError({ provider: this.name, status, headers: responseHeaders, bodyText, secrets: this.#secrets }),
+    });
+    const parsed = parseUpstreamJson(await answer.bytes(), bedrockRerankAnswerSchema, { provider: this.name, expected: 'a Rerank answer' }) as BedrockRerankAnswer;
+    return { response: fromBedrockRerankAnswer(parsed, request, options.model) };
+  }
+
   async close(): Promise<void> {
-    await this.#upstream.close();
+    await Promise.all([this.#upstream.close(), this.#agentRuntime.upstream.close()]);
   }
 
   #body(request: ChatCompletionRequest, options: ProviderCallOptions): string {
