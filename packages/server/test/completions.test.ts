@@ -256,6 +256,21 @@ describe('POST /v1/completions under guardrails, budgets and the cache', () => {
     expect(row).toEqual({ status: 200, cost_micros: 4_200, prompt_tokens: 12, completion_tokens: 3 });
   });
 
+  it('redacts PII in the answer, whole and streamed, decoding the completions API\'s events for the guardrail and encoding them back', async () => {
+    const client = new OpenAI({ baseURL: `${governed.url}/v1`, apiKey: masterKey, maxRetries: 0 });
+    gpt.enqueue({ content: 'mail ops@example.com now' });
+    const whole = await client.completions.create({ model: 'coder', prompt: '# notify', max_tokens: 10 });
+    expect(gpt.requests[0]!.path).toBe('/v1/completions');
+    expect(whole).toMatchObject({ object: 'text_completion', choices: [{ text: 'mail [EMAIL_1] now', finish_reason: 'stop' }] });
+    gpt.enqueue({ content: 'mail ops@example.com now', stream: { content: ['mail ops@exa', 'mple.com ', 'now'] } });
+    const streamed = await collect(await client.completions.create({ model: 'coder', prompt: '# notify', max_tokens: 10, stream: true }));
+    expect(gpt.requests[1]!.path).toBe('/v1/completions');
+    expect(streamed.text).toBe('mail [EMAIL_1] now');
+    expect(streamed.text).not.toContain('example.com');
+    expect(streamed.chunks.every((chunk) => chunk.object === 'text_completion')).toBe(true);
+    expect(streamed.finishReasons).toEqual(['stop']);
+  });
+
   it('keeps a prompt\'s cached answer apart from a chat message with the same text', async () => {
     const client = new OpenAI({ baseURL: `${governed.url}/v1`, apiKey: masterKey, maxRetries: 0 });
     gpt.enqueue({ content: 'as chat' });
