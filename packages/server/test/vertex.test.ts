@@ -57,7 +57,8 @@ beforeAll(async () => {
     auth: { masterKey },
     providers: {
       'vertex-claude': { type: 'anthropic', baseURL: vertex.baseURL, vertex: onVertex() },
-      'vertex-gemini': { type: 'gemini', baseURL: vertex.baseURL, vertex: onVertex({ project }) },
+      // The mock serves the Ranking API on the same port.
+      'vertex-gemini': { type: 'gemini', baseURL: vertex.baseURL, rankingURL: vertex.baseURL, vertex: onVertex({ project }) },
       'vertex-user': { type: 'gemini', baseURL: vertex.baseURL, vertex: { project, location: 'us-east5', credentials: { type: 'authorized_user', client_id: user.clientId, client_secret: user.clientSecret, refresh_token: user.refreshToken, token_uri: vertex.tokenURL } } },
       'vertex-metadata': { type: 'anthropic', baseURL: vertex.baseURL, vertex: { project, location: 'us-east5' } },
       'vertex-wrong-key': { type: 'anthropic', baseURL: vertex.baseURL, vertex: onVertex({ credentials: keyFile('other.json', otherKey, vertex.tokenURL) }) },
@@ -81,6 +82,8 @@ beforeAll(async () => {
       'gemini-embedding': { target: 'vertex-gemini/gemini-embedding-001' },
       'text-embedding-005': { target: 'vertex-gemini/text-embedding-005' },
       'gemini-api-embedding': { target: 'gemini-api/gemini-embedding-001' },
+      ranker: { target: 'vertex-gemini/semantic-ranker-default@latest' },
+      'gemini-api-ranker': { target: 'gemini-api/semantic-ranker-default@latest' },
       'sonnet-token-503': { target: `vertex-token-503/${sonnet}` },
       'sonnet-token-503-then-flash': { targets: [`vertex-token-503/${sonnet}`, 'vertex-gemini/gemini-2.5-flash'] },
       'sonnet-no-token-then-flash': { targets: [`vertex-no-token-endpoint/${sonnet}`, 'vertex-gemini/gemini-2.5-flash'] },
@@ -239,6 +242,28 @@ describe('Gemini on Vertex AI', () => {
     expect(completion.choices[0]!.message.content).toBe('Mock answer to: Hi');
     const token = vertex.requests.find((request) => request.path === '/token');
     expect(Object.fromEntries(new URLSearchParams(token!.bodyText))).toEqual({ grant_type: 'refresh_token', client_id: user.clientId, client_secret: user.clientSecret, refresh_token: user.refreshToken });
+  });
+});
+
+describe('reranking on Vertex AI (the Ranking API)', () => {
+  it('ranks through the project\'s default ranking config with the provider\'s Google token, answered in the rerank API\'s shape', async () => {
+    const documents = ['Paris is the capital of France.', 'Berlin is the capital of Germany.', 'The capital of France has many museums.'];
+    const answer = await openai.post<Record<string, any>>('/rerank', { body: { model: 'ranker', query: 'capital of France', documents, top_n: 2, return_documents: true } });
+    const call = vertex.requests.find((request) => request.path.includes(':rank'))!;
+    expect(call.path).toBe(`/v1/projects/${project}/locations/global/rankingConfigs/default_ranking_config:rank`);
+    expect(String(call.headers.authorization)).toMatch(/^Bearer ya29\.mock-/);
+    expect(call.body).toEqual({ model: 'semantic-ranker-default@latest', query: 'capital of France', records: documents.map((content, index) => ({ id: String(index), content })), topN: 2, ignoreRecordDetailsInResponse: false });
+    expect(answer).toEqual({
+      model: 'semantic-ranker-default@latest',
+      results: [
+        { index: 0, relevance_score: 0.99, document: { text: documents[0] } },
+        { index: 2, relevance_score: 0.93, document: { text: documents[2] } },
+      ],
+    });
+    // The Gemini API has no ranker.
+    const onApi = await openai.post('/rerank', { body: { model: 'gemini-api-ranker', query: 'q', documents: ['d'] } }).catch((error: unknown) => error);
+    expect((onApi as InstanceType<typeof OpenAI.APIError>).status).toBe(400);
+    expect((onApi as InstanceType<typeof OpenAI.APIError>).message).toContain('reranks on Vertex AI only');
   });
 });
 

@@ -7,6 +7,7 @@ import type { MockAnthropicReply } from './mock-anthropic-reply.js';
 import type { MockGeminiReply } from './mock-gemini-reply.js';
 import type { MockReply } from './mock-reply.js';
 import { mockEmbedding, openAIChatCompletion, openAIChunk, openAIUsage } from './openai-wire.js';
+import { scoreDocuments } from './rerank-wire.js';
 import { MockGoogleOAuth, type MockAuthorizedUser, type MockGoogleOAuthOptions, type MockServiceAccount } from './mock-google-oauth.js';
 import { countWords, sendJson, startMockServer, type MockUpstream } from './mock-server.js';
 import type { RecordedRequest } from './recorded-request.js';
@@ -39,8 +40,28 @@ export interface MockVertex extends MockUpstream<MockVertexReply> {
 
 const modelRoute = /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/(google|anthropic)\/models\/([^/:]+):([A-Za-z]+)$/;
 const chatRoute = /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/endpoints\/([^/]+)\/chat\/completions$/;
+/** The Ranking API (Discovery Engine): a project's default ranking config. */
+const rankRoute = /^\/v1\/projects\/([^/]+)\/locations\/global\/rankingConfigs\/default_ranking_config:rank$/;
+/** Google's semantic rankers the Ranking API takes. */
+const rankingModels = new Set(['semantic-ranker-default@latest', 'semantic-ranker-default-004', 'semantic-ranker-fast-004', 'semantic-ranker-default-003', 'semantic-ranker-512@latest', 'semantic-ranker-512-003']);
 /** The `anthropic_version` Claude on Vertex AI takes in the body. */
 const vertexAnthropicVersion = 'vertex-2023-10-16';
+
+/**
+ * Answers the Ranking API's `rank` as Google does: a semantic ranker's name, a query, 1 to 200 records
+ * with an id and content; the records by descending score, cut to `topN`, their content left out with
+ * `ignoreRecordDetailsInResponse`.
+ */
+function answerRank(body: any, res: ServerResponse, googleFail: (status: string, message: string) => void): void {
+  const records: any[] = Array.isArray(body?.records) ? body.records : [];
+  if (typeof body?.model === 'string' && !rankingModels.has(body.model)) return googleFail('INVALID_ARGUMENT', `Model "${body.model}" is not supported.`);
+  if (typeof body?.query !== 'string' || body.query === '') return googleFail('INVALID_ARGUMENT', 'Query must be set.');
+  if (records.length === 0 || records.length > 200) return googleFail('INVALID_ARGUMENT', 'Records must be between 1 and 200.');
+  if (records.some((record) => typeof record?.id !== 'string' || typeof record?.content !== 'string')) return googleFail('INVALID_ARGUMENT', 'Each record must have an id and content.');
+  const scored = scoreDocuments(body.query, records.map((record) => record.content));
+  const top = typeof body.topN === 'number' && body.topN > 0 ? scored.slice(0, body.topN) : scored;
+  sendJson(res, 200, { records: top.map(({ index, relevance_score }) => ({ id: records[index].id, score: relevance_score, ...(body.ignoreRecordDetailsInResponse === true ? {} : { content: records[index].content }) })) });
+}
 
 /**
  * Starts a faithful Vertex AI upstream on 127.0.0.1, answering only a bearer token it issued itself
@@ -56,6 +77,8 @@ const vertexAnthropicVersion = 'vertex-2023-10-16';
  * - text embedding models: `…/publishers/google/models/{model}:predict` (`instances[].content` →
  *   `predictions[].embeddings.values` and `statistics.token_count`; one instance a request for
  *   Gemini's embedding models);
+ * - the Ranking API (Discovery Engine's `/v1/projects/{project}/locations/global/rankingConfigs/default_ranking_config:rank`,
+ *   on the same port; see `answerRank`);
  * - Google's token endpoint (`POST /token`) and a metadata server (see {@link MockGoogleOAuth}).
  *
  * @example
@@ -79,6 +102,11 @@ export async function createMockVertex(options: MockVertexOptions): Promise<Mock
     if (chat !== null) {
       if (chat[1] !== options.project || chat[2] !== (options.location ?? 'global')) return googleFail('NOT_FOUND', `Endpoint \`projects/${chat[1]}/locations/${chat[2]}/endpoints/${chat[3]}\` not found.`);
       return answerChat(request, res, takeReply as () => MockReply | undefined);
+    }
+    const rank = request.method === 'POST' ? rankRoute.exec(request.path.split('?')[0]!) : null;
+    if (rank !== null) {
+      if (rank[1] !== options.project) return googleFail('PERMISSION_DENIED', `Permission 'discoveryengine.rankingConfigs.rank' denied on resource '//discoveryengine.googleapis.com/projects/${rank[1]}/locations/global/rankingConfigs/default_ranking_config' (or it may not exist).`);
+      return answerRank(request.body, res, googleFail);
     }
     const match = modelRoute.exec(request.path.split('?')[0]!);
     if (request.method !== 'POST' || match === null) return googleFail('NOT_FOUND', `The requested URL ${request.path} was not found on this server.`);

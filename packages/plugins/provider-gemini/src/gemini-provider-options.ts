@@ -8,6 +8,8 @@ export const geminiProviderOptionsSchema = z
     apiKey: z.string().min(1).optional(),
     /** Serve the models through Vertex AI (`publishers/google`), signed in with Google credentials. */
     vertex: vertexOptionsSchema.optional(),
+    /** Where Vertex AI's Ranking API is (`/v1/rerank` with `vertex`); by default `https://discoveryengine.googleapis.com`. */
+    rankingURL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as "https://discoveryengine.googleapis.com"' }).optional(),
     /** By default `https://generativelanguage.googleapis.com`, or the `vertex` location's address. */
     baseURL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as "https://generativelanguage.googleapis.com"' }).optional(),
     /** The Gemini API's version in the path (`v1beta` has every feature; `v1` is the stable subset); Vertex AI's is `v1`. */

@@ -1,5 +1,5 @@
 import { DroppedFieldLog, HttpUpstream, VertexEndpoint, vertexPlatform, mapAtMost, parseUpstreamJson, vertexBaseURL, type UpstreamBody } from '@tollgate/provider-utils';
-import { GatewayError, z, type ChatCompletionRequest, type EmbeddingRequest, type Logger, type Provider, type ProviderCallOptions, type ProviderChatResult, type ProviderEmbedResult, type ProviderStream } from '@tollgate/core';
+import { GatewayError, z, type ChatCompletionRequest, type EmbeddingRequest, type Logger, type Provider, type ProviderCallOptions, type ProviderChatResult, type ProviderEmbedResult, type ProviderRerankResult, type ProviderStream, type RerankRequest } from '@tollgate/core';
 import type { GeminiResponse } from './gemini-content.js';
 import { toGeminiProviderError } from './gemini-error.js';
 import type { GeminiProviderOptions } from './gemini-provider-options.js';
@@ -7,6 +7,7 @@ import { convertFromGeminiResponse } from './convert-from-gemini-response.js';
 import { convertGeminiStream } from './convert-gemini-stream.js';
 import { convertToGeminiRequest, untranslatedOpenAIFields } from './convert-to-gemini-request.js';
 import { servedServiceTier } from './gemini-service-tier.js';
+import { fromRankAnswer, rankAnswerSchema, toRankRequest, type RankAnswer } from './vertex-ranking.js';
 import { fromVertexEmbeddingAnswers, toVertexEmbeddingBodies, vertexEmbeddingAnswerSchema, type VertexEmbeddingAnswer } from './vertex-embeddings.js';
 
 const responseSchema = z.looseObject({ candidates: z.array(z.looseObject({})).optional(), promptFeedback: z.looseObject({}).optional() });
@@ -35,6 +36,8 @@ export class GeminiProvider implements Provider {
   readonly #secrets: readonly string[];
   readonly #droppedFields: DroppedFieldLog;
   readonly #vertex: VertexEndpoint | undefined;
+  /** Vertex AI's Ranking API (Discovery Engine), another origin; made with the provider when it has `vertex`. */
+  readonly #ranking: HttpUpstream | undefined;
 
   constructor(name: string, options: GeminiProviderOptions, logger: Logger) {
     this.name = name;
@@ -45,6 +48,7 @@ export class GeminiProvider implements Provider {
     this.platform = this.#vertex === undefined ? undefined : vertexPlatform;
     const baseURL = options.baseURL ?? (this.#vertex === undefined ? 'https://generativelanguage.googleapis.com' : vertexBaseURL(this.#vertex.location));
     this.#upstream = new HttpUpstream({ provider: name, baseURL, timeouts: options.timeouts, maxConnections: options.maxConnections });
+    this.#ranking = this.#vertex === undefined ? undefined : new HttpUpstream({ provider: name, baseURL: options.rankingURL ?? 'https://discoveryengine.googleapis.com', timeouts: options.timeouts, maxConnections: options.maxConnections });
     this.#headers = { 'content-type': 'application/json', ...(options.apiKey === undefined ? {} : { 'x-goog-api-key': options.apiKey }), ...options.headers };
     this.#streamHeaders = { ...this.#headers, accept: 'text/event-stream' };
     this.#secrets = options.apiKey === undefined ? [] : [options.apiKey];
@@ -96,8 +100,31 @@ export class GeminiProvider implements Provider {
     return { response: fromVertexEmbeddingAnswers(answers, request, options.model) };
   }
 
+  /**
+   * Reranking on Vertex AI with Google's semantic rankers (`semantic-ranker-default@latest`, …) through
+   * the Ranking API (`projects/{project}/locations/global/rankingConfigs/default_ranking_config:rank`),
+   * its answer in the rerank API's shape. The Gemini API has no ranker: refused there.
+   */
+  async doRerank(request: RerankRequest, options: ProviderCallOptions): Promise<ProviderRerankResult> {
+    const vertex = this.#vertex;
+    const ranking = this.#ranking;
+    if (vertex === undefined || ranking === undefined) {
+      throw new GatewayError('TOLLGATE_UNSUPPORTED_OPERATION', `Provider "${this.name}" reranks on Vertex AI only (its Ranking API); give it the vertex option, or route rerank models elsewhere.`, { param: 'model' });
+    }
+    const token = await vertex.accessToken.get();
+    const answer = await ranking.post({
+      path: `/v1/projects/${encodeURIComponent(vertex.project)}/locations/global/rankingConfigs/default_ranking_config:rank`,
+      headers: { ...this.#headers, authorization: `Bearer ${token}` },
+      body: toRankRequest(request, options.model),
+      options,
+      toError: (status, responseHeaders, bodyText) => toGeminiProviderError({ provider: this.name, status, headers: responseHeaders, bodyText, secrets: this.#secrets, credentialOption: 'vertex' }),
+    });
+    const parsed = parseUpstreamJson(await answer.bytes(), rankAnswerSchema, { provider: this.name, expected: 'ranked records' }) as RankAnswer;
+    return { response: fromRankAnswer(parsed, options.model) };
+  }
+
   async close(): Promise<void> {
-    await this.#upstream.close();
+    await Promise.all([this.#upstream.close(), this.#ranking?.close()]);
   }
 
   /** `/v1beta/models/<model>` (a `models/` prefix in the configured id is accepted and not doubled), or the model's path on Vertex AI. */
