@@ -33,7 +33,7 @@ beforeAll(async () => {
     plugins: ['@tollgate/provider-openai', '@tollgate/provider-azure-openai'],
     auth: { masterKey },
     providers: {
-      azure: { type: 'azure-openai', endpoint: azure.url, apiKey: azureKey, maxCompletionTokensDeployments: ['team-thinker'] },
+      azure: { type: 'azure-openai', endpoint: azure.url, apiKey: azureKey, maxCompletionTokensDeployments: ['team-thinker'], completionsDeployments: ['team-autocomplete'] },
       'azure-v1': { type: 'azure-openai', endpoint: azure.url, entraToken: azureKey, apiVersion: 'v1' },
       'azure-wrong': { type: 'azure-openai', endpoint: azure.url, entraToken },
       openai: { type: 'openai', baseURL: openai.baseURL, apiKey: 'sk-openai-upstream-000000' },
@@ -45,6 +45,8 @@ beforeAll(async () => {
     models: {
       'gpt-4o': { target: 'azure/prod-gpt4o', fallbacks: { contentPolicy: 'lenient' } },
       'gpt-4o-v1': { target: 'azure-v1/prod-gpt4o' },
+      instruct: { target: 'azure/gpt-35-turbo-instruct' },
+      'named-instruct': { target: 'azure/team-autocomplete' },
       'codex-v1': { target: 'azure-v1/gpt-5-codex-prod' },
       'codex-deployments': { target: 'azure/gpt-5-codex-prod' },
       broken: { target: 'azure-wrong/prod-gpt4o' },
@@ -82,6 +84,20 @@ describe('Azure OpenAI', () => {
     expect(upstream.path).toBe('/openai/deployments/prod-gpt4o/chat/completions?api-version=2024-10-21');
     expect(upstream.headers['api-key']).toBe(azureKey);
     expect(upstream.headers.authorization).toBeUndefined();
+  });
+
+  it('sends a legacy completions client to an instruct deployment\'s /completions as its bytes, and to a chat deployment as a chat request', async () => {
+    const body = { model: 'instruct', prompt: 'def add(a, b):', suffix: '\n', max_tokens: 8 };
+    const completion = await client.completions.create(body);
+    expect(azure.requests[0]!.path).toBe('/openai/deployments/gpt-35-turbo-instruct/completions?api-version=2024-10-21');
+    expect(azure.requests[0]!.body).toEqual({ ...body, model: 'gpt-35-turbo-instruct' });
+    expect(completion.object).toBe('text_completion');
+    await client.completions.create({ model: 'named-instruct', prompt: 'x', max_tokens: 4 });
+    expect(azure.requests[1]!.path).toBe('/openai/deployments/team-autocomplete/completions?api-version=2024-10-21');
+    const translated = await client.completions.create({ model: 'gpt-4o', prompt: 'Say hi', max_tokens: 4 });
+    expect(azure.requests[2]!.path).toBe('/openai/deployments/prod-gpt4o/chat/completions?api-version=2024-10-21');
+    expect(azure.requests[2]!.body).toMatchObject({ messages: [{ role: 'user', content: 'Say hi' }], max_tokens: 4 });
+    expect(translated.object).toBe('text_completion');
   });
 
   it('uses the version-less v1 API and an Entra bearer token when configured', async () => {

@@ -29,6 +29,12 @@ export const azureOpenAIProviderOptionsSchema = z
      */
     responsesOnlyDeployments: z.array(z.string().min(1)).default([]),
     /**
+     * Deployments of an instruct model that serve legacy completions, beyond those named like one
+     * (`gpt-35-turbo-instruct`): `/v1/completions` clients pass through to their `/completions`; every
+     * other deployment is sent their prompt as a chat request.
+     */
+    completionsDeployments: z.array(z.string().min(1)).default([]),
+    /**
      * Request fields not to send upstream: `true`, every field OpenAI's API does not define for the
      * operation, chat completions or embeddings (another server's extensions a client sent — vLLM's
      * `top_k`, OpenRouter's `provider`, an embedding server's `input_type` —

@@ -1,5 +1,5 @@
 import type { Logger } from '@tollgate/core';
-import { isOpenAIReasoningModel, isOpenAIResponsesOnlyModel, OpenAICompatibleProvider, openAIAssistantMessageFields, openAIChatParams, openAIEmbeddingParams, paramDropper, RenewingToken, requestOAuthToken } from '@tollgate/provider-utils';
+import { isOpenAICompletionsModel, isOpenAIReasoningModel, isOpenAIResponsesOnlyModel, OpenAICompatibleProvider, openAIAssistantMessageFields, openAIChatParams, openAIEmbeddingParams, paramDropper, RenewingToken, requestOAuthToken } from '@tollgate/provider-utils';
 import { entraSource, entraTokenRequestOf, resolveEntraSignIn } from './entra-token.js';
 import type { AzureOpenAIProviderOptions } from './azure-openai-provider-options.js';
 
@@ -11,7 +11,8 @@ import type { AzureOpenAIProviderOptions } from './azure-openai-provider-options
  * principal's client secret, or a managed identity). The wire is OpenAI's; Azure's leading `prompt_filter_results` chunk (empty
  * `choices`) is not passed to clients, and a `content_filter` refusal triggers a group's
  * content-policy fallback. On the v1 API, Responses API clients pass through to `/openai/v1/responses`,
- * where Responses-only deployments are reached by every client.
+ * where Responses-only deployments are reached by every client; legacy completions clients pass through
+ * to an instruct deployment's `/completions`.
  */
 /** Azure's own chat completions fields beyond OpenAI's: "On Your Data" sources. */
 const azureChatParams: ReadonlySet<string> = new Set([...openAIChatParams, 'data_sources']);
@@ -48,6 +49,9 @@ export class AzureOpenAIProvider extends OpenAICompatibleProvider {
       // The v1 API serves the Responses API too (the model is the deployment name): Responses clients pass
       // through, and Responses-only deployments (named like gpt-5-codex) are reached through it.
       responsesAPI: options.apiVersion === 'v1',
+      // Instruct deployments serve legacy completions: a `/v1/completions` client's bytes go to them.
+      completionsAPI: true,
+      completionsModel: (deployment) => isOpenAICompletionsModel(deployment) || options.completionsDeployments.includes(deployment),
       responsesOnly: options.apiVersion === 'v1' ? (deployment) => isOpenAIResponsesOnlyModel(deployment) || options.responsesOnlyDeployments.includes(deployment) : undefined,
     });
   }
