@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ChatCompletionRequest, GatewayContext } from '@tollgate/core';
+import type { GatewayContext } from '@tollgate/core';
 import type { ResponseCacheOptions } from './response-cache-options.js';
 
 /** Request fields that do not change the answer: left out of the key. */
@@ -25,18 +25,18 @@ export function cacheTenant(context: GatewayContext, scope: ResponseCacheOptions
 }
 
 /**
- * The cache key of a chat request: the namespace, the tenant, and a SHA-256 of what determines the
- * answer — the targets the request was routed to (not only the model name clients use), every
+ * The cache key of a request: the namespace, the tenant, and a SHA-256 of what determines the
+ * answer — the operation (chat, embeddings, rerank), the targets the request was routed to (not only the model name clients use), every
  * request field but the ones that only shape delivery (`stream`, `user`, `metadata`, …), and for a
  * legacy completions client its wire.
  */
 export function cacheKey(context: GatewayContext, options: ResponseCacheOptions): string {
-  const request = context.request as ChatCompletionRequest;
+  const request = context.request as unknown as Readonly<Record<string, unknown>>;
   const fields = Object.fromEntries(Object.entries(request).filter(([field]) => !ignoredFields.has(field)));
   // A prompt the legacy completions API continues as raw text is another request than the chat message it decodes to.
   const wire = context.ingress === 'openai-completions' ? { ingress: context.ingress } : {};
   const hash = createHash('sha256')
-    .update(stableJson({ targets: context.targets.map((target) => target.id), request: fields, ...wire }))
+    .update(stableJson({ operation: context.operation, targets: context.targets.map((target) => target.id), request: fields, ...wire }))
     .digest('base64url');
   return `${options.namespace}resp:${cacheTenant(context, options.scope)}:${hash}`;
 }

@@ -1,4 +1,4 @@
-import { Cache as CacheService, ChunkAccumulator, type Cache, type ChatCompletionRequest, type ChatCompletionResponse, type GatewayContext, type HookMap, type Logger, type PluginApi } from '@tollgate/core';
+import { Cache as CacheService, ChunkAccumulator, type Cache, type ChatCompletionRequest, type GatewayContext, type GatewayResponse, type HookMap, type Logger, type PluginApi } from '@tollgate/core';
 import { cacheKey } from './cache-key.js';
 import type { ResponseCacheOptions } from './response-cache-options.js';
 
@@ -26,6 +26,9 @@ function header(context: GatewayContext, name: string): string | undefined {
 /**
  * The response cache's hooks over any `Cache` store:
  *
+ * Chat answers, embeddings and rankings are cached alike (the last two are deterministic, so the
+ * `deterministic` mode caches them all).
+ *
  * - `transform.request` — decides whether the request may be cached (the mode, `cache-control:
  *   no-store` / `no-cache`, `x-tollgate-cache: use`), looks its key up, and answers a hit in place of
  *   the upstream (replayed as SSE to a streaming client; $0 in the ledger); sets `x-tollgate-cache`.
@@ -45,17 +48,17 @@ export function createResponseCacheHooks(
   logger: Logger,
   reader?: PluginApi,
 ): Pick<HookMap, 'transform.request' | 'transform.response' | 'transform.chunk' | 'log'> {
-  const store = (entry: PendingCacheEntry, response: ChatCompletionResponse) => {
+  const store = (entry: PendingCacheEntry, response: GatewayResponse) => {
     cache.set(entry.key, JSON.stringify(response), entry.ttlMs).catch((error: unknown) => logger.warn({ err: error }, 'response cache write failed'));
   };
 
   return {
     async 'transform.request'(context) {
-      if (context.operation !== 'chat') return undefined;
-      const request = context.request as ChatCompletionRequest;
       const control = header(context, 'cache-control') ?? '';
       const asked = header(context, 'x-tollgate-cache') === 'use';
-      const eligible = asked || options.mode === 'always' || (options.mode === 'deterministic' && request.temperature === 0);
+      // Embeddings and rankings are deterministic: the same input gets the same answer.
+      const deterministic = context.operation !== 'chat' || (context.request as ChatCompletionRequest).temperature === 0;
+      const eligible = asked || options.mode === 'always' || (options.mode === 'deterministic' && deterministic);
       // A request with parts the canonical request leaves out (a server tool) has no key that describes it.
       // Nor one whose client needs the upstream's own answer (encrypted reasoning, signed thinking): a canonical copy would break its next turn.
       if (!eligible || control.includes('no-store') || context.untranslatable !== undefined || context.needsUpstreamAnswer !== undefined) {
@@ -75,7 +78,7 @@ export function createResponseCacheHooks(
         if (cached !== undefined) {
           context.setResponseHeader('x-tollgate-cache', 'hit');
           context.costMicros = 0;
-          return JSON.parse(cached) as ChatCompletionResponse;
+          return JSON.parse(cached) as GatewayResponse;
         }
       }
       context.setResponseHeader('x-tollgate-cache', 'miss');
@@ -85,7 +88,7 @@ export function createResponseCacheHooks(
 
     'transform.response'(context, response) {
       const entry = context.get('responseCache');
-      if (entry !== undefined && context.operation === 'chat' && !context.answerPrivate) store(entry, response as ChatCompletionResponse);
+      if (entry !== undefined && !context.answerPrivate) store(entry, response);
       return undefined;
     },
 

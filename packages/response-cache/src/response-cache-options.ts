@@ -3,8 +3,9 @@ import { z } from '@tollgate/core';
 /** Options every cache plugin takes for its response cache. */
 export const responseCacheOptionsSchema = z.strictObject({
   /**
-   * Which requests are cached: `deterministic` (temperature 0), `always`, or `opt-in` (only requests
-   * sending `x-tollgate-cache: use`). A request sending `x-tollgate-cache: use` is cached in every mode.
+   * Which requests are cached: `deterministic` (chat at temperature 0; embeddings and rankings,
+   * which are deterministic, always), `always`, or `opt-in` (only requests sending
+   * `x-tollgate-cache: use`). A request sending `x-tollgate-cache: use` is cached in every mode.
    */
   mode: z.enum(['deterministic', 'always', 'opt-in']).default('deterministic'),
   /**

@@ -21,6 +21,7 @@ beforeAll(async () => {
     { name: '@tollgate/cache-memory', options: { maxBytes: 1_000_000 } },
   ], {
     auth: { masterKey, keys: [{ key: teamA, name: 'agent-a', team: 'team-a' }, { key: teamB, name: 'agent-b', team: 'team-b' }] },
+    models: { 'gpt-4o-mini': { target: 'openai/gpt-4o-mini' }, 'text-embedding-3-small': { target: 'openai/text-embedding-3-small' }, reranker: { target: 'openai/bge-reranker-v2-m3' } },
   }));
 });
 
@@ -51,6 +52,25 @@ describe('the memory response cache', () => {
     expect(rows).toHaveLength(2);
     expect(rows[0]!.cost_micros).toBeGreaterThan(0);
     expect(rows[1]).toEqual({ cost_micros: 0, provider: null, status: 200 });
+  });
+
+  it('answers repeated embeddings and rankings from the cache too (they are deterministic), keyed by their input', async () => {
+    const embed = (input: string[]) => client(teamA).embeddings.create({ model: 'text-embedding-3-small', input, encoding_format: 'float' }).withResponse();
+    const first = await embed(['alpha', 'beta']);
+    expect(first.response.headers.get('x-tollgate-cache')).toBe('miss');
+    const again = await embed(['alpha', 'beta']);
+    expect(again.response.headers.get('x-tollgate-cache')).toBe('hit');
+    expect(again.data).toEqual(first.data);
+    expect((await embed(['alpha', 'gamma'])).response.headers.get('x-tollgate-cache')).toBe('miss');
+    expect(mock.requests.map((request) => request.path)).toEqual(['/v1/embeddings', '/v1/embeddings']);
+
+    const rank = () => client(teamA).post<Record<string, unknown>>('/rerank', { body: { model: 'reranker', query: 'capital', documents: ['Paris is a capital.', 'A river.'] } }).withResponse();
+    const ranked = await rank();
+    expect(ranked.response.headers.get('x-tollgate-cache')).toBe('miss');
+    const rankedAgain = await rank();
+    expect(rankedAgain.response.headers.get('x-tollgate-cache')).toBe('hit');
+    expect(rankedAgain.data).toEqual(ranked.data);
+    expect(mock.requests.filter((request) => request.path === '/v1/rerank')).toHaveLength(1);
   });
 
   it('never serves one team\'s answer to another team', async () => {
