@@ -549,9 +549,9 @@ describe('the tollgate CLI admin commands', () => {
     execFile(process.execPath, [cli, ...args, '--url', server.url], { env: { ...process.env, TOLLGATE_MASTER_KEY: '', ...env } }).catch((error: { code: number; stdout: string; stderr: string }) => error);
 
   it('create a key, set a budget, read spend as CSV and revoke, through the admin API', async () => {
-    const created = (await tollgate(['keys', 'create', '--alias', 'cli-agent', '--team', 'team-cli', '--models', 'gpt-4o-mini'])) as { stdout: string };
-    const key = JSON.parse(created.stdout) as { id: string; key: string; team_id: string; models: string[] };
-    expect(key).toMatchObject({ team_id: 'team-cli', models: ['gpt-4o-mini'] });
+    const created = (await tollgate(['keys', 'create', '--alias', 'cli-agent', '--team', 'team-cli', '--models', 'gpt-4o-mini', '--tags', 'project:cli, env:test'])) as { stdout: string };
+    const key = JSON.parse(created.stdout) as { id: string; key: string; team_id: string; models: string[]; tags: string[] };
+    expect(key).toMatchObject({ team_id: 'team-cli', models: ['gpt-4o-mini'], tags: ['project:cli', 'env:test'] });
     await expect(clientFor(key.key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })).resolves.toBeDefined();
 
     const budget = JSON.parse(((await tollgate(['budgets', 'set', 'team', 'team-cli', '1.5', '--period', 'weekly'])) as { stdout: string }).stdout);
@@ -559,6 +559,9 @@ describe('the tollgate CLI admin commands', () => {
     await sleep(300);
     const csv = ((await tollgate(['spend', '--by', 'team', '--team', 'team-cli', '--csv'])) as { stdout: string }).stdout;
     expect(csv.split('\r\n')[1]).toMatch(/^team-cli,1,0,/);
+    // The key's tags on its request, reported by tag.
+    const byTag = ((await tollgate(['spend', '--by', 'tag', '--tag', 'project:cli', '--csv'])) as { stdout: string }).stdout;
+    expect(byTag.split('\r\n').slice(1).filter(Boolean).map((line) => line.split(',').slice(0, 2).join(',')).sort()).toEqual(['env:test,1', 'project:cli,1']);
     expect(JSON.parse(((await tollgate(['keys', 'revoke', key.id])) as { stdout: string }).stdout).status).toBe('revoked');
   });
 
