@@ -9,7 +9,7 @@ const keys = { open: 'sk-webhook-open-team-0000001', closed: 'sk-webhook-closed-
 let mock: MockOpenAI;
 let server: RunningServer;
 let moderation: Server;
-const seen: { messages: { content: string }[]; key_id: string }[] = [];
+const seen: { operation: string; messages?: { content: string }[]; input?: string | string[]; query?: string; documents?: string[]; key_id: string }[] = [];
 
 /** A moderation service: blocks messages containing "forbidden" (after `delay=N` ms if asked), answers slowly to "slow". */
 function startModeration(): Promise<string> {
@@ -17,9 +17,9 @@ function startModeration(): Promise<string> {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk));
     req.on('end', () => {
-      const parsed = JSON.parse(body) as { messages: { content: string }[]; key_id: string };
+      const parsed = JSON.parse(body) as (typeof seen)[number];
       seen.push(parsed);
-      const text = parsed.messages.map((message) => message.content).join(' ');
+      const text = [...(parsed.messages ?? []).map((message) => message.content), ...[parsed.input ?? []].flat(), parsed.query ?? '', ...(parsed.documents ?? [])].join(' ');
       const delay = Number(/delay=(\d+)/.exec(text)?.[1] ?? (text.includes('slow') ? 1_000 : 0));
       setTimeout(() => {
         res.setHeader('content-type', 'application/json');
@@ -39,6 +39,7 @@ beforeAll(async () => {
     webhook({ mode: 'parallel', failMode: 'closed', timeoutMs: 2_000, appliesTo: { teams: ['parallel'] } }),
   ], {
     auth: { masterKey: 'sk-webhook-master-0000000001', keys: Object.entries(keys).map(([team, key]) => ({ key, name: `${team}-agent`, team })) },
+    models: { 'gpt-4o-mini': { target: 'openai/gpt-4o-mini' }, 'text-embedding-3-small': { target: 'openai/text-embedding-3-small' }, 'bench-reranker': { target: 'openai/bge-reranker-v2-m3' } },
   }));
 });
 
@@ -56,6 +57,19 @@ beforeEach(() => {
 const say = (key: string, content: string) => new OpenAI({ baseURL: `${server.url}/v1`, apiKey: key, maxRetries: 0 }).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }] });
 
 describe('the webhook guardrail', () => {
+  it('asks about embeddings and rerank requests too, sending their texts with the operation; a block names the field', async () => {
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: keys.closed, maxRetries: 0 });
+    const embedded = await client.embeddings.create({ model: 'text-embedding-3-small', input: ['fine text'] });
+    expect(embedded.data).toHaveLength(1);
+    expect(seen.at(-1)).toMatchObject({ operation: 'embeddings', input: ['fine text'], key_id: 'config:closed-agent' });
+    const refused = await client.embeddings.create({ model: 'text-embedding-3-small', input: 'something forbidden' }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 400, code: 'guardrail_blocked', param: 'input' });
+    const ranked = await client.post('/rerank', { body: { model: 'bench-reranker', query: 'q', documents: ['a forbidden passage'] } }).catch((error: unknown) => error);
+    expect(seen.at(-1)).toMatchObject({ operation: 'rerank', query: 'q', documents: ['a forbidden passage'] });
+    expect(ranked).toMatchObject({ status: 400, code: 'guardrail_blocked', param: 'documents' });
+    expect(mock.requests.map((request) => request.path)).toEqual(['/v1/embeddings']);
+  });
+
   it('before the upstream: a block never reaches it, and the service sees who asked (never the key)', async () => {
     const refused = await say(keys.open, 'something forbidden').catch((error: unknown) => error);
     expect(refused).toMatchObject({ status: 400, code: 'guardrail_blocked' });

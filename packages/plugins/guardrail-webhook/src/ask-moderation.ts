@@ -1,4 +1,4 @@
-import { GatewayError, type ChatCompletionRequest, type GatewayContext } from '@tollgate/core';
+import { GatewayError, type GatewayContext } from '@tollgate/core';
 import type { GuardrailWebhookOptions } from './guardrail-webhook-options.js';
 
 /** What the moderation service answers: `{ "allowed": true }` or `{ "allowed": false, "category": "…" }`. */
@@ -7,21 +7,29 @@ export interface ModerationVerdict {
   readonly category?: string;
 }
 
+/** What of a request the service reads, by operation: a chat request's messages, an embeddings request's input, a rerank request's query and documents. */
+function textsOf(context: GatewayContext): { readonly fields: Record<string, unknown>; readonly param: string } {
+  if (context.operation === 'embeddings') return { fields: { input: context.request.input }, param: 'input' };
+  if (context.operation === 'rerank') return { fields: { query: context.request.query, documents: context.request.documents }, param: 'documents' };
+  return { fields: { messages: context.request.messages }, param: 'messages' };
+}
+
 /**
- * Asks the moderation service about a request: a JSON POST with the request id, model, messages and
- * who is calling (key, team and user ids — never the key), answered within `timeoutMs`. Resolves to
+ * Asks the moderation service about a request: a JSON POST with the request id, the operation, the
+ * model, its texts (`messages`; `input` for embeddings; `query` and `documents` for rerank) and who is
+ * calling (key, team and user ids — never the key), answered within `timeoutMs`. Resolves to
  * undefined when the request may go on, or to the error the client gets: 400 `guardrail_blocked`
  * naming the service's category, or — failing closed — 503 `guardrail_unavailable`.
  */
 export async function askModeration(context: GatewayContext, options: GuardrailWebhookOptions, log: (message: string, error: unknown) => void): Promise<GatewayError | undefined> {
   const principal = context.principal!;
-  const request = context.request as ChatCompletionRequest;
+  const texts = textsOf(context);
   let verdict: ModerationVerdict;
   try {
     const response = await fetch(options.url, {
       method: 'POST',
       headers: { ...options.headers, 'content-type': 'application/json' },
-      body: JSON.stringify({ request_id: context.requestId, model: request.model, messages: request.messages, key_id: principal.keyId, team_id: principal.teamId ?? null, user_id: principal.userId ?? null }),
+      body: JSON.stringify({ request_id: context.requestId, operation: context.operation, model: context.request.model, ...texts.fields, key_id: principal.keyId, team_id: principal.teamId ?? null, user_id: principal.userId ?? null }),
       signal: AbortSignal.timeout(options.timeoutMs),
     });
     if (!response.ok) throw new Error(`the moderation service answered ${response.status}`);
@@ -34,5 +42,5 @@ export async function askModeration(context: GatewayContext, options: GuardrailW
   }
   if (verdict.allowed) return undefined;
   const category = typeof verdict.category === 'string' && /^[\w.-]{1,64}$/.test(verdict.category) ? verdict.category : 'unspecified';
-  return new GatewayError('TOLLGATE_GUARDRAIL_BLOCKED', `Guardrail "webhook" blocked the request: the moderation service flagged it (${category}).`, { param: 'messages' });
+  return new GatewayError('TOLLGATE_GUARDRAIL_BLOCKED', `Guardrail "webhook" blocked the request: the moderation service flagged it (${category}).`, { param: texts.param });
 }

@@ -10,7 +10,7 @@ declare module '@tollgate/core' {
 }
 
 /**
- * Asks your moderation service about each chat request. In `before` mode the request waits for the
+ * Asks your moderation service about each request — chat, embeddings and rerank alike. In `before` mode the request waits for the
  * verdict; in `parallel` mode the service and the upstream are called together, a block cancels the
  * upstream call (or the stream in flight), and a whole answer is held until the verdict arrives.
  *
@@ -26,7 +26,7 @@ export const guardrailWebhookPlugin = definePlugin({
     api.addHook('transform.request', async (context) => {
       // Its answer hook only waits for the verdict, never reads the answer: the upstream's bytes may pass.
       if (options.mode === 'parallel') context.leaveAnswerUnread(api);
-      if (context.operation !== 'chat' || !guardrailApplies(context, options.appliesTo)) return undefined;
+      if (!guardrailApplies(context, options.appliesTo)) return undefined;
       context.noteGuardrail('webhook');
       if (options.mode === 'before') {
         const refusal = await askModeration(context, options, log);
