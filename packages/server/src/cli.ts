@@ -18,6 +18,7 @@ Commands:
   orgs|teams|users create ID [--name N] [--org O | --team T] | orgs|teams|users list | … delete ID
   budgets set SCOPE ID USD [--period daily|weekly|monthly|none] | budgets get SCOPE ID
   spend [--by key|user|team|org|end_user|model|provider|service_tier|day|tag] [--from DATE] [--to DATE] [--team T] [--key ID] [--tag T] [--csv]
+  requests [--from DATE] [--to DATE] [--team T] [--key ID] [--tag T] [--errors] [--limit N]   recorded requests, newest first
   audit [--limit N]
                                                    manage a running gateway through its admin API
                                                    (--url, default $TOLLGATE_URL or http://127.0.0.1:4000;
@@ -42,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${(createRequire(import.meta.url)('../package.json') as { version: string }).version}\n`);
     return 0;
   }
-  if (['keys', 'orgs', 'teams', 'users', 'budgets', 'spend', 'audit'].includes(command)) {
+  if (['keys', 'orgs', 'teams', 'users', 'budgets', 'spend', 'requests', 'audit'].includes(command)) {
     const { runAdmin } = await import('./cli/run-admin.js');
     return runAdmin(command, rest);
   }

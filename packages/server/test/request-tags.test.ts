@@ -84,6 +84,15 @@ describe('request tags (x-tollgate-tags)', () => {
     const acmeByModel = await admin('/admin/spend?group_by=model&tag=customer:acme');
     expect(acmeByModel.data.map(({ group, cost_usd }: { group: string; cost_usd: number }) => ({ group, cost_usd }))).toEqual([{ group: 'sonnet', cost_usd: 0.00004 }, { group: 'llama', cost_usd: 0.00002 }]);
     expect(acmeByModel.total_cost_usd).toBe(0.00006);
+    // The requests themselves, newest first: ids and figures, never a key or a body.
+    const acmeRequests = await admin('/admin/requests?tag=customer:acme');
+    expect(acmeRequests.data.map(({ request_id, model, provider, status, prompt_tokens, cost_usd, tags }: Record<string, unknown>) => ({ request_id, model, provider, status, prompt_tokens, cost_usd, tags }))).toEqual([
+      { request_id: ids[1], model: 'sonnet', provider: 'claude', status: 200, prompt_tokens: 20, cost_usd: 0.00004, tags: ['feature:coding', 'customer:acme'] },
+      { request_id: ids[0], model: 'llama', provider: 'local', status: 200, prompt_tokens: 10, cost_usd: 0.00002, tags: ['feature:search', 'customer:acme'] },
+    ]);
+    expect(acmeRequests.data[0]).toMatchObject({ operation: 'chat', key_id: 'master', stream: false, finish_reason: 'stop', started_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) });
+    expect(JSON.stringify(acmeRequests)).not.toContain(masterKey);
+    expect((await admin('/admin/requests?limit=1')).data).toHaveLength(1);
     const csv = await admin('/admin/spend?group_by=tag&tag=feature:coding&format=csv');
     // The requests tagged feature:coding, grouped by every tag they carry.
     expect(csv.split('\r\n').slice(1).filter(Boolean).sort()).toEqual(['customer:acme,1,0,20,10,0.00004,0,0', 'feature:coding,1,0,20,10,0.00004,0,0']);

@@ -1,4 +1,5 @@
 import { createServiceToken } from '../services/service-token.js';
+import type { RequestRecord, RequestRecordQuery } from './request-records.js';
 
 /**
  * What spend can be grouped by: a principal level, the end user, the model, the provider, the service
@@ -38,6 +39,8 @@ export interface SpendRow {
 /** Spend reports from the ledger, dearest group first. Rows are written in batches, so the last moments may lag. */
 export interface SpendReports {
   spend(query: SpendQuery): Promise<SpendRow[]>;
+  /** The requests recorded, newest first (`GET /admin/requests`); where the store can list them. */
+  requests?(query: RequestRecordQuery): Promise<RequestRecord[]>;
 }
 
 /** Service token of the spend reports. */

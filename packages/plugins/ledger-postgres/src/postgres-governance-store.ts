@@ -22,8 +22,12 @@ import {
   type VirtualKeyUpdate,
   fromDirectoryRow,
   spendSql,
+  requestRecordsSql,
+  toRequestRecord,
   toSpendRow,
   type AuditEntry,
+  type RequestRecord,
+  type RequestRecordQuery,
   type SpendQuery,
   type SpendRow,
 } from '@tollgate/core';
@@ -165,6 +169,11 @@ export class PostgresGovernanceStore implements GovernanceStore {
   async spend(query: SpendQuery): Promise<SpendRow[]> {
     const { text, values } = spendSql(query, 'postgres');
     return (await this.#pool.query(text, values)).rows.map(toSpendRow);
+  }
+
+  async requests(query: RequestRecordQuery): Promise<RequestRecord[]> {
+    const { text, values } = requestRecordsSql(query, 'postgres');
+    return (await this.#pool.query(text, values)).rows.map(toRequestRecord);
   }
 
   async record(entry: AuditEntry): Promise<void> {

@@ -121,6 +121,12 @@ describe('PostgresLedger (real PostgreSQL)', () => {
       { group: 'feature:search', requests: 1, costMicros: 20 },
       { group: null, requests: 1, costMicros: 3 },
     ]);
+    const listed = await store.requests({ tag: 'customer:acme', limit: 10, ...range });
+    expect(listed.map(({ requestId, startedAt, tags, costMicros, stream }) => ({ requestId, startedAt, tags, costMicros, stream }))).toEqual([
+      { requestId: 'req-2', startedAt: 1_795_000_000_002, tags: ['customer:acme'], costMicros: 40, stream: entry(2).stream },
+      { requestId: 'req-1', startedAt: 1_795_000_000_001, tags: ['feature:search', 'customer:acme'], costMicros: 20, stream: entry(1).stream },
+    ]);
+    expect(await store.requests({ limit: 1, ...range })).toHaveLength(1);
     const acme = await store.spend({ groupBy: 'team', tag: 'customer:acme', ...range });
     expect(acme.map(({ group, requests, costMicros }) => ({ group, requests, costMicros }))).toEqual([{ group: 'search', requests: 2, costMicros: 60 }]);
     await store.close();

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { spendSql, type SpendGroup, type SpendQuery } from '@tollgate/core';
+import { requestRecordsSql, spendSql, type SpendGroup, type SpendQuery } from '@tollgate/core';
 import { openDatabase } from './open-database.js';
 
 const folder = await mkdtemp(join(tmpdir(), 'tollgate-plans-'));
@@ -37,6 +37,15 @@ describe('spend reports on the SQLite ledger', () => {
     // A filter on a key or team uses the index that leads with it.
     if (query.teamId !== undefined) expect(table[0]).toContain('tollgate_requests_team_time');
     if (query.keyId !== undefined) expect(table[0]).toContain('tollgate_requests_key_time');
+  });
+
+  it.each(filters)('lists recorded requests of $name newest first through an index, with no sort of its own', ({ filter }) => {
+    const { text, values } = requestRecordsSql({ from: 0, to: 1, limit: 100, ...filter }, 'sqlite');
+    const lines = (database.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...(values as (string | number)[])) as { detail: string }[]).map((row) => row.detail);
+    const table = lines.filter((line) => line.includes('tollgate_requests'));
+    expect(table).toHaveLength(1);
+    expect(table[0]).toMatch(/^SEARCH tollgate_requests USING INDEX tollgate_requests_\w+ \(.*started_at>\? AND started_at<\?\)$/);
+    expect(lines.some((line) => line.includes('TEMP B-TREE'))).toBe(false);
   });
 
   it('counts through the key and team indexes every row of that key or team, though rows without one are not in them', () => {

@@ -18,9 +18,13 @@ import {
   type VirtualKeyRecord,
   type VirtualKeyUpdate,
   fromDirectoryRow,
+  requestRecordsSql,
   spendSql,
+  toRequestRecord,
   toSpendRow,
   type AuditEntry,
+  type RequestRecord,
+  type RequestRecordQuery,
   type SpendQuery,
   type SpendRow,
 } from '@tollgate/core';
@@ -175,6 +179,11 @@ export class SqliteGovernanceStore implements GovernanceStore {
   async spend(query: SpendQuery): Promise<SpendRow[]> {
     const { text, values } = spendSql(query, 'sqlite');
     return (this.#database.prepare(text).all(...(values as (string | number)[])) as Record<string, unknown>[]).map(toSpendRow);
+  }
+
+  async requests(query: RequestRecordQuery): Promise<RequestRecord[]> {
+    const { text, values } = requestRecordsSql(query, 'sqlite');
+    return (this.#database.prepare(text).all(...(values as (string | number)[])) as Record<string, unknown>[]).map(toRequestRecord);
   }
 
   async record(entry: AuditEntry): Promise<void> {

@@ -21,6 +21,7 @@ const options = {
   tpm: { type: 'string' },
   parallel: { type: 'string' },
   csv: { type: 'boolean' },
+  errors: { type: 'boolean' },
 } as const;
 
 /** A request to the admin API: method, path (with query) and JSON body. */
@@ -80,6 +81,9 @@ function toCall(command: string, args: string[]): AdminCall | string {
     }
     if (action === 'get' && rest.length === 2) return { method: 'GET', path: `/admin/budgets${query({ scope: rest[0], id: rest[1] })}` };
     return 'Use: budgets set SCOPE ID USD [--period P] | budgets get SCOPE ID.';
+  }
+  if (command === 'requests') {
+    return { method: 'GET', path: `/admin/requests${query({ from: values.from, to: values.to, team_id: values.team, key_id: values.key, tag: values.tag, errors: values.errors === true ? 'true' : undefined, limit: values.limit })}` };
   }
   if (command === 'spend') {
     return { method: 'GET', path: `/admin/spend${query({ group_by: values.by, from: values.from, to: values.to, team_id: values.team, key_id: values.key, tag: values.tag, format: values.csv === true ? 'csv' : undefined })}` };

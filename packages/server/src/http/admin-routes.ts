@@ -17,6 +17,7 @@ import {
   z,
   type DirectoryEntry,
   type DirectoryKind,
+  type RequestRecord,
   type SpendRow,
   type VirtualKeyRecord,
 } from '@tollgate/core';
@@ -119,6 +120,42 @@ const spendQuerySchema = z.strictObject({
   tag: z.string().min(1).optional(),
   format: z.enum(['json', 'csv']).default('json'),
 });
+
+const requestsQuerySchema = z.strictObject({
+  from: isoDateOrTime.optional(),
+  to: isoDateOrTime.optional(),
+  team_id: z.string().min(1).optional(),
+  key_id: z.string().min(1).optional(),
+  tag: z.string().min(1).optional(),
+  errors: z.enum(['true', 'false']).optional(),
+  limit: z.coerce.number().int().min(1).max(1_000).default(100),
+});
+
+/** A recorded request as the admin API shows it: ids and figures, never a key or a body. */
+function requestView(record: RequestRecord) {
+  return {
+    request_id: record.requestId,
+    started_at: new Date(record.startedAt).toISOString(),
+    operation: record.operation,
+    key_id: record.keyId,
+    team_id: record.teamId,
+    end_user: record.endUser,
+    model: record.model,
+    provider: record.provider,
+    upstream_model: record.upstreamModel,
+    status: record.status,
+    error_code: record.errorCode,
+    stream: record.stream,
+    prompt_tokens: record.promptTokens,
+    completion_tokens: record.completionTokens,
+    cost_usd: record.costMicros === null ? null : record.costMicros / 1_000_000,
+    latency_ms: record.latencyMs,
+    finish_reason: record.finishReason,
+    service_tier: record.serviceTier,
+    tags: record.tags,
+    guardrails: record.guardrails,
+  };
+}
 
 function spendView(row: SpendRow) {
   return {
@@ -349,6 +386,24 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
       })]]),
     ],
     ...(directory === undefined ? [] : (['org', 'team', 'user'] as const).flatMap((kind) => directoryRoutes(kind, directory))),
+    [
+      '/admin/requests',
+      new Map([['GET', admin(async (input) => {
+        if (reports?.requests === undefined) throw notFound('request listings: the store plugin provides none');
+        const query = parse(requestsQuerySchema, input);
+        const now = clock.now();
+        const records = await reports.requests({
+          from: query.from ?? now - 86_400_000,
+          to: query.to ?? now + 1,
+          limit: query.limit,
+          ...(query.team_id === undefined ? {} : { teamId: query.team_id }),
+          ...(query.key_id === undefined ? {} : { keyId: query.key_id }),
+          ...(query.tag === undefined ? {} : { tag: query.tag }),
+          ...(query.errors === 'true' ? { errorsOnly: true } : {}),
+        });
+        return { body: { object: 'list', data: records.map(requestView) } };
+      })]]),
+    ],
     [
       '/admin/spend',
       new Map([['GET', admin(async (input) => {

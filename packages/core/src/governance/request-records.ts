@@ -1,0 +1,92 @@
+/** Which recorded requests to list: a time range (epoch ms, `to` excluded), optional filters, newest first, at most `limit`. */
+export interface RequestRecordQuery {
+  readonly from: number;
+  readonly to: number;
+  readonly keyId?: string;
+  readonly teamId?: string;
+  /** Only requests carrying this tag. */
+  readonly tag?: string;
+  /** Only requests that ended with an error status. */
+  readonly errorsOnly?: boolean;
+  readonly limit: number;
+}
+
+/** One request as the ledger recorded it: ids and figures, never a key or a body. */
+export interface RequestRecord {
+  readonly requestId: string;
+  /** Epoch milliseconds. */
+  readonly startedAt: number;
+  readonly operation: string;
+  readonly keyId: string | null;
+  readonly teamId: string | null;
+  readonly endUser: string | null;
+  readonly model: string;
+  readonly provider: string | null;
+  readonly upstreamModel: string | null;
+  readonly status: number;
+  readonly errorCode: string | null;
+  readonly stream: boolean;
+  readonly promptTokens: number | null;
+  readonly completionTokens: number | null;
+  /** Micro-dollars; null when unknown. */
+  readonly costMicros: number | null;
+  readonly latencyMs: number;
+  readonly finishReason: string | null;
+  readonly serviceTier: string | null;
+  readonly tags: readonly string[];
+  readonly guardrails: string | null;
+}
+
+/** The columns a listing reads, in the order {@link toRequestRecord} expects them by name. */
+const listedColumns = 'request_id, started_at, operation, key_id, team_id, end_user, model, provider, upstream_model, status, error_code, stream, prompt_tokens, completion_tokens, cost_micros, latency_ms, finish_reason, service_tier, tags, guardrails';
+
+/** A listing of recorded requests as SQL for the `tollgate_requests` table of either built-in ledger: newest first, through the time (or key, team) index. */
+export function requestRecordsSql(query: RequestRecordQuery, dialect: 'sqlite' | 'postgres'): { text: string; values: (string | number | Date)[] } {
+  const values: (string | number | Date)[] = [];
+  const parameter = (value: string | number | Date) => {
+    values.push(value);
+    return dialect === 'sqlite' ? '?' : `$${values.length}`;
+  };
+  const time = (epochMs: number) => (dialect === 'sqlite' ? epochMs : new Date(epochMs));
+  const filters = [`started_at >= ${parameter(time(query.from))}`, `started_at < ${parameter(time(query.to))}`];
+  if (query.teamId !== undefined) filters.push(`team_id = ${parameter(query.teamId)}`);
+  if (query.keyId !== undefined) filters.push(`key_id = ${parameter(query.keyId)}`);
+  if (query.errorsOnly === true) filters.push('status >= 400');
+  if (query.tag !== undefined) {
+    filters.push(
+      dialect === 'sqlite'
+        ? `EXISTS (SELECT 1 FROM json_each(tollgate_requests.tags) WHERE json_each.value = ${parameter(query.tag)})`
+        : `tollgate_requests.tags::jsonb @> jsonb_build_array(${parameter(query.tag)}::text)`,
+    );
+  }
+  return { text: `SELECT ${listedColumns} FROM tollgate_requests WHERE ${filters.join(' AND ')} ORDER BY started_at DESC LIMIT ${parameter(query.limit)}`, values };
+}
+
+const textOrNull = (value: unknown) => (value === null || value === undefined ? null : String(value));
+const numberOrNull = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+
+/** A listed row (SQLite's or PostgreSQL's types) as a {@link RequestRecord}. */
+export function toRequestRecord(row: Record<string, unknown>): RequestRecord {
+  return {
+    requestId: String(row.request_id),
+    startedAt: row.started_at instanceof Date ? row.started_at.getTime() : Number(row.started_at),
+    operation: String(row.operation),
+    keyId: textOrNull(row.key_id),
+    teamId: textOrNull(row.team_id),
+    endUser: textOrNull(row.end_user),
+    model: String(row.model),
+    provider: textOrNull(row.provider),
+    upstreamModel: textOrNull(row.upstream_model),
+    status: Number(row.status),
+    errorCode: textOrNull(row.error_code),
+    stream: row.stream === true || row.stream === 1,
+    promptTokens: numberOrNull(row.prompt_tokens),
+    completionTokens: numberOrNull(row.completion_tokens),
+    costMicros: numberOrNull(row.cost_micros),
+    latencyMs: Number(row.latency_ms),
+    finishReason: textOrNull(row.finish_reason),
+    serviceTier: textOrNull(row.service_tier),
+    tags: typeof row.tags === 'string' ? (JSON.parse(row.tags) as string[]) : [],
+    guardrails: textOrNull(row.guardrails),
+  };
+}
