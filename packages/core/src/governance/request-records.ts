@@ -1,11 +1,7 @@
+import { ledgerFilterSql, type LedgerFilter } from './ledger-sql-filters.js';
+
 /** Which recorded requests to list: a time range (epoch ms, `to` excluded), optional filters, newest first, at most `limit`. */
-export interface RequestRecordQuery {
-  readonly from: number;
-  readonly to: number;
-  readonly keyId?: string;
-  readonly teamId?: string;
-  /** Only requests carrying this tag. */
-  readonly tag?: string;
+export interface RequestRecordQuery extends LedgerFilter {
   /** Only requests that ended with an error status. */
   readonly errorsOnly?: boolean;
   readonly limit: number;
@@ -42,24 +38,9 @@ const listedColumns = 'request_id, started_at, operation, key_id, team_id, end_u
 
 /** A listing of recorded requests as SQL for the `tollgate_requests` table of either built-in ledger: newest first, through the time (or key, team) index. */
 export function requestRecordsSql(query: RequestRecordQuery, dialect: 'sqlite' | 'postgres'): { text: string; values: (string | number | Date)[] } {
-  const values: (string | number | Date)[] = [];
-  const parameter = (value: string | number | Date) => {
-    values.push(value);
-    return dialect === 'sqlite' ? '?' : `$${values.length}`;
-  };
-  const time = (epochMs: number) => (dialect === 'sqlite' ? epochMs : new Date(epochMs));
-  const filters = [`started_at >= ${parameter(time(query.from))}`, `started_at < ${parameter(time(query.to))}`];
-  if (query.teamId !== undefined) filters.push(`team_id = ${parameter(query.teamId)}`);
-  if (query.keyId !== undefined) filters.push(`key_id = ${parameter(query.keyId)}`);
-  if (query.errorsOnly === true) filters.push('status >= 400');
-  if (query.tag !== undefined) {
-    filters.push(
-      dialect === 'sqlite'
-        ? `EXISTS (SELECT 1 FROM json_each(tollgate_requests.tags) WHERE json_each.value = ${parameter(query.tag)})`
-        : `tollgate_requests.tags::jsonb @> jsonb_build_array(${parameter(query.tag)}::text)`,
-    );
-  }
-  return { text: `SELECT ${listedColumns} FROM tollgate_requests WHERE ${filters.join(' AND ')} ORDER BY started_at DESC LIMIT ${parameter(query.limit)}`, values };
+  const { conditions, values, parameter } = ledgerFilterSql(query, dialect);
+  if (query.errorsOnly === true) conditions.push('status >= 400');
+  return { text: `SELECT ${listedColumns} FROM tollgate_requests WHERE ${conditions.join(' AND ')} ORDER BY started_at DESC LIMIT ${parameter(query.limit)}`, values };
 }
 
 const textOrNull = (value: unknown) => (value === null || value === undefined ? null : String(value));

@@ -1,4 +1,5 @@
 import { createServiceToken } from '../services/service-token.js';
+import { ledgerFilterSql, type LedgerFilter } from './ledger-sql-filters.js';
 import type { RequestRecord, RequestRecordQuery } from './request-records.js';
 
 /**
@@ -9,14 +10,8 @@ import type { RequestRecord, RequestRecordQuery } from './request-records.js';
 export type SpendGroup = 'key' | 'user' | 'team' | 'org' | 'end_user' | 'model' | 'provider' | 'service_tier' | 'day' | 'tag';
 
 /** A spend report's question: grouping, a time range (epoch ms, `to` excluded) and optional filters. */
-export interface SpendQuery {
+export interface SpendQuery extends LedgerFilter {
   readonly groupBy: SpendGroup;
-  readonly from: number;
-  readonly to: number;
-  readonly teamId?: string;
-  readonly keyId?: string;
-  /** Only requests carrying this tag. */
-  readonly tag?: string;
 }
 
 /** One group of a spend report. */
@@ -60,12 +55,7 @@ export const spendGroupColumns: Readonly<Record<Exclude<SpendGroup, 'day' | 'tag
 
 /** A spend report as SQL for the `tollgate_requests` table of either built-in ledger. */
 export function spendSql(query: SpendQuery, dialect: 'sqlite' | 'postgres'): { text: string; values: (string | number | Date)[] } {
-  const values: (string | number | Date)[] = [];
-  const parameter = (value: string | number | Date) => {
-    values.push(value);
-    return dialect === 'sqlite' ? '?' : `$${values.length}`;
-  };
-  const time = (epochMs: number) => (dialect === 'sqlite' ? epochMs : new Date(epochMs));
+  const { conditions, values } = ledgerFilterSql(query, dialect);
   const group =
     query.groupBy === 'tag'
       ? 'tag.value'
@@ -81,16 +71,6 @@ export function spendSql(query: SpendQuery, dialect: 'sqlite' | 'postgres'): { t
       : dialect === 'sqlite'
         ? 'tollgate_requests LEFT JOIN json_each(tollgate_requests.tags) AS tag'
         : 'tollgate_requests LEFT JOIN LATERAL jsonb_array_elements_text(tollgate_requests.tags::jsonb) AS tag(value) ON true';
-  const filters = [`started_at >= ${parameter(time(query.from))}`, `started_at < ${parameter(time(query.to))}`];
-  if (query.teamId !== undefined) filters.push(`team_id = ${parameter(query.teamId)}`);
-  if (query.keyId !== undefined) filters.push(`key_id = ${parameter(query.keyId)}`);
-  if (query.tag !== undefined) {
-    filters.push(
-      dialect === 'sqlite'
-        ? `EXISTS (SELECT 1 FROM json_each(tollgate_requests.tags) WHERE json_each.value = ${parameter(query.tag)})`
-        : `tollgate_requests.tags::jsonb @> jsonb_build_array(${parameter(query.tag)}::text)`,
-    );
-  }
   const text = `SELECT ${group} AS grp, COUNT(*) AS requests,
       SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS errors,
       COALESCE(SUM(prompt_tokens), 0) AS prompt_tokens,
@@ -98,7 +78,7 @@ export function spendSql(query: SpendQuery, dialect: 'sqlite' | 'postgres'): { t
       COALESCE(SUM(cost_micros), 0) AS cost_micros,
       SUM(CASE WHEN cost_micros IS NULL AND status < 400 THEN 1 ELSE 0 END) AS unknown_cost,
       COALESCE(SUM(web_searches), 0) AS web_searches
-    FROM ${source} WHERE ${filters.join(' AND ')}
+    FROM ${source} WHERE ${conditions.join(' AND ')}
     GROUP BY grp ORDER BY cost_micros DESC, requests DESC`;
   return { text, values };
 }
