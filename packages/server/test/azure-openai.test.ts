@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
@@ -15,6 +16,12 @@ const federatedToken = 'eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJodHRwczovL29pZGMuYWtzIn0
 const federatedTokenFile = join(mkdtempSync(join(tmpdir(), 'tollgate-workload-')), 'azure-identity-token');
 writeFileSync(federatedTokenFile, `${federatedToken}\n`);
 const identityHeader = 'app-service-identity-header-SECRET';
+// The app registration's certificate and key (a throwaway self-signed one), as Azure's SDKs take a certificate path.
+const certificateFile = join(import.meta.dirname, 'fixtures/entra-test-certificate.pem');
+const certificate = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(readFileSync(certificateFile, 'utf8'))![0];
+// The same certificate with another key: its assertions do not verify.
+const wrongKeyFile = join(mkdtempSync(join(tmpdir(), 'tollgate-certificate-')), 'wrong-key.pem');
+writeFileSync(wrongKeyFile, `${generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()}${certificate}\n`);
 let entra: MockEntraId;
 let azureEntra: MockOpenAI;
 let azure: MockOpenAI;
@@ -26,7 +33,7 @@ const logs = new LogCapture();
 beforeAll(async () => {
   azure = await createMockOpenAI({ flavor: 'azure', apiKey: azureKey });
   openai = await createMockOpenAI();
-  entra = await createMockEntraId({ ...app, federatedToken, identityHeader });
+  entra = await createMockEntraId({ ...app, federatedToken, identityHeader, certificate });
   // An Azure OpenAI resource that takes Entra ID tokens only.
   azureEntra = await createMockOpenAI({ flavor: 'azure', acceptsBearer: (authorization) => entra.accepts(authorization) });
   server = await startLoggedServer(logs, {
@@ -38,6 +45,8 @@ beforeAll(async () => {
       'azure-wrong': { type: 'azure-openai', endpoint: azure.url, entraToken },
       openai: { type: 'openai', baseURL: openai.baseURL, apiKey: 'sk-openai-upstream-000000' },
       'azure-entra': { type: 'azure-openai', endpoint: azureEntra.url, entra: { ...app, authorityHost: entra.url } },
+      'azure-certificate': { type: 'azure-openai', endpoint: azureEntra.url, entra: { tenantId: app.tenantId, clientId: app.clientId, certificate: certificateFile, authorityHost: entra.url } },
+      'azure-wrong-key': { type: 'azure-openai', endpoint: azureEntra.url, entra: { tenantId: app.tenantId, clientId: app.clientId, certificate: wrongKeyFile, authorityHost: entra.url } },
       'azure-managed-identity': { type: 'azure-openai', endpoint: azureEntra.url, entra: { managedIdentity: true, imdsEndpoint: entra.url } },
       'azure-workload-identity': { type: 'azure-openai', endpoint: azureEntra.url, entra: { workloadIdentity: true, tenantId: app.tenantId, clientId: app.clientId, federatedTokenFile, authorityHost: entra.url } },
       'azure-entra-wrong-secret': { type: 'azure-openai', endpoint: azureEntra.url, entra: { ...app, clientSecret: 'not-the-SECRET-value', authorityHost: entra.url } },
@@ -55,6 +64,8 @@ beforeAll(async () => {
       'named-reasoner': { target: 'azure/team-thinker' },
       lenient: { target: 'openai/gpt-4o' },
       'gpt-4o-entra': { target: 'azure-entra/prod-gpt4o' },
+      'gpt-4o-certificate': { target: 'azure-certificate/prod-gpt4o' },
+      'gpt-4o-wrong-key': { target: 'azure-wrong-key/prod-gpt4o' },
       'gpt-4o-managed-identity': { target: 'azure-managed-identity/prod-gpt4o' },
       'gpt-4o-workload-identity': { target: 'azure-workload-identity/prod-gpt4o' },
       'gpt-4o-entra-wrong-secret': { target: 'azure-entra-wrong-secret/prod-gpt4o' },
@@ -184,6 +195,32 @@ describe('Microsoft Entra ID tokens the gateway fetches (entra)', () => {
     expect(calls[0]!.headers['api-key']).toBeUndefined();
   });
 
+  it("signs in with the app's certificate: an assertion signed PS256 for the token endpoint, no secret; a wrong key is Entra's refusal", async () => {
+    const answer = await client.chat.completions.create({ model: 'gpt-4o-certificate', messages: [{ role: 'user', content: 'hi' }] });
+    expect(answer.choices[0]!.message.content).toBe('Mock answer to: hi');
+    const tokenRequest = entra.requests.filter((request) => request.method === 'POST').find((request) => request.bodyText.includes('client_assertion='))!;
+    const form = Object.fromEntries(new URLSearchParams(tokenRequest.bodyText));
+    expect(form).toMatchObject({ grant_type: 'client_credentials', client_id: app.clientId, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', scope: 'https://cognitiveservices.azure.com/.default' });
+    expect(form.client_secret).toBeUndefined();
+    const [header, claims] = form.client_assertion!.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>);
+    expect(header).toMatchObject({ alg: 'PS256', typ: 'JWT', 'x5t#S256': expect.any(String) });
+    expect(claims).toMatchObject({ aud: `${entra.url}/${app.tenantId}/oauth2/v2.0/token`, iss: app.clientId, sub: app.clientId, jti: expect.any(String) });
+    expect(Number(claims!.exp) - Number(claims!.nbf)).toBe(600);
+
+    const refused = await client.chat.completions.create({ model: 'gpt-4o-wrong-key', messages: [{ role: 'user', content: 'hi' }] }).catch((error: unknown) => error);
+    expect((refused as InstanceType<typeof OpenAI.APIError>).status).toBe(502);
+    expect((refused as InstanceType<typeof OpenAI.APIError>).message).toContain('AADSTS7000274: Key was found, but use of the key to verify the signature failed.');
+    expect(JSON.stringify(logs.lines)).not.toContain('PRIVATE KEY');
+  });
+
+  it('refuses at startup a certificate file that is missing or holds no key, naming the option', async () => {
+    const config = (file: string) => ({ plugins: ['@tollgate/provider-azure-openai'], auth: { masterKey }, providers: { az: { type: 'azure-openai', endpoint: azureEntra.url, entra: { tenantId: app.tenantId, clientId: app.clientId, certificate: file } } }, models: { m: { target: 'az/prod-gpt4o' } } });
+    await expect(startQuietServer(config(join(tmpdir(), 'no-such-certificate.pem')))).rejects.toThrow(/providers\.az\.entra\.certificate: cannot read the certificate file/);
+    const certificateOnly = join(mkdtempSync(join(tmpdir(), 'tollgate-certificate-')), 'certificate-only.pem');
+    writeFileSync(certificateOnly, certificate);
+    await expect(startQuietServer(config(certificateOnly))).rejects.toThrow(/must hold the app's private key and its certificate/);
+  });
+
   it("signs in with the managed identity through the instance metadata service", async () => {
     const answer = await client.chat.completions.create({ model: 'gpt-4o-managed-identity', messages: [{ role: 'user', content: 'hi' }] });
     expect(answer.choices[0]!.message.content).toBe('Mock answer to: hi');
@@ -195,7 +232,7 @@ describe('Microsoft Entra ID tokens the gateway fetches (entra)', () => {
   it("signs in with AKS workload identity: the pod's federated token as the client assertion, no secret", async () => {
     const answer = await client.chat.completions.create({ model: 'gpt-4o-workload-identity', messages: [{ role: 'user', content: 'hi' }] });
     expect(answer.choices[0]!.message.content).toBe('Mock answer to: hi');
-    const tokenRequest = entra.requests.filter((request) => request.method === 'POST').find((request) => request.bodyText.includes('client_assertion'))!;
+    const tokenRequest = entra.requests.filter((request) => request.method === 'POST').find((request) => request.bodyText.includes(federatedToken))!;
     expect(Object.fromEntries(new URLSearchParams(tokenRequest.bodyText))).toEqual({ grant_type: 'client_credentials', client_id: app.clientId, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: federatedToken, scope: 'https://cognitiveservices.azure.com/.default' });
   });
 
