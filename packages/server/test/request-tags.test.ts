@@ -109,6 +109,9 @@ describe('request tags (x-tollgate-tags)', () => {
 
     expect((await logs.requestLine(await ask(asKey(key.key, 'customer:acme, project:search')))).tags).toEqual(['project:search', 'cost-center:42', 'customer:acme']);
     expect((await logs.requestLine(await ask(asKey(key.key)))).tags).toEqual(['project:search', 'cost-center:42']);
+    // The key sees its own tags.
+    const info = (await fetch(`${server.url}/v1/key`, { headers: { authorization: `Bearer ${key.key}` } }).then((response) => response.json())) as { data: { tags: string[] } };
+    expect(info.data.tags).toEqual(['project:search', 'cost-center:42']);
     const updated = await adminPost('/admin/keys/update', { id: key.id, tags: ['project:indexing'] });
     expect(((await updated.json()) as { tags: string[] }).tags).toEqual(['project:indexing']);
     expect((await logs.requestLine(await ask(asKey(key.key)))).tags).toEqual(['project:indexing']);

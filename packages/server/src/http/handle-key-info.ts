@@ -32,6 +32,8 @@ export function createKeyInfoHandler(dependencies: HttpDependencies) {
           rpm_limit: limits?.rpm ?? null,
           tpm_limit: limits?.tpm ?? null,
           max_parallel_requests: limits?.parallel ?? null,
+          // What every request of the key is tagged with (spend by tag), ahead of its own `x-tollgate-tags`.
+          tags: principal.tags ?? [],
           budgets: views,
           limit_remaining_usd: views.length === 0 ? null : Math.min(...views.map((view) => view.remaining_usd)),
         },
