@@ -19,6 +19,14 @@ beforeAll(async () => {
     ['plugins: ["@tollgate/provider-openai"]', 'providers:', '  openai: { type: openai }', 'models:', '  smart: { targets: [openai/gpt-4o, claud/sonnet] }'].join('\n'),
   );
   await writeFile(
+    join(folder, 'priced.yaml'),
+    [
+      'plugins: ["@tollgate/provider-openai", { name: "@tollgate/pricing", options: { overrides: { "gpu/qwen-2.5-72b": { input: 0.2, output: 0.6 } } } }]',
+      'providers: { openai: { type: openai, apiKey: sk-cli-test-upstream-0001 }, gpu: { type: openai, baseURL: "http://10.0.0.7:8000/v1" } }',
+      'models: { smart: { targets: [openai/gpt-4o, gpu/llama-3.3-70b] }, qwen: { target: gpu/qwen-2.5-72b }, cheap: { targets: [{ target: gpu/mistral-7b, price: { input: 0.1, output: 0.1 } }] }, "gpu/*": { target: "gpu/*" } }',
+    ].join('\n'),
+  );
+  await writeFile(
     join(folder, 'young-generation.yaml'),
     ['plugins: ["@tollgate/provider-echo", "@tollgate/metrics-prometheus"]', 'auth: { masterKey: sk-cli-test-master-key-01 }', 'providers: { echo: { type: echo } }', 'models: { echo: { target: echo/echo-1 } }', 'logging: { level: warn }'].join('\n'),
   );
@@ -79,6 +87,16 @@ describe('tollgate check', () => {
     const result = await run(['check']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/tollgate\.config\.yaml: OK \(1 provider: echo; 1 model route: echo\)/);
+  });
+
+  it('warns of targets a price source cannot price (their cost would be unknown, budgeted keys refused them)', async () => {
+    const result = await run(['check', '--config', 'priced.yaml']);
+    expect(result.code).toBe(0);
+    const warnings = result.stdout.split('\n').filter((line) => line.startsWith('warning: '));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^warning: no known price for gpu\/llama-3\.3-70b: their requests' cost is recorded as unknown/);
+    // Priced by the table (gpt-4o), an override (qwen) or the target's own price (mistral); a wildcard route is priced per model.
+    expect(warnings[0]).not.toMatch(/gpt-4o|qwen|mistral|\*/);
   });
 
   it('exits 1 for a missing file and for bad arguments', async () => {

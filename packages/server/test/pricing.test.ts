@@ -73,6 +73,8 @@ describe('costs in the ledger', () => {
     expect(recorded[override]).toBe(2600); // 10,000 × $0.20 + 1,000 × $0.60 per million
     expect(recorded[reported]).toBe(1234); // the provider's figure wins
     expect(recorded[unknown]).toBeNull();
+    // Said at startup, so the operator can price it before a request records an unknown cost.
+    expect(logs.lines.find((line) => line.level === 40 && String(line.msg).startsWith('no known price for'))).toMatchObject({ targets: ['gpu-box/my-finetune'] });
     expect(logs.lines.filter((line) => String(line.msg).includes('no price for "gpu-box/my-finetune"'))).toHaveLength(1);
   });
 

@@ -51,6 +51,8 @@ export interface Gateway {
   readonly engine: Engine;
   readonly config: GatewayConfig;
   readonly logger: Logger;
+  /** What the config will do that its author may not expect (targets without a known price), also logged at startup. */
+  readonly warnings: readonly string[];
   /** Resolves a service provided by a plugin or the host. */
   resolve<T>(token: ServiceToken<T>): T | undefined;
   /** Drains finished requests, then closes providers and plugins (in reverse order). Idempotent. */
@@ -174,13 +176,22 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
   }
 
   const ledger = resolve(Ledger);
+  const pricing = resolve(Pricing);
+  const router = new ModelRouter(config.models, providers, config.routing, options.random, pricing);
+  // Without a price source every cost is unknown anyway; with one, say which targets it cannot price.
+  const unpriced = pricing === undefined ? [] : router.unpricedTargets();
+  const warnings =
+    unpriced.length === 0
+      ? []
+      : [`no known price for ${unpriced.join(', ')}: their requests' cost is recorded as unknown unless the provider reports it (OpenRouter), and keys with a budget are refused them (the governance plugin's default); give their prices (@tollgate/pricing overrides, or the target's price)`];
+  for (const warning of warnings) logger.warn({ targets: unpriced }, warning);
   const engine = new Engine({
     hooks: composeHooks(hooks),
     answerReaders,
-    router: new ModelRouter(config.models, providers, config.routing, options.random, resolve(Pricing)),
+    router,
     logger,
     ledger,
-    pricing: resolve(Pricing),
+    pricing,
     clock: options.clock ?? systemClock,
     ...(options.random === undefined ? {} : { random: options.random }),
   });
@@ -190,6 +201,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
     engine,
     config,
     logger,
+    warnings,
     resolve,
     close: () =>
       (closing ??= (async () => {

@@ -76,6 +76,17 @@ export class ModelRouter {
     return undefined;
   }
 
+  /**
+   * The targets of the exact routes that have no known price — neither the target's own `price` nor
+   * the price source's — each once, as written (`gpu-box/llama-3.3-70b`). Wildcard routes' targets are
+   * priced per model, when a request names one.
+   */
+  unpricedTargets(): string[] {
+    const unpriced = new Set<string>();
+    for (const route of this.#exact.values()) for (const target of route.targets) if (target.price === undefined) unpriced.add(target.id);
+    return [...unpriced];
+  }
+
   /** The model names clients can use: exact names, and the models of a wildcard family its provider knows (a catalog). */
   listModels(): string[] {
     const names = [...this.#exact.keys()];
