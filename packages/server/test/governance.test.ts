@@ -562,6 +562,9 @@ describe('the tollgate CLI admin commands', () => {
     // The key's tags on its request, reported by tag.
     const byTag = ((await tollgate(['spend', '--by', 'tag', '--tag', 'project:cli', '--csv'])) as { stdout: string }).stdout;
     expect(byTag.split('\r\n').slice(1).filter(Boolean).map((line) => line.split(',').slice(0, 2).join(',')).sort()).toEqual(['env:test,1', 'project:cli,1']);
+    // The key's own requests, newest first.
+    const listed = JSON.parse(((await tollgate(['requests', '--key', key.id, '--limit', '5'])) as { stdout: string }).stdout) as { data: { key_id: string; model: string; status: number; tags: string[] }[] };
+    expect(listed.data.map(({ key_id, model, status, tags }) => ({ key_id, model, status, tags }))).toEqual([{ key_id: key.id, model: 'gpt-4o-mini', status: 200, tags: ['project:cli', 'env:test'] }]);
     expect(JSON.parse(((await tollgate(['keys', 'revoke', key.id])) as { stdout: string }).stdout).status).toBe('revoked');
   });
 
