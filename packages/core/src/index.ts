@@ -6,7 +6,7 @@ export type { ChatCompletionResponse, ChatCompletionChoice, FinishReason } from 
 export type { ChatCompletionChunk, ChatCompletionChunkChoice, ToolCallDelta } from './types/chat-completion-chunk.js';
 export type { EmbeddingRequest } from './types/embedding-request.js';
 export type { EmbeddingResponse } from './types/embedding-response.js';
-export type { RerankDocument, RerankRequest } from './types/rerank-request.js';
+export { rerankDocumentText, type RerankDocument, type RerankRequest } from './types/rerank-request.js';
 export type { RerankResponse } from './types/rerank-response.js';
 export type { Usage } from './types/usage.js';
 export { claudeThinkingDetail, type ReasoningDetail } from './types/reasoning-detail.js';
@@ -32,7 +32,7 @@ export type { Principal } from './context/principal.js';
 export type { AttemptRecord } from './context/attempt-record.js';
 export { RequestContext } from './context/request-context.js';
 export { roundMs } from './context/round-ms.js';
-export { isTag, maxRequestTags, parseRequestTags, requestTags, requestTagsHeader, tagRule } from './context/request-tags.js';
+export { isTag, keyTagsSchema, maxRequestTags, parseRequestTags, requestTags, requestTagsHeader, tagRule } from './context/request-tags.js';
 export type { BoundedWebSearches, ClientBodyFacts, RequestContextInit } from './context/request-context.js';
 
 // Providers.

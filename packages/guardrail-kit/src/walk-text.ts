@@ -1,4 +1,4 @@
-import type { ChatCompletionRequest, ChatCompletionResponse, ChatMessage, EmbeddingRequest, ReasoningDetail, RerankDocument, RerankRequest } from '@tollgate/core';
+import { rerankDocumentText, type ChatCompletionRequest, type ChatCompletionResponse, type ChatMessage, type EmbeddingRequest, type ReasoningDetail, type RerankDocument, type RerankRequest } from '@tollgate/core';
 
 /** Maps every text a chat request carries (message contents and text parts); the same object when nothing changed. */
 export function mapRequestText(request: ChatCompletionRequest, map: (text: string) => string): ChatCompletionRequest {
@@ -66,7 +66,7 @@ export function mapRerankText(request: RerankRequest, map: (text: string) => str
   const query = map(request.query);
   let changed = query !== request.query;
   const documents = request.documents.map((document): RerankDocument => {
-    const text = typeof document === 'string' ? document : document.text;
+    const text = rerankDocumentText(document);
     const next = map(text);
     if (next === text) return document;
     changed = true;

@@ -1,7 +1,7 @@
-import { sign } from 'node:crypto';
 import type { GoogleCredentials } from './google-credentials.js';
 import { RenewingToken } from './renewing-token.js';
 import { requestOAuthToken, type OAuthTokenRequest } from './request-oauth-token.js';
+import { signedJwt } from './signed-jwt.js';
 
 /** The OAuth scope Vertex AI's API takes. */
 const cloudPlatformScope = 'https://www.googleapis.com/auth/cloud-platform';
@@ -21,16 +21,13 @@ function tokenRequestOf(credentials: Exclude<GoogleCredentials, { kind: 'access-
   return { url: credentials.tokenURL, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() };
 }
 
-function base64url(json: object): string {
-  return Buffer.from(JSON.stringify(json)).toString('base64url');
-}
-
 /** A service account's JWT assertion for the token endpoint (RFC 7523), signed RS256 with its key. */
 function signedAssertion(credentials: Extract<GoogleCredentials, { kind: 'service-account' }>, nowSeconds: number): string {
-  const header = base64url({ alg: 'RS256', typ: 'JWT', ...(credentials.privateKeyId === undefined ? {} : { kid: credentials.privateKeyId }) });
-  const claims = base64url({ iss: credentials.clientEmail, scope: cloudPlatformScope, aud: credentials.tokenURL, iat: nowSeconds, exp: nowSeconds + 3600 });
-  const signature = sign('sha256', Buffer.from(`${header}.${claims}`), credentials.privateKey).toString('base64url');
-  return `${header}.${claims}.${signature}`;
+  return signedJwt(
+    { alg: 'RS256', typ: 'JWT', ...(credentials.privateKeyId === undefined ? {} : { kid: credentials.privateKeyId }) },
+    { iss: credentials.clientEmail, scope: cloudPlatformScope, aud: credentials.tokenURL, iat: nowSeconds, exp: nowSeconds + 3600 },
+    credentials.privateKey,
+  );
 }
 
 /**

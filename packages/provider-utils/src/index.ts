@@ -27,6 +27,7 @@ export { openAIAssistantMessageFields, openAIChatParams, openAIEmbeddingParams, 
 export { parseToolArguments, parseJsonObject } from './parse-tool-json.js';
 export { isOpenAIReasoningModel } from './openai-reasoning-model.js';
 export { isOpenAICompletionsModel } from './openai-completions-model.js';
+export { signedJwt } from './signed-jwt.js';
 export { fromResponsesUsage, isResponseObject, chatCompletionOfResponse, errorBodyOfResponsesEvent } from './responses-answer.js';
 export { toResponsesRequest } from './to-responses-request.js';
 export { decodeResponsesSse } from './decode-responses-sse.js';

@@ -214,7 +214,7 @@ export class OpenAICompatibleProvider implements Provider {
     }
     const passedThrough = options.passthroughWire === 'openai-responses';
     if (passedThrough || this.#init.responsesOnly?.(options.model) === true) {
-      const payload = passedThrough ? this.#responsesBody(request, options) : JSON.stringify(toResponsesRequest(request, options.model));
+      const payload = passedThrough ? this.#clientBytes(request, options) : JSON.stringify(toResponsesRequest(request, options.model));
       const bytes = await (await this.#post('responses', payload, options, false)).bytes();
       const response = chatCompletionOfResponse(parseUpstreamJson(bytes, isResponseObject, { provider: this.name, expected: 'a Responses API response' }) as Record<string, unknown>);
       return passedThrough && options.passthrough ? { response, body: bytes } : { response };
@@ -229,7 +229,7 @@ export class OpenAICompatibleProvider implements Provider {
   async doStream(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderStream> {
     const toStreamError = (data: string) => this.#toError({ provider: this.name, status: 502, headers: {}, bodyText: data, secrets: this.#init.secrets });
     if (options.passthroughWire === 'openai-responses') {
-      const body = await this.#post('responses', this.#responsesBody(request, options), options, true);
+      const body = await this.#post('responses', this.#clientBytes(request, options), options, true);
       // The client's bytes went as they are; a hook that reads the answer gets it decoded.
       if (!options.passthrough) return { type: 'chunks', chunks: decodeResponsesSse(body, { provider: this.name, toStreamError }) };
       const summary: StreamSummary = { usage: undefined, model: undefined };
@@ -278,8 +278,7 @@ export class OpenAICompatibleProvider implements Provider {
 
   /** A rerank request as the client sent it (its bytes, with the routed model for an alias), and the upstream's answer. */
   async #rerank(request: RerankRequest, options: ProviderCallOptions): Promise<ProviderRerankResult> {
-    const payload =
-      options.rawBody === undefined ? JSON.stringify({ ...request, model: options.model }) : request.model === options.model ? options.rawBody : setJsonFields(options.rawBody, { model: options.model })!;
+    const payload = options.rawBody === undefined ? JSON.stringify({ ...request, model: options.model }) : this.#clientBytes(request, options);
     const bytes = await (await this.#post('rerank', payload, options, false)).bytes();
     const response = parseUpstreamJson(bytes, isRerankResponse, { provider: this.name, expected: 'a rerank answer (`results` with an `index` and a `relevance_score` each)' }) as RerankResponse;
     return options.passthrough ? { response, body: bytes } : { response };
@@ -376,8 +375,8 @@ export class OpenAICompatibleProvider implements Provider {
     }
   }
 
-  /** A Responses client's bytes, with the routed model in place of the one it asked for (an alias). */
-  #responsesBody(request: ChatCompletionRequest, options: ProviderCallOptions): Uint8Array | string {
+  /** The client's bytes (a Responses or rerank request), with the routed model in place of the one it asked for (an alias). */
+  #clientBytes(request: { readonly model: string }, options: ProviderCallOptions): Uint8Array | string {
     const raw = options.rawBody!;
     // The ingress takes JSON objects only, so the bytes are one.
     return request.model === options.model ? raw : setJsonFields(raw, { model: options.model })!;

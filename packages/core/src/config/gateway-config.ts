@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isTag, maxRequestTags, tagRule } from '../context/request-tags.js';
+import { keyTagsSchema } from '../context/request-tags.js';
 
 /** `provider/model`: the provider instance name, a slash, and the upstream model id (may hold slashes). */
 const targetReference = z
@@ -74,7 +74,7 @@ const configuredKeySchema = z.strictObject({
   team: z.string().min(1).optional().describe('The team the key belongs to (ledger rows, team budgets).'),
   user: z.string().min(1).optional().describe('The user the key belongs to.'),
   org: z.string().min(1).optional().describe('The org the key belongs to.'),
-  tags: z.array(z.string().refine(isTag, tagRule)).max(maxRequestTags).optional().describe('Tags every request of the key carries, ahead of the client\'s `x-tollgate-tags` (spend by tag).'),
+  tags: keyTagsSchema.optional().describe('Tags every request of the key carries, ahead of the client\'s `x-tollgate-tags` (spend by tag).'),
 });
 
 const pluginReferenceSchema = z.union([

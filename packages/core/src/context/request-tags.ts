@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { GatewayError } from '../errors/gateway-error.js';
 
 /** The header a client tags its request with (`x-tollgate-tags: feature:search, customer:acme`): spend is reported by tag. */
@@ -16,6 +17,9 @@ export const tagRule = 'a tag is 1 to 64 letters, digits and _ . : / @ = + -, st
 export function isTag(text: string): boolean {
   return tagPattern.test(text);
 }
+
+/** A key's tags as the config and the admin API take them: each a tag, at most as many as a request may carry. */
+export const keyTagsSchema = z.array(z.string().refine(isTag, tagRule)).max(maxRequestTags);
 
 /**
  * A request's tags: its key's (`Principal.tags`) first, then the client's from the header (see

@@ -1,6 +1,11 @@
 /** A document to rank: its text, or an object with the text (Jina's and vLLM's `{ text }`). */
 export type RerankDocument = string | { readonly text: string; readonly [extension: string]: unknown };
 
+/** A document's text, whichever way it was given. */
+export function rerankDocumentText(document: RerankDocument): string {
+  return typeof document === 'string' ? document : document.text;
+}
+
 /**
  * The canonical rerank request: the body of `POST /v1/rerank` as Cohere's v2 API, Jina's, vLLM's and
  * the other rerank servers take it — rank `documents` by relevance to `query`.

@@ -1,4 +1,4 @@
-import type { ChatCompletionRequest, ChatMessage, EmbeddingRequest, RerankRequest } from '@tollgate/core';
+import { rerankDocumentText, type ChatCompletionRequest, type ChatMessage, type EmbeddingRequest, type RerankRequest } from '@tollgate/core';
 import { TokenCountCache } from './token-count-cache.js';
 
 /** Tokens OpenAI's chat format adds per message and per reply. */
@@ -36,7 +36,7 @@ export function estimatePromptTokens(request: ChatCompletionRequest | EmbeddingR
     // A cross-encoder reads the query with each document: what rerank servers count.
     const rerank = request as RerankRequest;
     const queryTokens = countTokens(rerank.query);
-    return rerank.documents.reduce<number>((sum, document) => sum + queryTokens + countTokens(typeof document === 'string' ? document : document.text), 0);
+    return rerank.documents.reduce<number>((sum, document) => sum + queryTokens + countTokens(rerankDocumentText(document)), 0);
   }
   if (operation === 'embeddings') {
     const input = (request as EmbeddingRequest).input;

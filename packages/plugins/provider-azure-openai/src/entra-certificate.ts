@@ -1,6 +1,7 @@
-import { createHash, createPrivateKey, randomUUID, sign, X509Certificate, constants, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, randomUUID, X509Certificate, constants, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '@tollgate/core';
+import { signedJwt } from '@tollgate/provider-utils';
 
 /** An app registration's certificate: the private key that signs its assertions, and the certificate's SHA-256 thumbprint Entra ID knows it by. */
 export interface EntraCertificate {
@@ -28,16 +29,15 @@ export function readEntraCertificate(path: string, where: string): EntraCertific
   return { privateKey: createPrivateKey(key), thumbprint: createHash('sha256').update(new X509Certificate(certificate).raw).digest('base64url') };
 }
 
-const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-
 /**
  * A client assertion for Entra ID's token endpoint, as its certificate credentials are documented: a
  * JWT signed PS256 with the certificate's key, `x5t#S256` its thumbprint, `aud` the token endpoint,
  * `iss` and `sub` the client id, a fresh `jti`, valid for ten minutes.
  */
 export function certificateAssertion(certificate: EntraCertificate, clientId: string, tokenURL: string, nowSeconds = Math.floor(Date.now() / 1000)): string {
-  const header = base64url({ alg: 'PS256', typ: 'JWT', 'x5t#S256': certificate.thumbprint });
-  const claims = base64url({ aud: tokenURL, iss: clientId, sub: clientId, jti: randomUUID(), nbf: nowSeconds, iat: nowSeconds, exp: nowSeconds + 600 });
-  const signature = sign('sha256', Buffer.from(`${header}.${claims}`), { key: certificate.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }).toString('base64url');
-  return `${header}.${claims}.${signature}`;
+  return signedJwt(
+    { alg: 'PS256', typ: 'JWT', 'x5t#S256': certificate.thumbprint },
+    { aud: tokenURL, iss: clientId, sub: clientId, jti: randomUUID(), nbf: nowSeconds, iat: nowSeconds, exp: nowSeconds + 600 },
+    { key: certificate.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST },
+  );
 }

@@ -1,4 +1,4 @@
-import { z, type RerankRequest, type RerankResponse } from '@tollgate/core';
+import { rerankDocumentText, z, type RerankRequest, type RerankResponse } from '@tollgate/core';
 
 /** What the Agent Runtime's Rerank answer must hold to be read. */
 export const bedrockRerankAnswerSchema = z.looseObject({ results: z.array(z.looseObject({ index: z.number(), relevanceScore: z.number() })) });
@@ -8,9 +8,6 @@ export interface BedrockRerankAnswer {
   readonly results: readonly { readonly index: number; readonly relevanceScore: number }[];
 }
 
-/** The text of a document to rank, a string or `{ text }`. */
-const textOf = (document: RerankRequest['documents'][number]) => (typeof document === 'string' ? document : document.text);
-
 /**
  * A rerank request as the Agent Runtime's `Rerank` takes it: the query as one `TEXT` query, each
  * document an `INLINE` `TEXT` source, the model as a foundation model's ARN in the provider's region
@@ -19,7 +16,7 @@ const textOf = (document: RerankRequest['documents'][number]) => (typeof documen
 export function toBedrockRerankBody(request: RerankRequest, model: string, region: string): string {
   return JSON.stringify({
     queries: [{ type: 'TEXT', textQuery: { text: request.query } }],
-    sources: request.documents.map((document) => ({ type: 'INLINE', inlineDocumentSource: { type: 'TEXT', textDocument: { text: textOf(document) } } })),
+    sources: request.documents.map((document) => ({ type: 'INLINE', inlineDocumentSource: { type: 'TEXT', textDocument: { text: rerankDocumentText(document) } } })),
     rerankingConfiguration: {
       type: 'BEDROCK_RERANKING_MODEL',
       bedrockRerankingConfiguration: {
@@ -41,7 +38,7 @@ export function fromBedrockRerankAnswer(answer: BedrockRerankAnswer, request: Re
     results: answer.results.map(({ index, relevanceScore }) => ({
       index,
       relevance_score: relevanceScore,
-      ...(request.return_documents === true && request.documents[index] !== undefined ? { document: { text: textOf(request.documents[index]) } } : {}),
+      ...(request.return_documents === true && request.documents[index] !== undefined ? { document: { text: rerankDocumentText(request.documents[index]) } } : {}),
     })),
   };
 }

@@ -1,4 +1,4 @@
-import { z, type RerankRequest, type RerankResponse } from '@tollgate/core';
+import { rerankDocumentText, z, type RerankRequest, type RerankResponse } from '@tollgate/core';
 
 /** What the Ranking API's answer must hold to be read. */
 export const rankAnswerSchema = z.looseObject({ records: z.array(z.looseObject({ id: z.string(), score: z.number() })).default([]) });
@@ -18,7 +18,7 @@ export function toRankRequest(request: RerankRequest, model: string): string {
   return JSON.stringify({
     model,
     query: request.query,
-    records: request.documents.map((document, index) => ({ id: String(index), content: typeof document === 'string' ? document : document.text })),
+    records: request.documents.map((document, index) => ({ id: String(index), content: rerankDocumentText(document) })),
     ...(request.top_n === undefined ? {} : { topN: request.top_n }),
     ignoreRecordDetailsInResponse: request.return_documents !== true,
   });

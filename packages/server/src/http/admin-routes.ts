@@ -8,12 +8,10 @@ import {
   SpendReports,
   GatewayError,
   generateVirtualKey,
-  isTag,
   KeyStore,
-  maxRequestTags,
+  keyTagsSchema,
   roundMs,
   systemClock,
-  tagRule,
   z,
   type DirectoryEntry,
   type DirectoryKind,
@@ -45,9 +43,6 @@ function limitsOf(body: { rpm_limit?: number | null; tpm_limit?: number | null; 
   return Object.keys(limits).length === 0 ? undefined : limits;
 }
 
-/** A key's tags: each a tag (`project:search`), at most as many as a request may carry. */
-const keyTags = z.array(z.string().refine(isTag, tagRule)).max(maxRequestTags);
-
 const createKeySchema = z.strictObject({
   alias: z.string().min(1).max(200),
   team_id: z.string().min(1).optional(),
@@ -56,7 +51,7 @@ const createKeySchema = z.strictObject({
   models: modelList.optional(),
   expires_at: isoTime.optional(),
   metadata: metadata.default({}),
-  tags: keyTags.optional(),
+  tags: keyTagsSchema.optional(),
   rpm_limit: limit.optional(),
   tpm_limit: limit.optional(),
   max_parallel_requests: limit.optional(),
@@ -69,7 +64,7 @@ const updateKeySchema = z.strictObject({
   expires_at: isoTime.nullable().optional(),
   status: z.enum(['active', 'suspended', 'revoked']).optional(),
   metadata: metadata.optional(),
-  tags: keyTags.nullable().optional(),
+  tags: keyTagsSchema.nullable().optional(),
   rpm_limit: limit.nullable().optional(),
   tpm_limit: limit.nullable().optional(),
   max_parallel_requests: limit.nullable().optional(),

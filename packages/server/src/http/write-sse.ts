@@ -63,7 +63,7 @@ export async function writeSse<T>(
     /** Written after the last item (`data: [DONE]`, or the closing events of an Anthropic stream). */
     readonly trailer?: string | (() => string);
     /** The error event in the client's wire format (default: OpenAI's `data: {"error":…}`). */
-    readonly encodeError?: (error: GatewayError) => string;
+    readonly encodeError?: ((error: GatewayError) => string) | undefined;
     readonly headers: Record<string, string | number>;
   },
 ): Promise<void> {

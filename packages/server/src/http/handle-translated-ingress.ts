@@ -1,0 +1,65 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ChatCompletionChunk, ChatCompletionResponse, GatewayError, RequestContext, WireFormat } from '@tollgate/core';
+import { gatewayHeaders } from './gateway-headers.js';
+import type { HttpDependencies } from './http-dependencies.js';
+import { readJsonBody } from './read-json-body.js';
+import { startRequest, type WireTranslation } from './start-request.js';
+import { writeSse } from './write-sse.js';
+
+/** A client's body in its own wire format, as the ingress read it. */
+export type ClientBody = Readonly<Record<string, any>>;
+
+/** How a translated stream is written in the client's wire: each chunk's events, what ends it, and an error event after the first byte (default OpenAI's). */
+export interface IngressStreamEncoder {
+  encode(chunk: ChatCompletionChunk): string;
+  readonly trailer: string | (() => string);
+  readonly encodeError?: ((error: GatewayError) => string) | undefined;
+}
+
+/** A chat ingress of a wire format other than chat completions (the Messages, Responses and legacy completions APIs). */
+export interface TranslatedIngress {
+  readonly wire: WireFormat;
+  /** How its body becomes the canonical request, and what it says the canonical request does not. */
+  readonly translation: WireTranslation;
+  /** A whole canonical answer as the body the client expects. */
+  encodeResponse(response: ChatCompletionResponse, request: ClientBody): string;
+  /** The encoder of a translated stream for this request. */
+  streamEncoder(request: ClientBody): IngressStreamEncoder;
+  /** The error event of a stream passed through as the upstream's bytes (default OpenAI's). */
+  readonly encodeError?: ((error: GatewayError) => string) | undefined;
+}
+
+const passBytes = (bytes: Uint8Array) => bytes;
+
+/**
+ * The route handler of a {@link TranslatedIngress}: the body read and decoded by the engine after auth
+ * (like any request's validation), then the answer — the upstream's bytes where they pass through, else
+ * the canonical answer or stream encoded in the client's wire. Errors in the client's shape.
+ */
+export function createTranslatedIngressHandler(dependencies: HttpDependencies, ingressWire: TranslatedIngress) {
+  return async function handleTranslatedIngress(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const ingress = startRequest(req, res, dependencies, ingressWire.wire);
+    if (ingress === undefined) return;
+    let context: RequestContext | undefined;
+    try {
+      const body = await readJsonBody(req, dependencies.bodyLimit);
+      const request = body.value as ClientBody;
+      context = ingress.createContext('chat', body, ingressWire.translation);
+      const result = await dependencies.gateway.engine.handleChat(context);
+      const headers = gatewayHeaders(context.asGatewayContext());
+      if (result.type === 'response') {
+        const payload = result.body ?? ingressWire.encodeResponse(result.response, request);
+        res.writeHead(200, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
+        res.end(payload);
+      } else if (result.type === 'chunks') {
+        const encoder = ingressWire.streamEncoder(request);
+        await writeSse(res, result.chunks, (chunk: ChatCompletionChunk) => encoder.encode(chunk), { signal: ingress.signal, trailer: encoder.trailer, encodeError: encoder.encodeError, headers });
+      } else {
+        // Passed through from an upstream that serves the client's API itself.
+        await writeSse(res, result.body, passBytes, { signal: ingress.signal, encodeError: ingressWire.encodeError, headers });
+      }
+    } catch (error) {
+      ingress.fail(error, context);
+    }
+  };
+}
