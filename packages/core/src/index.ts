@@ -76,7 +76,7 @@ export type { VirtualKeyRecord, VirtualKeyStatus, KeyRateLimits } from './govern
 export { periodStart, periodEnd } from './governance/budget-period.js';
 export { RateLimitStore } from './governance/rate-limit-store.js';
 export { SpendReports, spendGroupColumns, spendSql, toSpendRow } from './governance/spend-reports.js';
-export { requestRecordsSql, toRequestRecord, type RequestRecord, type RequestRecordQuery } from './governance/request-records.js';
+export { requestLookupSql, requestRecordsSql, toRequestRecord, type RequestLookup, type RequestRecord, type RequestRecordQuery } from './governance/request-records.js';
 export type { SpendGroup, SpendQuery, SpendRow } from './governance/spend-reports.js';
 export { AuditLog } from './governance/audit-log.js';
 export type { AuditEntry } from './governance/audit-log.js';

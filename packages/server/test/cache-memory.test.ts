@@ -52,6 +52,9 @@ describe('the memory response cache', () => {
     expect(rows).toHaveLength(2);
     expect(rows[0]!.cost_micros).toBeGreaterThan(0);
     expect(rows[1]).toEqual({ cost_micros: 0, provider: null, status: 200 });
+    // The client is told the same: what the miss cost, and that the hit cost nothing.
+    expect(Number(first.response.headers.get('x-tollgate-cost')) * 1_000_000).toBeCloseTo(rows[0]!.cost_micros, 6);
+    expect(second.response.headers.get('x-tollgate-cost')).toBe('0');
   });
 
   it('answers repeated embeddings and rankings from the cache too (they are deterministic), keyed by their input', async () => {

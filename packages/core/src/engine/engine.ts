@@ -693,12 +693,14 @@ export class Engine implements TargetCircuits {
   }
 
   /**
-   * Schedules settle, ledger and log for a request, once; they run after the answer is written, at the
-   * end of the event-loop turn (one `setImmediate` for every request finished in that turn).
+   * Prices a request and schedules settle, ledger and log for it, once; they run after the answer is
+   * written, at the end of the event-loop turn (one `setImmediate` for every request finished in that
+   * turn). A whole answer finishes before it is written, so its cost goes out in its headers.
    */
   #finish(context: RequestContext, reserved: boolean): void {
     if (!context.markFinished()) return;
     context.timings.endedAt = performance.now();
+    if (context.costMicros === undefined) context.costMicros = this.#costOf(context);
     this.#unfinished += 1;
     if (this.#toFinish.length === 0) setImmediate(this.#finishQueued);
     this.#toFinish.push({ context, reserved });
@@ -726,7 +728,6 @@ export class Engine implements TargetCircuits {
    */
   #runFinish(context: RequestContext, reserved: boolean): Promise<void> | undefined {
     const gatewayContext = context.asGatewayContext();
-    if (context.costMicros === undefined) context.costMicros = this.#costOf(context);
     const settling = reserved ? this.#runFinishingHooks(this.#hooks['budget.settle'], 0, gatewayContext, 'budget.settle hook failed') : undefined;
     if (settling !== undefined) return settling.then(() => this.#recordAndLog(context, gatewayContext));
     return this.#recordAndLog(context, gatewayContext);

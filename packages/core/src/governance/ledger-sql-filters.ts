@@ -14,12 +14,7 @@ export interface LedgerFilter {
  * adds a value of the caller's own after them.
  */
 export function ledgerFilterSql(filter: LedgerFilter, dialect: 'sqlite' | 'postgres'): { readonly conditions: string[]; readonly values: (string | number | Date)[]; readonly parameter: (value: string | number | Date) => string } {
-  const values: (string | number | Date)[] = [];
-  const parameter = (value: string | number | Date) => {
-    values.push(value);
-    return dialect === 'sqlite' ? '?' : `$${values.length}`;
-  };
-  const time = (epochMs: number) => (dialect === 'sqlite' ? epochMs : new Date(epochMs));
+  const { values, parameter, time } = sqlParameters(dialect);
   const conditions = [`started_at >= ${parameter(time(filter.from))}`, `started_at < ${parameter(time(filter.to))}`];
   if (filter.teamId !== undefined) conditions.push(`team_id = ${parameter(filter.teamId)}`);
   if (filter.keyId !== undefined) conditions.push(`key_id = ${parameter(filter.keyId)}`);
@@ -31,4 +26,18 @@ export function ledgerFilterSql(filter: LedgerFilter, dialect: 'sqlite' | 'postg
     );
   }
   return { conditions, values, parameter };
+}
+
+/**
+ * A query's values in placeholder order: `parameter` adds one and returns its placeholder (`?` for
+ * SQLite, `$n` for PostgreSQL); `time` is an epoch-milliseconds value as the dialect's column holds it.
+ */
+export function sqlParameters(dialect: 'sqlite' | 'postgres') {
+  const values: (string | number | Date)[] = [];
+  const parameter = (value: string | number | Date) => {
+    values.push(value);
+    return dialect === 'sqlite' ? '?' : `$${values.length}`;
+  };
+  const time = (epochMs: number) => (dialect === 'sqlite' ? epochMs : new Date(epochMs));
+  return { values, parameter, time };
 }

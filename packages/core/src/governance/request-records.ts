@@ -1,4 +1,4 @@
-import { ledgerFilterSql, type LedgerFilter } from './ledger-sql-filters.js';
+import { ledgerFilterSql, sqlParameters, type LedgerFilter } from './ledger-sql-filters.js';
 
 /** Which recorded requests to list: a time range (epoch ms, `to` excluded), optional filters, newest first, at most `limit`. */
 export interface RequestRecordQuery extends LedgerFilter {
@@ -19,6 +19,8 @@ export interface RequestRecord {
   readonly model: string;
   readonly provider: string | null;
   readonly upstreamModel: string | null;
+  /** The id the upstream gave its answer (`chatcmpl-…`, `msg_…`): the request in the provider's own records. */
+  readonly responseId: string | null;
   readonly status: number;
   readonly errorCode: string | null;
   readonly stream: boolean;
@@ -34,13 +36,37 @@ export interface RequestRecord {
 }
 
 /** The columns a listing reads, in the order {@link toRequestRecord} expects them by name. */
-const listedColumns = 'request_id, started_at, operation, key_id, team_id, end_user, model, provider, upstream_model, status, error_code, stream, prompt_tokens, completion_tokens, cost_micros, latency_ms, finish_reason, service_tier, tags, guardrails';
+const listedColumns = 'request_id, started_at, operation, key_id, team_id, end_user, model, provider, upstream_model, response_id, status, error_code, stream, prompt_tokens, completion_tokens, cost_micros, latency_ms, finish_reason, service_tier, tags, guardrails';
 
 /** A listing of recorded requests as SQL for the `tollgate_requests` table of either built-in ledger: newest first, through the time (or key, team) index. */
 export function requestRecordsSql(query: RequestRecordQuery, dialect: 'sqlite' | 'postgres'): { text: string; values: (string | number | Date)[] } {
   const { conditions, values, parameter } = ledgerFilterSql(query, dialect);
   if (query.errorsOnly === true) conditions.push('status >= 400');
   return { text: `SELECT ${listedColumns} FROM tollgate_requests WHERE ${conditions.join(' AND ')} ORDER BY started_at DESC LIMIT ${parameter(query.limit)}`, values };
+}
+
+/**
+ * One recorded request to find (`GET /v1/generation`): by the gateway's request id (`x-request-id`,
+ * any age), or else by the id the upstream gave its answer (`chatcmpl-…`, `msg_…`) among the requests
+ * since `answersSince` (answer ids have no index of their own: every request would write it); only
+ * the key's own when `keyId` is given.
+ */
+export interface RequestLookup {
+  readonly id: string;
+  readonly keyId?: string;
+  /** Epoch milliseconds: how far back an answer's id is looked for. */
+  readonly answersSince: number;
+}
+
+/**
+ * A {@link RequestLookup} as SQL for `tollgate_requests`, by request id (its index) or by answer id (the
+ * time, or key, index over `answersSince` on); the newest match.
+ */
+export function requestLookupSql(lookup: RequestLookup, by: 'request' | 'answer', dialect: 'sqlite' | 'postgres'): { text: string; values: (string | number | Date)[] } {
+  const { values, parameter, time } = sqlParameters(dialect);
+  const conditions = by === 'answer' ? [`started_at >= ${parameter(time(lookup.answersSince))}`, `response_id = ${parameter(lookup.id)}`] : [`request_id = ${parameter(lookup.id)}`];
+  if (lookup.keyId !== undefined) conditions.push(`key_id = ${parameter(lookup.keyId)}`);
+  return { text: `SELECT ${listedColumns} FROM tollgate_requests WHERE ${conditions.join(' AND ')} ORDER BY started_at DESC LIMIT 1`, values };
 }
 
 const textOrNull = (value: unknown) => (value === null || value === undefined ? null : String(value));
@@ -58,6 +84,7 @@ export function toRequestRecord(row: Record<string, unknown>): RequestRecord {
     model: String(row.model),
     provider: textOrNull(row.provider),
     upstreamModel: textOrNull(row.upstream_model),
+    responseId: textOrNull(row.response_id),
     status: Number(row.status),
     errorCode: textOrNull(row.error_code),
     stream: row.stream === true || row.stream === 1,

@@ -1,6 +1,6 @@
 import { createServiceToken } from '../services/service-token.js';
 import { ledgerFilterSql, type LedgerFilter } from './ledger-sql-filters.js';
-import type { RequestRecord, RequestRecordQuery } from './request-records.js';
+import type { RequestLookup, RequestRecord, RequestRecordQuery } from './request-records.js';
 
 /**
  * What spend can be grouped by: a principal level, the end user, the model, the provider, the service
@@ -36,6 +36,8 @@ export interface SpendReports {
   spend(query: SpendQuery): Promise<SpendRow[]>;
   /** The requests recorded, newest first (`GET /admin/requests`); where the store can list them. */
   requests?(query: RequestRecordQuery): Promise<RequestRecord[]>;
+  /** One recorded request by its id or its answer's (`GET /v1/generation`); where the store can find them. */
+  request?(lookup: RequestLookup): Promise<RequestRecord | undefined>;
 }
 
 /** Service token of the spend reports. */

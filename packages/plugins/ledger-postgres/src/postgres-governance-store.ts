@@ -22,11 +22,13 @@ import {
   type VirtualKeyUpdate,
   fromDirectoryRow,
   spendSql,
+  requestLookupSql,
   requestRecordsSql,
   toRequestRecord,
   toSpendRow,
   type AuditEntry,
   type RequestRecord,
+  type RequestLookup,
   type RequestRecordQuery,
   type SpendQuery,
   type SpendRow,
@@ -174,6 +176,15 @@ export class PostgresGovernanceStore implements GovernanceStore {
   async requests(query: RequestRecordQuery): Promise<RequestRecord[]> {
     const { text, values } = requestRecordsSql(query, 'postgres');
     return (await this.#pool.query(text, values)).rows.map(toRequestRecord);
+  }
+
+  async request(lookup: RequestLookup): Promise<RequestRecord | undefined> {
+    for (const by of ['request', 'answer'] as const) {
+      const { text, values } = requestLookupSql(lookup, by, 'postgres');
+      const row = (await this.#pool.query(text, values)).rows[0];
+      if (row !== undefined) return toRequestRecord(row);
+    }
+    return undefined;
   }
 
   async record(entry: AuditEntry): Promise<void> {

@@ -133,6 +133,26 @@ describe('PostgresLedger (real PostgreSQL)', () => {
     await ledger.close();
   });
 
+  it('finds one request by its request id (any age) or its answer\'s id (since a given time), only the key\'s own when a key is named', async () => {
+    const schema = freshSchema();
+    const ledger = await PostgresLedger.open(options(schema), silentLogger);
+    ledger.record(entry(1));
+    ledger.record({ ...entry(2), keyId: 'key_other' });
+    await ledger.flush();
+    const store = await PostgresGovernanceStore.open(options(schema), silentLogger, { migrated: true });
+    const found = await store.request({ id: 'req-1', answersSince: 1_795_000_000_005 });
+    expect(found).toMatchObject({ requestId: 'req-1', responseId: 'chatcmpl-1', keyId: 'config:agent', costMicros: 1234, promptTokens: 10, startedAt: 1_795_000_000_001 });
+    expect((await store.request({ id: 'chatcmpl-2', answersSince: 1_795_000_000_000 }))?.requestId).toBe('req-2');
+    // An answer's id is looked for among recent requests only; a request id at any age.
+    expect(await store.request({ id: 'chatcmpl-2', answersSince: 1_795_000_000_003 })).toBeUndefined();
+    expect((await store.request({ id: 'chatcmpl-1', keyId: 'config:agent', answersSince: 0 }))?.requestId).toBe('req-1');
+    expect(await store.request({ id: 'req-2', keyId: 'config:agent', answersSince: 0 })).toBeUndefined();
+    expect(await store.request({ id: 'chatcmpl-2', keyId: 'config:agent', answersSince: 0 })).toBeUndefined();
+    expect(await store.request({ id: 'req-9', answersSince: 0 })).toBeUndefined();
+    await store.close();
+    await ledger.close();
+  });
+
   it('keeps a virtual key\'s tags, changes them and clears them', async () => {
     const schema = freshSchema();
     const store = await PostgresGovernanceStore.open(options(schema), silentLogger);

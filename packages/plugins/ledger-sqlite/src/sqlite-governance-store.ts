@@ -18,12 +18,14 @@ import {
   type VirtualKeyRecord,
   type VirtualKeyUpdate,
   fromDirectoryRow,
+  requestLookupSql,
   requestRecordsSql,
   spendSql,
   toRequestRecord,
   toSpendRow,
   type AuditEntry,
   type RequestRecord,
+  type RequestLookup,
   type RequestRecordQuery,
   type SpendQuery,
   type SpendRow,
@@ -184,6 +186,15 @@ export class SqliteGovernanceStore implements GovernanceStore {
   async requests(query: RequestRecordQuery): Promise<RequestRecord[]> {
     const { text, values } = requestRecordsSql(query, 'sqlite');
     return (this.#database.prepare(text).all(...(values as (string | number)[])) as Record<string, unknown>[]).map(toRequestRecord);
+  }
+
+  async request(lookup: RequestLookup): Promise<RequestRecord | undefined> {
+    for (const by of ['request', 'answer'] as const) {
+      const { text, values } = requestLookupSql(lookup, by, 'sqlite');
+      const row = (this.#database.prepare(text).get(...(values as (string | number)[])) as Record<string, unknown> | undefined);
+      if (row !== undefined) return toRequestRecord(row);
+    }
+    return undefined;
   }
 
   async record(entry: AuditEntry): Promise<void> {

@@ -138,6 +138,7 @@ function requestView(record: RequestRecord) {
     model: record.model,
     provider: record.provider,
     upstream_model: record.upstreamModel,
+    response_id: record.responseId,
     status: record.status,
     error_code: record.errorCode,
     stream: record.stream,

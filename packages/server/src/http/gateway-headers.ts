@@ -13,7 +13,9 @@ export function gatewayOverheadMs(context: GatewayContext, now = performance.now
 /**
  * Response headers that tell what happened: request id, the provider and upstream model that answered,
  * the number of upstream attempts (retries and fallbacks included) and the gateway's own overhead,
- * and the headers hooks added (`x-ratelimit-*`). A new object each call: the caller adds its own.
+ * what a whole answer cost in US dollars (`x-tollgate-cost`; a stream's is known only at its end:
+ * `GET /v1/generation`), and the headers hooks added (`x-ratelimit-*`). A new object each call: the
+ * caller adds its own.
  */
 export function gatewayHeaders(context: GatewayContext): Record<string, string | number> {
   const headers: Record<string, string | number> = { ...context.responseHeaders, 'x-request-id': context.requestId };
@@ -23,5 +25,14 @@ export function gatewayHeaders(context: GatewayContext): Record<string, string |
     headers['x-tollgate-attempts'] = context.attempts.length;
     headers['x-tollgate-overhead-ms'] = gatewayOverheadMs(context).toFixed(2);
   }
+  if (context.costMicros !== undefined) headers['x-tollgate-cost'] = usdOf(context.costMicros);
   return headers;
+}
+
+/** Micro-dollars as a plain decimal string of dollars (`51` → `0.000051`), never in exponent notation. */
+function usdOf(micros: number): string {
+  const sign = micros < 0 ? '-' : '';
+  const digits = String(Math.abs(micros)).padStart(7, '0');
+  const dollars = `${digits.slice(0, -6)}.${digits.slice(-6)}`.replace(/\.?0+$/, '');
+  return sign + dollars;
 }

@@ -4,6 +4,7 @@ import { createAdminRoutes } from './admin-routes.js';
 import { createChatCompletionsHandler } from './handle-chat-completions.js';
 import { createCompletionsHandler } from './handle-completions.js';
 import { createCountTokensHandler } from './handle-count-tokens.js';
+import { createGenerationHandler } from './handle-generation.js';
 import { createKeyInfoHandler } from './handle-key-info.js';
 import { createMessagesHandler } from './handle-messages.js';
 import { createModelsHandlers, modelRoutePrefix } from './handle-models.js';
@@ -57,6 +58,7 @@ export function createGatewayRoutes(dependencies: HttpDependencies): GatewayRout
     ['/v1/models', get(models.list)],
     [`${modelRoutePrefix}*`, get(models.model)],
     ['/v1/key', get(createKeyInfoHandler(dependencies) as RouteHandler)],
+    ['/v1/generation', get(createGenerationHandler(dependencies) as RouteHandler)],
     ['/health/live', get((_req, res) => sendJson(res, 200, { status: 'ok' }))],
     ['/health/ready', get((_req, res) => (dependencies.tracker.draining ? sendJson(res, 503, { status: 'draining' }) : sendJson(res, 200, { status: 'ready' })))],
   ]);
@@ -81,5 +83,5 @@ export function sendMethodNotAllowed(res: ServerResponse, method: string, path: 
 
 /** Answers 404 in OpenAI's shape. */
 export function sendNotFound(res: ServerResponse, method: string, path: string): void {
-  sendError(res, new GatewayError('TOLLGATE_NOT_FOUND', `No route ${method} ${path}. Tollgate serves /v1/chat/completions, /v1/completions, /v1/responses, /v1/embeddings, /v1/rerank, /v1/messages, /v1/models, /v1/models/{model}, /v1/key, /health/live and /health/ready.`));
+  sendError(res, new GatewayError('TOLLGATE_NOT_FOUND', `No route ${method} ${path}. Tollgate serves /v1/chat/completions, /v1/completions, /v1/responses, /v1/embeddings, /v1/rerank, /v1/messages, /v1/models, /v1/models/{model}, /v1/key, /v1/generation, /health/live and /health/ready.`));
 }
