@@ -1,13 +1,14 @@
 import { createServiceToken } from '../services/service-token.js';
 
 /**
- * The levels a budget can be set on: a key, the user, team and org it belongs to, and an end user —
- * the `user` a request names (OpenAI's `user`, a Messages request's `metadata.user_id`), whichever key
- * sends it.
+ * The levels a budget can be set on: a key, the user, team and org it belongs to, an end user — the
+ * `user` a request names (OpenAI's `user`, a Messages request's `metadata.user_id`), whichever key
+ * sends it — and a tag, which binds every request carrying it (a key's own tags, or the client's
+ * `x-tollgate-tags`), whichever key sends it.
  */
-export type BudgetScope = 'key' | 'user' | 'team' | 'org' | 'end_user';
+export type BudgetScope = 'key' | 'user' | 'team' | 'org' | 'end_user' | 'tag';
 
-/** One budget level of a request: the scope and the id of the key, user, team or org, or the end user's name. */
+/** One budget level of a request: the scope and the id of the key, user, team or org, the end user's name, or the tag. */
 export interface BudgetSubject {
   readonly scope: BudgetScope;
   readonly id: string;

@@ -14,10 +14,10 @@ import {
 } from '@tollgate/core';
 import { createBudgetAlerts } from './budget-alerts.js';
 import { BudgetLeases } from './budget-leases.js';
-import { endUserOf } from './end-user-of.js';
 import { estimatePromptTokens } from './estimate-prompt-tokens.js';
 import { createHoldIds } from './hold-ids.js';
 import type { GovernanceOptions } from './governance-options.js';
+import { isRequestLevel, requestBudgetSubjects } from './request-budget-subjects.js';
 import { settleWithRetries } from './settle-with-retries.js';
 import { tierAt, worstCasePrices, type WorstCasePrices } from './worst-case-prices.js';
 
@@ -55,8 +55,8 @@ function outputLimit(request: ChatCompletionRequest): { field: 'max_tokens' | 'm
   return { field: 'max_tokens', tokens: typeof request.max_tokens === 'number' ? request.max_tokens : undefined };
 }
 
-/** End users whose budget state is remembered at most; past it the memory starts over (any client can name any end user). */
-const maxRememberedEndUsers = 10_000;
+/** End users and tags whose budget state is remembered at most; past it the memory starts over (any client can name any end user or tag). */
+const maxRememberedNamedLevels = 10_000;
 
 /** How many answers a chat request asks for (`n`): each may use the whole output limit. */
 function choiceCount(request: ChatCompletionRequest): number {
@@ -109,54 +109,56 @@ export function createBudgetHooks(
   const subjectsByPrincipal = new WeakMap<Principal, readonly BudgetSubject[]>();
   /** Whether a budget applies to a principal's subjects, as the store last said, trusted for `keyCacheMs`. */
   const budgetedByPrincipal = new WeakMap<Principal, { readonly budgeted: boolean; readonly until: number }>();
-  /** Whether an end user has a budget, as the store last said, trusted for `keyCacheMs`. */
-  const budgetedEndUsers = new Map<string, { readonly budgeted: boolean; readonly until: number }>();
+  /** Whether an end user or a tag (`end_user:<name>`, `tag:<tag>`) has a budget, as the store last said, trusted for `keyCacheMs`. */
+  const budgetedNamedLevels = new Map<string, { readonly budgeted: boolean; readonly until: number }>();
 
   /**
-   * Holds the request's worst case when a budget applies to its key, user, team or org; a request no
-   * budget applies to is left as it came (no limit set, nothing held). Whether one applies is asked of
-   * the store once per `keyCacheMs` for each key, so a budget set on a key that had none binds within it.
+   * Holds the request's worst case when a budget applies to its key, user, team or org, or to a level
+   * it names (its end user, its tags); a request no budget applies to is left as it came (no limit set,
+   * nothing held). Whether one applies is asked of the store once per `keyCacheMs` for each key, so a
+   * budget set on a key that had none binds within it.
    */
   function reserve(context: GatewayContext): void | Promise<void> {
     const principal = context.principal!;
     let subjects = subjectsByPrincipal.get(principal);
     if (subjects === undefined) subjectsByPrincipal.set(principal, (subjects = budgetSubjects(principal)));
     if (subjects.length === 0) return;
-    const endUser = endUserOf(context.request);
-    if (endUser !== undefined) return reserveWithEndUser(context, principal, subjects, endUser);
+    const named = requestBudgetSubjects(context);
+    if (named.length > 0) return reserveWithNamedLevels(context, principal, subjects, named);
     const known = budgetedByPrincipal.get(principal);
     if (known === undefined || known.until <= clock.now()) return lookUpBudgets(context, principal, subjects);
     if (known.budgeted) return hold(context, subjects);
   }
 
   /**
-   * As {@link reserve}, for a request that names an end user: the end user's budget, when it has one,
-   * is held on too (all levels at once, in the store: an end user's requests draw on no lease, as many
-   * end users each holding a lease would tie up their key's budget). Whether it has one is asked of the
-   * store once per `keyCacheMs` for each end user, with the key's levels when they are due too.
+   * As {@link reserve}, for a request that names levels of its own (an end user, tags): those with a
+   * budget are held on too (all levels at once, in the store: such requests draw on no lease, as many
+   * end users or tags each holding a lease would tie up their key's budget). Whether each has one is
+   * asked of the store once per `keyCacheMs`, with the key's levels when they are due too.
    */
-  function reserveWithEndUser(context: GatewayContext, principal: Principal, subjects: readonly BudgetSubject[], endUser: string): void | Promise<void> {
+  function reserveWithNamedLevels(context: GatewayContext, principal: Principal, subjects: readonly BudgetSubject[], named: readonly BudgetSubject[]): void | Promise<void> {
     const now = clock.now();
     const knownKey = budgetedByPrincipal.get(principal);
-    const knownEndUser = budgetedEndUsers.get(endUser);
-    if (knownKey !== undefined && knownKey.until > now && knownEndUser !== undefined && knownEndUser.until > now) {
-      if (knownEndUser.budgeted) return hold(context, [...subjects, { scope: 'end_user', id: endUser }], false);
-      if (knownKey.budgeted) return hold(context, subjects);
-      return;
+    if (knownKey === undefined || knownKey.until <= now) return lookUpWithNamedLevels(context, principal, subjects, named);
+    let budgeted: BudgetSubject[] | undefined;
+    for (const subject of named) {
+      const known = budgetedNamedLevels.get(`${subject.scope}:${subject.id}`);
+      if (known === undefined || known.until <= now) return lookUpWithNamedLevels(context, principal, subjects, named);
+      if (known.budgeted) (budgeted ??= []).push(subject);
     }
-    return lookUpWithEndUser(context, principal, subjects, { scope: 'end_user', id: endUser });
+    if (budgeted !== undefined) return hold(context, [...subjects, ...budgeted], false);
+    if (knownKey.budgeted) return hold(context, subjects);
   }
 
-  /** Asks the store whether budgets apply to the key's levels and to the end user, remembers both, and holds if one does. */
-  async function lookUpWithEndUser(context: GatewayContext, principal: Principal, subjects: readonly BudgetSubject[], endUserSubject: BudgetSubject): Promise<void> {
-    const all = [...subjects, endUserSubject];
-    const budgets = await store.getBudgets(all, clock.now()).catch((error: unknown) => Promise.reject(storeUnavailable(error)));
+  /** Asks the store whether budgets apply to the key's levels and to those the request names, remembers each, and holds if one does. */
+  async function lookUpWithNamedLevels(context: GatewayContext, principal: Principal, subjects: readonly BudgetSubject[], named: readonly BudgetSubject[]): Promise<void> {
+    const budgets = await store.getBudgets([...subjects, ...named], clock.now()).catch((error: unknown) => Promise.reject(storeUnavailable(error)));
     const until = clock.now() + options.keyCacheMs;
-    const endUserBudgeted = budgets.some((budget) => budget.scope === 'end_user');
-    budgetedByPrincipal.set(principal, { budgeted: budgets.some((budget) => budget.scope !== 'end_user'), until });
-    if (budgetedEndUsers.size >= maxRememberedEndUsers) budgetedEndUsers.clear();
-    budgetedEndUsers.set(endUserSubject.id, { budgeted: endUserBudgeted, until });
-    if (endUserBudgeted) await hold(context, all, false);
+    budgetedByPrincipal.set(principal, { budgeted: budgets.some((budget) => !isRequestLevel(budget.scope)), until });
+    if (budgetedNamedLevels.size + named.length > maxRememberedNamedLevels) budgetedNamedLevels.clear();
+    const budgeted = named.filter((subject) => budgets.some((budget) => budget.scope === subject.scope && budget.id === subject.id));
+    for (const subject of named) budgetedNamedLevels.set(`${subject.scope}:${subject.id}`, { budgeted: budgeted.includes(subject), until });
+    if (budgeted.length > 0) await hold(context, [...subjects, ...budgeted], false);
     else if (budgets.length > 0) await hold(context, subjects);
   }
 

@@ -53,8 +53,8 @@ export const governanceOptionsSchema = z
     budgets: z
       .array(
         z.strictObject({
-          scope: z.enum(['key', 'user', 'team', 'org', 'end_user']),
-          /** The key id (`key_…`, or `config:<name>` for a config key), user, team or org id, or the end user's name (a request's `user`). */
+          scope: z.enum(['key', 'user', 'team', 'org', 'end_user', 'tag']),
+          /** The key id (`key_…`, or `config:<name>` for a config key), user, team or org id, the end user's name (a request's `user`), or the tag. */
           id: z.string().min(1),
           limitUsd: z.number().min(0),
           period: z.enum(['daily', 'weekly', 'monthly', 'none']).default('monthly'),
