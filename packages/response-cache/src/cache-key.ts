@@ -31,7 +31,11 @@ export function cacheTenant(context: GatewayContext, scope: ResponseCacheOptions
  * legacy completions client its wire.
  */
 export function cacheKey(context: GatewayContext, options: ResponseCacheOptions): string {
-  const request = context.request as unknown as Readonly<Record<string, unknown>>;
+  return cacheKeyOf(context, options, context.request as unknown as Readonly<Record<string, unknown>>);
+}
+
+/** {@link cacheKey} of `request` in place of the context's own (a semantic cache keys a request less its last question). */
+export function cacheKeyOf(context: GatewayContext, options: ResponseCacheOptions, request: Readonly<Record<string, unknown>>): string {
   const fields = Object.fromEntries(Object.entries(request).filter(([field]) => !ignoredFields.has(field)));
   // A prompt the legacy completions API continues as raw text is another request than the chat message it decodes to.
   const wire = context.ingress === 'openai-completions' ? { ingress: context.ingress } : {};

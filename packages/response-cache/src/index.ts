@@ -2,4 +2,5 @@ export { createResponseCacheHooks, useResponseCache } from './response-cache-hoo
 export type { CacheStatus, PendingCacheEntry } from './response-cache-hooks.js';
 export { responseCacheOptionsSchema } from './response-cache-options.js';
 export type { ResponseCacheOptions } from './response-cache-options.js';
-export { cacheKey, cacheTenant } from './cache-key.js';
+export { cacheKey, cacheKeyOf, cacheTenant } from './cache-key.js';
+export type { SimilarAnswer, SimilarAnswers } from './similar-answers.js';

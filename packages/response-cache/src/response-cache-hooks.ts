@@ -1,6 +1,7 @@
 import { Cache as CacheService, ChunkAccumulator, type Cache, type ChatCompletionRequest, type GatewayContext, type GatewayResponse, type HookMap, type Logger, type PluginApi } from '@tollgate/core';
 import { cacheKey } from './cache-key.js';
 import type { ResponseCacheOptions } from './response-cache-options.js';
+import type { SimilarAnswers } from './similar-answers.js';
 
 /** A request the cache will store once answered: its key, TTL, and (for a stream) its chunks so far. */
 export interface PendingCacheEntry {
@@ -41,16 +42,29 @@ function header(context: GatewayContext, name: string): string | undefined {
  * (`context.untranslatable`: a server tool) or asking for what only the upstream's answer carries
  * (`context.needsUpstreamAnswer`: Codex's encrypted reasoning, Claude's signed thinking) is bypassed. A bypassed request's answer is left unread
  * (`context.leaveAnswerUnread`, given the plugin's `reader` api), so it passes through as the upstream's bytes.
+ *
+ * With `similar` (a semantic cache), a request whose exact key misses is answered with a stored answer
+ * to a request like it (`x-tollgate-cache: hit`, `x-tollgate-cache-similarity`), and each answer
+ * stored is remembered there.
  */
 export function createResponseCacheHooks(
   cache: Cache,
   options: ResponseCacheOptions,
   logger: Logger,
   reader?: PluginApi,
+  similar?: SimilarAnswers,
 ): Pick<HookMap, 'transform.request' | 'transform.response' | 'transform.chunk' | 'log'> {
-  const store = (entry: PendingCacheEntry, response: GatewayResponse) => {
-    cache.set(entry.key, JSON.stringify(response), entry.ttlMs).catch((error: unknown) => logger.warn({ err: error }, 'response cache write failed'));
+  const store = (context: GatewayContext, entry: PendingCacheEntry, response: GatewayResponse) => {
+    cache.set(entry.key, JSON.stringify(response), entry.ttlMs).then(
+      () => similar?.remember(context, entry.key, entry.ttlMs),
+      (error: unknown) => logger.warn({ err: error }, 'response cache write failed'),
+    );
   };
+  const read = (key: string) =>
+    cache.get(key).catch((error: unknown) => {
+      logger.warn({ err: error }, 'response cache read failed; treated as a miss');
+      return undefined;
+    });
 
   return {
     async 'transform.request'(context) {
@@ -71,10 +85,12 @@ export function createResponseCacheHooks(
       const requestedTtl = Number(header(context, 'x-tollgate-cache-ttl'));
       const ttlMs = Number.isFinite(requestedTtl) && requestedTtl > 0 ? Math.min(requestedTtl * 1_000, options.maxTtlMs) : options.ttlMs;
       if (!control.includes('no-cache')) {
-        const cached = await cache.get(key).catch((error: unknown) => {
-          logger.warn({ err: error }, 'response cache read failed; treated as a miss');
-          return undefined;
-        });
+        let cached = await read(key);
+        if (cached === undefined && similar !== undefined) {
+          const alike = await similar.find(context);
+          if (alike !== undefined) cached = await read(alike.key);
+          if (cached !== undefined) context.setResponseHeader('x-tollgate-cache-similarity', alike!.similarity.toFixed(4));
+        }
         if (cached !== undefined) {
           context.setResponseHeader('x-tollgate-cache', 'hit');
           context.costMicros = 0;
@@ -88,7 +104,7 @@ export function createResponseCacheHooks(
 
     'transform.response'(context, response) {
       const entry = context.get('responseCache');
-      if (entry !== undefined && !context.answerPrivate) store(entry, response);
+      if (entry !== undefined && !context.answerPrivate) store(context, entry, response);
       return undefined;
     },
 
@@ -100,21 +116,21 @@ export function createResponseCacheHooks(
     log(context) {
       const entry = context.get('responseCache');
       if (entry?.chunks === undefined || context.status !== 200 || context.error !== undefined || !entry.chunks.finished || context.answerPrivate) return;
-      store(entry, entry.chunks.toResponse());
+      store(context, entry, entry.chunks.toResponse());
     },
   };
 }
 
 /**
  * What a cache plugin's `setup` does with its store: provides it as the `Cache` service and adds the
- * response cache's hooks.
+ * response cache's hooks (with a semantic cache's `similar` answers, if given).
  *
  * @example
  * setup(api, options) { useResponseCache(api, new MyCache(options), options); }
  */
-export function useResponseCache(api: PluginApi, cache: Cache, options: ResponseCacheOptions): void {
+export function useResponseCache(api: PluginApi, cache: Cache, options: ResponseCacheOptions, similar?: SimilarAnswers): void {
   api.provide(CacheService, cache);
-  const hooks = createResponseCacheHooks(cache, options, api.logger, api);
+  const hooks = createResponseCacheHooks(cache, options, api.logger, api, similar);
   api.addHook('transform.request', hooks['transform.request']);
   api.addHook('transform.response', hooks['transform.response']);
   api.addHook('transform.chunk', hooks['transform.chunk']);

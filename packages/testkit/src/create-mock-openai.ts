@@ -47,6 +47,12 @@ export interface MockOpenAIOptions {
   readonly rerankShape?: RerankShape;
   /** The `azure` flavor also lets through a bearer token this accepts (a Microsoft Entra ID token: `createMockEntraId`'s `accepts`). */
   readonly acceptsBearer?: (authorization: string | string[] | undefined) => boolean;
+  /**
+   * How `POST /v1/embeddings` turns a text into its vector: by default a hash of the text (unrelated
+   * texts, unrelated vectors); {@link bagOfWordsEmbedding} makes texts with the same words alike, for
+   * what compares embeddings (a semantic cache).
+   */
+  readonly embedding?: (text: string, dimensions: number) => number[];
 }
 
 /** A model of the mock OpenRouter catalog. */
@@ -296,7 +302,7 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
       sendJson(res, reply.status ?? 200, {
         object: 'list',
         data: inputs.map((input, index) => {
-          const vector = mockEmbedding(String(input), dimensions);
+          const vector = (options.embedding ?? mockEmbedding)(String(input), dimensions);
           return { object: 'embedding', index, embedding: base64 ? toBase64Floats(vector) : vector };
         }),
         model: body?.model ?? 'text-embedding-3-small',

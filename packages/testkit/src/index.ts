@@ -16,6 +16,7 @@ export type { MockReplyBasics } from './mock-reply-basics.js';
 export type { MockUpstream } from './mock-server.js';
 export type { RecordedRequest } from './recorded-request.js';
 export { openAIChatCompletion, openAIChunk, openAIError, openAIUsage, mockEmbedding, toBase64Floats } from './openai-wire.js';
+export { bagOfWordsEmbedding } from './bag-of-words-embedding.js';
 export type { RerankShape } from './rerank-wire.js';
 export { anthropicError, anthropicErrorStatus, anthropicEvent, anthropicUsage } from './anthropic-wire.js';
 export { bedrockErrorHeaders, bedrockErrorStatus, bedrockEvent, bedrockExceptionEvent, bedrockUsage } from './bedrock-wire.js';

@@ -1,0 +1,27 @@
+import { z } from '@tollgate/core';
+import { responseCacheOptionsSchema } from '@tollgate/response-cache';
+
+/** Options of the semantic cache plugin: the embeddings server, how alike a question must be, its size bounds, and the response cache's options. */
+export const cacheSemanticOptionsSchema = responseCacheOptionsSchema.extend({
+  /** An OpenAI-compatible `POST /embeddings` (OpenAI, a vLLM, TEI, Infinity or Ollama server) that embeds each question. */
+  embeddings: z.strictObject({
+    /** Base URL, as a provider's: `https://api.openai.com/v1`, `http://10.0.0.7:8080/v1`. */
+    baseURL: z.url(),
+    /** Sent as `authorization: Bearer …` when set. */
+    apiKey: z.string().min(1).optional(),
+    model: z.string().min(1),
+    /** Asked of models that can shorten their vectors (OpenAI's `text-embedding-3-*`). */
+    dimensions: z.number().int().positive().optional(),
+    /** How long a question's embedding may take; past it the request goes on as a miss. */
+    timeoutMs: z.number().int().positive().default(2_000),
+  }),
+  /** Cosine similarity at which a question counts as one already answered (1: the same words, in a model's sense). */
+  minSimilarity: z.number().min(0).max(1).default(0.95),
+  /** Questions remembered at most (their vectors); the oldest go first. */
+  maxQuestions: z.number().int().positive().default(10_000),
+  /** Bytes the cached answers may take at most (keys and values as stored); least recently used go first. */
+  maxBytes: z.number().int().positive().default(64 * 1024 * 1024),
+});
+
+/** Options of the semantic cache plugin, with defaults applied. */
+export type CacheSemanticOptions = z.output<typeof cacheSemanticOptionsSchema>;
