@@ -66,6 +66,8 @@ export interface BudgetStore {
   removeBudget(subject: BudgetSubject): Promise<boolean>;
   /** The budgets of these subjects that exist, in their current period. */
   getBudgets(subjects: readonly BudgetSubject[], now: number): Promise<Budget[]>;
+  /** Every budget, in its current period (`GET /admin/budgets`); where the store can list them. */
+  listBudgets?(now: number): Promise<Budget[]>;
   /** Holds not yet settled (lapsed ones included until the store releases them). */
   countReservations(): Promise<number>;
 }

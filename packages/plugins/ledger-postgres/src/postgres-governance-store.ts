@@ -142,6 +142,11 @@ export class PostgresGovernanceStore implements GovernanceStore {
     return this.#transaction((client) => this.#lockBudgets(client, subjects, now));
   }
 
+  async listBudgets(now: number): Promise<Budget[]> {
+    const { rows } = await this.#pool.query<BudgetSubject>('SELECT scope, subject_id AS id FROM tollgate_budgets');
+    return this.getBudgets(rows, now);
+  }
+
   async putEntry(entry: DirectoryEntry): Promise<DirectoryEntry> {
     const { rows } = await this.#pool.query<DirectoryRow>(
       `INSERT INTO tollgate_directory (kind, id, name, parent_id, metadata, created_at) VALUES ($1, $2, $3, $4, $5, $6)

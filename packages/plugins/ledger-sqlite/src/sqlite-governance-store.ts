@@ -152,6 +152,11 @@ export class SqliteGovernanceStore implements GovernanceStore {
     return this.#batched({ op: 'getBudgets', subjects, now }, true) as Promise<Budget[]>;
   }
 
+  async listBudgets(now: number): Promise<Budget[]> {
+    const subjects = this.#database.prepare('SELECT scope, subject_id AS id FROM tollgate_budgets').all() as unknown as BudgetSubject[];
+    return this.getBudgets(subjects, now);
+  }
+
   async putEntry(entry: DirectoryEntry): Promise<DirectoryEntry> {
     const row = this.#database
       .prepare(

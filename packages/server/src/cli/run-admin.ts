@@ -80,7 +80,8 @@ function toCall(command: string, args: string[]): AdminCall | string {
       return { method: 'POST', path: '/admin/budgets', body: { scope: rest[0], id: rest[1], limit_usd: limit, ...(values.period === undefined ? {} : { period: values.period }) } };
     }
     if (action === 'get' && rest.length === 2) return { method: 'GET', path: `/admin/budgets${query({ scope: rest[0], id: rest[1] })}` };
-    return 'Use: budgets set SCOPE ID USD [--period P] | budgets get SCOPE ID.';
+    if (action === 'list' && rest.length === 0) return { method: 'GET', path: '/admin/budgets' };
+    return 'Use: budgets set SCOPE ID USD [--period P] | budgets get SCOPE ID | budgets list.';
   }
   if (command === 'requests') {
     return { method: 'GET', path: `/admin/requests${query({ from: values.from, to: values.to, team_id: values.team, key_id: values.key, tag: values.tag, errors: values.errors === true ? 'true' : undefined, limit: values.limit })}` };

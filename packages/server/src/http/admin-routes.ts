@@ -366,6 +366,13 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
           return { body: budgetView(budget), change: { action: 'budget.set', subject: `${body.scope}:${body.id}`, details: { limit_usd: body.limit_usd, period: body.period } } };
         })],
         ['GET', admin(async (input) => {
+          // Without a subject: every budget, by scope then id.
+          if (Object.keys(input as object).length === 0) {
+            if (budgets.listBudgets === undefined) throw notFound('budget listing: the store plugin provides none');
+            const all = await budgets.listBudgets(clock.now());
+            all.sort((a, b) => (a.scope === b.scope ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.scope < b.scope ? -1 : 1));
+            return { body: { object: 'list', data: all.map(budgetView) } };
+          }
           const subject = parse(subjectSchema, input);
           const [budget] = await budgets.getBudgets([subject], clock.now());
           if (budget === undefined) throw notFound(`budget on ${subject.scope} "${subject.id}"`);

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError, MetricsEndpoint } from '@tollgate/core';
 import { createAdminRoutes } from './admin-routes.js';
+import { adminUiRoutes } from './admin-ui.js';
 import { createChatCompletionsHandler } from './handle-chat-completions.js';
 import { createCompletionsHandler } from './handle-completions.js';
 import { createCountTokensHandler } from './handle-count-tokens.js';
@@ -62,7 +63,8 @@ export function createGatewayRoutes(dependencies: HttpDependencies): GatewayRout
     ['/health/live', get((_req, res) => sendJson(res, 200, { status: 'ok' }))],
     ['/health/ready', get((_req, res) => (dependencies.tracker.draining ? sendJson(res, 503, { status: 'draining' }) : sendJson(res, 200, { status: 'ready' })))],
   ]);
-  for (const [path, methods] of createAdminRoutes(dependencies) ?? []) routes.set(path, methods);
+  const adminRoutes = createAdminRoutes(dependencies);
+  if (adminRoutes !== undefined) for (const [path, methods] of [...adminRoutes, ...adminUiRoutes()]) routes.set(path, methods);
   if (metrics !== undefined) {
     // Served like health checks, without a key: scrape it from inside the network.
     routes.set('/metrics', get(async (_req, res) => {

@@ -29,7 +29,8 @@ function point(condition: boolean, what: string, seen: () => string, fix: string
  * The checks a `BudgetStore` must pass for budgets to be hard: unbudgeted subjects are free, holds
  * are all-or-nothing across levels, 100 concurrent reservations never hold more than the limit,
  * settling charges the actual cost and releases the hold, a lapsed hold frees its budget (yet is
- * still charged when settled late), and spend starts again in a new period. Each failure names the
+ * still charged when settled late), spend starts again in a new period, and a store that lists its
+ * budgets lists every one. Each failure names the
  * contract point and the fix.
  *
  * @example
@@ -88,6 +89,20 @@ export function budgetStoreConformanceChecks(options: BudgetStoreConformanceOpti
       const february = Date.UTC(2026, 1, 2);
       const [budget] = await store.getBudgets([team], february);
       point(budget?.spentMicros === 0 && budget.resetsAt === Date.UTC(2026, 2, 1), 'a monthly budget resets on the first of the month (UTC) and says when it resets next', () => JSON.stringify(budget), 'When periodStart(period, now) is after period_started_at, set spent to 0 and period_started_at to it (periodStart/periodEnd from @tollgate/core).');
+    }),
+    check('lists every budget in its current period, where it lists them', async ({ store }) => {
+      if (store.listBudgets === undefined) return;
+      await store.setBudget(team, 10_000, 'monthly', now);
+      await store.setBudget({ scope: 'tag', id: 'customer:acme' }, 5_000, 'daily', now);
+      await store.reserve({ id: 'r-listed', subjects: [team], amountMicros: 2_000, expiresAt: now + hour, now });
+      await store.settle('r-listed', [team], 2_000, now);
+      const listed = (await store.listBudgets(Date.UTC(2026, 1, 2))).map(({ scope, id, spentMicros }) => `${scope}:${id}:${spentMicros}`).sort();
+      point(
+        listed.join(',') === 'tag:customer:acme:0,team:team-conformance:0',
+        'listBudgets returns every budget (any scope), in its current period',
+        () => JSON.stringify(listed),
+        'Select every budget row\'s scope and id, then read them as getBudgets does (periods rolled over).',
+      );
     }),
   ];
 }

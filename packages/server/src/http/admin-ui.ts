@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RouteHandler } from './gateway-routes.js';
+
+/** The admin pages' files, shipped beside `src` and `dist` in the package's `ui` folder. */
+const uiFolder = new URL('../../ui/', import.meta.url);
+
+/**
+ * Headers of every admin page file: its own scripts and styles only, API calls to this origin only,
+ * never framed, no referrer, nothing cached that a new version would not replace.
+ */
+const securityHeaders = {
+  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-cache',
+};
+
+/** Serves one file, read once when the routes are built. */
+function staticFile(name: string, contentType: string): RouteHandler {
+  const body = readFileSync(new URL(name, uiFolder));
+  const headers = { ...securityHeaders, 'content-type': contentType, 'content-length': body.length };
+  return (_req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(200, headers);
+    res.end(body);
+  };
+}
+
+/**
+ * The admin pages at `/admin/ui`: spend, virtual keys, budgets and the latest requests, read and
+ * changed through the admin API with the master key the user types in (kept in the tab's session
+ * storage, sent to this origin only). Static files, served without a key: they hold no data.
+ */
+export function adminUiRoutes(): [string, ReadonlyMap<string, RouteHandler>][] {
+  const page = new Map([['GET', staticFile('index.html', 'text/html; charset=utf-8')]]);
+  return [
+    ['/admin/ui', page],
+    ['/admin/ui/', page],
+    ['/admin/ui/app.js', new Map([['GET', staticFile('app.js', 'text/javascript; charset=utf-8')]])],
+    ['/admin/ui/app.css', new Map([['GET', staticFile('app.css', 'text/css; charset=utf-8')]])],
+  ];
+}

@@ -1,0 +1,186 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { JSDOM } from 'jsdom';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Ledger } from '@tollgate/core';
+import type { MockOpenAI } from '@tollgate/testkit';
+import type { RunningServer } from '../src/index.js';
+import { startLedgeredGateway } from './support/start-test-gateway.js';
+
+// The admin pages run in jsdom against the real gateway: the page's own HTML and script as the
+// gateway serves them, its fetch calls going to the gateway's admin API over HTTP.
+
+const masterKey = 'sk-admin-ui-master-0000000001';
+let mock: MockOpenAI;
+let server: RunningServer;
+
+async function admin(path: string, body?: object): Promise<any> {
+  const response = await fetch(`${server.url}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { authorization: `Bearer ${masterKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return response.json();
+}
+
+beforeAll(async () => {
+  ({ mock, server } = await startLedgeredGateway(
+    'tollgate-admin-ui',
+    [
+      // $1 per million input tokens, $2 per million output tokens.
+      { name: '@tollgate/pricing', options: { overrides: { 'openai/gpt-4o-mini': { input: 1, output: 2 } } } },
+      { name: '@tollgate/governance', options: { keyCacheMs: 0 } },
+    ],
+    { auth: { masterKey } },
+  ));
+  // Traffic from two keys of two teams: 10 + 2 × 5 = 20 and 30 + 2 × 10 = 50 micro-dollars.
+  const search = await admin('/admin/keys', { alias: 'search-agent', team_id: 'search', tags: ['customer:acme'] });
+  const support = await admin('/admin/keys', { alias: '<img src=x onerror=alert(1)>', team_id: 'support' });
+  mock.enqueue({ usage: { prompt_tokens: 10, completion_tokens: 5 } });
+  await new OpenAI({ baseURL: `${server.url}/v1`, apiKey: search.key, maxRetries: 0 }).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+  mock.enqueue({ usage: { prompt_tokens: 30, completion_tokens: 10 } });
+  await new OpenAI({ baseURL: `${server.url}/v1`, apiKey: support.key, maxRetries: 0 }).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello' }] });
+  await server.tollgate.gateway.engine.drain();
+  await server.tollgate.gateway.resolve(Ledger)!.flush();
+});
+
+afterAll(async () => {
+  await server?.close();
+  await mock?.close();
+});
+
+/**
+ * The admin page as a browser gets it: its HTML and script from the gateway, its fetch the gateway's;
+ * `signedIn`: as a tab that signed in before (the key in its session storage).
+ */
+async function openPage(signedIn = true): Promise<Window> {
+  const html = await (await fetch(`${server.url}/admin/ui`)).text();
+  const script = await (await fetch(`${server.url}/admin/ui/app.js`)).text();
+  const dom = new JSDOM(html, { url: `${server.url}/admin/ui`, runScripts: 'outside-only' });
+  const window = dom.window as unknown as Window & { eval(code: string): unknown };
+  window.fetch = (input, init) => fetch(new URL(String(input), server.url), init);
+  if (signedIn) window.sessionStorage.setItem('tollgate.adminKey', masterKey);
+  window.eval(script);
+  return window;
+}
+
+/** Waits (at most 2 s) until the page has no call in flight and `ready` holds. */
+async function until(window: Window, ready: () => boolean): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    if (window.document.body.dataset.loading === undefined && ready()) return;
+    await sleep(10);
+  }
+  throw new Error(`the page never got ready: ${window.document.body.textContent?.replace(/\s+/g, ' ').slice(0, 500)}`);
+}
+
+const rowsOf = (window: Window, id: string) =>
+  [...window.document.querySelectorAll(`#${id} tbody tr`)].map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent));
+
+function submit(window: Window, formId: string, values: Record<string, string>): void {
+  const form = window.document.getElementById(formId) as HTMLFormElement;
+  for (const [name, value] of Object.entries(values)) (form.elements.namedItem(name) as HTMLInputElement).value = value;
+  form.requestSubmit();
+}
+
+function click(window: Window, selector: string): void {
+  (window.document.querySelector(selector) as HTMLElement).click();
+}
+
+describe('the admin pages (/admin/ui)', () => {
+  it('are static files with a strict content security policy, served without a key', async () => {
+    const page = await fetch(`${server.url}/admin/ui`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect((await fetch(`${server.url}/admin/ui/app.js`)).headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect((await fetch(`${server.url}/admin/ui/app.css`)).status).toBe(200);
+  });
+
+  it('refuse a wrong key, then show spend by day and by model as the admin API reports it', async () => {
+    const window = await openPage(false);
+    expect(window.document.getElementById('tabs')!.hidden).toBe(true);
+    submit(window, 'sign-in', { key: 'sk-not-the-master-key-000000' });
+    await until(window, () => !window.document.getElementById('error')!.hidden);
+    expect(window.document.getElementById('error')!.textContent).toMatch(/key/i);
+    expect(window.document.getElementById('sign-in')!.hidden).toBe(false);
+
+    submit(window, 'sign-in', { key: masterKey });
+    await until(window, () => rowsOf(window, 'spend-table').length > 0);
+    expect(window.document.getElementById('spend-total')!.textContent).toBe('$0.000070');
+    expect(rowsOf(window, 'spend-table')).toEqual([[new Date().toISOString().slice(0, 10), '2', '0', '40', '15', '$0.000070', '', '0']]);
+
+    submit(window, 'spend-query', { group_by: 'team' });
+    await until(window, () => rowsOf(window, 'spend-table').length === 2);
+    expect(rowsOf(window, 'spend-table').map((row) => [row[0], row[5]])).toEqual([['support', '$0.000050'], ['search', '$0.000020']]);
+    expect(window.sessionStorage.getItem('tollgate.adminKey')).toBe(masterKey);
+  });
+
+  it('list keys with their aliases as text, create one (shown once) and revoke it', async () => {
+    const window = await openPage();
+    click(window, '#tabs button[data-view="keys"]');
+    await until(window, () => rowsOf(window, 'keys-table').length === 2);
+    expect(rowsOf(window, 'keys-table').map((row) => row[0]).sort()).toEqual(['<img src=x onerror=alert(1)>', 'search-agent']);
+    expect(window.document.querySelector('#keys-table img')).toBeNull();
+
+    submit(window, 'key-create', { alias: 'made-in-ui', team_id: 'search', models: 'gpt-4o-mini', tags: 'customer:acme, env:prod' });
+    await until(window, () => rowsOf(window, 'keys-table').length === 3);
+    const secret = window.document.getElementById('key-secret')!.textContent!;
+    expect(window.document.getElementById('key-created')!.hidden).toBe(false);
+    const made = (await admin('/admin/keys')).data.find((key: { alias: string }) => key.alias === 'made-in-ui');
+    expect(made).toMatchObject({ team_id: 'search', models: ['gpt-4o-mini'], tags: ['customer:acme', 'env:prod'], status: 'active' });
+    expect(made.hint).toBe(`${secret.slice(0, 6)}…${secret.slice(-4)}`);
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: secret, maxRetries: 0 });
+    mock.enqueue({ usage: { prompt_tokens: 1, completion_tokens: 1 } });
+    await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'works' }] });
+
+    // Revoke asks once more before it acts.
+    const revokeOf = () => [...window.document.querySelectorAll('#keys-table tbody tr')].find((row) => row.querySelector('td')!.textContent === 'made-in-ui')!.querySelector('button')!;
+    revokeOf().click();
+    expect(revokeOf().textContent).toBe('Revoke? Click again');
+    expect((await admin('/admin/keys')).data.find((key: { alias: string }) => key.alias === 'made-in-ui').status).toBe('active');
+    revokeOf().click();
+    await until(window, () => rowsOf(window, 'keys-table').some((row) => row[0] === 'made-in-ui' && row[6] === 'revoked'));
+    const refused = (await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'again' }] }).catch((error: unknown) => error)) as InstanceType<typeof OpenAI.APIError>;
+    expect(refused.status).toBe(401);
+  });
+
+  it('set a budget, list every budget with what is left, and remove one', async () => {
+    const window = await openPage();
+    click(window, '#tabs button[data-view="budgets"]');
+    await until(window, () => window.document.querySelector('#budgets-table .empty') !== null);
+    submit(window, 'budget-set', { scope: 'tag', id: 'customer:acme', limit_usd: '5', period: 'daily' });
+    await until(window, () => rowsOf(window, 'budgets-table').length === 1);
+    submit(window, 'budget-set', { scope: 'team', id: 'search', limit_usd: '0.5', period: 'monthly' });
+    await until(window, () => rowsOf(window, 'budgets-table').length === 2);
+    expect(rowsOf(window, 'budgets-table').map((row) => row.slice(0, 7))).toEqual([
+      ['tag', 'customer:acme', 'daily', '$5.00', '$0.00', '$0.00', '$5.00'],
+      ['team', 'search', 'monthly', '$0.50', '$0.00', '$0.00', '$0.50'],
+    ]);
+    expect((await admin('/admin/budgets')).data.map(({ scope, id }: { scope: string; id: string }) => `${scope}:${id}`)).toEqual(['tag:customer:acme', 'team:search']);
+
+    const removeOf = () => window.document.querySelectorAll('#budgets-table tbody tr')[1]!.querySelector('button')!;
+    removeOf().click();
+    removeOf().click();
+    await until(window, () => rowsOf(window, 'budgets-table').length === 1);
+    expect((await admin('/admin/budgets')).data).toHaveLength(1);
+  });
+
+  it('list the latest requests, errors only on demand, and sign out', async () => {
+    const window = await openPage();
+    click(window, '#tabs button[data-view="requests"]');
+    await until(window, () => rowsOf(window, 'requests-table').length > 0);
+    const rows = rowsOf(window, 'requests-table');
+    expect(rows.map((row) => [row[2], row[4], row[7]])).toContainEqual(['gpt-4o-mini', '200', '$0.000050']);
+    expect(rows.every((row) => row[10]!.length > 0)).toBe(true);
+    (window.document.querySelector('#requests-query input[name="errors"]') as HTMLInputElement).checked = true;
+    submit(window, 'requests-query', {});
+    // The one error: the call of the key revoked above.
+    await until(window, () => rowsOf(window, 'requests-table').length === 1);
+    expect(rowsOf(window, 'requests-table')[0]![4]).toMatch(/^401 /);
+
+    click(window, '#sign-out');
+    expect(window.sessionStorage.getItem('tollgate.adminKey')).toBeNull();
+    expect(window.document.getElementById('sign-in')!.hidden).toBe(false);
+  });
+});

@@ -1,0 +1,246 @@
+// Tollgate's admin pages: spend, virtual keys, budgets and the latest requests, read and changed
+// through the admin API with the master key (kept in this tab's session storage). No framework and no
+// build step; every value from the API is set as text, never as HTML.
+(() => {
+  'use strict';
+
+  const storageKey = 'tollgate.adminKey';
+  let masterKey = sessionStorage.getItem(storageKey);
+  let view = 'spend';
+
+  const byId = (id) => document.getElementById(id);
+  /** A form's control by name (`form.id` would be the form's own id attribute). */
+  const field = (form, name) => form.elements.namedItem(name);
+
+  /** An element with attributes and children (strings become text nodes). */
+  function element(tag, attributes = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes)) {
+      if (value === undefined || value === null || value === false) continue;
+      if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
+      else node.setAttribute(name, value === true ? '' : String(value));
+    }
+    for (const child of children) node.append(child instanceof Node ? child : String(child ?? ''));
+    return node;
+  }
+
+  /** Calls the admin API; an error answer throws its message. */
+  async function api(path, body) {
+    const response = await fetch(path, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { authorization: `Bearer ${masterKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const answer = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      const failure = new Error(answer.error?.message ?? `The gateway answered ${response.status}.`);
+      failure.status = response.status;
+      throw failure;
+    }
+    return answer;
+  }
+
+  const usd = (value) => (value === null || value === undefined ? '—' : `$${value.toFixed(value !== 0 && Math.abs(value) < 0.01 ? 6 : 2)}`);
+  const count = (value) => (value === null || value === undefined ? '—' : value.toLocaleString('en-US'));
+  const list = (values) => (values === null || values === undefined || values.length === 0 ? '—' : values.join(', '));
+  const time = (iso) => (iso === null || iso === undefined ? '—' : iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z'));
+  const splitList = (text) => text.split(',').map((item) => item.trim()).filter((item) => item !== '');
+
+  /** A table of `rows`; each column is `[heading, value of a row, 'number'?]`. */
+  function table(columns, rows) {
+    if (rows.length === 0) return element('p', { class: 'empty' }, 'Nothing yet.');
+    return element(
+      'table',
+      {},
+      element('thead', {}, element('tr', {}, ...columns.map(([heading, , kind]) => element('th', { class: kind }, heading)))),
+      element('tbody', {}, ...rows.map((row) => element('tr', {}, ...columns.map(([, value, kind]) => element('td', { class: kind }, value(row)))))),
+    );
+  }
+
+  function showError(error) {
+    const box = byId('error');
+    box.textContent = error instanceof Error ? error.message : String(error);
+    box.hidden = false;
+    if (error.status === 401 || error.status === 403) signOut(false);
+  }
+
+  async function showSpend() {
+    const form = byId('spend-query');
+    const query = new URLSearchParams({ group_by: field(form, 'group_by').value });
+    if (field(form, 'from').value !== '') query.set('from', field(form, 'from').value);
+    if (field(form, 'to').value !== '') query.set('to', field(form, 'to').value);
+    const report = await api(`/admin/spend?${query}`);
+    byId('spend-total').textContent = usd(report.total_cost_usd);
+    const dearest = Math.max(0, ...report.data.map((row) => row.cost_usd));
+    byId('spend-table').replaceChildren(
+      table(
+        [
+          [field(form, 'group_by').selectedOptions[0].textContent, (row) => row.group ?? '(none)'],
+          ['requests', (row) => count(row.requests), 'number'],
+          ['errors', (row) => count(row.errors), 'number'],
+          ['input tokens', (row) => count(row.prompt_tokens), 'number'],
+          ['output tokens', (row) => count(row.completion_tokens), 'number'],
+          ['cost', (row) => usd(row.cost_usd), 'number'],
+          ['', (row) => element('meter', { min: 0, max: dearest || 1, value: row.cost_usd, title: usd(row.cost_usd) })],
+          ['unknown cost', (row) => count(row.unknown_cost_requests), 'number'],
+        ],
+        report.data,
+      ),
+    );
+  }
+
+  async function showKeys() {
+    const keys = await api('/admin/keys');
+    byId('keys-table').replaceChildren(
+      table(
+        [
+          ['alias', (key) => key.alias ?? '—'],
+          ['id', (key) => key.id],
+          ['key', (key) => key.hint],
+          ['team', (key) => key.team_id ?? '—'],
+          ['models', (key) => (key.models === null ? 'all' : list(key.models))],
+          ['tags', (key) => list(key.tags)],
+          ['status', (key) => key.status],
+          ['created', (key) => time(key.created_at)],
+          ['', (key) => (key.status === 'revoked' ? '' : confirmButton('Revoke', () => api('/admin/keys/revoke', { id: key.id })))],
+        ],
+        keys.data,
+      ),
+    );
+  }
+
+  async function showBudgets() {
+    const budgets = await api('/admin/budgets');
+    byId('budgets-table').replaceChildren(
+      table(
+        [
+          ['scope', (budget) => budget.scope],
+          ['id', (budget) => budget.id],
+          ['period', (budget) => budget.period],
+          ['limit', (budget) => usd(budget.limit_usd), 'number'],
+          ['spent', (budget) => usd(budget.spent_usd), 'number'],
+          ['held', (budget) => usd(budget.reserved_usd), 'number'],
+          ['left', (budget) => usd(Math.max(0, budget.limit_usd - budget.spent_usd - budget.reserved_usd)), 'number'],
+          ['', (budget) => element('meter', { min: 0, max: budget.limit_usd || 1, high: budget.limit_usd * 0.8, value: budget.spent_usd + budget.reserved_usd })],
+          ['resets', (budget) => time(budget.resets_at)],
+          ['', (budget) => confirmButton('Remove', () => api('/admin/budgets/delete', { scope: budget.scope, id: budget.id }))],
+        ],
+        budgets.data,
+      ),
+    );
+  }
+
+  async function showRequests() {
+    const form = byId('requests-query');
+    const query = new URLSearchParams({ limit: '100' });
+    if (field(form, 'errors').checked) query.set('errors', 'true');
+    if (field(form, 'tag').value.trim() !== '') query.set('tag', field(form, 'tag').value.trim());
+    const requests = await api(`/admin/requests?${query}`);
+    byId('requests-table').replaceChildren(
+      table(
+        [
+          ['time', (request) => time(request.started_at)],
+          ['key', (request) => request.key_id ?? '—'],
+          ['model', (request) => request.model],
+          ['provider', (request) => request.provider ?? '—'],
+          ['status', (request) => (request.error_code === null ? String(request.status) : `${request.status} ${request.error_code}`)],
+          ['input', (request) => count(request.prompt_tokens), 'number'],
+          ['output', (request) => count(request.completion_tokens), 'number'],
+          ['cost', (request) => usd(request.cost_usd), 'number'],
+          ['ms', (request) => count(Math.round(request.latency_ms)), 'number'],
+          ['tags', (request) => list(request.tags)],
+          ['request id', (request) => request.request_id],
+        ],
+        requests.data,
+      ),
+    );
+  }
+
+  const views = { spend: showSpend, keys: showKeys, budgets: showBudgets, requests: showRequests };
+
+  /** A button that asks once more before it acts, then shows the view again. */
+  function confirmButton(label, act) {
+    const button = element('button', { type: 'button' }, label);
+    button.addEventListener('click', () => {
+      if (button.dataset.armed !== 'true') {
+        button.dataset.armed = 'true';
+        button.textContent = `${label}? Click again`;
+        return;
+      }
+      button.disabled = true;
+      act().then(show, showError);
+    });
+    return button;
+  }
+
+  /** Shows the current view with fresh data. */
+  function show() {
+    byId('error').hidden = true;
+    for (const name of Object.keys(views)) byId(name).hidden = name !== view;
+    for (const tab of document.querySelectorAll('#tabs button')) tab.setAttribute('aria-pressed', String(tab.dataset.view === view));
+    document.body.dataset.loading = 'true';
+    return views[view]().catch(showError).finally(() => delete document.body.dataset.loading);
+  }
+
+  function signIn(key) {
+    masterKey = key;
+    sessionStorage.setItem(storageKey, key);
+    byId('sign-in').hidden = true;
+    byId('tabs').hidden = false;
+    byId('sign-out').hidden = false;
+    return show();
+  }
+
+  function signOut(clearError = true) {
+    masterKey = null;
+    sessionStorage.removeItem(storageKey);
+    byId('sign-in').hidden = false;
+    byId('tabs').hidden = true;
+    byId('sign-out').hidden = true;
+    for (const name of Object.keys(views)) byId(name).hidden = true;
+    if (clearError) byId('error').hidden = true;
+  }
+
+  byId('sign-in').addEventListener('submit', (event) => {
+    event.preventDefault();
+    void signIn(field(event.target, 'key').value.trim());
+    event.target.reset();
+  });
+  byId('sign-out').addEventListener('click', () => signOut());
+  for (const tab of document.querySelectorAll('#tabs button')) {
+    tab.addEventListener('click', () => {
+      view = tab.dataset.view;
+      void show();
+    });
+  }
+  for (const id of ['spend-query', 'requests-query']) {
+    byId(id).addEventListener('submit', (event) => {
+      event.preventDefault();
+      void show();
+    });
+  }
+  byId('key-create').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const form = event.target;
+    const body = { alias: field(form, 'alias').value.trim() };
+    if (field(form, 'team_id').value.trim() !== '') body.team_id = field(form, 'team_id').value.trim();
+    if (splitList(field(form, 'models').value).length > 0) body.models = splitList(field(form, 'models').value);
+    if (splitList(field(form, 'tags').value).length > 0) body.tags = splitList(field(form, 'tags').value);
+    api('/admin/keys', body).then((created) => {
+      byId('key-secret').textContent = created.key;
+      byId('key-created').hidden = false;
+      form.reset();
+      return show();
+    }, showError);
+  });
+  byId('budget-set').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const form = event.target;
+    api('/admin/budgets', { scope: field(form, 'scope').value, id: field(form, 'id').value.trim(), limit_usd: Number(field(form, 'limit_usd').value), period: field(form, 'period').value }).then(() => {
+      form.reset();
+      return show();
+    }, showError);
+  });
+
+  if (masterKey !== null) void signIn(masterKey);
+})();
