@@ -6,7 +6,7 @@ export type { ChatCompletionResponse, ChatCompletionChoice, FinishReason } from 
 export type { ChatCompletionChunk, ChatCompletionChunkChoice, ToolCallDelta } from './types/chat-completion-chunk.js';
 export type { EmbeddingRequest } from './types/embedding-request.js';
 export type { EmbeddingResponse } from './types/embedding-response.js';
-export { rerankDocumentText, type RerankDocument, type RerankRequest } from './types/rerank-request.js';
+export { rerankDocumentText, rerankSearches, type RerankDocument, type RerankRequest } from './types/rerank-request.js';
 export type { RerankResponse } from './types/rerank-response.js';
 export type { Usage } from './types/usage.js';
 export { claudeThinkingDetail, type ReasoningDetail } from './types/reasoning-detail.js';

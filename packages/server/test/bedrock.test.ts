@@ -354,6 +354,11 @@ describe('rerank on Bedrock (the Agent Runtime\'s Rerank API)', () => {
       ],
     });
     expect(await logLineOf(response.headers.get('x-request-id'))).toMatchObject({ operation: 'rerank', provider: 'aws', promptTokens: 0, costMicros: 2_000 });
+
+    // Bedrock bills a query per 100 documents: 150 are two.
+    const many = Array.from({ length: 150 }, (_, index) => `Document ${index}`);
+    const billed = await openai.post('/rerank', { body: { model: 'cohere-rerank', query: 'capital of France', documents: many, top_n: 2 } }).withResponse();
+    expect(billed.response.headers.get('x-tollgate-cost')).toBe('0.004');
   });
 
   it('answers Bedrock\'s refusal of a model that is not a reranker as its error', async () => {

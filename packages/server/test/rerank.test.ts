@@ -98,6 +98,25 @@ describe('POST /v1/rerank', () => {
     expect(await ledgerRow(response.headers.get('x-request-id'))).toEqual({ operation: 'rerank', model: 'rerank-v3.5', provider: 'cohere', prompt_tokens: 0, cost_micros: 2_000, status: 200 });
   });
 
+  it('bills a ranking of more than 100 documents by the searches the upstream reports, and budgets hold for them', async () => {
+    const many = Array.from({ length: 250 }, (_, index) => `Document ${index}`);
+    const rank = (key: string, documents: readonly string[]) =>
+      fetch(`${server.url}/v2/rerank`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'rerank-v3.5', query: 'capital', documents }) });
+    const response = await rank(masterKey, many);
+    expect(((await response.json()) as { meta: { billed_units: { search_units: number } } }).meta.billed_units.search_units).toBe(3);
+    // Three searches at $2 per thousand.
+    expect(response.headers.get('x-tollgate-cost')).toBe('0.006');
+    expect(await ledgerRow(response.headers.get('x-request-id'))).toMatchObject({ provider: 'cohere', cost_micros: 6_000 });
+
+    // A key with room for two searches: three documents are one, 250 documents three, refused before the call.
+    const key = await createBudgetedKey(server.url, 'cohere-two-searches', 0.004);
+    expect((await rank(key, documents)).status).toBe(200);
+    const refused = await rank(key, many);
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as ErrorBody).error.code).toBe('budget_exceeded');
+    expect(cohere.requests).toHaveLength(2);
+  });
+
   it('redacts PII in the query and the documents before they leave', async () => {
     await client.post('/rerank', { body: { model: 'reranker', query: 'mail of jane.doe@example.com', documents: ['Write to jane.doe@example.com', { text: 'Call +44 20 7946 0958' }] } });
     expect(vllm.requests[0]!.bodyText).not.toContain('jane.doe');

@@ -25,7 +25,7 @@ import type { ChatCompletionRequest } from '../types/chat-completion-request.js'
 import type { ChatCompletionResponse } from '../types/chat-completion-response.js';
 import type { EmbeddingRequest } from '../types/embedding-request.js';
 import type { EmbeddingResponse } from '../types/embedding-response.js';
-import type { RerankRequest } from '../types/rerank-request.js';
+import { rerankSearches, type RerankRequest } from '../types/rerank-request.js';
 import type { RerankResponse } from '../types/rerank-response.js';
 import type { AnswerReaders, ComposedHooks } from './composed-hooks.js';
 import { RelayStream, type StreamEnd } from './relay-stream.js';
@@ -153,12 +153,15 @@ export class Engine implements TargetCircuits {
 
   /**
    * Handles a rerank request (`POST /v1/rerank`), like embeddings: its usage the tokens the upstream
-   * counts, as input (none when it bills by search: a `request` price then).
+   * counts, as input (none when it bills by search: a `request` price then, billed once per search —
+   * the search units the upstream reports, else one per 100 documents).
    */
   handleRerank(context: RequestContext): Promise<RerankResult> {
     return this.#handleWhole(context, validateRerankRequest, 'doRerank', 'reranking', (response: RerankResponse) => {
       const tokens = response.usage?.total_tokens ?? response.usage?.prompt_tokens ?? 0;
-      context.usage = { prompt_tokens: tokens, completion_tokens: 0, total_tokens: tokens };
+      const reported = response.meta?.billed_units?.search_units;
+      const searches = typeof reported === 'number' && reported > 0 ? reported : rerankSearches((context.request as RerankRequest).documents.length);
+      context.usage = { prompt_tokens: tokens, completion_tokens: 0, total_tokens: tokens, billed_requests: searches };
       if (typeof response.model === 'string') context.upstreamModel = response.model;
       if (typeof response.id === 'string') context.responseId = response.id;
     });

@@ -79,7 +79,7 @@ export function costAtPrices(prices: ModelPrices, usage: Usage): number {
   const writePrice = prices.cacheWrite ?? prices.input;
   const writes = (cacheWrite - hourWrites) * writePrice + hourWrites * (prices.cacheWrite1h ?? writePrice);
   const tokensUsd = (uncached * prices.input + cacheRead * (prices.cacheRead ?? prices.input) + writes + usage.completion_tokens * prices.output) / 1_000_000;
-  const feesUsd = ((usage.server_tool_use?.web_search_requests ?? 0) * (prices.webSearch ?? 0) + (prices.request ?? 0)) / 1_000;
+  const feesUsd = ((usage.server_tool_use?.web_search_requests ?? 0) * (prices.webSearch ?? 0) + (prices.request ?? 0) * (usage.billed_requests ?? 1)) / 1_000;
   return Math.round((tokensUsd + feesUsd) * 1_000_000);
 }
 

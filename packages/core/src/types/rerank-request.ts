@@ -7,6 +7,15 @@ export function rerankDocumentText(document: RerankDocument): string {
 }
 
 /**
+ * The searches a ranking of `documents` documents is billed as where rerankers bill by the search
+ * (Cohere's search units, Bedrock's and Vertex AI's queries): one per 100 documents, at least one. A
+ * long document split in chunks counts once here, so this is the least it is billed.
+ */
+export function rerankSearches(documents: number): number {
+  return Math.max(1, Math.ceil(documents / 100));
+}
+
+/**
  * The canonical rerank request: the body of `POST /v1/rerank` as Cohere's v2 API, Jina's, vLLM's and
  * the other rerank servers take it — rank `documents` by relevance to `query`.
  */

@@ -27,5 +27,10 @@ export interface Usage {
   readonly server_tool_use?: {
     readonly web_search_requests?: number;
   } | null;
+  /**
+   * How many times the model's fee per request is billed for this one (a reranker that bills by the
+   * search: one per 100 documents); once when absent.
+   */
+  readonly billed_requests?: number;
   readonly cost?: number;
 }

@@ -1,6 +1,7 @@
 import {
   GatewayError,
   budgetSubjects,
+  rerankSearches,
   type Budget,
   type BudgetStore,
   type BudgetSubject,
@@ -11,6 +12,7 @@ import {
   type Logger,
   type Pricing,
   type Principal,
+  type RerankRequest,
 } from '@tollgate/core';
 import { createBudgetAlerts } from './budget-alerts.js';
 import { BudgetLeases } from './budget-leases.js';
@@ -57,6 +59,15 @@ function outputLimit(request: ChatCompletionRequest): { field: 'max_tokens' | 'm
 
 /** End users and tags whose budget state is remembered at most; past it the memory starts over (any client can name any end user or tag). */
 const maxRememberedNamedLevels = 10_000;
+
+/**
+ * The most searches a ranking may be billed as: one per 100 document chunks, where a document and the
+ * query longer than 512 tokens (Bedrock's chunk, the smallest) is split; `tokens`, the query read with
+ * every document.
+ */
+function mostRerankSearches(documents: number, tokens: number): number {
+  return rerankSearches(documents + Math.ceil(tokens / 512));
+}
 
 /** How many answers a chat request asks for (`n`): each may use the whole output limit. */
 function choiceCount(request: ChatCompletionRequest): number {
@@ -183,8 +194,9 @@ export function createBudgetHooks(
     const prices = worstCasePrices(context.targets, pricing, promptTokens, context.fallbackTargets, serviceTier);
     if (prices === undefined) return admitUnpriced(context, worstCasePrices(context.targets, pricing, promptTokens, context.fallbackTargets) !== undefined);
     const searches = prices.webSearch > 0 ? boundWebSearches(context) : 0;
-    // What the request costs whatever its output: its prompt, its fee per call, and the web searches the upstream may run.
-    const fixedMicros = Math.ceil(promptTokens * prices.input) + Math.ceil(prices.request * 1_000) + Math.ceil(searches * prices.webSearch * 1_000);
+    // What the request costs whatever its output: its prompt, its fee per call (per search, for a ranking), and the web searches the upstream may run.
+    const calls = context.operation === 'rerank' ? mostRerankSearches((context.request as RerankRequest).documents.length, promptTokens) : 1;
+    const fixedMicros = Math.ceil(promptTokens * prices.input) + Math.ceil(prices.request * calls * 1_000) + Math.ceil(searches * prices.webSearch * 1_000);
     let outputTokens = 0;
     let choices = 1;
     if (context.operation === 'chat') {
