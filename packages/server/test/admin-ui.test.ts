@@ -114,6 +114,12 @@ describe('the admin pages (/admin/ui)', () => {
     await until(window, () => rowsOf(window, 'spend-table').length === 2);
     expect(rowsOf(window, 'spend-table').map((row) => [row[0], row[5]])).toEqual([['support', '$0.000050'], ['search', '$0.000020']]);
     expect(window.sessionStorage.getItem('tollgate.adminKey')).toBe(masterKey);
+
+    // By key: each virtual key by its alias, as text.
+    submit(window, 'spend-query', { group_by: 'key' });
+    await until(window, () => rowsOf(window, 'spend-table').some((row) => row[0] === 'search-agent'));
+    expect(rowsOf(window, 'spend-table').map((row) => [row[0], row[5]])).toEqual([['<img src=x onerror=alert(1)>', '$0.000050'], ['search-agent', '$0.000020']]);
+    expect(window.document.querySelector('#spend-table img')).toBeNull();
   });
 
   it('list keys with their aliases as text, create one (shown once) and revoke it', async () => {
@@ -171,7 +177,7 @@ describe('the admin pages (/admin/ui)', () => {
     click(window, '#tabs button[data-view="requests"]');
     await until(window, () => rowsOf(window, 'requests-table').length > 0);
     const rows = rowsOf(window, 'requests-table');
-    expect(rows.map((row) => [row[2], row[4], row[7]])).toContainEqual(['gpt-4o-mini', '200', '$0.000050']);
+    expect(rows.map((row) => [row[1], row[2], row[4], row[7]])).toContainEqual(['<img src=x onerror=alert(1)>', 'gpt-4o-mini', '200', '$0.000050']);
     expect(rows.every((row) => row[10]!.length > 0)).toBe(true);
     (window.document.querySelector('#requests-query input[name="errors"]') as HTMLInputElement).checked = true;
     submit(window, 'requests-query', {});

@@ -64,18 +64,31 @@
     if (error.status === 401 || error.status === 403) signOut(false);
   }
 
+  /** Each virtual key's alias by id, to name the keys the ledger records by id. */
+  async function keyAliases() {
+    const keys = await api('/admin/keys');
+    return new Map(keys.data.map((key) => [key.id, key.alias]));
+  }
+
+  /** A key by its alias where it has one (its id on hover), else its id (a config key's `config:<name>`, `master`). */
+  function keyName(aliases, id) {
+    if (id === null || id === undefined) return '—';
+    const alias = aliases.get(id);
+    return alias === undefined || alias === null ? id : element('span', { title: id }, alias);
+  }
+
   async function showSpend() {
     const form = byId('spend-query');
     const query = new URLSearchParams({ group_by: field(form, 'group_by').value });
     if (field(form, 'from').value !== '') query.set('from', field(form, 'from').value);
     if (field(form, 'to').value !== '') query.set('to', field(form, 'to').value);
-    const report = await api(`/admin/spend?${query}`);
+    const [report, aliases] = await Promise.all([api(`/admin/spend?${query}`), query.get('group_by') === 'key' ? keyAliases() : new Map()]);
     byId('spend-total').textContent = usd(report.total_cost_usd);
     const dearest = Math.max(0, ...report.data.map((row) => row.cost_usd));
     byId('spend-table').replaceChildren(
       table(
         [
-          [field(form, 'group_by').selectedOptions[0].textContent, (row) => row.group ?? '(none)'],
+          [field(form, 'group_by').selectedOptions[0].textContent, (row) => (row.group === null ? '(none)' : keyName(aliases, row.group))],
           ['requests', (row) => count(row.requests), 'number'],
           ['errors', (row) => count(row.errors), 'number'],
           ['input tokens', (row) => count(row.prompt_tokens), 'number'],
@@ -135,12 +148,12 @@
     const query = new URLSearchParams({ limit: '100' });
     if (field(form, 'errors').checked) query.set('errors', 'true');
     if (field(form, 'tag').value.trim() !== '') query.set('tag', field(form, 'tag').value.trim());
-    const requests = await api(`/admin/requests?${query}`);
+    const [requests, aliases] = await Promise.all([api(`/admin/requests?${query}`), keyAliases()]);
     byId('requests-table').replaceChildren(
       table(
         [
           ['time', (request) => time(request.started_at)],
-          ['key', (request) => request.key_id ?? '—'],
+          ['key', (request) => keyName(aliases, request.key_id)],
           ['model', (request) => request.model],
           ['provider', (request) => request.provider ?? '—'],
           ['status', (request) => (request.error_code === null ? String(request.status) : `${request.status} ${request.error_code}`)],
