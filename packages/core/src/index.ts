@@ -63,6 +63,7 @@ export type { CoolingTarget } from './services/target-circuits.js';
 export type { ModelPrices, PricedModel } from './services/pricing.js';
 export type { LedgerEntry } from './services/ledger.js';
 export { ledgerColumns, toLedgerRow, toLedgerValues, type LedgerValue } from './services/ledger-row.js';
+export { scheduleLedgerRetention, type LedgerRetention } from './services/ledger-retention.js';
 export type { LedgerColumn } from './services/ledger-row.js';
 
 // Governance: virtual keys and hard budgets (stores are plugins; see @tollgate/governance).

@@ -19,6 +19,11 @@ export const ledgerPostgresOptionsSchema = z.strictObject({
   flushIntervalMs: z.number().int().positive().default(200),
   /** Buffered rows kept at most while the database is unreachable; older rows beyond it are dropped and logged. */
   maxBufferedRows: z.number().int().positive().default(100_000),
+  /**
+   * Days a request's row is kept; older rows are deleted at start-up and every hour, 5,000 per
+   * statement. Kept forever when left out. Budgets keep their own spend: only reports lose the rows.
+   */
+  retentionDays: z.number().positive().optional(),
 });
 
 /** Options of the PostgreSQL ledger plugin, with defaults applied. */

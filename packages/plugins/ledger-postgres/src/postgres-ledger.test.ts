@@ -153,6 +153,27 @@ describe('PostgresLedger (real PostgreSQL)', () => {
     await ledger.close();
   });
 
+  it('prunes the rows of requests before a time in chunks, and with retentionDays deletes the rows past it as it opens', async () => {
+    const schema = freshSchema();
+    const day = 86_400_000;
+    const aged = (index: number, daysAgo: number) => ({ ...entry(index), startedAt: Date.now() - daysAgo * day });
+    const ledger = await PostgresLedger.open(options(schema, { batchSize: 2_000 }), silentLogger);
+    for (let index = 0; index < 11_000; index += 1) ledger.record(aged(index, 40));
+    for (let index = 11_000; index < 11_010; index += 1) ledger.record(aged(index, 1));
+    await ledger.flush();
+    expect(await ledger.prune(Date.now() - 30 * day)).toBe(11_000);
+    expect(await count(schema)).toBe(10);
+    await ledger.close();
+
+    const logged: Record<string, unknown>[] = [];
+    const logger = { ...silentLogger, info: (fields: Record<string, unknown>) => logged.push(fields), child: () => logger };
+    const retained = await PostgresLedger.open(options(schema, { retentionDays: 0.5 }), logger as unknown as typeof silentLogger);
+    for (let attempt = 0; attempt < 100 && (await count(schema)) > 0; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await count(schema)).toBe(0);
+    expect(logged).toContainEqual({ deleted: 10, before: expect.stringMatching(/^\d{4}-/) });
+    await retained.close();
+  });
+
   it('keeps a virtual key\'s tags, changes them and clears them', async () => {
     const schema = freshSchema();
     const store = await PostgresGovernanceStore.open(options(schema), silentLogger);

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { ledgerColumns, toLedgerValues, type Ledger, type LedgerEntry, type Logger } from '@tollgate/core';
+import { ledgerColumns, scheduleLedgerRetention, toLedgerValues, type Ledger, type LedgerEntry, type LedgerRetention, type Logger } from '@tollgate/core';
 import type { LedgerPostgresOptions } from './ledger-postgres-options.js';
 import { migrate } from './migrate.js';
 
@@ -23,6 +23,12 @@ function rowValues(entry: LedgerEntry): unknown[] {
   return values;
 }
 
+/** Rows one pruning statement deletes at most, so no statement holds its locks for long. */
+const pruneChunkRows = 5_000;
+
+/** Deletes a chunk of the oldest rows of requests that arrived before `$1`, through the time index. */
+const pruneSql = 'DELETE FROM tollgate_requests WHERE id IN (SELECT id FROM tollgate_requests WHERE started_at < $1 ORDER BY started_at LIMIT $2)';
+
 /** Whether PostgreSQL refused a row for itself: a data exception (class 22) or an integrity constraint (class 23). */
 function isRowRefused(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
@@ -36,6 +42,7 @@ function isRowRefused(error: unknown): boolean {
  * drained by `flush`/`close`. A failed write keeps its rows and retries; while the database is
  * unreachable at most `maxBufferedRows` are kept, and what is dropped beyond that is logged. A row
  * the database refuses for itself (a NOT NULL or type error) is dropped and logged, the rest written.
+ * With `retentionDays`, rows older than that are deleted at start-up and every hour, a chunk at a time.
  */
 export class PostgresLedger implements Ledger {
   readonly #pool: pg.Pool;
@@ -47,6 +54,7 @@ export class PostgresLedger implements Ledger {
   #closed = false;
   /** True while the last write failed: retries wait longer than the flush interval. */
   #failing = false;
+  #retention: LedgerRetention | undefined;
 
   private constructor(options: LedgerPostgresOptions, logger: Logger) {
     this.#options = options;
@@ -69,7 +77,18 @@ export class PostgresLedger implements Ledger {
       await ledger.#pool.end();
       throw error;
     }
+    if (options.retentionDays !== undefined) ledger.#retention = scheduleLedgerRetention((before) => ledger.prune(before), options.retentionDays, logger);
     return ledger;
+  }
+
+  /** Deletes the rows of requests that arrived before `before` (epoch ms), 5,000 per statement; resolves with how many. */
+  async prune(before: number): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const { rowCount } = await this.#pool.query(pruneSql, [new Date(before), pruneChunkRows]);
+      deleted += rowCount ?? 0;
+      if ((rowCount ?? 0) < pruneChunkRows || this.#closed) return deleted;
+    }
   }
 
   record(entry: LedgerEntry): void {
@@ -102,6 +121,7 @@ export class PostgresLedger implements Ledger {
       this.#logger.error({ err: error, rows: this.#buffer.length }, 'ledger could not write its last rows; they are not recorded');
     }
     clearTimeout(this.#timer);
+    await this.#retention?.stop();
     await this.#pool.end();
   }
 

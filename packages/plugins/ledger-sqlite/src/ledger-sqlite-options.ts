@@ -9,6 +9,11 @@ export const ledgerSqliteOptionsSchema = z
     batchSize: z.number().int().positive().default(500),
     /** Longest time a finished request waits in memory before it is written. */
     flushIntervalMs: z.number().int().positive().default(200),
+    /**
+     * Days a request's row is kept; older rows are deleted at start-up and every hour, in chunks on the
+     * writer thread. Kept forever when left out. Budgets keep their own spend: only reports lose the rows.
+     */
+    retentionDays: z.number().positive().optional(),
   })
   .prefault({});
 

@@ -16,10 +16,19 @@ interface WriteBatch {
   readonly rows: readonly (readonly (string | number | null)[])[];
 }
 
+/** A chunk of old rows to delete: at most `limit` of requests that arrived before `pruneBefore` (epoch ms). */
+interface PruneChunk {
+  readonly id: number;
+  readonly pruneBefore: number;
+  readonly limit: number;
+}
+
 const { path, insertSql } = workerData as WriterData;
 const database = new DatabaseSync(path);
 database.exec('PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
 const insert = database.prepare(insertSql);
+// Through the time index, oldest first; one chunk per message, so batches of inserts go in between.
+const pruneChunk = database.prepare('DELETE FROM tollgate_requests WHERE rowid IN (SELECT rowid FROM tollgate_requests WHERE started_at < ? ORDER BY started_at LIMIT ?)');
 
 /** Inserts the rows in one transaction; throws what SQLite threw, having rolled back. */
 function insertAll(rows: WriteBatch['rows']): void {
@@ -71,9 +80,17 @@ function insertOneByOne(rows: WriteBatch['rows'], batchError: unknown): { refuse
 /**
  * Each batch in one transaction. A batch that failed for the database's sake is answered with the
  * error and kept whole for the retry (trying its rows one by one would only fail as many times); one
- * refused for a row's own sake is written row by row.
+ * refused for a row's own sake is written row by row. A prune chunk deletes old rows and answers how many.
  */
-parentPort!.on('message', (batch: WriteBatch) => {
+parentPort!.on('message', (batch: WriteBatch | PruneChunk) => {
+  if ('pruneBefore' in batch) {
+    try {
+      parentPort!.postMessage({ id: batch.id, deleted: Number(pruneChunk.run(batch.pruneBefore, batch.limit).changes) });
+    } catch (error) {
+      parentPort!.postMessage({ id: batch.id, error: message(error) });
+    }
+    return;
+  }
   try {
     insertAll(batch.rows);
     parentPort!.postMessage({ id: batch.id });

@@ -65,6 +65,42 @@ describe('SqliteLedger', () => {
   });
 });
 
+describe('SqliteLedger retention', () => {
+  const day = 86_400_000;
+  /** An entry that arrived `daysAgo` days before now. */
+  const aged = (index: number, daysAgo: number) => ({ ...entry(index), startedAt: Date.now() - daysAgo * day });
+
+  it('prunes the rows of requests before a time, in chunks on the writer thread, while new rows keep being written', async () => {
+    const ledger = new SqliteLedger({ path: await databasePath(), batchSize: 500, flushIntervalMs: 60_000 }, silentLogger);
+    for (let index = 0; index < 12_000; index += 1) ledger.record(aged(index, 40));
+    for (let index = 12_000; index < 12_010; index += 1) ledger.record(aged(index, 1));
+    await ledger.flush();
+    const pruning = ledger.prune(Date.now() - 30 * day);
+    for (let index = 20_000; index < 20_005; index += 1) ledger.record(aged(index, 0));
+    await ledger.flush();
+    // Three chunks of at most 5,000.
+    expect(await pruning).toBe(12_000);
+    expect(count(ledger)).toBe(15);
+    expect(await ledger.prune(Date.now() - 30 * day)).toBe(0);
+    await ledger.close();
+  });
+
+  it('with retentionDays, deletes the rows past it as it opens (and every hour), and logs how many', async () => {
+    const path = await databasePath();
+    const first = new SqliteLedger({ path, batchSize: 500, flushIntervalMs: 60_000 }, silentLogger);
+    for (let index = 0; index < 30; index += 1) first.record(aged(index, index));
+    await first.close();
+    const logged: Record<string, unknown>[] = [];
+    const logger = { ...silentLogger, info: (fields: Record<string, unknown>) => logged.push(fields), child: () => logger };
+    const ledger = new SqliteLedger({ path, batchSize: 500, flushIntervalMs: 60_000, retentionDays: 7.5 }, logger as unknown as typeof silentLogger);
+    for (let attempt = 0; attempt < 200 && count(ledger) > 8; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    // Rows of 0 to 7 days ago stay.
+    expect(count(ledger)).toBe(8);
+    expect(logged).toContainEqual({ deleted: 22, before: expect.stringMatching(/^\d{4}-/) });
+    await ledger.close();
+  });
+});
+
 describe('SqliteLedger writer thread', () => {
   it('keeps the rows of a failed batch and writes them once the database takes writes again', async () => {
     const path = await databasePath();

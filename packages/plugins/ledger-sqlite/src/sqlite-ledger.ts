@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { DatabaseSync } from 'node:sqlite';
-import { ledgerColumns, toLedgerValues, type Ledger, type LedgerEntry, type Logger } from '@tollgate/core';
+import { ledgerColumns, scheduleLedgerRetention, toLedgerValues, type Ledger, type LedgerEntry, type LedgerRetention, type Logger } from '@tollgate/core';
 import type { LedgerSqliteOptions } from './ledger-sqlite-options.js';
 import { openDatabase } from './open-database.js';
 
@@ -9,10 +9,11 @@ const insertSql = `INSERT INTO tollgate_requests (${ledgerColumns.join(', ')}) V
 /** One row's column values, in `insertSql`'s order. */
 export type RowValues = (string | number | null)[];
 
-/** How the writer thread answered a batch: all committed, or the rows it refused and those to retry (the rest committed), or an error for all. */
+/** How the writer thread answered a batch: all committed, or the rows it refused and those to retry (the rest committed), or an error for all; a prune chunk: how many rows it deleted. */
 interface WriterAnswer {
   readonly id: number;
   readonly error?: string;
+  readonly deleted?: number;
   readonly refused?: readonly { readonly index: number; readonly error: string }[];
   readonly retry?: readonly { readonly index: number; readonly error: string }[];
 }
@@ -26,6 +27,9 @@ const writerYoungGenerationMb = 4;
 
 /** The writer thread's script: built next to this file, or the TypeScript source under tests. */
 const writerScript = new URL(import.meta.url.endsWith('.ts') ? './ledger-writer-worker.ts' : './ledger-writer-worker.js', import.meta.url);
+
+/** Rows a prune chunk deletes at most (a transaction of its own on the writer thread: a few milliseconds). */
+const pruneChunkRows = 5_000;
 
 /** Where `stream` is in a row: node:sqlite binds no booleans, so it is stored as 0 or 1. */
 const streamColumn = ledgerColumns.indexOf('stream');
@@ -48,7 +52,8 @@ export function toRowValues(entry: LedgerEntry): RowValues {
  * batch nor a checkpoint's disk sync blocks the event loop (both did: the checkpoints showed as
  * 30–80 ms stalls in the p99 at 1,000 req/s). A failed batch is kept and retried. `flush` resolves
  * once every row recorded before it is committed; `close` drains. WAL mode, so readers (spend
- * reports, on this thread's connection) never block the writer.
+ * reports, on this thread's connection) never block the writer. With `retentionDays`, rows older than
+ * that are deleted at start-up and every hour, a chunk at a time on the writer thread.
  */
 export class SqliteLedger implements Ledger {
   readonly #database: DatabaseSync;
@@ -61,6 +66,9 @@ export class SqliteLedger implements Ledger {
   #nextBatchId = 0;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
+  /** Prune chunks posted to the writer thread and not answered yet. */
+  readonly #pruning = new Map<number, { readonly resolve: (deleted: number) => void; readonly reject: (error: Error) => void }>();
+  readonly #retention: LedgerRetention | undefined;
 
   constructor(options: LedgerSqliteOptions, logger: Logger) {
     this.#options = options;
@@ -69,6 +77,26 @@ export class SqliteLedger implements Ledger {
     // The writer thread checkpoints after its commits; this connection (reports, the governance store) never does.
     this.#database.exec('PRAGMA wal_autocheckpoint = 0');
     this.#writer = this.#startWriter();
+    if (options.retentionDays !== undefined) this.#retention = scheduleLedgerRetention((before) => this.prune(before), options.retentionDays, logger);
+  }
+
+  /**
+   * Deletes the rows of requests that arrived before `before` (epoch ms), a chunk of 5,000 at a time
+   * on the writer thread, so batches of inserts go in between; resolves with how many.
+   */
+  async prune(before: number): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const chunk = await new Promise<number>((resolve, reject) => {
+        const id = this.#nextBatchId++;
+        const writer = (this.#writer ??= this.#startWriter());
+        writer.ref();
+        this.#pruning.set(id, { resolve, reject });
+        writer.postMessage({ id, pruneBefore: before, limit: pruneChunkRows });
+      });
+      deleted += chunk;
+      if (chunk < pruneChunkRows || this.#closed) return deleted;
+    }
   }
 
   record(entry: LedgerEntry): void {
@@ -93,6 +121,7 @@ export class SqliteLedger implements Ledger {
     await this.flush();
     this.#closed = true;
     clearTimeout(this.#timer);
+    await this.#retention?.stop();
     await this.#writer?.terminate();
     this.#database.close();
   }
@@ -118,6 +147,10 @@ export class SqliteLedger implements Ledger {
     writer.on('exit', () => {
       if (writer !== this.#writer) return;
       this.#writer = undefined;
+      for (const [id, chunk] of this.#pruning) {
+        this.#pruning.delete(id);
+        chunk.reject(new Error('the writer thread exited'));
+      }
       if (this.#closed) return;
       for (const id of [...this.#inFlight.keys()]) this.#settle({ id, error: 'the writer thread exited' });
     });
@@ -141,10 +174,18 @@ export class SqliteLedger implements Ledger {
   }
 
   #settle(answer: WriterAnswer): void {
+    const chunk = this.#pruning.get(answer.id);
+    if (chunk !== undefined) {
+      this.#pruning.delete(answer.id);
+      if (this.#inFlight.size === 0 && this.#pruning.size === 0) this.#writer?.unref();
+      if (answer.error === undefined) chunk.resolve(answer.deleted ?? 0);
+      else chunk.reject(new Error(answer.error));
+      return;
+    }
     const batch = this.#inFlight.get(answer.id);
     if (batch === undefined) return;
     this.#inFlight.delete(answer.id);
-    if (this.#inFlight.size === 0) this.#writer?.unref();
+    if (this.#inFlight.size === 0 && this.#pruning.size === 0) this.#writer?.unref();
     for (const { index, error } of answer.refused ?? []) {
       // It can never be written (a value SQLite cannot bind or store): say which request, and drop it.
       this.#logger.error({ err: new Error(error), requestId: batch.rows[index]![0] }, 'ledger row refused by the database; request not recorded');
