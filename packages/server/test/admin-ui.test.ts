@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ledger } from '@tollgate/core';
 import type { MockOpenAI } from '@tollgate/testkit';
 import type { RunningServer } from '../src/index.js';
+import { adminClient } from './support/admin-client.js';
 import { startLedgeredGateway } from './support/start-test-gateway.js';
 
 // The admin pages run in jsdom against the real gateway: the page's own HTML and script as the
@@ -14,14 +15,9 @@ const masterKey = 'sk-admin-ui-master-0000000001';
 let mock: MockOpenAI;
 let server: RunningServer;
 
-async function admin(path: string, body?: object): Promise<any> {
-  const response = await fetch(`${server.url}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${masterKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return response.json();
-}
+const api = adminClient(() => server, masterKey);
+/** The admin API's JSON answer. */
+const admin = async (path: string, body?: object): Promise<any> => (await api.admin(path, body)).json;
 
 beforeAll(async () => {
   ({ mock, server } = await startLedgeredGateway(

@@ -2,29 +2,21 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MockOpenAI } from '@tollgate/testkit';
 import type { RunningServer } from '../src/index.js';
+import { adminClient, budgetTestAnswerMicros, budgetTestPrices, budgetTestUsage } from './support/admin-client.js';
 import { startLedgeredGateway } from './support/start-test-gateway.js';
 
 // An app with one key serves many people: it names each in the request's `user` field, and a budget on
 // that end user caps what each of them may spend, whichever of the app's keys they come through.
 
 const masterKey = 'sk-end-user-budgets-master-01';
-/** $100 per million input tokens, $200 per million output tokens: 1 token = 100 or 200 micro-dollars. */
-const prices = { input: 100, output: 200 };
-/** What the mock reports for each answer: 10 prompt and 100 completion tokens, 21,000 µ$. */
-const usage = { prompt_tokens: 10, completion_tokens: 100 };
-const answerMicros = 10 * 100 + 100 * 200;
+const prices = budgetTestPrices;
+const usage = budgetTestUsage;
+const answerMicros = budgetTestAnswerMicros;
 
 let mock: MockOpenAI;
 let server: RunningServer;
 
-async function admin(path: string, body?: object): Promise<{ status: number; json: any }> {
-  const response = await fetch(`${server.url}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${masterKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, json: await response.json() };
-}
+const { admin, spentMicros } = adminClient(() => server, masterKey);
 
 async function newKey(alias: string): Promise<OpenAI> {
   const created = await admin('/admin/keys', { alias });
@@ -34,13 +26,6 @@ async function newKey(alias: string): Promise<OpenAI> {
 
 /** A chat turn of `user` with room for 100 output tokens: its worst case is ~20,000 µ$ of output. */
 const turn = (user?: string) => ({ model: 'gpt-4o-mini', max_tokens: 100, messages: [{ role: 'user' as const, content: 'hi' }], ...(user === undefined ? {} : { user }) });
-
-async function spentMicros(scope: string, id: string): Promise<number> {
-  await server.tollgate.gateway.engine.drain();
-  const budget = await admin(`/admin/budgets?scope=${scope}&id=${encodeURIComponent(id)}`);
-  expect(budget.status).toBe(200);
-  return Math.round(budget.json.spent_usd * 1_000_000);
-}
 
 beforeAll(async () => {
   ({ mock, server } = await startLedgeredGateway(

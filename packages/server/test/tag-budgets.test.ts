@@ -2,29 +2,21 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MockOpenAI } from '@tollgate/testkit';
 import type { RunningServer } from '../src/index.js';
+import { adminClient, budgetTestAnswerMicros, budgetTestPrices, budgetTestUsage } from './support/admin-client.js';
 import { startLedgeredGateway } from './support/start-test-gateway.js';
 
 // A customer is served through several keys (an agent, a batch job, a support bot): a budget on the
 // tag their keys carry caps what that customer costs, whichever key sends the request.
 
 const masterKey = 'sk-tag-budgets-master-000001';
-/** $100 per million input tokens, $200 per million output tokens: 1 token = 100 or 200 micro-dollars. */
-const prices = { input: 100, output: 200 };
-/** What the mock reports for each answer: 10 prompt and 100 completion tokens, 21,000 µ$. */
-const usage = { prompt_tokens: 10, completion_tokens: 100 };
-const answerMicros = 10 * 100 + 100 * 200;
+const prices = budgetTestPrices;
+const usage = budgetTestUsage;
+const answerMicros = budgetTestAnswerMicros;
 
 let mock: MockOpenAI;
 let server: RunningServer;
 
-async function admin(path: string, body?: object): Promise<{ status: number; json: any }> {
-  const response = await fetch(`${server.url}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${masterKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, json: await response.json() };
-}
+const { admin, spentMicros } = adminClient(() => server, masterKey);
 
 /** A virtual key with `tags`, and an `openai` client on it that sends `headerTags` in `x-tollgate-tags`. */
 async function newKey(alias: string, tags?: string[], headerTags?: string): Promise<{ key: string; client: OpenAI }> {
@@ -36,13 +28,6 @@ async function newKey(alias: string, tags?: string[], headerTags?: string): Prom
 
 /** A chat turn with room for 100 output tokens: its worst case is ~20,000 µ$ of output. */
 const turn = () => ({ model: 'gpt-4o-mini', max_tokens: 100, messages: [{ role: 'user' as const, content: 'hi' }] });
-
-async function spentMicros(scope: string, id: string): Promise<number> {
-  await server.tollgate.gateway.engine.drain();
-  const budget = await admin(`/admin/budgets?scope=${scope}&id=${encodeURIComponent(id)}`);
-  expect(budget.status).toBe(200);
-  return Math.round(budget.json.spent_usd * 1_000_000);
-}
 
 beforeAll(async () => {
   ({ mock, server } = await startLedgeredGateway(
