@@ -1,12 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import express from 'express';
 import { JSDOM } from 'jsdom';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ledger } from '@tollgate/core';
 import type { MockOpenAI } from '@tollgate/testkit';
-import type { RunningServer } from '../src/index.js';
+import { createTollgate, type RunningServer } from '../src/index.js';
 import { adminClient } from './support/admin-client.js';
-import { startLedgeredGateway } from './support/start-test-gateway.js';
+import { listenLocally, serverPackageDirectory, startLedgeredGateway, temporaryDatabasePath } from './support/start-test-gateway.js';
 
 // The admin pages run in jsdom against the real gateway: the page's own HTML and script as the
 // gateway serves them, its fetch calls going to the gateway's admin API over HTTP.
@@ -49,12 +50,12 @@ afterAll(async () => {
  * The admin page as a browser gets it: its HTML and script from the gateway, its fetch the gateway's;
  * `signedIn`: as a tab that signed in before (the key in its session storage).
  */
-async function openPage(signedIn = true): Promise<Window> {
-  const html = await (await fetch(`${server.url}/admin/ui`)).text();
-  const script = await (await fetch(`${server.url}/admin/ui/app.js`)).text();
-  const dom = new JSDOM(html, { url: `${server.url}/admin/ui`, runScripts: 'outside-only' });
+async function openPage(signedIn = true, pageUrl = `${server.url}/admin/ui/`): Promise<Window> {
+  const html = await (await fetch(pageUrl)).text();
+  const script = await (await fetch(new URL('app.js', pageUrl))).text();
+  const dom = new JSDOM(html, { url: pageUrl, runScripts: 'outside-only' });
   const window = dom.window as unknown as Window & { eval(code: string): unknown };
-  window.fetch = (input, init) => fetch(new URL(String(input), server.url), init);
+  window.fetch = (input, init) => fetch(new URL(String(input), pageUrl), init);
   if (signedIn) window.sessionStorage.setItem('tollgate.adminKey', masterKey);
   window.eval(script);
   return window;
@@ -84,13 +85,41 @@ function click(window: Window, selector: string): void {
 
 describe('the admin pages (/admin/ui)', () => {
   it('are static files with a strict content security policy, served without a key', async () => {
-    const page = await fetch(`${server.url}/admin/ui`);
+    const bare = await fetch(`${server.url}/admin/ui`, { redirect: 'manual' });
+    expect(bare.status).toBe(301);
+    expect(bare.headers.get('location')).toBe('ui/');
+    const page = await fetch(`${server.url}/admin/ui/`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect((await fetch(`${server.url}/admin/ui/app.js`)).headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect((await fetch(`${server.url}/admin/ui/app.css`)).status).toBe(200);
+  });
+
+  it('work where the router is mounted in a host app, their files and the API found relative to the page', async () => {
+    const app = express();
+    const mounted = await createTollgate({
+      config: { plugins: ['@tollgate/provider-echo', { name: '@tollgate/ledger-sqlite', options: { path: await temporaryDatabasePath('tollgate-admin-ui-mounted') } }], auth: { masterKey }, providers: { echo: { type: 'echo' } }, models: { echo: { target: 'echo/echo-1' } } },
+      cwd: serverPackageDirectory,
+      logger: (await import('pino')).pino({ enabled: false }),
+    });
+    app.use('/llm', mounted.router);
+    const host = await listenLocally(app);
+    try {
+      const redirected = await fetch(`${host.origin}/llm/admin/ui`);
+      expect(redirected.url).toBe(`${host.origin}/llm/admin/ui/`);
+      const window = await openPage(false, `${host.origin}/llm/admin/ui/`);
+      submit(window, 'sign-in', { key: masterKey });
+      click(window, '#tabs button[data-view="budgets"]');
+      await until(window, () => window.document.querySelector('#budgets-table .empty') !== null);
+      submit(window, 'budget-set', { scope: 'team', id: 'mounted', limit_usd: '1', period: 'daily' });
+      await until(window, () => rowsOf(window, 'budgets-table').length === 1);
+      expect(rowsOf(window, 'budgets-table')[0]!.slice(0, 4)).toEqual(['team', 'mounted', 'daily', '$1.00']);
+    } finally {
+      await mounted.close();
+      await host.close();
+    }
   });
 
   it('refuse a wrong key, then show spend by day and by model as the admin API reports it', async () => {

@@ -24,9 +24,12 @@
     return node;
   }
 
-  /** Calls the admin API; an error answer throws its message. */
+  /** The admin API's base, relative to this page (`…/admin/ui/`), so the pages work where the router is mounted (`/llm/admin/ui/`). */
+  const adminBase = new URL('../', document.baseURI);
+
+  /** Calls the admin API (`path` relative to `/admin/`); an error answer throws its message. */
   async function api(path, body) {
-    const response = await fetch(path, {
+    const response = await fetch(new URL(path, adminBase), {
       method: body === undefined ? 'GET' : 'POST',
       headers: { authorization: `Bearer ${masterKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -66,7 +69,7 @@
 
   /** Each virtual key's alias by id, to name the keys the ledger records by id. */
   async function keyAliases() {
-    const keys = await api('/admin/keys');
+    const keys = await api('keys');
     return new Map(keys.data.map((key) => [key.id, key.alias]));
   }
 
@@ -82,7 +85,7 @@
     const query = new URLSearchParams({ group_by: field(form, 'group_by').value });
     if (field(form, 'from').value !== '') query.set('from', field(form, 'from').value);
     if (field(form, 'to').value !== '') query.set('to', field(form, 'to').value);
-    const [report, aliases] = await Promise.all([api(`/admin/spend?${query}`), query.get('group_by') === 'key' ? keyAliases() : new Map()]);
+    const [report, aliases] = await Promise.all([api(`spend?${query}`), query.get('group_by') === 'key' ? keyAliases() : new Map()]);
     byId('spend-total').textContent = usd(report.total_cost_usd);
     const dearest = Math.max(0, ...report.data.map((row) => row.cost_usd));
     byId('spend-table').replaceChildren(
@@ -103,7 +106,7 @@
   }
 
   async function showKeys() {
-    const keys = await api('/admin/keys');
+    const keys = await api('keys');
     byId('keys-table').replaceChildren(
       table(
         [
@@ -115,7 +118,7 @@
           ['tags', (key) => list(key.tags)],
           ['status', (key) => key.status],
           ['created', (key) => time(key.created_at)],
-          ['', (key) => (key.status === 'revoked' ? '' : confirmButton('Revoke', () => api('/admin/keys/revoke', { id: key.id })))],
+          ['', (key) => (key.status === 'revoked' ? '' : confirmButton('Revoke', () => api('keys/revoke', { id: key.id })))],
         ],
         keys.data,
       ),
@@ -123,7 +126,7 @@
   }
 
   async function showBudgets() {
-    const budgets = await api('/admin/budgets');
+    const budgets = await api('budgets');
     byId('budgets-table').replaceChildren(
       table(
         [
@@ -136,7 +139,7 @@
           ['left', (budget) => usd(Math.max(0, budget.limit_usd - budget.spent_usd - budget.reserved_usd)), 'number'],
           ['', (budget) => element('meter', { min: 0, max: budget.limit_usd || 1, high: budget.limit_usd * 0.8, value: budget.spent_usd + budget.reserved_usd })],
           ['resets', (budget) => time(budget.resets_at)],
-          ['', (budget) => confirmButton('Remove', () => api('/admin/budgets/delete', { scope: budget.scope, id: budget.id }))],
+          ['', (budget) => confirmButton('Remove', () => api('budgets/delete', { scope: budget.scope, id: budget.id }))],
         ],
         budgets.data,
       ),
@@ -148,7 +151,7 @@
     const query = new URLSearchParams({ limit: '100' });
     if (field(form, 'errors').checked) query.set('errors', 'true');
     if (field(form, 'tag').value.trim() !== '') query.set('tag', field(form, 'tag').value.trim());
-    const [requests, aliases] = await Promise.all([api(`/admin/requests?${query}`), keyAliases()]);
+    const [requests, aliases] = await Promise.all([api(`requests?${query}`), keyAliases()]);
     byId('requests-table').replaceChildren(
       table(
         [
@@ -239,7 +242,7 @@
     if (field(form, 'team_id').value.trim() !== '') body.team_id = field(form, 'team_id').value.trim();
     if (splitList(field(form, 'models').value).length > 0) body.models = splitList(field(form, 'models').value);
     if (splitList(field(form, 'tags').value).length > 0) body.tags = splitList(field(form, 'tags').value);
-    api('/admin/keys', body).then((created) => {
+    api('keys', body).then((created) => {
       byId('key-secret').textContent = created.key;
       byId('key-created').hidden = false;
       form.reset();
@@ -249,7 +252,7 @@
   byId('budget-set').addEventListener('submit', (event) => {
     event.preventDefault();
     const form = event.target;
-    api('/admin/budgets', { scope: field(form, 'scope').value, id: field(form, 'id').value.trim(), limit_usd: Number(field(form, 'limit_usd').value), period: field(form, 'period').value }).then(() => {
+    api('budgets', { scope: field(form, 'scope').value, id: field(form, 'id').value.trim(), limit_usd: Number(field(form, 'limit_usd').value), period: field(form, 'period').value }).then(() => {
       form.reset();
       return show();
     }, showError);

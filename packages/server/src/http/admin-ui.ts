@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RouteHandler } from './gateway-routes.js';
+import { pathOf } from './path-of.js';
 
 /** The admin pages' files, shipped beside `src` and `dist` in the package's `ui` folder. */
 const uiFolder = new URL('../../ui/', import.meta.url);
@@ -27,15 +28,22 @@ function staticFile(name: string, contentType: string): RouteHandler {
 }
 
 /**
- * The admin pages at `/admin/ui`: spend, virtual keys, budgets and the latest requests, read and
+ * The admin pages at `/admin/ui/` (`/admin/ui` redirects there): spend, virtual keys, budgets and the latest requests, read and
  * changed through the admin API with the master key the user types in (kept in the tab's session
  * storage, sent to this origin only). Static files, served without a key: they hold no data.
  */
 export function adminUiRoutes(): [string, ReadonlyMap<string, RouteHandler>][] {
-  const page = new Map([['GET', staticFile('index.html', 'text/html; charset=utf-8')]]);
+  const page = staticFile('index.html', 'text/html; charset=utf-8');
+  // The page lives at `…/admin/ui/`, so its files and the API are found relative to it wherever the
+  // router is mounted; `…/admin/ui` redirects there. (Express matches both paths to either route.)
+  const pageOrRedirect = new Map([['GET', (req: IncomingMessage, res: ServerResponse) => {
+    const path = pathOf((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/');
+    if (path.endsWith('/')) return page(req, res);
+    res.writeHead(301, { location: 'ui/', 'content-length': 0 }).end();
+  }]]);
   return [
-    ['/admin/ui', page],
-    ['/admin/ui/', page],
+    ['/admin/ui', pageOrRedirect],
+    ['/admin/ui/', pageOrRedirect],
     ['/admin/ui/app.js', new Map([['GET', staticFile('app.js', 'text/javascript; charset=utf-8')]])],
     ['/admin/ui/app.css', new Map([['GET', staticFile('app.css', 'text/css; charset=utf-8')]])],
   ];
