@@ -56,7 +56,8 @@ export function createGenerationHandler(dependencies: HttpDependencies) {
       const lookup = { id, answersSince: clock.now() - answerIdLookbackMs, ...(principal.isMaster ? {} : { keyId: principal.keyId }) };
       let record = await reports.request(lookup);
       if (record === undefined && ledger !== undefined) {
-        await ledger.flush();
+        // A ledger that cannot write now keeps its rows for its own retry: the lookup answers what is stored.
+        await ledger.flush().catch(() => undefined);
         record = await reports.request(lookup);
       }
       if (record === undefined) {
