@@ -147,7 +147,7 @@ describe('the admin pages (/admin/ui)', () => {
     expect(window.document.querySelector('#spend-table img')).toBeNull();
   });
 
-  it('list keys with their aliases as text, create one (shown once) and revoke it', async () => {
+  it('list keys with their aliases as text; create one (shown once), suspend, activate, rotate and revoke it; list each change in the audit log', async () => {
     const window = await openPage();
     click(window, '#tabs button[data-view="keys"]');
     await until(window, () => rowsOf(window, 'keys-table').length === 2);
@@ -165,15 +165,53 @@ describe('the admin pages (/admin/ui)', () => {
     mock.enqueue({ usage: { prompt_tokens: 1, completion_tokens: 1 } });
     await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'works' }] });
 
+    /** The button of the key's row whose label begins with `label`. */
+    const buttonOf = (label: string) =>
+      [...[...window.document.querySelectorAll('#keys-table tbody tr')].find((row) => row.querySelector('td')!.textContent === 'made-in-ui')!.querySelectorAll('button')].find((button) => button.textContent!.startsWith(label))!;
+    const statusOfMade = () => rowsOf(window, 'keys-table').find((row) => row[0] === 'made-in-ui')![6];
+
+    // Suspend, then activate: the key is refused in between.
+    buttonOf('Suspend').click();
+    buttonOf('Suspend').click();
+    await until(window, () => statusOfMade() === 'suspended');
+    expect(((await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'suspended' }] }).catch((error: unknown) => error)) as InstanceType<typeof OpenAI.APIError>).status).toBe(401);
+    buttonOf('Activate').click();
+    buttonOf('Activate').click();
+    await until(window, () => statusOfMade() === 'active');
+
+    // Rotate: a new secret, shown once; the old one stops.
+    buttonOf('Rotate').click();
+    buttonOf('Rotate').click();
+    await until(window, () => window.document.getElementById('key-secret')!.textContent !== secret);
+    const rotated = window.document.getElementById('key-secret')!.textContent!;
+    expect(window.document.getElementById('key-created-label')!.textContent).toBe('New key of made-in-ui');
+    mock.enqueue({ usage: { prompt_tokens: 1, completion_tokens: 1 } });
+    await new OpenAI({ baseURL: `${server.url}/v1`, apiKey: rotated, maxRetries: 0 }).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'rotated' }] });
+    expect(((await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'old secret' }] }).catch((error: unknown) => error)) as InstanceType<typeof OpenAI.APIError>).status).toBe(401);
+
     // Revoke asks once more before it acts.
-    const revokeOf = () => [...window.document.querySelectorAll('#keys-table tbody tr')].find((row) => row.querySelector('td')!.textContent === 'made-in-ui')!.querySelector('button')!;
+    const revokeOf = () => buttonOf('Revoke');
     revokeOf().click();
     expect(revokeOf().textContent).toBe('Revoke? Click again');
     expect((await admin('/admin/keys')).data.find((key: { alias: string }) => key.alias === 'made-in-ui').status).toBe('active');
     revokeOf().click();
     await until(window, () => rowsOf(window, 'keys-table').some((row) => row[0] === 'made-in-ui' && row[6] === 'revoked'));
-    const refused = (await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'again' }] }).catch((error: unknown) => error)) as InstanceType<typeof OpenAI.APIError>;
+    const refused = (await new OpenAI({ baseURL: `${server.url}/v1`, apiKey: rotated, maxRetries: 0 }).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'again' }] }).catch((error: unknown) => error)) as InstanceType<typeof OpenAI.APIError>;
     expect(refused.status).toBe(401);
+
+    // The audit log lists each change, newest first, never a secret.
+    click(window, '#tabs button[data-view="audit"]');
+    await until(window, () => rowsOf(window, 'audit-table').length > 0);
+    const audit = rowsOf(window, 'audit-table');
+    expect(audit.slice(0, 5).map((row) => [row[1], row[2], row[3]])).toEqual([
+      ['master', 'key.revoke', made.id],
+      ['master', 'key.rotate', made.id],
+      ['master', 'key.update', made.id],
+      ['master', 'key.update', made.id],
+      ['master', 'key.create', made.id],
+    ]);
+    expect(window.document.getElementById('audit-table')!.textContent).not.toContain(rotated);
+    expect(window.document.getElementById('audit-table')!.textContent).not.toContain(secret);
   });
 
   it('set a budget, list every budget with what is left, and remove one', async () => {
@@ -206,9 +244,9 @@ describe('the admin pages (/admin/ui)', () => {
     expect(rows.every((row) => row[10]!.length > 0)).toBe(true);
     (window.document.querySelector('#requests-query input[name="errors"]') as HTMLInputElement).checked = true;
     submit(window, 'requests-query', {});
-    // The one error: the call of the key revoked above.
-    await until(window, () => rowsOf(window, 'requests-table').length === 1);
-    expect(rowsOf(window, 'requests-table')[0]![4]).toMatch(/^401 /);
+    // The errors: the calls of the key suspended, rotated and revoked above.
+    await until(window, () => rowsOf(window, 'requests-table').length === 3);
+    expect(rowsOf(window, 'requests-table').map((row) => row[4]!.slice(0, 4))).toEqual(['401 ', '401 ', '401 ']);
 
     click(window, '#sign-out');
     expect(window.sessionStorage.getItem('tollgate.adminKey')).toBeNull();

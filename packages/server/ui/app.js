@@ -118,9 +118,41 @@
           ['tags', (key) => list(key.tags)],
           ['status', (key) => key.status],
           ['created', (key) => time(key.created_at)],
-          ['', (key) => (key.status === 'revoked' ? '' : confirmButton('Revoke', () => api('keys/revoke', { id: key.id })))],
+          ['', (key) => (key.status === 'revoked' ? '' : keyActions(key))],
         ],
         keys.data,
+      ),
+    );
+  }
+
+  /** A key's buttons: rotate (the new key shown once), suspend or activate, revoke. */
+  function keyActions(key) {
+    const rotate = confirmButton('Rotate', async () => showSecret(`New key of ${key.alias ?? key.id}`, (await api('keys/rotate', { id: key.id })).key));
+    const status = key.status === 'suspended'
+      ? confirmButton('Activate', () => api('keys/update', { id: key.id, status: 'active' }))
+      : confirmButton('Suspend', () => api('keys/update', { id: key.id, status: 'suspended' }));
+    return element('span', { class: 'actions' }, rotate, status, confirmButton('Revoke', () => api('keys/revoke', { id: key.id })));
+  }
+
+  /** Shows a key's secret, once: the admin API never gives it again. */
+  function showSecret(label, secret) {
+    byId('key-created-label').textContent = label;
+    byId('key-secret').textContent = secret;
+    byId('key-created').hidden = false;
+  }
+
+  async function showAudit() {
+    const entries = await api('audit?limit=200');
+    byId('audit-table').replaceChildren(
+      table(
+        [
+          ['time', (entry) => time(entry.at)],
+          ['by', (entry) => entry.actor],
+          ['action', (entry) => entry.action],
+          ['subject', (entry) => entry.subject],
+          ['details', (entry) => (Object.keys(entry.details ?? {}).length === 0 ? '—' : JSON.stringify(entry.details))],
+        ],
+        entries.data,
       ),
     );
   }
@@ -172,7 +204,7 @@
     );
   }
 
-  const views = { spend: showSpend, keys: showKeys, budgets: showBudgets, requests: showRequests };
+  const views = { spend: showSpend, keys: showKeys, budgets: showBudgets, requests: showRequests, audit: showAudit };
 
   /** A button that asks once more before it acts, then shows the view again. */
   function confirmButton(label, act) {
@@ -243,8 +275,7 @@
     if (splitList(field(form, 'models').value).length > 0) body.models = splitList(field(form, 'models').value);
     if (splitList(field(form, 'tags').value).length > 0) body.tags = splitList(field(form, 'tags').value);
     api('keys', body).then((created) => {
-      byId('key-secret').textContent = created.key;
-      byId('key-created').hidden = false;
+      showSecret(`New key ${created.alias}`, created.key);
       form.reset();
       return show();
     }, showError);
