@@ -18,8 +18,10 @@ export interface HttpUpstreamOptions {
 
 /** One upstream POST. */
 export interface UpstreamPost {
-  /** Path after the base URL's path (`/chat/completions`). */
+  /** Path after the base URL's path (`/chat/completions`), or after the origin with `fromOrigin`. */
   readonly path: string;
+  /** The path is the server's own, beside the base URL's (vLLM's `/tokenize` next to its `/v1`). */
+  readonly fromOrigin?: boolean;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: Uint8Array | string;
   readonly options: ProviderCallOptions;
@@ -64,7 +66,7 @@ export class HttpUpstream {
     });
     this.#pool(connectMs).dispatch(
       {
-        path: this.#basePath + call.path,
+        path: call.fromOrigin === true ? call.path : this.#basePath + call.path,
         method: 'POST',
         headers: call.options.upstreamHeaders === undefined ? call.headers : { ...call.options.upstreamHeaders, ...call.headers },
         body: call.body,

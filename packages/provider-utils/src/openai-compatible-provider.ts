@@ -47,11 +47,14 @@ function isChatCompletion(value: unknown): boolean {
 const embeddingResponseSchema = z.looseObject({ data: z.array(z.unknown()), usage: z.looseObject({ prompt_tokens: z.number(), total_tokens: z.number() }) });
 
 /** An endpoint of an OpenAI-compatible upstream, as a path below its base URL. */
-export type UpstreamOperation = 'chat/completions' | 'completions' | 'embeddings' | 'rerank' | 'responses' | 'responses/input_tokens';
+export type UpstreamOperation = 'chat/completions' | 'completions' | 'embeddings' | 'rerank' | 'responses' | 'responses/input_tokens' | 'tokenize';
 
 /** The fields OpenAI's `POST /responses/input_tokens` takes of a Responses request. */
 const inputTokenFields = ['model', 'input', 'instructions', 'tools', 'tool_choice', 'parallel_tool_calls', 'reasoning', 'text', 'truncation'] as const;
 const inputTokenCountSchema = z.looseObject({ input_tokens: z.number() });
+
+/** What vLLM's `POST /tokenize` answers (the token ids too, unread). */
+const tokenizeAnswerSchema = z.looseObject({ count: z.number().int().min(0) });
 
 /** How an OpenAI-compatible upstream differs from OpenAI's own API. */
 export interface OpenAICompatibleProviderInit {
@@ -138,6 +141,12 @@ export interface OpenAICompatibleProviderInit {
    * Anthropic client's `count_tokens` (Claude Code's, before it compacts) is answered there.
    */
   readonly countsInputTokens?: boolean;
+  /**
+   * The server tokenizes a chat request at `/tokenize` beside its API (vLLM's, at its root): an
+   * Anthropic client's `count_tokens` is answered with the count of the request as the model's chat
+   * template renders it, tools and the generation prompt included.
+   */
+  readonly tokenizeAPI?: boolean;
 }
 
 /** The top-level `error` of a JSON body, if it is JSON and has one. */
@@ -188,6 +197,7 @@ export class OpenAICompatibleProvider implements Provider {
     if (init.completionsAPI === true) wires.push('openai-completions');
     this.passthroughWires = wires.length === 0 ? undefined : wires;
     if (init.countsInputTokens === true) this.doCountTokens = (request, options) => this.#countInputTokens(request, options);
+    else if (init.tokenizeAPI === true) this.doCountTokens = (request, options) => this.#tokenize(request, options);
     if (init.rerank === true) this.doRerank = (request, options) => this.#rerank(request, options);
     const dropMessageField = init.dropMessageField;
     const keepDetails = init.takesReasoningDetails === true;
@@ -294,6 +304,14 @@ export class OpenAICompatibleProvider implements Provider {
     return { inputTokens: parsed.input_tokens };
   }
 
+  /** The request's messages and tools as the chat template renders them, with the generation prompt, counted by the server's tokenizer. */
+  async #tokenize(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<{ inputTokens: number }> {
+    const body = { model: options.model, messages: this.#messagesToSend(request), ...(request.tools === undefined ? {} : { tools: request.tools }), add_generation_prompt: true };
+    const answer = await this.#post('tokenize', JSON.stringify(body), options, false);
+    const parsed = parseUpstreamJson(await answer.bytes(), tokenizeAnswerSchema, { provider: this.name, expected: 'a token count (`count`)' }) as { count: number };
+    return { inputTokens: parsed.count };
+  }
+
   /**
    * The client's bytes when nothing needs to change, or when only `stream_options` must be added (most
    * streaming clients leave it out): spliced in, not re-encoded. Else the request re-encoded.
@@ -391,6 +409,7 @@ export class OpenAICompatibleProvider implements Provider {
   #send(headers: Readonly<Record<string, string>>, operation: UpstreamOperation, body: Uint8Array | string, options: ProviderCallOptions, stream: boolean): Promise<UpstreamBody> {
     return this.#upstream.post({
       path: this.#init.pathFor?.(operation, options.model) ?? `/${operation}`,
+      fromOrigin: operation === 'tokenize',
       headers: stream ? { ...headers, accept: 'text/event-stream' } : headers,
       body,
       options,

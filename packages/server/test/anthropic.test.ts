@@ -17,7 +17,10 @@ beforeAll(async () => {
     auth: { masterKey },
     providers: {
       claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: anthropicKey, defaultMaxTokens: 1024 },
-      openai: { type: 'openai', baseURL: gpt.baseURL, apiKey: 'sk-openai-upstream-000000' },
+      // An OpenAI-compatible service that cannot count tokens.
+      openai: { type: 'openai', baseURL: gpt.baseURL, apiKey: 'sk-openai-upstream-000000', tokenizeAPI: false },
+      // A vLLM server of the team's own (a base URL of its own: its tokenizer is asked by default).
+      'gpu-box': { type: 'openai', baseURL: gpt.baseURL },
       // OpenAI's own API (its price provider says so), which counts input tokens.
       'openai-api': { type: 'openai', baseURL: gpt.baseURL, apiKey: 'sk-openai-upstream-000000', priceProvider: 'openai' },
     },
@@ -27,6 +30,7 @@ beforeAll(async () => {
       sonnet: { target: 'claude/claude-sonnet-4-5' },
       'gpt-4o': { target: 'openai/gpt-4o' },
       'gpt-5': { target: 'openai-api/gpt-5' },
+      qwen: { target: 'gpu-box/Qwen/Qwen3-Coder-30B' },
       'gpt-then-claude': { targets: ['openai/gpt-4o', 'claude/claude-sonnet-4-5'] },
     },
   });
@@ -392,6 +396,26 @@ describe('count_tokens', () => {
     expect(upstream.headers.authorization).toBe('Bearer sk-openai-upstream-000000');
     expect(upstream.body).toMatchObject({ model: 'gpt-5', tools: [{ type: 'function', name: 'get_weather' }] });
     expect(JSON.stringify(upstream.body.input)).toContain('count these four words');
+  });
+
+  it("is answered by a vLLM server's tokenizer for Claude Code on a self-hosted model: the request as the chat template renders it", async () => {
+    const counted = await anthropic.messages.countTokens({
+      model: 'qwen',
+      system: 'Be brief.',
+      messages: [{ role: 'user', content: 'count these four words' }],
+      tools: [{ name: 'get_weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }],
+    });
+    const upstream = gpt.requests[0]!;
+    // At the server's root, beside its /v1.
+    expect(upstream.path).toBe('/tokenize');
+    expect(upstream.body).toEqual({
+      model: 'Qwen/Qwen3-Coder-30B',
+      messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'count these four words' }],
+      tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }],
+      add_generation_prompt: true,
+    });
+    // The mock's template: 2 + 4 words and 3 tokens per message, the tool's 12 JSON words, 3 for the generation prompt.
+    expect(counted.input_tokens).toBe(6 + 6 + 12 + 3);
   });
 });
 

@@ -174,7 +174,8 @@ async function answerResponses(res: ServerResponse, body: Record<string, any>, r
  * deltas, the usage chunk), the Responses API (`POST /v1/responses`: response objects and their
  * numbered stream events, reasoning items for reasoning models; Codex models refuse chat completions;
  * `POST /v1/responses/input_tokens`, the words of `input` and `instructions` as `input_tokens`),
- * rerank (`POST /v1/rerank`, Jina's or Cohere's shape), legacy completions (`POST /v1/completions`: `text_completion` objects and their streams, `max_tokens`
+ * rerank (`POST /v1/rerank`, Jina's or Cohere's shape), vLLM's tokenizer (`POST /tokenize` at the root:
+ * `count`, `max_model_len`, `tokens`), legacy completions (`POST /v1/completions`: `text_completion` objects and their streams, `max_tokens`
  * 16 when left out, `echo`, `suffix` taken, legacy `logprobs`), embeddings (float and base64), models, and errors in OpenAI's shape
  * (`retry-after` on 429). Programmable per request with {@link MockOpenAI.enqueue}; records every
  * request, noting those whose client went away.
@@ -222,6 +223,18 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
       if (unknown !== undefined) return sendJson(res, 400, openAIError(`Unknown parameter: '${unknown}'.`, 'invalid_request_error', 'unknown_parameter', unknown));
       const words = countWords((body as { input?: unknown } | undefined)?.input) + countWords((body as { instructions?: unknown } | undefined)?.instructions);
       return sendJson(res, 200, { object: 'response.input_tokens', input_tokens: Math.max(1, words) });
+    }
+    // vLLM's tokenizer, at the server's root: a chat request as its template renders it (here: each
+    // message's words and 3 tokens of role markers, tools' JSON words, 3 for the generation prompt).
+    if (request.method === 'POST' && path === '/tokenize' && !openRouter && !azure) {
+      const messages = (body as { messages?: unknown } | undefined)?.messages;
+      const prompt = (body as { prompt?: unknown } | undefined)?.prompt;
+      if (!Array.isArray(messages) && typeof prompt !== 'string') return sendJson(res, 400, openAIError('Either `messages` or `prompt` is required.', 'BadRequestError'));
+      const tools = (body as { tools?: unknown } | undefined)?.tools;
+      const count = Array.isArray(messages)
+        ? countWords(messages) + 3 * messages.length + (tools === undefined ? 0 : countWords(JSON.stringify(tools).replace(/[{}[\]":,]/g, ' '))) + ((body as { add_generation_prompt?: unknown }).add_generation_prompt === false ? 0 : 3)
+        : countWords(prompt);
+      return sendJson(res, 200, { count, max_model_len: 32_768, tokens: Array.from({ length: count }, (_, index) => 1_000 + index) });
     }
     const requestedModel = String((body as { model?: unknown } | undefined)?.model);
     // Codex models are served by the Responses API only.

@@ -1,6 +1,6 @@
 import { z } from '@tollgate/core';
 import { upstreamTimeoutsSchema, vertexOptionsSchema } from '@tollgate/provider-utils';
-import { openAICompatiblePresets, type PresetName } from './presets.js';
+import { openAICompatiblePresets, type OpenAICompatiblePreset, type PresetName } from './presets.js';
 
 /** Options of one `type: openai` provider instance (validated at startup). */
 export const openAIProviderOptionsSchema = z
@@ -48,6 +48,15 @@ export const openAIProviderOptionsSchema = z
      */
     rerankAPI: z.boolean().optional(),
     /**
+     * The server tokenizes chat requests at `/tokenize` beside its API, as vLLM does (`POST
+     * http://host:8000/tokenize` for a base URL of `http://host:8000/v1`): Anthropic clients'
+     * `count_tokens` (Claude Code's, before it compacts a conversation) is answered with the count of
+     * the request as the model's chat template renders it. Default: on for the `vllm` preset and a
+     * `baseURL` of your own; off for OpenAI's own API (which counts at `/responses/input_tokens`), the
+     * other presets and Vertex AI.
+     */
+    tokenizeAPI: z.boolean().optional(),
+    /**
      * Request fields not to send upstream: `true`, every field OpenAI's API does not define for the
      * operation, chat completions or embeddings (another server's extensions a client sent — vLLM's
      * `top_k`, OpenRouter's `provider`, an embedding server's `input_type` —
@@ -69,6 +78,7 @@ export const openAIProviderOptionsSchema = z
       priceProvider: options.priceProvider ?? preset?.priceProvider,
       // Vertex AI's OpenAI-compatible endpoint serves chat completions only.
       completionsAPI: options.completionsAPI ?? preset?.completionsAPI ?? options.vertex === undefined,
+      tokenizeAPI: options.tokenizeAPI ?? (preset === undefined ? options.vertex === undefined && options.baseURL !== undefined : (preset as OpenAICompatiblePreset).tokenizeAPI === true),
       hostedPreset: preset?.hosted === true,
     };
   })

@@ -47,8 +47,9 @@ export class OpenAIProvider extends OpenAICompatibleProvider {
       rerank: options.rerankAPI ?? (priceProvider !== 'openai' && vertex === undefined),
       // Its Codex and -pro models answer on the Responses API only: every client's request goes there.
       responsesOnly: priceProvider === 'openai' ? isOpenAIResponsesOnlyModel : undefined,
-      // It counts a request's input tokens, for Anthropic clients' count_tokens.
+      // It counts a request's input tokens, for Anthropic clients' count_tokens; a vLLM server tokenizes them.
       countsInputTokens: priceProvider === 'openai',
+      tokenizeAPI: options.tokenizeAPI && priceProvider !== 'openai',
     });
   }
 }

@@ -1,12 +1,15 @@
 /**
- * What a preset sets: the base URL, the price-table id, whether the service needs a key, and whether it
- * serves OpenAI's legacy completions at `/completions` (the `completionsAPI` default).
+ * What a preset sets: the base URL, the price-table id, whether the service needs a key, whether it
+ * serves OpenAI's legacy completions at `/completions` (the `completionsAPI` default), and whether it
+ * tokenizes at `/tokenize` (the `tokenizeAPI` default).
  */
 export interface OpenAICompatiblePreset {
   readonly baseURL: string;
   readonly priceProvider: string | undefined;
   readonly hosted: boolean;
   readonly completionsAPI: boolean;
+  /** Whether the server tokenizes chat requests at `/tokenize` beside its API (vLLM): the `tokenizeAPI` default. */
+  readonly tokenizeAPI?: boolean;
 }
 
 /**
@@ -24,7 +27,7 @@ export const openAICompatiblePresets = {
   xai: { baseURL: 'https://api.x.ai/v1', priceProvider: 'x-ai', hosted: true, completionsAPI: false },
   perplexity: { baseURL: 'https://api.perplexity.ai', priceProvider: 'perplexity', hosted: true, completionsAPI: false },
   cerebras: { baseURL: 'https://api.cerebras.ai/v1', priceProvider: 'cerebras', hosted: true, completionsAPI: false },
-  vllm: { baseURL: 'http://127.0.0.1:8000/v1', priceProvider: undefined, hosted: false, completionsAPI: true },
+  vllm: { baseURL: 'http://127.0.0.1:8000/v1', priceProvider: undefined, hosted: false, completionsAPI: true, tokenizeAPI: true },
   sglang: { baseURL: 'http://127.0.0.1:30000/v1', priceProvider: undefined, hosted: false, completionsAPI: true },
   ollama: { baseURL: 'http://127.0.0.1:11434/v1', priceProvider: undefined, hosted: false, completionsAPI: true },
   lmstudio: { baseURL: 'http://127.0.0.1:1234/v1', priceProvider: undefined, hosted: false, completionsAPI: true },
