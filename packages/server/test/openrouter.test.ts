@@ -104,6 +104,27 @@ describe('OpenRouter behind self-hosted rules', () => {
     expect(await lastLine(response.headers.get('x-request-id'))).toMatchObject({ completionTokens: 7, costMicros: 18 }) // OpenRouter's usage.cost: 4 + 2 × 7 µ$;
   });
 
+  it('charges a stream the client left what OpenRouter billed for it, read from its generation record', async () => {
+    openrouter.enqueue({ content: 'one two three four five six seven eight nine ten eleven twelve', stream: { chunkDelayMs: 40 } });
+    const { data: stream, response } = await client.chat.completions.create({ model: 'or/meta-llama/llama-3.3-70b-instruct', stream: true, messages: [{ role: 'user', content: 'count to twelve' }] }).withResponse();
+    let pieces = 0;
+    // Three words in, the client goes away (the SDK aborts the request): no usage chunk ever comes.
+    for await (const chunk of stream) if ((chunk.choices[0]?.delta.content ?? '') !== '' && ++pieces === 3) break;
+    // The gateway sees the client go, then asks OpenRouter 1.5 s later: the line comes once it has the answer.
+    const requestId = response.headers.get('x-request-id');
+    for (let attempt = 0; attempt < 60 && !logs.requestLines().some((candidate) => candidate.requestId === requestId); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    const line = await logs.requestLine(requestId);
+    const record = (await fetch(`${openrouter.baseURL}/generation?id=${String(line.responseId)}`, { headers: { authorization: `Bearer ${openRouterKey}` } }).then((answer) => answer.json())) as { data: { cancelled: boolean; tokens_completion: number; total_cost: number } };
+    expect(record.data.cancelled).toBe(true);
+    expect(record.data.tokens_completion).toBeGreaterThanOrEqual(3);
+    expect(record.data.tokens_completion).toBeLessThan(12);
+    // The gateway asked OpenRouter (its key, the answer's id) and recorded what it billed: 3 + 2 × the words generated, in µ$.
+    const asked = openrouter.requests.filter((request) => request.method === 'GET' && request.path.startsWith('/v1/generation?id='));
+    expect(asked[0]!.headers.authorization).toBe(`Bearer ${openRouterKey}`);
+    expect(line).toMatchObject({ status: 499, promptTokens: 3, completionTokens: record.data.tokens_completion, costMicros: Math.round(record.data.total_cost * 1_000_000) });
+    expect(line.costMicros).toBe(3 + 2 * record.data.tokens_completion);
+  });
+
   it('ends the stream with an error event when OpenRouter sends a mid-stream error chunk — never a success', async () => {
     openrouter.enqueue({ stream: { errorAfter: 3, chunkDelayMs: 5 } });
     const stream = await client.chat.completions.create({ model: 'or/openai/gpt-4o', stream: true, messages: [{ role: 'user', content: 'one two three four' }] });

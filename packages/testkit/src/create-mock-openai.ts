@@ -19,7 +19,9 @@ export interface MockOpenAIOptions {
   /**
    * `openrouter` answers as OpenRouter does on the same wire: errors as `{"error":{"code":<status>,
    * "message","metadata"}}`, `usage.cost` (USD) and `is_byok`, `: OPENROUTER PROCESSING` comment lines
-   * in streams, and a mid-stream error as a chunk with an `error` field and `finish_reason: "error"`.
+   * in streams, a mid-stream error as a chunk with an `error` field and `finish_reason: "error"`, and
+   * `GET /v1/generation?id=` records of what it billed each answer (a stream the client left: the
+   * words generated before it went), 404 "Generation not found" for another id.
    * `azure` serves Azure OpenAI's paths (`/openai/deployments/{deployment}/chat/completions` and
    * `/embeddings` with a required `api-version`, or `/openai/v1/…` with `/openai/v1/responses` too), checks `api-key` (or a bearer
    * token) against `apiKey`, answers errors with string codes, and starts streams with a
@@ -189,6 +191,23 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
   /** Responses answered with `store` on (OpenAI's default): a later `previous_response_id` may name them. */
   const storedResponses = new Set<string>();
   const openRouter = options.flavor === 'openrouter';
+  /** The `openrouter` flavor's generation records (`GET /v1/generation?id=`), by answer id. */
+  const generations = new Map<string, Record<string, unknown>>();
+  const recordGeneration = (id: string, model: string, prompt: number, completion: number, cost: number, how: { streamed: boolean; cancelled: boolean }) =>
+    generations.set(id, {
+      id,
+      model,
+      total_cost: cost,
+      created_at: new Date().toISOString(),
+      tokens_prompt: prompt,
+      tokens_completion: completion,
+      native_tokens_prompt: prompt,
+      native_tokens_completion: completion,
+      streamed: how.streamed,
+      cancelled: how.cancelled,
+      provider_name: 'MockProvider',
+      finish_reason: how.cancelled ? null : 'stop',
+    });
   const azure = options.flavor === 'azure';
   const azurePath = /^\/openai\/(?:deployments\/[^/]+\/(chat\/completions|completions|embeddings)|v1\/(chat\/completions|completions|embeddings|responses))$/;
 
@@ -210,6 +229,12 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
       return;
     }
     const rawPath = request.path.split('?')[0]!;
+    // OpenRouter's record of what it billed for a generation, by the id it gave the answer.
+    if (openRouter && request.method === 'GET' && rawPath === '/v1/generation') {
+      const generation = generations.get(new URL(request.path, 'http://mock').searchParams.get('id') ?? '');
+      if (generation === undefined) return sendJson(res, 404, { error: { code: 404, message: 'Generation not found' } });
+      return sendJson(res, 200, { data: generation });
+    }
     const azureMatch = azure ? azurePath.exec(rawPath) : null;
     const path = azureMatch === null ? rawPath : `/v1/${azureMatch[1] ?? azureMatch[2]}`;
     const isChat = request.method === 'POST' && path === '/v1/chat/completions';
@@ -362,6 +387,7 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
     const usage = openRouter ? { ...baseUsage, cost: reply.usage?.cost ?? (promptTokens + 2 * completionTokens) / 1_000_000, is_byok: false } : baseUsage;
 
     if (body?.stream !== true) {
+      if (openRouter) recordGeneration(id, model, promptTokens, completionTokens, reply.usage?.cost ?? (promptTokens + 2 * completionTokens) / 1_000_000, { streamed: false, cancelled: false });
       sendJson(res, reply.status ?? 200, openAIChatCompletion({ id, created, model, content, ...(reply.toolCalls ? { toolCalls: reply.toolCalls } : {}), ...(reply.finishReason ? { finishReason: reply.finishReason } : {}), usage, serviceTier }), reply.headers);
       return;
     }
@@ -390,11 +416,17 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
       : openAIError('The server had an error while processing your request.', 'server_error');
     // JSON holds no raw line feeds, so every `\n` of an event is framing.
     const frame = (text: string) => (shape.crlf === true ? text.replaceAll('\n', '\r\n') : text);
-    await writeMockStream(res, events.map((event) => frame(`data: ${JSON.stringify(event)}\n\n`)), shape, {
+    const written = await writeMockStream(res, events.map((event) => frame(`data: ${JSON.stringify(event)}\n\n`)), shape, {
       errorEvent: frame(`data: ${JSON.stringify(failure)}\n\n${openRouter ? 'data: [DONE]\n\n' : ''}`),
       end: frame('data: [DONE]\n\n'),
       between: (index) => (openRouter && index > 0 && index % 3 === 0 ? ': OPENROUTER PROCESSING\n\n' : undefined),
     });
+    if (openRouter) {
+      // What it generated before the stream ended is what it bills: the words of the pieces written.
+      const cancelled = written < events.length;
+      const generated = cancelled ? countWords(events.slice(0, written).map((event) => (event as { choices?: { delta?: { content?: string } }[] }).choices?.[0]?.delta?.content ?? '').join('')) : completionTokens;
+      recordGeneration(id, model, promptTokens, generated, reply.usage?.cost ?? (promptTokens + 2 * generated) / 1_000_000, { streamed: true, cancelled });
+    }
   }
 
   const mock = await startMockServer<MockReply>(options.port, handle);

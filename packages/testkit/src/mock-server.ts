@@ -102,31 +102,34 @@ export interface StreamFaults {
  * Writes events (SSE text, or binary frames) one by one with the programmed faults: a destroyed connection (after flushing
  * what came before, so it really reaches the client), a stall, or `errorEvent` ending the stream.
  * `between` may write extra bytes before an event (keep-alive comments). Ends the response with `end`.
+ * Resolves with how many events were written (fewer when the client went away or a fault cut it).
  */
 export async function writeMockStream(
   res: ServerResponse,
   events: readonly (string | Uint8Array)[],
   faults: StreamFaults,
   options: { readonly errorEvent: string | Uint8Array; readonly end?: string; readonly between?: (index: number) => string | undefined },
-): Promise<void> {
+): Promise<number> {
   for (const [index, event] of events.entries()) {
-    if (res.destroyed) return;
+    if (res.destroyed) return index;
     if (faults.failAfter === index) {
       await flush(res);
       res.destroy();
-      return;
+      return index;
     }
-    if (faults.hangAfter === index) return;
+    if (faults.hangAfter === index) return index;
     if (faults.errorAfter === index) {
       res.end(options.errorEvent);
-      return;
+      return index;
     }
     const extra = options.between?.(index);
     if (extra !== undefined) res.write(extra);
     if (index > 0 && faults.chunkDelayMs !== undefined) await sleep(faults.chunkDelayMs);
+    if (res.destroyed) return index;
     res.write(event);
   }
   res.end(options.end);
+  return events.length;
 }
 
 /** Resolves once what was written so far is flushed (plus a moment), so a programmed break comes after it. */

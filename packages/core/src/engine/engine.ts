@@ -27,6 +27,7 @@ import type { EmbeddingRequest } from '../types/embedding-request.js';
 import type { EmbeddingResponse } from '../types/embedding-response.js';
 import { rerankSearches, type RerankRequest } from '../types/rerank-request.js';
 import type { RerankResponse } from '../types/rerank-response.js';
+import type { Usage } from '../types/usage.js';
 import type { AnswerReaders, ComposedHooks } from './composed-hooks.js';
 import { RelayStream, type StreamEnd } from './relay-stream.js';
 import { responseToChunks } from './response-to-chunks.js';
@@ -79,6 +80,9 @@ type AttemptOutcome<T> = { readonly ok: true; readonly value: T } | { readonly o
 
 /** A non-streaming chat attempt: one function for every request, not a closure each. */
 const callDoChat = (target: RouteTarget, options: ProviderCallOptions, request: ChatCompletionRequest | EmbeddingRequest | RerankRequest) => target.provider.doChat(request as ChatCompletionRequest, options);
+
+/** When the engine asks an upstream what it billed for a stream that ended without usage: after 1.5 s, then 3 s and 6 s more. */
+const billedUsageDelaysMs = [1_500, 3_000, 6_000];
 
 /** Wire codes of refusals that another model (a configured fallback group) may not give. */
 const contextWindowCodes = new Set(['context_length_exceeded']);
@@ -705,8 +709,40 @@ export class Engine implements TargetCircuits {
     context.timings.endedAt = performance.now();
     if (context.costMicros === undefined) context.costMicros = this.#costOf(context);
     this.#unfinished += 1;
+    const provider = context.target?.provider;
+    if (context.usage === undefined && context.responseId !== undefined && provider?.billedUsage !== undefined) {
+      void this.#finishBilled(context, reserved, provider.billedUsage.bind(provider));
+      return;
+    }
+    this.#queueFinish(context, reserved);
+  }
+
+  #queueFinish(context: RequestContext, reserved: boolean): void {
     if (this.#toFinish.length === 0) setImmediate(this.#finishQueued);
     this.#toFinish.push({ context, reserved });
+  }
+
+  /**
+   * A stream that ended without usage on an upstream that can say later what it billed (OpenRouter
+   * bills what it generated before the client went away): asks it after 1.5, 3 and 6 s, then settles,
+   * records and logs the request with what it says — else as unknown (its budgets charged the hold).
+   */
+  async #finishBilled(context: RequestContext, reserved: boolean, billedUsage: (responseId: string) => Promise<Usage | undefined>): Promise<void> {
+    for (const delayMs of billedUsageDelaysMs) {
+      await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
+      try {
+        const usage = await billedUsage(context.responseId!);
+        if (usage !== undefined) {
+          context.usage = usage;
+          context.costMicros = this.#costOf(context);
+          break;
+        }
+      } catch (error) {
+        this.#logger.warn({ requestId: context.requestId, err: error }, 'the upstream could not say what it billed for a stream that ended without usage');
+        break;
+      }
+    }
+    this.#queueFinish(context, reserved);
   }
 
   readonly #finishQueued = (): void => {

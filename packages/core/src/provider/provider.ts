@@ -140,6 +140,13 @@ export interface Provider {
   doRerank?(request: RerankRequest, options: ProviderCallOptions): Promise<ProviderRerankResult>;
   /** Counts a request's input tokens upstream, where the upstream can (Anthropic's count_tokens). */
   doCountTokens?(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<{ readonly inputTokens: number }>;
+  /**
+   * What the upstream billed for an answer, asked after the fact by the id it gave the answer, where it
+   * can say (OpenRouter's generation records): its tokens and `cost`; undefined while it cannot say yet.
+   * The engine asks it for a stream that ended without usage (the client went away, the upstream broke
+   * off), which the upstream still bills.
+   */
+  billedUsage?(responseId: string): Promise<Usage | undefined>;
   /** Releases connections; called once on shutdown. */
   close?(): Promise<void>;
 }
