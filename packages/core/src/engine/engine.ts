@@ -729,7 +729,8 @@ export class Engine implements TargetCircuits {
    */
   async #finishBilled(context: RequestContext, reserved: boolean, billedUsage: (responseId: string) => Promise<Usage | undefined>): Promise<void> {
     for (const delayMs of billedUsageDelaysMs) {
-      await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
+      // Kept referenced: a gateway draining on SIGTERM waits for these requests' rows (~11 s at most).
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
       try {
         const usage = await billedUsage(context.responseId!);
         if (usage !== undefined) {
