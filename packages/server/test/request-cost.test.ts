@@ -2,9 +2,9 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/index.js';
-import { anthropicKey, startClaudeAndGptMocks } from './support/claude-and-gpt-mocks.js';
+import { startClaudeAndGptMocks, startPricedGateway } from './support/claude-and-gpt-mocks.js';
 import type { ErrorBody } from './support/error-body.js';
-import { LogCapture, masterKey, startLoggedServer, temporaryDatabasePath } from './support/start-test-gateway.js';
+import { LogCapture, masterKey, temporaryDatabasePath } from './support/start-test-gateway.js';
 
 const { claude, gpt } = await startClaudeAndGptMocks();
 const logs = new LogCapture();
@@ -13,31 +13,14 @@ const databasePath = await temporaryDatabasePath('tollgate-request-cost');
 let server: RunningServer;
 
 beforeAll(async () => {
-  server = await startLoggedServer(logs, {
-    plugins: [
-      '@tollgate/provider-openai',
-      '@tollgate/provider-anthropic',
-      { name: '@tollgate/ledger-sqlite', options: { path: databasePath, flushIntervalMs: 60_000 } },
-      // $1 per million input tokens, $2 per million output tokens; embeddings $1,000 per million: costs in whole micro-dollars.
-      {
-        name: '@tollgate/pricing',
-        options: { overrides: { 'local/llama-3.3-70b': { input: 1, output: 2 }, 'claude/claude-sonnet-4-5': { input: 1, output: 2 }, 'local/text-embedding-3-small': { input: 1_000, output: 0 } } },
-      },
-      { name: '@tollgate/governance', options: { keyCacheMs: 0 } },
-    ],
-    auth: { masterKey },
-    providers: {
-      local: { type: 'openai', baseURL: gpt.baseURL },
-      claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: anthropicKey },
-    },
-    models: {
-      llama: { target: 'local/llama-3.3-70b' },
-      sonnet: { target: 'claude/claude-sonnet-4-5' },
-      embed: { target: 'local/text-embedding-3-small' },
-      // No price known for it anywhere.
-      mystery: { target: 'local/mystery-model-7b' },
-    },
+  server = await startPricedGateway(logs, { claude, gpt }, {
+    databasePath,
+    flushIntervalMs: 60_000,
+    // Embeddings at $1,000 per million tokens.
+    models: { embed: { target: 'local/text-embedding-3-small' }, mystery: { target: 'local/mystery-model-7b' } },
+    prices: { 'local/text-embedding-3-small': { input: 1_000, output: 0 } },
   });
+  // `mystery` has no price anywhere.
 });
 
 afterAll(async () => {

@@ -4,9 +4,9 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ledger } from '@tollgate/core';
 import type { RunningServer } from '../src/index.js';
-import { anthropicKey, startClaudeAndGptMocks } from './support/claude-and-gpt-mocks.js';
+import { startClaudeAndGptMocks, startPricedGateway } from './support/claude-and-gpt-mocks.js';
 import type { ErrorBody } from './support/error-body.js';
-import { LogCapture, masterKey, startLoggedServer, temporaryDatabasePath } from './support/start-test-gateway.js';
+import { LogCapture, masterKey, temporaryDatabasePath } from './support/start-test-gateway.js';
 
 const { claude, gpt } = await startClaudeAndGptMocks();
 const logs = new LogCapture();
@@ -14,23 +14,7 @@ const databasePath = await temporaryDatabasePath('tollgate-request-tags');
 let server: RunningServer;
 
 beforeAll(async () => {
-  server = await startLoggedServer(logs, {
-    plugins: [
-      '@tollgate/provider-openai',
-      '@tollgate/provider-anthropic',
-      { name: '@tollgate/ledger-sqlite', options: { path: databasePath, flushIntervalMs: 10 } },
-      // $1 per million input tokens, $2 per million output tokens, on both models: costs in whole micro-dollars.
-      { name: '@tollgate/pricing', options: { overrides: { 'local/llama-3.3-70b': { input: 1, output: 2 }, 'claude/claude-sonnet-4-5': { input: 1, output: 2 } } } },
-      // Key changes seen at once (by default within half a second).
-      { name: '@tollgate/governance', options: { keyCacheMs: 0 } },
-    ],
-    auth: { masterKey, keys: [{ key: 'sk-config-key-tagged-0000000001', name: 'nightly-eval', tags: ['env:eval'] }] },
-    providers: {
-      local: { type: 'openai', baseURL: gpt.baseURL },
-      claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: anthropicKey },
-    },
-    models: { llama: { target: 'local/llama-3.3-70b' }, sonnet: { target: 'claude/claude-sonnet-4-5' } },
-  });
+  server = await startPricedGateway(logs, { claude, gpt }, { databasePath, flushIntervalMs: 10, keys: [{ key: 'sk-config-key-tagged-0000000001', name: 'nightly-eval', tags: ['env:eval'] }] });
 });
 
 afterAll(async () => {

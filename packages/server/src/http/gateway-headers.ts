@@ -25,14 +25,8 @@ export function gatewayHeaders(context: GatewayContext): Record<string, string |
     headers['x-tollgate-attempts'] = context.attempts.length;
     headers['x-tollgate-overhead-ms'] = gatewayOverheadMs(context).toFixed(2);
   }
-  if (context.costMicros !== undefined) headers['x-tollgate-cost'] = usdOf(context.costMicros);
+  // Whole micro-dollars: a decimal of at most six places, which a double's shortest form prints exactly.
+  if (context.costMicros !== undefined) headers['x-tollgate-cost'] = String(context.costMicros / 1_000_000);
   return headers;
 }
 
-/** Micro-dollars as a plain decimal string of dollars (`51` → `0.000051`), never in exponent notation. */
-function usdOf(micros: number): string {
-  const sign = micros < 0 ? '-' : '';
-  const digits = String(Math.abs(micros)).padStart(7, '0');
-  const dollars = `${digits.slice(0, -6)}.${digits.slice(-6)}`.replace(/\.?0+$/, '');
-  return sign + dollars;
-}
