@@ -1,4 +1,4 @@
-import { GatewayError, ProviderError, redactSecrets, type StreamSummary } from '@tollgate/core';
+import { countStreamedText, GatewayError, newStreamedOutput, ProviderError, redactSecrets, type StreamedOutput, type StreamSummary } from '@tollgate/core';
 import type { AnthropicUsage } from './anthropic-messages.js';
 import { statusOfAnthropicErrorType } from './anthropic-error-status.js';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
@@ -14,11 +14,13 @@ export class AnthropicEventTap {
   readonly #summary: StreamSummary;
   readonly #provider: string;
   readonly #secrets: readonly string[];
+  readonly #output: StreamedOutput;
   #usage: AnthropicUsage = {};
   #stopped = false;
 
   constructor(summary: StreamSummary, provider: string, secrets: readonly string[]) {
     this.#summary = summary;
+    this.#output = (summary.output ??= newStreamedOutput());
     this.#provider = provider;
     this.#secrets = secrets;
   }
@@ -28,9 +30,17 @@ export class AnthropicEventTap {
     return this.#stopped;
   }
 
-  /** Notes one parsed event (only message_* and error events matter); returns the error an `error` event stands for. */
+  /**
+   * Notes one parsed event (message_*, error, and content_block_delta's text where the caller parses
+   * those: Bedrock's); returns the error an `error` event stands for.
+   */
   note(data: Record<string, any>): ProviderError | undefined {
     const summary = this.#summary;
+    if (data.type === 'content_block_delta') {
+      const delta = data.delta;
+      countStreamedText(this.#output, delta?.text ?? delta?.thinking ?? delta?.partial_json);
+      return undefined;
+    }
     if (data.type === 'message_start') {
       this.#usage = { ...data.message?.usage };
       summary.model = data.message?.model;

@@ -43,6 +43,7 @@ export { statusOfAnthropicErrorType } from './anthropic-error-status.js';
 export { convertFromAnthropicResponse } from './convert-from-anthropic-response.js';
 export { convertAnthropicStream, convertAnthropicEvents } from './convert-anthropic-stream.js';
 export { AnthropicEventTap } from './anthropic-event-tap.js';
+export { GeneratedTextKeys, anthropicDeltaTextKeys, chatChunkTextKeys, completionChunkTextKeys, responsesDeltaTextKeys } from './count-generated-text.js';
 export { resolveGoogleCredentials, googleTokenURL } from './google-credentials.js';
 export type { GoogleCredentials, GoogleCredentialsSource } from './google-credentials.js';
 export { GoogleAccessToken } from './google-access-token.js';

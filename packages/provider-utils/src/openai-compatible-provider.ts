@@ -29,6 +29,7 @@ import { isRerankResponse } from './rerank-answer.js';
 import { decodeResponsesSse } from './decode-responses-sse.js';
 import { chatCompletionOfResponse, isResponseObject } from './responses-answer.js';
 import { tapOpenAICompatibleSse } from './tap-openai-compatible-sse.js';
+import { chatChunkTextKeys, completionChunkTextKeys } from './count-generated-text.js';
 import { tapResponsesSse } from './tap-responses-sse.js';
 import { chatCompletionOfTextCompletion, decodeTextCompletionSse, isTextCompletion } from './text-completion.js';
 import { toResponsesRequest } from './to-responses-request.js';
@@ -263,6 +264,7 @@ export class OpenAICompatibleProvider implements Provider {
       dropEmptyChoices: this.#init.dropEmptyChoices ?? false,
       provider: this.name,
       toStreamError,
+      textKeys: legacy ? completionChunkTextKeys : chatChunkTextKeys,
     });
     return { type: 'bytes', body: tapped, summary };
   }

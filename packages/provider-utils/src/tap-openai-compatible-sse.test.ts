@@ -24,10 +24,10 @@ async function run(pieces: string[], dropUsageEvent: boolean, dropComments = fal
 }
 
 describe('tapOpenAICompatibleSse', () => {
-  it('forwards each complete event as it arrives and taps usage and model', async () => {
+  it('forwards each complete event as it arrives and taps usage, model and the text generated', async () => {
     const { out, summary } = await run([chunk('a'), chunk('b'), usageChunk, done], false);
     expect(out).toEqual([chunk('a'), chunk('b'), usageChunk, done]);
-    expect(summary).toEqual({ usage, model: 'gpt-4o-2024-08-06', id: 'c1' });
+    expect(summary).toEqual({ usage, model: 'gpt-4o-2024-08-06', id: 'c1', output: { pieces: 2, textBytes: 2 } });
   });
 
   it('taps each choice\'s finish reason as it ends, and the chunk\'s own id, whatever the spacing', async () => {

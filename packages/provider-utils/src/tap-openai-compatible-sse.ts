@@ -1,4 +1,5 @@
-import { GatewayError, type StreamSummary, type Usage } from '@tollgate/core';
+import { GatewayError, newStreamedOutput, type StreamSummary, type Usage } from '@tollgate/core';
+import { chatChunkTextKeys, type GeneratedTextKeys } from './count-generated-text.js';
 import { forwardSseEvents, type InspectedEvents } from './forward-sse-events.js';
 import { endOfEvent, startOfEvent } from './sse-event-bounds.js';
 
@@ -73,17 +74,22 @@ export interface OpenAICompatibleTapOptions {
   readonly provider: string;
   /** The error an error event (a `data:` JSON with a top-level `error`) stands for. */
   readonly toStreamError: (data: string) => Error;
+  /** Where the generated text is, counted into `summary.output` (a cut stream is charged by it): chat chunks' unless given. */
+  readonly textKeys?: GeneratedTextKeys;
 }
 
 /**
  * Passes an OpenAI-compatible SSE stream through as bytes (event-aligned, unbatched), tapping usage
- * (and the service tier its chunk names), model, id and finish reasons into `summary` and `[DONE]`. Only events that carry usage (or look like an error) are
+ * (and the service tier its chunk names), model, id, finish reasons and the generated text's size
+ * into `summary`, and `[DONE]`. Only events that carry usage (or look like an error) are
  * parsed. Ends with an error, after forwarding what came before it, when an error event arrives
  * (OpenAI's `data: {"error":…}`, or a chunk with an `error` field such as OpenRouter's) or the
  * stream stops before `[DONE]`.
  */
 export function tapOpenAICompatibleSse(body: AsyncIterable<Buffer>, options: OpenAICompatibleTapOptions): AsyncIterableIterator<Uint8Array> {
   const { summary } = options;
+  const output = (summary.output ??= newStreamedOutput());
+  const textKeys = options.textKeys ?? chatChunkTextKeys;
   let sawDone = false;
 
   /** Records usage from the events that carry it; cuts the usage-only event when the client did not ask. */
@@ -176,6 +182,7 @@ export function tapOpenAICompatibleSse(body: AsyncIterable<Buffer>, options: Ope
     // Only what goes on to the client counts: an error chunk's `finish_reason: "error"` (OpenRouter's) does not.
     const forwarded = failed === undefined ? events : events.subarray(0, failed.start);
     tapFinishReasons(forwarded);
+    textKeys.count(forwarded, output);
     if (failed !== undefined) return { bytes: tapUsage(forwarded), error: options.toStreamError(failed.data) };
     return { bytes: tapUsage(events) };
   };

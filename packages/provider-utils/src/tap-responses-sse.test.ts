@@ -25,7 +25,7 @@ async function run(pieces: string[]): Promise<{ out: string[]; summary: StreamSu
 }
 
 describe('tapResponsesSse', () => {
-  it('forwards the events unchanged, each as it completes whatever the split, and taps the model and usage', async () => {
+  it('forwards the events unchanged, each as it completes whatever the split, and taps the model, usage and the text generated', async () => {
     const whole = created + delta('Hel', 1) + delta('lo', 2) + completed;
     for (const cut of [1, 20, created.length, whole.length - 5]) {
       const { out, summary, error } = await run([whole.slice(0, cut), whole.slice(cut)]);
@@ -37,6 +37,8 @@ describe('tapResponsesSse', () => {
         id: 'resp_1',
         finishReasons: ['stop'],
         usage: { prompt_tokens: 30, completion_tokens: 9, total_tokens: 39, prompt_tokens_details: { cached_tokens: 20 }, completion_tokens_details: { reasoning_tokens: 4 } },
+        // The deltas' text, counted as it went by: what a cut stream is charged by.
+        output: { pieces: 2, textBytes: 5 },
       });
     }
   });

@@ -1,4 +1,5 @@
-import { GatewayError, type StreamSummary } from '@tollgate/core';
+import { GatewayError, newStreamedOutput, type StreamSummary } from '@tollgate/core';
+import { responsesDeltaTextKeys } from './count-generated-text.js';
 import { forwardSseEvents, type InspectedEvents } from './forward-sse-events.js';
 import { callsClientTools, errorBodyOfResponsesEvent, finishReasonOfResponse, fromResponsesUsage } from './responses-answer.js';
 import { dataOf } from './tap-openai-compatible-sse.js';
@@ -24,14 +25,16 @@ export interface ResponsesTapOptions {
 /**
  * Passes a Responses API stream through as bytes (event-aligned, unbatched), tapping the model and id
  * from `response.created`, usage, the finish reason and the service tier from `response.completed` or
- * `response.incomplete` into `summary`. Ends
+ * `response.incomplete`, and the size of the deltas' text, into `summary`. Ends
  * with an error, after forwarding what came before it, at an `error` or `response.failed` event, or
  * when the stream stops before a final event.
  */
 export function tapResponsesSse(body: AsyncIterable<Buffer>, options: ResponsesTapOptions): AsyncIterableIterator<Uint8Array> {
   const { summary } = options;
+  const output = (summary.output ??= newStreamedOutput());
   let ended = false;
   const inspect = (raw: Buffer): InspectedEvents => {
+    responsesDeltaTextKeys.count(raw, output);
     const text = raw.toString('utf8');
     let offset = 0;
     for (const event of text.split(/(?<=\r?\n\r?\n)/)) {

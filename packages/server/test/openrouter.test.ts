@@ -121,7 +121,7 @@ describe('OpenRouter behind self-hosted rules', () => {
     // The gateway asked OpenRouter (its key, the answer's id) and recorded what it billed: 3 + 2 × the words generated, in µ$.
     const asked = openrouter.requests.filter((request) => request.method === 'GET' && request.path.startsWith('/v1/generation?id='));
     expect(asked[0]!.headers.authorization).toBe(`Bearer ${openRouterKey}`);
-    expect(line).toMatchObject({ status: 499, promptTokens: 3, completionTokens: record.data.tokens_completion, costMicros: Math.round(record.data.total_cost * 1_000_000) });
+    expect(line).toMatchObject({ status: 499, promptTokens: 3, completionTokens: record.data.tokens_completion, costMicros: Math.round(record.data.total_cost * 1_000_000), usageSource: 'billed' });
     expect(line.costMicros).toBe(3 + 2 * record.data.tokens_completion);
   });
 

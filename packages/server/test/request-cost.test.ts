@@ -87,6 +87,8 @@ describe('a request\'s cost, told to the client', () => {
       finish_reason: 'stop',
       tokens_prompt: 30,
       tokens_completion: 15,
+      // The answer said its usage: not estimated, not billed afterwards.
+      usage_source: null,
       service_tier: 'default',
       tags: [],
       end_user: null,

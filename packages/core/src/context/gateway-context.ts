@@ -3,7 +3,7 @@ import type { RouteTarget } from '../provider/route-target.js';
 import type { ChatCompletionRequest } from '../types/chat-completion-request.js';
 import type { EmbeddingRequest } from '../types/embedding-request.js';
 import type { RerankRequest } from '../types/rerank-request.js';
-import type { Usage } from '../types/usage.js';
+import type { Usage, UsageSource } from '../types/usage.js';
 import type { WireFormat } from '../types/wire-format.js';
 import type { RoutePolicy } from '../routing/route-policy.js';
 import type { AttemptRecord } from './attempt-record.js';
@@ -98,6 +98,8 @@ export interface GatewayContextBase {
   usage: Usage | undefined;
   /** Cost in integer micro-dollars, once known; undefined means unknown, not free. */
   costMicros: number | undefined;
+  /** Where `usage` comes from when not from the answer itself (see {@link UsageSource}); undefined when the answer said it. */
+  usageSource: UsageSource | undefined;
   /** The model the upstream says answered. */
   upstreamModel: string | undefined;
   /** The id the upstream gave its answer (`chatcmpl-…`, `msg_…`, `resp_…`), once known. */

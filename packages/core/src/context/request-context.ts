@@ -3,7 +3,8 @@ import type { RouteTarget } from '../provider/route-target.js';
 import type { ChatCompletionRequest } from '../types/chat-completion-request.js';
 import type { EmbeddingRequest } from '../types/embedding-request.js';
 import type { RerankRequest } from '../types/rerank-request.js';
-import type { Usage } from '../types/usage.js';
+import type { StreamedOutput } from '../types/streamed-output.js';
+import type { Usage, UsageSource } from '../types/usage.js';
 import type { WireFormat } from '../types/wire-format.js';
 import type { RoutePolicy } from '../routing/route-policy.js';
 import type { AttemptRecord } from './attempt-record.js';
@@ -114,6 +115,9 @@ export class RequestContext {
   readonly attempts: AttemptRecord[] = [];
   usage: Usage | undefined = undefined;
   costMicros: number | undefined = undefined;
+  usageSource: UsageSource | undefined = undefined;
+  /** The generated text a stream carried, counted as it went by (a cut stream is charged by it). */
+  streamedOutput: StreamedOutput | undefined = undefined;
   upstreamModel: string | undefined = undefined;
   responseId: string | undefined = undefined;
   finishReasons: readonly string[] | undefined = undefined;

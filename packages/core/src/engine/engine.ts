@@ -27,8 +27,11 @@ import type { EmbeddingRequest } from '../types/embedding-request.js';
 import type { EmbeddingResponse } from '../types/embedding-response.js';
 import { rerankSearches, type RerankRequest } from '../types/rerank-request.js';
 import type { RerankResponse } from '../types/rerank-response.js';
+import { countChunkText, newStreamedOutput } from '../types/streamed-output.js';
 import type { Usage } from '../types/usage.js';
 import type { AnswerReaders, ComposedHooks } from './composed-hooks.js';
+import { approximateTextTokens, countPromptTokens } from './count-prompt-tokens.js';
+import { estimateCutStreamUsage } from './estimate-cut-stream-usage.js';
 import { RelayStream, type StreamEnd } from './relay-stream.js';
 import { responseToChunks } from './response-to-chunks.js';
 import { toLedgerEntry } from './to-ledger-entry.js';
@@ -442,6 +445,7 @@ export class Engine implements TargetCircuits {
           context.responseId = summary.id;
           context.finishReasons = summary.finishReasons;
           context.serviceTier = summary.serviceTier;
+          context.streamedOutput = summary.output;
           this.#stats.finished(target.id);
           return this.#endStream(context, end, reserved);
         };
@@ -477,6 +481,7 @@ export class Engine implements TargetCircuits {
     for (const choice of chunk.choices) {
       if (choice.finish_reason != null) context.finishReasons = [...(context.finishReasons ?? []), choice.finish_reason];
     }
+    countChunkText((context.streamedOutput ??= newStreamedOutput()), chunk);
     let current: ChatCompletionChunk | null = chunk;
     for (const hook of this.#hooks['transform.chunk']) {
       const replacement = hook(context.asGatewayContext(), current);
@@ -707,14 +712,29 @@ export class Engine implements TargetCircuits {
   #finish(context: RequestContext, reserved: boolean): void {
     if (!context.markFinished()) return;
     context.timings.endedAt = performance.now();
-    if (context.costMicros === undefined) context.costMicros = this.#costOf(context);
     this.#unfinished += 1;
     const provider = context.target?.provider;
     if (context.usage === undefined && context.responseId !== undefined && provider?.billedUsage !== undefined) {
       void this.#finishBilled(context, reserved, provider.billedUsage.bind(provider));
       return;
     }
+    if (isCutStream(context)) this.#estimateCutStream(context);
+    if (context.costMicros === undefined) context.costMicros = this.#costOf(context);
     this.#queueFinish(context, reserved);
+  }
+
+  /**
+   * Charges a stream cut before the upstream's last usage count (the client left, or the upstream
+   * broke off) by what went by: the upstream's own counts so far, the output raised to the text
+   * counted, the prompt estimated when never said (UTF-8 bytes ÷ 4) — instead of nothing in the
+   * ledger and the whole hold in the budgets. Not for a passthrough stream whose provider counts no
+   * text: its cost stays unknown.
+   */
+  #estimateCutStream(context: RequestContext): void {
+    if (context.streamedOutput === undefined) return;
+    const request = context.request as ChatCompletionRequest;
+    context.usage = estimateCutStreamUsage(context.usage, context.streamedOutput, () => countPromptTokens(request, 'chat', approximateTextTokens));
+    context.usageSource = 'estimated';
   }
 
   #queueFinish(context: RequestContext, reserved: boolean): void {
@@ -725,7 +745,7 @@ export class Engine implements TargetCircuits {
   /**
    * A stream that ended without usage on an upstream that can say later what it billed (OpenRouter
    * bills what it generated before the client went away): asks it after 1.5, 3 and 6 s, then settles,
-   * records and logs the request with what it says — else as unknown (its budgets charged the hold).
+   * records and logs the request with what it says — else by what went by, as any cut stream.
    */
   async #finishBilled(context: RequestContext, reserved: boolean, billedUsage: (responseId: string) => Promise<Usage | undefined>): Promise<void> {
     for (const delayMs of billedUsageDelaysMs) {
@@ -735,7 +755,7 @@ export class Engine implements TargetCircuits {
         const usage = await billedUsage(context.responseId!);
         if (usage !== undefined) {
           context.usage = usage;
-          context.costMicros = this.#costOf(context);
+          context.usageSource = 'billed';
           break;
         }
       } catch (error) {
@@ -743,6 +763,8 @@ export class Engine implements TargetCircuits {
         break;
       }
     }
+    if (context.usage === undefined && isCutStream(context)) this.#estimateCutStream(context);
+    if (context.costMicros === undefined) context.costMicros = this.#costOf(context);
     this.#queueFinish(context, reserved);
   }
 
@@ -808,6 +830,11 @@ export class Engine implements TargetCircuits {
     }
     return undefined;
   }
+}
+
+/** Whether a chat stream was cut after the upstream began answering: the client left, or the upstream broke off. */
+function isCutStream(context: RequestContext): boolean {
+  return context.stream && context.error !== undefined && context.timings.firstByteAt !== undefined && context.target !== undefined && context.operation === 'chat';
 }
 
 function header(context: GatewayContext, name: string): string | undefined {

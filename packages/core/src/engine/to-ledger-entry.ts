@@ -31,6 +31,7 @@ export function toLedgerEntry(context: RequestContext): LedgerEntry {
     finishReasons: context.finishReasons,
     serviceTier: context.serviceTier,
     tags: context.tags,
+    usageSource: context.usageSource,
     attempts: context.attempts.map((attempt) => ({ target: attempt.target, status: attempt.status, errorCode: attempt.errorCode, latencyMs: attempt.durationMs === undefined ? undefined : roundMs(attempt.durationMs) })),
   };
 }

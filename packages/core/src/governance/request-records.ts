@@ -33,10 +33,12 @@ export interface RequestRecord {
   readonly serviceTier: string | null;
   readonly tags: readonly string[];
   readonly guardrails: string | null;
+  /** Where the usage comes from when not from the answer: `billed` (asked of the upstream afterwards), `estimated` (a cut stream). */
+  readonly usageSource: string | null;
 }
 
 /** The columns a listing reads, in the order {@link toRequestRecord} expects them by name. */
-const listedColumns = 'request_id, started_at, operation, key_id, team_id, end_user, model, provider, upstream_model, response_id, status, error_code, stream, prompt_tokens, completion_tokens, cost_micros, latency_ms, finish_reason, service_tier, tags, guardrails';
+const listedColumns = 'request_id, started_at, operation, key_id, team_id, end_user, model, provider, upstream_model, response_id, status, error_code, stream, prompt_tokens, completion_tokens, cost_micros, latency_ms, finish_reason, service_tier, tags, guardrails, usage_source';
 
 /** A listing of recorded requests as SQL for the `tollgate_requests` table of either built-in ledger: newest first, through the time (or key, team) index. */
 export function requestRecordsSql(query: RequestRecordQuery, dialect: 'sqlite' | 'postgres'): { text: string; values: (string | number | Date)[] } {
@@ -96,5 +98,6 @@ export function toRequestRecord(row: Record<string, unknown>): RequestRecord {
     serviceTier: textOrNull(row.service_tier),
     tags: typeof row.tags === 'string' ? (JSON.parse(row.tags) as string[]) : [],
     guardrails: textOrNull(row.guardrails),
+    usageSource: textOrNull(row.usage_source),
   };
 }

@@ -6,6 +6,7 @@ import type { EmbeddingResponse } from '../types/embedding-response.js';
 import type { RerankRequest } from '../types/rerank-request.js';
 import type { RerankResponse } from '../types/rerank-response.js';
 import type { Usage } from '../types/usage.js';
+import type { StreamedOutput } from '../types/streamed-output.js';
 import type { WireFormat } from '../types/wire-format.js';
 import type { UpstreamTimeouts } from '../config/gateway-config.js';
 
@@ -71,6 +72,12 @@ export interface StreamSummary {
   finishReasons?: string[];
   /** The processing tier the upstream says it serves the request at (OpenAI's `service_tier`), once seen. */
   serviceTier?: string;
+  /**
+   * The generated text that went by, counted where the tap can (see {@link StreamedOutput} and
+   * `countStreamedText`): a stream cut before its last usage count is charged by it. Left out, such a
+   * stream's cost is unknown and its budgets are charged the hold.
+   */
+  output?: StreamedOutput;
 }
 
 /**

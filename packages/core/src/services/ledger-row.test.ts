@@ -26,6 +26,7 @@ const fullEntry: LedgerEntry = {
   finishReasons: ['length', 'stop'],
   serviceTier: 'priority',
   tags: ['feature:search', 'customer:acme'],
+  usageSource: 'estimated',
   attempts: [{ target: 'openai/gpt-4o', status: 429, errorCode: 'rate_limited', latencyMs: 10 }],
 };
 
@@ -58,6 +59,7 @@ describe('ledger rows', () => {
       response_id: 'chatcmpl-abc',
       finish_reason: 'length,stop',
       web_searches: 2,
+      usage_source: 'estimated',
       service_tier: 'priority',
       tags: '["feature:search","customer:acme"]',
     });

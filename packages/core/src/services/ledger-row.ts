@@ -5,7 +5,7 @@ export const ledgerColumns = [
   'request_id', 'started_at', 'operation', 'key_id', 'user_id', 'team_id', 'org_id', 'model', 'provider', 'upstream_model',
   'prompt_tokens', 'completion_tokens', 'cached_tokens', 'cache_write_tokens', 'reasoning_tokens', 'cost_micros',
   'latency_ms', 'status', 'error_code', 'stream', 'attempts', 'end_user', 'guardrails', 'response_id', 'finish_reason', 'web_searches',
-  'service_tier', 'tags',
+  'service_tier', 'tags', 'usage_source',
 ] as const;
 
 /** One column's name. */
@@ -55,6 +55,7 @@ export function toLedgerValues(entry: LedgerEntry): LedgerValue[] {
     usage?.server_tool_use?.web_search_requests ?? null,
     entry.serviceTier ?? null,
     entry.tags === undefined ? null : JSON.stringify(entry.tags),
+    entry.usageSource ?? null,
   ];
 }
 

@@ -1,5 +1,5 @@
 import { createServiceToken } from './service-token.js';
-import type { Usage } from '../types/usage.js';
+import type { Usage, UsageSource } from '../types/usage.js';
 
 /** One finished request, as the ledger records it: exactly once per request. */
 export interface LedgerEntry {
@@ -35,6 +35,8 @@ export interface LedgerEntry {
   readonly serviceTier?: string | undefined;
   /** The tags the client gave the request (`x-tollgate-tags`). */
   readonly tags?: readonly string[] | undefined;
+  /** Where the usage comes from when not from the answer (`billed`, `estimated`: see `UsageSource`). */
+  readonly usageSource?: UsageSource | undefined;
   /** Every upstream attempt: target, status, error code, latency (milliseconds to two decimals). */
   readonly attempts: readonly { readonly target: string; readonly status: number | undefined; readonly errorCode: string | undefined; readonly latencyMs: number | undefined }[];
 }

@@ -34,3 +34,10 @@ export interface Usage {
   readonly billed_requests?: number;
   readonly cost?: number;
 }
+
+/**
+ * Where a request's usage comes from when not from the answer itself: `billed`, asked of the upstream
+ * after its stream ended without it (OpenRouter's generation record); `estimated`, counted from the
+ * text a stream carried before it was cut (the client left, or the upstream broke off).
+ */
+export type UsageSource = 'billed' | 'estimated';

@@ -104,4 +104,7 @@ export const migrations: readonly string[] = [
   `ALTER TABLE tollgate_requests ADD COLUMN tags TEXT;`,
   // Tags every request of a key carries (a JSON array), ahead of the client's own.
   `ALTER TABLE tollgate_keys ADD COLUMN tags TEXT;`,
+  // Where a row's usage comes from when not from the answer: `billed` (asked of the upstream after a
+  // stream ended without it), `estimated` (counted from a stream cut before its last usage count).
+  `ALTER TABLE tollgate_requests ADD COLUMN usage_source TEXT;`,
 ];

@@ -43,13 +43,21 @@ describe('recorded Messages API samples', () => {
     expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 772, completion_tokens: 89, prompt_tokens_details: { cached_tokens: 300 } } });
   });
 
-  it('passes a recorded stream through byte for byte, tapping usage, model, id and the stop reason', async () => {
+  it('passes a recorded stream through byte for byte, tapping usage, model, id, the stop reason and the text generated', async () => {
     const text = fixture('stream-text-and-tool-use.chunks.txt');
     const summary: StreamSummary = { usage: undefined, model: undefined };
     let out = '';
     for await (const bytes of tapAnthropicSse(pieces(text), { summary, provider: 'claude', secrets: [] })) out += Buffer.from(bytes).toString();
     expect(out).toBe(text);
-    expect(summary).toEqual({ model: 'claude-sonnet-4-5-20250929', id: 'msg_014p7gG3wDgGV9EUtLvnow3U', finishReasons: ['tool_calls'], usage: { prompt_tokens: 772, completion_tokens: 89, total_tokens: 861, prompt_tokens_details: { cached_tokens: 300, cache_write_tokens: 0 } } });
+    expect(summary).toEqual({
+      model: 'claude-sonnet-4-5-20250929',
+      id: 'msg_014p7gG3wDgGV9EUtLvnow3U',
+      finishReasons: ['tool_calls'],
+      usage: { prompt_tokens: 772, completion_tokens: 89, total_tokens: 861, prompt_tokens_details: { cached_tokens: 300, cache_write_tokens: 0 } },
+      // The text and the tool call's arguments as sent (escaped): 30 + 63 bytes in five deltas. Claude
+      // billed 89 tokens for them: a tool call's own framing is not in its text (see docs/governance.md).
+      output: { pieces: 5, textBytes: 93 },
+    });
   });
 
   it("names fast mode (usage.speed) as the service tier `fast`: decoded, tapped and whole", async () => {

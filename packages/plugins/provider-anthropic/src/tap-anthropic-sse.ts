@@ -1,5 +1,5 @@
-import type { StreamSummary } from '@tollgate/core';
-import { AnthropicEventTap, endOfEvent, forwardSseEvents } from '@tollgate/provider-utils';
+import { newStreamedOutput, type StreamSummary } from '@tollgate/core';
+import { AnthropicEventTap, anthropicDeltaTextKeys, endOfEvent, forwardSseEvents } from '@tollgate/provider-utils';
 
 /** The JSON of each `data:` line among `events` whose event type is one that matters here. */
 function* interestingEvents(events: Buffer): Generator<{ start: number; end: number; data: any }> {
@@ -21,17 +21,22 @@ function* interestingEvents(events: Buffer): Generator<{ start: number; end: num
 /**
  * Passes an Anthropic SSE stream through as bytes (event-aligned, unbatched) to an Anthropic client,
  * tapping usage (message_start, then message_delta's cumulative counts; fast mode as the service
- * tier `fast`), model, id and the stop reason (as OpenAI's finish reason) into `summary`.
- * Only message_* and error events are parsed. An upstream `error` event, or an end before
+ * tier `fast`), model, id, the stop reason (as OpenAI's finish reason) and the size of the deltas'
+ * text into `summary`. Only message_* and error events are parsed. An upstream `error` event, or an end before
  * message_stop, fails the stream after the events before it were forwarded.
  */
 export function tapAnthropicSse(body: AsyncIterable<Buffer>, options: { summary: StreamSummary; provider: string; secrets: readonly string[] }): AsyncIterableIterator<Uint8Array> {
   const tap = new AnthropicEventTap(options.summary, options.provider, options.secrets);
+  const output = (options.summary.output ??= newStreamedOutput());
   const inspect = (events: Buffer): { bytes: Buffer; error?: unknown } => {
     for (const event of interestingEvents(events)) {
       const error = tap.note(event.data);
-      if (error !== undefined) return { bytes: events.subarray(0, event.start), error };
+      if (error !== undefined) {
+        anthropicDeltaTextKeys.count(events.subarray(0, event.start), output);
+        return { bytes: events.subarray(0, event.start), error };
+      }
     }
+    anthropicDeltaTextKeys.count(events, output);
     return { bytes: events };
   };
   return forwardSseEvents(body, inspect, () => {

@@ -150,6 +150,7 @@ function requestView(record: RequestRecord) {
     service_tier: record.serviceTier,
     tags: record.tags,
     guardrails: record.guardrails,
+    usage_source: record.usageSource,
   };
 }
 

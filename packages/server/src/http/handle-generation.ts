@@ -25,6 +25,8 @@ function generationView(record: RequestRecord) {
     finish_reason: record.finishReason,
     tokens_prompt: record.promptTokens,
     tokens_completion: record.completionTokens,
+    // Not OpenRouter's: `estimated` for a stream cut before its last usage count, `billed` for one the upstream was asked about afterwards.
+    usage_source: record.usageSource,
     service_tier: record.serviceTier,
     tags: record.tags,
     end_user: record.endUser,

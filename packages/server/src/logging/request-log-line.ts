@@ -50,6 +50,8 @@ export function requestLogLine(context: GatewayContext): string {
     numberField('firstByteMs', timings.firstByteAt === undefined ? undefined : roundMs(timings.firstByteAt - timings.receivedAt)) +
     numberField('promptTokens', usage?.prompt_tokens) +
     numberField('completionTokens', usage?.completion_tokens) +
+    // Where the tokens come from when not from the answer: `billed` (asked of the upstream afterwards), `estimated` (a cut stream's text).
+    stringField('usageSource', context.usageSource) +
     // Why the model stopped (`length`: cut at the output limit), comma-separated when several choices.
     (finishReasons === undefined ? '' : stringField('finishReason', finishReasons.length === 1 ? finishReasons[0] : finishReasons.join(','))) +
     // Web searches the upstream ran and bills (a server tool), when it ran any.

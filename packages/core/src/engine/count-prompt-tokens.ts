@@ -1,0 +1,66 @@
+import type { ChatCompletionRequest } from '../types/chat-completion-request.js';
+import type { ChatMessage } from '../types/chat-message.js';
+import type { EmbeddingRequest } from '../types/embedding-request.js';
+import { rerankDocumentText, type RerankRequest } from '../types/rerank-request.js';
+
+/** Tokens OpenAI's chat format adds per message and per reply. */
+const tokensPerMessage = 4;
+const tokensPerReply = 3;
+/** An image counted as a large high-detail tile set, since its size is unknown here. */
+const tokensPerImage = 1_500;
+/** Bytes of text per token: OpenAI's rule of thumb for English, about four characters a token. */
+const bytesPerToken = 4;
+
+/** The tokens so many bytes of text make by OpenAI's rule of thumb (÷ 4), for where no tokenizer is at hand. */
+export function approximateTokensOfBytes(bytes: number): number {
+  return Math.ceil(bytes / bytesPerToken);
+}
+
+/** A text's tokens by OpenAI's rule of thumb (UTF-8 bytes ÷ 4), for where no tokenizer is at hand. */
+export function approximateTextTokens(text: string): number {
+  return approximateTokensOfBytes(Buffer.byteLength(text));
+}
+
+function contentTokens(content: ChatMessage['content'], countText: (text: string) => number): number {
+  if (content == null) return 0;
+  if (typeof content === 'string') return countText(content);
+  let tokens = 0;
+  for (const part of content) {
+    if (part.type === 'text') tokens += countText((part as { text: string }).text);
+    else if (part.type === 'image_url') tokens += tokensPerImage;
+    else tokens += countText(JSON.stringify(part));
+  }
+  return tokens;
+}
+
+/**
+ * The prompt tokens of a request, each text counted by `countText`: message contents, names, tool
+ * calls and tool definitions, plus the chat format's per-message overhead (an image as 1,500); an
+ * embeddings request's input; a rerank request's query with each of its documents.
+ */
+export function countPromptTokens(
+  request: ChatCompletionRequest | EmbeddingRequest | RerankRequest,
+  operation: 'chat' | 'embeddings' | 'rerank',
+  countText: (text: string) => number,
+): number {
+  if (operation === 'rerank') {
+    // A cross-encoder reads the query with each document: what rerank servers count.
+    const rerank = request as RerankRequest;
+    const queryTokens = countText(rerank.query);
+    return rerank.documents.reduce<number>((sum, document) => sum + queryTokens + countText(rerankDocumentText(document)), 0);
+  }
+  if (operation === 'embeddings') {
+    const input = (request as EmbeddingRequest).input;
+    if (typeof input === 'string') return countText(input);
+    return input.reduce<number>((sum, item) => sum + (typeof item === 'string' ? countText(item) : typeof item === 'number' ? 1 : item.length), 0);
+  }
+  const chat = request as ChatCompletionRequest;
+  let tokens = tokensPerReply;
+  for (const message of chat.messages) {
+    tokens += tokensPerMessage + contentTokens(message.content, countText);
+    if ('name' in message && typeof message.name === 'string') tokens += countText(message.name);
+    if (message.role === 'assistant' && message.tool_calls) tokens += countText(JSON.stringify(message.tool_calls));
+  }
+  if (chat.tools !== undefined) tokens += countText(JSON.stringify(chat.tools));
+  return tokens;
+}
