@@ -88,7 +88,7 @@ export type { GovernanceStore } from './governance/governance-store.js';
 export { Directory, directoryParent } from './governance/directory.js';
 export type { DirectoryEntry, DirectoryKind } from './governance/directory.js';
 export type { RateLimitCheck, RateLimitKind, RateLimitState, RateLimitAdmission } from './governance/rate-limit-store.js';
-export { keyColumns, toKeyRow, fromKeyRow, fromBudgetRow, fromDirectoryRow } from './governance/store-rows.js';
+export { keyColumns, toKeyRow, fromKeyRow, fromBudgetRow, fromDirectoryRow, directoryLimitColumns } from './governance/store-rows.js';
 export type { KeyRow, BudgetRow, DirectoryRow } from './governance/store-rows.js';
 
 // Configuration.

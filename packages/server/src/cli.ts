@@ -15,7 +15,7 @@ Commands:
                                                    scaffold a plugin package with tests
   keys create --alias NAME [--team T] [--user U] [--org O] [--models a,b] [--tags a,b] [--expires ISO] [--rpm N] [--tpm N] [--parallel N]
   keys list [--team T] | keys rotate ID | keys revoke ID | keys suspend ID | keys activate ID
-  orgs|teams|users create ID [--name N] [--org O | --team T] | orgs|teams|users list | … delete ID
+  orgs|teams|users create ID [--name N] [--org O | --team T] [--models a,b] [--rpm N] [--tpm N] [--parallel N] | orgs|teams|users list | … delete ID
   budgets set SCOPE ID USD [--period daily|weekly|monthly|none] | budgets get SCOPE ID | budgets list
   spend [--by key|user|team|org|end_user|model|provider|service_tier|day|tag] [--from DATE] [--to DATE] [--team T] [--key ID] [--tag T] [--csv]
   requests [--from DATE] [--to DATE] [--team T] [--key ID] [--tag T] [--errors] [--limit N]   recorded requests, newest first

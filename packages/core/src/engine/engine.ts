@@ -37,10 +37,18 @@ import { responseToChunks } from './response-to-chunks.js';
 import { toLedgerEntry } from './to-ledger-entry.js';
 import { validateChatRequest, validateEmbeddingRequest, validateRerankRequest } from './validate-chat-request.js';
 
-/** Whether a principal's key may call a model: the master key may call any; others their allowed patterns, if they have any. */
+/** Whether a principal's key may call a model: the master key may call any; others what their key, user, team and org allow. */
 function mayCall(principal: Principal, model: string): boolean {
-  if (principal.isMaster || principal.allowedModels === undefined) return true;
-  return principal.allowedModels.some((pattern) => matchesModelPattern(model, pattern));
+  if (principal.isMaster || (principal.allowedModels === undefined && principal.levelModels === undefined)) return true;
+  return refusingModelLevel(principal, model) === undefined;
+}
+
+/** The level that may not call a model — the key (its own list), or its user, team or org — or undefined when every level may. */
+function refusingModelLevel(principal: Principal, model: string): { readonly name: string; readonly models: readonly string[] } | undefined {
+  const allows = (models: readonly string[]) => models.some((pattern) => matchesModelPattern(model, pattern));
+  if (principal.allowedModels !== undefined && !allows(principal.allowedModels)) return { name: `Key "${principal.keyName}"`, models: principal.allowedModels };
+  const level = principal.levelModels?.find((candidate) => !allows(candidate.models));
+  return level === undefined ? undefined : { name: `The ${level.scope} "${level.id}" of key "${principal.keyName}"`, models: level.models };
 }
 
 /**
@@ -349,12 +357,9 @@ export class Engine implements TargetCircuits {
   #resolveRoute(context: GatewayContext): void {
     const model = context.request.model;
     const principal = context.principal!;
-    if (!mayCall(principal, model)) {
-      throw new GatewayError(
-        'TOLLGATE_MODEL_NOT_ALLOWED',
-        `Key "${principal.keyName}" may not call model "${model}". It may call: ${principal.allowedModels?.join(', ') || 'no model'}.`,
-        { param: 'model' },
-      );
+    const refusing = mayCall(principal, model) ? undefined : refusingModelLevel(principal, model);
+    if (refusing !== undefined) {
+      throw new GatewayError('TOLLGATE_MODEL_NOT_ALLOWED', `${refusing.name} may not call model "${model}". It may call: ${refusing.models.join(', ') || 'no model'}.`, { param: 'model' });
     }
     context.routing = readRoutingOverrides(context);
     if (context.targets.length > 0) {

@@ -1,4 +1,5 @@
 import { createServiceToken } from '../services/service-token.js';
+import type { KeyRateLimits } from './virtual-key.js';
 
 /** The levels above a key: an org holds teams, a team holds users (people or agents). */
 export type DirectoryKind = 'org' | 'team' | 'user';
@@ -11,6 +12,10 @@ export interface DirectoryEntry {
   /** The org of a team, the team of a user; undefined for an org. */
   readonly parentId: string | undefined;
   readonly metadata: Readonly<Record<string, string>>;
+  /** Rate limits of the whole level (every key under it, counted together), over the config's rules for its scope. */
+  readonly limits?: KeyRateLimits | undefined;
+  /** Model names (or `prefix/*` patterns) every key under it may call at most; undefined means all. */
+  readonly models?: readonly string[] | undefined;
   readonly createdAt: number;
 }
 
@@ -19,7 +24,7 @@ export const directoryParent: Readonly<Record<DirectoryKind, DirectoryKind | und
 
 /**
  * Orgs, teams and users as records, so keys can be created under them (a key of a user inherits the
- * user's team and the team's org) and the admin API can list them. Ids are what keys, budgets and
+ * user's team and the team's org), limited by them (models, rate limits) and listed by the admin API. Ids are what keys, budgets and
  * the ledger refer to; removing an entry leaves those untouched.
  */
 export interface Directory {

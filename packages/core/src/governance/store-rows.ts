@@ -98,10 +98,28 @@ export interface DirectoryRow {
   readonly name: string;
   readonly parent_id: string | null;
   readonly metadata: string;
+  /** JSON: `{ rpm?, tpm?, parallel? }`, or null. */
+  readonly limits?: string | null;
+  /** JSON array of model names or patterns, or null. */
+  readonly models?: string | null;
   readonly created_at: number | string;
 }
 
 /** A `tollgate_directory` row as a directory entry. */
 export function fromDirectoryRow(row: DirectoryRow): DirectoryEntry {
-  return { kind: row.kind as DirectoryKind, id: row.id, name: row.name, parentId: row.parent_id ?? undefined, metadata: JSON.parse(row.metadata) as Record<string, string>, createdAt: Number(row.created_at) };
+  return {
+    kind: row.kind as DirectoryKind,
+    id: row.id,
+    name: row.name,
+    parentId: row.parent_id ?? undefined,
+    metadata: JSON.parse(row.metadata) as Record<string, string>,
+    ...(row.limits == null ? {} : { limits: JSON.parse(row.limits) as KeyRateLimits }),
+    ...(row.models == null ? {} : { models: JSON.parse(row.models) as string[] }),
+    createdAt: Number(row.created_at),
+  };
+}
+
+/** A directory entry's `limits` and `models` as the JSON text of their columns (null when not set). */
+export function directoryLimitColumns(entry: DirectoryEntry): { limits: string | null; models: string | null } {
+  return { limits: entry.limits === undefined ? null : JSON.stringify(entry.limits), models: entry.models === undefined ? null : JSON.stringify(entry.models) };
 }

@@ -25,7 +25,7 @@ export interface VirtualKeyRecord {
   readonly createdAt: number;
 }
 
-/** Rate limits of one key: requests and tokens per minute, requests at once. */
+/** Rate limits of one key (or user, team, org): requests and tokens per minute, requests at once. */
 export interface KeyRateLimits {
   readonly rpm?: number;
   readonly tpm?: number;

@@ -1,4 +1,4 @@
-import { BudgetStore, Clock, definePlugin, KeyStore, Pricing, RateLimitStore, systemClock } from '@tollgate/core';
+import { BudgetStore, Clock, definePlugin, Directory, KeyStore, Pricing, RateLimitStore, systemClock } from '@tollgate/core';
 import { createBudgetHooks } from './budget-hooks.js';
 import { governanceOptionsSchema } from './governance-options.js';
 import { MemoryRateLimitStore } from './memory-rate-limit-store.js';
@@ -31,7 +31,7 @@ export const governancePlugin = definePlugin({
     for (const budget of options.budgets) {
       await budgets.setBudget({ scope: budget.scope, id: budget.id }, Math.round(budget.limitUsd * 1_000_000), budget.period, clock.now());
     }
-    api.addHook('auth', createVirtualKeyAuth(keys, clock, options.keyCacheMs));
+    api.addHook('auth', createVirtualKeyAuth(keys, clock, options.keyCacheMs, api.resolve(Directory)));
     // Rate limits run before the budget (a refused request holds none); with countCacheHits, before
     // the cache too (list this plugin before the cache plugin), so a cache hit counts as a request.
     const limits = createRateLimitHooks(api.resolve(RateLimitStore) ?? new MemoryRateLimitStore(() => clock.now()), options);

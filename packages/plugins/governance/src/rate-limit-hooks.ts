@@ -104,8 +104,9 @@ export function createRateLimitHooks(store: RateLimitStore, options: GovernanceO
     const owners: LimitOwner[] = [];
     const subjects: LimitOwner[] = [...budgetSubjects(principal), { scope: 'model', id: model }];
     for (const subject of subjects) {
-      const own = subject.scope === 'key' ? principal.rateLimits : undefined;
-      addChecks(checks, owners, subject, own === undefined ? ruleOf(subject) : { scope: 'key' as const, ...own });
+      // The key's own limits, or its user's, team's or org's set through the admin API, over the config's rules.
+      const own = subject.scope === 'key' ? principal.rateLimits : principal.levelRateLimits?.[subject.scope as 'user' | 'team' | 'org'];
+      addChecks(checks, owners, subject, own === undefined ? ruleOf(subject) : { scope: subject.scope as RateLimitRule['scope'], ...own });
     }
     return { checks, owners };
   }
@@ -149,7 +150,8 @@ export function createRateLimitHooks(store: RateLimitStore, options: GovernanceO
   const nextSlotId = createHoldIds();
 
   function acquire(context: GatewayContext): void | Promise<void> {
-    if (context.principal!.isMaster || (options.rateLimits.length === 0 && context.principal!.rateLimits === undefined)) return;
+    const principal = context.principal!;
+    if (principal.isMaster || (options.rateLimits.length === 0 && principal.rateLimits === undefined && principal.levelRateLimits === undefined)) return;
     const { checks, owners } = requestChecks(context);
     if (checks.length === 0) return;
     const slotId = nextSlotId();

@@ -1,14 +1,15 @@
-import { GatewayError, hashVirtualKey, virtualKeyPrefix, type Clock, type HookMap, type KeyStore, type Principal, type VirtualKeyRecord } from '@tollgate/core';
+import { GatewayError, hashVirtualKey, virtualKeyPrefix, type Clock, type Directory, type DirectoryEntry, type HookMap, type KeyStore, type Principal, type VirtualKeyRecord } from '@tollgate/core';
 
 /** Lookups remembered at most; the cache starts over when full (keys are few, lookups cheap). */
 const maxCachedKeys = 10_000;
 
 /**
  * The `auth` hook of virtual keys: a presented `tg-…` key is hashed and looked up in the shared key
- * store, remembered for `cacheMs` (so a revocation reaches every instance within that time). Expired,
+ * store, with its user, team and org in the `directory` (their models and rate limits), remembered for
+ * `cacheMs` (so a revocation or a new limit reaches every instance within that time). Expired,
  * suspended and revoked keys get 401 saying which; other keys are left to the next auth hook.
  */
-export function createVirtualKeyAuth(store: KeyStore, clock: Clock, cacheMs: number): HookMap['auth'] {
+export function createVirtualKeyAuth(store: KeyStore, clock: Clock, cacheMs: number, directory?: Directory): HookMap['auth'] {
   /** By key hash: the record, and its principal built once (hooks may cache by principal, as rate limits do). */
   const cache = new Map<string, { readonly record: VirtualKeyRecord | undefined; readonly principal: Principal | undefined; readonly until: number }>();
 
@@ -17,12 +18,14 @@ export function createVirtualKeyAuth(store: KeyStore, clock: Clock, cacheMs: num
     const cached = cache.get(hash);
     if (cached !== undefined && cached.until > now) return cached;
     let record: VirtualKeyRecord | undefined;
+    let levels: DirectoryEntry[] = [];
     try {
       record = await store.findKeyByHash(hash);
+      if (record !== undefined && directory !== undefined) levels = await levelsOf(record, directory);
     } catch (error) {
       throw new GatewayError('TOLLGATE_GOVERNANCE_STORE_UNAVAILABLE', 'Virtual keys cannot be checked right now (their store is unreachable); retry shortly.', { retryAfterMs: 1_000, cause: error });
     }
-    const found = { record, principal: record === undefined ? undefined : toPrincipal(record) };
+    const found = { record, principal: record === undefined ? undefined : toPrincipal(record, levels) };
     if (cache.size >= maxCachedKeys) cache.clear();
     if (cacheMs > 0) cache.set(hash, { ...found, until: now + cacheMs });
     return found;
@@ -43,8 +46,17 @@ export function createVirtualKeyAuth(store: KeyStore, clock: Clock, cacheMs: num
   };
 }
 
-/** The principal a virtual key stands for. */
-function toPrincipal(record: VirtualKeyRecord): Principal {
+/** The directory entries of a key's user, team and org that limit it (models or rate limits). */
+async function levelsOf(record: VirtualKeyRecord, directory: Directory): Promise<DirectoryEntry[]> {
+  const ids = [['user', record.userId], ['team', record.teamId], ['org', record.orgId]] as const;
+  const entries = await Promise.all(ids.map(([kind, id]) => (id === undefined ? undefined : directory.getEntry(kind, id))));
+  return entries.filter((entry): entry is DirectoryEntry => entry !== undefined && (entry.limits !== undefined || entry.models !== undefined));
+}
+
+/** The principal a virtual key stands for, limited by its user's, team's and org's entries. */
+function toPrincipal(record: VirtualKeyRecord, levels: readonly DirectoryEntry[]): Principal {
+  const limited = levels.filter((entry) => entry.limits !== undefined);
+  const modelLists = levels.filter((entry) => entry.models !== undefined);
   return {
     keyId: record.id,
     keyName: record.alias,
@@ -56,5 +68,7 @@ function toPrincipal(record: VirtualKeyRecord): Principal {
     metadata: record.metadata,
     ...(record.limits === undefined ? {} : { rateLimits: record.limits }),
     ...(record.tags === undefined ? {} : { tags: record.tags }),
+    ...(limited.length === 0 ? {} : { levelRateLimits: Object.fromEntries(limited.map((entry) => [entry.kind, entry.limits!])) }),
+    ...(modelLists.length === 0 ? {} : { levelModels: modelLists.map((entry) => ({ scope: entry.kind, id: entry.id, models: entry.models! })) }),
   };
 }

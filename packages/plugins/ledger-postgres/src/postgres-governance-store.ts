@@ -20,6 +20,7 @@ import {
   type ReserveOutcome,
   type VirtualKeyRecord,
   type VirtualKeyUpdate,
+  directoryLimitColumns,
   fromDirectoryRow,
   spendSql,
   requestLookupSql,
@@ -148,10 +149,11 @@ export class PostgresGovernanceStore implements GovernanceStore {
   }
 
   async putEntry(entry: DirectoryEntry): Promise<DirectoryEntry> {
+    const limits = directoryLimitColumns(entry);
     const { rows } = await this.#pool.query<DirectoryRow>(
-      `INSERT INTO tollgate_directory (kind, id, name, parent_id, metadata, created_at) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (kind, id) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id, metadata = excluded.metadata RETURNING *`,
-      [entry.kind, entry.id, entry.name, entry.parentId ?? null, JSON.stringify(entry.metadata), entry.createdAt],
+      `INSERT INTO tollgate_directory (kind, id, name, parent_id, metadata, limits, models, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (kind, id) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id, metadata = excluded.metadata, limits = excluded.limits, models = excluded.models RETURNING *`,
+      [entry.kind, entry.id, entry.name, entry.parentId ?? null, JSON.stringify(entry.metadata), limits.limits, limits.models, entry.createdAt],
     );
     return fromDirectoryRow(rows[0]!);
   }

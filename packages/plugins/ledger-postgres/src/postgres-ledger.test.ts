@@ -188,6 +188,20 @@ describe('PostgresLedger (real PostgreSQL)', () => {
     await store.close();
   });
 
+  it('keeps the models and rate limits of a team, replaces and clears them', async () => {
+    const schema = freshSchema();
+    const store = await PostgresGovernanceStore.open(options(schema), silentLogger);
+    const team = { kind: 'team' as const, id: 'search', name: 'Search', parentId: undefined, metadata: {}, limits: { rpm: 60, parallel: 4 }, models: ['gpt-4o-mini', 'claude-*'], createdAt: 5 };
+    expect(await store.putEntry(team)).toEqual(team);
+    expect(await store.getEntry('team', 'search')).toEqual(team);
+    await store.putEntry({ ...team, limits: { tpm: 100_000 }, models: undefined });
+    expect(await store.listEntries('team')).toEqual([{ ...team, limits: { tpm: 100_000 }, models: undefined }]);
+    const cleared = await store.putEntry({ ...team, limits: undefined, models: undefined });
+    expect(cleared.limits).toBeUndefined();
+    expect(cleared.models).toBeUndefined();
+    await store.close();
+  });
+
   it('fails to start with the database error when PostgreSQL cannot be reached, without the password', async () => {
     const unreachable = ledgerPostgresOptionsSchema.parse({ connectionString: 'postgres://tollgate:sk-secret-password@127.0.0.1:1/test' });
     const failure = await PostgresLedger.open(unreachable, silentLogger).catch((error: unknown) => error as Error);

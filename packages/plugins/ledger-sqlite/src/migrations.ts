@@ -130,4 +130,7 @@ export const migrations: readonly string[] = [
   // Where a row's usage comes from when not from the answer: `billed` (asked of the upstream after a
   // stream ended without it), `estimated` (counted from a stream cut before its last usage count).
   `ALTER TABLE tollgate_requests ADD COLUMN usage_source TEXT;`,
+  // What an org, team or user was limited to through the admin API: rate limits (JSON) and models (a JSON array).
+  `ALTER TABLE tollgate_directory ADD COLUMN limits TEXT;
+   ALTER TABLE tollgate_directory ADD COLUMN models TEXT;`,
 ];

@@ -17,6 +17,7 @@ import {
   type ReserveOutcome,
   type VirtualKeyRecord,
   type VirtualKeyUpdate,
+  directoryLimitColumns,
   fromDirectoryRow,
   requestLookupSql,
   requestRecordsSql,
@@ -158,12 +159,13 @@ export class SqliteGovernanceStore implements GovernanceStore {
   }
 
   async putEntry(entry: DirectoryEntry): Promise<DirectoryEntry> {
+    const limits = directoryLimitColumns(entry);
     const row = this.#database
       .prepare(
-        `INSERT INTO tollgate_directory (kind, id, name, parent_id, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (kind, id) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id, metadata = excluded.metadata RETURNING *`,
+        `INSERT INTO tollgate_directory (kind, id, name, parent_id, metadata, limits, models, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (kind, id) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id, metadata = excluded.metadata, limits = excluded.limits, models = excluded.models RETURNING *`,
       )
-      .get(entry.kind, entry.id, entry.name, entry.parentId ?? null, JSON.stringify(entry.metadata), entry.createdAt) as unknown as DirectoryRow;
+      .get(entry.kind, entry.id, entry.name, entry.parentId ?? null, JSON.stringify(entry.metadata), limits.limits, limits.models, entry.createdAt) as unknown as DirectoryRow;
     return fromDirectoryRow(row);
   }
 

@@ -37,6 +37,16 @@ function query(entries: Record<string, string | undefined>): string {
   return text === '' ? '' : `?${text}`;
 }
 
+/** `--models a,b`, `--rpm`, `--tpm` and `--parallel` as the admin API's fields (a key's, or every key's under an org, team or user). */
+function modelsAndLimits(values: { models?: string; rpm?: string; tpm?: string; parallel?: string }): Record<string, unknown> {
+  return {
+    ...(values.models === undefined ? {} : { models: values.models.split(',').map((model) => model.trim()).filter(Boolean) }),
+    ...(values.rpm === undefined ? {} : { rpm_limit: Number(values.rpm) }),
+    ...(values.tpm === undefined ? {} : { tpm_limit: Number(values.tpm) }),
+    ...(values.parallel === undefined ? {} : { max_parallel_requests: Number(values.parallel) }),
+  };
+}
+
 /** Maps a command line to an admin API call, or explains what is missing. */
 function toCall(command: string, args: string[]): AdminCall | string {
   const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
@@ -48,13 +58,9 @@ function toCall(command: string, args: string[]): AdminCall | string {
       if (values.team !== undefined) body.team_id = values.team;
       if (values.user !== undefined) body.user_id = values.user;
       if (values.org !== undefined) body.org_id = values.org;
-      if (values.models !== undefined) body.models = values.models.split(',').map((model) => model.trim()).filter(Boolean);
       if (values.tags !== undefined) body.tags = values.tags.split(',').map((tag) => tag.trim()).filter(Boolean);
       if (values.expires !== undefined) body.expires_at = values.expires;
-      if (values.rpm !== undefined) body.rpm_limit = Number(values.rpm);
-      if (values.tpm !== undefined) body.tpm_limit = Number(values.tpm);
-      if (values.parallel !== undefined) body.max_parallel_requests = Number(values.parallel);
-      return { method: 'POST', path: '/admin/keys', body };
+      return { method: 'POST', path: '/admin/keys', body: { ...body, ...modelsAndLimits(values) } };
     }
     if (action === 'list') return { method: 'GET', path: `/admin/keys${query({ team_id: values.team })}` };
     if ((action === 'revoke' || action === 'rotate') && rest[0] !== undefined) return { method: 'POST', path: `/admin/keys/${action}`, body: { id: rest[0] } };
@@ -67,11 +73,12 @@ function toCall(command: string, args: string[]): AdminCall | string {
     const parentField = command === 'teams' ? 'org_id' : command === 'users' ? 'team_id' : undefined;
     const parentValue = command === 'teams' ? values.org : command === 'users' ? values.team : undefined;
     if (action === 'create' && rest[0] !== undefined) {
-      return { method: 'POST', path: `/admin/${command}`, body: { id: rest[0], ...(values.name === undefined ? {} : { name: values.name }), ...(parentField === undefined || parentValue === undefined ? {} : { [parentField]: parentValue }) } };
+      const parent = parentField === undefined || parentValue === undefined ? {} : { [parentField]: parentValue };
+      return { method: 'POST', path: `/admin/${command}`, body: { id: rest[0], ...(values.name === undefined ? {} : { name: values.name }), ...parent, ...modelsAndLimits(values) } };
     }
     if (action === 'list') return { method: 'GET', path: `/admin/${command}${parentField === undefined ? '' : query({ [parentField]: parentValue })}` };
     if (action === 'delete' && rest[0] !== undefined) return { method: 'POST', path: `/admin/${command}/delete`, body: { id: rest[0] } };
-    return `Use: ${command} create ID [--name N]${command === 'teams' ? ' [--org O]' : command === 'users' ? ' [--team T]' : ''} | ${command} list | ${command} delete ID.`;
+    return `Use: ${command} create ID [--name N]${command === 'teams' ? ' [--org O]' : command === 'users' ? ' [--team T]' : ''} [--models a,b] [--rpm N] [--tpm N] [--parallel N] | ${command} list | ${command} delete ID.`;
   }
   if (command === 'budgets') {
     if (action === 'set' && rest.length === 3) {

@@ -100,7 +100,17 @@ const parentField: Readonly<Record<DirectoryKind, 'org_id' | 'team_id' | undefin
 
 function entryView(entry: DirectoryEntry) {
   const field = parentField[entry.kind];
-  return { id: entry.id, name: entry.name, ...(field === undefined ? {} : { [field]: entry.parentId ?? null }), metadata: entry.metadata, created_at: new Date(entry.createdAt).toISOString() };
+  return {
+    id: entry.id,
+    name: entry.name,
+    ...(field === undefined ? {} : { [field]: entry.parentId ?? null }),
+    metadata: entry.metadata,
+    models: entry.models ?? null,
+    rpm_limit: entry.limits?.rpm ?? null,
+    tpm_limit: entry.limits?.tpm ?? null,
+    max_parallel_requests: entry.limits?.parallel ?? null,
+    created_at: new Date(entry.createdAt).toISOString(),
+  };
 }
 
 /** An ISO date (`2026-12-01`, UTC midnight) or date-time, as epoch milliseconds. */
@@ -248,19 +258,37 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
       name: z.string().min(1).max(200).optional(),
       ...(field === undefined ? {} : { [field]: z.string().min(1).optional() }),
       metadata: metadata.default({}),
+      // What every key under the entry may do, counted together: kept when left out, cleared by null.
+      models: modelList.optional(),
+      rpm_limit: limit.nullable().optional(),
+      tpm_limit: limit.nullable().optional(),
+      max_parallel_requests: limit.nullable().optional(),
     });
     return [
       [
         `/admin/${kind}s`,
         new Map([
           ['POST', admin(async (input) => {
-            const body = parse(putSchema, input) as { id: string; name?: string; metadata: Record<string, string> } & Record<string, string | undefined>;
-            const parentId = field === undefined ? undefined : body[field];
+            const body = parse(putSchema, input) as { id: string; name?: string; metadata: Record<string, string>; models?: string[] | null; rpm_limit?: number | null; tpm_limit?: number | null; max_parallel_requests?: number | null } & Record<string, unknown>;
+            const parentId = field === undefined ? undefined : (body[field] as string | undefined);
             if (parent !== undefined && parentId !== undefined && (await store.getEntry(parent, parentId)) === undefined) {
               throw new GatewayError('TOLLGATE_INVALID_REQUEST', `No ${parent} "${parentId}"; create it first (POST /admin/${parent}s).`, { param: field! });
             }
             const existing = await store.getEntry(kind, body.id);
-            const entry = await store.putEntry({ kind, id: body.id, name: body.name ?? existing?.name ?? body.id, parentId, metadata: body.metadata, createdAt: existing?.createdAt ?? clock.now() });
+            // The limit fields, given together, replace the entry's limits; all null clears them.
+            const limitsGiven = body.rpm_limit !== undefined || body.tpm_limit !== undefined || body.max_parallel_requests !== undefined;
+            const limits = limitsGiven ? limitsOf(body) : existing?.limits;
+            const models = body.models === undefined ? existing?.models : (body.models ?? undefined);
+            const entry = await store.putEntry({
+              kind,
+              id: body.id,
+              name: body.name ?? existing?.name ?? body.id,
+              parentId,
+              metadata: body.metadata,
+              ...(limits === undefined ? {} : { limits }),
+              ...(models === undefined ? {} : { models }),
+              createdAt: existing?.createdAt ?? clock.now(),
+            });
             const view = entryView(entry);
             return { status: existing === undefined ? 201 : 200, body: view, change: { action: `${kind}.${existing === undefined ? 'create' : 'update'}`, subject: body.id, details: view } };
           })],
