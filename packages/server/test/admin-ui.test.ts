@@ -235,6 +235,39 @@ describe('the admin pages (/admin/ui)', () => {
     expect((await admin('/admin/budgets')).data).toHaveLength(1);
   });
 
+  it('create an org and a team in it with the models and rate limits of every key under it, change one limit, lift them, remove the team', async () => {
+    const window = await openPage();
+    click(window, '#tabs button[data-view="directory"]');
+    await until(window, () => window.document.querySelector('#directory-table .empty') !== null);
+    submit(window, 'entry-put', { kind: 'org', id: 'acme' });
+    await until(window, () => rowsOf(window, 'directory-table').length === 1);
+    submit(window, 'entry-put', { kind: 'team', id: 'research', parent: 'acme', models: 'gpt-4o-mini, gpu/*', rpm_limit: '600', tpm_limit: '', max_parallel_requests: '' });
+    await until(window, () => rowsOf(window, 'directory-table').length === 2);
+    expect(rowsOf(window, 'directory-table').map((row) => row.slice(0, 7))).toEqual([
+      ['org', 'acme', '—', 'all', '—', '—', '—'],
+      ['team', 'research', 'acme', 'gpt-4o-mini, gpu/*', '600', '—', '—'],
+    ]);
+    // A key under the team may call only what the team allows.
+    const key = await admin('/admin/keys', { alias: 'researcher', team_id: 'research' });
+    const models = await new OpenAI({ baseURL: `${server.url}/v1`, apiKey: key.key, maxRetries: 0 }).models.list();
+    expect(models.data.map((model) => model.id)).toEqual(['gpt-4o-mini']);
+
+    // Only the number of requests at once given: the team keeps its org, its models and its 600 a minute.
+    submit(window, 'entry-put', { kind: 'team', id: 'research', parent: '', models: '', rpm_limit: '', tpm_limit: '', max_parallel_requests: '4' });
+    await until(window, () => rowsOf(window, 'directory-table')[1]?.[6] === '4');
+    expect((await admin('/admin/teams')).data[0]).toMatchObject({ id: 'research', org_id: 'acme', models: ['gpt-4o-mini', 'gpu/*'], rpm_limit: 600, tpm_limit: null, max_parallel_requests: 4 });
+
+    const teamButton = (label: string) => [...window.document.querySelectorAll('#directory-table tbody tr')[1]!.querySelectorAll('button')].find((button) => button.textContent!.startsWith(label))!;
+    teamButton('Lift limits').click();
+    teamButton('Lift limits').click();
+    await until(window, () => rowsOf(window, 'directory-table')[1]?.[3] === 'all');
+    expect((await admin('/admin/teams')).data[0]).toMatchObject({ id: 'research', org_id: 'acme', models: null, rpm_limit: null, max_parallel_requests: null });
+    teamButton('Remove').click();
+    teamButton('Remove').click();
+    await until(window, () => rowsOf(window, 'directory-table').length === 1);
+    expect((await admin('/admin/teams')).data).toEqual([]);
+  });
+
   it('list the latest requests, errors only on demand, and sign out', async () => {
     const window = await openPage();
     click(window, '#tabs button[data-view="requests"]');

@@ -1,4 +1,4 @@
-// Tollgate's admin pages: spend, virtual keys, budgets and the latest requests, read and changed
+// Tollgate's admin pages: spend, virtual keys, budgets, orgs/teams/users and the latest requests, read and changed
 // through the admin API with the master key (kept in this tab's session storage). No framework and no
 // build step; every value from the API is set as text, never as HTML.
 (() => {
@@ -178,6 +178,41 @@
     );
   }
 
+  /** The parent field of each directory kind in the admin API. */
+  const parentFields = { org: undefined, team: 'org_id', user: 'team_id' };
+  /** The entries last shown, by `kind:id`: an update sends back what the form leaves out (the API replaces parent and metadata). */
+  let entries = new Map();
+
+  /** An entry as the admin API takes it back: name, parent and metadata kept. */
+  function entryBody(entry) {
+    const parentField = parentFields[entry.kind];
+    return { id: entry.id, name: entry.name, metadata: entry.metadata, ...(parentField === undefined || entry[parentField] === null ? {} : { [parentField]: entry[parentField] }) };
+  }
+
+  async function showDirectory() {
+    const lists = await Promise.all(['org', 'team', 'user'].map(async (kind) => (await api(`${kind}s`)).data.map((entry) => ({ ...entry, kind }))));
+    const all = lists.flat();
+    entries = new Map(all.map((entry) => [`${entry.kind}:${entry.id}`, entry]));
+    byId('directory-table').replaceChildren(
+      table(
+        [
+          ['kind', (entry) => entry.kind],
+          ['id', (entry) => entry.id],
+          ['in', (entry) => entry.org_id ?? entry.team_id ?? '—'],
+          ['models', (entry) => (entry.models === null ? 'all' : list(entry.models))],
+          ['requests/min', (entry) => count(entry.rpm_limit), 'number'],
+          ['tokens/min', (entry) => count(entry.tpm_limit), 'number'],
+          ['at once', (entry) => count(entry.max_parallel_requests), 'number'],
+          ['created', (entry) => time(entry.created_at)],
+          ['', (entry) => element('span', { class: 'actions' },
+            confirmButton('Lift limits', () => api(`${entry.kind}s`, { ...entryBody(entry), models: null, rpm_limit: null, tpm_limit: null, max_parallel_requests: null })),
+            confirmButton('Remove', () => api(`${entry.kind}s/delete`, { id: entry.id })))],
+        ],
+        all,
+      ),
+    );
+  }
+
   async function showRequests() {
     const form = byId('requests-query');
     const query = new URLSearchParams({ limit: '100' });
@@ -204,7 +239,7 @@
     );
   }
 
-  const views = { spend: showSpend, keys: showKeys, budgets: showBudgets, requests: showRequests, audit: showAudit };
+  const views = { spend: showSpend, keys: showKeys, budgets: showBudgets, directory: showDirectory, requests: showRequests, audit: showAudit };
 
   /** A button that asks once more before it acts, then shows the view again. */
   function confirmButton(label, act) {
@@ -284,6 +319,27 @@
     event.preventDefault();
     const form = event.target;
     api('budgets', { scope: field(form, 'scope').value, id: field(form, 'id').value.trim(), limit_usd: Number(field(form, 'limit_usd').value), period: field(form, 'period').value }).then(() => {
+      form.reset();
+      return show();
+    }, showError);
+  });
+
+  byId('entry-put').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const form = event.target;
+    const kind = field(form, 'kind').value;
+    const id = field(form, 'id').value.trim();
+    const existing = entries.get(`${kind}:${id}`);
+    const body = existing === undefined ? { id } : entryBody(existing);
+    const parent = field(form, 'parent').value.trim();
+    if (parent !== '' && parentFields[kind] !== undefined) body[parentFields[kind]] = parent;
+    if (splitList(field(form, 'models').value).length > 0) body.models = splitList(field(form, 'models').value);
+    // The three limits go together (the API replaces them as one): a limit left empty is kept as it was.
+    const limits = ['rpm_limit', 'tpm_limit', 'max_parallel_requests'];
+    if (limits.some((name) => field(form, name).value !== '')) {
+      for (const name of limits) body[name] = field(form, name).value === '' ? existing?.[name] ?? null : Number(field(form, name).value);
+    }
+    api(`${kind}s`, body).then(() => {
       form.reset();
       return show();
     }, showError);
