@@ -90,6 +90,11 @@ export interface GatewayContextBase {
   routePolicy: RoutePolicy | undefined;
   /** Narrowing the caller asked for with routing headers (when its key may). */
   routing: RoutingOverrides;
+  /**
+   * Models the client named to try, in order, when `model`'s targets fail (OpenRouter's `models`,
+   * LiteLLM's `fallbacks`); their targets follow the route's. Empty when it named none.
+   */
+  readonly fallbackModels: readonly string[];
   /** The target of the current (or last) attempt. */
   target: RouteTarget | undefined;
   /** Every upstream attempt so far, retries and fallbacks included. */

@@ -15,6 +15,9 @@ import { setJsonFields, spliceJsonFields } from '../provider/splice-json-fields.
 import { requestedServiceTier } from '../services/pricing.js';
 
 /** What the ingress knows when a request arrives. */
+/** No fallback models: one shared empty list. */
+const noModels: readonly string[] = [];
+
 export interface RequestContextInit {
   readonly requestId: string;
   readonly operation: 'chat' | 'embeddings' | 'rerank';
@@ -22,6 +25,8 @@ export interface RequestContextInit {
   readonly request: ChatCompletionRequest | EmbeddingRequest | RerankRequest;
   /** The client's body bytes, kept for the passthrough path. */
   readonly rawBody?: Uint8Array;
+  /** Models the client named to try, in order, after `model` (OpenRouter's `models`, LiteLLM's `fallbacks`). */
+  readonly fallbackModels?: readonly string[];
   readonly headers?: Readonly<Record<string, string | readonly string[] | undefined>>;
   readonly credential?: string;
   readonly signal?: AbortSignal;
@@ -106,6 +111,7 @@ export class RequestContext {
   readonly startedAt: number;
   readonly timings: RequestTimings;
   readonly stream: boolean;
+  readonly fallbackModels: readonly string[];
   principal: Principal | undefined = undefined;
   targets: readonly RouteTarget[] = [];
   fallbackTargets: readonly RouteTarget[] = [];
@@ -176,6 +182,7 @@ export class RequestContext {
     };
     this.#request = init.request;
     this.#rawBody = init.rawBody;
+    this.fallbackModels = init.fallbackModels ?? noModels;
     this.#decode = init.decode;
     this.#encodeAddedFields = init.encodeAddedFields;
     this.#inspect = init.inspect;

@@ -376,8 +376,29 @@ export class Engine implements TargetCircuits {
     }
     context.targets = route.policy.strategy.order(route.targets, this.#stats);
     context.routePolicy = route.policy;
+    if (context.fallbackModels.length > 0) context.targets = this.#withClientFallbacks(principal, context.targets, context.fallbackModels);
     const { contextWindow, contentPolicy } = route.policy.fallbacks;
     if (contextWindow !== undefined || contentPolicy !== undefined) context.fallbackTargets = this.#fallbackTargets(principal, contextWindow, contentPolicy);
+  }
+
+  /**
+   * The route's targets, then each fallback model's the client named (in its own route's order),
+   * each target once. A model the key may not call is refused (403), one that does not route 404.
+   */
+  #withClientFallbacks(principal: Principal, targets: readonly RouteTarget[], models: readonly string[]): RouteTarget[] {
+    const all = [...targets];
+    for (const model of models) {
+      const refusing = mayCall(principal, model) ? undefined : refusingModelLevel(principal, model);
+      if (refusing !== undefined) {
+        throw new GatewayError('TOLLGATE_MODEL_NOT_ALLOWED', `${refusing.name} may not call model "${model}", named as a fallback. It may call: ${refusing.models.join(', ') || 'no model'}.`, { param: 'models' });
+      }
+      const route = this.#router.resolve(model);
+      if (route === undefined) {
+        throw new GatewayError('TOLLGATE_MODEL_NOT_FOUND', `The fallback model "${model}" does not exist on this gateway. Use a model listed by GET /v1/models.`, { param: 'models' });
+      }
+      for (const target of route.policy.strategy.order(route.targets, this.#stats)) if (!all.includes(target)) all.push(target);
+    }
+    return all;
   }
 
   /** The targets of the refusal fallback models a principal may call (the route's worst case includes them). */
@@ -546,8 +567,11 @@ export class Engine implements TargetCircuits {
         const outcome = await this.#attempt(context, target, policy, waitedMs, stream, attempt);
         if (outcome.ok) return outcome.value;
         const failure = outcome.failure;
-        if (!failure.retryable && failure.fallback && !context.signal.aborted) {
-          lastFailure = failure; // not worth retrying here, but the next target may answer
+        // Not worth retrying here, but the next target may answer — and a refusal another model may
+        // not give (its context window, its content policy) moves on when the client named fallbacks.
+        const refusal = contextWindowCodes.has(failure.wireCode) || contentPolicyCodes.has(failure.wireCode);
+        if (!failure.retryable && (failure.fallback || (refusal && context.fallbackModels.length > 0)) && !context.signal.aborted) {
+          lastFailure = failure;
           break;
         }
         if (!failure.retryable || context.signal.aborted) {

@@ -20,7 +20,7 @@ export interface IngressRequest {
    * and the parsed body (validated by the engine, after auth) with its bytes for the passthrough path;
    * `translation` for a body in another wire format than the canonical one.
    */
-  createContext(operation: 'chat' | 'embeddings' | 'rerank', body: { readonly value: unknown; readonly raw: Uint8Array | undefined }, translation?: WireTranslation): RequestContext;
+  createContext(operation: 'chat' | 'embeddings' | 'rerank', body: { readonly value: unknown; readonly raw: Uint8Array | undefined; readonly fallbackModels?: readonly string[] }, translation?: WireTranslation): RequestContext;
   /** Answers with a JSON body, carrying the request id. */
   sendJson(status: number, body: unknown): void;
   /** Answers with an error (OpenAI shape), logging it when the engine did not. */
@@ -58,7 +58,7 @@ class HttpIngressRequest implements IngressRequest {
     return this.#controller.signal;
   }
 
-  createContext(operation: 'chat' | 'embeddings' | 'rerank', body: { readonly value: unknown; readonly raw: Uint8Array | undefined }, translation?: WireTranslation): RequestContext {
+  createContext(operation: 'chat' | 'embeddings' | 'rerank', body: { readonly value: unknown; readonly raw: Uint8Array | undefined; readonly fallbackModels?: readonly string[] }, translation?: WireTranslation): RequestContext {
     const credential = extractCredential(this.#req.headers);
     return new RequestContext({
       requestId: this.requestId,
@@ -66,6 +66,7 @@ class HttpIngressRequest implements IngressRequest {
       ingress: this.#wire,
       request: body.value as ChatCompletionRequest | EmbeddingRequest | RerankRequest,
       ...(body.raw === undefined ? {} : { rawBody: body.raw }),
+      ...(body.fallbackModels === undefined ? {} : { fallbackModels: body.fallbackModels }),
       headers: this.#req.headers,
       ...(credential === undefined ? {} : { credential }),
       signal: this.#controller.signal,
