@@ -97,6 +97,31 @@ describe('a request\'s cost, told to the client', () => {
     expect((await generation(answerId)).data.id).toBe(requestId);
   });
 
+  it("comes in a stream's usage chunk as usage.cost, as OpenRouter's streams carry it, when the client asks for usage — passed through or translated", async () => {
+    gpt.enqueue({ usage: { prompt_tokens: 30, completion_tokens: 15 } });
+    const passed = await openai().chat.completions.create({ model: 'llama', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'stream it' }] }).withResponse();
+    let usage: (OpenAI.CompletionUsage & { cost?: number }) | null | undefined;
+    for await (const chunk of passed.data) if (chunk.usage) usage = chunk.usage;
+    // 30 × $1 + 15 × $2 per million tokens: the ledger's figure.
+    expect(usage).toMatchObject({ prompt_tokens: 30, completion_tokens: 15, cost: 0.00006 });
+    expect((await generation(passed.response.headers.get('x-request-id')!)).data.total_cost).toBe(0.00006);
+
+    // Claude's stream translated for the OpenAI client: 20 in, 10 out.
+    claude.enqueue({ usage: { input_tokens: 20, output_tokens: 10 } });
+    const translated = await openai().chat.completions.create({ model: 'sonnet', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'fix it' }] });
+    usage = undefined;
+    for await (const chunk of translated) if (chunk.usage) usage = chunk.usage;
+    expect(usage).toMatchObject({ prompt_tokens: 20, completion_tokens: 10, cost: 0.00004 });
+
+    // An unpriced model's usage chunk has no cost.
+    gpt.enqueue({ usage: { prompt_tokens: 3, completion_tokens: 1 } });
+    const unpriced = await openai().chat.completions.create({ model: 'mystery', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'x' }] });
+    usage = undefined;
+    for await (const chunk of unpriced) if (chunk.usage) usage = chunk.usage;
+    expect(usage).toMatchObject({ prompt_tokens: 3 });
+    expect(usage).not.toHaveProperty('cost');
+  });
+
   it('is a key\'s own: another key is told it does not exist, the master key sees every request', async () => {
     const [mine, theirs] = [await virtualKey('cost-mine'), await virtualKey('cost-theirs')];
     gpt.enqueue({ usage: { prompt_tokens: 2, completion_tokens: 1 } });

@@ -6,7 +6,7 @@ import { requestTags, requestTagsHeader } from '../context/request-tags.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { toGatewayError } from '../errors/to-gateway-error.js';
 import type { GatewayResponse } from '../plugin/hook-map.js';
-import type { ProviderCallOptions } from '../provider/provider.js';
+import type { ProviderCallOptions, StreamSummary } from '../provider/provider.js';
 import type { RouteTarget } from '../provider/route-target.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { computeBackoff } from '../routing/compute-backoff.js';
@@ -32,6 +32,7 @@ import type { Usage } from '../types/usage.js';
 import type { AnswerReaders, ComposedHooks } from './composed-hooks.js';
 import { approximateTextTokens, countPromptTokens } from './count-prompt-tokens.js';
 import { estimateCutStreamUsage } from './estimate-cut-stream-usage.js';
+import { usdOfMicros, withUsageCost, withUsageCostBytes } from './usage-cost.js';
 import { RelayStream, type StreamEnd } from './relay-stream.js';
 import { responseToChunks } from './response-to-chunks.js';
 import { toLedgerEntry } from './to-ledger-entry.js';
@@ -50,6 +51,9 @@ function refusingModelLevel(principal: Principal, model: string): { readonly nam
   const level = principal.levelModels?.find((candidate) => !allows(candidate.models));
   return level === undefined ? undefined : { name: `The ${level.scope} "${level.id}" of key "${principal.keyName}"`, models: level.models };
 }
+
+/** A passthrough stream's bytes, as they are. */
+const passBytes = (bytes: Uint8Array): Uint8Array => bytes;
 
 /**
  * A chat answer for the ingress to write: a whole response (with the upstream's bytes when they can go
@@ -475,7 +479,7 @@ export class Engine implements TargetCircuits {
           this.#stats.finished(target.id);
           return this.#endStream(context, end, reserved);
         };
-        return { type: 'bytes', body: new RelayStream(iterator, first, (bytes) => bytes, onEnd) };
+        return { type: 'bytes', body: new RelayStream(iterator, first, this.#costInUsage(context) ? this.#bytesWithCost(context, summary) : passBytes, onEnd) };
       }
       const iterator = upstream.chunks[Symbol.asyncIterator]();
       const first = await this.#firstOf(iterator);
@@ -516,8 +520,34 @@ export class Engine implements TargetCircuits {
     }
     // The gateway always asks upstream for usage; a client that did not ask does not get the extra chunk.
     const request = context.request as ChatCompletionRequest;
-    if (current.choices.length === 0 && current.usage != null && request.stream_options?.include_usage !== true) return undefined;
+    if (current.choices.length === 0 && current.usage != null) {
+      if (request.stream_options?.include_usage !== true) return undefined;
+      if (current.usage.cost == null && context.ingress === 'openai') {
+        const micros = this.#costOf(context, current.usage, typeof current.service_tier === 'string' ? current.service_tier : context.serviceTier);
+        if (micros !== undefined) return withUsageCost(current, usdOfMicros(micros));
+      }
+    }
     return current;
+  }
+
+  /** Whether a stream's usage chunk gets its cost: an OpenAI chat client that asked for usage. */
+  #costInUsage(context: RequestContext): boolean {
+    return context.ingress === 'openai' && (context.request as ChatCompletionRequest).stream_options?.include_usage === true;
+  }
+
+  /**
+   * Passes a stream's bytes, splicing its cost (US dollars) into its usage chunk as it goes by, as
+   * OpenRouter's streams carry `usage.cost`: where the upstream gave none, once the tap saw the usage.
+   */
+  #bytesWithCost(context: RequestContext, summary: StreamSummary): (bytes: Uint8Array) => Uint8Array {
+    let done = false;
+    return (bytes) => {
+      if (done || summary.usage === undefined) return bytes;
+      done = true;
+      if (summary.usage.cost != null) return bytes;
+      const micros = this.#costOf(context, summary.usage, summary.serviceTier);
+      return micros === undefined ? bytes : (withUsageCostBytes(bytes, usdOfMicros(micros)) ?? bytes);
+    };
   }
 
   #endStream(context: RequestContext, end: StreamEnd, reserved: boolean): unknown {
@@ -719,13 +749,12 @@ export class Engine implements TargetCircuits {
    * What a finished request cost, in micro-dollars: the provider's own figure when it reports one
    * (OpenRouter's `usage.cost`), else the price source's; undefined when unknown.
    */
-  #costOf(context: RequestContext): number | undefined {
-    const usage = context.usage;
+  #costOf(context: RequestContext, usage = context.usage, serviceTier = context.serviceTier): number | undefined {
     const target = context.target;
     if (usage === undefined || target === undefined) return undefined;
     if (typeof usage.cost === 'number' && Number.isFinite(usage.cost)) return Math.round(usage.cost * 1_000_000);
     try {
-      const model = { provider: target.provider.name, priceProvider: target.provider.priceProvider, model: target.model, serviceTier: context.serviceTier };
+      const model = { provider: target.provider.name, priceProvider: target.provider.priceProvider, model: target.model, serviceTier };
       return this.#pricing?.costMicros(model, usage);
     } catch (error) {
       this.#logger.error({ requestId: context.requestId, err: error }, 'pricing failed; cost recorded as unknown');

@@ -1,4 +1,4 @@
-import type { GatewayContext } from '@tollgate/core';
+import { usdOfMicros, type GatewayContext } from '@tollgate/core';
 
 /**
  * Milliseconds the gateway itself spent on a request so far: time since it arrived, less the time
@@ -26,7 +26,7 @@ export function gatewayHeaders(context: GatewayContext): Record<string, string |
     headers['x-tollgate-overhead-ms'] = gatewayOverheadMs(context).toFixed(2);
   }
   // Whole micro-dollars: a decimal of at most six places, which a double's shortest form prints exactly.
-  if (context.costMicros !== undefined) headers['x-tollgate-cost'] = String(context.costMicros / 1_000_000);
+  if (context.costMicros !== undefined) headers['x-tollgate-cost'] = usdOfMicros(context.costMicros);
   return headers;
 }
 
