@@ -1,4 +1,4 @@
-import { GatewayError, ProviderError, upstreamFormats, redactSecrets, type ChatCompletionChunk, type ChatCompletionChunkChoice, type ReasoningDetail, type Usage } from '@tollgate/core';
+import { GatewayError, ProviderError, upstreamFormats, redactSecrets, type ChatCompletionChunk, type ChatCompletionChunkChoice, type ReasoningDetail, type StreamSummary, type Usage } from '@tollgate/core';
 import type { AnthropicUsage } from './anthropic-messages.js';
 import { statusOfAnthropicErrorType } from './anthropic-error-status.js';
 import { parseStreamEvent, sseMessages } from './sse-messages.js';
@@ -33,6 +33,14 @@ function reasoningIndexOf(state: StreamState, blockIndex: number): number {
   return index;
 }
 
+/** Options of {@link convertAnthropicStream} and {@link convertAnthropicEvents}. */
+export interface AnthropicConversionOptions {
+  readonly provider: string;
+  readonly secrets: readonly string[];
+  /** Where the usage the stream has said so far goes (message_start's, then message_delta's): a stream cut before its end is charged by it. */
+  readonly summary?: StreamSummary;
+}
+
 /**
  * Translates an Anthropic SSE stream into `chat.completion.chunk`s: message_start → the role chunk;
  * `text_delta` → content; a `tool_use` block start → a tool call with its id and name, its
@@ -43,7 +51,7 @@ function reasoningIndexOf(state: StreamState, blockIndex: number): number {
  * message_delta → the finish chunk; message_stop → a usage chunk (cache reads and writes apart).
  * `ping` is skipped. An `error` event, or an end before message_stop, fails the stream.
  */
-export function convertAnthropicStream(body: AsyncIterable<Buffer>, options: { provider: string; secrets: readonly string[] }): AsyncGenerator<ChatCompletionChunk> {
+export function convertAnthropicStream(body: AsyncIterable<Buffer>, options: AnthropicConversionOptions): AsyncGenerator<ChatCompletionChunk> {
   return convertAnthropicEvents(parsedEvents(body, options.provider), options);
 }
 
@@ -56,7 +64,7 @@ async function* parsedEvents(body: AsyncIterable<Buffer>, provider: string): Asy
  * Translates Messages API stream events, parsed (from Anthropic's SSE, or from Bedrock's InvokeModel
  * stream for Claude), into `chat.completion.chunk`s, as {@link convertAnthropicStream} describes.
  */
-export async function* convertAnthropicEvents(events: AsyncIterable<Record<string, any>>, options: { provider: string; secrets: readonly string[] }): AsyncGenerator<ChatCompletionChunk> {
+export async function* convertAnthropicEvents(events: AsyncIterable<Record<string, any>>, options: AnthropicConversionOptions): AsyncGenerator<ChatCompletionChunk> {
   const state: StreamState = { id: '', model: '', usage: {}, toolIndexes: new Map(), nextToolIndex: 0, reasoningIndexes: new Map(), otherBlocks: new Map() };
   let stopped = false;
   const chunk = (delta: ChatCompletionChunkChoice['delta'], finishReason: ChatCompletionChunkChoice['finish_reason'] = null): ChatCompletionChunk => ({
@@ -73,6 +81,7 @@ export async function* convertAnthropicEvents(events: AsyncIterable<Record<strin
         state.id = data.message.id;
         state.model = data.message.model;
         state.usage = { ...data.message.usage };
+        if (options.summary !== undefined) options.summary.usage = mapAnthropicUsage(state.usage);
         yield chunk({ role: 'assistant', content: '' });
         break;
       case 'content_block_start': {
@@ -113,6 +122,7 @@ export async function* convertAnthropicEvents(events: AsyncIterable<Record<strin
       }
       case 'message_delta': {
         state.usage = mergeAnthropicUsage(state.usage, data.usage);
+        if (options.summary !== undefined) options.summary.usage = mapAnthropicUsage(state.usage);
         yield chunk({}, mapAnthropicStopReason(data.delta?.stop_reason));
         break;
       }

@@ -41,7 +41,7 @@ export { mapAnthropicUsage, mergeAnthropicUsage, anthropicServiceTier } from './
 export { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
 export { statusOfAnthropicErrorType } from './anthropic-error-status.js';
 export { convertFromAnthropicResponse } from './convert-from-anthropic-response.js';
-export { convertAnthropicStream, convertAnthropicEvents } from './convert-anthropic-stream.js';
+export { convertAnthropicStream, convertAnthropicEvents, type AnthropicConversionOptions } from './convert-anthropic-stream.js';
 export { AnthropicEventTap } from './anthropic-event-tap.js';
 export { GeneratedTextKeys, anthropicDeltaTextKeys, chatChunkTextKeys, completionChunkTextKeys, responsesDeltaTextKeys } from './count-generated-text.js';
 export { resolveGoogleCredentials, googleTokenURL } from './google-credentials.js';

@@ -94,11 +94,11 @@ describe('a stream cut before its usage', () => {
     expect(chargedMicros).toBe(line.costMicros);
   });
 
-  it('an upstream that breaks off mid-stream, translated for an OpenAI client: the text that reached it, the prompt estimated', async () => {
+  it("an upstream that breaks off mid-stream, translated for an OpenAI client: the text that reached it, message_start's input tokens", async () => {
     const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: key, maxRetries: 0 });
     // Claude behind an OpenAI client (decoded and translated): message_start, content_block_start,
     // ping, then five 16-byte deltas before the connection drops.
-    claude.enqueue({ content: words(16).join(''), stream: { failAfter: 8 } });
+    claude.enqueue({ content: words(16).join(''), usage: { input_tokens: 90, cache_read_input_tokens: 4_000 }, stream: { failAfter: 8 } });
     let received = '';
     const { requestId, chargedMicros } = await charged(async () => {
       const { data: stream, response } = await client.chat.completions.create({ model: 'sonnet', stream: true, max_tokens: 1_000, messages: [{ role: 'user', content: 'write the migration' }] }).withResponse();
@@ -110,10 +110,11 @@ describe('a stream cut before its usage', () => {
     });
     expect(received).toBe(words(16).slice(0, 5).join(''));
     const line = await lineOf(requestId);
-    // Translated, the stream's usage comes only with its end: the prompt is estimated (19 bytes ÷ 4 → 5,
-    // with 4 a message and 3 a reply), the output counted from the chunks' text.
-    expect(line).toMatchObject({ status: 502, usageSource: 'estimated', promptTokens: 5 + 4 + 3, completionTokens: 5 * 4, costMicros: 12 + 2 * 5 * 4 });
-    expect(chargedMicros).toBe(12 + 2 * 5 * 4);
+    // Translated, the client's usage chunk would come only with the end; the prompt's tokens are what
+    // message_start said (90 + 4,000 read from the cache, at the input price here: no cache price set),
+    // the output counted from the chunks' text.
+    expect(line).toMatchObject({ status: 502, usageSource: 'estimated', promptTokens: 4_090, completionTokens: 5 * 4, costMicros: 4_090 + 2 * 5 * 4 });
+    expect(chargedMicros).toBe(4_090 + 2 * 5 * 4);
   });
 
   it('a stream that ends is charged what the upstream counted, as before', async () => {

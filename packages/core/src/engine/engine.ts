@@ -484,7 +484,10 @@ export class Engine implements TargetCircuits {
       const iterator = upstream.chunks[Symbol.asyncIterator]();
       const first = await this.#firstOf(iterator);
       context.timings.firstByteAt = performance.now();
+      const said = upstream.summary;
       const onEnd = (end: StreamEnd) => {
+        // Cut before its usage chunk: what the upstream said so far (Anthropic's message_start) counts.
+        if (end.kind !== 'complete' && context.usage === undefined && said?.usage !== undefined) context.usage = said.usage;
         this.#stats.finished(target.id);
         return this.#endStream(context, end, reserved);
       };

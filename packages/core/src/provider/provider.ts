@@ -85,7 +85,12 @@ export interface StreamSummary {
  * wire format with a summary tapped from them.
  */
 export type ProviderStream =
-  | { readonly type: 'chunks'; readonly chunks: AsyncIterable<ChatCompletionChunk> }
+  | {
+      readonly type: 'chunks';
+      readonly chunks: AsyncIterable<ChatCompletionChunk>;
+      /** What the upstream said before its stream's end, where it does (Anthropic's message_start usage): a stream cut before its usage chunk is charged by it. */
+      readonly summary?: Pick<StreamSummary, 'usage'>;
+    }
   | { readonly type: 'bytes'; readonly body: AsyncIterable<Uint8Array>; readonly summary: StreamSummary };
 
 /** An embeddings answer; `body` as for {@link ProviderChatResult}. */

@@ -72,7 +72,10 @@ export class AnthropicProvider implements Provider {
   async doStream(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderStream> {
     const body = await this.#post(this.#body(request, options, true), options, true);
     const common = { provider: this.name, secrets: this.#secrets };
-    if (!options.passthrough) return { type: 'chunks', chunks: convertAnthropicStream(body, common) };
+    if (!options.passthrough) {
+      const said: StreamSummary = { usage: undefined, model: undefined };
+      return { type: 'chunks', chunks: convertAnthropicStream(body, { ...common, summary: said }), summary: said };
+    }
     const summary: StreamSummary = { usage: undefined, model: undefined };
     return { type: 'bytes', body: tapAnthropicSse(body, { ...common, summary }), summary };
   }

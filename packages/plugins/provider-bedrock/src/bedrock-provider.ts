@@ -121,7 +121,10 @@ export class BedrockProvider implements Provider {
     if (options.passthroughWire === 'anthropic' && options.rawBody !== undefined) {
       const answer = await this.#send('invoke-with-response-stream', this.#invokeBody(options.rawBody, options), options);
       const texts = claudeEventTexts(answer, this.name, this.#secrets);
-      if (!options.passthrough) return { type: 'chunks', chunks: convertAnthropicEvents(parsedClaudeEvents(texts), { provider: this.name, secrets: this.#secrets }) };
+      if (!options.passthrough) {
+        const said: StreamSummary = { usage: undefined, model: undefined };
+        return { type: 'chunks', chunks: convertAnthropicEvents(parsedClaudeEvents(texts), { provider: this.name, secrets: this.#secrets, summary: said }), summary: said };
+      }
       const summary: StreamSummary = { usage: undefined, model: undefined };
       return { type: 'bytes', body: claudeEventsAsSse(texts, summary, this.name, this.#secrets), summary };
     }
