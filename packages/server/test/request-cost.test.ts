@@ -122,6 +122,16 @@ describe('a request\'s cost, told to the client', () => {
     expect(usage).not.toHaveProperty('cost');
   });
 
+  it("is listed beforehand by GET /v1/models as OpenRouter lists its models' prices: USD per token, where a price is known", async () => {
+    const models = (await openai().models.list()).data as (OpenAI.Model & { pricing?: Record<string, string> })[];
+    const byId = new Map(models.map((model) => [model.id, model]));
+    // $1 and $2 per million tokens; embeddings at $1,000 per million.
+    expect(byId.get('llama')?.pricing).toEqual({ prompt: '0.000001', completion: '0.000002' });
+    expect(byId.get('embed')?.pricing).toMatchObject({ prompt: '0.001', completion: '0' });
+    expect(byId.get('mystery')).not.toHaveProperty('pricing');
+    expect((await openai().models.retrieve('llama')) as unknown).toMatchObject({ id: 'llama', pricing: { prompt: '0.000001' } });
+  });
+
   it('is a key\'s own: another key is told it does not exist, the master key sees every request', async () => {
     const [mine, theirs] = [await virtualKey('cost-mine'), await virtualKey('cost-theirs')];
     gpt.enqueue({ usage: { prompt_tokens: 2, completion_tokens: 1 } });

@@ -17,7 +17,7 @@ import { TargetStats } from '../routing/target-stats.js';
 import type { Clock } from '../services/clock.js';
 import type { ModelRouter } from '../routing/model-router.js';
 import type { Ledger } from '../services/ledger.js';
-import type { Pricing } from '../services/pricing.js';
+import type { ModelPrices, Pricing } from '../services/pricing.js';
 import type { CoolingTarget, TargetCircuits } from '../services/target-circuits.js';
 import type { Logger } from '../services/logger.js';
 import type { ChatCompletionChunk } from '../types/chat-completion-chunk.js';
@@ -266,6 +266,16 @@ export class Engine implements TargetCircuits {
   listModels(principal?: Principal): string[] {
     const models = this.#router.listModels();
     return principal === undefined ? models : models.filter((model) => mayCall(principal, model));
+  }
+
+  /**
+   * A model's prices as the price source knows them for its route's first target (the one a request
+   * goes to first under the `fallback` strategy); undefined when it does not route or has no price.
+   */
+  modelPrices(model: string): ModelPrices | undefined {
+    const target = this.#router.resolve(model)?.targets[0];
+    if (target === undefined || this.#pricing === undefined) return undefined;
+    return this.#pricing.prices({ provider: target.provider.name, priceProvider: target.provider.priceProvider, model: target.model });
   }
 
   /**

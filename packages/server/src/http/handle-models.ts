@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GatewayError, type WireFormat } from '@tollgate/core';
+import { GatewayError, type ModelPrices, type WireFormat } from '@tollgate/core';
 import { toAnthropicModelInfo, toModelsPage } from '../ingress/anthropic/to-models-page.js';
 import { answerAuthenticated } from './answer-authenticated.js';
 import type { HttpDependencies } from './http-dependencies.js';
@@ -26,12 +26,35 @@ function startedNow(): Created {
   return { seconds, iso: new Date(seconds * 1000).toISOString().replace('.000Z', 'Z') };
 }
 
-const toOpenAIModel = (id: string, created: Created) => ({ id, object: 'model', created: created.seconds, owned_by: 'tollgate' });
+/** USD per million tokens (or per thousand calls) as OpenRouter's listing gives a price: USD per token (or call), a decimal string. */
+function perUnit(price: number, units: number): string {
+  return (price / units).toFixed(12).replace(/\.?0+$/, '');
+}
+
+/**
+ * A model's prices as OpenRouter's `GET /api/v1/models` lists them (`pricing`: USD per token, per
+ * request, per web search, as decimal strings), for clients that show or pick models by price.
+ */
+function pricingOf(prices: ModelPrices): Record<string, string> {
+  return {
+    prompt: perUnit(prices.input, 1_000_000),
+    completion: perUnit(prices.output, 1_000_000),
+    ...(prices.cacheRead === undefined ? {} : { input_cache_read: perUnit(prices.cacheRead, 1_000_000) }),
+    ...(prices.cacheWrite === undefined ? {} : { input_cache_write: perUnit(prices.cacheWrite, 1_000_000) }),
+    ...(prices.request === undefined ? {} : { request: perUnit(prices.request, 1_000) }),
+    ...(prices.webSearch === undefined ? {} : { web_search: perUnit(prices.webSearch, 1_000) }),
+  };
+}
+
+function toOpenAIModel(id: string, created: Created, prices: ModelPrices | undefined) {
+  return { id, object: 'model', created: created.seconds, owned_by: 'tollgate', ...(prices === undefined ? {} : { pricing: pricingOf(prices) }) };
+}
 
 /**
  * The models routes, with one `created` time for both:
  *
- * - `list` — `GET /v1/models`: the model names the caller's key may use, OpenAI's list, or
+ * - `list` — `GET /v1/models`: the model names the caller's key may use, OpenAI's list (with each
+ *   model's `pricing` as OpenRouter lists it, where a price is known), or
  *   Anthropic's page (`limit`, `after_id`, `before_id`) for a client that sends `anthropic-version`;
  * - `model` — `GET /v1/models/{model}`: one model, in either shape, when it routes on this gateway
  *   (listed, or taken by a wildcard family) and the caller's key may call it; else 404
@@ -47,7 +70,7 @@ export function createModelsHandlers(dependencies: HttpDependencies) {
       return answerAuthenticated(req, res, dependencies, (principal) => {
         const ids = engine.listModels(principal);
         if (wire === 'anthropic') return toModelsPage(ids, new URL(req.url ?? '/', 'http://localhost').searchParams, created.iso);
-        return { object: 'list', data: ids.map((id) => toOpenAIModel(id, created)) };
+        return { object: 'list', data: ids.map((id) => toOpenAIModel(id, created, engine.modelPrices(id))) };
       }, wire);
     },
     model(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -57,7 +80,7 @@ export function createModelsHandlers(dependencies: HttpDependencies) {
         if (!engine.hasModel(model, principal)) {
           throw new GatewayError('TOLLGATE_MODEL_NOT_FOUND', `The model "${model}" does not exist on this gateway, or this key may not call it. GET /v1/models lists the ones it may.`, { param: 'model' });
         }
-        return wire === 'anthropic' ? toAnthropicModelInfo(model, created.iso) : toOpenAIModel(model, created);
+        return wire === 'anthropic' ? toAnthropicModelInfo(model, created.iso) : toOpenAIModel(model, created, engine.modelPrices(model));
       }, wire);
     },
   };
