@@ -154,12 +154,13 @@ describe('the admin pages (/admin/ui)', () => {
     expect(rowsOf(window, 'keys-table').map((row) => row[0]).sort()).toEqual(['<img src=x onerror=alert(1)>', 'search-agent']);
     expect(window.document.querySelector('#keys-table img')).toBeNull();
 
-    submit(window, 'key-create', { alias: 'made-in-ui', team_id: 'search', models: 'gpt-4o-mini', tags: 'customer:acme, env:prod' });
+    submit(window, 'key-create', { alias: 'made-in-ui', team_id: 'search', models: 'gpt-4o-mini', tags: 'customer:acme, env:prod', rpm_limit: '60', max_parallel_requests: '4' });
     await until(window, () => rowsOf(window, 'keys-table').length === 3);
     const secret = window.document.getElementById('key-secret')!.textContent!;
     expect(window.document.getElementById('key-created')!.hidden).toBe(false);
     const made = (await admin('/admin/keys')).data.find((key: { alias: string }) => key.alias === 'made-in-ui');
-    expect(made).toMatchObject({ team_id: 'search', models: ['gpt-4o-mini'], tags: ['customer:acme', 'env:prod'], status: 'active' });
+    expect(made).toMatchObject({ team_id: 'search', models: ['gpt-4o-mini'], tags: ['customer:acme', 'env:prod'], rpm_limit: 60, tpm_limit: null, max_parallel_requests: 4, status: 'active' });
+    expect(rowsOf(window, 'keys-table').find((row) => row[0] === 'made-in-ui')![6]).toBe('60/min, 4 at once');
     expect(made.hint).toBe(`${secret.slice(0, 6)}…${secret.slice(-4)}`);
     const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: secret, maxRetries: 0 });
     mock.enqueue({ usage: { prompt_tokens: 1, completion_tokens: 1 } });
@@ -168,7 +169,7 @@ describe('the admin pages (/admin/ui)', () => {
     /** The button of the key's row whose label begins with `label`. */
     const buttonOf = (label: string) =>
       [...[...window.document.querySelectorAll('#keys-table tbody tr')].find((row) => row.querySelector('td')!.textContent === 'made-in-ui')!.querySelectorAll('button')].find((button) => button.textContent!.startsWith(label))!;
-    const statusOfMade = () => rowsOf(window, 'keys-table').find((row) => row[0] === 'made-in-ui')![6];
+    const statusOfMade = () => rowsOf(window, 'keys-table').find((row) => row[0] === 'made-in-ui')![7];
 
     // Suspend, then activate: the key is refused in between.
     buttonOf('Suspend').click();
@@ -195,7 +196,7 @@ describe('the admin pages (/admin/ui)', () => {
     expect(revokeOf().textContent).toBe('Revoke? Click again');
     expect((await admin('/admin/keys')).data.find((key: { alias: string }) => key.alias === 'made-in-ui').status).toBe('active');
     revokeOf().click();
-    await until(window, () => rowsOf(window, 'keys-table').some((row) => row[0] === 'made-in-ui' && row[6] === 'revoked'));
+    await until(window, () => rowsOf(window, 'keys-table').some((row) => row[0] === 'made-in-ui' && row[7] === 'revoked'));
     const refused = (await new OpenAI({ baseURL: `${server.url}/v1`, apiKey: rotated, maxRetries: 0 }).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'again' }] }).catch((error: unknown) => error)) as InstanceType<typeof OpenAI.APIError>;
     expect(refused.status).toBe(401);
 

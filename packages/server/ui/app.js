@@ -116,6 +116,7 @@
           ['team', (key) => key.team_id ?? '—'],
           ['models', (key) => (key.models === null ? 'all' : list(key.models))],
           ['tags', (key) => list(key.tags)],
+          ['limits', (key) => limitsText(key)],
           ['status', (key) => key.status],
           ['created', (key) => time(key.created_at)],
           ['', (key) => (key.status === 'revoked' ? '' : keyActions(key))],
@@ -123,6 +124,15 @@
         keys.data,
       ),
     );
+  }
+
+  /** A key's (or an entry's) own rate limits in a few words: `60/min, 4 at once`; `—` for none. */
+  function limitsText(record) {
+    const parts = [];
+    if (record.rpm_limit !== null && record.rpm_limit !== undefined) parts.push(`${count(record.rpm_limit)}/min`);
+    if (record.tpm_limit !== null && record.tpm_limit !== undefined) parts.push(`${count(record.tpm_limit)} tokens/min`);
+    if (record.max_parallel_requests !== null && record.max_parallel_requests !== undefined) parts.push(`${count(record.max_parallel_requests)} at once`);
+    return parts.length === 0 ? '—' : parts.join(', ');
   }
 
   /** A key's buttons: rotate (the new key shown once), suspend or activate, revoke. */
@@ -309,6 +319,7 @@
     if (field(form, 'team_id').value.trim() !== '') body.team_id = field(form, 'team_id').value.trim();
     if (splitList(field(form, 'models').value).length > 0) body.models = splitList(field(form, 'models').value);
     if (splitList(field(form, 'tags').value).length > 0) body.tags = splitList(field(form, 'tags').value);
+    for (const name of ['rpm_limit', 'tpm_limit', 'max_parallel_requests']) if (field(form, name).value !== '') body[name] = Number(field(form, name).value);
     api('keys', body).then((created) => {
       showSecret(`New key ${created.alias}`, created.key);
       form.reset();
