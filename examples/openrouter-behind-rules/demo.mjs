@@ -1,6 +1,6 @@
 // `npm start`: the composition of tollgate.config.yaml run end to end, offline. Two mock upstreams
 // stand in for your vLLM server and for OpenRouter (the testkit's, which speak their wire formats);
-// the gateway starts on the example's own config, and four scenes show what the rules do.
+// the gateway starts on the example's own config, and five scenes show what the rules do.
 // With a real vLLM server and an OpenRouter key, `npm run serve` runs the same config for real.
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import { createMockOpenAI } from '@tollgate/testkit';
 const here = dirname(fileURLToPath(import.meta.url));
 const keys = { master: 'sk-demo-master-key-00000001', research: 'sk-demo-research-agent-0001', support: 'sk-demo-support-bot-00000001', openrouter: 'sk-or-v1-demo-0000000000000' };
 
-/** Runs the four scenes and returns what each showed; `say` narrates. */
+/** Runs the five scenes and returns what each showed; `say` narrates. */
 export async function runDemo(say = (line) => console.log(line)) {
   const vllm = await createMockOpenAI();
   const openrouter = await createMockOpenAI({ flavor: 'openrouter', apiKey: keys.openrouter });
@@ -57,6 +57,15 @@ export async function runDemo(say = (line) => console.log(line)) {
     await admin('/admin/budgets', { scope: 'team', id: 'support', limit_usd: 0.00001, period: 'daily' });
     results.overBudget = await client(keys.support).chat.completions.create({ model: 'llama-70b', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] }).then(() => undefined, (error) => error.code);
     say(`   openrouter/openai/gpt-4o: ${results.notAllowed}; llama-70b with $0.00001 left: ${results.overBudget}\n`);
+
+    say('5. An agent written for OpenRouter names its own fallbacks (`models`): llama-70b is down on both targets, OpenRouter\'s gpt-4o answers.');
+    vllm.enqueue({ status: 503, error: { message: 'The server is overloaded', type: 'server_error' } });
+    openrouter.enqueue({ status: 503, error: { message: 'No endpoints available', type: 'server_error' } });
+    const fifth = await client(keys.research).chat.completions.create({ models: ['llama-70b', 'openrouter/openai/gpt-4o'], max_tokens: 50, messages: [{ role: 'user', content: 'Draft the release notes.' }] }).withResponse();
+    results.clientFallbackModel = fifth.data.model;
+    results.clientFallbackAttempts = Number(fifth.response.headers.get('x-tollgate-attempts'));
+    results.upstreamsSawModels = [...vllm.requests, ...openrouter.requests].some((request) => request.body && 'models' in request.body);
+    say(`   answered by ${results.clientFallbackModel} after ${results.clientFallbackAttempts} attempts; an upstream saw the \`models\` field: ${results.upstreamsSawModels}\n`);
 
     await new Promise((resolve) => setTimeout(resolve, 300)); // the ledger writes in batches
     const spend = await admin('/admin/spend?group_by=provider&team_id=research');
