@@ -60,9 +60,9 @@ describe('fallback models the client names', () => {
     expect(sentToGpt()).toHaveLength(1);
   });
 
-  it("LiteLLM's fallbacks, streamed: the fallback's stream, once the first model failed before its first byte", async () => {
+  it("LiteLLM's fallbacks (and OpenRouter's { model } entries), streamed: the fallback's stream, once the first model failed before its first byte", async () => {
     gpt.enqueue({ status: 500, error: { message: 'Internal error', type: 'server_error' } });
-    const stream = await client().chat.completions.create({ model: 'llama', stream: true, messages: [{ role: 'user', content: 'one two three' }], fallbacks: ['sonnet'] } as never);
+    const stream = await client().chat.completions.create({ model: 'llama', stream: true, messages: [{ role: 'user', content: 'one two three' }], fallbacks: [{ model: 'sonnet' }] } as never);
     let text = '';
     for await (const chunk of stream as unknown as AsyncIterable<OpenAI.ChatCompletionChunk>) text += chunk.choices[0]?.delta.content ?? '';
     expect(text).toBe('Mock answer to: one two three');
@@ -80,7 +80,9 @@ describe('fallback models the client names', () => {
     const unknown = await ask(masterKey, { fallbacks: ['gpt-9'] });
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as ErrorBody).error).toMatchObject({ code: 'model_not_found', param: 'models' });
-    for (const [extra, param] of [[{ models: 'sonnet' }, 'models'], [{ fallbacks: [1] }, 'fallbacks'], [{ models: ['sonnet'], route: 'cheapest' }, 'route']] as const) {
+    // A fallback with its own messages (LiteLLM's per-fallback override) is refused, not sent without them.
+    const overrides = { fallbacks: [{ model: 'sonnet', messages: [{ role: 'user', content: 'shorter' }] }] };
+    for (const [extra, param] of [[{ models: 'sonnet' }, 'models'], [{ fallbacks: [1] }, 'fallbacks'], [overrides, 'fallbacks'], [{ models: ['sonnet'], route: 'cheapest' }, 'route']] as const) {
       const malformed = await ask(masterKey, extra);
       expect(malformed.status).toBe(400);
       expect(((await malformed.json()) as ErrorBody).error).toMatchObject({ type: 'invalid_request_error', param });

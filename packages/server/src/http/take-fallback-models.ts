@@ -14,11 +14,23 @@ export interface BodyWithFallbacks extends JsonBody {
   readonly fallbackModels?: readonly string[];
 }
 
-/** The model names of `models` (OpenRouter: names) or `fallbacks` (LiteLLM: names; OpenRouter's Messages shape: `{ model }`). */
+/**
+ * The model name of a `fallbacks` entry: a name (LiteLLM's), or `{ model }` (OpenRouter's Messages
+ * shape); undefined for anything else — an entry with more than its model (LiteLLM's per-fallback
+ * `messages`) is refused rather than sent without what it asked for.
+ */
+function fallbackName(entry: unknown): unknown {
+  if (typeof entry !== 'object' || entry === null) return entry;
+  const fields = Object.keys(entry);
+  return fields.length === 1 && fields[0] === 'model' ? (entry as { model: unknown }).model : undefined;
+}
+
+/** The model names of `models` (OpenRouter: names) or `fallbacks` (names, or `{ model }`). */
 function modelNames(value: unknown, field: 'models' | 'fallbacks'): string[] {
-  const names = Array.isArray(value) ? value.map((entry: unknown) => (typeof entry === 'object' && entry !== null && field === 'fallbacks' ? (entry as { model?: unknown }).model : entry)) : undefined;
+  const names = Array.isArray(value) ? value.map((entry: unknown) => (field === 'fallbacks' ? fallbackName(entry) : entry)) : undefined;
   if (names === undefined || names.length > maxFallbackModels || !names.every((name): name is string => typeof name === 'string' && name !== '')) {
-    throw new GatewayError('TOLLGATE_INVALID_REQUEST', `\`${field}\` must be a list of at most ${maxFallbackModels} model names.`, { param: field });
+    const entries = field === 'fallbacks' ? 'model names (or `{ "model": … }` with nothing else)' : 'model names';
+    throw new GatewayError('TOLLGATE_INVALID_REQUEST', `\`${field}\` must be a list of at most ${maxFallbackModels} ${entries}.`, { param: field });
   }
   return names;
 }
