@@ -7,7 +7,7 @@ import type { ChatCompletionChunk } from './chat-completion-chunk.js';
 export interface StreamedOutput {
   /** Pieces of generated text: one per delta that carried some. */
   pieces: number;
-  /** Their length in bytes as the upstream sent them (JSON escapes included). */
+  /** Their length in UTF-8 bytes (counted in a stream's own bytes: as the upstream sent them, JSON escapes included). */
   textBytes: number;
 }
 
@@ -20,7 +20,7 @@ export function newStreamedOutput(): StreamedOutput {
 export function countStreamedText(output: StreamedOutput, text: unknown): void {
   if (typeof text !== 'string' || text.length === 0) return;
   output.pieces += 1;
-  output.textBytes += text.length;
+  output.textBytes += Buffer.byteLength(text);
 }
 
 /** Counts the generated text of a decoded chunk: each choice's content, refusal, reasoning and tool-call arguments. */
