@@ -14,6 +14,7 @@ Commands:
   plugin new NAME [--kind provider|guardrail|ledger|cache] [--dir DIR]
                                                    scaffold a plugin package with tests
   keys create --alias NAME [--team T] [--user U] [--org O] [--models a,b] [--tags a,b] [--expires ISO] [--rpm N] [--tpm N] [--parallel N]
+  keys update ID [--alias A] [--models a,b] [--tags a,b] [--expires ISO] [--rpm N] [--tpm N] [--parallel N]
   keys list [--team T] | keys rotate ID | keys revoke ID | keys suspend ID | keys activate ID
   orgs|teams|users create ID [--name N] [--org O | --team T] [--models a,b] [--rpm N] [--tpm N] [--parallel N] | orgs|teams|users list | … delete ID
   budgets set SCOPE ID USD [--period daily|weekly|monthly|none] | budgets get SCOPE ID | budgets list

@@ -67,7 +67,16 @@ function toCall(command: string, args: string[]): AdminCall | string {
     if ((action === 'suspend' || action === 'activate') && rest[0] !== undefined) {
       return { method: 'POST', path: '/admin/keys/update', body: { id: rest[0], status: action === 'suspend' ? 'suspended' : 'active' } };
     }
-    return 'Use: keys create|list|rotate ID|revoke ID|suspend ID|activate ID.';
+    if (action === 'update' && rest[0] !== undefined) {
+      // Only what is given changes; the limits given replace the key's own limits (as the API does).
+      const body: Record<string, unknown> = { id: rest[0], ...modelsAndLimits(values) };
+      if (values.alias !== undefined) body.alias = values.alias;
+      if (values.tags !== undefined) body.tags = values.tags.split(',').map((tag) => tag.trim()).filter(Boolean);
+      if (values.expires !== undefined) body.expires_at = values.expires;
+      if (Object.keys(body).length === 1) return 'keys update ID needs something to change: --alias, --models, --tags, --expires, --rpm, --tpm or --parallel.';
+      return { method: 'POST', path: '/admin/keys/update', body };
+    }
+    return 'Use: keys create|list|update ID|rotate ID|revoke ID|suspend ID|activate ID.';
   }
   if (command === 'orgs' || command === 'teams' || command === 'users') {
     const parentField = command === 'teams' ? 'org_id' : command === 'users' ? 'team_id' : undefined;
