@@ -269,18 +269,29 @@ describe('the admin pages (/admin/ui)', () => {
     expect((await admin('/admin/teams')).data).toEqual([]);
   });
 
-  it('list the latest requests, errors only on demand, and sign out', async () => {
+  it('list the latest requests (a cut stream\'s cost marked as estimated), errors only on demand, and sign out', async () => {
+    // A stream its client left after its first words: charged what went by, an estimate.
+    mock.enqueue({ content: 'one two three four five six', stream: { chunkDelayMs: 30 } });
+    const stream = await new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 }).chat.completions.create({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'count' }] });
+    for await (const chunk of stream) if ((chunk.choices[0]?.delta.content ?? '') !== '') break;
+    for (let attempt = 0; attempt < 50 && (await admin('/admin/requests?errors=true')).data.every((request: { status: number }) => request.status !== 499); attempt += 1) {
+      await server.tollgate.gateway.engine.drain();
+      await server.tollgate.gateway.resolve(Ledger)!.flush();
+      await sleep(20);
+    }
     const window = await openPage();
     click(window, '#tabs button[data-view="requests"]');
     await until(window, () => rowsOf(window, 'requests-table').length > 0);
     const rows = rowsOf(window, 'requests-table');
     expect(rows.map((row) => [row[1], row[2], row[4], row[7]])).toContainEqual(['<img src=x onerror=alert(1)>', 'gpt-4o-mini', '200', '$0.000050']);
+    expect(rows[0]![4]).toBe('499 TOLLGATE_CLIENT_CLOSED_REQUEST');
+    expect(rows[0]![7]).toMatch(/^~\$0\.0000\d\d$/);
     expect(rows.every((row) => row[10]!.length > 0)).toBe(true);
     (window.document.querySelector('#requests-query input[name="errors"]') as HTMLInputElement).checked = true;
     submit(window, 'requests-query', {});
-    // The errors: the calls of the key suspended, rotated and revoked above.
-    await until(window, () => rowsOf(window, 'requests-table').length === 3);
-    expect(rowsOf(window, 'requests-table').map((row) => row[4]!.slice(0, 4))).toEqual(['401 ', '401 ', '401 ']);
+    // The errors: the stream left above, and the calls of the key suspended, rotated and revoked.
+    await until(window, () => rowsOf(window, 'requests-table').length === 4);
+    expect(rowsOf(window, 'requests-table').map((row) => row[4]!.slice(0, 4))).toEqual(['499 ', '401 ', '401 ', '401 ']);
 
     click(window, '#sign-out');
     expect(window.sessionStorage.getItem('tollgate.adminKey')).toBeNull();

@@ -239,7 +239,8 @@
           ['status', (request) => (request.error_code === null ? String(request.status) : `${request.status} ${request.error_code}`)],
           ['input', (request) => count(request.prompt_tokens), 'number'],
           ['output', (request) => count(request.completion_tokens), 'number'],
-          ['cost', (request) => usd(request.cost_usd), 'number'],
+          // `~` marks a cost estimated from a stream cut before its usage (the upstream's own count never came).
+          ['cost', (request) => (request.usage_source === 'estimated' && request.cost_usd !== null ? element('span', { title: 'estimated: the stream was cut before its usage' }, `~${usd(request.cost_usd)}`) : usd(request.cost_usd)), 'number'],
           ['ms', (request) => count(Math.round(request.latency_ms)), 'number'],
           ['tags', (request) => list(request.tags)],
           ['request id', (request) => request.request_id],
