@@ -3,12 +3,13 @@ import { createServiceToken } from '../services/service-token.js';
 /**
  * The levels a budget can be set on: a key, the user, team and org it belongs to, an end user — the
  * `user` a request names (OpenAI's `user`, a Messages request's `metadata.user_id`), whichever key
- * sends it — and a tag, which binds every request carrying it (a key's own tags, or the client's
- * `x-tollgate-tags`), whichever key sends it.
+ * sends it — a tag, which binds every request carrying it (a key's own tags, or the client's
+ * `x-tollgate-tags`), whichever key sends it, and a model, the name clients call it by, whichever key
+ * calls it.
  */
-export type BudgetScope = 'key' | 'user' | 'team' | 'org' | 'end_user' | 'tag';
+export type BudgetScope = 'key' | 'user' | 'team' | 'org' | 'end_user' | 'tag' | 'model';
 
-/** One budget level of a request: the scope and the id of the key, user, team or org, the end user's name, or the tag. */
+/** One budget level of a request: the scope and the id of the key, user, team or org, the end user's name, the tag, or the model. */
 export interface BudgetSubject {
   readonly scope: BudgetScope;
   readonly id: string;

@@ -120,21 +120,45 @@ export function createBudgetHooks(
   const subjectsByPrincipal = new WeakMap<Principal, readonly BudgetSubject[]>();
   /** Whether a budget applies to a principal's subjects, as the store last said, trusted for `keyCacheMs`. */
   const budgetedByPrincipal = new WeakMap<Principal, { readonly budgeted: boolean; readonly until: number }>();
-  /** Whether an end user or a tag (`end_user:<name>`, `tag:<tag>`) has a budget, as the store last said, trusted for `keyCacheMs`. */
+  /** Whether an end user, a tag or a model (`end_user:<name>`, `tag:<tag>`, `model:<name>`) has a budget, as the store last said, trusted for `keyCacheMs`. */
   const budgetedNamedLevels = new Map<string, { readonly budgeted: boolean; readonly until: number }>();
+  /** Each model's budget subject when it has a budget (by the name clients call it), as the store last said, trusted for `keyCacheMs`. */
+  const budgetedModels = new Map<string, { readonly subject: BudgetSubject | undefined; readonly until: number }>();
 
   /**
    * Holds the request's worst case when a budget applies to its key, user, team or org, or to a level
-   * it names (its end user, its tags); a request no budget applies to is left as it came (no limit set,
-   * nothing held). Whether one applies is asked of the store once per `keyCacheMs` for each key, so a
-   * budget set on a key that had none binds within it.
+   * it names (its end user, its tags, its model); a request no budget applies to is left as it came (no
+   * limit set, nothing held). Whether one applies is asked of the store once per `keyCacheMs` for each
+   * key and each model, so a budget set on a key that had none binds within it.
    */
   function reserve(context: GatewayContext): void | Promise<void> {
     const principal = context.principal!;
     let subjects = subjectsByPrincipal.get(principal);
     if (subjects === undefined) subjectsByPrincipal.set(principal, (subjects = budgetSubjects(principal)));
     if (subjects.length === 0) return;
-    const named = requestBudgetSubjects(context);
+    const model = context.request.model;
+    const knownModel = budgetedModels.get(model);
+    if (knownModel === undefined || knownModel.until <= clock.now()) {
+      return lookUpModelBudget(model).then((budgetedModel) => reserveFor(context, principal, subjects, budgetedModel));
+    }
+    return reserveFor(context, principal, subjects, knownModel.subject);
+  }
+
+  /** Asks the store whether a model has a budget, and remembers it (and as a named level) for `keyCacheMs`. */
+  async function lookUpModelBudget(model: string): Promise<BudgetSubject | undefined> {
+    const subject: BudgetSubject = { scope: 'model', id: model };
+    const budgets = await store.getBudgets([subject], clock.now()).catch((error: unknown) => Promise.reject(storeUnavailable(error)));
+    const until = clock.now() + options.keyCacheMs;
+    if (budgetedModels.size >= maxRememberedNamedLevels) budgetedModels.clear();
+    const budgeted = budgets.length > 0 ? subject : undefined;
+    budgetedModels.set(model, { subject: budgeted, until });
+    budgetedNamedLevels.set(`model:${model}`, { budgeted: budgeted !== undefined, until });
+    return budgeted;
+  }
+
+  /** {@link reserve} once whether the request's model has a budget is known (`budgetedModel`, its subject when it has). */
+  function reserveFor(context: GatewayContext, principal: Principal, subjects: readonly BudgetSubject[], budgetedModel: BudgetSubject | undefined): void | Promise<void> {
+    const named = requestBudgetSubjects(context, budgetedModel);
     if (named.length > 0) return reserveWithNamedLevels(context, principal, subjects, named);
     const known = budgetedByPrincipal.get(principal);
     if (known === undefined || known.until <= clock.now()) return lookUpBudgets(context, principal, subjects);

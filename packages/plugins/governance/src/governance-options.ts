@@ -53,8 +53,8 @@ export const governanceOptionsSchema = z
     budgets: z
       .array(
         z.strictObject({
-          scope: z.enum(['key', 'user', 'team', 'org', 'end_user', 'tag']),
-          /** The key id (`key_…`, or `config:<name>` for a config key), user, team or org id, the end user's name (a request's `user`), or the tag. */
+          scope: z.enum(['key', 'user', 'team', 'org', 'end_user', 'tag', 'model']),
+          /** The key id (`key_…`, or `config:<name>` for a config key), user, team or org id, the end user's name (a request's `user`), the tag, or the model (the name clients call it). */
           id: z.string().min(1),
           limitUsd: z.number().min(0),
           period: z.enum(['daily', 'weekly', 'monthly', 'none']).default('monthly'),

@@ -70,7 +70,7 @@ const updateKeySchema = z.strictObject({
   max_parallel_requests: limit.nullable().optional(),
 });
 
-const subjectSchema = z.strictObject({ scope: z.enum(['key', 'user', 'team', 'org', 'end_user', 'tag']), id: z.string().min(1) });
+const subjectSchema = z.strictObject({ scope: z.enum(['key', 'user', 'team', 'org', 'end_user', 'tag', 'model']), id: z.string().min(1) });
 const setBudgetSchema = subjectSchema.extend({
   limit_usd: z.number().min(0).max(1e9),
   period: z.enum(['daily', 'weekly', 'monthly', 'none']).default('monthly'),
