@@ -84,6 +84,34 @@ describe('models and rate limits on a team, user or org', () => {
     expect(mock.requests).toHaveLength(5);
   });
 
+  it('a team declared in the config binds its config keys and virtual keys alike', async () => {
+    // A second gateway on its own store: the config's `teams` written to the directory at startup.
+    const configured = await startLedgeredGateway('tollgate-level-limits-config', [{ name: '@tollgate/governance', options: { keyCacheMs: 0, teams: { platform: { models: ['gpt-4o-mini'], rpm: 1 } } } }], {
+      auth: { masterKey, keys: [{ key: 'sk-config-agent-000000000001', name: 'config-agent', team: 'platform' }, { key: 'sk-config-other-000000000001', name: 'config-other', team: 'other' }] },
+      models: { 'gpt-4o-mini': { target: 'openai/gpt-4o-mini' }, 'gpt-4o': { target: 'openai/gpt-4o' } },
+    });
+    try {
+      const configKey = new OpenAI({ baseURL: `${configured.server.url}/v1`, apiKey: 'sk-config-agent-000000000001', maxRetries: 0 });
+      const refused = await refusal(ask(configKey, 'gpt-4o'));
+      expect(refused?.status).toBe(403);
+      expect(refused?.message).toContain('The team "platform" of key "config-agent" may not call model "gpt-4o"');
+      await ask(configKey, 'gpt-4o-mini');
+      // One request a minute for the team, a virtual key of it included.
+      const created = await fetch(`${configured.server.url}/admin/keys`, { method: 'POST', headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ alias: 'platform-bot', team_id: 'platform' }) });
+      const virtualKey = new OpenAI({ baseURL: `${configured.server.url}/v1`, apiKey: ((await created.json()) as { key: string }).key, maxRetries: 0 });
+      expect((await refusal(ask(virtualKey, 'gpt-4o-mini')))?.message).toContain('The team "platform" is limited to 1 requests per minute');
+      // A config key of another team is not.
+      const other = new OpenAI({ baseURL: `${configured.server.url}/v1`, apiKey: 'sk-config-other-000000000001', maxRetries: 0 });
+      await ask(other, 'gpt-4o');
+      expect(configured.mock.requests).toHaveLength(2);
+      const listed = await fetch(`${configured.server.url}/admin/teams`, { headers: { authorization: `Bearer ${masterKey}` } }).then((response) => response.json() as Promise<{ data: unknown[] }>);
+      expect(listed.data).toEqual([expect.objectContaining({ id: 'platform', name: 'platform', models: ['gpt-4o-mini'], rpm_limit: 1 })]);
+    } finally {
+      await configured.server.close();
+      await configured.mock.close();
+    }
+  });
+
   it('an org and a user limited from the CLI: a key of the user answers to both, the tighter list wins', async () => {
     // The built CLI, as an operator runs it.
     const cli = (...args: string[]) => promisify(execFile)(process.execPath, [join(serverPackageDirectory, 'dist/cli.js'), ...args, '--url', server.url], { env: { ...process.env, TOLLGATE_MASTER_KEY: masterKey } });

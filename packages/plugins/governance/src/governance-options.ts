@@ -1,6 +1,14 @@
 import { z } from '@tollgate/core';
 
 /** Options of the governance plugin. */
+/** What a team, user or org in the config may do: the models every key under it may call, and rate limits its keys share. */
+const levelLimitsSchema = z.strictObject({
+  models: z.array(z.string().min(1)).optional(),
+  rpm: z.number().int().positive().optional(),
+  tpm: z.number().int().positive().optional(),
+  parallel: z.number().int().positive().optional(),
+});
+
 export const governanceOptionsSchema = z
   .strictObject({
     /**
@@ -81,6 +89,14 @@ export const governanceOptionsSchema = z
           .refine((rule) => rule.rpm !== undefined || rule.tpm !== undefined || rule.parallel !== undefined, { message: 'give at least one of rpm, tpm, parallel' }),
       )
       .default([]),
+    /**
+     * Teams (and `users`, `orgs`) by id with the models every key under one may call and the rate
+     * limits its keys share, written to the store's directory at startup (as the admin API's
+     * `POST /admin/teams` does), so config keys and virtual keys alike answer to them.
+     */
+    teams: z.record(z.string().min(1), levelLimitsSchema).default({}),
+    users: z.record(z.string().min(1), levelLimitsSchema).default({}),
+    orgs: z.record(z.string().min(1), levelLimitsSchema).default({}),
     /**
      * Budget alerts: a JSON POST to `webhookUrl` when a budget's spend crosses one of `thresholds`
      * (fractions of the limit). Each crossing is detected once, by the settlement that crosses it.

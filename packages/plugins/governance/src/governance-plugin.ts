@@ -3,7 +3,9 @@ import { createBudgetHooks } from './budget-hooks.js';
 import { governanceOptionsSchema } from './governance-options.js';
 import { MemoryRateLimitStore } from './memory-rate-limit-store.js';
 import { createRateLimitHooks } from './rate-limit-hooks.js';
+import { createConfigKeyLevels } from './config-key-levels.js';
 import { createVirtualKeyAuth } from './virtual-key-auth.js';
+import { writeConfiguredLevels } from './write-configured-levels.js';
 
 /**
  * Virtual keys and hard budgets. Reads keys and budgets from the `KeyStore` and `BudgetStore` a
@@ -31,7 +33,11 @@ export const governancePlugin = definePlugin({
     for (const budget of options.budgets) {
       await budgets.setBudget({ scope: budget.scope, id: budget.id }, Math.round(budget.limitUsd * 1_000_000), budget.period, clock.now());
     }
-    api.addHook('auth', createVirtualKeyAuth(keys, clock, options.keyCacheMs, api.resolve(Directory)));
+    const directory = api.resolve(Directory);
+    await writeConfiguredLevels(options, directory, clock.now());
+    api.addHook('auth', createVirtualKeyAuth(keys, clock, options.keyCacheMs, directory));
+    // Config keys get their user's, team's and org's models and limits before the model is checked.
+    if (directory !== undefined) api.addHook('route', createConfigKeyLevels(directory, clock, options.keyCacheMs));
     // Rate limits run before the budget (a refused request holds none); with countCacheHits, before
     // the cache too (list this plugin before the cache plugin), so a cache hit counts as a request.
     const limits = createRateLimitHooks(api.resolve(RateLimitStore) ?? new MemoryRateLimitStore(() => clock.now()), options);

@@ -1,4 +1,5 @@
 import { GatewayError, hashVirtualKey, virtualKeyPrefix, type Clock, type Directory, type DirectoryEntry, type HookMap, type KeyStore, type Principal, type VirtualKeyRecord } from '@tollgate/core';
+import { levelLimits, levelsOf } from './level-limits.js';
 
 /** Lookups remembered at most; the cache starts over when full (keys are few, lookups cheap). */
 const maxCachedKeys = 10_000;
@@ -46,17 +47,8 @@ export function createVirtualKeyAuth(store: KeyStore, clock: Clock, cacheMs: num
   };
 }
 
-/** The directory entries of a key's user, team and org that limit it (models or rate limits). */
-async function levelsOf(record: VirtualKeyRecord, directory: Directory): Promise<DirectoryEntry[]> {
-  const ids = [['user', record.userId], ['team', record.teamId], ['org', record.orgId]] as const;
-  const entries = await Promise.all(ids.map(([kind, id]) => (id === undefined ? undefined : directory.getEntry(kind, id))));
-  return entries.filter((entry): entry is DirectoryEntry => entry !== undefined && (entry.limits !== undefined || entry.models !== undefined));
-}
-
 /** The principal a virtual key stands for, limited by its user's, team's and org's entries. */
 function toPrincipal(record: VirtualKeyRecord, levels: readonly DirectoryEntry[]): Principal {
-  const limited = levels.filter((entry) => entry.limits !== undefined);
-  const modelLists = levels.filter((entry) => entry.models !== undefined);
   return {
     keyId: record.id,
     keyName: record.alias,
@@ -68,7 +60,6 @@ function toPrincipal(record: VirtualKeyRecord, levels: readonly DirectoryEntry[]
     metadata: record.metadata,
     ...(record.limits === undefined ? {} : { rateLimits: record.limits }),
     ...(record.tags === undefined ? {} : { tags: record.tags }),
-    ...(limited.length === 0 ? {} : { levelRateLimits: Object.fromEntries(limited.map((entry) => [entry.kind, entry.limits!])) }),
-    ...(modelLists.length === 0 ? {} : { levelModels: modelLists.map((entry) => ({ scope: entry.kind, id: entry.id, models: entry.models! })) }),
+    ...levelLimits(levels),
   };
 }
