@@ -12,6 +12,7 @@ import {
   keyTagsSchema,
   roundMs,
   systemClock,
+  TargetCircuits,
   z,
   type DirectoryEntry,
   type DirectoryKind,
@@ -211,6 +212,7 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
   const audit = gateway.resolve(AuditLog);
   const directory = gateway.resolve(Directory);
   const reports = gateway.resolve(SpendReports);
+  const circuits = gateway.resolve(TargetCircuits);
 
   /** What an admin operation answers, and the audit entry of the change it made (if any). */
   interface AdminResult {
@@ -464,6 +466,14 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
         const { limit } = parse(z.strictObject({ limit: z.coerce.number().int().min(1).max(1_000).default(100) }), input);
         const entries = await audit.list(limit);
         return { body: { object: 'list', data: entries.map((entry) => ({ ...entry, at: new Date(entry.at).toISOString() })) } };
+      })]]),
+    ],
+    [
+      // The targets the circuit breakers skip now (every other target is healthy): what to look at first in an incident.
+      '/admin/circuits',
+      new Map([['GET', admin(async () => {
+        const cooling = circuits?.coolingTargets() ?? [];
+        return { body: { object: 'list', data: cooling.map((target) => ({ target: target.target, provider: target.provider, state: target.state, reopens_at: new Date(target.reopensAt).toISOString() })) } };
       })]]),
     ],
   ]);
