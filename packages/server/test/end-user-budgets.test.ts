@@ -16,13 +16,7 @@ const answerMicros = budgetTestAnswerMicros;
 let mock: MockOpenAI;
 let server: RunningServer;
 
-const { admin, spentMicros } = adminClient(() => server, masterKey);
-
-async function newKey(alias: string): Promise<OpenAI> {
-  const created = await admin('/admin/keys', { alias });
-  expect(created.status).toBe(201);
-  return new OpenAI({ baseURL: `${server.url}/v1`, apiKey: created.json.key as string, maxRetries: 0 });
-}
+const { admin, spentMicros, keyClient: newKey } = adminClient(() => server, masterKey);
 
 /** A chat turn of `user` with room for 100 output tokens: its worst case is ~20,000 µ$ of output. */
 const turn = (user?: string) => ({ model: 'gpt-4o-mini', max_tokens: 100, messages: [{ role: 'user' as const, content: 'hi' }], ...(user === undefined ? {} : { user }) });

@@ -15,7 +15,7 @@ import { serverPackageDirectory, startLedgeredGateway } from './support/start-te
 const masterKey = 'sk-level-limits-master-00001';
 let mock: MockOpenAI;
 let server: RunningServer;
-const { admin } = adminClient(() => server, masterKey);
+const { admin, keyClient: keyUnder } = adminClient(() => server, masterKey);
 
 beforeAll(async () => {
   ({ mock, server } = await startLedgeredGateway('tollgate-level-limits', [{ name: '@tollgate/governance', options: { keyCacheMs: 0 } }], {
@@ -31,12 +31,6 @@ afterAll(async () => {
 
 beforeEach(() => mock.reset());
 
-/** A virtual key created under `fields` (`team_id`, `user_id`, its own `models`), and a client on it. */
-async function keyUnder(alias: string, fields: Record<string, unknown>): Promise<OpenAI> {
-  const created = await admin('/admin/keys', { alias, ...fields });
-  expect(created.status).toBe(201);
-  return new OpenAI({ baseURL: `${server.url}/v1`, apiKey: created.json.key as string, maxRetries: 0 });
-}
 
 const ask = (client: OpenAI, model: string) => client.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] });
 const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as InstanceType<typeof OpenAI.APIError>);

@@ -14,14 +14,7 @@ const answerMicros = budgetTestAnswerMicros;
 
 let mock: MockOpenAI;
 let server: RunningServer;
-const { admin, spentMicros } = adminClient(() => server, masterKey);
-
-/** A virtual key and an `openai` client on it. */
-async function newClient(alias: string): Promise<OpenAI> {
-  const created = await admin('/admin/keys', { alias });
-  expect(created.status).toBe(201);
-  return new OpenAI({ baseURL: `${server.url}/v1`, apiKey: created.json.key as string, maxRetries: 0 });
-}
+const { admin, spentMicros, keyClient: newClient } = adminClient(() => server, masterKey);
 
 /** A chat turn with room for 100 output tokens: its worst case is ~20,000 µ$ of output. */
 const turn = (model: string) => ({ model, max_tokens: 100, messages: [{ role: 'user' as const, content: 'hi' }] });

@@ -1,3 +1,4 @@
+import OpenAI from 'openai';
 import { expect } from 'vitest';
 import type { RunningServer } from '../../src/index.js';
 
@@ -30,5 +31,12 @@ export function adminClient(server: () => RunningServer, masterKey: string) {
     return Math.round(budget.json.spent_usd * 1_000_000);
   }
 
-  return { admin, spentMicros };
+  /** A new virtual key (with `fields` beside its alias: `team_id`, `models`, …) and an `openai` client on it. */
+  async function keyClient(alias: string, fields: object = {}): Promise<OpenAI> {
+    const created = await admin('/admin/keys', { alias, ...fields });
+    expect(created.status).toBe(201);
+    return new OpenAI({ baseURL: `${server().url}/v1`, apiKey: created.json.key as string, maxRetries: 0 });
+  }
+
+  return { admin, spentMicros, keyClient };
 }
