@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import express from 'express';
-import { JSDOM } from 'jsdom';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ledger } from '@tollgate/core';
 import type { MockOpenAI } from '@tollgate/testkit';
 import { createTollgate, type RunningServer } from '../src/index.js';
 import { adminClient } from './support/admin-client.js';
+import { click, openAdminPage, rowsOf, submit, until } from './support/admin-page.js';
 import { listenLocally, serverPackageDirectory, startLedgeredGateway, temporaryDatabasePath } from './support/start-test-gateway.js';
 
 // The admin pages run in jsdom against the real gateway: the page's own HTML and script as the
@@ -46,42 +46,8 @@ afterAll(async () => {
   await mock?.close();
 });
 
-/**
- * The admin page as a browser gets it: its HTML and script from the gateway, its fetch the gateway's;
- * `signedIn`: as a tab that signed in before (the key in its session storage).
- */
-async function openPage(signedIn = true, pageUrl = `${server.url}/admin/ui/`): Promise<Window> {
-  const html = await (await fetch(pageUrl)).text();
-  const script = await (await fetch(new URL('app.js', pageUrl))).text();
-  const dom = new JSDOM(html, { url: pageUrl, runScripts: 'outside-only' });
-  const window = dom.window as unknown as Window & { eval(code: string): unknown };
-  window.fetch = (input, init) => fetch(new URL(String(input), pageUrl), init);
-  if (signedIn) window.sessionStorage.setItem('tollgate.adminKey', masterKey);
-  window.eval(script);
-  return window;
-}
-
-/** Waits (at most 2 s) until the page has no call in flight and `ready` holds. */
-async function until(window: Window, ready: () => boolean): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt += 1) {
-    if (window.document.body.dataset.loading === undefined && ready()) return;
-    await sleep(10);
-  }
-  throw new Error(`the page never got ready: ${window.document.body.textContent?.replace(/\s+/g, ' ').slice(0, 500)}`);
-}
-
-const rowsOf = (window: Window, id: string) =>
-  [...window.document.querySelectorAll(`#${id} tbody tr`)].map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent));
-
-function submit(window: Window, formId: string, values: Record<string, string>): void {
-  const form = window.document.getElementById(formId) as HTMLFormElement;
-  for (const [name, value] of Object.entries(values)) (form.elements.namedItem(name) as HTMLInputElement).value = value;
-  form.requestSubmit();
-}
-
-function click(window: Window, selector: string): void {
-  (window.document.querySelector(selector) as HTMLElement).click();
-}
+/** The admin page at the gateway (or at `pageUrl`), signed in unless `signedIn` is false. */
+const openPage = (signedIn = true, pageUrl = `${server.url}/admin/ui/`) => openAdminPage(pageUrl, signedIn ? masterKey : undefined);
 
 describe('the admin pages (/admin/ui)', () => {
   it('are static files with a strict content security policy, served without a key', async () => {

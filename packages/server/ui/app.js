@@ -223,6 +223,25 @@
     );
   }
 
+  async function showCircuits() {
+    const circuits = await api('circuits');
+    if (circuits.data.length === 0) {
+      byId('circuits-table').replaceChildren(element('p', { class: 'empty' }, 'Every upstream is healthy.'));
+      return;
+    }
+    byId('circuits-table').replaceChildren(
+      table(
+        [
+          ['target', (circuit) => circuit.target],
+          ['provider', (circuit) => circuit.provider],
+          ['state', (circuit) => circuit.state],
+          ['reopens', (circuit) => time(circuit.reopens_at)],
+        ],
+        circuits.data,
+      ),
+    );
+  }
+
   async function showRequests() {
     const form = byId('requests-query');
     const query = new URLSearchParams({ limit: '100' });
@@ -250,7 +269,7 @@
     );
   }
 
-  const views = { spend: showSpend, keys: showKeys, budgets: showBudgets, directory: showDirectory, requests: showRequests, audit: showAudit };
+  const views = { spend: showSpend, keys: showKeys, budgets: showBudgets, directory: showDirectory, circuits: showCircuits, requests: showRequests, audit: showAudit };
 
   /** A button that asks once more before it acts, then shows the view again. */
   function confirmButton(label, act) {

@@ -13,8 +13,8 @@ export function gatewayOverheadMs(context: GatewayContext, now = performance.now
 /**
  * Response headers that tell what happened: request id, the provider and upstream model that answered,
  * the number of upstream attempts (retries and fallbacks included) and the gateway's own overhead,
- * what a whole answer cost in US dollars (`x-tollgate-cost`; a stream's is known only at its end:
- * `GET /v1/generation`), and the headers hooks added (`x-ratelimit-*`). A new object each call: the
+ * what a whole answer cost in US dollars (`x-tollgate-cost`; a stream's is known only at its end: its
+ * usage chunk's `usage.cost`, `GET /v1/generation`), and the headers hooks added (`x-ratelimit-*`). A new object each call: the
  * caller adds its own.
  */
 export function gatewayHeaders(context: GatewayContext): Record<string, string | number> {
