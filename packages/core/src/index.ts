@@ -10,7 +10,8 @@ export { rerankDocumentText, rerankSearches, type RerankDocument, type RerankReq
 export type { RerankResponse } from './types/rerank-response.js';
 export type { Usage, UsageSource } from './types/usage.js';
 export { countStreamedText, newStreamedOutput, type StreamedOutput } from './types/streamed-output.js';
-export { approximateTextTokens, countPromptTokens } from './engine/count-prompt-tokens.js';
+export { countPromptTokens } from './engine/count-prompt-tokens.js';
+export { isConfigKeyId } from './auth/create-config-key-auth.js';
 export { usdOfMicros } from './engine/usage-cost.js';
 export { claudeThinkingDetail, type ReasoningDetail } from './types/reasoning-detail.js';
 export { upstreamFormats, type UpstreamFormat, type UpstreamItem } from './types/upstream-item.js';

@@ -188,6 +188,9 @@
     );
   }
 
+  /** The admin API's rate-limit fields of a key or a directory entry, given together. */
+  const limitFields = ['rpm_limit', 'tpm_limit', 'max_parallel_requests'];
+
   /** The parent field of each directory kind in the admin API. */
   const parentFields = { org: undefined, team: 'org_id', user: 'team_id' };
   /** The entries last shown, by `kind:id`: an update sends back what the form leaves out (the API replaces parent and metadata). */
@@ -332,32 +335,30 @@
       void show();
     });
   }
-  byId('key-create').addEventListener('submit', (event) => {
-    event.preventDefault();
-    const form = event.target;
+  /** A form that changes something: `send` calls the API with its fields; then the form is cleared and the view shown again. */
+  function onSubmit(formId, send) {
+    byId(formId).addEventListener('submit', (event) => {
+      event.preventDefault();
+      const form = event.target;
+      send(form).then(() => {
+        form.reset();
+        return show();
+      }, showError);
+    });
+  }
+
+  onSubmit('key-create', (form) => {
     const body = { alias: field(form, 'alias').value.trim() };
     if (field(form, 'team_id').value.trim() !== '') body.team_id = field(form, 'team_id').value.trim();
     if (splitList(field(form, 'models').value).length > 0) body.models = splitList(field(form, 'models').value);
     if (splitList(field(form, 'tags').value).length > 0) body.tags = splitList(field(form, 'tags').value);
-    for (const name of ['rpm_limit', 'tpm_limit', 'max_parallel_requests']) if (field(form, name).value !== '') body[name] = Number(field(form, name).value);
-    api('keys', body).then((created) => {
-      showSecret(`New key ${created.alias}`, created.key);
-      form.reset();
-      return show();
-    }, showError);
+    for (const name of limitFields) if (field(form, name).value !== '') body[name] = Number(field(form, name).value);
+    return api('keys', body).then((created) => showSecret(`New key ${created.alias}`, created.key));
   });
-  byId('budget-set').addEventListener('submit', (event) => {
-    event.preventDefault();
-    const form = event.target;
-    api('budgets', { scope: field(form, 'scope').value, id: field(form, 'id').value.trim(), limit_usd: Number(field(form, 'limit_usd').value), period: field(form, 'period').value }).then(() => {
-      form.reset();
-      return show();
-    }, showError);
-  });
+  onSubmit('budget-set', (form) =>
+    api('budgets', { scope: field(form, 'scope').value, id: field(form, 'id').value.trim(), limit_usd: Number(field(form, 'limit_usd').value), period: field(form, 'period').value }));
 
-  byId('entry-put').addEventListener('submit', (event) => {
-    event.preventDefault();
-    const form = event.target;
+  onSubmit('entry-put', (form) => {
     const kind = field(form, 'kind').value;
     const id = field(form, 'id').value.trim();
     const existing = entries.get(`${kind}:${id}`);
@@ -366,14 +367,10 @@
     if (parent !== '' && parentFields[kind] !== undefined) body[parentFields[kind]] = parent;
     if (splitList(field(form, 'models').value).length > 0) body.models = splitList(field(form, 'models').value);
     // The three limits go together (the API replaces them as one): a limit left empty is kept as it was.
-    const limits = ['rpm_limit', 'tpm_limit', 'max_parallel_requests'];
-    if (limits.some((name) => field(form, name).value !== '')) {
-      for (const name of limits) body[name] = field(form, name).value === '' ? existing?.[name] ?? null : Number(field(form, name).value);
+    if (limitFields.some((name) => field(form, name).value !== '')) {
+      for (const name of limitFields) body[name] = field(form, name).value === '' ? existing?.[name] ?? null : Number(field(form, name).value);
     }
-    api(`${kind}s`, body).then(() => {
-      form.reset();
-      return show();
-    }, showError);
+    return api(`${kind}s`, body);
   });
 
   if (masterKey !== null) void signIn(masterKey);

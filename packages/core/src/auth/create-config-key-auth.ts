@@ -25,6 +25,14 @@ function sha256(text: string): Buffer {
   return hash('sha256', text, 'buffer');
 }
 
+/** The prefix of a config key's id (`config:<name>`), which ledgers and logs record. */
+const configKeyIdPrefix = 'config:';
+
+/** Whether a principal's key id is a config key's (not a virtual key's, nor the master key's). */
+export function isConfigKeyId(keyId: string): boolean {
+  return keyId.startsWith(configKeyIdPrefix);
+}
+
 /** How many recently accepted credentials are remembered, so a busy key is not hashed on every request. */
 const rememberedCredentials = 256;
 
@@ -42,7 +50,7 @@ export function createConfigKeyAuth(options: ConfigKeyAuthOptions): HookMap['aut
   for (const configured of options.keys) {
     const hash = sha256(configured.key).toString('hex');
     byHash.set(hash, {
-      keyId: `config:${configured.name}`,
+      keyId: `${configKeyIdPrefix}${configured.name}`,
       keyName: configured.name,
       isMaster: false,
       routingControl: configured.routingControl === true,

@@ -32,7 +32,7 @@ import type { Usage } from '../types/usage.js';
 import type { AnswerReaders, ComposedHooks } from './composed-hooks.js';
 import { approximateTextTokens, countPromptTokens } from './count-prompt-tokens.js';
 import { estimateCutStreamUsage } from './estimate-cut-stream-usage.js';
-import { usdOfMicros, withUsageCost, withUsageCostBytes } from './usage-cost.js';
+import { withUsageCost, withUsageCostBytes } from './usage-cost.js';
 import { RelayStream, type StreamEnd } from './relay-stream.js';
 import { responseToChunks } from './response-to-chunks.js';
 import { toLedgerEntry } from './to-ledger-entry.js';
@@ -537,7 +537,7 @@ export class Engine implements TargetCircuits {
       if (request.stream_options?.include_usage !== true) return undefined;
       if (current.usage.cost == null && context.ingress === 'openai') {
         const micros = this.#costOf(context, current.usage, typeof current.service_tier === 'string' ? current.service_tier : context.serviceTier);
-        if (micros !== undefined) return withUsageCost(current, usdOfMicros(micros));
+        if (micros !== undefined) return withUsageCost(current, micros);
       }
     }
     return current;
@@ -559,7 +559,7 @@ export class Engine implements TargetCircuits {
       done = true;
       if (summary.usage.cost != null) return bytes;
       const micros = this.#costOf(context, summary.usage, summary.serviceTier);
-      return micros === undefined ? bytes : (withUsageCostBytes(bytes, usdOfMicros(micros)) ?? bytes);
+      return micros === undefined ? bytes : (withUsageCostBytes(bytes, micros) ?? bytes);
     };
   }
 
@@ -905,7 +905,7 @@ export class Engine implements TargetCircuits {
 
 /** Whether a chat stream was cut after the upstream began answering: the client left, or the upstream broke off. */
 function isCutStream(context: RequestContext): boolean {
-  return context.stream && context.error !== undefined && context.timings.firstByteAt !== undefined && context.target !== undefined && context.operation === 'chat';
+  return context.stream && context.error !== undefined && context.timings.firstByteAt !== undefined && context.target !== undefined;
 }
 
 function header(context: GatewayContext, name: string): string | undefined {

@@ -8,11 +8,12 @@ export function usdOfMicros(micros: number): string {
 }
 
 /**
- * SSE bytes with `"cost":<usd>` spliced into the first `"usage":{` object they hold (OpenAI's final
- * usage chunk, compact JSON as OpenAI-compatible servers send it), as OpenRouter's streams carry it;
- * undefined when they hold none.
+ * SSE bytes with `"cost":<usd>` (from `micros`) spliced into the first `"usage":{` object they hold
+ * (OpenAI's final usage chunk, compact JSON as OpenAI-compatible servers send it), as OpenRouter's
+ * streams carry it; undefined when they hold none.
  */
-export function withUsageCostBytes(bytes: Uint8Array, usd: string): Uint8Array | undefined {
+export function withUsageCostBytes(bytes: Uint8Array, micros: number): Uint8Array | undefined {
+  const usd = usdOfMicros(micros);
   const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const at = buffer.indexOf(usageObject);
   if (at === -1) return undefined;
@@ -21,7 +22,7 @@ export function withUsageCostBytes(bytes: Uint8Array, usd: string): Uint8Array |
   return Buffer.concat([buffer.subarray(0, end), Buffer.from(field), buffer.subarray(end)]);
 }
 
-/** A usage chunk with `cost` (US dollars) in its usage, as OpenRouter's streams carry it. */
-export function withUsageCost(chunk: ChatCompletionChunk, usd: string): ChatCompletionChunk {
-  return { ...chunk, usage: { ...chunk.usage!, cost: Number(usd) } };
+/** A usage chunk with `cost` (US dollars, from `micros`) in its usage, as OpenRouter's streams carry it. */
+export function withUsageCost(chunk: ChatCompletionChunk, micros: number): ChatCompletionChunk {
+  return { ...chunk, usage: { ...chunk.usage!, cost: micros / 1_000_000 } };
 }

@@ -1,8 +1,5 @@
-import { GatewayError, type Clock, type Directory, type HookMap, type Principal } from '@tollgate/core';
+import { GatewayError, isConfigKeyId, type Clock, type Directory, type HookMap, type Principal } from '@tollgate/core';
 import { levelLimits, levelsOf } from './level-limits.js';
-
-/** Whether a principal is a config key's (`config:<name>`): virtual keys get their levels when they are looked up. */
-const isConfigKey = (principal: Principal): boolean => principal.keyId.startsWith('config:');
 
 /**
  * A `route` hook giving a config key that belongs to a user, team or org the models and rate limits
@@ -28,7 +25,8 @@ export function createConfigKeyLevels(directory: Directory, clock: Clock, cacheM
 
   return function configKeyLevels(context) {
     const principal = context.principal;
-    if (principal === undefined || principal.isMaster || !isConfigKey(principal) || (principal.userId === undefined && principal.teamId === undefined && principal.orgId === undefined)) return;
+    // Virtual keys got their levels when they were looked up; the master key has none.
+    if (principal === undefined || !isConfigKeyId(principal.keyId) || (principal.userId === undefined && principal.teamId === undefined && principal.orgId === undefined)) return;
     const cached = limitedPrincipals.get(principal);
     if (cached !== undefined && cached.until > clock.now()) {
       context.principal = cached.principal;
