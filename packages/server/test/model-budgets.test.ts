@@ -23,11 +23,11 @@ beforeAll(async () => {
   ({ mock, server } = await startLedgeredGateway(
     'tollgate-model-budgets',
     [
-      { name: '@tollgate/pricing', options: { overrides: { 'openai/gpt-4o-mini': budgetTestPrices, 'openai/o3-pro': budgetTestPrices, 'openai/gpt-4o': budgetTestPrices } } },
-      // One from the config too: o3-pro gets $0.000001 a day.
-      { name: '@tollgate/governance', options: { keyCacheMs: 200, budgets: [{ scope: 'model', id: 'o3-pro', limitUsd: 0.000001, period: 'daily' }] } },
+      { name: '@tollgate/pricing', options: { overrides: { 'openai/gpt-4o-mini': budgetTestPrices, 'openai/o3-pro': budgetTestPrices, 'openai/gpt-4o': budgetTestPrices, 'openai/gpt-4.1-mini': budgetTestPrices } } },
+      // One from the config too: o3-pro gets $0.000001 a day; and a team's own, under `teams`.
+      { name: '@tollgate/governance', options: { keyCacheMs: 200, budgets: [{ scope: 'model', id: 'o3-pro', limitUsd: 0.000001, period: 'daily' }], teams: { research: { budget: { limitUsd: 0.03, period: 'weekly' } } } } },
     ],
-    { auth: { masterKey }, models: { 'gpt-4o-mini': { target: 'openai/gpt-4o-mini' }, 'o3-pro': { target: 'openai/o3-pro' }, 'gpt-4o': { target: 'openai/gpt-4o' } } },
+    { auth: { masterKey }, models: { 'gpt-4o-mini': { target: 'openai/gpt-4o-mini' }, 'o3-pro': { target: 'openai/o3-pro' }, 'gpt-4o': { target: 'openai/gpt-4o' }, 'gpt-4.1-mini': { target: 'openai/gpt-4.1-mini' } } },
   ));
 });
 
@@ -73,11 +73,23 @@ describe('a budget on a model', () => {
     expect(await spentMicros('model', 'gpt-4o')).toBe(2 * answerMicros);
   });
 
-  it('binds a budget from the config', async () => {
+  it('binds budgets from the config: a model\'s under `budgets`, a team\'s under `teams`', async () => {
     const client = await newClient('reasoner');
     const refused = (await client.chat.completions.create(turn('o3-pro')).catch((error: unknown) => error)) as InstanceType<typeof OpenAI.APIError>;
     expect(refused.status).toBe(429);
     expect(refused.message).toContain('The model budget of "o3-pro"');
     expect(mock.requests).toHaveLength(0);
+
+    // The brief's `teams: { research: { budget: … } }`: $0.03 a week binds every key of the team.
+    const listed = await fetch(`${server.url}/admin/budgets`, { headers: { authorization: `Bearer ${masterKey}` } }).then((response) => response.json() as Promise<{ data: unknown[] }>);
+    expect(listed.data).toContainEqual(expect.objectContaining({ scope: 'team', id: 'research', limit_usd: 0.03, period: 'weekly' }));
+    const researcher = await newClient('researcher', { team_id: 'research' });
+    mock.enqueue({ usage });
+    await researcher.chat.completions.create(turn('gpt-4.1-mini'));
+    expect(await spentMicros('team', 'research')).toBe(answerMicros);
+    const overBudget = (await researcher.chat.completions.create(turn('gpt-4.1-mini')).catch((error: unknown) => error)) as InstanceType<typeof OpenAI.APIError>;
+    expect(overBudget.status).toBe(429);
+    expect(overBudget.message).toContain('The team budget of "research" ($0.0300 weekly) has $0.009000 left');
+    expect(mock.requests).toHaveLength(1);
   });
 });

@@ -2,11 +2,15 @@ import { z } from '@tollgate/core';
 
 /** Options of the governance plugin. */
 /** What a team, user or org in the config may do: the models every key under it may call, and rate limits its keys share. */
+const budgetPeriodSchema = z.enum(['daily', 'weekly', 'monthly', 'none']);
+
 const levelLimitsSchema = z.strictObject({
   models: z.array(z.string().min(1)).optional(),
   rpm: z.number().int().positive().optional(),
   tpm: z.number().int().positive().optional(),
   parallel: z.number().int().positive().optional(),
+  /** The level's hard budget: as a `budgets` entry of its scope and id. */
+  budget: z.strictObject({ limitUsd: z.number().min(0), period: budgetPeriodSchema.default('monthly') }).optional(),
 });
 
 export const governanceOptionsSchema = z
@@ -65,7 +69,7 @@ export const governanceOptionsSchema = z
           /** The key id (`key_…`, or `config:<name>` for a config key), user, team or org id, the end user's name (a request's `user`), the tag, or the model (the name clients call it). */
           id: z.string().min(1),
           limitUsd: z.number().min(0),
-          period: z.enum(['daily', 'weekly', 'monthly', 'none']).default('monthly'),
+          period: budgetPeriodSchema.default('monthly'),
         }),
       )
       .default([]),
@@ -92,7 +96,8 @@ export const governanceOptionsSchema = z
     /**
      * Teams (and `users`, `orgs`) by id with the models every key under one may call and the rate
      * limits its keys share, written to the store's directory at startup (as the admin API's
-     * `POST /admin/teams` does), so config keys and virtual keys alike answer to them.
+     * `POST /admin/teams` does), so config keys and virtual keys alike answer to them; a `budget`
+     * there is the level's, as a `budgets` entry for it.
      */
     teams: z.record(z.string().min(1), levelLimitsSchema).default({}),
     users: z.record(z.string().min(1), levelLimitsSchema).default({}),
@@ -119,7 +124,24 @@ export const governanceOptionsSchema = z
     /** A budgeted request to a model without a known price: `reject` (403 `price_unknown`) or `allow` unbudgeted. */
     unknownPrice: z.enum(['reject', 'allow']).default('reject'),
   })
+  .superRefine((options, context) => {
+    for (const [scope, entries] of [['org', options.orgs], ['team', options.teams], ['user', options.users]] as const) {
+      for (const [id, entry] of Object.entries(entries)) {
+        if (entry.budget !== undefined && options.budgets.some((budget) => budget.scope === scope && budget.id === id)) {
+          context.addIssue({ code: 'custom', path: [`${scope}s`, id, 'budget'], message: `the ${scope} "${id}" has a budget under \`budgets\` too: keep one` });
+        }
+      }
+    }
+  })
   .prefault({});
 
 /** Options of the governance plugin, with defaults applied. */
 export type GovernanceOptions = z.output<typeof governanceOptionsSchema>;
+
+/** The budgets the config declares: the `budgets` entries, then each org's, team's and user's own `budget`. */
+export function configuredBudgets(options: GovernanceOptions): GovernanceOptions['budgets'] {
+  const levelBudgets = ([['org', options.orgs], ['team', options.teams], ['user', options.users]] as const).flatMap(([scope, entries]) =>
+    Object.entries(entries).flatMap(([id, { budget }]) => (budget === undefined ? [] : [{ scope, id, ...budget }])),
+  );
+  return [...options.budgets, ...levelBudgets];
+}

@@ -8,6 +8,7 @@ import { BudgetStore, createGateway, definePlugin, generateVirtualKey, GatewayEr
 import { ledgerSqlitePlugin } from '@tollgate/ledger-sqlite';
 import { echoPlugin } from '@tollgate/provider-echo';
 import { estimatePromptTokens } from './estimate-prompt-tokens.js';
+import { configuredBudgets, governanceOptionsSchema } from './governance-options.js';
 import { governancePlugin } from './governance-plugin.js';
 
 let gateway: Gateway | undefined;
@@ -137,6 +138,14 @@ describe('@tollgate/governance', () => {
     const virtual = await request('tg-some-virtual-key-000000000000000000');
     expect(GatewayError.isInstance(virtual) && virtual.code).toBe('TOLLGATE_GOVERNANCE_STORE_UNAVAILABLE');
     expect(JSON.stringify(virtual)).not.toContain('tg-some-virtual-key');
+  });
+
+  it('refuses a level with a budget both under `budgets` and its own entry, naming the path', () => {
+    const result = governanceOptionsSchema.safeParse({ budgets: [{ scope: 'team', id: 't1', limitUsd: 1 }], teams: { t1: { budget: { limitUsd: 2 } }, t2: { budget: { limitUsd: 3 } } } });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues).toEqual([expect.objectContaining({ path: ['teams', 't1', 'budget'], message: 'the team "t1" has a budget under `budgets` too: keep one' })]);
+    const accepted = governanceOptionsSchema.parse({ budgets: [{ scope: 'team', id: 't1', limitUsd: 1 }], users: { t1: { budget: { limitUsd: 2 } } } });
+    expect(configuredBudgets(accepted)).toEqual([{ scope: 'team', id: 't1', limitUsd: 1, period: 'monthly' }, { scope: 'user', id: 't1', limitUsd: 2, period: 'monthly' }]);
   });
 
   it('refuses to start without a key and budget store, saying which plugin to list first', async () => {

@@ -1,6 +1,6 @@
 import { BudgetStore, Clock, definePlugin, Directory, KeyStore, Pricing, RateLimitStore, systemClock } from '@tollgate/core';
 import { createBudgetHooks } from './budget-hooks.js';
-import { governanceOptionsSchema } from './governance-options.js';
+import { configuredBudgets, governanceOptionsSchema } from './governance-options.js';
 import { MemoryRateLimitStore } from './memory-rate-limit-store.js';
 import { createRateLimitHooks } from './rate-limit-hooks.js';
 import { createConfigKeyLevels } from './config-key-levels.js';
@@ -30,7 +30,7 @@ export const governancePlugin = definePlugin({
       throw new Error('@tollgate/governance needs a key and budget store: list "@tollgate/ledger-sqlite" or "@tollgate/ledger-postgres" before it under `plugins`.');
     }
     const clock = api.resolve(Clock) ?? systemClock;
-    for (const budget of options.budgets) {
+    for (const budget of configuredBudgets(options)) {
       await budgets.setBudget({ scope: budget.scope, id: budget.id }, Math.round(budget.limitUsd * 1_000_000), budget.period, clock.now());
     }
     const directory = api.resolve(Directory);
