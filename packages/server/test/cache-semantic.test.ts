@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { RedisConnection } from '@tollgate/cache-redis';
+import { silentLogger } from '@tollgate/core';
 import { bagOfWordsEmbedding, createMockOpenAI, type MockOpenAI } from '@tollgate/testkit';
 import type { RunningServer } from '../src/index.js';
-import { LogCapture, startLoggedServer } from './support/start-test-gateway.js';
+import { LogCapture, startLoggedServer, startQuietServer } from './support/start-test-gateway.js';
 
 // The embeddings server's vectors count words, so a question with the same words in another case and
 // punctuation embeds alike (cosine 1), and one with a word changed of six does not (5/6 ≈ 0.83).
@@ -134,5 +137,47 @@ describe('the semantic cache', () => {
     expect(warning!.err).toMatchObject({ message: 'The embeddings server answered 500.' });
     expect(JSON.stringify(logs.lines)).not.toContain(embeddingsKey);
     expect(JSON.stringify(chat.requests.map((request) => request.headers))).not.toContain(embeddingsKey);
+  });
+
+  it('with `redis`, shares answers and questions between instances (real Redis), and never answers across teams', async () => {
+    const redisUrl = process.env.TOLLGATE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+    const namespace = `tollgate-test-${randomUUID()}:`;
+    const instance = () => startQuietServer({
+      plugins: [
+        '@tollgate/provider-openai',
+        { name: '@tollgate/cache-semantic', options: { embeddings: { baseURL: embedder.baseURL, apiKey: embeddingsKey, model: 'bge-small-en' }, minSimilarity: 0.95, namespace, redis: { url: redisUrl } } },
+      ],
+      auth: { masterKey, keys: [{ key: teamA, name: 'agent-a', team: 'team-a' }, { key: teamB, name: 'agent-b', team: 'team-b' }] },
+      providers: { openai: { type: 'openai', baseURL: chat.baseURL, apiKey: 'sk-upstream-000000000000' } },
+      models: { 'gpt-4o-mini': { target: 'openai/gpt-4o-mini' } },
+    });
+    const [first, second] = await Promise.all([instance(), instance()]);
+    let stored: string[] = [];
+    try {
+      const askOn = (instanceServer: RunningServer, key: string, content: string) =>
+        new OpenAI({ baseURL: `${instanceServer.url}/v1`, apiKey: key, maxRetries: 0 }).chat.completions.create({ model: 'gpt-4o-mini', temperature: 0, messages: [{ role: 'user', content }] }).withResponse();
+      chat.enqueue({ content: 'Vienna.' });
+      expect((await askOn(first, teamA, 'What is the capital of Austria?')).response.headers.get('x-tollgate-cache')).toBe('miss');
+      await sleep(50);
+      // Worded otherwise, on the other instance: its answer and question came through Redis.
+      const alike = await askOn(second, teamA, 'what is the capital of austria');
+      expect(alike.response.headers.get('x-tollgate-cache')).toBe('hit');
+      expect(alike.response.headers.get('x-tollgate-cache-similarity')).toBe('1.0000');
+      expect(alike.data.choices[0]!.message.content).toBe('Vienna.');
+      expect(chat.requests).toHaveLength(1);
+      // Another team asks the same on either instance: a miss.
+      chat.enqueue({ content: 'Vienna, of course.' });
+      expect((await askOn(second, teamB, 'What is the capital of Austria?')).response.headers.get('x-tollgate-cache')).toBe('miss');
+      expect(chat.requests).toHaveLength(2);
+      await sleep(50);
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+      const probe = await RedisConnection.open(redisUrl, 1_000, silentLogger);
+      stored = await probe.client.keys(`${namespace}*`);
+      if (stored.length > 0) await probe.client.del(stored);
+      await probe.close();
+    }
+    // One partition's questions per team, next to the answers.
+    expect(stored.filter((key) => key.endsWith(':questions'))).toHaveLength(2);
   });
 });

@@ -17,6 +17,20 @@ export const cacheSemanticOptionsSchema = responseCacheOptionsSchema.extend({
   }),
   /** Cosine similarity at which a question counts as one already answered (1: the same words, in a model's sense). */
   minSimilarity: z.number().min(0).max(1).default(0.95),
+  /**
+   * Keep the answers and questions in Redis, shared by every gateway instance, instead of this
+   * process's memory (`maxQuestions` and `maxBytes` are then Redis's `maxmemory` policy's to bound).
+   */
+  redis: z
+    .strictObject({
+      /** `redis://[:password@]host:6379[/db]`; write `${REDIS_URL}` rather than the password. */
+      url: z.string().min(1),
+      /** Longest wait for Redis; a slower read is a miss, a slower write is dropped (ms). */
+      commandTimeoutMs: z.number().int().positive().default(200),
+      /** Questions kept per partition (the same tenant and request less its question), newest answers first; a lookup reads them all. */
+      questionsPerPartition: z.number().int().positive().max(10_000).default(200),
+    })
+    .optional(),
   /** Questions remembered at most (their vectors); the oldest go first. */
   maxQuestions: z.number().int().positive().default(10_000),
   /** Bytes the cached answers may take at most (keys and values as stored); least recently used go first. */

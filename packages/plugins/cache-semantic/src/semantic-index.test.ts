@@ -3,6 +3,7 @@ import { silentLogger, type GatewayContext } from '@tollgate/core';
 import { responseCacheOptionsSchema } from '@tollgate/response-cache';
 import { bagOfWordsEmbedding } from '@tollgate/testkit';
 import type { EmbeddingClient } from './embedding-client.js';
+import { MemoryQuestions } from './memory-questions.js';
 import { SemanticIndex } from './semantic-index.js';
 
 /** An embedding client that counts words, as the mock server does. */
@@ -29,15 +30,16 @@ async function ask(index: SemanticIndex, question: string, key: string, ttlMs = 
   index.remember(context, key, ttlMs);
 }
 
-describe('SemanticIndex', () => {
+describe('SemanticIndex in memory', () => {
   it('forgets the oldest questions past maxQuestions, and a question once its answer has expired', async () => {
     let now = 1_000;
-    const index = new SemanticIndex(words, { minSimilarity: 0.95, maxQuestions: 2, cache: responseCacheOptionsSchema.parse({}), now: () => now }, silentLogger);
+    const questions = new MemoryQuestions(2);
+    const index = new SemanticIndex(words, { minSimilarity: 0.95, questions, cache: responseCacheOptionsSchema.parse({}), now: () => now }, silentLogger);
     await ask(index, 'alpha beta', 'key-1');
     await ask(index, 'gamma delta', 'key-2', 500);
     expect((await index.find(contextOf('Alpha, beta!')))?.key).toBe('key-1');
     await ask(index, 'epsilon zeta', 'key-3');
-    expect(index.size).toBe(2);
+    expect(questions.size).toBe(2);
     expect(await index.find(contextOf('alpha beta'))).toBeUndefined();
     expect((await index.find(contextOf('gamma delta')))?.key).toBe('key-2');
     now += 501;
@@ -46,7 +48,7 @@ describe('SemanticIndex', () => {
   });
 
   it('answers the closest of several questions over the line, and none below it', async () => {
-    const index = new SemanticIndex(words, { minSimilarity: 0.8, maxQuestions: 10, cache: responseCacheOptionsSchema.parse({}) }, silentLogger);
+    const index = new SemanticIndex(words, { minSimilarity: 0.8, questions: new MemoryQuestions(10), cache: responseCacheOptionsSchema.parse({}) }, silentLogger);
     await ask(index, 'one two three four five six', 'six-words');
     await ask(index, 'one two three four five', 'five-words');
     // Five shared words of five: the second; of the first, cos = 5/√30 ≈ 0.91.
