@@ -1,3 +1,4 @@
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/index.js';
@@ -67,6 +68,32 @@ describe('fallback models the client names', () => {
     for await (const chunk of stream as unknown as AsyncIterable<OpenAI.ChatCompletionChunk>) text += chunk.choices[0]?.delta.content ?? '';
     expect(text).toBe('Mock answer to: one two three');
     expect(sentToGpt()[0]).not.toHaveProperty('fallbacks');
+  });
+
+  it("OpenRouter's Messages `fallbacks` from an Anthropic client, and `models` from a Responses client: the next model answers in the client's own API", async () => {
+    claude.enqueue({ status: 529, error: { type: 'overloaded_error', message: 'Overloaded' } });
+    const anthropic = new Anthropic({ baseURL: server.url, apiKey: masterKey, maxRetries: 0 });
+    const body = { model: 'sonnet', max_tokens: 200, messages: [{ role: 'user' as const, content: 'draft the release notes' }], fallbacks: [{ model: 'llama' }] };
+    const { data: message, response } = await anthropic.messages.create(body as never).withResponse();
+    // llama's OpenAI-compatible answer, translated into a Message.
+    expect((message as Anthropic.Message).content).toEqual([expect.objectContaining({ type: 'text', text: 'Mock answer to: draft the release notes' })]);
+    expect(response.headers.get('x-tollgate-provider')).toBe('local');
+    expect(response.headers.get('x-tollgate-attempts')).toBe('2');
+    // Claude got the client's body without the field (Anthropic refuses unknown fields).
+    expect(claude.requests).toHaveLength(1);
+    expect(claude.requests[0]!.body).not.toHaveProperty('fallbacks');
+    expect(claude.requests[0]!.body).toMatchObject({ model: 'claude-sonnet-4-5', max_tokens: 200 });
+
+    gpt.enqueue({ status: 503, error: { message: 'The server is overloaded', type: 'server_error' } });
+    const responses = await client().responses.create({ model: 'llama', models: ['sonnet'], input: 'list the open incidents' } as never);
+    expect((responses as OpenAI.Responses.Response).output_text).toBe('Mock answer to: list the open incidents');
+    expect(sentToGpt().at(-1)).not.toHaveProperty('models');
+
+    // A malformed list is refused in the client's own error shape, before any upstream call.
+    const malformed = await fetch(`${server.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': masterKey, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' }, body: JSON.stringify({ ...body, fallbacks: [{ model: 'llama', max_tokens: 10 }] }) });
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('`fallbacks` must be a list') } });
+    expect(claude.requests).toHaveLength(2);
   });
 
   it('refuses a fallback the key may not call (403) or that does not route (404), and a malformed list (400), before any upstream call', async () => {

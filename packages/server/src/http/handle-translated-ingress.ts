@@ -4,6 +4,7 @@ import { gatewayHeaders } from './gateway-headers.js';
 import type { HttpDependencies } from './http-dependencies.js';
 import { readJsonBody } from './read-json-body.js';
 import { startRequest, type WireTranslation } from './start-request.js';
+import { takeFallbackModels } from './take-fallback-models.js';
 import { writeSse } from './write-sse.js';
 
 /** A client's body in its own wire format, as the ingress read it. */
@@ -32,8 +33,9 @@ export interface TranslatedIngress {
 const passBytes = (bytes: Uint8Array) => bytes;
 
 /**
- * The route handler of a {@link TranslatedIngress}: the body read and decoded by the engine after auth
- * (like any request's validation), then the answer — the upstream's bytes where they pass through, else
+ * The route handler of a {@link TranslatedIngress}: the body read (the fallback models a client names
+ * taken out, as on the chat completions route) and decoded by the engine after auth (like any
+ * request's validation), then the answer — the upstream's bytes where they pass through, else
  * the canonical answer or stream encoded in the client's wire. Errors in the client's shape.
  */
 export function createTranslatedIngressHandler(dependencies: HttpDependencies, ingressWire: TranslatedIngress) {
@@ -42,7 +44,7 @@ export function createTranslatedIngressHandler(dependencies: HttpDependencies, i
     if (ingress === undefined) return;
     let context: RequestContext | undefined;
     try {
-      const body = await readJsonBody(req, dependencies.bodyLimit);
+      const body = takeFallbackModels(await readJsonBody(req, dependencies.bodyLimit));
       const request = body.value as ClientBody;
       context = ingress.createContext('chat', body, ingressWire.translation);
       const result = await dependencies.gateway.engine.handleChat(context);

@@ -36,11 +36,12 @@ function modelNames(value: unknown, field: 'models' | 'fallbacks'): string[] {
 }
 
 /**
- * A chat completions body without the fields that name fallback models — OpenRouter's `models` (the
- * first is the model when `model` is left out) and `route: "fallback"`, LiteLLM's `fallbacks` — and
- * those models, in order, without `model` or repeats, for the engine to try. No upstream takes these
- * fields (OpenAI refuses them with 400), so a body with one is encoded again without it; any other
- * body is returned as it is.
+ * A chat body (of any chat ingress: chat completions, Messages, Responses, legacy completions) without
+ * the fields that name fallback models — OpenRouter's `models` (the first is the model when `model` is
+ * left out) and `route: "fallback"`, LiteLLM's `fallbacks`, OpenRouter's Messages `fallbacks: [{ model
+ * }]` — and those models, in order, without `model` or repeats, for the engine to try. No upstream
+ * takes these fields (OpenAI refuses them with 400), so a body with one is encoded again without it;
+ * any other body is returned as it is.
  */
 export function takeFallbackModels(body: JsonBody): BodyWithFallbacks {
   const value = body.value;
