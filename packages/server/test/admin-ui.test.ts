@@ -120,13 +120,15 @@ describe('the admin pages (/admin/ui)', () => {
     expect(rowsOf(window, 'keys-table').map((row) => row[0]).sort()).toEqual(['<img src=x onerror=alert(1)>', 'search-agent']);
     expect(window.document.querySelector('#keys-table img')).toBeNull();
 
-    submit(window, 'key-create', { alias: 'made-in-ui', team_id: 'search', models: 'gpt-4o-mini', tags: 'customer:acme, env:prod', rpm_limit: '60', max_parallel_requests: '4' });
+    submit(window, 'key-create', { alias: 'made-in-ui', team_id: 'search', models: 'gpt-4o-mini', tags: 'customer:acme, env:prod', rpm_limit: '60', max_parallel_requests: '4', budget_usd: '2', budget_period: 'weekly' });
     await until(window, () => rowsOf(window, 'keys-table').length === 3);
     const secret = window.document.getElementById('key-secret')!.textContent!;
     expect(window.document.getElementById('key-created')!.hidden).toBe(false);
     const made = (await admin('/admin/keys')).data.find((key: { alias: string }) => key.alias === 'made-in-ui');
     expect(made).toMatchObject({ team_id: 'search', models: ['gpt-4o-mini'], tags: ['customer:acme', 'env:prod'], rpm_limit: 60, tpm_limit: null, max_parallel_requests: 4, status: 'active' });
     expect(rowsOf(window, 'keys-table').find((row) => row[0] === 'made-in-ui')![6]).toBe('60/min, 4 at once');
+    // Its budget, given in the same form.
+    expect(await admin(`/admin/budgets?scope=key&id=${made.id}`)).toMatchObject({ limit_usd: 2, period: 'weekly' });
     expect(made.hint).toBe(`${secret.slice(0, 6)}…${secret.slice(-4)}`);
     const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: secret, maxRetries: 0 });
     mock.enqueue({ usage: { prompt_tokens: 1, completion_tokens: 1 } });
@@ -179,6 +181,8 @@ describe('the admin pages (/admin/ui)', () => {
     ]);
     expect(window.document.getElementById('audit-table')!.textContent).not.toContain(rotated);
     expect(window.document.getElementById('audit-table')!.textContent).not.toContain(secret);
+    // The budgets view starts empty in the next test.
+    await admin('/admin/budgets/delete', { scope: 'key', id: made.id });
   });
 
   it('set a budget, list every budget with what is left, and remove one', async () => {
@@ -208,8 +212,9 @@ describe('the admin pages (/admin/ui)', () => {
     await until(window, () => window.document.querySelector('#directory-table .empty') !== null);
     submit(window, 'entry-put', { kind: 'org', id: 'acme' });
     await until(window, () => rowsOf(window, 'directory-table').length === 1);
-    submit(window, 'entry-put', { kind: 'team', id: 'research', parent: 'acme', models: 'gpt-4o-mini, gpu/*', rpm_limit: '600', tpm_limit: '', max_parallel_requests: '' });
+    submit(window, 'entry-put', { kind: 'team', id: 'research', parent: 'acme', models: 'gpt-4o-mini, gpu/*', rpm_limit: '600', tpm_limit: '', max_parallel_requests: '', budget_usd: '25', budget_period: 'monthly' });
     await until(window, () => rowsOf(window, 'directory-table').length === 2);
+    expect(await admin('/admin/budgets?scope=team&id=research')).toMatchObject({ limit_usd: 25, period: 'monthly' });
     expect(rowsOf(window, 'directory-table').map((row) => row.slice(0, 7))).toEqual([
       ['org', 'acme', '—', 'all', '—', '—', '—'],
       ['team', 'research', 'acme', 'gpt-4o-mini, gpu/*', '600', '—', '—'],

@@ -566,8 +566,11 @@ describe('the tollgate CLI admin commands', () => {
     const listed = JSON.parse(((await tollgate(['requests', '--key', key.id, '--limit', '5'])) as { stdout: string }).stdout) as { data: { key_id: string; model: string; status: number; tags: string[] }[] };
     expect(listed.data.map(({ key_id, model, status, tags }) => ({ key_id, model, status, tags }))).toEqual([{ key_id: key.id, model: 'gpt-4o-mini', status: 200, tags: ['project:cli', 'env:test'] }]);
     // Changed afterwards: only what is given.
-    const updated = JSON.parse(((await tollgate(['keys', 'update', key.id, '--models', 'gpt-4o-mini,smart', '--rpm', '30'])) as { stdout: string }).stdout);
-    expect(updated).toMatchObject({ id: key.id, alias: 'cli-agent', models: ['gpt-4o-mini', 'smart'], tags: ['project:cli', 'env:test'], rpm_limit: 30, max_parallel_requests: null });
+    const updated = JSON.parse(((await tollgate(['keys', 'update', key.id, '--models', 'gpt-4o-mini,smart', '--rpm', '30', '--budget', '2.5', '--period', 'daily'])) as { stdout: string }).stdout);
+    expect(updated).toMatchObject({ id: key.id, alias: 'cli-agent', models: ['gpt-4o-mini', 'smart'], tags: ['project:cli', 'env:test'], rpm_limit: 30, max_parallel_requests: null, budget: { scope: 'key', id: key.id, limit_usd: 2.5, period: 'daily' } });
+    // An org created with its budget; a budget that is not a number refused by the API, naming it.
+    expect(JSON.parse(((await tollgate(['orgs', 'create', 'org-cli', '--budget', '100'])) as { stdout: string }).stdout)).toMatchObject({ id: 'org-cli', budget: { scope: 'org', limit_usd: 100, period: 'monthly' } });
+    expect(await tollgate(['orgs', 'create', 'org-cli-2', '--budget', 'lots'])).toMatchObject({ code: 1, stderr: expect.stringContaining('budget.limit_usd') });
     expect(await tollgate(['keys', 'update', key.id])).toMatchObject({ code: 1, stderr: expect.stringContaining('keys update ID needs something to change') });
     expect(JSON.parse(((await tollgate(['keys', 'revoke', key.id])) as { stdout: string }).stdout).status).toBe('revoked');
   });

@@ -347,12 +347,19 @@
     });
   }
 
+  /** The budget of a key or entry form (`budget_usd`, `budget_period`) as the API's `budget`; undefined when left empty. */
+  function budgetOf(form) {
+    const usd = field(form, 'budget_usd').value;
+    return usd === '' ? undefined : { limit_usd: Number(usd), period: field(form, 'budget_period').value };
+  }
+
   onSubmit('key-create', (form) => {
     const body = { alias: field(form, 'alias').value.trim() };
     if (field(form, 'team_id').value.trim() !== '') body.team_id = field(form, 'team_id').value.trim();
     if (splitList(field(form, 'models').value).length > 0) body.models = splitList(field(form, 'models').value);
     if (splitList(field(form, 'tags').value).length > 0) body.tags = splitList(field(form, 'tags').value);
     for (const name of limitFields) if (field(form, name).value !== '') body[name] = Number(field(form, name).value);
+    if (budgetOf(form) !== undefined) body.budget = budgetOf(form);
     return api('keys', body).then((created) => showSecret(`New key ${created.alias}`, created.key));
   });
   onSubmit('budget-set', (form) =>
@@ -370,6 +377,7 @@
     if (limitFields.some((name) => field(form, name).value !== '')) {
       for (const name of limitFields) body[name] = field(form, name).value === '' ? existing?.[name] ?? null : Number(field(form, name).value);
     }
+    if (budgetOf(form) !== undefined) body.budget = budgetOf(form);
     return api(`${kind}s`, body);
   });
 

@@ -20,6 +20,7 @@ const options = {
   rpm: { type: 'string' },
   tpm: { type: 'string' },
   parallel: { type: 'string' },
+  budget: { type: 'string' },
   csv: { type: 'boolean' },
   errors: { type: 'boolean' },
 } as const;
@@ -37,9 +38,13 @@ function query(entries: Record<string, string | undefined>): string {
   return text === '' ? '' : `?${text}`;
 }
 
-/** `--models a,b`, `--rpm`, `--tpm` and `--parallel` as the admin API's fields (a key's, or every key's under an org, team or user). */
-function modelsAndLimits(values: { models?: string; rpm?: string; tpm?: string; parallel?: string }): Record<string, unknown> {
+/**
+ * `--models a,b`, `--rpm`, `--tpm`, `--parallel` and `--budget USD` (with `--period`) as the admin
+ * API's fields (a key's, or every key's under an org, team or user).
+ */
+function modelsAndLimits(values: { models?: string; rpm?: string; tpm?: string; parallel?: string; budget?: string; period?: string }): Record<string, unknown> {
   return {
+    ...(values.budget === undefined ? {} : { budget: { limit_usd: Number(values.budget), ...(values.period === undefined ? {} : { period: values.period }) } }),
     ...(values.models === undefined ? {} : { models: values.models.split(',').map((model) => model.trim()).filter(Boolean) }),
     ...(values.rpm === undefined ? {} : { rpm_limit: Number(values.rpm) }),
     ...(values.tpm === undefined ? {} : { tpm_limit: Number(values.tpm) }),
@@ -73,7 +78,7 @@ function toCall(command: string, args: string[]): AdminCall | string {
       if (values.alias !== undefined) body.alias = values.alias;
       if (values.tags !== undefined) body.tags = values.tags.split(',').map((tag) => tag.trim()).filter(Boolean);
       if (values.expires !== undefined) body.expires_at = values.expires;
-      if (Object.keys(body).length === 1) return 'keys update ID needs something to change: --alias, --models, --tags, --expires, --rpm, --tpm or --parallel.';
+      if (Object.keys(body).length === 1) return 'keys update ID needs something to change: --alias, --models, --tags, --expires, --rpm, --tpm, --parallel or --budget.';
       return { method: 'POST', path: '/admin/keys/update', body };
     }
     return 'Use: keys create|list|update ID|rotate ID|revoke ID|suspend ID|activate ID.';
@@ -87,7 +92,7 @@ function toCall(command: string, args: string[]): AdminCall | string {
     }
     if (action === 'list') return { method: 'GET', path: `/admin/${command}${parentField === undefined ? '' : query({ [parentField]: parentValue })}` };
     if (action === 'delete' && rest[0] !== undefined) return { method: 'POST', path: `/admin/${command}/delete`, body: { id: rest[0] } };
-    return `Use: ${command} create ID [--name N]${command === 'teams' ? ' [--org O]' : command === 'users' ? ' [--team T]' : ''} [--models a,b] [--rpm N] [--tpm N] [--parallel N] | ${command} list | ${command} delete ID.`;
+    return `Use: ${command} create ID [--name N]${command === 'teams' ? ' [--org O]' : command === 'users' ? ' [--team T]' : ''} [--models a,b] [--rpm N] [--tpm N] [--parallel N] [--budget USD [--period P]] | ${command} list | ${command} delete ID.`;
   }
   if (command === 'budgets') {
     if (action === 'set' && rest.length === 3) {

@@ -44,6 +44,10 @@ function limitsOf(body: { rpm_limit?: number | null; tpm_limit?: number | null; 
   return Object.keys(limits).length === 0 ? undefined : limits;
 }
 
+const budgetPeriod = z.enum(['daily', 'weekly', 'monthly', 'none']);
+/** A hard budget given with a key or a directory entry (as `POST /admin/budgets` sets it on the same subject). */
+const ownBudget = z.strictObject({ limit_usd: z.number().min(0).max(1e9), period: budgetPeriod.default('monthly') });
+
 const createKeySchema = z.strictObject({
   alias: z.string().min(1).max(200),
   team_id: z.string().min(1).optional(),
@@ -56,6 +60,7 @@ const createKeySchema = z.strictObject({
   rpm_limit: limit.optional(),
   tpm_limit: limit.optional(),
   max_parallel_requests: limit.optional(),
+  budget: ownBudget.optional(),
 });
 
 const updateKeySchema = z.strictObject({
@@ -69,12 +74,14 @@ const updateKeySchema = z.strictObject({
   rpm_limit: limit.nullable().optional(),
   tpm_limit: limit.nullable().optional(),
   max_parallel_requests: limit.nullable().optional(),
+  /** Sets the key's budget (spend so far kept); null removes it. */
+  budget: ownBudget.nullable().optional(),
 });
 
 const subjectSchema = z.strictObject({ scope: z.enum(['key', 'user', 'team', 'org', 'end_user', 'tag', 'model']), id: z.string().min(1) });
 const setBudgetSchema = subjectSchema.extend({
   limit_usd: z.number().min(0).max(1e9),
-  period: z.enum(['daily', 'weekly', 'monthly', 'none']).default('monthly'),
+  period: budgetPeriod.default('monthly'),
 });
 
 /** A key as the admin API shows it: never the key or its hash. */
@@ -251,6 +258,19 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
 
   const notFound = (what: string) => new GatewayError('TOLLGATE_NOT_FOUND', `No ${what}.`);
 
+  /**
+   * Sets (or, for null, removes) the budget given with a key or a directory entry; its view for the
+   * answer, null once removed, undefined when none was given.
+   */
+  const putOwnBudget = async (subject: { scope: 'key' | DirectoryKind; id: string }, budget: z.output<typeof ownBudget> | null | undefined) => {
+    if (budget === undefined) return undefined;
+    if (budget === null) {
+      await budgets.removeBudget(subject);
+      return null;
+    }
+    return budgetView(await budgets.setBudget(subject, Math.round(budget.limit_usd * 1_000_000), budget.period, clock.now()));
+  };
+
   /** `POST /admin/<kind>s` (create or update), `GET /admin/<kind>s`, `POST /admin/<kind>s/delete`. */
   function directoryRoutes(kind: DirectoryKind, store: Directory): [string, ReadonlyMap<string, RouteHandler>][] {
     const field = parentField[kind];
@@ -265,13 +285,15 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
       rpm_limit: limit.nullable().optional(),
       tpm_limit: limit.nullable().optional(),
       max_parallel_requests: limit.nullable().optional(),
+      /** The entry's hard budget, as `POST /admin/budgets` sets it; null removes it. */
+      budget: ownBudget.nullable().optional(),
     });
     return [
       [
         `/admin/${kind}s`,
         new Map([
           ['POST', admin(async (input) => {
-            const body = parse(putSchema, input) as { id: string; name?: string; metadata: Record<string, string>; models?: string[] | null; rpm_limit?: number | null; tpm_limit?: number | null; max_parallel_requests?: number | null } & Record<string, unknown>;
+            const body = parse(putSchema, input) as { id: string; name?: string; metadata: Record<string, string>; models?: string[] | null; rpm_limit?: number | null; tpm_limit?: number | null; max_parallel_requests?: number | null; budget?: z.output<typeof ownBudget> | null } & Record<string, unknown>;
             const parentId = field === undefined ? undefined : (body[field] as string | undefined);
             if (parent !== undefined && parentId !== undefined && (await store.getEntry(parent, parentId)) === undefined) {
               throw new GatewayError('TOLLGATE_INVALID_REQUEST', `No ${parent} "${parentId}"; create it first (POST /admin/${parent}s).`, { param: field! });
@@ -291,7 +313,8 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
               ...(models === undefined ? {} : { models }),
               createdAt: existing?.createdAt ?? clock.now(),
             });
-            const view = entryView(entry);
+            const budget = await putOwnBudget({ scope: kind, id: body.id }, body.budget);
+            const view = { ...entryView(entry), ...(budget === undefined ? {} : { budget }) };
             return { status: existing === undefined ? 201 : 200, body: view, change: { action: `${kind}.${existing === undefined ? 'create' : 'update'}`, subject: body.id, details: view } };
           })],
           ['GET', admin(async (input) => {
@@ -338,8 +361,10 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
             ...(body.tags === undefined || body.tags.length === 0 ? {} : { tags: [...new Set(body.tags)] }),
             createdAt: clock.now(),
           };
+          // The budget first: the key never answers a request without it.
+          const budget = await putOwnBudget({ scope: 'key', id: record.id }, body.budget);
           await keys.createKey(record);
-          const view = keyView(record);
+          const view = { ...keyView(record), ...(budget === undefined ? {} : { budget }) };
           return { status: 201, body: { ...view, key: generated.key }, change: { action: 'key.create', subject: record.id, details: view } };
         })],
         ['GET', admin(async (input) => {
@@ -364,8 +389,9 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
           ...(body.rpm_limit === undefined && body.tpm_limit === undefined && body.max_parallel_requests === undefined ? {} : { limits: limitsOf(body) ?? null }),
         });
         if (updated === undefined) throw notFound(`key with id "${body.id}"`);
+        const budget = await putOwnBudget({ scope: 'key', id: body.id }, body.budget);
         const { id: _id, ...changes } = body;
-        return { body: keyView(updated), change: { action: 'key.update', subject: body.id, details: changes } };
+        return { body: { ...keyView(updated), ...(budget === undefined ? {} : { budget }) }, change: { action: 'key.update', subject: body.id, details: changes } };
       })]]),
     ],
     [
