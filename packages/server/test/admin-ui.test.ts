@@ -185,6 +185,26 @@ describe('the admin pages (/admin/ui)', () => {
     await admin('/admin/budgets/delete', { scope: 'key', id: made.id });
   });
 
+  it('edit a key: its form shows what the key has; saved, the key has what the form says', async () => {
+    const created = await admin('/admin/keys', { alias: 'editable', models: ['gpt-4o-mini'], tags: ['env:dev'], rpm_limit: 60, max_parallel_requests: 4, budget: { limit_usd: 3, period: 'daily' } });
+    const window = await openPage();
+    click(window, '#tabs button[data-view="keys"]');
+    await until(window, () => rowsOf(window, 'keys-table').some((row) => row[0] === 'editable'));
+    const row = [...window.document.querySelectorAll('#keys-table tbody tr')].find((candidate) => candidate.querySelector('td')!.textContent === 'editable')!;
+    [...row.querySelectorAll('button')].find((button) => button.textContent === 'Edit')!.click();
+    const form = window.document.getElementById('key-edit') as HTMLFormElement;
+    await until(window, () => !form.hidden);
+    const value = (name: string) => (form.elements.namedItem(name) as HTMLInputElement).value;
+    expect([value('alias'), value('models'), value('tags'), value('rpm_limit'), value('tpm_limit'), value('max_parallel_requests'), value('budget_usd'), value('budget_period')]).toEqual(['editable', 'gpt-4o-mini', 'env:dev', '60', '', '4', '3', 'daily']);
+
+    // More models, 120 a minute, no limit at once, no budget.
+    submit(window, 'key-edit', { models: 'gpt-4o-mini, gpt-4o', rpm_limit: '120', max_parallel_requests: '', budget_usd: '' });
+    await until(window, () => form.hidden && rowsOf(window, 'keys-table').find((candidate) => candidate[0] === 'editable')?.[6] === '120/min');
+    expect((await admin('/admin/keys')).data.find((key: { id: string }) => key.id === created.id)).toMatchObject({ alias: 'editable', models: ['gpt-4o-mini', 'gpt-4o'], tags: ['env:dev'], rpm_limit: 120, tpm_limit: null, max_parallel_requests: null });
+    expect((await api.admin(`/admin/budgets?scope=key&id=${created.id}`)).status).toBe(404);
+    await admin('/admin/keys/revoke', { id: created.id });
+  });
+
   it('set a budget, list every budget with what is left, and remove one', async () => {
     const window = await openPage();
     click(window, '#tabs button[data-view="budgets"]');

@@ -135,13 +135,36 @@
     return parts.length === 0 ? '—' : parts.join(', ');
   }
 
-  /** A key's buttons: rotate (the new key shown once), suspend or activate, revoke. */
+  /** A key's buttons: edit, rotate (the new key shown once), suspend or activate, revoke. */
   function keyActions(key) {
+    const edit = element('button', { type: 'button', onclick: () => editKey(key).catch(showError) }, 'Edit');
     const rotate = confirmButton('Rotate', async () => showSecret(`New key of ${key.alias ?? key.id}`, (await api('keys/rotate', { id: key.id })).key));
     const status = key.status === 'suspended'
       ? confirmButton('Activate', () => api('keys/update', { id: key.id, status: 'active' }))
       : confirmButton('Suspend', () => api('keys/update', { id: key.id, status: 'suspended' }));
-    return element('span', { class: 'actions' }, rotate, status, confirmButton('Revoke', () => api('keys/revoke', { id: key.id })));
+    return element('span', { class: 'actions' }, edit, rotate, status, confirmButton('Revoke', () => api('keys/revoke', { id: key.id })));
+  }
+
+  /** The budget of the key being edited when its form was filled (undefined: none), to tell a cleared budget from one never set. */
+  let editedKeyBudget;
+
+  /** Fills the edit form with what a key has now (its budget read too) and shows it. */
+  async function editKey(key) {
+    const form = byId('key-edit');
+    const budget = await api(`budgets?scope=key&id=${encodeURIComponent(key.id)}`).catch((error) => {
+      if (error.status === 404) return undefined;
+      throw error;
+    });
+    editedKeyBudget = budget;
+    byId('key-edit-label').textContent = `Edit ${key.alias ?? key.id}`;
+    field(form, 'id').value = key.id;
+    field(form, 'alias').value = key.alias ?? '';
+    field(form, 'models').value = key.models === null ? '' : key.models.join(', ');
+    field(form, 'tags').value = key.tags.join(', ');
+    for (const name of limitFields) field(form, name).value = key[name] === null ? '' : String(key[name]);
+    field(form, 'budget_usd').value = budget === undefined ? '' : String(budget.limit_usd);
+    field(form, 'budget_period').value = budget === undefined ? 'monthly' : budget.period;
+    form.hidden = false;
   }
 
   /** Shows a key's secret, once: the admin API never gives it again. */
@@ -361,6 +384,27 @@
     for (const name of limitFields) if (field(form, name).value !== '') body[name] = Number(field(form, name).value);
     if (budgetOf(form) !== undefined) body.budget = budgetOf(form);
     return api('keys', body).then((created) => showSecret(`New key ${created.alias}`, created.key));
+  });
+  // The edit form says what the key has: an empty field means none (all models, no tags, no limit of its own, no budget).
+  onSubmit('key-edit', (form) => {
+    const body = {
+      id: field(form, 'id').value,
+      alias: field(form, 'alias').value.trim(),
+      models: splitList(field(form, 'models').value).length === 0 ? null : splitList(field(form, 'models').value),
+      tags: splitList(field(form, 'tags').value).length === 0 ? null : splitList(field(form, 'tags').value),
+    };
+    for (const name of limitFields) body[name] = field(form, name).value === '' ? null : Number(field(form, name).value);
+    const budget = budgetOf(form);
+    const unchanged = budget !== undefined && editedKeyBudget !== undefined && budget.limit_usd === editedKeyBudget.limit_usd && budget.period === editedKeyBudget.period;
+    if (budget !== undefined && !unchanged) body.budget = budget;
+    else if (budget === undefined && editedKeyBudget !== undefined) body.budget = null;
+    return api('keys/update', body).then(() => {
+      form.hidden = true;
+    });
+  });
+  byId('key-edit-cancel').addEventListener('click', () => {
+    byId('key-edit').reset();
+    byId('key-edit').hidden = true;
   });
   onSubmit('budget-set', (form) =>
     api('budgets', { scope: field(form, 'scope').value, id: field(form, 'id').value.trim(), limit_usd: Number(field(form, 'limit_usd').value), period: field(form, 'period').value }));
