@@ -42,6 +42,7 @@ export type { BoundedWebSearches, ClientBodyFacts, RequestContextInit } from './
 // Providers.
 export type { Provider, ProviderCallOptions, ProviderChatResult, ProviderStream, ProviderEmbedResult, ProviderRerankResult, StreamSummary } from './provider/provider.js';
 export type { RouteTarget } from './provider/route-target.js';
+export type { TargetQuota } from './routing/target-quotas.js';
 export { setJsonFields, spliceJsonFields } from './provider/splice-json-fields.js';
 
 // Plugins.

@@ -13,6 +13,7 @@ import { computeBackoff } from '../routing/compute-backoff.js';
 import { matchesModelPattern } from '../routing/matches-model-pattern.js';
 import type { RoutePolicy } from '../routing/route-policy.js';
 import { TargetHealth } from '../routing/target-health.js';
+import { TargetQuotas } from '../routing/target-quotas.js';
 import { TargetStats } from '../routing/target-stats.js';
 import type { Clock } from '../services/clock.js';
 import type { ModelRouter } from '../routing/model-router.js';
@@ -125,6 +126,7 @@ export class Engine implements TargetCircuits {
   #drained: (() => void)[] = [];
   readonly #stats = new TargetStats();
   readonly #health: TargetHealth;
+  readonly #quotas: TargetQuotas;
   readonly #clock: Clock;
   readonly #random: () => number;
 
@@ -136,6 +138,7 @@ export class Engine implements TargetCircuits {
     this.#ledger = options.ledger;
     this.#pricing = options.pricing;
     this.#health = new TargetHealth(options.clock);
+    this.#quotas = new TargetQuotas(options.clock);
     this.#clock = options.clock;
     this.#random = options.random ?? Math.random;
   }
@@ -594,8 +597,14 @@ export class Engine implements TargetCircuits {
     const policy = context.routePolicy ?? this.#router.defaultPolicy;
     let lastFailure: GatewayError | undefined;
     let tried = 0;
+    let atQuota: RouteTarget[] | undefined;
     for (const target of context.targets) {
       if (tried > 0 && !context.routing.fallbacks) break;
+      // A target that has used its quota this minute would be refused by its provider: the next one.
+      if (target.quota !== undefined && !this.#quotas.hasRoom(target.id, target.quota)) {
+        (atQuota ??= []).push(target);
+        continue;
+      }
       if (policy.cooldown !== false && this.#health.admit(target.id) === 'open') continue;
       // A request with parts no translation carries goes only where the client's bytes go.
       if (context.untranslatable !== undefined && this.#clientBytesFor(context, target).rawBody === undefined) {
@@ -643,6 +652,14 @@ export class Engine implements TargetCircuits {
     }
     if (lastFailure !== undefined) throw lastFailure;
     if (context.signal.aborted) throw this.#asFailure(context, context.signal.reason);
+    if (atQuota !== undefined) {
+      const waitMs = Math.min(...atQuota.map((target) => this.#quotas.msUntilRoom(target.id)));
+      throw new GatewayError(
+        'TOLLGATE_TARGETS_AT_QUOTA',
+        `Every target of model "${context.request.model}" that could take the request has used its quota for this minute (${atQuota.map((target) => target.id).join(', ')}); retry in ${Math.max(1, Math.ceil(waitMs / 1000))} s.`,
+        { retryAfterMs: Math.max(1_000, waitMs) },
+      );
+    }
     const reopensAt = Math.min(...context.targets.map((target) => this.#health.reopensAt(target.id) ?? Number.POSITIVE_INFINITY));
     const waitMs = Number.isFinite(reopensAt) ? Math.max(0, reopensAt - this.#clock.now()) : undefined;
     throw new GatewayError(
@@ -667,6 +684,7 @@ export class Engine implements TargetCircuits {
     context.timings.upstreamStartedAt ??= record.startedAt;
     const request = target.params === undefined ? context.request : { ...context.request, ...target.params };
     this.#stats.started(target.id);
+    if (target.quota !== undefined) this.#quotas.countRequest(target.id);
     let keepInFlight = false;
     try {
       const value = await attempt(target, this.#callOptions(context, target, policy), request as ChatCompletionRequest | EmbeddingRequest | RerankRequest);
@@ -809,6 +827,8 @@ export class Engine implements TargetCircuits {
   }
 
   #queueFinish(context: RequestContext, reserved: boolean): void {
+    const target = context.target;
+    if (target?.quota?.tpm !== undefined && context.usage !== undefined) this.#quotas.countTokens(target.id, context.usage.prompt_tokens + context.usage.completion_tokens);
     if (this.#toFinish.length === 0) setImmediate(this.#finishQueued);
     this.#toFinish.push({ context, reserved });
   }

@@ -54,6 +54,7 @@ export const errorCatalog = {
   // Routing.
   TOLLGATE_MODEL_NOT_FOUND: { status: 404, type: 'invalid_request_error', retryable: false, hint: 'Use a model listed by GET /v1/models, or add it under `models` in the config.' },
   TOLLGATE_NO_HEALTHY_TARGET: { status: 503, type: 'server_error', retryable: true, hint: 'Every target of the model is cooling down after repeated failures; retry after `retry-after`, or add a target to the group.' },
+  TOLLGATE_TARGETS_AT_QUOTA: { status: 429, type: 'rate_limit_error', retryable: true, hint: 'Every target of the model has used its `rpm` or `tpm` quota for this minute on this instance; retry after `retry-after`, or add a target to the group.' },
   // Upstream failures.
   TOLLGATE_PROVIDER_ERROR: { status: 502, type: 'upstream_error', retryable: false, hint: 'See the provider\'s message; the status is the provider\'s where it is meaningful to the client.' },
   TOLLGATE_UPSTREAM_UNREACHABLE: { status: 502, type: 'upstream_error', retryable: true, hint: 'Check that the provider\'s baseURL is reachable from the gateway.' },

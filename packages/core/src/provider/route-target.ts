@@ -1,4 +1,5 @@
 import type { UpstreamTimeouts } from '../config/gateway-config.js';
+import type { TargetQuota } from '../routing/target-quotas.js';
 import type { Provider } from './provider.js';
 
 /** One place a request can be sent: a provider instance, the model name it knows, and overrides. */
@@ -19,4 +20,6 @@ export interface RouteTarget {
   readonly params?: Readonly<Record<string, unknown>>;
   /** USD per million input and output tokens, for `lowest-cost`. */
   readonly price?: { readonly input: number; readonly output: number };
+  /** The target's quota per minute (requests, tokens): past it, the target is skipped. */
+  readonly quota?: TargetQuota;
 }
