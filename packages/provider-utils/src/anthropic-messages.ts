@@ -26,7 +26,7 @@ export interface AnthropicRequest {
   stream?: boolean;
   output_config?: { effort?: 'low' | 'medium' | 'high' | 'xhigh' | 'max'; format?: { type: 'json_schema'; schema: unknown } };
   metadata?: { user_id?: string };
-  tools?: { name: string; description?: string; input_schema: unknown }[];
+  tools?: { name: string; description?: string; input_schema: unknown; cache_control?: unknown }[];
   tool_choice?: { type: 'auto' | 'any' | 'none' | 'tool'; name?: string; disable_parallel_tool_use?: boolean };
   thinking?: { type: 'enabled'; budget_tokens: number } | { type: 'adaptive' } | { type: 'disabled' };
   /** Fast mode (`fast`): a faster configuration of some Opus models, at a multiple of the standard rates. */

@@ -34,13 +34,35 @@ function isThinkingSetting(value: unknown): value is NonNullable<AnthropicReques
 /** OpenAI's `reasoning_effort` as Anthropic's `output_config.effort`. */
 const efforts = { minimal: 'low', low: 'low', medium: 'medium', high: 'high' } as const;
 
+/** A cache mark as chat clients set it (OpenRouter's and LiteLLM's `{ type: "ephemeral", ttl? }`). */
+type CacheControl = Readonly<Record<string, unknown>>;
+
+/**
+ * The `cache_control` a chat client set on a content part, a message, a tool or the request
+ * (OpenRouter's and LiteLLM's prompt caching for Claude); undefined when none.
+ */
+function cacheControlOf(holder: unknown): CacheControl | undefined {
+  const value = (holder as { cache_control?: unknown } | null | undefined)?.cache_control;
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as CacheControl) : undefined;
+}
+
+/** `block` with the cache mark, when there is one. */
+function marked<T extends AnthropicContentBlock>(block: T, cacheControl: CacheControl | undefined): T {
+  return cacheControl === undefined ? block : { ...block, cache_control: cacheControl };
+}
+
+/** Sets a cache mark on the last of `blocks` (a mark on a whole message, or the request's), in place. */
+function markLast(blocks: AnthropicContentBlock[], cacheControl: CacheControl | undefined): void {
+  if (cacheControl !== undefined && blocks.length > 0) blocks[blocks.length - 1] = marked(blocks.at(-1)!, cacheControl);
+}
+
 function convertPart(part: ContentPart, index: number, path: string): AnthropicContentBlock {
-  if (part.type === 'text') return { type: 'text', text: String((part as { text: unknown }).text) };
+  if (part.type === 'text') return marked({ type: 'text', text: String((part as { text: unknown }).text) }, cacheControlOf(part));
   if (part.type === 'image_url') {
     const url = String((part as { image_url: { url: string } }).image_url.url);
     const inline = parseDataUrl(url);
-    if (inline !== undefined) return { type: 'image', source: { type: 'base64', media_type: inline.mediaType, data: inline.data } };
-    return { type: 'image', source: { type: 'url', url } };
+    if (inline !== undefined) return marked({ type: 'image', source: { type: 'base64', media_type: inline.mediaType, data: inline.data } }, cacheControlOf(part));
+    return marked({ type: 'image', source: { type: 'url', url } }, cacheControlOf(part));
   }
   throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Content part type "${part.type}" cannot be sent to an Anthropic model (text and image_url can).`, { param: `${path}.content[${index}]` });
 }
@@ -63,35 +85,57 @@ function push(messages: AnthropicMessage[], role: 'user' | 'assistant', blocks: 
   messages.push({ role, content: onlyText ? (blocks[0] as { text: string }).text : blocks });
 }
 
-/** The conversation as Messages API turns; Claude's earlier thinking goes back only with thinking on (`withThinking`), as Claude requires it then. */
-function convertMessages(messages: readonly ChatMessage[], withThinking: boolean): { system: string[]; turns: AnthropicMessage[] } {
-  const system: string[] = [];
+/** The system and developer messages: each one's text, and their blocks (a part each) with their cache marks. */
+interface SystemPrompt {
+  readonly texts: string[];
+  readonly blocks: AnthropicContentBlock[];
+}
+
+/** The first cache mark among a message's content parts, if its content is an array. */
+function partsCacheControl(content: unknown): CacheControl | undefined {
+  return Array.isArray(content) ? content.map(cacheControlOf).find((cacheControl) => cacheControl !== undefined) : undefined;
+}
+
+/**
+ * The conversation as Messages API turns; Claude's earlier thinking goes back only with thinking on
+ * (`withThinking`), as Claude requires it then. Cache marks go on the blocks they were set on: a
+ * content part's on its block, a whole message's on its last block, a text or tool result's parts'
+ * on the one block their text becomes (OpenRouter moves them there too).
+ */
+function convertMessages(messages: readonly ChatMessage[], withThinking: boolean): { system: SystemPrompt; turns: AnthropicMessage[] } {
+  const system: SystemPrompt = { texts: [], blocks: [] };
   const turns: AnthropicMessage[] = [];
   messages.forEach((message, index) => {
     const path = `messages[${index}]`;
     switch (message.role) {
       case 'system':
-      case 'developer':
-        system.push(textOfContent(message.content));
+      case 'developer': {
+        const blocks: AnthropicContentBlock[] = typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : message.content.map((part) => marked({ type: 'text', text: String(part.text) }, cacheControlOf(part)));
+        markLast(blocks, cacheControlOf(message));
+        system.texts.push(textOfContent(message.content));
+        system.blocks.push(...blocks);
         return;
+      }
       case 'user': {
         const blocks = typeof message.content === 'string' ? [{ type: 'text', text: message.content } as AnthropicContentBlock] : message.content.map((part, partIndex) => convertPart(part, partIndex, path));
+        markLast(blocks, cacheControlOf(message));
         push(turns, 'user', blocks);
         return;
       }
       case 'assistant': {
         const blocks: AnthropicContentBlock[] = withThinking ? thinkingBlocksOf(message.reasoning_details) : [];
         const text = textOfContent(message.content);
-        if (text !== '') blocks.push({ type: 'text', text });
+        if (text !== '') blocks.push(marked({ type: 'text', text }, partsCacheControl(message.content)));
         message.tool_calls?.forEach((call, callIndex) => {
           blocks.push({ type: 'tool_use', id: call.id, name: call.function.name, input: parseToolArguments(call.function.arguments, `${path}.tool_calls[${callIndex}].function.arguments`) });
         });
+        markLast(blocks, cacheControlOf(message));
         push(turns, 'assistant', blocks);
         return;
       }
       case 'tool':
         // Consecutive tool results (and a user message after them) merge into one user turn.
-        push(turns, 'user', [{ type: 'tool_result', tool_use_id: message.tool_call_id, content: textOfContent(message.content) }]);
+        push(turns, 'user', [marked({ type: 'tool_result', tool_use_id: message.tool_call_id, content: textOfContent(message.content) }, cacheControlOf(message) ?? partsCacheControl(message.content))]);
         return;
       default:
         throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Messages with role "${(message as { role: string }).role}" cannot be sent to an Anthropic model.`, { param: `${path}.role` });
@@ -122,9 +166,20 @@ export function convertToAnthropicRequest(request: ChatCompletionRequest, option
   const thinking = (request as { thinking?: unknown }).thinking;
   const withThinking = isThinkingSetting(thinking) && thinking.type !== 'disabled';
   const { system, turns } = convertMessages(request.messages, withThinking);
+  // The request's own mark (OpenRouter's automatic caching): on the last block of the conversation.
+  const requestCacheControl = cacheControlOf(request);
+  const last = turns.at(-1);
+  if (requestCacheControl !== undefined && last !== undefined) {
+    const blocks = typeof last.content === 'string' ? [{ type: 'text', text: last.content } as AnthropicContentBlock] : last.content;
+    markLast(blocks, requestCacheControl);
+    last.content = blocks;
+  }
   const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? options.defaultMaxTokens;
   const body: AnthropicRequest = { model: options.model, max_tokens: maxTokens, messages: turns };
-  if (system.length > 0) body.system = system.join('\n\n');
+  // The system prompt as one string, unless a part of it is marked for the cache: then as its blocks.
+  if (system.texts.length > 0) {
+    body.system = system.blocks.some((block) => (block as { cache_control?: unknown }).cache_control !== undefined) ? (system.blocks as { type: 'text'; text: string }[]) : system.texts.join('\n\n');
+  }
   if (request.stop !== undefined && request.stop !== null) body.stop_sequences = typeof request.stop === 'string' ? [request.stop] : [...request.stop];
   if (request.user !== undefined) body.metadata = { user_id: request.user };
   if (request.stream === true) body.stream = true;
@@ -137,6 +192,7 @@ export function convertToAnthropicRequest(request: ChatCompletionRequest, option
     name: tool.function.name,
     ...(tool.function.description === undefined ? {} : { description: tool.function.description }),
     input_schema: tool.function.parameters ?? { type: 'object', properties: {} },
+    ...(cacheControlOf(tool) === undefined ? {} : { cache_control: cacheControlOf(tool) }),
   }));
   let toolChoice: AnthropicRequest['tool_choice'];
   const choice = request.tool_choice;

@@ -1,0 +1,65 @@
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../src/index.js';
+import { startClaudeAndGptMocks, startPricedGateway } from './support/claude-and-gpt-mocks.js';
+import { LogCapture, masterKey, temporaryDatabasePath } from './support/start-test-gateway.js';
+
+// An agent on the OpenAI SDK calling Claude through the gateway marks what Claude should cache as
+// OpenRouter and LiteLLM take it: `cache_control` on content parts, messages, tools, or the request.
+// Dropped in translation, every turn of a long agent loop pays its whole prompt again (a cache read
+// costs a tenth of an input token); carried, Claude caches it and the answer says what was read.
+
+const { claude, gpt } = await startClaudeAndGptMocks();
+const logs = new LogCapture();
+let server: RunningServer;
+
+beforeAll(async () => {
+  server = await startPricedGateway(logs, { claude, gpt }, { databasePath: await temporaryDatabasePath('tollgate-prompt-caching'), flushIntervalMs: 20 });
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+const ephemeral = { type: 'ephemeral' } as const;
+const hour = { type: 'ephemeral', ttl: '1h' } as const;
+
+describe('prompt caching marks from an OpenAI client to Claude', () => {
+  it('go on the Messages API blocks they were set on: system parts, a tool, a tool result, a user message', async () => {
+    claude.enqueue({ usage: { input_tokens: 12, output_tokens: 5, cache_read_input_tokens: 4_000 } });
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
+    const answer = await client.chat.completions.create({
+      model: 'sonnet',
+      messages: [
+        { role: 'system', content: [{ type: 'text', text: 'You are the repository agent.' }, { type: 'text', text: 'The whole style guide…', cache_control: hour }] },
+        { role: 'user', content: 'find the flaky test' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'grep', arguments: '{"pattern":"flaky"}' } }] },
+        // OpenRouter moves a part's mark on a tool result to the tool_result block.
+        { role: 'tool', tool_call_id: 'call_1', content: [{ type: 'text', text: 'test/a.test.ts:12', cache_control: ephemeral }] },
+        { role: 'user', content: 'fix it', cache_control: ephemeral },
+      ],
+      tools: [{ type: 'function', function: { name: 'grep', parameters: { type: 'object', properties: { pattern: { type: 'string' } } } }, cache_control: ephemeral }],
+    } as never);
+    const sent = claude.requests[0]!.body as Record<string, any>;
+    expect(sent.system).toEqual([{ type: 'text', text: 'You are the repository agent.' }, { type: 'text', text: 'The whole style guide…', cache_control: hour }]);
+    expect(sent.tools).toEqual([expect.objectContaining({ name: 'grep', cache_control: ephemeral })]);
+    expect(sent.messages.at(-1)).toEqual({
+      role: 'user',
+      content: [{ type: 'tool_result', tool_use_id: 'call_1', content: 'test/a.test.ts:12', cache_control: ephemeral }, { type: 'text', text: 'fix it', cache_control: ephemeral }],
+    });
+    // What Claude read from its cache comes back as OpenAI's cached tokens.
+    expect((answer as OpenAI.ChatCompletion).usage?.prompt_tokens_details?.cached_tokens).toBe(4_000);
+  });
+
+  it("takes the request's own mark (OpenRouter's automatic caching) to the conversation's last block, and leaves an unmarked request as it was", async () => {
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
+    await client.chat.completions.create({ model: 'sonnet', cache_control: ephemeral, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hello' }] } as never);
+    await client.chat.completions.create({ model: 'sonnet', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hello' }] });
+    const [automatic, plain] = claude.requests.map((request) => request.body as Record<string, any>);
+    expect(automatic!.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'hello', cache_control: ephemeral }] }]);
+    expect(automatic!.system).toBe('Be brief.');
+    expect(automatic).not.toHaveProperty('cache_control');
+    expect(plain!.messages).toEqual([{ role: 'user', content: 'hello' }]);
+    expect(plain!.system).toBe('Be brief.');
+  });
+});
