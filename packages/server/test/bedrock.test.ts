@@ -123,6 +123,30 @@ describe('OpenAI client → Bedrock model (Converse, SigV4)', () => {
     expect(signed.requests[1]?.body.messages[2]).toEqual({ role: 'user', content: [{ toolResult: { toolUseId: 'tooluse_1', content: [{ text: 'sunny' }] } }] });
   });
 
+  it("sets a chat client's prompt caching marks (cache_control) as Converse cache points after the blocks they mark, the ttl kept", async () => {
+    signed.enqueue({ usage: { inputTokens: 10, outputTokens: 3, cacheReadInputTokens: 2_000 } });
+    const ephemeral = { type: 'ephemeral' };
+    const completion = await openai.chat.completions.create({
+      model: 'sonnet',
+      messages: [
+        { role: 'system', content: [{ type: 'text', text: 'The whole runbook…', cache_control: { type: 'ephemeral', ttl: '1h' } }] },
+        { role: 'system', content: 'Today is Monday.' },
+        { role: 'user', content: [{ type: 'text', text: 'the incident log…', cache_control: ephemeral }, { type: 'text', text: 'what failed?' }] },
+      ],
+      tools: [{ ...weatherTool, cache_control: ephemeral }],
+    } as never);
+    const body = signed.requests[0]!.body;
+    expect(body.system).toEqual([{ text: 'The whole runbook…' }, { cachePoint: { type: 'default', ttl: '1h' } }, { text: 'Today is Monday.' }]);
+    expect(body.messages).toEqual([{ role: 'user', content: [{ text: 'the incident log…' }, { cachePoint: { type: 'default' } }, { text: 'what failed?' }] }]);
+    expect(body.toolConfig.tools).toEqual([{ toolSpec: expect.objectContaining({ name: 'get_weather' }) }, { cachePoint: { type: 'default' } }]);
+    expect((completion as OpenAI.ChatCompletion).usage?.prompt_tokens_details?.cached_tokens).toBe(2_000);
+
+    // The request's own mark: after the conversation's last block; an unmarked system prompt stays one block.
+    await openai.chat.completions.create({ model: 'sonnet', cache_control: ephemeral, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hi' }] } as never);
+    expect(signed.requests[1]!.body.system).toEqual([{ text: 'Be brief.' }]);
+    expect(signed.requests[1]!.body.messages).toEqual([{ role: 'user', content: [{ text: 'hi' }, { cachePoint: { type: 'default' } }] }]);
+  });
+
   it('gives Claude\'s signed reasoning as reasoning_details and takes it back on a tool loop\'s next turn, whole or as the stream\'s pieces, as Converse requires with thinking on', async () => {
     const messages = [{ role: 'user' as const, content: 'weather?' }];
     const reasoningBlock = { reasoningContent: { reasoningText: { text: 'Look it up.', signature: 'mock-signature' } } };

@@ -1,5 +1,5 @@
 import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
-import { claudeReasoningBlocks, parseDataUrl, parseToolArguments, textOfContent, type AnthropicContentBlock, type AnthropicMessage, type AnthropicRequest } from '@tollgate/provider-utils';
+import { cacheControlOf, claudeReasoningBlocks, parseDataUrl, partsCacheControl, parseToolArguments, textOfContent, type AnthropicContentBlock, type AnthropicMessage, type AnthropicRequest, type CacheControl } from '@tollgate/provider-utils';
 
 /**
  * OpenAI request fields with no Messages API equivalent. They are dropped (the provider logs each
@@ -33,18 +33,6 @@ function isThinkingSetting(value: unknown): value is NonNullable<AnthropicReques
 
 /** OpenAI's `reasoning_effort` as Anthropic's `output_config.effort`. */
 const efforts = { minimal: 'low', low: 'low', medium: 'medium', high: 'high' } as const;
-
-/** A cache mark as chat clients set it (OpenRouter's and LiteLLM's `{ type: "ephemeral", ttl? }`). */
-type CacheControl = Readonly<Record<string, unknown>>;
-
-/**
- * The `cache_control` a chat client set on a content part, a message, a tool or the request
- * (OpenRouter's and LiteLLM's prompt caching for Claude); undefined when none.
- */
-function cacheControlOf(holder: unknown): CacheControl | undefined {
-  const value = (holder as { cache_control?: unknown } | null | undefined)?.cache_control;
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as CacheControl) : undefined;
-}
 
 /** `block` with the cache mark, when there is one. */
 function marked<T extends AnthropicContentBlock>(block: T, cacheControl: CacheControl | undefined): T {
@@ -89,11 +77,6 @@ function push(messages: AnthropicMessage[], role: 'user' | 'assistant', blocks: 
 interface SystemPrompt {
   readonly texts: string[];
   readonly blocks: AnthropicContentBlock[];
-}
-
-/** The first cache mark among a message's content parts, if its content is an array. */
-function partsCacheControl(content: unknown): CacheControl | undefined {
-  return Array.isArray(content) ? content.map(cacheControlOf).find((cacheControl) => cacheControl !== undefined) : undefined;
 }
 
 /**

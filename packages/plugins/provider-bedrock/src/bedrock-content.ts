@@ -8,6 +8,14 @@ export interface BedrockContentBlock {
   toolUse?: { toolUseId: string; name: string; input: unknown };
   toolResult?: { toolUseId: string; content: ({ text: string } | { json: unknown })[]; status?: 'success' | 'error' };
   reasoningContent?: { reasoningText?: { text: string; signature?: string }; redactedContent?: string };
+  /** Prompt caching: what comes before this block is cached (for `ttl`, 5 minutes by default). */
+  cachePoint?: BedrockCachePoint;
+}
+
+/** A cache point: Converse caches the request up to it. */
+export interface BedrockCachePoint {
+  type: 'default';
+  ttl?: string;
 }
 
 /** A turn of the conversation; Converse requires them to alternate, starting with the user. */
@@ -17,14 +25,12 @@ export interface BedrockMessage {
 }
 
 /** A tool the model may call. */
-export interface BedrockTool {
-  toolSpec: { name: string; description?: string; inputSchema: { json: unknown } };
-}
+export type BedrockTool = { toolSpec: { name: string; description?: string; inputSchema: { json: unknown } } } | { cachePoint: BedrockCachePoint };
 
 /** The body of `Converse` and `ConverseStream`. */
 export interface BedrockRequest {
   messages: BedrockMessage[];
-  system?: { text: string }[];
+  system?: ({ text: string } | { cachePoint: BedrockCachePoint })[];
   inferenceConfig?: { maxTokens?: number; temperature?: number; topP?: number; stopSequences?: string[] };
   toolConfig?: { tools: BedrockTool[]; toolChoice?: { auto: object } | { any: object } | { tool: { name: string } } };
   additionalModelRequestFields?: Record<string, unknown>;

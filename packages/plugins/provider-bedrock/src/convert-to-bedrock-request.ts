@@ -1,6 +1,6 @@
 import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
-import { claudeReasoningBlocks, parseDataUrl, parseJsonObject, parseToolArguments, textOfContent } from '@tollgate/provider-utils';
-import type { BedrockContentBlock, BedrockMessage, BedrockRequest, BedrockTool } from './bedrock-content.js';
+import { cacheControlOf, claudeReasoningBlocks, parseDataUrl, parseJsonObject, parseToolArguments, partsCacheControl, textOfContent, type CacheControl } from '@tollgate/provider-utils';
+import type { BedrockCachePoint, BedrockContentBlock, BedrockMessage, BedrockRequest, BedrockTool } from './bedrock-content.js';
 import { jsonResponseToolName } from './json-response-tool.js';
 
 /**
@@ -57,6 +57,23 @@ function convertPart(part: ContentPart, index: number, path: string): BedrockCon
   throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Content part type "${part.type}" cannot be sent to a Bedrock model (text, image_url and file with a base64 document can).`, { param });
 }
 
+/** A chat client's cache mark as a Converse cache point (its `ttl` kept), placed after the block it marks. */
+function cachePointOf(cacheControl: CacheControl | undefined): { cachePoint: BedrockCachePoint } | undefined {
+  if (cacheControl === undefined) return undefined;
+  return { cachePoint: { type: 'default', ...(typeof cacheControl.ttl === 'string' ? { ttl: cacheControl.ttl } : {}) } };
+}
+
+/** `blocks` with a cache point after each marked one (`marks[i]` is block i's mark) and after the last for the whole message's mark. */
+function withCachePoints<T>(blocks: T[], marks: readonly (CacheControl | undefined)[], messageMark: CacheControl | undefined): (T | { cachePoint: BedrockCachePoint })[] {
+  const marked: (T | { cachePoint: BedrockCachePoint })[] = [];
+  blocks.forEach((block, index) => {
+    marked.push(block);
+    const point = cachePointOf(index === blocks.length - 1 ? (messageMark ?? marks[index]) : marks[index]);
+    if (point !== undefined) marked.push(point);
+  });
+  return marked;
+}
+
 /** A tool result: a JSON object as a `json` block, anything else as text. */
 function toolResultContent(text: string): ({ text: string } | { json: unknown })[] {
   const json = parseJsonObject(text);
@@ -72,8 +89,9 @@ function push(messages: BedrockMessage[], role: 'user' | 'assistant', blocks: Be
 }
 
 /** The conversation as Converse turns; Claude's earlier reasoning goes back only with thinking on (`withThinking`), as Claude requires it then. */
-function convertMessages(messages: readonly ChatMessage[], withThinking: boolean): { system: string[]; turns: BedrockMessage[]; toolNames: Set<string> } {
+function convertMessages(messages: readonly ChatMessage[], withThinking: boolean): { system: string[]; systemMarks: (CacheControl | undefined)[]; turns: BedrockMessage[]; toolNames: Set<string> } {
   const system: string[] = [];
+  const systemMarks: (CacheControl | undefined)[] = [];
   const turns: BedrockMessage[] = [];
   const toolNames = new Set<string>();
   messages.forEach((message, index) => {
@@ -82,33 +100,42 @@ function convertMessages(messages: readonly ChatMessage[], withThinking: boolean
       case 'system':
       case 'developer':
         system.push(textOfContent(message.content));
+        systemMarks.push(cacheControlOf(message) ?? partsCacheControl(message.content));
         return;
-      case 'user':
-        push(turns, 'user', typeof message.content === 'string' ? [{ text: message.content }] : message.content.map((part, partIndex) => convertPart(part, partIndex, path)));
+      case 'user': {
+        const parts = typeof message.content === 'string' ? [] : message.content;
+        const blocks = typeof message.content === 'string' ? [{ text: message.content }] : message.content.map((part, partIndex) => convertPart(part, partIndex, path));
+        push(turns, 'user', withCachePoints(blocks, parts.map(cacheControlOf), cacheControlOf(message)));
         return;
+      }
       case 'assistant': {
         // Claude's signed reasoning first, as Converse requires when a tool loop goes on with thinking on.
         const blocks: BedrockContentBlock[] = (withThinking ? claudeReasoningBlocks(message.reasoning_details) : []).map((block) =>
           block.kind === 'thinking' ? { reasoningContent: { reasoningText: { text: block.text, signature: block.signature } } } : { reasoningContent: { redactedContent: block.data } },
         );
+        const marks: (CacheControl | undefined)[] = blocks.map(() => undefined);
         const text = textOfContent(message.content);
-        if (text !== '') blocks.push({ text });
+        if (text !== '') {
+          blocks.push({ text });
+          marks.push(partsCacheControl(message.content));
+        }
         message.tool_calls?.forEach((call, callIndex) => {
           toolNames.add(call.function.name);
           blocks.push({ toolUse: { toolUseId: call.id, name: call.function.name, input: parseToolArguments(call.function.arguments, `${path}.tool_calls[${callIndex}].function.arguments`) } });
+          marks.push(undefined);
         });
-        push(turns, 'assistant', blocks);
+        push(turns, 'assistant', withCachePoints(blocks, marks, cacheControlOf(message)));
         return;
       }
       case 'tool':
         // Consecutive tool results (and a user message after them) merge into one user turn.
-        push(turns, 'user', [{ toolResult: { toolUseId: message.tool_call_id, content: toolResultContent(textOfContent(message.content)) } }]);
+        push(turns, 'user', withCachePoints([{ toolResult: { toolUseId: message.tool_call_id, content: toolResultContent(textOfContent(message.content)) } }], [], cacheControlOf(message) ?? partsCacheControl(message.content)));
         return;
       default:
         throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Messages with role "${(message as { role: string }).role}" cannot be sent to a Bedrock model.`, { param: `${path}.role` });
     }
   });
-  return { system, turns, toolNames };
+  return { system, systemMarks, turns, toolNames };
 }
 
 /** Options of the translation that come from the provider's config. */
@@ -131,9 +158,13 @@ export function convertToBedrockRequest(request: ChatCompletionRequest, options:
   }
   const effort = request.reasoning_effort;
   const thinkingBudget = effort !== undefined && effort !== null && /(^|\.)anthropic\./.test(options.model) ? thinkingBudgets[effort] : undefined;
-  const { system, turns, toolNames } = convertMessages(request.messages, thinkingBudget !== undefined);
+  const { system, systemMarks, turns, toolNames } = convertMessages(request.messages, thinkingBudget !== undefined);
+  // The request's own mark (OpenRouter's automatic caching): after the conversation's last block.
+  const requestPoint = cachePointOf(cacheControlOf(request));
+  if (requestPoint !== undefined) turns.at(-1)?.content.push(requestPoint);
   const body: BedrockRequest = { messages: turns };
-  if (system.length > 0) body.system = [{ text: system.join('\n\n') }];
+  // The system prompt as one text block, unless a message of it is marked for the cache: then a block each, a cache point after each marked one.
+  if (system.length > 0) body.system = systemMarks.some((mark) => mark !== undefined) ? withCachePoints(system.map((text) => ({ text })), systemMarks, undefined) : [{ text: system.join('\n\n') }];
 
   const inference: NonNullable<BedrockRequest['inferenceConfig']> = {};
   const maxTokens = request.max_completion_tokens ?? request.max_tokens;
@@ -146,13 +177,17 @@ export function convertToBedrockRequest(request: ChatCompletionRequest, options:
   const tools: BedrockTool[] =
     request.tool_choice === 'none'
       ? []
-      : (request.tools ?? []).map((tool) => ({
-          toolSpec: {
-            name: tool.function.name,
-            ...(tool.function.description === undefined ? {} : { description: tool.function.description }),
-            inputSchema: { json: tool.function.parameters ?? { type: 'object', properties: {} } },
-          },
-        }));
+      : withCachePoints(
+          (request.tools ?? []).map((tool) => ({
+            toolSpec: {
+              name: tool.function.name,
+              ...(tool.function.description === undefined ? {} : { description: tool.function.description }),
+              inputSchema: { json: tool.function.parameters ?? { type: 'object', properties: {} } },
+            },
+          })),
+          (request.tools ?? []).map(cacheControlOf),
+          undefined,
+        );
   let toolChoice: NonNullable<BedrockRequest['toolConfig']>['toolChoice'];
   const choice = request.tool_choice;
   if (choice === 'auto') toolChoice = { auto: {} };
@@ -167,7 +202,7 @@ export function convertToBedrockRequest(request: ChatCompletionRequest, options:
   }
   // Converse refuses toolUse/toolResult blocks without a toolConfig: declare the tools the history used.
   for (const name of toolNames) {
-    if (!tools.some((tool) => tool.toolSpec.name === name)) tools.push({ toolSpec: { name, inputSchema: { json: { type: 'object' } } } });
+    if (!tools.some((tool) => 'toolSpec' in tool && tool.toolSpec.name === name)) tools.push({ toolSpec: { name, inputSchema: { json: { type: 'object' } } } });
   }
   if (tools.length > 0) body.toolConfig = { tools, ...(toolChoice === undefined ? {} : { toolChoice }) };
 
