@@ -7,7 +7,7 @@ import { RedisConnection } from '@tollgate/cache-redis';
 import { silentLogger } from '@tollgate/core';
 import { bagOfWordsEmbedding, createMockOpenAI, type MockOpenAI } from '@tollgate/testkit';
 import type { RunningServer } from '../src/index.js';
-import { LogCapture, startLoggedServer, startQuietServer } from './support/start-test-gateway.js';
+import { LogCapture, startLoggedServer, startQuietServer, temporaryDatabasePath } from './support/start-test-gateway.js';
 
 // The embeddings server's vectors count words, so a question with the same words in another case and
 // punctuation embeds alike (cosine 1), and one with a word changed of six does not (5/6 ≈ 0.83).
@@ -137,6 +137,42 @@ describe('the semantic cache', () => {
     expect(warning!.err).toMatchObject({ message: 'The embeddings server answered 500.' });
     expect(JSON.stringify(logs.lines)).not.toContain(embeddingsKey);
     expect(JSON.stringify(chat.requests.map((request) => request.headers))).not.toContain(embeddingsKey);
+  });
+
+  it('records each embedding call in the ledger for the request\'s key and team, priced as cache-semantic/<model>', async () => {
+    const ledgered = await startQuietServer({
+      plugins: [
+        '@tollgate/provider-openai',
+        { name: '@tollgate/ledger-sqlite', options: { path: await temporaryDatabasePath('tollgate-semantic-ledger'), flushIntervalMs: 20 } },
+        { name: '@tollgate/pricing', options: { overrides: { 'openai/gpt-4o-mini': { input: 100, output: 200 }, 'cache-semantic/bge-small-en': { input: 20, output: 0 } } } },
+        { name: '@tollgate/cache-semantic', options: { embeddings: { baseURL: embedder.baseURL, apiKey: embeddingsKey, model: 'bge-small-en' }, minSimilarity: 0.95 } },
+      ],
+      auth: { masterKey, keys: [{ key: teamA, name: 'agent-a', team: 'team-a' }] },
+      providers: { openai: { type: 'openai', baseURL: chat.baseURL, apiKey: 'sk-upstream-000000000000' } },
+      models: { 'gpt-4o-mini': { target: 'openai/gpt-4o-mini' } },
+    });
+    try {
+      const askLedgered = (content: string) => new OpenAI({ baseURL: `${ledgered.url}/v1`, apiKey: teamA, maxRetries: 0 }).chat.completions.create({ model: 'gpt-4o-mini', temperature: 0, messages: [{ role: 'user', content }] }).withResponse();
+      chat.enqueue({ content: 'Oslo.' });
+      const miss = await askLedgered('What is the capital of Norway?');
+      await sleep(30);
+      const hit = await askLedgered('what is the capital of norway');
+      expect(hit.response.headers.get('x-tollgate-cache')).toBe('hit');
+      expect((await askLedgered('What is the capital of Norway?')).response.headers.get('x-tollgate-cache')).toBe('hit');
+      await ledgered.tollgate.gateway.engine.drain();
+      await sleep(100);
+      const rows = ((await fetch(`${ledgered.url}/admin/requests?limit=10`, { headers: { authorization: `Bearer ${masterKey}` } }).then((response) => response.json())) as { data: Record<string, unknown>[] }).data;
+      const embeddingRows = rows.filter((row) => row.provider === 'cache-semantic');
+      // The miss and the worded-otherwise hit were embedded (6 words each, at $20 a million tokens); the exact repeat was not.
+      expect(embeddingRows).toHaveLength(2);
+      expect(embeddingRows[1]).toMatchObject({ request_id: `${miss.response.headers.get('x-request-id')}-semantic-cache`, operation: 'embeddings', model: 'bge-small-en', key_id: 'config:agent-a', team_id: 'team-a', status: 200, prompt_tokens: 6, cost_usd: 0.00012 });
+      expect(embeddingRows[0]).toMatchObject({ request_id: `${hit.response.headers.get('x-request-id')}-semantic-cache`, prompt_tokens: 6, cost_usd: 0.00012 });
+      // Next to the chat rows: the miss's answer priced, the hits at $0.
+      expect(rows.filter((row) => row.operation === 'chat').map((row) => row.cost_usd)).toEqual([0, 0, expect.any(Number)]);
+      expect(embedder.requests).toHaveLength(2);
+    } finally {
+      await ledgered.close();
+    }
   });
 
   it('with `redis`, shares answers and questions between instances (real Redis), and never answers across teams', async () => {

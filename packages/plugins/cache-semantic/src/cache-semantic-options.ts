@@ -12,6 +12,8 @@ export const cacheSemanticOptionsSchema = responseCacheOptionsSchema.extend({
     model: z.string().min(1),
     /** Asked of models that can shorten their vectors (OpenAI's `text-embedding-3-*`). */
     dimensions: z.number().int().positive().optional(),
+    /** The id price tables know the embeddings server by (`openai` for api.openai.com), to price its calls in the ledger; none for your own server (price it with an override of `cache-semantic/<model>`). */
+    priceProvider: z.string().min(1).optional(),
     /** How long a question's embedding may take; past it the request goes on as a miss. */
     timeoutMs: z.number().int().positive().default(2_000),
   }),

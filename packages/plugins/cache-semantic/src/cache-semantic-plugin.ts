@@ -1,9 +1,10 @@
-import { definePlugin, type Cache } from '@tollgate/core';
+import { definePlugin, Ledger, Pricing, type Cache, type GatewayContext } from '@tollgate/core';
 import { MemoryCache } from '@tollgate/cache-memory';
 import { RedisCache, RedisConnection } from '@tollgate/cache-redis';
 import { useResponseCache } from '@tollgate/response-cache';
 import { cacheSemanticOptionsSchema } from './cache-semantic-options.js';
 import { EmbeddingClient } from './embedding-client.js';
+import { embeddingLedgerEntry, embeddingProviderName } from './embedding-ledger-entry.js';
 import { MemoryQuestions } from './memory-questions.js';
 import type { QuestionStore } from './question-store.js';
 import { RedisQuestions } from './redis-questions.js';
@@ -34,7 +35,16 @@ export const cacheSemanticPlugin = definePlugin({
       cache = new RedisCache(connection);
       questions = new RedisQuestions(connection, { questionsPerPartition: options.redis.questionsPerPartition, maxTtlMs: options.maxTtlMs });
     }
-    const index = new SemanticIndex(embeddings, { minSimilarity: options.minSimilarity, questions, cache: options }, api.logger);
+    // Each embedding call is a ledger row of its own, priced as `cache-semantic/<model>` (services resolved when used).
+    const model = options.embeddings.model;
+    const onEmbedded = (context: GatewayContext, promptTokens: number | undefined, latencyMs: number) => {
+      const ledger = api.resolve(Ledger);
+      if (ledger === undefined) return;
+      const usage = promptTokens === undefined ? undefined : { prompt_tokens: promptTokens, completion_tokens: 0, total_tokens: promptTokens };
+      const costMicros = usage === undefined ? undefined : api.resolve(Pricing)?.costMicros({ provider: embeddingProviderName, priceProvider: options.embeddings.priceProvider, model }, usage);
+      ledger.record(embeddingLedgerEntry(context, { model, usage, costMicros, latencyMs }));
+    };
+    const index = new SemanticIndex(embeddings, { minSimilarity: options.minSimilarity, questions, cache: options, onEmbedded }, api.logger);
     useResponseCache(api, cache, options, index);
     return { close: async () => void (await Promise.all([embeddings.close(), cache.close?.()])) };
   },

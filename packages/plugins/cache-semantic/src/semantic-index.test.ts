@@ -7,7 +7,7 @@ import { MemoryQuestions } from './memory-questions.js';
 import { SemanticIndex } from './semantic-index.js';
 
 /** An embedding client that counts words, as the mock server does. */
-const words = { embed: async (text: string) => Float32Array.from(bagOfWordsEmbedding(text, 64)) } as unknown as EmbeddingClient;
+const words = { embed: async (text: string) => ({ vector: Float32Array.from(bagOfWordsEmbedding(text, 64)), promptTokens: undefined }) } as unknown as EmbeddingClient;
 
 /** The little of a context the index reads: a chat request of one question, a key, a variable store. */
 function contextOf(question: string): GatewayContext {

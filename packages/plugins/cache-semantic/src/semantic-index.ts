@@ -19,6 +19,8 @@ export interface SemanticIndexOptions {
   /** The response cache's options: its scope and namespace make the partitions. */
   readonly cache: ResponseCacheOptions;
   readonly now?: () => number;
+  /** Told of each question embedded (for the ledger): the request it was asked in, its tokens, the call's milliseconds. */
+  readonly onEmbedded?: (context: GatewayContext, promptTokens: number | undefined, latencyMs: number) => void;
 }
 
 /**
@@ -45,8 +47,11 @@ export class SemanticIndex implements SimilarAnswers {
     if (question === undefined) return undefined;
     const partition = cacheKeyOf(context, this.#options.cache, question.rest);
     let vector: Float32Array;
+    const startedAt = performance.now();
     try {
-      vector = await this.#embeddings.embed(question.text);
+      const embedding = await this.#embeddings.embed(question.text);
+      vector = embedding.vector;
+      this.#options.onEmbedded?.(context, embedding.promptTokens, performance.now() - startedAt);
     } catch (error) {
       this.#logger.warn({ err: error, requestId: context.requestId }, 'semantic cache: the question could not be embedded; a miss');
       return undefined;
