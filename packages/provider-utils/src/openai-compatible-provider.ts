@@ -20,6 +20,7 @@ import {
   type Logger,
   type WireFormat,
 } from '@tollgate/core';
+import { withoutCacheControl } from './cache-control.js';
 import { DroppedFieldLog } from './dropped-field-log.js';
 import { withoutAssistantFields, withoutFields } from './openai-request-params.js';
 import { decodeOpenAICompatibleSse } from './decode-openai-compatible-sse.js';
@@ -96,6 +97,12 @@ export interface OpenAICompatibleProviderInit {
    * thinking for a Claude target, no OpenAI-format server's to read.
    */
   readonly takesReasoningDetails?: boolean;
+  /**
+   * The upstream takes prompt caching marks (`cache_control`) in chat requests (OpenRouter, which
+   * passes them to Claude); any other upstream gets a translated request's marks left out (an
+   * OpenAI-format client's own bytes go as it sent them).
+   */
+  readonly takesCacheControl?: boolean;
   /** As `dropParam`, for embeddings requests. */
   readonly dropEmbeddingParam?: ((field: string) => boolean) | undefined;
   /** Where the fields dropped are noted (debug, once each). */
@@ -318,7 +325,9 @@ export class OpenAICompatibleProvider implements Provider {
    * The client's bytes when nothing needs to change, or when only `stream_options` must be added (most
    * streaming clients leave it out): spliced in, not re-encoded. Else the request re-encoded.
    */
-  #chatBody(request: ChatCompletionRequest, options: ProviderCallOptions, stream: boolean): Uint8Array | string {
+  #chatBody(chatRequest: ChatCompletionRequest, options: ProviderCallOptions, stream: boolean): Uint8Array | string {
+    // A translated request (a Claude Code turn to an OpenAI-format model) carries the client's cache marks.
+    const request = options.rawBody === undefined && this.#init.takesCacheControl !== true ? withoutCacheControl(chatRequest) : chatRequest;
     const extra = this.#init.extraBody;
     const addUsage = stream && this.#requestUsage && request.stream_options?.include_usage !== true;
     const renameLimit = request.max_tokens != null && request.max_completion_tokens == null && this.#init.maxCompletionTokensOnly?.(options.model) === true;

@@ -246,6 +246,21 @@ describe('Anthropic client → Bedrock model through Converse (messagesAPI: fals
     }
   });
 
+  it("turns Claude Code's prompt caching marks into Converse cache points", async () => {
+    const ephemeral = { type: 'ephemeral' as const };
+    await anthropic.messages.create({
+      model: 'sonnet-converse',
+      max_tokens: 100,
+      system: [{ type: 'text', text: 'You are Claude Code.', cache_control: ephemeral }],
+      tools: [{ name: 'Read', input_schema: { type: 'object', properties: { path: { type: 'string' } } }, cache_control: ephemeral }],
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'the repository map…', cache_control: { type: 'ephemeral', ttl: '1h' } }, { type: 'text', text: 'where is the router?' }] }],
+    });
+    const body = signed.requests.at(-1)!.body;
+    expect(body.system).toEqual([{ text: 'You are Claude Code.' }, { cachePoint: { type: 'default' } }]);
+    expect(body.messages[0].content).toEqual([{ text: 'the repository map…' }, { cachePoint: { type: 'default', ttl: '1h' } }, { text: 'where is the router?' }]);
+    expect(body.toolConfig.tools).toEqual([{ toolSpec: expect.objectContaining({ name: 'Read' }) }, { cachePoint: { type: 'default' } }]);
+  });
+
   it("carries Claude Code's tool loop with thinking: its effort turns thinking on, its signed thinking gets back to Claude first in the turn", async () => {
     const readTool = { name: 'Read', input_schema: { type: 'object', properties: { path: { type: 'string' } } } };
     const question = { role: 'user' as const, content: 'Why does the test fail?' };

@@ -1,3 +1,4 @@
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMockOpenAI, type MockOpenAI } from '@tollgate/testkit';
@@ -87,6 +88,36 @@ describe('OpenRouter behind self-hosted rules', () => {
     const turn = { role: 'assistant', content: 'Done.', reasoning_details: details };
     await client.chat.completions.create({ model: 'or/anthropic/claude-sonnet-4.5', messages: [{ role: 'user', content: 'x' }, turn, { role: 'user', content: 'y' }] } as never);
     expect((openrouter.requests.at(-1)!.body as { messages: unknown[] }).messages[1]).toEqual(turn);
+  });
+
+  it("keeps Claude Code's prompt caching marks on its way to Claude through OpenRouter, and leaves them out for a server that takes none", async () => {
+    const ephemeral = { type: 'ephemeral' };
+    const anthropic = new Anthropic({ baseURL: server.url, apiKey: masterKey, maxRetries: 0 });
+    const turn = {
+      max_tokens: 256,
+      system: [{ type: 'text' as const, text: 'You are Claude Code.' }, { type: 'text' as const, text: 'CLAUDE.md: the whole project guide…', cache_control: ephemeral }],
+      tools: [{ name: 'Read', input_schema: { type: 'object' as const, properties: { path: { type: 'string' } } }, cache_control: ephemeral }],
+      messages: [
+        { role: 'user' as const, content: 'read the README' },
+        { role: 'assistant' as const, content: [{ type: 'tool_use' as const, id: 'toolu_1', name: 'Read', input: { path: 'README.md' } }] },
+        { role: 'user' as const, content: [{ type: 'tool_result' as const, tool_use_id: 'toolu_1', content: '# Tollgate…', cache_control: ephemeral }, { type: 'text' as const, text: 'summarise it', cache_control: { type: 'ephemeral', ttl: '1h' } }] },
+      ],
+    };
+    await anthropic.messages.create({ model: 'or/anthropic/claude-sonnet-4.5', ...turn } as never);
+    const sent = openrouter.requests.at(-1)!.body as Record<string, any>;
+    // OpenRouter's chat completions take the marks where Claude reads them.
+    expect(sent.messages[0]).toEqual({ role: 'system', content: [{ type: 'text', text: 'You are Claude Code.' }, { type: 'text', text: 'CLAUDE.md: the whole project guide…', cache_control: ephemeral }] });
+    expect(sent.messages.at(-2)).toEqual({ role: 'tool', tool_call_id: 'toolu_1', content: '# Tollgate…', cache_control: ephemeral });
+    expect(sent.messages.at(-1)).toEqual({ role: 'user', content: [{ type: 'text', text: 'summarise it', cache_control: { type: 'ephemeral', ttl: '1h' } }] });
+    expect(sent.tools[0]).toMatchObject({ type: 'function', function: { name: 'Read' }, cache_control: ephemeral });
+
+    // A self-hosted server gets the same turn without them.
+    const down = { status: 503, error: { message: 'down', type: 'server_error' } };
+    openrouter.enqueue(down, down);
+    await anthropic.messages.create({ model: 'resilient', ...turn } as never);
+    const local = selfHosted.requests.at(-1)!.body as Record<string, any>;
+    expect(JSON.stringify(local)).not.toContain('cache_control');
+    expect(local.messages[0]).toEqual({ role: 'system', content: [{ type: 'text', text: 'You are Claude Code.' }, { type: 'text', text: 'CLAUDE.md: the whole project guide…' }] });
   });
 
   it('streams without its keep-alive comments, with usage and cost tapped', async () => {

@@ -35,6 +35,8 @@ export class OpenRouterProvider extends OpenAICompatibleProvider {
       secrets: [options.apiKey],
       // OpenRouter's own field: Claude's (and others') reasoning, taken back in assistant messages.
       takesReasoningDetails: true,
+      // Prompt caching marks, which OpenRouter passes to Claude (a Claude Code turn keeps its cache).
+      takesCacheControl: true,
       priceProvider: 'openrouter',
       extraBody: Object.keys(options.extensions).length > 0 ? options.extensions : undefined,
       dropComments: true,

@@ -1,7 +1,7 @@
 import { GatewayError, claudeThinkingDetail, type BoundedWebSearches, type ChatCompletionRequest, type ClientBodyFacts, type ChatMessage, type ContentPart, type FunctionTool, type ReasoningDetail, type ToolChoice } from '@tollgate/core';
 
 /** Messages API fields an OpenAI-format target has no equivalent for: dropped when translating. */
-export const untranslatedMessagesFields = ['thinking', 'cache_control', 'service_tier', 'container', 'mcp_servers', 'context_management'] as const;
+export const untranslatedMessagesFields = ['thinking', 'service_tier', 'container', 'mcp_servers', 'context_management'] as const;
 
 type Block = { type: string; [field: string]: any };
 
@@ -32,9 +32,30 @@ function isTranslatableBlock(block: Block): boolean {
  */
 function toPart(block: Block): ContentPart {
   if (!isTranslatableBlock(block)) return { ...block };
-  if (block.type === 'text') return { type: 'text', text: String(block.text) };
+  if (block.type === 'text') return { type: 'text', text: String(block.text), ...cacheMarkOf(block) };
   const source = block.source;
-  return { type: 'image_url', image_url: { url: source.type === 'base64' ? `data:${source.media_type};base64,${source.data}` : String(source.url) } };
+  return { type: 'image_url', image_url: { url: source.type === 'base64' ? `data:${source.media_type};base64,${source.data}` : String(source.url) }, ...cacheMarkOf(block) };
+}
+
+/**
+ * A block's prompt caching mark (`cache_control`), as a field to spread into what it becomes: chat
+ * completions carry it where OpenRouter takes it (content parts, messages, tools, the request), so a
+ * Claude target elsewhere (Bedrock's Converse, OpenRouter, Anthropic translated) still caches what
+ * Claude Code marked; a target that takes no marks gets them left out.
+ */
+function cacheMarkOf(holder: Block | undefined): { cache_control?: unknown } {
+  const mark = holder?.cache_control;
+  return typeof mark === 'object' && mark !== null ? { cache_control: mark } : {};
+}
+
+/** The mark of the last of `blocks` that has one (a tool result's nested content, an assistant turn's blocks). */
+function lastCacheMark(blocks: unknown): { cache_control?: unknown } {
+  if (!Array.isArray(blocks)) return {};
+  for (let index = blocks.length - 1; index >= 0; index -= 1) {
+    const mark = cacheMarkOf(blocks[index] as Block);
+    if (mark.cache_control !== undefined) return mark;
+  }
+  return {};
 }
 
 /**
@@ -150,7 +171,8 @@ export function inspectMessagesBody(body: unknown): ClientBodyFacts {
  * `stop`, `output_config` (format and effort) to `response_format` and `reasoning_effort`, and usage
  * always requested on streams. Thinking blocks in history become the assistant message's
  * `reasoning_details` (a Claude target elsewhere takes them back; `dropParams` leaves them out for
- * OpenAI); server tools are left out ({@link untranslatableMessagesParts}).
+ * OpenAI); cache marks go where OpenRouter's chat completions take them ({@link cacheMarkOf}); server
+ * tools are left out ({@link untranslatableMessagesParts}).
  */
 export function convertMessagesRequest(body: Record<string, any>): ChatCompletionRequest {
   if (typeof body.model !== 'string' || body.model === '') throw invalid('The request is missing the required field "model".', 'model');
@@ -158,7 +180,10 @@ export function convertMessagesRequest(body: Record<string, any>): ChatCompletio
   if (!Array.isArray(body.messages)) throw invalid('The request is missing the required field "messages".', 'messages');
   const messages: ChatMessage[] = [];
   const system = typeof body.system === 'string' ? body.system : textOfBlocks(body.system);
-  if (system !== '') messages.push({ role: 'system', content: system });
+  // A system prompt with a cache mark keeps its blocks (as text parts), so the mark stays where it was.
+  const markedSystem = Array.isArray(body.system) && lastCacheMark(body.system).cache_control !== undefined;
+  if (markedSystem) messages.push({ role: 'system', content: (body.system as Block[]).filter((block) => block?.type === 'text').map((block) => ({ type: 'text', text: String(block.text), ...cacheMarkOf(block) })) });
+  else if (system !== '') messages.push({ role: 'system', content: system });
   body.messages.forEach((message: { role?: unknown; content?: unknown }, index: number) => {
     const param = `messages[${index}]`;
     const blocks: Block[] = typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : Array.isArray(message.content) ? (message.content as Block[]) : [];
@@ -166,11 +191,11 @@ export function convertMessagesRequest(body: Record<string, any>): ChatCompletio
       const parts: ContentPart[] = [];
       for (const block of blocks) {
         if (block.type === 'tool_result') {
-          messages.push({ role: 'tool', tool_call_id: String(block.tool_use_id), content: textOfBlocks(block.content) });
+          messages.push({ role: 'tool', tool_call_id: String(block.tool_use_id), content: textOfBlocks(block.content), ...cacheMarkOf(block), ...(block.cache_control === undefined ? lastCacheMark(block.content) : {}) } as ChatMessage);
         } else parts.push(toPart(block));
       }
       if (parts.length > 0) {
-        const onlyText = parts.every((part) => part.type === 'text');
+        const onlyText = parts.every((part) => part.type === 'text' && (part as { cache_control?: unknown }).cache_control === undefined);
         messages.push({ role: 'user', content: onlyText ? parts.map((part) => (part as { text: string }).text).join('') : parts });
       }
     } else if (message.role === 'assistant') {
@@ -179,7 +204,9 @@ export function convertMessagesRequest(body: Record<string, any>): ChatCompletio
         .filter((block) => block.type === 'tool_use')
         .map((block) => ({ id: String(block.id), type: 'function' as const, function: { name: String(block.name), arguments: JSON.stringify(block.input ?? {}) } }));
       const reasoning = reasoningDetailsOf(blocks);
-      messages.push({ role: 'assistant', content: text === '' && toolCalls.length > 0 ? null : text, ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}), ...(reasoning.length > 0 ? { reasoning_details: reasoning } : {}) });
+      // A mark on any of its text or tool use blocks marks the turn (its last block, once translated).
+      const marked = lastCacheMark(blocks.filter((block) => block.type === 'text' || block.type === 'tool_use'));
+      messages.push({ role: 'assistant', content: text === '' && toolCalls.length > 0 ? null : text, ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}), ...(reasoning.length > 0 ? { reasoning_details: reasoning } : {}), ...marked } as ChatMessage);
     } else {
       throw invalid(`messages[${index}].role must be "user" or "assistant".`, `${param}.role`);
     }
@@ -189,7 +216,7 @@ export function convertMessagesRequest(body: Record<string, any>): ChatCompletio
   const tools: FunctionTool[] | undefined = Array.isArray(body.tools)
     ? body.tools
         .filter((tool: Block) => !isServerTool(tool))
-        .map((tool: Block) => ({ type: 'function', function: { name: String(tool.name), ...(tool.description === undefined ? {} : { description: String(tool.description) }), parameters: tool.input_schema ?? { type: 'object' } } }))
+        .map((tool: Block) => ({ type: 'function', function: { name: String(tool.name), ...(tool.description === undefined ? {} : { description: String(tool.description) }), parameters: tool.input_schema ?? { type: 'object' } }, ...cacheMarkOf(tool) }))
     : undefined;
   let toolChoice: ToolChoice | undefined;
   const choice = body.tool_choice as Block | undefined;
@@ -213,6 +240,7 @@ export function convertMessagesRequest(body: Record<string, any>): ChatCompletio
     ...(choice?.disable_parallel_tool_use === true ? { parallel_tool_calls: false } : {}),
     ...(body.output_config?.format?.type === 'json_schema' ? { response_format: { type: 'json_schema', json_schema: { name: 'output', schema: body.output_config.format.schema } } } : {}),
     ...(typeof body.output_config?.effort === 'string' ? { reasoning_effort: effortOf(body.output_config.effort) } : {}),
+    ...cacheMarkOf(body as Block),
   };
   return request as unknown as ChatCompletionRequest;
 }
