@@ -51,6 +51,22 @@ describe('prompt caching marks from an OpenAI client to Claude', () => {
     expect((answer as OpenAI.ChatCompletion).usage?.prompt_tokens_details?.cached_tokens).toBe(4_000);
   });
 
+  it('come from a Responses client too (on input_text parts, items and tools), as LiteLLM users asked of its bridge', async () => {
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
+    await client.responses.create({
+      model: 'sonnet',
+      input: [
+        { type: 'message', role: 'developer', content: [{ type: 'input_text', text: 'The whole style guide…', cache_control: hour }] },
+        { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'lint this file' }], cache_control: ephemeral },
+      ],
+      tools: [{ type: 'function', name: 'lint', parameters: { type: 'object', properties: {} }, strict: false, cache_control: ephemeral }],
+    } as never);
+    const sent = claude.requests[0]!.body as Record<string, any>;
+    expect(sent.system).toEqual([{ type: 'text', text: 'The whole style guide…', cache_control: hour }]);
+    expect(sent.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'lint this file', cache_control: ephemeral }] }]);
+    expect(sent.tools).toEqual([expect.objectContaining({ name: 'lint', cache_control: ephemeral })]);
+  });
+
   it("takes the request's own mark (OpenRouter's automatic caching) to the conversation's last block, and leaves an unmarked request as it was", async () => {
     const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
     await client.chat.completions.create({ model: 'sonnet', cache_control: ephemeral, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hello' }] } as never);

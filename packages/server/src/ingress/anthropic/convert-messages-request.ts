@@ -1,3 +1,4 @@
+import { cacheMarkOf, hasCacheMark, lastCacheMark } from '../cache-mark-of.js';
 import { GatewayError, claudeThinkingDetail, type BoundedWebSearches, type ChatCompletionRequest, type ClientBodyFacts, type ChatMessage, type ContentPart, type FunctionTool, type ReasoningDetail, type ToolChoice } from '@tollgate/core';
 
 /** Messages API fields an OpenAI-format target has no equivalent for: dropped when translating. */
@@ -35,27 +36,6 @@ function toPart(block: Block): ContentPart {
   if (block.type === 'text') return { type: 'text', text: String(block.text), ...cacheMarkOf(block) };
   const source = block.source;
   return { type: 'image_url', image_url: { url: source.type === 'base64' ? `data:${source.media_type};base64,${source.data}` : String(source.url) }, ...cacheMarkOf(block) };
-}
-
-/**
- * A block's prompt caching mark (`cache_control`), as a field to spread into what it becomes: chat
- * completions carry it where OpenRouter takes it (content parts, messages, tools, the request), so a
- * Claude target elsewhere (Bedrock's Converse, OpenRouter, Anthropic translated) still caches what
- * Claude Code marked; a target that takes no marks gets them left out.
- */
-function cacheMarkOf(holder: Block | undefined): { cache_control?: unknown } {
-  const mark = holder?.cache_control;
-  return typeof mark === 'object' && mark !== null ? { cache_control: mark } : {};
-}
-
-/** The mark of the last of `blocks` that has one (a tool result's nested content, an assistant turn's blocks). */
-function lastCacheMark(blocks: unknown): { cache_control?: unknown } {
-  if (!Array.isArray(blocks)) return {};
-  for (let index = blocks.length - 1; index >= 0; index -= 1) {
-    const mark = cacheMarkOf(blocks[index] as Block);
-    if (mark.cache_control !== undefined) return mark;
-  }
-  return {};
 }
 
 /**
@@ -171,7 +151,7 @@ export function inspectMessagesBody(body: unknown): ClientBodyFacts {
  * `stop`, `output_config` (format and effort) to `response_format` and `reasoning_effort`, and usage
  * always requested on streams. Thinking blocks in history become the assistant message's
  * `reasoning_details` (a Claude target elsewhere takes them back; `dropParams` leaves them out for
- * OpenAI); cache marks go where OpenRouter's chat completions take them ({@link cacheMarkOf}); server
+ * OpenAI); cache marks go where OpenRouter's chat completions take them (`cacheMarkOf`); server
  * tools are left out ({@link untranslatableMessagesParts}).
  */
 export function convertMessagesRequest(body: Record<string, any>): ChatCompletionRequest {
@@ -195,7 +175,7 @@ export function convertMessagesRequest(body: Record<string, any>): ChatCompletio
         } else parts.push(toPart(block));
       }
       if (parts.length > 0) {
-        const onlyText = parts.every((part) => part.type === 'text' && (part as { cache_control?: unknown }).cache_control === undefined);
+        const onlyText = parts.every((part) => part.type === 'text' && !hasCacheMark(part));
         messages.push({ role: 'user', content: onlyText ? parts.map((part) => (part as { text: string }).text).join('') : parts });
       }
     } else if (message.role === 'assistant') {
@@ -240,7 +220,7 @@ export function convertMessagesRequest(body: Record<string, any>): ChatCompletio
     ...(choice?.disable_parallel_tool_use === true ? { parallel_tool_calls: false } : {}),
     ...(body.output_config?.format?.type === 'json_schema' ? { response_format: { type: 'json_schema', json_schema: { name: 'output', schema: body.output_config.format.schema } } } : {}),
     ...(typeof body.output_config?.effort === 'string' ? { reasoning_effort: effortOf(body.output_config.effort) } : {}),
-    ...cacheMarkOf(body as Block),
+    ...cacheMarkOf(body),
   };
   return request as unknown as ChatCompletionRequest;
 }

@@ -1,4 +1,5 @@
-import { GatewayError, customToolInput, type AssistantMessage, type BoundedWebSearches, type ClientBodyFacts, type ChatCompletionRequest, type ChatMessage, type ContentPart, type FunctionTool, type ToolCall, type ToolChoice } from '@tollgate/core';
+import { GatewayError, customToolInput, type AssistantMessage, type BoundedWebSearches, type ClientBodyFacts, type ChatCompletionRequest, type ChatMessage, type ContentPart, type FunctionTool, type TextContentPart, type ToolCall, type ToolChoice } from '@tollgate/core';
+import { cacheMarkOf, hasCacheMark, lastCacheMark } from '../cache-mark-of.js';
 
 type Item = { type?: string; [field: string]: any };
 
@@ -15,7 +16,7 @@ function toPart(part: Item, param: string): ContentPart {
   switch (part.type) {
     case 'input_text':
     case 'output_text':
-      return { type: 'text', text: String(part.text) };
+      return { type: 'text', text: String(part.text), ...cacheMarkOf(part) };
     case 'refusal':
       return { type: 'text', text: String(part.refusal) };
     case 'input_image':
@@ -35,7 +36,7 @@ function toContent(content: unknown, param: string): string | ContentPart[] {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) throw invalid('A message\'s `content` must be a string or an array of content parts.', `${param}.content`);
   const parts = content.map((part: Item, index: number) => toPart(part, `${param}.content[${index}]`));
-  return parts.every((part) => part.type === 'text') ? parts.map((part) => (part as { text: string }).text).join('') : parts;
+  return parts.every((part) => part.type === 'text' && !hasCacheMark(part)) ? parts.map((part) => (part as { text: string }).text).join('') : parts;
 }
 
 /** A tool's output, which the Responses API lets be text or content parts, as a tool message's text. */
@@ -88,15 +89,15 @@ function toMessages(input: unknown, instructions: unknown): ChatMessage[] {
     if (type === 'reasoning') return;
     flushAssistant();
     if (type === 'message') {
-      if (item.role === 'user') messages.push({ role: 'user', content: toContent(item.content, param) });
+      if (item.role === 'user') messages.push({ role: 'user', content: toContent(item.content, param), ...cacheMarkOf(item) } as ChatMessage);
       else if (item.role === 'system' || item.role === 'developer') {
         const content = toContent(item.content, param);
-        if (typeof content !== 'string') throw invalid(`A ${String(item.role)} message can hold text only.`, `${param}.content`);
-        messages.push({ role: item.role, content });
+        if (typeof content !== 'string' && !content.every((part) => part.type === 'text')) throw invalid(`A ${String(item.role)} message can hold text only.`, `${param}.content`);
+        messages.push({ role: item.role, content: content as string | TextContentPart[], ...cacheMarkOf(item) } as ChatMessage);
       } else throw invalid(`${param}.role must be "user", "assistant", "system" or "developer".`, `${param}.role`);
     } else if (type === 'function_call_output' || type === 'custom_tool_call_output') {
       if (typeof item.call_id !== 'string') throw invalid(`A ${type} item needs the \`call_id\` of the call it answers.`, param);
-      messages.push({ role: 'tool', tool_call_id: item.call_id, content: outputText(item.output) });
+      messages.push({ role: 'tool', tool_call_id: item.call_id, content: outputText(item.output), ...cacheMarkOf(item), ...(item.cache_control === undefined ? lastCacheMark(item.output) : {}) } as ChatMessage);
     } else if (type === 'item_reference') {
       // Kept as it is, for OpenAI only (see inspectResponsesBody): what it refers to is OpenAI's.
       messages.push({ role: 'user', content: [{ ...item } as unknown as ContentPart] });
@@ -122,10 +123,10 @@ function toTools(tools: unknown): FunctionTool[] | undefined {
   return clientTools.map((tool: Item) => {
     const description = typeof tool.description === 'string' ? { description: tool.description } : {};
     if (tool.type === 'function') {
-      return { type: 'function', function: { name: String(tool.name), ...description, parameters: tool.parameters ?? { type: 'object', properties: {} }, ...(typeof tool.strict === 'boolean' ? { strict: tool.strict } : {}) } };
+      return { type: 'function', function: { name: String(tool.name), ...description, parameters: tool.parameters ?? { type: 'object', properties: {} }, ...(typeof tool.strict === 'boolean' ? { strict: tool.strict } : {}) }, ...cacheMarkOf(tool) };
     }
     const parameters = { type: 'object', properties: { [customToolInput]: { type: 'string' } }, required: [customToolInput], additionalProperties: false };
-    return { type: 'function', function: { name: String(tool.name), ...description, parameters } };
+    return { type: 'function', function: { name: String(tool.name), ...description, parameters }, ...cacheMarkOf(tool) };
   });
 }
 
