@@ -184,8 +184,8 @@ export function convertMessagesRequest(body: Record<string, any>): ChatCompletio
         .filter((block) => block.type === 'tool_use')
         .map((block) => ({ id: String(block.id), type: 'function' as const, function: { name: String(block.name), arguments: JSON.stringify(block.input ?? {}) } }));
       const reasoning = reasoningDetailsOf(blocks);
-      // A mark on any of its text or tool use blocks marks the turn (its last block, once translated).
-      const marked = lastCacheMark(blocks.filter((block) => block.type === 'text' || block.type === 'tool_use'));
+      // A mark on any of its blocks marks the turn (its last block, once translated; thinking blocks take none).
+      const marked = lastCacheMark(blocks);
       messages.push({ role: 'assistant', content: text === '' && toolCalls.length > 0 ? null : text, ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}), ...(reasoning.length > 0 ? { reasoning_details: reasoning } : {}), ...marked } as ChatMessage);
     } else {
       throw invalid(`messages[${index}].role must be "user" or "assistant".`, `${param}.role`);
