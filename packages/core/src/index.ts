@@ -64,6 +64,8 @@ export { Pricing, costAtPrices, requestedServiceTier } from './services/pricing.
 export { Cache } from './services/cache.js';
 export { MetricsEndpoint } from './services/metrics-endpoint.js';
 export { TargetCircuits } from './services/target-circuits.js';
+export { TargetQuotaUsage } from './services/target-quota-usage.js';
+export type { TargetQuotaUse } from './services/target-quota-usage.js';
 export type { CoolingTarget } from './services/target-circuits.js';
 export type { ModelPrices, PricedModel } from './services/pricing.js';
 export type { LedgerEntry } from './services/ledger.js';

@@ -17,7 +17,12 @@ beforeAll(async () => {
     databasePath: await temporaryDatabasePath('tollgate-admin-circuits'),
     flushIntervalMs: 20,
     // A group whose first target's circuit opens after one failure, for a minute.
-    models: { pair: { targets: [{ target: 'local/llama-3.3-70b', maxRetries: 0 }, 'claude/claude-sonnet-4-5'], cooldown: { failures: 1, cooldownMs: 60_000 } } },
+    models: {
+      pair: { targets: [{ target: 'local/llama-3.3-70b', maxRetries: 0 }, 'claude/claude-sonnet-4-5'], cooldown: { failures: 1, cooldownMs: 60_000 } },
+      // A deployment with a quota of one request a minute, then Claude.
+      quota: { targets: [{ target: 'local/llama-3.1-8b', rpm: 1, tpm: 10_000 }, 'claude/claude-sonnet-4-5'] },
+    },
+    prices: { 'local/llama-3.1-8b': { input: 1, output: 2 } },
   });
 });
 
@@ -50,5 +55,19 @@ describe('GET /admin/circuits, and the admin pages\' Upstreams view', () => {
     // The master key only.
     const key = (await admin('/admin/keys', { alias: 'not-admin' })).json.key as string;
     expect((await fetch(`${server.url}/admin/circuits`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(403);
+  });
+
+  it('lists the targets with a quota and what the last minute used of it (GET /admin/quotas), on the Upstreams view too', async () => {
+    expect((await admin('/admin/quotas')).json.data).toEqual([{ target: 'local/llama-3.1-8b', provider: 'local', rpm: 1, requests_last_minute: 0, tpm: 10_000, tokens_last_minute: 0, at_quota: false }]);
+    gpt.enqueue({ usage: { prompt_tokens: 30, completion_tokens: 12 } });
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
+    await client.chat.completions.create({ model: 'quota', messages: [{ role: 'user', content: 'hi' }] });
+    const { response } = await client.chat.completions.create({ model: 'quota', messages: [{ role: 'user', content: 'again' }] }).withResponse();
+    expect(response.headers.get('x-tollgate-provider')).toBe('claude');
+    expect((await admin('/admin/quotas')).json.data).toEqual([{ target: 'local/llama-3.1-8b', provider: 'local', rpm: 1, requests_last_minute: 1, tpm: 10_000, tokens_last_minute: 42, at_quota: true }]);
+    const page = await openAdminPage(`${server.url}/admin/ui/`, masterKey);
+    click(page, '#tabs button[data-view="circuits"]');
+    await until(page, () => rowsOf(page, 'quotas-table').length === 1);
+    expect(rowsOf(page, 'quotas-table')[0]).toEqual(['local/llama-3.1-8b', '1 of 1', '42 of 10,000', 'at quota: skipped']);
   });
 });

@@ -96,6 +96,8 @@ describe('@tollgate/metrics-prometheus with budgets, rate limits, the response c
         models: {
           'gpt-4o-mini': { target: 'openai/gpt-4o-mini' },
           cooling: { targets: ['openai/cool-1', 'backup/cool-2'], retries: { maxRetries: 0 }, cooldown: { failures: 1, cooldownMs: 60_000 } },
+          // A deployment with a quota: 4 requests and 1,000 tokens a minute.
+          quota: { target: { target: 'backup/quota-1', rpm: 4, tpm: 1_000 } },
         },
       };
     });
@@ -114,6 +116,8 @@ describe('@tollgate/metrics-prometheus with budgets, rate limits, the response c
     await expect(ask(throttledKey, 'gpt-4o-mini')).rejects.toMatchObject({ status: 429, code: 'rate_limit_exceeded' });
     governed.mock.enqueue({ status: 500, error: { message: 'The server had an error while processing your request.', type: 'server_error' } });
     await ask(masterKey, 'cooling'); // openai/cool-1 fails and cools down; backup/cool-2 answers
+    governed.mock.enqueue({ usage: { prompt_tokens: 150, completion_tokens: 100 } });
+    await ask(masterKey, 'quota'); // 1 of 4 requests, 250 of 1,000 tokens
     await governed.server.tollgate.gateway.engine.drain();
 
     const text = await (await fetch(`${governed.server.url}/metrics`)).text();
@@ -124,6 +128,8 @@ describe('@tollgate/metrics-prometheus with budgets, rate limits, the response c
       'tollgate_rejections_total{reason="budget",scope="team",model="gpt-4o-mini",team="capped",key="capped-agent"}': 1,
       'tollgate_rejections_total{reason="rate_limit",scope="team",model="gpt-4o-mini",team="throttled",key="throttled-agent"}': 1,
       'tollgate_target_cooling_down{provider="openai",target="openai/cool-1",state="open"}': 1,
+      'tollgate_target_quota_used_ratio{provider="backup",target="backup/quota-1",kind="requests"}': 0.25,
+      'tollgate_target_quota_used_ratio{provider="backup",target="backup/quota-1",kind="tokens"}': 0.25,
     });
     expect(text).not.toContain('target="backup/cool-2"');
     expect(text).not.toContain(cappedKey);

@@ -250,20 +250,31 @@
   }
 
   async function showCircuits() {
-    const circuits = await api('circuits');
-    if (circuits.data.length === 0) {
-      byId('circuits-table').replaceChildren(element('p', { class: 'empty' }, 'Every upstream is healthy.'));
-      return;
-    }
+    const [circuits, quotas] = await Promise.all([api('circuits'), api('quotas')]);
     byId('circuits-table').replaceChildren(
+      circuits.data.length === 0
+        ? element('p', { class: 'empty' }, 'Every upstream is healthy.')
+        : table(
+            [
+              ['target', (circuit) => circuit.target],
+              ['provider', (circuit) => circuit.provider],
+              ['state', (circuit) => circuit.state],
+              ['reopens', (circuit) => time(circuit.reopens_at)],
+            ],
+            circuits.data,
+          ),
+    );
+    /** `used of quota` (`12 of 480`), or the count alone without a quota. */
+    const ofQuota = (used, quota) => (quota === null ? count(used) : `${count(used)} of ${count(quota)}`);
+    byId('quotas-table').replaceChildren(
       table(
         [
-          ['target', (circuit) => circuit.target],
-          ['provider', (circuit) => circuit.provider],
-          ['state', (circuit) => circuit.state],
-          ['reopens', (circuit) => time(circuit.reopens_at)],
+          ['target', (use) => use.target],
+          ['requests', (use) => ofQuota(use.requests_last_minute, use.rpm), 'number'],
+          ['tokens', (use) => ofQuota(use.tokens_last_minute, use.tpm), 'number'],
+          ['', (use) => (use.at_quota ? 'at quota: skipped' : '')],
         ],
-        circuits.data,
+        quotas.data,
       ),
     );
   }

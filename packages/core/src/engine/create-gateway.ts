@@ -21,6 +21,7 @@ import { Pricing } from '../services/pricing.js';
 import { Logger, silentLogger } from '../services/logger.js';
 import type { ServiceToken } from '../services/service-token.js';
 import { TargetCircuits } from '../services/target-circuits.js';
+import { TargetQuotaUsage } from '../services/target-quota-usage.js';
 import { composeHooks, createHookCollector, type AnswerReaders } from './composed-hooks.js';
 import { Engine } from './engine.js';
 
@@ -196,6 +197,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
     ...(options.random === undefined ? {} : { random: options.random }),
   });
   services.register(TargetCircuits.key, { useValue: { coolingTargets: () => engine.coolingTargets() } satisfies TargetCircuits });
+  services.register(TargetQuotaUsage.key, { useValue: { quotaUsage: () => engine.quotaUsage() } satisfies TargetQuotaUsage });
   let closing: Promise<void> | undefined;
   return {
     engine,

@@ -20,6 +20,7 @@ import type { ModelRouter } from '../routing/model-router.js';
 import type { Ledger } from '../services/ledger.js';
 import type { ModelPrices, Pricing } from '../services/pricing.js';
 import type { CoolingTarget, TargetCircuits } from '../services/target-circuits.js';
+import type { TargetQuotaUse } from '../services/target-quota-usage.js';
 import type { Logger } from '../services/logger.js';
 import type { ChatCompletionChunk } from '../types/chat-completion-chunk.js';
 import type { ChatCompletionRequest } from '../types/chat-completion-request.js';
@@ -288,6 +289,11 @@ export class Engine implements TargetCircuits {
   hasModel(model: string, principal?: Principal): boolean {
     if (principal !== undefined && !mayCall(principal, model)) return false;
     return this.#router.resolve(model) !== undefined;
+  }
+
+  /** Every target with a quota, and what the last minute used of it on this instance. */
+  quotaUsage(): TargetQuotaUse[] {
+    return this.#router.quotaTargets().map((target) => ({ target: target.id, provider: target.provider.name, rpm: target.quota?.rpm, tpm: target.quota?.tpm, ...this.#quotas.used(target.id) }));
   }
 
   /** The targets whose circuit breaker is open or half-open in this instance. */

@@ -87,6 +87,13 @@ export class ModelRouter {
     return [...unpriced];
   }
 
+  /** The targets of the exact routes that have a quota (`rpm`, `tpm`), each once. */
+  quotaTargets(): RouteTarget[] {
+    const byId = new Map<string, RouteTarget>();
+    for (const route of this.#exact.values()) for (const target of route.targets) if (target.quota !== undefined && !byId.has(target.id)) byId.set(target.id, target);
+    return [...byId.values()];
+  }
+
   /** The model names clients can use: exact names, and the models of a wildcard family its provider knows (a catalog). */
   listModels(): string[] {
     const names = [...this.#exact.keys()];

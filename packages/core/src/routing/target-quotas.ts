@@ -92,6 +92,14 @@ export class TargetQuotas {
     if (tokens > 0) this.#window(id).add(this.#second(), 0, tokens);
   }
 
+  /** The target's requests and tokens over the last minute. */
+  used(id: string): { readonly requests: number; readonly tokens: number } {
+    const window = this.#windows.get(id);
+    if (window === undefined) return { requests: 0, tokens: 0 };
+    window.advance(this.#second());
+    return { requests: window.requests, tokens: window.tokens };
+  }
+
   /** Milliseconds until the target's oldest counted second leaves the window (room may come then); 0 when nothing is counted. */
   msUntilRoom(id: string): number {
     const oldest = this.#windows.get(id)?.oldestSecond();

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { GatewayContext, TargetCircuits } from '@tollgate/core';
+import type { GatewayContext, TargetCircuits, TargetQuotaUsage } from '@tollgate/core';
 import type { PrometheusOptions } from './prometheus-options.js';
 
 const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
@@ -42,8 +42,8 @@ export class GatewayMetrics {
   readonly #cache: Counter<'model' | 'result'>;
   readonly #inFlight: Gauge;
 
-  /** `circuits` reads the engine's circuit breakers at each scrape (undefined until the gateway is assembled). */
-  constructor(options: PrometheusOptions, circuits: () => TargetCircuits | undefined = () => undefined) {
+  /** `circuits` and `quotas` read the engine's circuit breakers and target quotas at each scrape (undefined until the gateway is assembled). */
+  constructor(options: PrometheusOptions, circuits: () => TargetCircuits | undefined = () => undefined, quotas: () => TargetQuotaUsage | undefined = () => undefined) {
     const prefix = options.prefix;
     const registers = [this.registry];
     this.#labelKeys = options.labelKeys;
@@ -71,6 +71,19 @@ export class GatewayMetrics {
           const listed = index < maxCoolingSeries;
           this.inc({ provider: circuit.provider, target: listed ? circuit.target : 'other', state: listed ? circuit.state : 'any' });
         });
+      },
+    });
+    new Gauge({
+      name: `${prefix}target_quota_used_ratio`,
+      help: "What the last minute used of each target's quota (`rpm`: requests, `tpm`: tokens), per gateway instance: at 1 the target is skipped for the next one.",
+      labelNames: ['provider', 'target', 'kind'],
+      registers,
+      collect() {
+        this.reset();
+        for (const use of quotas()?.quotaUsage() ?? []) {
+          if (use.rpm !== undefined) this.set({ provider: use.provider, target: use.target, kind: 'requests' }, use.requests / use.rpm);
+          if (use.tpm !== undefined) this.set({ provider: use.provider, target: use.target, kind: 'tokens' }, use.tokens / use.tpm);
+        }
       },
     });
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix });

@@ -13,6 +13,7 @@ import {
   roundMs,
   systemClock,
   TargetCircuits,
+  TargetQuotaUsage,
   z,
   type DirectoryEntry,
   type DirectoryKind,
@@ -220,6 +221,7 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
   const directory = gateway.resolve(Directory);
   const reports = gateway.resolve(SpendReports);
   const circuits = gateway.resolve(TargetCircuits);
+  const quotas = gateway.resolve(TargetQuotaUsage);
 
   /** What an admin operation answers, and the audit entry of the change it made (if any). */
   interface AdminResult {
@@ -500,6 +502,14 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
       new Map([['GET', admin(async () => {
         const cooling = circuits?.coolingTargets() ?? [];
         return { body: { object: 'list', data: cooling.map((target) => ({ target: target.target, provider: target.provider, state: target.state, reopens_at: new Date(target.reopensAt).toISOString() })) } };
+      })]]),
+    ],
+    [
+      // The targets with a quota (a deployment's RPM and TPM) and what the last minute used of it: why requests went to the next target.
+      '/admin/quotas',
+      new Map([['GET', admin(async () => {
+        const used = quotas?.quotaUsage() ?? [];
+        return { body: { object: 'list', data: used.map((use) => ({ target: use.target, provider: use.provider, rpm: use.rpm ?? null, requests_last_minute: use.requests, tpm: use.tpm ?? null, tokens_last_minute: use.tokens, at_quota: (use.rpm !== undefined && use.requests >= use.rpm) || (use.tpm !== undefined && use.tokens >= use.tpm) })) } };
       })]]),
     ],
   ]);
