@@ -1,3 +1,4 @@
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/index.js';
@@ -14,7 +15,12 @@ const logs = new LogCapture();
 let server: RunningServer;
 
 beforeAll(async () => {
-  server = await startPricedGateway(logs, { claude, gpt }, { databasePath: await temporaryDatabasePath('tollgate-prompt-caching'), flushIntervalMs: 20 });
+  server = await startPricedGateway(logs, { claude, gpt }, {
+    databasePath: await temporaryDatabasePath('tollgate-prompt-caching'),
+    flushIntervalMs: 20,
+    // Automatic caching for clients that mark nothing (LiteLLM's cache_control_injection_points).
+    models: { 'sonnet-auto': { target: { target: 'claude/claude-sonnet-4-5', params: { cache_control: { type: 'ephemeral' } } } } },
+  });
 });
 
 afterAll(async () => {
@@ -77,5 +83,20 @@ describe('prompt caching marks from an OpenAI client to Claude', () => {
     expect(automatic).not.toHaveProperty('cache_control');
     expect(plain!.messages).toEqual([{ role: 'user', content: 'hello' }]);
     expect(plain!.system).toBe('Be brief.');
+  });
+
+  it("a target's params turn on automatic caching for clients that mark nothing, and leave Claude Code's own marks as it placed them", async () => {
+    const openai = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
+    await openai.chat.completions.create({ model: 'sonnet-auto', messages: [{ role: 'system', content: 'You review code.' }, { role: 'user', content: 'review this diff' }] });
+    expect((claude.requests[0]!.body as Record<string, any>).messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'review this diff', cache_control: ephemeral }] }]);
+
+    const anthropic = new Anthropic({ baseURL: server.url, apiKey: masterKey, maxRetries: 0 });
+    // An Anthropic client that marks nothing: its body as sent, with the Messages API's own top-level mark.
+    await anthropic.messages.create({ model: 'sonnet-auto', max_tokens: 100, messages: [{ role: 'user', content: 'hello' }] });
+    expect(claude.requests[1]!.body).toEqual({ model: 'claude-sonnet-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'hello' }], cache_control: ephemeral });
+    // Claude Code, which places its own: its bytes as sent, passed through.
+    const marked = { model: 'sonnet-auto', max_tokens: 100, system: [{ type: 'text' as const, text: 'You are Claude Code.', cache_control: ephemeral }], messages: [{ role: 'user' as const, content: 'hello' }] };
+    await anthropic.messages.create(marked);
+    expect(claude.requests[2]!.body).toEqual({ ...marked, model: 'claude-sonnet-4-5' });
   });
 });

@@ -114,8 +114,9 @@ export function boundMessagesWebSearches(body: unknown, limit: number): BoundedW
  * Canonical fields a hook adds (a budget's `max_tokens`) or a target's params set, as the Messages API
  * names them, for setting in a Messages client's bytes: `max_tokens` (`max_completion_tokens` too),
  * `stop` as `stop_sequences`, `reasoning_effort` as `output_config.effort` (in the client's own
- * `output_config`), and `thinking` and `speed` (fast mode), which both share; undefined when one has no
- * Messages name (the request is then translated).
+ * `output_config`), `thinking` and `speed` (fast mode), which both share, and `cache_control` (automatic
+ * prompt caching, left out when the client placed marks); undefined when one has no Messages name (the
+ * request is then translated).
  */
 export function encodeMessagesFields(fields: Readonly<Record<string, unknown>>, clientBody?: unknown): Record<string, unknown> | undefined {
   const encoded: Record<string, unknown> = {};
@@ -127,9 +128,25 @@ export function encodeMessagesFields(fields: Readonly<Record<string, unknown>>, 
       // Set inside the client's own output_config, whatever else it holds (its output format).
       const own = (clientBody as { output_config?: unknown } | undefined)?.output_config;
       encoded.output_config = { ...(typeof own === 'object' && own !== null ? own : {}), effort: messagesEfforts[value as keyof typeof messagesEfforts] };
+    } else if (name === 'cache_control') {
+      // Automatic caching (a target's `params`), the Messages API's own top-level field: unless the
+      // client placed marks itself (Claude Code does), which are kept as they are.
+      if (!hasCacheMarks(clientBody)) encoded.cache_control = value;
     } else return undefined;
   }
   return encoded;
+}
+
+/** Whether a Messages body carries a cache mark anywhere: on the request, a system, message or tool result block, or a tool. */
+function hasCacheMarks(body: unknown): boolean {
+  const { cache_control: own, system, messages, tools } = (body ?? {}) as { cache_control?: unknown; system?: unknown; messages?: unknown; tools?: unknown };
+  if (own !== undefined || lastCacheMark(system).cache_control !== undefined || lastCacheMark(tools).cache_control !== undefined) return true;
+  if (!Array.isArray(messages)) return false;
+  for (const message of messages as { content?: unknown }[]) {
+    if (!Array.isArray(message?.content)) continue;
+    for (const block of message.content as Block[]) if (hasCacheMark(block) || lastCacheMark(block?.content).cache_control !== undefined) return true;
+  }
+  return false;
 }
 
 /** A chat request's `reasoning_effort` as the Messages API's `output_config.effort`. */
