@@ -10,9 +10,14 @@ export function cacheControlOf(holder: unknown): CacheControl | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as CacheControl) : undefined;
 }
 
-/** The first cache mark among a message's content parts, when its content is an array of them. */
+/** The first cache mark among a message's content parts, when its content is an array of them (read without allocating). */
 export function partsCacheControl(content: unknown): CacheControl | undefined {
-  return Array.isArray(content) ? content.map(cacheControlOf).find((cacheControl) => cacheControl !== undefined) : undefined;
+  if (!Array.isArray(content)) return undefined;
+  for (const part of content) {
+    const mark = cacheControlOf(part);
+    if (mark !== undefined) return mark;
+  }
+  return undefined;
 }
 
 /** `value` without its own `cache_control` field; the same object when it has none. */

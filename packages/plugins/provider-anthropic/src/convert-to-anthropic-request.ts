@@ -171,12 +171,15 @@ export function convertToAnthropicRequest(request: ChatCompletionRequest, option
   const speed = (request as { speed?: unknown }).speed;
   if (speed === 'fast' || speed === 'standard') body.speed = speed;
 
-  const tools = (request.tools ?? []).map((tool) => ({
-    name: tool.function.name,
-    ...(tool.function.description === undefined ? {} : { description: tool.function.description }),
-    input_schema: tool.function.parameters ?? { type: 'object', properties: {} },
-    ...(cacheControlOf(tool) === undefined ? {} : { cache_control: cacheControlOf(tool) }),
-  }));
+  const tools = (request.tools ?? []).map((tool) => {
+    const cacheControl = cacheControlOf(tool);
+    return {
+      name: tool.function.name,
+      ...(tool.function.description === undefined ? {} : { description: tool.function.description }),
+      input_schema: tool.function.parameters ?? { type: 'object', properties: {} },
+      ...(cacheControl === undefined ? {} : { cache_control: cacheControl }),
+    };
+  });
   let toolChoice: AnthropicRequest['tool_choice'];
   const choice = request.tool_choice;
   if (choice === 'auto') toolChoice = { type: 'auto' };
