@@ -43,6 +43,7 @@ const targetObjectSchema = z.strictObject({
   price: z.strictObject({ input: z.number().min(0).describe('Input (prompt) tokens.'), output: z.number().min(0).describe('Output (completion) tokens.') }).optional().describe('USD per million tokens, for the `lowest-cost` strategy (overrides the price table).'),
   rpm: z.number().int().positive().optional().describe("The target's quota of requests a minute on this instance (an Azure deployment's RPM, a free tier's): past it the target is skipped for the route's next one."),
   tpm: z.number().int().positive().optional().describe("The target's quota of tokens a minute on this instance (an Azure deployment's TPM), counted as requests end: past it the target is skipped."),
+  tags: keyTagsSchema.optional().describe('Tag-based routing: the request tags (a key\'s `tags`, `x-tollgate-tags`) this target serves; a request with one of them goes only to the targets tagged with it; `default` serves requests with none of the route\'s tags, as untagged targets do.'),
 });
 
 const targetSchema = z.union([targetReference, targetObjectSchema]);

@@ -14,6 +14,7 @@ import { matchesModelPattern } from '../routing/matches-model-pattern.js';
 import type { RoutePolicy } from '../routing/route-policy.js';
 import { TargetHealth } from '../routing/target-health.js';
 import { TargetQuotas } from '../routing/target-quotas.js';
+import { targetsForTags } from '../routing/targets-for-tags.js';
 import { TargetStats } from '../routing/target-stats.js';
 import type { Clock } from '../services/clock.js';
 import type { ModelRouter } from '../routing/model-router.js';
@@ -397,9 +398,17 @@ export class Engine implements TargetCircuits {
         { param: 'model' },
       );
     }
-    context.targets = route.policy.strategy.order(route.targets, this.#stats);
+    const served = targetsForTags(route.targets, context.tags);
+    if (served.length === 0) {
+      throw new GatewayError(
+        'TOLLGATE_MODEL_NOT_FOUND',
+        `No target of model "${model}" serves ${context.tags === undefined ? 'requests without tags' : `the request's tags (${context.tags.join(', ')})`}: tag a target \`default\` to serve the rest.`,
+        { param: 'model' },
+      );
+    }
+    context.targets = route.policy.strategy.order(served, this.#stats);
     context.routePolicy = route.policy;
-    if (context.fallbackModels.length > 0) context.targets = this.#withClientFallbacks(principal, context.targets, context.fallbackModels);
+    if (context.fallbackModels.length > 0) context.targets = this.#withClientFallbacks(principal, context.targets, context.fallbackModels, context.tags);
     const { contextWindow, contentPolicy } = route.policy.fallbacks;
     if (contextWindow !== undefined || contentPolicy !== undefined) context.fallbackTargets = this.#fallbackTargets(principal, contextWindow, contentPolicy);
   }
@@ -408,7 +417,7 @@ export class Engine implements TargetCircuits {
    * The route's targets, then each fallback model's the client named (in its own route's order),
    * each target once. A model the key may not call is refused (403), one that does not route 404.
    */
-  #withClientFallbacks(principal: Principal, targets: readonly RouteTarget[], models: readonly string[]): RouteTarget[] {
+  #withClientFallbacks(principal: Principal, targets: readonly RouteTarget[], models: readonly string[], tags: readonly string[] | undefined): RouteTarget[] {
     const all = [...targets];
     for (const model of models) {
       const refusing = mayCall(principal, model) ? undefined : refusingModelLevel(principal, model);
@@ -419,7 +428,7 @@ export class Engine implements TargetCircuits {
       if (route === undefined) {
         throw new GatewayError('TOLLGATE_MODEL_NOT_FOUND', `The fallback model "${model}" does not exist on this gateway. Use a model listed by GET /v1/models.`, { param: 'models' });
       }
-      for (const target of route.policy.strategy.order(route.targets, this.#stats)) if (!all.includes(target)) all.push(target);
+      for (const target of route.policy.strategy.order(targetsForTags(route.targets, tags), this.#stats)) if (!all.includes(target)) all.push(target);
     }
     return all;
   }
@@ -639,7 +648,7 @@ export class Engine implements TargetCircuits {
           const route = allowed ? this.#router.resolve(fallbackModel) : undefined;
           if (route === undefined) throw failure;
           this.#logger.info({ requestId: context.requestId, code: failure.wireCode, fallback: fallbackModel }, 'rerouting to the fallback model');
-          context.targets = route.policy.strategy.order(route.targets, this.#stats);
+          context.targets = route.policy.strategy.order(targetsForTags(route.targets, context.tags), this.#stats);
           context.routePolicy = route.policy;
           return this.#dispatch(context, stream, attempt, true);
         }

@@ -22,4 +22,6 @@ export interface RouteTarget {
   readonly price?: { readonly input: number; readonly output: number };
   /** The target's quota per minute (requests, tokens): past it, the target is skipped. */
   readonly quota?: TargetQuota;
+  /** The request tags the target serves (tag-based routing); `default`: requests with none of its route's tags. */
+  readonly tags?: readonly string[];
 }

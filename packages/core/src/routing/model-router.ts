@@ -130,6 +130,7 @@ export class ModelRouter {
       ...(overrides?.maxRetries === undefined ? {} : { maxRetries: overrides.maxRetries }),
       ...(overrides?.params === undefined ? {} : { params: overrides.params }),
       ...(price === undefined ? {} : { price: { input: price.input, output: price.output } }),
+      ...(overrides?.tags === undefined ? {} : { tags: overrides.tags }),
       ...(overrides?.rpm === undefined && overrides?.tpm === undefined ? {} : { quota: { ...(overrides.rpm === undefined ? {} : { rpm: overrides.rpm }), ...(overrides.tpm === undefined ? {} : { tpm: overrides.tpm }) } }),
     };
   }
