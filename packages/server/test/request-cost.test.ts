@@ -122,7 +122,7 @@ describe('a request\'s cost, told to the client', () => {
     expect(usage).not.toHaveProperty('cost');
   });
 
-  it("is listed beforehand by GET /v1/models as OpenRouter lists its models' prices: USD per token, where a price is known", async () => {
+  it("is listed beforehand by GET /v1/models as OpenRouter lists its models' prices (USD per token, where a price is known) and context windows", async () => {
     const models = (await openai().models.list()).data as (OpenAI.Model & { pricing?: Record<string, string> })[];
     const byId = new Map(models.map((model) => [model.id, model]));
     // $1 and $2 per million tokens; embeddings at $1,000 per million.
@@ -130,6 +130,11 @@ describe('a request\'s cost, told to the client', () => {
     expect(byId.get('embed')?.pricing).toMatchObject({ prompt: '0.001', completion: '0' });
     expect(byId.get('mystery')).not.toHaveProperty('pricing');
     expect((await openai().models.retrieve('llama')) as unknown).toMatchObject({ id: 'llama', pricing: { prompt: '0.000001' } });
+    // The context window where the price table knows the model (Claude Sonnet 4.5's, from Anthropic's
+    // table), as OpenRouter's `context_length`; a self-hosted model's is not known.
+    expect(byId.get('sonnet')).toMatchObject({ context_length: 200_000 });
+    expect(byId.get('llama')).not.toHaveProperty('context_length');
+    expect((await openai().models.retrieve('sonnet')) as unknown).toMatchObject({ id: 'sonnet', context_length: 200_000 });
   });
 
   it('is a key\'s own: another key is told it does not exist, the master key sees every request', async () => {

@@ -283,6 +283,13 @@ export class Engine implements TargetCircuits {
     return this.#pricing.prices({ provider: target.provider.name, priceProvider: target.provider.priceProvider, model: target.model });
   }
 
+  /** A model's context window in tokens, as the price source knows it for its route's first target; undefined when unknown. */
+  modelContextWindow(model: string): number | undefined {
+    const target = this.#router.resolve(model)?.targets[0];
+    if (target === undefined) return undefined;
+    return this.#pricing?.contextWindow?.({ provider: target.provider.name, priceProvider: target.provider.priceProvider, model: target.model });
+  }
+
   /**
    * Whether a model name routes on this gateway (an exact name, or one a wildcard family takes) and the
    * principal, when one is given, may call it. Routes a `route` hook would choose are not known here.

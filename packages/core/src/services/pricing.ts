@@ -63,6 +63,8 @@ export interface Pricing {
   prices(model: PricedModel): ModelPrices | undefined;
   /** The cost of `usage` in integer micro-dollars, or undefined when the model's price is unknown. */
   costMicros(model: PricedModel, usage: Usage): number | undefined;
+  /** The model's context window in tokens, where the price source knows it (what `GET /v1/models` lists as `context_length`). */
+  contextWindow?(model: PricedModel): number | undefined;
 }
 
 /**

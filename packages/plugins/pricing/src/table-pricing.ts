@@ -38,6 +38,8 @@ const maxCachedModels = 10_000;
 /** What the table says of a model: whether it is in it, whether its prices change with time, its prices, and its simple rates. */
 interface TableEntry {
   readonly known: boolean;
+  /** The model's context window in tokens, where the table gives it. */
+  readonly contextWindow: number | undefined;
   /** Prices that depend on the date or the time of day: `prices` and `rates` are undefined, `calcPrice` decides each time. */
   readonly conditional: boolean;
   readonly prices: ModelPrices | undefined;
@@ -176,13 +178,18 @@ export class TablePricing implements Pricing {
     const result = calcPrice({ input_tokens: 0, output_tokens: 0 }, modelName, { providerId: priceProvider });
     const price = result?.model_price as Record<string, TablePrice> | undefined;
     // Conditional prices (a start date, off-peak hours) are left to calcPrice each time; the rest never change.
+    const contextWindow = result?.model.context_window;
     const entry: TableEntry =
       result !== null && Array.isArray(result.model.prices)
-        ? { known: true, conditional: true, prices: undefined, rates: undefined }
-        : { known: result !== null, conditional: false, prices: toModelPrices(price), rates: price === undefined ? undefined : simpleRates(price) };
+        ? { known: true, contextWindow, conditional: true, prices: undefined, rates: undefined }
+        : { known: result !== null, contextWindow, conditional: false, prices: toModelPrices(price), rates: price === undefined ? undefined : simpleRates(price) };
     if (this.#staticPrices.size >= maxCachedModels) this.#staticPrices.clear();
     this.#staticPrices.set(key, entry);
     return entry;
+  }
+
+  contextWindow(model: PricedModel): number | undefined {
+    return model.priceProvider === undefined ? undefined : this.#tableEntry(model.priceProvider, model.model).contextWindow;
   }
 
   costMicros(model: PricedModel, usage: Usage): number | undefined {

@@ -46,15 +46,15 @@ function pricingOf(prices: ModelPrices): Record<string, string> {
   };
 }
 
-function toOpenAIModel(id: string, created: Created, prices: ModelPrices | undefined) {
-  return { id, object: 'model', created: created.seconds, owned_by: 'tollgate', ...(prices === undefined ? {} : { pricing: pricingOf(prices) }) };
+function toOpenAIModel(id: string, created: Created, prices: ModelPrices | undefined, contextLength: number | undefined) {
+  return { id, object: 'model', created: created.seconds, owned_by: 'tollgate', ...(contextLength === undefined ? {} : { context_length: contextLength }), ...(prices === undefined ? {} : { pricing: pricingOf(prices) }) };
 }
 
 /**
  * The models routes, with one `created` time for both:
  *
  * - `list` — `GET /v1/models`: the model names the caller's key may use, OpenAI's list (with each
- *   model's `pricing` as OpenRouter lists it, where a price is known), or
+ *   model's `pricing` and `context_length` as OpenRouter lists them, where the price table knows them), or
  *   Anthropic's page (`limit`, `after_id`, `before_id`) for a client that sends `anthropic-version`;
  * - `model` — `GET /v1/models/{model}`: one model, in either shape, when it routes on this gateway
  *   (listed, or taken by a wildcard family) and the caller's key may call it; else 404
@@ -70,7 +70,7 @@ export function createModelsHandlers(dependencies: HttpDependencies) {
       return answerAuthenticated(req, res, dependencies, (principal) => {
         const ids = engine.listModels(principal);
         if (wire === 'anthropic') return toModelsPage(ids, new URL(req.url ?? '/', 'http://localhost').searchParams, created.iso);
-        return { object: 'list', data: ids.map((id) => toOpenAIModel(id, created, engine.modelPrices(id))) };
+        return { object: 'list', data: ids.map((id) => toOpenAIModel(id, created, engine.modelPrices(id), engine.modelContextWindow(id))) };
       }, wire);
     },
     model(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -80,7 +80,7 @@ export function createModelsHandlers(dependencies: HttpDependencies) {
         if (!engine.hasModel(model, principal)) {
           throw new GatewayError('TOLLGATE_MODEL_NOT_FOUND', `The model "${model}" does not exist on this gateway, or this key may not call it. GET /v1/models lists the ones it may.`, { param: 'model' });
         }
-        return wire === 'anthropic' ? toAnthropicModelInfo(model, created.iso) : toOpenAIModel(model, created, engine.modelPrices(model));
+        return wire === 'anthropic' ? toAnthropicModelInfo(model, created.iso) : toOpenAIModel(model, created, engine.modelPrices(model), engine.modelContextWindow(model));
       }, wire);
     },
   };
