@@ -112,6 +112,20 @@ describe('virtual keys', () => {
     const late = await clientFor(expired.key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }).catch((error: unknown) => error);
     expect(late).toMatchObject({ status: 401 });
     expect((late as Error).message).toContain('expired at');
+
+    // LiteLLM's `duration`: thirty days from now; then one second from now, and it stops.
+    const month = await adminCall('/admin/keys', { alias: 'for-a-month', duration: '30d' });
+    expect(Date.parse(month.json.expires_at) - Date.now()).toBeGreaterThan(30 * 86_400_000 - 60_000);
+    expect(Date.parse(month.json.expires_at) - Date.now()).toBeLessThanOrEqual(30 * 86_400_000);
+    const shortened = await adminCall('/admin/keys/update', { id: month.json.id, duration: '1s' });
+    expect(Date.parse(shortened.json.expires_at) - Date.now()).toBeLessThanOrEqual(1_000);
+    await sleep(1_100);
+    expect(await clientFor(month.json.key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }).catch((error: unknown) => error)).toMatchObject({ status: 401 });
+    for (const body of [{ duration: '30 days' }, { duration: '30d', expires_at: new Date().toISOString() }]) {
+      const refused = await adminCall('/admin/keys', { alias: 'badly-timed', ...body });
+      expect(refused.status).toBe(400);
+      expect(refused.json.error).toMatchObject({ param: 'duration' });
+    }
   });
 
   it('rotate to a new secret under the same id: the new one works, the old one stops within a second', async () => {

@@ -8,6 +8,7 @@ const options = {
   org: { type: 'string' },
   models: { type: 'string' },
   expires: { type: 'string' },
+  duration: { type: 'string' },
   period: { type: 'string' },
   by: { type: 'string' },
   from: { type: 'string' },
@@ -65,6 +66,7 @@ function toCall(command: string, args: string[]): AdminCall | string {
       if (values.org !== undefined) body.org_id = values.org;
       if (values.tags !== undefined) body.tags = values.tags.split(',').map((tag) => tag.trim()).filter(Boolean);
       if (values.expires !== undefined) body.expires_at = values.expires;
+      if (values.duration !== undefined) body.duration = values.duration;
       return { method: 'POST', path: '/admin/keys', body: { ...body, ...modelsAndLimits(values) } };
     }
     if (action === 'list') return { method: 'GET', path: `/admin/keys${query({ team_id: values.team })}` };
@@ -78,7 +80,8 @@ function toCall(command: string, args: string[]): AdminCall | string {
       if (values.alias !== undefined) body.alias = values.alias;
       if (values.tags !== undefined) body.tags = values.tags.split(',').map((tag) => tag.trim()).filter(Boolean);
       if (values.expires !== undefined) body.expires_at = values.expires;
-      if (Object.keys(body).length === 1) return 'keys update ID needs something to change: --alias, --models, --tags, --expires, --rpm, --tpm, --parallel or --budget.';
+      if (values.duration !== undefined) body.duration = values.duration;
+      if (Object.keys(body).length === 1) return 'keys update ID needs something to change: --alias, --models, --tags, --expires, --duration, --rpm, --tpm, --parallel or --budget.';
       return { method: 'POST', path: '/admin/keys/update', body };
     }
     return 'Use: keys create|list|update ID|rotate ID|revoke ID|suspend ID|activate ID.';

@@ -35,6 +35,14 @@ const isoTime = z.iso.datetime({ offset: true }).transform((text) => Date.parse(
 
 const limit = z.number().int().positive();
 
+/** Milliseconds per unit of a key's `duration` (LiteLLM's `"30s"`, `"30m"`, `"30h"`, `"30d"`). */
+const durationUnits = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** A key's lifetime from its creation or update, as LiteLLM's `/key/generate` takes it: a whole number of seconds, minutes, hours or days. */
+const duration = z
+  .string()
+  .regex(/^[1-9]\d{0,5}[smhd]$/, 'a duration is a whole number and a unit: 30s, 30m, 30h or 30d')
+  .transform((text) => Number(text.slice(0, -1)) * durationUnits[text.at(-1) as keyof typeof durationUnits]);
+
 /** The key's own rate limits from the LiteLLM-named fields; undefined when none is given. */
 function limitsOf(body: { rpm_limit?: number | null; tpm_limit?: number | null; max_parallel_requests?: number | null }) {
   const limits = {
@@ -56,6 +64,8 @@ const createKeySchema = z.strictObject({
   org_id: z.string().min(1).optional(),
   models: modelList.optional(),
   expires_at: isoTime.optional(),
+  /** In place of `expires_at`: how long the key lives (`30d`). */
+  duration: duration.optional(),
   metadata: metadata.default({}),
   tags: keyTagsSchema.optional(),
   rpm_limit: limit.optional(),
@@ -69,6 +79,8 @@ const updateKeySchema = z.strictObject({
   alias: z.string().min(1).max(200).optional(),
   models: modelList.optional(),
   expires_at: isoTime.nullable().optional(),
+  /** In place of `expires_at`: how long the key lives from now (`30d`). */
+  duration: duration.optional(),
   status: z.enum(['active', 'suspended', 'revoked']).optional(),
   metadata: metadata.optional(),
   tags: keyTagsSchema.nullable().optional(),
@@ -260,6 +272,13 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
 
   const notFound = (what: string) => new GatewayError('TOLLGATE_NOT_FOUND', `No ${what}.`);
 
+  /** When a key expires: its `expires_at`, or now plus its `duration` (not both); null or undefined for never. */
+  const expiryOf = (body: { expires_at?: number | null; duration?: number }) => {
+    if (body.duration === undefined) return body.expires_at;
+    if (body.expires_at !== undefined) throw new GatewayError('TOLLGATE_INVALID_REQUEST', 'Give `expires_at` or `duration`, not both.', { param: 'duration' });
+    return clock.now() + body.duration;
+  };
+
   /**
    * Sets (or, for null, removes) the budget given with a key or a directory entry; its view for the
    * answer, null once removed, undefined when none was given.
@@ -356,7 +375,7 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
             teamId,
             userId: body.user_id,
             models: body.models ?? undefined,
-            expiresAt: body.expires_at,
+            expiresAt: expiryOf(body) ?? undefined,
             status: 'active',
             metadata: body.metadata,
             ...(limitsOf(body) === undefined ? {} : { limits: limitsOf(body) }),
@@ -383,7 +402,7 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
         const updated = await keys.updateKey(body.id, {
           ...(body.alias === undefined ? {} : { alias: body.alias }),
           ...(body.models === undefined ? {} : { models: body.models }),
-          ...(body.expires_at === undefined ? {} : { expiresAt: body.expires_at }),
+          ...(body.expires_at === undefined && body.duration === undefined ? {} : { expiresAt: expiryOf(body) ?? null }),
           ...(body.status === undefined ? {} : { status: body.status }),
           ...(body.metadata === undefined ? {} : { metadata: body.metadata }),
           ...(body.tags === undefined ? {} : { tags: body.tags === null ? null : [...new Set(body.tags)] }),
