@@ -17,7 +17,7 @@ beforeAll(async () => {
     databasePath,
     flushIntervalMs: 60_000,
     // Embeddings at $1,000 per million tokens.
-    models: { embed: { target: 'local/text-embedding-3-small' }, mystery: { target: 'local/mystery-model-7b' } },
+    models: { embed: { target: 'local/text-embedding-3-small' }, mystery: { target: 'local/mystery-model-7b', contextLength: 32_768 } },
     prices: { 'local/text-embedding-3-small': { input: 1_000, output: 0 } },
   });
   // `mystery` has no price anywhere.
@@ -134,6 +134,8 @@ describe('a request\'s cost, told to the client', () => {
     // table), as OpenRouter's `context_length`; a self-hosted model's is not known.
     expect(byId.get('sonnet')).toMatchObject({ context_length: 200_000 });
     expect(byId.get('llama')).not.toHaveProperty('context_length');
+    // A self-hosted model's, as its route gives it (a vLLM server's max_model_len).
+    expect(byId.get('mystery')).toMatchObject({ context_length: 32_768 });
     expect((await openai().models.retrieve('sonnet')) as unknown).toMatchObject({ id: 'sonnet', context_length: 200_000 });
   });
 

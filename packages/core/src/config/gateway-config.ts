@@ -64,6 +64,7 @@ const modelRouteSchema = z
       .optional()
       .describe('Other model names to try when a target refuses for a reason a bigger or other model can fix.'),
     description: z.string().optional().describe('Free text.'),
+    contextLength: z.number().int().positive().optional().describe("The model's context window in tokens, listed by `GET /v1/models` as `context_length` (over the price table's): a self-hosted model's `max_model_len`."),
   })
   .refine((route) => (route.target === undefined) !== (route.targets === undefined), {
     message: 'give exactly one of "target" or "targets"',

@@ -283,10 +283,11 @@ export class Engine implements TargetCircuits {
     return this.#pricing.prices({ provider: target.provider.name, priceProvider: target.provider.priceProvider, model: target.model });
   }
 
-  /** A model's context window in tokens, as the price source knows it for its route's first target; undefined when unknown. */
+  /** A model's context window in tokens: its route's `contextLength`, else the price source's for its first target; undefined when unknown. */
   modelContextWindow(model: string): number | undefined {
-    const target = this.#router.resolve(model)?.targets[0];
-    if (target === undefined) return undefined;
+    const route = this.#router.resolve(model);
+    const target = route?.targets[0];
+    if (route?.contextLength !== undefined || target === undefined) return route?.contextLength;
     return this.#pricing?.contextWindow?.({ provider: target.provider.name, priceProvider: target.provider.priceProvider, model: target.model });
   }
 

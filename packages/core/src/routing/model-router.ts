@@ -10,6 +10,8 @@ import { createRoutingStrategy } from './strategies/create-routing-strategy.js';
 export interface ResolvedRoute {
   readonly targets: readonly RouteTarget[];
   readonly policy: RoutePolicy;
+  /** The model's context window as the config gives it (`contextLength`). */
+  readonly contextLength?: number;
 }
 
 interface WildcardRoute {
@@ -18,6 +20,7 @@ interface WildcardRoute {
   readonly suffix: string;
   readonly targets: readonly TargetConfig[];
   readonly policy: RoutePolicy;
+  readonly contextLength: number | undefined;
 }
 
 /** Resolved wildcard names kept, so a family's routes are built once, not per request. */
@@ -51,9 +54,9 @@ export class ModelRouter {
       const policy = createPolicy(name, route, defaults, random);
       const star = name.indexOf('*');
       if (star === -1) {
-        this.#exact.set(name, { targets: targets.map((target) => this.#target(target)), policy });
+        this.#exact.set(name, { targets: targets.map((target) => this.#target(target)), policy, ...(route.contextLength === undefined ? {} : { contextLength: route.contextLength }) });
       } else {
-        this.#wildcards.push({ name, prefix: name.slice(0, star), suffix: name.slice(star + 1), targets, policy });
+        this.#wildcards.push({ name, prefix: name.slice(0, star), suffix: name.slice(star + 1), targets, policy, contextLength: route.contextLength });
       }
     }
     this.#wildcards.sort((a, b) => b.prefix.length - a.prefix.length);
@@ -67,7 +70,7 @@ export class ModelRouter {
       if (model.length >= route.prefix.length + route.suffix.length && model.startsWith(route.prefix) && model.endsWith(route.suffix)) {
         const matched = model.slice(route.prefix.length, model.length - route.suffix.length);
         if (matched === '') continue;
-        const resolved = { targets: route.targets.map((target) => this.#target(target, matched)), policy: route.policy };
+        const resolved: ResolvedRoute = { targets: route.targets.map((target) => this.#target(target, matched)), policy: route.policy, ...(route.contextLength === undefined ? {} : { contextLength: route.contextLength }) };
         if (this.#wildcardCache.size >= wildcardCacheSize) this.#wildcardCache.clear();
         this.#wildcardCache.set(model, resolved);
         return resolved;
