@@ -91,12 +91,19 @@ describe('prompt caching marks from an OpenAI client to Claude', () => {
     expect((claude.requests[0]!.body as Record<string, any>).messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'review this diff', cache_control: ephemeral }] }]);
 
     const anthropic = new Anthropic({ baseURL: server.url, apiKey: masterKey, maxRetries: 0 });
-    // An Anthropic client that marks nothing: its body as sent, with the Messages API's own top-level mark.
+    // An Anthropic client that marks nothing: its body as sent, its last block marked (on the block:
+    // Bedrock's InvokeModel refuses the Messages API's top-level mark).
     await anthropic.messages.create({ model: 'sonnet-auto', max_tokens: 100, messages: [{ role: 'user', content: 'hello' }] });
-    expect(claude.requests[1]!.body).toEqual({ model: 'claude-sonnet-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'hello' }], cache_control: ephemeral });
+    expect(claude.requests[1]!.body).toEqual({ model: 'claude-sonnet-4-5', max_tokens: 100, messages: [{ role: 'user', content: [{ type: 'text', text: 'hello', cache_control: ephemeral }] }] });
     // Claude Code, which places its own: its bytes as sent, passed through.
     const marked = { model: 'sonnet-auto', max_tokens: 100, system: [{ type: 'text' as const, text: 'You are Claude Code.', cache_control: ephemeral }], messages: [{ role: 'user' as const, content: 'hello' }] };
     await anthropic.messages.create(marked);
     expect(claude.requests[2]!.body).toEqual({ ...marked, model: 'claude-sonnet-4-5' });
+
+    // A client that already placed the four marks Anthropic takes gets no fifth (Anthropic would refuse the request).
+    const part = (text: string) => ({ type: 'text' as const, text, cache_control: ephemeral });
+    await openai.chat.completions.create({ model: 'sonnet-auto', messages: [{ role: 'system', content: [part('a'), part('b')] }, { role: 'user', content: [part('c'), part('d'), { type: 'text', text: 'e' }] }] } as never);
+    expect(JSON.stringify(claude.requests[3]!.body).match(/cache_control/g)).toHaveLength(4);
+    expect((claude.requests[3]!.body as Record<string, any>).messages[0].content.at(-1)).toEqual({ type: 'text', text: 'e' });
   });
 });

@@ -39,9 +39,26 @@ function marked<T extends AnthropicContentBlock>(block: T, cacheControl: CacheCo
   return cacheControl === undefined ? block : { ...block, cache_control: cacheControl };
 }
 
-/** Sets a cache mark on the last of `blocks` (a mark on a whole message, or the request's), in place. */
+/** Sets a cache mark on the last of `blocks` that can take one (a mark on a whole message, or the request's; thinking blocks take none), in place. */
 function markLast(blocks: AnthropicContentBlock[], cacheControl: CacheControl | undefined): void {
-  if (cacheControl !== undefined && blocks.length > 0) blocks[blocks.length - 1] = marked(blocks.at(-1)!, cacheControl);
+  if (cacheControl === undefined) return;
+  const index = blocks.findLastIndex((block) => block.type !== 'thinking' && block.type !== 'redacted_thinking');
+  if (index !== -1) blocks[index] = marked(blocks[index]!, cacheControl);
+}
+
+/** Anthropic takes at most this many cache marks in a request. */
+const maxCacheMarks = 4;
+
+/** The cache marks already placed in a request's system prompt, turns and tools. */
+function countCacheMarks(system: readonly AnthropicContentBlock[], turns: readonly AnthropicMessage[], tools: readonly { cache_control?: unknown }[]): number {
+  let count = 0;
+  const countBlocks = (blocks: readonly AnthropicContentBlock[]) => {
+    for (const block of blocks) if ((block as { cache_control?: unknown }).cache_control !== undefined) count += 1;
+  };
+  countBlocks(system);
+  for (const turn of turns) if (typeof turn.content !== 'string') countBlocks(turn.content);
+  for (const tool of tools) if (tool.cache_control !== undefined) count += 1;
+  return count;
 }
 
 function convertPart(part: ContentPart, index: number, path: string): AnthropicContentBlock {
@@ -149,14 +166,6 @@ export function convertToAnthropicRequest(request: ChatCompletionRequest, option
   const thinking = (request as { thinking?: unknown }).thinking;
   const withThinking = isThinkingSetting(thinking) && thinking.type !== 'disabled';
   const { system, turns } = convertMessages(request.messages, withThinking);
-  // The request's own mark (OpenRouter's automatic caching): on the last block of the conversation.
-  const requestCacheControl = cacheControlOf(request);
-  const last = turns.at(-1);
-  if (requestCacheControl !== undefined && last !== undefined) {
-    const blocks = typeof last.content === 'string' ? [{ type: 'text', text: last.content } as AnthropicContentBlock] : last.content;
-    markLast(blocks, requestCacheControl);
-    last.content = blocks;
-  }
   const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? options.defaultMaxTokens;
   const body: AnthropicRequest = { model: options.model, max_tokens: maxTokens, messages: turns };
   // The system prompt as one string, unless a part of it is marked for the cache: then as its blocks.
@@ -195,6 +204,15 @@ export function convertToAnthropicRequest(request: ChatCompletionRequest, option
   if (request.reasoning_effort !== undefined && request.reasoning_effort !== null) outputConfig.effort = efforts[request.reasoning_effort];
   if (Object.keys(outputConfig).length > 0) body.output_config = outputConfig;
   if (tools.length > 0) body.tools = tools;
+  // The request's own mark (OpenRouter's automatic caching, a target's params): on the conversation's
+  // last block, unless the client's own marks already use all Anthropic takes.
+  const requestCacheControl = cacheControlOf(request);
+  const last = turns.at(-1);
+  if (requestCacheControl !== undefined && last !== undefined && countCacheMarks(system.blocks, turns, tools) < maxCacheMarks) {
+    const blocks = typeof last.content === 'string' ? [{ type: 'text', text: last.content } as AnthropicContentBlock] : last.content;
+    markLast(blocks, requestCacheControl);
+    last.content = blocks;
+  }
   if (request.parallel_tool_calls === false) toolChoice = { ...(toolChoice ?? { type: 'auto' }), disable_parallel_tool_use: true };
   if (toolChoice !== undefined && (tools.length > 0 || toolChoice.type === 'none')) body.tool_choice = toolChoice;
 

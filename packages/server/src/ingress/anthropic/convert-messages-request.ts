@@ -115,8 +115,8 @@ export function boundMessagesWebSearches(body: unknown, limit: number): BoundedW
  * names them, for setting in a Messages client's bytes: `max_tokens` (`max_completion_tokens` too),
  * `stop` as `stop_sequences`, `reasoning_effort` as `output_config.effort` (in the client's own
  * `output_config`), `thinking` and `speed` (fast mode), which both share, and `cache_control` (automatic
- * prompt caching, left out when the client placed marks); undefined when one has no Messages name (the
- * request is then translated).
+ * prompt caching: the last block marked, unless the client placed marks); undefined when one has no
+ * Messages name (the request is then translated).
  */
 export function encodeMessagesFields(fields: Readonly<Record<string, unknown>>, clientBody?: unknown): Record<string, unknown> | undefined {
   const encoded: Record<string, unknown> = {};
@@ -129,12 +129,25 @@ export function encodeMessagesFields(fields: Readonly<Record<string, unknown>>, 
       const own = (clientBody as { output_config?: unknown } | undefined)?.output_config;
       encoded.output_config = { ...(typeof own === 'object' && own !== null ? own : {}), effort: messagesEfforts[value as keyof typeof messagesEfforts] };
     } else if (name === 'cache_control') {
-      // Automatic caching (a target's `params`), the Messages API's own top-level field: unless the
-      // client placed marks itself (Claude Code does), which are kept as they are.
-      if (!hasCacheMarks(clientBody)) encoded.cache_control = value;
+      // Automatic caching (a target's `params`): the conversation's last block marked, unless the
+      // client placed marks itself (Claude Code does), which are kept as they are. On the block, not
+      // the request's top level, which Bedrock's InvokeModel refuses.
+      const messages = (clientBody as { messages?: unknown } | undefined)?.messages;
+      if (!hasCacheMarks(clientBody) && Array.isArray(messages)) encoded.messages = withLastBlockMarked(messages as Block[], value);
     } else return undefined;
   }
   return encoded;
+}
+
+/** A Messages conversation with a cache mark on its last block (a string content as one text block); the rest as it is. */
+function withLastBlockMarked(messages: readonly Block[], mark: unknown): Block[] {
+  const last = messages.at(-1);
+  if (last === undefined) return [...messages];
+  const blocks: Block[] = typeof last.content === 'string' ? [{ type: 'text', text: last.content }] : Array.isArray(last.content) ? [...last.content] : [];
+  const index = blocks.findLastIndex((block) => block.type !== 'thinking' && block.type !== 'redacted_thinking');
+  if (index === -1) return [...messages];
+  blocks[index] = { ...blocks[index]!, cache_control: mark };
+  return [...messages.slice(0, -1), { ...last, content: blocks }];
 }
 
 /** Whether a Messages body carries a cache mark anywhere: on the request, a system, message or tool result block, or a tool. */
