@@ -145,6 +145,10 @@ describe('OpenAI client → Bedrock model (Converse, SigV4)', () => {
     await openai.chat.completions.create({ model: 'sonnet', cache_control: ephemeral, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hi' }] } as never);
     expect(signed.requests[1]!.body.system).toEqual([{ text: 'Be brief.' }]);
     expect(signed.requests[1]!.body.messages).toEqual([{ role: 'user', content: [{ text: 'hi' }, { cachePoint: { type: 'default' } }] }]);
+    // Four of the client's own already: no fifth (Bedrock refuses more).
+    const part = (text: string) => ({ type: 'text', text, cache_control: ephemeral });
+    await openai.chat.completions.create({ model: 'sonnet', cache_control: ephemeral, messages: [{ role: 'user', content: [part('a'), part('b'), part('c'), part('d'), { type: 'text', text: 'e' }] }] } as never);
+    expect(signed.requests[2]!.body.messages[0].content.filter((block: object) => 'cachePoint' in block)).toHaveLength(4);
   });
 
   it('gives Claude\'s signed reasoning as reasoning_details and takes it back on a tool loop\'s next turn, whole or as the stream\'s pieces, as Converse requires with thinking on', async () => {

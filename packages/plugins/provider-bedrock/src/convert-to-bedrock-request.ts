@@ -74,6 +74,15 @@ function withCachePoints<T>(blocks: T[], marks: readonly (CacheControl | undefin
   return marked;
 }
 
+/** Claude takes at most this many cache points in a request. */
+const maxCachePoints = 4;
+
+/** The cache points already placed in a request's system prompt, turns and tools. */
+function countCachePoints(body: BedrockRequest): number {
+  const points = (blocks: readonly object[] | undefined) => (blocks ?? []).filter((block) => 'cachePoint' in block).length;
+  return points(body.system) + body.messages.reduce((sum, message) => sum + points(message.content), 0) + points(body.toolConfig?.tools);
+}
+
 /** A tool result: a JSON object as a `json` block, anything else as text. */
 function toolResultContent(text: string): ({ text: string } | { json: unknown })[] {
   const json = parseJsonObject(text);
@@ -159,9 +168,6 @@ export function convertToBedrockRequest(request: ChatCompletionRequest, options:
   const effort = request.reasoning_effort;
   const thinkingBudget = effort !== undefined && effort !== null && /(^|\.)anthropic\./.test(options.model) ? thinkingBudgets[effort] : undefined;
   const { system, systemMarks, turns, toolNames } = convertMessages(request.messages, thinkingBudget !== undefined);
-  // The request's own mark (OpenRouter's automatic caching): after the conversation's last block.
-  const requestPoint = cachePointOf(cacheControlOf(request));
-  if (requestPoint !== undefined) turns.at(-1)?.content.push(requestPoint);
   const body: BedrockRequest = { messages: turns };
   // The system prompt as one text block, unless a message of it is marked for the cache: then a block each, a cache point after each marked one.
   if (system.length > 0) body.system = systemMarks.some((mark) => mark !== undefined) ? withCachePoints(system.map((text) => ({ text })), systemMarks, undefined) : [{ text: system.join('\n\n') }];
@@ -205,6 +211,10 @@ export function convertToBedrockRequest(request: ChatCompletionRequest, options:
     if (!tools.some((tool) => 'toolSpec' in tool && tool.toolSpec.name === name)) tools.push({ toolSpec: { name, inputSchema: { json: { type: 'object' } } } });
   }
   if (tools.length > 0) body.toolConfig = { tools, ...(toolChoice === undefined ? {} : { toolChoice }) };
+  // The request's own mark (OpenRouter's automatic caching, a target's params): after the conversation's
+  // last block, unless the client's own marks already use the four cache points Claude takes.
+  const requestPoint = cachePointOf(cacheControlOf(request));
+  if (requestPoint !== undefined && countCachePoints(body) < maxCachePoints) turns.at(-1)?.content.push(requestPoint);
 
   if (thinkingBudget !== undefined) body.additionalModelRequestFields = { thinking: { type: 'enabled', budget_tokens: thinkingBudget } };
   return body;
