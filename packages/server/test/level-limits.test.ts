@@ -86,6 +86,8 @@ describe('models and rate limits on a team, user or org', () => {
     });
     try {
       const configKey = new OpenAI({ baseURL: `${configured.server.url}/v1`, apiKey: 'sk-config-agent-000000000001', maxRetries: 0 });
+      // Its GET /v1/models lists what its team allows, as a virtual key's does.
+      expect((await configKey.models.list()).data.map((model) => model.id)).toEqual(['gpt-4o-mini']);
       const refused = await refusal(ask(configKey, 'gpt-4o'));
       expect(refused?.status).toBe(403);
       expect(refused?.message).toContain('The team "platform" of key "config-agent" may not call model "gpt-4o"');

@@ -22,6 +22,7 @@ import { Logger, silentLogger } from '../services/logger.js';
 import type { ServiceToken } from '../services/service-token.js';
 import { TargetCircuits } from '../services/target-circuits.js';
 import { TargetQuotaUsage } from '../services/target-quota-usage.js';
+import { PrincipalLevels } from '../services/principal-levels.js';
 import { composeHooks, createHookCollector, type AnswerReaders } from './composed-hooks.js';
 import { Engine } from './engine.js';
 
@@ -178,6 +179,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
 
   const ledger = resolve(Ledger);
   const pricing = resolve(Pricing);
+  const principalLevels = resolve(PrincipalLevels);
   const router = new ModelRouter(config.models, providers, config.routing, options.random, pricing);
   // Without a price source every cost is unknown anyway; with one, say which targets it cannot price.
   const unpriced = pricing === undefined ? [] : router.unpricedTargets();
@@ -193,6 +195,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
     logger,
     ledger,
     pricing,
+    ...(principalLevels === undefined ? {} : { principalLevels }),
     clock: options.clock ?? systemClock,
     ...(options.random === undefined ? {} : { random: options.random }),
   });

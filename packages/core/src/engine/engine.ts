@@ -22,6 +22,7 @@ import type { Ledger } from '../services/ledger.js';
 import type { ModelPrices, Pricing } from '../services/pricing.js';
 import type { CoolingTarget, TargetCircuits } from '../services/target-circuits.js';
 import type { TargetQuotaUse } from '../services/target-quota-usage.js';
+import type { PrincipalLevels } from '../services/principal-levels.js';
 import type { Logger } from '../services/logger.js';
 import type { ChatCompletionChunk } from '../types/chat-completion-chunk.js';
 import type { ChatCompletionRequest } from '../types/chat-completion-request.js';
@@ -88,6 +89,8 @@ export interface EngineOptions {
   readonly logger: Logger;
   readonly ledger: Ledger | undefined;
   readonly pricing: Pricing | undefined;
+  /** Completes a principal with its levels' models and limits after auth (the governance plugin's). */
+  readonly principalLevels?: PrincipalLevels;
   readonly clock: Clock;
   /** Random source of backoff jitter (strategies get theirs from the router). */
   readonly random?: () => number;
@@ -120,6 +123,7 @@ export class Engine implements TargetCircuits {
   readonly #logger: Logger;
   readonly #ledger: Ledger | undefined;
   readonly #pricing: Pricing | undefined;
+  readonly #principalLevels: PrincipalLevels | undefined;
   /** Requests finished whose settle, ledger and log phases have not run to the end yet. */
   #unfinished = 0;
   /** Finished requests waiting for the end of this event-loop turn to be settled, recorded and logged. */
@@ -139,6 +143,7 @@ export class Engine implements TargetCircuits {
     this.#logger = options.logger;
     this.#ledger = options.ledger;
     this.#pricing = options.pricing;
+    this.#principalLevels = options.principalLevels;
     this.#health = new TargetHealth(options.clock);
     this.#quotas = new TargetQuotas(options.clock);
     this.#clock = options.clock;
@@ -354,19 +359,34 @@ export class Engine implements TargetCircuits {
   }
 
   /**
-   * Runs the `auth` hooks until one names a principal; throws 401 when none does. Returns a promise
-   * only once a hook returned one (the config-key hook never does).
+   * Runs the `auth` hooks until one names a principal, then completes it with its levels
+   * (`PrincipalLevels`); throws 401 when no hook names one. Returns a promise only once a hook or the
+   * levels returned one (the config-key hook never does).
    */
   #authenticate(context: GatewayContext, from = 0): Promise<void> | undefined {
     const hooks = this.#hooks.auth;
     for (let index = from; index < hooks.length; index += 1) {
       const pending = hooks[index]!(context);
       if (pending !== undefined) {
-        return pending.then(() => (context.principal === undefined ? this.#authenticate(context, index + 1) : undefined));
+        return pending.then(() => (context.principal === undefined ? this.#authenticate(context, index + 1) : this.#completePrincipal(context)));
       }
-      if (context.principal !== undefined) return undefined;
+      if (context.principal !== undefined) return this.#completePrincipal(context);
     }
     return this.#refuseUnauthenticated(context);
+  }
+
+  /** The principal completed with what its user, team and org allow, where a service does it; a promise only when it answers with one. */
+  #completePrincipal(context: GatewayContext): Promise<void> | undefined {
+    const levels = this.#principalLevels;
+    if (levels === undefined) return undefined;
+    const completed = levels.complete(context.principal!);
+    if (!(completed instanceof Promise)) {
+      context.principal = completed;
+      return undefined;
+    }
+    return completed.then((principal) => {
+      context.principal = principal;
+    });
   }
 
   /** The 401 of a request no `auth` hook recognized: its key is missing, or unknown. */

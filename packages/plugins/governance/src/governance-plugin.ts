@@ -1,4 +1,4 @@
-import { BudgetStore, Clock, definePlugin, Directory, KeyStore, Pricing, RateLimitStore, systemClock } from '@tollgate/core';
+import { BudgetStore, Clock, definePlugin, Directory, KeyStore, Pricing, PrincipalLevels, RateLimitStore, systemClock } from '@tollgate/core';
 import { createBudgetHooks } from './budget-hooks.js';
 import { configuredBudgets, governanceOptionsSchema } from './governance-options.js';
 import { MemoryRateLimitStore } from './memory-rate-limit-store.js';
@@ -36,8 +36,8 @@ export const governancePlugin = definePlugin({
     const directory = api.resolve(Directory);
     await writeConfiguredLevels(options, directory, clock.now());
     api.addHook('auth', createVirtualKeyAuth(keys, clock, options.keyCacheMs, directory));
-    // Config keys get their user's, team's and org's models and limits before the model is checked.
-    if (directory !== undefined) api.addHook('route', createConfigKeyLevels(directory, clock, options.keyCacheMs));
+    // Config keys get their user's, team's and org's models and limits right after auth (for GET /v1/models too).
+    if (directory !== undefined) api.provide(PrincipalLevels, createConfigKeyLevels(directory, clock, options.keyCacheMs));
     // Rate limits run before the budget (a refused request holds none); with countCacheHits, before
     // the cache too (list this plugin before the cache plugin), so a cache hit counts as a request.
     const limits = createRateLimitHooks(api.resolve(RateLimitStore) ?? new MemoryRateLimitStore(() => clock.now()), options);
