@@ -393,17 +393,15 @@
     if (splitList(field(form, 'models').value).length > 0) body.models = splitList(field(form, 'models').value);
     if (splitList(field(form, 'tags').value).length > 0) body.tags = splitList(field(form, 'tags').value);
     for (const name of limitFields) if (field(form, name).value !== '') body[name] = Number(field(form, name).value);
-    if (budgetOf(form) !== undefined) body.budget = budgetOf(form);
+    const budget = budgetOf(form);
+    if (budget !== undefined) body.budget = budget;
     return api('keys', body).then((created) => showSecret(`New key ${created.alias}`, created.key));
   });
   // The edit form says what the key has: an empty field means none (all models, no tags, no limit of its own, no budget).
   onSubmit('key-edit', (form) => {
-    const body = {
-      id: field(form, 'id').value,
-      alias: field(form, 'alias').value.trim(),
-      models: splitList(field(form, 'models').value).length === 0 ? null : splitList(field(form, 'models').value),
-      tags: splitList(field(form, 'tags').value).length === 0 ? null : splitList(field(form, 'tags').value),
-    };
+    const models = splitList(field(form, 'models').value);
+    const tags = splitList(field(form, 'tags').value);
+    const body = { id: field(form, 'id').value, alias: field(form, 'alias').value.trim(), models: models.length === 0 ? null : models, tags: tags.length === 0 ? null : tags };
     for (const name of limitFields) body[name] = field(form, name).value === '' ? null : Number(field(form, name).value);
     const budget = budgetOf(form);
     const unchanged = budget !== undefined && editedKeyBudget !== undefined && budget.limit_usd === editedKeyBudget.limit_usd && budget.period === editedKeyBudget.period;
@@ -432,7 +430,8 @@
     if (limitFields.some((name) => field(form, name).value !== '')) {
       for (const name of limitFields) body[name] = field(form, name).value === '' ? existing?.[name] ?? null : Number(field(form, name).value);
     }
-    if (budgetOf(form) !== undefined) body.budget = budgetOf(form);
+    const budget = budgetOf(form);
+    if (budget !== undefined) body.budget = budget;
     return api(`${kind}s`, body);
   });
 
