@@ -1,6 +1,6 @@
 // `npm start`: the composition of tollgate.config.yaml run end to end, offline. Two mock upstreams
 // stand in for your vLLM server and for OpenRouter (the testkit's, which speak their wire formats);
-// the gateway starts on the example's own config, and five scenes show what the rules do.
+// the gateway starts on the example's own config, and six scenes show what the rules do.
 // With a real vLLM server and an OpenRouter key, `npm run serve` runs the same config for real.
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import { createMockOpenAI } from '@tollgate/testkit';
 const here = dirname(fileURLToPath(import.meta.url));
 const keys = { master: 'sk-demo-master-key-00000001', research: 'sk-demo-research-agent-0001', support: 'sk-demo-support-bot-00000001', openrouter: 'sk-or-v1-demo-0000000000000' };
 
-/** Runs the five scenes and returns what each showed; `say` narrates. */
+/** Runs the six scenes and returns what each showed; `say` narrates. */
 export async function runDemo(say = (line) => console.log(line)) {
   const vllm = await createMockOpenAI();
   const openrouter = await createMockOpenAI({ flavor: 'openrouter', apiKey: keys.openrouter });
@@ -66,6 +66,22 @@ export async function runDemo(say = (line) => console.log(line)) {
     results.clientFallbackAttempts = Number(fifth.response.headers.get('x-tollgate-attempts'));
     results.upstreamsSawModels = [...vllm.requests, ...openrouter.requests].some((request) => request.body && 'models' in request.body);
     say(`   answered by ${results.clientFallbackModel} after ${results.clientFallbackAttempts} attempts; an upstream saw the \`models\` field: ${results.upstreamsSawModels}\n`);
+
+    say('6. Claude Code (the Messages API) on OpenRouter\'s Claude: the prompt caching marks it placed reach OpenRouter, so Claude\'s cache keeps working.');
+    const mark = { type: 'ephemeral' };
+    const sixth = await fetch(`${server.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': keys.research, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'openrouter/anthropic/claude-sonnet-4.5',
+        max_tokens: 50,
+        system: [{ type: 'text', text: 'You are Claude Code. CLAUDE.md: …', cache_control: mark }],
+        messages: [{ role: 'user', content: [{ type: 'text', text: 'Where is the router?', cache_control: mark }] }],
+      }),
+    });
+    results.claudeCodeStatus = sixth.status;
+    results.marksAtOpenRouter = JSON.stringify(openrouter.requests.at(-1).body).match(/cache_control/g)?.length ?? 0;
+    say(`   ${sixth.status}; cache marks in OpenRouter's request: ${results.marksAtOpenRouter}\n`);
 
     await new Promise((resolve) => setTimeout(resolve, 300)); // the ledger writes in batches
     const spend = await admin('/admin/spend?group_by=provider&team_id=research');

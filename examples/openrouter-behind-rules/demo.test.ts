@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 // @ts-expect-error -- the demo is plain JavaScript, run as is by `npm start`.
 import { runDemo } from './demo.mjs';
 
-it('runs the composition: self-hosted first, OpenRouter as fallback, PII redacted, models and budgets enforced, a client\'s own fallbacks, spend recorded', async () => {
+it('runs the composition: self-hosted first, OpenRouter as fallback, PII redacted, models and budgets enforced, a client\'s own fallbacks, Claude Code\'s cache marks kept, spend recorded', async () => {
   const lines: string[] = [];
   const results = await runDemo((line: string) => lines.push(line));
   expect(results).toMatchObject({
@@ -16,6 +16,9 @@ it('runs the composition: self-hosted first, OpenRouter as fallback, PII redacte
     clientFallbackModel: 'openai/gpt-4o',
     clientFallbackAttempts: 3,
     upstreamsSawModels: false,
+    // Claude Code's two cache marks, carried to OpenRouter's chat completions.
+    claudeCodeStatus: 200,
+    marksAtOpenRouter: 2,
   });
   // OpenRouter's reported cost (the mock's $1/M prompt + $2/M completion) and the vLLM server's priced cost.
   expect(results.spendByProvider.openrouter).toBeGreaterThan(0);
