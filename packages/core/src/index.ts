@@ -82,7 +82,7 @@ export { budgetSubjects } from './governance/budget-subjects.js';
 export type { Budget, BudgetScope, BudgetSubject, BudgetPeriod, ReserveOutcome, ReservationRequest } from './governance/budget-store.js';
 export { generateVirtualKey, hashVirtualKey, virtualKeyPrefix } from './governance/virtual-key.js';
 export type { VirtualKeyRecord, VirtualKeyStatus, KeyRateLimits } from './governance/virtual-key.js';
-export { periodStart, periodEnd } from './governance/budget-period.js';
+export { budgetPeriodSchema, periodStart, periodEnd } from './governance/budget-period.js';
 export { RateLimitStore } from './governance/rate-limit-store.js';
 export { SpendReports, spendGroupColumns, spendSql, toSpendRow } from './governance/spend-reports.js';
 export { requestLookupSql, requestRecordsSql, toRequestRecord, type RequestLookup, type RequestRecord, type RequestRecordQuery } from './governance/request-records.js';

@@ -1,4 +1,8 @@
+import { z } from 'zod';
 import type { BudgetPeriod } from './budget-store.js';
+
+/** A budget's period as the config and the admin API take it (calendar periods in UTC, or `none`). */
+export const budgetPeriodSchema = z.enum(['daily', 'weekly', 'monthly', 'none']) satisfies z.ZodType<BudgetPeriod>;
 
 /** The UTC start of the period that contains `now` (epoch ms); 0 for `none`. Weeks start on Monday. */
 export function periodStart(period: BudgetPeriod, now: number): number {

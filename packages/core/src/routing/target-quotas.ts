@@ -16,11 +16,15 @@ class QuotaWindow {
   readonly #seconds = new Float64Array(windowSeconds).fill(-1);
   readonly #requests = new Float64Array(windowSeconds);
   readonly #tokens = new Float64Array(windowSeconds);
+  /** The second the window was last advanced to: within it, nothing more expires. */
+  #sweptAt = -1;
   requests = 0;
   tokens = 0;
 
-  /** Drops the slots older than a minute before `second`, and makes `second`'s slot current; its index. */
+  /** Drops the slots older than a minute before `second`, and makes `second`'s slot current; its index. Swept once a second. */
   advance(second: number): number {
+    if (second === this.#sweptAt) return second % windowSeconds;
+    this.#sweptAt = second;
     for (let index = 0; index < windowSeconds; index += 1) {
       const slotSecond = this.#seconds[index]!;
       if (slotSecond >= 0 && slotSecond <= second - windowSeconds) this.#clear(index);

@@ -35,13 +35,15 @@ export const cacheSemanticPlugin = definePlugin({
       cache = new RedisCache(connection);
       questions = new RedisQuestions(connection, { questionsPerPartition: options.redis.questionsPerPartition, maxTtlMs: options.maxTtlMs });
     }
-    // Each embedding call is a ledger row of its own, priced as `cache-semantic/<model>` (services resolved when used).
+    // Each embedding call is a ledger row of its own, priced as `cache-semantic/<model>` (services resolved at the first call, once the gateway is assembled).
     const model = options.embeddings.model;
+    let services: { readonly ledger: Ledger | undefined; readonly pricing: Pricing | undefined } | undefined;
     const onEmbedded = (context: GatewayContext, promptTokens: number | undefined, latencyMs: number) => {
-      const ledger = api.resolve(Ledger);
+      services ??= { ledger: api.resolve(Ledger), pricing: api.resolve(Pricing) };
+      const ledger = services.ledger;
       if (ledger === undefined) return;
       const usage = promptTokens === undefined ? undefined : { prompt_tokens: promptTokens, completion_tokens: 0, total_tokens: promptTokens };
-      const costMicros = usage === undefined ? undefined : api.resolve(Pricing)?.costMicros({ provider: embeddingProviderName, priceProvider: options.embeddings.priceProvider, model }, usage);
+      const costMicros = usage === undefined ? undefined : services.pricing?.costMicros({ provider: embeddingProviderName, priceProvider: options.embeddings.priceProvider, model }, usage);
       ledger.record(embeddingLedgerEntry(context, { model, usage, costMicros, latencyMs }));
     };
     const index = new SemanticIndex(embeddings, { minSimilarity: options.minSimilarity, questions, cache: options, onEmbedded }, api.logger);

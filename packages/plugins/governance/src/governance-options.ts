@@ -1,8 +1,7 @@
-import { z } from '@tollgate/core';
+import { budgetPeriodSchema, z } from '@tollgate/core';
 
 /** Options of the governance plugin. */
 /** What a team, user or org in the config may do: the models every key under it may call, and rate limits its keys share. */
-const budgetPeriodSchema = z.enum(['daily', 'weekly', 'monthly', 'none']);
 
 const levelLimitsSchema = z.strictObject({
   models: z.array(z.string().min(1)).optional(),

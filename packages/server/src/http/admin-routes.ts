@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   AuditLog,
   BudgetStore,
+  budgetPeriodSchema,
   Clock,
   Directory,
   directoryParent,
@@ -53,9 +54,8 @@ function limitsOf(body: { rpm_limit?: number | null; tpm_limit?: number | null; 
   return Object.keys(limits).length === 0 ? undefined : limits;
 }
 
-const budgetPeriod = z.enum(['daily', 'weekly', 'monthly', 'none']);
 /** A hard budget given with a key or a directory entry (as `POST /admin/budgets` sets it on the same subject). */
-const ownBudget = z.strictObject({ limit_usd: z.number().min(0).max(1e9), period: budgetPeriod.default('monthly') });
+const ownBudget = z.strictObject({ limit_usd: z.number().min(0).max(1e9), period: budgetPeriodSchema.default('monthly') });
 
 const createKeySchema = z.strictObject({
   alias: z.string().min(1).max(200),
@@ -94,7 +94,7 @@ const updateKeySchema = z.strictObject({
 const subjectSchema = z.strictObject({ scope: z.enum(['key', 'user', 'team', 'org', 'end_user', 'tag', 'model']), id: z.string().min(1) });
 const setBudgetSchema = subjectSchema.extend({
   limit_usd: z.number().min(0).max(1e9),
-  period: budgetPeriod.default('monthly'),
+  period: budgetPeriodSchema.default('monthly'),
 });
 
 /** A key as the admin API shows it: never the key or its hash. */

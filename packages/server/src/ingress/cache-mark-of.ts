@@ -7,8 +7,11 @@
  */
 export function cacheMarkOf(holder: unknown): { cache_control?: unknown } {
   const mark = (holder as { cache_control?: unknown } | null | undefined)?.cache_control;
-  return typeof mark === 'object' && mark !== null ? { cache_control: mark } : {};
+  return typeof mark === 'object' && mark !== null ? { cache_control: mark } : noMark;
 }
+
+/** What {@link cacheMarkOf} answers for an unmarked block: one shared object, so a block without a mark (nearly every one) allocates nothing. */
+const noMark: { cache_control?: unknown } = Object.freeze({});
 
 /** The mark of the last of `items` that has one (a tool result's nested content, an assistant turn's blocks). */
 export function lastCacheMark(items: unknown): { cache_control?: unknown } {
