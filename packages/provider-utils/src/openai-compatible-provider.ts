@@ -100,7 +100,7 @@ export interface OpenAICompatibleProviderInit {
   /**
    * The upstream takes prompt caching marks (`cache_control`) in chat requests (OpenRouter, which
    * passes them to Claude); any other upstream gets a translated request's marks left out (an
-   * OpenAI-format client's own bytes go as it sent them).
+   * OpenAI-format client's own bytes go as it sent them, unless `dropParam` drops `cache_control`).
    */
   readonly takesCacheControl?: boolean;
   /** As `dropParam`, for embeddings requests. */
@@ -185,6 +185,8 @@ export class OpenAICompatibleProvider implements Provider {
   readonly #requestUsage: boolean;
   readonly #toError: (input: UpstreamErrorInput) => ProviderError;
   readonly #droppedFields: DroppedFieldLog | undefined;
+  /** A client's own cache marks are left out (`dropParams` drops `cache_control`, and the upstream takes none). */
+  readonly #dropsClientMarks: boolean;
   /** Which assistant message fields are left out (see `#messagesToSend`). */
   readonly #dropMessageField: (field: string) => boolean;
   /** Counts a request's input tokens upstream; only where the upstream can (`countsInputTokens`). */
@@ -210,6 +212,7 @@ export class OpenAICompatibleProvider implements Provider {
     const dropMessageField = init.dropMessageField;
     const keepDetails = init.takesReasoningDetails === true;
     this.#dropMessageField = (field) => (field === 'reasoning_details' && !keepDetails) || dropMessageField?.(field) === true;
+    this.#dropsClientMarks = init.takesCacheControl !== true && init.dropParam?.('cache_control') === true;
     this.#droppedFields = (init.dropParam === undefined && init.dropEmbeddingParam === undefined) || init.logger === undefined ? undefined : new DroppedFieldLog([], init.logger, init.name, `Request field provider "${init.name}" does not take (dropParams); dropped`);
   }
 
@@ -326,14 +329,15 @@ export class OpenAICompatibleProvider implements Provider {
    * streaming clients leave it out): spliced in, not re-encoded. Else the request re-encoded.
    */
   #chatBody(chatRequest: ChatCompletionRequest, options: ProviderCallOptions, stream: boolean): Uint8Array | string {
-    // A translated request (a Claude Code turn to an OpenAI-format model) carries the client's cache marks.
-    const request = options.rawBody === undefined && this.#init.takesCacheControl !== true ? withoutCacheControl(chatRequest) : chatRequest;
+    // A translated request (a Claude Code turn to an OpenAI-format model) carries the client's cache
+    // marks; an OpenAI client's own marks (Cline's, for Claude) go unless `dropParams` drops them.
+    const request = options.rawBody === undefined ? (this.#init.takesCacheControl === true ? chatRequest : withoutCacheControl(chatRequest)) : this.#withoutClientMarks(chatRequest);
     const extra = this.#init.extraBody;
     const addUsage = stream && this.#requestUsage && request.stream_options?.include_usage !== true;
     const renameLimit = request.max_tokens != null && request.max_completion_tokens == null && this.#init.maxCompletionTokensOnly?.(options.model) === true;
     const dropped = this.#init.dropParam === undefined ? undefined : this.#fieldsToDrop(request, this.#init.dropParam);
     const messages = this.#messagesToSend(request);
-    if (options.rawBody !== undefined && request.model === options.model && extra === undefined && !renameLimit && dropped === undefined && messages === request.messages) {
+    if (options.rawBody !== undefined && request === chatRequest && request.model === options.model && extra === undefined && !renameLimit && dropped === undefined && messages === request.messages) {
       if (!addUsage) return options.rawBody;
       if (request.stream_options === undefined) {
         const spliced = spliceJsonFields(options.rawBody, { stream_options: { include_usage: true } });
@@ -350,6 +354,14 @@ export class OpenAICompatibleProvider implements Provider {
       // JSON leaves out an undefined field: `max_tokens` goes, under its new name.
       ...(renameLimit ? { max_tokens: undefined, max_completion_tokens: request.max_tokens } : {}),
     });
+  }
+
+  /** A client's chat request without its cache marks when `dropParams` drops them (noted once); else the same request. */
+  #withoutClientMarks(request: ChatCompletionRequest): ChatCompletionRequest {
+    if (!this.#dropsClientMarks) return request;
+    const unmarked = withoutCacheControl(request);
+    if (unmarked !== request) this.#droppedFields?.note('cache_control');
+    return unmarked;
   }
 
   /**

@@ -40,6 +40,9 @@ beforeAll(async () => {
       coder: { targets: ['vllm/qwen3-coder', { target: 'openai/gpt-4.1', params: { top_logprobs: 2, logprobs: true } }], retries: { maxRetries: 0 } },
       'coder-as-sent': { targets: ['vllm/qwen3-coder', 'openai-as-sent/gpt-4.1'], retries: { maxRetries: 0 } },
       'gpt-4.1': { target: 'openai-named/gpt-4.1' },
+      // Claude on a server that takes cache marks, OpenAI's API behind it (own targets: their circuits are their own).
+      sonnet: { targets: ['vllm/claude-sonnet', 'openai/gpt-4.1'], retries: { maxRetries: 0 } },
+      'sonnet-as-sent': { targets: ['vllm/claude-haiku', 'openai-as-sent/gpt-4.1'], retries: { maxRetries: 0 } },
       embedder: { targets: ['vllm/bge-m3', 'openai/text-embedding-3-small'], retries: { maxRetries: 0 } },
     },
   } });
@@ -108,6 +111,34 @@ describe('dropParams: fields an upstream does not take, left out of what it is s
     vllm.enqueue(overloaded);
     await client().chat.completions.create({ model: 'coder-as-sent', messages: conversation } as never);
     expect((openai.requests[1]!.body as { messages: unknown[] }).messages[1]).toEqual({ ...plainTurn, reasoning_content: 'Read the file first.' });
+  });
+
+  it('leaves out the prompt caching marks a client set for Claude (Cline, LiteLLM\'s users) on a fallback to OpenAI, and sends them without it', async () => {
+    const marked = {
+      model: 'sonnet',
+      max_tokens: 64,
+      messages: [
+        { role: 'system', content: [{ type: 'text', text: 'You are a coding agent.', cache_control: { type: 'ephemeral' } }] },
+        { role: 'user', content: 'fix the failing test', cache_control: { type: 'ephemeral', ttl: '1h' } },
+      ],
+      tools: [{ type: 'function', function: { name: 'read_file', parameters: { type: 'object' } }, cache_control: { type: 'ephemeral' } }],
+    };
+    vllm.enqueue(overloaded);
+    const answer = await client().chat.completions.create(marked as never);
+    expect(answer.choices[0]!.message.content).toContain('fix the failing test');
+    // vLLM got the client's bytes as sent; OpenAI the same request without a mark.
+    expect(vllm.requests[0]!.bodyText).toContain('"cache_control"');
+    expect(vllm.requests[0]!.body).toMatchObject({ messages: [{ content: [{ cache_control: { type: 'ephemeral' } }] }, { cache_control: { ttl: '1h' } }] });
+    expect(openai.requests[0]!.bodyText).not.toContain('cache_control');
+    expect(openai.requests[0]!.body).toMatchObject({
+      messages: [{ role: 'system', content: [{ type: 'text', text: 'You are a coding agent.' }] }, { role: 'user', content: 'fix the failing test' }],
+      tools: [{ type: 'function', function: { name: 'read_file' } }],
+    });
+    expect(logs.lines.filter((line) => String(line.msg).includes('dropParams')).map((line) => line.field)).toContain('cache_control');
+
+    vllm.enqueue(overloaded);
+    await client().chat.completions.create({ ...marked, model: 'sonnet-as-sent' } as never);
+    expect(openai.requests[1]!.body).toMatchObject({ messages: [{ content: [{ cache_control: { type: 'ephemeral' } }] }, { cache_control: { ttl: '1h' } }] });
   });
 
   it('leaves an embedding server\'s fields out of an embeddings request that falls back to OpenAI', async () => {

@@ -39,8 +39,9 @@ export const azureOpenAIProviderOptionsSchema = z
      * operation, chat completions or embeddings (another server's extensions a client sent — vLLM's
      * `top_k`, OpenRouter's `provider`, an embedding server's `input_type` —
      * which OpenAI's API refuses with a 400: set it on a fallback to OpenAI behind other targets); a
-     * list, the fields named. Dropped fields are logged at debug level; a target's `params` always go.
-     * Default false: every field the client sent goes.
+     * list, the fields named. `cache_control` (dropped by `true`) covers the prompt caching marks a
+     * client set for Claude on its messages, content parts and tools too. Dropped fields are logged at
+     * debug level; a target's `params` always go. Default false: every field the client sent goes.
      */
     dropParams: z.union([z.boolean(), z.array(z.string().min(1))]).default(false),
     /** The id price tables know this upstream by. */
