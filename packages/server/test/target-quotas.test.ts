@@ -23,6 +23,9 @@ beforeAll(async () => {
     models: {
       'gpt-4o': { targets: [{ target: 'east/gpt-4o', rpm: 2 }, { target: 'west/gpt-4o', rpm: 1 }] },
       'gpt-4o-mini': { targets: [{ target: 'east/gpt-4o-mini', tpm: 100 }, 'west/gpt-4o-mini'] },
+      // LiteLLM's usage-based routing: deployments of different TPM filled in proportion; without quotas, evenly.
+      'gpt-4.1': { strategy: 'usage-based', targets: [{ target: 'east/gpt-4.1', tpm: 1_000 }, { target: 'west/gpt-4.1', tpm: 300 }] },
+      'gpt-4.1-mini': { strategy: 'usage-based', targets: ['east/gpt-4.1-mini', 'west/gpt-4.1-mini'] },
     },
   });
 });
@@ -62,5 +65,19 @@ describe('a target quota per minute (rpm, tpm)', () => {
     // 120: the next request goes to the other deployment.
     const third = await ask('gpt-4o-mini');
     expect([first, second, third].map(({ response }) => response.headers.get('x-tollgate-provider'))).toEqual(['east', 'east', 'west']);
+  });
+
+  it('usage-based: each request goes to the deployment that used the smallest share of its tpm this minute, or the fewest tokens without quotas', async () => {
+    const sixtyTokens = { usage: { prompt_tokens: 40, completion_tokens: 20 } };
+    mock.enqueue(...Array.from({ length: 6 }, () => sixtyTokens));
+    const providers = [];
+    for (let index = 0; index < 6; index += 1) providers.push((await ask('gpt-4.1')).response.headers.get('x-tollgate-provider'));
+    // East's share 0.06, 0.12, …; west's 0.2 after one: three to one until west's share is the smaller again.
+    expect(providers).toEqual(['east', 'west', 'east', 'east', 'east', 'west']);
+
+    mock.enqueue(...Array.from({ length: 4 }, () => sixtyTokens));
+    const even = [];
+    for (let index = 0; index < 4; index += 1) even.push((await ask('gpt-4.1-mini')).response.headers.get('x-tollgate-provider'));
+    expect(even).toEqual(['east', 'west', 'east', 'west']);
   });
 });

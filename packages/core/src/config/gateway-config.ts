@@ -52,7 +52,7 @@ const modelRouteSchema = z
   .strictObject({
     target: targetSchema.optional().describe('One target.'),
     targets: z.array(targetSchema).min(1).optional().describe('A group of targets; `strategy` picks the order they are tried in.'),
-    strategy: z.enum(['fallback', 'weighted', 'least-latency', 'least-busy', 'lowest-cost']).default('fallback').describe('The order targets are tried in (docs/routing.md).'),
+    strategy: z.enum(['fallback', 'weighted', 'least-latency', 'least-busy', 'lowest-cost', 'usage-based']).default('fallback').describe('The order targets are tried in (docs/routing.md).'),
     retries: retriesSchema.optional().describe('The group\'s retries (over `routing.retries`).'),
     timeouts: timeoutsSchema.optional().describe('The group\'s upstream timeouts.'),
     cooldown: cooldownSchema.optional().describe('The group\'s circuit breaker; false turns it off.'),

@@ -434,7 +434,7 @@ export class Engine implements TargetCircuits {
         { param: 'model' },
       );
     }
-    context.targets = route.policy.strategy.order(served, this.#stats);
+    context.targets = route.policy.strategy.order(served, this.#stats, this.#quotas);
     context.routePolicy = route.policy;
     if (context.fallbackModels.length > 0) context.targets = this.#withClientFallbacks(principal, context.targets, context.fallbackModels, context.tags);
     const { contextWindow, contentPolicy } = route.policy.fallbacks;
@@ -456,7 +456,7 @@ export class Engine implements TargetCircuits {
       if (route === undefined) {
         throw new GatewayError('TOLLGATE_MODEL_NOT_FOUND', `The fallback model "${model}" does not exist on this gateway. Use a model listed by GET /v1/models.`, { param: 'models' });
       }
-      for (const target of route.policy.strategy.order(targetsForTags(route.targets, tags), this.#stats)) if (!all.includes(target)) all.push(target);
+      for (const target of route.policy.strategy.order(targetsForTags(route.targets, tags), this.#stats, this.#quotas)) if (!all.includes(target)) all.push(target);
     }
     return all;
   }
@@ -676,7 +676,7 @@ export class Engine implements TargetCircuits {
           const route = allowed ? this.#router.resolve(fallbackModel) : undefined;
           if (route === undefined) throw failure;
           this.#logger.info({ requestId: context.requestId, code: failure.wireCode, fallback: fallbackModel }, 'rerouting to the fallback model');
-          context.targets = route.policy.strategy.order(targetsForTags(route.targets, context.tags), this.#stats);
+          context.targets = route.policy.strategy.order(targetsForTags(route.targets, context.tags), this.#stats, this.#quotas);
           context.routePolicy = route.policy;
           return this.#dispatch(context, stream, attempt, true);
         }
@@ -871,7 +871,7 @@ export class Engine implements TargetCircuits {
 
   #queueFinish(context: RequestContext, reserved: boolean): void {
     const target = context.target;
-    if (target?.quota?.tpm !== undefined && context.usage !== undefined) this.#quotas.countTokens(target.id, context.usage.prompt_tokens + context.usage.completion_tokens);
+    if (target?.quota !== undefined && context.usage !== undefined) this.#quotas.countTokens(target.id, context.usage.prompt_tokens + context.usage.completion_tokens);
     if (this.#toFinish.length === 0) setImmediate(this.#finishQueued);
     this.#toFinish.push({ context, reserved });
   }

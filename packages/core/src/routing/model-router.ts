@@ -21,6 +21,8 @@ interface WildcardRoute {
   readonly targets: readonly TargetConfig[];
   readonly policy: RoutePolicy;
   readonly contextLength: number | undefined;
+  /** Its targets' minutes are counted without a quota (the `usage-based` strategy reads them). */
+  readonly counted: boolean;
 }
 
 /** Resolved wildcard names kept, so a family's routes are built once, not per request. */
@@ -54,9 +56,9 @@ export class ModelRouter {
       const policy = createPolicy(name, route, defaults, random);
       const star = name.indexOf('*');
       if (star === -1) {
-        this.#exact.set(name, { targets: targets.map((target) => this.#target(target)), policy, ...(route.contextLength === undefined ? {} : { contextLength: route.contextLength }) });
+        this.#exact.set(name, { targets: targets.map((target) => this.#target(target, undefined, route.strategy === 'usage-based')), policy, ...(route.contextLength === undefined ? {} : { contextLength: route.contextLength }) });
       } else {
-        this.#wildcards.push({ name, prefix: name.slice(0, star), suffix: name.slice(star + 1), targets, policy, contextLength: route.contextLength });
+        this.#wildcards.push({ name, prefix: name.slice(0, star), suffix: name.slice(star + 1), targets, policy, contextLength: route.contextLength, counted: route.strategy === 'usage-based' });
       }
     }
     this.#wildcards.sort((a, b) => b.prefix.length - a.prefix.length);
@@ -70,7 +72,7 @@ export class ModelRouter {
       if (model.length >= route.prefix.length + route.suffix.length && model.startsWith(route.prefix) && model.endsWith(route.suffix)) {
         const matched = model.slice(route.prefix.length, model.length - route.suffix.length);
         if (matched === '') continue;
-        const resolved: ResolvedRoute = { targets: route.targets.map((target) => this.#target(target, matched)), policy: route.policy, ...(route.contextLength === undefined ? {} : { contextLength: route.contextLength }) };
+        const resolved: ResolvedRoute = { targets: route.targets.map((target) => this.#target(target, matched, route.counted)), policy: route.policy, ...(route.contextLength === undefined ? {} : { contextLength: route.contextLength }) };
         if (this.#wildcardCache.size >= wildcardCacheSize) this.#wildcardCache.clear();
         this.#wildcardCache.set(model, resolved);
         return resolved;
@@ -90,7 +92,7 @@ export class ModelRouter {
     return [...unpriced];
   }
 
-  /** The targets of the exact routes that have a quota (`rpm`, `tpm`), each once. */
+  /** The targets of the exact routes that have a quota (`rpm`, `tpm`) or are counted for `usage-based`, each once. */
   quotaTargets(): RouteTarget[] {
     const byId = new Map<string, RouteTarget>();
     for (const route of this.#exact.values()) for (const target of route.targets) if (target.quota !== undefined && !byId.has(target.id)) byId.set(target.id, target);
@@ -115,7 +117,8 @@ export class ModelRouter {
     return [...new Set(names)];
   }
 
-  #target(config: TargetConfig, matched?: string): RouteTarget {
+  /** A configured target; `counted` gives it a quota, empty when it has none, so its minute is counted (`usage-based`). */
+  #target(config: TargetConfig, matched: string | undefined, counted: boolean): RouteTarget {
     const overrides = typeof config === 'string' ? undefined : config;
     const written = overrides?.target ?? (config as string);
     const reference = matched === undefined ? written : written.replace('*', matched);
@@ -134,7 +137,7 @@ export class ModelRouter {
       ...(overrides?.params === undefined ? {} : { params: overrides.params }),
       ...(price === undefined ? {} : { price: { input: price.input, output: price.output } }),
       ...(overrides?.tags === undefined ? {} : { tags: overrides.tags }),
-      ...(overrides?.rpm === undefined && overrides?.tpm === undefined ? {} : { quota: { ...(overrides.rpm === undefined ? {} : { rpm: overrides.rpm }), ...(overrides.tpm === undefined ? {} : { tpm: overrides.tpm }) } }),
+      ...(overrides?.rpm === undefined && overrides?.tpm === undefined && !counted ? {} : { quota: { ...(overrides?.rpm === undefined ? {} : { rpm: overrides.rpm }), ...(overrides?.tpm === undefined ? {} : { tpm: overrides.tpm }) } }),
     };
   }
 }

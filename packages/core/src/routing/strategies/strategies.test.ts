@@ -2,17 +2,21 @@ import { describe, expect, it } from 'vitest';
 import type { RouteTarget } from '../../provider/route-target.js';
 import { RecordingProvider } from '../../test-support/recording-provider.js';
 import { seededRandom } from '../../test-support/seeded-random.js';
+import { systemClock } from '../../services/clock.js';
+import { TargetQuotas } from '../target-quotas.js';
 import { TargetStats } from '../target-stats.js';
 import { createRoutingStrategy } from './create-routing-strategy.js';
 
 const provider = new RecordingProvider('p');
 const target = (id: string, extra: Partial<RouteTarget> = {}): RouteTarget => ({ provider, model: id, id: `p/${id}`, ...extra });
+/** No target has used anything this minute: what the strategies that do not read it are given. */
+const quotas = new TargetQuotas(systemClock);
 
 function firstPicks(strategyName: Parameters<typeof createRoutingStrategy>[0], targets: RouteTarget[], runs: number, stats = new TargetStats(), seed = 7): Map<string, number> {
   const strategy = createRoutingStrategy(strategyName, seededRandom(seed));
   const counts = new Map<string, number>();
   for (let run = 0; run < runs; run += 1) {
-    const first = strategy.order(targets, stats)[0]!.id;
+    const first = strategy.order(targets, stats, quotas)[0]!.id;
     counts.set(first, (counts.get(first) ?? 0) + 1);
   }
   return counts;
@@ -21,7 +25,7 @@ function firstPicks(strategyName: Parameters<typeof createRoutingStrategy>[0], t
 describe('routing strategies', () => {
   it('fallback keeps the configured order', () => {
     const targets = [target('a'), target('b'), target('c')];
-    expect(createRoutingStrategy('fallback').order(targets, new TargetStats()).map((t) => t.id)).toEqual(['p/a', 'p/b', 'p/c']);
+    expect(createRoutingStrategy('fallback').order(targets, new TargetStats(), quotas).map((t) => t.id)).toEqual(['p/a', 'p/b', 'p/c']);
   });
 
   it('weighted 3:1 over 4,000 routed requests lands within ±3 %, and keeps every target as a fallback', () => {
@@ -31,7 +35,7 @@ describe('routing strategies', () => {
       const share = (counts.get('p/heavy') ?? 0) / 4000;
       expect(Math.abs(share - 0.75)).toBeLessThanOrEqual(0.03);
     }
-    const order = createRoutingStrategy('weighted', seededRandom(9)).order(targets, new TargetStats());
+    const order = createRoutingStrategy('weighted', seededRandom(9)).order(targets, new TargetStats(), quotas);
     expect(order.map((t) => t.id).sort()).toEqual(['p/heavy', 'p/light']);
   });
 
@@ -58,7 +62,7 @@ describe('routing strategies', () => {
     const strategy = createRoutingStrategy('least-latency', seededRandom(11));
     const leaders: string[] = [];
     for (let request = 0; request < 400; request += 1) {
-      const first = strategy.order(targets, stats)[0]!;
+      const first = strategy.order(targets, stats, quotas)[0]!;
       leaders.push(first.id);
       stats.recordLatency(first.id, first.id === 'p/a' ? 50 : 300); // a has recovered
     }
@@ -74,15 +78,40 @@ describe('routing strategies', () => {
     stats.started('p/a');
     stats.started('p/a');
     stats.started('p/b');
-    expect(createRoutingStrategy('least-busy').order(targets, stats).map((t) => t.id)).toEqual(['p/c', 'p/b', 'p/a']);
+    expect(createRoutingStrategy('least-busy').order(targets, stats, quotas).map((t) => t.id)).toEqual(['p/c', 'p/b', 'p/a']);
     stats.finished('p/a');
     stats.finished('p/a');
-    expect(createRoutingStrategy('least-busy').order(targets, stats)[0]!.id).toBe('p/a');
+    expect(createRoutingStrategy('least-busy').order(targets, stats, quotas)[0]!.id).toBe('p/a');
+  });
+
+  it('usage-based fills deployments in proportion to their quotas, and spreads tokens evenly without quotas', () => {
+    const now = 1_000_000;
+    const minute = new TargetQuotas({ now: () => now });
+    const stats = new TargetStats();
+    const strategy = createRoutingStrategy('usage-based');
+    // East may use 1,000 tokens a minute, west 300: each request of 60 tokens goes to the one with the smaller share used.
+    const deployments = [target('east', { quota: { tpm: 1_000 } }), target('west', { quota: { tpm: 300 } })];
+    const picks: string[] = [];
+    for (let request = 0; request < 6; request += 1) {
+      const first = strategy.order(deployments, stats, minute)[0]!;
+      picks.push(first.id);
+      minute.countRequest(first.id);
+      minute.countTokens(first.id, 60);
+    }
+    expect(picks).toEqual(['p/east', 'p/west', 'p/east', 'p/east', 'p/east', 'p/west']);
+    // An rpm alone is a share too; the larger share counts when a target has both.
+    expect(strategy.order([target('east', { quota: { tpm: 1_000, rpm: 5 } }), target('west', { quota: { rpm: 100 } })], stats, minute).map((t) => t.id)).toEqual(['p/west', 'p/east']);
+
+    // Without a quota on every target, the fewest tokens first; a tie goes to fewer requests in flight.
+    const plain = [target('a'), target('b'), target('c')];
+    minute.countTokens('p/a', 500);
+    stats.started('p/b');
+    expect(strategy.order(plain, stats, minute).map((t) => t.id)).toEqual(['p/c', 'p/b', 'p/a']);
   });
 
   it('lowest-cost orders by price, unknown prices last', () => {
     const targets = [target('unknown'), target('pricey', { price: { input: 5, output: 15 } }), target('cheap', { price: { input: 0.15, output: 0.6 } })];
-    expect(createRoutingStrategy('lowest-cost').order(targets, new TargetStats()).map((t) => t.id)).toEqual(['p/cheap', 'p/pricey', 'p/unknown']);
+    expect(createRoutingStrategy('lowest-cost').order(targets, new TargetStats(), quotas).map((t) => t.id)).toEqual(['p/cheap', 'p/pricey', 'p/unknown']);
   });
 });
 
