@@ -15,6 +15,8 @@ import type { ProviderDefinition } from '../plugin/provider-definition.js';
 import type { Provider } from '../provider/provider.js';
 import { parseTargetReference } from '../routing/parse-target-reference.js';
 import { ModelRouter } from '../routing/model-router.js';
+import { QuotaSharing } from '../routing/quota-sharing.js';
+import { TargetQuotas } from '../routing/target-quotas.js';
 import { Clock, systemClock } from '../services/clock.js';
 import { Ledger } from '../services/ledger.js';
 import { Pricing } from '../services/pricing.js';
@@ -22,6 +24,7 @@ import { Logger, silentLogger } from '../services/logger.js';
 import type { ServiceToken } from '../services/service-token.js';
 import { TargetCircuits } from '../services/target-circuits.js';
 import { TargetQuotaUsage } from '../services/target-quota-usage.js';
+import { TargetQuotaExchange } from '../services/target-quota-exchange.js';
 import { PrincipalLevels } from '../services/principal-levels.js';
 import { composeHooks, createHookCollector, type AnswerReaders } from './composed-hooks.js';
 import { Engine } from './engine.js';
@@ -181,6 +184,12 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
   const pricing = resolve(Pricing);
   const principalLevels = resolve(PrincipalLevels);
   const router = new ModelRouter(config.models, providers, config.routing, options.random, pricing);
+  const clock = options.clock ?? systemClock;
+  const quotas = new TargetQuotas(clock);
+  const quotaExchange = resolve(TargetQuotaExchange);
+  const quotaTargets = router.quotaTargets();
+  // Shared only where a plugin can and a route counts a target's minute.
+  const quotaSharing = quotaExchange === undefined || quotaTargets.length === 0 ? undefined : new QuotaSharing(quotas, quotaExchange, quotaTargets.map((target) => target.id), logger);
   // Without a price source every cost is unknown anyway; with one, say which targets it cannot price.
   const unpriced = pricing === undefined ? [] : router.unpricedTargets();
   const warnings =
@@ -196,11 +205,13 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
     ledger,
     pricing,
     ...(principalLevels === undefined ? {} : { principalLevels }),
-    clock: options.clock ?? systemClock,
+    clock,
+    quotas,
     ...(options.random === undefined ? {} : { random: options.random }),
   });
   services.register(TargetCircuits.key, { useValue: { coolingTargets: () => engine.coolingTargets() } satisfies TargetCircuits });
   services.register(TargetQuotaUsage.key, { useValue: { quotaUsage: () => engine.quotaUsage() } satisfies TargetQuotaUsage });
+  quotaSharing?.start();
   let closing: Promise<void> | undefined;
   return {
     engine,
@@ -211,6 +222,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
     close: () =>
       (closing ??= (async () => {
         await engine.drain();
+        await quotaSharing?.stop();
         await ledger?.flush();
         await Promise.allSettled([...providers.values()].map((provider) => provider.close?.()));
         await closeAll();

@@ -92,6 +92,8 @@ export interface EngineOptions {
   /** Completes a principal with its levels' models and limits after auth (the governance plugin's). */
   readonly principalLevels?: PrincipalLevels;
   readonly clock: Clock;
+  /** The targets' minutes against their quotas (a new count by default; `createGateway` shares it between instances). */
+  readonly quotas?: TargetQuotas;
   /** Random source of backoff jitter (strategies get theirs from the router). */
   readonly random?: () => number;
 }
@@ -145,7 +147,7 @@ export class Engine implements TargetCircuits {
     this.#pricing = options.pricing;
     this.#principalLevels = options.principalLevels;
     this.#health = new TargetHealth(options.clock);
-    this.#quotas = new TargetQuotas(options.clock);
+    this.#quotas = options.quotas ?? new TargetQuotas(options.clock);
     this.#clock = options.clock;
     this.#random = options.random ?? Math.random;
   }

@@ -27,4 +27,35 @@ describe('TargetQuotas', () => {
     expect(quotas.hasRoom('azure/gpt-4o', quota)).toBe(true);
     expect(quotas.msUntilRoom('azure/gpt-4o')).toBe(0);
   });
+
+  it('adds the other instances\' use as an exchange answered it, less its own, and counts alone again ten seconds after the last exchange', () => {
+    let now = 1_000_000;
+    const quotas = new TargetQuotas({ now: () => now });
+    expect(quotas.takeUnshared()).toEqual([]); // sharing starts: from here, counts are kept to share
+    quotas.countRequest('azure/gpt-4o');
+    quotas.countTokens('azure/gpt-4o', 50);
+    const counts = quotas.takeUnshared();
+    expect(counts).toEqual([{ target: 'azure/gpt-4o', requests: 1, tokens: 50 }]);
+    expect(quotas.takeUnshared()).toEqual([]);
+
+    // The fleet's minute: this instance's 1 request and 50 tokens, another's 2 and 100; a target this one never used, 4 requests.
+    quotas.addOthersUse(['azure/gpt-4o', 'azure/gpt-4o-mini'], [{ requests: 3, tokens: 150 }, { requests: 4, tokens: 0 }]);
+    expect(quotas.used('azure/gpt-4o')).toEqual({ requests: 3, tokens: 150 });
+    expect(quotas.hasRoom('azure/gpt-4o', { rpm: 3 })).toBe(false);
+    expect(quotas.hasRoom('azure/gpt-4o', { rpm: 4 })).toBe(true);
+    expect(quotas.hasRoom('azure/gpt-4o-mini', { rpm: 4 })).toBe(false);
+    // Counted here since the exchange: on top of the fleet's.
+    quotas.countRequest('azure/gpt-4o');
+    expect(quotas.used('azure/gpt-4o')).toEqual({ requests: 4, tokens: 150 });
+
+    // An exchange that failed gives its counts back, for the next.
+    const failed = quotas.takeUnshared();
+    quotas.returnUnshared(failed);
+    expect(quotas.takeUnshared()).toEqual([{ target: 'azure/gpt-4o', requests: 1, tokens: 0 }]);
+
+    // Ten seconds without an exchange: the others' use is no longer trusted.
+    now += 10_001;
+    expect(quotas.used('azure/gpt-4o')).toEqual({ requests: 2, tokens: 50 });
+    expect(quotas.hasRoom('azure/gpt-4o-mini', { rpm: 4 })).toBe(true);
+  });
 });

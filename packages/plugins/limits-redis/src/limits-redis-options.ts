@@ -11,6 +11,11 @@ export const limitsRedisOptionsSchema = z
     onError: z.enum(['allow', 'reject']).default('allow'),
     /** Longest wait for a Redis answer before `onError` applies (ms). */
     commandTimeoutMs: z.number().int().positive().default(500),
+    /**
+     * How often each instance shares its targets' quota counts (`rpm`/`tpm` on a target, the
+     * `usage-based` strategy) and reads the others' (ms): how late another instance's use is seen.
+     */
+    quotaExchangeMs: z.number().int().min(50).default(250),
   })
   .prefault({});
 

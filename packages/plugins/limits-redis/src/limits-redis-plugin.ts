@@ -1,10 +1,11 @@
-import { definePlugin, RateLimitStore } from '@tollgate/core';
+import { definePlugin, RateLimitStore, TargetQuotaExchange } from '@tollgate/core';
 import { limitsRedisOptionsSchema } from './limits-redis-options.js';
 import { RedisRateLimitStore } from './redis-rate-limit-store.js';
 
 /**
  * Provides the `RateLimitStore` service on Redis, so `@tollgate/governance`'s rate limits hold across
- * every gateway instance. List it before `@tollgate/governance`.
+ * every gateway instance, and the `TargetQuotaExchange`, so targets' `rpm`/`tpm` quotas do. List it
+ * before `@tollgate/governance`.
  *
  * @example
  * plugins:
@@ -17,6 +18,7 @@ export const limitsRedisPlugin = definePlugin({
   async setup(api, options) {
     const store = await RedisRateLimitStore.open(options, api.logger);
     api.provide(RateLimitStore, store);
+    api.provide(TargetQuotaExchange, store);
     return { close: () => store.close() };
   },
 });

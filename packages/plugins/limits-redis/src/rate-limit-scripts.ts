@@ -74,3 +74,30 @@ for i = 1, #KEYS do
   end
 end
 return 1`;
+
+/**
+ * Shares the target quotas' minute: KEYS are targets' hashes (a field per second and kind, `<second>:r`
+ * and `<second>:t`, by Redis's clock), ARGV the instance's new requests and tokens for each key in
+ * turn. Adds them to the current second, drops seconds older than the minute, and returns each key's
+ * `{requests, tokens}` over the minute.
+ */
+export const quotaExchangeScript = `local now = tonumber(redis.call('TIME')[1])
+local oldest = now - 59
+local result = {}
+for i = 1, #KEYS do
+  local requests = tonumber(ARGV[2 * i - 1])
+  local tokens = tonumber(ARGV[2 * i])
+  if requests > 0 then redis.call('HINCRBY', KEYS[i], now .. ':r', requests) end
+  if tokens > 0 then redis.call('HINCRBY', KEYS[i], now .. ':t', tokens) end
+  local fields = redis.call('HGETALL', KEYS[i])
+  local usedRequests, usedTokens = 0, 0
+  for j = 1, #fields, 2 do
+    local name = fields[j]
+    if tonumber(string.sub(name, 1, -3)) < oldest then redis.call('HDEL', KEYS[i], name)
+    elseif string.sub(name, -1) == 'r' then usedRequests = usedRequests + tonumber(fields[j + 1])
+    else usedTokens = usedTokens + tonumber(fields[j + 1]) end
+  end
+  if #fields > 0 then redis.call('EXPIRE', KEYS[i], 120) end
+  result[i] = {usedRequests, usedTokens}
+end
+return result`;

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { createClient } from '@redis/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '@tollgate/core';
 import { rateLimitStoreConformanceChecks } from '@tollgate/testkit';
@@ -34,5 +36,33 @@ describe('the Redis rate-limit store (real Redis)', () => {
     await reject.close();
     await expect(allow.acquire('o1', [check], 1_000)).resolves.toMatchObject({ ok: true });
     await expect(reject.acquire('o2', [check], 1_000)).rejects.toMatchObject({ code: 'TOLLGATE_RATE_LIMIT_STORE_UNAVAILABLE', status: 503 });
+  });
+
+  it('shares the targets\' quota minutes: each instance\'s counts added, every instance\'s use answered, seconds past the minute dropped', async () => {
+    const prefix = `tollgate-test-${randomUUID()}:`;
+    const options = limitsRedisOptionsSchema.parse({ url, prefix, quotaExchangeMs: 100 });
+    const [east, west] = [await RedisRateLimitStore.open(options, silentLogger), await RedisRateLimitStore.open(options, silentLogger)];
+    opened.push(east, west);
+    expect(east.intervalMs).toBe(100);
+    const targets = ['azure-east/gpt-4o', 'azure-west/gpt-4o'];
+    expect(await east.exchange([{ target: 'azure-east/gpt-4o', requests: 2, tokens: 300 }], targets)).toEqual([{ requests: 2, tokens: 300 }, { requests: 0, tokens: 0 }]);
+    // Another instance sees them, with its own added.
+    expect(await west.exchange([{ target: 'azure-east/gpt-4o', requests: 1, tokens: 0 }, { target: 'azure-west/gpt-4o', requests: 5, tokens: 10 }], targets)).toEqual([{ requests: 3, tokens: 300 }, { requests: 5, tokens: 10 }]);
+    expect(await east.exchange([], targets)).toEqual([{ requests: 3, tokens: 300 }, { requests: 5, tokens: 10 }]);
+
+    // A second older than the minute (as Redis's clock tells) is not counted, and is dropped.
+    const raw = createClient({ url });
+    await raw.connect();
+    try {
+      const key = `${prefix}{q}:azure-east/gpt-4o`;
+      const seconds = Number(((await raw.time()) as unknown as [string, string])[0]);
+      await raw.hSet(key, { [`${seconds - 61}:r`]: '70', [`${seconds - 30}:r`]: '4' });
+      expect(await east.exchange([], targets.slice(0, 1))).toEqual([{ requests: 7, tokens: 300 }]);
+      expect(await raw.hExists(key, `${seconds - 61}:r`)).toBe(0);
+      expect(await raw.hExists(key, `${seconds - 30}:r`)).toBe(1);
+      expect(await raw.ttl(key)).toBeGreaterThan(60);
+    } finally {
+      await raw.close();
+    }
   });
 });

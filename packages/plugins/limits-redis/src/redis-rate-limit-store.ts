@@ -1,7 +1,7 @@
 import { createClient, type RedisClientType } from '@redis/client';
-import { GatewayError, type Logger, type RateLimitAdmission, type RateLimitCheck, type RateLimitStore } from '@tollgate/core';
+import { GatewayError, type Logger, type QuotaCount, type RateLimitAdmission, type RateLimitCheck, type RateLimitStore, type SharedQuotaUse, type TargetQuotaExchange } from '@tollgate/core';
 import type { LimitsRedisOptions } from './limits-redis-options.js';
-import { acquireScript, releaseScript } from './rate-limit-scripts.js';
+import { acquireScript, quotaExchangeScript, releaseScript } from './rate-limit-scripts.js';
 
 /** How often a Redis failure is logged at most. */
 const errorLogIntervalMs = 10_000;
@@ -11,14 +11,14 @@ const errorLogIntervalMs = 10_000;
  * (atomic, all-or-nothing across the request's checks, timed by Redis's own clock). Keys are
  * `<prefix>{rl}:<scope>:<id>:<kind>`; the `{rl}` hash tag keeps a request's keys in one cluster slot.
  * When Redis fails, `onError` decides: let the request through (logged at most every 10 s) or
- * refuse it with 503.
+ * refuse it with 503. Also the targets' quota minutes (`rpm`/`tpm` on a target), exchanged by the
+ * gateway every `quotaExchangeMs` under `<prefix>{q}:<target>`.
  */
-export class RedisRateLimitStore implements RateLimitStore {
+export class RedisRateLimitStore implements RateLimitStore, TargetQuotaExchange {
   readonly #client: RedisClientType;
   readonly #options: LimitsRedisOptions;
   readonly #logger: Logger;
-  #acquireSha = '';
-  #releaseSha = '';
+  readonly #shas: Record<Script, string> = { acquire: '', release: '', quotas: '' };
   #lastErrorLogAt = 0;
 
   private constructor(client: RedisClientType, options: LimitsRedisOptions, logger: Logger) {
@@ -49,7 +49,7 @@ export class RedisRateLimitStore implements RateLimitStore {
   async acquire(requestId: string, checks: readonly RateLimitCheck[], slotTtlMs: number): Promise<RateLimitAdmission> {
     let reply: number[];
     try {
-      reply = (await this.#run('acquire', checks, [requestId, String(slotTtlMs)])) as number[];
+      reply = (await this.#run('acquire', this.#limitKeys(checks), [requestId, String(slotTtlMs), ...limitArguments(checks)])) as number[];
     } catch (error) {
       this.#reportError(error);
       if (this.#options.onError === 'allow') return { ok: true, states: [] };
@@ -61,10 +61,23 @@ export class RedisRateLimitStore implements RateLimitStore {
 
   async release(requestId: string, checks: readonly RateLimitCheck[], tokens: number): Promise<void> {
     try {
-      await this.#run('release', checks, [requestId, String(Math.max(0, Math.round(tokens)))]);
+      await this.#run('release', this.#limitKeys(checks), [requestId, String(Math.max(0, Math.round(tokens))), ...limitArguments(checks)]);
     } catch (error) {
       this.#reportError(error);
     }
+  }
+
+  /** How often the gateway exchanges its target quota counts. */
+  get intervalMs(): number {
+    return this.#options.quotaExchangeMs;
+  }
+
+  /** Adds this instance's new target quota counts and answers every instance's minute of `targets` (one `EVALSHA`); a failure rejects. */
+  async exchange(counts: readonly QuotaCount[], targets: readonly string[]): Promise<readonly SharedQuotaUse[]> {
+    const added = new Map(counts.map((count) => [count.target, count]));
+    const increments = targets.flatMap((target) => [String(added.get(target)?.requests ?? 0), String(added.get(target)?.tokens ?? 0)]);
+    const reply = (await this.#run('quotas', targets.map((target) => `${this.#options.prefix}{q}:${target}`), increments)) as [number, number][];
+    return reply.map(([requests, tokens]) => ({ requests, tokens }));
   }
 
   /** Closes the connection. */
@@ -72,13 +85,13 @@ export class RedisRateLimitStore implements RateLimitStore {
     await this.#client.close();
   }
 
-  async #run(script: 'acquire' | 'release', checks: readonly RateLimitCheck[], head: string[]): Promise<unknown> {
-    const options = {
-      keys: checks.map((check) => `${this.#options.prefix}{rl}:${check.key}`),
-      arguments: [...head, ...checks.flatMap((check) => [check.kind, String(check.limit)])],
-    };
-    const sha = () => (script === 'acquire' ? this.#acquireSha : this.#releaseSha);
-    const call = () => withTimeout(this.#client.evalSha(sha(), options), this.#options.commandTimeoutMs);
+  #limitKeys(checks: readonly RateLimitCheck[]): string[] {
+    return checks.map((check) => `${this.#options.prefix}{rl}:${check.key}`);
+  }
+
+  async #run(script: Script, keys: string[], args: string[]): Promise<unknown> {
+    const options = { keys, arguments: args };
+    const call = () => withTimeout(this.#client.evalSha(this.#shas[script], options), this.#options.commandTimeoutMs);
     try {
       return await call();
     } catch (error) {
@@ -90,8 +103,9 @@ export class RedisRateLimitStore implements RateLimitStore {
   }
 
   async #loadScripts(): Promise<void> {
-    this.#acquireSha = await this.#client.scriptLoad(acquireScript);
-    this.#releaseSha = await this.#client.scriptLoad(releaseScript);
+    this.#shas.acquire = await this.#client.scriptLoad(acquireScript);
+    this.#shas.release = await this.#client.scriptLoad(releaseScript);
+    this.#shas.quotas = await this.#client.scriptLoad(quotaExchangeScript);
   }
 
   #reportError(error: unknown): void {
@@ -100,6 +114,14 @@ export class RedisRateLimitStore implements RateLimitStore {
     this.#lastErrorLogAt = now;
     this.#logger.error({ err: error, onError: this.#options.onError }, 'rate-limit store (Redis) failed');
   }
+}
+
+/** The store's Lua scripts. */
+type Script = 'acquire' | 'release' | 'quotas';
+
+/** A rate limit script's arguments after its head: each check's kind and limit. */
+function limitArguments(checks: readonly RateLimitCheck[]): string[] {
+  return checks.flatMap((check) => [check.kind, String(check.limit)]);
 }
 
 /** Rejects when `promise` does not settle within `ms`. */
