@@ -25,6 +25,8 @@ beforeAll(async () => {
       'gpt-4o': { targets: [{ target: 'dedicated/gpt-4o', tags: ['paid'] }, { target: 'shared/gpt-4o', tags: ['free', 'default'] }] },
       // Only tagged targets, none `default`: an untagged request has nowhere to go.
       strict: { targets: [{ target: 'dedicated/gpt-4o', tags: ['paid'] }] },
+      // A family of models, each served to paying keys only.
+      'premium/*': { targets: [{ target: 'dedicated/*', tags: ['paid'] }] },
     },
   });
 });
@@ -58,5 +60,25 @@ describe('tag-based routing', () => {
     expect(refused.status).toBe(404);
     expect(((await refused.json()) as ErrorBody).error).toMatchObject({ code: 'model_not_found', message: 'No target of model "strict" serves the request\'s tags (free): tag a target `default` to serve the rest.' });
     expect(mock.requests).toHaveLength(1);
+  });
+
+  it('lists only the models a target serves the caller\'s tags for (its key\'s and its own x-tollgate-tags), and answers 404 for the others', async () => {
+    const listed = async (key: string, headers: Record<string, string> = {}) => (await new OpenAI({ baseURL: `${server.url}/v1`, apiKey: key, maxRetries: 0 }).models.list({ headers })).data.map((model) => model.id);
+    expect(await listed(paidKey)).toEqual(['gpt-4o', 'strict']);
+    expect(await listed(freeKey)).toEqual(['gpt-4o']);
+    expect(await listed(masterKey)).toEqual(['gpt-4o']);
+    expect(await listed(freeKey, { 'x-tollgate-tags': 'paid' })).toEqual(['gpt-4o', 'strict']);
+
+    const one = (key: string, model: string) => fetch(`${server.url}/v1/models/${encodeURIComponent(model)}`, { headers: { authorization: `Bearer ${key}` } });
+    expect((await one(paidKey, 'strict')).status).toBe(200);
+    const hidden = await one(freeKey, 'strict');
+    expect(hidden.status).toBe(404);
+    expect(((await hidden.json()) as ErrorBody).error).toMatchObject({ code: 'model_not_found' });
+    // A wildcard family, judged by its targets' tags.
+    expect((await one(paidKey, 'premium/gpt-4.1')).status).toBe(200);
+    expect((await one(freeKey, 'premium/gpt-4.1')).status).toBe(404);
+    // A malformed tag is refused as a request would be.
+    const malformed = await fetch(`${server.url}/v1/models`, { headers: { authorization: `Bearer ${freeKey}`, 'x-tollgate-tags': '!bad' } });
+    expect(malformed.status).toBe(400);
   });
 });

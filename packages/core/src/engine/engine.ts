@@ -274,10 +274,14 @@ export class Engine implements TargetCircuits {
     return context.principal!;
   }
 
-  /** The model names clients can use; only those a principal may call, when one is given. */
-  listModels(principal?: Principal): string[] {
+  /**
+   * The model names clients can use; only those a principal may call, when one is given, and with
+   * `tags` (the key's and the client's, as a request would carry them), those a target serves.
+   */
+  listModels(principal?: Principal, tags?: readonly string[]): string[] {
     const models = this.#router.listModels();
-    return principal === undefined ? models : models.filter((model) => mayCall(principal, model));
+    if (principal === undefined && tags === undefined) return models;
+    return models.filter((model) => (principal === undefined || mayCall(principal, model)) && this.#router.servesTags(model, tags));
   }
 
   /**
@@ -299,12 +303,13 @@ export class Engine implements TargetCircuits {
   }
 
   /**
-   * Whether a model name routes on this gateway (an exact name, or one a wildcard family takes) and the
-   * principal, when one is given, may call it. Routes a `route` hook would choose are not known here.
+   * Whether a model name routes on this gateway (an exact name, or one a wildcard family takes), a
+   * target of it serves `tags`, and the principal, when one is given, may call it. Routes a `route`
+   * hook would choose are not known here.
    */
-  hasModel(model: string, principal?: Principal): boolean {
+  hasModel(model: string, principal?: Principal, tags?: readonly string[]): boolean {
     if (principal !== undefined && !mayCall(principal, model)) return false;
-    return this.#router.resolve(model) !== undefined;
+    return this.#router.servesTags(model, tags);
   }
 
   /** Every target with a quota, and what the last minute used of it on this instance. */

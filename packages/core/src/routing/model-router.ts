@@ -5,6 +5,7 @@ import type { Pricing } from '../services/pricing.js';
 import { parseTargetReference } from './parse-target-reference.js';
 import type { CooldownPolicy, RoutePolicy } from './route-policy.js';
 import { createRoutingStrategy } from './strategies/create-routing-strategy.js';
+import { targetsForTags, type TaggedTarget } from './targets-for-tags.js';
 
 /** The targets of a model name (in configured order) and how to dispatch them. */
 export interface ResolvedRoute {
@@ -19,6 +20,8 @@ interface WildcardRoute {
   readonly prefix: string;
   readonly suffix: string;
   readonly targets: readonly TargetConfig[];
+  /** Its targets' tags, the same for every model of the family. */
+  readonly tagged: readonly TaggedTarget[];
   readonly policy: RoutePolicy;
   readonly contextLength: number | undefined;
   /** Its targets' minutes are counted without a quota (the `usage-based` strategy reads them). */
@@ -58,7 +61,8 @@ export class ModelRouter {
       if (star === -1) {
         this.#exact.set(name, { targets: targets.map((target) => this.#target(target, undefined, route.strategy === 'usage-based')), policy, ...(route.contextLength === undefined ? {} : { contextLength: route.contextLength }) });
       } else {
-        this.#wildcards.push({ name, prefix: name.slice(0, star), suffix: name.slice(star + 1), targets, policy, contextLength: route.contextLength, counted: route.strategy === 'usage-based' });
+        const tagged = targets.map((target) => (typeof target === 'string' ? {} : { tags: target.tags }));
+        this.#wildcards.push({ name, prefix: name.slice(0, star), suffix: name.slice(star + 1), targets, tagged, policy, contextLength: route.contextLength, counted: route.strategy === 'usage-based' });
       }
     }
     this.#wildcards.sort((a, b) => b.prefix.length - a.prefix.length);
@@ -68,14 +72,32 @@ export class ModelRouter {
   resolve(model: string): ResolvedRoute | undefined {
     const exact = this.#exact.get(model) ?? this.#wildcardCache.get(model);
     if (exact !== undefined) return exact;
+    const family = this.#familyOf(model);
+    if (family === undefined) return undefined;
+    const { route, matched } = family;
+    const resolved: ResolvedRoute = { targets: route.targets.map((target) => this.#target(target, matched, route.counted)), policy: route.policy, ...(route.contextLength === undefined ? {} : { contextLength: route.contextLength }) };
+    if (this.#wildcardCache.size >= wildcardCacheSize) this.#wildcardCache.clear();
+    this.#wildcardCache.set(model, resolved);
+    return resolved;
+  }
+
+  /**
+   * Whether a model name routes and some target of its route serves requests with `tags` (tag-based
+   * routing): what a key with those tags can call. A wildcard family is judged without building its route.
+   */
+  servesTags(model: string, tags: readonly string[] | undefined): boolean {
+    const exact = this.#exact.get(model) ?? this.#wildcardCache.get(model);
+    if (exact !== undefined) return targetsForTags(exact.targets, tags).length > 0;
+    const family = this.#familyOf(model);
+    return family !== undefined && targetsForTags(family.route.tagged, tags).length > 0;
+  }
+
+  /** The longest-prefix wildcard family a model name belongs to, and what its `*` matched. */
+  #familyOf(model: string): { readonly route: WildcardRoute; readonly matched: string } | undefined {
     for (const route of this.#wildcards) {
       if (model.length >= route.prefix.length + route.suffix.length && model.startsWith(route.prefix) && model.endsWith(route.suffix)) {
         const matched = model.slice(route.prefix.length, model.length - route.suffix.length);
-        if (matched === '') continue;
-        const resolved: ResolvedRoute = { targets: route.targets.map((target) => this.#target(target, matched, route.counted)), policy: route.policy, ...(route.contextLength === undefined ? {} : { contextLength: route.contextLength }) };
-        if (this.#wildcardCache.size >= wildcardCacheSize) this.#wildcardCache.clear();
-        this.#wildcardCache.set(model, resolved);
-        return resolved;
+        if (matched !== '') return { route, matched };
       }
     }
     return undefined;

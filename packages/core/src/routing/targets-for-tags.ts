@@ -1,4 +1,7 @@
-import type { RouteTarget } from '../provider/route-target.js';
+/** A target as tag-based routing sees it: the tags it serves. */
+export interface TaggedTarget {
+  readonly tags?: readonly string[] | undefined;
+}
 
 /** The tag of the targets that serve requests with none of their route's tags. */
 export const defaultTargetTag = 'default';
@@ -9,7 +12,7 @@ export const defaultTargetTag = 'default';
  * untagged ones. Empty when none serves the request. A route none of whose targets has tags is
  * returned as it is.
  */
-export function targetsForTags(targets: readonly RouteTarget[], tags: readonly string[] | undefined): readonly RouteTarget[] {
+export function targetsForTags<T extends TaggedTarget>(targets: readonly T[], tags: readonly string[] | undefined): readonly T[] {
   if (!hasTaggedTarget(targets)) return targets;
   if (tags !== undefined) {
     const matching = targets.filter((target) => target.tags?.some((tag) => tags.includes(tag)) === true);
@@ -19,7 +22,7 @@ export function targetsForTags(targets: readonly RouteTarget[], tags: readonly s
 }
 
 /** Whether any target is tagged (a loop, not a closure: it runs on every request). */
-function hasTaggedTarget(targets: readonly RouteTarget[]): boolean {
+function hasTaggedTarget(targets: readonly TaggedTarget[]): boolean {
   for (let index = 0; index < targets.length; index += 1) if (targets[index]!.tags !== undefined) return true;
   return false;
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GatewayError, type ModelPrices, type WireFormat } from '@tollgate/core';
+import { GatewayError, requestTags, requestTagsHeader, type ModelPrices, type Principal, type WireFormat } from '@tollgate/core';
 import { toAnthropicModelInfo, toModelsPage } from '../ingress/anthropic/to-models-page.js';
 import { answerAuthenticated } from './answer-authenticated.js';
 import type { HttpDependencies } from './http-dependencies.js';
@@ -68,7 +68,7 @@ export function createModelsHandlers(dependencies: HttpDependencies) {
     list(req: IncomingMessage, res: ServerResponse): Promise<void> {
       const wire = wireOf(req);
       return answerAuthenticated(req, res, dependencies, (principal) => {
-        const ids = engine.listModels(principal);
+        const ids = engine.listModels(principal, tagsOf(req, principal));
         if (wire === 'anthropic') return toModelsPage(ids, new URL(req.url ?? '/', 'http://localhost').searchParams, created.iso);
         return { object: 'list', data: ids.map((id) => toOpenAIModel(id, created, engine.modelPrices(id), engine.modelContextWindow(id))) };
       }, wire);
@@ -77,13 +77,18 @@ export function createModelsHandlers(dependencies: HttpDependencies) {
       const wire = wireOf(req);
       return answerAuthenticated(req, res, dependencies, (principal) => {
         const model = modelOf(req.url ?? '');
-        if (!engine.hasModel(model, principal)) {
+        if (!engine.hasModel(model, principal, tagsOf(req, principal))) {
           throw new GatewayError('TOLLGATE_MODEL_NOT_FOUND', `The model "${model}" does not exist on this gateway, or this key may not call it. GET /v1/models lists the ones it may.`, { param: 'model' });
         }
         return wire === 'anthropic' ? toAnthropicModelInfo(model, created.iso) : toOpenAIModel(model, created, engine.modelPrices(model), engine.modelContextWindow(model));
       }, wire);
     },
   };
+}
+
+/** The tags a request of this caller would carry (its key's, and its own `x-tollgate-tags`): models no target of which serves them are not listed. */
+function tagsOf(req: IncomingMessage, principal: Principal): readonly string[] | undefined {
+  return requestTags(principal.tags, req.headers[requestTagsHeader]);
 }
 
 /** The model name in a `/v1/models/{model}` or `/models/{model}` URL (relative to the router's mount point). */
