@@ -26,6 +26,8 @@ beforeAll(async () => {
       // LiteLLM's usage-based routing: deployments of different TPM filled in proportion; without quotas, evenly.
       'gpt-4.1': { strategy: 'usage-based', targets: [{ target: 'east/gpt-4.1', tpm: 1_000 }, { target: 'west/gpt-4.1', tpm: 300 }] },
       'gpt-4.1-mini': { strategy: 'usage-based', targets: ['east/gpt-4.1-mini', 'west/gpt-4.1-mini'] },
+      'o4-mini': { targets: [{ target: 'east/o4-mini', tpm: 1_000 }, 'west/o4-mini'] },
+      o3: { targets: [{ target: 'east/o3', tpm: 100 }, 'west/o3'] },
     },
   });
 });
@@ -79,5 +81,25 @@ describe('a target quota per minute (rpm, tpm)', () => {
     const even = [];
     for (let index = 0; index < 4; index += 1) even.push((await ask('gpt-4.1-mini')).response.headers.get('x-tollgate-provider'));
     expect(even).toEqual(['east', 'west', 'east', 'west']);
+  });
+
+  it('counts a prompt\'s estimated tokens as its request is sent, so requests in flight together cannot pass a tpm they would pass by their answers\' counts', async () => {
+    // An agent's turns, each with a 2,400-byte prompt (about 600 tokens), three at once to a deployment of 1,000 tokens a minute.
+    const prompt = 'x'.repeat(2_400);
+    const slow = { delayMs: 150, usage: { prompt_tokens: 650, completion_tokens: 10 } };
+    mock.enqueue(slow, slow, slow);
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
+    const sent = await Promise.all([0, 1, 2].map(async () => (await client.chat.completions.create({ model: 'o4-mini', messages: [{ role: 'user', content: prompt }] }).withResponse()).response.headers.get('x-tollgate-provider')));
+    // The first estimate (607) leaves room for the second; the third sees 1,214 in flight.
+    expect(sent.sort()).toEqual(['east', 'east', 'west']);
+    // The answers' counts, not the estimates, are what stays: east used 1,320 tokens this minute.
+    expect((await ask('o4-mini')).response.headers.get('x-tollgate-provider')).toBe('west');
+
+    // An estimate is not counted twice: three answers of 45 tokens fit in 100 (the fourth request goes on).
+    const fortyFive = { usage: { prompt_tokens: 35, completion_tokens: 10 } };
+    mock.enqueue(fortyFive, fortyFive, fortyFive, fortyFive);
+    const sequential = [];
+    for (let index = 0; index < 4; index += 1) sequential.push((await ask('o3')).response.headers.get('x-tollgate-provider'));
+    expect(sequential).toEqual(['east', 'east', 'east', 'west']);
   });
 });

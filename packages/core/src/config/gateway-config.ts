@@ -41,8 +41,8 @@ const targetObjectSchema = z.strictObject({
   maxRetries: z.number().int().min(0).max(10).optional().describe('Retries of this target (over the group\'s).'),
   params: z.record(z.string(), z.unknown()).optional().describe("Extra upstream parameters merged into the request for this target (`{ temperature: 0 }`); for a target of the client's own API, set in the client's body under that API's names when it has them all."),
   price: z.strictObject({ input: z.number().min(0).describe('Input (prompt) tokens.'), output: z.number().min(0).describe('Output (completion) tokens.') }).optional().describe('USD per million tokens, for the `lowest-cost` strategy (overrides the price table).'),
-  rpm: z.number().int().positive().optional().describe("The target's quota of requests a minute on this instance (an Azure deployment's RPM, a free tier's): past it the target is skipped for the route's next one."),
-  tpm: z.number().int().positive().optional().describe("The target's quota of tokens a minute on this instance (an Azure deployment's TPM), counted as requests end: past it the target is skipped."),
+  rpm: z.number().int().positive().optional().describe("The target's quota of requests a minute (an Azure deployment's RPM, a free tier's), on this instance or, with `@tollgate/limits-redis`, every instance's: past it the target is skipped for the route's next one."),
+  tpm: z.number().int().positive().optional().describe("The target's quota of tokens a minute (an Azure deployment's TPM), counted as `rpm` is: a prompt's estimate as a request is sent, the rest as it ends; past it the target is skipped."),
   tags: keyTagsSchema.optional().describe('Tag-based routing: the request tags (a key\'s `tags`, `x-tollgate-tags`) this target serves; a request with one of them goes only to the targets tagged with it; `default` serves requests with none of the route\'s tags, as untagged targets do.'),
 });
 

@@ -734,7 +734,7 @@ export class Engine implements TargetCircuits {
     context.timings.upstreamStartedAt ??= record.startedAt;
     const request = target.params === undefined ? context.request : { ...context.request, ...target.params };
     this.#stats.started(target.id);
-    if (target.quota !== undefined) this.#quotas.countRequest(target.id);
+    if (target.quota !== undefined) this.#countQuotaAttempt(context, target);
     let keepInFlight = false;
     try {
       const value = await attempt(target, this.#callOptions(context, target, policy), request as ChatCompletionRequest | EmbeddingRequest | RerankRequest);
@@ -876,9 +876,20 @@ export class Engine implements TargetCircuits {
     context.usageSource = 'estimated';
   }
 
+  /**
+   * Counts an attempt against its target's quota: the request, and the prompt's estimated tokens
+   * (÷ 4 bytes), so concurrent requests see each other's prompts before their usage is known.
+   */
+  #countQuotaAttempt(context: RequestContext, target: RouteTarget): void {
+    this.#quotas.countRequest(target.id);
+    context.quotaTokensCounted = countPromptTokens(context.request, context.operation, approximateTextTokens);
+    this.#quotas.countTokens(target.id, context.quotaTokensCounted);
+  }
+
   #queueFinish(context: RequestContext, reserved: boolean): void {
     const target = context.target;
-    if (target?.quota !== undefined && context.usage !== undefined) this.#quotas.countTokens(target.id, context.usage.prompt_tokens + context.usage.completion_tokens);
+    // What the answer used beyond the prompt's estimate counted as the attempt began.
+    if (target?.quota !== undefined && context.usage !== undefined) this.#quotas.countTokens(target.id, context.usage.prompt_tokens + context.usage.completion_tokens - context.quotaTokensCounted);
     if (this.#toFinish.length === 0) setImmediate(this.#finishQueued);
     this.#toFinish.push({ context, reserved });
   }

@@ -5,7 +5,7 @@ import type { QuotaCount, SharedQuotaUse } from '../services/target-quota-exchan
 export interface TargetQuota {
   /** Requests a minute (each attempt counts, retries included). */
   readonly rpm?: number;
-  /** Tokens a minute (prompt and completion, counted as each request ends). */
+  /** Tokens a minute (the prompt's estimate counted as a request is sent, the rest of its tokens as it ends). */
   readonly tpm?: number;
 }
 
@@ -79,8 +79,9 @@ class QuotaWindow {
 /**
  * Each target's requests and tokens over the last minute, against its quota: the engine skips a
  * target that has used its quota, as its provider would refuse the request with 429, and sends the
- * request to the route's next target instead (LiteLLM's deployment `rpm`/`tpm`). Tokens are known
- * when a request ends, so the minute's last requests may pass `tpm` by their own size. Counted on
+ * request to the route's next target instead (LiteLLM's deployment `rpm`/`tpm`). The engine counts a
+ * prompt's estimated tokens as its request is sent and the rest as it ends, so the minute's last
+ * requests may pass `tpm` by their completions. Counted on
  * this instance; with sharing on ({@link takeUnshared}, {@link addOthersUse}), the other instances'
  * use as of the last exchange is added.
  */
