@@ -66,6 +66,8 @@ export { MetricsEndpoint } from './services/metrics-endpoint.js';
 export { TargetCircuits } from './services/target-circuits.js';
 export { TargetQuotaUsage } from './services/target-quota-usage.js';
 export { TargetQuotaExchange } from './services/target-quota-exchange.js';
+export { ResponseStore } from './services/response-store.js';
+export type { StoredResponse } from './services/response-store.js';
 export type { QuotaCount, SharedQuotaUse } from './services/target-quota-exchange.js';
 export { PrincipalLevels } from './services/principal-levels.js';
 export type { TargetQuotaUse } from './services/target-quota-usage.js';

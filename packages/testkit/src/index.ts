@@ -34,6 +34,8 @@ export { budgetStoreConformanceChecks } from './conformance/budget-store-conform
 export type { BudgetStoreConformanceOptions, BudgetStoreUnderTest } from './conformance/budget-store-conformance.js';
 export { rateLimitStoreConformanceChecks } from './conformance/rate-limit-store-conformance.js';
 export type { RateLimitStoreConformanceOptions, RateLimitStoreUnderTest } from './conformance/rate-limit-store-conformance.js';
+export { responseStoreConformanceChecks } from './conformance/response-store-conformance.js';
+export type { ResponseStoreConformanceOptions, ResponseStoreUnderTest } from './conformance/response-store-conformance.js';
 export { cacheConformanceChecks } from './conformance/cache-conformance.js';
 export type { CacheConformanceOptions, CacheUnderTest } from './conformance/cache-conformance.js';
 export { guardrailConformanceChecks } from './conformance/guardrail-conformance.js';

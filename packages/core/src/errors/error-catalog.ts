@@ -48,13 +48,14 @@ export const errorCatalog = {
   TOLLGATE_GOVERNANCE_STORE_UNAVAILABLE: { status: 503, type: 'server_error', retryable: true, hint: 'The key and budget store is unreachable; budgets are hard, so requests that need it are refused until it is back. Retry shortly.' },
   TOLLGATE_PRICE_UNKNOWN: { status: 403, type: 'permission_error', retryable: false, hint: 'A budget applies but the model has no known price; the operator must add one (pricing overrides) before budgeted keys can call it.' },
   TOLLGATE_BUDGET_UNCOUNTABLE: { status: 400, type: 'invalid_request_error', retryable: false, hint: 'A budget applies, and the request continues a conversation the upstream stores (previous_response_id, conversation), whose tokens cannot be counted before the call. Send the whole conversation in `input` (with `store: false`).' },
+  TOLLGATE_RESPONSE_NOT_FOUND: { status: 404, type: 'invalid_request_error', retryable: false, hint: 'The response is not kept for this key: unknown, past its retention, deleted, made with `store: false` or by another key. Continue a conversation with the key that made it, or send it whole in `input`.' },
   // Guardrails.
   TOLLGATE_GUARDRAIL_BLOCKED: { status: 400, type: 'invalid_request_error', retryable: false, hint: 'A guardrail refused the content; the message names the guardrail and the category (never the value). Remove it and send again.' },
   TOLLGATE_GUARDRAIL_UNAVAILABLE: { status: 503, type: 'server_error', retryable: true, hint: 'A guardrail that fails closed could not reach its service in time; retry shortly.' },
   // Routing.
   TOLLGATE_MODEL_NOT_FOUND: { status: 404, type: 'invalid_request_error', retryable: false, hint: 'Use a model listed by GET /v1/models, or add it under `models` in the config.' },
   TOLLGATE_NO_HEALTHY_TARGET: { status: 503, type: 'server_error', retryable: true, hint: 'Every target of the model is cooling down after repeated failures; retry after `retry-after`, or add a target to the group.' },
-  TOLLGATE_TARGETS_AT_QUOTA: { status: 429, type: 'rate_limit_error', retryable: true, hint: 'Every target of the model has used its `rpm` or `tpm` quota for this minute on this instance; retry after `retry-after`, or add a target to the group.' },
+  TOLLGATE_TARGETS_AT_QUOTA: { status: 429, type: 'rate_limit_error', retryable: true, hint: 'Every target of the model has used its `rpm` or `tpm` quota for this minute (on this instance, or every instance\'s with `@tollgate/limits-redis`); retry after `retry-after`, or add a target to the group.' },
   // Upstream failures.
   TOLLGATE_PROVIDER_ERROR: { status: 502, type: 'upstream_error', retryable: false, hint: 'See the provider\'s message; the status is the provider\'s where it is meaningful to the client.' },
   TOLLGATE_UPSTREAM_UNREACHABLE: { status: 502, type: 'upstream_error', retryable: true, hint: 'Check that the provider\'s baseURL is reachable from the gateway.' },

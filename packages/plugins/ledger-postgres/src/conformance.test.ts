@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, it } from 'vitest';
 import { silentLogger } from '@tollgate/core';
-import { budgetStoreConformanceChecks, ledgerConformanceChecks } from '@tollgate/testkit';
+import { budgetStoreConformanceChecks, ledgerConformanceChecks, responseStoreConformanceChecks } from '@tollgate/testkit';
 import { PostgresGovernanceStore } from './postgres-governance-store.js';
 import { ledgerPostgresOptionsSchema } from './ledger-postgres-options.js';
 import { PostgresLedger } from './postgres-ledger.js';
+import { PostgresResponseStore } from './postgres-response-store.js';
 
 // The real PostgreSQL of the machine and CI (trust auth, database `test`); each check gets its own schema.
 const connectionString = process.env.TOLLGATE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -40,6 +41,25 @@ describe('@tollgate/ledger-postgres passes the budget store conformance checks',
         store,
         async dispose() {
           await store.close();
+          await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        },
+      };
+    },
+  });
+  for (const check of checks) it(check.name, check.run);
+});
+
+describe('@tollgate/ledger-postgres passes the response store conformance checks', () => {
+  const checks = responseStoreConformanceChecks({
+    async open() {
+      const schema = `tollgate_response_conformance_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+      const governance = await PostgresGovernanceStore.open(ledgerPostgresOptionsSchema.parse({ connectionString, schema }), silentLogger);
+      const store = new PostgresResponseStore(governance.pool, 30, silentLogger);
+      return {
+        store,
+        async dispose() {
+          store.close();
+          await governance.close();
           await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
         },
       };

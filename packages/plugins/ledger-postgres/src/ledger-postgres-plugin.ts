@@ -1,10 +1,11 @@
-import { definePlugin, Ledger, provideGovernanceStore } from '@tollgate/core';
+import { definePlugin, Ledger, provideGovernanceStore, ResponseStore } from '@tollgate/core';
 import { ledgerPostgresOptionsSchema } from './ledger-postgres-options.js';
 import { PostgresGovernanceStore } from './postgres-governance-store.js';
 import { PostgresLedger } from './postgres-ledger.js';
+import { PostgresResponseStore } from './postgres-response-store.js';
 
 /**
- * Provides the `Ledger`, `KeyStore`, `BudgetStore`, `Directory`, `SpendReports` and `AuditLog` services on PostgreSQL: every finished request
+ * Provides the `Ledger`, `KeyStore`, `BudgetStore`, `Directory`, `SpendReports`, `AuditLog` and `ResponseStore` services on PostgreSQL: every finished request
  * becomes one row in a database all gateway instances share, written in batches off the request path
  * and drained on shutdown; virtual keys and budgets are shared the same way, so a budget holds across
  * every instance.
@@ -25,8 +26,12 @@ export const ledgerPostgresPlugin = definePlugin({
     });
     api.provide(Ledger, ledger);
     provideGovernanceStore(api, store);
+    // Responses API turns, for `previous_response_id` on any model, on the store's pool.
+    const responses = new PostgresResponseStore(store.pool, options.responseRetentionDays, api.logger);
+    api.provide(ResponseStore, responses);
     return {
       close: async () => {
+        responses.close();
         await ledger.close();
         await store.close();
       },

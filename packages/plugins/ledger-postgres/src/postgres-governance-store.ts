@@ -65,6 +65,11 @@ export class PostgresGovernanceStore implements GovernanceStore {
     this.#pool = pool;
   }
 
+  /** The store's pool, for the response store that shares it. */
+  get pool(): pg.Pool {
+    return this.#pool;
+  }
+
   /** Connects (its own pool: reservations are on the request path) and applies the migrations, unless they just were. */
   static async open(options: LedgerPostgresOptions, logger: Logger, { migrated = false }: { readonly migrated?: boolean } = {}): Promise<PostgresGovernanceStore> {
     const pool = new pg.Pool({

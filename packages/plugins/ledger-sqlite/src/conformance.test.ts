@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, it } from 'vitest';
 import { silentLogger } from '@tollgate/core';
-import { budgetStoreConformanceChecks, ledgerConformanceChecks } from '@tollgate/testkit';
+import { budgetStoreConformanceChecks, ledgerConformanceChecks, responseStoreConformanceChecks } from '@tollgate/testkit';
 import { openDatabase } from './open-database.js';
 import { SqliteGovernanceStore } from './sqlite-governance-store.js';
 import { SqliteLedger } from './sqlite-ledger.js';
+import { SqliteResponseStore } from './sqlite-response-store.js';
 
 describe('@tollgate/ledger-sqlite passes the ledger conformance checks', () => {
   const checks = ledgerConformanceChecks({
@@ -46,6 +47,25 @@ describe('@tollgate/ledger-sqlite passes the budget store conformance checks', (
         store,
         async dispose() {
           await store.close();
+          database.close();
+          await rm(folder, { recursive: true, force: true });
+        },
+      };
+    },
+  });
+  for (const check of checks) it(check.name, check.run);
+});
+
+describe('@tollgate/ledger-sqlite passes the response store conformance checks', () => {
+  const checks = responseStoreConformanceChecks({
+    async open() {
+      const folder = await mkdtemp(join(tmpdir(), 'tollgate-response-conformance-'));
+      const database = openDatabase(join(folder, 'tollgate.sqlite'));
+      const store = new SqliteResponseStore(database, 30);
+      return {
+        store,
+        async dispose() {
+          store.close();
           database.close();
           await rm(folder, { recursive: true, force: true });
         },

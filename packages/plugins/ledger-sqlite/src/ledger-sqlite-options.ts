@@ -14,6 +14,11 @@ export const ledgerSqliteOptionsSchema = z
      * writer thread. Kept forever when left out. Budgets keep their own spend: only reports lose the rows.
      */
     retentionDays: z.number().positive().optional(),
+    /**
+     * Days a Responses API turn is kept for `previous_response_id` and `GET /v1/responses/{id}`
+     * (OpenAI keeps its own 30 days); older turns are deleted at start-up and every hour.
+     */
+    responseRetentionDays: z.number().positive().default(30),
   })
   .prefault({});
 

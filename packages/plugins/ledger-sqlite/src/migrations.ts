@@ -133,4 +133,16 @@ export const migrations: readonly string[] = [
   // What an org, team or user was limited to through the admin API: rate limits (JSON) and models (a JSON array).
   `ALTER TABLE tollgate_directory ADD COLUMN limits TEXT;
    ALTER TABLE tollgate_directory ADD COLUMN models TEXT;`,
+  // Responses API turns the gateway answered, so `previous_response_id` continues them on any model:
+  // each turn's own input and output items and its response object (JSON), and the turn it continued.
+  `CREATE TABLE tollgate_responses (
+     id TEXT PRIMARY KEY,
+     owner_key_id TEXT,
+     previous_response_id TEXT,
+     created_at INTEGER NOT NULL,
+     input TEXT NOT NULL,
+     output TEXT NOT NULL,
+     response TEXT NOT NULL
+   );
+   CREATE INDEX tollgate_responses_created_at ON tollgate_responses (created_at);`,
 ];

@@ -57,7 +57,7 @@ export function toRowValues(entry: LedgerEntry): RowValues {
  */
 export class SqliteLedger implements Ledger {
   readonly #database: DatabaseSync;
-  readonly #options: LedgerSqliteOptions;
+  readonly #options: Omit<LedgerSqliteOptions, 'responseRetentionDays'>;
   readonly #logger: Logger;
   #writer: Worker | undefined;
   #buffer: RowValues[] = [];
@@ -70,7 +70,7 @@ export class SqliteLedger implements Ledger {
   readonly #pruning = new Map<number, { readonly resolve: (deleted: number) => void; readonly reject: (error: Error) => void }>();
   readonly #retention: LedgerRetention | undefined;
 
-  constructor(options: LedgerSqliteOptions, logger: Logger) {
+  constructor(options: Omit<LedgerSqliteOptions, 'responseRetentionDays'>, logger: Logger) {
     this.#options = options;
     this.#logger = logger;
     this.#database = openDatabase(options.path);

@@ -9,7 +9,8 @@ import { createGenerationHandler } from './handle-generation.js';
 import { createKeyInfoHandler } from './handle-key-info.js';
 import { createMessagesHandler } from './handle-messages.js';
 import { createModelsHandlers, modelRoutePrefix } from './handle-models.js';
-import { createResponsesHandler } from './handle-responses.js';
+import { createKeptResponsesHandlers, responseRoutePrefix } from './handle-kept-responses.js';
+import { createResponsesHandler, responseKeepingOf } from './handle-responses.js';
 import { createWholeAnswerHandler } from './handle-whole-answer.js';
 import type { HttpDependencies } from './http-dependencies.js';
 import { sendError } from './send-error.js';
@@ -25,7 +26,7 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void |
 export type GatewayRoutes = ReadonlyMap<string, ReadonlyMap<string, RouteHandler>>;
 
 /** OpenAI's routes that the standalone server also serves without their `/v1` prefix. */
-const unversionedOpenAIRoutes = ['/v1/chat/completions', '/v1/completions', '/v1/responses', '/v1/embeddings', '/v1/rerank', '/v1/models', `${modelRoutePrefix}*`];
+const unversionedOpenAIRoutes = ['/v1/chat/completions', '/v1/completions', '/v1/responses', '/v1/embeddings', '/v1/rerank', '/v1/models', `${modelRoutePrefix}*`, `${responseRoutePrefix}*`];
 
 /**
  * The route table with OpenAI's routes also without `/v1`, as the LiteLLM proxy serves them, so a
@@ -35,7 +36,10 @@ const unversionedOpenAIRoutes = ['/v1/chat/completions', '/v1/completions', '/v1
  */
 export function withUnversionedOpenAIRoutes(routes: GatewayRoutes): GatewayRoutes {
   const all = new Map(routes);
-  for (const path of unversionedOpenAIRoutes) all.set(path.slice('/v1'.length), routes.get(path)!);
+  for (const path of unversionedOpenAIRoutes) {
+    const methods = routes.get(path);
+    if (methods !== undefined) all.set(path.slice('/v1'.length), methods);
+  }
   return all;
 }
 
@@ -46,10 +50,12 @@ export function createGatewayRoutes(dependencies: HttpDependencies): GatewayRout
   const metrics = dependencies.gateway.resolve(MetricsEndpoint);
   const models = createModelsHandlers(dependencies);
   const rerank = createWholeAnswerHandler(dependencies, 'rerank') as RouteHandler;
+  const keeping = responseKeepingOf(dependencies);
+  const keptResponses = keeping === undefined ? undefined : createKeptResponsesHandlers(dependencies, keeping);
   const routes = new Map<string, ReadonlyMap<string, RouteHandler>>([
     ['/v1/chat/completions', post(createChatCompletionsHandler(dependencies) as RouteHandler)],
     ['/v1/completions', post(createCompletionsHandler(dependencies) as RouteHandler)],
-    ['/v1/responses', post(createResponsesHandler(dependencies) as RouteHandler)],
+    ['/v1/responses', post(createResponsesHandler(dependencies, keeping) as RouteHandler)],
     ['/v1/embeddings', post(createWholeAnswerHandler(dependencies, 'embeddings') as RouteHandler)],
     ['/v1/rerank', post(rerank)],
     // Where Cohere's SDKs post (`{base}/v2/rerank`).
@@ -63,6 +69,8 @@ export function createGatewayRoutes(dependencies: HttpDependencies): GatewayRout
     ['/health/live', get((_req, res) => sendJson(res, 200, { status: 'ok' }))],
     ['/health/ready', get((_req, res) => (dependencies.tracker.draining ? sendJson(res, 503, { status: 'draining' }) : sendJson(res, 200, { status: 'ready' })))],
   ]);
+  // The responses the gateway keeps, with a `ResponseStore`.
+  if (keptResponses !== undefined) routes.set(`${responseRoutePrefix}*`, new Map([['GET', keptResponses.get as RouteHandler], ['DELETE', keptResponses.delete as RouteHandler]]));
   const adminRoutes = createAdminRoutes(dependencies);
   if (adminRoutes !== undefined) for (const [path, methods] of [...adminRoutes, ...adminUiRoutes()]) routes.set(path, methods);
   if (metrics !== undefined) {
@@ -85,5 +93,5 @@ export function sendMethodNotAllowed(res: ServerResponse, method: string, path: 
 
 /** Answers 404 in OpenAI's shape. */
 export function sendNotFound(res: ServerResponse, method: string, path: string): void {
-  sendError(res, new GatewayError('TOLLGATE_NOT_FOUND', `No route ${method} ${path}. Tollgate serves /v1/chat/completions, /v1/completions, /v1/responses, /v1/embeddings, /v1/rerank, /v1/messages, /v1/models, /v1/models/{model}, /v1/key, /v1/generation, /health/live and /health/ready.`));
+  sendError(res, new GatewayError('TOLLGATE_NOT_FOUND', `No route ${method} ${path}. Tollgate serves /v1/chat/completions, /v1/completions, /v1/responses, /v1/embeddings, /v1/rerank, /v1/messages, /v1/models, /v1/models/{model}, /v1/responses/{id} (with a response store), /v1/key, /v1/generation, /health/live and /health/ready.`));
 }

@@ -61,7 +61,7 @@ export async function writeSse<T>(
   options: {
     readonly signal: AbortSignal;
     /** Written after the last item (`data: [DONE]`, or the closing events of an Anthropic stream). */
-    readonly trailer?: string | (() => string);
+    readonly trailer?: string | (() => string | Promise<string>);
     /** The error event in the client's wire format (default: OpenAI's `data: {"error":…}`). */
     readonly encodeError?: ((error: GatewayError) => string) | undefined;
     readonly headers: Record<string, string | number>;
@@ -76,7 +76,8 @@ export async function writeSse<T>(
       batch.write(encode(step.value));
       if (res.writableNeedDrain) await once(res, 'drain', { signal: options.signal });
     }
-    batch.end(typeof options.trailer === 'function' ? options.trailer() : options.trailer);
+    const trailer = typeof options.trailer === 'function' ? options.trailer() : options.trailer;
+    batch.end(trailer === undefined || typeof trailer === 'string' ? trailer : await trailer);
   } catch (error) {
     if (options.signal.aborted || res.destroyed) {
       await items.return?.();

@@ -240,7 +240,7 @@ function toResponseFormat(format: Item | undefined): Record<string, unknown> | u
  * to functions, `max_output_tokens`, `text.format` and `reasoning.effort` to their chat names, and
  * usage always requested on streams. Input OpenAI stores (`previous_response_id`, `conversation`,
  * `item_reference` items) and OpenAI's built-in tools are left out ({@link inspectResponsesBody});
- * stored prompt templates and `background` responses, which need a response kept for later, are
+ * stored prompt templates and `background` responses, which run later and are polled for, are
  * refused with a 400 naming the field.
  */
 export function convertResponsesRequest(body: Record<string, any>): ChatCompletionRequest {
@@ -248,7 +248,7 @@ export function convertResponsesRequest(body: Record<string, any>): ChatCompleti
   if (body.prompt !== undefined && body.prompt !== null) {
     throw invalid('Stored prompt templates (`prompt`) are not served: send the prompt\'s text in `instructions` and `input`.', 'prompt');
   }
-  if (body.background === true) throw invalid('Background responses need a response stored by the server, which a gateway does not keep. Send the request without `background`.', 'background');
+  if (body.background === true) throw invalid('Background responses (run later, polled for while they run) are not served. Send the request without `background`.', 'background');
   const tools = toTools(body.tools);
   const toolChoice = toToolChoice(body.tool_choice);
   const responseFormat = toResponseFormat(body.text?.format);

@@ -58,6 +58,7 @@ interface OpenTool {
  */
 export class ResponsesStreamEncoder {
   readonly #body: ResponsesRequestBody;
+  readonly #kept: { readonly keptId: string } | undefined;
   readonly #customTools: ReadonlySet<string>;
   /** Reasoning goes out as the reasoning item's summary (the client asked for one), else as its content. */
   readonly #reasoningAsSummary: boolean;
@@ -74,8 +75,13 @@ export class ResponsesStreamEncoder {
   #serviceTier: string | undefined;
   readonly #counts = { msg: 0, rs: 0, tool: 0 };
 
-  constructor(body: ResponsesRequestBody) {
+  /** The response `response.completed` (or `response.incomplete`) carried, once the stream finished. */
+  finished: Record<string, unknown> | undefined;
+
+  /** `kept`: the gateway keeps the response (its `store`), under ids made from `keptId`. */
+  constructor(body: ResponsesRequestBody, kept?: { readonly keptId: string }) {
     this.#body = body;
+    this.#kept = kept;
     this.#customTools = customToolNames(body);
     this.#reasoningAsSummary = wantsReasoningSummary(body);
   }
@@ -121,7 +127,8 @@ export class ResponsesStreamEncoder {
     const empty = this.#output.length === 0 ? this.#openText() : '';
     const closed = empty + this.#closeAll();
     const { status, incompleteDetails } = completionOf(this.#finishReason);
-    return closed + this.#event(status === 'completed' ? 'response.completed' : 'response.incomplete', { response: this.#response(status, incompleteDetails) });
+    this.finished = this.#response(status, incompleteDetails);
+    return closed + this.#event(status === 'completed' ? 'response.completed' : 'response.incomplete', { response: this.finished });
   }
 
   /**
@@ -141,7 +148,7 @@ export class ResponsesStreamEncoder {
 
   /** `response.created` and `response.in_progress`, once the first chunk tells the answer's id and model. */
   #start(upstreamId: string, createdAt: number, model: string): string {
-    this.#ids = responseIds(upstreamId);
+    this.#ids = responseIds(this.#kept?.keptId ?? upstreamId);
     this.#createdAt = createdAt;
     this.#model = model;
     const response = this.#response('in_progress', null);
@@ -155,7 +162,7 @@ export class ResponsesStreamEncoder {
   }
 
   #response(status: string, incompleteDetails: unknown): Record<string, unknown> {
-    return responseObject(this.#body, { id: this.#ids!.response, createdAt: this.#createdAt, model: this.#model, status, output: this.#output, usage: status === 'in_progress' ? null : toResponsesUsage(this.#usage), incompleteDetails, serviceTier: this.#serviceTier });
+    return responseObject(this.#body, { id: this.#ids!.response, createdAt: this.#createdAt, model: this.#model, status, output: this.#output, usage: status === 'in_progress' ? null : toResponsesUsage(this.#usage), incompleteDetails, serviceTier: this.#serviceTier, kept: this.#kept !== undefined });
   }
 
   /** A text delta of the message, opening its item (and closing any other) first. */

@@ -128,6 +128,8 @@ export function responseObject(
     readonly error?: unknown;
     /** The tier the upstream says it served the request at, where it says. */
     readonly serviceTier?: string | undefined;
+    /** The gateway keeps the response (`store`): a later request may continue it. */
+    readonly kept?: boolean;
   },
 ): Record<string, unknown> {
   return {
@@ -143,10 +145,10 @@ export function responseObject(
     model: answer.model,
     output: answer.output,
     parallel_tool_calls: body.parallel_tool_calls ?? true,
-    previous_response_id: null,
+    previous_response_id: typeof body.previous_response_id === 'string' ? body.previous_response_id : null,
     reasoning: { effort: body.reasoning?.effort ?? null, summary: body.reasoning?.summary ?? null },
     ...(answer.serviceTier === undefined ? {} : { service_tier: answer.serviceTier }),
-    store: false,
+    store: answer.kept === true,
     temperature: body.temperature ?? null,
     text: { format: body.text?.format ?? { type: 'text' }, ...(body.text?.verbosity === undefined ? {} : { verbosity: body.text.verbosity }) },
     tool_choice: body.tool_choice ?? 'auto',
@@ -159,11 +161,14 @@ export function responseObject(
   };
 }
 
-/** A chat completion as a Responses API response (for a Responses client of any model). */
-export function toResponsesResponse(response: ChatCompletionResponse, body: ResponsesRequestBody): Record<string, unknown> {
+/**
+ * A chat completion as a Responses API response (for a Responses client of any model). `kept`: the
+ * gateway keeps it, under ids made from `keptId` (unique, where an upstream's answer ids may not be).
+ */
+export function toResponsesResponse(response: ChatCompletionResponse, body: ResponsesRequestBody, kept?: { readonly keptId: string }): Record<string, unknown> {
   const choice = response.choices[0];
   const message = choice?.message;
-  const ids = responseIds(response.id);
+  const ids = responseIds(kept?.keptId ?? response.id);
   const { status, incompleteDetails } = completionOf(choice?.finish_reason);
   const itemStatus = status === 'completed' ? 'completed' : 'incomplete';
   const output: ResponseOutputItem[] = [];
@@ -183,5 +188,5 @@ export function toResponsesResponse(response: ChatCompletionResponse, body: Resp
     const isCustom = custom.has(call.function.name);
     output.push(toolCallItem(ids.item(isCustom ? 'ctc' : 'fc', index), { id: call.id, name: call.function.name, arguments: call.function.arguments }, isCustom, 'completed'));
   });
-  return responseObject(body, { id: ids.response, createdAt: response.created, model: response.model, status, output, usage: toResponsesUsage(response.usage), incompleteDetails, serviceTier: response.service_tier ?? undefined });
+  return responseObject(body, { id: ids.response, createdAt: response.created, model: response.model, status, output, usage: toResponsesUsage(response.usage), incompleteDetails, serviceTier: response.service_tier ?? undefined, kept: kept !== undefined });
 }
