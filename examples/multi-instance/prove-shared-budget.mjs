@@ -2,7 +2,8 @@
 // must be running; DATABASE_URL and REDIS_URL say where), in front of the testkit's mock OpenAI; gives
 // a team a $0.05 budget through the admin API; fires 200 concurrent requests split across both
 // instances; and checks in the database that spend never passed the budget and that every request
-// was recorded exactly once.
+// was recorded exactly once. Then a deployment's quota of 3 requests a minute, spent across both
+// instances, and a Responses API conversation begun on one instance and continued on the other.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -35,7 +36,7 @@ export async function proveSharedBudget(say = (line) => console.log(line)) {
   const schema = `tollgate_example_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
   const masterKey = `sk-example-master-${randomUUID()}`;
   const mock = await createMockOpenAI();
-  const env = { ...process.env, DATABASE_URL: databaseUrl, TOLLGATE_SCHEMA: schema, TOLLGATE_MASTER_KEY: masterKey, OPENAI_BASE_URL: mock.baseURL };
+  const env = { ...process.env, DATABASE_URL: databaseUrl, TOLLGATE_SCHEMA: schema, TOLLGATE_MASTER_KEY: masterKey, OPENAI_BASE_URL: mock.baseURL, BACKUP_BASE_URL: mock.baseURL };
   const database = new pg.Pool({ connectionString: databaseUrl, max: 1 });
   const instances = [];
   try {
@@ -69,6 +70,31 @@ export async function proveSharedBudget(say = (line) => console.log(line)) {
     say(`sent 200: ${succeeded} succeeded, ${rejected} rejected with budget_exceeded, ${figures.other} other`);
     say(`recorded ${rows.length} rows; spend $${figures.spentUsd.toFixed(6)} of $0.05; ${holds} holds left`);
     say(spentMicros <= 50_000 && rows.length === 200 && figures.other === 0 && holds === 0 ? 'The budget held across both instances.' : 'The budget did NOT hold: see the figures above.');
+
+    // A deployment's quota (rpm: 3) counted by both instances together, through Redis.
+    const master = instances.map((instance) => new OpenAI({ baseURL: `${instance.url}/v1`, apiKey: masterKey, maxRetries: 0 }));
+    const providerOf = async (index) => (await master[index].chat.completions.create({ model: 'quota-mini', messages: [{ role: 'user', content: 'hi' }] }).withResponse()).response.headers.get('x-tollgate-provider');
+    const untilSeen = async (url, requests) => {
+      for (let attempt = 0; attempt < 50; attempt += 1) {
+        const quotas = await fetch(`${url}/admin/quotas`, { headers: { authorization: `Bearer ${masterKey}` } }).then((response) => response.json());
+        if (quotas.data.find((use) => use.target === 'openai/gpt-4o-mini')?.requests_last_minute === requests) return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    const quotaRoute = [await providerOf(0), await providerOf(0)];
+    await untilSeen(b.url, 2);
+    quotaRoute.push(await providerOf(1));
+    await untilSeen(a.url, 3);
+    quotaRoute.push(await providerOf(0), await providerOf(1));
+    figures.quotaRoute = quotaRoute;
+    say(`quota-mini (rpm 3 on openai, then backup), alternating A A B A B: ${quotaRoute.join(', ')}`);
+
+    // A Responses API conversation begun on one instance and continued on the other (turns kept in PostgreSQL).
+    mock.enqueue({ content: 'Noted: your name is Ada.' }, { content: 'Your name is Ada.' });
+    const first = await master[0].responses.create({ model: 'gpt-4o-mini', input: 'My name is Ada.' });
+    const second = await master[1].responses.create({ model: 'gpt-4o-mini', previous_response_id: first.id, input: 'What is my name?' });
+    figures.conversation = mock.requests.at(-1).body.messages.map((message) => `${message.role}: ${message.content}`);
+    say(`continued on B from A's ${first.id}: the model got ${JSON.stringify(figures.conversation)} and answered "${second.output_text}"`);
     return figures;
   } finally {
     for (const { child } of instances) child.kill('SIGTERM');

@@ -9,4 +9,8 @@ it('holds a $0.05 team budget across two instances sharing PostgreSQL and Redis 
   expect(figures.recorded).toBe(200);
   expect(figures.spentUsd).toBeLessThanOrEqual(0.05);
   expect(figures.holdsLeft).toBe(0);
+  // The deployment's 3 requests a minute went to it across both instances, then the backup took the rest.
+  expect(figures.quotaRoute).toEqual(['openai', 'openai', 'openai', 'backup', 'backup']);
+  // The second instance continued the first one's conversation.
+  expect(figures.conversation).toEqual(['user: My name is Ada.', 'assistant: Noted: your name is Ada.', 'user: What is my name?']);
 }, 60_000);

@@ -312,7 +312,7 @@ export class Engine implements TargetCircuits {
     return this.#router.servesTags(model, tags);
   }
 
-  /** Every target with a quota, and what the last minute used of it on this instance. */
+  /** Every target with a quota, and what the last minute used of it (on this instance, or every instance's when quotas are shared). */
   quotaUsage(): TargetQuotaUse[] {
     return this.#router.quotaTargets().map((target) => ({ target: target.id, provider: target.provider.name, rpm: target.quota?.rpm, tpm: target.quota?.tpm, ...this.#quotas.used(target.id) }));
   }

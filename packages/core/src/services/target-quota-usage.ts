@@ -1,6 +1,6 @@
 import { createServiceToken } from './service-token.js';
 
-/** A target with a quota per minute, and how much of it the last minute used (this instance). */
+/** A target with a quota per minute, and how much of it the last minute used (this instance's, or every instance's when shared). */
 export interface TargetQuotaUse {
   /** `provider/model`, as written in the config. */
   readonly target: string;
