@@ -76,7 +76,7 @@ describe('responses kept by the gateway (previous_response_id on any model)', ()
     expect(deleted.status).toBe(404);
   });
 
-  it('keeps nothing with store: false, and keeps OpenAI\'s own answers so the conversation may move to Claude', async () => {
+  it('keeps nothing with store: false, and keeps OpenAI\'s own answers, whole and streamed, so the conversation may move to Claude', async () => {
     const alice = clientOf(aliceKey);
     claude.enqueue({ content: 'Forgotten.' }, { content: 'Blue, you said.' });
     const unkept = await alice.responses.create({ model: 'sonnet', input: 'A secret.', store: false });
@@ -93,5 +93,16 @@ describe('responses kept by the gateway (previous_response_id on any model)', ()
     expect(messages[2]).toBe('user: Which colour?');
     // What OpenAI got was the client's request as sent (no previous turn to add).
     expect(gpt.requests[0]!.body).toMatchObject({ model: 'gpt-5', input: 'My favourite colour is blue.' });
+
+    // Streamed from OpenAI too: its final response is kept as it passes.
+    claude.enqueue({ content: 'Green, this time.' });
+    const stream = await alice.responses.create({ model: 'gpt-5', input: 'Now it is green.', stream: true });
+    let streamed: OpenAI.Responses.Response | undefined;
+    for await (const event of stream) if (event.type === 'response.completed') streamed = event.response;
+    await alice.responses.create({ model: 'sonnet', previous_response_id: streamed!.id, input: 'And now?' });
+    const streamedTurn = texts(claude.requests[2]!.body.messages);
+    expect(streamedTurn[0]).toBe('user: Now it is green.');
+    expect(streamedTurn[1]).toMatch(/^assistant: .+/);
+    expect(streamedTurn[2]).toBe('user: And now?');
   });
 });

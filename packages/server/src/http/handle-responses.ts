@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { ResponseStore } from '@tollgate/core';
+import { ResponseStore, type Principal } from '@tollgate/core';
 import type { HttpDependencies } from './http-dependencies.js';
 import { boundResponsesWebSearches, convertResponsesRequest, encodeResponsesFields, inspectResponsesBody } from '../ingress/openai-responses/convert-responses-request.js';
 import { mapResponsesTexts } from '../ingress/openai-responses/map-responses-texts.js';
+import { completedResponseIn } from '../ingress/openai-responses/completed-response-in.js';
 import { ResponseKeeping } from '../ingress/openai-responses/response-keeping.js';
 import { responsesErrorEvent } from '../ingress/openai-responses/responses-error-event.js';
 import { ResponsesStreamEncoder } from '../ingress/openai-responses/responses-stream-encoder.js';
@@ -69,6 +70,17 @@ export function createResponsesHandler(dependencies: HttpDependencies, keeping =
       }
       if (object?.object === 'response') await keeping.keep(request, object, context.principal);
     },
+    // A streamed one too: its final response is kept before the event that carries it is written.
+    passedThroughStream: keeping === undefined ? undefined : (bytes, request, context) => (request.store === false ? bytes : keepingFinalResponse(bytes, request, context.principal, keeping)),
     encodeError: responsesErrorEvent,
   });
+}
+
+/** A passed-through Responses stream's bytes as they come, its final response kept before the chunk that carries it goes on. */
+async function* keepingFinalResponse(bytes: AsyncIterableIterator<Uint8Array>, request: Readonly<Record<string, unknown>>, principal: Principal | undefined, keeping: ResponseKeeping): AsyncIterableIterator<Uint8Array> {
+  for await (const chunk of bytes) {
+    const response = completedResponseIn(chunk);
+    if (response !== undefined) await keeping.keep(request, response, principal);
+    yield chunk;
+  }
 }

@@ -34,6 +34,8 @@ export interface TranslatedIngress {
   streamEncoder(request: ClientBody, context: RequestContext): IngressStreamEncoder;
   /** Sees a whole answer passed through as the upstream's bytes before it is written (the Responses API keeps it). */
   readonly passedThrough?: ((bytes: Uint8Array, request: ClientBody, context: RequestContext) => Promise<void>) | undefined;
+  /** The bytes of a stream passed through, as the client gets them (the Responses API keeps its final response before it is written). */
+  readonly passedThroughStream?: ((bytes: AsyncIterableIterator<Uint8Array>, request: ClientBody, context: RequestContext) => AsyncIterableIterator<Uint8Array>) | undefined;
   /** The error event of a stream passed through as the upstream's bytes (default OpenAI's). */
   readonly encodeError?: ((error: GatewayError) => string) | undefined;
 }
@@ -70,7 +72,8 @@ export function createTranslatedIngressHandler(dependencies: HttpDependencies, i
         await writeSse(res, result.chunks, (chunk: ChatCompletionChunk) => encoder.encode(chunk), { signal: ingress.signal, trailer: encoder.trailer, encodeError: encoder.encodeError, headers });
       } else {
         // Passed through from an upstream that serves the client's API itself.
-        await writeSse(res, result.body, passBytes, { signal: ingress.signal, encodeError: ingressWire.encodeError, headers });
+        const bytes = ingressWire.passedThroughStream?.(result.body, request, context) ?? result.body;
+        await writeSse(res, bytes, passBytes, { signal: ingress.signal, encodeError: ingressWire.encodeError, headers });
       }
     } catch (error) {
       ingress.fail(error, context);
