@@ -60,6 +60,16 @@ describe('responses kept by the gateway (previous_response_id on any model)', ()
       'user: What did I ask?', 'assistant: You asked my name twice.', 'user: How many turns?',
     ]);
 
+    // The items the fourth turn was made from, newest first, a page at a time.
+    const items = [];
+    for await (const item of alice.responses.inputItems.list(fourth.id, { limit: 3 })) items.push(item);
+    expect(items.map((item) => (item.type === 'message' ? `${item.role}: ${item.content.map((part) => ('text' in part ? part.text : '')).join('')}` : item.type))).toEqual([
+      'user: How many turns?', 'assistant: You asked my name twice.', 'user: What did I ask?', 'assistant: Your name is Ada.',
+      'user: What is my name?', 'assistant: Nice to meet you, Ada.', 'user: My name is Ada.',
+    ]);
+    expect(new Set(items.map((item) => item.id)).size).toBe(7);
+    await expect(clientOf(bobKey).responses.inputItems.list(fourth.id)).rejects.toMatchObject({ status: 404 });
+
     // Read back as OpenAI serves its own; another key sees none of them.
     expect(await alice.responses.retrieve(second.id)).toMatchObject({ id: second.id, output: second.output, previous_response_id: first.id });
     const bob = clientOf(bobKey);

@@ -10,6 +10,14 @@ function inputItems(input: unknown): unknown[] {
   return Array.isArray(input) ? input : [];
 }
 
+/** An input item as the input items list gives it: with an id, a message's text as an `input_text` part. */
+function asListedItem(item: unknown, fallbackId: string): Record<string, unknown> {
+  const fields = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
+  const type = fields.type ?? 'message';
+  const content = type === 'message' && typeof fields.content === 'string' ? [{ type: fields.role === 'assistant' ? 'output_text' : 'input_text', text: fields.content }] : fields.content;
+  return { ...fields, id: typeof fields.id === 'string' ? fields.id : fallbackId, type, ...(content === undefined ? {} : { content }) };
+}
+
 /**
  * Keeps the Responses API turns the gateway answers in a {@link ResponseStore}, so a request can
  * continue one by `previous_response_id` whatever model answers it — a self-hosted model, Claude,
@@ -68,6 +76,19 @@ export class ResponseKeeping {
   async load(id: string, principal: Principal): Promise<Readonly<Record<string, unknown>> | undefined> {
     const stored = await this.#store.load(id);
     return stored === undefined || stored.ownerKeyId !== principal.keyId ? undefined : (stored.response as Record<string, unknown>);
+  }
+
+  /**
+   * The items a kept response was made from, oldest first — every earlier turn's input and output and
+   * its own input — each with an id (`msg_…_in<n>` for an item sent without one); undefined when the
+   * key may not read it.
+   */
+  async inputItems(id: string, principal: Principal): Promise<Record<string, unknown>[] | undefined> {
+    const turn = await this.#store.load(id);
+    if (turn === undefined || turn.ownerKeyId !== principal.keyId) return undefined;
+    const earlier = turn.previousResponseId === undefined ? [] : ((await this.#conversation(turn.previousResponseId, principal.keyId)) ?? []);
+    const stem = id.replace(/^resp_/, '');
+    return [...earlier, ...turn.input].map((item, index) => asListedItem(item, `msg_${stem}_in${index}`));
   }
 
   /** Forgets a response a key may read; whether there was one. */
