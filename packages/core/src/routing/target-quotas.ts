@@ -81,9 +81,9 @@ class QuotaWindow {
  * target that has used its quota, as its provider would refuse the request with 429, and sends the
  * request to the route's next target instead (LiteLLM's deployment `rpm`/`tpm`). The engine counts a
  * prompt's estimated tokens as its request is sent and the rest as it ends, so the minute's last
- * requests may pass `tpm` by their completions. Counted on
- * this instance; with sharing on ({@link takeUnshared}, {@link addOthersUse}), the other instances'
- * use as of the last exchange is added.
+ * requests may pass `tpm` by their completions. Counted on this instance; with sharing on
+ * ({@link takeUnshared}, {@link addOthersUse}), the other instances' use as of the last exchange is
+ * added (each instance's minute by its own clock, the fleet's by the exchange's).
  */
 export class TargetQuotas {
   readonly #clock: Clock;
