@@ -62,7 +62,7 @@ export function createTranslatedIngressHandler(dependencies: HttpDependencies, i
       const result = await engine.handleChat(context);
       const headers = gatewayHeaders(context.asGatewayContext());
       if (result.type === 'response') {
-        if (result.body !== undefined) await ingressWire.passedThrough?.(result.body, request, context);
+        if (result.body !== undefined && ingressWire.passedThrough !== undefined) await ingressWire.passedThrough(result.body, request, context);
         let payload = result.body ?? ingressWire.encodeResponse(result.response, request, context);
         if (typeof payload !== 'string' && !(payload instanceof Uint8Array)) payload = await payload;
         res.writeHead(200, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
