@@ -75,7 +75,7 @@ export class GatewayMetrics {
     });
     new Gauge({
       name: `${prefix}target_quota_used_ratio`,
-      help: "What the last minute used of each target's quota (`rpm`: requests, `tpm`: tokens), per gateway instance: at 1 the target is skipped for the next one.",
+      help: "What the last minute used of each target's quota (`rpm`: requests, `tpm`: tokens), as this instance sees it (every instance's when shared through Redis): at 1 the target is skipped for the next one.",
       labelNames: ['provider', 'target', 'kind'],
       registers,
       collect() {
