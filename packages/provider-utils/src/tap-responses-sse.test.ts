@@ -39,6 +39,8 @@ describe('tapResponsesSse', () => {
         usage: { prompt_tokens: 30, completion_tokens: 9, total_tokens: 39, prompt_tokens_details: { cached_tokens: 20 }, completion_tokens_details: { reasoning_tokens: 4 } },
         // The deltas' text, counted as it went by: what a cut stream is charged by.
         output: { pieces: 2, textBytes: 5 },
+        // The final response, whole, for an ingress that keeps answers.
+        answer: response('completed', usage),
       });
     }
   });

@@ -50,6 +50,7 @@ export function tapResponsesSse(body: AsyncIterable<Buffer>, options: ResponsesT
           summary.model = String(response?.model ?? summary.model ?? '') || undefined;
           if (typeof response?.id === 'string') summary.id = response.id;
           if (typeof response?.service_tier === 'string') summary.serviceTier = response.service_tier;
+          if (typeof response === 'object' && response !== null) summary.answer = response;
           summary.finishReasons = [finishReasonOfResponse(name === 'response.incomplete' ? 'incomplete' : 'completed', response?.incomplete_details?.reason, callsClientTools(response?.output))];
           ended = true;
         } else {

@@ -118,7 +118,9 @@ export class RequestContext {
   routePolicy: RoutePolicy | undefined = undefined;
   routing: RoutingOverrides = { fallbacks: true, timeoutMs: undefined };
   target: RouteTarget | undefined = undefined;
-  /** The prompt's estimated tokens, counted against the current target's quota as its attempt began; the rest when usage is known. */
+  /** The prompt's estimated tokens (4 bytes a token), once a target with a quota needed them. */
+  promptEstimate: number | undefined = undefined;
+  /** The prompt's estimated tokens counted against the current target's quota as its attempt began; the rest when usage is known. */
   quotaTokensCounted = 0;
   readonly attempts: AttemptRecord[] = [];
   usage: Usage | undefined = undefined;

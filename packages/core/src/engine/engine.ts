@@ -66,7 +66,7 @@ const passBytes = (bytes: Uint8Array): Uint8Array => bytes;
 export type ChatResult =
   | { readonly type: 'response'; readonly response: ChatCompletionResponse; readonly body: Uint8Array | undefined }
   | { readonly type: 'chunks'; readonly chunks: AsyncIterableIterator<ChatCompletionChunk> }
-  | { readonly type: 'bytes'; readonly body: AsyncIterableIterator<Uint8Array> };
+  | { readonly type: 'bytes'; readonly body: AsyncIterableIterator<Uint8Array>; readonly summary: StreamSummary };
 
 /** A rerank answer for the ingress to write; `body` the upstream's bytes when they pass through. */
 export interface RerankResult {
@@ -542,7 +542,7 @@ export class Engine implements TargetCircuits {
           this.#stats.finished(target.id);
           return this.#endStream(context, end, reserved);
         };
-        return { type: 'bytes', body: new RelayStream(iterator, first, this.#costInUsage(context) ? this.#bytesWithCost(context, summary) : passBytes, onEnd) };
+        return { type: 'bytes', body: new RelayStream(iterator, first, this.#costInUsage(context) ? this.#bytesWithCost(context, summary) : passBytes, onEnd), summary };
       }
       const iterator = upstream.chunks[Symbol.asyncIterator]();
       const first = await this.#firstOf(iterator);
@@ -882,7 +882,9 @@ export class Engine implements TargetCircuits {
    */
   #countQuotaAttempt(context: RequestContext, target: RouteTarget): void {
     this.#quotas.countRequest(target.id);
-    context.quotaTokensCounted = countPromptTokens(context.request, context.operation, approximateTextTokens);
+    // Counted once a request: a retry or a fallback target counts the same prompt.
+    context.promptEstimate ??= countPromptTokens(context.request, context.operation, approximateTextTokens);
+    context.quotaTokensCounted = context.promptEstimate;
     this.#quotas.countTokens(target.id, context.quotaTokensCounted);
   }
 

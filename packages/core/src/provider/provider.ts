@@ -78,6 +78,12 @@ export interface StreamSummary {
    * stream's cost is unknown and its budgets are charged the hold.
    */
   output?: StreamedOutput;
+  /**
+   * The whole answer the stream's last event carried, once it went by, where the wire has one (the
+   * Responses API's `response.completed` or `response.incomplete` response): an ingress that keeps
+   * answers reads it rather than parsing the bytes again.
+   */
+  answer?: Readonly<Record<string, unknown>>;
 }
 
 /**

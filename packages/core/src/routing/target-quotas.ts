@@ -101,8 +101,11 @@ export class TargetQuotas {
   /** Whether the target has room for one more request this minute. */
   hasRoom(id: string, quota: TargetQuota): boolean {
     const window = this.#windows.get(id);
-    if (window === undefined && this.#others.size === 0) return true;
-    const { requests, tokens } = this.used(id);
+    const others = this.#othersUse(id);
+    if (window === undefined && others === undefined) return true;
+    window?.advance(this.#second());
+    const requests = (window?.requests ?? 0) + (others?.requests ?? 0);
+    const tokens = (window?.tokens ?? 0) + (others?.tokens ?? 0);
     return (quota.rpm === undefined || requests < quota.rpm) && (quota.tpm === undefined || tokens < quota.tpm);
   }
 

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { ResponseStore, type Principal } from '@tollgate/core';
+import { ResponseStore, type Principal, type StreamSummary } from '@tollgate/core';
 import type { HttpDependencies } from './http-dependencies.js';
 import { boundResponsesWebSearches, convertResponsesRequest, encodeResponsesFields, inspectResponsesBody } from '../ingress/openai-responses/convert-responses-request.js';
 import { mapResponsesTexts } from '../ingress/openai-responses/map-responses-texts.js';
-import { completedResponseIn } from '../ingress/openai-responses/completed-response-in.js';
 import { ResponseKeeping } from '../ingress/openai-responses/response-keeping.js';
 import { responsesErrorEvent } from '../ingress/openai-responses/responses-error-event.js';
 import { ResponsesStreamEncoder } from '../ingress/openai-responses/responses-stream-encoder.js';
@@ -70,17 +69,24 @@ export function createResponsesHandler(dependencies: HttpDependencies, keeping =
       }
       if (object?.object === 'response') await keeping.keep(request, object, context.principal);
     },
-    // A streamed one too: its final response is kept before the event that carries it is written.
-    passedThroughStream: keeping === undefined ? undefined : (bytes, request, context) => (request.store === false ? bytes : keepingFinalResponse(bytes, request, context.principal, keeping)),
+    // A streamed one too: its final response (as the upstream's tap read it) is kept before the event that carries it is written.
+    passedThroughStream: keeping === undefined ? undefined : (bytes, summary, request, context) => (request.store === false ? bytes : keepingFinalResponse(bytes, summary, request, context.principal, keeping)),
     encodeError: responsesErrorEvent,
   });
 }
 
-/** A passed-through Responses stream's bytes as they come, its final response kept before the chunk that carries it goes on. */
-async function* keepingFinalResponse(bytes: AsyncIterableIterator<Uint8Array>, request: Readonly<Record<string, unknown>>, principal: Principal | undefined, keeping: ResponseKeeping): AsyncIterableIterator<Uint8Array> {
+/**
+ * A passed-through Responses stream's bytes as they come; once the upstream's tap has read its final
+ * response (`summary.answer`, set as the chunk carrying it goes by), the response is kept before that
+ * chunk goes on to the client.
+ */
+async function* keepingFinalResponse(bytes: AsyncIterableIterator<Uint8Array>, summary: StreamSummary, request: Readonly<Record<string, unknown>>, principal: Principal | undefined, keeping: ResponseKeeping): AsyncIterableIterator<Uint8Array> {
+  let kept = false;
   for await (const chunk of bytes) {
-    const response = completedResponseIn(chunk);
-    if (response !== undefined) await keeping.keep(request, response, principal);
+    if (!kept && summary.answer !== undefined) {
+      kept = true;
+      await keeping.keep(request, summary.answer, principal);
+    }
     yield chunk;
   }
 }

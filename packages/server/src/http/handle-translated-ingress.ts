@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ChatCompletionChunk, ChatCompletionResponse, GatewayError, Principal, RequestContext, WireFormat } from '@tollgate/core';
+import type { ChatCompletionChunk, ChatCompletionResponse, GatewayError, Principal, RequestContext, StreamSummary, WireFormat } from '@tollgate/core';
 import { gatewayHeaders } from './gateway-headers.js';
 import type { HttpDependencies } from './http-dependencies.js';
 import { readJsonBody } from './read-json-body.js';
@@ -34,8 +34,12 @@ export interface TranslatedIngress {
   streamEncoder(request: ClientBody, context: RequestContext): IngressStreamEncoder;
   /** Sees a whole answer passed through as the upstream's bytes before it is written (the Responses API keeps it). */
   readonly passedThrough?: ((bytes: Uint8Array, request: ClientBody, context: RequestContext) => Promise<void>) | undefined;
-  /** The bytes of a stream passed through, as the client gets them (the Responses API keeps its final response before it is written). */
-  readonly passedThroughStream?: ((bytes: AsyncIterableIterator<Uint8Array>, request: ClientBody, context: RequestContext) => AsyncIterableIterator<Uint8Array>) | undefined;
+  /**
+   * The bytes of a stream passed through, as the client gets them, with what the upstream's tap read
+   * of them so far (the Responses API keeps the final response its `summary` holds before the chunk
+   * that carried it is written).
+   */
+  readonly passedThroughStream?: ((bytes: AsyncIterableIterator<Uint8Array>, summary: StreamSummary, request: ClientBody, context: RequestContext) => AsyncIterableIterator<Uint8Array>) | undefined;
   /** The error event of a stream passed through as the upstream's bytes (default OpenAI's). */
   readonly encodeError?: ((error: GatewayError) => string) | undefined;
 }
@@ -72,7 +76,7 @@ export function createTranslatedIngressHandler(dependencies: HttpDependencies, i
         await writeSse(res, result.chunks, (chunk: ChatCompletionChunk) => encoder.encode(chunk), { signal: ingress.signal, trailer: encoder.trailer, encodeError: encoder.encodeError, headers });
       } else {
         // Passed through from an upstream that serves the client's API itself.
-        const bytes = ingressWire.passedThroughStream?.(result.body, request, context) ?? result.body;
+        const bytes = ingressWire.passedThroughStream?.(result.body, result.summary, request, context) ?? result.body;
         await writeSse(res, bytes, passBytes, { signal: ingress.signal, encodeError: ingressWire.encodeError, headers });
       }
     } catch (error) {

@@ -74,8 +74,7 @@ export class ResponseKeeping {
 
   /** The stored response a key may read, or undefined (unknown, expired, deleted, another key's). */
   async load(id: string, principal: Principal): Promise<Readonly<Record<string, unknown>> | undefined> {
-    const stored = await this.#store.load(id);
-    return stored === undefined || stored.ownerKeyId !== principal.keyId ? undefined : (stored.response as Record<string, unknown>);
+    return (await this.#owned(id, principal))?.response as Record<string, unknown> | undefined;
   }
 
   /**
@@ -84,8 +83,8 @@ export class ResponseKeeping {
    * key may not read it.
    */
   async inputItems(id: string, principal: Principal): Promise<Record<string, unknown>[] | undefined> {
-    const turn = await this.#store.load(id);
-    if (turn === undefined || turn.ownerKeyId !== principal.keyId) return undefined;
+    const turn = await this.#owned(id, principal);
+    if (turn === undefined) return undefined;
     const earlier = turn.previousResponseId === undefined ? [] : ((await this.#conversation(turn.previousResponseId, principal.keyId)) ?? []);
     const stem = id.replace(/^resp_/, '');
     return [...earlier, ...turn.input].map((item, index) => asListedItem(item, `msg_${stem}_in${index}`));
@@ -94,6 +93,12 @@ export class ResponseKeeping {
   /** Forgets a response a key may read; whether there was one. */
   async delete(id: string, principal: Principal): Promise<boolean> {
     return (await this.load(id, principal)) !== undefined && this.#store.delete(id);
+  }
+
+  /** A kept turn of this caller's key; undefined when unknown or another key's. */
+  async #owned(id: string, principal: Principal): Promise<StoredResponse | undefined> {
+    const turn = await this.#store.load(id);
+    return turn?.ownerKeyId === principal.keyId ? turn : undefined;
   }
 
   /** A kept conversation's items up to and including turn `id`, oldest first; undefined when the store has no such turn of this key. */
