@@ -13,6 +13,9 @@ import {
   type ProviderEmbedResult,
   type ProviderError,
   type ProviderRerankResult,
+  type ProviderImagesResult,
+  type ImageGenerationRequest,
+  type ImageGenerationResponse,
   type ProviderStream,
   type RerankRequest,
   type RerankResponse,
@@ -27,6 +30,7 @@ import { decodeOpenAICompatibleSse } from './decode-openai-compatible-sse.js';
 import { HttpUpstream, type UpstreamBody } from './http-upstream.js';
 import { parseUpstreamJson } from './parse-upstream-json.js';
 import { isRerankResponse } from './rerank-answer.js';
+import { isImagesResponse } from './images-answer.js';
 import { decodeResponsesSse } from './decode-responses-sse.js';
 import { chatCompletionOfResponse, isResponseObject } from './responses-answer.js';
 import { tapOpenAICompatibleSse } from './tap-openai-compatible-sse.js';
@@ -49,7 +53,7 @@ function isChatCompletion(value: unknown): boolean {
 const embeddingResponseSchema = z.looseObject({ data: z.array(z.unknown()), usage: z.looseObject({ prompt_tokens: z.number(), total_tokens: z.number() }) });
 
 /** An endpoint of an OpenAI-compatible upstream, as a path below its base URL. */
-export type UpstreamOperation = 'chat/completions' | 'completions' | 'embeddings' | 'rerank' | 'responses' | 'responses/input_tokens' | 'tokenize';
+export type UpstreamOperation = 'chat/completions' | 'completions' | 'embeddings' | 'rerank' | 'images/generations' | 'responses' | 'responses/input_tokens' | 'tokenize';
 
 /** The fields OpenAI's `POST /responses/input_tokens` takes of a Responses request. */
 const inputTokenFields = ['model', 'input', 'instructions', 'tools', 'tool_choice', 'parallel_tool_calls', 'reasoning', 'text', 'truncation'] as const;
@@ -122,6 +126,11 @@ export interface OpenAICompatibleProviderInit {
    * `/v1/rerank` requests go there as the client's bytes and come back as the upstream's.
    */
   readonly rerank?: boolean;
+  /**
+   * Serves OpenAI's Images API at `/images/generations` (OpenAI, Azure OpenAI, xAI, Together):
+   * `/v1/images/generations` requests go there as the client's bytes and come back as the upstream's.
+   */
+  readonly images?: boolean;
   /** Maps an error answer or error event (default: OpenAI's error shape). */
   readonly toError?: (input: UpstreamErrorInput) => ProviderError;
   /**
@@ -193,6 +202,8 @@ export class OpenAICompatibleProvider implements Provider {
   readonly doCountTokens?: (request: ChatCompletionRequest, options: ProviderCallOptions) => Promise<{ readonly inputTokens: number }>;
   /** Ranks documents at the upstream's `/rerank`; only where it serves one (`rerank`). */
   readonly doRerank?: (request: RerankRequest, options: ProviderCallOptions) => Promise<ProviderRerankResult>;
+  /** Generates images at the upstream's `/images/generations`; only where it serves them (`images`). */
+  readonly doGenerateImages?: (request: ImageGenerationRequest, options: ProviderCallOptions) => Promise<ProviderImagesResult>;
 
   constructor(init: OpenAICompatibleProviderInit) {
     this.name = init.name;
@@ -209,6 +220,7 @@ export class OpenAICompatibleProvider implements Provider {
     if (init.countsInputTokens === true) this.doCountTokens = (request, options) => this.#countInputTokens(request, options);
     else if (init.tokenizeAPI === true) this.doCountTokens = (request, options) => this.#tokenize(request, options);
     if (init.rerank === true) this.doRerank = (request, options) => this.#rerank(request, options);
+    if (init.images === true) this.doGenerateImages = (request, options) => this.#generateImages(request, options);
     const dropMessageField = init.dropMessageField;
     const keepDetails = init.takesReasoningDetails === true;
     this.#dropMessageField = (field) => (field === 'reasoning_details' && !keepDetails) || dropMessageField?.(field) === true;
@@ -303,6 +315,14 @@ export class OpenAICompatibleProvider implements Provider {
     const payload = options.rawBody === undefined ? JSON.stringify({ ...request, model: options.model }) : this.#clientBytes(request, options);
     const bytes = await (await this.#post('rerank', payload, options, false)).bytes();
     const response = parseUpstreamJson(bytes, isRerankResponse, { provider: this.name, expected: 'a rerank answer (`results` with an `index` and a `relevance_score` each)' }) as RerankResponse;
+    return options.passthrough ? { response, body: bytes } : { response };
+  }
+
+  /** An image request as the client sent it (its bytes, with the routed model for an alias), and the upstream's answer (its bytes passed on: images are large). */
+  async #generateImages(request: ImageGenerationRequest, options: ProviderCallOptions): Promise<ProviderImagesResult> {
+    const payload = options.rawBody === undefined ? JSON.stringify({ ...request, model: options.model }) : this.#clientBytes(request, options);
+    const bytes = await (await this.#post('images/generations', payload, options, false)).bytes();
+    const response = parseUpstreamJson(bytes, isImagesResponse, { provider: this.name, expected: 'an images answer (`created` and a `data` list)' }) as ImageGenerationResponse;
     return options.passthrough ? { response, body: bytes } : { response };
   }
 
@@ -416,7 +436,7 @@ export class OpenAICompatibleProvider implements Provider {
     }
   }
 
-  /** The client's bytes (a Responses or rerank request), with the routed model in place of the one it asked for (an alias). */
+  /** The client's bytes (a Responses, rerank or images request), with the routed model in place of the one it asked for (an alias). */
   #clientBytes(request: { readonly model: string }, options: ProviderCallOptions): Uint8Array | string {
     const raw = options.rawBody!;
     // The ingress takes JSON objects only, so the bytes are one.

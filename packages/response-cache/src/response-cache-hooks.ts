@@ -70,8 +70,8 @@ export function createResponseCacheHooks(
     async 'transform.request'(context) {
       const control = header(context, 'cache-control') ?? '';
       const asked = header(context, 'x-tollgate-cache') === 'use';
-      // Embeddings and rankings are deterministic: the same input gets the same answer.
-      const deterministic = context.operation !== 'chat' || (context.request as ChatCompletionRequest).temperature === 0;
+      // Embeddings and rankings are deterministic: the same input gets the same answer. Images never are.
+      const deterministic = context.operation === 'chat' ? (context.request as ChatCompletionRequest).temperature === 0 : context.operation !== 'images';
       const eligible = asked || options.mode === 'always' || (options.mode === 'deterministic' && deterministic);
       // A request with parts the canonical request leaves out (a server tool) has no key that describes it.
       // Nor one whose client needs the upstream's own answer (encrypted reasoning, signed thinking): a canonical copy would break its next turn.

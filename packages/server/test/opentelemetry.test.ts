@@ -20,7 +20,7 @@ const config = (extraPlugins: unknown[] = []) => ({
   plugins: ['@tollgate/provider-openai', { name: '@tollgate/guardrail-keywords', options: { deny: ['Project Falcon'] } }, ...extraPlugins],
   auth: { masterKey },
   routing: { retries: { maxRetries: 0 } },
-  providers: { primary: { type: 'openai', baseURL: primary.baseURL, apiKey: 'sk-upstream-000000000000' }, backup: { type: 'openai', baseURL: backup.baseURL, apiKey: 'sk-upstream-000000000000' } },
+  providers: { primary: { type: 'openai', baseURL: primary.baseURL, apiKey: 'sk-upstream-000000000000', imagesAPI: true }, backup: { type: 'openai', baseURL: backup.baseURL, apiKey: 'sk-upstream-000000000000' } },
   models: { smart: { targets: ['primary/gpt-4o', 'backup/gpt-4o-mini'] } },
 });
 
@@ -137,6 +137,18 @@ describe('OpenTelemetry traces', () => {
     expect(root.attributes).toMatchObject({ 'gen_ai.operation.name': 'rerank', 'tollgate.rerank.documents': 2, 'tollgate.rerank.top_n': 1 });
     const attempt = spans.find((span) => span.parentSpanContext?.spanId === root.spanContext().spanId && span.name !== 'tollgate.admission')!;
     expect(attempt.name).toBe('rerank gpt-4o');
+  });
+
+  it('names an image request and its attempts as generate_content, its output an image', async () => {
+    const imagesTrace = '8cf92f3577b34da6a3ce929d0e0e4740';
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
+    await client.images.generate({ model: 'smart', prompt: 'a lighthouse', n: 2 }, { headers: { traceparent: `00-${imagesTrace}-${clientSpanId}-01` } });
+
+    const spans = await spansOf(imagesTrace, 3);
+    const root = spans.find((span) => span.name === 'generate_content smart')!;
+    expect(root.attributes).toMatchObject({ 'gen_ai.operation.name': 'generate_content', 'gen_ai.output.type': 'image', 'gen_ai.request.choice.count': 2 });
+    const attempt = spans.find((span) => span.parentSpanContext?.spanId === root.spanContext().spanId && span.name !== 'tollgate.admission')!;
+    expect(attempt.name).toBe('generate_content gpt-4o');
   });
 
   it('marks the phase that refused a request', async () => {

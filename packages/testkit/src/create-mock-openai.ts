@@ -4,6 +4,7 @@ import type { MockReply } from './mock-reply.js';
 import { applyStopSequences, countWords, lastUserText, sendJson, startMockServer, writeMockStream, type MockUpstream } from './mock-server.js';
 import { answerCompletions, completionsFields } from './openai-completions-wire.js';
 import { lastResponsesUserText, openAIResponseAnswer, openAIResponseEvents } from './openai-responses-wire.js';
+import { imagesAnswer } from './images-wire.js';
 import { rerankAnswer, type RerankShape } from './rerank-wire.js';
 import { mockEmbedding, openAIChatCompletion, openAIChunk, openAIError, openAIUsage, servedServiceTier, toBase64Floats } from './openai-wire.js';
 import type { RecordedRequest } from './recorded-request.js';
@@ -176,7 +177,8 @@ async function answerResponses(res: ServerResponse, body: Record<string, any>, r
  * deltas, the usage chunk), the Responses API (`POST /v1/responses`: response objects and their
  * numbered stream events, reasoning items for reasoning models; Codex models refuse chat completions;
  * `POST /v1/responses/input_tokens`, the words of `input` and `instructions` as `input_tokens`),
- * rerank (`POST /v1/rerank`, Jina's or Cohere's shape), vLLM's tokenizer (`POST /tokenize` at the root:
+ * rerank (`POST /v1/rerank`, Jina's or Cohere's shape), images (`POST /v1/images/generations`, GPT Image's
+ * tokens and DALL·E's URLs), vLLM's tokenizer (`POST /tokenize` at the root:
  * `count`, `max_model_len`, `tokens`), legacy completions (`POST /v1/completions`: `text_completion` objects and their streams, `max_tokens`
  * 16 when left out, `echo`, `suffix` taken, legacy `logprobs`), embeddings (float and base64), models, and errors in OpenAI's shape
  * (`retry-after` on 429). Programmable per request with {@link MockOpenAI.enqueue}; records every
@@ -209,7 +211,7 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
       finish_reason: how.cancelled ? null : 'stop',
     });
   const azure = options.flavor === 'azure';
-  const azurePath = /^\/openai\/(?:deployments\/[^/]+\/(chat\/completions|completions|embeddings)|v1\/(chat\/completions|completions|embeddings|responses))$/;
+  const azurePath = /^\/openai\/(?:deployments\/[^/]+\/(chat\/completions|completions|embeddings|images\/generations)|v1\/(chat\/completions|completions|embeddings|responses|images\/generations))$/;
 
   async function handle(request: RecordedRequest, res: ServerResponse, takeReply: () => MockReply | undefined): Promise<void> {
     const body = request.body;
@@ -243,6 +245,7 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
     const isResponses = request.method === 'POST' && path === '/v1/responses' && !openRouter;
     const isCompletions = request.method === 'POST' && path === '/v1/completions';
     const isRerank = request.method === 'POST' && path === '/v1/rerank' && !openRouter && !azure;
+    const isImages = request.method === 'POST' && path === '/v1/images/generations' && !openRouter;
     if (request.method === 'POST' && path === '/v1/responses/input_tokens' && !openRouter && !azure) {
       const unknown = Object.keys(body ?? {}).find((field) => !inputTokenFields.has(field));
       if (unknown !== undefined) return sendJson(res, 400, openAIError(`Unknown parameter: '${unknown}'.`, 'invalid_request_error', 'unknown_parameter', unknown));
@@ -300,7 +303,7 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
       sendJson(res, 400, openAIError("Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", 'invalid_request_error', 'unsupported_parameter', 'max_tokens'));
       return;
     }
-    const reply: MockReply = isChat || isEmbeddings || isResponses || isCompletions || isRerank ? (takeReply() ?? {}) : {};
+    const reply: MockReply = isChat || isEmbeddings || isResponses || isCompletions || isRerank || isImages ? (takeReply() ?? {}) : {};
 
     if (reply.delayMs !== undefined) await sleep(reply.delayMs);
     if (reply.hang === true) return; // the client's timeout or abort ends it
@@ -361,6 +364,11 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
       }
       sequence += 1;
       sendJson(res, 200, rerankAnswer(body as Record<string, any>, options.rerankShape ?? 'jina', `rerank-mock${sequence}`), reply.headers);
+      return;
+    }
+    if (isImages) {
+      const answer = imagesAnswer(body as Record<string, any>);
+      sendJson(res, answer.status, answer.body, reply.headers);
       return;
     }
     if (isCompletions) {

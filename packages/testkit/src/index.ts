@@ -18,6 +18,7 @@ export type { RecordedRequest } from './recorded-request.js';
 export { openAIChatCompletion, openAIChunk, openAIError, openAIUsage, mockEmbedding, toBase64Floats } from './openai-wire.js';
 export { bagOfWordsEmbedding } from './bag-of-words-embedding.js';
 export type { RerankShape } from './rerank-wire.js';
+export { mockImageTokens, rejectedImageWord } from './images-wire.js';
 export { anthropicError, anthropicErrorStatus, anthropicEvent, anthropicUsage } from './anthropic-wire.js';
 export { bedrockErrorHeaders, bedrockErrorStatus, bedrockEvent, bedrockExceptionEvent, bedrockUsage } from './bedrock-wire.js';
 export { geminiError, geminiErrorStatus, geminiEvent, geminiUsage } from './gemini-wire.js';

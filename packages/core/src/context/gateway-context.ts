@@ -2,6 +2,7 @@ import type { GatewayError } from '../errors/gateway-error.js';
 import type { RouteTarget } from '../provider/route-target.js';
 import type { ChatCompletionRequest } from '../types/chat-completion-request.js';
 import type { EmbeddingRequest } from '../types/embedding-request.js';
+import type { ImageGenerationRequest } from '../types/image-generation-request.js';
 import type { RerankRequest } from '../types/rerank-request.js';
 import type { Usage, UsageSource } from '../types/usage.js';
 import type { WireFormat } from '../types/wire-format.js';
@@ -238,8 +239,17 @@ export interface RerankContext extends GatewayContextBase {
   addRequestFields(fields: Partial<RerankRequest>): void;
 }
 
+/** The context of an image generation request (`POST /v1/images/generations`). */
+export interface ImagesContext extends GatewayContextBase {
+  readonly operation: 'images';
+  readonly request: ImageGenerationRequest;
+  replaceRequest(next: ImageGenerationRequest): void;
+  /** As for chat: sets top-level fields, keeping the client's bytes. */
+  addRequestFields(fields: Partial<ImageGenerationRequest>): void;
+}
+
 /**
  * Everything a hook knows about one request: the canonical request, the principal, the chosen target,
  * usage, cost, timings and the client's abort signal. Narrow it with `context.operation`.
  */
-export type GatewayContext = ChatContext | EmbeddingsContext | RerankContext;
+export type GatewayContext = ChatContext | EmbeddingsContext | RerankContext | ImagesContext;

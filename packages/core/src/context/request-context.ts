@@ -1,8 +1,8 @@
 import type { GatewayError } from '../errors/gateway-error.js';
 import type { RouteTarget } from '../provider/route-target.js';
 import type { ChatCompletionRequest } from '../types/chat-completion-request.js';
-import type { EmbeddingRequest } from '../types/embedding-request.js';
-import type { RerankRequest } from '../types/rerank-request.js';
+import type { ModelRequest } from '../types/model-request.js';
+import type { Operation } from '../types/operation.js';
 import type { StreamedOutput } from '../types/streamed-output.js';
 import type { Usage, UsageSource } from '../types/usage.js';
 import type { WireFormat } from '../types/wire-format.js';
@@ -20,9 +20,9 @@ const noModels: readonly string[] = [];
 
 export interface RequestContextInit {
   readonly requestId: string;
-  readonly operation: 'chat' | 'embeddings' | 'rerank';
+  readonly operation: Operation;
   readonly ingress: WireFormat;
-  readonly request: ChatCompletionRequest | EmbeddingRequest | RerankRequest;
+  readonly request: ModelRequest;
   /** The client's body bytes, kept for the passthrough path. */
   readonly rawBody?: Uint8Array;
   /** Models the client named to try, in order, after `model` (OpenRouter's `models`, LiteLLM's `fallbacks`). */
@@ -39,7 +39,7 @@ export interface RequestContextInit {
    * request. The engine calls it after `auth`, so an unauthenticated caller learns nothing about its
    * body; until then `request` is the body as received.
    */
-  readonly decode?: (body: unknown) => ChatCompletionRequest | EmbeddingRequest | RerankRequest;
+  readonly decode?: (body: unknown) => ModelRequest;
   /**
    * Names the canonical fields a hook added (`addRequestFields`), or a target's params, as the client's
    * wire format does, for setting in the client's bytes (the Responses API's `max_output_tokens` for `max_tokens`); undefined
@@ -103,7 +103,7 @@ const noFacts: ClientBodyFacts = Object.freeze({});
 /** The engine's implementation of {@link GatewayContext}. */
 export class RequestContext {
   readonly requestId: string;
-  readonly operation: 'chat' | 'embeddings' | 'rerank';
+  readonly operation: Operation;
   readonly ingress: WireFormat;
   #signal: AbortSignal;
   readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
@@ -135,7 +135,7 @@ export class RequestContext {
   tags: readonly string[] | undefined = undefined;
   status: number | undefined = undefined;
   error: GatewayError | undefined = undefined;
-  #request: ChatCompletionRequest | EmbeddingRequest | RerankRequest;
+  #request: ModelRequest;
   #rawBody: Uint8Array | undefined;
   #requestReplaced = false;
   #finished = false;
@@ -152,9 +152,9 @@ export class RequestContext {
   #clientBody: unknown;
   readonly #boundWebSearches: RequestContextInit['boundWebSearches'];
   readonly #mapClientTexts: RequestContextInit['mapClientTexts'];
-  #decode: ((body: unknown) => ChatCompletionRequest | EmbeddingRequest | RerankRequest) | undefined;
+  #decode: ((body: unknown) => ModelRequest) | undefined;
   /** The decoder, kept while the client's texts may be rewritten (the request is then decoded again). */
-  #decoder: ((body: unknown) => ChatCompletionRequest | EmbeddingRequest | RerankRequest) | undefined;
+  #decoder: ((body: unknown) => ModelRequest) | undefined;
   readonly #encodeAddedFields: RequestContextInit['encodeAddedFields'];
   readonly #inspect: RequestContextInit['inspect'];
   #facts: ClientBodyFacts = noFacts;
@@ -195,7 +195,7 @@ export class RequestContext {
     this.stream = init.operation === 'chat' && (init.request as ChatCompletionRequest | undefined)?.stream === true;
   }
 
-  get request(): ChatCompletionRequest | EmbeddingRequest | RerankRequest {
+  get request(): ModelRequest {
     return this.#request;
   }
 
@@ -252,7 +252,7 @@ export class RequestContext {
     this.#clientBody = next;
     this.#rawBody = Buffer.from(JSON.stringify(next));
     this.#splicedBody = undefined;
-    this.#request = { ...this.#decoder(next), ...this.#addedFields } as ChatCompletionRequest | EmbeddingRequest | RerankRequest;
+    this.#request = { ...this.#decoder(next), ...this.#addedFields } as ModelRequest;
     return true;
   }
 
@@ -301,7 +301,7 @@ export class RequestContext {
     this.#splicedBody = undefined;
   }
 
-  replaceRequest(next: ChatCompletionRequest | EmbeddingRequest | RerankRequest): void {
+  replaceRequest(next: ModelRequest): void {
     this.#request = next;
     this.#requestReplaced = true;
   }
@@ -310,7 +310,7 @@ export class RequestContext {
     const request = this.#request as unknown as Record<string, unknown>;
     // A field the client set too: its bytes are re-encoded with the new value (once, when read) rather than spliced.
     if (Object.keys(fields).some((name) => request[name] !== undefined)) this.#overridesClientFields = true;
-    this.#request = { ...this.#request, ...fields } as ChatCompletionRequest | EmbeddingRequest | RerankRequest;
+    this.#request = { ...this.#request, ...fields } as ModelRequest;
     this.#addedFields = { ...this.#addedFields, ...fields };
     this.#splicedBody = undefined;
   }

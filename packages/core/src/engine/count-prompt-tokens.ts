@@ -1,6 +1,9 @@
 import type { ChatCompletionRequest } from '../types/chat-completion-request.js';
 import type { ChatMessage } from '../types/chat-message.js';
 import type { EmbeddingRequest } from '../types/embedding-request.js';
+import type { ImageGenerationRequest } from '../types/image-generation-request.js';
+import type { ModelRequest } from '../types/model-request.js';
+import type { Operation } from '../types/operation.js';
 import { rerankDocumentText, type RerankRequest } from '../types/rerank-request.js';
 
 /** Tokens OpenAI's chat format adds per message and per reply. */
@@ -36,11 +39,11 @@ function contentTokens(content: ChatMessage['content'], countText: (text: string
 /**
  * The prompt tokens of a request, each text counted by `countText`: message contents, names, tool
  * calls and tool definitions, plus the chat format's per-message overhead (an image as 1,500); an
- * embeddings request's input; a rerank request's query with each of its documents.
+ * embeddings request's input; a rerank request's query with each of its documents; an image request's prompt.
  */
 export function countPromptTokens(
-  request: ChatCompletionRequest | EmbeddingRequest | RerankRequest,
-  operation: 'chat' | 'embeddings' | 'rerank',
+  request: ModelRequest,
+  operation: Operation,
   countText: (text: string) => number,
 ): number {
   if (operation === 'rerank') {
@@ -49,6 +52,8 @@ export function countPromptTokens(
     const queryTokens = countText(rerank.query);
     return rerank.documents.reduce<number>((sum, document) => sum + queryTokens + countText(rerankDocumentText(document)), 0);
   }
+  // An image model reads its prompt.
+  if (operation === 'images') return countText((request as ImageGenerationRequest).prompt);
   if (operation === 'embeddings') {
     const input = (request as EmbeddingRequest).input;
     if (typeof input === 'string') return countText(input);

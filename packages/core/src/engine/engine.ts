@@ -31,6 +31,8 @@ import type { EmbeddingRequest } from '../types/embedding-request.js';
 import type { EmbeddingResponse } from '../types/embedding-response.js';
 import { rerankSearches, type RerankRequest } from '../types/rerank-request.js';
 import type { RerankResponse } from '../types/rerank-response.js';
+import type { ImageGenerationResponse } from '../types/image-generation-response.js';
+import type { ModelRequest } from '../types/model-request.js';
 import { countChunkText, newStreamedOutput } from '../types/streamed-output.js';
 import type { Usage } from '../types/usage.js';
 import type { AnswerReaders, ComposedHooks } from './composed-hooks.js';
@@ -40,7 +42,7 @@ import { withUsageCost, withUsageCostBytes } from './usage-cost.js';
 import { RelayStream, type StreamEnd } from './relay-stream.js';
 import { responseToChunks } from './response-to-chunks.js';
 import { toLedgerEntry } from './to-ledger-entry.js';
-import { validateChatRequest, validateEmbeddingRequest, validateRerankRequest } from './validate-chat-request.js';
+import { validateChatRequest, validateEmbeddingRequest, validateImageRequest, validateRerankRequest } from './validate-chat-request.js';
 
 /** Whether a principal's key may call a model: the master key may call any; others what their key, user, team and org allow. */
 function mayCall(principal: Principal, model: string): boolean {
@@ -74,6 +76,12 @@ export interface RerankResult {
   readonly body: Uint8Array | undefined;
 }
 
+/** An images answer for the ingress to write; `body` the upstream's bytes when they pass through. */
+export interface ImagesResult {
+  readonly response: ImageGenerationResponse;
+  readonly body: Uint8Array | undefined;
+}
+
 /** An embeddings answer for the ingress to write. */
 export interface EmbeddingsResult {
   readonly response: EmbeddingResponse;
@@ -102,7 +110,7 @@ export interface EngineOptions {
 type AttemptOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: GatewayError };
 
 /** A non-streaming chat attempt: one function for every request, not a closure each. */
-const callDoChat = (target: RouteTarget, options: ProviderCallOptions, request: ChatCompletionRequest | EmbeddingRequest | RerankRequest) => target.provider.doChat(request as ChatCompletionRequest, options);
+const callDoChat = (target: RouteTarget, options: ProviderCallOptions, request: ModelRequest) => target.provider.doChat(request as ChatCompletionRequest, options);
 
 /** When the engine asks an upstream what it billed for a stream that ended without usage: after 1.5 s, then 3 s and 6 s more. */
 const billedUsageDelaysMs = [1_500, 3_000, 6_000];
@@ -199,14 +207,30 @@ export class Engine implements TargetCircuits {
   }
 
   /**
-   * A request one provider call answers whole (embeddings, rerank): admitted like chat, sent with
+   * Handles an image generation request (`POST /v1/images/generations`), like embeddings: its usage
+   * the tokens a GPT Image model counts (the prompt's as input, the images' as output), and the images
+   * returned as the requests billed, for models priced by the image (DALL·E: a `request` price).
+   */
+  handleImages(context: RequestContext): Promise<ImagesResult> {
+    return this.#handleWhole(context, validateImageRequest, 'doGenerateImages', 'image generation', (response: ImageGenerationResponse) => {
+      const usage = response.usage;
+      const images = response.data.length;
+      context.usage =
+        usage == null
+          ? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, billed_requests: images }
+          : { prompt_tokens: usage.input_tokens, completion_tokens: usage.output_tokens, total_tokens: usage.total_tokens, billed_requests: images };
+    });
+  }
+
+  /**
+   * A request one provider call answers whole (embeddings, rerank, images): admitted like chat, sent with
    * the provider's `method` (a 400 naming the provider where it has none), its answer noted, read by
    * hooks and recorded.
    */
-  async #handleWhole<Response extends EmbeddingResponse | RerankResponse>(
+  async #handleWhole<Response extends EmbeddingResponse | RerankResponse | ImageGenerationResponse>(
     context: RequestContext,
     validate: (request: unknown) => unknown,
-    method: 'doEmbed' | 'doRerank',
+    method: 'doEmbed' | 'doRerank' | 'doGenerateImages',
     operation: string,
     note: (response: Response) => void,
   ): Promise<{ readonly response: Response; readonly body: Uint8Array | undefined }> {
@@ -641,7 +665,7 @@ export class Engine implements TargetCircuits {
   async #dispatch<T>(
     context: RequestContext,
     stream: boolean,
-    attempt: (target: RouteTarget, options: ProviderCallOptions, request: ChatCompletionRequest | EmbeddingRequest | RerankRequest) => Promise<T>,
+    attempt: (target: RouteTarget, options: ProviderCallOptions, request: ModelRequest) => Promise<T>,
     rerouted = false,
   ): Promise<T> {
     const policy = context.routePolicy ?? this.#router.defaultPolicy;
@@ -726,7 +750,7 @@ export class Engine implements TargetCircuits {
     policy: RoutePolicy,
     waitedMs: number,
     stream: boolean,
-    attempt: (target: RouteTarget, options: ProviderCallOptions, request: ChatCompletionRequest | EmbeddingRequest | RerankRequest) => Promise<T>,
+    attempt: (target: RouteTarget, options: ProviderCallOptions, request: ModelRequest) => Promise<T>,
   ): Promise<AttemptOutcome<T>> {
     const record: AttemptRecord = { target: target.id, startedAt: performance.now(), waitedMs, status: undefined, errorCode: undefined, durationMs: undefined };
     context.attempts.push(record);
@@ -737,7 +761,7 @@ export class Engine implements TargetCircuits {
     if (target.quota !== undefined) this.#countQuotaAttempt(context, target);
     let keepInFlight = false;
     try {
-      const value = await attempt(target, this.#callOptions(context, target, policy), request as ChatCompletionRequest | EmbeddingRequest | RerankRequest);
+      const value = await attempt(target, this.#callOptions(context, target, policy), request as ModelRequest);
       record.durationMs = performance.now() - record.startedAt;
       record.status = 200;
       this.#stats.recordLatency(target.id, record.durationMs);

@@ -3,6 +3,7 @@ import { formatIssuePath } from '../config/format-issue-path.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { ChatCompletionRequest } from '../types/chat-completion-request.js';
 import type { EmbeddingRequest } from '../types/embedding-request.js';
+import type { ImageGenerationRequest } from '../types/image-generation-request.js';
 import type { RerankRequest } from '../types/rerank-request.js';
 
 const tokenCount = z.number().int().positive().nullish();
@@ -32,6 +33,15 @@ const rerankRequestSchema = z.looseObject({
   documents: z.array(z.union([z.string(), z.looseObject({ text: z.string() })])).min(1).max(10_000),
   top_n: z.number().int().positive().optional(),
   return_documents: z.boolean().optional(),
+});
+
+const imageRequestSchema = z.looseObject({
+  model: z.string().min(1),
+  prompt: z.string().min(1),
+  n: z.number().int().positive().nullish(),
+  size: z.string().nullish(),
+  quality: z.string().nullish(),
+  stream: z.boolean().nullish(),
 });
 
 const roles = new Set<string>(chatRoles);
@@ -101,6 +111,21 @@ export function validateRerankRequest(body: unknown): RerankRequest {
   const result = rerankRequestSchema.safeParse(body);
   if (!result.success) throw toRequestError(result.error, body);
   return body as RerankRequest;
+}
+
+/**
+ * Checks a parsed body as an image generation request (`model`, a non-empty `prompt`, a positive
+ * integer `n`); as {@link validateChatRequest}. A streamed one (`stream: true`, GPT Image's partial
+ * images) is refused: the gateway answers images whole.
+ */
+export function validateImageRequest(body: unknown): ImageGenerationRequest {
+  requireObject(body);
+  const result = imageRequestSchema.safeParse(body);
+  if (!result.success) throw toRequestError(result.error, body);
+  if ((body as { stream?: unknown }).stream === true) {
+    throw new GatewayError('TOLLGATE_INVALID_REQUEST', 'Tollgate answers image generations whole: leave out `stream` (partial images are not relayed).', { param: 'stream' });
+  }
+  return body as ImageGenerationRequest;
 }
 
 /** Checks a parsed body as an embeddings request; as {@link validateChatRequest}. */

@@ -2,10 +2,11 @@ import type { GatewayContext } from '../context/gateway-context.js';
 import type { ChatCompletionChunk } from '../types/chat-completion-chunk.js';
 import type { ChatCompletionResponse } from '../types/chat-completion-response.js';
 import type { EmbeddingResponse } from '../types/embedding-response.js';
+import type { ImageGenerationResponse } from '../types/image-generation-response.js';
 import type { RerankResponse } from '../types/rerank-response.js';
 
 /** A complete answer a hook can give instead of the upstream (a cache hit, a refusal). */
-export type GatewayResponse = ChatCompletionResponse | EmbeddingResponse | RerankResponse;
+export type GatewayResponse = ChatCompletionResponse | EmbeddingResponse | RerankResponse | ImageGenerationResponse;
 
 /**
  * The hook of each lifecycle phase, in the order the engine runs them for every request:

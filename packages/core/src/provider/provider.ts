@@ -3,6 +3,8 @@ import type { ChatCompletionRequest } from '../types/chat-completion-request.js'
 import type { ChatCompletionResponse } from '../types/chat-completion-response.js';
 import type { EmbeddingRequest } from '../types/embedding-request.js';
 import type { EmbeddingResponse } from '../types/embedding-response.js';
+import type { ImageGenerationRequest } from '../types/image-generation-request.js';
+import type { ImageGenerationResponse } from '../types/image-generation-response.js';
 import type { RerankRequest } from '../types/rerank-request.js';
 import type { RerankResponse } from '../types/rerank-response.js';
 import type { Usage } from '../types/usage.js';
@@ -111,6 +113,12 @@ export interface ProviderRerankResult {
   readonly body?: Uint8Array;
 }
 
+/** An images answer; `body` as for {@link ProviderChatResult} (images are large: pass their bytes through). */
+export interface ProviderImagesResult {
+  readonly response: ImageGenerationResponse;
+  readonly body?: Uint8Array;
+}
+
 /**
  * A model provider instance. Methods prefixed `do` are called by the engine only, after auth, routing,
  * transforms and budget reservation. A provider throws {@link GatewayError}s (usually `ProviderError`)
@@ -156,6 +164,8 @@ export interface Provider {
   doEmbed?(request: EmbeddingRequest, options: ProviderCallOptions): Promise<ProviderEmbedResult>;
   /** Ranks documents by relevance to a query (`POST /v1/rerank`), where the upstream serves a rerank API. */
   doRerank?(request: RerankRequest, options: ProviderCallOptions): Promise<ProviderRerankResult>;
+  /** Generates images from a prompt (`POST /v1/images/generations`), where the upstream serves OpenAI's Images API. */
+  doGenerateImages?(request: ImageGenerationRequest, options: ProviderCallOptions): Promise<ProviderImagesResult>;
   /** Counts a request's input tokens upstream, where the upstream can (Anthropic's count_tokens). */
   doCountTokens?(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<{ readonly inputTokens: number }>;
   /**

@@ -1,4 +1,5 @@
 import { createServiceToken } from './service-token.js';
+import type { Operation } from '../types/operation.js';
 import type { Usage, UsageSource } from '../types/usage.js';
 
 /** One finished request, as the ledger records it: exactly once per request. */
@@ -6,7 +7,7 @@ export interface LedgerEntry {
   readonly requestId: string;
   /** Milliseconds since the Unix epoch when the request arrived. */
   readonly startedAt: number;
-  readonly operation: 'chat' | 'embeddings' | 'rerank';
+  readonly operation: Operation;
   readonly keyId: string | undefined;
   readonly userId: string | undefined;
   readonly teamId: string | undefined;

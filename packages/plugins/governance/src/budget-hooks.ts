@@ -1,6 +1,7 @@
 import {
   GatewayError,
   budgetSubjects,
+  imageOutputTokensAtMost,
   rerankSearches,
   type Budget,
   type BudgetStore,
@@ -9,6 +10,7 @@ import {
   type Clock,
   type GatewayContext,
   type HookMap,
+  type ImageGenerationRequest,
   type Logger,
   type Pricing,
   type Principal,
@@ -67,6 +69,11 @@ const maxRememberedNamedLevels = 10_000;
  */
 function mostRerankSearches(documents: number, tokens: number): number {
   return rerankSearches(documents + Math.ceil(tokens / 512));
+}
+
+/** How many images a request asks for (`n`, default 1): each is billed, by its tokens or as a request. */
+function imageCount(request: ImageGenerationRequest): number {
+  return typeof request.n === 'number' && request.n > 1 ? Math.floor(request.n) : 1;
 }
 
 /** How many answers a chat request asks for (`n`): each may use the whole output limit. */
@@ -219,7 +226,8 @@ export function createBudgetHooks(
     if (prices === undefined) return admitUnpriced(context, worstCasePrices(context.targets, pricing, promptTokens, context.fallbackTargets) !== undefined);
     const searches = prices.webSearch > 0 ? boundWebSearches(context) : 0;
     // What the request costs whatever its output: its prompt, its fee per call (per search, for a ranking), and the web searches the upstream may run.
-    const calls = context.operation === 'rerank' ? mostRerankSearches((context.request as RerankRequest).documents.length, promptTokens) : 1;
+    const calls =
+      context.operation === 'rerank' ? mostRerankSearches((context.request as RerankRequest).documents.length, promptTokens) : context.operation === 'images' ? imageCount(context.request) : 1;
     const fixedMicros = Math.ceil(promptTokens * prices.input) + Math.ceil(prices.request * calls * 1_000) + Math.ceil(searches * prices.webSearch * 1_000);
     let outputTokens = 0;
     let choices = 1;
@@ -229,6 +237,12 @@ export function createBudgetHooks(
       choices = choiceCount(context.request);
       // Added, not replaced: the client's bytes still go upstream, with `max_tokens` spliced in.
       if (limit.tokens === undefined) context.addRequestFields({ max_tokens: outputTokens });
+    } else if (context.operation === 'images') {
+      // Each image may cost the most its size and quality do (GPT Image models bill images as output tokens).
+      const imageTokens = imageOutputTokensAtMost(context.request);
+      if (imageTokens === undefined) return admitUnboundedImages(context);
+      outputTokens = imageTokens;
+      choices = imageCount(context.request);
     }
     // Each of the `n` answers may use the whole output limit.
     const amountMicros = fixedMicros + Math.ceil(outputTokens * choices * prices.output);
@@ -264,6 +278,19 @@ export function createBudgetHooks(
       throw new GatewayError('TOLLGATE_PRICE_UNKNOWN', `A budget applies to key "${key}", but model "${context.request.model}" has no known price at the "${String(tier)}" service tier, so its cost cannot be bounded. The operator can add one under the pricing plugin's serviceTiers.`, { param: 'service_tier' });
     }
     throw new GatewayError('TOLLGATE_PRICE_UNKNOWN', `A budget applies to key "${key}", but model "${context.request.model}" has no known price, so its cost cannot be bounded. The operator can add one under the pricing plugin's overrides.`, { param: 'model' });
+  }
+
+  /**
+   * A budgeted image request at a quality whose tokens per image Tollgate has no figure for: admitted
+   * unbudgeted when `unknownPrice` is `allow`, else refused (403), as for a model without a price.
+   */
+  function admitUnboundedImages(context: GatewayContext & { readonly operation: 'images' }): void {
+    if (options.unknownPrice === 'allow') return;
+    throw new GatewayError(
+      'TOLLGATE_PRICE_UNKNOWN',
+      `A budget applies to key "${context.principal!.keyName}", but images of quality "${String(context.request.quality)}" have no known size in tokens, so their cost cannot be bounded. Ask for quality low, medium or high.`,
+      { param: 'quality' },
+    );
   }
 
   /** Holds the worst case through `holder`, the store or the leases (one being renewed); in `clamp` mode, once more with the output the budget buys. */

@@ -1,4 +1,4 @@
-import { countPromptTokens, type ChatCompletionRequest, type EmbeddingRequest, type RerankRequest } from '@tollgate/core';
+import { countPromptTokens, type ModelRequest, type Operation } from '@tollgate/core';
 import { TokenCountCache } from './token-count-cache.js';
 
 /** This process's counts of long texts: a conversation's earlier turns are counted once. */
@@ -11,6 +11,6 @@ const countTokens = (text: string): number => cache.count(text);
  * margin). Long texts' counts are remembered (see {@link TokenCountCache}), so an agent's growing
  * conversation costs only its new messages.
  */
-export function estimatePromptTokens(request: ChatCompletionRequest | EmbeddingRequest | RerankRequest, operation: 'chat' | 'embeddings' | 'rerank'): number {
+export function estimatePromptTokens(request: ModelRequest, operation: Operation): number {
   return countPromptTokens(request, operation, countTokens);
 }

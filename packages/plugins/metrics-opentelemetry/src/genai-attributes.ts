@@ -81,7 +81,7 @@ export function responseAttributes(context: GatewayContext): Attributes {
  * (or `max_completion_tokens`), sampling settings, stop sequences, seed, the choice count when not 1
  * the output type and the service tier asked for; for embeddings, the dimensions and encoding format;
  * for reranking, the documents ranked and how many of the best are returned (Tollgate's names: the
- * conventions define none).
+ * conventions define none); for images, the output type `image` and the image count when not 1.
  */
 export function requestAttributes(context: GatewayContext): Attributes {
   const attributes: Attributes = {};
@@ -95,6 +95,12 @@ export function requestAttributes(context: GatewayContext): Attributes {
     const topN = context.request.top_n;
     if (isNumber(topN)) attributes['tollgate.rerank.top_n'] = topN;
     attributes['tollgate.rerank.documents'] = context.request.documents.length;
+    return attributes;
+  }
+  if (context.operation === 'images') {
+    attributes['gen_ai.output.type'] = 'image';
+    const count = context.request.n;
+    if (isNumber(count) && count !== 1) attributes['gen_ai.request.choice.count'] = count;
     return attributes;
   }
   const request = context.request;

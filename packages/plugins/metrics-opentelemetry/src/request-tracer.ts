@@ -24,10 +24,13 @@ function epoch(context: GatewayContext, at: number): number {
 
 /**
  * `gen_ai.operation.name` of a request: a legacy completions client's is `text_completion`, whatever its
- * target speaks; a rerank request's `rerank` (no well-known value names it).
+ * target speaks; a rerank request's `rerank` (no well-known value names it); an image request's
+ * `generate_content` (the conventions' multimodal generation).
  */
-const operationName = (context: GatewayContext): 'chat' | 'text_completion' | 'embeddings' | 'rerank' =>
-  context.operation !== 'chat' ? context.operation : context.ingress === 'openai-completions' ? 'text_completion' : 'chat';
+function operationName(context: GatewayContext): 'chat' | 'text_completion' | 'embeddings' | 'rerank' | 'generate_content' {
+  if (context.operation === 'images') return 'generate_content';
+  return context.operation !== 'chat' ? context.operation : context.ingress === 'openai-completions' ? 'text_completion' : 'chat';
+}
 
 /** The admission phases, in order, with the timing that marks each one's end. */
 const admissionPhases = [

@@ -51,6 +51,8 @@ export class AzureOpenAIProvider extends OpenAICompatibleProvider {
       responsesAPI: options.apiVersion === 'v1',
       // Instruct deployments serve legacy completions: a `/v1/completions` client's bytes go to them.
       completionsAPI: true,
+      // Image deployments (gpt-image-1, DALL·E 3) answer OpenAI's Images API at their own path.
+      images: true,
       completionsModel: (deployment) => isOpenAICompletionsModel(deployment) || options.completionsDeployments.includes(deployment),
       responsesOnly: options.apiVersion === 'v1' ? (deployment) => isOpenAIResponsesOnlyModel(deployment) || options.responsesOnlyDeployments.includes(deployment) : undefined,
     });

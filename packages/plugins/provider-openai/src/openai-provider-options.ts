@@ -48,6 +48,12 @@ export const openAIProviderOptionsSchema = z
      */
     rerankAPI: z.boolean().optional(),
     /**
+     * The upstream generates images at `<baseURL>/images/generations` (OpenAI's Images API):
+     * `/v1/images/generations` requests pass through to it. Default: on for OpenAI's own API and the
+     * presets whose services do (`together`, `xai`); set it for another server that does.
+     */
+    imagesAPI: z.boolean().optional(),
+    /**
      * The server tokenizes chat requests at `/tokenize` beside its API, as vLLM does (`POST
      * http://host:8000/tokenize` for a base URL of `http://host:8000/v1`): Anthropic clients'
      * `count_tokens` (Claude Code's, before it compacts a conversation) is answered with the count of
@@ -80,6 +86,7 @@ export const openAIProviderOptionsSchema = z
       // Vertex AI's OpenAI-compatible endpoint serves chat completions only.
       completionsAPI: options.completionsAPI ?? preset?.completionsAPI ?? options.vertex === undefined,
       tokenizeAPI: options.tokenizeAPI ?? (preset === undefined ? options.vertex === undefined && options.baseURL !== undefined : (preset as OpenAICompatiblePreset).tokenizeAPI === true),
+      imagesAPI: options.imagesAPI ?? (preset as OpenAICompatiblePreset | undefined)?.imagesAPI,
       hostedPreset: preset?.hosted === true,
     };
   })

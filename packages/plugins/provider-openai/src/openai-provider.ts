@@ -45,6 +45,8 @@ export class OpenAIProvider extends OpenAICompatibleProvider {
       completionsModel: priceProvider === 'openai' ? isOpenAICompletionsModel : undefined,
       // Rerank requests pass through to `/rerank`; OpenAI's own API and Vertex AI's endpoint have none.
       rerank: options.rerankAPI ?? (priceProvider !== 'openai' && vertex === undefined),
+      // Image requests pass through to `/images/generations`: OpenAI's own API serves them; another server when it says so.
+      images: options.imagesAPI ?? priceProvider === 'openai',
       // Its Codex and -pro models answer on the Responses API only: every client's request goes there.
       responsesOnly: priceProvider === 'openai' ? isOpenAIResponsesOnlyModel : undefined,
       // It counts a request's input tokens, for Anthropic clients' count_tokens; a vLLM server tokenizes them.

@@ -13,6 +13,18 @@ describe('OpenAI-compatible presets', () => {
     expect(plain.success && plain.data.baseURL).toBe('https://api.openai.com/v1');
   });
 
+  it('say which services generate images, explicit values winning', () => {
+    const imagesAPI = (input: Record<string, unknown>) => {
+      const parsed = parse(input);
+      return parsed.success ? parsed.data.imagesAPI : 'invalid';
+    };
+    expect(imagesAPI({ preset: 'together', apiKey: 'tg-test' })).toBe(true);
+    expect(imagesAPI({ preset: 'xai', apiKey: 'xai-test' })).toBe(true);
+    expect(imagesAPI({ preset: 'groq', apiKey: 'gsk-test' })).toBeUndefined();
+    expect(imagesAPI({ preset: 'vllm', imagesAPI: true })).toBe(true);
+    expect(imagesAPI({ preset: 'xai', apiKey: 'xai-test', imagesAPI: false })).toBe(false);
+  });
+
   it('require a key for hosted services, not for local servers, and refuse unknown presets', () => {
     expect(parse({ preset: 'mistral' }).error?.issues[0]).toMatchObject({ path: ['apiKey'] });
     expect(parse({ preset: 'vllm' }).success).toBe(true);

@@ -6,14 +6,20 @@ import { readJsonBody } from './read-json-body.js';
 import { startRequest } from './start-request.js';
 
 /**
- * A route answered whole by one provider call: `POST /v1/embeddings` (OpenAI's embeddings), or
+ * A route answered whole by one provider call: `POST /v1/embeddings` (OpenAI's embeddings),
  * `POST /v1/rerank` (also `/v2/rerank`, where Cohere's SDKs post: documents ranked by relevance to a
- * query, in the shape Cohere's v2, Jina's and vLLM's rerank APIs share). Same auth, routing, budgets,
+ * query, in the shape Cohere's v2, Jina's and vLLM's rerank APIs share), or `POST
+ * /v1/images/generations` (OpenAI's Images API). Same auth, routing, budgets,
  * guardrails and logs as chat; the upstream's answer goes back as its bytes where no hook changed it.
  */
-export function createWholeAnswerHandler(dependencies: HttpDependencies, operation: 'embeddings' | 'rerank') {
+export function createWholeAnswerHandler(dependencies: HttpDependencies, operation: 'embeddings' | 'rerank' | 'images') {
   const engine = dependencies.gateway.engine;
-  const handle = operation === 'embeddings' ? (context: RequestContext) => engine.handleEmbeddings(context) : (context: RequestContext) => engine.handleRerank(context);
+  const handlers = {
+    embeddings: (context: RequestContext) => engine.handleEmbeddings(context),
+    rerank: (context: RequestContext) => engine.handleRerank(context),
+    images: (context: RequestContext) => engine.handleImages(context),
+  };
+  const handle = handlers[operation];
   return async function handleWholeAnswer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const ingress = startRequest(req, res, dependencies);
     if (ingress === undefined) return;

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GatewayError, RequestContext, roundMs, toGatewayError, type ChatCompletionRequest, type EmbeddingRequest, type RerankRequest, type RequestContextInit, type WireFormat } from '@tollgate/core';
+import { GatewayError, RequestContext, roundMs, toGatewayError, type ModelRequest, type Operation, type RequestContextInit, type WireFormat } from '@tollgate/core';
 import { extractCredential } from './extract-credential.js';
 import type { HttpDependencies } from './http-dependencies.js';
 import { requestIdFrom } from './request-id.js';
@@ -20,7 +20,7 @@ export interface IngressRequest {
    * and the parsed body (validated by the engine, after auth) with its bytes for the passthrough path;
    * `translation` for a body in another wire format than the canonical one.
    */
-  createContext(operation: 'chat' | 'embeddings' | 'rerank', body: { readonly value: unknown; readonly raw: Uint8Array | undefined; readonly fallbackModels?: readonly string[] }, translation?: WireTranslation): RequestContext;
+  createContext(operation: Operation, body: { readonly value: unknown; readonly raw: Uint8Array | undefined; readonly fallbackModels?: readonly string[] }, translation?: WireTranslation): RequestContext;
   /** Answers with a JSON body, carrying the request id. */
   sendJson(status: number, body: unknown): void;
   /** Answers with an error (OpenAI shape), logging it when the engine did not. */
@@ -58,13 +58,13 @@ class HttpIngressRequest implements IngressRequest {
     return this.#controller.signal;
   }
 
-  createContext(operation: 'chat' | 'embeddings' | 'rerank', body: { readonly value: unknown; readonly raw: Uint8Array | undefined; readonly fallbackModels?: readonly string[] }, translation?: WireTranslation): RequestContext {
+  createContext(operation: Operation, body: { readonly value: unknown; readonly raw: Uint8Array | undefined; readonly fallbackModels?: readonly string[] }, translation?: WireTranslation): RequestContext {
     const credential = extractCredential(this.#req.headers);
     return new RequestContext({
       requestId: this.requestId,
       operation,
       ingress: this.#wire,
-      request: body.value as ChatCompletionRequest | EmbeddingRequest | RerankRequest,
+      request: body.value as ModelRequest,
       ...(body.raw === undefined ? {} : { rawBody: body.raw }),
       ...(body.fallbackModels === undefined ? {} : { fallbackModels: body.fallbackModels }),
       headers: this.#req.headers,

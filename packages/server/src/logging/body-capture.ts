@@ -33,10 +33,16 @@ export function createBodyCaptureHooks(): Pick<HookMap, 'transform.response' | '
   };
 }
 
-/** The request's messages (an embeddings request's input, a rerank request's query and documents) and the answer's text, secrets redacted and clipped, for the log line. */
+/** The request's messages (an embeddings request's input, a rerank request's query and documents, an image request's prompt) and the answer's text, secrets redacted and clipped, for the log line. */
 export function bodyLogFields(context: GatewayContext): { request: string; response?: string } {
   const request =
-    context.operation === 'chat' ? context.request.messages : context.operation === 'embeddings' ? context.request.input : { query: context.request.query, documents: context.request.documents };
+    context.operation === 'chat'
+      ? context.request.messages
+      : context.operation === 'embeddings'
+        ? context.request.input
+        : context.operation === 'images'
+          ? context.request.prompt
+          : { query: context.request.query, documents: context.request.documents };
   const answer = context.get('loggedAnswer');
   const text = answer instanceof ChunkAccumulator ? answer.toResponse().choices.map((choice) => choice.message.content ?? '').join('\n') : answer;
   return { request: clip(redactSecrets(JSON.stringify(request))), ...(text === undefined ? {} : { response: clip(redactSecrets(text)) }) };
