@@ -1,4 +1,4 @@
-import { rerankDocumentText, type ChatCompletionRequest, type ChatCompletionResponse, type ChatMessage, type EmbeddingRequest, type ReasoningDetail, type RerankDocument, type RerankRequest } from '@tollgate/core';
+import { rerankDocumentText, type ChatCompletionRequest, type ChatCompletionResponse, type ChatMessage, type EmbeddingRequest, type ModerationInputPart, type ModerationRequest, type ReasoningDetail, type RerankDocument, type RerankRequest } from '@tollgate/core';
 
 /** Maps every text a chat request carries (message contents and text parts); the same object when nothing changed. */
 export function mapRequestText(request: ChatCompletionRequest, map: (text: string) => string): ChatCompletionRequest {
@@ -59,6 +59,25 @@ export function mapEmbeddingText(request: EmbeddingRequest, map: (text: string) 
     return next;
   });
   return changed ? { ...request, input: items as string[] } : request;
+}
+
+/** Maps a moderation request's input texts (a string, strings, or text parts; image parts as they are); the same object when nothing changed. */
+export function mapModerationText(request: ModerationRequest, map: (text: string) => string): ModerationRequest {
+  const input = request.input;
+  if (typeof input === 'string') {
+    const next = map(input);
+    return next === input ? request : { ...request, input: next };
+  }
+  let changed = false;
+  const items = (input as readonly (string | ModerationInputPart)[]).map((item) => {
+    const text = typeof item === 'string' ? item : item.type === 'text' ? item.text : undefined;
+    if (text === undefined) return item;
+    const next = map(text);
+    if (next === text) return item;
+    changed = true;
+    return typeof item === 'string' ? next : { ...item, text: next };
+  });
+  return changed ? { ...request, input: items as ModerationRequest['input'] } : request;
 }
 
 /** Maps a rerank request's query and its documents' texts (strings, or `{ text }`); the same object when nothing changed. */

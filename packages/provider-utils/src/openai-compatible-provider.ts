@@ -14,6 +14,9 @@ import {
   type ProviderError,
   type ProviderRerankResult,
   type ProviderImagesResult,
+  type ProviderModerationResult,
+  type ModerationRequest,
+  type ModerationResponse,
   type ImageGenerationRequest,
   type ImageGenerationResponse,
   type ProviderStream,
@@ -31,6 +34,7 @@ import { HttpUpstream, type UpstreamBody } from './http-upstream.js';
 import { parseUpstreamJson } from './parse-upstream-json.js';
 import { isRerankResponse } from './rerank-answer.js';
 import { isImagesResponse } from './images-answer.js';
+import { isModerationResponse } from './moderation-answer.js';
 import { decodeResponsesSse } from './decode-responses-sse.js';
 import { chatCompletionOfResponse, isResponseObject } from './responses-answer.js';
 import { tapOpenAICompatibleSse } from './tap-openai-compatible-sse.js';
@@ -53,7 +57,7 @@ function isChatCompletion(value: unknown): boolean {
 const embeddingResponseSchema = z.looseObject({ data: z.array(z.unknown()), usage: z.looseObject({ prompt_tokens: z.number(), total_tokens: z.number() }) });
 
 /** An endpoint of an OpenAI-compatible upstream, as a path below its base URL. */
-export type UpstreamOperation = 'chat/completions' | 'completions' | 'embeddings' | 'rerank' | 'images/generations' | 'responses' | 'responses/input_tokens' | 'tokenize';
+export type UpstreamOperation = 'chat/completions' | 'completions' | 'embeddings' | 'rerank' | 'images/generations' | 'moderations' | 'responses' | 'responses/input_tokens' | 'tokenize';
 
 /** The fields OpenAI's `POST /responses/input_tokens` takes of a Responses request. */
 const inputTokenFields = ['model', 'input', 'instructions', 'tools', 'tool_choice', 'parallel_tool_calls', 'reasoning', 'text', 'truncation'] as const;
@@ -131,6 +135,8 @@ export interface OpenAICompatibleProviderInit {
    * `/v1/images/generations` requests go there as the client's bytes and come back as the upstream's.
    */
   readonly images?: boolean;
+  /** Serves OpenAI's moderation API at `/moderations`: `/v1/moderations` requests go there as the client's bytes. */
+  readonly moderations?: boolean;
   /** Maps an error answer or error event (default: OpenAI's error shape). */
   readonly toError?: (input: UpstreamErrorInput) => ProviderError;
   /**
@@ -204,6 +210,8 @@ export class OpenAICompatibleProvider implements Provider {
   readonly doRerank?: (request: RerankRequest, options: ProviderCallOptions) => Promise<ProviderRerankResult>;
   /** Generates images at the upstream's `/images/generations`; only where it serves them (`images`). */
   readonly doGenerateImages?: (request: ImageGenerationRequest, options: ProviderCallOptions) => Promise<ProviderImagesResult>;
+  /** Classifies an input at the upstream's `/moderations`; only where it serves them (`moderations`). */
+  readonly doModerate?: (request: ModerationRequest, options: ProviderCallOptions) => Promise<ProviderModerationResult>;
 
   constructor(init: OpenAICompatibleProviderInit) {
     this.name = init.name;
@@ -221,6 +229,7 @@ export class OpenAICompatibleProvider implements Provider {
     else if (init.tokenizeAPI === true) this.doCountTokens = (request, options) => this.#tokenize(request, options);
     if (init.rerank === true) this.doRerank = (request, options) => this.#rerank(request, options);
     if (init.images === true) this.doGenerateImages = (request, options) => this.#generateImages(request, options);
+    if (init.moderations === true) this.doModerate = (request, options) => this.#moderate(request, options);
     const dropMessageField = init.dropMessageField;
     const keepDetails = init.takesReasoningDetails === true;
     this.#dropMessageField = (field) => (field === 'reasoning_details' && !keepDetails) || dropMessageField?.(field) === true;
@@ -323,6 +332,14 @@ export class OpenAICompatibleProvider implements Provider {
     const payload = options.rawBody === undefined ? JSON.stringify({ ...request, model: options.model }) : this.#clientBytes(request, options);
     const bytes = await (await this.#post('images/generations', payload, options, false)).bytes();
     const response = parseUpstreamJson(bytes, isImagesResponse, { provider: this.name, expected: 'an images answer (`created` and a `data` list)' }) as ImageGenerationResponse;
+    return options.passthrough ? { response, body: bytes } : { response };
+  }
+
+  /** A moderation request as the client sent it (its bytes, with the routed model where it differs), and the upstream's answer. */
+  async #moderate(request: ModerationRequest, options: ProviderCallOptions): Promise<ProviderModerationResult> {
+    const payload = options.rawBody === undefined ? JSON.stringify({ ...request, model: options.model }) : this.#clientBytes(request, options);
+    const bytes = await (await this.#post('moderations', payload, options, false)).bytes();
+    const response = parseUpstreamJson(bytes, isModerationResponse, { provider: this.name, expected: 'a moderation answer (`results`, each with `flagged`)' }) as ModerationResponse;
     return options.passthrough ? { response, body: bytes } : { response };
   }
 
@@ -436,7 +453,7 @@ export class OpenAICompatibleProvider implements Provider {
     }
   }
 
-  /** The client's bytes (a Responses, rerank or images request), with the routed model in place of the one it asked for (an alias). */
+  /** The client's bytes (a Responses, rerank, images or moderation request), with the routed model in place of the one it asked for (an alias). */
   #clientBytes(request: { readonly model: string }, options: ProviderCallOptions): Uint8Array | string {
     const raw = options.rawBody!;
     // The ingress takes JSON objects only, so the bytes are one.

@@ -5,6 +5,7 @@ import { applyStopSequences, countWords, lastUserText, sendJson, startMockServer
 import { answerCompletions, completionsFields } from './openai-completions-wire.js';
 import { lastResponsesUserText, openAIResponseAnswer, openAIResponseEvents } from './openai-responses-wire.js';
 import { imagesAnswer } from './images-wire.js';
+import { moderationAnswer } from './moderation-wire.js';
 import { rerankAnswer, type RerankShape } from './rerank-wire.js';
 import { mockEmbedding, openAIChatCompletion, openAIChunk, openAIError, openAIUsage, servedServiceTier, toBase64Floats } from './openai-wire.js';
 import type { RecordedRequest } from './recorded-request.js';
@@ -178,7 +179,7 @@ async function answerResponses(res: ServerResponse, body: Record<string, any>, r
  * numbered stream events, reasoning items for reasoning models; Codex models refuse chat completions;
  * `POST /v1/responses/input_tokens`, the words of `input` and `instructions` as `input_tokens`),
  * rerank (`POST /v1/rerank`, Jina's or Cohere's shape), images (`POST /v1/images/generations`, GPT Image's
- * tokens and DALL·E's URLs), vLLM's tokenizer (`POST /tokenize` at the root:
+ * tokens and DALL·E's URLs), moderations (`POST /v1/moderations`), vLLM's tokenizer (`POST /tokenize` at the root:
  * `count`, `max_model_len`, `tokens`), legacy completions (`POST /v1/completions`: `text_completion` objects and their streams, `max_tokens`
  * 16 when left out, `echo`, `suffix` taken, legacy `logprobs`), embeddings (float and base64), models, and errors in OpenAI's shape
  * (`retry-after` on 429). Programmable per request with {@link MockOpenAI.enqueue}; records every
@@ -246,6 +247,7 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
     const isCompletions = request.method === 'POST' && path === '/v1/completions';
     const isRerank = request.method === 'POST' && path === '/v1/rerank' && !openRouter && !azure;
     const isImages = request.method === 'POST' && path === '/v1/images/generations' && !openRouter;
+    const isModerations = request.method === 'POST' && path === '/v1/moderations' && !openRouter && !azure;
     if (request.method === 'POST' && path === '/v1/responses/input_tokens' && !openRouter && !azure) {
       const unknown = Object.keys(body ?? {}).find((field) => !inputTokenFields.has(field));
       if (unknown !== undefined) return sendJson(res, 400, openAIError(`Unknown parameter: '${unknown}'.`, 'invalid_request_error', 'unknown_parameter', unknown));
@@ -303,7 +305,7 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
       sendJson(res, 400, openAIError("Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", 'invalid_request_error', 'unsupported_parameter', 'max_tokens'));
       return;
     }
-    const reply: MockReply = isChat || isEmbeddings || isResponses || isCompletions || isRerank || isImages ? (takeReply() ?? {}) : {};
+    const reply: MockReply = isChat || isEmbeddings || isResponses || isCompletions || isRerank || isImages || isModerations ? (takeReply() ?? {}) : {};
 
     if (reply.delayMs !== undefined) await sleep(reply.delayMs);
     if (reply.hang === true) return; // the client's timeout or abort ends it
@@ -364,6 +366,12 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
       }
       sequence += 1;
       sendJson(res, 200, rerankAnswer(body as Record<string, any>, options.rerankShape ?? 'jina', `rerank-mock${sequence}`), reply.headers);
+      return;
+    }
+    if (isModerations) {
+      sequence += 1;
+      const answer = moderationAnswer(body as Record<string, any>, `modr-mock${sequence}`);
+      sendJson(res, answer.status, answer.body, reply.headers);
       return;
     }
     if (isImages) {

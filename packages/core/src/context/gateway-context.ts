@@ -3,6 +3,7 @@ import type { RouteTarget } from '../provider/route-target.js';
 import type { ChatCompletionRequest } from '../types/chat-completion-request.js';
 import type { EmbeddingRequest } from '../types/embedding-request.js';
 import type { ImageGenerationRequest } from '../types/image-generation-request.js';
+import type { ModerationRequest } from '../types/moderation-request.js';
 import type { RerankRequest } from '../types/rerank-request.js';
 import type { Usage, UsageSource } from '../types/usage.js';
 import type { WireFormat } from '../types/wire-format.js';
@@ -248,8 +249,17 @@ export interface ImagesContext extends GatewayContextBase {
   addRequestFields(fields: Partial<ImageGenerationRequest>): void;
 }
 
+/** The context of a moderation request (`POST /v1/moderations`). */
+export interface ModerationsContext extends GatewayContextBase {
+  readonly operation: 'moderations';
+  readonly request: ModerationRequest;
+  replaceRequest(next: ModerationRequest): void;
+  /** As for chat: sets top-level fields, keeping the client's bytes. */
+  addRequestFields(fields: Partial<ModerationRequest>): void;
+}
+
 /**
  * Everything a hook knows about one request: the canonical request, the principal, the chosen target,
  * usage, cost, timings and the client's abort signal. Narrow it with `context.operation`.
  */
-export type GatewayContext = ChatContext | EmbeddingsContext | RerankContext | ImagesContext;
+export type GatewayContext = ChatContext | EmbeddingsContext | RerankContext | ImagesContext | ModerationsContext;

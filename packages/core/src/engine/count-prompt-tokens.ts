@@ -3,6 +3,7 @@ import type { ChatMessage } from '../types/chat-message.js';
 import type { EmbeddingRequest } from '../types/embedding-request.js';
 import type { ImageGenerationRequest } from '../types/image-generation-request.js';
 import type { ModelRequest } from '../types/model-request.js';
+import { moderationTexts, type ModerationRequest } from '../types/moderation-request.js';
 import type { Operation } from '../types/operation.js';
 import { rerankDocumentText, type RerankRequest } from '../types/rerank-request.js';
 
@@ -39,7 +40,7 @@ function contentTokens(content: ChatMessage['content'], countText: (text: string
 /**
  * The prompt tokens of a request, each text counted by `countText`: message contents, names, tool
  * calls and tool definitions, plus the chat format's per-message overhead (an image as 1,500); an
- * embeddings request's input; a rerank request's query with each of its documents; an image request's prompt.
+ * embeddings request's input; a rerank request's query with each of its documents; an image request's prompt; a moderation request's texts.
  */
 export function countPromptTokens(
   request: ModelRequest,
@@ -54,6 +55,7 @@ export function countPromptTokens(
   }
   // An image model reads its prompt.
   if (operation === 'images') return countText((request as ImageGenerationRequest).prompt);
+  if (operation === 'moderations') return moderationTexts((request as ModerationRequest).input).reduce((sum, text) => sum + countText(text), 0);
   if (operation === 'embeddings') {
     const input = (request as EmbeddingRequest).input;
     if (typeof input === 'string') return countText(input);

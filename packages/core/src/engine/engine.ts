@@ -32,6 +32,7 @@ import type { EmbeddingResponse } from '../types/embedding-response.js';
 import { rerankSearches, type RerankRequest } from '../types/rerank-request.js';
 import type { RerankResponse } from '../types/rerank-response.js';
 import type { ImageGenerationResponse } from '../types/image-generation-response.js';
+import type { ModerationResponse } from '../types/moderation-response.js';
 import type { ModelRequest } from '../types/model-request.js';
 import { countChunkText, newStreamedOutput } from '../types/streamed-output.js';
 import type { Usage } from '../types/usage.js';
@@ -42,7 +43,7 @@ import { withUsageCost, withUsageCostBytes } from './usage-cost.js';
 import { RelayStream, type StreamEnd } from './relay-stream.js';
 import { responseToChunks } from './response-to-chunks.js';
 import { toLedgerEntry } from './to-ledger-entry.js';
-import { validateChatRequest, validateEmbeddingRequest, validateImageRequest, validateRerankRequest } from './validate-chat-request.js';
+import { validateChatRequest, validateEmbeddingRequest, validateImageRequest, validateModerationRequest, validateRerankRequest } from './validate-chat-request.js';
 
 /** Whether a principal's key may call a model: the master key may call any; others what their key, user, team and org allow. */
 function mayCall(principal: Principal, model: string): boolean {
@@ -79,6 +80,12 @@ export interface RerankResult {
 /** An images answer for the ingress to write; `body` the upstream's bytes when they pass through. */
 export interface ImagesResult {
   readonly response: ImageGenerationResponse;
+  readonly body: Uint8Array | undefined;
+}
+
+/** A moderation answer for the ingress to write; `body` the upstream's bytes when they pass through. */
+export interface ModerationsResult {
+  readonly response: ModerationResponse;
   readonly body: Uint8Array | undefined;
 }
 
@@ -223,14 +230,27 @@ export class Engine implements TargetCircuits {
   }
 
   /**
-   * A request one provider call answers whole (embeddings, rerank, images): admitted like chat, sent with
+   * Handles a moderation request (`POST /v1/moderations`), like embeddings. Moderation APIs report no
+   * usage: the request is counted as no tokens, its cost whatever the model's `request` price says
+   * (OpenAI's moderation models are free).
+   */
+  handleModerations(context: RequestContext): Promise<ModerationsResult> {
+    return this.#handleWhole(context, validateModerationRequest, 'doModerate', 'moderation', (response: ModerationResponse) => {
+      context.usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+      if (typeof response.model === 'string') context.upstreamModel = response.model;
+      if (typeof response.id === 'string') context.responseId = response.id;
+    });
+  }
+
+  /**
+   * A request one provider call answers whole (embeddings, rerank, images, moderations): admitted like chat, sent with
    * the provider's `method` (a 400 naming the provider where it has none), its answer noted, read by
    * hooks and recorded.
    */
-  async #handleWhole<Response extends EmbeddingResponse | RerankResponse | ImageGenerationResponse>(
+  async #handleWhole<Response extends EmbeddingResponse | RerankResponse | ImageGenerationResponse | ModerationResponse>(
     context: RequestContext,
     validate: (request: unknown) => unknown,
-    method: 'doEmbed' | 'doRerank' | 'doGenerateImages',
+    method: 'doEmbed' | 'doRerank' | 'doGenerateImages' | 'doModerate',
     operation: string,
     note: (response: Response) => void,
   ): Promise<{ readonly response: Response; readonly body: Uint8Array | undefined }> {

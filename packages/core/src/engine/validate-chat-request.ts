@@ -4,6 +4,7 @@ import { GatewayError } from '../errors/gateway-error.js';
 import type { ChatCompletionRequest } from '../types/chat-completion-request.js';
 import type { EmbeddingRequest } from '../types/embedding-request.js';
 import type { ImageGenerationRequest } from '../types/image-generation-request.js';
+import { defaultModerationModel, type ModerationRequest } from '../types/moderation-request.js';
 import type { RerankRequest } from '../types/rerank-request.js';
 
 const tokenCount = z.number().int().positive().nullish();
@@ -42,6 +43,16 @@ const imageRequestSchema = z.looseObject({
   size: z.string().nullish(),
   quality: z.string().nullish(),
   stream: z.boolean().nullish(),
+});
+
+const moderationPartSchema = z.union([
+  z.looseObject({ type: z.literal('text'), text: z.string() }),
+  z.looseObject({ type: z.literal('image_url'), image_url: z.looseObject({ url: z.string().min(1) }) }),
+]);
+
+const moderationRequestSchema = z.looseObject({
+  model: z.string().min(1).optional(),
+  input: z.union([z.string(), z.array(z.string()).min(1), z.array(moderationPartSchema).min(1)]),
 });
 
 const roles = new Set<string>(chatRoles);
@@ -126,6 +137,20 @@ export function validateImageRequest(body: unknown): ImageGenerationRequest {
     throw new GatewayError('TOLLGATE_INVALID_REQUEST', 'Tollgate answers image generations whole: leave out `stream` (partial images are not relayed).', { param: 'stream' });
   }
   return body as ImageGenerationRequest;
+}
+
+/**
+ * Checks a parsed body as a moderation request (`input` a text, texts, or text and image parts;
+ * `model` optional); as {@link validateChatRequest}. A request that names no model is for
+ * `omni-moderation-latest`, as at OpenAI: the canonical request names it (the client's bytes do not).
+ */
+export function validateModerationRequest(body: unknown): ModerationRequest {
+  requireObject(body);
+  const result = moderationRequestSchema.safeParse(body);
+  if (!result.success) throw toRequestError(result.error, body);
+  const request = body as { model?: string };
+  request.model ??= defaultModerationModel;
+  return body as ModerationRequest;
 }
 
 /** Checks a parsed body as an embeddings request; as {@link validateChatRequest}. */

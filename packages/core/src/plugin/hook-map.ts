@@ -3,10 +3,11 @@ import type { ChatCompletionChunk } from '../types/chat-completion-chunk.js';
 import type { ChatCompletionResponse } from '../types/chat-completion-response.js';
 import type { EmbeddingResponse } from '../types/embedding-response.js';
 import type { ImageGenerationResponse } from '../types/image-generation-response.js';
+import type { ModerationResponse } from '../types/moderation-response.js';
 import type { RerankResponse } from '../types/rerank-response.js';
 
 /** A complete answer a hook can give instead of the upstream (a cache hit, a refusal). */
-export type GatewayResponse = ChatCompletionResponse | EmbeddingResponse | RerankResponse | ImageGenerationResponse;
+export type GatewayResponse = ChatCompletionResponse | EmbeddingResponse | RerankResponse | ImageGenerationResponse | ModerationResponse;
 
 /**
  * The hook of each lifecycle phase, in the order the engine runs them for every request:

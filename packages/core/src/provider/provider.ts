@@ -5,6 +5,8 @@ import type { EmbeddingRequest } from '../types/embedding-request.js';
 import type { EmbeddingResponse } from '../types/embedding-response.js';
 import type { ImageGenerationRequest } from '../types/image-generation-request.js';
 import type { ImageGenerationResponse } from '../types/image-generation-response.js';
+import type { ModerationRequest } from '../types/moderation-request.js';
+import type { ModerationResponse } from '../types/moderation-response.js';
 import type { RerankRequest } from '../types/rerank-request.js';
 import type { RerankResponse } from '../types/rerank-response.js';
 import type { Usage } from '../types/usage.js';
@@ -113,6 +115,12 @@ export interface ProviderRerankResult {
   readonly body?: Uint8Array;
 }
 
+/** A moderation answer; `body` as for {@link ProviderChatResult}. */
+export interface ProviderModerationResult {
+  readonly response: ModerationResponse;
+  readonly body?: Uint8Array;
+}
+
 /** An images answer; `body` as for {@link ProviderChatResult} (images are large: pass their bytes through). */
 export interface ProviderImagesResult {
   readonly response: ImageGenerationResponse;
@@ -166,6 +174,8 @@ export interface Provider {
   doRerank?(request: RerankRequest, options: ProviderCallOptions): Promise<ProviderRerankResult>;
   /** Generates images from a prompt (`POST /v1/images/generations`), where the upstream serves OpenAI's Images API. */
   doGenerateImages?(request: ImageGenerationRequest, options: ProviderCallOptions): Promise<ProviderImagesResult>;
+  /** Classifies an input against the upstream's content policy (`POST /v1/moderations`), where it serves OpenAI's moderation API. */
+  doModerate?(request: ModerationRequest, options: ProviderCallOptions): Promise<ProviderModerationResult>;
   /** Counts a request's input tokens upstream, where the upstream can (Anthropic's count_tokens). */
   doCountTokens?(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<{ readonly inputTokens: number }>;
   /**

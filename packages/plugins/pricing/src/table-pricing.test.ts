@@ -131,6 +131,16 @@ describe('TablePricing', () => {
     expect(pricing.prices(finetune)).toBeUndefined();
     expect(logger.warnings).toHaveLength(2);
   });
+
+  it('prices a model the table lists without a price as free — budgets bound it at nothing, as its cost is charged', () => {
+    const logger = recordingLogger();
+    const pricing = new TablePricing({ overrides: {}, serviceTiers: {} }, logger);
+    // OpenAI's moderation models: listed, "free of charge".
+    const moderation = { provider: 'openai', priceProvider: 'openai', model: 'omni-moderation-latest' };
+    expect(pricing.prices(moderation)).toEqual({ input: 0, output: 0 });
+    expect(pricing.costMicros(moderation, usage(120, 0))).toBe(0);
+    expect(logger.warnings).toEqual([]);
+  });
 });
 
 describe('TablePricing at a processing tier (service_tier)', () => {

@@ -116,6 +116,14 @@ function toModelPrices(price: Record<string, TablePrice> | undefined): ModelPric
   };
 }
 
+/** No charge at all: a model the table lists with no price (OpenAI's moderation models). */
+const free: ModelPrices = Object.freeze({ input: 0, output: 0 });
+
+/** The prices of a table entry the table lists: its prices, or free when it gives none at all. */
+function listedPrices(price: Record<string, TablePrice> | undefined): ModelPrices | undefined {
+  return price !== undefined && Object.keys(price).length === 0 ? free : toModelPrices(price);
+}
+
 /** Usage of no tokens, with `usage`'s web searches: what a request is charged whatever its tokens. */
 function feesOnly(usage: Usage): Usage {
   return { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, server_tool_use: usage.server_tool_use ?? null };
@@ -182,7 +190,7 @@ export class TablePricing implements Pricing {
     const entry: TableEntry =
       result !== null && Array.isArray(result.model.prices)
         ? { known: true, contextWindow, conditional: true, prices: undefined, rates: undefined }
-        : { known: result !== null, contextWindow, conditional: false, prices: toModelPrices(price), rates: price === undefined ? undefined : simpleRates(price) };
+        : { known: result !== null, contextWindow, conditional: false, prices: listedPrices(price), rates: price === undefined ? undefined : simpleRates(price) };
     if (this.#staticPrices.size >= maxCachedModels) this.#staticPrices.clear();
     this.#staticPrices.set(key, entry);
     return entry;

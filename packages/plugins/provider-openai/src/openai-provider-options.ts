@@ -54,6 +54,11 @@ export const openAIProviderOptionsSchema = z
      */
     imagesAPI: z.boolean().optional(),
     /**
+     * The upstream classifies inputs at `<baseURL>/moderations` (OpenAI's moderation API):
+     * `/v1/moderations` requests pass through to it. Default: on for OpenAI's own API only.
+     */
+    moderationsAPI: z.boolean().optional(),
+    /**
      * The server tokenizes chat requests at `/tokenize` beside its API, as vLLM does (`POST
      * http://host:8000/tokenize` for a base URL of `http://host:8000/v1`): Anthropic clients'
      * `count_tokens` (Claude Code's, before it compacts a conversation) is answered with the count of

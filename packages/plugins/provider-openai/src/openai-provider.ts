@@ -47,6 +47,8 @@ export class OpenAIProvider extends OpenAICompatibleProvider {
       rerank: options.rerankAPI ?? (priceProvider !== 'openai' && vertex === undefined),
       // Image requests pass through to `/images/generations`: OpenAI's own API serves them; another server when it says so.
       images: options.imagesAPI ?? priceProvider === 'openai',
+      // Moderation requests pass through to `/moderations`: OpenAI's own API serves them (free); another server when it says so.
+      moderations: options.moderationsAPI ?? priceProvider === 'openai',
       // Its Codex and -pro models answer on the Responses API only: every client's request goes there.
       responsesOnly: priceProvider === 'openai' ? isOpenAIResponsesOnlyModel : undefined,
       // It counts a request's input tokens, for Anthropic clients' count_tokens; a vLLM server tokenizes them.

@@ -8,16 +8,17 @@ import { startRequest } from './start-request.js';
 /**
  * A route answered whole by one provider call: `POST /v1/embeddings` (OpenAI's embeddings),
  * `POST /v1/rerank` (also `/v2/rerank`, where Cohere's SDKs post: documents ranked by relevance to a
- * query, in the shape Cohere's v2, Jina's and vLLM's rerank APIs share), or `POST
- * /v1/images/generations` (OpenAI's Images API). Same auth, routing, budgets,
+ * query, in the shape Cohere's v2, Jina's and vLLM's rerank APIs share), `POST
+ * /v1/images/generations` (OpenAI's Images API) or `POST /v1/moderations` (OpenAI's moderation API). Same auth, routing, budgets,
  * guardrails and logs as chat; the upstream's answer goes back as its bytes where no hook changed it.
  */
-export function createWholeAnswerHandler(dependencies: HttpDependencies, operation: 'embeddings' | 'rerank' | 'images') {
+export function createWholeAnswerHandler(dependencies: HttpDependencies, operation: 'embeddings' | 'rerank' | 'images' | 'moderations') {
   const engine = dependencies.gateway.engine;
   const handlers = {
     embeddings: (context: RequestContext) => engine.handleEmbeddings(context),
     rerank: (context: RequestContext) => engine.handleRerank(context),
     images: (context: RequestContext) => engine.handleImages(context),
+    moderations: (context: RequestContext) => engine.handleModerations(context),
   };
   const handle = handlers[operation];
   return async function handleWholeAnswer(req: IncomingMessage, res: ServerResponse): Promise<void> {

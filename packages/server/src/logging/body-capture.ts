@@ -33,12 +33,12 @@ export function createBodyCaptureHooks(): Pick<HookMap, 'transform.response' | '
   };
 }
 
-/** The request's messages (an embeddings request's input, a rerank request's query and documents, an image request's prompt) and the answer's text, secrets redacted and clipped, for the log line. */
+/** The request's messages (an embeddings or moderation request's input, a rerank request's query and documents, an image request's prompt) and the answer's text, secrets redacted and clipped, for the log line. */
 export function bodyLogFields(context: GatewayContext): { request: string; response?: string } {
   const request =
     context.operation === 'chat'
       ? context.request.messages
-      : context.operation === 'embeddings'
+      : context.operation === 'embeddings' || context.operation === 'moderations'
         ? context.request.input
         : context.operation === 'images'
           ? context.request.prompt
