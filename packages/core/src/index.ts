@@ -12,6 +12,8 @@ export { imageOutputTokensAtMost, type ImageGenerationRequest } from './types/im
 export type { ImageGenerationResponse } from './types/image-generation-response.js';
 export { defaultModerationModel, moderationTexts, type ModerationInputPart, type ModerationRequest } from './types/moderation-request.js';
 export type { ModerationResponse } from './types/moderation-response.js';
+export type { AudioUpload, TranscriptionRequest } from './types/transcription-request.js';
+export type { TranscriptionResponse } from './types/transcription-response.js';
 export type { ModelRequest } from './types/model-request.js';
 export type { Operation } from './types/operation.js';
 export type { Usage, UsageSource } from './types/usage.js';
@@ -37,7 +39,7 @@ export { toGatewayError } from './errors/to-gateway-error.js';
 export { redactSecrets } from './errors/redact-secrets.js';
 
 // Request context.
-export type { GatewayContext, GatewayContextBase, ChatContext, EmbeddingsContext, RerankContext, ImagesContext, ModerationsContext, ContextVariableMap, RequestTimings, RoutingOverrides } from './context/gateway-context.js';
+export type { GatewayContext, GatewayContextBase, ChatContext, EmbeddingsContext, RerankContext, ImagesContext, ModerationsContext, TranscriptionsContext, ContextVariableMap, RequestTimings, RoutingOverrides } from './context/gateway-context.js';
 export type { Principal } from './context/principal.js';
 export type { AttemptRecord } from './context/attempt-record.js';
 export { RequestContext } from './context/request-context.js';
@@ -46,7 +48,7 @@ export { isTag, keyTagsSchema, maxRequestTags, parseRequestTags, requestTags, re
 export type { BoundedWebSearches, ClientBodyFacts, RequestContextInit } from './context/request-context.js';
 
 // Providers.
-export type { Provider, ProviderCallOptions, ProviderChatResult, ProviderStream, ProviderEmbedResult, ProviderRerankResult, ProviderImagesResult, ProviderModerationResult, StreamSummary } from './provider/provider.js';
+export type { Provider, ProviderCallOptions, ProviderChatResult, ProviderStream, ProviderEmbedResult, ProviderRerankResult, ProviderImagesResult, ProviderModerationResult, ProviderTranscriptionResult, StreamSummary } from './provider/provider.js';
 export type { RouteTarget } from './provider/route-target.js';
 export type { TargetQuota } from './routing/target-quotas.js';
 export { setJsonFields, spliceJsonFields } from './provider/splice-json-fields.js';
@@ -122,8 +124,8 @@ export { matchesModelPattern } from './routing/matches-model-pattern.js';
 export { createGateway } from './engine/create-gateway.js';
 export type { CreateGatewayOptions, Gateway, LoadedPlugin } from './engine/create-gateway.js';
 export { Engine } from './engine/engine.js';
-export type { ChatResult, EmbeddingsResult, ImagesResult, ModerationsResult, RerankResult } from './engine/engine.js';
-export { validateChatRequest, validateEmbeddingRequest, validateImageRequest, validateModerationRequest, validateRerankRequest } from './engine/validate-chat-request.js';
+export type { ChatResult, EmbeddingsResult, ImagesResult, ModerationsResult, RerankResult, TranscriptionResult } from './engine/engine.js';
+export { validateChatRequest, validateEmbeddingRequest, validateImageRequest, validateModerationRequest, validateRerankRequest, validateTranscriptionRequest } from './engine/validate-chat-request.js';
 export { responseToChunks } from './engine/response-to-chunks.js';
 export { ChunkAccumulator } from './engine/chunk-accumulator.js';
 

@@ -15,6 +15,9 @@ import {
   type ProviderRerankResult,
   type ProviderImagesResult,
   type ProviderModerationResult,
+  type ProviderTranscriptionResult,
+  type TranscriptionRequest,
+  type TranscriptionResponse,
   type ModerationRequest,
   type ModerationResponse,
   type ImageGenerationRequest,
@@ -35,6 +38,7 @@ import { parseUpstreamJson } from './parse-upstream-json.js';
 import { isRerankResponse } from './rerank-answer.js';
 import { isImagesResponse } from './images-answer.js';
 import { isModerationResponse } from './moderation-answer.js';
+import { isTranscriptionResponse, transcriptionForm } from './transcription-form.js';
 import { decodeResponsesSse } from './decode-responses-sse.js';
 import { chatCompletionOfResponse, isResponseObject } from './responses-answer.js';
 import { tapOpenAICompatibleSse } from './tap-openai-compatible-sse.js';
@@ -57,7 +61,7 @@ function isChatCompletion(value: unknown): boolean {
 const embeddingResponseSchema = z.looseObject({ data: z.array(z.unknown()), usage: z.looseObject({ prompt_tokens: z.number(), total_tokens: z.number() }) });
 
 /** An endpoint of an OpenAI-compatible upstream, as a path below its base URL. */
-export type UpstreamOperation = 'chat/completions' | 'completions' | 'embeddings' | 'rerank' | 'images/generations' | 'moderations' | 'responses' | 'responses/input_tokens' | 'tokenize';
+export type UpstreamOperation = 'chat/completions' | 'completions' | 'embeddings' | 'rerank' | 'images/generations' | 'moderations' | 'audio/transcriptions' | 'responses' | 'responses/input_tokens' | 'tokenize';
 
 /** The fields OpenAI's `POST /responses/input_tokens` takes of a Responses request. */
 const inputTokenFields = ['model', 'input', 'instructions', 'tools', 'tool_choice', 'parallel_tool_calls', 'reasoning', 'text', 'truncation'] as const;
@@ -137,6 +141,8 @@ export interface OpenAICompatibleProviderInit {
   readonly images?: boolean;
   /** Serves OpenAI's moderation API at `/moderations`: `/v1/moderations` requests go there as the client's bytes. */
   readonly moderations?: boolean;
+  /** Serves OpenAI's audio API at `/audio/transcriptions`: `/v1/audio/transcriptions` requests go there as a form of the client's fields and file. */
+  readonly transcriptions?: boolean;
   /** Maps an error answer or error event (default: OpenAI's error shape). */
   readonly toError?: (input: UpstreamErrorInput) => ProviderError;
   /**
@@ -212,6 +218,8 @@ export class OpenAICompatibleProvider implements Provider {
   readonly doGenerateImages?: (request: ImageGenerationRequest, options: ProviderCallOptions) => Promise<ProviderImagesResult>;
   /** Classifies an input at the upstream's `/moderations`; only where it serves them (`moderations`). */
   readonly doModerate?: (request: ModerationRequest, options: ProviderCallOptions) => Promise<ProviderModerationResult>;
+  /** Transcribes audio at the upstream's `/audio/transcriptions`; only where it serves them (`transcriptions`). */
+  readonly doTranscribe?: (request: TranscriptionRequest, options: ProviderCallOptions) => Promise<ProviderTranscriptionResult>;
 
   constructor(init: OpenAICompatibleProviderInit) {
     this.name = init.name;
@@ -230,6 +238,7 @@ export class OpenAICompatibleProvider implements Provider {
     if (init.rerank === true) this.doRerank = (request, options) => this.#rerank(request, options);
     if (init.images === true) this.doGenerateImages = (request, options) => this.#generateImages(request, options);
     if (init.moderations === true) this.doModerate = (request, options) => this.#moderate(request, options);
+    if (init.transcriptions === true) this.doTranscribe = (request, options) => this.#transcribe(request, options);
     const dropMessageField = init.dropMessageField;
     const keepDetails = init.takesReasoningDetails === true;
     this.#dropMessageField = (field) => (field === 'reasoning_details' && !keepDetails) || dropMessageField?.(field) === true;
@@ -341,6 +350,23 @@ export class OpenAICompatibleProvider implements Provider {
     const bytes = await (await this.#post('moderations', payload, options, false)).bytes();
     const response = parseUpstreamJson(bytes, isModerationResponse, { provider: this.name, expected: 'a moderation answer (`results`, each with `flagged`)' }) as ModerationResponse;
     return options.passthrough ? { response, body: bytes } : { response };
+  }
+
+  /**
+   * A transcription request as a form again (the client's fields, the routed model, the audio), and the
+   * upstream's answer: JSON (`json`, `verbose_json`), or the plain text of `text`, `srt` and `vtt`,
+   * passed on as its bytes with its media type either way.
+   */
+  async #transcribe(request: TranscriptionRequest, options: ProviderCallOptions): Promise<ProviderTranscriptionResult> {
+    const encoded = new Response(transcriptionForm(request, options.model));
+    const payload = new Uint8Array(await encoded.arrayBuffer());
+    const answer = await this.#post('audio/transcriptions', payload, options, false, encoded.headers.get('content-type')!);
+    const bytes = await answer.bytes();
+    const contentType = String(answer.headers['content-type'] ?? 'application/json');
+    const response = contentType.includes('json')
+      ? (parseUpstreamJson(bytes, isTranscriptionResponse, { provider: this.name, expected: 'a transcription (`text`)' }) as TranscriptionResponse)
+      : { text: bytes.toString('utf8') };
+    return { response, body: bytes, contentType };
   }
 
   /** The request as the Responses API takes it, less what the counting endpoint does not take, counted upstream. */
@@ -460,10 +486,12 @@ export class OpenAICompatibleProvider implements Provider {
     return request.model === options.model ? raw : setJsonFields(raw, { model: options.model })!;
   }
 
-  #post(operation: UpstreamOperation, body: Uint8Array | string, options: ProviderCallOptions, stream: boolean): Promise<UpstreamBody> {
+  /** Posts `body` to the upstream's `operation`, as JSON unless a `contentType` says otherwise (a transcription's form). */
+  #post(operation: UpstreamOperation, body: Uint8Array | string, options: ProviderCallOptions, stream: boolean, contentType?: string): Promise<UpstreamBody> {
+    const headers = contentType === undefined ? this.#init.headers : { ...this.#init.headers, 'content-type': contentType };
     const bearerToken = this.#init.bearerToken;
-    if (bearerToken === undefined) return this.#send(this.#init.headers, operation, body, options, stream);
-    return bearerToken().then((token) => this.#send({ ...this.#init.headers, authorization: `Bearer ${token}` }, operation, body, options, stream));
+    if (bearerToken === undefined) return this.#send(headers, operation, body, options, stream);
+    return bearerToken().then((token) => this.#send({ ...headers, authorization: `Bearer ${token}` }, operation, body, options, stream));
   }
 
   #send(headers: Readonly<Record<string, string>>, operation: UpstreamOperation, body: Uint8Array | string, options: ProviderCallOptions, stream: boolean): Promise<UpstreamBody> {

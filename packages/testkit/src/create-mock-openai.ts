@@ -4,6 +4,7 @@ import type { MockReply } from './mock-reply.js';
 import { applyStopSequences, countWords, lastUserText, sendJson, startMockServer, writeMockStream, type MockUpstream } from './mock-server.js';
 import { answerCompletions, completionsFields } from './openai-completions-wire.js';
 import { lastResponsesUserText, openAIResponseAnswer, openAIResponseEvents } from './openai-responses-wire.js';
+import { transcriptionAnswer } from './audio-wire.js';
 import { imagesAnswer } from './images-wire.js';
 import { moderationAnswer } from './moderation-wire.js';
 import { rerankAnswer, type RerankShape } from './rerank-wire.js';
@@ -179,7 +180,8 @@ async function answerResponses(res: ServerResponse, body: Record<string, any>, r
  * numbered stream events, reasoning items for reasoning models; Codex models refuse chat completions;
  * `POST /v1/responses/input_tokens`, the words of `input` and `instructions` as `input_tokens`),
  * rerank (`POST /v1/rerank`, Jina's or Cohere's shape), images (`POST /v1/images/generations`, GPT Image's
- * tokens and DALL·E's URLs), moderations (`POST /v1/moderations`), vLLM's tokenizer (`POST /tokenize` at the root:
+ * tokens and DALL·E's URLs), moderations (`POST /v1/moderations`), transcriptions (`POST /v1/audio/transcriptions`: WAV files,
+ * Whisper's seconds and GPT-4o transcribe's tokens), vLLM's tokenizer (`POST /tokenize` at the root:
  * `count`, `max_model_len`, `tokens`), legacy completions (`POST /v1/completions`: `text_completion` objects and their streams, `max_tokens`
  * 16 when left out, `echo`, `suffix` taken, legacy `logprobs`), embeddings (float and base64), models, and errors in OpenAI's shape
  * (`retry-after` on 429). Programmable per request with {@link MockOpenAI.enqueue}; records every
@@ -212,7 +214,7 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
       finish_reason: how.cancelled ? null : 'stop',
     });
   const azure = options.flavor === 'azure';
-  const azurePath = /^\/openai\/(?:deployments\/[^/]+\/(chat\/completions|completions|embeddings|images\/generations)|v1\/(chat\/completions|completions|embeddings|responses|images\/generations))$/;
+  const azurePath = /^\/openai\/(?:deployments\/[^/]+\/(chat\/completions|completions|embeddings|images\/generations|audio\/transcriptions)|v1\/(chat\/completions|completions|embeddings|responses|images\/generations|audio\/transcriptions))$/;
 
   async function handle(request: RecordedRequest, res: ServerResponse, takeReply: () => MockReply | undefined): Promise<void> {
     const body = request.body;
@@ -248,6 +250,7 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
     const isRerank = request.method === 'POST' && path === '/v1/rerank' && !openRouter && !azure;
     const isImages = request.method === 'POST' && path === '/v1/images/generations' && !openRouter;
     const isModerations = request.method === 'POST' && path === '/v1/moderations' && !openRouter && !azure;
+    const isTranscriptions = request.method === 'POST' && path === '/v1/audio/transcriptions' && !openRouter;
     if (request.method === 'POST' && path === '/v1/responses/input_tokens' && !openRouter && !azure) {
       const unknown = Object.keys(body ?? {}).find((field) => !inputTokenFields.has(field));
       if (unknown !== undefined) return sendJson(res, 400, openAIError(`Unknown parameter: '${unknown}'.`, 'invalid_request_error', 'unknown_parameter', unknown));
@@ -305,7 +308,7 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
       sendJson(res, 400, openAIError("Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", 'invalid_request_error', 'unsupported_parameter', 'max_tokens'));
       return;
     }
-    const reply: MockReply = isChat || isEmbeddings || isResponses || isCompletions || isRerank || isImages || isModerations ? (takeReply() ?? {}) : {};
+    const reply: MockReply = isChat || isEmbeddings || isResponses || isCompletions || isRerank || isImages || isModerations || isTranscriptions ? (takeReply() ?? {}) : {};
 
     if (reply.delayMs !== undefined) await sleep(reply.delayMs);
     if (reply.hang === true) return; // the client's timeout or abort ends it
@@ -366,6 +369,12 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
       }
       sequence += 1;
       sendJson(res, 200, rerankAnswer(body as Record<string, any>, options.rerankShape ?? 'jina', `rerank-mock${sequence}`), reply.headers);
+      return;
+    }
+    if (isTranscriptions) {
+      const answer = await transcriptionAnswer(request.bodyBytes, String(request.headers['content-type'] ?? ''));
+      res.writeHead(answer.status, { 'content-type': answer.contentType, 'content-length': Buffer.byteLength(answer.body), ...reply.headers });
+      res.end(answer.body);
       return;
     }
     if (isModerations) {

@@ -20,6 +20,7 @@ export { bagOfWordsEmbedding } from './bag-of-words-embedding.js';
 export type { RerankShape } from './rerank-wire.js';
 export { mockImageTokens, rejectedImageWord } from './images-wire.js';
 export { omniModerationSnapshot } from './moderation-wire.js';
+export { mockAudioTokensPerSecond, silentWav, wavSeconds } from './audio-wire.js';
 export { anthropicError, anthropicErrorStatus, anthropicEvent, anthropicUsage } from './anthropic-wire.js';
 export { bedrockErrorHeaders, bedrockErrorStatus, bedrockEvent, bedrockExceptionEvent, bedrockUsage } from './bedrock-wire.js';
 export { geminiError, geminiErrorStatus, geminiEvent, geminiUsage } from './gemini-wire.js';

@@ -32,14 +32,15 @@ export async function startMockServer<TReply>(port: number | undefined, handle: 
   async function receive(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const bodyText = Buffer.concat(chunks).toString('utf8');
+    const bodyBytes = Buffer.concat(chunks);
+    const bodyText = bodyBytes.toString('utf8');
     let body: unknown;
     try {
       body = bodyText === '' ? undefined : JSON.parse(bodyText);
     } catch {
       body = undefined;
     }
-    const record: RecordedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, bodyText, body, receivedAt: Date.now(), aborted: false, closedAt: undefined };
+    const record: RecordedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, bodyText, bodyBytes, body, receivedAt: Date.now(), aborted: false, closedAt: undefined };
     requests.push(record);
     res.on('close', () => {
       record.closedAt = Date.now();

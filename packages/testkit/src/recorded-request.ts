@@ -5,6 +5,8 @@ export interface RecordedRequest {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** The body as text, exactly as received. */
   readonly bodyText: string;
+  /** The body's bytes, exactly as received (a multipart form's audio is not text). */
+  readonly bodyBytes: Buffer;
   /** The body parsed as JSON, when it is JSON. */
   readonly body: any;
   /** `Date.now()` when the request arrived. */

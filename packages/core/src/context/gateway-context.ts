@@ -4,6 +4,7 @@ import type { ChatCompletionRequest } from '../types/chat-completion-request.js'
 import type { EmbeddingRequest } from '../types/embedding-request.js';
 import type { ImageGenerationRequest } from '../types/image-generation-request.js';
 import type { ModerationRequest } from '../types/moderation-request.js';
+import type { TranscriptionRequest } from '../types/transcription-request.js';
 import type { RerankRequest } from '../types/rerank-request.js';
 import type { Usage, UsageSource } from '../types/usage.js';
 import type { WireFormat } from '../types/wire-format.js';
@@ -258,8 +259,17 @@ export interface ModerationsContext extends GatewayContextBase {
   addRequestFields(fields: Partial<ModerationRequest>): void;
 }
 
+/** The context of a transcription request (`POST /v1/audio/transcriptions`). */
+export interface TranscriptionsContext extends GatewayContextBase {
+  readonly operation: 'transcriptions';
+  readonly request: TranscriptionRequest;
+  replaceRequest(next: TranscriptionRequest): void;
+  /** Sets form fields of the request sent upstream. */
+  addRequestFields(fields: Partial<TranscriptionRequest>): void;
+}
+
 /**
  * Everything a hook knows about one request: the canonical request, the principal, the chosen target,
  * usage, cost, timings and the client's abort signal. Narrow it with `context.operation`.
  */
-export type GatewayContext = ChatContext | EmbeddingsContext | RerankContext | ImagesContext | ModerationsContext;
+export type GatewayContext = ChatContext | EmbeddingsContext | RerankContext | ImagesContext | ModerationsContext | TranscriptionsContext;

@@ -6,6 +6,7 @@ import type { ModelRequest } from '../types/model-request.js';
 import { moderationTexts, type ModerationRequest } from '../types/moderation-request.js';
 import type { Operation } from '../types/operation.js';
 import { rerankDocumentText, type RerankRequest } from '../types/rerank-request.js';
+import type { TranscriptionRequest } from '../types/transcription-request.js';
 
 /** Tokens OpenAI's chat format adds per message and per reply. */
 const tokensPerMessage = 4;
@@ -40,7 +41,7 @@ function contentTokens(content: ChatMessage['content'], countText: (text: string
 /**
  * The prompt tokens of a request, each text counted by `countText`: message contents, names, tool
  * calls and tool definitions, plus the chat format's per-message overhead (an image as 1,500); an
- * embeddings request's input; a rerank request's query with each of its documents; an image request's prompt; a moderation request's texts.
+ * embeddings request's input; a rerank request's query with each of its documents; an image request's prompt; a moderation request's texts; a transcription request's prompt.
  */
 export function countPromptTokens(
   request: ModelRequest,
@@ -55,6 +56,11 @@ export function countPromptTokens(
   }
   // An image model reads its prompt.
   if (operation === 'images') return countText((request as ImageGenerationRequest).prompt);
+  // A transcription's text is its prompt (the audio is counted by the upstream).
+  if (operation === 'transcriptions') {
+    const prompt = (request as TranscriptionRequest).prompt;
+    return typeof prompt === 'string' ? countText(prompt) : 0;
+  }
   if (operation === 'moderations') return moderationTexts((request as ModerationRequest).input).reduce((sum, text) => sum + countText(text), 0);
   if (operation === 'embeddings') {
     const input = (request as EmbeddingRequest).input;

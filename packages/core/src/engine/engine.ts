@@ -33,6 +33,8 @@ import { rerankSearches, type RerankRequest } from '../types/rerank-request.js';
 import type { RerankResponse } from '../types/rerank-response.js';
 import type { ImageGenerationResponse } from '../types/image-generation-response.js';
 import type { ModerationResponse } from '../types/moderation-response.js';
+import type { TranscriptionRequest } from '../types/transcription-request.js';
+import type { TranscriptionResponse } from '../types/transcription-response.js';
 import type { ModelRequest } from '../types/model-request.js';
 import { countChunkText, newStreamedOutput } from '../types/streamed-output.js';
 import type { Usage } from '../types/usage.js';
@@ -43,7 +45,7 @@ import { withUsageCost, withUsageCostBytes } from './usage-cost.js';
 import { RelayStream, type StreamEnd } from './relay-stream.js';
 import { responseToChunks } from './response-to-chunks.js';
 import { toLedgerEntry } from './to-ledger-entry.js';
-import { validateChatRequest, validateEmbeddingRequest, validateImageRequest, validateModerationRequest, validateRerankRequest } from './validate-chat-request.js';
+import { validateChatRequest, validateEmbeddingRequest, validateImageRequest, validateModerationRequest, validateRerankRequest, validateTranscriptionRequest } from './validate-chat-request.js';
 
 /** Whether a principal's key may call a model: the master key may call any; others what their key, user, team and org allow. */
 function mayCall(principal: Principal, model: string): boolean {
@@ -87,6 +89,13 @@ export interface ImagesResult {
 export interface ModerationsResult {
   readonly response: ModerationResponse;
   readonly body: Uint8Array | undefined;
+}
+
+/** A transcription answer for the ingress to write: `body` the upstream's bytes when they pass through, of `contentType`. */
+export interface TranscriptionResult {
+  readonly response: TranscriptionResponse;
+  readonly body: Uint8Array | undefined;
+  readonly contentType: string | undefined;
 }
 
 /** An embeddings answer for the ingress to write. */
@@ -243,17 +252,42 @@ export class Engine implements TargetCircuits {
   }
 
   /**
-   * A request one provider call answers whole (embeddings, rerank, images, moderations): admitted like chat, sent with
+   * Handles a transcription request (`POST /v1/audio/transcriptions`), like embeddings: its usage what
+   * the model bills by — tokens (the prompt's, their audio part, the transcript's) or seconds of audio
+   * — else, where the upstream reports none (the plain formats, self-hosted servers), the upload's
+   * length as the seconds.
+   */
+  async handleTranscription(context: RequestContext): Promise<TranscriptionResult> {
+    const result = await this.#handleWhole(context, validateTranscriptionRequest, 'doTranscribe', 'transcription', (response: TranscriptionResponse) => {
+      const usage = response.usage;
+      if (usage?.type === 'tokens') {
+        const audioTokens = usage.input_token_details?.audio_tokens;
+        context.usage = {
+          prompt_tokens: usage.input_tokens,
+          completion_tokens: usage.output_tokens,
+          total_tokens: usage.total_tokens,
+          ...(audioTokens === undefined ? {} : { prompt_tokens_details: { audio_tokens: audioTokens } }),
+        };
+        return;
+      }
+      const seconds = usage?.type === 'duration' ? usage.seconds : typeof response.duration === 'number' ? response.duration : (context.request as TranscriptionRequest).file.durationSeconds;
+      context.usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, ...(seconds === undefined ? {} : { audio_seconds: seconds }) };
+    });
+    return { response: result.response, body: result.body, contentType: result.body === undefined ? undefined : result.contentType };
+  }
+
+  /**
+   * A request one provider call answers whole (embeddings, rerank, images, moderations, transcriptions): admitted like chat, sent with
    * the provider's `method` (a 400 naming the provider where it has none), its answer noted, read by
    * hooks and recorded.
    */
-  async #handleWhole<Response extends EmbeddingResponse | RerankResponse | ImageGenerationResponse | ModerationResponse>(
+  async #handleWhole<Response extends EmbeddingResponse | RerankResponse | ImageGenerationResponse | ModerationResponse | TranscriptionResponse>(
     context: RequestContext,
     validate: (request: unknown) => unknown,
-    method: 'doEmbed' | 'doRerank' | 'doGenerateImages' | 'doModerate',
+    method: 'doEmbed' | 'doRerank' | 'doGenerateImages' | 'doModerate' | 'doTranscribe',
     operation: string,
     note: (response: Response) => void,
-  ): Promise<{ readonly response: Response; readonly body: Uint8Array | undefined }> {
+  ): Promise<{ readonly response: Response; readonly body: Uint8Array | undefined; readonly contentType?: string | undefined }> {
     const admission = { reserved: false };
     try {
       const early = await this.#admit(context, validate, admission);
@@ -263,7 +297,7 @@ export class Engine implements TargetCircuits {
         return { response: early as Response, body: undefined };
       }
       const result = await this.#dispatch(context, false, (target, options, request) => {
-        const call = target.provider[method] as ((request: unknown, options: ProviderCallOptions) => Promise<{ readonly response: Response; readonly body?: Uint8Array }>) | undefined;
+        const call = target.provider[method] as ((request: unknown, options: ProviderCallOptions) => Promise<{ readonly response: Response; readonly body?: Uint8Array; readonly contentType?: string }>) | undefined;
         if (call === undefined) {
           throw new GatewayError(
             'TOLLGATE_UNSUPPORTED_OPERATION',
@@ -277,7 +311,7 @@ export class Engine implements TargetCircuits {
       const response = (this.#hooks['transform.response'].length === 0 ? result.response : await this.#transformResponse(context.asGatewayContext(), result.response)) as Response;
       context.status = 200;
       this.#finish(context, admission.reserved);
-      return { response, body: response === result.response ? result.body : undefined };
+      return { response, body: response === result.response ? result.body : undefined, contentType: result.contentType };
     } catch (error) {
       throw this.#fail(context, error, admission.reserved);
     }

@@ -4,6 +4,7 @@ import { GatewayError } from '../errors/gateway-error.js';
 import type { ChatCompletionRequest } from '../types/chat-completion-request.js';
 import type { EmbeddingRequest } from '../types/embedding-request.js';
 import type { ImageGenerationRequest } from '../types/image-generation-request.js';
+import type { TranscriptionRequest } from '../types/transcription-request.js';
 import { defaultModerationModel, type ModerationRequest } from '../types/moderation-request.js';
 import type { RerankRequest } from '../types/rerank-request.js';
 
@@ -151,6 +152,22 @@ export function validateModerationRequest(body: unknown): ModerationRequest {
   const request = body as { model?: string };
   request.model ??= defaultModerationModel;
   return body as ModerationRequest;
+}
+
+/**
+ * Checks a transcription request as the ingress read its form (a `model`, a `file`); as
+ * {@link validateChatRequest}. A streamed one (`stream=true`) is refused: the gateway answers
+ * transcripts whole.
+ */
+export function validateTranscriptionRequest(body: unknown): TranscriptionRequest {
+  requireObject(body);
+  const request = body as Partial<TranscriptionRequest>;
+  if (typeof request.model !== 'string' || request.model.length === 0) throw new GatewayError('TOLLGATE_INVALID_REQUEST', 'The request is missing the required field "model".', { param: 'model' });
+  if (typeof request.file !== 'object' || request.file === null) throw new GatewayError('TOLLGATE_INVALID_REQUEST', 'The request is missing the required field "file" (the audio, as a file field of the form).', { param: 'file' });
+  if (request.stream === 'true') {
+    throw new GatewayError('TOLLGATE_INVALID_REQUEST', 'Tollgate answers transcriptions whole: leave out `stream`.', { param: 'stream' });
+  }
+  return body as TranscriptionRequest;
 }
 
 /** Checks a parsed body as an embeddings request; as {@link validateChatRequest}. */

@@ -4,10 +4,11 @@ import type { ChatCompletionResponse } from '../types/chat-completion-response.j
 import type { EmbeddingResponse } from '../types/embedding-response.js';
 import type { ImageGenerationResponse } from '../types/image-generation-response.js';
 import type { ModerationResponse } from '../types/moderation-response.js';
+import type { TranscriptionResponse } from '../types/transcription-response.js';
 import type { RerankResponse } from '../types/rerank-response.js';
 
 /** A complete answer a hook can give instead of the upstream (a cache hit, a refusal). */
-export type GatewayResponse = ChatCompletionResponse | EmbeddingResponse | RerankResponse | ImageGenerationResponse | ModerationResponse;
+export type GatewayResponse = ChatCompletionResponse | EmbeddingResponse | RerankResponse | ImageGenerationResponse | ModerationResponse | TranscriptionResponse;
 
 /**
  * The hook of each lifecycle phase, in the order the engine runs them for every request:

@@ -7,6 +7,8 @@ import type { ImageGenerationRequest } from '../types/image-generation-request.j
 import type { ImageGenerationResponse } from '../types/image-generation-response.js';
 import type { ModerationRequest } from '../types/moderation-request.js';
 import type { ModerationResponse } from '../types/moderation-response.js';
+import type { TranscriptionRequest } from '../types/transcription-request.js';
+import type { TranscriptionResponse } from '../types/transcription-response.js';
 import type { RerankRequest } from '../types/rerank-request.js';
 import type { RerankResponse } from '../types/rerank-response.js';
 import type { Usage } from '../types/usage.js';
@@ -121,6 +123,13 @@ export interface ProviderModerationResult {
   readonly body?: Uint8Array;
 }
 
+/** A transcription answer; `body` as for {@link ProviderChatResult}, of `contentType` (JSON, or the plain text of `text`, `srt` and `vtt`). */
+export interface ProviderTranscriptionResult {
+  readonly response: TranscriptionResponse;
+  readonly body?: Uint8Array;
+  readonly contentType?: string;
+}
+
 /** An images answer; `body` as for {@link ProviderChatResult} (images are large: pass their bytes through). */
 export interface ProviderImagesResult {
   readonly response: ImageGenerationResponse;
@@ -176,6 +185,8 @@ export interface Provider {
   doGenerateImages?(request: ImageGenerationRequest, options: ProviderCallOptions): Promise<ProviderImagesResult>;
   /** Classifies an input against the upstream's content policy (`POST /v1/moderations`), where it serves OpenAI's moderation API. */
   doModerate?(request: ModerationRequest, options: ProviderCallOptions): Promise<ProviderModerationResult>;
+  /** Transcribes an audio file (`POST /v1/audio/transcriptions`), where the upstream serves OpenAI's audio API. */
+  doTranscribe?(request: TranscriptionRequest, options: ProviderCallOptions): Promise<ProviderTranscriptionResult>;
   /** Counts a request's input tokens upstream, where the upstream can (Anthropic's count_tokens). */
   doCountTokens?(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<{ readonly inputTokens: number }>;
   /**

@@ -26,6 +26,10 @@ export interface ModelPrices {
   readonly webSearch?: number;
   /** USD per 1,000 requests: a fee per call whatever its tokens (Perplexity's Sonar models). */
   readonly request?: number;
+  /** Audio input tokens (of the prompt's, `prompt_tokens_details.audio_tokens`; GPT-4o transcribe models); defaults to `input`. */
+  readonly audioInput?: number;
+  /** USD per hour of audio, for models billed by its length (Whisper: $0.36) rather than by tokens. */
+  readonly audioHour?: number;
 }
 
 /** Which model a price is asked for: the provider instance, the id price tables know its upstream by, and the upstream model. */
@@ -69,7 +73,8 @@ export interface Pricing {
 
 /**
  * The cost of `usage` at `prices`, in integer micro-dollars: uncached input, cached reads and cache
- * writes (hour-long ones at their own price) apart, output, web searches, and the fee per request.
+ * writes (hour-long ones at their own price) apart, audio input at its own price, output, web
+ * searches, the fee per request, and the hours of audio of a model billed by duration.
  * For price sources that hold plain prices (pricing overrides, a catalog).
  */
 export function costAtPrices(prices: ModelPrices, usage: Usage): number {
@@ -78,11 +83,14 @@ export function costAtPrices(prices: ModelPrices, usage: Usage): number {
   const cacheWrite = details?.cache_write_tokens ?? 0;
   const hourWrites = Math.min(cacheWrite, details?.cache_write_1h_tokens ?? 0);
   const uncached = Math.max(0, usage.prompt_tokens - cacheRead - cacheWrite);
+  const audio = Math.min(uncached, details?.audio_tokens ?? 0);
   const writePrice = prices.cacheWrite ?? prices.input;
   const writes = (cacheWrite - hourWrites) * writePrice + hourWrites * (prices.cacheWrite1h ?? writePrice);
-  const tokensUsd = (uncached * prices.input + cacheRead * (prices.cacheRead ?? prices.input) + writes + usage.completion_tokens * prices.output) / 1_000_000;
+  const inputUsd = (uncached - audio) * prices.input + audio * (prices.audioInput ?? prices.input) + cacheRead * (prices.cacheRead ?? prices.input) + writes;
+  const tokensUsd = (inputUsd + usage.completion_tokens * prices.output) / 1_000_000;
   const feesUsd = ((usage.server_tool_use?.web_search_requests ?? 0) * (prices.webSearch ?? 0) + (prices.request ?? 0) * (usage.billed_requests ?? 1)) / 1_000;
-  return Math.round((tokensUsd + feesUsd) * 1_000_000);
+  const audioUsd = ((usage.audio_seconds ?? 0) * (prices.audioHour ?? 0)) / 3_600;
+  return Math.round((tokensUsd + feesUsd + audioUsd) * 1_000_000);
 }
 
 /** Service token of the price source. */

@@ -32,6 +32,8 @@ export interface Usage {
    * search: one per 100 documents); once when absent.
    */
   readonly billed_requests?: number;
+  /** Seconds of audio a model billed by duration read (Whisper's `usage.seconds`, or the upload's length where the upstream reports none). */
+  readonly audio_seconds?: number;
   readonly cost?: number;
 }
 

@@ -23,6 +23,7 @@ import { createHoldIds } from './hold-ids.js';
 import type { GovernanceOptions } from './governance-options.js';
 import { isRequestLevel, requestBudgetSubjects } from './request-budget-subjects.js';
 import { settleWithRetries } from './settle-with-retries.js';
+import { transcriptionWorstCaseMicros } from './transcription-worst-case.js';
 import { tierAt, worstCasePrices, type WorstCasePrices } from './worst-case-prices.js';
 
 /** A request's hold on its budgets, kept on the context from `budget.reserve` to `budget.settle`. */
@@ -228,7 +229,12 @@ export function createBudgetHooks(
     // What the request costs whatever its output: its prompt, its fee per call (per search, for a ranking), and the web searches the upstream may run.
     const calls =
       context.operation === 'rerank' ? mostRerankSearches((context.request as RerankRequest).documents.length, promptTokens) : context.operation === 'images' ? imageCount(context.request) : 1;
-    const fixedMicros = Math.ceil(promptTokens * prices.input) + Math.ceil(prices.request * calls * 1_000) + Math.ceil(searches * prices.webSearch * 1_000);
+    let fixedMicros = Math.ceil(promptTokens * prices.input) + Math.ceil(prices.request * calls * 1_000) + Math.ceil(searches * prices.webSearch * 1_000);
+    if (context.operation === 'transcriptions') {
+      const audioMicros = transcriptionWorstCaseMicros(context.request, context.targets, prices, pricing);
+      if (audioMicros === undefined) return admitUnboundedAudio(context);
+      fixedMicros += audioMicros;
+    }
     let outputTokens = 0;
     let choices = 1;
     if (context.operation === 'chat') {
@@ -290,6 +296,20 @@ export function createBudgetHooks(
       'TOLLGATE_PRICE_UNKNOWN',
       `A budget applies to key "${context.principal!.keyName}", but images of quality "${String(context.request.quality)}" have no known size in tokens, so their cost cannot be bounded. Ask for quality low, medium or high.`,
       { param: 'quality' },
+    );
+  }
+
+  /**
+   * A budgeted transcription whose cost cannot be bounded (an upload whose length the gateway could
+   * not read, for a model billed by the hour of audio; a model billed by tokens whose context window is
+   * unknown): admitted unbudgeted when `unknownPrice` is `allow`, else refused (403).
+   */
+  function admitUnboundedAudio(context: GatewayContext & { readonly operation: 'transcriptions' }): void {
+    if (options.unknownPrice === 'allow') return;
+    throw new GatewayError(
+      'TOLLGATE_PRICE_UNKNOWN',
+      `A budget applies to key "${context.principal!.keyName}", but the cost of transcribing "${context.request.file.name}" with model "${context.request.model}" cannot be bounded (its length could not be read from the file, or the model's context window is unknown). Send WAV, MP3, M4A, FLAC, OGG or WebM audio.`,
+      { param: 'file' },
     );
   }
 

@@ -7,6 +7,10 @@ export interface WorstCasePrices {
   readonly webSearch: number;
   /** USD per thousand requests: a fee per call whatever its tokens. */
   readonly request: number;
+  /** USD per million audio input tokens (the dearer of it and `input` where a model prices audio apart). */
+  readonly audioInput: number;
+  /** USD per hour of audio, for models billed by its length. */
+  readonly audioHour: number;
 }
 
 /**
@@ -57,12 +61,16 @@ export function worstCasePrices(
   let output = 0;
   let webSearch = 0;
   let request = 0;
+  let audioInput = 0;
+  let audioHour = 0;
   const take = (prices: ModelPrices) => {
     const long = prices.longContext !== undefined && promptTokens > prices.longContext.fromTokens ? prices.longContext : undefined;
     input = Math.max(input, long?.maxInput ?? prices.maxInput ?? prices.input, prices.cacheWrite ?? 0);
     output = Math.max(output, long?.maxOutput ?? prices.output);
     webSearch = Math.max(webSearch, prices.webSearch ?? 0);
     request = Math.max(request, prices.request ?? 0);
+    audioInput = Math.max(audioInput, prices.audioInput ?? prices.input);
+    audioHour = Math.max(audioHour, prices.audioHour ?? 0);
   };
   for (const target of targets) {
     const prices = pricesOf(target, pricing);
@@ -81,5 +89,5 @@ export function worstCasePrices(
     const tierPrices = tier === undefined ? undefined : tierPricesOf(target, pricing, tier);
     if (tierPrices !== undefined) take(tierPrices);
   }
-  return targets.length === 0 ? undefined : { input, output, webSearch, request };
+  return targets.length === 0 ? undefined : { input, output, webSearch, request, audioInput, audioHour };
 }

@@ -7,11 +7,12 @@ export interface ModerationVerdict {
   readonly category?: string;
 }
 
-/** What of a request the service reads, by operation: a chat request's messages, an embeddings or moderation request's input, a rerank request's query and documents, an image request's prompt. */
+/** What of a request the service reads, by operation: a chat request's messages, an embeddings or moderation request's input, a rerank request's query and documents, an image or transcription request's prompt. */
 function textsOf(context: GatewayContext): { readonly fields: Record<string, unknown>; readonly param: string } {
   if (context.operation === 'embeddings' || context.operation === 'moderations') return { fields: { input: context.request.input }, param: 'input' };
   if (context.operation === 'rerank') return { fields: { query: context.request.query, documents: context.request.documents }, param: 'documents' };
   if (context.operation === 'images') return { fields: { prompt: context.request.prompt }, param: 'prompt' };
+  if (context.operation === 'transcriptions') return { fields: { prompt: context.request.prompt ?? null }, param: 'prompt' };
   return { fields: { messages: context.request.messages }, param: 'messages' };
 }
 

@@ -97,7 +97,7 @@ export function requestAttributes(context: GatewayContext): Attributes {
     attributes['tollgate.rerank.documents'] = context.request.documents.length;
     return attributes;
   }
-  if (context.operation === 'moderations') return attributes;
+  if (context.operation === 'moderations' || context.operation === 'transcriptions') return attributes;
   if (context.operation === 'images') {
     attributes['gen_ai.output.type'] = 'image';
     const count = context.request.n;

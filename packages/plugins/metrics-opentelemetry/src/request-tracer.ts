@@ -25,11 +25,12 @@ function epoch(context: GatewayContext, at: number): number {
 /**
  * `gen_ai.operation.name` of a request: a legacy completions client's is `text_completion`, whatever its
  * target speaks; a rerank request's `rerank` (no well-known value names it); an image request's
- * `generate_content` (the conventions' multimodal generation); a moderation request's `moderation`.
+ * `generate_content` (the conventions' multimodal generation); a moderation request's `moderation`, a transcription's `transcription`.
  */
-function operationName(context: GatewayContext): 'chat' | 'text_completion' | 'embeddings' | 'rerank' | 'generate_content' | 'moderation' {
+function operationName(context: GatewayContext): 'chat' | 'text_completion' | 'embeddings' | 'rerank' | 'generate_content' | 'moderation' | 'transcription' {
   if (context.operation === 'images') return 'generate_content';
   if (context.operation === 'moderations') return 'moderation';
+  if (context.operation === 'transcriptions') return 'transcription';
   return context.operation !== 'chat' ? context.operation : context.ingress === 'openai-completions' ? 'text_completion' : 'chat';
 }
 

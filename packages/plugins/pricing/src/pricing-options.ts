@@ -2,7 +2,11 @@ import { z } from '@tollgate/core';
 
 const perMillion = z.number().min(0);
 
-/** Prices in USD per million tokens; web searches (a server tool the upstream runs) and requests (a fee per call) in USD per thousand. */
+/**
+ * Prices in USD per million tokens (audio input tokens apart with `audioInput`); web searches (a server
+ * tool the upstream runs) and requests (a fee per call; per image for image models) in USD per
+ * thousand; audio of a model billed by its length in USD per hour (`audioHour`).
+ */
 const pricesSchema = z.strictObject({
   input: perMillion,
   output: perMillion,
@@ -11,6 +15,8 @@ const pricesSchema = z.strictObject({
   cacheWrite1h: perMillion.optional(),
   webSearch: z.number().min(0).optional(),
   request: z.number().min(0).optional(),
+  audioInput: perMillion.optional(),
+  audioHour: z.number().min(0).optional(),
 });
 
 /** Options of the pricing plugin. */

@@ -55,7 +55,7 @@ export function openAIPriorityPricesOf(model: string, standard: ModelPrices | un
 
 /** Token prices at `factor` (Flex processing: half), fees per search and per call unchanged. */
 export function tokenPricesTimes(prices: ModelPrices, factor: number): ModelPrices {
-  const { cacheRead, cacheWrite, cacheWrite1h, maxInput, longContext } = prices;
+  const { cacheRead, cacheWrite, cacheWrite1h, maxInput, longContext, audioInput } = prices;
   return {
     ...prices,
     input: prices.input * factor,
@@ -64,6 +64,7 @@ export function tokenPricesTimes(prices: ModelPrices, factor: number): ModelPric
     ...(cacheWrite === undefined ? {} : { cacheWrite: cacheWrite * factor }),
     ...(cacheWrite1h === undefined ? {} : { cacheWrite1h: cacheWrite1h * factor }),
     ...(maxInput === undefined ? {} : { maxInput: maxInput * factor }),
+    ...(audioInput === undefined ? {} : { audioInput: audioInput * factor }),
     ...(longContext === undefined ? {} : { longContext: { fromTokens: longContext.fromTokens, maxInput: longContext.maxInput * factor, maxOutput: longContext.maxOutput * factor } }),
   };
 }

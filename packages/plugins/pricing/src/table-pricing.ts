@@ -88,11 +88,17 @@ function simpleCost(rates: SimpleRates, usage: Usage): number | undefined {
   return input + output + searches;
 }
 
-/** The prices of a table entry: base prices (cache writes and web searches too), the dearest an input token may be charged, and a long-context tier's; undefined without input and output prices. */
+/**
+ * The prices of a table entry: base prices (cache writes, web searches and audio too), the dearest an
+ * input token may be charged, and a long-context tier's; undefined without input and output prices,
+ * unless it is billed by the hour of audio (Whisper), whose tokens are then free.
+ */
 function toModelPrices(price: Record<string, TablePrice> | undefined): ModelPrices | undefined {
-  const input = base(price?.input_mtok);
-  const output = base(price?.output_mtok);
+  const audioHour = base(price?.input_audio_hours) ?? base(price?.audio_hours);
+  const input = base(price?.input_mtok) ?? (audioHour === undefined ? undefined : 0);
+  const output = base(price?.output_mtok) ?? (audioHour === undefined ? undefined : 0);
   if (input === undefined || output === undefined) return undefined;
+  const audioInput = base(price?.input_audio_mtok);
   const cacheRead = base(price?.cache_read_mtok);
   const cacheWrite = base(price?.cache_write_mtok);
   const cacheWrite1h = base(price?.cache_write_1h_mtok);
@@ -111,6 +117,8 @@ function toModelPrices(price: Record<string, TablePrice> | undefined): ModelPric
     ...(cacheWrite1h === undefined ? {} : { cacheWrite1h }),
     ...(webSearch === undefined ? {} : { webSearch }),
     ...(request === undefined ? {} : { request }),
+    ...(audioInput === undefined ? {} : { audioInput }),
+    ...(audioHour === undefined ? {} : { audioHour }),
     ...(maxInput > input ? { maxInput } : {}),
     ...(longContext === undefined ? {} : { longContext }),
   };
@@ -122,6 +130,14 @@ const free: ModelPrices = Object.freeze({ input: 0, output: 0 });
 /** The prices of a table entry the table lists: its prices, or free when it gives none at all. */
 function listedPrices(price: Record<string, TablePrice> | undefined): ModelPrices | undefined {
   return price !== undefined && Object.keys(price).length === 0 ? free : toModelPrices(price);
+}
+
+/** The audio `calcPrice` is given of a usage: its audio input tokens, and its seconds of audio (for models billed by the hour). */
+function audioUsage(usage: Usage): Record<string, number> {
+  const tokens = usage.prompt_tokens_details?.audio_tokens ?? 0;
+  const seconds = usage.audio_seconds ?? 0;
+  if (tokens === 0 && seconds === 0) return {};
+  return { ...(tokens > 0 ? { input_audio_tokens: tokens } : {}), ...(seconds > 0 ? { audio_seconds: seconds, input_audio_seconds: seconds } : {}) };
 }
 
 /** Usage of no tokens, with `usage`'s web searches: what a request is charged whatever its tokens. */
@@ -234,6 +250,7 @@ export class TablePricing implements Pricing {
           cache_write_tokens: usage.prompt_tokens_details?.cache_write_tokens ?? 0,
           cache_write_1h_tokens: usage.prompt_tokens_details?.cache_write_1h_tokens ?? 0,
           web_searches: usage.server_tool_use?.web_search_requests ?? 0,
+          ...audioUsage(usage),
         },
         model.model,
         { providerId: model.priceProvider },

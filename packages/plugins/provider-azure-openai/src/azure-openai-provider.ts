@@ -53,6 +53,8 @@ export class AzureOpenAIProvider extends OpenAICompatibleProvider {
       completionsAPI: true,
       // Image deployments (gpt-image-1, DALL·E 3) answer OpenAI's Images API at their own path.
       images: true,
+      // Whisper and GPT-4o transcribe deployments transcribe audio at their own path.
+      transcriptions: true,
       completionsModel: (deployment) => isOpenAICompletionsModel(deployment) || options.completionsDeployments.includes(deployment),
       responsesOnly: options.apiVersion === 'v1' ? (deployment) => isOpenAIResponsesOnlyModel(deployment) || options.responsesOnlyDeployments.includes(deployment) : undefined,
     });

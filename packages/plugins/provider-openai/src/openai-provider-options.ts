@@ -59,6 +59,12 @@ export const openAIProviderOptionsSchema = z
      */
     moderationsAPI: z.boolean().optional(),
     /**
+     * The upstream transcribes audio at `<baseURL>/audio/transcriptions` (OpenAI's audio API; vLLM and
+     * Groq serve Whisper there too): `/v1/audio/transcriptions` requests go to it. Default: on for
+     * OpenAI's own API and the `groq` preset; set it for another server that does.
+     */
+    transcriptionsAPI: z.boolean().optional(),
+    /**
      * The server tokenizes chat requests at `/tokenize` beside its API, as vLLM does (`POST
      * http://host:8000/tokenize` for a base URL of `http://host:8000/v1`): Anthropic clients'
      * `count_tokens` (Claude Code's, before it compacts a conversation) is answered with the count of
@@ -92,6 +98,7 @@ export const openAIProviderOptionsSchema = z
       completionsAPI: options.completionsAPI ?? preset?.completionsAPI ?? options.vertex === undefined,
       tokenizeAPI: options.tokenizeAPI ?? (preset === undefined ? options.vertex === undefined && options.baseURL !== undefined : (preset as OpenAICompatiblePreset).tokenizeAPI === true),
       imagesAPI: options.imagesAPI ?? (preset as OpenAICompatiblePreset | undefined)?.imagesAPI,
+      transcriptionsAPI: options.transcriptionsAPI ?? (preset as OpenAICompatiblePreset | undefined)?.transcriptionsAPI,
       hostedPreset: preset?.hosted === true,
     };
   })

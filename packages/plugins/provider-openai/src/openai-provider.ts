@@ -49,6 +49,8 @@ export class OpenAIProvider extends OpenAICompatibleProvider {
       images: options.imagesAPI ?? priceProvider === 'openai',
       // Moderation requests pass through to `/moderations`: OpenAI's own API serves them (free); another server when it says so.
       moderations: options.moderationsAPI ?? priceProvider === 'openai',
+      // Audio is transcribed at `/audio/transcriptions`: OpenAI's own API, the `groq` preset, and a vLLM or other server when it says so.
+      transcriptions: options.transcriptionsAPI ?? priceProvider === 'openai',
       // Its Codex and -pro models answer on the Responses API only: every client's request goes there.
       responsesOnly: priceProvider === 'openai' ? isOpenAIResponsesOnlyModel : undefined,
       // It counts a request's input tokens, for Anthropic clients' count_tokens; a vLLM server tokenizes them.

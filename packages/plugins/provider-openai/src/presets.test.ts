@@ -25,6 +25,13 @@ describe('OpenAI-compatible presets', () => {
     expect(imagesAPI({ preset: 'xai', apiKey: 'xai-test', imagesAPI: false })).toBe(false);
   });
 
+  it('say which services transcribe audio', () => {
+    const groq = parse({ preset: 'groq', apiKey: 'gsk-test' });
+    expect(groq.success && groq.data.transcriptionsAPI).toBe(true);
+    const vllm = parse({ preset: 'vllm' });
+    expect(vllm.success && vllm.data.transcriptionsAPI).toBeUndefined();
+  });
+
   it('require a key for hosted services, not for local servers, and refuse unknown presets', () => {
     expect(parse({ preset: 'mistral' }).error?.issues[0]).toMatchObject({ path: ['apiKey'] });
     expect(parse({ preset: 'vllm' }).success).toBe(true);

@@ -1,7 +1,7 @@
 /**
  * What a preset sets: the base URL, the price-table id, whether the service needs a key, whether it
  * serves OpenAI's legacy completions at `/completions` (the `completionsAPI` default), and whether it
- * tokenizes at `/tokenize` (the `tokenizeAPI` default) or serves OpenAI's Images API (the `imagesAPI` default).
+ * tokenizes at `/tokenize` (the `tokenizeAPI` default) or serves OpenAI's Images API (the `imagesAPI` default) or audio transcriptions (`transcriptionsAPI`).
  */
 export interface OpenAICompatiblePreset {
   readonly baseURL: string;
@@ -12,6 +12,8 @@ export interface OpenAICompatiblePreset {
   readonly tokenizeAPI?: boolean;
   /** Whether the service generates images at `/images/generations` (Together's FLUX models, xAI's Grok image models): the `imagesAPI` default. */
   readonly imagesAPI?: boolean;
+  /** Whether the service transcribes audio at `/audio/transcriptions` (Groq's Whisper models): the `transcriptionsAPI` default. */
+  readonly transcriptionsAPI?: boolean;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface OpenAICompatiblePreset {
  * or `priceProvider` wins (a local server on another port).
  */
 export const openAICompatiblePresets = {
-  groq: { baseURL: 'https://api.groq.com/openai/v1', priceProvider: 'groq', hosted: true, completionsAPI: false },
+  groq: { baseURL: 'https://api.groq.com/openai/v1', priceProvider: 'groq', hosted: true, completionsAPI: false, transcriptionsAPI: true },
   mistral: { baseURL: 'https://api.mistral.ai/v1', priceProvider: 'mistral', hosted: true, completionsAPI: false },
   deepseek: { baseURL: 'https://api.deepseek.com/v1', priceProvider: 'deepseek', hosted: true, completionsAPI: false },
   together: { baseURL: 'https://api.together.xyz/v1', priceProvider: 'together', hosted: true, completionsAPI: true, imagesAPI: true },

@@ -33,7 +33,7 @@ export function createBodyCaptureHooks(): Pick<HookMap, 'transform.response' | '
   };
 }
 
-/** The request's messages (an embeddings or moderation request's input, a rerank request's query and documents, an image request's prompt) and the answer's text, secrets redacted and clipped, for the log line. */
+/** The request's messages (an embeddings or moderation request's input, a rerank request's query and documents, an image request's prompt, a transcription's file name, size and prompt) and the answer's text, secrets redacted and clipped, for the log line. */
 export function bodyLogFields(context: GatewayContext): { request: string; response?: string } {
   const request =
     context.operation === 'chat'
@@ -42,7 +42,9 @@ export function bodyLogFields(context: GatewayContext): { request: string; respo
         ? context.request.input
         : context.operation === 'images'
           ? context.request.prompt
-          : { query: context.request.query, documents: context.request.documents };
+          : context.operation === 'transcriptions'
+            ? { file: context.request.file.name, bytes: context.request.file.bytes.byteLength, prompt: context.request.prompt }
+            : { query: context.request.query, documents: context.request.documents };
   const answer = context.get('loggedAnswer');
   const text = answer instanceof ChunkAccumulator ? answer.toResponse().choices.map((choice) => choice.message.content ?? '').join('\n') : answer;
   return { request: clip(redactSecrets(JSON.stringify(request))), ...(text === undefined ? {} : { response: clip(redactSecrets(text)) }) };

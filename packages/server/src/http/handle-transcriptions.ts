@@ -1,0 +1,32 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestContext } from '@tollgate/core';
+import { gatewayHeaders } from './gateway-headers.js';
+import type { HttpDependencies } from './http-dependencies.js';
+import { audioBodyLimit, readAudioForm } from './read-audio-form.js';
+import { startRequest } from './start-request.js';
+
+/**
+ * `POST /v1/audio/transcriptions` (OpenAI's audio API: an audio file's transcript). The form is read
+ * whole (up to 25 MB of audio, or `server.bodyLimit` where larger), its audio measured, and the request
+ * goes through auth, routing, budgets, guardrails and logs like any other; the upstream's answer goes
+ * back as it wrote it — JSON, or the plain text of `text`, `srt` and `vtt`.
+ */
+export function createTranscriptionsHandler(dependencies: HttpDependencies) {
+  const engine = dependencies.gateway.engine;
+  const limit = Math.max(audioBodyLimit, dependencies.bodyLimit);
+  return async function handleTranscriptions(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const ingress = startRequest(req, res, dependencies);
+    if (ingress === undefined) return;
+    let context: RequestContext | undefined;
+    try {
+      context = ingress.createContext('transcriptions', { value: await readAudioForm(req, limit), raw: undefined });
+      const result = await engine.handleTranscription(context);
+      const payload = result.body ?? JSON.stringify(result.response);
+      const contentType = result.body === undefined ? 'application/json' : (result.contentType ?? 'application/json');
+      res.writeHead(200, { ...gatewayHeaders(context.asGatewayContext()), 'content-type': contentType, 'content-length': Buffer.byteLength(payload) });
+      res.end(payload);
+    } catch (error) {
+      ingress.fail(error, context);
+    }
+  };
+}

@@ -1,0 +1,67 @@
+import type { IncomingMessage } from 'node:http';
+import { parseBuffer } from 'music-metadata';
+import getRawBody from 'raw-body';
+import { GatewayError, type TranscriptionRequest } from '@tollgate/core';
+
+const formContentType = /^multipart\/form-data\s*;/i;
+
+/** The largest audio upload read: OpenAI's audio API takes files up to 25 MB; the form's framing adds a little. */
+export const audioBodyLimit = 26 * 1024 * 1024;
+
+/**
+ * The seconds of audio a file holds, read from its headers (WAV, MP3, M4A, FLAC, OGG, WebM…, with
+ * `music-metadata`); undefined for a format it cannot read or a file that says nothing of it.
+ */
+async function durationOf(bytes: Uint8Array, mimeType: string): Promise<number | undefined> {
+  try {
+    const metadata = await parseBuffer(bytes, { mimeType: mimeType === '' ? undefined : mimeType, size: bytes.byteLength }, { duration: true, skipCovers: true });
+    const seconds = metadata.format.duration;
+    return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? seconds : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads a transcription request's multipart form (`POST /v1/audio/transcriptions`, as OpenAI's SDKs
+ * send it): 415 for another content type, 413 over `limit` bytes, 400 for a form that cannot be parsed.
+ * Each field as sent (a field given more than once as a list), the audio as `file` with its bytes and
+ * its length in seconds where its headers give it. Validated by the engine, after auth.
+ */
+export async function readAudioForm(req: IncomingMessage, limit: number): Promise<Partial<TranscriptionRequest>> {
+  const contentType = req.headers['content-type'] ?? '';
+  if (!formContentType.test(contentType)) {
+    throw new GatewayError('TOLLGATE_UNSUPPORTED_MEDIA_TYPE', `The body must be a form sent with \`content-type: multipart/form-data\` (the audio as its \`file\` field); got ${contentType === '' ? 'no content type' : `"${contentType}"`}.`);
+  }
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+  let raw: Buffer;
+  try {
+    raw = await getRawBody(req, { limit, length: req.headers['content-length'] });
+  } catch (error) {
+    if ((error as { type?: string }).type === 'entity.too.large') throw tooLarge(limit);
+    throw new GatewayError('TOLLGATE_INVALID_REQUEST', `The request body could not be read: ${(error as Error).message}.`, { cause: error });
+  }
+  let form: FormData;
+  try {
+    form = await new Response(raw as Uint8Array<ArrayBuffer>, { headers: { 'content-type': contentType } }).formData();
+  } catch (error) {
+    throw new GatewayError('TOLLGATE_INVALID_REQUEST', `The request body is not a valid multipart form (${(error as Error).message}).`, { cause: error });
+  }
+  const fields: Record<string, unknown> = {};
+  for (const name of new Set(form.keys())) {
+    if (name === 'file') continue;
+    const values = form.getAll(name).filter((value): value is string => typeof value === 'string');
+    if (values.length > 0) fields[name] = values.length === 1 && !name.endsWith('[]') ? values[0] : values;
+  }
+  const file = form.get('file');
+  if (file !== null && typeof file !== 'string') {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    fields.file = { name: file.name, type: file.type, bytes, durationSeconds: await durationOf(bytes, file.type) };
+  }
+  return fields as Partial<TranscriptionRequest>;
+}
+
+function tooLarge(limit: number): GatewayError {
+  return new GatewayError('TOLLGATE_PAYLOAD_TOO_LARGE', `The audio upload is larger than this gateway's limit of ${limit} bytes (OpenAI's audio API takes files up to 25 MB). Send a shorter or more compressed file.`);
+}
