@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import { parseBuffer } from 'music-metadata';
 import getRawBody from 'raw-body';
 import { GatewayError, type TranscriptionRequest } from '@tollgate/core';
 
@@ -10,10 +9,12 @@ export const audioBodyLimit = 26 * 1024 * 1024;
 
 /**
  * The seconds of audio a file holds, read from its headers (WAV, MP3, M4A, FLAC, OGG, WebM…, with
- * `music-metadata`); undefined for a format it cannot read or a file that says nothing of it.
+ * `music-metadata`, loaded at the first upload: a gateway that transcribes nothing never loads it);
+ * undefined for a format it cannot read or a file that says nothing of it.
  */
 async function durationOf(bytes: Uint8Array, mimeType: string): Promise<number | undefined> {
   try {
+    const { parseBuffer } = await import('music-metadata');
     const metadata = await parseBuffer(bytes, { mimeType: mimeType === '' ? undefined : mimeType, size: bytes.byteLength }, { duration: true, skipCovers: true });
     const seconds = metadata.format.duration;
     return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? seconds : undefined;
