@@ -61,7 +61,7 @@ function isChatCompletion(value: unknown): boolean {
 const embeddingResponseSchema = z.looseObject({ data: z.array(z.unknown()), usage: z.looseObject({ prompt_tokens: z.number(), total_tokens: z.number() }) });
 
 /** An endpoint of an OpenAI-compatible upstream, as a path below its base URL. */
-export type UpstreamOperation = 'chat/completions' | 'completions' | 'embeddings' | 'rerank' | 'images/generations' | 'moderations' | 'audio/transcriptions' | 'responses' | 'responses/input_tokens' | 'tokenize';
+export type UpstreamOperation = 'chat/completions' | 'completions' | 'embeddings' | 'rerank' | 'images/generations' | 'moderations' | 'audio/transcriptions' | 'audio/translations' | 'responses' | 'responses/input_tokens' | 'tokenize';
 
 /** The fields OpenAI's `POST /responses/input_tokens` takes of a Responses request. */
 const inputTokenFields = ['model', 'input', 'instructions', 'tools', 'tool_choice', 'parallel_tool_calls', 'reasoning', 'text', 'truncation'] as const;
@@ -141,7 +141,7 @@ export interface OpenAICompatibleProviderInit {
   readonly images?: boolean;
   /** Serves OpenAI's moderation API at `/moderations`: `/v1/moderations` requests go there as the client's bytes. */
   readonly moderations?: boolean;
-  /** Serves OpenAI's audio API at `/audio/transcriptions`: `/v1/audio/transcriptions` requests go there as a form of the client's fields and file. */
+  /** Serves OpenAI's audio API at `/audio/transcriptions` (and `/audio/translations`): `/v1/audio/…` requests go there as a form of the client's fields and file. */
   readonly transcriptions?: boolean;
   /** Maps an error answer or error event (default: OpenAI's error shape). */
   readonly toError?: (input: UpstreamErrorInput) => ProviderError;
@@ -360,7 +360,8 @@ export class OpenAICompatibleProvider implements Provider {
   async #transcribe(request: TranscriptionRequest, options: ProviderCallOptions): Promise<ProviderTranscriptionResult> {
     const encoded = new Response(transcriptionForm(request, options.model));
     const payload = new Uint8Array(await encoded.arrayBuffer());
-    const answer = await this.#post('audio/transcriptions', payload, options, false, encoded.headers.get('content-type')!);
+    const operation = request.task === 'translate' ? 'audio/translations' : 'audio/transcriptions';
+    const answer = await this.#post(operation, payload, options, false, encoded.headers.get('content-type')!);
     const bytes = await answer.bytes();
     const contentType = String(answer.headers['content-type'] ?? 'application/json');
     const response = contentType.includes('json')

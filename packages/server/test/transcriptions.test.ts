@@ -143,6 +143,18 @@ describe('POST /v1/audio/transcriptions', () => {
     expect(openaiApi.requests).toHaveLength(1);
   });
 
+  it('serves translations (a transcript in English) at /v1/audio/translations, priced and recorded as a transcription', async () => {
+    const { data: answer, response } = await client.audio.translations.create({ model: 'transcriber', file: await wav(60), prompt: 'A talk' }).withResponse();
+    expect(answer.text).toBe('Mock English translation of 60 seconds of audio.');
+    expect(openaiApi.requests[0]!.path).toBe('/v1/audio/translations');
+    const form = await formOf(openaiApi.requests[0]!);
+    expect([...form.keys()].sort()).toEqual(['file', 'model', 'prompt']);
+    expect(form.get('model')).toBe('whisper-1');
+    // A minute at $0.36 an hour.
+    expect(response.headers.get('x-tollgate-cost')).toBe('0.006');
+    expect(await ledgerRow(response.headers.get('x-request-id'))).toMatchObject({ operation: 'transcriptions', model: 'transcriber', cost_micros: 6_000 });
+  });
+
   it("relays the upstream's refusal of a file it cannot decode, and serves an Azure deployment at its own path", async () => {
     const refused = await postForm(masterKey, { model: 'whisper-1' }, { bytes: Buffer.from('not really audio'), name: 'memo.mp3', type: 'audio/mpeg' });
     expect(refused.status).toBe(400);

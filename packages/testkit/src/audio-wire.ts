@@ -1,6 +1,6 @@
 /**
- * Transcription answers as OpenAI's audio API documents them (`POST /v1/audio/transcriptions`, a
- * multipart form): `json` — `{ text, usage }` —, `verbose_json` (Whisper: `task`, `language`,
+ * Transcription answers as OpenAI's audio API documents them (`POST /v1/audio/transcriptions`, and
+ * `/v1/audio/translations` — Whisper's, the transcript in English —, a multipart form): `json` — `{ text, usage }` —, `verbose_json` (Whisper: `task`, `language`,
  * `duration`, `segments`), or the plain text of `text`, `srt` and `vtt`. Whisper bills by the second
  * (`usage: { type: "duration", seconds }`); GPT-4o transcribe models by tokens (`usage: { type:
  * "tokens", input_tokens, input_token_details: { text_tokens, audio_tokens }, output_tokens,
@@ -57,8 +57,8 @@ function timestamp(seconds: number, separator: ',' | '.'): string {
   return `${pad(Math.floor(ms / 3_600_000))}:${pad(Math.floor(ms / 60_000) % 60)}:${pad(Math.floor(ms / 1000) % 60)}${separator}${pad(ms % 1000, 3)}`;
 }
 
-/** The mock's answer to a transcription form. */
-export async function transcriptionAnswer(bodyBytes: Buffer, contentType: string): Promise<TranscriptionAnswer> {
+/** The mock's answer to a transcription form, or to a translation's (Whisper only: the transcript in English). */
+export async function transcriptionAnswer(bodyBytes: Buffer, contentType: string, task: 'transcribe' | 'translate'): Promise<TranscriptionAnswer> {
   let form: FormData;
   try {
     form = await new Response(bodyBytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': contentType } }).formData();
@@ -73,8 +73,9 @@ export async function transcriptionAnswer(bodyBytes: Buffer, contentType: string
   if (seconds === undefined) return refusal("Invalid file format. Supported formats: ['flac', 'm4a', 'mp3', 'mp4', 'mpeg', 'mpga', 'oga', 'ogg', 'wav', 'webm']", 'file');
   const format = typeof form.get('response_format') === 'string' ? String(form.get('response_format')) : 'json';
   const tokenBilled = model.startsWith('gpt-4o');
+  if (task === 'translate' && tokenBilled) return refusal(`Model '${model}' does not support translations. Use 'whisper-1'.`, 'model');
   if (tokenBilled && format !== 'json' && format !== 'text') return refusal(`response_format '${format}' is not compatible with model '${model}'. Use 'json' or 'text' instead.`, 'response_format');
-  const text = `Mock transcript of ${seconds} seconds of audio.`;
+  const text = task === 'translate' ? `Mock English translation of ${seconds} seconds of audio.` : `Mock transcript of ${seconds} seconds of audio.`;
   if (format === 'text') return { status: 200, contentType: 'text/plain; charset=utf-8', body: `${text}\n` };
   if (format === 'srt') return { status: 200, contentType: 'text/plain; charset=utf-8', body: `1\n${timestamp(0, ',')} --> ${timestamp(seconds, ',')}\n${text}\n\n` };
   if (format === 'vtt') return { status: 200, contentType: 'text/plain; charset=utf-8', body: `WEBVTT\n\n${timestamp(0, '.')} --> ${timestamp(seconds, '.')}\n${text}\n\n` };
@@ -86,7 +87,7 @@ export async function transcriptionAnswer(bodyBytes: Buffer, contentType: string
     ? { type: 'tokens', input_tokens: textTokens + audioTokens, input_token_details: { text_tokens: textTokens, audio_tokens: audioTokens }, output_tokens: outputTokens, total_tokens: textTokens + audioTokens + outputTokens }
     : { type: 'duration', seconds: Math.ceil(seconds) };
   if (format === 'verbose_json') {
-    return json(200, { task: 'transcribe', language: 'english', duration: seconds, text, segments: [{ id: 0, seek: 0, start: 0, end: seconds, text, tokens: [], temperature: 0, avg_logprob: -0.2, compression_ratio: 1, no_speech_prob: 0.01 }], usage });
+    return json(200, { task, language: 'english', duration: seconds, text, segments: [{ id: 0, seek: 0, start: 0, end: seconds, text, tokens: [], temperature: 0, avg_logprob: -0.2, compression_ratio: 1, no_speech_prob: 0.01 }], usage });
   }
   return json(200, { text, usage });
 }

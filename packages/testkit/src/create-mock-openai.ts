@@ -180,7 +180,7 @@ async function answerResponses(res: ServerResponse, body: Record<string, any>, r
  * numbered stream events, reasoning items for reasoning models; Codex models refuse chat completions;
  * `POST /v1/responses/input_tokens`, the words of `input` and `instructions` as `input_tokens`),
  * rerank (`POST /v1/rerank`, Jina's or Cohere's shape), images (`POST /v1/images/generations`, GPT Image's
- * tokens and DALL·E's URLs), moderations (`POST /v1/moderations`), transcriptions (`POST /v1/audio/transcriptions`: WAV files,
+ * tokens and DALL·E's URLs), moderations (`POST /v1/moderations`), transcriptions and translations (`POST /v1/audio/transcriptions`, `/translations`: WAV files,
  * Whisper's seconds and GPT-4o transcribe's tokens), vLLM's tokenizer (`POST /tokenize` at the root:
  * `count`, `max_model_len`, `tokens`), legacy completions (`POST /v1/completions`: `text_completion` objects and their streams, `max_tokens`
  * 16 when left out, `echo`, `suffix` taken, legacy `logprobs`), embeddings (float and base64), models, and errors in OpenAI's shape
@@ -214,7 +214,7 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
       finish_reason: how.cancelled ? null : 'stop',
     });
   const azure = options.flavor === 'azure';
-  const azurePath = /^\/openai\/(?:deployments\/[^/]+\/(chat\/completions|completions|embeddings|images\/generations|audio\/transcriptions)|v1\/(chat\/completions|completions|embeddings|responses|images\/generations|audio\/transcriptions))$/;
+  const azurePath = /^\/openai\/(?:deployments\/[^/]+\/(chat\/completions|completions|embeddings|images\/generations|audio\/transcriptions|audio\/translations)|v1\/(chat\/completions|completions|embeddings|responses|images\/generations|audio\/transcriptions|audio\/translations))$/;
 
   async function handle(request: RecordedRequest, res: ServerResponse, takeReply: () => MockReply | undefined): Promise<void> {
     const body = request.body;
@@ -250,7 +250,7 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
     const isRerank = request.method === 'POST' && path === '/v1/rerank' && !openRouter && !azure;
     const isImages = request.method === 'POST' && path === '/v1/images/generations' && !openRouter;
     const isModerations = request.method === 'POST' && path === '/v1/moderations' && !openRouter && !azure;
-    const isTranscriptions = request.method === 'POST' && path === '/v1/audio/transcriptions' && !openRouter;
+    const isTranscriptions = request.method === 'POST' && (path === '/v1/audio/transcriptions' || path === '/v1/audio/translations') && !openRouter;
     if (request.method === 'POST' && path === '/v1/responses/input_tokens' && !openRouter && !azure) {
       const unknown = Object.keys(body ?? {}).find((field) => !inputTokenFields.has(field));
       if (unknown !== undefined) return sendJson(res, 400, openAIError(`Unknown parameter: '${unknown}'.`, 'invalid_request_error', 'unknown_parameter', unknown));
@@ -372,7 +372,7 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
       return;
     }
     if (isTranscriptions) {
-      const answer = await transcriptionAnswer(request.bodyBytes, String(request.headers['content-type'] ?? ''));
+      const answer = await transcriptionAnswer(request.bodyBytes, String(request.headers['content-type'] ?? ''), path.endsWith('/translations') ? 'translate' : 'transcribe');
       res.writeHead(answer.status, { 'content-type': answer.contentType, 'content-length': Buffer.byteLength(answer.body), ...reply.headers });
       res.end(answer.body);
       return;

@@ -27,7 +27,7 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void |
 export type GatewayRoutes = ReadonlyMap<string, ReadonlyMap<string, RouteHandler>>;
 
 /** OpenAI's routes that the standalone server also serves without their `/v1` prefix. */
-const unversionedOpenAIRoutes = ['/v1/chat/completions', '/v1/completions', '/v1/responses', '/v1/embeddings', '/v1/rerank', '/v1/images/generations', '/v1/moderations', '/v1/audio/transcriptions', '/v1/models', `${modelRoutePrefix}*`, `${responseRoutePrefix}*`];
+const unversionedOpenAIRoutes = ['/v1/chat/completions', '/v1/completions', '/v1/responses', '/v1/embeddings', '/v1/rerank', '/v1/images/generations', '/v1/moderations', '/v1/audio/transcriptions', '/v1/audio/translations', '/v1/models', `${modelRoutePrefix}*`, `${responseRoutePrefix}*`];
 
 /**
  * The route table with OpenAI's routes also without `/v1`, as the LiteLLM proxy serves them, so a
@@ -63,7 +63,8 @@ export function createGatewayRoutes(dependencies: HttpDependencies): GatewayRout
     ['/v2/rerank', post(rerank)],
     ['/v1/images/generations', post(createWholeAnswerHandler(dependencies, 'images') as RouteHandler)],
     ['/v1/moderations', post(createWholeAnswerHandler(dependencies, 'moderations') as RouteHandler)],
-    ['/v1/audio/transcriptions', post(createTranscriptionsHandler(dependencies) as RouteHandler)],
+    ['/v1/audio/transcriptions', post(createTranscriptionsHandler(dependencies, 'transcribe') as RouteHandler)],
+    ['/v1/audio/translations', post(createTranscriptionsHandler(dependencies, 'translate') as RouteHandler)],
     ['/v1/messages', post(createMessagesHandler(dependencies) as RouteHandler)],
     ['/v1/messages/count_tokens', post(createCountTokensHandler(dependencies) as RouteHandler)],
     ['/v1/models', get(models.list)],

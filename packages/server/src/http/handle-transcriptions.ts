@@ -6,12 +6,13 @@ import { audioBodyLimit, readAudioForm } from './read-audio-form.js';
 import { startRequest } from './start-request.js';
 
 /**
- * `POST /v1/audio/transcriptions` (OpenAI's audio API: an audio file's transcript). The form is read
+ * `POST /v1/audio/transcriptions` (OpenAI's audio API: an audio file's transcript), or with `task:
+ * "translate"` `POST /v1/audio/translations` (its transcript in English). The form is read
  * whole (up to 25 MB of audio, or `server.bodyLimit` where larger), its audio measured, and the request
  * goes through auth, routing, budgets, guardrails and logs like any other; the upstream's answer goes
  * back as it wrote it — JSON, or the plain text of `text`, `srt` and `vtt`.
  */
-export function createTranscriptionsHandler(dependencies: HttpDependencies) {
+export function createTranscriptionsHandler(dependencies: HttpDependencies, task: 'transcribe' | 'translate') {
   const engine = dependencies.gateway.engine;
   const limit = Math.max(audioBodyLimit, dependencies.bodyLimit);
   return async function handleTranscriptions(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -19,7 +20,7 @@ export function createTranscriptionsHandler(dependencies: HttpDependencies) {
     if (ingress === undefined) return;
     let context: RequestContext | undefined;
     try {
-      context = ingress.createContext('transcriptions', { value: await readAudioForm(req, limit), raw: undefined });
+      context = ingress.createContext('transcriptions', { value: await readAudioForm(req, limit, task), raw: undefined });
       const result = await engine.handleTranscription(context);
       const payload = result.body ?? JSON.stringify(result.response);
       const contentType = result.body === undefined ? 'application/json' : (result.contentType ?? 'application/json');

@@ -24,12 +24,12 @@ async function durationOf(bytes: Uint8Array, mimeType: string): Promise<number |
 }
 
 /**
- * Reads a transcription request's multipart form (`POST /v1/audio/transcriptions`, as OpenAI's SDKs
- * send it): 415 for another content type, 413 over `limit` bytes, 400 for a form that cannot be parsed.
+ * Reads a transcription request's multipart form (`POST /v1/audio/transcriptions`, or a translation's,
+ * as OpenAI's SDKs send them; `task` says which): 415 for another content type, 413 over `limit` bytes, 400 for a form that cannot be parsed.
  * Each field as sent (a field given more than once as a list), the audio as `file` with its bytes and
  * its length in seconds where its headers give it. Validated by the engine, after auth.
  */
-export async function readAudioForm(req: IncomingMessage, limit: number): Promise<Partial<TranscriptionRequest>> {
+export async function readAudioForm(req: IncomingMessage, limit: number, task: 'transcribe' | 'translate'): Promise<Partial<TranscriptionRequest>> {
   const contentType = req.headers['content-type'] ?? '';
   if (!formContentType.test(contentType)) {
     throw new GatewayError('TOLLGATE_UNSUPPORTED_MEDIA_TYPE', `The body must be a form sent with \`content-type: multipart/form-data\` (the audio as its \`file\` field); got ${contentType === '' ? 'no content type' : `"${contentType}"`}.`);
@@ -49,9 +49,9 @@ export async function readAudioForm(req: IncomingMessage, limit: number): Promis
   } catch (error) {
     throw new GatewayError('TOLLGATE_INVALID_REQUEST', `The request body is not a valid multipart form (${(error as Error).message}).`, { cause: error });
   }
-  const fields: Record<string, unknown> = {};
+  const fields: Record<string, unknown> = { task };
   for (const name of new Set(form.keys())) {
-    if (name === 'file') continue;
+    if (name === 'file' || name === 'task') continue;
     const values = form.getAll(name).filter((value): value is string => typeof value === 'string');
     if (values.length > 0) fields[name] = values.length === 1 && !name.endsWith('[]') ? values[0] : values;
   }
