@@ -13,7 +13,7 @@ export type { ImageGenerationResponse } from './types/image-generation-response.
 export { defaultModerationModel, moderationTexts, type ModerationInputPart, type ModerationRequest } from './types/moderation-request.js';
 export type { ModerationResponse } from './types/moderation-response.js';
 export type { AudioUpload, TranscriptionRequest } from './types/transcription-request.js';
-export type { TranscriptionResponse } from './types/transcription-response.js';
+export { transcriptionUsage, type TranscriptionResponse } from './types/transcription-response.js';
 export type { ModelRequest } from './types/model-request.js';
 export type { Operation } from './types/operation.js';
 export type { Usage, UsageSource } from './types/usage.js';
@@ -125,7 +125,7 @@ export { createGateway } from './engine/create-gateway.js';
 export type { CreateGatewayOptions, Gateway, LoadedPlugin } from './engine/create-gateway.js';
 export { Engine } from './engine/engine.js';
 export type { ChatResult, EmbeddingsResult, ImagesResult, ModerationsResult, RerankResult, TranscriptionResult } from './engine/engine.js';
-export { validateChatRequest, validateEmbeddingRequest, validateImageRequest, validateModerationRequest, validateRerankRequest, validateTranscriptionRequest } from './engine/validate-chat-request.js';
+export { validateChatRequest, validateEmbeddingRequest, validateImageRequest, validateModerationRequest, validateRerankRequest, validateStreamedTranscriptionRequest, validateTranscriptionRequest } from './engine/validate-chat-request.js';
 export { responseToChunks } from './engine/response-to-chunks.js';
 export { ChunkAccumulator } from './engine/chunk-accumulator.js';
 

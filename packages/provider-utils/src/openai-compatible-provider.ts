@@ -28,6 +28,7 @@ import {
   type StreamSummary,
   type Logger,
   type WireFormat,
+  transcriptionUsage,
 } from '@tollgate/core';
 import { withoutCacheControl } from './cache-control.js';
 import { DroppedFieldLog } from './dropped-field-log.js';
@@ -39,6 +40,7 @@ import { isRerankResponse } from './rerank-answer.js';
 import { isImagesResponse } from './images-answer.js';
 import { isModerationResponse } from './moderation-answer.js';
 import { isTranscriptionResponse, transcriptionForm } from './transcription-form.js';
+import { tapTranscriptSse } from './tap-transcript-sse.js';
 import { decodeResponsesSse } from './decode-responses-sse.js';
 import { chatCompletionOfResponse, isResponseObject } from './responses-answer.js';
 import { tapOpenAICompatibleSse } from './tap-openai-compatible-sse.js';
@@ -220,6 +222,8 @@ export class OpenAICompatibleProvider implements Provider {
   readonly doModerate?: (request: ModerationRequest, options: ProviderCallOptions) => Promise<ProviderModerationResult>;
   /** Transcribes audio at the upstream's `/audio/transcriptions`; only where it serves them (`transcriptions`). */
   readonly doTranscribe?: (request: TranscriptionRequest, options: ProviderCallOptions) => Promise<ProviderTranscriptionResult>;
+  /** Streams a transcription from the same endpoint (`stream=true`); where `transcriptions` is on. */
+  readonly doTranscribeStream?: (request: TranscriptionRequest, options: ProviderCallOptions) => Promise<{ readonly body: AsyncIterable<Uint8Array>; readonly contentType: string; readonly summary: StreamSummary }>;
 
   constructor(init: OpenAICompatibleProviderInit) {
     this.name = init.name;
@@ -238,7 +242,10 @@ export class OpenAICompatibleProvider implements Provider {
     if (init.rerank === true) this.doRerank = (request, options) => this.#rerank(request, options);
     if (init.images === true) this.doGenerateImages = (request, options) => this.#generateImages(request, options);
     if (init.moderations === true) this.doModerate = (request, options) => this.#moderate(request, options);
-    if (init.transcriptions === true) this.doTranscribe = (request, options) => this.#transcribe(request, options);
+    if (init.transcriptions === true) {
+      this.doTranscribe = (request, options) => this.#transcribe(request, options);
+      this.doTranscribeStream = (request, options) => this.#transcribeStream(request, options);
+    }
     const dropMessageField = init.dropMessageField;
     const keepDetails = init.takesReasoningDetails === true;
     this.#dropMessageField = (field) => (field === 'reasoning_details' && !keepDetails) || dropMessageField?.(field) === true;
@@ -358,16 +365,44 @@ export class OpenAICompatibleProvider implements Provider {
    * passed on as its bytes with its media type either way.
    */
   async #transcribe(request: TranscriptionRequest, options: ProviderCallOptions): Promise<ProviderTranscriptionResult> {
+    const answer = await this.#postTranscription(request, options, false);
+    const bytes = await answer.bytes();
+    const contentType = String(answer.headers['content-type'] ?? 'application/json');
+    return { response: this.#transcriptionOf(bytes, contentType), body: bytes, contentType };
+  }
+
+  /**
+   * A streamed transcription: the upstream's events passed through as they come, its usage tapped from
+   * `transcript.text.done`. An upstream that does not stream (Whisper ignores `stream`) answers whole:
+   * its answer is passed on as one piece, its usage read from it.
+   */
+  async #transcribeStream(request: TranscriptionRequest, options: ProviderCallOptions): Promise<{ body: AsyncIterable<Uint8Array>; contentType: string; summary: StreamSummary }> {
+    const answer = await this.#postTranscription(request, options, true);
+    const contentType = String(answer.headers['content-type'] ?? 'application/json');
+    const summary: StreamSummary = { usage: undefined, model: undefined };
+    if (contentType.includes('event-stream')) {
+      const toStreamError = (data: string) => this.#toError({ provider: this.name, status: 502, headers: {}, bodyText: data, secrets: this.#init.secrets });
+      return { body: tapTranscriptSse(answer, { summary, provider: this.name, toStreamError }), contentType, summary };
+    }
+    const bytes = await answer.bytes();
+    const response = this.#transcriptionOf(bytes, contentType);
+    summary.usage = transcriptionUsage(response.usage, typeof response.duration === 'number' ? response.duration : request.file.durationSeconds);
+    return { body: (async function* whole() { yield bytes; })(), contentType, summary };
+  }
+
+  /** Posts a transcription's form (or a translation's) to the upstream. */
+  async #postTranscription(request: TranscriptionRequest, options: ProviderCallOptions, stream: boolean): Promise<UpstreamBody> {
     const encoded = new Response(transcriptionForm(request, options.model));
     const payload = new Uint8Array(await encoded.arrayBuffer());
     const operation = request.task === 'translate' ? 'audio/translations' : 'audio/transcriptions';
-    const answer = await this.#post(operation, payload, options, false, encoded.headers.get('content-type')!);
-    const bytes = await answer.bytes();
-    const contentType = String(answer.headers['content-type'] ?? 'application/json');
-    const response = contentType.includes('json')
+    return this.#post(operation, payload, options, stream, encoded.headers.get('content-type')!);
+  }
+
+  /** A transcription answer's body: JSON (`json`, `verbose_json`), else the plain text of `text`, `srt` or `vtt`. */
+  #transcriptionOf(bytes: Buffer, contentType: string): TranscriptionResponse {
+    return contentType.includes('json')
       ? (parseUpstreamJson(bytes, isTranscriptionResponse, { provider: this.name, expected: 'a transcription (`text`)' }) as TranscriptionResponse)
       : { text: bytes.toString('utf8') };
-    return { response, body: bytes, contentType };
   }
 
   /** The request as the Responses API takes it, less what the counting endpoint does not take, counted upstream. */

@@ -166,15 +166,56 @@ describe('POST /v1/audio/transcriptions', () => {
     expect(azure.requests[0]!.headers['api-key']).toBe('azure-upstream-key-0000000');
   });
 
+  it('relays a streamed transcription event by event as the upstream sends it, and records the usage of its last event', async () => {
+    openaiApi.enqueue({ stream: { chunkDelayMs: 30 } });
+    const stream = await client.audio.transcriptions.create({ model: 'gpt-4o-transcribe', file: await wav(20), stream: true });
+    const types: string[] = [];
+    let text = '';
+    let upstreamOpenAtFirstEvent: boolean | undefined;
+    let done: Record<string, unknown> | undefined;
+    for await (const event of stream) {
+      upstreamOpenAtFirstEvent ??= openaiApi.requests[0]!.closedAt === undefined;
+      types.push(event.type);
+      if (event.type === 'transcript.text.delta') text += event.delta;
+      else done = event as unknown as Record<string, unknown>;
+    }
+    // The first delta reached the client while the upstream was still sending the rest.
+    expect(upstreamOpenAtFirstEvent).toBe(true);
+    expect(types).toEqual([...Array(7).fill('transcript.text.delta'), 'transcript.text.done']);
+    expect(text).toBe('Mock transcript of 20 seconds of audio.');
+    expect(done).toMatchObject({ text, usage: { type: 'tokens', input_tokens: 200, output_tokens: 7 } });
+    expect((await formOf(openaiApi.requests[0]!)).get('stream')).toBe('true');
+    const ledger = new DatabaseSync(databasePath, { readOnly: true });
+    await server.tollgate.gateway.engine.drain();
+    await server.tollgate.gateway.resolve(Ledger)!.flush();
+    // 200 audio tokens at $6 and 7 output tokens at $10 per million.
+    const row = ledger.prepare("SELECT prompt_tokens, completion_tokens, cost_micros, status, stream FROM tollgate_requests WHERE operation = 'transcriptions' ORDER BY started_at DESC LIMIT 1").get();
+    ledger.close();
+    expect(row).toEqual({ prompt_tokens: 200, completion_tokens: 7, cost_micros: 1_270, status: 200, stream: 1 });
+  });
+
+  it('ends a streamed transcription the upstream broke off with an error event, recorded as failed; Whisper, which does not stream, answers whole', async () => {
+    openaiApi.enqueue({ stream: { errorAfter: 3 } });
+    const broken = await postForm(masterKey, { model: 'gpt-4o-transcribe', stream: 'true' }, { bytes: silentWav(5), name: 'a.wav', type: 'audio/wav' });
+    expect(broken.status).toBe(200);
+    const events = (await broken.text()).split('\n\n').filter((event) => event !== '');
+    expect(events).toHaveLength(4);
+    expect(events.slice(0, 3).every((event) => event.includes('transcript.text.delta'))).toBe(true);
+    expect(events[3]).toContain('"error"');
+    expect(await ledgerRow(broken.headers.get('x-request-id'))).toMatchObject({ operation: 'transcriptions', status: 502 });
+
+    const whisper = await postForm(masterKey, { model: 'whisper-1', stream: 'true' }, { bytes: silentWav(10), name: 'a.wav', type: 'audio/wav' });
+    expect(whisper.headers.get('content-type')).toBe('application/json');
+    expect(((await whisper.json()) as { text: string }).text).toBe('Mock transcript of 10 seconds of audio.');
+    expect(await ledgerRow(whisper.headers.get('x-request-id'))).toMatchObject({ status: 200, cost_micros: 1_000 });
+  });
+
   it('refuses what it cannot serve with a clear error before any upstream call, and answers without the /v1 prefix too', async () => {
     const noFile = await postForm(masterKey, { model: 'whisper-1' }, undefined);
     expect(noFile.status).toBe(400);
     expect(((await noFile.json()) as ErrorBody).error).toMatchObject({ type: 'invalid_request_error', param: 'file' });
     const asJson = await fetch(`${server.url}/v1/audio/transcriptions`, { method: 'POST', headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' }, body: '{"model":"whisper-1"}' });
     expect(asJson.status).toBe(415);
-    const streamed = await postForm(masterKey, { model: 'gpt-4o-transcribe', stream: 'true' }, { bytes: silentWav(1), name: 'a.wav', type: 'audio/wav' });
-    expect(streamed.status).toBe(400);
-    expect(((await streamed.json()) as ErrorBody).error).toMatchObject({ param: 'stream' });
     const chatOnly = await postForm(masterKey, { model: 'llama-3.1-8b' }, { bytes: silentWav(1), name: 'a.wav', type: 'audio/wav' });
     expect(chatOnly.status).toBe(400);
     expect(((await chatOnly.json()) as ErrorBody).error).toMatchObject({ code: 'unsupported_operation', message: expect.stringContaining('does not serve transcription') });

@@ -4,7 +4,9 @@
  * `duration`, `segments`), or the plain text of `text`, `srt` and `vtt`. Whisper bills by the second
  * (`usage: { type: "duration", seconds }`); GPT-4o transcribe models by tokens (`usage: { type:
  * "tokens", input_tokens, input_token_details: { text_tokens, audio_tokens }, output_tokens,
- * total_tokens }`), which take `json` and `text` only. The mock reads WAV files only (their header
+ * total_tokens }`), which take `json` and `text` only and with `stream=true` answer SSE: a
+ * `transcript.text.delta` event a word, then `transcript.text.done` with the text and usage (Whisper
+ * ignores `stream`). The mock reads WAV files only (their header
  * gives their length): anything else is refused as OpenAI refuses a file it cannot decode.
  */
 import { countWords } from './mock-server.js';
@@ -40,11 +42,12 @@ export function wavSeconds(bytes: Uint8Array): number | undefined {
   return byteRate === 0 ? undefined : wav.readUInt32LE(40) / byteRate;
 }
 
-/** What the mock answers a transcription: a status, its media type and its body. */
+/** What the mock answers a transcription: a status, its media type and its body (a stream's: its events, in order). */
 export interface TranscriptionAnswer {
   readonly status: number;
   readonly contentType: string;
   readonly body: string;
+  readonly events?: readonly string[];
 }
 
 const json = (status: number, value: unknown): TranscriptionAnswer => ({ status, contentType: 'application/json', body: JSON.stringify(value) });
@@ -86,6 +89,12 @@ export async function transcriptionAnswer(bodyBytes: Buffer, contentType: string
   const usage = tokenBilled
     ? { type: 'tokens', input_tokens: textTokens + audioTokens, input_token_details: { text_tokens: textTokens, audio_tokens: audioTokens }, output_tokens: outputTokens, total_tokens: textTokens + audioTokens + outputTokens }
     : { type: 'duration', seconds: Math.ceil(seconds) };
+  if (form.get('stream') === 'true' && tokenBilled) {
+    // A word a delta, then the whole text with its usage.
+    const deltas = text.split(/(?<= )/).map((delta) => `data: ${JSON.stringify({ type: 'transcript.text.delta', delta })}\n\n`);
+    const events = [...deltas, `data: ${JSON.stringify({ type: 'transcript.text.done', text, usage })}\n\n`];
+    return { status: 200, contentType: 'text/event-stream; charset=utf-8', body: events.join(''), events };
+  }
   if (format === 'verbose_json') {
     return json(200, { task, language: 'english', duration: seconds, text, segments: [{ id: 0, seek: 0, start: 0, end: seconds, text, tokens: [], temperature: 0, avg_logprob: -0.2, compression_ratio: 1, no_speech_prob: 0.01 }], usage });
   }

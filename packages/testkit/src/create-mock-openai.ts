@@ -373,6 +373,11 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
     }
     if (isTranscriptions) {
       const answer = await transcriptionAnswer(request.bodyBytes, String(request.headers['content-type'] ?? ''), path.endsWith('/translations') ? 'translate' : 'transcribe');
+      if (answer.events !== undefined) {
+        res.writeHead(answer.status, { 'content-type': answer.contentType, 'cache-control': 'no-cache', ...reply.headers });
+        await writeMockStream(res, answer.events, reply.stream ?? {}, { errorEvent: `data: ${JSON.stringify(openAIError('The server had an error while processing your request.', 'server_error'))}\n\n` });
+        return;
+      }
       res.writeHead(answer.status, { 'content-type': answer.contentType, 'content-length': Buffer.byteLength(answer.body), ...reply.headers });
       res.end(answer.body);
       return;

@@ -192,7 +192,8 @@ export class RequestContext {
     this.#inspect = init.inspect;
     this.#boundWebSearches = init.boundWebSearches;
     this.#mapClientTexts = init.mapClientTexts;
-    this.stream = init.operation === 'chat' && (init.request as ChatCompletionRequest | undefined)?.stream === true;
+    // A chat's `stream: true`, or a transcription form's `stream=true`.
+    this.stream = init.operation === 'chat' ? (init.request as ChatCompletionRequest | undefined)?.stream === true : init.operation === 'transcriptions' && (init.request as { stream?: unknown } | undefined)?.stream === 'true';
   }
 
   get request(): ModelRequest {

@@ -34,7 +34,7 @@ import type { RerankResponse } from '../types/rerank-response.js';
 import type { ImageGenerationResponse } from '../types/image-generation-response.js';
 import type { ModerationResponse } from '../types/moderation-response.js';
 import type { TranscriptionRequest } from '../types/transcription-request.js';
-import type { TranscriptionResponse } from '../types/transcription-response.js';
+import { transcriptionUsage, type TranscriptionResponse } from '../types/transcription-response.js';
 import type { ModelRequest } from '../types/model-request.js';
 import { countChunkText, newStreamedOutput } from '../types/streamed-output.js';
 import type { Usage } from '../types/usage.js';
@@ -45,7 +45,7 @@ import { withUsageCost, withUsageCostBytes } from './usage-cost.js';
 import { RelayStream, type StreamEnd } from './relay-stream.js';
 import { responseToChunks } from './response-to-chunks.js';
 import { toLedgerEntry } from './to-ledger-entry.js';
-import { validateChatRequest, validateEmbeddingRequest, validateImageRequest, validateModerationRequest, validateRerankRequest, validateTranscriptionRequest } from './validate-chat-request.js';
+import { validateChatRequest, validateEmbeddingRequest, validateImageRequest, validateModerationRequest, validateRerankRequest, validateStreamedTranscriptionRequest, validateTranscriptionRequest } from './validate-chat-request.js';
 
 /** Whether a principal's key may call a model: the master key may call any; others what their key, user, team and org allow. */
 function mayCall(principal: Principal, model: string): boolean {
@@ -63,6 +63,11 @@ function refusingModelLevel(principal: Principal, model: string): { readonly nam
 
 /** A passthrough stream's bytes, as they are. */
 const passBytes = (bytes: Uint8Array): Uint8Array => bytes;
+
+/** A stream of one piece. */
+async function* bytesOnce(bytes: Uint8Array): AsyncIterableIterator<Uint8Array> {
+  yield bytes;
+}
 
 /**
  * A chat answer for the ingress to write: a whole response (with the upstream's bytes when they can go
@@ -259,21 +264,51 @@ export class Engine implements TargetCircuits {
    */
   async handleTranscription(context: RequestContext): Promise<TranscriptionResult> {
     const result = await this.#handleWhole(context, validateTranscriptionRequest, 'doTranscribe', 'transcription', (response: TranscriptionResponse) => {
-      const usage = response.usage;
-      if (usage?.type === 'tokens') {
-        const audioTokens = usage.input_token_details?.audio_tokens;
-        context.usage = {
-          prompt_tokens: usage.input_tokens,
-          completion_tokens: usage.output_tokens,
-          total_tokens: usage.total_tokens,
-          ...(audioTokens === undefined ? {} : { prompt_tokens_details: { audio_tokens: audioTokens } }),
-        };
-        return;
-      }
-      const seconds = usage?.type === 'duration' ? usage.seconds : typeof response.duration === 'number' ? response.duration : (context.request as TranscriptionRequest).file.durationSeconds;
-      context.usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, ...(seconds === undefined ? {} : { audio_seconds: seconds }) };
+      const seconds = typeof response.duration === 'number' ? response.duration : (context.request as TranscriptionRequest).file.durationSeconds;
+      context.usage = transcriptionUsage(response.usage, seconds);
     });
     return { response: result.response, body: result.body, contentType: result.body === undefined ? undefined : result.contentType };
+  }
+
+  /**
+   * Handles a streamed transcription (`stream=true`: GPT-4o transcribe's `transcript.text.delta`
+   * events): admitted like any request, failed over until the upstream's first bytes, then relayed as
+   * they come; its usage the one the final `transcript.text.done` event carries. Resolves with the
+   * bytes and their media type (an upstream that streams nothing — Whisper ignores `stream` — answers
+   * JSON, passed on as it is).
+   */
+  async handleTranscriptionStream(context: RequestContext): Promise<{ readonly body: AsyncIterableIterator<Uint8Array>; readonly contentType: string }> {
+    const admission = { reserved: false };
+    try {
+      const early = await this.#admit(context, validateStreamedTranscriptionRequest, admission);
+      if (early !== undefined) {
+        context.status = 200;
+        this.#finish(context, false);
+        // An answer a hook gave (no upstream call): written whole, as JSON.
+        return { body: bytesOnce(Buffer.from(JSON.stringify(early))), contentType: 'application/json' };
+      }
+      return await this.#dispatch(context, true, async (target, options, request) => {
+        if (target.provider.doTranscribeStream === undefined) {
+          throw new GatewayError(
+            'TOLLGATE_UNSUPPORTED_OPERATION',
+            `Provider "${target.provider.name}" does not stream transcriptions, but model "${context.request.model}" routes to it. Leave out \`stream\`, or route the model to a provider whose upstream streams them.`,
+            { param: 'stream' },
+          );
+        }
+        const upstream = await target.provider.doTranscribeStream(request as TranscriptionRequest, options);
+        const iterator = upstream.body[Symbol.asyncIterator]();
+        const first = await this.#firstOf(iterator);
+        context.timings.firstByteAt = performance.now();
+        const onEnd = (end: StreamEnd) => {
+          context.usage = upstream.summary.usage;
+          this.#stats.finished(target.id);
+          return this.#endStream(context, end, admission.reserved);
+        };
+        return { body: new RelayStream(iterator, first, passBytes, onEnd), contentType: upstream.contentType };
+      });
+    } catch (error) {
+      throw this.#fail(context, error, admission.reserved);
+    }
   }
 
   /**

@@ -156,17 +156,21 @@ export function validateModerationRequest(body: unknown): ModerationRequest {
 
 /**
  * Checks a transcription request as the ingress read its form (a `model`, a `file`); as
- * {@link validateChatRequest}. A streamed one (`stream=true`) is refused: the gateway answers
- * transcripts whole.
+ * {@link validateChatRequest}. A streamed one (`stream=true`) belongs to the engine's streaming path.
  */
 export function validateTranscriptionRequest(body: unknown): TranscriptionRequest {
+  const request = validateStreamedTranscriptionRequest(body);
+  // An ingress sends a streamed one to `engine.handleTranscriptionStream`.
+  if (request.stream === 'true') throw new GatewayError('TOLLGATE_INVALID_REQUEST', 'A streamed transcription (`stream=true`) is answered as a stream, not whole.', { param: 'stream' });
+  return request;
+}
+
+/** Checks a transcription request as {@link validateTranscriptionRequest} does, `stream=true` allowed. */
+export function validateStreamedTranscriptionRequest(body: unknown): TranscriptionRequest {
   requireObject(body);
   const request = body as Partial<TranscriptionRequest>;
   if (typeof request.model !== 'string' || request.model.length === 0) throw new GatewayError('TOLLGATE_INVALID_REQUEST', 'The request is missing the required field "model".', { param: 'model' });
   if (typeof request.file !== 'object' || request.file === null) throw new GatewayError('TOLLGATE_INVALID_REQUEST', 'The request is missing the required field "file" (the audio, as a file field of the form).', { param: 'file' });
-  if (request.stream === 'true') {
-    throw new GatewayError('TOLLGATE_INVALID_REQUEST', 'Tollgate answers transcriptions whole: leave out `stream`.', { param: 'stream' });
-  }
   return body as TranscriptionRequest;
 }
 

@@ -187,6 +187,8 @@ export interface Provider {
   doModerate?(request: ModerationRequest, options: ProviderCallOptions): Promise<ProviderModerationResult>;
   /** Transcribes an audio file (`POST /v1/audio/transcriptions`), where the upstream serves OpenAI's audio API. */
   doTranscribe?(request: TranscriptionRequest, options: ProviderCallOptions): Promise<ProviderTranscriptionResult>;
+  /** Starts a streamed transcription (`stream=true`); resolves once the upstream answered, with its bytes, their media type and a summary its final event fills. */
+  doTranscribeStream?(request: TranscriptionRequest, options: ProviderCallOptions): Promise<{ readonly body: AsyncIterable<Uint8Array>; readonly contentType: string; readonly summary: StreamSummary }>;
   /** Counts a request's input tokens upstream, where the upstream can (Anthropic's count_tokens). */
   doCountTokens?(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<{ readonly inputTokens: number }>;
   /**

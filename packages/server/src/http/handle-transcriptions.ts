@@ -4,13 +4,17 @@ import { gatewayHeaders } from './gateway-headers.js';
 import type { HttpDependencies } from './http-dependencies.js';
 import { audioBodyLimit, readAudioForm } from './read-audio-form.js';
 import { startRequest } from './start-request.js';
+import { writeSse } from './write-sse.js';
+
+const passBytes = (bytes: Uint8Array) => bytes;
 
 /**
  * `POST /v1/audio/transcriptions` (OpenAI's audio API: an audio file's transcript), or with `task:
  * "translate"` `POST /v1/audio/translations` (its transcript in English). The form is read
  * whole (up to 25 MB of audio, or `server.bodyLimit` where larger), its audio measured, and the request
  * goes through auth, routing, budgets, guardrails and logs like any other; the upstream's answer goes
- * back as it wrote it — JSON, or the plain text of `text`, `srt` and `vtt`.
+ * back as it wrote it — JSON, or the plain text of `text`, `srt` and `vtt`, or with `stream=true` its
+ * events as they come.
  */
 export function createTranscriptionsHandler(dependencies: HttpDependencies, task: 'transcribe' | 'translate') {
   const engine = dependencies.gateway.engine;
@@ -20,7 +24,14 @@ export function createTranscriptionsHandler(dependencies: HttpDependencies, task
     if (ingress === undefined) return;
     let context: RequestContext | undefined;
     try {
-      context = ingress.createContext('transcriptions', { value: await readAudioForm(req, limit, task), raw: undefined });
+      const form = await readAudioForm(req, limit, task);
+      context = ingress.createContext('transcriptions', { value: form, raw: undefined });
+      if (form.stream === 'true') {
+        // GPT-4o transcribe's text deltas, relayed as they come.
+        const stream = await engine.handleTranscriptionStream(context);
+        await writeSse(res, stream.body, passBytes, { signal: ingress.signal, headers: { ...gatewayHeaders(context.asGatewayContext()), 'content-type': stream.contentType } });
+        return;
+      }
       const result = await engine.handleTranscription(context);
       const payload = result.body ?? JSON.stringify(result.response);
       const contentType = result.body === undefined ? 'application/json' : (result.contentType ?? 'application/json');
