@@ -13,6 +13,7 @@ export type { ImageGenerationResponse } from './types/image-generation-response.
 export { defaultModerationModel, moderationTexts, type ModerationInputPart, type ModerationRequest } from './types/moderation-request.js';
 export type { ModerationResponse } from './types/moderation-response.js';
 export type { AudioUpload, TranscriptionRequest } from './types/transcription-request.js';
+export { speechMediaType, type SpeechRequest } from './types/speech-request.js';
 export { transcriptionUsage, type TranscriptionResponse } from './types/transcription-response.js';
 export type { ModelRequest } from './types/model-request.js';
 export type { Operation } from './types/operation.js';
@@ -39,7 +40,7 @@ export { toGatewayError } from './errors/to-gateway-error.js';
 export { redactSecrets } from './errors/redact-secrets.js';
 
 // Request context.
-export type { GatewayContext, GatewayContextBase, ChatContext, EmbeddingsContext, RerankContext, ImagesContext, ModerationsContext, TranscriptionsContext, ContextVariableMap, RequestTimings, RoutingOverrides } from './context/gateway-context.js';
+export type { GatewayContext, GatewayContextBase, ChatContext, EmbeddingsContext, RerankContext, ImagesContext, ModerationsContext, TranscriptionsContext, SpeechContext, ContextVariableMap, RequestTimings, RoutingOverrides } from './context/gateway-context.js';
 export type { Principal } from './context/principal.js';
 export type { AttemptRecord } from './context/attempt-record.js';
 export { RequestContext } from './context/request-context.js';
@@ -124,8 +125,8 @@ export { matchesModelPattern } from './routing/matches-model-pattern.js';
 export { createGateway } from './engine/create-gateway.js';
 export type { CreateGatewayOptions, Gateway, LoadedPlugin } from './engine/create-gateway.js';
 export { Engine } from './engine/engine.js';
-export type { ChatResult, EmbeddingsResult, ImagesResult, ModerationsResult, RerankResult, TranscriptionResult } from './engine/engine.js';
-export { validateChatRequest, validateEmbeddingRequest, validateImageRequest, validateModerationRequest, validateRerankRequest, validateStreamedTranscriptionRequest, validateTranscriptionRequest } from './engine/validate-chat-request.js';
+export type { ChatResult, EmbeddingsResult, ByteStreamResult, ImagesResult, ModerationsResult, RerankResult, TranscriptionResult } from './engine/engine.js';
+export { validateChatRequest, validateEmbeddingRequest, validateImageRequest, validateModerationRequest, validateRerankRequest, validateSpeechRequest, validateStreamedTranscriptionRequest, validateTranscriptionRequest } from './engine/validate-chat-request.js';
 export { responseToChunks } from './engine/response-to-chunks.js';
 export { ChunkAccumulator } from './engine/chunk-accumulator.js';
 

@@ -46,7 +46,7 @@ function blockedError(name: string, match: TextMatch, where: 'request' | 'answer
  * Wires a text guard into a plugin: `transform.request` guards the request's texts before they leave
  * — a chat request's messages (in the client's own wire where its bytes go upstream, so a redaction
  * keeps Claude Code's cache marks and thinking blocks, Codex's reasoning items), an embeddings
- * request's `input` strings (token ids have no text to read), a rerank request's query and documents, an image request's prompt, a moderation request's input texts, a transcription request's prompt (not its audio) — redacting, blocking with 400 `guardrail_blocked` naming the category (never the value), or
+ * request's `input` strings (token ids have no text to read), a rerank request's query and documents, an image request's prompt, a moderation request's input texts, a transcription request's prompt (not its audio), the text a speech request reads aloud — redacting, blocking with 400 `guardrail_blocked` naming the category (never the value), or
  * logging; `transform.response` the answer, `transform.chunk` a streamed answer (holding back
  * enough text to catch a match split across chunks). A model's reasoning (Claude's thinking, OpenAI's
  * summaries) and its tool calls' arguments are read, whole and streamed, but never rewritten — the
@@ -76,7 +76,7 @@ export function useTextGuardrail(api: PluginApi, options: TextGuardrailOptions):
     });
     if (outcome.blocked !== undefined) {
       log(context, where, [outcome.blocked], 'block');
-      const param = where === 'answer' ? undefined : context.operation === 'embeddings' || context.operation === 'moderations' ? 'input' : context.operation === 'rerank' ? undefined : context.operation === 'images' || context.operation === 'transcriptions' ? 'prompt' : 'messages';
+      const param = where === 'answer' ? undefined : context.operation === 'embeddings' || context.operation === 'moderations' || context.operation === 'speech' ? 'input' : context.operation === 'rerank' ? undefined : context.operation === 'images' || context.operation === 'transcriptions' ? 'prompt' : 'messages';
       throw blockedError(options.name, outcome.blocked, where, param, options.describe);
     }
     log(context, where, outcome.redacted, 'redact');
@@ -140,6 +140,9 @@ export function useTextGuardrail(api: PluginApi, options: TextGuardrailOptions):
         const prompt = context.request.prompt;
         const guarded = typeof prompt === 'string' ? guard(prompt) : prompt;
         if (guarded !== prompt) context.replaceRequest({ ...context.request, prompt: guarded });
+      } else if (context.operation === 'speech') {
+        const input = guard(context.request.input);
+        if (input !== context.request.input) context.replaceRequest({ ...context.request, input });
       } else if (context.operation === 'images') {
         const prompt = guard(context.request.prompt);
         if (prompt !== context.request.prompt) context.replaceRequest({ ...context.request, prompt });

@@ -29,6 +29,8 @@ import {
   type Logger,
   type WireFormat,
   transcriptionUsage,
+  speechMediaType,
+  type SpeechRequest,
 } from '@tollgate/core';
 import { withoutCacheControl } from './cache-control.js';
 import { DroppedFieldLog } from './dropped-field-log.js';
@@ -41,6 +43,7 @@ import { isImagesResponse } from './images-answer.js';
 import { isModerationResponse } from './moderation-answer.js';
 import { isTranscriptionResponse, transcriptionForm } from './transcription-form.js';
 import { tapTranscriptSse } from './tap-transcript-sse.js';
+import { tapSpeechSse } from './tap-speech-sse.js';
 import { decodeResponsesSse } from './decode-responses-sse.js';
 import { chatCompletionOfResponse, isResponseObject } from './responses-answer.js';
 import { tapOpenAICompatibleSse } from './tap-openai-compatible-sse.js';
@@ -63,7 +66,7 @@ function isChatCompletion(value: unknown): boolean {
 const embeddingResponseSchema = z.looseObject({ data: z.array(z.unknown()), usage: z.looseObject({ prompt_tokens: z.number(), total_tokens: z.number() }) });
 
 /** An endpoint of an OpenAI-compatible upstream, as a path below its base URL. */
-export type UpstreamOperation = 'chat/completions' | 'completions' | 'embeddings' | 'rerank' | 'images/generations' | 'moderations' | 'audio/transcriptions' | 'audio/translations' | 'responses' | 'responses/input_tokens' | 'tokenize';
+export type UpstreamOperation = 'chat/completions' | 'completions' | 'embeddings' | 'rerank' | 'images/generations' | 'moderations' | 'audio/transcriptions' | 'audio/translations' | 'audio/speech' | 'responses' | 'responses/input_tokens' | 'tokenize';
 
 /** The fields OpenAI's `POST /responses/input_tokens` takes of a Responses request. */
 const inputTokenFields = ['model', 'input', 'instructions', 'tools', 'tool_choice', 'parallel_tool_calls', 'reasoning', 'text', 'truncation'] as const;
@@ -145,6 +148,14 @@ export interface OpenAICompatibleProviderInit {
   readonly moderations?: boolean;
   /** Serves OpenAI's audio API at `/audio/transcriptions` (and `/audio/translations`): `/v1/audio/…` requests go there as a form of the client's fields and file. */
   readonly transcriptions?: boolean;
+  /** Serves OpenAI's speech API at `/audio/speech`: `/v1/audio/speech` requests go there as the client's bytes, the audio back as it comes. */
+  readonly speech?: boolean;
+  /**
+   * The models whose speech the upstream streams as events with their usage (`stream_format: "sse"`:
+   * GPT-4o mini TTS on OpenAI's API): asked for them, and the audio decoded for a client that asked
+   * for audio. Others' audio passes as it comes, billed by the characters read.
+   */
+  readonly speechEvents?: (model: string) => boolean;
   /** Maps an error answer or error event (default: OpenAI's error shape). */
   readonly toError?: (input: UpstreamErrorInput) => ProviderError;
   /**
@@ -224,6 +235,8 @@ export class OpenAICompatibleProvider implements Provider {
   readonly doTranscribe?: (request: TranscriptionRequest, options: ProviderCallOptions) => Promise<ProviderTranscriptionResult>;
   /** Streams a transcription from the same endpoint (`stream=true`); where `transcriptions` is on. */
   readonly doTranscribeStream?: (request: TranscriptionRequest, options: ProviderCallOptions) => Promise<{ readonly body: AsyncIterable<Uint8Array>; readonly contentType: string; readonly summary: StreamSummary }>;
+  /** Reads a text aloud at the upstream's `/audio/speech`; where `speech` is on. */
+  readonly doSpeech?: (request: SpeechRequest, options: ProviderCallOptions) => Promise<{ readonly body: AsyncIterable<Uint8Array>; readonly contentType: string; readonly summary: StreamSummary }>;
 
   constructor(init: OpenAICompatibleProviderInit) {
     this.name = init.name;
@@ -246,6 +259,7 @@ export class OpenAICompatibleProvider implements Provider {
       this.doTranscribe = (request, options) => this.#transcribe(request, options);
       this.doTranscribeStream = (request, options) => this.#transcribeStream(request, options);
     }
+    if (init.speech === true) this.doSpeech = (request, options) => this.#speech(request, options);
     const dropMessageField = init.dropMessageField;
     const keepDetails = init.takesReasoningDetails === true;
     this.#dropMessageField = (field) => (field === 'reasoning_details' && !keepDetails) || dropMessageField?.(field) === true;
@@ -388,6 +402,31 @@ export class OpenAICompatibleProvider implements Provider {
     const response = this.#transcriptionOf(bytes, contentType);
     summary.usage = transcriptionUsage(response.usage, typeof response.duration === 'number' ? response.duration : request.file.durationSeconds);
     return { body: (async function* whole() { yield bytes; })(), contentType, summary };
+  }
+
+  /**
+   * Speech. For a model the upstream streams as events (`speechEvents`), the events are asked for and
+   * their usage read: passed on as they are to a client that asked for them, else as the audio they
+   * carry. Any other model's answer passes as it comes, billed by the characters read (`tts-1`).
+   */
+  async #speech(request: SpeechRequest, options: ProviderCallOptions): Promise<{ body: AsyncIterable<Uint8Array>; contentType: string; summary: StreamSummary }> {
+    const summary: StreamSummary = { usage: undefined, model: undefined };
+    const clientWantsEvents = request.stream_format === 'sse';
+    const bytes = (fields: Record<string, unknown>) =>
+      options.rawBody === undefined ? JSON.stringify({ ...request, model: options.model, ...fields }) : setJsonFields(options.rawBody, { model: options.model, ...fields })!;
+    if (this.#init.speechEvents?.(options.model) !== true) {
+      const answer = await this.#post('audio/speech', options.rawBody === undefined || request.model !== options.model ? bytes({}) : options.rawBody, options, clientWantsEvents);
+      const characters = [...request.input].length;
+      summary.usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, input_characters: characters };
+      return { body: answer, contentType: String(answer.headers['content-type'] ?? speechMediaType(request)), summary };
+    }
+    const answer = await this.#post('audio/speech', clientWantsEvents && request.model === options.model && options.rawBody !== undefined ? options.rawBody : bytes({ stream_format: 'sse' }), options, true);
+    const toStreamError = (data: string) => this.#toError({ provider: this.name, status: 502, headers: {}, bodyText: data, secrets: this.#init.secrets });
+    return {
+      body: tapSpeechSse(answer, { summary, provider: this.name, decode: !clientWantsEvents, toStreamError }),
+      contentType: clientWantsEvents ? 'text/event-stream; charset=utf-8' : speechMediaType(request),
+      summary,
+    };
   }
 
   /** Posts a transcription's form (or a translation's) to the upstream. */

@@ -6,6 +6,7 @@ import { answerCompletions, completionsFields } from './openai-completions-wire.
 import { lastResponsesUserText, openAIResponseAnswer, openAIResponseEvents } from './openai-responses-wire.js';
 import { transcriptionAnswer } from './audio-wire.js';
 import { imagesAnswer } from './images-wire.js';
+import { speechAnswer } from './speech-wire.js';
 import { moderationAnswer } from './moderation-wire.js';
 import { rerankAnswer, type RerankShape } from './rerank-wire.js';
 import { mockEmbedding, openAIChatCompletion, openAIChunk, openAIError, openAIUsage, servedServiceTier, toBase64Floats } from './openai-wire.js';
@@ -180,7 +181,8 @@ async function answerResponses(res: ServerResponse, body: Record<string, any>, r
  * numbered stream events, reasoning items for reasoning models; Codex models refuse chat completions;
  * `POST /v1/responses/input_tokens`, the words of `input` and `instructions` as `input_tokens`),
  * rerank (`POST /v1/rerank`, Jina's or Cohere's shape), images (`POST /v1/images/generations`, GPT Image's
- * tokens and DALL·E's URLs), moderations (`POST /v1/moderations`), transcriptions and translations (`POST /v1/audio/transcriptions`, `/translations`: WAV files,
+ * tokens and DALL·E's URLs), moderations (`POST /v1/moderations`), speech (`POST /v1/audio/speech`: audio in pieces, GPT-4o mini TTS's events),
+ * transcriptions and translations (`POST /v1/audio/transcriptions`, `/translations`: WAV files,
  * Whisper's seconds and GPT-4o transcribe's tokens), vLLM's tokenizer (`POST /tokenize` at the root:
  * `count`, `max_model_len`, `tokens`), legacy completions (`POST /v1/completions`: `text_completion` objects and their streams, `max_tokens`
  * 16 when left out, `echo`, `suffix` taken, legacy `logprobs`), embeddings (float and base64), models, and errors in OpenAI's shape
@@ -214,7 +216,7 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
       finish_reason: how.cancelled ? null : 'stop',
     });
   const azure = options.flavor === 'azure';
-  const azurePath = /^\/openai\/(?:deployments\/[^/]+\/(chat\/completions|completions|embeddings|images\/generations|audio\/transcriptions|audio\/translations)|v1\/(chat\/completions|completions|embeddings|responses|images\/generations|audio\/transcriptions|audio\/translations))$/;
+  const azurePath = /^\/openai\/(?:deployments\/[^/]+\/(chat\/completions|completions|embeddings|images\/generations|audio\/transcriptions|audio\/translations|audio\/speech)|v1\/(chat\/completions|completions|embeddings|responses|images\/generations|audio\/transcriptions|audio\/translations|audio\/speech))$/;
 
   async function handle(request: RecordedRequest, res: ServerResponse, takeReply: () => MockReply | undefined): Promise<void> {
     const body = request.body;
@@ -250,6 +252,7 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
     const isRerank = request.method === 'POST' && path === '/v1/rerank' && !openRouter && !azure;
     const isImages = request.method === 'POST' && path === '/v1/images/generations' && !openRouter;
     const isModerations = request.method === 'POST' && path === '/v1/moderations' && !openRouter && !azure;
+    const isSpeech = request.method === 'POST' && path === '/v1/audio/speech' && !openRouter;
     const isTranscriptions = request.method === 'POST' && (path === '/v1/audio/transcriptions' || path === '/v1/audio/translations') && !openRouter;
     if (request.method === 'POST' && path === '/v1/responses/input_tokens' && !openRouter && !azure) {
       const unknown = Object.keys(body ?? {}).find((field) => !inputTokenFields.has(field));
@@ -308,7 +311,7 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
       sendJson(res, 400, openAIError("Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", 'invalid_request_error', 'unsupported_parameter', 'max_tokens'));
       return;
     }
-    const reply: MockReply = isChat || isEmbeddings || isResponses || isCompletions || isRerank || isImages || isModerations || isTranscriptions ? (takeReply() ?? {}) : {};
+    const reply: MockReply = isChat || isEmbeddings || isResponses || isCompletions || isRerank || isImages || isModerations || isTranscriptions || isSpeech ? (takeReply() ?? {}) : {};
 
     if (reply.delayMs !== undefined) await sleep(reply.delayMs);
     if (reply.hang === true) return; // the client's timeout or abort ends it
@@ -369,6 +372,12 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
       }
       sequence += 1;
       sendJson(res, 200, rerankAnswer(body as Record<string, any>, options.rerankShape ?? 'jina', `rerank-mock${sequence}`), reply.headers);
+      return;
+    }
+    if (isSpeech) {
+      const answer = speechAnswer(body as Record<string, any>);
+      res.writeHead(answer.status, { 'content-type': answer.contentType, ...reply.headers });
+      await writeMockStream(res, answer.pieces, reply.stream ?? {}, { errorEvent: `data: ${JSON.stringify(openAIError('The server had an error while processing your request.', 'server_error'))}\n\n` });
       return;
     }
     if (isTranscriptions) {

@@ -21,6 +21,7 @@ export type { RerankShape } from './rerank-wire.js';
 export { mockImageTokens, rejectedImageWord } from './images-wire.js';
 export { omniModerationSnapshot } from './moderation-wire.js';
 export { mockAudioTokensPerSecond, silentWav, wavSeconds } from './audio-wire.js';
+export { mockSpeechAudio, mockSpeechBytesPerCharacter, mockSpeechTokensPerCharacter } from './speech-wire.js';
 export { anthropicError, anthropicErrorStatus, anthropicEvent, anthropicUsage } from './anthropic-wire.js';
 export { bedrockErrorHeaders, bedrockErrorStatus, bedrockEvent, bedrockExceptionEvent, bedrockUsage } from './bedrock-wire.js';
 export { geminiError, geminiErrorStatus, geminiEvent, geminiUsage } from './gemini-wire.js';

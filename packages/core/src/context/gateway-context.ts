@@ -4,6 +4,7 @@ import type { ChatCompletionRequest } from '../types/chat-completion-request.js'
 import type { EmbeddingRequest } from '../types/embedding-request.js';
 import type { ImageGenerationRequest } from '../types/image-generation-request.js';
 import type { ModerationRequest } from '../types/moderation-request.js';
+import type { SpeechRequest } from '../types/speech-request.js';
 import type { TranscriptionRequest } from '../types/transcription-request.js';
 import type { RerankRequest } from '../types/rerank-request.js';
 import type { Usage, UsageSource } from '../types/usage.js';
@@ -268,8 +269,17 @@ export interface TranscriptionsContext extends GatewayContextBase {
   addRequestFields(fields: Partial<TranscriptionRequest>): void;
 }
 
+/** The context of a speech request (`POST /v1/audio/speech`). */
+export interface SpeechContext extends GatewayContextBase {
+  readonly operation: 'speech';
+  readonly request: SpeechRequest;
+  replaceRequest(next: SpeechRequest): void;
+  /** As for chat: sets top-level fields, keeping the client's bytes. */
+  addRequestFields(fields: Partial<SpeechRequest>): void;
+}
+
 /**
  * Everything a hook knows about one request: the canonical request, the principal, the chosen target,
  * usage, cost, timings and the client's abort signal. Narrow it with `context.operation`.
  */
-export type GatewayContext = ChatContext | EmbeddingsContext | RerankContext | ImagesContext | ModerationsContext | TranscriptionsContext;
+export type GatewayContext = ChatContext | EmbeddingsContext | RerankContext | ImagesContext | ModerationsContext | TranscriptionsContext | SpeechContext;

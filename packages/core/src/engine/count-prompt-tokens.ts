@@ -6,6 +6,7 @@ import type { ModelRequest } from '../types/model-request.js';
 import { moderationTexts, type ModerationRequest } from '../types/moderation-request.js';
 import type { Operation } from '../types/operation.js';
 import { rerankDocumentText, type RerankRequest } from '../types/rerank-request.js';
+import type { SpeechRequest } from '../types/speech-request.js';
 import type { TranscriptionRequest } from '../types/transcription-request.js';
 
 /** Tokens OpenAI's chat format adds per message and per reply. */
@@ -41,7 +42,7 @@ function contentTokens(content: ChatMessage['content'], countText: (text: string
 /**
  * The prompt tokens of a request, each text counted by `countText`: message contents, names, tool
  * calls and tool definitions, plus the chat format's per-message overhead (an image as 1,500); an
- * embeddings request's input; a rerank request's query with each of its documents; an image request's prompt; a moderation request's texts; a transcription request's prompt.
+ * embeddings request's input; a rerank request's query with each of its documents; an image request's prompt; a moderation request's texts; a transcription request's prompt; a speech request's input and instructions.
  */
 export function countPromptTokens(
   request: ModelRequest,
@@ -60,6 +61,11 @@ export function countPromptTokens(
   if (operation === 'transcriptions') {
     const prompt = (request as TranscriptionRequest).prompt;
     return typeof prompt === 'string' ? countText(prompt) : 0;
+  }
+  // The text read aloud, and how to read it.
+  if (operation === 'speech') {
+    const speech = request as SpeechRequest;
+    return countText(speech.input) + (typeof speech.instructions === 'string' ? countText(speech.instructions) : 0);
   }
   if (operation === 'moderations') return moderationTexts((request as ModerationRequest).input).reduce((sum, text) => sum + countText(text), 0);
   if (operation === 'embeddings') {

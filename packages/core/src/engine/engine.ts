@@ -6,7 +6,7 @@ import { requestTags, requestTagsHeader } from '../context/request-tags.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { toGatewayError } from '../errors/to-gateway-error.js';
 import type { GatewayResponse } from '../plugin/hook-map.js';
-import type { ProviderCallOptions, StreamSummary } from '../provider/provider.js';
+import type { Provider, ProviderCallOptions, StreamSummary } from '../provider/provider.js';
 import type { RouteTarget } from '../provider/route-target.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { computeBackoff } from '../routing/compute-backoff.js';
@@ -45,7 +45,7 @@ import { withUsageCost, withUsageCostBytes } from './usage-cost.js';
 import { RelayStream, type StreamEnd } from './relay-stream.js';
 import { responseToChunks } from './response-to-chunks.js';
 import { toLedgerEntry } from './to-ledger-entry.js';
-import { validateChatRequest, validateEmbeddingRequest, validateImageRequest, validateModerationRequest, validateRerankRequest, validateStreamedTranscriptionRequest, validateTranscriptionRequest } from './validate-chat-request.js';
+import { validateChatRequest, validateEmbeddingRequest, validateImageRequest, validateModerationRequest, validateRerankRequest, validateSpeechRequest, validateStreamedTranscriptionRequest, validateTranscriptionRequest } from './validate-chat-request.js';
 
 /** Whether a principal's key may call a model: the master key may call any; others what their key, user, team and org allow. */
 function mayCall(principal: Principal, model: string): boolean {
@@ -101,6 +101,12 @@ export interface TranscriptionResult {
   readonly response: TranscriptionResponse;
   readonly body: Uint8Array | undefined;
   readonly contentType: string | undefined;
+}
+
+/** A stream of bytes for the ingress to write as they come (a streamed transcription's events, speech), of `contentType`. */
+export interface ByteStreamResult {
+  readonly body: AsyncIterableIterator<Uint8Array>;
+  readonly contentType: string;
 }
 
 /** An embeddings answer for the ingress to write. */
@@ -272,15 +278,37 @@ export class Engine implements TargetCircuits {
 
   /**
    * Handles a streamed transcription (`stream=true`: GPT-4o transcribe's `transcript.text.delta`
-   * events): admitted like any request, failed over until the upstream's first bytes, then relayed as
-   * they come; its usage the one the final `transcript.text.done` event carries. Resolves with the
-   * bytes and their media type (an upstream that streams nothing — Whisper ignores `stream` — answers
-   * JSON, passed on as it is).
+   * events), relayed as the upstream sends them; its usage the one the final `transcript.text.done`
+   * event carries. An upstream that streams nothing — Whisper ignores `stream` — answers JSON, passed
+   * on as it is.
    */
-  async handleTranscriptionStream(context: RequestContext): Promise<{ readonly body: AsyncIterableIterator<Uint8Array>; readonly contentType: string }> {
+  handleTranscriptionStream(context: RequestContext): Promise<ByteStreamResult> {
+    return this.#handleByteStream(context, validateStreamedTranscriptionRequest, 'doTranscribeStream', 'streamed transcriptions');
+  }
+
+  /**
+   * Handles a speech request (`POST /v1/audio/speech`): the audio relayed as the upstream makes it
+   * (or its events, for `stream_format: "sse"`); its usage what the provider learned by the end — the
+   * tokens GPT-4o mini TTS reports, or the characters read for a model billed by them.
+   */
+  handleSpeech(context: RequestContext): Promise<ByteStreamResult> {
+    return this.#handleByteStream(context, validateSpeechRequest, 'doSpeech', 'speech');
+  }
+
+  /**
+   * A request answered as a stream of bytes (a streamed transcription, speech): admitted like any
+   * request, failed over until the upstream's first bytes, then relayed as they come; recorded when
+   * they end (or are cut), with the usage the provider's summary holds by then.
+   */
+  async #handleByteStream(
+    context: RequestContext,
+    validate: (request: unknown) => unknown,
+    method: 'doTranscribeStream' | 'doSpeech',
+    operation: string,
+  ): Promise<ByteStreamResult> {
     const admission = { reserved: false };
     try {
-      const early = await this.#admit(context, validateStreamedTranscriptionRequest, admission);
+      const early = await this.#admit(context, validate, admission);
       if (early !== undefined) {
         context.status = 200;
         this.#finish(context, false);
@@ -288,14 +316,15 @@ export class Engine implements TargetCircuits {
         return { body: bytesOnce(Buffer.from(JSON.stringify(early))), contentType: 'application/json' };
       }
       return await this.#dispatch(context, true, async (target, options, request) => {
-        if (target.provider.doTranscribeStream === undefined) {
+        const call = target.provider[method] as ((request: unknown, options: ProviderCallOptions) => ReturnType<NonNullable<Provider['doSpeech']>>) | undefined;
+        if (call === undefined) {
           throw new GatewayError(
             'TOLLGATE_UNSUPPORTED_OPERATION',
-            `Provider "${target.provider.name}" does not stream transcriptions, but model "${context.request.model}" routes to it. Leave out \`stream\`, or route the model to a provider whose upstream streams them.`,
-            { param: 'stream' },
+            `Provider "${target.provider.name}" does not serve ${operation}, but model "${context.request.model}" routes to it. Route the model to a provider whose upstream serves ${operation}.`,
+            { param: 'model' },
           );
         }
-        const upstream = await target.provider.doTranscribeStream(request as TranscriptionRequest, options);
+        const upstream = await call.call(target.provider, request, options);
         const iterator = upstream.body[Symbol.asyncIterator]();
         const first = await this.#firstOf(iterator);
         context.timings.firstByteAt = performance.now();

@@ -4,6 +4,7 @@ import { GatewayError } from '../errors/gateway-error.js';
 import type { ChatCompletionRequest } from '../types/chat-completion-request.js';
 import type { EmbeddingRequest } from '../types/embedding-request.js';
 import type { ImageGenerationRequest } from '../types/image-generation-request.js';
+import type { SpeechRequest } from '../types/speech-request.js';
 import type { TranscriptionRequest } from '../types/transcription-request.js';
 import { defaultModerationModel, type ModerationRequest } from '../types/moderation-request.js';
 import type { RerankRequest } from '../types/rerank-request.js';
@@ -54,6 +55,14 @@ const moderationPartSchema = z.union([
 const moderationRequestSchema = z.looseObject({
   model: z.string().min(1).optional(),
   input: z.union([z.string(), z.array(z.string()).min(1), z.array(moderationPartSchema).min(1)]),
+});
+
+const speechRequestSchema = z.looseObject({
+  model: z.string().min(1),
+  input: z.string().min(1),
+  instructions: z.string().optional(),
+  response_format: z.string().optional(),
+  stream_format: z.enum(['audio', 'sse']).optional(),
 });
 
 const roles = new Set<string>(chatRoles);
@@ -172,6 +181,14 @@ export function validateStreamedTranscriptionRequest(body: unknown): Transcripti
   if (typeof request.model !== 'string' || request.model.length === 0) throw new GatewayError('TOLLGATE_INVALID_REQUEST', 'The request is missing the required field "model".', { param: 'model' });
   if (typeof request.file !== 'object' || request.file === null) throw new GatewayError('TOLLGATE_INVALID_REQUEST', 'The request is missing the required field "file" (the audio, as a file field of the form).', { param: 'file' });
   return body as TranscriptionRequest;
+}
+
+/** Checks a parsed body as a speech request (`model`, a non-empty `input`, `stream_format` `audio` or `sse`); as {@link validateChatRequest}. */
+export function validateSpeechRequest(body: unknown): SpeechRequest {
+  requireObject(body);
+  const result = speechRequestSchema.safeParse(body);
+  if (!result.success) throw toRequestError(result.error, body);
+  return body as SpeechRequest;
 }
 
 /** Checks a parsed body as an embeddings request; as {@link validateChatRequest}. */

@@ -7,6 +7,7 @@ import type { ImageGenerationRequest } from '../types/image-generation-request.j
 import type { ImageGenerationResponse } from '../types/image-generation-response.js';
 import type { ModerationRequest } from '../types/moderation-request.js';
 import type { ModerationResponse } from '../types/moderation-response.js';
+import type { SpeechRequest } from '../types/speech-request.js';
 import type { TranscriptionRequest } from '../types/transcription-request.js';
 import type { TranscriptionResponse } from '../types/transcription-response.js';
 import type { RerankRequest } from '../types/rerank-request.js';
@@ -189,6 +190,12 @@ export interface Provider {
   doTranscribe?(request: TranscriptionRequest, options: ProviderCallOptions): Promise<ProviderTranscriptionResult>;
   /** Starts a streamed transcription (`stream=true`); resolves once the upstream answered, with its bytes, their media type and a summary its final event fills. */
   doTranscribeStream?(request: TranscriptionRequest, options: ProviderCallOptions): Promise<{ readonly body: AsyncIterable<Uint8Array>; readonly contentType: string; readonly summary: StreamSummary }>;
+  /**
+   * Reads a text aloud (`POST /v1/audio/speech`); resolves once the upstream answered, with the audio
+   * (or, for `stream_format: "sse"`, the events) as it comes, its media type, and a summary its end
+   * fills with the usage.
+   */
+  doSpeech?(request: SpeechRequest, options: ProviderCallOptions): Promise<{ readonly body: AsyncIterable<Uint8Array>; readonly contentType: string; readonly summary: StreamSummary }>;
   /** Counts a request's input tokens upstream, where the upstream can (Anthropic's count_tokens). */
   doCountTokens?(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<{ readonly inputTokens: number }>;
   /**

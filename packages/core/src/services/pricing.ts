@@ -30,6 +30,8 @@ export interface ModelPrices {
   readonly audioInput?: number;
   /** USD per hour of audio, for models billed by its length (Whisper: $0.36) rather than by tokens. */
   readonly audioHour?: number;
+  /** USD per million characters of input, for models billed by the character (OpenAI's `tts-1`: $15). */
+  readonly character?: number;
 }
 
 /** Which model a price is asked for: the provider instance, the id price tables know its upstream by, and the upstream model. */
@@ -74,7 +76,8 @@ export interface Pricing {
 /**
  * The cost of `usage` at `prices`, in integer micro-dollars: uncached input, cached reads and cache
  * writes (hour-long ones at their own price) apart, audio input at its own price, output, web
- * searches, the fee per request, and the hours of audio of a model billed by duration.
+ * searches, the fee per request, the hours of audio of a model billed by duration, and the
+ * characters of a model billed by the character.
  * For price sources that hold plain prices (pricing overrides, a catalog).
  */
 export function costAtPrices(prices: ModelPrices, usage: Usage): number {
@@ -89,7 +92,7 @@ export function costAtPrices(prices: ModelPrices, usage: Usage): number {
   const inputUsd = (uncached - audio) * prices.input + audio * (prices.audioInput ?? prices.input) + cacheRead * (prices.cacheRead ?? prices.input) + writes;
   const tokensUsd = (inputUsd + usage.completion_tokens * prices.output) / 1_000_000;
   const feesUsd = ((usage.server_tool_use?.web_search_requests ?? 0) * (prices.webSearch ?? 0) + (prices.request ?? 0) * (usage.billed_requests ?? 1)) / 1_000;
-  const audioUsd = ((usage.audio_seconds ?? 0) * (prices.audioHour ?? 0)) / 3_600;
+  const audioUsd = ((usage.audio_seconds ?? 0) * (prices.audioHour ?? 0)) / 3_600 + ((usage.input_characters ?? 0) * (prices.character ?? 0)) / 1_000_000;
   return Math.round((tokensUsd + feesUsd + audioUsd) * 1_000_000);
 }
 

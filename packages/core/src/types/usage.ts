@@ -34,6 +34,8 @@ export interface Usage {
   readonly billed_requests?: number;
   /** Seconds of audio a model billed by duration read (Whisper's `usage.seconds`, or the upload's length where the upstream reports none). */
   readonly audio_seconds?: number;
+  /** Characters of text a model billed by the character read (OpenAI's `tts-1`). */
+  readonly input_characters?: number;
   readonly cost?: number;
 }
 

@@ -60,6 +60,14 @@ function outputLimit(request: ChatCompletionRequest): { field: 'max_tokens' | 'm
   return { field: 'max_tokens', tokens: typeof request.max_tokens === 'number' ? request.max_tokens : undefined };
 }
 
+/**
+ * The most audio tokens a model billed by tokens (GPT-4o mini TTS) may make of one character: OpenAI
+ * puts its audio at about $0.015 a minute at $12 per million tokens (~21 tokens a second); speech
+ * reads ~15 characters a second, and `speed` may slow it to a quarter — ~6 tokens a character, held
+ * at 8.
+ */
+const speechTokensPerCharacterAtMost = 8;
+
 /** End users and tags whose budget state is remembered at most; past it the memory starts over (any client can name any end user or tag). */
 const maxRememberedNamedLevels = 10_000;
 
@@ -229,13 +237,19 @@ export function createBudgetHooks(
     // What the request costs whatever its output: its prompt, its fee per call (per search, for a ranking), and the web searches the upstream may run.
     const calls =
       context.operation === 'rerank' ? mostRerankSearches((context.request as RerankRequest).documents.length, promptTokens) : context.operation === 'images' ? imageCount(context.request) : 1;
+    let outputTokens = 0;
     let fixedMicros = Math.ceil(promptTokens * prices.input) + Math.ceil(prices.request * calls * 1_000) + Math.ceil(searches * prices.webSearch * 1_000);
     if (context.operation === 'transcriptions') {
       const audioMicros = transcriptionWorstCaseMicros(context.request, context.targets, prices, pricing);
       if (audioMicros === undefined) return admitUnboundedAudio(context);
       fixedMicros += audioMicros;
     }
-    let outputTokens = 0;
+    if (context.operation === 'speech') {
+      // The characters read (tts-1), and the audio a token-billed model may make of them.
+      const characters = [...context.request.input].length;
+      fixedMicros += Math.ceil(characters * prices.character);
+      outputTokens = characters * speechTokensPerCharacterAtMost;
+    }
     let choices = 1;
     if (context.operation === 'chat') {
       const limit = outputLimit(context.request);

@@ -11,6 +11,8 @@ export interface WorstCasePrices {
   readonly audioInput: number;
   /** USD per hour of audio, for models billed by its length. */
   readonly audioHour: number;
+  /** USD per million characters, for models billed by the character. */
+  readonly character: number;
 }
 
 /**
@@ -63,6 +65,7 @@ export function worstCasePrices(
   let request = 0;
   let audioInput = 0;
   let audioHour = 0;
+  let character = 0;
   const take = (prices: ModelPrices) => {
     const long = prices.longContext !== undefined && promptTokens > prices.longContext.fromTokens ? prices.longContext : undefined;
     input = Math.max(input, long?.maxInput ?? prices.maxInput ?? prices.input, prices.cacheWrite ?? 0);
@@ -71,6 +74,7 @@ export function worstCasePrices(
     request = Math.max(request, prices.request ?? 0);
     audioInput = Math.max(audioInput, prices.audioInput ?? prices.input);
     audioHour = Math.max(audioHour, prices.audioHour ?? 0);
+    character = Math.max(character, prices.character ?? 0);
   };
   for (const target of targets) {
     const prices = pricesOf(target, pricing);
@@ -89,5 +93,5 @@ export function worstCasePrices(
     const tierPrices = tier === undefined ? undefined : tierPricesOf(target, pricing, tier);
     if (tierPrices !== undefined) take(tierPrices);
   }
-  return targets.length === 0 ? undefined : { input, output, webSearch, request, audioInput, audioHour };
+  return targets.length === 0 ? undefined : { input, output, webSearch, request, audioInput, audioHour, character };
 }

@@ -7,9 +7,9 @@ export interface ModerationVerdict {
   readonly category?: string;
 }
 
-/** What of a request the service reads, by operation: a chat request's messages, an embeddings or moderation request's input, a rerank request's query and documents, an image or transcription request's prompt. */
+/** What of a request the service reads, by operation: a chat request's messages, an embeddings, moderation or speech request's input, a rerank request's query and documents, an image or transcription request's prompt. */
 function textsOf(context: GatewayContext): { readonly fields: Record<string, unknown>; readonly param: string } {
-  if (context.operation === 'embeddings' || context.operation === 'moderations') return { fields: { input: context.request.input }, param: 'input' };
+  if (context.operation === 'embeddings' || context.operation === 'moderations' || context.operation === 'speech') return { fields: { input: context.request.input }, param: 'input' };
   if (context.operation === 'rerank') return { fields: { query: context.request.query, documents: context.request.documents }, param: 'documents' };
   if (context.operation === 'images') return { fields: { prompt: context.request.prompt }, param: 'prompt' };
   if (context.operation === 'transcriptions') return { fields: { prompt: context.request.prompt ?? null }, param: 'prompt' };
@@ -18,7 +18,7 @@ function textsOf(context: GatewayContext): { readonly fields: Record<string, unk
 
 /**
  * Asks the moderation service about a request: a JSON POST with the request id, the operation, the
- * model, its texts (`messages`; `input` for embeddings and moderations; `query` and `documents` for rerank; `prompt` for images) and who is
+ * model, its texts (`messages`; `input` for embeddings, moderations and speech; `query` and `documents` for rerank; `prompt` for images) and who is
  * calling (key, team and user ids — never the key), answered within `timeoutMs`. Resolves to
  * undefined when the request may go on, or to the error the client gets: 400 `guardrail_blocked`
  * naming the service's category, or — failing closed — 503 `guardrail_unavailable`.

@@ -81,7 +81,7 @@ export function responseAttributes(context: GatewayContext): Attributes {
  * (or `max_completion_tokens`), sampling settings, stop sequences, seed, the choice count when not 1
  * the output type and the service tier asked for; for embeddings, the dimensions and encoding format;
  * for reranking, the documents ranked and how many of the best are returned (Tollgate's names: the
- * conventions define none); for images, the output type `image` and the image count when not 1.
+ * conventions define none); for images, the output type `image` and the image count when not 1; for speech, the output type `speech`.
  */
 export function requestAttributes(context: GatewayContext): Attributes {
   const attributes: Attributes = {};
@@ -98,6 +98,10 @@ export function requestAttributes(context: GatewayContext): Attributes {
     return attributes;
   }
   if (context.operation === 'moderations' || context.operation === 'transcriptions') return attributes;
+  if (context.operation === 'speech') {
+    attributes['gen_ai.output.type'] = 'speech';
+    return attributes;
+  }
   if (context.operation === 'images') {
     attributes['gen_ai.output.type'] = 'image';
     const count = context.request.n;

@@ -25,12 +25,13 @@ function epoch(context: GatewayContext, at: number): number {
 /**
  * `gen_ai.operation.name` of a request: a legacy completions client's is `text_completion`, whatever its
  * target speaks; a rerank request's `rerank` (no well-known value names it); an image request's
- * `generate_content` (the conventions' multimodal generation); a moderation request's `moderation`, a transcription's `transcription`.
+ * `generate_content` (the conventions' multimodal generation); a moderation request's `moderation`, a transcription's `transcription`, speech's `text_to_speech`.
  */
-function operationName(context: GatewayContext): 'chat' | 'text_completion' | 'embeddings' | 'rerank' | 'generate_content' | 'moderation' | 'transcription' {
+function operationName(context: GatewayContext): 'chat' | 'text_completion' | 'embeddings' | 'rerank' | 'generate_content' | 'moderation' | 'transcription' | 'text_to_speech' {
   if (context.operation === 'images') return 'generate_content';
   if (context.operation === 'moderations') return 'moderation';
   if (context.operation === 'transcriptions') return 'transcription';
+  if (context.operation === 'speech') return 'text_to_speech';
   return context.operation !== 'chat' ? context.operation : context.ingress === 'openai-completions' ? 'text_completion' : 'chat';
 }
 

@@ -5,7 +5,8 @@ const perMillion = z.number().min(0);
 /**
  * Prices in USD per million tokens (audio input tokens apart with `audioInput`); web searches (a server
  * tool the upstream runs) and requests (a fee per call; per image for image models) in USD per
- * thousand; audio of a model billed by its length in USD per hour (`audioHour`).
+ * thousand; audio of a model billed by its length in USD per hour (`audioHour`); characters of a
+ * model billed by them per million (`character`).
  */
 const pricesSchema = z.strictObject({
   input: perMillion,
@@ -17,6 +18,7 @@ const pricesSchema = z.strictObject({
   request: z.number().min(0).optional(),
   audioInput: perMillion.optional(),
   audioHour: z.number().min(0).optional(),
+  character: perMillion.optional(),
 });
 
 /** Options of the pricing plugin. */

@@ -1,5 +1,6 @@
 import { calcPrice } from '@pydantic/genai-prices';
 import { costAtPrices, type Logger, type ModelPrices, type PricedModel, type Pricing, type Usage } from '@tollgate/core';
+import { characterPrices } from './character-prices.js';
 import type { PricingOptions } from './pricing-options.js';
 import { isStandardTier, openAIPriorityPricesOf, tierRuleOf, tokenPricesTimes } from './service-tier-prices.js';
 
@@ -261,8 +262,9 @@ export class TablePricing implements Pricing {
     return undefined;
   }
 
+  /** A configured price, else one Tollgate knows that the table lacks (OpenAI's `tts-1`, billed by the character). */
   #override(model: PricedModel): ModelPrices | undefined {
-    return this.#overrides[`${model.provider}/${model.model}`] ?? this.#overrides[model.model];
+    return this.#overrides[`${model.provider}/${model.model}`] ?? this.#overrides[model.model] ?? characterPrices(model.priceProvider, model.model);
   }
 
   #warnUnknownTier(model: PricedModel, tier: string): void {

@@ -55,6 +55,8 @@ export class AzureOpenAIProvider extends OpenAICompatibleProvider {
       images: true,
       // Whisper and GPT-4o transcribe deployments transcribe audio at their own path.
       transcriptions: true,
+      // TTS deployments read text aloud at their own path (the audio passed on, billed by the characters read).
+      speech: true,
       completionsModel: (deployment) => isOpenAICompletionsModel(deployment) || options.completionsDeployments.includes(deployment),
       responsesOnly: options.apiVersion === 'v1' ? (deployment) => isOpenAIResponsesOnlyModel(deployment) || options.responsesOnlyDeployments.includes(deployment) : undefined,
     });

@@ -65,6 +65,11 @@ export const openAIProviderOptionsSchema = z
      */
     transcriptionsAPI: z.boolean().optional(),
     /**
+     * The upstream reads text aloud at `<baseURL>/audio/speech` (OpenAI's speech API; Kokoro and other
+     * OpenAI-compatible TTS servers): `/v1/audio/speech` requests go to it. Default: on for OpenAI's own API.
+     */
+    speechAPI: z.boolean().optional(),
+    /**
      * The server tokenizes chat requests at `/tokenize` beside its API, as vLLM does (`POST
      * http://host:8000/tokenize` for a base URL of `http://host:8000/v1`): Anthropic clients'
      * `count_tokens` (Claude Code's, before it compacts a conversation) is answered with the count of

@@ -51,6 +51,9 @@ export class OpenAIProvider extends OpenAICompatibleProvider {
       moderations: options.moderationsAPI ?? priceProvider === 'openai',
       // Audio is transcribed at `/audio/transcriptions`: OpenAI's own API, the `groq` preset, and a vLLM or other server when it says so.
       transcriptions: options.transcriptionsAPI ?? priceProvider === 'openai',
+      // Text is read aloud at `/audio/speech`; OpenAI's own API streams GPT-4o mini TTS as events with their usage (`tts-1` is billed by the character).
+      speech: options.speechAPI ?? priceProvider === 'openai',
+      speechEvents: priceProvider === 'openai' ? (model) => !model.startsWith('tts-1') : undefined,
       // Its Codex and -pro models answer on the Responses API only: every client's request goes there.
       responsesOnly: priceProvider === 'openai' ? isOpenAIResponsesOnlyModel : undefined,
       // It counts a request's input tokens, for Anthropic clients' count_tokens; a vLLM server tokenizes them.

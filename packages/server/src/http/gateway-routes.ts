@@ -11,6 +11,7 @@ import { createMessagesHandler } from './handle-messages.js';
 import { createModelsHandlers, modelRoutePrefix } from './handle-models.js';
 import { createKeptResponsesHandlers, responseRoutePrefix } from './handle-kept-responses.js';
 import { createResponsesHandler, responseKeepingOf } from './handle-responses.js';
+import { createSpeechHandler } from './handle-speech.js';
 import { createTranscriptionsHandler } from './handle-transcriptions.js';
 import { createWholeAnswerHandler } from './handle-whole-answer.js';
 import type { HttpDependencies } from './http-dependencies.js';
@@ -27,7 +28,7 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void |
 export type GatewayRoutes = ReadonlyMap<string, ReadonlyMap<string, RouteHandler>>;
 
 /** OpenAI's routes that the standalone server also serves without their `/v1` prefix. */
-const unversionedOpenAIRoutes = ['/v1/chat/completions', '/v1/completions', '/v1/responses', '/v1/embeddings', '/v1/rerank', '/v1/images/generations', '/v1/moderations', '/v1/audio/transcriptions', '/v1/audio/translations', '/v1/models', `${modelRoutePrefix}*`, `${responseRoutePrefix}*`];
+const unversionedOpenAIRoutes = ['/v1/chat/completions', '/v1/completions', '/v1/responses', '/v1/embeddings', '/v1/rerank', '/v1/images/generations', '/v1/moderations', '/v1/audio/transcriptions', '/v1/audio/translations', '/v1/audio/speech', '/v1/models', `${modelRoutePrefix}*`, `${responseRoutePrefix}*`];
 
 /**
  * The route table with OpenAI's routes also without `/v1`, as the LiteLLM proxy serves them, so a
@@ -65,6 +66,7 @@ export function createGatewayRoutes(dependencies: HttpDependencies): GatewayRout
     ['/v1/moderations', post(createWholeAnswerHandler(dependencies, 'moderations') as RouteHandler)],
     ['/v1/audio/transcriptions', post(createTranscriptionsHandler(dependencies, 'transcribe') as RouteHandler)],
     ['/v1/audio/translations', post(createTranscriptionsHandler(dependencies, 'translate') as RouteHandler)],
+    ['/v1/audio/speech', post(createSpeechHandler(dependencies) as RouteHandler)],
     ['/v1/messages', post(createMessagesHandler(dependencies) as RouteHandler)],
     ['/v1/messages/count_tokens', post(createCountTokensHandler(dependencies) as RouteHandler)],
     ['/v1/models', get(models.list)],

@@ -33,12 +33,12 @@ export function createBodyCaptureHooks(): Pick<HookMap, 'transform.response' | '
   };
 }
 
-/** The request's messages (an embeddings or moderation request's input, a rerank request's query and documents, an image request's prompt, a transcription's file name, size and prompt) and the answer's text, secrets redacted and clipped, for the log line. */
+/** The request's messages (an embeddings, moderation or speech request's input, a rerank request's query and documents, an image request's prompt, a transcription's file name, size and prompt) and the answer's text, secrets redacted and clipped, for the log line. */
 export function bodyLogFields(context: GatewayContext): { request: string; response?: string } {
   const request =
     context.operation === 'chat'
       ? context.request.messages
-      : context.operation === 'embeddings' || context.operation === 'moderations'
+      : context.operation === 'embeddings' || context.operation === 'moderations' || context.operation === 'speech'
         ? context.request.input
         : context.operation === 'images'
           ? context.request.prompt
