@@ -39,6 +39,7 @@ beforeAll(async () => {
       'whisper-1': { target: 'openai/whisper-1' },
       transcriber: { target: 'openai/whisper-1' },
       'gpt-4o-transcribe': { target: 'openai/gpt-4o-transcribe' },
+      hear: { targets: ['openai/gpt-4o-transcribe', 'openai/whisper-1'] },
       'azure-whisper': { target: 'azure/whisper' },
       'llama-3.1-8b': { target: 'gpu-box/meta-llama/Llama-3.1-8B-Instruct' },
     },
@@ -136,6 +137,9 @@ describe('POST /v1/audio/transcriptions', () => {
     // GPT-4o transcribe: 16,000 tokens of window at $10 per million at most ($0.16).
     const tokens = await keyed.audio.transcriptions.create({ model: 'gpt-4o-transcribe', file: await wav(1) }).catch((caught: unknown) => caught as InstanceType<typeof OpenAI.APIError>);
     expect(tokens).toMatchObject({ status: 429, message: expect.stringContaining('may cost up to $0.1600') });
+    // A group of both: the dearer of its targets' worst cases is held (Whisper needs no window).
+    const group = await keyed.audio.transcriptions.create({ model: 'hear', file: await wav(1) }).catch((caught: unknown) => caught as InstanceType<typeof OpenAI.APIError>);
+    expect(group).toMatchObject({ status: 429, message: expect.stringContaining('may cost up to $0.1600') });
     // A file whose length cannot be read cannot be bounded.
     const unreadable = await postForm(key, { model: 'whisper-1' }, { bytes: Buffer.from('not really audio'), name: 'memo.mp3', type: 'audio/mpeg' });
     expect(unreadable.status).toBe(403);

@@ -119,7 +119,7 @@ function storeUnavailable(error: unknown): GatewayError {
  */
 export function createBudgetHooks(
   store: BudgetStore,
-  pricing: Pricing | undefined,
+  resolvePricing: () => Pricing | undefined,
   clock: Clock,
   options: GovernanceOptions,
   logger: Logger,
@@ -131,6 +131,8 @@ export function createBudgetHooks(
       ? undefined
       : new BudgetLeases(store, clock, { requests: options.budgetLeaseRequests, reservationTtlMs: options.reservationTtlMs }, (settled, costMicros) => alert?.(settled, costMicros), logger);
   const holds: Pick<BudgetStore, 'reserve'> = leases ?? store;
+  /** The price source, once the gateway is assembled (whatever the plugins' order). */
+  let pricing: Pricing | undefined;
   const nextHoldId = createHoldIds();
   /** Each principal's budget subjects, built once (auth hands out one principal object per key). */
   const subjectsByPrincipal = new WeakMap<Principal, readonly BudgetSubject[]>();
@@ -229,6 +231,7 @@ export function createBudgetHooks(
     // What the upstream adds from a stored conversation is bounded by `storedInputTokens` (its context window).
     const storedTokens = context.storedInput === undefined ? 0 : options.storedInputTokens!;
     const promptTokens = estimatePromptTokens(context.request, context.operation) * options.promptTokenMargin + storedTokens;
+    pricing ??= resolvePricing();
     // A refusal may move the request to the group's fallback model: its targets may be dearer.
     const serviceTier = context.requestedServiceTier;
     const prices = worstCasePrices(context.targets, pricing, promptTokens, context.fallbackTargets, serviceTier);
@@ -240,7 +243,7 @@ export function createBudgetHooks(
     let outputTokens = 0;
     let fixedMicros = Math.ceil(promptTokens * prices.input) + Math.ceil(prices.request * calls * 1_000) + Math.ceil(searches * prices.webSearch * 1_000);
     if (context.operation === 'transcriptions') {
-      const audioMicros = transcriptionWorstCaseMicros(context.request, context.targets, prices, pricing);
+      const audioMicros = transcriptionWorstCaseMicros(context.request, context.targets, pricing);
       if (audioMicros === undefined) return admitUnboundedAudio(context);
       fixedMicros += audioMicros;
     }

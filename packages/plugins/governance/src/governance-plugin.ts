@@ -44,7 +44,8 @@ export const governancePlugin = definePlugin({
     if (options.countCacheHits) api.addHook('transform.request', limits.acquire);
     else api.addHook('budget.reserve', limits.acquire);
     api.addHook('log', limits.release);
-    const hooks = createBudgetHooks(budgets, api.resolve(Pricing), clock, options, api.logger);
+    // The price source is resolved at the first budgeted request: a pricing plugin listed after this one counts.
+    const hooks = createBudgetHooks(budgets, () => api.resolve(Pricing), clock, options, api.logger);
     api.addHook('budget.reserve', hooks['budget.reserve']);
     api.addHook('budget.settle', hooks['budget.settle']);
     // Returns the budget leases (charging their costs) before the store closes: it was set up first.

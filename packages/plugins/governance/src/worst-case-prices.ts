@@ -7,10 +7,6 @@ export interface WorstCasePrices {
   readonly webSearch: number;
   /** USD per thousand requests: a fee per call whatever its tokens. */
   readonly request: number;
-  /** USD per million audio input tokens (the dearer of it and `input` where a model prices audio apart). */
-  readonly audioInput: number;
-  /** USD per hour of audio, for models billed by its length. */
-  readonly audioHour: number;
   /** USD per million characters, for models billed by the character. */
   readonly character: number;
 }
@@ -63,8 +59,6 @@ export function worstCasePrices(
   let output = 0;
   let webSearch = 0;
   let request = 0;
-  let audioInput = 0;
-  let audioHour = 0;
   let character = 0;
   const take = (prices: ModelPrices) => {
     const long = prices.longContext !== undefined && promptTokens > prices.longContext.fromTokens ? prices.longContext : undefined;
@@ -72,8 +66,6 @@ export function worstCasePrices(
     output = Math.max(output, long?.maxOutput ?? prices.output);
     webSearch = Math.max(webSearch, prices.webSearch ?? 0);
     request = Math.max(request, prices.request ?? 0);
-    audioInput = Math.max(audioInput, prices.audioInput ?? prices.input);
-    audioHour = Math.max(audioHour, prices.audioHour ?? 0);
     character = Math.max(character, prices.character ?? 0);
   };
   for (const target of targets) {
@@ -93,5 +85,5 @@ export function worstCasePrices(
     const tierPrices = tier === undefined ? undefined : tierPricesOf(target, pricing, tier);
     if (tierPrices !== undefined) take(tierPrices);
   }
-  return targets.length === 0 ? undefined : { input, output, webSearch, request, audioInput, audioHour, character };
+  return targets.length === 0 ? undefined : { input, output, webSearch, request, character };
 }
