@@ -19,12 +19,9 @@ import {
   type TranscriptionRequest,
   type TranscriptionResponse,
   type ModerationRequest,
-  type ModerationResponse,
   type ImageGenerationRequest,
-  type ImageGenerationResponse,
   type ProviderStream,
   type RerankRequest,
-  type RerankResponse,
   type StreamSummary,
   type Logger,
   type WireFormat,
@@ -349,27 +346,30 @@ export class OpenAICompatibleProvider implements Provider {
     await this.#upstream.close();
   }
 
-  /** A rerank request as the client sent it (its bytes, with the routed model for an alias), and the upstream's answer. */
-  async #rerank(request: RerankRequest, options: ProviderCallOptions): Promise<ProviderRerankResult> {
-    const payload = options.rawBody === undefined ? JSON.stringify({ ...request, model: options.model }) : this.#clientBytes(request, options);
-    const bytes = await (await this.#post('rerank', payload, options, false)).bytes();
-    const response = parseUpstreamJson(bytes, isRerankResponse, { provider: this.name, expected: 'a rerank answer (`results` with an `index` and a `relevance_score` each)' }) as RerankResponse;
-    return options.passthrough ? { response, body: bytes } : { response };
+  /** A rerank request as the client sent it, and the upstream's answer. */
+  #rerank(request: RerankRequest, options: ProviderCallOptions): Promise<ProviderRerankResult> {
+    return this.#passWhole('rerank', request, options, isRerankResponse, 'a rerank answer (`results` with an `index` and a `relevance_score` each)') as Promise<ProviderRerankResult>;
   }
 
-  /** An image request as the client sent it (its bytes, with the routed model for an alias), and the upstream's answer (its bytes passed on: images are large). */
-  async #generateImages(request: ImageGenerationRequest, options: ProviderCallOptions): Promise<ProviderImagesResult> {
-    const payload = options.rawBody === undefined ? JSON.stringify({ ...request, model: options.model }) : this.#clientBytes(request, options);
-    const bytes = await (await this.#post('images/generations', payload, options, false)).bytes();
-    const response = parseUpstreamJson(bytes, isImagesResponse, { provider: this.name, expected: 'an images answer (`created` and a `data` list)' }) as ImageGenerationResponse;
-    return options.passthrough ? { response, body: bytes } : { response };
+  /** An image request as the client sent it, and the upstream's answer (its bytes passed on: images are large). */
+  #generateImages(request: ImageGenerationRequest, options: ProviderCallOptions): Promise<ProviderImagesResult> {
+    return this.#passWhole('images/generations', request, options, isImagesResponse, 'an images answer (`created` and a `data` list)') as Promise<ProviderImagesResult>;
   }
 
-  /** A moderation request as the client sent it (its bytes, with the routed model where it differs), and the upstream's answer. */
-  async #moderate(request: ModerationRequest, options: ProviderCallOptions): Promise<ProviderModerationResult> {
+  /** A moderation request as the client sent it, and the upstream's answer. */
+  #moderate(request: ModerationRequest, options: ProviderCallOptions): Promise<ProviderModerationResult> {
+    return this.#passWhole('moderations', request, options, isModerationResponse, 'a moderation answer (`results`, each with `flagged`)') as Promise<ProviderModerationResult>;
+  }
+
+  /**
+   * A request sent as the client sent it (its bytes, with the routed model for an alias) to
+   * `operation`, and the upstream's JSON answer, checked by `isAnswer`: decoded, with its bytes where
+   * they pass through.
+   */
+  async #passWhole(operation: UpstreamOperation, request: { readonly model: string }, options: ProviderCallOptions, isAnswer: (value: unknown) => boolean, expected: string): Promise<{ response: unknown; body?: Uint8Array }> {
     const payload = options.rawBody === undefined ? JSON.stringify({ ...request, model: options.model }) : this.#clientBytes(request, options);
-    const bytes = await (await this.#post('moderations', payload, options, false)).bytes();
-    const response = parseUpstreamJson(bytes, isModerationResponse, { provider: this.name, expected: 'a moderation answer (`results`, each with `flagged`)' }) as ModerationResponse;
+    const bytes = await (await this.#post(operation, payload, options, false)).bytes();
+    const response = parseUpstreamJson(bytes, isAnswer, { provider: this.name, expected });
     return options.passthrough ? { response, body: bytes } : { response };
   }
 

@@ -1,11 +1,10 @@
-import { DatabaseSync } from 'node:sqlite';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Ledger } from '@tollgate/core';
 import { createMockOpenAI, mockImageTokens } from '@tollgate/testkit';
 import type { RunningServer } from '../src/index.js';
 import { createBudgetedKey } from './support/create-budgeted-key.js';
 import type { ErrorBody } from './support/error-body.js';
+import { ledgerRowOf } from './support/ledger-row.js';
 import { LogCapture, masterKey, startLoggedServer, temporaryDatabasePath } from './support/start-test-gateway.js';
 
 /** OpenAI's own API: GPT Image models, their tokens counted. */
@@ -58,14 +57,7 @@ beforeEach(() => {
   vllm.reset();
 });
 
-async function ledgerRow(requestId: string | null) {
-  await server.tollgate.gateway.engine.drain();
-  await server.tollgate.gateway.resolve(Ledger)!.flush();
-  const database = new DatabaseSync(databasePath, { readOnly: true });
-  const row = database.prepare('SELECT operation, model, provider, prompt_tokens, completion_tokens, cost_micros, status, error_code FROM tollgate_requests WHERE request_id = ?').get(requestId!);
-  database.close();
-  return row;
-}
+const ledgerRow = (requestId: string | null) => ledgerRowOf(server, databasePath, requestId, 'operation, model, provider, prompt_tokens, completion_tokens, cost_micros, status, error_code');
 
 const post = (key: string, body: object) =>
   fetch(`${server.url}/v1/images/generations`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });

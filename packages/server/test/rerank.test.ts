@@ -1,11 +1,10 @@
-import { DatabaseSync } from 'node:sqlite';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Ledger } from '@tollgate/core';
 import { createMockOpenAI } from '@tollgate/testkit';
 import type { RunningServer } from '../src/index.js';
 import { createBudgetedKey } from './support/create-budgeted-key.js';
 import type { ErrorBody } from './support/error-body.js';
+import { ledgerRowOf } from './support/ledger-row.js';
 import { LogCapture, masterKey, startLoggedServer, temporaryDatabasePath } from './support/start-test-gateway.js';
 
 /** A vLLM server with a cross-encoder loaded: Jina's rerank shape, tokens counted. */
@@ -57,14 +56,7 @@ beforeEach(() => {
 
 const documents = ['Paris is the capital of France.', 'Berlin is the capital of Germany.', 'The capital of France has many museums.'];
 
-async function ledgerRow(requestId: string | null) {
-  await server.tollgate.gateway.engine.drain();
-  await server.tollgate.gateway.resolve(Ledger)!.flush();
-  const database = new DatabaseSync(databasePath, { readOnly: true });
-  const row = database.prepare('SELECT operation, model, provider, prompt_tokens, cost_micros, status FROM tollgate_requests WHERE request_id = ?').get(requestId!);
-  database.close();
-  return row;
-}
+const ledgerRow = (requestId: string | null) => ledgerRowOf(server, databasePath, requestId, 'operation, model, provider, prompt_tokens, cost_micros, status');
 
 describe('POST /v1/rerank', () => {
   it('passes a request through to a self-hosted reranker as its bytes and its answer back as written, priced by its tokens and recorded', async () => {

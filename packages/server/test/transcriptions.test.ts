@@ -6,6 +6,7 @@ import { createMockOpenAI, silentWav, type RecordedRequest } from '@tollgate/tes
 import type { RunningServer } from '../src/index.js';
 import { createBudgetedKey } from './support/create-budgeted-key.js';
 import type { ErrorBody } from './support/error-body.js';
+import { ledgerRowOf } from './support/ledger-row.js';
 import { LogCapture, masterKey, startLoggedServer, temporaryDatabasePath } from './support/start-test-gateway.js';
 
 /** OpenAI's own API: Whisper billed by the second ($0.36 an hour), GPT-4o transcribe by tokens. */
@@ -58,14 +59,7 @@ beforeEach(() => {
   vllm.reset();
 });
 
-async function ledgerRow(requestId: string | null) {
-  await server.tollgate.gateway.engine.drain();
-  await server.tollgate.gateway.resolve(Ledger)!.flush();
-  const database = new DatabaseSync(databasePath, { readOnly: true });
-  const row = database.prepare('SELECT operation, model, provider, prompt_tokens, completion_tokens, cost_micros, status FROM tollgate_requests WHERE request_id = ?').get(requestId!);
-  database.close();
-  return row;
-}
+const ledgerRow = (requestId: string | null) => ledgerRowOf(server, databasePath, requestId, 'operation, model, provider, prompt_tokens, completion_tokens, cost_micros, status');
 
 /** The form an upstream received. */
 const formOf = (request: RecordedRequest) => new Response(request.bodyBytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': String(request.headers['content-type']) } }).formData();

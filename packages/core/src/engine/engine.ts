@@ -64,6 +64,15 @@ function refusingModelLevel(principal: Principal, model: string): { readonly nam
 /** A passthrough stream's bytes, as they are. */
 const passBytes = (bytes: Uint8Array): Uint8Array => bytes;
 
+/** The 400 for a request routed to a provider that does not serve its operation, naming both. */
+function unsupportedOperation(target: RouteTarget, context: RequestContext, operation: string): GatewayError {
+  return new GatewayError(
+    'TOLLGATE_UNSUPPORTED_OPERATION',
+    `Provider "${target.provider.name}" does not serve ${operation}, but model "${context.request.model}" routes to it. Route the model to a provider whose upstream serves ${operation}.`,
+    { param: 'model' },
+  );
+}
+
 /** A stream of one piece. */
 async function* bytesOnce(bytes: Uint8Array): AsyncIterableIterator<Uint8Array> {
   yield bytes;
@@ -317,13 +326,7 @@ export class Engine implements TargetCircuits {
       }
       return await this.#dispatch(context, true, async (target, options, request) => {
         const call = target.provider[method] as ((request: unknown, options: ProviderCallOptions) => ReturnType<NonNullable<Provider['doSpeech']>>) | undefined;
-        if (call === undefined) {
-          throw new GatewayError(
-            'TOLLGATE_UNSUPPORTED_OPERATION',
-            `Provider "${target.provider.name}" does not serve ${operation}, but model "${context.request.model}" routes to it. Route the model to a provider whose upstream serves ${operation}.`,
-            { param: 'model' },
-          );
-        }
+        if (call === undefined) throw unsupportedOperation(target, context, operation);
         const upstream = await call.call(target.provider, request, options);
         const iterator = upstream.body[Symbol.asyncIterator]();
         const first = await this.#firstOf(iterator);
@@ -362,13 +365,7 @@ export class Engine implements TargetCircuits {
       }
       const result = await this.#dispatch(context, false, (target, options, request) => {
         const call = target.provider[method] as ((request: unknown, options: ProviderCallOptions) => Promise<{ readonly response: Response; readonly body?: Uint8Array; readonly contentType?: string }>) | undefined;
-        if (call === undefined) {
-          throw new GatewayError(
-            'TOLLGATE_UNSUPPORTED_OPERATION',
-            `Provider "${target.provider.name}" does not serve ${operation}, but model "${context.request.model}" routes to it. Route the model to a provider whose upstream serves ${operation}.`,
-            { param: 'model' },
-          );
-        }
+        if (call === undefined) throw unsupportedOperation(target, context, operation);
         return call.call(target.provider, request, options);
       });
       note(result.response);

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import getRawBody from 'raw-body';
 import { GatewayError, type TranscriptionRequest } from '@tollgate/core';
+import { readRawBody } from './read-raw-body.js';
 
 const formContentType = /^multipart\/form-data\s*;/i;
 
@@ -34,15 +34,7 @@ export async function readAudioForm(req: IncomingMessage, limit: number, task: '
   if (!formContentType.test(contentType)) {
     throw new GatewayError('TOLLGATE_UNSUPPORTED_MEDIA_TYPE', `The body must be a form sent with \`content-type: multipart/form-data\` (the audio as its \`file\` field); got ${contentType === '' ? 'no content type' : `"${contentType}"`}.`);
   }
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
-  let raw: Buffer;
-  try {
-    raw = await getRawBody(req, { limit, length: req.headers['content-length'] });
-  } catch (error) {
-    if ((error as { type?: string }).type === 'entity.too.large') throw tooLarge(limit);
-    throw new GatewayError('TOLLGATE_INVALID_REQUEST', `The request body could not be read: ${(error as Error).message}.`, { cause: error });
-  }
+  const raw = await readRawBody(req, limit, () => tooLarge(limit));
   let form: FormData;
   try {
     form = await new Response(raw as Uint8Array<ArrayBuffer>, { headers: { 'content-type': contentType } }).formData();

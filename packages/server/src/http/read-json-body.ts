@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import getRawBody from 'raw-body';
 import { GatewayError } from '@tollgate/core';
+import { readRawBody } from './read-raw-body.js';
 
 const jsonContentType = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
@@ -28,16 +28,7 @@ export async function readJsonBody(req: IncomingMessage & { body?: unknown }, li
     }
     return { value: req.body, raw: undefined };
   }
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
-  let raw: Buffer;
-  try {
-    raw = await getRawBody(req, { limit, length: req.headers['content-length'] });
-  } catch (error) {
-    if ((error as { type?: string }).type === 'entity.too.large') throw tooLarge(limit);
-    throw new GatewayError('TOLLGATE_INVALID_REQUEST', `The request body could not be read: ${(error as Error).message}.`, { cause: error });
-  }
-  return parse(raw);
+  return parse(await readRawBody(req, limit, () => tooLarge(limit)));
 }
 
 function parse(raw: Buffer): JsonBody {
