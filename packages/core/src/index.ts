@@ -49,7 +49,7 @@ export { isTag, keyTagsSchema, maxRequestTags, parseRequestTags, requestTags, re
 export type { BoundedWebSearches, ClientBodyFacts, RequestContextInit } from './context/request-context.js';
 
 // Providers.
-export type { Provider, ProviderCallOptions, ProviderChatResult, ProviderStream, ProviderEmbedResult, ProviderRerankResult, ProviderImagesResult, ProviderModerationResult, ProviderTranscriptionResult, StreamSummary } from './provider/provider.js';
+export type { Provider, ProviderCallOptions, ProviderChatResult, ProviderStream, ProviderEmbedResult, ProviderRerankResult, ProviderByteStream, ProviderImagesResult, ProviderModerationResult, ProviderTranscriptionResult, StreamSummary } from './provider/provider.js';
 export type { RouteTarget } from './provider/route-target.js';
 export type { TargetQuota } from './routing/target-quotas.js';
 export { setJsonFields, spliceJsonFields } from './provider/splice-json-fields.js';

@@ -16,6 +16,7 @@ import {
   type ProviderImagesResult,
   type ProviderModerationResult,
   type ProviderTranscriptionResult,
+  type ProviderByteStream,
   type TranscriptionRequest,
   type TranscriptionResponse,
   type ModerationRequest,
@@ -231,9 +232,9 @@ export class OpenAICompatibleProvider implements Provider {
   /** Transcribes audio at the upstream's `/audio/transcriptions`; only where it serves them (`transcriptions`). */
   readonly doTranscribe?: (request: TranscriptionRequest, options: ProviderCallOptions) => Promise<ProviderTranscriptionResult>;
   /** Streams a transcription from the same endpoint (`stream=true`); where `transcriptions` is on. */
-  readonly doTranscribeStream?: (request: TranscriptionRequest, options: ProviderCallOptions) => Promise<{ readonly body: AsyncIterable<Uint8Array>; readonly contentType: string; readonly summary: StreamSummary }>;
+  readonly doTranscribeStream?: (request: TranscriptionRequest, options: ProviderCallOptions) => Promise<ProviderByteStream>;
   /** Reads a text aloud at the upstream's `/audio/speech`; where `speech` is on. */
-  readonly doSpeech?: (request: SpeechRequest, options: ProviderCallOptions) => Promise<{ readonly body: AsyncIterable<Uint8Array>; readonly contentType: string; readonly summary: StreamSummary }>;
+  readonly doSpeech?: (request: SpeechRequest, options: ProviderCallOptions) => Promise<ProviderByteStream>;
 
   constructor(init: OpenAICompatibleProviderInit) {
     this.name = init.name;
@@ -390,7 +391,7 @@ export class OpenAICompatibleProvider implements Provider {
    * `transcript.text.done`. An upstream that does not stream (Whisper ignores `stream`) answers whole:
    * its answer is passed on as one piece, its usage read from it.
    */
-  async #transcribeStream(request: TranscriptionRequest, options: ProviderCallOptions): Promise<{ body: AsyncIterable<Uint8Array>; contentType: string; summary: StreamSummary }> {
+  async #transcribeStream(request: TranscriptionRequest, options: ProviderCallOptions): Promise<ProviderByteStream> {
     const answer = await this.#postTranscription(request, options, true);
     const contentType = String(answer.headers['content-type'] ?? 'application/json');
     const summary: StreamSummary = { usage: undefined, model: undefined };
@@ -409,7 +410,7 @@ export class OpenAICompatibleProvider implements Provider {
    * their usage read: passed on as they are to a client that asked for them, else as the audio they
    * carry. Any other model's answer passes as it comes, billed by the characters read (`tts-1`).
    */
-  async #speech(request: SpeechRequest, options: ProviderCallOptions): Promise<{ body: AsyncIterable<Uint8Array>; contentType: string; summary: StreamSummary }> {
+  async #speech(request: SpeechRequest, options: ProviderCallOptions): Promise<ProviderByteStream> {
     const summary: StreamSummary = { usage: undefined, model: undefined };
     const clientWantsEvents = request.stream_format === 'sse';
     const bytes = (fields: Record<string, unknown>) =>

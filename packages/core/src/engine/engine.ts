@@ -6,7 +6,7 @@ import { requestTags, requestTagsHeader } from '../context/request-tags.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { toGatewayError } from '../errors/to-gateway-error.js';
 import type { GatewayResponse } from '../plugin/hook-map.js';
-import type { Provider, ProviderCallOptions, StreamSummary } from '../provider/provider.js';
+import type { ProviderByteStream, ProviderCallOptions, StreamSummary } from '../provider/provider.js';
 import type { RouteTarget } from '../provider/route-target.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { computeBackoff } from '../routing/compute-backoff.js';
@@ -325,7 +325,7 @@ export class Engine implements TargetCircuits {
         return { body: bytesOnce(Buffer.from(JSON.stringify(early))), contentType: 'application/json' };
       }
       return await this.#dispatch(context, true, async (target, options, request) => {
-        const call = target.provider[method] as ((request: unknown, options: ProviderCallOptions) => ReturnType<NonNullable<Provider['doSpeech']>>) | undefined;
+        const call = target.provider[method] as ((request: unknown, options: ProviderCallOptions) => Promise<ProviderByteStream>) | undefined;
         if (call === undefined) throw unsupportedOperation(target, context, operation);
         const upstream = await call.call(target.provider, request, options);
         const iterator = upstream.body[Symbol.asyncIterator]();

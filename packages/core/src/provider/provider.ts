@@ -118,6 +118,13 @@ export interface ProviderRerankResult {
   readonly body?: Uint8Array;
 }
 
+/** An answer relayed as bytes as they come (a streamed transcription's events, speech): their media type, and a summary the provider fills by their end (the usage). */
+export interface ProviderByteStream {
+  readonly body: AsyncIterable<Uint8Array>;
+  readonly contentType: string;
+  readonly summary: StreamSummary;
+}
+
 /** A moderation answer; `body` as for {@link ProviderChatResult}. */
 export interface ProviderModerationResult {
   readonly response: ModerationResponse;
@@ -188,14 +195,13 @@ export interface Provider {
   doModerate?(request: ModerationRequest, options: ProviderCallOptions): Promise<ProviderModerationResult>;
   /** Transcribes an audio file (`POST /v1/audio/transcriptions`), where the upstream serves OpenAI's audio API. */
   doTranscribe?(request: TranscriptionRequest, options: ProviderCallOptions): Promise<ProviderTranscriptionResult>;
-  /** Starts a streamed transcription (`stream=true`); resolves once the upstream answered, with its bytes, their media type and a summary its final event fills. */
-  doTranscribeStream?(request: TranscriptionRequest, options: ProviderCallOptions): Promise<{ readonly body: AsyncIterable<Uint8Array>; readonly contentType: string; readonly summary: StreamSummary }>;
+  /** Starts a streamed transcription (`stream=true`); resolves once the upstream answered, its summary filled by the final event. */
+  doTranscribeStream?(request: TranscriptionRequest, options: ProviderCallOptions): Promise<ProviderByteStream>;
   /**
    * Reads a text aloud (`POST /v1/audio/speech`); resolves once the upstream answered, with the audio
-   * (or, for `stream_format: "sse"`, the events) as it comes, its media type, and a summary its end
-   * fills with the usage.
+   * (or, for `stream_format: "sse"`, the events) as it comes, its summary filled with the usage by the end.
    */
-  doSpeech?(request: SpeechRequest, options: ProviderCallOptions): Promise<{ readonly body: AsyncIterable<Uint8Array>; readonly contentType: string; readonly summary: StreamSummary }>;
+  doSpeech?(request: SpeechRequest, options: ProviderCallOptions): Promise<ProviderByteStream>;
   /** Counts a request's input tokens upstream, where the upstream can (Anthropic's count_tokens). */
   doCountTokens?(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<{ readonly inputTokens: number }>;
   /**

@@ -131,8 +131,9 @@ export function createBudgetHooks(
       ? undefined
       : new BudgetLeases(store, clock, { requests: options.budgetLeaseRequests, reservationTtlMs: options.reservationTtlMs }, (settled, costMicros) => alert?.(settled, costMicros), logger);
   const holds: Pick<BudgetStore, 'reserve'> = leases ?? store;
-  /** The price source, once the gateway is assembled (whatever the plugins' order). */
+  /** The price source, looked up at the first budgeted request, once the gateway is assembled (whatever the plugins' order). */
   let pricing: Pricing | undefined;
+  let pricingLookedUp = false;
   const nextHoldId = createHoldIds();
   /** Each principal's budget subjects, built once (auth hands out one principal object per key). */
   const subjectsByPrincipal = new WeakMap<Principal, readonly BudgetSubject[]>();
@@ -231,7 +232,10 @@ export function createBudgetHooks(
     // What the upstream adds from a stored conversation is bounded by `storedInputTokens` (its context window).
     const storedTokens = context.storedInput === undefined ? 0 : options.storedInputTokens!;
     const promptTokens = estimatePromptTokens(context.request, context.operation) * options.promptTokenMargin + storedTokens;
-    pricing ??= resolvePricing();
+    if (!pricingLookedUp) {
+      pricing = resolvePricing();
+      pricingLookedUp = true;
+    }
     // A refusal may move the request to the group's fallback model: its targets may be dearer.
     const serviceTier = context.requestedServiceTier;
     const prices = worstCasePrices(context.targets, pricing, promptTokens, context.fallbackTargets, serviceTier);
