@@ -126,7 +126,7 @@ export { createGateway } from './engine/create-gateway.js';
 export type { CreateGatewayOptions, Gateway, LoadedPlugin } from './engine/create-gateway.js';
 export { Engine } from './engine/engine.js';
 export type { ChatResult, EmbeddingsResult, ByteStreamResult, ImagesResult, ModerationsResult, RerankResult, TranscriptionResult } from './engine/engine.js';
-export { validateChatRequest, validateEmbeddingRequest, validateImageRequest, validateModerationRequest, validateRerankRequest, validateSpeechRequest, validateStreamedTranscriptionRequest, validateTranscriptionRequest } from './engine/validate-chat-request.js';
+export { validateChatRequest, validateEmbeddingRequest, validateImageRequest, validateModerationRequest, validateStreamedImageRequest, validateRerankRequest, validateSpeechRequest, validateStreamedTranscriptionRequest, validateTranscriptionRequest } from './engine/validate-chat-request.js';
 export { responseToChunks } from './engine/response-to-chunks.js';
 export { ChunkAccumulator } from './engine/chunk-accumulator.js';
 

@@ -1,3 +1,5 @@
+import type { Usage } from '@tollgate/core';
+
 /**
  * Whether an upstream's answer is an images answer (OpenAI's Images API shape): a numeric `created`
  * and a `data` list of objects; its `usage`, where present, with numeric token counts.
@@ -8,4 +10,11 @@ export function isImagesResponse(value: unknown): boolean {
   for (const image of answer.data) if (typeof image !== 'object' || image === null) return false;
   const usage = answer.usage;
   return usage == null || (typeof usage.input_tokens === 'number' && typeof usage.output_tokens === 'number' && typeof usage.total_tokens === 'number');
+}
+
+/** The usage of a streamed image's `image_generation.completed` event: the prompt's tokens in, the image's out, one image billed. */
+export function imageStreamUsage(event: Record<string, any>): Usage {
+  const input = Number(event.usage?.input_tokens ?? 0);
+  const output = Number(event.usage?.output_tokens ?? 0);
+  return { prompt_tokens: input, completion_tokens: output, total_tokens: Number(event.usage?.total_tokens ?? input + output), billed_requests: 1 };
 }

@@ -37,10 +37,10 @@ import { decodeOpenAICompatibleSse } from './decode-openai-compatible-sse.js';
 import { HttpUpstream, type UpstreamBody } from './http-upstream.js';
 import { parseUpstreamJson } from './parse-upstream-json.js';
 import { isRerankResponse } from './rerank-answer.js';
-import { isImagesResponse } from './images-answer.js';
+import { imageStreamUsage, isImagesResponse } from './images-answer.js';
 import { isModerationResponse } from './moderation-answer.js';
 import { isTranscriptionResponse, transcriptionForm } from './transcription-form.js';
-import { tapTranscriptSse } from './tap-transcript-sse.js';
+import { tapUsageEventSse } from './tap-usage-event-sse.js';
 import { tapSpeechSse } from './tap-speech-sse.js';
 import { decodeResponsesSse } from './decode-responses-sse.js';
 import { chatCompletionOfResponse, isResponseObject } from './responses-answer.js';
@@ -227,6 +227,8 @@ export class OpenAICompatibleProvider implements Provider {
   readonly doRerank?: (request: RerankRequest, options: ProviderCallOptions) => Promise<ProviderRerankResult>;
   /** Generates images at the upstream's `/images/generations`; only where it serves them (`images`). */
   readonly doGenerateImages?: (request: ImageGenerationRequest, options: ProviderCallOptions) => Promise<ProviderImagesResult>;
+  /** Streams an image generation from the same endpoint (`stream: true`); where `images` is on. */
+  readonly doGenerateImagesStream?: (request: ImageGenerationRequest, options: ProviderCallOptions) => Promise<ProviderByteStream>;
   /** Classifies an input at the upstream's `/moderations`; only where it serves them (`moderations`). */
   readonly doModerate?: (request: ModerationRequest, options: ProviderCallOptions) => Promise<ProviderModerationResult>;
   /** Transcribes audio at the upstream's `/audio/transcriptions`; only where it serves them (`transcriptions`). */
@@ -251,7 +253,10 @@ export class OpenAICompatibleProvider implements Provider {
     if (init.countsInputTokens === true) this.doCountTokens = (request, options) => this.#countInputTokens(request, options);
     else if (init.tokenizeAPI === true) this.doCountTokens = (request, options) => this.#tokenize(request, options);
     if (init.rerank === true) this.doRerank = (request, options) => this.#rerank(request, options);
-    if (init.images === true) this.doGenerateImages = (request, options) => this.#generateImages(request, options);
+    if (init.images === true) {
+      this.doGenerateImages = (request, options) => this.#generateImages(request, options);
+      this.doGenerateImagesStream = (request, options) => this.#generateImagesStream(request, options);
+    }
     if (init.moderations === true) this.doModerate = (request, options) => this.#moderate(request, options);
     if (init.transcriptions === true) {
       this.doTranscribe = (request, options) => this.#transcribe(request, options);
@@ -357,6 +362,16 @@ export class OpenAICompatibleProvider implements Provider {
     return this.#passWhole('images/generations', request, options, isImagesResponse, 'an images answer (`created` and a `data` list)') as Promise<ProviderImagesResult>;
   }
 
+  /** A streamed image generation as the client sent it: its events passed through as they come, the usage of `image_generation.completed` tapped. */
+  async #generateImagesStream(request: ImageGenerationRequest, options: ProviderCallOptions): Promise<ProviderByteStream> {
+    const payload = options.rawBody === undefined ? JSON.stringify({ ...request, model: options.model }) : this.#clientBytes(request, options);
+    const answer = await this.#post('images/generations', payload, options, true);
+    const summary: StreamSummary = { usage: undefined, model: undefined };
+    const toStreamError = (data: string) => this.#toError({ provider: this.name, status: 502, headers: {}, bodyText: data, secrets: this.#init.secrets });
+    const body = tapUsageEventSse(answer, { summary, provider: this.name, finalEvent: 'image_generation.completed', usageOf: imageStreamUsage, toStreamError });
+    return { body, contentType: String(answer.headers['content-type'] ?? 'text/event-stream; charset=utf-8'), summary };
+  }
+
   /** A moderation request as the client sent it, and the upstream's answer. */
   #moderate(request: ModerationRequest, options: ProviderCallOptions): Promise<ProviderModerationResult> {
     return this.#passWhole('moderations', request, options, isModerationResponse, 'a moderation answer (`results`, each with `flagged`)') as Promise<ProviderModerationResult>;
@@ -397,7 +412,8 @@ export class OpenAICompatibleProvider implements Provider {
     const summary: StreamSummary = { usage: undefined, model: undefined };
     if (contentType.includes('event-stream')) {
       const toStreamError = (data: string) => this.#toError({ provider: this.name, status: 502, headers: {}, bodyText: data, secrets: this.#init.secrets });
-      return { body: tapTranscriptSse(answer, { summary, provider: this.name, toStreamError }), contentType, summary };
+      const usageOf = (event: Record<string, any>) => transcriptionUsage(event.usage, undefined);
+      return { body: tapUsageEventSse(answer, { summary, provider: this.name, finalEvent: 'transcript.text.done', usageOf, toStreamError }), contentType, summary };
     }
     const bytes = await answer.bytes();
     const response = this.#transcriptionOf(bytes, contentType);

@@ -142,15 +142,32 @@ describe('POST /v1/images/generations', () => {
     const noPrompt = await post(masterKey, { model: 'image-fast' });
     expect(noPrompt.status).toBe(400);
     expect(((await noPrompt.json()) as ErrorBody).error).toMatchObject({ type: 'invalid_request_error', param: 'prompt', message: expect.stringContaining('"prompt"') });
-    const streamed = await post(masterKey, { model: 'image-fast', prompt: 'a cat', stream: true, partial_images: 2 });
-    expect(streamed.status).toBe(400);
-    expect(((await streamed.json()) as ErrorBody).error).toMatchObject({ param: 'stream' });
     // A model routed to a server without the Images API.
     const chatOnly = await post(masterKey, { model: 'llama-3.1-8b', prompt: 'a cat' });
     expect(chatOnly.status).toBe(400);
     expect(((await chatOnly.json()) as ErrorBody).error).toMatchObject({ code: 'unsupported_operation', param: 'model', message: expect.stringContaining('does not serve image generation') });
     expect(openaiApi.requests).toHaveLength(0);
     expect(vllm.requests).toHaveLength(0);
+  });
+
+  it('relays a streamed generation event by event (partial images first) and records the usage of its last event', async () => {
+    openaiApi.enqueue({ stream: { chunkDelayMs: 30 } });
+    const { data: stream, response } = await client.images.generate({ model: 'image-fast', prompt: 'a lighthouse at dawn', size: '1024x1024', quality: 'low', stream: true, partial_images: 2 }).withResponse();
+    const types: string[] = [];
+    let upstreamOpenAtFirstEvent: boolean | undefined;
+    let usage: unknown;
+    for await (const event of stream) {
+      upstreamOpenAtFirstEvent ??= openaiApi.requests[0]!.closedAt === undefined;
+      types.push(event.type);
+      if (event.type === 'image_generation.completed') usage = event.usage;
+    }
+    expect(upstreamOpenAtFirstEvent).toBe(true);
+    expect(types).toEqual(['image_generation.partial_image', 'image_generation.partial_image', 'image_generation.completed']);
+    expect(usage).toMatchObject({ input_tokens: 4, output_tokens: 272 });
+    expect(openaiApi.requests[0]!.body).toMatchObject({ model: 'gpt-image-1', stream: true, partial_images: 2 });
+    const row = await ledgerRowOf(server, databasePath, response.headers.get('x-request-id'), 'operation, prompt_tokens, completion_tokens, cost_micros, status, stream');
+    // 4 × $5 + 272 × $40 per million.
+    expect(row).toEqual({ operation: 'images', prompt_tokens: 4, completion_tokens: 272, cost_micros: 10_900, status: 200, stream: 1 });
   });
 
   it('is served without the /v1 prefix too, as LiteLLM serves it', async () => {

@@ -399,6 +399,11 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
     }
     if (isImages) {
       const answer = imagesAnswer(body as Record<string, any>);
+      if (answer.events !== undefined) {
+        res.writeHead(answer.status, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...reply.headers });
+        await writeMockStream(res, answer.events, reply.stream ?? {}, { errorEvent: `event: error\ndata: ${JSON.stringify(openAIError('The server had an error while processing your request.', 'server_error'))}\n\n` });
+        return;
+      }
       sendJson(res, answer.status, answer.body, reply.headers);
       return;
     }

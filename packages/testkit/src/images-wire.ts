@@ -3,7 +3,9 @@
  * `data` entry per image — `b64_json` for GPT Image models (always), a `url` or `b64_json` for DALL·E
  * (`response_format`), DALL·E 3's `revised_prompt` — and for GPT Image models the `background`,
  * `output_format`, `quality` and `size` served with their `usage`: the prompt's text tokens as input,
- * the images' tokens as output. Refusals in OpenAI's error shape: a prompt its safety system rejects
+ * the images' tokens as output; with `stream: true` (GPT Image) `partial_images`
+ * `image_generation.partial_image` events and an `image_generation.completed` one with the usage.
+ * Refusals in OpenAI's error shape: a prompt its safety system rejects
  * (`moderation_blocked`, or DALL·E's `content_policy_violation`), DALL·E 3 asked for more than one image.
  */
 import { countWords } from './mock-server.js';
@@ -23,8 +25,8 @@ export function mockImageTokens(size: string, quality: string): number {
   return Math.ceil(((tokensPerMegapixel[quality] ?? tokensPerMegapixel.medium!) * width! * height!) / (1024 * 1024));
 }
 
-/** The mock's answer to an images request: a status and its JSON body. */
-export function imagesAnswer(body: Record<string, any>): { readonly status: number; readonly body: Record<string, unknown> } {
+/** The mock's answer to an images request: a status and its JSON body, or (`stream: true`, GPT Image) its events in order. */
+export function imagesAnswer(body: Record<string, any>): { readonly status: number; readonly body: Record<string, unknown>; readonly events?: readonly string[] } {
   const model = String(body.model ?? 'dall-e-2');
   const prompt = body.prompt;
   if (typeof prompt !== 'string' || prompt.length === 0) {
@@ -53,6 +55,14 @@ export function imagesAnswer(body: Record<string, any>): { readonly status: numb
   const quality = typeof body.quality === 'string' && body.quality !== 'auto' ? body.quality : 'medium';
   const textTokens = Math.max(1, countWords(prompt));
   const outputTokens = count * mockImageTokens(size, quality);
+  const usage = { input_tokens: textTokens, input_tokens_details: { image_tokens: 0, text_tokens: textTokens }, output_tokens: outputTokens, total_tokens: textTokens + outputTokens };
+  if (body.stream === true) {
+    // `partial_images` previews, then the image with the usage.
+    const common = { created_at: created, size, quality, background: 'opaque', output_format: 'png' };
+    const event = (type: string, data: Record<string, unknown>) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+    const partials = Array.from({ length: typeof body.partial_images === 'number' ? body.partial_images : 0 }, (_, index) => event('image_generation.partial_image', { b64_json: pixelPng, ...common, partial_image_index: index }));
+    return { status: 200, body: {}, events: [...partials, event('image_generation.completed', { b64_json: pixelPng, ...common, usage })] };
+  }
   return {
     status: 200,
     body: {
@@ -62,7 +72,7 @@ export function imagesAnswer(body: Record<string, any>): { readonly status: numb
       output_format: typeof body.output_format === 'string' ? body.output_format : 'png',
       quality,
       size,
-      usage: { input_tokens: textTokens, input_tokens_details: { image_tokens: 0, text_tokens: textTokens }, output_tokens: outputTokens, total_tokens: textTokens + outputTokens },
+      usage,
     },
   };
 }

@@ -192,8 +192,9 @@ export class RequestContext {
     this.#inspect = init.inspect;
     this.#boundWebSearches = init.boundWebSearches;
     this.#mapClientTexts = init.mapClientTexts;
-    // A chat's `stream: true`, or a transcription form's `stream=true`.
-    this.stream = init.operation === 'chat' ? (init.request as ChatCompletionRequest | undefined)?.stream === true : init.operation === 'transcriptions' && (init.request as { stream?: unknown } | undefined)?.stream === 'true';
+    // A chat's or an image generation's `stream: true`, or a transcription form's `stream=true`.
+    const asked = (init.request as { stream?: unknown } | undefined)?.stream;
+    this.stream = init.operation === 'chat' || init.operation === 'images' ? asked === true : init.operation === 'transcriptions' && asked === 'true';
   }
 
   get request(): ModelRequest {

@@ -45,7 +45,7 @@ import { withUsageCost, withUsageCostBytes } from './usage-cost.js';
 import { RelayStream, type StreamEnd } from './relay-stream.js';
 import { responseToChunks } from './response-to-chunks.js';
 import { toLedgerEntry } from './to-ledger-entry.js';
-import { validateChatRequest, validateEmbeddingRequest, validateImageRequest, validateModerationRequest, validateRerankRequest, validateSpeechRequest, validateStreamedTranscriptionRequest, validateTranscriptionRequest } from './validate-chat-request.js';
+import { validateChatRequest, validateEmbeddingRequest, validateImageRequest, validateModerationRequest, validateStreamedImageRequest, validateRerankRequest, validateSpeechRequest, validateStreamedTranscriptionRequest, validateTranscriptionRequest } from './validate-chat-request.js';
 
 /** Whether a principal's key may call a model: the master key may call any; others what their key, user, team and org allow. */
 function mayCall(principal: Principal, model: string): boolean {
@@ -286,6 +286,15 @@ export class Engine implements TargetCircuits {
   }
 
   /**
+   * Handles a streamed image generation (`stream: true`: GPT Image's `image_generation.partial_image`
+   * events), relayed as the upstream sends them; its usage the one the final
+   * `image_generation.completed` event carries.
+   */
+  handleImagesStream(context: RequestContext): Promise<ByteStreamResult> {
+    return this.#handleByteStream(context, validateStreamedImageRequest, 'doGenerateImagesStream', 'streamed image generation');
+  }
+
+  /**
    * Handles a streamed transcription (`stream=true`: GPT-4o transcribe's `transcript.text.delta`
    * events), relayed as the upstream sends them; its usage the one the final `transcript.text.done`
    * event carries. An upstream that streams nothing — Whisper ignores `stream` — answers JSON, passed
@@ -305,14 +314,14 @@ export class Engine implements TargetCircuits {
   }
 
   /**
-   * A request answered as a stream of bytes (a streamed transcription, speech): admitted like any
+   * A request answered as a stream of bytes (a streamed transcription or image generation, speech): admitted like any
    * request, failed over until the upstream's first bytes, then relayed as they come; recorded when
    * they end (or are cut), with the usage the provider's summary holds by then.
    */
   async #handleByteStream(
     context: RequestContext,
     validate: (request: unknown) => unknown,
-    method: 'doTranscribeStream' | 'doSpeech',
+    method: 'doTranscribeStream' | 'doSpeech' | 'doGenerateImagesStream',
     operation: string,
   ): Promise<ByteStreamResult> {
     const admission = { reserved: false };

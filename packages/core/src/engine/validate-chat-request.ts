@@ -136,16 +136,21 @@ export function validateRerankRequest(body: unknown): RerankRequest {
 
 /**
  * Checks a parsed body as an image generation request (`model`, a non-empty `prompt`, a positive
- * integer `n`); as {@link validateChatRequest}. A streamed one (`stream: true`, GPT Image's partial
- * images) is refused: the gateway answers images whole.
+ * integer `n`); as {@link validateChatRequest}. A streamed one (`stream: true`) belongs to the
+ * engine's streaming path.
  */
 export function validateImageRequest(body: unknown): ImageGenerationRequest {
+  const request = validateStreamedImageRequest(body);
+  // An ingress sends a streamed one to `engine.handleImagesStream`.
+  if (request.stream === true) throw new GatewayError('TOLLGATE_INVALID_REQUEST', 'A streamed image generation (`stream: true`) is answered as a stream, not whole.', { param: 'stream' });
+  return request;
+}
+
+/** Checks an image generation request as {@link validateImageRequest} does, `stream: true` allowed. */
+export function validateStreamedImageRequest(body: unknown): ImageGenerationRequest {
   requireObject(body);
   const result = imageRequestSchema.safeParse(body);
   if (!result.success) throw toRequestError(result.error, body);
-  if ((body as { stream?: unknown }).stream === true) {
-    throw new GatewayError('TOLLGATE_INVALID_REQUEST', 'Tollgate answers image generations whole: leave out `stream` (partial images are not relayed).', { param: 'stream' });
-  }
   return body as ImageGenerationRequest;
 }
 

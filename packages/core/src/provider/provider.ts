@@ -191,6 +191,8 @@ export interface Provider {
   doRerank?(request: RerankRequest, options: ProviderCallOptions): Promise<ProviderRerankResult>;
   /** Generates images from a prompt (`POST /v1/images/generations`), where the upstream serves OpenAI's Images API. */
   doGenerateImages?(request: ImageGenerationRequest, options: ProviderCallOptions): Promise<ProviderImagesResult>;
+  /** Starts a streamed image generation (`stream: true`: GPT Image's partial images); its summary filled by the final event. */
+  doGenerateImagesStream?(request: ImageGenerationRequest, options: ProviderCallOptions): Promise<ProviderByteStream>;
   /** Classifies an input against the upstream's content policy (`POST /v1/moderations`), where it serves OpenAI's moderation API. */
   doModerate?(request: ModerationRequest, options: ProviderCallOptions): Promise<ProviderModerationResult>;
   /** Transcribes an audio file (`POST /v1/audio/transcriptions`), where the upstream serves OpenAI's audio API. */

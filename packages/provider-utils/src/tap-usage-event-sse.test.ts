@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayError, ProviderError, type StreamSummary } from '@tollgate/core';
-import { tapTranscriptSse } from './tap-transcript-sse.js';
+import { GatewayError, ProviderError, transcriptionUsage, type StreamSummary } from '@tollgate/core';
+import { tapUsageEventSse } from './tap-usage-event-sse.js';
 
 const data = (value: Record<string, unknown>) => `data: ${JSON.stringify(value)}\n\n`;
 const delta = (text: string) => data({ type: 'transcript.text.delta', delta: text });
@@ -14,14 +14,14 @@ async function run(pieces: string[]): Promise<{ out: string[]; summary: StreamSu
   const out: string[] = [];
   const toStreamError = (body: string) => new ProviderError(`upstream stream error: ${body}`, { provider: 'openai', upstreamStatus: 502 });
   try {
-    for await (const bytes of tapTranscriptSse(source(), { summary, provider: 'openai', toStreamError })) out.push(Buffer.from(bytes).toString());
+    for await (const bytes of tapUsageEventSse(source(), { summary, provider: 'openai', finalEvent: 'transcript.text.done', usageOf: (event) => transcriptionUsage(event.usage, undefined), toStreamError })) out.push(Buffer.from(bytes).toString());
   } catch (error) {
     return { out, summary, error };
   }
   return { out, summary };
 }
 
-describe('tapTranscriptSse', () => {
+describe('tapUsageEventSse (a streamed transcription)', () => {
   it('forwards the events unchanged, each as it completes whatever the split, and taps the usage of the last', async () => {
     const whole = delta('Hello ') + delta('there') + done;
     for (const cut of [1, 30, whole.length - 7]) {
