@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { DatabaseSync } from 'node:sqlite';
 import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -206,6 +207,30 @@ describe('POST /v1/audio/transcriptions', () => {
     expect(whisper.headers.get('content-type')).toBe('application/json');
     expect(((await whisper.json()) as { text: string }).text).toBe('Mock transcript of 10 seconds of audio.');
     expect(await ledgerRow(whisper.headers.get('x-request-id'))).toMatchObject({ status: 200, cost_micros: 1_000 });
+  });
+
+  it('refuses a caller without a valid key before reading its upload', async () => {
+    // Headers announcing 20 MB of audio, and no body: the refusal must not wait for it.
+    const status = await new Promise<number>((resolve, reject) => {
+      const pending = httpRequest(`${server.url}/v1/audio/transcriptions`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer sk-not-a-key-00000000000', 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(20 * 1024 * 1024) },
+      });
+      const giveUp = setTimeout(() => {
+        pending.destroy();
+        reject(new Error('no answer within 3 s: the gateway waited for the upload'));
+      }, 3_000);
+      pending.on('response', (response) => {
+        clearTimeout(giveUp);
+        response.resume();
+        resolve(response.statusCode!);
+        pending.destroy();
+      });
+      pending.on('error', reject);
+      pending.flushHeaders();
+    });
+    expect(status).toBe(401);
+    expect(openaiApi.requests).toHaveLength(0);
   });
 
   it('refuses what it cannot serve with a clear error before any upstream call, and answers without the /v1 prefix too', async () => {

@@ -10,7 +10,8 @@ const passBytes = (bytes: Uint8Array) => bytes;
 
 /**
  * `POST /v1/audio/transcriptions` (OpenAI's audio API: an audio file's transcript), or with `task:
- * "translate"` `POST /v1/audio/translations` (its transcript in English). The form is read
+ * "translate"` `POST /v1/audio/translations` (its transcript in English). The caller is authenticated
+ * before the form is read (an upload can be large). The form is read
  * whole (up to 25 MB of audio, or `server.bodyLimit` where larger), its audio measured, and the request
  * goes through auth, routing, budgets, guardrails and logs like any other; the upstream's answer goes
  * back as it wrote it — JSON, or the plain text of `text`, `srt` and `vtt`, or with `stream=true` its
@@ -24,6 +25,8 @@ export function createTranscriptionsHandler(dependencies: HttpDependencies, task
     if (ingress === undefined) return;
     let context: RequestContext | undefined;
     try {
+      // Who is calling, before up to 26 MB of audio is read: a client without a valid key is refused first.
+      await engine.authenticate(ingress.createContext('transcriptions', { value: {}, raw: undefined }));
       const form = await readAudioForm(req, limit, task);
       context = ingress.createContext('transcriptions', { value: form, raw: undefined });
       if (form.stream === 'true') {
