@@ -1,4 +1,4 @@
-import type { Usage } from '@tollgate/core';
+import { imagesUsage, type Usage } from '@tollgate/core';
 
 /**
  * Whether an upstream's answer is an images answer (OpenAI's Images API shape): a numeric `created`
@@ -12,9 +12,8 @@ export function isImagesResponse(value: unknown): boolean {
   return usage == null || (typeof usage.input_tokens === 'number' && typeof usage.output_tokens === 'number' && typeof usage.total_tokens === 'number');
 }
 
+
 /** The usage of a streamed image's `image_generation.completed` event: the prompt's tokens in, the image's out, one image billed. */
 export function imageStreamUsage(event: Record<string, any>): Usage {
-  const input = Number(event.usage?.input_tokens ?? 0);
-  const output = Number(event.usage?.output_tokens ?? 0);
-  return { prompt_tokens: input, completion_tokens: output, total_tokens: Number(event.usage?.total_tokens ?? input + output), billed_requests: 1 };
+  return imagesUsage(event.usage, 1);
 }

@@ -27,6 +27,7 @@ import {
   type Logger,
   type WireFormat,
   transcriptionUsage,
+  speechCharacters,
   speechMediaType,
   type SpeechRequest,
 } from '@tollgate/core';
@@ -41,7 +42,7 @@ import { imageStreamUsage, isImagesResponse } from './images-answer.js';
 import { isModerationResponse } from './moderation-answer.js';
 import { isTranscriptionResponse, transcriptionForm } from './transcription-form.js';
 import { tapUsageEventSse } from './tap-usage-event-sse.js';
-import { tapSpeechSse } from './tap-speech-sse.js';
+import { speechAudio, speechUsage } from './speech-events.js';
 import { decodeResponsesSse } from './decode-responses-sse.js';
 import { chatCompletionOfResponse, isResponseObject } from './responses-answer.js';
 import { tapOpenAICompatibleSse } from './tap-openai-compatible-sse.js';
@@ -364,8 +365,7 @@ export class OpenAICompatibleProvider implements Provider {
 
   /** A streamed image generation as the client sent it: its events passed through as they come, the usage of `image_generation.completed` tapped. */
   async #generateImagesStream(request: ImageGenerationRequest, options: ProviderCallOptions): Promise<ProviderByteStream> {
-    const payload = options.rawBody === undefined ? JSON.stringify({ ...request, model: options.model }) : this.#clientBytes(request, options);
-    const answer = await this.#post('images/generations', payload, options, true);
+    const answer = await this.#post('images/generations', this.#clientPayload(request, options), options, true);
     const summary: StreamSummary = { usage: undefined, model: undefined };
     const toStreamError = (data: string) => this.#toError({ provider: this.name, status: 502, headers: {}, bodyText: data, secrets: this.#init.secrets });
     const body = tapUsageEventSse(answer, { summary, provider: this.name, finalEvent: 'image_generation.completed', usageOf: imageStreamUsage, toStreamError });
@@ -383,8 +383,7 @@ export class OpenAICompatibleProvider implements Provider {
    * they pass through.
    */
   async #passWhole(operation: UpstreamOperation, request: { readonly model: string }, options: ProviderCallOptions, isAnswer: (value: unknown) => boolean, expected: string): Promise<{ response: unknown; body?: Uint8Array }> {
-    const payload = options.rawBody === undefined ? JSON.stringify({ ...request, model: options.model }) : this.#clientBytes(request, options);
-    const bytes = await (await this.#post(operation, payload, options, false)).bytes();
+    const bytes = await (await this.#post(operation, this.#clientPayload(request, options), options, false)).bytes();
     const response = parseUpstreamJson(bytes, isAnswer, { provider: this.name, expected });
     return options.passthrough ? { response, body: bytes } : { response };
   }
@@ -429,18 +428,16 @@ export class OpenAICompatibleProvider implements Provider {
   async #speech(request: SpeechRequest, options: ProviderCallOptions): Promise<ProviderByteStream> {
     const summary: StreamSummary = { usage: undefined, model: undefined };
     const clientWantsEvents = request.stream_format === 'sse';
-    const bytes = (fields: Record<string, unknown>) =>
-      options.rawBody === undefined ? JSON.stringify({ ...request, model: options.model, ...fields }) : setJsonFields(options.rawBody, { model: options.model, ...fields })!;
     if (this.#init.speechEvents?.(options.model) !== true) {
-      const answer = await this.#post('audio/speech', options.rawBody === undefined || request.model !== options.model ? bytes({}) : options.rawBody, options, clientWantsEvents);
-      const characters = [...request.input].length;
-      summary.usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, input_characters: characters };
+      const answer = await this.#post('audio/speech', this.#clientPayload(request, options), options, clientWantsEvents);
+      summary.usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, input_characters: speechCharacters(request) };
       return { body: answer, contentType: String(answer.headers['content-type'] ?? speechMediaType(request)), summary };
     }
-    const answer = await this.#post('audio/speech', clientWantsEvents && request.model === options.model && options.rawBody !== undefined ? options.rawBody : bytes({ stream_format: 'sse' }), options, true);
+    const answer = await this.#post('audio/speech', this.#clientPayload(request, options, clientWantsEvents ? undefined : { stream_format: 'sse' }), options, true);
     const toStreamError = (data: string) => this.#toError({ provider: this.name, status: 502, headers: {}, bodyText: data, secrets: this.#init.secrets });
+    const tapped = { summary, provider: this.name, finalEvent: 'speech.audio.done', usageOf: speechUsage, toStreamError };
     return {
-      body: tapSpeechSse(answer, { summary, provider: this.name, decode: !clientWantsEvents, toStreamError }),
+      body: tapUsageEventSse(answer, clientWantsEvents ? tapped : { ...tapped, bytesOf: speechAudio }),
       contentType: clientWantsEvents ? 'text/event-stream; charset=utf-8' : speechMediaType(request),
       summary,
     };
@@ -576,6 +573,15 @@ export class OpenAICompatibleProvider implements Provider {
     const raw = options.rawBody!;
     // The ingress takes JSON objects only, so the bytes are one.
     return request.model === options.model ? raw : setJsonFields(raw, { model: options.model })!;
+  }
+
+  /**
+   * A request as the client sent it: its bytes, with the routed model for an alias and `fields` set;
+   * encoded whole where there are none to send (a hook replaced the request).
+   */
+  #clientPayload(request: { readonly model: string }, options: ProviderCallOptions, fields?: Readonly<Record<string, unknown>>): Uint8Array | string {
+    if (options.rawBody === undefined) return JSON.stringify({ ...request, model: options.model, ...fields });
+    return fields === undefined ? this.#clientBytes(request, options) : setJsonFields(options.rawBody, { model: options.model, ...fields })!;
   }
 
   /** Posts `body` to the upstream's `operation`, as JSON unless a `contentType` says otherwise (a transcription's form). */

@@ -6,41 +6,51 @@ import { dataOf } from './tap-openai-compatible-sse.js';
 export interface UsageEventTapOptions {
   readonly summary: StreamSummary;
   readonly provider: string;
-  /** The `type` of the event that carries the usage and ends the stream (`transcript.text.done`, `image_generation.completed`). */
+  /** The `type` of the event that carries the usage and ends the stream (`transcript.text.done`, `image_generation.completed`, `speech.audio.done`). */
   readonly finalEvent: string;
   /** The usage that event's data stands for. */
   readonly usageOf: (event: Record<string, any>) => Usage;
+  /**
+   * Hand out what each event carries instead of the events themselves (speech's audio, decoded from
+   * its `speech.audio.delta` events); undefined for an event that carries nothing. Every event is
+   * parsed then.
+   */
+  readonly bytesOf?: (event: Record<string, any>) => Buffer | undefined;
   /** The error an error event stands for, given as its data (an OpenAI error body). */
   readonly toStreamError: (errorBody: string) => Error;
 }
 
 /**
- * Passes a stream of OpenAI's typed events through as bytes (event-aligned, unbatched), tapping the
- * usage of its final event into `summary` (the events before it pass unparsed; the last of several
- * final events counts). Ends with an error, after forwarding what came before it, at an error event,
- * or when the stream stops before a final event. A streamed transcription's, or image generation's.
+ * Passes a stream of OpenAI's typed events through as they come (event-aligned, unbatched) — as the
+ * events, or as what they carry (`bytesOf`) — tapping the usage of its final event into `summary`
+ * (without `bytesOf`, the events before it pass unparsed; the last of several final events counts).
+ * Ends with an error, after what came before it, at an error event, or when the stream stops before a
+ * final event. A streamed transcription's, image generation's or speech's.
  */
 export function tapUsageEventSse(body: AsyncIterable<Buffer>, options: UsageEventTapOptions): AsyncIterableIterator<Uint8Array> {
-  const { summary } = options;
+  const { summary, bytesOf } = options;
   let ended = false;
   const inspect = (raw: Buffer): InspectedEvents => {
-    if (!raw.includes(options.finalEvent) && !raw.includes('"error"')) return { bytes: raw };
+    if (bytesOf === undefined && !raw.includes(options.finalEvent) && !raw.includes('"error"')) return { bytes: raw };
     const text = raw.toString('utf8');
+    const carried: Buffer[] = [];
     let offset = 0;
     for (const event of text.split(/(?<=\r?\n\r?\n)/)) {
       const data = dataOf(event);
-      if (data.includes(options.finalEvent) || data.includes('"error"')) {
+      if (bytesOf !== undefined ? data !== '' : data.includes(options.finalEvent) || data.includes('"error"')) {
         const parsed = JSON.parse(data) as Record<string, any>;
         if (parsed.type === options.finalEvent) {
           summary.usage = options.usageOf(parsed);
           ended = true;
-        } else if (parsed.error !== undefined) {
-          return { bytes: Buffer.from(text.slice(0, offset)), error: options.toStreamError(data) };
+        } else if (parsed.error !== undefined || parsed.type === 'error') {
+          return { bytes: bytesOf !== undefined ? Buffer.concat(carried) : Buffer.from(text.slice(0, offset)), error: options.toStreamError(data) };
         }
+        const bytes = bytesOf?.(parsed);
+        if (bytes !== undefined) carried.push(bytes);
       }
       offset += event.length;
     }
-    return { bytes: raw };
+    return { bytes: bytesOf !== undefined ? Buffer.concat(carried) : raw };
   };
   return forwardSseEvents(body, inspect, () => {
     if (!ended) {

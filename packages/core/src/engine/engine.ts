@@ -31,7 +31,7 @@ import type { EmbeddingRequest } from '../types/embedding-request.js';
 import type { EmbeddingResponse } from '../types/embedding-response.js';
 import { rerankSearches, type RerankRequest } from '../types/rerank-request.js';
 import type { RerankResponse } from '../types/rerank-response.js';
-import type { ImageGenerationResponse } from '../types/image-generation-response.js';
+import { imagesUsage, type ImageGenerationResponse } from '../types/image-generation-response.js';
 import type { ModerationResponse } from '../types/moderation-response.js';
 import type { TranscriptionRequest } from '../types/transcription-request.js';
 import { transcriptionUsage, type TranscriptionResponse } from '../types/transcription-response.js';
@@ -249,12 +249,7 @@ export class Engine implements TargetCircuits {
    */
   handleImages(context: RequestContext): Promise<ImagesResult> {
     return this.#handleWhole(context, validateImageRequest, 'doGenerateImages', 'image generation', (response: ImageGenerationResponse) => {
-      const usage = response.usage;
-      const images = response.data.length;
-      context.usage =
-        usage == null
-          ? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, billed_requests: images }
-          : { prompt_tokens: usage.input_tokens, completion_tokens: usage.output_tokens, total_tokens: usage.total_tokens, billed_requests: images };
+      context.usage = imagesUsage(response.usage, response.data.length);
     });
   }
 

@@ -1,3 +1,5 @@
+import type { Usage } from './usage.js';
+
 /**
  * OpenAI's images answer: one entry per image (base64 data, or a URL for DALL·E's `response_format:
  * url`), and for GPT Image models the tokens counted (`input_tokens` the prompt's, `output_tokens` the
@@ -13,4 +15,13 @@ export interface ImageGenerationResponse {
     readonly input_tokens_details?: { readonly text_tokens?: number; readonly image_tokens?: number };
   };
   readonly [extension: string]: unknown;
+}
+
+/**
+ * An images answer's usage as Tollgate counts it: a GPT Image model's tokens (the prompt's in, the
+ * images' out), else none; `images` billed as requests either way (DALL·E is priced by the image).
+ */
+export function imagesUsage(usage: ImageGenerationResponse['usage'] | null | undefined, images: number): Usage {
+  if (usage == null) return { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, billed_requests: images };
+  return { prompt_tokens: usage.input_tokens, completion_tokens: usage.output_tokens, total_tokens: usage.total_tokens, billed_requests: images };
 }

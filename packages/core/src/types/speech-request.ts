@@ -24,3 +24,8 @@ const mediaTypes: Readonly<Record<string, string>> = { mp3: 'audio/mpeg', opus: 
 export function speechMediaType(request: Pick<SpeechRequest, 'response_format'>): string {
   return mediaTypes[request.response_format ?? 'mp3'] ?? 'application/octet-stream';
 }
+
+/** The characters a speech request reads aloud, as models billed by the character count them (code points). */
+export function speechCharacters(request: Pick<SpeechRequest, 'input'>): number {
+  return [...request.input].length;
+}

@@ -3,6 +3,7 @@ import {
   budgetSubjects,
   imageOutputTokensAtMost,
   rerankSearches,
+  speechCharacters,
   type Budget,
   type BudgetStore,
   type BudgetSubject,
@@ -10,7 +11,6 @@ import {
   type Clock,
   type GatewayContext,
   type HookMap,
-  type ImageGenerationRequest,
   type Logger,
   type Pricing,
   type Principal,
@@ -80,13 +80,8 @@ function mostRerankSearches(documents: number, tokens: number): number {
   return rerankSearches(documents + Math.ceil(tokens / 512));
 }
 
-/** How many images a request asks for (`n`, default 1): each is billed, by its tokens or as a request. */
-function imageCount(request: ImageGenerationRequest): number {
-  return typeof request.n === 'number' && request.n > 1 ? Math.floor(request.n) : 1;
-}
-
-/** How many answers a chat request asks for (`n`): each may use the whole output limit. */
-function choiceCount(request: ChatCompletionRequest): number {
+/** How many answers (a chat's) or images a request asks for (`n`, default 1): each may cost the whole output limit, each image is billed. */
+function choiceCount(request: { readonly n?: unknown }): number {
   return typeof request.n === 'number' && request.n > 1 ? Math.floor(request.n) : 1;
 }
 
@@ -243,7 +238,7 @@ export function createBudgetHooks(
     const searches = prices.webSearch > 0 ? boundWebSearches(context) : 0;
     // What the request costs whatever its output: its prompt, its fee per call (per search, for a ranking), and the web searches the upstream may run.
     const calls =
-      context.operation === 'rerank' ? mostRerankSearches((context.request as RerankRequest).documents.length, promptTokens) : context.operation === 'images' ? imageCount(context.request) : 1;
+      context.operation === 'rerank' ? mostRerankSearches((context.request as RerankRequest).documents.length, promptTokens) : context.operation === 'images' ? choiceCount(context.request) : 1;
     let outputTokens = 0;
     let fixedMicros = Math.ceil(promptTokens * prices.input) + Math.ceil(prices.request * calls * 1_000) + Math.ceil(searches * prices.webSearch * 1_000);
     if (context.operation === 'transcriptions') {
@@ -253,7 +248,7 @@ export function createBudgetHooks(
     }
     if (context.operation === 'speech') {
       // The characters read (tts-1), and the audio a token-billed model may make of them.
-      const characters = [...context.request.input].length;
+      const characters = speechCharacters(context.request);
       fixedMicros += Math.ceil(characters * prices.character);
       outputTokens = characters * speechTokensPerCharacterAtMost;
     }
@@ -269,7 +264,7 @@ export function createBudgetHooks(
       const imageTokens = imageOutputTokensAtMost(context.request);
       if (imageTokens === undefined) return admitUnboundedImages(context);
       outputTokens = imageTokens;
-      choices = imageCount(context.request);
+      choices = choiceCount(context.request);
     }
     // Each of the `n` answers may use the whole output limit.
     const amountMicros = fixedMicros + Math.ceil(outputTokens * choices * prices.output);

@@ -43,6 +43,7 @@ interface TableEntry {
   readonly contextWindow: number | undefined;
   /** Prices that depend on the date or the time of day: `prices` and `rates` are undefined, `calcPrice` decides each time. */
   readonly conditional: boolean;
+  /** Its prices; for a model the table lacks, the ones Tollgate knows (see `characterPrices`), if any. */
   readonly prices: ModelPrices | undefined;
   readonly rates: SimpleRates | undefined;
 }
@@ -204,10 +205,13 @@ export class TablePricing implements Pricing {
     const price = result?.model_price as Record<string, TablePrice> | undefined;
     // Conditional prices (a start date, off-peak hours) are left to calcPrice each time; the rest never change.
     const contextWindow = result?.model.context_window;
+    // A model the table lacks may be one Tollgate prices itself (OpenAI's `tts-1`, billed by the character).
     const entry: TableEntry =
-      result !== null && Array.isArray(result.model.prices)
-        ? { known: true, contextWindow, conditional: true, prices: undefined, rates: undefined }
-        : { known: result !== null, contextWindow, conditional: false, prices: listedPrices(price), rates: price === undefined ? undefined : simpleRates(price) };
+      result === null
+        ? { known: false, contextWindow: undefined, conditional: false, prices: characterPrices(priceProvider, modelName), rates: undefined }
+        : Array.isArray(result.model.prices)
+          ? { known: true, contextWindow, conditional: true, prices: undefined, rates: undefined }
+          : { known: true, contextWindow, conditional: false, prices: listedPrices(price), rates: price === undefined ? undefined : simpleRates(price) };
     if (this.#staticPrices.size >= maxCachedModels) this.#staticPrices.clear();
     this.#staticPrices.set(key, entry);
     return entry;
@@ -257,14 +261,15 @@ export class TablePricing implements Pricing {
         { providerId: model.priceProvider },
       );
       if (result !== null) return toMicros(result.total_price);
+      // Not in the table, priced by Tollgate.
+      if (!entry.known && entry.prices !== undefined) return costAtPrices(entry.prices, usage);
     }
     this.#warnUnknown(model);
     return undefined;
   }
 
-  /** A configured price, else one Tollgate knows that the table lacks (OpenAI's `tts-1`, billed by the character). */
   #override(model: PricedModel): ModelPrices | undefined {
-    return this.#overrides[`${model.provider}/${model.model}`] ?? this.#overrides[model.model] ?? characterPrices(model.priceProvider, model.model);
+    return this.#overrides[`${model.provider}/${model.model}`] ?? this.#overrides[model.model];
   }
 
   #warnUnknownTier(model: PricedModel, tier: string): void {
