@@ -38,6 +38,7 @@ import { decodeOpenAICompatibleSse } from './decode-openai-compatible-sse.js';
 import { HttpUpstream, type UpstreamBody } from './http-upstream.js';
 import { parseUpstreamJson } from './parse-upstream-json.js';
 import { isRerankResponse } from './rerank-answer.js';
+import { imageEditForm } from './image-edit-form.js';
 import { imageStreamUsage, isImagesResponse } from './images-answer.js';
 import { isModerationResponse } from './moderation-answer.js';
 import { isTranscriptionResponse, transcriptionForm } from './transcription-form.js';
@@ -65,7 +66,10 @@ function isChatCompletion(value: unknown): boolean {
 const embeddingResponseSchema = z.looseObject({ data: z.array(z.unknown()), usage: z.looseObject({ prompt_tokens: z.number(), total_tokens: z.number() }) });
 
 /** An endpoint of an OpenAI-compatible upstream, as a path below its base URL. */
-export type UpstreamOperation = 'chat/completions' | 'completions' | 'embeddings' | 'rerank' | 'images/generations' | 'moderations' | 'audio/transcriptions' | 'audio/translations' | 'audio/speech' | 'responses' | 'responses/input_tokens' | 'tokenize';
+export type UpstreamOperation = 'chat/completions' | 'completions' | 'embeddings' | 'rerank' | 'images/generations' | 'images/edits' | 'moderations' | 'audio/transcriptions' | 'audio/translations' | 'audio/speech' | 'responses' | 'responses/input_tokens' | 'tokenize';
+
+/** What an images answer must be, for the error when it is not. */
+const imagesAnswerExpected = 'an images answer (`created` and a `data` list)';
 
 /** The fields OpenAI's `POST /responses/input_tokens` takes of a Responses request. */
 const inputTokenFields = ['model', 'input', 'instructions', 'tools', 'tool_choice', 'parallel_tool_calls', 'reasoning', 'text', 'truncation'] as const;
@@ -140,7 +144,8 @@ export interface OpenAICompatibleProviderInit {
   readonly rerank?: boolean;
   /**
    * Serves OpenAI's Images API at `/images/generations` (OpenAI, Azure OpenAI, xAI, Together):
-   * `/v1/images/generations` requests go there as the client's bytes and come back as the upstream's.
+   * `/v1/images/generations` requests go there as the client's bytes and come back as the upstream's;
+   * `/v1/images/edits` requests go to `/images/edits` as a form of the client's fields and images.
    */
   readonly images?: boolean;
   /** Serves OpenAI's moderation API at `/moderations`: `/v1/moderations` requests go there as the client's bytes. */
@@ -358,18 +363,36 @@ export class OpenAICompatibleProvider implements Provider {
     return this.#passWhole('rerank', request, options, isRerankResponse, 'a rerank answer (`results` with an `index` and a `relevance_score` each)') as Promise<ProviderRerankResult>;
   }
 
-  /** An image request as the client sent it, and the upstream's answer (its bytes passed on: images are large). */
-  #generateImages(request: ImageGenerationRequest, options: ProviderCallOptions): Promise<ProviderImagesResult> {
-    return this.#passWhole('images/generations', request, options, isImagesResponse, 'an images answer (`created` and a `data` list)') as Promise<ProviderImagesResult>;
+  /**
+   * An image request as the client sent it (a generation's bytes, or an edit's form with its images),
+   * and the upstream's answer (its bytes passed on: images are large).
+   */
+  async #generateImages(request: ImageGenerationRequest, options: ProviderCallOptions): Promise<ProviderImagesResult> {
+    if (request.task !== 'edit') return this.#passWhole('images/generations', request, options, isImagesResponse, imagesAnswerExpected) as Promise<ProviderImagesResult>;
+    const bytes = await (await this.#postImageEdit(request, options, false)).bytes();
+    const response = parseUpstreamJson(bytes, isImagesResponse, { provider: this.name, expected: imagesAnswerExpected }) as ProviderImagesResult['response'];
+    return options.passthrough ? { response, body: bytes } : { response };
   }
 
-  /** A streamed image generation as the client sent it: its events passed through as they come, the usage of `image_generation.completed` tapped. */
+  /**
+   * A streamed image generation or edit as the client sent it: its events passed through as they come,
+   * the usage of the last one (`image_generation.completed`, `image_edit.completed`) tapped.
+   */
   async #generateImagesStream(request: ImageGenerationRequest, options: ProviderCallOptions): Promise<ProviderByteStream> {
-    const answer = await this.#post('images/generations', this.#clientPayload(request, options), options, true);
+    const edit = request.task === 'edit';
+    const answer = edit ? await this.#postImageEdit(request, options, true) : await this.#post('images/generations', this.#clientPayload(request, options), options, true);
     const summary: StreamSummary = { usage: undefined, model: undefined };
     const toStreamError = (data: string) => this.#toError({ provider: this.name, status: 502, headers: {}, bodyText: data, secrets: this.#init.secrets });
-    const body = tapUsageEventSse(answer, { summary, provider: this.name, finalEvent: 'image_generation.completed', usageOf: imageStreamUsage, toStreamError });
+    const finalEvent = edit ? 'image_edit.completed' : 'image_generation.completed';
+    const body = tapUsageEventSse(answer, { summary, provider: this.name, finalEvent, usageOf: imageStreamUsage, toStreamError });
     return { body, contentType: String(answer.headers['content-type'] ?? 'text/event-stream; charset=utf-8'), summary };
+  }
+
+  /** Posts an image edit's form (the client's fields, the routed model, the images) to the upstream. */
+  async #postImageEdit(request: ImageGenerationRequest, options: ProviderCallOptions, stream: boolean): Promise<UpstreamBody> {
+    const encoded = new Response(imageEditForm(request, options.model));
+    const payload = new Uint8Array(await encoded.arrayBuffer());
+    return this.#post('images/edits', payload, options, stream, encoded.headers.get('content-type')!);
   }
 
   /** A moderation request as the client sent it, and the upstream's answer. */

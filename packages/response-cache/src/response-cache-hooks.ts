@@ -75,8 +75,9 @@ export function createResponseCacheHooks(
       const eligible = asked || options.mode === 'always' || (options.mode === 'deterministic' && deterministic);
       // A request with parts the canonical request leaves out (a server tool) has no key that describes it.
       // Nor one whose client needs the upstream's own answer (encrypted reasoning, signed thinking): a canonical copy would break its next turn.
-      // A transcription's key would be its audio, speech is audio: neither is kept.
-      if (!eligible || context.operation === 'transcriptions' || context.operation === 'speech' || control.includes('no-store') || context.untranslatable !== undefined || context.needsUpstreamAnswer !== undefined) {
+      // A transcription's key would be its audio, an image edit's its images, speech is audio: none is kept.
+      const uploads = context.operation === 'transcriptions' || context.operation === 'speech' || (context.operation === 'images' && context.request.task === 'edit');
+      if (!eligible || uploads || control.includes('no-store') || context.untranslatable !== undefined || context.needsUpstreamAnswer !== undefined) {
         context.setResponseHeader('x-tollgate-cache', 'bypass');
         // Nothing to store: the answer may pass through as the upstream's bytes, as without a cache.
         if (reader !== undefined) context.leaveAnswerUnread(reader);

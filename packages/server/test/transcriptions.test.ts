@@ -1,4 +1,3 @@
-import { request as httpRequest } from 'node:http';
 import { DatabaseSync } from 'node:sqlite';
 import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import type { RunningServer } from '../src/index.js';
 import { createBudgetedKey } from './support/create-budgeted-key.js';
 import type { ErrorBody } from './support/error-body.js';
 import { ledgerRowOf } from './support/ledger-row.js';
+import { statusBeforeUpload } from './support/status-before-upload.js';
 import { LogCapture, masterKey, startLoggedServer, temporaryDatabasePath } from './support/start-test-gateway.js';
 
 /** OpenAI's own API: Whisper billed by the second ($0.36 an hour), GPT-4o transcribe by tokens. */
@@ -211,24 +211,7 @@ describe('POST /v1/audio/transcriptions', () => {
 
   it('refuses a caller without a valid key before reading its upload', async () => {
     // Headers announcing 20 MB of audio, and no body: the refusal must not wait for it.
-    const status = await new Promise<number>((resolve, reject) => {
-      const pending = httpRequest(`${server.url}/v1/audio/transcriptions`, {
-        method: 'POST',
-        headers: { authorization: 'Bearer sk-not-a-key-00000000000', 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(20 * 1024 * 1024) },
-      });
-      const giveUp = setTimeout(() => {
-        pending.destroy();
-        reject(new Error('no answer within 3 s: the gateway waited for the upload'));
-      }, 3_000);
-      pending.on('response', (response) => {
-        clearTimeout(giveUp);
-        response.resume();
-        resolve(response.statusCode!);
-        pending.destroy();
-      });
-      pending.on('error', reject);
-      pending.flushHeaders();
-    });
+    const status = await statusBeforeUpload(`${server.url}/v1/audio/transcriptions`, 'sk-not-a-key-00000000000', 20);
     expect(status).toBe(401);
     expect(openaiApi.requests).toHaveLength(0);
   });

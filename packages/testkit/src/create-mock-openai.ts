@@ -5,7 +5,7 @@ import { applyStopSequences, countWords, lastUserText, sendJson, startMockServer
 import { answerCompletions, completionsFields } from './openai-completions-wire.js';
 import { lastResponsesUserText, openAIResponseAnswer, openAIResponseEvents } from './openai-responses-wire.js';
 import { transcriptionAnswer } from './audio-wire.js';
-import { imagesAnswer } from './images-wire.js';
+import { imageEditAnswer, imagesAnswer } from './images-wire.js';
 import { speechAnswer } from './speech-wire.js';
 import { moderationAnswer } from './moderation-wire.js';
 import { rerankAnswer, type RerankShape } from './rerank-wire.js';
@@ -181,7 +181,7 @@ async function answerResponses(res: ServerResponse, body: Record<string, any>, r
  * numbered stream events, reasoning items for reasoning models; Codex models refuse chat completions;
  * `POST /v1/responses/input_tokens`, the words of `input` and `instructions` as `input_tokens`),
  * rerank (`POST /v1/rerank`, Jina's or Cohere's shape), images (`POST /v1/images/generations`, GPT Image's
- * tokens and DALL·E's URLs), moderations (`POST /v1/moderations`), speech (`POST /v1/audio/speech`: audio in pieces, GPT-4o mini TTS's events),
+ * tokens and DALL·E's URLs; `/v1/images/edits`, a form with the images to start from), moderations (`POST /v1/moderations`), speech (`POST /v1/audio/speech`: audio in pieces, GPT-4o mini TTS's events),
  * transcriptions and translations (`POST /v1/audio/transcriptions`, `/translations`: WAV files,
  * Whisper's seconds and GPT-4o transcribe's tokens), vLLM's tokenizer (`POST /tokenize` at the root:
  * `count`, `max_model_len`, `tokens`), legacy completions (`POST /v1/completions`: `text_completion` objects and their streams, `max_tokens`
@@ -216,7 +216,7 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
       finish_reason: how.cancelled ? null : 'stop',
     });
   const azure = options.flavor === 'azure';
-  const azurePath = /^\/openai\/(?:deployments\/[^/]+\/(chat\/completions|completions|embeddings|images\/generations|audio\/transcriptions|audio\/translations|audio\/speech)|v1\/(chat\/completions|completions|embeddings|responses|images\/generations|audio\/transcriptions|audio\/translations|audio\/speech))$/;
+  const azurePath = /^\/openai\/(?:deployments\/[^/]+\/(chat\/completions|completions|embeddings|images\/generations|images\/edits|audio\/transcriptions|audio\/translations|audio\/speech)|v1\/(chat\/completions|completions|embeddings|responses|images\/generations|images\/edits|audio\/transcriptions|audio\/translations|audio\/speech))$/;
 
   async function handle(request: RecordedRequest, res: ServerResponse, takeReply: () => MockReply | undefined): Promise<void> {
     const body = request.body;
@@ -250,7 +250,7 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
     const isResponses = request.method === 'POST' && path === '/v1/responses' && !openRouter;
     const isCompletions = request.method === 'POST' && path === '/v1/completions';
     const isRerank = request.method === 'POST' && path === '/v1/rerank' && !openRouter && !azure;
-    const isImages = request.method === 'POST' && path === '/v1/images/generations' && !openRouter;
+    const isImages = request.method === 'POST' && (path === '/v1/images/generations' || path === '/v1/images/edits') && !openRouter;
     const isModerations = request.method === 'POST' && path === '/v1/moderations' && !openRouter && !azure;
     const isSpeech = request.method === 'POST' && path === '/v1/audio/speech' && !openRouter;
     const isTranscriptions = request.method === 'POST' && (path === '/v1/audio/transcriptions' || path === '/v1/audio/translations') && !openRouter;
@@ -398,7 +398,7 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
       return;
     }
     if (isImages) {
-      const answer = imagesAnswer(body as Record<string, any>);
+      const answer = path === '/v1/images/edits' ? await imageEditAnswer(request.bodyBytes, String(request.headers['content-type'] ?? '')) : imagesAnswer(body as Record<string, any>);
       if (answer.events !== undefined) {
         res.writeHead(answer.status, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...reply.headers });
         await writeMockStream(res, answer.events, reply.stream ?? {}, { errorEvent: `event: error\ndata: ${JSON.stringify(openAIError('The server had an error while processing your request.', 'server_error'))}\n\n` });

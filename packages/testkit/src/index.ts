@@ -18,7 +18,7 @@ export type { RecordedRequest } from './recorded-request.js';
 export { openAIChatCompletion, openAIChunk, openAIError, openAIUsage, mockEmbedding, toBase64Floats } from './openai-wire.js';
 export { bagOfWordsEmbedding } from './bag-of-words-embedding.js';
 export type { RerankShape } from './rerank-wire.js';
-export { mockImageTokens, rejectedImageWord } from './images-wire.js';
+export { mockImageTokens, mockInputImageTokens, pngOfSize, rejectedImageWord } from './images-wire.js';
 export { omniModerationSnapshot } from './moderation-wire.js';
 export { mockAudioTokensPerSecond, silentWav, wavSeconds } from './audio-wire.js';
 export { mockSpeechAudio, mockSpeechBytesPerCharacter, mockSpeechTokensPerCharacter } from './speech-wire.js';

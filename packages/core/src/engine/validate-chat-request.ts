@@ -136,8 +136,8 @@ export function validateRerankRequest(body: unknown): RerankRequest {
 
 /**
  * Checks a parsed body as an image generation request (`model`, a non-empty `prompt`, a positive
- * integer `n`); as {@link validateChatRequest}. A streamed one (`stream: true`) belongs to the
- * engine's streaming path.
+ * integer `n`), or an image edit's form (its image uploaded too); as {@link validateChatRequest}. A
+ * streamed one (`stream: true`) belongs to the engine's streaming path.
  */
 export function validateImageRequest(body: unknown): ImageGenerationRequest {
   const request = validateStreamedImageRequest(body);
@@ -146,12 +146,16 @@ export function validateImageRequest(body: unknown): ImageGenerationRequest {
   return request;
 }
 
-/** Checks an image generation request as {@link validateImageRequest} does, `stream: true` allowed. */
+/** Checks an image request as {@link validateImageRequest} does, `stream: true` allowed; an edit must upload an image to start from. */
 export function validateStreamedImageRequest(body: unknown): ImageGenerationRequest {
   requireObject(body);
   const result = imageRequestSchema.safeParse(body);
   if (!result.success) throw toRequestError(result.error, body);
-  return body as ImageGenerationRequest;
+  const request = body as ImageGenerationRequest;
+  if (request.task === 'edit' && !(request.files ?? []).some((file) => file.field === 'image' || file.field === 'image[]')) {
+    throw new GatewayError('TOLLGATE_INVALID_REQUEST', 'An image edit needs the image to edit: upload it as the form\'s `image` field (`image[]` for several).', { param: 'image' });
+  }
+  return request;
 }
 
 /**

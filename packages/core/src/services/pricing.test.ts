@@ -16,6 +16,14 @@ describe('costAtPrices', () => {
     expect(costAtPrices({ input: 2.5, output: 10 }, usage(210, 7, { prompt_tokens_details: { audio_tokens: 200 } }))).toBe(595);
   });
 
+  it("prices image tokens at their own prices: an edit's uploads as input, the images as output", () => {
+    // 6 text tokens at $5, 517 image tokens at $8 in; 272 image tokens at $32 and 10 text tokens at $10 out.
+    const edit = usage(523, 282, { prompt_tokens_details: { image_tokens: 517 }, completion_tokens_details: { image_tokens: 272 } });
+    expect(costAtPrices({ input: 5, output: 10, imageInput: 8, imageOutput: 32 }, edit)).toBe(30 + 4_136 + 8_704 + 100);
+    // Without image prices, image tokens are input and output tokens.
+    expect(costAtPrices({ input: 5, output: 10 }, edit)).toBe(2_615 + 2_820);
+  });
+
   it('prices a model billed by the hour of audio by the seconds it read, and a fee per request once per billed request', () => {
     // 90 seconds at $0.36 an hour.
     expect(costAtPrices({ input: 0, output: 0, audioHour: 0.36 }, usage(0, 0, { audio_seconds: 90 }))).toBe(9_000);

@@ -28,6 +28,10 @@ export interface ModelPrices {
   readonly request?: number;
   /** Audio input tokens (of the prompt's, `prompt_tokens_details.audio_tokens`; GPT-4o transcribe models); defaults to `input`. */
   readonly audioInput?: number;
+  /** Image input tokens (`prompt_tokens_details.image_tokens`: an image edit's uploads); defaults to `input`. */
+  readonly imageInput?: number;
+  /** Image output tokens (`completion_tokens_details.image_tokens`: GPT Image 1.5's $32 against its text's $10); defaults to `output`. */
+  readonly imageOutput?: number;
   /** USD per hour of audio, for models billed by its length (Whisper: $0.36) rather than by tokens. */
   readonly audioHour?: number;
   /** USD per million characters of input, for models billed by the character (OpenAI's `tts-1`: $15). */
@@ -75,7 +79,7 @@ export interface Pricing {
 
 /**
  * The cost of `usage` at `prices`, in integer micro-dollars: uncached input, cached reads and cache
- * writes (hour-long ones at their own price) apart, audio input at its own price, output, web
+ * writes (hour-long ones at their own price) apart, audio and image input at their own prices, output (image output at its own), web
  * searches, the fee per request, the hours of audio of a model billed by duration, and the
  * characters of a model billed by the character.
  * For price sources that hold plain prices (pricing overrides, a catalog).
@@ -87,10 +91,14 @@ export function costAtPrices(prices: ModelPrices, usage: Usage): number {
   const hourWrites = Math.min(cacheWrite, details?.cache_write_1h_tokens ?? 0);
   const uncached = Math.max(0, usage.prompt_tokens - cacheRead - cacheWrite);
   const audio = Math.min(uncached, details?.audio_tokens ?? 0);
+  const image = Math.min(uncached - audio, details?.image_tokens ?? 0);
+  const imageOutput = Math.min(usage.completion_tokens, usage.completion_tokens_details?.image_tokens ?? 0);
   const writePrice = prices.cacheWrite ?? prices.input;
   const writes = (cacheWrite - hourWrites) * writePrice + hourWrites * (prices.cacheWrite1h ?? writePrice);
-  const inputUsd = (uncached - audio) * prices.input + audio * (prices.audioInput ?? prices.input) + cacheRead * (prices.cacheRead ?? prices.input) + writes;
-  const tokensUsd = (inputUsd + usage.completion_tokens * prices.output) / 1_000_000;
+  const inputUsd =
+    (uncached - audio - image) * prices.input + audio * (prices.audioInput ?? prices.input) + image * (prices.imageInput ?? prices.input) + cacheRead * (prices.cacheRead ?? prices.input) + writes;
+  const outputUsd = (usage.completion_tokens - imageOutput) * prices.output + imageOutput * (prices.imageOutput ?? prices.output);
+  const tokensUsd = (inputUsd + outputUsd) / 1_000_000;
   const feesUsd = ((usage.server_tool_use?.web_search_requests ?? 0) * (prices.webSearch ?? 0) + (prices.request ?? 0) * (usage.billed_requests ?? 1)) / 1_000;
   const audioUsd = ((usage.audio_seconds ?? 0) * (prices.audioHour ?? 0)) / 3_600 + ((usage.input_characters ?? 0) * (prices.character ?? 0)) / 1_000_000;
   return Math.round((tokensUsd + feesUsd + audioUsd) * 1_000_000);

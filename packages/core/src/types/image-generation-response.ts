@@ -13,15 +13,26 @@ export interface ImageGenerationResponse {
     readonly output_tokens: number;
     readonly total_tokens: number;
     readonly input_tokens_details?: { readonly text_tokens?: number; readonly image_tokens?: number };
+    /** GPT Image 1.5 and later: the images' tokens and the text's apart (priced apart). */
+    readonly output_tokens_details?: { readonly text_tokens?: number; readonly image_tokens?: number };
   };
   readonly [extension: string]: unknown;
 }
 
 /**
- * An images answer's usage as Tollgate counts it: a GPT Image model's tokens (the prompt's in, the
- * images' out), else none; `images` billed as requests either way (DALL·E is priced by the image).
+ * An images answer's usage as Tollgate counts it: a GPT Image model's tokens (the prompt's in, an
+ * edit's images among them; the images' out, all of them unless the answer tells its text apart),
+ * else none; `images` billed as requests either way (DALL·E is priced by the image).
  */
 export function imagesUsage(usage: ImageGenerationResponse['usage'] | null | undefined, images: number): Usage {
   if (usage == null) return { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, billed_requests: images };
-  return { prompt_tokens: usage.input_tokens, completion_tokens: usage.output_tokens, total_tokens: usage.total_tokens, billed_requests: images };
+  const imageInput = usage.input_tokens_details?.image_tokens ?? 0;
+  return {
+    prompt_tokens: usage.input_tokens,
+    completion_tokens: usage.output_tokens,
+    total_tokens: usage.total_tokens,
+    ...(imageInput > 0 ? { prompt_tokens_details: { image_tokens: imageInput } } : {}),
+    completion_tokens_details: { image_tokens: usage.output_tokens_details?.image_tokens ?? usage.output_tokens },
+    billed_requests: images,
+  };
 }

@@ -12,12 +12,16 @@ export interface Usage {
     /** Of `cache_write_tokens`, those written for an hour (Anthropic's 1-hour cache TTL), priced higher. */
     readonly cache_write_1h_tokens?: number;
     readonly audio_tokens?: number;
+    /** Image input tokens (an image edit's uploads), priced apart where a model prices them apart. */
+    readonly image_tokens?: number;
   } | null;
   readonly completion_tokens_details?: {
     readonly reasoning_tokens?: number;
     readonly audio_tokens?: number;
     readonly accepted_prediction_tokens?: number;
     readonly rejected_prediction_tokens?: number;
+    /** Image output tokens (a GPT Image model's images), priced apart where a model prices them apart. */
+    readonly image_tokens?: number;
   } | null;
   /**
    * Runs of tools the upstream executed itself and bills apart from tokens: Anthropic's

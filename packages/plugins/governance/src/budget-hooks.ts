@@ -2,6 +2,7 @@ import {
   GatewayError,
   budgetSubjects,
   imageOutputTokensAtMost,
+  inputImageTokensAtMost,
   rerankSearches,
   speechCharacters,
   type Budget,
@@ -11,6 +12,7 @@ import {
   type Clock,
   type GatewayContext,
   type HookMap,
+  type ImageGenerationRequest,
   type Logger,
   type Pricing,
   type Principal,
@@ -83,6 +85,17 @@ function mostRerankSearches(documents: number, tokens: number): number {
 /** How many answers (a chat's) or images a request asks for (`n`, default 1): each may cost the whole output limit, each image is billed. */
 function choiceCount(request: { readonly n?: unknown }): number {
   return typeof request.n === 'number' && request.n > 1 ? Math.floor(request.n) : 1;
+}
+
+/** The most input tokens an image edit's uploads may cost (0 for a generation); undefined when the size of one could not be read. */
+function editUploadTokensAtMost(request: ImageGenerationRequest): number | undefined {
+  let tokens = 0;
+  for (const file of request.files ?? []) {
+    const most = inputImageTokensAtMost(file);
+    if (most === undefined) return undefined;
+    tokens += most;
+  }
+  return tokens;
 }
 
 /** A budgeted request whose prompt the upstream completes from what it stores: its cost cannot be bounded. */
@@ -265,6 +278,10 @@ export function createBudgetHooks(
       if (imageTokens === undefined) return admitUnboundedImages(context);
       outputTokens = imageTokens;
       choices = choiceCount(context.request);
+      // An edit's uploads are input tokens too, counted by their tiles.
+      const uploadTokens = editUploadTokensAtMost(context.request);
+      if (uploadTokens === undefined) return admitUnreadableUploads(context);
+      fixedMicros += Math.ceil(uploadTokens * prices.imageInput);
     }
     // Each of the `n` answers may use the whole output limit.
     const amountMicros = fixedMicros + Math.ceil(outputTokens * choices * prices.output);
@@ -312,6 +329,20 @@ export function createBudgetHooks(
       'TOLLGATE_PRICE_UNKNOWN',
       `A budget applies to key "${context.principal!.keyName}", but images of quality "${String(context.request.quality)}" have no known size in tokens, so their cost cannot be bounded. Ask for quality low, medium or high.`,
       { param: 'quality' },
+    );
+  }
+
+  /**
+   * A budgeted image edit with an upload whose size in pixels could not be read: admitted unbudgeted
+   * when `unknownPrice` is `allow`, else refused (403).
+   */
+  function admitUnreadableUploads(context: GatewayContext & { readonly operation: 'images' }): void {
+    if (options.unknownPrice === 'allow') return;
+    const unreadable = context.request.files?.find((file) => inputImageTokensAtMost(file) === undefined);
+    throw new GatewayError(
+      'TOLLGATE_PRICE_UNKNOWN',
+      `A budget applies to key "${context.principal!.keyName}", but the size of "${unreadable?.name ?? 'an uploaded image'}" could not be read from the file, so the cost of editing it cannot be bounded. Send PNG, JPEG, WebP or GIF images.`,
+      { param: unreadable?.field ?? 'image' },
     );
   }
 

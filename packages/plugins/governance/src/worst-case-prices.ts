@@ -9,6 +9,8 @@ export interface WorstCasePrices {
   readonly request: number;
   /** USD per million characters, for models billed by the character. */
   readonly character: number;
+  /** USD per million image input tokens (an image edit's uploads). */
+  readonly imageInput: number;
 }
 
 /**
@@ -41,7 +43,8 @@ export function tierAt(target: RouteTarget, requested: string | undefined): stri
 /**
  * The highest prices any of the targets may charge a prompt of `promptTokens` (a fallback may be
  * dearer than the first target; an input token counts at its dearest, a cache write's; a long-context
- * tier's prices count once the prompt may pass its start; so do the dearest web search and fee per request). Undefined
+ * tier's prices count once the prompt may pass its start; so do the dearest web search and fee per
+ * request; an output token counts at an image's price where that is dearer). Undefined
  * when any target's price is unknown: a worst case cannot be bounded then. `fallbackTargets` (where a
  * refusal may move the request) count when priced; one without a price is left out, as a request moved
  * there is charged its hold. A request that asks for a processing tier (`serviceTier`, or a target's
@@ -60,10 +63,13 @@ export function worstCasePrices(
   let webSearch = 0;
   let request = 0;
   let character = 0;
+  let imageInput = 0;
   const take = (prices: ModelPrices) => {
     const long = prices.longContext !== undefined && promptTokens > prices.longContext.fromTokens ? prices.longContext : undefined;
     input = Math.max(input, long?.maxInput ?? prices.maxInput ?? prices.input, prices.cacheWrite ?? 0);
-    output = Math.max(output, long?.maxOutput ?? prices.output);
+    // An output token may be an image's (GPT Image 1.5's $32 against its text's $10).
+    output = Math.max(output, long?.maxOutput ?? prices.output, prices.imageOutput ?? 0);
+    imageInput = Math.max(imageInput, prices.imageInput ?? prices.input);
     webSearch = Math.max(webSearch, prices.webSearch ?? 0);
     request = Math.max(request, prices.request ?? 0);
     character = Math.max(character, prices.character ?? 0);
@@ -85,5 +91,5 @@ export function worstCasePrices(
     const tierPrices = tier === undefined ? undefined : tierPricesOf(target, pricing, tier);
     if (tierPrices !== undefined) take(tierPrices);
   }
-  return targets.length === 0 ? undefined : { input, output, webSearch, request, character };
+  return targets.length === 0 ? undefined : { input, output, webSearch, request, character, imageInput };
 }

@@ -3,7 +3,8 @@ import { z } from '@tollgate/core';
 const perMillion = z.number().min(0);
 
 /**
- * Prices in USD per million tokens (audio input tokens apart with `audioInput`); web searches (a server
+ * Prices in USD per million tokens (audio input tokens apart with `audioInput`, image input and output
+ * tokens with `imageInput` and `imageOutput`); web searches (a server
  * tool the upstream runs) and requests (a fee per call; per image for image models) in USD per
  * thousand; audio of a model billed by its length in USD per hour (`audioHour`); characters of a
  * model billed by them per million (`character`).
@@ -17,6 +18,8 @@ const pricesSchema = z.strictObject({
   webSearch: z.number().min(0).optional(),
   request: z.number().min(0).optional(),
   audioInput: perMillion.optional(),
+  imageInput: perMillion.optional(),
+  imageOutput: perMillion.optional(),
   audioHour: z.number().min(0).optional(),
   character: perMillion.optional(),
 });

@@ -143,6 +143,20 @@ describe('TablePricing', () => {
   });
 });
 
+describe('TablePricing of image models', () => {
+  it("gives GPT Image models' image token prices, and prices each kind of token at its own", () => {
+    const pricing = new TablePricing({ overrides: {}, serviceTiers: {} }, recordingLogger());
+    const gptImage15 = { provider: 'openai', priceProvider: 'openai', model: 'gpt-image-1.5' };
+    expect(pricing.prices(gptImage15)).toMatchObject({ input: 5, output: 10, imageInput: 8, imageOutput: 32 });
+    // 6 text and 517 image tokens in, 272 image tokens out: $0.00003 + $0.004136 + $0.008704.
+    const edit = { ...usage(523, 272), prompt_tokens_details: { image_tokens: 517 }, completion_tokens_details: { image_tokens: 272 } };
+    expect(pricing.costMicros(gptImage15, edit)).toBe(12_870);
+    // gpt-image-1 prices its image input apart ($10 against its text's $5) and its output at one price.
+    const gptImage1 = { provider: 'openai', priceProvider: 'openai', model: 'gpt-image-1' };
+    expect(pricing.costMicros(gptImage1, edit)).toBe(30 + 5_170 + 10_880);
+  });
+});
+
 describe('TablePricing at a processing tier (service_tier)', () => {
   const gpt5 = { provider: 'openai', priceProvider: 'openai', model: 'gpt-5' };
   // 800K uncached, 200K cached, 100K out: at gpt-5's standard $1.25 / $0.125 / $10, $2.025.

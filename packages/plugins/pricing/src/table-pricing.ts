@@ -91,7 +91,7 @@ function simpleCost(rates: SimpleRates, usage: Usage): number | undefined {
 }
 
 /**
- * The prices of a table entry: base prices (cache writes, web searches and audio too), the dearest an
+ * The prices of a table entry: base prices (cache writes, web searches, audio and images too), the dearest an
  * input token may be charged, and a long-context tier's; undefined without input and output prices,
  * unless it is billed by the hour of audio (Whisper), whose tokens are then free.
  */
@@ -101,6 +101,8 @@ function toModelPrices(price: Record<string, TablePrice> | undefined): ModelPric
   const output = base(price?.output_mtok) ?? (audioHour === undefined ? undefined : 0);
   if (input === undefined || output === undefined) return undefined;
   const audioInput = base(price?.input_audio_mtok);
+  const imageInput = base(price?.input_image_mtok);
+  const imageOutput = base(price?.output_image_mtok);
   const cacheRead = base(price?.cache_read_mtok);
   const cacheWrite = base(price?.cache_write_mtok);
   const cacheWrite1h = base(price?.cache_write_1h_mtok);
@@ -120,6 +122,8 @@ function toModelPrices(price: Record<string, TablePrice> | undefined): ModelPric
     ...(webSearch === undefined ? {} : { webSearch }),
     ...(request === undefined ? {} : { request }),
     ...(audioInput === undefined ? {} : { audioInput }),
+    ...(imageInput === undefined ? {} : { imageInput }),
+    ...(imageOutput === undefined ? {} : { imageOutput }),
     ...(audioHour === undefined ? {} : { audioHour }),
     ...(maxInput > input ? { maxInput } : {}),
     ...(longContext === undefined ? {} : { longContext }),
@@ -140,6 +144,14 @@ function audioUsage(usage: Usage): Record<string, number> {
   const seconds = usage.audio_seconds ?? 0;
   if (tokens === 0 && seconds === 0) return {};
   return { ...(tokens > 0 ? { input_audio_tokens: tokens } : {}), ...(seconds > 0 ? { audio_seconds: seconds, input_audio_seconds: seconds } : {}) };
+}
+
+/** The image tokens `calcPrice` is given of a usage: an edit's input images, a GPT Image model's output images (priced apart where the table prices them apart). */
+function imageUsage(usage: Usage): Record<string, number> {
+  const input = usage.prompt_tokens_details?.image_tokens ?? 0;
+  const output = usage.completion_tokens_details?.image_tokens ?? 0;
+  if (input === 0 && output === 0) return {};
+  return { ...(input > 0 ? { input_image_tokens: input } : {}), ...(output > 0 ? { output_image_tokens: output } : {}) };
 }
 
 /** Usage of no tokens, with `usage`'s web searches: what a request is charged whatever its tokens. */
@@ -256,6 +268,7 @@ export class TablePricing implements Pricing {
           cache_write_1h_tokens: usage.prompt_tokens_details?.cache_write_1h_tokens ?? 0,
           web_searches: usage.server_tool_use?.web_search_requests ?? 0,
           ...audioUsage(usage),
+          ...imageUsage(usage),
         },
         model.model,
         { providerId: model.priceProvider },

@@ -6,6 +6,7 @@ import { createChatCompletionsHandler } from './handle-chat-completions.js';
 import { createCompletionsHandler } from './handle-completions.js';
 import { createCountTokensHandler } from './handle-count-tokens.js';
 import { createGenerationHandler } from './handle-generation.js';
+import { createImageEditsHandler } from './handle-image-edits.js';
 import { createKeyInfoHandler } from './handle-key-info.js';
 import { createMessagesHandler } from './handle-messages.js';
 import { createModelsHandlers, modelRoutePrefix } from './handle-models.js';
@@ -28,7 +29,7 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void |
 export type GatewayRoutes = ReadonlyMap<string, ReadonlyMap<string, RouteHandler>>;
 
 /** OpenAI's routes that the standalone server also serves without their `/v1` prefix. */
-const unversionedOpenAIRoutes = ['/v1/chat/completions', '/v1/completions', '/v1/responses', '/v1/embeddings', '/v1/rerank', '/v1/images/generations', '/v1/moderations', '/v1/audio/transcriptions', '/v1/audio/translations', '/v1/audio/speech', '/v1/models', `${modelRoutePrefix}*`, `${responseRoutePrefix}*`];
+const unversionedOpenAIRoutes = ['/v1/chat/completions', '/v1/completions', '/v1/responses', '/v1/embeddings', '/v1/rerank', '/v1/images/generations', '/v1/images/edits', '/v1/moderations', '/v1/audio/transcriptions', '/v1/audio/translations', '/v1/audio/speech', '/v1/models', `${modelRoutePrefix}*`, `${responseRoutePrefix}*`];
 
 /**
  * The route table with OpenAI's routes also without `/v1`, as the LiteLLM proxy serves them, so a
@@ -63,6 +64,7 @@ export function createGatewayRoutes(dependencies: HttpDependencies): GatewayRout
     // Where Cohere's SDKs post (`{base}/v2/rerank`).
     ['/v2/rerank', post(rerank)],
     ['/v1/images/generations', post(createWholeAnswerHandler(dependencies, 'images') as RouteHandler)],
+    ['/v1/images/edits', post(createImageEditsHandler(dependencies) as RouteHandler)],
     ['/v1/moderations', post(createWholeAnswerHandler(dependencies, 'moderations') as RouteHandler)],
     ['/v1/audio/transcriptions', post(createTranscriptionsHandler(dependencies, 'transcribe') as RouteHandler)],
     ['/v1/audio/translations', post(createTranscriptionsHandler(dependencies, 'translate') as RouteHandler)],

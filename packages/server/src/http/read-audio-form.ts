@@ -1,8 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { GatewayError, type TranscriptionRequest } from '@tollgate/core';
-import { readRawBody } from './read-raw-body.js';
-
-const formContentType = /^multipart\/form-data\s*;/i;
+import { readMultipartForm } from './read-multipart-form.js';
 
 /** The largest audio upload read: OpenAI's audio API takes files up to 25 MB; the form's framing adds a little. */
 export const audioBodyLimit = 26 * 1024 * 1024;
@@ -30,29 +28,12 @@ async function durationOf(bytes: Uint8Array, mimeType: string): Promise<number |
  * its length in seconds where its headers give it. Validated by the engine, after auth.
  */
 export async function readAudioForm(req: IncomingMessage, limit: number, task: 'transcribe' | 'translate'): Promise<Partial<TranscriptionRequest>> {
-  const contentType = req.headers['content-type'] ?? '';
-  if (!formContentType.test(contentType)) {
-    throw new GatewayError('TOLLGATE_UNSUPPORTED_MEDIA_TYPE', `The body must be a form sent with \`content-type: multipart/form-data\` (the audio as its \`file\` field); got ${contentType === '' ? 'no content type' : `"${contentType}"`}.`);
-  }
-  const raw = await readRawBody(req, limit, () => tooLarge(limit));
-  let form: FormData;
-  try {
-    form = await new Response(raw as Uint8Array<ArrayBuffer>, { headers: { 'content-type': contentType } }).formData();
-  } catch (error) {
-    throw new GatewayError('TOLLGATE_INVALID_REQUEST', `The request body is not a valid multipart form (${(error as Error).message}).`, { cause: error });
-  }
-  const fields: Record<string, unknown> = { task };
-  for (const name of new Set(form.keys())) {
-    if (name === 'file' || name === 'task') continue;
-    const values = form.getAll(name).filter((value): value is string => typeof value === 'string');
-    if (values.length > 0) fields[name] = values.length === 1 && !name.endsWith('[]') ? values[0] : values;
-  }
-  const file = form.get('file');
-  if (file !== null && typeof file !== 'string') {
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    fields.file = { name: file.name, type: file.type, bytes, durationSeconds: await durationOf(bytes, file.type) };
-  }
-  return fields as Partial<TranscriptionRequest>;
+  const form = await readMultipartForm(req, limit, 'the audio as its `file` field', () => tooLarge(limit));
+  // `task` is the gateway's own; `file` only as an upload.
+  const { task: _task, file: _file, ...fields } = form.fields;
+  const file = form.files.find((upload) => upload.field === 'file');
+  const audio = file === undefined ? {} : { file: { name: file.name, type: file.type, bytes: file.bytes, durationSeconds: await durationOf(file.bytes, file.type) } };
+  return { ...fields, task, ...audio } as Partial<TranscriptionRequest>;
 }
 
 function tooLarge(limit: number): GatewayError {

@@ -33,7 +33,7 @@ export function createBodyCaptureHooks(): Pick<HookMap, 'transform.response' | '
   };
 }
 
-/** The request's messages (an embeddings, moderation or speech request's input, a rerank request's query and documents, an image request's prompt, a transcription's file name, size and prompt) and the answer's text, secrets redacted and clipped, for the log line. */
+/** The request's messages (an embeddings, moderation or speech request's input, a rerank request's query and documents, an image request's prompt (an edit's with its uploads' names and sizes), a transcription's file name, size and prompt) and the answer's text, secrets redacted and clipped, for the log line. */
 export function bodyLogFields(context: GatewayContext): { request: string; response?: string } {
   const request =
     context.operation === 'chat'
@@ -41,7 +41,9 @@ export function bodyLogFields(context: GatewayContext): { request: string; respo
       : context.operation === 'embeddings' || context.operation === 'moderations' || context.operation === 'speech'
         ? context.request.input
         : context.operation === 'images'
-          ? context.request.prompt
+          ? context.request.files === undefined
+            ? context.request.prompt
+            : { prompt: context.request.prompt, files: context.request.files.map((file) => ({ field: file.field, name: file.name, bytes: file.bytes.byteLength })) }
           : context.operation === 'transcriptions'
             ? { file: context.request.file.name, bytes: context.request.file.bytes.byteLength, prompt: context.request.prompt }
             : { query: context.request.query, documents: context.request.documents };
