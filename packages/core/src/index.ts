@@ -2,7 +2,7 @@
 export type { ChatMessage, SystemMessage, UserMessage, AssistantMessage, ToolMessage, ToolCall, ContentPart, TextContentPart, ImageContentPart, OtherContentPart } from './types/chat-message.js';
 export type { ChatCompletionRequest, FunctionTool, ToolChoice, ResponseFormat } from './types/chat-completion-request.js';
 export { customToolInput } from './types/custom-tool-input.js';
-export type { ChatCompletionResponse, ChatCompletionChoice, FinishReason } from './types/chat-completion-response.js';
+export type { ChatCompletionResponse, ChatCompletionChoice, FinishReason, GeneratedImage } from './types/chat-completion-response.js';
 export type { ChatCompletionChunk, ChatCompletionChunkChoice, ToolCallDelta } from './types/chat-completion-chunk.js';
 export type { EmbeddingRequest } from './types/embedding-request.js';
 export type { EmbeddingResponse } from './types/embedding-response.js';

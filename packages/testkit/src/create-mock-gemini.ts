@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { geminiError, geminiErrorStatus, geminiEvent, geminiUsage } from './gemini-wire.js';
+import { geminiError, geminiErrorStatus, geminiEvent, geminiImageTokens, geminiMockImage, geminiUsage } from './gemini-wire.js';
 import type { MockGeminiReply } from './mock-gemini-reply.js';
 import { applyStopSequences, sendJson, startMockServer, writeMockStream, type MockUpstream } from './mock-server.js';
 import type { RecordedRequest } from './recorded-request.js';
@@ -59,7 +59,9 @@ function invalidRequest(body: any, flavor: 'gemini' | 'vertex'): string | undefi
  * carries `finishReason` and the full `usageMetadata`), `:countTokens`, the `x-goog-api-key` header (or
  * `key` query), errors as `google.rpc.Status` bodies (an invalid key is a 400 `API_KEY_INVALID`, a 429
  * carries `RetryInfo.retryDelay`), thought parts, function calls, stop sequences, `maxOutputTokens`,
- * blocked prompts and cached/thinking token counts, and the processing tier (`serviceTier` in the body,
+ * blocked prompts and cached/thinking token counts, images from an image model asked for them
+ * (`responseModalities` with `IMAGE`: an `inlineData` part, its tokens in `candidatesTokensDetails`;
+ * another model refuses them), and the processing tier (`serviceTier` in the body,
  * `x-gemini-service-tier` on the answer: the one asked for, `standard` by default). Programmable and
  * recording like the other mocks.
  *
@@ -133,9 +135,14 @@ export function geminiAnswerer(flavor: 'gemini' | 'vertex'): (request: RecordedR
       finishReason = 'MAX_TOKENS';
     }
     const calls = (reply.functionCalls ?? []).map((call) => ({ functionCall: { ...(call.id === undefined ? {} : { id: call.id }), name: call.name, args: call.args } }));
+    // An image model asked for images (`responseModalities` with IMAGE) makes one after its text; another model refuses them.
+    const modalities: string[] = Array.isArray(config.responseModalities) ? config.responseModalities : [];
+    const imageAsked = modalities.includes('IMAGE');
+    if (imageAsked && !model.includes('image')) return fail('INVALID_ARGUMENT', 'The requested combination of response modalities (TEXT, IMAGE) is not supported by the model.');
+    const images = imageAsked ? [{ inlineData: { mimeType: 'image/png', data: geminiMockImage } }] : [];
     const prompt = reply.usage?.promptTokenCount ?? Math.max(1, promptWords(body));
     const thoughts = reply.usage?.thoughtsTokenCount ?? (reply.thought === undefined ? 0 : words(reply.thought));
-    const counted = geminiUsage(prompt, reply.usage?.candidatesTokenCount ?? words(text) + calls.length * 5, reply.usage?.cachedContentTokenCount, thoughts);
+    const counted = geminiUsage(prompt, reply.usage?.candidatesTokenCount ?? words(text) + calls.length * 5, reply.usage?.cachedContentTokenCount, thoughts, images.length * geminiImageTokens);
     const usage = flavor === 'vertex' ? { ...counted, trafficType: 'ON_DEMAND' } : counted;
     const envelope = { usageMetadata: usage, modelVersion: model, ...(flavor === 'vertex' ? { createTime: new Date().toISOString() } : {}), responseId };
     const stream = method === 'streamGenerateContent';
@@ -148,7 +155,7 @@ export function geminiAnswerer(flavor: 'gemini' | 'vertex'): (request: RecordedR
       return;
     }
 
-    const parts = [...(reply.thought === undefined ? [] : [{ text: reply.thought, thought: true }]), ...(text === '' && calls.length > 0 ? [] : [{ text }]), ...calls];
+    const parts = [...(reply.thought === undefined ? [] : [{ text: reply.thought, thought: true }]), ...(text === '' && calls.length > 0 ? [] : [{ text }]), ...images, ...calls];
     const candidateCount = typeof config.candidateCount === 'number' ? config.candidateCount : 1;
     if (!stream || url.searchParams.get('alt') !== 'sse') {
       const candidates = Array.from({ length: candidateCount }, (_, index) => ({ content: { parts, role: 'model' }, finishReason, index }));
@@ -157,10 +164,11 @@ export function geminiAnswerer(flavor: 'gemini' | 'vertex'): (request: RecordedR
       return sendJson(res, 200, stream ? [answer] : answer, { ...tierHeader, ...reply.headers });
     }
 
-    // One event per thought, per text piece, and one for all function calls; the last one finishes.
+    // One event per thought, per text piece, per image, and one for all function calls; the last one finishes.
     const pieces: object[][] = [
       ...(reply.thought === undefined ? [] : [[{ text: reply.thought, thought: true }]]),
       ...(text === '' && calls.length > 0 ? [] : text.split(/(?<= )/).map((piece) => [{ text: piece }])),
+      ...images.map((image) => [image]),
       ...(calls.length > 0 ? [calls] : []),
     ];
     const running = { promptTokenCount: prompt, totalTokenCount: prompt, promptTokensDetails: usage.promptTokensDetails };

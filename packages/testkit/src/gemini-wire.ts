@@ -23,17 +23,28 @@ export function geminiError(status: string, message: string, details: readonly u
   return { error: { code: geminiErrorStatus[status] ?? 500, message, status, ...(details.length > 0 ? { details } : {}) } };
 }
 
-/** Counts in Gemini's shape: `promptTokenCount` includes cached tokens; thoughts are apart from candidates. */
-export function geminiUsage(prompt: number, candidates: number, cached = 0, thoughts = 0) {
+/**
+ * Counts in Gemini's shape: `promptTokenCount` includes cached tokens; thoughts are apart from
+ * candidates; an image the model made (`imageTokens`) counts among the candidates' tokens, and
+ * `candidatesTokensDetails` tells them from text by modality.
+ */
+export function geminiUsage(prompt: number, candidates: number, cached = 0, thoughts = 0, imageTokens = 0) {
   return {
     promptTokenCount: prompt,
-    candidatesTokenCount: candidates,
-    totalTokenCount: prompt + candidates + thoughts,
+    candidatesTokenCount: candidates + imageTokens,
+    totalTokenCount: prompt + candidates + imageTokens + thoughts,
     ...(cached > 0 ? { cachedContentTokenCount: cached } : {}),
     ...(thoughts > 0 ? { thoughtsTokenCount: thoughts } : {}),
     promptTokensDetails: [{ modality: 'TEXT', tokenCount: prompt }],
+    ...(imageTokens > 0 ? { candidatesTokensDetails: [{ modality: 'TEXT', tokenCount: candidates }, { modality: 'IMAGE', tokenCount: imageTokens }] } : {}),
   };
 }
+
+/** Output tokens of an image a Gemini image model makes (Gemini 2.5 Flash Image: 1,290 for an image up to 1024×1024). */
+export const geminiImageTokens = 1290;
+
+/** A 1×1 PNG, base64: the image the mock's image models make. */
+export const geminiMockImage = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 
 /** One SSE event of `streamGenerateContent?alt=sse`: a `data:` line ended by CRLF CRLF, as Google sends it. */
 export function geminiEvent(data: unknown): string {

@@ -24,7 +24,7 @@ export { mockAudioTokensPerSecond, silentWav, wavSeconds } from './audio-wire.js
 export { mockSpeechAudio, mockSpeechBytesPerCharacter, mockSpeechTokensPerCharacter } from './speech-wire.js';
 export { anthropicError, anthropicErrorStatus, anthropicEvent, anthropicUsage } from './anthropic-wire.js';
 export { bedrockErrorHeaders, bedrockErrorStatus, bedrockEvent, bedrockExceptionEvent, bedrockUsage } from './bedrock-wire.js';
-export { geminiError, geminiErrorStatus, geminiEvent, geminiUsage } from './gemini-wire.js';
+export { geminiError, geminiErrorStatus, geminiEvent, geminiImageTokens, geminiMockImage, geminiUsage } from './gemini-wire.js';
 export { providerConformanceChecks } from './conformance/provider-conformance.js';
 export type { ProviderConformanceOptions } from './conformance/provider-conformance.js';
 export type { ConformanceCheck } from './conformance/conformance-check.js';

@@ -1,4 +1,4 @@
-import type { FinishReason } from './chat-completion-response.js';
+import type { FinishReason, GeneratedImage } from './chat-completion-response.js';
 import type { ReasoningDetail } from './reasoning-detail.js';
 import type { UpstreamItem } from './upstream-item.js';
 import type { Usage } from './usage.js';
@@ -19,6 +19,8 @@ export interface ChatCompletionChunkChoice {
     readonly content?: string | null;
     readonly tool_calls?: readonly ToolCallDelta[];
     readonly refusal?: string | null;
+    /** Whole images the model made, each in the chunk it arrived in (OpenRouter's shape). */
+    readonly images?: readonly GeneratedImage[];
     /** Pieces of the model's reasoning blocks; pieces with the same `index` join (see {@link ReasoningDetail}). */
     readonly reasoning_details?: readonly ReasoningDetail[];
     /** Whole parts of the answer in the upstream's own shape, in their place in the stream (see {@link UpstreamItem}). */

@@ -3,6 +3,17 @@ import type { ReasoningDetail } from './reasoning-detail.js';
 import type { UpstreamItem } from './upstream-item.js';
 import type { Usage } from './usage.js';
 
+/**
+ * An image a model made in its answer (Gemini's image models asked for `modalities: ["image",
+ * "text"]`), as OpenRouter returns it: a `data:` URL of the image's bytes.
+ */
+export interface GeneratedImage {
+  readonly type: 'image_url';
+  readonly image_url: { readonly url: string };
+  /** Its position among the choice's images (in a stream's deltas). */
+  readonly index?: number;
+}
+
 /** Why the model stopped. */
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'function_call';
 
@@ -14,6 +25,8 @@ export interface ChatCompletionChoice {
     readonly content: string | null;
     readonly tool_calls?: readonly ToolCall[];
     readonly refusal?: string | null;
+    /** Images the model made, in OpenRouter's shape (`modalities` with `image`). */
+    readonly images?: readonly GeneratedImage[];
     /** The model's reasoning as the upstream's blocks (signed thinking, encrypted reasoning), for the client's next turn. */
     readonly reasoning_details?: readonly ReasoningDetail[];
     /** Parts of the answer in the upstream's own shape, for an ingress of its API (server tool blocks, built-in tool items). */

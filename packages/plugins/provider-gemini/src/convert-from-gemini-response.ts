@@ -1,15 +1,24 @@
-import type { ChatCompletionChoice, ChatCompletionResponse, ToolCall } from '@tollgate/core';
-import type { GeminiCandidate, GeminiResponse } from './gemini-content.js';
+import type { ChatCompletionChoice, ChatCompletionResponse, GeneratedImage, ToolCall } from '@tollgate/core';
+import type { GeminiCandidate, GeminiPart, GeminiResponse } from './gemini-content.js';
 import { mapGeminiFinishReason } from './map-gemini-finish-reason.js';
 import { mapGeminiUsage } from './map-gemini-usage.js';
 import { toToolCallId } from './gemini-tool-call-id.js';
+
+/** An image the model made, as a `data:` URL in OpenRouter's shape; undefined for any other part (a draft image of its thinking included). */
+export function generatedImageOf(part: GeminiPart): GeneratedImage | undefined {
+  if (part.inlineData === undefined || part.thought === true) return undefined;
+  return { type: 'image_url', image_url: { url: `data:${part.inlineData.mimeType};base64,${part.inlineData.data}` } };
+}
 
 function convertCandidate(candidate: GeminiCandidate, position: number, responseId: string): ChatCompletionChoice {
   let text = '';
   let reasoning = '';
   const toolCalls: ToolCall[] = [];
+  const images: GeneratedImage[] = [];
   for (const part of candidate.content?.parts ?? []) {
-    if (part.functionCall !== undefined) {
+    const image = generatedImageOf(part);
+    if (image !== undefined) images.push(image);
+    else if (part.functionCall !== undefined) {
       const id = toToolCallId(part.functionCall.id, part.thoughtSignature, `${responseId}_${position}_${toolCalls.length}`);
       toolCalls.push({ id, type: 'function', function: { name: part.functionCall.name, arguments: JSON.stringify(part.functionCall.args ?? {}) } });
     } else if (part.text !== undefined) {
@@ -23,6 +32,7 @@ function convertCandidate(candidate: GeminiCandidate, position: number, response
       role: 'assistant',
       content: text === '' && toolCalls.length > 0 ? null : text,
       ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+      ...(images.length > 0 ? { images } : {}),
       ...(reasoning === '' ? {} : { reasoning_content: reasoning }),
     },
     finish_reason: mapGeminiFinishReason(candidate.finishReason ?? 'STOP', toolCalls.length > 0),
@@ -32,7 +42,7 @@ function convertCandidate(candidate: GeminiCandidate, position: number, response
 /**
  * Translates a `GenerateContentResponse` to an OpenAI chat completion: each candidate a choice (text
  * parts joined as `content`, thought parts as `reasoning_content`, `functionCall` parts as `tool_calls`
- * with JSON-string arguments), the finish reason mapped, usage with cached and thinking tokens. A
+ * with JSON-string arguments, images the model made as `images`), the finish reason mapped, usage with cached and thinking tokens. A
  * prompt Gemini blocked (`promptFeedback.blockReason`, no candidates) is one empty choice finished by
  * `content_filter`.
  */

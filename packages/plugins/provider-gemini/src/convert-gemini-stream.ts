@@ -4,18 +4,20 @@ import type { GeminiResponse, GeminiUsageMetadata } from './gemini-content.js';
 import { toGeminiStreamError } from './gemini-error.js';
 import { mapGeminiFinishReason } from './map-gemini-finish-reason.js';
 import { mapGeminiUsage } from './map-gemini-usage.js';
+import { generatedImageOf } from './convert-from-gemini-response.js';
 import { toToolCallId } from './gemini-tool-call-id.js';
 
 /** What the stream has shown of one candidate so far. */
 interface CandidateState {
   toolCalls: number;
+  images: number;
   finished: boolean;
 }
 
 /**
  * Translates a `streamGenerateContent?alt=sse` stream into `chat.completion.chunk`s. Each event is a
  * whole `GenerateContentResponse`: the first one of a candidate brings the role chunk; text parts →
- * content, thought parts → `reasoning_content`, each `functionCall` part → one tool call delta with its
+ * content, thought parts → `reasoning_content`, each image the model made → an `images` delta, each `functionCall` part → one tool call delta with its
  * id, name and complete arguments (Gemini sends a call whole); `finishReason` → the finish chunk; after
  * the last event a usage chunk (the last `usageMetadata` holds the totals). An event
  * `{"error":{…}}` fails the stream, as does an end before every candidate finished. `serviceTier`, the
@@ -52,12 +54,15 @@ export async function* convertGeminiStream(body: AsyncIterable<Buffer>, options:
       const index = candidate.index ?? position;
       let state = candidates.get(index);
       if (state === undefined) {
-        state = { toolCalls: 0, finished: false };
+        state = { toolCalls: 0, images: 0, finished: false };
         candidates.set(index, state);
         yield chunk(index, { role: 'assistant', content: '' });
       }
       for (const part of candidate.content?.parts ?? []) {
-        if (part.functionCall !== undefined) {
+        const image = generatedImageOf(part);
+        if (image !== undefined) {
+          yield chunk(index, { images: [{ ...image, index: state.images++ }] });
+        } else if (part.functionCall !== undefined) {
           const toolIndex = state.toolCalls++;
           const callId = toToolCallId(part.functionCall.id, part.thoughtSignature, `${id}_${index}_${toolIndex}`);
           yield chunk(index, { tool_calls: [{ index: toolIndex, id: callId, type: 'function', function: { name: part.functionCall.name, arguments: JSON.stringify(part.functionCall.args ?? {}) } }] });

@@ -7,7 +7,7 @@ import { fromToolCallId } from './gemini-tool-call-id.js';
  * OpenAI request fields with no Gemini equivalent. They are dropped (the provider logs each once at
  * debug level); the README lists them.
  */
-export const untranslatedOpenAIFields = ['logit_bias', 'user', 'metadata', 'store', 'modalities', 'audio', 'prediction', 'web_search_options', 'parallel_tool_calls', 'stream_options'] as const;
+export const untranslatedOpenAIFields = ['logit_bias', 'user', 'metadata', 'store', 'audio', 'prediction', 'web_search_options', 'parallel_tool_calls', 'stream_options'] as const;
 
 /** `reasoning_effort` as a Gemini 2.5 thinking budget (tokens). */
 const thinkingBudgets = { minimal: 512, low: 1024, medium: 8192, high: 24576 } as const;
@@ -125,7 +125,8 @@ export interface ConvertToGeminiOptions {
  * `tool_calls` to `functionCall` parts (with their thought signatures) and `tool` messages to
  * `functionResponse` parts; `tools` and `tool_choice` to `functionDeclarations` and
  * `functionCallingConfig`; sampling, stop, `n`, `seed`, penalties, logprobs, `response_format`
- * (`responseJsonSchema`) and `reasoning_effort` (a thinking budget, or level on Gemini 3) to
+ * (`responseJsonSchema`), `reasoning_effort` (a thinking budget, or level on Gemini 3) and
+ * OpenRouter's `modalities` with `image` and `image_config` (`responseModalities`, `imageConfig`) to
  * `generationConfig`; `service_tier` `flex` or `priority` to `serviceTier` (Gemini's standard tier is
  * the default, so `default` and `auto` ask for nothing).
  */
@@ -161,6 +162,17 @@ export function convertToGeminiRequest(request: ChatCompletionRequest, options: 
     }
     if (options.includeThoughts) thinking.includeThoughts = true;
     config.thinkingConfig = thinking;
+  }
+  // Images asked for (OpenRouter's `modalities`, `image_config`): an image model's response modalities and image settings.
+  const modalities = request.modalities;
+  if (Array.isArray(modalities) && modalities.includes('image')) {
+    config.responseModalities = modalities.filter((modality) => modality === 'text' || modality === 'image').map((modality) => modality.toUpperCase());
+    const image = request.image_config as { aspect_ratio?: unknown; image_size?: unknown } | undefined;
+    const imageConfig = {
+      ...(typeof image?.aspect_ratio === 'string' ? { aspectRatio: image.aspect_ratio } : {}),
+      ...(typeof image?.image_size === 'string' ? { imageSize: image.image_size } : {}),
+    };
+    if (Object.keys(imageConfig).length > 0) config.imageConfig = imageConfig;
   }
   if (Object.keys(config).length > 0) body.generationConfig = config;
 

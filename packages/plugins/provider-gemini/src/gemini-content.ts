@@ -39,6 +39,8 @@ export interface GeminiUsageMetadata {
   cachedContentTokenCount?: number;
   thoughtsTokenCount?: number;
   toolUsePromptTokenCount?: number;
+  /** The candidates' tokens by modality (`TEXT`, `IMAGE`…): an image model's images apart from its text. */
+  candidatesTokensDetails?: { modality?: string; tokenCount?: number }[];
 }
 
 /** One generated candidate. */

@@ -1,0 +1,94 @@
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createMockGemini, geminiImageTokens, geminiMockImage, type MockGemini } from '@tollgate/testkit';
+import type { RunningServer } from '../src/index.js';
+import { createBudgetedKey } from './support/create-budgeted-key.js';
+import type { ErrorBody } from './support/error-body.js';
+import { ledgerRowOf } from './support/ledger-row.js';
+import { LogCapture, masterKey, startLoggedServer, temporaryDatabasePath } from './support/start-test-gateway.js';
+
+const geminiKey = 'AIzaSy-upstream-SECRET-0123456789';
+const logs = new LogCapture();
+const databasePath = await temporaryDatabasePath('tollgate-gemini-images');
+let gemini: MockGemini;
+let server: RunningServer;
+let client: OpenAI;
+
+beforeAll(async () => {
+  gemini = await createMockGemini({ apiKey: geminiKey });
+  server = await startLoggedServer(logs, {
+    plugins: [
+      '@tollgate/provider-gemini',
+      { name: '@tollgate/ledger-sqlite', options: { path: databasePath, flushIntervalMs: 10 } },
+      // The price table: Gemini 2.5 Flash Image $0.30 per million tokens in, $2.50 text and $30 image tokens out.
+      '@tollgate/pricing',
+      '@tollgate/governance',
+    ],
+    auth: { masterKey },
+    providers: { google: { type: 'gemini', baseURL: gemini.baseURL, apiKey: geminiKey } },
+    models: { 'nano-banana': { target: 'google/gemini-2.5-flash-image' }, flash: { target: 'google/gemini-2.5-flash' } },
+  });
+  client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
+});
+
+afterAll(async () => {
+  await server.close();
+  await gemini.close();
+});
+
+beforeEach(() => gemini.reset());
+
+/** A chat request for an image, as OpenRouter's clients send it (`modalities`, `image_config`: not in the `openai` SDK's types). */
+const imageRequest = (model: string, extra: object = {}) =>
+  ({ model, messages: [{ role: 'user', content: 'Draw a red kite' }], modalities: ['image', 'text'], image_config: { aspect_ratio: '16:9' }, ...extra }) as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming;
+
+/** The images of an answer's message, in OpenRouter's shape. */
+type WithImages = { images?: { type: string; image_url: { url: string } }[] };
+
+describe("Gemini image models through chat completions (OpenRouter's `modalities`)", () => {
+  it('asks Gemini for images, answers them as message.images data URLs, and prices their tokens at the image output price', async () => {
+    const { data: completion, response } = await client.chat.completions.create(imageRequest('nano-banana')).withResponse();
+    expect(gemini.requests[0]!.body.generationConfig).toEqual({ responseModalities: ['IMAGE', 'TEXT'], imageConfig: { aspectRatio: '16:9' } });
+    const message = completion.choices[0]!.message as typeof completion.choices[0]['message'] & WithImages;
+    expect(message.content).toBe('Mock answer to: Draw a red kite');
+    expect(message.images).toEqual([{ type: 'image_url', image_url: { url: `data:image/png;base64,${geminiMockImage}` } }]);
+    expect(completion.usage).toMatchObject({ completion_tokens: 7 + geminiImageTokens, completion_tokens_details: { image_tokens: geminiImageTokens } });
+    // 4 words in at $0.30; 7 text tokens at $2.50 and 1,290 image tokens at $30 per million out (all at $2.50: $0.003244).
+    expect(response.headers.get('x-tollgate-cost')).toBe('0.038719');
+  });
+
+  it('streams the image as an images delta, and records its cost', async () => {
+    const stream = await client.chat.completions.create({ ...imageRequest('nano-banana'), stream: true, stream_options: { include_usage: true } } as unknown as OpenAI.ChatCompletionCreateParamsStreaming);
+    const images: unknown[] = [];
+    let text = '';
+    let id = '';
+    for await (const chunk of stream) {
+      id = chunk.id;
+      for (const choice of chunk.choices) {
+        text += choice.delta.content ?? '';
+        images.push(...((choice.delta as WithImages).images ?? []));
+      }
+    }
+    expect(text).toBe('Mock answer to: Draw a red kite');
+    expect(images).toEqual([{ type: 'image_url', image_url: { url: `data:image/png;base64,${geminiMockImage}` }, index: 0 }]);
+    const requestId = (await logs.requestLines()).find((line) => line.stream === true)?.requestId as string;
+    expect(id).not.toBe('');
+    expect(await ledgerRowOf(server, databasePath, requestId, 'completion_tokens, cost_micros, stream')).toEqual({ completion_tokens: 7 + geminiImageTokens, cost_micros: Math.round(4 * 0.3 + 7 * 2.5 + geminiImageTokens * 30), stream: 1 });
+  });
+
+  it("holds a budget at the image output price, and relays the refusal of a model that makes no images", async () => {
+    // Room for $0.05: 1,000 output tokens held at $30 ($0.03) fit; 2,000 ($0.06) do not — at the text's $2.50 they would.
+    const key = await createBudgetedKey(server.url, 'nano-banana-budget', 0.05);
+    const keyed = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: key, maxRetries: 0 });
+    const fits = await keyed.chat.completions.create(imageRequest('nano-banana', { max_tokens: 1_000 })).catch((error: unknown) => error);
+    expect(fits).not.toBeInstanceOf(Error);
+    const refused = (await keyed.chat.completions.create(imageRequest('nano-banana', { max_tokens: 2_000 })).catch((error: unknown) => error)) as InstanceType<typeof OpenAI.APIError>;
+    expect(refused.status).toBe(429);
+    expect((refused.error as ErrorBody['error']).code).toBe('budget_exceeded');
+    expect(gemini.requests).toHaveLength(1);
+
+    const textOnly = (await client.chat.completions.create(imageRequest('flash')).catch((error: unknown) => error)) as InstanceType<typeof OpenAI.APIError>;
+    expect(textOnly.status).toBe(400);
+    expect(textOnly.message).toContain('response modalities');
+  });
+});
