@@ -20,13 +20,13 @@ beforeAll(async () => {
     plugins: [
       '@tollgate/provider-gemini',
       { name: '@tollgate/ledger-sqlite', options: { path: databasePath, flushIntervalMs: 10 } },
-      // The price table: Gemini 2.5 Flash Image $0.30 per million tokens in, $2.50 text and $30 image tokens out.
-      '@tollgate/pricing',
+      // The price table: Gemini 2.5 Flash Image $0.30 per million tokens in, $2.50 text and $30 image tokens out; Imagen 4 at $0.04 an image.
+      { name: '@tollgate/pricing', options: { overrides: { 'google/imagen-4.0-generate-001': { input: 0, output: 0, request: 40 } } } },
       '@tollgate/governance',
     ],
     auth: { masterKey },
     providers: { google: { type: 'gemini', baseURL: gemini.baseURL, apiKey: geminiKey } },
-    models: { 'nano-banana': { target: 'google/gemini-2.5-flash-image' }, flash: { target: 'google/gemini-2.5-flash' } },
+    models: { 'nano-banana': { target: 'google/gemini-2.5-flash-image' }, flash: { target: 'google/gemini-2.5-flash' }, imagen: { target: 'google/imagen-4.0-generate-001' } },
   });
   client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
 });
@@ -90,5 +90,41 @@ describe("Gemini image models through chat completions (OpenRouter's `modalities
     const textOnly = (await client.chat.completions.create(imageRequest('flash')).catch((error: unknown) => error)) as InstanceType<typeof OpenAI.APIError>;
     expect(textOnly.status).toBe(400);
     expect(textOnly.message).toContain('response modalities');
+  });
+});
+
+describe('POST /v1/images/generations on Gemini: image models and Imagen', () => {
+  it("asks a Gemini image model for images only, one call per image, the size as its aspect ratio, and adds up the calls' tokens", async () => {
+    const { data: answer, response } = await client.images.generate({ model: 'nano-banana', prompt: 'a red kite over the sea', n: 2, size: '1536x1024' }).withResponse();
+    expect(gemini.requests).toHaveLength(2);
+    expect(gemini.requests[0]!.path).toBe('/v1beta/models/gemini-2.5-flash-image:generateContent');
+    expect(gemini.requests[0]!.body).toEqual({ contents: [{ role: 'user', parts: [{ text: 'a red kite over the sea' }] }], generationConfig: { responseModalities: ['IMAGE'], imageConfig: { aspectRatio: '3:2' } } });
+    expect(answer.data).toEqual([{ b64_json: geminiMockImage }, { b64_json: geminiMockImage }]);
+    expect(answer.usage).toEqual({
+      input_tokens: 12,
+      input_tokens_details: { text_tokens: 12, image_tokens: 0 },
+      output_tokens: 2 * geminiImageTokens,
+      output_tokens_details: { image_tokens: 2 * geminiImageTokens, text_tokens: 0 },
+      total_tokens: 12 + 2 * geminiImageTokens,
+    });
+    // 12 prompt tokens at $0.30 and 2,580 image tokens at $30 per million.
+    expect(response.headers.get('x-tollgate-cost')).toBe('0.077404');
+    expect(await ledgerRowOf(server, databasePath, response.headers.get('x-request-id'), 'operation, prompt_tokens, completion_tokens, cost_micros')).toEqual({ operation: 'images', prompt_tokens: 12, completion_tokens: 2_580, cost_micros: 77_404 });
+  });
+
+  it("asks Imagen's :predict for n images at the size's aspect ratio, priced by the image; refuses a ratio it does not draw at before any call", async () => {
+    const { data: answer, response } = await client.images.generate({ model: 'imagen', prompt: 'a red kite', n: 3, size: '1024x1024' }).withResponse();
+    expect(gemini.requests[0]!.path).toBe('/v1beta/models/imagen-4.0-generate-001:predict');
+    expect(gemini.requests[0]!.headers['x-goog-api-key']).toBe(geminiKey);
+    expect(gemini.requests[0]!.body).toEqual({ instances: [{ prompt: 'a red kite' }], parameters: { sampleCount: 3, aspectRatio: '1:1' } });
+    expect(answer.data).toHaveLength(3);
+    expect(answer.data![0]!.b64_json).toBe(geminiMockImage);
+    expect(response.headers.get('x-tollgate-cost')).toBe('0.12');
+
+    const wide = await client.images.generate({ model: 'imagen', prompt: 'a red kite', size: '1536x1024' }).catch((error: unknown) => error);
+    expect(wide).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((wide as InstanceType<typeof OpenAI.BadRequestError>).message).toContain('aspect ratios 1:1, 3:4, 4:3, 9:16, 16:9');
+    expect((wide as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('size');
+    expect(gemini.requests).toHaveLength(1);
   });
 });

@@ -83,6 +83,7 @@ beforeAll(async () => {
       'text-embedding-005': { target: 'vertex-gemini/text-embedding-005' },
       'gemini-api-embedding': { target: 'gemini-api/gemini-embedding-001' },
       ranker: { target: 'vertex-gemini/semantic-ranker-default@latest' },
+      imagen: { target: 'vertex-gemini/imagen-4.0-fast-generate-001' },
       'gemini-api-ranker': { target: 'gemini-api/semantic-ranker-default@latest' },
       'sonnet-token-503': { target: `vertex-token-503/${sonnet}` },
       'sonnet-token-503-then-flash': { targets: [`vertex-token-503/${sonnet}`, 'vertex-gemini/gemini-2.5-flash'] },
@@ -285,6 +286,15 @@ describe('embeddings on Vertex AI', () => {
     const line = await logs.requestLine(response.headers.get('x-request-id'));
     expect(line).toMatchObject({ provider: 'vertex-gemini', promptTokens: 10 });
     expect(line.costMicros).toBeGreaterThan(0);
+  });
+
+  it("draws Imagen's images through the model's :predict with the provider's Google token", async () => {
+    const answer = await openai.images.generate({ model: 'imagen', prompt: 'a red kite', n: 2, size: '1024x1024' });
+    expect(answer.data).toHaveLength(2);
+    const calls = modelCalls(vertex);
+    expect(calls.map((call) => call.path)).toEqual([`/v1/projects/${project}/locations/us-east5/publishers/google/models/imagen-4.0-fast-generate-001:predict`]);
+    expect(calls[0]!.headers.authorization).toMatch(/^Bearer /);
+    expect(calls[0]!.body).toEqual({ instances: [{ prompt: 'a red kite' }], parameters: { sampleCount: 2, aspectRatio: '1:1' } });
   });
 
   it('sends the texts in one call to a model that takes many, with the task type a request names', async () => {

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { geminiError, geminiErrorStatus, geminiEvent, geminiImageTokens, geminiMockImage, geminiUsage } from './gemini-wire.js';
+import { geminiError, geminiErrorStatus, geminiEvent, geminiImageTokens, geminiMockImage, geminiUsage, imagenAnswer } from './gemini-wire.js';
 import type { MockGeminiReply } from './mock-gemini-reply.js';
 import { applyStopSequences, sendJson, startMockServer, writeMockStream, type MockUpstream } from './mock-server.js';
 import type { RecordedRequest } from './recorded-request.js';
@@ -18,7 +18,7 @@ export interface MockGemini extends MockUpstream<MockGeminiReply> {
   readonly baseURL: string;
 }
 
-const route = /^\/(v1beta|v1)\/models\/([^:/]+):(generateContent|streamGenerateContent|countTokens)$/;
+const route = /^\/(v1beta|v1)\/models\/([^:/]+):(generateContent|streamGenerateContent|countTokens|predict)$/;
 
 function words(text: string): number {
   return text.split(/\s+/).filter(Boolean).length;
@@ -62,7 +62,8 @@ function invalidRequest(body: any, flavor: 'gemini' | 'vertex'): string | undefi
  * blocked prompts and cached/thinking token counts, images from an image model asked for them
  * (`responseModalities` with `IMAGE`: an `inlineData` part, its tokens in `candidatesTokensDetails`;
  * another model refuses them), and the processing tier (`serviceTier` in the body,
- * `x-gemini-service-tier` on the answer: the one asked for, `standard` by default). Programmable and
+ * `x-gemini-service-tier` on the answer: the one asked for, `standard` by default), and Imagen models'
+ * `:predict` (`imagenAnswer`). Programmable and
  * recording like the other mocks.
  *
  * @example
@@ -82,6 +83,14 @@ export async function createMockGemini(options: MockGeminiOptions = {}): Promise
     const match = route.exec(url.pathname);
     if (request.method !== 'POST' || match === null) return fail('NOT_FOUND', `Method not found: ${request.method} ${url.pathname}`);
     const [, , model, method] = match as unknown as [string, string, string, string];
+    if (method === 'predict') {
+      if (!model.startsWith('imagen-')) return fail('NOT_FOUND', `models/${model} is not found for API version v1beta, or is not supported for predict.`);
+      // A programmed error answers it; any other programmed reply is for `generateContent`.
+      const reply = takeReply();
+      if (reply?.error !== undefined) return sendJson(res, reply.status ?? geminiErrorStatus[reply.error.status] ?? 500, geminiError(reply.error.status, reply.error.message, reply.error.details));
+      const imagen = imagenAnswer(request.body);
+      return sendJson(res, imagen.status, imagen.body);
+    }
     await answer(request, res, takeReply, model, method);
   }
 
@@ -128,16 +137,17 @@ export function geminiAnswerer(flavor: 'gemini' | 'vertex'): (request: RecordedR
     const responseId = `mockResponse${sequence}`;
     const config = body.generationConfig ?? {};
     const stops: string[] = Array.isArray(config.stopSequences) ? config.stopSequences : [];
-    let { text } = applyStopSequences(reply.content ?? `Mock answer to: ${lastUserText(body)}`, stops);
+    // An image model asked for images (`responseModalities` with IMAGE) makes one after its text (none when only images are asked for); another model refuses them.
+    const modalities: string[] = Array.isArray(config.responseModalities) ? config.responseModalities : [];
+    const imageAsked = modalities.includes('IMAGE');
+    const imagesOnly = imageAsked && !modalities.includes('TEXT');
+    let { text } = applyStopSequences(imagesOnly ? '' : (reply.content ?? `Mock answer to: ${lastUserText(body)}`), stops);
     let finishReason = reply.finishReason ?? 'STOP';
     if (typeof config.maxOutputTokens === 'number' && words(text) > config.maxOutputTokens) {
       text = text.split(/(?<= )/).slice(0, config.maxOutputTokens).join('');
       finishReason = 'MAX_TOKENS';
     }
     const calls = (reply.functionCalls ?? []).map((call) => ({ functionCall: { ...(call.id === undefined ? {} : { id: call.id }), name: call.name, args: call.args } }));
-    // An image model asked for images (`responseModalities` with IMAGE) makes one after its text; another model refuses them.
-    const modalities: string[] = Array.isArray(config.responseModalities) ? config.responseModalities : [];
-    const imageAsked = modalities.includes('IMAGE');
     if (imageAsked && !model.includes('image')) return fail('INVALID_ARGUMENT', 'The requested combination of response modalities (TEXT, IMAGE) is not supported by the model.');
     const images = imageAsked ? [{ inlineData: { mimeType: 'image/png', data: geminiMockImage } }] : [];
     const prompt = reply.usage?.promptTokenCount ?? Math.max(1, promptWords(body));
@@ -155,7 +165,8 @@ export function geminiAnswerer(flavor: 'gemini' | 'vertex'): (request: RecordedR
       return;
     }
 
-    const parts = [...(reply.thought === undefined ? [] : [{ text: reply.thought, thought: true }]), ...(text === '' && calls.length > 0 ? [] : [{ text }]), ...images, ...calls];
+    const noText = text === '' && (calls.length > 0 || imagesOnly);
+    const parts = [...(reply.thought === undefined ? [] : [{ text: reply.thought, thought: true }]), ...(noText ? [] : [{ text }]), ...images, ...calls];
     const candidateCount = typeof config.candidateCount === 'number' ? config.candidateCount : 1;
     if (!stream || url.searchParams.get('alt') !== 'sse') {
       const candidates = Array.from({ length: candidateCount }, (_, index) => ({ content: { parts, role: 'model' }, finishReason, index }));
@@ -167,7 +178,7 @@ export function geminiAnswerer(flavor: 'gemini' | 'vertex'): (request: RecordedR
     // One event per thought, per text piece, per image, and one for all function calls; the last one finishes.
     const pieces: object[][] = [
       ...(reply.thought === undefined ? [] : [[{ text: reply.thought, thought: true }]]),
-      ...(text === '' && calls.length > 0 ? [] : text.split(/(?<= )/).map((piece) => [{ text: piece }])),
+      ...(noText ? [] : text.split(/(?<= )/).map((piece) => [{ text: piece }])),
       ...images.map((image) => [image]),
       ...(calls.length > 0 ? [calls] : []),
     ];

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { anthropicError, anthropicErrorStatus } from './anthropic-wire.js';
 import { anthropicAnswerer } from './create-mock-anthropic.js';
 import { geminiAnswerer } from './create-mock-gemini.js';
-import { geminiError, geminiErrorStatus } from './gemini-wire.js';
+import { geminiError, geminiErrorStatus, imagenAnswer } from './gemini-wire.js';
 import type { MockAnthropicReply } from './mock-anthropic-reply.js';
 import type { MockGeminiReply } from './mock-gemini-reply.js';
 import type { MockReply } from './mock-reply.js';
@@ -76,7 +76,7 @@ function answerRank(body: any, res: ServerResponse, googleFail: (status: string,
  *   `msg_vrtx_…`), and `count-tokens:rawPredict`;
  * - text embedding models: `…/publishers/google/models/{model}:predict` (`instances[].content` →
  *   `predictions[].embeddings.values` and `statistics.token_count`; one instance a request for
- *   Gemini's embedding models);
+ *   Gemini's embedding models); Imagen models' `:predict` (`imagenAnswer`);
  * - the Ranking API (Discovery Engine's `/v1/projects/{project}/locations/global/rankingConfigs/default_ranking_config:rank`,
  *   on the same port; see `answerRank`);
  * - Google's token endpoint (`POST /token`) and a metadata server (see {@link MockGoogleOAuth}).
@@ -114,6 +114,10 @@ export async function createMockVertex(options: MockVertexOptions): Promise<Mock
     const model = decodeURIComponent(encodedModel);
     if (project !== options.project) return googleFail('PERMISSION_DENIED', `Permission 'aiplatform.endpoints.predict' denied on resource '//aiplatform.googleapis.com/projects/${project}/locations/${location}/publishers/${publisher}/models/${model}' (or it may not exist).`);
     if (location !== (options.location ?? 'global')) return googleFail('NOT_FOUND', `Publisher Model \`projects/${project}/locations/${location}/publishers/${publisher}/models/${model}\` not found.`);
+    if (publisher === 'google' && method === 'predict' && model.startsWith('imagen-')) {
+      const imagen = imagenAnswer(request.body);
+      return sendJson(res, imagen.status, imagen.body);
+    }
     if (publisher === 'google' && method === 'predict') return answerEmbeddings(request, res, model);
     if (publisher === 'google') {
       if (method !== 'generateContent' && method !== 'streamGenerateContent' && method !== 'countTokens') return googleFail('NOT_FOUND', `Method not found: ${method}`);

@@ -1,17 +1,36 @@
 import { DroppedFieldLog, HttpUpstream, VertexEndpoint, vertexPlatform, mapAtMost, parseUpstreamJson, vertexBaseURL, type UpstreamBody } from '@tollgate/provider-utils';
-import { GatewayError, z, type ChatCompletionRequest, type EmbeddingRequest, type Logger, type Provider, type ProviderCallOptions, type ProviderChatResult, type ProviderEmbedResult, type ProviderRerankResult, type ProviderStream, type RerankRequest } from '@tollgate/core';
+import {
+  GatewayError,
+  z,
+  type ChatCompletionRequest,
+  type EmbeddingRequest,
+  type ImageGenerationRequest,
+  type Logger,
+  type Provider,
+  type ProviderCallOptions,
+  type ProviderChatResult,
+  type ProviderEmbedResult,
+  type ProviderImagesResult,
+  type ProviderRerankResult,
+  type ProviderStream,
+  type RerankRequest,
+} from '@tollgate/core';
 import type { GeminiResponse } from './gemini-content.js';
 import { toGeminiProviderError } from './gemini-error.js';
 import type { GeminiProviderOptions } from './gemini-provider-options.js';
 import { convertFromGeminiResponse } from './convert-from-gemini-response.js';
 import { convertGeminiStream } from './convert-gemini-stream.js';
 import { convertToGeminiRequest, untranslatedOpenAIFields } from './convert-to-gemini-request.js';
+import { fromGeminiImageAnswers, fromImagenAnswer, isImagenModel, toGeminiImageRequest, toImagenRequest, type ImagenAnswer } from './gemini-images.js';
 import { servedServiceTier } from './gemini-service-tier.js';
 import { fromRankAnswer, rankAnswerSchema, toRankRequest, type RankAnswer } from './vertex-ranking.js';
 import { fromVertexEmbeddingAnswers, toVertexEmbeddingBodies, vertexEmbeddingAnswerSchema, type VertexEmbeddingAnswer } from './vertex-embeddings.js';
 
 const responseSchema = z.looseObject({ candidates: z.array(z.looseObject({})).optional(), promptFeedback: z.looseObject({}).optional() });
 const countSchema = z.looseObject({ totalTokens: z.number() });
+const imagenAnswerSchema = z.looseObject({ predictions: z.array(z.looseObject({})).optional() });
+/** Calls an image request to a Gemini image model may have in flight at once (one call per image). */
+const imageCallsAtOnce = 4;
 /** Embedding calls a request may have in flight at once (a model that takes one text a call). */
 const embeddingCallsAtOnce = 8;
 
@@ -121,6 +140,29 @@ export class GeminiProvider implements Provider {
     });
     const parsed = parseUpstreamJson(await answer.bytes(), rankAnswerSchema, { provider: this.name, expected: 'ranked records' }) as RankAnswer;
     return { response: fromRankAnswer(parsed, options.model) };
+  }
+
+  /**
+   * Images for `/v1/images/generations`: an Imagen model's `:predict` (`n` as `sampleCount`; priced by
+   * the image), or a Gemini image model's `generateContent` asked for images only (one call per image,
+   * their tokens added up as the answer's usage); `size` as an aspect ratio. Edits are not mapped.
+   */
+  async doGenerateImages(request: ImageGenerationRequest, options: ProviderCallOptions): Promise<ProviderImagesResult> {
+    if (request.task === 'edit') {
+      throw new GatewayError('TOLLGATE_UNSUPPORTED_OPERATION', `Provider "${this.name}" does not serve image edits; route image edit models to OpenAI or Azure OpenAI.`, { param: 'model' });
+    }
+    if (isImagenModel(options.model)) {
+      const answer = await this.#post(`${this.#modelPath(options.model)}:predict`, this.#headers, toImagenRequest(request, options.model), options);
+      const parsed = parseUpstreamJson(await answer.bytes(), imagenAnswerSchema, { provider: this.name, expected: 'image predictions' }) as ImagenAnswer;
+      return { response: fromImagenAnswer(parsed) };
+    }
+    const body = toGeminiImageRequest(request, options.model);
+    const calls = Array.from({ length: request.n ?? 1 }, () => body);
+    const answers = await mapAtMost(calls, imageCallsAtOnce, async (call) => {
+      const answer = await this.#post(`${this.#modelPath(options.model)}:generateContent`, this.#headers, call, options);
+      return parseUpstreamJson(await answer.bytes(), responseSchema, { provider: this.name, expected: 'a GenerateContentResponse' }) as GeminiResponse;
+    });
+    return { response: fromGeminiImageAnswers(answers) };
   }
 
   async close(): Promise<void> {
