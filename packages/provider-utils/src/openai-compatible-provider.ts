@@ -39,6 +39,8 @@ import { HttpUpstream, type UpstreamBody } from './http-upstream.js';
 import { parseUpstreamJson } from './parse-upstream-json.js';
 import { isRerankResponse } from './rerank-answer.js';
 import { imageEditForm } from './image-edit-form.js';
+import { imageChatRequest, imagesAnswerOfChats } from './images-through-chat.js';
+import { mapAtMost } from './map-at-most.js';
 import { imageStreamUsage, isImagesResponse } from './images-answer.js';
 import { isModerationResponse } from './moderation-answer.js';
 import { isTranscriptionResponse, transcriptionForm } from './transcription-form.js';
@@ -67,6 +69,9 @@ const embeddingResponseSchema = z.looseObject({ data: z.array(z.unknown()), usag
 
 /** An endpoint of an OpenAI-compatible upstream, as a path below its base URL. */
 export type UpstreamOperation = 'chat/completions' | 'completions' | 'embeddings' | 'rerank' | 'images/generations' | 'images/edits' | 'moderations' | 'audio/transcriptions' | 'audio/translations' | 'audio/speech' | 'responses' | 'responses/input_tokens' | 'tokenize';
+
+/** Calls an image request asked of chat completions may have in flight at once (one call per image). */
+const imageCallsAtOnce = 4;
 
 /** What an images answer must be, for the error when it is not. */
 const imagesAnswerExpected = 'an images answer (`created` and a `data` list)';
@@ -148,6 +153,12 @@ export interface OpenAICompatibleProviderInit {
    * `/v1/images/edits` requests go to `/images/edits` as a form of the client's fields and images.
    */
   readonly images?: boolean;
+  /**
+   * Draws images for `/v1/images/generations` and `/edits` by asking chat completions for them, as
+   * OpenRouter serves image models: `modalities: ["image", "text"]`, the answer's `message.images`
+   * (one call per image asked for; the upstream's `usage.cost` kept).
+   */
+  readonly imagesThroughChat?: boolean;
   /** Serves OpenAI's moderation API at `/moderations`: `/v1/moderations` requests go there as the client's bytes. */
   readonly moderations?: boolean;
   /** Serves OpenAI's audio API at `/audio/transcriptions` (and `/audio/translations`): `/v1/audio/…` requests go there as a form of the client's fields and file. */
@@ -259,6 +270,7 @@ export class OpenAICompatibleProvider implements Provider {
     if (init.countsInputTokens === true) this.doCountTokens = (request, options) => this.#countInputTokens(request, options);
     else if (init.tokenizeAPI === true) this.doCountTokens = (request, options) => this.#tokenize(request, options);
     if (init.rerank === true) this.doRerank = (request, options) => this.#rerank(request, options);
+    if (init.imagesThroughChat === true) this.doGenerateImages = (request, options) => this.#imagesThroughChat(request, options);
     if (init.images === true) {
       this.doGenerateImages = (request, options) => this.#generateImages(request, options);
       this.doGenerateImagesStream = (request, options) => this.#generateImagesStream(request, options);
@@ -386,6 +398,18 @@ export class OpenAICompatibleProvider implements Provider {
     const finalEvent = edit ? 'image_edit.completed' : 'image_generation.completed';
     const body = tapUsageEventSse(answer, { summary, provider: this.name, finalEvent, usageOf: imageStreamUsage, toStreamError });
     return { body, contentType: String(answer.headers['content-type'] ?? 'text/event-stream; charset=utf-8'), summary };
+  }
+
+  /** Images asked of chat completions (`imagesThroughChat`): one call per image, at most four at a time, the answers made one images answer. */
+  async #imagesThroughChat(request: ImageGenerationRequest, options: ProviderCallOptions): Promise<ProviderImagesResult> {
+    // Built from the canonical request (its raw bytes are an images request's): the provider's extra fields and a target's params added.
+    const body = this.#chatBody(imageChatRequest(request, options.model), { ...options, rawBody: undefined }, false);
+    const answers = await mapAtMost(Array.from({ length: request.n ?? 1 }, () => body), imageCallsAtOnce, async (call) => {
+      const bytes = await (await this.#post('chat/completions', call, options, false)).bytes();
+      this.#throwErrorInsideAnswer(bytes);
+      return parseUpstreamJson(bytes, isChatCompletion, { provider: this.name, expected: 'a chat.completion' }) as ChatCompletionResponse;
+    });
+    return { response: imagesAnswerOfChats(answers) };
   }
 
   /** Posts an image edit's form (the client's fields, the routed model, the images) to the upstream. */

@@ -1,7 +1,8 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMockOpenAI, type MockOpenAI } from '@tollgate/testkit';
+import { createMockOpenAI, openRouterImageTokens, openRouterMockImage, pngOfSize, type MockOpenAI } from '@tollgate/testkit';
+import { toFile } from 'openai';
 import type { RunningServer } from '../src/index.js';
 import type { ErrorBody } from './support/error-body.js';
 import { LogCapture, masterKey, startLoggedServer } from './support/start-test-gateway.js';
@@ -210,5 +211,37 @@ describe('OpenRouter behind self-hosted rules', () => {
     expect(await response.text()).not.toContain('upstreamSECRET');
     await server.tollgate.gateway.engine.drain();
     expect(logs.raw.join('\n')).not.toContain('upstreamSECRET');
+  });
+});
+
+describe('the Images API through OpenRouter (its image models draw in chat answers)', () => {
+  it("asks chat completions for images with the instance's extensions, one call per image, and answers OpenAI's images shape at the cost OpenRouter reported", async () => {
+    const { data: answer, response } = await client.images.generate({ model: 'or/google/gemini-2.5-flash-image', prompt: 'a red kite over the sea', n: 2, size: '1536x1024' }).withResponse();
+    expect(openrouter.requests).toHaveLength(2);
+    const sent = openrouter.requests[0]!;
+    expect(sent.path).toBe('/v1/chat/completions');
+    expect(sent.body).toMatchObject({
+      model: 'google/gemini-2.5-flash-image',
+      messages: [{ role: 'user', content: 'a red kite over the sea' }],
+      modalities: ['image', 'text'],
+      image_config: { aspect_ratio: '3:2' },
+      // Self-hosted rules hold for images too.
+      provider: { data_collection: 'deny', order: ['anthropic', 'openai'] },
+    });
+    expect(answer.data).toEqual([{ b64_json: openRouterMockImage }, { b64_json: openRouterMockImage }]);
+    // Per call: 6 prompt tokens; "Mock answer to: …" (9 words) and the picture's 1,290 tokens out; OpenRouter's cost $1 and $2 per million.
+    expect(answer.usage).toMatchObject({ input_tokens: 12, output_tokens: 2 * (9 + openRouterImageTokens), output_tokens_details: { image_tokens: 2 * openRouterImageTokens, text_tokens: 18 } });
+    const cost = 2 * ((6 + 2 * (9 + openRouterImageTokens)) / 1_000_000);
+    expect(Number(response.headers.get('x-tollgate-cost'))).toBeCloseTo(cost, 9);
+    expect(await lastLine(response.headers.get('x-request-id'))).toMatchObject({ operation: 'images', provider: 'openrouter', costMicros: Math.round(cost * 1_000_000) });
+  });
+
+  it('sends an edit\'s images as image parts of the message', async () => {
+    const image = pngOfSize(64, 64);
+    const answer = await client.images.edit({ model: 'or/google/gemini-2.5-flash-image', image: await toFile(image, 'kite.png', { type: 'image/png' }), prompt: 'make the kite blue' });
+    expect(answer.data).toHaveLength(1);
+    expect(openrouter.requests[0]!.body.messages).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'make the kite blue' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${Buffer.from(image).toString('base64')}` } }] },
+    ]);
   });
 });

@@ -25,7 +25,9 @@ export interface MockOpenAIOptions {
    * "message","metadata"}}`, `usage.cost` (USD) and `is_byok`, `: OPENROUTER PROCESSING` comment lines
    * in streams, a mid-stream error as a chunk with an `error` field and `finish_reason: "error"`, and
    * `GET /v1/generation?id=` records of what it billed each answer (a stream the client left: the
-   * words generated before it went), 404 "Generation not found" for another id.
+   * words generated before it went), 404 "Generation not found" for another id; a chat request with
+   * `modalities` naming `image` answered with a picture in `message.images` (a `data:` URL,
+   * `openRouterMockImage`) and its 1,290 tokens (`openRouterImageTokens`) among the completion's.
    * `azure` serves Azure OpenAI's paths (`/openai/deployments/{deployment}/chat/completions` and
    * `/embeddings` with a required `api-version`, or `/openai/v1/…` with `/openai/v1/responses` too), checks `api-key` (or a bearer
    * token) against `apiKey`, answers errors with string codes, and starts streams with a
@@ -174,6 +176,12 @@ async function answerResponses(res: ServerResponse, body: Record<string, any>, r
   const failure = { type: 'error', code: 'server_error', message: 'The server had an error while processing your request.', param: null, sequence_number: errorAt };
   await writeMockStream(res, events, shape, { errorEvent: `event: error\ndata: ${JSON.stringify(failure)}\n\n` });
 }
+
+/** A 1×1 PNG, base64: the picture the `openrouter` flavor's image models draw. */
+export const openRouterMockImage = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+
+/** The completion tokens of a picture the `openrouter` flavor's image models draw (as Gemini 2.5 Flash Image counts one). */
+export const openRouterImageTokens = 1290;
 
 /**
  * Starts a faithful OpenAI-compatible upstream on 127.0.0.1: chat completions (JSON and SSE, tool-call
@@ -423,16 +431,20 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
     const model = reply.model ?? (typeof body?.model === 'string' ? body.model : 'gpt-4o-mini');
     const stops = typeof body?.stop === 'string' ? [body.stop] : Array.isArray(body?.stop) ? (body.stop as string[]) : [];
     const { text: content } = applyStopSequences(reply.content ?? `Mock answer to: ${lastUserText(body)}`, stops);
+    // OpenRouter's image models draw when asked (`modalities` with `image`): a picture in `message.images`, its tokens counted apart.
+    const images = openRouter && Array.isArray(body?.modalities) && body.modalities.includes('image') ? [{ type: 'image_url', image_url: { url: `data:image/png;base64,${openRouterMockImage}` } }] : [];
     const promptTokens = reply.usage?.prompt_tokens ?? Math.max(1, countWords(body?.messages));
-    const completionTokens = reply.usage?.completion_tokens ?? countWords(content);
-    const baseUsage = openAIUsage(promptTokens, completionTokens, reply.usage?.cached_tokens, reply.usage?.reasoning_tokens);
+    const completionTokens = reply.usage?.completion_tokens ?? countWords(content) + images.length * openRouterImageTokens;
+    const counted = openAIUsage(promptTokens, completionTokens, reply.usage?.cached_tokens, reply.usage?.reasoning_tokens);
+    const baseUsage = images.length === 0 ? counted : { ...counted, completion_tokens_details: { ...counted.completion_tokens_details, image_tokens: images.length * openRouterImageTokens } };
     // OpenRouter adds the cost it charged (here $1 per million prompt and $2 per million completion tokens).
     const serviceTier = reply.serviceTier ?? servedServiceTier(body?.service_tier);
     const usage = openRouter ? { ...baseUsage, cost: reply.usage?.cost ?? (promptTokens + 2 * completionTokens) / 1_000_000, is_byok: false } : baseUsage;
 
     if (body?.stream !== true) {
       if (openRouter) recordGeneration(id, model, promptTokens, completionTokens, reply.usage?.cost ?? (promptTokens + 2 * completionTokens) / 1_000_000, { streamed: false, cancelled: false });
-      sendJson(res, reply.status ?? 200, openAIChatCompletion({ id, created, model, content, ...(reply.toolCalls ? { toolCalls: reply.toolCalls } : {}), ...(reply.finishReason ? { finishReason: reply.finishReason } : {}), usage, serviceTier }), reply.headers);
+      const completion = openAIChatCompletion({ id, created, model, content, ...(reply.toolCalls ? { toolCalls: reply.toolCalls } : {}), ...(reply.finishReason ? { finishReason: reply.finishReason } : {}), usage, serviceTier });
+      sendJson(res, reply.status ?? 200, images.length === 0 ? completion : { ...completion, choices: [{ ...completion.choices[0]!, message: { ...completion.choices[0]!.message, images } }] }, reply.headers);
       return;
     }
 

@@ -15,6 +15,8 @@ export interface ImageGenerationResponse {
     readonly input_tokens_details?: { readonly text_tokens?: number; readonly image_tokens?: number };
     /** GPT Image 1.5 and later: the images' tokens and the text's apart (priced apart). */
     readonly output_tokens_details?: { readonly text_tokens?: number; readonly image_tokens?: number };
+    /** The cost in USD the upstream reported for the images (OpenRouter's `usage.cost`), recorded as it is. */
+    readonly cost?: number;
   };
   readonly [extension: string]: unknown;
 }
@@ -22,7 +24,8 @@ export interface ImageGenerationResponse {
 /**
  * An images answer's usage as Tollgate counts it: a GPT Image model's tokens (the prompt's in, an
  * edit's images among them; the images' out, all of them unless the answer tells its text apart),
- * else none; `images` billed as requests either way (DALL·E is priced by the image).
+ * else none; `images` billed as requests either way (DALL·E is priced by the image); a cost the
+ * upstream reported kept as the request's.
  */
 export function imagesUsage(usage: ImageGenerationResponse['usage'] | null | undefined, images: number): Usage {
   if (usage == null) return { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, billed_requests: images };
@@ -34,5 +37,6 @@ export function imagesUsage(usage: ImageGenerationResponse['usage'] | null | und
     ...(imageInput > 0 ? { prompt_tokens_details: { image_tokens: imageInput } } : {}),
     completion_tokens_details: { image_tokens: usage.output_tokens_details?.image_tokens ?? usage.output_tokens },
     billed_requests: images,
+    ...(usage.cost === undefined ? {} : { cost: usage.cost }),
   };
 }

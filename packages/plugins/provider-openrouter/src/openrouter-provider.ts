@@ -44,6 +44,8 @@ export class OpenRouterProvider extends OpenAICompatibleProvider {
       embeddings: false,
       // It serves the legacy completions API too (`/api/v1/completions`), for every model it routes.
       completionsAPI: true,
+      // Image models draw in chat answers (`modalities`), which `/v1/images/generations` and `/edits` ask for.
+      imagesThroughChat: true,
       toError: toOpenRouterProviderError,
     });
     this.knownModels = knownModels;
