@@ -4,7 +4,7 @@
 // non-streaming (and streaming) requests open-loop at a fixed rate and reads the process's user+system
 // CPU time from /proc before and after. `--cpu-prof` writes V8 CPU profiles of Tollgate and the bare
 // proxy to .bench/, each named after its process ID (printed at the start).
-// Flags: --rate 2000 --seconds 8 --rounds 3 --config bench/tollgate.bench.yaml --stream, --prompt-kb 100
+// Flags: --rate 2000 (or --connections 64: a closed loop, the gateway saturated) --seconds 8 --rounds 3 --config bench/tollgate.bench.yaml --stream, --prompt-kb 100
 // (an agent-sized prompt: that many KB of earlier turns in the messages), and
 // --node-flag=--max-semi-space-size=32 (repeatable) to try a V8 flag on Tollgate's processes, and
 // --before ../tollgate-old (another checkout, built) to measure its Tollgate in the same rounds, and
@@ -34,6 +34,7 @@ const { values: options } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     rate: { type: 'string', default: '2000' },
+    connections: { type: 'string', default: '0' },
     seconds: { type: 'string', default: '8' },
     rounds: { type: 'string', default: '3' },
     config: { type: 'string', default: 'bench/tollgate.bench.yaml' },
@@ -49,6 +50,8 @@ const { values: options } = parseArgs({
   },
 });
 const rate = Number(options.rate);
+/** With `--connections N`, a closed loop of N connections (each sends its next request when its last is answered) instead of a fixed rate. */
+const connections = Number(options.connections);
 const seconds = Number(options.seconds);
 const clockTicks = 100; // USER_HZ on Linux
 const children = [];
@@ -134,8 +137,32 @@ function history(kilobytes) {
 const messages = [...history(Number(options['prompt-kb'])), { role: 'user', content: 'Say hello to the benchmark.' }];
 const body = JSON.stringify({ model: 'bench-model', messages, ...(options.stream ? { stream: true } : {}) });
 
-/** Sends `rate` requests a second for `seconds`, open loop; returns how many succeeded. */
+/** Sends requests on `connections` connections for `seconds`, each as soon as its last was answered: the gateway saturated, as the throughput scenario has it. */
+async function closedLoad(base, headers) {
+  const agent = new Agent({ connections, pipelining: 1 });
+  const ends = performance.now() + seconds * 1000;
+  let ok = 0;
+  let failed = 0;
+  const loop = async () => {
+    while (performance.now() < ends) {
+      try {
+        const response = await request(`${base}/chat/completions`, { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/json', ...headers }, body });
+        await response.body.dump({ limit: 1 << 20 });
+        if (response.statusCode === 200) ok += 1;
+        else failed += 1;
+      } catch {
+        failed += 1;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, loop));
+  await agent.close();
+  return { ok, failed };
+}
+
+/** Sends `rate` requests a second for `seconds`, open loop (or closed, with `--connections`); returns how many succeeded. */
 async function load(base, headers) {
+  if (connections > 0) return closedLoad(base, headers);
   const agent = new Agent({ connections: 256, pipelining: 1 });
   const total = rate * seconds;
   const started = performance.now();
@@ -219,12 +246,14 @@ try {
   }
   const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const floor = median(samples.baseline.map((sample) => sample.microsPerRequest));
-  console.log(`| ${options.stream ? 'streaming' : 'non-streaming'}, ${rate} req/s, ${(body.length / 1024).toFixed(0)} KB body | CPU µs per request (median of ${options.rounds}) | × baseline | failed |`);
-  console.log('|---|--:|--:|--:|');
+  const loadLabel = connections > 0 ? `closed loop, ${connections} connections` : `${rate} req/s`;
+  console.log(`| ${options.stream ? 'streaming' : 'non-streaming'}, ${loadLabel}, ${(body.length / 1024).toFixed(0)} KB body | CPU µs per request (median of ${options.rounds}) | × baseline | req/s (median) | failed |`);
+  console.log('|---|--:|--:|--:|--:|');
   for (const target of targets) {
     const value = median(samples[target.name].map((sample) => sample.microsPerRequest));
     const failed = samples[target.name].reduce((sum, sample) => sum + sample.failed, 0);
-    console.log(`| ${target.name} | ${value.toFixed(1)} | ${(value / floor).toFixed(2)}× | ${failed} |`);
+    const perSecond = median(samples[target.name].map((sample) => sample.ok / seconds));
+    console.log(`| ${target.name} | ${value.toFixed(1)} | ${(value / floor).toFixed(2)}× | ${perSecond.toFixed(0)} | ${failed} |`);
   }
   // Each round's figures, and each target over the baseline in that round: on a shared machine a
   // round's state moves all targets together, so a ratio within a round is steadier than the medians.
@@ -276,7 +305,7 @@ if (options['cpu-prof'] && targets.every((target) => target.requests > 0)) {
     if (file === undefined) return undefined;
     const tree = frameTree(JSON.parse(readFileSync(join(root, '.bench', file), 'utf8')), { from: measuredFrom });
     const svg = join(root, '.bench', `flame-${target.name}.svg`);
-    writeFileSync(svg, flameGraphSvg(tree, `${target.name}: main thread, ${options.rounds} rounds at ${rate} req/s${options.stream ? ', streaming' : ''} (${basename(options.config)})`));
+    writeFileSync(svg, flameGraphSvg(tree, `${target.name}: main thread, ${options.rounds} rounds at ${connections > 0 ? `${connections} connections` : `${rate} req/s`}${options.stream ? ', streaming' : ''} (${basename(options.config)})`));
     console.log(`flame graph of ${target.name}: ${svg}`);
     return { name: target.name, tree, requests: target.requests };
   });
