@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { calcPrice, findProvider } from '@pydantic/genai-prices';
 import type { Logger } from '@tollgate/core';
+import { pricingOptionsSchema } from './pricing-options.js';
 import { TablePricing } from './table-pricing.js';
 
 function recordingLogger(): Logger & { warnings: string[] } {
@@ -154,6 +155,17 @@ describe('TablePricing of image models', () => {
     // gpt-image-1 prices its image input apart ($10 against its text's $5) and its output at one price.
     const gptImage1 = { provider: 'openai', priceProvider: 'openai', model: 'gpt-image-1' };
     expect(pricing.costMicros(gptImage1, edit)).toBe(30 + 5_170 + 10_880);
+  });
+
+  it("takes an image output price from the options where the table has only the text's (OpenRouter's image models)", () => {
+    const options = pricingOptionsSchema.parse({ overrides: { 'openrouter/google/gemini-2.5-flash-image': { input: 0.3, output: 2.5, imageOutput: 30 } } });
+    const pricing = new TablePricing(options, recordingLogger());
+    const model = { provider: 'openrouter', priceProvider: 'openrouter', model: 'google/gemini-2.5-flash-image' };
+    expect(pricing.prices(model)).toEqual({ input: 0.3, output: 2.5, imageOutput: 30 });
+    // 7 text tokens at $2.50 and 1,290 image tokens at $30 per million.
+    expect(pricing.costMicros(model, { ...usage(0, 1_297), completion_tokens_details: { image_tokens: 1_290 } })).toBe(38_718);
+    // Without the override, the table prices the image tokens as text.
+    expect(new TablePricing({ overrides: {}, serviceTiers: {} }, recordingLogger()).prices(model)).toMatchObject({ output: 2.5 });
   });
 });
 
