@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMockBedrock, mockEmbedding, type MockBedrock } from '@tollgate/testkit';
+import { bedrockMockImage, createMockBedrock, mockEmbedding, type MockBedrock } from '@tollgate/testkit';
 import type { RunningServer } from '../src/index.js';
 import { LogCapture, masterKey, startLoggedServer } from './support/start-test-gateway.js';
 
@@ -19,7 +19,7 @@ beforeAll(async () => {
   signed = await createMockBedrock({ region: 'us-west-2', credentials });
   keyed = await createMockBedrock({ region: 'us-west-2', apiKey: bedrockApiKey });
   server = await startLoggedServer(logs, {
-    plugins: ['@tollgate/provider-bedrock', { name: '@tollgate/pricing', options: { overrides: { 'aws/cohere.rerank-v3-5:0': { input: 0, output: 0, request: 2 } } } }],
+    plugins: ['@tollgate/provider-bedrock', { name: '@tollgate/pricing', options: { overrides: { 'aws/cohere.rerank-v3-5:0': { input: 0, output: 0, request: 2 }, 'aws/amazon.nova-canvas-v1:0': { input: 0, output: 0, request: 40 } } } }],
     auth: { masterKey },
     providers: {
       // The mock serves the Agent Runtime (Rerank) on the same port.
@@ -38,6 +38,7 @@ beforeAll(async () => {
       nova: { target: 'aws/us.amazon.nova-pro-v1:0' },
       'titan-embed': { target: 'aws/amazon.titan-embed-text-v2:0' },
       'cohere-rerank': { target: 'aws/cohere.rerank-v3-5:0' },
+      canvas: { target: 'aws/amazon.nova-canvas-v1:0' },
     },
   });
   openai = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
@@ -438,5 +439,28 @@ describe('OpenAI client → Titan Text Embeddings on Bedrock', () => {
     expect((refused as InstanceType<typeof OpenAI.APIError>).status).toBe(400);
     expect((refused as InstanceType<typeof OpenAI.APIError>).message).toContain('Titan Text Embeddings models');
     expect(signed.requests).toHaveLength(0);
+  });
+
+  it('draws images with Nova Canvas through a signed InvokeModel call, priced by the image; its content filter is a 400', async () => {
+    const { data: answer, response } = await openai.images.generate({ model: 'canvas', prompt: 'a red kite over the sea', n: 2, size: '1024x576', quality: 'high' }).withResponse();
+    expect(signed.requests).toHaveLength(1);
+    expect(signed.requests[0]!.path).toBe(`/model/${encodeURIComponent('amazon.nova-canvas-v1:0')}/invoke`);
+    expect(signed.requests[0]!.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDTOLLGATETEST0001\//);
+    expect(signed.requests[0]!.body).toEqual({ taskType: 'TEXT_IMAGE', textToImageParams: { text: 'a red kite over the sea' }, imageGenerationConfig: { numberOfImages: 2, width: 1024, height: 576, quality: 'premium' } });
+    expect(answer.data).toEqual([{ b64_json: bedrockMockImage }, { b64_json: bedrockMockImage }]);
+    // Two images at $0.04.
+    expect(response.headers.get('x-tollgate-cost')).toBe('0.08');
+
+    const filtered = await openai.images.generate({ model: 'canvas', prompt: 'something forbidden' }).catch((error: unknown) => error);
+    expect((filtered as InstanceType<typeof OpenAI.APIError>).status).toBe(400);
+    expect((filtered as InstanceType<typeof OpenAI.APIError>).message).toContain('blocked by our content filters');
+    // A size Nova Canvas cannot draw: Bedrock's own refusal.
+    const odd = await openai.images.generate({ model: 'canvas', prompt: 'a kite', size: '1000x1000' }).catch((error: unknown) => error);
+    expect((odd as InstanceType<typeof OpenAI.APIError>).status).toBe(400);
+    expect((odd as InstanceType<typeof OpenAI.APIError>).message).toContain('multiple of 16');
+    // A chat model is no image model.
+    const chat = await openai.images.generate({ model: 'nova', prompt: 'a kite' }).catch((error: unknown) => error);
+    expect((chat as InstanceType<typeof OpenAI.APIError>).message).toContain('Amazon Nova Canvas and Titan Image Generator');
+    expect(signed.requests).toHaveLength(3);
   });
 });

@@ -31,6 +31,9 @@ export interface MockBedrock extends MockUpstream<MockBedrockReply> {
 
 const route = /^\/model\/([^/]+)\/(converse|converse-stream)$/;
 /** InvokeModel: the model's native body (Claude's: the Messages API's). */
+/** A 1×1 PNG, base64: every image the mock's image models draw. */
+export const bedrockMockImage = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+
 const invokeRoute = /^\/model\/([^/]+)\/(invoke|invoke-with-response-stream)$/;
 const countRoute = /^\/model\/([^/]+)\/count-tokens$/;
 /** A cross-region inference profile's id (`us.anthropic.…`): CountTokens takes foundation-model ids only. */
@@ -204,6 +207,7 @@ export async function createMockBedrock(options: MockBedrockOptions = {}): Promi
     const invoke = request.method === 'POST' ? invokeRoute.exec(path) : null;
     const match = route.exec(path);
     if (invoke !== null && invoke[2] === 'invoke' && /amazon\.titan-embed-text/.test(decodeURIComponent(invoke[1]!))) return answerTitanEmbedding(decodeURIComponent(invoke[1]!), body, res, fail);
+    if (invoke !== null && invoke[2] === 'invoke' && /amazon\.(nova-canvas|titan-image-generator)/.test(decodeURIComponent(invoke[1]!))) return answerImageGeneration(body, res, fail);
     if (invoke !== null) {
       const modelId = decodeURIComponent(invoke[1]!);
       if (!/anthropic\.claude/.test(modelId)) return fail('ValidationException', `The mock serves InvokeModel for Claude models and Titan text embeddings only; got ${modelId}.`);
@@ -288,6 +292,31 @@ export async function createMockBedrock(options: MockBedrockOptions = {}): Promi
     sequence += 1;
     const tokens = Math.max(1, words(body.inputText));
     sendJson(res, 200, { embedding: mockEmbedding(body.inputText, body.dimensions ?? (v2 ? 1024 : 1536)), inputTextTokenCount: tokens }, { 'x-amzn-requestid': `mock-${sequence}`, 'x-amzn-bedrock-input-token-count': String(tokens) });
+  }
+
+  /**
+   * InvokeModel for Amazon's image models (Nova Canvas, Titan Image Generator v2), `TEXT_IMAGE`:
+   * `{taskType, textToImageParams: {text}, imageGenerationConfig: {numberOfImages, width, height,
+   * quality}}` → `{images: [base64 PNG…], error: null}`; a text with `forbidden` is filtered (`images`
+   * empty, `error` saying so); a missing text, 1–5 images exceeded or a side outside 320–4,096 or not a
+   * multiple of 16 → ValidationException.
+   */
+  function answerImageGeneration(body: any, res: ServerResponse, fail: (type: string, message: string) => void): void {
+    if (body?.taskType !== 'TEXT_IMAGE') return fail('ValidationException', `Malformed input request: #/taskType: ${String(body?.taskType)} is not a valid enum value, please reformat your input and try again.`);
+    const text = body.textToImageParams?.text;
+    if (typeof text !== 'string' || text.length === 0 || text.length > 1024) return fail('ValidationException', 'Malformed input request: #/textToImageParams/text: expected minLength: 1, maxLength: 1024, please reformat your input and try again.');
+    const config = body.imageGenerationConfig ?? {};
+    const count = config.numberOfImages ?? 1;
+    if (!Number.isInteger(count) || count < 1 || count > 5) return fail('ValidationException', `Malformed input request: #/imageGenerationConfig/numberOfImages: ${String(count)} is not in the range 1 to 5, please reformat your input and try again.`);
+    for (const side of ['width', 'height'] as const) {
+      const value = config[side];
+      if (value !== undefined && (!Number.isInteger(value) || value < 320 || value > 4096 || value % 16 !== 0)) return fail('ValidationException', `Malformed input request: #/imageGenerationConfig/${side}: ${String(value)} must be a multiple of 16 from 320 to 4096, please reformat your input and try again.`);
+    }
+    sequence += 1;
+    if (text.toLowerCase().includes('forbidden')) {
+      return sendJson(res, 200, { images: [], error: 'This request has been blocked by our content filters. Please adjust your text prompt to submit a new request.' }, { 'x-amzn-requestid': `mock-${sequence}` });
+    }
+    sendJson(res, 200, { images: Array.from({ length: count }, () => bedrockMockImage), error: null }, { 'x-amzn-requestid': `mock-${sequence}` });
   }
 
   /**

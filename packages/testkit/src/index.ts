@@ -7,7 +7,7 @@ export type { MockAnthropicReply, MockToolUse } from './mock-anthropic-reply.js'
 export { createMockGemini } from './create-mock-gemini.js';
 export type { MockGemini, MockGeminiOptions } from './create-mock-gemini.js';
 export type { MockGeminiReply, MockFunctionCall } from './mock-gemini-reply.js';
-export { createMockBedrock } from './create-mock-bedrock.js';
+export { bedrockMockImage, createMockBedrock } from './create-mock-bedrock.js';
 export type { MockBedrock, MockBedrockOptions } from './create-mock-bedrock.js';
 export type { MockBedrockReply, MockBedrockToolUse } from './mock-bedrock-reply.js';
 export { verifySigV4 } from './verify-sigv4.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DroppedFieldLog, HttpUpstream, convertAnthropicEvents, convertFromAnthropicResponse, mapAtMost, parseUpstreamJson, type AnthropicResponse, type UpstreamBody } from '@tollgate/provider-utils';
-import { ConfigError, GatewayError, z, type ChatCompletionRequest, type EmbeddingRequest, type Logger, type Provider, type ProviderCallOptions, type ProviderChatResult, type ProviderEmbedResult, type ProviderRerankResult, type ProviderStream, type RerankRequest, type StreamSummary, type WireFormat } from '@tollgate/core';
+import { ConfigError, GatewayError, z, type ChatCompletionRequest, type EmbeddingRequest, type ImageGenerationRequest, type Logger, type Provider, type ProviderCallOptions, type ProviderChatResult, type ProviderEmbedResult, type ProviderImagesResult, type ProviderRerankResult, type ProviderStream, type RerankRequest, type StreamSummary, type WireFormat } from '@tollgate/core';
 import type { BedrockResponse } from './bedrock-content.js';
 import { toBedrockProviderError } from './bedrock-error.js';
 import type { BedrockProviderOptions } from './bedrock-provider-options.js';
@@ -9,6 +9,7 @@ import { bedrockRerankAnswerSchema, fromBedrockRerankAnswer, toBedrockRerankBody
 import { convertBedrockStream } from './convert-bedrock-stream.js';
 import { convertFromBedrockResponse } from './convert-from-bedrock-response.js';
 import { convertToBedrockRequest, untranslatedOpenAIFields } from './convert-to-bedrock-request.js';
+import { amazonImageAnswerSchema, fromAmazonImageAnswer, isAmazonImageModel, toAmazonImageBody, type AmazonImageAnswer } from './amazon-image-generation.js';
 import { claudeEventTexts, claudeEventsAsSse, claudeInvokeBody, isClaudeModel, parsedClaudeEvents } from './invoke-claude.js';
 import { fromTitanEmbeddingAnswers, isTitanTextEmbeddingModel, titanEmbeddingAnswerSchema, toTitanEmbeddingBodies, type TitanEmbeddingAnswer } from './titan-embeddings.js';
 
@@ -159,6 +160,20 @@ export class BedrockProvider implements Provider {
       return parseUpstreamJson(await answer.bytes(), titanEmbeddingAnswerSchema, { provider: this.name, expected: 'a Titan embedding' }) as TitanEmbeddingAnswer;
     });
     return { response: fromTitanEmbeddingAnswers(answers, request, options.model) };
+  }
+
+  /**
+   * Images for `/v1/images/generations` with Amazon's image models (Nova Canvas, Titan Image Generator
+   * v2) through InvokeModel, `TEXT_IMAGE` (see `toAmazonImageBody`); priced by the image. Other image
+   * models' bodies (Stability's) and edits are not translated: refused.
+   */
+  async doGenerateImages(request: ImageGenerationRequest, options: ProviderCallOptions): Promise<ProviderImagesResult> {
+    if (!isAmazonImageModel(options.model) || request.task === 'edit') {
+      throw new GatewayError('TOLLGATE_UNSUPPORTED_OPERATION', `Provider "${this.name}" draws images with Amazon Nova Canvas and Titan Image Generator (amazon.nova-canvas-…, amazon.titan-image-generator-…) only, and edits none; route "${request.model}" elsewhere.`, { param: 'model' });
+    }
+    const answer = await this.#send('invoke', toAmazonImageBody(request), options, this.#jsonHeaders);
+    const parsed = parseUpstreamJson(await answer.bytes(), amazonImageAnswerSchema, { provider: this.name, expected: 'an image answer (`images`)' }) as AmazonImageAnswer;
+    return { response: fromAmazonImageAnswer(parsed, this.name) };
   }
 
   /**
