@@ -1,4 +1,4 @@
-import type { ChatCompletionRequest, ChatCompletionResponse, ContentPart, ImageGenerationRequest, ImageGenerationResponse } from '@tollgate/core';
+import { GatewayError, type ChatCompletionRequest, type ChatCompletionResponse, type ContentPart, type ImageGenerationRequest, type ImageGenerationResponse } from '@tollgate/core';
 
 function greatestCommonDivisor(a: number, b: number): number {
   return b === 0 ? a : greatestCommonDivisor(b, a % b);
@@ -10,6 +10,10 @@ function greatestCommonDivisor(a: number, b: number): number {
  * `image_config.aspect_ratio` (`1536x1024` is `3:2`; the upstream picks the nearest it draws at).
  */
 export function imageChatRequest(request: ImageGenerationRequest, model: string): ChatCompletionRequest {
+  if (request.files?.some((file) => file.field === 'mask') === true) {
+    // A chat message has no place for one: it would be dropped, and the whole image redrawn.
+    throw new GatewayError('TOLLGATE_INVALID_REQUEST', `${model} takes no mask through chat completions: say in the prompt which part of the image to change.`, { param: 'mask' });
+  }
   const uploads: ContentPart[] = (request.files ?? [])
     .filter((file) => file.field === 'image' || file.field === 'image[]')
     .map((file) => ({ type: 'image_url', image_url: { url: `data:${file.type === '' ? 'image/png' : file.type};base64,${Buffer.from(file.bytes).toString('base64')}` } }));

@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMockGemini, geminiImageTokens, geminiMockImage, type MockGemini } from '@tollgate/testkit';
+import { createMockGemini, geminiImageTokens, geminiMockImage, pngOfSize, type MockGemini } from '@tollgate/testkit';
 import type { RunningServer } from '../src/index.js';
 import { createBudgetedKey } from './support/create-budgeted-key.js';
 import type { ErrorBody } from './support/error-body.js';
@@ -125,6 +125,29 @@ describe('POST /v1/images/generations on Gemini: image models and Imagen', () =>
     expect(wide).toBeInstanceOf(OpenAI.BadRequestError);
     expect((wide as InstanceType<typeof OpenAI.BadRequestError>).message).toContain('aspect ratios 1:1, 3:4, 4:3, 9:16, 16:9');
     expect((wide as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('size');
+    expect(gemini.requests).toHaveLength(1);
+  });
+
+  it("edits with a Gemini image model: the uploaded images sent with the prompt as inlineData; a mask is refused, as are edits on Imagen", async () => {
+    const image = pngOfSize(64, 64);
+    const form = new FormData();
+    form.append('model', 'nano-banana');
+    form.append('prompt', 'make the kite blue');
+    form.append('image', new Blob([image as Uint8Array<ArrayBuffer>], { type: 'image/png' }), 'kite.png');
+    const edited = await fetch(`${server.url}/v1/images/edits`, { method: 'POST', headers: { authorization: `Bearer ${masterKey}` }, body: form });
+    expect(edited.status).toBe(200);
+    expect(((await edited.json()) as { data: unknown[] }).data).toEqual([{ b64_json: geminiMockImage }]);
+    expect(gemini.requests[0]!.body.contents).toEqual([{ role: 'user', parts: [{ text: 'make the kite blue' }, { inlineData: { mimeType: 'image/png', data: Buffer.from(image).toString('base64') } }] }]);
+
+    form.append('mask', new Blob([image as Uint8Array<ArrayBuffer>], { type: 'image/png' }), 'mask.png');
+    const masked = await fetch(`${server.url}/v1/images/edits`, { method: 'POST', headers: { authorization: `Bearer ${masterKey}` }, body: form });
+    expect(masked.status).toBe(400);
+    expect(((await masked.json()) as ErrorBody).error).toMatchObject({ param: 'mask', message: expect.stringContaining('takes no mask') });
+
+    form.set('model', 'imagen');
+    const refused = await fetch(`${server.url}/v1/images/edits`, { method: 'POST', headers: { authorization: `Bearer ${masterKey}` }, body: form });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as ErrorBody).error).toMatchObject({ code: 'unsupported_operation', message: expect.stringContaining('does not edit') });
     expect(gemini.requests).toHaveLength(1);
   });
 });

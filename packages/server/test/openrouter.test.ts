@@ -236,12 +236,17 @@ describe('the Images API through OpenRouter (its image models draw in chat answe
     expect(await lastLine(response.headers.get('x-request-id'))).toMatchObject({ operation: 'images', provider: 'openrouter', costMicros: Math.round(cost * 1_000_000) });
   });
 
-  it('sends an edit\'s images as image parts of the message', async () => {
+  it('sends an edit\'s images as image parts of the message, and refuses a mask', async () => {
     const image = pngOfSize(64, 64);
     const answer = await client.images.edit({ model: 'or/google/gemini-2.5-flash-image', image: await toFile(image, 'kite.png', { type: 'image/png' }), prompt: 'make the kite blue' });
     expect(answer.data).toHaveLength(1);
     expect(openrouter.requests[0]!.body.messages).toEqual([
       { role: 'user', content: [{ type: 'text', text: 'make the kite blue' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${Buffer.from(image).toString('base64')}` } }] },
     ]);
+    // A chat message has no place for a mask: refused, not dropped.
+    const masked = await client.images.edit({ model: 'or/google/gemini-2.5-flash-image', image: await toFile(image, 'kite.png', { type: 'image/png' }), mask: await toFile(image, 'mask.png', { type: 'image/png' }), prompt: 'make the kite blue' }).catch((error: unknown) => error);
+    expect((masked as InstanceType<typeof OpenAI.APIError>).status).toBe(400);
+    expect((masked as InstanceType<typeof OpenAI.APIError>).param).toBe('mask');
+    expect(openrouter.requests).toHaveLength(1);
   });
 });

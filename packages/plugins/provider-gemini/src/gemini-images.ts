@@ -33,6 +33,13 @@ function aspectRatioOf(size: string | undefined, allowed: ReadonlySet<string>, m
   return ratio;
 }
 
+/** A model that edits from the prompt alone takes no mask: one sent would be dropped, and the whole image redrawn. */
+function refuseMask(request: ImageGenerationRequest, model: string): void {
+  if (request.files?.some((file) => file.field === 'mask') === true) {
+    throw new GatewayError('TOLLGATE_INVALID_REQUEST', `${model} takes no mask: say in the prompt which part of the image to change.`, { param: 'mask' });
+  }
+}
+
 /** An image request as an Imagen `:predict` body: the prompt an instance, `n` as `sampleCount`, the size as `aspectRatio`. */
 export function toImagenRequest(request: ImageGenerationRequest, model: string): string {
   const aspectRatio = aspectRatioOf(request.size, imagenAspectRatios, model);
@@ -50,11 +57,19 @@ export function fromImagenAnswer(answer: ImagenAnswer): ImageGenerationResponse 
   return { created: Math.floor(Date.now() / 1000), data };
 }
 
-/** An image request as a `generateContent` body for a Gemini image model: the prompt a user turn, images only asked for, the size as `imageConfig.aspectRatio`. */
+/**
+ * An image request as a `generateContent` body for a Gemini image model: the prompt a user turn (an
+ * edit's images after it, as `inlineData` parts), images only asked for, the size as
+ * `imageConfig.aspectRatio`.
+ */
 export function toGeminiImageRequest(request: ImageGenerationRequest, model: string): string {
+  refuseMask(request, model);
   const aspectRatio = aspectRatioOf(request.size, geminiAspectRatios, model);
+  const uploads = (request.files ?? [])
+    .filter((file) => file.field === 'image' || file.field === 'image[]')
+    .map((file) => ({ inlineData: { mimeType: file.type === '' ? 'image/png' : file.type, data: Buffer.from(file.bytes).toString('base64') } }));
   const body: GeminiRequest = {
-    contents: [{ role: 'user', parts: [{ text: request.prompt }] }],
+    contents: [{ role: 'user', parts: [{ text: request.prompt }, ...uploads] }],
     generationConfig: { responseModalities: ['IMAGE'], ...(aspectRatio === undefined ? {} : { imageConfig: { aspectRatio } }) },
   };
   return JSON.stringify(body);

@@ -145,13 +145,12 @@ export class GeminiProvider implements Provider {
   /**
    * Images for `/v1/images/generations`: an Imagen model's `:predict` (`n` as `sampleCount`; priced by
    * the image), or a Gemini image model's `generateContent` asked for images only (one call per image,
-   * their tokens added up as the answer's usage); `size` as an aspect ratio. Edits are not mapped.
+   * their tokens added up as the answer's usage; an edit's images sent with the prompt); `size` as an
+   * aspect ratio. Imagen does not edit.
    */
   async doGenerateImages(request: ImageGenerationRequest, options: ProviderCallOptions): Promise<ProviderImagesResult> {
-    if (request.task === 'edit') {
-      throw new GatewayError('TOLLGATE_UNSUPPORTED_OPERATION', `Provider "${this.name}" does not serve image edits; route image edit models to OpenAI or Azure OpenAI.`, { param: 'model' });
-    }
     if (isImagenModel(options.model)) {
+      if (request.task === 'edit') throw new GatewayError('TOLLGATE_UNSUPPORTED_OPERATION', `Provider "${this.name}" edits images with Gemini image models only; Imagen (${options.model}) does not edit.`, { param: 'model' });
       const answer = await this.#post(`${this.#modelPath(options.model)}:predict`, this.#headers, toImagenRequest(request, options.model), options);
       const parsed = parseUpstreamJson(await answer.bytes(), imagenAnswerSchema, { provider: this.name, expected: 'image predictions' }) as ImagenAnswer;
       return { response: fromImagenAnswer(parsed) };
