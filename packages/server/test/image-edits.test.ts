@@ -163,10 +163,12 @@ describe('POST /v1/images/edits', () => {
     expect(await ledgerRow(response.headers.get('x-request-id'))).toEqual({ operation: 'images', model: 'image-editor', prompt_tokens: 199, completion_tokens: 272, cost_micros: 10_281, status: 200, stream: 1 });
   });
 
-  it('redacts PII in the prompt before it leaves, the images as uploaded', async () => {
-    const response = await postEdit(masterKey, { model: 'image-editor', prompt: 'write jane.doe@example.com on the sign', quality: 'low', size: '1024x1024' });
+  it('redacts PII in the prompt before it leaves, the images and every other field as sent', async () => {
+    // Fields whose names an object has on its prototype are fields like any other.
+    const response = await postEdit(masterKey, { model: 'image-editor', prompt: 'write jane.doe@example.com on the sign', quality: 'low', size: '1024x1024', toString: 'a', constructor: 'b' });
     expect(response.status).toBe(200);
     const form = await upstreamForm();
+    expect([form.get('toString'), form.get('constructor')]).toEqual(['a', 'b']);
     expect(form.get('prompt')).toBe('write [EMAIL_1] on the sign');
     expect(new Uint8Array(await (form.get('image') as File).arrayBuffer())).toEqual(pngOfSize(1024, 1024));
   });
@@ -193,6 +195,14 @@ describe('POST /v1/images/edits', () => {
     const json = await fetch(`${server.url}/v1/images/edits`, { method: 'POST', headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'image-editor', prompt: 'x' }) });
     expect(json.status).toBe(415);
     expect(((await json.json()) as ErrorBody).error.message).toContain('multipart/form-data');
+    // A JSON generation cannot pose as an edit: uploads come only from a form.
+    const posing = await fetch(`${server.url}/v1/images/generations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'image-editor', prompt: 'x', task: 'edit', files: [{ field: 'image', name: 'a.png', type: 'image/png', bytes: { 0: 137 } }] }),
+    });
+    expect(posing.status).toBe(400);
+    expect(((await posing.json()) as ErrorBody).error.message).toContain('"files[0].bytes"');
     // Headers announcing 40 MB of images, and no body: the refusal must not wait for it.
     expect(await statusBeforeUpload(`${server.url}/v1/images/edits`, 'sk-not-a-key-000000000000', 40)).toBe(401);
     expect(openaiApi.requests).toHaveLength(0);

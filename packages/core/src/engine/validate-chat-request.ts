@@ -45,6 +45,9 @@ const imageRequestSchema = z.looseObject({
   size: z.string().nullish(),
   quality: z.string().nullish(),
   stream: z.boolean().nullish(),
+  // The gateway's own, from an edit's form: a JSON body cannot carry uploads' bytes.
+  task: z.enum(['generate', 'edit']).optional(),
+  files: z.array(z.looseObject({ field: z.string(), name: z.string(), type: z.string(), bytes: z.instanceof(Uint8Array) })).optional(),
 });
 
 const moderationPartSchema = z.union([

@@ -28,7 +28,7 @@ function withSize(file: FormFile): ImageUpload {
  */
 export async function readImageEditForm(req: IncomingMessage, limit: number): Promise<Partial<ImageGenerationRequest>> {
   const form = await readMultipartForm(req, limit, 'the image to edit as its `image` field', () => tooLarge(limit));
-  const fields: Record<string, unknown> = {};
+  const fields: Record<string, unknown> = Object.create(null);
   for (const [name, value] of Object.entries(form.fields)) {
     if (name === 'task' || name === 'files') continue;
     if (typeof value === 'string' && integerFields.has(name) && /^\d+$/.test(value)) fields[name] = Number(value);

@@ -36,9 +36,11 @@ export async function readMultipartForm(req: IncomingMessage, limit: number, exp
   } catch (error) {
     throw new GatewayError('TOLLGATE_INVALID_REQUEST', `The request body is not a valid multipart form (${(error as Error).message}).`, { cause: error });
   }
-  const fields: Record<string, string | string[]> = {};
+  // No prototype: a field named `toString` or `__proto__` is a field like any other.
+  const fields: Record<string, string | string[]> = Object.create(null);
   const files: FormFile[] = [];
   for (const [field, value] of form) {
+    if (field === '__proto__') continue;
     if (typeof value !== 'string') {
       files.push({ field, name: value.name, type: value.type, bytes: new Uint8Array(await value.arrayBuffer()) });
       continue;
