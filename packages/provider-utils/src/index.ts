@@ -51,6 +51,7 @@ export { GoogleAccessToken } from './google-access-token.js';
 export { vertexOptionsSchema, vertexBaseURL, vertexPlatform, VertexEndpoint } from './vertex-options.js';
 export type { VertexOptions } from './vertex-options.js';
 export { mapAtMost } from './map-at-most.js';
+export { successfulCalls } from './successful-calls.js';
 export { RenewingToken } from './renewing-token.js';
 export type { FetchedToken } from './renewing-token.js';
 export { requestOAuthToken } from './request-oauth-token.js';

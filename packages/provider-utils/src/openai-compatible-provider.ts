@@ -40,7 +40,7 @@ import { parseUpstreamJson } from './parse-upstream-json.js';
 import { isRerankResponse } from './rerank-answer.js';
 import { imageEditForm } from './image-edit-form.js';
 import { imageChatRequest, imagesAnswerOfChats } from './images-through-chat.js';
-import { mapAtMost } from './map-at-most.js';
+import { successfulCalls } from './successful-calls.js';
 import { imageStreamUsage, isImagesResponse } from './images-answer.js';
 import { isModerationResponse } from './moderation-answer.js';
 import { isTranscriptionResponse, transcriptionForm } from './transcription-form.js';
@@ -400,12 +400,13 @@ export class OpenAICompatibleProvider implements Provider {
     return { body, contentType: String(answer.headers['content-type'] ?? 'text/event-stream; charset=utf-8'), summary };
   }
 
-  /** Images asked of chat completions (`imagesThroughChat`): one call per image, at most four at a time, the answers made one images answer. */
+  /** Images asked of chat completions (`imagesThroughChat`): one call per image, at most four at a time, the answers (of the calls that succeeded) made one images answer. */
   async #imagesThroughChat(request: ImageGenerationRequest, options: ProviderCallOptions): Promise<ProviderImagesResult> {
     // Built from the canonical request (its raw bytes are an images request's): the provider's extra fields and a target's params added.
     const body = this.#chatBody(imageChatRequest(request, options.model), { ...options, rawBody: undefined }, false);
-    const answers = await mapAtMost(Array.from({ length: request.n ?? 1 }, () => body), imageCallsAtOnce, async (call) => {
-      const bytes = await (await this.#post('chat/completions', call, options, false)).bytes();
+    // A call that drew its image was paid for: kept when another fails.
+    const answers = await successfulCalls(request.n ?? 1, imageCallsAtOnce, async () => {
+      const bytes = await (await this.#post('chat/completions', body, options, false)).bytes();
       this.#throwErrorInsideAnswer(bytes);
       return parseUpstreamJson(bytes, isChatCompletion, { provider: this.name, expected: 'a chat.completion' }) as ChatCompletionResponse;
     });

@@ -112,6 +112,20 @@ describe('POST /v1/images/generations on Gemini: image models and Imagen', () =>
     expect(await ledgerRowOf(server, databasePath, response.headers.get('x-request-id'), 'operation, prompt_tokens, completion_tokens, cost_micros')).toEqual({ operation: 'images', prompt_tokens: 12, completion_tokens: 2_580, cost_micros: 77_404 });
   });
 
+  it('answers and charges the images of the calls that succeeded when another failed (they were paid for); fails when all did', async () => {
+    gemini.enqueue({ status: 400, error: { status: 'INVALID_ARGUMENT', message: 'The image could not be generated.' } });
+    const { data: answer, response } = await client.images.generate({ model: 'nano-banana', prompt: 'a red kite', n: 2 }).withResponse();
+    expect(gemini.requests).toHaveLength(2);
+    expect(answer.data).toHaveLength(1);
+    // One call's tokens: 3 prompt tokens at $0.30 and 1,290 image tokens at $30 per million.
+    expect(await ledgerRowOf(server, databasePath, response.headers.get('x-request-id'), 'completion_tokens, cost_micros, status')).toEqual({ completion_tokens: geminiImageTokens, cost_micros: 38_701, status: 200 });
+
+    gemini.reset();
+    gemini.enqueue({ status: 400, error: { status: 'INVALID_ARGUMENT', message: 'The image could not be generated.' } }, { status: 400, error: { status: 'INVALID_ARGUMENT', message: 'The image could not be generated.' } });
+    const failed = await client.images.generate({ model: 'nano-banana', prompt: 'a red kite', n: 2 }).catch((error: unknown) => error);
+    expect((failed as InstanceType<typeof OpenAI.APIError>).message).toContain('The image could not be generated.');
+  });
+
   it("asks Imagen's :predict for n images at the size's aspect ratio, priced by the image; refuses a ratio it does not draw at before any call", async () => {
     const { data: answer, response } = await client.images.generate({ model: 'imagen', prompt: 'a red kite', n: 3, size: '1024x1024' }).withResponse();
     expect(gemini.requests[0]!.path).toBe('/v1beta/models/imagen-4.0-generate-001:predict');

@@ -1,4 +1,4 @@
-import { DroppedFieldLog, HttpUpstream, VertexEndpoint, vertexPlatform, mapAtMost, parseUpstreamJson, vertexBaseURL, type UpstreamBody } from '@tollgate/provider-utils';
+import { DroppedFieldLog, HttpUpstream, VertexEndpoint, vertexPlatform, mapAtMost, parseUpstreamJson, successfulCalls, vertexBaseURL, type UpstreamBody } from '@tollgate/provider-utils';
 import {
   GatewayError,
   z,
@@ -145,7 +145,8 @@ export class GeminiProvider implements Provider {
   /**
    * Images for `/v1/images/generations`: an Imagen model's `:predict` (`n` as `sampleCount`; priced by
    * the image), or a Gemini image model's `generateContent` asked for images only (one call per image,
-   * their tokens added up as the answer's usage; an edit's images sent with the prompt); `size` as an
+   * their tokens added up as the answer's usage — fewer images when some calls failed and others not,
+   * as those were paid for; an edit's images sent with the prompt); `size` as an
    * aspect ratio. Imagen does not edit.
    */
   async doGenerateImages(request: ImageGenerationRequest, options: ProviderCallOptions): Promise<ProviderImagesResult> {
@@ -156,9 +157,9 @@ export class GeminiProvider implements Provider {
       return { response: fromImagenAnswer(parsed) };
     }
     const body = toGeminiImageRequest(request, options.model);
-    const calls = Array.from({ length: request.n ?? 1 }, () => body);
-    const answers = await mapAtMost(calls, imageCallsAtOnce, async (call) => {
-      const answer = await this.#post(`${this.#modelPath(options.model)}:generateContent`, this.#headers, call, options);
+    // A call that drew its image was paid for: kept when another fails.
+    const answers = await successfulCalls(request.n ?? 1, imageCallsAtOnce, async () => {
+      const answer = await this.#post(`${this.#modelPath(options.model)}:generateContent`, this.#headers, body, options);
       return parseUpstreamJson(await answer.bytes(), responseSchema, { provider: this.name, expected: 'a GenerateContentResponse' }) as GeminiResponse;
     });
     return { response: fromGeminiImageAnswers(answers) };
