@@ -19,7 +19,7 @@ beforeAll(async () => {
   signed = await createMockBedrock({ region: 'us-west-2', credentials });
   keyed = await createMockBedrock({ region: 'us-west-2', apiKey: bedrockApiKey });
   server = await startLoggedServer(logs, {
-    plugins: ['@tollgate/provider-bedrock', { name: '@tollgate/pricing', options: { overrides: { 'aws/cohere.rerank-v3-5:0': { input: 0, output: 0, request: 2 }, 'aws/amazon.nova-canvas-v1:0': { input: 0, output: 0, request: 40 } } } }],
+    plugins: ['@tollgate/provider-bedrock', { name: '@tollgate/pricing', options: { overrides: { 'aws/cohere.rerank-v3-5:0': { input: 0, output: 0, request: 2 }, 'aws/amazon.nova-canvas-v1:0': { input: 0, output: 0, request: 40 }, 'aws/stability.stable-image-ultra-v1:1': { input: 0, output: 0, request: 140 } } } }],
     auth: { masterKey },
     providers: {
       // The mock serves the Agent Runtime (Rerank) on the same port.
@@ -39,6 +39,7 @@ beforeAll(async () => {
       'titan-embed': { target: 'aws/amazon.titan-embed-text-v2:0' },
       'cohere-rerank': { target: 'aws/cohere.rerank-v3-5:0' },
       canvas: { target: 'aws/amazon.nova-canvas-v1:0' },
+      ultra: { target: 'aws/stability.stable-image-ultra-v1:1' },
     },
   });
   openai = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
@@ -460,7 +461,26 @@ describe('OpenAI client → Titan Text Embeddings on Bedrock', () => {
     expect((odd as InstanceType<typeof OpenAI.APIError>).message).toContain('multiple of 16');
     // A chat model is no image model.
     const chat = await openai.images.generate({ model: 'nova', prompt: 'a kite' }).catch((error: unknown) => error);
-    expect((chat as InstanceType<typeof OpenAI.APIError>).message).toContain('Amazon Nova Canvas and Titan Image Generator');
+    expect((chat as InstanceType<typeof OpenAI.APIError>).message).toContain('Amazon Nova Canvas, Titan Image Generator and Stability AI');
+    expect(signed.requests).toHaveLength(3);
+  });
+
+  it("draws with Stability's models one image a call, the size as its aspect ratio; a filtered prompt is a 400 with Stability's reason", async () => {
+    const { data: answer, response } = await openai.images.generate({ model: 'ultra', prompt: 'a red kite over the sea', n: 2, size: '1536x1024' }).withResponse();
+    expect(signed.requests).toHaveLength(2);
+    expect(signed.requests[0]!.path).toBe(`/model/${encodeURIComponent('stability.stable-image-ultra-v1:1')}/invoke`);
+    expect(signed.requests[0]!.body).toEqual({ prompt: 'a red kite over the sea', aspect_ratio: '3:2', output_format: 'png' });
+    expect(answer.data).toEqual([{ b64_json: bedrockMockImage }, { b64_json: bedrockMockImage }]);
+    // Two images at $0.14.
+    expect(response.headers.get('x-tollgate-cost')).toBe('0.28');
+
+    const filtered = await openai.images.generate({ model: 'ultra', prompt: 'something forbidden' }).catch((error: unknown) => error);
+    expect((filtered as InstanceType<typeof OpenAI.APIError>).status).toBe(400);
+    expect((filtered as InstanceType<typeof OpenAI.APIError>).message).toContain('Filter reason: prompt');
+    // A ratio Stability does not draw at, refused before any call.
+    const odd = await openai.images.generate({ model: 'ultra', prompt: 'a kite', size: '1024x768' }).catch((error: unknown) => error);
+    expect((odd as InstanceType<typeof OpenAI.APIError>).status).toBe(400);
+    expect((odd as InstanceType<typeof OpenAI.APIError>).param).toBe('size');
     expect(signed.requests).toHaveLength(3);
   });
 });

@@ -208,6 +208,7 @@ export async function createMockBedrock(options: MockBedrockOptions = {}): Promi
     const match = route.exec(path);
     if (invoke !== null && invoke[2] === 'invoke' && /amazon\.titan-embed-text/.test(decodeURIComponent(invoke[1]!))) return answerTitanEmbedding(decodeURIComponent(invoke[1]!), body, res, fail);
     if (invoke !== null && invoke[2] === 'invoke' && /amazon\.(nova-canvas|titan-image-generator)/.test(decodeURIComponent(invoke[1]!))) return answerImageGeneration(body, res, fail);
+    if (invoke !== null && invoke[2] === 'invoke' && /stability\./.test(decodeURIComponent(invoke[1]!))) return answerStabilityImage(body, res, fail);
     if (invoke !== null) {
       const modelId = decodeURIComponent(invoke[1]!);
       if (!/anthropic\.claude/.test(modelId)) return fail('ValidationException', `The mock serves InvokeModel for Claude models and Titan text embeddings only; got ${modelId}.`);
@@ -317,6 +318,21 @@ export async function createMockBedrock(options: MockBedrockOptions = {}): Promi
       return sendJson(res, 200, { images: [], error: 'This request has been blocked by our content filters. Please adjust your text prompt to submit a new request.' }, { 'x-amzn-requestid': `mock-${sequence}` });
     }
     sendJson(res, 200, { images: Array.from({ length: count }, () => bedrockMockImage), error: null }, { 'x-amzn-requestid': `mock-${sequence}` });
+  }
+
+  /**
+   * InvokeModel for Stability AI's image models (Stable Image Ultra and Core, SD3.5): `{prompt,
+   * aspect_ratio?, output_format?, seed?, negative_prompt?}` → one image, `{seeds, finish_reasons:
+   * [null], images}`; a prompt with `forbidden` → `{finish_reasons: ["Filter reason: prompt"]}`, no
+   * image; a missing prompt or an aspect ratio they do not draw at → ValidationException.
+   */
+  function answerStabilityImage(body: any, res: ServerResponse, fail: (type: string, message: string) => void): void {
+    if (typeof body?.prompt !== 'string' || body.prompt === '') return fail('ValidationException', 'Malformed input request: #: required key [prompt] not found, please reformat your input and try again.');
+    const ratios = ['16:9', '1:1', '21:9', '2:3', '3:2', '4:5', '5:4', '9:16', '9:21'];
+    if (body.aspect_ratio !== undefined && !ratios.includes(body.aspect_ratio)) return fail('ValidationException', `Malformed input request: #/aspect_ratio: ${String(body.aspect_ratio)} is not a valid enum value, please reformat your input and try again.`);
+    sequence += 1;
+    if (body.prompt.toLowerCase().includes('forbidden')) return sendJson(res, 200, { finish_reasons: ['Filter reason: prompt'] }, { 'x-amzn-requestid': `mock-${sequence}` });
+    sendJson(res, 200, { seeds: [1_000 + sequence], finish_reasons: [null], images: [bedrockMockImage] }, { 'x-amzn-requestid': `mock-${sequence}` });
   }
 
   /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DroppedFieldLog, HttpUpstream, convertAnthropicEvents, convertFromAnthropicResponse, mapAtMost, parseUpstreamJson, type AnthropicResponse, type UpstreamBody } from '@tollgate/provider-utils';
+import { DroppedFieldLog, HttpUpstream, convertAnthropicEvents, convertFromAnthropicResponse, mapAtMost, parseUpstreamJson, successfulCalls, type AnthropicResponse, type UpstreamBody } from '@tollgate/provider-utils';
 import { ConfigError, GatewayError, z, type ChatCompletionRequest, type EmbeddingRequest, type ImageGenerationRequest, type Logger, type Provider, type ProviderCallOptions, type ProviderChatResult, type ProviderEmbedResult, type ProviderImagesResult, type ProviderRerankResult, type ProviderStream, type RerankRequest, type StreamSummary, type WireFormat } from '@tollgate/core';
 import type { BedrockResponse } from './bedrock-content.js';
 import { toBedrockProviderError } from './bedrock-error.js';
@@ -10,6 +10,7 @@ import { convertBedrockStream } from './convert-bedrock-stream.js';
 import { convertFromBedrockResponse } from './convert-from-bedrock-response.js';
 import { convertToBedrockRequest, untranslatedOpenAIFields } from './convert-to-bedrock-request.js';
 import { amazonImageAnswerSchema, fromAmazonImageAnswer, isAmazonImageModel, toAmazonImageBody, type AmazonImageAnswer } from './amazon-image-generation.js';
+import { imagesAnswerOf, isStabilityImageModel, stabilityImageAnswerSchema, stabilityImagesOf, toStabilityImageBody, type StabilityImageAnswer } from './stability-image-generation.js';
 import { claudeEventTexts, claudeEventsAsSse, claudeInvokeBody, isClaudeModel, parsedClaudeEvents } from './invoke-claude.js';
 import { fromTitanEmbeddingAnswers, isTitanTextEmbeddingModel, titanEmbeddingAnswerSchema, toTitanEmbeddingBodies, type TitanEmbeddingAnswer } from './titan-embeddings.js';
 
@@ -22,6 +23,8 @@ type Operation = 'converse' | 'converse-stream' | 'invoke' | 'invoke-with-respon
 const countSchema = z.looseObject({ inputTokens: z.number() });
 /** Embedding calls a request may have in flight at once (Titan embeds one text a call). */
 const embeddingCallsAtOnce = 8;
+/** Calls an image request to a model that draws one image a call (Stability's) may have in flight at once. */
+const imageCallsAtOnce = 4;
 
 /** A model id without a cross-region inference profile's geography prefix (`us.anthropic.…` → `anthropic.…`). */
 function foundationModelId(model: string): string {
@@ -163,13 +166,23 @@ export class BedrockProvider implements Provider {
   }
 
   /**
-   * Images for `/v1/images/generations` with Amazon's image models (Nova Canvas, Titan Image Generator
-   * v2) through InvokeModel, `TEXT_IMAGE` (see `toAmazonImageBody`); priced by the image. Other image
-   * models' bodies (Stability's) and edits are not translated: refused.
+   * Images for `/v1/images/generations` through InvokeModel: Amazon's image models (Nova Canvas, Titan
+   * Image Generator v2), `TEXT_IMAGE` (see `toAmazonImageBody`), or Stability AI's (one image a call,
+   * see `toStabilityImageBody`); priced by the image. Edits are not translated: refused.
    */
   async doGenerateImages(request: ImageGenerationRequest, options: ProviderCallOptions): Promise<ProviderImagesResult> {
-    if (!isAmazonImageModel(options.model) || request.task === 'edit') {
-      throw new GatewayError('TOLLGATE_UNSUPPORTED_OPERATION', `Provider "${this.name}" draws images with Amazon Nova Canvas and Titan Image Generator (amazon.nova-canvas-…, amazon.titan-image-generator-…) only, and edits none; route "${request.model}" elsewhere.`, { param: 'model' });
+    const stability = isStabilityImageModel(options.model);
+    if ((!isAmazonImageModel(options.model) && !stability) || request.task === 'edit') {
+      throw new GatewayError('TOLLGATE_UNSUPPORTED_OPERATION', `Provider "${this.name}" draws images with Amazon Nova Canvas, Titan Image Generator and Stability AI's models (amazon.nova-canvas-…, amazon.titan-image-generator-…, stability.…) only, and edits none; route "${request.model}" elsewhere.`, { param: 'model' });
+    }
+    if (stability) {
+      // One image a call; a call that drew its image was paid for: kept when another fails.
+      const body = toStabilityImageBody(request, options.model);
+      const images = await successfulCalls(request.n ?? 1, imageCallsAtOnce, async () => {
+        const answer = await this.#send('invoke', body, options, this.#jsonHeaders);
+        return stabilityImagesOf(parseUpstreamJson(await answer.bytes(), stabilityImageAnswerSchema, { provider: this.name, expected: 'an image answer (`images`)' }) as StabilityImageAnswer, this.name);
+      });
+      return { response: imagesAnswerOf(images) };
     }
     const answer = await this.#send('invoke', toAmazonImageBody(request), options, this.#jsonHeaders);
     const parsed = parseUpstreamJson(await answer.bytes(), amazonImageAnswerSchema, { provider: this.name, expected: 'an image answer (`images`)' }) as AmazonImageAnswer;
