@@ -1,59 +1,24 @@
 import OpenAI, { toFile } from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMockOpenAI, mockImageTokens, pngOfSize } from '@tollgate/testkit';
-import type { RunningServer } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { mockImageTokens, pngOfSize } from '@tollgate/testkit';
 import { createBudgetedKey } from './support/create-budgeted-key.js';
 import type { ErrorBody } from './support/error-body.js';
-import { ledgerRowOf } from './support/ledger-row.js';
 import { statusBeforeUpload } from './support/status-before-upload.js';
-import { LogCapture, masterKey, startLoggedServer, temporaryDatabasePath } from './support/start-test-gateway.js';
+import { openAIEndpointSuite } from './support/openai-endpoint-suite.js';
+import { masterKey } from './support/start-test-gateway.js';
 
-/** OpenAI's own API: GPT Image models, their tokens counted. */
-const openaiApi = await createMockOpenAI({ apiKey: 'sk-openai-upstream-000000' });
-/** An Azure OpenAI resource with a GPT Image deployment. */
-const azure = await createMockOpenAI({ flavor: 'azure', apiKey: 'azure-upstream-key-0000000' });
-const logs = new LogCapture();
-const databasePath = await temporaryDatabasePath('tollgate-image-edits');
-let server: RunningServer;
-let client: OpenAI;
-
-beforeAll(async () => {
-  server = await startLoggedServer(logs, {
-    plugins: [
-      '@tollgate/provider-openai',
-      '@tollgate/provider-azure-openai',
-      { name: '@tollgate/ledger-sqlite', options: { path: databasePath, flushIntervalMs: 10 } },
-      // The price table: gpt-image-1.5 $5 text and $8 image tokens in, $10 text and $32 image tokens out; gpt-image-2 $5/$8 in, $30 out.
-      '@tollgate/pricing',
-      '@tollgate/governance',
-      '@tollgate/cache-memory',
-      { name: '@tollgate/guardrail-pii', options: { action: 'redact' } },
-    ],
-    auth: { masterKey },
-    providers: {
-      openai: { type: 'openai', baseURL: openaiApi.baseURL, apiKey: 'sk-openai-upstream-000000', priceProvider: 'openai' },
-      azure: { type: 'azure-openai', endpoint: azure.url, apiKey: 'azure-upstream-key-0000000', priceProvider: 'openai' },
-    },
-    models: {
-      'image-editor': { target: 'openai/gpt-image-1.5' },
-      'image-2': { target: 'openai/gpt-image-2' },
-      'azure-image': { target: 'azure/gpt-image-1.5' },
-    },
-  });
-  client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
+const suite = await openAIEndpointSuite('tollgate-image-edits', {
+  models: {
+    'image-editor': { target: 'openai/gpt-image-1.5' },
+    'image-2': { target: 'openai/gpt-image-2' },
+    'azure-image': { target: 'azure/gpt-image-1.5' },
+  },
+  azure: { priceProvider: 'openai' },
+  cache: true,
 });
+const { openaiApi, azure, logs } = suite;
 
-afterAll(async () => {
-  await server.close();
-  await Promise.all([openaiApi.close(), azure.close()]);
-});
-
-beforeEach(() => {
-  openaiApi.reset();
-  azure.reset();
-});
-
-const ledgerRow = (requestId: string | null) => ledgerRowOf(server, databasePath, requestId, 'operation, model, prompt_tokens, completion_tokens, cost_micros, status, stream');
+const ledgerRow = (requestId: string | null) => suite.ledgerRow(requestId, 'operation, model, prompt_tokens, completion_tokens, cost_micros, status, stream');
 
 /** The upstream's form as it arrived. */
 const upstreamForm = (index = 0) => {
@@ -66,7 +31,7 @@ const postEdit = (key: string, fields: Record<string, string>, files: Record<str
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
   for (const [name, bytes] of Object.entries(files)) form.append(name, new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/png' }), `${name}.png`);
-  return fetch(`${server.url}/v1/images/edits`, { method: 'POST', headers: { authorization: `Bearer ${key}` }, body: form });
+  return fetch(`${suite.server.url}/v1/images/edits`, { method: 'POST', headers: { authorization: `Bearer ${key}` }, body: form });
 };
 
 describe('POST /v1/images/edits', () => {
@@ -74,7 +39,7 @@ describe('POST /v1/images/edits', () => {
     const first = pngOfSize(1024, 1024);
     const second = pngOfSize(2048, 1024);
     const mask = pngOfSize(1024, 1024);
-    const { data: answer, response } = await client.images
+    const { data: answer, response } = await suite.client.images
       .edit(
         {
           model: 'image-editor',
@@ -112,14 +77,14 @@ describe('POST /v1/images/edits', () => {
   });
 
   it("prices a generation's images at the model's image output price", async () => {
-    const { response } = await client.images.generate({ model: 'image-editor', prompt: 'a lighthouse at dawn', size: '1024x1024', quality: 'low' }).withResponse();
+    const { response } = await suite.client.images.generate({ model: 'image-editor', prompt: 'a lighthouse at dawn', size: '1024x1024', quality: 'low' }).withResponse();
     // 4 × $5 + 272 × $32 per million: the images' price, not the text's ($10, which made it $0.00274).
     expect(response.headers.get('x-tollgate-cost')).toBe('0.008724');
   });
 
   it('holds a budget for the uploads by their tiles and each image at the dearer of the known token counts and prices, and refuses before any call', async () => {
     // Room for $0.03: a low-quality edit of one 1024×1024 image fits (held: its 4 tiles, 581 tokens at $8; 272 image tokens at $32).
-    const key = await createBudgetedKey(server.url, 'image-edit-budget', 0.03);
+    const key = await createBudgetedKey(suite.server.url, 'image-edit-budget', 0.03);
     const fits = await postEdit(key, { model: 'image-editor', prompt: 'make it blue', size: '1024x1024', quality: 'low' });
     expect(fits.status).toBe(200);
     // One of 4096×4096 (64 tiles, 8,321 tokens at $8: $0.0666) does not.
@@ -129,7 +94,7 @@ describe('POST /v1/images/edits', () => {
     // What the first cost left: $0.03 − (3 × $5 + 194 × $8 + 272 × $32 per million); 8,321 × $8 + 272 × $32 per million held.
     expect(((await bigEdit.json()) as ErrorBody).error).toMatchObject({ code: 'budget_exceeded', message: expect.stringContaining('has $0.0197 left; this request may cost up to $0.0753') });
     // gpt-image-2 at high quality: 7,024 tokens for a 1024×1024 image by its formula (not GPT Image 1's 4,160), at $30: $0.2107.
-    const high = await fetch(`${server.url}/v1/images/generations`, {
+    const high = await fetch(`${suite.server.url}/v1/images/generations`, {
       method: 'POST',
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'image-2', prompt: 'a cat', size: '1024x1024', quality: 'high' }),
@@ -146,7 +111,7 @@ describe('POST /v1/images/edits', () => {
 
   it('relays a streamed edit event by event and records the usage of its last event', async () => {
     openaiApi.enqueue({ stream: { chunkDelayMs: 30 } });
-    const { data: stream, response } = await client.images
+    const { data: stream, response } = await suite.client.images
       .edit({ model: 'image-editor', image: await toFile(pngOfSize(512, 512), 'cat.png', { type: 'image/png' }), prompt: 'a hat on the cat', size: '1024x1024', quality: 'low', stream: true, partial_images: 2 })
       .withResponse();
     const types: string[] = [];
@@ -192,11 +157,11 @@ describe('POST /v1/images/edits', () => {
     const noPrompt = await postEdit(masterKey, { model: 'image-editor' });
     expect(noPrompt.status).toBe(400);
     expect(((await noPrompt.json()) as ErrorBody).error).toMatchObject({ param: 'prompt' });
-    const json = await fetch(`${server.url}/v1/images/edits`, { method: 'POST', headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'image-editor', prompt: 'x' }) });
+    const json = await fetch(`${suite.server.url}/v1/images/edits`, { method: 'POST', headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'image-editor', prompt: 'x' }) });
     expect(json.status).toBe(415);
     expect(((await json.json()) as ErrorBody).error.message).toContain('multipart/form-data');
     // A JSON generation cannot pose as an edit: uploads come only from a form.
-    const posing = await fetch(`${server.url}/v1/images/generations`, {
+    const posing = await fetch(`${suite.server.url}/v1/images/generations`, {
       method: 'POST',
       headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'image-editor', prompt: 'x', task: 'edit', files: [{ field: 'image', name: 'a.png', type: 'image/png', bytes: { 0: 137 } }] }),
@@ -204,7 +169,7 @@ describe('POST /v1/images/edits', () => {
     expect(posing.status).toBe(400);
     expect(((await posing.json()) as ErrorBody).error.message).toContain('"files[0].bytes"');
     // Headers announcing 40 MB of images, and no body: the refusal must not wait for it.
-    expect(await statusBeforeUpload(`${server.url}/v1/images/edits`, 'sk-not-a-key-000000000000', 40)).toBe(401);
+    expect(await statusBeforeUpload(`${suite.server.url}/v1/images/edits`, 'sk-not-a-key-000000000000', 40)).toBe(401);
     expect(openaiApi.requests).toHaveLength(0);
   });
 });

@@ -1,70 +1,31 @@
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMockOpenAI, mockImageTokens } from '@tollgate/testkit';
-import type { RunningServer } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { mockImageTokens } from '@tollgate/testkit';
 import { createBudgetedKey } from './support/create-budgeted-key.js';
 import type { ErrorBody } from './support/error-body.js';
-import { ledgerRowOf } from './support/ledger-row.js';
-import { LogCapture, masterKey, startLoggedServer, temporaryDatabasePath } from './support/start-test-gateway.js';
+import { openAIEndpointSuite } from './support/openai-endpoint-suite.js';
+import { masterKey } from './support/start-test-gateway.js';
 
-/** OpenAI's own API: GPT Image models, their tokens counted. */
-const openaiApi = await createMockOpenAI({ apiKey: 'sk-openai-upstream-000000' });
-/** An Azure OpenAI resource with a DALL·E 3 deployment: images billed by the image, no tokens. */
-const azure = await createMockOpenAI({ flavor: 'azure', apiKey: 'azure-upstream-key-0000000' });
-/** A vLLM server: chat only, no Images API. */
-const vllm = await createMockOpenAI();
-const logs = new LogCapture();
-const databasePath = await temporaryDatabasePath('tollgate-images');
-let server: RunningServer;
-let client: OpenAI;
-
-beforeAll(async () => {
-  server = await startLoggedServer(logs, {
-    plugins: [
-      '@tollgate/provider-openai',
-      '@tollgate/provider-azure-openai',
-      { name: '@tollgate/ledger-sqlite', options: { path: databasePath, flushIntervalMs: 10 } },
-      // gpt-image-1 from the price table ($5 per million text tokens in, $40 per million image tokens out); DALL·E 3 at $0.04 an image.
-      { name: '@tollgate/pricing', options: { overrides: { 'azure/dall-e-3': { input: 0, output: 0, request: 40 }, 'openai/dall-e-2': { input: 0, output: 0, request: 20 } } } },
-      '@tollgate/governance',
-      '@tollgate/cache-memory',
-      { name: '@tollgate/guardrail-pii', options: { action: 'redact' } },
-    ],
-    auth: { masterKey },
-    providers: {
-      openai: { type: 'openai', baseURL: openaiApi.baseURL, apiKey: 'sk-openai-upstream-000000', priceProvider: 'openai' },
-      azure: { type: 'azure-openai', endpoint: azure.url, apiKey: 'azure-upstream-key-0000000' },
-      'gpu-box': { type: 'openai', baseURL: vllm.baseURL },
-    },
-    models: {
-      'image-fast': { target: 'openai/gpt-image-1' },
-      'dall-e-3': { target: 'azure/dall-e-3' },
-      'dall-e-2': { target: 'openai/dall-e-2' },
-      'llama-3.1-8b': { target: 'gpu-box/meta-llama/Llama-3.1-8B-Instruct' },
-    },
-  });
-  client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
+const suite = await openAIEndpointSuite('tollgate-images', {
+  models: {
+    'image-fast': { target: 'openai/gpt-image-1' },
+    'dall-e-3': { target: 'azure/dall-e-3' },
+    'dall-e-2': { target: 'openai/dall-e-2' },
+    'llama-3.1-8b': { target: 'gpu-box/meta-llama/Llama-3.1-8B-Instruct' },
+  },
+  priceOverrides: { 'azure/dall-e-3': { input: 0, output: 0, request: 40 }, 'openai/dall-e-2': { input: 0, output: 0, request: 20 } },
+  cache: true,
 });
+const { openaiApi, azure, vllm, logs } = suite;
 
-afterAll(async () => {
-  await server.close();
-  await Promise.all([openaiApi.close(), azure.close(), vllm.close()]);
-});
-
-beforeEach(() => {
-  openaiApi.reset();
-  azure.reset();
-  vllm.reset();
-});
-
-const ledgerRow = (requestId: string | null) => ledgerRowOf(server, databasePath, requestId, 'operation, model, provider, prompt_tokens, completion_tokens, cost_micros, status, error_code');
+const ledgerRow = (requestId: string | null) => suite.ledgerRow(requestId, 'operation, model, provider, prompt_tokens, completion_tokens, cost_micros, status, error_code');
 
 const post = (key: string, body: object) =>
-  fetch(`${server.url}/v1/images/generations`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  fetch(`${suite.server.url}/v1/images/generations`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 describe('POST /v1/images/generations', () => {
   it('passes a GPT Image request through as its bytes (the routed model in place of the alias), its answer back as written, priced by its tokens and recorded', async () => {
-    const { data: answer, response } = await client.images.generate({ model: 'image-fast', prompt: 'a lighthouse at dawn', n: 2, size: '1024x1024', quality: 'low' }).withResponse();
+    const { data: answer, response } = await suite.client.images.generate({ model: 'image-fast', prompt: 'a lighthouse at dawn', n: 2, size: '1024x1024', quality: 'low' }).withResponse();
     expect(openaiApi.requests).toHaveLength(1);
     expect(openaiApi.requests[0]!.path).toBe('/v1/images/generations');
     expect(openaiApi.requests[0]!.headers.authorization).toBe('Bearer sk-openai-upstream-000000');
@@ -83,12 +44,12 @@ describe('POST /v1/images/generations', () => {
     expect(await logs.requestLine(requestId)).toMatchObject({ operation: 'images', status: 200, model: 'image-fast', provider: 'openai', promptTokens: 4, completionTokens: 544, costMicros: 21_780 });
     expect(await ledgerRow(requestId)).toEqual({ operation: 'images', model: 'image-fast', provider: 'openai', prompt_tokens: 4, completion_tokens: 544, cost_micros: 21_780, status: 200, error_code: null });
 
-    await client.images.generate({ model: 'image-fast', prompt: 'a lighthouse at dawn', n: 2, size: '1024x1024', quality: 'low' });
+    await suite.client.images.generate({ model: 'image-fast', prompt: 'a lighthouse at dawn', n: 2, size: '1024x1024', quality: 'low' });
     expect(openaiApi.requests).toHaveLength(2);
   });
 
   it('serves a DALL·E 3 deployment on Azure OpenAI at its own path, priced by the image, with its URL and revised prompt', async () => {
-    const { data: answer, response } = await client.images.generate({ model: 'dall-e-3', prompt: 'a red bicycle', size: '1024x1024', quality: 'hd' }).withResponse();
+    const { data: answer, response } = await suite.client.images.generate({ model: 'dall-e-3', prompt: 'a red bicycle', size: '1024x1024', quality: 'hd' }).withResponse();
     expect(azure.requests).toHaveLength(1);
     expect(azure.requests[0]!.path).toMatch(/^\/openai\/deployments\/dall-e-3\/images\/generations\?api-version=/);
     expect(azure.requests[0]!.headers['api-key']).toBe('azure-upstream-key-0000000');
@@ -97,14 +58,14 @@ describe('POST /v1/images/generations', () => {
     expect(await ledgerRow(response.headers.get('x-request-id'))).toEqual({ operation: 'images', model: 'dall-e-3', provider: 'azure', prompt_tokens: 0, completion_tokens: 0, cost_micros: 40_000, status: 200, error_code: null });
 
     // DALL·E 2 draws several at once: each image is billed ($0.02 each).
-    const several = await client.images.generate({ model: 'dall-e-2', prompt: 'a red bicycle', n: 3, response_format: 'b64_json' }).withResponse();
+    const several = await suite.client.images.generate({ model: 'dall-e-2', prompt: 'a red bicycle', n: 3, response_format: 'b64_json' }).withResponse();
     expect(several.data.data).toHaveLength(3);
     expect(several.response.headers.get('x-tollgate-cost')).toBe('0.06');
   });
 
   it('holds a budget for the most the images may cost — each of n, by size and quality — and refuses before any upstream call', async () => {
     // Room for $0.05: one low-quality 1024×1024 image (272 tokens, ≈ $0.011) fits; five do not (1,360 tokens, $0.0544).
-    const key = await createBudgetedKey(server.url, 'image-budget', 0.05);
+    const key = await createBudgetedKey(suite.server.url, 'image-budget', 0.05);
     const one = await post(key, { model: 'image-fast', prompt: 'a small cat', size: '1024x1024', quality: 'low' });
     expect(one.status).toBe(200);
     expect(one.headers.get('x-tollgate-cost')).toBe(String((3 * 5 + mockImageTokens('1024x1024', 'low') * 40) / 1_000_000));
@@ -123,13 +84,13 @@ describe('POST /v1/images/generations', () => {
   });
 
   it('redacts PII in the prompt before it leaves', async () => {
-    await client.images.generate({ model: 'image-fast', prompt: 'a poster with jane.doe@example.com on it', quality: 'low', size: '1024x1024' });
+    await suite.client.images.generate({ model: 'image-fast', prompt: 'a poster with jane.doe@example.com on it', quality: 'low', size: '1024x1024' });
     expect(openaiApi.requests[0]!.bodyText).not.toContain('jane.doe');
     expect(openaiApi.requests[0]!.body).toMatchObject({ prompt: 'a poster with [EMAIL_1] on it' });
   });
 
   it("relays the upstream's safety refusal in OpenAI's error shape, recorded without a cost", async () => {
-    const error = await client.images.generate({ model: 'image-fast', prompt: 'something forbidden', quality: 'low', size: '1024x1024' }).catch((caught: unknown) => caught);
+    const error = await suite.client.images.generate({ model: 'image-fast', prompt: 'something forbidden', quality: 'low', size: '1024x1024' }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     const refused = error as InstanceType<typeof OpenAI.BadRequestError>;
     expect(refused.status).toBe(400);
@@ -152,7 +113,7 @@ describe('POST /v1/images/generations', () => {
 
   it('relays a streamed generation event by event (partial images first) and records the usage of its last event', async () => {
     openaiApi.enqueue({ stream: { chunkDelayMs: 30 } });
-    const { data: stream, response } = await client.images.generate({ model: 'image-fast', prompt: 'a lighthouse at dawn', size: '1024x1024', quality: 'low', stream: true, partial_images: 2 }).withResponse();
+    const { data: stream, response } = await suite.client.images.generate({ model: 'image-fast', prompt: 'a lighthouse at dawn', size: '1024x1024', quality: 'low', stream: true, partial_images: 2 }).withResponse();
     const types: string[] = [];
     let upstreamOpenAtFirstEvent: boolean | undefined;
     let usage: unknown;
@@ -165,13 +126,13 @@ describe('POST /v1/images/generations', () => {
     expect(types).toEqual(['image_generation.partial_image', 'image_generation.partial_image', 'image_generation.completed']);
     expect(usage).toMatchObject({ input_tokens: 4, output_tokens: 272 });
     expect(openaiApi.requests[0]!.body).toMatchObject({ model: 'gpt-image-1', stream: true, partial_images: 2 });
-    const row = await ledgerRowOf(server, databasePath, response.headers.get('x-request-id'), 'operation, prompt_tokens, completion_tokens, cost_micros, status, stream');
+    const row = await suite.ledgerRow(response.headers.get('x-request-id'), 'operation, prompt_tokens, completion_tokens, cost_micros, status, stream');
     // 4 × $5 + 272 × $40 per million.
     expect(row).toEqual({ operation: 'images', prompt_tokens: 4, completion_tokens: 272, cost_micros: 10_900, status: 200, stream: 1 });
   });
 
   it('is served without the /v1 prefix too, as LiteLLM serves it', async () => {
-    const response = await fetch(`${server.url}/images/generations`, { method: 'POST', headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'image-fast', prompt: 'a cat', quality: 'low', size: '1024x1024' }) });
+    const response = await fetch(`${suite.server.url}/images/generations`, { method: 'POST', headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'image-fast', prompt: 'a cat', quality: 'low', size: '1024x1024' }) });
     expect(response.status).toBe(200);
     expect(((await response.json()) as { data: unknown[] }).data).toHaveLength(1);
   });

@@ -1,62 +1,28 @@
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMockOpenAI, omniModerationSnapshot } from '@tollgate/testkit';
-import type { RunningServer } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { omniModerationSnapshot } from '@tollgate/testkit';
 import { createBudgetedKey } from './support/create-budgeted-key.js';
 import type { ErrorBody } from './support/error-body.js';
-import { ledgerRowOf } from './support/ledger-row.js';
-import { LogCapture, masterKey, startLoggedServer, temporaryDatabasePath } from './support/start-test-gateway.js';
+import { openAIEndpointSuite } from './support/openai-endpoint-suite.js';
+import { masterKey } from './support/start-test-gateway.js';
 
-/** OpenAI's own API, whose moderation models are free. */
-const openaiApi = await createMockOpenAI({ apiKey: 'sk-openai-upstream-000000' });
-/** A vLLM server: no moderation API. */
-const vllm = await createMockOpenAI();
-const logs = new LogCapture();
-const databasePath = await temporaryDatabasePath('tollgate-moderations');
-let server: RunningServer;
-let client: OpenAI;
-
-beforeAll(async () => {
-  server = await startLoggedServer(logs, {
-    plugins: [
-      '@tollgate/provider-openai',
-      { name: '@tollgate/ledger-sqlite', options: { path: databasePath, flushIntervalMs: 10 } },
-      '@tollgate/pricing',
-      '@tollgate/governance',
-      { name: '@tollgate/guardrail-pii', options: { action: 'redact' } },
-    ],
-    auth: { masterKey },
-    providers: {
-      openai: { type: 'openai', baseURL: openaiApi.baseURL, apiKey: 'sk-openai-upstream-000000', priceProvider: 'openai' },
-      'gpu-box': { type: 'openai', baseURL: vllm.baseURL },
-    },
-    models: {
-      'omni-moderation-latest': { target: 'openai/omni-moderation-latest' },
-      moderation: { target: 'openai/omni-moderation-latest' },
-      'llama-guard': { target: 'gpu-box/meta-llama/Llama-Guard-3-8B' },
-    },
-  });
-  client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
+const suite = await openAIEndpointSuite('tollgate-moderations', {
+  models: {
+    'omni-moderation-latest': { target: 'openai/omni-moderation-latest' },
+    moderation: { target: 'openai/omni-moderation-latest' },
+    'llama-guard': { target: 'gpu-box/meta-llama/Llama-Guard-3-8B' },
+  },
 });
+const { openaiApi, vllm, logs } = suite;
 
-afterAll(async () => {
-  await server.close();
-  await Promise.all([openaiApi.close(), vllm.close()]);
-});
-
-beforeEach(() => {
-  openaiApi.reset();
-  vllm.reset();
-});
-
-const ledgerRow = (requestId: string | null) => ledgerRowOf(server, databasePath, requestId, 'operation, model, provider, upstream_model, prompt_tokens, cost_micros, status');
+const ledgerRow = (requestId: string | null) => suite.ledgerRow(requestId, 'operation, model, provider, upstream_model, prompt_tokens, cost_micros, status');
 
 const post = (key: string, body: object, path = '/v1/moderations') =>
-  fetch(`${server.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  fetch(`${suite.server.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 describe('POST /v1/moderations', () => {
   it("routes a request that names no model to omni-moderation-latest, as OpenAI does, passes its bytes through and records it at OpenAI's price: free", async () => {
-    const { data: answer, response } = await client.moderations.create({ input: 'This is forbidden talk about hurting someone.' }).withResponse();
+    const { data: answer, response } = await suite.client.moderations.create({ input: 'This is forbidden talk about hurting someone.' }).withResponse();
     expect(openaiApi.requests).toHaveLength(1);
     expect(openaiApi.requests[0]!.path).toBe('/v1/moderations');
     expect(openaiApi.requests[0]!.headers.authorization).toBe('Bearer sk-openai-upstream-000000');
@@ -71,14 +37,14 @@ describe('POST /v1/moderations', () => {
   });
 
   it('sends an alias as the routed model, one result per text', async () => {
-    const answer = await client.moderations.create({ model: 'moderation', input: ['a kind word', 'a forbidden threat'] });
+    const answer = await suite.client.moderations.create({ model: 'moderation', input: ['a kind word', 'a forbidden threat'] });
     expect(openaiApi.requests[0]!.body).toEqual({ model: 'omni-moderation-latest', input: ['a kind word', 'a forbidden threat'] });
     expect(answer.results.map((result) => result.flagged)).toEqual([false, true]);
   });
 
   it('is served to a key with a budget (a free model costs it nothing) and redacts PII in text parts, leaving images as sent', async () => {
-    const key = await createBudgetedKey(server.url, 'moderation-budget', 0.000001);
-    const keyed = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: key, maxRetries: 0 });
+    const key = await createBudgetedKey(suite.server.url, 'moderation-budget', 0.000001);
+    const keyed = new OpenAI({ baseURL: `${suite.server.url}/v1`, apiKey: key, maxRetries: 0 });
     const input = [
       { type: 'text' as const, text: 'Reply to jane.doe@example.com about this picture' },
       { type: 'image_url' as const, image_url: { url: 'https://images.example.com/cat.png' } },

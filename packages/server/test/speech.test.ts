@@ -1,63 +1,29 @@
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMockOpenAI, mockSpeechAudio, mockSpeechTokensPerCharacter } from '@tollgate/testkit';
-import type { RunningServer } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { mockSpeechAudio, mockSpeechTokensPerCharacter } from '@tollgate/testkit';
 import { createBudgetedKey } from './support/create-budgeted-key.js';
 import type { ErrorBody } from './support/error-body.js';
-import { ledgerRowOf } from './support/ledger-row.js';
-import { LogCapture, masterKey, startLoggedServer, temporaryDatabasePath } from './support/start-test-gateway.js';
+import { openAIEndpointSuite } from './support/openai-endpoint-suite.js';
+import { masterKey } from './support/start-test-gateway.js';
 
-/** OpenAI's own API: GPT-4o mini TTS billed by tokens (its events report them), tts-1 by the character. */
-const openaiApi = await createMockOpenAI({ apiKey: 'sk-openai-upstream-000000' });
-/** A vLLM server serving chat only. */
-const vllm = await createMockOpenAI();
-const logs = new LogCapture();
-const databasePath = await temporaryDatabasePath('tollgate-speech');
-let server: RunningServer;
-let client: OpenAI;
-
-beforeAll(async () => {
-  server = await startLoggedServer(logs, {
-    plugins: [
-      '@tollgate/provider-openai',
-      { name: '@tollgate/ledger-sqlite', options: { path: databasePath, flushIntervalMs: 10 } },
-      '@tollgate/pricing',
-      '@tollgate/governance',
-      { name: '@tollgate/guardrail-pii', options: { action: 'redact' } },
-    ],
-    auth: { masterKey },
-    providers: {
-      openai: { type: 'openai', baseURL: openaiApi.baseURL, apiKey: 'sk-openai-upstream-000000', priceProvider: 'openai' },
-      'gpu-box': { type: 'openai', baseURL: vllm.baseURL },
-    },
-    models: {
-      'gpt-4o-mini-tts': { target: 'openai/gpt-4o-mini-tts' },
-      voice: { target: 'openai/gpt-4o-mini-tts' },
-      'tts-1': { target: 'openai/tts-1' },
-      'llama-3.1-8b': { target: 'gpu-box/meta-llama/Llama-3.1-8B-Instruct' },
-    },
-  });
-  client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
+const suite = await openAIEndpointSuite('tollgate-speech', {
+  models: {
+    'gpt-4o-mini-tts': { target: 'openai/gpt-4o-mini-tts' },
+    voice: { target: 'openai/gpt-4o-mini-tts' },
+    'tts-1': { target: 'openai/tts-1' },
+    'llama-3.1-8b': { target: 'gpu-box/meta-llama/Llama-3.1-8B-Instruct' },
+  },
 });
+const { openaiApi, vllm, logs } = suite;
 
-afterAll(async () => {
-  await server.close();
-  await Promise.all([openaiApi.close(), vllm.close()]);
-});
-
-beforeEach(() => {
-  openaiApi.reset();
-  vllm.reset();
-});
-
-const ledgerRow = (requestId: string | null) => ledgerRowOf(server, databasePath, requestId, 'operation, model, provider, prompt_tokens, completion_tokens, cost_micros, status');
+const ledgerRow = (requestId: string | null) => suite.ledgerRow(requestId, 'operation, model, provider, prompt_tokens, completion_tokens, cost_micros, status');
 
 const text = 'Your table for four is ready at seven tonight.';
 
 describe('POST /v1/audio/speech', () => {
   it("streams GPT-4o mini TTS's audio as it is made, asking upstream for its events to read the usage they alone report", async () => {
     openaiApi.enqueue({ stream: { chunkDelayMs: 20 } });
-    const response = await client.audio.speech.create({ model: 'voice', voice: 'alloy', input: text });
+    const response = await suite.client.audio.speech.create({ model: 'voice', voice: 'alloy', input: text });
     expect(response.headers.get('content-type')).toBe('audio/mpeg');
     // The upstream was asked for events (and the routed model); the client gets the audio they carry.
     expect(openaiApi.requests[0]!.path).toBe('/v1/audio/speech');
@@ -81,7 +47,7 @@ describe('POST /v1/audio/speech', () => {
   });
 
   it('passes events through to a client that asked for them, and bills tts-1 by the characters it reads', async () => {
-    const events = await fetch(`${server.url}/v1/audio/speech`, {
+    const events = await fetch(`${suite.server.url}/v1/audio/speech`, {
       method: 'POST',
       headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'gpt-4o-mini-tts', voice: 'nova', input: 'Hello there', stream_format: 'sse' }),
@@ -93,7 +59,7 @@ describe('POST /v1/audio/speech', () => {
     expect(openaiApi.requests[0]!.bodyText).toBe(JSON.stringify({ model: 'gpt-4o-mini-tts', voice: 'nova', input: 'Hello there', stream_format: 'sse' }));
     expect(await ledgerRow(events.headers.get('x-request-id'))).toMatchObject({ completion_tokens: 11 * mockSpeechTokensPerCharacter });
 
-    const tts = await client.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: text, response_format: 'wav' });
+    const tts = await suite.client.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: text, response_format: 'wav' });
     expect(tts.headers.get('content-type')).toBe('audio/wav');
     expect(Buffer.from(await tts.arrayBuffer()).equals(mockSpeechAudio(text))).toBe(true);
     // tts-1 gets the client's bytes as sent, no events asked for.
@@ -103,8 +69,8 @@ describe('POST /v1/audio/speech', () => {
   });
 
   it('holds a budget for the characters and the audio before the call, and redacts PII in the text read aloud', async () => {
-    const key = await createBudgetedKey(server.url, 'speech-budget', 0.002);
-    const keyed = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: key, maxRetries: 0 });
+    const key = await createBudgetedKey(suite.server.url, 'speech-budget', 0.002);
+    const keyed = new OpenAI({ baseURL: `${suite.server.url}/v1`, apiKey: key, maxRetries: 0 });
     expect((await keyed.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: text })).status).toBe(200);
     // 200 characters: $0.003 at $15 per million on tts-1; ~$0.019 of audio on GPT-4o mini TTS.
     const long = 'x'.repeat(200);
@@ -112,13 +78,13 @@ describe('POST /v1/audio/speech', () => {
     await expect(keyed.audio.speech.create({ model: 'gpt-4o-mini-tts', voice: 'alloy', input: long })).rejects.toMatchObject({ status: 429, code: 'budget_exceeded' });
     expect(openaiApi.requests).toHaveLength(1);
 
-    await client.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: 'Call jane.doe@example.com back' });
+    await suite.client.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: 'Call jane.doe@example.com back' });
     expect(openaiApi.requests[1]!.body).toMatchObject({ input: 'Call [EMAIL_1] back' });
   });
 
   it('cuts the connection when the upstream breaks off mid-audio, recorded as failed', async () => {
     openaiApi.enqueue({ stream: { failAfter: 1 } });
-    const response = await fetch(`${server.url}/v1/audio/speech`, {
+    const response = await fetch(`${suite.server.url}/v1/audio/speech`, {
       method: 'POST',
       headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'tts-1', voice: 'alloy', input: 'y'.repeat(100) }),
@@ -129,7 +95,7 @@ describe('POST /v1/audio/speech', () => {
   });
 
   it('refuses what it cannot serve with a clear 400 before any upstream call', async () => {
-    const post = (body: object) => fetch(`${server.url}/v1/audio/speech`, { method: 'POST', headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (body: object) => fetch(`${suite.server.url}/v1/audio/speech`, { method: 'POST', headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const noInput = await post({ model: 'tts-1', voice: 'alloy' });
     expect(noInput.status).toBe(400);
     expect(((await noInput.json()) as ErrorBody).error).toMatchObject({ type: 'invalid_request_error', param: 'input' });

@@ -1,66 +1,25 @@
-import { DatabaseSync } from 'node:sqlite';
 import OpenAI, { toFile } from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Ledger } from '@tollgate/core';
-import { createMockOpenAI, silentWav, type RecordedRequest } from '@tollgate/testkit';
-import type { RunningServer } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { silentWav, type RecordedRequest } from '@tollgate/testkit';
 import { createBudgetedKey } from './support/create-budgeted-key.js';
 import type { ErrorBody } from './support/error-body.js';
-import { ledgerRowOf } from './support/ledger-row.js';
 import { statusBeforeUpload } from './support/status-before-upload.js';
-import { LogCapture, masterKey, startLoggedServer, temporaryDatabasePath } from './support/start-test-gateway.js';
+import { openAIEndpointSuite } from './support/openai-endpoint-suite.js';
+import { masterKey } from './support/start-test-gateway.js';
 
-/** OpenAI's own API: Whisper billed by the second ($0.36 an hour), GPT-4o transcribe by tokens. */
-const openaiApi = await createMockOpenAI({ apiKey: 'sk-openai-upstream-000000' });
-/** An Azure OpenAI resource with a Whisper deployment. */
-const azure = await createMockOpenAI({ flavor: 'azure', apiKey: 'azure-upstream-key-0000000' });
-/** A vLLM server serving chat only. */
-const vllm = await createMockOpenAI();
-const logs = new LogCapture();
-const databasePath = await temporaryDatabasePath('tollgate-transcriptions');
-let server: RunningServer;
-let client: OpenAI;
-
-beforeAll(async () => {
-  server = await startLoggedServer(logs, {
-    plugins: [
-      '@tollgate/provider-openai',
-      '@tollgate/provider-azure-openai',
-      { name: '@tollgate/ledger-sqlite', options: { path: databasePath, flushIntervalMs: 10 } },
-      '@tollgate/pricing',
-      '@tollgate/governance',
-      { name: '@tollgate/guardrail-pii', options: { action: 'redact' } },
-    ],
-    auth: { masterKey },
-    providers: {
-      openai: { type: 'openai', baseURL: openaiApi.baseURL, apiKey: 'sk-openai-upstream-000000', priceProvider: 'openai' },
-      azure: { type: 'azure-openai', endpoint: azure.url, apiKey: 'azure-upstream-key-0000000' },
-      'gpu-box': { type: 'openai', baseURL: vllm.baseURL },
-    },
-    models: {
-      'whisper-1': { target: 'openai/whisper-1' },
-      transcriber: { target: 'openai/whisper-1' },
-      'gpt-4o-transcribe': { target: 'openai/gpt-4o-transcribe' },
-      hear: { targets: ['openai/gpt-4o-transcribe', 'openai/whisper-1'] },
-      'azure-whisper': { target: 'azure/whisper' },
-      'llama-3.1-8b': { target: 'gpu-box/meta-llama/Llama-3.1-8B-Instruct' },
-    },
-  });
-  client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
+const suite = await openAIEndpointSuite('tollgate-transcriptions', {
+  models: {
+    'whisper-1': { target: 'openai/whisper-1' },
+    transcriber: { target: 'openai/whisper-1' },
+    'gpt-4o-transcribe': { target: 'openai/gpt-4o-transcribe' },
+    hear: { targets: ['openai/gpt-4o-transcribe', 'openai/whisper-1'] },
+    'azure-whisper': { target: 'azure/whisper' },
+    'llama-3.1-8b': { target: 'gpu-box/meta-llama/Llama-3.1-8B-Instruct' },
+  },
 });
+const { openaiApi, azure, vllm, logs } = suite;
 
-afterAll(async () => {
-  await server.close();
-  await Promise.all([openaiApi.close(), azure.close(), vllm.close()]);
-});
-
-beforeEach(() => {
-  openaiApi.reset();
-  azure.reset();
-  vllm.reset();
-});
-
-const ledgerRow = (requestId: string | null) => ledgerRowOf(server, databasePath, requestId, 'operation, model, provider, prompt_tokens, completion_tokens, cost_micros, status');
+const ledgerRow = (requestId: string | null) => suite.ledgerRow(requestId, 'operation, model, provider, prompt_tokens, completion_tokens, cost_micros, status');
 
 /** The form an upstream received. */
 const formOf = (request: RecordedRequest) => new Response(request.bodyBytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': String(request.headers['content-type']) } }).formData();
@@ -72,13 +31,13 @@ function postForm(key: string, fields: Record<string, string>, file: { bytes: Ui
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
   if (file !== undefined) form.append('file', new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: file.type }), file.name);
-  return fetch(`${server.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}` }, body: form });
+  return fetch(`${suite.server.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}` }, body: form });
 }
 
 describe('POST /v1/audio/transcriptions', () => {
   it('sends the form on with the audio as uploaded, and prices Whisper by the seconds it bills', async () => {
     const audio = silentWav(30);
-    const { data: answer, response } = await client.audio.transcriptions.create({ model: 'whisper-1', file: await wav(30) }).withResponse();
+    const { data: answer, response } = await suite.client.audio.transcriptions.create({ model: 'whisper-1', file: await wav(30) }).withResponse();
     expect(answer.text).toBe('Mock transcript of 30 seconds of audio.');
     expect(openaiApi.requests).toHaveLength(1);
     expect(openaiApi.requests[0]!.path).toBe('/v1/audio/transcriptions');
@@ -96,14 +55,14 @@ describe('POST /v1/audio/transcriptions', () => {
   });
 
   it('passes plain-text formats back as written, priced by the upload\'s own length, and keeps every field (a list repeated)', async () => {
-    const text = await client.audio.transcriptions.create({ model: 'transcriber', file: await wav(45), response_format: 'text' }).withResponse();
+    const text = await suite.client.audio.transcriptions.create({ model: 'transcriber', file: await wav(45), response_format: 'text' }).withResponse();
     expect(text.data).toBe('Mock transcript of 45 seconds of audio.\n');
     expect(text.response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect((await formOf(openaiApi.requests[0]!)).get('model')).toBe('whisper-1');
     // No usage in a plain answer: the 45 seconds read from the file's header are billed.
     expect(text.response.headers.get('x-tollgate-cost')).toBe('0.0045');
 
-    const verbose = await client.audio.transcriptions.create({ model: 'whisper-1', file: await wav(2), response_format: 'verbose_json', timestamp_granularities: ['word', 'segment'], language: 'en' });
+    const verbose = await suite.client.audio.transcriptions.create({ model: 'whisper-1', file: await wav(2), response_format: 'verbose_json', timestamp_granularities: ['word', 'segment'], language: 'en' });
     expect(verbose).toMatchObject({ task: 'transcribe', duration: 2, text: 'Mock transcript of 2 seconds of audio.' });
     const form = await formOf(openaiApi.requests[1]!);
     expect(form.getAll('timestamp_granularities[]')).toEqual(['word', 'segment']);
@@ -111,7 +70,7 @@ describe('POST /v1/audio/transcriptions', () => {
   });
 
   it("prices a GPT-4o transcribe model by its tokens, the audio at its own price, and redacts PII in the prompt", async () => {
-    const { data: answer, response } = await client.audio.transcriptions
+    const { data: answer, response } = await suite.client.audio.transcriptions
       .create({ model: 'gpt-4o-transcribe', file: await wav(20), prompt: 'Call jane.doe@example.com' })
       .withResponse();
     expect((await formOf(openaiApi.requests[0]!)).get('prompt')).toBe('Call [EMAIL_1]');
@@ -123,8 +82,8 @@ describe('POST /v1/audio/transcriptions', () => {
   });
 
   it('holds a budget for the audio before the call: its seconds at the hourly price, a token-billed model its whole window', async () => {
-    const key = await createBudgetedKey(server.url, 'transcription-budget', 0.002);
-    const keyed = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: key, maxRetries: 0 });
+    const key = await createBudgetedKey(suite.server.url, 'transcription-budget', 0.002);
+    const keyed = new OpenAI({ baseURL: `${suite.server.url}/v1`, apiKey: key, maxRetries: 0 });
     expect((await keyed.audio.transcriptions.create({ model: 'whisper-1', file: await wav(10) })).text).toContain('10 seconds');
     // 30 seconds would be $0.003: more than is left.
     const long = await keyed.audio.transcriptions.create({ model: 'whisper-1', file: await wav(30) }).catch((caught: unknown) => caught as InstanceType<typeof OpenAI.APIError>);
@@ -143,7 +102,7 @@ describe('POST /v1/audio/transcriptions', () => {
   });
 
   it('serves translations (a transcript in English) at /v1/audio/translations, priced and recorded as a transcription', async () => {
-    const { data: answer, response } = await client.audio.translations.create({ model: 'transcriber', file: await wav(60), prompt: 'A talk' }).withResponse();
+    const { data: answer, response } = await suite.client.audio.translations.create({ model: 'transcriber', file: await wav(60), prompt: 'A talk' }).withResponse();
     expect(answer.text).toBe('Mock English translation of 60 seconds of audio.');
     expect(openaiApi.requests[0]!.path).toBe('/v1/audio/translations');
     const form = await formOf(openaiApi.requests[0]!);
@@ -159,7 +118,7 @@ describe('POST /v1/audio/transcriptions', () => {
     expect(refused.status).toBe(400);
     expect(((await refused.json()) as ErrorBody).error.message).toContain('Invalid file format');
 
-    const azureAnswer = await client.audio.transcriptions.create({ model: 'azure-whisper', file: await wav(3) });
+    const azureAnswer = await suite.client.audio.transcriptions.create({ model: 'azure-whisper', file: await wav(3) });
     expect(azureAnswer.text).toBe('Mock transcript of 3 seconds of audio.');
     expect(azure.requests[0]!.path).toMatch(/^\/openai\/deployments\/whisper\/audio\/transcriptions\?api-version=/);
     expect(azure.requests[0]!.headers['api-key']).toBe('azure-upstream-key-0000000');
@@ -167,7 +126,7 @@ describe('POST /v1/audio/transcriptions', () => {
 
   it('relays a streamed transcription event by event as the upstream sends it, and records the usage of its last event', async () => {
     openaiApi.enqueue({ stream: { chunkDelayMs: 30 } });
-    const stream = await client.audio.transcriptions.create({ model: 'gpt-4o-transcribe', file: await wav(20), stream: true });
+    const { data: stream, response } = await suite.client.audio.transcriptions.create({ model: 'gpt-4o-transcribe', file: await wav(20), stream: true }).withResponse();
     const types: string[] = [];
     let text = '';
     let upstreamOpenAtFirstEvent: boolean | undefined;
@@ -184,12 +143,8 @@ describe('POST /v1/audio/transcriptions', () => {
     expect(text).toBe('Mock transcript of 20 seconds of audio.');
     expect(done).toMatchObject({ text, usage: { type: 'tokens', input_tokens: 200, output_tokens: 7 } });
     expect((await formOf(openaiApi.requests[0]!)).get('stream')).toBe('true');
-    const ledger = new DatabaseSync(databasePath, { readOnly: true });
-    await server.tollgate.gateway.engine.drain();
-    await server.tollgate.gateway.resolve(Ledger)!.flush();
     // 200 audio tokens at $6 and 7 output tokens at $10 per million.
-    const row = ledger.prepare("SELECT prompt_tokens, completion_tokens, cost_micros, status, stream FROM tollgate_requests WHERE operation = 'transcriptions' ORDER BY started_at DESC LIMIT 1").get();
-    ledger.close();
+    const row = await suite.ledgerRow(response.headers.get('x-request-id'), 'prompt_tokens, completion_tokens, cost_micros, status, stream');
     expect(row).toEqual({ prompt_tokens: 200, completion_tokens: 7, cost_micros: 1_270, status: 200, stream: 1 });
   });
 
@@ -211,7 +166,7 @@ describe('POST /v1/audio/transcriptions', () => {
 
   it('refuses a caller without a valid key before reading its upload', async () => {
     // Headers announcing 20 MB of audio, and no body: the refusal must not wait for it.
-    const status = await statusBeforeUpload(`${server.url}/v1/audio/transcriptions`, 'sk-not-a-key-00000000000', 20);
+    const status = await statusBeforeUpload(`${suite.server.url}/v1/audio/transcriptions`, 'sk-not-a-key-00000000000', 20);
     expect(status).toBe(401);
     expect(openaiApi.requests).toHaveLength(0);
   });
@@ -220,7 +175,7 @@ describe('POST /v1/audio/transcriptions', () => {
     const noFile = await postForm(masterKey, { model: 'whisper-1' }, undefined);
     expect(noFile.status).toBe(400);
     expect(((await noFile.json()) as ErrorBody).error).toMatchObject({ type: 'invalid_request_error', param: 'file' });
-    const asJson = await fetch(`${server.url}/v1/audio/transcriptions`, { method: 'POST', headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' }, body: '{"model":"whisper-1"}' });
+    const asJson = await fetch(`${suite.server.url}/v1/audio/transcriptions`, { method: 'POST', headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' }, body: '{"model":"whisper-1"}' });
     expect(asJson.status).toBe(415);
     const chatOnly = await postForm(masterKey, { model: 'llama-3.1-8b' }, { bytes: silentWav(1), name: 'a.wav', type: 'audio/wav' });
     expect(chatOnly.status).toBe(400);
