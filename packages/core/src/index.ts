@@ -8,7 +8,7 @@ export type { EmbeddingRequest } from './types/embedding-request.js';
 export type { EmbeddingResponse } from './types/embedding-response.js';
 export { rerankDocumentText, rerankSearches, type RerankDocument, type RerankRequest } from './types/rerank-request.js';
 export type { RerankResponse } from './types/rerank-response.js';
-export { imageOutputTokensAtMost, inputImageTokensAtMost, type ImageGenerationRequest, type ImageUpload } from './types/image-generation-request.js';
+export { imageOutputTokensAtMost, imagesToEdit, inputImageTokensAtMost, type ImageGenerationRequest, type ImageUpload } from './types/image-generation-request.js';
 export { imagesUsage, type ImageGenerationResponse } from './types/image-generation-response.js';
 export { defaultModerationModel, moderationTexts, type ModerationInputPart, type ModerationRequest } from './types/moderation-request.js';
 export type { ModerationResponse } from './types/moderation-response.js';

@@ -1,8 +1,5 @@
-import { GatewayError, type ChatCompletionRequest, type ChatCompletionResponse, type ContentPart, type ImageGenerationRequest, type ImageGenerationResponse } from '@tollgate/core';
-
-function greatestCommonDivisor(a: number, b: number): number {
-  return b === 0 ? a : greatestCommonDivisor(b, a % b);
-}
+import { GatewayError, imagesToEdit, type ChatCompletionRequest, type ChatCompletionResponse, type ContentPart, type ImageGenerationRequest, type ImageGenerationResponse } from '@tollgate/core';
+import { aspectRatioOfSize } from './image-aspect-ratio.js';
 
 /**
  * An image request as a chat request for an image model (OpenRouter's way): the prompt — and an
@@ -14,16 +11,13 @@ export function imageChatRequest(request: ImageGenerationRequest, model: string)
     // A chat message has no place for one: it would be dropped, and the whole image redrawn.
     throw new GatewayError('TOLLGATE_INVALID_REQUEST', `${model} takes no mask through chat completions: say in the prompt which part of the image to change.`, { param: 'mask' });
   }
-  const uploads: ContentPart[] = (request.files ?? [])
-    .filter((file) => file.field === 'image' || file.field === 'image[]')
-    .map((file) => ({ type: 'image_url', image_url: { url: `data:${file.type === '' ? 'image/png' : file.type};base64,${Buffer.from(file.bytes).toString('base64')}` } }));
-  const size = /^(\d+)x(\d+)$/.exec(request.size ?? '');
-  const divisor = size === null ? 0 : greatestCommonDivisor(Number(size[1]), Number(size[2]));
+  const uploads: ContentPart[] = imagesToEdit(request).map((file) => ({ type: 'image_url', image_url: { url: `data:${file.type === '' ? 'image/png' : file.type};base64,${Buffer.from(file.bytes).toString('base64')}` } }));
+  const aspectRatio = aspectRatioOfSize(request.size);
   return {
     model,
     messages: [{ role: 'user', content: uploads.length === 0 ? request.prompt : [{ type: 'text', text: request.prompt }, ...uploads] }],
     modalities: ['image', 'text'],
-    ...(divisor === 0 ? {} : { image_config: { aspect_ratio: `${Number(size![1]) / divisor}:${Number(size![2]) / divisor}` } }),
+    ...(aspectRatio === undefined ? {} : { image_config: { aspect_ratio: aspectRatio } }),
   };
 }
 

@@ -50,6 +50,7 @@ export type { GoogleCredentials, GoogleCredentialsSource } from './google-creden
 export { GoogleAccessToken } from './google-access-token.js';
 export { vertexOptionsSchema, vertexBaseURL, vertexPlatform, VertexEndpoint } from './vertex-options.js';
 export type { VertexOptions } from './vertex-options.js';
+export { allowedAspectRatio, aspectRatioOfSize } from './image-aspect-ratio.js';
 export { mapAtMost } from './map-at-most.js';
 export { successfulCalls } from './successful-calls.js';
 export { RenewingToken } from './renewing-token.js';

@@ -414,10 +414,15 @@ export class OpenAICompatibleProvider implements Provider {
   }
 
   /** Posts an image edit's form (the client's fields, the routed model, the images) to the upstream. */
-  async #postImageEdit(request: ImageGenerationRequest, options: ProviderCallOptions, stream: boolean): Promise<UpstreamBody> {
-    const encoded = new Response(imageEditForm(request, options.model));
+  #postImageEdit(request: ImageGenerationRequest, options: ProviderCallOptions, stream: boolean): Promise<UpstreamBody> {
+    return this.#postForm('images/edits', imageEditForm(request, options.model), options, stream);
+  }
+
+  /** Posts a multipart form, encoded with its boundary in the content type. */
+  async #postForm(operation: UpstreamOperation, form: FormData, options: ProviderCallOptions, stream: boolean): Promise<UpstreamBody> {
+    const encoded = new Response(form);
     const payload = new Uint8Array(await encoded.arrayBuffer());
-    return this.#post('images/edits', payload, options, stream, encoded.headers.get('content-type')!);
+    return this.#post(operation, payload, options, stream, encoded.headers.get('content-type')!);
   }
 
   /** A moderation request as the client sent it, and the upstream's answer. */
@@ -492,11 +497,8 @@ export class OpenAICompatibleProvider implements Provider {
   }
 
   /** Posts a transcription's form (or a translation's) to the upstream. */
-  async #postTranscription(request: TranscriptionRequest, options: ProviderCallOptions, stream: boolean): Promise<UpstreamBody> {
-    const encoded = new Response(transcriptionForm(request, options.model));
-    const payload = new Uint8Array(await encoded.arrayBuffer());
-    const operation = request.task === 'translate' ? 'audio/translations' : 'audio/transcriptions';
-    return this.#post(operation, payload, options, stream, encoded.headers.get('content-type')!);
+  #postTranscription(request: TranscriptionRequest, options: ProviderCallOptions, stream: boolean): Promise<UpstreamBody> {
+    return this.#postForm(request.task === 'translate' ? 'audio/translations' : 'audio/transcriptions', transcriptionForm(request, options.model), options, stream);
   }
 
   /** A transcription answer's body: JSON (`json`, `verbose_json`), else the plain text of `text`, `srt` or `vtt`. */

@@ -1,4 +1,5 @@
 import type { TranscriptionRequest } from '@tollgate/core';
+import { requestForm } from './request-form.js';
 
 /**
  * A transcription request as the multipart form OpenAI's audio API takes: `model` (the routed one),
@@ -7,16 +8,7 @@ import type { TranscriptionRequest } from '@tollgate/core';
  * its name and media type.
  */
 export function transcriptionForm(request: TranscriptionRequest, model: string): FormData {
-  const form = new FormData();
-  form.append('model', model);
-  for (const [name, value] of Object.entries(request)) {
-    if (name === 'file' || name === 'model' || name === 'task' || value === undefined) continue;
-    if (Array.isArray(value)) for (const item of value) form.append(name, String(item));
-    else form.append(name, String(value));
-  }
-  const file = request.file;
-  form.append('file', new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: file.type }), file.name);
-  return form;
+  return requestForm(request, model, ['file', 'task'], [{ field: 'file', ...request.file }]);
 }
 
 /** Whether an upstream's JSON answer is a transcription (`json`, `verbose_json`): a string `text`. */

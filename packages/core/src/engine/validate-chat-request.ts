@@ -3,7 +3,7 @@ import { formatIssuePath } from '../config/format-issue-path.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { ChatCompletionRequest } from '../types/chat-completion-request.js';
 import type { EmbeddingRequest } from '../types/embedding-request.js';
-import type { ImageGenerationRequest } from '../types/image-generation-request.js';
+import { imagesToEdit, type ImageGenerationRequest } from '../types/image-generation-request.js';
 import type { SpeechRequest } from '../types/speech-request.js';
 import type { TranscriptionRequest } from '../types/transcription-request.js';
 import { defaultModerationModel, type ModerationRequest } from '../types/moderation-request.js';
@@ -155,7 +155,7 @@ export function validateStreamedImageRequest(body: unknown): ImageGenerationRequ
   const result = imageRequestSchema.safeParse(body);
   if (!result.success) throw toRequestError(result.error, body);
   const request = body as ImageGenerationRequest;
-  if (request.task === 'edit' && !(request.files ?? []).some((file) => file.field === 'image' || file.field === 'image[]')) {
+  if (request.task === 'edit' && imagesToEdit(request).length === 0) {
     throw new GatewayError('TOLLGATE_INVALID_REQUEST', 'An image edit needs the image to edit: upload it as the form\'s `image` field (`image[]` for several).', { param: 'image' });
   }
   return request;

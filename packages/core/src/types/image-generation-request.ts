@@ -35,6 +35,11 @@ export interface ImageGenerationRequest {
   readonly [extension: string]: unknown;
 }
 
+/** The images an edit starts from: its uploads sent as `image` (or `image[]` for several), not its `mask`. */
+export function imagesToEdit(request: Pick<ImageGenerationRequest, 'files'>): readonly ImageUpload[] {
+  return (request.files ?? []).filter((file) => file.field === 'image' || file.field === 'image[]');
+}
+
 /**
  * Output tokens a GPT Image 1 model (`gpt-image-1`, `-1-mini`, `-1.5`) spends on a 1024×1024 image, by
  * quality (OpenAI's published figures; other sizes in proportion to their pixels). `auto` may pick

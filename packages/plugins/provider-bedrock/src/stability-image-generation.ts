@@ -1,4 +1,5 @@
 import { GatewayError, z, type ImageGenerationRequest, type ImageGenerationResponse } from '@tollgate/core';
+import { allowedAspectRatio } from '@tollgate/provider-utils';
 
 /** Whether a Bedrock model id names one of Stability AI's image models (Stable Image Ultra and Core, Stable Diffusion 3.5), which share one InvokeModel body. */
 export function isStabilityImageModel(model: string): boolean {
@@ -7,10 +8,6 @@ export function isStabilityImageModel(model: string): boolean {
 
 /** The aspect ratios Stability's models draw at. */
 const stabilityAspectRatios = new Set(['16:9', '1:1', '21:9', '2:3', '3:2', '4:5', '5:4', '9:16', '9:21']);
-
-function greatestCommonDivisor(a: number, b: number): number {
-  return b === 0 ? a : greatestCommonDivisor(b, a % b);
-}
 
 /** What Stability's answer must hold to be read. */
 export const stabilityImageAnswerSchema = z.looseObject({ images: z.array(z.string()).optional(), finish_reasons: z.array(z.string().nullable()).optional() });
@@ -22,20 +19,11 @@ export interface StabilityImageAnswer {
 }
 
 /**
- * An OpenAI images request as one Stability InvokeModel body (one image a call): the prompt, and a
- * `<width>x<height>` size as the `aspect_ratio` it reduces to (400, `param: size`, for one the models
- * do not draw at).
+ * An OpenAI images request as one Stability InvokeModel body (one image a call): the prompt, and the
+ * size as the `aspect_ratio` it reduces to (400, `param: size`, for one the models do not draw at).
  */
 export function toStabilityImageBody(request: ImageGenerationRequest, model: string): string {
-  const size = /^(\d+)x(\d+)$/.exec(request.size ?? '');
-  let aspectRatio: string | undefined;
-  if (size !== null) {
-    const divisor = greatestCommonDivisor(Number(size[1]), Number(size[2]));
-    aspectRatio = divisor === 0 ? undefined : `${Number(size[1]) / divisor}:${Number(size[2]) / divisor}`;
-    if (aspectRatio === undefined || !stabilityAspectRatios.has(aspectRatio)) {
-      throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Size "${request.size}" cannot be drawn by ${model}: it draws at aspect ratios ${[...stabilityAspectRatios].join(', ')}.`, { param: 'size' });
-    }
-  }
+  const aspectRatio = allowedAspectRatio(request.size, stabilityAspectRatios, model);
   return JSON.stringify({ prompt: request.prompt, ...(aspectRatio === undefined ? {} : { aspect_ratio: aspectRatio }), output_format: 'png' });
 }
 

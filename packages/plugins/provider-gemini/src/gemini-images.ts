@@ -1,4 +1,5 @@
-import { GatewayError, type ImageGenerationRequest, type ImageGenerationResponse } from '@tollgate/core';
+import { GatewayError, imagesToEdit, type ImageGenerationRequest, type ImageGenerationResponse } from '@tollgate/core';
+import { allowedAspectRatio } from '@tollgate/provider-utils';
 import type { GeminiRequest, GeminiResponse } from './gemini-content.js';
 import { generatedImageOf } from './convert-from-gemini-response.js';
 import { mapGeminiUsage } from './map-gemini-usage.js';
@@ -14,25 +15,6 @@ export function isImagenModel(model: string): boolean {
   return /^(models\/)?imagen-/.test(model);
 }
 
-function greatestCommonDivisor(a: number, b: number): number {
-  return b === 0 ? a : greatestCommonDivisor(b, a % b);
-}
-
-/**
- * The aspect ratio of an OpenAI `size` (`1536x1024` → `3:2`), for a model that takes ratios rather
- * than sizes; undefined for none or `auto`; 400 for a ratio the model does not draw at.
- */
-function aspectRatioOf(size: string | undefined, allowed: ReadonlySet<string>, model: string): string | undefined {
-  if (size === undefined || size === 'auto') return undefined;
-  const match = /^(\d+)x(\d+)$/.exec(size);
-  const divisor = match === null ? 0 : greatestCommonDivisor(Number(match[1]), Number(match[2]));
-  const ratio = match === null || divisor === 0 ? undefined : `${Number(match[1]) / divisor}:${Number(match[2]) / divisor}`;
-  if (ratio === undefined || !allowed.has(ratio)) {
-    throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Size "${size}" cannot be drawn by ${model}: it draws at aspect ratios ${[...allowed].join(', ')} (1024x1024, 1536x1024 and 1024x1536 are 1:1, 3:2 and 2:3).`, { param: 'size' });
-  }
-  return ratio;
-}
-
 /** A model that edits from the prompt alone takes no mask: one sent would be dropped, and the whole image redrawn. */
 function refuseMask(request: ImageGenerationRequest, model: string): void {
   if (request.files?.some((file) => file.field === 'mask') === true) {
@@ -42,7 +24,7 @@ function refuseMask(request: ImageGenerationRequest, model: string): void {
 
 /** An image request as an Imagen `:predict` body: the prompt an instance, `n` as `sampleCount`, the size as `aspectRatio`. */
 export function toImagenRequest(request: ImageGenerationRequest, model: string): string {
-  const aspectRatio = aspectRatioOf(request.size, imagenAspectRatios, model);
+  const aspectRatio = allowedAspectRatio(request.size, imagenAspectRatios, model);
   return JSON.stringify({ instances: [{ prompt: request.prompt }], parameters: { sampleCount: request.n ?? 1, ...(aspectRatio === undefined ? {} : { aspectRatio }) } });
 }
 
@@ -64,10 +46,8 @@ export function fromImagenAnswer(answer: ImagenAnswer): ImageGenerationResponse 
  */
 export function toGeminiImageRequest(request: ImageGenerationRequest, model: string): string {
   refuseMask(request, model);
-  const aspectRatio = aspectRatioOf(request.size, geminiAspectRatios, model);
-  const uploads = (request.files ?? [])
-    .filter((file) => file.field === 'image' || file.field === 'image[]')
-    .map((file) => ({ inlineData: { mimeType: file.type === '' ? 'image/png' : file.type, data: Buffer.from(file.bytes).toString('base64') } }));
+  const aspectRatio = allowedAspectRatio(request.size, geminiAspectRatios, model);
+  const uploads = imagesToEdit(request).map((file) => ({ inlineData: { mimeType: file.type === '' ? 'image/png' : file.type, data: Buffer.from(file.bytes).toString('base64') } }));
   const body: GeminiRequest = {
     contents: [{ role: 'user', parts: [{ text: request.prompt }, ...uploads] }],
     generationConfig: { responseModalities: ['IMAGE'], ...(aspectRatio === undefined ? {} : { imageConfig: { aspectRatio } }) },
