@@ -74,6 +74,8 @@ export interface MockCatalogModel {
   readonly request?: number;
   /** USD per web search. */
   readonly webSearch?: number;
+  /** USD per million tokens of the images the model draws (OpenRouter's `image_output`); a model with one draws images. */
+  readonly imageOutput?: number;
   readonly contextLength?: number;
   readonly maxCompletionTokens?: number;
 }
@@ -98,8 +100,23 @@ function openRouterModelCard(model: MockCatalogModel, created: number) {
     created,
     description: `${model.id} (mock)`,
     context_length: model.contextLength ?? 128_000,
-    architecture: { modality: 'text->text', input_modalities: ['text'], output_modalities: ['text'], tokenizer: 'Other', instruct_type: null },
-    pricing: { prompt: perToken(model.input), completion: perToken(model.output), request: String(model.request ?? 0), image: '0', web_search: String(model.webSearch ?? 0), internal_reasoning: '0', ...(model.cacheRead === undefined ? {} : { input_cache_read: perToken(model.cacheRead) }) },
+    architecture: {
+      modality: model.imageOutput === undefined ? 'text->text' : 'text+image->text+image',
+      input_modalities: model.imageOutput === undefined ? ['text'] : ['text', 'image'],
+      output_modalities: model.imageOutput === undefined ? ['text'] : ['image', 'text'],
+      tokenizer: 'Other',
+      instruct_type: null,
+    },
+    pricing: {
+      prompt: perToken(model.input),
+      completion: perToken(model.output),
+      request: String(model.request ?? 0),
+      image: '0',
+      image_output: perToken(model.imageOutput ?? 0),
+      web_search: String(model.webSearch ?? 0),
+      internal_reasoning: '0',
+      ...(model.cacheRead === undefined ? {} : { input_cache_read: perToken(model.cacheRead) }),
+    },
     top_provider: { context_length: model.contextLength ?? 128_000, max_completion_tokens: model.maxCompletionTokens ?? null, is_moderated: false },
     per_request_limits: null,
     supported_parameters: ['max_tokens', 'temperature', 'tools', 'tool_choice', 'stop'],

@@ -62,6 +62,11 @@ function outputLimit(request: ChatCompletionRequest): { field: 'max_tokens' | 'm
   return { field: 'max_tokens', tokens: typeof request.max_tokens === 'number' ? request.max_tokens : undefined };
 }
 
+/** Whether a chat request asks for images in its answer (`modalities: ["image", "text"]`, OpenRouter's and Gemini's image models). */
+function asksForImages(request: ChatCompletionRequest): boolean {
+  return Array.isArray(request.modalities) && request.modalities.includes('image');
+}
+
 /**
  * The most audio tokens a model billed by tokens (GPT-4o mini TTS) may make of one character: OpenAI
  * puts its audio at about $0.015 a minute at $12 per million tokens (~21 tokens a second); speech
@@ -267,6 +272,7 @@ export function createBudgetHooks(
     }
     let choices = 1;
     if (context.operation === 'chat') {
+      if (!prices.imageOutputPriced && asksForImages(context.request)) return admitUnpricedImageOutput(context);
       const limit = outputLimit(context.request);
       outputTokens = limit.tokens ?? options.defaultMaxTokens;
       choices = choiceCount(context.request);
@@ -329,6 +335,20 @@ export function createBudgetHooks(
       'TOLLGATE_PRICE_UNKNOWN',
       `A budget applies to key "${context.principal!.keyName}", but images of quality "${String(context.request.quality)}" have no known size in tokens, so their cost cannot be bounded. Ask for quality low, medium or high.`,
       { param: 'quality' },
+    );
+  }
+
+  /**
+   * A budgeted chat request asking for images of a model without a price for them (one the price
+   * table lists at its text prices only): admitted unbudgeted when `unknownPrice` is `allow`, else
+   * refused (403), as for a model without a price.
+   */
+  function admitUnpricedImageOutput(context: GatewayContext): void {
+    if (options.unknownPrice === 'allow') return;
+    throw new GatewayError(
+      'TOLLGATE_PRICE_UNKNOWN',
+      `A budget applies to key "${context.principal!.keyName}", but model "${context.request.model}" has no known price for the images it draws, so the cost of asking it for images cannot be bounded. The operator can add one (imageOutput) under the pricing plugin's overrides.`,
+      { param: 'modalities' },
     );
   }
 

@@ -11,6 +11,12 @@ export interface WorstCasePrices {
   readonly character: number;
   /** USD per million image input tokens (an image edit's uploads). */
   readonly imageInput: number;
+  /**
+   * Whether every target has a price of its own for the images it draws: without one, a chat request
+   * asking for images (`modalities: ["image"]`) cannot be bounded, as an image token may cost many times
+   * a text token (Gemini's image models: $30 against $2.50 a million).
+   */
+  readonly imageOutputPriced: boolean;
 }
 
 /**
@@ -64,6 +70,7 @@ export function worstCasePrices(
   let request = 0;
   let character = 0;
   let imageInput = 0;
+  let imageOutputPriced = true;
   const take = (prices: ModelPrices) => {
     const long = prices.longContext !== undefined && promptTokens > prices.longContext.fromTokens ? prices.longContext : undefined;
     input = Math.max(input, long?.maxInput ?? prices.maxInput ?? prices.input, prices.cacheWrite ?? 0);
@@ -78,6 +85,7 @@ export function worstCasePrices(
     const prices = pricesOf(target, pricing);
     if (prices === undefined) return undefined;
     take(prices);
+    if (prices.imageOutput === undefined) imageOutputPriced = false;
     const tier = tierAt(target, serviceTier);
     if (tier === undefined) continue;
     const tierPrices = tierPricesOf(target, pricing, tier);
@@ -91,5 +99,5 @@ export function worstCasePrices(
     const tierPrices = tier === undefined ? undefined : tierPricesOf(target, pricing, tier);
     if (tierPrices !== undefined) take(tierPrices);
   }
-  return targets.length === 0 ? undefined : { input, output, webSearch, request, character, imageInput };
+  return targets.length === 0 ? undefined : { input, output, webSearch, request, character, imageInput, imageOutputPriced };
 }

@@ -164,8 +164,21 @@ describe('TablePricing of image models', () => {
     expect(pricing.prices(model)).toEqual({ input: 0.3, output: 2.5, imageOutput: 30 });
     // 7 text tokens at $2.50 and 1,290 image tokens at $30 per million.
     expect(pricing.costMicros(model, { ...usage(0, 1_297), completion_tokens_details: { image_tokens: 1_290 } })).toBe(38_718);
-    // Without the override, the table prices the image tokens as text.
-    expect(new TablePricing({ overrides: {}, serviceTiers: {} }, recordingLogger()).prices(model)).toMatchObject({ output: 2.5 });
+  });
+
+  it("prices the images of a model reached through OpenRouter at its maker's image price, which OpenRouter's table entry lacks", () => {
+    const pricing = new TablePricing({ overrides: {}, serviceTiers: {} }, recordingLogger());
+    const flashImage = { provider: 'openrouter', priceProvider: 'openrouter', model: 'google/gemini-2.5-flash-image' };
+    // OpenRouter's entry (its text prices and cache prices), with Google's $30 a million image tokens.
+    expect(pricing.prices(flashImage)).toEqual({ input: 0.3, output: 2.5, cacheRead: 0.03, cacheWrite: 0.08333333333333334, imageOutput: 30 });
+    // 7 text tokens at $2.50 and 1,290 image tokens at $30 per million: $0.0000175 + $0.0387.
+    expect(pricing.costMicros(flashImage, { ...usage(0, 1_297), completion_tokens_details: { image_tokens: 1_290 } })).toBe(38_718);
+    // Gemini 3 Pro Image: $120 a million image tokens against $12 for its text.
+    expect(pricing.prices({ ...flashImage, model: 'google/gemini-3-pro-image-preview' })).toMatchObject({ output: 12, imageOutput: 120 });
+    // A text answer costs what the table says, cache reads included: 600K × $0.30 + 400K × $0.03 + 100K × $2.50.
+    expect(pricing.costMicros(flashImage, usage(1_000_000, 100_000, 400_000))).toBe(180_000 + 12_000 + 250_000);
+    // A model whose maker prices no images apart keeps OpenRouter's entry.
+    expect(pricing.prices({ ...flashImage, model: 'openai/gpt-4o-mini' })).not.toHaveProperty('imageOutput');
   });
 });
 

@@ -1,6 +1,7 @@
 import { calcPrice } from '@pydantic/genai-prices';
 import { costAtPrices, type Logger, type ModelPrices, type PricedModel, type Pricing, type Usage } from '@tollgate/core';
 import { characterPrices } from './character-prices.js';
+import { originImageOutputPrice } from './origin-image-prices.js';
 import type { PricingOptions } from './pricing-options.js';
 import { isStandardTier, openAIPriorityPricesOf, tierRuleOf, tokenPricesTimes } from './service-tier-prices.js';
 
@@ -38,6 +39,7 @@ const maxCachedModels = 10_000;
 
 /** What the table says of a model: whether it is in it, whether its prices change with time, its prices, and its simple rates. */
 interface TableEntry {
+  /** Whether `calcPrice` prices its usage; false for a model Tollgate prices itself from `prices`. */
   readonly known: boolean;
   /** The model's context window in tokens, where the table gives it. */
   readonly contextWindow: number | undefined;
@@ -130,6 +132,18 @@ function toModelPrices(price: Record<string, TablePrice> | undefined): ModelPric
   };
 }
 
+/**
+ * An OpenRouter entry at plain prices that lacks the price of the images its model draws, given its
+ * maker's (see `originImageOutputPrice`) and priced by Tollgate from then on (`calcPrice` would charge
+ * the images at the text price); any other entry as it is.
+ */
+function withOriginImagePrice(entry: TableEntry, priceProvider: string, modelName: string): TableEntry {
+  if (entry.rates === undefined || entry.prices === undefined || entry.prices.imageOutput !== undefined) return entry;
+  const imageOutput = originImageOutputPrice(priceProvider, modelName);
+  if (imageOutput === undefined) return entry;
+  return { known: false, contextWindow: entry.contextWindow, conditional: false, prices: { ...entry.prices, imageOutput }, rates: undefined };
+}
+
 /** No charge at all: a model the table lists with no price (OpenAI's moderation models). */
 const free: ModelPrices = Object.freeze({ input: 0, output: 0 });
 
@@ -218,12 +232,13 @@ export class TablePricing implements Pricing {
     // Conditional prices (a start date, off-peak hours) are left to calcPrice each time; the rest never change.
     const contextWindow = result?.model.context_window;
     // A model the table lacks may be one Tollgate prices itself (OpenAI's `tts-1`, billed by the character).
-    const entry: TableEntry =
+    const listed: TableEntry =
       result === null
         ? { known: false, contextWindow: undefined, conditional: false, prices: characterPrices(priceProvider, modelName), rates: undefined }
         : Array.isArray(result.model.prices)
           ? { known: true, contextWindow, conditional: true, prices: undefined, rates: undefined }
           : { known: true, contextWindow, conditional: false, prices: listedPrices(price), rates: price === undefined ? undefined : simpleRates(price) };
+    const entry = withOriginImagePrice(listed, priceProvider, modelName);
     if (this.#staticPrices.size >= maxCachedModels) this.#staticPrices.clear();
     this.#staticPrices.set(key, entry);
     return entry;

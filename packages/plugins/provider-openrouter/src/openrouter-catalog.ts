@@ -22,7 +22,7 @@ export interface CatalogFile {
 interface OpenRouterModelCard {
   readonly id: string;
   readonly context_length?: number | null;
-  readonly pricing?: { readonly prompt?: string; readonly completion?: string; readonly input_cache_read?: string; readonly input_cache_write?: string; readonly request?: string; readonly web_search?: string };
+  readonly pricing?: { readonly prompt?: string; readonly completion?: string; readonly input_cache_read?: string; readonly input_cache_write?: string; readonly request?: string; readonly web_search?: string; readonly image_output?: string };
   readonly top_provider?: { readonly context_length?: number | null; readonly max_completion_tokens?: number | null };
 }
 
@@ -38,7 +38,11 @@ function perThousand(value: string | undefined): number | undefined {
   return value === undefined || !Number.isFinite(price) || price <= 0 ? undefined : Math.round(price * 1e3 * 1e6) / 1e6;
 }
 
-/** Reads OpenRouter's catalog (`GET <baseURL>/models`): every model with a prompt and completion price, and its fees per request and per web search. */
+/**
+ * Reads OpenRouter's catalog (`GET <baseURL>/models`): every model with a prompt and completion price,
+ * its fees per request and per web search, and the price of an image it draws (`image_output`, per
+ * token: Gemini's image models bill a picture's tokens at twelve times their text's).
+ */
 export async function fetchOpenRouterCatalog(baseURL: string, apiKey?: string, signal: AbortSignal = AbortSignal.timeout(30_000)): Promise<CatalogModel[]> {
   const response = await fetch(`${baseURL.replace(/\/+$/, '')}/models`, { headers: { accept: 'application/json', ...(apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` }) }, signal });
   if (!response.ok) throw new Error(`OpenRouter's catalog answered ${response.status} at ${baseURL}/models`);
@@ -53,6 +57,7 @@ export async function fetchOpenRouterCatalog(baseURL: string, apiKey?: string, s
     const cacheWrite = perMillion(card.pricing?.input_cache_write);
     const request = perThousand(card.pricing?.request);
     const webSearch = perThousand(card.pricing?.web_search);
+    const imageOutput = perMillion(card.pricing?.image_output);
     models.push({
       id: card.id,
       contextLength: card.context_length ?? card.top_provider?.context_length ?? undefined,
@@ -64,6 +69,7 @@ export async function fetchOpenRouterCatalog(baseURL: string, apiKey?: string, s
         ...(cacheWrite === undefined ? {} : { cacheWrite }),
         ...(request === undefined ? {} : { request }),
         ...(webSearch === undefined ? {} : { webSearch }),
+        ...(imageOutput === undefined || imageOutput === 0 ? {} : { imageOutput }),
       },
     });
   }
