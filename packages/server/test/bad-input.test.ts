@@ -69,7 +69,10 @@ describe('bad input gets a clear error in the OpenAI shape', () => {
     const wrongMethod = await fetch(`${gateway.baseURL}/chat/completions`);
     await expectOpenAIError(wrongMethod, 405, 'method_not_allowed');
     expect(wrongMethod.headers.get('allow')).toBe('POST');
-    await expectOpenAIError(await fetch(`${gateway.baseURL}/completions-legacy`), 404, 'not_found');
+    const unknown = await expectOpenAIError(await fetch(`${gateway.baseURL}/completions-legacy`), 404, 'not_found');
+    // It names what is served, every endpoint included.
+    for (const path of ['/v1/chat/completions', '/v1/images/edits', '/v1/audio/speech', '/v1/moderations', '/v1/messages/count_tokens', '/v1/models/{id}', '/health/ready']) expect(unknown.message).toContain(path);
+    expect(unknown.message).not.toContain('/admin/');
   });
 
   it('keeps serving normally after all of the above', async () => {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CorsHandler } from './cors.js';
-import { sendMethodNotAllowed, sendNotFound, type GatewayRoutes, type RouteHandler } from './gateway-routes.js';
+import { sendMethodNotAllowed, sendNotFound, servedRoutesText, type GatewayRoutes, type RouteHandler } from './gateway-routes.js';
 import { pathOf } from './path-of.js';
 
 /**
@@ -14,10 +14,11 @@ export function createRequestListener(routes: GatewayRoutes, cors?: CorsHandler)
   const prefixRoutes = [...routes].filter(([path]) => path.endsWith('*')).map(([path, methods]) => ({ prefix: path.slice(0, -1), methods }));
   const byPrefix = (path: string): ReadonlyMap<string, RouteHandler> | undefined =>
     prefixRoutes.find(({ prefix }) => path.length > prefix.length && path.startsWith(prefix))?.methods;
+  const served = servedRoutesText(routes);
   return function handleRequest(req, res) {
     const path = pathOf(req.url ?? '/');
     const methods = routes.get(path) ?? byPrefix(path);
-    if (methods === undefined) return sendNotFound(res, req.method ?? 'GET', path);
+    if (methods === undefined) return sendNotFound(res, req.method ?? 'GET', path, served);
     if (cors !== undefined && cors(req, res, methods)) return;
     // HEAD is answered as GET, as Express does: Node leaves the body out of a HEAD answer.
     const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');

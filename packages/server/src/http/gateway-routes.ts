@@ -100,7 +100,17 @@ export function sendMethodNotAllowed(res: ServerResponse, method: string, path: 
   sendError(res, new GatewayError('TOLLGATE_METHOD_NOT_ALLOWED', `${method} is not supported on ${path}; use ${allowed}.`));
 }
 
-/** Answers 404 in OpenAI's shape. */
-export function sendNotFound(res: ServerResponse, method: string, path: string): void {
-  sendError(res, new GatewayError('TOLLGATE_NOT_FOUND', `No route ${method} ${path}. Tollgate serves /v1/chat/completions, /v1/completions, /v1/responses, /v1/embeddings, /v1/rerank, /v1/messages, /v1/models, /v1/models/{model}, /v1/responses/{id} (with a response store), /v1/key, /v1/generation, /health/live and /health/ready.`));
+/**
+ * The routes a 404 names: every path of the table but the unversioned copies of OpenAI's and the
+ * admin API's (named once, by its prefix), a prefix route as its parameter (`/v1/models/{id}`).
+ */
+export function servedRoutesText(routes: GatewayRoutes): string {
+  const paths = [...routes.keys()].filter((path) => path.startsWith('/v') || path.startsWith('/health') || path === '/metrics').map((path) => path.replace(/\*$/, '{id}'));
+  const admin = [...routes.keys()].some((path) => path.startsWith('/admin/')) ? ', the admin API under /admin' : '';
+  return `${paths.join(', ')}${admin}`;
+}
+
+/** Answers 404 in OpenAI's shape, naming the routes served (see {@link servedRoutesText}). */
+export function sendNotFound(res: ServerResponse, method: string, path: string, served: string): void {
+  sendError(res, new GatewayError('TOLLGATE_NOT_FOUND', `No route ${method} ${path}. Tollgate serves ${served}.`));
 }
