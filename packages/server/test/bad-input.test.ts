@@ -35,6 +35,21 @@ describe('bad input gets a clear error in the OpenAI shape', () => {
     expect(embeddings.param).toBe('input');
   });
 
+  it('400 telling a field of the wrong type from a missing one, on every ingress', async () => {
+    const responses = await expectOpenAIError(await gateway.post('/v1/responses', { model: 'echo', input: 42 }), 400, 'invalid_request');
+    expect(responses).toMatchObject({ param: 'input', message: 'The request field "input" must be a string, or an array of input items; got a number.' });
+    const completions = await expectOpenAIError(await gateway.post('/v1/completions', { model: 'echo', prompt: { text: 'x' } }), 400, 'invalid_request');
+    expect(completions).toMatchObject({ param: 'prompt', message: 'The request field "prompt" must be a string, or an array of strings; got an object.' });
+    const noModel = await expectOpenAIError(await gateway.post('/v1/completions', { model: '', prompt: 'x' }), 400, 'invalid_request');
+    expect(noModel).toMatchObject({ param: 'model', message: 'The request field "model" must be a model name; got an empty string.' });
+    // Anthropic's ingress answers in Anthropic's shape.
+    const messages = await gateway.post('/v1/messages', { model: 'echo', max_tokens: '64', messages: [{ role: 'user', content: 'x' }] });
+    expect(messages.status).toBe(400);
+    expect(((await messages.json()) as { error: { message: string } }).error.message).toBe('The request field "max_tokens" must be a number; got a string.');
+    const missing = await gateway.post('/v1/messages', { model: 'echo', messages: [{ role: 'user', content: 'x' }] });
+    expect(((await missing.json()) as { error: { message: string } }).error.message).toBe('The request is missing the required field "max_tokens" (a number).');
+  });
+
   it('404 naming an unknown model', async () => {
     const error = await expectOpenAIError(await gateway.post('/v1/chat/completions', { model: 'gpt-99-ultra', messages: [{ role: 'user', content: 'x' }] }), 404, 'model_not_found');
     expect(error).toMatchObject({ param: 'model', type: 'invalid_request_error' });

@@ -1,5 +1,6 @@
 import { cacheMarkOf, hasCacheMark, lastCacheMark } from '../cache-mark-of.js';
 import { GatewayError, claudeThinkingDetail, type BoundedWebSearches, type ChatCompletionRequest, type ClientBodyFacts, type ChatMessage, type ContentPart, type FunctionTool, type ReasoningDetail, type ToolChoice } from '@tollgate/core';
+import { requiredFieldError } from '../required-field-error.js';
 
 /** Messages API fields an OpenAI-format target has no equivalent for: dropped when translating. */
 export const untranslatedMessagesFields = ['thinking', 'service_tier', 'container', 'mcp_servers', 'context_management'] as const;
@@ -185,9 +186,9 @@ export function inspectMessagesBody(body: unknown): ClientBodyFacts {
  * tools are left out ({@link untranslatableMessagesParts}).
  */
 export function convertMessagesRequest(body: Record<string, any>): ChatCompletionRequest {
-  if (typeof body.model !== 'string' || body.model === '') throw invalid('The request is missing the required field "model".', 'model');
-  if (typeof body.max_tokens !== 'number') throw invalid('The request is missing the required field "max_tokens".', 'max_tokens');
-  if (!Array.isArray(body.messages)) throw invalid('The request is missing the required field "messages".', 'messages');
+  if (typeof body.model !== 'string' || body.model === '') throw requiredFieldError('model', body.model, 'a model name');
+  if (typeof body.max_tokens !== 'number') throw requiredFieldError('max_tokens', body.max_tokens, 'a number');
+  if (!Array.isArray(body.messages)) throw requiredFieldError('messages', body.messages, 'an array of messages');
   const messages: ChatMessage[] = [];
   const system = typeof body.system === 'string' ? body.system : textOfBlocks(body.system);
   // A system prompt with a cache mark keeps its blocks (as text parts), so the mark stays where it was.

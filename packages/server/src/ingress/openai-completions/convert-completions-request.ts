@@ -1,4 +1,5 @@
 import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ClientBodyFacts } from '@tollgate/core';
+import { requiredFieldError } from '../required-field-error.js';
 
 /** A legacy completions request body as the client sent it. */
 export type CompletionsRequestBody = Readonly<Record<string, any>>;
@@ -18,7 +19,7 @@ export function promptsOf(body: CompletionsRequestBody): readonly string[] {
   if (Array.isArray(prompt) && prompt.length > 0 && prompt.every((item) => typeof item === 'number' || Array.isArray(item))) {
     throw invalid('`prompt` as token ids is not served: send the prompt as text, so that guardrails can read it and budgets count it.', 'prompt');
   }
-  throw invalid('The request is missing the required field "prompt" (a string, or an array of strings).', 'prompt');
+  throw requiredFieldError('prompt', prompt, 'a string, or an array of strings');
 }
 
 /** Fields copied as they are: the legacy API and chat completions name and mean them alike. */
@@ -34,7 +35,7 @@ const sharedFields = ['temperature', 'top_p', 'stop', 'presence_penalty', 'frequ
  * `best_of` and the prompts), so that a budget reserves for them.
  */
 export function convertCompletionsRequest(body: CompletionsRequestBody): ChatCompletionRequest {
-  if (typeof body.model !== 'string' || body.model === '') throw invalid('The request is missing the required field "model".', 'model');
+  if (typeof body.model !== 'string' || body.model === '') throw requiredFieldError('model', body.model, 'a model name');
   const prompts = promptsOf(body);
   const messages: ChatMessage[] = prompts.map((prompt) => ({ role: 'user', content: prompt }));
   if (typeof body.suffix === 'string' && body.suffix !== '') messages.push({ role: 'user', content: body.suffix });

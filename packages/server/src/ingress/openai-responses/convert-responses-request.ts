@@ -1,5 +1,6 @@
 import { GatewayError, customToolInput, type AssistantMessage, type BoundedWebSearches, type ClientBodyFacts, type ChatCompletionRequest, type ChatMessage, type ContentPart, type FunctionTool, type TextContentPart, type ToolCall, type ToolChoice } from '@tollgate/core';
 import { cacheMarkOf, hasCacheMark, lastCacheMark } from '../cache-mark-of.js';
+import { requiredFieldError } from '../required-field-error.js';
 
 type Item = { type?: string; [field: string]: any };
 
@@ -58,7 +59,7 @@ function toMessages(input: unknown, instructions: unknown): ChatMessage[] {
     messages.push({ role: 'user', content: input });
     return messages;
   }
-  if (!Array.isArray(input)) throw invalid('The request is missing the required field "input" (a string, or an array of input items).', 'input');
+  if (!Array.isArray(input)) throw requiredFieldError('input', input, 'a string, or an array of input items');
   let assistant: { content: string; toolCalls: ToolCall[] } | undefined;
   const flushAssistant = () => {
     if (assistant === undefined) return;
@@ -244,7 +245,7 @@ function toResponseFormat(format: Item | undefined): Record<string, unknown> | u
  * refused with a 400 naming the field.
  */
 export function convertResponsesRequest(body: Record<string, any>): ChatCompletionRequest {
-  if (typeof body.model !== 'string' || body.model === '') throw invalid('The request is missing the required field "model".', 'model');
+  if (typeof body.model !== 'string' || body.model === '') throw requiredFieldError('model', body.model, 'a model name');
   if (body.prompt !== undefined && body.prompt !== null) {
     throw invalid('Stored prompt templates (`prompt`) are not served: send the prompt\'s text in `instructions` and `input`.', 'prompt');
   }
