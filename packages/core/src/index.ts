@@ -1,5 +1,5 @@
 // Types of the canonical request and answers (OpenAI chat completions and embeddings).
-export type { ChatMessage, SystemMessage, UserMessage, AssistantMessage, ToolMessage, ToolCall, ContentPart, TextContentPart, ImageContentPart, OtherContentPart } from './types/chat-message.js';
+export type { ChatMessage, SystemMessage, UserMessage, AssistantMessage, ToolMessage, ToolCall, ContentPart, TextContentPart, ImageContentPart, TokenIdsContentPart, OtherContentPart } from './types/chat-message.js';
 export type { ChatCompletionRequest, FunctionTool, ToolChoice, ResponseFormat } from './types/chat-completion-request.js';
 export { customToolInput } from './types/custom-tool-input.js';
 export type { ChatCompletionResponse, ChatCompletionChoice, FinishReason, GeneratedImage } from './types/chat-completion-response.js';

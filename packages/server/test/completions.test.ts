@@ -195,14 +195,33 @@ describe('POST /v1/completions to a chat model', () => {
     expect(openaiApi.requests).toHaveLength(0);
   });
 
-  it('refuses a prompt of token ids, a missing prompt and an unknown key in OpenAI\'s error shape', async () => {
+  it('passes prompts of token ids to a server of the completions API as sent, and refuses them where the request would be translated', async () => {
+    // One prompt of ids (what evaluation harnesses send vLLM), with echo and logprobs to score it.
+    const scored = await openai.completions.create({ model: 'coder', prompt: [1734, 318, 257, 1049], max_tokens: 1, echo: true, logprobs: 1 }).withResponse();
+    expect(gpt.requests[0]!.body).toEqual({ model: 'qwen2.5-coder-7b', prompt: [1734, 318, 257, 1049], max_tokens: 1, echo: true, logprobs: 1 });
+    // The server counts the ids as its prompt tokens.
+    expect(scored.data.usage).toMatchObject({ prompt_tokens: 4 });
+    expect(scored.response.headers.get('x-tollgate-provider')).toBe('local');
+    // Several prompts of ids: a choice each.
+    const several = await openai.completions.create({ model: 'coder', prompt: [[9906, 1917], [40, 1093, 499]], max_tokens: 2 });
+    expect(gpt.requests[1]!.body.prompt).toEqual([[9906, 1917], [40, 1093, 499]]);
+    expect(several.choices.map((choice) => choice.index)).toEqual([0, 1]);
+    expect(several.usage).toMatchObject({ prompt_tokens: 5 });
+    // A model whose requests are translated to chat has no way to send ids: refused before any call.
+    const translated = await openai.completions.create({ model: 'coder-chat', prompt: [1734, 318, 257] }).catch((error: unknown) => error);
+    expect(translated).toMatchObject({ status: 400, param: 'prompt' });
+    expect((translated as Error).message).toContain('a prompt of token ids needs an upstream that serves the completions API');
+    expect(gpt.requests).toHaveLength(2);
+  });
+
+  it('refuses a malformed prompt, a missing prompt and an unknown key in OpenAI\'s error shape', async () => {
     const post = (body: object, key = masterKey) => fetch(`${server.url}/v1/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const tokens = await post({ model: 'coder', prompt: [1734, 318, 257] });
-    expect(tokens.status).toBe(400);
-    expect(((await tokens.json()) as ErrorBody).error).toMatchObject({ param: 'prompt', message: expect.stringContaining('token ids is not served') });
+    const notIds = await post({ model: 'coder', prompt: [17.5, -3] });
+    expect(notIds.status).toBe(400);
+    expect(((await notIds.json()) as ErrorBody).error).toMatchObject({ param: 'prompt', message: 'The request field "prompt" must be a string, an array of strings, or token ids (an array of whole numbers, or of such arrays); got an array.' });
     const missing = await post({ model: 'coder' });
     expect(missing.status).toBe(400);
-    expect(((await missing.json()) as ErrorBody).error).toMatchObject({ param: 'prompt', message: 'The request is missing the required field "prompt" (a string, or an array of strings).' });
+    expect(((await missing.json()) as ErrorBody).error).toMatchObject({ param: 'prompt', message: 'The request is missing the required field "prompt" (a string, an array of strings, or token ids (an array of whole numbers, or of such arrays)).' });
     const unknown = await post({ model: 'coder', prompt: 'x' }, 'sk-not-a-key-000000000000');
     expect(unknown.status).toBe(401);
     expect(((await unknown.json()) as ErrorBody).error).toMatchObject({ type: 'authentication_error' });
@@ -269,6 +288,33 @@ describe('POST /v1/completions under guardrails, budgets and the cache', () => {
     expect(streamed.text).not.toContain('example.com');
     expect(streamed.chunks.every((chunk) => chunk.object === 'text_completion')).toBe(true);
     expect(streamed.finishReasons).toEqual(['stop']);
+  });
+
+  it('holds a budget for a prompt of token ids at one token an id, and passes it unread by the guardrails and the cache', async () => {
+    const key = await createBudgetedKey(governed.url, 'evals', 0.05);
+    const client = new OpenAI({ baseURL: `${governed.url}/v1`, apiKey: key, maxRetries: 0 });
+    // 1,000 ids at $100 per million input tokens: $0.10 of prompt alone, more than the key's $0.05.
+    const tooLong = await client.completions.create({ model: 'coder', prompt: Array.from({ length: 1_000 }, (_, index) => 1_000 + index), max_tokens: 1 }).catch((error: unknown) => error);
+    expect(tooLong).toMatchObject({ status: 429, code: 'budget_exceeded' });
+    // One token an id: (1,000 + 7 of the chat format's) × the 1.15 margin × $100 per million, and one output token at $0.001.
+    expect((tooLong as Error).message).toContain('this request may cost up to $0.1168');
+    expect(gpt.requests).toHaveLength(0);
+    // Ten ids pass, as sent (PII redaction has no text to read in them), and are recorded.
+    const ids = [4438, 374, 279, 6864, 315, 9822, 30, 578, 6864, 374];
+    const { data, response } = await client.completions.create({ model: 'coder', prompt: ids, max_tokens: 1, temperature: 0 }).withResponse();
+    expect(gpt.requests[0]!.body).toMatchObject({ model: 'qwen2.5-coder-7b', prompt: ids, max_tokens: 1 });
+    expect(data.usage).toMatchObject({ prompt_tokens: 10 });
+    // Like the fields only the completions API takes, ids go to the upstream every time, never answered from the cache.
+    expect(response.headers.get('x-tollgate-cache')).toBe('bypass');
+    await governed.tollgate.gateway.engine.drain();
+    await governed.tollgate.gateway.resolve(Ledger)!.flush();
+    const database = new DatabaseSync(databasePath, { readOnly: true });
+    const row = database.prepare('SELECT status, prompt_tokens FROM tollgate_requests WHERE request_id = ?').get(response.headers.get('x-request-id'));
+    database.close();
+    expect(row).toEqual({ status: 200, prompt_tokens: 10 });
+    const again = await client.completions.create({ model: 'coder', prompt: ids, max_tokens: 1, temperature: 0 }).withResponse();
+    expect(again.response.headers.get('x-tollgate-cache')).toBe('bypass');
+    expect(gpt.requests).toHaveLength(2);
   });
 
   it('keeps a prompt\'s cached answer apart from a chat message with the same text', async () => {

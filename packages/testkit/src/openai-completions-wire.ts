@@ -39,8 +39,12 @@ function completionLogprobs(text: string, top: number, offset: number) {
 function promptsOf(prompt: unknown): string[] {
   if (typeof prompt === 'string') return [prompt];
   if (Array.isArray(prompt) && prompt.every((item) => typeof item === 'string')) return prompt as string[];
-  // Token ids: one prompt of that many "words".
-  if (Array.isArray(prompt) && prompt.every((item) => typeof item === 'number')) return [prompt.map(() => 'token').join(' ')];
+  // Token ids: one prompt of that many "words" (its usage counts one token an id, as a server's tokenizer would).
+  const ofIds = (ids: unknown[]) => ids.map(() => 'token').join(' ');
+  const isIds = (item: unknown): item is unknown[] => Array.isArray(item) && item.length > 0 && item.every((id) => Number.isInteger(id));
+  if (isIds(prompt)) return [ofIds(prompt)];
+  // An array of token-id arrays: that many prompts.
+  if (Array.isArray(prompt) && prompt.length > 0 && prompt.every(isIds)) return prompt.map(ofIds);
   return [];
 }
 

@@ -34,6 +34,7 @@ function contentTokens(content: ChatMessage['content'], countText: (text: string
   for (const part of content) {
     if (part.type === 'text') tokens += countText((part as { text: string }).text);
     else if (part.type === 'image_url') tokens += tokensPerImage;
+    else if (part.type === 'token_ids' && Array.isArray(part.token_ids)) tokens += part.token_ids.length;
     else tokens += countText(JSON.stringify(part));
   }
   return tokens;
@@ -41,7 +42,7 @@ function contentTokens(content: ChatMessage['content'], countText: (text: string
 
 /**
  * The prompt tokens of a request, each text counted by `countText`: message contents, names, tool
- * calls and tool definitions, plus the chat format's per-message overhead (an image as 1,500); an
+ * calls and tool definitions, plus the chat format's per-message overhead (an image as 1,500, a prompt of token ids as its ids); an
  * embeddings request's input; a rerank request's query with each of its documents; an image request's prompt; a moderation request's texts; a transcription request's prompt; a speech request's input and instructions.
  */
 export function countPromptTokens(

@@ -12,6 +12,16 @@ export interface ImageContentPart {
   readonly image_url: { readonly url: string; readonly detail?: 'auto' | 'low' | 'high' };
 }
 
+/**
+ * A prompt already tokenized: the legacy completions API's `prompt` as token ids (evaluation
+ * harnesses send them), which only a server of that API takes as the client sent it. No guardrail
+ * reads it; budgets count one token an id.
+ */
+export interface TokenIdsContentPart {
+  readonly type: 'token_ids';
+  readonly token_ids: readonly number[];
+}
+
 /** Any other content part a provider may understand (audio, files); passed through untouched. */
 export interface OtherContentPart {
   readonly type: string;
@@ -19,7 +29,7 @@ export interface OtherContentPart {
 }
 
 /** One part of a message's content array. */
-export type ContentPart = TextContentPart | ImageContentPart | OtherContentPart;
+export type ContentPart = TextContentPart | ImageContentPart | TokenIdsContentPart | OtherContentPart;
 
 /** A function call the assistant asked for, with its arguments as a JSON string. */
 export interface ToolCall {

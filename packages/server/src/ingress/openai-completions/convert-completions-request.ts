@@ -1,4 +1,4 @@
-import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ClientBodyFacts } from '@tollgate/core';
+import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ClientBodyFacts, type TokenIdsContentPart } from '@tollgate/core';
 import { requiredFieldError } from '../required-field-error.js';
 
 /** A legacy completions request body as the client sent it. */
@@ -11,15 +11,29 @@ function invalid(message: string, param: string): GatewayError {
   return new GatewayError('TOLLGATE_INVALID_REQUEST', message, { param });
 }
 
-/** The prompts of a completions body: a string, or an array of strings. */
-export function promptsOf(body: CompletionsRequestBody): readonly string[] {
+/** One prompt of a completions body: text, or token ids. */
+export type CompletionsPrompt = string | readonly number[];
+
+/** Whether a value is a prompt of token ids: a non-empty array of whole numbers, none negative. */
+function isTokenIds(value: unknown): value is readonly number[] {
+  return Array.isArray(value) && value.length > 0 && value.every((item) => Number.isInteger(item) && item >= 0);
+}
+
+/** The prompts of a completions body: a string, an array of strings, token ids, or an array of token-id arrays (as OpenAI's API takes them). */
+export function promptsOf(body: CompletionsRequestBody): readonly CompletionsPrompt[] {
   const prompt = body.prompt;
   if (typeof prompt === 'string') return [prompt];
   if (Array.isArray(prompt) && prompt.length > 0 && prompt.every((item) => typeof item === 'string')) return prompt;
-  if (Array.isArray(prompt) && prompt.length > 0 && prompt.every((item) => typeof item === 'number' || Array.isArray(item))) {
-    throw invalid('`prompt` as token ids is not served: send the prompt as text, so that guardrails can read it and budgets count it.', 'prompt');
-  }
-  throw requiredFieldError('prompt', prompt, 'a string, or an array of strings');
+  if (isTokenIds(prompt)) return [prompt];
+  if (Array.isArray(prompt) && prompt.length > 0 && prompt.every(isTokenIds)) return prompt;
+  throw requiredFieldError('prompt', prompt, 'a string, an array of strings, or token ids (an array of whole numbers, or of such arrays)');
+}
+
+/** A prompt as a user message: its text, or its token ids as the one part (see `TokenIdsContentPart`). */
+function promptMessage(prompt: CompletionsPrompt): ChatMessage {
+  if (typeof prompt === 'string') return { role: 'user', content: prompt };
+  const part: TokenIdsContentPart = { type: 'token_ids', token_ids: prompt };
+  return { role: 'user', content: [part] };
 }
 
 /** Fields copied as they are: the legacy API and chat completions name and mean them alike. */
@@ -37,7 +51,7 @@ const sharedFields = ['temperature', 'top_p', 'stop', 'presence_penalty', 'frequ
 export function convertCompletionsRequest(body: CompletionsRequestBody): ChatCompletionRequest {
   if (typeof body.model !== 'string' || body.model === '') throw requiredFieldError('model', body.model, 'a model name');
   const prompts = promptsOf(body);
-  const messages: ChatMessage[] = prompts.map((prompt) => ({ role: 'user', content: prompt }));
+  const messages: ChatMessage[] = prompts.map(promptMessage);
   if (typeof body.suffix === 'string' && body.suffix !== '') messages.push({ role: 'user', content: body.suffix });
   const n = typeof body.n === 'number' ? body.n : 1;
   const choices = Math.max(n, typeof body.best_of === 'number' ? body.best_of : 1) * prompts.length;
@@ -54,13 +68,15 @@ export function convertCompletionsRequest(body: CompletionsRequestBody): ChatCom
 
 /**
  * What in a completions request only an upstream serving the legacy API can do, as the 400 to answer
- * when the request cannot go to one as it was sent: fill-in-the-middle (`suffix`), `echo`, `best_of`,
- * legacy `logprobs`, several prompts in one request.
+ * when the request cannot go to one as it was sent: a prompt of token ids (no other API takes one),
+ * fill-in-the-middle (`suffix`), `echo`, `best_of`, legacy `logprobs`, several prompts in one request.
  */
 export function inspectCompletionsBody(body: unknown): ClientBodyFacts {
   const request = (body ?? {}) as CompletionsRequestBody;
+  const tokenIds = Array.isArray(request.prompt) && request.prompt.length > 0 && typeof request.prompt[0] !== 'string';
   const onlyLegacy =
-    typeof request.suffix === 'string' && request.suffix !== '' ? ['suffix', 'fill-in-the-middle (`suffix`)']
+    tokenIds ? ['prompt', 'a prompt of token ids']
+    : typeof request.suffix === 'string' && request.suffix !== '' ? ['suffix', 'fill-in-the-middle (`suffix`)']
     : request.echo === true ? ['echo', '`echo`']
     : typeof request.best_of === 'number' && request.best_of > 1 ? ['best_of', '`best_of`']
     : typeof request.logprobs === 'number' ? ['logprobs', 'legacy `logprobs`']
