@@ -13,7 +13,7 @@ export function createRouter(routes: GatewayRoutes, cors?: CorsHandler): Router 
   for (const [route, methods] of routes) {
     const path = route.endsWith('*') ? `${route}rest` : route;
     if (cors !== undefined) router.all(path, (req, res, next) => void (cors(req, res, methods) || next()));
-    for (const [method, handler] of methods) router[method === 'GET' ? 'get' : 'post'](path, handler);
+    for (const [method, handler] of methods) router[method.toLowerCase() as 'get' | 'post' | 'delete'](path, handler);
     router.all(path, (req, res) => sendMethodNotAllowed(res, req.method, `${req.baseUrl}${req.path}`, methods));
   }
   return router;
