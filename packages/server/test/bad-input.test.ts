@@ -39,7 +39,7 @@ describe('bad input gets a clear error in the OpenAI shape', () => {
     const responses = await expectOpenAIError(await gateway.post('/v1/responses', { model: 'echo', input: 42 }), 400, 'invalid_request');
     expect(responses).toMatchObject({ param: 'input', message: 'The request field "input" must be a string, or an array of input items; got a number.' });
     const completions = await expectOpenAIError(await gateway.post('/v1/completions', { model: 'echo', prompt: { text: 'x' } }), 400, 'invalid_request');
-    expect(completions).toMatchObject({ param: 'prompt', message: 'The request field "prompt" must be a string, or an array of strings; got an object.' });
+    expect(completions).toMatchObject({ param: 'prompt', message: 'The request field "prompt" must be a string, an array of strings, or token ids (an array of whole numbers, or of such arrays); got an object.' });
     const noModel = await expectOpenAIError(await gateway.post('/v1/completions', { model: '', prompt: 'x' }), 400, 'invalid_request');
     expect(noModel).toMatchObject({ param: 'model', message: 'The request field "model" must be a model name; got an empty string.' });
     // Anthropic's ingress answers in Anthropic's shape.

@@ -526,3 +526,32 @@ describe('OpenAI\'s Responses-only models (Codex) from any client', () => {
     expect(response.output).toEqual([{ id: expect.stringMatching(/^ctc_/), type: 'custom_tool_call', status: 'completed', call_id: 'call_p', name: 'apply_patch', input: '*** Begin Patch' }]);
   });
 });
+
+describe('POST /v1/responses/input_tokens', () => {
+  it("is answered by the route's first target that can count: OpenAI's own count, Claude's, a vLLM server's tokenizer", async () => {
+    const openAICount = await openai.responses.inputTokens.count({ model: 'codex', instructions: 'Be brief.', input: 'count these four words', tools: [weatherTool] });
+    expect(openAICount).toEqual({ object: 'response.input_tokens', input_tokens: 6 });
+    expect(gpt.requests[0]!.path).toBe('/v1/responses/input_tokens');
+    expect(gpt.requests[0]!.headers.authorization).toBe('Bearer sk-openai-upstream-000000');
+    expect(gpt.requests[0]!.body).toMatchObject({ model: 'gpt-5-codex', tools: [{ type: 'function', name: 'get_weather' }] });
+    expect(JSON.stringify(gpt.requests[0]!.body.input)).toContain('count these four words');
+    const claudeCount = await openai.responses.inputTokens.count({ model: 'sonnet', instructions: 'Be brief.', input: [{ role: 'user', content: 'count these four words' }] });
+    expect(claudeCount).toEqual({ object: 'response.input_tokens', input_tokens: 6 });
+    expect(claude.requests[0]!.path).toBe('/v1/messages/count_tokens');
+    expect(claude.requests[0]!.body).toMatchObject({ model: 'claude-sonnet-4-5', system: 'Be brief.', messages: [{ role: 'user', content: 'count these four words' }] });
+    // The mock's chat template: 2 + 4 words and 3 tokens per message, 3 for the generation prompt.
+    const localCount = await openai.responses.inputTokens.count({ model: 'llama', instructions: 'Be brief.', input: 'count these four words' });
+    expect(localCount).toEqual({ object: 'response.input_tokens', input_tokens: 6 + 6 + 3 });
+    expect(gpt.requests[1]!.path).toBe('/tokenize');
+  });
+
+  it('refuses a conversation stored elsewhere, and an unknown key, in OpenAI\'s shape, before any upstream call', async () => {
+    const stored = await openai.responses.inputTokens.count({ model: 'codex', previous_response_id: 'resp_0123', input: 'and now?' }).catch((error: unknown) => error);
+    expect(stored).toMatchObject({ status: 400, param: 'previous_response_id' });
+    expect((stored as Error).message).toContain('cannot be counted from the request');
+    const stranger = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'sk-not-a-key-000000000000', maxRetries: 0 });
+    await expect(stranger.responses.inputTokens.count({ model: 'codex', input: 'x' })).rejects.toMatchObject({ status: 401 });
+    expect(gpt.requests).toHaveLength(0);
+    expect(claude.requests).toHaveLength(0);
+  });
+});

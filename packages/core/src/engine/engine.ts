@@ -400,7 +400,7 @@ export class Engine implements TargetCircuits {
     if (target === undefined) {
       throw new GatewayError(
         'TOLLGATE_UNSUPPORTED_OPERATION',
-        `Model "${context.request.model}" routes to no provider that can count tokens (Anthropic and Gemini providers can).`,
+        `Model "${context.request.model}" routes to no provider that can count tokens (Anthropic, Gemini and Bedrock providers can, and OpenAI's own API and vLLM's tokenizer).`,
         { param: 'model' },
       );
     }

@@ -135,7 +135,7 @@ function toTools(tools: unknown): FunctionTool[] | undefined {
  * The field by which OpenAI adds input it stores to a Responses request (`previous_response_id`,
  * `conversation`, an `item_reference` input item); undefined when the request carries all of its input.
  */
-function storedResponsesInput(body: unknown): string | undefined {
+export function storedResponsesInput(body: unknown): string | undefined {
   const request = (body ?? {}) as Record<string, unknown>;
   const field = storedInputFields.find((name) => request[name] !== undefined && request[name] !== null);
   if (field !== undefined) return field;
