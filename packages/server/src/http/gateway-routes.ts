@@ -4,8 +4,7 @@ import { createAdminRoutes } from './admin-routes.js';
 import { adminUiRoutes } from './admin-ui.js';
 import { createChatCompletionsHandler } from './handle-chat-completions.js';
 import { createCompletionsHandler } from './handle-completions.js';
-import { createCountTokensHandler } from './handle-count-tokens.js';
-import { createInputTokensHandler } from './handle-input-tokens.js';
+import { anthropicTokenCounting, createCountTokensHandler, responsesTokenCounting } from './handle-count-tokens.js';
 import { createGenerationHandler } from './handle-generation.js';
 import { createImageEditsHandler } from './handle-image-edits.js';
 import { createKeyInfoHandler } from './handle-key-info.js';
@@ -60,7 +59,7 @@ export function createGatewayRoutes(dependencies: HttpDependencies): GatewayRout
     ['/v1/chat/completions', post(createChatCompletionsHandler(dependencies) as RouteHandler)],
     ['/v1/completions', post(createCompletionsHandler(dependencies) as RouteHandler)],
     ['/v1/responses', post(createResponsesHandler(dependencies, keeping) as RouteHandler)],
-    ['/v1/responses/input_tokens', post(createInputTokensHandler(dependencies) as RouteHandler)],
+    ['/v1/responses/input_tokens', post(createCountTokensHandler(dependencies, responsesTokenCounting) as RouteHandler)],
     ['/v1/embeddings', post(createWholeAnswerHandler(dependencies, 'embeddings') as RouteHandler)],
     ['/v1/rerank', post(rerank)],
     // Where Cohere's SDKs post (`{base}/v2/rerank`).
@@ -72,7 +71,7 @@ export function createGatewayRoutes(dependencies: HttpDependencies): GatewayRout
     ['/v1/audio/translations', post(createTranscriptionsHandler(dependencies, 'translate') as RouteHandler)],
     ['/v1/audio/speech', post(createSpeechHandler(dependencies) as RouteHandler)],
     ['/v1/messages', post(createMessagesHandler(dependencies) as RouteHandler)],
-    ['/v1/messages/count_tokens', post(createCountTokensHandler(dependencies) as RouteHandler)],
+    ['/v1/messages/count_tokens', post(createCountTokensHandler(dependencies, anthropicTokenCounting) as RouteHandler)],
     ['/v1/models', get(models.list)],
     [`${modelRoutePrefix}*`, get(models.model)],
     ['/v1/key', get(createKeyInfoHandler(dependencies) as RouteHandler)],
