@@ -23,7 +23,8 @@ beforeAll(async () => {
       { name: '@tollgate/pricing', options: { overrides: { 'gpu-box/llama-3.3-70b': { input: 0.2, output: 0.6 } } } },
       { name: '@tollgate/ledger-sqlite', options: { path: join(folder, 'ledger.sqlite'), flushIntervalMs: 10 } },
     ],
-    auth: { masterKey },
+    // A key that may call the `resilient` group only.
+    auth: { masterKey, keys: [{ key: 'sk-pricing-limited-0000001', name: 'limited', models: ['resilient'] }] },
     providers: {
       // The mock stands in for api.openai.com: priced as OpenAI.
       openai: { type: 'openai', baseURL: mock.baseURL, apiKey: 'sk-test-upstream-000000', priceProvider: 'openai' },
@@ -34,6 +35,8 @@ beforeAll(async () => {
       llama: { target: 'gpu-box/llama-3.3-70b' },
       finetune: { target: 'gpu-box/my-finetune' },
       cheapest: { strategy: 'lowest-cost', targets: ['openai/gpt-4o', 'openai/gpt-4o-mini'] },
+      // In order: GPT-4o ($2.50/$10), the team's Llama ($0.20/$0.60), GPT-4o mini ($0.15/$0.60).
+      resilient: { targets: ['openai/gpt-4o', 'gpu-box/llama-3.3-70b', 'openai/gpt-4o-mini'] },
     },
   });
   client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
@@ -82,5 +85,21 @@ describe('costs in the ledger', () => {
     mock.reset();
     await ask('cheapest');
     expect(mock.requests[0]?.body.model).toBe('gpt-4o-mini');
+  });
+
+  it("orders a group by price for one request named with OpenRouter's `:floor`, for a key that may call the group", async () => {
+    mock.reset();
+    await ask('resilient');
+    await ask('resilient:floor');
+    expect(mock.requests.map((request) => request.body.model)).toEqual(['gpt-4o', 'gpt-4o-mini']);
+    const limited = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'sk-pricing-limited-0000001', maxRetries: 0 });
+    const floor = await limited.chat.completions.create({ model: 'resilient:floor', messages: [{ role: 'user', content: 'cheap please' }] }).withResponse();
+    expect(floor.response.headers.get('x-tollgate-provider')).toBe('openai');
+    expect(mock.requests[2]?.body.model).toBe('gpt-4o-mini');
+    // `:nitro` routes too (by time to first byte); a suffix Tollgate does not know is no group.
+    await expect(limited.chat.completions.create({ model: 'resilient:nitro', messages: [{ role: 'user', content: 'fast please' }] })).resolves.toBeDefined();
+    await expect(limited.chat.completions.create({ model: 'resilient:cheap', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 403 });
+    await expect(limited.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 403, code: 'model_not_allowed' });
+    await expect(client.chat.completions.create({ model: 'resilient:cheap', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
   });
 });

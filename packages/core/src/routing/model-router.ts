@@ -4,7 +4,7 @@ import type { RouteTarget } from '../provider/route-target.js';
 import type { Pricing } from '../services/pricing.js';
 import { parseTargetReference } from './parse-target-reference.js';
 import type { CooldownPolicy, RoutePolicy } from './route-policy.js';
-import { createRoutingStrategy } from './strategies/create-routing-strategy.js';
+import { createRoutingStrategy, type StrategyName } from './strategies/create-routing-strategy.js';
 import { targetsForTags, type TaggedTarget } from './targets-for-tags.js';
 
 /** The targets of a model name (in configured order) and how to dispatch them. */
@@ -32,11 +32,21 @@ interface WildcardRoute {
 const wildcardCacheSize = 1000;
 
 /**
+ * OpenRouter's sorting suffixes, on the name of a group the config defines: `:floor` tries its
+ * cheapest target first (`lowest-cost`), `:nitro` its fastest (`least-latency`: by time to first byte,
+ * which Tollgate measures, where OpenRouter sorts by throughput). A wildcard family is given the name
+ * as it is: an OpenRouter target reads the suffix itself.
+ */
+const sortingSuffixes: readonly (readonly [string, StrategyName])[] = [[':floor', 'lowest-cost'], [':nitro', 'least-latency']];
+
+/**
  * Resolves the model name a client sends to a route. Built once at startup: exact names in a map,
  * wildcard names (`or/*`) by longest prefix; a `*` in a target takes what the name's `*` matched.
  */
 export class ModelRouter {
   readonly #exact = new Map<string, ResolvedRoute>();
+  /** Each exact group's name with a sorting suffix (`smart:floor`): the group's route in that order, and the group's name. */
+  readonly #sorted = new Map<string, { readonly route: ResolvedRoute; readonly group: string }>();
   readonly #wildcards: WildcardRoute[] = [];
   readonly #wildcardCache = new Map<string, ResolvedRoute>();
   readonly #providers: ReadonlyMap<string, Provider>;
@@ -66,11 +76,22 @@ export class ModelRouter {
       }
     }
     this.#wildcards.sort((a, b) => b.prefix.length - a.prefix.length);
+    for (const [name, route] of this.#exact) {
+      for (const [suffix, strategy] of sortingSuffixes) {
+        if (this.#exact.has(`${name}${suffix}`)) continue;
+        this.#sorted.set(`${name}${suffix}`, { route: { ...route, policy: { ...route.policy, strategy: createRoutingStrategy(strategy, random) } }, group: name });
+      }
+    }
+  }
+
+  /** The configured group a model name calls: the name itself, or the group a sorting suffix is on (`smart` for `smart:floor`). */
+  groupOf(model: string): string {
+    return this.#sorted.get(model)?.group ?? model;
   }
 
   /** The route of a model name, or undefined when none matches. */
   resolve(model: string): ResolvedRoute | undefined {
-    const exact = this.#exact.get(model) ?? this.#wildcardCache.get(model);
+    const exact = this.#exact.get(model) ?? this.#sorted.get(model)?.route ?? this.#wildcardCache.get(model);
     if (exact !== undefined) return exact;
     const family = this.#familyOf(model);
     if (family === undefined) return undefined;
@@ -86,7 +107,7 @@ export class ModelRouter {
    * routing): what a key with those tags can call. A wildcard family is judged without building its route.
    */
   servesTags(model: string, tags: readonly string[] | undefined): boolean {
-    const exact = this.#exact.get(model) ?? this.#wildcardCache.get(model);
+    const exact = this.#exact.get(model) ?? this.#sorted.get(model)?.route ?? this.#wildcardCache.get(model);
     if (exact !== undefined) return targetsForTags(exact.targets, tags).length > 0;
     const family = this.#familyOf(model);
     return family !== undefined && targetsForTags(family.route.tagged, tags).length > 0;
