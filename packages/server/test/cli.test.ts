@@ -1,3 +1,4 @@
+import Anthropic from '@anthropic-ai/sdk';
 import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
@@ -192,6 +193,11 @@ describe('tollgate start', () => {
       const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: key, maxRetries: 0 });
       const answer = await client.chat.completions.create({ model: 'anything-at-all', messages: [{ role: 'user', content: 'offline' }] });
       expect(answer.choices[0]?.message.content).toBe('Echo: offline');
+      // Claude Code's two calls, offline too: a message, and the count it asks for before it compacts.
+      const claude = new Anthropic({ baseURL: url, apiKey: key, maxRetries: 0 });
+      const message = await claude.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 64, messages: [{ role: 'user', content: 'offline too' }] });
+      expect(message.content).toEqual([{ type: 'text', text: 'Echo: offline too' }]);
+      expect(await claude.messages.countTokens({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'offline too' }] })).toEqual({ input_tokens: 2 });
       child.kill('SIGTERM');
     } finally {
       await rm(empty, { recursive: true, force: true });

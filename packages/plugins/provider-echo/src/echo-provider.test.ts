@@ -15,6 +15,12 @@ describe('EchoProvider', () => {
     expect(second.response.choices).toEqual(first.response.choices);
   });
 
+  it('counts a prompt as its answer counts it (count_tokens, input_tokens)', async () => {
+    const request = { model: 'echo', messages: [{ role: 'system' as const, content: 'be brief' }, { role: 'user' as const, content: 'hello world' }] };
+    expect(await provider.doCountTokens(request)).toEqual({ inputTokens: 4 });
+    expect((await provider.doChat(request, options())).response.usage?.prompt_tokens).toBe(4);
+  });
+
   it('honors max_tokens with finish_reason length', async () => {
     const result = await provider.doChat({ model: 'echo', max_tokens: 2, messages: [{ role: 'user', content: 'one two three four' }] }, options());
     expect(result.response.choices[0]).toMatchObject({ message: { content: 'Echo: one ' }, finish_reason: 'length' });

@@ -93,8 +93,17 @@ export class EchoProvider implements Provider {
     yield { ...base, choices: [], usage: this.#usage(request, text) };
   }
 
+  /** The prompt's tokens as its answers count them (its words): what Claude Code's `count_tokens` asks before it compacts. */
+  async doCountTokens(request: ChatCompletionRequest): Promise<{ inputTokens: number }> {
+    return { inputTokens: this.#promptTokens(request) };
+  }
+
+  #promptTokens(request: ChatCompletionRequest): number {
+    return Math.max(1, request.messages.reduce((sum, message) => sum + countTokens(messageText(message)), 0));
+  }
+
   #usage(request: ChatCompletionRequest, answer: string): Usage {
-    const prompt = Math.max(1, request.messages.reduce((sum, message) => sum + countTokens(messageText(message)), 0));
+    const prompt = this.#promptTokens(request);
     const completion = countTokens(answer);
     return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
   }
