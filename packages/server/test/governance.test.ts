@@ -5,9 +5,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MockOpenAI } from '@tollgate/testkit';
+import { createMockOpenAI, type MockOpenAI } from '@tollgate/testkit';
 import type { RunningServer } from '../src/index.js';
-import { serverPackageDirectory, startLedgeredGateway } from './support/start-test-gateway.js';
+import { serverPackageDirectory, startLedgeredGateway, startQuietServer, temporaryDatabasePath } from './support/start-test-gateway.js';
 
 const masterKey = 'sk-governance-master-00000001';
 /** $100 per million input tokens, $200 per million output tokens: 1 token = 100 or 200 micro-dollars. */
@@ -518,7 +518,7 @@ describe('spend reports and the audit log', () => {
     const client = clientFor(key);
     await client.chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 10, user: 'end-user-7', messages: [{ role: 'user', content: 'one two three' }] });
     await client.chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 10, messages: [{ role: 'user', content: 'four five' }] });
-    await sleep(300); // the ledger writes in batches
+    // At once: the report has the ledger write what it holds (a batch at a time) before it reads.
 
     const byTeam = (await adminCall('/admin/spend?group_by=team&team_id=team-reports')).json;
     const database = new DatabaseSync(databasePath);
@@ -537,6 +537,28 @@ describe('spend reports and the audit log', () => {
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect((await csv.text()).split('\r\n')).toEqual(['group,requests,errors,prompt_tokens,completion_tokens,cost_usd,unknown_cost_requests,web_searches', expect.stringMatching(/^team-reports,2,0,\d+,\d+,0\.\d+,0,0$/), '']);
     expect((await adminCall('/admin/spend?group_by=planet')).status).toBe(400);
+  });
+
+  it('report a request answered a moment ago, though the ledger writes a batch a minute', async () => {
+    const upstream = await createMockOpenAI();
+    const reporting = await startQuietServer({
+      plugins: ['@tollgate/provider-openai', { name: '@tollgate/ledger-sqlite', options: { path: await temporaryDatabasePath('tollgate-reports'), flushIntervalMs: 60_000 } }, '@tollgate/governance'],
+      auth: { masterKey },
+      providers: { openai: { type: 'openai', baseURL: upstream.baseURL, apiKey: 'sk-upstream-000000000000' } },
+      models: { 'gpt-4o-mini': { target: 'openai/gpt-4o-mini' } },
+    });
+    try {
+      const client = new OpenAI({ baseURL: `${reporting.url}/v1`, apiKey: masterKey, maxRetries: 0 });
+      const ask = () => client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'report me' }] }).withResponse();
+      const admin = (path: string) => fetch(`${reporting.url}${path}`, { headers: { authorization: `Bearer ${masterKey}` } }).then((answer) => answer.json() as Promise<any>);
+      const { response } = await ask();
+      expect((await admin('/admin/requests')).data.map((row: { request_id: string }) => row.request_id)).toEqual([response.headers.get('x-request-id')]);
+      await ask();
+      expect((await admin('/admin/spend?group_by=model')).data).toMatchObject([{ group: 'gpt-4o-mini', requests: 2 }]);
+    } finally {
+      await reporting.close();
+      await upstream.close();
+    }
   });
 
   it('audit every admin change with who made it, and never the key', async () => {
