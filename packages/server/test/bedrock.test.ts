@@ -19,7 +19,7 @@ beforeAll(async () => {
   signed = await createMockBedrock({ region: 'us-west-2', credentials });
   keyed = await createMockBedrock({ region: 'us-west-2', apiKey: bedrockApiKey });
   server = await startLoggedServer(logs, {
-    plugins: ['@tollgate/provider-bedrock', { name: '@tollgate/pricing', options: { overrides: { 'aws/cohere.rerank-v3-5:0': { input: 0, output: 0, request: 2 }, 'aws/amazon.nova-canvas-v1:0': { input: 0, output: 0, request: 40 }, 'aws/stability.stable-image-ultra-v1:1': { input: 0, output: 0, request: 140 } } } }],
+    plugins: ['@tollgate/provider-bedrock', { name: '@tollgate/pricing', options: { overrides: { 'aws/cohere.rerank-v3-5:0': { input: 0, output: 0, request: 2 }, 'aws/amazon.nova-canvas-v1:0': { input: 0, output: 0, request: 40 }, 'aws/stability.stable-image-ultra-v1:1': { input: 0, output: 0, request: 140 }, 'aws/cohere.embed-english-v3': { input: 0.1, output: 0 } } } }],
     auth: { masterKey },
     providers: {
       // The mock serves the Agent Runtime (Rerank) on the same port.
@@ -37,6 +37,8 @@ beforeAll(async () => {
       'sonnet-converse': { target: `aws-converse/${modelId}` },
       nova: { target: 'aws/us.amazon.nova-pro-v1:0' },
       'titan-embed': { target: 'aws/amazon.titan-embed-text-v2:0' },
+      'cohere-embed': { target: 'aws/cohere.embed-english-v3' },
+      'cohere-embed-v4': { target: 'aws/us.cohere.embed-v4:0' },
       'cohere-rerank': { target: 'aws/cohere.rerank-v3-5:0' },
       canvas: { target: 'aws/amazon.nova-canvas-v1:0' },
       ultra: { target: 'aws/stability.stable-image-ultra-v1:1' },
@@ -438,8 +440,46 @@ describe('OpenAI client → Titan Text Embeddings on Bedrock', () => {
   it('refuses embeddings for a model whose body it does not translate', async () => {
     const refused = await openai.embeddings.create({ model: 'nova', input: 'hi' }).catch((error: unknown) => error);
     expect((refused as InstanceType<typeof OpenAI.APIError>).status).toBe(400);
-    expect((refused as InstanceType<typeof OpenAI.APIError>).message).toContain('Titan Text Embeddings models');
+    expect((refused as InstanceType<typeof OpenAI.APIError>).message).toContain('embeds with Titan Text Embeddings (amazon.titan-embed-text-…) and Cohere Embed (cohere.embed-…) models only');
     expect(signed.requests).toHaveLength(0);
+  });
+});
+
+describe('OpenAI client → Cohere Embed on Bedrock', () => {
+  it('embeds 96 texts a signed InvokeModel call, in input order, the tokens Bedrock counted as usage, priced', async () => {
+    const texts = Array.from({ length: 100 }, (_, index) => `passage number ${index} of the handbook`);
+    const { data: answer, response } = await openai.embeddings.create({ model: 'cohere-embed', input: texts, encoding_format: 'float' }).withResponse();
+    expect(answer.data.map((item) => item.index)).toEqual(texts.map((_, index) => index));
+    expect(answer.data.map((item) => item.embedding)).toEqual(texts.map((text) => mockEmbedding(text, 1024)));
+    // Six words a text, counted by Bedrock in its header.
+    expect(answer.usage).toEqual({ prompt_tokens: 600, total_tokens: 600 });
+    expect(Number(response.headers.get('x-tollgate-cost'))).toBeCloseTo((600 * 0.1) / 1_000_000, 12);
+    const calls = signed.requests;
+    expect(calls.map((call) => call.body.texts.length).sort((a: number, b: number) => b - a)).toEqual([96, 4]);
+    for (const call of calls) {
+      expect(call.path).toBe('/model/cohere.embed-english-v3/invoke');
+      expect(call.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDTOLLGATETEST0001\//);
+      // A corpus by default; vectors as floats, by type.
+      expect(call.body).toMatchObject({ input_type: 'search_document', embedding_types: ['float'] });
+    }
+  });
+
+  it("takes the client's input_type, shortens v4's vectors, and refuses what Cohere would", async () => {
+    const query = await openai.embeddings.create({ model: 'cohere-embed-v4', input: 'where is the handbook?', dimensions: 256, input_type: 'search_query' } as OpenAI.EmbeddingCreateParams);
+    expect(query.data[0]!.embedding).toHaveLength(256);
+    expect(signed.requests[0]!.path).toBe('/model/us.cohere.embed-v4%3A0/invoke');
+    expect(signed.requests[0]!.body).toEqual({ texts: ['where is the handbook?'], input_type: 'search_query', embedding_types: ['float'], output_dimension: 256 });
+    const base64 = await openai.embeddings.create({ model: 'cohere-embed', input: 'packed' });
+    expect(typeof base64.data[0]!.embedding).toBe('object'); // the SDK decodes the base64 it asked for
+    expect(base64.data[0]!.embedding).toHaveLength(1024);
+    const v3Dimensions = await openai.embeddings.create({ model: 'cohere-embed', input: 'hi', dimensions: 256 }).catch((error: unknown) => error);
+    expect(v3Dimensions).toMatchObject({ status: 400, param: 'dimensions' });
+    expect((v3Dimensions as Error).message).toContain('Embed v3 makes vectors of 1024 dimensions only');
+    const badType = await openai.embeddings.create({ model: 'cohere-embed', input: 'hi', input_type: 'poetry' } as OpenAI.EmbeddingCreateParams).catch((error: unknown) => error);
+    expect(badType).toMatchObject({ status: 400, param: 'input_type' });
+    const ids = await openai.embeddings.create({ model: 'cohere-embed', input: [1734, 318] }).catch((error: unknown) => error);
+    expect(ids).toMatchObject({ status: 400, param: 'input' });
+    expect(signed.requests).toHaveLength(2);
   });
 
   it('draws images with Nova Canvas through a signed InvokeModel call, priced by the image; its content filter is a 400', async () => {

@@ -207,11 +207,12 @@ export async function createMockBedrock(options: MockBedrockOptions = {}): Promi
     const invoke = request.method === 'POST' ? invokeRoute.exec(path) : null;
     const match = route.exec(path);
     if (invoke !== null && invoke[2] === 'invoke' && /amazon\.titan-embed-text/.test(decodeURIComponent(invoke[1]!))) return answerTitanEmbedding(decodeURIComponent(invoke[1]!), body, res, fail);
+    if (invoke !== null && invoke[2] === 'invoke' && /cohere\.embed-/.test(decodeURIComponent(invoke[1]!))) return answerCohereEmbedding(decodeURIComponent(invoke[1]!), body, res, fail);
     if (invoke !== null && invoke[2] === 'invoke' && /amazon\.(nova-canvas|titan-image-generator)/.test(decodeURIComponent(invoke[1]!))) return answerImageGeneration(body, res, fail);
     if (invoke !== null && invoke[2] === 'invoke' && /stability\./.test(decodeURIComponent(invoke[1]!))) return answerStabilityImage(body, res, fail);
     if (invoke !== null) {
       const modelId = decodeURIComponent(invoke[1]!);
-      if (!/anthropic\.claude/.test(modelId)) return fail('ValidationException', `The mock serves InvokeModel for Claude models and Titan text embeddings only; got ${modelId}.`);
+      if (!/anthropic\.claude/.test(modelId)) return fail('ValidationException', `The mock serves InvokeModel for Claude models, Titan and Cohere embeddings and image models only; got ${modelId}.`);
       const invalid = invalidMessagesBody(body);
       if (invalid !== undefined) return fail('ValidationException', invalid);
     } else {
@@ -293,6 +294,29 @@ export async function createMockBedrock(options: MockBedrockOptions = {}): Promi
     sequence += 1;
     const tokens = Math.max(1, words(body.inputText));
     sendJson(res, 200, { embedding: mockEmbedding(body.inputText, body.dimensions ?? (v2 ? 1024 : 1536)), inputTextTokenCount: tokens }, { 'x-amzn-requestid': `mock-${sequence}`, 'x-amzn-bedrock-input-token-count': String(tokens) });
+  }
+
+  /**
+   * InvokeModel for Cohere's Embed models, as Bedrock's model parameters document them: `{texts (1–96),
+   * input_type (search_document, search_query, classification, clustering: required), truncate?,
+   * embedding_types?}` and on v4 `output_dimension?` (256, 512, 1,024, 1,536) → `{id, texts,
+   * embeddings, response_type}`: `embeddings` a list of vectors (`embeddings_floats`), or by type
+   * (`{float: [...]}`, `embeddings_by_type`) when `embedding_types` is given; vectors of 1,024 (v3) or
+   * 1,536 (v4) numbers. No token count in the body: the texts' words in `x-amzn-bedrock-input-token-count`.
+   */
+  function answerCohereEmbedding(modelId: string, body: any, res: ServerResponse, fail: (type: string, message: string) => void): void {
+    const v4 = modelId.includes('cohere.embed-v4');
+    const texts = body?.texts;
+    if (!Array.isArray(texts) || texts.length === 0 || texts.length > 96 || texts.some((text: unknown) => typeof text !== 'string')) return fail('ValidationException', 'Malformed input request: #/texts: expected an array of 1 to 96 strings, please reformat your input and try again.');
+    if (!['search_document', 'search_query', 'classification', 'clustering'].includes(body.input_type)) return fail('ValidationException', 'Malformed input request: #: required key [input_type] not found, please reformat your input and try again.');
+    const extraneous = Object.keys(body).find((key) => !['texts', 'input_type', 'truncate', 'embedding_types', ...(v4 ? ['output_dimension', 'max_tokens', 'images', 'inputs'] : ['images'])].includes(key));
+    if (extraneous !== undefined) return fail('ValidationException', `Malformed input request: #: extraneous key [${extraneous}] is not permitted, please reformat your input and try again.`);
+    if (body.output_dimension !== undefined && ![256, 512, 1024, 1536].includes(body.output_dimension)) return fail('ValidationException', `Malformed input request: #/output_dimension: ${String(body.output_dimension)} is not a valid enum value, please reformat your input and try again.`);
+    sequence += 1;
+    const vectors = texts.map((text: string) => mockEmbedding(text, body.output_dimension ?? (v4 ? 1536 : 1024)));
+    const tokens = texts.reduce((sum: number, text: string) => sum + Math.max(1, words(text)), 0);
+    const byType = Array.isArray(body.embedding_types);
+    sendJson(res, 200, { id: `mock-embed-${sequence}`, texts, embeddings: byType ? { float: vectors } : vectors, response_type: byType ? 'embeddings_by_type' : 'embeddings_floats' }, { 'x-amzn-requestid': `mock-${sequence}`, 'x-amzn-bedrock-input-token-count': String(tokens) });
   }
 
   /**

@@ -12,6 +12,7 @@ import { convertToBedrockRequest, untranslatedOpenAIFields } from './convert-to-
 import { amazonImageAnswerSchema, fromAmazonImageAnswer, isAmazonImageModel, toAmazonImageBody, type AmazonImageAnswer } from './amazon-image-generation.js';
 import { imagesAnswerOf, isStabilityImageModel, stabilityImageAnswerSchema, stabilityImagesOf, toStabilityImageBody, type StabilityImageAnswer } from './stability-image-generation.js';
 import { claudeEventTexts, claudeEventsAsSse, claudeInvokeBody, isClaudeModel, parsedClaudeEvents } from './invoke-claude.js';
+import { cohereEmbeddingAnswerSchema, fromCohereEmbeddingAnswers, isCohereEmbeddingModel, toCohereEmbeddingBodies, type CohereEmbeddingAnswer } from './cohere-embeddings.js';
 import { fromTitanEmbeddingAnswers, isTitanTextEmbeddingModel, titanEmbeddingAnswerSchema, toTitanEmbeddingBodies, type TitanEmbeddingAnswer } from './titan-embeddings.js';
 
 const responseSchema = z.looseObject({ output: z.looseObject({ message: z.looseObject({ content: z.array(z.looseObject({})) }) }), stopReason: z.string() });
@@ -21,7 +22,7 @@ const messageSchema = z.looseObject({ type: z.literal('message'), content: z.arr
 type Operation = 'converse' | 'converse-stream' | 'invoke' | 'invoke-with-response-stream' | 'count-tokens';
 
 const countSchema = z.looseObject({ inputTokens: z.number() });
-/** Embedding calls a request may have in flight at once (Titan embeds one text a call). */
+/** Embedding calls a request may have in flight at once (Titan embeds one text a call, Cohere 96). */
 const embeddingCallsAtOnce = 8;
 /** Calls an image request to a model that draws one image a call (Stability's) may have in flight at once. */
 const imageCallsAtOnce = 4;
@@ -150,13 +151,25 @@ export class BedrockProvider implements Provider {
   }
 
   /**
-   * Embeddings with Amazon's Titan Text Embeddings (v1, v2) through InvokeModel: one call a text (8 at
-   * a time), `dimensions` passed on, the tokens Titan counted as the usage. Other embedding models'
-   * bodies (Cohere's) are not translated: refused.
+   * Embeddings through InvokeModel: Amazon's Titan Text Embeddings (v1, v2), one call a text, the
+   * tokens Titan counted as the usage; Cohere's Embed (v3, v4), 96 texts a call, the tokens Bedrock
+   * counted (its `x-amzn-bedrock-input-token-count` header) as the usage. At most 8 calls at a time;
+   * `dimensions` passed on. Other embedding models are refused.
    */
   async doEmbed(request: EmbeddingRequest, options: ProviderCallOptions): Promise<ProviderEmbedResult> {
+    if (isCohereEmbeddingModel(options.model)) {
+      const answers = await mapAtMost(toCohereEmbeddingBodies(request, options.model), embeddingCallsAtOnce, async (body) => {
+        const answer = await this.#send('invoke', body, options, this.#jsonHeaders);
+        const parsed = parseUpstreamJson(await answer.bytes(), cohereEmbeddingAnswerSchema, { provider: this.name, expected: "a Cohere embedding (`embeddings.float`)" }) as CohereEmbeddingAnswer;
+        // Bedrock counts them in a header; without it, a token is taken as four characters (never a silent 0).
+        const counted = Number(answer.headers['x-amzn-bedrock-input-token-count']);
+        const inputTokens = Number.isFinite(counted) && counted > 0 ? counted : Math.ceil((JSON.parse(body) as { texts: string[] }).texts.join('').length / 4);
+        return { answer: parsed, inputTokens };
+      });
+      return { response: fromCohereEmbeddingAnswers(answers, request, options.model) };
+    }
     if (!isTitanTextEmbeddingModel(options.model)) {
-      throw new GatewayError('TOLLGATE_UNSUPPORTED_OPERATION', `Provider "${this.name}" embeds with Titan Text Embeddings models (amazon.titan-embed-text-…) only; route "${request.model}" elsewhere.`, { param: 'model' });
+      throw new GatewayError('TOLLGATE_UNSUPPORTED_OPERATION', `Provider "${this.name}" embeds with Titan Text Embeddings (amazon.titan-embed-text-…) and Cohere Embed (cohere.embed-…) models only; route "${request.model}" elsewhere.`, { param: 'model' });
     }
     const answers = await mapAtMost(toTitanEmbeddingBodies(request), embeddingCallsAtOnce, async (body) => {
       const answer = await this.#send('invoke', body, options, this.#jsonHeaders);
