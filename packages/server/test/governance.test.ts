@@ -463,6 +463,10 @@ describe('rate limits (in memory, one instance)', () => {
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(20);
+    // OpenAI's rate-limit headers on the 429 too.
+    expect(refused.headers.get('x-ratelimit-limit-requests')).toBe('3');
+    expect(refused.headers.get('x-ratelimit-remaining-requests')).toBe('0');
+    expect(refused.headers.get('x-ratelimit-reset-requests')).toMatch(/^\d+s$/);
     const body = (await refused.json()) as { error: { code: string; type: string; message: string } };
     expect(body.error).toMatchObject({ code: 'rate_limit_exceeded', type: 'rate_limit_error' });
     expect(body.error.message).toMatch(/^The team "team-rpm" is limited to 3 requests per minute; retry in \d+s\.$/);

@@ -162,6 +162,13 @@ export function createRateLimitHooks(store: RateLimitStore, options: GovernanceO
   /** Records an admission on the request (its slot, checks, headers), or throws its refusal (429). */
   function admit(context: GatewayContext, slotId: string, checks: readonly RateLimitCheck[], owners: readonly LimitOwner[], admission: RateLimitAdmission): void {
     if (!admission.ok) {
+      // OpenAI's headers on its 429 too: the refusing limit, none left, and when the next request may go.
+      const names = headerNames.find((candidate) => candidate.kind === admission.check.kind);
+      if (names !== undefined) {
+        context.setResponseHeader(names.limit, String(admission.check.limit));
+        context.setResponseHeader(names.remaining, '0');
+        context.setResponseHeader(names.reset, resetText(admission.retryAfterMs));
+      }
       const owner = owners[checks.indexOf(admission.check)];
       const unit = kinds.find(([, kind]) => kind === admission.check.kind)![2];
       const label = owner === undefined ? `A limit of ${admission.check.limit} ${unit}` : `The ${owner.scope === 'end_user' ? 'end user' : owner.scope} "${owner.id}" is limited to ${admission.check.limit} ${unit}`;
