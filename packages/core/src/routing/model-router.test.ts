@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gatewayConfigSchema } from '../config/gateway-config.js';
 import type { Provider } from '../provider/provider.js';
+import { systemClock } from '../services/clock.js';
 import { ModelRouter } from './model-router.js';
 import { TargetQuotas } from './target-quotas.js';
 import { TargetStats } from './target-stats.js';
@@ -31,7 +32,7 @@ function router() {
 
 const order = (model: string, stats = new TargetStats()) => {
   const route = router().resolve(model)!;
-  return route.policy.strategy.order(route.targets, stats, new TargetQuotas()).map((target) => target.id);
+  return route.policy.strategy.order(route.targets, stats, new TargetQuotas(systemClock)).map((target) => target.id);
 };
 
 describe("ModelRouter's sorting suffixes (OpenRouter's :floor and :nitro)", () => {
