@@ -12,8 +12,7 @@ export function originImageOutputPrice(priceProvider: string, model: string): nu
   if (priceProvider !== 'openrouter') return undefined;
   const slash = model.indexOf('/');
   if (slash <= 0) return undefined;
-  // `google/gemini-2.5-flash-image:free` is the same model at another price; only its name counts here.
-  const name = model.slice(slash + 1).replace(/:[a-z]+$/, '');
-  const price = calcPrice({ input_tokens: 0, output_tokens: 0 }, name, { providerId: model.slice(0, slash) })?.model_price as { output_image_mtok?: unknown } | undefined;
+  // A variant (`…:free`) is its own price: it keeps its suffix, which no maker's table lists.
+  const price = calcPrice({ input_tokens: 0, output_tokens: 0 }, model.slice(slash + 1), { providerId: model.slice(0, slash) })?.model_price as { output_image_mtok?: unknown } | undefined;
   return typeof price?.output_image_mtok === 'number' ? price.output_image_mtok : undefined;
 }
