@@ -73,7 +73,7 @@ export function convertCompletionsRequest(body: CompletionsRequestBody): ChatCom
  */
 export function inspectCompletionsBody(body: unknown): ClientBodyFacts {
   const request = (body ?? {}) as CompletionsRequestBody;
-  const tokenIds = Array.isArray(request.prompt) && request.prompt.length > 0 && typeof request.prompt[0] !== 'string';
+  const tokenIds = Array.isArray(request.prompt) && (Number.isInteger(request.prompt[0]) || Array.isArray(request.prompt[0]));
   const onlyLegacy =
     tokenIds ? ['prompt', 'a prompt of token ids']
     : typeof request.suffix === 'string' && request.suffix !== '' ? ['suffix', 'fill-in-the-middle (`suffix`)']
