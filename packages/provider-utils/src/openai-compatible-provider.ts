@@ -47,6 +47,7 @@ import { isTranscriptionResponse, transcriptionForm } from './transcription-form
 import { tapUsageEventSse } from './tap-usage-event-sse.js';
 import { speechAudio, speechUsage } from './speech-events.js';
 import { decodeResponsesSse } from './decode-responses-sse.js';
+import { chatCompletionOfCompaction, isCompactedResponse } from './compacted-response.js';
 import { chatCompletionOfResponse, isResponseObject } from './responses-answer.js';
 import { tapOpenAICompatibleSse } from './tap-openai-compatible-sse.js';
 import { chatChunkTextKeys, completionChunkTextKeys } from './count-generated-text.js';
@@ -68,7 +69,7 @@ function isChatCompletion(value: unknown): boolean {
 const embeddingResponseSchema = z.looseObject({ data: z.array(z.unknown()), usage: z.looseObject({ prompt_tokens: z.number(), total_tokens: z.number() }) });
 
 /** An endpoint of an OpenAI-compatible upstream, as a path below its base URL. */
-export type UpstreamOperation = 'chat/completions' | 'completions' | 'embeddings' | 'rerank' | 'images/generations' | 'images/edits' | 'moderations' | 'audio/transcriptions' | 'audio/translations' | 'audio/speech' | 'responses' | 'responses/input_tokens' | 'tokenize';
+export type UpstreamOperation = 'chat/completions' | 'completions' | 'embeddings' | 'rerank' | 'images/generations' | 'images/edits' | 'moderations' | 'audio/transcriptions' | 'audio/translations' | 'audio/speech' | 'responses' | 'responses/input_tokens' | 'responses/compact' | 'tokenize';
 
 /** Calls an image request asked of chat completions may have in flight at once (one call per image). */
 const imageCallsAtOnce = 4;
@@ -264,7 +265,7 @@ export class OpenAICompatibleProvider implements Provider {
     this.#requestUsage = init.requestUsageInStream ?? true;
     this.#toError = init.toError ?? toOpenAICompatibleError;
     const wires: WireFormat[] = [];
-    if (init.responsesAPI === true) wires.push('openai-responses');
+    if (init.responsesAPI === true) wires.push('openai-responses', 'openai-responses-compact');
     if (init.completionsAPI === true) wires.push('openai-completions');
     this.passthroughWires = wires.length === 0 ? undefined : wires;
     if (init.countsInputTokens === true) this.doCountTokens = (request, options) => this.#countInputTokens(request, options);
@@ -305,6 +306,12 @@ export class OpenAICompatibleProvider implements Provider {
       const response = chatCompletionOfTextCompletion(parseUpstreamJson(bytes, isTextCompletion, { provider: this.name, expected: 'a text_completion' }));
       return options.passthrough ? { response, body: bytes } : { response };
     }
+    if (options.passthroughWire === 'openai-responses-compact') {
+      // OpenAI's compaction: the client's bytes to `/responses/compact`, its answer back as it came (the compaction item is OpenAI's, encrypted).
+      const bytes = await (await this.#post('responses/compact', this.#clientBytes(request, options), options, false)).bytes();
+      const compacted = parseUpstreamJson(bytes, isCompactedResponse, { provider: this.name, expected: 'a compacted conversation (`response.compaction`)' }) as Record<string, unknown>;
+      return { response: chatCompletionOfCompaction(compacted, options.model), body: bytes };
+    }
     const passedThrough = options.passthroughWire === 'openai-responses';
     if (passedThrough || this.#init.responsesOnly?.(options.model) === true) {
       const payload = passedThrough ? this.#clientBytes(request, options) : JSON.stringify(toResponsesRequest(request, options.model));
@@ -321,6 +328,9 @@ export class OpenAICompatibleProvider implements Provider {
 
   async doStream(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderStream> {
     const toStreamError = (data: string) => this.#toError({ provider: this.name, status: 502, headers: {}, bodyText: data, secrets: this.#init.secrets });
+    if (options.passthroughWire === 'openai-responses-compact') {
+      throw new GatewayError('TOLLGATE_INVALID_REQUEST', 'OpenAI compacts a conversation in one answer: send the request without `stream`.', { param: 'stream' });
+    }
     if (options.passthroughWire === 'openai-responses') {
       const body = await this.#post('responses', this.#clientBytes(request, options), options, true);
       // The client's bytes went as they are; a hook that reads the answer gets it decoded.

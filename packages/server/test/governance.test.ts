@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMockOpenAI, type MockOpenAI } from '@tollgate/testkit';
+import { createMockOpenAI, mockCompactionTokens, type MockOpenAI } from '@tollgate/testkit';
 import type { RunningServer } from '../src/index.js';
 import { serverPackageDirectory, startLedgeredGateway, startQuietServer, temporaryDatabasePath } from './support/start-test-gateway.js';
 
@@ -330,6 +330,26 @@ describe('hard budgets', () => {
     const first = await clientFor(unbudgeted.key).responses.create({ model: 'native-mini', input: 'Start.' });
     mock.enqueue({ content: 'Then.' });
     await expect(clientFor(unbudgeted.key).responses.create({ model: 'native-mini', previous_response_id: first.id, input: 'And then?' })).resolves.toMatchObject({ output_text: 'Then.' });
+  });
+
+  it("charge Codex's compaction what OpenAI reports, hold its worst case without sending a limit the endpoint lacks, and refuse a stored conversation", async () => {
+    const codex = await createKey({ alias: 'codex-compacting' });
+    await adminCall('/admin/budgets', { scope: 'key', id: codex.id, limit_usd: 5, period: 'daily' });
+    mock.reset();
+    const input = [{ role: 'user' as const, content: 'the build fails' }, { role: 'assistant' as const, content: 'In the linker.' }];
+    const { data: compacted, response } = await clientFor(codex.key).responses.compact({ model: 'native-mini', input }).withResponse();
+    expect(mock.requests[0]!.path).toBe('/v1/responses/compact');
+    // The budget's output limit is held, not sent: `/responses/compact` takes none (its mock refuses unknown fields).
+    expect(mock.requests[0]!.body).toEqual({ model: 'gpt-4o-mini', input });
+    expect(compacted.output.at(-1)).toMatchObject({ type: 'compaction' });
+    // What the compaction reported: its input and 256 output tokens, at $100 and $200 per million.
+    const cost = (compacted.usage.input_tokens * 100 + mockCompactionTokens * 200) / 1_000_000;
+    expect(Number(response.headers.get('x-tollgate-cost'))).toBeCloseTo(cost, 9);
+    const info = (await fetch(`${server.url}/v1/key`, { headers: { authorization: `Bearer ${codex.key}` } }).then((answer) => answer.json())) as { data: { limit_remaining_usd: number } };
+    expect(info.data.limit_remaining_usd).toBeCloseTo(5 - cost, 6);
+    const stored = await clientFor(codex.key).responses.compact({ model: 'native-mini', previous_response_id: 'resp_mock1', input: 'and now?' }).catch((error: unknown) => error);
+    expect(stored).toMatchObject({ status: 400, code: 'budget_uncountable', param: 'previous_response_id' });
+    expect(mock.requests).toHaveLength(1);
   });
 
   it('price the worst case at the group\'s fallback model too, since a refusal may move the request there', async () => {

@@ -2,6 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/index.js';
+import { mockCompactionTokens } from '@tollgate/testkit';
 import { LogCapture, masterKey, startLoggedServer } from './support/start-test-gateway.js';
 import { anthropicKey, startClaudeAndGptMocks } from './support/claude-and-gpt-mocks.js';
 
@@ -553,5 +554,40 @@ describe('POST /v1/responses/input_tokens', () => {
     await expect(stranger.responses.inputTokens.count({ model: 'codex', input: 'x' })).rejects.toMatchObject({ status: 401 });
     expect(gpt.requests).toHaveLength(0);
     expect(claude.requests).toHaveLength(0);
+  });
+});
+
+describe('POST /v1/responses/compact', () => {
+  const conversation = [
+    { role: 'user' as const, content: 'the build fails on main' },
+    { role: 'assistant' as const, content: 'It fails in the linker step.' },
+    { role: 'user' as const, content: 'fix it' },
+  ];
+
+  it("passes Codex's compaction to OpenAI's Responses API as the client's bytes, and its answer back as OpenAI's, usage recorded", async () => {
+    const { data: compacted, response } = await openai.responses.compact({ model: 'codex', instructions: 'Be brief.', input: conversation, prompt_cache_key: 'session-7' }).withResponse();
+    const sent = gpt.requests[0]!;
+    expect(sent.path).toBe('/v1/responses/compact');
+    expect(sent.headers.authorization).toBe('Bearer sk-openai-upstream-000000');
+    // As sent, the routed model in place of the alias.
+    expect(sent.body).toEqual({ model: 'gpt-5-codex', instructions: 'Be brief.', input: conversation, prompt_cache_key: 'session-7' });
+    expect(compacted).toMatchObject({ object: 'response.compaction', id: expect.stringMatching(/^cmp_mock/) });
+    expect(compacted.output.map((item) => item.type)).toEqual(['message', 'message', 'compaction']);
+    expect(compacted.output.at(-1)).toMatchObject({ type: 'compaction', encrypted_content: expect.stringMatching(/^gAAAA-mock-compaction/) });
+    expect(response.headers.get('x-tollgate-provider')).toBe('openai');
+    await server.tollgate.gateway.engine.drain();
+    const line = logs.requestLines().find((candidate) => candidate.requestId === response.headers.get('x-request-id'))!;
+    // 2 instruction words and 13 of the conversation in; the compaction's 256 out.
+    expect(line).toMatchObject({ operation: 'chat', ingress: 'openai-responses-compact', status: 200, model: 'codex', provider: 'openai', promptTokens: compacted.usage.input_tokens, completionTokens: mockCompactionTokens });
+  });
+
+  it('refuses a model no Responses API serves, and a stream, before any upstream call', async () => {
+    const translated = await openai.responses.compact({ model: 'llama', input: conversation }).catch((error: unknown) => error);
+    expect(translated).toMatchObject({ status: 400, param: 'model' });
+    expect((translated as Error).message).toContain("Compacting a conversation (`/v1/responses/compact`) needs OpenAI's Responses API");
+    const streamed = await fetch(`${server.url}/v1/responses/compact`, { method: 'POST', headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'codex', input: conversation, stream: true }) });
+    expect(streamed.status).toBe(400);
+    expect(((await streamed.json()) as { error: { param: string } }).error.param).toBe('stream');
+    expect(gpt.requests).toHaveLength(0);
   });
 });

@@ -150,6 +150,10 @@ const chatFields = new Set([
 const embeddingFields = new Set(['input', 'model', 'encoding_format', 'dimensions', 'user']);
 
 /** The fields `POST /v1/responses/input_tokens` takes; any other is refused. */
+/** The fields `POST /v1/responses/compact` takes, from OpenAI's API reference; any other is refused. */
+const compactFields = new Set(['model', 'input', 'instructions', 'previous_response_id', 'prompt_cache_key', 'prompt_cache_retention', 'prompt_cache_options', 'image']);
+/** Output tokens the mock's compaction pass reports: the encrypted summary's. */
+export const mockCompactionTokens = 256;
 const inputTokenFields = new Set(['model', 'input', 'instructions', 'tools', 'tool_choice', 'parallel_tool_calls', 'reasoning', 'text', 'truncation', 'conversation', 'previous_response_id']);
 
 /** Chat fields the Responses API refuses, and their new names there. */
@@ -284,6 +288,24 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
       if (unknown !== undefined) return sendJson(res, 400, openAIError(`Unknown parameter: '${unknown}'.`, 'invalid_request_error', 'unknown_parameter', unknown));
       const words = countWords((body as { input?: unknown } | undefined)?.input) + countWords((body as { instructions?: unknown } | undefined)?.instructions);
       return sendJson(res, 200, { object: 'response.input_tokens', input_tokens: Math.max(1, words) });
+    }
+    // OpenAI's compaction: the user's messages kept, the rest as one encrypted `compaction` item.
+    if (request.method === 'POST' && path === '/v1/responses/compact' && !openRouter) {
+      const unknown = Object.keys(body ?? {}).find((field) => !compactFields.has(field));
+      if (unknown !== undefined) return sendJson(res, 400, openAIError(`Unknown parameter: '${unknown}'.`, 'invalid_request_error', 'unknown_parameter', unknown));
+      if (typeof (body as { model?: unknown } | undefined)?.model !== 'string') return sendJson(res, 400, openAIError("Missing required parameter: 'model'.", 'invalid_request_error', 'missing_required_parameter', 'model'));
+      const input = (body as { input?: unknown }).input;
+      const items: Record<string, unknown>[] = typeof input === 'string' ? [{ role: 'user', content: input }] : Array.isArray(input) ? input : [];
+      const kept = items.filter((item) => item.role === 'user').map((item, index) => ({ id: `msg_cmp${index}`, type: 'message', status: 'completed', role: 'user', content: typeof item.content === 'string' ? [{ type: 'input_text', text: item.content }] : item.content }));
+      const inputTokens = Math.max(1, countWords(input) + countWords((body as { instructions?: unknown }).instructions));
+      sequence += 1;
+      return sendJson(res, 200, {
+        id: `cmp_mock${sequence}`,
+        object: 'response.compaction',
+        created_at: Math.floor(Date.now() / 1000),
+        output: [...kept, { id: `cmp_item${sequence}`, type: 'compaction', encrypted_content: `gAAAA-mock-compaction-${sequence}` }],
+        usage: { input_tokens: inputTokens, input_tokens_details: { cached_tokens: 0 }, output_tokens: mockCompactionTokens, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: inputTokens + mockCompactionTokens },
+      });
     }
     // vLLM's tokenizer, at the server's root: a chat request as its template renders it (here: each
     // message's words and 3 tokens of role markers, tools' JSON words, 3 for the generation prompt).

@@ -1,4 +1,4 @@
-export { createMockOpenAI, openRouterImageTokens, openRouterMockImage } from './create-mock-openai.js';
+export { createMockOpenAI, mockCompactionTokens, openRouterImageTokens, openRouterMockImage } from './create-mock-openai.js';
 export type { MockOpenAI, MockOpenAIOptions, MockCatalogModel } from './create-mock-openai.js';
 export type { MockReply, MockStreamShape, MockToolCall } from './mock-reply.js';
 export { createMockAnthropic } from './create-mock-anthropic.js';

@@ -12,6 +12,7 @@ import { createMessagesHandler } from './handle-messages.js';
 import { createModelsHandlers, modelRoutePrefix } from './handle-models.js';
 import { createKeptResponsesHandlers, responseRoutePrefix } from './handle-kept-responses.js';
 import { createResponsesHandler, responseKeepingOf } from './handle-responses.js';
+import { createResponsesCompactHandler } from './handle-responses-compact.js';
 import { createSpeechHandler } from './handle-speech.js';
 import { createTranscriptionsHandler } from './handle-transcriptions.js';
 import { createWholeAnswerHandler } from './handle-whole-answer.js';
@@ -29,7 +30,7 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void |
 export type GatewayRoutes = ReadonlyMap<string, ReadonlyMap<string, RouteHandler>>;
 
 /** OpenAI's routes that the standalone server also serves without their `/v1` prefix. */
-const unversionedOpenAIRoutes = ['/v1/chat/completions', '/v1/completions', '/v1/responses', '/v1/responses/input_tokens', '/v1/embeddings', '/v1/rerank', '/v1/images/generations', '/v1/images/edits', '/v1/moderations', '/v1/audio/transcriptions', '/v1/audio/translations', '/v1/audio/speech', '/v1/models', `${modelRoutePrefix}*`, `${responseRoutePrefix}*`];
+const unversionedOpenAIRoutes = ['/v1/chat/completions', '/v1/completions', '/v1/responses', '/v1/responses/input_tokens', '/v1/responses/compact', '/v1/embeddings', '/v1/rerank', '/v1/images/generations', '/v1/images/edits', '/v1/moderations', '/v1/audio/transcriptions', '/v1/audio/translations', '/v1/audio/speech', '/v1/models', `${modelRoutePrefix}*`, `${responseRoutePrefix}*`];
 
 /**
  * The route table with OpenAI's routes also without `/v1`, as the LiteLLM proxy serves them, so a
@@ -60,6 +61,7 @@ export function createGatewayRoutes(dependencies: HttpDependencies): GatewayRout
     ['/v1/completions', post(createCompletionsHandler(dependencies) as RouteHandler)],
     ['/v1/responses', post(createResponsesHandler(dependencies, keeping) as RouteHandler)],
     ['/v1/responses/input_tokens', post(createCountTokensHandler(dependencies, responsesTokenCounting) as RouteHandler)],
+    ['/v1/responses/compact', post(createResponsesCompactHandler(dependencies) as RouteHandler)],
     ['/v1/embeddings', post(createWholeAnswerHandler(dependencies, 'embeddings') as RouteHandler)],
     ['/v1/rerank', post(rerank)],
     // Where Cohere's SDKs post (`{base}/v2/rerank`).
