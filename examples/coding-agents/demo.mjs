@@ -1,6 +1,6 @@
 // `npm start`: the gateway of tollgate.config.yaml run end to end, offline. Two mock upstreams stand
 // in for Anthropic and OpenAI (the testkit's, which speak their wire formats); the gateway starts on
-// the example's own config, and seven scenes show Claude Code and Codex through it, each request shaped
+// the example's own config, and eight scenes show Claude Code and Codex through it, each request shaped
 // as the agent sends it. With real keys, `npm run serve` runs the same config for real.
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,7 +26,7 @@ function codexTurn(model, text) {
   return { model, instructions: 'You are Codex, a coding agent.', input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text }] }], tools: codexTools, tool_choice: 'auto', parallel_tool_calls: false, reasoning: { effort: 'medium', summary: 'auto' }, store: false, include: ['reasoning.encrypted_content'] };
 }
 
-/** Runs the seven scenes and returns what each showed; `say` narrates. */
+/** Runs the eight scenes and returns what each showed; `say` narrates. */
 export async function runDemo(say = (line) => console.log(line)) {
   const anthropicMock = await createMockAnthropic({ apiKey: keys.anthropic });
   const openaiMock = await createMockOpenAI({ apiKey: keys.openai });
@@ -110,10 +110,16 @@ export async function runDemo(say = (line) => console.log(line)) {
     anthropicMock.enqueue({ content: 'Fixed.', usage: { input_tokens: 1_000, output_tokens: 500 } });
     const fast = await claudeCode.messages.create({ model: 'claude-opus-4-6', max_tokens: 1024, speed: 'fast', messages: [{ role: 'user', content: 'Fix the flaky test' }] }, { headers: { 'anthropic-beta': 'fast-mode-2026-02-01' } });
     results.servedTiers = [priority.service_tier, fast.usage.speed];
-    await new Promise((resolve) => setTimeout(resolve, 300)); // the ledger writes in batches
     const byTier = await admin('/admin/spend?group_by=service_tier');
     results.costByTier = Object.fromEntries(byTier.data.filter((row) => row.group === 'priority' || row.group === 'fast').map((row) => [row.group, row.cost_usd]));
     say(`   served at ${results.servedTiers.join(' and ')}; cost in USD: ${JSON.stringify(results.costByTier)} (GPT-5 Codex at $2.50 / $20 per million instead of $1.25 / $10; Opus 4.6 at 6× its $5 / $25)\n`);
+
+    say('8. Codex compacts a long session: /responses/compact goes to OpenAI as sent, and the compaction pass is charged to Codex\'s key.');
+    const session = [{ role: 'user', content: 'Rename foo to bar' }, { role: 'assistant', content: 'Done: 14 files changed.' }, { role: 'user', content: 'Now run the tests' }];
+    const compacted = await codex.responses.compact({ model: 'gpt-5-codex', input: session });
+    results.compactionPath = openaiMock.requests.at(-1).path;
+    results.compactedOutput = compacted.output.map((item) => item.type);
+    say(`   upstream ${results.compactionPath}; output ${results.compactedOutput.join(', ')} (the user's messages, then OpenAI's encrypted summary of the rest)\n`);
 
     const spend = await admin('/admin/spend?group_by=key');
     results.requestsByKey = Object.fromEntries(spend.data.map((row) => [row.group, row.requests]));

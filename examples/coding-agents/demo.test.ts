@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 // @ts-expect-error -- the demo is plain JavaScript, run as is by `npm start`.
 import { runDemo } from './demo.mjs';
 
-it('runs Claude Code and Codex through one gateway: passthrough to their own vendor, translation across, one hard team budget, personal data redacted in their own requests, tiers charged as billed, the ledger', async () => {
+it('runs Claude Code and Codex through one gateway: passthrough to their own vendor, translation across, one hard team budget, personal data redacted in their own requests, tiers charged as billed, compaction, the ledger', async () => {
   const lines: string[] = [];
   const results = await runDemo((line: string) => lines.push(line));
   expect(results).toMatchObject({
@@ -22,9 +22,11 @@ it('runs Claude Code and Codex through one gateway: passthrough to their own ven
     servedTiers: ['priority', 'fast'],
     // 1,000 tokens in and 500 out each: GPT-5 Codex at Priority's $2.50 / $20, Opus 4.6 at 6× $5 / $25.
     costByTier: { priority: 0.0125, fast: 0.105 },
+    compactionPath: '/v1/responses/compact',
+    compactedOutput: ['message', 'message', 'compaction'],
   });
   // Both agents' requests are in the ledger under their own keys (the refused one included).
-  expect(Object.values(results.requestsByKey as Record<string, number>).reduce((sum, count) => sum + count, 0)).toBe(8);
+  expect(Object.values(results.requestsByKey as Record<string, number>).reduce((sum, count) => sum + count, 0)).toBe(9);
   expect(Object.keys(results.requestsByKey as object)).toHaveLength(2);
   // Claude Code's two web searches cost $0.02 on top of its tokens (Claude Sonnet 5, the price table).
   expect((results.costByKey as Record<string, number>)['config:claude-code']).toBeGreaterThan(0.02);

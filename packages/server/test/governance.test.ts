@@ -566,15 +566,19 @@ describe('spend reports and the audit log', () => {
   it('report a request answered a moment ago, though the ledger writes a batch a minute', async () => {
     const upstream = await createMockOpenAI();
     const reporting = await startQuietServer({
-      plugins: ['@tollgate/provider-openai', { name: '@tollgate/ledger-sqlite', options: { path: await temporaryDatabasePath('tollgate-reports'), flushIntervalMs: 60_000 } }, '@tollgate/governance'],
+      plugins: ['@tollgate/provider-openai', { name: '@tollgate/ledger-sqlite', options: { path: await temporaryDatabasePath('tollgate-reports'), flushIntervalMs: 60_000 } }, { name: '@tollgate/pricing', options: { overrides: { 'openai/gpt-4o-mini': prices } } }, '@tollgate/governance'],
       auth: { masterKey },
       providers: { openai: { type: 'openai', baseURL: upstream.baseURL, apiKey: 'sk-upstream-000000000000' } },
       models: { 'gpt-4o-mini': { target: 'openai/gpt-4o-mini' } },
     });
     try {
-      const client = new OpenAI({ baseURL: `${reporting.url}/v1`, apiKey: masterKey, maxRetries: 0 });
+      const admin = (path: string, body?: object) =>
+        fetch(`${reporting.url}${path}`, { method: body === undefined ? 'GET' : 'POST', headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) }).then((answer) => answer.json() as Promise<any>);
+      // A key under a budget: its request is settled in the store before it is recorded, after the answer.
+      const agent = await admin('/admin/keys', { alias: 'reported-agent' });
+      await admin('/admin/budgets', { scope: 'key', id: agent.id, limit_usd: 5, period: 'daily' });
+      const client = new OpenAI({ baseURL: `${reporting.url}/v1`, apiKey: agent.key, maxRetries: 0 });
       const ask = () => client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'report me' }] }).withResponse();
-      const admin = (path: string) => fetch(`${reporting.url}${path}`, { headers: { authorization: `Bearer ${masterKey}` } }).then((answer) => answer.json() as Promise<any>);
       const { response } = await ask();
       expect((await admin('/admin/requests')).data.map((row: { request_id: string }) => row.request_id)).toEqual([response.headers.get('x-request-id')]);
       await ask();

@@ -176,6 +176,8 @@ export class Engine implements TargetCircuits {
   #toFinish: { readonly context: RequestContext; readonly reserved: boolean }[] = [];
   /** `drain` calls waiting for {@link #unfinished} to reach zero. */
   #drained: (() => void)[] = [];
+  /** The finishes (settle, record, log) that returned a promise and have not ended: what {@link settled} waits for. */
+  readonly #finishing = new Set<Promise<void>>();
   readonly #stats = new TargetStats();
   readonly #health: TargetHealth;
   readonly #quotas: TargetQuotas;
@@ -468,6 +470,16 @@ export class Engine implements TargetCircuits {
   /** Waits until every finished request has been settled, recorded and logged. */
   async drain(): Promise<void> {
     while (this.#unfinished > 0) await new Promise<void>((resolve) => this.#drained.push(resolve));
+  }
+
+  /**
+   * Waits until every request finished so far has been settled, recorded and logged — not those that
+   * finish while it waits, so it ends under any load (spend reports call it before they read).
+   */
+  async settled(): Promise<void> {
+    // Finishes queued this turn run in a `setImmediate` scheduled before this one.
+    if (this.#toFinish.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    await Promise.all([...this.#finishing]);
   }
 
   /**
@@ -1072,8 +1084,13 @@ export class Engine implements TargetCircuits {
     this.#toFinish = [];
     for (const { context, reserved } of queued) {
       const pending = this.#runFinish(context, reserved);
-      if (pending === undefined) this.#finished();
-      else void pending.finally(this.#finished);
+      if (pending === undefined) {
+        this.#finished();
+        continue;
+      }
+      const done = pending.finally(this.#finished);
+      this.#finishing.add(done);
+      void done.finally(() => this.#finishing.delete(done));
     }
   };
 

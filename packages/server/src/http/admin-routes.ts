@@ -233,7 +233,7 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
   const audit = gateway.resolve(AuditLog);
   const directory = gateway.resolve(Directory);
   const reports = gateway.resolve(SpendReports);
-  // Reports read what the ledger has written: its buffered rows (a batch every `flushIntervalMs`) are written first, so a request just answered is in them.
+  // Reports read what the ledger has written: the requests finished so far are recorded and its buffered rows (a batch every `flushIntervalMs`) written first, so a request just answered is in them.
   const ledger = gateway.resolve(Ledger);
   const circuits = gateway.resolve(TargetCircuits);
   const quotas = gateway.resolve(TargetQuotaUsage);
@@ -475,6 +475,7 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
       new Map([['GET', admin(async (input) => {
         if (reports?.requests === undefined) throw notFound('request listings: the store plugin provides none');
         const query = parse(requestsQuerySchema, input);
+        await gateway.engine.settled();
         await ledger?.flush();
         const now = clock.now();
         const records = await reports.requests({
@@ -494,6 +495,7 @@ export function createAdminRoutes(dependencies: HttpDependencies): Map<string, R
       new Map([['GET', admin(async (input) => {
         if (reports === undefined) throw notFound('spend reports: the store plugin provides none');
         const query = parse(spendQuerySchema, input);
+        await gateway.engine.settled();
         await ledger?.flush();
         const now = clock.now();
         const from = query.from ?? Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), 1);
