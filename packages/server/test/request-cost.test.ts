@@ -17,8 +17,9 @@ beforeAll(async () => {
     databasePath,
     flushIntervalMs: 60_000,
     // Embeddings at $1,000 per million tokens.
-    models: { embed: { target: 'local/text-embedding-3-small' }, mystery: { target: 'local/mystery-model-7b', contextLength: 32_768 } },
-    prices: { 'local/text-embedding-3-small': { input: 1_000, output: 0 } },
+    models: { embed: { target: 'local/text-embedding-3-small' }, mystery: { target: 'local/mystery-model-7b', contextLength: 32_768 }, painter: { target: 'local/painter-1' } },
+    // An image model whose pictures cost twelve times its text.
+    prices: { 'local/text-embedding-3-small': { input: 1_000, output: 0 }, 'local/painter-1': { input: 0.3, output: 2.5, imageOutput: 30 } },
   });
   // `mystery` has no price anywhere.
 });
@@ -129,6 +130,8 @@ describe('a request\'s cost, told to the client', () => {
     expect(byId.get('llama')?.pricing).toEqual({ prompt: '0.000001', completion: '0.000002' });
     expect(byId.get('embed')?.pricing).toMatchObject({ prompt: '0.001', completion: '0' });
     expect(byId.get('mystery')).not.toHaveProperty('pricing');
+    // The price of the images a model draws, as OpenRouter names it (`image_output`, per token).
+    expect(byId.get('painter')?.pricing).toEqual({ prompt: '0.0000003', completion: '0.0000025', image_output: '0.00003' });
     expect((await openai().models.retrieve('llama')) as unknown).toMatchObject({ id: 'llama', pricing: { prompt: '0.000001' } });
     // The context window where the price table knows the model (Claude Sonnet 4.5's, from Anthropic's
     // table), as OpenRouter's `context_length`; a self-hosted model's is not known.

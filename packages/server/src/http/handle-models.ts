@@ -32,8 +32,9 @@ function perUnit(price: number, units: number): string {
 }
 
 /**
- * A model's prices as OpenRouter's `GET /api/v1/models` lists them (`pricing`: USD per token, per
- * request, per web search, as decimal strings), for clients that show or pick models by price.
+ * A model's prices as OpenRouter's `GET /api/v1/models` lists them (`pricing`: USD per token — the
+ * images a model draws apart, `image_output` —, per request, per web search, as decimal strings), for
+ * clients that show or pick models by price.
  */
 function pricingOf(prices: ModelPrices): Record<string, string> {
   return {
@@ -43,6 +44,7 @@ function pricingOf(prices: ModelPrices): Record<string, string> {
     ...(prices.cacheWrite === undefined ? {} : { input_cache_write: perUnit(prices.cacheWrite, 1_000_000) }),
     ...(prices.request === undefined ? {} : { request: perUnit(prices.request, 1_000) }),
     ...(prices.webSearch === undefined ? {} : { web_search: perUnit(prices.webSearch, 1_000) }),
+    ...(prices.imageOutput === undefined ? {} : { image_output: perUnit(prices.imageOutput, 1_000_000) }),
   };
 }
 

@@ -32,9 +32,9 @@ export interface PricedGatewayOptions {
   readonly flushIntervalMs: number;
   /** Config keys beside the master key. */
   readonly keys?: readonly Record<string, unknown>[];
-  /** More models (`name → route`) and their prices (`provider/model → { input, output }`). */
+  /** More models (`name → route`) and their prices (`provider/model → { input, output }`, an image model's `imageOutput` too). */
   readonly models?: Readonly<Record<string, unknown>>;
-  readonly prices?: Readonly<Record<string, { input: number; output: number }>>;
+  readonly prices?: Readonly<Record<string, { input: number; output: number; imageOutput?: number }>>;
 }
 
 /**
