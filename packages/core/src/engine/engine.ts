@@ -571,9 +571,8 @@ export class Engine implements TargetCircuits {
   #resolveRoute(context: GatewayContext): void {
     const model = context.request.model;
     const principal = context.principal!;
-    // A key that may call a group may call it with a sorting suffix (`smart:floor`).
-    const group = this.#router.groupOf(model);
-    const refusing = mayCall(principal, group) ? undefined : refusingModelLevel(principal, group);
+    // A key that may call a group may call it with a sorting suffix (`smart:floor`): the group is looked up only for a key with model lists.
+    const refusing = mayCall(principal, model) ? undefined : refusingModelLevel(principal, this.#router.groupOf(model));
     if (refusing !== undefined) {
       throw new GatewayError('TOLLGATE_MODEL_NOT_ALLOWED', `${refusing.name} may not call model "${model}". It may call: ${refusing.models.join(', ') || 'no model'}.`, { param: 'model' });
     }
