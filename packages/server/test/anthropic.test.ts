@@ -187,6 +187,41 @@ describe('OpenAI client → Anthropic model (translated)', () => {
   });
 });
 
+  it('gives a chat client\'s PDF and text files to Claude as documents, and refuses a file it cannot read', async () => {
+    const pdfData = Buffer.from('%PDF-1.4 mock').toString('base64');
+    await openai.chat.completions.create({
+      model: 'sonnet',
+      messages: [{
+        role: 'user',
+        content: [
+          { type: 'file', file: { filename: 'contract.pdf', file_data: `data:application/pdf;base64,${pdfData}` } },
+          { type: 'file', file: { filename: 'notes.txt', file_data: `data:text/plain;base64,${Buffer.from('Renewal due in May.').toString('base64')}` } },
+          { type: 'text', text: 'When is the renewal?' },
+        ],
+      }],
+    });
+    expect(claude.requests[0]!.body.messages).toEqual([{
+      role: 'user',
+      content: [
+        { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: pdfData }, title: 'contract.pdf' },
+        { type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'Renewal due in May.' }, title: 'notes.txt' },
+        { type: 'text', text: 'When is the renewal?' },
+      ],
+    }]);
+
+    const refusals = [
+      [{ file_id: 'file-abc123' }, /file_id.{0,2} is in OpenAI's storage/],
+      [{ filename: 'sheet.xlsx', file_data: 'data:application/vnd.ms-excel;base64,AAAA' }, /A file of type "application\/vnd.ms-excel" cannot be sent to an Anthropic model \(PDF and plain text can\)/],
+    ] as const;
+    for (const [file, message] of refusals) {
+      const refused = (await openai.chat.completions.create({ model: 'sonnet', messages: [{ role: 'user', content: [{ type: 'text', text: 'Read:' }, { type: 'file', file }] }] }).catch((error: unknown) => error)) as InstanceType<typeof OpenAI.APIError>;
+      expect(refused).toBeInstanceOf(OpenAI.BadRequestError);
+      expect(refused.message).toMatch(message);
+      expect((refused.error as { param?: string }).param).toBe('messages[0].content[1]');
+    }
+    expect(claude.requests).toHaveLength(1);
+  });
+
 describe('Anthropic client → Anthropic model (passthrough)', () => {
   it('sends the client bytes upstream unchanged, with the provider key, and returns the answer untouched', async () => {
     const body = '{"model":"claude-sonnet-4-5",  "max_tokens": 300, "messages":[{"role":"user","content":[{"type":"text","text":"cache me","cache_control":{"type":"ephemeral"}}]}], "service_tier":"auto"}';
@@ -234,16 +269,78 @@ describe('Anthropic client → Anthropic model (passthrough)', () => {
     expect(claude.requests).toHaveLength(2);
   });
 
-  it('passes a PDF document through to the Anthropic model, and refuses it for other models naming the block', async () => {
-    const pdf = { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: Buffer.from('%PDF-1.4 mock').toString('base64') }, title: 'spec.pdf' };
+  it('passes a PDF document through to the Anthropic model; gives it to other models as a chat file part, and refuses a document by URL naming the block', async () => {
+    const pdfData = Buffer.from('%PDF-1.4 mock').toString('base64');
+    const pdf = { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: pdfData }, title: 'Q3 report', context: 'Finance, final', citations: { enabled: true } };
     const content = [pdf, { type: 'text', text: 'Summarize this.' }];
     await anthropic.messages.create({ model: 'sonnet', max_tokens: 300, messages: [{ role: 'user', content: content as never }] });
     expect(claude.requests[0]!.body).toMatchObject({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content }] });
 
-    const refused = await anthropic.messages.create({ model: 'gpt-4o', max_tokens: 300, messages: [{ role: 'user', content: content as never }] }).catch((error: unknown) => error);
+    // To an OpenAI model: the PDF as the file part OpenAI's chat completions take, titled by its file name.
+    const textDocument = { type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'Revenue rose 4 %.' } };
+    const blocksDocument = { type: 'document', source: { type: 'content', content: [{ type: 'text', text: 'Slide 1: growth' }, { type: 'image', source: { type: 'url', url: 'https://example.com/chart.png' } }] } };
+    const answer = await anthropic.messages.create({ model: 'gpt-4o', max_tokens: 300, messages: [{ role: 'user', content: [pdf, textDocument, blocksDocument, { type: 'text', text: 'Summarize these.' }] as never }] });
+    expect(gpt.requests[0]!.body.messages).toEqual([{
+      role: 'user',
+      content: [
+        { type: 'file', file: { filename: 'Q3 report.pdf', file_data: `data:application/pdf;base64,${pdfData}` } },
+        { type: 'text', text: 'Revenue rose 4 %.' },
+        { type: 'text', text: 'Slide 1: growth' },
+        { type: 'image_url', image_url: { url: 'https://example.com/chart.png' } },
+        { type: 'text', text: 'Summarize these.' },
+      ],
+    }]);
+    expect(answer.content[0]).toMatchObject({ type: 'text', text: expect.stringContaining('Summarize these.') });
+
+    const byURL = { type: 'document', source: { type: 'url', url: 'https://example.com/q3.pdf' } };
+    const refused = await anthropic.messages.create({ model: 'gpt-4o', max_tokens: 300, messages: [{ role: 'user', content: [{ type: 'text', text: 'Read:' }, byURL] as never }] }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(Anthropic.BadRequestError);
-    expect((refused as Error).message).toMatch(/Content block type .{0,2}document.{0,2} only an Anthropic model can take/);
-    expect(gpt.requests).toHaveLength(0);
+    expect((refused as Error).message).toMatch(/Content block type .{0,2}document.{0,2} with a url source only an Anthropic model can take/);
+    expect(gpt.requests).toHaveLength(1);
+  });
+
+  it('gives a tool result\'s image (Claude Code reading a screenshot) to an OpenAI model in the user message after the tool messages, where OpenAI takes images', async () => {
+    const png = Buffer.from('mock png bytes').toString('base64');
+    const readTool = { name: 'Read', input_schema: { type: 'object' as const, properties: { file_path: { type: 'string' } } } };
+    await anthropic.messages.create({
+      model: 'gpt-4o',
+      max_tokens: 300,
+      tools: [readTool, { ...readTool, name: 'Grep' }],
+      messages: [
+        { role: 'user', content: 'What does the screenshot show, and where is it used?' },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_read', name: 'Read', input: { file_path: 'shot.png' } }, { type: 'tool_use', id: 'toolu_grep', name: 'Grep', input: { file_path: 'shot.png' } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 'toolu_read', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } }] },
+            { type: 'tool_result', tool_use_id: 'toolu_grep', content: [{ type: 'text', text: 'README.md:3' }] },
+            { type: 'text', text: 'Answer briefly.' },
+          ],
+        },
+      ],
+    });
+    // The OpenAI mock refuses, as OpenAI does, an image in a tool message and a user message between the tool messages.
+    expect(gpt.requests[0]!.body.messages.slice(1)).toEqual([
+      { role: 'assistant', content: null, tool_calls: [{ id: 'toolu_read', type: 'function', function: { name: 'Read', arguments: '{"file_path":"shot.png"}' } }, { id: 'toolu_grep', type: 'function', function: { name: 'Grep', arguments: '{"file_path":"shot.png"}' } }] },
+      { role: 'tool', tool_call_id: 'toolu_read', content: '(The result of this call is attached in the next message.)' },
+      { role: 'tool', tool_call_id: 'toolu_grep', content: 'README.md:3' },
+      { role: 'user', content: [{ type: 'text', text: 'Attached to the result of tool call toolu_read:' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } }, { type: 'text', text: 'Answer briefly.' }] },
+    ]);
+
+    // A block in a tool result no chat model takes is refused, naming it, never dropped.
+    const searchResult = { type: 'search_result', source: 'https://example.com', title: 'Example', content: [{ type: 'text', text: 'x' }] };
+    const refused = await anthropic.messages.create({
+      model: 'gpt-4o',
+      max_tokens: 300,
+      messages: [
+        { role: 'user', content: 'Search.' },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_s', name: 'search', input: {} }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_s', content: [searchResult] }] as never },
+      ],
+    }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(Anthropic.BadRequestError);
+    expect((refused as Error).message).toMatch(/Content block type .{0,2}search_result.{0,2} only an Anthropic model can take/);
+    expect(gpt.requests).toHaveLength(1);
   });
 
   it('ends a broken stream with an Anthropic error event', async () => {

@@ -263,6 +263,51 @@ describe('POST /v1/responses', () => {
     expect(response.usage).toMatchObject({ input_tokens: 300, output_tokens: 40 });
   });
 
+  it('gives a tool output\'s image (Codex viewing a screenshot) to a chat model in a user message after the tool messages, and to Claude beside its tool result', async () => {
+    const png = Buffer.from('mock png bytes').toString('base64');
+    const input = [
+      { role: 'user' as const, content: 'What does the page look like, and is the build green?' },
+      { type: 'function_call' as const, call_id: 'call_view', name: 'view_image', arguments: '{"path":"page.png"}' },
+      { type: 'function_call' as const, call_id: 'call_ci', name: 'ci_status', arguments: '{}' },
+      { type: 'function_call_output' as const, call_id: 'call_view', output: [{ type: 'input_text' as const, text: 'page.png (1280x720)' }, { type: 'input_image' as const, image_url: `data:image/png;base64,${png}`, detail: 'high' as const }] },
+      { type: 'function_call_output' as const, call_id: 'call_ci', output: 'green' },
+      { role: 'user' as const, content: 'Be brief.' },
+    ];
+    await openai.responses.create({ model: 'llama', input });
+    // The OpenAI mock refuses, as OpenAI does, an image in a tool message and a user message between the tool messages.
+    expect(gpt.requests[0]!.body.messages.slice(2)).toEqual([
+      { role: 'tool', tool_call_id: 'call_view', content: 'page.png (1280x720)' },
+      { role: 'tool', tool_call_id: 'call_ci', content: 'green' },
+      { role: 'user', content: [{ type: 'text', text: 'Attached to the result of tool call call_view:' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${png}`, detail: 'high' } }] },
+      { role: 'user', content: 'Be brief.' },
+    ]);
+
+    await openai.responses.create({ model: 'sonnet', input });
+    expect(claude.requests[0]!.body.messages.slice(1)).toEqual([
+      { role: 'assistant', content: [{ type: 'tool_use', id: 'call_view', name: 'view_image', input: { path: 'page.png' } }, { type: 'tool_use', id: 'call_ci', name: 'ci_status', input: {} }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: 'call_view', content: 'page.png (1280x720)' },
+          { type: 'tool_result', tool_use_id: 'call_ci', content: 'green' },
+          { type: 'text', text: 'Attached to the result of tool call call_view:' },
+          { type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } },
+          { type: 'text', text: 'Be brief.' },
+        ],
+      },
+    ]);
+
+    // An input file by its data reaches Claude as a document; a tool output's file in OpenAI's storage is refused for a chat model, never dropped.
+    const pdfData = Buffer.from('%PDF-1.4 mock').toString('base64');
+    await openai.responses.create({ model: 'sonnet', input: [{ role: 'user', content: [{ type: 'input_file', filename: 'spec.pdf', file_data: `data:application/pdf;base64,${pdfData}` }, { type: 'input_text', text: 'Summarize.' }] }] });
+    expect(claude.requests[1]!.body.messages[0].content[0]).toEqual({ type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: pdfData }, title: 'spec.pdf' });
+    const stored = await openai.responses.create({ model: 'llama', input: [input[1]!, { type: 'function_call_output', call_id: 'call_view', output: [{ type: 'input_image', file_id: 'file-123', detail: 'auto' }] }] } as never).catch((error: unknown) => error);
+    expect(stored).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((stored as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({ param: 'input[1].output[0]', message: expect.stringContaining("points at a file in OpenAI's storage") });
+    expect(gpt.requests).toHaveLength(1);
+    expect(claude.requests).toHaveLength(2);
+  });
+
   it('streams an answer with no text as one empty message, as the whole answer has', async () => {
     gpt.enqueue({ stream: { content: [] } });
     const streamed = await openai.responses.stream({ model: 'llama', input: 'Say nothing' }).finalResponse();

@@ -205,6 +205,27 @@ export const openRouterMockImage = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwC
 export const openRouterImageTokens = 1290;
 
 /**
+ * What OpenAI's chat completions refuse in a conversation's shape: an image in a message other than
+ * a user's, and an assistant's tool calls not followed, at once, by a tool message for each.
+ */
+function chatMessagesProblem(messages: unknown): { message: string; param: string } | undefined {
+  if (!Array.isArray(messages)) return undefined;
+  for (const [index, message] of (messages as { role?: unknown; content?: unknown; tool_calls?: unknown }[]).entries()) {
+    if (message?.role !== 'user' && Array.isArray(message?.content) && message.content.some((part: { type?: unknown }) => part?.type === 'image_url')) {
+      return { message: `Invalid 'messages[${index}]'. Image URLs are only allowed for messages with role 'user', but this message with role '${String(message.role)}' contains an image URL.`, param: `messages[${index}]` };
+    }
+    if (message?.role !== 'assistant' || !Array.isArray(message.tool_calls) || message.tool_calls.length === 0) continue;
+    const answered = new Set<unknown>();
+    for (let next = index + 1; next < messages.length && (messages[next] as { role?: unknown }).role === 'tool'; next += 1) answered.add((messages[next] as { tool_call_id?: unknown }).tool_call_id);
+    const missing = (message.tool_calls as { id?: unknown }[]).map((call) => call.id).filter((id) => !answered.has(id));
+    if (missing.length > 0) {
+      return { message: `An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: ${missing.join(', ')}`, param: 'messages' };
+    }
+  }
+  return undefined;
+}
+
+/**
  * Starts a faithful OpenAI-compatible upstream on 127.0.0.1: chat completions (JSON and SSE, tool-call
  * deltas, the usage chunk), the Responses API (`POST /v1/responses`: response objects and their
  * numbered stream events, reasoning items for reasoning models; Codex models refuse chat completions;
@@ -351,6 +372,11 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
     const previous = isResponses ? (body as { previous_response_id?: unknown }).previous_response_id : undefined;
     if (typeof previous === 'string' && !storedResponses.has(previous)) {
       sendJson(res, 400, openAIError(`Previous response with id '${previous}' not found.`, 'invalid_request_error', 'previous_response_not_found', 'previous_response_id'));
+      return;
+    }
+    const messagesProblem = isChat ? chatMessagesProblem((body as { messages?: unknown }).messages) : undefined;
+    if (messagesProblem !== undefined) {
+      sendJson(res, 400, openAIError(messagesProblem.message, 'invalid_request_error', null, messagesProblem.param));
       return;
     }
     // OpenAI's reasoning models (o-series, GPT-5) refuse the deprecated `max_tokens`, before anything else.

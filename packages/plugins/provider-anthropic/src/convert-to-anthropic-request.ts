@@ -69,7 +69,24 @@ function convertPart(part: ContentPart, index: number, path: string): AnthropicC
     if (inline !== undefined) return marked({ type: 'image', source: { type: 'base64', media_type: inline.mediaType, data: inline.data } }, cacheControlOf(part));
     return marked({ type: 'image', source: { type: 'url', url } }, cacheControlOf(part));
   }
-  throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Content part type "${part.type}" cannot be sent to an Anthropic model (text and image_url can).`, { param: `${path}.content[${index}]` });
+  if (part.type === 'file') return marked(documentOf(part.file, `${path}.content[${index}]`), cacheControlOf(part));
+  throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Content part type "${part.type}" cannot be sent to an Anthropic model (text, image_url and file with file_data can).`, { param: `${path}.content[${index}]` });
+}
+
+/**
+ * A chat `file` part's `file` as a Messages API document, titled by its file name: a PDF by its base64 data,
+ * a text file (`text/plain`, as Claude takes plain text documents) by its text. A file by `file_id`
+ * is in OpenAI's storage, which Anthropic cannot read.
+ */
+function documentOf(filePart: unknown, param: string): AnthropicContentBlock {
+  const file = filePart as { file_data?: unknown; file_id?: unknown; filename?: unknown } | undefined;
+  const inline = typeof file?.file_data === 'string' ? parseDataUrl(file.file_data) : undefined;
+  const title = typeof file?.filename === 'string' && file.filename !== '' ? { title: file.filename } : {};
+  if (inline?.mediaType === 'application/pdf') return { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: inline.data }, ...title };
+  if (inline?.mediaType === 'text/plain') return { type: 'document', source: { type: 'text', media_type: 'text/plain', data: Buffer.from(inline.data, 'base64').toString('utf8') }, ...title };
+  if (inline !== undefined) throw new GatewayError('TOLLGATE_INVALID_REQUEST', `A file of type "${inline.mediaType}" cannot be sent to an Anthropic model (PDF and plain text can).`, { param });
+  if (file?.file_id !== undefined) throw new GatewayError('TOLLGATE_INVALID_REQUEST', 'A file by `file_id` is in OpenAI\'s storage, which an Anthropic model cannot read; send the file inline (`file_data` as a data: URL).', { param });
+  throw new GatewayError('TOLLGATE_INVALID_REQUEST', 'A file part needs `file_data` as a base64 data: URL (data:application/pdf;base64,…).', { param });
 }
 
 /** Claude's signed and redacted thinking from a message's `reasoning_details`, as Messages API blocks. */

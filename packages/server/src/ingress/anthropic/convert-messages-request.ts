@@ -22,21 +22,71 @@ function textOfBlocks(content: unknown): string {
   return content.filter((block: Block) => block?.type === 'text').map((block: Block) => String(block.text)).join('');
 }
 
-/** A text block, or an image by base64 data or URL: the user content blocks a chat request can carry. */
-function isTranslatableBlock(block: Block): boolean {
+/** A text block, or an image by base64 data or URL. */
+function isTextOrImage(block: Block): boolean {
   return block?.type === 'text' || (block?.type === 'image' && (block.source?.type === 'base64' || block.source?.type === 'url'));
 }
 
 /**
- * A user content block as a chat part. A block no chat model takes (a document, a search result, a
- * file by id) is kept as it is — counted for a budget's worst case, sent only as the client's bytes
- * (see {@link untranslatableMessagesParts}).
+ * A document a chat request can carry: a PDF by base64 data (a chat `file` part), plain text, or
+ * content blocks of text and images. A PDF by URL or a file by id is Anthropic's to fetch.
  */
-function toPart(block: Block): ContentPart {
-  if (!isTranslatableBlock(block)) return { ...block };
-  if (block.type === 'text') return { type: 'text', text: String(block.text), ...cacheMarkOf(block) };
+function isTranslatableDocument(block: Block): boolean {
+  if (block?.type !== 'document') return false;
   const source = block.source;
-  return { type: 'image_url', image_url: { url: source.type === 'base64' ? `data:${source.media_type};base64,${source.data}` : String(source.url) }, ...cacheMarkOf(block) };
+  if (source?.type === 'base64') return source.media_type === 'application/pdf';
+  if (source?.type === 'text') return typeof source.data === 'string';
+  if (source?.type === 'content') return typeof source.content === 'string' || (Array.isArray(source.content) && source.content.every(isTextOrImage));
+  return false;
+}
+
+/** A user content block a chat request can carry: text, an image by data or URL, a document by data or text. */
+function isTranslatableBlock(block: Block): boolean {
+  return isTextOrImage(block) || isTranslatableDocument(block);
+}
+
+/** The file name a PDF document goes by in a chat `file` part: its title, ending in `.pdf`. */
+function pdfFileName(title: unknown): string {
+  if (typeof title !== 'string' || title.trim() === '') return 'document.pdf';
+  return /\.pdf$/i.test(title) ? title : `${title}.pdf`;
+}
+
+/**
+ * A user content block as chat parts: text; an image as an `image_url`; a PDF document as a `file`
+ * part with its data (titled by its file name), a text document as its text, a document of content
+ * blocks as those blocks. Its `citations` and `context` have no chat equivalent. A block no chat model
+ * takes (a document by URL, a search result, a file by id) is kept as it is — counted for a budget's
+ * worst case, sent only as the client's bytes (see {@link untranslatableMessagesParts}).
+ */
+function toParts(block: Block): ContentPart[] {
+  if (!isTranslatableBlock(block)) return [{ ...block }];
+  if (block.type === 'text') return [{ type: 'text', text: String(block.text), ...cacheMarkOf(block) }];
+  const source = block.source;
+  if (block.type === 'image') return [{ type: 'image_url', image_url: { url: source.type === 'base64' ? `data:${source.media_type};base64,${source.data}` : String(source.url) }, ...cacheMarkOf(block) }];
+  if (source.type === 'base64') return [{ type: 'file', file: { filename: pdfFileName(block.title), file_data: `data:application/pdf;base64,${source.data}` }, ...cacheMarkOf(block) }];
+  if (source.type === 'text') return [{ type: 'text', text: String(source.data), ...cacheMarkOf(block) }];
+  const inner: Block[] = typeof source.content === 'string' ? [{ type: 'text', text: source.content }] : source.content;
+  const parts = inner.flatMap(toParts);
+  const mark = cacheMarkOf(block);
+  // The document's mark goes on its last part, where Claude would have cached up to.
+  return mark.cache_control === undefined ? parts : [...parts.slice(0, -1), { ...parts.at(-1)!, ...mark }];
+}
+
+/**
+ * A tool result's content as a tool message's text and the attachments a chat tool message cannot
+ * carry (images and documents: OpenAI takes them in user messages only), which go in the user
+ * message that follows the turn's tool messages, introduced by a line naming the call.
+ */
+function toolResultOf(block: Block): { text: string; attachments: ContentPart[] } {
+  const blocks: Block[] = Array.isArray(block.content) ? block.content : [];
+  const attached = blocks.filter((inner) => inner?.type !== 'text');
+  const text = textOfBlocks(block.content);
+  if (attached.length === 0) return { text, attachments: [] };
+  const id = String(block.tool_use_id);
+  return {
+    text: text === '' ? `(The result of this call is attached in the next message.)` : text,
+    attachments: [{ type: 'text', text: `Attached to the result of tool call ${id}:` }, ...attached.flatMap(toParts)],
+  };
 }
 
 /**
@@ -59,9 +109,10 @@ function isServerTool(tool: Block): boolean {
 
 /**
  * What in a Messages request only Anthropic can run or read — a server tool (web search, web fetch,
- * code execution), a user content block other than text and images by data or URL (a PDF document, a
- * search result, a file by id) — as the 400 to answer when the request cannot reach an Anthropic model
- * as it was sent; undefined when everything translates.
+ * code execution), a user content block, or a block of a tool result, other than text, images by data
+ * or URL and documents by data or text (a document by URL, a search result, a file by id) — as the
+ * 400 to answer when the request cannot reach an Anthropic model as it was sent; undefined when
+ * everything translates.
  */
 function untranslatableMessagesParts(body: unknown): GatewayError | undefined {
   const { tools, messages } = (body ?? {}) as { tools?: unknown; messages?: unknown };
@@ -72,10 +123,13 @@ function untranslatableMessagesParts(body: unknown): GatewayError | undefined {
   }
   for (const [messageIndex, message] of (Array.isArray(messages) ? messages : []).entries()) {
     if (message?.role !== 'user' || !Array.isArray(message.content)) continue;
-    const blockIndex = message.content.findIndex((block: Block) => block?.type !== 'tool_result' && !isTranslatableBlock(block));
-    if (blockIndex === -1) continue;
-    const type = String(message.content[blockIndex]?.type);
-    return invalid(`Content block type "${type}" only an Anthropic model can take, sent the request as it came (text, images by data or URL, tool_use and tool_result translate). Route the request to an Anthropic model, or send the content as text.`, `messages[${messageIndex}].content[${blockIndex}]`);
+    for (const [blockIndex, block] of (message.content as Block[]).entries()) {
+      const inner = block?.type === 'tool_result' && Array.isArray(block.content) ? (block.content as Block[]).findIndex((part) => !isTranslatableBlock(part)) : -1;
+      if (block?.type === 'tool_result' ? inner === -1 : isTranslatableBlock(block)) continue;
+      const untranslatable = inner === -1 ? block : block.content[inner];
+      const param = `messages[${messageIndex}].content[${blockIndex}]${inner === -1 ? '' : `.content[${inner}]`}`;
+      return invalid(`Content block type "${String(untranslatable?.type)}"${untranslatable?.type === 'document' ? ` with a ${String(untranslatable.source?.type)} source` : ''} only an Anthropic model can take, sent the request as it came (text, images by data or URL, PDF and text documents by data, tool_use and tool_result translate). Route the request to an Anthropic model, or send the content inline.`, param);
+    }
   }
   return undefined;
 }
@@ -178,7 +232,9 @@ export function inspectMessagesBody(body: unknown): ClientBodyFacts {
 /**
  * Translates a Messages API request (from an Anthropic client) to the canonical OpenAI request:
  * `system` to a system message, `tool_result` blocks to `tool` messages, `tool_use` blocks to
- * assistant `tool_calls`, images to `image_url` parts, tools and `tool_choice`, `stop_sequences` to
+ * assistant `tool_calls`, images to `image_url` parts, PDF documents to `file` parts (text documents
+ * to text), a tool result's images and documents to the user message after the tool messages (chat
+ * tool messages carry text only), tools and `tool_choice`, `stop_sequences` to
  * `stop`, `output_config` (format and effort) to `response_format` and `reasoning_effort`, and usage
  * always requested on streams. Thinking blocks in history become the assistant message's
  * `reasoning_details` (a Claude target elsewhere takes them back; `dropParams` leaves them out for
@@ -200,11 +256,16 @@ export function convertMessagesRequest(body: Record<string, any>): ChatCompletio
     const blocks: Block[] = typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : Array.isArray(message.content) ? (message.content as Block[]) : [];
     if (message.role === 'user') {
       const parts: ContentPart[] = [];
+      const attachments: ContentPart[] = [];
       for (const block of blocks) {
         if (block.type === 'tool_result') {
-          messages.push({ role: 'tool', tool_call_id: String(block.tool_use_id), content: textOfBlocks(block.content), ...cacheMarkOf(block), ...(block.cache_control === undefined ? lastCacheMark(block.content) : {}) } as ChatMessage);
-        } else parts.push(toPart(block));
+          const result = toolResultOf(block);
+          messages.push({ role: 'tool', tool_call_id: String(block.tool_use_id), content: result.text, ...cacheMarkOf(block), ...(block.cache_control === undefined ? lastCacheMark(block.content) : {}) } as ChatMessage);
+          attachments.push(...result.attachments);
+        } else parts.push(...toParts(block));
       }
+      // The tool results' attachments first, right after the tool messages they belong to.
+      parts.unshift(...attachments);
       if (parts.length > 0) {
         const onlyText = parts.every((part) => part.type === 'text' && !hasCacheMark(part));
         messages.push({ role: 'user', content: onlyText ? parts.map((part) => (part as { text: string }).text).join('') : parts });

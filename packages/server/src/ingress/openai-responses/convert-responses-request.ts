@@ -40,11 +40,22 @@ function toContent(content: unknown, param: string): string | ContentPart[] {
   return parts.every((part) => part.type === 'text' && !hasCacheMark(part)) ? parts.map((part) => (part as { text: string }).text).join('') : parts;
 }
 
-/** A tool's output, which the Responses API lets be text or content parts, as a tool message's text. */
-function outputText(output: unknown): string {
-  if (typeof output === 'string') return output;
-  if (!Array.isArray(output)) return JSON.stringify(output ?? '');
-  return output.map((part: Item) => (part.type === 'input_text' || part.type === 'output_text' ? String(part.text) : '')).join('');
+/**
+ * A tool's output, which the Responses API lets be text or content parts, as a tool message's text and
+ * the attachments a chat tool message cannot carry (images and files: OpenAI takes them in user
+ * messages only), which go in a user message after the tool messages, introduced by a line naming the
+ * call.
+ */
+function toolOutputOf(output: unknown, callId: string, param: string): { text: string; attachments: ContentPart[] } {
+  if (typeof output === 'string') return { text: output, attachments: [] };
+  if (!Array.isArray(output)) return { text: JSON.stringify(output ?? ''), attachments: [] };
+  const text = output.map((part: Item) => (part.type === 'input_text' || part.type === 'output_text' ? String(part.text) : '')).join('');
+  const attached = output.flatMap((part: Item, index: number) => (part.type === 'input_text' || part.type === 'output_text' ? [] : [toPart(part, `${param}.output[${index}]`)]));
+  if (attached.length === 0) return { text, attachments: [] };
+  return {
+    text: text === '' ? '(The result of this call is attached in the next message.)' : text,
+    attachments: [{ type: 'text', text: `Attached to the result of tool call ${callId}:` }, ...attached],
+  };
 }
 
 /**
@@ -61,6 +72,13 @@ function toMessages(input: unknown, instructions: unknown): ChatMessage[] {
   }
   if (!Array.isArray(input)) throw requiredFieldError('input', input, 'a string, or an array of input items');
   let assistant: { content: string; toolCalls: ToolCall[] } | undefined;
+  // Tool outputs' images and files, for the user message after the run of tool messages they follow.
+  let attachments: ContentPart[] = [];
+  const flushAttachments = () => {
+    if (attachments.length === 0) return;
+    messages.push({ role: 'user', content: attachments });
+    attachments = [];
+  };
   const flushAssistant = () => {
     if (assistant === undefined) return;
     const message: AssistantMessage = {
@@ -89,6 +107,7 @@ function toMessages(input: unknown, instructions: unknown): ChatMessage[] {
     }
     if (type === 'reasoning') return;
     flushAssistant();
+    if (type !== 'function_call_output' && type !== 'custom_tool_call_output') flushAttachments();
     if (type === 'message') {
       if (item.role === 'user') messages.push({ role: 'user', content: toContent(item.content, param), ...cacheMarkOf(item) } as ChatMessage);
       else if (item.role === 'system' || item.role === 'developer') {
@@ -98,7 +117,9 @@ function toMessages(input: unknown, instructions: unknown): ChatMessage[] {
       } else throw invalid(`${param}.role must be "user", "assistant", "system" or "developer".`, `${param}.role`);
     } else if (type === 'function_call_output' || type === 'custom_tool_call_output') {
       if (typeof item.call_id !== 'string') throw invalid(`A ${type} item needs the \`call_id\` of the call it answers.`, param);
-      messages.push({ role: 'tool', tool_call_id: item.call_id, content: outputText(item.output), ...cacheMarkOf(item), ...(item.cache_control === undefined ? lastCacheMark(item.output) : {}) } as ChatMessage);
+      const result = toolOutputOf(item.output, item.call_id, param);
+      messages.push({ role: 'tool', tool_call_id: item.call_id, content: result.text, ...cacheMarkOf(item), ...(item.cache_control === undefined ? lastCacheMark(item.output) : {}) } as ChatMessage);
+      attachments.push(...result.attachments);
     } else if (type === 'item_reference') {
       // Kept as it is, for OpenAI only (see inspectResponsesBody): what it refers to is OpenAI's.
       messages.push({ role: 'user', content: [{ ...item } as unknown as ContentPart] });
@@ -106,6 +127,7 @@ function toMessages(input: unknown, instructions: unknown): ChatMessage[] {
     // Items of OpenAI's built-in tools have no chat equivalent: see untranslatableResponsesParts.
   });
   flushAssistant();
+  flushAttachments();
   return messages;
 }
 
@@ -174,9 +196,11 @@ function untranslatableResponsesParts(body: unknown): GatewayError | undefined {
     return invalid(`Input item type "${String(items[itemIndex]!.type)}" belongs to one of OpenAI's built-in tools, which only an upstream serving the Responses API can take. Route the request to OpenAI, or leave the item out.`, `input[${itemIndex}]`);
   }
   for (const [index, item] of items.entries()) {
-    const partIndex = Array.isArray(item?.content) ? item.content.findIndex(isStoredFilePart) : -1;
+    // A message's content, or a tool output's parts.
+    const field = Array.isArray(item?.content) ? 'content' : Array.isArray(item?.output) ? 'output' : undefined;
+    const partIndex = field === undefined ? -1 : (item[field] as Item[]).findIndex(isStoredFilePart);
     if (partIndex !== -1) {
-      return invalid('This content part points at a file in OpenAI\'s storage (`file_id` or `file_url`), which only OpenAI can read. Route the request to OpenAI, or send the image or file inline (`image_url` as a data URL, `file_data`).', `input[${index}].content[${partIndex}]`);
+      return invalid('This content part points at a file in OpenAI\'s storage (`file_id` or `file_url`), which only OpenAI can read. Route the request to OpenAI, or send the image or file inline (`image_url` as a data URL, `file_data`).', `input[${index}].${field}[${partIndex}]`);
     }
   }
   return undefined;
