@@ -16,7 +16,10 @@ function toInput(messages: readonly ChatMessage[]): Record<string, unknown>[] {
   const input: Record<string, unknown>[] = [];
   messages.forEach((message, index) => {
     if (message.role === 'tool') {
-      input.push({ type: 'function_call_output', call_id: message.tool_call_id, output: textOfContent(message.content) });
+      // A tool message holding images or files (which OpenRouter's chat clients send there) as the output's parts.
+      const content = message.content;
+      const output = typeof content === 'string' || content == null || content.every((part) => part.type === 'text') ? textOfContent(content) : content.map((part, partIndex) => toInputPart(part as Part, `messages[${index}].content[${partIndex}]`));
+      input.push({ type: 'function_call_output', call_id: message.tool_call_id, output });
     } else if (message.role === 'assistant') {
       const text = textOfContent(message.content);
       if (text !== '') input.push({ type: 'message', role: 'assistant', content: text });

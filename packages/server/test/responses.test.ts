@@ -553,6 +553,20 @@ describe('OpenAI\'s Responses-only models (Codex) from any client', () => {
     expect(usage).toMatchObject({ prompt_tokens: expect.any(Number), completion_tokens: expect.any(Number) });
   });
 
+  it('keeps a chat client\'s tool message image (as OpenRouter\'s chat clients send it) in the function call output', async () => {
+    const png = Buffer.from('mock png bytes').toString('base64');
+    await openai.chat.completions.create({
+      model: 'codex-via-chat',
+      messages: [
+        { role: 'user', content: 'What does the page show?' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'call_shot', type: 'function', function: { name: 'screenshot', arguments: '{}' } }] },
+        { role: 'tool', tool_call_id: 'call_shot', content: [{ type: 'text', text: 'page.png' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } }] as never },
+      ],
+    });
+    expect(gpt.requests[0]!.path).toBe('/v1/responses');
+    expect(gpt.requests[0]!.body.input[2]).toEqual({ type: 'function_call_output', call_id: 'call_shot', output: [{ type: 'input_text', text: 'page.png' }, { type: 'input_image', image_url: `data:image/png;base64,${png}`, detail: 'auto' }] });
+  });
+
   it('serves Claude Code on /v1/messages, streamed, with a tool call', async () => {
     const anthropic = new Anthropic({ baseURL: server.url, apiKey: masterKey, maxRetries: 0 });
     gpt.enqueue({ stream: { content: ['Let me look.'], toolCalls: [{ id: 'call_9', name: 'Bash', arguments: '{"command":"ls"}' }] } });

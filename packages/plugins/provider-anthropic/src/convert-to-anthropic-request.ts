@@ -74,6 +74,19 @@ function convertPart(part: ContentPart, index: number, path: string): AnthropicC
 }
 
 /**
+ * A tool message's content as a tool result's: its text, or, when it holds images or files (which
+ * OpenRouter's chat clients send there), text, image and document blocks, as Claude takes them in a
+ * tool result. The message's cache mark goes on the tool result, not on its blocks.
+ */
+function toolResultContent(content: ChatMessage['content'], path: string): string | AnthropicContentBlock[] {
+  if (typeof content === 'string' || content == null || content.every((part) => part.type === 'text')) return textOfContent(content);
+  return content.map((part, index) => {
+    const { cache_control: _mark, ...block } = convertPart(part, index, path) as AnthropicContentBlock & { cache_control?: unknown };
+    return block as AnthropicContentBlock;
+  });
+}
+
+/**
  * A chat `file` part's `file` as a Messages API document, titled by its file name: a PDF by its base64 data,
  * a text file (`text/plain`, as Claude takes plain text documents) by its text. A file by `file_id`
  * is in OpenAI's storage, which Anthropic cannot read.
@@ -152,7 +165,7 @@ function convertMessages(messages: readonly ChatMessage[], withThinking: boolean
       }
       case 'tool':
         // Consecutive tool results (and a user message after them) merge into one user turn.
-        push(turns, 'user', [marked({ type: 'tool_result', tool_use_id: message.tool_call_id, content: textOfContent(message.content) }, cacheControlOf(message) ?? partsCacheControl(message.content))]);
+        push(turns, 'user', [marked({ type: 'tool_result', tool_use_id: message.tool_call_id, content: toolResultContent(message.content, path) }, cacheControlOf(message) ?? partsCacheControl(message.content))]);
         return;
       default:
         throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Messages with role "${(message as { role: string }).role}" cannot be sent to an Anthropic model.`, { param: `${path}.role` });

@@ -6,11 +6,14 @@ export interface BedrockContentBlock {
   image?: { format: string; source: { bytes: string } | { s3Location: { uri: string } } };
   document?: { format: string; name: string; source: { bytes: string } };
   toolUse?: { toolUseId: string; name: string; input: unknown };
-  toolResult?: { toolUseId: string; content: ({ text: string } | { json: unknown })[]; status?: 'success' | 'error' };
+  toolResult?: { toolUseId: string; content: BedrockToolResultBlock[]; status?: 'success' | 'error' };
   reasoningContent?: { reasoningText?: { text: string; signature?: string }; redactedContent?: string };
   /** Prompt caching: what comes before this block is cached (for `ttl`, 5 minutes by default). */
   cachePoint?: BedrockCachePoint;
 }
+
+/** One block of a tool result: text, a JSON object, an image or a document. */
+export type BedrockToolResultBlock = { text: string } | { json: unknown } | Pick<BedrockContentBlock, 'image' | 'document'>;
 
 /** A cache point: Converse caches the request up to it. */
 export interface BedrockCachePoint {

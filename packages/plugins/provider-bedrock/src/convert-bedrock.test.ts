@@ -140,6 +140,19 @@ describe('convertToBedrockRequest', () => {
     expect(body.messages[2]).toEqual({ role: 'user', content: [{ toolResult: { toolUseId: 't1', content: [{ text: 'done' }] } }] });
   });
 
+  it('keeps a tool message\'s images and files (as OpenRouter\'s chat clients send them) in the tool result, where Converse takes them', () => {
+    const messages = [
+      { role: 'user' as const, content: 'What does the page show?' },
+      { role: 'assistant' as const, content: null, tool_calls: [{ id: 't1', type: 'function' as const, function: { name: 'screenshot', arguments: '{}' } }] },
+      { role: 'tool' as const, tool_call_id: 't1', content: [{ type: 'text', text: 'page.png' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }, { type: 'file', file: { filename: 'spec.pdf', file_data: 'data:application/pdf;base64,JVBERi0=' } }] },
+    ];
+    const body = convertToBedrockRequest({ model: 'x', messages: messages as never }, options);
+    expect(body.messages[2]).toEqual({
+      role: 'user',
+      content: [{ toolResult: { toolUseId: 't1', content: [{ text: 'page.png' }, { image: { format: 'png', source: { bytes: 'iVBORw0KGgo=' } } }, { document: { format: 'pdf', name: 'spec', source: { bytes: 'JVBERi0=' } } }] } }],
+    });
+  });
+
   it('serves response_format with a forced JSON tool whose input comes back as the content', () => {
     const schema = { type: 'object', properties: { answer: { type: 'number' } } };
     const body = convertToBedrockRequest({ model: 'x', messages: [{ role: 'user', content: 'answer?' }], response_format: { type: 'json_schema', json_schema: { name: 'a', schema } } }, options);

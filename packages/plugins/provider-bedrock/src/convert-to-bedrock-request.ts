@@ -1,6 +1,6 @@
 import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
 import { cacheControlOf, claudeReasoningBlocks, parseDataUrl, parseJsonObject, parseToolArguments, partsCacheControl, textOfContent, type CacheControl } from '@tollgate/provider-utils';
-import type { BedrockCachePoint, BedrockContentBlock, BedrockMessage, BedrockRequest, BedrockTool } from './bedrock-content.js';
+import type { BedrockCachePoint, BedrockContentBlock, BedrockMessage, BedrockRequest, BedrockTool, BedrockToolResultBlock } from './bedrock-content.js';
 import { jsonResponseToolName } from './json-response-tool.js';
 
 /**
@@ -83,8 +83,16 @@ function countCachePoints(body: BedrockRequest): number {
   return points(body.system) + body.messages.reduce((sum, message) => sum + points(message.content), 0) + points(body.toolConfig?.tools);
 }
 
-/** A tool result: a JSON object as a `json` block, anything else as text. */
-function toolResultContent(text: string): ({ text: string } | { json: unknown })[] {
+/**
+ * A tool result: a JSON object as a `json` block, anything else as text; a tool message holding
+ * images or files (which OpenRouter's chat clients send there) as text, image and document blocks,
+ * which Converse takes in a tool result.
+ */
+function toolResultContent(content: ChatMessage['content'], path: string): BedrockToolResultBlock[] {
+  if (typeof content !== 'string' && content != null && !content.every((part) => part.type === 'text')) {
+    return content.map((part, index) => convertPart(part, index, path) as BedrockToolResultBlock);
+  }
+  const text = textOfContent(content);
   const json = parseJsonObject(text);
   return json === undefined ? [{ text }] : [{ json }];
 }
@@ -138,7 +146,7 @@ function convertMessages(messages: readonly ChatMessage[], withThinking: boolean
       }
       case 'tool':
         // Consecutive tool results (and a user message after them) merge into one user turn.
-        push(turns, 'user', withCachePoints([{ toolResult: { toolUseId: message.tool_call_id, content: toolResultContent(textOfContent(message.content)) } }], [], cacheControlOf(message) ?? partsCacheControl(message.content)));
+        push(turns, 'user', withCachePoints([{ toolResult: { toolUseId: message.tool_call_id, content: toolResultContent(message.content, path) } }], [], cacheControlOf(message) ?? partsCacheControl(message.content)));
         return;
       default:
         throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Messages with role "${(message as { role: string }).role}" cannot be sent to a Bedrock model.`, { param: `${path}.role` });

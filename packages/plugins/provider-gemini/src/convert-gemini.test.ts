@@ -106,6 +106,14 @@ describe('recorded Gemini API samples', () => {
 });
 
 describe('convertToGeminiRequest', () => {
+  it('gives a tool message\'s images and files (as OpenRouter\'s chat clients send them) as the function response\'s parts; refuses one by URL', () => {
+    const call = { role: 'assistant' as const, content: null, tool_calls: [{ id: 'call_1', type: 'function' as const, function: { name: 'screenshot', arguments: '{}' } }] };
+    const tool = (content: unknown) => ({ role: 'tool' as const, tool_call_id: 'call_1', content }) as never;
+    const body = convertToGeminiRequest({ model: 'x', messages: [{ role: 'user', content: 'Look.' }, call, tool([{ type: 'text', text: 'page.png' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }])] }, options);
+    expect(body.contents[2]).toEqual({ role: 'user', parts: [{ functionResponse: { id: 'call_1', name: 'screenshot', response: { result: 'page.png' }, parts: [{ inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } }] } }] });
+    expect(() => convertToGeminiRequest({ model: 'x', messages: [{ role: 'user', content: 'Look.' }, call, tool([{ type: 'image_url', image_url: { url: 'https://example.com/page.png' } }])] }, options)).toThrow(/takes a tool result's images and files as base64 data: URLs only/);
+  });
+
   it('maps system, sampling, stop, n, response_format, tools, tool_choice and reasoning_effort', () => {
     const body = convertToGeminiRequest(
       {

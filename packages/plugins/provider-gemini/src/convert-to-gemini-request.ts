@@ -58,6 +58,22 @@ function toolResponse(text: string): Record<string, unknown> {
   return parseJsonObject(text) ?? { result: text };
 }
 
+/**
+ * The images and files of a tool message (which OpenRouter's chat clients send there) as the
+ * function response's own `parts`, inline data only: the Gemini API takes no file URI there.
+ */
+function toolResultMedia(content: ChatMessage['content'], path: string): { inlineData: { mimeType: string; data: string } }[] {
+  if (typeof content === 'string' || content == null) return [];
+  const media: { inlineData: { mimeType: string; data: string } }[] = [];
+  content.forEach((part, index) => {
+    if (part.type === 'text') return;
+    const inlineData = convertPart(part, index, path).inlineData;
+    if (inlineData === undefined) throw new GatewayError('TOLLGATE_INVALID_REQUEST', 'A Gemini model takes a tool result\'s images and files as base64 data: URLs only.', { param: `${path}.content[${index}]` });
+    media.push({ inlineData });
+  });
+  return media;
+}
+
 /** Appends parts to the conversation, merging into the previous turn when it has the same role. */
 function push(contents: GeminiContent[], role: 'user' | 'model', parts: GeminiPart[]): void {
   if (parts.length === 0) return;
@@ -101,7 +117,8 @@ function convertMessages(messages: readonly ChatMessage[]): { system: string[]; 
         }
         const { id } = fromToolCallId(message.tool_call_id);
         // Consecutive tool results (and a user message after them) merge into one user turn.
-        push(contents, 'user', [{ functionResponse: { ...(id === undefined ? {} : { id }), name, response: toolResponse(textOfContent(message.content)) } }]);
+        const media = toolResultMedia(message.content, path);
+        push(contents, 'user', [{ functionResponse: { ...(id === undefined ? {} : { id }), name, response: toolResponse(textOfContent(message.content)), ...(media.length === 0 ? {} : { parts: media }) } }]);
         return;
       }
       default:

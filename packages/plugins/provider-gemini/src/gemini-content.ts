@@ -9,7 +9,8 @@ export interface GeminiPart {
   inlineData?: { mimeType: string; data: string };
   fileData?: { mimeType?: string; fileUri: string };
   functionCall?: { id?: string; name: string; args?: Record<string, unknown> };
-  functionResponse?: { id?: string; name: string; response: Record<string, unknown> };
+  /** `parts`: images and documents the function returned, inline (Gemini 3 reads them). */
+  functionResponse?: { id?: string; name: string; response: Record<string, unknown>; parts?: { inlineData: { mimeType: string; data: string } }[] };
 }
 
 /** A turn of the conversation. */
