@@ -1,3 +1,4 @@
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, testConfig, type TestGateway } from './support/start-test-gateway.js';
 
@@ -78,6 +79,23 @@ describe('bad input gets a clear error in the OpenAI shape', () => {
   it('415 for a body that is not JSON', async () => {
     const error = await expectOpenAIError(await gateway.post('/v1/chat/completions', 'model=echo', { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'unsupported_media_type');
     expect(error.message).toContain('application/x-www-form-urlencoded');
+  });
+
+  it('reads a compressed body (gzip, deflate, br) as Express\'s body parsers do; 415 for an encoding it does not read, 413 for one that inflates past the limit, 400 for a corrupt one', async () => {
+    const body = JSON.stringify({ model: 'echo', messages: [{ role: 'user', content: 'compressed hello' }] });
+    for (const [encoding, compress] of [['gzip', gzipSync], ['deflate', deflateSync], ['br', brotliCompressSync]] as const) {
+      const response = await gateway.post('/v1/chat/completions', compress(body), { 'content-encoding': encoding });
+      expect(response.status, encoding).toBe(200);
+      expect(((await response.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content).toBe('Echo: compressed hello');
+    }
+    const zstd = await expectOpenAIError(await gateway.post('/v1/chat/completions', body, { 'content-encoding': 'zstd' }), 415, 'unsupported_media_type');
+    expect(zstd.message).toBe('The body\'s content-encoding "zstd" is not one this gateway reads (gzip, deflate, br, or none).');
+    // 100 KB of JSON in a few hundred bytes: the limit (2 KB here) counts what it inflates to.
+    const bomb = gzipSync(JSON.stringify({ model: 'echo', messages: [{ role: 'user', content: 'x'.repeat(100_000) }] }));
+    expect(bomb.length).toBeLessThan(2048);
+    await expectOpenAIError(await gateway.post('/v1/chat/completions', bomb, { 'content-encoding': 'gzip' }), 413, 'payload_too_large');
+    const corrupt = await expectOpenAIError(await gateway.post('/v1/chat/completions', Buffer.from('not gzip at all'), { 'content-encoding': 'gzip' }), 400, 'invalid_request');
+    expect(corrupt.message).toMatch(/The request body could not be read/);
   });
 
   it('405 for the wrong method and 404 for an unknown path', async () => {

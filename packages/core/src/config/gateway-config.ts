@@ -115,7 +115,7 @@ export const gatewayConfigSchema = z.strictObject({
     .strictObject({
       port: z.coerce.number().int().min(0).max(65535).default(4000).describe('Port of `tollgate start` (`--port` wins).'),
       host: z.string().min(1).default('127.0.0.1').describe('Host of `tollgate start` (`--host` wins).'),
-      bodyLimit: byteSize.default(10 * 1024 * 1024).describe('Largest request body accepted ("10mb", "512kb" or bytes); larger bodies get 413.'),
+      bodyLimit: byteSize.default(10 * 1024 * 1024).describe('Largest request body accepted ("10mb", "512kb" or bytes), decompressed when it comes gzip, deflate or br encoded; larger bodies get 413.'),
       cors: corsSchema.optional().describe('Lets web pages on other origins call the gateway from a browser (CORS). Off when absent.'),
     })
     .prefault({})

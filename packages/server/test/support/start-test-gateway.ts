@@ -47,7 +47,7 @@ export interface TestGateway {
   readonly baseURL: string;
   readonly logs: LogCapture;
   /** fetch against the gateway with the master key unless headers say otherwise. */
-  post(path: string, body: string | object, headers?: Record<string, string>): Promise<Response>;
+  post(path: string, body: string | Uint8Array | object, headers?: Record<string, string>): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -88,7 +88,7 @@ export async function startTestGateway(configure: (mock: MockOpenAI) => Record<s
       fetch(`${server.url}${path}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json', ...headers },
-        body: typeof body === 'string' ? body : JSON.stringify(body),
+        body: typeof body === 'string' || body instanceof Uint8Array ? (body as BodyInit) : JSON.stringify(body),
       }),
     async close() {
       await server.close();
