@@ -22,6 +22,7 @@ export { OpenAICompatibleProvider } from './openai-compatible-provider.js';
 export type { OpenAICompatibleProviderInit, UpstreamOperation } from './openai-compatible-provider.js';
 export { parseDataUrl } from './parse-data-url.js';
 export { textOfContent } from './text-of-content.js';
+export { assistantText } from './assistant-text.js';
 export { cacheControlOf, partsCacheControl, withoutCacheControl, type CacheControl } from './cache-control.js';
 export { DroppedFieldLog } from './dropped-field-log.js';
 export { openAIAssistantMessageFields, openAIChatParams, openAIEmbeddingParams, paramDropper } from './openai-request-params.js';

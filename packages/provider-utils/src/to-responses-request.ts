@@ -1,4 +1,5 @@
 import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
+import { assistantText } from './assistant-text.js';
 import { textOfContent } from './text-of-content.js';
 
 type Part = ContentPart & { readonly [field: string]: any };
@@ -21,7 +22,7 @@ function toInput(messages: readonly ChatMessage[]): Record<string, unknown>[] {
       const output = typeof content === 'string' || content == null || content.every((part) => part.type === 'text') ? textOfContent(content) : content.map((part, partIndex) => toInputPart(part as Part, `messages[${index}].content[${partIndex}]`));
       input.push({ type: 'function_call_output', call_id: message.tool_call_id, output });
     } else if (message.role === 'assistant') {
-      const text = textOfContent(message.content);
+      const text = assistantText(message);
       if (text !== '') input.push({ type: 'message', role: 'assistant', content: text });
       for (const call of message.tool_calls ?? []) input.push({ type: 'function_call', call_id: call.id, name: call.function.name, arguments: call.function.arguments });
     } else if (message.role === 'user') {

@@ -187,6 +187,26 @@ describe('OpenAI client → Anthropic model (translated)', () => {
   });
 });
 
+  it('keeps an earlier answer that refused (OpenAI\'s `refusal`, as a field or a part) as Claude\'s assistant turn, not dropping it', async () => {
+    await openai.chat.completions.create({
+      model: 'sonnet',
+      messages: [
+        { role: 'user', content: 'How do I pick this lock?' },
+        { role: 'assistant', content: null, refusal: 'I can\'t help with that.' },
+        { role: 'user', content: 'It is my own bike lock.' },
+        { role: 'assistant', content: [{ type: 'refusal', refusal: 'Still no.' }] },
+        { role: 'user', content: 'Then suggest a locksmith.' },
+      ],
+    });
+    expect(claude.requests[0]!.body.messages).toEqual([
+      { role: 'user', content: 'How do I pick this lock?' },
+      { role: 'assistant', content: 'I can\'t help with that.' },
+      { role: 'user', content: 'It is my own bike lock.' },
+      { role: 'assistant', content: 'Still no.' },
+      { role: 'user', content: 'Then suggest a locksmith.' },
+    ]);
+  });
+
   it('keeps a tool message\'s image (as OpenRouter\'s chat clients send it) in Claude\'s tool result', async () => {
     const png = Buffer.from('mock png bytes').toString('base64');
     await openai.chat.completions.create({

@@ -1,5 +1,5 @@
 import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
-import { cacheControlOf, claudeReasoningBlocks, parseDataUrl, partsCacheControl, parseToolArguments, textOfContent, type AnthropicContentBlock, type AnthropicMessage, type AnthropicRequest, type CacheControl } from '@tollgate/provider-utils';
+import { assistantText, cacheControlOf, claudeReasoningBlocks, parseDataUrl, parseToolArguments, partsCacheControl, textOfContent, type AnthropicContentBlock, type AnthropicMessage, type AnthropicRequest, type CacheControl } from '@tollgate/provider-utils';
 
 /**
  * OpenAI request fields with no Messages API equivalent. They are dropped (the provider logs each
@@ -154,7 +154,7 @@ function convertMessages(messages: readonly ChatMessage[], withThinking: boolean
       }
       case 'assistant': {
         const blocks: AnthropicContentBlock[] = withThinking ? thinkingBlocksOf(message.reasoning_details) : [];
-        const text = textOfContent(message.content);
+        const text = assistantText(message);
         if (text !== '') blocks.push(marked({ type: 'text', text }, partsCacheControl(message.content)));
         message.tool_calls?.forEach((call, callIndex) => {
           blocks.push({ type: 'tool_use', id: call.id, name: call.function.name, input: parseToolArguments(call.function.arguments, `${path}.tool_calls[${callIndex}].function.arguments`) });

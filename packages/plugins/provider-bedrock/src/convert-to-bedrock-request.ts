@@ -1,5 +1,5 @@
 import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
-import { cacheControlOf, claudeReasoningBlocks, parseDataUrl, parseJsonObject, parseToolArguments, partsCacheControl, textOfContent, type CacheControl } from '@tollgate/provider-utils';
+import { assistantText, cacheControlOf, claudeReasoningBlocks, parseDataUrl, parseJsonObject, parseToolArguments, partsCacheControl, textOfContent, type CacheControl } from '@tollgate/provider-utils';
 import type { BedrockCachePoint, BedrockContentBlock, BedrockMessage, BedrockRequest, BedrockTool, BedrockToolResultBlock } from './bedrock-content.js';
 import { jsonResponseToolName } from './json-response-tool.js';
 
@@ -131,7 +131,7 @@ function convertMessages(messages: readonly ChatMessage[], withThinking: boolean
           block.kind === 'thinking' ? { reasoningContent: { reasoningText: { text: block.text, signature: block.signature } } } : { reasoningContent: { redactedContent: block.data } },
         );
         const marks: (CacheControl | undefined)[] = blocks.map(() => undefined);
-        const text = textOfContent(message.content);
+        const text = assistantText(message);
         if (text !== '') {
           blocks.push({ text });
           marks.push(partsCacheControl(message.content));

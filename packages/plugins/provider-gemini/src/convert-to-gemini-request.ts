@@ -1,5 +1,5 @@
 import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
-import { parseDataUrl, parseJsonObject, parseToolArguments, textOfContent } from '@tollgate/provider-utils';
+import { assistantText, parseDataUrl, parseJsonObject, parseToolArguments, textOfContent } from '@tollgate/provider-utils';
 import type { GeminiContent, GeminiPart, GeminiRequest } from './gemini-content.js';
 import { fromToolCallId } from './gemini-tool-call-id.js';
 
@@ -99,7 +99,7 @@ function convertMessages(messages: readonly ChatMessage[]): { system: string[]; 
         return;
       case 'assistant': {
         const parts: GeminiPart[] = [];
-        const text = textOfContent(message.content);
+        const text = assistantText(message);
         if (text !== '') parts.push({ text });
         message.tool_calls?.forEach((call, callIndex) => {
           callNames.set(call.id, call.function.name);
