@@ -17,6 +17,8 @@ export type { MockUpstream } from './mock-server.js';
 export type { RecordedRequest } from './recorded-request.js';
 export { openAIChatCompletion, openAIChunk, openAIError, openAIUsage, mockEmbedding, toBase64Floats } from './openai-wire.js';
 export { bagOfWordsEmbedding } from './bag-of-words-embedding.js';
+export { mockPdf } from './mock-pdf.js';
+export type { MockPdfOptions } from './mock-pdf.js';
 export type { RerankShape } from './rerank-wire.js';
 export { mockImageTokens, mockInputImageTokens, pngOfSize, rejectedImageWord } from './images-wire.js';
 export { omniModerationSnapshot } from './moderation-wire.js';

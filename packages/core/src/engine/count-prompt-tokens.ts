@@ -1,5 +1,5 @@
 import type { ChatCompletionRequest } from '../types/chat-completion-request.js';
-import type { ChatMessage } from '../types/chat-message.js';
+import type { ChatMessage, ContentPart } from '../types/chat-message.js';
 import type { EmbeddingRequest } from '../types/embedding-request.js';
 import type { ImageGenerationRequest } from '../types/image-generation-request.js';
 import type { ModelRequest } from '../types/model-request.js';
@@ -27,7 +27,13 @@ export function approximateTextTokens(text: string): number {
   return approximateTokensOfBytes(Buffer.byteLength(text));
 }
 
-function contentTokens(content: ChatMessage['content'], countText: (text: string) => number): number {
+/**
+ * The tokens of a content part other than text, an image or token ids (a file, a document), when the
+ * caller knows them better than the tokens of its JSON: undefined to count the JSON.
+ */
+export type CountOtherPart = (part: ContentPart) => number | undefined;
+
+function contentTokens(content: ChatMessage['content'], countText: (text: string) => number, countOtherPart: CountOtherPart | undefined): number {
   if (content == null) return 0;
   if (typeof content === 'string') return countText(content);
   let tokens = 0;
@@ -35,20 +41,22 @@ function contentTokens(content: ChatMessage['content'], countText: (text: string
     if (part.type === 'text') tokens += countText((part as { text: string }).text);
     else if (part.type === 'image_url') tokens += tokensPerImage;
     else if (part.type === 'token_ids' && Array.isArray(part.token_ids)) tokens += part.token_ids.length;
-    else tokens += countText(JSON.stringify(part));
+    else tokens += countOtherPart?.(part) ?? countText(JSON.stringify(part));
   }
   return tokens;
 }
 
 /**
  * The prompt tokens of a request, each text counted by `countText`: message contents, names, tool
- * calls and tool definitions, plus the chat format's per-message overhead (an image as 1,500, a prompt of token ids as its ids); an
+ * calls and tool definitions, plus the chat format's per-message overhead (an image as 1,500, a prompt of token ids as its ids,
+ * another part as `countOtherPart` says, else as its JSON); an
  * embeddings request's input; a rerank request's query with each of its documents; an image request's prompt; a moderation request's texts; a transcription request's prompt; a speech request's input and instructions.
  */
 export function countPromptTokens(
   request: ModelRequest,
   operation: Operation,
   countText: (text: string) => number,
+  countOtherPart?: CountOtherPart,
 ): number {
   if (operation === 'rerank') {
     // A cross-encoder reads the query with each document: what rerank servers count.
@@ -77,7 +85,7 @@ export function countPromptTokens(
   const chat = request as ChatCompletionRequest;
   let tokens = tokensPerReply;
   for (const message of chat.messages) {
-    tokens += tokensPerMessage + contentTokens(message.content, countText);
+    tokens += tokensPerMessage + contentTokens(message.content, countText, countOtherPart);
     if ('name' in message && typeof message.name === 'string') tokens += countText(message.name);
     if (message.role === 'assistant' && message.tool_calls) tokens += countText(JSON.stringify(message.tool_calls));
   }

@@ -20,7 +20,9 @@ import {
 } from '@tollgate/core';
 import { createBudgetAlerts } from './budget-alerts.js';
 import { BudgetLeases } from './budget-leases.js';
-import { estimatePromptTokens } from './estimate-prompt-tokens.js';
+import { estimatePromptTokens, fileTokenCounter } from './estimate-prompt-tokens.js';
+import { fetchedInputOf } from './fetched-input.js';
+import { UncountablePdfError } from './file-input-tokens.js';
 import { createHoldIds } from './hold-ids.js';
 import type { GovernanceOptions } from './governance-options.js';
 import { isRequestLevel, requestBudgetSubjects } from './request-budget-subjects.js';
@@ -112,6 +114,22 @@ function uncountable(context: GatewayContext): GatewayError {
   );
 }
 
+/** A budgeted request holding a file the upstream fetches (`fetched` says what): its cost cannot be bounded. */
+function uncountableFetched(context: GatewayContext, fetched: string): GatewayError {
+  return new GatewayError(
+    'TOLLGATE_BUDGET_UNCOUNTABLE',
+    `A budget applies to key "${context.principal!.keyName}", and the request holds ${fetched}, which the upstream fetches: its tokens cannot be counted before the call, so its cost cannot be bounded. Send the file inline (as base64 data), or ask the operator to bound it (the governance plugin's storedInputTokens).`,
+  );
+}
+
+/** A budgeted request holding a PDF whose pages cannot be read: its cost cannot be bounded. */
+function uncountablePdf(context: GatewayContext): GatewayError {
+  return new GatewayError(
+    'TOLLGATE_BUDGET_UNCOUNTABLE',
+    `A budget applies to key "${context.principal!.keyName}", and the request holds a PDF whose pages this gateway cannot count (encrypted, damaged, or compressed in a way it does not read), so what reading it costs cannot be bounded. Send it unencrypted, or as text.`,
+  );
+}
+
 /** A store failure as the client sees it: budgets are hard, so no store means no budgeted request. */
 function storeUnavailable(error: unknown): GatewayError {
   if (GatewayError.isInstance(error)) return error;
@@ -148,6 +166,16 @@ export function createBudgetHooks(
   let pricing: Pricing | undefined;
   let pricingLookedUp = false;
   const nextHoldId = createHoldIds();
+  const countFiles = fileTokenCounter(options.pdfPageTokens);
+  /** The request's prompt tokens, its inline files counted as {@link fileTokenCounter} says. */
+  const countPrompt = (context: GatewayContext): number => {
+    try {
+      return estimatePromptTokens(context.request, context.operation, countFiles);
+    } catch (error) {
+      if (error instanceof UncountablePdfError) throw uncountablePdf(context);
+      throw error;
+    }
+  };
   /** Each principal's budget subjects, built once (auth hands out one principal object per key). */
   const subjectsByPrincipal = new WeakMap<Principal, readonly BudgetSubject[]>();
   /** Whether a budget applies to a principal's subjects, as the store last said, trusted for `keyCacheMs`. */
@@ -242,9 +270,11 @@ export function createBudgetHooks(
    */
   function hold(context: GatewayContext, subjects: readonly BudgetSubject[], onLease = true): void | Promise<void> {
     if (context.storedInput !== undefined && options.storedInputTokens === undefined) throw uncountable(context);
-    // What the upstream adds from a stored conversation is bounded by `storedInputTokens` (its context window).
-    const storedTokens = context.storedInput === undefined ? 0 : options.storedInputTokens!;
-    const promptTokens = estimatePromptTokens(context.request, context.operation) * options.promptTokenMargin + storedTokens;
+    const fetched = fetchedInputOf(context.request, context.operation);
+    if (fetched !== undefined && options.storedInputTokens === undefined) throw uncountableFetched(context, fetched);
+    // What the upstream adds from a stored conversation or fetched files is bounded by `storedInputTokens` (its context window).
+    const storedTokens = context.storedInput === undefined && fetched === undefined ? 0 : options.storedInputTokens!;
+    const promptTokens = countPrompt(context) * options.promptTokenMargin + storedTokens;
     if (!pricingLookedUp) {
       pricing = resolvePricing();
       pricingLookedUp = true;

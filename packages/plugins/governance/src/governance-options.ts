@@ -49,12 +49,18 @@ export const governanceOptionsSchema = z
      */
     unboundedWebSearches: z.number().int().min(0).max(1_000).default(10),
     /**
-     * The most input tokens a conversation the upstream stores may add to a request (the Responses
-     * API's `previous_response_id` or `conversation`): the models' context window. With it, such a
-     * budgeted request holds them at the input price on top of its own counted prompt, and is charged
-     * what the upstream reports; without it, it is refused with 400 `budget_uncountable`.
+     * The most input tokens a conversation the upstream stores (the Responses API's
+     * `previous_response_id` or `conversation`), or files it fetches (a document by URL, a file by id),
+     * may add to a request: the models' context window. With it, such a budgeted request holds them at
+     * the input price on top of its own counted prompt, and is charged what the upstream reports;
+     * without it, it is refused with 400 `budget_uncountable`.
      */
     storedInputTokens: z.number().int().positive().optional(),
+    /**
+     * What a budget holds for each page of an inline PDF: models read a page as its text and as a
+     * picture (Anthropic: 1,500–3,000 tokens of text a page, up to ~1,600 for the picture).
+     */
+    pdfPageTokens: z.number().int().positive().default(4_600),
     /** Multiplies the prompt's token count (o200k tokenizer) to cover other providers' tokenizers. */
     promptTokenMargin: z.number().min(1).max(3).default(1.15),
     /**

@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BudgetStore, createGateway, definePlugin, generateVirtualKey, GatewayError, KeyStore, RequestContext, type ChatCompletionRequest, type Gateway } from '@tollgate/core';
 import { ledgerSqlitePlugin } from '@tollgate/ledger-sqlite';
 import { echoPlugin } from '@tollgate/provider-echo';
-import { estimatePromptTokens } from './estimate-prompt-tokens.js';
+import { mockPdf } from '@tollgate/testkit';
+import { estimatePromptTokens, fileTokenCounter } from './estimate-prompt-tokens.js';
 import { configuredBudgets, governanceOptionsSchema } from './governance-options.js';
 import { governancePlugin } from './governance-plugin.js';
 
@@ -67,6 +68,14 @@ describe('@tollgate/governance', () => {
     // "Hello world" is 2 o200k tokens, plus 4 for the message and 3 for the reply.
     expect(estimatePromptTokens(request, 'chat')).toBe(9);
     expect(estimatePromptTokens({ model: 'x', input: ['Hello world', 'Hello'] }, 'embeddings')).toBe(3);
+  });
+
+  it('counts an inline text file as its text and a PDF as its pages, not their base64', () => {
+    const file = (mediaType: string, bytes: Buffer) => ({ model: 'x', messages: [{ role: 'user' as const, content: [{ type: 'file', file: { file_data: `data:${mediaType};base64,${bytes.toString('base64')}` } }] }] });
+    // "Hello world" is 2 o200k tokens, plus 4 for the message and 3 for the reply.
+    expect(estimatePromptTokens(file('text/plain', Buffer.from('Hello world')), 'chat')).toBe(9);
+    expect(estimatePromptTokens(file('application/pdf', mockPdf(3)), 'chat')).toBe(3 * 4_600 + 7);
+    expect(estimatePromptTokens(file('application/pdf', mockPdf(3)), 'chat', fileTokenCounter(1_000))).toBe(3_007);
   });
 
   it('applies budgets declared in the config to config keys with a team', async () => {
