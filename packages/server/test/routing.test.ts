@@ -14,8 +14,9 @@ let client: OpenAI;
 const logs = new LogCapture();
 
 beforeAll(async () => {
-  primary = await createMockOpenAI();
-  secondary = await createMockOpenAI();
+  // A self-hosted server whose `local-2k` model holds 2,000 tokens (the mock's tokens: words), and its bigger twin.
+  primary = await createMockOpenAI({ contextLength: (model) => (model === 'local-2k' ? 2_000 : model === 'local-3k' ? 3_000 : undefined) });
+  secondary = await createMockOpenAI({ contextLength: (model) => (model === 'mid-3k' ? 3_000 : undefined) });
   const upstream = (mock: MockOpenAI) => ({ type: 'openai', baseURL: mock.baseURL, apiKey: 'sk-test-upstream-000000' });
   server = await startLoggedServer(logs, {
     plugins: ['@tollgate/provider-openai'],
@@ -33,6 +34,9 @@ beforeAll(async () => {
       big: { target: 'secondary/big-128k' },
       safe: { target: 'secondary/safe-1' },
       tuned: { target: { target: 'primary/tuned-1', params: { temperature: 0, seed: 42 } } },
+      // The price table knows neither: each deployment's window is given.
+      fitting: { targets: [{ target: 'primary/local-2k', contextLength: 2_000 }, 'secondary/hosted-1m'], retries: { maxRetries: 0 } },
+      'none-fits': { targets: [{ target: 'primary/local-3k', contextLength: 3_000 }, { target: 'secondary/mid-3k', contextLength: 3_000 }], retries: { maxRetries: 0 } },
     },
   });
   client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0, timeout: 10_000 });
@@ -128,6 +132,26 @@ describe('fallbacks', () => {
     primary.enqueue({ status: 400, error: { message: 'Your request was rejected by the safety system.', type: 'invalid_request_error', code: 'content_policy_violation' } });
     const safer = await ask('small');
     expect(safer.response.headers.get('x-tollgate-model')).toBe('safe-1');
+  });
+
+  it('sends a request its smaller target cannot hold straight to one that can, counting the output limit, instead of letting the small one refuse it', async () => {
+    const words = (count: number) => Array.from({ length: count }, (_, index) => `word${index % 100}`).join(' ');
+    const short = await client.chat.completions.create({ model: 'fitting', messages: [{ role: 'user', content: words(100) }] }).withResponse();
+    expect(short.response.headers.get('x-tollgate-model')).toBe('local-2k');
+
+    // 2,500 words: more than the 2,000 tokens the local model holds (the mock refuses it there).
+    const long = await client.chat.completions.create({ model: 'fitting', messages: [{ role: 'user', content: words(2_500) }] }).withResponse();
+    expect(long.response.headers.get('x-tollgate-model')).toBe('hosted-1m');
+    expect(long.response.headers.get('x-tollgate-attempts')).toBe('1');
+    // 1,000 words and room for 1,500 more: 2,500 in all.
+    const roomy = await client.chat.completions.create({ model: 'fitting', max_tokens: 1_500, messages: [{ role: 'user', content: words(1_000) }] }).withResponse();
+    expect(roomy.response.headers.get('x-tollgate-model')).toBe('hosted-1m');
+    expect(primary.requests.map((request) => request.body.model)).toEqual(['local-2k']);
+
+    // Fitting none of them, it goes as it would have: the first target answers why.
+    const tooLong = (await client.chat.completions.create({ model: 'none-fits', messages: [{ role: 'user', content: words(4_000) }] }).catch((error: unknown) => error)) as InstanceType<typeof OpenAI.APIError>;
+    expect(tooLong).toMatchObject({ status: 400, code: 'context_length_exceeded' });
+    expect(primary.requests.at(-1)!.body.model).toBe('local-3k');
   });
 
   it('does not move a key to a fallback model it may not call: it gets the refusal', async () => {

@@ -61,6 +61,12 @@ export interface MockOpenAIOptions {
    * what compares embeddings (a semantic cache).
    */
   readonly embedding?: (text: string, dimensions: number) => number[];
+  /**
+   * A chat model's context window in tokens (the mock's tokens: words): a request whose messages'
+   * words and output limit pass it is refused as OpenAI refuses it (400 `context_length_exceeded`),
+   * as a self-hosted server refuses past its `max_model_len`. Unlimited by default.
+   */
+  readonly contextLength?: (model: string) => number | undefined;
 }
 
 /** A model of the mock OpenRouter catalog. */
@@ -378,6 +384,16 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
     if (messagesProblem !== undefined) {
       sendJson(res, 400, openAIError(messagesProblem.message, 'invalid_request_error', null, messagesProblem.param));
       return;
+    }
+    const window = isChat ? options.contextLength?.(requestedModel) : undefined;
+    if (window !== undefined) {
+      const chat = body as { messages?: unknown; max_tokens?: unknown; max_completion_tokens?: unknown };
+      const promptTokens = countWords(chat.messages);
+      const outputTokens = Number(chat.max_completion_tokens ?? chat.max_tokens ?? 0) || 0;
+      if (promptTokens + outputTokens > window) {
+        sendJson(res, 400, openAIError(`This model's maximum context length is ${window} tokens. However, you requested ${promptTokens + outputTokens} tokens (${promptTokens} in the messages, ${outputTokens} in the completion). Please reduce the length of the messages or completion.`, 'invalid_request_error', 'context_length_exceeded', 'messages'));
+        return;
+      }
     }
     // OpenAI's reasoning models (o-series, GPT-5) refuse the deprecated `max_tokens`, before anything else.
     if (isChat && !openRouter && !azure && reasoningModel.test(String((body as { model?: unknown } | undefined)?.model)) && (body as { max_tokens?: unknown }).max_tokens !== undefined) {

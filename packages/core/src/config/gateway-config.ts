@@ -44,6 +44,7 @@ const targetObjectSchema = z.strictObject({
   rpm: z.number().int().positive().optional().describe("The target's quota of requests a minute (an Azure deployment's RPM, a free tier's), on this instance or, with `@tollgate/limits-redis`, every instance's: past it the target is skipped for the route's next one."),
   tpm: z.number().int().positive().optional().describe("The target's quota of tokens a minute (an Azure deployment's TPM), counted as `rpm` is: a prompt's estimate as a request is sent, the rest as it ends; past it the target is skipped."),
   tags: keyTagsSchema.optional().describe('Tag-based routing: the request tags (a key\'s `tags`, `x-tollgate-tags`) this target serves; a request with one of them goes only to the targets tagged with it; `default` serves requests with none of the route\'s tags, as untagged targets do.'),
+  contextLength: z.number().int().positive().optional().describe("This deployment's context window in tokens (a self-hosted server's `max_model_len`), over the price table's: in a group, a request whose prompt and output limit cannot fit goes to the targets it fits."),
 });
 
 const targetSchema = z.union([targetReference, targetObjectSchema]);

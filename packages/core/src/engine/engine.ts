@@ -15,6 +15,7 @@ import type { RoutePolicy } from '../routing/route-policy.js';
 import { TargetHealth } from '../routing/target-health.js';
 import { TargetQuotas } from '../routing/target-quotas.js';
 import { targetsForTags } from '../routing/targets-for-tags.js';
+import { targetsThatFit } from '../routing/targets-that-fit.js';
 import { TargetStats } from '../routing/target-stats.js';
 import type { Clock } from '../services/clock.js';
 import type { ModelRouter } from '../routing/model-router.js';
@@ -600,6 +601,7 @@ export class Engine implements TargetCircuits {
     context.targets = route.policy.strategy.order(served, this.#stats, this.#quotas);
     context.routePolicy = route.policy;
     if (context.fallbackModels.length > 0) context.targets = this.#withClientFallbacks(principal, context.targets, context.fallbackModels, context.tags);
+    if (context.targets.length > 1) context.targets = targetsThatFit(context.targets, context.request, context.operation);
     const { contextWindow, contentPolicy } = route.policy.fallbacks;
     if (contextWindow !== undefined || contentPolicy !== undefined) context.fallbackTargets = this.#fallbackTargets(principal, contextWindow, contentPolicy);
   }

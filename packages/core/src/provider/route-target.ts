@@ -24,4 +24,6 @@ export interface RouteTarget {
   readonly quota?: TargetQuota;
   /** The request tags the target serves (tag-based routing); `default`: requests with none of its route's tags. */
   readonly tags?: readonly string[];
+  /** The deployment's context window in tokens (its config's `contextLength`, else the price table's): a group skips it for a request that cannot fit. */
+  readonly contextLength?: number;
 }

@@ -170,6 +170,7 @@ export class ModelRouter {
     const instance = this.#providers.get(provider)!;
     // A configured price wins; else the price source's, for lowest-cost routing.
     const price = overrides?.price ?? this.#pricing?.prices({ provider, priceProvider: instance.priceProvider, model });
+    const contextLength = overrides?.contextLength ?? this.#pricing?.contextWindow?.({ provider, priceProvider: instance.priceProvider, model });
     return {
       provider: instance,
       model,
@@ -180,6 +181,7 @@ export class ModelRouter {
       ...(overrides?.params === undefined ? {} : { params: overrides.params }),
       ...(price === undefined ? {} : { price: { input: price.input, output: price.output } }),
       ...(overrides?.tags === undefined ? {} : { tags: overrides.tags }),
+      ...(contextLength === undefined ? {} : { contextLength }),
       ...(overrides?.rpm === undefined && overrides?.tpm === undefined && !counted ? {} : { quota: { ...(overrides?.rpm === undefined ? {} : { rpm: overrides.rpm }), ...(overrides?.tpm === undefined ? {} : { tpm: overrides.tpm }) } }),
     };
   }
