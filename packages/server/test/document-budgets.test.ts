@@ -72,6 +72,10 @@ describe('a budget holds an inline PDF at its pages', () => {
     const byId = await openai.chat.completions.create({ model: 'llama', messages: [{ role: 'user', content: [{ type: 'file', file: { file_id: 'file-abc123' } }] }] }).catch((error: unknown) => error);
     expect(byId).toMatchObject({ status: 400, code: 'budget_uncountable' });
     expect((byId as Error).message).toMatch(/holds a file by `file_id`, which the upstream fetches/);
+    // OpenRouter takes a PDF's URL in `file_data`: fetched all the same.
+    const byURLData = await openai.chat.completions.create({ model: 'llama', messages: [{ role: 'user', content: [{ type: 'file', file: { filename: 'a.pdf', file_data: 'https://example.com/a.pdf' } }] }] }).catch((error: unknown) => error);
+    expect(byURLData).toMatchObject({ status: 400, code: 'budget_uncountable' });
+    expect((byURLData as Error).message).toMatch(/holds a file by URL/);
     expect(claude.requests).toHaveLength(0);
     expect(gpt.requests).toHaveLength(0);
 

@@ -5,9 +5,12 @@ type Part = { readonly type?: unknown; readonly [field: string]: any };
 /** What a part is when its content is one the upstream fetches or keeps, which the gateway cannot see to count. */
 function fetchedKind(part: Part): string | undefined {
   switch (part.type) {
-    // A chat file by OpenAI's file id.
-    case 'file':
-      return typeof part.file?.file_data === 'string' ? undefined : 'a file by `file_id`';
+    // A chat file by OpenAI's file id, or by a URL in `file_data` (as OpenRouter takes one).
+    case 'file': {
+      const data = part.file?.file_data;
+      if (typeof data !== 'string') return 'a file by `file_id`';
+      return data.startsWith('data:') ? undefined : 'a file by URL';
+    }
     // An Anthropic document or image by URL or by Anthropic's file id (one by data translates).
     case 'document':
     case 'image':
