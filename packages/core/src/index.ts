@@ -19,7 +19,7 @@ export type { ModelRequest } from './types/model-request.js';
 export type { Operation } from './types/operation.js';
 export type { Usage, UsageSource } from './types/usage.js';
 export { countStreamedText, newStreamedOutput, type StreamedOutput } from './types/streamed-output.js';
-export { countPromptTokens, type CountOtherPart } from './engine/count-prompt-tokens.js';
+export { countPromptTokens, type CountPart } from './engine/count-prompt-tokens.js';
 export { isConfigKeyId } from './auth/create-config-key-auth.js';
 export { usdOfMicros } from './engine/usage-cost.js';
 export { claudeThinkingDetail, type ReasoningDetail } from './types/reasoning-detail.js';

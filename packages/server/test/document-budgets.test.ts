@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mockPdf } from '@tollgate/testkit';
+import { mockPdf, pngOfSize } from '@tollgate/testkit';
 import type { RunningServer } from '../src/index.js';
 import { startClaudeAndGptMocks, startPricedGateway } from './support/claude-and-gpt-mocks.js';
 import { createBudgetedKey } from './support/create-budgeted-key.js';
@@ -9,8 +9,8 @@ import { LogCapture, masterKey, temporaryDatabasePath } from './support/start-te
 
 // A model reads each page of a PDF as text and as a picture: Anthropic bills 1,500–3,000 tokens of text
 // a page and up to ~1,600 for the picture, whatever the file's size. A budget holds an inline PDF at its
-// pages (4,600 tokens each by default), and refuses what it cannot count: a PDF whose pages it cannot
-// read, a document the upstream fetches by URL or file id.
+// pages (4,600 tokens each by default), an inline image at its size, and refuses what it cannot count:
+// a PDF whose pages it cannot read, a document the upstream fetches by URL or file id.
 
 const { claude, gpt } = await startClaudeAndGptMocks();
 const logs = new LogCapture();
@@ -54,6 +54,19 @@ describe('a budget holds an inline PDF at its pages', () => {
     expect(chatRefused).toMatchObject({ status: 429, code: 'budget_exceeded' });
     await expect(openai.chat.completions.create({ model: 'llama', max_tokens: 100, messages: [{ role: 'user', content: [file(fewPages), { type: 'text', text: 'Summarize.' }] }] })).resolves.toMatchObject({ object: 'chat.completion' });
     expect(gpt.requests).toHaveLength(1);
+  });
+
+  it('holds an image sent as data by its size: a 12-megapixel photo at what the newest models bill for one, a small screenshot at 1,500 tokens', async () => {
+    const anthropic = new Anthropic({ baseURL: server.url, apiKey: await createBudgetedKey(server.url, 'photo-reader', 0.01), maxRetries: 0 });
+    const image = (width: number, height: number) => ({ type: 'image' as const, source: { type: 'base64' as const, media_type: 'image/png' as const, data: Buffer.from(pngOfSize(width, height)).toString('base64') } });
+    const ask = (width: number, height: number) => anthropic.messages.create({ model: 'sonnet', max_tokens: 100, messages: [{ role: 'user', content: [image(width, height), { type: 'text', text: 'Describe.' }] }] });
+    // 12,000,000 pixels ÷ 720 = 16,667 tokens × the 1.15 margin at $1 per million: over $0.019, past $0.01.
+    const refused = await ask(4_000, 3_000).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 429 });
+    expect((refused as Error).message).toMatch(/may cost up to \$0\.019\d/);
+    expect(claude.requests).toHaveLength(0);
+    await expect(ask(1_280, 800)).resolves.toMatchObject({ type: 'message' });
+    expect(claude.requests).toHaveLength(1);
   });
 
   it('refuses, for a budgeted key, a PDF whose pages it cannot read and a document the upstream fetches; passes them on for a key without a budget', async () => {

@@ -28,35 +28,36 @@ export function approximateTextTokens(text: string): number {
 }
 
 /**
- * The tokens of a content part other than text, an image or token ids (a file, a document), when the
- * caller knows them better than the tokens of its JSON: undefined to count the JSON.
+ * The tokens of a content part other than text or token ids (an image, a file, a document), when the
+ * caller knows them better: undefined for the default count (an image as 1,500, anything else as the
+ * tokens of its JSON).
  */
-export type CountOtherPart = (part: ContentPart) => number | undefined;
+export type CountPart = (part: ContentPart) => number | undefined;
 
-function contentTokens(content: ChatMessage['content'], countText: (text: string) => number, countOtherPart: CountOtherPart | undefined): number {
+function contentTokens(content: ChatMessage['content'], countText: (text: string) => number, countPart: CountPart | undefined): number {
   if (content == null) return 0;
   if (typeof content === 'string') return countText(content);
   let tokens = 0;
   for (const part of content) {
     if (part.type === 'text') tokens += countText((part as { text: string }).text);
-    else if (part.type === 'image_url') tokens += tokensPerImage;
+    else if (part.type === 'image_url') tokens += countPart?.(part) ?? tokensPerImage;
     else if (part.type === 'token_ids' && Array.isArray(part.token_ids)) tokens += part.token_ids.length;
-    else tokens += countOtherPart?.(part) ?? countText(JSON.stringify(part));
+    else tokens += countPart?.(part) ?? countText(JSON.stringify(part));
   }
   return tokens;
 }
 
 /**
  * The prompt tokens of a request, each text counted by `countText`: message contents, names, tool
- * calls and tool definitions, plus the chat format's per-message overhead (an image as 1,500, a prompt of token ids as its ids,
- * another part as `countOtherPart` says, else as its JSON); an
+ * calls and tool definitions, plus the chat format's per-message overhead (a prompt of token ids as its ids,
+ * another part as `countPart` says, else an image as 1,500 and anything else as its JSON); an
  * embeddings request's input; a rerank request's query with each of its documents; an image request's prompt; a moderation request's texts; a transcription request's prompt; a speech request's input and instructions.
  */
 export function countPromptTokens(
   request: ModelRequest,
   operation: Operation,
   countText: (text: string) => number,
-  countOtherPart?: CountOtherPart,
+  countPart?: CountPart,
 ): number {
   if (operation === 'rerank') {
     // A cross-encoder reads the query with each document: what rerank servers count.
@@ -85,7 +86,7 @@ export function countPromptTokens(
   const chat = request as ChatCompletionRequest;
   let tokens = tokensPerReply;
   for (const message of chat.messages) {
-    tokens += tokensPerMessage + contentTokens(message.content, countText, countOtherPart);
+    tokens += tokensPerMessage + contentTokens(message.content, countText, countPart);
     if ('name' in message && typeof message.name === 'string') tokens += countText(message.name);
     if (message.role === 'assistant' && message.tool_calls) tokens += countText(JSON.stringify(message.tool_calls));
   }

@@ -20,9 +20,9 @@ import {
 } from '@tollgate/core';
 import { createBudgetAlerts } from './budget-alerts.js';
 import { BudgetLeases } from './budget-leases.js';
-import { estimatePromptTokens, fileTokenCounter } from './estimate-prompt-tokens.js';
+import { estimatePromptTokens, inlineTokenCounter } from './estimate-prompt-tokens.js';
 import { fetchedInputOf } from './fetched-input.js';
-import { UncountablePdfError } from './file-input-tokens.js';
+import { UncountablePdfError } from './inline-input-tokens.js';
 import { createHoldIds } from './hold-ids.js';
 import type { GovernanceOptions } from './governance-options.js';
 import { isRequestLevel, requestBudgetSubjects } from './request-budget-subjects.js';
@@ -166,11 +166,11 @@ export function createBudgetHooks(
   let pricing: Pricing | undefined;
   let pricingLookedUp = false;
   const nextHoldId = createHoldIds();
-  const countFiles = fileTokenCounter(options.pdfPageTokens);
-  /** The request's prompt tokens, its inline files counted as {@link fileTokenCounter} says. */
+  const countInline = inlineTokenCounter({ pdfPageTokens: options.pdfPageTokens, imagePixelsPerToken: options.imagePixelsPerToken });
+  /** The request's prompt tokens, its inline images and files counted as {@link inlineTokenCounter} says. */
   const countPrompt = (context: GatewayContext): number => {
     try {
-      return estimatePromptTokens(context.request, context.operation, countFiles);
+      return estimatePromptTokens(context.request, context.operation, countInline);
     } catch (error) {
       if (error instanceof UncountablePdfError) throw uncountablePdf(context);
       throw error;

@@ -61,6 +61,12 @@ export const governanceOptionsSchema = z
      * picture (Anthropic: 1,500–3,000 tokens of text a page, up to ~1,600 for the picture).
      */
     pdfPageTokens: z.number().int().positive().default(4_600),
+    /**
+     * Pixels a budget counts as one token of an image sent as data (at least 1,500 tokens an image):
+     * the newest models read a large photo as ~10,000 tokens or more. An image by URL, whose size the
+     * gateway does not fetch, is held at 1,500.
+     */
+    imagePixelsPerToken: z.number().positive().default(720),
     /** Multiplies the prompt's token count (o200k tokenizer) to cover other providers' tokenizers. */
     promptTokenMargin: z.number().min(1).max(3).default(1.15),
     /**

@@ -7,8 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BudgetStore, createGateway, definePlugin, generateVirtualKey, GatewayError, KeyStore, RequestContext, type ChatCompletionRequest, type Gateway } from '@tollgate/core';
 import { ledgerSqlitePlugin } from '@tollgate/ledger-sqlite';
 import { echoPlugin } from '@tollgate/provider-echo';
-import { mockPdf } from '@tollgate/testkit';
-import { estimatePromptTokens, fileTokenCounter } from './estimate-prompt-tokens.js';
+import { mockPdf, pngOfSize } from '@tollgate/testkit';
+import { estimatePromptTokens, inlineTokenCounter } from './estimate-prompt-tokens.js';
 import { configuredBudgets, governanceOptionsSchema } from './governance-options.js';
 import { governancePlugin } from './governance-plugin.js';
 
@@ -75,7 +75,17 @@ describe('@tollgate/governance', () => {
     // "Hello world" is 2 o200k tokens, plus 4 for the message and 3 for the reply.
     expect(estimatePromptTokens(file('text/plain', Buffer.from('Hello world')), 'chat')).toBe(9);
     expect(estimatePromptTokens(file('application/pdf', mockPdf(3)), 'chat')).toBe(3 * 4_600 + 7);
-    expect(estimatePromptTokens(file('application/pdf', mockPdf(3)), 'chat', fileTokenCounter(1_000))).toBe(3_007);
+    expect(estimatePromptTokens(file('application/pdf', mockPdf(3)), 'chat', inlineTokenCounter({ pdfPageTokens: 1_000, imagePixelsPerToken: 720 }))).toBe(3_007);
+  });
+
+  it('counts an image sent as data by its pixels, at least 1,500; one by URL, or whose size cannot be read, as 1,500', () => {
+    const image = (url: string) => ({ model: 'x', messages: [{ role: 'user' as const, content: [{ type: 'image_url', image_url: { url } }] }] });
+    const png = (width: number, height: number) => `data:image/png;base64,${Buffer.from(pngOfSize(width, height)).toString('base64')}`;
+    // A 12-megapixel photo: 12,000,000 ÷ 720 pixels a token; 4 for the message and 3 for the reply.
+    expect(estimatePromptTokens(image(png(4_000, 3_000)), 'chat')).toBe(16_667 + 7);
+    expect(estimatePromptTokens(image(png(512, 512)), 'chat')).toBe(1_500 + 7);
+    expect(estimatePromptTokens(image('https://example.com/photo.jpg'), 'chat')).toBe(1_500 + 7);
+    expect(estimatePromptTokens(image('data:image/png;base64,bm90IGFuIGltYWdl'), 'chat')).toBe(1_500 + 7);
   });
 
   it('applies budgets declared in the config to config keys with a team', async () => {
