@@ -17,7 +17,7 @@ beforeAll(async () => {
     databasePath,
     flushIntervalMs: 60_000,
     // Embeddings at $1,000 per million tokens.
-    models: { embed: { target: 'local/text-embedding-3-small' }, mystery: { target: 'local/mystery-model-7b', contextLength: 32_768 }, painter: { target: 'local/painter-1' } },
+    models: { embed: { target: 'local/text-embedding-3-small' }, mystery: { target: 'local/mystery-model-7b', contextLength: 32_768 }, painter: { target: 'local/painter-1' }, 'local-then-sonnet': { targets: [{ target: 'local/qwen3-32k', contextLength: 32_768 }, 'claude/claude-sonnet-4-5'] } },
     // An image model whose pictures cost twelve times its text.
     prices: { 'local/text-embedding-3-small': { input: 1_000, output: 0 }, 'local/painter-1': { input: 0.3, output: 2.5, imageOutput: 30 } },
   });
@@ -139,6 +139,8 @@ describe('a request\'s cost, told to the client', () => {
     expect(byId.get('llama')).not.toHaveProperty('context_length');
     // A self-hosted model's, as its route gives it (a vLLM server's max_model_len).
     expect(byId.get('mystery')).toMatchObject({ context_length: 32_768 });
+    // A group's, the largest of its targets': a request it cannot hold locally goes to Claude.
+    expect(byId.get('local-then-sonnet')).toMatchObject({ context_length: 200_000 });
     expect((await openai().models.retrieve('sonnet')) as unknown).toMatchObject({ id: 'sonnet', context_length: 200_000 });
   });
 

@@ -440,12 +440,17 @@ export class Engine implements TargetCircuits {
     return this.#pricing.prices({ provider: target.provider.name, priceProvider: target.provider.priceProvider, model: target.model });
   }
 
-  /** A model's context window in tokens: its route's `contextLength`, else the price source's for its first target; undefined when unknown. */
+  /**
+   * A model's context window in tokens: its route's `contextLength`, else the largest of its targets'
+   * (each its own `contextLength` or the price source's), since a group sends a request to the targets
+   * that can hold it; undefined when none is known.
+   */
   modelContextWindow(model: string): number | undefined {
     const route = this.#router.resolve(model);
-    const target = route?.targets[0];
-    if (route?.contextLength !== undefined || target === undefined) return route?.contextLength;
-    return this.#pricing?.contextWindow?.({ provider: target.provider.name, priceProvider: target.provider.priceProvider, model: target.model });
+    if (route?.contextLength !== undefined || route === undefined) return route?.contextLength;
+    let largest: number | undefined;
+    for (const target of route.targets) if (target.contextLength !== undefined && (largest === undefined || target.contextLength > largest)) largest = target.contextLength;
+    return largest;
   }
 
   /**
