@@ -1,6 +1,6 @@
 // `npm start`: the gateway of tollgate.config.yaml run end to end, offline. Two mock upstreams stand
 // in for Anthropic and OpenAI (the testkit's, which speak their wire formats); the gateway starts on
-// the example's own config, and eight scenes show Claude Code and Codex through it, each request shaped
+// the example's own config, and nine scenes show Claude Code and Codex through it, each request shaped
 // as the agent sends it. With real keys, `npm run serve` runs the same config for real.
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { pino } from 'pino';
 import { startServer } from '@tollgate/server';
-import { createMockAnthropic, createMockOpenAI } from '@tollgate/testkit';
+import { createMockAnthropic, createMockOpenAI, pngOfSize } from '@tollgate/testkit';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const keys = { master: 'sk-demo-master-key-00000001', claudeCode: 'sk-demo-claude-code-0000001', codex: 'sk-demo-codex-agent-0000001', anthropic: 'sk-ant-demo-000000000000001', openai: 'sk-proj-demo-00000000000001' };
@@ -26,7 +26,7 @@ function codexTurn(model, text) {
   return { model, instructions: 'You are Codex, a coding agent.', input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text }] }], tools: codexTools, tool_choice: 'auto', parallel_tool_calls: false, reasoning: { effort: 'medium', summary: 'auto' }, store: false, include: ['reasoning.encrypted_content'] };
 }
 
-/** Runs the eight scenes and returns what each showed; `say` narrates. */
+/** Runs the nine scenes and returns what each showed; `say` narrates. */
 export async function runDemo(say = (line) => console.log(line)) {
   const anthropicMock = await createMockAnthropic({ apiKey: keys.anthropic });
   const openaiMock = await createMockOpenAI({ apiKey: keys.openai });
@@ -120,6 +120,22 @@ export async function runDemo(say = (line) => console.log(line)) {
     results.compactionPath = openaiMock.requests.at(-1).path;
     results.compactedOutput = compacted.output.map((item) => item.type);
     say(`   upstream ${results.compactionPath}; output ${results.compactedOutput.join(', ')} (the user's messages, then OpenAI's encrypted summary of the rest)\n`);
+
+    say('9. Claude Code reads a screenshot, on gpt-5-codex: the image in its tool result reaches the model in a message right after the tool output (OpenAI takes images only there), not dropped.');
+    openaiMock.enqueue({ content: 'The build page shows 3 failing tests.' });
+    const screenshot = Buffer.from(pngOfSize(1280, 800)).toString('base64');
+    await claudeCode.messages.create({
+      model: 'gpt-5-codex',
+      max_tokens: 1024,
+      tools: [{ name: 'Read', input_schema: { type: 'object', properties: { file_path: { type: 'string' } } } }],
+      messages: [
+        { role: 'user', content: 'What does build.png show?' },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_read', name: 'Read', input: { file_path: 'build.png' } }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_read', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: screenshot } }] }] },
+      ],
+    });
+    results.screenshotInput = openaiMock.requests.at(-1).body.input.map((item) => (Array.isArray(item.content) ? `${item.type} (${item.content.map((part) => part.type).join(', ')})` : item.type));
+    say(`   OpenAI received ${results.screenshotInput.join('; ')}\n`);
 
     const spend = await admin('/admin/spend?group_by=key');
     results.requestsByKey = Object.fromEntries(spend.data.map((row) => [row.group, row.requests]));
