@@ -28,4 +28,15 @@ describe('countPdfPages', () => {
     expect(countPdfPages(Buffer.from('not a pdf'))).toBeUndefined();
     expect(countPdfPages(deflateSync('%PDF-1.4 compressed whole'))).toBeUndefined();
   });
+
+  it('stops inflating object streams past 32 MB together: a compression bomb is not counted, not read to its end', () => {
+    // Three object streams of ~12 MB of zeros each, a few KB compressed.
+    const bomb = deflateSync(Buffer.alloc(12 * 1024 * 1024));
+    const stream = (id: number) => Buffer.concat([Buffer.from(`${id} 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length ${bomb.length} >>\nstream\n`, 'latin1'), bomb, Buffer.from('\nendstream\nendobj\n', 'latin1')]);
+    const pdf = Buffer.concat([mockPdf(1, { layout: 'plain' }), stream(90), stream(91), stream(92)]);
+    expect(pdf.length).toBeLessThan(200_000);
+    expect(countPdfPages(pdf)).toBeUndefined();
+    // Two of them fit: the page is counted.
+    expect(countPdfPages(Buffer.concat([mockPdf(1, { layout: 'plain' }), stream(90), stream(91)]))).toBe(1);
+  });
 });

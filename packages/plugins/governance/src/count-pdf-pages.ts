@@ -1,7 +1,11 @@
 import { constants, inflateSync } from 'node:zlib';
 
-/** The most bytes one object stream may inflate to: it holds object dictionaries, which are small. */
-const maxObjectStreamBytes = 16 * 1024 * 1024;
+/**
+ * The most bytes a PDF's object streams may inflate to, together: they hold object dictionaries,
+ * which are small (a thousand pages' take a few MB). Past it the pages are not counted, so a
+ * compression bomb costs the event loop no more than this.
+ */
+const maxObjectStreamBytes = 32 * 1024 * 1024;
 
 /** A page object's dictionary entry (`/Type /Page`, not `/Pages`). */
 const pageType = /\/Type\s*\/Page(?![A-Za-z])/g;
@@ -29,12 +33,14 @@ function pagesIn(text: string): { pageObjects: number; pageTreeCount: number } {
  * The pages of a PDF, for bounding what a model charges to read it (each page is read as text and as
  * a picture): its page objects, or its page tree's `/Count` where larger, whether they sit in the file
  * as they are or in object streams (PDF 1.5 and later compress them there, Flate-encoded). Undefined
- * when they cannot be read — no page found, or an object stream in another encoding or encrypted —
- * so that a caller bounding a cost refuses rather than guesses low.
+ * when they cannot be read — no page found, an object stream in another encoding or encrypted, or
+ * object streams inflating past 32 MB together — so that a caller bounding a cost refuses rather than
+ * guesses low.
  */
 export function countPdfPages(pdf: Buffer): number | undefined {
   const text = pdf.toString('latin1');
   let { pageObjects, pageTreeCount } = pagesIn(text);
+  let inflatedBytes = 0;
   for (const match of text.matchAll(objectStreamStart)) {
     const dictionary = match[1]!;
     if (!/\/Filter\s*(?:\[\s*)?\/FlateDecode\s*\]?/.test(dictionary) || /\/DecodeParms/.test(dictionary)) return undefined;
@@ -43,10 +49,11 @@ export function countPdfPages(pdf: Buffer): number | undefined {
     if (end === -1) return undefined;
     let inflated: Buffer;
     try {
-      inflated = inflateSync(pdf.subarray(start, end), { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: maxObjectStreamBytes });
+      inflated = inflateSync(pdf.subarray(start, end), { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: maxObjectStreamBytes - inflatedBytes });
     } catch {
       return undefined;
     }
+    inflatedBytes += inflated.length;
     const found = pagesIn(inflated.toString('latin1'));
     pageObjects += found.pageObjects;
     pageTreeCount = Math.max(pageTreeCount, found.pageTreeCount);
