@@ -102,4 +102,41 @@ describe('costs in the ledger', () => {
     await expect(limited.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 403, code: 'model_not_allowed' });
     await expect(client.chat.completions.create({ model: 'resilient:cheap', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
   });
+
+  it("applies OpenRouter's `provider` preferences to the group's own targets: order, sort, ignore, only, max_price, allow_fallbacks", async () => {
+    // In the group's order: GPT-4o ($2.50/$10), the team's Llama ($0.20/$0.60), GPT-4o mini ($0.15/$0.60).
+    const firstTried = async (provider: unknown) => {
+      mock.reset();
+      await client.chat.completions.create({ model: 'resilient', messages: [{ role: 'user', content: 'route me' }], provider } as never);
+      return mock.requests[0]?.body.model;
+    };
+    expect(await firstTried({ order: ['gpu-box'] })).toBe('llama-3.3-70b');
+    expect(await firstTried({ sort: 'price' })).toBe('gpt-4o-mini');
+    expect(await firstTried({ ignore: ['OpenAI'] })).toBe('llama-3.3-70b');
+    // `max_price` in USD per million tokens: GPT-4o's $2.50 input is out.
+    expect(await firstTried({ only: ['openai'], max_price: { prompt: 1 } })).toBe('gpt-4o-mini');
+    // A name no target of the group answers to (one of OpenRouter's own) leaves the group as it is.
+    expect(await firstTried({ order: ['deepinfra'] })).toBe('gpt-4o');
+
+    // Without fallbacks, a failing first target is the answer: the rest are never tried.
+    mock.reset();
+    for (let index = 0; index < 3; index += 1) mock.enqueue({ status: 500, error: { message: 'The server had an error while processing your request.', type: 'server_error' } });
+    const unavailable = await client.chat.completions.create({ model: 'resilient', messages: [{ role: 'user', content: 'x' }], provider: { allow_fallbacks: false } } as never).catch((error: unknown) => error);
+    expect(unavailable).toMatchObject({ status: 500 });
+    expect(new Set(mock.requests.map((request) => request.body.model))).toEqual(new Set(['gpt-4o']));
+
+    // Preferences no target meets, or of the wrong shape, are refused before any call.
+    mock.reset();
+    const refusals: [unknown, number, string][] = [
+      [{ only: ['deepinfra'] }, 404, 'provider'],
+      [{ sort: 'fastest' }, 400, 'provider.sort'],
+      [{ order: 'openai' }, 400, 'provider.order'],
+      ['openai', 400, 'provider'],
+    ];
+    for (const [provider, status, param] of refusals) {
+      const refused = (await client.chat.completions.create({ model: 'resilient', messages: [{ role: 'user', content: 'x' }], provider } as never).catch((error: unknown) => error)) as InstanceType<typeof OpenAI.APIError>;
+      expect(refused, JSON.stringify(provider)).toMatchObject({ status, param });
+    }
+    expect(mock.requests).toHaveLength(0);
+  });
 });

@@ -16,6 +16,9 @@ import { TargetHealth } from '../routing/target-health.js';
 import { TargetQuotas } from '../routing/target-quotas.js';
 import { targetsForTags } from '../routing/targets-for-tags.js';
 import { targetsThatFit } from '../routing/targets-that-fit.js';
+import { applyProviderPreferences, readProviderPreferences, type SortTargets } from '../routing/provider-preferences.js';
+import { createLeastLatencyStrategy } from '../routing/strategies/least-latency-strategy.js';
+import { lowestCostStrategy } from '../routing/strategies/lowest-cost-strategy.js';
 import { TargetStats } from '../routing/target-stats.js';
 import type { Clock } from '../services/clock.js';
 import type { ModelRouter } from '../routing/model-router.js';
@@ -154,6 +157,9 @@ const billedUsageDelaysMs = [1_500, 3_000, 6_000];
 
 /** Wire codes of refusals that another model (a configured fallback group) may not give. */
 const contextWindowCodes = new Set(['context_length_exceeded']);
+
+/** `least-latency`'s order, never exploring: what a request sorted by latency asks for. */
+const latencyOrder = createLeastLatencyStrategy(Math.random, 0);
 const contentPolicyCodes = new Set(['content_policy_violation', 'content_filter']);
 
 /**
@@ -180,6 +186,8 @@ export class Engine implements TargetCircuits {
   /** The finishes (settle, record, log) that returned a promise and have not ended: what {@link settled} waits for. */
   readonly #finishing = new Set<Promise<void>>();
   readonly #stats = new TargetStats();
+  /** A request's `provider.sort`: the `lowest-cost` strategy's order, or `least-latency`'s without its exploration. */
+  readonly #sortTargets: SortTargets = (targets, by) => (by === 'price' ? lowestCostStrategy : latencyOrder).order(targets, this.#stats, this.#quotas);
   readonly #health: TargetHealth;
   readonly #quotas: TargetQuotas;
   readonly #clock: Clock;
@@ -606,6 +614,9 @@ export class Engine implements TargetCircuits {
     context.targets = route.policy.strategy.order(served, this.#stats, this.#quotas);
     context.routePolicy = route.policy;
     if (context.fallbackModels.length > 0) context.targets = this.#withClientFallbacks(principal, context.targets, context.fallbackModels, context.tags);
+    // OpenRouter's routing preferences, on a chat request's own targets.
+    const preferences = context.operation === 'chat' ? readProviderPreferences((context.request as { provider?: unknown }).provider) : undefined;
+    if (preferences !== undefined) context.targets = applyProviderPreferences(context.targets, preferences, this.#sortTargets, model);
     if (context.targets.length > 1) context.targets = targetsThatFit(context.targets, context.request, context.operation);
     const { contextWindow, contentPolicy } = route.policy.fallbacks;
     if (contextWindow !== undefined || contentPolicy !== undefined) context.fallbackTargets = this.#fallbackTargets(principal, contextWindow, contentPolicy);
