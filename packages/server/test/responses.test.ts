@@ -297,6 +297,11 @@ describe('POST /v1/responses', () => {
       },
     ]);
 
+    // The next turn's call follows the attachment, not the other way round.
+    gpt.reset();
+    await openai.responses.create({ model: 'llama', input: [...input.slice(0, 2), input[3]!, { type: 'function_call' as const, call_id: 'call_ci', name: 'ci_status', arguments: '{}' }, input[4]!] });
+    expect(gpt.requests[0]!.body.messages.slice(1).map((message: { role: string }) => message.role)).toEqual(['assistant', 'tool', 'user', 'assistant', 'tool']);
+
     // An input file by its data reaches Claude as a document; a tool output's file in OpenAI's storage is refused for a chat model, never dropped.
     const pdfData = Buffer.from('%PDF-1.4 mock').toString('base64');
     await openai.responses.create({ model: 'sonnet', input: [{ role: 'user', content: [{ type: 'input_file', filename: 'spec.pdf', file_data: `data:application/pdf;base64,${pdfData}` }, { type: 'input_text', text: 'Summarize.' }] }] });

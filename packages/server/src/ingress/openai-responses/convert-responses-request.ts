@@ -92,6 +92,8 @@ function toMessages(input: unknown, instructions: unknown): ChatMessage[] {
   input.forEach((item: Item, index: number) => {
     const param = `input[${index}]`;
     const type = item?.type ?? 'message';
+    // The run of tool outputs ends here: their attachments go before what comes next.
+    if (type !== 'function_call_output' && type !== 'custom_tool_call_output') flushAttachments();
     if (type === 'message' && item.role === 'assistant') {
       const content = toContent(item.content, param);
       assistant ??= { content: '', toolCalls: [] };
@@ -107,7 +109,6 @@ function toMessages(input: unknown, instructions: unknown): ChatMessage[] {
     }
     if (type === 'reasoning') return;
     flushAssistant();
-    if (type !== 'function_call_output' && type !== 'custom_tool_call_output') flushAttachments();
     if (type === 'message') {
       if (item.role === 'user') messages.push({ role: 'user', content: toContent(item.content, param), ...cacheMarkOf(item) } as ChatMessage);
       else if (item.role === 'system' || item.role === 'developer') {
