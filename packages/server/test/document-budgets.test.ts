@@ -17,7 +17,14 @@ const logs = new LogCapture();
 let server: RunningServer;
 
 beforeAll(async () => {
-  server = await startPricedGateway(logs, { claude, gpt }, { databasePath: await temporaryDatabasePath('tollgate-document-budgets'), flushIntervalMs: 20 });
+  server = await startPricedGateway(logs, { claude, gpt }, {
+    databasePath: await temporaryDatabasePath('tollgate-document-budgets'),
+    flushIntervalMs: 20,
+    // OpenAI's own API (its price provider says so): GPT-4o mini bills an image at up to 48,169 tokens.
+    providers: { openai: { type: 'openai', baseURL: gpt.baseURL, apiKey: 'sk-openai-upstream-000000', priceProvider: 'openai' } },
+    models: { mini: { target: 'openai/gpt-4o-mini' } },
+    prices: { 'openai/gpt-4o-mini': { input: 1, output: 2 } },
+  });
 });
 
 afterAll(async () => {
@@ -67,6 +74,18 @@ describe('a budget holds an inline PDF at its pages', () => {
     expect(claude.requests).toHaveLength(0);
     await expect(ask(1_280, 800)).resolves.toMatchObject({ type: 'message' });
     expect(claude.requests).toHaveLength(1);
+  });
+
+  it('holds every image at what GPT-4o mini may bill for one (2,833 tokens and 5,667 a tile, priced to match GPT-4o\'s images), by URL too', async () => {
+    const openai = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: await createBudgetedKey(server.url, 'mini-vision', 0.05), maxRetries: 0 });
+    const ask = (model: string, url: string) => openai.chat.completions.create({ model, max_tokens: 10, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url } }, { type: 'text', text: 'What is it?' }] }] });
+    // 48,169 tokens × the 1.15 margin at $1 per million: over $0.055, past $0.05; at the pixel rule's 1,500, $0.0017.
+    const refused = await ask('mini', 'https://example.com/cat.jpg').catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 429, code: 'budget_exceeded' });
+    expect((refused as Error).message).toMatch(/may cost up to \$0\.055\d/);
+    expect(gpt.requests).toHaveLength(0);
+    // The same image to a model without such a rule (the team's Llama, at the same price) is held at 1,500.
+    await expect(ask('llama', 'https://example.com/cat.jpg')).resolves.toMatchObject({ object: 'chat.completion' });
   });
 
   it('refuses, for a budgeted key, a PDF whose pages it cannot read and a document the upstream fetches; passes them on for a key without a budget', async () => {

@@ -22,6 +22,7 @@ import { createBudgetAlerts } from './budget-alerts.js';
 import { BudgetLeases } from './budget-leases.js';
 import { estimatePromptTokens, inlineTokenCounter } from './estimate-prompt-tokens.js';
 import { fetchedInputOf } from './fetched-input.js';
+import { imageTokenFloor } from './image-tokens-at-most.js';
 import { UncountablePdfError } from './inline-input-tokens.js';
 import { createHoldIds } from './hold-ids.js';
 import type { GovernanceOptions } from './governance-options.js';
@@ -166,11 +167,17 @@ export function createBudgetHooks(
   let pricing: Pricing | undefined;
   let pricingLookedUp = false;
   const nextHoldId = createHoldIds();
-  const countInline = inlineTokenCounter({ pdfPageTokens: options.pdfPageTokens, imagePixelsPerToken: options.imagePixelsPerToken });
-  /** The request's prompt tokens, its inline images and files counted as {@link inlineTokenCounter} says. */
+  const inlineCosts = { pdfPageTokens: options.pdfPageTokens, imagePixelsPerToken: options.imagePixelsPerToken };
+  const countInline = inlineTokenCounter(inlineCosts);
+  /**
+   * The request's prompt tokens, its inline images and files counted as {@link inlineTokenCounter}
+   * says, each image at least what its dearest target may bill for one (GPT-4o mini's 48,169).
+   */
   const countPrompt = (context: GatewayContext): number => {
+    const imageTokensAtLeast = imageTokenFloor(context.targets, context.fallbackTargets);
+    const count = imageTokensAtLeast === 0 ? countInline : inlineTokenCounter({ ...inlineCosts, imageTokensAtLeast });
     try {
-      return estimatePromptTokens(context.request, context.operation, countInline);
+      return estimatePromptTokens(context.request, context.operation, count);
     } catch (error) {
       if (error instanceof UncountablePdfError) throw uncountablePdf(context);
       throw error;

@@ -40,11 +40,14 @@ export interface InlineInputCosts {
   readonly pdfPageTokens: number;
   /** Pixels an image token stands for at the dearest: an image holds its pixels ÷ this, at least 1,500. */
   readonly imagePixelsPerToken: number;
+  /** The least an image holds, whatever its size, when a target bills images above the pixel rule (GPT-4o mini). */
+  readonly imageTokensAtLeast?: number;
 }
 
 /**
  * Counts inline content for a budget's worst case: an image sent as data by its size (its pixels ÷
- * `imagePixelsPerToken`, at least 1,500: the newest models read a large photo as ~10,000 tokens), a
+ * `imagePixelsPerToken`, at least 1,500: the newest models read a large photo as ~10,000 tokens), and
+ * any image at least `imageTokensAtLeast` (a target that bills images above the pixel rule), a
  * PDF as its pages times `pdfPageTokens`, a plain text file as its text; anything else as the default
  * count (undefined: an image by URL as 1,500, another part as its JSON). A PDF whose pages cannot be
  * read throws {@link UncountablePdfError}.
@@ -54,7 +57,9 @@ export function inlineInputTokens(costs: InlineInputCosts, countText: (text: str
     if (part.type === 'image_url') {
       const image = dataUrlOf((part.image_url as { url?: unknown } | undefined)?.url);
       const pixels = image === undefined ? undefined : pixelsOf(image.data);
-      return pixels === undefined ? undefined : Math.max(leastImageTokens, Math.ceil(pixels / costs.imagePixelsPerToken));
+      const atLeast = Math.max(leastImageTokens, costs.imageTokensAtLeast ?? 0);
+      if (pixels === undefined) return atLeast === leastImageTokens ? undefined : atLeast;
+      return Math.max(atLeast, Math.ceil(pixels / costs.imagePixelsPerToken));
     }
     if (part.type !== 'file') return undefined;
     const inline = dataUrlOf((part.file as { file_data?: unknown } | undefined)?.file_data);

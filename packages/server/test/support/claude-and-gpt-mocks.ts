@@ -35,6 +35,8 @@ export interface PricedGatewayOptions {
   /** More models (`name → route`) and their prices (`provider/model → { input, output }`, an image model's `imageOutput` too). */
   readonly models?: Readonly<Record<string, unknown>>;
   readonly prices?: Readonly<Record<string, { input: number; output: number; imageOutput?: number }>>;
+  /** More providers (`name → config`), beside `local` and `claude`. */
+  readonly providers?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -55,6 +57,7 @@ export function startPricedGateway(logs: LogCapture, mocks: { readonly claude: M
     providers: {
       local: { type: 'openai', baseURL: mocks.gpt.baseURL },
       claude: { type: 'anthropic', baseURL: mocks.claude.baseURL, apiKey: anthropicKey },
+      ...options.providers,
     },
     models: { llama: { target: 'local/llama-3.3-70b' }, sonnet: { target: 'claude/claude-sonnet-4-5' }, ...options.models },
   });
