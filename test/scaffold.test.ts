@@ -43,10 +43,14 @@ describe('tollgate plugin new', () => {
       await useLocalPackages(packageFolder);
       await execFile('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: packageFolder, timeout: 150_000 });
       await execFile('npm', ['run', 'build'], { cwd: packageFolder });
+      // Its tests leave no temporary folders behind (the ledger's writes a file in one).
+      const leftovers = async () => (await readdir(tmpdir())).filter((name) => name.startsWith('acme-'));
+      const before = await leftovers();
       const test = await execFile('npm', ['test'], { cwd: packageFolder });
       const output = test.stdout.replace(/\x1b\[[0-9;]*m/g, '');
       expect(output).toMatch(/Tests\s+\d+ passed \(\d+\)/);
       expect(output).not.toMatch(/failed/);
+      expect(await leftovers()).toEqual(before);
       const built = await readdir(join(packageFolder, 'dist'));
       expect(built).toContain('index.d.ts');
     }, 180_000);

@@ -334,15 +334,21 @@ export const ${slug}Plugin = definePlugin({
   },
 });
 `,
-    [`src/${slug}-plugin.test.ts`]: `import { mkdtemp, readFile } from 'node:fs/promises';
+    [`src/${slug}-plugin.test.ts`]: `import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { JsonLinesLedger } from './${slug}-plugin.js';
+
+let folder: string | undefined;
+afterEach(async () => {
+  if (folder !== undefined) await rm(folder, { recursive: true, force: true });
+});
 
 describe('${values.packageName}', () => {
   it('buffers entries and writes each once on flush', async () => {
-    const path = join(await mkdtemp(join(tmpdir(), '${slug}-')), 'ledger.jsonl');
+    folder = await mkdtemp(join(tmpdir(), '${slug}-'));
+    const path = join(folder, 'ledger.jsonl');
     const ledger = new JsonLinesLedger(path, 60_000);
     const entry = { requestId: 'r1', startedAt: 1, operation: 'chat' as const, keyId: 'k', userId: undefined, teamId: undefined, orgId: undefined, model: 'm', provider: 'p', upstreamModel: 'm', usage: undefined, costMicros: undefined, latencyMs: 1, status: 200, errorCode: undefined, stream: false, attempts: [] };
     ledger.record(entry);
