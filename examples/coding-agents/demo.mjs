@@ -2,7 +2,7 @@
 // in for Anthropic and OpenAI (the testkit's, which speak their wire formats); the gateway starts on
 // the example's own config, and nine scenes show Claude Code and Codex through it, each request shaped
 // as the agent sends it. With real keys, `npm run serve` runs the same config for real.
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,7 +30,8 @@ function codexTurn(model, text) {
 export async function runDemo(say = (line) => console.log(line)) {
   const anthropicMock = await createMockAnthropic({ apiKey: keys.anthropic });
   const openaiMock = await createMockOpenAI({ apiKey: keys.openai });
-  const database = join(await mkdtemp(join(tmpdir(), 'tollgate-example-')), 'tollgate.sqlite');
+  const folder = await mkdtemp(join(tmpdir(), 'tollgate-example-'));
+  const database = join(folder, 'tollgate.sqlite');
   const server = await startServer({
     configFile: join(here, 'tollgate.config.yaml'),
     cwd: here,
@@ -146,6 +147,7 @@ export async function runDemo(say = (line) => console.log(line)) {
     await server.close();
     await anthropicMock.close();
     await openaiMock.close();
+    await rm(folder, { recursive: true, force: true });
   }
 }
 

@@ -4,7 +4,7 @@
 // the gateway starts on the example's own config, and four scenes show what it does.
 // With a real project and key, `npm run serve` runs the same config against Vertex AI.
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,6 +84,7 @@ export async function runDemo(say = (line) => console.log(line)) {
   } finally {
     await server.close();
     await vertex.close();
+    await rm(folder, { recursive: true, force: true });
   }
 }
 

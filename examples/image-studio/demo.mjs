@@ -2,7 +2,7 @@
 // stand in for OpenAI's Images API and the Gemini API (as they serve images: tokens, or per image);
 // the gateway starts on the example's own config, and five scenes show what it does. With provider
 // keys, `npm run serve` runs the same config.
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,6 +81,7 @@ export async function runDemo(say = (line) => console.log(line)) {
   } finally {
     await server.close();
     await Promise.all([openai.close(), gemini.close()]);
+    await rm(folder, { recursive: true, force: true });
   }
 }
 

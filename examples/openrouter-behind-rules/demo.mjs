@@ -2,7 +2,7 @@
 // stand in for your vLLM server and for OpenRouter (the testkit's, which speak their wire formats);
 // the gateway starts on the example's own config, and six scenes show what the rules do.
 // With a real vLLM server and an OpenRouter key, `npm run serve` runs the same config for real.
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,8 @@ const keys = { master: 'sk-demo-master-key-00000001', research: 'sk-demo-researc
 export async function runDemo(say = (line) => console.log(line)) {
   const vllm = await createMockOpenAI();
   const openrouter = await createMockOpenAI({ flavor: 'openrouter', apiKey: keys.openrouter });
-  const database = join(await mkdtemp(join(tmpdir(), 'tollgate-example-')), 'tollgate.sqlite');
+  const folder = await mkdtemp(join(tmpdir(), 'tollgate-example-'));
+  const database = join(folder, 'tollgate.sqlite');
   const server = await startServer({
     configFile: join(here, 'tollgate.config.yaml'),
     cwd: here,
@@ -92,6 +93,7 @@ export async function runDemo(say = (line) => console.log(line)) {
     await server.close();
     await vllm.close();
     await openrouter.close();
+    await rm(folder, { recursive: true, force: true });
   }
 }
 

@@ -2,7 +2,7 @@
 // mock stands in for the vLLM server (chat, embeddings, rerank and completions, as vLLM serves them)
 // and its Anthropic mock for Claude; the gateway starts on the example's own config, and six scenes
 // show what it does. With a real GPU server and an Anthropic key, `npm run serve` runs the same config.
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -102,6 +102,7 @@ export async function runDemo(say = (line) => console.log(line)) {
     await server.close();
     await gpu.close();
     await claude.close();
+    await rm(folder, { recursive: true, force: true });
   }
 }
 

@@ -2,7 +2,7 @@
 // mock stands in for OpenAI's API (transcription, moderation, chat and speech, as OpenAI serves them);
 // the gateway starts on the example's own config, and four scenes show what it does. With an OpenAI
 // key, `npm run serve` runs the same config.
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,6 +81,7 @@ export async function runDemo(say = (line) => console.log(line)) {
   } finally {
     await server.close();
     await openai.close();
+    await rm(folder, { recursive: true, force: true });
   }
 }
 

@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMockEntraId, createMockOpenAI, type MockEntraId, type MockOpenAI } from '@tollgate/testkit';
@@ -22,6 +22,8 @@ const certificate = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE----
 // The same certificate with another key: its assertions do not verify.
 const wrongKeyFile = join(mkdtempSync(join(tmpdir(), 'tollgate-certificate-')), 'wrong-key.pem');
 writeFileSync(wrongKeyFile, `${generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()}${certificate}\n`);
+/** A certificate without its key, written by one test. */
+let certificateOnly: string | undefined;
 let entra: MockEntraId;
 let azureEntra: MockOpenAI;
 let azure: MockOpenAI;
@@ -80,6 +82,7 @@ afterAll(async () => {
   await openai.close();
   await azureEntra.close();
   await entra.close();
+  for (const file of [federatedTokenFile, wrongKeyFile, certificateOnly]) if (file !== undefined) rmSync(dirname(file), { recursive: true, force: true });
 });
 
 beforeEach(() => {
@@ -216,7 +219,7 @@ describe('Microsoft Entra ID tokens the gateway fetches (entra)', () => {
   it('refuses at startup a certificate file that is missing or holds no key, naming the option', async () => {
     const config = (file: string) => ({ plugins: ['@tollgate/provider-azure-openai'], auth: { masterKey }, providers: { az: { type: 'azure-openai', endpoint: azureEntra.url, entra: { tenantId: app.tenantId, clientId: app.clientId, certificate: file } } }, models: { m: { target: 'az/prod-gpt4o' } } });
     await expect(startQuietServer(config(join(tmpdir(), 'no-such-certificate.pem')))).rejects.toThrow(/providers\.az\.entra\.certificate: cannot read the certificate file/);
-    const certificateOnly = join(mkdtempSync(join(tmpdir(), 'tollgate-certificate-')), 'certificate-only.pem');
+    certificateOnly = join(mkdtempSync(join(tmpdir(), 'tollgate-certificate-')), 'certificate-only.pem');
     writeFileSync(certificateOnly, certificate);
     await expect(startQuietServer(config(certificateOnly))).rejects.toThrow(/must hold the app's private key and its certificate/);
   });

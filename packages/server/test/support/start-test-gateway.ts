@@ -1,10 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
+import { afterAll } from 'vitest';
 import { createMockOpenAI, type MockOpenAI } from '@tollgate/testkit';
 import { createLogger, startServer, type RunningServer } from '../../src/index.js';
 
@@ -109,10 +112,19 @@ export async function startQuietServer(config: Record<string, unknown>): Promise
 
 /** A fresh SQLite file path in a new temporary folder. */
 export async function temporaryDatabasePath(prefix: string): Promise<string> {
-  const { mkdtemp } = await import('node:fs/promises');
-  const { tmpdir } = await import('node:os');
-  return resolve(await mkdtemp(resolve(tmpdir(), `${prefix}-`)), 'tollgate.sqlite');
+  const folder = await mkdtemp(resolve(tmpdir(), `${prefix}-`));
+  temporaryFolders.push(folder);
+  return resolve(folder, 'tollgate.sqlite');
 }
+
+/** The folders {@link temporaryDatabasePath} made in this test file. */
+const temporaryFolders: string[] = [];
+
+// Registered as the file imports this module, so it runs after the file's own `afterAll` hooks
+// (vitest runs them in reverse), once its gateways have closed their databases.
+afterAll(async () => {
+  for (const folder of temporaryFolders.splice(0)) await rm(folder, { recursive: true, force: true });
+});
 
 /** A quiet gateway in front of a fresh OpenAI mock, with the SQLite ledger (flushing every 20 ms) and `plugins` after it. */
 export interface LedgeredGateway {
