@@ -53,10 +53,11 @@ export function readProviderPreferences(value: unknown): ProviderPreferences | u
   if (maxPrice !== undefined && maxPrice !== null && (typeof maxPrice !== 'object' || [maxPrice.prompt, maxPrice.completion].some((price) => price !== undefined && typeof price !== 'number'))) {
     throw invalid('`provider.max_price` must be an object of prices in USD per million tokens (`prompt`, `completion`).', 'provider.max_price');
   }
+  const [order, only, ignore] = (['order', 'only', 'ignore'] as const).map((field) => stringList(given[field], `provider.${field}`));
   const preferences: ProviderPreferences = {
-    ...(stringList(given.order, 'provider.order') === undefined ? {} : { order: stringList(given.order, 'provider.order')! }),
-    ...(stringList(given.only, 'provider.only') === undefined ? {} : { only: stringList(given.only, 'provider.only')! }),
-    ...(stringList(given.ignore, 'provider.ignore') === undefined ? {} : { ignore: stringList(given.ignore, 'provider.ignore')! }),
+    ...(order === undefined ? {} : { order }),
+    ...(only === undefined ? {} : { only }),
+    ...(ignore === undefined ? {} : { ignore }),
     ...(typeof allowFallbacks === 'boolean' ? { allow_fallbacks: allowFallbacks } : {}),
     ...(typeof sort === 'string' ? { sort } : {}),
     ...(maxPrice === undefined || maxPrice === null ? {} : { max_price: maxPrice as ProviderPreferences['max_price'] }),

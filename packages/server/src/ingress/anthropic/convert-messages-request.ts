@@ -1,6 +1,7 @@
 import { cacheMarkOf, hasCacheMark, lastCacheMark } from '../cache-mark-of.js';
 import { GatewayError, claudeThinkingDetail, type BoundedWebSearches, type ChatCompletionRequest, type ClientBodyFacts, type ChatMessage, type ContentPart, type FunctionTool, type ReasoningDetail, type ToolChoice } from '@tollgate/core';
 import { requiredFieldError } from '../required-field-error.js';
+import { toolResultForChat, type ToolResultForChat } from '../tool-result-attachments.js';
 
 /** Messages API fields an OpenAI-format target has no equivalent for: dropped when translating. */
 export const untranslatedMessagesFields = ['thinking', 'service_tier', 'container', 'mcp_servers', 'context_management'] as const;
@@ -72,21 +73,10 @@ function toParts(block: Block): ContentPart[] {
   return mark.cache_control === undefined ? parts : [...parts.slice(0, -1), { ...parts.at(-1)!, ...mark }];
 }
 
-/**
- * A tool result's content as a tool message's text and the attachments a chat tool message cannot
- * carry (images and documents: OpenAI takes them in user messages only), which go in the user
- * message that follows the turn's tool messages, introduced by a line naming the call.
- */
-function toolResultOf(block: Block): { text: string; attachments: ContentPart[] } {
+/** A tool result block for a chat model: its text, its images and documents attached (see {@link toolResultForChat}). */
+function toolResultOf(block: Block): ToolResultForChat {
   const blocks: Block[] = Array.isArray(block.content) ? block.content : [];
-  const attached = blocks.filter((inner) => inner?.type !== 'text');
-  const text = textOfBlocks(block.content);
-  if (attached.length === 0) return { text, attachments: [] };
-  const id = String(block.tool_use_id);
-  return {
-    text: text === '' ? `(The result of this call is attached in the next message.)` : text,
-    attachments: [{ type: 'text', text: `Attached to the result of tool call ${id}:` }, ...attached.flatMap(toParts)],
-  };
+  return toolResultForChat(String(block.tool_use_id), textOfBlocks(block.content), blocks.filter((inner) => inner?.type !== 'text').flatMap(toParts));
 }
 
 /**

@@ -1,6 +1,7 @@
 import { GatewayError, customToolInput, type AssistantMessage, type BoundedWebSearches, type ClientBodyFacts, type ChatCompletionRequest, type ChatMessage, type ContentPart, type FunctionTool, type TextContentPart, type ToolCall, type ToolChoice } from '@tollgate/core';
 import { cacheMarkOf, hasCacheMark, lastCacheMark } from '../cache-mark-of.js';
 import { requiredFieldError } from '../required-field-error.js';
+import { toolResultForChat, type ToolResultForChat } from '../tool-result-attachments.js';
 
 type Item = { type?: string; [field: string]: any };
 
@@ -41,21 +42,15 @@ function toContent(content: unknown, param: string): string | ContentPart[] {
 }
 
 /**
- * A tool's output, which the Responses API lets be text or content parts, as a tool message's text and
- * the attachments a chat tool message cannot carry (images and files: OpenAI takes them in user
- * messages only), which go in a user message after the tool messages, introduced by a line naming the
- * call.
+ * A tool's output, which the Responses API lets be text or content parts, for a chat model: its text,
+ * its images and files attached (see {@link toolResultForChat}).
  */
-function toolOutputOf(output: unknown, callId: string, param: string): { text: string; attachments: ContentPart[] } {
+function toolOutputOf(output: unknown, callId: string, param: string): ToolResultForChat {
   if (typeof output === 'string') return { text: output, attachments: [] };
   if (!Array.isArray(output)) return { text: JSON.stringify(output ?? ''), attachments: [] };
-  const text = output.map((part: Item) => (part.type === 'input_text' || part.type === 'output_text' ? String(part.text) : '')).join('');
-  const attached = output.flatMap((part: Item, index: number) => (part.type === 'input_text' || part.type === 'output_text' ? [] : [toPart(part, `${param}.output[${index}]`)]));
-  if (attached.length === 0) return { text, attachments: [] };
-  return {
-    text: text === '' ? '(The result of this call is attached in the next message.)' : text,
-    attachments: [{ type: 'text', text: `Attached to the result of tool call ${callId}:` }, ...attached],
-  };
+  const isText = (part: Item) => part.type === 'input_text' || part.type === 'output_text';
+  const text = output.map((part: Item) => (isText(part) ? String(part.text) : '')).join('');
+  return toolResultForChat(callId, text, output.flatMap((part: Item, index: number) => (isText(part) ? [] : [toPart(part, `${param}.output[${index}]`)])));
 }
 
 /**
