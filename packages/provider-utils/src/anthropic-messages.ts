@@ -28,7 +28,7 @@ export interface AnthropicRequest {
   metadata?: { user_id?: string };
   tools?: { name: string; description?: string; input_schema: unknown; cache_control?: unknown }[];
   tool_choice?: { type: 'auto' | 'any' | 'none' | 'tool'; name?: string; disable_parallel_tool_use?: boolean };
-  thinking?: { type: 'enabled'; budget_tokens: number } | { type: 'adaptive' } | { type: 'disabled' };
+  thinking?: { type: 'enabled'; budget_tokens: number; display?: 'summarized' | 'omitted' } | { type: 'adaptive'; display?: 'summarized' | 'omitted' } | { type: 'disabled' };
   /** Fast mode (`fast`): a faster configuration of some Opus models, at a multiple of the standard rates. */
   speed?: 'fast' | 'standard';
   [extension: string]: unknown;

@@ -28,6 +28,7 @@ export { DroppedFieldLog } from './dropped-field-log.js';
 export { openAIAssistantMessageFields, openAIChatParams, openAIEmbeddingParams, paramDropper } from './openai-request-params.js';
 export { parseToolArguments, parseJsonObject } from './parse-tool-json.js';
 export { isOpenAIReasoningModel } from './openai-reasoning-model.js';
+export { askedReasoning, type AskedReasoning, type ReasoningEffort } from './asked-reasoning.js';
 export { isOpenAICompletionsModel } from './openai-completions-model.js';
 export { signedJwt } from './signed-jwt.js';
 export { fromResponsesUsage, isResponseObject, chatCompletionOfResponse, errorBodyOfResponsesEvent } from './responses-answer.js';

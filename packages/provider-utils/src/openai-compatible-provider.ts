@@ -33,6 +33,7 @@ import {
 } from '@tollgate/core';
 import { withoutCacheControl } from './cache-control.js';
 import { DroppedFieldLog } from './dropped-field-log.js';
+import { askedReasoning } from './asked-reasoning.js';
 import { withoutAssistantFields, withoutFields } from './openai-request-params.js';
 import { decodeOpenAICompatibleSse } from './decode-openai-compatible-sse.js';
 import { HttpUpstream, type UpstreamBody } from './http-upstream.js';
@@ -129,6 +130,14 @@ export interface OpenAICompatibleProviderInit {
    * OpenAI-format client's own bytes go as it sent them, unless `dropParam` drops `cache_control`).
    */
   readonly takesCacheControl?: boolean;
+  /**
+   * The upstream takes OpenRouter's `reasoning` object (OpenRouter, whose field it is). Any other
+   * upstream gets it left out, its effort sent as `reasoning_effort` unless the client set one — to a
+   * model `takesReasoningEffort` accepts (default: every model).
+   */
+  readonly takesReasoningObject?: boolean;
+  /** Models that take `reasoning_effort` (OpenAI's reasoning models on OpenAI's own API and Azure). */
+  readonly takesReasoningEffort?: (model: string) => boolean;
   /** As `dropParam`, for embeddings requests. */
   readonly dropEmbeddingParam?: ((field: string) => boolean) | undefined;
   /** Where the fields dropped are noted (debug, once each). */
@@ -549,7 +558,8 @@ export class OpenAICompatibleProvider implements Provider {
     const renameLimit = request.max_tokens != null && request.max_completion_tokens == null && this.#init.maxCompletionTokensOnly?.(options.model) === true;
     const dropped = this.#init.dropParam === undefined ? undefined : this.#fieldsToDrop(request, this.#init.dropParam);
     const messages = this.#messagesToSend(request);
-    if (options.rawBody !== undefined && request === chatRequest && request.model === options.model && extra === undefined && !renameLimit && dropped === undefined && messages === request.messages) {
+    const reasoning = request.reasoning === undefined || this.#init.takesReasoningObject === true ? undefined : this.#reasoningAsEffort(request, options.model);
+    if (options.rawBody !== undefined && request === chatRequest && request.model === options.model && extra === undefined && !renameLimit && dropped === undefined && messages === request.messages && reasoning === undefined) {
       if (!addUsage) return options.rawBody;
       if (request.stream_options === undefined) {
         const spliced = spliceJsonFields(options.rawBody, { stream_options: { include_usage: true } });
@@ -559,6 +569,7 @@ export class OpenAICompatibleProvider implements Provider {
     return JSON.stringify({
       ...withoutFields(request, dropped),
       ...(messages === request.messages ? {} : { messages }),
+      ...reasoning,
       ...extra,
       ...(extra === undefined ? {} : options.targetParams),
       model: options.model,
@@ -566,6 +577,17 @@ export class OpenAICompatibleProvider implements Provider {
       // JSON leaves out an undefined field: `max_tokens` goes, under its new name.
       ...(renameLimit ? { max_tokens: undefined, max_completion_tokens: request.max_tokens } : {}),
     });
+  }
+
+  /**
+   * OpenRouter's `reasoning` object, which no other OpenAI-format server defines (OpenAI's API refuses
+   * it), left out (JSON leaves out an undefined field), and its effort as `reasoning_effort` when the
+   * client set none and the model takes one.
+   */
+  #reasoningAsEffort(request: ChatCompletionRequest, model: string): { reasoning: undefined; reasoning_effort?: string } {
+    const effort = askedReasoning(request)?.effort;
+    const setEffort = effort !== undefined && request.reasoning_effort == null && (this.#init.takesReasoningEffort?.(model) ?? true);
+    return setEffort ? { reasoning: undefined, reasoning_effort: effort } : { reasoning: undefined };
   }
 
   /** A client's chat request without its cache marks when `dropParams` drops them (noted once); else the same request. */

@@ -1,4 +1,5 @@
 import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
+import { askedReasoning } from './asked-reasoning.js';
 import { assistantText } from './assistant-text.js';
 import { textOfContent } from './text-of-content.js';
 
@@ -39,7 +40,7 @@ function toInput(messages: readonly ChatMessage[]): Record<string, unknown>[] {
  * A canonical chat request as a Responses API request, for models an upstream serves through that API
  * only (OpenAI's Codex models): messages to input items, tools and `tool_choice` to their Responses
  * shape, `max_tokens` to `max_output_tokens`, `response_format` and `verbosity` to `text`,
- * `reasoning_effort` to `reasoning.effort`; nothing stored (`store: false`). Fields the Responses API
+ * the effort asked for (`reasoning_effort`, OpenRouter's `reasoning.effort`) to `reasoning.effort`; nothing stored (`store: false`). Fields the Responses API
  * lacks (`stop`, `seed`, the penalties, `logit_bias`) are dropped; more than one answer (`n`) is refused.
  */
 export function toResponsesRequest(request: ChatCompletionRequest, model: string): Record<string, unknown> {
@@ -49,6 +50,8 @@ export function toResponsesRequest(request: ChatCompletionRequest, model: string
   const choice = request.tool_choice;
   const format = request.response_format;
   const limit = request.max_completion_tokens ?? request.max_tokens;
+  // `none` as the client said it: the newest models take it.
+  const effort = askedReasoning(request)?.effort ?? (request.reasoning_effort === 'none' ? 'none' : undefined);
   const text = {
     ...(format === undefined || format.type === 'text' ? {} : { format: format.type === 'json_schema' ? { type: 'json_schema', ...format.json_schema } : { type: 'json_object' } }),
     ...(typeof request.verbosity === 'string' ? { verbosity: request.verbosity } : {}),
@@ -71,7 +74,7 @@ export function toResponsesRequest(request: ChatCompletionRequest, model: string
       : { tools: request.tools.map((tool) => ({ type: 'function', name: tool.function.name, ...(tool.function.description === undefined ? {} : { description: tool.function.description }), parameters: tool.function.parameters ?? { type: 'object', properties: {} }, ...(typeof tool.function.strict === 'boolean' ? { strict: tool.function.strict } : {}) })) }),
     ...(choice === undefined ? {} : { tool_choice: typeof choice === 'string' ? choice : { type: 'function', name: choice.function.name } }),
     ...(typeof request.parallel_tool_calls === 'boolean' ? { parallel_tool_calls: request.parallel_tool_calls } : {}),
-    ...(request.reasoning_effort == null ? {} : { reasoning: { effort: request.reasoning_effort } }),
+    ...(effort === undefined ? {} : { reasoning: { effort } }),
     ...(Object.keys(text).length === 0 ? {} : { text }),
   };
 }

@@ -290,6 +290,23 @@ describe('Anthropic client → Bedrock model through Converse (messagesAPI: fals
   });
 });
 
+describe('the reasoning asked for, as Claude on Bedrock thinks', () => {
+  it("takes Claude Code's thinking budget and OpenRouter's reasoning object from a chat client as Converse's thinking budget; reasoning off, or a model other than Claude, gets none", async () => {
+    await anthropic.messages.create({ model: 'sonnet-converse', max_tokens: 8_000, thinking: { type: 'enabled', budget_tokens: 3_000 }, messages: [{ role: 'user', content: 'hello' }] });
+    expect(signed.requests.at(-1)?.body.additionalModelRequestFields).toEqual({ thinking: { type: 'enabled', budget_tokens: 3_000 } });
+
+    const chat = (model: string, reasoning: Record<string, unknown>) => openai.chat.completions.create({ model, max_tokens: 8_000, messages: [{ role: 'user', content: 'hello' }], reasoning } as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    await chat('sonnet', { max_tokens: 5_000 });
+    expect(signed.requests.at(-1)?.body.additionalModelRequestFields).toEqual({ thinking: { type: 'enabled', budget_tokens: 5_000 } });
+    await chat('sonnet', { effort: 'xhigh' });
+    expect(signed.requests.at(-1)?.body.additionalModelRequestFields).toEqual({ thinking: { type: 'enabled', budget_tokens: 32_768 } });
+    await chat('sonnet', { effort: 'none' });
+    expect(signed.requests.at(-1)?.body).not.toHaveProperty('additionalModelRequestFields');
+    await chat('nova', { max_tokens: 5_000 });
+    expect(signed.requests.at(-1)?.body).not.toHaveProperty('additionalModelRequestFields');
+  });
+});
+
 describe('Anthropic client (Claude Code) → Claude on Bedrock through InvokeModel, as sent', () => {
   const readTool = { name: 'Read', description: 'Read a file', input_schema: { type: 'object', properties: { path: { type: 'string' } } } };
   /** A Claude Code turn: thinking on, its signed thinking in history, cache marks, its session in metadata. */

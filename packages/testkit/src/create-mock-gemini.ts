@@ -40,6 +40,30 @@ function lastUserText(body: any): string {
 }
 
 /** What the API rejects before generating: the messages Google answers them with. */
+/** The signatures Google documents for function calls Gemini did not make itself; Gemini 3 takes them in place of its own. */
+const foreignCallSignatures = new Set(['skip_thought_signature_validator', 'context_engineering_is_the_way_to_go']);
+
+/**
+ * Gemini 3's check of thought signatures: in the current turn (the contents after the last user
+ * content that is not only function responses), the first function call of every model step must
+ * carry a signature Gemini gave (`issued`) or one of {@link foreignCallSignatures}. The error
+ * message, as Gemini answers; undefined when the turn passes.
+ */
+function unsignedCallError(contents: readonly any[], issued: ReadonlySet<string>): string | undefined {
+  const turnStart = contents.findLastIndex((content) => content?.role !== 'model' && content?.parts?.some((part: any) => part?.functionResponse === undefined)) + 1;
+  for (let index = turnStart; index < contents.length; index += 1) {
+    const parts: any[] = contents[index]?.role === 'model' ? contents[index].parts : [];
+    const first = parts.findIndex((part) => part?.functionCall !== undefined);
+    if (first === -1) continue;
+    const signature = parts[first].thoughtSignature;
+    if (signature === undefined) {
+      return `Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly, and missing thought_signature may lead to degraded model performance. Additional data, function call \`default_api:${parts[first].functionCall.name}\` , position ${index + 1}. Please refer to https://ai.google.dev/gemini-api/docs/thought-signatures for more details.`;
+    }
+    if (!issued.has(signature) && !foreignCallSignatures.has(signature)) return 'Corrupted thought signature.';
+  }
+  return undefined;
+}
+
 function invalidRequest(body: any, flavor: 'gemini' | 'vertex'): string | undefined {
   if (!Array.isArray(body?.contents) || body.contents.length === 0) return '* GenerateContentRequest.contents: contents is not specified\n';
   for (const [index, content] of body.contents.entries()) {
@@ -58,7 +82,10 @@ function invalidRequest(body: any, flavor: 'gemini' | 'vertex'): string | undefi
  * `:streamGenerateContent?alt=sse` (`data:` events, each a `GenerateContentResponse`; the last one
  * carries `finishReason` and the full `usageMetadata`), `:countTokens`, the `x-goog-api-key` header (or
  * `key` query), errors as `google.rpc.Status` bodies (an invalid key is a 400 `API_KEY_INVALID`, a 429
- * carries `RetryInfo.retryDelay`), thought parts, function calls, stop sequences, `maxOutputTokens`,
+ * carries `RetryInfo.retryDelay`), thought parts (only with `thinkingConfig.includeThoughts`, as Gemini
+ * answers; their tokens counted either way), function calls (a Gemini 3 model signs each answer's
+ * first one with a `thoughtSignature`, and refuses a request whose current turn has a step without one
+ * as Gemini 3 does, taking Google's documented signature for other models' calls), stop sequences, `maxOutputTokens`,
  * blocked prompts and cached/thinking token counts, images from an image model asked for them
  * (`responseModalities` with `IMAGE`: an `inlineData` part, its tokens in `candidatesTokensDetails`;
  * another model refuses them), and the processing tier (`serviceTier` in the body,
@@ -106,6 +133,7 @@ export async function createMockGemini(options: MockGeminiOptions = {}): Promise
  */
 export function geminiAnswerer(flavor: 'gemini' | 'vertex'): (request: RecordedRequest, res: ServerResponse, takeReply: () => MockGeminiReply | undefined, model: string, method: string) => Promise<void> {
   let sequence = 0;
+  const issuedSignatures = new Set<string>();
   return async (request, res, takeReply, model, method) => {
     const url = new URL(request.path, 'http://mock');
     const body: any = request.body;
@@ -116,7 +144,8 @@ export function geminiAnswerer(flavor: 'gemini' | 'vertex'): (request: RecordedR
       if (body.generateContentRequest !== undefined) return fail('INVALID_ARGUMENT', 'Invalid JSON payload received. Unknown name "generateContentRequest": Cannot find field.');
       return sendJson(res, 200, { totalTokens: Math.max(1, promptWords(body)), totalBillableCharacters: JSON.stringify(body.contents ?? []).length });
     }
-    const invalid = invalidRequest(body, flavor);
+    const gemini3 = /^gemini-[3-9]/.test(model);
+    const invalid = invalidRequest(body, flavor) ?? (gemini3 ? unsignedCallError(body.contents, issuedSignatures) : undefined);
     if (invalid !== undefined) return fail('INVALID_ARGUMENT', invalid);
     // Proto JSON: the field by either name. The Gemini API serves flex and priority; Vertex AI takes no tier in the body.
     const askedTier = body.serviceTier ?? body.service_tier;
@@ -147,7 +176,15 @@ export function geminiAnswerer(flavor: 'gemini' | 'vertex'): (request: RecordedR
       text = text.split(/(?<= )/).slice(0, config.maxOutputTokens).join('');
       finishReason = 'MAX_TOKENS';
     }
-    const calls = (reply.functionCalls ?? []).map((call) => ({ functionCall: { ...(call.id === undefined ? {} : { id: call.id }), name: call.name, args: call.args } }));
+    // Gemini 3 signs the first function call of an answer (parallel calls share its signature).
+    const signature = gemini3 ? Buffer.from(`mock thought signature ${model} ${responseId}`).toString('base64') : undefined;
+    if (signature !== undefined) issuedSignatures.add(signature);
+    const calls = (reply.functionCalls ?? []).map((call, index) => ({
+      functionCall: { ...(call.id === undefined ? {} : { id: call.id }), name: call.name, args: call.args },
+      ...(index === 0 && signature !== undefined ? { thoughtSignature: signature } : {}),
+    }));
+    // Thought summaries come back only when asked for; the thinking is billed either way.
+    const thought = config.thinkingConfig?.includeThoughts === true ? reply.thought : undefined;
     if (imageAsked && !model.includes('image')) return fail('INVALID_ARGUMENT', 'The requested combination of response modalities (TEXT, IMAGE) is not supported by the model.');
     const images = imageAsked ? [{ inlineData: { mimeType: 'image/png', data: geminiMockImage } }] : [];
     const prompt = reply.usage?.promptTokenCount ?? Math.max(1, promptWords(body));
@@ -166,7 +203,7 @@ export function geminiAnswerer(flavor: 'gemini' | 'vertex'): (request: RecordedR
     }
 
     const noText = text === '' && (calls.length > 0 || imagesOnly);
-    const parts = [...(reply.thought === undefined ? [] : [{ text: reply.thought, thought: true }]), ...(noText ? [] : [{ text }]), ...images, ...calls];
+    const parts = [...(thought === undefined ? [] : [{ text: thought, thought: true }]), ...(noText ? [] : [{ text }]), ...images, ...calls];
     const candidateCount = typeof config.candidateCount === 'number' ? config.candidateCount : 1;
     if (!stream || url.searchParams.get('alt') !== 'sse') {
       const candidates = Array.from({ length: candidateCount }, (_, index) => ({ content: { parts, role: 'model' }, finishReason, index }));
@@ -177,7 +214,7 @@ export function geminiAnswerer(flavor: 'gemini' | 'vertex'): (request: RecordedR
 
     // One event per thought, per text piece, per image, and one for all function calls; the last one finishes.
     const pieces: object[][] = [
-      ...(reply.thought === undefined ? [] : [[{ text: reply.thought, thought: true }]]),
+      ...(thought === undefined ? [] : [[{ text: thought, thought: true }]]),
       ...(noText ? [] : text.split(/(?<= )/).map((piece) => [{ text: piece }])),
       ...images.map((image) => [image]),
       ...(calls.length > 0 ? [calls] : []),

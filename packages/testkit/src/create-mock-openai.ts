@@ -36,7 +36,8 @@ export interface MockOpenAIOptions {
   readonly flavor?: 'openai' | 'openrouter' | 'azure';
   /**
    * Refuse a chat completion or embeddings request with a field OpenAI's API reference does not list,
-   * as OpenAI's own API does (`400 Unrecognized request argument supplied: top_k`). Off by default: the mock also
+   * as OpenAI's own API does (`400 Unrecognized request argument supplied: top_k`), and an effort
+   * (`reasoning_effort`) for a model that does not reason (`400 Unsupported parameter`). Off by default: the mock also
    * stands for vLLM, SGLang and other servers that take their own extensions.
    */
   readonly refuseUnknownFields?: boolean;
@@ -367,6 +368,11 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
     const unknownDefinedField = definedFields !== undefined && options.refuseUnknownFields === true ? Object.keys(body ?? {}).find((field) => !definedFields.has(field)) : undefined;
     if (unknownDefinedField !== undefined) {
       sendJson(res, 400, openAIError(`Unrecognized request argument supplied: ${unknownDefinedField}`, 'invalid_request_error'));
+      return;
+    }
+    // OpenAI's own API: only its reasoning models take an effort.
+    if (isChat && options.refuseUnknownFields === true && (body as { reasoning_effort?: unknown }).reasoning_effort != null && !reasoningModel.test(String((body as { model?: unknown }).model))) {
+      sendJson(res, 400, openAIError("Unsupported parameter: 'reasoning_effort' is not supported with this model.", 'invalid_request_error', 'unsupported_parameter', 'reasoning_effort'));
       return;
     }
     const unknownField = isResponses ? Object.keys(body ?? {}).find((field) => !responsesFields.has(field)) : undefined;

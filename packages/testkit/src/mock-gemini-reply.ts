@@ -16,7 +16,7 @@ export interface MockGeminiReply extends MockReplyBasics {
   readonly content?: string;
   /** `functionCall` parts after the text. */
   readonly functionCalls?: readonly MockFunctionCall[];
-  /** A thought summary part (`thought: true`) before the text. */
+  /** A thought summary part (`thought: true`) before the text, when the request asks for them (`thinkingConfig.includeThoughts`); its tokens are counted either way. */
   readonly thought?: string;
   /** Overrides the finish reason (`SAFETY`, `RECITATION`, `MALFORMED_FUNCTION_CALL`). */
   readonly finishReason?: string;

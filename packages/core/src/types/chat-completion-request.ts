@@ -59,7 +59,8 @@ export interface ChatCompletionRequest {
   readonly tool_choice?: ToolChoice;
   readonly parallel_tool_calls?: boolean;
   readonly response_format?: ResponseFormat;
-  readonly reasoning_effort?: 'minimal' | 'low' | 'medium' | 'high' | null;
+  /** OpenAI's effort levels: `none` (the newest models) to `xhigh`. */
+  readonly reasoning_effort?: 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | null;
   readonly metadata?: Readonly<Record<string, string>> | null;
   /** The processing tier asked for (OpenAI's `auto`, `default`, `flex`, `priority`): priced apart. */
   readonly service_tier?: string | null;

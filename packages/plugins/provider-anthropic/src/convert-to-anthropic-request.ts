@@ -1,5 +1,5 @@
 import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
-import { assistantText, cacheControlOf, claudeReasoningBlocks, parseDataUrl, parseToolArguments, partsCacheControl, textOfContent, type AnthropicContentBlock, type AnthropicMessage, type AnthropicRequest, type CacheControl } from '@tollgate/provider-utils';
+import { askedReasoning, assistantText, cacheControlOf, type AskedReasoning, claudeReasoningBlocks, parseDataUrl, parseToolArguments, partsCacheControl, textOfContent, type AnthropicContentBlock, type AnthropicMessage, type AnthropicRequest, type CacheControl } from '@tollgate/provider-utils';
 
 /**
  * OpenAI request fields with no Messages API equivalent. They are dropped (the provider logs each
@@ -31,8 +31,24 @@ function isThinkingSetting(value: unknown): value is NonNullable<AnthropicReques
   return (setting?.type === 'enabled' && typeof setting.budget_tokens === 'number') || setting?.type === 'adaptive' || setting?.type === 'disabled';
 }
 
-/** OpenAI's `reasoning_effort` as Anthropic's `output_config.effort`. */
-const efforts = { minimal: 'low', low: 'low', medium: 'medium', high: 'high' } as const;
+/** An effort (`reasoning_effort`, OpenRouter's `reasoning.effort`) as Anthropic's `output_config.effort`. */
+const efforts = { minimal: 'low', low: 'low', medium: 'medium', high: 'high', xhigh: 'xhigh' } as const;
+
+/**
+ * The thinking a request asks for, as the Messages API's `thinking`: Anthropic's own setting as it
+ * came (LiteLLM's chat clients send it); else reasoning turned off as `disabled`, and a budget
+ * (OpenRouter's `reasoning.max_tokens`, which the Messages ingress carries a Claude Code turn's in) as
+ * `enabled` with its `budget_tokens`, shown as summarized unless OpenRouter's `exclude` asked to leave
+ * it out (`display: "omitted"`: signed, not shown). Undefined when the request sets no thinking.
+ */
+function thinkingOf(request: ChatCompletionRequest, asked: AskedReasoning | undefined): AnthropicRequest['thinking'] {
+  const own = request.thinking;
+  if (isThinkingSetting(own)) return own;
+  if (asked === undefined) return undefined;
+  if (asked.off) return { type: 'disabled' };
+  if (asked.budgetTokens === undefined) return undefined;
+  return { type: 'enabled', budget_tokens: asked.budgetTokens, ...(asked.shown ? {} : { display: 'omitted' as const }) };
+}
 
 /** `block` with the cache mark, when there is one. */
 function marked<T extends AnthropicContentBlock>(block: T, cacheControl: CacheControl | undefined): T {
@@ -185,16 +201,17 @@ export interface ConvertToAnthropicOptions {
  * messages to `system`, `max_tokens` always set, `stop` to `stop_sequences`, tools and `tool_choice`,
  * assistant `tool_calls` to `tool_use` blocks (after Claude's signed thinking, from the message's
  * `reasoning_details`), `tool` messages to `tool_result` blocks (consecutive ones merged into one user
- * turn), `thinking` and `speed` (fast mode) as they are, images (https and base64 data URLs), `response_format` as native
- * structured output (`output_config.format`) and `reasoning_effort` as `output_config.effort`.
+ * turn), `thinking` and `speed` (fast mode) as they are, OpenRouter's `reasoning` as thinking
+ * ({@link thinkingOf}), images (https and base64 data URLs), `response_format` as native structured
+ * output (`output_config.format`) and an effort (`reasoning_effort`, `reasoning.effort`) as `output_config.effort`.
  */
 export function convertToAnthropicRequest(request: ChatCompletionRequest, options: ConvertToAnthropicOptions): AnthropicRequest {
   if (request.n !== undefined && request.n !== null && request.n > 1) {
     throw new GatewayError('TOLLGATE_INVALID_REQUEST', 'Anthropic models answer one choice per request; send n: 1 (or leave n out).', { param: 'n' });
   }
-  // Extended thinking as the Messages API takes it (as LiteLLM accepts it from chat clients).
-  const thinking = (request as { thinking?: unknown }).thinking;
-  const withThinking = isThinkingSetting(thinking) && thinking.type !== 'disabled';
+  const asked = askedReasoning(request);
+  const thinking = thinkingOf(request, asked);
+  const withThinking = thinking !== undefined && thinking.type !== 'disabled';
   const { system, turns } = convertMessages(request.messages, withThinking);
   const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? options.defaultMaxTokens;
   const body: AnthropicRequest = { model: options.model, max_tokens: maxTokens, messages: turns };
@@ -205,7 +222,7 @@ export function convertToAnthropicRequest(request: ChatCompletionRequest, option
   if (request.stop !== undefined && request.stop !== null) body.stop_sequences = typeof request.stop === 'string' ? [request.stop] : [...request.stop];
   if (request.user !== undefined) body.metadata = { user_id: request.user };
   if (request.stream === true) body.stream = true;
-  if (isThinkingSetting(thinking)) body.thinking = thinking;
+  if (thinking !== undefined) body.thinking = thinking;
   // Claude's fast mode, as the Messages API takes it (a chat client's field, or a target's params).
   const speed = (request as { speed?: unknown }).speed;
   if (speed === 'fast' || speed === 'standard') body.speed = speed;
@@ -231,7 +248,7 @@ export function convertToAnthropicRequest(request: ChatCompletionRequest, option
   if (format !== undefined && format.type !== 'text') {
     outputConfig.format = { type: 'json_schema', schema: format.type === 'json_schema' ? (format.json_schema.schema ?? { type: 'object' }) : { type: 'object' } };
   }
-  if (request.reasoning_effort !== undefined && request.reasoning_effort !== null) outputConfig.effort = efforts[request.reasoning_effort];
+  if (asked?.effort !== undefined) outputConfig.effort = efforts[asked.effort];
   if (Object.keys(outputConfig).length > 0) body.output_config = outputConfig;
   if (tools.length > 0) body.tools = tools;
   // The request's own mark (OpenRouter's automatic caching, a target's params): on the conversation's

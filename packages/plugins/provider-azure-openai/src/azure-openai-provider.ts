@@ -42,6 +42,8 @@ export class AzureOpenAIProvider extends OpenAICompatibleProvider {
       logger,
       // Reasoning deployments refuse max_tokens, as OpenAI's reasoning models do.
       maxCompletionTokensOnly: (deployment) => isOpenAIReasoningModel(deployment) || options.maxCompletionTokensDeployments.includes(deployment),
+      // The same deployments take `reasoning_effort`.
+      takesReasoningEffort: (deployment) => isOpenAIReasoningModel(deployment) || options.maxCompletionTokensDeployments.includes(deployment),
       pathFor: (operation, deployment) =>
         options.apiVersion === 'v1'
           ? `/openai/v1/${operation}`

@@ -1,5 +1,5 @@
 import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
-import { assistantText, cacheControlOf, claudeReasoningBlocks, parseDataUrl, parseJsonObject, parseToolArguments, partsCacheControl, textOfContent, type CacheControl } from '@tollgate/provider-utils';
+import { askedReasoning, assistantText, cacheControlOf, claudeReasoningBlocks, parseDataUrl, parseJsonObject, parseToolArguments, partsCacheControl, textOfContent, type CacheControl } from '@tollgate/provider-utils';
 import type { BedrockCachePoint, BedrockContentBlock, BedrockMessage, BedrockRequest, BedrockTool, BedrockToolResultBlock } from './bedrock-content.js';
 import { jsonResponseToolName } from './json-response-tool.js';
 
@@ -9,8 +9,20 @@ import { jsonResponseToolName } from './json-response-tool.js';
  */
 export const untranslatedOpenAIFields = ['frequency_penalty', 'presence_penalty', 'logit_bias', 'logprobs', 'top_logprobs', 'seed', 'user', 'metadata', 'store', 'service_tier', 'modalities', 'audio', 'prediction', 'web_search_options', 'parallel_tool_calls', 'stream_options'] as const;
 
-/** `reasoning_effort` as an Anthropic thinking budget (tokens), for Claude models on Bedrock. */
-const thinkingBudgets = { minimal: 1024, low: 2048, medium: 8192, high: 24576 } as const;
+/** An effort as an Anthropic thinking budget (tokens), for Claude models on Bedrock. */
+const thinkingBudgets = { minimal: 1024, low: 2048, medium: 8192, high: 24576, xhigh: 32768 } as const;
+
+/**
+ * The thinking budget a request asks of a Claude model on Bedrock: its budget of reasoning tokens
+ * (OpenRouter's `reasoning.max_tokens`, Anthropic's `thinking.budget_tokens`, a Claude Code turn's
+ * through the Messages ingress), else its effort's; undefined for another model, or reasoning off.
+ */
+function claudeThinkingBudget(request: ChatCompletionRequest, model: string): number | undefined {
+  if (!/(^|\.)anthropic\./.test(model)) return undefined;
+  const asked = askedReasoning(request);
+  if (asked === undefined || asked.off) return undefined;
+  return asked.budgetTokens ?? (asked.effort === undefined ? undefined : thinkingBudgets[asked.effort]);
+}
 
 const imageFormats: Readonly<Record<string, string>> = { 'image/png': 'png', 'image/jpeg': 'jpeg', 'image/jpg': 'jpeg', 'image/gif': 'gif', 'image/webp': 'webp' };
 const documentFormats: Readonly<Record<string, string>> = {
@@ -166,15 +178,14 @@ export interface ConvertToBedrockOptions {
  * `tool_calls` to `toolUse` blocks and `tool` messages to `toolResult` blocks; `max_tokens`,
  * `temperature`, `top_p` and `stop` to `inferenceConfig`; tools and `tool_choice` to `toolConfig`
  * (declared from the history when a conversation holds tool blocks but the request no tools, since
- * Converse refuses that); `response_format` as a forced JSON tool; `reasoning_effort` as Claude's
- * thinking budget in `additionalModelRequestFields`.
+ * Converse refuses that); `response_format` as a forced JSON tool; the reasoning asked for
+ * ({@link claudeThinkingBudget}) as Claude's thinking budget in `additionalModelRequestFields`.
  */
 export function convertToBedrockRequest(request: ChatCompletionRequest, options: ConvertToBedrockOptions): BedrockRequest {
   if (request.n !== undefined && request.n !== null && request.n > 1) {
     throw new GatewayError('TOLLGATE_INVALID_REQUEST', 'Bedrock models answer one choice per request; send n: 1 (or leave n out).', { param: 'n' });
   }
-  const effort = request.reasoning_effort;
-  const thinkingBudget = effort !== undefined && effort !== null && /(^|\.)anthropic\./.test(options.model) ? thinkingBudgets[effort] : undefined;
+  const thinkingBudget = claudeThinkingBudget(request, options.model);
   const { system, systemMarks, turns, toolNames } = convertMessages(request.messages, thinkingBudget !== undefined);
   const body: BedrockRequest = { messages: turns };
   // The system prompt as one text block, unless a message of it is marked for the cache: then a block each, a cache point after each marked one.

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { GatewayError, type ChatCompletionChunk } from '@tollgate/core';
 import { convertFromGeminiResponse } from './convert-from-gemini-response.js';
 import { convertGeminiStream } from './convert-gemini-stream.js';
-import { convertToGeminiRequest } from './convert-to-gemini-request.js';
+import { convertToGeminiRequest, foreignCallSignature } from './convert-to-gemini-request.js';
 import type { GeminiResponse } from './gemini-content.js';
 import { toGeminiProviderError } from './gemini-error.js';
 
@@ -154,6 +154,35 @@ describe('convertToGeminiRequest', () => {
       toolConfig: { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['get_weather'] } },
     });
     expect(convertToGeminiRequest({ model: 'x', messages: [{ role: 'user', content: 'hi' }], reasoning_effort: 'high' }, { model: 'gemini-3-pro-preview', includeThoughts: false }).generationConfig).toEqual({ thinkingConfig: { thinkingLevel: 'high' } });
+  });
+
+  it('sets thinking by model: a budget within Gemini 2.5\'s largest (Pro\'s is larger), Gemini 3\'s level for a budget; reasoning off where the model cannot stop thinking', () => {
+    const thinking = (model: string, reasoning: unknown) => convertToGeminiRequest({ model, messages: [{ role: 'user', content: 'hi' }], reasoning }, { model, includeThoughts: false }).generationConfig?.thinkingConfig;
+    expect(thinking('gemini-2.5-pro', { max_tokens: 40_000 })).toEqual({ thinkingBudget: 32_768, includeThoughts: true });
+    expect(thinking('gemini-2.5-flash-lite', { max_tokens: 40_000, exclude: true })).toEqual({ thinkingBudget: 24_576 });
+    expect(thinking('gemini-3-flash-preview', { max_tokens: 2_000 })).toEqual({ thinkingLevel: 'low', includeThoughts: true });
+    expect(thinking('gemini-3-pro-preview', { max_tokens: 20_000 })).toEqual({ thinkingLevel: 'high', includeThoughts: true });
+    expect(thinking('gemini-2.5-pro', { enabled: false })).toEqual({ thinkingBudget: 128 });
+    expect(thinking('gemini-3-pro-preview', { effort: 'none' })).toEqual({ thinkingLevel: 'low' });
+    expect(thinking('gemini-2.5-flash', { enabled: true })).toEqual({ includeThoughts: true });
+  });
+
+  it("signs another model's tool calls for Gemini 3 with the signature Google documents for them: the first of a step, unless Gemini signed the step", () => {
+    const request = {
+      model: 'gemini-3-pro-preview',
+      messages: [
+        { role: 'user' as const, content: 'read both' },
+        { role: 'assistant' as const, content: null, tool_calls: [{ id: 'toolu_1', type: 'function' as const, function: { name: 'read', arguments: '{}' } }, { id: 'toolu_2', type: 'function' as const, function: { name: 'read', arguments: '{}' } }] },
+        { role: 'tool' as const, tool_call_id: 'toolu_1', content: 'a' },
+        { role: 'tool' as const, tool_call_id: 'toolu_2', content: 'b' },
+        { role: 'assistant' as const, content: null, tool_calls: [{ id: `fc_1__thought__${signature}`, type: 'function' as const, function: { name: 'read', arguments: '{}' } }] },
+        { role: 'tool' as const, tool_call_id: `fc_1__thought__${signature}`, content: 'c' },
+      ],
+    };
+    const parts = (model: string) => convertToGeminiRequest({ ...request, model }, { model, includeThoughts: false }).contents.filter((content) => content.role === 'model').map((content) => content.parts.map((part) => part.thoughtSignature));
+    expect(parts('gemini-3-pro-preview')).toEqual([[foreignCallSignature, undefined], [signature]]);
+    // Gemini 2.5 checks none: another model's calls go as they came.
+    expect(parts('gemini-2.5-flash')).toEqual([[undefined, undefined], [signature]]);
   });
 
   it('refuses what it cannot translate with a 400 naming the field', () => {

@@ -1,5 +1,5 @@
 import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
-import { assistantText, parseDataUrl, parseJsonObject, parseToolArguments, textOfContent } from '@tollgate/provider-utils';
+import { askedReasoning, assistantText, parseDataUrl, parseJsonObject, parseToolArguments, textOfContent, type AskedReasoning } from '@tollgate/provider-utils';
 import type { GeminiContent, GeminiPart, GeminiRequest } from './gemini-content.js';
 import { fromToolCallId } from './gemini-tool-call-id.js';
 
@@ -9,10 +9,29 @@ import { fromToolCallId } from './gemini-tool-call-id.js';
  */
 export const untranslatedOpenAIFields = ['logit_bias', 'user', 'metadata', 'store', 'audio', 'prediction', 'web_search_options', 'parallel_tool_calls', 'stream_options'] as const;
 
-/** `reasoning_effort` as a Gemini 2.5 thinking budget (tokens). */
-const thinkingBudgets = { minimal: 512, low: 1024, medium: 8192, high: 24576 } as const;
-/** `reasoning_effort` as a Gemini 3 thinking level. */
-const thinkingLevels = { minimal: 'low', low: 'low', medium: 'high', high: 'high' } as const;
+/** An effort as a Gemini 2.5 thinking budget (tokens). */
+const thinkingBudgets = { minimal: 512, low: 1024, medium: 8192, high: 24576, xhigh: 24576 } as const;
+/** An effort as a Gemini 3 thinking level. */
+const thinkingLevels = { minimal: 'low', low: 'low', medium: 'high', high: 'high', xhigh: 'high' } as const;
+/** The largest thinking budgets Gemini 2.5 takes: Pro's, and Flash's and Flash-Lite's. */
+const maxProThinkingBudget = 32_768;
+const maxFlashThinkingBudget = 24_576;
+/** Gemini 2.5 Pro cannot turn thinking off: its smallest budget. */
+const minProThinkingBudget = 128;
+/** A budget of reasoning tokens at most this is Gemini 3's `low` thinking level; above, `high`. */
+const lowThinkingLevelBudget = 4_096;
+
+/**
+ * The thought signature Google documents for function calls Gemini did not make itself (another
+ * model's, earlier in a conversation that moved to Gemini): Gemini 3 refuses a step of the current
+ * turn whose first function call has no signature, and takes this one in its place.
+ */
+export const foreignCallSignature = 'skip_thought_signature_validator';
+
+/** Gemini 3 and later: thinking levels, and thought signatures checked on function calls. */
+function isGemini3OrLater(model: string): boolean {
+  return /^gemini-[3-9]/.test(model);
+}
 
 const imageTypes: Readonly<Record<string, string>> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif', heic: 'image/heic', heif: 'image/heif', pdf: 'application/pdf' };
 const audioTypes: Readonly<Record<string, string>> = { wav: 'audio/wav', mp3: 'audio/mp3' };
@@ -82,7 +101,12 @@ function push(contents: GeminiContent[], role: 'user' | 'model', parts: GeminiPa
   else contents.push({ role, parts });
 }
 
-function convertMessages(messages: readonly ChatMessage[]): { system: string[]; contents: GeminiContent[] } {
+/**
+ * The conversation as Gemini contents. With `signCalls` (Gemini 3), an assistant message whose tool
+ * calls carry no thought signature (another model made them) gets {@link foreignCallSignature} on
+ * its first call, as Gemini 3 requires of every step.
+ */
+function convertMessages(messages: readonly ChatMessage[], signCalls: boolean): { system: string[]; contents: GeminiContent[] } {
   const system: string[] = [];
   const contents: GeminiContent[] = [];
   // A tool message names only its call id; Gemini's function response needs the function's name.
@@ -101,11 +125,14 @@ function convertMessages(messages: readonly ChatMessage[]): { system: string[]; 
         const parts: GeminiPart[] = [];
         const text = assistantText(message);
         if (text !== '') parts.push({ text });
-        message.tool_calls?.forEach((call, callIndex) => {
+        const calls = message.tool_calls?.map((call) => ({ call, ...fromToolCallId(call.id) })) ?? [];
+        // Gemini signs a step's first call only; a step none of whose calls is signed came from another model.
+        const unsigned = signCalls && calls.length > 0 && calls.every((call) => call.signature === undefined);
+        calls.forEach(({ call, id, signature }, callIndex) => {
           callNames.set(call.id, call.function.name);
-          const { id, signature } = fromToolCallId(call.id);
           const args = toolArguments(call.function.arguments, `${path}.tool_calls[${callIndex}].function.arguments`);
-          parts.push({ functionCall: { ...(id === undefined ? {} : { id }), name: call.function.name, args }, ...(signature === undefined ? {} : { thoughtSignature: signature }) });
+          const thoughtSignature = unsigned && callIndex === 0 ? foreignCallSignature : signature;
+          parts.push({ functionCall: { ...(id === undefined ? {} : { id }), name: call.function.name, args }, ...(thoughtSignature === undefined ? {} : { thoughtSignature }) });
         });
         push(contents, 'model', parts);
         return;
@@ -136,19 +163,45 @@ export interface ConvertToGeminiOptions {
 }
 
 /**
+ * The thinking a request asks for as Gemini's `thinkingConfig`: a budget of tokens as Gemini 2.5's
+ * `thinkingBudget` (within the model's largest) or Gemini 3's level; an effort as either; reasoning
+ * off as a budget of 0 (Gemini 2.5 Pro and Gemini 3 cannot stop thinking: their least); thought summaries included
+ * when the client asked to see the reasoning (OpenRouter's `reasoning`, Anthropic's `thinking`) or the
+ * provider's `includeThoughts` says so. Undefined when there is nothing to set.
+ */
+function thinkingConfigOf(asked: AskedReasoning | undefined, options: ConvertToGeminiOptions): Record<string, unknown> | undefined {
+  const thinking: Record<string, unknown> = {};
+  const gemini3 = isGemini3OrLater(options.model);
+  if (asked?.off === true) {
+    if (gemini3) thinking.thinkingLevel = 'low';
+    else thinking.thinkingBudget = options.model.includes('pro') ? minProThinkingBudget : 0;
+  } else if (asked?.budgetTokens !== undefined) {
+    if (gemini3) thinking.thinkingLevel = asked.budgetTokens <= lowThinkingLevelBudget ? 'low' : 'high';
+    else thinking.thinkingBudget = Math.min(asked.budgetTokens, options.model.includes('pro') ? maxProThinkingBudget : maxFlashThinkingBudget);
+  } else if (asked?.effort !== undefined) {
+    if (gemini3) thinking.thinkingLevel = thinkingLevels[asked.effort];
+    else thinking.thinkingBudget = thinkingBudgets[asked.effort];
+  }
+  if (options.includeThoughts || (asked?.shown === true && !asked.off)) thinking.includeThoughts = true;
+  return Object.keys(thinking).length === 0 ? undefined : thinking;
+}
+
+/**
  * Translates an OpenAI chat completions request to a Gemini `GenerateContentRequest`: system and
  * developer messages to `systemInstruction`; user and assistant turns to `user` and `model` contents
  * (consecutive ones merged); images, audio and files to `inlineData` / `fileData`; assistant
- * `tool_calls` to `functionCall` parts (with their thought signatures) and `tool` messages to
+ * `tool_calls` to `functionCall` parts (with their thought signatures; on Gemini 3, another model's calls with the signature Google documents
+ * for them) and `tool` messages to
  * `functionResponse` parts; `tools` and `tool_choice` to `functionDeclarations` and
  * `functionCallingConfig`; sampling, stop, `n`, `seed`, penalties, logprobs, `response_format`
- * (`responseJsonSchema`), `reasoning_effort` (a thinking budget, or level on Gemini 3) and
+ * (`responseJsonSchema`), the reasoning asked for (`reasoning_effort`, OpenRouter's `reasoning`,
+ * Anthropic's `thinking`: a thinking budget, or level on Gemini 3, and thought summaries) and
  * OpenRouter's `modalities` with `image` and `image_config` (`responseModalities`, `imageConfig`) to
  * `generationConfig`; `service_tier` `flex` or `priority` to `serviceTier` (Gemini's standard tier is
  * the default, so `default` and `auto` ask for nothing).
  */
 export function convertToGeminiRequest(request: ChatCompletionRequest, options: ConvertToGeminiOptions): GeminiRequest {
-  const { system, contents } = convertMessages(request.messages);
+  const { system, contents } = convertMessages(request.messages, isGemini3OrLater(options.model));
   const body: GeminiRequest = { contents };
   if (system.length > 0) body.systemInstruction = { parts: [{ text: system.join('\n\n') }] };
   if (request.service_tier === 'flex' || request.service_tier === 'priority') body.serviceTier = request.service_tier;
@@ -170,16 +223,8 @@ export function convertToGeminiRequest(request: ChatCompletionRequest, options: 
     config.responseMimeType = 'application/json';
     if (format.type === 'json_schema' && format.json_schema.schema !== undefined) config.responseJsonSchema = format.json_schema.schema;
   }
-  const effort = request.reasoning_effort;
-  if ((effort !== undefined && effort !== null) || options.includeThoughts) {
-    const thinking: Record<string, unknown> = {};
-    if (effort !== undefined && effort !== null) {
-      if (/^gemini-[3-9]/.test(options.model)) thinking.thinkingLevel = thinkingLevels[effort];
-      else thinking.thinkingBudget = thinkingBudgets[effort];
-    }
-    if (options.includeThoughts) thinking.includeThoughts = true;
-    config.thinkingConfig = thinking;
-  }
+  const thinking = thinkingConfigOf(askedReasoning(request), options);
+  if (thinking !== undefined) config.thinkingConfig = thinking;
   // Images asked for (OpenRouter's `modalities`, `image_config`): an image model's response modalities and image settings.
   const modalities = request.modalities;
   if (Array.isArray(modalities) && modalities.includes('image')) {

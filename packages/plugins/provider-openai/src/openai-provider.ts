@@ -39,6 +39,8 @@ export class OpenAIProvider extends OpenAICompatibleProvider {
       logger,
       // OpenAI's own API (its price provider says so) refuses `max_tokens` for its reasoning models.
       maxCompletionTokensOnly: priceProvider === 'openai' ? isOpenAIReasoningModel : undefined,
+      // Only its reasoning models take `reasoning_effort` (another server's models, any of them).
+      takesReasoningEffort: priceProvider === 'openai' ? isOpenAIReasoningModel : undefined,
       responsesAPI: options.responsesAPI ?? priceProvider === 'openai',
       // Legacy completions clients pass through; OpenAI's own API serves only its instruct models there.
       completionsAPI: options.completionsAPI,

@@ -37,6 +37,8 @@ export class OpenRouterProvider extends OpenAICompatibleProvider {
       takesReasoningDetails: true,
       // Prompt caching marks, which OpenRouter passes to Claude (a Claude Code turn keeps its cache).
       takesCacheControl: true,
+      // OpenRouter's own `reasoning` object, which it translates for every model it routes.
+      takesReasoningObject: true,
       priceProvider: 'openrouter',
       extraBody: Object.keys(options.extensions).length > 0 ? options.extensions : undefined,
       dropComments: true,

@@ -4,9 +4,23 @@ import { requiredFieldError } from '../required-field-error.js';
 import { toolResultForChat, type ToolResultForChat } from '../tool-result-attachments.js';
 
 /** Messages API fields an OpenAI-format target has no equivalent for: dropped when translating. */
-export const untranslatedMessagesFields = ['thinking', 'service_tier', 'container', 'mcp_servers', 'context_management'] as const;
+export const untranslatedMessagesFields = ['service_tier', 'container', 'mcp_servers', 'context_management'] as const;
 
 type Block = { type: string; [field: string]: any };
+
+/**
+ * Anthropic's `thinking` as OpenRouter's `reasoning` object, the one chat field that says it whole:
+ * OpenRouter takes it as it is, every other provider translates it (Gemini's thinking budget, Claude's
+ * thinking on Bedrock; an effort for OpenAI's models, when one is set). A budget is `max_tokens`,
+ * adaptive thinking `enabled`, disabled `enabled: false`, thinking not displayed `exclude`.
+ */
+function reasoningOfThinking(thinking: { type?: unknown; budget_tokens?: unknown; display?: unknown } | undefined): { reasoning?: Record<string, unknown> } {
+  const exclude = thinking?.display === 'omitted' ? { exclude: true } : {};
+  if (thinking?.type === 'enabled' && typeof thinking.budget_tokens === 'number') return { reasoning: { max_tokens: thinking.budget_tokens, ...exclude } };
+  if (thinking?.type === 'adaptive') return { reasoning: { enabled: true, ...exclude } };
+  if (thinking?.type === 'disabled') return { reasoning: { enabled: false } };
+  return {};
+}
 
 /** Anthropic's `output_config.effort` as OpenAI's `reasoning_effort` (which stops at high). */
 function effortOf(effort: string): string {
@@ -225,7 +239,8 @@ export function inspectMessagesBody(body: unknown): ClientBodyFacts {
  * assistant `tool_calls`, images to `image_url` parts, PDF documents to `file` parts (text documents
  * to text), a tool result's images and documents to the user message after the tool messages (chat
  * tool messages carry text only), tools and `tool_choice`, `stop_sequences` to
- * `stop`, `output_config` (format and effort) to `response_format` and `reasoning_effort`, and usage
+ * `stop`, `output_config` (format and effort) to `response_format` and `reasoning_effort`, `thinking`
+ * to OpenRouter's `reasoning` ({@link reasoningOfThinking}), and usage
  * always requested on streams. Thinking blocks in history become the assistant message's
  * `reasoning_details` (a Claude target elsewhere takes them back; `dropParams` leaves them out for
  * OpenAI); cache marks go where OpenRouter's chat completions take them (`cacheMarkOf`); server
@@ -302,6 +317,7 @@ export function convertMessagesRequest(body: Record<string, any>): ChatCompletio
     ...(choice?.disable_parallel_tool_use === true ? { parallel_tool_calls: false } : {}),
     ...(body.output_config?.format?.type === 'json_schema' ? { response_format: { type: 'json_schema', json_schema: { name: 'output', schema: body.output_config.format.schema } } } : {}),
     ...(typeof body.output_config?.effort === 'string' ? { reasoning_effort: effortOf(body.output_config.effort) } : {}),
+    ...reasoningOfThinking(body.thinking),
     ...cacheMarkOf(body),
   };
   return request as unknown as ChatCompletionRequest;

@@ -1,0 +1,183 @@
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createMockAnthropic, createMockGemini, createMockOpenAI, type MockAnthropic, type MockGemini, type MockOpenAI } from '@tollgate/testkit';
+import type { RunningServer } from '../src/index.js';
+import { LogCapture, masterKey, startLoggedServer } from './support/start-test-gateway.js';
+
+const anthropicKey = 'sk-ant-upstream-0123456789';
+const geminiKey = 'AIzaSy-upstream-0123456789';
+let claude: MockAnthropic;
+let gemini: MockGemini;
+/** OpenAI's own API: it refuses a field it does not define, and an effort for a model that does not reason. */
+let openaiAPI: MockOpenAI;
+let openrouter: MockOpenAI;
+let server: RunningServer;
+let openai: OpenAI;
+let anthropic: Anthropic;
+const logs = new LogCapture();
+
+beforeAll(async () => {
+  claude = await createMockAnthropic({ apiKey: anthropicKey });
+  gemini = await createMockGemini({ apiKey: geminiKey });
+  openaiAPI = await createMockOpenAI({ refuseUnknownFields: true });
+  openrouter = await createMockOpenAI({ flavor: 'openrouter' });
+  server = await startLoggedServer(logs, {
+    plugins: ['@tollgate/provider-openai', '@tollgate/provider-anthropic', '@tollgate/provider-gemini', '@tollgate/provider-openrouter'],
+    auth: { masterKey },
+    providers: {
+      claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: anthropicKey, defaultMaxTokens: 8192 },
+      google: { type: 'gemini', baseURL: gemini.baseURL, apiKey: geminiKey },
+      openai: { type: 'openai', baseURL: openaiAPI.baseURL, apiKey: 'sk-openai-upstream-0000', priceProvider: 'openai' },
+      openrouter: { type: 'openrouter', baseURL: openrouter.baseURL, apiKey: 'sk-or-upstream-0000' },
+    },
+    routing: { retries: { maxRetries: 1, baseDelayMs: 10, maxDelayMs: 20 } },
+    models: {
+      sonnet: { target: 'claude/claude-sonnet-4-5' },
+      flash: { target: 'google/gemini-2.5-flash' },
+      'gemini-3': { target: 'google/gemini-3-pro-preview' },
+      'gpt-5': { target: 'openai/gpt-5' },
+      'gpt-4o': { target: 'openai/gpt-4o' },
+      'or-sonnet': { target: 'openrouter/anthropic/claude-sonnet-4.5' },
+      // Claude first; Gemini 3 when Claude is down.
+      'sonnet-then-gemini': { targets: ['claude/claude-sonnet-4-5', 'google/gemini-3-pro-preview'] },
+    },
+  });
+  openai = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
+  anthropic = new Anthropic({ baseURL: server.url, apiKey: masterKey, maxRetries: 0 });
+});
+
+afterAll(async () => {
+  await server.close();
+  await Promise.all([claude.close(), gemini.close(), openaiAPI.close(), openrouter.close()]);
+});
+
+beforeEach(() => {
+  claude.reset();
+  gemini.reset();
+  openaiAPI.reset();
+  openrouter.reset();
+});
+
+const question = [{ role: 'user' as const, content: 'Why is the sky blue?' }];
+/** A chat request with OpenRouter's `reasoning` object (the OpenAI SDK's types do not know it). */
+const withReasoning = (model: string, reasoning: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ model, messages: question, reasoning, ...extra }) as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming;
+
+describe("OpenRouter's reasoning object, from a chat client, as each provider's own setting", () => {
+  it('a budget of reasoning tokens: Claude thinks with it, Gemini 2.5 too and shows its thoughts; OpenRouter gets the object as sent', async () => {
+    claude.enqueue({ thinking: 'Rayleigh scattering.', content: 'Scattering.' });
+    const fromClaude = await openai.chat.completions.create(withReasoning('sonnet', { max_tokens: 4000 }, { max_tokens: 8000 }));
+    expect(claude.requests[0]?.body).toMatchObject({ max_tokens: 8000, thinking: { type: 'enabled', budget_tokens: 4000 } });
+    expect(claude.requests[0]?.body).not.toHaveProperty('reasoning');
+    expect((fromClaude.choices[0]?.message as { reasoning_content?: string }).reasoning_content).toBe('Rayleigh scattering.');
+
+    gemini.enqueue({ thought: 'Shorter wavelengths scatter more.', content: 'Scattering.' });
+    const fromGemini = await openai.chat.completions.create(withReasoning('flash', { max_tokens: 4000 }));
+    expect(gemini.requests[0]?.body.generationConfig).toEqual({ thinkingConfig: { thinkingBudget: 4000, includeThoughts: true } });
+    expect((fromGemini.choices[0]?.message as { reasoning_content?: string }).reasoning_content).toBe('Shorter wavelengths scatter more.');
+
+    await openai.chat.completions.create(withReasoning('or-sonnet', { max_tokens: 4000 }));
+    expect(openrouter.requests[0]?.body.reasoning).toEqual({ max_tokens: 4000 });
+  });
+
+  it("an effort: OpenAI's reasoning model gets it as reasoning_effort, a model that does not reason nothing, where OpenAI's API refused the object", async () => {
+    const fromGpt5 = await openai.chat.completions.create(withReasoning('gpt-5', { effort: 'high' }));
+    expect(fromGpt5.choices[0]?.message.content).toMatch(/^Mock answer/);
+    expect(openaiAPI.requests[0]?.body).toMatchObject({ model: 'gpt-5', reasoning_effort: 'high' });
+    expect(openaiAPI.requests[0]?.body).not.toHaveProperty('reasoning');
+
+    // Streamed too, the client's bytes otherwise as sent; the client's own reasoning_effort wins.
+    const stream = await openai.chat.completions.create({ ...withReasoning('gpt-5', { effort: 'low' }, { reasoning_effort: 'medium' }), stream: true } as unknown as OpenAI.ChatCompletionCreateParamsStreaming);
+    for await (const chunk of stream) void chunk;
+    expect(openaiAPI.requests[1]?.body).toMatchObject({ reasoning_effort: 'medium', stream_options: { include_usage: true } });
+    expect(openaiAPI.requests[1]?.body).not.toHaveProperty('reasoning');
+
+    const fromGpt4o = await openai.chat.completions.create(withReasoning('gpt-4o', { effort: 'high' }));
+    expect(fromGpt4o.choices[0]?.message.content).toMatch(/^Mock answer/);
+    expect(openaiAPI.requests[2]?.body).not.toHaveProperty('reasoning');
+    expect(openaiAPI.requests[2]?.body).not.toHaveProperty('reasoning_effort');
+
+    // Claude takes an effort as its own (xhigh included); Gemini 3 as its level.
+    await openai.chat.completions.create(withReasoning('sonnet', { effort: 'xhigh' }));
+    expect(claude.requests[0]?.body.output_config).toEqual({ effort: 'xhigh' });
+    await openai.chat.completions.create(withReasoning('gemini-3', { effort: 'low' }));
+    expect(gemini.requests[0]?.body.generationConfig).toEqual({ thinkingConfig: { thinkingLevel: 'low', includeThoughts: true } });
+  });
+
+  it('reasoning left out of the answer, and reasoning off', async () => {
+    await openai.chat.completions.create(withReasoning('sonnet', { max_tokens: 2048, exclude: true }));
+    expect(claude.requests[0]?.body.thinking).toEqual({ type: 'enabled', budget_tokens: 2048, display: 'omitted' });
+    gemini.enqueue({ thought: 'hidden', content: 'Scattering.' });
+    const excluded = await openai.chat.completions.create(withReasoning('flash', { max_tokens: 2048, exclude: true }));
+    expect(gemini.requests[0]?.body.generationConfig).toEqual({ thinkingConfig: { thinkingBudget: 2048 } });
+    expect(excluded.choices[0]?.message).not.toHaveProperty('reasoning_content');
+
+    await openai.chat.completions.create(withReasoning('sonnet', { enabled: false }));
+    expect(claude.requests[1]?.body.thinking).toEqual({ type: 'disabled' });
+    await openai.chat.completions.create(withReasoning('flash', { effort: 'none' }));
+    expect(gemini.requests[1]?.body.generationConfig).toEqual({ thinkingConfig: { thinkingBudget: 0 } });
+  });
+});
+
+describe("Claude Code's thinking, on models other than Claude", () => {
+  it("a thinking budget: Gemini's thinking budget (within the model's largest), OpenRouter's reasoning; an OpenAI model that does not reason is sent none", async () => {
+    const turn = { max_tokens: 40_000, thinking: { type: 'enabled' as const, budget_tokens: 31_999 }, messages: question };
+    gemini.enqueue({ thought: 'Scattering again.', content: 'Scattering.' });
+    // Claude Code streams a turn this long (the SDK refuses to wait for it whole).
+    await anthropic.messages.stream({ model: 'flash', ...turn }).finalMessage();
+    expect(gemini.requests[0]?.path).toMatch(/:streamGenerateContent/);
+    expect(gemini.requests[0]?.body.generationConfig).toEqual({ maxOutputTokens: 40_000, thinkingConfig: { thinkingBudget: 24_576, includeThoughts: true } });
+
+    await anthropic.messages.stream({ model: 'or-sonnet', ...turn }).finalMessage();
+    expect(openrouter.requests[0]?.body).toMatchObject({ max_tokens: 40_000, reasoning: { max_tokens: 31_999 } });
+
+    const fromGpt4o = await anthropic.messages.stream({ model: 'gpt-4o', ...turn }).finalMessage();
+    expect(fromGpt4o.content[0]).toMatchObject({ type: 'text' });
+    expect(openaiAPI.requests[0]?.body).not.toHaveProperty('reasoning');
+  });
+});
+
+describe('Gemini 3 and thought signatures', () => {
+  const readTool = { name: 'Read', input_schema: { type: 'object' as const, properties: { path: { type: 'string' } } } };
+
+  it("carries Gemini 3's signed calls through Claude Code's tool loop, streamed", async () => {
+    gemini.enqueue({ content: '', functionCalls: [{ name: 'Read', args: { path: 'a.ts' } }, { name: 'Read', args: { path: 'b.ts' } }] });
+    const first = await anthropic.messages.stream({ model: 'gemini-3', max_tokens: 4096, tools: [readTool], messages: question }).finalMessage();
+    const uses = first.content.filter((block) => block.type === 'tool_use');
+    expect(uses).toHaveLength(2);
+
+    gemini.enqueue({ content: 'Both files read.' });
+    const second = await anthropic.messages.create({
+      model: 'gemini-3',
+      max_tokens: 4096,
+      tools: [readTool],
+      messages: [...question, { role: 'assistant', content: first.content }, { role: 'user', content: uses.map((use) => ({ type: 'tool_result' as const, tool_use_id: use.id, content: 'export {}' })) }],
+    });
+    expect(second.content).toEqual([{ type: 'text', text: 'Both files read.' }]);
+    const calls = gemini.requests[1]!.body.contents[1].parts;
+    // The first call signed as Gemini signed it; the parallel one, as Gemini sent it, without.
+    expect(calls[0].thoughtSignature).toEqual(expect.any(String));
+    expect(calls[0].thoughtSignature).not.toBe('skip_thought_signature_validator');
+    expect(calls[1]).not.toHaveProperty('thoughtSignature');
+  });
+
+  it("goes on with a tool loop Claude began when Claude fails over to Gemini 3: Claude's calls carry the signature Google documents for them", async () => {
+    claude.enqueue({ content: '', toolUses: [{ name: 'Read', input: { path: 'a.ts' }, id: 'toolu_01' }] });
+    const first = await anthropic.messages.create({ model: 'sonnet-then-gemini', max_tokens: 4096, tools: [readTool], messages: question });
+    expect(first.content).toEqual([{ type: 'tool_use', id: 'toolu_01', name: 'Read', input: { path: 'a.ts' } }]);
+
+    // Claude is overloaded (tried twice): the turn goes on on Gemini 3.
+    claude.enqueue({ status: 529, error: { type: 'overloaded_error', message: 'Overloaded' } });
+    claude.enqueue({ status: 529, error: { type: 'overloaded_error', message: 'Overloaded' } });
+    gemini.enqueue({ content: 'a.ts exports nothing.' });
+    const second = await anthropic.messages.create({
+      model: 'sonnet-then-gemini',
+      max_tokens: 4096,
+      tools: [readTool],
+      messages: [...question, { role: 'assistant', content: first.content }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_01', content: 'export {}' }] }],
+    });
+    expect(second.content).toEqual([{ type: 'text', text: 'a.ts exports nothing.' }]);
+    expect(gemini.requests).toHaveLength(1);
+    expect(gemini.requests[0]!.body.contents[1].parts).toEqual([{ functionCall: { id: 'toolu_01', name: 'Read', args: { path: 'a.ts' } }, thoughtSignature: 'skip_thought_signature_validator' }]);
+  });
+});
