@@ -137,6 +137,20 @@ describe("Claude Code's thinking, on models other than Claude", () => {
   });
 });
 
+describe("Codex's reasoning summaries, on models other than OpenAI's", () => {
+  it('a request for summaries asks Gemini for its thought summaries, which come back as the reasoning item; without one, none are asked for', async () => {
+    gemini.enqueue({ thought: 'List the files first.', content: 'Done.' });
+    const withSummary = await openai.responses.create({ model: 'flash', store: false, reasoning: { effort: 'medium', summary: 'auto' }, input: 'List the files.' });
+    expect(gemini.requests[0]?.body.generationConfig).toEqual({ thinkingConfig: { thinkingBudget: 8192, includeThoughts: true } });
+    expect(withSummary.output[0]).toMatchObject({ type: 'reasoning', summary: [{ type: 'summary_text', text: 'List the files first.' }] });
+
+    gemini.enqueue({ thought: 'List the files first.', content: 'Done.' });
+    const without = await openai.responses.create({ model: 'flash', store: false, reasoning: { effort: 'medium' }, input: 'List the files.' });
+    expect(gemini.requests[1]?.body.generationConfig).toEqual({ thinkingConfig: { thinkingBudget: 8192 } });
+    expect(without.output.map((item) => item.type)).toEqual(['message']);
+  });
+});
+
 describe('Gemini 3 and thought signatures', () => {
   const readTool = { name: 'Read', input_schema: { type: 'object' as const, properties: { path: { type: 'string' } } } };
 

@@ -73,9 +73,10 @@ describe('target params and the client\'s bytes', () => {
     const { tools: _tools, ...withoutServerTool } = claudeCodeTurn;
     agents.claude.enqueue({ content: 'Node 24 is LTS.' });
     await new Anthropic({ baseURL: agents.gateway.url, apiKey: masterKey, maxRetries: 0 }).messages.create({ ...withoutServerTool, model: 'sonnet-seeded' } as never);
-    // Translated: what only the bytes carry (Claude Code's thinking setting) is gone; its cache marks are kept.
+    // Translated: Claude Code's thinking goes back to Claude as its thinking setting (the canonical
+    // request carries it as OpenRouter's reasoning object); its cache marks are kept.
     const translated = agents.claude.requests[0]!.body as Record<string, unknown>;
-    expect(translated).not.toHaveProperty('thinking');
+    expect(translated.thinking).toEqual(claudeCodeTurn.thinking);
     expect(translated).toMatchObject({ system: claudeCodeTurn.system, messages: claudeCodeTurn.messages });
   });
 });

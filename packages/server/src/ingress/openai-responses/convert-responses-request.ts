@@ -255,10 +255,21 @@ function toResponseFormat(format: Item | undefined): Record<string, unknown> | u
 }
 
 /**
+ * A request for reasoning summaries (`reasoning.summary`: Codex sends `auto`) as OpenRouter's
+ * `reasoning` object, which asks a model to show its reasoning (Gemini's thought summaries, Claude's
+ * thinking; an OpenRouter model's reasoning): with the effort, when one is set.
+ */
+function reasoningOfSummary(reasoning: { effort?: unknown; summary?: unknown } | undefined): { reasoning?: Record<string, unknown> } {
+  if (typeof reasoning?.summary !== 'string') return {};
+  return { reasoning: typeof reasoning.effort === 'string' ? { effort: reasoning.effort } : { enabled: true } };
+}
+
+/**
  * Translates a Responses API request (OpenAI's `POST /v1/responses`, which Codex and the Agents SDK
  * speak) to the canonical chat request: `instructions` to a system message, input items to messages
  * (function calls and their outputs to `tool_calls` and `tool` messages), function and custom tools
- * to functions, `max_output_tokens`, `text.format` and `reasoning.effort` to their chat names, and
+ * to functions, `max_output_tokens`, `text.format` and `reasoning.effort` to their chat names,
+ * `reasoning.summary` to OpenRouter's `reasoning` ({@link reasoningOfSummary}), and
  * usage always requested on streams. Input OpenAI stores (`previous_response_id`, `conversation`,
  * `item_reference` items) and OpenAI's built-in tools are left out ({@link inspectResponsesBody});
  * stored prompt templates and `background` responses, which run later and are polled for, are
@@ -290,6 +301,7 @@ export function convertResponsesRequest(body: Record<string, any>): ChatCompleti
     ...(responseFormat === undefined ? {} : { response_format: responseFormat }),
     ...(typeof body.text?.verbosity === 'string' ? { verbosity: body.text.verbosity } : {}),
     ...(typeof body.reasoning?.effort === 'string' ? { reasoning_effort: body.reasoning.effort } : {}),
+    ...reasoningOfSummary(body.reasoning),
   };
   return request as unknown as ChatCompletionRequest;
 }
