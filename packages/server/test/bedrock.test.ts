@@ -368,12 +368,19 @@ describe('Anthropic client (Claude Code) → Claude on Bedrock through InvokeMod
     const failure = await stream.finalMessage().catch((error: unknown) => error);
     expect(String(failure)).toContain('unexpected error');
 
-    // A turn that continues a tool loop without its signed thinking, as Claude refuses it on Bedrock too.
-    const unsigned = { ...claudeCodeTurn, messages: [claudeCodeTurn.messages[0], { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Read', input: { path: 'parser.ts' } }] }, claudeCodeTurn.messages[2]] };
-    const refused = await anthropic.messages.create(unsigned as never).catch((error: unknown) => error);
+    // A turn Bedrock refuses (a version of the Messages API it does not serve): its 400, as it said it.
+    const refused = await anthropic.messages.create({ ...claudeCodeTurn, anthropic_version: 'bedrock-2099-01-01' } as never).catch((error: unknown) => error);
     expect((refused as InstanceType<typeof Anthropic.APIError>).status).toBe(400);
-    expect(String(refused)).toContain('must start with a thinking block');
+    expect(String(refused)).toContain('Invalid API version');
     expect(logs.raw.join('\n')).not.toContain('SECRET');
+  });
+
+  it('sends a step of a tool loop another model made (no signed thinking, which Claude refuses with thinking on) with thinking off', async () => {
+    const unsigned = { ...claudeCodeTurn, messages: [claudeCodeTurn.messages[0], { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Read', input: { path: 'parser.ts' } }] }, claudeCodeTurn.messages[2]] };
+    signed.enqueue({ content: 'The parser drops the last token.' });
+    const answer = await anthropic.messages.create(unsigned as never);
+    expect(answer.content).toEqual([{ type: 'text', text: 'The parser drops the last token.' }]);
+    expect(signed.requests.at(-1)?.body.thinking).toEqual({ type: 'disabled' });
   });
 });
 

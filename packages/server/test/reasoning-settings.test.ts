@@ -31,7 +31,8 @@ beforeAll(async () => {
       openai: { type: 'openai', baseURL: openaiAPI.baseURL, apiKey: 'sk-openai-upstream-0000', priceProvider: 'openai' },
       openrouter: { type: 'openrouter', baseURL: openrouter.baseURL, apiKey: 'sk-or-upstream-0000' },
     },
-    routing: { retries: { maxRetries: 1, baseDelayMs: 10, maxDelayMs: 20 } },
+    // No circuit breaker: tests fail Claude over on purpose, and each test's failures stand alone.
+    routing: { retries: { maxRetries: 1, baseDelayMs: 10, maxDelayMs: 20 }, cooldown: false },
     models: {
       sonnet: { target: 'claude/claude-sonnet-4-5' },
       flash: { target: 'google/gemini-2.5-flash' },
@@ -41,6 +42,8 @@ beforeAll(async () => {
       'or-sonnet': { target: 'openrouter/anthropic/claude-sonnet-4.5' },
       // Claude first; Gemini 3 when Claude is down.
       'sonnet-then-gemini': { targets: ['claude/claude-sonnet-4-5', 'google/gemini-3-pro-preview'] },
+      // Claude first; GPT-5 when Claude is down.
+      'sonnet-then-gpt': { targets: ['claude/claude-sonnet-4-5', 'openai/gpt-5'] },
     },
   });
   openai = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
@@ -193,5 +196,36 @@ describe('Gemini 3 and thought signatures', () => {
     expect(second.content).toEqual([{ type: 'text', text: 'a.ts exports nothing.' }]);
     expect(gemini.requests).toHaveLength(1);
     expect(gemini.requests[0]!.body.contents[1].parts).toEqual([{ functionCall: { id: 'toolu_01', name: 'Read', args: { path: 'a.ts' } }, thoughtSignature: 'skip_thought_signature_validator' }]);
+  });
+});
+
+describe("Claude's thinking and a tool loop another model stepped in", () => {
+  const bashTool = { name: 'Bash', input_schema: { type: 'object' as const, properties: { command: { type: 'string' } } } };
+  const turn = { model: 'sonnet-then-gpt', max_tokens: 8192, thinking: { type: 'enabled' as const, budget_tokens: 2048 }, tools: [bashTool] };
+
+  it("sends Claude the step GPT made with thinking off (Claude refuses it with thinking on), and Claude's own steps as Claude Code sent them", async () => {
+    // Claude is overloaded: GPT-5 makes the loop's first step, a tool call, without Claude's thinking.
+    claude.enqueue({ status: 529, error: { type: 'overloaded_error', message: 'Overloaded' } });
+    claude.enqueue({ status: 529, error: { type: 'overloaded_error', message: 'Overloaded' } });
+    openaiAPI.enqueue({ toolCalls: [{ name: 'Bash', arguments: '{"command":"ls"}', id: 'call_ls' }] });
+    const first = await anthropic.messages.create({ ...turn, messages: question });
+    expect(first.content).toEqual([{ type: 'tool_use', id: 'call_ls', name: 'Bash', input: { command: 'ls' } }]);
+
+    // Claude is back for the next step: thinking off for it, the rest of Claude Code's bytes as sent.
+    claude.enqueue({ content: '', toolUses: [{ name: 'Bash', input: { command: 'cat README.md' }, id: 'toolu_cat' }] });
+    const loop = [...question, { role: 'assistant' as const, content: first.content }, { role: 'user' as const, content: [{ type: 'tool_result' as const, tool_use_id: 'call_ls', content: 'README.md' }] }];
+    const second = await anthropic.messages.create({ ...turn, messages: loop });
+    expect(second.stop_reason).toBe('tool_use');
+    expect(claude.requests.at(-1)?.body).toEqual({ ...turn, model: 'claude-sonnet-4-5', thinking: { type: 'disabled' }, messages: loop });
+
+    // A step Claude made thinking (its signed block first) goes with thinking on, as sent.
+    claude.enqueue({ thinking: 'Read it.', content: '', toolUses: [{ name: 'Bash', input: { command: 'wc README.md' }, id: 'toolu_wc' }] });
+    const fresh = [{ role: 'user' as const, content: 'Count the lines of README.md.' }];
+    const thought = await anthropic.messages.create({ ...turn, model: 'sonnet', messages: fresh });
+    expect(thought.content[0]).toMatchObject({ type: 'thinking', signature: expect.any(String) });
+    claude.enqueue({ thinking: 'Done.', content: '12 lines.' });
+    const ownLoop = [...fresh, { role: 'assistant' as const, content: thought.content }, { role: 'user' as const, content: [{ type: 'tool_result' as const, tool_use_id: 'toolu_wc', content: '12' }] }];
+    await anthropic.messages.create({ ...turn, model: 'sonnet', messages: ownLoop });
+    expect(claude.requests.at(-1)?.body).toEqual({ ...turn, model: 'claude-sonnet-4-5', messages: JSON.parse(JSON.stringify(ownLoop)) });
   });
 });

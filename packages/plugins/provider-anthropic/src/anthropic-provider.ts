@@ -1,4 +1,4 @@
-import { DroppedFieldLog, HttpUpstream, VertexEndpoint, vertexPlatform, convertAnthropicStream, vertexBaseURL, convertFromAnthropicResponse, parseUpstreamJson, type AnthropicResponse, type UpstreamBody } from '@tollgate/provider-utils';
+import { askedReasoning, toolLoopWithoutClaudeThinking, DroppedFieldLog, HttpUpstream, VertexEndpoint, vertexPlatform, convertAnthropicStream, vertexBaseURL, convertFromAnthropicResponse, parseUpstreamJson, type AnthropicResponse, type UpstreamBody } from '@tollgate/provider-utils';
 import {
   setJsonFields,
   z,
@@ -98,14 +98,17 @@ export class AnthropicProvider implements Provider {
   }
 
   /**
-   * The upstream body: an Anthropic client's bytes (model rewritten if needed), or the translation;
+   * The upstream body: an Anthropic client's bytes (model rewritten if needed; thinking turned off for a
+   * step of a tool loop another model made), or the translation;
    * on Vertex AI either one without `model` and with `anthropic_version`.
    */
   #body(request: ChatCompletionRequest, options: ProviderCallOptions, stream: boolean): Uint8Array | string {
     if (options.rawBody !== undefined) {
+      // A step of a tool loop another model made goes with thinking off: Claude would refuse it with manual thinking on.
+      const thinkingOff = askedReasoning(request)?.budgetTokens !== undefined && toolLoopWithoutClaudeThinking(request.messages) ? { thinking: { type: 'disabled' } } : undefined;
       // The ingress takes JSON objects only, so the bytes are one.
-      if (this.#vertex !== undefined) return JSON.stringify(toVertexBody(JSON.parse(Buffer.from(options.rawBody).toString('utf8')) as Record<string, unknown>));
-      return request.model === options.model ? options.rawBody : setJsonFields(options.rawBody, { model: options.model })!;
+      if (this.#vertex !== undefined) return JSON.stringify(toVertexBody({ ...(JSON.parse(Buffer.from(options.rawBody).toString('utf8')) as Record<string, unknown>), ...thinkingOff }));
+      return request.model === options.model && thinkingOff === undefined ? options.rawBody : setJsonFields(options.rawBody, { model: options.model, ...thinkingOff })!;
     }
     this.#droppedFields.check(request);
     const translated = convertToAnthropicRequest(request, { model: options.model, defaultMaxTokens: this.#options.defaultMaxTokens });

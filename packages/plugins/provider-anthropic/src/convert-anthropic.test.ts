@@ -98,7 +98,24 @@ describe('recorded Messages API samples', () => {
   });
 });
 
+const stepOfAnotherModel = [
+  { role: 'user' as const, content: 'List the files.' },
+  { role: 'assistant' as const, content: null, tool_calls: [{ id: 'call_ls', type: 'function' as const, function: { name: 'Bash', arguments: '{"command":"ls"}' } }] },
+  { role: 'tool' as const, tool_call_id: 'call_ls', content: 'README.md' },
+];
+const signedThinking = [{ type: 'reasoning.text', format: 'anthropic-claude-v1', index: 0, text: 'List them.', signature: 'sig_1' } as const];
+
 describe('convertToAnthropicRequest edge cases', () => {
+  it("turns manual thinking off for a step of a tool loop another model made, which Claude refuses with it on; keeps it for Claude's own step", () => {
+    const thinking = { type: 'enabled', budget_tokens: 2048 };
+    const other = convertToAnthropicRequest({ model: 'sonnet', messages: stepOfAnotherModel, thinking }, { model: 'claude-sonnet-4-5', defaultMaxTokens: 8192 });
+    expect(other.thinking).toEqual({ type: 'disabled' });
+    const own = [stepOfAnotherModel[0]!, { ...stepOfAnotherModel[1]!, reasoning_details: signedThinking }, stepOfAnotherModel[2]!];
+    const claudes = convertToAnthropicRequest({ model: 'sonnet', messages: own, reasoning: { max_tokens: 2048 } }, { model: 'claude-sonnet-4-5', defaultMaxTokens: 8192 });
+    expect(claudes.thinking).toEqual({ type: 'enabled', budget_tokens: 2048 });
+    expect((claudes.messages[1]!.content as { type: string }[])[0]).toEqual({ type: 'thinking', thinking: 'List them.', signature: 'sig_1' });
+  });
+
   it("puts Claude's own thinking from reasoning_details first in its turn: pieces joined by index, redacted kept, unsigned or another API's left out", () => {
     const claude = 'anthropic-claude-v1';
     const body = convertToAnthropicRequest(

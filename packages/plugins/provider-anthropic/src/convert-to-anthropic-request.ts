@@ -1,5 +1,5 @@
 import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
-import { askedReasoning, assistantText, cacheControlOf, type AskedReasoning, claudeReasoningBlocks, parseDataUrl, parseToolArguments, partsCacheControl, textOfContent, type AnthropicContentBlock, type AnthropicMessage, type AnthropicRequest, type CacheControl } from '@tollgate/provider-utils';
+import { askedReasoning, assistantText, cacheControlOf, toolLoopWithoutClaudeThinking, type AskedReasoning, claudeReasoningBlocks, parseDataUrl, parseToolArguments, partsCacheControl, textOfContent, type AnthropicContentBlock, type AnthropicMessage, type AnthropicRequest, type CacheControl } from '@tollgate/provider-utils';
 
 /**
  * OpenAI request fields with no Messages API equivalent. They are dropped (the provider logs each
@@ -202,7 +202,8 @@ export interface ConvertToAnthropicOptions {
  * assistant `tool_calls` to `tool_use` blocks (after Claude's signed thinking, from the message's
  * `reasoning_details`), `tool` messages to `tool_result` blocks (consecutive ones merged into one user
  * turn), `thinking` and `speed` (fast mode) as they are, OpenRouter's `reasoning` as thinking
- * ({@link thinkingOf}), images (https and base64 data URLs), `response_format` as native structured
+ * ({@link thinkingOf}; off for a step of a tool loop another model made, which Claude would refuse with
+ * it on), images (https and base64 data URLs), `response_format` as native structured
  * output (`output_config.format`) and an effort (`reasoning_effort`, `reasoning.effort`) as `output_config.effort`.
  */
 export function convertToAnthropicRequest(request: ChatCompletionRequest, options: ConvertToAnthropicOptions): AnthropicRequest {
@@ -210,7 +211,9 @@ export function convertToAnthropicRequest(request: ChatCompletionRequest, option
     throw new GatewayError('TOLLGATE_INVALID_REQUEST', 'Anthropic models answer one choice per request; send n: 1 (or leave n out).', { param: 'n' });
   }
   const asked = askedReasoning(request);
-  const thinking = thinkingOf(request, asked);
+  const asks = thinkingOf(request, asked);
+  // A step of the tool loop another model made: thinking off for it, as Claude keeps one setting per turn.
+  const thinking = asks?.type === 'enabled' && toolLoopWithoutClaudeThinking(request.messages) ? { type: 'disabled' as const } : asks;
   const withThinking = thinking !== undefined && thinking.type !== 'disabled';
   const { system, turns } = convertMessages(request.messages, withThinking);
   const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? options.defaultMaxTokens;

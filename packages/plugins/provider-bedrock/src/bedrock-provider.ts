@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DroppedFieldLog, HttpUpstream, convertAnthropicEvents, convertFromAnthropicResponse, mapAtMost, parseUpstreamJson, successfulCalls, type AnthropicResponse, type UpstreamBody } from '@tollgate/provider-utils';
+import { askedReasoning, toolLoopWithoutClaudeThinking, DroppedFieldLog, HttpUpstream, convertAnthropicEvents, convertFromAnthropicResponse, mapAtMost, parseUpstreamJson, successfulCalls, type AnthropicResponse, type UpstreamBody } from '@tollgate/provider-utils';
 import { ConfigError, GatewayError, z, type ChatCompletionRequest, type EmbeddingRequest, type ImageGenerationRequest, type Logger, type Provider, type ProviderCallOptions, type ProviderChatResult, type ProviderEmbedResult, type ProviderImagesResult, type ProviderRerankResult, type ProviderStream, type RerankRequest, type StreamSummary, type WireFormat } from '@tollgate/core';
 import type { BedrockResponse } from './bedrock-content.js';
 import { toBedrockProviderError } from './bedrock-error.js';
@@ -112,7 +112,7 @@ export class BedrockProvider implements Provider {
 
   async doChat(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderChatResult> {
     if (options.passthroughWire === 'anthropic' && options.rawBody !== undefined) {
-      const answer = await this.#send('invoke', this.#invokeBody(options.rawBody, options), options);
+      const answer = await this.#send('invoke', this.#invokeBody(request, options.rawBody, options), options);
       const bytes = await answer.bytes();
       const response = convertFromAnthropicResponse(parseUpstreamJson(bytes, messageSchema, { provider: this.name, expected: 'a Messages API message' }) as AnthropicResponse);
       return options.passthrough ? { response, body: bytes } : { response };
@@ -124,7 +124,7 @@ export class BedrockProvider implements Provider {
 
   async doStream(request: ChatCompletionRequest, options: ProviderCallOptions): Promise<ProviderStream> {
     if (options.passthroughWire === 'anthropic' && options.rawBody !== undefined) {
-      const answer = await this.#send('invoke-with-response-stream', this.#invokeBody(options.rawBody, options), options);
+      const answer = await this.#send('invoke-with-response-stream', this.#invokeBody(request, options.rawBody, options), options);
       const texts = claudeEventTexts(answer, this.name, this.#secrets);
       if (!options.passthrough) {
         const said: StreamSummary = { usage: undefined, model: undefined };
@@ -233,9 +233,13 @@ export class BedrockProvider implements Provider {
     return JSON.stringify(translated);
   }
 
-  /** An Anthropic client's body as InvokeModel takes it for Claude (see `claudeInvokeBody`). */
-  #invokeBody(rawBody: Uint8Array, options: ProviderCallOptions): string {
-    return claudeInvokeBody(rawBody, options.clientHeaders['anthropic-beta'], this.#options.additionalModelRequestFields);
+  /**
+   * An Anthropic client's body as InvokeModel takes it for Claude (see `claudeInvokeBody`); thinking
+   * off for a step of a tool loop another model made, which Claude would refuse with manual thinking on.
+   */
+  #invokeBody(request: ChatCompletionRequest, rawBody: Uint8Array, options: ProviderCallOptions): string {
+    const thinkingOff = askedReasoning(request)?.budgetTokens !== undefined && toolLoopWithoutClaudeThinking(request.messages);
+    return claudeInvokeBody(rawBody, options.clientHeaders['anthropic-beta'], this.#options.additionalModelRequestFields, thinkingOff ? { thinking: { type: 'disabled' } } : undefined);
   }
 
   #post(operation: 'converse' | 'converse-stream', request: ChatCompletionRequest, options: ProviderCallOptions): Promise<UpstreamBody> {

@@ -89,8 +89,25 @@ describe('recorded Converse samples', () => {
   });
 });
 
+const stepOfAnotherModel = [
+  { role: 'user' as const, content: 'List the files.' },
+  { role: 'assistant' as const, content: null, tool_calls: [{ id: 'call_ls', type: 'function' as const, function: { name: 'Bash', arguments: '{"command":"ls"}' } }] },
+  { role: 'tool' as const, tool_call_id: 'call_ls', content: 'README.md' },
+];
+const signedThinking = [{ type: 'reasoning.text', format: 'anthropic-claude-v1', index: 0, text: 'List them.', signature: 'sig_1' } as const];
+
 describe('convertToBedrockRequest', () => {
-  it('maps system, inference parameters, images, tools, tool_choice, merged tool results and reasoning_effort', () => {
+  it("sets Claude's thinking budget from a budget or an effort, none for a step of a tool loop another model made (Claude refuses it with thinking on)", () => {
+    const model = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
+    const own = [stepOfAnotherModel[0]!, { ...stepOfAnotherModel[1]!, reasoning_details: signedThinking }, stepOfAnotherModel[2]!];
+    expect(convertToBedrockRequest({ model: 'sonnet', messages: own, reasoning: { max_tokens: 3000 } }, { model }).additionalModelRequestFields).toEqual({ thinking: { type: 'enabled', budget_tokens: 3000 } });
+    expect(convertToBedrockRequest({ model: 'sonnet', messages: own, thinking: { type: 'enabled', budget_tokens: 1024 } }, { model }).additionalModelRequestFields).toEqual({ thinking: { type: 'enabled', budget_tokens: 1024 } });
+    expect(convertToBedrockRequest({ model: 'sonnet', messages: own, reasoning_effort: 'medium' }, { model }).additionalModelRequestFields).toEqual({ thinking: { type: 'enabled', budget_tokens: 8192 } });
+    expect(convertToBedrockRequest({ model: 'sonnet', messages: [stepOfAnotherModel[0]!], reasoning_effort: 'medium' }, { model: 'us.amazon.nova-pro-v1:0' })).not.toHaveProperty('additionalModelRequestFields');
+    expect(convertToBedrockRequest({ model: 'sonnet', messages: stepOfAnotherModel, reasoning: { max_tokens: 3000 } }, { model })).not.toHaveProperty('additionalModelRequestFields');
+  });
+
+  it('maps system, inference parameters, images, tools, tool_choice and merged tool results', () => {
     const body = convertToBedrockRequest(
       {
         model: 'x',
@@ -107,7 +124,6 @@ describe('convertToBedrockRequest', () => {
         stop: ['END'],
         tools: [{ type: 'function', function: { name: 'get_weather', description: 'Weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }],
         tool_choice: 'required',
-        reasoning_effort: 'medium',
       },
       options,
     );
@@ -120,7 +136,6 @@ describe('convertToBedrockRequest', () => {
       ],
       inferenceConfig: { maxTokens: 300, temperature: 0.3, topP: 0.8, stopSequences: ['END'] },
       toolConfig: { tools: [{ toolSpec: { name: 'get_weather', description: 'Weather', inputSchema: { json: { type: 'object', properties: { city: { type: 'string' } } } } } }], toolChoice: { any: {} } },
-      additionalModelRequestFields: { thinking: { type: 'enabled', budget_tokens: 8192 } },
     });
   });
 

@@ -1,5 +1,5 @@
 import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
-import { askedReasoning, assistantText, cacheControlOf, claudeReasoningBlocks, parseDataUrl, parseJsonObject, parseToolArguments, partsCacheControl, textOfContent, type CacheControl } from '@tollgate/provider-utils';
+import { askedReasoning, assistantText, cacheControlOf, toolLoopWithoutClaudeThinking, claudeReasoningBlocks, parseDataUrl, parseJsonObject, parseToolArguments, partsCacheControl, textOfContent, type CacheControl } from '@tollgate/provider-utils';
 import type { BedrockCachePoint, BedrockContentBlock, BedrockMessage, BedrockRequest, BedrockTool, BedrockToolResultBlock } from './bedrock-content.js';
 import { jsonResponseToolName } from './json-response-tool.js';
 
@@ -15,12 +15,14 @@ const thinkingBudgets = { minimal: 1024, low: 2048, medium: 8192, high: 24576, x
 /**
  * The thinking budget a request asks of a Claude model on Bedrock: its budget of reasoning tokens
  * (OpenRouter's `reasoning.max_tokens`, Anthropic's `thinking.budget_tokens`, a Claude Code turn's
- * through the Messages ingress), else its effort's; undefined for another model, or reasoning off.
+ * through the Messages ingress), else its effort's; undefined for another model, reasoning off, or a
+ * step of a tool loop another model made (Claude would refuse it with thinking on).
  */
 function claudeThinkingBudget(request: ChatCompletionRequest, model: string): number | undefined {
   if (!/(^|\.)anthropic\./.test(model)) return undefined;
   const asked = askedReasoning(request);
-  if (asked === undefined || asked.off) return undefined;
+  // A step of the tool loop another model made: thinking off for it, as Claude keeps one setting per turn.
+  if (asked === undefined || asked.off || toolLoopWithoutClaudeThinking(request.messages)) return undefined;
   return asked.budgetTokens ?? (asked.effort === undefined ? undefined : thinkingBudgets[asked.effort]);
 }
 

@@ -31,6 +31,9 @@ describe("Claude's Messages API on Bedrock (InvokeModel)", () => {
     // A body's own version and betas stay.
     const own = Buffer.from(JSON.stringify({ max_tokens: 10, messages: [], anthropic_version: 'bedrock-2099-01-01', anthropic_beta: ['mine'] }));
     expect(JSON.parse(claudeInvokeBody(own, 'theirs', undefined))).toMatchObject({ anthropic_version: 'bedrock-2099-01-01', anthropic_beta: ['mine'] });
+    // The gateway's overrides (thinking off for a step another model made) over the client's own.
+    const thinking = Buffer.from(JSON.stringify({ model: 'x', max_tokens: 10, thinking: { type: 'enabled', budget_tokens: 1024 }, messages: [] }));
+    expect(JSON.parse(claudeInvokeBody(thinking, undefined, undefined, { thinking: { type: 'disabled' } })).thinking).toEqual({ type: 'disabled' });
     expect(isClaudeModel('global.anthropic.claude-opus-4-6-v1')).toBe(true);
     expect(isClaudeModel('us.amazon.nova-pro-v1:0')).toBe(false);
   });

@@ -19,10 +19,10 @@ export function isClaudeModel(model: string): boolean {
  * A Messages API client's body as InvokeModel takes it for Claude: without `model` (the path names it)
  * and `stream` (the operation says it), with `anthropic_version`, the client's `anthropic-beta` flags
  * as `anthropic_beta` (Bedrock reads no such header) unless the body has its own, and the provider's
- * `additionalModelRequestFields` under what the client set. Everything else goes as the client sent it
- * — thinking and its signed history, `cache_control` marks, tools.
+ * `additionalModelRequestFields` under what the client set, and the gateway's `overrides` over it.
+ * Everything else goes as the client sent it — thinking and its signed history, `cache_control` marks, tools.
  */
-export function claudeInvokeBody(rawBody: Uint8Array, clientBetas: string | readonly string[] | undefined, additional: Readonly<Record<string, unknown>> | undefined): string {
+export function claudeInvokeBody(rawBody: Uint8Array, clientBetas: string | readonly string[] | undefined, additional: Readonly<Record<string, unknown>> | undefined, overrides?: Readonly<Record<string, unknown>>): string {
   const { model: _model, stream: _stream, ...fields } = JSON.parse(Buffer.from(rawBody).toString('utf8')) as Record<string, unknown>;
   const betas = (typeof clientBetas === 'string' ? [clientBetas] : (clientBetas ?? [])).flatMap((value) => value.split(',')).map((beta) => beta.trim()).filter(Boolean);
   return JSON.stringify({
@@ -30,6 +30,7 @@ export function claudeInvokeBody(rawBody: Uint8Array, clientBetas: string | read
     ...fields,
     anthropic_version: typeof fields.anthropic_version === 'string' ? fields.anthropic_version : bedrockAnthropicVersion,
     ...(betas.length > 0 && fields.anthropic_beta === undefined ? { anthropic_beta: [...new Set(betas)] } : {}),
+    ...overrides,
   });
 }
 
