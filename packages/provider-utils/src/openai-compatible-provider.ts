@@ -34,6 +34,7 @@ import {
 import { withoutCacheControl } from './cache-control.js';
 import { DroppedFieldLog } from './dropped-field-log.js';
 import { askedReasoning } from './asked-reasoning.js';
+import { openAIToolCallIds, withFittedToolCallIds } from './tool-call-ids.js';
 import { withoutAssistantFields, withoutFields } from './openai-request-params.js';
 import { decodeOpenAICompatibleSse } from './decode-openai-compatible-sse.js';
 import { HttpUpstream, type UpstreamBody } from './http-upstream.js';
@@ -600,13 +601,15 @@ export class OpenAICompatibleProvider implements Provider {
 
   /**
    * The request's messages without the assistant message fields `dropParams` leaves out, nor Claude's
-   * `reasoning_details` for an upstream that does not take them (noted once each); the same array when none.
+   * `reasoning_details` for an upstream that does not take them (noted once each), and with tool call
+   * ids that fit OpenAI's 40 characters; the same array when nothing changes.
    */
   #messagesToSend(request: ChatCompletionRequest): ChatCompletionRequest['messages'] {
     if (!Array.isArray(request.messages)) return request.messages;
     const { messages, dropped } = withoutAssistantFields(request.messages, this.#dropMessageField);
     for (const field of dropped) this.#droppedFields?.note(`messages[].${field}`);
-    return messages;
+    // Another model's tool call ids past OpenAI's 40 characters (Gemini's signed ones) go shortened.
+    return withFittedToolCallIds(messages, openAIToolCallIds);
   }
 
   /** The fields of `request` not to send, noted in the log; undefined when none. */

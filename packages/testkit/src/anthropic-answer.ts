@@ -23,6 +23,22 @@ export function missingThinking(body: any): string | undefined {
   return typeof first.signature === 'string' && first.signature !== '' ? undefined : `${position}.thinking.signature: Field required`;
 }
 
+/**
+ * What Claude refuses of a conversation's tool ids: a `tool_use` id or a `tool_result`'s `tool_use_id`
+ * outside `^[a-zA-Z0-9_-]+$` (another model's: Gemini's signed ids, Kimi's `functions.Bash:0`), in its words.
+ */
+export function invalidToolIds(body: any): string | undefined {
+  const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
+  for (const [index, message] of messages.entries()) {
+    if (!Array.isArray(message?.content)) continue;
+    for (const [position, block] of (message.content as any[]).entries()) {
+      const field = block?.type === 'tool_use' ? 'id' : block?.type === 'tool_result' ? 'tool_use_id' : undefined;
+      if (field !== undefined && !/^[a-zA-Z0-9_-]+$/.test(String(block[field]))) return `messages.${index}.content.${position}.${block.type}.${field}: String should match pattern '^[a-zA-Z0-9_-]+$'`;
+    }
+  }
+  return undefined;
+}
+
 /** One Messages API stream event: its `type` and the rest of its data. */
 export interface MockAnthropicEvent {
   readonly type: string;

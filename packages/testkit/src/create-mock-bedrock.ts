@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { buildAnthropicAnswer, missingThinking } from './anthropic-answer.js';
+import { buildAnthropicAnswer, invalidToolIds, missingThinking } from './anthropic-answer.js';
 import { bedrockErrorHeaders, bedrockErrorStatus, bedrockEvent, bedrockExceptionEvent, bedrockUsage } from './bedrock-wire.js';
 import type { MockAnthropicReply } from './mock-anthropic-reply.js';
 import type { MockBedrockReply } from './mock-bedrock-reply.js';
@@ -57,7 +57,7 @@ function invalidMessagesBody(body: any): string | undefined {
   if (body.anthropic_beta !== undefined && (!Array.isArray(body.anthropic_beta) || body.anthropic_beta.some((flag: unknown) => typeof flag !== 'string'))) {
     return 'Malformed input request: #/anthropic_beta: expected type: JSONArray, please reformat your input and try again.';
   }
-  return missingThinking(body);
+  return invalidToolIds(body) ?? missingThinking(body);
 }
 
 /** A Bedrock reply as the Anthropic answer builder takes it. */
@@ -110,6 +110,15 @@ function invalidRequest(body: any): string | undefined {
   if (usesTools && body?.toolConfig === undefined) return 'The toolConfig field must be defined when using toolUse and toolResult content blocks.';
   for (const message of messages) {
     if (!Array.isArray(message?.content) || message.content.length === 0) return 'The content field in the Message object is empty. Add a ContentBlock object to the content field and try again.';
+  }
+  for (const [index, message] of messages.entries()) {
+    for (const [position, block] of (message.content as any[]).entries()) {
+      const kind = block?.toolUse !== undefined ? 'toolUse' : block?.toolResult !== undefined ? 'toolResult' : undefined;
+      const id = kind === undefined ? undefined : String(block[kind].toolUseId);
+      if (id !== undefined && (!/^[a-zA-Z0-9_-]+$/.test(id) || id.length > 64)) {
+        return `1 validation error detected: Value at 'messages.${index + 1}.member.content.${position + 1}.member.${kind}.toolUseId' failed to satisfy constraint: ${id.length > 64 ? 'Member must have length less than or equal to 64' : 'Member must satisfy regular expression pattern: [a-zA-Z0-9_-]+'}`;
+      }
+    }
   }
   return missingReasoning(body, messages);
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { geminiError, geminiErrorStatus, geminiEvent, geminiImageTokens, geminiMockImage, geminiUsage, imagenAnswer } from './gemini-wire.js';
@@ -177,7 +178,8 @@ export function geminiAnswerer(flavor: 'gemini' | 'vertex'): (request: RecordedR
       finishReason = 'MAX_TOKENS';
     }
     // Gemini 3 signs the first function call of an answer (parallel calls share its signature).
-    const signature = gemini3 ? Buffer.from(`mock thought signature ${model} ${responseId}`).toString('base64') : undefined;
+    // Base64 of opaque bytes, as Gemini's are (`+`, `/` and `=` among its characters).
+    const signature = gemini3 ? Buffer.concat([createHash('sha256').update(`${model} ${responseId}`).digest(), createHash('sha256').update(responseId).digest()]).toString('base64') : undefined;
     if (signature !== undefined) issuedSignatures.add(signature);
     const calls = (reply.functionCalls ?? []).map((call, index) => ({
       functionCall: { ...(call.id === undefined ? {} : { id: call.id }), name: call.name, args: call.args },

@@ -37,7 +37,8 @@ export interface MockOpenAIOptions {
   /**
    * Refuse a chat completion or embeddings request with a field OpenAI's API reference does not list,
    * as OpenAI's own API does (`400 Unrecognized request argument supplied: top_k`), and an effort
-   * (`reasoning_effort`) for a model that does not reason (`400 Unsupported parameter`). Off by default: the mock also
+   * (`reasoning_effort`) for a model that does not reason (`400 Unsupported parameter`); and, as Azure's
+   * flavor does too, a tool call id longer than 40 characters (`400 string_above_max_length`). Off by default: the mock also
    * stands for vLLM, SGLang and other servers that take their own extensions.
    */
   readonly refuseUnknownFields?: boolean;
@@ -138,6 +139,20 @@ export interface MockOpenAI extends MockUpstream<MockReply> {
 
 /** OpenAI's reasoning models, which take `max_completion_tokens` and refuse `max_tokens`. */
 const reasoningModel = /^(?:o\d|gpt-5|codex-)/;
+
+/** The first assistant tool call id longer than OpenAI's 40 characters: where it is, and its length. */
+function longToolCallId(messages: unknown): { param: string; length: number } | undefined {
+  if (!Array.isArray(messages)) return undefined;
+  for (const [index, message] of messages.entries()) {
+    const calls: unknown = (message as { tool_calls?: unknown } | null)?.tool_calls;
+    if (!Array.isArray(calls)) continue;
+    for (const [position, call] of calls.entries()) {
+      const id = String((call as { id?: unknown } | null)?.id ?? '');
+      if (id.length > 40) return { param: `messages[${index}].tool_calls[${position}].id`, length: id.length };
+    }
+  }
+  return undefined;
+}
 /** OpenAI's models served by the Responses API only (the Codex, -pro and deep-research models). */
 const responsesOnlyModel = /codex|^o\d+-pro|^gpt-5(?:\.\d+)?-pro|deep-research/;
 /** The fields `POST /v1/responses` takes; any other is refused, as OpenAI does. */
@@ -368,6 +383,12 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
     const unknownDefinedField = definedFields !== undefined && options.refuseUnknownFields === true ? Object.keys(body ?? {}).find((field) => !definedFields.has(field)) : undefined;
     if (unknownDefinedField !== undefined) {
       sendJson(res, 400, openAIError(`Unrecognized request argument supplied: ${unknownDefinedField}`, 'invalid_request_error'));
+      return;
+    }
+    // OpenAI's own API (and Azure's): a tool call id of at most 40 characters.
+    const longId = isChat && (options.refuseUnknownFields === true || azure) ? longToolCallId((body as { messages?: unknown }).messages) : undefined;
+    if (longId !== undefined) {
+      sendJson(res, 400, openAIError(`Invalid '${longId.param}': string too long. Expected a string with maximum length 40, but got a string with length ${longId.length} instead.`, 'invalid_request_error', 'string_above_max_length', longId.param));
       return;
     }
     // OpenAI's own API: only its reasoning models take an effort.

@@ -1,4 +1,4 @@
-import { askedReasoning, toolLoopWithoutClaudeThinking, DroppedFieldLog, HttpUpstream, VertexEndpoint, vertexPlatform, convertAnthropicStream, vertexBaseURL, convertFromAnthropicResponse, parseUpstreamJson, type AnthropicResponse, type UpstreamBody } from '@tollgate/provider-utils';
+import { anthropicToolCallIds, askedReasoning, fitMessagesToolIds, toolCallIdsFit, toolLoopWithoutClaudeThinking, DroppedFieldLog, HttpUpstream, VertexEndpoint, vertexPlatform, convertAnthropicStream, vertexBaseURL, convertFromAnthropicResponse, parseUpstreamJson, type AnthropicResponse, type UpstreamBody } from '@tollgate/provider-utils';
 import {
   setJsonFields,
   z,
@@ -99,15 +99,22 @@ export class AnthropicProvider implements Provider {
 
   /**
    * The upstream body: an Anthropic client's bytes (model rewritten if needed; thinking turned off for a
-   * step of a tool loop another model made), or the translation;
+   * step of a tool loop another model made; another model's tool call ids fitted to Claude's pattern,
+   * re-encoded then), or the translation;
    * on Vertex AI either one without `model` and with `anthropic_version`.
    */
   #body(request: ChatCompletionRequest, options: ProviderCallOptions, stream: boolean): Uint8Array | string {
     if (options.rawBody !== undefined) {
       // A step of a tool loop another model made goes with thinking off: Claude would refuse it with manual thinking on.
       const thinkingOff = askedReasoning(request)?.budgetTokens !== undefined && toolLoopWithoutClaudeThinking(request.messages) ? { thinking: { type: 'disabled' } } : undefined;
-      // The ingress takes JSON objects only, so the bytes are one.
-      if (this.#vertex !== undefined) return JSON.stringify(toVertexBody({ ...(JSON.parse(Buffer.from(options.rawBody).toString('utf8')) as Record<string, unknown>), ...thinkingOff }));
+      // Another model's tool call ids that Claude's pattern refuses (Gemini's signed ones, Kimi's): the body re-encoded with them fitted.
+      const idsFit = toolCallIdsFit(request.messages, anthropicToolCallIds);
+      if (this.#vertex !== undefined || !idsFit) {
+        // The ingress takes JSON objects only, so the bytes are one.
+        const body = { ...(JSON.parse(Buffer.from(options.rawBody).toString('utf8')) as Record<string, unknown>), model: options.model, ...thinkingOff };
+        if (!idsFit) fitMessagesToolIds(body, anthropicToolCallIds);
+        return JSON.stringify(this.#vertex === undefined ? body : toVertexBody(body));
+      }
       return request.model === options.model && thinkingOff === undefined ? options.rawBody : setJsonFields(options.rawBody, { model: options.model, ...thinkingOff })!;
     }
     this.#droppedFields.check(request);

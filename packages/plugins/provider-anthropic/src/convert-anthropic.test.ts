@@ -105,7 +105,21 @@ const stepOfAnotherModel = [
 ];
 const signedThinking = [{ type: 'reasoning.text', format: 'anthropic-claude-v1', index: 0, text: 'List them.', signature: 'sig_1' } as const];
 
+const kimiStep = [
+  { role: 'user' as const, content: 'List the files.' },
+  { role: 'assistant' as const, content: null, tool_calls: [{ id: 'functions.Bash:0', type: 'function' as const, function: { name: 'Bash', arguments: '{"command":"ls"}' } }] },
+  { role: 'tool' as const, tool_call_id: 'functions.Bash:0', content: 'README.md' },
+];
+
 describe('convertToAnthropicRequest edge cases', () => {
+  it("fits another model's tool call ids to Claude's pattern, the call and its result alike (Kimi's `functions.Bash:0`)", () => {
+    const body = convertToAnthropicRequest({ model: 'sonnet', messages: kimiStep }, { model: 'claude-sonnet-4-5', defaultMaxTokens: 1024 });
+    const use = (body.messages[1]!.content as { type: string; id?: string }[])[0]!;
+    const result = (body.messages[2]!.content as { type: string; tool_use_id?: string }[])[0]!;
+    expect(use.id).toMatch(/^call_[A-Za-z0-9_-]{32}$/);
+    expect(result.tool_use_id).toBe(use.id);
+  });
+
   it("turns manual thinking off for a step of a tool loop another model made, which Claude refuses with it on; keeps it for Claude's own step", () => {
     const thinking = { type: 'enabled', budget_tokens: 2048 };
     const other = convertToAnthropicRequest({ model: 'sonnet', messages: stepOfAnotherModel, thinking }, { model: 'claude-sonnet-4-5', defaultMaxTokens: 8192 });

@@ -1,5 +1,5 @@
 import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
-import { askedReasoning, assistantText, cacheControlOf, toolLoopWithoutClaudeThinking, type AskedReasoning, claudeReasoningBlocks, parseDataUrl, parseToolArguments, partsCacheControl, textOfContent, type AnthropicContentBlock, type AnthropicMessage, type AnthropicRequest, type CacheControl } from '@tollgate/provider-utils';
+import { anthropicToolCallIds, askedReasoning, assistantText, cacheControlOf, fittedToolCallId, toolLoopWithoutClaudeThinking, type AskedReasoning, claudeReasoningBlocks, parseDataUrl, parseToolArguments, partsCacheControl, textOfContent, type AnthropicContentBlock, type AnthropicMessage, type AnthropicRequest, type CacheControl } from '@tollgate/provider-utils';
 
 /**
  * OpenAI request fields with no Messages API equivalent. They are dropped (the provider logs each
@@ -173,7 +173,7 @@ function convertMessages(messages: readonly ChatMessage[], withThinking: boolean
         const text = assistantText(message);
         if (text !== '') blocks.push(marked({ type: 'text', text }, partsCacheControl(message.content)));
         message.tool_calls?.forEach((call, callIndex) => {
-          blocks.push({ type: 'tool_use', id: call.id, name: call.function.name, input: parseToolArguments(call.function.arguments, `${path}.tool_calls[${callIndex}].function.arguments`) });
+          blocks.push({ type: 'tool_use', id: fittedToolCallId(call.id, anthropicToolCallIds), name: call.function.name, input: parseToolArguments(call.function.arguments, `${path}.tool_calls[${callIndex}].function.arguments`) });
         });
         markLast(blocks, cacheControlOf(message));
         push(turns, 'assistant', blocks);
@@ -181,7 +181,7 @@ function convertMessages(messages: readonly ChatMessage[], withThinking: boolean
       }
       case 'tool':
         // Consecutive tool results (and a user message after them) merge into one user turn.
-        push(turns, 'user', [marked({ type: 'tool_result', tool_use_id: message.tool_call_id, content: toolResultContent(message.content, path) }, cacheControlOf(message) ?? partsCacheControl(message.content))]);
+        push(turns, 'user', [marked({ type: 'tool_result', tool_use_id: fittedToolCallId(message.tool_call_id, anthropicToolCallIds), content: toolResultContent(message.content, path) }, cacheControlOf(message) ?? partsCacheControl(message.content))]);
         return;
       default:
         throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Messages with role "${(message as { role: string }).role}" cannot be sent to an Anthropic model.`, { param: `${path}.role` });

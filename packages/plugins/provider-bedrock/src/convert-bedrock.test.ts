@@ -96,7 +96,21 @@ const stepOfAnotherModel = [
 ];
 const signedThinking = [{ type: 'reasoning.text', format: 'anthropic-claude-v1', index: 0, text: 'List them.', signature: 'sig_1' } as const];
 
+const kimiStep = [
+  { role: 'user' as const, content: 'List the files.' },
+  { role: 'assistant' as const, content: null, tool_calls: [{ id: 'functions.Bash:0', type: 'function' as const, function: { name: 'Bash', arguments: '{"command":"ls"}' } }] },
+  { role: 'tool' as const, tool_call_id: 'functions.Bash:0', content: 'README.md' },
+];
+
 describe('convertToBedrockRequest', () => {
+  it("fits another model's tool call ids to Converse's toolUseId (letters, digits, _ and -, at most 64), the call and its result alike", () => {
+    const body = convertToBedrockRequest({ model: 'x', messages: kimiStep }, options);
+    const use = (body.messages[1]!.content[0] as { toolUse: { toolUseId: string } }).toolUse;
+    const result = (body.messages[2]!.content[0] as { toolResult: { toolUseId: string } }).toolResult;
+    expect(use.toolUseId).toMatch(/^call_[A-Za-z0-9_-]{32}$/);
+    expect(result.toolUseId).toBe(use.toolUseId);
+  });
+
   it("sets Claude's thinking budget from a budget or an effort, none for a step of a tool loop another model made (Claude refuses it with thinking on)", () => {
     const model = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
     const own = [stepOfAnotherModel[0]!, { ...stepOfAnotherModel[1]!, reasoning_details: signedThinking }, stepOfAnotherModel[2]!];

@@ -1,5 +1,5 @@
 import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
-import { askedReasoning, assistantText, cacheControlOf, toolLoopWithoutClaudeThinking, claudeReasoningBlocks, parseDataUrl, parseJsonObject, parseToolArguments, partsCacheControl, textOfContent, type CacheControl } from '@tollgate/provider-utils';
+import { askedReasoning, assistantText, bedrockToolCallIds, cacheControlOf, fittedToolCallId, toolLoopWithoutClaudeThinking, claudeReasoningBlocks, parseDataUrl, parseJsonObject, parseToolArguments, partsCacheControl, textOfContent, type CacheControl } from '@tollgate/provider-utils';
 import type { BedrockCachePoint, BedrockContentBlock, BedrockMessage, BedrockRequest, BedrockTool, BedrockToolResultBlock } from './bedrock-content.js';
 import { jsonResponseToolName } from './json-response-tool.js';
 
@@ -152,7 +152,7 @@ function convertMessages(messages: readonly ChatMessage[], withThinking: boolean
         }
         message.tool_calls?.forEach((call, callIndex) => {
           toolNames.add(call.function.name);
-          blocks.push({ toolUse: { toolUseId: call.id, name: call.function.name, input: parseToolArguments(call.function.arguments, `${path}.tool_calls[${callIndex}].function.arguments`) } });
+          blocks.push({ toolUse: { toolUseId: fittedToolCallId(call.id, bedrockToolCallIds), name: call.function.name, input: parseToolArguments(call.function.arguments, `${path}.tool_calls[${callIndex}].function.arguments`) } });
           marks.push(undefined);
         });
         push(turns, 'assistant', withCachePoints(blocks, marks, cacheControlOf(message)));
@@ -160,7 +160,7 @@ function convertMessages(messages: readonly ChatMessage[], withThinking: boolean
       }
       case 'tool':
         // Consecutive tool results (and a user message after them) merge into one user turn.
-        push(turns, 'user', withCachePoints([{ toolResult: { toolUseId: message.tool_call_id, content: toolResultContent(message.content, path) } }], [], cacheControlOf(message) ?? partsCacheControl(message.content)));
+        push(turns, 'user', withCachePoints([{ toolResult: { toolUseId: fittedToolCallId(message.tool_call_id, bedrockToolCallIds), content: toolResultContent(message.content, path) } }], [], cacheControlOf(message) ?? partsCacheControl(message.content)));
         return;
       default:
         throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Messages with role "${(message as { role: string }).role}" cannot be sent to a Bedrock model.`, { param: `${path}.role` });

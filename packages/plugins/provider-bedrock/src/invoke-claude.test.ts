@@ -34,6 +34,11 @@ describe("Claude's Messages API on Bedrock (InvokeModel)", () => {
     // The gateway's overrides (thinking off for a step another model made) over the client's own.
     const thinking = Buffer.from(JSON.stringify({ model: 'x', max_tokens: 10, thinking: { type: 'enabled', budget_tokens: 1024 }, messages: [] }));
     expect(JSON.parse(claudeInvokeBody(thinking, undefined, undefined, { thinking: { type: 'disabled' } })).thinking).toEqual({ type: 'disabled' });
+    // Another model's tool call ids (Kimi's), fitted to Claude's pattern, the call and its result alike.
+    const kimi = Buffer.from(JSON.stringify({ max_tokens: 10, messages: [{ role: 'assistant', content: [{ type: 'tool_use', id: 'functions.Bash:0', name: 'Bash', input: {} }] }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'functions.Bash:0', content: 'ok' }] }] }));
+    const fitted = JSON.parse(claudeInvokeBody(kimi, undefined, undefined)).messages;
+    expect(fitted[0].content[0].id).toMatch(/^call_[A-Za-z0-9_-]{32}$/);
+    expect(fitted[1].content[0].tool_use_id).toBe(fitted[0].content[0].id);
     expect(isClaudeModel('global.anthropic.claude-opus-4-6-v1')).toBe(true);
     expect(isClaudeModel('us.amazon.nova-pro-v1:0')).toBe(false);
   });

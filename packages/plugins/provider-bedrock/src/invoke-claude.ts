@@ -1,5 +1,5 @@
 import { GatewayError, type StreamSummary } from '@tollgate/core';
-import { AnthropicEventTap } from '@tollgate/provider-utils';
+import { AnthropicEventTap, anthropicToolCallIds, fitMessagesToolIds } from '@tollgate/provider-utils';
 import { toBedrockStreamError } from './bedrock-error.js';
 import { decodeEventStream } from './decode-event-stream.js';
 
@@ -20,10 +20,13 @@ export function isClaudeModel(model: string): boolean {
  * and `stream` (the operation says it), with `anthropic_version`, the client's `anthropic-beta` flags
  * as `anthropic_beta` (Bedrock reads no such header) unless the body has its own, and the provider's
  * `additionalModelRequestFields` under what the client set, and the gateway's `overrides` over it.
- * Everything else goes as the client sent it — thinking and its signed history, `cache_control` marks, tools.
+ * Everything else goes as the client sent it — thinking and its signed history, `cache_control` marks,
+ * tools — but for another model's tool call ids, fitted to the pattern Claude takes.
  */
 export function claudeInvokeBody(rawBody: Uint8Array, clientBetas: string | readonly string[] | undefined, additional: Readonly<Record<string, unknown>> | undefined, overrides?: Readonly<Record<string, unknown>>): string {
   const { model: _model, stream: _stream, ...fields } = JSON.parse(Buffer.from(rawBody).toString('utf8')) as Record<string, unknown>;
+  // Another model's tool call ids that Claude's pattern refuses (Gemini's signed ones, Kimi's), fitted.
+  fitMessagesToolIds(fields, anthropicToolCallIds);
   const betas = (typeof clientBetas === 'string' ? [clientBetas] : (clientBetas ?? [])).flatMap((value) => value.split(',')).map((beta) => beta.trim()).filter(Boolean);
   return JSON.stringify({
     ...additional,

@@ -44,6 +44,9 @@ beforeAll(async () => {
       'sonnet-then-gemini': { targets: ['claude/claude-sonnet-4-5', 'google/gemini-3-pro-preview'] },
       // Claude first; GPT-5 when Claude is down.
       'sonnet-then-gpt': { targets: ['claude/claude-sonnet-4-5', 'openai/gpt-5'] },
+      // Gemini 3 first; Claude, or GPT-5, when Gemini is down.
+      'gemini-then-sonnet': { targets: ['google/gemini-3-pro-preview', 'claude/claude-sonnet-4-5'] },
+      'gemini-then-gpt': { targets: ['google/gemini-3-pro-preview', 'openai/gpt-5'] },
     },
   });
   openai = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
@@ -227,5 +230,53 @@ describe("Claude's thinking and a tool loop another model stepped in", () => {
     const ownLoop = [...fresh, { role: 'assistant' as const, content: thought.content }, { role: 'user' as const, content: [{ type: 'tool_result' as const, tool_use_id: 'toolu_wc', content: '12' }] }];
     await anthropic.messages.create({ ...turn, model: 'sonnet', messages: ownLoop });
     expect(claude.requests.at(-1)?.body).toEqual({ ...turn, model: 'claude-sonnet-4-5', messages: JSON.parse(JSON.stringify(ownLoop)) });
+  });
+});
+
+describe("Tool call ids another model made, as each upstream takes them", () => {
+  const overloaded = { error: { status: 'UNAVAILABLE', message: 'The model is overloaded. Please try again later.' } };
+
+  it("Claude Code's loop Gemini 3 began goes on on Claude: Gemini's signed ids (base64, which Claude's id pattern refuses) sent fitted, paired", async () => {
+    const readTool = { name: 'Read', input_schema: { type: 'object' as const, properties: { path: { type: 'string' } } } };
+    gemini.enqueue({ content: '', functionCalls: [{ name: 'Read', args: { path: 'a.ts' } }] });
+    const first = await anthropic.messages.create({ model: 'gemini-then-sonnet', max_tokens: 4096, tools: [readTool], messages: question });
+    const use = first.content.find((block) => block.type === 'tool_use')!;
+    expect(use.id).toMatch(/__thought__.*[+/=]/);
+
+    gemini.enqueue(overloaded);
+    gemini.enqueue(overloaded);
+    claude.enqueue({ content: 'a.ts exports nothing.' });
+    const loop = [...question, { role: 'assistant' as const, content: first.content }, { role: 'user' as const, content: [{ type: 'tool_result' as const, tool_use_id: use.id, content: 'export {}' }] }];
+    const second = await anthropic.messages.create({ model: 'gemini-then-sonnet', max_tokens: 4096, tools: [readTool], messages: loop });
+    expect(second.content).toEqual([{ type: 'text', text: 'a.ts exports nothing.' }]);
+    const sent = claude.requests.at(-1)!.body.messages;
+    const sentUse = sent[1].content.find((block: { type: string }) => block.type === 'tool_use');
+    expect(sentUse.id).toMatch(/^call_[A-Za-z0-9_-]{32}$/);
+    expect(sent[2].content[0].tool_use_id).toBe(sentUse.id);
+    // The rest of Claude Code's turn as it sent it.
+    expect(sentUse.input).toEqual({ path: 'a.ts' });
+  });
+
+  it("a chat client's loop Gemini 3 began goes on on GPT-5: Gemini's signed ids, past OpenAI's 40 characters, sent shortened, paired", async () => {
+    const bash = { type: 'function' as const, function: { name: 'bash', parameters: { type: 'object' } } };
+    gemini.enqueue({ content: '', functionCalls: [{ name: 'bash', args: { command: 'ls' } }, { name: 'bash', args: { command: 'pwd' } }] });
+    const first = await openai.chat.completions.create({ model: 'gemini-then-gpt', tools: [bash], messages: question });
+    const message = first.choices[0]!.message;
+    expect(message.tool_calls![0]!.id.length).toBeGreaterThan(40);
+
+    gemini.enqueue(overloaded);
+    gemini.enqueue(overloaded);
+    const second = await openai.chat.completions.create({
+      model: 'gemini-then-gpt',
+      tools: [bash],
+      messages: [...question, message, ...message.tool_calls!.map((call) => ({ role: 'tool' as const, tool_call_id: call.id, content: 'README.md' }))],
+    });
+    expect(second.choices[0]?.message.content).toMatch(/^Mock answer/);
+    const sent = openaiAPI.requests.at(-1)!.body.messages;
+    const ids = sent[1].tool_calls.map((call: { id: string }) => call.id);
+    expect(ids[0]).toMatch(/^call_[A-Za-z0-9_-]{32}$/);
+    // Gemini's second call was not signed: its id fits, and goes as it came.
+    expect(ids[1]).toBe(message.tool_calls![1]!.id);
+    expect([sent[2].tool_call_id, sent[3].tool_call_id]).toEqual(ids);
   });
 });
