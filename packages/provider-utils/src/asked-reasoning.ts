@@ -45,11 +45,25 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** What `request` asks of its model's reasoning; undefined when it says nothing of it. */
+/**
+ * What `request` asks of its model's reasoning; undefined when it says nothing of it. Anthropic's
+ * `thinking` wins over OpenRouter's object, which wins over `reasoning_effort`.
+ */
 export function askedReasoning(request: ChatCompletionRequest): AskedReasoning | undefined {
   const reasoning = request.reasoning as ReasoningObject | undefined;
   const thinking = request.thinking as ThinkingSetting | undefined;
   const clientEffort = request.reasoning_effort as unknown;
+  // Anthropic's own setting first: a hook sets it over the client's (a budget's clamp turns thinking down).
+  if (isObject(thinking)) {
+    const budget = thinking.budget_tokens;
+    const effort = clientEffort ?? (isObject(reasoning) ? reasoning.effort : undefined);
+    return {
+      off: thinking.type === 'disabled',
+      ...(efforts.has(effort) ? { effort: effort as ReasoningEffort } : {}),
+      ...(thinking.type === 'enabled' && typeof budget === 'number' && budget > 0 ? { budgetTokens: budget } : {}),
+      shown: thinking.display !== 'omitted',
+    };
+  }
   if (isObject(reasoning)) {
     const budget = reasoning.max_tokens;
     const effort = reasoning.effort ?? clientEffort;
@@ -58,15 +72,6 @@ export function askedReasoning(request: ChatCompletionRequest): AskedReasoning |
       ...(efforts.has(effort) ? { effort: effort as ReasoningEffort } : {}),
       ...(typeof budget === 'number' && budget > 0 ? { budgetTokens: budget } : {}),
       shown: reasoning.exclude !== true,
-    };
-  }
-  if (isObject(thinking)) {
-    const budget = thinking.budget_tokens;
-    return {
-      off: thinking.type === 'disabled',
-      ...(efforts.has(clientEffort) ? { effort: clientEffort as ReasoningEffort } : {}),
-      ...(thinking.type === 'enabled' && typeof budget === 'number' && budget > 0 ? { budgetTokens: budget } : {}),
-      shown: thinking.display !== 'omitted',
     };
   }
   if (clientEffort === 'none') return { off: true, shown: false };

@@ -36,7 +36,7 @@ const responsesClient = () => new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey:
 const anthropicClient = () => new Anthropic({ baseURL: gateway.url, apiKey: masterKey, maxRetries: 0 });
 const chatClient = () => new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: masterKey, maxRetries: 0 }).chat.completions;
 const codexTurn = { model: 'gpt-5-codex', input: 'Rename foo to bar', reasoning: { effort: 'medium', summary: 'auto' }, store: false, include: ['reasoning.encrypted_content'] };
-const claudeTurn = { model: 'sonnet', max_tokens: 1_024, thinking: { type: 'enabled', budget_tokens: 512 }, messages: [{ role: 'user' as const, content: 'Why does the test fail?' }] };
+const claudeTurn = { model: 'sonnet', max_tokens: 2_048, thinking: { type: 'enabled', budget_tokens: 1_024 }, messages: [{ role: 'user' as const, content: 'Why does the test fail?' }] };
 
 describe('reasoning through a hook that reads the stream', () => {
   it("keeps Codex's reasoning item: its upstream id, each summary part and its encrypted content, in the events and the final response", async () => {

@@ -35,14 +35,15 @@ afterAll(async () => {
 });
 
 describe('a budget in clamp mode', () => {
-  it('lowers Claude Code\'s max_tokens in its own bytes: server tools, thinking history and cache marks still reach Claude', async () => {
+  it('lowers Claude Code\'s max_tokens in its own bytes, with its thinking budget (off when the limit cannot hold one): server tools, thinking history and cache marks still reach Claude', async () => {
     // $0.50 buys ~500 output tokens after the prompt, not the 32,000 asked for.
     const key = await createBudgetedKey(server.url, 'claude-code-clamped', 0.5);
     const body = {
       model: 'sonnet',
       max_tokens: 32_000,
       system: [{ type: 'text', text: 'You are Claude Code.', cache_control: { type: 'ephemeral' } }],
-      thinking: { type: 'enabled', budget_tokens: 256 },
+      // Claude Code's thinking budget: all but one of its 32,000 tokens.
+      thinking: { type: 'enabled', budget_tokens: 31_999 },
       tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 2 }],
       messages: [
         { role: 'user', content: 'Look it up.' },
@@ -56,7 +57,19 @@ describe('a budget in clamp mode', () => {
     const sent = claude.requests[0]!.body as Record<string, unknown>;
     expect(sent.max_tokens).toBeGreaterThan(16);
     expect(sent.max_tokens).toBeLessThan(500);
-    expect(sent).toEqual({ ...body, stream: true, model: 'claude-sonnet-4-5', max_tokens: sent.max_tokens });
+    // Claude takes no budget under 1,024 tokens nor one not under max_tokens: thinking goes off for this request.
+    expect(sent).toEqual({ ...body, stream: true, model: 'claude-sonnet-4-5', max_tokens: sent.max_tokens, thinking: { type: 'disabled' } });
+  });
+
+  it("keeps Claude Code's thinking where the lowered limit holds a budget: half the limit", async () => {
+    // $5 buys ~5,000 output tokens.
+    const key = await createBudgetedKey(server.url, 'claude-code-clamped-thinking', 5);
+    const body = { model: 'sonnet', max_tokens: 32_000, thinking: { type: 'enabled', budget_tokens: 31_999 }, messages: [{ role: 'user', content: 'Look it up.' }] };
+    await new Anthropic({ baseURL: server.url, apiKey: key, maxRetries: 0 }).messages.stream(body as never).finalMessage();
+    const sent = claude.requests[0]!.body as { max_tokens: number; thinking: unknown };
+    expect(sent.max_tokens).toBeGreaterThan(4_000);
+    expect(sent.max_tokens).toBeLessThan(5_000);
+    expect(sent.thinking).toEqual({ type: 'enabled', budget_tokens: Math.floor(sent.max_tokens / 2) });
   });
 
   it('lowers Codex\'s max_output_tokens in its own bytes: the request still goes to OpenAI\'s Responses API', async () => {

@@ -239,7 +239,7 @@ describe('a request the response cache leaves alone', () => {
       // Claude Code's streamed turn with thinking: the signature its next turn must send back arrives.
       claude.enqueue({ thinking: 'Look at the parser first.', content: 'The parser drops the last token.' });
       const message = await new Anthropic({ baseURL: gateway.url, apiKey: agentsKey, maxRetries: 0 }).messages
-        .stream({ model: 'sonnet', max_tokens: 1_024, thinking: { type: 'enabled', budget_tokens: 512 }, messages: [{ role: 'user', content: 'Why does the test fail?' }] } as never)
+        .stream({ model: 'sonnet', max_tokens: 2_048, thinking: { type: 'enabled', budget_tokens: 1_024 }, messages: [{ role: 'user', content: 'Why does the test fail?' }] } as never)
         .finalMessage();
       expect(message.content[0]).toMatchObject({ type: 'thinking', thinking: 'Look at the parser first.', signature: 'sig_mock' });
 
@@ -268,7 +268,7 @@ describe('a request the response cache leaves alone', () => {
       expect((await responses.create(plain as never).withResponse()).response.headers.get('x-tollgate-cache')).toBe('hit');
 
       const anthropic = new Anthropic({ baseURL: gateway.url, apiKey: agentsKey, maxRetries: 0 });
-      const thinkingTurn = { model: 'sonnet', max_tokens: 1_024, thinking: { type: 'enabled', budget_tokens: 512 }, messages: [{ role: 'user', content: 'Why does the test fail?' }] };
+      const thinkingTurn = { model: 'sonnet', max_tokens: 2_048, thinking: { type: 'enabled', budget_tokens: 1_024 }, messages: [{ role: 'user', content: 'Why does the test fail?' }] };
       for (let turn = 0; turn < 2; turn += 1) {
         claude.enqueue({ thinking: 'Look at the parser first.', content: 'The parser drops the last token.' });
         const { data, response } = await anthropic.messages.create(thinkingTurn as never).withResponse();

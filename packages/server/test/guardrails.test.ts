@@ -294,7 +294,7 @@ describe('an output guardrail reading a whole answer', () => {
 
       claude.enqueue({ thinking: 'Look at the parser first.', content: 'The parser drops the last token.' });
       const anthropic = new Anthropic({ baseURL: gateway.url, apiKey: masterKey, maxRetries: 0 });
-      const thinkingTurn = { model: 'sonnet', max_tokens: 1_024, thinking: { type: 'enabled', budget_tokens: 512 }, messages: [{ role: 'user', content: 'Why does the test fail?' }] };
+      const thinkingTurn = { model: 'sonnet', max_tokens: 2_048, thinking: { type: 'enabled', budget_tokens: 1_024 }, messages: [{ role: 'user', content: 'Why does the test fail?' }] };
       const message = await anthropic.messages.create(thinkingTurn as never).withResponse();
       expect(message.response.headers.get('x-tollgate-guardrails')).toBe('keywords');
       expect(message.data.content[0]).toMatchObject({ type: 'thinking', thinking: 'Look at the parser first.', signature: 'sig_mock' });

@@ -76,6 +76,9 @@ describe("OpenRouter's reasoning object, from a chat client, as each provider's 
     expect(claude.requests[0]?.body).toMatchObject({ max_tokens: 8000, thinking: { type: 'enabled', budget_tokens: 4000 } });
     expect(claude.requests[0]?.body).not.toHaveProperty('reasoning');
     expect((fromClaude.choices[0]?.message as { reasoning_content?: string }).reasoning_content).toBe('Rayleigh scattering.');
+    // No output limit of the client's: Claude's max_tokens must exceed the budget, so the default comes on top of it.
+    await openai.chat.completions.create(withReasoning('sonnet', { max_tokens: 10_000 }));
+    expect(claude.requests[1]?.body).toMatchObject({ max_tokens: 18_192, thinking: { type: 'enabled', budget_tokens: 10_000 } });
 
     gemini.enqueue({ thought: 'Shorter wavelengths scatter more.', content: 'Scattering.' });
     const fromGemini = await openai.chat.completions.create(withReasoning('flash', { max_tokens: 4000 }));

@@ -118,10 +118,10 @@ describe('Claude on Vertex AI', () => {
   it("sends Claude Code's request as it sent it, without model and with Vertex's anthropic_version, to rawPredict with a Google access token", async () => {
     const request = {
       model: 'sonnet',
-      max_tokens: 1024,
+      max_tokens: 2048,
       system: [{ type: 'text' as const, text: 'You are Claude Code.', cache_control: { type: 'ephemeral' as const } }],
       messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'List the files', cache_control: { type: 'ephemeral' as const } }] }],
-      thinking: { type: 'enabled' as const, budget_tokens: 512 },
+      thinking: { type: 'enabled' as const, budget_tokens: 1024 },
       metadata: { user_id: 'user_abc' },
     };
     vertex.enqueue({ content: 'Here they are.', thinking: 'The user wants files.', usage: { input_tokens: 40, output_tokens: 9, cache_read_input_tokens: 1000 } });

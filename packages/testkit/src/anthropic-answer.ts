@@ -3,11 +3,17 @@ import type { MockAnthropicReply } from './mock-anthropic-reply.js';
 import { applyStopSequences, countWords, lastUserText } from './mock-server.js';
 
 /**
- * What Anthropic refuses of a request with thinking on: the assistant turn a tool loop continues (the
- * one before the last message's `tool_result`s) must start with a thinking block, Claude's own, signed.
+ * What Anthropic refuses of a request with thinking on: a manual budget under 1,024 tokens or not
+ * under `max_tokens`; an assistant turn a tool loop continues (the one before the last message's
+ * `tool_result`s) that does not start with a thinking block, Claude's own, signed.
  */
 export function missingThinking(body: any): string | undefined {
   const type = body?.thinking?.type;
+  if (type === 'enabled') {
+    const budget = body.thinking.budget_tokens;
+    if (typeof budget !== 'number' || budget < 1024) return 'thinking.enabled.budget_tokens: Input should be greater than or equal to 1024';
+    if (typeof body.max_tokens === 'number' && budget >= body.max_tokens) return '`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size';
+  }
   const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
   if ((type !== 'enabled' && type !== 'adaptive') || messages.length < 2) return undefined;
   const last = messages.at(-1);

@@ -30,6 +30,7 @@ import { isRequestLevel, requestBudgetSubjects } from './request-budget-subjects
 import { settleWithRetries } from './settle-with-retries.js';
 import { transcriptionWorstCaseMicros } from './transcription-worst-case.js';
 import { tierAt, worstCasePrices, type WorstCasePrices } from './worst-case-prices.js';
+import { thinkingWithinClamp } from './thinking-within-clamp.js';
 
 /** A request's hold on its budgets, kept on the context from `budget.reserve` to `budget.settle`. */
 export interface BudgetReservation {
@@ -442,8 +443,9 @@ export function createBudgetHooks(
         throw budgetExceeded(outcome.budget, outcome.availableMicros, amountMicros);
       }
       outputTokens = Math.min(outputTokens, affordable);
-      // Set, not replaced: the client's bytes still go upstream (passthrough), with the lower limit.
-      context.addRequestFields({ [outputLimit(context.request).field]: outputTokens });
+      // Set, not replaced: the client's bytes still go upstream (passthrough), with the lower limit — and
+      // a thinking budget the limit no longer holds lowered with it, as Claude refuses one not under it.
+      context.addRequestFields({ [outputLimit(context.request).field]: outputTokens, ...thinkingWithinClamp(context.request, outputTokens) });
     }
   }
 

@@ -216,7 +216,9 @@ export function convertToAnthropicRequest(request: ChatCompletionRequest, option
   const thinking = asks?.type === 'enabled' && toolLoopWithoutClaudeThinking(request.messages) ? { type: 'disabled' as const } : asks;
   const withThinking = thinking !== undefined && thinking.type !== 'disabled';
   const { system, turns } = convertMessages(request.messages, withThinking);
-  const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? options.defaultMaxTokens;
+  // Claude's max_tokens must exceed a thinking budget: a request that set none gets the default past the budget.
+  const budget = thinking?.type === 'enabled' ? thinking.budget_tokens : 0;
+  const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? (budget >= options.defaultMaxTokens ? budget + options.defaultMaxTokens : options.defaultMaxTokens);
   const body: AnthropicRequest = { model: options.model, max_tokens: maxTokens, messages: turns };
   // The system prompt as one string, unless a part of it is marked for the cache: then as its blocks.
   if (system.texts.length > 0) {
