@@ -298,8 +298,12 @@ describe('the reasoning asked for, as Claude on Bedrock thinks', () => {
     const chat = (model: string, reasoning: Record<string, unknown>) => openai.chat.completions.create({ model, max_tokens: 8_000, messages: [{ role: 'user', content: 'hello' }], reasoning } as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming);
     await chat('sonnet', { max_tokens: 5_000 });
     expect(signed.requests.at(-1)?.body.additionalModelRequestFields).toEqual({ thinking: { type: 'enabled', budget_tokens: 5_000 } });
+    // xhigh's 32,768 is not under the request's 8,000: Claude takes a budget under max_tokens only, so half of it.
     await chat('sonnet', { effort: 'xhigh' });
-    expect(signed.requests.at(-1)?.body.additionalModelRequestFields).toEqual({ thinking: { type: 'enabled', budget_tokens: 32_768 } });
+    expect(signed.requests.at(-1)?.body.additionalModelRequestFields).toEqual({ thinking: { type: 'enabled', budget_tokens: 4_000 } });
+    // Without a limit of the client's, the answer gets room past the budget.
+    await openai.chat.completions.create({ model: 'sonnet', messages: [{ role: 'user', content: 'hello' }], reasoning: { effort: 'xhigh' } } as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    expect(signed.requests.at(-1)?.body).toMatchObject({ inferenceConfig: { maxTokens: 32_768 + 4_096 }, additionalModelRequestFields: { thinking: { type: 'enabled', budget_tokens: 32_768 } } });
     await chat('sonnet', { effort: 'none' });
     expect(signed.requests.at(-1)?.body).not.toHaveProperty('additionalModelRequestFields');
     await chat('nova', { max_tokens: 5_000 });

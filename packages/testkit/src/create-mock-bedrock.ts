@@ -124,11 +124,17 @@ function invalidRequest(body: any): string | undefined {
 }
 
 /**
- * What Claude refuses through Converse with thinking on (`additionalModelRequestFields.thinking`): the
- * assistant turn a tool loop continues must start with its reasoning, signed (or redacted).
+ * What Claude refuses through Converse with thinking on (`additionalModelRequestFields.thinking`): a
+ * budget under 1,024 tokens or not under `maxTokens` (4,096 when the request sets none); the assistant
+ * turn a tool loop continues that does not start with its reasoning, signed (or redacted).
  */
 function missingReasoning(body: any, messages: any[]): string | undefined {
-  if (body?.additionalModelRequestFields?.thinking?.type !== 'enabled' || messages.length < 2) return undefined;
+  const thinking = body?.additionalModelRequestFields?.thinking;
+  if (thinking?.type === 'enabled') {
+    if (typeof thinking.budget_tokens !== 'number' || thinking.budget_tokens < 1024) return 'The model returned the following errors: thinking.enabled.budget_tokens: Input should be greater than or equal to 1024';
+    if (thinking.budget_tokens >= (body.inferenceConfig?.maxTokens ?? 4096)) return 'The model returned the following errors: `max_tokens` must be greater than `thinking.budget_tokens`.';
+  }
+  if (thinking?.type !== 'enabled' || messages.length < 2) return undefined;
   const continuesTools = (messages.at(-1)?.content as any[]).some((block: any) => block?.toolResult !== undefined);
   const assistant = messages.at(-2);
   if (!continuesTools || assistant?.role !== 'assistant') return undefined;

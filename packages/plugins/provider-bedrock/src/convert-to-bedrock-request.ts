@@ -15,16 +15,28 @@ const thinkingBudgets = { minimal: 1024, low: 2048, medium: 8192, high: 24576, x
 /**
  * The thinking budget a request asks of a Claude model on Bedrock: its budget of reasoning tokens
  * (OpenRouter's `reasoning.max_tokens`, Anthropic's `thinking.budget_tokens`, a Claude Code turn's
- * through the Messages ingress), else its effort's; undefined for another model, reasoning off, or a
- * step of a tool loop another model made (Claude would refuse it with thinking on).
+ * through the Messages ingress), else its effort's — half the request's `max_tokens` when that does not
+ * hold it, as Claude takes a budget only under it; undefined for another model, reasoning off, a limit
+ * too small for any budget, or a step of a tool loop another model made (Claude would refuse it with
+ * thinking on).
  */
 function claudeThinkingBudget(request: ChatCompletionRequest, model: string): number | undefined {
   if (!/(^|\.)anthropic\./.test(model)) return undefined;
   const asked = askedReasoning(request);
   // A step of the tool loop another model made: thinking off for it, as Claude keeps one setting per turn.
   if (asked === undefined || asked.off || toolLoopWithoutClaudeThinking(request.messages)) return undefined;
-  return asked.budgetTokens ?? (asked.effort === undefined ? undefined : thinkingBudgets[asked.effort]);
+  const budget = asked.budgetTokens ?? (asked.effort === undefined ? undefined : thinkingBudgets[asked.effort]);
+  const limit = request.max_completion_tokens ?? request.max_tokens;
+  if (budget === undefined || limit == null || budget < limit) return budget;
+  // Claude takes a budget of 1,024 tokens at least and under max_tokens: half the limit, or none.
+  const half = Math.floor(limit / 2);
+  return half >= leastThinkingBudget ? half : undefined;
 }
+
+/** The least thinking budget Claude takes. */
+const leastThinkingBudget = 1_024;
+/** The output a request with a thinking budget and no limit of its own may give past the budget. */
+const answerTokensPastThinking = 4_096;
 
 const imageFormats: Readonly<Record<string, string>> = { 'image/png': 'png', 'image/jpeg': 'jpeg', 'image/jpg': 'jpeg', 'image/gif': 'gif', 'image/webp': 'webp' };
 const documentFormats: Readonly<Record<string, string>> = {
@@ -196,6 +208,8 @@ export function convertToBedrockRequest(request: ChatCompletionRequest, options:
   const inference: NonNullable<BedrockRequest['inferenceConfig']> = {};
   const maxTokens = request.max_completion_tokens ?? request.max_tokens;
   if (maxTokens !== undefined && maxTokens !== null) inference.maxTokens = maxTokens;
+  // Claude's max_tokens must exceed a thinking budget: a request without a limit gets room past the budget.
+  else if (thinkingBudget !== undefined) inference.maxTokens = thinkingBudget + answerTokensPastThinking;
   if (request.temperature !== undefined && request.temperature !== null) inference.temperature = request.temperature;
   if (request.top_p !== undefined && request.top_p !== null) inference.topP = request.top_p;
   if (request.stop !== undefined && request.stop !== null) inference.stopSequences = typeof request.stop === 'string' ? [request.stop] : [...request.stop];
