@@ -72,6 +72,13 @@ describe('a budget in clamp mode', () => {
     expect(sent.thinking).toEqual({ type: 'enabled', budget_tokens: Math.floor(sent.max_tokens / 2) });
   });
 
+  it('gives a budgeted request without a limit of its own the default output past its thinking budget, which Claude takes only under max_tokens', async () => {
+    // $50 buys the worst case: 14,096 output tokens at $1,000 per million.
+    const key = await createBudgetedKey(server.url, 'chat-thinking-no-limit', 50);
+    await new OpenAI({ baseURL: `${server.url}/v1`, apiKey: key, maxRetries: 0 }).chat.completions.create({ model: 'sonnet', messages: [{ role: 'user', content: 'Think, then answer.' }], reasoning: { max_tokens: 10_000 } } as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    expect(claude.requests[0]!.body).toMatchObject({ max_tokens: 10_000 + 4_096, thinking: { type: 'enabled', budget_tokens: 10_000 } });
+  });
+
   it('lowers Codex\'s max_output_tokens in its own bytes: the request still goes to OpenAI\'s Responses API', async () => {
     const key = await createBudgetedKey(server.url, 'codex-clamped', 0.5);
     const body = { model: 'gpt-5-codex', input: [{ type: 'reasoning', id: 'rs_1', summary: [], encrypted_content: 'gAAAA-earlier' }, { role: 'user', content: 'Fix it.' }], max_output_tokens: 32_000, store: false };

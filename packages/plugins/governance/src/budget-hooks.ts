@@ -30,7 +30,7 @@ import { isRequestLevel, requestBudgetSubjects } from './request-budget-subjects
 import { settleWithRetries } from './settle-with-retries.js';
 import { transcriptionWorstCaseMicros } from './transcription-worst-case.js';
 import { tierAt, worstCasePrices, type WorstCasePrices } from './worst-case-prices.js';
-import { thinkingWithinClamp } from './thinking-within-clamp.js';
+import { outputLimitPastThinking, thinkingWithinClamp } from './thinking-budget-fits.js';
 
 /** A request's hold on its budgets, kept on the context from `budget.reserve` to `budget.settle`. */
 export interface BudgetReservation {
@@ -312,7 +312,7 @@ export function createBudgetHooks(
     if (context.operation === 'chat') {
       if (!prices.imageOutputPriced && asksForImages(context.request)) return admitUnpricedImageOutput(context);
       const limit = outputLimit(context.request);
-      outputTokens = limit.tokens ?? options.defaultMaxTokens;
+      outputTokens = limit.tokens ?? outputLimitPastThinking(context.request, options.defaultMaxTokens);
       choices = choiceCount(context.request);
       // Added, not replaced: the client's bytes still go upstream, with `max_tokens` spliced in.
       if (limit.tokens === undefined) context.addRequestFields({ max_tokens: outputTokens });

@@ -1,5 +1,8 @@
 import type { ChatCompletionRequest } from '@tollgate/core';
 
+// Claude takes a thinking budget of at least 1,024 tokens and under `max_tokens`, which counts the
+// thinking and the answer together. A limit the gateway sets must hold the budget the client asked for.
+
 /** The least thinking budget Claude takes. */
 const leastThinkingBudget = 1_024;
 
@@ -27,4 +30,14 @@ export function thinkingWithinClamp(request: ChatCompletionRequest, outputTokens
   if (budget === undefined || budget < outputTokens) return undefined;
   const half = Math.floor(outputTokens / 2);
   return { thinking: half >= leastThinkingBudget ? { type: 'enabled', budget_tokens: half } : { type: 'disabled' } };
+}
+
+/**
+ * The output limit a budgeted request without one of its own is given: `defaultTokens`, past the
+ * request's thinking budget when it has one at least as large (a Claude Code turn through a hook that
+ * dropped its limit, a chat client's `reasoning.max_tokens`), so the limit holds the budget.
+ */
+export function outputLimitPastThinking(request: ChatCompletionRequest, defaultTokens: number): number {
+  const budget = thinkingBudgetOf(request);
+  return budget !== undefined && budget >= defaultTokens ? budget + defaultTokens : defaultTokens;
 }
