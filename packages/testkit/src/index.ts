@@ -51,3 +51,4 @@ export type { MockVertex, MockVertexOptions, MockVertexReply } from './create-mo
 export type { MockServiceAccount, MockAuthorizedUser, MockGoogleOAuthOptions } from './mock-google-oauth.js';
 export { createMockEntraId } from './create-mock-entra-id.js';
 export type { MockEntraId, MockEntraIdOptions } from './create-mock-entra-id.js';
+export { toolStepOfAnotherModel, toolStepOfClaude } from './tool-steps-of-other-models.js';

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { GatewayError, type ChatCompletionChunk, type StreamSummary } from '@tollgate/core';
 import { toAnthropicProviderError } from './anthropic-error.js';
 import { convertAnthropicStream, convertFromAnthropicResponse, type AnthropicResponse } from '@tollgate/provider-utils';
+import { toolStepOfAnotherModel, toolStepOfClaude } from '@tollgate/testkit';
 import { convertToAnthropicRequest } from './convert-to-anthropic-request.js';
 import { tapAnthropicSse } from './tap-anthropic-sse.js';
 
@@ -98,18 +99,10 @@ describe('recorded Messages API samples', () => {
   });
 });
 
-const stepOfAnotherModel = [
-  { role: 'user' as const, content: 'List the files.' },
-  { role: 'assistant' as const, content: null, tool_calls: [{ id: 'call_ls', type: 'function' as const, function: { name: 'Bash', arguments: '{"command":"ls"}' } }] },
-  { role: 'tool' as const, tool_call_id: 'call_ls', content: 'README.md' },
-];
-const signedThinking = [{ type: 'reasoning.text', format: 'anthropic-claude-v1', index: 0, text: 'List them.', signature: 'sig_1' } as const];
-
-const kimiStep = [
-  { role: 'user' as const, content: 'List the files.' },
-  { role: 'assistant' as const, content: null, tool_calls: [{ id: 'functions.Bash:0', type: 'function' as const, function: { name: 'Bash', arguments: '{"command":"ls"}' } }] },
-  { role: 'tool' as const, tool_call_id: 'functions.Bash:0', content: 'README.md' },
-];
+const stepOfAnotherModel = toolStepOfAnotherModel();
+const stepOfClaude = toolStepOfClaude();
+// Kimi's tool call ids, which Claude's and Bedrock's id patterns refuse.
+const kimiStep = toolStepOfAnotherModel('functions.Bash:0');
 
 describe('convertToAnthropicRequest edge cases', () => {
   it("fits another model's tool call ids to Claude's pattern, the call and its result alike (Kimi's `functions.Bash:0`)", () => {
@@ -124,8 +117,7 @@ describe('convertToAnthropicRequest edge cases', () => {
     const thinking = { type: 'enabled', budget_tokens: 2048 };
     const other = convertToAnthropicRequest({ model: 'sonnet', messages: stepOfAnotherModel, thinking }, { model: 'claude-sonnet-4-5', defaultMaxTokens: 8192 });
     expect(other.thinking).toEqual({ type: 'disabled' });
-    const own = [stepOfAnotherModel[0]!, { ...stepOfAnotherModel[1]!, reasoning_details: signedThinking }, stepOfAnotherModel[2]!];
-    const claudes = convertToAnthropicRequest({ model: 'sonnet', messages: own, reasoning: { max_tokens: 2048 } }, { model: 'claude-sonnet-4-5', defaultMaxTokens: 8192 });
+    const claudes = convertToAnthropicRequest({ model: 'sonnet', messages: stepOfClaude, reasoning: { max_tokens: 2048 } }, { model: 'claude-sonnet-4-5', defaultMaxTokens: 8192 });
     expect(claudes.thinking).toEqual({ type: 'enabled', budget_tokens: 2048 });
     expect((claudes.messages[1]!.content as { type: string }[])[0]).toEqual({ type: 'thinking', thinking: 'List them.', signature: 'sig_1' });
   });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { GatewayError, type ChatCompletionChunk } from '@tollgate/core';
-import { bedrockExceptionEvent } from '@tollgate/testkit';
+import { bedrockExceptionEvent, toolStepOfAnotherModel, toolStepOfClaude } from '@tollgate/testkit';
 import type { BedrockResponse } from './bedrock-content.js';
 import { toBedrockProviderError } from './bedrock-error.js';
 import { convertBedrockStream } from './convert-bedrock-stream.js';
@@ -89,18 +89,10 @@ describe('recorded Converse samples', () => {
   });
 });
 
-const stepOfAnotherModel = [
-  { role: 'user' as const, content: 'List the files.' },
-  { role: 'assistant' as const, content: null, tool_calls: [{ id: 'call_ls', type: 'function' as const, function: { name: 'Bash', arguments: '{"command":"ls"}' } }] },
-  { role: 'tool' as const, tool_call_id: 'call_ls', content: 'README.md' },
-];
-const signedThinking = [{ type: 'reasoning.text', format: 'anthropic-claude-v1', index: 0, text: 'List them.', signature: 'sig_1' } as const];
-
-const kimiStep = [
-  { role: 'user' as const, content: 'List the files.' },
-  { role: 'assistant' as const, content: null, tool_calls: [{ id: 'functions.Bash:0', type: 'function' as const, function: { name: 'Bash', arguments: '{"command":"ls"}' } }] },
-  { role: 'tool' as const, tool_call_id: 'functions.Bash:0', content: 'README.md' },
-];
+const stepOfAnotherModel = toolStepOfAnotherModel();
+const stepOfClaude = toolStepOfClaude();
+// Kimi's tool call ids, which Claude's and Bedrock's id patterns refuse.
+const kimiStep = toolStepOfAnotherModel('functions.Bash:0');
 
 describe('convertToBedrockRequest', () => {
   it("fits another model's tool call ids to Converse's toolUseId (letters, digits, _ and -, at most 64), the call and its result alike", () => {
@@ -113,10 +105,9 @@ describe('convertToBedrockRequest', () => {
 
   it("sets Claude's thinking budget from a budget or an effort, none for a step of a tool loop another model made (Claude refuses it with thinking on)", () => {
     const model = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
-    const own = [stepOfAnotherModel[0]!, { ...stepOfAnotherModel[1]!, reasoning_details: signedThinking }, stepOfAnotherModel[2]!];
-    expect(convertToBedrockRequest({ model: 'sonnet', messages: own, reasoning: { max_tokens: 3000 } }, { model }).additionalModelRequestFields).toEqual({ thinking: { type: 'enabled', budget_tokens: 3000 } });
-    expect(convertToBedrockRequest({ model: 'sonnet', messages: own, thinking: { type: 'enabled', budget_tokens: 1024 } }, { model }).additionalModelRequestFields).toEqual({ thinking: { type: 'enabled', budget_tokens: 1024 } });
-    expect(convertToBedrockRequest({ model: 'sonnet', messages: own, reasoning_effort: 'medium' }, { model }).additionalModelRequestFields).toEqual({ thinking: { type: 'enabled', budget_tokens: 8192 } });
+    expect(convertToBedrockRequest({ model: 'sonnet', messages: stepOfClaude, reasoning: { max_tokens: 3000 } }, { model }).additionalModelRequestFields).toEqual({ thinking: { type: 'enabled', budget_tokens: 3000 } });
+    expect(convertToBedrockRequest({ model: 'sonnet', messages: stepOfClaude, thinking: { type: 'enabled', budget_tokens: 1024 } }, { model }).additionalModelRequestFields).toEqual({ thinking: { type: 'enabled', budget_tokens: 1024 } });
+    expect(convertToBedrockRequest({ model: 'sonnet', messages: stepOfClaude, reasoning_effort: 'medium' }, { model }).additionalModelRequestFields).toEqual({ thinking: { type: 'enabled', budget_tokens: 8192 } });
     expect(convertToBedrockRequest({ model: 'sonnet', messages: [stepOfAnotherModel[0]!], reasoning_effort: 'medium' }, { model: 'us.amazon.nova-pro-v1:0' })).not.toHaveProperty('additionalModelRequestFields');
     expect(convertToBedrockRequest({ model: 'sonnet', messages: stepOfAnotherModel, reasoning: { max_tokens: 3000 } }, { model })).not.toHaveProperty('additionalModelRequestFields');
   });
