@@ -41,26 +41,22 @@ function lastUserText(body: any): string {
 }
 
 /** What the API rejects before generating: the messages Google answers them with. */
-/** The signatures Google documents for function calls Gemini did not make itself; Gemini 3 takes them in place of its own. */
-const foreignCallSignatures = new Set(['skip_thought_signature_validator', 'context_engineering_is_the_way_to_go']);
-
 /**
  * Gemini 3's check of thought signatures: in the current turn (the contents after the last user
  * content that is not only function responses), the first function call of every model step must
- * carry a signature Gemini gave (`issued`) or one of {@link foreignCallSignatures}. The error
- * message, as Gemini answers; undefined when the turn passes.
+ * carry a signature — Gemini's own, or one Google documents for calls Gemini did not make
+ * (`skip_thought_signature_validator`); another model family's is taken too, its thoughts left out
+ * of the model's context. The error message, as Gemini answers; undefined when the turn passes.
  */
-function unsignedCallError(contents: readonly any[], issued: ReadonlySet<string>): string | undefined {
+function unsignedCallError(contents: readonly any[]): string | undefined {
   const turnStart = contents.findLastIndex((content) => content?.role !== 'model' && content?.parts?.some((part: any) => part?.functionResponse === undefined)) + 1;
   for (let index = turnStart; index < contents.length; index += 1) {
     const parts: any[] = contents[index]?.role === 'model' ? contents[index].parts : [];
     const first = parts.findIndex((part) => part?.functionCall !== undefined);
     if (first === -1) continue;
-    const signature = parts[first].thoughtSignature;
-    if (signature === undefined) {
+    if (parts[first].thoughtSignature === undefined) {
       return `Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly, and missing thought_signature may lead to degraded model performance. Additional data, function call \`default_api:${parts[first].functionCall.name}\` , position ${index + 1}. Please refer to https://ai.google.dev/gemini-api/docs/thought-signatures for more details.`;
     }
-    if (!issued.has(signature) && !foreignCallSignatures.has(signature)) return 'Corrupted thought signature.';
   }
   return undefined;
 }
@@ -86,7 +82,7 @@ function invalidRequest(body: any, flavor: 'gemini' | 'vertex'): string | undefi
  * carries `RetryInfo.retryDelay`), thought parts (only with `thinkingConfig.includeThoughts`, as Gemini
  * answers; their tokens counted either way), function calls (a Gemini 3 model signs each answer's
  * first one with a `thoughtSignature`, and refuses a request whose current turn has a step without one
- * as Gemini 3 does, taking Google's documented signature for other models' calls), stop sequences, `maxOutputTokens`,
+ * as Gemini 3 does), stop sequences, `maxOutputTokens`,
  * blocked prompts and cached/thinking token counts, images from an image model asked for them
  * (`responseModalities` with `IMAGE`: an `inlineData` part, its tokens in `candidatesTokensDetails`;
  * another model refuses them), and the processing tier (`serviceTier` in the body,
@@ -134,7 +130,6 @@ export async function createMockGemini(options: MockGeminiOptions = {}): Promise
  */
 export function geminiAnswerer(flavor: 'gemini' | 'vertex'): (request: RecordedRequest, res: ServerResponse, takeReply: () => MockGeminiReply | undefined, model: string, method: string) => Promise<void> {
   let sequence = 0;
-  const issuedSignatures = new Set<string>();
   return async (request, res, takeReply, model, method) => {
     const url = new URL(request.path, 'http://mock');
     const body: any = request.body;
@@ -146,7 +141,7 @@ export function geminiAnswerer(flavor: 'gemini' | 'vertex'): (request: RecordedR
       return sendJson(res, 200, { totalTokens: Math.max(1, promptWords(body)), totalBillableCharacters: JSON.stringify(body.contents ?? []).length });
     }
     const gemini3 = /^gemini-[3-9]/.test(model);
-    const invalid = invalidRequest(body, flavor) ?? (gemini3 ? unsignedCallError(body.contents, issuedSignatures) : undefined);
+    const invalid = invalidRequest(body, flavor) ?? (gemini3 ? unsignedCallError(body.contents) : undefined);
     if (invalid !== undefined) return fail('INVALID_ARGUMENT', invalid);
     // Proto JSON: the field by either name. The Gemini API serves flex and priority; Vertex AI takes no tier in the body.
     const askedTier = body.serviceTier ?? body.service_tier;
@@ -180,7 +175,6 @@ export function geminiAnswerer(flavor: 'gemini' | 'vertex'): (request: RecordedR
     // Gemini 3 signs the first function call of an answer (parallel calls share its signature).
     // Base64 of opaque bytes, as Gemini's are (`+`, `/` and `=` among its characters).
     const signature = gemini3 ? Buffer.concat([createHash('sha256').update(`${model} ${responseId}`).digest(), createHash('sha256').update(responseId).digest()]).toString('base64') : undefined;
-    if (signature !== undefined) issuedSignatures.add(signature);
     const calls = (reply.functionCalls ?? []).map((call, index) => ({
       functionCall: { ...(call.id === undefined ? {} : { id: call.id }), name: call.name, args: call.args },
       ...(index === 0 && signature !== undefined ? { thoughtSignature: signature } : {}),
