@@ -308,6 +308,11 @@ describe('the reasoning asked for, as Claude on Bedrock thinks', () => {
     expect(signed.requests.at(-1)?.body).not.toHaveProperty('additionalModelRequestFields');
     await chat('nova', { max_tokens: 5_000 });
     expect(signed.requests.at(-1)?.body).not.toHaveProperty('additionalModelRequestFields');
+    // A response_format is a forced JSON tool on Converse, which Claude refuses with thinking: none.
+    signed.enqueue({ toolUses: [{ name: 'tollgate_json_response', input: { sky: 'blue' } }] });
+    const json = await openai.chat.completions.create({ model: 'sonnet', max_tokens: 8_000, messages: [{ role: 'user', content: 'hello' }], reasoning: { max_tokens: 5_000 }, response_format: { type: 'json_object' } } as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    expect(json.choices[0]?.message.content).toBe('{"sky":"blue"}');
+    expect(signed.requests.at(-1)?.body).not.toHaveProperty('additionalModelRequestFields');
   });
 });
 

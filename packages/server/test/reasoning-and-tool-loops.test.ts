@@ -113,6 +113,14 @@ describe("OpenRouter's reasoning object, from a chat client, as each provider's 
     expect(gemini.requests[0]?.body.generationConfig).toEqual({ thinkingConfig: { thinkingLevel: 'low', includeThoughts: true } });
   });
 
+  it('a forced tool wins over a thinking budget on Claude, which refuses the two together: thinking off', async () => {
+    const lookup = { type: 'function' as const, function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } } };
+    claude.enqueue({ content: '', toolUses: [{ name: 'lookup', input: { q: 'sky' } }] });
+    const forced = await openai.chat.completions.create(withReasoning('sonnet', { max_tokens: 2048 }, { tools: [lookup], tool_choice: 'required' }));
+    expect(forced.choices[0]?.finish_reason).toBe('tool_calls');
+    expect(claude.requests[0]?.body).toMatchObject({ tool_choice: { type: 'any' }, thinking: { type: 'disabled' } });
+  });
+
   it('reasoning left out of the answer, and reasoning off', async () => {
     await openai.chat.completions.create(withReasoning('sonnet', { max_tokens: 2048, exclude: true }));
     expect(claude.requests[0]?.body.thinking).toEqual({ type: 'enabled', budget_tokens: 2048, display: 'omitted' });

@@ -4,7 +4,7 @@ import { applyStopSequences, countWords, lastUserText } from './mock-server.js';
 
 /**
  * What Anthropic refuses of a request with thinking on: a manual budget under 1,024 tokens or not
- * under `max_tokens`; an assistant turn a tool loop continues (the one before the last message's
+ * under `max_tokens`, or with a forced tool (`tool_choice` any or a named tool); an assistant turn a tool loop continues (the one before the last message's
  * `tool_result`s) that does not start with a thinking block, Claude's own, signed.
  */
 export function missingThinking(body: any): string | undefined {
@@ -13,6 +13,7 @@ export function missingThinking(body: any): string | undefined {
     const budget = body.thinking.budget_tokens;
     if (typeof budget !== 'number' || budget < 1024) return 'thinking.enabled.budget_tokens: Input should be greater than or equal to 1024';
     if (typeof body.max_tokens === 'number' && budget >= body.max_tokens) return '`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size';
+    if (body.tool_choice?.type === 'any' || body.tool_choice?.type === 'tool') return 'Thinking may not be enabled when tool_choice forces tool use.';
   }
   const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
   if ((type !== 'enabled' && type !== 'adaptive') || messages.length < 2) return undefined;

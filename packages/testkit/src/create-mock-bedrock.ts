@@ -125,7 +125,8 @@ function invalidRequest(body: any): string | undefined {
 
 /**
  * What Claude refuses through Converse with thinking on (`additionalModelRequestFields.thinking`): a
- * budget under 1,024 tokens or not under `maxTokens` (4,096 when the request sets none); the assistant
+ * budget under 1,024 tokens or not under `maxTokens` (4,096 when the request sets none), or with a
+ * forced tool (`toolChoice` any or a named tool); the assistant
  * turn a tool loop continues that does not start with its reasoning, signed (or redacted).
  */
 function missingReasoning(body: any, messages: any[]): string | undefined {
@@ -133,6 +134,8 @@ function missingReasoning(body: any, messages: any[]): string | undefined {
   if (thinking?.type === 'enabled') {
     if (typeof thinking.budget_tokens !== 'number' || thinking.budget_tokens < 1024) return 'The model returned the following errors: thinking.enabled.budget_tokens: Input should be greater than or equal to 1024';
     if (thinking.budget_tokens >= (body.inferenceConfig?.maxTokens ?? 4096)) return 'The model returned the following errors: `max_tokens` must be greater than `thinking.budget_tokens`.';
+    const choice = body.toolConfig?.toolChoice;
+    if (choice?.any !== undefined || choice?.tool !== undefined) return 'The model returned the following errors: Thinking may not be enabled when tool_choice forces tool use.';
   }
   if (thinking?.type !== 'enabled' || messages.length < 2) return undefined;
   const continuesTools = (messages.at(-1)?.content as any[]).some((block: any) => block?.toolResult !== undefined);

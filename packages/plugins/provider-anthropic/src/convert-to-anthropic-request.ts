@@ -202,8 +202,8 @@ export interface ConvertToAnthropicOptions {
  * assistant `tool_calls` to `tool_use` blocks (after Claude's signed thinking, from the message's
  * `reasoning_details`), `tool` messages to `tool_result` blocks (consecutive ones merged into one user
  * turn), `thinking` and `speed` (fast mode) as they are, OpenRouter's `reasoning` as thinking
- * ({@link thinkingOf}; off for a step of a tool loop another model made, which Claude would refuse with
- * it on), images (https and base64 data URLs), `response_format` as native structured
+ * ({@link thinkingOf}; off with a forced tool, and for a step of a tool loop another model made, which
+ * Claude would refuse with it on), images (https and base64 data URLs), `response_format` as native structured
  * output (`output_config.format`) and an effort (`reasoning_effort`, `reasoning.effort`) as `output_config.effort`.
  */
 export function convertToAnthropicRequest(request: ChatCompletionRequest, options: ConvertToAnthropicOptions): AnthropicRequest {
@@ -212,8 +212,10 @@ export function convertToAnthropicRequest(request: ChatCompletionRequest, option
   }
   const asked = askedReasoning(request);
   const asks = thinkingOf(request, asked);
-  // A step of the tool loop another model made: thinking off for it, as Claude keeps one setting per turn.
-  const thinking = asks?.type === 'enabled' && toolLoopWithoutClaudeThinking(request.messages) ? { type: 'disabled' as const } : asks;
+  // Claude refuses manual thinking with a forced tool (tool_choice required, or one named), and with a
+  // step of the tool loop another model made (it keeps one setting per turn): thinking off for them.
+  const forcesTool = request.tool_choice === 'required' || typeof request.tool_choice === 'object';
+  const thinking = asks?.type === 'enabled' && (forcesTool || toolLoopWithoutClaudeThinking(request.messages)) ? { type: 'disabled' as const } : asks;
   const withThinking = thinking !== undefined && thinking.type !== 'disabled';
   const { system, turns } = convertMessages(request.messages, withThinking);
   // Claude's max_tokens must exceed a thinking budget: a request that set none gets the default past the budget.

@@ -17,14 +17,16 @@ const thinkingBudgets = { minimal: 1024, low: 2048, medium: 8192, high: 24576, x
  * (OpenRouter's `reasoning.max_tokens`, Anthropic's `thinking.budget_tokens`, a Claude Code turn's
  * through the Messages ingress), else its effort's — half the request's `max_tokens` when that does not
  * hold it, as Claude takes a budget only under it; undefined for another model, reasoning off, a limit
- * too small for any budget, or a step of a tool loop another model made (Claude would refuse it with
- * thinking on).
+ * too small for any budget, a forced tool (a `response_format`'s too), or a step of a tool loop another
+ * model made (Claude would refuse those with thinking on).
  */
 function claudeThinkingBudget(request: ChatCompletionRequest, model: string): number | undefined {
   if (!/(^|\.)anthropic\./.test(model)) return undefined;
   const asked = askedReasoning(request);
-  // A step of the tool loop another model made: thinking off for it, as Claude keeps one setting per turn.
-  if (asked === undefined || asked.off || toolLoopWithoutClaudeThinking(request.messages)) return undefined;
+  // Claude refuses thinking with a forced tool (tool_choice required or named; the JSON answer tool of
+  // a response_format) and with a step of the tool loop another model made: thinking off for them.
+  const forcesTool = request.tool_choice === 'required' || typeof request.tool_choice === 'object' || (request.response_format !== undefined && request.response_format.type !== 'text');
+  if (asked === undefined || asked.off || forcesTool || toolLoopWithoutClaudeThinking(request.messages)) return undefined;
   const budget = asked.budgetTokens ?? (asked.effort === undefined ? undefined : thinkingBudgets[asked.effort]);
   const limit = request.max_completion_tokens ?? request.max_tokens;
   if (budget === undefined || limit == null || budget < limit) return budget;
