@@ -131,6 +131,9 @@ describe("OpenRouter's reasoning object, from a chat client, as each provider's 
 
     await openai.chat.completions.create(withReasoning('sonnet', { enabled: false }));
     expect(claude.requests[1]?.body.thinking).toEqual({ type: 'disabled' });
+    // A budget under Claude's least (1,024), raised to it, as OpenRouter does.
+    await openai.chat.completions.create(withReasoning('sonnet', { max_tokens: 500 }));
+    expect(claude.requests[2]?.body.thinking).toEqual({ type: 'enabled', budget_tokens: 1024 });
     await openai.chat.completions.create(withReasoning('flash', { effort: 'none' }));
     expect(gemini.requests[1]?.body.generationConfig).toEqual({ thinkingConfig: { thinkingBudget: 0 } });
   });

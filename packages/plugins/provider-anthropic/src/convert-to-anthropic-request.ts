@@ -31,6 +31,9 @@ function isThinkingSetting(value: unknown): value is NonNullable<AnthropicReques
   return (setting?.type === 'enabled' && typeof setting.budget_tokens === 'number') || setting?.type === 'adaptive' || setting?.type === 'disabled';
 }
 
+/** The least thinking budget Claude takes. */
+const leastThinkingBudget = 1_024;
+
 /** An effort (`reasoning_effort`, OpenRouter's `reasoning.effort`) as Anthropic's `output_config.effort`. */
 const efforts = { minimal: 'low', low: 'low', medium: 'medium', high: 'high', xhigh: 'xhigh' } as const;
 
@@ -38,8 +41,9 @@ const efforts = { minimal: 'low', low: 'low', medium: 'medium', high: 'high', xh
  * The thinking a request asks for, as the Messages API's `thinking`: Anthropic's own setting as it
  * came (LiteLLM's chat clients send it); else reasoning turned off as `disabled`, and a budget
  * (OpenRouter's `reasoning.max_tokens`, which the Messages ingress carries a Claude Code turn's in) as
- * `enabled` with its `budget_tokens`, shown as summarized unless OpenRouter's `exclude` asked to leave
- * it out (`display: "omitted"`: signed, not shown). Undefined when the request sets no thinking.
+ * `enabled` with its `budget_tokens` (1,024 at least), shown as summarized unless OpenRouter's
+ * `exclude` asked to leave it out (`display: "omitted"`: signed, not shown). Undefined when the
+ * request sets no thinking.
  */
 function thinkingOf(request: ChatCompletionRequest, asked: AskedReasoning | undefined): AnthropicRequest['thinking'] {
   const own = request.thinking;
@@ -47,7 +51,8 @@ function thinkingOf(request: ChatCompletionRequest, asked: AskedReasoning | unde
   if (asked === undefined) return undefined;
   if (asked.off) return { type: 'disabled' };
   if (asked.budgetTokens === undefined) return undefined;
-  return { type: 'enabled', budget_tokens: asked.budgetTokens, ...(asked.shown ? {} : { display: 'omitted' as const }) };
+  // Claude's least budget, as OpenRouter raises a smaller one to it.
+  return { type: 'enabled', budget_tokens: Math.max(asked.budgetTokens, leastThinkingBudget), ...(asked.shown ? {} : { display: 'omitted' as const }) };
 }
 
 /** `block` with the cache mark, when there is one. */

@@ -108,6 +108,8 @@ describe('convertToBedrockRequest', () => {
     expect(convertToBedrockRequest({ model: 'sonnet', messages: stepOfClaude, reasoning: { max_tokens: 3000 } }, { model }).additionalModelRequestFields).toEqual({ thinking: { type: 'enabled', budget_tokens: 3000 } });
     expect(convertToBedrockRequest({ model: 'sonnet', messages: stepOfClaude, thinking: { type: 'enabled', budget_tokens: 1024 } }, { model }).additionalModelRequestFields).toEqual({ thinking: { type: 'enabled', budget_tokens: 1024 } });
     expect(convertToBedrockRequest({ model: 'sonnet', messages: stepOfClaude, reasoning_effort: 'medium' }, { model }).additionalModelRequestFields).toEqual({ thinking: { type: 'enabled', budget_tokens: 8192 } });
+    // A budget under Claude's least, raised to it.
+    expect(convertToBedrockRequest({ model: 'sonnet', messages: stepOfClaude, reasoning: { max_tokens: 500 } }, { model }).additionalModelRequestFields).toEqual({ thinking: { type: 'enabled', budget_tokens: 1024 } });
     expect(convertToBedrockRequest({ model: 'sonnet', messages: [stepOfAnotherModel[0]!], reasoning_effort: 'medium' }, { model: 'us.amazon.nova-pro-v1:0' })).not.toHaveProperty('additionalModelRequestFields');
     expect(convertToBedrockRequest({ model: 'sonnet', messages: stepOfAnotherModel, reasoning: { max_tokens: 3000 } }, { model })).not.toHaveProperty('additionalModelRequestFields');
   });

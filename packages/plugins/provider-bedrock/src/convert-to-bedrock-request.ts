@@ -27,7 +27,8 @@ function claudeThinkingBudget(request: ChatCompletionRequest, model: string): nu
   // a response_format) and with a step of the tool loop another model made: thinking off for them.
   const forcesTool = request.tool_choice === 'required' || typeof request.tool_choice === 'object' || (request.response_format !== undefined && request.response_format.type !== 'text');
   if (asked === undefined || asked.off || forcesTool || toolLoopWithoutClaudeThinking(request.messages)) return undefined;
-  const budget = asked.budgetTokens ?? (asked.effort === undefined ? undefined : thinkingBudgets[asked.effort]);
+  // A budget under Claude's least is raised to it, as OpenRouter does.
+  const budget = asked.budgetTokens === undefined ? (asked.effort === undefined ? undefined : thinkingBudgets[asked.effort]) : Math.max(asked.budgetTokens, leastThinkingBudget);
   const limit = request.max_completion_tokens ?? request.max_tokens;
   if (budget === undefined || limit == null || budget < limit) return budget;
   // Claude takes a budget of 1,024 tokens at least and under max_tokens: half the limit, or none.
