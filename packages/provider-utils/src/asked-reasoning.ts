@@ -16,6 +16,8 @@ export interface AskedReasoning {
   readonly effort?: ReasoningEffort;
   /** A budget of reasoning tokens (OpenRouter's `max_tokens`, Anthropic's `budget_tokens`). */
   readonly budgetTokens?: number;
+  /** Reasoning on, its amount left to the model: Anthropic's `adaptive`, OpenRouter's `enabled: true` alone. */
+  readonly adaptive: boolean;
   /**
    * The client wants the reasoning in the answer: it asked through OpenRouter's object (which answers
    * with it unless `exclude`) or Anthropic's thinking (unless `display: "omitted"`), not through
@@ -61,6 +63,7 @@ export function askedReasoning(request: ChatCompletionRequest): AskedReasoning |
       off: thinking.type === 'disabled',
       ...(efforts.has(effort) ? { effort: effort as ReasoningEffort } : {}),
       ...(thinking.type === 'enabled' && typeof budget === 'number' && budget > 0 ? { budgetTokens: budget } : {}),
+      adaptive: thinking.type === 'adaptive',
       shown: thinking.display !== 'omitted',
     };
   }
@@ -71,10 +74,11 @@ export function askedReasoning(request: ChatCompletionRequest): AskedReasoning |
       off: reasoning.enabled === false || effort === 'none',
       ...(efforts.has(effort) ? { effort: effort as ReasoningEffort } : {}),
       ...(typeof budget === 'number' && budget > 0 ? { budgetTokens: budget } : {}),
+      adaptive: reasoning.enabled === true && budget === undefined && effort === undefined,
       shown: reasoning.exclude !== true,
     };
   }
-  if (clientEffort === 'none') return { off: true, shown: false };
-  if (efforts.has(clientEffort)) return { off: false, effort: clientEffort as ReasoningEffort, shown: false };
+  if (clientEffort === 'none') return { off: true, adaptive: false, shown: false };
+  if (efforts.has(clientEffort)) return { off: false, effort: clientEffort as ReasoningEffort, adaptive: false, shown: false };
   return undefined;
 }

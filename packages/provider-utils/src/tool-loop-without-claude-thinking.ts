@@ -4,10 +4,10 @@ import { claudeReasoningBlocks } from './claude-reasoning-blocks.js';
 /**
  * Whether the conversation is in a tool loop whose last step Claude did not think through: its last
  * assistant message made tool calls that the messages after it answer, and holds none of Claude's
- * signed thinking. With manual thinking Claude starts every answer with a thinking block, so such a
- * step is another model's — a group that failed over in the middle of the loop, a session moved to
- * Claude. Claude refuses it with thinking on ("a final assistant message must start with a thinking
- * block") and keeps one thinking setting per turn, so the step goes to Claude with thinking off.
+ * signed thinking — another model's step (a group that failed over in the middle of the loop, a
+ * session moved to Claude), or one Claude took without thinking. Claude refuses it with thinking on
+ * ("a final assistant message must start with a thinking block") and keeps one thinking setting per
+ * turn, so the step goes to Claude with thinking off.
  */
 export function toolLoopWithoutClaudeThinking(messages: readonly ChatMessage[]): boolean {
   const index = messages.findLastIndex((message) => message.role === 'assistant');

@@ -234,6 +234,10 @@ describe("Claude's thinking and a tool loop another model stepped in", () => {
     const second = await anthropic.messages.create({ ...turn, messages: loop });
     expect(second.stop_reason).toBe('tool_use');
     expect(claude.requests.at(-1)?.body).toEqual({ ...turn, model: 'claude-sonnet-4-5', thinking: { type: 'disabled' }, messages: loop });
+    // Adaptive thinking (Claude Code's on the newest models) likewise.
+    claude.enqueue({ content: 'Done.' });
+    await anthropic.messages.create({ ...turn, thinking: { type: 'adaptive' }, messages: loop } as never);
+    expect(claude.requests.at(-1)?.body).toMatchObject({ thinking: { type: 'disabled' } });
 
     // A step Claude made thinking (its signed block first) goes with thinking on, as sent.
     claude.enqueue({ thinking: 'Read it.', content: '', toolUses: [{ name: 'Bash', input: { command: 'wc README.md' }, id: 'toolu_wc' }] });

@@ -105,8 +105,10 @@ export class AnthropicProvider implements Provider {
    */
   #body(request: ChatCompletionRequest, options: ProviderCallOptions, stream: boolean): Uint8Array | string {
     if (options.rawBody !== undefined) {
-      // A step of a tool loop another model made goes with thinking off: Claude would refuse it with manual thinking on.
-      const thinkingOff = askedReasoning(request)?.budgetTokens !== undefined && toolLoopWithoutClaudeThinking(request.messages) ? { thinking: { type: 'disabled' } } : undefined;
+      // A step of a tool loop another model made goes with thinking off: Claude would refuse it with thinking on.
+      const asked = askedReasoning(request);
+      const thinkingOn = asked !== undefined && !asked.off && (asked.budgetTokens !== undefined || asked.adaptive);
+      const thinkingOff = thinkingOn && toolLoopWithoutClaudeThinking(request.messages) ? { thinking: { type: 'disabled' } } : undefined;
       // Another model's tool call ids that Claude's pattern refuses (Gemini's signed ones, Kimi's): the body re-encoded with them fitted.
       const idsFit = toolCallIdsFit(request.messages, anthropicToolCallIds);
       if (this.#vertex !== undefined || !idsFit) {

@@ -235,10 +235,11 @@ export class BedrockProvider implements Provider {
 
   /**
    * An Anthropic client's body as InvokeModel takes it for Claude (see `claudeInvokeBody`); thinking
-   * off for a step of a tool loop another model made, which Claude would refuse with manual thinking on.
+   * off for a step of a tool loop another model made, which Claude would refuse with thinking on.
    */
   #invokeBody(request: ChatCompletionRequest, rawBody: Uint8Array, options: ProviderCallOptions): string {
-    const thinkingOff = askedReasoning(request)?.budgetTokens !== undefined && toolLoopWithoutClaudeThinking(request.messages);
+    const asked = askedReasoning(request);
+    const thinkingOff = asked !== undefined && !asked.off && (asked.budgetTokens !== undefined || asked.adaptive) && toolLoopWithoutClaudeThinking(request.messages);
     return claudeInvokeBody(rawBody, options.clientHeaders['anthropic-beta'], this.#options.additionalModelRequestFields, thinkingOff ? { thinking: { type: 'disabled' } } : undefined);
   }
 
