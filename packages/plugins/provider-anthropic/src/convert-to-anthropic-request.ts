@@ -220,7 +220,9 @@ export function convertToAnthropicRequest(request: ChatCompletionRequest, option
   // Claude refuses manual thinking with a forced tool (tool_choice required, or one named), and with a
   // step of the tool loop another model made (it keeps one setting per turn): thinking off for them.
   const forcesTool = request.tool_choice === 'required' || typeof request.tool_choice === 'object';
-  const thinking = (asks?.type === 'enabled' && forcesTool) || ((asks?.type === 'enabled' || asks?.type === 'adaptive') && toolLoopWithoutClaudeThinking(request.messages)) ? { type: 'disabled' as const } : asks;
+  const thinkingOn = asks?.type === 'enabled' || asks?.type === 'adaptive';
+  const refusedWithThinking = (asks?.type === 'enabled' && forcesTool) || (thinkingOn && toolLoopWithoutClaudeThinking(request.messages));
+  const thinking = refusedWithThinking ? { type: 'disabled' as const } : asks;
   const withThinking = thinking !== undefined && thinking.type !== 'disabled';
   const { system, turns } = convertMessages(request.messages, withThinking);
   // Claude's max_tokens must exceed a thinking budget: a request that set none gets the default past the budget.

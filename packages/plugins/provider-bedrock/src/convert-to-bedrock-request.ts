@@ -12,6 +12,11 @@ export const untranslatedOpenAIFields = ['frequency_penalty', 'presence_penalty'
 /** An effort as an Anthropic thinking budget (tokens), for Claude models on Bedrock. */
 const thinkingBudgets = { minimal: 1024, low: 2048, medium: 8192, high: 24576, xhigh: 32768 } as const;
 
+/** The least thinking budget Claude takes. */
+const leastThinkingBudget = 1_024;
+/** The output a request with a thinking budget and no limit of its own may give past the budget. */
+const answerTokensPastThinking = 4_096;
+
 /**
  * The thinking budget a request asks of a Claude model on Bedrock: its budget of reasoning tokens
  * (OpenRouter's `reasoning.max_tokens`, Anthropic's `thinking.budget_tokens`, a Claude Code turn's
@@ -36,10 +41,6 @@ function claudeThinkingBudget(request: ChatCompletionRequest, model: string): nu
   return half >= leastThinkingBudget ? half : undefined;
 }
 
-/** The least thinking budget Claude takes. */
-const leastThinkingBudget = 1_024;
-/** The output a request with a thinking budget and no limit of its own may give past the budget. */
-const answerTokensPastThinking = 4_096;
 
 const imageFormats: Readonly<Record<string, string>> = { 'image/png': 'png', 'image/jpeg': 'jpeg', 'image/jpg': 'jpeg', 'image/gif': 'gif', 'image/webp': 'webp' };
 const documentFormats: Readonly<Record<string, string>> = {
