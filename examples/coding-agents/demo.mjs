@@ -1,6 +1,6 @@
 // `npm start`: the gateway of tollgate.config.yaml run end to end, offline. Two mock upstreams stand
 // in for Anthropic and OpenAI (the testkit's, which speak their wire formats); the gateway starts on
-// the example's own config, and nine scenes show Claude Code and Codex through it, each request shaped
+// the example's own config, and ten scenes show Claude Code and Codex through it, each request shaped
 // as the agent sends it. With real keys, `npm run serve` runs the same config for real.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,7 +26,7 @@ function codexTurn(model, text) {
   return { model, instructions: 'You are Codex, a coding agent.', input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text }] }], tools: codexTools, tool_choice: 'auto', parallel_tool_calls: false, reasoning: { effort: 'medium', summary: 'auto' }, store: false, include: ['reasoning.encrypted_content'] };
 }
 
-/** Runs the nine scenes and returns what each showed; `say` narrates. */
+/** Runs the ten scenes and returns what each showed; `say` narrates. */
 export async function runDemo(say = (line) => console.log(line)) {
   const anthropicMock = await createMockAnthropic({ apiKey: keys.anthropic });
   const openaiMock = await createMockOpenAI({ apiKey: keys.openai });
@@ -137,6 +137,18 @@ export async function runDemo(say = (line) => console.log(line)) {
     });
     results.screenshotInput = openaiMock.requests.at(-1).body.input.map((item) => (Array.isArray(item.content) ? `${item.type} (${item.content.map((part) => part.type).join(', ')})` : item.type));
     say(`   OpenAI received ${results.screenshotInput.join('; ')}\n`);
+
+    say('10. Claude is down in the middle of Claude Code\'s tool loop: the loop goes on on GPT-5 Codex, and back on Claude the step GPT made goes with thinking off (Claude refuses a step without its signed thinking while thinking is on).');
+    const bash = { name: 'Bash', input_schema: { type: 'object', properties: { command: { type: 'string' } } } };
+    const loopTurn = { model: 'claude-or-codex', max_tokens: 8192, thinking: { type: 'enabled', budget_tokens: 4096 }, tools: [bash] };
+    const question = { role: 'user', content: 'Why does the build fail?' };
+    for (let attempt = 0; attempt < 2; attempt += 1) anthropicMock.enqueue({ status: 529, error: { type: 'overloaded_error', message: 'Overloaded' } });
+    openaiMock.enqueue({ stream: { content: [], toolCalls: [{ id: 'call_log', name: 'Bash', arguments: '{"command":"cat build.log"}' }] } });
+    const byCodex = await claudeCode.messages.stream({ ...loopTurn, messages: [question] }).finalMessage();
+    anthropicMock.enqueue({ content: 'The build fails on a missing import in parser.ts.' });
+    const back = await claudeCode.messages.stream({ ...loopTurn, messages: [question, { role: 'assistant', content: byCodex.content }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_log', content: 'error: Cannot find module ./lexer' }] }] }).finalMessage();
+    results.loopAcrossVendors = [openaiMock.requests.at(-1).path, anthropicMock.requests.at(-1).body.thinking, back.content.at(-1)?.text];
+    say(`   step 1 on OpenAI's ${results.loopAcrossVendors[0]}; step 2 on Claude with thinking ${JSON.stringify(results.loopAcrossVendors[1])}: "${results.loopAcrossVendors[2]}"\n`);
 
     const spend = await admin('/admin/spend?group_by=key');
     results.requestsByKey = Object.fromEntries(spend.data.map((row) => [row.group, row.requests]));
