@@ -40,6 +40,7 @@ export { isOpenAIResponsesOnlyModel } from './openai-responses-only-model.js';
 export { sseMessages, parseStreamEvent } from './sse-messages.js';
 export { claudeReasoningBlocks, type ClaudeReasoningBlock } from './claude-reasoning-blocks.js';
 export { toolLoopWithoutClaudeThinking } from './tool-loop-without-claude-thinking.js';
+export { claudeThinkingBudgetWithin, leastClaudeThinkingBudget } from './claude-thinking-budget.js';
 export { anthropicToolCallIds, bedrockToolCallIds, openAIToolCallIds, fittedToolCallId, fitMessagesToolIds, toolCallIdsFit, withFittedToolCallIds, type ToolCallIdLimits } from './tool-call-ids.js';
 export type { AnthropicContentBlock, AnthropicMessage, AnthropicRequest, AnthropicResponse, AnthropicUsage } from './anthropic-messages.js';
 export { mapAnthropicUsage, mergeAnthropicUsage, anthropicServiceTier } from './map-anthropic-usage.js';

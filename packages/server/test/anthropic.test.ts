@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/index.js';
 import { LogCapture, masterKey, startLoggedServer } from './support/start-test-gateway.js';
 import { anthropicKey, startClaudeAndGptMocks } from './support/claude-and-gpt-mocks.js';
+import { mockScreenshot, screenshotToolStep } from './support/screenshot-tool-step.js';
 
 const { claude, gpt } = await startClaudeAndGptMocks();
 let server: RunningServer;
@@ -208,15 +209,8 @@ describe('OpenAI client → Anthropic model (translated)', () => {
   });
 
   it('keeps a tool message\'s image (as OpenRouter\'s chat clients send it) in Claude\'s tool result', async () => {
-    const png = Buffer.from('mock png bytes').toString('base64');
-    await openai.chat.completions.create({
-      model: 'sonnet',
-      messages: [
-        { role: 'user', content: 'What does the page show?' },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'toolu_shot', type: 'function', function: { name: 'screenshot', arguments: '{}' } }] },
-        { role: 'tool', tool_call_id: 'toolu_shot', content: [{ type: 'text', text: 'page.png' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } }] as never },
-      ],
-    });
+    const png = mockScreenshot;
+    await openai.chat.completions.create({ model: 'sonnet', messages: screenshotToolStep('toolu_shot') });
     expect(claude.requests[0]!.body.messages[2]).toEqual({
       role: 'user',
       content: [{ type: 'tool_result', tool_use_id: 'toolu_shot', content: [{ type: 'text', text: 'page.png' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } }] }],

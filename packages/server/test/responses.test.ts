@@ -5,6 +5,7 @@ import type { RunningServer } from '../src/index.js';
 import { mockCompactionTokens } from '@tollgate/testkit';
 import { LogCapture, masterKey, startLoggedServer } from './support/start-test-gateway.js';
 import { anthropicKey, startClaudeAndGptMocks } from './support/claude-and-gpt-mocks.js';
+import { mockScreenshot, screenshotToolStep } from './support/screenshot-tool-step.js';
 
 const { claude, gpt } = await startClaudeAndGptMocks();
 let server: RunningServer;
@@ -559,15 +560,8 @@ describe('OpenAI\'s Responses-only models (Codex) from any client', () => {
   });
 
   it('keeps a chat client\'s tool message image (as OpenRouter\'s chat clients send it) in the function call output', async () => {
-    const png = Buffer.from('mock png bytes').toString('base64');
-    await openai.chat.completions.create({
-      model: 'codex-via-chat',
-      messages: [
-        { role: 'user', content: 'What does the page show?' },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'call_shot', type: 'function', function: { name: 'screenshot', arguments: '{}' } }] },
-        { role: 'tool', tool_call_id: 'call_shot', content: [{ type: 'text', text: 'page.png' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } }] as never },
-      ],
-    });
+    const png = mockScreenshot;
+    await openai.chat.completions.create({ model: 'codex-via-chat', messages: screenshotToolStep('call_shot') });
     expect(gpt.requests[0]!.path).toBe('/v1/responses');
     expect(gpt.requests[0]!.body.input[2]).toEqual({ type: 'function_call_output', call_id: 'call_shot', output: [{ type: 'input_text', text: 'page.png' }, { type: 'input_image', image_url: `data:image/png;base64,${png}`, detail: 'auto' }] });
   });

@@ -3,7 +3,7 @@ import type { ChatCompletionRequest } from '@tollgate/core';
 // Claude takes a thinking budget of at least 1,024 tokens and under `max_tokens`, which counts the
 // thinking and the answer together. A limit the gateway sets must hold the budget the client asked for.
 
-/** The least thinking budget Claude takes. */
+/** The least thinking budget Claude takes (provider-utils' `leastClaudeThinkingBudget`: governance depends on core only). */
 const leastThinkingBudget = 1_024;
 
 /**

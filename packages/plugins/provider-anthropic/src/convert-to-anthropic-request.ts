@@ -1,5 +1,5 @@
 import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
-import { anthropicToolCallIds, askedReasoning, assistantText, cacheControlOf, fittedToolCallId, toolLoopWithoutClaudeThinking, type AskedReasoning, claudeReasoningBlocks, parseDataUrl, parseToolArguments, partsCacheControl, textOfContent, type AnthropicContentBlock, type AnthropicMessage, type AnthropicRequest, type CacheControl } from '@tollgate/provider-utils';
+import { anthropicToolCallIds, askedReasoning, leastClaudeThinkingBudget, assistantText, cacheControlOf, fittedToolCallId, toolLoopWithoutClaudeThinking, type AskedReasoning, claudeReasoningBlocks, parseDataUrl, parseToolArguments, partsCacheControl, textOfContent, type AnthropicContentBlock, type AnthropicMessage, type AnthropicRequest, type CacheControl } from '@tollgate/provider-utils';
 
 /**
  * OpenAI request fields with no Messages API equivalent. They are dropped (the provider logs each
@@ -31,9 +31,6 @@ function isThinkingSetting(value: unknown): value is NonNullable<AnthropicReques
   return (setting?.type === 'enabled' && typeof setting.budget_tokens === 'number') || setting?.type === 'adaptive' || setting?.type === 'disabled';
 }
 
-/** The least thinking budget Claude takes. */
-const leastThinkingBudget = 1_024;
-
 /** An effort (`reasoning_effort`, OpenRouter's `reasoning.effort`) as Anthropic's `output_config.effort`. */
 const efforts = { minimal: 'low', low: 'low', medium: 'medium', high: 'high', xhigh: 'xhigh' } as const;
 
@@ -52,7 +49,7 @@ function thinkingOf(request: ChatCompletionRequest, asked: AskedReasoning | unde
   if (asked.off) return { type: 'disabled' };
   if (asked.budgetTokens === undefined) return undefined;
   // Claude's least budget, as OpenRouter raises a smaller one to it.
-  return { type: 'enabled', budget_tokens: Math.max(asked.budgetTokens, leastThinkingBudget), ...(asked.shown ? {} : { display: 'omitted' as const }) };
+  return { type: 'enabled', budget_tokens: Math.max(asked.budgetTokens, leastClaudeThinkingBudget), ...(asked.shown ? {} : { display: 'omitted' as const }) };
 }
 
 /** `block` with the cache mark, when there is one. */

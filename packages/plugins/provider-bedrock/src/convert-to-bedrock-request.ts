@@ -1,5 +1,5 @@
 import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
-import { askedReasoning, assistantText, bedrockToolCallIds, cacheControlOf, fittedToolCallId, toolLoopWithoutClaudeThinking, claudeReasoningBlocks, parseDataUrl, parseJsonObject, parseToolArguments, partsCacheControl, textOfContent, type CacheControl } from '@tollgate/provider-utils';
+import { askedReasoning, assistantText, bedrockToolCallIds, cacheControlOf, claudeThinkingBudgetWithin, fittedToolCallId, toolLoopWithoutClaudeThinking, claudeReasoningBlocks, parseDataUrl, parseJsonObject, parseToolArguments, partsCacheControl, textOfContent, type CacheControl } from '@tollgate/provider-utils';
 import type { BedrockCachePoint, BedrockContentBlock, BedrockMessage, BedrockRequest, BedrockTool, BedrockToolResultBlock } from './bedrock-content.js';
 import { jsonResponseToolName } from './json-response-tool.js';
 
@@ -12,8 +12,6 @@ export const untranslatedOpenAIFields = ['frequency_penalty', 'presence_penalty'
 /** An effort as an Anthropic thinking budget (tokens), for Claude models on Bedrock. */
 const thinkingBudgets = { minimal: 1024, low: 2048, medium: 8192, high: 24576, xhigh: 32768 } as const;
 
-/** The least thinking budget Claude takes. */
-const leastThinkingBudget = 1_024;
 /** The output a request with a thinking budget and no limit of its own may give past the budget. */
 const answerTokensPastThinking = 4_096;
 
@@ -32,13 +30,8 @@ function claudeThinkingBudget(request: ChatCompletionRequest, model: string): nu
   // a response_format) and with a step of the tool loop another model made: thinking off for them.
   const forcesTool = request.tool_choice === 'required' || typeof request.tool_choice === 'object' || (request.response_format !== undefined && request.response_format.type !== 'text');
   if (asked === undefined || asked.off || forcesTool || toolLoopWithoutClaudeThinking(request.messages)) return undefined;
-  // A budget under Claude's least is raised to it, as OpenRouter does.
-  const budget = asked.budgetTokens === undefined ? (asked.effort === undefined ? undefined : thinkingBudgets[asked.effort]) : Math.max(asked.budgetTokens, leastThinkingBudget);
-  const limit = request.max_completion_tokens ?? request.max_tokens;
-  if (budget === undefined || limit == null || budget < limit) return budget;
-  // Claude takes a budget of 1,024 tokens at least and under max_tokens: half the limit, or none.
-  const half = Math.floor(limit / 2);
-  return half >= leastThinkingBudget ? half : undefined;
+  const budget = asked.budgetTokens ?? (asked.effort === undefined ? undefined : thinkingBudgets[asked.effort]);
+  return budget === undefined ? undefined : claudeThinkingBudgetWithin(budget, request.max_completion_tokens ?? request.max_tokens ?? undefined);
 }
 
 
