@@ -34,6 +34,9 @@ import {
 import { withoutCacheControl } from './cache-control.js';
 import { DroppedFieldLog } from './dropped-field-log.js';
 import { askedReasoning } from './asked-reasoning.js';
+import { fitToOpenAIReasoningModel, type FittedReasoningRequest } from './fit-to-openai-reasoning-model.js';
+import type { OpenAIReasoningParams } from './openai-reasoning-params.js';
+import { cutAnswerAtStops, cutStreamAtStops, stopSequencesOf } from './stop-sequences.js';
 import { openAIToolCallIds, withFittedToolCallIds } from './tool-call-ids.js';
 import { withoutAssistantFields, withoutFields } from './openai-request-params.js';
 import { decodeOpenAICompatibleSse } from './decode-openai-compatible-sse.js';
@@ -133,12 +136,18 @@ export interface OpenAICompatibleProviderInit {
   readonly takesCacheControl?: boolean;
   /**
    * The upstream takes OpenRouter's `reasoning` object (OpenRouter, whose field it is). Any other
-   * upstream gets it left out, its effort sent as `reasoning_effort` unless the client set one — to a
-   * model `takesReasoningEffort` accepts (default: every model).
+   * upstream gets it left out, its effort sent as `reasoning_effort` unless the client set one (where
+   * `reasoningParams` is set, only as they fit it).
    */
   readonly takesReasoningObject?: boolean;
-  /** Models that take `reasoning_effort` (OpenAI's reasoning models on OpenAI's own API and Azure). */
-  readonly takesReasoningEffort?: (model: string) => boolean;
+  /**
+   * What each model takes of the reasoning and sampling settings (OpenAI's own API and Azure:
+   * `openAIReasoningParams`): a chat request to a model it knows is fitted to it — the effort asked for
+   * as the nearest the model takes, the settings it refuses left out (noted once each), and stop
+   * sequences it refuses applied by the gateway to its answer. A model it does not know (undefined)
+   * gets the request as sent, and no effort translated from another client's setting.
+   */
+  readonly reasoningParams?: (model: string) => OpenAIReasoningParams | undefined;
   /** As `dropParam`, for embeddings requests. */
   readonly dropEmbeddingParam?: ((field: string) => boolean) | undefined;
   /** Where the fields dropped are noted (debug, once each). */
@@ -245,6 +254,8 @@ export class OpenAICompatibleProvider implements Provider {
   readonly #requestUsage: boolean;
   readonly #toError: (input: UpstreamErrorInput) => ProviderError;
   readonly #droppedFields: DroppedFieldLog | undefined;
+  /** Where the settings a model does not take are noted (debug, once each). */
+  readonly #unfitFields: DroppedFieldLog | undefined;
   /** A client's own cache marks are left out (`dropParams` drops `cache_control`, and the upstream takes none). */
   readonly #dropsClientMarks: boolean;
   /** Which assistant message fields are left out (see `#messagesToSend`). */
@@ -296,6 +307,7 @@ export class OpenAICompatibleProvider implements Provider {
     const keepDetails = init.takesReasoningDetails === true;
     this.#dropMessageField = (field) => (field === 'reasoning_details' && !keepDetails) || dropMessageField?.(field) === true;
     this.#dropsClientMarks = init.takesCacheControl !== true && init.dropParam?.('cache_control') === true;
+    this.#unfitFields = init.reasoningParams === undefined || init.logger === undefined ? undefined : new DroppedFieldLog([], init.logger, init.name, `Request field the model does not take; dropped (stop sequences applied by the gateway)`);
     this.#droppedFields = (init.dropParam === undefined && init.dropEmbeddingParam === undefined) || init.logger === undefined ? undefined : new DroppedFieldLog([], init.logger, init.name, `Request field provider "${init.name}" does not take (dropParams); dropped`);
   }
 
@@ -323,16 +335,24 @@ export class OpenAICompatibleProvider implements Provider {
       return { response: chatCompletionOfCompaction(compacted, options.model), body: bytes };
     }
     const passedThrough = options.passthroughWire === 'openai-responses';
-    if (passedThrough || this.#init.responsesOnly?.(options.model) === true) {
-      const payload = passedThrough ? this.#clientBytes(request, options) : JSON.stringify(toResponsesRequest(request, options.model));
-      const bytes = await (await this.#post('responses', payload, options, false)).bytes();
+    if (passedThrough) {
+      const bytes = await (await this.#post('responses', this.#clientBytes(request, options), options, false)).bytes();
       const response = chatCompletionOfResponse(parseUpstreamJson(bytes, isResponseObject, { provider: this.name, expected: 'a Responses API response' }) as Record<string, unknown>);
-      return passedThrough && options.passthrough ? { response, body: bytes } : { response };
+      return options.passthrough ? { response, body: bytes } : { response };
     }
-    const body = await this.#post('chat/completions', this.#chatBody(request, options, false), options, false);
+    const fitted = this.#fitToModel(request, options.model);
+    if (this.#init.responsesOnly?.(options.model) === true) {
+      const bytes = await (await this.#post('responses', JSON.stringify(toResponsesRequest(fitted?.request ?? request, options.model)), options, false)).bytes();
+      const response = chatCompletionOfResponse(parseUpstreamJson(bytes, isResponseObject, { provider: this.name, expected: 'a Responses API response' }) as Record<string, unknown>);
+      // The Responses API has no stop sequences: the gateway applies them.
+      return { response: cutAnswerAtStops(response, stopSequencesOf(request.stop)) };
+    }
+    const body = await this.#post('chat/completions', this.#chatBody(request, options, false, fitted), options, false);
     const bytes = await body.bytes();
     this.#throwErrorInsideAnswer(bytes);
     const response = parseUpstreamJson(bytes, isChatCompletion, { provider: this.name, expected: 'a chat.completion' }) as ChatCompletionResponse;
+    const cut = fitted === undefined ? response : cutAnswerAtStops(response, fitted.stops);
+    if (cut !== response) return { response: cut };
     return options.passthrough ? { response, body: bytes } : { response };
   }
 
@@ -348,14 +368,20 @@ export class OpenAICompatibleProvider implements Provider {
       const summary: StreamSummary = { usage: undefined, model: undefined };
       return { type: 'bytes', body: tapResponsesSse(body, { summary, provider: this.name, toStreamError }), summary };
     }
-    if (this.#init.responsesOnly?.(options.model) === true) {
-      const body = await this.#post('responses', JSON.stringify(toResponsesRequest(request, options.model)), options, true);
-      return { type: 'chunks', chunks: decodeResponsesSse(body, { provider: this.name, toStreamError }) };
-    }
     const legacy = options.passthroughWire === 'openai-completions';
+    const fitted = legacy ? undefined : this.#fitToModel(request, options.model);
+    if (this.#init.responsesOnly?.(options.model) === true) {
+      const body = await this.#post('responses', JSON.stringify(toResponsesRequest(fitted?.request ?? request, options.model)), options, true);
+      // The Responses API has no stop sequences: the gateway applies them.
+      const stops = stopSequencesOf(request.stop);
+      const chunks = decodeResponsesSse(body, { provider: this.name, toStreamError });
+      return { type: 'chunks', chunks: stops.length === 0 ? chunks : cutStreamAtStops(chunks, stops) };
+    }
     const body = legacy
       ? await this.#post('completions', this.#completionsBody(request, options, true), options, true)
-      : await this.#post('chat/completions', this.#chatBody(request, options, true), options, true);
+      : await this.#post('chat/completions', this.#chatBody(request, options, true, fitted), options, true);
+    // Stop sequences the model does not take: the gateway cuts the decoded stream at them.
+    if (fitted !== undefined && fitted.stops.length > 0) return { type: 'chunks', chunks: cutStreamAtStops(decodeOpenAICompatibleSse(body, { provider: this.name, toStreamError }), fitted.stops) };
     if (!options.passthrough) return { type: 'chunks', chunks: (legacy ? decodeTextCompletionSse : decodeOpenAICompatibleSse)(body, { provider: this.name, toStreamError }) };
     const summary: StreamSummary = { usage: undefined, model: undefined };
     const dropUsageEvent = request.stream_options?.include_usage !== true && this.#requestUsage;
@@ -550,7 +576,8 @@ export class OpenAICompatibleProvider implements Provider {
    * The client's bytes when nothing needs to change, or when only `stream_options` must be added (most
    * streaming clients leave it out): spliced in, not re-encoded. Else the request re-encoded.
    */
-  #chatBody(chatRequest: ChatCompletionRequest, options: ProviderCallOptions, stream: boolean): Uint8Array | string {
+  #chatBody(clientRequest: ChatCompletionRequest, options: ProviderCallOptions, stream: boolean, fitted?: FittedReasoningRequest): Uint8Array | string {
+    const chatRequest = fitted?.request ?? clientRequest;
     // A translated request (a Claude Code turn to an OpenAI-format model) carries the client's cache
     // marks; an OpenAI client's own marks (Cline's, for Claude) go unless `dropParams` drops them.
     const request = options.rawBody === undefined ? (this.#init.takesCacheControl === true ? chatRequest : withoutCacheControl(chatRequest)) : this.#withoutClientMarks(chatRequest);
@@ -560,7 +587,7 @@ export class OpenAICompatibleProvider implements Provider {
     const dropped = this.#init.dropParam === undefined ? undefined : this.#fieldsToDrop(request, this.#init.dropParam);
     const messages = this.#messagesToSend(request);
     const reasoning = request.reasoning === undefined || this.#init.takesReasoningObject === true ? undefined : this.#reasoningAsEffort(request, options.model);
-    if (options.rawBody !== undefined && request === chatRequest && request.model === options.model && extra === undefined && !renameLimit && dropped === undefined && messages === request.messages && reasoning === undefined) {
+    if (options.rawBody !== undefined && request === clientRequest && request.model === options.model && extra === undefined && !renameLimit && dropped === undefined && messages === request.messages && reasoning === undefined) {
       if (!addUsage) return options.rawBody;
       if (request.stream_options === undefined) {
         const spliced = spliceJsonFields(options.rawBody, { stream_options: { include_usage: true } });
@@ -587,8 +614,18 @@ export class OpenAICompatibleProvider implements Provider {
    */
   #reasoningAsEffort(request: ChatCompletionRequest, model: string): { reasoning: undefined; reasoning_effort?: string } {
     const effort = askedReasoning(request)?.effort;
-    const setEffort = effort !== undefined && request.reasoning_effort == null && (this.#init.takesReasoningEffort?.(model) ?? true);
+    // Where the models' settings are known, a fitted request has no object left; a model not known gets no effort.
+    const setEffort = effort !== undefined && request.reasoning_effort == null && this.#init.reasoningParams === undefined;
     return setEffort ? { reasoning: undefined, reasoning_effort: effort } : { reasoning: undefined };
+  }
+
+  /** `request` fitted to what `model` takes (`reasoningParams`), what it does not take noted; undefined where the upstream's models are not known. */
+  #fitToModel(request: ChatCompletionRequest, model: string): FittedReasoningRequest | undefined {
+    const params = this.#init.reasoningParams?.(model);
+    if (params === undefined) return undefined;
+    const fitted = fitToOpenAIReasoningModel(request, params);
+    for (const field of fitted.dropped) this.#unfitFields?.note(`${field} (${model})`);
+    return fitted;
   }
 
   /** A client's chat request without its cache marks when `dropParams` drops them (noted once); else the same request. */

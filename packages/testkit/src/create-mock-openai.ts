@@ -1,3 +1,4 @@
+import { openAIChatRefusal, openAIResponsesRefusal } from './openai-model-refusals.js';
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MockReply } from './mock-reply.js';
@@ -36,9 +37,10 @@ export interface MockOpenAIOptions {
   readonly flavor?: 'openai' | 'openrouter' | 'azure';
   /**
    * Refuse a chat completion or embeddings request with a field OpenAI's API reference does not list,
-   * as OpenAI's own API does (`400 Unrecognized request argument supplied: top_k`), and an effort
-   * (`reasoning_effort`) for a model that does not reason (`400 Unsupported parameter`); and, as Azure's
-   * flavor does too, a tool call id longer than 40 characters (`400 string_above_max_length`). Off by default: the mock also
+   * as OpenAI's own API does (`400 Unrecognized request argument supplied: top_k`); and, as Azure's
+   * flavor does too, a tool call id longer than 40 characters (`400 string_above_max_length`) and the
+   * reasoning and sampling settings a model does not take, chat and Responses alike (`openAIChatRefusal`:
+   * an effort it does not define, a temperature on a reasoning model, `stop` before GPT-5.5). Off by default: the mock also
    * stands for vLLM, SGLang and other servers that take their own extensions.
    */
   readonly refuseUnknownFields?: boolean;
@@ -391,9 +393,13 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
       sendJson(res, 400, openAIError(`Invalid '${longId.param}': string too long. Expected a string with maximum length 40, but got a string with length ${longId.length} instead.`, 'invalid_request_error', 'string_above_max_length', longId.param));
       return;
     }
-    // OpenAI's own API: only its reasoning models take an effort.
-    if (isChat && options.refuseUnknownFields === true && (body as { reasoning_effort?: unknown }).reasoning_effort != null && !reasoningModel.test(String((body as { model?: unknown }).model))) {
-      sendJson(res, 400, openAIError("Unsupported parameter: 'reasoning_effort' is not supported with this model.", 'invalid_request_error', 'unsupported_parameter', 'reasoning_effort'));
+    // OpenAI's own API (and Azure's): each model its own efforts; its reasoning models no sampling settings, nor (but the newest) stop sequences.
+    // Azure serves the model of the deployment in the path.
+    const deployment = azure ? /^\/openai\/deployments\/([^/]+)\//.exec(rawPath)?.[1] : undefined;
+    const served = deployment === undefined ? (body as Record<string, unknown>) : { ...(body as Record<string, unknown>), model: decodeURIComponent(deployment) };
+    const modelRefusal = (options.refuseUnknownFields === true || azure) && !openRouter ? (isChat ? openAIChatRefusal : isResponses ? openAIResponsesRefusal : undefined)?.(served) : undefined;
+    if (modelRefusal !== undefined) {
+      sendJson(res, modelRefusal.status, modelRefusal.body);
       return;
     }
     const unknownField = isResponses ? Object.keys(body ?? {}).find((field) => !responsesFields.has(field)) : undefined;

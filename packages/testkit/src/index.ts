@@ -15,6 +15,7 @@ export type { MockAwsCredentials } from './verify-sigv4.js';
 export type { MockReplyBasics } from './mock-reply-basics.js';
 export type { MockUpstream } from './mock-server.js';
 export type { RecordedRequest } from './recorded-request.js';
+export { openAIChatRefusal, openAIResponsesRefusal, type OpenAIRefusal } from './openai-model-refusals.js';
 export { openAIChatCompletion, openAIChunk, openAIError, openAIUsage, mockEmbedding, toBase64Floats } from './openai-wire.js';
 export { bagOfWordsEmbedding } from './bag-of-words-embedding.js';
 export { mockPdf } from './mock-pdf.js';

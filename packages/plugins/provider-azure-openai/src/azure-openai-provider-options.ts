@@ -20,7 +20,8 @@ export const azureOpenAIProviderOptionsSchema = z
     apiVersion: z.string().min(1).default('2024-10-21'),
     /**
      * Deployments of reasoning models whose names do not say so: like deployments named `o3…`,
-     * `gpt-5…` or `codex-…`, they get a request's `max_tokens` as `max_completion_tokens`.
+     * `gpt-5…` or `codex-…`, they get a request's `max_tokens` as `max_completion_tokens`, an effort of
+     * `low` to `high` at most, and no sampling settings or stop sequences (the gateway applies those).
      */
     maxCompletionTokensDeployments: z.array(z.string().min(1)).default([]),
     /**

@@ -1,5 +1,5 @@
 import type { Logger } from '@tollgate/core';
-import { isOpenAICompletionsModel, isOpenAIReasoningModel, isOpenAIResponsesOnlyModel, OpenAICompatibleProvider, openAIAssistantMessageFields, openAIChatParams, openAIEmbeddingParams, paramDropper, RenewingToken, requestOAuthToken } from '@tollgate/provider-utils';
+import { anyOpenAIReasoningParams, isOpenAICompletionsModel, isOpenAIReasoningModel, isOpenAIResponsesOnlyModel, OpenAICompatibleProvider, openAIAssistantMessageFields, openAIChatParams, openAIEmbeddingParams, openAIReasoningParams, paramDropper, RenewingToken, requestOAuthToken } from '@tollgate/provider-utils';
 import { entraSource, entraTokenRequestOf, resolveEntraSignIn } from './entra-token.js';
 import type { AzureOpenAIProviderOptions } from './azure-openai-provider-options.js';
 
@@ -42,8 +42,8 @@ export class AzureOpenAIProvider extends OpenAICompatibleProvider {
       logger,
       // Reasoning deployments refuse max_tokens, as OpenAI's reasoning models do.
       maxCompletionTokensOnly: (deployment) => isOpenAIReasoningModel(deployment) || options.maxCompletionTokensDeployments.includes(deployment),
-      // The same deployments take `reasoning_effort`.
-      takesReasoningEffort: (deployment) => isOpenAIReasoningModel(deployment) || options.maxCompletionTokensDeployments.includes(deployment),
+      // Requests fitted to what a deployment's model takes (named after it; a listed one: what every reasoning model takes).
+      reasoningParams: (deployment) => openAIReasoningParams(deployment) ?? (options.maxCompletionTokensDeployments.includes(deployment) ? anyOpenAIReasoningParams : undefined),
       pathFor: (operation, deployment) =>
         options.apiVersion === 'v1'
           ? `/openai/v1/${operation}`

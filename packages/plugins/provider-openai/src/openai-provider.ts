@@ -1,5 +1,5 @@
 import type { Logger } from '@tollgate/core';
-import { isOpenAICompletionsModel, isOpenAIReasoningModel, isOpenAIResponsesOnlyModel, OpenAICompatibleProvider, openAIAssistantMessageFields, openAIChatParams, openAIEmbeddingParams, paramDropper, VertexEndpoint, vertexBaseURL, vertexPlatform } from '@tollgate/provider-utils';
+import { isOpenAICompletionsModel, isOpenAIReasoningModel, isOpenAIResponsesOnlyModel, OpenAICompatibleProvider, openAIAssistantMessageFields, openAIChatParams, openAIEmbeddingParams, openAIReasoningParams, paramDropper, VertexEndpoint, vertexBaseURL, vertexPlatform } from '@tollgate/provider-utils';
 import type { OpenAIProviderOptions } from './openai-provider-options.js';
 
 /**
@@ -39,8 +39,9 @@ export class OpenAIProvider extends OpenAICompatibleProvider {
       logger,
       // OpenAI's own API (its price provider says so) refuses `max_tokens` for its reasoning models.
       maxCompletionTokensOnly: priceProvider === 'openai' ? isOpenAIReasoningModel : undefined,
-      // Only its reasoning models take `reasoning_effort` (another server's models, any of them).
-      takesReasoningEffort: priceProvider === 'openai' ? isOpenAIReasoningModel : undefined,
+      // Each of its models takes its own efforts, and its reasoning models refuse sampling settings and
+      // (but the newest) stop sequences: requests fitted to them (another server's go as sent).
+      reasoningParams: priceProvider === 'openai' ? openAIReasoningParams : undefined,
       responsesAPI: options.responsesAPI ?? priceProvider === 'openai',
       // Legacy completions clients pass through; OpenAI's own API serves only its instruct models there.
       completionsAPI: options.completionsAPI,
