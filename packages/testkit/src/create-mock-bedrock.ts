@@ -146,6 +146,23 @@ function missingReasoning(body: any, messages: any[]): string | undefined {
   return `The model returned the following errors: messages.${messages.length - 2}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${reasoning === undefined ? 'text or tool_use' : 'thinking without a signature'}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block.`;
 }
 
+/**
+ * What Claude refuses of Converse's sampling settings: with thinking on, a temperature but 1 or a
+ * `topP` under 0.95; from Opus 4.1, Sonnet 4.5 and Haiku 4.5 on, `temperature` and `topP` together.
+ */
+function claudeSamplingRefusal(modelId: string, body: any): string | undefined {
+  if (!/anthropic\.claude/.test(modelId)) return undefined;
+  const { temperature, topP } = body?.inferenceConfig ?? {};
+  if (body?.additionalModelRequestFields?.thinking?.type === 'enabled') {
+    if (temperature !== undefined && temperature !== 1) return 'The model returned the following errors: `temperature` may only be set to 1 when thinking is enabled. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#important-considerations-when-using-extended-thinking';
+    if (topP !== undefined && topP < 0.95) return 'The model returned the following errors: `top_p` must be greater than or equal to 0.95 or unset when thinking is enabled. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#important-considerations-when-using-extended-thinking';
+  }
+  const version = /claude-(?:opus|sonnet|haiku)-(\d+)(?:-(\d)(?!\d))?/.exec(modelId);
+  const laterThan4 = version !== null && (Number(version[1]) > 4 || (Number(version[1]) === 4 && Number(version[2] ?? 0) >= 1));
+  if (laterThan4 && temperature !== undefined && topP !== undefined) return 'The model returned the following errors: `temperature` and `top_p` cannot both be specified for this model. Please use only one.';
+  return undefined;
+}
+
 /** Bedrock's reranker models, as the Rerank API names them in a foundation model's ARN. */
 const rerankModelArn = /^arn:aws:bedrock:[a-z0-9-]+::foundation-model\/(?:amazon\.rerank-v1:0|cohere\.rerank-v3-5:0)$/;
 
@@ -236,7 +253,7 @@ export async function createMockBedrock(options: MockBedrockOptions = {}): Promi
     } else {
       if (request.method !== 'POST' || match === null) return fail('UnknownOperationException', `Unknown operation: ${request.method} ${request.path}`, 404);
       if (body === undefined) return fail('ValidationException', 'Malformed input request, please reformat your input and try again.');
-      const invalid = invalidRequest(body);
+      const invalid = invalidRequest(body) ?? claudeSamplingRefusal(decodeURIComponent(match[1]!), body);
       if (invalid !== undefined) return fail('ValidationException', invalid);
     }
 

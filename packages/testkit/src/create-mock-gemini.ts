@@ -141,7 +141,9 @@ export function geminiAnswerer(flavor: 'gemini' | 'vertex'): (request: RecordedR
       return sendJson(res, 200, { totalTokens: Math.max(1, promptWords(body)), totalBillableCharacters: JSON.stringify(body.contents ?? []).length });
     }
     const gemini3 = /^gemini-[3-9]/.test(model);
-    const invalid = invalidRequest(body, flavor) ?? (gemini3 ? unsignedCallError(body.contents) : undefined);
+    // Gemini 2.5 and later take no penalties.
+    const penalty = /^gemini-(?:2\.5|[3-9]|flash|pro)/.test(model) && (body.generationConfig?.presencePenalty !== undefined || body.generationConfig?.frequencyPenalty !== undefined) ? `Penalty is not enabled for models/${model}` : undefined;
+    const invalid = invalidRequest(body, flavor) ?? penalty ?? (gemini3 ? unsignedCallError(body.contents) : undefined);
     if (invalid !== undefined) return fail('INVALID_ARGUMENT', invalid);
     // Proto JSON: the field by either name. The Gemini API serves flex and priority; Vertex AI takes no tier in the body.
     const askedTier = body.serviceTier ?? body.service_tier;

@@ -63,6 +63,8 @@ export class BedrockProvider implements Provider {
   readonly #region: string;
   readonly #secrets: readonly string[];
   readonly #droppedFields: DroppedFieldLog;
+  /** Where the fields a model does not take (Claude's sampling with thinking on) are noted, once each. */
+  readonly #unfitFields: DroppedFieldLog;
 
   constructor(name: string, options: BedrockProviderOptions, logger: Logger) {
     const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
@@ -71,6 +73,7 @@ export class BedrockProvider implements Provider {
     this.#options = options;
     this.priceProvider = options.priceProvider;
     this.#droppedFields = new DroppedFieldLog(untranslatedOpenAIFields, logger, 'Converse');
+    this.#unfitFields = new DroppedFieldLog([], logger, 'Converse', 'Request field the model does not take; dropped');
     const base = new URL(options.baseURL ?? `https://bedrock-runtime.${region}.amazonaws.com`);
     this.#basePath = base.pathname.replace(/\/+$/, '');
     const guardrail = options.guardrail;
@@ -228,6 +231,9 @@ export class BedrockProvider implements Provider {
   #body(request: ChatCompletionRequest, options: ProviderCallOptions): string {
     this.#droppedFields.check(request);
     const translated = convertToBedrockRequest(request, { model: options.model });
+    // What Claude does not take of the sampling settings (with thinking on, or both together) was left out.
+    if (request.temperature != null && translated.inferenceConfig?.temperature === undefined) this.#unfitFields.note(`temperature (${options.model})`);
+    if (request.top_p != null && translated.inferenceConfig?.topP === undefined) this.#unfitFields.note(`top_p (${options.model})`);
     if (this.#options.additionalModelRequestFields !== undefined) translated.additionalModelRequestFields = { ...this.#options.additionalModelRequestFields, ...translated.additionalModelRequestFields };
     if (this.#guardrailConfig !== undefined) translated.guardrailConfig = this.#guardrailConfig;
     return JSON.stringify(translated);

@@ -141,9 +141,23 @@ describe('convertToBedrockRequest', () => {
         { role: 'assistant', content: [{ toolUse: { toolUseId: 't1', name: 'get_weather', input: { city: 'Paris' } } }] },
         { role: 'user', content: [{ toolResult: { toolUseId: 't1', content: [{ json: { sky: 'clear' } }] } }, { text: 'and tomorrow?' }] },
       ],
-      inferenceConfig: { maxTokens: 300, temperature: 0.3, topP: 0.8, stopSequences: ['END'] },
+      // Sonnet 4.5 takes a temperature or a top_p, not both: the temperature kept.
+      inferenceConfig: { maxTokens: 300, temperature: 0.3, stopSequences: ['END'] },
       toolConfig: { tools: [{ toolSpec: { name: 'get_weather', description: 'Weather', inputSchema: { json: { type: 'object', properties: { city: { type: 'string' } } } } } }], toolChoice: { any: {} } },
     });
+  });
+
+  it("maps sampling settings as each model takes them: Claude's from 4.1 on not both, none but 1 with thinking on; Claude 3.7's and Nova's both", () => {
+    const sampling = { model: 'x', messages: [{ role: 'user' as const, content: 'hi' }], temperature: 0.3, top_p: 0.8 };
+    const inference = (model: string, extra: Record<string, unknown> = {}) => convertToBedrockRequest({ ...sampling, ...extra }, { model }).inferenceConfig;
+    expect(inference('anthropic.claude-opus-4-1-20250805-v1:0')).toEqual({ temperature: 0.3 });
+    expect(inference('global.anthropic.claude-haiku-4-5-20251001-v1:0')).toEqual({ temperature: 0.3 });
+    expect(inference('anthropic.claude-sonnet-4-20250514-v1:0')).toEqual({ temperature: 0.3, topP: 0.8 });
+    expect(inference('anthropic.claude-3-7-sonnet-20250219-v1:0')).toEqual({ temperature: 0.3, topP: 0.8 });
+    expect(inference('amazon.nova-pro-v1:0')).toEqual({ temperature: 0.3, topP: 0.8 });
+    // Thinking on: a temperature of 1 and a top_p from 0.95 only.
+    expect(inference('anthropic.claude-sonnet-4-20250514-v1:0', { reasoning_effort: 'low', max_tokens: 8000 })).toEqual({ maxTokens: 8000 });
+    expect(inference('anthropic.claude-sonnet-4-20250514-v1:0', { reasoning_effort: 'low', max_tokens: 8000, temperature: 1, top_p: 0.97 })).toEqual({ maxTokens: 8000, temperature: 1, topP: 0.97 });
   });
 
   it('declares the tools a history used when the request has none, since Converse refuses tool blocks without a toolConfig', () => {

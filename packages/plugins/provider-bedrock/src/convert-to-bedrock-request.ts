@@ -1,6 +1,7 @@
 import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
 import { askedReasoning, assistantText, bedrockToolCallIds, cacheControlOf, claudeThinkingBudgetWithin, fittedToolCallId, toolLoopWithoutClaudeThinking, claudeReasoningBlocks, parseDataUrl, parseJsonObject, parseToolArguments, partsCacheControl, textOfContent, type CacheControl } from '@tollgate/provider-utils';
 import type { BedrockCachePoint, BedrockContentBlock, BedrockMessage, BedrockRequest, BedrockTool, BedrockToolResultBlock } from './bedrock-content.js';
+import { claudeSampling } from './claude-sampling.js';
 import { jsonResponseToolName } from './json-response-tool.js';
 
 /**
@@ -187,7 +188,7 @@ export interface ConvertToBedrockOptions {
  * Translates an OpenAI chat completions request to a Converse request: system and developer messages
  * to `system`; turns merged so roles alternate; images (base64 or S3) and base64 documents; assistant
  * `tool_calls` to `toolUse` blocks and `tool` messages to `toolResult` blocks; `max_tokens`,
- * `temperature`, `top_p` and `stop` to `inferenceConfig`; tools and `tool_choice` to `toolConfig`
+ * `temperature`, `top_p` (as Claude takes them: {@link claudeSampling}) and `stop` to `inferenceConfig`; tools and `tool_choice` to `toolConfig`
  * (declared from the history when a conversation holds tool blocks but the request no tools, since
  * Converse refuses that); `response_format` as a forced JSON tool; the reasoning asked for
  * ({@link claudeThinkingBudget}) as Claude's thinking budget in `additionalModelRequestFields`.
@@ -207,8 +208,9 @@ export function convertToBedrockRequest(request: ChatCompletionRequest, options:
   if (maxTokens !== undefined && maxTokens !== null) inference.maxTokens = maxTokens;
   // Claude's max_tokens must exceed a thinking budget: a request without a limit gets room past the budget.
   else if (thinkingBudget !== undefined) inference.maxTokens = thinkingBudget + answerTokensPastThinking;
-  if (request.temperature !== undefined && request.temperature !== null) inference.temperature = request.temperature;
-  if (request.top_p !== undefined && request.top_p !== null) inference.topP = request.top_p;
+  const { temperature, topP } = claudeSampling(request, options.model, thinkingBudget !== undefined);
+  if (temperature !== undefined) inference.temperature = temperature;
+  if (topP !== undefined) inference.topP = topP;
   if (request.stop !== undefined && request.stop !== null) inference.stopSequences = typeof request.stop === 'string' ? [request.stop] : [...request.stop];
   if (Object.keys(inference).length > 0) body.inferenceConfig = inference;
 

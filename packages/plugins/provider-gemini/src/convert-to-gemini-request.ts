@@ -33,6 +33,15 @@ function isGemini3OrLater(model: string): boolean {
   return /^gemini-[3-9]/.test(model);
 }
 
+/**
+ * Whether `model` takes `presencePenalty` and `frequencyPenalty`: Gemini 2.5 and later (and the
+ * `-latest` aliases, which name them) refuse them (`400 INVALID_ARGUMENT: Penalty is not enabled for
+ * models/gemini-2.5-flash`); Gemini 2.0 and 1.5, and another model served there, take them.
+ */
+export function takesPenalties(model: string): boolean {
+  return !/^(?:models\/)?gemini-(?:2\.5|[3-9]|flash|pro)/.test(model);
+}
+
 const imageTypes: Readonly<Record<string, string>> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif', heic: 'image/heic', heif: 'image/heif', pdf: 'application/pdf' };
 const audioTypes: Readonly<Record<string, string>> = { wav: 'audio/wav', mp3: 'audio/mp3' };
 
@@ -193,7 +202,8 @@ function thinkingConfigOf(asked: AskedReasoning | undefined, options: ConvertToG
  * `tool_calls` to `functionCall` parts (with their thought signatures; on Gemini 3, another model's calls with the signature Google documents
  * for them) and `tool` messages to
  * `functionResponse` parts; `tools` and `tool_choice` to `functionDeclarations` and
- * `functionCallingConfig`; sampling, stop, `n`, `seed`, penalties, logprobs, `response_format`
+ * `functionCallingConfig`; sampling, stop, `n`, `seed`, penalties (where the model takes them:
+ * {@link takesPenalties}), logprobs, `response_format`
  * (`responseJsonSchema`), the reasoning asked for (`reasoning_effort`, OpenRouter's `reasoning`,
  * Anthropic's `thinking`: a thinking budget, or level on Gemini 3, and thought summaries) and
  * OpenRouter's `modalities` with `image` and `image_config` (`responseModalities`, `imageConfig`) to
@@ -214,8 +224,10 @@ export function convertToGeminiRequest(request: ChatCompletionRequest, options: 
   if (request.stop !== undefined && request.stop !== null) config.stopSequences = typeof request.stop === 'string' ? [request.stop] : [...request.stop];
   if (request.n !== undefined && request.n !== null && request.n !== 1) config.candidateCount = request.n;
   if (request.seed !== undefined && request.seed !== null) config.seed = request.seed;
-  if (request.presence_penalty !== undefined && request.presence_penalty !== null) config.presencePenalty = request.presence_penalty;
-  if (request.frequency_penalty !== undefined && request.frequency_penalty !== null) config.frequencyPenalty = request.frequency_penalty;
+  if (takesPenalties(options.model)) {
+    if (request.presence_penalty !== undefined && request.presence_penalty !== null) config.presencePenalty = request.presence_penalty;
+    if (request.frequency_penalty !== undefined && request.frequency_penalty !== null) config.frequencyPenalty = request.frequency_penalty;
+  }
   if (request.logprobs === true) config.responseLogprobs = true;
   if (request.top_logprobs !== undefined && request.top_logprobs !== null) config.logprobs = request.top_logprobs;
   const format = request.response_format;

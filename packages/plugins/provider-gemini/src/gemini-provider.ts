@@ -20,7 +20,7 @@ import { toGeminiProviderError } from './gemini-error.js';
 import type { GeminiProviderOptions } from './gemini-provider-options.js';
 import { convertFromGeminiResponse } from './convert-from-gemini-response.js';
 import { convertGeminiStream } from './convert-gemini-stream.js';
-import { convertToGeminiRequest, untranslatedOpenAIFields } from './convert-to-gemini-request.js';
+import { convertToGeminiRequest, takesPenalties, untranslatedOpenAIFields } from './convert-to-gemini-request.js';
 import { fromGeminiImageAnswers, fromImagenAnswer, isImagenModel, toGeminiImageRequest, toImagenRequest, type ImagenAnswer } from './gemini-images.js';
 import { servedServiceTier } from './gemini-service-tier.js';
 import { fromRankAnswer, rankAnswerSchema, toRankRequest, type RankAnswer } from './vertex-ranking.js';
@@ -54,6 +54,8 @@ export class GeminiProvider implements Provider {
   readonly #streamHeaders: Record<string, string>;
   readonly #secrets: readonly string[];
   readonly #droppedFields: DroppedFieldLog;
+  /** Where the fields a model does not take (Gemini 2.5's penalties) are noted, once each. */
+  readonly #unfitFields: DroppedFieldLog;
   readonly #vertex: VertexEndpoint | undefined;
   /** Vertex AI's Ranking API (Discovery Engine), another origin; made with the provider when it has `vertex`. */
   readonly #ranking: HttpUpstream | undefined;
@@ -63,6 +65,7 @@ export class GeminiProvider implements Provider {
     this.#options = options;
     this.priceProvider = options.priceProvider;
     this.#droppedFields = new DroppedFieldLog(untranslatedOpenAIFields, logger, 'Gemini');
+    this.#unfitFields = new DroppedFieldLog([], logger, 'Gemini', 'Request field the model does not take; dropped');
     this.#vertex = options.vertex === undefined ? undefined : new VertexEndpoint(name, options.vertex, logger);
     this.platform = this.#vertex === undefined ? undefined : vertexPlatform;
     const baseURL = options.baseURL ?? (this.#vertex === undefined ? 'https://generativelanguage.googleapis.com' : vertexBaseURL(this.#vertex.location));
@@ -177,6 +180,7 @@ export class GeminiProvider implements Provider {
 
   #body(request: ChatCompletionRequest, options: ProviderCallOptions): string {
     this.#droppedFields.check(request);
+    if (!takesPenalties(options.model)) for (const field of ['presence_penalty', 'frequency_penalty'] as const) if (request[field] != null) this.#unfitFields.note(`${field} (${options.model})`);
     const translated = convertToGeminiRequest(request, { model: options.model, includeThoughts: this.#options.includeThoughts });
     if (this.#options.safetySettings !== undefined) translated.safetySettings = this.#options.safetySettings;
     // Vertex AI asks for a tier otherwise than the Gemini API (not in the body): not sent there.

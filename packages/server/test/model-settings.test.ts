@@ -1,17 +1,22 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMockAnthropic, createMockOpenAI, type MockAnthropic, type MockOpenAI } from '@tollgate/testkit';
+import { createMockAnthropic, createMockBedrock, createMockGemini, createMockOpenAI, type MockAnthropic, type MockBedrock, type MockGemini, type MockOpenAI } from '@tollgate/testkit';
 import { createLogger, startServer, type RunningServer } from '../src/index.js';
 import { LogCapture, masterKey, serverPackageDirectory } from './support/start-test-gateway.js';
 
 // An agent tuned once — a temperature, penalties, logprobs, stop sequences, an effort in its own
-// client's terms — sent through one gateway to every model of OpenAI's: each reasoning model refuses
-// what it does not take with a 400 (a temperature but 1, `stop` before GPT-5.5, an effort it does not
-// define), so in a fallback group one such setting fails the whole request. The gateway fits the
-// request to the model, and applies the stop sequences the model does not take to its answer.
+// client's terms — sent through one gateway to every model: each refuses what it does not take with a
+// 400 (OpenAI's reasoning models a temperature but 1, `stop` before GPT-5.5, an effort they do not
+// define; Gemini 2.5 and later any penalty; Claude on Bedrock a temperature with thinking on, or with
+// `top_p` from 4.1 on), so in a fallback group one such setting fails the whole request. The gateway
+// fits the request to the model, and applies the stop sequences the model does not take to its answer.
 
 const azureKey = 'azure-upstream-key-0123456789';
+const geminiKey = 'AIzaSy-upstream-0123456789';
+const awsCredentials = { accessKeyId: 'AKIDTOLLGATETEST0001', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCY-SECRET' };
+let gemini: MockGemini;
+let bedrock: MockBedrock;
 let openaiAPI: MockOpenAI;
 let azure: MockOpenAI;
 let claude: MockAnthropic;
@@ -24,13 +29,17 @@ beforeAll(async () => {
   openaiAPI = await createMockOpenAI({ refuseUnknownFields: true });
   azure = await createMockOpenAI({ flavor: 'azure', apiKey: azureKey });
   claude = await createMockAnthropic({ apiKey: 'sk-ant-upstream-0123456789' });
+  gemini = await createMockGemini({ apiKey: geminiKey });
+  bedrock = await createMockBedrock({ region: 'us-west-2', credentials: awsCredentials });
   server = await startServer({ cwd: serverPackageDirectory, port: 0, logger: createLogger({ level: 'debug', destination: logs }), config: {
-    plugins: ['@tollgate/provider-openai', '@tollgate/provider-azure-openai', '@tollgate/provider-anthropic'],
+    plugins: ['@tollgate/provider-openai', '@tollgate/provider-azure-openai', '@tollgate/provider-anthropic', '@tollgate/provider-gemini', '@tollgate/provider-bedrock'],
     auth: { masterKey },
     providers: {
       openai: { type: 'openai', baseURL: openaiAPI.baseURL, apiKey: 'sk-openai-upstream-0000', priceProvider: 'openai' },
       azure: { type: 'azure-openai', endpoint: azure.url, apiKey: azureKey, maxCompletionTokensDeployments: ['team-thinker'] },
       claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: 'sk-ant-upstream-0123456789' },
+      google: { type: 'gemini', baseURL: gemini.baseURL, apiKey: geminiKey },
+      aws: { type: 'bedrock', region: 'us-west-2', baseURL: bedrock.baseURL, credentials: awsCredentials },
     },
     routing: { retries: { maxRetries: 0 }, cooldown: false },
     models: {
@@ -43,6 +52,12 @@ beforeAll(async () => {
       'gpt-5-codex': { target: 'openai/gpt-5-codex' },
       'azure-mini': { target: 'azure/gpt-5-mini' },
       'azure-thinker': { target: 'azure/team-thinker' },
+      'gemini-2.0': { target: 'google/gemini-2.0-flash' },
+      'gemini-2.5': { target: 'google/gemini-2.5-flash' },
+      'bedrock-sonnet-4.5': { target: 'aws/us.anthropic.claude-sonnet-4-5-20250929-v1:0' },
+      'bedrock-sonnet-4': { target: 'aws/anthropic.claude-sonnet-4-20250514-v1:0' },
+      // Claude on Bedrock first; Gemini 2.5 when it is down.
+      'claude-then-gemini': { targets: ['aws/us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'google/gemini-2.5-flash'] },
       // GPT-4o first; GPT-5 when it is down.
       'gpt-4o-then-gpt-5': { targets: ['openai/gpt-4o', 'openai/gpt-5'] },
       // GPT-5 first; GPT-4o when it is down.
@@ -55,13 +70,15 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server.close();
-  await Promise.all([openaiAPI.close(), azure.close(), claude.close()]);
+  await Promise.all([openaiAPI.close(), azure.close(), claude.close(), gemini.close(), bedrock.close()]);
 });
 
 beforeEach(() => {
   openaiAPI.reset();
   azure.reset();
   claude.reset();
+  gemini.reset();
+  bedrock.reset();
 });
 
 const question = [{ role: 'user' as const, content: 'What does a.ts export?' }];
@@ -221,5 +238,46 @@ describe('stop sequences a model does not take, applied by the gateway', () => {
     expect(openaiAPI.requests[0]?.body).not.toHaveProperty('temperature');
     expect(answer.choices[0]?.message.content).toBe('Thought: I should read it.\nAction: read a.ts\n');
     expect(answer.choices[0]?.finish_reason).toBe('stop');
+  });
+});
+
+describe("Gemini's and Claude's on Bedrock", () => {
+  const generationConfig = (index: number) => (gemini.requests[index]?.body as { generationConfig?: Record<string, unknown> }).generationConfig;
+  const inferenceConfig = (index: number) => (bedrock.requests[index]?.body as { inferenceConfig?: Record<string, unknown> }).inferenceConfig;
+
+  it('Gemini 2.5 gets no penalties (it refuses any); Gemini 2.0 gets them', async () => {
+    gemini.enqueue({ content: 'It exports nothing.' });
+    const answer = await openai.chat.completions.create({ model: 'gemini-2.5', messages: question, temperature: 0.2, presence_penalty: 0.5, frequency_penalty: 0.3 });
+    expect(answer.choices[0]?.message.content).toBe('It exports nothing.');
+    expect(generationConfig(0)).toMatchObject({ temperature: 0.2 });
+    expect(generationConfig(0)).not.toHaveProperty('presencePenalty');
+    expect(generationConfig(0)).not.toHaveProperty('frequencyPenalty');
+
+    await openai.chat.completions.create({ model: 'gemini-2.0', messages: question, presence_penalty: 0.5, frequency_penalty: 0.3 });
+    expect(generationConfig(1)).toMatchObject({ presencePenalty: 0.5, frequencyPenalty: 0.3 });
+  });
+
+  it('Claude Sonnet 4.5 on Bedrock: a temperature or a top_p, not both (the temperature kept); Sonnet 4 takes both', async () => {
+    await openai.chat.completions.create({ model: 'bedrock-sonnet-4.5', messages: question, temperature: 0.2, top_p: 0.9 });
+    expect(inferenceConfig(0)).toMatchObject({ temperature: 0.2 });
+    expect(inferenceConfig(0)).not.toHaveProperty('topP');
+    await openai.chat.completions.create({ model: 'bedrock-sonnet-4', messages: question, temperature: 0.2, top_p: 0.9 });
+    expect(inferenceConfig(1)).toMatchObject({ temperature: 0.2, topP: 0.9 });
+  });
+
+  it('Claude on Bedrock thinking: the tuned temperature and top_p left out, the thinking kept', async () => {
+    const answer = await openai.chat.completions.create({ model: 'bedrock-sonnet-4', messages: question, temperature: 0.2, top_p: 0.9, max_tokens: 8000, reasoning_effort: 'low' });
+    expect(answer.choices[0]?.finish_reason).toBe('stop');
+    expect(bedrock.requests[0]?.body).toMatchObject({ additionalModelRequestFields: { thinking: { type: 'enabled', budget_tokens: 2048 } } });
+    expect(inferenceConfig(0)).toEqual({ maxTokens: 8000 });
+  });
+
+  it('in a group, Claude on Bedrock down: the agent tuned for it goes on on Gemini 2.5', async () => {
+    bedrock.enqueue({ error: { type: 'ServiceUnavailableException', message: 'Bedrock is unable to process your request.' } });
+    gemini.enqueue({ content: 'It exports nothing.' });
+    const answer = await openai.chat.completions.create({ model: 'claude-then-gemini', messages: question, temperature: 0.2, top_p: 0.9, presence_penalty: 0.4 });
+    expect(answer.choices[0]?.message.content).toBe('It exports nothing.');
+    expect(inferenceConfig(0)).toEqual({ temperature: 0.2 });
+    expect(generationConfig(0)).toEqual({ temperature: 0.2, topP: 0.9 });
   });
 });
