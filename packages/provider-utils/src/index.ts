@@ -18,6 +18,7 @@ export { parseUpstreamJson } from './parse-upstream-json.js';
 export type { UpstreamShape } from './parse-upstream-json.js';
 export type { UpstreamErrorInput } from './upstream-error-input.js';
 export { toOpenAICompatibleError } from './to-openai-compatible-error.js';
+export { outputLimitOfRefusal } from './output-limit-of-refusal.js';
 export { OpenAICompatibleProvider } from './openai-compatible-provider.js';
 export type { OpenAICompatibleProviderInit, UpstreamOperation } from './openai-compatible-provider.js';
 export { parseDataUrl } from './parse-data-url.js';

@@ -1,4 +1,5 @@
 import { ProviderError, z } from '@tollgate/core';
+import { outputLimitOfRefusal } from './output-limit-of-refusal.js';
 import { parseRetryAfter } from './parse-retry-after.js';
 import { readErrorBody } from './read-error-body.js';
 import type { UpstreamErrorInput } from './upstream-error-input.js';
@@ -15,7 +16,8 @@ const openAIErrorBodySchema = z.looseObject({
 /**
  * Turns an OpenAI-compatible upstream's error answer (`{"error":{message,type,param,code}}`, as OpenAI,
  * Azure OpenAI and most OpenAI-compatible servers send it) into a {@link ProviderError}: the upstream's message kept (secrets
- * removed), its code kept on the wire (`context_length_exceeded`), `retry-after` honoured.
+ * removed), its code kept on the wire (`context_length_exceeded`), `retry-after` honoured, and the
+ * output limit it would take when it refused the request's as too large (`outputLimitOfRefusal`).
  */
 export function toOpenAICompatibleError(input: UpstreamErrorInput): ProviderError {
   const { text: bodyText, json } = readErrorBody(input.bodyText, input.secrets);
@@ -25,12 +27,14 @@ export function toOpenAICompatibleError(input: UpstreamErrorInput): ProviderErro
   const code = upstream?.code ?? upstream?.type ?? undefined;
   const credentials = input.status === 401 || input.status === 403 ? ` Check providers.${input.provider}.apiKey.` : '';
   const retryAfterMs = parseRetryAfter(input.headers);
+  const outputLimit = input.status === 400 ? outputLimitOfRefusal(detail) : undefined;
   return new ProviderError(`Provider "${input.provider}" answered ${input.status}: ${detail}${credentials}`, {
     provider: input.provider,
     upstreamStatus: input.status,
     ...(code === undefined || code === null ? {} : { upstreamCode: String(code) }),
     ...(upstream?.param ? { param: upstream.param } : {}),
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    ...(outputLimit === undefined ? {} : { outputLimit }),
     redactedBody: bodyText,
   });
 }

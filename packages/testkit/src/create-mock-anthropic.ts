@@ -11,6 +11,18 @@ export interface MockAnthropicOptions {
   readonly port?: number;
   /** When set, requests without `x-api-key: <apiKey>` get Anthropic's 401. */
   readonly apiKey?: string;
+  /**
+   * A model's most output tokens: a larger `max_tokens` is refused as Claude refuses it (400 `max_tokens:
+   * 64000 > 32000, which is the maximum allowed number of output tokens for claude-opus-4-1`). Unlimited by default.
+   */
+  readonly maxOutputTokens?: (model: string) => number | undefined;
+  /**
+   * A model's context window in tokens (the mock's tokens: words): a prompt past it is refused as Claude
+   * refuses it (`prompt is too long: 210000 tokens > 200000 maximum`), and a prompt and `max_tokens`
+   * past it together too (`input length and \`max_tokens\` exceed context limit: 188240 + 21333 > 200000,
+   * decrease input length or \`max_tokens\` and try again`). Unlimited by default.
+   */
+  readonly contextWindow?: (model: string) => number | undefined;
 }
 
 /** A running Anthropic Messages mock upstream. */
@@ -46,6 +58,16 @@ export async function createMockAnthropic(options: MockAnthropicOptions = {}): P
       return sendJson(res, 200, { input_tokens: Math.max(1, countWords(body?.messages) + countWords(body?.system)) });
     }
     if (request.method !== 'POST' || path !== '/v1/messages') return fail('not_found_error', `Not found: ${request.method} ${path}`);
+    const model = typeof body?.model === 'string' ? body.model : 'claude-sonnet-4-5';
+    const asked = typeof body?.max_tokens === 'number' ? body.max_tokens : 0;
+    const most = options.maxOutputTokens?.(model);
+    if (most !== undefined && asked > most) return fail('invalid_request_error', `max_tokens: ${asked} > ${most}, which is the maximum allowed number of output tokens for ${model}`);
+    const window = options.contextWindow?.(model);
+    if (window !== undefined) {
+      const input = countWords(body?.messages) + countWords(body?.system);
+      if (input > window) return fail('invalid_request_error', `prompt is too long: ${input} tokens > ${window} maximum`);
+      if (input + asked > window) return fail('invalid_request_error', `input length and \`max_tokens\` exceed context limit: ${input} + ${asked} > ${window}, decrease input length or \`max_tokens\` and try again`);
+    }
     await answer(request, res, takeReply, typeof body?.model === 'string' ? body.model : 'claude-sonnet-4-5');
   }
 

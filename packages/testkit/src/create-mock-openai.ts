@@ -71,6 +71,12 @@ export interface MockOpenAIOptions {
    * as a self-hosted server refuses past its `max_model_len`. Unlimited by default.
    */
   readonly contextLength?: (model: string) => number | undefined;
+  /**
+   * A chat model's most output tokens: a request whose output limit (`max_completion_tokens`, else
+   * `max_tokens`) passes it is refused as OpenAI refuses it (400 `max_tokens is too large: 32000. This
+   * model supports at most 16384 completion tokens, whereas you provided 32000.`). Unlimited by default.
+   */
+  readonly maxOutputTokens?: (model: string) => number | undefined;
 }
 
 /** A model of the mock OpenRouter catalog. */
@@ -417,6 +423,13 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
     if (messagesProblem !== undefined) {
       sendJson(res, 400, openAIError(messagesProblem.message, 'invalid_request_error', null, messagesProblem.param));
       return;
+    }
+    const most = isChat ? options.maxOutputTokens?.(requestedModel) : undefined;
+    if (most !== undefined) {
+      const chat = body as { max_tokens?: unknown; max_completion_tokens?: unknown };
+      const field = chat.max_completion_tokens != null ? 'max_completion_tokens' : 'max_tokens';
+      const asked = Number(chat[field] ?? 0);
+      if (asked > most) return sendJson(res, 400, openAIError(`${field} is too large: ${asked}. This model supports at most ${most} completion tokens, whereas you provided ${asked}.`, 'invalid_request_error', null, field));
     }
     const window = isChat ? options.contextLength?.(requestedModel) : undefined;
     if (window !== undefined) {

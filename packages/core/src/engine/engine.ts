@@ -5,6 +5,7 @@ import type { RequestContext } from '../context/request-context.js';
 import { requestTags, requestTagsHeader } from '../context/request-tags.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { toGatewayError } from '../errors/to-gateway-error.js';
+import { fittedOutputLimit } from './fitted-output-limit.js';
 import type { GatewayResponse } from '../plugin/hook-map.js';
 import type { ProviderByteStream, ProviderCallOptions, StreamSummary } from '../provider/provider.js';
 import type { RouteTarget } from '../provider/route-target.js';
@@ -416,7 +417,7 @@ export class Engine implements TargetCircuits {
       );
     }
     context.target = target;
-    return target.provider.doCountTokens!(context.request as ChatCompletionRequest, this.#callOptions(context, target, context.routePolicy ?? this.#router.defaultPolicy));
+    return target.provider.doCountTokens!(context.request as ChatCompletionRequest, this.#callOptions(context, target, context.routePolicy ?? this.#router.defaultPolicy, target.params));
   }
 
   /**
@@ -838,11 +839,24 @@ export class Engine implements TargetCircuits {
       tried += 1;
       const maxRetries = target.maxRetries ?? policy.retries.maxRetries;
       let waitedMs = 0;
+      // The output limit the target said it takes, once it refused the request's as too large.
+      let outputLimit: Readonly<Record<string, number>> | undefined;
       for (let retry = 0; ; retry += 1) {
         if (context.signal.aborted) throw this.#asFailure(context, context.signal.reason);
-        const outcome = await this.#attempt(context, target, policy, waitedMs, stream, attempt);
+        const outcome = await this.#attempt(context, target, policy, waitedMs, stream, attempt, outputLimit);
         if (outcome.ok) return outcome.value;
         const failure = outcome.failure;
+        // More output than the model gives, or than its context window leaves: once more, at once, with
+        // the largest limit it said it takes (not a retry of the same request: not counted as one).
+        if (outputLimit === undefined && context.operation === 'chat' && !context.signal.aborted) {
+          outputLimit = fittedOutputLimit(context.request as ChatCompletionRequest, failure);
+          if (outputLimit !== undefined) {
+            this.#logger.info({ requestId: context.requestId, target: target.id, ...outputLimit }, 'output limit lowered to what the model takes');
+            retry -= 1;
+            waitedMs = 0;
+            continue;
+          }
+        }
         // Not worth retrying here, but the next target may answer — and a refusal another model may
         // not give (its context window, its content policy) moves on when the client named fallbacks.
         const refusal = contextWindowCodes.has(failure.wireCode) || contentPolicyCodes.has(failure.wireCode);
@@ -901,17 +915,20 @@ export class Engine implements TargetCircuits {
     waitedMs: number,
     stream: boolean,
     attempt: (target: RouteTarget, options: ProviderCallOptions, request: ModelRequest) => Promise<T>,
+    outputLimit?: Readonly<Record<string, number>>,
   ): Promise<AttemptOutcome<T>> {
     const record: AttemptRecord = { target: target.id, startedAt: performance.now(), waitedMs, status: undefined, errorCode: undefined, durationMs: undefined };
     context.attempts.push(record);
     context.target = target;
     context.timings.upstreamStartedAt ??= record.startedAt;
-    const request = target.params === undefined ? context.request : { ...context.request, ...target.params };
+    // A fitted output limit is set over the request like a target's params (over them too).
+    const params = outputLimit === undefined ? target.params : { ...target.params, ...outputLimit };
+    const request = params === undefined ? context.request : { ...context.request, ...params };
     this.#stats.started(target.id);
     if (target.quota !== undefined) this.#countQuotaAttempt(context, target);
     let keepInFlight = false;
     try {
-      const value = await attempt(target, this.#callOptions(context, target, policy), request as ModelRequest);
+      const value = await attempt(target, this.#callOptions(context, target, policy, params), request as ModelRequest);
       record.durationMs = performance.now() - record.startedAt;
       record.status = 200;
       this.#stats.recordLatency(target.id, record.durationMs);
@@ -944,10 +961,10 @@ export class Engine implements TargetCircuits {
     return undefined;
   }
 
-  #callOptions(context: RequestContext, target: RouteTarget, policy: RoutePolicy): ProviderCallOptions {
+  #callOptions(context: RequestContext, target: RouteTarget, policy: RoutePolicy, params: RouteTarget['params']): ProviderCallOptions {
     const timeouts = { ...policy.timeouts, ...target.timeouts };
     if (context.routing.timeoutMs !== undefined) timeouts.totalMs = Math.min(context.routing.timeoutMs, timeouts.totalMs ?? Number.POSITIVE_INFINITY);
-    const { rawBody, passthrough, passthroughWire } = this.#clientBytesFor(context, target);
+    const { rawBody, passthrough, passthroughWire } = this.#clientBytesFor(context, target, params);
     return {
       model: target.model,
       signal: context.signal,
@@ -957,7 +974,7 @@ export class Engine implements TargetCircuits {
       passthroughWire,
       timeouts,
       clientHeaders: context.headers,
-      targetParams: target.params,
+      targetParams: params,
       upstreamHeaders: context.upstreamHeaders,
     };
   }
@@ -970,10 +987,10 @@ export class Engine implements TargetCircuits {
    * A whole answer comes decoded with its bytes alike, so a hook reads it either way and the bytes go
    * out unless one replaced it.
    */
-  #clientBytesFor(context: RequestContext, target: RouteTarget): Pick<ProviderCallOptions, 'rawBody' | 'passthrough' | 'passthroughWire'> {
+  #clientBytesFor(context: RequestContext, target: RouteTarget, params = target.params): Pick<ProviderCallOptions, 'rawBody' | 'passthrough' | 'passthroughWire'> {
     const sameWire = context.ingress === target.provider.wire;
     const decodes = context.stream && this.#hooks['transform.chunk'].length > 0 && !context.answerUnreadByAll(this.#answerReaders?.chunk);
-    const rawBody = target.params === undefined ? context.rawBody : context.rawBodyWith(target.params);
+    const rawBody = params === undefined ? context.rawBody : context.rawBodyWith(params);
     const provider = target.provider;
     const otherWire = !sameWire && rawBody !== undefined && provider.passthroughWires?.includes(context.ingress) === true && (provider.takesWire?.(context.ingress, target.model) ?? true);
     return { rawBody: sameWire || otherWire ? rawBody : undefined, passthrough: (sameWire || otherWire) && !decodes, passthroughWire: otherWire ? context.ingress : undefined };

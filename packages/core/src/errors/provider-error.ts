@@ -12,6 +12,12 @@ export interface ProviderErrorOptions {
   readonly redactedBody?: string;
   readonly param?: string;
   readonly retryAfterMs?: number;
+  /**
+   * The largest output limit (`max_tokens`) the upstream said it would take, when it refused the
+   * request's as too large: the model's most output tokens, or what its context window leaves past the
+   * prompt. The engine retries once with it.
+   */
+  readonly outputLimit?: number;
   /** The status to answer the client with, when the default rule does not fit (a moderation 403). */
   readonly clientStatus?: number;
   readonly cause?: unknown;
@@ -34,6 +40,8 @@ export class ProviderError extends GatewayError {
   readonly upstreamStatus: number;
   readonly upstreamCode: string | undefined;
   readonly redactedBody: string | undefined;
+  /** See {@link ProviderErrorOptions.outputLimit}. */
+  readonly outputLimit: number | undefined;
 
   constructor(message: string, options: ProviderErrorOptions) {
     const status = options.clientStatus ?? (options.upstreamStatus === 401 || options.upstreamStatus === 403 ? 502 : options.upstreamStatus);
@@ -52,5 +60,6 @@ export class ProviderError extends GatewayError {
     this.upstreamStatus = options.upstreamStatus;
     this.upstreamCode = options.upstreamCode;
     this.redactedBody = options.redactedBody;
+    this.outputLimit = options.outputLimit;
   }
 }

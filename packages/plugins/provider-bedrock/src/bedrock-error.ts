@@ -1,5 +1,5 @@
 import { ProviderError, z } from '@tollgate/core';
-import { parseRetryAfter, readErrorBody, type UpstreamErrorInput } from '@tollgate/provider-utils';
+import { outputLimitOfRefusal, parseRetryAfter, readErrorBody, type UpstreamErrorInput } from '@tollgate/provider-utils';
 
 const errorBodySchema = z.looseObject({ message: z.string().optional(), Message: z.string().optional() });
 
@@ -44,11 +44,14 @@ function toError(input: BedrockErrorInput): ProviderError {
   const status = (input.type === undefined ? undefined : statusOfType[input.type]) ?? input.status;
   const code = /input is too long|too many input tokens|prompt is too long|context window/i.test(input.message) ? 'context_length_exceeded' : input.type;
   const credentials = status === 401 || status === 403 ? ` Check the credentials of providers.${input.provider}.` : '';
+  // Claude's refusal of an output limit too large, which Bedrock passes on in its message.
+  const outputLimit = status === 400 ? outputLimitOfRefusal(input.message) : undefined;
   return new ProviderError(`Provider "${input.provider}" answered ${input.status}${input.type === undefined ? '' : ` ${input.type}`}: ${input.message}${credentials}`, {
     provider: input.provider,
     upstreamStatus: status,
     ...(code === undefined ? {} : { upstreamCode: code }),
     ...(input.retryAfterMs === undefined ? {} : { retryAfterMs: input.retryAfterMs }),
+    ...(outputLimit === undefined ? {} : { outputLimit }),
     redactedBody: input.redactedBody,
   });
 }
