@@ -32,6 +32,7 @@ export { isOpenAIReasoningModel } from './openai-reasoning-model.js';
 export { anyOpenAIReasoningParams, notReasoning, openAIReasoningParams, type OpenAIEffort, type OpenAIReasoningParams } from './openai-reasoning-params.js';
 export { fitToOpenAIReasoningModel, nearestEffort, type FittedReasoningRequest } from './fit-to-openai-reasoning-model.js';
 export { cutAnswerAtStops, cutStreamAtStops, stopSequencesOf } from './stop-sequences.js';
+export { openingUserText } from './opening-user-turn.js';
 export { askedReasoning, type AskedReasoning, type ReasoningEffort } from './asked-reasoning.js';
 export { isOpenAICompletionsModel } from './openai-completions-model.js';
 export { signedJwt } from './signed-jwt.js';

@@ -46,6 +46,32 @@ export function invalidToolIds(body: any): string | undefined {
   return undefined;
 }
 
+/**
+ * What Claude refuses of a conversation's shape, in its words: a first message not the user's, a message
+ * with no content (an empty string or list) but the final assistant message, and a text with no text or
+ * only whitespace, in the messages or the system prompt.
+ */
+export function emptyContent(body: any): string | undefined {
+  const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
+  if (messages.length > 0 && messages[0]?.role !== 'user') return 'messages: first message must use the "user" role';
+  for (const [index, message] of messages.entries()) {
+    const content = message?.content;
+    const finalAssistant = index === messages.length - 1 && message?.role === 'assistant';
+    if ((content === '' || (Array.isArray(content) && content.length === 0)) && !finalAssistant) return `messages.${index}: all messages must have non-empty content except for the optional final assistant message`;
+    if (typeof content === 'string' && content.trim() === '' && !finalAssistant) return 'messages: text content blocks must contain non-whitespace text';
+    if (!Array.isArray(content)) continue;
+    for (const block of content) {
+      if (block?.type !== 'text') continue;
+      if (block.text === '') return 'messages: text content blocks must be non-empty';
+      if (String(block.text).trim() === '') return 'messages: text content blocks must contain non-whitespace text';
+    }
+  }
+  for (const block of Array.isArray(body?.system) ? body.system : []) {
+    if (block?.type === 'text' && String(block.text).trim() === '') return 'system: text content blocks must be non-empty';
+  }
+  return undefined;
+}
+
 /** One Messages API stream event: its `type` and the rest of its data. */
 export interface MockAnthropicEvent {
   readonly type: string;

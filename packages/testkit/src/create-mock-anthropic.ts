@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { buildAnthropicAnswer, invalidToolIds, missingThinking } from './anthropic-answer.js';
+import { buildAnthropicAnswer, emptyContent, invalidToolIds, missingThinking } from './anthropic-answer.js';
 import { anthropicError, anthropicErrorStatus, anthropicEvent } from './anthropic-wire.js';
 import type { MockAnthropicReply } from './mock-anthropic-reply.js';
 import { countWords, sendJson, startMockServer, writeMockStream, type MockUpstream } from './mock-server.js';
@@ -85,7 +85,7 @@ export function anthropicAnswerer(idPrefix: string): (request: RecordedRequest, 
     const body = request.body as any;
     const fail = (type: string, message: string) => sendJson(res, anthropicErrorStatus[type] ?? 500, anthropicError(type, message), { 'request-id': 'req_mock' });
     if (typeof body?.max_tokens !== 'number') return fail('invalid_request_error', 'max_tokens: Field required');
-    const conversationProblem = invalidToolIds(body) ?? missingThinking(body);
+    const conversationProblem = emptyContent(body) ?? invalidToolIds(body) ?? missingThinking(body);
     if (conversationProblem !== undefined) return fail('invalid_request_error', conversationProblem);
 
     const reply = takeReply() ?? {};

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { buildAnthropicAnswer, invalidToolIds, missingThinking } from './anthropic-answer.js';
+import { buildAnthropicAnswer, emptyContent, invalidToolIds, missingThinking } from './anthropic-answer.js';
 import { bedrockErrorHeaders, bedrockErrorStatus, bedrockEvent, bedrockExceptionEvent, bedrockUsage } from './bedrock-wire.js';
 import type { MockAnthropicReply } from './mock-anthropic-reply.js';
 import type { MockBedrockReply } from './mock-bedrock-reply.js';
@@ -57,7 +57,7 @@ function invalidMessagesBody(body: any): string | undefined {
   if (body.anthropic_beta !== undefined && (!Array.isArray(body.anthropic_beta) || body.anthropic_beta.some((flag: unknown) => typeof flag !== 'string'))) {
     return 'Malformed input request: #/anthropic_beta: expected type: JSONArray, please reformat your input and try again.';
   }
-  return invalidToolIds(body) ?? missingThinking(body);
+  return emptyContent(body) ?? invalidToolIds(body) ?? missingThinking(body);
 }
 
 /** A Bedrock reply as the Anthropic answer builder takes it. */
@@ -111,6 +111,12 @@ function invalidRequest(body: any): string | undefined {
   for (const message of messages) {
     if (!Array.isArray(message?.content) || message.content.length === 0) return 'The content field in the Message object is empty. Add a ContentBlock object to the content field and try again.';
   }
+  for (const [index, message] of messages.entries()) {
+    const blank = (message.content as any[]).findIndex((block: any) => typeof block?.text === 'string' && block.text.trim() === '');
+    if (blank !== -1) return `The text field in the ContentBlock object at messages.${index}.content.${blank} is blank. Add text to the text field, and try again.`;
+  }
+  const blankSystem = (Array.isArray(body?.system) ? body.system : []).findIndex((block: any) => typeof block?.text === 'string' && block.text.trim() === '');
+  if (blankSystem !== -1) return `The text field in the SystemContentBlock object at system.${blankSystem} is blank. Add text to the text field, and try again.`;
   for (const [index, message] of messages.entries()) {
     for (const [position, block] of (message.content as any[]).entries()) {
       const kind = block?.toolUse !== undefined ? 'toolUse' : block?.toolResult !== undefined ? 'toolResult' : undefined;

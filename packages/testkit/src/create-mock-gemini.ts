@@ -63,11 +63,17 @@ function unsignedCallError(contents: readonly any[]): string | undefined {
 
 function invalidRequest(body: any, flavor: 'gemini' | 'vertex'): string | undefined {
   if (!Array.isArray(body?.contents) || body.contents.length === 0) return '* GenerateContentRequest.contents: contents is not specified\n';
+  // A conversation the model's turn begins (the Gemini API reads a content without a role as the user's).
+  if (body.contents[0]?.role === 'model') return 'Please ensure that multiturn requests alternate between user and model.';
+  const emptySystem = (Array.isArray(body?.systemInstruction?.parts) ? body.systemInstruction.parts : []).findIndex((part: any) => part?.text === '');
+  if (emptySystem !== -1) return `* GenerateContentRequest.system_instruction.parts[${emptySystem}].data: required oneof field 'data' must have one initialized field\n`;
   for (const [index, content] of body.contents.entries()) {
     // The Gemini API takes a content without a role as the user's; Vertex AI requires one.
     if ((content?.role !== undefined || flavor === 'vertex') && content?.role !== 'user' && content?.role !== 'model') return `Please use a valid role: user, model.`;
     if (!Array.isArray(content?.parts) || content.parts.length === 0) return `* GenerateContentRequest.contents[${index}].parts: contents.parts must not be empty.\n`;
-    for (const part of content.parts) {
+    for (const [position, part] of content.parts.entries()) {
+      // Proto JSON: an empty text is no text, and a part must hold one kind of data.
+      if (part?.text === '' && Object.keys(part).every((key) => key === 'text' || key === 'thoughtSignature' || key === 'thought')) return `* GenerateContentRequest.contents[${index}].parts[${position}].data: required oneof field 'data' must have one initialized field\n`;
       if (part?.functionResponse !== undefined && typeof part.functionResponse.name !== 'string') return `* GenerateContentRequest.contents[${index}].parts.function_response.name: Name cannot be empty.\n`;
     }
   }

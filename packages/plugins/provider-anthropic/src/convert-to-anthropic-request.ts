@@ -1,5 +1,5 @@
 import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
-import { anthropicToolCallIds, askedReasoning, leastClaudeThinkingBudget, assistantText, cacheControlOf, fittedToolCallId, toolLoopWithoutClaudeThinking, type AskedReasoning, claudeReasoningBlocks, parseDataUrl, parseToolArguments, partsCacheControl, textOfContent, type AnthropicContentBlock, type AnthropicMessage, type AnthropicRequest, type CacheControl } from '@tollgate/provider-utils';
+import { anthropicToolCallIds, askedReasoning, leastClaudeThinkingBudget, assistantText, cacheControlOf, fittedToolCallId, openingUserText, toolLoopWithoutClaudeThinking, type AskedReasoning, claudeReasoningBlocks, parseDataUrl, parseToolArguments, partsCacheControl, textOfContent, type AnthropicContentBlock, type AnthropicMessage, type AnthropicRequest, type CacheControl } from '@tollgate/provider-utils';
 
 /**
  * OpenAI request fields with no Messages API equivalent. They are dropped (the provider logs each
@@ -125,7 +125,23 @@ function thinkingBlocksOf(details: unknown): AnthropicContentBlock[] {
   return claudeReasoningBlocks(details).map((block) => (block.kind === 'thinking' ? { type: 'thinking', thinking: block.text, signature: block.signature } : { type: 'redacted_thinking', data: block.data }));
 }
 
-/** Appends blocks to the conversation, merging into the previous turn when it has the same role. */
+/**
+ * `blocks` without text blocks of no text or only whitespace, which Claude refuses ("text content
+ * blocks must be non-empty"): what OpenAI's API takes — an empty user message, an empty part, an
+ * assistant turn of blank lines — goes without them.
+ */
+function withoutBlankText(blocks: AnthropicContentBlock[]): AnthropicContentBlock[] {
+  return blocks.some(isBlankText) ? blocks.filter((block) => !isBlankText(block)) : blocks;
+}
+
+function isBlankText(block: AnthropicContentBlock): boolean {
+  return block.type === 'text' && (block as { text: string }).text.trim() === '';
+}
+
+/**
+ * Appends blocks to the conversation, merging into the previous turn when it has the same role; a
+ * message left with no blocks is left out (Claude refuses an empty one), its neighbours merged.
+ */
 function push(messages: AnthropicMessage[], role: 'user' | 'assistant', blocks: AnthropicContentBlock[]): void {
   if (blocks.length === 0) return;
   const previous = messages.at(-1);
@@ -158,14 +174,15 @@ function convertMessages(messages: readonly ChatMessage[], withThinking: boolean
     switch (message.role) {
       case 'system':
       case 'developer': {
-        const blocks: AnthropicContentBlock[] = typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : message.content.map((part) => marked({ type: 'text', text: String(part.text) }, cacheControlOf(part)));
+        const blocks = withoutBlankText(typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : message.content.map((part) => marked({ type: 'text', text: String(part.text) }, cacheControlOf(part))));
+        if (blocks.length === 0) return;
         markLast(blocks, cacheControlOf(message));
         system.texts.push(textOfContent(message.content));
         system.blocks.push(...blocks);
         return;
       }
       case 'user': {
-        const blocks = typeof message.content === 'string' ? [{ type: 'text', text: message.content } as AnthropicContentBlock] : message.content.map((part, partIndex) => convertPart(part, partIndex, path));
+        const blocks = withoutBlankText(typeof message.content === 'string' ? [{ type: 'text', text: message.content } as AnthropicContentBlock] : message.content.map((part, partIndex) => convertPart(part, partIndex, path)));
         markLast(blocks, cacheControlOf(message));
         push(turns, 'user', blocks);
         return;
@@ -173,7 +190,7 @@ function convertMessages(messages: readonly ChatMessage[], withThinking: boolean
       case 'assistant': {
         const blocks: AnthropicContentBlock[] = withThinking ? thinkingBlocksOf(message.reasoning_details) : [];
         const text = assistantText(message);
-        if (text !== '') blocks.push(marked({ type: 'text', text }, partsCacheControl(message.content)));
+        if (text.trim() !== '') blocks.push(marked({ type: 'text', text }, partsCacheControl(message.content)));
         message.tool_calls?.forEach((call, callIndex) => {
           blocks.push({ type: 'tool_use', id: fittedToolCallId(call.id, anthropicToolCallIds), name: call.function.name, input: parseToolArguments(call.function.arguments, `${path}.tool_calls[${callIndex}].function.arguments`) });
         });
@@ -189,6 +206,8 @@ function convertMessages(messages: readonly ChatMessage[], withThinking: boolean
         throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Messages with role "${(message as { role: string }).role}" cannot be sent to an Anthropic model.`, { param: `${path}.role` });
     }
   });
+  // Claude takes a conversation only from a user turn: one before a conversation the assistant began.
+  if (turns[0]?.role === 'assistant') turns.unshift({ role: 'user', content: openingUserText });
   return { system, turns };
 }
 

@@ -160,6 +160,24 @@ describe('convertToBedrockRequest', () => {
     expect(inference('anthropic.claude-sonnet-4-20250514-v1:0', { reasoning_effort: 'low', max_tokens: 8000, temperature: 1, top_p: 0.97 })).toEqual({ maxTokens: 8000, temperature: 1, topP: 0.97 });
   });
 
+  it('leaves out blank text parts, each cache mark still after the part it was set on; a user turn before an assistant one', () => {
+    const body = convertToBedrockRequest(
+      {
+        model: 'x',
+        messages: [
+          { role: 'assistant', content: 'Hi! How can I help?' },
+          { role: 'user', content: [{ type: 'text', text: ' ' }, { type: 'text', text: 'the log…', cache_control: { type: 'ephemeral' } }, { type: 'text', text: '' }, { type: 'text', text: 'what failed?' }] } as never,
+        ],
+      },
+      options,
+    );
+    expect(body.messages).toEqual([
+      { role: 'user', content: [{ text: '.' }] },
+      { role: 'assistant', content: [{ text: 'Hi! How can I help?' }] },
+      { role: 'user', content: [{ text: 'the log…' }, { cachePoint: { type: 'default' } }, { text: 'what failed?' }] },
+    ]);
+  });
+
   it('declares the tools a history used when the request has none, since Converse refuses tool blocks without a toolConfig', () => {
     const body = convertToBedrockRequest(
       {

@@ -1,5 +1,5 @@
 import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
-import { askedReasoning, assistantText, bedrockToolCallIds, cacheControlOf, claudeThinkingBudgetWithin, fittedToolCallId, toolLoopWithoutClaudeThinking, claudeReasoningBlocks, parseDataUrl, parseJsonObject, parseToolArguments, partsCacheControl, textOfContent, type CacheControl } from '@tollgate/provider-utils';
+import { askedReasoning, assistantText, bedrockToolCallIds, cacheControlOf, claudeThinkingBudgetWithin, fittedToolCallId, openingUserText, toolLoopWithoutClaudeThinking, claudeReasoningBlocks, parseDataUrl, parseJsonObject, parseToolArguments, partsCacheControl, textOfContent, type CacheControl } from '@tollgate/provider-utils';
 import type { BedrockCachePoint, BedrockContentBlock, BedrockMessage, BedrockRequest, BedrockTool, BedrockToolResultBlock } from './bedrock-content.js';
 import { claudeSampling } from './claude-sampling.js';
 import { jsonResponseToolName } from './json-response-tool.js';
@@ -140,13 +140,16 @@ function convertMessages(messages: readonly ChatMessage[], withThinking: boolean
     switch (message.role) {
       case 'system':
       case 'developer':
+        // Converse refuses a blank text block: a blank system message is left out.
+        if (textOfContent(message.content).trim() === '') return;
         system.push(textOfContent(message.content));
         systemMarks.push(cacheControlOf(message) ?? partsCacheControl(message.content));
         return;
       case 'user': {
-        const parts = typeof message.content === 'string' ? [] : message.content;
-        const blocks = typeof message.content === 'string' ? [{ text: message.content }] : message.content.map((part, partIndex) => convertPart(part, partIndex, path));
-        push(turns, 'user', withCachePoints(blocks, parts.map(cacheControlOf), cacheControlOf(message)));
+        // Converse refuses a blank text block: blank parts are left out (a message left empty with them).
+        const kept = typeof message.content === 'string' ? [] : message.content.map((part, partIndex) => ({ part, partIndex })).filter(({ part }) => !isBlankPart(part));
+        const blocks = typeof message.content === 'string' ? (message.content.trim() === '' ? [] : [{ text: message.content }]) : kept.map(({ part, partIndex }) => convertPart(part, partIndex, path));
+        push(turns, 'user', withCachePoints(blocks, kept.map(({ part }) => cacheControlOf(part)), cacheControlOf(message)));
         return;
       }
       case 'assistant': {
@@ -156,7 +159,7 @@ function convertMessages(messages: readonly ChatMessage[], withThinking: boolean
         );
         const marks: (CacheControl | undefined)[] = blocks.map(() => undefined);
         const text = assistantText(message);
-        if (text !== '') {
+        if (text.trim() !== '') {
           blocks.push({ text });
           marks.push(partsCacheControl(message.content));
         }
@@ -176,7 +179,14 @@ function convertMessages(messages: readonly ChatMessage[], withThinking: boolean
         throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Messages with role "${(message as { role: string }).role}" cannot be sent to a Bedrock model.`, { param: `${path}.role` });
     }
   });
+  // Converse takes a conversation only from a user turn: one before a conversation the assistant began.
+  if (turns[0]?.role === 'assistant') turns.unshift({ role: 'user', content: [{ text: openingUserText }] });
   return { system, systemMarks, turns, toolNames };
+}
+
+/** A text part of no text or only whitespace, which Converse refuses as a blank text block. */
+function isBlankPart(part: ContentPart): boolean {
+  return part.type === 'text' && String((part as { text?: unknown }).text ?? '').trim() === '';
 }
 
 /** Options of the translation that come from the provider's config. */

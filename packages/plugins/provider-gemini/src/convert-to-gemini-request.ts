@@ -1,5 +1,5 @@
 import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
-import { askedReasoning, assistantText, parseDataUrl, parseJsonObject, parseToolArguments, textOfContent, type AskedReasoning } from '@tollgate/provider-utils';
+import { askedReasoning, assistantText, openingUserText, parseDataUrl, parseJsonObject, parseToolArguments, textOfContent, type AskedReasoning } from '@tollgate/provider-utils';
 import type { GeminiContent, GeminiPart, GeminiRequest } from './gemini-content.js';
 import { fromToolCallId } from './gemini-tool-call-id.js';
 
@@ -102,8 +102,13 @@ function toolResultMedia(content: ChatMessage['content'], path: string): { inlin
   return media;
 }
 
-/** Appends parts to the conversation, merging into the previous turn when it has the same role. */
-function push(contents: GeminiContent[], role: 'user' | 'model', parts: GeminiPart[]): void {
+/**
+ * Appends parts to the conversation, merging into the previous turn when it has the same role. An
+ * empty text part is left out (Gemini reads it as a part of no data and refuses it), and a message
+ * left with none.
+ */
+function push(contents: GeminiContent[], role: 'user' | 'model', given: GeminiPart[]): void {
+  const parts = given.some((part) => part.text === '') ? given.filter((part) => part.text !== '') : given;
   if (parts.length === 0) return;
   const previous = contents.at(-1);
   if (previous !== undefined && previous.role === role) previous.parts.push(...parts);
@@ -124,9 +129,12 @@ function convertMessages(messages: readonly ChatMessage[], signCalls: boolean): 
     const path = `messages[${index}]`;
     switch (message.role) {
       case 'system':
-      case 'developer':
-        system.push(textOfContent(message.content));
+      case 'developer': {
+        // An empty system message is no text: Gemini refuses an empty part.
+        const text = textOfContent(message.content);
+        if (text !== '') system.push(text);
         return;
+      }
       case 'user':
         push(contents, 'user', typeof message.content === 'string' ? [{ text: message.content }] : message.content.map((part, partIndex) => convertPart(part, partIndex, path)));
         return;
@@ -161,6 +169,8 @@ function convertMessages(messages: readonly ChatMessage[], signCalls: boolean): 
         throw new GatewayError('TOLLGATE_INVALID_REQUEST', `Messages with role "${(message as { role: string }).role}" cannot be sent to a Gemini model.`, { param: `${path}.role` });
     }
   });
+  // Gemini takes a conversation only from a user turn: one before a conversation the model began.
+  if (contents[0]?.role === 'model') contents.unshift({ role: 'user', parts: [{ text: openingUserText }] });
   return { system, contents };
 }
 
