@@ -39,6 +39,7 @@ import type { OpenAIReasoningParams } from './openai-reasoning-params.js';
 import { cutAnswerAtStops, cutStreamAtStops, stopSequencesOf } from './stop-sequences.js';
 import { openAIToolCallIds, withFittedToolCallIds } from './tool-call-ids.js';
 import { withoutAssistantFields, withoutFields } from './openai-request-params.js';
+import { toolFieldsWithoutTools } from './tool-fields-without-tools.js';
 import { decodeOpenAICompatibleSse } from './decode-openai-compatible-sse.js';
 import { HttpUpstream, type UpstreamBody } from './http-upstream.js';
 import { parseUpstreamJson } from './parse-upstream-json.js';
@@ -584,7 +585,7 @@ export class OpenAICompatibleProvider implements Provider {
     const extra = this.#init.extraBody;
     const addUsage = stream && this.#requestUsage && request.stream_options?.include_usage !== true;
     const renameLimit = request.max_tokens != null && request.max_completion_tokens == null && this.#init.maxCompletionTokensOnly?.(options.model) === true;
-    const dropped = this.#init.dropParam === undefined ? undefined : this.#fieldsToDrop(request, this.#init.dropParam);
+    const dropped = this.#fieldsNotToSend(request);
     const messages = this.#messagesToSend(request);
     const reasoning = request.reasoning === undefined || this.#init.takesReasoningObject === true ? undefined : this.#reasoningAsEffort(request, options.model);
     if (options.rawBody !== undefined && request === clientRequest && request.model === options.model && extra === undefined && !renameLimit && dropped === undefined && messages === request.messages && reasoning === undefined) {
@@ -649,8 +650,14 @@ export class OpenAICompatibleProvider implements Provider {
     return withFittedToolCallIds(messages, openAIToolCallIds);
   }
 
-  /** The fields of `request` not to send, noted in the log; undefined when none. */
+  /** The fields of a chat request not to send: what `dropParams` leaves out (noted in the log), and tool fields without tools (`toolFieldsWithoutTools`); undefined when none. */
+  #fieldsNotToSend(request: ChatCompletionRequest): string[] | undefined {
+    const dropped = this.#init.dropParam === undefined ? undefined : this.#fieldsToDrop(request, this.#init.dropParam);
+    const toolless = toolFieldsWithoutTools(request);
+    return toolless === undefined ? dropped : dropped === undefined ? toolless : [...dropped, ...toolless];
+  }
 
+  /** The fields of `request` not to send, noted in the log; undefined when none. */
   #fieldsToDrop(request: ChatCompletionRequest | EmbeddingRequest, dropParam: (field: string) => boolean): string[] | undefined {
     let dropped: string[] | undefined;
     for (const field in request) {

@@ -1,3 +1,5 @@
+import { isEmptyToolCalls } from './tool-fields-without-tools.js';
+
 /**
  * The top-level fields of OpenAI's `POST /chat/completions` request, as its API reference lists them.
  * OpenAI's own API (and Azure OpenAI) refuses any other with a 400 (`Unrecognized request argument
@@ -34,8 +36,9 @@ export function paramDropper(dropParams: boolean | readonly string[], known: Rea
 }
 
 /**
- * The messages with the fields `drop` says of left out of each assistant message, and the names left
- * out; the same array (and no names) when there were none.
+ * The messages with the fields `drop` says of left out of each assistant message (and an empty
+ * `tool_calls`, which OpenAI refuses), and the names `drop` left out; the same array (and no names)
+ * when there were none.
  */
 export function withoutAssistantFields<T extends { readonly role: string }>(messages: readonly T[], drop: (field: string) => boolean): { readonly messages: readonly T[]; readonly dropped: readonly string[] } {
   // Every chat request comes by here: a look without allocating first, a copy only when a field goes.
@@ -45,10 +48,13 @@ export function withoutAssistantFields<T extends { readonly role: string }>(mess
     if (message.role !== 'assistant') return message;
     let copy: Record<string, unknown> | undefined;
     for (const field in message) {
-      if ((message as Record<string, unknown>)[field] === undefined || !drop(field)) continue;
+      const value = (message as Record<string, unknown>)[field];
+      if (value === undefined) continue;
+      const empty = isEmptyToolCalls(field, value);
+      if (!empty && !drop(field)) continue;
       copy ??= { ...message };
       copy[field] = undefined;
-      dropped.add(field);
+      if (!empty) dropped.add(field);
     }
     return (copy as T | undefined) ?? message;
   });
@@ -59,7 +65,10 @@ const noFields: readonly string[] = Object.freeze([]);
 
 /** Whether a message has a field, set, that `drop` leaves out. */
 function hasDroppedField(message: object, drop: (field: string) => boolean): boolean {
-  for (const field in message) if ((message as Record<string, unknown>)[field] !== undefined && drop(field)) return true;
+  for (const field in message) {
+    const value = (message as Record<string, unknown>)[field];
+    if (value !== undefined && (drop(field) || isEmptyToolCalls(field, value))) return true;
+  }
   return false;
 }
 

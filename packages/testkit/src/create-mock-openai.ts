@@ -234,15 +234,27 @@ export const openRouterMockImage = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwC
 /** The completion tokens of a picture the `openrouter` flavor's image models draw (as Gemini 2.5 Flash Image counts one). */
 export const openRouterImageTokens = 1290;
 
+/** What OpenAI (and vLLM) refuse of a chat request's tools: an empty list, and a `tool_choice` or `parallel_tool_calls` without tools. */
+function chatToolsProblem(body: Record<string, unknown>): { message: string; param: string; code?: string } | undefined {
+  if (Array.isArray(body.tools) && body.tools.length === 0) return { message: "Invalid 'tools': empty array. Expected an array with minimum length 1, but got an empty array instead.", param: 'tools', code: 'empty_array' };
+  if (body.tool_choice != null && body.tools == null) return { message: "Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.", param: 'tool_choice' };
+  if (body.parallel_tool_calls != null && body.tools == null) return { message: "Invalid value for 'parallel_tool_calls': 'parallel_tool_calls' is only allowed when 'tools' are specified.", param: 'parallel_tool_calls' };
+  return undefined;
+}
+
 /**
  * What OpenAI's chat completions refuse in a conversation's shape: an image in a message other than
- * a user's, and an assistant's tool calls not followed, at once, by a tool message for each.
+ * a user's, an assistant's empty `tool_calls`, and its tool calls not followed, at once, by a tool
+ * message for each.
  */
-function chatMessagesProblem(messages: unknown): { message: string; param: string } | undefined {
+function chatMessagesProblem(messages: unknown): { message: string; param: string; code?: string } | undefined {
   if (!Array.isArray(messages)) return undefined;
   for (const [index, message] of (messages as { role?: unknown; content?: unknown; tool_calls?: unknown }[]).entries()) {
     if (message?.role !== 'user' && Array.isArray(message?.content) && message.content.some((part: { type?: unknown }) => part?.type === 'image_url')) {
       return { message: `Invalid 'messages[${index}]'. Image URLs are only allowed for messages with role 'user', but this message with role '${String(message.role)}' contains an image URL.`, param: `messages[${index}]` };
+    }
+    if (message?.role === 'assistant' && Array.isArray(message.tool_calls) && message.tool_calls.length === 0) {
+      return { message: `Invalid 'messages[${index}].tool_calls': empty array. Expected an array with minimum length 1, but got an empty array instead.`, param: `messages[${index}].tool_calls`, code: 'empty_array' };
     }
     if (message?.role !== 'assistant' || !Array.isArray(message.tool_calls) || message.tool_calls.length === 0) continue;
     const answered = new Set<unknown>();
@@ -419,9 +431,9 @@ export async function createMockOpenAI(options: MockOpenAIOptions = {}): Promise
       sendJson(res, 400, openAIError(`Previous response with id '${previous}' not found.`, 'invalid_request_error', 'previous_response_not_found', 'previous_response_id'));
       return;
     }
-    const messagesProblem = isChat ? chatMessagesProblem((body as { messages?: unknown }).messages) : undefined;
+    const messagesProblem = isChat && !openRouter ? (chatToolsProblem(body as Record<string, unknown>) ?? chatMessagesProblem((body as { messages?: unknown }).messages)) : undefined;
     if (messagesProblem !== undefined) {
-      sendJson(res, 400, openAIError(messagesProblem.message, 'invalid_request_error', null, messagesProblem.param));
+      sendJson(res, 400, openAIError(messagesProblem.message, 'invalid_request_error', messagesProblem.code ?? null, messagesProblem.param));
       return;
     }
     const most = isChat ? options.maxOutputTokens?.(requestedModel) : undefined;

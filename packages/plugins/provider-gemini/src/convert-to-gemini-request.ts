@@ -266,7 +266,8 @@ export function convertToGeminiRequest(request: ChatCompletionRequest, options: 
     ...(tool.function.parameters === undefined ? {} : { parametersJsonSchema: tool.function.parameters }),
   }));
   if (declarations.length > 0) body.tools = [{ functionDeclarations: declarations }];
-  const choice = request.tool_choice;
+  // A tool choice means nothing without tools: left out then.
+  const choice = declarations.length > 0 ? request.tool_choice : undefined;
   if (choice === 'auto') body.toolConfig = { functionCallingConfig: { mode: 'AUTO' } };
   else if (choice === 'none') body.toolConfig = { functionCallingConfig: { mode: 'NONE' } };
   else if (choice === 'required') body.toolConfig = { functionCallingConfig: { mode: 'ANY' } };

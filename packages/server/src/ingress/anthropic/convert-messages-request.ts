@@ -312,9 +312,8 @@ export function convertMessagesRequest(body: Record<string, any>): ChatCompletio
     ...(typeof body.top_p === 'number' ? { top_p: body.top_p } : {}),
     ...(typeof body.top_k === 'number' ? { top_k: body.top_k } : {}),
     ...(typeof body.metadata?.user_id === 'string' ? { user: body.metadata.user_id } : {}),
-    ...(tools === undefined || tools.length === 0 ? {} : { tools }),
-    ...(toolChoice === undefined ? {} : { tool_choice: toolChoice }),
-    ...(choice?.disable_parallel_tool_use === true ? { parallel_tool_calls: false } : {}),
+    // A tool choice means nothing without tools (Claude takes one; OpenAI's API and vLLM refuse it).
+    ...(tools === undefined || tools.length === 0 ? {} : { tools, ...(toolChoice === undefined ? {} : { tool_choice: toolChoice }), ...(choice?.disable_parallel_tool_use === true ? { parallel_tool_calls: false } : {}) }),
     ...(body.output_config?.format?.type === 'json_schema' ? { response_format: { type: 'json_schema', json_schema: { name: 'output', schema: body.output_config.format.schema } } } : {}),
     ...(typeof body.output_config?.effort === 'string' ? { reasoning_effort: effortOf(body.output_config.effort) } : {}),
     ...reasoningOfThinking(body.thinking),
