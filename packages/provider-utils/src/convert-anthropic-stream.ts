@@ -123,7 +123,10 @@ export async function* convertAnthropicEvents(events: AsyncIterable<Record<strin
       case 'message_delta': {
         state.usage = mergeAnthropicUsage(state.usage, data.usage);
         if (options.summary !== undefined) options.summary.usage = mapAnthropicUsage(state.usage);
-        yield chunk({}, mapAnthropicStopReason(data.delta?.stop_reason));
+        const finished = chunk({}, mapAnthropicStopReason(data.delta?.stop_reason));
+        // The stop sequence that ended Claude's answer, as vLLM reports one.
+        const sequence = data.delta?.stop_sequence;
+        yield typeof sequence === 'string' ? { ...finished, choices: [{ ...finished.choices[0]!, stop_reason: sequence }] } : finished;
         break;
       }
       case 'message_stop': {

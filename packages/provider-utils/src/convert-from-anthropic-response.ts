@@ -49,6 +49,7 @@ export function convertFromAnthropicResponse(response: AnthropicResponse): ChatC
           ...(others.length === 0 ? {} : { upstream_items: others }),
         },
         finish_reason: finishReason,
+        ...(typeof response.stop_sequence === 'string' ? { stop_reason: response.stop_sequence } : {}),
       },
     ],
     usage: mapAnthropicUsage(response.usage),

@@ -6,12 +6,12 @@ export function stopSequencesOf(stop: string | readonly string[] | null | undefi
   return (typeof stop === 'string' ? [stop] : stop).filter((sequence) => typeof sequence === 'string' && sequence !== '');
 }
 
-/** Where the first of `stops` begins in `text`; -1 when none is in it. */
-function firstStopIndex(text: string, stops: readonly string[]): number {
-  let first = -1;
+/** The first of `stops` in `text` and where it begins; undefined when none is in it. */
+function firstStop(text: string, stops: readonly string[]): { readonly index: number; readonly stop: string } | undefined {
+  let first: { index: number; stop: string } | undefined;
   for (const stop of stops) {
     const index = text.indexOf(stop);
-    if (index !== -1 && (first === -1 || index < first)) first = index;
+    if (index !== -1 && (first === undefined || index < first.index)) first = { index, stop };
   }
   return first;
 }
@@ -29,18 +29,19 @@ function heldBackLength(text: string, stops: readonly string[]): number {
 /**
  * A whole answer as a model that applied `stops` would have given it: each choice's text cut before the
  * first stop sequence in it (the sequence left out, as OpenAI leaves it out), nothing after it (tool
- * calls included), finished for `stop`. The same answer when no text holds one.
+ * calls included), finished for `stop` with the sequence as its `stop_reason` (as vLLM reports it). The
+ * same answer when no text holds one.
  */
 export function cutAnswerAtStops(response: ChatCompletionResponse, stops: readonly string[]): ChatCompletionResponse {
   if (stops.length === 0) return response;
   let cut = false;
   const choices = response.choices.map((choice) => {
     const content = choice.message.content;
-    const index = typeof content === 'string' ? firstStopIndex(content, stops) : -1;
-    if (index === -1) return choice;
+    const found = typeof content === 'string' ? firstStop(content, stops) : undefined;
+    if (found === undefined) return choice;
     cut = true;
     const { tool_calls: _calls, ...message } = choice.message;
-    return { ...choice, message: { ...message, content: content!.slice(0, index) }, finish_reason: 'stop' as const };
+    return { ...choice, message: { ...message, content: content!.slice(0, found.index) }, finish_reason: 'stop' as const, stop_reason: found.stop };
   });
   return cut ? { ...response, choices } : response;
 }
@@ -54,7 +55,8 @@ interface ChoiceState {
 /**
  * A stream as a model that applied `stops` would have sent it: each choice's text passed on as it
  * comes, but for a tail that may begin a stop sequence (held until the next piece says); at the first
- * stop sequence its text ends before it and the choice finishes for `stop`, nothing more of it sent.
+ * stop sequence its text ends before it and the choice finishes for `stop` (the sequence its
+ * `stop_reason`), nothing more of it sent.
  * Chunks of no choice (the usage at the end) pass as they come, so the whole answer is still counted.
  */
 export async function* cutStreamAtStops(chunks: AsyncIterable<ChatCompletionChunk>, stops: readonly string[]): AsyncGenerator<ChatCompletionChunk> {
@@ -74,12 +76,12 @@ export async function* cutStreamAtStops(chunks: AsyncIterable<ChatCompletionChun
         continue;
       }
       const text = state.held + content;
-      const index = firstStopIndex(text, stops);
-      if (index !== -1) {
+      const found = firstStop(text, stops);
+      if (found !== undefined) {
         state.stopped = true;
         state.held = '';
         const { tool_calls: _calls, ...delta } = choice.delta;
-        choices.push({ ...choice, delta: { ...delta, content: text.slice(0, index) }, finish_reason: 'stop' });
+        choices.push({ ...choice, delta: { ...delta, content: text.slice(0, found.index) }, finish_reason: 'stop', stop_reason: found.stop });
         continue;
       }
       const held = choice.finish_reason === null ? heldBackLength(text, stops) : 0;

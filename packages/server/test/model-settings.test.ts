@@ -50,6 +50,7 @@ beforeAll(async () => {
       'gpt-5-chat': { target: 'openai/gpt-5-chat-latest' },
       o3: { target: 'openai/o3' },
       'gpt-5-codex': { target: 'openai/gpt-5-codex' },
+      sonnet: { target: 'claude/claude-sonnet-4-5' },
       'azure-mini': { target: 'azure/gpt-5-mini' },
       'azure-thinker': { target: 'azure/team-thinker' },
       'gemini-2.0': { target: 'google/gemini-2.0-flash' },
@@ -223,6 +224,24 @@ describe('stop sequences a model does not take, applied by the gateway', () => {
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
     expect(text).toBe('Observe the tests.');
+  });
+
+  it("an Anthropic client's stop sequences on GPT-5: its answer says which ended it, whole and streamed", async () => {
+    openaiAPI.enqueue({ content: invented }, { stream: { content: ['Thought: read it.\nObs', 'ervation: it exports nothing.'] } });
+    const whole = await anthropic.messages.create({ model: 'gpt-5', max_tokens: 1024, messages: react, stop_sequences: ['Observation:'] });
+    expect(whole).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: 'Observation:', content: [{ type: 'text', text: 'Thought: I should read it.\nAction: read a.ts\n' }] });
+    const streamed = await anthropic.messages.stream({ model: 'gpt-5', max_tokens: 1024, messages: react, stop_sequences: ['Observation:'] }).finalMessage();
+    expect(streamed).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: 'Observation:', content: [{ type: 'text', text: 'Thought: read it.\n' }] });
+  });
+
+  it("Claude's own stop sequence, translated for a chat client, as vLLM reports one (stop_reason)", async () => {
+    claude.enqueue({ content: invented }, { content: invented });
+    const whole = await openai.chat.completions.create({ model: 'sonnet', messages: react, stop: ['Observation:'] });
+    expect(whole.choices[0]).toMatchObject({ finish_reason: 'stop', stop_reason: 'Observation:' });
+    const stream = await openai.chat.completions.create({ model: 'sonnet', messages: react, stop: ['Observation:'], stream: true });
+    const finishes: unknown[] = [];
+    for await (const chunk of stream) if (chunk.choices[0]?.finish_reason) finishes.push(chunk.choices[0]);
+    expect(finishes).toMatchObject([{ finish_reason: 'stop', stop_reason: 'Observation:' }]);
   });
 
   it('GPT-5.5 takes stop sequences: they go upstream as sent', async () => {

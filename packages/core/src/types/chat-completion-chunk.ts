@@ -28,6 +28,8 @@ export interface ChatCompletionChunkChoice {
     readonly [extension: string]: unknown;
   };
   readonly finish_reason: FinishReason | null;
+  /** With the finish: the stop sequence that ended the answer (see `ChatCompletionChoice.stop_reason`). */
+  readonly stop_reason?: string | number | null;
   readonly logprobs?: unknown;
 }
 

@@ -34,6 +34,11 @@ export interface ChatCompletionChoice {
     readonly [extension: string]: unknown;
   };
   readonly finish_reason: FinishReason | null;
+  /**
+   * The stop sequence that ended the answer (vLLM's field: a token id there too), where the upstream
+   * says so — Claude's `stop_sequence`, vLLM's own — or the gateway applied it; null or absent otherwise.
+   */
+  readonly stop_reason?: string | number | null;
   readonly logprobs?: unknown;
 }
 

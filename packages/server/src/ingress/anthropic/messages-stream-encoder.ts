@@ -1,5 +1,5 @@
 import { upstreamFormats, type ChatCompletionChunk, type FinishReason, type ReasoningDetail, type UpstreamItem, type Usage } from '@tollgate/core';
-import { toMessagesUsage, toStopReason } from './to-messages-response.js';
+import { stopOf, toMessagesUsage } from './to-messages-response.js';
 
 /** The kinds of content block a Messages answer streams. */
 type BlockKind = 'thinking' | 'redacted_thinking' | 'text' | 'tool_use' | 'upstream';
@@ -23,6 +23,8 @@ export class MessagesStreamEncoder {
   /** The `reasoning_details` index of the open thinking block. */
   #openReasoning: number | undefined;
   #finishReason: FinishReason | null = null;
+  /** The stop sequence that ended the answer, where one did (see `stopOf`). */
+  #stopReason: string | number | null | undefined;
   #usage: Usage | undefined;
 
   /** The events for one chunk (possibly none). */
@@ -53,6 +55,7 @@ export class MessagesStreamEncoder {
     }
     if (choice.finish_reason !== null && choice.finish_reason !== undefined) {
       this.#finishReason = choice.finish_reason;
+      this.#stopReason = choice.stop_reason;
       out += this.#closeBlock();
     }
     return out;
@@ -62,7 +65,7 @@ export class MessagesStreamEncoder {
   finish(): string {
     return (
       this.#closeBlock() +
-      event('message_delta', { delta: { stop_reason: toStopReason(this.#finishReason), stop_sequence: null }, usage: toMessagesUsage(this.#usage) }) +
+      event('message_delta', { delta: stopOf(this.#finishReason, this.#stopReason), usage: toMessagesUsage(this.#usage) }) +
       event('message_stop', {})
     );
   }

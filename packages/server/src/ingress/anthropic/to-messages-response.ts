@@ -15,6 +15,16 @@ export function toStopReason(finishReason: FinishReason | null | undefined): str
   }
 }
 
+/**
+ * Anthropic's `stop_reason` and `stop_sequence` of an answer that finished for `finishReason`: a stop
+ * sequence that ended it (`stopReason`, vLLM's field: Claude's own, vLLM's, or one the gateway applied)
+ * as `stop_sequence`, else `toStopReason`'s with none.
+ */
+export function stopOf(finishReason: FinishReason | null | undefined, stopReason: string | number | null | undefined): { stop_reason: string; stop_sequence: string | null } {
+  if (finishReason === 'stop' && typeof stopReason === 'string') return { stop_reason: 'stop_sequence', stop_sequence: stopReason };
+  return { stop_reason: toStopReason(finishReason), stop_sequence: null };
+}
+
 /** OpenAI usage as Anthropic's: cached tokens taken out of `input_tokens` and counted apart, web searches as `server_tool_use`. */
 export function toMessagesUsage(usage: Usage | undefined): Record<string, unknown> {
   const cacheRead = usage?.prompt_tokens_details?.cached_tokens ?? 0;
@@ -70,8 +80,7 @@ export function toMessagesResponse(response: ChatCompletionResponse): Record<str
     role: 'assistant',
     model: response.model,
     content: content.length === 0 ? [{ type: 'text', text: '' }] : content,
-    stop_reason: toStopReason(choice?.finish_reason),
-    stop_sequence: null,
+    ...stopOf(choice?.finish_reason, choice?.stop_reason),
     usage: toMessagesUsage(response.usage),
   };
 }
