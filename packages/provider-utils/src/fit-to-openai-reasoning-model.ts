@@ -15,6 +15,9 @@ export interface FittedReasoningRequest {
 
 /** Sampling settings a reasoning model takes only when it does not reason (GPT-5.1 and later at `none`). */
 const samplingWhenNotReasoning = ['temperature', 'top_p', 'logprobs', 'top_logprobs'] as const;
+/** The most stop sequences OpenAI's API takes (`Invalid 'stop': array too long. Expected an array with maximum length 4`). */
+const mostStopSequences = 4;
+
 /** Sampling settings no reasoning model takes. */
 const samplingNever = ['presence_penalty', 'frequency_penalty', 'logit_bias'] as const;
 
@@ -43,8 +46,9 @@ function wantedEffort(request: ChatCompletionRequest): OpenAIEffort | undefined 
  * client's terms — sent as the nearest `reasoning_effort` the model takes (OpenRouter's `reasoning`
  * and Anthropic's `thinking` left out either way), and the settings it refuses left out: the penalties and
  * `logit_bias`, and `temperature`, `top_p` and logprobs unless it is not reasoning and samples then,
- * and `stop` where it takes none (returned for the gateway to apply). A client's unknown effort is left
- * as sent, for the upstream to name.
+ * and `stop` where it takes none (returned for the gateway to apply), or its first four where there are
+ * more than OpenAI takes (all of them returned to apply). A client's unknown effort is left as sent,
+ * for the upstream to name.
  */
 export function fitToOpenAIReasoningModel(request: ChatCompletionRequest, params: OpenAIReasoningParams): FittedReasoningRequest {
   const wanted = wantedEffort(request);
@@ -54,14 +58,18 @@ export function fitToOpenAIReasoningModel(request: ChatCompletionRequest, params
   const dropped: string[] = [];
   if (params.sampling !== 'all') for (const field of samplingNever) if (fields[field] != null) dropped.push(field);
   if (params.sampling === 'none' || (params.sampling === 'when not reasoning' && reasons)) for (const field of samplingWhenNotReasoning) if (fields[field] != null) dropped.push(field);
-  const stops = params.takesStop ? [] : stopSequencesOf(request.stop);
+  // Stop sequences the model refuses, or more than OpenAI takes (the first four still sent): applied by the gateway.
+  const sequences = stopSequencesOf(request.stop);
+  const tooMany = params.takesStop && sequences.length > mostStopSequences;
+  const stops = !params.takesStop || tooMany ? sequences : [];
   if (request.stop != null && !params.takesStop) dropped.push('stop');
   // OpenRouter's and Anthropic's settings are no OpenAI field: their effort, if any, is now `reasoning_effort`.
   const reasoningFields = (['reasoning', 'thinking'] as const).filter((field) => fields[field] !== undefined);
   const effortChanges = wanted !== undefined && effort !== request.reasoning_effort;
-  if (dropped.length === 0 && reasoningFields.length === 0 && !effortChanges) return { request, dropped, stops };
+  if (dropped.length === 0 && reasoningFields.length === 0 && !effortChanges && !tooMany) return { request, dropped, stops };
   const fitted: Record<string, unknown> = { ...request };
   for (const field of [...dropped, ...reasoningFields]) delete fitted[field];
+  if (tooMany) fitted.stop = sequences.slice(0, mostStopSequences);
   if (effort === undefined) delete fitted.reasoning_effort;
   else fitted.reasoning_effort = effort;
   if (wanted !== undefined && effort === undefined) dropped.push('reasoning_effort');

@@ -244,6 +244,14 @@ describe('stop sequences a model does not take, applied by the gateway', () => {
     expect(finishes).toMatchObject([{ finish_reason: 'stop', stop_reason: 'Observation:' }]);
   });
 
+  it('more stop sequences than OpenAI takes (4): GPT-4o gets the first four, the gateway applies the rest', async () => {
+    openaiAPI.enqueue({ content: 'Thought: read it.\nResult: none.\nObservation: it exports nothing.' });
+    const stop = ['<|end|>', '</answer>', 'Human:', 'User:', 'Result:', 'Observation:'];
+    const answer = await openai.chat.completions.create({ model: 'gpt-4o', messages: react, stop });
+    expect(openaiAPI.requests[0]?.body).toMatchObject({ stop: stop.slice(0, 4) });
+    expect(answer.choices[0]).toMatchObject({ finish_reason: 'stop', stop_reason: 'Result:', message: { content: 'Thought: read it.\n' } });
+  });
+
   it('GPT-5.5 takes stop sequences: they go upstream as sent', async () => {
     openaiAPI.enqueue({ content: 'Thought: I should read it.' });
     await openai.chat.completions.create({ model: 'gpt-5.5', messages: react, stop: ['Observation:'], temperature: 0.2 });

@@ -45,9 +45,11 @@ function listed(values: readonly string[]): string {
  * with this model. Supported values are: …`), any effort for a model that does not reason; on a
  * reasoning model, a temperature or `top_p` but the default 1 (`… Only the default (1) value is
  * supported.`), a penalty, `logit_bias` and logprobs (unless the model samples at effort `none` and
- * is at it), and `stop` before GPT-5.5. Undefined when the model takes the request.
+ * is at it), and `stop` before GPT-5.5; and, for every model, more than four stop sequences. Undefined
+ * when the model takes the request.
  */
 export function openAIChatRefusal(body: Record<string, unknown>): OpenAIRefusal | undefined {
+  if (Array.isArray(body.stop) && body.stop.length > 4) return refused(`Invalid 'stop': array too long. Expected an array with maximum length 4, but got an array with length ${body.stop.length} instead.`, 'array_above_max_length', 'stop');
   const settings = settingsOf(String(body.model));
   if (settings === undefined) return undefined;
   const effort = body.reasoning_effort;
