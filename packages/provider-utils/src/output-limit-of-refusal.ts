@@ -5,7 +5,8 @@
  * However, you requested 17000 tokens (1000 in the messages, 16000 in the completion)`), vLLM's newer
  * (`maximum context length is 64001 tokens and your request has 24235 input tokens`), and Claude's
  * (`max_tokens: 64000 > 32000, which is the maximum allowed number of output tokens`; `input length and
- * \`max_tokens\` exceed context limit: 188240 + 21333 > 200000`), on its API and through Bedrock.
+ * \`max_tokens\` exceed context limit: 188240 + 21333 > 200000`), on its API and through Bedrock, and
+ * Bedrock's own (`The maximum tokens you requested exceeds the model limit of 4096`).
  */
 const refusals: readonly { readonly pattern: RegExp; readonly limit: (numbers: readonly number[]) => number }[] = [
   { pattern: /is too large: \d+\. This model supports at most (\d+) (?:completion|output) tokens/, limit: ([most]) => most! },
@@ -13,6 +14,7 @@ const refusals: readonly { readonly pattern: RegExp; readonly limit: (numbers: r
   { pattern: /maximum context length is (\d+) tokens and your request has (\d+) input tokens/, limit: ([window, prompt]) => window! - prompt! },
   { pattern: /max_tokens: \d+ > (\d+), which is the maximum allowed number of output tokens/, limit: ([most]) => most! },
   { pattern: /input length and `max_tokens` exceed context limit: (\d+) \+ \d+ > (\d+)/, limit: ([prompt, window]) => window! - prompt! },
+  { pattern: /maximum tokens you requested exceeds? the model limit of (\d+)/, limit: ([most]) => most! },
 ];
 
 /**

@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMockAnthropic, createMockOpenAI, type MockAnthropic, type MockOpenAI } from '@tollgate/testkit';
+import { createMockAnthropic, createMockBedrock, createMockOpenAI, type MockAnthropic, type MockBedrock, type MockOpenAI } from '@tollgate/testkit';
 import { createLogger, startServer, type RunningServer } from '../src/index.js';
 import { LogCapture, masterKey, serverPackageDirectory } from './support/start-test-gateway.js';
 
@@ -12,6 +12,8 @@ import { LogCapture, masterKey, serverPackageDirectory } from './support/start-t
 // once, with that.
 
 const anthropicKey = 'sk-ant-upstream-0123456789';
+const awsCredentials = { accessKeyId: 'AKIDTOLLGATETEST0001', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCY-SECRET' };
+let bedrock: MockBedrock;
 let openaiAPI: MockOpenAI;
 let vllm: MockOpenAI;
 let claude: MockAnthropic;
@@ -25,13 +27,16 @@ beforeAll(async () => {
   // A vLLM server whose model holds 4,000 tokens (the mock's tokens: words).
   vllm = await createMockOpenAI({ contextLength: (model) => (model === 'qwen3-coder' ? 4_000 : undefined) });
   claude = await createMockAnthropic({ apiKey: anthropicKey, maxOutputTokens: (model) => (model === 'claude-opus-4-1' ? 32_000 : undefined), contextWindow: (model) => (model === 'claude-haiku-4-5' ? 6_000 : undefined) });
+  // Claude 3.5 Haiku on Bedrock gives at most 4,096 tokens through Converse.
+  bedrock = await createMockBedrock({ region: 'us-west-2', credentials: awsCredentials, maxOutputTokens: (model) => (model.includes('claude-3-5-haiku') ? 4_096 : undefined) });
   server = await startServer({ cwd: serverPackageDirectory, port: 0, logger: createLogger({ level: 'info', destination: logs }), config: {
-    plugins: ['@tollgate/provider-openai', '@tollgate/provider-anthropic'],
+    plugins: ['@tollgate/provider-openai', '@tollgate/provider-anthropic', '@tollgate/provider-bedrock'],
     auth: { masterKey },
     providers: {
       openai: { type: 'openai', baseURL: openaiAPI.baseURL, apiKey: 'sk-openai-upstream-0000', priceProvider: 'openai' },
       vllm: { type: 'openai', baseURL: vllm.baseURL },
       claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: anthropicKey },
+      aws: { type: 'bedrock', region: 'us-west-2', baseURL: bedrock.baseURL, credentials: awsCredentials, messagesAPI: false },
     },
     routing: { retries: { maxRetries: 0 }, cooldown: false },
     models: {
@@ -39,6 +44,7 @@ beforeAll(async () => {
       local: { target: 'vllm/qwen3-coder' },
       opus: { target: 'claude/claude-opus-4-1' },
       haiku: { target: 'claude/claude-haiku-4-5' },
+      'bedrock-haiku': { target: 'aws/anthropic.claude-3-5-haiku-20241022-v1:0' },
     },
   } });
   openai = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: masterKey, maxRetries: 0 });
@@ -47,13 +53,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server.close();
-  await Promise.all([openaiAPI.close(), vllm.close(), claude.close()]);
+  await Promise.all([openaiAPI.close(), vllm.close(), claude.close(), bedrock.close()]);
 });
 
 beforeEach(() => {
   openaiAPI.reset();
   vllm.reset();
   claude.reset();
+  bedrock.reset();
 });
 
 /** The Anthropic SDK wants a stream for a large `max_tokens`, unless told how long to wait. */
@@ -95,6 +102,11 @@ describe('an output limit the model cannot give', () => {
   it("Claude's context window: the prompt and the limit together past it, the limit lowered to what is left", async () => {
     await anthropic.messages.create({ model: 'haiku', max_tokens: 32_000, messages: [{ role: 'user', content: words(2_000) }] }, longAnswer);
     expect(limitsSent(claude)).toEqual([32_000, 4_000]);
+  });
+
+  it("Bedrock's own refusal: Claude 3.5 Haiku through Converse at its 4,096", async () => {
+    await openai.chat.completions.create({ model: 'bedrock-haiku', max_tokens: 8_192, messages: [{ role: 'user', content: 'Summarize the repo.' }] });
+    expect(bedrock.requests.map((request) => (request.body as { inferenceConfig?: { maxTokens?: number } }).inferenceConfig?.maxTokens)).toEqual([8_192, 4_096]);
   });
 
   it('a prompt the window cannot hold, or too little room left for an answer: the refusal as it came', async () => {

@@ -19,6 +19,12 @@ export interface MockBedrockOptions {
   readonly credentials?: MockAwsCredentials;
   /** When set, requests must carry `Authorization: Bearer <apiKey>` (a Bedrock API key) instead. */
   readonly apiKey?: string;
+  /**
+   * A model's most output tokens on Bedrock: a Converse `inferenceConfig.maxTokens` past it is refused as
+   * Bedrock refuses it (`ValidationException: The maximum tokens you requested exceeds the model limit of
+   * 4096. Try again with a maximum tokens value that is lower than 4096.`). Unlimited by default.
+   */
+  readonly maxOutputTokens?: (modelId: string) => number | undefined;
 }
 
 /** A running Bedrock Runtime mock upstream. */
@@ -259,7 +265,11 @@ export async function createMockBedrock(options: MockBedrockOptions = {}): Promi
     } else {
       if (request.method !== 'POST' || match === null) return fail('UnknownOperationException', `Unknown operation: ${request.method} ${request.path}`, 404);
       if (body === undefined) return fail('ValidationException', 'Malformed input request, please reformat your input and try again.');
-      const invalid = invalidRequest(body) ?? claudeSamplingRefusal(decodeURIComponent(match[1]!), body);
+      const modelId = decodeURIComponent(match[1]!);
+      const most = options.maxOutputTokens?.(modelId);
+      const asked = body.inferenceConfig?.maxTokens;
+      const tooMany = most !== undefined && typeof asked === 'number' && asked > most ? `The maximum tokens you requested exceeds the model limit of ${most}. Try again with a maximum tokens value that is lower than ${most}.` : undefined;
+      const invalid = invalidRequest(body) ?? tooMany ?? claudeSamplingRefusal(modelId, body);
       if (invalid !== undefined) return fail('ValidationException', invalid);
     }
 
