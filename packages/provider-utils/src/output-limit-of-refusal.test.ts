@@ -8,6 +8,8 @@ describe('outputLimitOfRefusal', () => {
     expect(outputLimitOfRefusal("'max_tokens' or 'max_completion_tokens' is too large: 64000. This model's maximum context length is 64001 tokens and your request has 24235 input tokens (64000 > 64001 - 24235).")).toBe(39_766);
     expect(outputLimitOfRefusal('max_tokens: 64000 > 32000, which is the maximum allowed number of output tokens for claude-opus-4-1-20250805')).toBe(32_000);
     expect(outputLimitOfRefusal('The maximum tokens you requested exceeds the model limit of 4096. Try again with a maximum tokens value that is lower than 4096.')).toBe(4_096);
+    expect(outputLimitOfRefusal('Invalid max_tokens value, the valid range of max_tokens is [1, 8192]')).toBe(8_192);
+    expect(outputLimitOfRefusal('<400> InternalError.Algo.InvalidParameter: Range of max_tokens should be [1, 32768]')).toBe(32_768);
     expect(outputLimitOfRefusal('The model returned the following errors: input length and `max_tokens` exceed context limit: 188240 + 21333 > 200000, decrease input length or `max_tokens` and try again')).toBe(11_760);
   });
 

@@ -6,7 +6,9 @@
  * (`maximum context length is 64001 tokens and your request has 24235 input tokens`), and Claude's
  * (`max_tokens: 64000 > 32000, which is the maximum allowed number of output tokens`; `input length and
  * \`max_tokens\` exceed context limit: 188240 + 21333 > 200000`), on its API and through Bedrock, and
- * Bedrock's own (`The maximum tokens you requested exceeds the model limit of 4096`).
+ * Bedrock's own (`The maximum tokens you requested exceeds the model limit of 4096`), and OpenAI-format
+ * services' with a range (DeepSeek's `the valid range of max_tokens is [1, 8192]`, Alibaba Cloud's
+ * `Range of max_tokens should be [1, 32768]`).
  */
 const refusals: readonly { readonly pattern: RegExp; readonly limit: (numbers: readonly number[]) => number }[] = [
   { pattern: /is too large: \d+\. This model supports at most (\d+) (?:completion|output) tokens/, limit: ([most]) => most! },
@@ -15,6 +17,7 @@ const refusals: readonly { readonly pattern: RegExp; readonly limit: (numbers: r
   { pattern: /max_tokens: \d+ > (\d+), which is the maximum allowed number of output tokens/, limit: ([most]) => most! },
   { pattern: /input length and `max_tokens` exceed context limit: (\d+) \+ \d+ > (\d+)/, limit: ([prompt, window]) => window! - prompt! },
   { pattern: /maximum tokens you requested exceeds? the model limit of (\d+)/, limit: ([most]) => most! },
+  { pattern: /(?:valid range of max_tokens is|Range of max_tokens should be) \[\d+, ?(\d+)\]/, limit: ([most]) => most! },
 ];
 
 /**

@@ -42,6 +42,8 @@ beforeAll(async () => {
     models: {
       'gpt-4o': { target: 'openai/gpt-4o' },
       local: { target: 'vllm/qwen3-coder' },
+      // DeepSeek's API is OpenAI-format; the mock stands for it here.
+      deepseek: { target: 'vllm/deepseek-chat' },
       opus: { target: 'claude/claude-opus-4-1' },
       haiku: { target: 'claude/claude-haiku-4-5' },
       'bedrock-haiku': { target: 'aws/anthropic.claude-3-5-haiku-20241022-v1:0' },
@@ -102,6 +104,13 @@ describe('an output limit the model cannot give', () => {
   it("Claude's context window: the prompt and the limit together past it, the limit lowered to what is left", async () => {
     await anthropic.messages.create({ model: 'haiku', max_tokens: 32_000, messages: [{ role: 'user', content: words(2_000) }] }, longAnswer);
     expect(limitsSent(claude)).toEqual([32_000, 4_000]);
+  });
+
+  it("DeepSeek's range (`the valid range of max_tokens is [1, 8192]`): Claude Code's 32,000 sent again at 8,192", async () => {
+    vllm.enqueue({ status: 400, error: { message: 'Invalid max_tokens value, the valid range of max_tokens is [1, 8192]', type: 'invalid_request_error' } }, { content: 'Done.' });
+    const answer = await anthropic.messages.create({ model: 'deepseek', max_tokens: 32_000, messages: [{ role: 'user', content: 'Summarize the repo.' }] }, longAnswer);
+    expect(answer.content[0]).toMatchObject({ type: 'text', text: 'Done.' });
+    expect(limitsSent(vllm)).toEqual([32_000, 8_192]);
   });
 
   it("Bedrock's own refusal: Claude 3.5 Haiku through Converse at its 4,096", async () => {
