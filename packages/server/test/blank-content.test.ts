@@ -2,14 +2,13 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMockAnthropic, createMockBedrock, createMockGemini, type MockAnthropic, type MockBedrock, type MockGemini } from '@tollgate/testkit';
 import type { RunningServer } from '../src/index.js';
-import { masterKey, startQuietServer } from './support/start-test-gateway.js';
+import { masterKey, startQuietServer, testAwsCredentials } from './support/start-test-gateway.js';
 
 // What OpenAI's API takes and chat clients send — an empty user message or part, an empty system
 // prompt, an assistant turn of blank lines, a conversation a chat UI's greeting begins — Claude,
 // Converse and Gemini refuse with a 400 each (the mocks refuse in their words). Translated, they go
 // without the blank texts, and with a user turn before the assistant's first.
 
-const awsCredentials = { accessKeyId: 'AKIDTOLLGATETEST0001', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCY-SECRET' };
 let claude: MockAnthropic;
 let bedrock: MockBedrock;
 let gemini: MockGemini;
@@ -18,14 +17,14 @@ let openai: OpenAI;
 
 beforeAll(async () => {
   claude = await createMockAnthropic({ apiKey: 'sk-ant-upstream-0123456789' });
-  bedrock = await createMockBedrock({ region: 'us-west-2', credentials: awsCredentials });
+  bedrock = await createMockBedrock({ region: 'us-west-2', credentials: testAwsCredentials });
   gemini = await createMockGemini({ apiKey: 'AIzaSy-upstream-0123456789' });
   server = await startQuietServer({
     plugins: ['@tollgate/provider-anthropic', '@tollgate/provider-bedrock', '@tollgate/provider-gemini'],
     auth: { masterKey },
     providers: {
       claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: 'sk-ant-upstream-0123456789' },
-      aws: { type: 'bedrock', region: 'us-west-2', baseURL: bedrock.baseURL, credentials: awsCredentials },
+      aws: { type: 'bedrock', region: 'us-west-2', baseURL: bedrock.baseURL, credentials: testAwsCredentials },
       google: { type: 'gemini', baseURL: gemini.baseURL, apiKey: 'AIzaSy-upstream-0123456789' },
     },
     routing: { retries: { maxRetries: 0 } },

@@ -3,7 +3,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMockAnthropic, createMockBedrock, createMockGemini, createMockOpenAI, type MockAnthropic, type MockBedrock, type MockGemini, type MockOpenAI } from '@tollgate/testkit';
 import { createLogger, startServer, type RunningServer } from '../src/index.js';
-import { LogCapture, masterKey, serverPackageDirectory } from './support/start-test-gateway.js';
+import { LogCapture, masterKey, serverPackageDirectory, testAwsCredentials } from './support/start-test-gateway.js';
 
 // An agent tuned once — a temperature, penalties, logprobs, stop sequences, an effort in its own
 // client's terms — sent through one gateway to every model: each refuses what it does not take with a
@@ -14,7 +14,6 @@ import { LogCapture, masterKey, serverPackageDirectory } from './support/start-t
 
 const azureKey = 'azure-upstream-key-0123456789';
 const geminiKey = 'AIzaSy-upstream-0123456789';
-const awsCredentials = { accessKeyId: 'AKIDTOLLGATETEST0001', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCY-SECRET' };
 let gemini: MockGemini;
 let bedrock: MockBedrock;
 let openaiAPI: MockOpenAI;
@@ -30,7 +29,7 @@ beforeAll(async () => {
   azure = await createMockOpenAI({ flavor: 'azure', apiKey: azureKey });
   claude = await createMockAnthropic({ apiKey: 'sk-ant-upstream-0123456789' });
   gemini = await createMockGemini({ apiKey: geminiKey });
-  bedrock = await createMockBedrock({ region: 'us-west-2', credentials: awsCredentials });
+  bedrock = await createMockBedrock({ region: 'us-west-2', credentials: testAwsCredentials });
   server = await startServer({ cwd: serverPackageDirectory, port: 0, logger: createLogger({ level: 'debug', destination: logs }), config: {
     plugins: ['@tollgate/provider-openai', '@tollgate/provider-azure-openai', '@tollgate/provider-anthropic', '@tollgate/provider-gemini', '@tollgate/provider-bedrock'],
     auth: { masterKey },
@@ -39,7 +38,7 @@ beforeAll(async () => {
       azure: { type: 'azure-openai', endpoint: azure.url, apiKey: azureKey, maxCompletionTokensDeployments: ['team-thinker'] },
       claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: 'sk-ant-upstream-0123456789' },
       google: { type: 'gemini', baseURL: gemini.baseURL, apiKey: geminiKey },
-      aws: { type: 'bedrock', region: 'us-west-2', baseURL: bedrock.baseURL, credentials: awsCredentials },
+      aws: { type: 'bedrock', region: 'us-west-2', baseURL: bedrock.baseURL, credentials: testAwsCredentials },
     },
     routing: { retries: { maxRetries: 0 }, cooldown: false },
     models: {

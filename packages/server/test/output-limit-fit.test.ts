@@ -3,7 +3,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMockAnthropic, createMockBedrock, createMockOpenAI, type MockAnthropic, type MockBedrock, type MockOpenAI } from '@tollgate/testkit';
 import { createLogger, startServer, type RunningServer } from '../src/index.js';
-import { LogCapture, masterKey, serverPackageDirectory } from './support/start-test-gateway.js';
+import { LogCapture, masterKey, serverPackageDirectory, testAwsCredentials } from './support/start-test-gateway.js';
 
 // Claude Code asks every model for 32,000 tokens of output (64,000 with CLAUDE_CODE_MAX_OUTPUT_TOKENS),
 // and agents tuned for one model carry its limit to the next: GPT-4o gives at most 16,384, Claude Opus
@@ -12,7 +12,6 @@ import { LogCapture, masterKey, serverPackageDirectory } from './support/start-t
 // once, with that.
 
 const anthropicKey = 'sk-ant-upstream-0123456789';
-const awsCredentials = { accessKeyId: 'AKIDTOLLGATETEST0001', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCY-SECRET' };
 let bedrock: MockBedrock;
 let openaiAPI: MockOpenAI;
 let vllm: MockOpenAI;
@@ -28,7 +27,7 @@ beforeAll(async () => {
   vllm = await createMockOpenAI({ contextLength: (model) => (model === 'qwen3-coder' ? 4_000 : undefined) });
   claude = await createMockAnthropic({ apiKey: anthropicKey, maxOutputTokens: (model) => (model === 'claude-opus-4-1' ? 32_000 : undefined), contextWindow: (model) => (model === 'claude-haiku-4-5' ? 6_000 : undefined) });
   // Claude 3.5 Haiku on Bedrock gives at most 4,096 tokens through Converse.
-  bedrock = await createMockBedrock({ region: 'us-west-2', credentials: awsCredentials, maxOutputTokens: (model) => (model.includes('claude-3-5-haiku') ? 4_096 : undefined) });
+  bedrock = await createMockBedrock({ region: 'us-west-2', credentials: testAwsCredentials, maxOutputTokens: (model) => (model.includes('claude-3-5-haiku') ? 4_096 : undefined) });
   server = await startServer({ cwd: serverPackageDirectory, port: 0, logger: createLogger({ level: 'info', destination: logs }), config: {
     plugins: ['@tollgate/provider-openai', '@tollgate/provider-anthropic', '@tollgate/provider-bedrock'],
     auth: { masterKey },
@@ -36,7 +35,7 @@ beforeAll(async () => {
       openai: { type: 'openai', baseURL: openaiAPI.baseURL, apiKey: 'sk-openai-upstream-0000', priceProvider: 'openai' },
       vllm: { type: 'openai', baseURL: vllm.baseURL },
       claude: { type: 'anthropic', baseURL: claude.baseURL, apiKey: anthropicKey },
-      aws: { type: 'bedrock', region: 'us-west-2', baseURL: bedrock.baseURL, credentials: awsCredentials, messagesAPI: false },
+      aws: { type: 'bedrock', region: 'us-west-2', baseURL: bedrock.baseURL, credentials: testAwsCredentials, messagesAPI: false },
     },
     routing: { retries: { maxRetries: 0 }, cooldown: false },
     models: {

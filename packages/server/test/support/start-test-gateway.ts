@@ -12,6 +12,9 @@ import { createMockOpenAI, type MockOpenAI } from '@tollgate/testkit';
 import { createLogger, startServer, type RunningServer } from '../../src/index.js';
 
 export const masterKey = 'sk-tollgate-test-master-0123456789';
+
+/** AWS credentials a Bedrock mock checks its requests' SigV4 signatures with (fake; no session token). */
+export const testAwsCredentials = { accessKeyId: 'AKIDTOLLGATETEST0001', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCY-SECRET' };
 export const limitedKey = 'tg-limited-key-abcdefghijklmnop';
 export const providerKey = 'sk-proj-upstreamSECRET0123456789';
 
