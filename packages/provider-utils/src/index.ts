@@ -44,7 +44,7 @@ export type { ResponsesTapOptions } from './tap-responses-sse.js';
 export { isOpenAIResponsesOnlyModel } from './openai-responses-only-model.js';
 export { sseMessages, parseStreamEvent } from './sse-messages.js';
 export { claudeReasoningBlocks, type ClaudeReasoningBlock } from './claude-reasoning-blocks.js';
-export { toolLoopWithoutClaudeThinking } from './tool-loop-without-claude-thinking.js';
+export { thinkingRefusedForToolStep, toolLoopWithoutClaudeThinking } from './tool-loop-without-claude-thinking.js';
 export { claudeThinkingBudgetWithin, leastClaudeThinkingBudget } from './claude-thinking-budget.js';
 export { anthropicToolCallIds, bedrockToolCallIds, openAIToolCallIds, fittedToolCallId, fitMessagesToolIds, toolCallIdsFit, withFittedToolCallIds, type ToolCallIdLimits } from './tool-call-ids.js';
 export type { AnthropicContentBlock, AnthropicMessage, AnthropicRequest, AnthropicResponse, AnthropicUsage } from './anthropic-messages.js';

@@ -1,4 +1,5 @@
-import type { ChatMessage } from '@tollgate/core';
+import type { ChatCompletionRequest, ChatMessage } from '@tollgate/core';
+import { askedReasoning } from './asked-reasoning.js';
 import { claudeReasoningBlocks } from './claude-reasoning-blocks.js';
 
 /**
@@ -15,4 +16,14 @@ export function toolLoopWithoutClaudeThinking(messages: readonly ChatMessage[]):
   const step = messages[index] as ChatMessage & { readonly tool_calls?: readonly unknown[]; readonly reasoning_details?: unknown };
   if (step.tool_calls === undefined || step.tool_calls.length === 0) return false;
   return claudeReasoningBlocks(step.reasoning_details).length === 0;
+}
+
+/**
+ * Whether a request asks Claude to think (a budget, or adaptive thinking) in a tool loop whose last step
+ * Claude did not think through ({@link toolLoopWithoutClaudeThinking}): Claude refuses that, so an
+ * Anthropic client's bytes go with `thinking: {type: "disabled"}` set in them.
+ */
+export function thinkingRefusedForToolStep(request: ChatCompletionRequest): boolean {
+  const asked = askedReasoning(request);
+  return asked !== undefined && !asked.off && (asked.budgetTokens !== undefined || asked.adaptive) && toolLoopWithoutClaudeThinking(request.messages);
 }

@@ -1,4 +1,4 @@
-import { anthropicToolCallIds, askedReasoning, fitMessagesToolIds, toolCallIdsFit, toolLoopWithoutClaudeThinking, DroppedFieldLog, HttpUpstream, VertexEndpoint, vertexPlatform, convertAnthropicStream, vertexBaseURL, convertFromAnthropicResponse, parseUpstreamJson, type AnthropicResponse, type UpstreamBody } from '@tollgate/provider-utils';
+import { anthropicToolCallIds, fitMessagesToolIds, toolCallIdsFit, thinkingRefusedForToolStep, DroppedFieldLog, HttpUpstream, VertexEndpoint, vertexPlatform, convertAnthropicStream, vertexBaseURL, convertFromAnthropicResponse, parseUpstreamJson, type AnthropicResponse, type UpstreamBody } from '@tollgate/provider-utils';
 import {
   setJsonFields,
   z,
@@ -106,9 +106,7 @@ export class AnthropicProvider implements Provider {
   #body(request: ChatCompletionRequest, options: ProviderCallOptions, stream: boolean): Uint8Array | string {
     if (options.rawBody !== undefined) {
       // A step of a tool loop another model made goes with thinking off: Claude would refuse it with thinking on.
-      const asked = askedReasoning(request);
-      const thinkingOn = asked !== undefined && !asked.off && (asked.budgetTokens !== undefined || asked.adaptive);
-      const thinkingOff = thinkingOn && toolLoopWithoutClaudeThinking(request.messages) ? { thinking: { type: 'disabled' } } : undefined;
+      const thinkingOff = thinkingRefusedForToolStep(request) ? { thinking: { type: 'disabled' } } : undefined;
       // Another model's tool call ids that Claude's pattern refuses (Gemini's signed ones, Kimi's): the body re-encoded with them fitted.
       const idsFit = toolCallIdsFit(request.messages, anthropicToolCallIds);
       if (this.#vertex !== undefined || !idsFit) {

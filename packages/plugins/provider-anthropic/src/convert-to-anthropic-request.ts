@@ -1,5 +1,5 @@
 import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
-import { anthropicToolCallIds, askedReasoning, leastClaudeThinkingBudget, assistantText, cacheControlOf, fittedToolCallId, openingUserText, toolLoopWithoutClaudeThinking, type AskedReasoning, claudeReasoningBlocks, parseDataUrl, parseToolArguments, partsCacheControl, textOfContent, type AnthropicContentBlock, type AnthropicMessage, type AnthropicRequest, type CacheControl } from '@tollgate/provider-utils';
+import { anthropicToolCallIds, askedReasoning, leastClaudeThinkingBudget, assistantText, cacheControlOf, fittedToolCallId, openingUserText, toolLoopWithoutClaudeThinking, type AskedReasoning, claudeReasoningBlocks, parseDataUrl, parseToolArguments, partsCacheControl, stopSequencesOf, textOfContent, type AnthropicContentBlock, type AnthropicMessage, type AnthropicRequest, type CacheControl } from '@tollgate/provider-utils';
 
 /**
  * OpenAI request fields with no Messages API equivalent. They are dropped (the provider logs each
@@ -249,7 +249,7 @@ export function convertToAnthropicRequest(request: ChatCompletionRequest, option
   if (system.texts.length > 0) {
     body.system = system.blocks.some((block) => (block as { cache_control?: unknown }).cache_control !== undefined) ? (system.blocks as { type: 'text'; text: string }[]) : system.texts.join('\n\n');
   }
-  if (request.stop !== undefined && request.stop !== null) body.stop_sequences = typeof request.stop === 'string' ? [request.stop] : [...request.stop];
+  if (request.stop !== undefined && request.stop !== null) body.stop_sequences = stopSequencesOf(request.stop);
   if (request.user !== undefined) body.metadata = { user_id: request.user };
   if (request.stream === true) body.stream = true;
   if (thinking !== undefined) body.thinking = thinking;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { askedReasoning, toolLoopWithoutClaudeThinking, DroppedFieldLog, HttpUpstream, convertAnthropicEvents, convertFromAnthropicResponse, mapAtMost, parseUpstreamJson, successfulCalls, type AnthropicResponse, type UpstreamBody } from '@tollgate/provider-utils';
+import { thinkingRefusedForToolStep, DroppedFieldLog, HttpUpstream, convertAnthropicEvents, convertFromAnthropicResponse, mapAtMost, parseUpstreamJson, successfulCalls, type AnthropicResponse, type UpstreamBody } from '@tollgate/provider-utils';
 import { ConfigError, GatewayError, z, type ChatCompletionRequest, type EmbeddingRequest, type ImageGenerationRequest, type Logger, type Provider, type ProviderCallOptions, type ProviderChatResult, type ProviderEmbedResult, type ProviderImagesResult, type ProviderRerankResult, type ProviderStream, type RerankRequest, type StreamSummary, type WireFormat } from '@tollgate/core';
 import type { BedrockResponse } from './bedrock-content.js';
 import { toBedrockProviderError } from './bedrock-error.js';
@@ -244,9 +244,7 @@ export class BedrockProvider implements Provider {
    * off for a step of a tool loop another model made, which Claude would refuse with thinking on.
    */
   #invokeBody(request: ChatCompletionRequest, rawBody: Uint8Array, options: ProviderCallOptions): string {
-    const asked = askedReasoning(request);
-    const thinkingOff = asked !== undefined && !asked.off && (asked.budgetTokens !== undefined || asked.adaptive) && toolLoopWithoutClaudeThinking(request.messages);
-    return claudeInvokeBody(rawBody, options.clientHeaders['anthropic-beta'], this.#options.additionalModelRequestFields, thinkingOff ? { thinking: { type: 'disabled' } } : undefined);
+    return claudeInvokeBody(rawBody, options.clientHeaders['anthropic-beta'], this.#options.additionalModelRequestFields, thinkingRefusedForToolStep(request) ? { thinking: { type: 'disabled' } } : undefined);
   }
 
   #post(operation: 'converse' | 'converse-stream', request: ChatCompletionRequest, options: ProviderCallOptions): Promise<UpstreamBody> {

@@ -1,5 +1,5 @@
 import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
-import { askedReasoning, assistantText, bedrockToolCallIds, cacheControlOf, claudeThinkingBudgetWithin, fittedToolCallId, openingUserText, toolLoopWithoutClaudeThinking, claudeReasoningBlocks, parseDataUrl, parseJsonObject, parseToolArguments, partsCacheControl, textOfContent, type CacheControl } from '@tollgate/provider-utils';
+import { askedReasoning, assistantText, bedrockToolCallIds, cacheControlOf, claudeThinkingBudgetWithin, fittedToolCallId, openingUserText, toolLoopWithoutClaudeThinking, claudeReasoningBlocks, parseDataUrl, parseJsonObject, parseToolArguments, partsCacheControl, stopSequencesOf, textOfContent, type CacheControl } from '@tollgate/provider-utils';
 import type { BedrockCachePoint, BedrockContentBlock, BedrockMessage, BedrockRequest, BedrockTool, BedrockToolResultBlock } from './bedrock-content.js';
 import { claudeSampling } from './claude-sampling.js';
 import { jsonResponseToolName } from './json-response-tool.js';
@@ -221,7 +221,7 @@ export function convertToBedrockRequest(request: ChatCompletionRequest, options:
   const { temperature, topP } = claudeSampling(request, options.model, thinkingBudget !== undefined);
   if (temperature !== undefined) inference.temperature = temperature;
   if (topP !== undefined) inference.topP = topP;
-  if (request.stop !== undefined && request.stop !== null) inference.stopSequences = typeof request.stop === 'string' ? [request.stop] : [...request.stop];
+  if (request.stop !== undefined && request.stop !== null) inference.stopSequences = stopSequencesOf(request.stop);
   if (Object.keys(inference).length > 0) body.inferenceConfig = inference;
 
   const tools: BedrockTool[] =

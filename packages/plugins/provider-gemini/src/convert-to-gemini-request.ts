@@ -1,5 +1,5 @@
 import { GatewayError, type ChatCompletionRequest, type ChatMessage, type ContentPart } from '@tollgate/core';
-import { askedReasoning, assistantText, openingUserText, parseDataUrl, parseJsonObject, parseToolArguments, textOfContent, type AskedReasoning } from '@tollgate/provider-utils';
+import { askedReasoning, assistantText, openingUserText, parseDataUrl, parseJsonObject, parseToolArguments, stopSequencesOf, textOfContent, type AskedReasoning } from '@tollgate/provider-utils';
 import type { GeminiContent, GeminiPart, GeminiRequest } from './gemini-content.js';
 import { fromToolCallId } from './gemini-tool-call-id.js';
 
@@ -231,7 +231,7 @@ export function convertToGeminiRequest(request: ChatCompletionRequest, options: 
   if (maxTokens !== undefined && maxTokens !== null) config.maxOutputTokens = maxTokens;
   if (request.temperature !== undefined && request.temperature !== null) config.temperature = request.temperature;
   if (request.top_p !== undefined && request.top_p !== null) config.topP = request.top_p;
-  if (request.stop !== undefined && request.stop !== null) config.stopSequences = typeof request.stop === 'string' ? [request.stop] : [...request.stop];
+  if (request.stop !== undefined && request.stop !== null) config.stopSequences = stopSequencesOf(request.stop);
   if (request.n !== undefined && request.n !== null && request.n !== 1) config.candidateCount = request.n;
   if (request.seed !== undefined && request.seed !== null) config.seed = request.seed;
   if (takesPenalties(options.model)) {
